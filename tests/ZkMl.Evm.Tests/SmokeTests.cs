@@ -1,0 +1,7 @@
+namespace ZkMl.Evm.Tests;
+
+public class SmokeTests
+{
+    [Fact]
+    public void RepositoryRootIsFound() => Assert.True(File.Exists(Path.Combine(ZkMl.TestKit.RepoPaths.Root, "ZkMl.sln")));
+}
