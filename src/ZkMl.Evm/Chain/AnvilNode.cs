@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ZkMl.Evm.Rpc;
+
+namespace ZkMl.Evm.Chain;
+
+/// <summary>
+/// A local anvil node (the project-local <c>@foundry-rs/anvil</c> binary) listening on
+/// 127.0.0.1 at a free port. <see cref="StartAsync"/> returns once the node answers JSON-RPC;
+/// <see cref="Dispose"/> kills its process tree, and so does the exit of this process.
+/// </summary>
+public sealed class AnvilNode : IDisposable, IAsyncDisposable
+{
+    private const int MaxPortAttempts = 5;
+    private const int MaxLogChars = 16_384;
+
+    private static readonly object LiveLock = new();
+    private static readonly HashSet<AnvilNode> Live = [];
+    private static bool _exitHookInstalled;
+
+    private readonly Process _process;
+    private readonly StringBuilder _log;
+    private int _disposed;
+
+    private AnvilNode(Process process, StringBuilder log, int port, string binaryPath)
+    {
+        _process = process;
+        _log = log;
+        Port = port;
+        BinaryPath = binaryPath;
+        ProcessId = process.Id;
+        RpcUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        Rpc = new JsonRpcClient(RpcUrl);
+    }
+
+    /// <summary>The node's JSON-RPC endpoint, e.g. http://127.0.0.1:40123/.</summary>
+    public Uri RpcUrl { get; }
+
+    /// <summary>The loopback port the node listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The operating-system id of the anvil process.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>The anvil binary that was started.</summary>
+    public string BinaryPath { get; }
+
+    /// <summary>A JSON-RPC client for this node (owned by the node; disposed with it).</summary>
+    public JsonRpcClient Rpc { get; }
+
+    /// <summary>True once the anvil process has exited (after <see cref="Dispose"/> or a crash).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            try { return _process.HasExited; }
+            catch (InvalidOperationException) { return true; }
+        }
+    }
+
+    /// <summary>The last few kilobytes anvil wrote to stdout/stderr (for diagnostics).</summary>
+    public string RecentOutput
+    {
+        get { lock (_log) return _log.ToString(); }
+    }
+
+    /// <summary>
+    /// Starts anvil on 127.0.0.1 at a free port (found by binding port 0; retried with a new port
+    /// if anvil loses the race for it) and waits until <c>eth_chainId</c> answers.
+    /// </summary>
+    /// <param name="options">Where anvil is and how to start it; null for defaults.</param>
+    /// <param name="cancellationToken">Cancels the start; a half-started node is killed.</param>
+    /// <exception cref="FileNotFoundException">when the anvil binary is missing (the message says to run scripts/setup.sh).</exception>
+    /// <exception cref="InvalidOperationException">when anvil exits or does not answer within <see cref="AnvilOptions.StartupTimeout"/>; the message carries anvil's output.</exception>
+    public static async Task<AnvilNode> StartAsync(AnvilOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new AnvilOptions();
+        string binary = options.BinaryPath ?? ProjectTools.AnvilBinary(options.RepositoryRoot);
+        if (!File.Exists(binary))
+            throw new FileNotFoundException(
+                $"anvil binary \"{binary}\" does not exist. Run `bash scripts/setup.sh` in the repository root to install the pinned npm tools.", binary);
+        InstallExitHook();
+
+        string lastFailure = "";
+        for (int attempt = 1; attempt <= MaxPortAttempts; attempt++)
+        {
+            int port = FreeLoopbackPort();
+            var log = new StringBuilder();
+            var process = Launch(binary, port, options, log);
+            var node = new AnvilNode(process, log, port, binary);
+            lock (LiveLock) Live.Add(node);
+            try
+            {
+                if (await node.WaitReadyAsync(options.StartupTimeout, cancellationToken).ConfigureAwait(false))
+                    return node;
+            }
+            catch
+            {
+                node.Dispose();
+                throw;
+            }
+            lastFailure = node.RecentOutput;
+            bool exited = node.HasExited;
+            node.Dispose();
+            bool portClash = lastFailure.Contains("in use", StringComparison.OrdinalIgnoreCase)
+                || lastFailure.Contains("AddrInUse", StringComparison.OrdinalIgnoreCase);
+            if (!exited || !portClash)
+                throw new InvalidOperationException(
+                    (exited ? $"anvil ({binary}) exited during start-up" : $"anvil ({binary}) did not answer JSON-RPC on port {port} within {options.StartupTimeout.TotalSeconds:0} s")
+                    + $". Output:\n{lastFailure}");
+        }
+        throw new InvalidOperationException($"anvil could not bind a free loopback port in {MaxPortAttempts} attempts. Last output:\n{lastFailure}");
+    }
+
+    /// <summary>Kills the anvil process tree and waits briefly for it to exit. Idempotent.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (LiveLock) Live.Remove(this);
+        Kill();
+        Rpc.Dispose();
+        _process.Dispose();
+    }
+
+    /// <summary>Same as <see cref="Dispose"/>.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // the process already exited between the check and the kill
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // no permission or already gone: nothing more we can do
+        }
+    }
+
+    private async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        using var probe = new JsonRpcClient(RpcUrl, TimeSpan.FromSeconds(2));
+        while (DateTime.UtcNow < deadline)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (HasExited) return false;
+            try
+            {
+                await probe.ChainIdAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or JsonRpcException
+                                          || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                await Task.Delay(25, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return false;
+    }
+
+    private static Process Launch(string binary, int port, AnvilOptions options, StringBuilder log)
+    {
+        var psi = new ProcessStartInfo(binary)
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = false,
+            CreateNoWindow = true,
+        };
+        psi.ArgumentList.Add("--host");
+        psi.ArgumentList.Add("127.0.0.1");
+        psi.ArgumentList.Add("--port");
+        psi.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        psi.ArgumentList.Add("--color");
+        psi.ArgumentList.Add("never");
+        if (options.Hardfork is not null) { psi.ArgumentList.Add("--hardfork"); psi.ArgumentList.Add(options.Hardfork); }
+        if (options.BlockGasLimit is ulong gl) { psi.ArgumentList.Add("--gas-limit"); psi.ArgumentList.Add(gl.ToString(CultureInfo.InvariantCulture)); }
+        if (options.ChainId is ulong id) { psi.ArgumentList.Add("--chain-id"); psi.ArgumentList.Add(id.ToString(CultureInfo.InvariantCulture)); }
+        if (options.DisableCodeSizeLimit) psi.ArgumentList.Add("--disable-code-size-limit");
+        foreach (var a in options.ExtraArguments) psi.ArgumentList.Add(a);
+
+        var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        DataReceivedEventHandler append = (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (log)
+            {
+                log.Append(e.Data).Append('\n');
+                if (log.Length > MaxLogChars) log.Remove(0, log.Length - MaxLogChars);
+            }
+        };
+        process.OutputDataReceived += append;
+        process.ErrorDataReceived += append;
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            process.Dispose();
+            throw new InvalidOperationException($"cannot start anvil ({binary}): {e.Message}. Is it executable? Re-run `bash scripts/setup.sh`.", e);
+        }
+        // Drain both pipes continuously so anvil never blocks on a full pipe.
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
+        finally { listener.Stop(); }
+    }
+
+    private static void InstallExitHook()
+    {
+        lock (LiveLock)
+        {
+            if (_exitHookInstalled) return;
+            _exitHookInstalled = true;
+        }
+        // Kill nodes the caller forgot to dispose when this process exits normally or on SIGTERM.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            AnvilNode[] nodes;
+            lock (LiveLock) nodes = [.. Live];
+            foreach (var n in nodes) n.Dispose();
+        };
+    }
+}
