@@ -131,3 +131,22 @@ public class SignedTransactionTests(ProbeFixture probe)
         await Assert.ThrowsAsync<JsonRpcException>(() => chain.SendAsync(probe.Deployment.Address, AbiEncoder.EncodeCall("store", AbiValue.Uint256(1)), gasLimit: 100_000));
     }
 }
+
+public class Secp256k1Tests
+{
+    [Fact]
+    public void JacobianMultiplyMatchesRepeatedAffineAddition()
+    {
+        var g = Secp256k1.G;
+        var acc = Secp256k1.Point.AtInfinity;
+        for (int k = 1; k <= 20; k++)
+        {
+            acc = Secp256k1.Add(acc, g);
+            Assert.Equal(acc, Secp256k1.Multiply(g, k));
+            Assert.True(Secp256k1.IsOnCurve(acc));
+        }
+        Assert.True(Secp256k1.Multiply(g, Secp256k1.N).Infinity);
+        Assert.Equal(Secp256k1.Multiply(g, Secp256k1.N - 1), Secp256k1.Add(Secp256k1.Multiply(g, Secp256k1.N - 2), g));
+        Assert.Equal(Secp256k1.Multiply(g, 7), Secp256k1.Multiply(Secp256k1.Multiply(g, 7), 1));
+    }
+}

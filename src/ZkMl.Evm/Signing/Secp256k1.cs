@@ -48,15 +48,58 @@ internal static class Secp256k1
     internal static Point Multiply(Point a, BigInteger k)
     {
         k = Mod(k, N);
-        var result = Point.AtInfinity;
-        var addend = a;
-        while (!k.IsZero)
+        if (a.Infinity || k.IsZero) return Point.AtInfinity;
+        // Jacobian coordinates (x = X/Z², y = Y/Z³): one inversion at the end instead of one per step.
+        var acc = (X: BigInteger.One, Y: BigInteger.One, Z: BigInteger.Zero);
+        var b = (X: a.X, Y: a.Y, Z: BigInteger.One);
+        for (int i = (int)k.GetBitLength() - 1; i >= 0; i--)
         {
-            if (!k.IsEven) result = Add(result, addend);
-            addend = Add(addend, addend);
-            k >>= 1;
+            acc = JacobianDouble(acc);
+            if (!((k >> i) & 1).IsZero) acc = JacobianAdd(acc, b);
         }
-        return result;
+        if (acc.Z.IsZero) return Point.AtInfinity;
+        var zi = Inverse(acc.Z, P);
+        var zi2 = zi * zi % P;
+        return new Point(acc.X * zi2 % P, acc.Y * zi2 % P * zi % P, false);
+    }
+
+    private static (BigInteger X, BigInteger Y, BigInteger Z) JacobianDouble((BigInteger X, BigInteger Y, BigInteger Z) p)
+    {
+        if (p.Z.IsZero || p.Y.IsZero) return (BigInteger.One, BigInteger.One, BigInteger.Zero);
+        var a = p.X * p.X % P;
+        var b = p.Y * p.Y % P;
+        var c = b * b % P;
+        var xb = p.X + b;
+        var d = Mod(2 * (xb * xb - a - c), P);
+        var e = 3 * a % P;
+        var f = e * e % P;
+        var x3 = Mod(f - 2 * d, P);
+        var y3 = Mod(e * (d - x3) - 8 * c, P);
+        var z3 = 2 * p.Y * p.Z % P;
+        return (x3, y3, z3);
+    }
+
+    private static (BigInteger X, BigInteger Y, BigInteger Z) JacobianAdd((BigInteger X, BigInteger Y, BigInteger Z) p, (BigInteger X, BigInteger Y, BigInteger Z) q)
+    {
+        if (p.Z.IsZero) return q;
+        if (q.Z.IsZero) return p;
+        var z1z1 = p.Z * p.Z % P;
+        var z2z2 = q.Z * q.Z % P;
+        var u1 = p.X * z2z2 % P;
+        var u2 = q.X * z1z1 % P;
+        var s1 = p.Y * q.Z % P * z2z2 % P;
+        var s2 = q.Y * p.Z % P * z1z1 % P;
+        if (u1 == u2) return s1 == s2 ? JacobianDouble(p) : (BigInteger.One, BigInteger.One, BigInteger.Zero);
+        var h = Mod(u2 - u1, P);
+        var i = 4 * h * h % P;
+        var j = h * i % P;
+        var r = Mod(2 * (s2 - s1), P);
+        var v = u1 * i % P;
+        var x3 = Mod(r * r - j - 2 * v, P);
+        var y3 = Mod(r * (v - x3) - 2 * s1 * j, P);
+        var zs = p.Z + q.Z;
+        var z3 = Mod((zs * zs - z1z1 - z2z2) * h, P);
+        return (x3, y3, z3);
     }
 
     /// <summary>The public key d·G of a private key 1 ≤ d &lt; n.</summary>
