@@ -8,7 +8,7 @@ namespace ZkMl.Proofs.Commitments;
 /// <c>provider/hyperkzg.rs</c>): a KZG-based evaluation argument for multilinear polynomials.
 /// A vector v of length 2^ℓ is committed as the univariate polynomial P_0(X) = Σ v_i·X^i, i.e.
 /// C = Σ v_i·τ^i·G. Its multilinear extension ṽ is evaluated at a point x in the project's bit
-/// order (see docs/protocol.md "Multilinear bit order" and "HyperKZG").
+/// order (see docs/protocol.md "Multilinear conventions" and "HyperKZG").
 /// </summary>
 /// <remarks>
 /// Folding: P_(i+1)(Y) = (1 − x_(b_i))·E_i(Y) + x_(b_i)·O_i(Y), where P_i(X) = E_i(X²) + X·O_i(X) and

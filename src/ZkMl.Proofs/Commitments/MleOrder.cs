@@ -4,7 +4,7 @@ namespace ZkMl.Proofs.Commitments;
 
 /// <summary>
 /// The project's multilinear bit order as the commitment code uses it: which coordinate of an
-/// evaluation point belongs to which bit of a vector index (docs/protocol.md, "Multilinear bit order").
+/// evaluation point belongs to which bit of a vector index (docs/protocol.md, "Multilinear conventions").
 /// </summary>
 internal static class MleOrder
 {

@@ -1,0 +1,412 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Onnx.Proto;
+
+namespace ZkMl.Compiler.Onnx;
+
+/// <summary>
+/// Imports an ONNX model (opsets 9–25) that is a chain of dense layers: Gemm, MatMul + Add,
+/// Relu / Sigmoid / Tanh, the shape no-ops Flatten / Reshape / Identity, Constant and initializers,
+/// symbolic batch dimensions; a trailing Softmax is dropped with a warning.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>Lowest supported default-domain opset.</summary>
+    public const int MinOpset = 9;
+
+    /// <summary>Highest supported default-domain opset.</summary>
+    public const int MaxOpset = 25;
+
+    /// <summary>The ops the importer understands, for messages.</summary>
+    public const string SupportedOps = "Gemm, MatMul, Add (as a bias), Relu, Sigmoid, Tanh, Flatten, Reshape, Identity, Constant, and a final Softmax";
+
+    /// <summary>Loads and imports an .onnx file.</summary>
+    /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
+    public static Network Load(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ModelFormatException($"{path}: cannot read ({e.Message})", e); }
+        return Import(bytes, path);
+    }
+
+    /// <summary>Imports ONNX bytes; <paramref name="source"/> names them in messages.</summary>
+    /// <exception cref="ModelFormatException">See <see cref="Load"/>.</exception>
+    public static Network Import(ReadOnlySpan<byte> bytes, string source = "model.onnx")
+    {
+        ModelProto model;
+        try { model = ModelProto.Parser.ParseFrom(bytes); }
+        catch (InvalidProtocolBufferException e)
+        { throw new ModelFormatException($"{source}: not a valid ONNX file (truncated or corrupt protobuf: {e.Message})", e); }
+        try
+        {
+            return new Importer(model, source).Run();
+        }
+        catch (ModelFormatException) { throw; }
+        catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException or IndexOutOfRangeException or InvalidProtocolBufferException)
+        {
+            throw new ModelFormatException($"{source}: malformed ONNX model ({e.Message})", e);
+        }
+    }
+
+    private sealed class Tensor(long[] dims, float[]? floats, long[]? ints)
+    {
+        public long[] Dims = dims;
+        public float[]? Floats = floats;
+        public long[]? Ints = ints;
+        public long Count => Dims.Aggregate(1L, (a, b) => a * b);
+    }
+
+    private sealed class Importer(ModelProto model, string source)
+    {
+        private readonly Dictionary<string, Tensor> consts = new(StringComparer.Ordinal);
+        private readonly List<string> warnings = [];
+        private readonly List<(int In, int Out, float[] W, float[] B, Activation Act, string Name, bool HasBias)> layers = [];
+
+        private ModelFormatException Err(string msg) => new($"{source}: {msg}");
+        private static string Who(NodeProto n, int index) => $"node '{(n.Name.Length > 0 ? n.Name : "#" + index)}' ({n.OpType})";
+
+        public Network Run()
+        {
+            var g = model.Graph ?? throw Err("no graph (empty or not an ONNX model)");
+            long opset = -1;
+            foreach (var o in model.OpsetImport)
+                if (o.Domain is "" or "ai.onnx") opset = o.Version;
+            if (opset < 0) throw Err("no default-domain (ai.onnx) opset_import; not an ONNX model?");
+            if (opset is < MinOpset or > MaxOpset) throw Err($"opset {opset} is not supported (supported: ai.onnx {MinOpset}–{MaxOpset})");
+
+            foreach (var t in g.Initializer) consts[t.Name] = ReadTensor(t, $"initializer '{t.Name}'");
+            var inputs = g.Input.Where(i => !consts.ContainsKey(i.Name)).ToList();
+            if (inputs.Count != 1)
+                throw Err($"expected exactly one graph input (the samples), found {inputs.Count}{(inputs.Count > 1 ? ": " + string.Join(", ", inputs.Select(i => "'" + i.Name + "'")) + " (weights must be initializers or Constants, not inputs)" : "")}");
+            var input = inputs[0];
+            var tt = input.Type?.TensorType ?? throw Err($"graph input '{input.Name}' is not a tensor");
+            if (tt.ElemType != (int)TensorProto.Types.DataType.Float)
+                throw Err($"graph input '{input.Name}' has element type {(TensorProto.Types.DataType)tt.ElemType}, expected float");
+            var dims = tt.Shape?.Dim ?? throw Err($"graph input '{input.Name}' has no shape");
+            if (dims.Count == 0) throw Err($"graph input '{input.Name}' is a scalar, expected [batch, features…]");
+            // Features: every dim after the first (the batch, symbolic or not) must be known.
+            long features = 1;
+            for (int d = dims.Count == 1 ? 0 : 1; d < dims.Count; d++)
+            {
+                if (dims[d].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue || dims[d].DimValue <= 0)
+                    throw Err($"graph input '{input.Name}' dimension {d} is '{dims[d].DimParam}', expected a fixed size (only the batch dimension may be symbolic)");
+                features = checked(features * dims[d].DimValue);
+            }
+            if (features > int.MaxValue) throw Err($"graph input '{input.Name}' has too many features");
+
+            string flow = input.Name;          // the tensor carrying the activations
+            var flowShape = dims.Count == 1 ? new long[] { features } : dims.Skip(1).Select(d => d.DimValue).ToArray(); // per-sample shape
+            bool lastIsDense = false;          // the flow is a dense layer's output with no activation yet
+            bool sawSoftmax = false;
+            for (int ni = 0; ni < g.Node.Count; ni++)
+            {
+                var n = g.Node[ni];
+                string who = Who(n, ni);
+                if (n.Domain is not ("" or "ai.onnx"))
+                    throw Err($"{who}: domain '{n.Domain}' is not supported (only the default ai.onnx domain); supported ops: {SupportedOps}");
+                if (n.OpType == "Constant")
+                {
+                    if (n.Output.Count != 1) throw Err($"{who}: expected one output");
+                    consts[n.Output[0]] = ConstantValue(n, who);
+                    continue;
+                }
+                if (sawSoftmax) throw Err($"{who}: follows a Softmax; only a final Softmax is supported (it is dropped)");
+                // Nodes on constants only (e.g. Identity of an initializer) fold.
+                if (n.Input.Count > 0 && n.Input.All(i => i.Length == 0 || consts.ContainsKey(i)) && n.OpType is "Identity" && n.Output.Count == 1)
+                {
+                    consts[n.Output[0]] = consts[n.Input[0]];
+                    continue;
+                }
+                if (n.OpType == "Add" && n.Input.Count == 2 && n.Input[1] == flow && n.Input[0] != flow)
+                {
+                    // Add is commutative: put the activation first.
+                    n = n.Clone();
+                    (n.Input[0], n.Input[1]) = (n.Input[1], n.Input[0]);
+                }
+                if (n.Input.Count == 0 || n.Input[0] != flow)
+                {
+                    string reads = n.Input.Count == 0 ? "no input" : $"'{n.Input[0]}'";
+                    if (!IsSupported(n.OpType))
+                        throw Err($"{who}: unsupported op type '{n.OpType}'; supported: {SupportedOps}");
+                    throw Err($"{who}: graph is not a chain of dense layers: its first input is {reads}, expected '{flow}' (the output of the previous layer)");
+                }
+                for (int k = 1; k < n.Input.Count; k++)
+                    if (n.Input[k].Length > 0 && !consts.ContainsKey(n.Input[k]))
+                    {
+                        if (!IsSupported(n.OpType)) throw Err($"{who}: unsupported op type '{n.OpType}'; supported: {SupportedOps}");
+                        throw Err($"{who}: input '{n.Input[k]}' must be a constant (initializer or Constant); weights given as graph inputs or computed tensors are not supported");
+                    }
+                if (n.Output.Count < 1) throw Err($"{who}: has no output");
+                switch (n.OpType)
+                {
+                    case "Identity":
+                        break;
+                    case "Flatten":
+                    {
+                        long axis = IntAttr(n, "axis", 1);
+                        int rank = flowShape.Length + 1;
+                        if (axis < 0) axis += rank;
+                        if (axis != 1) throw Err($"{who}: axis {IntAttr(n, "axis", 1)} would mix the batch dimension; only axis 1 is supported");
+                        flowShape = [flowShape.Aggregate(1L, (a, b) => a * b)];
+                        break;
+                    }
+                    case "Reshape":
+                        flowShape = Reshape(n, who, flowShape);
+                        break;
+                    case "Gemm":
+                        Gemm(n, who, flowShape);
+                        flowShape = [layers[^1].Out];
+                        lastIsDense = true;
+                        break;
+                    case "MatMul":
+                        MatMul(n, who, flowShape);
+                        flowShape = [layers[^1].Out];
+                        lastIsDense = true;
+                        break;
+                    case "Add":
+                        if (!lastIsDense || layers[^1].Act != Activation.None)
+                            throw Err($"{who}: Add is only supported as the bias right after a MatMul or Gemm");
+                        AddBias(n, who);
+                        break;
+                    case "Relu":
+                    case "Sigmoid":
+                    case "Tanh":
+                    {
+                        if (layers.Count == 0) throw Err($"{who}: an activation before the first dense layer is not supported");
+                        if (!lastIsDense || layers[^1].Act != Activation.None) throw Err($"{who}: two activations in a row are not supported (a chain is dense, activation, dense, …)");
+                        var act = n.OpType switch { "Relu" => Activation.Relu, "Sigmoid" => Activation.Sigmoid, _ => Activation.Tanh };
+                        layers[^1] = layers[^1] with { Act = act };
+                        lastIsDense = false;
+                        break;
+                    }
+                    case "Softmax":
+                        sawSoftmax = true;
+                        warnings.Add($"{who}: the final Softmax is dropped (argmax unchanged); outputs are the logits before it");
+                        break;
+                    default:
+                        throw Err($"{who}: unsupported op type '{n.OpType}'; supported: {SupportedOps}");
+                }
+                if (n.OpType == "Softmax") softmaxOutput = n.Output[0];
+                else flow = n.Output[0];
+            }
+            if (g.Output.Count != 1) throw Err($"expected exactly one graph output, found {g.Output.Count}");
+            string outName = g.Output[0].Name;
+            if (outName != flow && !(sawSoftmax && outName == softmaxOutput))
+                throw Err($"graph output '{outName}' is not the end of the dense chain ('{flow}')");
+            if (layers.Count == 0)
+                throw Err($"graph has no dense layer (Gemm or MatMul); ZkMl proves chains of dense layers (supported: {SupportedOps})");
+            if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
+            var dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList();
+            string? name = g.Name.Length > 0 ? g.Name : null;
+            return new Network(dl, name, warnings);
+        }
+
+        private string? softmaxOutput;
+
+        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Identity" or "Constant" or "Softmax";
+
+        private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
+
+        private long[] Reshape(NodeProto n, string who, long[] flowShape)
+        {
+            if (n.Input.Count < 2) throw Err($"{who}: opset-5+ Reshape needs its shape as a second (constant) input");
+            var t = consts[n.Input[1]];
+            var target = t.Ints ?? throw Err($"{who}: shape '{n.Input[1]}' must be an int64 tensor");
+            if (target.Length < 1) throw Err($"{who}: empty target shape");
+            long f = Features(flowShape);
+            bool allowZero = IntAttr(n, "allowzero", 0) != 0;
+            // Resolve against [batch, flowShape...]: 0 copies a dimension (unless allowzero), −1 is inferred.
+            var full = new long[target.Length];
+            int minus = -1;
+            for (int d = 0; d < target.Length; d++)
+            {
+                long v = target[d];
+                if (v == 0 && !allowZero) v = d == 0 ? -2 /* batch */ : (d < flowShape.Length + 1 ? flowShape[d - 1] : throw Err($"{who}: shape[{d}] = 0 copies a dimension that does not exist"));
+                else if (v == -1) { if (minus >= 0) throw Err($"{who}: more than one -1 in the target shape"); minus = d; }
+                else if (v < -1 || (v == 0 && allowZero)) throw Err($"{who}: invalid target dimension {v}");
+                full[d] = v;
+            }
+            // The batch must stay the first dimension: the rest must hold exactly the features.
+            if (full[0] == -2 || (minus == 0))
+            {
+                long rest = 1;
+                for (int d = 1; d < full.Length; d++) if (d != minus) rest *= full[d];
+                if (minus > 0) { if (rest == 0 || f % rest != 0) throw Err($"{who}: cannot infer -1 for {f} features"); full[minus] = f / rest; rest = f; }
+                if (rest != f) throw Err($"{who}: target shape [{string.Join(", ", target)}] does not keep the batch dimension first with {f} features per sample");
+                return full.Skip(1).ToArray();
+            }
+            else
+            {
+                // A fixed first dimension: accept it as the batch when the rest holds the features (exporters often bake batch 1).
+                long rest = 1;
+                for (int d = 1; d < full.Length; d++) if (d != minus) rest *= full[d];
+                if (minus > 0) { if (rest == 0 || f % rest != 0) throw Err($"{who}: cannot infer -1 for {f} features"); full[minus] = f / rest; rest = f; }
+                if (rest != f || full.Length < 2)
+                    throw Err($"{who}: target shape [{string.Join(", ", target)}] mixes the batch dimension into the features; only reshapes that keep [batch, features…] are supported");
+                if (full[0] != 1) warnings.Add($"{who}: fixed batch dimension {full[0]} in the target shape is treated as the batch");
+                return full.Skip(1).ToArray();
+            }
+        }
+
+        private void Gemm(NodeProto n, string who, long[] flowShape)
+        {
+            if (flowShape.Length != 1) throw Err($"{who}: input has per-sample shape [{string.Join(", ", flowShape)}], Gemm needs a matrix [batch, features] (add a Flatten)");
+            if (n.Input.Count < 2) throw Err($"{who}: needs inputs A, B");
+            float alpha = FloatAttr(n, "alpha", 1f), beta = FloatAttr(n, "beta", 1f);
+            if (IntAttr(n, "transA", 0) != 0) throw Err($"{who}: transA = 1 on the activation input is not supported");
+            bool transB = IntAttr(n, "transB", 0) != 0;
+            var b = consts[n.Input[1]];
+            if (b.Dims.Length != 2) throw Err($"{who}: B '{n.Input[1]}' has rank {b.Dims.Length}, expected 2");
+            var bf = b.Floats ?? throw Err($"{who}: B '{n.Input[1]}' must be a float tensor");
+            long rows = transB ? b.Dims[1] : b.Dims[0], cols = transB ? b.Dims[0] : b.Dims[1];
+            if (rows != flowShape[0]) throw Err($"{who}: B has {rows} input rows{(transB ? " (transB = 1)" : "")}, the previous layer gives {flowShape[0]} features");
+            int ins = (int)rows, outs = (int)cols;
+            var w = new float[(long)ins * outs];
+            for (int i = 0; i < ins; i++)
+                for (int j = 0; j < outs; j++)
+                    w[(long)i * outs + j] = alpha * (transB ? bf[(long)j * ins + i] : bf[(long)i * outs + j]);
+            var bias = new float[outs];
+            bool hasBias = false;
+            if (n.Input.Count >= 3 && n.Input[2].Length > 0)
+            {
+                BroadcastBias(consts[n.Input[2]], outs, who, $"C '{n.Input[2]}'", bias, beta);
+                hasBias = true;
+            }
+            layers.Add((ins, outs, w, bias, Activation.None, n.Name.Length > 0 ? n.Name : $"Gemm#{layers.Count}", hasBias));
+        }
+
+        private void MatMul(NodeProto n, string who, long[] flowShape)
+        {
+            if (flowShape.Length != 1) throw Err($"{who}: input has per-sample shape [{string.Join(", ", flowShape)}], MatMul needs [batch, features] (add a Flatten)");
+            if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
+            var b = consts[n.Input[1]];
+            if (b.Dims.Length != 2) throw Err($"{who}: weight '{n.Input[1]}' has rank {b.Dims.Length}, expected 2");
+            var bf = b.Floats ?? throw Err($"{who}: weight '{n.Input[1]}' must be a float tensor");
+            if (b.Dims[0] != flowShape[0]) throw Err($"{who}: weight has {b.Dims[0]} rows, the previous layer gives {flowShape[0]} features");
+            layers.Add(((int)b.Dims[0], (int)b.Dims[1], bf, new float[b.Dims[1]], Activation.None, n.Name.Length > 0 ? n.Name : $"MatMul#{layers.Count}", false));
+        }
+
+        private void AddBias(NodeProto n, string who)
+        {
+            if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
+            var l = layers[^1];
+            var add = new float[l.Out];
+            BroadcastBias(consts[n.Input[1]], l.Out, who, $"addend '{n.Input[1]}'", add, 1f);
+            var nb = l.B.ToArray();
+            for (int j = 0; j < nb.Length; j++) nb[j] += add[j];
+            layers[^1] = l with { B = nb, HasBias = true };
+        }
+
+        private void BroadcastBias(Tensor c, int outs, string who, string what, float[] into, float scale)
+        {
+            var cf = c.Floats ?? throw Err($"{who}: {what} must be a float tensor");
+            long count = c.Count;
+            bool rowLike = c.Dims.Length == 0 || c.Dims.Take(c.Dims.Length - 1).All(d => d == 1);
+            if (!rowLike || (count != outs && count != 1))
+                throw Err($"{who}: {what} has shape [{string.Join(", ", c.Dims)}], expected a vector [{outs}], a row [1, {outs}] or a scalar (a per-sample bias is not supported)");
+            for (int j = 0; j < outs; j++) into[j] = scale * (count == 1 ? cf[0] : cf[j]);
+        }
+
+        private Tensor ConstantValue(NodeProto n, string who)
+        {
+            foreach (var a in n.Attribute)
+            {
+                switch (a.Name)
+                {
+                    case "value": return ReadTensor(a.T ?? throw Err($"{who}: attribute 'value' has no tensor"), who);
+                    case "value_float": return new Tensor([], [a.F], null);
+                    case "value_floats": return new Tensor([a.Floats.Count], a.Floats.ToArray(), null);
+                    case "value_int": return new Tensor([], [a.I], [a.I]);
+                    case "value_ints": return new Tensor([a.Ints.Count], a.Ints.Select(v => (float)v).ToArray(), a.Ints.ToArray());
+                }
+            }
+            throw Err($"{who}: Constant without a supported value attribute (value, value_float(s), value_int(s))");
+        }
+
+        private static long IntAttr(NodeProto n, string name, long dflt)
+        {
+            foreach (var a in n.Attribute) if (a.Name == name) return a.I;
+            return dflt;
+        }
+
+        private static float FloatAttr(NodeProto n, string name, float dflt)
+        {
+            foreach (var a in n.Attribute) if (a.Name == name) return a.F;
+            return dflt;
+        }
+
+        private Tensor ReadTensor(TensorProto t, string who)
+        {
+            if (t.DataLocation == 1 || t.ExternalData.Count > 0) throw Err($"{who}: external tensor data is not supported (save the model with the weights inside the .onnx file)");
+            var dims = t.Dims.ToArray();
+            long count = 1;
+            foreach (long d in dims)
+            {
+                if (d < 0) throw Err($"{who}: negative dimension {d}");
+                count = checked(count * d);
+            }
+            if (count > 1L << 28) throw Err($"{who}: tensor of {count} elements is too large");
+            var type = (TensorProto.Types.DataType)t.DataType;
+            var raw = t.RawData.Span;
+            switch (type)
+            {
+                case TensorProto.Types.DataType.Float:
+                {
+                    float[] f;
+                    if (!t.RawData.IsEmpty)
+                    {
+                        if (raw.Length != count * 4) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * 4} for {count} floats");
+                        f = new float[count];
+                        for (int i = 0; i < count; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4, 4));
+                    }
+                    else
+                    {
+                        if (t.FloatData.Count != count) throw Err($"{who}: float_data has {t.FloatData.Count} values, expected {count}");
+                        f = t.FloatData.ToArray();
+                    }
+                    return new Tensor(dims, f, null);
+                }
+                case TensorProto.Types.DataType.Double:
+                {
+                    double[] d;
+                    if (!t.RawData.IsEmpty)
+                    {
+                        if (raw.Length != count * 8) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * 8} for {count} doubles");
+                        d = new double[count];
+                        for (int i = 0; i < count; i++) d[i] = BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(i * 8, 8));
+                    }
+                    else
+                    {
+                        if (t.DoubleData.Count != count) throw Err($"{who}: double_data has {t.DoubleData.Count} values, expected {count}");
+                        d = t.DoubleData.ToArray();
+                    }
+                    return new Tensor(dims, d.Select(v => (float)v).ToArray(), null);
+                }
+                case TensorProto.Types.DataType.Int64:
+                case TensorProto.Types.DataType.Int32:
+                {
+                    long[] v;
+                    int size = type == TensorProto.Types.DataType.Int64 ? 8 : 4;
+                    if (!t.RawData.IsEmpty)
+                    {
+                        if (raw.Length != count * size) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * size}");
+                        v = new long[count];
+                        for (int i = 0; i < count; i++)
+                            v[i] = size == 8 ? BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * 8, 8)) : BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(i * 4, 4));
+                    }
+                    else
+                    {
+                        v = size == 8 ? t.Int64Data.ToArray() : t.Int32Data.Select(x => (long)x).ToArray();
+                        if (v.Length != count) throw Err($"{who}: {(size == 8 ? "int64_data" : "int32_data")} has {v.Length} values, expected {count}");
+                    }
+                    return new Tensor(dims, v.Select(x => (float)x).ToArray(), v);
+                }
+                default:
+                    throw Err($"{who}: tensor element type {type} is not supported (float, double, int32, int64)");
+            }
+        }
+    }
+}

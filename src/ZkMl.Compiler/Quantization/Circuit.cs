@@ -1,0 +1,104 @@
+using ZkMl.Compiler.Model;
+
+namespace ZkMl.Compiler.Quantization;
+
+/// <summary>
+/// A compiled integer network (DESIGN.md §2): integer weights and biases, requantization
+/// multipliers M/2^k, activation tables, scales, proven bounds. Valid inputs are integers in
+/// [−InputBound, InputBound]; the public output is the last layer's Z (integer logits), whose real
+/// value is Z·OutputScale. Immutable; <see cref="Digest"/> is the SHA-256 of its canonical
+/// serialization (the .zkc content, docs/circuit-format.md).
+/// </summary>
+public sealed class Circuit
+{
+    internal Circuit(string? name, int weightBits, int actBits, int limbBits, int inputSize, double inputScale, IReadOnlyList<CircuitLayer> layers)
+    {
+        Name = name;
+        WeightBits = weightBits;
+        ActBits = actBits;
+        LimbBits = limbBits;
+        InputSize = inputSize;
+        InputScale = inputScale;
+        Layers = layers.ToArray();
+        Digest = CircuitFile.ComputeDigest(this);
+    }
+
+    /// <summary>Optional model name.</summary>
+    public string? Name { get; }
+
+    /// <summary>Signed bits of the weights.</summary>
+    public int WeightBits { get; }
+
+    /// <summary>Signed bits of inputs and activations.</summary>
+    public int ActBits { get; }
+
+    /// <summary>Range-limb width c: every remainder limb lies in [0, 2^c).</summary>
+    public int LimbBits { get; }
+
+    /// <summary>Features per sample.</summary>
+    public int InputSize { get; }
+
+    /// <summary>InputSize rounded up to a power of two.</summary>
+    public int PaddedInputSize => NextPowerOfTwo(InputSize);
+
+    /// <summary>Scale of the input: x ≈ X·InputScale.</summary>
+    public double InputScale { get; }
+
+    /// <summary>Valid inputs are integers in [−InputBound, InputBound] = ±(2^(ActBits−1)−1).</summary>
+    public long InputBound => (1L << (ActBits - 1)) - 1;
+
+    /// <summary>The layers, input first; the last one <see cref="CircuitLayer.IsOutput"/>.</summary>
+    public IReadOnlyList<CircuitLayer> Layers { get; }
+
+    /// <summary>Outputs per sample.</summary>
+    public int OutputSize => Layers[^1].OutputSize;
+
+    /// <summary>Scale of the output logits: y ≈ Z_L·OutputScale (before <see cref="OutputActivation"/>).</summary>
+    public double OutputScale => Layers[^1].AccumulatorScale;
+
+    /// <summary>An activation the float model applies after the last layer; applied in the clear to dequantized outputs, not proven.</summary>
+    public Activation OutputActivation => Layers[^1].Activation;
+
+    /// <summary>SHA-256 of the canonical serialization (32 bytes).</summary>
+    public byte[] Digest { get; }
+
+    /// <summary>Digest as lower-case hex.</summary>
+    public string DigestHex => Convert.ToHexStringLower(Digest);
+
+    /// <summary>Quantizes one float sample: X = clamp(round(x / InputScale), ±InputBound) (round half away from zero).</summary>
+    /// <exception cref="ArgumentException">Wrong length or a non-finite value.</exception>
+    public long[] QuantizeInput(ReadOnlySpan<float> x)
+    {
+        if (x.Length != InputSize) throw new ArgumentException($"input has {x.Length} values, the circuit expects {InputSize}", nameof(x));
+        var r = new long[x.Length];
+        long b = InputBound;
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (!float.IsFinite(x[i])) throw new ArgumentException($"input[{i}] is {x[i]}, expected a finite number", nameof(x));
+            double q = Math.Round(x[i] / InputScale, MidpointRounding.AwayFromZero);
+            r[i] = (long)Math.Clamp(q, -b, b);
+        }
+        return r;
+    }
+
+    /// <summary>Dequantizes output logits: y_j = act_out(Z_j · OutputScale).</summary>
+    public double[] DequantizeOutput(ReadOnlySpan<long> z)
+    {
+        var y = new double[z.Length];
+        for (int j = 0; j < z.Length; j++)
+        {
+            double v = z[j] * OutputScale;
+            y[j] = OutputActivation switch
+            {
+                Activation.Relu => Math.Max(v, 0),
+                Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
+                Activation.Tanh => Math.Tanh(v),
+                _ => v,
+            };
+        }
+        return y;
+    }
+
+    /// <summary>The smallest power of two ≥ max(n, 1).</summary>
+    public static int NextPowerOfTwo(int n) => n <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n);
+}

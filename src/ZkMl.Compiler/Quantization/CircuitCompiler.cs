@@ -1,0 +1,206 @@
+using ZkMl.Compiler.Model;
+
+namespace ZkMl.Compiler.Quantization;
+
+/// <summary>
+/// Calibrates, quantizes and bounds a float <see cref="Network"/> into an integer <see cref="Circuit"/>
+/// (DESIGN.md §2; integer-only inference after Jacob et al., CVPR 2018).
+/// </summary>
+public static class CircuitCompiler
+{
+    /// <summary>|Z|·M + 2^k must stay below 2^ProductBits: far below r/2 ≈ 2^252.6, and it fits Int128.</summary>
+    internal const int ProductBits = 120;
+
+    /// <summary>|Z| must stay below 2^ZBits (Z is a long in the witness).</summary>
+    internal const int ZBits = 62;
+
+    /// <summary>
+    /// Compiles <paramref name="network"/> with scales calibrated on <paramref name="calibration"/> samples.
+    /// </summary>
+    /// <param name="network">The float network.</param>
+    /// <param name="calibration">At least one sample, each of network.InputSize floats.</param>
+    /// <param name="options">Bits and calibration method; null = defaults (int8, max-abs).</param>
+    /// <param name="warnings">Receives notes for the user (e.g. an output activation applied outside the proof); may be null.</param>
+    /// <exception cref="ArgumentException">No samples, or a sample of the wrong length.</exception>
+    /// <exception cref="CompileException">A bound cannot be proven (the message names the layer and which bits to lower).</exception>
+    public static Circuit Compile(Network network, IReadOnlyList<float[]> calibration, CompileOptions? options = null, IList<string>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(calibration);
+        options ??= new CompileOptions();
+        options.Validate();
+        if (calibration.Count == 0) throw new ArgumentException("calibration needs at least one sample", nameof(calibration));
+        for (int s = 0; s < calibration.Count; s++)
+            if (calibration[s].Length != network.InputSize)
+                throw new ArgumentException($"calibration sample {s} has {calibration[s].Length} values, the model expects {network.InputSize}", nameof(calibration));
+
+        int nl = network.Layers.Count;
+        long qa = (1L << (options.ActBits - 1)) - 1;
+        long qw = (1L << (options.WeightBits - 1)) - 1;
+        int c = options.LimbBits;
+
+        // Float trace over the calibration samples: |input|, |pre-activation|, |post-activation| per layer.
+        var absIn = new List<float>(calibration.Count * network.InputSize);
+        var absPre = new List<float>[nl];
+        var absPost = new List<float>[nl];
+        for (int l = 0; l < nl; l++) { absPre[l] = []; absPost[l] = []; }
+        foreach (var x in calibration)
+        {
+            foreach (float v in x) absIn.Add(Math.Abs(v));
+            float[] a = x;
+            for (int l = 0; l < nl; l++)
+            {
+                var layer = network.Layers[l];
+                var z = new float[layer.OutputSize];
+                FloatExecutor.Affine(layer, a, z);
+                foreach (float v in z) absPre[l].Add(Math.Abs(v));
+                FloatExecutor.Activate(layer.Activation, z);
+                foreach (float v in z) absPost[l].Add(Math.Abs(v));
+                a = z;
+            }
+        }
+        double Range(List<float> abs)
+        {
+            if (abs.Count == 0) return 0;
+            if (options.Calibration == CalibrationMethod.MaxAbs) return abs.Max();
+            var sorted = abs.ToArray();
+            Array.Sort(sorted);
+            int idx = (int)Math.Ceiling(options.Percentile / 100.0 * sorted.Length) - 1;
+            return sorted[Math.Clamp(idx, 0, sorted.Length - 1)];
+        }
+        double ScaleFor(double range, long qmax) => range > 0 && double.IsFinite(range) ? range / qmax : 1.0 / qmax;
+
+        double sIn = ScaleFor(Range(absIn), qa);
+        double inputScale = sIn;
+        var layers = new List<CircuitLayer>();
+        // Interval of every input feature of the current layer (same for all features of a layer).
+        long inLo = -qa, inHi = qa;
+        for (int l = 0; l < nl; l++)
+        {
+            var layer = network.Layers[l];
+            bool isOut = l == nl - 1;
+            string who = $"layer {l}" + (layer.Name is null ? "" : $" ('{layer.Name}')") + $" [{layer.InputSize}→{layer.OutputSize}]";
+            int n = layer.InputSize, m = layer.OutputSize;
+
+            double wMax = 0;
+            foreach (float v in layer.Weights) wMax = Math.Max(wMax, Math.Abs(v));
+            double sW = wMax > 0 ? wMax / qw : 1.0;
+            var w = new long[(long)n * m];
+            for (int k = 0; k < w.Length; k++)
+                w[k] = Math.Clamp((long)Math.Round(layer.WeightData[k] / sW, MidpointRounding.AwayFromZero), -qw, qw);
+            double sAcc = sIn * sW;
+            var b = new long[m];
+            for (int j = 0; j < m; j++)
+            {
+                double v = Math.Round(layer.BiasData[j] / sAcc, MidpointRounding.AwayFromZero);
+                if (!(Math.Abs(v) < Math.Pow(2, ZBits - 2)))
+                    throw new CompileException($"{who}: bias[{j}] = {layer.BiasData[j]} is {v:G3} at the accumulator scale {sAcc:G3}, beyond 2^{ZBits - 2}; lower --weight-bits or --act-bits, or use wider calibration ranges");
+                b[j] = (long)v;
+            }
+
+            // Interval bounds per output column: Z_j ∈ [b_j + Σ min(W·lo, W·hi), b_j + Σ max(W·lo, W·hi)].
+            var zMin = new long[m];
+            var zMax = new long[m];
+            Int128 zAbs = 0;
+            for (int j = 0; j < m; j++)
+            {
+                Int128 lo = b[j], hi = b[j];
+                for (int i = 0; i < n; i++)
+                {
+                    long wij = w[(long)i * m + j];
+                    Int128 p1 = (Int128)wij * inLo, p2 = (Int128)wij * inHi;
+                    lo += Int128.Min(p1, p2);
+                    hi += Int128.Max(p1, p2);
+                }
+                if (Int128.Abs(lo) >= Int128.One << ZBits || Int128.Abs(hi) >= Int128.One << ZBits)
+                    throw new CompileException($"{who}: accumulator bound |Z| reaches 2^{Bits(Int128.Max(Int128.Abs(lo), Int128.Abs(hi)))} (limit 2^{ZBits}); lower --weight-bits or --act-bits");
+                zMin[j] = (long)lo;
+                zMax[j] = (long)hi;
+                zAbs = Int128.Max(zAbs, Int128.Max(Int128.Abs(lo), Int128.Abs(hi)));
+            }
+
+            if (isOut)
+            {
+                if (layer.Activation != Activation.None)
+                    warnings?.Add($"{who}: the final {layer.Activation.ToName()} is applied to the dequantized outputs outside the proof; the proof covers the logits");
+                layers.Add(new CircuitLayer
+                {
+                    Index = l, IsOutput = true, InputSize = n, OutputSize = m, Activation = layer.Activation,
+                    InputScale = sIn, WeightScale = sW, QScale = sAcc, OutputScale = sAcc, Name = layer.Name,
+                    WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,
+                });
+                break;
+            }
+
+            // Scale of Q: the output range for clamps (ReLU/identity), the pre-activation range for tables.
+            double sQ, sOut;
+            if (layer.Activation is Activation.None or Activation.Relu)
+            {
+                sQ = sOut = ScaleFor(Range(absPost[l]), qa);
+            }
+            else
+            {
+                sQ = ScaleFor(Range(absPre[l]), qa);
+                sOut = 1.0 / qa;
+            }
+            double mult = sAcc / sQ;
+            int shift = c;
+            long bigM = 0;
+            while (true)
+            {
+                double mm = Math.Round(mult * Math.Pow(2, shift));
+                if (mm >= Math.Pow(2, 62))
+                    throw new CompileException($"{who}: requantization multiplier {mult:G3} is too large to represent; use wider calibration data or lower --act-bits");
+                bigM = (long)mm;
+                if (bigM >= 1L << (options.MultiplierBits - 1) || shift + c > 62) break;
+                shift += c;
+            }
+            if (bigM <= 0)
+                throw new CompileException($"{who}: requantization multiplier {mult:G3} underflows 2^-62; the activation range is far larger than the accumulator scale");
+            if (Bits(zAbs * bigM + (Int128.One << shift)) >= ProductBits)
+                throw new CompileException($"{who}: |Z|·M reaches 2^{Bits(zAbs * bigM)} (limit 2^{ProductBits}, far below r/2); lower --weight-bits or --act-bits");
+
+            long qLo = 0, qHi = 0;
+            for (int j = 0; j < m; j++)
+            {
+                qLo = Math.Min(qLo, Requantize(zMin[j], bigM, shift));
+                qHi = Math.Max(qHi, Requantize(zMax[j], bigM, shift));
+            }
+            long size = qHi - qLo + 1;
+            if (size > 1L << options.MaxTableBits)
+                throw new CompileException(
+                    $"{who}: the {layer.Activation.ToName()} table would need {size} entries (Q in [{qLo}, {qHi}]) > 2^{options.MaxTableBits}; lower --weight-bits or --act-bits (each bit halves it)");
+            var values = new long[size];
+            double sq = sQ;
+            for (long i = 0; i < size; i++)
+            {
+                long q = qLo + i;
+                values[i] = layer.Activation switch
+                {
+                    Activation.None => Math.Clamp(q, -qa, qa),
+                    Activation.Relu => Math.Clamp(q, 0, qa),
+                    Activation.Sigmoid => Math.Clamp((long)Math.Round(qa / (1 + Math.Exp(-q * sq)), MidpointRounding.AwayFromZero), 0, qa),
+                    Activation.Tanh => Math.Clamp((long)Math.Round(qa * Math.Tanh(q * sq), MidpointRounding.AwayFromZero), -qa, qa),
+                    _ => throw new InvalidOperationException("unknown activation"),
+                };
+            }
+            long aMin = values.Min(), aMax = values.Max();
+            layers.Add(new CircuitLayer
+            {
+                Index = l, IsOutput = false, InputSize = n, OutputSize = m, Activation = layer.Activation,
+                InputScale = sIn, WeightScale = sW, QScale = sQ, OutputScale = sOut, Multiplier = bigM, Shift = shift,
+                LimbCount = shift / c, Table = new ActivationTable(layer.Activation, qLo, values), AMin = aMin, AMax = aMax,
+                Name = layer.Name, WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,
+            });
+            sIn = sOut;
+            inLo = aMin;
+            inHi = aMax;
+        }
+        return new Circuit(network.Name, options.WeightBits, options.ActBits, c, network.InputSize, inputScale, layers);
+    }
+
+    /// <summary>Q = floor((Z·M + 2^(k−1)) / 2^k).</summary>
+    internal static long Requantize(long z, long m, int k) => (long)(((Int128)z * m + (Int128.One << (k - 1))) >> k);
+
+    private static int Bits(Int128 v) => v <= 0 ? 0 : 128 - (int)Int128.LeadingZeroCount(v);
+}

@@ -1,0 +1,202 @@
+using System.Security.Cryptography;
+using System.Text;
+using ZkMl.Compiler.Model;
+
+namespace ZkMl.Compiler.Quantization;
+
+/// <summary>
+/// The <c>.zkc</c> circuit file (docs/circuit-format.md): magic "ZKMLCIRC", format version (u32),
+/// content length (u64), content (little-endian fields), SHA-256 of the content (32 bytes).
+/// </summary>
+public static class CircuitFile
+{
+    /// <summary>The 8 magic bytes at the start of a .zkc file.</summary>
+    public static ReadOnlySpan<byte> Magic => "ZKMLCIRC"u8;
+
+    /// <summary>The format version this build writes and reads.</summary>
+    public const uint FormatVersion = 1;
+
+    /// <summary>Writes the circuit to <paramref name="path"/> atomically (temp file + rename).</summary>
+    public static void Save(Circuit circuit, string path)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        byte[] bytes = ToBytes(circuit);
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        string tmp = full + ".tmp" + Environment.ProcessId;
+        try
+        {
+            File.WriteAllBytes(tmp, bytes);
+            File.Move(tmp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
+    }
+
+    /// <summary>The complete file bytes.</summary>
+    public static byte[] ToBytes(Circuit circuit)
+    {
+        byte[] content = Content(circuit);
+        using var ms = new MemoryStream();
+        ms.Write(Magic);
+        using var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true);
+        w.Write(FormatVersion);
+        w.Write((ulong)content.Length);
+        w.Write(content);
+        w.Write(SHA256.HashData(content));
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    internal static byte[] ComputeDigest(Circuit c) => SHA256.HashData(Content(c));
+
+    private static byte[] Content(Circuit c)
+    {
+        using var ms = new MemoryStream();
+        using var w = new BinaryWriter(ms, Encoding.UTF8);
+        w.Write(c.Name ?? "");
+        w.Write(c.WeightBits);
+        w.Write(c.ActBits);
+        w.Write(c.LimbBits);
+        w.Write(c.InputSize);
+        w.Write(c.InputScale);
+        w.Write(c.Layers.Count);
+        foreach (var l in c.Layers)
+        {
+            w.Write(l.Name ?? "");
+            w.Write(l.IsOutput);
+            w.Write(l.InputSize);
+            w.Write(l.OutputSize);
+            w.Write((int)l.Activation);
+            w.Write(l.InputScale);
+            w.Write(l.WeightScale);
+            w.Write(l.QScale);
+            w.Write(l.OutputScale);
+            w.Write(l.Multiplier);
+            w.Write(l.Shift);
+            w.Write(l.LimbCount);
+            w.Write(l.ZBound);
+            w.Write(l.AMin);
+            w.Write(l.AMax);
+            foreach (long v in l.WeightData) w.Write(v);
+            foreach (long v in l.BiasData) w.Write(v);
+            foreach (long v in l.ZMinData) w.Write(v);
+            foreach (long v in l.ZMaxData) w.Write(v);
+            if (!l.IsOutput)
+            {
+                var t = l.Table!;
+                w.Write(t.QMin);
+                w.Write(t.Size);
+                foreach (long v in t.ValueData) w.Write(v);
+            }
+        }
+        w.Flush();
+        return ms.ToArray();
+    }
+
+    /// <summary>Loads a .zkc file.</summary>
+    /// <exception cref="ModelFormatException">Missing, truncated, corrupt (digest mismatch) or other-version file; the message says which.</exception>
+    public static Circuit Load(string path)
+    {
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        { throw new ModelFormatException($"{path}: cannot read ({e.Message})", e); }
+        return FromBytes(bytes, path);
+    }
+
+    /// <summary>Parses .zkc bytes; <paramref name="source"/> names them in messages.</summary>
+    /// <exception cref="ModelFormatException">See <see cref="Load"/>.</exception>
+    public static Circuit FromBytes(ReadOnlySpan<byte> bytes, string source = "circuit.zkc")
+    {
+        const int header = 8 + 4 + 8;
+        if (bytes.Length < 8 || !bytes[..8].SequenceEqual(Magic))
+            throw new ModelFormatException($"{source}: not a ZkMl circuit file (missing 'ZKMLCIRC' magic)");
+        if (bytes.Length < header)
+            throw new ModelFormatException($"{source}: truncated circuit file ({bytes.Length} bytes, header needs {header})");
+        uint version = BitConverter.ToUInt32(bytes[8..12]);
+        if (version != FormatVersion)
+            throw new ModelFormatException($"{source}: circuit format version {version}, this build reads version {FormatVersion}; recompile the model with this zkml");
+        ulong len = BitConverter.ToUInt64(bytes[12..20]);
+        if (len > (ulong)(bytes.Length - header) || (ulong)bytes.Length - header - len < 32)
+            throw new ModelFormatException($"{source}: truncated circuit file (content length {len}, file has {bytes.Length} bytes)");
+        if ((ulong)bytes.Length != header + len + 32)
+            throw new ModelFormatException($"{source}: {(ulong)bytes.Length - header - len - 32} unexpected trailing bytes");
+        var content = bytes.Slice(header, (int)len);
+        var digest = bytes.Slice(header + (int)len, 32);
+        if (!SHA256.HashData(content).AsSpan().SequenceEqual(digest))
+            throw new ModelFormatException($"{source}: corrupt circuit file (SHA-256 digest mismatch)");
+        try
+        {
+            return ReadContent(content.ToArray(), source);
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or OverflowException or OutOfMemoryException or InvalidOperationException)
+        {
+            throw new ModelFormatException($"{source}: malformed circuit content ({e.Message})", e);
+        }
+    }
+
+    private static Circuit ReadContent(byte[] content, string source)
+    {
+        using var r = new BinaryReader(new MemoryStream(content), Encoding.UTF8);
+        string name = r.ReadString();
+        int wb = r.ReadInt32(), ab = r.ReadInt32(), lb = r.ReadInt32();
+        int inputSize = r.ReadInt32();
+        double inputScale = r.ReadDouble();
+        int n = r.ReadInt32();
+        void Check(bool ok, string what) { if (!ok) throw new ModelFormatException($"{source}: invalid circuit: {what}"); }
+        Check(wb is >= 2 and <= 16 && ab is >= 2 and <= 16 && lb is >= 1 and <= 16, "bit widths out of range");
+        Check(inputSize > 0 && n is > 0 and <= 1024 && double.IsFinite(inputScale) && inputScale > 0, "bad input size, scale or layer count");
+        var layers = new List<CircuitLayer>();
+        int prev = inputSize;
+        long remaining() => content.Length - r.BaseStream.Position;
+        for (int li = 0; li < n; li++)
+        {
+            string lname = r.ReadString();
+            bool isOut = r.ReadBoolean();
+            int ins = r.ReadInt32(), outs = r.ReadInt32();
+            int act = r.ReadInt32();
+            double sIn = r.ReadDouble(), sW = r.ReadDouble(), sQ = r.ReadDouble(), sOut = r.ReadDouble();
+            long m = r.ReadInt64();
+            int k = r.ReadInt32(), limbs = r.ReadInt32();
+            long zb = r.ReadInt64(), amin = r.ReadInt64(), amax = r.ReadInt64();
+            Check(isOut == (li == n - 1), $"layer {li}: output flag");
+            Check(ins == prev && outs > 0 && (long)ins * outs * 8 <= remaining(), $"layer {li}: shape [{ins}, {outs}]");
+            Check(Enum.IsDefined((Activation)act), $"layer {li}: activation {act}");
+            Check(isOut ? (m == 0 && k == 0 && limbs == 0) : (m > 0 && k > 0 && k % lb == 0 && limbs == k / lb && k <= 62), $"layer {li}: multiplier/shift");
+            var wd = ReadLongs(r, (long)ins * outs);
+            var bd = ReadLongs(r, outs);
+            var zmin = ReadLongs(r, outs);
+            var zmax = ReadLongs(r, outs);
+            ActivationTable? table = null;
+            if (!isOut)
+            {
+                long qmin = r.ReadInt64();
+                int size = r.ReadInt32();
+                Check(size > 0 && size * 8L <= remaining(), $"layer {li}: table size {size}");
+                table = new ActivationTable((Activation)act, qmin, ReadLongs(r, size));
+            }
+            layers.Add(new CircuitLayer
+            {
+                Index = li, IsOutput = isOut, InputSize = ins, OutputSize = outs, Activation = (Activation)act,
+                InputScale = sIn, WeightScale = sW, QScale = sQ, OutputScale = sOut, Multiplier = m, Shift = k, LimbCount = limbs,
+                ZBound = zb, AMin = amin, AMax = amax, Table = table, Name = lname.Length == 0 ? null : lname,
+                WeightData = wd, BiasData = bd, ZMinData = zmin, ZMaxData = zmax,
+            });
+            prev = outs;
+        }
+        Check(r.BaseStream.Position == content.Length, "trailing content bytes");
+        return new Circuit(name.Length == 0 ? null : name, wb, ab, lb, inputSize, inputScale, layers);
+    }
+
+    private static long[] ReadLongs(BinaryReader r, long count)
+    {
+        if (count * 8 > r.BaseStream.Length - r.BaseStream.Position) throw new EndOfStreamException("array runs past the end");
+        var a = new long[count];
+        for (long i = 0; i < count; i++) a[i] = r.ReadInt64();
+        return a;
+    }
+}

@@ -1,0 +1,49 @@
+namespace ZkMl.Compiler.Quantization;
+
+/// <summary>How activation ranges are taken from the calibration samples.</summary>
+public enum CalibrationMethod
+{
+    /// <summary>The largest absolute value seen.</summary>
+    MaxAbs = 0,
+    /// <summary>The <see cref="CompileOptions.Percentile"/>-th percentile of absolute values (clips outliers).</summary>
+    Percentile = 1,
+}
+
+/// <summary>Options of <see cref="CircuitCompiler.Compile"/>. Defaults: int8 weights and activations, max-abs calibration, 8-bit range limbs.</summary>
+public sealed record CompileOptions
+{
+    /// <summary>Bits of the signed weights (2..16): weights lie in ±(2^(bits−1)−1).</summary>
+    public int WeightBits { get; init; } = 8;
+
+    /// <summary>Bits of the signed activations and inputs (2..16): values lie in ±(2^(bits−1)−1).</summary>
+    public int ActBits { get; init; } = 8;
+
+    /// <summary>Calibration method.</summary>
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MaxAbs;
+
+    /// <summary>Percentile (0 &lt; p ≤ 100) used by <see cref="CalibrationMethod.Percentile"/>.</summary>
+    public double Percentile { get; init; } = 99.99;
+
+    /// <summary>
+    /// Range-limb width c (1..16): requantization remainders are split into c-bit limbs, each
+    /// range-checked against one table of 2^c entries; the shift k is a multiple of c.
+    /// </summary>
+    public int LimbBits { get; init; } = 8;
+
+    /// <summary>Precision of the requantization multiplier: k is the smallest multiple of c with M ≥ 2^(MultiplierBits−1).</summary>
+    public int MultiplierBits { get; init; } = 16;
+
+    /// <summary>Largest allowed activation table: 2^MaxTableBits entries per layer.</summary>
+    public int MaxTableBits { get; init; } = 20;
+
+    internal void Validate()
+    {
+        if (WeightBits is < 2 or > 16) throw new ArgumentOutOfRangeException(nameof(WeightBits), WeightBits, "weight bits must be in 2..16");
+        if (ActBits is < 2 or > 16) throw new ArgumentOutOfRangeException(nameof(ActBits), ActBits, "activation bits must be in 2..16");
+        if (LimbBits is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(LimbBits), LimbBits, "limb bits must be in 1..16");
+        if (MultiplierBits is < 2 or > 40) throw new ArgumentOutOfRangeException(nameof(MultiplierBits), MultiplierBits, "multiplier bits must be in 2..40");
+        if (MaxTableBits is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(MaxTableBits), MaxTableBits, "table bits must be in 1..24");
+        if (!(Percentile > 0 && Percentile <= 100)) throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "percentile must be in (0, 100]");
+        if (!Enum.IsDefined(Calibration)) throw new ArgumentOutOfRangeException(nameof(Calibration), Calibration, "unknown calibration method");
+    }
+}

@@ -1,0 +1,131 @@
+namespace ZkMl.Compiler.Quantization;
+
+/// <summary>
+/// Runs a <see cref="Circuit"/> exactly in integers; the witness generator of the prover.
+/// Every value is checked against the compiler's proven bounds at run time: a violation throws
+/// <see cref="InvalidOperationException"/> (it would be a compiler bug, never a user error).
+/// </summary>
+public static class IntegerExecutor
+{
+    /// <summary>Quantizes the float samples and runs the batch; see <see cref="RunQuantized"/>.</summary>
+    /// <exception cref="ArgumentException">No sample, or a sample of the wrong length / non-finite.</exception>
+    public static Witness Run(Circuit circuit, IReadOnlyList<float[]> samples)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(samples);
+        var q = new long[samples.Count][];
+        for (int b = 0; b < samples.Count; b++) q[b] = circuit.QuantizeInput(samples[b]);
+        return RunQuantized(circuit, q);
+    }
+
+    /// <summary>
+    /// Runs a batch of integer inputs (each InputSize values in ±InputBound) and returns the full
+    /// padded witness.
+    /// </summary>
+    /// <exception cref="ArgumentException">No sample, wrong length or an input out of range.</exception>
+    public static Witness RunQuantized(Circuit circuit, IReadOnlyList<long[]> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
+        int batch = inputs.Count;
+        int rows = Circuit.NextPowerOfTwo(batch);
+        int n0 = circuit.PaddedInputSize;
+        var x = new long[(long)rows * n0];
+        for (int b = 0; b < batch; b++)
+        {
+            var row = inputs[b];
+            if (row.Length != circuit.InputSize)
+                throw new ArgumentException($"sample {b} has {row.Length} values, the circuit expects {circuit.InputSize}", nameof(inputs));
+            for (int i = 0; i < row.Length; i++)
+            {
+                if (Math.Abs(row[i]) > circuit.InputBound)
+                    throw new ArgumentException($"sample {b} input[{i}] = {row[i]} is outside ±{circuit.InputBound}", nameof(inputs));
+                x[(long)b * n0 + i] = row[i];
+            }
+        }
+        var layers = new List<LayerWitness>();
+        long[] a = x;
+        int aCols = n0;
+        foreach (var layer in circuit.Layers)
+        {
+            int cols = layer.PaddedOutputSize;
+            var z = new long[(long)rows * cols];
+            for (int r = 0; r < rows; r++)
+                Affine(layer, a.AsSpan((int)((long)r * aCols), layer.InputSize), z.AsSpan((int)((long)r * cols), layer.OutputSize));
+            if (layer.IsOutput)
+            {
+                layers.Add(new LayerWitness(rows, cols, z, null, null, null));
+                break;
+            }
+            var q = new long[z.Length];
+            var act = new long[z.Length];
+            int c = circuit.LimbBits;
+            long mask = (1L << c) - 1;
+            var limbs = new long[layer.LimbCount][];
+            for (int i = 0; i < limbs.Length; i++) limbs[i] = new long[z.Length];
+            var table = layer.Table!;
+            Int128 half = Int128.One << (layer.Shift - 1);
+            for (long e = 0; e < z.Length; e++)
+            {
+                Int128 t = (Int128)z[e] * layer.Multiplier + half;
+                long qe = (long)(t >> layer.Shift);
+                Int128 rem = t - ((Int128)qe << layer.Shift);
+                if (rem < 0 || rem >= Int128.One << layer.Shift) throw new InvalidOperationException("remainder out of range (executor bug)");
+                q[e] = qe;
+                ulong ru = (ulong)rem;
+                for (int i = 0; i < limbs.Length; i++) limbs[i][e] = (long)((ru >> (i * c)) & (ulong)mask);
+                act[e] = table.Lookup(qe);
+                if (act[e] < layer.AMin || act[e] > layer.AMax) throw new InvalidOperationException($"layer {layer.Index}: A outside its proven range (compiler bug)");
+            }
+            layers.Add(new LayerWitness(rows, cols, z, q, limbs, act));
+            a = act;
+            aCols = cols;
+        }
+        var outLayer = layers[^1];
+        var deq = new double[batch][];
+        for (int b = 0; b < batch; b++)
+            deq[b] = circuit.DequantizeOutput(outLayer.Z.AsSpan((int)((long)b * outLayer.Cols), circuit.OutputSize));
+        return new Witness(circuit, batch, x, layers, deq);
+    }
+
+    /// <summary>Runs one integer sample and returns its output logits Z_L (no witness kept).</summary>
+    public static long[] Infer(Circuit circuit, ReadOnlySpan<long> input)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        if (input.Length != circuit.InputSize) throw new ArgumentException($"input has {input.Length} values, the circuit expects {circuit.InputSize}", nameof(input));
+        long[] a = input.ToArray();
+        foreach (long v in a)
+            if (Math.Abs(v) > circuit.InputBound) throw new ArgumentException($"input value {v} is outside ±{circuit.InputBound}", nameof(input));
+        foreach (var layer in circuit.Layers)
+        {
+            var z = new long[layer.OutputSize];
+            Affine(layer, a, z);
+            if (layer.IsOutput) return z;
+            for (int j = 0; j < z.Length; j++)
+                z[j] = layer.Table!.Lookup(CircuitCompiler.Requantize(z[j], layer.Multiplier, layer.Shift));
+            a = z;
+        }
+        throw new InvalidOperationException("circuit has no output layer");
+    }
+
+    /// <summary>z = a·W + b for the real columns, checked against the proven per-column bounds.</summary>
+    private static void Affine(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
+    {
+        int m = layer.OutputSize;
+        var w = layer.Weights;
+        layer.Bias.CopyTo(z);
+        for (int i = 0; i < a.Length; i++)
+        {
+            long ai = a[i];
+            if (ai == 0) continue;
+            var row = w.Slice(i * m, m);
+            for (int j = 0; j < m; j++) z[j] += ai * row[j];
+        }
+        var lo = layer.ZMin;
+        var hi = layer.ZMax;
+        for (int j = 0; j < m; j++)
+            if (z[j] < lo[j] || z[j] > hi[j])
+                throw new InvalidOperationException($"layer {layer.Index}: Z[{j}] = {z[j]} outside its proven bound [{lo[j]}, {hi[j]}] (compiler bug)");
+    }
+}

@@ -1,0 +1,104 @@
+using ZkMl.Algebra;
+
+namespace ZkMl.Proofs.Polynomials;
+
+/// <summary>
+/// A multilinear polynomial in n variables given by its 2^n evaluations over the Boolean hypercube, in the
+/// project's bit order: entry i is the value at x with x_j = bit (n−1−j) of i (variable 1 = most significant
+/// bit; a row-major tensor's row bits come first). <see cref="BindFirst"/> fixes variable 1 in place.
+/// </summary>
+public sealed class DenseMle
+{
+    private readonly Fr[] _values;
+    private int _length;
+
+    /// <summary>Wraps <paramref name="values"/> (not copied; the MLE owns and mutates it when bound).</summary>
+    /// <exception cref="ArgumentException">The length is not a power of two.</exception>
+    public DenseMle(Fr[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        Parallelism.Log2Exact(values.Length, "DenseMle");
+        _values = values;
+        _length = values.Length;
+    }
+
+    /// <summary>An MLE of signed integers v (each taken mod r).</summary>
+    public static DenseMle FromInt64(ReadOnlySpan<long> values)
+    {
+        var v = new Fr[values.Length];
+        for (int i = 0; i < v.Length; i++) v[i] = Fr.FromInt64(values[i]);
+        return new DenseMle(v);
+    }
+
+    /// <summary>Current number of variables n (decreases by one per <see cref="BindFirst"/>).</summary>
+    public int NumVars => System.Numerics.BitOperations.Log2((uint)_length);
+
+    /// <summary>Current number of evaluations, 2^n.</summary>
+    public int Length => _length;
+
+    /// <summary>The current evaluations (a view; valid until the next bind).</summary>
+    public ReadOnlySpan<Fr> Values => _values.AsSpan(0, _length);
+
+    /// <summary>Writable view of the current evaluations.</summary>
+    internal Span<Fr> Span => _values.AsSpan(0, _length);
+
+    /// <summary>Evaluation at hypercube index <paramref name="i"/>.</summary>
+    public Fr this[int i] => Values[i];
+
+    /// <summary>A deep copy of the current evaluations.</summary>
+    public DenseMle Clone() => new(Values.ToArray());
+
+    /// <summary>
+    /// Fixes variable 1 (the most significant bit) to <paramref name="r"/> in place:
+    /// v'[i] = v[i] + r·(v[i + 2^(n−1)] − v[i]) for i &lt; 2^(n−1).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No variable left.</exception>
+    public void BindFirst(Fr r)
+    {
+        if (_length == 1) throw new InvalidOperationException("DenseMle: no variable left to bind");
+        int half = _length >> 1;
+        var arr = _values;
+        Parallelism.For(half, (start, end) =>
+        {
+            var v = arr.AsSpan();
+            for (int i = start; i < end; i++)
+            {
+                Fr.Sub(v[i + half], v[i], out var d);
+                Fr.Mul(d, r, out d);
+                Fr.Add(v[i], d, out v[i]);
+            }
+        });
+        _length = half;
+    }
+
+    /// <summary>The value at <paramref name="point"/> (length n), without modifying this MLE. 2^n multiplications.</summary>
+    /// <exception cref="ArgumentException">Wrong number of coordinates.</exception>
+    public Fr Evaluate(ReadOnlySpan<Fr> point) => Evaluate(Values, point);
+
+    /// <summary>Σ over the hypercube of the current evaluations.</summary>
+    public Fr SumOverHypercube() => Sum(Values);
+
+    /// <summary>Evaluates the MLE with evaluation table <paramref name="values"/> (length 2^n) at <paramref name="point"/>.</summary>
+    /// <exception cref="ArgumentException">Wrong number of coordinates or non-power-of-two length.</exception>
+    public static Fr Evaluate(ReadOnlySpan<Fr> values, ReadOnlySpan<Fr> point)
+    {
+        int n = Parallelism.Log2Exact(values.Length, "MLE evaluation");
+        if (point.Length != n) throw new ArgumentException($"MLE has {n} variables, point has {point.Length} coordinates", nameof(point));
+        if (n == 0) return values[0];
+        int half = values.Length >> 1;
+        var buf = new Fr[half];
+        var r = point[0];
+        for (int i = 0; i < half; i++) buf[i] = values[i] + r * (values[i + half] - values[i]);
+        var m = new DenseMle(buf);
+        for (int j = 1; j < n; j++) m.BindFirst(point[j]);
+        return m[0];
+    }
+
+    /// <summary>Σ of all entries of <paramref name="values"/>.</summary>
+    public static Fr Sum(ReadOnlySpan<Fr> values)
+    {
+        var acc = Fr.Zero;
+        foreach (ref readonly var v in values) Fr.Add(acc, v, out acc);
+        return acc;
+    }
+}

@@ -1,0 +1,61 @@
+using ZkMl.Algebra;
+
+namespace ZkMl.Proofs.Polynomials;
+
+/// <summary>
+/// The multilinear equality polynomial eq(r, x) = Π_j (r_j·x_j + (1 − r_j)(1 − x_j)), in the project's bit
+/// order (docs/protocol.md "Multilinear conventions": variable 1 is the most significant index bit).
+/// </summary>
+public static class Eq
+{
+    /// <summary>
+    /// The table T[i] = eq(r, bits(i)) for all i &lt; 2^n, where bits(i)_j is bit (n−1−j) of i (variable 1 =
+    /// most significant). Costs one multiplication per entry (2^n in total).
+    /// </summary>
+    public static Fr[] Table(ReadOnlySpan<Fr> point)
+    {
+        var t = new Fr[1 << point.Length];
+        Fill(point, t);
+        return t;
+    }
+
+    /// <summary>Writes <see cref="Table"/> of <paramref name="point"/> into <paramref name="destination"/>
+    /// (length exactly 2^point.Length), optionally scaled: every entry multiplied by <paramref name="scale"/>.</summary>
+    /// <exception cref="ArgumentException">Wrong destination length.</exception>
+    public static void Fill(ReadOnlySpan<Fr> point, Span<Fr> destination, Fr? scale = null)
+    {
+        if (point.Length > 30) throw new ArgumentException($"eq table of {point.Length} variables is too large", nameof(point));
+        if (destination.Length != 1 << point.Length)
+            throw new ArgumentException($"eq table destination must have 2^{point.Length} entries, has {destination.Length}", nameof(destination));
+        destination[0] = scale ?? Fr.One;
+        int size = 1;
+        for (int j = 0; j < point.Length; j++)
+        {
+            // Appending a less significant bit: T'[2k+1] = T[k]·r_j, T'[2k] = T[k] − T'[2k+1]. Backwards keeps it in place.
+            var r = point[j];
+            for (int k = size - 1; k >= 0; k--)
+            {
+                var e = destination[k];
+                Fr.Mul(e, r, out var hi);
+                destination[2 * k + 1] = hi;
+                Fr.Sub(e, hi, out destination[2 * k]);
+            }
+            size <<= 1;
+        }
+    }
+
+    /// <summary>eq(r, x) for two points of the same length: Π_j (r_j·x_j + (1 − r_j)(1 − x_j)).</summary>
+    /// <exception cref="ArgumentException">Different lengths.</exception>
+    public static Fr Evaluate(ReadOnlySpan<Fr> r, ReadOnlySpan<Fr> x)
+    {
+        if (r.Length != x.Length) throw new ArgumentException($"eq: points have {r.Length} and {x.Length} coordinates");
+        var acc = Fr.One;
+        for (int j = 0; j < r.Length; j++)
+        {
+            // r x + (1−r)(1−x) = 1 − r − x + 2 r x
+            var rx = r[j] * x[j];
+            acc *= Fr.One - r[j] - x[j] + rx + rx;
+        }
+        return acc;
+    }
+}
