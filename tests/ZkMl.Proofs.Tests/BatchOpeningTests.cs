@@ -164,18 +164,4 @@ public class BatchOpeningTests
                 Assert.False(Check(claims, q!), $"byte {i}");
         }
     }
-
-    [Fact]
-    public void EqTableMatchesTheDefinition()
-    {
-        var rng = new Random(2);
-        var z = TestSrs.RandomVector(rng, 5);
-        var eq = BatchOpening.EqTable(z);
-        for (int idx = 0; idx < 32; idx++)
-        {
-            var basis = new Fr[32];
-            basis[idx] = Fr.One;
-            Assert.Equal(TestSrs.Mle(basis, z), eq[idx]);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Transcripts;
 
 namespace ZkMl.Proofs.Openings;
@@ -53,7 +54,7 @@ public static class BatchOpening
         var lens = new int[m];
         for (int i = 0; i < m; i++)
         {
-            eqs[i] = EqTable(claims[i].Point);
+            eqs[i] = Eq.Table(claims[i].Point);
             ps[i] = (Fr[])vectors[i].Clone();
             lens[i] = ps[i].Length;
         }
@@ -149,13 +150,10 @@ public static class BatchOpening
         {
             var z = claims[i].Point;
             int ni = z.Length;
-            // eq(z_i, r_i) where r_i's coordinate for index bit b is ch[b].
-            var eq = Fr.One;
-            for (int b = 0; b < ni; b++)
-            {
-                var zb = MleOrder.CoordinateOfBit(z, b);
-                eq *= zb * ch[b] + (Fr.One - zb) * (Fr.One - ch[b]);
-            }
+            // r_i: the coordinate of index bit b is ch[b], in the project's point order.
+            var ri = new Fr[ni];
+            for (int b = 0; b < ni; b++) ri[MleOrder.PointIndexOfBit(ni, b)] = ch[b];
+            var eq = Eq.Evaluate(z, ri);
             expected += rhoPow[i] * eq * proof.Evaluations[i];
         }
         if (expected != claim) { reason = "sumcheck final claim does not match Σ ρ^i·eq(z_i, r)·e_i"; return false; }
@@ -277,31 +275,6 @@ public static class BatchOpening
             Fr.Mul(d, rr, out d);
             Fr.Add(t[2 * j], d, out t[j]);
         }
-    }
-
-    /// <summary>eq(z, ·) over the hypercube in the project's order: entry at index idx is Π_b eq(z_(b), bit_b(idx)).</summary>
-    internal static Fr[] EqTable(ReadOnlySpan<Fr> z)
-    {
-        int n = z.Length;
-        var t = new Fr[1 << n];
-        t[0] = Fr.One;
-        // Add index bits from the most significant down: after step s, t has 2^s entries over the top s bits.
-        for (int s = 0; s < n; s++)
-        {
-            int bit = n - 1 - s;
-            var zb = MleOrder.CoordinateOfBit(z, bit);
-            int size = 1 << s;
-            // New index (in the top s+1 bits) = old·2 + bit value; go backwards to stay in place.
-            for (int j = size - 1; j >= 0; j--)
-            {
-                var v = t[j];
-                Fr.Mul(v, zb, out var hi);
-                Fr.Sub(v, hi, out var lo);
-                t[2 * j] = lo;
-                t[2 * j + 1] = hi;
-            }
-        }
-        return t;
     }
 
     private static Fr[] Powers(in Fr x, int n)
