@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using ZkMl.Algebra;
 
 namespace ZkMl.Proofs.Tests;
@@ -155,5 +156,51 @@ public class PtauTests(PtauFixture ptau)
         // Claim power 9 in the header: section 2 no longer has 2^9·2−1 points.
         var path = ptau.Variant(ptau.Contributed, "power.ptau", b => { b[SectionOffset(b, 1) + 36] = 9; return b; });
         Assert.Contains("section 2", Fails(path).Problem);
+    }
+
+    [Fact]
+    public void TauG2OutsideTheSubgroupIsRejected()
+    {
+        var t = RandomTwistPoint(new Random(5));
+        Assert.True(t.IsOnCurve);
+        Assert.False(t.IsInSubgroup);
+        var path = ptau.Variant(ptau.Contributed, "subgroup.ptau", b =>
+        {
+            int o = SectionOffset(b, 3) + 128;
+            WriteMontgomery(b.AsSpan(o), t.X.C0);
+            WriteMontgomery(b.AsSpan(o + 32), t.X.C1);
+            WriteMontgomery(b.AsSpan(o + 64), t.Y.C0);
+            WriteMontgomery(b.AsSpan(o + 96), t.Y.C1);
+            return b;
+        });
+        var e = Fails(path);
+        Assert.Contains("tauG2[1]", e.Problem);
+        Assert.Contains("subgroup", e.Problem);
+    }
+
+    private static void WriteMontgomery(Span<byte> dst, Fq v)
+    {
+        var m = (v.ToBigInteger() << 256) % Fq.Modulus;
+        var bytes = m.ToByteArray(isUnsigned: true, isBigEndian: false);
+        dst[..32].Clear();
+        bytes.CopyTo(dst);
+    }
+
+    /// <summary>A random point of the BN254 twist E'(F_p²): y² = x³ + b'; almost surely not in G2 (cofactor ≈ p).</summary>
+    private static G2Affine RandomTwistPoint(Random rng)
+    {
+        var p = Fq.Modulus;
+        while (true)
+        {
+            var x = Fq2.Random(rng);
+            var rhs = x * x * x + G2Affine.B;
+            // Square root in F_p² for p ≡ 3 (mod 4): a1 = rhs^((p−3)/4), α = a1²·rhs, x0 = a1·rhs,
+            // y = (1 + α)^((p−1)/2)·x0 (valid when α ≠ −1; retry otherwise).
+            var a1 = rhs.Pow((p - 3) / 4);
+            var alpha = a1 * a1 * rhs;
+            if (alpha == -Fq2.One) continue;
+            var y = (Fq2.One + alpha).Pow((p - 1) / 2) * (a1 * rhs);
+            if (y * y == rhs) return new G2Affine(x, y);
+        }
     }
 }

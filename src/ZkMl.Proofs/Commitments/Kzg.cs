@@ -98,23 +98,29 @@ public static class Kzg
     {
         int n = 0;
         foreach (var fj in f) n = Math.Max(n, fj.Length);
+        var qPow = new Fr[f.Count];
+        if (qPow.Length > 0) qPow[0] = Fr.One;
+        for (int j = 1; j < qPow.Length; j++) Fr.Mul(qPow[j - 1], q, out qPow[j]);
+        // B = Σ_j q^j·f_j, in parallel over coefficient ranges.
         var b = new Fr[n];
-        var qj = Fr.One;
-        foreach (var fj in f)
+        int chunks = Math.Max(1, Math.Min(64, n / 4096));
+        Parallel.For(0, chunks, c =>
         {
-            for (int i = 0; i < fj.Length; i++) { Fr.Mul(fj[i], qj, out var t); Fr.Add(b[i], t, out b[i]); }
-            Fr.Mul(qj, q, out qj);
-        }
+            int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
+            for (int j = 0; j < f.Count; j++)
+            {
+                var fj = f[j];
+                int end = Math.Min(hi, fj.Length);
+                for (int i = lo; i < end; i++) { Fr.Mul(fj[i], qPow[j], out var t); Fr.Add(b[i], t, out b[i]); }
+            }
+        });
         var w = new G1Affine[u.Length];
+        if (n <= 1) { Array.Fill(w, G1Affine.Infinity); return w; }
         var us = u.ToArray();
-        // Quotients are cheap and sequential; the MSMs parallelise internally.
-        for (int s = 0; s < us.Length; s++)
-        {
-            if (n <= 1) { w[s] = G1Affine.Infinity; continue; }
-            var h = new Fr[n - 1];
-            Quotient(b, us[s], h);
-            w[s] = Commit(srs, h);
-        }
+        // The t synthetic divisions are sequential each, so run them side by side; the MSMs parallelise internally.
+        var h = new Fr[us.Length][];
+        Parallel.For(0, us.Length, s => { h[s] = new Fr[n - 1]; Quotient(b, us[s], h[s]); });
+        for (int s = 0; s < us.Length; s++) w[s] = Commit(srs, h[s]);
         return w;
     }
 
