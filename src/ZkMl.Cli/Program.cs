@@ -1,12 +1,27 @@
+using System.CommandLine;
+using ZkMl.Cli.Verbs;
+
 namespace ZkMl.Cli;
 
-/// <summary>The <c>zkml</c> command.</summary>
+/// <summary>The <c>zkml</c> command: thin verbs over the ZkMl libraries.</summary>
 public static class Program
 {
-    /// <summary>Entry point.</summary>
+    /// <summary>Entry point: parses the command line and runs the verb; returns the exit code.</summary>
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("zkml: no verbs yet");
-        return args.Length == 0 ? 0 : 2;
+        var root = BuildRoot();
+        return root.Parse(args).Invoke();
+    }
+
+    /// <summary>The root command with every verb (one file per verb under Verbs/).</summary>
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("zkml: prove neural-network inference (sumcheck + LogUp + HyperKZG over BN254) and verify it in C# or on Ethereum.");
+        root.Add(CliHost.Json);
+        root.Add(CliHost.Quiet);
+        root.Add(CliHost.Verbose);
+        root.Add(CompileVerb.Create());
+        root.Add(TrainMnistVerb.Create());
+        return root;
     }
 }

@@ -133,6 +133,38 @@ public class AnvilLifecycleTests
         Assert.Contains("no-such-flag", e.Message);
     }
 
+    [Fact]
+    public async Task WatchdogKillsTheChildWhenTheOwnerDies()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var owner = Process.Start("sleep", "60");
+        using var child = Process.Start("sleep", "60");
+        using var watchdog = AnvilNode.StartWatchdog(owner.Id, child.Id);
+        Assert.NotNull(watchdog);
+        await Task.Delay(300);
+        Assert.False(child.HasExited);
+        owner.Kill();
+        owner.WaitForExit();
+        Assert.True(child.WaitForExit(10_000), "the watchdog should kill the child within about a second");
+        Assert.True(watchdog!.WaitForExit(5_000));
+    }
+
+    [Fact]
+    public async Task WatchdogLeavesTheChildAloneWhileTheOwnerLives()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var owner = Process.Start("sleep", "60");
+        using var child = Process.Start("sleep", "60");
+        using var watchdog = AnvilNode.StartWatchdog(owner.Id, child.Id);
+        await Task.Delay(1_500);
+        Assert.False(child.HasExited);
+        child.Kill();
+        child.WaitForExit();
+        Assert.True(watchdog!.WaitForExit(5_000), "the watchdog should stop once the child is gone");
+        Assert.False(owner.HasExited);
+        owner.Kill();
+    }
+
     private static bool IsRunning(int pid)
     {
         try

@@ -22,6 +22,7 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
     private static bool _exitHookInstalled;
 
     private readonly Process _process;
+    private readonly Process? _watchdog;
     private readonly StringBuilder _log;
     private int _disposed;
 
@@ -34,6 +35,7 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         ProcessId = process.Id;
         RpcUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         Rpc = new JsonRpcClient(RpcUrl);
+        _watchdog = StartWatchdog(Environment.ProcessId, ProcessId);
     }
 
     /// <summary>The node's JSON-RPC endpoint, e.g. http://127.0.0.1:40123/.</summary>
@@ -123,6 +125,8 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         Kill();
         Rpc.Dispose();
         _process.Dispose();
+        // The watchdog ends by itself within a second once anvil is gone.
+        _watchdog?.Dispose();
     }
 
     /// <summary>Same as <see cref="Dispose"/>.</summary>
@@ -221,6 +225,38 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;
+    }
+
+    /// <summary>
+    /// On Unix, a tiny shell loop that kills anvil if this process dies without running its exit
+    /// handlers (SIGKILL, crash, a test host torn down), so no node outlives its owner for long.
+    /// It stops by itself once anvil exits. Null where no POSIX shell is available.
+    /// </summary>
+    internal static Process? StartWatchdog(int ownerPid, int childPid)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/bin/sh")) return null;
+        string owner = ownerPid.ToString(CultureInfo.InvariantCulture);
+        string child = childPid.ToString(CultureInfo.InvariantCulture);
+        var psi = new ProcessStartInfo("/bin/sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            CreateNoWindow = true,
+        };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(
+            $"while kill -0 {owner} 2>/dev/null && kill -0 {child} 2>/dev/null; do sleep 1; done; "
+            + $"kill -0 {owner} 2>/dev/null || kill {child} 2>/dev/null; exit 0");
+        try
+        {
+            return Process.Start(psi);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
     }
 
     private static int FreeLoopbackPort()

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Compiler;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary><c>zkml compile MODEL(.onnx|.json) [--data input.json] [-o circuit.zkc]</c>.</summary>
+internal static class CompileVerb
+{
+    public static Command Create()
+    {
+        var model = new Argument<string>("MODEL") { Description = "The float model: .onnx, or .json in ZkMl's model format (docs/model-format.md)" };
+        var data = new Option<string?>("--data", "-d") { Description = "Calibration/sample data in EZKL's input.json format (default: input.json beside the model)" };
+        var output = new Option<string>("--output", "-o") { Description = "The circuit file to write", DefaultValueFactory = _ => "circuit.zkc" };
+        var wbits = new Option<int>("--weight-bits") { Description = "Signed bits of the weights (2..16)", DefaultValueFactory = _ => 8 };
+        var abits = new Option<int>("--act-bits") { Description = "Signed bits of inputs and activations (2..16)", DefaultValueFactory = _ => 8 };
+        var calib = new Option<string>("--calibration") { Description = "Activation ranges from the samples: maxabs or percentile", DefaultValueFactory = _ => "maxabs" };
+        calib.AcceptOnlyFromAmong("maxabs", "percentile");
+        var pct = new Option<double>("--percentile") { Description = "Percentile for --calibration percentile", DefaultValueFactory = _ => 99.99 };
+        var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16)", DefaultValueFactory = _ => 8 };
+        var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
+        {
+            model, data, output, wbits, abits, calib, pct, limb,
+        };
+        cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
+        {
+            var options = new CompileOptions
+            {
+                WeightBits = pr.GetValue(wbits),
+                ActBits = pr.GetValue(abits),
+                Calibration = pr.GetValue(calib) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MaxAbs,
+                Percentile = pr.GetValue(pct),
+                LimbBits = pr.GetValue(limb),
+            };
+            return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options);
+        }));
+        return cmd;
+    }
+
+    private static void AddRow(Table t, params string[] cells) => t.AddRow(cells.Select(c => new Text(c)).ToArray());
+
+    private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options)
+    {
+        var sw = Stopwatch.StartNew();
+        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath));
+        foreach (var w in net.Warnings) ctx.Warn(w);
+        if (dataPath is null)
+        {
+            string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", "input.json");
+            if (!File.Exists(beside)) throw new UserException($"no calibration data: pass --data input.json (EZKL format), none found beside {modelPath}");
+            dataPath = beside;
+        }
+        float[][] samples = InputData.Load(dataPath, net.InputSize);
+        var warnings = new List<string>(net.Warnings);
+        Circuit circuit;
+        try
+        {
+            circuit = ctx.Step($"calibrating and quantizing on {samples.Length} samples", () =>
+            {
+                var local = new List<string>();
+                var c = CircuitCompiler.Compile(net, samples, options, local);
+                warnings.AddRange(local);
+                foreach (var w in local) ctx.Warn(w);
+                return c;
+            });
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new UserException(e.Message.Split(Environment.NewLine)[0]);
+        }
+        var report = ctx.Step("measuring accuracy (float vs quantized)", () => AccuracyReport.Measure(net, circuit, samples));
+        ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
+        double seconds = sw.Elapsed.TotalSeconds;
+
+        if (ctx.JsonMode)
+        {
+            var layers = new JsonArray();
+            foreach (var l in circuit.Layers)
+            {
+                layers.Add(new JsonObject
+                {
+                    ["index"] = l.Index, ["inputs"] = l.InputSize, ["outputs"] = l.OutputSize, ["activation"] = l.Activation.ToName(),
+                    ["output"] = l.IsOutput, ["weightScale"] = l.WeightScale, ["inputScale"] = l.InputScale,
+                    ["multiplier"] = l.Multiplier, ["shift"] = l.Shift, ["limbs"] = l.LimbCount, ["zBound"] = l.ZBound,
+                    ["qMin"] = l.IsOutput ? null : l.QMin, ["qMax"] = l.IsOutput ? null : l.QMax,
+                    ["tableSize"] = l.Table?.Size, ["aMin"] = l.IsOutput ? null : l.AMin, ["aMax"] = l.IsOutput ? null : l.AMax,
+                });
+            }
+            ctx.WriteJson(new JsonObject
+            {
+                ["circuit"] = Path.GetFullPath(outPath),
+                ["digest"] = circuit.DigestHex,
+                ["model"] = modelPath,
+                ["shape"] = net.ShapeSummary(),
+                ["weightBits"] = circuit.WeightBits, ["actBits"] = circuit.ActBits, ["limbBits"] = circuit.LimbBits,
+                ["inputScale"] = circuit.InputScale, ["outputScale"] = circuit.OutputScale,
+                ["layers"] = layers,
+                ["accuracy"] = new JsonObject
+                {
+                    ["samples"] = report.Samples, ["argmaxAgreements"] = report.ArgmaxAgreements, ["argmaxAgreement"] = report.ArgmaxAgreement,
+                    ["maxAbsError"] = report.MaxAbsError, ["meanAbsError"] = report.MeanAbsError, ["maxAbsOutput"] = report.MaxAbsOutput,
+                },
+                ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+                ["seconds"] = Math.Round(seconds, 3),
+            });
+            return 0;
+        }
+
+        var o = ctx.Out;
+        o.MarkupLine($"[bold]{Markup.Escape(net.Name ?? Path.GetFileName(modelPath))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
+        var lt = new Table().Border(TableBorder.Rounded).Title("layers and proven bounds");
+        foreach (var h in new[] { "layer", "shape", "act", "s_w", "M / 2^k", "limbs", "|Z| ≤", "Q range (table)", "A range" }) lt.AddColumn(h);
+        foreach (var l in circuit.Layers)
+        {
+            AddRow(lt,
+                l.Index.ToString(CultureInfo.InvariantCulture),
+                $"{l.InputSize}→{l.OutputSize}",
+                l.Activation.ToName() + (l.IsOutput && l.Activation != Activation.None ? " (clear)" : ""),
+                l.WeightScale.ToString("G4", CultureInfo.InvariantCulture),
+                l.IsOutput ? "logits" : $"{l.Multiplier} / 2^{l.Shift}",
+                l.IsOutput ? "-" : l.LimbCount.ToString(CultureInfo.InvariantCulture),
+                l.ZBound.ToString(CultureInfo.InvariantCulture),
+                l.IsOutput ? "-" : $"[{l.QMin}, {l.QMax}] ({l.Table!.Size})",
+                l.IsOutput ? "-" : $"[{l.AMin}, {l.AMax}]");
+        }
+        o.Write(lt);
+        var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float vs int{circuit.ActBits}");
+        at.AddColumn("samples"); at.AddColumn("argmax agreement"); at.AddColumn("max |error|"); at.AddColumn("mean |error|"); at.AddColumn("max |output|");
+        AddRow(at,
+            report.Samples.ToString(CultureInfo.InvariantCulture),
+            $"{report.ArgmaxAgreements}/{report.Samples} ({report.ArgmaxAgreement * 100:F2}%)",
+            report.MaxAbsError.ToString("G4", CultureInfo.InvariantCulture),
+            report.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture),
+            report.MaxAbsOutput.ToString("G4", CultureInfo.InvariantCulture));
+        o.Write(at);
+        o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/] (sha256 {circuit.DigestHex[..16]}…) in {seconds:F2} s");
+        return 0;
+    }
+}

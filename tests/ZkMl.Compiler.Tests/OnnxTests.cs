@@ -1,0 +1,146 @@
+using Google.Protobuf;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Onnx;
+using ZkMl.Compiler.Onnx.Proto;
+
+namespace ZkMl.Compiler.Tests;
+
+public class OnnxTests
+{
+    [Fact]
+    public void ExportReimportsToTheSameNetwork()
+    {
+        var net = TestNets.Random(new Random(11), [6, 5, 4, 3], [Activation.Relu, Activation.Tanh, Activation.Sigmoid]);
+        var back = OnnxImporter.Import(OnnxExporter.Export(net));
+        Assert.Equal(net.Layers.Count, back.Layers.Count);
+        for (int l = 0; l < net.Layers.Count; l++)
+        {
+            Assert.Equal(net.Layers[l].InputSize, back.Layers[l].InputSize);
+            Assert.True(net.Layers[l].Weights.SequenceEqual(back.Layers[l].Weights));
+            Assert.True(net.Layers[l].Bias.SequenceEqual(back.Layers[l].Bias));
+            Assert.Equal(net.Layers[l].Activation, back.Layers[l].Activation);
+        }
+        var x = TestNets.Samples(new Random(2), 3, 6);
+        for (int s = 0; s < 3; s++) Assert.Equal(FloatExecutor.Run(net, x[s]), FloatExecutor.Run(back, x[s]));
+    }
+
+    [Fact]
+    public void TruncatedOrGarbageFilesGiveAClearError()
+    {
+        var bytes = OnnxExporter.Export(TestNets.Tiny());
+        foreach (int cut in new[] { 1, 7, bytes.Length / 3, bytes.Length / 2, bytes.Length - 1 })
+        {
+            var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(bytes.AsSpan(0, cut), "t.onnx"));
+            Assert.StartsWith("t.onnx: ", e.Message);
+        }
+        var rng = new Random(5);
+        for (int t = 0; t < 50; t++)
+        {
+            var junk = new byte[rng.Next(0, 200)];
+            rng.NextBytes(junk);
+            Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(junk, "j.onnx"));
+        }
+    }
+
+    private static TensorProto F(string name, long[] dims, params float[] v)
+    {
+        var t = new TensorProto { Name = name, DataType = 1 };
+        t.Dims.AddRange(dims);
+        t.FloatData.AddRange(v);
+        return t;
+    }
+
+    private static NodeProto Node(string op, string name, string[] ins, string output, params AttributeProto[] attrs)
+    {
+        var n = new NodeProto { OpType = op, Name = name };
+        n.Input.AddRange(ins);
+        n.Output.Add(output);
+        n.Attribute.AddRange(attrs);
+        return n;
+    }
+
+    private static ValueInfoProto Vi(string name, params object[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var d in dims)
+            shape.Dim.Add(d is string s ? new TensorShapeProto.Types.Dimension { DimParam = s } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(d) });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
+    }
+
+    private static byte[] Model(GraphProto g, int opset = 13)
+    {
+        var m = new ModelProto { IrVersion = 8, Graph = g };
+        m.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        return m.ToByteArray();
+    }
+
+    [Fact]
+    public void GemmAttributesFlattenReshapeMatMulAddSoftmax()
+    {
+        // input [N, 1, 2, 2] → Flatten → Gemm(alpha 2, beta 0.5, transB, C [1, 3]) → Relu → Reshape([-1, 3]) → MatMul → Add → Softmax
+        var g = new GraphProto { Name = "g" };
+        g.Input.Add(Vi("x", "N", 1, 2, 2));
+        g.Output.Add(Vi("y", "N", 2));
+        // B is [3, 4] (transB = 1): W[i, j] = B[j, i]
+        g.Initializer.Add(F("B", [3, 4], 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12));
+        g.Initializer.Add(F("C", [1, 3], 1, 2, 3));
+        g.Initializer.Add(F("W2", [3, 2], 1, 0, 0, 1, 1, 1));
+        g.Initializer.Add(F("b2", [2], -1, 1));
+        var shape = new TensorProto { Name = "shp", DataType = 7 };
+        shape.Dims.Add(2);
+        shape.Int64Data.AddRange([-1, 3]);
+        g.Node.Add(Node("Flatten", "flat", ["x"], "f", new AttributeProto { Name = "axis", I = 1, Type = AttributeProto.Types.AttributeType.Int }));
+        g.Node.Add(Node("Gemm", "gemm", ["f", "B", "C"], "z",
+            new AttributeProto { Name = "alpha", F = 2, Type = AttributeProto.Types.AttributeType.Float },
+            new AttributeProto { Name = "beta", F = 0.5f, Type = AttributeProto.Types.AttributeType.Float },
+            new AttributeProto { Name = "transB", I = 1, Type = AttributeProto.Types.AttributeType.Int }));
+        g.Node.Add(Node("Relu", "relu", ["z"], "a"));
+        g.Node.Add(Node("Constant", "shape", [], "s", new AttributeProto { Name = "value", T = shape, Type = AttributeProto.Types.AttributeType.Tensor }));
+        g.Node.Add(Node("Reshape", "rs", ["a", "s"], "r"));
+        g.Node.Add(Node("MatMul", "mm", ["r", "W2"], "m"));
+        g.Node.Add(Node("Add", "add", ["b2", "m"], "o"));
+        g.Node.Add(Node("Softmax", "sm", ["o"], "y"));
+        var net = OnnxImporter.Import(Model(g));
+        Assert.Equal("4→3(relu)→2", net.ShapeSummary());
+        Assert.Single(net.Warnings);
+        Assert.Contains("Softmax", net.Warnings[0]);
+        // x = [1, 0, 0, 1]: z_j = 2·(B[j,0] + B[j,3]) + 0.5·C_j = [2·5+0.5, 2·13+1, 2·21+1.5]
+        var y = FloatExecutor.Run(net, [1f, 0f, 0f, 1f]);
+        float a0 = 10.5f, a1 = 27f, a2 = 43.5f;
+        Assert.Equal(a0 + a2 - 1, y[0], 4);
+        Assert.Equal(a1 + a2 + 1, y[1], 4);
+    }
+
+    [Fact]
+    public void UnsupportedOpsAndBranchesAreNamed()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
+        g.Node.Add(Node("LeakyRelu", "leaky_1", ["m"], "y"));
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "u.onnx"));
+        Assert.Contains("node 'leaky_1' (LeakyRelu): unsupported op type 'LeakyRelu'; supported: Gemm", e.Message);
+
+        // A residual branch: y = relu(x·W) + x is not a chain.
+        g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
+        g.Node.Add(Node("Relu", "r", ["m"], "a"));
+        g.Node.Add(Node("Add", "res", ["a", "x"], "y"));
+        e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "b.onnx"));
+        Assert.Contains("node 'res' (Add)", e.Message);
+
+        // Opset out of range.
+        g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("m", "N", 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
+        Assert.Contains("opset 8", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 8))).Message);
+        Assert.Equal(2, OnnxImporter.Import(Model(g, 25)).OutputSize);
+    }
+}

@@ -1,0 +1,217 @@
+using FsCheck;
+using FsCheck.Fluent;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+
+namespace ZkMl.Compiler.Tests;
+
+public class QuantizationTests
+{
+    /// <summary>Checks every relation the prover will prove, over the whole padded hypercube.</summary>
+    internal static void CheckWitness(Circuit c, Witness w)
+    {
+        int rows = w.PaddedBatchSize;
+        long[] a = w.Input;
+        int aCols = c.PaddedInputSize;
+        long limbRange = 1L << c.LimbBits;
+        foreach (var layer in c.Layers)
+        {
+            var lw = w.Layers[layer.Index];
+            Assert.Equal(rows, lw.Rows);
+            Assert.Equal(layer.PaddedOutputSize, lw.Cols);
+            var W = layer.PaddedWeights();
+            var b = layer.PaddedBias();
+            int cols = lw.Cols;
+            Assert.Equal(aCols, layer.PaddedInputSize);
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j++)
+                {
+                    long z = b[j];
+                    for (int i = 0; i < aCols; i++) z += a[r * aCols + i] * W[i * cols + j];
+                    long e = r * cols + j;
+                    Assert.Equal(z, lw.Z[e]);
+                    if (j < layer.OutputSize) Assert.InRange(z, layer.ZMin[j], layer.ZMax[j]);
+                    if (layer.IsOutput) continue;
+                    // (R): Z·M + 2^(k−1) = Q·2^k + Σ 2^(i·c)·R_i with every limb in [0, 2^c).
+                    Int128 lhs = (Int128)z * layer.Multiplier + (Int128.One << (layer.Shift - 1));
+                    Int128 rhs = (Int128)lw.Q![e] << layer.Shift;
+                    for (int i = 0; i < layer.LimbCount; i++)
+                    {
+                        long limb = lw.RemainderLimbs![i][e];
+                        Assert.InRange(limb, 0, limbRange - 1);
+                        rhs += (Int128)limb << (i * c.LimbBits);
+                    }
+                    Assert.Equal(lhs, rhs);
+                    Assert.Equal(layer.Table!.Lookup(lw.Q[e]), lw.A![e]);
+                    if (j >= layer.OutputSize)
+                    {
+                        Assert.Equal(0, lw.Z[e]);
+                        Assert.Equal(0, lw.Q[e]);
+                    }
+                }
+            if (!layer.IsOutput) { a = lw.A!; aCols = cols; }
+        }
+    }
+
+    [Fact]
+    public void TinyWitnessSatisfiesEveryRelationIncludingPadding()
+    {
+        var net = TestNets.Tiny();
+        var x = TestNets.TinyInputs();
+        var c = CircuitCompiler.Compile(net, x);
+        var w = IntegerExecutor.Run(c, x.Take(5).ToArray());
+        Assert.Equal(8, w.PaddedBatchSize);
+        CheckWitness(c, w);
+        // Padded rows are the inference of a zero input.
+        var zero = IntegerExecutor.Infer(c, new long[4]);
+        for (int j = 0; j < c.OutputSize; j++) Assert.Equal(zero[j], w.Output[7 * w.Layers[^1].Cols + j]);
+        // A padded hidden column has remainder exactly 2^(k−1).
+        var l0 = c.Layers[0];
+        Assert.Equal(8, l0.OutputSize); // tiny has 8 hidden units: no padded column; check a padded one on another net below
+        var report = AccuracyReport.Measure(net, c, x);
+        Assert.Equal(x.Length, report.Samples);
+        Assert.True(report.ArgmaxAgreements >= x.Length - 1);
+        Assert.True(report.MaxAbsError < 0.05, $"max error {report.MaxAbsError}");
+    }
+
+    [Fact]
+    public void PaddedColumnsHaveHalfRemainder()
+    {
+        var rng = new Random(21);
+        var net = TestNets.Random(rng, [3, 5, 3], [Activation.Sigmoid, Activation.None]);
+        var x = TestNets.Samples(rng, 6, 3);
+        var c = CircuitCompiler.Compile(net, x);
+        var w = IntegerExecutor.Run(c, x);
+        CheckWitness(c, w);
+        var l0 = c.Layers[0];
+        var lw = w.Layers[0];
+        Assert.Equal(8, lw.Cols);
+        long half = 1L << (l0.Shift - 1);
+        for (int r = 0; r < lw.Rows; r++)
+            for (int j = 5; j < 8; j++)
+            {
+                long e = r * 8 + j;
+                long rem = 0;
+                for (int i = 0; i < l0.LimbCount; i++) rem += lw.RemainderLimbs![i][e] << (i * c.LimbBits);
+                Assert.Equal(half, rem);
+                Assert.Equal(l0.Table!.Lookup(0), lw.A![e]);
+            }
+    }
+
+    [Fact]
+    public void ExecutorDetectsAViolatedBound()
+    {
+        var c = CircuitCompiler.Compile(TestNets.Tiny(), TestNets.TinyInputs());
+        var layer = c.Layers[0];
+        // Shrink a proven bound to below what an extreme input reaches: the executor must refuse.
+        layer.ZMaxData[0] = layer.ZMinData[0];
+        var extreme = Enumerable.Range(0, 4).Select(i => layer.Weights[i * layer.OutputSize] >= 0 ? c.InputBound : -c.InputBound).ToArray();
+        var e = Assert.Throws<InvalidOperationException>(() => IntegerExecutor.RunQuantized(c, [extreme]));
+        Assert.Contains("proven bound", e.Message);
+    }
+
+    [Fact]
+    public void ExtremeInputsNeverLeaveTheProvenBounds()
+    {
+        // Property: random networks (shapes, activations, weight scales, bits) and random inputs at the
+        // corners of the input range never leave the proven Z/Q/A bounds (the executor throws if they do).
+        var gen =
+            from depth in Gen.Choose(1, 3)
+            from sizes in Gen.ArrayOf(Gen.Choose(1, 9), depth + 1)
+            from acts in Gen.ArrayOf(Gen.Elements(Activation.None, Activation.Relu, Activation.Sigmoid, Activation.Tanh), depth)
+            from seed in Gen.Choose(0, int.MaxValue)
+            from wbits in Gen.Choose(3, 10)
+            from abits in Gen.Choose(3, 10)
+            from limb in Gen.Elements(4, 6, 8)
+            from pct in Gen.Elements(true, false)
+            select (sizes, acts, seed, wbits, abits, limb, pct);
+        int compiled = 0, refused = 0;
+        Prop.ForAll(gen.ToArbitrary(), t =>
+        {
+            var rng = new Random(t.seed);
+            var net = TestNets.Random(rng, t.sizes, t.acts, (float)Math.Pow(10, rng.NextDouble() * 2 - 1));
+            var cal = TestNets.Samples(rng, 8, t.sizes[0], (float)Math.Pow(10, rng.NextDouble() * 2 - 1));
+            var opts = new CompileOptions
+            {
+                WeightBits = t.wbits, ActBits = t.abits, LimbBits = t.limb,
+                Calibration = t.pct ? CalibrationMethod.Percentile : CalibrationMethod.MaxAbs, Percentile = 90,
+            };
+            Circuit c;
+            try { c = CircuitCompiler.Compile(net, cal, opts); }
+            catch (CompileException) { refused++; return true; } // refusing is sound; never proving a wrong bound is the property
+            compiled++;
+            long bnd = c.InputBound;
+            var inputs = new List<long[]>();
+            for (int s = 0; s < 6; s++)
+                inputs.Add(Enumerable.Range(0, c.InputSize).Select(_ => rng.Next(3) switch { 0 => -bnd, 1 => bnd, _ => rng.NextInt64(-bnd, bnd + 1) }).ToArray());
+            // The input that maximises (and the one that minimises) the first column of layer 0.
+            var l0 = c.Layers[0];
+            inputs.Add(Enumerable.Range(0, c.InputSize).Select(i => l0.Weights[i * l0.OutputSize] >= 0 ? bnd : -bnd).ToArray());
+            inputs.Add(Enumerable.Range(0, c.InputSize).Select(i => l0.Weights[i * l0.OutputSize] >= 0 ? -bnd : bnd).ToArray());
+            var w = IntegerExecutor.RunQuantized(c, inputs);
+            CheckWitness(c, w);
+            // The first-layer bound is tight: the extreme inputs reach it exactly.
+            Assert.Equal(l0.ZMax[0], w.Layers[0].Z[6 * w.Layers[0].Cols]);
+            Assert.Equal(l0.ZMin[0], w.Layers[0].Z[7 * w.Layers[0].Cols]);
+            return true;
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200).WithReplay(Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(12345UL, 67891UL), Microsoft.FSharp.Core.FSharpOption<int>.None))));
+    }
+
+    [Fact]
+    public void UnboundableModelGivesACompileErrorNamingLayerAndBits()
+    {
+        // Calibration sees outputs near 0 (alternating weights, constant inputs), while the worst case is huge:
+        // the ReLU table over Q's proven domain cannot fit 2^12 entries.
+        int n = 64;
+        var w = new float[n * 2];
+        for (int i = 0; i < n; i++) { w[i * 2] = i % 2 == 0 ? 1 : -1; w[i * 2 + 1] = i % 2 == 0 ? 1 : -1; }
+        var net = new Network([new DenseLayer(n, 2, w, [0f, 0f], Activation.Relu, "wide"), new DenseLayer(2, 1, [1f, 1f], [0f], Activation.None)]);
+        var cal = new[] { Enumerable.Repeat(1f, n).Select((v, i) => i == 0 ? 1.001f : v).ToArray() };
+        var e = Assert.Throws<CompileException>(() => CircuitCompiler.Compile(net, cal, new CompileOptions { MaxTableBits = 12 }));
+        Assert.Contains("layer 0 ('wide')", e.Message);
+        Assert.Contains("lower --weight-bits or --act-bits", e.Message);
+    }
+
+    [Fact]
+    public void CircuitFileRoundTripsAndRejectsDamage()
+    {
+        var c = CircuitCompiler.Compile(TestNets.Tiny(), TestNets.TinyInputs());
+        var bytes = CircuitFile.ToBytes(c);
+        var back = CircuitFile.FromBytes(bytes);
+        Assert.Equal(c.DigestHex, back.DigestHex);
+        Assert.Equal(c.Layers[0].Multiplier, back.Layers[0].Multiplier);
+        Assert.True(c.Layers[0].Table!.Values.SequenceEqual(back.Layers[0].Table!.Values));
+        Assert.True(c.Layers[1].Weights.SequenceEqual(back.Layers[1].Weights));
+
+        string tmp = Path.Combine(Path.GetTempPath(), $"zkml-test-{Environment.ProcessId}.zkc");
+        CircuitFile.Save(c, tmp);
+        Assert.Equal(c.DigestHex, CircuitFile.Load(tmp).DigestHex);
+        File.Delete(tmp);
+
+        // Every single-byte change and every truncation is rejected with a ModelFormatException.
+        for (int i = 0; i < bytes.Length; i += 7)
+        {
+            var bad = bytes.ToArray();
+            bad[i] ^= 0x40;
+            Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(bad, "bad.zkc"));
+        }
+        for (int cut = 0; cut < bytes.Length; cut += 13)
+            Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(bytes.AsSpan(0, cut), "cut.zkc"));
+        var ver = bytes.ToArray();
+        ver[8] = 2;
+        Assert.Contains("version 2", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(ver, "v.zkc")).Message);
+        var flip = bytes.ToArray();
+        flip[40] ^= 1;
+        Assert.Contains("digest mismatch", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(flip, "d.zkc")).Message);
+    }
+
+    [Fact]
+    public void RequantizationRoundsHalfUp()
+    {
+        Assert.Equal(1, CircuitCompiler.Requantize(1, 1, 1));   // 0.5 → 1
+        Assert.Equal(0, CircuitCompiler.Requantize(-1, 1, 1));  // −0.5 → 0
+        Assert.Equal(-1, CircuitCompiler.Requantize(-3, 1, 1)); // −1.5 → −1
+        Assert.Equal(4, CircuitCompiler.Requantize(5, 3, 2));   // 15/4 = 3.75 → floor((15 + 2) / 4) = 4
+        Assert.Equal(3, CircuitCompiler.Requantize(5, 5, 3));   // 25/8 = 3.125 → floor(29 / 8) = 3
+    }
+}
