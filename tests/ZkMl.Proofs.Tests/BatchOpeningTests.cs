@@ -37,7 +37,7 @@ public class BatchOpeningTests
         new[] { 2, 2 },
         new[] { 3, 0, 5, 5, 1 },
         new[] { 1, 4, 4, 2, 6, 3 },
-        new[] { 12, 9, 9, 0, 4 },
+        new[] { 10, 9, 9, 0, 4 },
     };
 
     [Theory]

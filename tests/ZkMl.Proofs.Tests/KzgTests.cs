@@ -24,7 +24,7 @@ public class KzgTests
         Assert.Equal(naive, v);
         Assert.True(Kzg.Verify(TestSrs.Vk, c, u, v, w));
         Assert.False(Kzg.Verify(TestSrs.Vk, c, u, v + Fr.One, w));
-        Assert.False(Kzg.Verify(TestSrs.Vk, c, u + Fr.One, v, w));
+        if (n > 1) Assert.False(Kzg.Verify(TestSrs.Vk, c, u + Fr.One, v, w)); // a constant has the same value everywhere
         Assert.False(Kzg.Verify(TestSrs.Vk, TestSrs.Shift(c), u, v, w));
         Assert.False(Kzg.Verify(TestSrs.Vk, c, u, v, TestSrs.Shift(w)));
     }
