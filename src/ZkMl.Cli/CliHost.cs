@@ -33,7 +33,8 @@ internal static class CliHost
         }
         catch (Exception e) when (e is ModelFormatException or CompileException or UserException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or ArgumentException)
         {
-            ctx.Error(verb, e.Message, e);
+            string msg = e is ArgumentException ae && ae.ParamName is not null ? ae.Message.Split(" (Parameter '")[0] : e.Message;
+            ctx.Error(verb, msg, e);
             return ExitError;
         }
         catch (Exception e)
@@ -54,6 +55,10 @@ internal static class CliHost
         {
             using (var f = File.Create(tmp)) f.Write(bytes);
             File.Move(tmp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UserException($"cannot write {path}: {e.Message}");
         }
         finally
         {
@@ -88,6 +93,7 @@ internal sealed class VerbContext
             ColorSystem = Console.IsErrorRedirected || noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
         if (Console.IsOutputRedirected) Out.Profile.Width = 200;
+        if (Console.IsErrorRedirected) Err.Profile.Width = 400;
     }
 
     /// <summary>--json: one JSON object on stdout, nothing else there.</summary>

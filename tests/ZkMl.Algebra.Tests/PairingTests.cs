@@ -86,6 +86,67 @@ public class PairingTests
         Assert.False(t.IsInSubgroup);
     }
 
+    [Fact]
+    public void FastSubgroupCheckMatchesOrderCheck()
+    {
+        var rng = new Random(24);
+        var cofactor = 2 * P - R; // #E'(F_p²) = r·(2p − r)
+        int inside = 0, outside = 0;
+        for (int i = 0; i < 12; i++)
+        {
+            var t = G2Jacobian.FromAffine(RandomTwistPoint(rng));
+            var candidates = new[]
+            {
+                t.ToAffine(),
+                t.ScalarMul(R).ToAffine(), // order divides the cofactor
+                Mul(t, cofactor).ToAffine(), // cleared into G2
+                (G2Jacobian.FromAffine(Mul(t, cofactor).ToAffine()) + t).ToAffine(),
+                (Fr.Random(rng) * G2Affine.Generator),
+            };
+            foreach (var c in candidates)
+            {
+                Assert.True(c.IsOnCurve);
+                bool slow = c.IsInSubgroupByOrder;
+                Assert.Equal(slow, c.IsInSubgroup);
+                if (slow) inside++; else outside++;
+            }
+        }
+        Assert.True(inside >= 24 && outside >= 24, $"{inside} inside, {outside} outside");
+    }
+
+    private static G2Jacobian Mul(G2Jacobian t, BigInteger k)
+    {
+        var limbs = new ulong[5];
+        for (int i = 0; i < 5; i++) limbs[i] = (ulong)((k >> (64 * i)) & ulong.MaxValue);
+        G2Jacobian.ScalarMul(t, limbs, out var r);
+        return r;
+    }
+
+    [Fact]
+    public void CyclotomicSquareMatchesSquare()
+    {
+        var rng = new Random(25);
+        for (int i = 0; i < 5; i++)
+        {
+            var a = Fq12.Random(rng);
+            // map into the cyclotomic subgroup with the easy part (p⁶−1)(p²+1)
+            Fq12.Conjugate(a, out var c);
+            var m = c * a.Inverse();
+            Fq12.Frobenius(m, out var f); Fq12.Frobenius(f, out f);
+            m *= f;
+            Fq12.Square(m, out var sq);
+            Fq12.CyclotomicSquare(m, out var csq);
+            Assert.Equal(sq, csq);
+            var x = m; Fq12.CyclotomicSquare(x, out x); Assert.Equal(sq, x);
+            Fq12.CyclotomicPowU64(m, Pairing.X, out var p1);
+            Fq12.PowU64(m, Pairing.X, out var p2);
+            Assert.Equal(p2, p1);
+            // and it is not a squaring outside the subgroup
+            Fq12.Square(a, out sq); Fq12.CyclotomicSquare(a, out csq);
+            Assert.NotEqual(sq, csq);
+        }
+    }
+
     /// <summary>A random point on the twist curve (almost surely not in G2: the cofactor is ≈ p).</summary>
     internal static G2Affine RandomTwistPoint(Random rng)
     {

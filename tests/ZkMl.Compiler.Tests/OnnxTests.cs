@@ -112,6 +112,44 @@ public class OnnxTests
     }
 
     [Fact]
+    public void GemmWithoutBiasAndMatMulWithRowBias()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "batch", 2));
+        g.Output.Add(Vi("y", "batch", 1));
+        g.Initializer.Add(F("B", [2, 3], 1, 2, 3, 4, 5, 6));          // transB = 0: W = B
+        g.Initializer.Add(F("W2", [3, 1], 1, -1, 2));
+        g.Initializer.Add(F("b2", [1, 1], 0.5f));
+        g.Node.Add(Node("Gemm", "g0", ["x", "B"], "z"));
+        g.Node.Add(Node("Tanh", "t", ["z"], "a"));
+        g.Node.Add(Node("MatMul", "mm", ["a", "W2"], "m"));
+        g.Node.Add(Node("Add", "add", ["m", "b2"], "y"));
+        var net = OnnxImporter.Import(Model(g, 9));
+        Assert.Equal(4f, net.Layers[0].Weight(1, 0));
+        Assert.Equal(0.5f, net.Layers[1].Bias[0]);
+        var y = FloatExecutor.Run(net, [0.1f, -0.2f]);
+        double a0 = Math.Tanh(0.1 - 0.8), a1 = Math.Tanh(0.2 - 1.0), a2 = Math.Tanh(0.3 - 1.2);
+        Assert.Equal(a0 - a1 + 2 * a2 + 0.5, y[0], 5);
+    }
+
+    [Fact]
+    public void ReshapeThatMixesTheBatchIsRejected()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 4));
+        g.Output.Add(Vi("m", "N", 2));
+        var shape = new TensorProto { Name = "s", DataType = 7 };
+        shape.Dims.Add(2);
+        shape.Int64Data.AddRange([-1, 2]);
+        g.Initializer.Add(shape);
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Node.Add(Node("Reshape", "rs", ["x", "s"], "r"));
+        g.Node.Add(Node("MatMul", "mm", ["r", "W"], "m"));
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g)));
+        Assert.Contains("node 'rs' (Reshape)", e.Message);
+    }
+
+    [Fact]
     public void UnsupportedOpsAndBranchesAreNamed()
     {
         var g = new GraphProto();

@@ -205,6 +205,27 @@ public class QuantizationTests
         Assert.Contains("digest mismatch", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(flip, "d.zkc")).Message);
     }
 
+    [Theory]
+    [InlineData(Activation.Tanh, Activation.Sigmoid, CalibrationMethod.MaxAbs)]
+    [InlineData(Activation.Sigmoid, Activation.Relu, CalibrationMethod.Percentile)]
+    [InlineData(Activation.None, Activation.Tanh, CalibrationMethod.MaxAbs)]
+    public void TableActivationsStayAccurate(Activation a1, Activation a2, CalibrationMethod method)
+    {
+        var rng = new Random(8);
+        var net = TestNets.Random(rng, [6, 16, 8, 3], [a1, a2, Activation.None]);
+        var x = TestNets.Samples(rng, 64, 6);
+        var c = CircuitCompiler.Compile(net, x, new CompileOptions { Calibration = method, Percentile = 99.5 });
+        var report = AccuracyReport.Measure(net, c, x);
+        // Percentile calibration clips the largest values on purpose: allow more error there.
+        double allowed = method == CalibrationMethod.Percentile ? 0.15 : 0.08;
+        Assert.True(report.MaxAbsError <= allowed * report.MaxAbsOutput, $"max error {report.MaxAbsError} vs max output {report.MaxAbsOutput}");
+        Assert.True(report.ArgmaxAgreement >= 0.85, $"agreement {report.ArgmaxAgreement}");
+        CheckWitness(c, IntegerExecutor.Run(c, x.Take(9).ToArray()));
+        // More bits, smaller error.
+        var c12 = CircuitCompiler.Compile(net, x, new CompileOptions { Calibration = method, Percentile = 99.5, WeightBits = 12, ActBits = 12 });
+        Assert.True(AccuracyReport.Measure(net, c12, x).MaxAbsError < report.MaxAbsError);
+    }
+
     [Fact]
     public void RequantizationRoundsHalfUp()
     {

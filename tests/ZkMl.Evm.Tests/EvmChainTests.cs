@@ -6,7 +6,8 @@ using ZkMl.Proofs.Hashing;
 
 namespace ZkMl.Evm.Tests;
 
-public class EvmChainTests(ProbeFixture probe) : IClassFixture<ProbeFixture>
+[Collection(ProbeCollection.Name)]
+public class EvmChainTests(ProbeFixture probe)
 {
     private string Address => probe.Deployment.Address;
 

@@ -4,7 +4,14 @@ using ZkMl.TestKit;
 
 namespace ZkMl.Evm.Tests;
 
-/// <summary>One anvil node and one compiled + deployed test contract, shared by a test class.</summary>
+/// <summary>The test classes that share one <see cref="ProbeFixture"/> (one anvil, one compilation).</summary>
+[CollectionDefinition(Name)]
+public class ProbeCollection : ICollectionFixture<ProbeFixture>
+{
+    public const string Name = "probe";
+}
+
+/// <summary>One anvil node and one compiled + deployed test contract, shared by the <see cref="ProbeCollection"/>.</summary>
 public sealed class ProbeFixture : IAsyncLifetime
 {
     public const string Source = """
@@ -62,6 +69,12 @@ public sealed class ProbeFixture : IAsyncLifetime
                 uint256 c = counter;
                 for (uint256 i = 0; i < rounds; ++i) c = uint256(keccak256(abi.encode(c, i)));
                 counter = c;
+            }
+
+            function shaStore(bytes calldata d) external {
+                (bool ok, bytes memory out) = address(2).staticcall(d);
+                require(ok, "sha256 precompile failed");
+                counter = uint256(bytes32(out)) | 1;
             }
 
             function sha(bytes calldata d) external view returns (bytes32) {

@@ -24,7 +24,7 @@ namespace ZkMl.Algebra;
 /// top limb of p is below 2^63 − 1 (gnark-crypto, "Faster Montgomery multiplication", 2020).
 /// </remarks>
 [SkipLocalsInit]
-public readonly partial struct Fq : IEquatable<Fq>, IComparable<Fq>
+public readonly partial struct Fq : IEquatable<Fq>, IComparable<Fq>, IPrimeField<Fq>
 {
     /// <summary>Montgomery-form limbs, least significant first.</summary>
     internal readonly ulong L0, L1, L2, L3;
@@ -39,6 +39,8 @@ public readonly partial struct Fq : IEquatable<Fq>, IComparable<Fq>
 
     /// <summary>The modulus p.</summary>
     public static readonly BigInteger Modulus = BigInteger.Parse("21888242871839275222246405745257275088696311157297823662689037894645226208583", CultureInfo.InvariantCulture);
+
+    static BigInteger IPrimeField<Fq>.ModulusValue => Modulus;
 
     /// <summary>The additive identity.</summary>
     public static Fq Zero => default;

@@ -24,7 +24,7 @@ namespace ZkMl.Algebra;
 /// top limb of p is below 2^63 − 1 (gnark-crypto, "Faster Montgomery multiplication", 2020).
 /// </remarks>
 [SkipLocalsInit]
-public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>
+public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>, IPrimeField<Fr>
 {
     /// <summary>Montgomery-form limbs, least significant first.</summary>
     internal readonly ulong L0, L1, L2, L3;
@@ -39,6 +39,8 @@ public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>
 
     /// <summary>The modulus p.</summary>
     public static readonly BigInteger Modulus = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
+
+    static BigInteger IPrimeField<Fr>.ModulusValue => Modulus;
 
     /// <summary>The additive identity.</summary>
     public static Fr Zero => default;

@@ -132,6 +132,62 @@ public readonly struct Fq12 : IEquatable<Fq12>
         r = new Fq12(new Fq6(a0, a2, a4), new Fq6(a1, a3, a5));
     }
 
+    /// <summary>
+    /// r = a² for a in the cyclotomic subgroup (any value after the easy part of the final
+    /// exponentiation); Granger–Scott, "Faster squaring in the cyclotomic subgroup of sixth degree
+    /// extensions" (eprint 2009/565, §3.2): 6 F_p² squarings instead of 2 F_p⁶ multiplications.
+    /// The result is wrong for elements outside that subgroup.
+    /// </summary>
+    public static void CyclotomicSquare(in Fq12 a, out Fq12 r)
+    {
+        // (x0, x1, x2) = C0, (x3, x4, x5) = C1
+        Fq2.Square(a.C1.C1, out var t0);
+        Fq2.Square(a.C0.C0, out var t1);
+        Fq2.Add(a.C1.C1, a.C0.C0, out var t6);
+        Fq2.Square(t6, out t6);
+        Fq2.Sub(t6, t0, out t6);
+        Fq2.Sub(t6, t1, out t6);          // 2·x4·x0
+        Fq2.Square(a.C0.C2, out var t2);
+        Fq2.Square(a.C1.C0, out var t3);
+        Fq2.Add(a.C0.C2, a.C1.C0, out var t7);
+        Fq2.Square(t7, out t7);
+        Fq2.Sub(t7, t2, out t7);
+        Fq2.Sub(t7, t3, out t7);          // 2·x2·x3
+        Fq2.Square(a.C1.C2, out var t4);
+        Fq2.Square(a.C0.C1, out var t5);
+        Fq2.Add(a.C1.C2, a.C0.C1, out var t8);
+        Fq2.Square(t8, out t8);
+        Fq2.Sub(t8, t4, out t8);
+        Fq2.Sub(t8, t5, out t8);
+        Fq2.MulByXi(t8, out t8);          // 2·x5·x1·ξ
+        Fq2.MulByXi(t0, out t0);
+        Fq2.Add(t0, t1, out t0);          // x4²ξ + x0²
+        Fq2.MulByXi(t2, out t2);
+        Fq2.Add(t2, t3, out t2);          // x2²ξ + x3²
+        Fq2.MulByXi(t4, out t4);
+        Fq2.Add(t4, t5, out t4);          // x5²ξ + x1²
+        Fq2.Sub(t0, a.C0.C0, out var z00); Fq2.Double(z00, out z00); Fq2.Add(z00, t0, out z00);
+        Fq2.Sub(t2, a.C0.C1, out var z01); Fq2.Double(z01, out z01); Fq2.Add(z01, t2, out z01);
+        Fq2.Sub(t4, a.C0.C2, out var z02); Fq2.Double(z02, out z02); Fq2.Add(z02, t4, out z02);
+        Fq2.Add(t8, a.C1.C0, out var z10); Fq2.Double(z10, out z10); Fq2.Add(z10, t8, out z10);
+        Fq2.Add(t6, a.C1.C1, out var z11); Fq2.Double(z11, out z11); Fq2.Add(z11, t6, out z11);
+        Fq2.Add(t7, a.C1.C2, out var z12); Fq2.Double(z12, out z12); Fq2.Add(z12, t7, out z12);
+        r = new Fq12(new Fq6(z00, z01, z02), new Fq6(z10, z11, z12));
+    }
+
+    /// <summary>r = a^e for a in the cyclotomic subgroup, using <see cref="CyclotomicSquare"/>.</summary>
+    public static void CyclotomicPowU64(in Fq12 a, ulong e, out Fq12 r)
+    {
+        Fq12 acc = One;
+        Fq12 b = a;
+        for (int i = 63 - BitOperations.LeadingZeroCount(e); i >= 0; i--)
+        {
+            CyclotomicSquare(acc, out acc);
+            if (((e >> i) & 1) != 0) Mul(acc, b, out acc);
+        }
+        r = acc;
+    }
+
     /// <summary>r = a^e for a non-negative exponent given as a 64-bit word (square-and-multiply).</summary>
     public static void PowU64(in Fq12 a, ulong e, out Fq12 r)
     {

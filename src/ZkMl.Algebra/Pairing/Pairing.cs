@@ -25,8 +25,8 @@ public static class Pairing
     private static readonly sbyte[] LoopNaf = Naf(6 * new BigInteger(X) + 2);
     private static readonly Fq Inv2 = Fq.FromUInt64(2).Inverse();
     private static readonly Fq2 ThreeB = G2Affine.B + G2Affine.B + G2Affine.B;
-    private static readonly Fq2 FrobX = Fq2.Xi.Pow((Fq.Modulus - 1) / 3);
-    private static readonly Fq2 FrobY = Fq2.Xi.Pow((Fq.Modulus - 1) / 2);
+    internal static readonly Fq2 FrobX = Fq2.Xi.Pow((Fq.Modulus - 1) / 3);
+    internal static readonly Fq2 FrobY = Fq2.Xi.Pow((Fq.Modulus - 1) / 2);
 
     private static sbyte[] Naf(BigInteger k)
     {
@@ -227,9 +227,9 @@ public static class Pairing
         Fq12.Frobenius(t1, out var fp);
         Fq12.Frobenius(fp, out var fp2);
         Fq12.Frobenius(fp2, out var fp3);
-        Fq12.PowU64(t1, X, out var fu);
-        Fq12.PowU64(fu, X, out var fu2);
-        Fq12.PowU64(fu2, X, out var fu3);
+        Fq12.CyclotomicPowU64(t1, X, out var fu);
+        Fq12.CyclotomicPowU64(fu, X, out var fu2);
+        Fq12.CyclotomicPowU64(fu2, X, out var fu3);
         Fq12.Frobenius(fu, out var y3);
         Fq12.Frobenius(fu2, out var fu2p);
         Fq12.Frobenius(fu3, out var fu3p);
@@ -245,18 +245,18 @@ public static class Pairing
         Fq12.Mul(fu3, fu3p, out var y6);
         Fq12.Conjugate(y6, out y6);
 
-        Fq12.Square(y6, out var t0);
+        Fq12.CyclotomicSquare(y6, out var t0);
         Fq12.Mul(t0, y4, out t0);
         Fq12.Mul(t0, y5, out t0);
         Fq12.Mul(y3, y5, out t1);
         Fq12.Mul(t1, t0, out t1);
         Fq12.Mul(t0, y2, out t0);
-        Fq12.Square(t1, out t1);
+        Fq12.CyclotomicSquare(t1, out t1);
         Fq12.Mul(t1, t0, out t1);
-        Fq12.Square(t1, out t1);
+        Fq12.CyclotomicSquare(t1, out t1);
         Fq12.Mul(t1, y1, out t0);
         Fq12.Mul(t1, y0, out t1);
-        Fq12.Square(t0, out t0);
+        Fq12.CyclotomicSquare(t0, out t0);
         Fq12.Mul(t0, t1, out r);
     }
 }

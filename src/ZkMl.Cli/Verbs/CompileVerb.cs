@@ -57,22 +57,14 @@ internal static class CompileVerb
         }
         float[][] samples = InputData.Load(dataPath, net.InputSize);
         var warnings = new List<string>(net.Warnings);
-        Circuit circuit;
-        try
+        Circuit circuit = ctx.Step($"calibrating and quantizing on {samples.Length} samples", () =>
         {
-            circuit = ctx.Step($"calibrating and quantizing on {samples.Length} samples", () =>
-            {
-                var local = new List<string>();
-                var c = CircuitCompiler.Compile(net, samples, options, local);
-                warnings.AddRange(local);
-                foreach (var w in local) ctx.Warn(w);
-                return c;
-            });
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new UserException(e.Message.Split(Environment.NewLine)[0]);
-        }
+            var local = new List<string>();
+            var c = CircuitCompiler.Compile(net, samples, options, local);
+            warnings.AddRange(local);
+            foreach (var w in local) ctx.Warn(w);
+            return c;
+        });
         var report = ctx.Step("measuring accuracy (float vs quantized)", () => AccuracyReport.Measure(net, circuit, samples));
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;

@@ -63,7 +63,9 @@ public static class CircuitCompiler
         {
             if (abs.Count == 0) return 0;
             if (options.Calibration == CalibrationMethod.MaxAbs) return abs.Max();
-            var sorted = abs.ToArray();
+            // Exact zeros (ReLU outputs, blank pixels) say nothing about the range: leave them out.
+            var sorted = abs.Where(v => v != 0f).ToArray();
+            if (sorted.Length == 0) return 0;
             Array.Sort(sorted);
             int idx = (int)Math.Ceiling(options.Percentile / 100.0 * sorted.Length) - 1;
             return sorted[Math.Clamp(idx, 0, sorted.Length - 1)];

@@ -123,6 +123,34 @@ public sealed class EvmChain : IDisposable
         return r;
     }
 
+    /// <summary>
+    /// Splits a mined transaction's gasUsed into intrinsic/calldata, precompile calls (from the
+    /// node's call trace) and the contract's own execution. Needs <c>debug_traceTransaction</c>
+    /// (anvil and geth have it).
+    /// </summary>
+    /// <exception cref="JsonRpcException">when the node cannot trace.</exception>
+    public async Task<GasBreakdown> GasBreakdownAsync(string transactionHash, CancellationToken cancellationToken = default)
+    {
+        var receipt = await Rpc.WaitForReceiptAsync(transactionHash, null, cancellationToken).ConfigureAwait(false);
+        var trace = await Rpc.TraceTransactionCallsAsync(transactionHash, cancellationToken).ConfigureAwait(false);
+        bool isCreate = trace.Type.StartsWith("CREATE", StringComparison.Ordinal);
+        ulong intrinsic = EvmGas.IntrinsicGas(trace.Input, isCreate);
+        var gas = new Dictionary<string, ulong>();
+        var calls = new Dictionary<string, int>();
+        foreach (var f in trace.Flatten().Skip(1))
+        {
+            if (EvmGas.PrecompileName(f.To) is not string name || f.Type == "DELEGATECALL") continue;
+            gas[name] = gas.GetValueOrDefault(name) + f.GasUsed;
+            calls[name] = calls.GetValueOrDefault(name) + 1;
+        }
+        ulong pre = gas.Values.Aggregate(0UL, (a, b) => a + b);
+        // callTracer's top-level gasUsed is the receipt's; with the EIP-7623 floor it can exceed intrinsic + execution.
+        ulong floor = EvmGas.CalldataFloorGas(trace.Input);
+        bool floorApplied = receipt.GasUsed == floor && receipt.GasUsed > intrinsic;
+        long execution = floorApplied ? 0 : (long)receipt.GasUsed - (long)intrinsic - (long)pre;
+        return new GasBreakdown(receipt.GasUsed, intrinsic, EvmGas.CalldataGas(trace.Input), gas, calls, execution, floorApplied);
+    }
+
     /// <summary>The gas limit this class sends with for an estimate: min(estimate × 1.25 + 50,000, block gas limit, 2^24).</summary>
     public static ulong GasLimitWithMargin(ulong estimate, ulong blockGasLimit)
     {

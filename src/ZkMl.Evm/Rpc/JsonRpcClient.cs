@@ -229,6 +229,46 @@ public sealed class JsonRpcClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// The call tree of a mined transaction (<c>debug_traceTransaction</c> with geth's
+    /// <c>callTracer</c>; anvil and geth support it, many hosted endpoints do not).
+    /// </summary>
+    /// <exception cref="JsonRpcException">when the node does not support tracing or does not know the transaction.</exception>
+    public async Task<CallFrame> TraceTransactionCallsAsync(string transactionHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(transactionHash);
+        var tracer = new JsonObject { ["tracer"] = "callTracer" };
+        return ParseFrame(await CallRawAsync("debug_traceTransaction", [transactionHash, tracer], cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The call tree of an <c>eth_call</c> executed on the latest block (<c>debug_traceCall</c>, <c>callTracer</c>); nothing is mined.</summary>
+    /// <exception cref="JsonRpcException">when the node does not support tracing.</exception>
+    public async Task<CallFrame> TraceCallAsync(TransactionRequest call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var tracer = new JsonObject { ["tracer"] = "callTracer" };
+        return ParseFrame(await CallRawAsync("debug_traceCall", [ToJson(call), "latest", tracer], cancellationToken).ConfigureAwait(false));
+    }
+
+    private static CallFrame ParseFrame(JsonElement f)
+    {
+        string? Str(string name) => f.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        ulong Qty(string name) => Str(name) is string q ? EvmHex.ParseQuantity(q) : 0;
+        var calls = new List<CallFrame>();
+        if (f.TryGetProperty("calls", out var cs) && cs.ValueKind == JsonValueKind.Array)
+            foreach (var c in cs.EnumerateArray()) calls.Add(ParseFrame(c));
+        return new CallFrame(
+            Str("type") ?? "",
+            Str("from") ?? "",
+            Str("to"),
+            Qty("gas"),
+            Qty("gasUsed"),
+            Str("input") is string i ? EvmHex.Decode(i) : [],
+            Str("output") is string o ? EvmHex.Decode(o) : [],
+            Str("error"),
+            calls);
+    }
+
     /// <summary>Disposes the HttpClient when this client created it.</summary>
     public void Dispose()
     {

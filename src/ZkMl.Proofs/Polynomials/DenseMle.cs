@@ -39,8 +39,8 @@ public sealed class DenseMle
     /// <summary>The current evaluations (a view; valid until the next bind).</summary>
     public ReadOnlySpan<Fr> Values => _values.AsSpan(0, _length);
 
-    /// <summary>Writable view of the current evaluations.</summary>
-    internal Span<Fr> Span => _values.AsSpan(0, _length);
+    /// <summary>The backing array; the first <see cref="Length"/> entries are the current evaluations.</summary>
+    internal Fr[] Buffer => _values;
 
     /// <summary>Evaluation at hypercube index <paramref name="i"/>.</summary>
     public Fr this[int i] => Values[i];

@@ -1,0 +1,121 @@
+using ZkMl.Algebra;
+
+namespace ZkMl.Proofs.Sumcheck;
+
+/// <summary>One product term c · Π_{k ∈ Factors} P_k of a sumcheck polynomial; factors index the MLE list.</summary>
+/// <param name="Coefficient">The constant c.</param>
+/// <param name="Factors">Indices of the multilinear factors (an index may repeat, e.g. P_0²).</param>
+public sealed record ProductTerm(Fr Coefficient, int[] Factors);
+
+/// <summary>
+/// A sum of products of multilinear polynomials, Σ_t c_t Π_{k ∈ F_t} P_k(x): the shape of a sumcheck statement.
+/// </summary>
+public sealed class ProductSum
+{
+    /// <summary>Creates the shape with <paramref name="numPolynomials"/> multilinear inputs.</summary>
+    /// <exception cref="ArgumentException">No terms, a factor index out of range, or degree above <see cref="UniPoly.MaxDegree"/>.</exception>
+    public ProductSum(int numPolynomials, IReadOnlyList<ProductTerm> terms)
+    {
+        ArgumentNullException.ThrowIfNull(terms);
+        if (terms.Count == 0) throw new ArgumentException("a sumcheck polynomial needs at least one product term", nameof(terms));
+        foreach (var t in terms)
+            foreach (var k in t.Factors)
+                if (k < 0 || k >= numPolynomials) throw new ArgumentException($"product term refers to polynomial {k}; there are {numPolynomials}", nameof(terms));
+        NumPolynomials = numPolynomials;
+        Terms = terms.ToArray();
+        Degree = Math.Max(1, Terms.Max(t => t.Factors.Length));
+        if (Degree > UniPoly.MaxDegree - 1) throw new ArgumentException($"degree {Degree} exceeds the supported {UniPoly.MaxDegree - 1}", nameof(terms));
+    }
+
+    /// <summary>Number of multilinear inputs.</summary>
+    public int NumPolynomials { get; }
+
+    /// <summary>The product terms.</summary>
+    public IReadOnlyList<ProductTerm> Terms { get; }
+
+    /// <summary>Degree per variable: the largest number of factors in a term (at least 1).</summary>
+    public int Degree { get; }
+
+    /// <summary>Σ_t c_t Π_{k ∈ F_t} values[k]: the polynomial at a point given its inputs' values there.</summary>
+    /// <exception cref="ArgumentException">Wrong number of values.</exception>
+    public Fr Combine(ReadOnlySpan<Fr> values)
+    {
+        if (values.Length != NumPolynomials) throw new ArgumentException($"expected {NumPolynomials} values, got {values.Length}", nameof(values));
+        var acc = Fr.Zero;
+        foreach (var t in Terms)
+        {
+            var p = t.Coefficient;
+            foreach (var k in t.Factors) p *= values[k];
+            acc += p;
+        }
+        return acc;
+    }
+}
+
+/// <summary>
+/// A sumcheck proof: one compressed round polynomial per variable (docs/protocol.md "Sumcheck"): plain mode sends
+/// [c_0, c_2, …, c_d] (c_1 omitted), zero-check (Gruen) mode sends [q_1, …, q_d] (q_0 omitted).
+/// </summary>
+/// <param name="Rounds">Round messages in variable order.</param>
+public sealed record SumcheckProof(Fr[][] Rounds)
+{
+    /// <summary>Total number of field elements.</summary>
+    public int ElementCount => Rounds.Sum(r => r.Length);
+}
+
+/// <summary>What the prover hands back besides the proof.</summary>
+/// <param name="Proof">The round messages.</param>
+/// <param name="Point">The challenges r_1..r_n (the point, in variable order).</param>
+/// <param name="FinalEvaluations">P_k(r) for every input MLE (the caller usually sends or checks these).</param>
+public sealed record SumcheckProverOutput(SumcheckProof Proof, Fr[] Point, Fr[] FinalEvaluations);
+
+/// <summary>
+/// Result of the stateless verifier: on success the claim the caller MUST discharge — the polynomial (plain:
+/// Σ c_t Π P_k; zero-check: g without the eq factor) evaluated at <see cref="Point"/> must equal
+/// <see cref="ExpectedValue"/>.
+/// </summary>
+public sealed class SumcheckResult
+{
+    private SumcheckResult(bool ok, string? error, Fr[] point, Fr value)
+    {
+        Success = ok;
+        Error = error;
+        Point = point;
+        ExpectedValue = value;
+    }
+
+    /// <summary>True when the proof was well formed; the final claim still has to be checked.</summary>
+    public bool Success { get; }
+
+    /// <summary>Why verification failed (null on success).</summary>
+    public string? Error { get; }
+
+    /// <summary>The random point r (empty on failure).</summary>
+    public Fr[] Point { get; }
+
+    /// <summary>The value the polynomial must take at <see cref="Point"/>.</summary>
+    public Fr ExpectedValue { get; }
+
+    internal static SumcheckResult Ok(Fr[] point, Fr value) => new(true, null, point, value);
+
+    internal static SumcheckResult Fail(string error) => new(false, error, [], Fr.Zero);
+
+    /// <summary>True iff verification succeeded and <paramref name="actualValue"/> equals the expected final value.</summary>
+    public bool Discharge(in Fr actualValue) => Success && actualValue == ExpectedValue;
+}
+
+/// <summary>Misuse of the sumcheck prover (inconsistent sizes, bad shapes).</summary>
+public sealed class SumcheckException(string message) : Exception(message);
+
+/// <summary>Transcript labels used by the sumcheck (docs/protocol.md "Sumcheck").</summary>
+public static class SumcheckLabels
+{
+    /// <summary>Absorb of the claimed sum before the first round.</summary>
+    public const string Claim = "sumcheck_claim";
+
+    /// <summary>Absorb of one compressed round polynomial.</summary>
+    public const string Round = "sumcheck_round";
+
+    /// <summary>The round challenge.</summary>
+    public const string Challenge = "sumcheck_r";
+}
