@@ -1,6 +1,7 @@
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
 
 namespace ZkMl.Proofs.Openings;
@@ -59,6 +60,7 @@ public static class BatchOpening
             lens[i] = ps[i].Length;
         }
         var claim = InitialClaim(claims, rhoPow, nMax);
+        transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
         for (int k = 0; k < nMax; k++)
@@ -79,8 +81,8 @@ public static class BatchOpening
                 }
             }
             rounds[k] = [c0, c2];
-            transcript.AppendScalars(Labels.Round, rounds[k]);
-            var r = transcript.ChallengeScalar(Labels.Challenge);
+            transcript.AppendScalars(SumcheckLabels.Round, rounds[k]);
+            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
             ch[k] = r;
             claim = NextClaim(claim, c0, c2, r);
             for (int i = 0; i < m; i++)
@@ -132,19 +134,13 @@ public static class BatchOpening
         }
         if (proof.RoundPolynomials.Length != nMax || proof.Evaluations.Length != m)
         { reason = $"proof shape does not match {m} claims over {nMax} variables"; return false; }
-        foreach (var rp in proof.RoundPolynomials) if (rp is null || rp.Length != 2) { reason = "round polynomial must have 2 coefficients"; return false; }
 
         var rho = AbsorbClaims(transcript, claims);
         var rhoPow = Powers(rho, m);
-        var claim = InitialClaim(claims, rhoPow, nMax);
-        var ch = new Fr[nMax];
-        for (int k = 0; k < nMax; k++)
-        {
-            var rp = proof.RoundPolynomials[k];
-            transcript.AppendScalars(Labels.Round, rp);
-            ch[k] = transcript.ChallengeScalar(Labels.Challenge);
-            claim = NextClaim(claim, rp[0], rp[1], ch[k]);
-        }
+        var sc = SumcheckVerifier.Verify(transcript, InitialClaim(claims, rhoPow, nMax), nMax, 2, new SumcheckProof(proof.RoundPolynomials));
+        if (!sc.Success) { reason = "sumcheck: " + sc.Error; return false; }
+        var ch = sc.Point; // challenge k binds index bit k
+        var claim = sc.ExpectedValue;
         var expected = Fr.Zero;
         for (int i = 0; i < m; i++)
         {
@@ -302,8 +298,6 @@ public static class BatchOpening
         public const string Point = "batch/z";
         public const string Value = "batch/y";
         public const string Rho = "batch/rho";
-        public const string Round = "batch/round";
-        public const string Challenge = "batch/r";
         public const string Evals = "batch/evals";
         public const string Gamma = "batch/gamma";
     }
