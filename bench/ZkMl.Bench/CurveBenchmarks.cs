@@ -26,6 +26,14 @@ public class CurveBenchmarks
         _pairingInput = [.. EvmEncoding.EncodeG1(_p), .. EvmEncoding.EncodeG2(_q), .. EvmEncoding.EncodeG1(_p2), .. EvmEncoding.EncodeG2(_q)];
     }
 
+    /// <summary>Baseline: one base-field multiplication, to put the curve figures in field-mul units.</summary>
+    [Benchmark(Baseline = true)]
+    public Fq FqMul()
+    {
+        Fq.Mul(_p.X, _p.Y, out var r);
+        return r;
+    }
+
     [Benchmark]
     public G1Jacobian G1MixedAdd()
     {
@@ -48,6 +56,9 @@ public class CurveBenchmarks
 
     [Benchmark]
     public bool PairingCheck2() => Pairing.CheckProduct([_p, _p2], [_q, _q]);
+
+    [Benchmark]
+    public bool G2SubgroupCheck() => _q.IsInSubgroup;
 
     /// <summary>The full ecPairing precompile on 2 pairs, including decoding and the G2 subgroup checks.</summary>
     [Benchmark]

@@ -237,4 +237,22 @@ public class SumcheckTests
             Assert.Equal(c, UniPoly.FromEvaluations(evals));
         }
     }
+
+    [Fact]
+    public void ProofBytesRoundTripAndRejectBadEncodings()
+    {
+        var rng = new Random(51);
+        var inst = RandomInstance(rng, 4, 3);
+        var proof = SumcheckProver.Prove(new Transcript("s"), inst.Shape, inst.Fresh(), inst.HypercubeSum()).Proof;
+        var bytes = proof.ToBytes();
+        Assert.Equal(4 * 3 * 32, bytes.Length);
+        Assert.True(SumcheckProof.TryParse(bytes, 4, 3, out var back, out var err), err);
+        Assert.Equal(proof.Rounds, back!.Rounds);
+        Assert.False(SumcheckProof.TryParse(bytes.AsSpan(1), 4, 3, out _, out err));
+        Assert.Contains("bytes", err);
+        var bad = (byte[])bytes.Clone();
+        Fr.Modulus.ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(bad, 32 * 5);
+        Assert.False(SumcheckProof.TryParse(bad, 4, 3, out _, out err));
+        Assert.Contains("round 1 element 2", err);
+    }
 }

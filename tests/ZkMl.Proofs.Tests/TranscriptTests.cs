@@ -126,4 +126,20 @@ public class TranscriptTests
             Assert.Equal(raw, t.State);
         }
     }
+
+    [Fact]
+    public void G1AffineOverloadsUseEvmEncoding()
+    {
+        var enc = new byte[64];
+        enc[31] = 1;
+        enc[63] = 2; // generator (1, 2)
+        var a = new Transcript("g"); a.AppendPoint("C", G1Affine.Generator);
+        var b = new Transcript("g"); b.AppendPoint("C", enc);
+        Assert.Equal(b.State, a.State);
+        var c = new Transcript("g"); c.AppendPoints("Cs", [G1Affine.Generator, G1Affine.Infinity]);
+        var d = new Transcript("g"); d.AppendPoints("Cs", [.. enc, .. new byte[64]]);
+        Assert.Equal(d.State, c.State);
+        var e = new Transcript("g"); e.AppendPoints("Cs", [G1Affine.Infinity, G1Affine.Generator]);
+        Assert.NotEqual(d.State, e.State);
+    }
 }

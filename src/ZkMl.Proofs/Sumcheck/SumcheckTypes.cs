@@ -61,6 +61,48 @@ public sealed record SumcheckProof(Fr[][] Rounds)
 {
     /// <summary>Total number of field elements.</summary>
     public int ElementCount => Rounds.Sum(r => r.Length);
+
+    /// <summary>The proof as bytes: every round message in order, each element 32-byte big-endian (as absorbed).</summary>
+    public byte[] ToBytes()
+    {
+        var b = new byte[32 * ElementCount];
+        int o = 0;
+        foreach (var round in Rounds)
+            foreach (var e in round)
+            {
+                e.WriteBigEndian(b.AsSpan(o, 32));
+                o += 32;
+            }
+        return b;
+    }
+
+    /// <summary>
+    /// Parses <see cref="ToBytes"/> output for <paramref name="numVars"/> rounds of <paramref name="degree"/> elements.
+    /// Returns false with a reason (never throws) on a wrong length or a non-canonical element (≥ r).
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> bytes, int numVars, int degree, out SumcheckProof? proof, out string? error)
+    {
+        proof = null;
+        error = null;
+        if (numVars < 0 || degree < 1 || (long)numVars * degree * 32 != bytes.Length)
+        {
+            error = $"sumcheck proof has {bytes.Length} bytes, expected {32L * Math.Max(0, numVars) * Math.Max(0, degree)} ({numVars} rounds × {degree} elements × 32)";
+            return false;
+        }
+        var rounds = new Fr[numVars][];
+        for (int i = 0; i < numVars; i++)
+        {
+            rounds[i] = new Fr[degree];
+            for (int k = 0; k < degree; k++)
+                if (!Fr.TryFromBytesBigEndian(bytes.Slice(32 * (i * degree + k), 32), out rounds[i][k]))
+                {
+                    error = $"sumcheck round {i} element {k} is not a canonical field element (must be < r)";
+                    return false;
+                }
+        }
+        proof = new SumcheckProof(rounds);
+        return true;
+    }
 }
 
 /// <summary>What the prover hands back besides the proof.</summary>

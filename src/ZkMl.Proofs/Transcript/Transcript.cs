@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
 using ZkMl.Proofs.Hashing;
 
 namespace ZkMl.Proofs.Transcripts;
@@ -116,6 +117,27 @@ public sealed class Transcript
     {
         if (encodedG1s.Length % G1Length != 0) throw new ArgumentException($"G1 encodings must be a multiple of {G1Length} bytes, got {encodedG1s.Length}", nameof(encodedG1s));
         AppendBytes(label, encodedG1s);
+    }
+
+    /// <summary>Absorbs one G1 point in its EVM encoding x‖y (infinity = 64 zero bytes).</summary>
+    public void AppendPoint(string label, in G1Affine point)
+    {
+        Span<byte> buf = stackalloc byte[G1Length];
+        EvmEncoding.EncodeG1(point, buf);
+        AppendBytes(label, buf);
+    }
+
+    /// <summary>Absorbs several G1 points as concatenated 64-byte EVM encodings.</summary>
+    public void AppendPoints(string label, ReadOnlySpan<G1Affine> points)
+    {
+        Begin(label);
+        Span<byte> buf = stackalloc byte[G1Length];
+        foreach (ref readonly var p in points)
+        {
+            EvmEncoding.EncodeG1(p, buf);
+            _hasher.Update(buf);
+        }
+        _hasher.Finish(_state);
     }
 
     /// <summary>Draws a challenge: <c>c = keccak256(s ‖ label32)</c>, sets <c>s = c</c>, returns <c>c mod r</c>.</summary>
