@@ -147,6 +147,29 @@ public class PairingTests
         }
     }
 
+    [Fact]
+    public void G2GroupLawsAndAliasing() => CurveProps.Check(0x62, 10, seed =>
+    {
+        var rng = new Random(seed);
+        var a = Fr.Random(rng); var b = Fr.Random(rng);
+        var g = G2Jacobian.Generator;
+        var pa = g.ScalarMul(a); var pb = g.ScalarMul(b);
+        var qb = pb.ToAffine();
+        G2Jacobian.Add(pa, pb, out var sum);
+        G2Jacobian.AddMixed(pa, qb, out var mixed);
+        var x = pa; G2Jacobian.Add(x, pb, out x);
+        var y = pa; G2Jacobian.AddMixed(y, qb, out y);
+        var d = pa; G2Jacobian.Double(d, out d);
+        var batch = new G2Affine[2];
+        G2Jacobian.BatchToAffine([sum, G2Jacobian.Infinity], batch);
+        return sum == g.ScalarMul(a + b) && mixed == sum && x == sum && y == sum
+            && d == pa + pa && d == g.ScalarMul(a + a)
+            && (pa + pa.Negate()).IsInfinity
+            && sum.IsOnCurve && qb.IsOnCurve && qb.IsInSubgroup
+            && batch[0] == sum.ToAffine() && batch[1].IsInfinity
+            && !new G2Jacobian(pa.X, pa.Y + Fq2.One, pa.Z).IsOnCurve;
+    });
+
     /// <summary>A random point on the twist curve (almost surely not in G2: the cofactor is ≈ p).</summary>
     internal static G2Affine RandomTwistPoint(Random rng)
     {
