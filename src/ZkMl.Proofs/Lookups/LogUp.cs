@@ -1,0 +1,222 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Lookups;
+
+/// <summary>
+/// LogUp lookup argument (Haböck 2022, "Multivariate lookups based on logarithmic derivatives") with committed
+/// helper columns, as a sub-protocol on a <see cref="Transcript"/> (docs/protocol.md "LogUp").
+/// Statement: every witness value f_i (2^n entries) occurs in the table t (2^m entries), certified by
+/// multiplicities m with Σ_i 1/(α − f_i) = Σ_j m_j/(α − t_j) for a random α.
+/// Flow: the caller commits f's columns and m, draws α, calls <see cref="ComputeHelpers"/>, commits h_w and h_t
+/// (absorbing the commitments), then calls <see cref="Prove"/>; the verifier calls <see cref="LogUpVerifier.Verify"/>
+/// at the same transcript position and discharges the returned evaluation claims.
+/// </summary>
+public static class LogUpProver
+{
+    /// <summary>
+    /// Multiplicities of <paramref name="table"/> for <paramref name="witness"/>: m_j = number of i with
+    /// f_i = t_j, counted at the FIRST occurrence of a value in the table (later duplicates get 0).
+    /// </summary>
+    /// <exception cref="LogUpException">A witness value does not occur in the table (its index is named).</exception>
+    public static Fr[] Multiplicities(ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table)
+    {
+        var index = new Dictionary<Fr, int>(table.Length);
+        for (int j = 0; j < table.Length; j++) index.TryAdd(table[j], j);
+        var counts = new long[table.Length];
+        for (int i = 0; i < witness.Length; i++)
+        {
+            if (!index.TryGetValue(witness[i], out int j))
+                throw new LogUpException($"LogUp: witness entry {i} ({witness[i].ToBigInteger()}) does not occur in the table");
+            counts[j]++;
+        }
+        var m = new Fr[table.Length];
+        for (int j = 0; j < m.Length; j++) m[j] = Fr.FromInt64(counts[j]);
+        return m;
+    }
+
+    /// <summary>
+    /// The helper columns h_w = 1/(α − f) and h_t = m/(α − t) (one batch inversion each).
+    /// </summary>
+    /// <exception cref="ArgumentException">A length is not a power of two.</exception>
+    /// <exception cref="LogUpException">The multiplicities and the table differ in length, or α equals a witness/table value
+    /// (probability ≈ (2^n + 2^m)/r for a random α; the caller should treat it as an abort).</exception>
+    public static (Fr[] WitnessHelper, Fr[] TableHelper) ComputeHelpers(ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities, Fr alpha)
+    {
+        CheckSizes(witness.Length, table.Length, multiplicities.Length);
+        var hw = new Fr[witness.Length];
+        for (int i = 0; i < hw.Length; i++)
+        {
+            hw[i] = alpha - witness[i];
+            if (hw[i].IsZero) throw new LogUpException($"LogUp: α equals witness entry {i}; draw a new α");
+        }
+        var ht = new Fr[table.Length];
+        for (int j = 0; j < ht.Length; j++)
+        {
+            ht[j] = alpha - table[j];
+            if (ht[j].IsZero) throw new LogUpException($"LogUp: α equals table entry {j}; draw a new α");
+        }
+        Fr.BatchInverse(hw);
+        Fr.BatchInverse(ht);
+        for (int j = 0; j < ht.Length; j++) ht[j] *= multiplicities[j];
+        return (hw, ht);
+    }
+
+    /// <summary>
+    /// Proves the lookup after the caller has committed h_w, h_t (from <see cref="ComputeHelpers"/>) and absorbed
+    /// the commitments. Absorbs S, runs both zero-checks and absorbs the final values (labels in
+    /// <see cref="LogUpLabels"/>). The inputs are not modified.
+    /// </summary>
+    /// <param name="transcript">Transcript positioned after the helper commitments.</param>
+    /// <param name="witness">f (2^n entries).</param>
+    /// <param name="table">t (2^m entries).</param>
+    /// <param name="multiplicities">m (2^m entries).</param>
+    /// <param name="witnessHelper">h_w (2^n entries).</param>
+    /// <param name="tableHelper">h_t (2^m entries).</param>
+    /// <param name="alpha">The challenge α the helpers were computed with.</param>
+    /// <exception cref="LogUpException">Inconsistent sizes, or Σ h_w ≠ Σ h_t (the witness is not a lookup into the
+    /// table with these multiplicities; no accepting proof exists).</exception>
+    public static LogUpProverOutput Prove(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha)
+        => ProveCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, checkSums: true);
+
+    /// <summary>As <see cref="Prove"/> but without the sum-consistency check (tests use it to show that a false
+    /// statement yields a rejected proof or false claims).</summary>
+    internal static LogUpProverOutput ProveCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, bool checkSums)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        CheckSizes(witness.Length, table.Length, multiplicities.Length);
+        if (witnessHelper.Length != witness.Length) throw new LogUpException($"LogUp: witness helper has {witnessHelper.Length} entries, witness has {witness.Length}");
+        if (tableHelper.Length != table.Length) throw new LogUpException($"LogUp: table helper has {tableHelper.Length} entries, table has {table.Length}");
+        var sum = DenseMle.Sum(witnessHelper);
+        if (checkSums && sum != DenseMle.Sum(tableHelper))
+            throw new LogUpException("LogUp: Σ h_w ≠ Σ h_t — a witness value is missing from the table or the multiplicities are wrong");
+        int n = Parallelism.Log2Exact(witness.Length, "LogUp witness");
+        int m = Parallelism.Log2Exact(table.Length, "LogUp table");
+
+        transcript.AppendScalar(LogUpLabels.Sum, sum);
+
+        // Witness side: Σ_x eq(τ_w, x)·(α·h_w − h_w·f − 1) = 0; inputs [h_w, f].
+        var tauW = transcript.ChallengeScalars(LogUpLabels.TauWitness, n);
+        var wOut = SumcheckProver.ProveZeroCheck(transcript, WitnessShape(alpha),
+            [new DenseMle(witnessHelper.ToArray()), new DenseMle(witness.ToArray())], tauW, Fr.Zero);
+        var hwR = wOut.FinalEvaluations[0];
+        var fR = wOut.FinalEvaluations[1];
+        transcript.AppendScalars(LogUpLabels.EvalsWitness, [hwR, fR]);
+
+        // Table side: Σ_y eq(τ_t, y)·(α·h_t − h_t·t − m) = 0; inputs [h_t, t, m].
+        var tauT = transcript.ChallengeScalars(LogUpLabels.TauTable, m);
+        var tOut = SumcheckProver.ProveZeroCheck(transcript, TableShape(alpha),
+            [new DenseMle(tableHelper.ToArray()), new DenseMle(table.ToArray()), new DenseMle(multiplicities.ToArray())], tauT, Fr.Zero);
+        var htR = tOut.FinalEvaluations[0];
+        var tR = tOut.FinalEvaluations[1];
+        var mR = tOut.FinalEvaluations[2];
+        transcript.AppendScalars(LogUpLabels.EvalsTable, [htR, tR, mR]);
+
+        var proof = new LogUpProof(sum, wOut.Proof, hwR, fR, tOut.Proof, htR, tR, mR);
+        return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, wOut.Point, tOut.Point));
+    }
+
+    /// <summary>G_w(h_w, f) = α·h_w − h_w·f − 1 = h_w·(α − f) − 1.</summary>
+    internal static ProductSum WitnessShape(Fr alpha) => new(2,
+    [
+        new ProductTerm(alpha, [0]),
+        new ProductTerm(-Fr.One, [0, 1]),
+        new ProductTerm(-Fr.One, []),
+    ]);
+
+    /// <summary>G_t(h_t, t, m) = α·h_t − h_t·t − m = h_t·(α − t) − m.</summary>
+    internal static ProductSum TableShape(Fr alpha) => new(3,
+    [
+        new ProductTerm(alpha, [0]),
+        new ProductTerm(-Fr.One, [0, 1]),
+        new ProductTerm(-Fr.One, [2]),
+    ]);
+
+    private static void CheckSizes(int witness, int table, int multiplicities)
+    {
+        Parallelism.Log2Exact(witness, "LogUp witness");
+        Parallelism.Log2Exact(table, "LogUp table");
+        if (multiplicities != table) throw new LogUpException($"LogUp: multiplicities have {multiplicities} entries, table has {table}");
+    }
+}
+
+/// <summary>
+/// Stateless LogUp verifier (docs/protocol.md "LogUp"). Never throws on adversarial proof data; returns failure
+/// with a reason, or on success the evaluation claims that the caller MUST discharge.
+/// </summary>
+/// <remarks>
+/// Soundness: given binding commitments to f, t, m, h_w, h_t and true claims, the zero-checks force
+/// h_w = 1/(α − f) and h_t = m/(α − t) on every hypercube point (error ≤ (3n + 3m + 2^n + 2^m)/r over τ and the
+/// sumcheck challenges), and the ½-point
+/// claims force Σ h_w = S = Σ h_t, i.e. Σ 1/(α − f_i) = Σ m_j/(α − t_j), which for a random α drawn after f and m
+/// were committed implies the multiset inclusion except with probability ≈ (2^n + 2^m)/r.
+/// </remarks>
+public static class LogUpVerifier
+{
+    /// <summary>
+    /// Verifies <paramref name="proof"/> for a witness of 2^<paramref name="witnessVars"/> and a table of
+    /// 2^<paramref name="tableVars"/> entries at challenge <paramref name="alpha"/>, on a transcript positioned as
+    /// the prover's was (after the helper commitments).
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes out of range 0..40 (caller parameters, not proof data).</exception>
+    public static LogUpResult Verify(Transcript transcript, Fr alpha, int witnessVars, int tableVars, LogUpProof? proof)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        if (witnessVars < 0 || witnessVars > 40) throw new ArgumentException($"LogUp: witness variables {witnessVars} out of range 0..40", nameof(witnessVars));
+        if (tableVars < 0 || tableVars > 40) throw new ArgumentException($"LogUp: table variables {tableVars} out of range 0..40", nameof(tableVars));
+        if (proof == null) return LogUpResult.Fail("LogUp proof is missing");
+
+        transcript.AppendScalar(LogUpLabels.Sum, proof.Sum);
+
+        var tauW = transcript.ChallengeScalars(LogUpLabels.TauWitness, witnessVars);
+        var w = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tauW, LogUpProof.ZeroCheckDegree, proof.WitnessZeroCheck);
+        if (!w.Success) return LogUpResult.Fail("LogUp witness zero-check: " + w.Error);
+        var gw = LogUpProver.WitnessShape(alpha).Combine([proof.WitnessHelperEval, proof.WitnessEval]);
+        if (!w.Discharge(gw)) return LogUpResult.Fail("LogUp witness zero-check: h_w(r_w)·(α − f(r_w)) − 1 does not match the sumcheck's final value");
+        transcript.AppendScalars(LogUpLabels.EvalsWitness, [proof.WitnessHelperEval, proof.WitnessEval]);
+
+        var tauT = transcript.ChallengeScalars(LogUpLabels.TauTable, tableVars);
+        var t = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tauT, LogUpProof.ZeroCheckDegree, proof.TableZeroCheck);
+        if (!t.Success) return LogUpResult.Fail("LogUp table zero-check: " + t.Error);
+        var gt = LogUpProver.TableShape(alpha).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval]);
+        if (!t.Discharge(gt)) return LogUpResult.Fail("LogUp table zero-check: h_t(r_t)·(α − t(r_t)) − m(r_t) does not match the sumcheck's final value");
+        transcript.AppendScalars(LogUpLabels.EvalsTable, [proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval]);
+
+        return LogUpResult.Ok(BuildClaims(proof, witnessVars, tableVars, w.Point, t.Point));
+    }
+
+    /// <summary>The claims in protocol order: h_w(½ⁿ) = S/2^n, h_t(½ᵐ) = S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
+    internal static IReadOnlyList<LogUpClaim> BuildClaims(LogUpProof proof, int n, int m, Fr[] rw, Fr[] rt)
+    {
+        var half = Fr.FromInt64(2).Inverse();
+        return
+        [
+            new LogUpClaim(LogUpPolynomial.WitnessHelper, Filled(n, half), proof.Sum * Pow2Inverse(n)),
+            new LogUpClaim(LogUpPolynomial.TableHelper, Filled(m, half), proof.Sum * Pow2Inverse(m)),
+            new LogUpClaim(LogUpPolynomial.WitnessHelper, (Fr[])rw.Clone(), proof.WitnessHelperEval),
+            new LogUpClaim(LogUpPolynomial.Witness, (Fr[])rw.Clone(), proof.WitnessEval),
+            new LogUpClaim(LogUpPolynomial.TableHelper, (Fr[])rt.Clone(), proof.TableHelperEval),
+            new LogUpClaim(LogUpPolynomial.Table, (Fr[])rt.Clone(), proof.TableEval),
+            new LogUpClaim(LogUpPolynomial.Multiplicities, (Fr[])rt.Clone(), proof.MultiplicitiesEval),
+        ];
+    }
+
+    private static Fr[] Filled(int n, Fr v)
+    {
+        var a = new Fr[n];
+        Array.Fill(a, v);
+        return a;
+    }
+
+    private static Fr Pow2Inverse(int n)
+    {
+        var half = Fr.FromInt64(2).Inverse();
+        var r = Fr.One;
+        for (int i = 0; i < n; i++) r *= half;
+        return r;
+    }
+}
