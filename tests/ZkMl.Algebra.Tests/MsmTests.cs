@@ -88,7 +88,10 @@ public class MsmTests
         var limbs = new ulong[4 * n];
         for (int i = 0; i < n; i++) s[i].ToCanonicalLimbs(out limbs[4 * i], out limbs[4 * i + 1], out limbs[4 * i + 2], out limbs[4 * i + 3]);
         for (int c = 1; c <= 16; c++)
-            Assert.True(expected == Msm.Run(Bases.Points.AsSpan(0, n), limbs, 4, null, 254, threads: 2, window: c), $"window {c}");
+        {
+            Assert.True(expected == Msm.Run(Bases.Points.AsSpan(0, n), limbs, 4, null, 254, threads: 2, window: c, batchAffineMin: int.MaxValue), $"window {c}");
+            Assert.True(expected == Msm.Run(Bases.Points.AsSpan(0, n), limbs, 4, null, 254, threads: 2, window: c, batchAffineMin: 0), $"batch-affine window {c}");
+        }
     }
 
     public static TheoryData<string> AdversarialSets => new() { "zero", "equal", "r-1", "small-negative", "mixed", "one-nonzero", "powers-of-two" };
@@ -135,6 +138,13 @@ public class MsmTests
         }
         var s = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
         Assert.True(Expected(logs, s) == Msm.Compute(pts, s));
+        // the batch-affine buckets see equal points (doubling), opposite points and infinity here
+        var signs = new bool[n];
+        var mags = new ulong[n];
+        for (int i = 0; i < n; i++) { mags[i] = (ulong)rng.Next(1, 8); signs[i] = rng.Next(2) == 0; }
+        var expectedSmall = Expected(logs, Enumerable.Range(0, n).Select(i => signs[i] ? -Fr.FromUInt64(mags[i]) : Fr.FromUInt64(mags[i])).ToArray());
+        for (int c = 1; c <= 4; c++)
+            Assert.True(expectedSmall == Msm.Run(pts, mags, 1, signs, 3, threads: 1, window: c, batchAffineMin: 0), $"batch-affine, window {c}");
 
         // s·P + (−s)·P = O, and P with −P cancel through the signed buckets
         var pair = new[] { Bases.Points[3], Bases.Points[3], Bases.Points[4], Bases.Points[4].Negate() };

@@ -133,6 +133,18 @@ public class OnnxTests
     }
 
     [Fact]
+    public void NaNWeightsInOnnxAreNamed()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("m", "N", 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, float.NaN, 1));
+        g.Node.Add(Node("MatMul", "fc", ["x", "W"], "m"));
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "nan.onnx"));
+        Assert.Equal("nan.onnx: dense layer 'fc': weights[1][0] is NaN, expected a finite number", e.Message);
+    }
+
+    [Fact]
     public void ReshapeThatMixesTheBatchIsRejected()
     {
         var g = new GraphProto();

@@ -200,6 +200,10 @@ public class QuantizationTests
         var ver = bytes.ToArray();
         ver[8] = 2;
         Assert.Contains("version 2", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(ver, "v.zkc")).Message);
+        // A file with a valid digest but inconsistent content (a bound that does not follow from the weights) is refused.
+        var inconsistent = CircuitCompiler.Compile(TestNets.Tiny(), TestNets.TinyInputs());
+        inconsistent.Layers[0].ZMaxData[0] -= 1;
+        Assert.Contains("stored Z bounds", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(CircuitFile.ToBytes(inconsistent), "i.zkc")).Message);
         var flip = bytes.ToArray();
         flip[40] ^= 1;
         Assert.Contains("digest mismatch", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(flip, "d.zkc")).Message);

@@ -50,7 +50,7 @@ public class SumcheckTests
         }
         var terms = degree switch
         {
-            1 => new List<ProductTerm> { new(Fr.Random(rng), [0]), new(Fr.Random(rng), [2]) },
+            1 => new List<ProductTerm> { new(Fr.Random(rng), [0]), new(Fr.Random(rng), [2]), new(Fr.Random(rng), []) },
             2 => new List<ProductTerm> { new(Fr.Random(rng), [0, 1]), new(Fr.One, [2]) },
             _ => new List<ProductTerm> { new(Fr.Random(rng), [0, 1, 2]), new(Fr.Random(rng), [1, 1]), new(-Fr.One, [2]) },
         };

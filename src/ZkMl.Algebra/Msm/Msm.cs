@@ -129,7 +129,7 @@ public static class Msm
     /// The shared driver: magnitudes as <paramref name="limbsPer"/> little-endian limbs per scalar, optional
     /// sign flags, the bit-length that covers every magnitude.
     /// </summary>
-    internal static G1Jacobian Run(ReadOnlySpan<G1Affine> bases, ulong[] mags, int limbsPer, bool[]? negative, int bits, int? threads, int? window = null)
+    internal static G1Jacobian Run(ReadOnlySpan<G1Affine> bases, ulong[] mags, int limbsPer, bool[]? negative, int bits, int? threads, int? window = null, int batchAffineMin = BatchAffineMinPoints)
     {
         int n = bases.Length;
         if (bits == 0) return G1Jacobian.Infinity;
@@ -151,7 +151,9 @@ public static class Msm
             {
                 int w = t / chunks, k = t % chunks;
                 int lo = (int)((long)n * k / chunks), hi = (int)((long)n * (k + 1) / chunks);
-                partial[t] = Window(basesArr, negative, digits, w * n, lo, hi, c);
+                partial[t] = hi - lo >= batchAffineMin
+                    ? WindowBatchAffine(basesArr, negative, digits, w * n, lo, hi, c)
+                    : Window(basesArr, negative, digits, w * n, lo, hi, c);
             }
             if (threadCount <= 1 || tasks == 1) for (int t = 0; t < tasks; t++) Task(t);
             else Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
@@ -192,6 +194,124 @@ public static class Msm
                 if (d > half) { d -= full; carry = 1; } else carry = 0;
                 digits[w * n + i] = d;
             }
+        }
+    }
+
+    /// <summary>Point count per task from which the batch-affine bucket accumulation is used.</summary>
+    internal const int BatchAffineMinPoints = 512;
+
+    /// <summary>
+    /// One window with affine buckets: independent bucket additions are collected into batches that
+    /// share one field inversion (Montgomery's trick), so an addition costs ≈ 6 multiplications instead
+    /// of ≈ 11 for a mixed Jacobian addition. A point whose bucket is already in the current batch is
+    /// deferred to a later batch. Equal points (doubling) and opposite points (infinity) are handled.
+    /// </summary>
+    private static G1Jacobian WindowBatchAffine(G1Affine[] bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int c)
+    {
+        int buckets = 1 << (c - 1);
+        int batch = Math.Clamp(buckets / 4, 16, 512);
+        var bucket = ArrayPool<G1Affine>.Shared.Rent(buckets);
+        var busy = ArrayPool<bool>.Shared.Rent(buckets);
+        var pendIdx = ArrayPool<int>.Shared.Rent(batch);
+        var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
+        var den = ArrayPool<Fq>.Shared.Rent(batch);
+        var deferredIdx = new List<int>();
+        var deferredPt = new List<G1Affine>();
+        try
+        {
+            Array.Clear(bucket, 0, buckets);
+            Array.Clear(busy, 0, buckets);
+            int count = 0;
+
+            void Flush()
+            {
+                for (int k = 0; k < count; k++)
+                {
+                    ref readonly var q = ref bucket[pendIdx[k]];
+                    ref readonly var p = ref pendPt[k];
+                    if (q.X != p.X) Fq.Sub(p.X, q.X, out den[k]);
+                    else if (q.Y == p.Y) Fq.Double(p.Y, out den[k]); // doubling; y ≠ 0 on BN254 G1 (odd order)
+                    else den[k] = Fq.One; // opposite points: the sum is infinity
+                }
+                Fq.BatchInverse(den.AsSpan(0, count));
+                for (int k = 0; k < count; k++)
+                {
+                    int idx = pendIdx[k];
+                    var q = bucket[idx];
+                    var p = pendPt[k];
+                    busy[idx] = false;
+                    Fq lambda;
+                    if (q.X != p.X)
+                    {
+                        Fq.Sub(p.Y, q.Y, out var num);
+                        Fq.Mul(num, den[k], out lambda);
+                    }
+                    else if (q.Y == p.Y)
+                    {
+                        Fq.Square(p.X, out var xx);
+                        Fq.Double(xx, out var num);
+                        Fq.Add(num, xx, out num);
+                        Fq.Mul(num, den[k], out lambda);
+                    }
+                    else { bucket[idx] = G1Affine.Infinity; continue; }
+                    Fq.Square(lambda, out var x3);
+                    Fq.Sub(x3, q.X, out x3);
+                    Fq.Sub(x3, p.X, out x3);
+                    Fq.Sub(q.X, x3, out var y3);
+                    Fq.Mul(y3, lambda, out y3);
+                    Fq.Sub(y3, q.Y, out y3);
+                    bucket[idx] = new G1Affine(x3, y3);
+                }
+                count = 0;
+            }
+
+            void Put(int idx, in G1Affine p)
+            {
+                if (busy[idx]) { deferredIdx.Add(idx); deferredPt.Add(p); return; }
+                if (bucket[idx].IsInfinity) { bucket[idx] = p; return; }
+                busy[idx] = true;
+                pendIdx[count] = idx;
+                pendPt[count] = p;
+                if (++count == batch) Flush();
+            }
+
+            for (int i = lo; i < hi; i++)
+            {
+                int d = digits[offset + i];
+                if (d == 0) continue;
+                ref readonly var b = ref bases[i];
+                if (b.IsInfinity) continue;
+                bool neg = d < 0;
+                if (negative != null && negative[i]) neg = !neg;
+                Put((d < 0 ? -d : d) - 1, neg ? b.Negate() : b);
+            }
+            Flush();
+            while (deferredIdx.Count > 0)
+            {
+                var idxs = deferredIdx.ToArray();
+                var pts = deferredPt.ToArray();
+                deferredIdx.Clear();
+                deferredPt.Clear();
+                for (int k = 0; k < idxs.Length; k++) Put(idxs[k], pts[k]);
+                Flush();
+            }
+
+            var running = G1Jacobian.Infinity;
+            var sum = G1Jacobian.Infinity;
+            for (int j = buckets - 1; j >= 0; j--)
+            {
+                G1Jacobian.AddMixed(running, bucket[j], out running);
+                G1Jacobian.Add(sum, running, out sum);
+            }
+            return sum;
+        }
+        finally
+        {
+            ArrayPool<G1Affine>.Shared.Return(bucket);
+            ArrayPool<bool>.Shared.Return(busy);
+            ArrayPool<int>.Shared.Return(pendIdx);
+            ArrayPool<G1Affine>.Shared.Return(pendPt);
+            ArrayPool<Fq>.Shared.Return(den);
         }
     }
 

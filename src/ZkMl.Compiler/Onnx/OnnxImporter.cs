@@ -199,7 +199,9 @@ public static class OnnxImporter
             if (layers.Count == 0)
                 throw Err($"graph has no dense layer (Gemm or MatMul); ZkMl proves chains of dense layers (supported: {SupportedOps})");
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
-            var dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList();
+            List<DenseLayer> dl;
+            try { dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList(); }
+            catch (ModelFormatException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
             string? name = g.Name.Length > 0 ? g.Name : null;
             return new Network(dl, name, warnings);
         }

@@ -189,8 +189,53 @@ public static class CircuitFile
             prev = outs;
         }
         Check(r.BaseStream.Position == content.Length, "trailing content bytes");
+        CheckBounds(layers, (1L << (ab - 1)) - 1, (1L << (wb - 1)) - 1, Check);
         return new Circuit(name.Length == 0 ? null : name, wb, ab, lb, inputSize, inputScale, layers);
     }
+
+    /// <summary>
+    /// Re-derives the proven bounds from the stored integers, so a loaded circuit is internally
+    /// consistent: weights within their bits, Z bounds equal to the interval bounds, every table covering
+    /// its Q range and the stored A range.
+    /// </summary>
+    private static void CheckBounds(List<CircuitLayer> layers, long qa, long qw, Action<bool, string> check)
+    {
+        long lo = -qa, hi = qa;
+        foreach (var l in layers)
+        {
+            int m = l.OutputSize;
+            foreach (long w in l.WeightData) check(Math.Abs(w) <= qw, $"layer {l.Index}: weight outside ±{qw}");
+            long zAbs = 0;
+            for (int j = 0; j < m; j++)
+            {
+                Int128 zl = l.BiasData[j], zh = l.BiasData[j];
+                for (int i = 0; i < l.InputSize; i++)
+                {
+                    long w = l.WeightData[(long)i * m + j];
+                    Int128 p1 = (Int128)w * lo, p2 = (Int128)w * hi;
+                    zl += Int128.Min(p1, p2);
+                    zh += Int128.Max(p1, p2);
+                }
+                check(zl == l.ZMinData[j] && zh == l.ZMaxData[j], $"layer {l.Index}: stored Z bounds of column {j} differ from the weights");
+                zAbs = Math.Max(zAbs, Math.Max(Math.Abs(l.ZMinData[j]), Math.Abs(l.ZMaxData[j])));
+            }
+            check(zAbs == l.ZBound, $"layer {l.Index}: stored |Z| bound differs");
+            check(Bits((Int128)zAbs * Math.Max(l.Multiplier, 1) + ((Int128)1 << l.Shift)) < CircuitCompiler.ProductBits, $"layer {l.Index}: Z·M too large");
+            if (l.IsOutput) break;
+            var t = l.Table!;
+            for (int j = 0; j < m; j++)
+            {
+                check(CircuitCompiler.Requantize(l.ZMinData[j], l.Multiplier, l.Shift) >= t.QMin
+                      && CircuitCompiler.Requantize(l.ZMaxData[j], l.Multiplier, l.Shift) <= t.QMax, $"layer {l.Index}: table does not cover Q of column {j}");
+            }
+            check(t.QMin <= 0 && t.QMax >= 0, $"layer {l.Index}: table domain misses 0");
+            check(t.ValueData.Min() == l.AMin && t.ValueData.Max() == l.AMax && l.AMin >= -qa && l.AMax <= qa, $"layer {l.Index}: A range");
+            lo = l.AMin;
+            hi = l.AMax;
+        }
+    }
+
+    private static int Bits(Int128 v) => v <= 0 ? 0 : 128 - (int)Int128.LeadingZeroCount(v);
 
     private static long[] ReadLongs(BinaryReader r, long count)
     {

@@ -61,6 +61,14 @@ public sealed class Witness
     /// <summary>Per layer witness, input side first.</summary>
     public IReadOnlyList<LayerWitness> Layers { get; }
 
+    /// <summary>The input of layer <paramref name="layer"/>: <see cref="Input"/> for layer 0, else the previous layer's A ([PaddedBatchSize × that layer's PaddedInputSize]).</summary>
+    public long[] LayerInput(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, Layers.Count);
+        return layer == 0 ? Input : Layers[layer - 1].A!;
+    }
+
     /// <summary>Public output logits Y = Z_L, [PaddedBatchSize × PaddedOutputSize of the last layer].</summary>
     public long[] Output => Layers[^1].Z;
 

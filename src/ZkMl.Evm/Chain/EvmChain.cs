@@ -1,5 +1,6 @@
 using ZkMl.Evm.Abi;
 using ZkMl.Evm.Rpc;
+using ZkMl.Evm.Signing;
 using ZkMl.Evm.Solc;
 
 namespace ZkMl.Evm.Chain;
@@ -21,9 +22,10 @@ public sealed record DeploymentResult(string Address, ulong GasUsed, string Tran
 public sealed record TransactionResult(string TransactionHash, bool Success, ulong GasUsed, ulong GasLimit, ulong? GasEstimate, string? Error);
 
 /// <summary>
-/// Deploys contracts, calls them and sends transactions over JSON-RPC, signing with an account
-/// the node has unlocked (anvil's first dev account by default). Works the same against any
-/// node URL. Transactions get a gas limit with margin:
+/// Deploys contracts, calls them and sends transactions over JSON-RPC, either through an account
+/// the node has unlocked (<c>eth_sendTransaction</c>; anvil's first dev account by default) or
+/// signed locally with an <see cref="EthereumKey"/> (EIP-1559, <c>eth_sendRawTransaction</c>) for
+/// a user's own node. Works the same against any node URL. Transactions get a gas limit with margin:
 /// min(estimate × 1.25 + 50,000, block gas limit, 2^24), never a bare estimate, because
 /// eth_estimateGas can under-provision calls whose precompiles get only 63/64 of the gas.
 /// </summary>
@@ -36,7 +38,9 @@ public sealed class EvmChain : IDisposable
     public const ulong GasMarginConstant = 50_000;
 
     private readonly bool _ownsRpc;
+    private readonly EthereumKey? _signer;
     private string? _from;
+    private ulong? _chainId;
 
     /// <summary>Uses an existing client (not disposed with this object).</summary>
     /// <param name="rpc">The node.</param>
@@ -47,10 +51,26 @@ public sealed class EvmChain : IDisposable
         _from = from is null ? null : EvmHex.NormalizeAddress(from);
     }
 
-    private EvmChain(JsonRpcClient rpc, string? from, bool owns) : this(rpc, from) => _ownsRpc = owns;
+    /// <summary>Uses an existing client (not disposed with this object) and signs transactions locally with <paramref name="signer"/>.</summary>
+    public EvmChain(JsonRpcClient rpc, EthereumKey signer)
+        : this(rpc, (signer ?? throw new ArgumentNullException(nameof(signer))).Address)
+    {
+        _signer = signer;
+    }
 
-    /// <summary>Connects to the node at <paramref name="rpcUrl"/> (e.g. a user's own node); the client is owned and disposed with this object.</summary>
-    public static EvmChain Connect(Uri rpcUrl, string? from = null) => new(new JsonRpcClient(rpcUrl), from, owns: true);
+    private EvmChain(JsonRpcClient rpc, string? from, EthereumKey? signer, bool owns)
+        : this(rpc, signer?.Address ?? from)
+    {
+        _signer = signer;
+        _ownsRpc = owns;
+    }
+
+    /// <summary>
+    /// Connects to the node at <paramref name="rpcUrl"/> (e.g. a user's own node); the client is
+    /// owned and disposed with this object. With <paramref name="signer"/>, transactions are signed locally.
+    /// </summary>
+    public static EvmChain Connect(Uri rpcUrl, string? from = null, EthereumKey? signer = null) =>
+        new(new JsonRpcClient(rpcUrl), from, signer, owns: true);
 
     /// <summary>The JSON-RPC client.</summary>
     public JsonRpcClient Rpc { get; }
@@ -191,7 +211,9 @@ public sealed class EvmChain : IDisposable
                 limit = Math.Min(blockLimit, TransactionGasCap);
             }
         }
-        var hash = await Rpc.SendTransactionAsync(request with { Gas = limit }, cancellationToken).ConfigureAwait(false);
+        var hash = _signer is null
+            ? await Rpc.SendTransactionAsync(request with { Gas = limit }, cancellationToken).ConfigureAwait(false)
+            : await SendSignedAsync(_signer, request, limit, cancellationToken).ConfigureAwait(false);
         var receipt = await Rpc.WaitForReceiptAsync(hash, null, cancellationToken).ConfigureAwait(false);
         string? error = null;
         if (!receipt.Success)
@@ -202,6 +224,25 @@ public sealed class EvmChain : IDisposable
                 : Describe(replay);
         }
         return new TransactionResult(hash, receipt.Success, receipt.GasUsed, limit, estimate, error);
+    }
+
+    private async Task<string> SendSignedAsync(EthereumKey signer, TransactionRequest request, ulong gasLimit, CancellationToken cancellationToken)
+    {
+        _chainId ??= await Rpc.ChainIdAsync(cancellationToken).ConfigureAwait(false);
+        ulong nonce = await Rpc.TransactionCountAsync(signer.Address, cancellationToken).ConfigureAwait(false);
+        var baseFee = await Rpc.BaseFeePerGasAsync(cancellationToken).ConfigureAwait(false);
+        System.Numerics.BigInteger tip;
+        try
+        {
+            tip = await Rpc.MaxPriorityFeePerGasAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonRpcException e) when (e.IsRequestError)
+        {
+            tip = 1_000_000_000; // 1 gwei when the node has no fee suggestion
+        }
+        // Twice the base fee leaves room for six consecutive full blocks (+12.5% each) before inclusion.
+        var tx = new Eip1559Transaction(_chainId.Value, nonce, tip, 2 * baseFee + tip, gasLimit, request.To, request.Value ?? 0, request.Data ?? []);
+        return await Rpc.SendRawTransactionAsync(signer.SignTransaction(tx), cancellationToken).ConfigureAwait(false);
     }
 
     private static string Describe(EthCallResult r)

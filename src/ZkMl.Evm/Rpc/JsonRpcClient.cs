@@ -121,6 +121,28 @@ public sealed class JsonRpcClient : IDisposable
         return EvmHex.ParseQuantity(gl.GetString() ?? "");
     }
 
+    /// <summary>The base fee per gas of the latest block (EIP-1559), in wei; 0 when the node reports none.</summary>
+    public async Task<BigInteger> BaseFeePerGasAsync(CancellationToken cancellationToken = default)
+    {
+        var block = await CallRawAsync("eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
+        return block.ValueKind == JsonValueKind.Object && block.TryGetProperty("baseFeePerGas", out var f) && f.GetString() is string q
+            ? EvmHex.ParseBigQuantity(q)
+            : BigInteger.Zero;
+    }
+
+    /// <summary><c>eth_maxPriorityFeePerGas</c>: the node's suggested tip per gas, in wei.</summary>
+    public async Task<BigInteger> MaxPriorityFeePerGasAsync(CancellationToken cancellationToken = default) =>
+        EvmHex.ParseBigQuantity(await CallAsync<string>("eth_maxPriorityFeePerGas", null, cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>eth_getTransactionCount</c> at the pending block: the next nonce of <paramref name="address"/>.</summary>
+    public async Task<ulong> TransactionCountAsync(string address, CancellationToken cancellationToken = default) =>
+        EvmHex.ParseQuantity(await CallAsync<string>("eth_getTransactionCount", [EvmHex.NormalizeAddress(address), "pending"], cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>eth_sendRawTransaction</c>: submits a signed transaction and returns its hash.</summary>
+    /// <exception cref="JsonRpcException">when the node rejects it (bad signature, nonce, funds, fee).</exception>
+    public Task<string> SendRawTransactionAsync(ReadOnlyMemory<byte> rawTransaction, CancellationToken cancellationToken = default) =>
+        CallAsync<string>("eth_sendRawTransaction", [EvmHex.Encode(rawTransaction.Span)], cancellationToken);
+
     /// <summary><c>eth_accounts</c>: the accounts the node can sign for (anvil: its ten unlocked dev accounts).</summary>
     public Task<string[]> AccountsAsync(CancellationToken cancellationToken = default) =>
         CallAsync<string[]>("eth_accounts", null, cancellationToken);

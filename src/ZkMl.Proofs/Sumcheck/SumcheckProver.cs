@@ -128,7 +128,8 @@ public static class SumcheckProver
 
     /// <summary>
     /// Σ_{j &lt; half} w_j·Σ_t c_t Π_{k ∈ F_t} (lo_k + X·(hi_k − lo_k)) at each X in <paramref name="points"/>,
-    /// where lo_k = P_k[j], hi_k = P_k[j + half] and w_j = weights[j] (or 1).
+    /// where lo_k = P_k[j], hi_k = P_k[j + half] and w_j = weights[j] (or 1). The terms are combined before
+    /// the weight is applied (one weight multiplication per point), and coefficients ±1 cost no multiplication.
     /// </summary>
     private static Fr[] EvaluateRound(ProductSum shape, IReadOnlyList<DenseMle> mles, int[] points, int d, Fr[]? weights)
     {
@@ -136,13 +137,16 @@ public static class SumcheckProver
         int nm = mles.Count;
         var arrays = mles.Select(m => m.Buffer).ToArray();
         var terms = shape.Terms.Select(t => t.Factors).ToArray();
+        var coefficients = shape.Terms.Select(t => t.Coefficient).ToArray();
+        // 1: coefficient one, −1: minus one, 0: general
+        var kinds = coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
         int nt = terms.Length, np = points.Length, stride = d + 1;
-        var total = new Fr[nt * np];
+        var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
         {
             Span<Fr> vals = stackalloc Fr[nm * stride];
-            Span<Fr> acc = stackalloc Fr[nt * np];
+            Span<Fr> acc = stackalloc Fr[np];
             acc.Clear();
             for (int j = start; j < end; j++)
             {
@@ -155,12 +159,13 @@ public static class SumcheckProver
                     row[0] = lo;
                     for (int t = 1; t <= d; t++) Fr.Add(row[t - 1], diff, out row[t]);
                 }
-                for (int ti = 0; ti < nt; ti++)
+                for (int pi = 0; pi < np; pi++)
                 {
-                    var f = terms[ti];
-                    for (int pi = 0; pi < np; pi++)
+                    int t = points[pi];
+                    var sum = Fr.Zero;
+                    for (int ti = 0; ti < nt; ti++)
                     {
-                        int t = points[pi];
+                        var f = terms[ti];
                         Fr prod;
                         if (f.Length == 0) prod = Fr.One;
                         else
@@ -168,23 +173,25 @@ public static class SumcheckProver
                             prod = vals[f[0] * stride + t];
                             for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + t], out prod);
                         }
-                        if (weights != null) Fr.Mul(prod, weights[j], out prod);
-                        ref var slot = ref acc[ti * np + pi];
-                        Fr.Add(slot, prod, out slot);
+                        switch (kinds[ti])
+                        {
+                            case 1: Fr.Add(sum, prod, out sum); break;
+                            case -1: Fr.Sub(sum, prod, out sum); break;
+                            default:
+                                Fr.Mul(prod, coefficients[ti], out prod);
+                                Fr.Add(sum, prod, out sum);
+                                break;
+                        }
                     }
+                    if (weights != null) Fr.Mul(sum, weights[j], out sum);
+                    Fr.Add(acc[pi], sum, out acc[pi]);
                 }
             }
             lock (gate)
             {
-                for (int i = 0; i < total.Length; i++) Fr.Add(total[i], acc[i], out total[i]);
+                for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
             }
         });
-        var result = new Fr[np];
-        for (int ti = 0; ti < nt; ti++)
-        {
-            var c = shape.Terms[ti].Coefficient;
-            for (int pi = 0; pi < np; pi++) result[pi] += c * total[ti * np + pi];
-        }
-        return result;
+        return total;
     }
 }

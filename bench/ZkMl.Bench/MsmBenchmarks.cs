@@ -1,0 +1,43 @@
+using BenchmarkDotNet.Attributes;
+using ZkMl.Algebra;
+
+namespace ZkMl.Bench;
+
+/// <summary>
+/// MSM over G1 with full 254-bit scalars and with 32-bit and 8-bit signed scalars, on one thread and
+/// on all threads. Bases are distinct multiples of the generator.
+/// </summary>
+public class MsmBenchmarks
+{
+    [Params(12, 16, 18)]
+    public int LogN { get; set; }
+
+    [Params(1, 0)] // 0 = all threads
+    public int Threads { get; set; }
+
+    private G1Affine[] _bases = [];
+    private Fr[] _full = [];
+    private long[] _s32 = [], _s8 = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int n = 1 << LogN;
+        var rng = new Random(3);
+        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
+        var jac = new G1Jacobian[n];
+        var acc = G1Jacobian.Generator;
+        for (int i = 0; i < n; i++) { acc += step; jac[i] = acc; }
+        _bases = new G1Affine[n];
+        G1Jacobian.BatchToAffine(jac, _bases);
+        _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        _s32 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(int.MinValue, int.MaxValue)).ToArray();
+        _s8 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+    }
+
+    private int? T => Threads == 0 ? null : Threads;
+
+    [Benchmark] public G1Jacobian Full() => Msm.Compute(_bases, _full, T);
+    [Benchmark] public G1Jacobian Signed32() => Msm.ComputeSmall(_bases, _s32, T);
+    [Benchmark] public G1Jacobian Signed8() => Msm.ComputeSmall(_bases, _s8, T);
+}

@@ -1,0 +1,168 @@
+using ZkMl.Algebra;
+
+namespace ZkMl.Proofs.Commitments;
+
+/// <summary>What a KZG verifier needs from the SRS: [1]₂ and [τ]₂ (G1 uses the standard generator).</summary>
+/// <param name="G2">[1]₂.</param>
+/// <param name="TauG2">[τ]₂.</param>
+public readonly record struct KzgVerifierKey(G2Affine G2, G2Affine TauG2)
+{
+    /// <summary>The verifier key of an SRS.</summary>
+    public static KzgVerifierKey From(Srs srs) => new(srs.G2, srs.TauG2);
+}
+
+/// <summary>
+/// Univariate KZG (Kate–Zaverucha–Goldberg 2010) over an <see cref="Srs"/>: a polynomial
+/// f(X) = Σ f_i·X^i is committed as C = Σ f_i·τ^i·G. Includes the batched opening of k
+/// polynomials at t points used by HyperKZG (Boneh–Drake–Fisch–Gabizon 2020 style, as in Nova's
+/// <c>kzg_open_batch</c>/<c>kzg_verify_batch</c>).
+/// </summary>
+public static class Kzg
+{
+    /// <summary>C = Σ f_i·τ^i·G (one MSM).</summary>
+    /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
+    public static G1Affine Commit(Srs srs, ReadOnlySpan<Fr> coefficients)
+    {
+        if (coefficients.Length == 0) return G1Affine.Infinity;
+        if (coefficients.Length > srs.G1Powers.Length)
+            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        return G1Msm.Compute(srs.G1Powers[..coefficients.Length], coefficients).ToAffine();
+    }
+
+    /// <summary>C = Σ f_i·τ^i·G for small signed integer coefficients (small-scalar MSM path).</summary>
+    /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
+    public static G1Affine CommitSmall(Srs srs, ReadOnlySpan<long> coefficients)
+    {
+        if (coefficients.Length == 0) return G1Affine.Infinity;
+        if (coefficients.Length > srs.G1Powers.Length)
+            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        return G1Msm.ComputeSmall(srs.G1Powers[..coefficients.Length], coefficients).ToAffine();
+    }
+
+    /// <summary>f(u) by Horner's rule.</summary>
+    public static Fr Evaluate(ReadOnlySpan<Fr> f, in Fr u)
+    {
+        var acc = Fr.Zero;
+        for (int i = f.Length - 1; i >= 0; i--) { Fr.Mul(acc, u, out acc); Fr.Add(acc, f[i], out acc); }
+        return acc;
+    }
+
+    /// <summary>
+    /// The quotient h(X) = (f(X) − f(u))/(X − u) (synthetic division; the remainder f(u) is
+    /// dropped). <paramref name="h"/> receives f.Length − 1 coefficients.
+    /// </summary>
+    internal static void Quotient(ReadOnlySpan<Fr> f, in Fr u, Span<Fr> h)
+    {
+        int d = f.Length;
+        if (d <= 1) return;
+        h[d - 2] = f[d - 1];
+        for (int i = d - 2; i >= 1; i--)
+        {
+            Fr.Mul(h[i], u, out var t);
+            Fr.Add(t, f[i], out h[i - 1]);
+        }
+    }
+
+    /// <summary>
+    /// Opening of one polynomial at one point: returns f(u) and the witness W = [h(τ)]₁ with
+    /// h = (f − f(u))/(X − u).
+    /// </summary>
+    public static (Fr Value, G1Affine Witness) Open(Srs srs, ReadOnlySpan<Fr> f, in Fr u)
+    {
+        var value = Evaluate(f, u);
+        if (f.Length <= 1) return (value, G1Affine.Infinity);
+        var h = new Fr[f.Length - 1];
+        Quotient(f, u, h);
+        return (value, Commit(srs, h));
+    }
+
+    /// <summary>
+    /// Checks one opening: e(C − v·G + u·W, [1]₂) = e(W, [τ]₂).
+    /// Soundness: under the q-SDH assumption a valid W exists only if the committed f has f(u) = v.
+    /// </summary>
+    public static bool Verify(in KzgVerifierKey vk, in G1Affine commitment, in Fr u, in Fr value, in G1Affine witness)
+    {
+        if (!commitment.IsOnCurve || !witness.IsOnCurve) return false;
+        var l = G1Jacobian.FromAffine(commitment)
+                - G1Jacobian.Generator.ScalarMul(value)
+                + G1Jacobian.FromAffine(witness).ScalarMul(u);
+        return Pairing.CheckProduct([l.ToAffine(), witness.Negate()], [vk.G2, vk.TauG2]);
+    }
+
+    /// <summary>
+    /// Batched opening of k polynomials f_j at t points u_s (prover side). With
+    /// B = Σ_j q^j·f_j, the witnesses are W_s = [(B − B(u_s))/(X − u_s)]₁. The caller has put the
+    /// commitments, points and the values v[s][j] = f_j(u_s) in the transcript and drawn q.
+    /// </summary>
+    internal static G1Affine[] OpenBatchWitnesses(Srs srs, IReadOnlyList<Fr[]> f, ReadOnlySpan<Fr> u, in Fr q)
+    {
+        int n = 0;
+        foreach (var fj in f) n = Math.Max(n, fj.Length);
+        var qPow = new Fr[f.Count];
+        if (qPow.Length > 0) qPow[0] = Fr.One;
+        for (int j = 1; j < qPow.Length; j++) Fr.Mul(qPow[j - 1], q, out qPow[j]);
+        // B = Σ_j q^j·f_j, in parallel over coefficient ranges.
+        var b = new Fr[n];
+        int chunks = Math.Max(1, Math.Min(64, n / 4096));
+        Parallel.For(0, chunks, c =>
+        {
+            int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
+            for (int j = 0; j < f.Count; j++)
+            {
+                var fj = f[j];
+                int end = Math.Min(hi, fj.Length);
+                for (int i = lo; i < end; i++) { Fr.Mul(fj[i], qPow[j], out var t); Fr.Add(b[i], t, out b[i]); }
+            }
+        });
+        var w = new G1Affine[u.Length];
+        if (n <= 1) { Array.Fill(w, G1Affine.Infinity); return w; }
+        var us = u.ToArray();
+        // The t synthetic divisions are sequential each, so run them side by side; the MSMs parallelise internally.
+        var h = new Fr[us.Length][];
+        Parallel.For(0, us.Length, s => { h[s] = new Fr[n - 1]; Quotient(b, us[s], h[s]); });
+        for (int s = 0; s < us.Length; s++) w[s] = Commit(srs, h[s]);
+        return w;
+    }
+
+    /// <summary>
+    /// The verifier's side of the batched opening, with d drawn after the witnesses: checks
+    /// e(L, [1]₂) = e(R, [τ]₂) where, with D = Σ_s d^s and B_s = Σ_j q^j·v[s][j],
+    /// L = Σ_j q^j·D·C_j + Σ_s d^s·u_s·W_s − (Σ_s d^s·B_s)·G and R = Σ_s d^s·W_s.
+    /// That is one MSM of k + t + 1 points, t − 1 further scalar multiplications and one
+    /// 2-pair pairing check.
+    /// </summary>
+    /// <remarks>Soundness: Σ_s d^s·(τ − u_s)·W_s = Σ_s d^s·(B(τ) − B(u_s)) holds for random d, q only if
+    /// every f_j(u_s) = v[s][j] (q-SDH; Schwartz–Zippel in q and d).</remarks>
+    internal static bool VerifyBatch(in KzgVerifierKey vk, ReadOnlySpan<G1Affine> commitments, ReadOnlySpan<Fr> u,
+        ReadOnlySpan<Fr> values /* t rows of k, row-major */, ReadOnlySpan<G1Affine> witnesses, in Fr q, in Fr d)
+    {
+        int k = commitments.Length, t = u.Length;
+        if (witnesses.Length != t || values.Length != k * t) return false;
+        var dPow = new Fr[t];
+        dPow[0] = Fr.One;
+        for (int s = 1; s < t; s++) Fr.Mul(dPow[s - 1], d, out dPow[s]);
+        var dSum = Fr.Zero;
+        foreach (var x in dPow) Fr.Add(dSum, x, out dSum);
+
+        var bases = new G1Affine[k + t + 1];
+        var scalars = new Fr[k + t + 1];
+        var qj = dSum;
+        for (int j = 0; j < k; j++) { bases[j] = commitments[j]; scalars[j] = qj; Fr.Mul(qj, q, out qj); }
+        var bu = Fr.Zero;
+        for (int s = 0; s < t; s++)
+        {
+            var bs = Fr.Zero;
+            for (int j = k - 1; j >= 0; j--) { Fr.Mul(bs, q, out bs); Fr.Add(bs, values[s * k + j], out bs); }
+            Fr.Mul(bs, dPow[s], out bs);
+            Fr.Add(bu, bs, out bu);
+            bases[k + s] = witnesses[s];
+            Fr.Mul(dPow[s], u[s], out scalars[k + s]);
+        }
+        bases[k + t] = G1Affine.Generator;
+        Fr.Neg(bu, out scalars[k + t]);
+        var l = G1Msm.Compute(bases, scalars).ToAffine();
+        var r = G1Jacobian.FromAffine(witnesses[0]);
+        for (int s = 1; s < t; s++) r += G1Jacobian.FromAffine(witnesses[s]).ScalarMul(dPow[s]);
+        return Pairing.CheckProduct([l, r.ToAffine().Negate()], [vk.G2, vk.TauG2]);
+    }
+}

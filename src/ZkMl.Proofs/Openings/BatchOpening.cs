@@ -1,0 +1,304 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Openings;
+
+/// <summary>
+/// A claim ṽ(Point) = Value about the vector committed as <see cref="Commitment"/> (the vector has
+/// 2^Point.Length entries; coordinates in the project's bit order, docs/protocol.md).
+/// </summary>
+/// <param name="Commitment">HyperKZG commitment of the vector.</param>
+/// <param name="Point">Evaluation point (one coordinate per index bit).</param>
+/// <param name="Value">Claimed value of the multilinear extension at the point.</param>
+public readonly record struct OpeningClaim(G1Affine Commitment, Fr[] Point, Fr Value);
+
+/// <summary>
+/// Batched opening (DESIGN.md §4.4, Nova's <c>batch_eval_reduce</c>): m claims on vectors of
+/// possibly different sizes are reduced by ONE sumcheck over Σ_i ρ^i·eq(z_i, x)·P_i(x) to claims
+/// at one point, combined with γ into one claim on Σ_i γ^i·C_i and proven by ONE HyperKZG opening.
+/// </summary>
+/// <remarks>
+/// Let N = max n_i. A vector with n_i &lt; N variables is zero-padded at the end to 2^N entries,
+/// so its padded MLE is P̂_i(x) = P_i(low n_i index bits of x)·Π(1 − x_b) over the missing index
+/// bits b = n_i … N−1 (the high-order bits). The sumcheck binds index bit 0 first, so P_i takes
+/// part in rounds 0 … n_i−1 and is a constant afterwards. See docs/protocol.md "Batched openings".
+/// </remarks>
+public static class BatchOpening
+{
+    /// <summary>
+    /// Proves all <paramref name="claims"/>; <paramref name="vectors"/>[i] is the committed vector of
+    /// claim i (length 2^claims[i].Point.Length). Runs on <paramref name="transcript"/> (absorbs
+    /// every claim first). Claimed values are not recomputed.
+    /// </summary>
+    /// <exception cref="ArgumentException">Counts or lengths do not match, or no claims.</exception>
+    public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors)
+    {
+        int m = claims.Count;
+        if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
+        if (vectors.Count != m) throw new ArgumentException($"{vectors.Count} vectors for {m} claims", nameof(vectors));
+        int nMax = 0;
+        for (int i = 0; i < m; i++)
+        {
+            int n = claims[i].Point.Length;
+            if (n > 30 || vectors[i].Length != 1 << n)
+                throw new ArgumentException($"claim {i}: vector has {vectors[i].Length} entries, point has {n} coordinates", nameof(vectors));
+            nMax = Math.Max(nMax, n);
+        }
+        var rho = AbsorbClaims(transcript, claims);
+        var rhoPow = Powers(rho, m);
+
+        var eqs = new Fr[m][];
+        var ps = new Fr[m][];
+        var lens = new int[m];
+        for (int i = 0; i < m; i++)
+        {
+            eqs[i] = Eq.Table(claims[i].Point);
+            ps[i] = (Fr[])vectors[i].Clone();
+            lens[i] = ps[i].Length;
+        }
+        var claim = InitialClaim(claims, rhoPow, nMax);
+        transcript.AppendScalar(SumcheckLabels.Claim, claim);
+        var rounds = new Fr[nMax][];
+        var ch = new Fr[nMax];
+        for (int k = 0; k < nMax; k++)
+        {
+            var c0 = Fr.Zero; var c2 = Fr.Zero;
+            for (int i = 0; i < m; i++)
+            {
+                int ni = claims[i].Point.Length;
+                if (k < ni)
+                {
+                    RoundTerms(eqs[i], ps[i], lens[i] / 2, out var a0, out var a2);
+                    var scale = rhoPow[i] * PowerOfTwo(nMax - ni);
+                    c0 += scale * a0; c2 += scale * a2;
+                }
+                else
+                {
+                    c0 += rhoPow[i] * PowerOfTwo(nMax - k - 1) * eqs[i][0] * ps[i][0];
+                }
+            }
+            rounds[k] = [c0, c2];
+            transcript.AppendScalars(SumcheckLabels.Round, rounds[k]);
+            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            ch[k] = r;
+            claim = NextClaim(claim, c0, c2, r);
+            for (int i = 0; i < m; i++)
+            {
+                if (k >= claims[i].Point.Length) continue;
+                int half = lens[i] / 2;
+                Bind(eqs[i], half, r);
+                Bind(ps[i], half, r);
+                lens[i] = half;
+            }
+        }
+        var evals = new Fr[m];
+        for (int i = 0; i < m; i++) evals[i] = ps[i][0];
+        transcript.AppendScalars(Labels.Evals, evals);
+        var gamma = transcript.ChallengeScalar(Labels.Gamma);
+        var gPow = Powers(gamma, m);
+
+        var joint = new Fr[1 << nMax];
+        for (int i = 0; i < m; i++)
+        {
+            var v = vectors[i];
+            var g = gPow[i];
+            for (int j = 0; j < v.Length; j++) { Fr.Mul(v[j], g, out var t); Fr.Add(joint[j], t, out joint[j]); }
+        }
+        var (jc, jp, jv) = JointClaim(claims, evals, gPow, ch, nMax);
+        var opening = HyperKzg.Prove(srs, transcript, jc, joint, jp, jv);
+        return new BatchOpeningProof(rounds, evals, opening);
+    }
+
+    /// <summary>
+    /// Verifies a batched opening of <paramref name="claims"/>, replaying the prover's transcript.
+    /// Returns false with a reason on any failure; never throws on adversarial proofs.
+    /// </summary>
+    /// <remarks>
+    /// Soundness: the sumcheck reduces the ρ-combination of the claims to the per-vector values
+    /// e_i at one point (error ≤ 2N/|F| per round); γ combines them into one HyperKZG claim
+    /// (error ≤ m/|F|); the final check uses eq(z_i, ·) computed by the verifier.
+    /// </remarks>
+    public static bool Verify(in KzgVerifierKey vk, Transcript transcript, IReadOnlyList<OpeningClaim> claims, BatchOpeningProof proof, out string? reason)
+    {
+        int m = claims.Count;
+        if (m == 0) { reason = "no claims"; return false; }
+        int nMax = 0;
+        foreach (var c in claims)
+        {
+            if (c.Point is null || c.Point.Length > 30) { reason = "claim point missing or too long"; return false; }
+            if (!c.Commitment.IsOnCurve) { reason = "claim commitment not on the curve"; return false; }
+            nMax = Math.Max(nMax, c.Point.Length);
+        }
+        if (proof.RoundPolynomials.Length != nMax || proof.Evaluations.Length != m)
+        { reason = $"proof shape does not match {m} claims over {nMax} variables"; return false; }
+
+        var rho = AbsorbClaims(transcript, claims);
+        var rhoPow = Powers(rho, m);
+        var sc = SumcheckVerifier.Verify(transcript, InitialClaim(claims, rhoPow, nMax), nMax, 2, new SumcheckProof(proof.RoundPolynomials));
+        if (!sc.Success) { reason = "sumcheck: " + sc.Error; return false; }
+        var ch = sc.Point; // challenge k binds index bit k
+        var claim = sc.ExpectedValue;
+        var expected = Fr.Zero;
+        for (int i = 0; i < m; i++)
+        {
+            var z = claims[i].Point;
+            int ni = z.Length;
+            // r_i: the coordinate of index bit b is ch[b], in the project's point order.
+            var ri = new Fr[ni];
+            for (int b = 0; b < ni; b++) ri[MleOrder.PointIndexOfBit(ni, b)] = ch[b];
+            var eq = Eq.Evaluate(z, ri);
+            expected += rhoPow[i] * eq * proof.Evaluations[i];
+        }
+        if (expected != claim) { reason = "sumcheck final claim does not match Σ ρ^i·eq(z_i, r)·e_i"; return false; }
+
+        transcript.AppendScalars(Labels.Evals, proof.Evaluations);
+        var gamma = transcript.ChallengeScalar(Labels.Gamma);
+        var gPow = Powers(gamma, m);
+        var (jc, jp, jv) = JointClaim(claims, proof.Evaluations, gPow, ch, nMax);
+        if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
+        { reason = "joint HyperKZG opening: " + r2; return false; }
+        reason = null;
+        return true;
+    }
+
+    private static Fr AbsorbClaims(Transcript t, IReadOnlyList<OpeningClaim> claims)
+    {
+        t.AppendUInt64(Labels.Count, (ulong)claims.Count);
+        foreach (var c in claims)
+        {
+            t.AppendUInt64(Labels.NumVars, (ulong)c.Point.Length);
+            t.AppendG1(Labels.Commitment, c.Commitment);
+            t.AppendScalars(Labels.Point, c.Point);
+            t.AppendScalar(Labels.Value, c.Value);
+        }
+        return t.ChallengeScalar(Labels.Rho);
+    }
+
+    private static Fr InitialClaim(IReadOnlyList<OpeningClaim> claims, Fr[] rhoPow, int nMax)
+    {
+        var s = Fr.Zero;
+        for (int i = 0; i < claims.Count; i++) s += rhoPow[i] * PowerOfTwo(nMax - claims[i].Point.Length) * claims[i].Value;
+        return s;
+    }
+
+    /// <summary>g(X) = c0 + c1·X + c2·X² with c1 = claim − 2c0 − c2 (so g(0) + g(1) = claim); returns g(r).</summary>
+    private static Fr NextClaim(in Fr claim, in Fr c0, in Fr c2, in Fr r)
+    {
+        var c1 = claim - c0 - c0 - c2;
+        return c0 + r * (c1 + r * c2);
+    }
+
+    /// <summary>(C, point, value) of the γ-combined claim at the sumcheck point.</summary>
+    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim(IReadOnlyList<OpeningClaim> claims, Fr[] evals, Fr[] gPow, Fr[] ch, int nMax)
+    {
+        int m = claims.Count;
+        var bases = new G1Affine[m];
+        for (int i = 0; i < m; i++) bases[i] = claims[i].Commitment;
+        var c = G1Msm.Compute(bases, gPow).ToAffine();
+        // Point in the project's order: the coordinate of index bit b is ch[b].
+        var point = new Fr[nMax];
+        for (int b = 0; b < nMax; b++) point[MleOrder.PointIndexOfBit(nMax, b)] = ch[b];
+        var value = Fr.Zero;
+        for (int i = 0; i < m; i++)
+        {
+            var lag = Fr.One;
+            for (int b = claims[i].Point.Length; b < nMax; b++) lag *= Fr.One - ch[b];
+            value += gPow[i] * lag * evals[i];
+        }
+        return (c, point, value);
+    }
+
+    /// <summary>Σ_j over pairs: constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp).</summary>
+    private static void RoundTerms(Fr[] e, Fr[] p, int half, out Fr c0, out Fr c2)
+    {
+        var a0 = Fr.Zero; var a2 = Fr.Zero;
+        if (half >= 4096)
+        {
+            int chunks = Math.Min(64, half / 2048);
+            var p0s = new Fr[chunks]; var p2s = new Fr[chunks];
+            Parallel.For(0, chunks, c =>
+            {
+                int lo = (int)((long)half * c / chunks), hi = (int)((long)half * (c + 1) / chunks);
+                Accumulate(e, p, lo, hi, out p0s[c], out p2s[c]);
+            });
+            for (int c = 0; c < chunks; c++) { a0 += p0s[c]; a2 += p2s[c]; }
+        }
+        else Accumulate(e, p, 0, half, out a0, out a2);
+        c0 = a0; c2 = a2;
+    }
+
+    private static void Accumulate(Fr[] e, Fr[] p, int lo, int hi, out Fr c0, out Fr c2)
+    {
+        var a0 = Fr.Zero; var a2 = Fr.Zero;
+        for (int j = lo; j < hi; j++)
+        {
+            Fr.Mul(e[2 * j], p[2 * j], out var t);
+            Fr.Add(a0, t, out a0);
+            Fr.Sub(e[2 * j + 1], e[2 * j], out var de);
+            Fr.Sub(p[2 * j + 1], p[2 * j], out var dp);
+            Fr.Mul(de, dp, out t);
+            Fr.Add(a2, t, out a2);
+        }
+        c0 = a0; c2 = a2;
+    }
+
+    /// <summary>t[j] = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; half (binds index bit 0).</summary>
+    private static void Bind(Fr[] t, int half, in Fr r)
+    {
+        var rr = r;
+        if (half >= 8192)
+        {
+            // In-place is safe in parallel only with disjoint read/write ranges, so use a copy.
+            var src = t.AsSpan(0, 2 * half).ToArray();
+            Parallel.For(0, 16, c =>
+            {
+                int lo = half * c / 16, hi = half * (c + 1) / 16;
+                for (int j = lo; j < hi; j++)
+                {
+                    Fr.Sub(src[2 * j + 1], src[2 * j], out var d);
+                    Fr.Mul(d, rr, out d);
+                    Fr.Add(src[2 * j], d, out t[j]);
+                }
+            });
+            return;
+        }
+        for (int j = 0; j < half; j++)
+        {
+            Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+            Fr.Mul(d, rr, out d);
+            Fr.Add(t[2 * j], d, out t[j]);
+        }
+    }
+
+    private static Fr[] Powers(in Fr x, int n)
+    {
+        var p = new Fr[n];
+        if (n == 0) return p;
+        p[0] = Fr.One;
+        for (int i = 1; i < n; i++) Fr.Mul(p[i - 1], x, out p[i]);
+        return p;
+    }
+
+    private static Fr PowerOfTwo(int e)
+    {
+        var r = Fr.One;
+        for (int i = 0; i < e; i++) Fr.Double(r, out r);
+        return r;
+    }
+
+    /// <summary>Transcript labels of the batched-opening sub-protocol.</summary>
+    internal static class Labels
+    {
+        public const string Count = "batch/count";
+        public const string NumVars = "batch/nvars";
+        public const string Commitment = "batch/C";
+        public const string Point = "batch/z";
+        public const string Value = "batch/y";
+        public const string Rho = "batch/rho";
+        public const string Evals = "batch/evals";
+        public const string Gamma = "batch/gamma";
+    }
+}

@@ -1,0 +1,167 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Tests;
+
+public class BatchOpeningTests
+{
+    private static Srs Srs => TestSrs.Value;
+
+    private static (OpeningClaim[] Claims, Fr[][] Vectors) MakeClaims(int seed, params int[] numVars)
+    {
+        var rng = new Random(seed);
+        var vectors = new Fr[numVars.Length][];
+        var claims = new OpeningClaim[numVars.Length];
+        var commitments = new Dictionary<int, G1Affine>();
+        for (int i = 0; i < numVars.Length; i++)
+        {
+            // Claims 1 and 2 (when of equal size) share a vector: two points on one commitment.
+            bool share = i == 2 && numVars[1] == numVars[2];
+            vectors[i] = share ? vectors[1] : TestSrs.RandomVector(rng, 1 << numVars[i]);
+            var x = TestSrs.RandomVector(rng, numVars[i]);
+            var c = share ? claims[1].Commitment : HyperKzg.Commit(Srs, vectors[i]);
+            claims[i] = new OpeningClaim(c, x, TestSrs.Mle(vectors[i], x));
+        }
+        return (claims, vectors);
+    }
+
+    private static bool Check(OpeningClaim[] claims, BatchOpeningProof proof) =>
+        BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, proof, out _);
+
+    public static TheoryData<int[]> Shapes => new()
+    {
+        new[] { 0 },
+        new[] { 3 },
+        new[] { 2, 2 },
+        new[] { 3, 0, 5, 5, 1 },
+        new[] { 1, 4, 4, 2, 6, 3 },
+        new[] { 10, 9, 9, 0, 4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void HonestBatchVerifies(int[] shape)
+    {
+        var (claims, vectors) = MakeClaims(shape.Sum() + shape.Length, shape);
+        var tp = new Transcript("batch-test");
+        var proof = BatchOpening.Prove(Srs, tp, claims, vectors);
+        var tv = new Transcript("batch-test");
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, tv, claims, proof, out var reason), reason);
+        Assert.Equal(tp.State, tv.State);
+        var bytes = proof.ToBytes();
+        int n = shape.Max();
+        Assert.Equal(BatchOpeningProof.EncodedLength(shape.Length, n), bytes.Length);
+        Assert.True(BatchOpeningProof.TryDecode(bytes, shape.Length, n, out var back, out reason), reason);
+        Assert.True(Check(claims, back!));
+    }
+
+    [Fact]
+    public void EveryElementAndClaimIsBound()
+    {
+        int[] shape = [3, 1, 4, 4];
+        var (claims, vectors) = MakeClaims(21, shape);
+        var p = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors);
+        Assert.True(Check(claims, p));
+        var bytes = p.ToBytes();
+        BatchOpeningProof Decode(byte[] b) { Assert.True(BatchOpeningProof.TryDecode(b, shape.Length, 4, out var q, out var why), why); return q!; }
+
+        for (int k = 0; k < p.RoundPolynomials.Length; k++)
+            for (int j = 0; j < 2; j++)
+            {
+                var q = Decode(bytes);
+                q.RoundPolynomials[k][j] += Fr.One;
+                Assert.False(Check(claims, q), $"round {k} coefficient {j}");
+            }
+        for (int i = 0; i < p.Evaluations.Length; i++)
+        {
+            var q = Decode(bytes);
+            q.Evaluations[i] += Fr.One;
+            Assert.False(Check(claims, q), $"evaluation {i}");
+        }
+        for (int i = 0; i < p.Opening.FoldCommitments.Length; i++)
+        {
+            var q = Decode(bytes);
+            q.Opening.FoldCommitments[i] = TestSrs.Shift(q.Opening.FoldCommitments[i]);
+            Assert.False(Check(claims, q), $"inner fold {i}");
+        }
+        for (int i = 0; i < p.Opening.EvalsAtR.Length; i++)
+        {
+            var q = Decode(bytes);
+            q.Opening.EvalsAtRSquared[i] += Fr.One;
+            Assert.False(Check(claims, q), $"inner eval {i}");
+        }
+        for (int i = 0; i < 3; i++)
+        {
+            var q = Decode(bytes);
+            q.Opening.Witnesses[i] = TestSrs.Shift(q.Opening.Witnesses[i]);
+            Assert.False(Check(claims, q), $"inner witness {i}");
+        }
+        for (int i = 0; i < claims.Length; i++)
+        {
+            var cs = (OpeningClaim[])claims.Clone();
+            cs[i] = cs[i] with { Value = cs[i].Value + Fr.One };
+            Assert.False(Check(cs, p), $"claim {i} value");
+            cs = (OpeningClaim[])claims.Clone();
+            cs[i] = cs[i] with { Commitment = TestSrs.Shift(cs[i].Commitment) };
+            Assert.False(Check(cs, p), $"claim {i} commitment");
+            for (int j = 0; j < claims[i].Point.Length; j++)
+            {
+                cs = (OpeningClaim[])claims.Clone();
+                var z = (Fr[])cs[i].Point.Clone(); z[j] += Fr.One;
+                cs[i] = cs[i] with { Point = z };
+                Assert.False(Check(cs, p), $"claim {i} point {j}");
+            }
+        }
+        Assert.False(Check(claims[..3], p), "dropped claim");
+        Assert.False(Check([claims[1], claims[0], claims[2], claims[3]], p), "reordered claims");
+    }
+
+    [Fact]
+    public void WrongClaimCannotBeProven()
+    {
+        var (claims, vectors) = MakeClaims(5, 2, 5);
+        claims[0] = claims[0] with { Value = claims[0].Value + Fr.One };
+        var p = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors);
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, p, out var reason));
+        Assert.NotNull(reason);
+    }
+
+    [Fact]
+    public void TranscriptHistoryIsBound()
+    {
+        var (claims, vectors) = MakeClaims(6, 3, 2);
+        Transcript T(string first, string second)
+        {
+            var t = new Transcript("batch-test");
+            t.AppendScalar(first, Fr.One);
+            t.AppendScalar(second, Fr.One);
+            return t;
+        }
+        var p = BatchOpening.Prove(Srs, T("x", "y"), claims, vectors);
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, T("x", "y"), claims, p, out _));
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, T("y", "x"), claims, p, out _));
+    }
+
+    [Fact]
+    public void DecodingRejectsAdversarialBytes()
+    {
+        var (claims, vectors) = MakeClaims(7, 3, 1);
+        var good = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors).ToBytes();
+        Assert.False(BatchOpeningProof.TryDecode(good[..^1], 2, 3, out _, out _));
+        Assert.False(BatchOpeningProof.TryDecode(good, 3, 3, out _, out _));
+        Assert.False(BatchOpeningProof.TryDecode(good, 0, 3, out _, out _));
+        var bad = (byte[])good.Clone();
+        bad.AsSpan(0, 32).Fill(0xff);
+        Assert.False(BatchOpeningProof.TryDecode(bad, 2, 3, out _, out var reason));
+        Assert.Contains("round 0", reason);
+        for (int i = 0; i < good.Length; i += 11)
+        {
+            var b = (byte[])good.Clone();
+            b[i] ^= 0x04;
+            if (BatchOpeningProof.TryDecode(b, 2, 3, out var q, out _))
+                Assert.False(Check(claims, q!), $"byte {i}");
+        }
+    }
+}
