@@ -50,7 +50,9 @@ internal static class G1Ref
         return acc;
     }
 
-    public static BigInteger Mod(BigInteger v) { v %= P; return v.Sign < 0 ? v + P : v; }
+    public static BigInteger Mod(BigInteger v) => Mod2(v, P);
+
+    public static BigInteger Mod2(BigInteger v, BigInteger m) { v %= m; return v.Sign < 0 ? v + m : v; }
 
     public static (BigInteger X, BigInteger Y)? Of(G1Affine p) => p.IsInfinity ? null : (p.X.ToBigInteger(), p.Y.ToBigInteger());
 }
@@ -206,4 +208,35 @@ public class CurveG1Tests
         }
         Assert.Throws<ArgumentException>(() => G1Jacobian.BatchToAffine(new G1Jacobian[2], new G1Affine[1]));
     }
+}
+
+public class CurveGlvTests
+{
+    [Fact]
+    public void EndomorphismAndDecomposition()
+    {
+        var r = Fr.Modulus;
+        Assert.True(G1Glv.Beta * G1Glv.Beta * G1Glv.Beta == Fq.One && !G1Glv.Beta.IsOne);
+        Assert.Equal(BigInteger.Zero, (G1Glv.Lambda * G1Glv.Lambda + G1Glv.Lambda + 1) % r);
+        var rng = new Random(41);
+        var edge = new List<BigInteger> { 0, 1, 2, r - 1, r - 2, G1Glv.Lambda, r - G1Glv.Lambda, (r - 1) / 2 };
+        for (int i = 0; i < 200; i++) edge.Add(Fr.Random(rng).ToBigInteger());
+        foreach (var k in edge)
+        {
+            G1Glv.Decompose(k, out var k1, out var k2);
+            Assert.Equal(k % r, G1Ref.Mod2(k1 + k2 * G1Glv.Lambda, r));
+            Assert.True(BigInteger.Abs(k1).GetBitLength() <= 128 && BigInteger.Abs(k2).GetBitLength() <= 128, $"k={k}: k1={k1}, k2={k2}");
+        }
+    }
+
+    [Fact]
+    public void GlvScalarMulMatchesPlain() => CurveProps.Check(0x61, 40, seed =>
+    {
+        var rng = new Random(seed);
+        var p = G1Jacobian.Generator.ScalarMul(rng.NextInt64()).Double();
+        var k = seed % 5 == 0 ? Fr.FromInt64(seed % 17) : Fr.Random(rng);
+        k.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
+        G1Jacobian.ScalarMul(p, [c0, c1, c2, c3], out var plain);
+        return p.ScalarMul(k) == plain && p.ScalarMul(-k) == plain.Negate();
+    });
 }

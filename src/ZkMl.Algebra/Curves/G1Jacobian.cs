@@ -234,12 +234,10 @@ public readonly struct G1Jacobian : IEquatable<G1Jacobian>
     /// <summary>[k]P for a scalar in F_r.</summary>
     public static G1Jacobian operator *(in Fr k, in G1Jacobian p) => p.ScalarMul(k);
 
-    /// <summary>[k]P for k in F_r (fixed 4-bit windows over the canonical scalar).</summary>
+    /// <summary>[k]P for k in F_r (GLV split k ≡ k1 + k2·λ, then a joint 4-bit window over the two ≈128-bit halves).</summary>
     public G1Jacobian ScalarMul(in Fr k)
     {
-        k.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
-        ReadOnlySpan<ulong> limbs = [c0, c1, c2, c3];
-        ScalarMul(this, limbs, out var r);
+        G1Glv.ScalarMul(this, k, out var r);
         return r;
     }
 
