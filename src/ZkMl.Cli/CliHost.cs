@@ -47,22 +47,13 @@ internal static class CliHost
     /// <summary>Writes a file atomically: a temp file beside it, then a rename; no half-written outputs.</summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
     {
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        string tmp = full + ".tmp" + Environment.ProcessId;
         try
         {
-            using (var f = File.Create(tmp)) f.Write(bytes);
-            File.Move(tmp, full, overwrite: true);
+            ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new UserException($"cannot write {path}: {e.Message}");
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
         }
     }
 }

@@ -55,20 +55,7 @@ public static class OnnxExporter
     /// <summary>Writes the ONNX file atomically (temp file + rename).</summary>
     public static void Save(Network network, string path)
     {
-        byte[] bytes = Export(network);
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        string tmp = full + ".tmp" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, Export(network));
     }
 
     private static ValueInfoProto ValueInfo(string name, int features)

@@ -20,20 +20,7 @@ public static class CircuitFile
     public static void Save(Circuit circuit, string path)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        byte[] bytes = ToBytes(circuit);
-        string full = Path.GetFullPath(path);
-        string? dir = Path.GetDirectoryName(full);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        string tmp = full + ".tmp" + Environment.ProcessId;
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes(circuit));
     }
 
     /// <summary>The complete file bytes.</summary>

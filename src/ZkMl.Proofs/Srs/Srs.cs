@@ -175,11 +175,7 @@ public sealed class Srs
         WriteG2(s[o..], TauG2); o += 128;
         foreach (var p in _g1) { WriteFq(s[o..], p.X); WriteFq(s[(o + 32)..], p.Y); o += 64; }
         SHA256.HashData(s[..o], s[o..]);
-        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(dir);
-        string tmp = Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllBytes(tmp, buf);
-        File.Move(tmp, path, overwrite: true);
+        ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, buf);
     }
 
     /// <summary>
