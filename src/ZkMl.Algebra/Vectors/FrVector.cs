@@ -1,5 +1,8 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ZkMl.Algebra;
 
@@ -15,7 +18,7 @@ namespace ZkMl.Algebra;
 /// (4 64-bit multiplies per term instead of a 32-multiply Montgomery product) and reducing once per output.
 /// </remarks>
 [SkipLocalsInit]
-public static class FrVector
+public static partial class FrVector
 {
     /// <summary>r[i] = a[i] + b[i].</summary>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
@@ -90,6 +93,13 @@ public static class FrVector
     public static void SmallMatVec(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
     {
         CheckMat(m.Length, rows, cols, v.Length, cols, output.Length, rows);
+        if (Avx2.IsSupported && cols >= SimdMinCols) SmallMatVecAvx2(m, rows, cols, v, output);
+        else SmallMatVecScalar(m, rows, cols, v, output);
+    }
+
+    /// <summary>The scalar twin of the int8 <see cref="SmallMatVec(ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{Fr}, Span{Fr})"/> (shapes already checked).</summary>
+    internal static void SmallMatVecScalar(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    {
         for (int i = 0; i < rows; i++)
         {
             var acc = new Acc();
@@ -121,6 +131,13 @@ public static class FrVector
     public static void SmallMatVecTransposed(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
     {
         CheckMat(m.Length, rows, cols, v.Length, rows, output.Length, cols);
+        if (Avx2.IsSupported && cols >= SimdMinCols) SmallMatVecTransposedAvx2(m, rows, cols, v, output);
+        else SmallMatVecTransposedScalar(m, rows, cols, v, output);
+    }
+
+    /// <summary>The scalar twin of the int8 <see cref="SmallMatVecTransposed(ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{Fr}, Span{Fr})"/> (shapes already checked).</summary>
+    internal static void SmallMatVecTransposedScalar(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    {
         var accs = ArrayPool<Acc>.Shared.Rent(cols);
         try
         {
@@ -199,7 +216,7 @@ public static class FrVector
             return r;
         }
 
-        private static Fr ReduceOne(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+        internal static Fr ReduceOne(ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
         {
             // REDC(A) = A·R⁻¹ (A < 2^384 < p·2^256), then ·R² in Montgomery form gives A mod p.
             Fr.MontReduce(a0, a1, a2, a3, a4, a5, 0, 0, out var t);

@@ -1,0 +1,170 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ZkMl.Algebra;
+
+// AVX2 paths of the int8 small-matrix kernels. Each field element's Montgomery limbs are split into
+// 16 digits of 16 bits; a lane accumulates Σ m·digit in a signed 64-bit integer (vpmuldq: int32 ×
+// int32 → int64 on the low half of each lane). |m·digit| < 2^7·2^16 = 2^23, so a lane cannot overflow
+// before 2^40 terms, far beyond any int-indexed span: no flush is needed. The 16 digit sums of one
+// output are recombined into a signed 384-bit integer and reduced once (Montgomery form is linear).
+public static partial class FrVector
+{
+    /// <summary>Below this many columns the scalar kernels are used (the digit split and the per-output recombination do not pay off).</summary>
+    internal const int SimdMinCols = 16;
+
+    private const int Digits = 16;
+
+    /// <summary>Columns per block of the transposed kernel: 64 columns × 16 digits × 8 bytes = 8 KiB of accumulators (L1-resident).</summary>
+    private const int BlockCols = 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SplitDigits(in Fr x, Span<long> d)
+    {
+        ulong l0 = x.L0, l1 = x.L1, l2 = x.L2, l3 = x.L3;
+        for (int q = 0; q < 4; q++)
+        {
+            int s = 16 * q;
+            d[q] = (long)((l0 >> s) & 0xFFFF);
+            d[4 + q] = (long)((l1 >> s) & 0xFFFF);
+            d[8 + q] = (long)((l2 >> s) & 0xFFFF);
+            d[12 + q] = (long)((l3 >> s) & 0xFFFF);
+        }
+    }
+
+    /// <summary>The field element Σ_k s[k]·2^(16k) for 16 signed digit sums (|s[k]| &lt; 2^62), read as Montgomery limbs.</summary>
+    internal static Fr ReduceDigitSums(ReadOnlySpan<long> s)
+    {
+        Span<ulong> l = stackalloc ulong[6];
+        Int128 carry = 0;
+        for (int limb = 0; limb < 4; limb++)
+        {
+            Int128 t = carry;
+            for (int q = 0; q < 4; q++) t += (Int128)s[4 * limb + q] << (16 * q);
+            l[limb] = (ulong)t;
+            carry = t >> 64;
+        }
+        // |value| < 2^62·2^241 < 2^320: the carry has at most 64 significant bits plus sign
+        l[4] = (ulong)carry;
+        l[5] = carry < 0 ? ulong.MaxValue : 0;
+        bool negative = carry < 0;
+        if (negative)
+        {
+            ulong c = 1;
+            for (int k = 0; k < 6; k++) { ulong x = ~l[k] + c; c = x < c ? 1UL : 0UL; l[k] = x; }
+        }
+        var r = Acc.ReduceOne(l[0], l[1], l[2], l[3], l[4], l[5]);
+        if (negative) Fr.Neg(r, out r);
+        return r;
+    }
+
+    /// <summary>out[i] = Σ_j M[i, j]·v[j] on AVX2, four columns per vector (shapes already checked).</summary>
+    internal static void SmallMatVecAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    {
+        int vec = cols & ~3;
+        // digit-major copy of v: dig[k·vec + j] = digit k of v[j], so four consecutive columns load as one vector
+        var dig = ArrayPool<long>.Shared.Rent(Math.Max(1, Digits * vec));
+        var tailDig = ArrayPool<long>.Shared.Rent(Digits * 4);
+        try
+        {
+            Span<long> d = stackalloc long[Digits];
+            for (int j = 0; j < vec; j++)
+            {
+                SplitDigits(v[j], d);
+                for (int k = 0; k < Digits; k++) dig[k * vec + j] = d[k];
+            }
+            for (int j = vec; j < cols; j++) SplitDigits(v[j], tailDig.AsSpan((j - vec) * Digits, Digits));
+
+            Span<Vector256<long>> acc = stackalloc Vector256<long>[Digits];
+            Span<long> sums = stackalloc long[Digits];
+            ref long dig0 = ref MemoryMarshal.GetArrayDataReference(dig);
+            for (int i = 0; i < rows; i++)
+            {
+                var row = m.Slice(i * cols, cols);
+                ref sbyte row0 = ref MemoryMarshal.GetReference(row);
+                acc.Clear();
+                for (int j = 0; j < vec; j += 4)
+                {
+                    var mv = Avx2.ConvertToVector256Int64(
+                        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row0, j)))).AsSByte()).AsInt32();
+                    for (int k = 0; k < Digits; k++)
+                    {
+                        var dv = Vector256.LoadUnsafe(ref dig0, (nuint)(k * vec + j)).AsInt32();
+                        acc[k] = Avx2.Add(acc[k], Avx2.Multiply(mv, dv));
+                    }
+                }
+                for (int k = 0; k < Digits; k++) sums[k] = Vector256.Sum(acc[k]);
+                for (int j = vec; j < cols; j++)
+                {
+                    long mj = row[j];
+                    for (int k = 0; k < Digits; k++) sums[k] += mj * tailDig[(j - vec) * Digits + k];
+                }
+                output[i] = ReduceDigitSums(sums);
+            }
+        }
+        finally
+        {
+            ArrayPool<long>.Shared.Return(dig);
+            ArrayPool<long>.Shared.Return(tailDig);
+        }
+    }
+
+    /// <summary>out[j] = Σ_i M[i, j]·v[i] on AVX2: blocks of 64 columns, four per vector, rows streamed inside a block.</summary>
+    internal static void SmallMatVecTransposedAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    {
+        // row-major digits of v (read before any output is written, so output may alias v when rows == cols)
+        var dig = ArrayPool<long>.Shared.Rent(Math.Max(1, Digits * rows));
+        try
+        {
+            for (int i = 0; i < rows; i++) SplitDigits(v[i], dig.AsSpan(i * Digits, Digits));
+            ref long dig0 = ref MemoryMarshal.GetArrayDataReference(dig);
+            ref sbyte m0 = ref MemoryMarshal.GetReference(m);
+            Span<Vector256<long>> acc = stackalloc Vector256<long>[BlockCols / 4 * Digits];
+            Span<long> sums = stackalloc long[Digits];
+            int vec = cols & ~3;
+            for (int jb = 0; jb < vec; jb += BlockCols)
+            {
+                int chunks = Math.Min(BlockCols, vec - jb) / 4;
+                acc.Slice(0, chunks * Digits).Clear();
+                for (int i = 0; i < rows; i++)
+                {
+                    ref sbyte rowj = ref Unsafe.Add(ref m0, (nint)i * cols + jb);
+                    ref long di = ref Unsafe.Add(ref dig0, i * Digits);
+                    for (int c = 0; c < chunks; c++)
+                    {
+                        var mv = Avx2.ConvertToVector256Int64(
+                            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rowj, 4 * c)))).AsSByte()).AsInt32();
+                        ref Vector256<long> a = ref acc[c * Digits];
+                        for (int k = 0; k < Digits; k++)
+                        {
+                            var dv = Vector256.Create(Unsafe.Add(ref di, k)).AsInt32();
+                            Unsafe.Add(ref a, k) = Avx2.Add(Unsafe.Add(ref a, k), Avx2.Multiply(mv, dv));
+                        }
+                    }
+                }
+                for (int c = 0; c < chunks; c++)
+                {
+                    for (int lane = 0; lane < 4; lane++)
+                    {
+                        for (int k = 0; k < Digits; k++) sums[k] = acc[c * Digits + k].GetElement(lane);
+                        output[jb + 4 * c + lane] = ReduceDigitSums(sums);
+                    }
+                }
+            }
+            for (int j = vec; j < cols; j++)
+            {
+                sums.Clear();
+                for (int i = 0; i < rows; i++)
+                {
+                    long mij = m[i * cols + j];
+                    for (int k = 0; k < Digits; k++) sums[k] += mij * dig[i * Digits + k];
+                }
+                output[j] = ReduceDigitSums(sums);
+            }
+        }
+        finally { ArrayPool<long>.Shared.Return(dig); }
+    }
+}
