@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace ZkMl.Algebra.Tests;
 
-/// <summary>The AVX2 int8 small-matrix kernels against their scalar twins and BigInteger.</summary>
+/// <summary>The AVX2 int8 and int32 small-matrix kernels against their scalar twins and BigInteger.</summary>
 public class VectorSimdTests
 {
     private static readonly BigInteger P = Fr.Modulus;
@@ -152,11 +152,99 @@ public class VectorSimdTests
         {
             var s = new long[16];
             for (int k = 0; k < 16; k++)
-                s[k] = t switch { 0 => long.MaxValue >> 1, 1 => -(long.MaxValue >> 1), _ => rng.NextInt64(-(1L << 62) + 1, 1L << 62) };
+                s[k] = t switch { 0 => long.MaxValue, 1 => long.MinValue, 2 => k % 2 == 0 ? long.MinValue : long.MaxValue, _ => rng.NextInt64(long.MinValue, long.MaxValue) };
             BigInteger a = 0;
             for (int k = 0; k < 16; k++) a += (BigInteger)s[k] << (16 * k);
             Assert.Equal(Mod(a * RInv), FrVector.ReduceDigitSums(s).ToBigInteger());
         }
+    }
+
+    private static BigInteger[] RefMatVec(int[] m, int rows, int cols, Fr[] v, bool transposed)
+    {
+        var V = v.Select(x => x.ToBigInteger()).ToArray();
+        var r = new BigInteger[transposed ? cols : rows];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++)
+            {
+                if (transposed) r[j] += m[i * cols + j] * V[i];
+                else r[i] += m[i * cols + j] * V[j];
+            }
+        return r.Select(Mod).ToArray();
+    }
+
+    private static int[] RandomIntMatrix(Random rng, int len) =>
+        Enumerable.Range(0, len).Select(i => (i % 11) switch { 0 => int.MinValue, 1 => int.MaxValue, 2 => rng.Next(-300, 300), _ => rng.Next(int.MinValue, int.MaxValue) }).ToArray();
+
+    private static void CheckAllInt(int[] m, int rows, int cols, Fr[] v, bool transposed, BigInteger[]? want = null)
+    {
+        want ??= RefMatVec(m, rows, cols, v, transposed);
+        int outLen = transposed ? cols : rows;
+        var outs = new List<Fr[]>();
+        var r = new Fr[outLen];
+        if (transposed) FrVector.SmallMatVecTransposed(m, rows, cols, v, r); else FrVector.SmallMatVec(m, rows, cols, v, r);
+        outs.Add(r);
+        r = new Fr[outLen];
+        if (transposed) FrVector.SmallMatVecTransposedScalar(m, rows, cols, v, r); else FrVector.SmallMatVecScalar(m, rows, cols, v, r);
+        outs.Add(r);
+        if (Avx2.IsSupported)
+        {
+            r = new Fr[outLen];
+            if (transposed) FrVector.SmallMatVecTransposedAvx2(m, rows, cols, v, r); else FrVector.SmallMatVecAvx2(m, rows, cols, v, r);
+            outs.Add(r);
+        }
+        foreach (var o in outs) Assert.Equal(want, o.Select(x => x.ToBigInteger()));
+    }
+
+    [Fact]
+    public void Int32KernelsOnEveryLengthUpTo256()
+    {
+        var rng = new Random(74);
+        for (int n = 0; n <= 256; n++)
+        {
+            CheckAllInt(RandomIntMatrix(rng, 2 * n), 2, n, RandomVector(rng, n), transposed: false);
+            CheckAllInt(RandomIntMatrix(rng, 2 * n), 2, n, RandomVector(rng, 2), transposed: true);
+            CheckAllInt(RandomIntMatrix(rng, n * 5), n, 5, RandomVector(rng, n), transposed: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 17)]
+    [InlineData(17, 3)]
+    [InlineData(65, 67)]
+    [InlineData(130, 129)]
+    [InlineData(0, 20)]
+    public void Int32KernelsOnMatrixShapes(int rows, int cols)
+    {
+        var rng = new Random(rows * 1000 + cols + 1);
+        var m = RandomIntMatrix(rng, rows * cols);
+        CheckAllInt(m, rows, cols, RandomVector(rng, cols), transposed: false);
+        CheckAllInt(m, rows, cols, RandomVector(rng, rows), transposed: true);
+        if (rows == cols)
+        {
+            var v = RandomVector(rng, rows);
+            var want = RefMatVec(m, rows, cols, v, transposed: true);
+            var r = (Fr[])v.Clone(); FrVector.SmallMatVecTransposed(m, rows, cols, r, r);
+            Assert.Equal(want, r.Select(x => x.ToBigInteger()));
+        }
+    }
+
+    /// <summary>
+    /// Worst case for the int32 lanes: entries ±2^31 and all digits 0xFFFF over 3·2^15 + 5 terms per output,
+    /// so the lanes are flushed several times, plus the tail columns.
+    /// </summary>
+    [Theory]
+    [InlineData(int.MinValue)]
+    [InlineData(int.MaxValue)]
+    public void Int32WorstCaseIsFlushedBeforeOverflow(int entry)
+    {
+        const int n = 3 * (1 << 15) + 5, w = 19;
+        var ones = new Fr(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, ulong.MaxValue);
+        var big = (BigInteger.One << 256) - 1;
+        var want = Mod((BigInteger)n * entry * big * RInv);
+        var m = Enumerable.Repeat(entry, n * w).ToArray();
+        var v = Enumerable.Repeat(ones, n).ToArray();
+        CheckAllInt(m, n, w, v, transposed: true, Enumerable.Repeat(want, w).ToArray());
+        CheckAllInt(m.AsSpan(0, 2 * n).ToArray(), 2, n, v, transposed: false, [want, want]);
     }
 
     private static BigInteger MontLimbs(Fr x) =>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -35,7 +36,7 @@ public static partial class FrVector
         }
     }
 
-    /// <summary>The field element Σ_k s[k]·2^(16k) for 16 signed digit sums (|s[k]| &lt; 2^62), read as Montgomery limbs.</summary>
+    /// <summary>The field element Σ_k s[k]·2^(16k) for 16 signed 64-bit digit sums (any values), read as Montgomery limbs.</summary>
     internal static Fr ReduceDigitSums(ReadOnlySpan<long> s)
     {
         Span<ulong> l = stackalloc ulong[6];
@@ -47,7 +48,7 @@ public static partial class FrVector
             l[limb] = (ulong)t;
             carry = t >> 64;
         }
-        // |value| < 2^62·2^241 < 2^320: the carry has at most 64 significant bits plus sign
+        // |value| < 2^63·2^241·2 < 2^320: the carry has at most 64 significant bits plus sign
         l[4] = (ulong)carry;
         l[5] = carry < 0 ? ulong.MaxValue : 0;
         bool negative = carry < 0;
@@ -61,8 +62,53 @@ public static partial class FrVector
         return r;
     }
 
+    /// <summary>How a kernel reads four consecutive matrix entries and how many terms a 64-bit lane may sum.</summary>
+    private interface IEntries<T> where T : unmanaged, IBinaryInteger<T>
+    {
+        /// <summary>Four consecutive entries sign-extended into four 64-bit lanes (vpmuldq reads the low halves).</summary>
+        static abstract Vector256<int> Load4(ref T p);
+
+        /// <summary>Terms (a multiple of 4) a lane may sum before it is flushed; 3 tail terms may be added on top.</summary>
+        static abstract int MaxTerms { get; }
+    }
+
+    private struct Int8Entries : IEntries<sbyte>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Load4(ref sbyte p) =>
+            Avx2.ConvertToVector256Int64(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref p))).AsSByte()).AsInt32();
+
+        // |m·digit| ≤ 2^7·(2^16 − 1) < 2^23: 2^40 terms fit, more than any span holds
+        public static int MaxTerms => 1 << 30;
+    }
+
+    private struct Int32Entries : IEntries<int>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Load4(ref int p) => Avx2.ConvertToVector256Int64(Vector128.LoadUnsafe(ref p)).AsInt32();
+
+        // |m·digit| ≤ 2^31·(2^16 − 1) = 2^47 − 2^31, and (2^15 + 3)·(2^47 − 2^31) < 2^63
+        public static int MaxTerms => 1 << 15;
+    }
+
     /// <summary>out[i] = Σ_j M[i, j]·v[j] on AVX2, four columns per vector (shapes already checked).</summary>
-    internal static void SmallMatVecAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    internal static void SmallMatVecAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output) =>
+        MatVecAvx2<sbyte, Int8Entries>(m, rows, cols, v, output);
+
+    /// <summary>out[i] = Σ_j M[i, j]·v[j] for an int32 matrix on AVX2 (shapes already checked).</summary>
+    internal static void SmallMatVecAvx2(ReadOnlySpan<int> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output) =>
+        MatVecAvx2<int, Int32Entries>(m, rows, cols, v, output);
+
+    /// <summary>out[j] = Σ_i M[i, j]·v[i] on AVX2 (shapes already checked).</summary>
+    internal static void SmallMatVecTransposedAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output) =>
+        MatVecTransposedAvx2<sbyte, Int8Entries>(m, rows, cols, v, output);
+
+    /// <summary>out[j] = Σ_i M[i, j]·v[i] for an int32 matrix on AVX2 (shapes already checked).</summary>
+    internal static void SmallMatVecTransposedAvx2(ReadOnlySpan<int> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output) =>
+        MatVecTransposedAvx2<int, Int32Entries>(m, rows, cols, v, output);
+
+    private static void MatVecAvx2<T, TE>(ReadOnlySpan<T> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+        where T : unmanaged, IBinaryInteger<T> where TE : struct, IEntries<T>
     {
         int vec = cols & ~3;
         // digit-major copy of v: dig[k·vec + j] = digit k of v[j], so four consecutive columns load as one vector
@@ -81,28 +127,39 @@ public static partial class FrVector
             Span<Vector256<long>> acc = stackalloc Vector256<long>[Digits];
             Span<long> sums = stackalloc long[Digits];
             ref long dig0 = ref MemoryMarshal.GetArrayDataReference(dig);
+            int chunk = TE.MaxTerms;
             for (int i = 0; i < rows; i++)
             {
                 var row = m.Slice(i * cols, cols);
-                ref sbyte row0 = ref MemoryMarshal.GetReference(row);
-                acc.Clear();
-                for (int j = 0; j < vec; j += 4)
+                ref T row0 = ref MemoryMarshal.GetReference(row);
+                var result = Fr.Zero;
+                int j0 = 0;
+                do
                 {
-                    var mv = Avx2.ConvertToVector256Int64(
-                        Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref row0, j)))).AsSByte()).AsInt32();
-                    for (int k = 0; k < Digits; k++)
+                    int j1 = (int)Math.Min((long)j0 + chunk, vec);
+                    acc.Clear();
+                    for (int j = j0; j < j1; j += 4)
                     {
-                        var dv = Vector256.LoadUnsafe(ref dig0, (nuint)(k * vec + j)).AsInt32();
-                        acc[k] = Avx2.Add(acc[k], Avx2.Multiply(mv, dv));
+                        var mv = TE.Load4(ref Unsafe.Add(ref row0, j));
+                        for (int k = 0; k < Digits; k++)
+                        {
+                            var dv = Vector256.LoadUnsafe(ref dig0, (nuint)(k * vec + j)).AsInt32();
+                            acc[k] = Avx2.Add(acc[k], Avx2.Multiply(mv, dv));
+                        }
                     }
-                }
-                for (int k = 0; k < Digits; k++) sums[k] = Vector256.Sum(acc[k]);
-                for (int j = vec; j < cols; j++)
-                {
-                    long mj = row[j];
-                    for (int k = 0; k < Digits; k++) sums[k] += mj * tailDig[(j - vec) * Digits + k];
-                }
-                output[i] = ReduceDigitSums(sums);
+                    for (int k = 0; k < Digits; k++) sums[k] = Vector256.Sum(acc[k]);
+                    if (j1 == vec)
+                    {
+                        for (int j = vec; j < cols; j++)
+                        {
+                            long mj = long.CreateTruncating(row[j]);
+                            for (int k = 0; k < Digits; k++) sums[k] += mj * tailDig[(j - vec) * Digits + k];
+                        }
+                    }
+                    Fr.Add(result, ReduceDigitSums(sums), out result);
+                    j0 = j1;
+                } while (j0 < vec);
+                output[i] = result;
             }
         }
         finally
@@ -112,57 +169,63 @@ public static partial class FrVector
         }
     }
 
-    /// <summary>out[j] = Σ_i M[i, j]·v[i] on AVX2: blocks of 64 columns, four per vector, rows streamed inside a block.</summary>
-    internal static void SmallMatVecTransposedAvx2(ReadOnlySpan<sbyte> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+    private static void MatVecTransposedAvx2<T, TE>(ReadOnlySpan<T> m, int rows, int cols, ReadOnlySpan<Fr> v, Span<Fr> output)
+        where T : unmanaged, IBinaryInteger<T> where TE : struct, IEntries<T>
     {
-        // row-major digits of v (read before any output is written, so output may alias v when rows == cols)
+        // row-major digits of v (all read before any output is written, so output may alias v when rows == cols)
         var dig = ArrayPool<long>.Shared.Rent(Math.Max(1, Digits * rows));
         try
         {
             for (int i = 0; i < rows; i++) SplitDigits(v[i], dig.AsSpan(i * Digits, Digits));
             ref long dig0 = ref MemoryMarshal.GetArrayDataReference(dig);
-            ref sbyte m0 = ref MemoryMarshal.GetReference(m);
+            ref T m0 = ref MemoryMarshal.GetReference(m);
             Span<Vector256<long>> acc = stackalloc Vector256<long>[BlockCols / 4 * Digits];
             Span<long> sums = stackalloc long[Digits];
+            output.Clear();
             int vec = cols & ~3;
-            for (int jb = 0; jb < vec; jb += BlockCols)
+            int chunk = TE.MaxTerms;
+            for (long i0 = 0; i0 < rows; i0 += chunk)
             {
-                int chunks = Math.Min(BlockCols, vec - jb) / 4;
-                acc.Slice(0, chunks * Digits).Clear();
-                for (int i = 0; i < rows; i++)
+                int i1 = (int)Math.Min(i0 + chunk, rows);
+                for (int jb = 0; jb < vec; jb += BlockCols)
                 {
-                    ref sbyte rowj = ref Unsafe.Add(ref m0, (nint)i * cols + jb);
-                    ref long di = ref Unsafe.Add(ref dig0, i * Digits);
+                    int chunks = Math.Min(BlockCols, vec - jb) / 4;
+                    acc.Slice(0, chunks * Digits).Clear();
+                    for (int i = (int)i0; i < i1; i++)
+                    {
+                        ref T rowj = ref Unsafe.Add(ref m0, (nint)i * cols + jb);
+                        ref long di = ref Unsafe.Add(ref dig0, i * Digits);
+                        for (int c = 0; c < chunks; c++)
+                        {
+                            var mv = TE.Load4(ref Unsafe.Add(ref rowj, 4 * c));
+                            ref Vector256<long> a = ref acc[c * Digits];
+                            for (int k = 0; k < Digits; k++)
+                            {
+                                var dv = Vector256.Create(Unsafe.Add(ref di, k)).AsInt32();
+                                Unsafe.Add(ref a, k) = Avx2.Add(Unsafe.Add(ref a, k), Avx2.Multiply(mv, dv));
+                            }
+                        }
+                    }
                     for (int c = 0; c < chunks; c++)
                     {
-                        var mv = Avx2.ConvertToVector256Int64(
-                            Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref rowj, 4 * c)))).AsSByte()).AsInt32();
-                        ref Vector256<long> a = ref acc[c * Digits];
-                        for (int k = 0; k < Digits; k++)
+                        for (int lane = 0; lane < 4; lane++)
                         {
-                            var dv = Vector256.Create(Unsafe.Add(ref di, k)).AsInt32();
-                            Unsafe.Add(ref a, k) = Avx2.Add(Unsafe.Add(ref a, k), Avx2.Multiply(mv, dv));
+                            for (int k = 0; k < Digits; k++) sums[k] = acc[c * Digits + k].GetElement(lane);
+                            ref Fr o = ref output[jb + 4 * c + lane];
+                            Fr.Add(o, ReduceDigitSums(sums), out o);
                         }
                     }
                 }
-                for (int c = 0; c < chunks; c++)
+                for (int j = vec; j < cols; j++)
                 {
-                    for (int lane = 0; lane < 4; lane++)
+                    sums.Clear();
+                    for (int i = (int)i0; i < i1; i++)
                     {
-                        for (int k = 0; k < Digits; k++) sums[k] = acc[c * Digits + k].GetElement(lane);
-                        output[jb + 4 * c + lane] = ReduceDigitSums(sums);
+                        long mij = long.CreateTruncating(m[i * cols + j]);
+                        for (int k = 0; k < Digits; k++) sums[k] += mij * dig[i * Digits + k];
                     }
+                    Fr.Add(output[j], ReduceDigitSums(sums), out output[j]);
                 }
-            }
-            for (int j = vec; j < cols; j++)
-            {
-                sums.Clear();
-                for (int i = 0; i < rows; i++)
-                {
-                    long mij = m[i * cols + j];
-                    for (int k = 0; k < Digits; k++) sums[k] += mij * dig[i * Digits + k];
-                }
-                output[j] = ReduceDigitSums(sums);
             }
         }
         finally { ArrayPool<long>.Shared.Return(dig); }
