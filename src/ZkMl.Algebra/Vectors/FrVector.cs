@@ -16,15 +16,18 @@ namespace ZkMl.Algebra;
 /// <remarks>
 /// SIMD: the int8 <see cref="SmallMatVec(ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{Fr}, Span{Fr})"/> and
 /// <see cref="SmallMatVecTransposed(ReadOnlySpan{sbyte}, int, int, ReadOnlySpan{Fr}, Span{Fr})"/> (and the int32 ones) have an AVX2
-/// path (FrVector.Simd.cs) for ≥ 16 columns: each element's Montgomery limbs are split into 16-bit digits and
+/// path (FrVector.Simd.cs) for ≥ 4 columns: each element's Montgomery limbs are split into 16-bit digits and
 /// entry × digit products are summed in signed 64-bit lanes, four output columns per vector, which cannot
 /// overflow for any span length; one reduction per output (Σ m·vR = (Σ m·v)·R). Measured at 256 × 256
 /// (BenchmarkDotNet, short job): 867 → 298 µs and 1306 → 195 µs. The scalar twins are internal and tested
 /// against the SIMD path and BigInteger.
 /// The int32 kernels use the same path with a flush of the lanes every 2^15 terms (|m·digit| &lt; 2^47).
-/// Scalar only: Add/Sub/Mul/Scale/Fold/InnerProduct: the four 64-bit limbs of one element carry into
-/// each other and .NET exposes no AVX-512 IFMA intrinsics, so lane-parallel Montgomery products are out of
-/// reach; the scalar loops use adc-style carries and stay.
+/// Scalar only: Mul/Scale/Fold/InnerProduct, since .NET exposes no AVX-512 IFMA intrinsics and a
+/// lane-parallel 256-bit Montgomery product from 32×32-bit multiplies (8×8 digit products and a digit-serial
+/// reduction per element) is not expected to beat the mulx-based scalar product (not tried); Add/Sub, since the four limbs of one element carry into each other: one element per Vector256
+/// needs a lane-serial carry (compare, shuffle, add, three times) plus the conditional p-subtraction, far more
+/// instructions than the scalar add/adc chain (an estimate), and a limb-transposed layout would need a transpose on every
+/// call. A SIMD Add/Sub was therefore not added (not benchmarked either; the scalar loop is the baseline).
 /// </remarks>
 [SkipLocalsInit]
 public static partial class FrVector
