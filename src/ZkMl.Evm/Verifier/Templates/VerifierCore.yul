@@ -1,0 +1,454 @@
+            // ===== ZkMl verifier core (fixed; docs/protocol.md) =====================================
+            // Yul functions shared by every generated verifier and by the test harness. Memory:
+            // word 0x00 = transcript state s, 0x20 = label scratch, 0x40 = bump pointer (never
+            // freed). Scratch data beyond the bump pointer is overwritten freely, so every
+            // allocation is written before it is read. R_MOD / P_MOD are the BN254 scalar / base
+            // field moduli (Solidity constants of the enclosing contract).
+
+            // Rejection: returns ABI `false` (one zero word) from the external call right here.
+            function fail() {
+                mstore(0x00, 0)
+                return(0x00, 0x20)
+            }
+
+            function alloc(size) -> p {
+                p := mload(0x40)
+                mstore(0x40, add(p, size))
+            }
+
+            // ---- transcript ("Transcript": s = keccak(s ‖ label32 ‖ data); challenge = keccak(s ‖ label32) mod r)
+            function trChallenge(label) -> c {
+                mstore(0x20, label)
+                let s := keccak256(0x00, 0x40)
+                mstore(0x00, s)
+                c := mod(s, R_MOD)
+            }
+
+            function trAbsorbCalldata(label, src, len) {
+                let p := mload(0x40)
+                mstore(p, mload(0x00))
+                mstore(add(p, 0x20), label)
+                calldatacopy(add(p, 0x40), src, len)
+                mstore(0x00, keccak256(p, add(len, 0x40)))
+            }
+
+            function trAbsorbMemory(label, src, len) {
+                let p := mload(0x40)
+                mstore(p, mload(0x00))
+                mstore(add(p, 0x20), label)
+                mcopy(add(p, 0x40), src, len)
+                mstore(0x00, keccak256(p, add(len, 0x40)))
+            }
+
+            function trAbsorbWord(label, w) {
+                let p := mload(0x40)
+                mstore(p, mload(0x00))
+                mstore(add(p, 0x20), label)
+                mstore(add(p, 0x40), w)
+                mstore(0x00, keccak256(p, 0x60))
+            }
+
+            // ---- decoding: every field element < r, every point on the curve with coordinates < p
+            function frAt(cd) -> v {
+                v := calldataload(cd)
+                if iszero(lt(v, R_MOD)) { fail() }
+            }
+
+            // G1 x‖y at calldata cd: coordinates < p and y² = x³ + 3, or (0, 0) = infinity.
+            function g1Check(cd) {
+                let x := calldataload(cd)
+                let y := calldataload(add(cd, 0x20))
+                if iszero(and(lt(x, P_MOD), lt(y, P_MOD))) { fail() }
+                if iszero(or(x, y)) { leave }
+                if iszero(eq(mulmod(y, y, P_MOD), addmod(mulmod(x, mulmod(x, x, P_MOD), P_MOD), 3, P_MOD))) { fail() }
+            }
+
+            // ---- field helpers
+            function frNeg(a) -> b { b := mod(sub(R_MOD, a), R_MOD) }
+
+            function frSub(a, b) -> c { c := addmod(a, sub(R_MOD, b), R_MOD) }
+
+            // 2^-n mod r
+            function inv2Pow(n) -> v {
+                v := 1
+                for { } n { n := sub(n, 1) } { v := mulmod(v, INV_TWO, R_MOD) }
+            }
+
+            // eq(bits(idx), pt[0..k)): Π_j (bit ? pt_j : 1 − pt_j), bit j = bit (k−1−j) of idx (MSB first).
+            function selector(pt, k, idx) -> s {
+                s := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    let x := mload(add(pt, shl(5, j)))
+                    switch and(shr(sub(sub(k, 1), j), idx), 1)
+                    case 0 { s := mulmod(s, addmod(1, sub(R_MOD, x), R_MOD), R_MOD) }
+                    default { s := mulmod(s, x, R_MOD) }
+                }
+            }
+
+            // Table [eq(pt, bits(i))]_i of 2^k words (pt[0] = most significant index bit).
+            function eqTable(pt, k) -> t {
+                let size := shl(k, 1)
+                t := alloc(shl(5, size))
+                mstore(t, 1)
+                let cur := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    let r := mload(add(pt, shl(5, j)))
+                    for { let i := cur } i { } {
+                        i := sub(i, 1)
+                        let v := mload(add(t, shl(5, i)))
+                        let hi := mulmod(v, r, R_MOD)
+                        let p := add(t, shl(6, i))
+                        mstore(add(p, 0x20), hi)
+                        mstore(p, addmod(v, sub(R_MOD, hi), R_MOD))
+                    }
+                    cur := shl(1, cur)
+                }
+            }
+
+            // Points: n words; the first `prefLen` are the bits of `prefVal` (MSB first) as 0/1.
+            function pointWithPrefix(n, prefLen, prefVal) -> p {
+                p := alloc(shl(5, n))
+                for { let j := 0 } lt(j, prefLen) { j := add(j, 1) } {
+                    mstore(add(p, shl(5, j)), and(shr(sub(sub(prefLen, 1), j), prefVal), 1))
+                }
+            }
+
+            // ---- sumcheck ("Sumcheck"), degree 2 as used by every sub-protocol of the proof.
+            // Plain mode: round message (c0, c2); c1 = e − 2c0 − c2; e ← c0 + r(c1 + r·c2).
+            // Challenges go to memory pt[0..n). Returns the final expected value and the calldata cursor.
+            function sumcheck2(e, n, cd, pt) -> eOut, cdOut {
+                trAbsorbWord("sumcheck_claim", e)
+                eOut := e
+                cdOut := cd
+                let last := add(cd, shl(6, n))
+                for { } lt(cdOut, last) { cdOut := add(cdOut, 0x40) } {
+                    eOut := sumcheckRound(eOut, cdOut, pt)
+                    pt := add(pt, 0x20)
+                }
+            }
+
+            function sumcheckRound(e, cd, slot) -> next {
+                let c0 := frAt(cd)
+                let c2 := frAt(add(cd, 0x20))
+                trAbsorbCalldata("sumcheck_round", cd, 0x40)
+                let r := trChallenge("sumcheck_r")
+                mstore(slot, r)
+                let c1 := addmod(e, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
+                next := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
+            }
+
+            // Zero-check mode (Gruen): message (q1, q2); q0 = ẽ − τ_i(q1 + q2); ẽ ← q(r_i).
+            // Returns G(r) without the eq factor.
+            function zeroCheck2(e, tau, n, cd, pt) -> eOut, cdOut {
+                trAbsorbWord("sumcheck_claim", e)
+                eOut := e
+                cdOut := cd
+                let last := add(cd, shl(6, n))
+                for { } lt(cdOut, last) { cdOut := add(cdOut, 0x40) } {
+                    eOut := zeroCheckRound(eOut, mload(tau), cdOut, pt)
+                    pt := add(pt, 0x20)
+                    tau := add(tau, 0x20)
+                }
+            }
+
+            function zeroCheckRound(e, t, cd, slot) -> next {
+                let q1 := frAt(cd)
+                let q2 := frAt(add(cd, 0x20))
+                trAbsorbCalldata("sumcheck_round", cd, 0x40)
+                let r := trChallenge("sumcheck_r")
+                mstore(slot, r)
+                let q0 := addmod(e, sub(R_MOD, mulmod(t, addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
+                next := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
+            }
+
+            // ---- LogUp ("LogUp"): proof at cd = S ‖ n×(q1,q2) ‖ h_w ‖ f ‖ m×(q1,q2) ‖ h_t ‖ t ‖ mult.
+            // Writes r_w to ptW, r_t to ptT and the claim values to out[0..7):
+            // S/2^n, S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), mult(r_t). Returns the cursor.
+            function logUp(alpha, n, m, cd, ptW, ptT, out) -> cdOut {
+                let sum := frAt(cd)
+                trAbsorbCalldata("logup_sum", cd, 0x20)
+                mstore(out, mulmod(sum, inv2Pow(n), R_MOD))
+                mstore(add(out, 0x20), mulmod(sum, inv2Pow(m), R_MOD))
+                cdOut := logUpWitness(alpha, n, add(cd, 0x20), ptW, add(out, 0x40))
+                cdOut := logUpTable(alpha, m, cdOut, ptT, add(out, 0x80))
+            }
+
+            // Σ_x eq(τ_w, x)·(h_w·(α − f) − 1) = 0; out ← h_w(r_w), f(r_w)
+            function logUpWitness(alpha, n, cd, pt, out) -> cdOut {
+                let tau := alloc(shl(5, n))
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau_w")) }
+                let e, c := zeroCheck2(0, tau, n, cd, pt)
+                let hw := frAt(c)
+                let f := frAt(add(c, 0x20))
+                if iszero(eq(e, addmod(mulmod(hw, frSub(alpha, f), R_MOD), sub(R_MOD, 1), R_MOD))) { fail() }
+                trAbsorbCalldata("logup_evals_w", c, 0x40)
+                mstore(out, hw)
+                mstore(add(out, 0x20), f)
+                cdOut := add(c, 0x40)
+            }
+
+            // Σ_y eq(τ_t, y)·(h_t·(α − t) − mult) = 0; out ← h_t(r_t), t(r_t), mult(r_t)
+            function logUpTable(alpha, m, cd, pt, out) -> cdOut {
+                let tau := alloc(shl(5, m))
+                for { let i := 0 } lt(i, m) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau_t")) }
+                let e, c := zeroCheck2(0, tau, m, cd, pt)
+                let ht := frAt(c)
+                mstore(out, ht)
+                mstore(add(out, 0x20), frAt(add(c, 0x20)))
+                mstore(add(out, 0x40), frAt(add(c, 0x40)))
+                if iszero(eq(e, frSub(mulmod(ht, frSub(alpha, mload(add(out, 0x20))), R_MOD), mload(add(out, 0x40))))) { fail() }
+                trAbsorbCalldata("logup_evals_t", c, 0x60)
+                cdOut := add(c, 0x60)
+            }
+
+            // ---- curve operations (precompiles 0x06, 0x07, 0x08; any failure, out-of-gas included, reverts).
+            // The call comes first: Yul evaluates arguments right to left, so returndatasize() must not
+            // share an expression with the call it checks.
+            function ecMul(x, y, s) -> rx, ry {
+                let p := mload(0x40)
+                mstore(p, x)
+                mstore(add(p, 0x20), y)
+                mstore(add(p, 0x40), s)
+                if iszero(staticcall(gas(), 0x07, p, 0x60, p, 0x40)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x40)) { revert(0, 0) }
+                rx := mload(p)
+                ry := mload(add(p, 0x20))
+            }
+
+            function ecAdd(ax, ay, bx, by) -> rx, ry {
+                let p := mload(0x40)
+                mstore(p, ax)
+                mstore(add(p, 0x20), ay)
+                mstore(add(p, 0x40), bx)
+                mstore(add(p, 0x60), by)
+                if iszero(staticcall(gas(), 0x06, p, 0x80, p, 0x40)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x40)) { revert(0, 0) }
+                rx := mload(p)
+                ry := mload(add(p, 0x20))
+            }
+
+            // acc + s·(x, y)
+            function ecMulAdd(ax, ay, x, y, s) -> rx, ry {
+                let p := mload(0x40)
+                mstore(add(p, 0x40), x)
+                mstore(add(p, 0x60), y)
+                mstore(add(p, 0x80), s)
+                if iszero(staticcall(gas(), 0x07, add(p, 0x40), 0x60, add(p, 0x40), 0x40)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x40)) { revert(0, 0) }
+                mstore(p, ax)
+                mstore(add(p, 0x20), ay)
+                if iszero(staticcall(gas(), 0x06, p, 0x80, p, 0x40)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x40)) { revert(0, 0) }
+                rx := mload(p)
+                ry := mload(add(p, 0x20))
+            }
+
+            function ecNegY(y) -> ny { ny := mod(sub(P_MOD, y), P_MOD) }
+
+            // ---- HyperKZG ("HyperKZG") of a claim (C, x, y). hk = memory context of 12 words:
+            // [0] C.x [1] C.y [2] y [3] ℓ [4] xb (xb[i] = coordinate of index bit i, i.e. x_{ℓ−i})
+            // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] d [9..11] scratch.
+            // Proof at cd = folds (ℓ−1) ‖ W0 W1 W2 ‖ P_i(r) ‖ P_i(−r) ‖ P_i(r²). Fails unless the pairing check holds.
+            function hyperKzg(hk, cd) -> cdOut {
+                let l := mload(add(hk, 0x60))
+                hkAbsorbClaim(hk)
+                if iszero(l) {
+                    let gx, gy := ecMul(1, 2, mload(add(hk, 0x40)))
+                    if iszero(and(eq(gx, mload(hk)), eq(gy, mload(add(hk, 0x20))))) { fail() }
+                    cdOut := cd
+                    leave
+                }
+                let w := add(cd, shl(6, sub(l, 1)))
+                let vPos := add(w, 0xc0)
+                cdOut := add(vPos, mul(0x60, l))
+                for { let p := cd } lt(p, vPos) { p := add(p, 0x40) } { g1Check(p) }
+                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(l, 1)))
+                let r := trChallenge("hyperkzg/r")
+                if iszero(r) { fail() }
+                mstore(add(hk, 0xc0), r)
+                hkFoldChecks(hk, vPos)
+                trAbsorbCalldata("hyperkzg/v", vPos, mul(0x60, l))
+                mstore(add(hk, 0xe0), trChallenge("hyperkzg/q"))
+                trAbsorbCalldata("hyperkzg/w", w, 0xc0)
+                mstore(add(hk, 0x100), trChallenge("hyperkzg/d"))
+                hkPairing(hk, cd, w, vPos)
+            }
+
+            function hkAbsorbClaim(hk) {
+                let l := mload(add(hk, 0x60))
+                let xb := mload(add(hk, 0x80))
+                trAbsorbMemory("hyperkzg/C", hk, 0x40)
+                // the point in protocol order (x_1 … x_ℓ) is xb reversed
+                let tmp := alloc(shl(5, l))
+                for { let j := 0 } lt(j, l) { j := add(j, 1) } {
+                    mstore(add(tmp, shl(5, j)), mload(add(xb, shl(5, sub(sub(l, 1), j)))))
+                }
+                trAbsorbMemory("hyperkzg/x", tmp, shl(5, l))
+                trAbsorbWord("hyperkzg/y", mload(add(hk, 0x40)))
+            }
+
+            // 2r·P_{i+1}(r²) = r(1 − x_i)(P_i(r) + P_i(−r)) + x_i(P_i(r) − P_i(−r)), with P_ℓ(r²) := y;
+            // also checks every evaluation < r.
+            function hkFoldChecks(hk, vPos) {
+                let l := mload(add(hk, 0x60))
+                let xb := mload(add(hk, 0x80))
+                let r := mload(add(hk, 0xc0))
+                let vSq := add(vPos, shl(6, l))
+                pop(frAt(vSq))
+                for { let i := 0 } lt(i, l) { i := add(i, 1) } {
+                    let yNext := mload(add(hk, 0x40))
+                    if lt(add(i, 1), l) { yNext := frAt(add(vSq, shl(5, add(i, 1)))) }
+                    let a := frAt(add(vPos, shl(5, i)))
+                    let b := frAt(add(vPos, shl(5, add(i, l))))
+                    let x := mload(add(xb, shl(5, i)))
+                    let rhs := addmod(
+                        mulmod(mulmod(r, addmod(1, sub(R_MOD, x), R_MOD), R_MOD), addmod(a, b, R_MOD), R_MOD),
+                        mulmod(x, addmod(a, sub(R_MOD, b), R_MOD), R_MOD), R_MOD)
+                    if iszero(eq(mulmod(addmod(r, r, R_MOD), yNext, R_MOD), rhs)) { fail() }
+                }
+            }
+
+            // B = B_0 + d·B_1 + d²·B_2 with B_s = Σ_i q^i·v_s[i] (Horner)
+            function hkEvalSum(hk, vPos) -> bAll {
+                let l := mload(add(hk, 0x60))
+                let q := mload(add(hk, 0xe0))
+                let d := mload(add(hk, 0x100))
+                let b0 := 0
+                let b1 := 0
+                let b2 := 0
+                for { let p := add(vPos, shl(5, l)) } gt(p, vPos) { } {
+                    p := sub(p, 0x20)
+                    b0 := addmod(mulmod(b0, q, R_MOD), calldataload(p), R_MOD)
+                    b1 := addmod(mulmod(b1, q, R_MOD), calldataload(add(p, shl(5, l))), R_MOD)
+                    b2 := addmod(mulmod(b2, q, R_MOD), calldataload(add(p, shl(6, l))), R_MOD)
+                }
+                bAll := addmod(b0, mulmod(d, addmod(b1, mulmod(d, b2, R_MOD), R_MOD), R_MOD), R_MOD)
+            }
+
+            // L = D·C + Σ_{i≥1} q^i·D·F_i + r·(W0 − d·W1 + r·d²·W2) − B·G and R = W0 + d·W1 + d²·W2
+            // (D = 1 + d + d²): ℓ + 5 scalar multiplications; accept iff e(L, [1]₂)·e(−R, [τ]₂) = 1.
+            function hkPairing(hk, folds, w, vPos) {
+                let d := mload(add(hk, 0x100))
+                let qi := addmod(addmod(1, d, R_MOD), mulmod(d, d, R_MOD), R_MOD)
+                let lx, ly := ecMul(mload(hk), mload(add(hk, 0x20)), qi)
+                let q := mload(add(hk, 0xe0))
+                for { let p := folds } lt(p, w) { p := add(p, 0x40) } {
+                    qi := mulmod(qi, q, R_MOD)
+                    lx, ly := ecMulAdd(lx, ly, calldataload(p), calldataload(add(p, 0x20)), qi)
+                }
+                lx, ly := ecMulAdd(lx, ly, 1, 2, frNeg(hkEvalSum(hk, vPos)))
+                // witness part: P1 = d·W1, Q2 = d²·W2, R = W0 + P1 + Q2, T = W0 − P1 + r·Q2, L += r·T
+                let p1x, p1y := ecMul(calldataload(add(w, 0x40)), calldataload(add(w, 0x60)), d)
+                mstore(add(hk, 0x120), p1x)
+                mstore(add(hk, 0x140), p1y)
+                let q2x, q2y := ecMul(calldataload(add(w, 0x80)), calldataload(add(w, 0xa0)), mulmod(d, d, R_MOD))
+                p1x, p1y := ecAdd(calldataload(w), calldataload(add(w, 0x20)), p1x, ecNegY(p1y))
+                p1x, p1y := ecMulAdd(p1x, p1y, q2x, q2y, mload(add(hk, 0xc0)))
+                lx, ly := ecMulAdd(lx, ly, p1x, p1y, mload(add(hk, 0xc0)))
+                p1x, p1y := ecAdd(calldataload(w), calldataload(add(w, 0x20)), mload(add(hk, 0x120)), mload(add(hk, 0x140)))
+                p1x, p1y := ecAdd(p1x, p1y, q2x, q2y)
+                let p := mload(0x40)
+                mstore(p, lx)
+                mstore(add(p, 0x20), ly)
+                let g2 := mload(add(hk, 0xa0))
+                mcopy(add(p, 0x40), g2, 0x80)
+                mstore(add(p, 0xc0), p1x)
+                mstore(add(p, 0xe0), ecNegY(p1y))
+                mcopy(add(p, 0x100), add(g2, 0x80), 0x80)
+                if iszero(staticcall(gas(), 0x08, p, 0x180, p, 0x20)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }
+                if iszero(mload(p)) { fail() }
+            }
+
+            // ---- batched openings ("Batched openings")
+            // claims: m records of 4 words [group, n_i, zptr, y_i]; groups: the distinct commitments,
+            // 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
+            // Claims on the same commitment share one scalar multiplication (their γ^i summed).
+            function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
+                let end := add(claims, shl(7, m))
+                let nMax := batchAbsorbClaims(claims, end, groups)
+                let rho := trChallenge("batch/rho")
+                let ch := alloc(shl(5, nMax))
+                let e := 0
+                e, cdOut := sumcheck2(batchInitialClaim(claims, end, nMax, rho), nMax, cd, ch)
+                if iszero(eq(e, batchFinalClaim(claims, end, rho, ch, cdOut))) { fail() }
+                trAbsorbCalldata("batch/evals", cdOut, shl(5, m))
+                let hk := alloc(0x180)
+                batchJoint(claims, end, groups, nGroups, ch, nMax, cdOut, hk)
+                mstore(add(hk, 0x60), nMax)
+                mstore(add(hk, 0x80), ch)
+                mstore(add(hk, 0xa0), g2)
+                cdOut := hyperKzg(hk, add(cdOut, shl(5, m)))
+            }
+
+            function batchAbsorbClaims(claims, end, groups) -> nMax {
+                trAbsorbWord("batch/count", shr(7, sub(end, claims)))
+                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                    let n := mload(add(c, 0x20))
+                    if gt(n, nMax) { nMax := n }
+                    trAbsorbWord("batch/nvars", n)
+                    trAbsorbMemory("batch/C", add(groups, shl(6, mload(c))), 0x40)
+                    trAbsorbMemory("batch/z", mload(add(c, 0x40)), shl(5, n))
+                    trAbsorbWord("batch/y", mload(add(c, 0x60)))
+                }
+            }
+
+            // Σ_i ρ^i·2^{N−n_i}·y_i
+            function batchInitialClaim(claims, end, nMax, rho) -> claim {
+                let rp := 1
+                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                    claim := addmod(claim, mulmod(rp, mulmod(mload(add(c, 0x60)), shl(sub(nMax, mload(add(c, 0x20))), 1), R_MOD), R_MOD), R_MOD)
+                    rp := mulmod(rp, rho, R_MOD)
+                }
+            }
+
+            // Σ_i ρ^i·eq(z_i, r_i)·e_i with r_i[j] = c_{n_i−1−j}; checks every e_i < r
+            function batchFinalClaim(claims, end, rho, ch, ev) -> expected {
+                let rp := 1
+                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                    expected := addmod(expected, mulmod(rp, mulmod(eqPoint(mload(add(c, 0x40)), mload(add(c, 0x20)), ch), frAt(ev), R_MOD), R_MOD), R_MOD)
+                    rp := mulmod(rp, rho, R_MOD)
+                    ev := add(ev, 0x20)
+                }
+            }
+
+            // eq(z, (c_{n−1}, …, c_0)); each factor (1 − c) + z·(2c − 1)
+            function eqPoint(z, n, ch) -> v {
+                v := 1
+                for { let cp := add(ch, shl(5, n)) } gt(cp, ch) { z := add(z, 0x20) } {
+                    cp := sub(cp, 0x20)
+                    let cb := mload(cp)
+                    v := mulmod(v, addmod(addmod(1, sub(R_MOD, cb), R_MOD), mulmod(mload(z), addmod(addmod(cb, cb, R_MOD), sub(R_MOD, 1), R_MOD), R_MOD), R_MOD), R_MOD)
+                }
+            }
+
+            // γ; joint value y = Σ γ^i·e_i·Π_{b=n_i}^{N−1}(1 − c_b) into hk[2]; joint commitment
+            // C = Σ_g Γ_g·C_g with Γ_g = Σ_{i on g} γ^i into hk[0], hk[1]
+            function batchJoint(claims, end, groups, nGroups, ch, nMax, ev, hk) {
+                let gamma := trChallenge("batch/gamma")
+                let coef := alloc(shl(5, nGroups))
+                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(coef, shl(5, g)), 0) }
+                let yj := 0
+                let gp := 1
+                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                    let lag := 1
+                    for { let b := mload(add(c, 0x20)) } lt(b, nMax) { b := add(b, 1) } {
+                        lag := mulmod(lag, addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD)
+                    }
+                    yj := addmod(yj, mulmod(gp, mulmod(lag, calldataload(ev), R_MOD), R_MOD), R_MOD)
+                    let slot := add(coef, shl(5, mload(c)))
+                    mstore(slot, addmod(mload(slot), gp, R_MOD))
+                    gp := mulmod(gp, gamma, R_MOD)
+                    ev := add(ev, 0x20)
+                }
+                mstore(add(hk, 0x40), yj)
+                let cx := 0
+                let cy := 0
+                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
+                    let gptr := add(groups, shl(6, g))
+                    cx, cy := ecMulAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20)), mload(add(coef, shl(5, g))))
+                }
+                mstore(hk, cx)
+                mstore(add(hk, 0x20), cy)
+            }
+            // ===== end of the verifier core ==========================================================
