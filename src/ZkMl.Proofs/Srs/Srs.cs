@@ -158,7 +158,10 @@ public sealed class Srs
     /// renamed into place, so readers never see a partial file.
     /// </summary>
     /// <exception cref="IOException">The file cannot be written.</exception>
-    public void Save(string path)
+    public void Save(string path) => ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+
+    /// <summary>The SRS in the ZkMl cache format (what <see cref="Save"/> writes).</summary>
+    public byte[] ToBytes()
     {
         var desc = Encoding.UTF8.GetBytes(Description);
         long total = 8 + 4 + 4 + 4 + 4 + desc.Length + 256 + 64L * _g1.Length + 32;
@@ -175,7 +178,7 @@ public sealed class Srs
         WriteG2(s[o..], TauG2); o += 128;
         foreach (var p in _g1) { WriteFq(s[o..], p.X); WriteFq(s[(o + 32)..], p.Y); o += 64; }
         SHA256.HashData(s[..o], s[o..]);
-        ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, buf);
+        return buf;
     }
 
     /// <summary>
@@ -187,8 +190,16 @@ public sealed class Srs
     public static Srs Load(string path, int? maxDegree = null)
     {
         if (!File.Exists(path)) throw new SrsFormatException(path, "file not found");
-        var buf = File.ReadAllBytes(path);
-        var s = buf.AsSpan();
+        return FromBytes(File.ReadAllBytes(path), path, maxDegree);
+    }
+
+    /// <summary>
+    /// Decodes the cache format (as <see cref="Load"/>); <paramref name="path"/> names the source
+    /// in errors.
+    /// </summary>
+    /// <exception cref="SrsFormatException">Truncated, corrupt or too small.</exception>
+    public static Srs FromBytes(ReadOnlySpan<byte> s, string path, int? maxDegree = null)
+    {
         if (s.Length < 24 + 256 + 32 || !s[..8].SequenceEqual(CacheMagic))
             throw new SrsFormatException(path, s.Length >= 8 && s[..8].SequenceEqual(CacheMagic)
                 ? $"truncated: {s.Length} bytes" : "not a ZkMl SRS cache file (bad magic)");

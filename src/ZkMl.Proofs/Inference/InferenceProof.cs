@@ -1,0 +1,246 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Sumcheck;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>One layer's part of the proof: b_ℓ(r_o), the matmul sumcheck, a and w at ρ.</summary>
+internal sealed record LayerProof(Fr Bias, SumcheckProof Sumcheck, Fr A, Fr W);
+
+/// <summary>The decoded proof elements (docs/protocol.md "Proof bytes").</summary>
+internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, LayerProof[] Layers, BatchOpeningProof Opening)
+{
+    public byte[] ToBytes()
+    {
+        var parts = new List<byte[]>();
+        if (LogUp != null)
+        {
+            parts.Add(EvmEncoding.EncodeG1(W1));
+            parts.Add(EvmEncoding.EncodeG1(W2));
+            parts.Add(LogUp.ToBytes());
+            parts.Add(Scalars(Cols));
+        }
+        foreach (var l in Layers)
+        {
+            parts.Add(l.Bias.ToBytesBigEndian());
+            parts.Add(l.Sumcheck.ToBytes());
+            parts.Add(Scalars([l.A, l.W]));
+        }
+        parts.Add(Opening.ToBytes());
+        return parts.SelectMany(p => p).ToArray();
+    }
+
+    private static byte[] Scalars(ReadOnlySpan<Fr> v)
+    {
+        var b = new byte[32 * v.Length];
+        for (int i = 0; i < v.Length; i++) v[i].WriteBigEndian(b.AsSpan(32 * i, 32));
+        return b;
+    }
+
+    /// <summary>Expected proof length for a key and batch (all lengths follow from them).</summary>
+    public static long Length(VerifyingKey vk, BatchShape bs, int claims, int openingVars)
+    {
+        long len = 0;
+        if (vk.HiddenLayers >= 1)
+            len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk);
+        foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
+        return len + BatchOpeningProof.EncodedLength(claims, openingVars);
+    }
+
+    public static int ColumnCount(VerifyingKey vk)
+    {
+        if (vk.HiddenLayers == 0) return 0;
+        int c = 1;
+        for (int l = 0; l < vk.HiddenLayers; l++) c += 2 + vk.Layers[l].Limbs;
+        return c;
+    }
+
+    /// <summary>Number of batched-opening claims (docs/protocol.md, step 5).</summary>
+    public static int ClaimCount(VerifyingKey vk)
+    {
+        int n = 0;
+        if (vk.HiddenLayers >= 1) n += 6 + ColumnCount(vk) - 1;
+        n += 2 * vk.Layers.Count + (vk.Layers.Count - 1);
+        return n;
+    }
+
+    /// <summary>N of the batched opening: the largest committed vector's variables.</summary>
+    public static int OpeningVars(VerifyingKey vk, BatchShape bs)
+        => vk.HiddenLayers == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+
+    public static bool TryDecode(VerifyingKey vk, BatchShape bs, ReadOnlySpan<byte> bytes, out ProofParts? parts, out string? reason)
+    {
+        parts = null;
+        int claims = ClaimCount(vk), nOpen = OpeningVars(vk, bs);
+        long expected = Length(vk, bs, claims, nOpen);
+        if (bytes.Length != expected) { reason = $"proof is {bytes.Length} bytes; this key and batch need exactly {expected}"; return false; }
+        int o = 0;
+        G1Affine w1 = default, w2 = default;
+        LogUpProof? logup = null;
+        var cols = Array.Empty<Fr>();
+        if (vk.HiddenLayers >= 1)
+        {
+            if (!EvmEncoding.TryDecodeG1(bytes.Slice(0, 64), out w1, out var e1)) { reason = "W1 commitment: " + e1; return false; }
+            if (!EvmEncoding.TryDecodeG1(bytes.Slice(64, 64), out w2, out var e2)) { reason = "W2 commitment: " + e2; return false; }
+            o = 128;
+            int n = bs.F!.NumVars, m = vk.Shape.TableLayout!.NumVars;
+            int ll = (int)LogUpProof.EncodedLength(n, m);
+            if (!LogUpProof.TryParse(bytes.Slice(o, ll), n, m, out logup, out var e3)) { reason = "LogUp: " + e3; return false; }
+            o += ll;
+            cols = new Fr[ColumnCount(vk)];
+            for (int i = 0; i < cols.Length; i++, o += 32)
+                if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out cols[i])) { reason = $"column evaluation {i} is not below r"; return false; }
+        }
+        var layers = new LayerProof[vk.Layers.Count];
+        for (int j = 0; j < layers.Length; j++)
+        {
+            int l = vk.Layers.Count - 1 - j;
+            int iv = vk.Layers[l].InVars;
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out var bias)) { reason = $"layer {l} bias evaluation is not below r"; return false; }
+            o += 32;
+            if (!SumcheckProof.TryParse(bytes.Slice(o, 64 * iv), iv, 2, out var sc, out var e4)) { reason = $"layer {l} matmul sumcheck: " + e4; return false; }
+            o += 64 * iv;
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out var a) || !Fr.TryFromBytesBigEndian(bytes.Slice(o + 32, 32), out var w))
+            { reason = $"layer {l} matmul evaluations are not below r"; return false; }
+            o += 64;
+            layers[j] = new LayerProof(bias, sc!, a, w);
+        }
+        if (!BatchOpeningProof.TryDecode(bytes[o..], claims, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
+        parts = new ProofParts(w1, w2, logup, cols, layers, opening!);
+        reason = null;
+        return true;
+    }
+}
+
+/// <summary>
+/// A proof of one batch inference with its public statement: the packed public inputs/outputs and
+/// the proof bytes (docs/protocol.md "Proof bytes", "Proof file").
+/// </summary>
+public sealed class InferenceProof
+{
+    private static ReadOnlySpan<byte> Magic => "ZKMLPRF\0"u8;
+
+    /// <summary>Proof file version.</summary>
+    public const uint Version = 1;
+
+    internal InferenceProof(byte[] vkDigest, byte[] publicInputs, byte[] proofBytes)
+    {
+        VkDigest = vkDigest; _publicInputs = publicInputs; _proof = proofBytes;
+    }
+
+    private readonly byte[] _publicInputs;
+    private readonly byte[] _proof;
+
+    /// <summary>Digest of the verifying key the proof was made for.</summary>
+    public byte[] VkDigest { get; }
+
+    /// <summary>Packed public inputs/outputs (32-byte words: the contract's <c>uint256[] publicInputs</c>).</summary>
+    public ReadOnlySpan<byte> PublicInputs => _publicInputs;
+
+    /// <summary>The proof bytes (the contract's <c>bytes proof</c>).</summary>
+    public ReadOnlySpan<byte> ProofBytes => _proof;
+
+    /// <summary>Size of the proof bytes (public inputs and outputs not counted).</summary>
+    public int ProofSize => _proof.Length;
+
+    /// <summary>A proof from its parts (e.g. to check a tampered copy).</summary>
+    public static InferenceProof FromParts(ReadOnlySpan<byte> vkDigest, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
+    {
+        if (vkDigest.Length != 32) throw new ArgumentException("the VK digest is 32 bytes", nameof(vkDigest));
+        return new InferenceProof(vkDigest.ToArray(), publicInputs.ToArray(), proofBytes.ToArray());
+    }
+
+    /// <summary>Decodes the public statement with <paramref name="vk"/>.</summary>
+    /// <exception cref="InferenceFormatException">The words are not a valid statement for this key.</exception>
+    public PublicIO DecodePublicIO(VerifyingKey vk)
+    {
+        if (!PublicIO.TryDecode(vk, _publicInputs, out var io, out var reason)) throw new InferenceFormatException("proof", reason!);
+        return io!;
+    }
+
+    /// <summary>The proof file bytes.</summary>
+    public byte[] ToFileBytes()
+    {
+        var b = new byte[8 + 4 + 32 + 4 + _publicInputs.Length + 4 + _proof.Length + 32];
+        var s = b.AsSpan();
+        Magic.CopyTo(s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
+        VkDigest.CopyTo(s[12..]);
+        int o = 44;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)(_publicInputs.Length / 32)); o += 4;
+        _publicInputs.CopyTo(s[o..]); o += _publicInputs.Length;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)_proof.Length); o += 4;
+        _proof.CopyTo(s[o..]); o += _proof.Length;
+        SHA256.HashData(s[..o], s[o..]);
+        return b;
+    }
+
+    /// <summary>Writes the proof file (temporary file + rename).</summary>
+    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, ToFileBytes());
+
+    /// <summary>Reads a proof file; never throws on bad bytes (false with the reason).</summary>
+    public static bool TryFromFileBytes(ReadOnlySpan<byte> s, out InferenceProof? proof, out string? reason)
+    {
+        proof = null;
+        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl proof file (bad magic)"; return false; }
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
+        if (version != Version) { reason = $"unsupported proof file version {version} (expected {Version})"; return false; }
+        if (s.Length < 8 + 4 + 32 + 4 + 4 + 32) { reason = $"truncated: {s.Length} bytes"; return false; }
+        long words = BinaryPrimitives.ReadUInt32LittleEndian(s[44..]);
+        long o = 48 + 32 * words;
+        if (o + 4 + 32 > s.Length) { reason = "truncated public inputs"; return false; }
+        long plen = BinaryPrimitives.ReadUInt32LittleEndian(s[(int)o..]);
+        if (o + 4 + plen + 32 != s.Length) { reason = $"truncated or trailing bytes: {s.Length} bytes, header implies {o + 4 + plen + 32}"; return false; }
+        Span<byte> d = stackalloc byte[32];
+        SHA256.HashData(s[..^32], d);
+        if (!d.SequenceEqual(s[^32..])) { reason = "corrupt: SHA-256 digest does not match the contents"; return false; }
+        proof = new InferenceProof(s.Slice(12, 32).ToArray(), s.Slice(48, (int)(32 * words)).ToArray(), s.Slice((int)o + 4, (int)plen).ToArray());
+        reason = null;
+        return true;
+    }
+
+    /// <summary>Reads a proof file.</summary>
+    /// <exception cref="InferenceFormatException">Missing or malformed.</exception>
+    public static InferenceProof Load(string path)
+    {
+        if (!File.Exists(path)) throw new InferenceFormatException(path, "file not found");
+        if (!TryFromFileBytes(File.ReadAllBytes(path), out var p, out var reason)) throw new InferenceFormatException(path, reason!);
+        return p!;
+    }
+
+    /// <summary>A JSON view for humans: digest, sizes, hex of the public words and proof, and (with a key) the decoded statement.</summary>
+    public string ToJson(VerifyingKey? vk = null)
+    {
+        var o = new JsonObject
+        {
+            ["version"] = Version,
+            ["vk_digest"] = Convert.ToHexStringLower(VkDigest),
+            ["proof_size"] = _proof.Length,
+            ["public_inputs"] = new JsonArray(Enumerable.Range(0, _publicInputs.Length / 32)
+                .Select(i => (JsonNode)("0x" + Convert.ToHexStringLower(_publicInputs.AsSpan(32 * i, 32)))).ToArray()),
+            ["proof"] = "0x" + Convert.ToHexStringLower(_proof),
+        };
+        if (vk != null && PublicIO.TryDecode(vk, _publicInputs, out var io, out _))
+        {
+            o["batch_size"] = io!.BatchSize;
+            var inputs = new JsonArray(); var outputs = new JsonArray(); var argmax = new JsonArray();
+            for (int b = 0; b < io.BatchSize; b++)
+            {
+                inputs.Add(new JsonArray(io.InputRow(b).ToArray().Select(v => (JsonNode)v).ToArray()));
+                var row = io.OutputRow(b).ToArray();
+                outputs.Add(new JsonArray(row.Select(v => (JsonNode)v).ToArray()));
+                argmax.Add(Array.IndexOf(row, row.Max()));
+            }
+            o["inputs"] = inputs; o["outputs"] = outputs; o["argmax"] = argmax;
+            o["output_scale"] = vk.OutputScale;
+        }
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}

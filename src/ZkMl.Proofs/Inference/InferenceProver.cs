@@ -1,0 +1,354 @@
+using System.Diagnostics;
+using ZkMl.Algebra;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>Per-stage wall-clock times of one proof (what <c>zkml bench</c> reports).</summary>
+public sealed class ProverTimings
+{
+    private readonly List<(string Stage, TimeSpan Time)> _stages = [];
+
+    /// <summary>The stages in the order they ran.</summary>
+    public IReadOnlyList<(string Stage, TimeSpan Time)> Stages => _stages;
+
+    /// <summary>Called when a stage starts (e.g. for progress display).</summary>
+    public Action<string>? OnStageStart { get; init; }
+
+    /// <summary>Total of all stages.</summary>
+    public TimeSpan Total => TimeSpan.FromTicks(_stages.Sum(s => s.Time.Ticks));
+
+    internal T Run<T>(string stage, Func<T> body)
+    {
+        OnStageStart?.Invoke(stage);
+        var sw = Stopwatch.StartNew();
+        var r = body();
+        _stages.Add((stage, sw.Elapsed));
+        return r;
+    }
+
+    internal void Run(string stage, Action body) => Run<int>(stage, () => { body(); return 0; });
+}
+
+/// <summary>
+/// The inference prover (DESIGN.md §4, docs/protocol.md "Inference proof"): one proof for a whole
+/// batch — witness from the integer executor, W1/W2 commitments, one LogUp for every lookup, the
+/// matmul sumchecks from the output back to the input, and one batched HyperKZG opening.
+/// </summary>
+public static class InferenceProver
+{
+    /// <summary>The transcript domain.</summary>
+    public const string Domain = "zkml-inference-v1";
+
+    /// <summary>Quantizes float samples (<see cref="Circuit.QuantizeInput"/>) and proves the batch.</summary>
+    /// <exception cref="ArgumentException">No sample, a sample of the wrong length or non-finite, or a batch larger than the key supports.</exception>
+    public static InferenceProof Prove(ProvingKey pk, IReadOnlyList<float[]> samples, ProverTimings? timings = null)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        ArgumentNullException.ThrowIfNull(samples);
+        timings ??= new ProverTimings();
+        var w = timings.Run("witness", () => IntegerExecutor.Run(pk.Circuit, samples));
+        return ProveWitness(pk, w, timings, checkLookups: true);
+    }
+
+    /// <summary>Proves a batch of integer inputs (each InputSize values in ±InputBound).</summary>
+    /// <exception cref="ArgumentException">As <see cref="Prove"/>, or an input out of range.</exception>
+    public static InferenceProof ProveQuantized(ProvingKey pk, IReadOnlyList<long[]> inputs, ProverTimings? timings = null)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        ArgumentNullException.ThrowIfNull(inputs);
+        timings ??= new ProverTimings();
+        var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, inputs));
+        return ProveWitness(pk, w, timings, checkLookups: true);
+    }
+
+    /// <summary>
+    /// Proves from a witness. With <paramref name="checkLookups"/> = false a witness that breaks a lookup
+    /// still yields a proof (tests use it: such a prover is forced to cheat, and the proof must be rejected).
+    /// </summary>
+    internal static InferenceProof ProveWitness(ProvingKey pk, Witness wit, ProverTimings timings, bool checkLookups)
+    {
+        var vk = pk.VerifyingKey;
+        var ks = vk.Shape;
+        var srs = pk.Srs;
+        int batch = wit.BatchSize, bp = wit.PaddedBatchSize;
+        if (bp > vk.MaxBatch) throw new ArgumentException($"a batch of {batch} needs {bp} padded rows; this key supports at most {vk.MaxBatch} (run setup with a larger SRS)");
+        int b = System.Numerics.BitOperations.Log2((uint)bp);
+        var bs = new BatchShape(vk, b);
+        int L = ks.L, H = ks.H;
+
+        var io = PublicIO.Create(vk, batch, RealInputs(wit, vk), RealOutputs(wit, vk));
+        var t = new Transcript(Domain);
+        t.AppendBytes(Labels.Vk, vk.Digest);
+        t.AppendBytes(Labels.Io, io.Words);
+
+        var claims = new List<OpeningClaim>();
+        var vectors = new List<Fr[]>();
+        Fr[] w1Fr = [], w2 = [];
+        G1Affine c1 = default, c2 = default;
+        LogUpProof? logup = null;
+        var cols = Array.Empty<Fr>();
+        Fr[] rw = [];
+        if (H >= 1)
+        {
+            var tl = ks.TableLayout!;
+            var w1 = BuildW1(vk, bs, wit);
+            c1 = timings.Run("commit W1", () => HyperKzg.CommitSmall(srs, w1));
+            t.AppendG1(Labels.W1, c1);
+            var beta = t.ChallengeScalar(Labels.Beta);
+            var alpha = t.ChallengeScalar(Labels.Alpha);
+            var (f, table, mult) = timings.Run("lookup vectors", () => LookupVectors(pk, bs, wit, w1, beta));
+            var (hw, ht) = timings.Run("lookup helpers", () => LogUpProver.ComputeHelpers(f, table, mult, alpha));
+            w2 = new Fr[bs.W2!.Length];
+            bs.W2.Place<Fr>(0, hw, w2);
+            bs.W2.Place<Fr>(1, ht, w2);
+            var w2c = w2;
+            c2 = timings.Run("commit W2", () => HyperKzg.Commit(srs, w2c));
+            t.AppendG1(Labels.W2, c2);
+            var lu = timings.Run("lookups", () => checkLookups
+                ? LogUpProver.Prove(t, f, table, mult, hw, ht, alpha)
+                : LogUpProver.ProveCore(t, f, table, mult, hw, ht, alpha, checkSums: false));
+            logup = lu.Proof;
+            rw = lu.Claims[2].Point;
+            var rt = lu.Claims[4].Point;
+            var w1Arr = w1;
+            cols = timings.Run("lookup columns", () => Columns(pk, bs, w1Arr, rw, rt));
+            t.AppendScalars(Labels.Cols, cols);
+            w1Fr = w1.Select(Fr.FromInt64).ToArray();
+
+            var ml = ks.ModelLayout;
+            claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value)); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value)); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value)); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(1, rt), lu.Claims[4].Value)); vectors.Add(w2);
+            claims.Add(new(c1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value)); vectors.Add(w1Fr);
+            claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
+            int ci = 0;
+            for (int l = 0; l < H; l++)
+            {
+                var p = Suffix(rw, b + vk.Layers[l].OutVars);
+                claims.Add(new(c1, bs.W1.Point(bs.QItem[l], p), cols[ci++])); vectors.Add(w1Fr);
+                claims.Add(new(c1, bs.W1.Point(bs.AItem[l], p), cols[ci++])); vectors.Add(w1Fr);
+                foreach (int ri in bs.RItem[l]) { claims.Add(new(c1, bs.W1.Point(ri, p), cols[ci++])); vectors.Add(w1Fr); }
+            }
+        }
+
+        var layers = new LayerProof[L];
+        timings.Run("matmul sumchecks", () =>
+        {
+            var point = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+            var z = Layout.EvaluateSmall(wit.Output, point);
+            for (int l = L - 1; l >= 0; l--)
+            {
+                var lk = vk.Layers[l];
+                var rb = point.AsSpan(0, b);
+                var ro = point.AsSpan(b);
+                var eqo = Eq.Table(ro);
+                var bias = Dot(pk.Circuit.Layers[l].Bias, eqo);
+                t.AppendScalar(Labels.Bias, bias);
+                var aVec = RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb));
+                var wVec = new Fr[1 << lk.InVars];
+                MatVec(pk, l, eqo, wVec);
+                var sc = SumcheckProver.Prove(t, MatmulShape, [new DenseMle(aVec), new DenseMle(wVec)], z - bias);
+                var a = sc.FinalEvaluations[0];
+                var w = sc.FinalEvaluations[1];
+                t.AppendScalars(Labels.Mm, [a, w]);
+                layers[L - 1 - l] = new LayerProof(bias, sc.Proof, a, w);
+                var ml = ks.ModelLayout;
+                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), bias)); vectors.Add(pk.ModelFr);
+                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), Concat(sc.Point, ro)), w)); vectors.Add(pk.ModelFr);
+                if (l >= 1)
+                {
+                    claims.Add(new(c1, bs.W1!.Point(bs.AItem[l - 1], Concat(rb, sc.Point)), a)); vectors.Add(w1Fr);
+                    point = Suffix(rw, b + vk.Layers[l - 1].OutVars);
+                    z = Layout.EvaluateSmall(wit.Layers[l - 1].Z, point);
+                }
+            }
+        });
+
+        var opening = timings.Run("batched opening + HyperKZG", () => BatchOpening.Prove(srs, t, claims, vectors));
+        var parts = new ProofParts(c1, c2, logup, cols, layers, opening);
+        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
+    }
+
+    /// <summary>Σ_k A(r_b, k)·W(k, r_o): the product of two multilinear factors.</summary>
+    internal static readonly ProductSum MatmulShape = new(2, [new ProductTerm(Fr.One, [0, 1])]);
+
+    internal static long[] RealInputs(Witness w, VerifyingKey vk)
+    {
+        int n0 = w.Circuit.PaddedInputSize;
+        var x = new long[(long)w.BatchSize * vk.InputSize];
+        for (int r = 0; r < w.BatchSize; r++) Array.Copy(w.Input, (long)r * n0, x, (long)r * vk.InputSize, vk.InputSize);
+        return x;
+    }
+
+    internal static long[] RealOutputs(Witness w, VerifyingKey vk)
+    {
+        var last = w.Layers[^1];
+        var y = new long[(long)last.Rows * vk.OutputSize];
+        for (int r = 0; r < last.Rows; r++) Array.Copy(last.Z, (long)r * last.Cols, y, (long)r * vk.OutputSize, vk.OutputSize);
+        return y;
+    }
+
+    /// <summary>W1 = Q_ℓ, A_ℓ, R_ℓ,i per hidden layer, then the lookup multiplicities.</summary>
+    private static long[] BuildW1(VerifyingKey vk, BatchShape bs, Witness wit)
+    {
+        var ks = vk.Shape;
+        var tl = ks.TableLayout!;
+        var w1 = new long[bs.W1!.Length];
+        var mult = new long[tl.Length];
+        long range = tl.Offset(ks.RangeItem), rangeSize = tl.Size(ks.RangeItem);
+        for (int l = 0; l < ks.H; l++)
+        {
+            var lw = wit.Layers[l];
+            bs.W1.Place<long>(bs.QItem[l], lw.Q, w1);
+            bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
+            for (int i = 0; i < lw.RemainderLimbs!.Length; i++) bs.W1.Place<long>(bs.RItem[l][i], lw.RemainderLimbs[i], w1);
+            long off = tl.Offset(l), size = tl.Size(l), qmin = vk.Layers[l].QMin;
+            // Each tuple is counted at its table index; one that is in no table entry is not counted
+            // (only a cheating witness has one, and LogUp then fails).
+            foreach (long q in lw.Q!)
+                if ((ulong)(q - qmin) < (ulong)size) mult[off + q - qmin]++;
+            foreach (var limb in lw.RemainderLimbs)
+                foreach (long v in limb)
+                    if ((ulong)v < (ulong)rangeSize) mult[range + v]++;
+        }
+        mult[range] += bs.F!.Length - bs.F.Covered; // filler tuples (1, 0, 0)
+        bs.W1.Place<long>(bs.MultItem, mult, w1);
+        return w1;
+    }
+
+    /// <summary>f, t and the multiplicities (docs/protocol.md "Lookup witness f", "Lookup table t").</summary>
+    private static (Fr[] F, Fr[] T, Fr[] Mult) LookupVectors(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr beta)
+    {
+        var vk = pk.VerifyingKey;
+        var ks = vk.Shape;
+        var beta2 = beta * beta;
+        var f = new Fr[bs.F!.Length];
+        Array.Fill(f, Fr.FromInt64(KeyShape.RangeTag));
+        var rangeTag = Fr.FromInt64(KeyShape.RangeTag);
+        for (int l = 0; l < ks.H; l++)
+        {
+            var lw = wit.Layers[l];
+            var tag = Fr.FromInt64(KeyShape.ActTag(l));
+            long off = bs.F.Offset(bs.FAct[l]);
+            var q = lw.Q!; var a = lw.A!;
+            Parallelism.For(q.Length, (lo, hi) =>
+            {
+                for (int e = lo; e < hi; e++) f[off + e] = tag + beta * Fr.FromInt64(q[e]) + beta2 * Fr.FromInt64(a[e]);
+            });
+            for (int i = 0; i < lw.RemainderLimbs!.Length; i++)
+            {
+                long lo2 = bs.F.Offset(bs.FLimb[l][i]);
+                var limb = lw.RemainderLimbs[i];
+                Parallelism.For(limb.Length, (lo, hi) =>
+                {
+                    for (int e = lo; e < hi; e++) f[lo2 + e] = rangeTag + beta * Fr.FromInt64(limb[e]);
+                });
+            }
+        }
+        var tl = ks.TableLayout!;
+        var table = new Fr[tl.Length];
+        var acol = pk.Model.AsSpan((int)ks.ModelLayout.Offset(ks.ActColItem), (int)tl.Length);
+        for (int l = 0; l < ks.H; l++)
+        {
+            var tag = Fr.FromInt64(KeyShape.ActTag(l));
+            long off = tl.Offset(l), qmin = vk.Layers[l].QMin;
+            for (long j = 0; j < tl.Size(l); j++)
+                table[off + j] = tag + beta * Fr.FromInt64(qmin + j) + beta2 * Fr.FromInt64(acol[(int)(off + j)]);
+        }
+        long ro = tl.Offset(ks.RangeItem);
+        for (long j = 0; j < tl.Size(ks.RangeItem); j++) table[ro + j] = rangeTag + beta * Fr.FromInt64(j);
+        var mult = new Fr[tl.Length];
+        long mo = bs.W1!.Offset(bs.MultItem);
+        for (int j = 0; j < mult.Length; j++) mult[j] = Fr.FromInt64(w1[mo + j]);
+        return (f, table, mult);
+    }
+
+    /// <summary>The `cols` values: Q, A, R_i of every hidden layer at p_ℓ, then a_col(r_t).</summary>
+    private static Fr[] Columns(ProvingKey pk, BatchShape bs, long[] w1, Fr[] rw, Fr[] rt)
+    {
+        var vk = pk.VerifyingKey;
+        var ks = vk.Shape;
+        var cols = new List<Fr>();
+        for (int l = 0; l < ks.H; l++)
+        {
+            int s = bs.BatchVars + vk.Layers[l].OutVars;
+            var p = Suffix(rw, s);
+            var eq = Eq.Table(p);
+            Fr Item(int item) => Dot(w1.AsSpan((int)bs.W1!.Offset(item), 1 << s), eq);
+            cols.Add(Item(bs.QItem[l]));
+            cols.Add(Item(bs.AItem[l]));
+            foreach (int ri in bs.RItem[l]) cols.Add(Item(ri));
+        }
+        var tl = ks.TableLayout!;
+        cols.Add(Dot(pk.Model.AsSpan((int)ks.ModelLayout.Offset(ks.ActColItem), (int)tl.Length), Eq.Table(rt)));
+        return cols.ToArray();
+    }
+
+    /// <summary>Σ_i v_i·eq_i over small integers.</summary>
+    internal static Fr Dot(ReadOnlySpan<long> v, ReadOnlySpan<Fr> eq)
+    {
+        var acc = Fr.Zero;
+        int n = Math.Min(v.Length, eq.Length);
+        for (int i = 0; i < n; i++)
+            if (v[i] != 0) acc += eq[i] * Fr.FromInt64(v[i]);
+        return acc;
+    }
+
+    /// <summary>out[k] = Σ_row eqb[row]·M[row, k] for a row-major [rows × cols] integer matrix.</summary>
+    private static Fr[] RowCombination(long[] m, int rows, int cols, Fr[] eqb)
+    {
+        var r = new Fr[cols];
+        if (rows == 1)
+        {
+            for (int k = 0; k < cols; k++) r[k] = Fr.FromInt64(m[k]);
+            return r;
+        }
+        var mi = new int[(long)rows * cols];
+        for (long i = 0; i < mi.Length; i++) mi[i] = checked((int)m[i]);
+        FrVector.SmallMatVecTransposed(mi, rows, cols, eqb, r);
+        return r;
+    }
+
+    /// <summary>out[k] = Σ_j W_ℓ[k, j]·eqo[j] (padded weights).</summary>
+    private static void MatVec(ProvingKey pk, int layer, Fr[] eqo, Fr[] output)
+    {
+        var lk = pk.VerifyingKey.Layers[layer];
+        int rows = 1 << lk.InVars, cols = 1 << lk.OutVars;
+        var (s8, s32) = pk.PaddedWeights(layer);
+        if (s8 != null) FrVector.SmallMatVec(s8, rows, cols, eqo, output);
+        else FrVector.SmallMatVec(s32!, rows, cols, eqo, output);
+    }
+
+    internal static Fr[] Suffix(Fr[] p, int n) => p[(p.Length - n)..];
+
+    internal static Fr[] Concat(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b)
+    {
+        var r = new Fr[a.Length + b.Length];
+        a.CopyTo(r);
+        b.CopyTo(r.AsSpan(a.Length));
+        return r;
+    }
+
+    /// <summary>Transcript labels of the inference proof (docs/protocol.md).</summary>
+    internal static class Labels
+    {
+        public const string Vk = "vk";
+        public const string Io = "io";
+        public const string W1 = "w1";
+        public const string Beta = "beta";
+        public const string Alpha = "alpha";
+        public const string W2 = "w2";
+        public const string Cols = "cols";
+        public const string OutR = "out_r";
+        public const string Bias = "bias";
+        public const string Mm = "mm";
+    }
+}

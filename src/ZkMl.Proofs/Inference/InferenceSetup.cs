@@ -1,0 +1,122 @@
+using ZkMl.Algebra;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs.Commitments;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>
+/// Setup (DESIGN.md §4, docs/protocol.md "Keys"): lays all weights, biases and the activation column
+/// of the lookup table into ONE model vector, commits it, and derives the proving and verifying keys.
+/// </summary>
+public static class InferenceSetup
+{
+    /// <summary>Largest padded batch a key is ever made for.</summary>
+    public const int MaxBatchLimit = 1 << 16;
+
+    /// <summary>
+    /// Runs setup for <paramref name="circuit"/> on <paramref name="srs"/>. The key supports every batch
+    /// whose padded witness vectors fit the SRS, up to <paramref name="maxBatch"/> (a power of two).
+    /// </summary>
+    /// <exception cref="ArgumentException">The SRS is too small for the model vector or a batch of one, or maxBatch is not a power of two.</exception>
+    public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch = MaxBatchLimit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(srs);
+        if (maxBatch < 1 || maxBatch > MaxBatchLimit || (maxBatch & (maxBatch - 1)) != 0)
+            throw new ArgumentException($"max batch {maxBatch} must be a power of two in 1…{MaxBatchLimit}", nameof(maxBatch));
+        var layers = LayerKeys(circuit);
+        var shape = new KeyShape(layers, circuit.LimbBits);
+        long need = shape.ModelLayout.Length;
+        if (need > srs.MaxDegree + 1L)
+            throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; the model vector of this circuit needs {need} (2^{shape.ModelLayout.NumVars})", nameof(srs));
+        var model = BuildModel(circuit, shape);
+        var commitment = HyperKzg.CommitSmall(srs, model);
+
+        int yBytes = OutputBytes(circuit.Layers[^1].ZBound);
+        int xBytes = (circuit.ActBits + 7) / 8;
+        // The largest batch whose W1/W2 fit: the sizes grow monotonically with the batch.
+        int best = 0;
+        long needMax = need;
+        for (int b = 0; (1 << b) <= maxBatch; b++)
+        {
+            long len = WitnessLength(layers, shape, b);
+            if (len > srs.MaxDegree + 1L) break;
+            best = 1 << b;
+            needMax = Math.Max(needMax, len);
+        }
+        if (best == 0)
+            throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
+        var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
+            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, KzgVerifierKey.From(srs));
+        var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
+        return (new ProvingKey(vk, circuit, trimmed, model), vk);
+    }
+
+    /// <summary>SRS powers (G1 points) that a key for <paramref name="circuit"/> up to padded batch <paramref name="maxBatch"/> needs.</summary>
+    public static long RequiredPowers(Circuit circuit, int maxBatch)
+    {
+        var layers = LayerKeys(circuit);
+        var shape = new KeyShape(layers, circuit.LimbBits);
+        long need = shape.ModelLayout.Length;
+        for (int b = 0; (1 << b) <= maxBatch; b++) need = Math.Max(need, WitnessLength(layers, shape, b));
+        return need;
+    }
+
+    private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
+    {
+        if (shape.H == 0) return 1;
+        var bs = new BatchShape(layers, shape, b);
+        return Math.Max(bs.W1!.Length, bs.W2!.Length);
+    }
+
+    internal static LayerKey[] LayerKeys(Circuit circuit)
+    {
+        var r = new LayerKey[circuit.Layers.Count];
+        for (int i = 0; i < r.Length; i++)
+        {
+            var l = circuit.Layers[i];
+            int iv = Log2(l.PaddedInputSize), ov = Log2(l.PaddedOutputSize);
+            r[i] = l.IsOutput
+                ? new LayerKey(iv, ov, l.InputSize, l.OutputSize, 0, 0, 0, 0, 0)
+                : new LayerKey(iv, ov, l.InputSize, l.OutputSize, l.Multiplier, l.Shift, l.LimbCount, l.Table!.QMin, Log2(Circuit.NextPowerOfTwo(l.Table.Size)));
+        }
+        return r;
+    }
+
+    /// <summary>The model vector: W_ℓ, b_ℓ (padded), then the activation column of the table.</summary>
+    internal static long[] BuildModel(Circuit circuit, KeyShape shape)
+    {
+        var v = new long[shape.ModelLayout.Length];
+        for (int l = 0; l < circuit.Layers.Count; l++)
+        {
+            shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), circuit.Layers[l].PaddedWeights(), v);
+            shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), circuit.Layers[l].PaddedBias(), v);
+        }
+        if (shape.H >= 1) shape.ModelLayout.Place<long>(shape.ActColItem, ActColumn(circuit, shape), v);
+        return v;
+    }
+
+    /// <summary>a_col: for act_ℓ entry j the value act(min(QMin + j, QMax)); 0 for range and filler entries.</summary>
+    internal static long[] ActColumn(Circuit circuit, KeyShape shape)
+    {
+        var t = shape.TableLayout!;
+        var col = new long[t.Length];
+        for (int l = 0; l < shape.H; l++)
+        {
+            var table = circuit.Layers[l].Table!;
+            long off = t.Offset(l), size = t.Size(l);
+            var vals = table.Values;
+            for (long j = 0; j < size; j++) col[off + j] = vals[(int)Math.Min(j, vals.Length - 1)];
+        }
+        return col;
+    }
+
+    private static int OutputBytes(long bound)
+    {
+        foreach (int w in new[] { 1, 2, 4 })
+            if (bound < 1L << (8 * w - 1)) return w;
+        return 8;
+    }
+
+    private static int Log2(int p) => System.Numerics.BitOperations.Log2((uint)p);
+}

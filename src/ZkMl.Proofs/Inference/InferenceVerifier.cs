@@ -1,0 +1,258 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+using Labels = ZkMl.Proofs.Inference.InferenceProver.Labels;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>Which check rejected a proof.</summary>
+public enum VerificationFailure
+{
+    /// <summary>The proof verified.</summary>
+    None,
+    /// <summary>The proof names another verifying key.</summary>
+    KeyMismatch,
+    /// <summary>The public inputs/outputs are not a valid statement for the key.</summary>
+    PublicInputs,
+    /// <summary>The proof bytes have the wrong length or an invalid element.</summary>
+    Malformed,
+    /// <summary>The LogUp lookup argument failed.</summary>
+    Lookup,
+    /// <summary>A matmul sumcheck failed.</summary>
+    Matmul,
+    /// <summary>The first layer's claim does not match the public input.</summary>
+    Input,
+    /// <summary>The batched opening (sumcheck or HyperKZG pairing check) failed.</summary>
+    Opening,
+}
+
+/// <summary>The verdict of <see cref="InferenceVerifier.Verify(VerifyingKey, InferenceProof)"/>.</summary>
+/// <param name="Failure">None when valid, else the failing check.</param>
+/// <param name="Reason">What failed (null when valid).</param>
+public sealed record VerificationResult(VerificationFailure Failure, string? Reason)
+{
+    /// <summary>True when the proof verified.</summary>
+    public bool IsValid => Failure == VerificationFailure.None;
+
+    internal static readonly VerificationResult Ok = new(VerificationFailure.None, null);
+
+    internal static VerificationResult Fail(VerificationFailure f, string reason) => new(f, reason);
+}
+
+/// <summary>
+/// The stateless inference verifier (docs/protocol.md "Inference proof"): from the verifying key,
+/// the packed public inputs/outputs and the proof bytes alone. Never throws on adversarial bytes.
+/// </summary>
+/// <remarks>
+/// Soundness: see docs/protocol.md "Soundness". Every prover message is absorbed before the challenges
+/// that depend on it; every sumcheck's final claim is discharged here (matmul products, LogUp formulas
+/// for f and t, the public input/output MLEs) or by the batched HyperKZG opening.
+/// </remarks>
+public static class InferenceVerifier
+{
+    /// <summary>Verifies <paramref name="proof"/> (its public inputs and proof bytes) against <paramref name="vk"/>.</summary>
+    public static VerificationResult Verify(VerifyingKey vk, InferenceProof proof)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        ArgumentNullException.ThrowIfNull(proof);
+        if (!proof.VkDigest.AsSpan().SequenceEqual(vk.Digest))
+            return VerificationResult.Fail(VerificationFailure.KeyMismatch, "the proof was made for another verifying key (digest differs)");
+        return Verify(vk, proof.PublicInputs, proof.ProofBytes);
+    }
+
+    /// <summary>Verifies proof bytes for packed public inputs (the Solidity verifier's two arguments).</summary>
+    public static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
+        => Verify(vk, publicInputs, proofBytes, null);
+
+    /// <summary>As the public overload; <paramref name="beforeOpening"/> sees the transcript state just before the batched opening (tests replay the transcript up to there).</summary>
+    internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        try
+        {
+            return VerifyCore(vk, publicInputs, proofBytes, beforeOpening);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
+        {
+            // Defensive: a verifier bug must reject, never accept or crash the caller.
+            return VerificationResult.Fail(VerificationFailure.Malformed, "verifier error: " + ex.Message);
+        }
+    }
+
+    private static VerificationResult VerifyCore(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
+    {
+        if (!PublicIO.TryDecode(vk, publicInputs, out var io, out var why)) return VerificationResult.Fail(VerificationFailure.PublicInputs, why!);
+        int bp = io!.PaddedBatch;
+        int b = System.Numerics.BitOperations.Log2((uint)bp);
+        var ks = vk.Shape;
+        var bs = new BatchShape(vk, b);
+        if (!ProofParts.TryDecode(vk, bs, proofBytes, out var parts, out why)) return VerificationResult.Fail(VerificationFailure.Malformed, why!);
+        int L = ks.L, H = ks.H;
+
+        var t = new Transcript(InferenceProver.Domain);
+        t.AppendBytes(Labels.Vk, vk.Digest);
+        t.AppendBytes(Labels.Io, io.Words);
+        var claims = new List<OpeningClaim>();
+        Fr[] rw = [];
+        var cols = parts!.Cols;
+        var ml = ks.ModelLayout;
+        if (H >= 1)
+        {
+            t.AppendG1(Labels.W1, parts.W1);
+            var beta = t.ChallengeScalar(Labels.Beta);
+            var alpha = t.ChallengeScalar(Labels.Alpha);
+            t.AppendG1(Labels.W2, parts.W2);
+            int n = bs.F!.NumVars, m = ks.TableLayout!.NumVars;
+            var lu = LogUpVerifier.Verify(t, alpha, n, m, parts.LogUp);
+            if (!lu.Success) return VerificationResult.Fail(VerificationFailure.Lookup, lu.Error!);
+            rw = lu.Claims[2].Point;
+            var rt = lu.Claims[4].Point;
+            if (WitnessAt(vk, bs, rw, cols, beta) != lu.Claims[3].Value)
+                return VerificationResult.Fail(VerificationFailure.Lookup, "f(r_w) does not match the committed columns Q, A, R at r_w");
+            if (TableAt(vk, rt, cols[^1], beta) != lu.Claims[5].Value)
+                return VerificationResult.Fail(VerificationFailure.Lookup, "t(r_t) does not match the lookup table of the key");
+            t.AppendScalars(Labels.Cols, cols);
+
+            claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value));
+            claims.Add(new(parts.W2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value));
+            claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value));
+            claims.Add(new(parts.W2, bs.W2.Point(1, rt), lu.Claims[4].Value));
+            claims.Add(new(parts.W1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value));
+            claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1]));
+            int ci = 0;
+            for (int l = 0; l < H; l++)
+            {
+                var p = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+                claims.Add(new(parts.W1, bs.W1.Point(bs.QItem[l], p), cols[ci++]));
+                claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], p), cols[ci++]));
+                foreach (int ri in bs.RItem[l]) claims.Add(new(parts.W1, bs.W1.Point(ri, p), cols[ci++]));
+            }
+        }
+
+        var point = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+        var z = OutputAt(io, bp, point.AsSpan(0, b), point.AsSpan(b));
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            var lp = parts.Layers[L - 1 - l];
+            var rb = point.AsSpan(0, b).ToArray();
+            var ro = point.AsSpan(b).ToArray();
+            t.AppendScalar(Labels.Bias, lp.Bias);
+            var sc = SumcheckVerifier.Verify(t, z - lp.Bias, lk.InVars, 2, lp.Sumcheck);
+            if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"layer {l} matmul sumcheck: {sc.Error}");
+            if (!sc.Discharge(lp.A * lp.W))
+                return VerificationResult.Fail(VerificationFailure.Matmul, $"layer {l}: A(r_b, ρ)·W(ρ, r_o) does not match the sumcheck's final value");
+            t.AppendScalars(Labels.Mm, [lp.A, lp.W]);
+            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), lp.Bias));
+            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(sc.Point, ro)), lp.W));
+            if (l == 0)
+            {
+                if (InputAt(io, rb, sc.Point) != lp.A)
+                    return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
+            }
+            else
+            {
+                claims.Add(new(parts.W1, bs.W1!.Point(bs.AItem[l - 1], InferenceProver.Concat(rb, sc.Point)), lp.A));
+                point = InferenceProver.Suffix(rw, b + vk.Layers[l - 1].OutVars);
+                z = Requantized(vk, l - 1, cols);
+            }
+        }
+
+        beforeOpening?.Invoke(t.State);
+        if (!BatchOpening.Verify(vk.Kzg, t, claims, parts.Opening, out var r2))
+            return VerificationResult.Fail(VerificationFailure.Opening, "batched opening: " + r2);
+        return VerificationResult.Ok;
+    }
+
+    /// <summary>Z̃_ℓ(p_ℓ) = (Q̃·2^k + Σ_i 2^{ic}·R̃_i − 2^{k−1})·M⁻¹ from the `cols` values (relation R).</summary>
+    private static Fr Requantized(VerifyingKey vk, int layer, Fr[] cols)
+    {
+        int ci = 0;
+        for (int l = 0; l < layer; l++) ci += 2 + vk.Layers[l].Limbs;
+        var lk = vk.Layers[layer];
+        var q = cols[ci];
+        var acc = q * Pow2(lk.Shift);
+        for (int i = 0; i < lk.Limbs; i++) acc += cols[ci + 2 + i] * Pow2(i * vk.LimbBits);
+        acc -= Pow2(lk.Shift - 1);
+        return acc * Fr.FromInt64(lk.Multiplier).Inverse();
+    }
+
+    /// <summary>f(r_w) from the column values (docs/protocol.md, lookup witness f).</summary>
+    private static Fr WitnessAt(VerifyingKey vk, BatchShape bs, Fr[] rw, Fr[] cols, Fr beta)
+    {
+        var f = bs.F!;
+        var beta2 = beta * beta;
+        var acc = Fr.Zero;
+        var selSum = Fr.Zero;
+        int ci = 0;
+        var rangeTag = Fr.FromInt64(KeyShape.RangeTag);
+        for (int l = 0; l < vk.HiddenLayers; l++)
+        {
+            var q = cols[ci]; var a = cols[ci + 1];
+            var sel = f.Selector(bs.FAct[l], rw);
+            acc += sel * (Fr.FromInt64(KeyShape.ActTag(l)) + beta * q + beta2 * a);
+            selSum += sel;
+            for (int i = 0; i < vk.Layers[l].Limbs; i++)
+            {
+                var s = f.Selector(bs.FLimb[l][i], rw);
+                acc += s * (rangeTag + beta * cols[ci + 2 + i]);
+                selSum += s;
+            }
+            ci += 2 + vk.Layers[l].Limbs;
+        }
+        return acc + (Fr.One - selSum) * rangeTag;
+    }
+
+    /// <summary>t(r_t) = Σ_seg sel·(tag + β·(q_lo + local index)) + β²·a_col(r_t).</summary>
+    private static Fr TableAt(VerifyingKey vk, Fr[] rt, Fr acol, Fr beta)
+    {
+        var ks = vk.Shape;
+        var tl = ks.TableLayout!;
+        var acc = Fr.Zero;
+        for (int seg = 0; seg <= ks.H; seg++)
+        {
+            bool range = seg == ks.RangeItem;
+            int s = tl.LogSize(seg);
+            var idx = Fr.Zero;
+            var local = Layout.Local(rt, s);
+            for (int j = 0; j < s; j++) idx = idx + idx + local[j]; // Σ_j 2^{s−1−j}·local[j]
+            var tag = Fr.FromInt64(range ? KeyShape.RangeTag : KeyShape.ActTag(seg));
+            var qlo = range ? Fr.Zero : Fr.FromInt64(vk.Layers[seg].QMin);
+            acc += tl.Selector(seg, rt) * (tag + beta * (qlo + idx));
+        }
+        return acc + beta * beta * acol;
+    }
+
+    /// <summary>X̃(r_b, ρ) over the B real rows and InputSize real columns (zero elsewhere).</summary>
+    private static Fr InputAt(PublicIO io, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho)
+    {
+        var eqb = Eq.Table(rb);
+        var eqc = Eq.Table(rho);
+        var acc = Fr.Zero;
+        for (int r = 0; r < io.BatchSize; r++)
+            acc += eqb[r] * InferenceProver.Dot(io.InputRow(r), eqc);
+        return acc;
+    }
+
+    /// <summary>Ỹ(r_b, r_o) over all padded rows and the OutputSize real columns.</summary>
+    private static Fr OutputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> ro)
+    {
+        var eqb = Eq.Table(rb);
+        var eqo = Eq.Table(ro);
+        var acc = Fr.Zero;
+        for (int r = 0; r < bp; r++)
+            acc += eqb[r] * InferenceProver.Dot(io.OutputRow(r), eqo);
+        return acc;
+    }
+
+    private static Fr Pow2(int e)
+    {
+        var r = Fr.One;
+        for (int i = 0; i < e; i++) Fr.Double(r, out r);
+        return r;
+    }
+}

@@ -1,0 +1,102 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Polynomials;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>
+/// An aligned layout (docs/protocol.md "Aligned layouts"): items of 2^s entries placed largest
+/// first (stable), each at an offset that is a multiple of its size, in a vector of 2^N entries.
+/// </summary>
+public sealed class Layout
+{
+    private readonly int[] _log;
+    private readonly long[] _offset;
+
+    /// <summary>Places items of 2^<paramref name="logSizes"/>[i] entries, in list order for equal sizes.</summary>
+    public Layout(IReadOnlyList<int> logSizes)
+    {
+        _log = logSizes.ToArray();
+        _offset = new long[_log.Length];
+        var order = Enumerable.Range(0, _log.Length).OrderByDescending(i => _log[i]).ToArray(); // OrderBy is stable
+        long pos = 0;
+        foreach (int i in order)
+        {
+            if (_log[i] < 0 || _log[i] > 40) throw new ArgumentOutOfRangeException(nameof(logSizes), $"item {i} has 2^{_log[i]} entries");
+            _offset[i] = pos;
+            pos += 1L << _log[i];
+        }
+        int n = 0;
+        while ((1L << n) < pos) n++;
+        NumVars = n;
+    }
+
+    /// <summary>log2 of the vector length.</summary>
+    public int NumVars { get; }
+
+    /// <summary>Vector length 2^NumVars.</summary>
+    public long Length => 1L << NumVars;
+
+    /// <summary>Number of items.</summary>
+    public int Count => _log.Length;
+
+    /// <summary>log2 of item i's size.</summary>
+    public int LogSize(int i) => _log[i];
+
+    /// <summary>Item i's size.</summary>
+    public long Size(int i) => 1L << _log[i];
+
+    /// <summary>Item i's offset.</summary>
+    public long Offset(int i) => _offset[i];
+
+    /// <summary>Total entries covered by items.</summary>
+    public long Covered => _log.Sum(s => 1L << s);
+
+    /// <summary>The point on the whole vector of a claim at <paramref name="local"/> on item i (offset bits first).</summary>
+    public Fr[] Point(int i, ReadOnlySpan<Fr> local)
+    {
+        int s = _log[i];
+        if (local.Length != s) throw new ArgumentException($"item {i} has {s} variables, point has {local.Length}", nameof(local));
+        int hi = NumVars - s;
+        var p = new Fr[NumVars];
+        long high = _offset[i] >> s;
+        for (int j = 0; j < hi; j++) p[j] = ((high >> (hi - 1 - j)) & 1) == 1 ? Fr.One : Fr.Zero;
+        local.CopyTo(p.AsSpan(hi));
+        return p;
+    }
+
+    /// <summary>sel(o, s, r) = eq(bits(o &gt;&gt; s), r_1 … r_{N−s}): the weight of item i at a point of the whole vector.</summary>
+    public Fr Selector(int i, ReadOnlySpan<Fr> point)
+    {
+        int s = _log[i];
+        int hi = NumVars - s;
+        long high = _offset[i] >> s;
+        var acc = Fr.One;
+        for (int j = 0; j < hi; j++)
+            acc *= ((high >> (hi - 1 - j)) & 1) == 1 ? point[j] : Fr.One - point[j];
+        return acc;
+    }
+
+    /// <summary>The local point of item i inside a point of the whole vector (its last s coordinates).</summary>
+    public static ReadOnlySpan<Fr> Local(ReadOnlySpan<Fr> point, int s) => point[(point.Length - s)..];
+
+    /// <summary>Copies <paramref name="data"/> (length ≤ item size) into item i of <paramref name="vector"/>.</summary>
+    public void Place<T>(int i, ReadOnlySpan<T> data, Span<T> vector)
+    {
+        if (data.Length > Size(i)) throw new ArgumentException($"item {i}: {data.Length} values for {Size(i)} entries", nameof(data));
+        data.CopyTo(vector.Slice((int)_offset[i], data.Length));
+    }
+
+    /// <summary>Evaluates the MLE of a vector stored as <paramref name="values"/> (any length ≤ 2^n; the rest zero) at a point.</summary>
+    internal static Fr EvaluateSmall(ReadOnlySpan<long> values, ReadOnlySpan<Fr> point)
+    {
+        var eq = Eq.Table(point);
+        var acc = Fr.Zero;
+        for (int i = 0; i < values.Length; i++)
+        {
+            long v = values[i];
+            if (v == 0) continue;
+            acc += eq[i] * Fr.FromInt64(v);
+        }
+        return acc;
+    }
+}

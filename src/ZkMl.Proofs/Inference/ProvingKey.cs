@@ -1,0 +1,122 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Compiler.Quantization;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>
+/// The proving key: the verifying key, the circuit, the SRS powers the proofs need and the model
+/// vector (docs/protocol.md "Keys"). Made by <see cref="InferenceSetup.Run"/>.
+/// </summary>
+public sealed class ProvingKey
+{
+    private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
+
+    /// <summary>Format version written by <see cref="Save"/>.</summary>
+    public const uint Version = 1;
+
+    internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
+    {
+        VerifyingKey = vk; Circuit = circuit; Srs = srs; Model = model;
+    }
+
+    /// <summary>The matching verifying key.</summary>
+    public VerifyingKey VerifyingKey { get; }
+
+    /// <summary>The compiled circuit.</summary>
+    public Circuit Circuit { get; }
+
+    /// <summary>The SRS prefix the proofs use.</summary>
+    public Srs Srs { get; }
+
+    internal long[] Model { get; }
+
+    private Fr[]? _modelFr;
+
+    internal Fr[] ModelFr => _modelFr ??= Model.Select(Fr.FromInt64).ToArray();
+
+    private readonly Dictionary<int, (sbyte[]?, int[]?)> _weights = [];
+
+    /// <summary>Layer ℓ's padded weights as int8 (when they fit) or int32, cached.</summary>
+    internal (sbyte[]? Int8, int[]? Int32) PaddedWeights(int layer)
+    {
+        lock (_weights)
+        {
+            if (_weights.TryGetValue(layer, out var w)) return w;
+            var p = Circuit.Layers[layer].PaddedWeights();
+            w = p.All(v => v >= sbyte.MinValue && v <= sbyte.MaxValue)
+                ? (p.Select(v => (sbyte)v).ToArray(), null)
+                : (null, p.Select(v => checked((int)v)).ToArray());
+            _weights[layer] = w;
+            return w;
+        }
+    }
+
+    /// <summary>Writes the key (temporary file + rename).</summary>
+    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+
+    /// <summary>The serialized key.</summary>
+    public byte[] ToBytes()
+    {
+        var vk = VerifyingKey.ToBytes();
+        var circuit = CircuitFile.ToBytes(Circuit);
+        var srs = Srs.ToBytes();
+        var buf = new byte[12 + 12 + vk.Length + circuit.Length + srs.Length + 32];
+        var s = buf.AsSpan();
+        Magic.CopyTo(s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
+        int o = 12;
+        foreach (var part in new[] { vk, circuit, srs })
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)part.Length); o += 4;
+            part.CopyTo(s[o..]); o += part.Length;
+        }
+        SHA256.HashData(s[..o], s[o..]);
+        return buf;
+    }
+
+    /// <summary>Reads a key written by <see cref="Save"/>, re-deriving the model vector from the circuit and checking that circuit and SRS match the verifying key.</summary>
+    /// <exception cref="InferenceFormatException">Missing, truncated, corrupt, another version or inconsistent.</exception>
+    public static ProvingKey Load(string path)
+    {
+        if (!File.Exists(path)) throw new InferenceFormatException(path, "file not found");
+        return FromBytes(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Decodes <see cref="ToBytes"/> output; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="InferenceFormatException">Malformed.</exception>
+    public static ProvingKey FromBytes(ReadOnlySpan<byte> s, string source = "pk.bin")
+    {
+        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
+        if (version != Version) throw new InferenceFormatException(source, $"unsupported proving key version {version} (expected {Version})");
+        if (s.Length < 12 + 12 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        Span<byte> d = stackalloc byte[32];
+        SHA256.HashData(s[..^32], d);
+        if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
+        int o = 12;
+        var parts = new byte[3][];
+        for (int i = 0; i < 3; i++)
+        {
+            if (o + 4 > s.Length - 32) throw new InferenceFormatException(source, "truncated");
+            long len = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]); o += 4;
+            if (o + len > s.Length - 32) throw new InferenceFormatException(source, "truncated");
+            parts[i] = s.Slice(o, (int)len).ToArray(); o += (int)len;
+        }
+        if (o != s.Length - 32) throw new InferenceFormatException(source, "trailing bytes");
+        if (!VerifyingKey.TryFromBytes(parts[0], out var vk, out var reason)) throw new InferenceFormatException(source, "verifying key: " + reason);
+        Circuit circuit;
+        try { circuit = CircuitFile.FromBytes(parts[1], source); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InferenceFormatException(source, "circuit: " + ex.Message); }
+        Srs srs;
+        try { srs = Srs.FromBytes(parts[2], source); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InferenceFormatException(source, "SRS: " + ex.Message); }
+        if (!circuit.Digest.AsSpan().SequenceEqual(vk!.CircuitDigest)) throw new InferenceFormatException(source, "the circuit does not match the verifying key");
+        var model = InferenceSetup.BuildModel(circuit, vk.Shape);
+        var pk = new ProvingKey(vk, circuit, srs, model);
+        if (srs.MaxDegree + 1L < model.Length) throw new InferenceFormatException(source, "SRS smaller than the model vector");
+        if (srs.G2 != vk.Kzg.G2 || srs.TauG2 != vk.Kzg.TauG2) throw new InferenceFormatException(source, "the SRS does not match the verifying key");
+        return pk;
+    }
+}

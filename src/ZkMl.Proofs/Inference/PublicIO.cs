@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>
+/// The public statement of an inference proof: the batch size B, the B real input rows X and all
+/// padded output rows Y (integer logits), packed into 32-byte words exactly as docs/protocol.md
+/// "Public input / output" says (the Solidity verifier's <c>uint256[] publicInputs</c>).
+/// </summary>
+public sealed class PublicIO
+{
+    private PublicIO(int batch, int inputSize, int outputSize, long[] x, long[] y, byte[] words)
+    {
+        BatchSize = batch; InputSize = inputSize; OutputSize = outputSize; _x = x; _y = y; _words = words;
+    }
+
+    private readonly long[] _x;
+    private readonly long[] _y;
+    private readonly byte[] _words;
+
+    /// <summary>Real rows B.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>B rounded up to a power of two.</summary>
+    public int PaddedBatch => (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)BatchSize);
+
+    /// <summary>Values per input row.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Values per output row.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Inputs, B × InputSize row-major.</summary>
+    public ReadOnlySpan<long> Inputs => _x;
+
+    /// <summary>Output logits, PaddedBatch × OutputSize row-major (padded rows included).</summary>
+    public ReadOnlySpan<long> Outputs => _y;
+
+    /// <summary>Input row b.</summary>
+    public ReadOnlySpan<long> InputRow(int b) => _x.AsSpan(b * InputSize, InputSize);
+
+    /// <summary>Output row b.</summary>
+    public ReadOnlySpan<long> OutputRow(int b) => _y.AsSpan(b * OutputSize, OutputSize);
+
+    /// <summary>The packed words (32 bytes each, big-endian uint256 values).</summary>
+    public ReadOnlySpan<byte> Words => _words;
+
+    /// <summary>Number of 32-byte words.</summary>
+    public int WordCount => _words.Length / 32;
+
+    /// <summary>Packs a statement for <paramref name="vk"/>.</summary>
+    /// <exception cref="ArgumentException">Wrong lengths, batch too large, or a value that does not fit.</exception>
+    public static PublicIO Create(VerifyingKey vk, int batch, ReadOnlySpan<long> x, ReadOnlySpan<long> y)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (batch < 1) throw new ArgumentException("the batch is empty", nameof(batch));
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
+        if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
+        if (x.Length != (long)batch * vk.InputSize) throw new ArgumentException($"{x.Length} input values for {batch} rows of {vk.InputSize}", nameof(x));
+        if (y.Length != (long)bp * vk.OutputSize) throw new ArgumentException($"{y.Length} output values for {bp} rows of {vk.OutputSize}", nameof(y));
+        long bound = vk.InputBound;
+        for (int i = 0; i < x.Length; i++)
+            if (Math.Abs(x[i]) > bound) throw new ArgumentException($"input value {x[i]} (row {i / vk.InputSize}, index {i % vk.InputSize}) is outside ±{bound}", nameof(x));
+        long ymax = vk.YBytes == 8 ? long.MaxValue : (1L << (8 * vk.YBytes - 1)) - 1;
+        for (int i = 0; i < y.Length; i++)
+            if (y[i] > ymax || y[i] < -ymax - 1) throw new ArgumentException($"output value {y[i]} does not fit {vk.YBytes} bytes", nameof(y));
+        int len = ByteLength(vk, batch);
+        var words = new byte[len];
+        BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(28), (uint)batch);
+        int o = 32;
+        foreach (long v in x) { Put(words, o, vk.XBytes, v); o += vk.XBytes; }
+        foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
+        return new PublicIO(batch, vk.InputSize, vk.OutputSize, x.ToArray(), y.ToArray(), words);
+    }
+
+    /// <summary>Decodes packed words for <paramref name="vk"/>, rejecting anything but the exact encoding; never throws.</summary>
+    public static bool TryDecode(VerifyingKey vk, ReadOnlySpan<byte> words, out PublicIO? io, out string? reason)
+    {
+        io = null;
+        if (words.Length < 32 || words.Length % 32 != 0) { reason = $"public inputs: {words.Length} bytes is not a positive number of 32-byte words"; return false; }
+        for (int i = 0; i < 28; i++)
+            if (words[i] != 0) { reason = "public inputs: batch size word too large"; return false; }
+        uint batch = BinaryPrimitives.ReadUInt32BigEndian(words[28..]);
+        if (batch == 0 || batch > vk.MaxBatch) { reason = $"public inputs: batch size {batch} (the key supports 1…{vk.MaxBatch})"; return false; }
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2(batch);
+        int len = ByteLength(vk, (int)batch);
+        if (words.Length != len) { reason = $"public inputs: {words.Length} bytes; a batch of {batch} needs exactly {len}"; return false; }
+        var x = new long[batch * (long)vk.InputSize];
+        var y = new long[bp * (long)vk.OutputSize];
+        int o = 32;
+        long bound = vk.InputBound;
+        for (int i = 0; i < x.Length; i++, o += vk.XBytes)
+        {
+            x[i] = Get(words, o, vk.XBytes);
+            if (Math.Abs(x[i]) > bound) { reason = $"public inputs: input value {x[i]} (row {i / vk.InputSize}) is outside ±{bound}"; return false; }
+        }
+        for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
+        for (; o < words.Length; o++)
+            if (words[o] != 0) { reason = "public inputs: non-zero padding bytes"; return false; }
+        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, x, y, words.ToArray());
+        reason = null;
+        return true;
+    }
+
+    /// <summary>The exact packed length in bytes for a batch of <paramref name="batch"/> rows.</summary>
+    public static int ByteLength(VerifyingKey vk, int batch)
+    {
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
+        long body = (long)batch * vk.InputSize * vk.XBytes + (long)bp * vk.OutputSize * vk.YBytes;
+        return checked((int)(32 + (body + 31) / 32 * 32));
+    }
+
+    private static void Put(byte[] dst, int o, int width, long v)
+    {
+        for (int i = width - 1; i >= 0; i--) { dst[o + i] = (byte)v; v >>= 8; }
+    }
+
+    private static long Get(ReadOnlySpan<byte> src, int o, int width)
+    {
+        long v = (sbyte)src[o];
+        for (int i = 1; i < width; i++) v = (v << 8) | src[o + i];
+        return v;
+    }
+}

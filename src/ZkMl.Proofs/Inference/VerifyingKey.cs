@@ -1,0 +1,223 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Proofs.Commitments;
+
+namespace ZkMl.Proofs.Inference;
+
+/// <summary>The shape and requantization constants of one layer, as the verifier sees them.</summary>
+/// <param name="InVars">i_ℓ = log2 of the padded input width.</param>
+/// <param name="OutVars">o_ℓ = log2 of the padded output width.</param>
+/// <param name="InputSize">Real input width.</param>
+/// <param name="OutputSize">Real output width.</param>
+/// <param name="Multiplier">M_ℓ (0 for the output layer).</param>
+/// <param name="Shift">k_ℓ (0 for the output layer).</param>
+/// <param name="Limbs">K_ℓ = k_ℓ / c (0 for the output layer).</param>
+/// <param name="QMin">Lowest q of the activation table (0 for the output layer).</param>
+/// <param name="TableVars">s_ℓ = log2 of the activation segment size (0 for the output layer).</param>
+public readonly record struct LayerKey(int InVars, int OutVars, int InputSize, int OutputSize, long Multiplier, int Shift, int Limbs, long QMin, int TableVars);
+
+/// <summary>
+/// The verifying key of a compiled circuit (docs/protocol.md "Inference proof", "Keys"): shapes,
+/// requantization constants, the model commitment and the KZG verifier key. Everything a verifier
+/// needs; <see cref="Digest"/> binds all of it and is the first thing the transcript absorbs.
+/// </summary>
+public sealed class VerifyingKey
+{
+    private static ReadOnlySpan<byte> Magic => "ZKMLVK\0\0"u8;
+
+    /// <summary>Format version written by <see cref="ToBytes"/>.</summary>
+    public const uint Version = 1;
+
+    internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
+        int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, G1Affine modelCommitment, int modelVars, KzgVerifierKey kzg)
+    {
+        CircuitDigest = circuitDigest; LimbBits = limbBits; ActBits = actBits; InputSize = inputSize; OutputSize = outputSize;
+        MaxBatch = maxBatch; XBytes = xBytes; YBytes = yBytes; Layers = layers; InputScale = inputScale; OutputScale = outputScale;
+        ModelCommitment = modelCommitment; ModelVars = modelVars; Kzg = kzg;
+        _bytes = Serialize();
+        Digest = _bytes.AsSpan(_bytes.Length - 32).ToArray();
+        Shape = new KeyShape(layers, limbBits);
+    }
+
+    private readonly byte[] _bytes;
+
+    /// <summary>SHA-256 of the circuit (.zkc content).</summary>
+    public byte[] CircuitDigest { get; }
+
+    /// <summary>Range-limb width c.</summary>
+    public int LimbBits { get; }
+
+    /// <summary>Signed bits of inputs and activations.</summary>
+    public int ActBits { get; }
+
+    /// <summary>Real input width.</summary>
+    public int InputSize { get; }
+
+    /// <summary>Real output width.</summary>
+    public int OutputSize { get; }
+
+    /// <summary>Largest padded batch the SRS supports (a power of two).</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>Bytes per packed input value.</summary>
+    public int XBytes { get; }
+
+    /// <summary>Bytes per packed output value.</summary>
+    public int YBytes { get; }
+
+    /// <summary>Layer keys, input side first; the last is the output layer.</summary>
+    public IReadOnlyList<LayerKey> Layers { get; }
+
+    /// <summary>Number of hidden layers (those with lookups).</summary>
+    public int HiddenLayers => Layers.Count - 1;
+
+    /// <summary>Scale of the inputs.</summary>
+    public double InputScale { get; }
+
+    /// <summary>Scale of the output logits.</summary>
+    public double OutputScale { get; }
+
+    /// <summary>Commitment to the model vector.</summary>
+    public G1Affine ModelCommitment { get; }
+
+    /// <summary>log2 of the model vector length.</summary>
+    public int ModelVars { get; }
+
+    /// <summary>[1]₂ and [τ]₂.</summary>
+    public KzgVerifierKey Kzg { get; }
+
+    /// <summary>Valid inputs are integers in ±InputBound.</summary>
+    public long InputBound => (1L << (ActBits - 1)) - 1;
+
+    /// <summary>SHA-256 over the serialized key (the transcript's first absorb).</summary>
+    public byte[] Digest { get; }
+
+    /// <summary>Digest as lower-case hex.</summary>
+    public string DigestHex => Convert.ToHexStringLower(Digest);
+
+    internal KeyShape Shape { get; }
+
+    /// <summary>The serialized key (docs/protocol.md table).</summary>
+    public byte[] ToBytes() => (byte[])_bytes.Clone();
+
+    private byte[] Serialize()
+    {
+        int len = 12 + 32 + 32 + 48 * Layers.Count + 16 + 68 + 256 + 32;
+        var b = new byte[len];
+        var s = b.AsSpan();
+        Magic.CopyTo(s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
+        CircuitDigest.CopyTo(s[12..]);
+        int o = 44;
+        void U32(int v) { BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(o), (uint)v); o += 4; }
+        void I64(long v) { BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(o), v); o += 8; }
+        U32(Layers.Count); U32(LimbBits); U32(ActBits); U32(InputSize); U32(OutputSize); U32(MaxBatch); U32(XBytes); U32(YBytes);
+        foreach (var l in Layers)
+        {
+            U32(l.InVars); U32(l.OutVars); U32(l.InputSize); U32(l.OutputSize); I64(l.Multiplier); U32(l.Shift); U32(l.Limbs); I64(l.QMin); U32(l.TableVars);
+        }
+        BinaryPrimitives.WriteDoubleLittleEndian(s[o..], InputScale); o += 8;
+        BinaryPrimitives.WriteDoubleLittleEndian(s[o..], OutputScale); o += 8;
+        EvmEncoding.EncodeG1(ModelCommitment, s[o..]); o += 64;
+        U32(ModelVars);
+        EvmEncoding.EncodeG2(Kzg.G2, s[o..]); o += 128;
+        EvmEncoding.EncodeG2(Kzg.TauG2, s[o..]); o += 128;
+        SHA256.HashData(s[..o], s[o..]);
+        return b;
+    }
+
+    /// <summary>Writes the key to a file (temporary file + rename).</summary>
+    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, _bytes);
+
+    /// <summary>Reads a key written by <see cref="Save"/>.</summary>
+    /// <exception cref="InferenceFormatException">Missing, truncated, corrupt, another version, or inconsistent.</exception>
+    public static VerifyingKey Load(string path)
+    {
+        if (!File.Exists(path)) throw new InferenceFormatException(path, "file not found");
+        if (!TryFromBytes(File.ReadAllBytes(path), out var vk, out var reason)) throw new InferenceFormatException(path, reason!);
+        return vk!;
+    }
+
+    /// <summary>Decodes and validates a serialized key; never throws on bad bytes.</summary>
+    public static bool TryFromBytes(ReadOnlySpan<byte> s, out VerifyingKey? vk, out string? reason)
+    {
+        vk = null;
+        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl verifying key (bad magic)"; return false; }
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
+        if (version != Version) { reason = $"unsupported verifying key version {version} (expected {Version})"; return false; }
+        if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
+        int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
+        int len = 12 + 32 + 32 + 48 * layers + 16 + 68 + 256 + 32;
+        if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
+        Span<byte> d = stackalloc byte[32];
+        SHA256.HashData(s[..(len - 32)], d);
+        if (!d.SequenceEqual(s[(len - 32)..])) { reason = "corrupt: SHA-256 digest does not match the contents"; return false; }
+        var digest = s.Slice(12, 32).ToArray();
+        int o = 48;
+        var arr = s.ToArray();
+        int U32() { int v = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(arr.AsSpan(o)), int.MaxValue); o += 4; return v; }
+        long I64() { long v = BinaryPrimitives.ReadInt64LittleEndian(arr.AsSpan(o)); o += 8; return v; }
+        int c = U32(), act = U32(), inSize = U32(), outSize = U32(), maxBatch = U32(), xb = U32(), yb = U32();
+        var ls = new LayerKey[layers];
+        for (int i = 0; i < layers; i++)
+        {
+            int iv = U32(), ov = U32(), isz = U32(), osz = U32();
+            long mm = I64(); int k = U32(), kk = U32(); long qmin = I64(); int sv = U32();
+            ls[i] = new LayerKey(iv, ov, isz, osz, mm, k, kk, qmin, sv);
+        }
+        double inScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
+        double outScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
+        if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var cm, out var e1)) { reason = "model commitment: " + e1; return false; }
+        o += 64;
+        int modelVars = U32();
+        if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var g2, out var e2)) { reason = "[1]₂: " + e2; return false; }
+        o += 128;
+        if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var tg2, out var e3)) { reason = "[τ]₂: " + e3; return false; }
+        string? bad = CheckShape(c, act, inSize, outSize, maxBatch, xb, yb, ls, modelVars);
+        if (bad != null) { reason = "inconsistent key: " + bad; return false; }
+        try
+        {
+            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, cm, modelVars, new KzgVerifierKey(g2, tg2));
+        }
+        catch (ArgumentException ex) { reason = "inconsistent key: " + ex.Message; return false; }
+        if (vk.Shape.ModelLayout.NumVars != modelVars) { vk = null; reason = "inconsistent key: model vector size does not match the layer shapes"; return false; }
+        reason = null;
+        return true;
+    }
+
+    private static string? CheckShape(int c, int act, int inSize, int outSize, int maxBatch, int xb, int yb, LayerKey[] ls, int modelVars)
+    {
+        if (c < 1 || c > 20) return $"limb bits {c}";
+        if (act < 2 || act > 16) return $"activation bits {act}";
+        if (maxBatch < 1 || maxBatch > 1 << 20 || (maxBatch & (maxBatch - 1)) != 0) return $"max batch {maxBatch}";
+        if (xb != (act + 7) / 8) return $"input bytes {xb}";
+        if (yb is not (1 or 2 or 4 or 8)) return $"output bytes {yb}";
+        if (modelVars < 0 || modelVars > 30) return $"model vector 2^{modelVars}";
+        for (int i = 0; i < ls.Length; i++)
+        {
+            var l = ls[i];
+            bool hidden = i < ls.Length - 1;
+            if (l.InVars < 0 || l.InVars > 24 || l.OutVars < 0 || l.OutVars > 24) return $"layer {i} dimensions";
+            if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
+            if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
+            if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
+            if (hidden && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Shift != l.Limbs * c || l.TableVars < 0 || l.TableVars > 24))
+                return $"layer {i} requantization constants";
+            if (!hidden && (l.Multiplier != 0 || l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";
+        }
+        if (ls[0].InputSize != inSize || ls[^1].OutputSize != outSize) return "input/output sizes";
+        return null;
+    }
+}
+
+/// <summary>A key, proof or proof file that is malformed, with the file (or source) and the problem.</summary>
+public sealed class InferenceFormatException(string source, string problem) : Exception($"{source}: {problem}")
+{
+    /// <summary>The file or source name.</summary>
+    public string FileName { get; } = source;
+
+    /// <summary>What is wrong.</summary>
+    public string Problem { get; } = problem;
+}
