@@ -1,0 +1,528 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Evm.Verifier;
+
+/// <summary>
+/// Generates the Solidity verifier of one circuit from its <see cref="VerifyingKey"/>: the fixed core
+/// (<see cref="VerifierTemplates.Core"/>), the fixed inference helpers of the contract template, the
+/// circuit constants (model commitment, shapes, M_ℓ and M_ℓ⁻¹ mod r, k_ℓ, limbs, QMin_ℓ, s_ℓ, tags,
+/// layouts per batch size, VK digest, [1]₂/[τ]₂) and a straight-line Yul sequence of the protocol
+/// steps of docs/protocol.md "Inference proof". The output is deterministic (same key, same text).
+/// </summary>
+/// <remarks>
+/// Layouts are recomputed here from the key with the public <see cref="Layout"/> class and the item
+/// lists of docs/protocol.md ("Aligned layouts", "Keys", "Witness"); the differential tests against
+/// <see cref="InferenceVerifier"/> catch any drift. Batch-dependent numbers (witness sizes, item
+/// offsets, proof length) are precomputed for every padded batch 2^b ≤ MaxBatch and stored as 32-bit
+/// fields in one <c>bytes</c> constant, one record per b.
+/// </remarks>
+public static class SolidityVerifierGenerator
+{
+    /// <summary>The default contract name.</summary>
+    public const string DefaultContractName = "ZkMlVerifier";
+
+    private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
+
+    // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 claims,
+    // 13 g2, 14–15 C_model, 16–17 C_1, 18–19 C_2, then 6 words per layer: rb, ro, rho, bias, a, w.
+    private const int SlotBeta = 4, SlotAlpha = 5, SlotRw = 6, SlotRt = 7, SlotLu = 8, SlotCols = 9, SlotRout = 10, SlotG2 = 13, SlotGroups = 14;
+    private const int GroupModel = 0, GroupW1 = 1, GroupW2 = 2;
+
+    /// <summary>
+    /// The Solidity source of the verifier of <paramref name="vk"/>.
+    /// </summary>
+    /// <param name="vk">The circuit's verifying key.</param>
+    /// <param name="contractName">A Solidity identifier for the contract.</param>
+    /// <exception cref="ArgumentException">The name is not an identifier.</exception>
+    /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word).</exception>
+    public static string Generate(VerifyingKey vk, string contractName = DefaultContractName)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (string.IsNullOrEmpty(contractName) || !(char.IsAsciiLetter(contractName[0]) || contractName[0] == '_') ||
+            !contractName.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
+            throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
+        if (vk.XBytes is not (1 or 2)) throw new NotSupportedException($"input values of {vk.XBytes} bytes are not supported by the Solidity verifier (1 or 2)");
+        var c = new Circuit(vk);
+        var text = VerifierTemplates.Contract
+            .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
+            .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
+            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
+            .Replace("{{MAIN}}", Main(c), StringComparison.Ordinal);
+        return VerifierTemplates.WithCore(text);
+    }
+
+    private static string Header(VerifyingKey vk)
+    {
+        var shape = string.Join("→", new[] { vk.InputSize }.Concat(vk.Layers.Select(l => l.OutputSize)));
+        return $"// circuit: {shape}, max batch {vk.MaxBatch}, VK digest 0x{vk.DigestHex}";
+    }
+
+    /// <summary>Everything the generated code needs, derived from the key.</summary>
+    private sealed class Circuit
+    {
+        public Circuit(VerifyingKey vk)
+        {
+            Vk = vk;
+            L = vk.Layers.Count;
+            H = L - 1;
+            var model = new List<int>();
+            for (int l = 0; l < L; l++) { model.Add(vk.Layers[l].InVars + vk.Layers[l].OutVars); model.Add(vk.Layers[l].OutVars); }
+            if (H >= 1)
+            {
+                var table = new List<int>();
+                for (int l = 0; l < H; l++) table.Add(vk.Layers[l].TableVars);
+                table.Add(vk.LimbBits);
+                Table = new Layout(table);
+                model.Add(Table.NumVars);
+            }
+            Model = new Layout(model);
+            if (Model.NumVars != vk.ModelVars) throw new ArgumentException("verifying key: model vector size does not match the layer shapes", nameof(vk));
+            ColumnCount = H == 0 ? 0 : 1 + Enumerable.Range(0, H).Sum(l => 2 + vk.Layers[l].Limbs);
+            ClaimCount = (H >= 1 ? 6 + ColumnCount - 1 : 0) + 2 * L + (L - 1);
+            int maxB = System.Numerics.BitOperations.Log2((uint)vk.MaxBatch);
+            Batches = Enumerable.Range(0, maxB + 1).Select(b => new Batch(this, b)).ToArray();
+        }
+
+        public VerifyingKey Vk { get; }
+        public int L { get; }
+        public int H { get; }
+        public Layout Model { get; }
+        public Layout? Table { get; }
+        public Batch[] Batches { get; }
+        public int ColumnCount { get; }
+        public int ClaimCount { get; }
+        public int TableVars => Table?.NumVars ?? 0;
+
+        /// <summary>Index of hidden layer ℓ's first column (Q) in `cols`.</summary>
+        public int ColumnBase(int layer) => Enumerable.Range(0, layer).Sum(l => 2 + Vk.Layers[l].Limbs);
+
+        /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
+        public List<string> FieldNames()
+        {
+            var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
+            for (int l = 0; l < H; l++)
+            {
+                f.Add($"Q_{l} index"); f.Add($"A_{l} index");
+                for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"R_{l},{i} index");
+                f.Add($"f act_{l} index");
+                for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"f limb_{l},{i} index");
+            }
+            return f;
+        }
+
+        public int FieldQ(int layer)
+        {
+            int j = 7;
+            for (int l = 0; l < layer; l++) j += 3 + 2 * Vk.Layers[l].Limbs;
+            return j;
+        }
+
+        public int FieldA(int layer) => FieldQ(layer) + 1;
+        public int FieldR(int layer, int i) => FieldQ(layer) + 2 + i;
+        public int FieldFAct(int layer) => FieldQ(layer) + 2 + Vk.Layers[layer].Limbs;
+        public int FieldFLimb(int layer, int i) => FieldFAct(layer) + 1 + i;
+    }
+
+    /// <summary>Layouts for a padded batch of 2^b rows (docs/protocol.md "Witness").</summary>
+    private sealed class Batch
+    {
+        public Batch(Circuit c, int b)
+        {
+            var vk = c.Vk;
+            var fields = new List<long>();
+            long len = 0;
+            int nOpen = vk.ModelVars;
+            if (c.H >= 1)
+            {
+                var w1 = new List<int>();
+                var f = new List<int>();
+                var q = new int[c.H]; var a = new int[c.H]; var r = new int[c.H][]; var fa = new int[c.H]; var fl = new int[c.H][];
+                for (int l = 0; l < c.H; l++)
+                {
+                    int s = b + vk.Layers[l].OutVars, k = vk.Layers[l].Limbs;
+                    q[l] = w1.Count; w1.Add(s);
+                    a[l] = w1.Count; w1.Add(s);
+                    r[l] = new int[k];
+                    for (int i = 0; i < k; i++) { r[l][i] = w1.Count; w1.Add(s); }
+                    fa[l] = f.Count; f.Add(s);
+                    fl[l] = new int[k];
+                    for (int i = 0; i < k; i++) { fl[l][i] = f.Count; f.Add(s); }
+                }
+                int m = c.TableVars;
+                int mult = w1.Count; w1.Add(m);
+                var W1 = new Layout(w1);
+                var F = new Layout(f);
+                var W2 = new Layout([F.NumVars, m]);
+                int n = F.NumVars;
+                long Idx(Layout lay, int item) => lay.Offset(item) >> lay.LogSize(item);
+                fields.AddRange([0, n, W1.NumVars, W2.NumVars, Idx(W2, 0), Idx(W2, 1), Idx(W1, mult)]);
+                for (int l = 0; l < c.H; l++)
+                {
+                    fields.Add(Idx(W1, q[l])); fields.Add(Idx(W1, a[l]));
+                    foreach (var ri in r[l]) fields.Add(Idx(W1, ri));
+                    fields.Add(Idx(F, fa[l]));
+                    foreach (var fi in fl[l]) fields.Add(Idx(F, fi));
+                }
+                len += 128 + 32L * (6 + 2 * n + 2 * m) + 32L * c.ColumnCount;
+                nOpen = Math.Max(nOpen, Math.Max(W1.NumVars, W2.NumVars));
+            }
+            else fields.Add(0);
+            foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
+            len += 64L * nOpen + 32L * c.ClaimCount + (nOpen == 0 ? 0 : 64L * (nOpen - 1) + 192 + 96L * nOpen);
+            fields[0] = len;
+            Fields = fields.ToArray();
+        }
+
+        public long[] Fields { get; }
+    }
+
+    private static string Hex(BigInteger v) => "0x" + (v.IsZero ? "0" : v.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'));
+
+    private static BigInteger Mod(BigInteger v) => ((v % R) + R) % R;
+
+    private static string Word(ReadOnlySpan<byte> be32) => Hex(new BigInteger(be32, isUnsigned: true, isBigEndian: true));
+
+    private static string Constants(Circuit c)
+    {
+        var vk = c.Vk;
+        var s = new StringBuilder();
+        void K(string name, string value, string? doc = null)
+        {
+            if (doc != null) s.Append("    /// ").Append(doc).Append('\n');
+            s.Append("    uint256 internal constant ").Append(name).Append(" = ").Append(value).Append(";\n");
+        }
+        K("MAX_BATCH", vk.MaxBatch.ToString(CultureInfo.InvariantCulture), "largest batch B (padded batches 2^b ≤ MAX_BATCH)");
+        K("INPUT_SIZE", vk.InputSize.ToString(CultureInfo.InvariantCulture), "real input width");
+        K("OUTPUT_SIZE", vk.OutputSize.ToString(CultureInfo.InvariantCulture), "real output width (logits)");
+        K("X_BYTES", vk.XBytes.ToString(CultureInfo.InvariantCulture), "bytes per packed input value (big-endian two's complement)");
+        K("Y_BYTES", vk.YBytes.ToString(CultureInfo.InvariantCulture), "bytes per packed output value");
+        K("X_BOUND", vk.InputBound.ToString(CultureInfo.InvariantCulture), "valid inputs are integers in ±X_BOUND");
+        K("IN_VARS0", vk.Layers[0].InVars.ToString(CultureInfo.InvariantCulture), "i_0 = log2 of the padded input width");
+        int lo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
+        K("X_LO_VARS", lo.ToString(CultureInfo.InvariantCulture), "input columns handled per calldata word: 2^X_LO_VARS");
+        K("OUT_VARS", vk.Layers[^1].OutVars.ToString(CultureInfo.InvariantCulture), "o_{L−1} = log2 of the padded output width");
+        K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
+        var cm = EvmEncoding.EncodeG1(vk.ModelCommitment);
+        K("MODEL_X", Word(cm.AsSpan(0, 32)), "model commitment C_model (G1)");
+        K("MODEL_Y", Word(cm.AsSpan(32, 32)));
+        var g2 = EvmEncoding.EncodeG2(vk.Kzg.G2);
+        var t2 = EvmEncoding.EncodeG2(vk.Kzg.TauG2);
+        string[] g2n = ["X_C1", "X_C0", "Y_C1", "Y_C0"];
+        for (int i = 0; i < 4; i++) K("G2_" + g2n[i], Word(g2.AsSpan(32 * i, 32)), i == 0 ? "[1]₂ (EVM encoding x.c1, x.c0, y.c1, y.c0)" : null);
+        for (int i = 0; i < 4; i++) K("TAU_G2_" + g2n[i], Word(t2.AsSpan(32 * i, 32)), i == 0 ? "[τ]₂" : null);
+        var names = c.FieldNames();
+        s.Append("\n    /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), ").Append(names.Count).Append(" big-endian 32-bit fields:\n    /// ")
+            .Append(string.Join(", ", names)).Append(".\n    /// An index is an item's offset divided by its size (its offset bits in a claim point).\n");
+        var blob = new StringBuilder();
+        foreach (var bt in c.Batches)
+            foreach (var f in bt.Fields) blob.Append(((uint)f).ToString("x8", CultureInfo.InvariantCulture));
+        s.Append("    bytes internal constant BATCH_LAYOUTS = hex\"").Append(blob).Append("\";\n");
+        s.Append("    uint256 internal constant BATCH_RECORD_BYTES = ").Append(4 * names.Count).Append(";\n");
+        return s.ToString().TrimEnd('\n');
+    }
+
+    private static string Main(Circuit c)
+    {
+        var vk = c.Vk;
+        var y = new YulWriter();
+        int L = c.L, H = c.H, m = c.TableVars, nm = vk.ModelVars;
+        int ctxWords = 20 + 6 * L;
+        string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        string LSlot(int l, int k) => Slot(20 + 6 * l + k); // k: 0 rb, 1 ro, 2 rho, 3 bias, 4 a, 5 w
+
+        y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
+        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 claims, 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w");
+        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Line($"let ctx := alloc({Slot(ctxWords)})");
+        y.Line("decodeStatement(ctx, pi, piWords)");
+        y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
+        y.Line("mstore(add(ctx, 0x40), lay)");
+        y.Line("if iszero(eq(pfLen, layField(lay, 0))) { fail() }");
+        y.Line("let g2 := alloc(0x100)");
+        string[] g2n = ["G2_X_C1", "G2_X_C0", "G2_Y_C1", "G2_Y_C0", "TAU_G2_X_C1", "TAU_G2_X_C0", "TAU_G2_Y_C1", "TAU_G2_Y_C0"];
+        for (int i = 0; i < 8; i++) y.Line($"mstore(add(g2, {Slot(i)}), {g2n[i]})");
+        y.Line($"mstore(add(ctx, {Slot(SlotG2)}), g2)");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), MODEL_X)");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), MODEL_Y)");
+        y.Comment("transcript: Transcript(\"zkml-inference-v1\"), absorb vk, io");
+        y.Line("mstore(0x00, \"zkml-inference-v1\")");
+        y.Line("mstore(0x00, keccak256(0x00, 17))");
+        y.Line("trAbsorbWord(\"vk\", VK_DIGEST)");
+        y.Line("trAbsorbCalldata(\"io\", pi, shl(5, piWords))");
+        y.Line("let cd := pf");
+        if (H >= 1) y.Line("cd := lookups(ctx, cd)");
+        y.Comment($"r = (r_b, r_o): b + {vk.Layers[^1].OutVars} challenges out_r; claim Ỹ(r)");
+        y.Line($"let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})))");
+        y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge(\"out_r\")) }}");
+        y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rout)");
+        y.Line("let z := mleY(ctx, rout)");
+        for (int l = L - 1; l >= 0; l--)
+        {
+            if (l < L - 1) y.Line($"z := requantized{l}(mload(add(ctx, {Slot(SlotCols)})))");
+            y.Line($"cd := layer{l}(ctx, cd, z)");
+        }
+        y.Line($"let claims := alloc({c.ClaimCount * 128})");
+        y.Line("buildClaims(ctx, claims)");
+        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, cd, g2))");
+        y.Line("mstore(0x00, 1)");
+        y.Line("return(0x00, 0x20)");
+        y.Close();
+
+        if (H >= 1)
+        {
+            // ---- lookups
+            y.Blank();
+            y.Comment($"W1, W2 commitments, β, α, LogUp (table 2^{m}), cols ({c.ColumnCount}); checks f(r_w) and t(r_t)");
+            y.Open("function lookups(ctx, cd) -> cdOut");
+            y.Line("g1Check(cd)");
+            y.Line("g1Check(add(cd, 0x40))");
+            y.Line($"calldatacopy(add(ctx, {Slot(SlotGroups + 2)}), cd, 0x80)");
+            y.Line("trAbsorbCalldata(\"w1\", cd, 0x40)");
+            y.Line($"mstore(add(ctx, {Slot(SlotBeta)}), trChallenge(\"beta\"))");
+            y.Line($"mstore(add(ctx, {Slot(SlotAlpha)}), trChallenge(\"alpha\"))");
+            y.Line("trAbsorbCalldata(\"w2\", add(cd, 0x40), 0x40)");
+            y.Line("let n := layField(mload(add(ctx, 0x40)), 1)");
+            y.Line("let rw := alloc(shl(5, n))");
+            y.Line($"let rt := alloc({32 * m})");
+            y.Line("let lu := alloc(0xe0)");
+            y.Line($"mstore(add(ctx, {Slot(SlotRw)}), rw)");
+            y.Line($"mstore(add(ctx, {Slot(SlotRt)}), rt)");
+            y.Line($"mstore(add(ctx, {Slot(SlotLu)}), lu)");
+            y.Line($"cdOut := logUp(mload(add(ctx, {Slot(SlotAlpha)})), n, {m}, add(cd, 0x80), rw, rt, lu)");
+            y.Line($"for {{ let p := cdOut }} lt(p, add(cdOut, {32 * c.ColumnCount})) {{ p := add(p, 0x20) }} {{ pop(frAt(p)) }}");
+            y.Line($"mstore(add(ctx, {Slot(SlotCols)}), cdOut)");
+            y.Line($"trAbsorbCalldata(\"cols\", cdOut, {32 * c.ColumnCount})");
+            y.Line("checkWitness(ctx)");
+            y.Line("checkTable(ctx)");
+            y.Line($"cdOut := add(cdOut, {32 * c.ColumnCount})");
+            y.Close();
+
+            // ---- f(r_w)
+            y.Blank();
+            y.Comment("f(r_w) = Σ_seg sel_seg(r_w)·(tag + β·col + β²·a) + (1 − Σ_seg sel_seg(r_w))·1");
+            y.Open("function checkWitness(ctx)");
+            y.Line("let lay := mload(add(ctx, 0x40))");
+            y.Line("let b := mload(add(ctx, 0x20))");
+            y.Line($"let rw := mload(add(ctx, {Slot(SlotRw)}))");
+            y.Line("let n := layField(lay, 1)");
+            y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
+            y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
+            y.Line("let acc := 0");
+            y.Line("let sels := 0");
+            y.Line("let sel := 0");
+            for (int l = 0; l < H; l++)
+            {
+                int cb = c.ColumnBase(l);
+                int o = vk.Layers[l].OutVars;
+                y.Comment($"hidden layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
+                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFAct(l)}))");
+                y.Line("sels := addmod(sels, sel, R_MOD)");
+                y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+                for (int i = 0; i < vk.Layers[l].Limbs; i++)
+                {
+                    y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFLimb(l, i)}))");
+                    y.Line("sels := addmod(sels, sel, R_MOD)");
+                    y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
+                }
+            }
+            y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
+            y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0x60)))) {{ fail() }}");
+            y.Close();
+
+            // ---- t(r_t)
+            y.Blank();
+            y.Comment("t(r_t) = Σ_seg sel_seg(r_t)·(tag + β·(q_lo + local index)) + β²·a_col(r_t)");
+            y.Open("function checkTable(ctx)");
+            y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
+            y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
+            y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})), R_MOD)");
+            var t = c.Table!;
+            for (int seg = 0; seg <= H; seg++)
+            {
+                bool range = seg == H;
+                int s = t.LogSize(seg);
+                long idx = t.Offset(seg) >> s;
+                var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
+                int tag = range ? 1 : seg + 2;
+                y.Comment(range ? $"range segment: 2^{s} entries (1, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
+                y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            }
+            y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
+            y.Close();
+
+            // ---- requantization
+            for (int l = 0; l < H; l++)
+            {
+                var lk = vk.Layers[l];
+                int cb = c.ColumnBase(l);
+                var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
+                y.Blank();
+                y.Comment($"Z̃_{l}(p_{l}) = (Q·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
+                y.Open($"function requantized{l}(cols) -> z");
+                y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
+                for (int i = 0; i < lk.Limbs; i++)
+                    y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
+                y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
+                y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
+                y.Close();
+            }
+        }
+
+        // ---- layers
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            y.Blank();
+            y.Comment($"layer {l}: Z̃(r_b, r_o) − b̃(r_o) = Σ_k Ã_{(l == 0 ? "X" : (l - 1).ToString(CultureInfo.InvariantCulture))}(r_b, k)·W̃_{l}(k, r_o), {lk.InVars} rounds" +
+                      (l == L - 1 ? "; point = out_r" : $"; point = p_{l} = last b + {lk.OutVars} coordinates of r_w"));
+            y.Open($"function layer{l}(ctx, cd, z) -> cdOut");
+            if (l == L - 1) y.Line($"let rb := mload(add(ctx, {Slot(SlotRout)}))");
+            else y.Line($"let rb := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), {lk.OutVars}))))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 0)}), rb)");
+            y.Line($"mstore(add(ctx, {LSlot(l, 1)}), add(rb, shl(5, mload(add(ctx, 0x20)))))");
+            y.Line("let bias := frAt(cd)");
+            y.Line("trAbsorbCalldata(\"bias\", cd, 0x20)");
+            y.Line($"mstore(add(ctx, {LSlot(l, 3)}), bias)");
+            y.Line($"let rho := alloc({32 * lk.InVars})");
+            y.Line($"mstore(add(ctx, {LSlot(l, 2)}), rho)");
+            y.Line($"let e, c := sumcheck2(frSub(z, bias), {lk.InVars}, add(cd, 0x20), rho)");
+            y.Line("let a := frAt(c)");
+            y.Line("let w := frAt(add(c, 0x20))");
+            y.Line("if iszero(eq(mulmod(a, w, R_MOD), e)) { fail() }");
+            y.Line("trAbsorbCalldata(\"mm\", c, 0x40)");
+            y.Line($"mstore(add(ctx, {LSlot(l, 4)}), a)");
+            y.Line($"mstore(add(ctx, {LSlot(l, 5)}), w)");
+            if (l == 0) y.Line("if iszero(eq(a, mleX(ctx, rb, rho))) { fail() }");
+            y.Line("cdOut := add(c, 0x40)");
+            y.Close();
+        }
+
+        // ---- claims
+        y.Blank();
+        y.Comment($"the {c.ClaimCount} batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)");
+        y.Open("function buildClaims(ctx, claims)");
+        y.Line("let rec := claims");
+        if (H >= 1)
+        {
+            y.Line("rec := lookupClaims(ctx, rec)");
+            y.Line("rec := columnClaims(ctx, rec)");
+        }
+        y.Line("pop(layerClaims(ctx, rec))");
+        y.Close();
+        if (H >= 1)
+        {
+            y.Blank();
+            y.Comment("h_w(½ⁿ), h_t(½ᵐ), h_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
+            y.Open("function lookupClaims(ctx, rec) -> next");
+            y.Line("let lay := mload(add(ctx, 0x40))");
+            y.Line("let n := layField(lay, 1)");
+            y.Line("let n2 := layField(lay, 3)");
+            y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
+            y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
+            y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(lu))");
+            y.Line("fillHalf(z, n)");
+            y.Line($"z := claimAt(add(rec, 0x80), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
+            y.Line($"fillHalf(z, {m})");
+            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(lu, 0x40)))");
+            y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
+            y.Line($"z := claimAt(add(rec, 0x180), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
+            y.Line($"mcopy(z, rt, {32 * m})");
+            y.Line($"z := claimAt(add(rec, 0x200), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
+            y.Line($"mcopy(z, rt, {32 * m})");
+            int acol = 2 * L;
+            y.Line($"z := claimAt(add(rec, 0x280), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
+            y.Line($"mcopy(z, rt, {32 * m})");
+            y.Line("next := add(rec, 0x300)");
+            y.Close();
+
+            y.Blank();
+            y.Comment("Q_ℓ, A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
+            y.Open("function columnClaims(ctx, rec) -> next");
+            y.Line("let lay := mload(add(ctx, 0x40))");
+            y.Line("let b := mload(add(ctx, 0x20))");
+            y.Line("let n1 := layField(lay, 2)");
+            y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
+            y.Line("let p := 0");
+            y.Line("let z := 0");
+            for (int l = 0; l < H; l++)
+            {
+                var lk = vk.Layers[l];
+                int cb = c.ColumnBase(l);
+                y.Line($"p := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(lay, 1), add(b, {lk.OutVars}))))");
+                var fields = new List<(int Field, int Col)> { (c.FieldQ(l), cb), (c.FieldA(l), cb + 1) };
+                for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i));
+                foreach (var (field, col) in fields)
+                {
+                    y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {lk.OutVars})), layField(lay, {field}), calldataload(add(cols, {32 * col})))");
+                    y.Line($"mcopy(z, p, shl(5, add(b, {lk.OutVars})))");
+                    y.Line("rec := add(rec, 0x80)");
+                }
+            }
+            y.Line("next := rec");
+            y.Close();
+        }
+
+        y.Blank();
+        y.Comment("for ℓ = L−1 … 0: b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1");
+        y.Open("function layerClaims(ctx, rec) -> next");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line("let z := 0");
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            int wi = 2 * l, bi = 2 * l + 1;
+            y.Comment($"layer {l}");
+            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {c.Model.Offset(bi) >> c.Model.LogSize(bi)}, mload(add(ctx, {LSlot(l, 3)})))");
+            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
+            y.Line("rec := add(rec, 0x80)");
+            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {c.Model.Offset(wi) >> c.Model.LogSize(wi)}, mload(add(ctx, {LSlot(l, 5)})))");
+            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
+            y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
+            y.Line("rec := add(rec, 0x80)");
+            if (l >= 1)
+            {
+                int s = lk.InVars; // = o_{ℓ−1}
+                y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {c.FieldA(l - 1)}), mload(add(ctx, {LSlot(l, 4)})))");
+                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
+                y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
+                y.Line("rec := add(rec, 0x80)");
+            }
+        }
+        y.Line("next := rec");
+        y.Close();
+        return y.ToString();
+    }
+
+    /// <summary>Indented Yul text (the generated part sits at the core's indentation).</summary>
+    private sealed class YulWriter
+    {
+        private readonly StringBuilder _s = new();
+        private int _depth = 3;
+
+        public void Line(string text) => _s.Append(' ', 4 * _depth).Append(text).Append('\n');
+
+        public void Comment(string text) => Line("// " + text);
+
+        public void Blank() => _s.Append('\n');
+
+        public void Open(string header)
+        {
+            Line(header + " {");
+            _depth++;
+        }
+
+        public void Close()
+        {
+            _depth--;
+            Line("}");
+        }
+
+        public override string ToString() => _s.ToString().TrimEnd('\n');
+    }
+}
