@@ -11,6 +11,55 @@ public class DebugTests(VerifierContractFixture fx, ITestOutputHelper output)
 {
     [Theory]
     [InlineData("tiny", 1)]
+    [InlineData("mnist-mlp", 1)]
+    public async Task Profile(string name, int batch)
+    {
+        var e = name == "tiny" ? ExampleCircuits.Tiny : ExampleCircuits.Mnist;
+        var src = SolidityVerifierGenerator.Generate(e.Vk, e.ContractName);
+        var lines = src.Split('\n').ToList();
+        int start = lines.FindIndex(l => l.Contains("function verify(pf, pfLen"));
+        int end = lines.FindIndex(start, l => l.Trim() == "return(0x00, 0x20)");
+        var outl = new List<string>();
+        int k = 1;
+        var labels = new List<string>();
+        for (int i = 0; i < lines.Count; i++)
+        {
+            outl.Add(lines[i]);
+            if (i == start) { outl.Add("let prof := alloc(0x400) mstore(prof, gas())"); labels.Add("start"); }
+            else if (i > start + 1 && i < end - 1 && (lines[i].Contains(":= ") || lines[i].Contains("(")) && !lines[i].Contains("for {"))
+            { outl.Add($"mstore(add(prof, {32 * k}), gas())"); labels.Add(lines[i].Trim()); k++; }
+        }
+        // inner probes in the core's batchOpen / hyperKzg, via a pointer in word 0x60
+        string[] inner = ["function batchOpen(", "function hyperKzg(", "function hkPairing("];
+        for (int i = 0; i < outl.Count; i++)
+        {
+            if (!inner.Any(f => outl[i].Contains(f))) continue;
+            int depth = 0, j = i;
+            for (; j < outl.Count; j++)
+            {
+                depth += outl[j].Count(ch => ch == '{') - outl[j].Count(ch => ch == '}');
+                if (j > i && depth == 1 && !outl[j].Trim().StartsWith("//") && !outl[j].Contains("for {") && !outl[j].Trim().StartsWith("if") && outl[j].Trim().Length > 0 && !outl[j].Contains("leave") && (outl[j].Contains(":=") || outl[j].Contains("(")))
+                {
+                    outl.Insert(j + 1, $"mstore(add(mload(0x60), {32 * k}), gas())"); labels.Add("  . " + outl[j].Trim()); k++; j++;
+                }
+                if (depth == 0 && j > i) break;
+            }
+        }
+        outl[outl.FindIndex(l => l.Contains("let prof := alloc(0x400)"))] = "let prof := alloc(0x800) mstore(prof, gas()) mstore(0x60, prof)";
+        int r0 = outl.FindIndex(start, l => l.Trim() == "return(0x00, 0x20)");
+        outl[r0] = $"mstore(prof, mload(0x40)) return(prof, {32 * k})";
+        src = string.Join('\n', outl);
+        var c = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(src, e.ContractName, fileName: "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, c);
+        var r = await fx.Chain.CallAsync(v.Address, VerifierCalldata.Encode(fx.Proof(e, batch)), gas: 10_000_000);
+        Assert.True(r.Success);
+        var words = Enumerable.Range(0, r.ReturnData.Length / 32).Select(i => (long)new System.Numerics.BigInteger(r.ReturnData.AsSpan(32 * i, 32), true, true)).ToArray();
+        output.WriteLine($"msize {words[0]}"); long prev = 0;
+        for (int i = 1; i < words.Length; i++) { if (words[i] != 0) { output.WriteLine($"{prev - words[i],8}  {labels[i]}"); prev = words[i]; } }
+    }
+
+    [Theory]
+    [InlineData("tiny", 1)]
     public async Task WhichCheckFails(string name, int batch)
     {
         var e = name == "tiny" ? ExampleCircuits.Tiny : ExampleCircuits.Mnist;
