@@ -235,6 +235,8 @@ public static class SolidityVerifierGenerator
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string LSlot(int l, int k) => Slot(20 + 6 * l + k); // k: 0 rb, 1 ro, 2 rho, 3 bias, 4 a, 5 w
 
+        XChunk(y, vk);
+        y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
         y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 claims, 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w");
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
@@ -497,6 +499,40 @@ public static class SolidityVerifierGenerator
         y.Line("next := rec");
         y.Close();
         return y.ToString();
+    }
+
+    /// <summary>
+    /// xChunk(xrow, h, eqlo): for 1-byte inputs, the chunk loop unrolled over its 2^X_LO_VARS byte
+    /// positions in groups of 8 (an all-zero group costs one test); otherwise the template's loop.
+    /// </summary>
+    private static void XChunk(YulWriter y, VerifyingKey vk)
+    {
+        y.Comment("Σ_j x[h·2^X_LO_VARS + j]·eqlo[j] for chunk h of an input row (see xChunkLoop)");
+        y.Open("function xChunk(xrow, h, eqlo) -> s");
+        if (vk.XBytes != 1)
+        {
+            y.Line("s := xChunkLoop(xrow, h, eqlo)");
+            y.Close();
+            return;
+        }
+        int cs = 1 << Math.Min(5, vk.Layers[0].InVars);
+        y.Line("let col0 := shl(X_LO_VARS, h)");
+        y.Line("let cnt := sub(INPUT_SIZE, col0)");
+        y.Line($"if gt(cnt, {cs}) {{ cnt := {cs} }}");
+        y.Line("let w := calldataload(add(xrow, col0))");
+        y.Line("if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }");
+        y.Line("if iszero(w) { leave }");
+        y.Line("let x := 0");
+        for (int g = 0; g < cs; g += 8)
+        {
+            int width = Math.Min(8, cs - g);
+            string test = $"and(shr({256 - 8 * (g + width)}, w), {Hex((BigInteger.One << (8 * width)) - 1)})";
+            y.Open($"if {test}");
+            for (int j = g; j < g + width; j++)
+                y.Line($"x := byte({j}, w) if x {{ s := xAcc(s, signextend(0, x), mload(add(eqlo, {32 * j}))) }}");
+            y.Close();
+        }
+        y.Close();
     }
 
     /// <summary>Indented Yul text (the generated part sits at the core's indentation).</summary>

@@ -49,7 +49,7 @@ public class DebugTests(VerifierContractFixture fx, ITestOutputHelper output)
         int r0 = outl.FindIndex(start, l => l.Trim() == "return(0x00, 0x20)");
         outl[r0] = $"mstore(prof, mload(0x40)) return(prof, {32 * k})";
         src = string.Join('\n', outl);
-        var c = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(src, e.ContractName, fileName: "Verifier.sol");
+        var c = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(src, e.ContractName, new SolcSettings { OptimizerRuns = 1_000_000 }, fileName: "Verifier.sol");
         var v = await OnChainVerifier.DeployAsync(fx.Chain, c);
         var r = await fx.Chain.CallAsync(v.Address, VerifierCalldata.Encode(fx.Proof(e, batch)), gas: 10_000_000);
         Assert.True(r.Success);
@@ -69,12 +69,89 @@ public class DebugTests(VerifierContractFixture fx, ITestOutputHelper output)
             if (lines[i].Contains("fail()") && !lines[i].Contains("function fail()"))
                 lines[i] = lines[i].Replace("fail()", $"failAt({i + 1})");
         src = string.Join('\n', lines).Replace("function fail() {", "function failAt(code) { mstore(0x00, code) revert(0x00, 0x20) }\n            function fail() {");
-        var c = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(src, e.ContractName, fileName: "Verifier.sol");
+        var c = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(src, e.ContractName, new SolcSettings { OptimizerRuns = 1_000_000 }, fileName: "Verifier.sol");
         var v = await OnChainVerifier.DeployAsync(fx.Chain, c);
         var r = await fx.Chain.CallAsync(v.Address, VerifierCalldata.Encode(fx.Proof(e, batch)));
         int line = r.ReturnData.Length == 32 ? r.ReturnData[30] * 256 + r.ReturnData[31] : -1;
         output.WriteLine(src.Split('\n').First(l => l.Contains("BATCH_LAYOUTS = ")) + " proof " + fx.Proof(e, batch).ProofSize);
         output.WriteLine($"success={r.Success} line={line}: {(line > 0 ? lines[line - 1].Trim() : "")}");
         if (line > 0) for (int k = Math.Max(0, line - 12); k < line; k++) output.WriteLine(lines[k]);
+    }
+}
+
+[Collection(HarnessCollection.Name)]
+public class HarnessGasProbe(HarnessFixture h, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task SumcheckRoundGas()
+    {
+        foreach (int n in new[] { 0, 10, 20 })
+        {
+            var rng = new Random(1);
+            var proof = new Packer();
+            for (int i = 0; i < 2 * n; i++) proof.Fr(ZkMl.Algebra.Fr.Random(rng));
+            var arg = new Packer().Word(1).Word(5).Word(n).Word(0).Raw(new byte[32 * n]).Raw(proof.ToArray()).ToArray();
+            var data = ZkMl.Evm.Abi.AbiEncoder.EncodeCall("sumcheck", ZkMl.Evm.Abi.AbiValue.Bytes(arg));
+            var g = await h.Chain.Rpc.EstimateGasAsync(new ZkMl.Evm.Rpc.TransactionRequest { To = h.Address, Data = data, From = await h.Chain.SenderAsync() });
+            output.WriteLine($"n={n}: {g} gas, calldata {ZkMl.Evm.Chain.EvmGas.IntrinsicGas(data)}, exec {g - ZkMl.Evm.Chain.EvmGas.IntrinsicGas(data)}");
+        }
+    }
+}
+
+[Collection(HarnessCollection.Name)]
+public class HarnessOpcodeProbe(HarnessFixture h, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task OpcodeHistogram()
+    {
+        int n = 4;
+        var rng = new Random(1);
+        var proof = new Packer();
+        for (int i = 0; i < 2 * n; i++) proof.Fr(ZkMl.Algebra.Fr.Random(rng));
+        var arg = new Packer().Word(1).Word(5).Word(n).Word(0).Raw(new byte[32 * n]).Raw(proof.ToArray()).ToArray();
+        var data = ZkMl.Evm.Abi.AbiEncoder.EncodeCall("sumcheck", ZkMl.Evm.Abi.AbiValue.Bytes(arg));
+        var call = new System.Text.Json.Nodes.JsonObject { ["to"] = h.Address, ["data"] = ZkMl.Evm.EvmHex.Encode(data), ["gas"] = "0x1000000" };
+        var res = await h.Chain.Rpc.CallRawAsync("debug_traceCall", [call, "latest", new System.Text.Json.Nodes.JsonObject { ["disableStorage"] = true, ["disableStack"] = true }]);
+        var logs = res.GetProperty("structLogs");
+        var hist = new Dictionary<string, (long Count, long Gas)>();
+        long total = 0;
+        foreach (var l in logs.EnumerateArray())
+        {
+            var op = l.GetProperty("op").GetString()!;
+            long gc = l.GetProperty("gasCost").GetInt64();
+            var c = hist.GetValueOrDefault(op);
+            hist[op] = (c.Count + 1, c.Gas + gc);
+            total += gc;
+        }
+        output.WriteLine($"steps {logs.GetArrayLength()} total {total}");
+        foreach (var kv in hist.OrderByDescending(k => k.Value.Gas).Take(25)) output.WriteLine($"{kv.Key,-14} {kv.Value.Count,6} {kv.Value.Gas,8}");
+    }
+}
+
+[Collection(VerifierContractCollection.Name)]
+public class VerifierOpcodeProbe(VerifierContractFixture fx, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task OpcodeHistogram()
+    {
+        var e = ExampleCircuits.Mnist;
+        var d = await fx.GetAsync(e);
+        var data = VerifierCalldata.Encode(fx.Proof(e, 1));
+        var call = new System.Text.Json.Nodes.JsonObject { ["to"] = d.Verifier.Address, ["data"] = ZkMl.Evm.EvmHex.Encode(data), ["gas"] = "0x1000000" };
+        var res = await fx.Chain.Rpc.CallRawAsync("debug_traceCall", [call, "latest", new System.Text.Json.Nodes.JsonObject { ["disableStorage"] = true, ["disableStack"] = true, ["enableMemory"] = false }]);
+        var logs = res.GetProperty("structLogs");
+        var hist = new Dictionary<string, (long Count, long Gas)>();
+        long total = 0;
+        foreach (var l in logs.EnumerateArray())
+        {
+            var op = l.GetProperty("op").GetString()!;
+            long gc = l.GetProperty("gasCost").GetInt64();
+            if (op.Contains("CALL")) continue;
+            var c = hist.GetValueOrDefault(op);
+            hist[op] = (c.Count + 1, c.Gas + gc);
+            total += gc;
+        }
+        output.WriteLine($"steps {logs.GetArrayLength()} total (no calls) {total}");
+        foreach (var kv in hist.OrderByDescending(k => k.Value.Gas).Take(30)) output.WriteLine($"{kv.Key,-14} {kv.Value.Count,8} {kv.Value.Gas,9}");
     }
 }

@@ -119,22 +119,27 @@
             function sumcheck2(e, n, cd, pt) -> eOut, cdOut {
                 trAbsorbWord("sumcheck_claim", e)
                 eOut := e
-                cdOut := cd
                 let last := add(cd, shl(6, n))
-                for { } lt(cdOut, last) { cdOut := add(cdOut, 0x40) } {
-                    eOut := sumcheckRound(eOut, cdOut, pt)
+                for { } lt(cd, last) { cd := add(cd, 0x40) } {
+                    let c0 := calldataload(cd)
+                    let c2 := calldataload(add(cd, 0x20))
+                    if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
+                    // absorb(sumcheck_round, c0 ‖ c2), then r = challenge(sumcheck_r)
+                    let m := mload(0x40)
+                    mstore(m, mload(0x00))
+                    mstore(add(m, 0x20), "sumcheck_round")
+                    calldatacopy(add(m, 0x40), cd, 0x40)
+                    mstore(0x00, keccak256(m, 0x80))
+                    mstore(0x20, "sumcheck_r")
+                    let s := keccak256(0x00, 0x40)
+                    mstore(0x00, s)
+                    let r := mod(s, R_MOD)
+                    mstore(pt, r)
                     pt := add(pt, 0x20)
+                    let c1 := addmod(eOut, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
+                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
-            }
-
-            function sumcheckRound(e, cd, slot) -> next {
-                let c0 := frAt(cd)
-                let c2 := frAt(add(cd, 0x20))
-                trAbsorbCalldata("sumcheck_round", cd, 0x40)
-                let r := trChallenge("sumcheck_r")
-                mstore(slot, r)
-                let c1 := addmod(e, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
-                next := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
+                cdOut := cd
             }
 
             // Zero-check mode (Gruen): message (q1, q2); q0 = ẽ − τ_i(q1 + q2); ẽ ← q(r_i).
@@ -142,23 +147,27 @@
             function zeroCheck2(e, tau, n, cd, pt) -> eOut, cdOut {
                 trAbsorbWord("sumcheck_claim", e)
                 eOut := e
-                cdOut := cd
                 let last := add(cd, shl(6, n))
-                for { } lt(cdOut, last) { cdOut := add(cdOut, 0x40) } {
-                    eOut := zeroCheckRound(eOut, mload(tau), cdOut, pt)
+                for { } lt(cd, last) { cd := add(cd, 0x40) } {
+                    let q1 := calldataload(cd)
+                    let q2 := calldataload(add(cd, 0x20))
+                    if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
+                    let m := mload(0x40)
+                    mstore(m, mload(0x00))
+                    mstore(add(m, 0x20), "sumcheck_round")
+                    calldatacopy(add(m, 0x40), cd, 0x40)
+                    mstore(0x00, keccak256(m, 0x80))
+                    mstore(0x20, "sumcheck_r")
+                    let s := keccak256(0x00, 0x40)
+                    mstore(0x00, s)
+                    let r := mod(s, R_MOD)
+                    mstore(pt, r)
                     pt := add(pt, 0x20)
+                    let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(tau), addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
                     tau := add(tau, 0x20)
+                    eOut := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
-            }
-
-            function zeroCheckRound(e, t, cd, slot) -> next {
-                let q1 := frAt(cd)
-                let q2 := frAt(add(cd, 0x20))
-                trAbsorbCalldata("sumcheck_round", cd, 0x40)
-                let r := trChallenge("sumcheck_r")
-                mstore(slot, r)
-                let q0 := addmod(e, sub(R_MOD, mulmod(t, addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
-                next := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
+                cdOut := cd
             }
 
             // ---- LogUp ("LogUp"): proof at cd = S ‖ n×(q1,q2) ‖ h_w ‖ f ‖ m×(q1,q2) ‖ h_t ‖ t ‖ mult.
@@ -404,21 +413,39 @@
 
             // Σ_i ρ^i·eq(z_i, r_i)·e_i with r_i[j] = c_{n_i−1−j}; checks every e_i < r
             function batchFinalClaim(claims, end, rho, ch, ev) -> expected {
+                let nMax := 0
+                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
+                }
+                // om[b] = 1 − c_b, so that an offset bit costs one multiplication
+                let om := alloc(shl(5, nMax))
+                for { let b := 0 } lt(b, nMax) { b := add(b, 1) } {
+                    mstore(add(om, shl(5, b)), addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD))
+                }
                 let rp := 1
                 for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
-                    expected := addmod(expected, mulmod(rp, mulmod(eqPoint(mload(add(c, 0x40)), mload(add(c, 0x20)), ch), frAt(ev), R_MOD), R_MOD), R_MOD)
+                    let e := frAt(ev)
+                    expected := addmod(expected, mulmod(rp, mulmod(eqPoint(mload(add(c, 0x40)), mload(add(c, 0x20)), ch, om), e, R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                     ev := add(ev, 0x20)
                 }
             }
 
-            // eq(z, (c_{n−1}, …, c_0)); each factor (1 − c) + z·(2c − 1)
-            function eqPoint(z, n, ch) -> v {
+            // eq(z, (c_{n−1}, …, c_0)); each factor (1 − c) + z·(2c − 1) = om + z·(c − om), with the
+            // cheap cases of the inference claims first: offset bits z ∈ {0, 1} and z = ½ (factor ½).
+            function eqPoint(z, n, ch, om) -> v {
                 v := 1
-                for { let cp := add(ch, shl(5, n)) } gt(cp, ch) { z := add(z, 0x20) } {
-                    cp := sub(cp, 0x20)
-                    let cb := mload(cp)
-                    v := mulmod(v, addmod(addmod(1, sub(R_MOD, cb), R_MOD), mulmod(mload(z), addmod(addmod(cb, cb, R_MOD), sub(R_MOD, 1), R_MOD), R_MOD), R_MOD), R_MOD)
+                for { let j := shl(5, n) } j { z := add(z, 0x20) } {
+                    j := sub(j, 0x20)
+                    let zj := mload(z)
+                    switch zj
+                    case 0 { v := mulmod(v, mload(add(om, j)), R_MOD) }
+                    case 1 { v := mulmod(v, mload(add(ch, j)), R_MOD) }
+                    case 10944121435919637611123202872628637544274182200208017171849102093287904247809 { v := mulmod(v, INV_TWO, R_MOD) }
+                    default {
+                        let o := mload(add(om, j))
+                        v := mulmod(v, addmod(o, mulmod(zj, addmod(mload(add(ch, j)), sub(R_MOD, o), R_MOD), R_MOD), R_MOD), R_MOD)
+                    }
                 }
             }
 
