@@ -26,6 +26,13 @@ public static class SolidityVerifierGenerator
     /// <summary>The default contract name.</summary>
     public const string DefaultContractName = "ZkMlVerifier";
 
+    /// <summary>
+    /// The compiler settings the verifiers are measured with: legacy code generation, optimizer with
+    /// 1,000,000 runs (large constants stay PUSH32 instead of being copied from code; about 8% less
+    /// execution gas than 200 runs), EVM version cancun (MCOPY).
+    /// </summary>
+    public static Solc.SolcSettings RecommendedSettings { get; } = new() { Optimize = true, OptimizerRuns = 1_000_000, EvmVersion = "cancun" };
+
     private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
 
     // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 claims,

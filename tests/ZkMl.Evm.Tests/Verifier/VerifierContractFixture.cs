@@ -39,7 +39,7 @@ public sealed class VerifierContractFixture : IAsyncLifetime
         {
             if (_deployed.TryGetValue(e.Name, out var d)) return d;
             var source = SolidityVerifierGenerator.Generate(e.Vk, e.ContractName);
-            var settings = new SolcSettings { ViaIR = Environment.GetEnvironmentVariable("ZKML_VIAIR") == "1", OptimizerRuns = int.Parse(Environment.GetEnvironmentVariable("ZKML_RUNS") ?? "200") };
+            var settings = SolidityVerifierGenerator.RecommendedSettings;
             var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, e.ContractName, settings, fileName: "Verifier.sol");
             var v = await OnChainVerifier.DeployAsync(Chain, contract);
             d = new Deployed(e, source, contract, v);
