@@ -631,10 +631,7 @@ contract MnistMlpVerifier {
                         continue
                     }
                     let v := signextend(sub(X_BYTES, 1), shr(sub(256, shl(3, X_BYTES)), w))
-                    if v {
-                        if or(sgt(v, X_BOUND), slt(v, sub(0, X_BOUND))) { fail() }
-                        s := addmod(s, mulmod(add(v, mul(slt(v, 0), R_MOD)), mload(p), R_MOD), R_MOD)
-                    }
+                    if v { s := xAcc(s, v, mload(p)) }
                     w := shl(shl(3, X_BYTES), w)
                     p := add(p, 0x20)
                 }
@@ -642,7 +639,8 @@ contract MnistMlpVerifier {
 
             // s + x·e for one packed input value x (range-checked)
             function xAcc(s, v, e) -> t {
-                if or(sgt(v, X_BOUND), slt(v, sub(0, X_BOUND))) { fail() }
+                // v ∈ [−X_BOUND, X_BOUND] ⟺ v + X_BOUND ∈ [0, 2·X_BOUND] as an unsigned word
+                if gt(add(v, X_BOUND), mul(2, X_BOUND)) { fail() }
                 t := addmod(s, mulmod(add(v, mul(slt(v, 0), R_MOD)), e, R_MOD), R_MOD)
             }
 
@@ -677,44 +675,44 @@ contract MnistMlpVerifier {
                 if iszero(w) { leave }
                 let x := 0
                 if and(shr(192, w), 0xffffffffffffffff) {
-                    x := byte(0, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 0))) }
-                    x := byte(1, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 32))) }
-                    x := byte(2, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 64))) }
-                    x := byte(3, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 96))) }
-                    x := byte(4, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 128))) }
-                    x := byte(5, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 160))) }
-                    x := byte(6, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 192))) }
-                    x := byte(7, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 224))) }
+                    x := byte(0, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 0)), R_MOD), R_MOD) }
+                    x := byte(1, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 32)), R_MOD), R_MOD) }
+                    x := byte(2, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 64)), R_MOD), R_MOD) }
+                    x := byte(3, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 96)), R_MOD), R_MOD) }
+                    x := byte(4, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 128)), R_MOD), R_MOD) }
+                    x := byte(5, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 160)), R_MOD), R_MOD) }
+                    x := byte(6, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 192)), R_MOD), R_MOD) }
+                    x := byte(7, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 224)), R_MOD), R_MOD) }
                 }
                 if and(shr(128, w), 0xffffffffffffffff) {
-                    x := byte(8, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 256))) }
-                    x := byte(9, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 288))) }
-                    x := byte(10, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 320))) }
-                    x := byte(11, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 352))) }
-                    x := byte(12, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 384))) }
-                    x := byte(13, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 416))) }
-                    x := byte(14, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 448))) }
-                    x := byte(15, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 480))) }
+                    x := byte(8, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 256)), R_MOD), R_MOD) }
+                    x := byte(9, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 288)), R_MOD), R_MOD) }
+                    x := byte(10, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 320)), R_MOD), R_MOD) }
+                    x := byte(11, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 352)), R_MOD), R_MOD) }
+                    x := byte(12, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 384)), R_MOD), R_MOD) }
+                    x := byte(13, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 416)), R_MOD), R_MOD) }
+                    x := byte(14, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 448)), R_MOD), R_MOD) }
+                    x := byte(15, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 480)), R_MOD), R_MOD) }
                 }
                 if and(shr(64, w), 0xffffffffffffffff) {
-                    x := byte(16, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 512))) }
-                    x := byte(17, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 544))) }
-                    x := byte(18, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 576))) }
-                    x := byte(19, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 608))) }
-                    x := byte(20, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 640))) }
-                    x := byte(21, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 672))) }
-                    x := byte(22, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 704))) }
-                    x := byte(23, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 736))) }
+                    x := byte(16, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 512)), R_MOD), R_MOD) }
+                    x := byte(17, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 544)), R_MOD), R_MOD) }
+                    x := byte(18, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 576)), R_MOD), R_MOD) }
+                    x := byte(19, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 608)), R_MOD), R_MOD) }
+                    x := byte(20, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 640)), R_MOD), R_MOD) }
+                    x := byte(21, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 672)), R_MOD), R_MOD) }
+                    x := byte(22, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 704)), R_MOD), R_MOD) }
+                    x := byte(23, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 736)), R_MOD), R_MOD) }
                 }
                 if and(shr(0, w), 0xffffffffffffffff) {
-                    x := byte(24, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 768))) }
-                    x := byte(25, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 800))) }
-                    x := byte(26, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 832))) }
-                    x := byte(27, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 864))) }
-                    x := byte(28, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 896))) }
-                    x := byte(29, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 928))) }
-                    x := byte(30, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 960))) }
-                    x := byte(31, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 992))) }
+                    x := byte(24, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 768)), R_MOD), R_MOD) }
+                    x := byte(25, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 800)), R_MOD), R_MOD) }
+                    x := byte(26, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 832)), R_MOD), R_MOD) }
+                    x := byte(27, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 864)), R_MOD), R_MOD) }
+                    x := byte(28, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 896)), R_MOD), R_MOD) }
+                    x := byte(29, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 928)), R_MOD), R_MOD) }
+                    x := byte(30, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 960)), R_MOD), R_MOD) }
+                    x := byte(31, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 992)), R_MOD), R_MOD) }
                 }
             }
 

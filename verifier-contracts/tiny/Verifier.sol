@@ -631,10 +631,7 @@ contract TinyVerifier {
                         continue
                     }
                     let v := signextend(sub(X_BYTES, 1), shr(sub(256, shl(3, X_BYTES)), w))
-                    if v {
-                        if or(sgt(v, X_BOUND), slt(v, sub(0, X_BOUND))) { fail() }
-                        s := addmod(s, mulmod(add(v, mul(slt(v, 0), R_MOD)), mload(p), R_MOD), R_MOD)
-                    }
+                    if v { s := xAcc(s, v, mload(p)) }
                     w := shl(shl(3, X_BYTES), w)
                     p := add(p, 0x20)
                 }
@@ -642,7 +639,8 @@ contract TinyVerifier {
 
             // s + x·e for one packed input value x (range-checked)
             function xAcc(s, v, e) -> t {
-                if or(sgt(v, X_BOUND), slt(v, sub(0, X_BOUND))) { fail() }
+                // v ∈ [−X_BOUND, X_BOUND] ⟺ v + X_BOUND ∈ [0, 2·X_BOUND] as an unsigned word
+                if gt(add(v, X_BOUND), mul(2, X_BOUND)) { fail() }
                 t := addmod(s, mulmod(add(v, mul(slt(v, 0), R_MOD)), e, R_MOD), R_MOD)
             }
 
@@ -677,10 +675,10 @@ contract TinyVerifier {
                 if iszero(w) { leave }
                 let x := 0
                 if and(shr(224, w), 0xffffffff) {
-                    x := byte(0, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 0))) }
-                    x := byte(1, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 32))) }
-                    x := byte(2, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 64))) }
-                    x := byte(3, w) if x { s := xAcc(s, signextend(0, x), mload(add(eqlo, 96))) }
+                    x := byte(0, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 0)), R_MOD), R_MOD) }
+                    x := byte(1, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 32)), R_MOD), R_MOD) }
+                    x := byte(2, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 64)), R_MOD), R_MOD) }
+                    x := byte(3, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 96)), R_MOD), R_MOD) }
                 }
             }
 

@@ -111,6 +111,7 @@ public static class SolidityVerifierGenerator
         /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
         public List<string> FieldNames()
         {
+            if (H == 0) return ["proof length"];
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
             for (int l = 0; l < H; l++)
             {
@@ -227,7 +228,10 @@ public static class SolidityVerifierGenerator
             .Append(string.Join(", ", names)).Append(".\n    /// An index is an item's offset divided by its size (its offset bits in a claim point).\n");
         var blob = new StringBuilder();
         foreach (var bt in c.Batches)
-            foreach (var f in bt.Fields) blob.Append(((uint)f).ToString("x8", CultureInfo.InvariantCulture));
+        {
+            if (bt.Fields.Length != names.Count) throw new InvalidOperationException($"batch layout record has {bt.Fields.Length} fields, expected {names.Count}");
+            foreach (var f in bt.Fields) blob.Append(checked((uint)f).ToString("x8", CultureInfo.InvariantCulture));
+        }
         s.Append("    bytes internal constant BATCH_LAYOUTS = hex\"").Append(blob).Append("\";\n");
         s.Append("    uint256 internal constant BATCH_RECORD_BYTES = ").Append(4 * names.Count).Append(";\n");
         return s.ToString().TrimEnd('\n');
@@ -536,7 +540,7 @@ public static class SolidityVerifierGenerator
             string test = $"and(shr({256 - 8 * (g + width)}, w), {Hex((BigInteger.One << (8 * width)) - 1)})";
             y.Open($"if {test}");
             for (int j = g; j < g + width; j++)
-                y.Line($"x := byte({j}, w) if x {{ s := xAcc(s, signextend(0, x), mload(add(eqlo, {32 * j}))) }}");
+                y.Line($"x := byte({j}, w) if x {{ x := signextend(0, x) if gt(add(x, X_BOUND), {2 * vk.InputBound}) {{ fail() }} s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, {32 * j})), R_MOD), R_MOD) }}");
             y.Close();
         }
         y.Close();

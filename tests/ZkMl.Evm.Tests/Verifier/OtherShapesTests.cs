@@ -1,0 +1,81 @@
+using Xunit.Abstractions;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
+using ZkMl.Proofs.Inference;
+using ZkMl.TestKit;
+
+namespace ZkMl.Evm.Tests.Verifier;
+
+/// <summary>
+/// Generated verifiers beyond the two examples: two hidden layers with a sigmoid table and 10-bit
+/// activations (2-byte inputs), and a single layer without lookups; accepted and rejected exactly
+/// as the C# verifier decides.
+/// </summary>
+[Collection(VerifierContractCollection.Name)]
+public class OtherShapesTests(VerifierContractFixture fx, ITestOutputHelper output)
+{
+    private static Network Random(int seed, int[] sizes, Activation[] acts)
+    {
+        var rng = new Random(seed);
+        var layers = new List<DenseLayer>();
+        for (int l = 0; l + 1 < sizes.Length; l++)
+        {
+            int n = sizes[l], m = sizes[l + 1];
+            var w = new float[n * m];
+            var b = new float[m];
+            for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
+            for (int j = 0; j < m; j++) b[j] = (float)(rng.NextDouble() * 2 - 1) * 0.2f;
+            layers.Add(new DenseLayer(n, m, w, b, acts[l]));
+        }
+        return new Network(layers, "random");
+    }
+
+    private static float[][] Samples(int seed, int count, int n)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
+    }
+
+    public static TheoryData<string> Shapes => new() { "two-hidden-10bit", "single-layer" };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task GeneratedVerifierAgreesWithCSharp(string shape)
+    {
+        var (net, options) = shape == "single-layer"
+            ? (Random(3, [19, 6], [Activation.None]), new CompileOptions())
+            : (Random(11, [37, 23, 11, 5], [Activation.Sigmoid, Activation.Relu, Activation.None]), new CompileOptions { ActBits = 10 });
+        var samples = Samples(12, 8, net.InputSize);
+        var circuit = CircuitCompiler.Compile(net, samples, options);
+        var (pk, vk) = InferenceSetup.Run(circuit, ExampleCircuits.Srs, 8);
+        var source = SolidityVerifierGenerator.Generate(vk, "ShapeVerifier");
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "ShapeVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        foreach (int batch in new[] { 1, 5 })
+        {
+            var proof = InferenceProver.Prove(pk, samples.Take(batch).ToArray());
+            Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
+            var verdict = await v.VerifyAsync(proof);
+            Assert.True(verdict.Accepted, verdict.Error);
+            var gas = await v.MeasureAsync(proof);
+            output.WriteLine($"{shape} (x {vk.XBytes} bytes) B={batch}: deployed {v.DeployedSize} bytes; {gas}");
+            var pf = proof.ProofBytes.ToArray();
+            var rng = new Random(batch);
+            for (int k = 0; k < 12; k++)
+            {
+                var m = (byte[])pf.Clone();
+                m[32 * rng.Next(pf.Length / 32) + 31] ^= 1;
+                Assert.False(InferenceVerifier.Verify(vk, proof.PublicInputs, m).IsValid);
+                Assert.False((await v.CallAsync(VerifierCalldata.Encode(m, proof.PublicInputs))).Accepted);
+            }
+            var io = proof.DecodePublicIO(vk);
+            var x = io.Inputs.ToArray();
+            x[^1] = x[^1] == 3 ? 4 : 3;
+            var bad = PublicIO.Create(vk, batch, x, io.Outputs).Words;
+            Assert.False(InferenceVerifier.Verify(vk, bad, pf).IsValid);
+            Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, bad))).Accepted);
+        }
+    }
+}
