@@ -203,8 +203,10 @@ public static class Msm
     /// <summary>
     /// One window with affine buckets: independent bucket additions are collected into batches that
     /// share one field inversion (Montgomery's trick), so an addition costs ≈ 6 multiplications instead
-    /// of ≈ 11 for a mixed Jacobian addition. A point whose bucket is already in the current batch is
-    /// deferred to a later batch. Equal points (doubling) and opposite points (infinity) are handled.
+    /// of ≈ 11 for a mixed Jacobian addition. A point whose bucket is already in the current batch goes
+    /// into that bucket's Jacobian overflow accumulator instead (one mixed addition): deferring it to a
+    /// later batch would make many equal scalars (e.g. repeated lookup helpers) quadratic. Equal points
+    /// (doubling) and opposite points (infinity) are handled.
     /// </summary>
     private static G1Jacobian WindowBatchAffine(G1Affine[] bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int c)
     {
@@ -215,12 +217,13 @@ public static class Msm
         var pendIdx = ArrayPool<int>.Shared.Rent(batch);
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var den = ArrayPool<Fq>.Shared.Rent(batch);
-        var deferredIdx = new List<int>();
-        var deferredPt = new List<G1Affine>();
+        var overflow = ArrayPool<G1Jacobian>.Shared.Rent(buckets);
         try
         {
             Array.Clear(bucket, 0, buckets);
             Array.Clear(busy, 0, buckets);
+            var inf = G1Jacobian.Infinity;
+            for (int j = 0; j < buckets; j++) overflow[j] = inf;
             int count = 0;
 
             void Flush()
@@ -267,7 +270,7 @@ public static class Msm
 
             void Put(int idx, in G1Affine p)
             {
-                if (busy[idx]) { deferredIdx.Add(idx); deferredPt.Add(p); return; }
+                if (busy[idx]) { G1Jacobian.AddMixed(overflow[idx], p, out overflow[idx]); return; }
                 if (bucket[idx].IsInfinity) { bucket[idx] = p; return; }
                 busy[idx] = true;
                 pendIdx[count] = idx;
@@ -286,21 +289,13 @@ public static class Msm
                 Put((d < 0 ? -d : d) - 1, neg ? b.Negate() : b);
             }
             Flush();
-            while (deferredIdx.Count > 0)
-            {
-                var idxs = deferredIdx.ToArray();
-                var pts = deferredPt.ToArray();
-                deferredIdx.Clear();
-                deferredPt.Clear();
-                for (int k = 0; k < idxs.Length; k++) Put(idxs[k], pts[k]);
-                Flush();
-            }
 
             var running = G1Jacobian.Infinity;
             var sum = G1Jacobian.Infinity;
             for (int j = buckets - 1; j >= 0; j--)
             {
                 G1Jacobian.AddMixed(running, bucket[j], out running);
+                if (!overflow[j].IsInfinity) G1Jacobian.Add(running, overflow[j], out running);
                 G1Jacobian.Add(sum, running, out sum);
             }
             return sum;
@@ -312,6 +307,7 @@ public static class Msm
             ArrayPool<int>.Shared.Return(pendIdx);
             ArrayPool<G1Affine>.Shared.Return(pendPt);
             ArrayPool<Fq>.Shared.Return(den);
+            ArrayPool<G1Jacobian>.Shared.Return(overflow);
         }
     }
 

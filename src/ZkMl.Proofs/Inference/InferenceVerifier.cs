@@ -66,11 +66,15 @@ public static class InferenceVerifier
 
     /// <summary>Verifies proof bytes for packed public inputs (the Solidity verifier's two arguments).</summary>
     public static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
+        => Verify(vk, publicInputs, proofBytes, null);
+
+    /// <summary>As the public overload; <paramref name="beforeOpening"/> sees the transcript state just before the batched opening (tests replay the transcript up to there).</summary>
+    internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
     {
         ArgumentNullException.ThrowIfNull(vk);
         try
         {
-            return VerifyCore(vk, publicInputs, proofBytes);
+            return VerifyCore(vk, publicInputs, proofBytes, beforeOpening);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
         {
@@ -79,7 +83,7 @@ public static class InferenceVerifier
         }
     }
 
-    private static VerificationResult VerifyCore(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
+    private static VerificationResult VerifyCore(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
     {
         if (!PublicIO.TryDecode(vk, publicInputs, out var io, out var why)) return VerificationResult.Fail(VerificationFailure.PublicInputs, why!);
         int bp = io!.PaddedBatch;
@@ -158,6 +162,7 @@ public static class InferenceVerifier
             }
         }
 
+        beforeOpening?.Invoke(t.State);
         if (!BatchOpening.Verify(vk.Kzg, t, claims, parts.Opening, out var r2))
             return VerificationResult.Fail(VerificationFailure.Opening, "batched opening: " + r2);
         return VerificationResult.Ok;

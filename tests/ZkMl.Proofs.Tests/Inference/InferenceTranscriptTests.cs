@@ -1,0 +1,145 @@
+using System.Numerics;
+using System.Text;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs.Hashing;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Proofs.Tests.Inference;
+
+/// <summary>
+/// Replays the inference transcript straight from docs/protocol.md ("Transcript", "Inference proof"),
+/// with its own Keccak chaining over the raw proof bytes, up to the batched opening, and compares the
+/// state with the verifier's at that point.
+/// </summary>
+public class InferenceTranscriptTests
+{
+    private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617");
+
+    private sealed class Replay(string domain)
+    {
+        private byte[] _s = Keccak256.Hash(Encoding.UTF8.GetBytes(domain));
+
+        public byte[] State => _s;
+
+        private static byte[] Label(string l) { var b = new byte[32]; Encoding.ASCII.GetBytes(l).CopyTo(b, 0); return b; }
+
+        public void Absorb(string label, ReadOnlySpan<byte> data) => _s = Keccak256.Hash([.. _s, .. Label(label), .. data]);
+
+        public BigInteger Challenge(string label)
+        {
+            _s = Keccak256.Hash([.. _s, .. Label(label)]);
+            return new BigInteger(_s, isUnsigned: true, isBigEndian: true) % R;
+        }
+
+        public BigInteger[] Challenges(string label, int n) => Enumerable.Range(0, n).Select(_ => Challenge(label)).ToArray();
+    }
+
+    private static byte[] Word(BigInteger v) { var b = new byte[32]; var raw = ((v % R + R) % R).ToByteArray(isUnsigned: true, isBigEndian: true); raw.CopyTo(b, 32 - raw.Length); return b; }
+
+    private static BigInteger Read(ReadOnlySpan<byte> b) => new(b, isUnsigned: true, isBigEndian: true);
+
+    private static BigInteger Eq(BigInteger[] r, long index, int n)
+    {
+        BigInteger acc = 1;
+        for (int j = 0; j < n; j++)
+        {
+            bool bit = ((index >> (n - 1 - j)) & 1) == 1;
+            acc = acc * (bit ? r[j] : 1 - r[j] + R) % R;
+        }
+        return acc;
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Transcript_follows_the_protocol_document(int batch)
+    {
+        var net = InferenceFixtures.Random(41, [7, 6, 5, 3], [Activation.Relu, Activation.Sigmoid, Activation.None]);
+        var samples = InferenceFixtures.Samples(42, 6, 7);
+        var c = CircuitCompiler.Compile(net, samples);
+        var (pk, vk) = InferenceSetup.Run(c, InferenceFixtures.Srs, 4);
+        var proof = InferenceProver.Prove(pk, samples.Take(batch).ToArray());
+        byte[]? verifierState = null;
+        Assert.True(InferenceVerifier.Verify(vk, proof.PublicInputs, proof.ProofBytes, s => verifierState = s).IsValid);
+
+        var p = proof.ProofBytes.ToArray();
+        var io = proof.DecodePublicIO(vk);
+        int b = BitOperations.Log2((uint)io.PaddedBatch);
+        var t = new Replay("zkml-inference-v1");
+        t.Absorb("vk", vk.Digest);
+        t.Absorb("io", proof.PublicInputs);
+        int o = 0;
+        byte[] Take(int len) { var s = p.AsSpan(o, len).ToArray(); o += len; return s; }
+        // Sizes from the layouts: f has 2^n entries, t has 2^m (docs/protocol.md "Aligned layouts").
+        var bs = new BatchShape(vk, b);
+        int n = bs.F!.NumVars, m = vk.Shape.TableLayout!.NumVars;
+        t.Absorb("w1", Take(64));
+        t.Challenge("beta");
+        t.Challenge("alpha");
+        t.Absorb("w2", Take(64));
+        t.Absorb("logup_sum", Take(32));
+        t.Challenges("logup_tau_w", n);
+        t.Absorb("sumcheck_claim", new byte[32]);
+        for (int i = 0; i < n; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
+        t.Absorb("logup_evals_w", Take(64));
+        t.Challenges("logup_tau_t", m);
+        t.Absorb("sumcheck_claim", new byte[32]);
+        for (int i = 0; i < m; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
+        t.Absorb("logup_evals_t", Take(96));
+        int colCount = 1 + vk.Layers.Take(vk.HiddenLayers).Sum(l => 2 + l.Limbs);
+        var cols = Enumerable.Range(0, colCount).Select(i => Read(p.AsSpan(o + 32 * i, 32))).ToArray();
+        t.Absorb("cols", Take(32 * colCount));
+        // r_w is the witness zero-check's challenge vector: recompute it from the same replay.
+        var rw = ReplayRw(vk, proof, n);
+
+        int L = vk.Layers.Count;
+        var point = t.Challenges("out_r", b + vk.Layers[L - 1].OutVars);
+        // z = Ỹ(r): all padded rows, the real output columns.
+        BigInteger z = 0;
+        int ov = vk.Layers[L - 1].OutVars;
+        for (int row = 0; row < io.PaddedBatch; row++)
+            for (int j = 0; j < vk.OutputSize; j++)
+                z += Eq(point, ((long)row << ov) + j, point.Length) * io.OutputRow(row)[j];
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            var bias = Read(p.AsSpan(o, 32));
+            t.Absorb("bias", Take(32));
+            t.Absorb("sumcheck_claim", Word(z - bias));
+            for (int i = 0; i < lk.InVars; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
+            t.Absorb("mm", Take(64));
+            if (l >= 1)
+            {
+                // Z_{l−1}(p) from relation (R) with the cols values of layer l−1.
+                int ci = vk.Layers.Take(l - 1).Sum(x => 2 + x.Limbs);
+                var k = vk.Layers[l - 1];
+                BigInteger acc = cols[ci] * BigInteger.Pow(2, k.Shift);
+                for (int i = 0; i < k.Limbs; i++) acc += cols[ci + 2 + i] * BigInteger.Pow(2, i * vk.LimbBits);
+                acc -= BigInteger.Pow(2, k.Shift - 1);
+                z = (acc % R + R) % R * BigInteger.ModPow(k.Multiplier, R - 2, R) % R;
+                point = rw[(rw.Length - (b + k.OutVars))..];
+            }
+        }
+        Assert.Equal(verifierState, t.State);
+    }
+
+    /// <summary>The witness-side LogUp challenges r_w, replayed on a second copy of the transcript.</summary>
+    private static BigInteger[] ReplayRw(VerifyingKey vk, InferenceProof proof, int n)
+    {
+        var t = new Replay("zkml-inference-v1");
+        t.Absorb("vk", vk.Digest);
+        t.Absorb("io", proof.PublicInputs);
+        var p = proof.ProofBytes;
+        t.Absorb("w1", p[..64]);
+        t.Challenge("beta");
+        t.Challenge("alpha");
+        t.Absorb("w2", p[64..128]);
+        t.Absorb("logup_sum", p[128..160]);
+        t.Challenges("logup_tau_w", n);
+        t.Absorb("sumcheck_claim", new byte[32]);
+        var rw = new BigInteger[n];
+        for (int i = 0; i < n; i++) { t.Absorb("sumcheck_round", p.Slice(160 + 64 * i, 64)); rw[i] = t.Challenge("sumcheck_r"); }
+        return rw;
+    }
+}
