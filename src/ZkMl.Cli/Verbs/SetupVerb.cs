@@ -88,7 +88,7 @@ internal static class SetupVerb
             return 0;
         }
         var o = ctx.Out;
-        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, SRS {Markup.Escape(srs.Description)}, {powers:N0} powers");
+        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
         o.MarkupLine($"wrote [green]{Markup.Escape(pkPath)}[/] ({CliFiles.Size(pkBytes.Length)}) and [green]{Markup.Escape(vkPath)}[/] ({CliFiles.Size(vk.ToBytes().Length)}); vk digest {vk.DigestHex[..16]}… in {seconds:F2} s");
         return 0;
     }
