@@ -172,7 +172,9 @@ public static class InferenceProver
             }
         });
 
-        var opening = timings.Run("batched opening + HyperKZG", () => BatchOpening.Prove(srs, t, claims, vectors));
+        var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors));
+        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
+        var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, layers, opening);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
     }
