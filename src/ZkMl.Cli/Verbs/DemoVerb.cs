@@ -76,8 +76,8 @@ internal static class DemoVerb
         sw.Restart();
         var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, padded));
         string pkPath = Path.Combine(outDir, "keys", "pk.bin"), vkPath = Path.Combine(outDir, "keys", "vk.bin");
-        CliHost.WriteAtomic(pkPath, KeyFiles.ProvingKeyBytes(pk));
-        CliHost.WriteAtomic(vkPath, KeyFiles.VerifyingKeyBytes(vk));
+        CliHost.WriteAtomic(pkPath, pk.ToBytes());
+        CliHost.WriteAtomic(vkPath, vk.ToBytes());
         double setupSeconds = sw.Elapsed.TotalSeconds;
         Line($"3. setup    model vector 2^{vk.ModelVars} committed → {Markup.Escape(pkPath)}, {Markup.Escape(vkPath)} ({setupSeconds:F2} s)");
 

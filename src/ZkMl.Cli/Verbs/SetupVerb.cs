@@ -58,9 +58,9 @@ internal static class SetupVerb
 
         string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin");
         CliFiles.EnsureParent(pkPath);
-        byte[] pkBytes = ctx.Step($"writing {pkPath}", () => KeyFiles.ProvingKeyBytes(pk));
+        byte[] pkBytes = ctx.Step($"writing {pkPath}", () => pk.ToBytes());
         CliHost.WriteAtomic(pkPath, pkBytes);
-        CliHost.WriteAtomic(vkPath, KeyFiles.VerifyingKeyBytes(vk));
+        CliHost.WriteAtomic(vkPath, vk.ToBytes());
         double seconds = sw.Elapsed.TotalSeconds;
 
         if (ctx.JsonMode)
