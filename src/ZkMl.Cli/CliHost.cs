@@ -178,11 +178,12 @@ internal sealed class VerbContext
         Err.MarkupLine("[bold red]WARNING:[/] " + Markup.Escape(message));
     }
 
-    /// <summary>One error line on stderr; the stack trace only with --verbose.</summary>
+    /// <summary>One error line on stderr; the stack trace only with --verbose. With --json, also <c>{"error": …}</c> on stdout.</summary>
     public void Error(string verb, string message, Exception e)
     {
         StdErr.WriteLine($"zkml {verb}: error: {message}");
         if (Verbose) StdErr.WriteLine(e.ToString());
+        if (JsonMode) WriteJson(new JsonObject { ["verb"] = verb, ["error"] = message });
     }
 
     /// <summary>Runs a step, with a spinner on stderr when interactive (not --quiet/--json, stderr a terminal).</summary>

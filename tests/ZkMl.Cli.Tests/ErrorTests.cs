@@ -41,6 +41,9 @@ public class ErrorTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         Zkml.Fails(["prove", tiny.Circuit, "--input", input, "--pk", tiny.Pk, "-o", proof],
             "short.json", "field 'input_data[1]' has 3 values, the model expects 4");
         NoFileAndNoTemp(proof);
+        var j = Zkml.Run("prove", tiny.Circuit, "--input", input, "--pk", tiny.Pk, "-o", proof, "--json");
+        Assert.Equal(1, j.ExitCode);
+        Assert.Contains("has 3 values", j.Json().GetProperty("error").GetString());
 
         File.WriteAllText(input, "{\"inputs\": [[0.1]]}");
         Zkml.Fails(["prove", tiny.Circuit, "--input", input, "--pk", tiny.Pk, "-o", proof], "expected an object with field 'input_data'");
