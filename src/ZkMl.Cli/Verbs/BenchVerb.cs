@@ -18,10 +18,10 @@ internal static class BenchVerb
     public static Command Create()
     {
         var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) to measure" };
-        var batch = new Option<int>("--batch", "-b") { Description = "Rows in the proven batch", DefaultValueFactory = _ => 1 };
-        var input = new Option<string?>("--input", "-i") { Description = "Inputs in EZKL's input.json format, cycled to fill the batch (default: random inputs in the circuit's input range)" };
-        var runs = new Option<int>("--runs") { Description = "Proofs to make; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { Description = "Seed of the random inputs and of the development SRS", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--batch", "-b") { HelpName = "N", Description = "Rows in the proven batch", DefaultValueFactory = _ => 1 };
+        var input = new Option<string?>("--input", "-i") { HelpName = "input.json", Description = "Inputs in EZKL's input.json format, cycled to fill the batch (default: random inputs in the circuit's input range)" };
+        var runs = new Option<int>("--runs") { HelpName = "R", Description = "Proofs to make; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { HelpName = "SEED", Description = "Seed of the random inputs and of the development SRS", DefaultValueFactory = _ => 1 };
         var cmd = new Command("bench", "Measure setup, prove (per stage) and verify of one circuit at one batch size on an INSECURE development SRS")
         {
             circuit, batch, input, runs, seed,

@@ -23,11 +23,11 @@ internal static class DemoVerb
 
     public static Command Create()
     {
-        var batch = new Option<int>("--batch", "-b") { Description = "MNIST test images in the proven batch", DefaultValueFactory = _ => 16 };
-        var offset = new Option<int>("--offset") { Description = "Index of the first test image (0…9999)", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string>("--out", "-o") { Description = "Folder for the demo's files (circuit, keys, input.json, proof)", DefaultValueFactory = _ => "demo-out" };
-        var model = new Option<string?>("--model") { Description = $"The float model (default: {ModelRel} of the repository, with its input.json for calibration)" };
-        var mnist = new Option<string?>("--mnist-dir") { Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
+        var batch = new Option<int>("--batch", "-b") { HelpName = "N", Description = "MNIST test images in the proven batch", DefaultValueFactory = _ => 16 };
+        var offset = new Option<int>("--offset") { HelpName = "I", Description = "Index of the first test image (0…9999)", DefaultValueFactory = _ => 0 };
+        var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Folder for the demo's files (circuit, keys, input.json, proof)", DefaultValueFactory = _ => "demo-out" };
+        var model = new Option<string?>("--model") { HelpName = "FILE", Description = $"The float model (default: {ModelRel} of the repository, with its input.json for calibration)" };
+        var mnist = new Option<string?>("--mnist-dir") { HelpName = "DIR", Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
         var cmd = new Command("demo", "The MNIST example end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify; predictions vs labels, proof size, times")
         {
             batch, offset, outDir, model, mnist,

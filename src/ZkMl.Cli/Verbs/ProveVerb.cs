@@ -14,9 +14,9 @@ internal static class ProveVerb
     public static Command Create()
     {
         var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) the keys were made for" };
-        var input = new Option<string>("--input", "-i") { Description = "The inputs in EZKL's input.json format; several rows make one batch proof", Required = true };
-        var pk = new Option<string>("--pk") { Description = "The proving key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "pk.bin") };
-        var output = new Option<string>("--output", "-o") { Description = "The proof file to write (it carries the public inputs and outputs)", DefaultValueFactory = _ => "proof.bin" };
+        var input = new Option<string>("--input", "-i") { HelpName = "input.json", Description = "The inputs in EZKL's input.json format; several rows make one batch proof", Required = true };
+        var pk = new Option<string>("--pk") { HelpName = "FILE", Description = "The proving key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "pk.bin") };
+        var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "The proof file to write (it carries the public inputs and outputs)", DefaultValueFactory = _ => "proof.bin" };
         var cmd = new Command("prove", "Prove the inference of a batch of inputs; prints the proven outputs (dequantized) and the argmax of each row")
         {
             circuit, input, pk, output,

@@ -14,12 +14,12 @@ internal static class SetupVerb
     public static Command Create()
     {
         var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) written by zkml compile" };
-        var ptau = new Option<string?>("--ptau") { Description = "A snarkjs powers-of-tau file (.ptau, BN254), e.g. from the Perpetual Powers of Tau ceremony" };
+        var ptau = new Option<string?>("--ptau") { HelpName = "FILE", Description = "A snarkjs powers-of-tau file (.ptau, BN254), e.g. from the Perpetual Powers of Tau ceremony" };
         var dev = new Option<bool>("--dev-srs") { Description = "Use an INSECURE development SRS from a random τ instead (tests and demos only: whoever knows τ can forge proofs)" };
-        var output = new Option<string>("--output", "-o") { Description = "Folder for pk.bin and vk.bin", DefaultValueFactory = _ => "keys" };
-        var maxBatch = new Option<int>("--max-batch") { Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => 16 };
-        var seed = new Option<int?>("--dev-seed") { Description = "Seed of the development SRS (default: random)" };
-        var cache = new Option<string?>("--srs-cache") { Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml or ~/.cache/zkml)" };
+        var output = new Option<string>("--output", "-o") { HelpName = "DIR", Description = "Folder for pk.bin and vk.bin", DefaultValueFactory = _ => "keys" };
+        var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => 16 };
+        var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Seed of the development SRS (default: random)" };
+        var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml or ~/.cache/zkml)" };
         var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit")
         {
             circuit, ptau, dev, output, maxBatch, seed, cache,

@@ -11,8 +11,8 @@ internal static class VerifyVerb
 {
     public static Command Create()
     {
-        var vk = new Option<string>("--vk") { Description = "The verifying key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "vk.bin") };
-        var proof = new Option<string>("--proof") { Description = "The proof file from zkml prove", DefaultValueFactory = _ => "proof.bin" };
+        var vk = new Option<string>("--vk") { HelpName = "FILE", Description = "The verifying key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "vk.bin") };
+        var proof = new Option<string>("--proof") { HelpName = "FILE", Description = "The proof file from zkml prove", DefaultValueFactory = _ => "proof.bin" };
         var cmd = new Command("verify", "Verify a proof file against a verifying key: exit 0 and \"verified\", or exit 1 and the reason") { vk, proof };
         cmd.SetAction(pr => CliHost.Run(pr, "verify", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(proof)!)));
         return cmd;
