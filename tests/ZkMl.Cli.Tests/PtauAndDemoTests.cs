@@ -28,7 +28,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof);
 
         // Too small a file for the requested batch: named, with the sizes.
-        Zkml.Fails(["setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", tiny.File("big-keys"), "--max-batch", "4096"], "pot12.ptau", "too small");
+        Zkml.Fails(["setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", tiny.File("big-keys"), "--max-batch", "4096"], "pot12.ptau", "too small", "smaller --max-batch");
     }
 
     [Fact]

@@ -48,8 +48,7 @@ internal static class SetupVerb
         var srsWatch = Stopwatch.StartNew();
         Srs srs = ptauPath is null
             ? Pipeline.DevSrs(ctx, powers, devSeed ?? Random.Shared.Next())
-            : ctx.Step($"reading and validating {powers:N0} powers from {ptauPath}", () =>
-                Srs.FromPtauCached(ptauPath, (int)Math.Max(1, powers - 1), cacheDir ?? DefaultCache()));
+            : ctx.Step($"reading and validating {powers:N0} powers from {ptauPath}", () => ReadPtau(ptauPath, powers, maxBatch, cacheDir ?? DefaultCache()));
         double srsSeconds = srsWatch.Elapsed.TotalSeconds;
 
         var setupWatch = Stopwatch.StartNew();
@@ -91,6 +90,18 @@ internal static class SetupVerb
         o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
         o.MarkupLine($"wrote [green]{Markup.Escape(pkPath)}[/] ({CliFiles.Size(pkBytes.Length)}) and [green]{Markup.Escape(vkPath)}[/] ({CliFiles.Size(vk.ToBytes().Length)}); vk digest {vk.DigestHex[..16]}… in {seconds:F2} s");
         return 0;
+    }
+
+    private static Srs ReadPtau(string ptauPath, long powers, int maxBatch, string cacheDir)
+    {
+        try
+        {
+            return Srs.FromPtauCached(ptauPath, (int)Math.Max(1, powers - 1), cacheDir);
+        }
+        catch (SrsFormatException e) when (e.Problem.StartsWith("too small", StringComparison.Ordinal))
+        {
+            throw new UserException($"{e.Message}; batches up to {maxBatch} need {powers:N0} powers: use a larger .ptau or a smaller --max-batch");
+        }
     }
 
     private static string DefaultCache()
