@@ -7,10 +7,17 @@ namespace ZkMl.Cli;
 public static class Program
 {
     /// <summary>Entry point: parses the command line and runs the verb; returns the exit code.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>
+    /// Runs <c>zkml</c> with <paramref name="args"/>, writing to <paramref name="stdout"/> and
+    /// <paramref name="stderr"/> (plain text unless they are the process console on a terminal);
+    /// returns the exit code. Tests call this in process.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = BuildRoot();
-        return root.Parse(args).Invoke();
+        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
     /// <summary>The root command with every verb (one file per verb under Verbs/).</summary>
@@ -21,6 +28,11 @@ public static class Program
         root.Add(CliHost.Quiet);
         root.Add(CliHost.Verbose);
         root.Add(CompileVerb.Create());
+        root.Add(SetupVerb.Create());
+        root.Add(ProveVerb.Create());
+        root.Add(VerifyVerb.Create());
+        root.Add(BenchVerb.Create());
+        root.Add(DemoVerb.Create());
         root.Add(TrainMnistVerb.Create());
         return root;
     }

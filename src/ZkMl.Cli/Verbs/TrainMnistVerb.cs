@@ -68,7 +68,7 @@ internal static class TrainMnistVerb
             if (ctx.JsonMode) ctx.WriteJson(result);
             else
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                ctx.StdOut.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"trained {opts.Epochs} epochs (seed {opts.Seed}) in {trainSeconds:F1} s; test set: float {100.0 * floatOk / testX.Length:F2}%, int8 {100.0 * quantOk / testX.Length:F2}%, argmax agreement {100.0 * agree / testX.Length:F2}%; compile {compileSeconds:F2} s"));
             }
             return 0;

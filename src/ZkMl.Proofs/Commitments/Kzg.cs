@@ -19,24 +19,28 @@ public readonly record struct KzgVerifierKey(G2Affine G2, G2Affine TauG2)
 /// </summary>
 public static class Kzg
 {
-    /// <summary>C = Σ f_i·τ^i·G (one MSM).</summary>
+    /// <summary>C = Σ f_i·τ^i·G (one MSM over the coefficients up to the last non-zero one).</summary>
+    /// <remarks>Trailing zeros cost nothing: padded vectors (and their folds and quotients) are often
+    /// much shorter than their power-of-two length.</remarks>
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
     public static G1Affine Commit(Srs srs, ReadOnlySpan<Fr> coefficients)
     {
-        if (coefficients.Length == 0) return G1Affine.Infinity;
         if (coefficients.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
-        return G1Msm.Compute(srs.G1Powers[..coefficients.Length], coefficients).ToAffine();
+        int len = coefficients.LastIndexOfAnyExcept(Fr.Zero) + 1;
+        if (len == 0) return G1Affine.Infinity;
+        return G1Msm.Compute(srs.G1Powers[..len], coefficients[..len]).ToAffine();
     }
 
     /// <summary>C = Σ f_i·τ^i·G for small signed integer coefficients (small-scalar MSM path).</summary>
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
     public static G1Affine CommitSmall(Srs srs, ReadOnlySpan<long> coefficients)
     {
-        if (coefficients.Length == 0) return G1Affine.Infinity;
         if (coefficients.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
-        return G1Msm.ComputeSmall(srs.G1Powers[..coefficients.Length], coefficients).ToAffine();
+        int len = coefficients.LastIndexOfAnyExcept(0L) + 1;
+        if (len == 0) return G1Affine.Infinity;
+        return G1Msm.ComputeSmall(srs.G1Powers[..len], coefficients[..len]).ToAffine();
     }
 
     /// <summary>f(u) by Horner's rule.</summary>

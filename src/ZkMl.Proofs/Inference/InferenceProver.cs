@@ -105,8 +105,10 @@ public static class InferenceProver
             var alpha = t.ChallengeScalar(Labels.Alpha);
             var (f, table, mult) = timings.Run("lookup vectors", () => LookupVectors(pk, bs, wit, w1, beta));
             var (hw, ht) = timings.Run("lookup helpers", () => LogUpProver.ComputeHelpers(f, table, mult, alpha));
+            // W2 holds h_w without its filler entries (all equal to c_f = 1/(α − 1), known to the
+            // verifier), so the commitment and the opening only pay for real lookups.
             w2 = new Fr[bs.W2!.Length];
-            bs.W2.Place<Fr>(0, hw, w2);
+            bs.W2.Place<Fr>(0, hw.AsSpan(0, (int)bs.F!.Covered), w2);
             bs.W2.Place<Fr>(1, ht, w2);
             var w2c = w2;
             c2 = timings.Run("commit W2", () => HyperKzg.Commit(srs, w2c));
@@ -123,9 +125,10 @@ public static class InferenceProver
             w1Fr = w1.Select(Fr.FromInt64).ToArray();
 
             var ml = ks.ModelLayout;
-            claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value)); vectors.Add(w2);
+            var cf = FillerHelper(alpha);
+            claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * FillerWeight(bs.F, lu.Claims[0].Point))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value)); vectors.Add(w2);
-            claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value)); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * FillerWeight(bs.F, rw))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, rt), lu.Claims[4].Value)); vectors.Add(w2);
             claims.Add(new(c1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value)); vectors.Add(w1Fr);
             claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
@@ -172,9 +175,22 @@ public static class InferenceProver
             }
         });
 
-        var opening = timings.Run("batched opening + HyperKZG", () => BatchOpening.Prove(srs, t, claims, vectors));
+        var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors));
+        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
+        var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, layers, opening);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
+    }
+
+    /// <summary>c_f = 1/(α − 1): h_w at a filler entry of f (the tuple (1, 0, 0)).</summary>
+    internal static Fr FillerHelper(in Fr alpha) => (alpha - Fr.FromInt64(KeyShape.RangeTag)).Inverse();
+
+    /// <summary>The MLE of f's filler indicator at a point: 1 − Σ_seg sel_seg(point).</summary>
+    internal static Fr FillerWeight(Layout f, ReadOnlySpan<Fr> point)
+    {
+        var s = Fr.One;
+        for (int i = 0; i < f.Count; i++) s -= f.Selector(i, point);
+        return s;
     }
 
     /// <summary>Σ_k A(r_b, k)·W(k, r_o): the product of two multilinear factors.</summary>

@@ -117,9 +117,12 @@ public static class InferenceVerifier
                 return VerificationResult.Fail(VerificationFailure.Lookup, "t(r_t) does not match the lookup table of the key");
             t.AppendScalars(Labels.Cols, cols);
 
-            claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value));
+            // W2 stores h_w with its filler entries (each c_f = 1/(α − 1)) zeroed: subtract them from the claims.
+            if (alpha == Fr.FromInt64(KeyShape.RangeTag)) return VerificationResult.Fail(VerificationFailure.Lookup, "α equals the filler tuple");
+            var cf = InferenceProver.FillerHelper(alpha);
+            claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * InferenceProver.FillerWeight(bs.F, lu.Claims[0].Point)));
             claims.Add(new(parts.W2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value));
-            claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value));
+            claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * InferenceProver.FillerWeight(bs.F, rw)));
             claims.Add(new(parts.W2, bs.W2.Point(1, rt), lu.Claims[4].Value));
             claims.Add(new(parts.W1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value));
             claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1]));

@@ -104,7 +104,7 @@ public sealed class VerifyingKey
 
     private byte[] Serialize()
     {
-        int len = 12 + 32 + 32 + 48 * Layers.Count + 16 + 68 + 256 + 32;
+        int len = 12 + 32 + 32 + 44 * Layers.Count + 16 + 68 + 256 + 32;
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
@@ -149,7 +149,7 @@ public sealed class VerifyingKey
         if (version != Version) { reason = $"unsupported verifying key version {version} (expected {Version})"; return false; }
         if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
         int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
-        int len = 12 + 32 + 32 + 48 * layers + 16 + 68 + 256 + 32;
+        int len = 12 + 32 + 32 + 44 * layers + 16 + 68 + 256 + 32;
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);

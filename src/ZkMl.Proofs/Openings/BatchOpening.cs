@@ -36,6 +36,14 @@ public static class BatchOpening
     /// <exception cref="ArgumentException">Counts or lengths do not match, or no claims.</exception>
     public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors)
     {
+        var r = Reduce(transcript, claims, vectors);
+        var opening = HyperKzg.Prove(srs, transcript, r.Commitment, r.Joint, r.Point, r.Value);
+        return new BatchOpeningProof(r.Rounds, r.Evaluations, opening);
+    }
+
+    /// <summary>The reduction phase of <see cref="Prove"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
+    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors)
+    {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
         if (vectors.Count != m) throw new ArgumentException($"{vectors.Count} vectors for {m} claims", nameof(vectors));
@@ -50,15 +58,30 @@ public static class BatchOpening
         var rho = AbsorbClaims(transcript, claims);
         var rhoPow = Powers(rho, m);
 
-        var eqs = new Fr[m][];
-        var ps = new Fr[m][];
-        var lens = new int[m];
+        // Claims on the same vector (same array) share its binding: the sumcheck term of a group is
+        // Σ_x E_g(x)·P_g(x) with E_g = Σ_{i∈g} ρ^i·eq(z_i, ·), so each vector is folded once. A claim
+        // whose leading coordinates are 0/1 (a sub-vector at an aligned offset) only fills its block of E_g.
+        var groupOf = new int[m];
+        var groupVec = new List<Fr[]>();
         for (int i = 0; i < m; i++)
         {
-            eqs[i] = Eq.Table(claims[i].Point);
-            ps[i] = (Fr[])vectors[i].Clone();
-            lens[i] = ps[i].Length;
+            int g = groupVec.FindIndex(v => ReferenceEquals(v, vectors[i]));
+            if (g < 0) { g = groupVec.Count; groupVec.Add(vectors[i]); }
+            groupOf[i] = g;
         }
+        int groups = groupVec.Count;
+        var eqs = new Fr[groups][];
+        var ps = new Fr[groups][];
+        var lens = new int[groups];
+        var nv = new int[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            ps[g] = (Fr[])groupVec[g].Clone();
+            eqs[g] = new Fr[ps[g].Length];
+            lens[g] = ps[g].Length;
+            nv[g] = System.Numerics.BitOperations.Log2((uint)lens[g]);
+        }
+        for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]], claims[i].Point, rhoPow[i]);
         var claim = InitialClaim(claims, rhoPow, nMax);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
@@ -66,18 +89,17 @@ public static class BatchOpening
         for (int k = 0; k < nMax; k++)
         {
             var c0 = Fr.Zero; var c2 = Fr.Zero;
-            for (int i = 0; i < m; i++)
+            for (int g = 0; g < groups; g++)
             {
-                int ni = claims[i].Point.Length;
-                if (k < ni)
+                if (k < nv[g])
                 {
-                    RoundTerms(eqs[i], ps[i], lens[i] / 2, out var a0, out var a2);
-                    var scale = rhoPow[i] * PowerOfTwo(nMax - ni);
+                    RoundTerms(eqs[g], ps[g], lens[g] / 2, out var a0, out var a2);
+                    var scale = PowerOfTwo(nMax - nv[g]);
                     c0 += scale * a0; c2 += scale * a2;
                 }
                 else
                 {
-                    c0 += rhoPow[i] * PowerOfTwo(nMax - k - 1) * eqs[i][0] * ps[i][0];
+                    c0 += PowerOfTwo(nMax - k - 1) * eqs[g][0] * ps[g][0];
                 }
             }
             rounds[k] = [c0, c2];
@@ -85,31 +107,36 @@ public static class BatchOpening
             var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
             ch[k] = r;
             claim = NextClaim(claim, c0, c2, r);
-            for (int i = 0; i < m; i++)
+            for (int g = 0; g < groups; g++)
             {
-                if (k >= claims[i].Point.Length) continue;
-                int half = lens[i] / 2;
-                Bind(eqs[i], half, r);
-                Bind(ps[i], half, r);
-                lens[i] = half;
+                if (k >= nv[g]) continue;
+                int half = lens[g] / 2;
+                Bind(eqs[g], half, r);
+                Bind(ps[g], half, r);
+                lens[g] = half;
             }
         }
         var evals = new Fr[m];
-        for (int i = 0; i < m; i++) evals[i] = ps[i][0];
+        for (int i = 0; i < m; i++) evals[i] = ps[groupOf[i]][0];
         transcript.AppendScalars(Labels.Evals, evals);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = Powers(gamma, m);
 
+        // Joint vector Σ_i γ^i·P̂_i = Σ_g (Σ_{i∈g} γ^i)·P̂_g.
+        var gSum = new Fr[groups];
+        for (int i = 0; i < m; i++) gSum[groupOf[i]] += gPow[i];
         var joint = new Fr[1 << nMax];
-        for (int i = 0; i < m; i++)
+        for (int g = 0; g < groups; g++)
         {
-            var v = vectors[i];
-            var g = gPow[i];
-            for (int j = 0; j < v.Length; j++) { Fr.Mul(v[j], g, out var t); Fr.Add(joint[j], t, out joint[j]); }
+            var v = groupVec[g];
+            var coef = gSum[g];
+            Polynomials.Parallelism.For(v.Length, (lo, hi) =>
+            {
+                for (int j = lo; j < hi; j++) { Fr.Mul(v[j], coef, out var t); Fr.Add(joint[j], t, out joint[j]); }
+            });
         }
         var (jc, jp, jv) = JointClaim(claims, evals, gPow, ch, nMax);
-        var opening = HyperKzg.Prove(srs, transcript, jc, joint, jp, jv);
-        return new BatchOpeningProof(rounds, evals, opening);
+        return (rounds, evals, jc, joint, jp, jv);
     }
 
     /// <summary>
@@ -162,6 +189,19 @@ public static class BatchOpening
         { reason = "joint HyperKZG opening: " + r2; return false; }
         reason = null;
         return true;
+    }
+
+    /// <summary>E += scale·eq(z, ·); leading 0/1 coordinates select a block, so only that block is written.</summary>
+    private static void AddEq(Fr[] e, Fr[] z, in Fr scale)
+    {
+        int lead = 0;
+        long block = 0;
+        while (lead < z.Length && (z[lead].IsZero || z[lead].IsOne)) { block = 2 * block + (z[lead].IsOne ? 1 : 0); lead++; }
+        int s = z.Length - lead;
+        var local = new Fr[1 << s];
+        Eq.Fill(z.AsSpan(lead), local, scale);
+        int off = (int)(block << s);
+        for (int j = 0; j < local.Length; j++) Fr.Add(e[off + j], local[j], out e[off + j]);
     }
 
     private static Fr AbsorbClaims(Transcript t, IReadOnlyList<OpeningClaim> claims)

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary>Steps shared by setup, prove, bench and demo: SRS sizing, the proven outputs as a table or JSON.</summary>
+internal static class Pipeline
+{
+    /// <summary>The padded batch for a requested maximum: the next power of two, checked against the library's limit.</summary>
+    public static int PaddedMaxBatch(int requested)
+    {
+        if (requested < 1 || requested > InferenceSetup.MaxBatchLimit)
+            throw new UserException($"--max-batch {requested}: expected 1…{InferenceSetup.MaxBatchLimit}");
+        return Circuit.NextPowerOfTwo(requested);
+    }
+
+    /// <summary>An INSECURE development SRS with <paramref name="powers"/> G1 powers; says so on stderr, always.</summary>
+    public static Srs DevSrs(VerbContext ctx, long powers, int seed)
+    {
+        if (powers > int.MaxValue) throw new UserException($"the circuit needs {powers:N0} SRS powers, more than a development SRS can hold");
+        var srs = ctx.Step($"making a development SRS with {powers:N0} powers", () => Srs.CreateInsecureDev((int)Math.Max(1, powers - 1), seed));
+        ctx.Alert($"{srs.Description}. For tests and demos only; use --ptau with a ceremony file for real proofs.");
+        return srs;
+    }
+
+    /// <summary>Index of the largest value (the first on ties).</summary>
+    public static int ArgMax(ReadOnlySpan<long> v)
+    {
+        int b = 0;
+        for (int i = 1; i < v.Length; i++) if (v[i] > v[b]) b = i;
+        return b;
+    }
+
+    /// <summary>The proven outputs of each real row: integer logits, dequantized values and argmax.</summary>
+    public static JsonArray OutputsJson(PublicIO io, Circuit circuit)
+    {
+        var rows = new JsonArray();
+        for (int b = 0; b < io.BatchSize; b++)
+        {
+            var z = io.OutputRow(b);
+            var y = circuit.DequantizeOutput(z);
+            rows.Add(new JsonObject
+            {
+                ["argmax"] = ArgMax(z),
+                ["logits"] = new JsonArray(z.ToArray().Select(v => (JsonNode)v).ToArray()),
+                ["outputs"] = new JsonArray(y.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()),
+            });
+        }
+        return rows;
+    }
+
+    /// <summary>A table of the proven outputs per row (dequantized) and the argmax; long rows are elided in the middle.</summary>
+    public static Table OutputsTable(PublicIO io, Circuit circuit, IReadOnlyList<int>? labels = null)
+    {
+        var t = new Table().Border(TableBorder.Rounded).Title("proven outputs").Caption($"dequantized: logit × {circuit.OutputScale.ToString("G4", CultureInfo.InvariantCulture)}");
+        t.AddColumn("row");
+        if (labels is not null) t.AddColumn("label");
+        t.AddColumn("argmax");
+        if (labels is not null) t.AddColumn("");
+        t.AddColumn("outputs");
+        for (int b = 0; b < io.BatchSize; b++)
+        {
+            var z = io.OutputRow(b);
+            var y = circuit.DequantizeOutput(z);
+            int am = ArgMax(z);
+            var cells = new List<string> { b.ToString(CultureInfo.InvariantCulture) };
+            if (labels is not null) cells.Add(labels[b].ToString(CultureInfo.InvariantCulture));
+            cells.Add(am.ToString(CultureInfo.InvariantCulture));
+            if (labels is not null) cells.Add(labels[b] == am ? "ok" : "MISS");
+            cells.Add(FormatRow(y));
+            t.AddRow(cells.Select(c => new Text(c)).ToArray());
+        }
+        return t;
+    }
+
+    private static string FormatRow(double[] y)
+    {
+        static string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+        if (y.Length <= 10) return string.Join(" ", y.Select(F));
+        return string.Join(" ", y.Take(5).Select(F)) + " … " + string.Join(" ", y.TakeLast(3).Select(F));
+    }
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary><c>zkml prove circuit.zkc --input input.json [--pk keys/pk.bin] [-o proof.bin]</c>.</summary>
+internal static class ProveVerb
+{
+    public static Command Create()
+    {
+        var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) the keys were made for" };
+        var input = new Option<string>("--input", "-i") { HelpName = "input.json", Description = "The inputs in EZKL's input.json format; several rows make one batch proof", Required = true };
+        var pk = new Option<string>("--pk") { HelpName = "FILE", Description = "The proving key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "pk.bin") };
+        var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "The proof file to write (it carries the public inputs and outputs)", DefaultValueFactory = _ => "proof.bin" };
+        var cmd = new Command("prove", "Prove the inference of a batch of inputs; prints the proven outputs (dequantized) and the argmax of each row")
+        {
+            circuit, input, pk, output,
+        };
+        cmd.SetAction(pr => CliHost.Run(pr, "prove", ctx =>
+            Run(ctx, pr.GetValue(circuit)!, pr.GetValue(input)!, pr.GetValue(pk)!, pr.GetValue(output)!)));
+        return cmd;
+    }
+
+    private static int Run(VerbContext ctx, string circuitPath, string inputPath, string pkPath, string outPath)
+    {
+        var sw = Stopwatch.StartNew();
+        Circuit circuit = CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile"));
+        float[][] samples = InputData.Load(CliFiles.Require(inputPath, "inputs in EZKL's input.json format"), circuit.InputSize);
+        ProvingKey key = ctx.Step($"reading {pkPath}", () => ProvingKey.Load(CliFiles.Require(pkPath, "a proving key from zkml setup")));
+        if (!key.Circuit.Digest.AsSpan().SequenceEqual(circuit.Digest))
+            throw new UserException($"{pkPath}: made for another circuit (digest {key.Circuit.DigestHex[..16]}…), not {circuitPath} ({circuit.DigestHex[..16]}…); run zkml setup on {circuitPath}");
+        int padded = Circuit.NextPowerOfTwo(samples.Length);
+        if (padded > key.VerifyingKey.MaxBatch)
+            throw new UserException($"{inputPath}: {samples.Length} rows, but {pkPath} supports batches of at most {key.VerifyingKey.MaxBatch}; run zkml setup with --max-batch {padded}");
+        if (key.Srs.IsInsecure) ctx.Alert($"{pkPath} uses an {key.Srs.Description}: this proof proves nothing to others.");
+        double loadSeconds = sw.Elapsed.TotalSeconds;
+
+        var (proof, timings) = ctx.Prove($"proving a batch of {samples.Length}", t => InferenceProver.Prove(key, samples, t));
+        var io = proof.DecodePublicIO(key.VerifyingKey);
+        var file = proof.ToFileBytes();
+        CliHost.WriteAtomic(outPath, file);
+        double seconds = sw.Elapsed.TotalSeconds;
+
+        if (ctx.JsonMode)
+        {
+            ctx.WriteJson(new JsonObject
+            {
+                ["proof"] = Path.GetFullPath(outPath),
+                ["batch"] = io.BatchSize,
+                ["paddedBatch"] = io.PaddedBatch,
+                ["proofBytes"] = proof.ProofSize,
+                ["publicInputWords"] = io.WordCount,
+                ["fileBytes"] = file.Length,
+                ["vkDigest"] = Convert.ToHexStringLower(proof.VkDigest),
+                ["outputScale"] = circuit.OutputScale,
+                ["rows"] = Pipeline.OutputsJson(io, circuit),
+                ["stages"] = StagesJson(timings),
+                ["seconds"] = new JsonObject
+                {
+                    ["load"] = Math.Round(loadSeconds, 3), ["prove"] = Math.Round(timings.Total.TotalSeconds, 3), ["total"] = Math.Round(seconds, 3),
+                },
+            });
+            return 0;
+        }
+        var o = ctx.Out;
+        o.Write(Pipeline.OutputsTable(io, circuit));
+        o.MarkupLine($"argmax: {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))}");
+        o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: proof {proof.ProofSize:N0} bytes + {io.WordCount} public words, batch {io.BatchSize} (padded {io.PaddedBatch}); proved in {timings.Total.TotalSeconds:F2} s ({seconds:F2} s total)");
+        return 0;
+    }
+
+    /// <summary>The prover's stages in order, with seconds.</summary>
+    public static JsonArray StagesJson(ProverTimings t) =>
+        new(t.Stages.Select(s => (JsonNode)new JsonObject { ["stage"] = s.Stage, ["seconds"] = Math.Round(s.Time.TotalSeconds, 4) }).ToArray());
+}

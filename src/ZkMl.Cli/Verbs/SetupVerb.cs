@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary><c>zkml setup circuit.zkc (--ptau FILE | --dev-srs) [-o keys/] [--max-batch N]</c>: writes pk.bin and vk.bin.</summary>
+internal static class SetupVerb
+{
+    public static Command Create()
+    {
+        var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) written by zkml compile" };
+        var ptau = new Option<string?>("--ptau") { HelpName = "FILE", Description = "A snarkjs powers-of-tau file (.ptau, BN254), e.g. from the Perpetual Powers of Tau ceremony" };
+        var dev = new Option<bool>("--dev-srs") { Description = "Use an INSECURE development SRS from a random τ instead (tests and demos only: whoever knows τ can forge proofs)" };
+        var output = new Option<string>("--output", "-o") { HelpName = "DIR", Description = "Folder for pk.bin and vk.bin", DefaultValueFactory = _ => "keys" };
+        var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => 16 };
+        var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Seed of the development SRS (default: random)" };
+        var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml or ~/.cache/zkml)" };
+        var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit")
+        {
+            circuit, ptau, dev, output, maxBatch, seed, cache,
+        };
+        cmd.SetAction(pr => CliHost.Run(pr, "setup", ctx =>
+        {
+            string? ptauPath = pr.GetValue(ptau);
+            bool devSrs = pr.GetValue(dev);
+            if ((ptauPath is null) == !devSrs)
+                throw new UserException("pass exactly one of --ptau FILE (a snarkjs .ptau ceremony file) or --dev-srs (INSECURE, for tests and demos)");
+            if (!devSrs && pr.GetValue(seed) is not null) throw new UserException("--dev-seed only applies with --dev-srs");
+            return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache));
+        }));
+        return cmd;
+    }
+
+    private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir)
+    {
+        var sw = Stopwatch.StartNew();
+        Circuit circuit = ctx.Step($"reading {circuitPath}", () => CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile")));
+        int maxBatch = Pipeline.PaddedMaxBatch(maxBatchArg);
+        if (maxBatch != maxBatchArg) ctx.Info($"max batch {maxBatchArg} rounded up to {maxBatch} (batches are padded to a power of two)");
+        if (ptauPath is not null) CliFiles.Require(ptauPath, "a snarkjs .ptau file");
+
+        long powers = InferenceSetup.RequiredPowers(circuit, maxBatch);
+        var srsWatch = Stopwatch.StartNew();
+        Srs srs = ptauPath is null
+            ? Pipeline.DevSrs(ctx, powers, devSeed ?? Random.Shared.Next())
+            : ctx.Step($"reading and validating {powers:N0} powers from {ptauPath}", () => ReadPtau(ptauPath, powers, maxBatch, cacheDir ?? DefaultCache()));
+        double srsSeconds = srsWatch.Elapsed.TotalSeconds;
+
+        var setupWatch = Stopwatch.StartNew();
+        var (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch));
+        double setupSeconds = setupWatch.Elapsed.TotalSeconds;
+
+        string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin");
+        CliFiles.EnsureParent(pkPath);
+        byte[] pkBytes = ctx.Step($"writing {pkPath}", () => pk.ToBytes());
+        CliHost.WriteAtomic(pkPath, pkBytes);
+        CliHost.WriteAtomic(vkPath, vk.ToBytes());
+        double seconds = sw.Elapsed.TotalSeconds;
+
+        if (ctx.JsonMode)
+        {
+            ctx.WriteJson(new JsonObject
+            {
+                ["circuit"] = Path.GetFullPath(circuitPath),
+                ["circuitDigest"] = circuit.DigestHex,
+                ["pk"] = Path.GetFullPath(pkPath),
+                ["vk"] = Path.GetFullPath(vkPath),
+                ["pkBytes"] = pkBytes.Length,
+                ["vkBytes"] = vk.ToBytes().Length,
+                ["vkDigest"] = vk.DigestHex,
+                ["maxBatch"] = vk.MaxBatch,
+                ["modelVectorLog2"] = vk.ModelVars,
+                ["srs"] = new JsonObject
+                {
+                    ["description"] = srs.Description, ["insecure"] = srs.IsInsecure, ["powers"] = powers,
+                },
+                ["seconds"] = new JsonObject
+                {
+                    ["srs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3), ["total"] = Math.Round(seconds, 3),
+                },
+            });
+            return 0;
+        }
+        var o = ctx.Out;
+        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
+        o.MarkupLine($"wrote [green]{Markup.Escape(pkPath)}[/] ({CliFiles.Size(pkBytes.Length)}) and [green]{Markup.Escape(vkPath)}[/] ({CliFiles.Size(vk.ToBytes().Length)}); vk digest {vk.DigestHex[..16]}… in {seconds:F2} s");
+        return 0;
+    }
+
+    private static Srs ReadPtau(string ptauPath, long powers, int maxBatch, string cacheDir)
+    {
+        try
+        {
+            return Srs.FromPtauCached(ptauPath, (int)Math.Max(1, powers - 1), cacheDir);
+        }
+        catch (SrsFormatException e) when (e.Problem.StartsWith("too small", StringComparison.Ordinal))
+        {
+            throw new UserException($"{e.Message}; batches up to {maxBatch} need {powers:N0} powers: use a larger .ptau or a smaller --max-batch");
+        }
+    }
+
+    private static string DefaultCache()
+    {
+        string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string root = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return Path.Combine(root, "zkml");
+    }
+}

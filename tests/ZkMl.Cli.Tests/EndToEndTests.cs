@@ -1,0 +1,117 @@
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Tests;
+
+/// <summary>compile → setup --dev-srs → prove → verify on circuits/tiny, as a user runs them.</summary>
+public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
+{
+    [Fact]
+    public void CompileSetupProveVerifyWithJson()
+    {
+        string circuit = tiny.File("e2e.zkc"), keys = tiny.File("e2e-keys"), proof = tiny.File("e2e.proof");
+        var c = Zkml.Ok("compile", Zkml.Tiny("model.json"), "-o", circuit, "--json").Json();
+        Assert.Equal(64, c.GetProperty("digest").GetString()!.Length);
+
+        var s = Zkml.Ok("setup", circuit, "--dev-srs", "-o", keys, "--max-batch", "10", "--json");
+        var sj = s.Json();
+        Assert.True(sj.GetProperty("srs").GetProperty("insecure").GetBoolean());
+        Assert.Equal(16, sj.GetProperty("maxBatch").GetInt32());
+        Assert.Contains("INSECURE", s.Err);
+        Assert.True(File.Exists(Path.Combine(keys, "pk.bin")) && File.Exists(Path.Combine(keys, "vk.bin")));
+        Assert.Equal(c.GetProperty("digest").GetString(), sj.GetProperty("circuitDigest").GetString());
+
+        var p = Zkml.Ok("prove", circuit, "--input", Zkml.Tiny("input.json"), "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--json").Json();
+        Assert.Equal(16, p.GetProperty("batch").GetInt32());
+        var rows = p.GetProperty("rows");
+        Assert.Equal(16, rows.GetArrayLength());
+        foreach (var row in rows.EnumerateArray())
+        {
+            Assert.Equal(3, row.GetProperty("outputs").GetArrayLength());
+            var logits = row.GetProperty("logits").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            Assert.Equal(Array.IndexOf(logits, logits.Max()), row.GetProperty("argmax").GetInt32());
+        }
+        Assert.True(p.GetProperty("proofBytes").GetInt32() > 0);
+        Assert.NotEmpty(p.GetProperty("stages").EnumerateArray());
+
+        var v = Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof);
+        Assert.StartsWith("verified", v.Out);
+        var vj = Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof, "--json").Json();
+        Assert.True(vj.GetProperty("verified").GetBoolean());
+        Assert.Equal(16, vj.GetProperty("argmax").GetArrayLength());
+    }
+
+    [Fact]
+    public void HumanOutputShowsOutputsAndArgmaxPerRow()
+    {
+        string input = tiny.File("one.json"), proof = tiny.File("one.proof");
+        File.WriteAllText(input, "{\"input_data\": [[0.5, -0.25, 0.125, 1.0]]}");
+        var p = Zkml.Ok("prove", tiny.Circuit, "--input", input, "--pk", tiny.Pk, "-o", proof);
+        Assert.Contains("proven outputs", p.Out);
+        Assert.Contains("argmax: ", p.Out);
+        Assert.Contains("batch 1 (padded 1)", p.Out);
+        Assert.DoesNotContain("\u001b[", p.Out + p.Err); // plain text when not a terminal
+        Assert.Contains("verified", Zkml.Ok("verify", "--vk", tiny.Vk, "--proof", proof).Out);
+    }
+
+    [Fact]
+    public void AnEzklBatchTensorInOneArrayIsSplitIntoRows()
+    {
+        string input = tiny.File("flat.json"), proof = tiny.File("flat.proof");
+        File.WriteAllText(input, "{\"input_data\": [[0.1, 0.2, 0.3, 0.4, -0.1, -0.2, -0.3, -0.4, 0.9, 0.0, -0.9, 0.5]]}");
+        var p = Zkml.Ok("prove", tiny.Circuit, "--input", input, "--pk", tiny.Pk, "-o", proof, "--json").Json();
+        Assert.Equal(3, p.GetProperty("batch").GetInt32());
+        Assert.Equal(4, p.GetProperty("paddedBatch").GetInt32());
+        Zkml.Ok("verify", "--vk", tiny.Vk, "--proof", proof);
+    }
+
+    [Fact]
+    public void BenchReportsStagesSizesAndMemory()
+    {
+        var b = Zkml.Ok("bench", tiny.Circuit, "--batch", "2", "--json");
+        var j = b.Json();
+        Assert.Equal(2, j.GetProperty("batch").GetInt32());
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("proofBytes").GetInt32() > 0);
+        Assert.True(j.GetProperty("peakWorkingSetBytes").GetInt64() > 0);
+        var stages = j.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()).ToArray();
+        Assert.Contains("witness", stages);
+        Assert.Contains("matmul sumchecks", stages);
+        Assert.Contains("INSECURE", b.Err);
+        var human = Zkml.Ok("bench", tiny.Circuit, "--input", Zkml.Tiny("input.json"));
+        Assert.Contains("prove, by stage", human.Out);
+        Assert.Contains("peak working set", human.Out);
+    }
+
+    [Fact]
+    public void EveryVerbHasHelp()
+    {
+        foreach (var (verb, fragment) in new[]
+        {
+            ("setup", "--dev-srs"), ("prove", "--input"), ("verify", "--proof"), ("bench", "--batch"), ("demo", "--batch"), ("compile", "--data"),
+        })
+        {
+            var r = Zkml.Ok(verb, "--help");
+            Assert.Contains(fragment, r.Out);
+            Assert.Contains("--json", r.Out);
+            Assert.Contains("--quiet", r.Out);
+        }
+    }
+
+    [Fact]
+    public void QuietPrintsOnlyResults()
+    {
+        string proof = tiny.File("quiet.proof");
+        var p = Zkml.Ok("prove", tiny.Circuit, "--input", Zkml.Tiny("input.json"), "--pk", tiny.Pk, "-o", proof, "--quiet");
+        Assert.Contains("wrote", p.Out);
+        // The INSECURE warning stays, even with --quiet.
+        Assert.Contains("INSECURE", p.Err);
+    }
+
+    [Fact]
+    public void SavedKeysLoadWithTheSameDigest()
+    {
+        var vk = VerifyingKey.Load(tiny.Vk);
+        var pk = ProvingKey.Load(tiny.Pk);
+        Assert.Equal(vk.DigestHex, pk.VerifyingKey.DigestHex);
+    }
+}
