@@ -128,6 +128,20 @@ contract MnistMlpVerifier {
 
             function frSub(a, b) -> c { c := addmod(a, sub(R_MOD, b), R_MOD) }
 
+            // a⁻¹ mod r = a^(r−2) with the modexp precompile 0x05 (a ≠ 0 is the caller's check)
+            function frInverse(a) -> inv {
+                let p := mload(0x40)
+                mstore(p, 0x20)
+                mstore(add(p, 0x20), 0x20)
+                mstore(add(p, 0x40), 0x20)
+                mstore(add(p, 0x60), a)
+                mstore(add(p, 0x80), sub(R_MOD, 2))
+                mstore(add(p, 0xa0), R_MOD)
+                if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }
+                if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }
+                inv := mload(p)
+            }
+
             // 2^-n mod r
             function inv2Pow(n) -> v {
                 v := 1
@@ -717,7 +731,7 @@ contract MnistMlpVerifier {
             }
 
             // Layers (0 = input side): 0: 2^10→2^7, M=1620467, k=32, 4 limbs of 8 bits, QMin=-707, table 2^11; 1: 2^7→2^4
-            // ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 claims, 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w
+            // ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w
             function verify(pf, pfLen, pi, piWords, layouts) {
                 let ctx := alloc(0x400)
                 decodeStatement(ctx, pi, piWords)
@@ -811,7 +825,14 @@ contract MnistMlpVerifier {
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 160)), R_MOD), R_MOD), R_MOD), R_MOD)
                 acc := addmod(acc, frSub(1, sels), R_MOD)
-                if iszero(eq(acc, mload(add(mload(add(ctx, 0x100)), 0x60)))) { fail() }
+                let lu := mload(add(ctx, 0x100))
+                if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }
+                // W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),
+                // Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·640
+                if eq(mload(add(ctx, 0xa0)), 1) { fail() }
+                let cf := frInverse(frSub(mload(add(ctx, 0xa0)), 1))
+                mstore(add(ctx, 0x160), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, 640), inv2Pow(n), R_MOD)), R_MOD)))
+                mstore(add(ctx, 0x180), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))
             }
 
             // t(r_t) = Σ_seg sel_seg(r_t)·(tag + β·(q_lo + local index)) + β²·a_col(r_t)
@@ -886,18 +907,18 @@ contract MnistMlpVerifier {
                 pop(layerClaims(ctx, rec))
             }
 
-            // h_w(½ⁿ), h_t(½ᵐ), h_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model
+            // h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model
             function lookupClaims(ctx, rec) -> next {
                 let lay := mload(add(ctx, 0x40))
                 let n := layField(lay, 1)
                 let n2 := layField(lay, 3)
                 let lu := mload(add(ctx, 0x100))
                 let rt := mload(add(ctx, 0xe0))
-                let z := claimAt(rec, 2, n2, sub(n2, n), layField(lay, 4), mload(lu))
+                let z := claimAt(rec, 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x160)))
                 fillHalf(z, n)
                 z := claimAt(add(rec, 0x80), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x20)))
                 fillHalf(z, 12)
-                z := claimAt(add(rec, 0x100), 2, n2, sub(n2, n), layField(lay, 4), mload(add(lu, 0x40)))
+                z := claimAt(add(rec, 0x100), 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x180)))
                 mcopy(z, mload(add(ctx, 0xc0)), shl(5, n))
                 z := claimAt(add(rec, 0x180), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x80)))
                 mcopy(z, rt, 384)

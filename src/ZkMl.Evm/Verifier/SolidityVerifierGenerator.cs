@@ -35,9 +35,9 @@ public static class SolidityVerifierGenerator
 
     private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
 
-    // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 claims,
-    // 13 g2, 14–15 C_model, 16–17 C_1, 18–19 C_2, then 6 words per layer: rb, ro, rho, bias, a, w.
-    private const int SlotBeta = 4, SlotAlpha = 5, SlotRw = 6, SlotRt = 7, SlotLu = 8, SlotCols = 9, SlotRout = 10, SlotG2 = 13, SlotGroups = 14;
+    // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 h'_w(½ⁿ),
+    // 12 h'_w(r_w), 13 g2, 14–15 C_model, 16–17 C_1, 18–19 C_2, then 6 words per layer: rb, ro, rho, bias, a, w.
+    private const int SlotBeta = 4, SlotAlpha = 5, SlotRw = 6, SlotRt = 7, SlotLu = 8, SlotCols = 9, SlotRout = 10, SlotHwHalf = 11, SlotHwRw = 12, SlotG2 = 13, SlotGroups = 14;
     private const int GroupModel = 0, GroupW1 = 1, GroupW2 = 2;
 
     /// <summary>
@@ -249,7 +249,7 @@ public static class SolidityVerifierGenerator
         XChunk(y, vk);
         y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
-        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 claims, 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w");
+        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w");
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
         y.Line("decodeStatement(ctx, pi, piWords)");
@@ -344,7 +344,15 @@ public static class SolidityVerifierGenerator
                 }
             }
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
-            y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0x60)))) {{ fail() }}");
+            y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");
+            y.Line("if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }");
+            long coveredPerRow = Enumerable.Range(0, H).Sum(l => (1L + vk.Layers[l].Limbs) << vk.Layers[l].OutVars);
+            y.Comment("W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),");
+            y.Comment($"Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·{coveredPerRow}");
+            y.Line($"if eq(mload(add(ctx, {Slot(SlotAlpha)})), 1) {{ fail() }}");
+            y.Line($"let cf := frInverse(frSub(mload(add(ctx, {Slot(SlotAlpha)})), 1))");
+            y.Line($"mstore(add(ctx, {Slot(SlotHwHalf)}), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, {coveredPerRow}), inv2Pow(n), R_MOD)), R_MOD)))");
+            y.Line($"mstore(add(ctx, {Slot(SlotHwRw)}), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))");
             y.Close();
 
             // ---- t(r_t)
@@ -430,18 +438,18 @@ public static class SolidityVerifierGenerator
         if (H >= 1)
         {
             y.Blank();
-            y.Comment("h_w(½ⁿ), h_t(½ᵐ), h_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
+            y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
             y.Open("function lookupClaims(ctx, rec) -> next");
             y.Line("let lay := mload(add(ctx, 0x40))");
             y.Line("let n := layField(lay, 1)");
             y.Line("let n2 := layField(lay, 3)");
             y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
             y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
-            y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(lu))");
+            y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
             y.Line("fillHalf(z, n)");
             y.Line($"z := claimAt(add(rec, 0x80), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
             y.Line($"fillHalf(z, {m})");
-            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(lu, 0x40)))");
+            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
             y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
             y.Line($"z := claimAt(add(rec, 0x180), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
             y.Line($"mcopy(z, rt, {32 * m})");
