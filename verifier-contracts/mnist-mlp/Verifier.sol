@@ -444,11 +444,13 @@ contract MnistMlpVerifier {
             }
 
             // ---- batched openings ("Batched openings")
-            // claims: m records of 4 words [group, n_i, zptr, y_i]; groups: the distinct commitments,
-            // 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
+            // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: z_i starts with k_i
+            // offset bits (the bits of o_i, MSB first), and claims with the same id_i ≠ 0 have the same
+            // suffix z_i[k_i..] of the same length (their eq factor is computed once); k_i = id_i = 0 is
+            // always correct. groups: the distinct commitments, 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
             // Claims on the same commitment share one scalar multiplication (their γ^i summed).
             function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
-                let end := add(claims, shl(7, m))
+                let end := add(claims, shl(8, m))
                 let nMax := batchAbsorbClaims(claims, end, groups)
                 let rho := trChallenge("batch/rho")
                 let ch := alloc(shl(5, nMax))
@@ -465,8 +467,8 @@ contract MnistMlpVerifier {
             }
 
             function batchAbsorbClaims(claims, end, groups) -> nMax {
-                trAbsorbWord("batch/count", shr(7, sub(end, claims)))
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                trAbsorbWord("batch/count", shr(8, sub(end, claims)))
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     let n := mload(add(c, 0x20))
                     if gt(n, nMax) { nMax := n }
                     trAbsorbWord("batch/nvars", n)
@@ -479,7 +481,7 @@ contract MnistMlpVerifier {
             // Σ_i ρ^i·2^{N−n_i}·y_i
             function batchInitialClaim(claims, end, nMax, rho) -> claim {
                 let rp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     claim := addmod(claim, mulmod(rp, mulmod(mload(add(c, 0x60)), shl(sub(nMax, mload(add(c, 0x20))), 1), R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                 }
@@ -487,21 +489,58 @@ contract MnistMlpVerifier {
 
             // Σ_i ρ^i·eq(z_i, r_i)·e_i with r_i[j] = c_{n_i−1−j}; checks every e_i < r
             function batchFinalClaim(claims, end, rho, ch, ev) -> expected {
-                let nMax := 0
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
-                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
-                }
-                // om[b] = 1 − c_b, so that an offset bit costs one multiplication
-                let om := alloc(shl(5, nMax))
-                for { let b := 0 } lt(b, nMax) { b := add(b, 1) } {
-                    mstore(add(om, shl(5, b)), addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD))
-                }
+                let om := oneMinusTable(claims, end, ch)
+                let cache := alloc(0x400)
+                for { let i := 0 } lt(i, 0x400) { i := add(i, 0x20) } { mstore(add(cache, i), 0) }
                 let rp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
-                    let e := frAt(ev)
-                    expected := addmod(expected, mulmod(rp, mulmod(eqPoint(mload(add(c, 0x40)), mload(add(c, 0x20)), ch, om), e, R_MOD), R_MOD), R_MOD)
+                for { } lt(claims, end) { claims := add(claims, 0x100) } {
+                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, ch, om, cache), frAt(ev), R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                     ev := add(ev, 0x20)
+                }
+            }
+
+            // om[b] = 1 − c_b for b < max n_i, so that an offset bit costs one multiplication
+            function oneMinusTable(claims, end, ch) -> om {
+                let nMax := 0
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
+                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
+                }
+                om := alloc(shl(5, nMax))
+                for { let b := 0 } lt(b, shl(5, nMax)) { b := add(b, 0x20) } {
+                    mstore(add(om, b), addmod(1, sub(R_MOD, mload(add(ch, b))), R_MOD))
+                }
+            }
+
+            // eq(z, r) of one claim record: its offset bits times its suffix factor
+            function claimEq(c, ch, om, cache) -> v {
+                v := mulmod(prefixEq(c, ch, om), suffixEq(c, ch, om, cache), R_MOD)
+            }
+
+            // Π_j (bit_j(o) ? c : 1 − c) over the k offset bits; bit j pairs with c_{n−1−j}
+            function prefixEq(c, ch, om) -> v {
+                let k := mload(add(c, 0x80))
+                let o := mload(add(c, 0xa0))
+                let top := add(ch, shl(5, mload(add(c, 0x20))))
+                let omt := add(om, shl(5, mload(add(c, 0x20))))
+                v := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    top := sub(top, 0x20)
+                    omt := sub(omt, 0x20)
+                    switch and(shr(sub(sub(k, 1), j), o), 1)
+                    case 0 { v := mulmod(v, mload(omt), R_MOD) }
+                    default { v := mulmod(v, mload(top), R_MOD) }
+                }
+            }
+
+            // eq of the suffix z[k..n) with (c_{n−k−1}, …, c_0), cached per suffix id (ids < 32)
+            function suffixEq(c, ch, om, cache) -> se {
+                let id := and(mload(add(c, 0xc0)), 31)
+                if id { se := mload(add(cache, shl(5, id))) }
+                if iszero(se) {
+                    let k := mload(add(c, 0x80))
+                    se := eqPoint(add(mload(add(c, 0x40)), shl(5, k)), sub(mload(add(c, 0x20)), k), ch, om)
+                    if id { mstore(add(cache, shl(5, id)), se) }
                 }
             }
 
@@ -531,7 +570,7 @@ contract MnistMlpVerifier {
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(coef, shl(5, g)), 0) }
                 let yj := 0
                 let gp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     let lag := 1
                     for { let b := mload(add(c, 0x20)) } lt(b, nMax) { b := add(b, 1) } {
                         lag := mulmod(lag, addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD)
@@ -663,14 +702,18 @@ contract MnistMlpVerifier {
                 for { let j := 0 } lt(j, s) { j := add(j, 1) } { v := addmod(addmod(v, v, R_MOD), mload(add(p, shl(5, j))), R_MOD) }
             }
 
-            // Appends claim record [group, n, z, y] at claims[k]; z gets its prefix bits and is returned
-            // for the caller to copy the item's point after them.
+            // Writes claim record [group, n, z, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
+            // sets a suffix id in word 6); z gets its prefix bits and the returned pointer is where the
+            // caller copies the item's point.
             function claimAt(rec, group, n, prefLen, prefVal, y) -> z {
                 z := pointWithPrefix(n, prefLen, prefVal)
                 mstore(rec, group)
                 mstore(add(rec, 0x20), n)
                 mstore(add(rec, 0x40), z)
                 mstore(add(rec, 0x60), y)
+                mstore(add(rec, 0x80), prefLen)
+                mstore(add(rec, 0xa0), prefVal)
+                mstore(add(rec, 0xc0), 0)
                 z := add(z, shl(5, prefLen))
             }
 
@@ -765,7 +808,7 @@ contract MnistMlpVerifier {
                 cd := layer1(ctx, cd, z)
                 z := requantized0(mload(add(ctx, 0x120)))
                 cd := layer0(ctx, cd, z)
-                let claims := alloc(2176)
+                let claims := alloc(4352)
                 buildClaims(ctx, claims)
                 pop(batchOpen(claims, 17, add(ctx, 0x1c0), 3, cd, g2))
                 mstore(0x00, 1)
@@ -916,17 +959,20 @@ contract MnistMlpVerifier {
                 let rt := mload(add(ctx, 0xe0))
                 let z := claimAt(rec, 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x160)))
                 fillHalf(z, n)
-                z := claimAt(add(rec, 0x80), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x20)))
+                z := claimAt(add(rec, 0x100), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x20)))
                 fillHalf(z, 12)
-                z := claimAt(add(rec, 0x100), 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x180)))
+                z := claimAt(add(rec, 0x200), 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x180)))
                 mcopy(z, mload(add(ctx, 0xc0)), shl(5, n))
-                z := claimAt(add(rec, 0x180), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x80)))
+                z := claimAt(add(rec, 0x300), 2, n2, sub(n2, 12), layField(lay, 5), mload(add(lu, 0x80)))
+                mstore(add(rec, 0x3c0), 1) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, rt, 384)
-                z := claimAt(add(rec, 0x200), 1, layField(lay, 2), sub(layField(lay, 2), 12), layField(lay, 6), mload(add(lu, 0xc0)))
+                z := claimAt(add(rec, 0x400), 1, layField(lay, 2), sub(layField(lay, 2), 12), layField(lay, 6), mload(add(lu, 0xc0)))
+                mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, rt, 384)
-                z := claimAt(add(rec, 0x280), 0, 18, 6, 32, calldataload(add(mload(add(ctx, 0x120)), 192)))
+                z := claimAt(add(rec, 0x500), 0, 18, 6, 32, calldataload(add(mload(add(ctx, 0x120)), 192)))
+                mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, rt, 384)
-                next := add(rec, 0x300)
+                next := add(rec, 0x600)
             }
 
             // Q_ℓ, A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ
@@ -939,23 +985,29 @@ contract MnistMlpVerifier {
                 let z := 0
                 p := add(mload(add(ctx, 0xc0)), shl(5, sub(layField(lay, 1), add(b, 7))))
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 7), calldataload(add(cols, 0)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 8), calldataload(add(cols, 32)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 9), calldataload(add(cols, 64)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 10), calldataload(add(cols, 96)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 11), calldataload(add(cols, 128)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, n1, sub(n1, add(b, 7)), layField(lay, 12), calldataload(add(cols, 160)))
+                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 7)))
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 next := rec
             }
 
@@ -967,23 +1019,23 @@ contract MnistMlpVerifier {
                 // layer 1
                 z := claimAt(rec, 0, 18, 14, 8584, mload(add(ctx, 0x3a0)))
                 mcopy(z, mload(add(ctx, 0x360)), 128)
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 0, 18, 7, 66, mload(add(ctx, 0x3e0)))
                 mcopy(z, mload(add(ctx, 0x380)), 224)
                 mcopy(add(z, 224), mload(add(ctx, 0x360)), 128)
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 1, layField(lay, 2), sub(layField(lay, 2), add(b, 7)), layField(lay, 8), mload(add(ctx, 0x3c0)))
                 mcopy(z, mload(add(ctx, 0x340)), shl(5, b))
                 mcopy(add(z, shl(5, b)), mload(add(ctx, 0x380)), 224)
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 // layer 0
                 z := claimAt(rec, 0, 18, 11, 1072, mload(add(ctx, 0x2e0)))
                 mcopy(z, mload(add(ctx, 0x2a0)), 224)
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 z := claimAt(rec, 0, 18, 1, 0, mload(add(ctx, 0x320)))
                 mcopy(z, mload(add(ctx, 0x2c0)), 320)
                 mcopy(add(z, 320), mload(add(ctx, 0x2a0)), 224)
-                rec := add(rec, 0x80)
+                rec := add(rec, 0x100)
                 next := rec
             }
 

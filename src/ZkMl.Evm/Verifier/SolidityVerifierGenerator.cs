@@ -279,7 +279,7 @@ public static class SolidityVerifierGenerator
             if (l < L - 1) y.Line($"z := requantized{l}(mload(add(ctx, {Slot(SlotCols)})))");
             y.Line($"cd := layer{l}(ctx, cd, z)");
         }
-        y.Line($"let claims := alloc({c.ClaimCount * 128})");
+        y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
         y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, cd, g2))");
         y.Line("mstore(0x00, 1)");
@@ -447,18 +447,21 @@ public static class SolidityVerifierGenerator
             y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
             y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
             y.Line("fillHalf(z, n)");
-            y.Line($"z := claimAt(add(rec, 0x80), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
+            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
             y.Line($"fillHalf(z, {m})");
-            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
+            y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
             y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
-            y.Line($"z := claimAt(add(rec, 0x180), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
+            y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
+            y.Line($"mstore(add(rec, 0x3c0), 1) // suffix id: claims sharing this point share its eq factor");
             y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line($"z := claimAt(add(rec, 0x200), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
+            y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
+            y.Line($"mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor");
             y.Line($"mcopy(z, rt, {32 * m})");
             int acol = 2 * L;
-            y.Line($"z := claimAt(add(rec, 0x280), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
+            y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
+            y.Line($"mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor");
             y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line("next := add(rec, 0x300)");
+            y.Line("next := add(rec, 0x600)");
             y.Close();
 
             y.Blank();
@@ -480,8 +483,9 @@ public static class SolidityVerifierGenerator
                 foreach (var (field, col) in fields)
                 {
                     y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {lk.OutVars})), layField(lay, {field}), calldataload(add(cols, {32 * col})))");
+                    y.Line($"mstore(add(rec, 0xc0), {(l < 30 ? 2 + l : 0)}) // suffix id: claims sharing this point share its eq factor");
                     y.Line($"mcopy(z, p, shl(5, add(b, {lk.OutVars})))");
-                    y.Line("rec := add(rec, 0x80)");
+                    y.Line("rec := add(rec, 0x100)");
                 }
             }
             y.Line("next := rec");
@@ -501,18 +505,18 @@ public static class SolidityVerifierGenerator
             y.Comment($"layer {l}");
             y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {c.Model.Offset(bi) >> c.Model.LogSize(bi)}, mload(add(ctx, {LSlot(l, 3)})))");
             y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x80)");
+            y.Line("rec := add(rec, 0x100)");
             y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {c.Model.Offset(wi) >> c.Model.LogSize(wi)}, mload(add(ctx, {LSlot(l, 5)})))");
             y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
             y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x80)");
+            y.Line("rec := add(rec, 0x100)");
             if (l >= 1)
             {
                 int s = lk.InVars; // = o_{ℓ−1}
                 y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {c.FieldA(l - 1)}), mload(add(ctx, {LSlot(l, 4)})))");
                 y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
                 y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
-                y.Line("rec := add(rec, 0x80)");
+                y.Line("rec := add(rec, 0x100)");
             }
         }
         y.Line("next := rec");

@@ -86,7 +86,8 @@ contract CoreHarness {
         }
     }
 
-    /// [init, g2 (8 words), nGroups, groups (x, y each), m, claims (group, n, y, z_1..z_n each)] ‖ proof.
+    /// [init, g2 (8 words), nGroups, groups (x, y each), m, claims (group, n, y, z_1..z_n each)] ‖ proof
+    /// (claim records without offset-bit or suffix hints: the generic path).
     /// Returns [1, state].
     function batchOpening(bytes calldata arg) external view returns (uint256 status) {
         assembly {
@@ -101,9 +102,12 @@ contract CoreHarness {
                 let s := add(add(a, 0x140), shl(6, nGroups))
                 let m := calldataload(s)
                 s := add(s, 0x20)
-                let claims := alloc(shl(7, m))
+                let claims := alloc(shl(8, m))
                 let nMax := 0
-                for { let c := claims } lt(c, add(claims, shl(7, m))) { c := add(c, 0x80) } {
+                for { let c := claims } lt(c, add(claims, shl(8, m))) { c := add(c, 0x100) } {
+                    mstore(add(c, 0x80), 0)
+                    mstore(add(c, 0xa0), 0)
+                    mstore(add(c, 0xc0), 0)
                     let nv := calldataload(add(s, 0x20))
                     if gt(nv, nMax) { nMax := nv }
                     mstore(c, calldataload(s))

@@ -384,11 +384,13 @@
             }
 
             // ---- batched openings ("Batched openings")
-            // claims: m records of 4 words [group, n_i, zptr, y_i]; groups: the distinct commitments,
-            // 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
+            // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: z_i starts with k_i
+            // offset bits (the bits of o_i, MSB first), and claims with the same id_i ≠ 0 have the same
+            // suffix z_i[k_i..] of the same length (their eq factor is computed once); k_i = id_i = 0 is
+            // always correct. groups: the distinct commitments, 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
             // Claims on the same commitment share one scalar multiplication (their γ^i summed).
             function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
-                let end := add(claims, shl(7, m))
+                let end := add(claims, shl(8, m))
                 let nMax := batchAbsorbClaims(claims, end, groups)
                 let rho := trChallenge("batch/rho")
                 let ch := alloc(shl(5, nMax))
@@ -405,8 +407,8 @@
             }
 
             function batchAbsorbClaims(claims, end, groups) -> nMax {
-                trAbsorbWord("batch/count", shr(7, sub(end, claims)))
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                trAbsorbWord("batch/count", shr(8, sub(end, claims)))
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     let n := mload(add(c, 0x20))
                     if gt(n, nMax) { nMax := n }
                     trAbsorbWord("batch/nvars", n)
@@ -419,7 +421,7 @@
             // Σ_i ρ^i·2^{N−n_i}·y_i
             function batchInitialClaim(claims, end, nMax, rho) -> claim {
                 let rp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     claim := addmod(claim, mulmod(rp, mulmod(mload(add(c, 0x60)), shl(sub(nMax, mload(add(c, 0x20))), 1), R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                 }
@@ -427,21 +429,58 @@
 
             // Σ_i ρ^i·eq(z_i, r_i)·e_i with r_i[j] = c_{n_i−1−j}; checks every e_i < r
             function batchFinalClaim(claims, end, rho, ch, ev) -> expected {
-                let nMax := 0
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
-                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
-                }
-                // om[b] = 1 − c_b, so that an offset bit costs one multiplication
-                let om := alloc(shl(5, nMax))
-                for { let b := 0 } lt(b, nMax) { b := add(b, 1) } {
-                    mstore(add(om, shl(5, b)), addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD))
-                }
+                let om := oneMinusTable(claims, end, ch)
+                let cache := alloc(0x400)
+                for { let i := 0 } lt(i, 0x400) { i := add(i, 0x20) } { mstore(add(cache, i), 0) }
                 let rp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
-                    let e := frAt(ev)
-                    expected := addmod(expected, mulmod(rp, mulmod(eqPoint(mload(add(c, 0x40)), mload(add(c, 0x20)), ch, om), e, R_MOD), R_MOD), R_MOD)
+                for { } lt(claims, end) { claims := add(claims, 0x100) } {
+                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, ch, om, cache), frAt(ev), R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                     ev := add(ev, 0x20)
+                }
+            }
+
+            // om[b] = 1 − c_b for b < max n_i, so that an offset bit costs one multiplication
+            function oneMinusTable(claims, end, ch) -> om {
+                let nMax := 0
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
+                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
+                }
+                om := alloc(shl(5, nMax))
+                for { let b := 0 } lt(b, shl(5, nMax)) { b := add(b, 0x20) } {
+                    mstore(add(om, b), addmod(1, sub(R_MOD, mload(add(ch, b))), R_MOD))
+                }
+            }
+
+            // eq(z, r) of one claim record: its offset bits times its suffix factor
+            function claimEq(c, ch, om, cache) -> v {
+                v := mulmod(prefixEq(c, ch, om), suffixEq(c, ch, om, cache), R_MOD)
+            }
+
+            // Π_j (bit_j(o) ? c : 1 − c) over the k offset bits; bit j pairs with c_{n−1−j}
+            function prefixEq(c, ch, om) -> v {
+                let k := mload(add(c, 0x80))
+                let o := mload(add(c, 0xa0))
+                let top := add(ch, shl(5, mload(add(c, 0x20))))
+                let omt := add(om, shl(5, mload(add(c, 0x20))))
+                v := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    top := sub(top, 0x20)
+                    omt := sub(omt, 0x20)
+                    switch and(shr(sub(sub(k, 1), j), o), 1)
+                    case 0 { v := mulmod(v, mload(omt), R_MOD) }
+                    default { v := mulmod(v, mload(top), R_MOD) }
+                }
+            }
+
+            // eq of the suffix z[k..n) with (c_{n−k−1}, …, c_0), cached per suffix id (ids < 32)
+            function suffixEq(c, ch, om, cache) -> se {
+                let id := and(mload(add(c, 0xc0)), 31)
+                if id { se := mload(add(cache, shl(5, id))) }
+                if iszero(se) {
+                    let k := mload(add(c, 0x80))
+                    se := eqPoint(add(mload(add(c, 0x40)), shl(5, k)), sub(mload(add(c, 0x20)), k), ch, om)
+                    if id { mstore(add(cache, shl(5, id)), se) }
                 }
             }
 
@@ -471,7 +510,7 @@
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(coef, shl(5, g)), 0) }
                 let yj := 0
                 let gp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x80) } {
+                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     let lag := 1
                     for { let b := mload(add(c, 0x20)) } lt(b, nMax) { b := add(b, 1) } {
                         lag := mulmod(lag, addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD)
