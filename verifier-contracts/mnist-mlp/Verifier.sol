@@ -182,8 +182,9 @@ contract MnistMlpVerifier {
             // Points: n words; the first `prefLen` are the bits of `prefVal` (MSB first) as 0/1.
             function pointWithPrefix(n, prefLen, prefVal) -> p {
                 p := alloc(shl(5, n))
-                for { let j := 0 } lt(j, prefLen) { j := add(j, 1) } {
-                    mstore(add(p, shl(5, j)), and(shr(sub(sub(prefLen, 1), j), prefVal), 1))
+                for { let q := add(p, shl(5, prefLen)) } gt(q, p) { prefVal := shr(1, prefVal) } {
+                    q := sub(q, 0x20)
+                    mstore(q, and(prefVal, 1))
                 }
             }
 
@@ -517,19 +518,18 @@ contract MnistMlpVerifier {
                 v := mulmod(prefixEq(c, ch, om), suffixEq(c, ch, om, cache), R_MOD)
             }
 
-            // Π_j (bit_j(o) ? c : 1 − c) over the k offset bits; bit j pairs with c_{n−1−j}
+            // Π_j (bit_j(o) ? c : 1 − c) over the k offset bits; bit j (MSB first) pairs with c_{n−1−j},
+            // so the least significant bit of o pairs with c_{n−k}
             function prefixEq(c, ch, om) -> v {
-                let k := mload(add(c, 0x80))
                 let o := mload(add(c, 0xa0))
-                let top := add(ch, shl(5, mload(add(c, 0x20))))
-                let omt := add(om, shl(5, mload(add(c, 0x20))))
+                let at := shl(5, sub(mload(add(c, 0x20)), mload(add(c, 0x80))))
+                let last := shl(5, mload(add(c, 0x20)))
                 v := 1
-                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                    top := sub(top, 0x20)
-                    omt := sub(omt, 0x20)
-                    switch and(shr(sub(sub(k, 1), j), o), 1)
-                    case 0 { v := mulmod(v, mload(omt), R_MOD) }
-                    default { v := mulmod(v, mload(top), R_MOD) }
+                for { } lt(at, last) { at := add(at, 0x20) } {
+                    switch and(o, 1)
+                    case 0 { v := mulmod(v, mload(add(om, at)), R_MOD) }
+                    default { v := mulmod(v, mload(add(ch, at)), R_MOD) }
+                    o := shr(1, o)
                 }
             }
 
