@@ -159,6 +159,42 @@ public class MsmTests
     }
 
     [Fact]
+    public void BatchAffineQueueAndOverflowWhenFewBucketsAreHit()
+    {
+        // All points in one or two buckets: the retry queue fills and the rest goes through the Jacobian
+        // overflow accumulators, which must also handle equal points (doubling) and opposite points.
+        var rng = new Random(30);
+        const int n = MaxN;
+        var pts = new G1Affine[n];
+        var logs = new Fr[n];
+        for (int i = 0; i < n; i++)
+        {
+            int src = (i % 4) switch { 0 => 7, 1 => rng.Next(MaxN), _ => rng.Next(8) };
+            bool neg = i % 5 == 0;
+            pts[i] = neg ? Bases.Points[src].Negate() : Bases.Points[src];
+            logs[i] = neg ? -Bases.Logs[src] : Bases.Logs[src];
+        }
+        var equal = Enumerable.Repeat(Fr.Random(rng), n).ToArray();
+        var limbs = new ulong[4 * n];
+        for (int i = 0; i < n; i++) equal[i].ToCanonicalLimbs(out limbs[4 * i], out limbs[4 * i + 1], out limbs[4 * i + 2], out limbs[4 * i + 3]);
+        var expected = Expected(logs, equal);
+        foreach (int c in new[] { 1, 2, 3, 8, 13 })
+            Assert.True(expected == Msm.Run(pts, limbs, 4, null, 254, threads: 1, window: c, batchAffineMin: 0), $"equal scalars, window {c}");
+        Assert.True(expected == Msm.Compute(pts, equal, threads: 1));
+
+        // Magnitudes 1 and 2 only (two buckets at c = 2), signs mixed: P and −P meet in the same bucket.
+        var mags = new ulong[n];
+        var signs = new bool[n];
+        for (int i = 0; i < n; i++) { mags[i] = (ulong)(1 + i % 2); signs[i] = rng.Next(2) == 0; }
+        var small = Enumerable.Range(0, n).Select(i => signs[i] ? -Fr.FromUInt64(mags[i]) : Fr.FromUInt64(mags[i])).ToArray();
+        Assert.True(Expected(logs, small) == Msm.Run(pts, mags, 1, signs, 2, threads: 1, window: 2, batchAffineMin: 0));
+        // A bucket that sums to infinity in the affine part and again in the overflow part.
+        var pair = Enumerable.Range(0, 600).Select(i => i % 2 == 0 ? Bases.Points[9] : Bases.Points[9].Negate()).ToArray();
+        var ones = Enumerable.Repeat(1UL, 600).ToArray();
+        Assert.True(Msm.Run(pair, ones, 1, null, 1, threads: 1, window: 1, batchAffineMin: 0).IsInfinity);
+    }
+
+    [Fact]
     public void EveryWindowSizeAgrees()
     {
         var rng = new Random(23);
