@@ -23,6 +23,13 @@ public class QuantizationTests
             var b = layer.PaddedBias();
             int cols = lw.Cols;
             Assert.Equal(aCols, layer.PaddedInputSize);
+            if (!layer.IsOutput)
+            {
+                // k is a multiple of the limb width and the limbs cover exactly [0, 2^k): the remainder is
+                // below 2^k, so Q is the unique quotient of (R).
+                Assert.Equal(0, layer.Shift % c.LimbBits);
+                Assert.Equal(layer.Shift / c.LimbBits, layer.LimbCount);
+            }
             for (int r = 0; r < rows; r++)
                 for (int j = 0; j < cols; j++)
                 {
@@ -34,6 +41,7 @@ public class QuantizationTests
                     if (layer.IsOutput) continue;
                     // (R): Z·M + 2^(k−1) = Q·2^k + Σ 2^(i·c)·R_i with every limb in [0, 2^c).
                     Int128 lhs = (Int128)z * layer.Multiplier + (Int128.One << (layer.Shift - 1));
+                    Assert.True(Int128.Abs(lhs) < Int128.One << CircuitCompiler.ProductBits, "Z·M + 2^(k−1) beyond the proven product bound");
                     Int128 rhs = (Int128)lw.Q![e] << layer.Shift;
                     for (int i = 0; i < layer.LimbCount; i++)
                     {
