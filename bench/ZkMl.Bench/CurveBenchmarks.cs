@@ -12,6 +12,7 @@ public class CurveBenchmarks
     private G1Affine _p, _p2;
     private G2Affine _q;
     private Fr _k;
+    private Fq12 _f;
     private byte[] _pairingInput = [];
 
     [GlobalSetup]
@@ -23,6 +24,7 @@ public class CurveBenchmarks
         _k = Fr.Random(rng);
         _q = Fr.Random(rng) * G2Affine.Generator;
         _p2 = _p.Negate();
+        _f = Pairing.MillerLoop([_p], [_q]);
         _pairingInput = [.. EvmEncoding.EncodeG1(_p), .. EvmEncoding.EncodeG2(_q), .. EvmEncoding.EncodeG1(_p2), .. EvmEncoding.EncodeG2(_q)];
     }
 
@@ -56,6 +58,17 @@ public class CurveBenchmarks
 
     [Benchmark]
     public bool PairingCheck2() => Pairing.CheckProduct([_p, _p2], [_q, _q]);
+
+    /// <summary>The Miller loop of one pair alone (Pairing1 = MillerLoop1 + FinalExponentiation).</summary>
+    [Benchmark]
+    public Fq12 MillerLoop1() => Pairing.MillerLoop([_p], [_q]);
+
+    [Benchmark]
+    public Fq12 FinalExponentiation()
+    {
+        Pairing.FinalExponentiation(_f, out var r);
+        return r;
+    }
 
     [Benchmark]
     public bool G2SubgroupCheck() => _q.IsInSubgroup;

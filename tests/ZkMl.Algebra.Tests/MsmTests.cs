@@ -78,6 +78,123 @@ public class MsmTests
     }
 
     [Fact]
+    public void FullScalarsEverySizeUpTo1024()
+    {
+        // Every n in 0…1024 with full random field scalars (the "every size"); the thread count
+        // varies so both the single-thread path and the chunked parallel path (batch-affine from 512
+        // points per task) meet every size class.
+        var rng = new Random(27);
+        for (int n = 0; n <= MaxN; n++)
+        {
+            var s = new Fr[n];
+            for (int i = 0; i < n; i++) s[i] = Fr.Random(rng);
+            var expected = Expected(Bases.Logs.AsSpan(0, n), s);
+            int threads = 1 + n % 2;
+            Assert.True(expected == Msm.Compute(Bases.Points.AsSpan(0, n), s, threads), $"full MSM wrong at n = {n} ({threads} threads)");
+        }
+    }
+
+    [Fact]
+    public void MatchesTheLiteralNaiveSum()
+    {
+        // Σ sᵢ·Pᵢ by one scalar multiplication and one addition per term, independent of the discrete logs.
+        var rng = new Random(28);
+        for (int n = 0; n <= 48; n++)
+        {
+            var s = new Fr[n];
+            for (int i = 0; i < n; i++) s[i] = (i % 5) switch { 0 => Fr.Zero, 1 => -Fr.One, 2 => Fr.FromInt64(-rng.Next(1, 1000)), _ => Fr.Random(rng) };
+            var naive = G1Jacobian.Infinity;
+            for (int i = 0; i < n; i++) naive += G1Jacobian.FromAffine(Bases.Points[i]).ScalarMul(s[i]);
+            Assert.True(naive == Msm.Compute(Bases.Points.AsSpan(0, n), s), $"n = {n}");
+            var small = new long[n];
+            for (int i = 0; i < n; i++) small[i] = rng.Next(-100_000, 100_000);
+            naive = G1Jacobian.Infinity;
+            for (int i = 0; i < n; i++) naive += G1Jacobian.FromAffine(Bases.Points[i]).ScalarMul(Fr.FromInt64(small[i]));
+            Assert.True(naive == Msm.ComputeSmall(Bases.Points.AsSpan(0, n), small), $"small, n = {n}");
+        }
+    }
+
+    private static readonly int[] AdversarialSizes = [0, 1, 2, 3, 7, 31, 64, 255, 256, 257, 511, 512, 513, 1000, 1024];
+
+    [Theory]
+    [MemberData(nameof(AdversarialSets))]
+    public void AdversarialScalarsAtManySizes(string kind)
+    {
+        // The same adversarial sets at sizes around the window, chunk and batch-affine thresholds, on one
+        // and on two threads; sets that fit in a long also go through the small-scalar path.
+        var rng = new Random(29);
+        var minusOne = -Fr.One;
+        foreach (int n in AdversarialSizes)
+        {
+            var s = new Fr[n];
+            long[]? small = kind is "zero" or "equal" or "small-negative" or "one-nonzero" ? new long[n] : null;
+            for (int i = 0; i < n; i++)
+            {
+                long v = kind switch
+                {
+                    "equal" => 0xDEADBEEF,
+                    "small-negative" => -rng.Next(1, 200),
+                    "one-nonzero" => i == n / 2 ? -rng.NextInt64(1, long.MaxValue) : 0,
+                    _ => 0,
+                };
+                if (small != null) small[i] = v;
+                s[i] = kind switch
+                {
+                    "zero" or "equal" or "small-negative" or "one-nonzero" => Fr.FromInt64(v),
+                    "r-1" => minusOne,
+                    "mixed" => (i % 4) switch { 0 => Fr.Random(rng), 1 => Fr.FromInt64(rng.Next(-128, 128)), 2 => minusOne, _ => Fr.FromInt64(rng.NextInt64(int.MinValue, int.MaxValue)) },
+                    _ => Fr.FromUInt64(2).Pow(i % 254),
+                };
+            }
+            var expected = Expected(Bases.Logs.AsSpan(0, n), s);
+            Assert.True(expected == Msm.Compute(Bases.Points.AsSpan(0, n), s, threads: 1), $"{kind}, n = {n}, 1 thread");
+            Assert.True(expected == Msm.Compute(Bases.Points.AsSpan(0, n), s, threads: 2), $"{kind}, n = {n}, 2 threads");
+            if (small != null)
+            {
+                Assert.True(expected == Msm.ComputeSmall(Bases.Points.AsSpan(0, n), small, threads: 1), $"{kind} small, n = {n}, 1 thread");
+                Assert.True(expected == Msm.ComputeSmall(Bases.Points.AsSpan(0, n), small, threads: 2), $"{kind} small, n = {n}, 2 threads");
+            }
+            if (kind == "zero") Assert.True(Msm.Compute(Bases.Points.AsSpan(0, n), s).IsInfinity);
+        }
+    }
+
+    [Fact]
+    public void BatchAffineQueueAndOverflowWhenFewBucketsAreHit()
+    {
+        // All points in one or two buckets: the retry queue fills and the rest goes through the Jacobian
+        // overflow accumulators, which must also handle equal points (doubling) and opposite points.
+        var rng = new Random(30);
+        const int n = MaxN;
+        var pts = new G1Affine[n];
+        var logs = new Fr[n];
+        for (int i = 0; i < n; i++)
+        {
+            int src = (i % 4) switch { 0 => 7, 1 => rng.Next(MaxN), _ => rng.Next(8) };
+            bool neg = i % 5 == 0;
+            pts[i] = neg ? Bases.Points[src].Negate() : Bases.Points[src];
+            logs[i] = neg ? -Bases.Logs[src] : Bases.Logs[src];
+        }
+        var equal = Enumerable.Repeat(Fr.Random(rng), n).ToArray();
+        var limbs = new ulong[4 * n];
+        for (int i = 0; i < n; i++) equal[i].ToCanonicalLimbs(out limbs[4 * i], out limbs[4 * i + 1], out limbs[4 * i + 2], out limbs[4 * i + 3]);
+        var expected = Expected(logs, equal);
+        foreach (int c in new[] { 1, 2, 3, 8, 13 })
+            Assert.True(expected == Msm.Run(pts, limbs, 4, null, 254, threads: 1, window: c, batchAffineMin: 0), $"equal scalars, window {c}");
+        Assert.True(expected == Msm.Compute(pts, equal, threads: 1));
+
+        // Magnitudes 1 and 2 only (two buckets at c = 2), signs mixed: P and −P meet in the same bucket.
+        var mags = new ulong[n];
+        var signs = new bool[n];
+        for (int i = 0; i < n; i++) { mags[i] = (ulong)(1 + i % 2); signs[i] = rng.Next(2) == 0; }
+        var small = Enumerable.Range(0, n).Select(i => signs[i] ? -Fr.FromUInt64(mags[i]) : Fr.FromUInt64(mags[i])).ToArray();
+        Assert.True(Expected(logs, small) == Msm.Run(pts, mags, 1, signs, 2, threads: 1, window: 2, batchAffineMin: 0));
+        // A bucket that sums to infinity in the affine part and again in the overflow part.
+        var pair = Enumerable.Range(0, 600).Select(i => i % 2 == 0 ? Bases.Points[9] : Bases.Points[9].Negate()).ToArray();
+        var ones = Enumerable.Repeat(1UL, 600).ToArray();
+        Assert.True(Msm.Run(pair, ones, 1, null, 1, threads: 1, window: 1, batchAffineMin: 0).IsInfinity);
+    }
+
+    [Fact]
     public void EveryWindowSizeAgrees()
     {
         var rng = new Random(23);

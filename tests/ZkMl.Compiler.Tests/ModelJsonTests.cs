@@ -70,6 +70,10 @@ public class ModelJsonTests
         Assert.Equal([4f, 5f, 6f], rows[1]);
         var e = Assert.Throws<ModelFormatException>(() => InputData.Parse("""{"input_data": [[1, 2, 3], [1, 2]]}""", 3, "in.json"));
         Assert.Contains("'input_data[1]' has 2 values, the model expects 3", e.Message);
+        e = Assert.Throws<ModelFormatException>(() => InputData.Parse("""{"input_data": [[1, 2, 3, 4]]}""", 3, "in.json"));
+        Assert.Equal("in.json: field 'input_data[0]' has 4 values, the model expects 3 per sample (or a multiple of 3 for a batch)", e.Message);
+        e = Assert.Throws<ModelFormatException>(() => InputData.Parse("""{"input_data": [[]]}""", 3, "in.json"));
+        Assert.Contains("'input_data[0]' has 0 values", e.Message);
         e = Assert.Throws<ModelFormatException>(() => InputData.Parse("""{"data": [[1]]}""", 1, "in.json"));
         Assert.Contains("input_data", e.Message);
         e = Assert.Throws<ModelFormatException>(() => InputData.Parse("""{"input_data": [[1, "x"]]}""", 2, "in.json"));

@@ -63,7 +63,12 @@ public class OnnxTests
     {
         var shape = new TensorShapeProto();
         foreach (var d in dims)
-            shape.Dim.Add(d is string s ? new TensorShapeProto.Types.Dimension { DimParam = s } : new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(d) });
+            shape.Dim.Add(d switch
+            {
+                string s => new TensorShapeProto.Types.Dimension { DimParam = s },
+                UnknownDim => new TensorShapeProto.Types.Dimension(),
+                _ => new TensorShapeProto.Types.Dimension { DimValue = Convert.ToInt64(d) },
+            });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = 1, Shape = shape } } };
     }
 
@@ -192,5 +197,132 @@ public class OnnxTests
         g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
         Assert.Contains("opset 8", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 8))).Message);
         Assert.Equal(2, OnnxImporter.Import(Model(g, 25)).OutputSize);
+    }
+
+    // One dense layer x[N, 3] → Gemm → y[N, 2] with the given attributes and bias form.
+    private static byte[] GemmModel(float alpha, float? beta, bool transB, string bias, int opset = 13, object? batch = null)
+    {
+        var g = new GraphProto { Name = "gemm" };
+        g.Input.Add(Vi("x", batch ?? "N", 3));
+        g.Output.Add(Vi("y", batch ?? "N", 2));
+        float[] w = [1, -2, 3, 0.5f, -1, 4]; // W[i, j] = w[2i + j], 3 × 2
+        g.Initializer.Add(transB ? F("B", [2, 3], 1, 3, -1, -2, 0.5f, 4) : F("B", [3, 2], w));
+        var inputs = new List<string> { "x", "B" };
+        switch (bias)
+        {
+            case "vector": g.Initializer.Add(F("C", [2], 0.25f, -0.75f)); inputs.Add("C"); break;
+            case "row": g.Initializer.Add(F("C", [1, 2], 0.25f, -0.75f)); inputs.Add("C"); break;
+            case "scalar": g.Initializer.Add(F("C", [], 0.25f)); inputs.Add("C"); break;
+            case "empty-name": inputs.Add(""); break;
+        }
+        var attrs = new List<AttributeProto> { new() { Name = "alpha", F = alpha, Type = AttributeProto.Types.AttributeType.Float } };
+        if (beta is { } bv) attrs.Add(new AttributeProto { Name = "beta", F = bv, Type = AttributeProto.Types.AttributeType.Float });
+        if (transB) attrs.Add(new AttributeProto { Name = "transB", I = 1, Type = AttributeProto.Types.AttributeType.Int });
+        g.Node.Add(Node("Gemm", "fc", [.. inputs], "y", [.. attrs]));
+        return Model(g, opset);
+    }
+
+    [Theory]
+    [InlineData(1f, null, false, "none")]
+    [InlineData(1f, null, true, "none")]
+    [InlineData(1f, 1f, false, "vector")]
+    [InlineData(0.5f, 2f, true, "vector")]
+    [InlineData(-1.5f, 0.3f, false, "row")]
+    [InlineData(2f, 0.5f, true, "row")]
+    [InlineData(1f, -1f, true, "scalar")]
+    [InlineData(3f, 7f, false, "empty-name")]
+    public void GemmVariantsComputeAlphaABPlusBetaC(float alpha, float? beta, bool transB, string bias)
+    {
+        var net = OnnxImporter.Import(GemmModel(alpha, beta, transB, bias));
+        Assert.Equal("3→2", net.ShapeSummary());
+        float[] x = [0.5f, -1f, 2f];
+        float[] w = [1, -2, 3, 0.5f, -1, 4];
+        float b = beta ?? 1f;
+        float[] c = bias switch { "vector" or "row" => [0.25f, -0.75f], "scalar" => [0.25f, 0.25f], _ => [0f, 0f] };
+        var y = FloatExecutor.Run(net, x);
+        for (int j = 0; j < 2; j++)
+        {
+            double expected = b * c[j];
+            for (int i = 0; i < 3; i++) expected += alpha * x[i] * w[2 * i + j];
+            Assert.Equal(expected, y[j], 5);
+        }
+    }
+
+    [Fact]
+    public void GemmTransAAndPerSampleBiasAreNamedErrors()
+    {
+        var bytes = GemmModel(1f, null, false, "none");
+        var m = ModelProto.Parser.ParseFrom(bytes);
+        m.Graph.Node[0].Attribute.Add(new AttributeProto { Name = "transA", I = 1, Type = AttributeProto.Types.AttributeType.Int });
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray(), "ta.onnx"));
+        Assert.Equal("ta.onnx: node 'fc' (Gemm): transA = 1 on the activation input is not supported", e.Message);
+
+        m = ModelProto.Parser.ParseFrom(GemmModel(1f, null, false, "none"));
+        m.Graph.Initializer.Add(F("C", [4, 2], 1, 2, 3, 4, 5, 6, 7, 8));
+        m.Graph.Node[0].Input.Add("C");
+        e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(m.ToByteArray(), "c.onnx"));
+        Assert.Contains("node 'fc' (Gemm)", e.Message);
+        Assert.Contains("per-sample bias is not supported", e.Message);
+    }
+
+    public static TheoryData<int> Opsets()
+    {
+        var d = new TheoryData<int>();
+        for (int v = OnnxImporter.MinOpset; v <= OnnxImporter.MaxOpset; v++) d.Add(v);
+        return d;
+    }
+
+    [Theory]
+    [MemberData(nameof(Opsets))]
+    public void EveryOpsetFromNineToTwentyFiveImports(int opset)
+    {
+        Assert.Equal((9, 25), (OnnxImporter.MinOpset, OnnxImporter.MaxOpset));
+        var net = OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", opset));
+        Assert.Equal("3→2", net.ShapeSummary());
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(26)]
+    public void OpsetsOutsideNineToTwentyFiveAreRejected(int opset)
+    {
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", opset), "o.onnx"));
+        Assert.Equal($"o.onnx: opset {opset} is not supported (supported: ai.onnx 9–25)", e.Message);
+    }
+
+    [Theory]
+    [InlineData("batch_size")]
+    [InlineData("N")]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData("")] // a dimension with neither a value nor a name (unknown)
+    public void SymbolicFixedAndUnknownBatchDimensionsGiveTheSameNetwork(object batch)
+    {
+        var reference = OnnxImporter.Import(GemmModel(1f, 1f, true, "vector"));
+        var net = OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", batch: batch is "" ? new UnknownDim() : batch));
+        Assert.True(reference.Layers[0].Weights.SequenceEqual(net.Layers[0].Weights));
+        Assert.True(reference.Layers[0].Bias.SequenceEqual(net.Layers[0].Bias));
+    }
+
+    private sealed class UnknownDim;
+
+    [Fact]
+    public void IdentityNodesInTheChainAndOnConstantsAreNoOps()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W0", [2, 2], 1, 2, 3, 4));
+        g.Node.Add(Node("Identity", "id_w", ["W0"], "W"));   // Identity of an initializer folds
+        g.Node.Add(Node("Identity", "id_in", ["x"], "x1"));  // Identity on the activations passes through
+        g.Node.Add(Node("MatMul", "mm", ["x1", "W"], "m"));
+        g.Node.Add(Node("Identity", "id_out", ["m"], "r"));
+        g.Node.Add(Node("Relu", "relu", ["r"], "y"));
+        var net = OnnxImporter.Import(Model(g));
+        Assert.Equal("2→2(relu)", net.ShapeSummary());
+        // z = x·W = [−1·1 + 3·3, −1·2 + 3·4]
+        Assert.Equal([8f, 10f], FloatExecutor.Run(net, [-1f, 3f]));
+        Assert.Equal([0f, 0f], FloatExecutor.Run(net, [1f, -1f]));
     }
 }

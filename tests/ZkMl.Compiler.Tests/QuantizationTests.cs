@@ -23,6 +23,13 @@ public class QuantizationTests
             var b = layer.PaddedBias();
             int cols = lw.Cols;
             Assert.Equal(aCols, layer.PaddedInputSize);
+            if (!layer.IsOutput)
+            {
+                // k is a multiple of the limb width and the limbs cover exactly [0, 2^k): the remainder is
+                // below 2^k, so Q is the unique quotient of (R).
+                Assert.Equal(0, layer.Shift % c.LimbBits);
+                Assert.Equal(layer.Shift / c.LimbBits, layer.LimbCount);
+            }
             for (int r = 0; r < rows; r++)
                 for (int j = 0; j < cols; j++)
                 {
@@ -34,6 +41,7 @@ public class QuantizationTests
                     if (layer.IsOutput) continue;
                     // (R): Z·M + 2^(k−1) = Q·2^k + Σ 2^(i·c)·R_i with every limb in [0, 2^c).
                     Int128 lhs = (Int128)z * layer.Multiplier + (Int128.One << (layer.Shift - 1));
+                    Assert.True(Int128.Abs(lhs) < Int128.One << CircuitCompiler.ProductBits, "Z·M + 2^(k−1) beyond the proven product bound");
                     Int128 rhs = (Int128)lw.Q![e] << layer.Shift;
                     for (int i = 0; i < layer.LimbCount; i++)
                     {
@@ -238,5 +246,54 @@ public class QuantizationTests
         Assert.Equal(-1, CircuitCompiler.Requantize(-3, 1, 1)); // −1.5 → −1
         Assert.Equal(4, CircuitCompiler.Requantize(5, 3, 2));   // 15/4 = 3.75 → floor((15 + 2) / 4) = 4
         Assert.Equal(3, CircuitCompiler.Requantize(5, 5, 3));   // 25/8 = 3.125 → floor(29 / 8) = 3
+    }
+
+    [Fact]
+    public void PercentileCalibrationClipsOutliersAndIgnoresZeros()
+    {
+        // One identity layer: the input scale is the calibrated input range / 127.
+        var net = new Network([new DenseLayer(1, 1, [1f], [0f], Activation.None)]);
+        var cal = Enumerable.Range(1, 100).Select(i => new[] { i % 2 == 0 ? i : -(float)i }).Append([1000f]).ToList();
+        var maxAbs = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.MaxAbs });
+        Assert.Equal(1000.0 / 127, maxAbs.InputScale, 12);
+        // 99th percentile of the 101 magnitudes 1…100, 1000: sorted index ⌈0.99·101⌉ − 1 = 99, i.e. 100.
+        var p99 = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 99 });
+        Assert.Equal(100.0 / 127, p99.InputScale, 12);
+        var p50 = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 50 });
+        Assert.Equal(51.0 / 127, p50.InputScale, 12); // index ⌈50.5⌉ − 1 = 50 → 51
+        // Exact zeros say nothing about the range: adding many leaves the percentile unchanged.
+        var withZeros = cal.Concat(Enumerable.Repeat(new[] { 0f }, 500)).ToList();
+        Assert.Equal(p99.InputScale, CircuitCompiler.Compile(net, withZeros, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 99 }).InputScale);
+        // Percentile 100 is max-abs; values beyond the clipped range saturate at the input bound.
+        Assert.Equal(maxAbs.InputScale, CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 100 }).InputScale);
+        Assert.Equal([p99.InputBound], p99.QuantizeInput([1000f]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 0 }));
+    }
+
+    [Fact]
+    public void AccuracyReportCountsArgmaxAndErrorsExactly()
+    {
+        // y = x on two features, int8: input scale 1/127 (max |x| = 1), W = diag(127), so the dequantized
+        // output is round(127·x)/127 and every error is known by hand.
+        var net = new Network([new DenseLayer(2, 2, [1f, 0f, 0f, 1f], [0f, 0f], Activation.None)]);
+        float[][] x = [[1f, 0f], [0.496f, 0.499f], [-0.3f, 0.2f]];
+        var c = CircuitCompiler.Compile(net, x);
+        var r = AccuracyReport.Measure(net, c, x);
+        // Sample 1 is exact; sample 2 rounds both to 63/127 (float argmax 1, quantized tie → 0: disagreement);
+        // sample 3 rounds to −38/127 and 25/127 (argmax 1 on both).
+        double[] errors =
+        [
+            0, 0,
+            Math.Abs(0.496f - 63.0 / 127), Math.Abs(0.499f - 63.0 / 127),
+            Math.Abs(-0.3f + 38.0 / 127), Math.Abs(0.2f - 25.0 / 127),
+        ];
+        Assert.Equal(3, r.Samples);
+        Assert.Equal(2, r.ArgmaxAgreements);
+        Assert.Equal(2.0 / 3, r.ArgmaxAgreement, 12);
+        Assert.Equal(errors.Max(), r.MaxAbsError, 9);
+        Assert.Equal(errors.Average(), r.MeanAbsError, 9);
+        Assert.Equal(1.0, r.MaxAbsOutput, 9);
+        var empty = AccuracyReport.Measure(net, c, []);
+        Assert.Equal((0, 0.0, 0.0), (empty.Samples, empty.ArgmaxAgreement, empty.MeanAbsError));
     }
 }

@@ -16,22 +16,58 @@ public class SharedModelsTests(ITestOutputHelper output)
         "trained/deepprove_mlp_iris",
     ];
 
-    // Models that must fail, with a fragment of the expected message.
+    // Models that must fail, with a fragment of the expected message (the node name and op type where
+    // a node is at fault). Together with Supported this lists EVERY model folder: a new one fails
+    // EveryModelIsClassified until it is added to one list.
     private static readonly (string Model, string Fragment)[] Rejected =
     [
-        ("ezkl-near/linear_regression", "(Cast)"),
-        ("ezkl-near/prelu_gmm", "(PRelu)"),
-        ("ezkl-near/sklearn_mlp", "(Cast)"),
-        ("ezkl/1l_gelu_tanh_appx", "(Mul)"),
-        ("ezkl/1l_relu", "activation before the first dense layer"),
+        ("ezkl-near/linear_regression", "node '/_operators.0/Cast' (Cast): unsupported op type 'Cast'"),
+        ("ezkl-near/prelu_gmm", "node '/linear_layer_stack/linear_layer_stack.1/PRelu' (PRelu): unsupported op type 'PRelu'"),
+        ("ezkl-near/sklearn_mlp", "node 'Cast' (Cast): unsupported op type 'Cast'"),
+        ("ezkl/1l_gelu_tanh_appx", "node '/layer/Mul' (Mul): unsupported op type 'Mul'"),
+        ("ezkl/1l_relu", "node 'Relu_0' (Relu): an activation before the first dense layer"),
+        ("ezkl/1l_sigmoid", "node 'Sigmoid_0' (Sigmoid): an activation before the first dense layer"),
+        ("ezkl/1l_tanh", "node '/layer/Tanh' (Tanh): an activation before the first dense layer"),
+        ("ezkl/2l_relu_sigmoid", "node 'Relu_0' (Relu): an activation before the first dense layer"),
+        ("ezkl/2l_relu_sigmoid_small", "node 'Relu_0' (Relu): an activation before the first dense layer"),
+        ("ezkl/2l_relu_small", "node 'Relu_0' (Relu): an activation before the first dense layer"),
+        ("ezkl/2l_sigmoid_small", "node '/sigmoid/Sigmoid' (Sigmoid): an activation before the first dense layer"),
         ("ezkl/1l_identity", "no dense layer"),
+        ("ezkl/1l_flatten", "no dense layer"),
+        ("ezkl/1l_reshape", "no dense layer"),
         ("ezkl/1l_softmax", "no dense layer"),
+        ("ezkl/doodles", "no dense layer"),
         ("ezkl/boolean_identity", "element type Bool"),
         ("ezkl/arange", "exactly one graph input"),
-        ("ezkl/blackman_window", "Add is only supported as the bias"),
-        ("onnx-node/test_gemm_default_vector_bias", "exactly one graph input"),
-        ("onnx-node/test_mul", "exactly one graph input"),
-        ("onnx-node/test_relu", "activation before the first dense layer"),
+        ("ezkl/blackman_window", "node '/Add' (Add): Add is only supported as the bias"),
+        ("onnx-node/test_add", "found 2: 'x', 'y'"),
+        ("onnx-node/test_add_bcast", "found 2: 'x', 'y'"),
+        ("onnx-node/test_mul", "found 2: 'x', 'y'"),
+        ("onnx-node/test_sub", "found 2: 'x', 'y'"),
+        ("onnx-node/test_reshape_negative_dim", "found 2: 'data', 'shape'"),
+        ("onnx-node/test_gemm_all_attributes", "found 3: 'a', 'b', 'c'"),
+        ("onnx-node/test_gemm_default_matrix_bias", "found 3: 'a', 'b', 'c'"),
+        ("onnx-node/test_gemm_default_vector_bias", "found 3: 'a', 'b', 'c'"),
+        ("onnx-node/test_gemm_transposeB", "found 3: 'a', 'b', 'c'"),
+        ("onnx-node/test_gemm_default_no_bias", "found 2: 'a', 'b'"),
+        ("onnx-node/test_matmul_2d", "found 2: 'a', 'b'"),
+        ("onnx-node/test_flatten_axis1", "no dense layer"),
+        ("onnx-node/test_softmax_axis_1", "no dense layer"),
+        ("onnx-node/test_relu", "node '#0' (Relu): an activation before the first dense layer"),
+        ("onnx-node/test_sigmoid", "node '#0' (Sigmoid): an activation before the first dense layer"),
+        ("onnx-node/test_tanh", "node '#0' (Tanh): an activation before the first dense layer"),
+    ];
+
+    // onnx-node models whose weights are graph inputs (test_data_set_0/input_k.pb): bound as initializers
+    // they are dense models, checked against onnxruntime; null = imports, else the expected error fragment.
+    private static readonly (string Model, string? Fragment)[] BoundWeights =
+    [
+        ("onnx-node/test_gemm_transposeB", null),
+        ("onnx-node/test_gemm_default_no_bias", null),
+        ("onnx-node/test_gemm_default_vector_bias", null),
+        ("onnx-node/test_matmul_2d", null),
+        ("onnx-node/test_gemm_default_matrix_bias", "node '#0' (Gemm): C 'c' has shape [3, 4], expected a vector [4], a row [1, 4] or a scalar (a per-sample bias is not supported)"),
+        ("onnx-node/test_gemm_all_attributes", "node '#0' (Gemm): transA = 1 on the activation input is not supported"),
     ];
 
     private static string? ModelsDir => ZkMl.TestKit.RepoPaths.Shared is { } s ? Path.Combine(s, "models") : null;
@@ -86,6 +122,58 @@ public class SharedModelsTests(ITestOutputHelper output)
             Assert.Contains(fragment, e.Message);
             Assert.Contains(path, e.Message);
             output.WriteLine($"{m}: {e.Message}");
+        }
+    }
+
+    [Fact]
+    public void EveryModelIsClassified()
+    {
+        if (ModelsDir is null) { output.WriteLine("SKIP: ../shared/models not present"); return; }
+        var onDisk = Directory.GetDirectories(ModelsDir).SelectMany(Directory.GetDirectories)
+            .Where(d => File.Exists(ModelFile(d)))
+            .Select(d => Path.GetRelativePath(ModelsDir, d).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal).ToArray();
+        var listed = Supported.Concat(Rejected.Select(r => r.Model)).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(listed.Length, listed.Distinct().Count());
+        Assert.Equal(onDisk, listed);
+    }
+
+    [Fact]
+    public void OnnxNodeModelsWithBoundWeightsMatchOnnxRuntime()
+    {
+        if (ModelsDir is null) { output.WriteLine("SKIP: ../shared/models not present"); return; }
+        foreach (var (m, fragment) in BoundWeights)
+        {
+            string dir = Path.Combine(ModelsDir, m);
+            var model = ZkMl.Compiler.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(ModelFile(dir)));
+            var g = model.Graph;
+            // input_0 is the samples; input_k (k ≥ 1) are the weights, bound as initializers.
+            ZkMl.Compiler.Onnx.Proto.TensorProto Pb(int k) =>
+                ZkMl.Compiler.Onnx.Proto.TensorProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, "test_data_set_0", $"input_{k}.pb")));
+            for (int k = 1; k < g.Input.Count; k++)
+            {
+                var t = Pb(k);
+                t.Name = g.Input[k].Name;
+                g.Initializer.Add(t);
+            }
+            var bytes = Google.Protobuf.MessageExtensions.ToByteArray(model);
+            if (fragment is not null)
+            {
+                var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(bytes, m));
+                Assert.Equal($"{m}: {fragment}", e.Message);
+                continue;
+            }
+            var net = OnnxImporter.Import(bytes, m);
+            var x = Pb(0);
+            var flat = x.FloatData.Count > 0 ? x.FloatData.ToArray()
+                : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(x.RawData.Span).ToArray();
+            var rows = flat.Chunk(net.InputSize).ToArray();
+            var got = FloatExecutor.Run(net, rows).SelectMany(r => r).ToArray();
+            var expected = OrtOutput(dir);
+            Assert.Equal(expected.Length, got.Length);
+            for (int i = 0; i < got.Length; i++)
+                Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"{m}[{i}]: {got[i]} vs ort {expected[i]}");
+            output.WriteLine($"{m}: {net.ShapeSummary()} matches onnxruntime on {rows.Length} rows");
         }
     }
 

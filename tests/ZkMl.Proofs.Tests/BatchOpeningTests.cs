@@ -38,6 +38,7 @@ public class BatchOpeningTests
         new[] { 3, 0, 5, 5, 1 },
         new[] { 1, 4, 4, 2, 6, 3 },
         new[] { 10, 9, 9, 0, 4 },
+        new[] { 14, 7, 0, 14 },
     };
 
     [Theory]
@@ -89,8 +90,14 @@ public class BatchOpeningTests
         for (int i = 0; i < p.Opening.EvalsAtR.Length; i++)
         {
             var q = Decode(bytes);
+            q.Opening.EvalsAtR[i] += Fr.One;
+            Assert.False(Check(claims, q), $"inner eval {i} at r");
+            q = Decode(bytes);
+            q.Opening.EvalsAtMinusR[i] += Fr.One;
+            Assert.False(Check(claims, q), $"inner eval {i} at -r");
+            q = Decode(bytes);
             q.Opening.EvalsAtRSquared[i] += Fr.One;
-            Assert.False(Check(claims, q), $"inner eval {i}");
+            Assert.False(Check(claims, q), $"inner eval {i} at r^2");
         }
         for (int i = 0; i < 3; i++)
         {
