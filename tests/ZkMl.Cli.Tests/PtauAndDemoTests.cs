@@ -32,7 +32,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
     }
 
     [Fact]
-    public void DemoProvesRealMnistImagesAndVerifies()
+    public void DemoProvesRealMnistImagesAndVerifiesInCSharpAndOnChain()
     {
         string dir = tiny.File("demo");
         var r = Zkml.Ok("demo", "--batch", "2", "--out", dir, "--json");
@@ -42,6 +42,12 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         // The first two MNIST test images are a 7 and a 2.
         Assert.Equal([7, 2], j.GetProperty("labels").EnumerateArray().Select(e => e.GetInt32()).ToArray());
         Assert.Contains("INSECURE", r.Err);
+        var chain = j.GetProperty("onChain");
+        Assert.True(chain.GetProperty("accepted").GetBoolean());
+        Assert.True(chain.GetProperty("tamperedRejected").GetBoolean());
+        Assert.True(chain.GetProperty("verifyGas").GetInt64() > 0);
+        Assert.InRange(chain.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.True(File.Exists(Path.Combine(dir, "Verifier.sol")));
         Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"));
     }
 

@@ -14,7 +14,8 @@ namespace ZkMl.Cli.Verbs;
 
 /// <summary>
 /// <c>zkml demo</c>: the MNIST example end to end — compile, development SRS, setup, a proof for a batch
-/// of real MNIST test images, verification in C#; prints predictions vs labels, proof size and times.
+/// of real MNIST test images, verification in C#, then the generated verifier contract deployed to a local
+/// anvil and the proof verified on chain; prints predictions vs labels, proof size, times and gas.
 /// </summary>
 internal static class DemoVerb
 {
@@ -25,19 +26,20 @@ internal static class DemoVerb
     {
         var batch = new Option<int>("--batch", "-b") { HelpName = "N", Description = "MNIST test images in the proven batch", DefaultValueFactory = _ => 16 };
         var offset = new Option<int>("--offset") { HelpName = "I", Description = "Index of the first test image (0…9999)", DefaultValueFactory = _ => 0 };
-        var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Folder for the demo's files (circuit, keys, input.json, proof)", DefaultValueFactory = _ => "demo-out" };
+        var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Folder for the demo's files (circuit, keys, input.json, proof, Verifier.sol)", DefaultValueFactory = _ => "demo-out" };
         var model = new Option<string?>("--model") { HelpName = "FILE", Description = $"The float model (default: {ModelRel} of the repository, with its input.json for calibration)" };
         var mnist = new Option<string?>("--mnist-dir") { HelpName = "DIR", Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
-        var cmd = new Command("demo", "The MNIST example end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify; predictions vs labels, proof size, times")
+        var noChain = new Option<bool>("--no-chain") { Description = "Stop after the C# verification (no verifier contract, no local anvil)" };
+        var cmd = new Command("demo", "The MNIST example end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify in C# and on a local anvil; predictions vs labels, proof size, times, gas")
         {
-            batch, offset, outDir, model, mnist,
+            batch, offset, outDir, model, mnist, noChain,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "demo", ctx =>
-            Run(ctx, pr.GetValue(batch), pr.GetValue(offset), pr.GetValue(outDir)!, pr.GetValue(model), pr.GetValue(mnist))));
+            Run(ctx, pr.GetValue(batch), pr.GetValue(offset), pr.GetValue(outDir)!, pr.GetValue(model), pr.GetValue(mnist), pr.GetValue(noChain))));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelPath, string? mnistDir)
+    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelPath, string? mnistDir, bool skipChain)
     {
         if (batch < 1 || batch > 1024) throw new UserException($"--batch {batch}: expected 1…1024");
         string? root = modelPath is null || mnistDir is null ? FindRepository() : null;
@@ -105,6 +107,18 @@ internal static class DemoVerb
         if (!result.IsValid) throw new UserException($"the demo proof did not verify: {result.Reason}");
         Line($"5. verify   [green]verified[/] in C# ({verifyMs:F1} ms)");
 
+        // 6. on chain: generated verifier, local anvil, verify, gas
+        OnChainStep.Result? chain = null;
+        if (!skipChain)
+        {
+            string evmRoot = root ?? FindRepository() ?? throw new UserException("the on-chain step needs the repository's node_modules (solc, anvil): run zkml demo inside the ZkMl repository, or pass --no-chain");
+            chain = OnChainStep.Run(ctx, evmRoot, vk, proof, Path.Combine(outDir, "Verifier.sol"));
+            if (!chain.Accepted) throw new UserException("the generated verifier contract rejected the demo proof");
+            if (!chain.TamperedRejected) throw new UserException("the generated verifier contract accepted a tampered statement");
+            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.CompileSeconds + chain.ChainSeconds:F2} s)");
+            if (!ctx.Quiet) ctx.Err.MarkupLine($"[grey]{Markup.Escape(chain.Gas.ToString())}[/]");
+        }
+
         if (ctx.JsonMode)
         {
             ctx.WriteJson(new JsonObject
@@ -128,6 +142,7 @@ internal static class DemoVerb
                     ["input"] = Path.GetFullPath(inputPath), ["proof"] = Path.GetFullPath(proofPath),
                 },
                 ["stages"] = ProveVerb.StagesJson(timings),
+                ["onChain"] = chain?.ToJson(),
                 ["seconds"] = new JsonObject
                 {
                     ["compile"] = Math.Round(compileSeconds, 3), ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
@@ -139,7 +154,7 @@ internal static class DemoVerb
         if (!ctx.Quiet) o.Write(Pipeline.OutputsTable(io, circuit, truth));
         o.MarkupLine($"predictions {string.Join(' ', predicted)}");
         o.MarkupLine($"labels      {string.Join(' ', truth)}");
-        o.MarkupLine($"{correct}/{batch} correct; proof {proof.ProofSize:N0} bytes; compile {compileSeconds:F2} s, SRS {srsSeconds:F2} s, setup {setupSeconds:F2} s, prove {proveSeconds:F2} s, verify {verifyMs.ToString("F1", CultureInfo.InvariantCulture)} ms; total {total.Elapsed.TotalSeconds:F1} s");
+        o.MarkupLine($"{correct}/{batch} correct; proof {proof.ProofSize:N0} bytes; compile {compileSeconds:F2} s, SRS {srsSeconds:F2} s, setup {setupSeconds:F2} s, prove {proveSeconds:F2} s, verify {verifyMs.ToString("F1", CultureInfo.InvariantCulture)} ms{(chain is null ? "" : $"; on-chain verify {chain.Gas.Breakdown.GasUsed:N0} gas")}; total {total.Elapsed.TotalSeconds:F1} s");
         Line($"try the verbs on these files: zkml verify --vk {Markup.Escape(vkPath)} --proof {Markup.Escape(proofPath)}");
         return 0;
     }
