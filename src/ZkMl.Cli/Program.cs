@@ -31,6 +31,10 @@ public static class Program
         root.Add(SetupVerb.Create());
         root.Add(ProveVerb.Create());
         root.Add(VerifyVerb.Create());
+        root.Add(CreateEvmVerifierVerb.Create());
+        root.Add(EncodeCalldataVerb.Create());
+        root.Add(DeployVerb.Create());
+        root.Add(VerifyOnchainVerb.Create());
         root.Add(BenchVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(TrainMnistVerb.Create());

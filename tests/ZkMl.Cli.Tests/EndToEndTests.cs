@@ -87,7 +87,8 @@ public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture
     {
         foreach (var (verb, fragment) in new[]
         {
-            ("setup", "--dev-srs"), ("prove", "--input"), ("verify", "--proof"), ("bench", "--batch"), ("demo", "--batch"), ("compile", "--data"),
+            ("setup", "--dev-srs"), ("prove", "--input"), ("verify", "--proof"), ("bench", "--batch"), ("demo", "--no-chain"), ("compile", "--data"),
+            ("create-evm-verifier", "--vk"), ("encode-calldata", "--proof"), ("deploy", "--rpc"), ("verify-onchain", "--address"),
         })
         {
             var r = Zkml.Ok(verb, "--help");

@@ -108,14 +108,14 @@ internal static class DemoVerb
         Line($"5. verify   [green]verified[/] in C# ({verifyMs:F1} ms)");
 
         // 6. on chain: generated verifier, local anvil, verify, gas
-        OnChainStep.Result? chain = null;
+        OnChain.DemoResult? chain = null;
         if (!skipChain)
         {
             string evmRoot = root ?? FindRepository() ?? throw new UserException("the on-chain step needs the repository's node_modules (solc, anvil): run zkml demo inside the ZkMl repository, or pass --no-chain");
-            chain = OnChainStep.Run(ctx, evmRoot, vk, proof, Path.Combine(outDir, "Verifier.sol"));
+            chain = OnChain.Demo(ctx, evmRoot, vk, proof, Path.Combine(outDir, "Verifier.sol"));
             if (!chain.Accepted) throw new UserException("the generated verifier contract rejected the demo proof");
             if (!chain.TamperedRejected) throw new UserException("the generated verifier contract accepted a tampered statement");
-            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.CompileSeconds + chain.ChainSeconds:F2} s)");
+            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.Seconds:F2} s)");
             if (!ctx.Quiet) ctx.Err.MarkupLine($"[grey]{Markup.Escape(chain.Gas.ToString())}[/]");
         }
 

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary><c>zkml create-evm-verifier --vk keys/vk.bin [-o Verifier.sol]</c>: the Solidity verifier of a key, compiled once to report its size.</summary>
+internal static class CreateEvmVerifierVerb
+{
+    public static Command Create()
+    {
+        var vk = new Option<string>("--vk") { HelpName = "FILE", Description = "The verifying key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "vk.bin") };
+        var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "The Solidity file to write", DefaultValueFactory = _ => "Verifier.sol" };
+        var name = new Option<string>("--contract-name") { HelpName = "NAME", Description = "The contract's name", DefaultValueFactory = _ => SolidityVerifierGenerator.DefaultContractName };
+        var noCompile = new Option<bool>("--no-compile") { Description = "Only write the source (skip the solc check and the size report)" };
+        var cmd = new Command("create-evm-verifier", "Generate the Solidity verifier of a verifying key (verifyProof(bytes proof, uint256[] publicInputs) returns (bool))")
+        {
+            vk, output, name, noCompile,
+        };
+        cmd.SetAction(pr => CliHost.Run(pr, "create-evm-verifier", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(output)!, pr.GetValue(name)!, pr.GetValue(noCompile))));
+        return cmd;
+    }
+
+    private static int Run(VerbContext ctx, string vkPath, string outPath, string contractName, bool noCompile)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(contractName, "^[A-Za-z_][A-Za-z0-9_]*$"))
+            throw new UserException($"--contract-name {contractName}: expected a Solidity identifier");
+        var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        string source = SolidityVerifierGenerator.Generate(key, contractName);
+        CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);
+        CliHost.WriteAtomic(outPath, Encoding.UTF8.GetBytes(source));
+        int lines = source.Count(c => c == '\n');
+        bool tooBig = compiled is not null && compiled.DeployedSize > CompiledContract.Eip170CodeSizeLimit;
+        if (tooBig) ctx.Warn($"runtime code {compiled!.DeployedSize:N0} bytes exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: mainnet would refuse to deploy it");
+
+        if (ctx.JsonMode)
+        {
+            ctx.WriteJson(new JsonObject
+            {
+                ["verifier"] = Path.GetFullPath(outPath),
+                ["contract"] = contractName,
+                ["lines"] = lines,
+                ["vkDigest"] = key.DigestHex,
+                ["deployedBytes"] = compiled?.DeployedSize,
+                ["creationBytes"] = compiled?.CreationBytecode.Length,
+                ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,
+                ["signature"] = VerifierCalldata.Signature,
+            });
+            return 0;
+        }
+        ctx.Out.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: contract {Markup.Escape(contractName)}, {lines:N0} lines, for vk {key.DigestHex[..16]}…"
+            + (compiled is null ? "" : $"; runtime code {compiled.DeployedSize:N0} bytes (EIP-170 limit {CompiledContract.Eip170CodeSizeLimit:N0})"));
+        return 0;
+    }
+}

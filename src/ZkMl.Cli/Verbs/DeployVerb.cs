@@ -1,0 +1,43 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using ZkMl.Evm.Solc;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary><c>zkml deploy Verifier.sol [--rpc URL]</c>: compiles the verifier with the pinned solc and deploys it.</summary>
+internal static class DeployVerb
+{
+    public static Command Create()
+    {
+        var source = new Argument<string>("VERIFIER") { Description = "The Solidity verifier from zkml create-evm-verifier" };
+        var rpc = new Option<string>("--rpc") { HelpName = "URL", Description = "The node's JSON-RPC endpoint", DefaultValueFactory = _ => OnChain.DefaultRpc };
+        var key = new Option<string?>("--private-key") { HelpName = "HEX", Description = "Sign locally with this key (default: the node's first unlocked account, e.g. anvil's)" };
+        var cmd = new Command("deploy", "Compile a verifier contract (pinned solc) and deploy it; prints the address") { source, rpc, key };
+        cmd.SetAction(pr => CliHost.Run(pr, "deploy", ctx => Run(ctx, pr.GetValue(source)!, pr.GetValue(rpc)!, pr.GetValue(key))));
+        return cmd;
+    }
+
+    private static int Run(VerbContext ctx, string path, string rpcUrl, string? privateKey)
+    {
+        var url = OnChain.Rpc(rpcUrl);
+        string text = File.ReadAllText(CliFiles.Require(path, "a Solidity verifier from zkml create-evm-verifier"));
+        string name = OnChain.ContractName(text, path);
+        var contract = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
+        if (contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit)
+            ctx.Warn($"runtime code {contract.DeployedSize:N0} bytes exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}");
+        using var chain = OnChain.Connect(url, privateKey);
+        var d = OnChain.Run(ctx, $"deploying {name} to {url}", rpcUrl, () => chain.DeployAsync(contract.CreationBytecode));
+        if (ctx.JsonMode)
+        {
+            ctx.WriteJson(new JsonObject
+            {
+                ["address"] = d.Address, ["contract"] = name, ["rpc"] = url.ToString(),
+                ["deployedBytes"] = d.DeployedSize, ["gasUsed"] = d.GasUsed, ["transactionHash"] = d.TransactionHash,
+            });
+            return 0;
+        }
+        ctx.Out.MarkupLine($"deployed {Markup.Escape(name)} at [green]{d.Address}[/] on {Markup.Escape(url.ToString())}: {d.DeployedSize:N0} bytes of runtime code, {d.GasUsed:N0} gas (tx {d.TransactionHash})");
+        return 0;
+    }
+}

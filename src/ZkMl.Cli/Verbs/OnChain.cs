@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ZkMl.Evm;
+using ZkMl.Evm.Chain;
+using ZkMl.Evm.Rpc;
+using ZkMl.Evm.Signing;
+using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
+using ZkMl.Proofs.Inference;
+
+namespace ZkMl.Cli.Verbs;
+
+/// <summary>
+/// The on-chain steps shared by create-evm-verifier, deploy, verify-onchain and demo: generate and
+/// compile the verifier (pinned solc), connect to a node or start a local anvil, deploy, verify, gas.
+/// </summary>
+internal static partial class OnChain
+{
+    /// <summary>The default JSON-RPC endpoint of <c>zkml deploy</c> (anvil's and hardhat's default).</summary>
+    public const string DefaultRpc = "http://127.0.0.1:8545";
+
+    /// <summary>The repository whose node_modules holds solc and anvil (scripts/setup.sh).</summary>
+    public static string Tools() => ProjectTools.FindRepositoryRoot();
+
+    /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
+    public static CompiledContract Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
+        ctx.Step($"compiling {fileName} (solc)", () =>
+            new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
+                .GetAwaiter().GetResult());
+
+    /// <summary>The name of the last contract declared in a Solidity source.</summary>
+    public static string ContractName(string source, string path)
+    {
+        var m = ContractRegex().Matches(source);
+        if (m.Count == 0) throw new UserException($"{path}: no contract declaration found (expected a verifier written by zkml create-evm-verifier)");
+        return m[^1].Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"^\s*contract\s+([A-Za-z_][A-Za-z0-9_]*)", RegexOptions.Multiline)]
+    private static partial Regex ContractRegex();
+
+    /// <summary>A JSON-RPC URL from the command line.</summary>
+    public static Uri Rpc(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var u) || (u.Scheme != "http" && u.Scheme != "https"))
+            throw new UserException($"--rpc {url}: expected an http(s) JSON-RPC URL, e.g. {DefaultRpc}");
+        return u;
+    }
+
+    /// <summary>A chain over <paramref name="rpc"/>, signing locally with <paramref name="privateKey"/> when given.</summary>
+    public static EvmChain Connect(Uri rpc, string? privateKey)
+    {
+        EthereumKey? key = null;
+        if (privateKey is not null)
+        {
+            try { key = EthereumKey.FromPrivateKey(privateKey); }
+            catch (ArgumentException) { throw new UserException("--private-key: expected 32 bytes of hex (0x…)"); }
+        }
+        return EvmChain.Connect(rpc, signer: key);
+    }
+
+    /// <summary>Runs <paramref name="body"/> against a fresh local anvil on loopback, stopped afterwards.</summary>
+    public static async Task<T> OnLocalAnvil<T>(string root, Func<EvmChain, Task<T>> body)
+    {
+        await using var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = root }).ConfigureAwait(false);
+        return await body(new EvmChain(node.Rpc)).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs an async step synchronously under a spinner; an unreachable node becomes a one-line error.</summary>
+    public static T Run<T>(VerbContext ctx, string title, string? rpc, Func<Task<T>> body) => ctx.Step(title, () =>
+    {
+        try
+        {
+            return body().GetAwaiter().GetResult();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new UserException($"cannot reach the JSON-RPC node {rpc ?? "(local anvil)"}: {e.Message}");
+        }
+        catch (JsonRpcException e)
+        {
+            throw new UserException($"the node {rpc ?? "(local anvil)"} refused: {e.Message}");
+        }
+    });
+
+    /// <summary>The same proof claiming a different first output logit (+1): a statement the verifier must reject.</summary>
+    public static InferenceProof Tamper(VerifyingKey vk, InferenceProof proof)
+    {
+        var io = proof.DecodePublicIO(vk);
+        var y = io.Outputs.ToArray();
+        y[0] += 1;
+        var lie = PublicIO.Create(vk, io.BatchSize, io.Inputs, y);
+        return InferenceProof.FromParts(proof.VkDigest, lie.Words, proof.ProofBytes);
+    }
+
+    /// <summary>gasUsed and its split as JSON.</summary>
+    public static JsonObject GasJson(VerifyGasReport gas) => new()
+    {
+        ["gasUsed"] = gas.Breakdown.GasUsed,
+        ["calldata"] = gas.Breakdown.Calldata,
+        ["precompiles"] = gas.Breakdown.PrecompileTotal,
+        ["execution"] = gas.Breakdown.Execution,
+    };
+
+    /// <summary>What the demo's on-chain step found.</summary>
+    public sealed record DemoResult(string SolidityPath, int DeployedSize, ulong DeploymentGas, bool Accepted, bool TamperedRejected, VerifyGasReport Gas, double Seconds)
+    {
+        public JsonObject ToJson() => new()
+        {
+            ["verifier"] = Path.GetFullPath(SolidityPath),
+            ["deployedBytes"] = DeployedSize,
+            ["deploymentGas"] = DeploymentGas,
+            ["accepted"] = Accepted,
+            ["tamperedRejected"] = TamperedRejected,
+            ["verifyGas"] = Gas.Breakdown.GasUsed,
+            ["gas"] = GasJson(Gas),
+            ["seconds"] = Math.Round(Seconds, 3),
+        };
+    }
+
+    /// <summary>
+    /// The demo's on-chain half: generate the verifier for <paramref name="vk"/>, compile it, start a local
+    /// anvil, deploy, verify the proof by eth_call and as a transaction (gas), check that a tampered
+    /// statement is rejected, stop the node.
+    /// </summary>
+    public static DemoResult Demo(VerbContext ctx, string root, VerifyingKey vk, InferenceProof proof, string solidityPath)
+    {
+        var sw = Stopwatch.StartNew();
+        var source = SolidityVerifierGenerator.Generate(vk);
+        CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(source));
+        var contract = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        var tampered = Tamper(vk, proof);
+        var (verifier, accepted, rejected, gas) = Run(ctx, "deploying to a local anvil and verifying on chain", null, () => OnLocalAnvil(root, async chain =>
+        {
+            var v = await OnChainVerifier.DeployAsync(chain, contract).ConfigureAwait(false);
+            var ok = await v.VerifyAsync(proof).ConfigureAwait(false);
+            var bad = await v.VerifyAsync(tampered).ConfigureAwait(false);
+            var g = await v.MeasureAsync(proof).ConfigureAwait(false);
+            return (v, ok.Accepted, !bad.Accepted, g);
+        }));
+        return new DemoResult(solidityPath, verifier.DeployedSize, verifier.DeploymentGas, accepted, rejected, gas, sw.Elapsed.TotalSeconds);
+    }
+}

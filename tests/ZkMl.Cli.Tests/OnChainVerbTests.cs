@@ -1,0 +1,77 @@
+using ZkMl.Proofs.Inference;
+using ZkMl.TestKit;
+
+namespace ZkMl.Cli.Tests;
+
+/// <summary>create-evm-verifier → deploy → verify-onchain (named node and local anvil), encode-calldata, on circuits/tiny.</summary>
+public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClassFixture<TinyKeysFixture>, IClassFixture<AnvilFixture>
+{
+    private string Proof(string name)
+    {
+        string proof = tiny.File(name);
+        if (!File.Exists(proof)) Zkml.Ok("prove", tiny.Circuit, "--input", Zkml.Tiny("input.json"), "--pk", tiny.Pk, "-o", proof, "--quiet");
+        return proof;
+    }
+
+    [Fact]
+    public void CreateDeployAndVerifyOnANamedNode()
+    {
+        string sol = tiny.File("Verifier.sol"), proof = Proof("chain.proof"), rpc = anvil.RpcUrl.ToString();
+        var c = Zkml.Ok("create-evm-verifier", "--vk", tiny.Vk, "-o", sol, "--contract-name", "TinyVerifier", "--json").Json();
+        Assert.InRange(c.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.Contains("contract TinyVerifier", File.ReadAllText(sol));
+
+        var d = Zkml.Ok("deploy", sol, "--rpc", rpc, "--json").Json();
+        string address = d.GetProperty("address").GetString()!;
+        Assert.Equal(c.GetProperty("deployedBytes").GetInt32(), d.GetProperty("deployedBytes").GetInt32());
+
+        var v = Zkml.Ok("verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--rpc", rpc, "--address", address);
+        Assert.StartsWith("verified on chain", v.Out);
+        Assert.Contains("gas estimate", v.Out);
+
+        // A statement with one output changed (file digest intact): the contract returns false.
+        var p = InferenceProof.Load(proof);
+        var vk = VerifyingKey.Load(tiny.Vk);
+        var io = p.DecodePublicIO(vk);
+        var y = io.Outputs.ToArray();
+        y[2] -= 1;
+        string lie = tiny.File("chain-lie.proof");
+        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes).ToFileBytes());
+        Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", lie, "--rpc", rpc, "--address", address], "not verified", "returned false");
+
+        Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--rpc", rpc, "--address", "0x00000000000000000000000000000000000000aa"], "no contract deployed there");
+        Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--address", address], "--address needs --rpc");
+        Zkml.Fails(["deploy", Zkml.Tiny("model.json"), "--rpc", rpc], "model.json", "no contract declaration");
+        Zkml.Fails(["deploy", sol, "--rpc", "not a url"], "--rpc not a url");
+    }
+
+    [Fact]
+    public void VerifyOnchainWithoutRpcStartsAndStopsALocalAnvil()
+    {
+        string proof = Proof("local.proof");
+        var j = Zkml.Ok("verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--json").Json();
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("gasUsed").GetInt64() > 21_000);
+        Assert.True(j.GetProperty("deployedBytes").GetInt32() > 0);
+
+        // A proof for another key is refused before any chain work.
+        string other = tiny.File("chain-other-keys");
+        Zkml.Ok("setup", tiny.Circuit, "--dev-srs", "--dev-seed", "9", "-o", other, "--max-batch", "16", "--quiet");
+        Zkml.Fails(["verify-onchain", "--vk", Path.Combine(other, "vk.bin"), "--proof", proof], "not verified", "another verifying key");
+    }
+
+    [Fact]
+    public void EncodeCalldataPrintsTheVerifyProofCall()
+    {
+        string proof = Proof("calldata.proof"), file = tiny.File("calldata.txt");
+        var r = Zkml.Ok("encode-calldata", "--proof", proof, "-o", file);
+        string hex = r.Out.Trim();
+        Assert.StartsWith("0x", hex);
+        Assert.Equal(hex, File.ReadAllText(file).Trim());
+        var j = Zkml.Ok("encode-calldata", "--proof", proof, "--json").Json();
+        Assert.Equal(hex, j.GetProperty("calldata").GetString());
+        Assert.StartsWith(j.GetProperty("selector").GetString()!, hex);
+        Assert.Equal(InferenceProof.Load(proof).PublicInputs.Length / 32, j.GetProperty("publicInputs").GetArrayLength());
+        Zkml.Fails(["encode-calldata", "--proof", tiny.File("none.proof")], "none.proof: file not found");
+    }
+}
