@@ -43,6 +43,9 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
         Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--address", address], "--address needs --rpc");
         Zkml.Fails(["deploy", Zkml.Tiny("model.json"), "--rpc", rpc], "model.json", "no contract declaration");
         Zkml.Fails(["deploy", sol, "--rpc", "not a url"], "--rpc not a url");
+        string broken = tiny.File("Broken.sol");
+        File.WriteAllText(broken, "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\ncontract Broken { function f() external { uint x = ; } }\n");
+        Zkml.Fails(["deploy", broken, "--rpc", rpc], "Broken.sol: solc:", "Broken.sol:3");
     }
 
     [Fact]

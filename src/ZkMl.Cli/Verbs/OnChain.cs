@@ -24,10 +24,21 @@ internal static partial class OnChain
     public static string Tools() => ProjectTools.FindRepositoryRoot();
 
     /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
+    /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column).</exception>
     public static CompiledContract Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
-            new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
-                .GetAwaiter().GetResult());
+        {
+            try
+            {
+                return new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
+                    .GetAwaiter().GetResult();
+            }
+            catch (SolcCompilationException e)
+            {
+                var first = e.Errors.Count > 0 ? e.Errors[0].ToString() : e.Message;
+                throw new UserException($"{fileName}: solc: {first}" + (e.Errors.Count > 1 ? $" (and {e.Errors.Count - 1} more)" : ""));
+            }
+        });
 
     /// <summary>The name of the last contract declared in a Solidity source.</summary>
     public static string ContractName(string source, string path)
