@@ -55,7 +55,7 @@ internal static class DemoVerb
         var total = Stopwatch.StartNew();
         var sw = Stopwatch.StartNew();
         var o = ctx.Out;
-        bool human = !ctx.JsonMode;
+        bool human = !ctx.Quiet;
         void Line(string markup) { if (human) o.MarkupLine(markup); }
         Line($"[bold]ZkMl demo[/]: the MNIST MLP on {batch} real test images, proven in one batch and verified");
 
