@@ -87,16 +87,5 @@ public sealed class Layout
     }
 
     /// <summary>Evaluates the MLE of a vector stored as <paramref name="values"/> (any length ≤ 2^n; the rest zero) at a point.</summary>
-    internal static Fr EvaluateSmall(ReadOnlySpan<long> values, ReadOnlySpan<Fr> point)
-    {
-        var eq = Eq.Table(point);
-        var acc = Fr.Zero;
-        for (int i = 0; i < values.Length; i++)
-        {
-            long v = values[i];
-            if (v == 0) continue;
-            acc += eq[i] * Fr.FromInt64(v);
-        }
-        return acc;
-    }
+    internal static Fr EvaluateSmall(ReadOnlySpan<long> values, ReadOnlySpan<Fr> point) => InferenceProver.Dot(values, Eq.Table(point));
 }
