@@ -99,7 +99,7 @@ public class BatchOpeningTests
             q.Opening.EvalsAtRSquared[i] += Fr.One;
             Assert.False(Check(claims, q), $"inner eval {i} at r^2");
         }
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < 2; i++)
         {
             var q = Decode(bytes);
             q.Opening.Witnesses[i] = TestSrs.Shift(q.Opening.Witnesses[i]);

@@ -50,7 +50,7 @@ contract MnistMlpVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 18 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, R_0,3 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index, f limb_0,3 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00001f000000000a0000000d0000000d000000040000000000000000000000200000002100000022000000230000002400000025000000000000000100000002000000030000000400001f400000000b0000000d0000000d000000020000000000000000000000100000001100000012000000130000001400000015000000000000000100000002000000030000000400001f800000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d000000000000000100000002000000030000000400001fc00000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000020000000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
+    bytes internal constant BATCH_LAYOUTS = hex"00001ec00000000a0000000d0000000d000000040000000000000000000000200000002100000022000000230000002400000025000000000000000100000002000000030000000400001f000000000b0000000d0000000d000000020000000000000000000000100000001100000012000000130000001400000015000000000000000100000002000000030000000400001f400000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d000000000000000100000002000000030000000400001f800000000d0000000e0000000e000000000000000200000000000000040000000500000006000000070000000800000009000000000000000100000002000000030000000400001fc00000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
     uint256 internal constant BATCH_RECORD_BYTES = 72;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -343,18 +343,20 @@ contract MnistMlpVerifier {
                     leave
                 }
                 let w := add(cd, shl(6, sub(l, 1)))
-                let vPos := add(w, 0xc0)
+                let vPos := add(w, 0x80)
                 cdOut := add(vPos, mul(0x60, l))
                 for { let p := cd } lt(p, vPos) { p := add(p, 0x40) } { g1Check(p) }
                 trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(l, 1)))
                 let r := trChallenge("hyperkzg/r")
-                if iszero(r) { fail() }
+                // r, −r, r² must be distinct: r ∉ {0, 1, −1}
+                if or(lt(r, 2), eq(r, sub(R_MOD, 1))) { fail() }
                 mstore(add(hk, 0xc0), r)
                 hkFoldChecks(hk, vPos)
                 trAbsorbCalldata("hyperkzg/v", vPos, mul(0x60, l))
                 mstore(add(hk, 0xe0), trChallenge("hyperkzg/q"))
-                trAbsorbCalldata("hyperkzg/w", w, 0xc0)
-                mstore(add(hk, 0x100), trChallenge("hyperkzg/d"))
+                trAbsorbCalldata("hyperkzg/w", w, 0x40)
+                mstore(add(hk, 0x100), trChallenge("hyperkzg/z"))
+                trAbsorbCalldata("hyperkzg/w2", add(w, 0x40), 0x40)
                 hkPairing(hk, cd, w, vPos)
             }
 
@@ -392,11 +394,13 @@ contract MnistMlpVerifier {
                 }
             }
 
-            // B = B_0 + d·B_1 + d²·B_2 with B_s = Σ_i q^i·v_s[i] (Horner)
-            function hkEvalSum(hk, vPos) -> bAll {
+            // I(ζ) for the interpolant of (u_s, B_s), u = (r, −r, r²), B_s = Σ_i q^i·v_s[i] (Horner);
+            // also returns Z(ζ) = Π_s (ζ − u_s).
+            function hkInterpolation(hk, vPos) -> iz, zz {
                 let l := mload(add(hk, 0x60))
                 let q := mload(add(hk, 0xe0))
-                let d := mload(add(hk, 0x100))
+                let r := mload(add(hk, 0xc0))
+                let z := mload(add(hk, 0x100))
                 let b0 := 0
                 let b1 := 0
                 let b2 := 0
@@ -406,38 +410,45 @@ contract MnistMlpVerifier {
                     b1 := addmod(mulmod(b1, q, R_MOD), calldataload(add(p, shl(5, l))), R_MOD)
                     b2 := addmod(mulmod(b2, q, R_MOD), calldataload(add(p, shl(6, l))), R_MOD)
                 }
-                bAll := addmod(b0, mulmod(d, addmod(b1, mulmod(d, b2, R_MOD), R_MOD), R_MOD), R_MOD)
+                let nr := sub(R_MOD, r)
+                let r2 := mulmod(r, r, R_MOD)
+                let e0 := frSub(z, r)
+                let e1 := addmod(z, r, R_MOD)
+                let e2 := frSub(z, r2)
+                // den_s = Π_{t≠s}(u_s − u_t): (2r)(r − r²), (−2r)(−r − r²), (r² − r)(r² + r)
+                let d0 := mulmod(addmod(r, r, R_MOD), frSub(r, r2), R_MOD)
+                let d1 := mulmod(addmod(nr, nr, R_MOD), frSub(nr, r2), R_MOD)
+                let d2 := mulmod(frSub(r2, r), addmod(r2, r, R_MOD), R_MOD)
+                let inv := frInverse(mulmod(mulmod(d0, d1, R_MOD), d2, R_MOD))
+                iz := mulmod(mulmod(b0, mulmod(e1, e2, R_MOD), R_MOD), mulmod(inv, mulmod(d1, d2, R_MOD), R_MOD), R_MOD)
+                iz := addmod(iz, mulmod(mulmod(b1, mulmod(e0, e2, R_MOD), R_MOD), mulmod(inv, mulmod(d0, d2, R_MOD), R_MOD), R_MOD), R_MOD)
+                iz := addmod(iz, mulmod(mulmod(b2, mulmod(e0, e1, R_MOD), R_MOD), mulmod(inv, mulmod(d0, d1, R_MOD), R_MOD), R_MOD), R_MOD)
+                zz := mulmod(mulmod(e0, e1, R_MOD), e2, R_MOD)
             }
 
-            // L = D·C + Σ_{i≥1} q^i·D·F_i + r·(W0 − d·W1 + r·d²·W2) − B·G and R = W0 + d·W1 + d²·W2
-            // (D = 1 + d + d²): ℓ + 5 scalar multiplications; accept iff e(L, [1]₂)·e(−R, [τ]₂) = 1.
+            // Multi-point opening of B = Σ_i q^i·P_i at r, −r, r² with two witnesses (BDFG20 §4):
+            // F = C + Σ_{i≥1} q^i·F_i − I(ζ)·G − Z(ζ)·W + ζ·W'; accept iff e(F, [1]₂)·e(−W', [τ]₂) = 1.
+            // ℓ + 2 scalar multiplications (the commitment's coefficient is 1).
             function hkPairing(hk, folds, w, vPos) {
-                let d := mload(add(hk, 0x100))
-                let qi := addmod(addmod(1, d, R_MOD), mulmod(d, d, R_MOD), R_MOD)
-                let lx, ly := ecMul(mload(hk), mload(add(hk, 0x20)), qi)
+                let lx := mload(hk)
+                let ly := mload(add(hk, 0x20))
                 let q := mload(add(hk, 0xe0))
+                let qi := 1
                 for { let p := folds } lt(p, w) { p := add(p, 0x40) } {
                     qi := mulmod(qi, q, R_MOD)
                     lx, ly := ecMulAdd(lx, ly, calldataload(p), calldataload(add(p, 0x20)), qi)
                 }
-                lx, ly := ecMulAdd(lx, ly, 1, 2, frNeg(hkEvalSum(hk, vPos)))
-                // witness part: P1 = d·W1, Q2 = d²·W2, R = W0 + P1 + Q2, T = W0 − P1 + r·Q2, L += r·T
-                let p1x, p1y := ecMul(calldataload(add(w, 0x40)), calldataload(add(w, 0x60)), d)
-                mstore(add(hk, 0x120), p1x)
-                mstore(add(hk, 0x140), p1y)
-                let q2x, q2y := ecMul(calldataload(add(w, 0x80)), calldataload(add(w, 0xa0)), mulmod(d, d, R_MOD))
-                p1x, p1y := ecAdd(calldataload(w), calldataload(add(w, 0x20)), p1x, ecNegY(p1y))
-                p1x, p1y := ecMulAdd(p1x, p1y, q2x, q2y, mload(add(hk, 0xc0)))
-                lx, ly := ecMulAdd(lx, ly, p1x, p1y, mload(add(hk, 0xc0)))
-                p1x, p1y := ecAdd(calldataload(w), calldataload(add(w, 0x20)), mload(add(hk, 0x120)), mload(add(hk, 0x140)))
-                p1x, p1y := ecAdd(p1x, p1y, q2x, q2y)
+                let iz, zz := hkInterpolation(hk, vPos)
+                lx, ly := ecMulAdd(lx, ly, 1, 2, frNeg(iz))
+                lx, ly := ecMulAdd(lx, ly, calldataload(w), calldataload(add(w, 0x20)), frNeg(zz))
+                lx, ly := ecMulAdd(lx, ly, calldataload(add(w, 0x40)), calldataload(add(w, 0x60)), mload(add(hk, 0x100)))
                 let p := mload(0x40)
                 mstore(p, lx)
                 mstore(add(p, 0x20), ly)
                 let g2 := mload(add(hk, 0xa0))
                 mcopy(add(p, 0x40), g2, 0x80)
-                mstore(add(p, 0xc0), p1x)
-                mstore(add(p, 0xe0), ecNegY(p1y))
+                mstore(add(p, 0xc0), calldataload(add(w, 0x40)))
+                mstore(add(p, 0xe0), ecNegY(calldataload(add(w, 0x60))))
                 mcopy(add(p, 0x100), add(g2, 0x80), 0x80)
                 if iszero(staticcall(gas(), 0x08, p, 0x180, p, 0x20)) { revert(0, 0) }
                 if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }

@@ -181,7 +181,7 @@ public static class SolidityVerifierGenerator
             }
             else fields.Add(0);
             foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
-            len += 64L * nOpen + 32L * c.ClaimCount + (nOpen == 0 ? 0 : 64L * (nOpen - 1) + 192 + 96L * nOpen);
+            len += 64L * nOpen + 32L * c.ClaimCount + (nOpen == 0 ? 0 : 64L * (nOpen - 1) + 128 + 96L * nOpen);
             fields[0] = len;
             Fields = fields.ToArray();
         }

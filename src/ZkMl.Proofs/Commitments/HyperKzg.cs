@@ -15,9 +15,10 @@ namespace ZkMl.Proofs.Commitments;
 /// x_(b_i) is the coordinate of index bit i (bit 0 = least significant index bit is folded
 /// first). Then P_ℓ is the constant ṽ(x). For any r: 2r·P_(i+1)(r²) = r(1 − x)(P_i(r) + P_i(−r)) +
 /// x(P_i(r) − P_i(−r)). The prover commits P_1 … P_(ℓ−1), receives r, sends P_i(r), P_i(−r),
-/// P_i(r²) for all i, and proves all 3ℓ values with one batched KZG opening (three witnesses).
-/// The verifier does ℓ + 4 scalar multiplications in one MSM, two more for the right-hand side,
-/// and one 2-pair pairing check.
+/// P_i(r²) for all i, and proves all 3ℓ values as evaluations of ONE polynomial B = Σ q^i·P_i at
+/// r, −r, r² with two witnesses (Boneh–Drake–Fisch–Gabizon 2020 §4): W = [B div Z] and, after ζ,
+/// W' = [(B − Z(ζ)·h − c)/(X − ζ)]. The verifier does one MSM of ℓ + 3 points and one 2-pair
+/// pairing check.
 /// </remarks>
 public static class HyperKzg
 {
@@ -72,7 +73,7 @@ public static class HyperKzg
 
         transcript.AppendG1s(Labels.Folds, folds);
         var r = transcript.ChallengeScalar(Labels.R);
-        if (r.IsZero) throw new InvalidOperationException("HyperKZG challenge r = 0 (probability ~2^-254)");
+        if (r.IsZero || r.IsOne || r == -Fr.One) throw new InvalidOperationException("HyperKZG challenge r ∈ {0, ±1} (probability ~2^-253)");
         Fr.Neg(r, out var negR);
         Fr.Square(r, out var r2);
         Fr[] u = [r, negR, r2];
@@ -85,10 +86,14 @@ public static class HyperKzg
         });
         AbsorbEvaluations(transcript, vPos, vNeg, vSq);
         var q = transcript.ChallengeScalar(Labels.Q);
-        var w = Kzg.OpenBatchWitnesses(srs, polys, u, q);
-        transcript.AppendG1s(Labels.W, w);
-        _ = transcript.ChallengeScalar(Labels.D);
-        return new HyperKzgProof(folds, vPos, vNeg, vSq, w);
+        // One polynomial B = Σ q^i·P_i at three points with two witnesses (BDFG20 §4).
+        var b = Kzg.Combine(polys, q);
+        var (h, w) = Kzg.OpenMultiQuotient(srs, b, u);
+        transcript.AppendG1(Labels.W, w);
+        var zeta = transcript.ChallengeScalar(Labels.Zeta);
+        var w2 = Kzg.OpenMultiLinearized(srs, b, h, u, zeta);
+        transcript.AppendG1(Labels.W2, w2);
+        return new HyperKzgProof(folds, vPos, vNeg, vSq, [w, w2]);
     }
 
     /// <summary>
@@ -108,7 +113,7 @@ public static class HyperKzg
         int l = point.Length;
         if (!commitment.IsOnCurve) { reason = "commitment is not on the curve"; return false; }
         if (proof.FoldCommitments.Length != Math.Max(0, l - 1) || proof.EvalsAtR.Length != l ||
-            proof.EvalsAtMinusR.Length != l || proof.EvalsAtRSquared.Length != l || proof.Witnesses.Length != (l == 0 ? 0 : 3))
+            proof.EvalsAtMinusR.Length != l || proof.EvalsAtRSquared.Length != l || proof.Witnesses.Length != (l == 0 ? 0 : 2))
         { reason = $"proof shape does not match {l} variables"; return false; }
         foreach (var p in proof.FoldCommitments) if (!p.IsOnCurve) { reason = "fold commitment not on the curve"; return false; }
         foreach (var p in proof.Witnesses) if (!p.IsOnCurve) { reason = "witness not on the curve"; return false; }
@@ -124,7 +129,7 @@ public static class HyperKzg
 
         transcript.AppendG1s(Labels.Folds, proof.FoldCommitments);
         var r = transcript.ChallengeScalar(Labels.R);
-        if (r.IsZero) { reason = "challenge r is zero"; return false; }
+        if (r.IsZero || r.IsOne || r == -Fr.One) { reason = "challenge r ∈ {0, ±1}: the points r, −r, r² are not distinct"; return false; }
         Fr.Neg(r, out var negR);
         Fr.Square(r, out var r2);
 
@@ -143,18 +148,26 @@ public static class HyperKzg
 
         AbsorbEvaluations(transcript, proof.EvalsAtR, proof.EvalsAtMinusR, proof.EvalsAtRSquared);
         var q = transcript.ChallengeScalar(Labels.Q);
-        transcript.AppendG1s(Labels.W, proof.Witnesses);
-        var d = transcript.ChallengeScalar(Labels.D);
+        transcript.AppendG1(Labels.W, proof.Witnesses[0]);
+        var zeta = transcript.ChallengeScalar(Labels.Zeta);
+        transcript.AppendG1(Labels.W2, proof.Witnesses[1]);
 
+        // C_B = Σ_i q^i·C_i and B(u_s) = Σ_i q^i·P_i(u_s).
         var coms = new G1Affine[l];
         coms[0] = commitment;
         proof.FoldCommitments.CopyTo(coms, 1);
-        var values = new Fr[3 * l];
-        proof.EvalsAtR.CopyTo(values, 0);
-        proof.EvalsAtMinusR.CopyTo(values, l);
-        proof.EvalsAtRSquared.CopyTo(values, 2 * l);
-        if (!Kzg.VerifyBatch(vk, coms, [r, negR, r2], values, proof.Witnesses, q, d))
-        { reason = "batched KZG pairing check failed"; return false; }
+        var qs = new Fr[l];
+        qs[0] = Fr.One;
+        for (int i = 1; i < l; i++) qs[i] = qs[i - 1] * q;
+        var bu = new Fr[3];
+        for (int i = l - 1; i >= 0; i--)
+        {
+            bu[0] = bu[0] * q + proof.EvalsAtR[i];
+            bu[1] = bu[1] * q + proof.EvalsAtMinusR[i];
+            bu[2] = bu[2] * q + proof.EvalsAtRSquared[i];
+        }
+        if (!Kzg.VerifyMulti(vk, coms, qs, [r, negR, r2], bu, proof.Witnesses[0], proof.Witnesses[1], zeta))
+        { reason = "KZG multi-point pairing check failed"; return false; }
         reason = null;
         return true;
     }
@@ -201,6 +214,7 @@ public static class HyperKzg
         public const string V = "hyperkzg/v";
         public const string Q = "hyperkzg/q";
         public const string W = "hyperkzg/w";
-        public const string D = "hyperkzg/d";
+        public const string Zeta = "hyperkzg/z";
+        public const string W2 = "hyperkzg/w2";
     }
 }

@@ -5,7 +5,7 @@ namespace ZkMl.Proofs.Commitments;
 /// <summary>
 /// A HyperKZG evaluation proof for a multilinear polynomial in ℓ variables (see docs/protocol.md
 /// "HyperKZG"): ℓ−1 fold commitments, the evaluations of the ℓ polynomials P_0 … P_(ℓ−1) at r, −r
-/// and r², and three KZG witnesses. For ℓ = 0 every array is empty.
+/// and r², and two KZG witnesses (W = [B div Z], W' after ζ). For ℓ = 0 every array is empty.
 /// </summary>
 public sealed class HyperKzgProof
 {
@@ -21,7 +21,7 @@ public sealed class HyperKzgProof
     /// <summary>P_i(r²), i = 0 … ℓ−1.</summary>
     public Fr[] EvalsAtRSquared { get; }
 
-    /// <summary>KZG witnesses of the batched polynomial at r, −r, r² (empty when ℓ = 0).</summary>
+    /// <summary>The two witnesses of the multi-point opening: W = [B div Z]₁ and W' (empty when ℓ = 0).</summary>
     public G1Affine[] Witnesses { get; }
 
     /// <summary>Creates a proof from its parts (lengths are checked by the verifier, not here).</summary>
@@ -34,12 +34,12 @@ public sealed class HyperKzgProof
     /// <summary>The number of variables ℓ the proof is shaped for (length of the evaluation rows).</summary>
     public int NumVars => EvalsAtR.Length;
 
-    /// <summary>Encoded size for ℓ variables: 64(ℓ−1) + 3·64 + 3·32·ℓ bytes (0 when ℓ = 0).</summary>
-    public static int EncodedLength(int numVars) => numVars == 0 ? 0 : 64 * (numVars - 1) + 3 * 64 + 96 * numVars;
+    /// <summary>Encoded size for ℓ variables: 64(ℓ−1) + 2·64 + 3·32·ℓ bytes (0 when ℓ = 0).</summary>
+    public static int EncodedLength(int numVars) => numVars == 0 ? 0 : 64 * (numVars - 1) + 2 * 64 + 96 * numVars;
 
     /// <summary>
-    /// The byte encoding: fold commitments (ℓ−1 G1, 64 bytes each, x‖y big-endian), the three
-    /// witnesses (W_r, W_−r, W_r²), then P_i(r) for all i, P_i(−r) for all i, P_i(r²) for all i
+    /// The byte encoding: fold commitments (ℓ−1 G1, 64 bytes each, x‖y big-endian), the two
+    /// witnesses (W, W'), then P_i(r) for all i, P_i(−r) for all i, P_i(r²) for all i
     /// (32-byte big-endian each).
     /// </summary>
     public byte[] ToBytes()
@@ -67,7 +67,7 @@ public sealed class HyperKzgProof
         var r = new ProofReader(bytes);
         int l = numVars;
         var folds = new G1Affine[Math.Max(0, l - 1)];
-        var wit = new G1Affine[l == 0 ? 0 : 3];
+        var wit = new G1Affine[l == 0 ? 0 : 2];
         var a = new Fr[l]; var b = new Fr[l]; var c = new Fr[l];
         for (int i = 0; i < folds.Length; i++) if (!r.G1(out folds[i], $"fold commitment {i + 1}", out reason)) return false;
         for (int i = 0; i < wit.Length; i++) if (!r.G1(out wit[i], $"witness {i}", out reason)) return false;

@@ -93,6 +93,138 @@ public static class Kzg
         return Pairing.CheckProduct([l.ToAffine(), witness.Negate()], [vk.G2, vk.TauG2]);
     }
 
+    /// <summary>B = Σ_j q^j·f_j (coefficient-wise, in parallel over coefficient ranges).</summary>
+    internal static Fr[] Combine(IReadOnlyList<Fr[]> f, in Fr q)
+    {
+        int n = 0;
+        foreach (var fj in f) n = Math.Max(n, fj.Length);
+        var qPow = new Fr[f.Count];
+        if (qPow.Length > 0) qPow[0] = Fr.One;
+        for (int j = 1; j < qPow.Length; j++) Fr.Mul(qPow[j - 1], q, out qPow[j]);
+        var b = new Fr[n];
+        int chunks = Math.Max(1, Math.Min(64, n / 4096));
+        Parallel.For(0, chunks, c =>
+        {
+            int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
+            for (int j = 0; j < f.Count; j++)
+            {
+                var fj = f[j];
+                int end = Math.Min(hi, fj.Length);
+                for (int i = lo; i < end; i++) { Fr.Mul(fj[i], qPow[j], out var t); Fr.Add(b[i], t, out b[i]); }
+            }
+        });
+        return b;
+    }
+
+    /// <summary>
+    /// Opening of one polynomial B at several points u with TWO G1 elements (Boneh–Drake–Fisch–Gabizon
+    /// 2020, §4; "SHPLONK"), prover's first step: h = B div Z with Z(X) = Π_s (X − u_s) (the remainder
+    /// is the interpolant I of B on u); returns h and W = [h(τ)]₁.
+    /// </summary>
+    internal static (Fr[] H, G1Affine W) OpenMultiQuotient(Srs srs, Fr[] b, ReadOnlySpan<Fr> u)
+    {
+        var z = VanishingCoefficients(u); // monic, z[k] = coefficient of X^k, k < t
+        int t = u.Length, n = b.Length;
+        if (n <= t) return ([], G1Affine.Infinity);
+        var rem = (Fr[])b.Clone();
+        var h = new Fr[n - t];
+        for (int i = n - 1; i >= t; i--)
+        {
+            var c = rem[i];
+            h[i - t] = c;
+            if (c.IsZero) continue;
+            for (int k = 0; k < t; k++) { Fr.Mul(z[k], c, out var m); Fr.Sub(rem[i - t + k], m, out rem[i - t + k]); }
+        }
+        return (h, Commit(srs, h));
+    }
+
+    /// <summary>
+    /// The second step, after the challenge ζ: W' = [(M(X) − M(ζ))/(X − ζ)]₁ with M = B − Z(ζ)·h.
+    /// </summary>
+    internal static G1Affine OpenMultiLinearized(Srs srs, Fr[] b, Fr[] h, ReadOnlySpan<Fr> u, in Fr zeta)
+    {
+        var zz = VanishingAt(u, zeta);
+        var m = (Fr[])b.Clone();
+        Polynomials.Parallelism.For(h.Length, (lo, hi) =>
+        {
+            for (int i = lo; i < hi; i++) { Fr.Mul(h[i], zz, out var t); Fr.Sub(m[i], t, out m[i]); }
+        });
+        if (m.Length <= 1) return G1Affine.Infinity;
+        var q = new Fr[m.Length - 1];
+        Quotient(m, zeta, q);
+        return Commit(srs, q);
+    }
+
+    /// <summary>
+    /// Verifier of the two-element multi-point opening: with B_s = B(u_s) claimed, I the interpolant
+    /// and C_B the commitment to B, accepts iff e(C_B − I(ζ)·G − Z(ζ)·W + ζ·W', [1]₂) = e(W', [τ]₂).
+    /// <paramref name="commitmentTerms"/>/<paramref name="commitmentScalars"/> give C_B as an MSM (folded into the same MSM).
+    /// </summary>
+    /// <remarks>Soundness (BDFG20 Thm 4.x, q-SDH/AGM): W commits to (B − I)/Z only if B agrees with I on u;
+    /// W' then proves the linearised polynomial vanishes at the random ζ.</remarks>
+    internal static bool VerifyMulti(in KzgVerifierKey vk, ReadOnlySpan<G1Affine> commitmentTerms, ReadOnlySpan<Fr> commitmentScalars,
+        ReadOnlySpan<Fr> u, ReadOnlySpan<Fr> values, in G1Affine w, in G1Affine w2, in Fr zeta)
+    {
+        int k = commitmentTerms.Length;
+        var iz = InterpolateAt(u, values, zeta);
+        if (iz is not Fr izv) return false;
+        var bases = new G1Affine[k + 3];
+        var scalars = new Fr[k + 3];
+        commitmentTerms.CopyTo(bases);
+        commitmentScalars.CopyTo(scalars);
+        bases[k] = G1Affine.Generator; scalars[k] = -izv;
+        bases[k + 1] = w; scalars[k + 1] = -VanishingAt(u, zeta);
+        bases[k + 2] = w2; scalars[k + 2] = zeta;
+        var f = G1Msm.Compute(bases, scalars).ToAffine();
+        return Pairing.CheckProduct([f, w2.Negate()], [vk.G2, vk.TauG2]);
+    }
+
+    /// <summary>Coefficients z_0 … z_{t−1} of the monic Π_s (X − u_s) (the leading 1 omitted).</summary>
+    internal static Fr[] VanishingCoefficients(ReadOnlySpan<Fr> u)
+    {
+        var z = new Fr[u.Length + 1];
+        z[0] = Fr.One;
+        for (int s = 0; s < u.Length; s++)
+        {
+            // multiply by (X − u_s)
+            for (int k = s + 1; k >= 1; k--) z[k] = z[k - 1] - u[s] * z[k];
+            z[0] = -u[s] * z[0];
+        }
+        return z[..u.Length];
+    }
+
+    /// <summary>Π_s (x − u_s).</summary>
+    internal static Fr VanishingAt(ReadOnlySpan<Fr> u, in Fr x)
+    {
+        var r = Fr.One;
+        foreach (var us in u) r *= x - us;
+        return r;
+    }
+
+    /// <summary>The interpolant of (u_s, values_s) at x (Lagrange); null when two points coincide.</summary>
+    internal static Fr? InterpolateAt(ReadOnlySpan<Fr> u, ReadOnlySpan<Fr> values, in Fr x)
+    {
+        int t = u.Length;
+        var den = new Fr[t];
+        var num = new Fr[t];
+        for (int s = 0; s < t; s++)
+        {
+            var d = Fr.One; var n = Fr.One;
+            for (int j = 0; j < t; j++)
+            {
+                if (j == s) continue;
+                d *= u[s] - u[j];
+                n *= x - u[j];
+            }
+            if (d.IsZero) return null;
+            den[s] = d; num[s] = n;
+        }
+        Fr.BatchInverse(den);
+        var acc = Fr.Zero;
+        for (int s = 0; s < t; s++) acc += values[s] * num[s] * den[s];
+        return acc;
+    }
+
     /// <summary>
     /// Batched opening of k polynomials f_j at t points u_s (prover side). With
     /// B = Σ_j q^j·f_j, the witnesses are W_s = [(B − B(u_s))/(X − u_s)]₁. The caller has put the
