@@ -35,8 +35,9 @@ mkdir -p "$cache"
 
 # ---- ZkMl: the CLI, the exporter, the compiled circuit --------------------------------------
 log "building zkml and the exporter (Release, incremental)"
-dotnet build -c Release "$root/src/ZkMl.Cli" -v q -nologo >/dev/null
-dotnet build -c Release "$here/export" -v q -nologo >/dev/null
+for proj in "$root/src/ZkMl.Cli" "$here/export"; do
+  out="$(dotnet build -c Release "$proj" -v q -nologo 2>&1)" || { echo "$out" >&2; exit 1; }
+done
 zkml() { dotnet "$root/src/ZkMl.Cli/bin/Release/net10.0/zkml.dll" "$@"; }
 zkc="$cache/mnist.zkc"
 model="$root/circuits/mnist-mlp/model.onnx"
@@ -88,10 +89,10 @@ for v in const private; do
     nc="$(constraints "$v")"
     ptau="$(ptau_of "$(power_for "$nc")")"
     log "groth16 setup of main_$v on $(basename "$ptau") (once)"
-    "$snarkjs" groth16 setup "$gen/main_$v.r1cs" "$ptau" "$cache/${v}_0.zkey" >/dev/null
-    "$snarkjs" zkey contribute "$cache/${v}_0.zkey" "$cache/$v.zkey.tmp" --name=zkml-peers -e="zkml peers fixed entropy $v" >/dev/null
+    # No phase-2 contribution: it changes no proving cost, and these keys (like ZkMl's INSECURE
+    # development SRS in zkml bench) are for measuring, not for real proofs.
+    "$snarkjs" groth16 setup "$gen/main_$v.r1cs" "$ptau" "$cache/$v.zkey.tmp" >/dev/null
     "$snarkjs" zkey export verificationkey "$cache/$v.zkey.tmp" "$cache/$v.vkey.json" >/dev/null
-    rm -f "$cache/${v}_0.zkey"
     mv "$cache/$v.zkey.tmp" "$cache/$v.zkey"
   fi
 done
@@ -117,6 +118,7 @@ prove_js() { node "$here/prove.js" "$1" "$gen" "$data" "$cache/$1.zkey" "$cache/
 field() { node -e 'const o = JSON.parse(process.argv[1]); console.log(process.argv[2].split(".").reduce((a, k) => a[k], o))' "$1" "$2"; }
 zkml_bench() { zkml bench "$zkc" --batch "$1" --input "$data/input.json" --runs "$2" --json 2>/dev/null; }
 
+load0="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "B = 1: snarkjs, constant weights (1 warm-up + $runs runs)"
 s1c="$(prove_js const 1 "$runs")"
 log "B = 1: snarkjs, private weights (1 warm-up + $runs runs)"
@@ -140,7 +142,7 @@ console.log(t64.toFixed(3), (t1c / tz1).toFixed(2), (t1p / tz1).toFixed(2), (t64
 ' "$t1c" "$t1p" "$tz1" "$t64m" "$count64" "$tz64")"
 
 echo
-echo "MNIST MLP 784→128(relu)→10 int8 (ZkMl circuit $(field "$z1" circuitDigest | cut -c1-16)…), $(nproc) cores, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "MNIST MLP 784→128(relu)→10 int8 (ZkMl circuit $(field "$z1" circuitDigest | cut -c1-16)…), $(nproc) cores, load average before the measurements $load0, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "circom constraints: $nc_const (const weights), $nc_private (private weights); outputs of every snarkjs proof == ZkMl integer logits; ZkMl's proven logits of images 0…63 == the same"
 printf '%-44s %10s %10s\n' "prover" "prove (s)" "witness (s)"
 printf '%-44s %10s %10s\n' "snarkjs groth16, const weights, B = 1" "$t1c" "$w1c"
