@@ -48,17 +48,20 @@ public static class HyperKzg
         BindClaim(transcript, commitment, point, value);
         if (l == 0) return new HyperKzgProof([], [], [], [], []);
 
+        // Each P_i is kept only up to its last non-zero coefficient (padded vectors have long zero
+        // tails, and so do their folds): every later step works on the prefix.
         var polys = new Fr[l][];
-        polys[0] = evaluations.ToArray();
+        polys[0] = evaluations[..Math.Max(1, evaluations.LastIndexOfAnyExcept(Fr.Zero) + 1)].ToArray();
         for (int i = 0; i < l - 1; i++)
         {
             var prev = polys[i];
             var xi = MleOrder.CoordinateOfBit(point, i);
-            var next = new Fr[prev.Length / 2];
-            Parallel.For(0, Math.Max(1, next.Length / 4096), c =>
+            var next = new Fr[(prev.Length + 1) / 2];
+            int pairs = prev.Length / 2;
+            Parallel.For(0, Math.Max(1, pairs / 4096), c =>
             {
-                int chunks = Math.Max(1, next.Length / 4096);
-                int lo = (int)((long)next.Length * c / chunks), hi = (int)((long)next.Length * (c + 1) / chunks);
+                int chunks = Math.Max(1, pairs / 4096);
+                int lo = (int)((long)pairs * c / chunks), hi = (int)((long)pairs * (c + 1) / chunks);
                 for (int j = lo; j < hi; j++)
                 {
                     Fr.Sub(prev[2 * j + 1], prev[2 * j], out var d);
@@ -66,6 +69,7 @@ public static class HyperKzg
                     Fr.Add(prev[2 * j], d, out next[j]);
                 }
             });
+            if (next.Length > pairs) next[pairs] = prev[2 * pairs] * (Fr.One - xi); // odd length: the partner is 0
             polys[i + 1] = next;
         }
         var folds = new G1Affine[l - 1];
