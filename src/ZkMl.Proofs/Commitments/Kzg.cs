@@ -232,24 +232,8 @@ public static class Kzg
     /// </summary>
     internal static G1Affine[] OpenBatchWitnesses(Srs srs, IReadOnlyList<Fr[]> f, ReadOnlySpan<Fr> u, in Fr q)
     {
-        int n = 0;
-        foreach (var fj in f) n = Math.Max(n, fj.Length);
-        var qPow = new Fr[f.Count];
-        if (qPow.Length > 0) qPow[0] = Fr.One;
-        for (int j = 1; j < qPow.Length; j++) Fr.Mul(qPow[j - 1], q, out qPow[j]);
-        // B = Σ_j q^j·f_j, in parallel over coefficient ranges.
-        var b = new Fr[n];
-        int chunks = Math.Max(1, Math.Min(64, n / 4096));
-        Parallel.For(0, chunks, c =>
-        {
-            int lo = (int)((long)n * c / chunks), hi = (int)((long)n * (c + 1) / chunks);
-            for (int j = 0; j < f.Count; j++)
-            {
-                var fj = f[j];
-                int end = Math.Min(hi, fj.Length);
-                for (int i = lo; i < end; i++) { Fr.Mul(fj[i], qPow[j], out var t); Fr.Add(b[i], t, out b[i]); }
-            }
-        });
+        var b = Combine(f, q);
+        int n = b.Length;
         var w = new G1Affine[u.Length];
         if (n <= 1) { Array.Fill(w, G1Affine.Infinity); return w; }
         var us = u.ToArray();
