@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;
@@ -12,7 +11,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         // `powersoftau new` alone is the ceremony's starting point (τ = 1): valid to read, fast to make;
         // this checks the file path of setup, not the security of the ceremony.
         string ptau = tiny.File("pot12.ptau"), cache = tiny.File("srs-cache"), keys = tiny.File("ptau-keys");
-        Snarkjs("powersoftau", "new", "bn128", "12", ptau);
+        ZkMl.TestKit.Snarkjs.Run("powersoftau", "new", "bn128", "12", ptau);
         var s = Zkml.Ok("setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", keys, "--max-batch", "1", "--json");
         Assert.DoesNotContain("INSECURE", s.Err);
         var j = s.Json().GetProperty("srs");
@@ -49,19 +48,5 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Assert.InRange(chain.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
         Assert.True(File.Exists(Path.Combine(dir, "Verifier.sol")));
         Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"));
-    }
-
-    private static void Snarkjs(params string[] args)
-    {
-        var cli = Path.Combine(RepoPaths.NodeModules, "snarkjs", "cli.js");
-        if (!File.Exists(cli)) throw new InvalidOperationException($"snarkjs not installed at {cli}; run scripts/setup.sh");
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(cli);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"snarkjs {string.Join(' ', args)} failed ({p.ExitCode}): {stderr} {stdout.Result}");
     }
 }

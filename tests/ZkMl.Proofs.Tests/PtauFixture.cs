@@ -24,25 +24,12 @@ public sealed class PtauFixture : IDisposable
         Contributed = Path.Combine(Dir, "pot1.ptau");
         Phase2 = Path.Combine(Dir, "pot1_final.ptau");
         Bls = Path.Combine(Dir, "bls.ptau");
-        Snarkjs("powersoftau", "new", "bn128", Power.ToString(), p0);
-        Snarkjs("powersoftau", "contribute", p0, Contributed, "--name=zkml-test", "-e=zkml fixed test entropy");
-        Snarkjs("powersoftau", "prepare", "phase2", Contributed, Phase2);
-        Snarkjs("powersoftau", "new", "bls12-381", "2", Bls);
+        ZkMl.TestKit.Snarkjs.Run("powersoftau", "new", "bn128", Power.ToString(), p0);
+        ZkMl.TestKit.Snarkjs.Run("powersoftau", "contribute", p0, Contributed, "--name=zkml-test", "-e=zkml fixed test entropy");
+        ZkMl.TestKit.Snarkjs.Run("powersoftau", "prepare", "phase2", Contributed, Phase2);
+        ZkMl.TestKit.Snarkjs.Run("powersoftau", "new", "bls12-381", "2", Bls);
     }
 
-    private static void Snarkjs(params string[] args)
-    {
-        var cli = Path.Combine(RepoPaths.NodeModules, "snarkjs", "cli.js");
-        if (!File.Exists(cli)) throw new InvalidOperationException($"snarkjs not installed at {cli}; run scripts/setup.sh");
-        var psi = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(cli);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"snarkjs {string.Join(' ', args)} failed ({p.ExitCode}): {stderr} {stdout.Result}");
-    }
 
     /// <summary>A copy of <paramref name="source"/> under a new name, modified by <paramref name="edit"/>.</summary>
     public string Variant(string source, string name, Func<byte[], byte[]> edit)

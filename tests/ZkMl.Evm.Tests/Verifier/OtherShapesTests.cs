@@ -16,27 +16,9 @@ namespace ZkMl.Evm.Tests.Verifier;
 [Collection(VerifierContractCollection.Name)]
 public class OtherShapesTests(VerifierContractFixture fx, ITestOutputHelper output)
 {
-    private static Network Random(int seed, int[] sizes, Activation[] acts)
-    {
-        var rng = new Random(seed);
-        var layers = new List<DenseLayer>();
-        for (int l = 0; l + 1 < sizes.Length; l++)
-        {
-            int n = sizes[l], m = sizes[l + 1];
-            var w = new float[n * m];
-            var b = new float[m];
-            for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
-            for (int j = 0; j < m; j++) b[j] = (float)(rng.NextDouble() * 2 - 1) * 0.2f;
-            layers.Add(new DenseLayer(n, m, w, b, acts[l]));
-        }
-        return new Network(layers, "random");
-    }
+    private static Network Random(int seed, int[] sizes, Activation[] acts) => ZkMl.TestKit.TestNetworks.Random(seed, sizes, acts);
 
-    private static float[][] Samples(int seed, int count, int n)
-    {
-        var rng = new Random(seed);
-        return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray()).ToArray();
-    }
+    private static float[][] Samples(int seed, int count, int n) => ZkMl.TestKit.TestNetworks.Samples(seed, count, n);
 
     public static TheoryData<string> Shapes => new() { "two-hidden-10bit", "single-layer" };
 

@@ -26,31 +26,7 @@ internal static class InferenceFixtures
 
     public static (Circuit Circuit, ProvingKey Pk, VerifyingKey Vk) TinySetup => TinyKeys.Value;
 
-    public static Network Random(int seed, int[] sizes, Activation[] acts)
-    {
-        var rng = new Random(seed);
-        var layers = new List<DenseLayer>();
-        for (int l = 0; l + 1 < sizes.Length; l++)
-        {
-            int n = sizes[l], m = sizes[l + 1];
-            var w = new float[n * m];
-            var b = new float[m];
-            for (int i = 0; i < w.Length; i++) w[i] = (float)(rng.NextDouble() * 2 - 1);
-            for (int j = 0; j < m; j++) b[j] = (float)(rng.NextDouble() * 2 - 1) * 0.2f;
-            layers.Add(new DenseLayer(n, m, w, b, acts[l]));
-        }
-        return new Network(layers, "random");
-    }
+    public static Network Random(int seed, int[] sizes, Activation[] acts) => TestKit.TestNetworks.Random(seed, sizes, acts);
 
-    public static float[][] Samples(int seed, int count, int n)
-    {
-        var rng = new Random(seed);
-        var r = new float[count][];
-        for (int s = 0; s < count; s++)
-        {
-            r[s] = new float[n];
-            for (int i = 0; i < n; i++) r[s][i] = (float)(rng.NextDouble() * 2 - 1);
-        }
-        return r;
-    }
+    public static float[][] Samples(int seed, int count, int n) => TestKit.TestNetworks.Samples(seed, count, n);
 }
