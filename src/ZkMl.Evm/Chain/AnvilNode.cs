@@ -63,6 +63,14 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>After the process exited: waits (briefly) until its asynchronous output readers are done.</summary>
+    private void DrainOutput()
+    {
+        try { _process.WaitForExit(2000); _process.WaitForExit(); }
+        catch (InvalidOperationException) { }
+        catch (System.ComponentModel.Win32Exception) { }
+    }
+
     /// <summary>The last few kilobytes anvil wrote to stdout/stderr (for diagnostics).</summary>
     public string RecentOutput
     {
@@ -104,8 +112,11 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
                 node.Dispose();
                 throw;
             }
-            lastFailure = node.RecentOutput;
             bool exited = node.HasExited;
+            // Exited: wait for the redirected output to reach end-of-file, or its last lines
+            // (the reason) may still be in flight when the message is composed.
+            if (exited) node.DrainOutput();
+            lastFailure = node.RecentOutput;
             node.Dispose();
             bool portClash = lastFailure.Contains("in use", StringComparison.OrdinalIgnoreCase)
                 || lastFailure.Contains("AddrInUse", StringComparison.OrdinalIgnoreCase);
