@@ -15,9 +15,10 @@ namespace ZkMl.Evm.Verifier;
 /// steps of docs/protocol.md "Inference proof". The output is deterministic (same key, same text).
 /// </summary>
 /// <remarks>
-/// Layouts are recomputed here from the key with the public <see cref="Layout"/> class and the item
-/// lists of docs/protocol.md ("Aligned layouts", "Keys", "Witness"); the differential tests against
-/// <see cref="InferenceVerifier"/> catch any drift. Batch-dependent numbers (witness sizes, item
+/// Layouts, claim and column counts and the proof length come from the prover's own shapes
+/// (<c>KeyShape</c>, <c>BatchShape</c>, <c>ProofParts</c> in ZkMl.Proofs), so there is one definition of
+/// docs/protocol.md "Aligned layouts", "Keys", "Witness"; the differential tests against
+/// <see cref="InferenceVerifier"/> check the generated code. Batch-dependent numbers (witness sizes, item
 /// offsets, proof length) are precomputed for every padded batch 2^b ≤ MaxBatch and stored as 32-bit
 /// fields in one <c>bytes</c> constant, one record per b.
 /// </remarks>
@@ -77,20 +78,10 @@ public static class SolidityVerifierGenerator
             Vk = vk;
             L = vk.Layers.Count;
             H = L - 1;
-            var model = new List<int>();
-            for (int l = 0; l < L; l++) { model.Add(vk.Layers[l].InVars + vk.Layers[l].OutVars); model.Add(vk.Layers[l].OutVars); }
-            if (H >= 1)
-            {
-                var table = new List<int>();
-                for (int l = 0; l < H; l++) table.Add(vk.Layers[l].TableVars);
-                table.Add(vk.LimbBits);
-                Table = new Layout(table);
-                model.Add(Table.NumVars);
-            }
-            Model = new Layout(model);
-            if (Model.NumVars != vk.ModelVars) throw new ArgumentException("verifying key: model vector size does not match the layer shapes", nameof(vk));
-            ColumnCount = H == 0 ? 0 : 1 + Enumerable.Range(0, H).Sum(l => 2 + vk.Layers[l].Limbs);
-            ClaimCount = (H >= 1 ? 6 + ColumnCount - 1 : 0) + 2 * L + (L - 1);
+            Model = vk.Shape.ModelLayout;
+            Table = vk.Shape.TableLayout;
+            ColumnCount = ProofParts.ColumnCount(vk);
+            ClaimCount = ProofParts.ClaimCount(vk);
             int maxB = System.Numerics.BitOperations.Log2((uint)vk.MaxBatch);
             Batches = Enumerable.Range(0, maxB + 1).Select(b => new Batch(this, b)).ToArray();
         }
@@ -136,53 +127,29 @@ public static class SolidityVerifierGenerator
         public int FieldFLimb(int layer, int i) => FieldFAct(layer) + 1 + i;
     }
 
-    /// <summary>Layouts for a padded batch of 2^b rows (docs/protocol.md "Witness").</summary>
+    /// <summary>One batch record: the layouts of the prover's <see cref="BatchShape"/> for a padded batch of 2^b rows (docs/protocol.md "Witness").</summary>
     private sealed class Batch
     {
         public Batch(Circuit c, int b)
         {
             var vk = c.Vk;
             var fields = new List<long>();
-            long len = 0;
-            int nOpen = vk.ModelVars;
+            var bs = new BatchShape(vk, b);
             if (c.H >= 1)
             {
-                var w1 = new List<int>();
-                var f = new List<int>();
-                var q = new int[c.H]; var a = new int[c.H]; var r = new int[c.H][]; var fa = new int[c.H]; var fl = new int[c.H][];
-                for (int l = 0; l < c.H; l++)
-                {
-                    int s = b + vk.Layers[l].OutVars, k = vk.Layers[l].Limbs;
-                    q[l] = w1.Count; w1.Add(s);
-                    a[l] = w1.Count; w1.Add(s);
-                    r[l] = new int[k];
-                    for (int i = 0; i < k; i++) { r[l][i] = w1.Count; w1.Add(s); }
-                    fa[l] = f.Count; f.Add(s);
-                    fl[l] = new int[k];
-                    for (int i = 0; i < k; i++) { fl[l][i] = f.Count; f.Add(s); }
-                }
-                int m = c.TableVars;
-                int mult = w1.Count; w1.Add(m);
-                var W1 = new Layout(w1);
-                var F = new Layout(f);
-                var W2 = new Layout([F.NumVars, m]);
-                int n = F.NumVars;
+                Layout w1 = bs.W1!, f = bs.F!, w2 = bs.W2!;
                 long Idx(Layout lay, int item) => lay.Offset(item) >> lay.LogSize(item);
-                fields.AddRange([0, n, W1.NumVars, W2.NumVars, Idx(W2, 0), Idx(W2, 1), Idx(W1, mult)]);
+                fields.AddRange([0, f.NumVars, w1.NumVars, w2.NumVars, Idx(w2, 0), Idx(w2, 1), Idx(w1, bs.MultItem)]);
                 for (int l = 0; l < c.H; l++)
                 {
-                    fields.Add(Idx(W1, q[l])); fields.Add(Idx(W1, a[l]));
-                    foreach (var ri in r[l]) fields.Add(Idx(W1, ri));
-                    fields.Add(Idx(F, fa[l]));
-                    foreach (var fi in fl[l]) fields.Add(Idx(F, fi));
+                    fields.Add(Idx(w1, bs.QItem[l])); fields.Add(Idx(w1, bs.AItem[l]));
+                    foreach (var ri in bs.RItem[l]) fields.Add(Idx(w1, ri));
+                    fields.Add(Idx(f, bs.FAct[l]));
+                    foreach (var fi in bs.FLimb[l]) fields.Add(Idx(f, fi));
                 }
-                len += 128 + 32L * (6 + 2 * n + 2 * m) + 32L * c.ColumnCount;
-                nOpen = Math.Max(nOpen, Math.Max(W1.NumVars, W2.NumVars));
             }
             else fields.Add(0);
-            foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
-            len += 64L * nOpen + 32L * c.ClaimCount + (nOpen == 0 ? 0 : 64L * (nOpen - 1) + 128 + 96L * nOpen);
-            fields[0] = len;
+            fields[0] = ProofParts.Length(vk, bs, c.ClaimCount, ProofParts.OpeningVars(vk, bs));
             Fields = fields.ToArray();
         }
 
@@ -457,7 +424,7 @@ public static class SolidityVerifierGenerator
             y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
             y.Line($"mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor");
             y.Line($"mcopy(z, rt, {32 * m})");
-            int acol = 2 * L;
+            int acol = vk.Shape.ActColItem;
             y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
             y.Line($"mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor");
             y.Line($"mcopy(z, rt, {32 * m})");
@@ -501,7 +468,7 @@ public static class SolidityVerifierGenerator
         for (int l = L - 1; l >= 0; l--)
         {
             var lk = vk.Layers[l];
-            int wi = 2 * l, bi = 2 * l + 1;
+            int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
             y.Comment($"layer {l}");
             y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {c.Model.Offset(bi) >> c.Model.LogSize(bi)}, mload(add(ctx, {LSlot(l, 3)})))");
             y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
