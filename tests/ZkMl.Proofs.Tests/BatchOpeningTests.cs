@@ -87,17 +87,18 @@ public class BatchOpeningTests
             q.Opening.FoldCommitments[i] = TestSrs.Shift(q.Opening.FoldCommitments[i]);
             Assert.False(Check(claims, q), $"inner fold {i}");
         }
-        for (int i = 0; i < p.Opening.EvalsAtR.Length; i++)
+        for (int i = 0; i < p.Opening.Evaluations.Length; i++)
         {
             var q = Decode(bytes);
-            q.Opening.EvalsAtR[i] += Fr.One;
-            Assert.False(Check(claims, q), $"inner eval {i} at r");
-            q = Decode(bytes);
-            q.Opening.EvalsAtMinusR[i] += Fr.One;
-            Assert.False(Check(claims, q), $"inner eval {i} at -r");
-            q = Decode(bytes);
-            q.Opening.EvalsAtRSquared[i] += Fr.One;
-            Assert.False(Check(claims, q), $"inner eval {i} at r^2");
+            q.Opening.Evaluations[i] += Fr.One;
+            Assert.False(Check(claims, q), $"inner part value {i}");
+        }
+        {
+            var q = Decode(bytes);
+            var o = q.Opening;
+            var moved = new BatchOpeningProof(q.RoundPolynomials, q.Evaluations,
+                new HyperKzgProof(o.FoldCommitments, o.Evaluations, o.EvalAtR8 + Fr.One, o.Witnesses));
+            Assert.False(Check(claims, moved), "inner P_0(r^8)");
         }
         for (int i = 0; i < 2; i++)
         {

@@ -122,12 +122,12 @@ public class HyperKzgTests
     [Fact]
     public void EveryProofElementIsBound()
     {
-        const int l = 5;
+        const int l = 8;
         var (c, _, x, y, p) = Make(l, 11);
         Assert.True(Check(c, x, y, p));
         HyperKzgProof Clone() => new(
-            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.EvalsAtR.Clone(), (Fr[])p.EvalsAtMinusR.Clone(),
-            (Fr[])p.EvalsAtRSquared.Clone(), (G1Affine[])p.Witnesses.Clone());
+            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.Evaluations.Clone(), p.EvalAtR8, (G1Affine[])p.Witnesses.Clone());
+        Assert.Equal(HyperKzg.Levels(l) - 1, p.FoldCommitments.Length);
         for (int i = 0; i < p.FoldCommitments.Length; i++)
         {
             var q = Clone(); q.FoldCommitments[i] = TestSrs.Shift(q.FoldCommitments[i]);
@@ -138,12 +138,13 @@ public class HyperKzgTests
             var q = Clone(); q.Witnesses[i] = TestSrs.Shift(q.Witnesses[i]);
             Assert.False(Check(c, x, y, q), $"witness {i}");
         }
-        for (int i = 0; i < l; i++)
+        for (int i = 0; i < p.Evaluations.Length; i++)
         {
-            var q = Clone(); q.EvalsAtR[i] += Fr.One; Assert.False(Check(c, x, y, q), $"P_{i}(r)");
-            q = Clone(); q.EvalsAtMinusR[i] += Fr.One; Assert.False(Check(c, x, y, q), $"P_{i}(-r)");
-            q = Clone(); q.EvalsAtRSquared[i] += Fr.One; Assert.False(Check(c, x, y, q), $"P_{i}(r^2)");
+            var q = Clone(); q.Evaluations[i] += Fr.One;
+            Assert.False(Check(c, x, y, q), $"G_({i / 8},{i % 8})");
         }
+        var moved = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8 + Fr.One, p.Witnesses);
+        Assert.False(Check(c, x, y, moved), "P_0(r^8)");
         Assert.False(Check(c, x, y + Fr.One, p), "value");
         Assert.False(Check(TestSrs.Shift(c), x, y, p), "commitment");
         for (int i = 0; i < l; i++)
@@ -205,7 +206,7 @@ public class HyperKzgTests
         var good = p.ToBytes();
         Assert.False(HyperKzgProof.TryDecode(good[..^1], l, out _, out var reason));
         Assert.Contains("bytes", reason);
-        Assert.False(HyperKzgProof.TryDecode(good, l + 1, out _, out _));
+        Assert.False(HyperKzgProof.TryDecode(good, l + 3, out _, out _));
         Assert.False(HyperKzgProof.TryDecode(good, -1, out _, out _));
 
         var big = (byte[])good.Clone();

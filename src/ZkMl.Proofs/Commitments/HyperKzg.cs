@@ -1,27 +1,55 @@
+using System.Numerics;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Transcripts;
 
 namespace ZkMl.Proofs.Commitments;
 
 /// <summary>
-/// HyperKZG (Setty–Thaler style Gemini-like reduction, in the shape of Nova's
-/// <c>provider/hyperkzg.rs</c>): a KZG-based evaluation argument for multilinear polynomials.
-/// A vector v of length 2^ℓ is committed as the univariate polynomial P_0(X) = Σ v_i·X^i, i.e.
-/// C = Σ v_i·τ^i·G. Its multilinear extension ṽ is evaluated at a point x in the project's bit
-/// order (see docs/protocol.md "Multilinear conventions" and "HyperKZG").
+/// HyperKZG with 8-ary folding (a Gemini-like reduction in the shape of Nova's
+/// <c>provider/hyperkzg.rs</c>, folding three variables per level): a KZG-based evaluation
+/// argument for multilinear polynomials. A vector v of length 2^ℓ is committed as the univariate
+/// polynomial P_0(X) = Σ v_i·X^i, i.e. C = Σ v_i·τ^i·G. Its multilinear extension ṽ is evaluated
+/// at a point x in the project's bit order (see docs/protocol.md "Multilinear conventions" and "HyperKZG").
 /// </summary>
 /// <remarks>
-/// Folding: P_(i+1)(Y) = (1 − x_(b_i))·E_i(Y) + x_(b_i)·O_i(Y), where P_i(X) = E_i(X²) + X·O_i(X) and
-/// x_(b_i) is the coordinate of index bit i (bit 0 = least significant index bit is folded
-/// first). Then P_ℓ is the constant ṽ(x). For any r: 2r·P_(i+1)(r²) = r(1 − x)(P_i(r) + P_i(−r)) +
-/// x(P_i(r) − P_i(−r)). The prover commits P_1 … P_(ℓ−1), receives r, sends P_i(r), P_i(−r),
-/// P_i(r²) for all i, and proves all 3ℓ values as evaluations of ONE polynomial B = Σ q^i·P_i at
-/// r, −r, r² with two witnesses (Boneh–Drake–Fisch–Gabizon 2020 §4): W = [B div Z] and, after ζ,
-/// W' = [(B − Z(ζ)·h − c)/(X − ζ)]. The verifier does one MSM of ℓ + 3 points and one 2-pair
-/// pairing check.
+/// Level i folds the s_i = min(3, ℓ − 3i) index bits 3i … 3i + s_i − 1 (least significant first):
+/// P_(i+1)[j] = Σ_(b &lt; 2^s) eq(x_i, b)·P_i[j·2^s + b], so P_L (L = ⌈ℓ/3⌉) is the constant ṽ(x).
+/// Write P_i(X) = Σ_(b&lt;8) X^b·P_(i,b)(X^8) (the eight strided parts). The prover commits
+/// P_1 … P_(L−1), receives r and sends the parts' values G_(i,b) = P_(i,b)(r^8) for every level and
+/// P_0(r^8). They determine P_i on the coset ω^j·r (ω a primitive 8th root of unity):
+/// P_i(ω^j·r) = Σ_b (ω^j·r)^b·G_(i,b), and the next level at r^8: P_(i+1)(r^8) = Σ_b eq(x_i, b)·G_(i,b)
+/// (for a last level of s &lt; 3 bits, with K = 2^s, P_L = Σ_(b&lt;K) eq(x, b)·Σ_(t&lt;8/K) r^(tK)·G_(L−1,b+tK)
+/// must equal the claimed value). One multi-point opening of B = Σ q^i·P_i at the nine points ω^j·r,
+/// r^8 with two witnesses (Boneh–Drake–Fisch–Gabizon 2020 §4) binds all of it: one MSM of L + 3
+/// points and one 2-pair pairing check. Against binary folding this needs ⌈ℓ/3⌉ − 1 instead of ℓ − 1
+/// fold commitments (fewer scalar multiplications on chain) and folds of total size n/7 instead of n.
 /// </remarks>
 public static class HyperKzg
 {
+    /// <summary>Variables folded per level (arity 2^3 = 8).</summary>
+    public const int ArityBits = 3;
+
+    /// <summary>Number of evaluation points per level: the coset ω^j·r, j &lt; 8.</summary>
+    public const int Arity = 1 << ArityBits;
+
+    /// <summary>Levels L = ⌈ℓ/3⌉ of a proof for ℓ variables (0 for ℓ = 0).</summary>
+    public static int Levels(int numVars) => (numVars + ArityBits - 1) / ArityBits;
+
+    /// <summary>ω = 5^((r−1)/8), a primitive 8th root of unity of Fr (5 generates Fr*).</summary>
+    public static readonly Fr Omega = Fr.FromBigInteger(BigInteger.ModPow(5, (Fr.Modulus - 1) / Arity, Fr.Modulus));
+
+    /// <summary>ω^j for j &lt; 8.</summary>
+    internal static readonly Fr[] OmegaPowers = MakeOmegaPowers();
+
+    private static Fr[] MakeOmegaPowers()
+    {
+        var w = new Fr[Arity];
+        w[0] = Fr.One;
+        for (int j = 1; j < Arity; j++) w[j] = w[j - 1] * Omega;
+        if (w[Arity / 2] != -Fr.One) throw new InvalidOperationException("ω is not a primitive 8th root of unity");
+        return w;
+    }
+
     /// <summary>Commits to a vector of field elements (as univariate coefficients). Needs srs.MaxDegree ≥ length − 1.</summary>
     /// <exception cref="ArgumentException">The SRS is too small.</exception>
     public static G1Affine Commit(Srs srs, ReadOnlySpan<Fr> evaluations) => Kzg.Commit(srs, evaluations);
@@ -46,58 +74,40 @@ public static class HyperKzg
         if (evaluations.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{evaluations.Length} entries exceed the SRS ({srs})", nameof(evaluations));
         BindClaim(transcript, commitment, point, value);
-        if (l == 0) return new HyperKzgProof([], [], [], [], []);
+        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, []);
 
+        int levels = Levels(l);
         // Each P_i is kept only up to its last non-zero coefficient (padded vectors have long zero
         // tails, and so do their folds): every later step works on the prefix.
-        var polys = new Fr[l][];
+        var polys = new Fr[levels][];
         polys[0] = evaluations[..Math.Max(1, evaluations.LastIndexOfAnyExcept(Fr.Zero) + 1)].ToArray();
-        for (int i = 0; i < l - 1; i++)
-        {
-            var prev = polys[i];
-            var xi = MleOrder.CoordinateOfBit(point, i);
-            var next = new Fr[(prev.Length + 1) / 2];
-            int pairs = prev.Length / 2;
-            Parallel.For(0, Math.Max(1, pairs / 4096), c =>
-            {
-                int chunks = Math.Max(1, pairs / 4096);
-                int lo = (int)((long)pairs * c / chunks), hi = (int)((long)pairs * (c + 1) / chunks);
-                for (int j = lo; j < hi; j++)
-                {
-                    Fr.Sub(prev[2 * j + 1], prev[2 * j], out var d);
-                    Fr.Mul(d, xi, out d);
-                    Fr.Add(prev[2 * j], d, out next[j]);
-                }
-            });
-            if (next.Length > pairs) next[pairs] = prev[2 * pairs] * (Fr.One - xi); // odd length: the partner is 0
-            polys[i + 1] = next;
-        }
-        var folds = new G1Affine[l - 1];
-        for (int i = 1; i < l; i++) folds[i - 1] = Kzg.Commit(srs, polys[i]);
+        for (int i = 0; i + 1 < levels; i++) polys[i + 1] = Fold(polys[i], point, ArityBits * i, ArityBits);
+        var folds = new G1Affine[levels - 1];
+        for (int i = 1; i < levels; i++) folds[i - 1] = Kzg.Commit(srs, polys[i]);
 
         transcript.AppendG1s(Labels.Folds, folds);
         var r = transcript.ChallengeScalar(Labels.R);
-        if (r.IsZero || r.IsOne || r == -Fr.One) throw new InvalidOperationException("HyperKZG challenge r ∈ {0, ±1} (probability ~2^-253)");
-        Fr.Neg(r, out var negR);
-        Fr.Square(r, out var r2);
-        Fr[] u = [r, negR, r2];
+        if (!PointsAreDistinct(r)) throw new InvalidOperationException("HyperKZG challenge r = 0 or r^56 = 1 (probability ~2^-248)");
+        var r8 = Pow2k(r, ArityBits);
+        var u = Points(r, r8);
 
-        var vPos = new Fr[l]; var vNeg = new Fr[l]; var vSq = new Fr[l];
-        Parallel.For(0, l, i =>
+        var evals = new Fr[Arity * levels];
+        var p0AtR8 = Fr.Zero;
+        Parallel.For(0, levels + 1, i =>
         {
-            EvaluatePlusMinus(polys[i], r, out vPos[i], out vNeg[i]);
-            vSq[i] = Kzg.Evaluate(polys[i], r2);
+            if (i == levels) p0AtR8 = Kzg.Evaluate(polys[0], r8);
+            else EvaluateParts(polys[i], r8, evals.AsSpan(Arity * i, Arity));
         });
-        AbsorbEvaluations(transcript, vPos, vNeg, vSq);
+        AbsorbEvaluations(transcript, evals, p0AtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
-        // One polynomial B = Σ q^i·P_i at three points with two witnesses (BDFG20 §4).
+        // One polynomial B = Σ q^i·P_i at nine points with two witnesses (BDFG20 §4).
         var b = Kzg.Combine(polys, q);
         var (h, w) = Kzg.OpenMultiQuotient(srs, b, u);
         transcript.AppendG1(Labels.W, w);
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         var w2 = Kzg.OpenMultiLinearized(srs, b, h, u, zeta);
         transcript.AppendG1(Labels.W2, w2);
-        return new HyperKzgProof(folds, vPos, vNeg, vSq, [w, w2]);
+        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2]);
     }
 
     /// <summary>
@@ -106,18 +116,19 @@ public static class HyperKzg
     /// failure; never throws on adversarial proofs.
     /// </summary>
     /// <remarks>
-    /// Soundness: the folding identity is checked at the random r for every level, linking
-    /// P_(i+1)(r²) to P_i(±r), with P_ℓ = value; the batched KZG check binds all 3ℓ claimed
-    /// evaluations to the commitments (q-SDH, AGM); a cheating fold survives with probability
-    /// ≤ O(2^ℓ/|F|) over r, q, d.
+    /// Soundness: the value of P_(i+1) at r^8 used in the batched opening is the one level i's
+    /// parts imply, and the last level must give the claimed value; the batched KZG check
+    /// binds every claimed evaluation to the commitments (q-SDH, AGM); a cheating fold survives
+    /// with probability ≤ O(2^ℓ/|F|) over r, q, ζ.
     /// </remarks>
     public static bool Verify(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, out string? reason)
     {
         int l = point.Length;
+        int levels = Levels(l);
         if (!commitment.IsOnCurve) { reason = "commitment is not on the curve"; return false; }
-        if (proof.FoldCommitments.Length != Math.Max(0, l - 1) || proof.EvalsAtR.Length != l ||
-            proof.EvalsAtMinusR.Length != l || proof.EvalsAtRSquared.Length != l || proof.Witnesses.Length != (l == 0 ? 0 : 2))
+        if (proof.FoldCommitments.Length != Math.Max(0, levels - 1) || proof.Evaluations.Length != Arity * levels ||
+            proof.Witnesses.Length != (l == 0 ? 0 : 2))
         { reason = $"proof shape does not match {l} variables"; return false; }
         foreach (var p in proof.FoldCommitments) if (!p.IsOnCurve) { reason = "fold commitment not on the curve"; return false; }
         foreach (var p in proof.Witnesses) if (!p.IsOnCurve) { reason = "witness not on the curve"; return false; }
@@ -133,47 +144,145 @@ public static class HyperKzg
 
         transcript.AppendG1s(Labels.Folds, proof.FoldCommitments);
         var r = transcript.ChallengeScalar(Labels.R);
-        if (r.IsZero || r.IsOne || r == -Fr.One) { reason = "challenge r ∈ {0, ±1}: the points r, −r, r² are not distinct"; return false; }
-        Fr.Neg(r, out var negR);
-        Fr.Square(r, out var r2);
-
-        var two = Fr.FromInt64(2);
-        for (int i = 0; i < l; i++)
-        {
-            var yNext = i + 1 < l ? proof.EvalsAtRSquared[i + 1] : value;
-            var xi = MleOrder.CoordinateOfBit(point, i);
-            // 2r·P_(i+1)(r²) = r(1 − x)(P_i(r) + P_i(−r)) + x(P_i(r) − P_i(−r))
-            var lhs = two * r * yNext;
-            var sum = proof.EvalsAtR[i] + proof.EvalsAtMinusR[i];
-            var diff = proof.EvalsAtR[i] - proof.EvalsAtMinusR[i];
-            var rhs = r * (Fr.One - xi) * sum + xi * diff;
-            if (lhs != rhs) { reason = $"fold {i}: P_{i + 1}(r²) inconsistent with P_{i}(±r)"; return false; }
-        }
-
-        AbsorbEvaluations(transcript, proof.EvalsAtR, proof.EvalsAtMinusR, proof.EvalsAtRSquared);
+        if (!PointsAreDistinct(r)) { reason = "challenge r = 0 or r^56 = 1: the nine opening points are not distinct"; return false; }
+        var r8 = Pow2k(r, ArityBits);
+        AbsorbEvaluations(transcript, proof.Evaluations, proof.EvalAtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
         transcript.AppendG1(Labels.W, proof.Witnesses[0]);
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         transcript.AppendG1(Labels.W2, proof.Witnesses[1]);
 
-        // C_B = Σ_i q^i·C_i and B(u_s) = Σ_i q^i·P_i(u_s).
-        var coms = new G1Affine[l];
+        // P_(i+1)(r^8) from level i's parts; the last level must give the claimed value.
+        var derived = new Fr[levels];
+        derived[0] = proof.EvalAtR8;
+        for (int i = 0; i < levels; i++)
+        {
+            var next = FoldedValue(proof.Evaluations.AsSpan(Arity * i, Arity), r, point, ArityBits * i, Math.Min(ArityBits, l - ArityBits * i));
+            if (i + 1 < levels) derived[i + 1] = next;
+            else if (next != value) { reason = $"level {i}: the parts of P_{i} do not fold to the claimed value"; return false; }
+        }
+
+        // C_B = Σ_i q^i·C_i and B(u_s) = Σ_i q^i·P_i(u_s), with P_i(ω^j·r) = Σ_b (ω^j·r)^b·G_(i,b).
+        var u = Points(r, r8);
+        var coms = new G1Affine[levels];
         coms[0] = commitment;
         proof.FoldCommitments.CopyTo(coms, 1);
-        var qs = new Fr[l];
+        var qs = new Fr[levels];
         qs[0] = Fr.One;
-        for (int i = 1; i < l; i++) qs[i] = qs[i - 1] * q;
-        var bu = new Fr[3];
-        for (int i = l - 1; i >= 0; i--)
+        for (int i = 1; i < levels; i++) qs[i] = qs[i - 1] * q;
+        var bu = new Fr[Arity + 1];
+        for (int i = levels - 1; i >= 0; i--)
         {
-            bu[0] = bu[0] * q + proof.EvalsAtR[i];
-            bu[1] = bu[1] * q + proof.EvalsAtMinusR[i];
-            bu[2] = bu[2] * q + proof.EvalsAtRSquared[i];
+            for (int j = 0; j < Arity; j++)
+            {
+                var pij = Fr.Zero;
+                for (int b = Arity - 1; b >= 0; b--) pij = pij * u[j] + proof.Evaluations[Arity * i + b];
+                bu[j] = bu[j] * q + pij;
+            }
+            bu[Arity] = bu[Arity] * q + derived[i];
         }
-        if (!Kzg.VerifyMulti(vk, coms, qs, [r, negR, r2], bu, proof.Witnesses[0], proof.Witnesses[1], zeta))
+        if (!Kzg.VerifyMulti(vk, coms, qs, u, bu, proof.Witnesses[0], proof.Witnesses[1], zeta))
         { reason = "KZG multi-point pairing check failed"; return false; }
         reason = null;
         return true;
+    }
+
+    /// <summary>
+    /// The fold of one level at r^K (K = 2^s) from its eight parts G_b = P_(i,b)(r^8):
+    /// Σ_(b&lt;K) eq(x_(firstBit…firstBit+s−1), b)·Σ_(t&lt;8/K) r^(tK)·G_(b+tK) (for s = 3 simply Σ_b eq(x, b)·G_b).
+    /// </summary>
+    internal static Fr FoldedValue(ReadOnlySpan<Fr> parts, in Fr r, ReadOnlySpan<Fr> point, int firstBit, int s)
+    {
+        int k = 1 << s;
+        var rk = Pow2k(r, s);
+        var eq = EqWeights(point, firstBit, s);
+        var acc = Fr.Zero;
+        for (int b = 0; b < k; b++)
+        {
+            var g = Fr.Zero;
+            for (int t = Arity / k - 1; t >= 0; t--) g = g * rk + parts[b + t * k];
+            acc += eq[b] * g;
+        }
+        return acc;
+    }
+
+    /// <summary>eq(x_(firstBit…firstBit+s−1), b) for b &lt; 2^s, bit t of b ↔ the coordinate of index bit firstBit + t.</summary>
+    private static Fr[] EqWeights(ReadOnlySpan<Fr> point, int firstBit, int s)
+    {
+        var eq = new Fr[1 << s];
+        eq[0] = Fr.One;
+        for (int t = 0; t < s; t++)
+        {
+            var x = MleOrder.CoordinateOfBit(point, firstBit + t);
+            int half = 1 << t;
+            for (int b = 0; b < half; b++)
+            {
+                var hi = eq[b] * x;
+                eq[b + half] = hi;
+                eq[b] -= hi;
+            }
+        }
+        return eq;
+    }
+
+    /// <summary>P_(i+1)[j] = Σ_(b&lt;2^s) eq(x_(firstBit…firstBit+s−1), b)·P_i[j·2^s + b] (entries past the end are 0).</summary>
+    private static Fr[] Fold(Fr[] prev, ReadOnlySpan<Fr> point, int firstBit, int s)
+    {
+        int k = 1 << s;
+        var eq = EqWeights(point, firstBit, s);
+        var next = new Fr[(prev.Length + k - 1) / k];
+        Polynomials.Parallelism.For(next.Length, (lo, hi) =>
+        {
+            for (int j = lo; j < hi; j++)
+            {
+                int at = j * k, end = Math.Min(k, prev.Length - at);
+                var acc = Fr.Zero;
+                for (int b = 0; b < end; b++) { Fr.Mul(prev[at + b], eq[b], out var m); Fr.Add(acc, m, out acc); }
+                next[j] = acc;
+            }
+        });
+        return next;
+    }
+
+    /// <summary>The strided parts at y = r^8: G_b = Σ_j p[8j + b]·y^j for b &lt; 8 (Horner, one pass).</summary>
+    private static void EvaluateParts(Fr[] p, in Fr y, Span<Fr> g)
+    {
+        g.Clear();
+        for (int j = (p.Length - 1) / Arity; j >= 0; j--)
+        {
+            int at = j * Arity;
+            for (int b = 0; b < Arity; b++)
+            {
+                Fr.Mul(g[b], y, out g[b]);
+                if (at + b < p.Length) Fr.Add(g[b], p[at + b], out g[b]);
+            }
+        }
+    }
+
+    /// <summary>The nine opening points ω^0·r … ω^7·r, r^8.</summary>
+    private static Fr[] Points(in Fr r, in Fr r8)
+    {
+        var u = new Fr[Arity + 1];
+        for (int j = 0; j < Arity; j++) u[j] = OmegaPowers[j] * r;
+        u[Arity] = r8;
+        return u;
+    }
+
+    /// <summary>The nine points are distinct iff r ≠ 0 and r^8 ≠ ω^j·r for every j, i.e. (r^7)^8 ≠ 1.</summary>
+    private static bool PointsAreDistinct(in Fr r)
+    {
+        if (r.IsZero) return false;
+        var r8 = Pow2k(r, ArityBits);
+        var r16 = r8 * r8;
+        return r16 * r16 * r16 * r8 != Fr.One; // r^56
+    }
+
+    /// <summary>x^(2^k) by k squarings.</summary>
+    private static Fr Pow2k(in Fr x, int k)
+    {
+        var y = x;
+        for (int i = 0; i < k; i++) y *= y;
+        return y;
     }
 
     /// <summary>Commitment, point and value go into the transcript before any challenge of the opening.</summary>
@@ -184,27 +293,12 @@ public static class HyperKzg
         t.AppendScalar(Labels.Value, value);
     }
 
-    private static void AbsorbEvaluations(Transcript t, Fr[] pos, Fr[] neg, Fr[] sq)
+    private static void AbsorbEvaluations(Transcript t, Fr[] evals, in Fr p0AtR8)
     {
-        var all = new Fr[3 * pos.Length];
-        pos.CopyTo(all, 0); neg.CopyTo(all, pos.Length); sq.CopyTo(all, 2 * pos.Length);
+        var all = new Fr[evals.Length + 1];
+        evals.CopyTo(all, 0);
+        all[^1] = p0AtR8;
         t.AppendScalars(Labels.V, all);
-    }
-
-    /// <summary>P(r) and P(−r) together: P(±r) = E(r²) ± r·O(r²).</summary>
-    private static void EvaluatePlusMinus(Fr[] p, in Fr r, out Fr pos, out Fr neg)
-    {
-        Fr.Square(r, out var r2);
-        var e = Fr.Zero; var o = Fr.Zero;
-        int n = p.Length;
-        for (int i = (n - 1) & ~1; i >= 0; i -= 2)
-        {
-            Fr.Mul(e, r2, out e); Fr.Add(e, p[i], out e);
-            if (i + 1 < n) { Fr.Mul(o, r2, out o); Fr.Add(o, p[i + 1], out o); }
-        }
-        Fr.Mul(o, r, out o);
-        Fr.Add(e, o, out pos);
-        Fr.Sub(e, o, out neg);
     }
 
     /// <summary>Transcript labels of the HyperKZG sub-protocol.</summary>

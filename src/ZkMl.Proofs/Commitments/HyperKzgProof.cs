@@ -3,54 +3,54 @@ using ZkMl.Algebra;
 namespace ZkMl.Proofs.Commitments;
 
 /// <summary>
-/// A HyperKZG evaluation proof for a multilinear polynomial in ℓ variables (see docs/protocol.md
-/// "HyperKZG"): ℓ−1 fold commitments, the evaluations of the ℓ polynomials P_0 … P_(ℓ−1) at r, −r
-/// and r², and two KZG witnesses (W = [B div Z], W' after ζ). For ℓ = 0 every array is empty.
+/// A HyperKZG evaluation proof for a multilinear polynomial in ℓ variables with 8-ary folding (see
+/// docs/protocol.md "HyperKZG"): L − 1 fold commitments (L = ⌈ℓ/3⌉), the values at r^8 of the eight
+/// strided parts of each of P_0 … P_(L−1) (P_i(X) = Σ_b X^b·P_(i,b)(X^8)), P_0(r^8), and two KZG witnesses (W = [B div Z], W' after ζ). For ℓ = 0
+/// every array is empty.
 /// </summary>
 public sealed class HyperKzgProof
 {
-    /// <summary>[P_i(τ)]₁ for i = 1 … ℓ−1 (P_0 is the committed polynomial itself).</summary>
+    /// <summary>[P_i(τ)]₁ for i = 1 … L−1 (P_0 is the committed polynomial itself).</summary>
     public G1Affine[] FoldCommitments { get; }
 
-    /// <summary>P_i(r), i = 0 … ℓ−1.</summary>
-    public Fr[] EvalsAtR { get; }
+    /// <summary>G_(i,b) = P_(i,b)(r^8) at index 8i + b, i &lt; L, b &lt; 8 (level-major).</summary>
+    public Fr[] Evaluations { get; }
 
-    /// <summary>P_i(−r), i = 0 … ℓ−1.</summary>
-    public Fr[] EvalsAtMinusR { get; }
-
-    /// <summary>P_i(r²), i = 0 … ℓ−1.</summary>
-    public Fr[] EvalsAtRSquared { get; }
+    /// <summary>P_0(r^8) (the later levels' values at r^8 are derived by the verifier); zero when ℓ = 0.</summary>
+    public Fr EvalAtR8 { get; }
 
     /// <summary>The two witnesses of the multi-point opening: W = [B div Z]₁ and W' (empty when ℓ = 0).</summary>
     public G1Affine[] Witnesses { get; }
 
     /// <summary>Creates a proof from its parts (lengths are checked by the verifier, not here).</summary>
-    public HyperKzgProof(G1Affine[] foldCommitments, Fr[] evalsAtR, Fr[] evalsAtMinusR, Fr[] evalsAtRSquared, G1Affine[] witnesses)
+    public HyperKzgProof(G1Affine[] foldCommitments, Fr[] evaluations, Fr evalAtR8, G1Affine[] witnesses)
     {
-        FoldCommitments = foldCommitments; EvalsAtR = evalsAtR; EvalsAtMinusR = evalsAtMinusR;
-        EvalsAtRSquared = evalsAtRSquared; Witnesses = witnesses;
+        FoldCommitments = foldCommitments; Evaluations = evaluations; EvalAtR8 = evalAtR8; Witnesses = witnesses;
     }
 
-    /// <summary>The number of variables ℓ the proof is shaped for (length of the evaluation rows).</summary>
-    public int NumVars => EvalsAtR.Length;
+    /// <summary>The number of folding levels L the proof is shaped for.</summary>
+    public int Levels => Evaluations.Length / HyperKzg.Arity;
 
-    /// <summary>Encoded size for ℓ variables: 64(ℓ−1) + 2·64 + 3·32·ℓ bytes (0 when ℓ = 0).</summary>
-    public static int EncodedLength(int numVars) => numVars == 0 ? 0 : 64 * (numVars - 1) + 2 * 64 + 96 * numVars;
+    /// <summary>Encoded size for ℓ variables: 64(L−1) + 2·64 + 32·(8L + 1) bytes with L = ⌈ℓ/3⌉ (0 when ℓ = 0).</summary>
+    public static int EncodedLength(int numVars)
+    {
+        int levels = HyperKzg.Levels(numVars);
+        return numVars == 0 ? 0 : 64 * (levels - 1) + 2 * 64 + 32 * (HyperKzg.Arity * levels + 1);
+    }
 
     /// <summary>
-    /// The byte encoding: fold commitments (ℓ−1 G1, 64 bytes each, x‖y big-endian), the two
-    /// witnesses (W, W'), then P_i(r) for all i, P_i(−r) for all i, P_i(r²) for all i
-    /// (32-byte big-endian each).
+    /// The byte encoding: fold commitments (L−1 G1, 64 bytes each, x‖y big-endian), the two
+    /// witnesses (W, W'), then G_(i,b) = P_(i,b)(r^8) level-major, then P_0(r^8) (32-byte big-endian each).
     /// </summary>
     public byte[] ToBytes()
     {
-        var buf = new byte[EncodedLength(NumVars)];
+        if (Evaluations.Length == 0) return [];
+        var buf = new byte[64 * FoldCommitments.Length + 64 * Witnesses.Length + 32 * (Evaluations.Length + 1)];
         var w = new ProofWriter(buf);
         foreach (var c in FoldCommitments) w.G1(c);
         foreach (var c in Witnesses) w.G1(c);
-        foreach (var v in EvalsAtR) w.Fr(v);
-        foreach (var v in EvalsAtMinusR) w.Fr(v);
-        foreach (var v in EvalsAtRSquared) w.Fr(v);
+        foreach (var v in Evaluations) w.Fr(v);
+        w.Fr(EvalAtR8);
         return buf;
     }
 
@@ -64,17 +64,18 @@ public sealed class HyperKzgProof
         if (numVars < 0 || numVars > 40) { reason = $"number of variables {numVars} out of range"; return false; }
         int expected = EncodedLength(numVars);
         if (bytes.Length != expected) { reason = $"HyperKZG proof is {bytes.Length} bytes; expected {expected} for {numVars} variables"; return false; }
+        if (numVars == 0) { proof = new HyperKzgProof([], [], Algebra.Fr.Zero, []); reason = null; return true; }
         var r = new ProofReader(bytes);
-        int l = numVars;
-        var folds = new G1Affine[Math.Max(0, l - 1)];
-        var wit = new G1Affine[l == 0 ? 0 : 2];
-        var a = new Fr[l]; var b = new Fr[l]; var c = new Fr[l];
+        int levels = HyperKzg.Levels(numVars);
+        var folds = new G1Affine[levels - 1];
+        var wit = new G1Affine[2];
+        var ev = new Fr[HyperKzg.Arity * levels];
         for (int i = 0; i < folds.Length; i++) if (!r.G1(out folds[i], $"fold commitment {i + 1}", out reason)) return false;
         for (int i = 0; i < wit.Length; i++) if (!r.G1(out wit[i], $"witness {i}", out reason)) return false;
-        for (int i = 0; i < l; i++) if (!r.Fr(out a[i], $"P_{i}(r)", out reason)) return false;
-        for (int i = 0; i < l; i++) if (!r.Fr(out b[i], $"P_{i}(-r)", out reason)) return false;
-        for (int i = 0; i < l; i++) if (!r.Fr(out c[i], $"P_{i}(r^2)", out reason)) return false;
-        proof = new HyperKzgProof(folds, a, b, c, wit);
+        for (int i = 0; i < ev.Length; i++)
+            if (!r.Fr(out ev[i], $"G_({i / HyperKzg.Arity},{i % HyperKzg.Arity})", out reason)) return false;
+        if (!r.Fr(out var p0, "P_0(r^8)", out reason)) return false;
+        proof = new HyperKzgProof(folds, ev, p0, wit);
         reason = null;
         return true;
     }

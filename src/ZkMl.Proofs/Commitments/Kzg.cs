@@ -128,12 +128,14 @@ public static class Kzg
         if (n <= t) return ([], G1Affine.Infinity);
         var rem = (Fr[])b.Clone();
         var h = new Fr[n - t];
+        // Only the non-zero coefficients of Z cost a multiplication (HyperKZG's Z = (X^8 − r^8)(X − r^8) has three).
+        var nz = Enumerable.Range(0, t).Where(k => !z[k].IsZero).ToArray();
         for (int i = n - 1; i >= t; i--)
         {
             var c = rem[i];
             h[i - t] = c;
             if (c.IsZero) continue;
-            for (int k = 0; k < t; k++) { Fr.Mul(z[k], c, out var m); Fr.Sub(rem[i - t + k], m, out rem[i - t + k]); }
+            foreach (int k in nz) { Fr.Mul(z[k], c, out var m); Fr.Sub(rem[i - t + k], m, out rem[i - t + k]); }
         }
         return (h, Commit(srs, h));
     }

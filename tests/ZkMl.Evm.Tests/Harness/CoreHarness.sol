@@ -119,7 +119,10 @@ contract CoreHarness {
                     s := add(s, add(0x60, shl(5, nv)))
                 }
                 let want := add(shl(6, nMax), shl(5, m))
-                if nMax { want := add(want, add(add(shl(6, sub(nMax, 1)), 0x80), mul(0x60, nMax))) }
+                if nMax {
+                    let levels := div(add(nMax, 2), 3)
+                    want := add(want, add(add(shl(6, sub(levels, 1)), 0x80), shl(5, add(shl(3, levels), 1))))
+                }
                 if iszero(eq(sub(add(a, len), s), want)) { fail() }
                 pop(batchOpen(claims, m, groups, nGroups, s, g))
                 let out := alloc(0x40)
@@ -143,7 +146,10 @@ contract CoreHarness {
                 calldatacopy(hk, add(a, 0x120), 0x60)
                 let l := calldataload(add(a, 0x180))
                 let want := 0
-                if l { want := add(add(shl(6, sub(l, 1)), 0x80), mul(0x60, l)) }
+                if l {
+                    let levels := div(add(l, 2), 3)
+                    want := add(add(shl(6, sub(levels, 1)), 0x80), shl(5, add(shl(3, levels), 1)))
+                }
                 let pf := add(a, shl(5, add(13, l)))
                 if iszero(eq(sub(add(a, len), pf), want)) { fail() }
                 let xb := alloc(shl(5, l))

@@ -269,10 +269,11 @@
 
             function ecNegY(y) -> ny { ny := mod(sub(P_MOD, y), P_MOD) }
 
-            // ---- HyperKZG ("HyperKZG") of a claim (C, x, y). hk = memory context of 12 words:
+            // ---- HyperKZG with 8-ary folding ("HyperKZG") of a claim (C, x, y). hk = memory context of 12 words:
             // [0] C.x [1] C.y [2] y [3] ℓ [4] xb (xb[i] = coordinate of index bit i, i.e. x_{ℓ−i})
-            // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] d [9..11] scratch.
-            // Proof at cd = folds (ℓ−1) ‖ W0 W1 W2 ‖ P_i(r) ‖ P_i(−r) ‖ P_i(r²). Fails unless the pairing check holds.
+            // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] ζ [9] L = ⌈ℓ/3⌉ [10] r^8 [11] scratch.
+            // Proof at cd = folds (L−1) ‖ W ‖ W' ‖ P_i(ω^j·r) (8L words, level-major) ‖ P_0(r^8).
+            // Fails unless the last level folds to y and the pairing check holds.
             function hyperKzg(hk, cd) -> cdOut {
                 let l := mload(add(hk, 0x60))
                 hkAbsorbClaim(hk)
@@ -282,22 +283,30 @@
                     cdOut := cd
                     leave
                 }
-                let w := add(cd, shl(6, sub(l, 1)))
-                let vPos := add(w, 0x80)
-                cdOut := add(vPos, mul(0x60, l))
-                for { let p := cd } lt(p, vPos) { p := add(p, 0x40) } { g1Check(p) }
-                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(l, 1)))
+                let levels := div(add(l, 2), 3)
+                mstore(add(hk, 0x120), levels)
+                let w := add(cd, shl(6, sub(levels, 1)))
+                let v := add(w, 0x80)
+                let nv := add(shl(3, levels), 1)
+                cdOut := add(v, shl(5, nv))
+                for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
+                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
+                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(levels, 1)))
                 let r := trChallenge("hyperkzg/r")
-                // r, −r, r² must be distinct: r ∉ {0, 1, −1}
-                if or(lt(r, 2), eq(r, sub(R_MOD, 1))) { fail() }
+                let r8 := mulmod(r, r, R_MOD)
+                r8 := mulmod(r8, r8, R_MOD)
+                r8 := mulmod(r8, r8, R_MOD)
+                // the nine points ω^j·r (j < 8), r^8 must be distinct: r ≠ 0 and r^56 ≠ 1
+                let r16 := mulmod(r8, r8, R_MOD)
+                if or(iszero(r), eq(mulmod(mulmod(r16, r16, R_MOD), mulmod(r16, r8, R_MOD), R_MOD), 1)) { fail() }
                 mstore(add(hk, 0xc0), r)
-                hkFoldChecks(hk, vPos)
-                trAbsorbCalldata("hyperkzg/v", vPos, mul(0x60, l))
+                mstore(add(hk, 0x140), r8)
+                trAbsorbCalldata("hyperkzg/v", v, shl(5, nv))
                 mstore(add(hk, 0xe0), trChallenge("hyperkzg/q"))
                 trAbsorbCalldata("hyperkzg/w", w, 0x40)
                 mstore(add(hk, 0x100), trChallenge("hyperkzg/z"))
                 trAbsorbCalldata("hyperkzg/w2", add(w, 0x40), 0x40)
-                hkPairing(hk, cd, w, vPos)
+                hkPairing(hk, cd, w, v)
             }
 
             function hkAbsorbClaim(hk) {
@@ -313,63 +322,97 @@
                 trAbsorbWord("hyperkzg/y", mload(add(hk, 0x40)))
             }
 
-            // 2r·P_{i+1}(r²) = r(1 − x_i)(P_i(r) + P_i(−r)) + x_i(P_i(r) − P_i(−r)), with P_ℓ(r²) := y;
-            // also checks every evaluation < r.
-            function hkFoldChecks(hk, vPos) {
-                let l := mload(add(hk, 0x60))
-                let xb := mload(add(hk, 0x80))
-                let r := mload(add(hk, 0xc0))
-                let vSq := add(vPos, shl(6, l))
-                pop(frAt(vSq))
-                for { let i := 0 } lt(i, l) { i := add(i, 1) } {
-                    let yNext := mload(add(hk, 0x40))
-                    if lt(add(i, 1), l) { yNext := frAt(add(vSq, shl(5, add(i, 1)))) }
-                    let a := frAt(add(vPos, shl(5, i)))
-                    let b := frAt(add(vPos, shl(5, add(i, l))))
-                    let x := mload(add(xb, shl(5, i)))
-                    let rhs := addmod(
-                        mulmod(mulmod(r, addmod(1, sub(R_MOD, x), R_MOD), R_MOD), addmod(a, b, R_MOD), R_MOD),
-                        mulmod(x, addmod(a, sub(R_MOD, b), R_MOD), R_MOD), R_MOD)
-                    if iszero(eq(mulmod(addmod(r, r, R_MOD), yNext, R_MOD), rhs)) { fail() }
+            // B(r^8) = Σ_i q^i·P_i(r^8): P_0(r^8) is sent (after the 8L parts), P_{i+1}(r^8) = hkFoldLevel of
+            // level i; fails unless the last level gives y.
+            function hkDerived(hk, v) -> b8 {
+                let levels := mload(add(hk, 0x120))
+                let eqt := alloc(0x100)
+                b8 := calldataload(add(v, shl(8, levels)))
+                let qi := 1
+                for { let i := 0 } lt(i, levels) { i := add(i, 1) } {
+                    let s := sub(mload(add(hk, 0x60)), mul(3, i))
+                    if gt(s, 3) { s := 3 }
+                    let acc := hkFoldLevel(add(v, shl(8, i)), add(mload(add(hk, 0x80)), mul(0x60, i)), s, mload(add(hk, 0xc0)), eqt)
+                    switch lt(add(i, 1), levels)
+                    case 0 { if iszero(eq(acc, mload(add(hk, 0x40)))) { fail() } }
+                    default {
+                        qi := mulmod(qi, mload(add(hk, 0xe0)), R_MOD)
+                        b8 := addmod(b8, mulmod(qi, acc, R_MOD), R_MOD)
+                    }
                 }
             }
 
-            // I(ζ) for the interpolant of (u_s, B_s), u = (r, −r, r²), B_s = Σ_i q^i·v_s[i] (Horner);
-            // also returns Z(ζ) = Π_s (ζ − u_s).
-            function hkInterpolation(hk, vPos) -> iz, zz {
-                let l := mload(add(hk, 0x60))
-                let q := mload(add(hk, 0xe0))
-                let r := mload(add(hk, 0xc0))
+            // One level's fold at r^K (K = 2^s) from its parts G_b (row, 8 calldata words) and its s coordinates
+            // xs (memory): Σ_{b<K} eq(xs, b)·Σ_{t<8/K} r^{tK}·G_{b+tK}; eqt = 8 words of scratch.
+            function hkFoldLevel(row, xs, s, r, eqt) -> acc {
+                mstore(eqt, 1)
+                let rk := r
+                for { let k := 0 } lt(k, s) { k := add(k, 1) } {
+                    let x := mload(add(xs, shl(5, k)))
+                    for { let b := shl(k, 1) } b { } {
+                        b := sub(b, 1)
+                        let p := add(eqt, shl(5, b))
+                        let hi := mulmod(mload(p), x, R_MOD)
+                        mstore(add(p, shl(5, shl(k, 1))), hi)
+                        mstore(p, addmod(mload(p), sub(R_MOD, hi), R_MOD))
+                    }
+                    rk := mulmod(rk, rk, R_MOD)
+                }
+                let kk := shl(s, 1)
+                for { let b := 0 } lt(b, kk) { b := add(b, 1) } {
+                    acc := addmod(acc, mulmod(mload(add(eqt, shl(5, b))), hkStridedPart(row, b, kk, rk), R_MOD), R_MOD)
+                }
+            }
+
+            // Σ_{t<8/K} rk^t·G_{b+tK} (Horner), the K-strided part b at r^K from the 8-strided parts
+            function hkStridedPart(row, b, kk, rk) -> g {
+                for { let t := add(b, sub(8, kk)) } 1 { t := sub(t, kk) } {
+                    g := addmod(mulmod(g, rk, R_MOD), calldataload(add(row, shl(5, t))), R_MOD)
+                    if lt(t, kk) { break }
+                }
+            }
+
+            // I(ζ) for the interpolant of (u_s, B_s) on u = (ω^0·r … ω^7·r, r^8) and Z(ζ) = (ζ^8 − r^8)(ζ − r^8).
+            // With H_b = Σ_i q^i·G_{i,b} and H(X) = Σ_b H_b·X^b, B(ω^j·r) = H(ω^j·r); interpolation on nine
+            // points reproduces X^b (b < 9), so I(ζ) = H(ζ) + λ_8·(B(r^8) − H(r^8)) with the Lagrange weight
+            // λ_8 = (ζ^8 − r^8)/(r^64 − r^8) of r^8 (one inversion).
+            function hkInterpolation(hk, v) -> iz, zz {
+                let b8 := hkDerived(hk, v)
+                let hz, hr := hkCombinedParts(hk, v)
+                let r8 := mload(add(hk, 0x140))
                 let z := mload(add(hk, 0x100))
-                let b0 := 0
-                let b1 := 0
-                let b2 := 0
-                for { let p := add(vPos, shl(5, l)) } gt(p, vPos) { } {
-                    p := sub(p, 0x20)
-                    b0 := addmod(mulmod(b0, q, R_MOD), calldataload(p), R_MOD)
-                    b1 := addmod(mulmod(b1, q, R_MOD), calldataload(add(p, shl(5, l))), R_MOD)
-                    b2 := addmod(mulmod(b2, q, R_MOD), calldataload(add(p, shl(6, l))), R_MOD)
-                }
-                let nr := sub(R_MOD, r)
-                let r2 := mulmod(r, r, R_MOD)
-                let e0 := frSub(z, r)
-                let e1 := addmod(z, r, R_MOD)
-                let e2 := frSub(z, r2)
-                // den_s = Π_{t≠s}(u_s − u_t): (2r)(r − r²), (−2r)(−r − r²), (r² − r)(r² + r)
-                let d0 := mulmod(addmod(r, r, R_MOD), frSub(r, r2), R_MOD)
-                let d1 := mulmod(addmod(nr, nr, R_MOD), frSub(nr, r2), R_MOD)
-                let d2 := mulmod(frSub(r2, r), addmod(r2, r, R_MOD), R_MOD)
-                let inv := frInverse(mulmod(mulmod(d0, d1, R_MOD), d2, R_MOD))
-                iz := mulmod(mulmod(b0, mulmod(e1, e2, R_MOD), R_MOD), mulmod(inv, mulmod(d1, d2, R_MOD), R_MOD), R_MOD)
-                iz := addmod(iz, mulmod(mulmod(b1, mulmod(e0, e2, R_MOD), R_MOD), mulmod(inv, mulmod(d0, d2, R_MOD), R_MOD), R_MOD), R_MOD)
-                iz := addmod(iz, mulmod(mulmod(b2, mulmod(e0, e1, R_MOD), R_MOD), mulmod(inv, mulmod(d0, d1, R_MOD), R_MOD), R_MOD), R_MOD)
-                zz := mulmod(mulmod(e0, e1, R_MOD), e2, R_MOD)
+                let z8 := mulmod(z, z, R_MOD)
+                z8 := mulmod(z8, z8, R_MOD)
+                z8 := mulmod(z8, z8, R_MOD)
+                let r64 := mulmod(r8, r8, R_MOD)
+                r64 := mulmod(r64, r64, R_MOD)
+                r64 := mulmod(r64, r64, R_MOD)
+                let lam := mulmod(frSub(z8, r8), frInverse(frSub(r64, r8)), R_MOD)
+                iz := addmod(hz, mulmod(lam, frSub(b8, hr), R_MOD), R_MOD)
+                zz := mulmod(frSub(z8, r8), frSub(z, r8), R_MOD)
             }
 
-            // Multi-point opening of B = Σ_i q^i·P_i at r, −r, r² with two witnesses (BDFG20 §4):
+            // H(ζ) and H(r^8) for H_b = Σ_i q^i·G_{i,b} (Horner in q over the levels, then in X over b).
+            function hkCombinedParts(hk, v) -> hz, hr {
+                let levels := mload(add(hk, 0x120))
+                let q := mload(add(hk, 0xe0))
+                for { let b := 8 } b { } {
+                    b := sub(b, 1)
+                    let hb := 0
+                    let p := add(v, add(shl(8, levels), shl(5, b)))
+                    for { let i := levels } i { i := sub(i, 1) } {
+                        p := sub(p, 0x100)
+                        hb := addmod(mulmod(hb, q, R_MOD), calldataload(p), R_MOD)
+                    }
+                    hz := addmod(mulmod(hz, mload(add(hk, 0x100)), R_MOD), hb, R_MOD)
+                    hr := addmod(mulmod(hr, mload(add(hk, 0x140)), R_MOD), hb, R_MOD)
+                }
+            }
+
+            // Multi-point opening of B = Σ_i q^i·P_i at the nine points with two witnesses (BDFG20 §4):
             // F = C + Σ_{i≥1} q^i·F_i − I(ζ)·G − Z(ζ)·W + ζ·W'; accept iff e(F, [1]₂)·e(−W', [τ]₂) = 1.
-            // ℓ + 2 scalar multiplications (the commitment's coefficient is 1).
-            function hkPairing(hk, folds, w, vPos) {
+            // L + 2 scalar multiplications (the commitment's coefficient is 1).
+            function hkPairing(hk, folds, w, v) {
                 let lx := mload(hk)
                 let ly := mload(add(hk, 0x20))
                 let q := mload(add(hk, 0xe0))
@@ -378,7 +421,7 @@
                     qi := mulmod(qi, q, R_MOD)
                     lx, ly := ecMulAdd(lx, ly, calldataload(p), calldataload(add(p, 0x20)), qi)
                 }
-                let iz, zz := hkInterpolation(hk, vPos)
+                let iz, zz := hkInterpolation(hk, v)
                 lx, ly := ecMulAdd(lx, ly, 1, 2, frNeg(iz))
                 lx, ly := ecMulAdd(lx, ly, calldataload(w), calldataload(add(w, 0x20)), frNeg(zz))
                 lx, ly := ecMulAdd(lx, ly, calldataload(add(w, 0x40)), calldataload(add(w, 0x60)), mload(add(hk, 0x100)))
