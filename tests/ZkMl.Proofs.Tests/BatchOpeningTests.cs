@@ -53,9 +53,36 @@ public class BatchOpeningTests
         Assert.Equal(tp.State, tv.State);
         var bytes = proof.ToBytes();
         int n = shape.Max();
-        Assert.Equal(BatchOpeningProof.EncodedLength(shape.Length, n), bytes.Length);
-        Assert.True(BatchOpeningProof.TryDecode(bytes, shape.Length, n, out var back, out reason), reason);
+        int vectorsCount = BatchOpening.Vectors(claims).Count;
+        Assert.Equal(shape.Length - (shape.Length > 2 && shape[1] == shape[2] ? 1 : 0), vectorsCount);
+        Assert.Equal(vectorsCount, proof.Evaluations.Length);
+        Assert.Equal(BatchOpeningProof.EncodedLength(vectorsCount, n), bytes.Length);
+        Assert.True(BatchOpeningProof.TryDecode(bytes, vectorsCount, n, out var back, out reason), reason);
         Assert.True(Check(claims, back!));
+    }
+
+    /// <summary>The inference form: claims the caller's transcript already determines are not absorbed again.</summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void UnboundClaimsVerifyOnlyInTheSameMode(int[] shape)
+    {
+        var (claims, vectors) = MakeClaims(shape.Sum() + 3 * shape.Length, shape);
+        var tp = new Transcript("batch-test");
+        var proof = BatchOpening.Prove(Srs, tp, claims, vectors, bindClaims: false);
+        var tv = new Transcript("batch-test");
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, tv, claims, proof, bindClaims: false, out var reason), reason);
+        Assert.Equal(tp.State, tv.State);
+        if (shape.Length > 1 || shape[0] > 0) // (one claim on a constant: no challenge is used at all)
+            Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, proof, bindClaims: true, out _));
+        for (int i = 0; i < proof.Evaluations.Length; i++)
+        {
+            var q = new BatchOpeningProof(proof.RoundPolynomials, (Fr[])proof.Evaluations.Clone(), proof.Opening);
+            q.Evaluations[i] += Fr.One;
+            Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, q, bindClaims: false, out _), $"evaluation {i}");
+        }
+        var wrong = (OpeningClaim[])claims.Clone();
+        wrong[^1] = wrong[^1] with { Value = wrong[^1].Value + Fr.One };
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), wrong, proof, bindClaims: false, out _), "claimed value");
     }
 
     [Fact]

@@ -50,7 +50,7 @@ contract TinyVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 16 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00001260000000050000000c0000000c000000400000000000000000000001000000010100000102000001030000010400000000000000010000000200000003000012a0000000060000000c0000000c000000200000000000000000000000800000008100000082000000830000008400000000000000010000000200000003000012e0000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300001320000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300001360000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
+    bytes internal constant BATCH_LAYOUTS = hex"000010c0000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300001100000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300001140000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300001180000000080000000c0000000c000000080000000000000000000000200000002100000022000000230000002400000000000000010000000200000003000011c0000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
     uint256 internal constant BATCH_RECORD_BYTES = 64;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -176,15 +176,6 @@ contract TinyVerifier {
                         mstore(p, addmod(v, sub(R_MOD, hi), R_MOD))
                     }
                     cur := shl(1, cur)
-                }
-            }
-
-            // Points: n words; the first `prefLen` are the bits of `prefVal` (MSB first) as 0/1.
-            function pointWithPrefix(n, prefLen, prefVal) -> p {
-                p := alloc(shl(5, n))
-                for { let q := add(p, shl(5, prefLen)) } gt(q, p) { prefVal := shr(1, prefVal) } {
-                    q := sub(q, 0x20)
-                    mstore(q, and(prefVal, 1))
                 }
             }
 
@@ -403,26 +394,38 @@ contract TinyVerifier {
             }
 
             // One level's fold at r^K (K = 2^s) from its parts G_b (row, 8 calldata words) and its s coordinates
-            // xs (memory): Σ_{b<K} eq(xs, b)·Σ_{t<8/K} r^{tK}·G_{b+tK}; eqt = 8 words of scratch.
+            // xs (memory): Σ_{b<K} eq(xs, b)·g_b with g_b = Σ_{t<8/K} r^{tK}·G_{b+tK}, computed by folding the
+            // g's pairwise (g_{2j} + x·(g_{2j+1} − g_{2j}), coordinate xs[0] first); eqt = 8 words of scratch.
             function hkFoldLevel(row, xs, s, r, eqt) -> acc {
-                mstore(eqt, 1)
-                let rk := r
-                for { let k := 0 } lt(k, s) { k := add(k, 1) } {
-                    let x := mload(add(xs, shl(5, k)))
-                    for { let b := shl(k, 1) } b { } {
-                        b := sub(b, 1)
-                        let p := add(eqt, shl(5, b))
-                        let hi := mulmod(mload(p), x, R_MOD)
-                        mstore(add(p, shl(5, shl(k, 1))), hi)
-                        mstore(p, addmod(mload(p), sub(R_MOD, hi), R_MOD))
-                    }
-                    rk := mulmod(rk, rk, R_MOD)
+                if eq(s, 3) {
+                    let x := mload(xs)
+                    let a0 := hkPair(calldataload(row), calldataload(add(row, 0x20)), x)
+                    let a1 := hkPair(calldataload(add(row, 0x40)), calldataload(add(row, 0x60)), x)
+                    let a2 := hkPair(calldataload(add(row, 0x80)), calldataload(add(row, 0xa0)), x)
+                    let a3 := hkPair(calldataload(add(row, 0xc0)), calldataload(add(row, 0xe0)), x)
+                    x := mload(add(xs, 0x20))
+                    a0 := hkPair(a0, a1, x)
+                    a2 := hkPair(a2, a3, x)
+                    acc := hkPair(a0, a2, mload(add(xs, 0x40)))
+                    leave
                 }
                 let kk := shl(s, 1)
-                for { let b := 0 } lt(b, kk) { b := add(b, 1) } {
-                    acc := addmod(acc, mulmod(mload(add(eqt, shl(5, b))), hkStridedPart(row, b, kk, rk), R_MOD), R_MOD)
+                let rk := r
+                for { let k := 0 } lt(k, s) { k := add(k, 1) } { rk := mulmod(rk, rk, R_MOD) }
+                for { let b := 0 } lt(b, kk) { b := add(b, 1) } { mstore(add(eqt, shl(5, b)), hkStridedPart(row, b, kk, rk)) }
+                for { let k := 0 } lt(k, s) { k := add(k, 1) } {
+                    let x := mload(add(xs, shl(5, k)))
+                    let half := shr(add(k, 1), kk)
+                    for { let j := 0 } lt(j, half) { j := add(j, 1) } {
+                        let p := add(eqt, shl(6, j))
+                        mstore(add(eqt, shl(5, j)), hkPair(mload(p), mload(add(p, 0x20)), x))
+                    }
                 }
+                acc := mload(eqt)
             }
+
+            // a + x·(b − a)
+            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, addmod(b, sub(R_MOD, a), R_MOD), R_MOD), R_MOD) }
 
             // Σ_{t<8/K} rk^t·G_{b+tK} (Horner), the K-strided part b at r^K from the 8-strided parts
             function hkStridedPart(row, b, kk, rk) -> g {
@@ -498,39 +501,61 @@ contract TinyVerifier {
                 if iszero(mload(p)) { fail() }
             }
 
-            // ---- batched openings ("Batched openings")
-            // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: z_i starts with k_i
-            // offset bits (the bits of o_i, MSB first), and claims with the same id_i ≠ 0 have the same
-            // suffix z_i[k_i..] of the same length (their eq factor is computed once); k_i = id_i = 0 is
-            // always correct. groups: the distinct commitments, 2 words each (x, y) in memory. Proof at cd = N×(c0, c2) ‖ e_0..e_{m−1} ‖ HyperKZG.
-            // Claims on the same commitment share one scalar multiplication (their γ^i summed).
+            // ---- batched openings ("Batched openings"), in the inference form: the claims are NOT absorbed
+            // (the transcript already determines every commitment, point and value).
+            // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: the point z_i is k_i offset
+            // bits (the bits of o_i, MSB first) followed by the n_i − k_i coordinates at zptr; claims with the
+            // same id_i ≠ 0 have the same suffix (their eq factor is computed once); k_i = id_i = 0 is always
+            // correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
+            // has the same n_i. Proof at cd = N×(c0, c2) ‖ one evaluation per group, in order of first
+            // appearance among the claims ‖ HyperKZG. The first group's commitment enters with coefficient 1.
             function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
                 let end := add(claims, shl(8, m))
-                let nMax := batchAbsorbClaims(claims, end, groups)
-                let rho := trChallenge("batch/rho")
-                let ch := alloc(shl(5, nMax))
-                let e := 0
-                e, cdOut := sumcheck2(batchInitialClaim(claims, end, nMax, rho), nMax, cd, ch)
-                if iszero(eq(e, batchFinalClaim(claims, end, rho, ch, cdOut))) { fail() }
-                trAbsorbCalldata("batch/evals", cdOut, shl(5, m))
+                let rank := batchRanks(claims, end, nGroups)
+                let info := add(rank, shl(6, nGroups)) // N, number of groups with claims
+                let ch := alloc(shl(5, mload(info)))
+                cdOut := batchSumcheck(claims, end, rank, info, ch, cd)
+                trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
                 let hk := alloc(0x180)
-                batchJoint(claims, end, groups, nGroups, ch, nMax, cdOut, hk)
-                mstore(add(hk, 0x60), nMax)
+                batchJoint(groups, nGroups, rank, lagTable(ch, mload(info)), cdOut, hk)
+                mstore(add(hk, 0x60), mload(info))
                 mstore(add(hk, 0x80), ch)
                 mstore(add(hk, 0xa0), g2)
-                cdOut := hyperKzg(hk, add(cdOut, shl(5, m)))
+                cdOut := hyperKzg(hk, add(cdOut, shl(5, mload(add(info, 0x20)))))
             }
 
-            function batchAbsorbClaims(claims, end, groups) -> nMax {
-                trAbsorbWord("batch/count", shr(8, sub(end, claims)))
+            // ρ, the sumcheck (challenges to ch) and its final check against the per-group evaluations
+            // (range-checked); returns the cursor of those evaluations.
+            function batchSumcheck(claims, end, rank, info, ch, cd) -> ev {
+                let rho := trChallenge("batch/rho")
+                let e := 0
+                e, ev := sumcheck2(batchInitialClaim(claims, end, mload(info), rho), mload(info), cd, ch)
+                let last := add(ev, shl(5, mload(add(info, 0x20))))
+                for { let p := ev } lt(p, last) { p := add(p, 0x20) } { pop(frAt(p)) }
+                if iszero(eq(e, batchFinalClaim(claims, end, rho, ch, ev, rank))) { fail() }
+            }
+
+            // Per group g: word 2g = 1 + its order of first appearance among the claims (0: no claim), word
+            // 2g + 1 = its n; then N = max n_i and the number of distinct groups.
+            function batchRanks(claims, end, nGroups) -> rank {
+                rank := alloc(add(shl(6, nGroups), 0x40))
+                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(rank, shl(6, g)), 0) }
+                let nMax := 0
+                let cnt := 0
                 for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     let n := mload(add(c, 0x20))
                     if gt(n, nMax) { nMax := n }
-                    trAbsorbWord("batch/nvars", n)
-                    trAbsorbMemory("batch/C", add(groups, shl(6, mload(c))), 0x40)
-                    trAbsorbMemory("batch/z", mload(add(c, 0x40)), shl(5, n))
-                    trAbsorbWord("batch/y", mload(add(c, 0x60)))
+                    let slot := add(rank, shl(6, mload(c)))
+                    switch mload(slot)
+                    case 0 {
+                        cnt := add(cnt, 1)
+                        mstore(slot, cnt)
+                        mstore(add(slot, 0x20), n)
+                    }
+                    default { if iszero(eq(mload(add(slot, 0x20)), n)) { fail() } }
                 }
+                mstore(add(rank, shl(6, nGroups)), nMax)
+                mstore(add(rank, add(shl(6, nGroups), 0x20)), cnt)
             }
 
             // Σ_i ρ^i·2^{N−n_i}·y_i
@@ -542,28 +567,33 @@ contract TinyVerifier {
                 }
             }
 
-            // Σ_i ρ^i·eq(z_i, r_i)·e_i with r_i[j] = c_{n_i−1−j}; checks every e_i < r
-            function batchFinalClaim(claims, end, rho, ch, ev) -> expected {
+            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked)
+            function batchFinalClaim(claims, end, rho, ch, ev, rank) -> expected {
                 let om := oneMinusTable(claims, end, ch)
                 let cache := alloc(0x400)
                 for { let i := 0 } lt(i, 0x400) { i := add(i, 0x20) } { mstore(add(cache, i), 0) }
                 let rp := 1
                 for { } lt(claims, end) { claims := add(claims, 0x100) } {
-                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, ch, om, cache), frAt(ev), R_MOD), R_MOD), R_MOD)
+                    let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
+                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, ch, om, cache), eg, R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
-                    ev := add(ev, 0x20)
                 }
             }
 
-            // om[b] = 1 − c_b for b < max n_i, so that an offset bit costs one multiplication
+            // om[b] = 1 − c_b for b < N = max n_i (N ≤ 64), and dm[b] = om[64 + b] = 2c_b − 1, so that an
+            // offset bit costs one multiplication and any other coordinate z one more: 1 − c + z·(2c − 1)
             function oneMinusTable(claims, end, ch) -> om {
                 let nMax := 0
                 for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
                     if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
                 }
-                om := alloc(shl(5, nMax))
+                if gt(nMax, 64) { fail() }
+                om := alloc(0x1000)
+                let dm := add(om, 0x800)
                 for { let b := 0 } lt(b, shl(5, nMax)) { b := add(b, 0x20) } {
-                    mstore(add(om, b), addmod(1, sub(R_MOD, mload(add(ch, b))), R_MOD))
+                    let c := mload(add(ch, b))
+                    mstore(add(om, b), addmod(1, sub(R_MOD, c), R_MOD))
+                    mstore(add(dm, b), addmod(add(c, c), sub(R_MOD, 1), R_MOD))
                 }
             }
 
@@ -587,63 +617,66 @@ contract TinyVerifier {
                 }
             }
 
-            // eq of the suffix z[k..n) with (c_{n−k−1}, …, c_0), cached per suffix id (ids < 32)
+            // eq of the suffix (the n − k coordinates at zptr) with (c_{n−k−1}, …, c_0), cached per suffix id (ids < 32)
             function suffixEq(c, ch, om, cache) -> se {
                 let id := and(mload(add(c, 0xc0)), 31)
                 if id { se := mload(add(cache, shl(5, id))) }
                 if iszero(se) {
-                    let k := mload(add(c, 0x80))
-                    se := eqPoint(add(mload(add(c, 0x40)), shl(5, k)), sub(mload(add(c, 0x20)), k), ch, om)
+                    se := eqPoint(mload(add(c, 0x40)), sub(mload(add(c, 0x20)), mload(add(c, 0x80))), add(om, 0x800), om)
                     if id { mstore(add(cache, shl(5, id)), se) }
                 }
             }
 
-            // eq(z, (c_{n−1}, …, c_0)); each factor (1 − c) + z·(2c − 1) = om + z·(c − om), with the
-            // cheap cases of the inference claims first: offset bits z ∈ {0, 1} and z = ½ (factor ½).
-            function eqPoint(z, n, ch, om) -> v {
+            // eq(z, (c_{n−1}, …, c_0)) = Π_j (om_j + z_j·dm_j) with om_j = 1 − c_j, dm_j = 2c_j − 1 (correct for
+            // every z_j, including the offset bits 0, 1 and the ½ of the sum claims)
+            function eqPoint(z, n, dm, om) -> v {
                 v := 1
                 for { let j := shl(5, n) } j { z := add(z, 0x20) } {
                     j := sub(j, 0x20)
-                    let zj := mload(z)
-                    switch zj
-                    case 0 { v := mulmod(v, mload(add(om, j)), R_MOD) }
-                    case 1 { v := mulmod(v, mload(add(ch, j)), R_MOD) }
-                    case 10944121435919637611123202872628637544274182200208017171849102093287904247809 { v := mulmod(v, INV_TWO, R_MOD) }
-                    default {
-                        let o := mload(add(om, j))
-                        v := mulmod(v, addmod(o, mulmod(zj, addmod(mload(add(ch, j)), sub(R_MOD, o), R_MOD), R_MOD), R_MOD), R_MOD)
-                    }
+                    v := mulmod(v, addmod(mload(add(om, j)), mulmod(mload(z), mload(add(dm, j)), R_MOD), R_MOD), R_MOD)
                 }
             }
 
-            // γ; joint value y = Σ γ^i·e_i·Π_{b=n_i}^{N−1}(1 − c_b) into hk[2]; joint commitment
-            // C = Σ_g Γ_g·C_g with Γ_g = Σ_{i on g} γ^i into hk[0], hk[1]
-            function batchJoint(claims, end, groups, nGroups, ch, nMax, ev, hk) {
+            // lags[n] = Π_{b=n}^{N−1} (1 − c_b) for n = 0 … N (N + 1 words)
+            function lagTable(ch, nMax) -> lags {
+                lags := alloc(shl(5, add(nMax, 1)))
+                mstore(add(lags, shl(5, nMax)), 1)
+                for { let b := nMax } b { } {
+                    b := sub(b, 1)
+                    mstore(add(lags, shl(5, b)), mulmod(mload(add(lags, shl(5, add(b, 1)))), addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD))
+                }
+            }
+
+            // γ; with the groups in order of first appearance (rank k = 1, 2, …): joint value
+            // y = Σ γ^{k−1}·e_k·Π_{b=n_k}^{N−1}(1 − c_b) into hk[2] and joint commitment C = Σ γ^{k−1}·C_k into hk[0], hk[1]
+            function batchJoint(groups, nGroups, rank, lags, ev, hk) {
                 let gamma := trChallenge("batch/gamma")
-                let coef := alloc(shl(5, nGroups))
-                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(coef, shl(5, g)), 0) }
                 let yj := 0
-                let gp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
-                    let lag := 1
-                    for { let b := mload(add(c, 0x20)) } lt(b, nMax) { b := add(b, 1) } {
-                        lag := mulmod(lag, addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD)
+                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
+                    let slot := add(rank, shl(6, g))
+                    if mload(slot) {
+                        let t := mulmod(mload(add(lags, shl(5, mload(add(slot, 0x20))))), calldataload(add(ev, shl(5, sub(mload(slot), 1)))), R_MOD)
+                        yj := addmod(yj, mulmod(gammaPow(gamma, sub(mload(slot), 1)), t, R_MOD), R_MOD)
                     }
-                    yj := addmod(yj, mulmod(gp, mulmod(lag, calldataload(ev), R_MOD), R_MOD), R_MOD)
-                    let slot := add(coef, shl(5, mload(c)))
-                    mstore(slot, addmod(mload(slot), gp, R_MOD))
-                    gp := mulmod(gp, gamma, R_MOD)
-                    ev := add(ev, 0x20)
                 }
                 mstore(add(hk, 0x40), yj)
                 let cx := 0
                 let cy := 0
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
+                    let k := mload(add(rank, shl(6, g)))
                     let gptr := add(groups, shl(6, g))
-                    cx, cy := ecMulAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20)), mload(add(coef, shl(5, g))))
+                    switch k
+                    case 0 { }
+                    case 1 { cx, cy := ecAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20))) }
+                    default { cx, cy := ecMulAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20)), gammaPow(gamma, sub(k, 1))) }
                 }
                 mstore(hk, cx)
                 mstore(add(hk, 0x20), cy)
+            }
+
+            function gammaPow(gamma, e) -> v {
+                v := 1
+                for { } e { e := sub(e, 1) } { v := mulmod(v, gamma, R_MOD) }
             }
             // ===== end of the verifier core ==========================================================
 
@@ -756,11 +789,11 @@ contract TinyVerifier {
                 for { let j := 0 } lt(j, s) { j := add(j, 1) } { v := addmod(addmod(v, v, R_MOD), mload(add(p, shl(5, j))), R_MOD) }
             }
 
-            // Writes claim record [group, n, z, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
-            // sets a suffix id in word 6); z gets its prefix bits and the returned pointer is where the
-            // caller copies the item's point.
+            // Writes claim record [group, n, zptr, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
+            // sets a suffix id in word 6) and returns zptr: n − prefLen fresh words where the caller copies
+            // the item's point (the prefLen offset bits are prefVal's).
             function claimAt(rec, group, n, prefLen, prefVal, y) -> z {
-                z := pointWithPrefix(n, prefLen, prefVal)
+                z := alloc(shl(5, sub(n, prefLen)))
                 mstore(rec, group)
                 mstore(add(rec, 0x20), n)
                 mstore(add(rec, 0x40), z)
@@ -768,7 +801,6 @@ contract TinyVerifier {
                 mstore(add(rec, 0x80), prefLen)
                 mstore(add(rec, 0xa0), prefVal)
                 mstore(add(rec, 0xc0), 0)
-                z := add(z, shl(5, prefLen))
             }
 
             function fillHalf(p, n) {

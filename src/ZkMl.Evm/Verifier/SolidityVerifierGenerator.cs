@@ -149,7 +149,7 @@ public static class SolidityVerifierGenerator
                 }
             }
             else fields.Add(0);
-            fields[0] = ProofParts.Length(vk, bs, c.ClaimCount, ProofParts.OpeningVars(vk, bs));
+            fields[0] = ProofParts.Length(vk, bs, ProofParts.VectorCount(vk), ProofParts.OpeningVars(vk, bs));
             Fields = fields.ToArray();
         }
 

@@ -45,13 +45,13 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     }
 
     /// <summary>Expected proof length for a key and batch (all lengths follow from them).</summary>
-    public static long Length(VerifyingKey vk, BatchShape bs, int claims, int openingVars)
+    public static long Length(VerifyingKey vk, BatchShape bs, int vectors, int openingVars)
     {
         long len = 0;
         if (vk.HiddenLayers >= 1)
             len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk);
         foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
-        return len + BatchOpeningProof.EncodedLength(claims, openingVars);
+        return len + BatchOpeningProof.EncodedLength(vectors, openingVars);
     }
 
     public static int ColumnCount(VerifyingKey vk)
@@ -71,6 +71,9 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         return n;
     }
 
+    /// <summary>Number of distinct vectors of the batched opening (one evaluation each): C_model, and C_1, C_2 when there are lookups.</summary>
+    public static int VectorCount(VerifyingKey vk) => vk.HiddenLayers >= 1 ? 3 : 1;
+
     /// <summary>N of the batched opening: the largest committed vector's variables.</summary>
     public static int OpeningVars(VerifyingKey vk, BatchShape bs)
         => vk.HiddenLayers == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
@@ -78,8 +81,8 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     public static bool TryDecode(VerifyingKey vk, BatchShape bs, ReadOnlySpan<byte> bytes, out ProofParts? parts, out string? reason)
     {
         parts = null;
-        int claims = ClaimCount(vk), nOpen = OpeningVars(vk, bs);
-        long expected = Length(vk, bs, claims, nOpen);
+        int vectors = VectorCount(vk), nOpen = OpeningVars(vk, bs);
+        long expected = Length(vk, bs, vectors, nOpen);
         if (bytes.Length != expected) { reason = $"proof is {bytes.Length} bytes; this key and batch need exactly {expected}"; return false; }
         int o = 0;
         G1Affine w1 = default, w2 = default;
@@ -112,7 +115,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             o += 64;
             layers[j] = new LayerProof(bias, sc!, a, w);
         }
-        if (!BatchOpeningProof.TryDecode(bytes[o..], claims, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
+        if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
         parts = new ProofParts(w1, w2, logup, cols, layers, opening!);
         reason = null;
         return true;

@@ -175,7 +175,7 @@ public static class InferenceProver
             }
         });
 
-        var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors));
+        var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false));
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, layers, opening);

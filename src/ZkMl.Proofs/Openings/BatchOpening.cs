@@ -16,9 +16,10 @@ namespace ZkMl.Proofs.Openings;
 public readonly record struct OpeningClaim(G1Affine Commitment, Fr[] Point, Fr Value);
 
 /// <summary>
-/// Batched opening (DESIGN.md §4.4, Nova's <c>batch_eval_reduce</c>): m claims on vectors of
-/// possibly different sizes are reduced by ONE sumcheck over Σ_i ρ^i·eq(z_i, x)·P_i(x) to claims
-/// at one point, combined with γ into one claim on Σ_i γ^i·C_i and proven by ONE HyperKZG opening.
+/// Batched opening (DESIGN.md §4.4, Nova's <c>batch_eval_reduce</c>): m claims on G distinct vectors
+/// (a vector = a commitment and its number of variables) of possibly different sizes are reduced by
+/// ONE sumcheck over Σ_i ρ^i·eq(z_i, x)·P_(g(i))(x) to one value per vector at one point, combined
+/// with γ into one claim on Σ_g γ^g·C_g and proven by ONE HyperKZG opening.
 /// </summary>
 /// <remarks>
 /// Let N = max n_i. A vector with n_i &lt; N variables is zero-padded at the end to 2^N entries,
@@ -35,14 +36,22 @@ public static class BatchOpening
     /// </summary>
     /// <exception cref="ArgumentException">Counts or lengths do not match, or no claims.</exception>
     public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors)
+        => Prove(srs, transcript, claims, vectors, bindClaims: true);
+
+    /// <summary>
+    /// As <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]})"/>; with
+    /// <paramref name="bindClaims"/> false the claims are NOT absorbed: only for callers whose transcript
+    /// already determines every commitment, point and value (the inference proof).
+    /// </summary>
+    public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims)
     {
-        var r = Reduce(transcript, claims, vectors);
+        var r = Reduce(transcript, claims, vectors, bindClaims);
         var opening = HyperKzg.Prove(srs, transcript, r.Commitment, r.Joint, r.Point, r.Value);
         return new BatchOpeningProof(r.Rounds, r.Evaluations, opening);
     }
 
-    /// <summary>The reduction phase of <see cref="Prove"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors)
+    /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
+    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true)
     {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
@@ -55,21 +64,15 @@ public static class BatchOpening
                 throw new ArgumentException($"claim {i}: vector has {vectors[i].Length} entries, point has {n} coordinates", nameof(vectors));
             nMax = Math.Max(nMax, n);
         }
-        var rho = AbsorbClaims(transcript, claims);
+        var rho = AbsorbClaims(transcript, claims, bindClaims);
         var rhoPow = Powers(rho, m);
 
-        // Claims on the same vector (same array) share its binding: the sumcheck term of a group is
+        // Claims on the same vector share its binding: the sumcheck term of a group is
         // Σ_x E_g(x)·P_g(x) with E_g = Σ_{i∈g} ρ^i·eq(z_i, ·), so each vector is folded once. A claim
         // whose leading coordinates are 0/1 (a sub-vector at an aligned offset) only fills its block of E_g.
-        var groupOf = new int[m];
-        var groupVec = new List<Fr[]>();
-        for (int i = 0; i < m; i++)
-        {
-            int g = groupVec.FindIndex(v => ReferenceEquals(v, vectors[i]));
-            if (g < 0) { g = groupVec.Count; groupVec.Add(vectors[i]); }
-            groupOf[i] = g;
-        }
-        int groups = groupVec.Count;
+        var (groupOf, groups) = Vectors(claims);
+        var groupVec = new Fr[groups][];
+        for (int i = 0; i < m; i++) groupVec[groupOf[i]] ??= vectors[i];
         var eqs = new Fr[groups][];
         var ps = new Fr[groups][];
         var lens = new int[groups];
@@ -116,26 +119,24 @@ public static class BatchOpening
                 lens[g] = half;
             }
         }
-        var evals = new Fr[m];
-        for (int i = 0; i < m; i++) evals[i] = ps[groupOf[i]][0];
+        var evals = new Fr[groups];
+        for (int g = 0; g < groups; g++) evals[g] = ps[g][0];
         transcript.AppendScalars(Labels.Evals, evals);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
-        var gPow = Powers(gamma, m);
+        var gPow = Powers(gamma, groups);
 
-        // Joint vector Σ_i γ^i·P̂_i = Σ_g (Σ_{i∈g} γ^i)·P̂_g.
-        var gSum = new Fr[groups];
-        for (int i = 0; i < m; i++) gSum[groupOf[i]] += gPow[i];
+        // Joint vector Σ_g γ^g·P̂_g.
         var joint = new Fr[1 << nMax];
         for (int g = 0; g < groups; g++)
         {
             var v = groupVec[g];
-            var coef = gSum[g];
+            var coef = gPow[g];
             Polynomials.Parallelism.For(v.Length, (lo, hi) =>
             {
                 for (int j = lo; j < hi; j++) { Fr.Mul(v[j], coef, out var t); Fr.Add(joint[j], t, out joint[j]); }
             });
         }
-        var (jc, jp, jv) = JointClaim(claims, evals, gPow, ch, nMax);
+        var (jc, jp, jv) = JointClaim(claims, groupOf, evals, gPow, ch, nMax);
         return (rounds, evals, jc, joint, jp, jv);
     }
 
@@ -149,6 +150,10 @@ public static class BatchOpening
     /// (error ≤ m/|F|); the final check uses eq(z_i, ·) computed by the verifier.
     /// </remarks>
     public static bool Verify(in KzgVerifierKey vk, Transcript transcript, IReadOnlyList<OpeningClaim> claims, BatchOpeningProof proof, out string? reason)
+        => Verify(vk, transcript, claims, proof, bindClaims: true, out reason);
+
+    /// <summary>As <see cref="Verify(in KzgVerifierKey, Transcript, IReadOnlyList{OpeningClaim}, BatchOpeningProof, out string?)"/>, with the prover's <paramref name="bindClaims"/>.</summary>
+    public static bool Verify(in KzgVerifierKey vk, Transcript transcript, IReadOnlyList<OpeningClaim> claims, BatchOpeningProof proof, bool bindClaims, out string? reason)
     {
         int m = claims.Count;
         if (m == 0) { reason = "no claims"; return false; }
@@ -159,10 +164,11 @@ public static class BatchOpening
             if (!c.Commitment.IsOnCurve) { reason = "claim commitment not on the curve"; return false; }
             nMax = Math.Max(nMax, c.Point.Length);
         }
-        if (proof.RoundPolynomials.Length != nMax || proof.Evaluations.Length != m)
-        { reason = $"proof shape does not match {m} claims over {nMax} variables"; return false; }
+        var (groupOf, groups) = Vectors(claims);
+        if (proof.RoundPolynomials.Length != nMax || proof.Evaluations.Length != groups)
+        { reason = $"proof shape does not match {groups} vectors over {nMax} variables"; return false; }
 
-        var rho = AbsorbClaims(transcript, claims);
+        var rho = AbsorbClaims(transcript, claims, bindClaims);
         var rhoPow = Powers(rho, m);
         var sc = SumcheckVerifier.Verify(transcript, InitialClaim(claims, rhoPow, nMax), nMax, 2, new SumcheckProof(proof.RoundPolynomials));
         if (!sc.Success) { reason = "sumcheck: " + sc.Error; return false; }
@@ -177,14 +183,14 @@ public static class BatchOpening
             var ri = new Fr[ni];
             for (int b = 0; b < ni; b++) ri[MleOrder.PointIndexOfBit(ni, b)] = ch[b];
             var eq = Eq.Evaluate(z, ri);
-            expected += rhoPow[i] * eq * proof.Evaluations[i];
+            expected += rhoPow[i] * eq * proof.Evaluations[groupOf[i]];
         }
-        if (expected != claim) { reason = "sumcheck final claim does not match Σ ρ^i·eq(z_i, r)·e_i"; return false; }
+        if (expected != claim) { reason = "sumcheck final claim does not match Σ ρ^i·eq(z_i, r)·e_g(i)"; return false; }
 
         transcript.AppendScalars(Labels.Evals, proof.Evaluations);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
-        var gPow = Powers(gamma, m);
-        var (jc, jp, jv) = JointClaim(claims, proof.Evaluations, gPow, ch, nMax);
+        var gPow = Powers(gamma, groups);
+        var (jc, jp, jv) = JointClaim(claims, groupOf, proof.Evaluations, gPow, ch, nMax);
         if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
         reason = null;
@@ -204,8 +210,27 @@ public static class BatchOpening
         for (int j = 0; j < local.Length; j++) Fr.Add(e[off + j], local[j], out e[off + j]);
     }
 
-    private static Fr AbsorbClaims(Transcript t, IReadOnlyList<OpeningClaim> claims)
+    /// <summary>
+    /// The distinct vectors of the claims: claims with the same commitment and number of variables
+    /// are on one vector; vectors are numbered in order of first appearance.
+    /// </summary>
+    public static (int[] GroupOf, int Count) Vectors(IReadOnlyList<OpeningClaim> claims)
     {
+        var keys = new List<(G1Affine, int)>();
+        var groupOf = new int[claims.Count];
+        for (int i = 0; i < claims.Count; i++)
+        {
+            var key = (claims[i].Commitment, claims[i].Point.Length);
+            int g = keys.IndexOf(key);
+            if (g < 0) { g = keys.Count; keys.Add(key); }
+            groupOf[i] = g;
+        }
+        return (groupOf, keys.Count);
+    }
+
+    private static Fr AbsorbClaims(Transcript t, IReadOnlyList<OpeningClaim> claims, bool bind)
+    {
+        if (!bind) return t.ChallengeScalar(Labels.Rho);
         t.AppendUInt64(Labels.Count, (ulong)claims.Count);
         foreach (var c in claims)
         {
@@ -231,22 +256,23 @@ public static class BatchOpening
         return c0 + r * (c1 + r * c2);
     }
 
-    /// <summary>(C, point, value) of the γ-combined claim at the sumcheck point.</summary>
-    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim(IReadOnlyList<OpeningClaim> claims, Fr[] evals, Fr[] gPow, Fr[] ch, int nMax)
+    /// <summary>(C, point, value) of the γ-combined claim at the sumcheck point: C = Σ_g γ^g·C_g, y = Σ_g γ^g·e_g·Π_(b ≥ n_g)(1 − c_b).</summary>
+    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim(IReadOnlyList<OpeningClaim> claims, int[] groupOf, Fr[] evals, Fr[] gPow, Fr[] ch, int nMax)
     {
-        int m = claims.Count;
-        var bases = new G1Affine[m];
-        for (int i = 0; i < m; i++) bases[i] = claims[i].Commitment;
+        int groups = evals.Length;
+        var bases = new G1Affine[groups];
+        var nv = new int[groups];
+        for (int i = claims.Count - 1; i >= 0; i--) { bases[groupOf[i]] = claims[i].Commitment; nv[groupOf[i]] = claims[i].Point.Length; }
         var c = G1Msm.Compute(bases, gPow).ToAffine();
         // Point in the project's order: the coordinate of index bit b is ch[b].
         var point = new Fr[nMax];
         for (int b = 0; b < nMax; b++) point[MleOrder.PointIndexOfBit(nMax, b)] = ch[b];
         var value = Fr.Zero;
-        for (int i = 0; i < m; i++)
+        for (int g = 0; g < groups; g++)
         {
             var lag = Fr.One;
-            for (int b = claims[i].Point.Length; b < nMax; b++) lag *= Fr.One - ch[b];
-            value += gPow[i] * lag * evals[i];
+            for (int b = nv[g]; b < nMax; b++) lag *= Fr.One - ch[b];
+            value += gPow[g] * lag * evals[g];
         }
         return (c, point, value);
     }

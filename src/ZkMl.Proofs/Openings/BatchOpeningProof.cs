@@ -5,7 +5,7 @@ namespace ZkMl.Proofs.Openings;
 
 /// <summary>
 /// A batched opening proof: N sumcheck round polynomials (c0, c2 each; c1 is implied by the
-/// running claim), the m per-vector evaluations at the sumcheck point, and one HyperKZG proof
+/// running claim), the G per-vector evaluations at the sumcheck point (one per distinct vector of the claims), and one HyperKZG proof
 /// of the γ-combined claim (N = largest number of variables among the claims).
 /// </summary>
 public sealed class BatchOpeningProof
@@ -13,10 +13,10 @@ public sealed class BatchOpeningProof
     /// <summary>Round k: the coefficients (c0, c2) of g_k(X) = c0 + c1·X + c2·X².</summary>
     public Fr[][] RoundPolynomials { get; }
 
-    /// <summary>e_i = P_i at the sumcheck point restricted to its own variables, one per claim.</summary>
+    /// <summary>e_g = P_g at the sumcheck point restricted to its own variables, one per distinct vector (order of first appearance among the claims).</summary>
     public Fr[] Evaluations { get; }
 
-    /// <summary>The HyperKZG opening of Σ γ^i·C_i.</summary>
+    /// <summary>The HyperKZG opening of Σ_g γ^g·C_g.</summary>
     public HyperKzgProof Opening { get; }
 
     /// <summary>Creates a proof from its parts (shapes are checked by the verifier).</summary>
@@ -25,10 +25,10 @@ public sealed class BatchOpeningProof
         RoundPolynomials = roundPolynomials; Evaluations = evaluations; Opening = opening;
     }
 
-    /// <summary>Encoded size for m claims over N variables: 64·N + 32·m + HyperKZG(N).</summary>
+    /// <summary>Encoded size for G vectors (evaluations) over N variables: 64·N + 32·G + HyperKZG(N).</summary>
     public static int EncodedLength(int numClaims, int numVars) => 64 * numVars + 32 * numClaims + HyperKzgProof.EncodedLength(numVars);
 
-    /// <summary>Bytes: for each round c0‖c2, then e_0 … e_(m−1), then the HyperKZG proof bytes (docs/protocol.md).</summary>
+    /// <summary>Bytes: for each round c0‖c2, then e_0 … e_(G−1), then the HyperKZG proof bytes (docs/protocol.md).</summary>
     public byte[] ToBytes()
     {
         var inner = Opening.ToBytes();
@@ -41,7 +41,8 @@ public sealed class BatchOpeningProof
     }
 
     /// <summary>
-    /// Decodes a proof for <paramref name="numClaims"/> claims whose largest point has
+    /// Decodes a proof with <paramref name="numClaims"/> evaluations (one per distinct vector of the claims, see
+    /// <see cref="BatchOpening.Vectors"/>) whose largest point has
     /// <paramref name="numVars"/> coordinates. Never throws; false with a reason on bad bytes.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> bytes, int numClaims, int numVars, out BatchOpeningProof? proof, out string? reason)

@@ -118,7 +118,7 @@ contract CoreHarness {
                     mstore(add(c, 0x60), calldataload(add(s, 0x40)))
                     s := add(s, add(0x60, shl(5, nv)))
                 }
-                let want := add(shl(6, nMax), shl(5, m))
+                let want := add(shl(6, nMax), shl(5, nGroups))
                 if nMax {
                     let levels := div(add(nMax, 2), 3)
                     want := add(want, add(add(shl(6, sub(levels, 1)), 0x80), shl(5, add(shl(3, levels), 1))))

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Gas profile of one verifyProof call of a generated verifier, by Yul function.
+//   node bench/evm/gas-profile.mjs Verifier.sol calldata.hex [rpc-url]
+// Compiles the contract with the project's pinned solcjs (same settings as
+// SolidityVerifierGenerator.RecommendedSettings), deploys it on the node (default: an anvil on
+// http://127.0.0.1:8545 with unlocked accounts), traces the call (debug_traceCall, struct logs) and
+// charges every executed instruction's gas to the innermost Yul `function` of the source that
+// contains it (via the deployed bytecode's source map). Precompile calls are listed separately.
+// The figures are the call's execution and precompile gas; calldata and the 21,000 base are not in a trace.
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, "..", "..", "package.json"));
+const solc = require("solc");
+
+const [solPath, cdPath, rpc = "http://127.0.0.1:8545"] = process.argv.slice(2);
+if (!solPath || !cdPath) {
+  process.stderr.write("usage: node bench/evm/gas-profile.mjs Verifier.sol calldata.hex [rpc-url]\n");
+  process.exit(2);
+}
+const source = readFileSync(solPath, "utf8");
+const calldata = readFileSync(cdPath, "utf8").trim();
+
+const input = {
+  language: "Solidity",
+  sources: { "Verifier.sol": { content: source } },
+  settings: {
+    optimizer: { enabled: true, runs: 1000000 },
+    evmVersion: "cancun",
+    outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"] } },
+  },
+};
+const out = JSON.parse(solc.compile(JSON.stringify(input)));
+for (const e of out.errors ?? []) if (e.severity === "error") { process.stderr.write(e.formattedMessage); process.exit(1); }
+const [name, contract] = Object.entries(out.contracts["Verifier.sol"])[0];
+const runtime = Buffer.from(contract.evm.deployedBytecode.object, "hex");
+
+// pc → instruction index, and the source map's (start, length) per instruction
+const pcToIndex = new Map();
+for (let pc = 0, i = 0; pc < runtime.length; i++) {
+  pcToIndex.set(pc, i);
+  const op = runtime[pc];
+  pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+}
+const entries = [];
+let last = [0, 0, 0, "-", 0];
+for (const part of contract.evm.deployedBytecode.sourceMap.split(";")) {
+  const f = part.split(":");
+  const cur = last.slice();
+  for (let k = 0; k < f.length; k++) if (f[k] !== "") cur[k] = k === 3 ? f[k] : Number(f[k]);
+  entries.push(cur);
+  last = cur;
+}
+
+// spans of Yul functions in the source: "function NAME(" … matching brace
+// (the source map counts UTF-8 bytes; the comments hold non-ASCII text, so spans are kept in bytes)
+const byteAt = new Int32Array(source.length + 1);
+for (let i = 0, b = 0; i <= source.length; i++) {
+  byteAt[i] = b;
+  if (i < source.length) {
+    const c = source.codePointAt(i);
+    b += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (c >= 0x10000) { i++; byteAt[i] = b; }
+  }
+}
+const srcBytes = Buffer.from(source, "utf8");
+const spans = [];
+for (const m of source.matchAll(/function\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
+  let i = source.indexOf("{", m.index), depth = 0, j = i;
+  for (; j < source.length; j++) {
+    if (source[j] === "{") depth++;
+    else if (source[j] === "}" && --depth === 0) break;
+  }
+  spans.push({ name: m[1], start: byteAt[m.index], end: byteAt[j] });
+}
+function owner(offset) {
+  let best = null;
+  for (const s of spans) if (s.start <= offset && offset <= s.end && (!best || s.end - s.start < best.end - best.start)) best = s;
+  return best ? best.name : "(outside functions)";
+}
+
+async function call(method, params) {
+  const res = await fetch(rpc, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  const j = await res.json();
+  if (j.error) throw new Error(`${method}: ${JSON.stringify(j.error)}`);
+  return j.result;
+}
+
+const [from] = await call("eth_accounts", []);
+const txHash = await call("eth_sendTransaction", [{ from, data: "0x" + contract.evm.bytecode.object, gas: "0x1c9c380" }]);
+let receipt = null;
+while (!receipt) receipt = await call("eth_getTransactionReceipt", [txHash]);
+const to = receipt.contractAddress;
+const verdict = await call("eth_call", [{ from, to, data: calldata, gas: "0x1c9c380" }, "latest"]);
+const trace = await call("debug_traceCall", [{ from, to, data: calldata, gas: "0x1c9c380" }, "latest", { disableStack: true, disableMemory: true, disableStorage: true }]);
+
+const byFn = new Map();
+const precompiles = new Map();
+const logs = trace.structLogs;
+const opsOf = new Map();
+for (let k = 0; k < logs.length; k++) {
+  const s = logs[k];
+  if (s.depth !== 1) continue;
+  const next = logs.slice(k + 1).find((t) => t.depth === 1);
+  const spent = next ? s.gas - next.gas : s.gasCost;
+  const idx = pcToIndex.get(s.pc);
+  const e = idx === undefined ? null : entries[idx];
+  const fn = e ? owner(e[0]) : "(no source)";
+  if (s.op === "STATICCALL" && next) {
+    // warm access (100) stays with the function; the rest is the precompile's
+    const key = fn;
+    precompiles.set(key, (precompiles.get(key) ?? 0) + spent - 100);
+    byFn.set(fn, (byFn.get(fn) ?? 0) + 100);
+  } else byFn.set(fn, (byFn.get(fn) ?? 0) + spent);
+  if (process.env.PROFILE_OPS === fn) {
+    const key = `${s.op} @ ${e ? srcBytes.subarray(e[0], e[0] + Math.min(e[1], 60)).toString("utf8").replace(/\s+/g, " ") : "?"}`;
+    opsOf.set(key, (opsOf.get(key) ?? 0) + spent);
+  }
+}
+const total = [...byFn.values()].reduce((a, b) => a + b, 0);
+// memory expansion: what MSTORE/MLOAD steps cost beyond their static 3 gas
+let expansion = 0;
+for (let k = 0; k + 1 < logs.length; k++) if (logs[k].depth === 1 && (logs[k].op === "MSTORE" || logs[k].op === "MLOAD") && logs[k + 1].depth === 1) expansion += logs[k].gas - logs[k + 1].gas - 3;
+const pre = [...precompiles.values()].reduce((a, b) => a + b, 0);
+console.log(`${name}: verdict ${verdict === "0x" + "0".repeat(63) + "1" ? "true" : verdict}, trace gas ${trace.gas}, execution ${total}, precompiles ${pre}`);
+console.log(`memory expansion (MSTORE/MLOAD beyond 3 gas): ${expansion}`);
+console.log("execution by Yul function (innermost):");
+for (const [fn, g] of [...byFn.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(g).padStart(8)}  ${(100 * g / total).toFixed(1).padStart(5)}%  ${fn}`);
+console.log("precompile gas by calling function:");
+for (const [fn, g] of [...precompiles.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(g).padStart(8)}  ${fn}`);
+if (opsOf.size) {
+  console.log(`instructions charged to ${process.env.PROFILE_OPS} (top 25, by source text):`);
+  for (const [k, g] of [...opsOf.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${String(g).padStart(8)}  ${k}`);
+}
