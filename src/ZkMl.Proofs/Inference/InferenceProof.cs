@@ -131,7 +131,7 @@ public sealed class InferenceProof
     private static ReadOnlySpan<byte> Magic => "ZKMLPRF\0"u8;
 
     /// <summary>Proof file version.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     internal InferenceProof(byte[] vkDigest, byte[] publicInputs, byte[] proofBytes)
     {

@@ -89,7 +89,9 @@ public static class InferenceSetup
         var v = new long[shape.ModelLayout.Length];
         for (int l = 0; l < circuit.Layers.Count; l++)
         {
-            shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), circuit.Layers[l].PaddedWeights(), v);
+            // (only the real rows: layer 0's padding rows may hold other items)
+            var w = circuit.Layers[l].PaddedWeights();
+            shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), w.AsSpan(0, circuit.Layers[l].InputSize * circuit.Layers[l].PaddedOutputSize), v);
             shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), circuit.Layers[l].PaddedBias(), v);
         }
         if (shape.H >= 1) shape.ModelLayout.Place<long>(shape.ActColItem, ActColumn(circuit, shape), v);

@@ -6,6 +6,8 @@ namespace ZkMl.Proofs.Inference;
 /// <summary>
 /// An aligned layout (docs/protocol.md "Aligned layouts"): items of 2^s entries placed largest
 /// first (stable), each at an offset that is a multiple of its size, in a vector of 2^N entries.
+/// Optionally one item's unused tail (a "hole": entries its claims never depend on) takes the
+/// items placed after it that fit there, first fit at aligned offsets.
 /// </summary>
 public sealed class Layout
 {
@@ -13,17 +15,38 @@ public sealed class Layout
     private readonly long[] _offset;
 
     /// <summary>Places items of 2^<paramref name="logSizes"/>[i] entries, in list order for equal sizes.</summary>
-    public Layout(IReadOnlyList<int> logSizes)
+    public Layout(IReadOnlyList<int> logSizes) : this(logSizes, -1, 0) { }
+
+    /// <summary>
+    /// As <see cref="Layout(IReadOnlyList{int})"/>, but the entries from <paramref name="holeUsed"/> to the end
+    /// of item <paramref name="holeItem"/> (-1: none) are free: each item placed after it goes to the
+    /// first offset there that is a multiple of its size and fits, else to the running offset.
+    /// </summary>
+    public Layout(IReadOnlyList<int> logSizes, int holeItem, long holeUsed)
     {
         _log = logSizes.ToArray();
         _offset = new long[_log.Length];
         var order = Enumerable.Range(0, _log.Length).OrderByDescending(i => _log[i]).ToArray(); // OrderBy is stable
-        long pos = 0;
+        long pos = 0, holePos = -1, holeEnd = -1;
         foreach (int i in order)
         {
             if (_log[i] < 0 || _log[i] > 40) throw new ArgumentOutOfRangeException(nameof(logSizes), $"item {i} has 2^{_log[i]} entries");
+            long size = 1L << _log[i];
+            long inHole = holePos < 0 ? -1 : (holePos + size - 1) / size * size;
+            if (inHole >= 0 && inHole + size <= holeEnd)
+            {
+                _offset[i] = inHole;
+                holePos = inHole + size;
+                continue;
+            }
             _offset[i] = pos;
-            pos += 1L << _log[i];
+            if (i == holeItem)
+            {
+                if (holeUsed < 0 || holeUsed > size) throw new ArgumentOutOfRangeException(nameof(holeUsed), $"item {i} has {size} entries, {holeUsed} used");
+                holePos = pos + holeUsed;
+                holeEnd = pos + size;
+            }
+            pos += size;
         }
         int n = 0;
         while ((1L << n) < pos) n++;

@@ -14,7 +14,7 @@ public sealed class ProvingKey
     private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
 
     /// <summary>Format version written by <see cref="Save"/>.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
     {
@@ -38,13 +38,18 @@ public sealed class ProvingKey
 
     private readonly Dictionary<int, (sbyte[]?, int[]?)> _weights = [];
 
-    /// <summary>Layer ℓ's padded weights as int8 (when they fit) or int32, cached.</summary>
+    /// <summary>
+    /// Layer ℓ's weight item as committed in the model vector (padded rows included: layer 0's may
+    /// hold other items, which the zero-padded input cancels), as int8 (when it fits) or int32, cached.
+    /// </summary>
     internal (sbyte[]? Int8, int[]? Int32) PaddedWeights(int layer)
     {
         lock (_weights)
         {
             if (_weights.TryGetValue(layer, out var w)) return w;
-            var p = Circuit.Layers[layer].PaddedWeights();
+            var ml = VerifyingKey.Shape.ModelLayout;
+            int item = KeyShape.WeightItem(layer);
+            var p = Model.AsSpan((int)ml.Offset(item), (int)ml.Size(item)).ToArray();
             w = p.All(v => v >= sbyte.MinValue && v <= sbyte.MaxValue)
                 ? (p.Select(v => (sbyte)v).ToArray(), null)
                 : (null, p.Select(v => checked((int)v)).ToArray());

@@ -23,7 +23,10 @@ internal sealed class KeyShape
             TableLayout = new Layout(table);
             model.Add(TableLayout.NumVars);
         }
-        ModelLayout = new Layout(model);
+        // Layer 0's weight rows k ≥ InputSize multiply the zero padding of the public input X
+        // (the verifier evaluates X̃ with zeros there), so its claims never depend on them: the other
+        // model items go there when they fit (docs/protocol.md "Keys").
+        ModelLayout = new Layout(model, WeightItem(0), (long)layers[0].InputSize << layers[0].OutVars);
     }
 
     public int L { get; }

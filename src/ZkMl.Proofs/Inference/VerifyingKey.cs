@@ -28,7 +28,7 @@ public sealed class VerifyingKey
     private static ReadOnlySpan<byte> Magic => "ZKMLVK\0\0"u8;
 
     /// <summary>Format version written by <see cref="ToBytes"/>.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
 
     internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
         int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, G1Affine modelCommitment, int modelVars, KzgVerifierKey kzg)
