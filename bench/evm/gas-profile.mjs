@@ -30,6 +30,7 @@ const input = {
   settings: {
     optimizer: { enabled: true, runs: 1000000 },
     evmVersion: "cancun",
+    viaIR: process.env.VIA_IR === "1",
     outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"] } },
   },
 };

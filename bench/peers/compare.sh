@@ -104,7 +104,12 @@ if [ ! -f "$keys/pk.bin" ] || [ "$zkc" -nt "$keys/pk.bin" ]; then
   zkml setup "$zkc" --dev-srs --dev-seed 7 --max-batch 64 -o "$keys" --quiet >/dev/null 2>&1
 fi
 log "zkml prove of images 0…63: checking the proven logits against the integer executor's"
-zkml prove "$zkc" --input "$data/input.json" --pk "$keys/pk.bin" -o "$cache/zkml-proof.bin" --json 2>/dev/null > "$cache/zkml-prove.json"
+if ! zkml prove "$zkc" --input "$data/input.json" --pk "$keys/pk.bin" -o "$cache/zkml-proof.bin" --json 2>"$cache/zkml-prove.err" > "$cache/zkml-prove.json"; then
+  # e.g. keys cached by an older zkml whose key format changed: make them again, once
+  log "cached zkml keys unusable ($(tail -1 "$cache/zkml-prove.err")): zkml setup again"
+  zkml setup "$zkc" --dev-srs --dev-seed 7 --max-batch 64 -o "$keys" --quiet >/dev/null 2>&1
+  zkml prove "$zkc" --input "$data/input.json" --pk "$keys/pk.bin" -o "$cache/zkml-proof.bin" --json 2>/dev/null > "$cache/zkml-prove.json"
+fi
 node -e '
 const fs = require("fs");
 const rows = JSON.parse(fs.readFileSync(process.argv[1])).rows;

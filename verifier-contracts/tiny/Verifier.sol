@@ -606,14 +606,18 @@ contract TinyVerifier {
             // so the least significant bit of o pairs with c_{n−k}
             function prefixEq(c, ch, om) -> v {
                 let o := mload(add(c, 0xa0))
-                let at := shl(5, sub(mload(add(c, 0x20)), mload(add(c, 0x80))))
                 let last := shl(5, mload(add(c, 0x20)))
+                let at := sub(last, shl(5, mload(add(c, 0x80))))
+                let d := sub(ch, om) // om + at + bit·d = (bit ? ch : om) + at (wrapping arithmetic)
                 v := 1
-                for { } lt(at, last) { at := add(at, 0x20) } {
-                    switch and(o, 1)
-                    case 0 { v := mulmod(v, mload(add(om, at)), R_MOD) }
-                    default { v := mulmod(v, mload(add(ch, at)), R_MOD) }
+                if and(shr(5, sub(last, at)), 1) {
+                    v := mload(add(add(om, at), mul(and(o, 1), d)))
                     o := shr(1, o)
+                    at := add(at, 0x20)
+                }
+                for { } lt(at, last) { at := add(at, 0x40) } {
+                    v := mulmod(mulmod(v, mload(add(add(om, at), mul(and(o, 1), d))), R_MOD), mload(add(add(om, add(at, 0x20)), mul(and(shr(1, o), 1), d))), R_MOD)
+                    o := shr(2, o)
                 }
             }
 
@@ -631,9 +635,17 @@ contract TinyVerifier {
             // every z_j, including the offset bits 0, 1 and the ½ of the sum claims)
             function eqPoint(z, n, dm, om) -> v {
                 v := 1
-                for { let j := shl(5, n) } j { z := add(z, 0x20) } {
+                let j := shl(5, n)
+                if and(n, 1) {
                     j := sub(j, 0x20)
-                    v := mulmod(v, addmod(mload(add(om, j)), mulmod(mload(z), mload(add(dm, j)), R_MOD), R_MOD), R_MOD)
+                    v := addmod(mload(add(om, j)), mulmod(mload(z), mload(add(dm, j)), R_MOD), R_MOD)
+                    z := add(z, 0x20)
+                }
+                for { } j { z := add(z, 0x40) } {
+                    j := sub(j, 0x40)
+                    let f1 := addmod(mload(add(om, add(j, 0x20))), mulmod(mload(z), mload(add(dm, add(j, 0x20))), R_MOD), R_MOD)
+                    let f0 := addmod(mload(add(om, j)), mulmod(mload(add(z, 0x20)), mload(add(dm, j)), R_MOD), R_MOD)
+                    v := mulmod(v, mulmod(f1, f0, R_MOD), R_MOD)
                 }
             }
 

@@ -125,7 +125,7 @@ internal static class BenchVerb
         s.AddColumn("what"); s.AddColumn(new TableColumn("value").RightAligned());
         void Row(string k, string v) => s.AddRow(new Text(k), new Text(v));
         Row($"development SRS ({powers:N0} powers, INSECURE)", $"{F3(srsSeconds)} s");
-        Row("setup (model commitment)", $"{F3(setupSeconds)} s");
+        Row("setup (model commitment, fixed-base table)", $"{F3(setupSeconds)} s");
         Row(runs == 1 ? "prove (wall)" : $"prove (wall, fastest of {runs})", $"{F3(best.Wall)} s");
         Row("verify (first run)", $"{verifyCold:F1} ms");
         Row($"verify (median of {VerifyRuns} more)", $"{verifyWarm:F1} ms");

@@ -29,8 +29,20 @@ public static class Kzg
             throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
         int len = coefficients.LastIndexOfAnyExcept(Fr.Zero) + 1;
         if (len == 0) return G1Affine.Infinity;
+        var table = srs.Table;
+        if (table != null && len >= TableMinPoints)
+        {
+            // The fixed-base table covers the first table.Count powers; a longer vector's rest goes the plain way.
+            int head = Math.Min(len, table.Count);
+            var acc = Msm.Compute(table, coefficients[..head]);
+            if (head < len) acc += G1Msm.Compute(srs.G1Powers[head..len], coefficients[head..len]);
+            return acc.ToAffine();
+        }
         return G1Msm.Compute(srs.G1Powers[..len], coefficients[..len]).ToAffine();
     }
+
+    /// <summary>Commitments of at least this many coefficients use the SRS's fixed-base table when it has one.</summary>
+    internal const int TableMinPoints = 4096;
 
     /// <summary>C = Σ f_i·τ^i·G for small signed integer coefficients (small-scalar MSM path).</summary>
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>

@@ -7,7 +7,7 @@ namespace ZkMl.Proofs.Inference;
 
 /// <summary>
 /// The proving key: the verifying key, the circuit, the SRS powers the proofs need and the model
-/// vector (docs/protocol.md "Keys"). Made by <see cref="InferenceSetup.Run"/>.
+/// vector (docs/protocol.md "Keys"). Made by <see cref="InferenceSetup.Run(ZkMl.Compiler.Quantization.Circuit, Srs, int, bool)"/>.
 /// </summary>
 public sealed class ProvingKey
 {
@@ -67,12 +67,13 @@ public sealed class ProvingKey
         var vk = VerifyingKey.ToBytes();
         var circuit = CircuitFile.ToBytes(Circuit);
         var srs = Srs.ToBytes();
-        var buf = new byte[12 + 12 + vk.Length + circuit.Length + srs.Length + 32];
+        var table = Srs.Table?.ToBytes() ?? [];
+        var buf = new byte[12 + 16 + vk.Length + circuit.Length + srs.Length + table.Length + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
         int o = 12;
-        foreach (var part in new[] { vk, circuit, srs })
+        foreach (var part in new[] { vk, circuit, srs, table })
         {
             BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)part.Length); o += 4;
             part.CopyTo(s[o..]); o += part.Length;
@@ -96,13 +97,13 @@ public sealed class ProvingKey
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version != Version) throw new InferenceFormatException(source, $"unsupported proving key version {version} (expected {Version})");
-        if (s.Length < 12 + 12 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        if (s.Length < 12 + 16 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
         int o = 12;
-        var parts = new byte[3][];
-        for (int i = 0; i < 3; i++)
+        var parts = new byte[4][];
+        for (int i = 0; i < 4; i++)
         {
             if (o + 4 > s.Length - 32) throw new InferenceFormatException(source, "truncated");
             long len = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]); o += 4;
@@ -122,6 +123,11 @@ public sealed class ProvingKey
         var pk = new ProvingKey(vk, circuit, srs, model);
         if (srs.MaxDegree + 1L < model.Length) throw new InferenceFormatException(source, "SRS smaller than the model vector");
         if (srs.G2 != vk.Kzg.G2 || srs.TauG2 != vk.Kzg.TauG2) throw new InferenceFormatException(source, "the SRS does not match the verifying key");
+        if (parts[3].Length > 0)
+        {
+            try { srs.AttachTable(FixedBaseTable.FromBytes(parts[3])); }
+            catch (Exception ex) when (ex is FormatException or ArgumentException) { throw new InferenceFormatException(source, "fixed-base table: " + ex.Message); }
+        }
         return pk;
     }
 }

@@ -44,6 +44,22 @@ public sealed class Srs
 
     internal G1Affine[] G1Array => _g1;
 
+    /// <summary>
+    /// Precomputed multiples of the first powers (see <see cref="AttachTable"/>), used by every
+    /// commitment of up to its size (and for the prefix of longer ones); null when none is attached.
+    /// </summary>
+    public FixedBaseTable? Table { get; private set; }
+
+    /// <summary>Attaches a fixed-base table of the first <c>table.Count</c> powers (row 0 must be those powers).</summary>
+    /// <exception cref="ArgumentException">The table is larger than the SRS or is not built on its powers.</exception>
+    public void AttachTable(FixedBaseTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        if (table.Count > _g1.Length) throw new ArgumentException($"table of {table.Count} bases for an SRS of {_g1.Length} powers", nameof(table));
+        if (!table.Row0.SequenceEqual(_g1.AsSpan(0, table.Count))) throw new ArgumentException("the table is not built on this SRS's powers", nameof(table));
+        Table = table;
+    }
+
     private Srs(G1Affine[] g1, G2Affine g2, G2Affine tauG2, bool insecure, string description)
     {
         _g1 = g1; G2 = g2; TauG2 = tauG2; IsInsecure = insecure;

@@ -47,3 +47,21 @@ public class LayoutTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new Layout([4], 0, 17));
     }
 }
+
+public class SrsTableTests
+{
+    [Fact]
+    public void CommitmentsWithAndWithoutTheTableAgree()
+    {
+        var srs = ZkMl.Proofs.Srs.CreateInsecureDev(9000, 3);
+        var rng = new Random(4);
+        var sizes = new[] { 10, 4095, 4096, 6000, 8192, 9001 };
+        var vecs = sizes.Select(n => Enumerable.Range(0, n).Select(_ => ZkMl.Algebra.Fr.Random(rng)).ToArray()).ToArray();
+        var plain = vecs.Select(v => ZkMl.Proofs.Commitments.Kzg.Commit(srs, v)).ToArray();
+        srs.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..8192]));
+        for (int i = 0; i < vecs.Length; i++) Assert.Equal(plain[i], ZkMl.Proofs.Commitments.Kzg.Commit(srs, vecs[i]));
+        var other = ZkMl.Proofs.Srs.CreateInsecureDev(100, 5);
+        Assert.Throws<ArgumentException>(() => other.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..50])));
+        Assert.Throws<ArgumentException>(() => other.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..200])));
+    }
+}
