@@ -126,8 +126,14 @@ public class HyperKzgTests
         var (c, _, x, y, p) = Make(l, 11);
         Assert.True(Check(c, x, y, p));
         HyperKzgProof Clone() => new(
-            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.Evaluations.Clone(), p.EvalAtR8, (G1Affine[])p.Witnesses.Clone());
-        Assert.Equal(HyperKzg.Levels(l) - 1, p.FoldCommitments.Length);
+            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.Evaluations.Clone(), p.EvalAtR8, (G1Affine[])p.Witnesses.Clone(), (Fr[])p.LastLevel.Clone());
+        Assert.Equal(HyperKzg.OpenedLevels(l) - 1, p.FoldCommitments.Length);
+        Assert.Equal(4, p.LastLevel.Length); // ℓ = 8: levels of 3, 3, 2 bits; the last (4 coefficients) in the clear
+        for (int i = 0; i < p.LastLevel.Length; i++)
+        {
+            var q = Clone(); q.LastLevel[i] += Fr.One;
+            Assert.False(Check(c, x, y, q), $"last level coefficient {i}");
+        }
         for (int i = 0; i < p.FoldCommitments.Length; i++)
         {
             var q = Clone(); q.FoldCommitments[i] = TestSrs.Shift(q.FoldCommitments[i]);
@@ -143,7 +149,7 @@ public class HyperKzgTests
             var q = Clone(); q.Evaluations[i] += Fr.One;
             Assert.False(Check(c, x, y, q), $"G_({i / 8},{i % 8})");
         }
-        var moved = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8 + Fr.One, p.Witnesses);
+        var moved = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8 + Fr.One, p.Witnesses, p.LastLevel);
         Assert.False(Check(c, x, y, moved), "P_0(r^8)");
         Assert.False(Check(c, x, y + Fr.One, p), "value");
         Assert.False(Check(TestSrs.Shift(c), x, y, p), "commitment");
@@ -201,7 +207,7 @@ public class HyperKzgTests
     [Fact]
     public void DecodingRejectsAdversarialBytesWithoutThrowing()
     {
-        const int l = 4;
+        const int l = 7; // levels of 3, 3, 1 bits: one fold commitment, the last level in the clear
         var (c, _, x, y, p) = Make(l, 17);
         var good = p.ToBytes();
         Assert.False(HyperKzgProof.TryDecode(good[..^1], l, out _, out var reason));

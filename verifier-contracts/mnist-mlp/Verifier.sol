@@ -50,7 +50,7 @@ contract MnistMlpVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 18 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, R_0,3 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index, f limb_0,3 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"000019200000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000019600000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000019a00000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000019e00000000d0000000e0000000e000000000000000200000000000000040000000500000006000000070000000800000009000000000000000100000002000000030000000400001a200000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
+    bytes internal constant BATCH_LAYOUTS = hex"000018600000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000018a00000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000018e00000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000019200000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000019600000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
     uint256 internal constant BATCH_RECORD_BYTES = 72;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -322,9 +322,10 @@ contract MnistMlpVerifier {
 
             // ---- HyperKZG with 8-ary folding ("HyperKZG") of a claim (C, x, y). hk = memory context of 12 words:
             // [0] C.x [1] C.y [2] y [3] ℓ [4] xb (xb[i] = coordinate of index bit i, i.e. x_{ℓ−i})
-            // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] ζ [9] L = ⌈ℓ/3⌉ [10] r^8 [11] scratch.
-            // Proof at cd = folds (L−1) ‖ W ‖ W' ‖ P_i(ω^j·r) (8L words, level-major) ‖ P_0(r^8).
-            // Fails unless the last level folds to y and the pairing check holds.
+            // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] ζ [9] O = opened levels
+            // (L − 1 for L = ⌈ℓ/3⌉ ≥ 2, else 1) [10] r^8 [11] K = coefficients of the last level sent in the clear (0 if L = 1).
+            // Proof at cd = folds (O−1) ‖ W ‖ W' ‖ G_{i,b} (8·O words, level-major) ‖ P_0(r^8) ‖ the K last-level coefficients.
+            // Fails unless the levels fold to y and the pairing check holds.
             function hyperKzg(hk, cd) -> cdOut {
                 let l := mload(add(hk, 0x60))
                 hkAbsorbClaim(hk)
@@ -334,15 +335,22 @@ contract MnistMlpVerifier {
                     cdOut := cd
                     leave
                 }
-                let levels := div(add(l, 2), 3)
-                mstore(add(hk, 0x120), levels)
-                let w := add(cd, shl(6, sub(levels, 1)))
+                let opened := div(add(l, 2), 3)
+                let kLast := 0
+                if gt(opened, 1) {
+                    opened := sub(opened, 1)
+                    kLast := shl(sub(l, mul(3, opened)), 1)
+                }
+                mstore(add(hk, 0x120), opened)
+                mstore(add(hk, 0x160), kLast)
+                let w := add(cd, shl(6, sub(opened, 1)))
                 let v := add(w, 0x80)
-                let nv := add(shl(3, levels), 1)
-                cdOut := add(v, shl(5, nv))
+                let nv := add(shl(3, opened), 1)
+                cdOut := add(add(v, shl(5, nv)), shl(5, kLast))
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
                 for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
-                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(levels, 1)))
+                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
+                if kLast { trAbsorbCalldata("hyperkzg/last", add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge("hyperkzg/r")
                 let r8 := mulmod(r, r, R_MOD)
                 r8 := mulmod(r8, r8, R_MOD)
@@ -360,6 +368,17 @@ contract MnistMlpVerifier {
                 hkPairing(hk, cd, w, v)
             }
 
+            // Bytes of a HyperKZG proof for ℓ ≥ 1 variables (docs/protocol.md "HyperKZG"): 64(O−1) + 128 + 32(8·O + 1) + 32·K.
+            function hkLength(l) -> n {
+                let opened := div(add(l, 2), 3)
+                let kLast := 0
+                if gt(opened, 1) {
+                    opened := sub(opened, 1)
+                    kLast := shl(sub(l, mul(3, opened)), 1)
+                }
+                n := add(add(shl(6, sub(opened, 1)), 0x80), shl(5, add(add(shl(3, opened), 1), kLast)))
+            }
+
             function hkAbsorbClaim(hk) {
                 let l := mload(add(hk, 0x60))
                 let xb := mload(add(hk, 0x80))
@@ -373,24 +392,52 @@ contract MnistMlpVerifier {
                 trAbsorbWord("hyperkzg/y", mload(add(hk, 0x40)))
             }
 
-            // B(r^8) = Σ_i q^i·P_i(r^8): P_0(r^8) is sent (after the 8L parts), P_{i+1}(r^8) = hkFoldLevel of
-            // level i; fails unless the last level gives y.
+            // B(r^8) = Σ_{i<O} q^i·P_i(r^8): P_0(r^8) is sent (after the 8·O parts), P_{i+1}(r^8) = hkFoldLevel of
+            // level i. The last opened level must fold to y (L = 1) or to the clear last level at r^8, whose own
+            // fold must then be y (L ≥ 2).
             function hkDerived(hk, v) -> b8 {
-                let levels := mload(add(hk, 0x120))
+                let opened := mload(add(hk, 0x120))
                 let eqt := alloc(0x100)
-                b8 := calldataload(add(v, shl(8, levels)))
+                b8 := calldataload(add(v, shl(8, opened)))
                 let qi := 1
-                for { let i := 0 } lt(i, levels) { i := add(i, 1) } {
+                for { let i := 0 } lt(i, opened) { i := add(i, 1) } {
                     let s := sub(mload(add(hk, 0x60)), mul(3, i))
                     if gt(s, 3) { s := 3 }
                     let acc := hkFoldLevel(add(v, shl(8, i)), add(mload(add(hk, 0x80)), mul(0x60, i)), s, mload(add(hk, 0xc0)), eqt)
-                    switch lt(add(i, 1), levels)
-                    case 0 { if iszero(eq(acc, mload(add(hk, 0x40)))) { fail() } }
+                    switch lt(add(i, 1), opened)
+                    case 0 { hkLastCheck(hk, add(v, add(shl(8, opened), 0x20)), acc, eqt) }
                     default {
                         qi := mulmod(qi, mload(add(hk, 0xe0)), R_MOD)
                         b8 := addmod(b8, mulmod(qi, acc, R_MOD), R_MOD)
                     }
                 }
+            }
+
+            // The end of the folding: acc = the last opened level folded at r^8. Without a clear level acc must be
+            // y; with one (K coefficients at `at`), acc must be its value at r^8 and its fold by the last
+            // log K coordinates must be y.
+            function hkLastCheck(hk, at, acc, eqt) {
+                let kk := mload(add(hk, 0x160))
+                if iszero(kk) {
+                    if iszero(eq(acc, mload(add(hk, 0x40)))) { fail() }
+                    leave
+                }
+                let e := 0
+                for { let j := kk } j { } {
+                    j := sub(j, 1)
+                    e := addmod(mulmod(e, mload(add(hk, 0x140)), R_MOD), calldataload(add(at, shl(5, j))), R_MOD)
+                }
+                if iszero(eq(acc, e)) { fail() }
+                calldatacopy(eqt, at, shl(5, kk))
+                let xs := add(mload(add(hk, 0x80)), mul(0x60, mload(add(hk, 0x120))))
+                for { let k := 0 } shr(add(k, 1), kk) { k := add(k, 1) } {
+                    let x := mload(add(xs, shl(5, k)))
+                    for { let j := 0 } lt(j, shr(add(k, 1), kk)) { j := add(j, 1) } {
+                        let p := add(eqt, shl(6, j))
+                        mstore(add(eqt, shl(5, j)), hkPair(mload(p), mload(add(p, 0x20)), x))
+                    }
+                }
+                if iszero(eq(mload(eqt), mload(add(hk, 0x40)))) { fail() }
             }
 
             // One level's fold at r^K (K = 2^s) from its parts G_b (row, 8 calldata words) and its s coordinates
@@ -474,7 +521,7 @@ contract MnistMlpVerifier {
 
             // Multi-point opening of B = Σ_i q^i·P_i at the nine points with two witnesses (BDFG20 §4):
             // F = C + Σ_{i≥1} q^i·F_i − I(ζ)·G − Z(ζ)·W + ζ·W'; accept iff e(F, [1]₂)·e(−W', [τ]₂) = 1.
-            // L + 2 scalar multiplications (the commitment's coefficient is 1).
+            // O + 2 scalar multiplications (the commitment's coefficient is 1).
             function hkPairing(hk, folds, w, v) {
                 let lx := mload(hk)
                 let ly := mload(add(hk, 0x20))

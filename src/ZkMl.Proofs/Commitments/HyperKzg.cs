@@ -74,40 +74,59 @@ public static class HyperKzg
         if (evaluations.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{evaluations.Length} entries exceed the SRS ({srs})", nameof(evaluations));
         BindClaim(transcript, commitment, point, value);
-        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, []);
+        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, [], []);
 
-        int levels = Levels(l);
+        int levels = Levels(l), opened = OpenedLevels(l);
         // Each P_i is kept only up to its last non-zero coefficient (padded vectors have long zero
         // tails, and so do their folds): every later step works on the prefix.
         var polys = new Fr[levels][];
         polys[0] = evaluations[..Math.Max(1, evaluations.LastIndexOfAnyExcept(Fr.Zero) + 1)].ToArray();
         for (int i = 0; i + 1 < levels; i++) polys[i + 1] = Fold(polys[i], point, ArityBits * i, ArityBits);
-        var folds = new G1Affine[levels - 1];
-        for (int i = 1; i < levels; i++) folds[i - 1] = Kzg.Commit(srs, polys[i]);
+        var folds = new G1Affine[opened - 1];
+        for (int i = 1; i < opened; i++) folds[i - 1] = Kzg.Commit(srs, polys[i]);
+        // The last level (2, 4 or 8 coefficients when L ≥ 2) is sent as it is.
+        var last = levels >= 2 ? Padded(polys[levels - 1], 1 << (l - ArityBits * (levels - 1))) : [];
 
         transcript.AppendG1s(Labels.Folds, folds);
+        if (last.Length > 0) transcript.AppendScalars(Labels.Last, last);
         var r = transcript.ChallengeScalar(Labels.R);
         if (!PointsAreDistinct(r)) throw new InvalidOperationException("HyperKZG challenge r = 0 or r^56 = 1 (probability ~2^-248)");
         var r8 = Pow2k(r, ArityBits);
         var u = Points(r, r8);
 
-        var evals = new Fr[Arity * levels];
+        var evals = new Fr[Arity * opened];
         var p0AtR8 = Fr.Zero;
-        Parallel.For(0, levels + 1, i =>
+        Parallel.For(0, opened + 1, i =>
         {
-            if (i == levels) p0AtR8 = Kzg.Evaluate(polys[0], r8);
+            if (i == opened) p0AtR8 = Kzg.Evaluate(polys[0], r8);
             else EvaluateParts(polys[i], r8, evals.AsSpan(Arity * i, Arity));
         });
         AbsorbEvaluations(transcript, evals, p0AtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
-        // One polynomial B = Σ q^i·P_i at nine points with two witnesses (BDFG20 §4).
-        var b = Kzg.Combine(polys, q);
+        // One polynomial B = Σ q^i·P_i (the opened levels) at nine points with two witnesses (BDFG20 §4).
+        var b = Kzg.Combine(polys[..opened], q);
         var (h, w) = Kzg.OpenMultiQuotient(srs, b, u);
         transcript.AppendG1(Labels.W, w);
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         var w2 = Kzg.OpenMultiLinearized(srs, b, h, u, zeta);
         transcript.AppendG1(Labels.W2, w2);
-        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2]);
+        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last);
+    }
+
+    /// <summary>
+    /// Levels whose polynomial is opened by KZG: P_0 … P_(L−2) when L ≥ 2 (the last one, of at most 8
+    /// coefficients, is sent in the clear), P_0 alone when L = 1; 0 for ℓ = 0.
+    /// </summary>
+    public static int OpenedLevels(int numVars) { int levels = Levels(numVars); return levels >= 2 ? levels - 1 : levels; }
+
+    /// <summary>Coefficients of the last level sent in the clear: 2^(ℓ − 3(L−1)) when L ≥ 2, else none.</summary>
+    public static int LastLevelSize(int numVars) { int levels = Levels(numVars); return levels >= 2 ? 1 << (numVars - ArityBits * (levels - 1)) : 0; }
+
+    private static Fr[] Padded(Fr[] p, int n)
+    {
+        var r = new Fr[n];
+        p.AsSpan(0, Math.Min(n, p.Length)).CopyTo(r);
+        return r;
     }
 
     /// <summary>
@@ -125,10 +144,10 @@ public static class HyperKzg
         ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, out string? reason)
     {
         int l = point.Length;
-        int levels = Levels(l);
+        int levels = Levels(l), opened = OpenedLevels(l);
         if (!commitment.IsOnCurve) { reason = "commitment is not on the curve"; return false; }
-        if (proof.FoldCommitments.Length != Math.Max(0, levels - 1) || proof.Evaluations.Length != Arity * levels ||
-            proof.Witnesses.Length != (l == 0 ? 0 : 2))
+        if (proof.FoldCommitments.Length != Math.Max(0, opened - 1) || proof.Evaluations.Length != Arity * opened ||
+            proof.LastLevel.Length != LastLevelSize(l) || proof.Witnesses.Length != (l == 0 ? 0 : 2))
         { reason = $"proof shape does not match {l} variables"; return false; }
         foreach (var p in proof.FoldCommitments) if (!p.IsOnCurve) { reason = "fold commitment not on the curve"; return false; }
         foreach (var p in proof.Witnesses) if (!p.IsOnCurve) { reason = "witness not on the curve"; return false; }
@@ -143,6 +162,7 @@ public static class HyperKzg
         }
 
         transcript.AppendG1s(Labels.Folds, proof.FoldCommitments);
+        if (proof.LastLevel.Length > 0) transcript.AppendScalars(Labels.Last, proof.LastLevel);
         var r = transcript.ChallengeScalar(Labels.R);
         if (!PointsAreDistinct(r)) { reason = "challenge r = 0 or r^56 = 1: the nine opening points are not distinct"; return false; }
         var r8 = Pow2k(r, ArityBits);
@@ -152,26 +172,36 @@ public static class HyperKzg
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         transcript.AppendG1(Labels.W2, proof.Witnesses[1]);
 
-        // P_(i+1)(r^8) from level i's parts; the last level must give the claimed value.
-        var derived = new Fr[levels];
+        // P_(i+1)(r^8) from level i's parts; the last level must give the claimed value. With L ≥ 2 the
+        // last level P_(L−1) is known: level L−2's parts must give its value at r^8, and its own fold the value.
+        var derived = new Fr[opened];
         derived[0] = proof.EvalAtR8;
-        for (int i = 0; i < levels; i++)
+        for (int i = 0; i < opened; i++)
         {
             var next = FoldedValue(proof.Evaluations.AsSpan(Arity * i, Arity), r, point, ArityBits * i, Math.Min(ArityBits, l - ArityBits * i));
-            if (i + 1 < levels) derived[i + 1] = next;
-            else if (next != value) { reason = $"level {i}: the parts of P_{i} do not fold to the claimed value"; return false; }
+            if (i + 1 < opened) derived[i + 1] = next;
+            else if (levels == 1 && next != value) { reason = $"level {i}: the parts of P_{i} do not fold to the claimed value"; return false; }
+            else if (levels >= 2 && next != Kzg.Evaluate(proof.LastLevel, r8)) { reason = $"level {i}: the parts of P_{i} do not fold to the last level at r^8"; return false; }
+        }
+        if (levels >= 2)
+        {
+            int s = l - ArityBits * (levels - 1);
+            var eq = EqWeights(point, ArityBits * (levels - 1), s);
+            var fold = Fr.Zero;
+            for (int b = 0; b < 1 << s; b++) fold += eq[b] * proof.LastLevel[b];
+            if (fold != value) { reason = "the last level does not fold to the claimed value"; return false; }
         }
 
         // C_B = Σ_i q^i·C_i and B(u_s) = Σ_i q^i·P_i(u_s), with P_i(ω^j·r) = Σ_b (ω^j·r)^b·G_(i,b).
         var u = Points(r, r8);
-        var coms = new G1Affine[levels];
+        var coms = new G1Affine[opened];
         coms[0] = commitment;
         proof.FoldCommitments.CopyTo(coms, 1);
-        var qs = new Fr[levels];
+        var qs = new Fr[opened];
         qs[0] = Fr.One;
-        for (int i = 1; i < levels; i++) qs[i] = qs[i - 1] * q;
+        for (int i = 1; i < opened; i++) qs[i] = qs[i - 1] * q;
         var bu = new Fr[Arity + 1];
-        for (int i = levels - 1; i >= 0; i--)
+        for (int i = opened - 1; i >= 0; i--)
         {
             for (int j = 0; j < Arity; j++)
             {
@@ -308,6 +338,7 @@ public static class HyperKzg
         public const string Point = "hyperkzg/x";
         public const string Value = "hyperkzg/y";
         public const string Folds = "hyperkzg/folds";
+        public const string Last = "hyperkzg/last";
         public const string R = "hyperkzg/r";
         public const string V = "hyperkzg/v";
         public const string Q = "hyperkzg/q";

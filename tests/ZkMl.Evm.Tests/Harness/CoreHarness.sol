@@ -119,10 +119,7 @@ contract CoreHarness {
                     s := add(s, add(0x60, shl(5, nv)))
                 }
                 let want := add(shl(6, nMax), shl(5, nGroups))
-                if nMax {
-                    let levels := div(add(nMax, 2), 3)
-                    want := add(want, add(add(shl(6, sub(levels, 1)), 0x80), shl(5, add(shl(3, levels), 1))))
-                }
+                if nMax { want := add(want, hkLength(nMax)) }
                 if iszero(eq(sub(add(a, len), s), want)) { fail() }
                 pop(batchOpen(claims, m, groups, nGroups, s, g))
                 let out := alloc(0x40)
@@ -146,10 +143,7 @@ contract CoreHarness {
                 calldatacopy(hk, add(a, 0x120), 0x60)
                 let l := calldataload(add(a, 0x180))
                 let want := 0
-                if l {
-                    let levels := div(add(l, 2), 3)
-                    want := add(add(shl(6, sub(levels, 1)), 0x80), shl(5, add(shl(3, levels), 1)))
-                }
+                if l { want := hkLength(l) }
                 let pf := add(a, shl(5, add(13, l)))
                 if iszero(eq(sub(add(a, len), pf), want)) { fail() }
                 let xb := alloc(shl(5, l))

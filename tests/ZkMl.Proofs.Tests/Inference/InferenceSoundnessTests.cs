@@ -145,7 +145,7 @@ public class InferenceSoundnessTests
         var bs = new BatchShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch)));
         int n = ProofParts.OpeningVars(vk, bs);
         int kzgStart = length - HyperKzgProof.EncodedLength(n);
-        for (int i = 0; i < HyperKzg.Levels(n) - 1 + 2; i++) set.Add(kzgStart + 64 * i);
+        for (int i = 0; i < HyperKzg.OpenedLevels(n) - 1 + 2; i++) set.Add(kzgStart + 64 * i);
         return set;
     }
 
