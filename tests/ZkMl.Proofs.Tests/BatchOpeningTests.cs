@@ -124,7 +124,7 @@ public class BatchOpeningTests
             var q = Decode(bytes);
             var o = q.Opening;
             var moved = new BatchOpeningProof(q.RoundPolynomials, q.Evaluations,
-                new HyperKzgProof(o.FoldCommitments, o.Evaluations, o.EvalAtR8 + Fr.One, o.Witnesses, o.LastLevel));
+                new HyperKzgProof(o.FoldCommitments, o.Evaluations, o.EvalAtR8 + Fr.One, o.Witnesses, o.LastLevel, o.InverseHint));
             Assert.False(Check(claims, moved), "inner P_0(r^8)");
         }
         for (int i = 0; i < 2; i++)

@@ -126,7 +126,7 @@ public class HyperKzgTests
         var (c, _, x, y, p) = Make(l, 11);
         Assert.True(Check(c, x, y, p));
         HyperKzgProof Clone() => new(
-            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.Evaluations.Clone(), p.EvalAtR8, (G1Affine[])p.Witnesses.Clone(), (Fr[])p.LastLevel.Clone());
+            (G1Affine[])p.FoldCommitments.Clone(), (Fr[])p.Evaluations.Clone(), p.EvalAtR8, (G1Affine[])p.Witnesses.Clone(), (Fr[])p.LastLevel.Clone(), p.InverseHint);
         Assert.Equal(HyperKzg.OpenedLevels(l) - 1, p.FoldCommitments.Length);
         Assert.Equal(4, p.LastLevel.Length); // ℓ = 8: levels of 3, 3, 2 bits; the last (4 coefficients) in the clear
         for (int i = 0; i < p.LastLevel.Length; i++)
@@ -149,8 +149,10 @@ public class HyperKzgTests
             var q = Clone(); q.Evaluations[i] += Fr.One;
             Assert.False(Check(c, x, y, q), $"G_({i / 8},{i % 8})");
         }
-        var moved = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8 + Fr.One, p.Witnesses, p.LastLevel);
+        var moved = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8 + Fr.One, p.Witnesses, p.LastLevel, p.InverseHint);
         Assert.False(Check(c, x, y, moved), "P_0(r^8)");
+        var badHint = new HyperKzgProof(p.FoldCommitments, p.Evaluations, p.EvalAtR8, p.Witnesses, p.LastLevel, p.InverseHint + Fr.One);
+        Assert.False(Check(c, x, y, badHint), "inverse hint");
         Assert.False(Check(c, x, y + Fr.One, p), "value");
         Assert.False(Check(TestSrs.Shift(c), x, y, p), "commitment");
         for (int i = 0; i < l; i++)

@@ -50,7 +50,7 @@ contract TinyVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 16 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00001080000000050000000c0000000c000000400000000000000000000001000000010100000102000001030000010400000000000000010000000200000003000010c0000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300001100000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300001140000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300001180000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
+    bytes internal constant BATCH_LAYOUTS = hex"000010a0000000050000000c0000000c000000400000000000000000000001000000010100000102000001030000010400000000000000010000000200000003000010e0000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300001120000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300001160000000080000000c0000000c000000080000000000000000000000200000002100000022000000230000002400000000000000010000000200000003000011a0000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
     uint256 internal constant BATCH_RECORD_BYTES = 64;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -121,6 +121,11 @@ contract TinyVerifier {
                 if iszero(and(lt(x, P_MOD), lt(y, P_MOD))) { fail() }
                 if iszero(or(x, y)) { leave }
                 if iszero(eq(mulmod(y, y, P_MOD), addmod(mulmod(x, mulmod(x, x, P_MOD), P_MOD), 3, P_MOD))) { fail() }
+            }
+
+            // every one of the n words at calldata p is < r
+            function frRange(p, n) {
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { pop(frAt(p)) }
             }
 
             // ---- field helpers
@@ -324,7 +329,8 @@ contract TinyVerifier {
             // [0] C.x [1] C.y [2] y [3] ℓ [4] xb (xb[i] = coordinate of index bit i, i.e. x_{ℓ−i})
             // [5] g2 ([1]₂ ‖ [τ]₂, EVM encoding, 8 words) [6] r [7] q [8] ζ [9] O = opened levels
             // (L − 1 for L = ⌈ℓ/3⌉ ≥ 2, else 1) [10] r^8 [11] K = coefficients of the last level sent in the clear (0 if L = 1).
-            // Proof at cd = folds (O−1) ‖ W ‖ W' ‖ G_{i,b} (8·O words, level-major) ‖ P_0(r^8) ‖ the K last-level coefficients.
+            // Proof at cd = folds (O−1) ‖ W ‖ W' ‖ G_{i,b} (8·O words, level-major) ‖ P_0(r^8) ‖ the K last-level
+            // coefficients ‖ the hint (r^64 − r^8)⁻¹ (checked, not absorbed).
             // Fails unless the levels fold to y and the pairing check holds.
             function hyperKzg(hk, cd) -> cdOut {
                 let l := mload(add(hk, 0x60))
@@ -346,7 +352,7 @@ contract TinyVerifier {
                 let w := add(cd, shl(6, sub(opened, 1)))
                 let v := add(w, 0x80)
                 let nv := add(shl(3, opened), 1)
-                cdOut := add(add(v, shl(5, nv)), shl(5, kLast))
+                cdOut := add(add(add(v, shl(5, nv)), shl(5, kLast)), 0x20) // … ‖ the inverse hint (r^64 − r^8)⁻¹
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
                 for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
                 trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
@@ -368,7 +374,7 @@ contract TinyVerifier {
                 hkPairing(hk, cd, w, v)
             }
 
-            // Bytes of a HyperKZG proof for ℓ ≥ 1 variables (docs/protocol.md "HyperKZG"): 64(O−1) + 128 + 32(8·O + 1) + 32·K.
+            // Bytes of a HyperKZG proof for ℓ ≥ 1 variables (docs/protocol.md "HyperKZG"): 64(O−1) + 128 + 32(8·O + 1) + 32·K + 32.
             function hkLength(l) -> n {
                 let opened := div(add(l, 2), 3)
                 let kLast := 0
@@ -376,7 +382,7 @@ contract TinyVerifier {
                     opened := sub(opened, 1)
                     kLast := shl(sub(l, mul(3, opened)), 1)
                 }
-                n := add(add(shl(6, sub(opened, 1)), 0x80), shl(5, add(add(shl(3, opened), 1), kLast)))
+                n := add(add(shl(6, sub(opened, 1)), 0x80), shl(5, add(add(shl(3, opened), 2), kLast)))
             }
 
             function hkAbsorbClaim(hk) {
@@ -497,26 +503,48 @@ contract TinyVerifier {
                 let r64 := mulmod(r8, r8, R_MOD)
                 r64 := mulmod(r64, r64, R_MOD)
                 r64 := mulmod(r64, r64, R_MOD)
-                let lam := mulmod(frSub(z8, r8), frInverse(frSub(r64, r8)), R_MOD)
+                let hint := calldataload(add(add(v, shl(5, add(shl(3, mload(add(hk, 0x120))), 1))), shl(5, mload(add(hk, 0x160)))))
+                if iszero(eq(mulmod(hint, frSub(r64, r8), R_MOD), 1)) { fail() }
+                let lam := mulmod(frSub(z8, r8), hint, R_MOD)
                 iz := addmod(hz, mulmod(lam, frSub(b8, hr), R_MOD), R_MOD)
                 zz := mulmod(frSub(z8, r8), frSub(z, r8), R_MOD)
             }
 
-            // H(ζ) and H(r^8) for H_b = Σ_i q^i·G_{i,b} (Horner in q over the levels, then in X over b).
+            // H(ζ) and H(r^8) for H_b = Σ_i q^i·G_{i,b}: Horner in q over the levels (eight accumulators in memory,
+            // unrolled), then in X over b.
             function hkCombinedParts(hk, v) -> hz, hr {
-                let levels := mload(add(hk, 0x120))
                 let q := mload(add(hk, 0xe0))
-                for { let b := 8 } b { } {
-                    b := sub(b, 1)
-                    let hb := 0
-                    let p := add(v, add(shl(8, levels), shl(5, b)))
-                    for { let i := levels } i { i := sub(i, 1) } {
-                        p := sub(p, 0x100)
-                        hb := addmod(mulmod(hb, q, R_MOD), calldataload(p), R_MOD)
-                    }
-                    hz := addmod(mulmod(hz, mload(add(hk, 0x100)), R_MOD), hb, R_MOD)
-                    hr := addmod(mulmod(hr, mload(add(hk, 0x140)), R_MOD), hb, R_MOD)
+                let acc := alloc(0x100)
+                calldatacopy(acc, add(v, shl(8, sub(mload(add(hk, 0x120)), 1))), 0x100)
+                for { let row := add(v, shl(8, sub(mload(add(hk, 0x120)), 1))) } gt(row, v) { } {
+                    row := sub(row, 0x100)
+                    mstore(add(acc, 0x0), addmod(mulmod(mload(add(acc, 0x0)), q, R_MOD), calldataload(add(row, 0x0)), R_MOD))
+                    mstore(add(acc, 0x20), addmod(mulmod(mload(add(acc, 0x20)), q, R_MOD), calldataload(add(row, 0x20)), R_MOD))
+                    mstore(add(acc, 0x40), addmod(mulmod(mload(add(acc, 0x40)), q, R_MOD), calldataload(add(row, 0x40)), R_MOD))
+                    mstore(add(acc, 0x60), addmod(mulmod(mload(add(acc, 0x60)), q, R_MOD), calldataload(add(row, 0x60)), R_MOD))
+                    mstore(add(acc, 0x80), addmod(mulmod(mload(add(acc, 0x80)), q, R_MOD), calldataload(add(row, 0x80)), R_MOD))
+                    mstore(add(acc, 0xa0), addmod(mulmod(mload(add(acc, 0xa0)), q, R_MOD), calldataload(add(row, 0xa0)), R_MOD))
+                    mstore(add(acc, 0xc0), addmod(mulmod(mload(add(acc, 0xc0)), q, R_MOD), calldataload(add(row, 0xc0)), R_MOD))
+                    mstore(add(acc, 0xe0), addmod(mulmod(mload(add(acc, 0xe0)), q, R_MOD), calldataload(add(row, 0xe0)), R_MOD))
                 }
+                let z := mload(add(hk, 0x100))
+                let r8 := mload(add(hk, 0x140))
+                hz := mload(add(acc, 0xe0))
+                hr := hz
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0xc0)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0xc0)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0xa0)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0xa0)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0x80)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0x80)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0x60)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0x60)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0x40)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0x40)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0x20)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0x20)), R_MOD)
+                hz := addmod(mulmod(hz, z, R_MOD), mload(add(acc, 0x0)), R_MOD)
+                hr := addmod(mulmod(hr, r8, R_MOD), mload(add(acc, 0x0)), R_MOD)
             }
 
             // Multi-point opening of B = Σ_i q^i·P_i at the nine points with two witnesses (BDFG20 §4):
@@ -552,40 +580,42 @@ contract TinyVerifier {
             // (the transcript already determines every commitment, point and value).
             // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: the point z_i is k_i offset
             // bits (the bits of o_i, MSB first) followed by the n_i − k_i coordinates at zptr; claims with the
-            // same id_i ≠ 0 have the same suffix (their eq factor is computed once); k_i = id_i = 0 is always
-            // correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
+            // same id_i ∈ 1 … 30 have the same suffix (their eq factor is computed once), id_i = 31 marks the
+            // suffix ½ … ½ (zptr unused); k_i = id_i = 0 is always correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
             // has the same n_i. Proof at cd = N×(c0, c2) ‖ one evaluation per group, in order of first
             // appearance among the claims ‖ HyperKZG. The first group's commitment enters with coefficient 1.
             function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
-                let end := add(claims, shl(8, m))
-                let rank := batchRanks(claims, end, nGroups)
-                let info := add(rank, shl(6, nGroups)) // N, number of groups with claims
-                let ch := alloc(shl(5, mload(info)))
-                cdOut := batchSumcheck(claims, end, rank, info, ch, cd)
+                // info: [0] N, [1] number of groups with claims, [2] rank table, [3] challenges c_0 … c_{N−1},
+                // [4] om/dm table, [5] end of the claim records
+                let info := alloc(0xc0)
+                mstore(add(info, 0xa0), add(claims, shl(8, m)))
+                mstore(add(info, 0x40), batchRanks(claims, add(claims, shl(8, m)), nGroups, info))
+                mstore(add(info, 0x60), alloc(shl(5, mload(info))))
+                cdOut := batchSumcheck(claims, info, cd)
                 trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
                 let hk := alloc(0x180)
-                batchJoint(groups, nGroups, rank, lagTable(ch, mload(info)), cdOut, hk)
+                batchJoint(groups, nGroups, mload(add(info, 0x40)), lagTable(mload(add(info, 0x80)), mload(info)), cdOut, hk)
                 mstore(add(hk, 0x60), mload(info))
-                mstore(add(hk, 0x80), ch)
+                mstore(add(hk, 0x80), mload(add(info, 0x60)))
                 mstore(add(hk, 0xa0), g2)
                 cdOut := hyperKzg(hk, add(cdOut, shl(5, mload(add(info, 0x20)))))
             }
 
-            // ρ, the sumcheck (challenges to ch) and its final check against the per-group evaluations
-            // (range-checked); returns the cursor of those evaluations.
-            function batchSumcheck(claims, end, rank, info, ch, cd) -> ev {
+            // ρ, the sumcheck (challenges to info[3]) and its final check against the per-group evaluations
+            // (range-checked); sets info[4] and returns the cursor of those evaluations.
+            function batchSumcheck(claims, info, cd) -> ev {
                 let rho := trChallenge("batch/rho")
                 let e := 0
-                e, ev := sumcheck2(batchInitialClaim(claims, end, mload(info), rho), mload(info), cd, ch)
-                let last := add(ev, shl(5, mload(add(info, 0x20))))
-                for { let p := ev } lt(p, last) { p := add(p, 0x20) } { pop(frAt(p)) }
-                if iszero(eq(e, batchFinalClaim(claims, end, rho, ch, ev, rank))) { fail() }
+                e, ev := sumcheck2(batchInitialClaim(claims, mload(add(info, 0xa0)), mload(info), rho), mload(info), cd, mload(add(info, 0x60)))
+                frRange(ev, mload(add(info, 0x20)))
+                mstore(add(info, 0x80), oneMinusTable(mload(add(info, 0x60)), mload(info)))
+                if iszero(eq(e, batchFinalClaim(claims, rho, ev, info))) { fail() }
             }
 
             // Per group g: word 2g = 1 + its order of first appearance among the claims (0: no claim), word
-            // 2g + 1 = its n; then N = max n_i and the number of distinct groups.
-            function batchRanks(claims, end, nGroups) -> rank {
-                rank := alloc(add(shl(6, nGroups), 0x40))
+            // 2g + 1 = its n; writes N = max n_i and the number of distinct groups to info[0], info[1].
+            function batchRanks(claims, end, nGroups, info) -> rank {
+                rank := alloc(shl(6, nGroups))
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(rank, shl(6, g)), 0) }
                 let nMax := 0
                 let cnt := 0
@@ -601,8 +631,8 @@ contract TinyVerifier {
                     }
                     default { if iszero(eq(mload(add(slot, 0x20)), n)) { fail() } }
                 }
-                mstore(add(rank, shl(6, nGroups)), nMax)
-                mstore(add(rank, add(shl(6, nGroups), 0x20)), cnt)
+                mstore(info, nMax)
+                mstore(add(info, 0x20), cnt)
             }
 
             // Σ_i ρ^i·2^{N−n_i}·y_i
@@ -614,26 +644,21 @@ contract TinyVerifier {
                 }
             }
 
-            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked)
-            function batchFinalClaim(claims, end, rho, ch, ev, rank) -> expected {
-                let om := oneMinusTable(claims, end, ch)
+            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked; info: see batchOpen)
+            function batchFinalClaim(claims, rho, ev, info) -> expected {
                 let cache := alloc(0x400)
                 for { let i := 0 } lt(i, 0x400) { i := add(i, 0x20) } { mstore(add(cache, i), 0) }
                 let rp := 1
-                for { } lt(claims, end) { claims := add(claims, 0x100) } {
-                    let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
-                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, ch, om, cache), eg, R_MOD), R_MOD), R_MOD)
+                for { } lt(claims, mload(add(info, 0xa0))) { claims := add(claims, 0x100) } {
+                    let eg := calldataload(add(ev, shl(5, sub(mload(add(mload(add(info, 0x40)), shl(6, mload(claims)))), 1))))
+                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, mload(add(info, 0x60)), mload(add(info, 0x80)), cache), eg, R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                 }
             }
 
             // om[b] = 1 − c_b for b < N = max n_i (N ≤ 64), and dm[b] = om[64 + b] = 2c_b − 1, so that an
             // offset bit costs one multiplication and any other coordinate z one more: 1 − c + z·(2c − 1)
-            function oneMinusTable(claims, end, ch) -> om {
-                let nMax := 0
-                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
-                    if gt(mload(add(c, 0x20)), nMax) { nMax := mload(add(c, 0x20)) }
-                }
+            function oneMinusTable(ch, nMax) -> om {
                 if gt(nMax, 64) { fail() }
                 om := alloc(0x1000)
                 let dm := add(om, 0x800)
@@ -668,9 +693,14 @@ contract TinyVerifier {
                 }
             }
 
-            // eq of the suffix (the n − k coordinates at zptr) with (c_{n−k−1}, …, c_0), cached per suffix id (ids < 32)
+            // eq of the suffix (the n − k coordinates at zptr) with (c_{n−k−1}, …, c_0), cached per suffix id
+            // (ids 1 … 30); id 31 marks the suffix ½ … ½ (the LogUp sum claims)
             function suffixEq(c, ch, om, cache) -> se {
                 let id := and(mload(add(c, 0xc0)), 31)
+                if eq(id, 31) { // the suffix ½ … ½: eq = 2^−(n−k), no point stored
+                    se := inv2Pow(sub(mload(add(c, 0x20)), mload(add(c, 0x80))))
+                    leave
+                }
                 if id { se := mload(add(cache, shl(5, id))) }
                 if iszero(se) {
                     se := eqPoint(mload(add(c, 0x40)), sub(mload(add(c, 0x20)), mload(add(c, 0x80))), add(om, 0x800), om)
@@ -696,13 +726,13 @@ contract TinyVerifier {
                 }
             }
 
-            // lags[n] = Π_{b=n}^{N−1} (1 − c_b) for n = 0 … N (N + 1 words)
-            function lagTable(ch, nMax) -> lags {
+            // lags[n] = Π_{b=n}^{N−1} (1 − c_b) for n = 0 … N (N + 1 words), from om[b] = 1 − c_b
+            function lagTable(om, nMax) -> lags {
                 lags := alloc(shl(5, add(nMax, 1)))
                 mstore(add(lags, shl(5, nMax)), 1)
                 for { let b := nMax } b { } {
                     b := sub(b, 1)
-                    mstore(add(lags, shl(5, b)), mulmod(mload(add(lags, shl(5, add(b, 1)))), addmod(1, sub(R_MOD, mload(add(ch, shl(5, b)))), R_MOD), R_MOD))
+                    mstore(add(lags, shl(5, b)), mulmod(mload(add(lags, shl(5, add(b, 1)))), mload(add(om, shl(5, b))), R_MOD))
                 }
             }
 
@@ -860,10 +890,6 @@ contract TinyVerifier {
                 mstore(add(rec, 0x80), prefLen)
                 mstore(add(rec, 0xa0), prefVal)
                 mstore(add(rec, 0xc0), 0)
-            }
-
-            function fillHalf(p, n) {
-                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { mstore(p, INV_TWO) }
             }
 
             // ===== this circuit (generated) ==================================================================
@@ -1065,9 +1091,9 @@ contract TinyVerifier {
                 let lu := mload(add(ctx, 0x100))
                 let rt := mload(add(ctx, 0xe0))
                 let z := claimAt(rec, 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x160)))
-                fillHalf(z, n)
+                mstore(add(rec, 0xc0), 31) // suffix ½ … ½
                 z := claimAt(add(rec, 0x100), 2, n2, sub(n2, 11), layField(lay, 5), mload(add(lu, 0x20)))
-                fillHalf(z, 11)
+                mstore(add(rec, 0x1c0), 31) // suffix ½ … ½
                 z := claimAt(add(rec, 0x200), 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x180)))
                 mcopy(z, mload(add(ctx, 0xc0)), shl(5, n))
                 z := claimAt(add(rec, 0x300), 2, n2, sub(n2, 11), layField(lay, 5), mload(add(lu, 0x80)))

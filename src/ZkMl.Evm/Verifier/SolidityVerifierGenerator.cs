@@ -413,9 +413,9 @@ public static class SolidityVerifierGenerator
             y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
             y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
             y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
-            y.Line("fillHalf(z, n)");
+            y.Line("mstore(add(rec, 0xc0), 31) // suffix ½ … ½");
             y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
-            y.Line($"fillHalf(z, {m})");
+            y.Line("mstore(add(rec, 0x1c0), 31) // suffix ½ … ½");
             y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
             y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
             y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
@@ -450,7 +450,7 @@ public static class SolidityVerifierGenerator
                 foreach (var (field, col) in fields)
                 {
                     y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {lk.OutVars})), layField(lay, {field}), calldataload(add(cols, {32 * col})))");
-                    y.Line($"mstore(add(rec, 0xc0), {(l < 30 ? 2 + l : 0)}) // suffix id: claims sharing this point share its eq factor");
+                    y.Line($"mstore(add(rec, 0xc0), {(l < 29 ? 2 + l : 0)}) // suffix id: claims sharing this point share its eq factor");
                     y.Line($"mcopy(z, p, shl(5, add(b, {lk.OutVars})))");
                     y.Line("rec := add(rec, 0x100)");
                 }

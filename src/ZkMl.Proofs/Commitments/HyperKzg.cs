@@ -74,7 +74,7 @@ public static class HyperKzg
         if (evaluations.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{evaluations.Length} entries exceed the SRS ({srs})", nameof(evaluations));
         BindClaim(transcript, commitment, point, value);
-        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, [], []);
+        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, [], [], Fr.Zero);
 
         int levels = Levels(l), opened = OpenedLevels(l);
         // Each P_i is kept only up to its last non-zero coefficient (padded vectors have long zero
@@ -110,7 +110,8 @@ public static class HyperKzg
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         var w2 = Kzg.OpenMultiLinearized(srs, b, h, u, zeta);
         transcript.AppendG1(Labels.W2, w2);
-        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last);
+        Fr.Inverse(Pow2k(r8, ArityBits) - r8, out var hint);
+        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last, hint);
     }
 
     /// <summary>
@@ -166,6 +167,8 @@ public static class HyperKzg
         var r = transcript.ChallengeScalar(Labels.R);
         if (!PointsAreDistinct(r)) { reason = "challenge r = 0 or r^56 = 1: the nine opening points are not distinct"; return false; }
         var r8 = Pow2k(r, ArityBits);
+        // The hint (not absorbed: it is determined by r) saves the on-chain verifier an inversion.
+        if (proof.InverseHint * (Pow2k(r8, ArityBits) - r8) != Fr.One) { reason = "the inverse hint is not (r^64 − r^8)⁻¹"; return false; }
         AbsorbEvaluations(transcript, proof.Evaluations, proof.EvalAtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
         transcript.AppendG1(Labels.W, proof.Witnesses[0]);

@@ -6,7 +6,7 @@ namespace ZkMl.Proofs.Commitments;
 /// A HyperKZG evaluation proof for a multilinear polynomial in ℓ variables with 8-ary folding (see
 /// docs/protocol.md "HyperKZG"): with L = ⌈ℓ/3⌉ levels and O = max(1, L − 1) opened ones, O − 1 fold
 /// commitments, the values at r^8 of the eight strided parts of each of P_0 … P_(O−1)
-/// (P_i(X) = Σ_b X^b·P_(i,b)(X^8)), P_0(r^8), the last level's coefficients when L ≥ 2, and two KZG witnesses (W = [B div Z], W' after ζ). For ℓ = 0
+/// (P_i(X) = Σ_b X^b·P_(i,b)(X^8)), P_0(r^8), the last level's coefficients when L ≥ 2, the inverse hint (r^64 − r^8)⁻¹, and two KZG witnesses (W = [B div Z], W' after ζ). For ℓ = 0
 /// every array is empty.
 /// </summary>
 public sealed class HyperKzgProof
@@ -26,10 +26,14 @@ public sealed class HyperKzgProof
     /// <summary>The coefficients of the last level P_(L−1) (2, 4 or 8) when L ≥ 2; empty otherwise.</summary>
     public Fr[] LastLevel { get; }
 
+    /// <summary>(r^64 − r^8)⁻¹, which the verifier checks by one multiplication instead of inverting (zero when ℓ = 0).</summary>
+    public Fr InverseHint { get; }
+
     /// <summary>Creates a proof from its parts (lengths are checked by the verifier, not here).</summary>
-    public HyperKzgProof(G1Affine[] foldCommitments, Fr[] evaluations, Fr evalAtR8, G1Affine[] witnesses, Fr[] lastLevel)
+    public HyperKzgProof(G1Affine[] foldCommitments, Fr[] evaluations, Fr evalAtR8, G1Affine[] witnesses, Fr[] lastLevel, Fr inverseHint)
     {
         FoldCommitments = foldCommitments; Evaluations = evaluations; EvalAtR8 = evalAtR8; Witnesses = witnesses; LastLevel = lastLevel;
+        InverseHint = inverseHint;
     }
 
     /// <summary>The number of KZG-opened levels the proof is shaped for.</summary>
@@ -37,12 +41,12 @@ public sealed class HyperKzgProof
 
     /// <summary>
     /// Encoded size for ℓ variables, with O = <see cref="HyperKzg.OpenedLevels"/> and K = <see cref="HyperKzg.LastLevelSize"/>:
-    /// 64(O−1) + 2·64 + 32·(8·O + 1) + 32·K bytes (0 when ℓ = 0).
+    /// 64(O−1) + 2·64 + 32·(8·O + 1) + 32·K + 32 (the inverse hint) bytes (0 when ℓ = 0).
     /// </summary>
     public static int EncodedLength(int numVars)
     {
         int opened = HyperKzg.OpenedLevels(numVars);
-        return numVars == 0 ? 0 : 64 * (opened - 1) + 2 * 64 + 32 * (HyperKzg.Arity * opened + 1) + 32 * HyperKzg.LastLevelSize(numVars);
+        return numVars == 0 ? 0 : 64 * (opened - 1) + 2 * 64 + 32 * (HyperKzg.Arity * opened + 1) + 32 * HyperKzg.LastLevelSize(numVars) + 32;
     }
 
     /// <summary>
@@ -52,13 +56,14 @@ public sealed class HyperKzgProof
     public byte[] ToBytes()
     {
         if (Evaluations.Length == 0) return [];
-        var buf = new byte[64 * FoldCommitments.Length + 64 * Witnesses.Length + 32 * (Evaluations.Length + 1 + LastLevel.Length)];
+        var buf = new byte[64 * FoldCommitments.Length + 64 * Witnesses.Length + 32 * (Evaluations.Length + 1 + LastLevel.Length + 1)];
         var w = new ProofWriter(buf);
         foreach (var c in FoldCommitments) w.G1(c);
         foreach (var c in Witnesses) w.G1(c);
         foreach (var v in Evaluations) w.Fr(v);
         w.Fr(EvalAtR8);
         foreach (var v in LastLevel) w.Fr(v);
+        w.Fr(InverseHint);
         return buf;
     }
 
@@ -72,7 +77,7 @@ public sealed class HyperKzgProof
         if (numVars < 0 || numVars > 40) { reason = $"number of variables {numVars} out of range"; return false; }
         int expected = EncodedLength(numVars);
         if (bytes.Length != expected) { reason = $"HyperKZG proof is {bytes.Length} bytes; expected {expected} for {numVars} variables"; return false; }
-        if (numVars == 0) { proof = new HyperKzgProof([], [], Algebra.Fr.Zero, [], []); reason = null; return true; }
+        if (numVars == 0) { proof = new HyperKzgProof([], [], Algebra.Fr.Zero, [], [], Algebra.Fr.Zero); reason = null; return true; }
         var r = new ProofReader(bytes);
         int opened = HyperKzg.OpenedLevels(numVars);
         var folds = new G1Affine[opened - 1];
@@ -85,7 +90,8 @@ public sealed class HyperKzgProof
             if (!r.Fr(out ev[i], $"G_({i / HyperKzg.Arity},{i % HyperKzg.Arity})", out reason)) return false;
         if (!r.Fr(out var p0, "P_0(r^8)", out reason)) return false;
         for (int i = 0; i < last.Length; i++) if (!r.Fr(out last[i], $"last level coefficient {i}", out reason)) return false;
-        proof = new HyperKzgProof(folds, ev, p0, wit, last);
+        if (!r.Fr(out var hint, "inverse hint", out reason)) return false;
+        proof = new HyperKzgProof(folds, ev, p0, wit, last, hint);
         reason = null;
         return true;
     }
