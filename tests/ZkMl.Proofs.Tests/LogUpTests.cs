@@ -109,16 +109,19 @@ public class LogUpTests
         var proof = Prove(x).Proof;
         var bytes = proof.ToBytes();
         Assert.Equal(LogUpProof.EncodedLength(4, 3), bytes.Length);
-        Assert.Equal(32 * (1 + 8 + 2 + 6 + 3), bytes.Length);
+        Assert.Equal(32 * (1 + 8 + 5), bytes.Length); // one zero-check over max(4, 3) variables
         Assert.True(LogUpProof.TryParse(bytes, 4, 3, out var parsed, out var err), err);
         Assert.Equal(bytes, parsed!.ToBytes());
         Assert.True(Verify(x, parsed).Success);
 
         Assert.False(LogUpProof.TryParse(bytes.AsSpan(1), 4, 3, out _, out err));
         Assert.Contains("bytes", err);
-        // Same length, different split between the two zero-checks: parses but does not verify.
+        // Same length, the sizes swapped (witness 2^3, table 2^4; sizes come from the key, not the proof):
+        // it parses, and the claims it yields are not the honest ones (other vectors, other points).
         Assert.True(LogUpProof.TryParse(bytes, 3, 4, out var resplit, out _));
-        Assert.False(LogUpVerifier.Verify(NewTranscript(), x.Alpha, 3, 4, resplit).Success);
+        var swapped = LogUpVerifier.Verify(NewTranscript(), x.Alpha, 3, 4, resplit);
+        var honestClaims = Verify(x, parsed).Claims;
+        Assert.True(!swapped.Success || swapped.Claims[2].Point.Length != honestClaims[2].Point.Length);
         var bad = (byte[])bytes.Clone();
         for (int i = 0; i < 32; i++) bad[32 * 9 + i] = 0xFF; // h_w(r_w) ≥ r
         Assert.False(LogUpProof.TryParse(bad, 4, 3, out _, out err));
@@ -165,7 +168,7 @@ public class LogUpTests
         var y = honest with { M = wrong };
         var r2 = Verify(y, Prove(y).Proof);
         Assert.False(r2.Success);
-        Assert.Contains("table zero-check", r2.Error);
+        Assert.Contains("zero-check", r2.Error);
 
         // (c) a wrong witness helper entry: the witness zero-check fails.
         var hw = (Fr[])honest.Hw.Clone();
@@ -174,7 +177,7 @@ public class LogUpTests
         var z = honest with { Hw = hw };
         var r3 = Verify(z, Prove(z).Proof);
         Assert.False(r3.Success);
-        Assert.Contains("witness zero-check", r3.Error);
+        Assert.Contains("zero-check", r3.Error);
     }
 
     [Fact]
@@ -199,11 +202,11 @@ public class LogUpTests
         var x = Honest(14, 3, 2);
         var p = Prove(x).Proof;
         Assert.False(Verify(x, null).Success);
-        var shortRound = p with { WitnessZeroCheck = new Sumcheck.SumcheckProof(p.WitnessZeroCheck.Rounds[..2]) };
+        var shortRound = p with { ZeroCheck = new Sumcheck.SumcheckProof(p.ZeroCheck.Rounds[..2]) };
         Assert.False(Verify(x, shortRound).Success);
-        var nullRounds = p with { TableZeroCheck = new Sumcheck.SumcheckProof(null!) };
+        var nullRounds = p with { ZeroCheck = new Sumcheck.SumcheckProof(null!) };
         Assert.False(Verify(x, nullRounds).Success);
-        var wrongDegree = p with { TableZeroCheck = new Sumcheck.SumcheckProof([.. p.TableZeroCheck.Rounds.Select(r => new Fr[] { r[0] })]) };
+        var wrongDegree = p with { ZeroCheck = new Sumcheck.SumcheckProof([.. p.ZeroCheck.Rounds.Select(r => new Fr[] { r[0] })]) };
         Assert.False(Verify(x, wrongDegree).Success);
         // Wrong sizes given to the verifier.
         Assert.False(LogUpVerifier.Verify(NewTranscript(), x.Alpha, 2, 2, p).Success);

@@ -50,7 +50,7 @@ contract MnistMlpVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 18 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, R_0,3 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index, f limb_0,3 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"000018800000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000018c00000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000019000000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000019400000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000019800000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
+    bytes internal constant BATCH_LAYOUTS = hex"000016000000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000016000000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000016000000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000016400000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000016800000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
     uint256 internal constant BATCH_RECORD_BYTES = 72;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -241,44 +241,35 @@ contract MnistMlpVerifier {
                 cdOut := cd
             }
 
-            // ---- LogUp ("LogUp"): proof at cd = S ‖ n×(q1,q2) ‖ h_w ‖ f ‖ m×(q1,q2) ‖ h_t ‖ t ‖ mult.
-            // Writes r_w to ptW, r_t to ptT and the claim values to out[0..7):
-            // S/2^n, S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), mult(r_t). Returns the cursor.
+            // ---- LogUp ("LogUp"): proof at cd = S ‖ N×(q1,q2) ‖ h_w ‖ f ‖ h_t ‖ t ‖ mult, N = max(n, m): one
+            // zero-check of h_t·(α − t) − mult + λ·(h_w·(α − f) − 1), the smaller side depending on the last
+            // of the N coordinates. Writes r_w (the last n coordinates) to ptW, r_t (the last m) to ptT and the
+            // claim values to out[0..7): S/2^n, S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), mult(r_t). Returns the cursor.
             function logUp(alpha, n, m, cd, ptW, ptT, out) -> cdOut {
                 let sum := frAt(cd)
                 trAbsorbCalldata("logup_sum", cd, 0x20)
                 mstore(out, mulmod(sum, inv2Pow(n), R_MOD))
                 mstore(add(out, 0x20), mulmod(sum, inv2Pow(m), R_MOD))
-                cdOut := logUpWitness(alpha, n, add(cd, 0x20), ptW, add(out, 0x40))
-                cdOut := logUpTable(alpha, m, cdOut, ptT, add(out, 0x80))
+                let lambda := trChallenge("logup_lambda")
+                let nn := n
+                if gt(m, n) { nn := m }
+                let tau := alloc(shl(5, nn))
+                for { let i := 0 } lt(i, nn) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau")) }
+                let pt := alloc(shl(5, nn))
+                let e, c := zeroCheck2(0, tau, nn, add(cd, 0x20), pt)
+                logUpFinal(alpha, lambda, e, c, add(out, 0x40))
+                trAbsorbCalldata("logup_evals", c, 0xa0)
+                mcopy(ptW, add(pt, shl(5, sub(nn, n))), shl(5, n))
+                mcopy(ptT, add(pt, shl(5, sub(nn, m))), shl(5, m))
+                cdOut := add(c, 0xa0)
             }
 
-            // Σ_x eq(τ_w, x)·(h_w·(α − f) − 1) = 0; out ← h_w(r_w), f(r_w)
-            function logUpWitness(alpha, n, cd, pt, out) -> cdOut {
-                let tau := alloc(shl(5, n))
-                for { let i := 0 } lt(i, n) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau_w")) }
-                let e, c := zeroCheck2(0, tau, n, cd, pt)
-                let hw := frAt(c)
-                let f := frAt(add(c, 0x20))
-                if iszero(eq(e, addmod(mulmod(hw, frSub(alpha, f), R_MOD), sub(R_MOD, 1), R_MOD))) { fail() }
-                trAbsorbCalldata("logup_evals_w", c, 0x40)
-                mstore(out, hw)
-                mstore(add(out, 0x20), f)
-                cdOut := add(c, 0x40)
-            }
-
-            // Σ_y eq(τ_t, y)·(h_t·(α − t) − mult) = 0; out ← h_t(r_t), t(r_t), mult(r_t)
-            function logUpTable(alpha, m, cd, pt, out) -> cdOut {
-                let tau := alloc(shl(5, m))
-                for { let i := 0 } lt(i, m) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau_t")) }
-                let e, c := zeroCheck2(0, tau, m, cd, pt)
-                let ht := frAt(c)
-                mstore(out, ht)
-                mstore(add(out, 0x20), frAt(add(c, 0x20)))
-                mstore(add(out, 0x40), frAt(add(c, 0x40)))
-                if iszero(eq(e, frSub(mulmod(ht, frSub(alpha, mload(add(out, 0x20))), R_MOD), mload(add(out, 0x40))))) { fail() }
-                trAbsorbCalldata("logup_evals_t", c, 0x60)
-                cdOut := add(c, 0x60)
+            // e = h_t·(α − t) − mult + λ·(h_w·(α − f) − 1) for the five values at c (range-checked, copied to out)
+            function logUpFinal(alpha, lambda, e, c, out) {
+                for { let i := 0 } lt(i, 5) { i := add(i, 1) } { mstore(add(out, shl(5, i)), frAt(add(c, shl(5, i)))) }
+                let gw := addmod(mulmod(mload(out), frSub(alpha, mload(add(out, 0x20))), R_MOD), sub(R_MOD, 1), R_MOD)
+                let gtab := frSub(mulmod(mload(add(out, 0x40)), frSub(alpha, mload(add(out, 0x60))), R_MOD), mload(add(out, 0x80)))
+                if iszero(eq(e, addmod(gtab, mulmod(lambda, gw, R_MOD), R_MOD))) { fail() }
             }
 
             // ---- curve operations (precompiles 0x06, 0x07, 0x08; any failure, out-of-gas included, reverts).

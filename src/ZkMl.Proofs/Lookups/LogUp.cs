@@ -99,26 +99,37 @@ public static class LogUpProver
 
         transcript.AppendScalar(LogUpLabels.Sum, sum);
 
-        // Witness side: Σ_x eq(τ_w, x)·(α·h_w − h_w·f − 1) = 0; inputs [h_w, f].
-        var tauW = transcript.ChallengeScalars(LogUpLabels.TauWitness, n);
-        var wOut = SumcheckProver.ProveZeroCheck(transcript, WitnessShape(alpha),
-            [new DenseMle(witnessHelper.ToArray()), new DenseMle(witness.ToArray())], tauW, Fr.Zero);
-        var hwR = wOut.FinalEvaluations[0];
-        var fR = wOut.FinalEvaluations[1];
-        transcript.AppendScalars(LogUpLabels.EvalsWitness, [hwR, fR]);
-
-        // Table side: Σ_y eq(τ_t, y)·(α·h_t − h_t·t − m) = 0; inputs [h_t, t, m].
-        var tauT = transcript.ChallengeScalars(LogUpLabels.TauTable, m);
-        var tOut = SumcheckProver.ProveZeroCheck(transcript, TableShape(alpha),
-            [new DenseMle(tableHelper.ToArray()), new DenseMle(table.ToArray()), new DenseMle(multiplicities.ToArray())], tauT, Fr.Zero);
-        var htR = tOut.FinalEvaluations[0];
-        var tR = tOut.FinalEvaluations[1];
-        var mR = tOut.FinalEvaluations[2];
-        transcript.AppendScalars(LogUpLabels.EvalsTable, [htR, tR, mR]);
-
-        var proof = new LogUpProof(sum, wOut.Proof, hwR, fR, tOut.Proof, htR, tR, mR);
-        return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, wOut.Point, tOut.Point));
+        // One zero-check over N = max(n, m) variables of G_t + λ·G_w: the smaller side is tiled (entry j
+        // holds entry j mod its size), i.e. it depends on the last of the N coordinates only.
+        var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
+        int nn = Math.Max(n, m);
+        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var zc = SumcheckProver.ProveZeroCheck(transcript, CombinedShape(alpha, lambda),
+            [Tiled(tableHelper, nn), Tiled(table, nn), Tiled(multiplicities, nn), Tiled(witnessHelper, nn), Tiled(witness, nn)], tau, Fr.Zero);
+        var e = zc.FinalEvaluations;
+        var proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
+        transcript.AppendScalars(LogUpLabels.Evals, proof.FinalValues);
+        return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, zc.Point[(nn - n)..], zc.Point[(nn - m)..]));
     }
+
+    /// <summary>A table of 2^k entries repeated to 2^nn (its MLE depends on the last k coordinates only).</summary>
+    private static DenseMle Tiled(ReadOnlySpan<Fr> v, int nn)
+    {
+        var r = new Fr[1 << nn];
+        for (int o = 0; o < r.Length; o += v.Length) v.CopyTo(r.AsSpan(o));
+        return new DenseMle(r);
+    }
+
+    /// <summary>G(h_t, t, m, h_w, f) = G_t + λ·G_w = α·h_t − h_t·t − m + λα·h_w − λ·h_w·f − λ.</summary>
+    internal static ProductSum CombinedShape(Fr alpha, Fr lambda) => new(5,
+    [
+        new ProductTerm(alpha, [0]),
+        new ProductTerm(-Fr.One, [0, 1]),
+        new ProductTerm(-Fr.One, [2]),
+        new ProductTerm(lambda * alpha, [3]),
+        new ProductTerm(-lambda, [3, 4]),
+        new ProductTerm(-lambda, []),
+    ]);
 
     /// <summary>G_w(h_w, f) = α·h_w − h_w·f − 1 = h_w·(α − f) − 1.</summary>
     internal static ProductSum WitnessShape(Fr alpha) => new(2,
@@ -171,22 +182,15 @@ public static class LogUpVerifier
         if (proof == null) return LogUpResult.Fail("LogUp proof is missing");
 
         transcript.AppendScalar(LogUpLabels.Sum, proof.Sum);
-
-        var tauW = transcript.ChallengeScalars(LogUpLabels.TauWitness, witnessVars);
-        var w = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tauW, LogUpProof.ZeroCheckDegree, proof.WitnessZeroCheck);
-        if (!w.Success) return LogUpResult.Fail("LogUp witness zero-check: " + w.Error);
-        var gw = LogUpProver.WitnessShape(alpha).Combine([proof.WitnessHelperEval, proof.WitnessEval]);
-        if (!w.Discharge(gw)) return LogUpResult.Fail("LogUp witness zero-check: h_w(r_w)·(α − f(r_w)) − 1 does not match the sumcheck's final value");
-        transcript.AppendScalars(LogUpLabels.EvalsWitness, [proof.WitnessHelperEval, proof.WitnessEval]);
-
-        var tauT = transcript.ChallengeScalars(LogUpLabels.TauTable, tableVars);
-        var t = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tauT, LogUpProof.ZeroCheckDegree, proof.TableZeroCheck);
-        if (!t.Success) return LogUpResult.Fail("LogUp table zero-check: " + t.Error);
-        var gt = LogUpProver.TableShape(alpha).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval]);
-        if (!t.Discharge(gt)) return LogUpResult.Fail("LogUp table zero-check: h_t(r_t)·(α − t(r_t)) − m(r_t) does not match the sumcheck's final value");
-        transcript.AppendScalars(LogUpLabels.EvalsTable, [proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval]);
-
-        return LogUpResult.Ok(BuildClaims(proof, witnessVars, tableVars, w.Point, t.Point));
+        var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
+        int nn = Math.Max(witnessVars, tableVars);
+        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var z = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tau, LogUpProof.ZeroCheckDegree, proof.ZeroCheck);
+        if (!z.Success) return LogUpResult.Fail("LogUp zero-check: " + z.Error);
+        var g = LogUpProver.CombinedShape(alpha, lambda).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval]);
+        if (!z.Discharge(g)) return LogUpResult.Fail("LogUp zero-check: h_t(α − t) − m + λ·(h_w(α − f) − 1) at the final point does not match the sumcheck's final value");
+        transcript.AppendScalars(LogUpLabels.Evals, proof.FinalValues);
+        return LogUpResult.Ok(BuildClaims(proof, witnessVars, tableVars, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..]));
     }
 
     /// <summary>The claims in protocol order: h_w(½ⁿ) = S/2^n, h_t(½ᵐ) = S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>

@@ -4,56 +4,44 @@ using ZkMl.Proofs.Sumcheck;
 namespace ZkMl.Proofs.Lookups;
 
 /// <summary>
-/// A LogUp proof (docs/protocol.md "LogUp"): the common sum S, the witness-side zero-check with the final
-/// values h_w(r_w), f(r_w), and the table-side zero-check with h_t(r_t), t(r_t), m(r_t).
+/// A LogUp proof (docs/protocol.md "LogUp"): the common sum S, ONE zero-check over max(n, m) variables of
+/// h_t·(α − t) − m + λ·(h_w·(α − f) − 1) (the smaller side tiled), and the final values h_w(r_w), f(r_w),
+/// h_t(r_t), t(r_t), m(r_t) (r_w, r_t = the last n, m coordinates of its point).
 /// </summary>
 /// <param name="Sum">S = Σ_x h_w(x) = Σ_y h_t(y).</param>
-/// <param name="WitnessZeroCheck">Zero-check of h_w·(α − f) − 1 (n rounds of 2 elements).</param>
+/// <param name="ZeroCheck">The zero-check (max(n, m) rounds of 2 elements).</param>
 /// <param name="WitnessHelperEval">h_w(r_w).</param>
 /// <param name="WitnessEval">f(r_w).</param>
-/// <param name="TableZeroCheck">Zero-check of h_t·(α − t) − m (m rounds of 2 elements).</param>
 /// <param name="TableHelperEval">h_t(r_t).</param>
 /// <param name="TableEval">t(r_t).</param>
 /// <param name="MultiplicitiesEval">m(r_t).</param>
 public sealed record LogUpProof(
     Fr Sum,
-    SumcheckProof WitnessZeroCheck,
+    SumcheckProof ZeroCheck,
     Fr WitnessHelperEval,
     Fr WitnessEval,
-    SumcheckProof TableZeroCheck,
     Fr TableHelperEval,
     Fr TableEval,
     Fr MultiplicitiesEval)
 {
-    /// <summary>Degree of the zero-check polynomials G (without the eq factor); round messages have this many elements.</summary>
+    /// <summary>Degree of the zero-check polynomial G (without the eq factor); round messages have this many elements.</summary>
     public const int ZeroCheckDegree = 2;
 
-    /// <summary>Encoded length in bytes for witness/table sizes 2^<paramref name="witnessVars"/> and 2^<paramref name="tableVars"/>.</summary>
-    public static long EncodedLength(int witnessVars, int tableVars) => 32L * (1 + ZeroCheckDegree * (long)witnessVars + 2 + ZeroCheckDegree * (long)tableVars + 3);
+    /// <summary>The five final values in proof (and absorb) order: h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
+    public Fr[] FinalValues => [WitnessHelperEval, WitnessEval, TableHelperEval, TableEval, MultiplicitiesEval];
 
-    /// <summary>The proof as bytes: S ‖ witness rounds ‖ h_w(r_w) ‖ f(r_w) ‖ table rounds ‖ h_t(r_t) ‖ t(r_t) ‖ m(r_t),
-    /// each field element 32-byte big-endian.</summary>
+    /// <summary>Encoded length in bytes for witness/table sizes 2^<paramref name="witnessVars"/> and 2^<paramref name="tableVars"/>: 32·(6 + 2·max(n, m)).</summary>
+    public static long EncodedLength(int witnessVars, int tableVars) => 32L * (1 + ZeroCheckDegree * (long)Math.Max(witnessVars, tableVars) + 5);
+
+    /// <summary>The proof as bytes: S ‖ rounds ‖ h_w(r_w) ‖ f(r_w) ‖ h_t(r_t) ‖ t(r_t) ‖ m(r_t), each field element 32-byte big-endian.</summary>
     public byte[] ToBytes()
     {
-        var w = WitnessZeroCheck.ToBytes();
-        var t = TableZeroCheck.ToBytes();
-        var b = new byte[32 * 6 + w.Length + t.Length];
-        int o = 0;
-        void Put(in Fr x)
-        {
-            x.WriteBigEndian(b.AsSpan(o, 32));
-            o += 32;
-        }
-        Put(Sum);
-        w.CopyTo(b, o);
-        o += w.Length;
-        Put(WitnessHelperEval);
-        Put(WitnessEval);
-        t.CopyTo(b, o);
-        o += t.Length;
-        Put(TableHelperEval);
-        Put(TableEval);
-        Put(MultiplicitiesEval);
+        var z = ZeroCheck.ToBytes();
+        var b = new byte[32 * 6 + z.Length];
+        Sum.WriteBigEndian(b.AsSpan(0, 32));
+        z.CopyTo(b, 32);
+        int o = 32 + z.Length;
+        foreach (var v in FinalValues) { v.WriteBigEndian(b.AsSpan(o, 32)); o += 32; }
         return b;
     }
 
@@ -77,39 +65,15 @@ public sealed record LogUpProof(
             error = $"LogUp proof has {bytes.Length} bytes, expected {expected}";
             return false;
         }
-        int o = 0;
-        var scalars = new Fr[6];
-        int si = 0;
-        bool Scalar(ReadOnlySpan<byte> src, string name, out string? err)
-        {
-            err = null;
-            if (!Fr.TryFromBytesBigEndian(src.Slice(o, 32), out scalars[si]))
-            {
-                err = $"LogUp proof field '{name}' is not a canonical field element (must be < r)";
-                return false;
-            }
-            si++;
-            o += 32;
-            return true;
-        }
-        if (!Scalar(bytes, "sum", out error)) return false;
-        int wl = 32 * ZeroCheckDegree * witnessVars;
-        if (!SumcheckProof.TryParse(bytes.Slice(o, wl), witnessVars, ZeroCheckDegree, out var wz, out var e1))
-        {
-            error = "LogUp witness zero-check: " + e1;
-            return false;
-        }
-        o += wl;
-        if (!Scalar(bytes, "h_w(r_w)", out error) || !Scalar(bytes, "f(r_w)", out error)) return false;
-        int tl = 32 * ZeroCheckDegree * tableVars;
-        if (!SumcheckProof.TryParse(bytes.Slice(o, tl), tableVars, ZeroCheckDegree, out var tz, out var e2))
-        {
-            error = "LogUp table zero-check: " + e2;
-            return false;
-        }
-        o += tl;
-        if (!Scalar(bytes, "h_t(r_t)", out error) || !Scalar(bytes, "t(r_t)", out error) || !Scalar(bytes, "m(r_t)", out error)) return false;
-        proof = new LogUpProof(scalars[0], wz!, scalars[1], scalars[2], tz!, scalars[3], scalars[4], scalars[5]);
+        if (!Fr.TryFromBytesBigEndian(bytes[..32], out var sum)) { error = "LogUp proof field 'sum' is not a canonical field element (must be < r)"; return false; }
+        int nn = Math.Max(witnessVars, tableVars);
+        int zl = 32 * ZeroCheckDegree * nn;
+        if (!SumcheckProof.TryParse(bytes.Slice(32, zl), nn, ZeroCheckDegree, out var zc, out var e1)) { error = "LogUp zero-check: " + e1; return false; }
+        string[] names = ["h_w(r_w)", "f(r_w)", "h_t(r_t)", "t(r_t)", "m(r_t)"];
+        var v = new Fr[5];
+        for (int i = 0; i < 5; i++)
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(32 + zl + 32 * i, 32), out v[i])) { error = $"LogUp proof field '{names[i]}' is not a canonical field element (must be < r)"; return false; }
+        proof = new LogUpProof(sum, zc!, v[0], v[1], v[2], v[3], v[4]);
         return true;
     }
 }

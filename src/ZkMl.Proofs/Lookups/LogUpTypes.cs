@@ -62,12 +62,10 @@ public static class LogUpLabels
 {
     /// <summary>Absorb of the common sum S = Σ h_w = Σ h_t.</summary>
     public const string Sum = "logup_sum";
-    /// <summary>The zero-check point τ_w for the witness side (n challenges).</summary>
-    public const string TauWitness = "logup_tau_w";
-    /// <summary>Absorb of [h_w(r_w), f(r_w)].</summary>
-    public const string EvalsWitness = "logup_evals_w";
-    /// <summary>The zero-check point τ_t for the table side (m challenges).</summary>
-    public const string TauTable = "logup_tau_t";
-    /// <summary>Absorb of [h_t(r_t), t(r_t), m(r_t)].</summary>
-    public const string EvalsTable = "logup_evals_t";
+    /// <summary>The challenge λ that combines the table and witness sides into one zero-check.</summary>
+    public const string Lambda = "logup_lambda";
+    /// <summary>The zero-check point τ (max(n, m) challenges).</summary>
+    public const string Tau = "logup_tau";
+    /// <summary>Absorb of [h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t)].</summary>
+    public const string Evals = "logup_evals";
 }

@@ -73,7 +73,9 @@ contract CoreHarness {
                 mstore(0x00, calldataload(a))
                 let n := calldataload(add(a, 0x40))
                 let m := calldataload(add(a, 0x60))
-                if iszero(eq(sub(len, 0x80), shl(5, add(6, shl(1, add(n, m)))))) { fail() }
+                let nn := n
+                if gt(m, n) { nn := m }
+                if iszero(eq(sub(len, 0x80), shl(5, add(6, shl(1, nn))))) { fail() }
                 let size := shl(5, add(9, add(n, m)))
                 let out := alloc(size)
                 let rw := add(out, 0x120)

@@ -79,19 +79,18 @@ public class InferenceTranscriptTests
         t.Challenge("alpha");
         t.Absorb("w2", Take(64));
         t.Absorb("logup_sum", Take(32));
-        t.Challenges("logup_tau_w", n);
+        t.Challenge("logup_lambda");
+        int nn = Math.Max(n, m);
+        t.Challenges("logup_tau", nn);
         t.Absorb("sumcheck_claim", new byte[32]);
-        for (int i = 0; i < n; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
-        t.Absorb("logup_evals_w", Take(64));
-        t.Challenges("logup_tau_t", m);
-        t.Absorb("sumcheck_claim", new byte[32]);
-        for (int i = 0; i < m; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
-        t.Absorb("logup_evals_t", Take(96));
+        var r = new BigInteger[nn];
+        for (int i = 0; i < nn; i++) { t.Absorb("sumcheck_round", Take(64)); r[i] = t.Challenge("sumcheck_r"); }
+        t.Absorb("logup_evals", Take(160));
         int colCount = 1 + vk.Layers.Take(vk.HiddenLayers).Sum(l => 2 + l.Limbs);
         var cols = Enumerable.Range(0, colCount).Select(i => Read(p.AsSpan(o + 32 * i, 32))).ToArray();
         t.Absorb("cols", Take(32 * colCount));
-        // r_w is the witness zero-check's challenge vector: recompute it from the same replay.
-        var rw = ReplayRw(vk, proof, n);
+        // r_w: the last n of the zero-check's challenges.
+        var rw = r[(nn - n)..];
 
         int L = vk.Layers.Count;
         var point = t.Challenges("out_r", b + vk.Layers[L - 1].OutVars);
@@ -122,24 +121,5 @@ public class InferenceTranscriptTests
             }
         }
         Assert.Equal(verifierState, t.State);
-    }
-
-    /// <summary>The witness-side LogUp challenges r_w, replayed on a second copy of the transcript.</summary>
-    private static BigInteger[] ReplayRw(VerifyingKey vk, InferenceProof proof, int n)
-    {
-        var t = new Replay("zkml-inference-v1");
-        t.Absorb("vk", vk.Digest);
-        t.Absorb("io", proof.PublicInputs);
-        var p = proof.ProofBytes;
-        t.Absorb("w1", p[..64]);
-        t.Challenge("beta");
-        t.Challenge("alpha");
-        t.Absorb("w2", p[64..128]);
-        t.Absorb("logup_sum", p[128..160]);
-        t.Challenges("logup_tau_w", n);
-        t.Absorb("sumcheck_claim", new byte[32]);
-        var rw = new BigInteger[n];
-        for (int i = 0; i < n; i++) { t.Absorb("sumcheck_round", p.Slice(160 + 64 * i, 64)); rw[i] = t.Challenge("sumcheck_r"); }
-        return rw;
     }
 }
