@@ -50,7 +50,7 @@ contract TinyVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 16 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00000f60000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300000f60000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300000f60000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300000f60000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300000f60000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
+    bytes internal constant BATCH_LAYOUTS = hex"00000ee0000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300000ee0000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300000ee0000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300000ee0000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300000ee0000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
     uint256 internal constant BATCH_RECORD_BYTES = 64;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -902,9 +902,9 @@ contract TinyVerifier {
             }
 
             // Layers (0 = input side): 0: 2^2→2^3, M=105910, k=24, 3 limbs of 8 bits, QMin=-289, table 2^10; 1: 2^3→2^2
-            // ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w
+            // ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck
             function verify(pf, pfLen, pi, piWords, layouts) {
-                let ctx := alloc(0x400)
+                let ctx := alloc(0x420)
                 decodeStatement(ctx, pi, piWords)
                 let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))
                 mstore(add(ctx, 0x40), lay)
@@ -932,10 +932,7 @@ contract TinyVerifier {
                 let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), 2)))
                 for { let i := 0 } lt(i, add(mload(add(ctx, 0x20)), 2)) { i := add(i, 1) } { mstore(add(rout, shl(5, i)), trChallenge("out_r")) }
                 mstore(add(ctx, 0x140), rout)
-                let z := mleY(ctx, rout)
-                cd := layer1(ctx, cd, z)
-                z := requantized0(mload(add(ctx, 0x120)))
-                cd := layer0(ctx, cd, z)
+                cd := matmul(ctx, cd, mleY(ctx, rout))
                 let claims := alloc(4096)
                 buildClaims(ctx, claims)
                 pop(batchOpen(claims, 16, add(ctx, 0x1c0), 3, cd, g2))
@@ -1025,45 +1022,52 @@ contract TinyVerifier {
                 z := mulmod(z, 0x201b23de003eb1175f45e1f002e47b8757220bfe8aef618feeb88f4f9e47c51a, R_MOD) // M⁻¹ mod r
             }
 
-            // layer 1: Z̃(r_b, r_o) − b̃(r_o) = Σ_k Ã_0(r_b, k)·W̃_1(k, r_o), 3 rounds; point = out_r
-            function layer1(ctx, cd, z) -> cdOut {
-                let rb := mload(add(ctx, 0x140))
-                mstore(add(ctx, 0x340), rb)
-                mstore(add(ctx, 0x360), add(rb, shl(5, mload(add(ctx, 0x20)))))
-                let bias := frAt(cd)
-                trAbsorbCalldata("bias", cd, 0x20)
-                mstore(add(ctx, 0x3a0), bias)
+            // The layers' claims Z̃_ℓ(r_b, r_o) − b̃_ℓ(r_o) = Σ_k Ã_{ℓ−1}(r_b, k)·W̃_ℓ(k, r_o) (ℓ = L−1 at out_r, hidden ℓ at p_ℓ = the last b + o_ℓ
+            // coordinates of r_w), weighted λ^(L−1−ℓ)·2^(3 − i_ℓ), in one sumcheck of 3 rounds; ρ_ℓ = its last i_ℓ challenges
+            function matmul(ctx, cd, zOut) -> cdOut {
+                let claim := matmulClaim(ctx, cd, zOut)
                 let rho := alloc(96)
-                mstore(add(ctx, 0x380), rho)
-                let e, c := sumcheck2(frSub(z, bias), 3, add(cd, 0x20), rho)
-                let a := frAt(c)
-                let w := frAt(add(c, 0x20))
-                if iszero(eq(mulmod(a, w, R_MOD), e)) { fail() }
-                trAbsorbCalldata("mm", c, 0x40)
-                mstore(add(ctx, 0x3c0), a)
-                mstore(add(ctx, 0x3e0), w)
-                cdOut := add(c, 0x40)
+                let e, c := sumcheck2(claim, 3, add(cd, 64), rho)
+                if iszero(eq(e, matmulFinal(ctx, c, rho))) { fail() }
+                trAbsorbCalldata("mm", c, 128)
+                if iszero(eq(mload(add(ctx, 0x300)), mleX(ctx, mload(add(ctx, 0x280)), mload(add(ctx, 0x2c0))))) { fail() }
+                cdOut := add(c, 128)
             }
 
-            // layer 0: Z̃(r_b, r_o) − b̃(r_o) = Σ_k Ã_X(r_b, k)·W̃_0(k, r_o), 2 rounds; point = p_0 = last b + 3 coordinates of r_w
-            function layer0(ctx, cd, z) -> cdOut {
-                let rb := add(mload(add(ctx, 0xc0)), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), 3))))
+            // points r_b, r_o and biases b_ℓ(r_o) of every layer (absorbed, ℓ = L−1 first), λ, and the sumcheck claim
+            function matmulClaim(ctx, cd, zOut) -> claim {
+                let rb := 0
+                let bias := 0
+                rb := mload(add(ctx, 0x140))
+                mstore(add(ctx, 0x340), rb)
+                mstore(add(ctx, 0x360), add(rb, shl(5, mload(add(ctx, 0x20)))))
+                mstore(add(ctx, 0x3a0), frAt(add(cd, 0)))
+                trAbsorbCalldata("bias", add(cd, 0), 0x20)
+                rb := add(mload(add(ctx, 0xc0)), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), 3))))
                 mstore(add(ctx, 0x280), rb)
                 mstore(add(ctx, 0x2a0), add(rb, shl(5, mload(add(ctx, 0x20)))))
-                let bias := frAt(cd)
-                trAbsorbCalldata("bias", cd, 0x20)
-                mstore(add(ctx, 0x2e0), bias)
-                let rho := alloc(64)
-                mstore(add(ctx, 0x2c0), rho)
-                let e, c := sumcheck2(frSub(z, bias), 2, add(cd, 0x20), rho)
-                let a := frAt(c)
-                let w := frAt(add(c, 0x20))
-                if iszero(eq(mulmod(a, w, R_MOD), e)) { fail() }
-                trAbsorbCalldata("mm", c, 0x40)
-                mstore(add(ctx, 0x300), a)
-                mstore(add(ctx, 0x320), w)
-                if iszero(eq(a, mleX(ctx, rb, rho))) { fail() }
-                cdOut := add(c, 0x40)
+                mstore(add(ctx, 0x2e0), frAt(add(cd, 32)))
+                trAbsorbCalldata("bias", add(cd, 32), 0x20)
+                let lambda := trChallenge("mm_lambda")
+                mstore(add(ctx, 0x400), lambda)
+                let cj := 1
+                claim := addmod(claim, mulmod(cj, mulmod(0x1, frSub(zOut, mload(add(ctx, 0x3a0))), R_MOD), R_MOD), R_MOD)
+                cj := mulmod(cj, lambda, R_MOD)
+                claim := addmod(claim, mulmod(cj, mulmod(0x2, frSub(requantized0(mload(add(ctx, 0x120))), mload(add(ctx, 0x2e0))), R_MOD), R_MOD), R_MOD)
+            }
+
+            // Σ_ℓ λ^(L−1−ℓ)·a_ℓ·w_ℓ for the values at c (a ‖ w per layer, ℓ = L−1 first), storing a, w and ρ_ℓ
+            function matmulFinal(ctx, c, rho) -> fin {
+                let cj := 1
+                mstore(add(ctx, 0x3c0), frAt(add(c, 0)))
+                mstore(add(ctx, 0x3e0), frAt(add(c, 32)))
+                mstore(add(ctx, 0x380), add(rho, 0))
+                fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, 0x3c0)), mload(add(ctx, 0x3e0)), R_MOD), R_MOD), R_MOD)
+                cj := mulmod(cj, mload(add(ctx, 0x400)), R_MOD)
+                mstore(add(ctx, 0x300), frAt(add(c, 64)))
+                mstore(add(ctx, 0x320), frAt(add(c, 96)))
+                mstore(add(ctx, 0x2c0), add(rho, 32))
+                fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, 0x300)), mload(add(ctx, 0x320)), R_MOD), R_MOD), R_MOD)
             }
 
             // the 16 batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)

@@ -209,14 +209,16 @@ public static class SolidityVerifierGenerator
         var vk = c.Vk;
         var y = new YulWriter();
         int L = c.L, H = c.H, m = c.TableVars, nm = vk.ModelVars;
-        int ctxWords = 20 + 6 * L;
+        int ctxWords = 20 + 6 * L + 1; // + λ of the matmul sumcheck
+        int iMax = vk.Layers.Max(l => l.InVars);
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string LSlot(int l, int k) => Slot(20 + 6 * l + k); // k: 0 rb, 1 ro, 2 rho, 3 bias, 4 a, 5 w
+        string SlotLambda = Slot(20 + 6 * L);
 
         XChunk(y, vk);
         y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
-        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w");
+        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck");
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
         y.Line("decodeStatement(ctx, pi, piWords)");
@@ -240,12 +242,7 @@ public static class SolidityVerifierGenerator
         y.Line($"let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})))");
         y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge(\"out_r\")) }}");
         y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rout)");
-        y.Line("let z := mleY(ctx, rout)");
-        for (int l = L - 1; l >= 0; l--)
-        {
-            if (l < L - 1) y.Line($"z := requantized{l}(mload(add(ctx, {Slot(SlotCols)})))");
-            y.Line($"cd := layer{l}(ctx, cd, z)");
-        }
+        y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
         y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, cd, g2))");
@@ -361,34 +358,63 @@ public static class SolidityVerifierGenerator
             }
         }
 
-        // ---- layers
+        // ---- layers: ONE sumcheck for all matmuls
+        y.Blank();
+        y.Comment($"The layers' claims Z̃_ℓ(r_b, r_o) − b̃_ℓ(r_o) = Σ_k Ã_{{ℓ−1}}(r_b, k)·W̃_ℓ(k, r_o) (ℓ = L−1 at out_r, hidden ℓ at p_ℓ = the last b + o_ℓ");
+        y.Comment($"coordinates of r_w), weighted λ^(L−1−ℓ)·2^({iMax} − i_ℓ), in one sumcheck of {iMax} rounds; ρ_ℓ = its last i_ℓ challenges");
+        y.Open("function matmul(ctx, cd, zOut) -> cdOut");
+        y.Line("let claim := matmulClaim(ctx, cd, zOut)");
+        y.Line($"let rho := alloc({32 * iMax})");
+        y.Line($"let e, c := sumcheck2(claim, {iMax}, add(cd, {32 * L}), rho)");
+        y.Line("if iszero(eq(e, matmulFinal(ctx, c, rho))) { fail() }");
+        y.Line($"trAbsorbCalldata(\"mm\", c, {64 * L})");
+        y.Line($"if iszero(eq(mload(add(ctx, {LSlot(0, 4)})), mleX(ctx, mload(add(ctx, {LSlot(0, 0)})), mload(add(ctx, {LSlot(0, 2)}))))) {{ fail() }}");
+        y.Line($"cdOut := add(c, {64 * L})");
+        y.Close();
+
+        y.Blank();
+        y.Comment("points r_b, r_o and biases b_ℓ(r_o) of every layer (absorbed, ℓ = L−1 first), λ, and the sumcheck claim");
+        y.Open("function matmulClaim(ctx, cd, zOut) -> claim");
+        y.Line("let rb := 0");
+        y.Line("let bias := 0");
         for (int l = L - 1; l >= 0; l--)
         {
             var lk = vk.Layers[l];
-            y.Blank();
-            y.Comment($"layer {l}: Z̃(r_b, r_o) − b̃(r_o) = Σ_k Ã_{(l == 0 ? "X" : (l - 1).ToString(CultureInfo.InvariantCulture))}(r_b, k)·W̃_{l}(k, r_o), {lk.InVars} rounds" +
-                      (l == L - 1 ? "; point = out_r" : $"; point = p_{l} = last b + {lk.OutVars} coordinates of r_w"));
-            y.Open($"function layer{l}(ctx, cd, z) -> cdOut");
-            if (l == L - 1) y.Line($"let rb := mload(add(ctx, {Slot(SlotRout)}))");
-            else y.Line($"let rb := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), {lk.OutVars}))))");
+            int j = L - 1 - l;
+            if (l == L - 1) y.Line($"rb := mload(add(ctx, {Slot(SlotRout)}))");
+            else y.Line($"rb := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), {lk.OutVars}))))");
             y.Line($"mstore(add(ctx, {LSlot(l, 0)}), rb)");
             y.Line($"mstore(add(ctx, {LSlot(l, 1)}), add(rb, shl(5, mload(add(ctx, 0x20)))))");
-            y.Line("let bias := frAt(cd)");
-            y.Line("trAbsorbCalldata(\"bias\", cd, 0x20)");
-            y.Line($"mstore(add(ctx, {LSlot(l, 3)}), bias)");
-            y.Line($"let rho := alloc({32 * lk.InVars})");
-            y.Line($"mstore(add(ctx, {LSlot(l, 2)}), rho)");
-            y.Line($"let e, c := sumcheck2(frSub(z, bias), {lk.InVars}, add(cd, 0x20), rho)");
-            y.Line("let a := frAt(c)");
-            y.Line("let w := frAt(add(c, 0x20))");
-            y.Line("if iszero(eq(mulmod(a, w, R_MOD), e)) { fail() }");
-            y.Line("trAbsorbCalldata(\"mm\", c, 0x40)");
-            y.Line($"mstore(add(ctx, {LSlot(l, 4)}), a)");
-            y.Line($"mstore(add(ctx, {LSlot(l, 5)}), w)");
-            if (l == 0) y.Line("if iszero(eq(a, mleX(ctx, rb, rho))) { fail() }");
-            y.Line("cdOut := add(c, 0x40)");
-            y.Close();
+            y.Line($"mstore(add(ctx, {LSlot(l, 3)}), frAt(add(cd, {32 * j})))");
+            y.Line($"trAbsorbCalldata(\"bias\", add(cd, {32 * j}), 0x20)");
         }
+        y.Line("let lambda := trChallenge(\"mm_lambda\")");
+        y.Line($"mstore(add(ctx, {SlotLambda}), lambda)");
+        y.Line("let cj := 1");
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            string z = l == L - 1 ? "zOut" : $"requantized{l}(mload(add(ctx, {Slot(SlotCols)})))";
+            y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (iMax - lk.InVars))}, frSub({z}, mload(add(ctx, {LSlot(l, 3)}))), R_MOD), R_MOD), R_MOD)");
+            if (l > 0) y.Line("cj := mulmod(cj, lambda, R_MOD)");
+        }
+        y.Close();
+
+        y.Blank();
+        y.Comment("Σ_ℓ λ^(L−1−ℓ)·a_ℓ·w_ℓ for the values at c (a ‖ w per layer, ℓ = L−1 first), storing a, w and ρ_ℓ");
+        y.Open("function matmulFinal(ctx, c, rho) -> fin");
+        y.Line("let cj := 1");
+        for (int l = L - 1; l >= 0; l--)
+        {
+            var lk = vk.Layers[l];
+            int j = L - 1 - l;
+            y.Line($"mstore(add(ctx, {LSlot(l, 4)}), frAt(add(c, {64 * j})))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 5)}), frAt(add(c, {64 * j + 32})))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 2)}), add(rho, {32 * (iMax - lk.InVars)}))");
+            y.Line($"fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, {LSlot(l, 4)})), mload(add(ctx, {LSlot(l, 5)})), R_MOD), R_MOD), R_MOD)");
+            if (l > 0) y.Line($"cj := mulmod(cj, mload(add(ctx, {SlotLambda})), R_MOD)");
+        }
+        y.Close();
 
         // ---- claims
         y.Blank();

@@ -12,11 +12,14 @@ using ZkMl.Proofs.Sumcheck;
 namespace ZkMl.Proofs.Inference;
 
 /// <summary>One layer's part of the proof: b_ℓ(r_o), the matmul sumcheck, a and w at ρ.</summary>
-internal sealed record LayerProof(Fr Bias, SumcheckProof Sumcheck, Fr A, Fr W);
+internal sealed record LayerProof(Fr Bias, Fr A, Fr W);
 
-/// <summary>The decoded proof elements (docs/protocol.md "Proof bytes").</summary>
-internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, LayerProof[] Layers, BatchOpeningProof Opening)
+/// <summary>The decoded proof elements (docs/protocol.md "Proof bytes"); Layers in the order ℓ = L−1 … 0, Matmul = the one matmul sumcheck of all layers.</summary>
+internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, LayerProof[] Layers, SumcheckProof Matmul, BatchOpeningProof Opening)
 {
+    /// <summary>Rounds of the matmul sumcheck: the largest i_ℓ.</summary>
+    public static int MatmulVars(VerifyingKey vk) => vk.Layers.Max(l => l.InVars);
+
     public byte[] ToBytes()
     {
         var parts = new List<byte[]>();
@@ -27,12 +30,9 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             parts.Add(LogUp.ToBytes());
             parts.Add(Scalars(Cols));
         }
-        foreach (var l in Layers)
-        {
-            parts.Add(l.Bias.ToBytesBigEndian());
-            parts.Add(l.Sumcheck.ToBytes());
-            parts.Add(Scalars([l.A, l.W]));
-        }
+        foreach (var l in Layers) parts.Add(l.Bias.ToBytesBigEndian());
+        parts.Add(Matmul.ToBytes());
+        foreach (var l in Layers) parts.Add(Scalars([l.A, l.W]));
         parts.Add(Opening.ToBytes());
         return parts.SelectMany(p => p).ToArray();
     }
@@ -50,7 +50,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         long len = 0;
         if (vk.HiddenLayers >= 1)
             len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk);
-        foreach (var l in vk.Layers) len += 32 + 64L * l.InVars + 64;
+        len += 96L * vk.Layers.Count + 64L * MatmulVars(vk);
         return len + BatchOpeningProof.EncodedLength(vectors, openingVars);
     }
 
@@ -102,21 +102,20 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
                 if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out cols[i])) { reason = $"column evaluation {i} is not below r"; return false; }
         }
         var layers = new LayerProof[vk.Layers.Count];
-        for (int j = 0; j < layers.Length; j++)
+        var biases = new Fr[layers.Length];
+        for (int j = 0; j < layers.Length; j++, o += 32)
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out biases[j])) { reason = $"layer {vk.Layers.Count - 1 - j} bias evaluation is not below r"; return false; }
+        int iv = MatmulVars(vk);
+        if (!SumcheckProof.TryParse(bytes.Slice(o, 64 * iv), iv, 2, out var matmul, out var e4)) { reason = "matmul sumcheck: " + e4; return false; }
+        o += 64 * iv;
+        for (int j = 0; j < layers.Length; j++, o += 64)
         {
-            int l = vk.Layers.Count - 1 - j;
-            int iv = vk.Layers[l].InVars;
-            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out var bias)) { reason = $"layer {l} bias evaluation is not below r"; return false; }
-            o += 32;
-            if (!SumcheckProof.TryParse(bytes.Slice(o, 64 * iv), iv, 2, out var sc, out var e4)) { reason = $"layer {l} matmul sumcheck: " + e4; return false; }
-            o += 64 * iv;
             if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out var a) || !Fr.TryFromBytesBigEndian(bytes.Slice(o + 32, 32), out var w))
-            { reason = $"layer {l} matmul evaluations are not below r"; return false; }
-            o += 64;
-            layers[j] = new LayerProof(bias, sc!, a, w);
+            { reason = $"layer {vk.Layers.Count - 1 - j} matmul evaluations are not below r"; return false; }
+            layers[j] = new LayerProof(biases[j], a, w);
         }
         if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
-        parts = new ProofParts(w1, w2, logup, cols, layers, opening!);
+        parts = new ProofParts(w1, w2, logup, cols, layers, matmul!, opening!);
         reason = null;
         return true;
     }

@@ -143,42 +143,75 @@ public static class InferenceProver
         }
 
         var layers = new LayerProof[L];
+        SumcheckProof? matmul = null;
         timings.Run("matmul sumchecks", () =>
         {
-            var point = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
-            var z = Layout.EvaluateSmall(wit.Output, point);
+            // Every layer's claim is known here (the output layer's from out_r, the hidden layers' from the
+            // LogUp point and the cols): ONE sumcheck over I = max i_ℓ variables proves them all, with the
+            // weights λ^(L−1−ℓ); a layer with i_ℓ < I variables is tiled (it depends on the last i_ℓ).
+            var points = new Fr[L][];
+            var zs = new Fr[L];
+            points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+            zs[L - 1] = Layout.EvaluateSmall(wit.Output, points[L - 1]);
+            for (int l = L - 2; l >= 0; l--)
+            {
+                points[l] = Suffix(rw, b + vk.Layers[l].OutVars);
+                zs[l] = Layout.EvaluateSmall(wit.Layers[l].Z, points[l]);
+            }
+            int iMax = ProofParts.MatmulVars(vk);
+            var biases = new Fr[L];
+            var tables = new List<DenseMle>();
+            var terms = new List<ProductTerm>();
             for (int l = L - 1; l >= 0; l--)
             {
                 var lk = vk.Layers[l];
-                var rb = point.AsSpan(0, b);
-                var ro = point.AsSpan(b);
-                var eqo = Eq.Table(ro);
-                var bias = Dot(pk.Circuit.Layers[l].Bias, eqo);
-                t.AppendScalar(Labels.Bias, bias);
+                var rb = points[l].AsSpan(0, b);
+                var eqo = Eq.Table(points[l].AsSpan(b));
+                biases[l] = Dot(pk.Circuit.Layers[l].Bias, eqo);
+                t.AppendScalar(Labels.Bias, biases[l]);
                 var aVec = RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb));
                 var wVec = new Fr[1 << lk.InVars];
                 MatVec(pk, l, eqo, wVec);
-                var sc = SumcheckProver.Prove(t, MatmulShape, [new DenseMle(aVec), new DenseMle(wVec)], z - bias);
-                var a = sc.FinalEvaluations[0];
-                var w = sc.FinalEvaluations[1];
-                t.AppendScalars(Labels.Mm, [a, w]);
-                layers[L - 1 - l] = new LayerProof(bias, sc.Proof, a, w);
-                var ml = ks.ModelLayout;
-                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), bias)); vectors.Add(pk.ModelFr);
-                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), Concat(sc.Point, ro)), w)); vectors.Add(pk.ModelFr);
-                if (l >= 1)
-                {
-                    claims.Add(new(c1, bs.W1!.Point(bs.AItem[l - 1], Concat(rb, sc.Point)), a)); vectors.Add(w1Fr);
-                    point = Suffix(rw, b + vk.Layers[l - 1].OutVars);
-                    z = Layout.EvaluateSmall(wit.Layers[l - 1].Z, point);
-                }
+                tables.Add(Tiled(aVec, iMax));
+                tables.Add(Tiled(wVec, iMax));
+            }
+            var lambda = t.ChallengeScalar(Labels.MmLambda);
+            var claim = Fr.Zero;
+            var c = Fr.One;
+            for (int l = L - 1; l >= 0; l--)
+            {
+                int k = 2 * (L - 1 - l);
+                terms.Add(new ProductTerm(c, [k, k + 1]));
+                claim += c * PowerOfTwo(iMax - vk.Layers[l].InVars) * (zs[l] - biases[l]);
+                c *= lambda;
+            }
+            var sc = SumcheckProver.Prove(t, new ProductSum(2 * L, terms.ToArray()), tables, claim);
+            matmul = sc.Proof;
+            var mm = new Fr[2 * L];
+            for (int j = 0; j < L; j++)
+            {
+                mm[2 * j] = sc.FinalEvaluations[2 * j];
+                mm[2 * j + 1] = sc.FinalEvaluations[2 * j + 1];
+            }
+            t.AppendScalars(Labels.Mm, mm);
+            var ml = ks.ModelLayout;
+            for (int l = L - 1; l >= 0; l--)
+            {
+                int j = L - 1 - l;
+                var rho = Suffix(sc.Point, vk.Layers[l].InVars);
+                var ro = points[l].AsSpan(b);
+                var (a, w) = (mm[2 * j], mm[2 * j + 1]);
+                layers[j] = new LayerProof(biases[l], a, w);
+                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), biases[l])); vectors.Add(pk.ModelFr);
+                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), Concat(rho, ro)), w)); vectors.Add(pk.ModelFr);
+                if (l >= 1) { claims.Add(new(c1, bs.W1!.Point(bs.AItem[l - 1], Concat(points[l].AsSpan(0, b), rho)), a)); vectors.Add(w1Fr); }
             }
         });
 
         var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false));
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
-        var parts = new ProofParts(c1, c2, logup, cols, layers, opening);
+        var parts = new ProofParts(c1, c2, logup, cols, layers, matmul!, opening);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
     }
 
@@ -191,6 +224,22 @@ public static class InferenceProver
         var s = Fr.One;
         for (int i = 0; i < f.Count; i++) s -= f.Selector(i, point);
         return s;
+    }
+
+    /// <summary>A table of 2^k entries repeated to 2^n (its MLE depends on the last k coordinates only).</summary>
+    internal static DenseMle Tiled(Fr[] v, int n)
+    {
+        if (v.Length == 1 << n) return new DenseMle(v);
+        var r = new Fr[1 << n];
+        for (int o = 0; o < r.Length; o += v.Length) v.CopyTo(r, o);
+        return new DenseMle(r);
+    }
+
+    internal static Fr PowerOfTwo(int e)
+    {
+        var r = Fr.One;
+        for (int i = 0; i < e; i++) r += r;
+        return r;
     }
 
     /// <summary>Σ_k A(r_b, k)·W(k, r_o): the product of two multilinear factors.</summary>
@@ -366,5 +415,6 @@ public static class InferenceProver
         public const string OutR = "out_r";
         public const string Bias = "bias";
         public const string Mm = "mm";
+        public const string MmLambda = "mm_lambda";
     }
 }

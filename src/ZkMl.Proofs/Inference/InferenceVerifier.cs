@@ -136,33 +136,53 @@ public static class InferenceVerifier
             }
         }
 
-        var point = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
-        var z = OutputAt(io, bp, point.AsSpan(0, b), point.AsSpan(b));
-        for (int l = L - 1; l >= 0; l--)
+        // The layers' claims (output layer at out_r, hidden layers at the LogUp point), then ONE matmul sumcheck.
+        var points = new Fr[L][];
+        var zs = new Fr[L];
+        points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+        zs[L - 1] = OutputAt(io, bp, points[L - 1].AsSpan(0, b), points[L - 1].AsSpan(b));
+        for (int l = L - 2; l >= 0; l--)
         {
-            var lk = vk.Layers[l];
-            var lp = parts.Layers[L - 1 - l];
-            var rb = point.AsSpan(0, b).ToArray();
-            var ro = point.AsSpan(b).ToArray();
-            t.AppendScalar(Labels.Bias, lp.Bias);
-            var sc = SumcheckVerifier.Verify(t, z - lp.Bias, lk.InVars, 2, lp.Sumcheck);
-            if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"layer {l} matmul sumcheck: {sc.Error}");
-            if (!sc.Discharge(lp.A * lp.W))
-                return VerificationResult.Fail(VerificationFailure.Matmul, $"layer {l}: A(r_b, ρ)·W(ρ, r_o) does not match the sumcheck's final value");
-            t.AppendScalars(Labels.Mm, [lp.A, lp.W]);
+            points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+            zs[l] = Requantized(vk, l, cols);
+        }
+        int iMax = ProofParts.MatmulVars(vk);
+        for (int j = 0; j < L; j++) t.AppendScalar(Labels.Bias, parts.Layers[j].Bias);
+        var lambda = t.ChallengeScalar(Labels.MmLambda);
+        var claim = Fr.Zero;
+        var coef = new Fr[L];
+        var cPow = Fr.One;
+        for (int j = 0; j < L; j++)
+        {
+            int l = L - 1 - j;
+            coef[j] = cPow;
+            claim += cPow * InferenceProver.PowerOfTwo(iMax - vk.Layers[l].InVars) * (zs[l] - parts.Layers[j].Bias);
+            cPow *= lambda;
+        }
+        var sc = SumcheckVerifier.Verify(t, claim, iMax, 2, parts.Matmul);
+        if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"matmul sumcheck: {sc.Error}");
+        var final = Fr.Zero;
+        for (int j = 0; j < L; j++) final += coef[j] * parts.Layers[j].A * parts.Layers[j].W;
+        if (!sc.Discharge(final))
+            return VerificationResult.Fail(VerificationFailure.Matmul, "Σ_ℓ λ^(L−1−ℓ)·A_ℓ(r_b, ρ_ℓ)·W_ℓ(ρ_ℓ, r_o) does not match the matmul sumcheck's final value");
+        var mm = new Fr[2 * L];
+        for (int j = 0; j < L; j++) { mm[2 * j] = parts.Layers[j].A; mm[2 * j + 1] = parts.Layers[j].W; }
+        t.AppendScalars(Labels.Mm, mm);
+        for (int j = 0; j < L; j++)
+        {
+            int l = L - 1 - j;
+            var lp = parts.Layers[j];
+            var rho = InferenceProver.Suffix(sc.Point, vk.Layers[l].InVars);
+            var rb = points[l].AsSpan(0, b).ToArray();
+            var ro = points[l].AsSpan(b).ToArray();
             claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), lp.Bias));
-            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(sc.Point, ro)), lp.W));
+            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rho, ro)), lp.W));
             if (l == 0)
             {
-                if (InputAt(io, rb, sc.Point) != lp.A)
+                if (InputAt(io, rb, rho) != lp.A)
                     return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
             }
-            else
-            {
-                claims.Add(new(parts.W1, bs.W1!.Point(bs.AItem[l - 1], InferenceProver.Concat(rb, sc.Point)), lp.A));
-                point = InferenceProver.Suffix(rw, b + vk.Layers[l - 1].OutVars);
-                z = Requantized(vk, l - 1, cols);
-            }
+            else claims.Add(new(parts.W1, bs.W1!.Point(bs.AItem[l - 1], InferenceProver.Concat(rb, rho)), lp.A));
         }
 
         beforeOpening?.Invoke(t.State);

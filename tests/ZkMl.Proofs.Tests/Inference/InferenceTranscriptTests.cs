@@ -100,26 +100,32 @@ public class InferenceTranscriptTests
         for (int row = 0; row < io.PaddedBatch; row++)
             for (int j = 0; j < vk.OutputSize; j++)
                 z += Eq(point, ((long)row << ov) + j, point.Length) * io.OutputRow(row)[j];
+        // The claims z_ℓ: the output layer's, then Z_{l}(p_l) from relation (R) with the cols values.
+        var zs = new BigInteger[L];
+        zs[L - 1] = z;
+        for (int l = L - 2; l >= 0; l--)
+        {
+            int ci = vk.Layers.Take(l).Sum(x => 2 + x.Limbs);
+            var k = vk.Layers[l];
+            BigInteger acc = cols[ci] * BigInteger.Pow(2, k.Shift);
+            for (int i = 0; i < k.Limbs; i++) acc += cols[ci + 2 + i] * BigInteger.Pow(2, i * vk.LimbBits);
+            acc -= BigInteger.Pow(2, k.Shift - 1);
+            zs[l] = (acc % R + R) % R * BigInteger.ModPow(k.Multiplier, R - 2, R) % R;
+        }
+        var biases = new BigInteger[L];
+        for (int l = L - 1; l >= 0; l--) { biases[l] = Read(p.AsSpan(o, 32)); t.Absorb("bias", Take(32)); }
+        var lambda = t.Challenge("mm_lambda");
+        int iMax = vk.Layers.Max(x => x.InVars);
+        BigInteger claim = 0, coef = 1;
         for (int l = L - 1; l >= 0; l--)
         {
-            var lk = vk.Layers[l];
-            var bias = Read(p.AsSpan(o, 32));
-            t.Absorb("bias", Take(32));
-            t.Absorb("sumcheck_claim", Word(z - bias));
-            for (int i = 0; i < lk.InVars; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
-            t.Absorb("mm", Take(64));
-            if (l >= 1)
-            {
-                // Z_{l−1}(p) from relation (R) with the cols values of layer l−1.
-                int ci = vk.Layers.Take(l - 1).Sum(x => 2 + x.Limbs);
-                var k = vk.Layers[l - 1];
-                BigInteger acc = cols[ci] * BigInteger.Pow(2, k.Shift);
-                for (int i = 0; i < k.Limbs; i++) acc += cols[ci + 2 + i] * BigInteger.Pow(2, i * vk.LimbBits);
-                acc -= BigInteger.Pow(2, k.Shift - 1);
-                z = (acc % R + R) % R * BigInteger.ModPow(k.Multiplier, R - 2, R) % R;
-                point = rw[(rw.Length - (b + k.OutVars))..];
-            }
+            claim += coef * BigInteger.Pow(2, iMax - vk.Layers[l].InVars) * (zs[l] - biases[l]);
+            coef = coef * lambda % R;
         }
+        t.Absorb("sumcheck_claim", Word(claim));
+        for (int i = 0; i < iMax; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
+        t.Absorb("mm", Take(64 * L));
+        _ = rw;
         Assert.Equal(verifierState, t.State);
     }
 }
