@@ -50,7 +50,7 @@ contract MnistMlpVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 18 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, R_0,3 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index, f limb_0,3 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"000014400000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000014400000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000014400000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000014800000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000014c00000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
+    bytes internal constant BATCH_LAYOUTS = hex"000014600000000a0000000d0000000d0000000400000000000000000000002000000021000000220000002300000024000000250000000000000001000000020000000300000004000014600000000b0000000d0000000d0000000200000000000000000000001000000011000000120000001300000014000000150000000000000001000000020000000300000004000014600000000c0000000d0000000d00000000000000010000000000000008000000090000000a0000000b0000000c0000000d0000000000000001000000020000000300000004000014a00000000d0000000e0000000e0000000000000002000000000000000400000005000000060000000700000008000000090000000000000001000000020000000300000004000014e00000000e0000000e0000000f0000000000000004000000000000000200000003000000040000000500000006000000070000000000000001000000020000000300000004";
     uint256 internal constant BATCH_RECORD_BYTES = 72;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -996,7 +996,8 @@ contract MnistMlpVerifier {
                 trAbsorbCalldata("cols", cdOut, 224)
                 checkWitness(ctx)
                 checkTable(ctx)
-                cdOut := add(cdOut, 224)
+                pop(frAt(add(cdOut, 224))) // the filler hint c_f = 1/(α − 1), not absorbed
+                cdOut := add(cdOut, 256)
             }
 
             // f(r_w) = Σ_seg sel_seg(r_w)·(tag + β·col + β²·a) + (1 − Σ_seg sel_seg(r_w))·1
@@ -1031,8 +1032,8 @@ contract MnistMlpVerifier {
                 if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }
                 // W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),
                 // Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·640
-                if eq(mload(add(ctx, 0xa0)), 1) { fail() }
-                let cf := frInverse(frSub(mload(add(ctx, 0xa0)), 1))
+                let cf := calldataload(add(mload(add(ctx, 0x120)), 224))
+                if iszero(eq(mulmod(cf, frSub(mload(add(ctx, 0xa0)), 1), R_MOD), 1)) { fail() }
                 mstore(add(ctx, 0x160), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, 640), inv2Pow(n), R_MOD)), R_MOD)))
                 mstore(add(ctx, 0x180), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))
             }

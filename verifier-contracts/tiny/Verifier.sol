@@ -50,7 +50,7 @@ contract TinyVerifier {
     /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 16 big-endian 32-bit fields:
     /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00000ee0000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300000ee0000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300000ee0000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300000ee0000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300000ee0000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
+    bytes internal constant BATCH_LAYOUTS = hex"00000f00000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300000f00000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300000f00000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300000f00000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300000f00000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
     uint256 internal constant BATCH_RECORD_BYTES = 64;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
@@ -962,7 +962,8 @@ contract TinyVerifier {
                 trAbsorbCalldata("cols", cdOut, 192)
                 checkWitness(ctx)
                 checkTable(ctx)
-                cdOut := add(cdOut, 192)
+                pop(frAt(add(cdOut, 192))) // the filler hint c_f = 1/(α − 1), not absorbed
+                cdOut := add(cdOut, 224)
             }
 
             // f(r_w) = Σ_seg sel_seg(r_w)·(tag + β·col + β²·a) + (1 − Σ_seg sel_seg(r_w))·1
@@ -994,8 +995,8 @@ contract TinyVerifier {
                 if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }
                 // W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),
                 // Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·32
-                if eq(mload(add(ctx, 0xa0)), 1) { fail() }
-                let cf := frInverse(frSub(mload(add(ctx, 0xa0)), 1))
+                let cf := calldataload(add(mload(add(ctx, 0x120)), 192))
+                if iszero(eq(mulmod(cf, frSub(mload(add(ctx, 0xa0)), 1), R_MOD), 1)) { fail() }
                 mstore(add(ctx, 0x160), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, 32), inv2Pow(n), R_MOD)), R_MOD)))
                 mstore(add(ctx, 0x180), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))
             }

@@ -276,7 +276,8 @@ public static class SolidityVerifierGenerator
             y.Line($"trAbsorbCalldata(\"cols\", cdOut, {32 * c.ColumnCount})");
             y.Line("checkWitness(ctx)");
             y.Line("checkTable(ctx)");
-            y.Line($"cdOut := add(cdOut, {32 * c.ColumnCount})");
+            y.Line($"pop(frAt(add(cdOut, {32 * c.ColumnCount}))) // the filler hint c_f = 1/(α − 1), not absorbed");
+            y.Line($"cdOut := add(cdOut, {32 * c.ColumnCount + 32})");
             y.Close();
 
             // ---- f(r_w)
@@ -313,8 +314,8 @@ public static class SolidityVerifierGenerator
             long coveredPerRow = Enumerable.Range(0, H).Sum(l => (1L + vk.Layers[l].Limbs) << vk.Layers[l].OutVars);
             y.Comment("W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),");
             y.Comment($"Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·{coveredPerRow}");
-            y.Line($"if eq(mload(add(ctx, {Slot(SlotAlpha)})), 1) {{ fail() }}");
-            y.Line($"let cf := frInverse(frSub(mload(add(ctx, {Slot(SlotAlpha)})), 1))");
+            y.Line($"let cf := calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * c.ColumnCount}))");
+            y.Line($"if iszero(eq(mulmod(cf, frSub(mload(add(ctx, {Slot(SlotAlpha)})), 1), R_MOD), 1)) {{ fail() }}");
             y.Line($"mstore(add(ctx, {Slot(SlotHwHalf)}), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, {coveredPerRow}), inv2Pow(n), R_MOD)), R_MOD)))");
             y.Line($"mstore(add(ctx, {Slot(SlotHwRw)}), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))");
             y.Close();

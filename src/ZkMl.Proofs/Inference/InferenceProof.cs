@@ -15,7 +15,7 @@ namespace ZkMl.Proofs.Inference;
 internal sealed record LayerProof(Fr Bias, Fr A, Fr W);
 
 /// <summary>The decoded proof elements (docs/protocol.md "Proof bytes"); Layers in the order ℓ = L−1 … 0, Matmul = the one matmul sumcheck of all layers.</summary>
-internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, LayerProof[] Layers, SumcheckProof Matmul, BatchOpeningProof Opening)
+internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, Fr FillerHint, LayerProof[] Layers, SumcheckProof Matmul, BatchOpeningProof Opening)
 {
     /// <summary>Rounds of the matmul sumcheck: the largest i_ℓ.</summary>
     public static int MatmulVars(VerifyingKey vk) => vk.Layers.Max(l => l.InVars);
@@ -29,6 +29,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             parts.Add(EvmEncoding.EncodeG1(W2));
             parts.Add(LogUp.ToBytes());
             parts.Add(Scalars(Cols));
+            parts.Add(FillerHint.ToBytesBigEndian());
         }
         foreach (var l in Layers) parts.Add(l.Bias.ToBytesBigEndian());
         parts.Add(Matmul.ToBytes());
@@ -49,7 +50,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     {
         long len = 0;
         if (vk.HiddenLayers >= 1)
-            len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk);
+            len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk) + 32;
         len += 96L * vk.Layers.Count + 64L * MatmulVars(vk);
         return len + BatchOpeningProof.EncodedLength(vectors, openingVars);
     }
@@ -88,6 +89,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         G1Affine w1 = default, w2 = default;
         LogUpProof? logup = null;
         var cols = Array.Empty<Fr>();
+        var hint = Fr.Zero;
         if (vk.HiddenLayers >= 1)
         {
             if (!EvmEncoding.TryDecodeG1(bytes.Slice(0, 64), out w1, out var e1)) { reason = "W1 commitment: " + e1; return false; }
@@ -100,6 +102,8 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             cols = new Fr[ColumnCount(vk)];
             for (int i = 0; i < cols.Length; i++, o += 32)
                 if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out cols[i])) { reason = $"column evaluation {i} is not below r"; return false; }
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out hint)) { reason = "the filler hint 1/(α − 1) is not below r"; return false; }
+            o += 32;
         }
         var layers = new LayerProof[vk.Layers.Count];
         var biases = new Fr[layers.Length];
@@ -115,7 +119,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             layers[j] = new LayerProof(biases[j], a, w);
         }
         if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
-        parts = new ProofParts(w1, w2, logup, cols, layers, matmul!, opening!);
+        parts = new ProofParts(w1, w2, logup, cols, hint, layers, matmul!, opening!);
         reason = null;
         return true;
     }

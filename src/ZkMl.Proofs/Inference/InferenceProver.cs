@@ -94,6 +94,7 @@ public static class InferenceProver
         G1Affine c1 = default, c2 = default;
         LogUpProof? logup = null;
         var cols = Array.Empty<Fr>();
+        var fillerHint = Fr.Zero;
         Fr[] rw = [];
         if (H >= 1)
         {
@@ -126,6 +127,7 @@ public static class InferenceProver
 
             var ml = ks.ModelLayout;
             var cf = FillerHelper(alpha);
+            fillerHint = cf;
             claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * FillerWeight(bs.F, lu.Claims[0].Point))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value)); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * FillerWeight(bs.F, rw))); vectors.Add(w2);
@@ -211,7 +213,7 @@ public static class InferenceProver
         var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false));
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
-        var parts = new ProofParts(c1, c2, logup, cols, layers, matmul!, opening);
+        var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
     }
 

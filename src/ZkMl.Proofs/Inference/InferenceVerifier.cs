@@ -119,7 +119,9 @@ public static class InferenceVerifier
 
             // W2 stores h_w with its filler entries (each c_f = 1/(α − 1)) zeroed: subtract them from the claims.
             if (alpha == Fr.FromInt64(KeyShape.RangeTag)) return VerificationResult.Fail(VerificationFailure.Lookup, "α equals the filler tuple");
-            var cf = InferenceProver.FillerHelper(alpha);
+            // c_f comes as a hint (not absorbed: it is determined by α), checked by one multiplication.
+            var cf = parts.FillerHint;
+            if (cf * (alpha - Fr.FromInt64(KeyShape.RangeTag)) != Fr.One) return VerificationResult.Fail(VerificationFailure.Lookup, "the filler hint is not 1/(α − 1)");
             claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * InferenceProver.FillerWeight(bs.F, lu.Claims[0].Point)));
             claims.Add(new(parts.W2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value));
             claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * InferenceProver.FillerWeight(bs.F, rw)));

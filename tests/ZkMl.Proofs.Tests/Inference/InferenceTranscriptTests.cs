@@ -89,6 +89,7 @@ public class InferenceTranscriptTests
         int colCount = 1 + vk.Layers.Take(vk.HiddenLayers).Sum(l => 2 + l.Limbs);
         var cols = Enumerable.Range(0, colCount).Select(i => Read(p.AsSpan(o + 32 * i, 32))).ToArray();
         t.Absorb("cols", Take(32 * colCount));
+        Take(32); // the filler hint c_f = 1/(α − 1): in the proof, not absorbed
         // r_w: the last n of the zero-check's challenges.
         var rw = r[(nn - n)..];
 
