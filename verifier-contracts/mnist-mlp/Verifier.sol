@@ -894,44 +894,57 @@ contract MnistMlpVerifier {
                 if iszero(w) { leave }
                 let x := 0
                 if and(shr(192, w), 0xffffffffffffffff) {
-                    x := byte(0, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 0)), R_MOD), R_MOD) }
-                    x := byte(1, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 32)), R_MOD), R_MOD) }
-                    x := byte(2, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 64)), R_MOD), R_MOD) }
-                    x := byte(3, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 96)), R_MOD), R_MOD) }
-                    x := byte(4, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 128)), R_MOD), R_MOD) }
-                    x := byte(5, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 160)), R_MOD), R_MOD) }
-                    x := byte(6, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 192)), R_MOD), R_MOD) }
-                    x := byte(7, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 224)), R_MOD), R_MOD) }
+                    x := byte(0, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 0)), R_MOD), R_MOD) }
+                    x := byte(1, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 32)), R_MOD), R_MOD) }
+                    x := byte(2, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 64)), R_MOD), R_MOD) }
+                    x := byte(3, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 96)), R_MOD), R_MOD) }
+                    x := byte(4, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 128)), R_MOD), R_MOD) }
+                    x := byte(5, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 160)), R_MOD), R_MOD) }
+                    x := byte(6, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 192)), R_MOD), R_MOD) }
+                    x := byte(7, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 224)), R_MOD), R_MOD) }
                 }
                 if and(shr(128, w), 0xffffffffffffffff) {
-                    x := byte(8, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 256)), R_MOD), R_MOD) }
-                    x := byte(9, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 288)), R_MOD), R_MOD) }
-                    x := byte(10, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 320)), R_MOD), R_MOD) }
-                    x := byte(11, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 352)), R_MOD), R_MOD) }
-                    x := byte(12, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 384)), R_MOD), R_MOD) }
-                    x := byte(13, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 416)), R_MOD), R_MOD) }
-                    x := byte(14, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 448)), R_MOD), R_MOD) }
-                    x := byte(15, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 480)), R_MOD), R_MOD) }
+                    x := byte(8, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 256)), R_MOD), R_MOD) }
+                    x := byte(9, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 288)), R_MOD), R_MOD) }
+                    x := byte(10, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 320)), R_MOD), R_MOD) }
+                    x := byte(11, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 352)), R_MOD), R_MOD) }
+                    x := byte(12, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 384)), R_MOD), R_MOD) }
+                    x := byte(13, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 416)), R_MOD), R_MOD) }
+                    x := byte(14, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 448)), R_MOD), R_MOD) }
+                    x := byte(15, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 480)), R_MOD), R_MOD) }
                 }
                 if and(shr(64, w), 0xffffffffffffffff) {
-                    x := byte(16, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 512)), R_MOD), R_MOD) }
-                    x := byte(17, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 544)), R_MOD), R_MOD) }
-                    x := byte(18, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 576)), R_MOD), R_MOD) }
-                    x := byte(19, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 608)), R_MOD), R_MOD) }
-                    x := byte(20, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 640)), R_MOD), R_MOD) }
-                    x := byte(21, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 672)), R_MOD), R_MOD) }
-                    x := byte(22, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 704)), R_MOD), R_MOD) }
-                    x := byte(23, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 736)), R_MOD), R_MOD) }
+                    x := byte(16, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 512)), R_MOD), R_MOD) }
+                    x := byte(17, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 544)), R_MOD), R_MOD) }
+                    x := byte(18, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 576)), R_MOD), R_MOD) }
+                    x := byte(19, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 608)), R_MOD), R_MOD) }
+                    x := byte(20, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 640)), R_MOD), R_MOD) }
+                    x := byte(21, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 672)), R_MOD), R_MOD) }
+                    x := byte(22, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 704)), R_MOD), R_MOD) }
+                    x := byte(23, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 736)), R_MOD), R_MOD) }
                 }
                 if and(shr(0, w), 0xffffffffffffffff) {
-                    x := byte(24, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 768)), R_MOD), R_MOD) }
-                    x := byte(25, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 800)), R_MOD), R_MOD) }
-                    x := byte(26, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 832)), R_MOD), R_MOD) }
-                    x := byte(27, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 864)), R_MOD), R_MOD) }
-                    x := byte(28, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 896)), R_MOD), R_MOD) }
-                    x := byte(29, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 928)), R_MOD), R_MOD) }
-                    x := byte(30, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 960)), R_MOD), R_MOD) }
-                    x := byte(31, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 992)), R_MOD), R_MOD) }
+                    x := byte(24, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 768)), R_MOD), R_MOD) }
+                    x := byte(25, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 800)), R_MOD), R_MOD) }
+                    x := byte(26, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 832)), R_MOD), R_MOD) }
+                    x := byte(27, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 864)), R_MOD), R_MOD) }
+                    x := byte(28, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 896)), R_MOD), R_MOD) }
+                    x := byte(29, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 928)), R_MOD), R_MOD) }
+                    x := byte(30, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 960)), R_MOD), R_MOD) }
+                    x := byte(31, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 992)), R_MOD), R_MOD) }
+                }
+                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
+            }
+
+            // bytes ≥ 0x80 of a chunk word were summed as u; the input is u − 256 (and u = 0x80, i.e. −128, is out of range)
+            function xChunkNegative(w, cnt, eqlo, s0) -> s {
+                s := s0
+                for { let j := 0 } lt(j, cnt) { j := add(j, 1) } {
+                    let u := byte(j, w)
+                    if gt(u, 0x7f) {
+                        if eq(u, 0x80) { fail() }
+                        s := addmod(s, sub(R_MOD, mulmod(256, mload(add(eqlo, shl(5, j))), R_MOD)), R_MOD)
+                    }
                 }
             }
 

@@ -894,10 +894,23 @@ contract TinyVerifier {
                 if iszero(w) { leave }
                 let x := 0
                 if and(shr(224, w), 0xffffffff) {
-                    x := byte(0, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 0)), R_MOD), R_MOD) }
-                    x := byte(1, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 32)), R_MOD), R_MOD) }
-                    x := byte(2, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 64)), R_MOD), R_MOD) }
-                    x := byte(3, w) if x { x := signextend(0, x) if gt(add(x, X_BOUND), 254) { fail() } s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, 96)), R_MOD), R_MOD) }
+                    x := byte(0, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 0)), R_MOD), R_MOD) }
+                    x := byte(1, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 32)), R_MOD), R_MOD) }
+                    x := byte(2, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 64)), R_MOD), R_MOD) }
+                    x := byte(3, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 96)), R_MOD), R_MOD) }
+                }
+                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
+            }
+
+            // bytes ≥ 0x80 of a chunk word were summed as u; the input is u − 256 (and u = 0x80, i.e. −128, is out of range)
+            function xChunkNegative(w, cnt, eqlo, s0) -> s {
+                s := s0
+                for { let j := 0 } lt(j, cnt) { j := add(j, 1) } {
+                    let u := byte(j, w)
+                    if gt(u, 0x7f) {
+                        if eq(u, 0x80) { fail() }
+                        s := addmod(s, sub(R_MOD, mulmod(256, mload(add(eqlo, shl(5, j))), R_MOD)), R_MOD)
+                    }
                 }
             }
 

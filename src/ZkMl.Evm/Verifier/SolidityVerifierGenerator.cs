@@ -540,15 +540,35 @@ public static class SolidityVerifierGenerator
         y.Line("if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }");
         y.Line("if iszero(w) { leave }");
         y.Line("let x := 0");
+        // With X_BOUND = 127 every byte below 0x80 is a valid non-negative input: the bytes are summed as
+        // unsigned values, and a word with a byte ≥ 0x80 (negative inputs, or the invalid −128) is corrected
+        // once by xChunkNegative. Otherwise each byte is sign-extended and range-checked.
+        bool unsignedFast = vk.InputBound == 127;
         for (int g = 0; g < cs; g += 8)
         {
             int width = Math.Min(8, cs - g);
             string test = $"and(shr({256 - 8 * (g + width)}, w), {Hex((BigInteger.One << (8 * width)) - 1)})";
             y.Open($"if {test}");
             for (int j = g; j < g + width; j++)
-                y.Line($"x := byte({j}, w) if x {{ x := signextend(0, x) if gt(add(x, X_BOUND), {2 * vk.InputBound}) {{ fail() }} s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, {32 * j})), R_MOD), R_MOD) }}");
+                y.Line(unsignedFast
+                    ? $"x := byte({j}, w) if x {{ s := addmod(s, mulmod(x, mload(add(eqlo, {32 * j})), R_MOD), R_MOD) }}"
+                    : $"x := byte({j}, w) if x {{ x := signextend(0, x) if gt(add(x, X_BOUND), {2 * vk.InputBound}) {{ fail() }} s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, {32 * j})), R_MOD), R_MOD) }}");
             y.Close();
         }
+        if (unsignedFast) y.Line("if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }");
+        y.Close();
+        if (!unsignedFast) return;
+        y.Blank();
+        y.Comment("bytes ≥ 0x80 of a chunk word were summed as u; the input is u − 256 (and u = 0x80, i.e. −128, is out of range)");
+        y.Open("function xChunkNegative(w, cnt, eqlo, s0) -> s");
+        y.Line("s := s0");
+        y.Open("for { let j := 0 } lt(j, cnt) { j := add(j, 1) }");
+        y.Line("let u := byte(j, w)");
+        y.Open("if gt(u, 0x7f)");
+        y.Line("if eq(u, 0x80) { fail() }");
+        y.Line("s := addmod(s, sub(R_MOD, mulmod(256, mload(add(eqlo, shl(5, j))), R_MOD)), R_MOD)");
+        y.Close();
+        y.Close();
         y.Close();
     }
 
