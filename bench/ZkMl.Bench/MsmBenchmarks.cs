@@ -4,8 +4,9 @@ using ZkMl.Algebra;
 namespace ZkMl.Bench;
 
 /// <summary>
-/// MSM over G1 with full 254-bit scalars and with 32-bit and 8-bit signed scalars, on one thread and
-/// on all threads. Bases are distinct multiples of the generator.
+/// MSM over G1 with full 254-bit scalars (plain, and over a <see cref="FixedBaseTable"/> of the bases as
+/// the prover uses for the SRS powers) and with 32-bit and 8-bit signed scalars, on one thread and on all
+/// threads. Bases are distinct multiples of the generator.
 /// </summary>
 public class MsmBenchmarks
 {
@@ -18,6 +19,7 @@ public class MsmBenchmarks
     private G1Affine[] _bases = [];
     private Fr[] _full = [];
     private long[] _s32 = [], _s8 = [];
+    private FixedBaseTable? _table;
 
     [GlobalSetup]
     public void Setup()
@@ -33,11 +35,13 @@ public class MsmBenchmarks
         _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
         _s32 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(int.MinValue, int.MaxValue)).ToArray();
         _s8 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+        _table = FixedBaseTable.Build(_bases);
     }
 
     private int? T => Threads == 0 ? null : Threads;
 
     [Benchmark] public G1Jacobian Full() => Msm.Compute(_bases, _full, T);
+    [Benchmark] public G1Jacobian FullFixedBaseTable() => Msm.Compute(_table!, _full, T);
     [Benchmark] public G1Jacobian Signed32() => Msm.ComputeSmall(_bases, _s32, T);
     [Benchmark] public G1Jacobian Signed8() => Msm.ComputeSmall(_bases, _s8, T);
 }

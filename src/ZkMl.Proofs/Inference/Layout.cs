@@ -7,7 +7,7 @@ namespace ZkMl.Proofs.Inference;
 /// An aligned layout (docs/protocol.md "Aligned layouts"): items of 2^s entries placed largest
 /// first (stable), each at an offset that is a multiple of its size, in a vector of 2^N entries.
 /// Optionally one item's unused tail (a "hole": entries its claims never depend on) takes the
-/// items placed after it that fit there, first fit at aligned offsets.
+/// items placed after it that fit there, each at the lowest free aligned offset.
 /// </summary>
 public sealed class Layout
 {
@@ -20,37 +20,50 @@ public sealed class Layout
     /// <summary>
     /// As <see cref="Layout(IReadOnlyList{int})"/>, but the entries from <paramref name="holeUsed"/> to the end
     /// of item <paramref name="holeItem"/> (-1: none) are free: each item placed after it goes to the
-    /// first offset there that is a multiple of its size and fits, else to the running offset.
+    /// lowest free offset there that is a multiple of its size and fits (gaps left by earlier, larger items
+    /// are reused), else to the running offset.
     /// </summary>
     public Layout(IReadOnlyList<int> logSizes, int holeItem, long holeUsed)
     {
         _log = logSizes.ToArray();
         _offset = new long[_log.Length];
         var order = Enumerable.Range(0, _log.Length).OrderByDescending(i => _log[i]).ToArray(); // OrderBy is stable
-        long pos = 0, holePos = -1, holeEnd = -1;
+        long pos = 0;
+        var free = new List<(long Start, long End)>(); // the hole's free intervals, in order
         foreach (int i in order)
         {
             if (_log[i] < 0 || _log[i] > 40) throw new ArgumentOutOfRangeException(nameof(logSizes), $"item {i} has 2^{_log[i]} entries");
             long size = 1L << _log[i];
-            long inHole = holePos < 0 ? -1 : (holePos + size - 1) / size * size;
-            if (inHole >= 0 && inHole + size <= holeEnd)
-            {
-                _offset[i] = inHole;
-                holePos = inHole + size;
-                continue;
-            }
+            if (TryPlaceInHole(free, size, out _offset[i])) continue;
             _offset[i] = pos;
             if (i == holeItem)
             {
                 if (holeUsed < 0 || holeUsed > size) throw new ArgumentOutOfRangeException(nameof(holeUsed), $"item {i} has {size} entries, {holeUsed} used");
-                holePos = pos + holeUsed;
-                holeEnd = pos + size;
+                if (holeUsed < size) free.Add((pos + holeUsed, pos + size));
             }
             pos += size;
         }
         int n = 0;
         while ((1L << n) < pos) n++;
         NumVars = n;
+    }
+
+    /// <summary>The lowest offset in a free interval of the hole that is a multiple of size and fits; splits the interval.</summary>
+    private static bool TryPlaceInHole(List<(long Start, long End)> free, long size, out long offset)
+    {
+        for (int k = 0; k < free.Count; k++)
+        {
+            var (start, end) = free[k];
+            long at = (start + size - 1) / size * size;
+            if (at + size > end) continue;
+            free.RemoveAt(k);
+            if (at + size < end) free.Insert(k, (at + size, end));
+            if (start < at) free.Insert(k, (start, at));
+            offset = at;
+            return true;
+        }
+        offset = -1;
+        return false;
     }
 
     /// <summary>log2 of the vector length.</summary>

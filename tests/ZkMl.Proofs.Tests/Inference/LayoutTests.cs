@@ -26,7 +26,9 @@ public class LayoutTests
         Assert.Equal(17, l.NumVars);
         Assert.Equal(0, l.Offset(0));
         Assert.Equal(102_400, l.Offset(4));   // a_col (2^12, placed next): the first multiple of 4096 after 784·128 = 100,352
-        Assert.Equal(106_496, l.Offset(2));   // W_1 (2^11) right after it
+        Assert.Equal(100_352, l.Offset(2));   // W_1 (2^11) in the gap a_col's alignment left
+        Assert.Equal(106_496, l.Offset(1));   // b_0 (2^7) after a_col
+        Assert.Equal(106_624, l.Offset(3));   // b_1 (2^4)
         for (int i = 0; i < logs.Length; i++) Assert.Equal(0, l.Offset(i) % l.Size(i));
         // no two items overlap, and every item but W_0 lies in [784·128, 2^17)
         var spans = Enumerable.Range(0, logs.Length).Select(i => (l.Offset(i), l.Offset(i) + l.Size(i))).OrderBy(s => s.Item1).ToArray();
@@ -53,12 +55,12 @@ public class SrsTableTests
     [Fact]
     public void CommitmentsWithAndWithoutTheTableAgree()
     {
-        var srs = ZkMl.Proofs.Srs.CreateInsecureDev(9000, 3);
+        var srs = ZkMl.Proofs.Srs.CreateInsecureDev(41000, 3);
         var rng = new Random(4);
-        var sizes = new[] { 10, 4095, 4096, 6000, 8192, 9001 };
+        var sizes = new[] { 10, 4095, 32767, 32768, 40000, 40961 };
         var vecs = sizes.Select(n => Enumerable.Range(0, n).Select(_ => ZkMl.Algebra.Fr.Random(rng)).ToArray()).ToArray();
         var plain = vecs.Select(v => ZkMl.Proofs.Commitments.Kzg.Commit(srs, v)).ToArray();
-        srs.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..8192]));
+        srs.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..36000]));
         for (int i = 0; i < vecs.Length; i++) Assert.Equal(plain[i], ZkMl.Proofs.Commitments.Kzg.Commit(srs, vecs[i]));
         var other = ZkMl.Proofs.Srs.CreateInsecureDev(100, 5);
         Assert.Throws<ArgumentException>(() => other.AttachTable(ZkMl.Algebra.FixedBaseTable.Build(srs.G1Powers[..50])));
