@@ -57,7 +57,8 @@ public static class InferenceSetup
         var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
             xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, KzgVerifierKey.From(srs));
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
-        if (fixedBaseTable && trimmed.Table == null)
+        // (only when the model vector reaches the size from which commitments use the table)
+        if (fixedBaseTable && trimmed.Table == null && shape.ModelLayout.Length >= Kzg.TableMinPoints)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
         return (new ProvingKey(vk, circuit, trimmed, model), vk);
     }
