@@ -133,20 +133,6 @@ contract MnistMlpVerifier {
 
             function frSub(a, b) -> c { c := addmod(a, sub(R_MOD, b), R_MOD) }
 
-            // a⁻¹ mod r = a^(r−2) with the modexp precompile 0x05 (a ≠ 0 is the caller's check)
-            function frInverse(a) -> inv {
-                let p := mload(0x40)
-                mstore(p, 0x20)
-                mstore(add(p, 0x20), 0x20)
-                mstore(add(p, 0x40), 0x20)
-                mstore(add(p, 0x60), a)
-                mstore(add(p, 0x80), sub(R_MOD, 2))
-                mstore(add(p, 0xa0), R_MOD)
-                if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }
-                if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }
-                inv := mload(p)
-            }
-
             // 2^-n mod r
             function inv2Pow(n) -> v {
                 v := 1
