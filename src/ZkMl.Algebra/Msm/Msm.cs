@@ -31,14 +31,7 @@ public static class Msm
         var limbs = ArrayPool<ulong>.Shared.Rent(4 * n);
         try
         {
-            ulong or3 = 0, or2 = 0, or1 = 0, or0 = 0;
-            for (int i = 0; i < n; i++)
-            {
-                scalars[i].ToCanonicalLimbs(out ulong c0, out ulong c1, out ulong c2, out ulong c3);
-                limbs[4 * i] = c0; limbs[4 * i + 1] = c1; limbs[4 * i + 2] = c2; limbs[4 * i + 3] = c3;
-                or0 |= c0; or1 |= c1; or2 |= c2; or3 |= c3;
-            }
-            int bits = or3 != 0 ? 192 + BitLength(or3) : or2 != 0 ? 128 + BitLength(or2) : or1 != 0 ? 64 + BitLength(or1) : BitLength(or0);
+            int bits = CanonicalLimbs(scalars, limbs);
             return Run(bases, limbs, 4, null, bits, threads);
         }
         finally { ArrayPool<ulong>.Shared.Return(limbs); }
@@ -64,14 +57,7 @@ public static class Msm
         int[]? digits = null;
         try
         {
-            ulong or3 = 0, or2 = 0, or1 = 0, or0 = 0;
-            for (int i = 0; i < n; i++)
-            {
-                scalars[i].ToCanonicalLimbs(out ulong c0, out ulong c1, out ulong c2, out ulong c3);
-                limbs[4 * i] = c0; limbs[4 * i + 1] = c1; limbs[4 * i + 2] = c2; limbs[4 * i + 3] = c3;
-                or0 |= c0; or1 |= c1; or2 |= c2; or3 |= c3;
-            }
-            int bits = or3 != 0 ? 192 + BitLength(or3) : or2 != 0 ? 128 + BitLength(or2) : or1 != 0 ? 64 + BitLength(or1) : BitLength(or0);
+            int bits = CanonicalLimbs(scalars, limbs);
             if (bits == 0) return G1Jacobian.Infinity;
             int windows = Math.Min(table.Windows, WindowCount(bits, c));
             digits = ArrayPool<int>.Shared.Rent(windows * n);
@@ -177,6 +163,19 @@ public static class Msm
     }
 
     private static int BitLength(ulong v) => 64 - BitOperations.LeadingZeroCount(v);
+
+    /// <summary>The scalars' canonical values as 4 little-endian limbs each; returns the bit-length that covers them all.</summary>
+    private static int CanonicalLimbs(ReadOnlySpan<Fr> scalars, ulong[] limbs)
+    {
+        ulong or3 = 0, or2 = 0, or1 = 0, or0 = 0;
+        for (int i = 0; i < scalars.Length; i++)
+        {
+            scalars[i].ToCanonicalLimbs(out ulong c0, out ulong c1, out ulong c2, out ulong c3);
+            limbs[4 * i] = c0; limbs[4 * i + 1] = c1; limbs[4 * i + 2] = c2; limbs[4 * i + 3] = c3;
+            or0 |= c0; or1 |= c1; or2 |= c2; or3 |= c3;
+        }
+        return or3 != 0 ? 192 + BitLength(or3) : or2 != 0 ? 128 + BitLength(or2) : or1 != 0 ? 64 + BitLength(or1) : BitLength(or0);
+    }
 
     /// <summary>
     /// The shared driver: magnitudes as <paramref name="limbsPer"/> little-endian limbs per scalar, optional

@@ -174,8 +174,8 @@ public static class InferenceProver
                 var aVec = RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb));
                 var wVec = new Fr[1 << lk.InVars];
                 MatVec(pk, l, eqo, wVec);
-                tables.Add(Tiled(aVec, iMax));
-                tables.Add(Tiled(wVec, iMax));
+                tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
+                tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
             }
             var lambda = t.ChallengeScalar(Labels.MmLambda);
             var claim = Fr.Zero;
@@ -226,15 +226,6 @@ public static class InferenceProver
         var s = Fr.One;
         for (int i = 0; i < f.Count; i++) s -= f.Selector(i, point);
         return s;
-    }
-
-    /// <summary>A table of 2^k entries repeated to 2^n (its MLE depends on the last k coordinates only).</summary>
-    internal static DenseMle Tiled(Fr[] v, int n)
-    {
-        if (v.Length == 1 << n) return new DenseMle(v);
-        var r = new Fr[1 << n];
-        for (int o = 0; o < r.Length; o += v.Length) v.CopyTo(r, o);
-        return new DenseMle(r);
     }
 
     internal static Fr PowerOfTwo(int e)

@@ -105,19 +105,11 @@ public static class LogUpProver
         int nn = Math.Max(n, m);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
         var zc = SumcheckProver.ProveZeroCheck(transcript, CombinedShape(alpha, lambda),
-            [Tiled(tableHelper, nn), Tiled(table, nn), Tiled(multiplicities, nn), Tiled(witnessHelper, nn), Tiled(witness, nn)], tau, Fr.Zero);
+            [DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn)], tau, Fr.Zero);
         var e = zc.FinalEvaluations;
         var proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
         transcript.AppendScalars(LogUpLabels.Evals, proof.FinalValues);
         return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, zc.Point[(nn - n)..], zc.Point[(nn - m)..]));
-    }
-
-    /// <summary>A table of 2^k entries repeated to 2^nn (its MLE depends on the last k coordinates only).</summary>
-    private static DenseMle Tiled(ReadOnlySpan<Fr> v, int nn)
-    {
-        var r = new Fr[1 << nn];
-        for (int o = 0; o < r.Length; o += v.Length) v.CopyTo(r.AsSpan(o));
-        return new DenseMle(r);
     }
 
     /// <summary>G(h_t, t, m, h_w, f) = G_t + λ·G_w = α·h_t − h_t·t − m + λα·h_w − λ·h_w·f − λ.</summary>

@@ -22,6 +22,20 @@ public sealed class DenseMle
         _length = values.Length;
     }
 
+    /// <summary>
+    /// The table of 2^k <paramref name="values"/> repeated to 2^<paramref name="numVars"/> entries (a copy): its
+    /// MLE is the original one on the last k coordinates, constant in the others.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a power of two or exceeds 2^numVars.</exception>
+    public static DenseMle Tiled(ReadOnlySpan<Fr> values, int numVars)
+    {
+        Parallelism.Log2Exact(values.Length, "DenseMle.Tiled");
+        if (numVars > 30 || values.Length > 1 << numVars) throw new ArgumentException($"{values.Length} values do not tile 2^{numVars} entries", nameof(values));
+        var r = new Fr[1 << numVars];
+        for (int o = 0; o < r.Length; o += values.Length) values.CopyTo(r.AsSpan(o));
+        return new DenseMle(r);
+    }
+
     /// <summary>An MLE of signed integers v (each taken mod r).</summary>
     public static DenseMle FromInt64(ReadOnlySpan<long> values)
     {
