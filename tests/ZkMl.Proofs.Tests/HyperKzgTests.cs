@@ -262,3 +262,36 @@ public class HyperKzgTests
         Assert.Throws<ArgumentException>(() => HyperKzg.Prove(small, new Transcript("t"), G1Affine.Infinity, v, new Fr[3], Fr.Zero));
     }
 }
+
+public class HyperKzgFixedPartTests
+{
+    /// <summary>A vector c·fixed + other opened with the fixed part's precomputed fold bases gives the same proof bytes.</summary>
+    [Theory]
+    [InlineData(7, 10, 1)]
+    [InlineData(9, 12, 2)]
+    [InlineData(12, 12, 2)]
+    [InlineData(4, 4, 2)]
+    public void PrecomputedFoldsGiveTheSameProof(int fixedVars, int l, int levels)
+    {
+        var srs = TestSrs.Value;
+        var rng = new Random(fixedVars * 31 + l);
+        var fixedVec = Enumerable.Range(0, 1 << fixedVars).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+        var c = Fr.Random(rng);
+        var v = new Fr[1 << l];
+        for (int i = 0; i < fixedVec.Length; i++) v[i] = c * Fr.FromInt64(fixedVec[i]);
+        for (int i = 0; i < 40; i++) v[rng.Next(v.Length)] += Fr.Random(rng);  // the other components
+        var x = TestSrs.RandomVector(rng, l);
+        var y = TestSrs.Mle(v, x);
+        var com = HyperKzg.Commit(srs, v);
+        var plain = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y).ToBytes();
+        var bases = FoldBases.Compute(srs, fixedVec, levels);
+        var withFixed = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y, new FixedPart(c, fixedVec, bases)).ToBytes();
+        Assert.Equal(plain, withFixed);
+        var back = FoldBases.FromBytes(bases.ToBytes());
+        Assert.Equal(bases.Levels.SelectMany(p => p), back.Levels.SelectMany(p => p));
+        Assert.Throws<FormatException>(() => FoldBases.FromBytes(bases.ToBytes()[..^1]));
+        var bad = bases.ToBytes();
+        bad[10] ^= 1;
+        Assert.Throws<FormatException>(() => FoldBases.FromBytes(bad));
+    }
+}

@@ -67,6 +67,16 @@ public static class HyperKzg
     /// <exception cref="ArgumentException">Length is not 2^ℓ or the SRS is too small.</exception>
     public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value)
+        => Prove(srs, transcript, commitment, evaluations, point, value, null);
+
+    /// <summary>
+    /// As <see cref="Prove(Srs, Transcript, in G1Affine, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, in Fr)"/>, where the vector
+    /// contains <c>fixedPart.Coefficient · fixedPart.Vector</c> (zero-padded) for a vector whose
+    /// <see cref="FoldBases"/> were precomputed: the first levels' fold commitments then cost an MSM of
+    /// 8^i precomputed points plus one over the rest of the vector. The proof is the same.
+    /// </summary>
+    public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart)
     {
         int l = point.Length;
         if (l > 30 || evaluations.Length != 1 << l)
@@ -83,7 +93,22 @@ public static class HyperKzg
         polys[0] = evaluations[..Math.Max(1, evaluations.LastIndexOfAnyExcept(Fr.Zero) + 1)].ToArray();
         for (int i = 0; i + 1 < levels; i++) polys[i + 1] = Fold(polys[i], point, ArityBits * i, ArityBits);
         var folds = new G1Affine[opened - 1];
-        for (int i = 1; i < opened; i++) folds[i - 1] = Kzg.Commit(srs, polys[i]);
+        int precomputed = fixedPart == null ? 0 : Math.Min(opened - 1, fixedPart.Bases.Levels.Length);
+        var fixedFold = precomputed == 0 ? null : Array.ConvertAll(fixedPart!.Vector, Fr.FromInt64);
+        for (int i = 1; i < opened; i++)
+        {
+            if (i > precomputed) { folds[i - 1] = Kzg.Commit(srs, polys[i]); continue; }
+            // P_i = c·fold_i(fixed) + the rest, and commit(fold_i(fixed)) = Σ_b eq(x_(bits 0…3i−1), b)·D_b
+            fixedFold = Fold(fixedFold!, point, ArityBits * (i - 1), ArityBits);
+            var c = fixedPart!.Coefficient;
+            var rest = new Fr[Math.Max(polys[i].Length, fixedFold.Length)];
+            polys[i].CopyTo(rest, 0);
+            for (int j = 0; j < fixedFold.Length; j++) rest[j] -= c * fixedFold[j];
+            var eq = EqWeights(point, 0, ArityBits * i);
+            for (int k = 0; k < eq.Length; k++) eq[k] *= c;
+            var acc = G1Msm.Compute(fixedPart.Bases.Levels[i - 1], eq);
+            folds[i - 1] = (acc + G1Jacobian.FromAffine(Kzg.Commit(srs, rest))).ToAffine();
+        }
         // The last level (2, 4 or 8 coefficients when L ≥ 2) is sent as it is.
         var last = levels >= 2 ? Padded(polys[levels - 1], 1 << (l - ArityBits * (levels - 1))) : [];
 
@@ -350,3 +375,82 @@ public static class HyperKzg
         public const string W2 = "hyperkzg/w2";
     }
 }
+
+/// <summary>
+/// Precomputed commitments for the first fold levels of a fixed vector v (docs/protocol.md "HyperKZG",
+/// prover side only): level i holds, for b &lt; 8^i, the commitment of v's b-th stride-8^i part
+/// (entries v[8^i·j + b]). A fold commitment of v at level i is then Σ_b eq(x_(bits 0…3i−1), b)·D_b.
+/// </summary>
+public sealed class FoldBases
+{
+    /// <summary>Levels[i − 1] = the 8^i points of level i.</summary>
+    public G1Affine[][] Levels { get; }
+
+    /// <summary>Wraps precomputed levels (see <see cref="Compute"/>).</summary>
+    public FoldBases(G1Affine[][] levels) { Levels = levels; }
+
+    /// <summary>Commits v's stride-8^i parts for i = 1 … <paramref name="levels"/> (small-scalar MSMs).</summary>
+    public static FoldBases Compute(Srs srs, ReadOnlySpan<long> vector, int levels)
+    {
+        var v = vector.ToArray();
+        var result = new G1Affine[levels][];
+        for (int i = 1; i <= levels; i++)
+        {
+            int stride = 1 << (HyperKzg.ArityBits * i);
+            var level = new G1Affine[stride];
+            Parallel.For(0, stride, b =>
+            {
+                var part = new long[(v.Length - b + stride - 1) / stride];
+                for (int j = 0; j < part.Length; j++) part[j] = v[j * stride + b];
+                level[b] = Kzg.CommitSmall(srs, part);
+            });
+            result[i - 1] = level;
+        }
+        return new FoldBases(result);
+    }
+
+    /// <summary>u32 level count, then the points (x ‖ y, 32-byte little-endian Montgomery limbs each) level by level.</summary>
+    public byte[] ToBytes()
+    {
+        int count = Levels.Sum(l => l.Length);
+        var buf = new byte[4 + 64L * count];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(buf, (uint)Levels.Length);
+        int o = 4;
+        foreach (var level in Levels)
+        {
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(level.AsSpan()).CopyTo(buf.AsSpan(o));
+            o += 64 * level.Length;
+        }
+        return buf;
+    }
+
+    /// <summary>Reads <see cref="ToBytes"/> output (the container carries a digest); checks the shape and that every point is on the curve.</summary>
+    /// <exception cref="FormatException">Wrong length or a point off the curve.</exception>
+    public static FoldBases FromBytes(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length < 4) throw new FormatException("fold bases: truncated");
+        int levels = (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+        if (levels < 0 || levels > 4) throw new FormatException($"fold bases: {levels} levels (expected 0 … 4)");
+        long want = 4;
+        for (int i = 1; i <= levels; i++) want += 64L << (HyperKzg.ArityBits * i);
+        if (bytes.Length != want) throw new FormatException($"fold bases: {bytes.Length} bytes, expected {want}");
+        var result = new G1Affine[levels][];
+        int o = 4;
+        for (int i = 1; i <= levels; i++)
+        {
+            var level = new G1Affine[1 << (HyperKzg.ArityBits * i)];
+            bytes.Slice(o, 64 * level.Length).CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(level.AsSpan()));
+            foreach (var p in level) if (!p.IsOnCurve) throw new FormatException("fold bases: a point is not on the curve");
+            o += 64 * level.Length;
+            result[i - 1] = level;
+        }
+        return new FoldBases(result);
+    }
+}
+
+/// <summary>A fixed vector inside a vector being opened: the vector contains Coefficient·Vector (zero-padded).</summary>
+/// <param name="Coefficient">Its coefficient in the opened vector.</param>
+/// <param name="Vector">The fixed vector (small integers).</param>
+/// <param name="Bases">Its precomputed fold commitments.</param>
+public sealed record FixedPart(Fr Coefficient, long[] Vector, FoldBases Bases);
+

@@ -211,7 +211,11 @@ public static class InferenceProver
         });
 
         var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false));
-        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value));
+        // The model vector's first fold commitments come from the key's precomputed fold bases.
+        FixedPart? fixedPart = null;
+        int mi = Array.FindIndex(red.Vectors, v => ReferenceEquals(v, pk.ModelFr));
+        if (pk.ModelFolds != null && mi >= 0) fixedPart = new FixedPart(red.Coefficients[mi], pk.Model, pk.ModelFolds);
+        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());

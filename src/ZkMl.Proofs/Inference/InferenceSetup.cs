@@ -60,7 +60,11 @@ public static class InferenceSetup
         // (only when the model vector reaches the size from which commitments use the table)
         if (fixedBaseTable && trimmed.Table == null && shape.ModelLayout.Length >= Kzg.TableMinPoints)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
-        return (new ProvingKey(vk, circuit, trimmed, model), vk);
+        var pk = new ProvingKey(vk, circuit, trimmed, model);
+        // Fold commitments of the model vector's first two HyperKZG levels (8 and 64 points): its fold
+        // commitments then cost MSMs of those points instead of 1/8 and 1/64 of the vector.
+        if (fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints) pk.ModelFolds = FoldBases.Compute(trimmed, model, 2);
+        return (pk, vk);
     }
 
     /// <summary>SRS powers (G1 points) that a key for <paramref name="circuit"/> up to padded batch <paramref name="maxBatch"/> needs.</summary>

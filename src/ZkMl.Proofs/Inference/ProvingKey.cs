@@ -32,6 +32,9 @@ public sealed class ProvingKey
 
     internal long[] Model { get; }
 
+    /// <summary>Precomputed fold commitments of the model vector (HyperKZG levels 1 and 2), or null.</summary>
+    internal Commitments.FoldBases? ModelFolds { get; set; }
+
     private Fr[]? _modelFr;
 
     internal Fr[] ModelFr => _modelFr ??= Model.Select(Fr.FromInt64).ToArray();
@@ -68,12 +71,13 @@ public sealed class ProvingKey
         var circuit = CircuitFile.ToBytes(Circuit);
         var srs = Srs.ToBytes();
         var table = Srs.Table?.ToBytes() ?? [];
-        var buf = new byte[12 + 16 + vk.Length + circuit.Length + srs.Length + table.Length + 32];
+        var folds = ModelFolds?.ToBytes() ?? [];
+        var buf = new byte[12 + 20 + vk.Length + circuit.Length + srs.Length + table.Length + folds.Length + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
         int o = 12;
-        foreach (var part in new[] { vk, circuit, srs, table })
+        foreach (var part in new[] { vk, circuit, srs, table, folds })
         {
             BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)part.Length); o += 4;
             part.CopyTo(s[o..]); o += part.Length;
@@ -97,13 +101,13 @@ public sealed class ProvingKey
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version != Version) throw new InferenceFormatException(source, $"unsupported proving key version {version} (expected {Version})");
-        if (s.Length < 12 + 16 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        if (s.Length < 12 + 20 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
         int o = 12;
-        var parts = new byte[4][];
-        for (int i = 0; i < 4; i++)
+        var parts = new byte[5][];
+        for (int i = 0; i < 5; i++)
         {
             if (o + 4 > s.Length - 32) throw new InferenceFormatException(source, "truncated");
             long len = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]); o += 4;
@@ -127,6 +131,11 @@ public sealed class ProvingKey
         {
             try { srs.AttachTable(FixedBaseTable.FromBytes(parts[3])); }
             catch (Exception ex) when (ex is FormatException or ArgumentException) { throw new InferenceFormatException(source, "fixed-base table: " + ex.Message); }
+        }
+        if (parts[4].Length > 0)
+        {
+            try { pk.ModelFolds = Commitments.FoldBases.FromBytes(parts[4]); }
+            catch (FormatException ex) { throw new InferenceFormatException(source, ex.Message); }
         }
         return pk;
     }

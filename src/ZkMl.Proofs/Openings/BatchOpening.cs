@@ -51,7 +51,7 @@ public static class BatchOpening
     }
 
     /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true)
+    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true)
     {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
@@ -137,7 +137,7 @@ public static class BatchOpening
             });
         }
         var (jc, jp, jv) = JointClaim(claims, groupOf, evals, gPow, ch, nMax);
-        return (rounds, evals, jc, joint, jp, jv);
+        return (rounds, evals, jc, joint, jp, jv, groupVec, gPow);
     }
 
     /// <summary>
