@@ -285,7 +285,7 @@ public class HyperKzgFixedPartTests
         var com = HyperKzg.Commit(srs, v);
         var plain = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y).ToBytes();
         var bases = FoldBases.Compute(srs, fixedVec, levels);
-        var withFixed = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y, new FixedPart(c, fixedVec, bases)).ToBytes();
+        var withFixed = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y, new FixedPart(c, fixedVec.Select(Fr.FromInt64).ToArray(), bases)).ToBytes();
         Assert.Equal(plain, withFixed);
         var back = FoldBases.FromBytes(bases.ToBytes());
         Assert.Equal(bases.Levels.SelectMany(p => p), back.Levels.SelectMany(p => p));

@@ -94,7 +94,7 @@ public static class HyperKzg
         for (int i = 0; i + 1 < levels; i++) polys[i + 1] = Fold(polys[i], point, ArityBits * i, ArityBits);
         var folds = new G1Affine[opened - 1];
         int precomputed = fixedPart == null ? 0 : Math.Min(opened - 1, fixedPart.Bases.Levels.Length);
-        var fixedFold = precomputed == 0 ? null : Array.ConvertAll(fixedPart!.Vector, Fr.FromInt64);
+        var fixedFold = precomputed == 0 ? null : fixedPart!.Vector;
         for (int i = 1; i < opened; i++)
         {
             if (i > precomputed) { folds[i - 1] = Kzg.Commit(srs, polys[i]); continue; }
@@ -450,7 +450,7 @@ public sealed class FoldBases
 
 /// <summary>A fixed vector inside a vector being opened: the vector contains Coefficient·Vector (zero-padded).</summary>
 /// <param name="Coefficient">Its coefficient in the opened vector.</param>
-/// <param name="Vector">The fixed vector (small integers).</param>
+/// <param name="Vector">The fixed vector (not modified).</param>
 /// <param name="Bases">Its precomputed fold commitments.</param>
-public sealed record FixedPart(Fr Coefficient, long[] Vector, FoldBases Bases);
+public sealed record FixedPart(Fr Coefficient, Fr[] Vector, FoldBases Bases);
 

@@ -36,9 +36,6 @@ public sealed class HyperKzgProof
         InverseHint = inverseHint;
     }
 
-    /// <summary>The number of KZG-opened levels the proof is shaped for.</summary>
-    public int OpenedLevels => Evaluations.Length / HyperKzg.Arity;
-
     /// <summary>
     /// Encoded size for ℓ variables, with O = <see cref="HyperKzg.OpenedLevels"/> and K = <see cref="HyperKzg.LastLevelSize"/>:
     /// 64(O−1) + 2·64 + 32·(8·O + 1) + 32·K + 32 (the inverse hint) bytes (0 when ℓ = 0).

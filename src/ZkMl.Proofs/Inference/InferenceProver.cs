@@ -184,7 +184,7 @@ public static class InferenceProver
             {
                 int k = 2 * (L - 1 - l);
                 terms.Add(new ProductTerm(c, [k, k + 1]));
-                claim += c * PowerOfTwo(iMax - vk.Layers[l].InVars) * (zs[l] - biases[l]);
+                claim += c * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * (zs[l] - biases[l]);
                 c *= lambda;
             }
             var sc = SumcheckProver.Prove(t, new ProductSum(2 * L, terms.ToArray()), tables, claim);
@@ -214,7 +214,7 @@ public static class InferenceProver
         // The model vector's first fold commitments come from the key's precomputed fold bases.
         FixedPart? fixedPart = null;
         int mi = Array.FindIndex(red.Vectors, v => ReferenceEquals(v, pk.ModelFr));
-        if (pk.ModelFolds != null && mi >= 0) fixedPart = new FixedPart(red.Coefficients[mi], pk.Model, pk.ModelFolds);
+        if (pk.ModelFolds != null && mi >= 0) fixedPart = new FixedPart(red.Coefficients[mi], pk.ModelFr, pk.ModelFolds);
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening);
@@ -230,13 +230,6 @@ public static class InferenceProver
         var s = Fr.One;
         for (int i = 0; i < f.Count; i++) s -= f.Selector(i, point);
         return s;
-    }
-
-    internal static Fr PowerOfTwo(int e)
-    {
-        var r = Fr.One;
-        for (int i = 0; i < e; i++) r += r;
-        return r;
     }
 
     /// <summary>Σ_k A(r_b, k)·W(k, r_o): the product of two multilinear factors.</summary>

@@ -23,8 +23,9 @@ public static class InferenceSetup
 
     /// <summary>
     /// As <see cref="Run(Circuit, Srs, int)"/>; with <paramref name="fixedBaseTable"/> the proving key also
-    /// holds a <see cref="FixedBaseTable"/> of the first 2^N_model SRS powers (1 KiB per power, built
-    /// once here, about 3 s for 2^17 on two cores) that makes the prover's commitments ≈ 25 % faster.
+    /// holds, for a model vector of ≥ 2^15 entries, a <see cref="FixedBaseTable"/> of the first 2^N_model
+    /// SRS powers (1 KiB per power; the MNIST setup then takes ≈ 4.5 s, `zkml bench` "setup") that makes
+    /// commitments of ≥ 2^15 coefficients 15–26 % faster (MsmBenchmarks, bench/README.md), and the model's HyperKZG <see cref="FoldBases"/>.
     /// </summary>
     public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable)
     {
@@ -58,12 +59,13 @@ public static class InferenceSetup
             xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, KzgVerifierKey.From(srs));
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
         // (only when the model vector reaches the size from which commitments use the table)
-        if (fixedBaseTable && trimmed.Table == null && shape.ModelLayout.Length >= Kzg.TableMinPoints)
+        bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
+        if (extras && trimmed.Table == null)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
         var pk = new ProvingKey(vk, circuit, trimmed, model);
         // Fold commitments of the model vector's first two HyperKZG levels (8 and 64 points): its fold
         // commitments then cost MSMs of those points instead of 1/8 and 1/64 of the vector.
-        if (fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints) pk.ModelFolds = FoldBases.Compute(trimmed, model, 2);
+        if (extras) pk.ModelFolds = FoldBases.Compute(trimmed, model, 2);
         return (pk, vk);
     }
 

@@ -158,7 +158,7 @@ public static class InferenceVerifier
         {
             int l = L - 1 - j;
             coef[j] = cPow;
-            claim += cPow * InferenceProver.PowerOfTwo(iMax - vk.Layers[l].InVars) * (zs[l] - parts.Layers[j].Bias);
+            claim += cPow * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * (zs[l] - parts.Layers[j].Bias);
             cPow *= lambda;
         }
         var sc = SumcheckVerifier.Verify(t, claim, iMax, 2, parts.Matmul);
@@ -200,9 +200,9 @@ public static class InferenceVerifier
         for (int l = 0; l < layer; l++) ci += 2 + vk.Layers[l].Limbs;
         var lk = vk.Layers[layer];
         var q = cols[ci];
-        var acc = q * Pow2(lk.Shift);
-        for (int i = 0; i < lk.Limbs; i++) acc += cols[ci + 2 + i] * Pow2(i * vk.LimbBits);
-        acc -= Pow2(lk.Shift - 1);
+        var acc = q * FieldPowers.TwoTo(lk.Shift);
+        for (int i = 0; i < lk.Limbs; i++) acc += cols[ci + 2 + i] * FieldPowers.TwoTo(i * vk.LimbBits);
+        acc -= FieldPowers.TwoTo(lk.Shift - 1);
         return acc * Fr.FromInt64(lk.Multiplier).Inverse();
     }
 
@@ -272,12 +272,5 @@ public static class InferenceVerifier
         for (int r = 0; r < bp; r++)
             acc += eqb[r] * InferenceProver.Dot(io.OutputRow(r), eqo);
         return acc;
-    }
-
-    private static Fr Pow2(int e)
-    {
-        var r = Fr.One;
-        for (int i = 0; i < e; i++) Fr.Double(r, out r);
-        return r;
     }
 }

@@ -123,22 +123,6 @@ public static class LogUpProver
         new ProductTerm(-lambda, []),
     ]);
 
-    /// <summary>G_w(h_w, f) = α·h_w − h_w·f − 1 = h_w·(α − f) − 1.</summary>
-    internal static ProductSum WitnessShape(Fr alpha) => new(2,
-    [
-        new ProductTerm(alpha, [0]),
-        new ProductTerm(-Fr.One, [0, 1]),
-        new ProductTerm(-Fr.One, []),
-    ]);
-
-    /// <summary>G_t(h_t, t, m) = α·h_t − h_t·t − m = h_t·(α − t) − m.</summary>
-    internal static ProductSum TableShape(Fr alpha) => new(3,
-    [
-        new ProductTerm(alpha, [0]),
-        new ProductTerm(-Fr.One, [0, 1]),
-        new ProductTerm(-Fr.One, [2]),
-    ]);
-
     private static void CheckSizes(int witness, int table, int multiplicities)
     {
         Parallelism.Log2Exact(witness, "LogUp witness");
@@ -191,8 +175,8 @@ public static class LogUpVerifier
         var half = Fr.FromInt64(2).Inverse();
         return
         [
-            new LogUpClaim(LogUpPolynomial.WitnessHelper, Filled(n, half), proof.Sum * Pow2Inverse(n)),
-            new LogUpClaim(LogUpPolynomial.TableHelper, Filled(m, half), proof.Sum * Pow2Inverse(m)),
+            new LogUpClaim(LogUpPolynomial.WitnessHelper, Filled(n, half), proof.Sum * FieldPowers.InverseTwoTo(n)),
+            new LogUpClaim(LogUpPolynomial.TableHelper, Filled(m, half), proof.Sum * FieldPowers.InverseTwoTo(m)),
             new LogUpClaim(LogUpPolynomial.WitnessHelper, (Fr[])rw.Clone(), proof.WitnessHelperEval),
             new LogUpClaim(LogUpPolynomial.Witness, (Fr[])rw.Clone(), proof.WitnessEval),
             new LogUpClaim(LogUpPolynomial.TableHelper, (Fr[])rt.Clone(), proof.TableHelperEval),
@@ -206,13 +190,5 @@ public static class LogUpVerifier
         var a = new Fr[n];
         Array.Fill(a, v);
         return a;
-    }
-
-    private static Fr Pow2Inverse(int n)
-    {
-        var half = Fr.FromInt64(2).Inverse();
-        var r = Fr.One;
-        for (int i = 0; i < n; i++) r *= half;
-        return r;
     }
 }

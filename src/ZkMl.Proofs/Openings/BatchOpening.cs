@@ -65,7 +65,7 @@ public static class BatchOpening
             nMax = Math.Max(nMax, n);
         }
         var rho = AbsorbClaims(transcript, claims, bindClaims);
-        var rhoPow = Powers(rho, m);
+        var rhoPow = FieldPowers.Of(rho, m);
 
         // Claims on the same vector share its binding: the sumcheck term of a group is
         // Σ_x E_g(x)·P_g(x) with E_g = Σ_{i∈g} ρ^i·eq(z_i, ·), so each vector is folded once. A claim
@@ -97,12 +97,12 @@ public static class BatchOpening
                 if (k < nv[g])
                 {
                     RoundTerms(eqs[g], ps[g], lens[g] / 2, out var a0, out var a2);
-                    var scale = PowerOfTwo(nMax - nv[g]);
+                    var scale = FieldPowers.TwoTo(nMax - nv[g]);
                     c0 += scale * a0; c2 += scale * a2;
                 }
                 else
                 {
-                    c0 += PowerOfTwo(nMax - k - 1) * eqs[g][0] * ps[g][0];
+                    c0 += FieldPowers.TwoTo(nMax - k - 1) * eqs[g][0] * ps[g][0];
                 }
             }
             rounds[k] = [c0, c2];
@@ -123,7 +123,7 @@ public static class BatchOpening
         for (int g = 0; g < groups; g++) evals[g] = ps[g][0];
         transcript.AppendScalars(Labels.Evals, evals);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
-        var gPow = Powers(gamma, groups);
+        var gPow = FieldPowers.Of(gamma, groups);
 
         // Joint vector Σ_g γ^g·P̂_g.
         var joint = new Fr[1 << nMax];
@@ -169,7 +169,7 @@ public static class BatchOpening
         { reason = $"proof shape does not match {groups} vectors over {nMax} variables"; return false; }
 
         var rho = AbsorbClaims(transcript, claims, bindClaims);
-        var rhoPow = Powers(rho, m);
+        var rhoPow = FieldPowers.Of(rho, m);
         var sc = SumcheckVerifier.Verify(transcript, InitialClaim(claims, rhoPow, nMax), nMax, 2, new SumcheckProof(proof.RoundPolynomials));
         if (!sc.Success) { reason = "sumcheck: " + sc.Error; return false; }
         var ch = sc.Point; // challenge k binds index bit k
@@ -189,7 +189,7 @@ public static class BatchOpening
 
         transcript.AppendScalars(Labels.Evals, proof.Evaluations);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
-        var gPow = Powers(gamma, groups);
+        var gPow = FieldPowers.Of(gamma, groups);
         var (jc, jp, jv) = JointClaim(claims, groupOf, proof.Evaluations, gPow, ch, nMax);
         if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
@@ -245,7 +245,7 @@ public static class BatchOpening
     private static Fr InitialClaim(IReadOnlyList<OpeningClaim> claims, Fr[] rhoPow, int nMax)
     {
         var s = Fr.Zero;
-        for (int i = 0; i < claims.Count; i++) s += rhoPow[i] * PowerOfTwo(nMax - claims[i].Point.Length) * claims[i].Value;
+        for (int i = 0; i < claims.Count; i++) s += rhoPow[i] * FieldPowers.TwoTo(nMax - claims[i].Point.Length) * claims[i].Value;
         return s;
     }
 
@@ -337,22 +337,6 @@ public static class BatchOpening
             Fr.Mul(d, rr, out d);
             Fr.Add(t[2 * j], d, out t[j]);
         }
-    }
-
-    private static Fr[] Powers(in Fr x, int n)
-    {
-        var p = new Fr[n];
-        if (n == 0) return p;
-        p[0] = Fr.One;
-        for (int i = 1; i < n; i++) Fr.Mul(p[i - 1], x, out p[i]);
-        return p;
-    }
-
-    private static Fr PowerOfTwo(int e)
-    {
-        var r = Fr.One;
-        for (int i = 0; i < e; i++) Fr.Double(r, out r);
-        return r;
     }
 
     /// <summary>Transcript labels of the batched-opening sub-protocol.</summary>
