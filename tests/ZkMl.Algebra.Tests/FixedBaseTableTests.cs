@@ -7,7 +7,7 @@ public class FixedBaseTableTests
     private static readonly (G1Affine[] Points, Fr[] Logs) Bases = BuildBases(MaxN, 31);
     private static readonly Lazy<FixedBaseTable> Table16 = new(() => FixedBaseTable.Build(Bases.Points));
 
-    private static (G1Affine[], Fr[]) BuildBases(int n, int seed)
+    internal static (G1Affine[], Fr[]) BuildBases(int n, int seed)
     {
         var rng = new Random(seed);
         var jac = new G1Jacobian[n];

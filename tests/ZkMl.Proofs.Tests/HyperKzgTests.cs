@@ -110,6 +110,23 @@ public class HyperKzgTests
     }
 
     [Fact]
+    public void FewDistinctCommitmentMatchesPlainCommitment()
+    {
+        var rng = new Random(10);
+        var values = Enumerable.Range(0, 40).Select(_ => Fr.Random(rng)).ToArray();
+        foreach (int n in new[] { 1, 64, 4096 })
+        {
+            var few = Enumerable.Range(0, n).Select(i => i % 5 == 0 ? Fr.Zero : values[rng.Next(values.Length)]).ToArray();
+            Assert.Equal(HyperKzg.Commit(Srs, few), HyperKzg.CommitFewDistinct(Srs, few));
+            // many distinct values: the plain path
+            var many = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+            Assert.Equal(HyperKzg.Commit(Srs, many), HyperKzg.CommitFewDistinct(Srs, many));
+        }
+        Assert.Equal(G1Affine.Infinity, HyperKzg.CommitFewDistinct(Srs, new Fr[8]));
+        Assert.Throws<ArgumentException>(() => HyperKzg.CommitFewDistinct(Srs, new Fr[Srs.G1Powers.Length + 1]));
+    }
+
+    [Fact]
     public void WrongValueIsRejected()
     {
         var (c, v, x, y, _) = Make(6, 7);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace ZkMl.Algebra;
 
@@ -81,6 +82,77 @@ public static class Msm
             ArrayPool<ulong>.Shared.Return(limbs);
             if (digits != null) ArrayPool<int>.Shared.Return(digits);
         }
+    }
+
+    /// <summary>
+    /// Σ scalars[i]·bases[i] when the scalars take few distinct values (LogUp helpers 1/(α − f) over a small
+    /// table): the bases that share a non-zero value are summed first (batch-affine, about one addition per
+    /// point), then one full-scalar MSM runs over the distinct values. Returns false, computing nothing, when
+    /// more than <paramref name="maxDistinct"/> distinct non-zero values occur.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1, or <paramref name="maxDistinct"/> is negative.</exception>
+    public static bool TryComputeFewDistinct(ReadOnlySpan<G1Affine> bases, ReadOnlySpan<Fr> scalars, int maxDistinct, out G1Jacobian result, int? threads = null)
+    {
+        int n = CheckArgs(bases.Length, scalars.Length, threads);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxDistinct);
+        result = G1Jacobian.Infinity;
+        // Group ids: digit = id + 1 (0 = a zero scalar, skipped).
+        var ids = new Dictionary<Fr, int>();
+        var values = new List<Fr>();
+        var digits = ArrayPool<int>.Shared.Rent(Math.Max(n, 1));
+        try
+        {
+            for (int i = 0; i < n; i++)
+            {
+                var s = scalars[i];
+                if (s.IsZero) { digits[i] = 0; continue; }
+                if (!ids.TryGetValue(s, out int id))
+                {
+                    if (values.Count == maxDistinct) return false;
+                    id = values.Count;
+                    ids.Add(s, id);
+                    values.Add(s);
+                }
+                digits[i] = id + 1;
+            }
+            int groups = values.Count;
+            if (groups == 0) return true;
+            int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
+            var basesArr = bases.ToArray();
+            var partBuckets = new G1Affine[threadCount][];
+            var partOverflow = new G1Jacobian[]?[threadCount];
+            void Task(int t)
+            {
+                int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
+                var bucket = new G1Affine[groups];
+                G1Jacobian[]? overflow = null;
+                AccumulateBuckets(basesArr, null, digits, 0, lo, hi, groups, 1, 0, 0, bucket, ref overflow);
+                partBuckets[t] = bucket;
+                partOverflow[t] = overflow;
+            }
+            if (threadCount == 1) Task(0);
+            else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
+
+            var sums = new G1Jacobian[groups];
+            for (int g = 0; g < groups; g++)
+            {
+                var acc = G1Jacobian.Infinity;
+                for (int t = 0; t < threadCount; t++)
+                {
+                    G1Jacobian.AddMixed(acc, partBuckets[t][g], out acc);
+                    var o = partOverflow[t];
+                    if (o != null && !o[g].IsInfinity) G1Jacobian.Add(acc, o[g], out acc);
+                }
+                sums[g] = acc;
+            }
+            foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
+            var points = new G1Affine[groups];
+            G1Jacobian.BatchToAffine(sums, points);
+            result = Compute(points, CollectionsMarshal.AsSpan(values), threads);
+            return true;
+        }
+        finally { ArrayPool<int>.Shared.Return(digits); }
     }
 
     /// <summary>
@@ -278,8 +350,37 @@ public static class Msm
         int windows, int baseStride, int digitStride)
     {
         int buckets = 1 << (c - 1);
-        int batch = Math.Clamp(buckets / 4, 16, 512);
         var bucket = ArrayPool<G1Affine>.Shared.Rent(buckets);
+        G1Jacobian[]? overflow = null;
+        try
+        {
+            AccumulateBuckets(bases, negative, digits, offset, lo, hi, buckets, windows, baseStride, digitStride, bucket, ref overflow);
+            var running = G1Jacobian.Infinity;
+            var sum = G1Jacobian.Infinity;
+            for (int j = buckets - 1; j >= 0; j--)
+            {
+                G1Jacobian.AddMixed(running, bucket[j], out running);
+                if (overflow != null && !overflow[j].IsInfinity) G1Jacobian.Add(running, overflow[j], out running);
+                G1Jacobian.Add(sum, running, out sum);
+            }
+            return sum;
+        }
+        finally
+        {
+            ArrayPool<G1Affine>.Shared.Return(bucket);
+            if (overflow != null) ArrayPool<G1Jacobian>.Shared.Return(overflow);
+        }
+    }
+
+    /// <summary>
+    /// The bucket accumulation of <see cref="BatchAffine"/>: bucket j (j &lt; <paramref name="buckets"/>) receives every
+    /// point of digit ±(j + 1) (negated for a negative digit or flag) as bucket[j] (affine) + overflow[j] (Jacobian;
+    /// <paramref name="overflow"/> stays null unless a point overflowed, and is rented from the shared pool otherwise).
+    /// </summary>
+    private static void AccumulateBuckets(G1Affine[] bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int buckets,
+        int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow)
+    {
+        int batch = Math.Clamp(buckets / 4, 16, 512);
         var busy = ArrayPool<bool>.Shared.Rent(buckets);
         var pendIdx = ArrayPool<int>.Shared.Rent(batch);
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
@@ -288,7 +389,7 @@ public static class Msm
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var retryIdx = ArrayPool<int>.Shared.Rent(batch);
         var retryPt = ArrayPool<G1Affine>.Shared.Rent(batch);
-        G1Jacobian[]? overflow = null; // rented on the first overflow; Infinity where unused
+        G1Jacobian[]? over = overflow; // rented on the first overflow; Infinity where unused
         try
         {
             Array.Clear(bucket, 0, buckets);
@@ -339,13 +440,13 @@ public static class Msm
 
             void Overflow(int idx, in G1Affine p)
             {
-                if (overflow == null)
+                if (over == null)
                 {
-                    overflow = ArrayPool<G1Jacobian>.Shared.Rent(buckets);
+                    over = ArrayPool<G1Jacobian>.Shared.Rent(buckets);
                     var inf = G1Jacobian.Infinity;
-                    for (int j = 0; j < buckets; j++) overflow[j] = inf;
+                    for (int j = 0; j < buckets; j++) over[j] = inf;
                 }
-                G1Jacobian.AddMixed(overflow[idx], p, out overflow[idx]);
+                G1Jacobian.AddMixed(over[idx], p, out over[idx]);
             }
 
             // Returns true when the batch is full and must be flushed.
@@ -397,20 +498,10 @@ public static class Msm
             Retry();
             Flush();
             for (int k = 0; k < queued; k++) Overflow(queueIdx[k], queuePt[k]);
-
-            var running = G1Jacobian.Infinity;
-            var sum = G1Jacobian.Infinity;
-            for (int j = buckets - 1; j >= 0; j--)
-            {
-                G1Jacobian.AddMixed(running, bucket[j], out running);
-                if (overflow != null && !overflow[j].IsInfinity) G1Jacobian.Add(running, overflow[j], out running);
-                G1Jacobian.Add(sum, running, out sum);
-            }
-            return sum;
         }
         finally
         {
-            ArrayPool<G1Affine>.Shared.Return(bucket);
+            overflow = over;
             ArrayPool<bool>.Shared.Return(busy);
             ArrayPool<int>.Shared.Return(pendIdx);
             ArrayPool<G1Affine>.Shared.Return(pendPt);
@@ -419,7 +510,6 @@ public static class Msm
             ArrayPool<G1Affine>.Shared.Return(queuePt);
             ArrayPool<int>.Shared.Return(retryIdx);
             ArrayPool<G1Affine>.Shared.Return(retryPt);
-            if (overflow != null) ArrayPool<G1Jacobian>.Shared.Return(overflow);
         }
     }
 

@@ -54,6 +54,10 @@ public static class HyperKzg
     /// <exception cref="ArgumentException">The SRS is too small.</exception>
     public static G1Affine Commit(Srs srs, ReadOnlySpan<Fr> evaluations) => Kzg.Commit(srs, evaluations);
 
+    /// <summary>The same commitment as <see cref="Commit"/>, faster for vectors with few distinct values (<see cref="Kzg.CommitFewDistinct"/>).</summary>
+    /// <exception cref="ArgumentException">The SRS is too small.</exception>
+    public static G1Affine CommitFewDistinct(Srs srs, ReadOnlySpan<Fr> evaluations) => Kzg.CommitFewDistinct(srs, evaluations);
+
     /// <summary>Commits to a vector of small signed integers (each taken mod r) with the small-scalar MSM.</summary>
     /// <exception cref="ArgumentException">The SRS is too small.</exception>
     public static G1Affine CommitSmall(Srs srs, ReadOnlySpan<long> evaluations) => Kzg.CommitSmall(srs, evaluations);

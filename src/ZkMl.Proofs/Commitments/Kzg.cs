@@ -41,6 +41,23 @@ public static class Kzg
         return G1Msm.Compute(srs.G1Powers[..len], coefficients[..len]).ToAffine();
     }
 
+    /// <summary>
+    /// The same commitment as <see cref="Commit"/>, faster when the coefficients take few distinct values (at
+    /// most one per two coefficients): the SRS powers that share a value are summed first, then one MSM runs
+    /// over the distinct values (<see cref="Msm.TryComputeFewDistinct"/>). Otherwise as <see cref="Commit"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
+    public static G1Affine CommitFewDistinct(Srs srs, ReadOnlySpan<Fr> coefficients)
+    {
+        if (coefficients.Length > srs.G1Powers.Length)
+            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        int len = coefficients.LastIndexOfAnyExcept(Fr.Zero) + 1;
+        if (len == 0) return G1Affine.Infinity;
+        return Msm.TryComputeFewDistinct(srs.G1Powers[..len], coefficients[..len], len / 2, out var r)
+            ? r.ToAffine()
+            : Commit(srs, coefficients);
+    }
+
     /// <summary>Commitments of at least this many coefficients use the SRS's fixed-base table when it has one.</summary>
     internal const int TableMinPoints = 1 << 15;
 

@@ -112,7 +112,8 @@ public static class InferenceProver
             bs.W2.Place<Fr>(0, hw.AsSpan(0, (int)bs.F!.Covered), w2);
             bs.W2.Place<Fr>(1, ht, w2);
             var w2c = w2;
-            c2 = timings.Run("commit W2", () => HyperKzg.Commit(srs, w2c));
+            // h_w = 1/(α − f) takes one value per distinct lookup entry (a few thousand at any batch size).
+            c2 = timings.Run("commit W2", () => HyperKzg.CommitFewDistinct(srs, w2c));
             t.AppendG1(Labels.W2, c2);
             var lu = timings.Run("lookups", () => checkLookups
                 ? LogUpProver.Prove(t, f, table, mult, hw, ht, alpha)
