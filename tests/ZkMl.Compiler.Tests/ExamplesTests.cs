@@ -27,6 +27,25 @@ public class ExamplesTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AutomaticLimbWidthNeedsTheFewestLimbs()
+    {
+        var net = ModelLoader.Load(Path.Combine(Circuits, "mnist-mlp", "model.onnx"));
+        var x = InputData.Load(Path.Combine(Circuits, "mnist-mlp", "input.json"), net.InputSize);
+        var auto = CircuitCompiler.Compile(net, x);
+        // Its activation table has 1417 entries (2^11 padded): widths 8…11 are candidates.
+        Assert.Equal(1417, auto.Layers[0].Table!.Values.Length);
+        var byWidth = Enumerable.Range(8, 4).ToDictionary(c => c, c => CircuitCompiler.Compile(net, x, new CompileOptions { LimbBits = c }));
+        Assert.Equal(4, byWidth[8].Layers[0].LimbCount);
+        int fewest = byWidth.Values.Min(k => k.Layers[0].LimbCount);
+        Assert.Equal(3, fewest);
+        Assert.Equal(byWidth.First(kv => kv.Value.Layers[0].LimbCount == fewest).Key, auto.LimbBits);
+        Assert.Equal(9, auto.LimbBits);
+        // The same integer network as an explicit 9-bit compile.
+        Assert.Equal(byWidth[9].Layers[0].Multiplier, auto.Layers[0].Multiplier);
+        Assert.Equal(byWidth[9].Layers[0].Shift, auto.Layers[0].Shift);
+    }
+
+    [Fact]
     public void TinyExampleCompiles()
     {
         var net = ModelLoader.Load(Path.Combine(Circuits, "tiny", "model.json"));

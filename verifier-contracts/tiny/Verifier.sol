@@ -47,11 +47,11 @@ contract TinyVerifier {
     uint256 internal constant TAU_G2_Y_C1 = 0x1f4269424e553cb944e5fb917828b1adc4976834f870f2e5206ccdb6641feadc;
     uint256 internal constant TAU_G2_Y_C0 = 0x18ae51fc0a4fd3d3ae3b68ce7f05909c627ebe050384505fa2fd3447514cb14c;
 
-    /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 16 big-endian 32-bit fields:
-    /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, Q_0 index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
+    /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 15 big-endian 32-bit fields:
+    /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), h_w index, h_t index, mult index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00000f00000000050000000c0000000c00000040000000000000000000000100000001010000010200000103000001040000000000000001000000020000000300000f00000000060000000c0000000c00000020000000000000000000000080000000810000008200000083000000840000000000000001000000020000000300000f00000000070000000c0000000c00000010000000000000000000000040000000410000004200000043000000440000000000000001000000020000000300000f00000000080000000c0000000c00000008000000000000000000000020000000210000002200000023000000240000000000000001000000020000000300000f00000000090000000c0000000c000000040000000000000000000000100000001100000012000000130000001400000000000000010000000200000003";
-    uint256 internal constant BATCH_RECORD_BYTES = 64;
+    bytes internal constant BATCH_LAYOUTS = hex"00000f00000000050000000c0000000c000000400000000000000000000001000000010100000102000001030000000000000001000000020000000300000f00000000060000000c0000000c000000200000000000000000000000800000008100000082000000830000000000000001000000020000000300000f00000000070000000c0000000c000000100000000000000000000000400000004100000042000000430000000000000001000000020000000300000f00000000080000000c0000000c000000080000000000000000000000200000002100000022000000230000000000000001000000020000000300000f00000000090000000c0000000c0000000400000000000000000000001000000011000000120000001300000000000000010000000200000003";
+    uint256 internal constant BATCH_RECORD_BYTES = 60;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
     /// @param publicInputs the packed statement: u256(B) ‖ X ‖ Y ‖ zero padding, as 32-byte words
@@ -932,9 +932,9 @@ contract TinyVerifier {
                 for { let i := 0 } lt(i, add(mload(add(ctx, 0x20)), 2)) { i := add(i, 1) } { mstore(add(rout, shl(5, i)), trChallenge("out_r")) }
                 mstore(add(ctx, 0x140), rout)
                 cd := matmul(ctx, cd, mleY(ctx, rout))
-                let claims := alloc(4096)
+                let claims := alloc(3840)
                 buildClaims(ctx, claims)
-                pop(batchOpen(claims, 16, add(ctx, 0x1c0), 3, cd, g2))
+                pop(batchOpen(claims, 15, add(ctx, 0x1c0), 3, cd, g2))
                 mstore(0x00, 1)
                 return(0x00, 0x20)
             }
@@ -977,16 +977,16 @@ contract TinyVerifier {
                 let sels := 0
                 let sel := 0
                 // hidden layer 0: activation segment (tag 2, Q_0, A_0), then 3 limb segments (tag 1, R_0,i)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 12))
+                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 11))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(2, mulmod(beta, addmod(calldataload(add(cols, 0)), mulmod(beta, calldataload(add(cols, 32)), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 13))
+                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 12))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 64)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 14))
+                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 13))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 96)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 15))
+                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 14))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 128)), R_MOD), R_MOD), R_MOD), R_MOD)
                 acc := addmod(acc, frSub(1, sels), R_MOD)
@@ -1070,7 +1070,7 @@ contract TinyVerifier {
                 fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, 0x300)), mload(add(ctx, 0x320)), R_MOD), R_MOD), R_MOD)
             }
 
-            // the 16 batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)
+            // the 15 batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)
             function buildClaims(ctx, claims) {
                 let rec := claims
                 rec := lookupClaims(ctx, rec)
@@ -1103,7 +1103,7 @@ contract TinyVerifier {
                 next := add(rec, 0x600)
             }
 
-            // Q_ℓ, A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ
+            // A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ
             function columnClaims(ctx, rec) -> next {
                 let lay := mload(add(ctx, 0x40))
                 let b := mload(add(ctx, 0x20))
@@ -1112,23 +1112,19 @@ contract TinyVerifier {
                 let p := 0
                 let z := 0
                 p := add(mload(add(ctx, 0xc0)), shl(5, sub(layField(lay, 1), add(b, 3))))
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 7), calldataload(add(cols, 0)))
+                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 7), calldataload(add(cols, 32)))
                 mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 3)))
                 rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 8), calldataload(add(cols, 32)))
+                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 8), calldataload(add(cols, 64)))
                 mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 3)))
                 rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 9), calldataload(add(cols, 64)))
+                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 9), calldataload(add(cols, 96)))
                 mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 3)))
                 rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 10), calldataload(add(cols, 96)))
-                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, p, shl(5, add(b, 3)))
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 11), calldataload(add(cols, 128)))
+                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 10), calldataload(add(cols, 128)))
                 mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
                 mcopy(z, p, shl(5, add(b, 3)))
                 rec := add(rec, 0x100)
@@ -1148,7 +1144,7 @@ contract TinyVerifier {
                 mcopy(z, mload(add(ctx, 0x380)), 96)
                 mcopy(add(z, 96), mload(add(ctx, 0x360)), 64)
                 rec := add(rec, 0x100)
-                z := claimAt(rec, 1, layField(lay, 2), sub(layField(lay, 2), add(b, 3)), layField(lay, 8), mload(add(ctx, 0x3c0)))
+                z := claimAt(rec, 1, layField(lay, 2), sub(layField(lay, 2), add(b, 3)), layField(lay, 7), mload(add(ctx, 0x3c0)))
                 mcopy(z, mload(add(ctx, 0x340)), shl(5, b))
                 mcopy(add(z, shl(5, b)), mload(add(ctx, 0x380)), 96)
                 rec := add(rec, 0x100)

@@ -22,7 +22,7 @@ internal static class CompileVerb
         var calib = new Option<string>("--calibration") { Description = "Activation ranges from the samples: maxabs or percentile", DefaultValueFactory = _ => "maxabs" };
         calib.AcceptOnlyFromAmong("maxabs", "percentile");
         var pct = new Option<double>("--percentile") { Description = "Percentile for --calibration percentile", DefaultValueFactory = _ => 99.99 };
-        var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16)", DefaultValueFactory = _ => 8 };
+        var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16; 0 = automatic: the fewest limbs with a range table no larger than the largest activation table)", DefaultValueFactory = _ => 0 };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
         {
             model, data, output, wbits, abits, calib, pct, limb,

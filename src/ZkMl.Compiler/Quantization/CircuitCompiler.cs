@@ -29,6 +29,59 @@ public static class CircuitCompiler
         ArgumentNullException.ThrowIfNull(calibration);
         options ??= new CompileOptions();
         options.Validate();
+        if (options.LimbBits != CompileOptions.AutoLimbBits) return CompileWith(network, calibration, options, warnings);
+        // Automatic limb width: the scales (hence M/2^k) do not depend on c, so one compile with 8-bit
+        // limbs tells how many limbs every width needs. A width whose larger M breaks a bound falls back to 8.
+        var probe = CompileWith(network, calibration, options with { LimbBits = 8 }, null);
+        int c = ChooseLimbBits(probe, options.MultiplierBits);
+        if (c == 8) return CompileWith(network, calibration, options with { LimbBits = 8 }, warnings);
+        try { return CompileWith(network, calibration, options with { LimbBits = c }, warnings); }
+        catch (CompileException) { return CompileWith(network, calibration, options with { LimbBits = 8 }, warnings); }
+    }
+
+    /// <summary>
+    /// The automatic limb width: among c = 8 … max(8, ⌈log2 of the largest activation table⌉) (at most 16;
+    /// a range segment of 2^c entries then adds at most as much to the lookup table as the largest
+    /// activation segment), the one with the fewest remainder limbs over all hidden layers (each limb is
+    /// one lookup per neuron and batch row), the smallest on ties.
+    /// </summary>
+    internal static int ChooseLimbBits(Circuit probe, int multiplierBits)
+    {
+        var hidden = probe.Layers.Where(l => !l.IsOutput).ToArray();
+        if (hidden.Length == 0) return 8;
+        long table = hidden.Max(l => (long)l.Table!.Values.Length);
+        int cMax = Math.Clamp(64 - (int)ulong.LeadingZeroCount((ulong)table - 1), 8, 16);
+        int best = 8, bestLimbs = int.MaxValue;
+        for (int c = 8; c <= cMax; c++)
+        {
+            int limbs = 0;
+            try
+            {
+                foreach (var l in hidden) limbs += ChooseShift(l.InputScale * l.WeightScale / l.QScale, c, multiplierBits, $"layer {l.Index}").Shift / c;
+            }
+            catch (CompileException) { continue; } // M would not fit with this width
+            if (limbs < bestLimbs) { best = c; bestLimbs = limbs; }
+        }
+        return best;
+    }
+
+    /// <summary>M and k for the requantization multiplier M/2^k ≈ mult: k the smallest multiple of c with M ≥ 2^(multiplierBits−1) (or the last one ≤ 62).</summary>
+    private static (long M, int Shift) ChooseShift(double mult, int c, int multiplierBits, string who)
+    {
+        int shift = c;
+        while (true)
+        {
+            double mm = Math.Round(mult * Math.Pow(2, shift));
+            if (mm >= Math.Pow(2, 62))
+                throw new CompileException($"{who}: requantization multiplier {mult:G3} is too large to represent; use wider calibration data or lower --act-bits");
+            long bigM = (long)mm;
+            if (bigM >= 1L << (multiplierBits - 1) || shift + c > 62) return (bigM, shift);
+            shift += c;
+        }
+    }
+
+    private static Circuit CompileWith(Network network, IReadOnlyList<float[]> calibration, CompileOptions options, IList<string>? warnings)
+    {
         if (calibration.Count == 0) throw new ArgumentException("calibration needs at least one sample", nameof(calibration));
         for (int s = 0; s < calibration.Count; s++)
             if (calibration[s].Length != network.InputSize)
@@ -146,17 +199,7 @@ public static class CircuitCompiler
                 sOut = 1.0 / qa;
             }
             double mult = sAcc / sQ;
-            int shift = c;
-            long bigM = 0;
-            while (true)
-            {
-                double mm = Math.Round(mult * Math.Pow(2, shift));
-                if (mm >= Math.Pow(2, 62))
-                    throw new CompileException($"{who}: requantization multiplier {mult:G3} is too large to represent; use wider calibration data or lower --act-bits");
-                bigM = (long)mm;
-                if (bigM >= 1L << (options.MultiplierBits - 1) || shift + c > 62) break;
-                shift += c;
-            }
+            var (bigM, shift) = ChooseShift(mult, c, options.MultiplierBits, who);
             if (bigM <= 0)
                 throw new CompileException($"{who}: requantization multiplier {mult:G3} underflows 2^-62; the activation range is far larger than the accumulator scale");
             if (Bits(zAbs * bigM + (Int128.One << shift)) >= ProductBits)

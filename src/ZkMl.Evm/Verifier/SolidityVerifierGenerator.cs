@@ -106,7 +106,7 @@ public static class SolidityVerifierGenerator
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
             for (int l = 0; l < H; l++)
             {
-                f.Add($"Q_{l} index"); f.Add($"A_{l} index");
+                f.Add($"A_{l} index");
                 for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"R_{l},{i} index");
                 f.Add($"f act_{l} index");
                 for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"f limb_{l},{i} index");
@@ -114,16 +114,16 @@ public static class SolidityVerifierGenerator
             return f;
         }
 
-        public int FieldQ(int layer)
+        /// <summary>Hidden layer ℓ's first record field (the W1 index of A_ℓ; Q_ℓ is not committed).</summary>
+        public int FieldA(int layer)
         {
             int j = 7;
-            for (int l = 0; l < layer; l++) j += 3 + 2 * Vk.Layers[l].Limbs;
+            for (int l = 0; l < layer; l++) j += 2 + 2 * Vk.Layers[l].Limbs;
             return j;
         }
 
-        public int FieldA(int layer) => FieldQ(layer) + 1;
-        public int FieldR(int layer, int i) => FieldQ(layer) + 2 + i;
-        public int FieldFAct(int layer) => FieldQ(layer) + 2 + Vk.Layers[layer].Limbs;
+        public int FieldR(int layer, int i) => FieldA(layer) + 1 + i;
+        public int FieldFAct(int layer) => FieldA(layer) + 1 + Vk.Layers[layer].Limbs;
         public int FieldFLimb(int layer, int i) => FieldFAct(layer) + 1 + i;
     }
 
@@ -142,7 +142,7 @@ public static class SolidityVerifierGenerator
                 fields.AddRange([0, f.NumVars, w1.NumVars, w2.NumVars, Idx(w2, 0), Idx(w2, 1), Idx(w1, bs.MultItem)]);
                 for (int l = 0; l < c.H; l++)
                 {
-                    fields.Add(Idx(w1, bs.QItem[l])); fields.Add(Idx(w1, bs.AItem[l]));
+                    fields.Add(Idx(w1, bs.AItem[l]));
                     foreach (var ri in bs.RItem[l]) fields.Add(Idx(w1, ri));
                     fields.Add(Idx(f, bs.FAct[l]));
                     foreach (var fi in bs.FLimb[l]) fields.Add(Idx(f, fi));
@@ -459,7 +459,7 @@ public static class SolidityVerifierGenerator
             y.Close();
 
             y.Blank();
-            y.Comment("Q_ℓ, A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
+            y.Comment("A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
             y.Open("function columnClaims(ctx, rec) -> next");
             y.Line("let lay := mload(add(ctx, 0x40))");
             y.Line("let b := mload(add(ctx, 0x20))");
@@ -472,7 +472,7 @@ public static class SolidityVerifierGenerator
                 var lk = vk.Layers[l];
                 int cb = c.ColumnBase(l);
                 y.Line($"p := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(lay, 1), add(b, {lk.OutVars}))))");
-                var fields = new List<(int Field, int Col)> { (c.FieldQ(l), cb), (c.FieldA(l), cb + 1) };
+                var fields = new List<(int Field, int Col)> { (c.FieldA(l), cb + 1) }; // cols[cb] = Q_ℓ(p_ℓ) is no claim
                 for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i));
                 foreach (var (field, col) in fields)
                 {

@@ -67,7 +67,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     public static int ClaimCount(VerifyingKey vk)
     {
         int n = 0;
-        if (vk.HiddenLayers >= 1) n += 6 + ColumnCount(vk) - 1;
+        if (vk.HiddenLayers >= 1) n += 6 + ColumnCount(vk) - 1 - vk.HiddenLayers; // every column but Q_ℓ is a claim
         n += 2 * vk.Layers.Count + (vk.Layers.Count - 1);
         return n;
     }

@@ -122,7 +122,7 @@ public static class InferenceProver
             rw = lu.Claims[2].Point;
             var rt = lu.Claims[4].Point;
             var w1Arr = w1;
-            cols = timings.Run("lookup columns", () => Columns(pk, bs, w1Arr, rw, rt));
+            cols = timings.Run("lookup columns", () => Columns(pk, bs, wit, w1Arr, rw, rt));
             t.AppendScalars(Labels.Cols, cols);
             w1Fr = w1.Select(Fr.FromInt64).ToArray();
 
@@ -139,7 +139,7 @@ public static class InferenceProver
             for (int l = 0; l < H; l++)
             {
                 var p = Suffix(rw, b + vk.Layers[l].OutVars);
-                claims.Add(new(c1, bs.W1.Point(bs.QItem[l], p), cols[ci++])); vectors.Add(w1Fr);
+                ci++; // Q_ℓ(p_ℓ) is not opened: Q is not committed, the matmul claim z_ℓ fixes it
                 claims.Add(new(c1, bs.W1.Point(bs.AItem[l], p), cols[ci++])); vectors.Add(w1Fr);
                 foreach (int ri in bs.RItem[l]) { claims.Add(new(c1, bs.W1.Point(ri, p), cols[ci++])); vectors.Add(w1Fr); }
             }
@@ -252,7 +252,7 @@ public static class InferenceProver
         return y;
     }
 
-    /// <summary>W1 = Q_ℓ, A_ℓ, R_ℓ,i per hidden layer, then the lookup multiplicities.</summary>
+    /// <summary>W1 = A_ℓ, R_ℓ,i per hidden layer, then the lookup multiplicities (Q_ℓ is not committed).</summary>
     private static long[] BuildW1(VerifyingKey vk, BatchShape bs, Witness wit)
     {
         var ks = vk.Shape;
@@ -263,7 +263,6 @@ public static class InferenceProver
         for (int l = 0; l < ks.H; l++)
         {
             var lw = wit.Layers[l];
-            bs.W1.Place<long>(bs.QItem[l], lw.Q, w1);
             bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
             for (int i = 0; i < lw.RemainderLimbs!.Length; i++) bs.W1.Place<long>(bs.RItem[l][i], lw.RemainderLimbs[i], w1);
             long off = tl.Offset(l), size = tl.Size(l), qmin = vk.Layers[l].QMin;
@@ -328,7 +327,7 @@ public static class InferenceProver
     }
 
     /// <summary>The `cols` values: Q, A, R_i of every hidden layer at p_ℓ, then a_col(r_t).</summary>
-    private static Fr[] Columns(ProvingKey pk, BatchShape bs, long[] w1, Fr[] rw, Fr[] rt)
+    private static Fr[] Columns(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr[] rw, Fr[] rt)
     {
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
@@ -339,7 +338,7 @@ public static class InferenceProver
             var p = Suffix(rw, s);
             var eq = Eq.Table(p);
             Fr Item(int item) => Dot(w1.AsSpan((int)bs.W1!.Offset(item), 1 << s), eq);
-            cols.Add(Item(bs.QItem[l]));
+            cols.Add(Dot(wit.Layers[l].Q!, eq));
             cols.Add(Item(bs.AItem[l]));
             foreach (int ri in bs.RItem[l]) cols.Add(Item(ri));
         }

@@ -132,7 +132,7 @@ public static class InferenceVerifier
             for (int l = 0; l < H; l++)
             {
                 var p = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
-                claims.Add(new(parts.W1, bs.W1.Point(bs.QItem[l], p), cols[ci++]));
+                ci++; // Q_ℓ(p_ℓ): not a commitment claim; the matmul claim z_ℓ derived from it binds it
                 claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], p), cols[ci++]));
                 foreach (int ri in bs.RItem[l]) claims.Add(new(parts.W1, bs.W1.Point(ri, p), cols[ci++]));
             }

@@ -57,7 +57,7 @@ internal sealed class BatchShape
     {
         BatchVars = batchVars;
         int h = ks.H;
-        QItem = new int[h]; AItem = new int[h]; RItem = new int[h][];
+        AItem = new int[h]; RItem = new int[h][];
         FAct = new int[h]; FLimb = new int[h][];
         if (h == 0) return;
         var w1 = new List<int>();
@@ -66,7 +66,6 @@ internal sealed class BatchShape
         {
             int s = batchVars + layers[l].OutVars;
             int k = layers[l].Limbs;
-            QItem[l] = w1.Count; w1.Add(s);
             AItem[l] = w1.Count; w1.Add(s);
             RItem[l] = new int[k];
             for (int i = 0; i < k; i++) { RItem[l][i] = w1.Count; w1.Add(s); }
@@ -91,8 +90,6 @@ internal sealed class BatchShape
 
     /// <summary>Item 0 = h_w, item 1 = h_t.</summary>
     public Layout? W2 { get; }
-
-    public int[] QItem { get; }
 
     public int[] AItem { get; }
 

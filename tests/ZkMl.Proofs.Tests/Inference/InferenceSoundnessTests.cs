@@ -171,6 +171,24 @@ public class InferenceSoundnessTests
     }
 
     [Fact]
+    public void Q_that_breaks_the_requantization_relation_is_rejected()
+    {
+        // Q is not committed: only the matmul claim z_ℓ derived from Q(p) ties it to Z. Shift one Q by one
+        // within its table and set A to the table's value, so every lookup still holds.
+        var (c, pk, vk, samples) = Odd.Value;
+        var w = IntegerExecutor.Run(c, samples.Take(2).ToArray());
+        var lw = w.Layers[0];
+        var table = c.Layers[0].Table!;
+        int e = Enumerable.Range(0, lw.Q!.Length).First(i => lw.Q[i] + 1 <= table.QMax);
+        lw.Q[e] += 1;
+        lw.A![e] = table.Lookup(lw.Q[e]);
+        var proof = InferenceProver.ProveWitness(pk, w, new ProverTimings(), checkLookups: true);
+        var r = InferenceVerifier.Verify(vk, proof);
+        Assert.False(r.IsValid);
+        Assert.Equal(VerificationFailure.Matmul, r.Failure);
+    }
+
+    [Fact]
     public void Activation_outside_its_table_is_rejected()
     {
         var (c, pk, vk, samples) = Odd.Value;
