@@ -41,6 +41,35 @@ public class BatchOpeningTests
         new[] { 14, 7, 0, 14 },
     };
 
+    /// <summary>A split vector (its halves committed) enters the joint opening folded: one variable fewer when it is the largest.</summary>
+    [Theory]
+    [InlineData(new[] { 5, 3, 3 }, 0, 4)]
+    [InlineData(new[] { 3, 6, 6, 2 }, 0, 6)]
+    [InlineData(new[] { 2, 7, 4 }, 1, 6)]
+    [InlineData(new[] { 1 }, 0, 0)]
+    public void SplitVectorFoldsIntoTheJointOpening(int[] shape, int splitClaim, int jointVars)
+    {
+        var (claims, vectors) = MakeClaims(shape.Sum() * 7 + splitClaim, shape);
+        var v = vectors[splitClaim];
+        int half = v.Length / 2;
+        var split = new SplitVector(claims[splitClaim].Commitment, shape[splitClaim], HyperKzg.Commit(Srs, v.AsSpan(0, half)), HyperKzg.Commit(Srs, v.AsSpan(half)));
+        var proof = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors, bindClaims: true, [split]);
+        int vectorsCount = BatchOpening.Vectors(claims).Count, n = shape.Max();
+        var bytes = proof.ToBytes();
+        Assert.Equal(BatchOpeningProof.EncodedLength(vectorsCount, n, jointVars), bytes.Length);
+        Assert.True(BatchOpeningProof.TryDecode(bytes, vectorsCount, n, jointVars, out var back, out var reason), reason);
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split], out reason), reason);
+        // wrong halves, a swapped pair, no split at all: rejected
+        var g = G1Jacobian.FromAffine(G1Affine.Generator);
+        foreach (var bad in new[] { split with { Low = (G1Jacobian.FromAffine(split.Low) + g).ToAffine() }, split with { High = (G1Jacobian.FromAffine(split.High) + g).ToAffine() },
+                     split with { Low = split.High, High = split.Low } })
+            Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [bad], out _));
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, null, out _));
+        // a split whose size does not match the vector is not applied: the plain proof verifies with it
+        var plain = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors);
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, plain, bindClaims: true, [split with { NumVars = split.NumVars + 1 }], out reason), reason);
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void HonestBatchVerifies(int[] shape)

@@ -182,9 +182,13 @@ public static class SolidityVerifierGenerator
         K("X_LO_VARS", lo.ToString(CultureInfo.InvariantCulture), "input columns handled per calldata word: 2^X_LO_VARS");
         K("OUT_VARS", vk.Layers[^1].OutVars.ToString(CultureInfo.InvariantCulture), "o_{L−1} = log2 of the padded output width");
         K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
-        var cm = EvmEncoding.EncodeG1(vk.ModelCommitment);
-        K("MODEL_X", Word(cm.AsSpan(0, 32)), "model commitment C_model (G1)");
-        K("MODEL_Y", Word(cm.AsSpan(32, 32)));
+        // The model vector enters the joint opening as the fold of its halves (docs/protocol.md "Batched openings").
+        var lowEnc = EvmEncoding.EncodeG1(vk.ModelLow);
+        var diffEnc = EvmEncoding.EncodeG1((G1Jacobian.FromAffine(vk.ModelHigh) - G1Jacobian.FromAffine(vk.ModelLow)).ToAffine());
+        K("MODEL_LOW_X", Word(lowEnc.AsSpan(0, 32)), "commitment of the model vector's low half (G1)");
+        K("MODEL_LOW_Y", Word(lowEnc.AsSpan(32, 32)));
+        K("MODEL_DIFF_X", Word(diffEnc.AsSpan(0, 32)), "high-half commitment minus low-half commitment (G1)");
+        K("MODEL_DIFF_Y", Word(diffEnc.AsSpan(32, 32)));
         var g2 = EvmEncoding.EncodeG2(vk.Kzg.G2);
         var t2 = EvmEncoding.EncodeG2(vk.Kzg.TauG2);
         string[] g2n = ["X_C1", "X_C0", "Y_C1", "Y_C0"];
@@ -229,8 +233,8 @@ public static class SolidityVerifierGenerator
         string[] g2n = ["G2_X_C1", "G2_X_C0", "G2_Y_C1", "G2_Y_C0", "TAU_G2_X_C1", "TAU_G2_X_C0", "TAU_G2_Y_C1", "TAU_G2_Y_C0"];
         for (int i = 0; i < 8; i++) y.Line($"mstore(add(g2, {Slot(i)}), {g2n[i]})");
         y.Line($"mstore(add(ctx, {Slot(SlotG2)}), g2)");
-        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), MODEL_X)");
-        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), MODEL_Y)");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), 0) // group 0 (the model): its fold is set by batchOpen");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), 0)");
         y.Comment("transcript: Transcript(\"zkml-inference-v1\"), absorb vk, io");
         y.Line("mstore(0x00, \"zkml-inference-v1\")");
         y.Line("mstore(0x00, keccak256(0x00, 17))");
@@ -245,7 +249,16 @@ public static class SolidityVerifierGenerator
         y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
-        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, cd, g2))");
+        y.Comment("one split: group 0 (C_model, N_model variables) enters the joint opening as MODEL_LOW + c·MODEL_DIFF");
+        y.Line("let splits := alloc(0xe0)");
+        y.Line("mstore(splits, 1)");
+        y.Line("mstore(add(splits, 0x20), 0)");
+        y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
+        y.Line("mstore(add(splits, 0x60), MODEL_LOW_X)");
+        y.Line("mstore(add(splits, 0x80), MODEL_LOW_Y)");
+        y.Line("mstore(add(splits, 0xa0), MODEL_DIFF_X)");
+        y.Line("mstore(add(splits, 0xc0), MODEL_DIFF_Y)");
+        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, splits, cd, g2))");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();

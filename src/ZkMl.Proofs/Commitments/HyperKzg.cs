@@ -413,6 +413,29 @@ public sealed class FoldBases
         return new FoldBases(result);
     }
 
+    /// <summary>The fold bases of lo + c·(hi − lo) (a linear function of the vectors: point by point).</summary>
+    /// <exception cref="ArgumentException">The two have different shapes.</exception>
+    public static FoldBases Fold(FoldBases lo, FoldBases hi, in Fr c)
+    {
+        if (lo.Levels.Length != hi.Levels.Length) throw new ArgumentException("fold bases with different level counts");
+        var result = new G1Affine[lo.Levels.Length][];
+        var cc = c;
+        for (int i = 0; i < result.Length; i++)
+        {
+            var a = lo.Levels[i]; var b = hi.Levels[i];
+            if (a.Length != b.Length) throw new ArgumentException("fold bases with different level sizes");
+            var jac = new G1Jacobian[a.Length];
+            Parallel.For(0, a.Length, k =>
+            {
+                var pa = G1Jacobian.FromAffine(a[k]);
+                jac[k] = pa + (G1Jacobian.FromAffine(b[k]) - pa).ScalarMul(cc);
+            });
+            result[i] = new G1Affine[a.Length];
+            G1Jacobian.BatchToAffine(jac, result[i]);
+        }
+        return new FoldBases(result);
+    }
+
     /// <summary>u32 level count, then the points (x ‖ y, 32-byte little-endian Montgomery limbs each) level by level.</summary>
     public byte[] ToBytes()
     {

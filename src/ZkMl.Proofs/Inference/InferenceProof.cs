@@ -52,7 +52,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         if (vk.HiddenLayers >= 1)
             len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk) + 32;
         len += 96L * vk.Layers.Count + 64L * MatmulVars(vk);
-        return len + BatchOpeningProof.EncodedLength(vectors, openingVars);
+        return len + BatchOpeningProof.EncodedLength(vectors, openingVars, JointVars(vk, bs));
     }
 
     public static int ColumnCount(VerifyingKey vk)
@@ -78,6 +78,10 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     /// <summary>N of the batched opening: the largest committed vector's variables.</summary>
     public static int OpeningVars(VerifyingKey vk, BatchShape bs)
         => vk.HiddenLayers == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+
+    /// <summary>Variables of the joint HyperKZG opening: as <see cref="OpeningVars"/> with the model vector folded to N_model − 1 (SplitVector).</summary>
+    public static int JointVars(VerifyingKey vk, BatchShape bs)
+        => vk.HiddenLayers == 0 ? vk.ModelVars - 1 : Math.Max(vk.ModelVars - 1, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
 
     public static bool TryDecode(VerifyingKey vk, BatchShape bs, ReadOnlySpan<byte> bytes, out ProofParts? parts, out string? reason)
     {
@@ -118,7 +122,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             { reason = $"layer {vk.Layers.Count - 1 - j} matmul evaluations are not below r"; return false; }
             layers[j] = new LayerProof(biases[j], a, w);
         }
-        if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
+        if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, JointVars(vk, bs), out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
         parts = new ProofParts(w1, w2, logup, cols, hint, layers, matmul!, opening!);
         reason = null;
         return true;

@@ -25,7 +25,7 @@ public static class InferenceSetup
     /// As <see cref="Run(Circuit, Srs, int)"/>; with <paramref name="fixedBaseTable"/> the proving key also
     /// holds, for a model vector of ≥ 2^15 entries, a <see cref="FixedBaseTable"/> of the first 2^N_model
     /// SRS powers (1 KiB per power; the MNIST setup then takes ≈ 4.5 s, `zkml bench` "setup") that makes
-    /// commitments of ≥ 2^15 coefficients 15–26 % faster (MsmBenchmarks, bench/README.md), and the model's HyperKZG <see cref="FoldBases"/>.
+    /// commitments of ≥ 2^15 coefficients 15–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's halves.
     /// </summary>
     public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable)
     {
@@ -40,6 +40,10 @@ public static class InferenceSetup
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; the model vector of this circuit needs {need} (2^{shape.ModelLayout.NumVars})", nameof(srs));
         var model = BuildModel(circuit, shape);
         var commitment = HyperKzg.CommitSmall(srs, model);
+        // The halves' commitments: the batched opening folds the model's top index bit (docs/protocol.md).
+        int half = model.Length / 2;
+        var low = HyperKzg.CommitSmall(srs, model.AsSpan(0, half));
+        var high = HyperKzg.CommitSmall(srs, model.AsSpan(half));
 
         int yBytes = OutputBytes(circuit.Layers[^1].ZBound);
         int xBytes = (circuit.ActBits + 7) / 8;
@@ -56,16 +60,17 @@ public static class InferenceSetup
         if (best == 0)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
         var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
-            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, KzgVerifierKey.From(srs));
+            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, low, high, KzgVerifierKey.From(srs));
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
         var pk = new ProvingKey(vk, circuit, trimmed, model);
-        // Fold commitments of the model vector's first two HyperKZG levels (8 and 64 points): its fold
-        // commitments then cost MSMs of those points instead of 1/8 and 1/64 of the vector.
-        if (extras) pk.ModelFolds = FoldBases.Compute(trimmed, model, 2);
+        // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model half: the
+        // opened fold of the halves then has fold commitments of MSMs of those points instead of 1/8
+        // and 1/64 of its length.
+        if (extras) pk.ModelFolds = (FoldBases.Compute(trimmed, model.AsSpan(0, half), 2), FoldBases.Compute(trimmed, model.AsSpan(half), 2));
         return (pk, vk);
     }
 

@@ -188,7 +188,7 @@ public static class InferenceVerifier
         }
 
         beforeOpening?.Invoke(t.State);
-        if (!BatchOpening.Verify(vk.Kzg, t, claims, parts.Opening, bindClaims: false, out var r2))
+        if (!BatchOpening.Verify(vk.Kzg, t, claims, parts.Opening, bindClaims: false, [vk.ModelSplit], out var r2))
             return VerificationResult.Fail(VerificationFailure.Opening, "batched opening: " + r2);
         return VerificationResult.Ok;
     }

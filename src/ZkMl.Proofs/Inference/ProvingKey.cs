@@ -14,7 +14,7 @@ public sealed class ProvingKey
     private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
 
     /// <summary>Format version written by <see cref="Save"/>.</summary>
-    public const uint Version = 2;
+    public const uint Version = 3;
 
     internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
     {
@@ -32,8 +32,8 @@ public sealed class ProvingKey
 
     internal long[] Model { get; }
 
-    /// <summary>Precomputed fold commitments of the model vector (HyperKZG levels 1 and 2), or null.</summary>
-    internal Commitments.FoldBases? ModelFolds { get; set; }
+    /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's low and high halves, or null.</summary>
+    internal (Commitments.FoldBases Low, Commitments.FoldBases High)? ModelFolds { get; set; }
 
     private Fr[]? _modelFr;
 
@@ -71,7 +71,7 @@ public sealed class ProvingKey
         var circuit = CircuitFile.ToBytes(Circuit);
         var srs = Srs.ToBytes();
         var table = Srs.Table?.ToBytes() ?? [];
-        var folds = ModelFolds?.ToBytes() ?? [];
+        byte[] folds = ModelFolds is { } mf ? [.. mf.Low.ToBytes(), .. mf.High.ToBytes()] : [];
         var buf = new byte[12 + 20 + vk.Length + circuit.Length + srs.Length + table.Length + folds.Length + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
@@ -134,8 +134,9 @@ public sealed class ProvingKey
         }
         if (parts[4].Length > 0)
         {
-            try { pk.ModelFolds = Commitments.FoldBases.FromBytes(parts[4]); }
-            catch (FormatException ex) { throw new InferenceFormatException(source, ex.Message); }
+            int h = parts[4].Length / 2;
+            try { pk.ModelFolds = (Commitments.FoldBases.FromBytes(parts[4].AsSpan(0, h)), Commitments.FoldBases.FromBytes(parts[4].AsSpan(h))); }
+            catch (FormatException ex) { throw new InferenceFormatException(source, "model fold bases (low half, high half): " + ex.Message); }
         }
         return pk;
     }

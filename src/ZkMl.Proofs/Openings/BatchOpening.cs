@@ -16,6 +16,16 @@ namespace ZkMl.Proofs.Openings;
 public readonly record struct OpeningClaim(G1Affine Commitment, Fr[] Point, Fr Value);
 
 /// <summary>
+/// A vector (commitment, number of variables n ≥ 1) whose two halves are also committed: Low = the
+/// commitment of entries [0, 2^(n−1)), High = that of entries [2^(n−1), 2^n), each as a vector of
+/// 2^(n−1) entries. The batched opening then folds the vector's top index bit with that bit's sumcheck
+/// challenge c: the joint opening holds Low-half + c·(High-half − Low-half) (2^(n−1) entries) under the
+/// commitment Low + c·(High − Low), which has the same value at the rest of the point. A model committed
+/// once at setup makes the per-proof opening half as long.
+/// </summary>
+public readonly record struct SplitVector(G1Affine Commitment, int NumVars, G1Affine Low, G1Affine High);
+
+/// <summary>
 /// Batched opening (DESIGN.md §4.4, Nova's <c>batch_eval_reduce</c>): m claims on G distinct vectors
 /// (a vector = a commitment and its number of variables) of possibly different sizes are reduced by
 /// ONE sumcheck over Σ_i ρ^i·eq(z_i, x)·P_(g(i))(x) to one value per vector at one point, combined
@@ -44,14 +54,20 @@ public static class BatchOpening
     /// already determines every commitment, point and value (the inference proof).
     /// </summary>
     public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims)
+        => Prove(srs, transcript, claims, vectors, bindClaims, null);
+
+    /// <summary>As <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>, folding the <paramref name="splits"/> (see <see cref="SplitVector"/>).</summary>
+    public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims, IReadOnlyList<SplitVector>? splits)
     {
-        var r = Reduce(transcript, claims, vectors, bindClaims);
+        var r = Reduce(transcript, claims, vectors, bindClaims, splits);
         var opening = HyperKzg.Prove(srs, transcript, r.Commitment, r.Joint, r.Point, r.Value);
         return new BatchOpeningProof(r.Rounds, r.Evaluations, opening);
     }
 
     /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients) Reduce(Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true)
+    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] its fold challenge (null if not split).</remarks>
+    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients, Fr?[] Folds) Reduce(
+        Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true, IReadOnlyList<SplitVector>? splits = null)
     {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
@@ -125,8 +141,21 @@ public static class BatchOpening
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = FieldPowers.Of(gamma, groups);
 
-        // Joint vector Σ_g γ^g·P̂_g.
-        var joint = new Fr[1 << nMax];
+        // Joint vector Σ_g γ^g·P̂_g (a split vector enters as its fold).
+        var shape = GroupShapes(claims, groupOf, groups, ch, splits);
+        for (int g = 0; g < groups; g++)
+        {
+            if (shape.Folds[g] is not Fr c) continue;
+            var v = groupVec[g];
+            int half = v.Length / 2;
+            var fold = new Fr[half];
+            Polynomials.Parallelism.For(half, (lo, hi) =>
+            {
+                for (int j = lo; j < hi; j++) { Fr.Sub(v[j + half], v[j], out var d); Fr.Mul(d, c, out d); Fr.Add(v[j], d, out fold[j]); }
+            });
+            groupVec[g] = fold;
+        }
+        var joint = new Fr[1 << shape.JointVars];
         for (int g = 0; g < groups; g++)
         {
             var v = groupVec[g];
@@ -136,8 +165,8 @@ public static class BatchOpening
                 for (int j = lo; j < hi; j++) { Fr.Mul(v[j], coef, out var t); Fr.Add(joint[j], t, out joint[j]); }
             });
         }
-        var (jc, jp, jv) = JointClaim(claims, groupOf, evals, gPow, ch, nMax);
-        return (rounds, evals, jc, joint, jp, jv, groupVec, gPow);
+        var (jc, jp, jv) = JointClaim(shape, evals, gPow, ch);
+        return (rounds, evals, jc, joint, jp, jv, groupVec, gPow, shape.Folds);
     }
 
     /// <summary>
@@ -154,6 +183,11 @@ public static class BatchOpening
 
     /// <summary>As <see cref="Verify(in KzgVerifierKey, Transcript, IReadOnlyList{OpeningClaim}, BatchOpeningProof, out string?)"/>, with the prover's <paramref name="bindClaims"/>.</summary>
     public static bool Verify(in KzgVerifierKey vk, Transcript transcript, IReadOnlyList<OpeningClaim> claims, BatchOpeningProof proof, bool bindClaims, out string? reason)
+        => Verify(vk, transcript, claims, proof, bindClaims, null, out reason);
+
+    /// <summary>As <see cref="Verify(in KzgVerifierKey, Transcript, IReadOnlyList{OpeningClaim}, BatchOpeningProof, bool, out string?)"/>, with the prover's <paramref name="splits"/>.</summary>
+    public static bool Verify(in KzgVerifierKey vk, Transcript transcript, IReadOnlyList<OpeningClaim> claims, BatchOpeningProof proof, bool bindClaims,
+        IReadOnlyList<SplitVector>? splits, out string? reason)
     {
         int m = claims.Count;
         if (m == 0) { reason = "no claims"; return false; }
@@ -190,7 +224,11 @@ public static class BatchOpening
         transcript.AppendScalars(Labels.Evals, proof.Evaluations);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = FieldPowers.Of(gamma, groups);
-        var (jc, jp, jv) = JointClaim(claims, groupOf, proof.Evaluations, gPow, ch, nMax);
+        var shape = GroupShapes(claims, groupOf, groups, ch, splits);
+        if (splits != null)
+            foreach (var sv in splits)
+                if (!sv.Low.IsOnCurve || !sv.High.IsOnCurve) { reason = "split half commitment not on the curve"; return false; }
+        var (jc, jp, jv) = JointClaim(shape, proof.Evaluations, gPow, ch);
         if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
         reason = null;
@@ -256,22 +294,47 @@ public static class BatchOpening
         return c0 + r * (c1 + r * c2);
     }
 
-    /// <summary>(C, point, value) of the γ-combined claim at the sumcheck point: C = Σ_g γ^g·C_g, y = Σ_g γ^g·e_g·Π_(b ≥ n_g)(1 − c_b).</summary>
-    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim(IReadOnlyList<OpeningClaim> claims, int[] groupOf, Fr[] evals, Fr[] gPow, Fr[] ch, int nMax)
+    /// <summary>
+    /// Each group's commitment and variables as it enters the joint opening: a group matching a split (same
+    /// commitment and n) enters as its fold, commitment Low + c·(High − Low) and n − 1 variables, with
+    /// c = ch[n − 1] (its top index bit's challenge); JointVars = the largest of those.
+    /// </summary>
+    private static (G1Affine[] Commitments, int[] NumVars, Fr?[] Folds, int JointVars) GroupShapes(
+        IReadOnlyList<OpeningClaim> claims, int[] groupOf, int groups, Fr[] ch, IReadOnlyList<SplitVector>? splits)
     {
-        int groups = evals.Length;
         var bases = new G1Affine[groups];
         var nv = new int[groups];
+        var folds = new Fr?[groups];
         for (int i = claims.Count - 1; i >= 0; i--) { bases[groupOf[i]] = claims[i].Commitment; nv[groupOf[i]] = claims[i].Point.Length; }
-        var c = G1Msm.Compute(bases, gPow).ToAffine();
+        for (int g = 0; g < groups; g++)
+        {
+            if (splits == null || nv[g] == 0) continue;
+            foreach (var sv in splits)
+            {
+                if (sv.Commitment != bases[g] || sv.NumVars != nv[g]) continue;
+                var c = ch[nv[g] - 1];
+                bases[g] = (G1Jacobian.FromAffine(sv.Low) + (G1Jacobian.FromAffine(sv.High) - G1Jacobian.FromAffine(sv.Low)).ScalarMul(c)).ToAffine();
+                nv[g]--;
+                folds[g] = c;
+                break;
+            }
+        }
+        return (bases, nv, folds, nv.Max());
+    }
+
+    /// <summary>(C, point, value) of the γ-combined claim at the first JointVars sumcheck challenges: C = Σ_g γ^g·C_g, y = Σ_g γ^g·e_g·Π_(n_g ≤ b &lt; JointVars)(1 − c_b).</summary>
+    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim((G1Affine[] Commitments, int[] NumVars, Fr?[] Folds, int JointVars) shape, Fr[] evals, Fr[] gPow, Fr[] ch)
+    {
+        int groups = evals.Length, nJoint = shape.JointVars;
+        var c = G1Msm.Compute(shape.Commitments, gPow).ToAffine();
         // Point in the project's order: the coordinate of index bit b is ch[b].
-        var point = new Fr[nMax];
-        for (int b = 0; b < nMax; b++) point[MleOrder.PointIndexOfBit(nMax, b)] = ch[b];
+        var point = new Fr[nJoint];
+        for (int b = 0; b < nJoint; b++) point[MleOrder.PointIndexOfBit(nJoint, b)] = ch[b];
         var value = Fr.Zero;
         for (int g = 0; g < groups; g++)
         {
             var lag = Fr.One;
-            for (int b = nv[g]; b < nMax; b++) lag *= Fr.One - ch[b];
+            for (int b = shape.NumVars[g]; b < nJoint; b++) lag *= Fr.One - ch[b];
             value += gPow[g] * lag * evals[g];
         }
         return (c, point, value);

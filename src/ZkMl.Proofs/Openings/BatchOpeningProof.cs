@@ -26,7 +26,10 @@ public sealed class BatchOpeningProof
     }
 
     /// <summary>Encoded size for G vectors (evaluations) over N variables: 64·N + 32·G + HyperKZG(N).</summary>
-    public static int EncodedLength(int numClaims, int numVars) => 64 * numVars + 32 * numClaims + HyperKzgProof.EncodedLength(numVars);
+    public static int EncodedLength(int numClaims, int numVars) => EncodedLength(numClaims, numVars, numVars);
+
+    /// <summary>Encoded size with a joint opening over <paramref name="jointVars"/> variables (fewer than N when split vectors fold: <see cref="SplitVector"/>).</summary>
+    public static int EncodedLength(int numClaims, int numVars, int jointVars) => 64 * numVars + 32 * numClaims + HyperKzgProof.EncodedLength(jointVars);
 
     /// <summary>Bytes: for each round c0‖c2, then e_0 … e_(G−1), then the HyperKZG proof bytes (docs/protocol.md).</summary>
     public byte[] ToBytes()
@@ -46,10 +49,14 @@ public sealed class BatchOpeningProof
     /// <paramref name="numVars"/> coordinates. Never throws; false with a reason on bad bytes.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> bytes, int numClaims, int numVars, out BatchOpeningProof? proof, out string? reason)
+        => TryDecode(bytes, numClaims, numVars, numVars, out proof, out reason);
+
+    /// <summary>As <see cref="TryDecode(ReadOnlySpan{byte}, int, int, out BatchOpeningProof?, out string?)"/>, with a joint opening over <paramref name="jointVars"/> variables.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> bytes, int numClaims, int numVars, int jointVars, out BatchOpeningProof? proof, out string? reason)
     {
         proof = null;
-        if (numClaims < 1 || numClaims > 1 << 20 || numVars < 0 || numVars > 30) { reason = "claim count or variable count out of range"; return false; }
-        int expected = EncodedLength(numClaims, numVars);
+        if (numClaims < 1 || numClaims > 1 << 20 || numVars < 0 || numVars > 30 || jointVars < 0 || jointVars > numVars) { reason = "claim count or variable count out of range"; return false; }
+        int expected = EncodedLength(numClaims, numVars, jointVars);
         if (bytes.Length != expected) { reason = $"batched opening proof is {bytes.Length} bytes; expected {expected}"; return false; }
         var r = new ProofReader(bytes);
         var rounds = new Fr[numVars][];
@@ -61,7 +68,7 @@ public sealed class BatchOpeningProof
         var evals = new Fr[numClaims];
         for (int i = 0; i < numClaims; i++) if (!r.Fr(out evals[i], $"evaluation {i}", out reason)) return false;
         int off = 64 * numVars + 32 * numClaims;
-        if (!HyperKzgProof.TryDecode(bytes[off..], numVars, out var inner, out reason)) { reason = "HyperKZG part: " + reason; return false; }
+        if (!HyperKzgProof.TryDecode(bytes[off..], jointVars, out var inner, out reason)) { reason = "HyperKZG part: " + reason; return false; }
         proof = new BatchOpeningProof(rounds, evals, inner!);
         return true;
     }

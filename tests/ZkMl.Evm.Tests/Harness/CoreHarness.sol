@@ -88,8 +88,9 @@ contract CoreHarness {
         }
     }
 
-    /// [init, g2 (8 words), nGroups, groups (x, y each), m, claims (group, n, y, z_1..z_n each)] ‖ proof
-    /// (claim records without offset-bit or suffix hints: the generic path).
+    /// [init, g2 (8 words), nGroups, groups (x, y each), splits (count, then group, n, Low x, Low y, D x, D y each),
+    /// m, claims (group, n, y, z_1..z_n each), nJoint] ‖ proof
+    /// (claim records without offset-bit or suffix hints: the generic path; nJoint only sizes the proof).
     /// Returns [1, state].
     function batchOpening(bytes calldata arg) external view returns (uint256 status) {
         assembly {
@@ -102,6 +103,10 @@ contract CoreHarness {
                 let groups := alloc(shl(6, nGroups))
                 calldatacopy(groups, add(a, 0x140), shl(6, nGroups))
                 let s := add(add(a, 0x140), shl(6, nGroups))
+                let nSplits := calldataload(s)
+                let splits := alloc(add(0x20, mul(nSplits, 0xc0)))
+                calldatacopy(splits, s, add(0x20, mul(nSplits, 0xc0)))
+                s := add(s, add(0x20, mul(nSplits, 0xc0)))
                 let m := calldataload(s)
                 s := add(s, 0x20)
                 let claims := alloc(shl(8, m))
@@ -120,10 +125,12 @@ contract CoreHarness {
                     mstore(add(c, 0x60), calldataload(add(s, 0x40)))
                     s := add(s, add(0x60, shl(5, nv)))
                 }
+                let nJoint := calldataload(s)
+                s := add(s, 0x20)
                 let want := add(shl(6, nMax), shl(5, nGroups))
-                if nMax { want := add(want, hkLength(nMax)) }
+                if nJoint { want := add(want, hkLength(nJoint)) }
                 if iszero(eq(sub(add(a, len), s), want)) { fail() }
-                pop(batchOpen(claims, m, groups, nGroups, s, g))
+                pop(batchOpen(claims, m, groups, nGroups, splits, s, g))
                 let out := alloc(0x40)
                 mstore(out, 1)
                 mstore(add(out, 0x20), mload(0x00))

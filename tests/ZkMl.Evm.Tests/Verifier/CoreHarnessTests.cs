@@ -197,7 +197,7 @@ public class CoreHarnessTests(HarnessFixture h)
         return (claims, vectors);
     }
 
-    private static byte[] BatchArg(OpeningClaim[] claims, byte[] proof)
+    private static byte[] BatchArg(OpeningClaim[] claims, byte[] proof, SplitVector[] splits)
     {
         var groups = new List<G1Affine>();
         var index = new int[claims.Length];
@@ -209,55 +209,96 @@ public class CoreHarnessTests(HarnessFixture h)
         }
         var p = new Packer().Raw(Start("bo").State).G2Key(HarnessFixture.Vk).Word(groups.Count);
         foreach (var g in groups) p.G1(g);
+        p.Word(splits.Length);
+        foreach (var sv in splits)
+        {
+            int g = groups.IndexOf(sv.Commitment);
+            var d = (G1Jacobian.FromAffine(sv.High) - G1Jacobian.FromAffine(sv.Low)).ToAffine();
+            p.Word(g < 0 ? 0 : g).Word(sv.NumVars).G1(sv.Low).G1(d);
+        }
         p.Word(claims.Length);
         for (int i = 0; i < claims.Length; i++) p.Word(index[i]).Word(claims[i].Point.Length).Fr(claims[i].Value).Frs(claims[i].Point);
-        return p.Raw(proof).ToArray();
+        return p.Word(JointVars(claims, splits)).Raw(proof).ToArray();
     }
 
-    public static TheoryData<int[]> BatchShapes => new() { new[] { 0 }, new[] { 3 }, new[] { 3, 0, 5, 5, 1 }, new[] { 4, 6, 6, 2 } };
+    /// <summary>The joint opening's variables: the largest claim size, a split vector's one less.</summary>
+    private static int JointVars(OpeningClaim[] claims, SplitVector[] splits)
+        => claims.Max(c => c.Point.Length - (splits.Any(s => s.Commitment == c.Commitment && s.NumVars == c.Point.Length && s.NumVars > 0) ? 1 : 0));
+
+    public static TheoryData<int[], bool> BatchShapes()
+    {
+        var d = new TheoryData<int[], bool>();
+        foreach (var shape in new[] { new[] { 0 }, new[] { 3 }, new[] { 3, 0, 5, 5, 1 }, new[] { 4, 6, 6, 2 }, new[] { 6, 6, 5 }, new[] { 5, 3, 2 } })
+            foreach (bool split in new[] { false, true }) d.Add(shape, split);
+        return d;
+    }
 
     [Theory]
     [MemberData(nameof(BatchShapes))]
-    public async Task BatchOpeningMatchesCSharpOnValidAndMutatedProofs(int[] shape)
+    public async Task BatchOpeningMatchesCSharpOnValidAndMutatedProofs(int[] shape, bool split)
     {
         var (claims, vectors) = MakeClaims(shape.Sum() * 31 + shape.Length, shape);
-        var proof = BatchOpening.Prove(HarnessFixture.Srs, Start("bo"), claims, vectors, bindClaims: false);
+        var splits = Array.Empty<SplitVector>();
+        if (split)
+        {
+            // the first claim's vector (the one with offset bits) keeps its halves' commitments
+            var v = vectors[0];
+            int half = v.Length / 2;
+            splits = shape[0] == 0 ? [new SplitVector(claims[0].Commitment, 0, G1Affine.Generator, G1Affine.Generator)]
+                : [new SplitVector(claims[0].Commitment, shape[0], HyperKzg.Commit(HarnessFixture.Srs, v.AsSpan(0, half)), HyperKzg.Commit(HarnessFixture.Srs, v.AsSpan(half)))];
+        }
+        var proof = BatchOpening.Prove(HarnessFixture.Srs, Start("bo"), claims, vectors, bindClaims: false, splits);
         var bytes = proof.ToBytes();
         int nMax = shape.Max();
 
-        async Task Compare(OpeningClaim[] cs, byte[] pb)
+        async Task Compare(OpeningClaim[] cs, byte[] pb, SplitVector[] sp)
         {
-            var w = await h.CallAsync("batchOpening", BatchArg(cs, pb));
-            bool ok = BatchOpeningProof.TryDecode(pb, BatchOpening.Vectors(cs).Count, nMax, out var pp, out _) &&
-                      BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), cs, pp!, bindClaims: false, out _);
+            var w = await h.CallAsync("batchOpening", BatchArg(cs, pb, sp));
+            bool ok = BatchOpeningProof.TryDecode(pb, BatchOpening.Vectors(cs).Count, nMax, JointVars(cs, sp), out var pp, out _) &&
+                      BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), cs, pp!, bindClaims: false, sp, out _);
             Assert.Equal(ok, w != null);
             if (ok)
             {
                 var tv = Start("bo");
-                Assert.True(BatchOpening.Verify(HarnessFixture.Vk, tv, cs, pp!, bindClaims: false, out _));
+                Assert.True(BatchOpening.Verify(HarnessFixture.Vk, tv, cs, pp!, bindClaims: false, sp, out _));
                 Assert.Equal(StateWord(tv), w![1]);
             }
         }
 
-        await Compare(claims, bytes);
+        await Compare(claims, bytes, splits);
+        Assert.True(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, splits, out var why), why);
         // every 32-byte word of the proof (field elements and point coordinates)
         for (int i = 0; i < bytes.Length / 32; i++)
         {
             var mm = (byte[])bytes.Clone();
             mm[32 * i + 31] ^= 1;
-            await Compare(claims, mm);
+            await Compare(claims, mm, splits);
         }
         // a wrong value, a wrong point coordinate
         var wrongValue = (OpeningClaim[])claims.Clone();
         wrongValue[^1] = wrongValue[^1] with { Value = wrongValue[^1].Value + Fr.One };
-        await Compare(wrongValue, bytes);
+        await Compare(wrongValue, bytes, splits);
         if (shape[^1] > 0)
         {
             var wrongPoint = (OpeningClaim[])claims.Clone();
             var z = (Fr[])wrongPoint[^1].Point.Clone();
             z[0] += Fr.One;
             wrongPoint[^1] = wrongPoint[^1] with { Point = z };
-            await Compare(wrongPoint, bytes);
+            await Compare(wrongPoint, bytes, splits);
+        }
+        if (split && shape[0] > 0)
+        {
+            // a wrong half commitment (low or high), and the split left out: rejected by both
+            var g = G1Jacobian.FromAffine(G1Affine.Generator);
+            var lowWrong = splits[0] with { Low = (G1Jacobian.FromAffine(splits[0].Low) + g).ToAffine() };
+            var highWrong = splits[0] with { High = (G1Jacobian.FromAffine(splits[0].High) + g).ToAffine() };
+            Assert.False(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, [lowWrong], out _));
+            Assert.False(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, [highWrong], out _));
+            await Compare(claims, bytes, [lowWrong]);
+            await Compare(claims, bytes, [highWrong]);
+            // read without the split (as if the verifier did not know the halves): rejected
+            Assert.False(BatchOpeningProof.TryDecode(bytes, BatchOpening.Vectors(claims).Count, nMax, nMax, out var p0, out _) &&
+                         BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, p0!, bindClaims: false, null, out _));
         }
     }
 

@@ -143,7 +143,7 @@ public class InferenceSoundnessTests
     {
         var set = new HashSet<int> { 0, 64 };
         var bs = new BatchShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch)));
-        int n = ProofParts.OpeningVars(vk, bs);
+        int n = ProofParts.JointVars(vk, bs);
         int kzgStart = length - HyperKzgProof.EncodedLength(n);
         for (int i = 0; i < HyperKzg.OpenedLevels(n) - 1 + 2; i++) set.Add(kzgStart + 64 * i);
         return set;

@@ -501,7 +501,9 @@
             // suffix ½ … ½ (zptr unused); k_i = id_i = 0 is always correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
             // has the same n_i. Proof at cd = N×(c0, c2) ‖ one evaluation per group, in order of first
             // appearance among the claims ‖ HyperKZG. The first group's commitment enters with coefficient 1.
-            function batchOpen(claims, m, groups, nGroups, cd, g2) -> cdOut {
+            // splits: [count, then per split (group, n, Low x, Low y, D x, D y) with D = High − Low]: a group with
+            // that n enters the joint opening as the fold Low + c_{n−1}·D of its halves over n − 1 variables
+            function batchOpen(claims, m, groups, nGroups, splits, cd, g2) -> cdOut {
                 // info: [0] N, [1] number of groups with claims, [2] rank table, [3] challenges c_0 … c_{N−1},
                 // [4] om/dm table, [5] end of the claim records
                 let info := alloc(0xc0)
@@ -510,9 +512,10 @@
                 mstore(add(info, 0x60), alloc(shl(5, mload(info))))
                 cdOut := batchSumcheck(claims, info, cd)
                 trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
+                let nJoint := batchSplits(splits, groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x60)))
                 let hk := alloc(0x180)
-                batchJoint(groups, nGroups, mload(add(info, 0x40)), lagTable(mload(add(info, 0x80)), mload(info)), cdOut, hk)
-                mstore(add(hk, 0x60), mload(info))
+                batchJoint(groups, nGroups, mload(add(info, 0x40)), lagTable(mload(add(info, 0x80)), nJoint), cdOut, hk)
+                mstore(add(hk, 0x60), nJoint)
                 mstore(add(hk, 0x80), mload(add(info, 0x60)))
                 mstore(add(hk, 0xa0), g2)
                 cdOut := hyperKzg(hk, add(cdOut, shl(5, mload(add(info, 0x20)))))
@@ -527,6 +530,29 @@
                 frRange(ev, mload(add(info, 0x20)))
                 mstore(add(info, 0x80), oneMinusTable(mload(add(info, 0x60)), mload(info)))
                 if iszero(eq(e, batchFinalClaim(claims, rho, ev, info))) { fail() }
+            }
+
+            // Folds the split groups (see batchOpen) in place (commitment and rank-table n); returns the joint
+            // opening's variables: the largest n of the groups with claims.
+            function batchSplits(splits, groups, nGroups, rank, ch) -> nJoint {
+                let end := add(add(splits, 0x20), mul(mload(splits), 0xc0))
+                for { let sp := add(splits, 0x20) } lt(sp, end) { sp := add(sp, 0xc0) } {
+                    let g := mload(sp)
+                    if iszero(lt(g, nGroups)) { fail() }
+                    let slot := add(rank, shl(6, g))
+                    let n := mload(add(slot, 0x20))
+                    if and(iszero(iszero(mload(slot))), and(eq(n, mload(add(sp, 0x20))), iszero(iszero(n)))) {
+                        let x, y := ecMulAdd(mload(add(sp, 0x40)), mload(add(sp, 0x60)), mload(add(sp, 0x80)), mload(add(sp, 0xa0)), mload(add(ch, shl(5, sub(n, 1)))))
+                        let gp := add(groups, shl(6, g))
+                        mstore(gp, x)
+                        mstore(add(gp, 0x20), y)
+                        mstore(add(slot, 0x20), sub(n, 1))
+                    }
+                }
+                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
+                    let slot := add(rank, shl(6, g))
+                    if mload(slot) { if gt(mload(add(slot, 0x20)), nJoint) { nJoint := mload(add(slot, 0x20)) } }
+                }
             }
 
             // Per group g: word 2g = 1 + its order of first appearance among the claims (0: no claim), word
