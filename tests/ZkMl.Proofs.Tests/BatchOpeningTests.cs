@@ -41,33 +41,69 @@ public class BatchOpeningTests
         new[] { 14, 7, 0, 14 },
     };
 
-    /// <summary>A split vector (its halves committed) enters the joint opening folded: one variable fewer when it is the largest.</summary>
+    /// <summary>A split vector (its 2^k parts committed) enters the joint opening folded: k variables fewer when it is the largest.</summary>
     [Theory]
-    [InlineData(new[] { 5, 3, 3 }, 0, 4)]
-    [InlineData(new[] { 3, 6, 6, 2 }, 0, 6)]
-    [InlineData(new[] { 2, 7, 4 }, 1, 6)]
-    [InlineData(new[] { 1 }, 0, 0)]
-    public void SplitVectorFoldsIntoTheJointOpening(int[] shape, int splitClaim, int jointVars)
+    [InlineData(new[] { 5, 3, 3 }, 0, 1, 4)]
+    [InlineData(new[] { 5, 3, 3 }, 0, 2, 3)]
+    [InlineData(new[] { 3, 6, 6, 2 }, 0, 2, 6)]
+    [InlineData(new[] { 2, 7, 4 }, 1, 1, 6)]
+    [InlineData(new[] { 2, 7, 4 }, 1, 3, 4)]
+    [InlineData(new[] { 1 }, 0, 1, 0)]
+    [InlineData(new[] { 2 }, 0, 2, 0)]
+    public void SplitVectorFoldsIntoTheJointOpening(int[] shape, int splitClaim, int k, int jointVars)
     {
-        var (claims, vectors) = MakeClaims(shape.Sum() * 7 + splitClaim, shape);
+        var (claims, vectors) = MakeClaims(shape.Sum() * 7 + splitClaim + k, shape);
         var v = vectors[splitClaim];
-        int half = v.Length / 2;
-        var split = new SplitVector(claims[splitClaim].Commitment, shape[splitClaim], HyperKzg.Commit(Srs, v.AsSpan(0, half)), HyperKzg.Commit(Srs, v.AsSpan(half)));
+        int len = v.Length >> k;
+        var split = new SplitVector(claims[splitClaim].Commitment, shape[splitClaim],
+            Enumerable.Range(0, 1 << k).Select(j => HyperKzg.Commit(Srs, v.AsSpan(j * len, len))).ToArray());
+        Assert.True(split.IsWellFormed);
+        Assert.Equal(k, split.Bits);
         var proof = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors, bindClaims: true, [split]);
         int vectorsCount = BatchOpening.Vectors(claims).Count, n = shape.Max();
         var bytes = proof.ToBytes();
         Assert.Equal(BatchOpeningProof.EncodedLength(vectorsCount, n, jointVars), bytes.Length);
         Assert.True(BatchOpeningProof.TryDecode(bytes, vectorsCount, n, jointVars, out var back, out var reason), reason);
         Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split], out reason), reason);
-        // wrong halves, a swapped pair, no split at all: rejected
+        // each part wrong in turn, the parts reversed, no split at all: rejected
         var g = G1Jacobian.FromAffine(G1Affine.Generator);
-        foreach (var bad in new[] { split with { Low = (G1Jacobian.FromAffine(split.Low) + g).ToAffine() }, split with { High = (G1Jacobian.FromAffine(split.High) + g).ToAffine() },
-                     split with { Low = split.High, High = split.Low } })
-            Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [bad], out _));
+        for (int j = 0; j < split.Parts.Length; j++)
+        {
+            var parts = (G1Affine[])split.Parts.Clone();
+            parts[j] = (G1Jacobian.FromAffine(parts[j]) + g).ToAffine();
+            Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split with { Parts = parts }], out _));
+        }
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split with { Parts = split.Parts.Reverse().ToArray() }], out _));
         Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, null, out _));
-        // a split whose size does not match the vector is not applied: the plain proof verifies with it
+        // a split whose size does not match the vector, or malformed (3 parts), is not applied: the plain proof verifies with it
         var plain = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors);
         Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, plain, bindClaims: true, [split with { NumVars = split.NumVars + 1 }], out reason), reason);
+        Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, plain, bindClaims: true, [split with { Parts = Enumerable.Repeat(split.Parts[0], 3).ToArray() }], out reason), reason);
+    }
+
+    [Fact]
+    public void MonomialCoefficientsGiveTheFoldCommitment()
+    {
+        var rng = new Random(12);
+        var parts = Enumerable.Range(0, 8).Select(_ => G1Jacobian.Generator.ScalarMul(Fr.Random(rng)).ToAffine()).ToArray();
+        var sv = new SplitVector(G1Affine.Generator, 5, parts);
+        var a = sv.MonomialCoefficients();
+        var c = new[] { Fr.Random(rng), Fr.Random(rng), Fr.Random(rng) }; // c[t] weighs part bit t
+        var want = G1Jacobian.Infinity;
+        for (int j = 0; j < 8; j++)
+        {
+            var w = Fr.One;
+            for (int t = 0; t < 3; t++) w *= (j >> t & 1) == 1 ? c[t] : Fr.One - c[t];
+            want += G1Jacobian.FromAffine(parts[j]).ScalarMul(w);
+        }
+        var got = G1Jacobian.Infinity;
+        for (int s = 0; s < 8; s++)
+        {
+            var w = Fr.One;
+            for (int t = 0; t < 3; t++) if ((s >> t & 1) == 1) w *= c[t];
+            got += G1Jacobian.FromAffine(a[s]).ScalarMul(w);
+        }
+        Assert.Equal(want.ToAffine(), got.ToAffine());
     }
 
     [Theory]

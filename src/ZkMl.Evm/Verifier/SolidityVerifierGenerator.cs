@@ -182,13 +182,15 @@ public static class SolidityVerifierGenerator
         K("X_LO_VARS", lo.ToString(CultureInfo.InvariantCulture), "input columns handled per calldata word: 2^X_LO_VARS");
         K("OUT_VARS", vk.Layers[^1].OutVars.ToString(CultureInfo.InvariantCulture), "o_{L−1} = log2 of the padded output width");
         K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
-        // The model vector enters the joint opening as the fold of its halves (docs/protocol.md "Batched openings").
-        var lowEnc = EvmEncoding.EncodeG1(vk.ModelLow);
-        var diffEnc = EvmEncoding.EncodeG1((G1Jacobian.FromAffine(vk.ModelHigh) - G1Jacobian.FromAffine(vk.ModelLow)).ToAffine());
-        K("MODEL_LOW_X", Word(lowEnc.AsSpan(0, 32)), "commitment of the model vector's low half (G1)");
-        K("MODEL_LOW_Y", Word(lowEnc.AsSpan(32, 32)));
-        K("MODEL_DIFF_X", Word(diffEnc.AsSpan(0, 32)), "high-half commitment minus low-half commitment (G1)");
-        K("MODEL_DIFF_Y", Word(diffEnc.AsSpan(32, 32)));
+        // The model vector enters the joint opening as the fold of its parts (docs/protocol.md "Batched openings"):
+        // Σ_j eq(c, j)·C_j = Σ_S (Π_(t∈S) c_t)·A_S.
+        var mono = vk.ModelSplit.MonomialCoefficients();
+        for (int j = 0; j < mono.Length; j++)
+        {
+            var enc = EvmEncoding.EncodeG1(mono[j]);
+            K($"MODEL_A{j}_X", Word(enc.AsSpan(0, 32)), j == 0 ? $"the model parts' commitments C_j (j < {mono.Length}) as A_S = Σ_(j⊆S) (−1)^(|S|−|j|)·C_j (G1)" : null);
+            K($"MODEL_A{j}_Y", Word(enc.AsSpan(32, 32)));
+        }
         var g2 = EvmEncoding.EncodeG2(vk.Kzg.G2);
         var t2 = EvmEncoding.EncodeG2(vk.Kzg.TauG2);
         string[] g2n = ["X_C1", "X_C0", "Y_C1", "Y_C0"];
@@ -249,15 +251,18 @@ public static class SolidityVerifierGenerator
         y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
-        y.Comment("one split: group 0 (C_model, N_model variables) enters the joint opening as MODEL_LOW + c·MODEL_DIFF");
-        y.Line("let splits := alloc(0xe0)");
+        int kSplit = VerifyingKey.ModelSplitBits(c.Model.NumVars);
+        y.Comment($"one split: group 0 (C_model, N_model variables) enters the joint opening as the fold of its {1 << kSplit} parts");
+        y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
         y.Line("mstore(splits, 1)");
         y.Line("mstore(add(splits, 0x20), 0)");
         y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
-        y.Line("mstore(add(splits, 0x60), MODEL_LOW_X)");
-        y.Line("mstore(add(splits, 0x80), MODEL_LOW_Y)");
-        y.Line("mstore(add(splits, 0xa0), MODEL_DIFF_X)");
-        y.Line("mstore(add(splits, 0xc0), MODEL_DIFF_Y)");
+        y.Line($"mstore(add(splits, 0x60), {kSplit})");
+        for (int j = 0; j < 1 << kSplit; j++)
+        {
+            y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
+            y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
+        }
         y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, splits, cd, g2))");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");

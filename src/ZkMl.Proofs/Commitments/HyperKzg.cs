@@ -413,24 +413,26 @@ public sealed class FoldBases
         return new FoldBases(result);
     }
 
-    /// <summary>The fold bases of lo + c·(hi − lo) (a linear function of the vectors: point by point).</summary>
-    /// <exception cref="ArgumentException">The two have different shapes.</exception>
-    public static FoldBases Fold(FoldBases lo, FoldBases hi, in Fr c)
+    /// <summary>The fold bases of Σ_j weights[j]·v_j from those of the v_j (a linear function of the vectors: point by point).</summary>
+    /// <exception cref="ArgumentException">Counts or shapes differ.</exception>
+    public static FoldBases Fold(IReadOnlyList<FoldBases> parts, IReadOnlyList<Fr> weights)
     {
-        if (lo.Levels.Length != hi.Levels.Length) throw new ArgumentException("fold bases with different level counts");
-        var result = new G1Affine[lo.Levels.Length][];
-        var cc = c;
-        for (int i = 0; i < result.Length; i++)
+        if (parts.Count == 0 || parts.Count != weights.Count) throw new ArgumentException($"{parts.Count} fold bases for {weights.Count} weights");
+        int levels = parts[0].Levels.Length;
+        var result = new G1Affine[levels][];
+        for (int i = 0; i < levels; i++)
         {
-            var a = lo.Levels[i]; var b = hi.Levels[i];
-            if (a.Length != b.Length) throw new ArgumentException("fold bases with different level sizes");
-            var jac = new G1Jacobian[a.Length];
-            Parallel.For(0, a.Length, k =>
+            int size = parts[0].Levels[i].Length;
+            foreach (var p in parts)
+                if (p.Levels.Length != levels || p.Levels[i].Length != size) throw new ArgumentException("fold bases of different shapes");
+            var jac = new G1Jacobian[size];
+            Parallel.For(0, size, k =>
             {
-                var pa = G1Jacobian.FromAffine(a[k]);
-                jac[k] = pa + (G1Jacobian.FromAffine(b[k]) - pa).ScalarMul(cc);
+                var acc = G1Jacobian.Infinity;
+                for (int j = 0; j < parts.Count; j++) acc += G1Jacobian.FromAffine(parts[j].Levels[i][k]).ScalarMul(weights[j]);
+                jac[k] = acc;
             });
-            result[i] = new G1Affine[a.Length];
+            result[i] = new G1Affine[size];
             G1Jacobian.BatchToAffine(jac, result[i]);
         }
         return new FoldBases(result);

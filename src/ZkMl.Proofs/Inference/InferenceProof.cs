@@ -79,9 +79,12 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     public static int OpeningVars(VerifyingKey vk, BatchShape bs)
         => vk.HiddenLayers == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
 
-    /// <summary>Variables of the joint HyperKZG opening: as <see cref="OpeningVars"/> with the model vector folded to N_model − 1 (SplitVector).</summary>
+    /// <summary>Variables of the joint HyperKZG opening: as <see cref="OpeningVars"/> with the model vector folded to N_model − k (SplitVector).</summary>
     public static int JointVars(VerifyingKey vk, BatchShape bs)
-        => vk.HiddenLayers == 0 ? vk.ModelVars - 1 : Math.Max(vk.ModelVars - 1, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+    {
+        int model = vk.ModelVars - VerifyingKey.ModelSplitBits(vk.ModelVars);
+        return vk.HiddenLayers == 0 ? model : Math.Max(model, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+    }
 
     public static bool TryDecode(VerifyingKey vk, BatchShape bs, ReadOnlySpan<byte> bytes, out ProofParts? parts, out string? reason)
     {

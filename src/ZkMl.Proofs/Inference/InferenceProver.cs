@@ -211,13 +211,13 @@ public static class InferenceProver
             }
         });
 
-        // The model vector enters the joint opening as the fold of its halves (SplitVector).
+        // The model vector enters the joint opening as the fold of its parts (SplitVector).
         var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false, [vk.ModelSplit]));
-        // Its first fold commitments come from the key's precomputed fold bases of the halves.
+        // Its first fold commitments come from the key's precomputed fold bases of the parts.
         FixedPart? fixedPart = null;
         int mi = Array.FindIndex(red.Folds, f => f != null);
         if (pk.ModelFolds is { } mf && mi >= 0)
-            fixedPart = new FixedPart(red.Coefficients[mi], red.Vectors[mi], FoldBases.Fold(mf.Low, mf.High, red.Folds[mi]!.Value));
+            fixedPart = new FixedPart(red.Coefficients[mi], red.Vectors[mi], FoldBases.Fold(mf, red.Folds[mi]!));
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening);

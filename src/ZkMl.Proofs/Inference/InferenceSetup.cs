@@ -40,10 +40,10 @@ public static class InferenceSetup
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; the model vector of this circuit needs {need} (2^{shape.ModelLayout.NumVars})", nameof(srs));
         var model = BuildModel(circuit, shape);
         var commitment = HyperKzg.CommitSmall(srs, model);
-        // The halves' commitments: the batched opening folds the model's top index bit (docs/protocol.md).
-        int half = model.Length / 2;
-        var low = HyperKzg.CommitSmall(srs, model.AsSpan(0, half));
-        var high = HyperKzg.CommitSmall(srs, model.AsSpan(half));
+        // The parts' commitments: the batched opening folds the model's top k index bits (docs/protocol.md).
+        int partCount = 1 << VerifyingKey.ModelSplitBits(shape.ModelLayout.NumVars), partLen = model.Length / partCount;
+        var parts = new G1Affine[partCount];
+        for (int j = 0; j < partCount; j++) parts[j] = HyperKzg.CommitSmall(srs, model.AsSpan(j * partLen, partLen));
 
         int yBytes = OutputBytes(circuit.Layers[^1].ZBound);
         int xBytes = (circuit.ActBits + 7) / 8;
@@ -60,17 +60,17 @@ public static class InferenceSetup
         if (best == 0)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
         var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
-            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, low, high, KzgVerifierKey.From(srs));
+            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, parts, KzgVerifierKey.From(srs));
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
         var pk = new ProvingKey(vk, circuit, trimmed, model);
-        // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model half: the
-        // opened fold of the halves then has fold commitments of MSMs of those points instead of 1/8
+        // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
+        // opened fold of the parts then has fold commitments of MSMs of those points instead of 1/8
         // and 1/64 of its length.
-        if (extras) pk.ModelFolds = (FoldBases.Compute(trimmed, model.AsSpan(0, half), 2), FoldBases.Compute(trimmed, model.AsSpan(half), 2));
+        if (extras) pk.ModelFolds = Enumerable.Range(0, partCount).Select(j => FoldBases.Compute(trimmed, model.AsSpan(j * partLen, partLen), 2)).ToArray();
         return (pk, vk);
     }
 

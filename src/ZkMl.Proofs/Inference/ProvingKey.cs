@@ -32,8 +32,8 @@ public sealed class ProvingKey
 
     internal long[] Model { get; }
 
-    /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's low and high halves, or null.</summary>
-    internal (Commitments.FoldBases Low, Commitments.FoldBases High)? ModelFolds { get; set; }
+    /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's parts (<see cref="VerifyingKey.ModelParts"/>), or null.</summary>
+    internal Commitments.FoldBases[]? ModelFolds { get; set; }
 
     private Fr[]? _modelFr;
 
@@ -71,7 +71,7 @@ public sealed class ProvingKey
         var circuit = CircuitFile.ToBytes(Circuit);
         var srs = Srs.ToBytes();
         var table = Srs.Table?.ToBytes() ?? [];
-        byte[] folds = ModelFolds is { } mf ? [.. mf.Low.ToBytes(), .. mf.High.ToBytes()] : [];
+        byte[] folds = ModelFolds is { } mf ? mf.SelectMany(f => f.ToBytes()).ToArray() : [];
         var buf = new byte[12 + 20 + vk.Length + circuit.Length + srs.Length + table.Length + folds.Length + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
@@ -134,9 +134,10 @@ public sealed class ProvingKey
         }
         if (parts[4].Length > 0)
         {
-            int h = parts[4].Length / 2;
-            try { pk.ModelFolds = (Commitments.FoldBases.FromBytes(parts[4].AsSpan(0, h)), Commitments.FoldBases.FromBytes(parts[4].AsSpan(h))); }
-            catch (FormatException ex) { throw new InferenceFormatException(source, "model fold bases (low half, high half): " + ex.Message); }
+            int count = vk.ModelParts.Count, each = parts[4].Length / Math.Max(1, count);
+            if (count == 0 || each * count != parts[4].Length) throw new InferenceFormatException(source, $"model fold bases: {parts[4].Length} bytes for {count} parts");
+            try { pk.ModelFolds = Enumerable.Range(0, count).Select(j => Commitments.FoldBases.FromBytes(parts[4].AsSpan(j * each, each))).ToArray(); }
+            catch (FormatException ex) { throw new InferenceFormatException(source, "model fold bases: " + ex.Message); }
         }
         return pk;
     }

@@ -32,11 +32,11 @@ public sealed class VerifyingKey
 
     internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
         int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, G1Affine modelCommitment, int modelVars,
-        G1Affine modelLow, G1Affine modelHigh, KzgVerifierKey kzg)
+        G1Affine[] modelParts, KzgVerifierKey kzg)
     {
         CircuitDigest = circuitDigest; LimbBits = limbBits; ActBits = actBits; InputSize = inputSize; OutputSize = outputSize;
         MaxBatch = maxBatch; XBytes = xBytes; YBytes = yBytes; Layers = layers; InputScale = inputScale; OutputScale = outputScale;
-        ModelCommitment = modelCommitment; ModelVars = modelVars; ModelLow = modelLow; ModelHigh = modelHigh; Kzg = kzg;
+        ModelCommitment = modelCommitment; ModelVars = modelVars; ModelParts = modelParts; Kzg = kzg;
         _bytes = Serialize();
         Digest = _bytes.AsSpan(_bytes.Length - 32).ToArray();
         Shape = new KeyShape(layers, limbBits);
@@ -86,14 +86,17 @@ public sealed class VerifyingKey
     /// <summary>log2 of the model vector length.</summary>
     public int ModelVars { get; }
 
-    /// <summary>Commitment to the model vector's low half (entries [0, 2^(N_model−1)), as a vector of 2^(N_model−1) entries).</summary>
-    public G1Affine ModelLow { get; }
+    /// <summary>
+    /// Commitments of the model vector's 2^k parts along its top k = <see cref="ModelSplitBits"/> index bits
+    /// (part j = entries [j·2^(N_model−k), (j+1)·2^(N_model−k)), as a vector of 2^(N_model−k) entries).
+    /// </summary>
+    public IReadOnlyList<G1Affine> ModelParts { get; }
 
-    /// <summary>Commitment to the model vector's high half (entries [2^(N_model−1), 2^N_model)).</summary>
-    public G1Affine ModelHigh { get; }
+    /// <summary>k of <see cref="ModelParts"/>: 2, or 1 for a model vector of 2 entries.</summary>
+    public static int ModelSplitBits(int modelVars) => Math.Min(2, modelVars);
 
-    /// <summary>The model vector with its halves, for the batched opening (<see cref="Openings.SplitVector"/>).</summary>
-    internal Openings.SplitVector ModelSplit => new(ModelCommitment, ModelVars, ModelLow, ModelHigh);
+    /// <summary>The model vector with its parts, for the batched opening (<see cref="Openings.SplitVector"/>).</summary>
+    internal Openings.SplitVector ModelSplit => new(ModelCommitment, ModelVars, [.. ModelParts]);
 
     /// <summary>[1]₂ and [τ]₂.</summary>
     public KzgVerifierKey Kzg { get; }
@@ -114,7 +117,7 @@ public sealed class VerifyingKey
 
     private byte[] Serialize()
     {
-        int len = 12 + 32 + 32 + 44 * Layers.Count + 16 + 68 + 128 + 256 + 32;
+        int len = 12 + 32 + 32 + 44 * Layers.Count + 16 + 68 + 64 * ModelParts.Count + 256 + 32;
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
@@ -132,8 +135,7 @@ public sealed class VerifyingKey
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], OutputScale); o += 8;
         EvmEncoding.EncodeG1(ModelCommitment, s[o..]); o += 64;
         U32(ModelVars);
-        EvmEncoding.EncodeG1(ModelLow, s[o..]); o += 64;
-        EvmEncoding.EncodeG1(ModelHigh, s[o..]); o += 64;
+        foreach (var part in ModelParts) { EvmEncoding.EncodeG1(part, s[o..]); o += 64; }
         EvmEncoding.EncodeG2(Kzg.G2, s[o..]); o += 128;
         EvmEncoding.EncodeG2(Kzg.TauG2, s[o..]); o += 128;
         SHA256.HashData(s[..o], s[o..]);
@@ -161,7 +163,10 @@ public sealed class VerifyingKey
         if (version != Version) { reason = $"unsupported verifying key version {version} (expected {Version})"; return false; }
         if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
         int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
-        int len = 12 + 32 + 32 + 44 * layers + 16 + 68 + 128 + 256 + 32;
+        if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 68) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
+        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16 + 64)..]), 31);
+        int partCount = mv >= 1 ? 1 << ModelSplitBits(mv) : 0;
+        int len = 12 + 32 + 32 + 44 * layers + 16 + 68 + 64 * partCount + 256 + 32;
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);
@@ -184,10 +189,9 @@ public sealed class VerifyingKey
         if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var cm, out var e1)) { reason = "model commitment: " + e1; return false; }
         o += 64;
         int modelVars = U32();
-        if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var mlo, out var e4)) { reason = "model low-half commitment: " + e4; return false; }
-        o += 64;
-        if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var mhi, out var e5)) { reason = "model high-half commitment: " + e5; return false; }
-        o += 64;
+        var parts = new G1Affine[partCount];
+        for (int j = 0; j < partCount; j++, o += 64)
+            if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out parts[j], out var e4)) { reason = $"model part {j} commitment: " + e4; return false; }
         if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var g2, out var e2)) { reason = "[1]₂: " + e2; return false; }
         o += 128;
         if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var tg2, out var e3)) { reason = "[τ]₂: " + e3; return false; }
@@ -195,7 +199,7 @@ public sealed class VerifyingKey
         if (bad != null) { reason = "inconsistent key: " + bad; return false; }
         try
         {
-            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, cm, modelVars, mlo, mhi, new KzgVerifierKey(g2, tg2));
+            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, cm, modelVars, parts, new KzgVerifierKey(g2, tg2));
         }
         catch (ArgumentException ex) { reason = "inconsistent key: " + ex.Message; return false; }
         if (vk.Shape.ModelLayout.NumVars != modelVars) { vk = null; reason = "inconsistent key: model vector size does not match the layer shapes"; return false; }

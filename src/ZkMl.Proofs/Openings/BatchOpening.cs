@@ -16,14 +16,37 @@ namespace ZkMl.Proofs.Openings;
 public readonly record struct OpeningClaim(G1Affine Commitment, Fr[] Point, Fr Value);
 
 /// <summary>
-/// A vector (commitment, number of variables n ≥ 1) whose two halves are also committed: Low = the
-/// commitment of entries [0, 2^(n−1)), High = that of entries [2^(n−1), 2^n), each as a vector of
-/// 2^(n−1) entries. The batched opening then folds the vector's top index bit with that bit's sumcheck
-/// challenge c: the joint opening holds Low-half + c·(High-half − Low-half) (2^(n−1) entries) under the
-/// commitment Low + c·(High − Low), which has the same value at the rest of the point. A model committed
-/// once at setup makes the per-proof opening half as long.
+/// A vector (commitment, number of variables n) whose 2^k parts along its top k index bits are also
+/// committed (1 ≤ k ≤ n): Parts[j] = the commitment of entries [j·2^(n−k), (j+1)·2^(n−k)) as a vector of
+/// 2^(n−k) entries (for k = 1: the low and the high half). The batched opening then folds those top bits
+/// with their sumcheck challenges c = (c_(n−k), …, c_(n−1)): the joint opening holds Σ_j eq(c, j)·part_j
+/// (2^(n−k) entries) under the commitment Σ_j eq(c, j)·Parts[j], which has the same value at the rest of
+/// the point. A model committed once at setup makes the per-proof opening 2^k times shorter.
 /// </summary>
-public readonly record struct SplitVector(G1Affine Commitment, int NumVars, G1Affine Low, G1Affine High);
+public readonly record struct SplitVector(G1Affine Commitment, int NumVars, G1Affine[] Parts)
+{
+    /// <summary>k: the folded top index bits (Parts has 2^k entries).</summary>
+    public int Bits => System.Numerics.BitOperations.Log2((uint)Math.Max(1, Parts?.Length ?? 1));
+
+    /// <summary>True when Parts has 2^k entries with 1 ≤ k ≤ NumVars.</summary>
+    public bool IsWellFormed => Parts is { Length: >= 2 } p && (p.Length & (p.Length - 1)) == 0 && Bits <= NumVars;
+
+    /// <summary>
+    /// The coefficients A_S of the fold commitment as a multilinear polynomial in the k challenges:
+    /// Σ_j eq(c, j)·Parts[j] = Σ_S (Π_(t∈S) c_(n−k+t))·A_S, A_S = Σ_(j⊆S) (−1)^(|S|−|j|)·Parts[j]
+    /// (the on-chain verifier's constants: 2^k − 1 scalar multiplications).
+    /// </summary>
+    public G1Affine[] MonomialCoefficients()
+    {
+        var a = Parts.Select(p => G1Jacobian.FromAffine(p)).ToArray();
+        for (int t = 0; (1 << t) < a.Length; t++)
+            for (int s = 0; s < a.Length; s++)
+                if ((s >> t & 1) == 1) a[s] = a[s] - a[s ^ (1 << t)];
+        var r = new G1Affine[a.Length];
+        G1Jacobian.BatchToAffine(a, r);
+        return r;
+    }
+}
 
 /// <summary>
 /// Batched opening (DESIGN.md §4.4, Nova's <c>batch_eval_reduce</c>): m claims on G distinct vectors
@@ -65,8 +88,8 @@ public static class BatchOpening
     }
 
     /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] its fold challenge (null if not split).</remarks>
-    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients, Fr?[] Folds) Reduce(
+    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] the fold's weights eq(c, j) of its parts (null if not split).</remarks>
+    internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients, Fr[]?[] Folds) Reduce(
         Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true, IReadOnlyList<SplitVector>? splits = null)
     {
         int m = claims.Count;
@@ -145,13 +168,18 @@ public static class BatchOpening
         var shape = GroupShapes(claims, groupOf, groups, ch, splits);
         for (int g = 0; g < groups; g++)
         {
-            if (shape.Folds[g] is not Fr c) continue;
+            if (shape.Folds[g] is not { } eqw) continue;
             var v = groupVec[g];
-            int half = v.Length / 2;
-            var fold = new Fr[half];
-            Polynomials.Parallelism.For(half, (lo, hi) =>
+            int part = v.Length / eqw.Length;
+            var fold = new Fr[part];
+            Polynomials.Parallelism.For(part, (lo, hi) =>
             {
-                for (int j = lo; j < hi; j++) { Fr.Sub(v[j + half], v[j], out var d); Fr.Mul(d, c, out d); Fr.Add(v[j], d, out fold[j]); }
+                for (int j = lo; j < hi; j++)
+                {
+                    var acc = Fr.Zero;
+                    for (int p = 0; p < eqw.Length; p++) { Fr.Mul(v[p * part + j], eqw[p], out var t); Fr.Add(acc, t, out acc); }
+                    fold[j] = acc;
+                }
             });
             groupVec[g] = fold;
         }
@@ -227,7 +255,7 @@ public static class BatchOpening
         var shape = GroupShapes(claims, groupOf, groups, ch, splits);
         if (splits != null)
             foreach (var sv in splits)
-                if (!sv.Low.IsOnCurve || !sv.High.IsOnCurve) { reason = "split half commitment not on the curve"; return false; }
+                if (sv.Parts == null || sv.Parts.Any(p => !p.IsOnCurve)) { reason = "split part commitment not on the curve"; return false; }
         var (jc, jp, jv) = JointClaim(shape, proof.Evaluations, gPow, ch);
         if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
@@ -296,34 +324,44 @@ public static class BatchOpening
 
     /// <summary>
     /// Each group's commitment and variables as it enters the joint opening: a group matching a split (same
-    /// commitment and n) enters as its fold, commitment Low + c·(High − Low) and n − 1 variables, with
-    /// c = ch[n − 1] (its top index bit's challenge); JointVars = the largest of those.
+    /// commitment and n, well formed) enters as its fold, commitment Σ_j eq(c, j)·Parts[j] and n − k
+    /// variables, with c = (ch[n − k], …, ch[n − 1]) (its top index bits' challenges; Folds[g] = the weights
+    /// eq(c, j)); JointVars = the largest of those.
     /// </summary>
-    private static (G1Affine[] Commitments, int[] NumVars, Fr?[] Folds, int JointVars) GroupShapes(
+    private static (G1Affine[] Commitments, int[] NumVars, Fr[]?[] Folds, int JointVars) GroupShapes(
         IReadOnlyList<OpeningClaim> claims, int[] groupOf, int groups, Fr[] ch, IReadOnlyList<SplitVector>? splits)
     {
         var bases = new G1Affine[groups];
         var nv = new int[groups];
-        var folds = new Fr?[groups];
+        var folds = new Fr[]?[groups];
         for (int i = claims.Count - 1; i >= 0; i--) { bases[groupOf[i]] = claims[i].Commitment; nv[groupOf[i]] = claims[i].Point.Length; }
         for (int g = 0; g < groups; g++)
         {
-            if (splits == null || nv[g] == 0) continue;
+            if (splits == null) continue;
             foreach (var sv in splits)
             {
-                if (sv.Commitment != bases[g] || sv.NumVars != nv[g]) continue;
-                var c = ch[nv[g] - 1];
-                bases[g] = (G1Jacobian.FromAffine(sv.Low) + (G1Jacobian.FromAffine(sv.High) - G1Jacobian.FromAffine(sv.Low)).ScalarMul(c)).ToAffine();
-                nv[g]--;
-                folds[g] = c;
+                if (!sv.IsWellFormed || sv.Commitment != bases[g] || sv.NumVars != nv[g]) continue;
+                int k = sv.Bits;
+                var w = Eq.Table(FoldPoint(ch, nv[g], k));
+                bases[g] = G1Msm.Compute(sv.Parts, w).ToAffine();
+                nv[g] -= k;
+                folds[g] = w;
                 break;
             }
         }
         return (bases, nv, folds, nv.Max());
     }
 
+    /// <summary>The point (in the project's order) whose eq table weighs the parts: part j's index bit t ↔ ch[n − k + t].</summary>
+    private static Fr[] FoldPoint(Fr[] ch, int n, int k)
+    {
+        var z = new Fr[k];
+        for (int t = 0; t < k; t++) z[MleOrder.PointIndexOfBit(k, t)] = ch[n - k + t];
+        return z;
+    }
+
     /// <summary>(C, point, value) of the γ-combined claim at the first JointVars sumcheck challenges: C = Σ_g γ^g·C_g, y = Σ_g γ^g·e_g·Π_(n_g ≤ b &lt; JointVars)(1 − c_b).</summary>
-    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim((G1Affine[] Commitments, int[] NumVars, Fr?[] Folds, int JointVars) shape, Fr[] evals, Fr[] gPow, Fr[] ch)
+    private static (G1Affine C, Fr[] Point, Fr Value) JointClaim((G1Affine[] Commitments, int[] NumVars, Fr[]?[] Folds, int JointVars) shape, Fr[] evals, Fr[] gPow, Fr[] ch)
     {
         int groups = evals.Length, nJoint = shape.JointVars;
         var c = G1Msm.Compute(shape.Commitments, gPow).ToAffine();

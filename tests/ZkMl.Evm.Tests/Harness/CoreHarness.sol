@@ -88,7 +88,7 @@ contract CoreHarness {
         }
     }
 
-    /// [init, g2 (8 words), nGroups, groups (x, y each), splits (count, then group, n, Low x, Low y, D x, D y each),
+    /// [init, g2 (8 words), nGroups, groups (x, y each), splitsBytes, splits (count, then group, n, k, A_0 … A_{2^k−1} each),
     /// m, claims (group, n, y, z_1..z_n each), nJoint] ‖ proof
     /// (claim records without offset-bit or suffix hints: the generic path; nJoint only sizes the proof).
     /// Returns [1, state].
@@ -103,10 +103,10 @@ contract CoreHarness {
                 let groups := alloc(shl(6, nGroups))
                 calldatacopy(groups, add(a, 0x140), shl(6, nGroups))
                 let s := add(add(a, 0x140), shl(6, nGroups))
-                let nSplits := calldataload(s)
-                let splits := alloc(add(0x20, mul(nSplits, 0xc0)))
-                calldatacopy(splits, s, add(0x20, mul(nSplits, 0xc0)))
-                s := add(s, add(0x20, mul(nSplits, 0xc0)))
+                let splitsBytes := calldataload(s)
+                let splits := alloc(splitsBytes)
+                calldatacopy(splits, add(s, 0x20), splitsBytes)
+                s := add(s, add(0x20, splitsBytes))
                 let m := calldataload(s)
                 s := add(s, 0x20)
                 let claims := alloc(shl(8, m))

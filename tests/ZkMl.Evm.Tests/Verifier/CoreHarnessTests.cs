@@ -209,44 +209,49 @@ public class CoreHarnessTests(HarnessFixture h)
         }
         var p = new Packer().Raw(Start("bo").State).G2Key(HarnessFixture.Vk).Word(groups.Count);
         foreach (var g in groups) p.G1(g);
-        p.Word(splits.Length);
+        var sp = new Packer().Word(splits.Length);
         foreach (var sv in splits)
         {
             int g = groups.IndexOf(sv.Commitment);
-            var d = (G1Jacobian.FromAffine(sv.High) - G1Jacobian.FromAffine(sv.Low)).ToAffine();
-            p.Word(g < 0 ? 0 : g).Word(sv.NumVars).G1(sv.Low).G1(d);
+            sp.Word(g < 0 ? 0 : g).Word(sv.NumVars).Word(sv.Bits);
+            foreach (var a in sv.MonomialCoefficients()) sp.G1(a);
         }
+        var spBytes = sp.ToArray();
+        p.Word(spBytes.Length).Raw(spBytes);
         p.Word(claims.Length);
         for (int i = 0; i < claims.Length; i++) p.Word(index[i]).Word(claims[i].Point.Length).Fr(claims[i].Value).Frs(claims[i].Point);
         return p.Word(JointVars(claims, splits)).Raw(proof).ToArray();
     }
 
-    /// <summary>The joint opening's variables: the largest claim size, a split vector's one less.</summary>
+    /// <summary>The joint opening's variables: the largest claim size, a split vector's k less.</summary>
     private static int JointVars(OpeningClaim[] claims, SplitVector[] splits)
-        => claims.Max(c => c.Point.Length - (splits.Any(s => s.Commitment == c.Commitment && s.NumVars == c.Point.Length && s.NumVars > 0) ? 1 : 0));
+        => claims.Max(c => c.Point.Length - (splits.FirstOrDefault(s => s.IsWellFormed && s.Commitment == c.Commitment && s.NumVars == c.Point.Length) is { Parts: not null } m ? m.Bits : 0));
 
-    public static TheoryData<int[], bool> BatchShapes()
+    /// <summary>The split of a vector into its 2^k parts along the top k index bits.</summary>
+    internal static SplitVector SplitOf(G1Affine commitment, Fr[] v, int k)
     {
-        var d = new TheoryData<int[], bool>();
+        int n = System.Numerics.BitOperations.Log2((uint)v.Length), len = v.Length >> k;
+        return new SplitVector(commitment, n, Enumerable.Range(0, 1 << k).Select(j => HyperKzg.Commit(HarnessFixture.Srs, v.AsSpan(j * len, len))).ToArray());
+    }
+
+    public static TheoryData<int[], int> BatchShapes()
+    {
+        var d = new TheoryData<int[], int>();
         foreach (var shape in new[] { new[] { 0 }, new[] { 3 }, new[] { 3, 0, 5, 5, 1 }, new[] { 4, 6, 6, 2 }, new[] { 6, 6, 5 }, new[] { 5, 3, 2 } })
-            foreach (bool split in new[] { false, true }) d.Add(shape, split);
+            foreach (int k in new[] { 0, 1, 2, 3 })
+                if (k <= shape[0]) d.Add(shape, k);
         return d;
     }
 
+    /// <param name="shape">The claims' variables.</param>
+    /// <param name="split">0: no split; k ≥ 1: the first claim's vector is split into 2^k parts.</param>
     [Theory]
     [MemberData(nameof(BatchShapes))]
-    public async Task BatchOpeningMatchesCSharpOnValidAndMutatedProofs(int[] shape, bool split)
+    public async Task BatchOpeningMatchesCSharpOnValidAndMutatedProofs(int[] shape, int split)
     {
         var (claims, vectors) = MakeClaims(shape.Sum() * 31 + shape.Length, shape);
-        var splits = Array.Empty<SplitVector>();
-        if (split)
-        {
-            // the first claim's vector (the one with offset bits) keeps its halves' commitments
-            var v = vectors[0];
-            int half = v.Length / 2;
-            splits = shape[0] == 0 ? [new SplitVector(claims[0].Commitment, 0, G1Affine.Generator, G1Affine.Generator)]
-                : [new SplitVector(claims[0].Commitment, shape[0], HyperKzg.Commit(HarnessFixture.Srs, v.AsSpan(0, half)), HyperKzg.Commit(HarnessFixture.Srs, v.AsSpan(half)))];
-        }
+        // the first claim's vector (the one with offset bits) keeps its parts' commitments
+        SplitVector[] splits = split == 0 ? [] : [SplitOf(claims[0].Commitment, vectors[0], split)];
         var proof = BatchOpening.Prove(HarnessFixture.Srs, Start("bo"), claims, vectors, bindClaims: false, splits);
         var bytes = proof.ToBytes();
         int nMax = shape.Max();
@@ -286,16 +291,18 @@ public class CoreHarnessTests(HarnessFixture h)
             wrongPoint[^1] = wrongPoint[^1] with { Point = z };
             await Compare(wrongPoint, bytes, splits);
         }
-        if (split && shape[0] > 0)
+        if (split > 0)
         {
-            // a wrong half commitment (low or high), and the split left out: rejected by both
+            // a wrong part commitment (each part in turn), and the split left out: rejected by both
             var g = G1Jacobian.FromAffine(G1Affine.Generator);
-            var lowWrong = splits[0] with { Low = (G1Jacobian.FromAffine(splits[0].Low) + g).ToAffine() };
-            var highWrong = splits[0] with { High = (G1Jacobian.FromAffine(splits[0].High) + g).ToAffine() };
-            Assert.False(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, [lowWrong], out _));
-            Assert.False(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, [highWrong], out _));
-            await Compare(claims, bytes, [lowWrong]);
-            await Compare(claims, bytes, [highWrong]);
+            for (int j = 0; j < splits[0].Parts.Length; j++)
+            {
+                var parts = (G1Affine[])splits[0].Parts.Clone();
+                parts[j] = (G1Jacobian.FromAffine(parts[j]) + g).ToAffine();
+                var wrong = splits[0] with { Parts = parts };
+                Assert.False(BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, proof, bindClaims: false, [wrong], out _));
+                await Compare(claims, bytes, [wrong]);
+            }
             // read without the split (as if the verifier did not know the halves): rejected
             Assert.False(BatchOpeningProof.TryDecode(bytes, BatchOpening.Vectors(claims).Count, nMax, nMax, out var p0, out _) &&
                          BatchOpening.Verify(HarnessFixture.Vk, Start("bo"), claims, p0!, bindClaims: false, null, out _));

@@ -501,8 +501,8 @@
             // suffix ½ … ½ (zptr unused); k_i = id_i = 0 is always correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
             // has the same n_i. Proof at cd = N×(c0, c2) ‖ one evaluation per group, in order of first
             // appearance among the claims ‖ HyperKZG. The first group's commitment enters with coefficient 1.
-            // splits: [count, then per split (group, n, Low x, Low y, D x, D y) with D = High − Low]: a group with
-            // that n enters the joint opening as the fold Low + c_{n−1}·D of its halves over n − 1 variables
+            // splits: [count, then per split (group, n, k, A_0 … A_{2^k−1} as x, y)]: a group with that n enters
+            // the joint opening as the fold Σ_S (Π_{t∈S} c_{n−k+t})·A_S of its 2^k parts over n − k variables
             function batchOpen(claims, m, groups, nGroups, splits, cd, g2) -> cdOut {
                 // info: [0] N, [1] number of groups with claims, [2] rank table, [3] challenges c_0 … c_{N−1},
                 // [4] om/dm table, [5] end of the claim records
@@ -535,23 +535,39 @@
             // Folds the split groups (see batchOpen) in place (commitment and rank-table n); returns the joint
             // opening's variables: the largest n of the groups with claims.
             function batchSplits(splits, groups, nGroups, rank, ch) -> nJoint {
-                let end := add(add(splits, 0x20), mul(mload(splits), 0xc0))
-                for { let sp := add(splits, 0x20) } lt(sp, end) { sp := add(sp, 0xc0) } {
+                let sp := add(splits, 0x20)
+                for { let i := 0 } lt(i, mload(splits)) { i := add(i, 1) } {
                     let g := mload(sp)
+                    let k := mload(add(sp, 0x40))
                     if iszero(lt(g, nGroups)) { fail() }
+                    if or(iszero(k), gt(k, 8)) { fail() }
                     let slot := add(rank, shl(6, g))
                     let n := mload(add(slot, 0x20))
-                    if and(iszero(iszero(mload(slot))), and(eq(n, mload(add(sp, 0x20))), iszero(iszero(n)))) {
-                        let x, y := ecMulAdd(mload(add(sp, 0x40)), mload(add(sp, 0x60)), mload(add(sp, 0x80)), mload(add(sp, 0xa0)), mload(add(ch, shl(5, sub(n, 1)))))
+                    if and(iszero(iszero(mload(slot))), and(eq(n, mload(add(sp, 0x20))), iszero(gt(k, n)))) {
                         let gp := add(groups, shl(6, g))
+                        let x, y := splitFold(add(sp, 0x60), add(ch, shl(5, sub(n, k))), k)
                         mstore(gp, x)
                         mstore(add(gp, 0x20), y)
-                        mstore(add(slot, 0x20), sub(n, 1))
+                        mstore(add(slot, 0x20), sub(n, k))
                     }
+                    sp := add(sp, add(0x60, shl(6, shl(k, 1))))
                 }
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
                     let slot := add(rank, shl(6, g))
                     if mload(slot) { if gt(mload(add(slot, 0x20)), nJoint) { nJoint := mload(add(slot, 0x20)) } }
+                }
+            }
+
+            // Σ_S (Π_{t∈S} c_t)·A_S for the 2^k points A_S at pts and the challenges c_0 … c_{k−1} at c
+            function splitFold(pts, c, k) -> x, y {
+                x := mload(pts)
+                y := mload(add(pts, 0x20))
+                for { let s := 1 } lt(s, shl(k, 1)) { s := add(s, 1) } {
+                    let sc := 1
+                    for { let t := 0 } lt(t, k) { t := add(t, 1) } {
+                        if and(shr(t, s), 1) { sc := mulmod(sc, mload(add(c, shl(5, t))), R_MOD) }
+                    }
+                    x, y := ecMulAdd(x, y, mload(add(pts, shl(6, s))), mload(add(pts, add(shl(6, s), 0x20))), sc)
                 }
             }
 
