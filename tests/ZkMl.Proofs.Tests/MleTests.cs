@@ -129,4 +129,23 @@ public class MleTests
         Assert.Throws<InvalidOperationException>(() => new DenseMle(new Fr[1]).BindFirst(Fr.One));
         Assert.Throws<ArgumentException>(() => Eq.Evaluate([Fr.One], []));
     }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(14)]
+    [InlineData(17)]
+    public void EqTableOfManyVariablesMatchesEqEvaluate(int n)
+    {
+        // From 14 variables the table is built as T_hi ⊗ T_lo in parallel.
+        var rng = new Random(n);
+        var r = RandomVector(rng, n);
+        var scale = Fr.Random(rng);
+        var t = new Fr[1 << n];
+        Eq.Fill(r, t, scale);
+        foreach (int i in new[] { 0, 1, (1 << n) - 1, 1 << (n - 1), (1 << (n / 2)) - 1, 1 << (n / 2), rng.Next(1 << n), rng.Next(1 << n) })
+            Assert.Equal(scale * Eq.Evaluate(r, Bits(i, n)), t[i]);
+        var sum = Fr.Zero;
+        foreach (var x in t) sum += x;
+        Assert.Equal(scale, sum); // Σ_x eq(r, x) = 1
+    }
 }

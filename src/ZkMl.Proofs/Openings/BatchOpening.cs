@@ -118,7 +118,8 @@ public static class BatchOpening
         var nv = new int[groups];
         for (int g = 0; g < groups; g++)
         {
-            ps[g] = (Fr[])groupVec[g].Clone();
+            // Bind copies a large table on its first round, so only a small vector (bound in place) needs a copy here.
+            ps[g] = groupVec[g].Length >= 2 * 8192 ? groupVec[g] : (Fr[])groupVec[g].Clone();
             eqs[g] = new Fr[ps[g].Length];
             lens[g] = ps[g].Length;
             nv[g] = System.Numerics.BitOperations.Log2((uint)lens[g]);
@@ -153,8 +154,8 @@ public static class BatchOpening
             {
                 if (k >= nv[g]) continue;
                 int half = lens[g] / 2;
-                Bind(eqs[g], half, r);
-                Bind(ps[g], half, r);
+                eqs[g] = Bind(eqs[g], half, r);
+                ps[g] = Bind(ps[g], half, r);
                 lens[g] = half;
             }
         }
@@ -273,7 +274,10 @@ public static class BatchOpening
         var local = new Fr[1 << s];
         Eq.Fill(z.AsSpan(lead), local, scale);
         int off = (int)(block << s);
-        for (int j = 0; j < local.Length; j++) Fr.Add(e[off + j], local[j], out e[off + j]);
+        Polynomials.Parallelism.For(local.Length, (lo, hi) =>
+        {
+            for (int j = lo; j < hi; j++) Fr.Add(e[off + j], local[j], out e[off + j]);
+        });
     }
 
     /// <summary>
@@ -412,25 +416,26 @@ public static class BatchOpening
         c0 = a0; c2 = a2;
     }
 
-    /// <summary>t[j] = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; half (binds index bit 0).</summary>
-    private static void Bind(Fr[] t, int half, in Fr r)
+    /// <summary>
+    /// The table bound at index bit 0: entry j = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; half. Large tables go
+    /// to a new array in parallel (in place is safe only sequentially), small ones are bound in place.
+    /// </summary>
+    private static Fr[] Bind(Fr[] t, int half, in Fr r)
     {
         var rr = r;
         if (half >= 8192)
         {
-            // In-place is safe in parallel only with disjoint read/write ranges, so use a copy.
-            var src = t.AsSpan(0, 2 * half).ToArray();
-            Parallel.For(0, 16, c =>
+            var dst = new Fr[half];
+            Polynomials.Parallelism.For(half, (lo, hi) =>
             {
-                int lo = half * c / 16, hi = half * (c + 1) / 16;
                 for (int j = lo; j < hi; j++)
                 {
-                    Fr.Sub(src[2 * j + 1], src[2 * j], out var d);
+                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
                     Fr.Mul(d, rr, out d);
-                    Fr.Add(src[2 * j], d, out t[j]);
+                    Fr.Add(t[2 * j], d, out dst[j]);
                 }
             });
-            return;
+            return dst;
         }
         for (int j = 0; j < half; j++)
         {
@@ -438,6 +443,7 @@ public static class BatchOpening
             Fr.Mul(d, rr, out d);
             Fr.Add(t[2 * j], d, out t[j]);
         }
+        return t;
     }
 
     /// <summary>Transcript labels of the batched-opening sub-protocol.</summary>

@@ -27,6 +27,25 @@ public static class Eq
         if (point.Length > 30) throw new ArgumentException($"eq table of {point.Length} variables is too large", nameof(point));
         if (destination.Length != 1 << point.Length)
             throw new ArgumentException($"eq table destination must have 2^{point.Length} entries, has {destination.Length}", nameof(destination));
+        int n = point.Length;
+        if (n >= 14 && Environment.ProcessorCount > 1)
+        {
+            // T = T_hi ⊗ T_lo (the first n − s coordinates are the high index bits): one multiplication per entry, in parallel.
+            int s = n / 2;
+            var hi = new Fr[1 << (n - s)];
+            var lo = new Fr[1 << s];
+            Fill(point[..(n - s)], hi, scale);
+            Fill(point[(n - s)..], lo);
+            var tmp = new Fr[destination.Length];
+            Parallel.For(0, hi.Length, h =>
+            {
+                var x = hi[h];
+                int o = h << s;
+                for (int l = 0; l < lo.Length; l++) Fr.Mul(x, lo[l], out tmp[o + l]);
+            });
+            tmp.CopyTo(destination);
+            return;
+        }
         destination[0] = scale ?? Fr.One;
         int size = 1;
         for (int j = 0; j < point.Length; j++)
