@@ -59,7 +59,7 @@ public static class Kzg
     }
 
     /// <summary>Commitments of at least this many coefficients use the SRS's fixed-base table when it has one.</summary>
-    internal const int TableMinPoints = 1 << 15;
+    internal const int TableMinPoints = 1 << 14;
 
     /// <summary>C = Σ f_i·τ^i·G for small signed integer coefficients (small-scalar MSM path).</summary>
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>

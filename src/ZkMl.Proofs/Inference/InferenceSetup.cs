@@ -23,9 +23,9 @@ public static class InferenceSetup
 
     /// <summary>
     /// As <see cref="Run(Circuit, Srs, int)"/>; with <paramref name="fixedBaseTable"/> the proving key also
-    /// holds, for a model vector of ≥ 2^15 entries, a <see cref="FixedBaseTable"/> of the first 2^N_model
+    /// holds, for a model vector of ≥ 2^14 entries, a <see cref="FixedBaseTable"/> of the first 2^N_model
     /// SRS powers (1 KiB per power; the MNIST setup then takes ≈ 4.5 s, `zkml bench` "setup") that makes
-    /// commitments of ≥ 2^15 coefficients 15–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's halves.
+    /// commitments of ≥ 2^14 coefficients 14–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's parts.
     /// </summary>
     public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable)
     {
