@@ -64,18 +64,51 @@ public static class Msm
             digits = ArrayPool<int>.Shared.Rent(windows * n);
             ComputeDigits(limbs, 4, n, c, windows, digits);
             int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 1024));
-            var partial = new G1Jacobian[threadCount];
             var d = digits;
-            void Task(int t)
+            if (threadCount == 1) return BatchAffine(table.Points, null, d, 0, 0, n, c, windows, table.Count, n);
+            // Each thread fills its own bucket set from a slice of the points; then each thread reduces a
+            // slice of the bucket range over all sets (so the 2^(c−1)-bucket reduction is shared, not repeated).
+            int buckets = 1 << (c - 1);
+            var sets = new G1Affine[threadCount][];
+            var overflows = new G1Jacobian[]?[threadCount];
+            var options = new ParallelOptions { MaxDegreeOfParallelism = threadCount };
+            try
             {
-                int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
-                partial[t] = BatchAffine(table.Points, null, d, 0, lo, hi, c, windows, table.Count, n);
+                Parallel.For(0, threadCount, options, t =>
+                {
+                    int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
+                    sets[t] = ArrayPool<G1Affine>.Shared.Rent(buckets);
+                    AccumulateBuckets(table.Points, null, d, 0, lo, hi, buckets, windows, table.Count, n, sets[t], ref overflows[t]);
+                });
+                var partial = new G1Jacobian[threadCount];
+                Parallel.For(0, threadCount, options, t =>
+                {
+                    int blo = (int)((long)buckets * t / threadCount), bhi = (int)((long)buckets * (t + 1) / threadCount);
+                    // Σ_(j∈[blo,bhi)) (j + 1)·B_j = Σ (j − blo + 1)·B_j (running sums) + blo·Σ B_j
+                    var running = G1Jacobian.Infinity;
+                    var sum = G1Jacobian.Infinity;
+                    for (int j = bhi - 1; j >= blo; j--)
+                    {
+                        for (int u = 0; u < sets.Length; u++)
+                        {
+                            G1Jacobian.AddMixed(running, sets[u][j], out running);
+                            var o = overflows[u];
+                            if (o != null && !o[j].IsInfinity) G1Jacobian.Add(running, o[j], out running);
+                        }
+                        G1Jacobian.Add(sum, running, out sum);
+                    }
+                    if (blo > 0) G1Jacobian.Add(sum, running.ScalarMul(Fr.FromUInt64((ulong)blo)), out sum);
+                    partial[t] = sum;
+                });
+                var acc = G1Jacobian.Infinity;
+                foreach (var p in partial) G1Jacobian.Add(acc, p, out acc);
+                return acc;
             }
-            if (threadCount == 1) Task(0);
-            else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
-            var acc = G1Jacobian.Infinity;
-            foreach (var p in partial) G1Jacobian.Add(acc, p, out acc);
-            return acc;
+            finally
+            {
+                foreach (var b in sets) if (b != null) ArrayPool<G1Affine>.Shared.Return(b);
+                foreach (var o in overflows) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
+            }
         }
         finally
         {
@@ -380,7 +413,7 @@ public static class Msm
     private static void AccumulateBuckets(G1Affine[] bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int buckets,
         int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow)
     {
-        int batch = Math.Clamp(buckets / 4, 16, 512);
+        int batch = Math.Clamp(buckets / 4, 16, 1024);
         var busy = ArrayPool<bool>.Shared.Rent(buckets);
         var pendIdx = ArrayPool<int>.Shared.Rent(batch);
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
