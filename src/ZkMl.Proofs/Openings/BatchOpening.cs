@@ -125,6 +125,10 @@ public static class BatchOpening
             nv[g] = System.Numerics.BitOperations.Log2((uint)lens[g]);
         }
         for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]], claims[i].Point, rhoPow[i]);
+        // used[g]: P_g is zero from there on (padded vectors have long zero tails): the round terms and the
+        // binding of P_g skip the pairs past it (E_g is bound in full: later rounds read it everywhere).
+        var used = new int[groups];
+        for (int g = 0; g < groups; g++) used[g] = Math.Max(1, ps[g].AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1);
         var claim = InitialClaim(claims, rhoPow, nMax);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
@@ -136,7 +140,7 @@ public static class BatchOpening
             {
                 if (k < nv[g])
                 {
-                    RoundTerms(eqs[g], ps[g], lens[g] / 2, out var a0, out var a2);
+                    RoundTerms(eqs[g], ps[g], Math.Min(lens[g] / 2, (used[g] + 1) / 2), out var a0, out var a2);
                     var scale = FieldPowers.TwoTo(nMax - nv[g]);
                     c0 += scale * a0; c2 += scale * a2;
                 }
@@ -153,10 +157,11 @@ public static class BatchOpening
             for (int g = 0; g < groups; g++)
             {
                 if (k >= nv[g]) continue;
-                int half = lens[g] / 2;
-                eqs[g] = Bind(eqs[g], half, r);
-                ps[g] = Bind(ps[g], half, r);
+                int half = lens[g] / 2, pairs = Math.Min(half, (used[g] + 1) / 2);
+                eqs[g] = Bind(eqs[g], half, half, r);
+                ps[g] = Bind(ps[g], half, pairs, r);
                 lens[g] = half;
+                used[g] = pairs;
             }
         }
         var evals = new Fr[groups];
@@ -417,16 +422,17 @@ public static class BatchOpening
     }
 
     /// <summary>
-    /// The table bound at index bit 0: entry j = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; half. Large tables go
-    /// to a new array in parallel (in place is safe only sequentially), small ones are bound in place.
+    /// The table bound at index bit 0: entry j = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; <paramref name="count"/>
+    /// and 0 for count ≤ j &lt; half (the caller's zero tail). Large tables go to a new array in parallel (in
+    /// place is safe only sequentially), small ones are bound in place.
     /// </summary>
-    private static Fr[] Bind(Fr[] t, int half, in Fr r)
+    private static Fr[] Bind(Fr[] t, int half, int count, in Fr r)
     {
         var rr = r;
         if (half >= 8192)
         {
             var dst = new Fr[half];
-            Polynomials.Parallelism.For(half, (lo, hi) =>
+            Polynomials.Parallelism.For(count, (lo, hi) =>
             {
                 for (int j = lo; j < hi; j++)
                 {
@@ -437,12 +443,13 @@ public static class BatchOpening
             });
             return dst;
         }
-        for (int j = 0; j < half; j++)
+        for (int j = 0; j < count; j++)
         {
             Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
             Fr.Mul(d, rr, out d);
             Fr.Add(t[2 * j], d, out t[j]);
         }
+        t.AsSpan(count, half - count).Clear();
         return t;
     }
 
