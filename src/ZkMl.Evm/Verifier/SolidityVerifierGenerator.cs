@@ -182,14 +182,23 @@ public static class SolidityVerifierGenerator
         K("X_LO_VARS", lo.ToString(CultureInfo.InvariantCulture), "input columns handled per calldata word: 2^X_LO_VARS");
         K("OUT_VARS", vk.Layers[^1].OutVars.ToString(CultureInfo.InvariantCulture), "o_{L−1} = log2 of the padded output width");
         K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
-        // The model vector enters the joint opening as the fold of its parts (docs/protocol.md "Batched openings"):
-        // Σ_j eq(c, j)·C_j = Σ_S (Π_(t∈S) c_t)·A_S.
-        var mono = vk.ModelSplit.MonomialCoefficients();
-        for (int j = 0; j < mono.Length; j++)
+        if (vk.ModelParts.Count == 0)
         {
-            var enc = EvmEncoding.EncodeG1(mono[j]);
-            K($"MODEL_A{j}_X", Word(enc.AsSpan(0, 32)), j == 0 ? $"the model parts' commitments C_j (j < {mono.Length}) as A_S = Σ_(j⊆S) (−1)^(|S|−|j|)·C_j (G1)" : null);
-            K($"MODEL_A{j}_Y", Word(enc.AsSpan(32, 32)));
+            var cm = EvmEncoding.EncodeG1(vk.ModelCommitment);
+            K("MODEL_X", Word(cm.AsSpan(0, 32)), "model commitment C_model (G1)");
+            K("MODEL_Y", Word(cm.AsSpan(32, 32)));
+        }
+        else
+        {
+            // The model vector enters the joint opening as the fold of its parts (docs/protocol.md "Batched openings"):
+            // Σ_j eq(c, j)·C_j = Σ_S (Π_(t∈S) c_t)·A_S.
+            var mono = vk.ModelSplit.MonomialCoefficients();
+            for (int j = 0; j < mono.Length; j++)
+            {
+                var enc = EvmEncoding.EncodeG1(mono[j]);
+                K($"MODEL_A{j}_X", Word(enc.AsSpan(0, 32)), j == 0 ? $"the model parts' commitments C_j (j < {mono.Length}) as A_S = Σ_(j⊆S) (−1)^(|S|−|j|)·C_j (G1)" : null);
+                K($"MODEL_A{j}_Y", Word(enc.AsSpan(32, 32)));
+            }
         }
         var g2 = EvmEncoding.EncodeG2(vk.Kzg.G2);
         var t2 = EvmEncoding.EncodeG2(vk.Kzg.TauG2);
@@ -235,8 +244,9 @@ public static class SolidityVerifierGenerator
         string[] g2n = ["G2_X_C1", "G2_X_C0", "G2_Y_C1", "G2_Y_C0", "TAU_G2_X_C1", "TAU_G2_X_C0", "TAU_G2_Y_C1", "TAU_G2_Y_C0"];
         for (int i = 0; i < 8; i++) y.Line($"mstore(add(g2, {Slot(i)}), {g2n[i]})");
         y.Line($"mstore(add(ctx, {Slot(SlotG2)}), g2)");
-        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), 0) // group 0 (the model): its fold is set by batchOpen");
-        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), 0)");
+        bool split = vk.ModelParts.Count > 0;
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), {(split ? "0" : "MODEL_X")}){(split ? " // group 0 (the model): its fold is set by batchOpen" : "")}");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), {(split ? "0" : "MODEL_Y")})");
         y.Comment("transcript: Transcript(\"zkml-inference-v1\"), absorb vk, io");
         y.Line("mstore(0x00, \"zkml-inference-v1\")");
         y.Line("mstore(0x00, keccak256(0x00, 17))");
@@ -252,16 +262,25 @@ public static class SolidityVerifierGenerator
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
         int kSplit = VerifyingKey.ModelSplitBits(c.Model.NumVars);
-        y.Comment($"one split: group 0 (C_model, N_model variables) enters the joint opening as the fold of its {1 << kSplit} parts");
-        y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
-        y.Line("mstore(splits, 1)");
-        y.Line("mstore(add(splits, 0x20), 0)");
-        y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
-        y.Line($"mstore(add(splits, 0x60), {kSplit})");
-        for (int j = 0; j < 1 << kSplit; j++)
+        if (kSplit == 0)
         {
-            y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
-            y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
+            y.Comment("no split (a small model vector): the opening covers C_model itself");
+            y.Line("let splits := alloc(0x20)");
+            y.Line("mstore(splits, 0)");
+        }
+        else
+        {
+            y.Comment($"one split: group 0 (C_model, N_model variables) enters the joint opening as the fold of its {1 << kSplit} parts");
+            y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
+            y.Line("mstore(splits, 1)");
+            y.Line("mstore(add(splits, 0x20), 0)");
+            y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
+            y.Line($"mstore(add(splits, 0x60), {kSplit})");
+            for (int j = 0; j < 1 << kSplit; j++)
+            {
+                y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
+                y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
+            }
         }
         y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, splits, cd, g2))");
         y.Line("mstore(0x00, 1)");

@@ -41,7 +41,7 @@ public static class InferenceSetup
         var model = BuildModel(circuit, shape);
         var commitment = HyperKzg.CommitSmall(srs, model);
         // The parts' commitments: the batched opening folds the model's top k index bits (docs/protocol.md).
-        int partCount = 1 << VerifyingKey.ModelSplitBits(shape.ModelLayout.NumVars), partLen = model.Length / partCount;
+        int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars), partLen = model.Length / Math.Max(1, partCount);
         var parts = new G1Affine[partCount];
         for (int j = 0; j < partCount; j++) parts[j] = HyperKzg.CommitSmall(srs, model.AsSpan(j * partLen, partLen));
 
@@ -70,7 +70,7 @@ public static class InferenceSetup
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
         // opened fold of the parts then has fold commitments of MSMs of those points instead of 1/8
         // and 1/64 of its length.
-        if (extras) pk.ModelFolds = Enumerable.Range(0, partCount).Select(j => FoldBases.Compute(trimmed, model.AsSpan(j * partLen, partLen), 2)).ToArray();
+        if (extras && partCount > 0) pk.ModelFolds = Enumerable.Range(0, partCount).Select(j => FoldBases.Compute(trimmed, model.AsSpan(j * partLen, partLen), 2)).ToArray();
         return (pk, vk);
     }
 

@@ -92,8 +92,14 @@ public sealed class VerifyingKey
     /// </summary>
     public IReadOnlyList<G1Affine> ModelParts { get; }
 
-    /// <summary>k of <see cref="ModelParts"/>: 2, or 1 for a model vector of 2 entries.</summary>
-    public static int ModelSplitBits(int modelVars) => Math.Min(2, modelVars);
+    /// <summary>
+    /// k of <see cref="ModelParts"/>: 2 for a model vector of ≥ 2^14 entries (its opening then dominates the
+    /// proof: a quarter of it for two more scalar multiplications on chain), else 0 (no parts, no split).
+    /// </summary>
+    public static int ModelSplitBits(int modelVars) => modelVars >= 14 ? 2 : 0;
+
+    /// <summary>2^k model parts, none for k = 0.</summary>
+    internal static int ModelPartCount(int modelVars) => ModelSplitBits(modelVars) == 0 ? 0 : 1 << ModelSplitBits(modelVars);
 
     /// <summary>The model vector with its parts, for the batched opening (<see cref="Openings.SplitVector"/>).</summary>
     internal Openings.SplitVector ModelSplit => new(ModelCommitment, ModelVars, [.. ModelParts]);
@@ -165,7 +171,7 @@ public sealed class VerifyingKey
         int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
         if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 68) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
         int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16 + 64)..]), 31);
-        int partCount = mv >= 1 ? 1 << ModelSplitBits(mv) : 0;
+        int partCount = ModelPartCount(mv);
         int len = 12 + 32 + 32 + 44 * layers + 16 + 68 + 64 * partCount + 256 + 32;
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
@@ -214,7 +220,7 @@ public sealed class VerifyingKey
         if (maxBatch < 1 || maxBatch > 1 << 20 || (maxBatch & (maxBatch - 1)) != 0) return $"max batch {maxBatch}";
         if (xb != (act + 7) / 8) return $"input bytes {xb}";
         if (yb is not (1 or 2 or 4 or 8)) return $"output bytes {yb}";
-        if (modelVars < 1 || modelVars > 30) return $"model vector 2^{modelVars}";
+        if (modelVars < 0 || modelVars > 30) return $"model vector 2^{modelVars}";
         for (int i = 0; i < ls.Length; i++)
         {
             var l = ls[i];
