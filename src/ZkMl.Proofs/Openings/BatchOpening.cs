@@ -119,7 +119,7 @@ public static class BatchOpening
         for (int g = 0; g < groups; g++)
         {
             // Bind copies a large table on its first round, so only a small vector (bound in place) needs a copy here.
-            ps[g] = groupVec[g].Length >= 2 * 8192 ? groupVec[g] : (Fr[])groupVec[g].Clone();
+            ps[g] = groupVec[g].Length >= 2 * ParallelBindMin ? groupVec[g] : (Fr[])groupVec[g].Clone();
             eqs[g] = new Fr[ps[g].Length];
             lens[g] = ps[g].Length;
             nv[g] = System.Numerics.BitOperations.Log2((uint)lens[g]);
@@ -421,6 +421,9 @@ public static class BatchOpening
         c0 = a0; c2 = a2;
     }
 
+    /// <summary>Tables of at least 2·this entries are bound into a new array, in parallel.</summary>
+    private const int ParallelBindMin = 8192;
+
     /// <summary>
     /// The table bound at index bit 0: entry j = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; <paramref name="count"/>
     /// and 0 for count ≤ j &lt; half (the caller's zero tail). Large tables go to a new array in parallel (in
@@ -429,7 +432,7 @@ public static class BatchOpening
     private static Fr[] Bind(Fr[] t, int half, int count, in Fr r)
     {
         var rr = r;
-        if (half >= 8192)
+        if (half >= ParallelBindMin)
         {
             var dst = new Fr[half];
             Polynomials.Parallelism.For(count, (lo, hi) =>
