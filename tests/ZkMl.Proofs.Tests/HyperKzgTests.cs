@@ -304,6 +304,12 @@ public class HyperKzgFixedPartTests
         var bases = FoldBases.Compute(srs, fixedVec, levels);
         var withFixed = HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y, new FixedPart(c, fixedVec.Select(Fr.FromInt64).ToArray(), bases)).ToBytes();
         Assert.Equal(plain, withFixed);
+        // the same fixed vector as a weighted sum of parts: 2·(fixed + p) − 2p, the parts' bases precomputed
+        var other = Enumerable.Range(0, 1 << fixedVars).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+        var sum = fixedVec.Zip(other, (a, b) => a + b).ToArray();
+        var split = new FixedPart(c, fixedVec.Select(Fr.FromInt64).ToArray(),
+            [FoldBases.Compute(srs, sum, levels), FoldBases.Compute(srs, other, levels)], [Fr.One, -Fr.One]);
+        Assert.Equal(plain, HyperKzg.Prove(srs, new Transcript("hk-fixed"), com, v, x, y, split).ToBytes());
         var back = FoldBases.FromBytes(bases.ToBytes());
         Assert.Equal(bases.Levels.SelectMany(p => p), back.Levels.SelectMany(p => p));
         Assert.Throws<FormatException>(() => FoldBases.FromBytes(bases.ToBytes()[..^1]));

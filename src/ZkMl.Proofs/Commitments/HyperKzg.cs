@@ -97,20 +97,29 @@ public static class HyperKzg
         polys[0] = evaluations[..Math.Max(1, evaluations.LastIndexOfAnyExcept(Fr.Zero) + 1)].ToArray();
         for (int i = 0; i + 1 < levels; i++) polys[i + 1] = Fold(polys[i], point, ArityBits * i, ArityBits);
         var folds = new G1Affine[opened - 1];
-        int precomputed = fixedPart == null ? 0 : Math.Min(opened - 1, fixedPart.Bases.Levels.Length);
+        int precomputed = fixedPart == null ? 0 : Math.Min(opened - 1, fixedPart.Parts.Min(p => p.Levels.Length));
         var fixedFold = precomputed == 0 ? null : fixedPart!.Vector;
         for (int i = 1; i < opened; i++)
         {
             if (i > precomputed) { folds[i - 1] = Kzg.Commit(srs, polys[i]); continue; }
-            // P_i = c·fold_i(fixed) + the rest, and commit(fold_i(fixed)) = Σ_b eq(x_(bits 0…3i−1), b)·D_b
+            // P_i = c·fold_i(fixed) + the rest, and with fixed = Σ_j w_j·part_j:
+            // commit(fold_i(fixed)) = Σ_j Σ_b w_j·eq(x_(bits 0…3i−1), b)·D_(j,b) (one MSM of 8^i points per part)
             fixedFold = Fold(fixedFold!, point, ArityBits * (i - 1), ArityBits);
             var c = fixedPart!.Coefficient;
             var rest = new Fr[Math.Max(polys[i].Length, fixedFold.Length)];
             polys[i].CopyTo(rest, 0);
             for (int j = 0; j < fixedFold.Length; j++) rest[j] -= c * fixedFold[j];
             var eq = EqWeights(point, 0, ArityBits * i);
-            for (int k = 0; k < eq.Length; k++) eq[k] *= c;
-            var acc = G1Msm.Compute(fixedPart.Bases.Levels[i - 1], eq);
+            var parts = fixedPart.Parts;
+            var bases = new G1Affine[parts.Count * eq.Length];
+            var scalars = new Fr[bases.Length];
+            for (int j = 0; j < parts.Count; j++)
+            {
+                var cw = c * fixedPart.Weights[j];
+                parts[j].Levels[i - 1].CopyTo(bases, j * eq.Length);
+                for (int k = 0; k < eq.Length; k++) scalars[j * eq.Length + k] = cw * eq[k];
+            }
+            var acc = G1Msm.Compute(bases, scalars);
             folds[i - 1] = (acc + G1Jacobian.FromAffine(Kzg.Commit(srs, rest))).ToAffine();
         }
         // The last level (2, 4 or 8 coefficients when L ≥ 2) is sent as it is.
@@ -413,31 +422,6 @@ public sealed class FoldBases
         return new FoldBases(result);
     }
 
-    /// <summary>The fold bases of Σ_j weights[j]·v_j from those of the v_j (a linear function of the vectors: point by point).</summary>
-    /// <exception cref="ArgumentException">Counts or shapes differ.</exception>
-    public static FoldBases Fold(IReadOnlyList<FoldBases> parts, IReadOnlyList<Fr> weights)
-    {
-        if (parts.Count == 0 || parts.Count != weights.Count) throw new ArgumentException($"{parts.Count} fold bases for {weights.Count} weights");
-        int levels = parts[0].Levels.Length;
-        var result = new G1Affine[levels][];
-        for (int i = 0; i < levels; i++)
-        {
-            int size = parts[0].Levels[i].Length;
-            foreach (var p in parts)
-                if (p.Levels.Length != levels || p.Levels[i].Length != size) throw new ArgumentException("fold bases of different shapes");
-            var jac = new G1Jacobian[size];
-            Parallel.For(0, size, k =>
-            {
-                var acc = G1Jacobian.Infinity;
-                for (int j = 0; j < parts.Count; j++) acc += G1Jacobian.FromAffine(parts[j].Levels[i][k]).ScalarMul(weights[j]);
-                jac[k] = acc;
-            });
-            result[i] = new G1Affine[size];
-            G1Jacobian.BatchToAffine(jac, result[i]);
-        }
-        return new FoldBases(result);
-    }
-
     /// <summary>u32 level count, then the points (x ‖ y, 32-byte little-endian Montgomery limbs each) level by level.</summary>
     public byte[] ToBytes()
     {
@@ -477,9 +461,17 @@ public sealed class FoldBases
     }
 }
 
-/// <summary>A fixed vector inside a vector being opened: the vector contains Coefficient·Vector (zero-padded).</summary>
+/// <summary>
+/// A fixed vector inside a vector being opened: the vector contains Coefficient·Vector (zero-padded), where
+/// Vector = Σ_j Weights[j]·part_j and Parts[j] are the precomputed fold commitments of part_j (all of one shape).
+/// </summary>
 /// <param name="Coefficient">Its coefficient in the opened vector.</param>
-/// <param name="Vector">The fixed vector (not modified).</param>
-/// <param name="Bases">Its precomputed fold commitments.</param>
-public sealed record FixedPart(Fr Coefficient, Fr[] Vector, FoldBases Bases);
+/// <param name="Vector">The fixed vector Σ_j Weights[j]·part_j (not modified).</param>
+/// <param name="Parts">The parts' precomputed fold commitments.</param>
+/// <param name="Weights">The parts' weights.</param>
+public sealed record FixedPart(Fr Coefficient, Fr[] Vector, IReadOnlyList<FoldBases> Parts, IReadOnlyList<Fr> Weights)
+{
+    /// <summary>One fixed vector with its fold commitments (weight 1).</summary>
+    public FixedPart(Fr coefficient, Fr[] vector, FoldBases bases) : this(coefficient, vector, [bases], [Fr.One]) { }
+}
 
