@@ -5,7 +5,8 @@ namespace ZkMl.Bench;
 
 /// <summary>
 /// MSM over G1 with full 254-bit scalars (plain, and over a <see cref="FixedBaseTable"/> of the bases as
-/// the prover uses for the SRS powers) and with 32-bit and 8-bit signed scalars, on one thread and on all
+/// the prover uses for the SRS powers), full scalars with 4096 distinct values (<see cref="Msm.TryComputeFewDistinct"/>,
+/// the LogUp helper commitment), and 32-bit and 8-bit signed scalars, on one thread and on all
 /// threads. Bases are distinct multiples of the generator.
 /// </summary>
 public class MsmBenchmarks
@@ -17,7 +18,7 @@ public class MsmBenchmarks
     public int Threads { get; set; }
 
     private G1Affine[] _bases = [];
-    private Fr[] _full = [];
+    private Fr[] _full = [], _few = [];
     private long[] _s32 = [], _s8 = [];
     private FixedBaseTable? _table;
 
@@ -33,6 +34,8 @@ public class MsmBenchmarks
         _bases = new G1Affine[n];
         G1Jacobian.BatchToAffine(jac, _bases);
         _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        var values = Enumerable.Range(0, 4096).Select(_ => Fr.Random(rng)).ToArray();
+        _few = Enumerable.Range(0, n).Select(_ => values[rng.Next(values.Length)]).ToArray();
         _s32 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(int.MinValue, int.MaxValue)).ToArray();
         _s8 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-128, 128)).ToArray();
         _table = FixedBaseTable.Build(_bases);
@@ -42,6 +45,7 @@ public class MsmBenchmarks
 
     [Benchmark] public G1Jacobian Full() => Msm.Compute(_bases, _full, T);
     [Benchmark] public G1Jacobian FullFixedBaseTable() => Msm.Compute(_table!, _full, T);
+    [Benchmark] public G1Jacobian FullFewDistinct() => Msm.TryComputeFewDistinct(_bases, _few, _few.Length, out var r, T) ? r : throw new InvalidOperationException();
     [Benchmark] public G1Jacobian Signed32() => Msm.ComputeSmall(_bases, _s32, T);
     [Benchmark] public G1Jacobian Signed8() => Msm.ComputeSmall(_bases, _s8, T);
 }
