@@ -148,4 +148,27 @@ public class MleTests
         foreach (var x in t) sum += x;
         Assert.Equal(scale, sum); // Σ_x eq(r, x) = 1
     }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(3, 3)]
+    [InlineData(3, 9)]
+    [InlineData(14, 15)]
+    public void TiledMleBindsLikeItsCopy(int k, int n)
+    {
+        // A tiled table is constant in its first n − k variables: binding them is a no-op (only the length halves).
+        var rng = new Random(k * 100 + n);
+        var v = RandomVector(rng, 1 << k);
+        var point = RandomVector(rng, n);
+        var tiled = DenseMle.Tiled(v, n);
+        var copy = new DenseMle(tiled.Values.ToArray());
+        Assert.Equal(copy.Evaluate(point), tiled.Evaluate(point));
+        for (int i = 0; i < n; i++)
+        {
+            tiled.BindFirst(point[i]);
+            copy.BindFirst(point[i]);
+            Assert.Equal(copy.Values.ToArray(), tiled.Values.ToArray());
+        }
+        Assert.Equal(new DenseMle((Fr[])v.Clone()).Evaluate(point.AsSpan(n - k)), tiled[0]);
+    }
 }

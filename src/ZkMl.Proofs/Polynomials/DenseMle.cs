@@ -11,6 +11,9 @@ public sealed class DenseMle
 {
     private readonly Fr[] _values;
     private int _length;
+    // The current values repeat with this period (a power of two ≤ _length): binding a variable above it
+    // changes no value (v[i] = v[i + half]), so BindFirst only halves the length.
+    private int _period;
 
     /// <summary>Wraps <paramref name="values"/> (not copied; the MLE owns and mutates it when bound).</summary>
     /// <exception cref="ArgumentException">The length is not a power of two.</exception>
@@ -20,6 +23,7 @@ public sealed class DenseMle
         Parallelism.Log2Exact(values.Length, "DenseMle");
         _values = values;
         _length = values.Length;
+        _period = values.Length;
     }
 
     /// <summary>
@@ -33,7 +37,7 @@ public sealed class DenseMle
         if (numVars > 30 || values.Length > 1 << numVars) throw new ArgumentException($"{values.Length} values do not tile 2^{numVars} entries", nameof(values));
         var r = new Fr[1 << numVars];
         for (int o = 0; o < r.Length; o += values.Length) values.CopyTo(r.AsSpan(o));
-        return new DenseMle(r);
+        return new DenseMle(r) { _period = values.Length };
     }
 
     /// <summary>An MLE of signed integers v (each taken mod r).</summary>
@@ -71,6 +75,8 @@ public sealed class DenseMle
     {
         if (_length == 1) throw new InvalidOperationException("DenseMle: no variable left to bind");
         int half = _length >> 1;
+        if (_period < _length) { _length = half; return; } // tiled: v[i] + r·(v[i + half] − v[i]) = v[i]
+        _period = half;
         var arr = _values;
         Parallelism.For(half, (start, end) =>
         {
