@@ -254,12 +254,18 @@ public static class Msm
         {
             int windows = WindowCount(bits, c);
             int perThread = (windows + threads - 1) / threads;
-            // a full Jacobian addition costs ≈ 1.4 mixed additions
-            double cost = perThread * (n + 2.8 * (1 << (c - 1)));
+            // A full Jacobian addition costs ≈ 1.4 mixed additions. With batch-affine buckets (large inputs) each
+            // addition also pays its share of one field inversion (≈ 90 additions) per batch, and the batch is a
+            // quarter of the bucket count: few buckets make every addition dearer (8-bit data with c = 9: ≈ 2.4×).
+            double perPoint = n >= 8 * BatchAffineMinPoints ? 1 + 90.0 / BatchSize(1 << (c - 1)) : 1;
+            double cost = perThread * (n * perPoint + 2.8 * (1 << (c - 1)));
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
     }
+
+    /// <summary>Independent bucket additions per batch (one shared inversion) for a set of <paramref name="buckets"/> buckets.</summary>
+    private static int BatchSize(int buckets) => Math.Clamp(buckets / 4, 16, 1024);
 
     /// <summary>Signed digits of a (bits)-bit scalar need one extra bit for the final carry.</summary>
     internal static int WindowCount(int bits, int c) => (bits + 1 + c - 1) / c;
@@ -418,7 +424,7 @@ public static class Msm
     private static void AccumulateBuckets(G1Affine[] bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int buckets,
         int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow)
     {
-        int batch = Math.Clamp(buckets / 4, 16, 1024);
+        int batch = BatchSize(buckets);
         var busy = ArrayPool<bool>.Shared.Rent(buckets);
         var pendIdx = ArrayPool<int>.Shared.Rent(batch);
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
