@@ -202,13 +202,34 @@ public static class Msm
         try
         {
             ulong or = 0;
+            Span<int> hist = stackalloc int[65];
             for (int i = 0; i < n; i++)
             {
                 long s = scalars[i];
                 ulong m = s < 0 ? (ulong)(-(s + 1)) + 1 : (ulong)s; // |long.MinValue| = 2^63 fits
                 mags[i] = m; neg[i] = s < 0; or |= m;
+                hist[BitLength(m)]++;
             }
-            return Run(bases, mags, 1, neg, BitLength(or), threads);
+            int bits = BitLength(or);
+            // A few wide scalars (LogUp multiplicities next to 9-bit limbs) would make every point pay for their
+            // windows: when at most n/64 entries need more bits than the rest and the rest needs fewer windows,
+            // the wide ones go to a second MSM over their own points.
+            int cut = bits, above = 0;
+            while (cut > 0 && above + hist[cut] <= n / 64) above += hist[cut--];
+            int t = threads ?? Environment.ProcessorCount;
+            int WindowsFor(int b) => WindowCount(b, ChooseWindow(n, b, t));
+            if (above == 0 || cut == bits || n < 4096 || WindowsFor(cut) >= WindowsFor(bits))
+                return Run(bases, mags, 1, neg, bits, threads);
+            var wideBases = new G1Affine[above];
+            var wideMags = new ulong[above];
+            var wideNeg = new bool[above];
+            for (int i = 0, k = 0; i < n; i++)
+            {
+                if (BitLength(mags[i]) <= cut) continue;
+                wideBases[k] = bases[i]; wideMags[k] = mags[i]; wideNeg[k] = neg[i]; k++;
+                mags[i] = 0;
+            }
+            return Run(bases, mags, 1, neg, cut, threads) + Run(wideBases, wideMags, 1, wideNeg, bits, threads);
         }
         finally { ArrayPool<ulong>.Shared.Return(mags); ArrayPool<bool>.Shared.Return(neg); }
     }
