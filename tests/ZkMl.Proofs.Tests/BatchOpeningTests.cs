@@ -75,6 +75,10 @@ public class BatchOpeningTests
         }
         Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split with { Parts = split.Parts.Reverse().ToArray() }], out _));
         Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, null, out _));
+        var offCurve = (G1Affine[])split.Parts.Clone();
+        offCurve[0] = new G1Affine(offCurve[0].X, offCurve[0].Y + Fq.One);
+        Assert.False(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, back!, bindClaims: true, [split with { Parts = offCurve }], out reason));
+        Assert.Contains("not on the curve", reason);
         // a split whose size does not match the vector, or malformed (3 parts), is not applied: the plain proof verifies with it
         var plain = BatchOpening.Prove(Srs, new Transcript("batch-test"), claims, vectors);
         Assert.True(BatchOpening.Verify(TestSrs.Vk, new Transcript("batch-test"), claims, plain, bindClaims: true, [split with { NumVars = split.NumVars + 1 }], out reason), reason);

@@ -82,24 +82,7 @@ public static class Msm
                 });
                 var partial = new G1Jacobian[threadCount];
                 Parallel.For(0, threadCount, options, t =>
-                {
-                    int blo = (int)((long)buckets * t / threadCount), bhi = (int)((long)buckets * (t + 1) / threadCount);
-                    // Σ_(j∈[blo,bhi)) (j + 1)·B_j = Σ (j − blo + 1)·B_j (running sums) + blo·Σ B_j
-                    var running = G1Jacobian.Infinity;
-                    var sum = G1Jacobian.Infinity;
-                    for (int j = bhi - 1; j >= blo; j--)
-                    {
-                        for (int u = 0; u < sets.Length; u++)
-                        {
-                            G1Jacobian.AddMixed(running, sets[u][j], out running);
-                            var o = overflows[u];
-                            if (o != null && !o[j].IsInfinity) G1Jacobian.Add(running, o[j], out running);
-                        }
-                        G1Jacobian.Add(sum, running, out sum);
-                    }
-                    if (blo > 0) G1Jacobian.Add(sum, running.ScalarMul(Fr.FromUInt64((ulong)blo)), out sum);
-                    partial[t] = sum;
-                });
+                    partial[t] = ReduceBuckets(sets, overflows, (int)((long)buckets * t / threadCount), (int)((long)buckets * (t + 1) / threadCount)));
                 var acc = G1Jacobian.Infinity;
                 foreach (var p in partial) G1Jacobian.Add(acc, p, out acc);
                 return acc;
@@ -170,14 +153,8 @@ public static class Msm
             var sums = new G1Jacobian[groups];
             for (int g = 0; g < groups; g++)
             {
-                var acc = G1Jacobian.Infinity;
-                for (int t = 0; t < threadCount; t++)
-                {
-                    G1Jacobian.AddMixed(acc, partBuckets[t][g], out acc);
-                    var o = partOverflow[t];
-                    if (o != null && !o[g].IsInfinity) G1Jacobian.Add(acc, o[g], out acc);
-                }
-                sums[g] = acc;
+                sums[g] = G1Jacobian.Infinity;
+                AddBucket(ref sums[g], partBuckets, partOverflow, g);
             }
             foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
             var points = new G1Affine[groups];
@@ -420,20 +397,40 @@ public static class Msm
         try
         {
             AccumulateBuckets(bases, negative, digits, offset, lo, hi, buckets, windows, baseStride, digitStride, bucket, ref overflow);
-            var running = G1Jacobian.Infinity;
-            var sum = G1Jacobian.Infinity;
-            for (int j = buckets - 1; j >= 0; j--)
-            {
-                G1Jacobian.AddMixed(running, bucket[j], out running);
-                if (overflow != null && !overflow[j].IsInfinity) G1Jacobian.Add(running, overflow[j], out running);
-                G1Jacobian.Add(sum, running, out sum);
-            }
-            return sum;
+            return ReduceBuckets([bucket], [overflow], 0, buckets);
         }
         finally
         {
             ArrayPool<G1Affine>.Shared.Return(bucket);
             if (overflow != null) ArrayPool<G1Jacobian>.Shared.Return(overflow);
+        }
+    }
+
+    /// <summary>
+    /// Σ_(j∈[lo,hi)) (j + 1)·B_j for the buckets B_j = Σ_u sets[u][j] (+ overflows[u][j]): running sums from the top
+    /// give Σ (j − lo + 1)·B_j, and lo·Σ B_j is added (so threads can reduce disjoint slices of one bucket range).
+    /// </summary>
+    private static G1Jacobian ReduceBuckets(G1Affine[][] sets, G1Jacobian[]?[] overflows, int lo, int hi)
+    {
+        var running = G1Jacobian.Infinity;
+        var sum = G1Jacobian.Infinity;
+        for (int j = hi - 1; j >= lo; j--)
+        {
+            AddBucket(ref running, sets, overflows, j);
+            G1Jacobian.Add(sum, running, out sum);
+        }
+        if (lo > 0) G1Jacobian.Add(sum, running.ScalarMul(Fr.FromUInt64((ulong)lo)), out sum);
+        return sum;
+    }
+
+    /// <summary>acc += bucket j of every set (its affine part and, if any, its Jacobian overflow).</summary>
+    private static void AddBucket(ref G1Jacobian acc, G1Affine[][] sets, G1Jacobian[]?[] overflows, int j)
+    {
+        for (int u = 0; u < sets.Length; u++)
+        {
+            G1Jacobian.AddMixed(acc, sets[u][j], out acc);
+            var o = overflows[u];
+            if (o != null && !o[j].IsInfinity) G1Jacobian.Add(acc, o[j], out acc);
         }
     }
 

@@ -32,11 +32,17 @@ public static class CircuitCompiler
         if (options.LimbBits != CompileOptions.AutoLimbBits) return CompileWith(network, calibration, options, warnings);
         // Automatic limb width: the scales (hence M/2^k) do not depend on c, so one compile with 8-bit
         // limbs tells how many limbs every width needs. A width whose larger M breaks a bound falls back to 8.
-        var probe = CompileWith(network, calibration, options with { LimbBits = 8 }, null);
-        int c = ChooseLimbBits(probe, options.MultiplierBits);
-        if (c == 8) return CompileWith(network, calibration, options with { LimbBits = 8 }, warnings);
-        try { return CompileWith(network, calibration, options with { LimbBits = c }, warnings); }
-        catch (CompileException) { return CompileWith(network, calibration, options with { LimbBits = 8 }, warnings); }
+        var notes = new List<string>();
+        var circuit = CompileWith(network, calibration, options with { LimbBits = 8 }, notes);
+        int c = ChooseLimbBits(circuit, options.MultiplierBits);
+        if (c != 8)
+        {
+            var wider = new List<string>();
+            try { circuit = CompileWith(network, calibration, options with { LimbBits = c }, wider); notes = wider; }
+            catch (CompileException) { } // keep the 8-bit circuit
+        }
+        if (warnings != null) foreach (var w in notes) warnings.Add(w);
+        return circuit;
     }
 
     /// <summary>

@@ -261,8 +261,8 @@ public static class SolidityVerifierGenerator
         y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
-        int kSplit = VerifyingKey.ModelSplitBits(c.Model.NumVars);
-        if (kSplit == 0)
+        int kSplit = split ? vk.ModelSplit.Bits : 0;
+        if (!split)
         {
             y.Comment("no split (a small model vector): the opening covers C_model itself");
             y.Line("let splits := alloc(0x20)");

@@ -25,8 +25,7 @@ public static class Kzg
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
     public static G1Affine Commit(Srs srs, ReadOnlySpan<Fr> coefficients)
     {
-        if (coefficients.Length > srs.G1Powers.Length)
-            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        CheckFits(srs, coefficients.Length);
         int len = coefficients.LastIndexOfAnyExcept(Fr.Zero) + 1;
         if (len == 0) return G1Affine.Infinity;
         var table = srs.Table;
@@ -49,13 +48,18 @@ public static class Kzg
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
     public static G1Affine CommitFewDistinct(Srs srs, ReadOnlySpan<Fr> coefficients)
     {
-        if (coefficients.Length > srs.G1Powers.Length)
-            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        CheckFits(srs, coefficients.Length);
         int len = coefficients.LastIndexOfAnyExcept(Fr.Zero) + 1;
         if (len == 0) return G1Affine.Infinity;
         return Msm.TryComputeFewDistinct(srs.G1Powers[..len], coefficients[..len], len / 2, out var r)
             ? r.ToAffine()
-            : Commit(srs, coefficients);
+            : Commit(srs, coefficients[..len]);
+    }
+
+    private static void CheckFits(Srs srs, int count)
+    {
+        if (count > srs.G1Powers.Length)
+            throw new ArgumentException($"{count} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", "coefficients");
     }
 
     /// <summary>Commitments of at least this many coefficients use the SRS's fixed-base table when it has one.</summary>
@@ -65,8 +69,7 @@ public static class Kzg
     /// <exception cref="ArgumentException">More coefficients than the SRS has powers.</exception>
     public static G1Affine CommitSmall(Srs srs, ReadOnlySpan<long> coefficients)
     {
-        if (coefficients.Length > srs.G1Powers.Length)
-            throw new ArgumentException($"{coefficients.Length} coefficients exceed the SRS ({srs.G1Powers.Length} powers, {srs})", nameof(coefficients));
+        CheckFits(srs, coefficients.Length);
         int len = coefficients.LastIndexOfAnyExcept(0L) + 1;
         if (len == 0) return G1Affine.Infinity;
         return G1Msm.ComputeSmall(srs.G1Powers[..len], coefficients[..len]).ToAffine();

@@ -232,6 +232,9 @@ public static class BatchOpening
             if (!c.Commitment.IsOnCurve) { reason = "claim commitment not on the curve"; return false; }
             nMax = Math.Max(nMax, c.Point.Length);
         }
+        if (splits != null)
+            foreach (var sv in splits)
+                if (sv.Parts != null && sv.Parts.Any(p => !p.IsOnCurve)) { reason = "split part commitment not on the curve"; return false; }
         var (groupOf, groups) = Vectors(claims);
         if (proof.RoundPolynomials.Length != nMax || proof.Evaluations.Length != groups)
         { reason = $"proof shape does not match {groups} vectors over {nMax} variables"; return false; }
@@ -258,11 +261,7 @@ public static class BatchOpening
         transcript.AppendScalars(Labels.Evals, proof.Evaluations);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = FieldPowers.Of(gamma, groups);
-        var shape = GroupShapes(claims, groupOf, groups, ch, splits);
-        if (splits != null)
-            foreach (var sv in splits)
-                if (sv.Parts == null || sv.Parts.Any(p => !p.IsOnCurve)) { reason = "split part commitment not on the curve"; return false; }
-        var (jc, jp, jv) = JointClaim(shape, proof.Evaluations, gPow, ch);
+        var (jc, jp, jv) = JointClaim(GroupShapes(claims, groupOf, groups, ch, splits), proof.Evaluations, gPow, ch);
         if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
         reason = null;
@@ -276,8 +275,7 @@ public static class BatchOpening
         long block = 0;
         while (lead < z.Length && (z[lead].IsZero || z[lead].IsOne)) { block = 2 * block + (z[lead].IsOne ? 1 : 0); lead++; }
         int s = z.Length - lead;
-        var local = new Fr[1 << s];
-        Eq.Fill(z.AsSpan(lead), local, scale);
+        var local = Eq.Table(z.AsSpan(lead), scale);
         int off = (int)(block << s);
         Polynomials.Parallelism.For(local.Length, (lo, hi) =>
         {

@@ -12,40 +12,55 @@ public static class Eq
     /// The table T[i] = eq(r, bits(i)) for all i &lt; 2^n, where bits(i)_j is bit (n−1−j) of i (variable 1 =
     /// most significant). Costs one multiplication per entry (2^n in total).
     /// </summary>
-    public static Fr[] Table(ReadOnlySpan<Fr> point)
-    {
-        var t = new Fr[1 << point.Length];
-        Fill(point, t);
-        return t;
-    }
+    public static Fr[] Table(ReadOnlySpan<Fr> point) => Table(point, null);
 
-    /// <summary>Writes <see cref="Table"/> of <paramref name="point"/> into <paramref name="destination"/>
-    /// (length exactly 2^point.Length), optionally scaled: every entry multiplied by <paramref name="scale"/>.</summary>
-    /// <exception cref="ArgumentException">Wrong destination length.</exception>
-    public static void Fill(ReadOnlySpan<Fr> point, Span<Fr> destination, Fr? scale = null)
+    /// <summary><see cref="Table(ReadOnlySpan{Fr})"/> with every entry multiplied by <paramref name="scale"/> (when given).</summary>
+    public static Fr[] Table(ReadOnlySpan<Fr> point, Fr? scale)
     {
-        if (point.Length > 30) throw new ArgumentException($"eq table of {point.Length} variables is too large", nameof(point));
-        if (destination.Length != 1 << point.Length)
-            throw new ArgumentException($"eq table destination must have 2^{point.Length} entries, has {destination.Length}", nameof(destination));
-        int n = point.Length;
-        if (n >= 14 && Environment.ProcessorCount > 1)
+        int n = CheckVars(point);
+        var t = new Fr[1 << n];
+        if (n >= ParallelMinVars && Environment.ProcessorCount > 1)
         {
             // T = T_hi ⊗ T_lo (the first n − s coordinates are the high index bits): one multiplication per entry, in parallel.
             int s = n / 2;
             var hi = new Fr[1 << (n - s)];
             var lo = new Fr[1 << s];
-            Fill(point[..(n - s)], hi, scale);
-            Fill(point[(n - s)..], lo);
-            var tmp = new Fr[destination.Length];
+            FillSequential(point[..(n - s)], hi, scale);
+            FillSequential(point[(n - s)..], lo, null);
             Parallel.For(0, hi.Length, h =>
             {
                 var x = hi[h];
                 int o = h << s;
-                for (int l = 0; l < lo.Length; l++) Fr.Mul(x, lo[l], out tmp[o + l]);
+                for (int l = 0; l < lo.Length; l++) Fr.Mul(x, lo[l], out t[o + l]);
             });
-            tmp.CopyTo(destination);
-            return;
         }
+        else FillSequential(point, t, scale);
+        return t;
+    }
+
+    /// <summary>Writes <see cref="Table(ReadOnlySpan{Fr}, Fr?)"/> of <paramref name="point"/> into <paramref name="destination"/>
+    /// (length exactly 2^point.Length).</summary>
+    /// <exception cref="ArgumentException">Wrong destination length.</exception>
+    public static void Fill(ReadOnlySpan<Fr> point, Span<Fr> destination, Fr? scale = null)
+    {
+        int n = CheckVars(point);
+        if (destination.Length != 1 << n)
+            throw new ArgumentException($"eq table destination must have 2^{n} entries, has {destination.Length}", nameof(destination));
+        if (n >= ParallelMinVars && Environment.ProcessorCount > 1) Table(point, scale).CopyTo(destination);
+        else FillSequential(point, destination, scale);
+    }
+
+    /// <summary>Tables of at least this many variables are built in parallel (as T_hi ⊗ T_lo).</summary>
+    private const int ParallelMinVars = 14;
+
+    private static int CheckVars(ReadOnlySpan<Fr> point)
+    {
+        if (point.Length > 30) throw new ArgumentException($"eq table of {point.Length} variables is too large", nameof(point));
+        return point.Length;
+    }
+
+    private static void FillSequential(ReadOnlySpan<Fr> point, Span<Fr> destination, Fr? scale)
+    {
         destination[0] = scale ?? Fr.One;
         int size = 1;
         for (int j = 0; j < point.Length; j++)
