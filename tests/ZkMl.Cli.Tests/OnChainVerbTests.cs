@@ -49,6 +49,27 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
     }
 
     [Fact]
+    public async Task DeployAndVerifyWithAPrivateKeySignedLocally()
+    {
+        // anvil's dev account #1, signed by Nethereum in the zkml process (eth_sendRawTransaction).
+        const string key = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+        string sol = tiny.File("KeyVerifier.sol"), proof = Proof("key.proof"), rpc = anvil.RpcUrl.ToString();
+        Zkml.Ok("create-evm-verifier", "--vk", tiny.Vk, "-o", sol, "--quiet");
+        var d = Zkml.Ok("deploy", sol, "--rpc", rpc, "--private-key", key, "--json").Json();
+        string hash = d.GetProperty("transactionHash").GetString()!;
+        var tx = await anvil.Web3.Eth.Transactions.GetTransactionByHash.SendRequestAsync(hash);
+        Assert.Equal("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", tx.From.ToLowerInvariant());
+        Assert.Equal(2, (int)tx.Type.Value);
+
+        var v = Zkml.Ok("verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--rpc", rpc, "--private-key", key, "--json").Json();
+        Assert.True(v.GetProperty("verified").GetBoolean());
+        Assert.True(v.GetProperty("gasEstimate").GetInt64() > 21_000);
+
+        Zkml.Fails(["deploy", sol, "--rpc", rpc, "--private-key", "0x1234"], "--private-key", "expected 32 bytes");
+        Zkml.Fails(["deploy", sol, "--rpc", rpc, "--private-key", "0x" + new string('0', 64)], "--private-key", "[1, n)");
+    }
+
+    [Fact]
     public void VerifyOnchainWithoutRpcStartsAndStopsALocalAnvil()
     {
         string proof = Proof("local.proof");

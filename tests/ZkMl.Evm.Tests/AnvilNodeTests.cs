@@ -15,7 +15,7 @@ public class AnvilNodeTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
     [Fact]
     public async Task AnswersChainId()
     {
-        Assert.Equal(31337UL, await anvil.Rpc.ChainIdAsync());
+        Assert.Equal(31337, (int)(await anvil.Web3.Eth.ChainId.SendRequestAsync()).Value);
         Assert.Equal("127.0.0.1", anvil.RpcUrl.Host);
     }
 
@@ -65,16 +65,17 @@ public class AnvilNodeTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
     {
         // Keccak-256 of the empty string.
         Assert.Equal("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470",
-            EvmHex.Encode(await anvil.Rpc.Web3Sha3Async(Array.Empty<byte>())));
+            EvmHex.Encode(await anvil.Web3Sha3Async(Array.Empty<byte>())));
     }
 
     [Fact]
     public async Task DevAccountsAreFunded()
     {
-        var accounts = await anvil.Rpc.AccountsAsync();
+        var accounts = await anvil.Web3.Eth.Accounts.SendRequestAsync();
         Assert.Equal(10, accounts.Length);
-        Assert.True(await anvil.Rpc.GetBalanceAsync(accounts[0]) > 0);
-        Assert.Equal(30_000_000UL, await anvil.Rpc.BlockGasLimitAsync());
+        Assert.True((await anvil.Web3.Eth.GetBalance.SendRequestAsync(accounts[0])).Value > 0);
+        var block = await anvil.Web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
+        Assert.Equal(30_000_000, (long)block.GasLimit.Value);
     }
 }
 
@@ -86,7 +87,7 @@ public class AnvilLifecycleTests
         var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root, ChainId = 4242 });
         int pid = node.ProcessId;
         var url = node.RpcUrl;
-        Assert.Equal(4242UL, await node.Rpc.ChainIdAsync());
+        Assert.Equal(4242, (int)(await node.Web3.Eth.ChainId.SendRequestAsync()).Value);
         Assert.False(node.HasExited);
         Assert.True(IsRunning(pid));
 
@@ -94,8 +95,9 @@ public class AnvilLifecycleTests
         node.Dispose(); // idempotent
         Assert.True(node.HasExited);
         Assert.False(IsRunning(pid));
-        using var client = new ZkMl.Evm.Rpc.JsonRpcClient(url, TimeSpan.FromSeconds(2));
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.ChainIdAsync());
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var client = EvmChain.CreateWeb3(url, null, http);
+        await Assert.ThrowsAsync<Nethereum.JsonRpc.Client.RpcClientUnknownException>(() => client.Eth.ChainId.SendRequestAsync());
     }
 
     [Fact]
@@ -104,7 +106,7 @@ public class AnvilLifecycleTests
         await using var a = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
         await using var b = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
         Assert.NotEqual(a.Port, b.Port);
-        Assert.Equal(await a.Rpc.ChainIdAsync(), await b.Rpc.ChainIdAsync());
+        Assert.Equal((await a.Web3.Eth.ChainId.SendRequestAsync()).Value, (await b.Web3.Eth.ChainId.SendRequestAsync()).Value);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
-using ZkMl.Evm.Abi;
+using System.Numerics;
 using ZkMl.Evm.Chain;
-using ZkMl.Evm.Rpc;
 
 namespace ZkMl.Evm.Tests;
 
@@ -40,7 +39,7 @@ public class GasBreakdownTests(ProbeFixture probe)
         // The SSTORE makes execution outweigh the EIP-7623 calldata floor.
         var payload = new byte[100];
         new Random(9).NextBytes(payload);
-        var data = AbiEncoder.EncodeCall("shaStore", AbiValue.Bytes(payload));
+        var data = TestAbi.Call("shaStore", ("bytes", payload));
         var tx = await probe.Chain.SendAsync(probe.Deployment.Address, data, throwOnFailure: true);
         var b = await probe.Chain.GasBreakdownAsync(tx.TransactionHash);
         Assert.Equal(tx.GasUsed, b.GasUsed);
@@ -56,7 +55,7 @@ public class GasBreakdownTests(ProbeFixture probe)
     [Fact]
     public async Task PlainDataTransferPaysTheCalldataFloor()
     {
-        var accounts = await probe.Anvil.Rpc.AccountsAsync();
+        var accounts = await probe.Anvil.Web3.Eth.Accounts.SendRequestAsync();
         byte[] data = [0, 0, 0, 7, 8, 9, 0, 1];
         var tx = await probe.Chain.SendAsync(accounts[3], data, throwOnFailure: true);
         Assert.Equal(EvmGas.CalldataFloorGas(data), tx.GasUsed);
@@ -79,13 +78,13 @@ public class GasBreakdownTests(ProbeFixture probe)
     [Fact]
     public async Task TraceOfAViewCallShowsThePrecompileFrame()
     {
-        var data = AbiEncoder.EncodeCall("sha", AbiValue.Bytes(new byte[64]));
-        var trace = await probe.Anvil.Rpc.TraceCallAsync(new TransactionRequest { To = probe.Deployment.Address, Data = data });
+        var data = TestAbi.Call("sha", ("bytes", new byte[64]));
+        var trace = await probe.Chain.TraceCallAsync(probe.Deployment.Address, data);
         Assert.Null(trace.Error);
-        var frame = Assert.Single(trace.Flatten(), f => EvmGas.PrecompileName(f.To) == "sha256");
+        var frame = Assert.Single(EvmChain.Flatten(trace), f => EvmGas.PrecompileName(f.To) == "sha256");
         Assert.Equal("STATICCALL", frame.Type);
-        Assert.Equal(60 + 12 * 2UL, frame.GasUsed);
-        Assert.Equal(new byte[64], frame.Input);
-        Assert.Equal(System.Security.Cryptography.SHA256.HashData(new byte[64]), frame.Output);
+        Assert.Equal(new BigInteger(60 + 12 * 2), frame.GasUsed.Value);
+        Assert.Equal(new byte[64], EvmHex.Decode(frame.Input));
+        Assert.Equal(System.Security.Cryptography.SHA256.HashData(new byte[64]), EvmHex.Decode(frame.Output));
     }
 }

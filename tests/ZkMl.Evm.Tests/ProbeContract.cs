@@ -100,8 +100,8 @@ public sealed class ProbeFixture : IAsyncLifetime
         var compile = new SolcCompiler(RepoPaths.Root).CompileContractAsync(Source, "Probe", new SolcSettings { OptimizerRuns = 1000 }, "Probe.sol");
         await Anvil.InitializeAsync();
         Contract = await compile;
-        Chain = new EvmChain(Anvil.Rpc);
-        Deployment = await Chain.DeployAsync(Contract, Abi.AbiValue.Int256(Offset));
+        Chain = new EvmChain(Anvil.Web3);
+        Deployment = await Chain.DeployAsync(Contract, new Nethereum.ABI.ABIValue("int256", Offset));
     }
 
     public async Task DisposeAsync()

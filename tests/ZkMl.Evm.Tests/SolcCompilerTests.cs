@@ -1,4 +1,3 @@
-using ZkMl.Evm.Abi;
 using ZkMl.Evm.Chain;
 using ZkMl.Evm.Solc;
 using ZkMl.TestKit;
@@ -58,15 +57,15 @@ public class SolcCompilerTests
         Assert.Equal(c.DeployedBytecode, again.DeployedBytecode);
 
         await using var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
-        using var chain = new EvmChain(node.Rpc);
+        using var chain = node.Chain();
         var d = await chain.DeployAsync(c);
         Assert.Equal(c.DeployedSize, d.DeployedSize);
-        var r = await chain.CallAsync(d.Address, AbiEncoder.EncodeCall("sq", AbiValue.Uint256(12)));
-        Assert.Equal(144, AbiDecoder.DecodeUint256(r.EnsureSuccess()));
+        var r = await chain.CallAsync(d.Address, TestAbi.Call("sq", ("uint256", new System.Numerics.BigInteger(12))));
+        Assert.Equal(144, TestAbi.Decode<System.Numerics.BigInteger>(r.EnsureSuccess(), "uint256"));
         // overflow → Panic(0x11)
-        var overflow = await chain.CallAsync(d.Address, AbiEncoder.EncodeCall("sq", AbiValue.Uint256(System.Numerics.BigInteger.One << 200)));
+        var overflow = await chain.CallAsync(d.Address, TestAbi.Call("sq", ("uint256", System.Numerics.BigInteger.One << 200)));
         Assert.False(overflow.Success);
-        Assert.Equal("Panic(0x11)", AbiDecoder.DecodeRevertReason(overflow.ReturnData));
+        Assert.Equal("Panic(0x11)", RevertReason.Decode(overflow.ReturnData));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class KeccakChainTests(AnvilFixture anvil) : IClassFixture<AnvilFixture>
         {
             var data = new byte[i < 3 ? i * 136 : rng.Next(0, 601)];
             rng.NextBytes(data);
-            var chain = await anvil.Rpc.Web3Sha3Async(data);
+            var chain = await anvil.Web3Sha3Async(data);
             Assert.Equal(Convert.ToHexString(chain), Convert.ToHexString(Keccak256.Hash(data)));
         }
     }

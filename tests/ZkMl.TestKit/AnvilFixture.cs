@@ -1,6 +1,8 @@
 using Xunit;
 using ZkMl.Evm.Chain;
-using ZkMl.Evm.Rpc;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+using ZkMl.Evm;
 
 namespace ZkMl.TestKit;
 
@@ -27,15 +29,24 @@ public sealed class AnvilFixture : IAsyncLifetime
     /// <summary>The running node.</summary>
     public AnvilNode Node => _node ?? throw new InvalidOperationException("AnvilFixture is not initialised");
 
-    /// <summary>A JSON-RPC client for the node.</summary>
-    public JsonRpcClient Rpc => Node.Rpc;
+    /// <summary>A Nethereum client for the node (its dev accounts are unlocked).</summary>
+    public Web3 Web3 => Node.Web3;
 
     /// <summary>The node's JSON-RPC endpoint.</summary>
     public Uri RpcUrl => Node.RpcUrl;
 
     /// <summary><c>eth_call</c> to <paramref name="toAddressHex"/>; EVM failures give Success = false.</summary>
     public Task<EthCallResult> CallAsync(string toAddressHex, byte[] data, ulong? gas = null) =>
-        Rpc.EthCallAsync(toAddressHex, data, gas);
+        EvmChain.CallAsync(Web3, new CallInput
+        {
+            To = EvmHex.NormalizeAddress(toAddressHex),
+            Data = EvmHex.Encode(data),
+            Gas = gas is ulong g ? new Nethereum.Hex.HexTypes.HexBigInteger(g) : null,
+        });
+
+    /// <summary><c>web3_sha3</c>: the node's Keccak-256 of <paramref name="data"/> (an implementation nobody here wrote).</summary>
+    public async Task<byte[]> Web3Sha3Async(byte[] data) =>
+        EvmHex.Decode(await Web3.Client.SendRequestAsync<string>("web3_sha3", null, EvmHex.Encode(data)).ConfigureAwait(false));
 
     /// <inheritdoc />
     public async Task InitializeAsync() =>

@@ -3,8 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ZkMl.Evm;
 using ZkMl.Evm.Chain;
-using ZkMl.Evm.Rpc;
-using ZkMl.Evm.Signing;
+using Nethereum.JsonRpc.Client;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
 using ZkMl.Proofs.Inference;
@@ -62,20 +61,16 @@ internal static partial class OnChain
     /// <summary>A chain over <paramref name="rpc"/>, signing locally with <paramref name="privateKey"/> when given.</summary>
     public static EvmChain Connect(Uri rpc, string? privateKey)
     {
-        EthereumKey? key = null;
-        if (privateKey is not null)
-        {
-            try { key = EthereumKey.FromPrivateKey(privateKey); }
-            catch (ArgumentException) { throw new UserException("--private-key: expected 32 bytes of hex (0x…)"); }
-        }
-        return EvmChain.Connect(rpc, signer: key);
+        try { return EvmChain.Connect(rpc, privateKey); }
+        catch (FormatException e) { throw new UserException($"--private-key: {e.Message}"); }
     }
 
     /// <summary>Runs <paramref name="body"/> against a fresh local anvil on loopback, stopped afterwards.</summary>
     public static async Task<T> OnLocalAnvil<T>(string root, Func<EvmChain, Task<T>> body)
     {
         await using var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = root }).ConfigureAwait(false);
-        return await body(new EvmChain(node.Rpc)).ConfigureAwait(false);
+        using var chain = node.Chain();
+        return await body(chain).ConfigureAwait(false);
     }
 
     /// <summary>Runs an async step synchronously under a spinner; an unreachable node becomes a one-line error.</summary>
@@ -85,13 +80,13 @@ internal static partial class OnChain
         {
             return body().GetAwaiter().GetResult();
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or RpcClientUnknownException or RpcClientTimeoutException)
         {
-            throw new UserException($"cannot reach the JSON-RPC node {rpc ?? "(local anvil)"}: {e.Message}");
+            throw new UserException($"cannot reach the JSON-RPC node {rpc ?? "(local anvil)"}: {e.InnerException?.Message ?? e.Message}");
         }
-        catch (JsonRpcException e)
+        catch (RpcResponseException e)
         {
-            throw new UserException($"the node {rpc ?? "(local anvil)"} refused: {e.Message}");
+            throw new UserException($"the node {rpc ?? "(local anvil)"} refused: {e.RpcError?.Message ?? e.Message} (code {e.RpcError?.Code})");
         }
     });
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZkMl.Evm;
-using ZkMl.Evm.Rpc;
+using Nethereum.RPC.Eth.DTOs;
 using ZkMl.Evm.Verifier;
 using ZkMl.Proofs.Inference;
 
@@ -78,12 +78,15 @@ internal static class VerifyOnchainVerb
                     string a;
                     try { a = EvmHex.NormalizeAddress(address!); }
                     catch (ArgumentException) { throw new UserException($"--address {address}: expected a 20-byte hex address (0x…)"); }
-                    size = (await chain.Rpc.GetCodeAsync(a).ConfigureAwait(false)).Length;
+                    size = EvmHex.Decode(await chain.Web3.Eth.GetCode.SendRequestAsync(a).ConfigureAwait(false) ?? "0x").Length;
                     if (size == 0) throw new UserException($"--address {a}: no contract deployed there on {url}");
                     v = OnChainVerifier.At(chain, a);
                 }
                 var verdict = await v.CallAsync(calldata).ConfigureAwait(false);
-                ulong gas = verdict.Accepted ? await chain.Rpc.EstimateGasAsync(new TransactionRequest { To = v.Address, Data = calldata }).ConfigureAwait(false) : 0;
+                ulong gas = verdict.Accepted
+                    ? (ulong)(await chain.Web3.Eth.Transactions.EstimateGas.SendRequestAsync(
+                        new CallInput { To = v.Address, Data = EvmHex.Encode(calldata) }).ConfigureAwait(false)).Value
+                    : 0;
                 return new Outcome(v.Address, size, verdict.Accepted, verdict.Reverted, verdict.Error, gas, false, null);
             });
         }

@@ -3,7 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using ZkMl.Evm.Rpc;
+using Nethereum.JsonRpc.Client;
+using Nethereum.Web3;
 
 namespace ZkMl.Evm.Chain;
 
@@ -24,6 +25,7 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
     private readonly Process _process;
     private readonly Process? _watchdog;
     private readonly StringBuilder _log;
+    private readonly HttpClient _http;
     private int _disposed;
 
     private AnvilNode(Process process, StringBuilder log, int port, string binaryPath)
@@ -34,7 +36,8 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         BinaryPath = binaryPath;
         ProcessId = process.Id;
         RpcUrl = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
-        Rpc = new JsonRpcClient(RpcUrl);
+        _http = new HttpClient { Timeout = EvmChain.DefaultTimeout };
+        Web3 = EvmChain.CreateWeb3(RpcUrl, null, _http);
         _watchdog = StartWatchdog(Environment.ProcessId, ProcessId);
     }
 
@@ -50,8 +53,11 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
     /// <summary>The anvil binary that was started.</summary>
     public string BinaryPath { get; }
 
-    /// <summary>A JSON-RPC client for this node (owned by the node; disposed with it).</summary>
-    public JsonRpcClient Rpc { get; }
+    /// <summary>A Nethereum client for this node, sending from its unlocked dev accounts (its transport is disposed with the node).</summary>
+    public Web3 Web3 { get; }
+
+    /// <summary>A chain harness over <see cref="Web3"/> (the node's first dev account sends).</summary>
+    public EvmChain Chain() => new(Web3);
 
     /// <summary>True once the anvil process has exited (after <see cref="Dispose"/> or a crash).</summary>
     public bool HasExited
@@ -134,7 +140,7 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         lock (LiveLock) Live.Remove(this);
         Kill();
-        Rpc.Dispose();
+        _http.Dispose();
         _process.Dispose();
         // The watchdog ends by itself within a second once anvil is gone.
         _watchdog?.Dispose();
@@ -170,17 +176,18 @@ public sealed class AnvilNode : IDisposable, IAsyncDisposable
     private async Task<bool> WaitReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
-        using var probe = new JsonRpcClient(RpcUrl, TimeSpan.FromSeconds(2));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var probe = EvmChain.CreateWeb3(RpcUrl, null, http);
         while (DateTime.UtcNow < deadline)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (HasExited) return false;
             try
             {
-                await probe.ChainIdAsync(cancellationToken).ConfigureAwait(false);
+                await probe.Eth.ChainId.SendRequestAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 return true;
             }
-            catch (Exception e) when (e is HttpRequestException or JsonRpcException
+            catch (Exception e) when (e is HttpRequestException or RpcClientUnknownException or RpcClientTimeoutException or RpcResponseException
                                           || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 await Task.Delay(25, cancellationToken).ConfigureAwait(false);

@@ -47,6 +47,9 @@ public sealed class OnChainVerifier
     /// <summary>Gas of the deployment transaction.</summary>
     public ulong DeploymentGas { get; }
 
+    /// <summary>The typed Nethereum service for this verifier (<see cref="VerifierContractService.VerifyProofQueryAsync(InferenceProof, Nethereum.RPC.Eth.DTOs.BlockParameter?)"/>).</summary>
+    public VerifierContractService Service => new(Chain.Web3, Address);
+
     /// <summary>Deploys a compiled verifier.</summary>
     /// <exception cref="InvalidOperationException">Deployment failed (e.g. over the code size limit).</exception>
     public static async Task<OnChainVerifier> DeployAsync(EvmChain chain, CompiledContract contract, CancellationToken cancellationToken = default)

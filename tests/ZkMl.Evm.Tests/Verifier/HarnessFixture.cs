@@ -1,7 +1,6 @@
 using System.Numerics;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
-using ZkMl.Evm.Abi;
 using ZkMl.Evm.Chain;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
@@ -36,7 +35,7 @@ public sealed class HarnessFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _anvil.InitializeAsync();
-        Chain = new EvmChain(_anvil.Rpc);
+        Chain = new EvmChain(_anvil.Web3);
         var path = Path.Combine(RepoPaths.Root, "tests", "ZkMl.Evm.Tests", "Harness", "CoreHarness.sol");
         var source = VerifierTemplates.WithCore(await File.ReadAllTextAsync(path));
         var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "CoreHarness", fileName: "CoreHarness.sol");
@@ -50,12 +49,12 @@ public sealed class HarnessFixture : IAsyncLifetime
     /// <summary>Calls harness function <paramref name="fn"/>(bytes) and returns its raw words, or null when the core rejected (one zero word).</summary>
     public async Task<BigInteger[]?> CallAsync(string fn, byte[] arg)
     {
-        var data0 = AbiEncoder.EncodeCall(fn, AbiValue.Bytes(arg));
+        var data0 = TestAbi.Call(fn, ("bytes", arg));
         var r = await Chain.CallAsync(Address, data0, gas: 30_000_000);
         if (!r.Success)
         {
-            var trace = await Chain.Rpc.TraceCallAsync(new Rpc.TransactionRequest { To = Address, Data = data0, Gas = 30_000_000 });
-            var frames = string.Join("; ", trace.Flatten().Select(f => $"{f.Type} {f.To} used {f.GasUsed} err {f.Error} in {f.Input.Length}B: {Convert.ToHexString(f.Input.AsSpan(0, Math.Min(f.Input.Length, 128)))}"));
+            var trace = await Chain.TraceCallAsync(Address, data0, gas: 30_000_000);
+            var frames = string.Join("; ", EvmChain.Flatten(trace).Select(f => $"{f.Type} {f.To} used {f.GasUsed?.Value} err {f.Error} in {(f.Input ?? "0x").Length / 2 - 1}B: {(f.Input ?? "")[..Math.Min((f.Input ?? "").Length, 258)]}"));
             Assert.Fail($"harness {fn} reverted: {r.Error}; {frames}");
         }
         var data = r.ReturnData;

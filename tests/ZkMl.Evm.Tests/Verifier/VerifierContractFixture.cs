@@ -25,7 +25,7 @@ public sealed class VerifierContractFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _anvil.InitializeAsync();
-        Chain = new EvmChain(_anvil.Rpc);
+        Chain = new EvmChain(_anvil.Web3);
     }
 
     public async Task DisposeAsync() => await _anvil.DisposeAsync();

@@ -1,4 +1,4 @@
-namespace ZkMl.Evm.Rpc;
+namespace ZkMl.Evm.Chain;
 
 /// <summary>
 /// The outcome of an <c>eth_call</c>. A call that reverts, runs out of gas or hits a failing
