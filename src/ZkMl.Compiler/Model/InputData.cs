@@ -31,9 +31,14 @@ public static class InputData
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
         catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON ({e.Message})", e); }
-        using (doc)
+        using (doc) return ReadRows(doc.RootElement, inputSize, source);
+    }
+
+    /// <summary>The rows of <c>input_data</c> in a parsed document (see <see cref="Load"/>).</summary>
+    internal static float[][] ReadRows(JsonElement root, int inputSize, string source)
+    {
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("input_data", out var data))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("input_data", out var data))
                 throw new ModelFormatException($"{source}: expected an object with field 'input_data' (EZKL format: {{\"input_data\": [[...]]}})");
             if (data.ValueKind != JsonValueKind.Array || data.GetArrayLength() == 0)
                 throw new ModelFormatException($"{source}: field 'input_data': expected a non-empty array of arrays of numbers");
