@@ -8,6 +8,16 @@ cd "$root"
 command -v node >/dev/null || { echo "setup: node is required (Node.js 20 or later)" >&2; exit 1; }
 command -v npm >/dev/null || { echo "setup: npm is required" >&2; exit 1; }
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+# --plot (zkml bench, zkml accuracy) draws text with a font from /usr/share/fonts: SkiaSharp's Linux
+# library comes from NuGet, fonts do not. Install Debian's DejaVu fonts when the folder has none.
+if [ -z "$(find /usr/share/fonts -name '*.ttf' -print -quit 2>/dev/null)" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "setup: installing fonts-dejavu-core (text of the --plot figures) ..."
+    apt-get install -y -q fonts-dejavu-core >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q fonts-dejavu-core >/dev/null; }
+  else
+    echo "setup: no font in /usr/share/fonts: --plot figures will fail; install one (Debian: fonts-dejavu-core)" >&2
+  fi
+fi
 stamp=node_modules/.zkml-setup-stamp
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil ]; then

@@ -35,6 +35,7 @@ public static class Program
         root.Add(EncodeCalldataVerb.Create());
         root.Add(DeployVerb.Create());
         root.Add(VerifyOnchainVerb.Create());
+        root.Add(AccuracyVerb.Create());
         root.Add(BenchVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(TrainMnistVerb.Create());

@@ -88,7 +88,7 @@ public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture
         foreach (var (verb, fragment) in new[]
         {
             ("setup", "--dev-srs"), ("prove", "--input"), ("verify", "--proof"), ("bench", "--batch"), ("demo", "--no-chain"), ("compile", "--data"),
-            ("create-evm-verifier", "--vk"), ("encode-calldata", "--proof"), ("deploy", "--rpc"), ("verify-onchain", "--address"),
+            ("create-evm-verifier", "--vk"), ("encode-calldata", "--proof"), ("deploy", "--rpc"), ("verify-onchain", "--address"), ("accuracy", "--mnist"),
         })
         {
             var r = Zkml.Ok(verb, "--help");

@@ -18,122 +18,205 @@ internal static class BenchVerb
     public static Command Create()
     {
         var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) to measure" };
-        var batch = new Option<int>("--batch", "-b") { HelpName = "N", Description = "Rows in the proven batch", DefaultValueFactory = _ => 1 };
+        var batch = new Option<string>("--batch", "-b") { HelpName = "N[,N…]", Description = "Rows in the proven batch; several sizes separated by commas (e.g. 1,16,64) share one setup sized for the largest", DefaultValueFactory = _ => "1" };
         var input = new Option<string?>("--input", "-i") { HelpName = "input.json", Description = "Inputs in EZKL's input.json format, cycled to fill the batch (default: random inputs in the circuit's input range)" };
-        var runs = new Option<int>("--runs") { HelpName = "R", Description = "Proofs to make; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
+        var runs = new Option<int>("--runs") { HelpName = "R", Description = "Proofs to make per batch size; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { HelpName = "SEED", Description = "Seed of the random inputs and of the development SRS", DefaultValueFactory = _ => 1 };
-        var cmd = new Command("bench", "Measure setup, prove (per stage) and verify of one circuit at one batch size on an INSECURE development SRS")
+        var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Also draw the stages stacked per batch size and the prove time against batch size to this PNG" };
+        var cmd = new Command("bench", "Measure setup, prove (per stage) and verify of one circuit at one or more batch sizes on an INSECURE development SRS")
         {
-            circuit, batch, input, runs, seed,
+            circuit, batch, input, runs, seed, plot,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "bench", ctx =>
-            Run(ctx, pr.GetValue(circuit)!, pr.GetValue(batch), pr.GetValue(input), pr.GetValue(runs), pr.GetValue(seed))));
+            Run(ctx, pr.GetValue(circuit)!, ParseBatches(pr.GetValue(batch)!), pr.GetValue(input), pr.GetValue(runs), pr.GetValue(seed), pr.GetValue(plot))));
         return cmd;
     }
 
     private const int VerifyRuns = 5;
 
-    private static int Run(VerbContext ctx, string circuitPath, int batch, string? inputPath, int runs, int seed)
+    /// <summary>"1,16,64" → [1, 16, 64]: each in 1…MaxBatchLimit, no repeats.</summary>
+    internal static int[] ParseBatches(string text)
     {
-        if (batch < 1 || batch > InferenceSetup.MaxBatchLimit) throw new UserException($"--batch {batch}: expected 1…{InferenceSetup.MaxBatchLimit}");
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var r = new List<int>();
+        foreach (var p in parts)
+        {
+            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out int b) || b < 1 || b > InferenceSetup.MaxBatchLimit)
+                throw new UserException($"--batch {text}: '{p}' is not a batch size 1…{InferenceSetup.MaxBatchLimit} (give N or N,N,…)");
+            if (r.Contains(b)) throw new UserException($"--batch {text}: {b} appears twice");
+            r.Add(b);
+        }
+        return r.ToArray();
+    }
+
+    /// <summary>What one batch size measured.</summary>
+    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall)> Runs, double VerifyCold, double VerifyWarm)
+    {
+        public (InferenceProof Proof, ProverTimings Timings, double Wall) Best => Runs.MinBy(x => x.Wall);
+    }
+
+    private static int Run(VerbContext ctx, string circuitPath, int[] batches, string? inputPath, int runs, int seed, string? plotPath)
+    {
         if (runs < 1 || runs > 100) throw new UserException($"--runs {runs}: expected 1…100");
+        if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
+            throw new UserException($"--plot {plotPath}: expected a .png file name");
         var total = Stopwatch.StartNew();
         Circuit circuit = CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile"));
-        int padded = Circuit.NextPowerOfTwo(batch);
-        var inputs = Inputs(circuit, batch, inputPath, seed);
+        int maxPadded = Circuit.NextPowerOfTwo(batches.Max());
+        var all = Inputs(circuit, batches.Max(), inputPath, seed);
 
-        long powers = InferenceSetup.RequiredPowers(circuit, padded);
+        long powers = InferenceSetup.RequiredPowers(circuit, maxPadded);
         var sw = Stopwatch.StartNew();
         var srs = Pipeline.DevSrs(ctx, powers, seed);
         double srsSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, padded));
+        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, maxPadded));
         double setupSeconds = sw.Elapsed.TotalSeconds;
 
-        var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall)>();
-        for (int r = 0; r < runs; r++)
+        var results = new List<BatchResult>();
+        foreach (int batch in batches)
         {
-            sw.Restart();
-            var (p, t) = ctx.Prove(runs == 1 ? $"proving a batch of {batch}" : $"proving a batch of {batch} (run {r + 1}/{runs})",
-                tm => InferenceProver.ProveQuantized(pk, inputs, tm));
-            proveRuns.Add((p, t, sw.Elapsed.TotalSeconds));
-        }
-        var best = proveRuns.MinBy(x => x.Wall);
-        var proof = best.Proof;
-
-        var verifyMs = new List<double>();
-        VerificationResult? result = null;
-        ctx.Step($"verifying ({VerifyRuns + 1} times)", () =>
-        {
-            for (int r = 0; r <= VerifyRuns; r++)
+            var inputs = all.Take(batch).ToList();
+            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall)>();
+            for (int r = 0; r < runs; r++)
             {
                 sw.Restart();
-                result = InferenceVerifier.Verify(vk, proof);
-                verifyMs.Add(sw.Elapsed.TotalMilliseconds);
-                if (!result.IsValid) break;
+                var (p, t) = ctx.Prove(runs == 1 ? $"proving a batch of {batch}" : $"proving a batch of {batch} (run {r + 1}/{runs})",
+                    tm => InferenceProver.ProveQuantized(pk, inputs, tm));
+                proveRuns.Add((p, t, sw.Elapsed.TotalSeconds));
             }
-            return 0;
-        });
-        if (!result!.IsValid) throw new UserException($"the benchmark proof did not verify: {result.Reason}");
-        double verifyCold = verifyMs[0];
-        double verifyWarm = verifyMs.Skip(1).Order().ElementAt(VerifyRuns / 2);
+            var proof = proveRuns.MinBy(x => x.Wall).Proof;
+            var verifyMs = new List<double>();
+            VerificationResult? result = null;
+            ctx.Step($"verifying ({VerifyRuns + 1} times)", () =>
+            {
+                for (int r = 0; r <= VerifyRuns; r++)
+                {
+                    sw.Restart();
+                    result = InferenceVerifier.Verify(vk, proof);
+                    verifyMs.Add(sw.Elapsed.TotalMilliseconds);
+                    if (!result.IsValid) break;
+                }
+                return 0;
+            });
+            if (!result!.IsValid) throw new UserException($"the benchmark proof (batch {batch}) did not verify: {result.Reason}");
+            results.Add(new BatchResult(batch, Circuit.NextPowerOfTwo(batch), proveRuns, verifyMs[0], verifyMs.Skip(1).Order().ElementAt(VerifyRuns / 2)));
+        }
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
         long pkBytes = pk.ToBytes().LongLength, vkBytes = vk.ToBytes().LongLength;
-        int words = proof.PublicInputs.Length / 32;
+
+        if (plotPath is not null)
+        {
+            var points = results.Select(r => new Plots.BenchPoint(r.Batch, r.Best.Wall,
+                r.Best.Timings.Stages.Select(s => (s.Stage, s.Time.TotalSeconds)).ToArray())).ToArray();
+            byte[] png = Plots.BenchChart(points, $"{circuit.Name ?? Path.GetFileNameWithoutExtension(circuitPath)} {Shape(circuit)}");
+            CliFiles.EnsureParent(plotPath);
+            CliHost.WriteAtomic(plotPath, png);
+        }
 
         if (ctx.JsonMode)
         {
-            ctx.WriteJson(new JsonObject
+            JsonObject PerBatch(BatchResult r, JsonObject into)
+            {
+                var best = r.Best;
+                into["batch"] = r.Batch;
+                into["paddedBatch"] = r.Padded;
+                into["stages"] = ProveVerb.StagesJson(best.Timings);
+                into["verifyMilliseconds"] = new JsonObject { ["first"] = Math.Round(r.VerifyCold, 2), ["warmMedian"] = Math.Round(r.VerifyWarm, 2) };
+                into["proofBytes"] = best.Proof.ProofSize;
+                into["publicInputWords"] = best.Proof.PublicInputs.Length / 32;
+                return into;
+            }
+            JsonObject Seconds(BatchResult? r) => r is null
+                ? new JsonObject { ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3), ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3) }
+                : new JsonObject
+                {
+                    ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
+                    ["prove"] = Math.Round(r.Best.Wall, 3),
+                    ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()),
+                    ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3),
+                };
+            var head = new JsonObject
             {
                 ["circuit"] = Path.GetFullPath(circuitPath),
                 ["circuitDigest"] = circuit.DigestHex,
                 ["shape"] = Shape(circuit),
-                ["batch"] = batch,
-                ["paddedBatch"] = padded,
+            };
+            var tail = new JsonObject
+            {
                 ["inputs"] = inputPath is null ? "random" : Path.GetFullPath(inputPath),
                 ["srsPowers"] = powers,
                 ["insecureDevSrs"] = true,
-                ["seconds"] = new JsonObject
+            };
+            JsonObject obj;
+            if (results.Count == 1)
+            {
+                obj = PerBatch(results[0], head);
+                foreach (var kv in tail.ToArray()) { tail.Remove(kv.Key); obj[kv.Key] = kv.Value; }
+                obj["seconds"] = Seconds(results[0]);
+            }
+            else
+            {
+                obj = head;
+                foreach (var kv in tail.ToArray()) { tail.Remove(kv.Key); obj[kv.Key] = kv.Value; }
+                obj["seconds"] = Seconds(null);
+                obj["batches"] = new JsonArray(results.Select(r =>
                 {
-                    ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
-                    ["prove"] = Math.Round(best.Wall, 3),
-                    ["proveRuns"] = new JsonArray(proveRuns.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()),
-                    ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3),
-                },
-                ["stages"] = ProveVerb.StagesJson(best.Timings),
-                ["verifyMilliseconds"] = new JsonObject { ["first"] = Math.Round(verifyCold, 2), ["warmMedian"] = Math.Round(verifyWarm, 2) },
-                ["proofBytes"] = proof.ProofSize,
-                ["publicInputWords"] = words,
-                ["pkBytes"] = pkBytes,
-                ["vkBytes"] = vkBytes,
-                ["peakWorkingSetBytes"] = peak,
-                ["verified"] = true,
-            });
+                    var o = PerBatch(r, new JsonObject());
+                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
+                    return (JsonNode)o;
+                }).ToArray());
+            }
+            obj["pkBytes"] = pkBytes;
+            obj["vkBytes"] = vkBytes;
+            obj["peakWorkingSetBytes"] = peak;
+            obj["plot"] = plotPath is null ? null : Path.GetFullPath(plotPath);
+            obj["verified"] = true;
+            ctx.WriteJson(obj);
             return 0;
         }
 
         var o = ctx.Out;
-        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/] {Markup.Escape(Shape(circuit))}, batch {batch} (padded {padded}), {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
-        var st = new Table().Border(TableBorder.Rounded).Title(runs == 1 ? "prove, by stage" : $"prove, by stage (fastest of {runs})");
-        st.AddColumn("stage"); st.AddColumn(new TableColumn("seconds").RightAligned()); st.AddColumn(new TableColumn("share").RightAligned());
-        double sum = best.Timings.Total.TotalSeconds;
-        foreach (var (stage, time) in best.Timings.Stages)
-            st.AddRow(new Text(stage), new Text(F3(time.TotalSeconds)), new Text(sum > 0 ? $"{100 * time.TotalSeconds / sum:F1}%" : "-"));
-        st.AddRow(new Text("total (stages)"), new Text(F3(sum)), new Text(""));
+        string batchText = results.Count == 1 ? $"batch {results[0].Batch} (padded {results[0].Padded})" : $"batches {string.Join(", ", batches)} (keys for up to {maxPadded})";
+        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/] {Markup.Escape(Shape(circuit))}, {batchText}, {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
+        string fastest = runs == 1 ? "" : $" (fastest of {runs})";
+        var st = new Table().Border(TableBorder.Rounded).Title($"prove, by stage{fastest}");
+        st.AddColumn("stage");
+        if (results.Count == 1)
+        {
+            st.AddColumn(new TableColumn("seconds").RightAligned()); st.AddColumn(new TableColumn("share").RightAligned());
+            var best = results[0].Best;
+            double sum = best.Timings.Total.TotalSeconds;
+            foreach (var (stage, time) in best.Timings.Stages)
+                st.AddRow(new Text(stage), new Text(F3(time.TotalSeconds)), new Text(sum > 0 ? $"{100 * time.TotalSeconds / sum:F1}%" : "-"));
+            st.AddRow(new Text("total (stages)"), new Text(F3(sum)), new Text(""));
+        }
+        else
+        {
+            foreach (var r in results) st.AddColumn(new TableColumn($"B = {r.Batch}").RightAligned());
+            var stages = results.SelectMany(r => r.Best.Timings.Stages.Select(x => x.Stage)).Distinct().ToArray();
+            foreach (var stage in stages)
+                st.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(F3(r.Best.Timings.Stages.Where(x => x.Stage == stage).Sum(x => x.Time.TotalSeconds)))).Prepend(new Text(stage)).ToArray());
+            st.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(F3(r.Best.Timings.Total.TotalSeconds))).Prepend(new Text("total (stages)")).ToArray());
+        }
         o.Write(st);
         var s = new Table().Border(TableBorder.Rounded).Title("figures");
-        s.AddColumn("what"); s.AddColumn(new TableColumn("value").RightAligned());
-        void Row(string k, string v) => s.AddRow(new Text(k), new Text(v));
-        Row($"development SRS ({powers:N0} powers, INSECURE)", $"{F3(srsSeconds)} s");
-        Row("setup (model commitment, fixed-base table)", $"{F3(setupSeconds)} s");
-        Row(runs == 1 ? "prove (wall)" : $"prove (wall, fastest of {runs})", $"{F3(best.Wall)} s");
-        Row("verify (first run)", $"{verifyCold:F1} ms");
-        Row($"verify (median of {VerifyRuns} more)", $"{verifyWarm:F1} ms");
-        Row("proof size (public IO not counted)", $"{proof.ProofSize:N0} B");
-        Row("public inputs/outputs", $"{words} words ({words * 32:N0} B)");
-        Row("proving key / verifying key", $"{CliFiles.Size(pkBytes)} / {vkBytes:N0} B");
-        Row("peak working set (this process)", CliFiles.Size(peak));
+        s.AddColumn("what");
+        if (results.Count == 1) s.AddColumn(new TableColumn("value").RightAligned());
+        else foreach (var r in results) s.AddColumn(new TableColumn($"B = {r.Batch}").RightAligned());
+        void Row(string k, Func<BatchResult, string> v) => s.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(v(r))).Prepend(new Text(k)).ToArray());
+        void Shared(string k, string v) => s.AddRow(results.Select((_, i) => (Spectre.Console.Rendering.IRenderable)new Text(i == 0 ? v : "")).Prepend(new Text(k)).ToArray());
+        Shared($"development SRS ({powers:N0} powers, INSECURE)", $"{F3(srsSeconds)} s");
+        Shared("setup (model commitment, fixed-base table)", $"{F3(setupSeconds)} s");
+        Row(runs == 1 ? "prove (wall)" : $"prove (wall, fastest of {runs})", r => $"{F3(r.Best.Wall)} s");
+        Row("verify (first run)", r => $"{r.VerifyCold:F1} ms");
+        Row($"verify (median of {VerifyRuns} more)", r => $"{r.VerifyWarm:F1} ms");
+        Row("proof size (public IO not counted)", r => $"{r.Best.Proof.ProofSize:N0} B");
+        Row("public inputs/outputs", r => { int w = r.Best.Proof.PublicInputs.Length / 32; return $"{w} words ({w * 32:N0} B)"; });
+        Shared("proving key / verifying key", $"{CliFiles.Size(pkBytes)} / {vkBytes:N0} B");
+        Shared("peak working set (this process)", CliFiles.Size(peak));
         o.Write(s);
+        if (plotPath is not null) o.MarkupLine($"wrote [green]{Markup.Escape(plotPath)}[/] (stages per batch size, prove time against batch size)");
         return 0;
     }
 

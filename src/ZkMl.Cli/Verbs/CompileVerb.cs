@@ -6,6 +6,7 @@ using Spectre.Console;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
+using ZkMl.Compiler.Reference;
 
 namespace ZkMl.Cli.Verbs;
 
@@ -65,7 +66,18 @@ internal static class CompileVerb
             foreach (var w in local) ctx.Warn(w);
             return c;
         });
-        var report = ctx.Step("measuring accuracy (float vs quantized)", () => AccuracyReport.Measure(net, circuit, samples));
+        // The float side is ONNX Runtime on the original file (the float executor for a JSON model).
+        string referenceName = "";
+        var report = ctx.Step("measuring accuracy (float vs quantized)", () =>
+        {
+            var reference = FloatReference.For(modelPath, net);
+            try
+            {
+                referenceName = reference.Name;
+                return AccuracyReport.Measure(reference.Run(samples), circuit, samples);
+            }
+            finally { (reference as IDisposable)?.Dispose(); }
+        });
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
 
@@ -94,6 +106,7 @@ internal static class CompileVerb
                 ["layers"] = layers,
                 ["accuracy"] = new JsonObject
                 {
+                    ["floatReference"] = referenceName,
                     ["samples"] = report.Samples, ["argmaxAgreements"] = report.ArgmaxAgreements, ["argmaxAgreement"] = report.ArgmaxAgreement,
                     ["maxAbsError"] = report.MaxAbsError, ["meanAbsError"] = report.MeanAbsError, ["maxAbsOutput"] = report.MaxAbsOutput,
                 },
@@ -121,7 +134,7 @@ internal static class CompileVerb
                 l.IsOutput ? "-" : $"[{l.AMin}, {l.AMax}]");
         }
         o.Write(lt);
-        var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float vs int{circuit.ActBits}");
+        var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float ({Markup.Escape(referenceName)}) vs int{circuit.ActBits} (integer executor)");
         at.AddColumn("samples"); at.AddColumn("argmax agreement"); at.AddColumn("max |error|"); at.AddColumn("mean |error|"); at.AddColumn("max |output|");
         AddRow(at,
             report.Samples.ToString(CultureInfo.InvariantCulture),
