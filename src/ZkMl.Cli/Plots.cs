@@ -14,10 +14,12 @@ internal static class Plots
     private static readonly Lazy<string?> Sans = new(() =>
     {
         using var fonts = SkiaSharp.SKFontManager.CreateDefault();
-        if (fonts.FontFamilyCount == 0)
-            throw new UserException("cannot draw the plot's text: SkiaSharp finds no font in /usr/share/fonts (install one, e.g. Debian's fonts-dejavu-core; scripts/setup.sh does)");
         var families = fonts.GetFontFamilies();
-        return new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }.FirstOrDefault(f => families.Contains(f, StringComparer.OrdinalIgnoreCase));
+        string? name = new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }.FirstOrDefault(f => families.Contains(f, StringComparer.OrdinalIgnoreCase));
+        using var face = name is null ? SkiaSharp.SKTypeface.CreateDefault() : SkiaSharp.SKTypeface.FromFamilyName(name);
+        if (face is null || face.GlyphCount == 0)
+            throw new UserException("cannot draw the plot's text: SkiaSharp finds no font in /usr/share/fonts (install one, e.g. Debian's fonts-dejavu-core; scripts/setup.sh does)");
+        return name;
     });
 
     private static Plot Styled(Plot p)
