@@ -32,7 +32,7 @@ internal static class Plots
     public sealed record BenchPoint(int Batch, double ProveSeconds, IReadOnlyList<(string Stage, double Seconds)> Stages);
 
     /// <summary>Histogram of the output errors (dequantized int8 − float).</summary>
-    public static byte[] ErrorHistogram(double[] errors, string title, string floatName)
+    public static byte[] ErrorHistogram(double[] errors, string title, string floatName, string? note = null)
     {
         ArgumentNullException.ThrowIfNull(errors);
         var plot = Styled(new Plot());
@@ -44,6 +44,13 @@ internal static class Plots
             hist.AddRange(errors);
             var bars = plot.Add.Histogram(hist);
             bars.BarWidthFraction = 1.0;
+        }
+        if (note is not null)
+        {
+            var ann = plot.Add.Annotation(note, Alignment.UpperRight);
+            ann.LabelBackgroundColor = Colors.White;
+            ann.LabelBorderColor = Colors.Gray;
+            ann.LabelShadowColor = Colors.Transparent;
         }
         plot.Title(title);
         plot.XLabel($"int8 output (dequantized) − float output ({floatName})");

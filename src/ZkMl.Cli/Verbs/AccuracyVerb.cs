@@ -76,7 +76,8 @@ internal static class AccuracyVerb
         if (plotPath is not null)
         {
             byte[] png = Plots.ErrorHistogram(acc.Errors,
-                $"{net.Name ?? Path.GetFileNameWithoutExtension(modelPath)}: int{c.ActBits} vs float output error, {acc.Samples:N0} samples × {net.OutputSize} outputs", referenceName);
+                $"{net.Name ?? Path.GetFileNameWithoutExtension(modelPath)}: int{c.ActBits} vs float output error, {acc.Samples:N0} samples × {net.OutputSize} outputs", referenceName,
+                string.Create(CultureInfo.InvariantCulture, $"max |error| {acc.Report.MaxAbsError:G4}, mean {acc.Report.MeanAbsError:G3}\nfloat {100 * acc.FloatAccuracy:F2} %, int{c.ActBits} {100 * acc.QuantizedAccuracy:F2} %, agreement {100 * acc.Agreement:F2} %"));
             CliFiles.EnsureParent(plotPath);
             CliHost.WriteAtomic(plotPath, png);
         }

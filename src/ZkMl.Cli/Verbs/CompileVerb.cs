@@ -134,7 +134,7 @@ internal static class CompileVerb
                 l.IsOutput ? "-" : $"[{l.AMin}, {l.AMax}]");
         }
         o.Write(lt);
-        var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float ({Markup.Escape(referenceName)}) vs int{circuit.ActBits} (integer executor)");
+        var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float ({Markup.Escape(referenceName)}) vs int{circuit.ActBits}");
         at.AddColumn("samples"); at.AddColumn("argmax agreement"); at.AddColumn("max |error|"); at.AddColumn("mean |error|"); at.AddColumn("max |output|");
         AddRow(at,
             report.Samples.ToString(CultureInfo.InvariantCulture),

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace ZkMl.Compiler.Quantization;
 
 /// <summary>
@@ -109,6 +111,13 @@ public static class IntegerExecutor
         throw new InvalidOperationException("circuit has no output layer");
     }
 
+    /// <summary>
+    /// Rows of at least this many outputs use <see cref="TensorPrimitives"/> (SIMD); shorter rows a plain loop, which is
+    /// faster there (<c>TensorPrimitivesBenchmarks</c>, bench/README.md). Both compute the same wrapping int64 sums, and
+    /// the bounds proven at compile time keep them far from overflow.
+    /// </summary>
+    internal const int TensorRowThreshold = 32;
+
     /// <summary>z = a·W + b for the real columns, checked against the proven per-column bounds.</summary>
     private static void Affine(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
     {
@@ -120,7 +129,8 @@ public static class IntegerExecutor
             long ai = a[i];
             if (ai == 0) continue;
             var row = w.Slice(i * m, m);
-            for (int j = 0; j < m; j++) z[j] += ai * row[j];
+            if (m >= TensorRowThreshold) TensorPrimitives.MultiplyAdd(row, ai, z, z);
+            else for (int j = 0; j < m; j++) z[j] += ai * row[j];
         }
         var lo = layer.ZMin;
         var hi = layer.ZMax;
