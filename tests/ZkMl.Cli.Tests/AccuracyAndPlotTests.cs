@@ -119,6 +119,26 @@ public class AccuracyAndPlotTests(TinyKeysFixture tiny) : IClassFixture<TinyKeys
     }
 
     [Fact]
+    public void CompileFallsBackToTheFloatExecutorWhenOnnxRuntimeRefusesTheModel()
+    {
+        string good = tiny.File("mm8.onnx"), refused = tiny.File("mm0.onnx"), data = tiny.File("mm.json");
+        File.WriteAllBytes(good, OnnxBytes.MatMulRelu(false));
+        File.WriteAllBytes(refused, OnnxBytes.MatMulRelu(true));
+        File.WriteAllText(data, "{\"input_data\": [[0.5, -0.5], [1, 0.25]], \"labels\": [0, 0]}");
+        var a = Zkml.Ok("compile", good, "--data", data, "-o", tiny.File("mm8.zkc"), "--json").Json();
+        Assert.Equal("ONNX Runtime", a.GetProperty("accuracy").GetProperty("floatReference").GetString());
+        var b = Zkml.Ok("compile", refused, "--data", data, "-o", tiny.File("mm0.zkc"), "--json").Json();
+        Assert.Equal("ZkMl float executor", b.GetProperty("accuracy").GetProperty("floatReference").GetString());
+        Assert.Contains(b.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.Contains("mm0.onnx: ONNX Runtime cannot load the model", StringComparison.Ordinal));
+        var human = Zkml.Ok("compile", refused, "--data", data, "-o", tiny.File("mm0.zkc"));
+        Assert.Contains("the accuracy table uses ZkMl's float executor instead", human.Err);
+        Assert.Contains("float (ZkMl float executor) vs int8", human.Out);
+        // zkml accuracy promises ONNX Runtime: there the refusal is the error.
+        Zkml.Fails(["accuracy", refused, "--circuit", tiny.File("mm0.zkc"), "--data", data], "mm0.onnx: ONNX Runtime cannot load the model");
+        Assert.Equal(1.0, Zkml.Ok("accuracy", good, "--circuit", tiny.File("mm8.zkc"), "--data", data, "--json").Json().GetProperty("agreement").GetDouble());
+    }
+
+    [Fact]
     public void BenchWithSeveralBatchSizesDrawsTheStagesAndTheProveTime()
     {
         string plot = tiny.File("bench/stages.png");

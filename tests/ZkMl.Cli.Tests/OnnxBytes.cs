@@ -24,6 +24,25 @@ internal static class OnnxBytes
         return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
     }
 
+    /// <summary>
+    /// x[N,2] → MatMul(W 2×2, identity) → Relu → y; with <paramref name="strayAttribute"/> the Relu carries an attribute
+    /// 'alpha' that Relu does not have: ONNX Runtime refuses the graph, the importer does not read Relu's attributes.
+    /// </summary>
+    public static byte[] MatMulRelu(bool strayAttribute)
+    {
+        var w = new byte[16];
+        foreach (var (i, v) in new[] { (0, 1f), (1, 0f), (2, 0f), (3, 1f) }) BitConverter.TryWriteBytes(w.AsSpan(4 * i), v);
+        byte[] tensor = Cat(Int(1, 2), Int(1, 2), Int(2, 1), Bytes(4, w), Str(8, "W"));
+        byte[] graph = Cat(
+            Bytes(1, Node("MatMul", "mm", ["x", "W"], "m")),
+            Bytes(1, strayAttribute ? Cat(Node("Relu", "relu", ["m"], "y"), Bytes(5, Cat(Str(1, "alpha"), Int(3, 1), Int(20, 2)))) : Node("Relu", "relu", ["m"], "y")),
+            Str(2, "g"),
+            Bytes(5, tensor),
+            Bytes(11, ValueInfo("x")),
+            Bytes(12, ValueInfo("y")));
+        return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
+    }
+
     private static byte[] Node(string op, string name, string[] inputs, string output) =>
         Cat([.. inputs.Select(i => Str(1, i)), Str(2, output), Str(3, name), Str(4, op)]);
 

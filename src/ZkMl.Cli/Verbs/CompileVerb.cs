@@ -66,11 +66,21 @@ internal static class CompileVerb
             foreach (var w in local) ctx.Warn(w);
             return c;
         });
-        // The float side is ONNX Runtime on the original file (the float executor for a JSON model).
+        // The float side is ONNX Runtime on the original file (the float executor for a JSON model). The circuit
+        // is already made: a model ONNX Runtime refuses, or a machine without its native library, gets the table
+        // against the float executor with a warning rather than no circuit (zkml accuracy insists on ONNX Runtime).
         string referenceName = "";
         var report = ctx.Step("measuring accuracy (float vs quantized)", () =>
         {
-            var reference = FloatReference.For(modelPath, net);
+            IFloatReference reference;
+            try { reference = FloatReference.For(modelPath, net); }
+            catch (Exception e) when (e is ModelFormatException or DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+            {
+                string why = e is ModelFormatException ? e.Message : $"ONNX Runtime's native library cannot be loaded ({e.Message})";
+                warnings.Add($"{why}; the accuracy table uses ZkMl's float executor instead");
+                ctx.Warn(warnings[^1]);
+                reference = new FloatExecutorReference(net);
+            }
             try
             {
                 referenceName = reference.Name;
