@@ -21,7 +21,7 @@ internal static class BenchVerb
         var batch = new Option<string>("--batch", "-b") { HelpName = "N[,N…]", Description = "Rows in the proven batch; several sizes separated by commas (e.g. 1,16,64) share one setup sized for the largest", DefaultValueFactory = _ => "1" };
         var input = new Option<string?>("--input", "-i") { HelpName = "input.json", Description = "Inputs in EZKL's input.json format, cycled to fill the batch (default: random inputs in the circuit's input range)" };
         var runs = new Option<int>("--runs") { HelpName = "R", Description = "Proofs to make per batch size; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
-        var seed = new Option<int>("--seed") { HelpName = "SEED", Description = "Seed of the random inputs and of the development SRS", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { HelpName = "SEED", Description = "Seed of the random inputs (the development SRS takes its τ from the OS CSPRNG)", DefaultValueFactory = _ => 1 };
         var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Also draw the stages stacked per batch size and the prove time against batch size to this PNG" };
         var cmd = new Command("bench", "Measure setup, prove (per stage) and verify of one circuit at one or more batch sizes on an INSECURE development SRS")
         {
@@ -67,7 +67,7 @@ internal static class BenchVerb
 
         long powers = InferenceSetup.RequiredPowers(circuit, maxPadded);
         var sw = Stopwatch.StartNew();
-        var srs = Pipeline.DevSrs(ctx, powers, seed);
+        var srs = Pipeline.DevSrs(ctx, powers, null);
         double srsSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
         var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, maxPadded));
@@ -147,6 +147,7 @@ internal static class BenchVerb
                 ["inputs"] = inputPath is null ? "random" : Path.GetFullPath(inputPath),
                 ["srsPowers"] = powers,
                 ["insecureDevSrs"] = true,
+                ["insecure"] = true,
             };
             JsonObject obj;
             if (results.Count == 1)

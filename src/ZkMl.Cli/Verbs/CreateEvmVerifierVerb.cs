@@ -30,6 +30,7 @@ internal static class CreateEvmVerifierVerb
         if (!System.Text.RegularExpressions.Regex.IsMatch(contractName, "^[A-Za-z_][A-Za-z0-9_]*$"))
             throw new UserException($"--contract-name {contractName}: expected a Solidity identifier");
         var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);
         CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);
         CliHost.WriteAtomic(outPath, Encoding.UTF8.GetBytes(source));
@@ -45,6 +46,8 @@ internal static class CreateEvmVerifierVerb
                 ["contract"] = contractName,
                 ["lines"] = lines,
                 ["vkDigest"] = key.DigestHex,
+                ["insecure"] = key.IsInsecure,
+                ["srs"] = Pipeline.OriginJson(key),
                 ["deployedBytes"] = compiled?.DeployedSize,
                 ["creationBytes"] = compiled?.CreationBytecode.Length,
                 ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,

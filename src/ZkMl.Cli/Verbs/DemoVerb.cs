@@ -72,7 +72,7 @@ internal static class DemoVerb
         int padded = Circuit.NextPowerOfTwo(batch);
         long powers = InferenceSetup.RequiredPowers(circuit, padded);
         sw.Restart();
-        var srs = Pipeline.DevSrs(ctx, powers, Random.Shared.Next());
+        var srs = Pipeline.DevSrs(ctx, powers, null);
         double srsSeconds = sw.Elapsed.TotalSeconds;
         Line($"2. SRS      [red]INSECURE[/] development SRS with {powers:N0} powers (random τ, demo only) ({srsSeconds:F2} s)");
         sw.Restart();
@@ -133,6 +133,7 @@ internal static class DemoVerb
                 ["correct"] = correct,
                 ["verified"] = true,
                 ["insecureDevSrs"] = true,
+                ["insecure"] = true,
                 ["srsPowers"] = powers,
                 ["proofBytes"] = proof.ProofSize,
                 ["publicInputWords"] = io.WordCount,

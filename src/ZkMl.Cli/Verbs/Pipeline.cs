@@ -18,14 +18,35 @@ internal static class Pipeline
         return Circuit.NextPowerOfTwo(requested);
     }
 
-    /// <summary>An INSECURE development SRS with <paramref name="powers"/> G1 powers; says so on stderr, always.</summary>
-    public static Srs DevSrs(VerbContext ctx, long powers, int seed)
+    /// <summary>
+    /// An INSECURE development SRS with <paramref name="powers"/> G1 powers, τ from the OS CSPRNG (or, for
+    /// reproducible tests, from <paramref name="seed"/>); says so on stderr, always.
+    /// </summary>
+    public static Srs DevSrs(VerbContext ctx, long powers, int? seed)
     {
         if (powers > int.MaxValue) throw new UserException($"the circuit needs {powers:N0} SRS powers, more than a development SRS can hold");
-        var srs = ctx.Step($"making a development SRS with {powers:N0} powers", () => Srs.CreateInsecureDev((int)Math.Max(1, powers - 1), seed));
+        int degree = (int)Math.Max(1, powers - 1);
+        var srs = ctx.Step($"making a development SRS with {powers:N0} powers",
+            () => seed is int s ? Srs.CreateInsecureDev(degree, s) : Srs.CreateInsecureDev(degree));
         ctx.Alert($"{srs.Description}. For tests and demos only; use --ptau with a ceremony file for real proofs.");
         return srs;
     }
+
+    /// <summary>The stderr warning of every verb that loads a key made on a development SRS (shown with --quiet and --json too).</summary>
+    public static void WarnIfInsecure(VerbContext ctx, VerifyingKey vk, string keyPath)
+    {
+        if (vk.IsInsecure)
+            ctx.Alert($"{keyPath} was made on an INSECURE development SRS: whoever made it knows τ and can forge proofs that verify under it. Use keys made with zkml setup --ptau CEREMONY.ptau for real proofs.");
+    }
+
+    /// <summary>The SRS origin of a key, for --json results: kind, contributions, ceremony hash, [τ]₂ fingerprint.</summary>
+    public static JsonObject OriginJson(VerifyingKey vk) => new()
+    {
+        ["kind"] = vk.Origin.IsInsecure ? "development" : "ceremony",
+        ["contributions"] = vk.Origin.Contributions,
+        ["ceremonyHash"] = vk.Origin.CeremonyHashHex,
+        ["tauG2Sha256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ZkMl.Algebra.Evm.EvmEncoding.EncodeG2(vk.Kzg.TauG2))),
+    };
 
     /// <summary>Index of the largest value (the first on ties).</summary>
     public static int ArgMax(ReadOnlySpan<long> v)

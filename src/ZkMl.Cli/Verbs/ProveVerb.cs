@@ -37,7 +37,7 @@ internal static class ProveVerb
         int padded = Circuit.NextPowerOfTwo(samples.Length);
         if (padded > key.VerifyingKey.MaxBatch)
             throw new UserException($"{inputPath}: {samples.Length} rows, but {pkPath} supports batches of at most {key.VerifyingKey.MaxBatch}; run zkml setup with --max-batch {padded}");
-        if (key.Srs.IsInsecure) ctx.Alert($"{pkPath} uses an {key.Srs.Description}: this proof proves nothing to others.");
+        Pipeline.WarnIfInsecure(ctx, key.VerifyingKey, pkPath);
         double loadSeconds = sw.Elapsed.TotalSeconds;
 
         var (proof, timings) = ctx.Prove($"proving a batch of {samples.Length}", t => InferenceProver.Prove(key, samples, t));
@@ -57,6 +57,8 @@ internal static class ProveVerb
                 ["publicInputWords"] = io.WordCount,
                 ["fileBytes"] = file.Length,
                 ["vkDigest"] = Convert.ToHexStringLower(proof.VkDigest),
+                ["insecure"] = key.VerifyingKey.IsInsecure,
+                ["srs"] = Pipeline.OriginJson(key.VerifyingKey),
                 ["outputScale"] = circuit.OutputScale,
                 ["rows"] = Pipeline.OutputsJson(io, circuit),
                 ["stages"] = StagesJson(timings),

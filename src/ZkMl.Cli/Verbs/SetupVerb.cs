@@ -18,8 +18,8 @@ internal static class SetupVerb
         var dev = new Option<bool>("--dev-srs") { Description = "Use an INSECURE development SRS from a random τ instead (tests and demos only: whoever knows τ can forge proofs)" };
         var output = new Option<string>("--output", "-o") { HelpName = "DIR", Description = "Folder for pk.bin and vk.bin", DefaultValueFactory = _ => "keys" };
         var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => 16 };
-        var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Seed of the development SRS (default: random)" };
-        var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml or ~/.cache/zkml)" };
+        var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Reproducible tests only: τ of the development SRS from this 31-bit seed (anyone can find it by trying seeds); default: τ from the OS CSPRNG" };
+        var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml, else $HOME/.cache/zkml, else no cache)" };
         var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit")
         {
             circuit, ptau, dev, output, maxBatch, seed, cache,
@@ -47,8 +47,8 @@ internal static class SetupVerb
         long powers = InferenceSetup.RequiredPowers(circuit, maxBatch);
         var srsWatch = Stopwatch.StartNew();
         Srs srs = ptauPath is null
-            ? Pipeline.DevSrs(ctx, powers, devSeed ?? Random.Shared.Next())
-            : ctx.Step($"reading and validating {powers:N0} powers from {ptauPath}", () => ReadPtau(ptauPath, powers, maxBatch, cacheDir ?? DefaultCache()));
+            ? Pipeline.DevSrs(ctx, powers, devSeed)
+            : ctx.Step($"reading and validating {powers:N0} powers from {ptauPath}", () => ReadPtau(ctx, ptauPath, powers, maxBatch, cacheDir ?? DefaultCache(ctx)));
         double srsSeconds = srsWatch.Elapsed.TotalSeconds;
 
         var setupWatch = Stopwatch.StartNew();
@@ -75,9 +75,12 @@ internal static class SetupVerb
                 ["vkDigest"] = vk.DigestHex,
                 ["maxBatch"] = vk.MaxBatch,
                 ["modelVectorLog2"] = vk.ModelVars,
+                ["insecure"] = vk.IsInsecure,
                 ["srs"] = new JsonObject
                 {
                     ["description"] = srs.Description, ["insecure"] = srs.IsInsecure, ["powers"] = powers,
+                    ["kind"] = vk.Origin.IsInsecure ? "development" : "ceremony", ["contributions"] = vk.Origin.Contributions,
+                    ["ceremonyHash"] = vk.Origin.CeremonyHashHex, ["tauG2Sha256"] = srs.TauG2Fingerprint,
                 },
                 ["seconds"] = new JsonObject
                 {
@@ -92,11 +95,12 @@ internal static class SetupVerb
         return 0;
     }
 
-    private static Srs ReadPtau(string ptauPath, long powers, int maxBatch, string cacheDir)
+    private static Srs ReadPtau(VerbContext ctx, string ptauPath, long powers, int maxBatch, string? cacheDir)
     {
+        if (powers > int.MaxValue) throw new UserException($"the circuit needs {powers:N0} SRS powers; use a smaller --max-batch");
         try
         {
-            return Srs.FromPtauCached(ptauPath, (int)Math.Max(1, powers - 1), cacheDir);
+            return Srs.FromPtauCached(ptauPath, (int)Math.Max(1, powers - 1), cacheDir, ctx.Warn);
         }
         catch (SrsFormatException e) when (e.Problem.StartsWith("too small", StringComparison.Ordinal))
         {
@@ -104,10 +108,17 @@ internal static class SetupVerb
         }
     }
 
-    private static string DefaultCache()
+    /// <summary>
+    /// $XDG_CACHE_HOME/zkml, else $HOME/.cache/zkml (each only if set to an absolute path, as the XDG base
+    /// directory specification asks), else null: no cache, with a warning.
+    /// </summary>
+    internal static string? DefaultCache(VerbContext ctx)
     {
         string? xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
-        string root = xdg is { Length: > 0 } ? xdg : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
-        return Path.Combine(root, "zkml");
+        if (xdg is { Length: > 0 } && Path.IsPathFullyQualified(xdg)) return Path.Combine(xdg, "zkml");
+        string? home = Environment.GetEnvironmentVariable("HOME");
+        if (home is { Length: > 0 } && Path.IsPathFullyQualified(home)) return Path.Combine(home, ".cache", "zkml");
+        ctx.Warn("neither XDG_CACHE_HOME nor HOME is set to an absolute path: the SRS is not cached (pass --srs-cache DIR to cache it)");
+        return null;
     }
 }

@@ -39,9 +39,10 @@ internal static class VerifyOnchainVerb
         if (address is not null && rpcUrl is null) throw new UserException("--address needs --rpc (the node where the verifier is deployed)");
         if (privateKey is not null && (rpcUrl is null || address is not null)) throw new UserException("--private-key only applies to a deployment on --rpc (without --address)");
         var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        Pipeline.WarnIfInsecure(ctx, key, vkPath);
         var proof = InferenceProof.Load(CliFiles.Require(proofPath, "a proof file from zkml prove"));
         if (!proof.VkDigest.AsSpan().SequenceEqual(key.Digest))
-            return Rejected(ctx, $"{proofPath} was made for another verifying key (digest {Convert.ToHexStringLower(proof.VkDigest)[..16]}…), not {vkPath} ({key.DigestHex[..16]}…)");
+            return Rejected(ctx, key, $"{proofPath} was made for another verifying key (digest {Convert.ToHexStringLower(proof.VkDigest)[..16]}…), not {vkPath} ({key.DigestHex[..16]}…)");
         var calldata = VerifierCalldata.Encode(proof);
 
         Outcome o;
@@ -96,6 +97,7 @@ internal static class VerifyOnchainVerb
             var j = new JsonObject
             {
                 ["verified"] = o.Accepted,
+                ["insecure"] = key.IsInsecure,
                 ["reason"] = o.Accepted ? null : o.Reverted ? "the verifier reverted: " + o.Error : "the verifier returned false",
                 ["address"] = o.Address,
                 ["rpc"] = rpcUrl ?? "local anvil",
@@ -108,7 +110,7 @@ internal static class VerifyOnchainVerb
             if (!o.Accepted) ctx.StdErr.WriteLine($"zkml verify-onchain: not verified: {j["reason"]}");
             return o.Accepted ? 0 : CliHost.ExitError;
         }
-        if (!o.Accepted) return Rejected(ctx, o.Reverted ? $"the verifier at {o.Address} reverted: {o.Error}" : $"the verifier at {o.Address} returned false");
+        if (!o.Accepted) return Rejected(ctx, key, o.Reverted ? $"the verifier at {o.Address} reverted: {o.Error}" : $"the verifier at {o.Address} returned false");
         string where = rpcUrl is null ? "a local anvil" : rpcUrl;
         string gasText = o.GasMeasured ? $"gasUsed {o.Gas:N0}" : $"gas estimate {o.Gas:N0}";
         ctx.Out.MarkupLine($"[green]verified on chain[/]: {Markup.Escape(proofPath)} by the verifier at {o.Address} on {Markup.Escape(where)}; {gasText}; deployed bytecode {o.DeployedSize:N0} bytes");
@@ -116,9 +118,9 @@ internal static class VerifyOnchainVerb
         return 0;
     }
 
-    private static int Rejected(VerbContext ctx, string reason)
+    private static int Rejected(VerbContext ctx, VerifyingKey key, string reason)
     {
-        if (ctx.JsonMode) ctx.WriteJson(new JsonObject { ["verified"] = false, ["reason"] = reason });
+        if (ctx.JsonMode) ctx.WriteJson(new JsonObject { ["verified"] = false, ["insecure"] = key.IsInsecure, ["reason"] = reason });
         ctx.StdErr.WriteLine($"zkml verify-onchain: not verified: {reason}");
         return CliHost.ExitError;
     }

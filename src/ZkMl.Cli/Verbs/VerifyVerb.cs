@@ -21,6 +21,7 @@ internal static class VerifyVerb
     private static int Run(VerbContext ctx, string vkPath, string proofPath)
     {
         var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        Pipeline.WarnIfInsecure(ctx, key, vkPath);
         byte[] bytes = File.ReadAllBytes(CliFiles.Require(proofPath, "a proof file from zkml prove"));
         var sw = Stopwatch.StartNew();
         VerificationResult result;
@@ -42,6 +43,8 @@ internal static class VerifyVerb
                 ["vk"] = Path.GetFullPath(vkPath),
                 ["proof"] = Path.GetFullPath(proofPath),
                 ["vkDigest"] = key.DigestHex,
+                ["insecure"] = key.IsInsecure,
+                ["srs"] = Pipeline.OriginJson(key),
                 ["milliseconds"] = Math.Round(ms, 2),
             };
             if (io is not null)

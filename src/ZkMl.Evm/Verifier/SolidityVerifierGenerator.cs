@@ -67,7 +67,12 @@ public static class SolidityVerifierGenerator
     private static string Header(VerifyingKey vk)
     {
         var shape = string.Join("→", new[] { vk.InputSize }.Concat(vk.Layers.Select(l => l.OutputSize)));
-        return $"// circuit: {shape}, max batch {vk.MaxBatch}, VK digest 0x{vk.DigestHex}";
+        var o = vk.Origin;
+        string origin = o.IsInsecure
+            ? "// SRS: INSECURE development SRS. Whoever made the key knows τ and can forge proofs that this contract accepts;\n//      for tests and demos only (make the key with zkml setup --ptau CEREMONY.ptau for real use)."
+            : $"// SRS: snarkjs powers-of-tau ceremony, {o.Contributions} contribution{(o.Contributions == 1 ? "" : "s")}"
+              + (o.CeremonyHashHex is { } h ? $"; last next-challenge hash (snarkjs powersoftau verify) 0x{h}" : "; the file had no contributions section");
+        return $"// circuit: {shape}, max batch {vk.MaxBatch}, VK digest 0x{vk.DigestHex}\n{origin}";
     }
 
     /// <summary>Everything the generated code needs, derived from the key.</summary>
@@ -184,7 +189,7 @@ public static class SolidityVerifierGenerator
         K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
         if (vk.ModelParts.Count == 0)
         {
-            var cm = EvmEncoding.EncodeG1(vk.ModelCommitment);
+            var cm = EvmEncoding.EncodeG1(vk.ModelCommitments[0]);
             K("MODEL_X", Word(cm.AsSpan(0, 32)), "model commitment C_model (G1)");
             K("MODEL_Y", Word(cm.AsSpan(32, 32)));
         }

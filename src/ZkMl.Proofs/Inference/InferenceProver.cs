@@ -134,7 +134,7 @@ public static class InferenceProver
             claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * FillerWeight(bs.F, rw))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, rt), lu.Claims[4].Value)); vectors.Add(w2);
             claims.Add(new(c1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value)); vectors.Add(w1Fr);
-            claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
+            claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
             int ci = 0;
             for (int l = 0; l < H; l++)
             {
@@ -205,8 +205,8 @@ public static class InferenceProver
                 var ro = points[l].AsSpan(b);
                 var (a, w) = (mm[2 * j], mm[2 * j + 1]);
                 layers[j] = new LayerProof(biases[l], a, w);
-                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), biases[l])); vectors.Add(pk.ModelFr);
-                claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), Concat(rho, ro)), w)); vectors.Add(pk.ModelFr);
+                claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), ro), biases[l])); vectors.Add(pk.ModelFr);
+                claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), Concat(rho, ro)), w)); vectors.Add(pk.ModelFr);
                 if (l >= 1) { claims.Add(new(c1, bs.W1!.Point(bs.AItem[l - 1], Concat(points[l].AsSpan(0, b), rho)), a)); vectors.Add(w1Fr); }
             }
         });

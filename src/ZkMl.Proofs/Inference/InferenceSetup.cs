@@ -39,11 +39,8 @@ public static class InferenceSetup
         if (need > srs.MaxDegree + 1L)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; the model vector of this circuit needs {need} (2^{shape.ModelLayout.NumVars})", nameof(srs));
         var model = BuildModel(circuit, shape);
-        var commitment = HyperKzg.CommitSmall(srs, model);
-        // The parts' commitments: the batched opening folds the model's top k index bits (docs/protocol.md).
+        var commitments = CommitModel(srs, model, shape.ModelLayout.NumVars);
         int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars), partLen = model.Length / Math.Max(1, partCount);
-        var parts = new G1Affine[partCount];
-        for (int j = 0; j < partCount; j++) parts[j] = HyperKzg.CommitSmall(srs, model.AsSpan(j * partLen, partLen));
 
         int yBytes = OutputBytes(circuit.Layers[^1].ZBound);
         int xBytes = (circuit.ActBits + 7) / 8;
@@ -60,7 +57,7 @@ public static class InferenceSetup
         if (best == 0)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
         var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
-            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, commitment, shape.ModelLayout.NumVars, parts, KzgVerifierKey.From(srs));
+            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, shape.ModelLayout.NumVars, commitments, KzgVerifierKey.From(srs), srs.Origin);
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
@@ -72,6 +69,18 @@ public static class InferenceSetup
         // and 1/64 of its length.
         if (extras && partCount > 0) pk.ModelFolds = Enumerable.Range(0, partCount).Select(j => FoldBases.Compute(trimmed, model.AsSpan(j * partLen, partLen), 2)).ToArray();
         return (pk, vk);
+    }
+
+    /// <summary>
+    /// The model's commitments (<see cref="VerifyingKey.ModelCommitments"/>): the 2^k parts along the top k index
+    /// bits that the batched opening folds (docs/protocol.md "Keys"), or the whole vector for k = 0.
+    /// </summary>
+    internal static G1Affine[] CommitModel(Srs srs, long[] model, int modelVars)
+    {
+        int count = Math.Max(1, VerifyingKey.ModelPartCount(modelVars)), len = model.Length / count;
+        var r = new G1Affine[count];
+        for (int j = 0; j < count; j++) r[j] = HyperKzg.CommitSmall(srs, model.AsSpan(j * len, len));
+        return r;
     }
 
     /// <summary>SRS powers (G1 points) that a key for <paramref name="circuit"/> up to padded batch <paramref name="maxBatch"/> needs.</summary>

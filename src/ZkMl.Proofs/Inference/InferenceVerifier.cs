@@ -127,7 +127,7 @@ public static class InferenceVerifier
             claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * InferenceProver.FillerWeight(bs.F, rw)));
             claims.Add(new(parts.W2, bs.W2.Point(1, rt), lu.Claims[4].Value));
             claims.Add(new(parts.W1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value));
-            claims.Add(new(vk.ModelCommitment, ml.Point(ks.ActColItem, rt), cols[^1]));
+            claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1]));
             int ci = 0;
             for (int l = 0; l < H; l++)
             {
@@ -177,8 +177,8 @@ public static class InferenceVerifier
             var rho = InferenceProver.Suffix(sc.Point, vk.Layers[l].InVars);
             var rb = points[l].AsSpan(0, b).ToArray();
             var ro = points[l].AsSpan(b).ToArray();
-            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.BiasItem(l), ro), lp.Bias));
-            claims.Add(new(vk.ModelCommitment, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rho, ro)), lp.W));
+            claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), ro), lp.Bias));
+            claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rho, ro)), lp.W));
             if (l == 0)
             {
                 if (InputAt(io, rb, rho) != lp.A)

@@ -14,7 +14,7 @@ public sealed class ProvingKey
     private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
 
     /// <summary>Format version written by <see cref="Save"/>.</summary>
-    public const uint Version = 3;
+    public const uint Version = 4;
 
     internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
     {
@@ -100,7 +100,7 @@ public sealed class ProvingKey
     {
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version) throw new InferenceFormatException(source, $"unsupported proving key version {version} (expected {Version})");
+        if (version != Version) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version, Version));
         if (s.Length < 12 + 20 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -127,11 +127,19 @@ public sealed class ProvingKey
         var pk = new ProvingKey(vk, circuit, srs, model);
         if (srs.MaxDegree + 1L < model.Length) throw new InferenceFormatException(source, "SRS smaller than the model vector");
         if (srs.G2 != vk.Kzg.G2 || srs.TauG2 != vk.Kzg.TauG2) throw new InferenceFormatException(source, "the SRS does not match the verifying key");
+        if (!srs.Origin.Equals(vk.Origin)) throw new InferenceFormatException(source, $"the SRS origin ({srs.Origin}) does not match the verifying key's ({vk.Origin})");
         if (parts[3].Length > 0)
         {
             try { srs.AttachTable(FixedBaseTable.FromBytes(parts[3])); }
             catch (Exception ex) when (ex is FormatException or ArgumentException) { throw new InferenceFormatException(source, "fixed-base table: " + ex.Message); }
         }
+        // The model identity: the key's model commitments must be those of the circuit's model vector.
+        var recommitted = InferenceSetup.CommitModel(srs, model, vk.ModelVars);
+        for (int j = 0; j < recommitted.Length; j++)
+            if (recommitted[j] != vk.ModelCommitments[j])
+                throw new InferenceFormatException(source, recommitted.Length == 1
+                    ? "the verifying key's model commitment is not the commitment of the circuit's model vector"
+                    : $"the verifying key's model part {j} commitment is not the commitment of that part of the circuit's model vector");
         if (parts[4].Length > 0)
         {
             int count = vk.ModelParts.Count, each = parts[4].Length / Math.Max(1, count);

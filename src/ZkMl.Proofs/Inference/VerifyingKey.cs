@@ -28,15 +28,17 @@ public sealed class VerifyingKey
     private static ReadOnlySpan<byte> Magic => "ZKMLVK\0\0"u8;
 
     /// <summary>Format version written by <see cref="ToBytes"/>.</summary>
-    public const uint Version = 3;
+    public const uint Version = 4;
 
     internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
-        int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, G1Affine modelCommitment, int modelVars,
-        G1Affine[] modelParts, KzgVerifierKey kzg)
+        int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, int modelVars,
+        G1Affine[] modelCommitments, KzgVerifierKey kzg, SrsOrigin origin)
     {
+        if (modelCommitments.Length != Math.Max(1, ModelPartCount(modelVars)))
+            throw new ArgumentException($"{modelCommitments.Length} model commitments for a model vector of 2^{modelVars} entries (expected {Math.Max(1, ModelPartCount(modelVars))})", nameof(modelCommitments));
         CircuitDigest = circuitDigest; LimbBits = limbBits; ActBits = actBits; InputSize = inputSize; OutputSize = outputSize;
         MaxBatch = maxBatch; XBytes = xBytes; YBytes = yBytes; Layers = layers; InputScale = inputScale; OutputScale = outputScale;
-        ModelCommitment = modelCommitment; ModelVars = modelVars; ModelParts = modelParts; Kzg = kzg;
+        ModelVars = modelVars; ModelCommitments = modelCommitments; Kzg = kzg; Origin = origin;
         _bytes = Serialize();
         Digest = _bytes.AsSpan(_bytes.Length - 32).ToArray();
         Shape = new KeyShape(layers, limbBits);
@@ -80,17 +82,31 @@ public sealed class VerifyingKey
     /// <summary>Scale of the output logits.</summary>
     public double OutputScale { get; }
 
-    /// <summary>Commitment to the model vector.</summary>
-    public G1Affine ModelCommitment { get; }
-
     /// <summary>log2 of the model vector length.</summary>
     public int ModelVars { get; }
 
     /// <summary>
-    /// Commitments of the model vector's 2^k parts along its top k = <see cref="ModelSplitBits"/> index bits
-    /// (part j = entries [j·2^(N_model−k), (j+1)·2^(N_model−k)), as a vector of 2^(N_model−k) entries).
+    /// The model's identity in the key: the commitments of the model vector's 2^k parts along its top
+    /// k = <see cref="ModelSplitBits"/> index bits (part j = entries [j·2^(N_model−k), (j+1)·2^(N_model−k)), as a
+    /// vector of 2^(N_model−k) entries); for k = 0 the single part is the whole vector. These are exactly the
+    /// commitments the verifiers use; there is no separate whole-vector commitment for k ≥ 1 (docs/protocol.md "Keys").
     /// </summary>
-    public IReadOnlyList<G1Affine> ModelParts { get; }
+    public IReadOnlyList<G1Affine> ModelCommitments { get; }
+
+    /// <summary>The parts of a split model vector (k ≥ 1), empty for k = 0.</summary>
+    public IReadOnlyList<G1Affine> ModelParts => ModelPartCount(ModelVars) == 0 ? [] : ModelCommitments;
+
+    /// <summary>
+    /// The commitment that names the model vector in the batched opening's claims: the whole vector's for k = 0;
+    /// for k ≥ 1 part 0's, only a label (the opening folds the parts, <see cref="Openings.SplitVector"/>).
+    /// </summary>
+    internal G1Affine ModelClaimKey => ModelCommitments[0];
+
+    /// <summary>Where the SRS of this key came from (a development SRS makes the key INSECURE).</summary>
+    public SrsOrigin Origin { get; }
+
+    /// <summary>True when the key rests on a development SRS: whoever made it can forge proofs.</summary>
+    public bool IsInsecure => Origin.IsInsecure;
 
     /// <summary>
     /// k of <see cref="ModelParts"/>: 2 for a model vector of ≥ 2^14 entries (its opening then dominates the
@@ -102,7 +118,7 @@ public sealed class VerifyingKey
     internal static int ModelPartCount(int modelVars) => ModelSplitBits(modelVars) == 0 ? 0 : 1 << ModelSplitBits(modelVars);
 
     /// <summary>The model vector with its parts, for the batched opening (<see cref="Openings.SplitVector"/>).</summary>
-    internal Openings.SplitVector ModelSplit => new(ModelCommitment, ModelVars, [.. ModelParts]);
+    internal Openings.SplitVector ModelSplit => new(ModelClaimKey, ModelVars, [.. ModelParts]);
 
     /// <summary>[1]₂ and [τ]₂.</summary>
     public KzgVerifierKey Kzg { get; }
@@ -123,7 +139,7 @@ public sealed class VerifyingKey
 
     private byte[] Serialize()
     {
-        int len = 12 + 32 + 32 + 44 * Layers.Count + 16 + 68 + 64 * ModelParts.Count + 256 + 32;
+        int len = FixedBytes(Layers.Count) + 64 * ModelCommitments.Count;
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
@@ -139,14 +155,17 @@ public sealed class VerifyingKey
         }
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], InputScale); o += 8;
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], OutputScale); o += 8;
-        EvmEncoding.EncodeG1(ModelCommitment, s[o..]); o += 64;
         U32(ModelVars);
-        foreach (var part in ModelParts) { EvmEncoding.EncodeG1(part, s[o..]); o += 64; }
+        foreach (var c in ModelCommitments) { EvmEncoding.EncodeG1(c, s[o..]); o += 64; }
         EvmEncoding.EncodeG2(Kzg.G2, s[o..]); o += 128;
         EvmEncoding.EncodeG2(Kzg.TauG2, s[o..]); o += 128;
+        Origin.WriteTo(s[o..]); o += SrsOrigin.EncodedLength;
         SHA256.HashData(s[..o], s[o..]);
         return b;
     }
+
+    /// <summary>Bytes of a key with <paramref name="layers"/> layers, without its model commitments.</summary>
+    private static int FixedBytes(int layers) => 12 + 32 + 32 + 44 * layers + 16 + 4 + 256 + SrsOrigin.EncodedLength + 32;
 
     /// <summary>Writes the key to a file (temporary file + rename).</summary>
     public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, _bytes);
@@ -166,13 +185,13 @@ public sealed class VerifyingKey
         vk = null;
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl verifying key (bad magic)"; return false; }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version) { reason = $"unsupported verifying key version {version} (expected {Version})"; return false; }
+        if (version != Version) { reason = VersionProblem("verifying", version, Version); return false; }
         if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
         int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
-        if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 68) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
-        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16 + 64)..]), 31);
-        int partCount = ModelPartCount(mv);
-        int len = 12 + 32 + 32 + 44 * layers + 16 + 68 + 64 * partCount + 256 + 32;
+        if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
+        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16)..]), 31);
+        int commitments = Math.Max(1, ModelPartCount(mv));
+        int len = FixedBytes(layers) + 64 * commitments;
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);
@@ -192,26 +211,32 @@ public sealed class VerifyingKey
         }
         double inScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
         double outScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
-        if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var cm, out var e1)) { reason = "model commitment: " + e1; return false; }
-        o += 64;
         int modelVars = U32();
-        var parts = new G1Affine[partCount];
-        for (int j = 0; j < partCount; j++, o += 64)
-            if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out parts[j], out var e4)) { reason = $"model part {j} commitment: " + e4; return false; }
+        var cms = new G1Affine[commitments];
+        for (int j = 0; j < commitments; j++, o += 64)
+            if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out cms[j], out var e4))
+            { reason = (commitments == 1 ? "model commitment: " : $"model part {j} commitment: ") + e4; return false; }
         if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var g2, out var e2)) { reason = "[1]₂: " + e2; return false; }
         o += 128;
         if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var tg2, out var e3)) { reason = "[τ]₂: " + e3; return false; }
+        o += 128;
+        if (!SrsOrigin.TryRead(s[o..], out var origin, out var e5)) { reason = e5; return false; }
         string? bad = CheckShape(c, act, inSize, outSize, maxBatch, xb, yb, ls, modelVars);
         if (bad != null) { reason = "inconsistent key: " + bad; return false; }
         try
         {
-            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, cm, modelVars, parts, new KzgVerifierKey(g2, tg2));
+            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, modelVars, cms, new KzgVerifierKey(g2, tg2), origin!);
         }
         catch (ArgumentException ex) { reason = "inconsistent key: " + ex.Message; return false; }
         if (vk.Shape.ModelLayout.NumVars != modelVars) { vk = null; reason = "inconsistent key: model vector size does not match the layer shapes"; return false; }
         reason = null;
         return true;
     }
+
+    /// <summary>The message for a key file of another format version: older ones are made again by setup.</summary>
+    internal static string VersionProblem(string what, uint version, uint expected) => version < expected
+        ? $"{what} key version {version} was made by an older zkml (this one reads version {expected}); re-run zkml setup"
+        : $"unsupported {what} key version {version} (this zkml reads version {expected}; made by a newer zkml?)";
 
     private static string? CheckShape(int c, int act, int inSize, int outSize, int maxBatch, int xb, int yb, LayerKey[] ls, int modelVars)
     {

@@ -35,6 +35,9 @@ internal sealed class PtauFile
     /// <summary>Number of G1 powers in section 2.</summary>
     public long G1Count => (1L << Power) * 2 - 1;
 
+    /// <summary>Size of the contributions section 7 (0 when absent).</summary>
+    public long ContributionsSectionSize => _sections.TryGetValue(7, out var s) ? s.Size : 0;
+
     /// <summary>True if the file carries phase-2 Lagrange sections (after <c>prepare phase2</c>).</summary>
     public bool HasPhase2 => _sections.ContainsKey(12);
 
@@ -157,6 +160,67 @@ internal sealed class PtauFile
         if (!ReadFq(p, out var x0) || !ReadFq(p[32..], out var x1) || !ReadFq(p[64..], out var y0) || !ReadFq(p[96..], out var y1))
             throw new SrsFormatException(_path, $"tauG2[{index}] has a coordinate not below the BN254 prime");
         return new G2Affine(new Fq2(x0, x1), new Fq2(y0, y1));
+    }
+
+    /// <summary>
+    /// The contributions section (7): the number of contributions and the last one's next-challenge hash
+    /// (64 bytes), or null when the file has no section 7. Each contribution (snarkjs
+    /// <c>powersoftau_utils.js</c> readContribution) is tauG1, tauG2, alphaG1, betaG1, betaG2 (448 bytes), the
+    /// public key (6 G1 + 3 G2 = 768 bytes), the partial hash (216), the next challenge (64), u32 type,
+    /// u32 parameter length and the parameters.
+    /// </summary>
+    /// <exception cref="SrsFormatException">The section is malformed.</exception>
+    public (int Count, byte[] LastNextChallenge)? ReadContributions()
+    {
+        if (!_sections.TryGetValue(7, out var sec)) return null;
+        if (sec.Size < 4 || sec.Size > 1 << 26) throw new SrsFormatException(_path, $"contributions section 7 is {sec.Size} bytes");
+        var b = ReadSection(7, 0, (int)sec.Size);
+        uint n = BinaryPrimitives.ReadUInt32LittleEndian(b);
+        const int fixedPart = 448 + 768 + 216 + 64 + 4 + 4, challengeAt = 448 + 768 + 216;
+        var last = new byte[64];
+        long o = 4;
+        for (uint i = 0; i < n; i++)
+        {
+            if (o + fixedPart > b.Length) throw new SrsFormatException(_path, $"contributions section 7: contribution {i + 1} of {n} is truncated");
+            b.AsSpan((int)o + challengeAt, 64).CopyTo(last);
+            uint paramLen = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan((int)o + fixedPart - 4));
+            o += fixedPart + (long)paramLen;
+            if (o > b.Length) throw new SrsFormatException(_path, $"contributions section 7: contribution {i + 1} of {n} is truncated");
+        }
+        if (o != b.Length) throw new SrsFormatException(_path, $"contributions section 7 has {b.Length - o} trailing bytes after {n} contributions");
+        return ((int)n, last);
+    }
+
+    /// <summary><paramref name="length"/> raw bytes of section <paramref name="id"/> from <paramref name="offset"/>.</summary>
+    public byte[] ReadSection(int id, long offset, int length)
+    {
+        var (off, size) = _sections[id];
+        if (offset < 0 || length < 0 || offset + length > size) throw new SrsFormatException(_path, $"section {id}: bytes {offset}…{offset + length} are beyond its {size} bytes");
+        using var fs = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        fs.Position = off + offset;
+        var buf = new byte[length];
+        fs.ReadExactly(buf);
+        return buf;
+    }
+
+    /// <summary>SHA-256 of the raw bytes of tauG1[0..count) (read in chunks).</summary>
+    public byte[] HashTauG1Prefix(int count)
+    {
+        if (count < 1 || count > G1Count) throw new SrsFormatException(_path, $"too small: needs {count} G1 powers but the file (power {Power}) has {G1Count}");
+        var (off, _) = _sections[2];
+        using var h = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var fs = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        fs.Position = off;
+        var buf = new byte[1 << 18];
+        long left = (long)count * G1Bytes;
+        while (left > 0)
+        {
+            int m = (int)Math.Min(buf.Length, left);
+            fs.ReadExactly(buf.AsSpan(0, m));
+            h.AppendData(buf, 0, m);
+            left -= m;
+        }
+        return h.GetHashAndReset();
     }
 
     /// <summary>Decodes a 32-byte little-endian Montgomery-form coordinate; false if ≥ p.</summary>

@@ -8,9 +8,9 @@ namespace ZkMl.Proofs;
 
 /// <summary>
 /// A KZG structured reference string over BN254: the powers τ^0·G … τ^d·G in G1 and [1]₂, [τ]₂
-/// in G2. Made from a snarkjs <c>.ptau</c> ceremony file (<see cref="FromPtau"/>), the project's
+/// in G2. Made from a snarkjs <c>.ptau</c> ceremony file (<see cref="FromPtau(string, int)"/>), the project's
 /// own cache (<see cref="Load"/>), or a seeded random τ for tests and demos
-/// (<see cref="CreateInsecureDev"/>, always <see cref="IsInsecure"/>).
+/// (<see cref="CreateInsecureDev(int)"/>, always <see cref="IsInsecure"/>).
 /// </summary>
 /// <remarks>
 /// A committed vector of length N uses the powers τ^0 … τ^(N−1), so it needs
@@ -19,8 +19,7 @@ namespace ZkMl.Proofs;
 public sealed class Srs
 {
     private static readonly byte[] CacheMagic = "ZKMLSRS\0"u8.ToArray();
-    private const uint CacheVersion = 1;
-    private const uint FlagInsecure = 1;
+    private const uint CacheVersion = 2;
 
     private readonly G1Affine[] _g1;
 
@@ -37,7 +36,13 @@ public sealed class Srs
     public G2Affine TauG2 { get; }
 
     /// <summary>True when τ is known (the development SRS). Proofs over it are NOT sound.</summary>
-    public bool IsInsecure { get; }
+    public bool IsInsecure => Origin.IsInsecure;
+
+    /// <summary>Development or ceremony, with the ceremony's contribution count and last next-challenge hash (recorded in the verifying key).</summary>
+    public SrsOrigin Origin { get; }
+
+    /// <summary>SHA-256 of [τ]₂ in the EVM encoding (lower-case hex): a short fingerprint of the τ of this SRS.</summary>
+    public string TauG2Fingerprint => Convert.ToHexStringLower(SHA256.HashData(ZkMl.Algebra.Evm.EvmEncoding.EncodeG2(TauG2)));
 
     /// <summary>Where the SRS came from; starts with "INSECURE" for a development SRS.</summary>
     public string Description { get; }
@@ -60,10 +65,10 @@ public sealed class Srs
         Table = table;
     }
 
-    private Srs(G1Affine[] g1, G2Affine g2, G2Affine tauG2, bool insecure, string description)
+    private Srs(G1Affine[] g1, G2Affine g2, G2Affine tauG2, SrsOrigin origin, string description)
     {
-        _g1 = g1; G2 = g2; TauG2 = tauG2; IsInsecure = insecure;
-        Description = insecure && !description.StartsWith("INSECURE", StringComparison.Ordinal) ? "INSECURE " + description : description;
+        _g1 = g1; G2 = g2; TauG2 = tauG2; Origin = origin;
+        Description = origin.IsInsecure && !description.StartsWith("INSECURE", StringComparison.Ordinal) ? "INSECURE " + description : description;
     }
 
     /// <summary>The description (labelled INSECURE for a development SRS) and the size.</summary>
@@ -83,21 +88,57 @@ public sealed class Srs
     public static Srs FromPtau(string path, int maxDegree)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegree, 1);
-        var file = PtauFile.Open(path);
+        return FromPtau(PtauFile.Open(path), path, maxDegree);
+    }
+
+    private static Srs FromPtau(PtauFile file, string path, int maxDegree)
+    {
         if (maxDegree + 1L > file.G1Count)
             throw new SrsFormatException(path, $"too small: max degree {maxDegree} needs {maxDegree + 1} G1 powers but the file (power {file.Power}) has {file.G1Count}");
+        var origin = CeremonyOrigin(file, path);
         var g1 = file.ReadTauG1(maxDegree + 1);
         var (g2, tauG2) = file.ReadTauG2Prefix();
-        var srs = new Srs(g1, g2, tauG2, false,
-            $"snarkjs ptau {Path.GetFileName(path)} (power {file.Power}, ceremony power {file.CeremonyPower}{(file.HasPhase2 ? ", phase-2 prepared" : "")})");
+        var srs = new Srs(g1, g2, tauG2, origin,
+            $"snarkjs ptau {Path.GetFileName(path)} (power {file.Power}, ceremony power {file.CeremonyPower}{(file.HasPhase2 ? ", phase-2 prepared" : "")}, {origin.Contributions} contribution{(origin.Contributions == 1 ? "" : "s")})");
         string? problem = srs.Validate(checkPowers: true);
         if (problem != null) throw new SrsFormatException(path, problem);
         return srs;
     }
 
+    /// <summary>The origin of a ceremony file; refuses one whose contributions section lists no contribution (snarkjs <c>powersoftau new</c>: τ = 1).</summary>
+    private static SrsOrigin CeremonyOrigin(PtauFile file, string path)
+    {
+        var c = file.ReadContributions();
+        if (c is { Count: 0 })
+            throw new SrsFormatException(path, "no contribution: the file is the output of snarkjs powersoftau new (τ = 1, anyone can forge proofs); contribute to it (snarkjs powersoftau contribute) or use a ceremony file");
+        return c is { } v ? SrsOrigin.Ceremony(v.Count, v.LastNextChallenge) : SrsOrigin.Ceremony(0, []);
+    }
+
     /// <summary>
-    /// A development SRS from τ drawn from a <see cref="Random"/> seeded with <paramref name="seed"/>.
-    /// INSECURE: anyone can recompute τ and forge openings. For tests and demos only.
+    /// A development SRS from τ drawn uniformly from the OS CSPRNG (<see cref="RandomNumberGenerator"/>) and
+    /// then forgotten. INSECURE all the same: whoever ran this could have kept τ and can forge openings, and
+    /// nobody else can tell. For demos only; its origin is <see cref="SrsOriginKind.Development"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> &lt; 1.</exception>
+    public static Srs CreateInsecureDev(int maxDegree)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegree, 1);
+        Span<byte> b = stackalloc byte[32];
+        Fr tau;
+        // Rejection sampling of 254-bit strings: uniform in [1, r).
+        do
+        {
+            RandomNumberGenerator.Fill(b);
+            b[0] &= 0x3f;
+        }
+        while (!Fr.TryFromBytesBigEndian(b, out tau) || tau.IsZero);
+        b.Clear();
+        return FromTau(tau, maxDegree, "INSECURE development SRS (random τ; its maker can forge proofs)");
+    }
+
+    /// <summary>
+    /// A reproducible development SRS: τ from a <see cref="Random"/> seeded with <paramref name="seed"/>
+    /// (31 bits: anyone can find τ from [τ]₂ by trying every seed). For tests only.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxDegree"/> &lt; 1.</exception>
     public static Srs CreateInsecureDev(int maxDegree, int seed)
@@ -118,7 +159,7 @@ public sealed class Srs
         for (int i = 1; i < n; i++) Fr.Mul(scalars[i - 1], tau, out scalars[i]);
         var g1 = FixedBaseG1.MulGenerator(scalars);
         var tauG2 = (tau * G2Jacobian.FromAffine(G2Affine.Generator)).ToAffine();
-        return new Srs(g1, G2Affine.Generator, tauG2, true, description);
+        return new Srs(g1, G2Affine.Generator, tauG2, SrsOrigin.Development, description);
     }
 
     /// <summary>The first <paramref name="maxDegree"/>+1 powers (shares nothing mutable).</summary>
@@ -128,7 +169,7 @@ public sealed class Srs
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegree, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxDegree, MaxDegree);
         if (maxDegree == MaxDegree) return this;
-        return new Srs(_g1[..(maxDegree + 1)], G2, TauG2, IsInsecure, Description);
+        return new Srs(_g1[..(maxDegree + 1)], G2, TauG2, Origin, Description);
     }
 
     /// <summary>Checks the points; returns null when valid, else the problem.</summary>
@@ -145,7 +186,36 @@ public sealed class Srs
         if (TauG2.IsInfinity) return "tauG2[1] is the point at infinity";
         if (!TauG2.IsOnCurve) return "tauG2[1] is not on the BN254 twist curve";
         if (!TauG2.IsInSubgroup) return "tauG2[1] is not in the G2 subgroup of order r";
+        if (!IsInsecure && FindKnownTau(_g1[1]) is { } known)
+            return $"tauG1[1] = τ·G with τ = {known}: τ is known (e.g. snarkjs powersoftau new without a contribution), anyone can forge proofs";
         if (checkPowers && !CheckPowers()) return "the G1 powers are not consecutive powers of the τ in tauG2[1] (randomized pairing check failed)";
+        return null;
+    }
+
+    /// <summary>Largest |k| of the small integers that <see cref="FindKnownTau"/> tries.</summary>
+    internal const int KnownTauSmallBound = 1 << 12;
+
+    /// <summary>
+    /// τ if τ·G = <paramref name="tauG"/> for a τ that a cheap search finds: ±k for 1 ≤ k ≤ 2^12, ±2^j for
+    /// 12 &lt; j &lt; 256 (both signs from one x-coordinate comparison); else null. 4,339 curve additions or
+    /// doublings and one batch inversion.
+    /// </summary>
+    internal static string? FindKnownTau(in G1Affine tauG)
+    {
+        int doubles = 256 - 13;
+        var jac = new G1Jacobian[KnownTauSmallBound + doubles];
+        var acc = G1Jacobian.FromAffine(G1Affine.Generator);
+        jac[0] = acc;
+        for (int k = 1; k < KnownTauSmallBound; k++) { G1Jacobian.AddMixed(acc, G1Affine.Generator, out acc); jac[k] = acc; }
+        for (int j = 0; j < doubles; j++) { G1Jacobian.Double(acc, out acc); jac[KnownTauSmallBound + j] = acc; }
+        var aff = new G1Affine[jac.Length];
+        G1Jacobian.BatchToAffine(jac, aff);
+        for (int i = 0; i < aff.Length; i++)
+        {
+            if (aff[i].X != tauG.X) continue;
+            string v = i < KnownTauSmallBound ? (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"2^{13 + i - KnownTauSmallBound}";
+            return aff[i].Y == tauG.Y ? v : "−" + v;
+        }
         return null;
     }
 
@@ -176,20 +246,23 @@ public sealed class Srs
     /// <exception cref="IOException">The file cannot be written.</exception>
     public void Save(string path) => ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
 
+    /// <summary>Bytes before the description: magic, version, origin, n, description length.</summary>
+    private const int HeaderBytes = 8 + 4 + SrsOrigin.EncodedLength + 4 + 4;
+
     /// <summary>The SRS in the ZkMl cache format (what <see cref="Save"/> writes).</summary>
     public byte[] ToBytes()
     {
         var desc = Encoding.UTF8.GetBytes(Description);
-        long total = 8 + 4 + 4 + 4 + 4 + desc.Length + 256 + 64L * _g1.Length + 32;
+        long total = HeaderBytes + desc.Length + 256 + 64L * _g1.Length + 32;
         var buf = new byte[total];
         var s = buf.AsSpan();
         CacheMagic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], CacheVersion);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[12..], IsInsecure ? FlagInsecure : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[16..], (uint)_g1.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[20..], (uint)desc.Length);
-        desc.CopyTo(s[24..]);
-        int o = 24 + desc.Length;
+        Origin.WriteTo(s[12..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[(12 + SrsOrigin.EncodedLength)..], (uint)_g1.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[(16 + SrsOrigin.EncodedLength)..], (uint)desc.Length);
+        desc.CopyTo(s[HeaderBytes..]);
+        int o = HeaderBytes + desc.Length;
         WriteG2(s[o..], G2); o += 128;
         WriteG2(s[o..], TauG2); o += 128;
         foreach (var p in _g1) { WriteFq(s[o..], p.X); WriteFq(s[(o + 32)..], p.Y); o += 64; }
@@ -216,18 +289,22 @@ public sealed class Srs
     /// <exception cref="SrsFormatException">Truncated, corrupt or too small.</exception>
     public static Srs FromBytes(ReadOnlySpan<byte> s, string path, int? maxDegree = null)
     {
-        if (s.Length < 24 + 256 + 32 || !s[..8].SequenceEqual(CacheMagic))
+        if (s.Length < 12 || !s[..8].SequenceEqual(CacheMagic))
             throw new SrsFormatException(path, s.Length >= 8 && s[..8].SequenceEqual(CacheMagic)
                 ? $"truncated: {s.Length} bytes" : "not a ZkMl SRS cache file (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != CacheVersion) throw new SrsFormatException(path, $"unsupported SRS cache version {version} (expected {CacheVersion})");
-        uint flags = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
-        uint n = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]);
-        uint dlen = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]);
-        long expected = 24L + dlen + 256 + 64L * n + 32;
+        if (version != CacheVersion)
+            throw new SrsFormatException(path, version < CacheVersion
+                ? $"SRS cache version {version} was made by an older zkml (expected {CacheVersion}); delete it or make it again"
+                : $"unsupported SRS cache version {version} (expected {CacheVersion}; made by a newer zkml?)");
+        if (s.Length < HeaderBytes + 256 + 32) throw new SrsFormatException(path, $"truncated: {s.Length} bytes");
+        if (!SrsOrigin.TryRead(s[12..], out var origin, out var why)) throw new SrsFormatException(path, why!);
+        uint n = BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + SrsOrigin.EncodedLength)..]);
+        uint dlen = BinaryPrimitives.ReadUInt32LittleEndian(s[(16 + SrsOrigin.EncodedLength)..]);
+        long expected = HeaderBytes + dlen + 256 + 64L * n + 32;
         if (n < 2 || n > (1u << 29) || dlen > 1 << 16 || s.Length != expected)
             throw new SrsFormatException(path, $"corrupt or truncated: {s.Length} bytes, header says {expected} ({n} G1 points)");
-        int o = (int)(24 + dlen + 256 + 64L * n);
+        int o = (int)(HeaderBytes + dlen + 256 + 64L * n);
         Span<byte> digest = stackalloc byte[32];
         SHA256.HashData(s[..o], digest);
         if (!digest.SequenceEqual(s[o..])) throw new SrsFormatException(path, "corrupt: SHA-256 digest does not match the contents");
@@ -238,8 +315,8 @@ public sealed class Srs
             if (d + 1L > n) throw new SrsFormatException(path, $"too small: max degree {d} needs {d + 1} G1 powers, the cache has {n}");
             keep = d + 1;
         }
-        string desc = Encoding.UTF8.GetString(s.Slice(24, (int)dlen));
-        o = 24 + (int)dlen;
+        string desc = Encoding.UTF8.GetString(s.Slice(HeaderBytes, (int)dlen));
+        o = HeaderBytes + (int)dlen;
         var g2 = ReadG2(path, s[o..]); o += 128;
         var tauG2 = ReadG2(path, s[o..]); o += 128;
         var g1 = new G1Affine[keep];
@@ -249,38 +326,92 @@ public sealed class Srs
                 throw new SrsFormatException(path, $"G1 power {i} has a coordinate not below p");
             g1[i] = new G1Affine(x, y);
         }
-        var srs = new Srs(g1, g2, tauG2, (flags & FlagInsecure) != 0, desc);
+        var srs = new Srs(g1, g2, tauG2, origin!, desc);
         string? problem = srs.Validate(checkPowers: false);
         if (problem != null) throw new SrsFormatException(path, problem);
         return srs;
     }
 
     /// <summary>
-    /// The SRS for <paramref name="maxDegree"/> from a .ptau file, through a cache in
-    /// <paramref name="cacheDir"/> keyed by the file's name, size and modification time: a valid
-    /// cache entry with enough powers is loaded (digest-checked, no pairing check); otherwise the
-    /// .ptau is read and fully validated, and the cache written.
+    /// The SRS for <paramref name="maxDegree"/> from a .ptau file, through a cache in <paramref name="cacheDir"/>
+    /// (none when null) keyed by the file's content: SHA-256 of its header, contributions section, [1]₂, [τ]₂
+    /// and first two G1 powers. A cache entry is used only if it is a ceremony SRS with the file's origin and
+    /// enough powers, its [τ]₂ equals the file's and its G1 powers hash like the file's prefix (one sequential
+    /// read, no curve arithmetic); it then skips the validation (curve, subgroup and the pairing check of the
+    /// powers). Otherwise the .ptau is read and fully validated and the cache (re)written; a damaged or
+    /// mismatching entry, and a cache that cannot be written, are reported to <paramref name="warn"/> and
+    /// the SRS is returned all the same.
     /// </summary>
-    /// <exception cref="SrsFormatException">As <see cref="FromPtau"/>.</exception>
-    public static Srs FromPtauCached(string ptauPath, int maxDegree, string cacheDir)
+    /// <exception cref="SrsFormatException">As <see cref="FromPtau(string, int)"/>.</exception>
+    public static Srs FromPtauCached(string ptauPath, int maxDegree, string? cacheDir, Action<string>? warn = null)
     {
-        var info = new FileInfo(ptauPath);
-        if (!info.Exists) throw new SrsFormatException(ptauPath, "file not found");
-        string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            $"{info.FullName}|{info.Length}|{info.LastWriteTimeUtc.Ticks}")))[..16];
-        string cachePath = Path.Combine(cacheDir, $"{Path.GetFileNameWithoutExtension(ptauPath)}-{key}.srs");
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDegree, 1);
+        var file = PtauFile.Open(ptauPath);
+        if (cacheDir is null) return FromPtau(file, ptauPath, maxDegree);
+        if (maxDegree + 1L > file.G1Count)
+            throw new SrsFormatException(ptauPath, $"too small: max degree {maxDegree} needs {maxDegree + 1} G1 powers but the file (power {file.Power}) has {file.G1Count}");
+        var tauG2Raw = file.ReadSection(3, 0, 256);
+        string cachePath = Path.Combine(cacheDir, $"{Path.GetFileNameWithoutExtension(ptauPath)}-{CacheKey(file, tauG2Raw)}.srs");
         if (File.Exists(cachePath))
         {
+            string? problem;
             try
             {
                 var cached = Load(cachePath);
-                if (cached.MaxDegree >= maxDegree && !cached.IsInsecure) return cached.Truncate(maxDegree);
+                problem = CachedMismatch(cached, file, ptauPath, maxDegree, tauG2Raw);
+                if (problem is null) return cached.Truncate(maxDegree);
             }
-            catch (SrsFormatException) { /* stale or damaged cache: rebuild below */ }
+            catch (SrsFormatException e) { problem = e.Problem; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { problem = e.Message; }
+            if (problem != "fewer powers than needed") warn?.Invoke($"SRS cache {cachePath} not used ({problem}); reading {ptauPath} again");
         }
-        var srs = FromPtau(ptauPath, maxDegree);
-        srs.Save(cachePath);
+        var srs = FromPtau(file, ptauPath, maxDegree);
+        try
+        {
+            Directory.CreateDirectory(cacheDir);
+            srs.Save(cachePath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            warn?.Invoke($"cannot write the SRS cache {cachePath} ({e.Message}); going on without it");
+        }
         return srs;
+    }
+
+    /// <summary>The cache file's key: 16 hex digits of SHA-256 over the ptau's header, contributions section, tauG2[0..2) and tauG1[0..2).</summary>
+    private static string CacheKey(PtauFile file, byte[] tauG2Raw)
+    {
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        h.AppendData("zkml srs cache v2\0"u8);
+        h.AppendData(file.ReadSection(1, 0, 44));
+        var c = file.ContributionsSectionSize;
+        if (c > 0) h.AppendData(file.ReadSection(7, 0, (int)Math.Min(c, 1 << 26)));
+        h.AppendData(tauG2Raw);
+        h.AppendData(file.ReadSection(2, 0, 128));
+        return Convert.ToHexStringLower(h.GetHashAndReset())[..16];
+    }
+
+    /// <summary>Null when <paramref name="cached"/> may stand for the file's first maxDegree+1 powers, else why not.</summary>
+    private static string? CachedMismatch(Srs cached, PtauFile file, string path, int maxDegree, byte[] tauG2Raw)
+    {
+        if (cached.IsInsecure) return "a development SRS";
+        if (cached.MaxDegree < maxDegree) return "fewer powers than needed";
+        var g2 = new byte[256];
+        WriteG2(g2, cached.G2);
+        WriteG2(g2.AsSpan(128), cached.TauG2);
+        if (!g2.AsSpan(0, 128).SequenceEqual(tauG2Raw.AsSpan(0, 128))) return "its [1]₂ differs from the ceremony file's";
+        if (!g2.AsSpan(128).SequenceEqual(tauG2Raw.AsSpan(128))) return "its [τ]₂ differs from the ceremony file's";
+        if (!cached.Origin.Equals(CeremonyOrigin(file, path))) return "its origin differs from the ceremony file's";
+        using var h = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buf = new byte[64 * 4096];
+        for (int start = 0; start <= maxDegree; start += 4096)
+        {
+            int m = Math.Min(4096, maxDegree + 1 - start);
+            for (int i = 0; i < m; i++) { WriteFq(buf.AsSpan(64 * i), cached._g1[start + i].X); WriteFq(buf.AsSpan(64 * i + 32), cached._g1[start + i].Y); }
+            h.AppendData(buf, 0, 64 * m);
+        }
+        if (!h.GetHashAndReset().AsSpan().SequenceEqual(file.HashTauG1Prefix(maxDegree + 1))) return "its G1 powers differ from the ceremony file's";
+        return null;
     }
 
     private static void WriteFq(Span<byte> d, in Fq v)
