@@ -12,6 +12,8 @@ public sealed class PtauFixture : IDisposable
     public const int Power = 8;
 
     public string Dir { get; }
+    /// <summary>The output of snarkjs powersoftau new: no contribution, τ = 1.</summary>
+    public string Fresh { get; }
     public string Contributed { get; }
     public string Phase2 { get; }
     public string Bls { get; }
@@ -20,7 +22,7 @@ public sealed class PtauFixture : IDisposable
     {
         Dir = Path.Combine(Path.GetTempPath(), "zkml-ptau-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Dir);
-        var p0 = Path.Combine(Dir, "pot0.ptau");
+        var p0 = Fresh = Path.Combine(Dir, "pot0.ptau");
         Contributed = Path.Combine(Dir, "pot1.ptau");
         Phase2 = Path.Combine(Dir, "pot1_final.ptau");
         Bls = Path.Combine(Dir, "bls.ptau");

@@ -21,6 +21,12 @@ public sealed class ProvingKey
         VerifyingKey = vk; Circuit = circuit; Srs = srs; Model = model;
     }
 
+    /// <summary>A key whose model vector in the field differs from <paramref name="model"/> outside every item (tests: the forgery with a known τ).</summary>
+    internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model, Fr[] modelFr) : this(vk, circuit, srs, model)
+    {
+        _modelFr = modelFr;
+    }
+
     /// <summary>The matching verifying key.</summary>
     public VerifyingKey VerifyingKey { get; }
 

@@ -351,7 +351,7 @@ public sealed class Srs
         if (maxDegree + 1L > file.G1Count)
             throw new SrsFormatException(ptauPath, $"too small: max degree {maxDegree} needs {maxDegree + 1} G1 powers but the file (power {file.Power}) has {file.G1Count}");
         var tauG2Raw = file.ReadSection(3, 0, 256);
-        string cachePath = Path.Combine(cacheDir, $"{Path.GetFileNameWithoutExtension(ptauPath)}-{CacheKey(file, tauG2Raw)}.srs");
+        string cachePath = Path.Combine(cacheDir, $"ptau-{CacheKey(file, tauG2Raw)}.srs");
         if (File.Exists(cachePath))
         {
             string? problem;
