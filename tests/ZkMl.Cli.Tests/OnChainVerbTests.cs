@@ -73,8 +73,11 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
     public void VerifyOnchainWithoutRpcStartsAndStopsALocalAnvil()
     {
         string proof = Proof("local.proof");
-        var j = Zkml.Ok("verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--json").Json();
+        var run = Zkml.Ok("verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--json");
+        var j = run.Json();
         Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("insecure").GetBoolean());
+        Assert.Contains("made on an INSECURE development SRS", run.Err);
         Assert.True(j.GetProperty("gasUsed").GetInt64() > 21_000);
         Assert.True(j.GetProperty("deployedBytes").GetInt32() > 0);
 

@@ -5,29 +5,91 @@ namespace ZkMl.Cli.Tests;
 /// <summary>setup --ptau on a snarkjs file (and its SRS cache), and the demo verb.</summary>
 public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
 {
+    /// <summary>A contributed power-12 ceremony (4,095 G1 powers… 8,191: the tiny circuit at max batch 1 needs 4,096), made once.</summary>
+    private string Ceremony()
+    {
+        string fresh = tiny.File("pot12_0.ptau"), ptau = tiny.File("pot12.ptau");
+        if (File.Exists(ptau)) return ptau;
+        Snarkjs.Run("powersoftau", "new", "bn128", "12", fresh);
+        Snarkjs.Run("powersoftau", "contribute", fresh, ptau, "--name=zkml-cli-test", "-e=zkml cli test entropy");
+        return ptau;
+    }
+
     [Fact]
     public void SetupReadsASnarkjsPtauFileAndCachesIt()
     {
-        // `powersoftau new` alone is the ceremony's starting point (τ = 1): valid to read, fast to make;
-        // this checks the file path of setup, not the security of the ceremony.
-        string ptau = tiny.File("pot12.ptau"), cache = tiny.File("srs-cache"), keys = tiny.File("ptau-keys");
-        ZkMl.TestKit.Snarkjs.Run("powersoftau", "new", "bn128", "12", ptau);
+        string ptau = Ceremony(), cache = tiny.File("srs-cache"), keys = tiny.File("ptau-keys");
         var s = Zkml.Ok("setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", keys, "--max-batch", "1", "--json");
         Assert.DoesNotContain("INSECURE", s.Err);
+        Assert.False(s.Json().GetProperty("insecure").GetBoolean());
         var j = s.Json().GetProperty("srs");
         Assert.False(j.GetProperty("insecure").GetBoolean());
+        Assert.Equal("ceremony", j.GetProperty("kind").GetString());
+        Assert.Equal(1, j.GetProperty("contributions").GetInt32());
+        Assert.Equal(128, j.GetProperty("ceremonyHash").GetString()!.Length);
         Assert.Contains("pot12.ptau", j.GetProperty("description").GetString());
         Assert.Single(Directory.GetFiles(cache, "*.srs"));
         Zkml.Ok("setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", keys, "--max-batch", "1", "--quiet");
 
         string input = tiny.File("ptau-one.json"), proof = tiny.File("ptau.proof");
         File.WriteAllText(input, "{\"input_data\": [[-0.5, 0.25, 0.75, 0.0]]}");
-        var p = Zkml.Ok("prove", tiny.Circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof);
+        var p = Zkml.Ok("prove", tiny.Circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--json");
         Assert.DoesNotContain("INSECURE", p.Err);
-        Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof);
+        Assert.False(p.Json().GetProperty("insecure").GetBoolean());
+        var v = Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof, "--json");
+        Assert.DoesNotContain("INSECURE", v.Err);
+        Assert.False(v.Json().GetProperty("insecure").GetBoolean());
+        Assert.Equal(j.GetProperty("ceremonyHash").GetString(), v.Json().GetProperty("srs").GetProperty("ceremonyHash").GetString());
+        // The generated contract names the ceremony in its header comment.
+        string sol = tiny.File("ptau-Verifier.sol");
+        var c = Zkml.Ok("create-evm-verifier", "--vk", Path.Combine(keys, "vk.bin"), "-o", sol, "--no-compile", "--json");
+        Assert.False(c.Json().GetProperty("insecure").GetBoolean());
+        Assert.DoesNotContain("INSECURE", c.Err);
+        Assert.Contains("// SRS: snarkjs powers-of-tau ceremony, 1 contribution; last next-challenge hash (snarkjs powersoftau verify) 0x" + j.GetProperty("ceremonyHash").GetString(), File.ReadAllText(sol));
 
         // Too small a file for the requested batch: named, with the sizes.
         Zkml.Fails(["setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", tiny.File("big-keys"), "--max-batch", "4096"], "pot12.ptau", "too small", "smaller --max-batch");
+    }
+
+    [Fact]
+    public void SetupRefusesACeremonyFileWithoutContribution()
+    {
+        Ceremony();
+        // snarkjs powersoftau new: τ = 1, every power is the generator.
+        var r = Zkml.Fails(["setup", tiny.Circuit, "--ptau", tiny.File("pot12_0.ptau"), "--srs-cache", tiny.File("fresh-cache"), "-o", tiny.File("fresh-keys"), "--max-batch", "1"],
+            "pot12_0.ptau", "no contribution", "powersoftau new");
+        Assert.False(File.Exists(Path.Combine(tiny.File("fresh-keys"), "vk.bin")), r.ToString());
+    }
+
+    [Fact]
+    public void SetupGoesOnUncachedWhenTheCacheCannotBeWritten()
+    {
+        string ptau = Ceremony();
+        string blocker = tiny.File("not-a-folder");
+        File.WriteAllText(blocker, "x");
+        var r = Zkml.Ok("setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", Path.Combine(blocker, "zkml"), "-o", tiny.File("blocked-keys"), "--max-batch", "1");
+        Assert.Contains("cannot write the SRS cache", r.Err);
+        Assert.Contains("going on without it", r.Err);
+        Assert.True(File.Exists(Path.Combine(tiny.File("blocked-keys"), "vk.bin")));
+
+        // Neither XDG_CACHE_HOME nor HOME: no cache (and nothing written to ./.cache), with a warning.
+        string? home = Environment.GetEnvironmentVariable("HOME"), xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        string cwd = Environment.CurrentDirectory, work = Directory.CreateDirectory(tiny.File("cwd")).FullName;
+        try
+        {
+            Environment.SetEnvironmentVariable("HOME", null);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", "relative/ignored");
+            Environment.CurrentDirectory = work;
+            var n = Zkml.Ok("setup", tiny.Circuit, "--ptau", ptau, "-o", tiny.File("nohome-keys"), "--max-batch", "1");
+            Assert.Contains("the SRS is not cached", n.Err);
+            Assert.Empty(Directory.GetFileSystemEntries(work));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = cwd;
+            Environment.SetEnvironmentVariable("HOME", home);
+            Environment.SetEnvironmentVariable("XDG_CACHE_HOME", xdg);
+        }
     }
 
     [Fact]
