@@ -15,7 +15,7 @@ Circuit circuit = CircuitCompiler.Compile(net, samples);         // int8, calibr
 
 int maxBatch = Circuit.NextPowerOfTwo(samples.Length);
 long powers = InferenceSetup.RequiredPowers(circuit, maxBatch);
-Srs srs = Srs.CreateInsecureDev((int)powers - 1, seed: 1);       // INSECURE: use Srs.FromPtau for real proofs
+Srs srs = Srs.CreateInsecureDev((int)powers - 1);                // INSECURE (vk.IsInsecure): use Srs.FromPtau for real proofs
 var (pk, vk) = InferenceSetup.Run(circuit, srs, maxBatch);
 
 var timings = new ProverTimings();
