@@ -57,6 +57,23 @@ public class StatementEdgeContractTests(VerifierContractFixture fx)
         Assert.False((await BothAsync(d, pi, both, "C_1 = C_2 = a model commitment")).IsValid);
     }
 
+    [Fact]
+    public async Task A_proof_restated_for_one_more_row_is_rejected_by_both()
+    {
+        // tiny B = 3 pads to 4; as B = 4 with a zero fourth input row the statement is even true (the padded row
+        // is the inference on a zero input), but B and X are absorbed first: both verifiers say no.
+        var e = ExampleCircuits.Tiny;
+        var d = await fx.GetAsync(e);
+        var proof = fx.Proof(e, 3);
+        var io = proof.DecodePublicIO(e.Vk);
+        long[] x4 = [.. io.Inputs, .. new long[e.Vk.InputSize]];
+        var more = PublicIO.Create(e.Vk, 4, x4, io.Outputs).Words.ToArray();
+        Assert.False((await BothAsync(d, more, proof.ProofBytes.ToArray(), "B + 1")).IsValid);
+        // B − 1 = 2 pads to 2: another batch shape (for tiny the proof length happens to be the same).
+        var fewer = PublicIO.Create(e.Vk, 2, io.Inputs[..(2 * e.Vk.InputSize)], io.Outputs[..(2 * e.Vk.OutputSize)]).Words.ToArray();
+        Assert.False((await BothAsync(d, fewer, proof.ProofBytes.ToArray(), "B − 1")).IsValid);
+    }
+
     private static void PutWord(byte[] b, int offset, BigInteger v)
     {
         Array.Clear(b, offset, 32);
