@@ -9,8 +9,9 @@ namespace ZkMl.Proofs;
 /// <summary>
 /// A KZG structured reference string over BN254: the powers τ^0·G … τ^d·G in G1 and [1]₂, [τ]₂
 /// in G2. Made from a snarkjs <c>.ptau</c> ceremony file (<see cref="FromPtau(string, int)"/>), the project's
-/// own cache (<see cref="Load"/>), or a seeded random τ for tests and demos
-/// (<see cref="CreateInsecureDev(int)"/>, always <see cref="IsInsecure"/>).
+/// own cache (<see cref="Load"/>), or a random τ for demos (<see cref="CreateInsecureDev(int)"/>, from the OS
+/// CSPRNG) and tests (<see cref="CreateInsecureDev(int, int)"/>, seeded), always <see cref="IsInsecure"/>.
+/// <see cref="Origin"/> says which, and goes into the verifying key.
 /// </summary>
 /// <remarks>
 /// A committed vector of length N uses the powers τ^0 … τ^(N−1), so it needs
