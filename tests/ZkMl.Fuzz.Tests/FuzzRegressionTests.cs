@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using ZkMl.Compiler;
+using ZkMl.Compiler.Quantization;
+using ZkMl.TestKit;
+
+namespace ZkMl.Fuzz.Tests;
+
+/// <summary>Crashes the parser fuzzers found, each pinned by the input that showed it (always run, not only with Category=Fuzz).</summary>
+public class FuzzRegressionTests
+{
+    private static byte[] Wrap(byte[] content)
+    {
+        var valid = Seeds.Zkc[0];
+        return [.. valid.AsSpan(0, 12), .. BitConverter.GetBytes((ulong)content.Length), .. content, .. SHA256.HashData(content)];
+    }
+
+    [Fact]
+    public void Zkc_string_length_with_too_many_varint_bytes_is_a_format_error()
+    {
+        // Found by ParserFuzzTests.CircuitFiles (ZkcContent edits): the name's 7-bit length prefix of 0xFF bytes made
+        // BinaryReader throw FormatException, which escaped as an unhandled exception.
+        var bytes = new ZkcContent(new SetWord(0, 8, ulong.MaxValue, false)).Apply(Seeds.Zkc[0]);
+        var e = Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(bytes, "bad.zkc"));
+        Assert.Contains("bad.zkc", e.Message);
+        Assert.Contains("malformed circuit content", e.Message);
+    }
+
+    [Fact]
+    public void Zkc_layer_shape_whose_byte_size_overflows_is_refused_by_the_shape_check()
+    {
+        // Found reading the code the fuzzer pointed at: ins·outs·8 overflowed long for ins = outs = 2^31 − 1, so the
+        // shape check passed and the reader went on to allocate a 2^62-entry array.
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms))
+        {
+            w.Write(""); w.Write(8); w.Write(8); w.Write(8); w.Write(int.MaxValue); w.Write(1.0); w.Write(1);
+            w.Write(""); w.Write(true); w.Write(int.MaxValue); w.Write(int.MaxValue); w.Write(0);
+            w.Write(1.0); w.Write(1.0); w.Write(1.0); w.Write(1.0);
+            w.Write(0L); w.Write(0); w.Write(0); w.Write(0L); w.Write(0L); w.Write(0L);
+            w.Write(new byte[64]);
+        }
+        var e = Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(Wrap(ms.ToArray()), "huge.zkc"));
+        Assert.Contains("layer 0: shape [2147483647, 2147483647]", e.Message);
+    }
+}
