@@ -52,7 +52,9 @@ public class ParserFuzzTests(ITestOutputHelper output)
         var seeds = Seeds.Onnx;
         void Parse(byte[] b) => OnnxImporter.Import(b, "fuzz.onnx");
         long bound = Bound(seeds, Parse);
-        var gen = Mutations.OfSeeds(seeds, varints: Mutations.ProtobufVarints);
+        // Half model-level edits (parsed, edited, re-serialized: they reach the importer), half wire-format mutations.
+        var model = Gen.Int[0, seeds.Length - 1].SelectMany(i => OnnxEdit.Of().Select(m => (i, m)));
+        Gen<(int Seed, Mutation Mutation)> gen = Gen.Frequency((1, (IGen<(int, Mutation)>)model), (1, Mutations.OfSeeds(seeds, varints: Mutations.ProtobufVarints)));
         Report(FuzzRunner.Run("onnx", gen, c => Parse(c.Mutation.Apply(seeds[c.Seed])),
             e => e is ModelFormatException or CompileException, seed: 0x0_4E4E, ciIterations: 1500, CaseTime, bound, Describe));
     }
