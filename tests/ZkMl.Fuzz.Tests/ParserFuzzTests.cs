@@ -100,11 +100,19 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void VerifyingKeys()
     {
-        byte[][] seeds = [Seeds.Vk.ToBytes()];
+        var honest = Seeds.Vk.ToBytes();
+        byte[][] seeds = [honest];
+        var proof = Seeds.Proof;
+        byte[] pi = proof.PublicInputs.ToArray(), pb = proof.ProofBytes.ToArray();
         void Parse(byte[] b)
         {
             // Never throws: a bad key is false with a reason (the typed error), so any exception is a crash.
-            if (!VerifyingKey.TryFromBytes(b, out _, out var reason)) throw new InferenceFormatException("fuzz-vk.bin", reason!);
+            if (!VerifyingKey.TryFromBytes(b, out var vk, out var reason)) throw new InferenceFormatException("fuzz-vk.bin", reason!);
+            // A key that loads goes to the verifier with the honest proof (the overload without the proof's own
+            // digest, so the mutated key's shapes reach the decoder): a verdict, never an exception; a changed
+            // key never accepts it.
+            var result = InferenceVerifier.Verify(vk!, pi, pb);
+            if (result.IsValid && !b.AsSpan().SequenceEqual(honest)) throw new InvalidOperationException("a changed verifying key accepted the proof");
         }
         long bound = Bound(seeds, Parse);
         var gen = Mutations.OfSeeds(seeds, hints: Header32, checksummed: true);
