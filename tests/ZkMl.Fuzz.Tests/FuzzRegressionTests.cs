@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Fuzz.Tests;
@@ -41,5 +42,21 @@ public class FuzzRegressionTests
         }
         var e = Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(Wrap(ms.ToArray()), "huge.zkc"));
         Assert.Contains("layer 0: shape [2147483647, 2147483647]", e.Message);
+    }
+
+    [Fact]
+    public void Vk_limb_count_whose_product_with_the_limb_width_overflows_is_refused()
+    {
+        // Found by ParserFuzzTests.VerifyingKeys (long run, seed 0x5EED2): a resealed key whose layer-0 limb count
+        // had its top byte set (2^30 + 2 limbs) passed "shift = limbs · c" because the int product wrapped to the
+        // real shift (16), and the verifier then looped over 2^30 limbs (a hang).
+        var vk = Seeds.Vk;
+        var original = vk.ToBytes();
+        var bytes = new Reseal(new SetWord(107, 4, 64, false)).Apply(original);
+        Assert.False(VerifyingKey.TryFromBytes(bytes, out var bad, out var reason));
+        Assert.Null(bad);
+        Assert.Contains("layer 0 requantization constants", reason);
+        // The field the mutation hit is the limb count of layer 0 (bytes 104..107 of the key): the honest key still loads.
+        Assert.True(VerifyingKey.TryFromBytes(original, out _, out var ok), ok);
     }
 }

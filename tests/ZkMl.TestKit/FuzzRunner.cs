@@ -26,7 +26,8 @@ public sealed record FuzzReport(string Parser, long Cases, long Accepted, long R
 /// </summary>
 /// <remarks>
 /// CI: the fixed seed and a few hundred cases per parser. Exploration and the long run:
-/// <c>ZKML_FUZZ_ITER</c> (cases per parser) and <c>ZKML_FUZZ_SEED</c> (root seed, decimal or 0x-hex).
+/// <c>ZKML_FUZZ_ITER</c> (cases per parser) and <c>ZKML_FUZZ_SEED</c> (root seed, decimal or 0x-hex);
+/// <c>ZKML_CASE_SEED</c> (a case seed as a crash report prints it) runs that one case.
 /// A crash is reported with its case seed, the input's description and CsCheck's shrunk input.
 /// </remarks>
 public static class FuzzRunner
@@ -62,6 +63,7 @@ public static class FuzzRunner
         var reasons = new Dictionary<string, long>();
         long caseStart = 0; // Stopwatch timestamp of the running case, 0 between cases
         string current = "";
+        T? currentInput = default;
         var total = Stopwatch.StartNew();
         Exception? fatal = null;
         var worker = new Thread(() =>
@@ -69,12 +71,15 @@ public static class FuzzRunner
             try
             {
                 var master = new PCG(1, root);
+                string? only = Props.CaseSeed();
+                if (only is not null) iter = 1;
                 for (long i = 0; i < iter && crashes.Count < 5; i++)
                 {
-                    var pcg = new PCG(master.Next(), master.Next64());
+                    var pcg = only is not null ? PCG.Parse(only) : new PCG(master.Next(), master.Next64());
                     string caseSeed = pcg.ToString();
                     var input = gen.Generate(pcg, null, out _);
                     Volatile.Write(ref current, caseSeed);
+                    currentInput = input;
                     long before = GC.GetAllocatedBytesForCurrentThread();
                     Volatile.Write(ref caseStart, Stopwatch.GetTimestamp());
                     Exception? error = null;
@@ -101,7 +106,7 @@ public static class FuzzRunner
                     if (crash is null && took > maxCaseTime) crash = $"case took {took.TotalMilliseconds:F0} ms (bound {maxCaseTime.TotalMilliseconds:F0} ms)";
                     if (crash is null && alloc > maxCaseBytes) crash = $"case allocated {alloc / 1024} KiB (bound {maxCaseBytes / 1024} KiB)";
                     if (crash is not null)
-                        crashes.Add($"case {i} (CsCheck seed {caseSeed}, root seed {root}): input {Trim(describe(input))}\n  {crash}\n  {Shrink(gen, parse, isTyped, caseSeed)}");
+                        crashes.Add($"case {i} (case seed {caseSeed}: ZKML_CASE_SEED={caseSeed} reruns it; root seed {root}): input {Trim(describe(input))}\n  {crash}\n  {Shrink(gen, parse, isTyped, caseSeed)}");
                 }
             }
             catch (Exception e) { fatal = e; }
@@ -113,7 +118,7 @@ public static class FuzzRunner
             long start = Volatile.Read(ref caseStart);
             if (start != 0 && Stopwatch.GetElapsedTime(start) > hangBound)
                 return new FuzzReport(parser, cases, accepted, rejected,
-                    [.. crashes, $"hang: case with CsCheck seed {Volatile.Read(ref current)} still running after {hangBound.TotalSeconds:F0} s"], total.Elapsed, maxAlloc, maxTime);
+                    [.. crashes, $"hang: case seed {Volatile.Read(ref current)} (ZKML_CASE_SEED reruns it) still running after {hangBound.TotalSeconds:F0} s: input {Trim(describe(currentInput!))}"], total.Elapsed, maxAlloc, maxTime);
         }
         if (fatal is not null) throw new InvalidOperationException($"fuzz {parser}: the generator failed", fatal);
         return new FuzzReport(parser, cases, accepted, rejected, crashes, total.Elapsed, maxAlloc, maxTime)

@@ -10,7 +10,7 @@ namespace ZkMl.TestKit;
 /// </summary>
 /// <remarks>
 /// Exploration: <c>ZKML_PROP_SEED</c> (a decimal or 0x-hex 64-bit value) replaces every property's fixed seed;
-/// <c>CsCheck_Seed</c> reruns a single case as CsCheck prints it.
+/// <c>ZKML_CASE_SEED</c> (a case seed as a failure prints it) reruns that single case.
 /// </remarks>
 public static class Props
 {
@@ -25,10 +25,18 @@ public static class Props
             : ulong.Parse(s, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The single case to rerun, from <c>ZKML_CASE_SEED</c>, or null.</summary>
+    public static string? CaseSeed() => Environment.GetEnvironmentVariable("ZKML_CASE_SEED") is { Length: > 0 } s ? s.Trim() : null;
+
     /// <summary>Runs <paramref name="assert"/> on <paramref name="iter"/> values of <paramref name="gen"/>
     /// drawn from <paramref name="seed"/>; throws with the case seed and CsCheck's shrunk input on the first failure.</summary>
     public static void Check<T>(Gen<T> gen, Action<T> assert, ulong seed, long iter, int shrinkIter = 100)
     {
+        if (CaseSeed() is { } only)
+        {
+            assert(gen.Generate(PCG.Parse(only), null, out _));
+            return;
+        }
         var master = new PCG(1, SeedOverride() ?? seed);
         for (long i = 0; i < iter; i++)
         {
@@ -40,7 +48,7 @@ public static class Props
             {
                 string shrunk = Shrink(gen, assert, caseSeed, shrinkIter);
                 throw new PropertyFailedException(
-                    $"property failed on case {i} of {iter} (root seed {SeedOverride() ?? seed}, case seed {caseSeed}: rerun it with CsCheck_Seed={caseSeed}): {e.Message}\n{shrunk}", e);
+                    $"property failed on case {i} of {iter} (root seed {SeedOverride() ?? seed}, case seed {caseSeed}: rerun it alone with ZKML_CASE_SEED={caseSeed}): {e.Message}\n{shrunk}", e);
             }
         }
     }
