@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using ZkMl.Compiler;
+using ZkMl.Compiler.Onnx;
+using ZkMl.Compiler.Onnx.Proto;
 using ZkMl.Compiler.Quantization;
+using Google.Protobuf;
 using ZkMl.Proofs.Inference;
 using ZkMl.TestKit;
 
@@ -58,5 +61,39 @@ public class FuzzRegressionTests
         Assert.Contains("layer 0 requantization constants", reason);
         // The field the mutation hit is the limb count of layer 0 (bytes 104..107 of the key): the honest key still loads.
         Assert.True(VerifyingKey.TryFromBytes(original, out _, out var ok), ok);
+    }
+
+    [Fact]
+    public void Onnx_every_varint_set_to_an_edge_value_is_a_format_error()
+    {
+        // Found by ParserFuzzTests.Onnx (long run, seed 0x5EED2): a nested length varint of 2^31 − 1 in a graph input's
+        // shape made Google.Protobuf throw IndexOutOfRangeException instead of InvalidProtocolBufferException.
+        // Exhaustive over every varint of every seed (../shared's models included when present).
+        ulong[] values = [0, 1, 127, 128, int.MaxValue, 1UL << 31, uint.MaxValue, 1UL << 32, long.MaxValue, ulong.MaxValue];
+        int cases = 0;
+        foreach (var seed in Seeds.Onnx)
+            foreach (int offset in Mutations.ProtobufVarints(seed))
+                foreach (ulong v in values)
+                {
+                    var bytes = new SetVarint(offset, v).Apply(seed);
+                    try { OnnxImporter.Import(bytes, "edge.onnx"); }
+                    catch (ModelFormatException) { }
+                    catch (CompileException) { }
+                    cases++;
+                }
+        Assert.True(cases > 1000, $"{cases} cases");
+    }
+
+    [Fact]
+    public void Onnx_empty_constant_input_names_the_node()
+    {
+        // Found by ParserFuzzTests.Onnx (long run): a node whose weight input is "" (ONNX's omitted optional input)
+        // reached a dictionary lookup and threw KeyNotFoundException.
+        var model = ModelProto.Parser.ParseFrom(Seeds.Onnx[0]);
+        var node = model.Graph.Node.First(n => n.OpType is "Gemm" or "MatMul");
+        node.Input[1] = "";
+        var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(model.ToByteArray(), "empty.onnx"));
+        Assert.Contains("input 1 is empty", e.Message);
+        Assert.Contains(node.OpType, e.Message);
     }
 }
