@@ -4,8 +4,6 @@ using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Evm.Abi;
-using ZkMl.Evm.Verifier;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Inference;
 using ZkMl.TestKit;
@@ -188,23 +186,5 @@ public class ParserFuzzTests(ITestOutputHelper output)
         var gen = Gen.Bool.SelectMany(onInputs => Mutations.Of(onInputs ? pi.Length : pb.Length, hints: [0, 32, 64]).Select(m => (onInputs, m)));
         Report(FuzzRunner.Run("proof bytes + public inputs (verifier)", gen, Check, e => e is InferenceFormatException,
             seed: 0xB17E5, ciIterations: 400, CaseTime, bound));
-    }
-
-    [Fact]
-    public void VerifyProofCalldata()
-    {
-        var calldata = VerifierCalldata.Encode(Seeds.Proof);
-        byte[][] seeds = [calldata[4..]];
-        void Parse(byte[] b)
-        {
-            var v = AbiDecoder.Decode(b, "bytes", "uint256[]");
-            _ = v[0].AsBytes();
-            AbiDecoder.DecodeRevertReason(b);
-        }
-        long bound = Bound(seeds, Parse);
-        // ABI words are big-endian: offsets and lengths sit in the low 4 bytes of a word (0, 32, and behind the bytes).
-        var gen = Mutations.OfSeeds(seeds, hints: b => Enumerable.Range(0, b.Length / 32).Select(i => 32 * i + 28).ToArray(), bigEndianHints: true);
-        Report(FuzzRunner.Run("calldata (verifyProof ABI)", gen, c => Parse(c.Mutation.Apply(seeds[c.Seed])), e => e is FormatException,
-            seed: 0xCA11, ciIterations: 2000, CaseTime, bound, Describe));
     }
 }
