@@ -1,3 +1,5 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("ZkMl.Compiler.Tests")]
+// The ONNX fuzzer edits the parsed protobuf (ModelProto) to reach the importer behind the wire format.
+[assembly: InternalsVisibleTo("ZkMl.Fuzz.Tests")]

@@ -1,21 +1,8 @@
 using System.Numerics;
-using FsCheck;
-using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
+using CsCheck;
+using ZkMl.TestKit;
 
 namespace ZkMl.Algebra.Tests;
-
-/// <summary>Fixed-seed FsCheck runs for the curve and pairing tests.</summary>
-internal static class CurveProps
-{
-    /// <summary>Checks <paramref name="property"/> on <paramref name="count"/> random seeds, reproducibly.</summary>
-    public static void Check(ulong seed, int count, Func<int, bool> property)
-    {
-        var cfg = Config.QuickThrowOnFailure.WithMaxTest(count)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
-        FsCheck.Check.One(cfg, Prop.ForAll(Arb.From(Gen.Choose(int.MinValue, int.MaxValue)), property));
-    }
-}
 
 /// <summary>Affine BigInteger reference for G1 used to cross-check the Jacobian formulas.</summary>
 internal static class G1Ref
@@ -115,10 +102,9 @@ public class CurveG1Tests
     }
 
     [Fact]
-    public void GroupLawsProperty() => CurveProps.Check(0xC0FFEE, 60, seed =>
+    public void GroupLawsProperty() => Props.Check(Gen.Select(Gens.Fr, Gens.Fr), ab =>
     {
-        var rng = new Random(seed);
-        var a = Fr.Random(rng); var b = Fr.Random(rng);
+        var (a, b) = ab;
         var g = G1Jacobian.Generator;
         var pa = g.ScalarMul(a); var pb = g.ScalarMul(b);
         var qa = pa.ToAffine(); var qb = pb.ToAffine();
@@ -134,7 +120,7 @@ public class CurveG1Tests
             && pa.Double() == pa + pa && pa.Double() == pa + qa
             && ((pa + pb) + g) == (pa + (pb + g))
             && (qa + qb) == sum.ToAffine();
-    });
+    }, seed: 0xC0FFEE, iter: 60);
 
     [Fact]
     public void OperationsAreAliasSafe()
@@ -230,13 +216,12 @@ public class CurveGlvTests
     }
 
     [Fact]
-    public void GlvScalarMulMatchesPlain() => CurveProps.Check(0x61, 40, seed =>
+    public void GlvScalarMulMatchesPlain() => Props.Check(Gen.Select(Gen.Long, Gen.Frequency((1, (IGen<Fr>)Gen.Int[0, 16].Select(v => Fr.FromInt64(v))), (4, Gens.Fr))), t =>
     {
-        var rng = new Random(seed);
-        var p = G1Jacobian.Generator.ScalarMul(rng.NextInt64()).Double();
-        var k = seed % 5 == 0 ? Fr.FromInt64(seed % 17) : Fr.Random(rng);
+        var p = G1Jacobian.Generator.ScalarMul(t.Item1).Double();
+        var k = t.Item2;
         k.ToCanonicalLimbs(out var c0, out var c1, out var c2, out var c3);
         G1Jacobian.ScalarMul(p, [c0, c1, c2, c3], out var plain);
         return p.ScalarMul(k) == plain && p.ScalarMul(-k) == plain.Negate();
-    });
+    }, seed: 0x61, iter: 40);
 }

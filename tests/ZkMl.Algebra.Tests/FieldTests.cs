@@ -1,58 +1,33 @@
 using System.Diagnostics;
 using System.Numerics;
-using FsCheck;
-using FsCheck.Fluent;
-using Microsoft.FSharp.Core;
+using CsCheck;
+using ZkMl.TestKit;
 
 namespace ZkMl.Algebra.Tests;
 
-/// <summary>Fixed-seed FsCheck configuration shared by the arithmetic property tests.</summary>
-internal static class Props
-{
-    public static Config Config(ulong seed, int maxTest = 300) =>
-        FsCheck.Config.QuickThrowOnFailure
-            .WithMaxTest(maxTest)
-            .WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(seed, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
-}
-
 /// <summary>
 /// One property suite for both generated prime fields, checked against <see cref="BigInteger"/>
-/// arithmetic with fixed seeds, edge values and aliasing.
+/// arithmetic with fixed seeds (CsCheck generators of <see cref="Gens"/>: a quarter edge values), and aliasing.
 /// </summary>
 public abstract class FieldTests<T> where T : struct, IPrimeField<T>
 {
     private static readonly BigInteger P = T.ModulusValue;
 
     /// <summary>0, 1, −1, p−1, p−2, (p±1)/2, 2^k and 2^k − 1 for every 64-bit boundary below p.</summary>
-    private static readonly BigInteger[] Edges = BuildEdges();
+    private static readonly BigInteger[] Edges = Gens.EdgeValues(P);
 
-    private static BigInteger[] BuildEdges()
-    {
-        var list = new List<BigInteger> { 0, 1, 2, P - 1, P - 2, (P - 1) / 2, (P + 1) / 2, P - (BigInteger.One << 64) };
-        for (int k = 1; k < 254; k += k < 66 ? 1 : 31) { list.Add(BigInteger.One << k); list.Add((BigInteger.One << k) - 1); list.Add(P - (BigInteger.One << k)); }
-        foreach (int k in new[] { 63, 64, 127, 128, 191, 192, 252, 253 }) { list.Add(BigInteger.One << k); list.Add((BigInteger.One << k) + 1); }
-        return list.Where(v => v.Sign >= 0 && v < P).Distinct().ToArray();
-    }
+    private static readonly Gen<BigInteger> Value = Gens.Canonical<T>();
 
-    /// <summary>Canonical values: a quarter edge values, the rest uniform (from an FsCheck-chosen seed).</summary>
-    private static readonly Gen<BigInteger> Value =
-        Gen.Choose(0, int.MaxValue).Select(seed =>
-        {
-            var rng = new System.Random(seed);
-            return rng.Next(4) == 0 ? Edges[rng.Next(Edges.Length)] : T.Random(rng).ToBigInteger();
-        });
-
-    private static readonly Arbitrary<BigInteger> One = Arb.From(Value);
-    private static readonly Arbitrary<(BigInteger, BigInteger)> Two = Arb.From(Value.SelectMany(a => Value.Select(b => (a, b))));
+    private const int Cases = 300;
 
     private static BigInteger Mod(BigInteger v) { v %= P; return v.Sign < 0 ? v + P : v; }
     private static T F(BigInteger v) => T.FromBigInteger(v);
 
     private static void Binary(ulong seed, Action<T, T, BigInteger, BigInteger> check) =>
-        Check.One(Props.Config(seed), Prop.ForAll(Two, ab => check(F(ab.Item1), F(ab.Item2), ab.Item1, ab.Item2)));
+        Props.Check(Gen.Select(Value, Value), ab => check(F(ab.Item1), F(ab.Item2), ab.Item1, ab.Item2), seed, Cases);
 
     private static void Unary(ulong seed, Action<T, BigInteger> check) =>
-        Check.One(Props.Config(seed), Prop.ForAll(One, a => check(F(a), a)));
+        Props.Check(Value, a => check(F(a), a), seed, Cases);
 
     [Fact]
     public void EdgeValuesRoundTrip()

@@ -1,5 +1,5 @@
-using FsCheck;
-using FsCheck.Fluent;
+using CsCheck;
+using ZkMl.TestKit;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 
@@ -124,21 +124,19 @@ public class QuantizationTests
         // Property: random networks (shapes, activations, weight scales, bits) and random inputs at the
         // corners of the input range never leave the proven Z/Q/A bounds (the executor throws if they do).
         var gen =
-            from depth in Gen.Choose(1, 3)
-            from sizes in Gen.ArrayOf(Gen.Choose(1, 9), depth + 1)
-            from acts in Gen.ArrayOf(Gen.Elements(Activation.None, Activation.Relu, Activation.Sigmoid, Activation.Tanh), depth)
-            from seed in Gen.Choose(0, int.MaxValue)
-            from wbits in Gen.Choose(3, 10)
-            from abits in Gen.Choose(3, 10)
-            from limb in Gen.Elements(4, 6, 8)
-            from pct in Gen.Elements(true, false)
-            select (sizes, acts, seed, wbits, abits, limb, pct);
+            from net in Gens.Network(maxDepth: 3, maxWidth: 9)
+            from seed in Gen.Int[0, int.MaxValue]
+            from wbits in Gen.Int[3, 10]
+            from abits in Gen.Int[3, 10]
+            from limb in Gen.OneOf(4, 6, 8)
+            from pct in Gen.Bool
+            select (net, seed, wbits, abits, limb, pct);
         int compiled = 0, refused = 0;
-        Prop.ForAll(gen.ToArbitrary(), t =>
+        Props.Check(gen, t =>
         {
             var rng = new Random(t.seed);
-            var net = TestNets.Random(rng, t.sizes, t.acts, (float)Math.Pow(10, rng.NextDouble() * 2 - 1));
-            var cal = TestNets.Samples(rng, 8, t.sizes[0], (float)Math.Pow(10, rng.NextDouble() * 2 - 1));
+            var net = t.net;
+            var cal = TestNets.Samples(rng, 8, net.InputSize, (float)Math.Pow(10, rng.NextDouble() * 2 - 1));
             var opts = new CompileOptions
             {
                 WeightBits = t.wbits, ActBits = t.abits, LimbBits = t.limb,
@@ -146,7 +144,7 @@ public class QuantizationTests
             };
             Circuit c;
             try { c = CircuitCompiler.Compile(net, cal, opts); }
-            catch (CompileException) { refused++; return true; } // refusing is sound; never proving a wrong bound is the property
+            catch (CompileException) { refused++; return; } // refusing is sound; never proving a wrong bound is the property
             compiled++;
             long bnd = c.InputBound;
             var inputs = new List<long[]>();
@@ -161,8 +159,8 @@ public class QuantizationTests
             // The first-layer bound is tight: the extreme inputs reach it exactly.
             Assert.Equal(l0.ZMax[0], w.Layers[0].Z[6 * w.Layers[0].Cols]);
             Assert.Equal(l0.ZMin[0], w.Layers[0].Z[7 * w.Layers[0].Cols]);
-            return true;
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(200).WithReplay(Microsoft.FSharp.Core.FSharpOption<Replay>.Some(new Replay(new Rnd(12345UL, 67891UL), Microsoft.FSharp.Core.FSharpOption<int>.None))));
+        }, seed: 12345, iter: 200);
+        Assert.True(compiled > 0, $"no generated network compiled ({refused} refused)");
     }
 
     [Fact]

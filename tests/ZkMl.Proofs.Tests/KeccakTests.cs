@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Text;
 using ZkMl.Proofs.Hashing;
 
@@ -74,51 +73,4 @@ public class KeccakTests
     [Fact]
     public void DestinationTooShortThrows() =>
         Assert.Throws<ArgumentException>(() => Keccak256.Hash([1, 2], new byte[31]));
-
-    [Fact]
-    public void UnrolledPermutationMatchesReferenceLoop()
-    {
-        var rng = new Random(7);
-        var a = new ulong[25];
-        var b = new ulong[25];
-        for (int t = 0; t < 50; t++)
-        {
-            for (int i = 0; i < 25; i++) a[i] = b[i] = (ulong)rng.NextInt64() ^ ((ulong)rng.Next() << 40);
-            Keccak256.Permute(a);
-            ReferencePermute(b);
-            Assert.Equal(b, a);
-        }
-    }
-
-    // A straightforward loop version of Keccak-f[1600] written from FIPS 202 §3.2 (θ, ρ, π, χ, ι).
-    private static void ReferencePermute(ulong[] s)
-    {
-        int[,] rho = { { 0, 36, 3, 41, 18 }, { 1, 44, 10, 45, 2 }, { 62, 6, 43, 15, 61 }, { 28, 55, 25, 21, 56 }, { 27, 20, 39, 8, 14 } };
-        var b = new ulong[25];
-        var c = new ulong[5];
-        ulong lfsr = 1;
-        for (int round = 0; round < 24; round++)
-        {
-            for (int x = 0; x < 5; x++) c[x] = s[x] ^ s[x + 5] ^ s[x + 10] ^ s[x + 15] ^ s[x + 20];
-            for (int x = 0; x < 5; x++)
-            {
-                ulong d = c[(x + 4) % 5] ^ BitOperations.RotateLeft(c[(x + 1) % 5], 1);
-                for (int y = 0; y < 5; y++) s[x + 5 * y] ^= d;
-            }
-            for (int x = 0; x < 5; x++)
-                for (int y = 0; y < 5; y++)
-                    b[y + 5 * ((2 * x + 3 * y) % 5)] = BitOperations.RotateLeft(s[x + 5 * y], rho[x, y]);
-            for (int x = 0; x < 5; x++)
-                for (int y = 0; y < 5; y++)
-                    s[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
-            // ι: round constant bits from the degree-8 LFSR rc(t) of FIPS 202 Algorithm 5.
-            ulong rcv = 0;
-            for (int j = 0; j < 7; j++)
-            {
-                if ((lfsr & 1) != 0) rcv |= 1UL << ((1 << j) - 1);
-                lfsr = (lfsr & 0x80) != 0 ? ((lfsr << 1) ^ 0x71) & 0xFF : lfsr << 1;
-            }
-            s[0] ^= rcv;
-        }
-    }
 }

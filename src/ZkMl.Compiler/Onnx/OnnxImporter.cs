@@ -38,7 +38,8 @@ public static class OnnxImporter
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
-        catch (InvalidProtocolBufferException e)
+        // Google.Protobuf 3.25 throws IndexOutOfRangeException for some corrupt nested lengths (found by fuzzing).
+        catch (Exception e) when (e is InvalidProtocolBufferException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         { throw new ModelFormatException($"{source}: not a valid ONNX file (truncated or corrupt protobuf: {e.Message})", e); }
         try
         {
@@ -66,6 +67,12 @@ public static class OnnxImporter
         private readonly List<(int In, int Out, float[] W, float[] B, Activation Act, string Name, bool HasBias)> layers = [];
 
         private ModelFormatException Err(string msg) => new($"{source}: {msg}");
+
+        /// <summary>The constant a node reads as input <paramref name="k"/>; an empty name (an omitted optional input) or a
+        /// non-constant is a format error naming the node.</summary>
+        private Tensor Const(NodeProto n, int k, string who) =>
+            k < n.Input.Count && consts.TryGetValue(n.Input[k], out var t) ? t
+                : throw Err($"{who}: input {k} {(k < n.Input.Count && n.Input[k].Length > 0 ? $"'{n.Input[k]}' is not a constant" : "is empty")}; a constant (initializer or Constant) is required");
         private static string Who(NodeProto n, int index) => $"node '{(n.Name.Length > 0 ? n.Name : "#" + index)}' ({n.OpType})";
 
         public Network Run()
@@ -117,7 +124,7 @@ public static class OnnxImporter
                 // Nodes on constants only (e.g. Identity of an initializer) fold.
                 if (n.Input.Count > 0 && n.Input.All(i => i.Length == 0 || consts.ContainsKey(i)) && n.OpType is "Identity" && n.Output.Count == 1)
                 {
-                    consts[n.Output[0]] = consts[n.Input[0]];
+                    consts[n.Output[0]] = Const(n, 0, who);
                     continue;
                 }
                 if (n.OpType == "Add" && n.Input.Count == 2 && n.Input[1] == flow && n.Input[0] != flow)
@@ -215,7 +222,7 @@ public static class OnnxImporter
         private long[] Reshape(NodeProto n, string who, long[] flowShape)
         {
             if (n.Input.Count < 2) throw Err($"{who}: opset-5+ Reshape needs its shape as a second (constant) input");
-            var t = consts[n.Input[1]];
+            var t = Const(n, 1, who);
             var target = t.Ints ?? throw Err($"{who}: shape '{n.Input[1]}' must be an int64 tensor");
             if (target.Length < 1) throw Err($"{who}: empty target shape");
             long f = Features(flowShape);
@@ -260,7 +267,7 @@ public static class OnnxImporter
             float alpha = FloatAttr(n, "alpha", 1f), beta = FloatAttr(n, "beta", 1f);
             if (IntAttr(n, "transA", 0) != 0) throw Err($"{who}: transA = 1 on the activation input is not supported");
             bool transB = IntAttr(n, "transB", 0) != 0;
-            var b = consts[n.Input[1]];
+            var b = Const(n, 1, who);
             if (b.Dims.Length != 2) throw Err($"{who}: B '{n.Input[1]}' has rank {b.Dims.Length}, expected 2");
             var bf = b.Floats ?? throw Err($"{who}: B '{n.Input[1]}' must be a float tensor");
             long rows = transB ? b.Dims[1] : b.Dims[0], cols = transB ? b.Dims[0] : b.Dims[1];
@@ -274,7 +281,7 @@ public static class OnnxImporter
             bool hasBias = false;
             if (n.Input.Count >= 3 && n.Input[2].Length > 0)
             {
-                BroadcastBias(consts[n.Input[2]], outs, who, $"C '{n.Input[2]}'", bias, beta);
+                BroadcastBias(Const(n, 2, who), outs, who, $"C '{n.Input[2]}'", bias, beta);
                 hasBias = true;
             }
             layers.Add((ins, outs, w, bias, Activation.None, n.Name.Length > 0 ? n.Name : $"Gemm#{layers.Count}", hasBias));
@@ -284,7 +291,7 @@ public static class OnnxImporter
         {
             if (flowShape.Length != 1) throw Err($"{who}: input has per-sample shape [{string.Join(", ", flowShape)}], MatMul needs [batch, features] (add a Flatten)");
             if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
-            var b = consts[n.Input[1]];
+            var b = Const(n, 1, who);
             if (b.Dims.Length != 2) throw Err($"{who}: weight '{n.Input[1]}' has rank {b.Dims.Length}, expected 2");
             var bf = b.Floats ?? throw Err($"{who}: weight '{n.Input[1]}' must be a float tensor");
             if (b.Dims[0] != flowShape[0]) throw Err($"{who}: weight has {b.Dims[0]} rows, the previous layer gives {flowShape[0]} features");
@@ -296,7 +303,7 @@ public static class OnnxImporter
             if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
             var l = layers[^1];
             var add = new float[l.Out];
-            BroadcastBias(consts[n.Input[1]], l.Out, who, $"addend '{n.Input[1]}'", add, 1f);
+            BroadcastBias(Const(n, 1, who), l.Out, who, $"addend '{n.Input[1]}'", add, 1f);
             var nb = l.B.ToArray();
             for (int j = 0; j < nb.Length; j++) nb[j] += add[j];
             layers[^1] = l with { B = nb, HasBias = true };

@@ -120,7 +120,7 @@ public static class CircuitFile
         {
             return ReadContent(content.ToArray(), source);
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or OverflowException or OutOfMemoryException or InvalidOperationException)
+        catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or OverflowException or OutOfMemoryException or InvalidOperationException or FormatException)
         {
             throw new ModelFormatException($"{source}: malformed circuit content ({e.Message})", e);
         }
@@ -151,7 +151,7 @@ public static class CircuitFile
             int k = r.ReadInt32(), limbs = r.ReadInt32();
             long zb = r.ReadInt64(), amin = r.ReadInt64(), amax = r.ReadInt64();
             Check(isOut == (li == n - 1), $"layer {li}: output flag");
-            Check(ins == prev && outs > 0 && (long)ins * outs * 8 <= remaining(), $"layer {li}: shape [{ins}, {outs}]");
+            Check(ins == prev && outs > 0 && (long)ins * outs <= remaining() / 8, $"layer {li}: shape [{ins}, {outs}]");
             Check(Enum.IsDefined((Activation)act), $"layer {li}: activation {act}");
             Check(isOut ? (m == 0 && k == 0 && limbs == 0) : (m > 0 && k > 0 && k % lb == 0 && limbs == k / lb && k <= 62), $"layer {li}: multiplier/shift");
             var wd = ReadLongs(r, (long)ins * outs);
@@ -226,7 +226,7 @@ public static class CircuitFile
 
     private static long[] ReadLongs(BinaryReader r, long count)
     {
-        if (count * 8 > r.BaseStream.Length - r.BaseStream.Position) throw new EndOfStreamException("array runs past the end");
+        if (count < 0 || count > (r.BaseStream.Length - r.BaseStream.Position) / 8) throw new EndOfStreamException("array runs past the end");
         var a = new long[count];
         for (long i = 0; i < count; i++) a[i] = r.ReadInt64();
         return a;

@@ -254,7 +254,7 @@ public sealed class VerifyingKey
             if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
             if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
             if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
-            if (hidden && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Shift != l.Limbs * c || l.TableVars < 0 || l.TableVars > 24))
+            if (hidden && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Limbs < 1 || (long)l.Limbs * c != l.Shift || l.TableVars < 0 || l.TableVars > 24))
                 return $"layer {i} requantization constants";
             if (!hidden && (l.Multiplier != 0 || l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";
         }
