@@ -39,6 +39,9 @@ public static class Program
         root.Add(BenchVerb.Create());
         root.Add(DemoVerb.Create());
         root.Add(TrainMnistVerb.Create());
+        root.Add(ServeVerb.Create());
+        root.Add(ProveDatasetVerb.Create());
+        root.Add(VerifyDatasetVerb.Create());
         return root;
     }
 }
