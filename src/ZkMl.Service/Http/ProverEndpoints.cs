@@ -169,10 +169,11 @@ public static class ProverEndpoints
         var job = store.Get(id) ?? throw ServiceProblem.NotFound("job", id);
         if (job.State != JobState.Done) throw ServiceProblem.Conflict("no proof", $"job {id} is {job.State}" + (job.Error is null ? "" : $": {job.Error}"));
         var c = reg.Get(job.CircuitId) ?? throw new InvalidOperationException($"circuit {job.CircuitId} of job {id} is gone");
-        var proof = InferenceProof.Load(queue.ProofPath(id));
-        var r = InferenceVerifier.Verify(c.VerifyingKey, proof);
+        if (!InferenceProof.TryFromFileBytes(File.ReadAllBytes(queue.ProofPath(id)), out var proof, out var why))
+            throw new ServiceProblem(500, "stored proof does not verify", $"the stored proof of job {id} is unreadable ({why}); it was changed on disk");
+        var r = InferenceVerifier.Verify(c.VerifyingKey, proof!);
         if (!r.IsValid) throw new ServiceProblem(500, "stored proof does not verify", $"the stored proof of job {id} fails verification ({r.Failure}: {r.Reason}); it was changed on disk");
-        return (proof, proof.DecodePublicIO(c.VerifyingKey), c);
+        return (proof!, proof!.DecodePublicIO(c.VerifyingKey), c);
     }
 
     private static LoadedCircuit Circuit(CircuitRegistry reg, string id) =>

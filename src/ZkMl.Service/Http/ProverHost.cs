@@ -80,7 +80,6 @@ public static class ProverHost
             byte[] got = Encoding.UTF8.GetBytes(ctx.Request.Headers.Authorization.ToString());
             if (!CryptographicOperations.FixedTimeEquals(got, want))
             {
-                ctx.Response.Headers.WWWAuthenticate = "Bearer";
                 await WriteProblem(ctx, new ServiceProblem(401, "unauthorized", "this server requires Authorization: Bearer <API key>"));
                 return;
             }
@@ -118,6 +117,7 @@ public static class ProverHost
     {
         ctx.Response.Clear();
         ctx.Response.StatusCode = p.Status;
+        if (p.Status == 401) ctx.Response.Headers.WWWAuthenticate = "Bearer";
         if (p.RetryAfter is { } s) ctx.Response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         ctx.Response.ContentType = "application/problem+json";
         var body = new JsonObject
