@@ -26,7 +26,7 @@ public class LoadTests(TinyFixture tiny, ITestOutputHelper output) : IClassFixtu
         int rejected = 0;
         long wsBefore, wsAfter, wsPeak = 0;
         var sw = Stopwatch.StartNew();
-        await using (var h = await Host.StartAsync(new ServiceOptions { Port = 0, DataDir = data, MaxQueue = 8, JobTimeout = TimeSpan.FromSeconds(60) }, kestrel: true))
+        await using (var h = await Host.StartAsync(new ServiceOptions { Port = 0, DataDir = data, MaxQueue = 4, JobTimeout = TimeSpan.FromSeconds(60) }, kestrel: true))
         {
             string circuit = await h.RegisterAsync(tiny);
             // Warm up (JIT, key load) so the memory baseline is the steady state.
