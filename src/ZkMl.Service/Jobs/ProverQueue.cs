@@ -74,10 +74,15 @@ public sealed class ProverQueue(ServiceOptions options, JobStore store, CircuitR
 
     private void Run(string id, CancellationToken stopping)
     {
-        if (!store.TryStart(id)) return; // cancelled while queued, or already taken
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        cts.CancelAfter(options.JobTimeout);
+        // Registered before the state change, so a DELETE that finds the job running always finds its token.
         _running[id] = cts;
+        if (!store.TryStart(id)) // cancelled while queued, or already taken
+        {
+            _running.TryRemove(id, out _);
+            return;
+        }
+        cts.CancelAfter(options.JobTimeout);
         var job = store.Get(id)!;
         var timings = new ProverTimings { OnStageStart = _ => cts.Token.ThrowIfCancellationRequested() };
         try
