@@ -161,4 +161,21 @@ public class DatasetTests(ProvenDatasetFixture ds) : IClassFixture<ProvenDataset
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("manifest.json: file not found", r.Err);
     }
+
+    [Fact]
+    public void Verbs_HaveHelp_AndNameMissingFiles()
+    {
+        foreach (var (verb, fragment) in new[] { ("serve", "--api-key-file"), ("prove-dataset", "--batch"), ("verify-dataset", "--dir") })
+        {
+            var h = Zkml.Ok(verb, "--help");
+            Assert.Contains(fragment, h.Out);
+            Assert.Contains("--json", h.Out);
+        }
+        var r = Zkml.Run("prove-dataset", ds.Tiny.File("nope.zkc"), "--pk", ds.Tiny.Pk, "--data", ds.Data, "--out", ds.Tiny.NewDir("y"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("nope.zkc: file not found", r.Err);
+        r = Zkml.Run("verify-dataset", "--vk", ds.Tiny.File("nope.bin"), "--dir", ds.Dir);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("nope.bin: file not found", r.Err);
+    }
 }
