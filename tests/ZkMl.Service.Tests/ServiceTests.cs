@@ -95,6 +95,13 @@ public class ServiceTests(TinyFixture tiny) : IClassFixture<TinyFixture>
         await Problem.AssertAsync(await h.Client.DeleteAsync("/jobs/0123"), 404, "job");
         string job = await h.SubmitOkAsync(circuit, TinyFixture.Rows(1));
         await Problem.AssertAsync(await h.Client.GetAsync($"/jobs/{job}?wait=1000"), 400, "wait");
+        // Errors the framework makes itself are problem details as well.
+        foreach (var (path, status) in new[] { ($"/jobs/{job}?wait=abc", 400), ("/no-such-endpoint", 404) })
+        {
+            var r = await h.Client.GetAsync(path);
+            Assert.Equal(status, (int)r.StatusCode);
+            Assert.Equal("application/problem+json", r.Content.Headers.ContentType?.MediaType);
+        }
 
         // Registration: a missing key file, keys of another circuit.
         using (var form = Host.Form(("circuit", tiny.Circuit), ("pk", tiny.Pk)))

@@ -60,11 +60,14 @@ public static class ProverHost
             doc.Info.Description = "Proofs of neural-network inference as a service: register a circuit with its keys, submit batches (EZKL input.json), fetch and verify proofs.";
             return Task.CompletedTask;
         }));
+        // Framework-made errors (unknown route, unbindable query value) become problem details too.
+        builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(j => j.SerializerOptions.WriteIndented = false);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.Use(ProblemMiddleware);
+        app.UseStatusCodePages();
         if (options.ApiKey is { } key) app.Use(ApiKeyMiddleware(key));
         app.MapOpenApi("/openapi.json");
         ProverEndpoints.Map(app);
