@@ -84,17 +84,25 @@ public sealed class ProverQueue(ServiceOptions options, JobStore store, CircuitR
         }
         cts.CancelAfter(options.JobTimeout);
         var job = store.Get(id)!;
-        var timings = new ProverTimings { OnStageStart = _ => cts.Token.ThrowIfCancellationRequested() };
+        // The deadline is also checked by elapsed time at every stage, so a timeout holds even when the
+        // timer's callback is late on a busy machine.
+        var clock = Stopwatch.StartNew();
+        void Check()
+        {
+            if (clock.Elapsed > options.JobTimeout) cts.Cancel();
+            cts.Token.ThrowIfCancellationRequested();
+        }
+        var timings = new ProverTimings { OnStageStart = _ => Check() };
         try
         {
             var loaded = circuits.Get(job.CircuitId) ?? throw new InvalidOperationException($"circuit {job.CircuitId} is not registered");
             var samples = InputData.Parse(store.GetInput(id) ?? throw new InvalidOperationException("the job's input is gone"), loaded.Circuit.InputSize, "input.json");
-            cts.Token.ThrowIfCancellationRequested();
+            Check();
             var sw = Stopwatch.StartNew();
             var proof = InferenceProver.Prove(loaded.ProvingKey, samples, timings);
             double seconds = sw.Elapsed.TotalSeconds;
             Interlocked.Exchange(ref _lastProveSeconds, seconds);
-            cts.Token.ThrowIfCancellationRequested();
+            Check();
             var check = InferenceVerifier.Verify(loaded.VerifyingKey, proof);
             if (!check.IsValid) throw new InvalidOperationException($"the fresh proof does not verify ({check.Failure}: {check.Reason})");
             Algebra.IO.AtomicFile.WriteAllBytes(ProofPath(id), proof.ToFileBytes());
