@@ -74,6 +74,7 @@ public class DatasetTests(ProvenDatasetFixture ds) : IClassFixture<ProvenDataset
         var j = r.Json();
         Assert.True(j.GetProperty("verified").GetBoolean());
         Assert.Equal(5, j.GetProperty("proofsVerified").GetInt32());
+        Assert.True(j.GetProperty("insecure").GetBoolean()); // the VK says its SRS is a development one
         Assert.Equal(18, j.GetProperty("rows").GetInt32());
         // The manifest's row digest is the SHA-256 of the quantized rows of the data file.
         var pk = ProvingKey.Load(ds.Tiny.Pk);

@@ -36,7 +36,7 @@ internal static class ProveDatasetVerb
         if (!key.Circuit.Digest.AsSpan().SequenceEqual(circuit.Digest))
             throw new UserException($"{pkPath}: made for another circuit (digest {key.Circuit.DigestHex[..16]}…), not {circuitPath} ({circuit.DigestHex[..16]}…); run zkml setup on {circuitPath}");
         float[][] rows = ctx.Step($"reading {dataPath}", () => InputData.Load(CliFiles.Require(dataPath, "rows in EZKL's input.json format"), circuit.InputSize));
-        if (key.Srs.IsInsecure) ctx.Alert($"{pkPath} uses an {key.Srs.Description}: these proofs prove nothing to others.");
+        Pipeline.WarnIfInsecure(ctx, key.VerifyingKey, pkPath);
         int proven = 0, skipped = 0;
         double proveSeconds = 0;
         DatasetManifest m;
@@ -63,7 +63,7 @@ internal static class ProveDatasetVerb
                 ["proven"] = proven,
                 ["skipped"] = skipped,
                 ["vkDigest"] = m.VkDigest,
-                ["insecure"] = key.Srs.IsInsecure,
+                ["insecure"] = key.VerifyingKey.IsInsecure,
                 ["seconds"] = new JsonObject { ["prove"] = Math.Round(proveSeconds, 3), ["total"] = Math.Round(seconds, 3) },
             });
             return 0;

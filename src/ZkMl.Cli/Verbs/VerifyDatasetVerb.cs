@@ -25,6 +25,7 @@ internal static class VerifyDatasetVerb
     private static int Run(VerbContext ctx, string vkPath, string dir)
     {
         var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        Pipeline.WarnIfInsecure(ctx, key, vkPath);
         if (!Directory.Exists(dir)) throw new UserException($"{dir}: folder not found (expected the --out folder of zkml prove-dataset)");
         var sw = Stopwatch.StartNew();
         DatasetReport report;
@@ -41,6 +42,7 @@ internal static class VerifyDatasetVerb
                 ["proofsVerified"] = report.ProofsVerified,
                 ["problems"] = new JsonArray(report.Problems.Select(p => (JsonNode)p).ToArray()),
                 ["vkDigest"] = key.DigestHex,
+                ["insecure"] = key.IsInsecure,
                 ["seconds"] = Math.Round(seconds, 3),
             });
         }

@@ -35,7 +35,7 @@ public static class DatasetProver
         Directory.CreateDirectory(outDir);
 
         var planned = Plan(circuit, vk, samples, batchSize);
-        planned.Insecure = pk.Srs.IsInsecure;
+        planned.Insecure = vk.IsInsecure;
         string manifestPath = Path.Combine(outDir, DatasetManifest.FileName);
         DatasetManifest manifest;
         if (File.Exists(manifestPath))

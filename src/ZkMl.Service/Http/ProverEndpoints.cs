@@ -204,7 +204,7 @@ public static class ProverEndpoints
         ["inputSize"] = c.Record.InputSize,
         ["outputSize"] = c.Record.OutputSize,
         ["maxBatch"] = c.Record.MaxBatch,
-        ["insecure"] = c.ProvingKey.Srs.IsInsecure,
+        ["insecure"] = c.VerifyingKey.IsInsecure,
         ["srs"] = c.ProvingKey.Srs.Description,
     };
 
@@ -220,7 +220,7 @@ public static class ProverEndpoints
         ["finished"] = j.Finished,
         ["error"] = j.Error,
         ["proveSeconds"] = j.ProveSeconds,
-        ["insecure"] = c?.ProvingKey.Srs.IsInsecure,
+        ["insecure"] = c?.VerifyingKey.IsInsecure,
         ["links"] = j.State == JobState.Done
             ? new JsonObject { ["proof"] = $"/jobs/{j.Id}/proof", ["publicInputs"] = $"/jobs/{j.Id}/public-inputs", ["calldata"] = $"/jobs/{j.Id}/calldata" }
             : null,

@@ -44,7 +44,7 @@ public sealed class CircuitRegistry(string dataDir, JobStore store)
         int padded = Circuit.NextPowerOfTwo(maxBatch);
         long powers = InferenceSetup.RequiredPowers(circuit, padded);
         if (powers > 1 << 24) throw ServiceProblem.BadRequest("circuit too large for a development setup", $"{powers:N0} SRS powers needed");
-        var srs = Srs.CreateInsecureDev((int)Math.Max(1, powers - 1), System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue));
+        var srs = Srs.CreateInsecureDev((int)Math.Max(1, powers - 1));
         var (pk, vk) = InferenceSetup.Run(circuit, srs, padded);
         return Store(circuit, pk, vk, circuitBytes, pk.ToBytes(), vk.ToBytes());
     }
@@ -59,7 +59,7 @@ public sealed class CircuitRegistry(string dataDir, JobStore store)
         Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "circuit.zkc"), circuitBytes);
         Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "pk.bin"), pkBytes);
         Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "vk.bin"), vkBytes);
-        var rec = new CircuitRecord(id, circuit.DigestHex, circuit.Name ?? "circuit", pk.Srs.IsInsecure, vk.MaxBatch, circuit.InputSize, vk.OutputSize, DateTime.UtcNow.ToString("O"));
+        var rec = new CircuitRecord(id, circuit.DigestHex, circuit.Name ?? "circuit", vk.IsInsecure, vk.MaxBatch, circuit.InputSize, vk.OutputSize, DateTime.UtcNow.ToString("O"));
         store.AddCircuit(rec);
         _loaded.TryAdd(id, new Lazy<LoadedCircuit>(new LoadedCircuit(rec, circuit, pk, vk)));
         return (rec, true);
