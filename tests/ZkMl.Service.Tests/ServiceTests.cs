@@ -160,15 +160,27 @@ public class ServiceTests(TinyFixture tiny) : IClassFixture<TinyFixture>
     [Fact]
     public async Task Cancellation_QueuedAndRunning()
     {
-        await using var h = await Host.StartAsync(Opts());
+        // Job a is held at its first prover stage until both cancellations are in, so it is running (not
+        // done) when its DELETE arrives, however fast the machine.
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var opts = Opts();
+        await using var h = await Host.StartAsync(new ServiceOptions
+        {
+            Port = opts.Port, DataDir = opts.DataDir, MaxQueue = opts.MaxQueue, JobTimeout = opts.JobTimeout,
+            OnStageStart = _ => { entered.Set(); release.Wait(TimeSpan.FromSeconds(60)); },
+        });
         string circuit = await h.RegisterAsync(tiny);
         string a = await h.SubmitOkAsync(circuit, TinyFixture.Rows(16, 2));
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(60)), "job a never started proving");
         string b = await h.SubmitOkAsync(circuit, TinyFixture.Rows(16, 3));
         var rb = await h.Client.DeleteAsync($"/jobs/{b}");
         Assert.Equal(HttpStatusCode.Accepted, rb.StatusCode);
         Assert.Equal("cancelled", (await h.GetJsonAsync($"/jobs/{b}")).GetProperty("state").GetString());
+        Assert.Equal("running", (await h.GetJsonAsync($"/jobs/{a}")).GetProperty("state").GetString());
         var ra = await h.Client.DeleteAsync($"/jobs/{a}");
         Assert.Equal(HttpStatusCode.Accepted, ra.StatusCode);
+        release.Set();
         var ja = await h.WaitAsync(a);
         Assert.Equal("cancelled", ja.GetProperty("state").GetString());
         await Problem.AssertAsync(await h.Client.GetAsync($"/jobs/{a}/proof"), 409, "cancelled");
