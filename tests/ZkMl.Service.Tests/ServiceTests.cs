@@ -140,11 +140,22 @@ public class ServiceTests(TinyFixture tiny) : IClassFixture<TinyFixture>
     [Fact]
     public async Task FullQueue_Gets429WithRetryAfter()
     {
-        await using var h = await Host.StartAsync(Opts(maxQueue: 1));
+        // The first job is held at its first prover stage, so the queue's state does not depend on the
+        // machine's speed: ten more at once against a queue of one → one waits, nine find it full.
+        using var entered = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var opts = Opts(maxQueue: 1);
+        await using var h = await Host.StartAsync(new ServiceOptions
+        {
+            Port = opts.Port, DataDir = opts.DataDir, MaxQueue = 1, JobTimeout = opts.JobTimeout,
+            OnStageStart = _ => { entered.Set(); release.Wait(TimeSpan.FromSeconds(60)); },
+        });
         string circuit = await h.RegisterAsync(tiny);
         string input = TinyFixture.Rows(16);
-        // Ten at once against a queue of one: one runs, one waits, the rest find the queue full.
+        string running = await h.SubmitOkAsync(circuit, input);
+        Assert.True(entered.Wait(TimeSpan.FromSeconds(60)), "the first job never started proving");
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => h.SubmitAsync(circuit, input)));
+        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests }));
         var accepted = new List<string>();
         foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.Accepted))
@@ -154,7 +165,8 @@ public class ServiceTests(TinyFixture tiny) : IClassFixture<TinyFixture>
         await Problem.AssertAsync(rejected!, 429, "1 jobs are already queued");
         Assert.True(rejected!.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "Retry-After missing");
         Assert.Contains($"zkml_jobs_rejected_total {responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests)}", await h.Client.GetStringAsync("/metrics"));
-        foreach (var j in accepted) await h.Client.DeleteAsync($"/jobs/{j}");
+        release.Set();
+        foreach (var j in accepted.Append(running)) await h.Client.DeleteAsync($"/jobs/{j}");
     }
 
     [Fact]
