@@ -20,9 +20,11 @@ internal static class VerifyVerb
 
     private static int Run(VerbContext ctx, string vkPath, string proofPath)
     {
-        var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        CliFiles.Require(proofPath, FileKind.Proof);
+        var key = VerifyingKey.Load(vkPath);
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
-        byte[] bytes = File.ReadAllBytes(CliFiles.Require(proofPath, "a proof file from zkml prove"));
+        byte[] bytes = File.ReadAllBytes(proofPath);
         var sw = Stopwatch.StartNew();
         VerificationResult result;
         InferenceProof? proof = null;
@@ -40,6 +42,7 @@ internal static class VerifyVerb
                 ["verified"] = result.IsValid,
                 ["failure"] = result.IsValid ? null : result.Failure.ToString(),
                 ["reason"] = result.Reason,
+                ["error"] = result.IsValid ? null : $"not verified: {result.Reason} ({result.Failure})",
                 ["vk"] = Path.GetFullPath(vkPath),
                 ["proof"] = Path.GetFullPath(proofPath),
                 ["vkDigest"] = key.DigestHex,
