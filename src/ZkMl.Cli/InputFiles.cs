@@ -58,6 +58,10 @@ internal static class InputFiles
         _ => long.MaxValue,
     };
 
+    /// <summary>A limit for humans: "1 MiB", "256 MiB", "1 GiB".</summary>
+    public static string LimitText(long limit) =>
+        limit % GiB == 0 ? $"{limit / GiB:N0} GiB" : limit % MiB == 0 ? $"{limit / MiB:N0} MiB" : CliFiles.Size(limit);
+
     /// <summary>What a file of the kind should be, for messages.</summary>
     public static string Expected(FileKind kind) => kind switch
     {
@@ -94,7 +98,7 @@ internal static class InputFiles
         long limit = Limit(kind);
         long length = new FileInfo(path).Length;
         if (length > limit)
-            throw new UserException($"{path}: {CliFiles.Size(length)}, more than the {CliFiles.Size(limit)} limit for {expected}");
+            throw new UserException($"{path}: {CliFiles.Size(length)}, more than the {LimitText(limit)} limit for {expected}");
         var other = OtherZkMlKind(path, kind);
         if (other is not null)
         {

@@ -42,11 +42,11 @@ internal sealed record InputRange(long Count, long Total, float Worst, int Row, 
         return count == 0 ? null : new InputRange(count, total, worst, row, col);
     }
 
-    /// <summary>"N of M input values lie outside the circuit's input range [−a, a]; the farthest is v (input_data[r][c])".</summary>
+    /// <summary>"N of M input values lie outside the circuit's input range [−a, a] (the farthest: v, sample r, value c)".</summary>
     public string Describe(Circuit circuit)
     {
         string a = Limit(circuit).ToString("G6", CultureInfo.InvariantCulture);
-        return $"{Count:N0} of {Total:N0} input values lie outside the circuit's input range [-{a}, {a}]; the farthest is {Worst.ToString("G9", CultureInfo.InvariantCulture)} (sample {Row}, value {Column})";
+        return $"{Count:N0} of {Total:N0} input values lie outside the circuit's input range [-{a}, {a}] (the farthest: {Worst.ToString(CultureInfo.InvariantCulture)}, sample {Row}, value {Column})";
     }
 
     /// <summary>The figures as JSON (the "clamped" field of prove --json).</summary>

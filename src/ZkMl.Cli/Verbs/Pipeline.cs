@@ -43,7 +43,7 @@ internal static class Pipeline
             var why = new List<string>();
             if (ProvingKeyBytes > LargeKeyBytes) why.Add($"a proving key of {CliFiles.Size(ProvingKeyBytes)} (more than {CliFiles.Size(LargeKeyBytes)})");
             if (available > 0 && SetupMemoryBytes > available / 2) why.Add($"about {CliFiles.Size(SetupMemoryBytes)} of memory during setup (this machine has {CliFiles.Size(available)})");
-            if (ProvingKeyBytes > InputFiles.Limit(FileKind.ProvingKey)) why.Add($"a key larger than zkml prove can read ({CliFiles.Size(InputFiles.Limit(FileKind.ProvingKey))})");
+            if (ProvingKeyBytes > InputFiles.Limit(FileKind.ProvingKey)) why.Add($"a key larger than zkml prove can read ({InputFiles.LimitText(InputFiles.Limit(FileKind.ProvingKey))})");
             return why.Count == 0 ? null
                 : $"setup of this circuit for batches up to {MaxBatch} will need {string.Join(" and ", why)}; fewer --act-bits or --limb-bits, or a smaller --max-batch at setup, make it smaller";
         }

@@ -50,7 +50,7 @@ internal static class ProveVerb
         if (clamped is not null)
         {
             if (strict) throw new UserException($"{inputPath}: {clamped.Describe(circuit)}; --strict refuses them");
-            ctx.Warn($"{inputPath}: {clamped.Describe(circuit)} and were clamped to it (--strict refuses such inputs)");
+            ctx.Warn($"{inputPath}: {clamped.Describe(circuit)}; they were clamped to the range, so the proof is about the clamped values (--strict refuses such inputs)");
         }
         Pipeline.WarnIfInsecure(ctx, key.VerifyingKey, pkPath);
         double loadSeconds = sw.Elapsed.TotalSeconds;
