@@ -15,8 +15,16 @@ public static class AtomicFile
     private static readonly ConcurrentDictionary<string, byte> Pending = new();
     private static readonly Lazy<PosixSignalRegistration[]> Signals = new(RegisterSignals);
 
+    // Taken to create a temp file, to rename it, and by the signal handler: a stopping process never
+    // renames a temp file the handler is deleting, and never starts a new one.
+    private static readonly Lock Gate = new();
+    private static volatile bool stopping;
+
+    /// <summary>Bytes per write call: a signal is noticed between chunks (one huge write() would hold the file until it ends).</summary>
+    private const int Chunk = 4 << 20;
+
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, creating the folder if needed.</summary>
-    /// <exception cref="IOException">The file or its folder cannot be written (the message names <paramref name="path"/>).</exception>
+    /// <exception cref="IOException">The file or its folder cannot be written (the message names <paramref name="path"/>), or the process is being stopped by a signal.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write there.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
@@ -24,16 +32,31 @@ public static class AtomicFile
         string? dir = Path.GetDirectoryName(full);
         string tmp = Path.Combine(dir ?? ".", $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         _ = Signals.Value;
-        Pending[tmp] = 0;
         try
         {
             if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-            using (var f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write))
+            FileStream f;
+            lock (Gate)
+            {
+                if (stopping) throw new IOException($"{full}: not written, the process is stopping");
+                Pending[tmp] = 0;
+                f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            }
+            using (f)
             {
                 TempCreated?.Invoke(tmp);
-                f.Write(bytes);
+                for (int o = 0; o < bytes.Length; o += Chunk)
+                {
+                    if (stopping) throw new IOException($"{full}: not written, the process is stopping");
+                    f.Write(bytes.Slice(o, Math.Min(Chunk, bytes.Length - o)));
+                }
             }
-            File.Move(tmp, full, overwrite: true);
+            lock (Gate)
+            {
+                if (stopping) throw new IOException($"{full}: not written, the process is stopping");
+                File.Move(tmp, full, overwrite: true);
+                Pending.TryRemove(tmp, out _);
+            }
         }
         catch (IOException e) when (e.Message.Contains(tmp, StringComparison.Ordinal))
         {
@@ -54,7 +77,17 @@ public static class AtomicFile
     /// <summary>Test hook: called with the temp file's path once it is created and before the bytes are written.</summary>
     internal static Action<string>? TempCreated { get; set; }
 
-    /// <summary>Deletes every temp file that a write in progress has created (the signal handlers' work).</summary>
+    /// <summary>The signal handlers' work: no new temp file and no rename from now on, and every pending temp file deleted.</summary>
+    private static void OnStopSignal()
+    {
+        lock (Gate)
+        {
+            stopping = true;
+            RemovePendingTemps();
+        }
+    }
+
+    /// <summary>Deletes every temp file that a write in progress has created.</summary>
     internal static void RemovePendingTemps()
     {
         foreach (var tmp in Pending.Keys)
@@ -70,7 +103,7 @@ public static class AtomicFile
         foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
         {
             // The handler does not cancel the signal: the runtime's default (ending the process) follows.
-            try { list.Add(PosixSignalRegistration.Create(signal, _ => RemovePendingTemps())); }
+            try { list.Add(PosixSignalRegistration.Create(signal, _ => OnStopSignal())); }
             catch (Exception e) when (e is PlatformNotSupportedException or IOException) { }
         }
         return list.ToArray();
