@@ -56,7 +56,9 @@ internal static class CliHost
         var command = pr.CommandResult.Command;
         string verb = command.Name;
         bool json = args.Contains("--json");
-        var ctx = new VerbContext(json, pr.GetValue(Quiet) || json, false, stdout, stderr);
+        // From the tokens: the options' values may be what failed to parse.
+        bool quiet = json || args.Contains("--quiet") || args.Contains("-q");
+        var ctx = new VerbContext(json, quiet, false, stdout, stderr);
         string message = string.Join("; ", pr.Errors.Select(e => UsageMessage(e.Message)).Distinct());
         bool root = command is RootCommand;
         ctx.Error(root ? "" : verb, message + $"; see zkml {(root ? "" : verb + " ")}--help", null);
