@@ -345,10 +345,10 @@ public class PromiseTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
     public void ArgumentsAreCheckedBeforeAnyWork()
     {
         // The key is checked before the verifier file is even looked at (and before any solc run).
-        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x1234"], "--private-key: expected 32 bytes of hex");
-        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x" + new string('0', 64)], "not a valid secp256k1 private key");
-        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x" + new string('f', 64)], "not a valid secp256k1 private key");
-        var r = Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0xzz" + new string('1', 62)], "--private-key", "non-hex");
+        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x1234"], "--private-key: expected 32 bytes");
+        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x" + new string('0', 64)], "--private-key: must be in [1, n) of secp256k1");
+        Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0x" + new string('f', 64)], "--private-key: must be in [1, n) of secp256k1");
+        var r = Zkml.Fails(["deploy", tiny.File("missing.sol"), "--rpc", "http://127.0.0.1:1", "--private-key", "0xzz" + new string('1', 62)], "--private-key: expected 0x followed by 64 hex digits");
         Assert.DoesNotContain("zz111", r.Err);   // the secret is not echoed
         Zkml.Fails(["verify-onchain", "--vk", tiny.File("missing-vk.bin"), "--rpc", "http://127.0.0.1:1", "--private-key", "nothex"], "--private-key");
         Zkml.Fails(["verify-onchain", "--vk", tiny.File("missing-vk.bin"), "--rpc", "http://127.0.0.1:1", "--address", "0x12"], "--address 0x12: expected a 20-byte hex address");
