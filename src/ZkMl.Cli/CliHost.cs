@@ -47,6 +47,50 @@ internal static class CliHost
         }
     }
 
+    /// <summary>
+    /// Reports the first parse error of <paramref name="pr"/> (unknown option, bad number, missing argument)
+    /// as one error line, and with --json as one <c>{"verb", "error"}</c> object on stdout; returns <see cref="ExitError"/>.
+    /// </summary>
+    public static int UsageError(ParseResult pr, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var command = pr.CommandResult.Command;
+        string verb = command.Name;
+        bool json = args.Contains("--json");
+        // From the tokens: the options' values may be what failed to parse.
+        bool quiet = json || args.Contains("--quiet") || args.Contains("-q");
+        var ctx = new VerbContext(json, quiet, false, stdout, stderr);
+        string message = string.Join("; ", pr.Errors.Select(e => UsageMessage(e.Message)).Distinct());
+        bool root = command is RootCommand;
+        ctx.Error(root ? "" : verb, message + $"; see zkml {(root ? "" : verb + " ")}--help", null);
+        return ExitError;
+    }
+
+    /// <summary>System.CommandLine's parse messages in the wording of the other errors.</summary>
+    internal static string UsageMessage(string m)
+    {
+        var bad = System.Text.RegularExpressions.Regex.Match(m, @"^Cannot parse argument '(.*)' for (?:option|command|argument) '(.*)' as expected type '(.*)'\.?$");
+        if (bad.Success)
+        {
+            string what = bad.Groups[3].Value switch
+            {
+                "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" => "an integer",
+                "System.Double" or "System.Single" => "a number",
+                "System.Boolean" => "true or false",
+                _ => "a value of type " + bad.Groups[3].Value,
+            };
+            return $"{bad.Groups[2].Value} {bad.Groups[1].Value}: expected {what}";
+        }
+        var unknown = System.Text.RegularExpressions.Regex.Match(m, @"^Unrecognized command or argument '(.*)'\.?$");
+        if (unknown.Success) return $"unknown option or argument '{unknown.Groups[1].Value}'";
+        var required = System.Text.RegularExpressions.Regex.Match(m, @"^Option '(.*)' is required\.?$");
+        if (required.Success) return $"missing option {required.Groups[1].Value}";
+        var noValue = System.Text.RegularExpressions.Regex.Match(m, @"^Required argument missing for option: '(.*)'\.?$");
+        if (noValue.Success) return $"{noValue.Groups[1].Value}: missing its value";
+        var noArg = System.Text.RegularExpressions.Regex.Match(m, @"^Required argument '(.*)' missing for command: '(.*)'\.?$");
+        if (noArg.Success) return $"missing argument {noArg.Groups[1].Value}";
+        return m.TrimEnd('.');
+    }
+
     /// <summary>Writes a file atomically: a temp file beside it, then a rename; no half-written outputs.</summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
     {
@@ -64,12 +108,44 @@ internal static class CliHost
 /// <summary>Input and output files of the verbs: existence checks with a one-line hint, output folders.</summary>
 internal static class CliFiles
 {
-    /// <summary>Throws a <see cref="UserException"/> naming <paramref name="path"/> and what it should be when it does not exist.</summary>
+    /// <summary>Throws a <see cref="UserException"/> naming <paramref name="path"/> and what it should be when it does not exist or is not a regular file.</summary>
     public static string Require(string path, string expected)
     {
-        if (Directory.Exists(path)) throw new UserException($"{path}: is a folder, expected {expected}");
-        if (!File.Exists(path)) throw new UserException($"{path}: file not found (expected {expected})");
+        InputFiles.RequireRegular(path, expected);
         return path;
+    }
+
+    /// <summary>The checks of <see cref="InputFiles.Require"/>: a regular file within the size limit of <paramref name="kind"/>, not a ZkMl file of another kind.</summary>
+    public static string Require(string path, FileKind kind) => InputFiles.Require(path, kind);
+
+    /// <summary>
+    /// Refuses an output path that is one of the verb's input files (after folders and symbolic links
+    /// are resolved): writing it would destroy the input before, or while, it is used.
+    /// </summary>
+    /// <exception cref="UserException">The output names an input.</exception>
+    public static void RefuseOverwrite(string output, string outputOption, params (string Option, string? Path)[] inputs)
+    {
+        string o = Canonical(output);
+        foreach (var (option, path) in inputs)
+        {
+            if (path is null) continue;
+            if (string.Equals(o, Canonical(path), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+                throw new UserException($"{outputOption} {output}: is the {option} file; writing it would destroy the input (choose another output)");
+        }
+    }
+
+    private static string Canonical(string path)
+    {
+        string full = Path.GetFullPath(path);
+        try
+        {
+            if (File.ResolveLinkTarget(full, returnFinalTarget: true) is { } target) full = target.FullName;
+            string? dir = Path.GetDirectoryName(full);
+            if (dir is not null && Directory.Exists(dir) && Directory.ResolveLinkTarget(dir, returnFinalTarget: true) is { } d)
+                full = Path.Combine(d.FullName, Path.GetFileName(full));
+        }
+        catch (IOException) { }
+        return full;
     }
 
     /// <summary>Creates the folder that will hold <paramref name="file"/>, if missing.</summary>
@@ -163,27 +239,28 @@ internal sealed class VerbContext
     /// <summary>A note to the user on stderr (suppressed by --quiet/--json).</summary>
     public void Info(string message)
     {
-        if (!Quiet) Err.MarkupLine(Markup.Escape(message));
+        if (!Quiet) Err.MarkupLine(Markup.Escape(CliText.Printable(message)));
     }
 
     /// <summary>A warning on stderr (shown unless --quiet).</summary>
     public void Warn(string message)
     {
-        if (!Quiet) Err.MarkupLine("[yellow]warning:[/] " + Markup.Escape(message));
+        if (!Quiet) Err.MarkupLine("[yellow]warning:[/] " + Markup.Escape(CliText.Printable(message)));
     }
 
     /// <summary>A security warning on stderr: shown even with --quiet and --json (stdout stays clean).</summary>
     public void Alert(string message)
     {
-        Err.MarkupLine("[bold red]WARNING:[/] " + Markup.Escape(message));
+        Err.MarkupLine("[bold red]WARNING:[/] " + Markup.Escape(CliText.Printable(message)));
     }
 
     /// <summary>One error line on stderr; the stack trace only with --verbose. With --json, also <c>{"error": …}</c> on stdout.</summary>
-    public void Error(string verb, string message, Exception e)
+    public void Error(string verb, string message, Exception? e)
     {
-        StdErr.WriteLine($"zkml {verb}: error: {message}");
-        if (Verbose) StdErr.WriteLine(e.ToString());
-        if (JsonMode) WriteJson(new JsonObject { ["verb"] = verb, ["error"] = message });
+        message = CliText.Printable(message);
+        StdErr.WriteLine($"zkml{(verb.Length > 0 ? " " + verb : "")}: error: {message}");
+        if (Verbose && e is not null) StdErr.WriteLine(e.ToString());
+        if (JsonMode) WriteJson(new JsonObject { ["verb"] = verb.Length > 0 ? verb : null, ["error"] = message });
     }
 
     /// <summary>Runs a step, with a spinner on stderr when interactive (not --quiet/--json, stderr a terminal).</summary>

@@ -17,7 +17,12 @@ public static class Program
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = BuildRoot();
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var pr = root.Parse(args);
+        // Usage errors are reported like every other error (one line; with --json one {"verb", "error"}
+        // object and no help text); --help keeps System.CommandLine's own handling.
+        if (pr.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?" or "/?"))
+            return CliHost.UsageError(pr, args, stdout, stderr);
+        return pr.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
 
     /// <summary>The root command with every verb (one file per verb under Verbs/).</summary>

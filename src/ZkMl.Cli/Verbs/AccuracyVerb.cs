@@ -39,14 +39,14 @@ internal static class AccuracyVerb
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UserException($"--plot {plotPath}: expected a .png file name");
         var total = Stopwatch.StartNew();
-        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(CliFiles.Require(modelPath, "the float model (.onnx or .json)")));
-        Circuit c = CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile"));
+        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(CliFiles.Require(modelPath, FileKind.Model)));
+        Circuit c = CircuitFile.Load(CliFiles.Require(circuitPath, FileKind.Circuit));
         if (LabelledAccuracy.Mismatch(net, c) is { } why)
             throw new UserException($"{circuitPath} was not compiled from {modelPath}: {why}");
 
         var sw = Stopwatch.StartNew();
         LabelledData set = ctx.Step("reading the labelled samples", () => dataPath is not null
-            ? LabelledData.Load(CliFiles.Require(dataPath, "labelled samples (EZKL's input.json plus \"labels\")"), net.InputSize, net.OutputSize)
+            ? LabelledData.Load(CliFiles.Require(dataPath, FileKind.Input), net.InputSize, net.OutputSize)
             : LabelledData.FromMnist(mnistDir!));
         string source = dataPath ?? Path.Combine(mnistDir!, "t10k-*");
         if (set.Rows.Length > 0 && set.Rows[0].Length != net.InputSize)

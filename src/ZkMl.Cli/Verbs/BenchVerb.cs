@@ -61,7 +61,9 @@ internal static class BenchVerb
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UserException($"--plot {plotPath}: expected a .png file name");
         var total = Stopwatch.StartNew();
-        Circuit circuit = CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile"));
+        CliFiles.Require(circuitPath, FileKind.Circuit);
+        if (inputPath is not null) CliFiles.Require(inputPath, FileKind.Input);
+        Circuit circuit = CircuitFile.Load(circuitPath);
         int maxPadded = Circuit.NextPowerOfTwo(batches.Max());
         var all = Inputs(circuit, batches.Max(), inputPath, seed);
 
@@ -179,7 +181,7 @@ internal static class BenchVerb
 
         var o = ctx.Out;
         string batchText = results.Count == 1 ? $"batch {results[0].Batch} (padded {results[0].Padded})" : $"batches {string.Join(", ", batches)} (keys for up to {maxPadded})";
-        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/] {Markup.Escape(Shape(circuit))}, {batchText}, {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
+        if (!ctx.Quiet) o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(circuit.Name ?? Path.GetFileName(circuitPath)))}[/] {Markup.Escape(Shape(circuit))}, {batchText}, {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
         string fastest = runs == 1 ? "" : $" (fastest of {runs})";
         var st = new Table().Border(TableBorder.Rounded).Title($"prove, by stage{fastest}");
         st.AddColumn("stage");
@@ -200,7 +202,7 @@ internal static class BenchVerb
                 st.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(F3(r.Best.Timings.Stages.Where(x => x.Stage == stage).Sum(x => x.Time.TotalSeconds)))).Prepend(new Text(stage)).ToArray());
             st.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(F3(r.Best.Timings.Total.TotalSeconds))).Prepend(new Text("total (stages)")).ToArray());
         }
-        o.Write(st);
+        if (!ctx.Quiet) o.Write(st);
         var s = new Table().Border(TableBorder.Rounded).Title("figures");
         s.AddColumn("what");
         if (results.Count == 1) s.AddColumn(new TableColumn("value").RightAligned());
@@ -232,7 +234,7 @@ internal static class BenchVerb
         var rows = new List<long[]>(batch);
         if (inputPath is not null)
         {
-            var samples = InputData.Load(CliFiles.Require(inputPath, "inputs in EZKL's input.json format"), circuit.InputSize);
+            var samples = InputData.Load(inputPath, circuit.InputSize);
             for (int b = 0; b < batch; b++) rows.Add(circuit.QuantizeInput(samples[b % samples.Length]));
             return rows;
         }

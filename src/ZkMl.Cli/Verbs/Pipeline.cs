@@ -18,6 +18,43 @@ internal static class Pipeline
         return Circuit.NextPowerOfTwo(requested);
     }
 
+    /// <summary>What setup of a circuit will need, known at compile time.</summary>
+    /// <param name="MaxBatch">The padded batch the figures are for.</param>
+    /// <param name="Powers">SRS powers (G1 points) of the ceremony file or development SRS.</param>
+    /// <param name="ProvingKeyBytes">Size of pk.bin (<see cref="InferenceSetup.EstimateProvingKeyBytes"/>).</param>
+    /// <param name="SetupMemoryBytes">Memory of setup, about: the key in memory and once serialized, plus the model vector.</param>
+    public sealed record SetupCosts(int MaxBatch, long Powers, long ProvingKeyBytes, long SetupMemoryBytes)
+    {
+        /// <summary>A key above this size gets a warning at compile time.</summary>
+        public const long LargeKeyBytes = 1L << 30;
+
+        /// <summary>The costs for <paramref name="circuit"/> with batches up to <paramref name="maxBatch"/>.</summary>
+        public static SetupCosts Of(Circuit circuit, int maxBatch)
+        {
+            long pk = InferenceSetup.EstimateProvingKeyBytes(circuit, maxBatch);
+            long model = circuit.Layers.Sum(l => (long)l.PaddedInputSize * l.PaddedOutputSize + l.PaddedOutputSize);
+            return new SetupCosts(maxBatch, InferenceSetup.RequiredPowers(circuit, maxBatch), pk, 2 * pk + 8 * 2 * model);
+        }
+
+        /// <summary>Why these costs deserve a warning (a large key, or more memory than this machine has), or null.</summary>
+        public string? Warning()
+        {
+            long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            var why = new List<string>();
+            if (ProvingKeyBytes > LargeKeyBytes) why.Add($"a proving key of {CliFiles.Size(ProvingKeyBytes)} (more than {CliFiles.Size(LargeKeyBytes)})");
+            if (available > 0 && SetupMemoryBytes > available / 2) why.Add($"about {CliFiles.Size(SetupMemoryBytes)} of memory during setup (this machine has {CliFiles.Size(available)})");
+            if (ProvingKeyBytes > InputFiles.Limit(FileKind.ProvingKey)) why.Add($"a key larger than zkml prove can read ({InputFiles.LimitText(InputFiles.Limit(FileKind.ProvingKey))})");
+            return why.Count == 0 ? null
+                : $"setup of this circuit for batches up to {MaxBatch} will need {string.Join(" and ", why)}; fewer --act-bits or --limb-bits, or a smaller --max-batch at setup, make it smaller";
+        }
+
+        /// <summary>The figures as JSON.</summary>
+        public JsonObject ToJson() => new()
+        {
+            ["maxBatch"] = MaxBatch, ["srsPowers"] = Powers, ["provingKeyBytes"] = ProvingKeyBytes, ["setupMemoryBytes"] = SetupMemoryBytes,
+        };
+    }
+
     /// <summary>
     /// An INSECURE development SRS with <paramref name="powers"/> G1 powers, τ from the OS CSPRNG (or, for
     /// reproducible tests, from <paramref name="seed"/>); says so on stderr, always.

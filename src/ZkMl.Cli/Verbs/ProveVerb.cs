@@ -17,26 +17,41 @@ internal static class ProveVerb
         var input = new Option<string>("--input", "-i") { HelpName = "input.json", Description = "The inputs in EZKL's input.json format; several rows make one batch proof", Required = true };
         var pk = new Option<string>("--pk") { HelpName = "FILE", Description = "The proving key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "pk.bin") };
         var output = new Option<string>("--output", "-o") { HelpName = "FILE", Description = "The proof file to write (it carries the public inputs and outputs)", DefaultValueFactory = _ => "proof.bin" };
+        var strict = new Option<bool>("--strict") { Description = "Refuse input values outside the circuit's input range instead of clamping them (with a warning) to it" };
         var cmd = new Command("prove", "Prove the inference of a batch of inputs; prints the proven outputs (dequantized) and the argmax of each row")
         {
-            circuit, input, pk, output,
+            circuit, input, pk, output, strict,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "prove", ctx =>
-            Run(ctx, pr.GetValue(circuit)!, pr.GetValue(input)!, pr.GetValue(pk)!, pr.GetValue(output)!)));
+            Run(ctx, pr.GetValue(circuit)!, pr.GetValue(input)!, pr.GetValue(pk)!, pr.GetValue(output)!, pr.GetValue(strict))));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, string circuitPath, string inputPath, string pkPath, string outPath)
+    private static int Run(VerbContext ctx, string circuitPath, string inputPath, string pkPath, string outPath, bool strict)
     {
         var sw = Stopwatch.StartNew();
-        Circuit circuit = CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile"));
-        float[][] samples = InputData.Load(CliFiles.Require(inputPath, "inputs in EZKL's input.json format"), circuit.InputSize);
-        ProvingKey key = ctx.Step($"reading {pkPath}", () => ProvingKey.Load(CliFiles.Require(pkPath, "a proving key from zkml setup")));
+        CliFiles.Require(circuitPath, FileKind.Circuit);
+        CliFiles.Require(inputPath, FileKind.Input);
+        CliFiles.Require(pkPath, FileKind.ProvingKey);
+        CliFiles.RefuseOverwrite(outPath, "-o", ("CIRCUIT", circuitPath), ("--input", inputPath), ("--pk", pkPath));
+        Circuit circuit = CircuitFile.Load(circuitPath);
+        // The batch size before the values are parsed: a huge file is refused after one streaming scan.
+        byte[] inputBytes = InputData.ReadBytes(inputPath);
+        long rows = InputData.CountSamples(inputBytes, circuit.InputSize, inputPath);
+        if (rows > InferenceSetup.MaxBatchLimit)
+            throw new UserException($"{inputPath}: {rows:N0} samples, more than one proof can hold ({InferenceSetup.MaxBatchLimit:N0}); split the input into several files");
+        ProvingKey key = ctx.Step($"reading {pkPath}", () => ProvingKey.Load(pkPath));
         if (!key.Circuit.Digest.AsSpan().SequenceEqual(circuit.Digest))
             throw new UserException($"{pkPath}: made for another circuit (digest {key.Circuit.DigestHex[..16]}…), not {circuitPath} ({circuit.DigestHex[..16]}…); run zkml setup on {circuitPath}");
-        int padded = Circuit.NextPowerOfTwo(samples.Length);
-        if (padded > key.VerifyingKey.MaxBatch)
-            throw new UserException($"{inputPath}: {samples.Length} rows, but {pkPath} supports batches of at most {key.VerifyingKey.MaxBatch}; run zkml setup with --max-batch {padded}");
+        if (rows > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, rows, pkPath, key.VerifyingKey.MaxBatch);
+        float[][] samples = InputData.Parse(inputBytes, circuit.InputSize, inputPath);
+        if (samples.Length > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, samples.Length, pkPath, key.VerifyingKey.MaxBatch);
+        var clamped = InputRange.Check(circuit, samples);
+        if (clamped is not null)
+        {
+            if (strict) throw new UserException($"{inputPath}: {clamped.Describe(circuit)}; --strict refuses them");
+            ctx.Warn($"{inputPath}: {clamped.Describe(circuit)}; they were clamped to the range, so the proof is about the clamped values (--strict refuses such inputs)");
+        }
         Pipeline.WarnIfInsecure(ctx, key.VerifyingKey, pkPath);
         double loadSeconds = sw.Elapsed.TotalSeconds;
 
@@ -61,6 +76,7 @@ internal static class ProveVerb
                 ["srs"] = Pipeline.OriginJson(key.VerifyingKey),
                 ["outputScale"] = circuit.OutputScale,
                 ["rows"] = Pipeline.OutputsJson(io, circuit),
+                ["clamped"] = clamped?.ToJson(circuit) ?? new JsonObject { ["count"] = 0 },
                 ["stages"] = StagesJson(timings),
                 ["seconds"] = new JsonObject
                 {
@@ -70,10 +86,19 @@ internal static class ProveVerb
             return 0;
         }
         var o = ctx.Out;
-        o.Write(Pipeline.OutputsTable(io, circuit));
+        if (!ctx.Quiet) o.Write(Pipeline.OutputsTable(io, circuit));
         o.MarkupLine($"argmax: {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))}");
         o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: proof {proof.ProofSize:N0} bytes + {io.WordCount} public words, batch {io.BatchSize} (padded {io.PaddedBatch}); proved in {timings.Total.TotalSeconds:F2} s ({seconds:F2} s total)");
         return 0;
+    }
+
+    private static UserException TooManyRows(string inputPath, long rows, string pkPath, int maxBatch)
+    {
+        long padded = rows <= 1 ? 1 : (long)System.Numerics.BitOperations.RoundUpToPowerOf2((ulong)rows);
+        string remedy = padded <= InferenceSetup.MaxBatchLimit
+            ? $"run zkml setup with --max-batch {padded}"
+            : $"split the input (one proof holds at most {InferenceSetup.MaxBatchLimit:N0} samples)";
+        return new UserException($"{inputPath}: {rows:N0} rows, but {pkPath} supports batches of at most {maxBatch}; {remedy}");
     }
 
     /// <summary>The prover's stages in order, with seconds.</summary>

@@ -11,13 +11,16 @@ namespace ZkMl.Cli.Verbs;
 /// <summary><c>zkml setup circuit.zkc (--ptau FILE | --dev-srs) [-o keys/] [--max-batch N]</c>: writes pk.bin and vk.bin.</summary>
 internal static class SetupVerb
 {
+    /// <summary>The default of --max-batch (compile reports the setup costs for it).</summary>
+    public const int DefaultMaxBatch = 16;
+
     public static Command Create()
     {
         var circuit = new Argument<string>("CIRCUIT") { Description = "The circuit file (.zkc) written by zkml compile" };
         var ptau = new Option<string?>("--ptau") { HelpName = "FILE", Description = "A snarkjs powers-of-tau file (.ptau, BN254), e.g. from the Perpetual Powers of Tau ceremony" };
         var dev = new Option<bool>("--dev-srs") { Description = "Use an INSECURE development SRS from a random τ instead (tests and demos only: whoever knows τ can forge proofs)" };
         var output = new Option<string>("--output", "-o") { HelpName = "DIR", Description = "Folder for pk.bin and vk.bin", DefaultValueFactory = _ => "keys" };
-        var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => 16 };
+        var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => DefaultMaxBatch };
         var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Reproducible tests only: τ of the development SRS from this 31-bit seed (anyone can find it by trying seeds); default: τ from the OS CSPRNG" };
         var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml, else $HOME/.cache/zkml, else no cache)" };
         var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit")
@@ -31,6 +34,7 @@ internal static class SetupVerb
             if ((ptauPath is null) == !devSrs)
                 throw new UserException("pass exactly one of --ptau FILE (a snarkjs .ptau ceremony file) or --dev-srs (INSECURE, for tests and demos)");
             if (!devSrs && pr.GetValue(seed) is not null) throw new UserException("--dev-seed only applies with --dev-srs");
+            Pipeline.PaddedMaxBatch(pr.GetValue(maxBatch));
             return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache));
         }));
         return cmd;
@@ -39,10 +43,14 @@ internal static class SetupVerb
     private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir)
     {
         var sw = Stopwatch.StartNew();
-        Circuit circuit = ctx.Step($"reading {circuitPath}", () => CircuitFile.Load(CliFiles.Require(circuitPath, "a circuit file (.zkc) from zkml compile")));
+        CliFiles.Require(circuitPath, FileKind.Circuit);
+        if (ptauPath is not null) CliFiles.Require(ptauPath, FileKind.Ptau);
+        string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin");
+        foreach (var written in new[] { pkPath, vkPath })
+            CliFiles.RefuseOverwrite(written, "-o", ("CIRCUIT", circuitPath), ("--ptau", ptauPath));
         int maxBatch = Pipeline.PaddedMaxBatch(maxBatchArg);
+        Circuit circuit = ctx.Step($"reading {circuitPath}", () => CircuitFile.Load(circuitPath));
         if (maxBatch != maxBatchArg) ctx.Info($"max batch {maxBatchArg} rounded up to {maxBatch} (batches are padded to a power of two)");
-        if (ptauPath is not null) CliFiles.Require(ptauPath, "a snarkjs .ptau file");
 
         long powers = InferenceSetup.RequiredPowers(circuit, maxBatch);
         var srsWatch = Stopwatch.StartNew();
@@ -55,7 +63,6 @@ internal static class SetupVerb
         var (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch));
         double setupSeconds = setupWatch.Elapsed.TotalSeconds;
 
-        string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin");
         CliFiles.EnsureParent(pkPath);
         byte[] pkBytes = ctx.Step($"writing {pkPath}", () => pk.ToBytes());
         CliHost.WriteAtomic(pkPath, pkBytes);
@@ -90,8 +97,14 @@ internal static class SetupVerb
             return 0;
         }
         var o = ctx.Out;
-        o.MarkupLine($"[bold]{Markup.Escape(circuit.Name ?? Path.GetFileName(circuitPath))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
-        o.MarkupLine($"wrote [green]{Markup.Escape(pkPath)}[/] ({CliFiles.Size(pkBytes.Length)}) and [green]{Markup.Escape(vkPath)}[/] ({CliFiles.Size(vk.ToBytes().Length)}); vk digest {vk.DigestHex[..16]}… in {seconds:F2} s");
+        string wrote = $"wrote [green]{Markup.Escape(pkPath)}[/] ({CliFiles.Size(pkBytes.Length)}) and [green]{Markup.Escape(vkPath)}[/] ({CliFiles.Size(vk.ToBytes().Length)}); vk digest {vk.DigestHex[..16]}… in {seconds:F2} s";
+        if (ctx.Quiet)
+        {
+            o.MarkupLine(wrote);
+            return 0;
+        }
+        o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(circuit.Name ?? Path.GetFileName(circuitPath)))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
+        o.MarkupLine(wrote);
         return 0;
     }
 

@@ -30,6 +30,8 @@ internal static class TrainMnistVerb
         cmd.SetAction(pr => CliHost.Run(pr, "train-mnist", ctx =>
         {
             string dir = pr.GetValue(dataDir)!, outd = pr.GetValue(outDir)!;
+            foreach (var f in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+                CliFiles.Require(Path.Combine(dir, f), FileKind.MnistIdx);
             var sw = Stopwatch.StartNew();
             var trainX = MnistIdx.LoadImages(Path.Combine(dir, "train-images-idx3-ubyte"));
             var trainY = MnistIdx.LoadLabels(Path.Combine(dir, "train-labels-idx1-ubyte"));

@@ -38,9 +38,14 @@ internal static class VerifyOnchainVerb
     {
         if (address is not null && rpcUrl is null) throw new UserException("--address needs --rpc (the node where the verifier is deployed)");
         if (privateKey is not null && (rpcUrl is null || address is not null)) throw new UserException("--private-key only applies to a deployment on --rpc (without --address)");
-        var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        CliArgs.PrivateKey(privateKey);
+        CliArgs.Address(address);
+        if (rpcUrl is not null) OnChain.Rpc(rpcUrl);
+        CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        CliFiles.Require(proofPath, FileKind.Proof);
+        var key = VerifyingKey.Load(vkPath);
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
-        var proof = InferenceProof.Load(CliFiles.Require(proofPath, "a proof file from zkml prove"));
+        var proof = InferenceProof.Load(proofPath);
         if (!proof.VkDigest.AsSpan().SequenceEqual(key.Digest))
             return Rejected(ctx, key, $"{proofPath} was made for another verifying key (digest {Convert.ToHexStringLower(proof.VkDigest)[..16]}…), not {vkPath} ({key.DigestHex[..16]}…)");
         var calldata = VerifierCalldata.Encode(proof);
@@ -92,13 +97,17 @@ internal static class VerifyOnchainVerb
             });
         }
 
+        // The contract only says true or false: the C# verifier says why.
+        string? why = o.Accepted ? null : CSharpReason(key, proof);
         if (ctx.JsonMode)
         {
+            string? reason = o.Accepted ? null : (o.Reverted ? "the verifier reverted: " + o.Error : "the verifier returned false") + why;
             var j = new JsonObject
             {
                 ["verified"] = o.Accepted,
                 ["insecure"] = key.IsInsecure,
-                ["reason"] = o.Accepted ? null : o.Reverted ? "the verifier reverted: " + o.Error : "the verifier returned false",
+                ["reason"] = reason,
+                ["error"] = o.Accepted ? null : "not verified: " + reason,
                 ["address"] = o.Address,
                 ["rpc"] = rpcUrl ?? "local anvil",
                 ["deployedBytes"] = o.DeployedSize,
@@ -110,7 +119,7 @@ internal static class VerifyOnchainVerb
             if (!o.Accepted) ctx.StdErr.WriteLine($"zkml verify-onchain: not verified: {j["reason"]}");
             return o.Accepted ? 0 : CliHost.ExitError;
         }
-        if (!o.Accepted) return Rejected(ctx, key, o.Reverted ? $"the verifier at {o.Address} reverted: {o.Error}" : $"the verifier at {o.Address} returned false");
+        if (!o.Accepted) return Rejected(ctx, key, (o.Reverted ? $"the verifier at {o.Address} reverted: {o.Error}" : $"the verifier at {o.Address} returned false") + why);
         string where = rpcUrl is null ? "a local anvil" : rpcUrl;
         string gasText = o.GasMeasured ? $"gasUsed {o.Gas:N0}" : $"gas estimate {o.Gas:N0}";
         ctx.Out.MarkupLine($"[green]verified on chain[/]: {Markup.Escape(proofPath)} by the verifier at {o.Address} on {Markup.Escape(where)}; {gasText}; deployed bytecode {o.DeployedSize:N0} bytes");
@@ -118,9 +127,16 @@ internal static class VerifyOnchainVerb
         return 0;
     }
 
+    /// <summary>"; the C# verifier: REASON (Failure)" for a statement the contract refused, or "" if C# accepts it.</summary>
+    private static string CSharpReason(VerifyingKey key, InferenceProof proof)
+    {
+        var r = InferenceVerifier.Verify(key, proof);
+        return r.IsValid ? "; the C# verifier accepts this proof (a difference between the two verifiers: please report it)" : $"; the C# verifier: {r.Reason} ({r.Failure})";
+    }
+
     private static int Rejected(VerbContext ctx, VerifyingKey key, string reason)
     {
-        if (ctx.JsonMode) ctx.WriteJson(new JsonObject { ["verified"] = false, ["insecure"] = key.IsInsecure, ["reason"] = reason });
+        if (ctx.JsonMode) ctx.WriteJson(new JsonObject { ["verified"] = false, ["insecure"] = key.IsInsecure, ["reason"] = reason, ["error"] = "not verified: " + reason });
         ctx.StdErr.WriteLine($"zkml verify-onchain: not verified: {reason}");
         return CliHost.ExitError;
     }

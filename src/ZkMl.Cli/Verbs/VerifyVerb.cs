@@ -20,13 +20,21 @@ internal static class VerifyVerb
 
     private static int Run(VerbContext ctx, string vkPath, string proofPath)
     {
-        var key = VerifyingKey.Load(CliFiles.Require(vkPath, "a verifying key from zkml setup"));
+        CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        // A proof file that is not one (a device, too large, another ZkMl file) is a failed verification
+        // with the key's fields, like a corrupt proof; it is still refused before a byte of it is read.
+        string? proofProblem = null;
+        try { CliFiles.Require(proofPath, FileKind.Proof); }
+        catch (UserException e) { proofProblem = e.Message; }
+        var key = VerifyingKey.Load(vkPath);
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
-        byte[] bytes = File.ReadAllBytes(CliFiles.Require(proofPath, "a proof file from zkml prove"));
+        byte[] bytes = proofProblem is null ? File.ReadAllBytes(proofPath) : [];
         var sw = Stopwatch.StartNew();
         VerificationResult result;
         InferenceProof? proof = null;
-        if (!InferenceProof.TryFromFileBytes(bytes, out proof, out var fileProblem))
+        if (proofProblem is not null)
+            result = new VerificationResult(VerificationFailure.Malformed, proofProblem);
+        else if (!InferenceProof.TryFromFileBytes(bytes, out proof, out var fileProblem))
             result = new VerificationResult(VerificationFailure.Malformed, $"{proofPath}: {fileProblem}");
         else
             result = InferenceVerifier.Verify(key, proof!);
@@ -40,6 +48,7 @@ internal static class VerifyVerb
                 ["verified"] = result.IsValid,
                 ["failure"] = result.IsValid ? null : result.Failure.ToString(),
                 ["reason"] = result.Reason,
+                ["error"] = result.IsValid ? null : $"not verified: {result.Reason} ({result.Failure})",
                 ["vk"] = Path.GetFullPath(vkPath),
                 ["proof"] = Path.GetFullPath(proofPath),
                 ["vkDigest"] = key.DigestHex,

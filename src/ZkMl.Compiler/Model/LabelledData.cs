@@ -26,7 +26,7 @@ public sealed record LabelledData(float[][] Rows, int[] Labels)
         { throw new ModelFormatException($"{path}: cannot read ({e.Message})", e); }
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes); }
-        catch (JsonException e) { throw new ModelFormatException($"{path}: not valid JSON ({e.Message})", e); }
+        catch (JsonException e) { throw JsonSyntax.Error(path, System.Text.Encoding.UTF8.GetString(bytes), e); }
         using (doc)
         {
             var rows = InputData.ReadRows(doc.RootElement, inputSize, path);

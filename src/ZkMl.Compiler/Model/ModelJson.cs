@@ -37,7 +37,7 @@ public static class ModelJson
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
-        catch (JsonException e) { throw new ModelFormatException($"{source}: not valid JSON ({e.Message})", e); }
+        catch (JsonException e) { throw JsonSyntax.Error(source, json, e); }
         using (doc)
         {
             var root = doc.RootElement;

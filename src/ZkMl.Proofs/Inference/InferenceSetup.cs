@@ -93,6 +93,29 @@ public static class InferenceSetup
         return need;
     }
 
+    /// <summary>
+    /// The size of the proving key that <see cref="Run(Circuit, Srs, int)"/> makes for <paramref name="circuit"/>
+    /// and padded batch <paramref name="maxBatch"/>, computed from the shapes alone (within about a kilobyte:
+    /// the SRS description's length is not known yet): the SRS powers (64 bytes each), the fixed-base table
+    /// (1 KiB per model-vector power, from 2^14 entries), the fold bases and the circuit.
+    /// </summary>
+    public static long EstimateProvingKeyBytes(Circuit circuit, int maxBatch)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        var layers = LayerKeys(circuit);
+        var shape = new KeyShape(layers, circuit.LimbBits);
+        long powers = RequiredPowers(circuit, maxBatch);
+        long modelLen = shape.ModelLayout.Length;
+        int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars);
+        long vk = 12 + 32 + 32 + 44L * layers.Length + 16 + 68 + 64L * partCount + 256 + 32;
+        long srs = 8 + 16 + 128 + 256 + 64 * powers + 32;
+        bool extras = modelLen >= Kzg.TableMinPoints;
+        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * Math.Min(powers, modelLen) : 0;
+        long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
+        long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
+        return 12 + 20 + vk + circuitBytes + srs + table + folds + 32;
+    }
+
     private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
     {
         if (shape.H == 0) return 1;

@@ -60,7 +60,8 @@ public static class InferenceVerifier
         ArgumentNullException.ThrowIfNull(vk);
         ArgumentNullException.ThrowIfNull(proof);
         if (!proof.VkDigest.AsSpan().SequenceEqual(vk.Digest))
-            return VerificationResult.Fail(VerificationFailure.KeyMismatch, "the proof was made for another verifying key (digest differs)");
+            return VerificationResult.Fail(VerificationFailure.KeyMismatch,
+                $"the proof was made for another verifying key: the proof names vk digest {Convert.ToHexStringLower(proof.VkDigest)}, the key's is {vk.DigestHex}");
         return Verify(vk, proof.PublicInputs, proof.ProofBytes);
     }
 

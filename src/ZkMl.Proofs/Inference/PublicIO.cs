@@ -92,7 +92,7 @@ public sealed class PublicIO
         for (int i = 0; i < x.Length; i++, o += vk.XBytes)
         {
             x[i] = Get(words, o, vk.XBytes);
-            if (Math.Abs(x[i]) > bound) { reason = $"public inputs: input value {x[i]} (row {i / vk.InputSize}) is outside ±{bound}"; return false; }
+            if (Math.Abs(x[i]) > bound) { reason = $"public inputs: input value {x[i]} (row {i / vk.InputSize}, column {i % vk.InputSize}) is outside ±{bound}"; return false; }
         }
         for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
         for (; o < words.Length; o++)

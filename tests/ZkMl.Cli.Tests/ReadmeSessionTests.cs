@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using ZkMl.TestKit;
+
+namespace ZkMl.Cli.Tests;
+
+/// <summary>README's example sessions are real: scripts/readme-session.mjs reruns them with this build and every figure must match.</summary>
+public class ReadmeSessionTests
+{
+    [Fact]
+    public async Task TheReadmeSessionsMatchAFreshRun()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "zkml.dll");
+        Assert.True(File.Exists(dll), dll);
+        var psi = new ProcessStartInfo("node", [Path.Combine(RepoPaths.Root, "scripts", "readme-session.mjs")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        psi.Environment["ZKML_DLL"] = dll;
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = await p.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await p.WaitForExitAsync(timeout.Token);
+        string err = await stderr;
+        Assert.True(p.ExitCode == 0, $"README sessions differ from this build (refresh: node scripts/readme-session.mjs --update):\n{stdout}\n{err}");
+        Assert.Contains("3 session(s)", stdout);
+    }
+}
