@@ -11,6 +11,11 @@ public enum Activation
     Sigmoid = 2,
     /// <summary>tanh(x).</summary>
     Tanh = 3,
+    /// <summary>
+    /// A Softmax after the output layer (circuits only): not applied and not proven — the public outputs
+    /// are the logits before it, whose argmax is the Softmax's argmax.
+    /// </summary>
+    Softmax = 4,
 }
 
 /// <summary>Names of activations as written in the JSON model format and in messages.</summary>
@@ -23,8 +28,12 @@ public static class ActivationNames
         Activation.Relu => "relu",
         Activation.Sigmoid => "sigmoid",
         Activation.Tanh => "tanh",
+        Activation.Softmax => "softmax",
         _ => throw new ArgumentOutOfRangeException(nameof(a), a, "unknown activation"),
     };
+
+    /// <summary>True for an activation proven by a lookup table (relu, sigmoid, tanh); false for none and the unproven final softmax.</summary>
+    public static bool IsTabled(this Activation a) => a is Activation.Relu or Activation.Sigmoid or Activation.Tanh;
 
     /// <summary>Parses a JSON activation name (case-insensitive; "identity"/"linear" mean none); false when unknown.</summary>
     public static bool TryParse(string? s, out Activation a)

@@ -25,6 +25,8 @@ public sealed class DenseLayer
             throw new ModelFormatException($"{who}: weights have {weights.Length} values, expected {inputSize}×{outputSize} = {inputSize * outputSize}");
         if (bias.Length != outputSize)
             throw new ModelFormatException($"{who}: bias has {bias.Length} values, expected {outputSize}");
+        if (activation == Activation.Softmax)
+            throw new ModelFormatException($"{who}: softmax is not an element-wise activation (a final Softmax is Network.FinalSoftmax)");
         if (!Enum.IsDefined(activation))
             throw new ModelFormatException($"{who}: unknown activation {(int)activation}");
         for (int k = 0; k < weights.Length; k++)

@@ -10,9 +10,11 @@ public sealed class Network
     /// <param name="layers">At least one dense layer.</param>
     /// <param name="name">Optional model name.</param>
     /// <param name="warnings">Notes from import (e.g. a dropped Softmax).</param>
+    /// <param name="finalSoftmax">The model ends in a Softmax, which is not part of the network (see <see cref="FinalSoftmax"/>).</param>
     /// <exception cref="ModelFormatException">No layer, or layer shapes that do not chain.</exception>
-    public Network(IReadOnlyList<DenseLayer> layers, string? name = null, IReadOnlyList<string>? warnings = null)
+    public Network(IReadOnlyList<DenseLayer> layers, string? name = null, IReadOnlyList<string>? warnings = null, bool finalSoftmax = false)
     {
+        FinalSoftmax = finalSoftmax;
         ArgumentNullException.ThrowIfNull(layers);
         if (layers.Count == 0) throw new ModelFormatException("network has no dense layer");
         for (int l = 1; l < layers.Count; l++)
@@ -23,6 +25,12 @@ public sealed class Network
         Name = name;
         Warnings = warnings?.ToArray() ?? [];
     }
+
+    /// <summary>
+    /// The source model applies a Softmax after the last layer. It is not part of this network (the
+    /// outputs are the logits before it) and cannot be proven exactly; argmax is unchanged by it.
+    /// </summary>
+    public bool FinalSoftmax { get; }
 
     /// <summary>The dense layers, input first.</summary>
     public IReadOnlyList<DenseLayer> Layers { get; }

@@ -210,7 +210,7 @@ public static class OnnxImporter
             try { dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList(); }
             catch (ModelFormatException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
             string? name = g.Name.Length > 0 ? g.Name : null;
-            return new Network(dl, name, warnings);
+            return new Network(dl, name, warnings, sawSoftmax);
         }
 
         private string? softmaxOutput;

@@ -5,8 +5,8 @@ namespace ZkMl.Compiler.Quantization;
 /// <summary>
 /// A compiled integer network (DESIGN.md §2): integer weights and biases, requantization
 /// multipliers M/2^k, activation tables, scales, proven bounds. Valid inputs are integers in
-/// [−InputBound, InputBound]; the public output is the last layer's Z (integer logits), whose real
-/// value is Z·OutputScale. Immutable; <see cref="Digest"/> is the SHA-256 of its canonical
+/// [−InputBound, InputBound]; the public output is the last layer's Z (integer logits) or, with a
+/// proven final activation, its A; its real value is Y·OutputScale. Immutable; <see cref="Digest"/> is the SHA-256 of its canonical
 /// serialization (the .zkc content, docs/circuit-format.md).
 /// </summary>
 public sealed class Circuit
@@ -53,11 +53,24 @@ public sealed class Circuit
     /// <summary>Outputs per sample.</summary>
     public int OutputSize => Layers[^1].OutputSize;
 
-    /// <summary>Scale of the output logits: y ≈ Z_L·OutputScale (before <see cref="OutputActivation"/>).</summary>
-    public double OutputScale => Layers[^1].AccumulatorScale;
+    /// <summary>
+    /// Scale of the public outputs: y ≈ Y·OutputScale. Y is the last layer's Z (the integer logits, scale
+    /// s_in·s_w) or, when <see cref="ProvesOutputActivation"/>, its activation A (scale of A).
+    /// </summary>
+    public double OutputScale => ProvesOutputActivation ? Layers[^1].OutputScale : Layers[^1].AccumulatorScale;
 
-    /// <summary>An activation the float model applies after the last layer; applied in the clear to dequantized outputs, not proven.</summary>
+    /// <summary>
+    /// The activation after the last layer: none; relu / sigmoid / tanh, proven by the output layer's lookup
+    /// table (<see cref="ProvesOutputActivation"/>); or <see cref="Activation.Softmax"/>, which is not proven
+    /// (the outputs are the logits before it; argmax is the same).
+    /// </summary>
     public Activation OutputActivation => Layers[^1].Activation;
+
+    /// <summary>True when the output layer has a lookup table: the public outputs are its activation's values.</summary>
+    public bool ProvesOutputActivation => Layers[^1].Table != null;
+
+    /// <summary>True when the public outputs are logits (no final activation, or a final Softmax that is not applied).</summary>
+    public bool OutputsAreLogits => !ProvesOutputActivation;
 
     /// <summary>SHA-256 of the canonical serialization (32 bytes).</summary>
     public byte[] Digest { get; }
@@ -81,21 +94,11 @@ public sealed class Circuit
         return r;
     }
 
-    /// <summary>Dequantizes output logits: y_j = act_out(Z_j · OutputScale).</summary>
+    /// <summary>Dequantizes public outputs: y_j = Y_j · OutputScale (logits, or the proven activation's values).</summary>
     public double[] DequantizeOutput(ReadOnlySpan<long> z)
     {
         var y = new double[z.Length];
-        for (int j = 0; j < z.Length; j++)
-        {
-            double v = z[j] * OutputScale;
-            y[j] = OutputActivation switch
-            {
-                Activation.Relu => Math.Max(v, 0),
-                Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
-                Activation.Tanh => Math.Tanh(v),
-                _ => v,
-            };
-        }
+        for (int j = 0; j < z.Length; j++) y[j] = z[j] * OutputScale;
         return y;
     }
 

@@ -53,7 +53,7 @@ public static class CircuitCompiler
     /// </summary>
     internal static int ChooseLimbBits(Circuit probe, int multiplierBits)
     {
-        var hidden = probe.Layers.Where(l => !l.IsOutput).ToArray();
+        var hidden = probe.Layers.Where(l => l.Table != null).ToArray();
         if (hidden.Length == 0) return 8;
         long table = hidden.Max(l => (long)l.Table!.Values.Length);
         int cMax = Math.Clamp(64 - (int)ulong.LeadingZeroCount((ulong)table - 1), 8, 16);
@@ -180,13 +180,15 @@ public static class CircuitCompiler
                 zAbs = Int128.Max(zAbs, Int128.Max(Int128.Abs(lo), Int128.Abs(hi)));
             }
 
-            if (isOut)
+            // The output layer stops at Z (the public logits) unless the model applies an activation after it:
+            // then it is requantized and looked up like a hidden layer and its A is the public output.
+            if (isOut && !layer.Activation.IsTabled())
             {
-                if (layer.Activation != Activation.None)
-                    warnings?.Add($"{who}: the final {layer.Activation.ToName()} is applied to the dequantized outputs outside the proof; the proof covers the logits");
+                if (network.FinalSoftmax)
+                    warnings?.Add($"{who}: the final Softmax cannot be proven exactly; the proven outputs are the logits before it (their argmax is the Softmax's argmax)");
                 layers.Add(new CircuitLayer
                 {
-                    Index = l, IsOutput = true, InputSize = n, OutputSize = m, Activation = layer.Activation,
+                    Index = l, IsOutput = true, InputSize = n, OutputSize = m, Activation = network.FinalSoftmax ? Activation.Softmax : Activation.None,
                     InputScale = sIn, WeightScale = sW, QScale = sAcc, OutputScale = sAcc, Name = layer.Name,
                     WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,
                 });
@@ -238,7 +240,7 @@ public static class CircuitCompiler
             long aMin = values.Min(), aMax = values.Max();
             layers.Add(new CircuitLayer
             {
-                Index = l, IsOutput = false, InputSize = n, OutputSize = m, Activation = layer.Activation,
+                Index = l, IsOutput = isOut, InputSize = n, OutputSize = m, Activation = layer.Activation,
                 InputScale = sIn, WeightScale = sW, QScale = sQ, OutputScale = sOut, Multiplier = bigM, Shift = shift,
                 LimbCount = shift / c, Table = new ActivationTable(layer.Activation, qLo, values), AMin = aMin, AMax = aMax,
                 Name = layer.Name, WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,

@@ -72,9 +72,9 @@ public static class CircuitFile
             foreach (long v in l.BiasData) w.Write(v);
             foreach (long v in l.ZMinData) w.Write(v);
             foreach (long v in l.ZMaxData) w.Write(v);
-            if (!l.IsOutput)
+            if (l.Table != null)
             {
-                var t = l.Table!;
+                var t = l.Table;
                 w.Write(t.QMin);
                 w.Write(t.Size);
                 foreach (long v in t.ValueData) w.Write(v);
@@ -153,13 +153,18 @@ public static class CircuitFile
             Check(isOut == (li == n - 1), $"layer {li}: output flag");
             Check(ins == prev && outs > 0 && (long)ins * outs <= remaining() / 8, $"layer {li}: shape [{ins}, {outs}]");
             Check(Enum.IsDefined((Activation)act), $"layer {li}: activation {act}");
-            Check(isOut ? (m == 0 && k == 0 && limbs == 0) : (m > 0 && k > 0 && k % lb == 0 && limbs == k / lb && k <= 62), $"layer {li}: multiplier/shift");
+            // A layer has a table iff it is hidden or the output layer of a proven final activation.
+            bool tabled = !isOut || ((Activation)act).IsTabled();
+            Check(isOut || ((Activation)act) != Activation.Softmax, $"layer {li}: softmax on a hidden layer");
+            Check(!isOut || m != 0 || !((Activation)act).IsTabled(),
+                $"layer {li}: a final {((Activation)act).ToName()} without a table was applied outside the proof by older builds; recompile the model (the final activation is now proven)");
+            Check(tabled ? (m > 0 && k > 0 && k % lb == 0 && limbs == k / lb && k <= 62) : (m == 0 && k == 0 && limbs == 0), $"layer {li}: multiplier/shift");
             var wd = ReadLongs(r, (long)ins * outs);
             var bd = ReadLongs(r, outs);
             var zmin = ReadLongs(r, outs);
             var zmax = ReadLongs(r, outs);
             ActivationTable? table = null;
-            if (!isOut)
+            if (tabled)
             {
                 long qmin = r.ReadInt64();
                 int size = r.ReadInt32();
@@ -208,8 +213,8 @@ public static class CircuitFile
             }
             check(zAbs == l.ZBound, $"layer {l.Index}: stored |Z| bound differs");
             check(Bits((Int128)zAbs * Math.Max(l.Multiplier, 1) + ((Int128)1 << l.Shift)) < CircuitCompiler.ProductBits, $"layer {l.Index}: Z·M too large");
-            if (l.IsOutput) break;
-            var t = l.Table!;
+            if (l.Table == null) break;
+            var t = l.Table;
             for (int j = 0; j < m; j++)
             {
                 check(CircuitCompiler.Requantize(l.ZMinData[j], l.Multiplier, l.Shift) >= t.QMin

@@ -7,7 +7,8 @@ namespace ZkMl.Compiler.Quantization;
 /// <c>Z = A·W + b</c> exactly; for a hidden layer also
 /// <c>Q = floor((Z·M + 2^(k−1)) / 2^k)</c>, remainder <c>R = Z·M + 2^(k−1) − Q·2^k ∈ [0, 2^k)</c>
 /// split into <see cref="LimbCount"/> limbs of c bits (little-endian: R = Σ 2^(i·c)·R_i), and
-/// <c>A = Table(Q)</c>. The output layer stops at Z (the public logits).
+/// <c>A = Table(Q)</c>. The output layer stops at Z (the public logits), unless the model applies a
+/// relu / sigmoid / tanh after it: then it has Q, R and A like a hidden layer and A is the public output.
 /// </summary>
 public sealed class CircuitLayer
 {
@@ -16,7 +17,7 @@ public sealed class CircuitLayer
     /// <summary>Position in the chain, 0 = first layer.</summary>
     public int Index { get; internal init; }
 
-    /// <summary>True for the last layer (its Z is the public output; no Q, R, A, table).</summary>
+    /// <summary>True for the last layer (its Z is the public output, or its A when it has a <see cref="Table"/>).</summary>
     public bool IsOutput { get; internal init; }
 
     /// <summary>Inputs (rows of W).</summary>
@@ -75,19 +76,19 @@ public sealed class CircuitLayer
     /// <summary>The scale of A (hidden layers; the next layer's InputScale).</summary>
     public double OutputScale { get; internal init; }
 
-    /// <summary>Requantization multiplier M (hidden layers; 0 for the output layer).</summary>
+    /// <summary>Requantization multiplier M (layers with a table; 0 for an output layer without one).</summary>
     public long Multiplier { get; internal init; }
 
-    /// <summary>Requantization shift k, a multiple of the limb width c (hidden layers; 0 for the output layer).</summary>
+    /// <summary>Requantization shift k, a multiple of the limb width c (layers with a table; 0 for an output layer without one).</summary>
     public int Shift { get; internal init; }
 
-    /// <summary>Number of c-bit remainder limbs, k/c (0 for the output layer).</summary>
+    /// <summary>Number of c-bit remainder limbs, k/c (0 for an output layer without a table).</summary>
     public int LimbCount { get; internal init; }
 
-    /// <summary>The activation (for the output layer, applied in the clear after dequantization, outside the proof).</summary>
+    /// <summary>The activation; for the output layer none, a proven one (with a <see cref="Table"/>) or the unproven <see cref="Activation.Softmax"/>.</summary>
     public Activation Activation { get; internal init; }
 
-    /// <summary>The activation lookup table over Q's proven domain (null for the output layer).</summary>
+    /// <summary>The activation lookup table over Q's proven domain (null for an output layer without a proven activation).</summary>
     public ActivationTable? Table { get; internal init; }
 
     /// <summary>Proven lower bound of Z per output column (for every input in the circuit's input range).</summary>

@@ -55,7 +55,7 @@ public static class IntegerExecutor
             var z = new long[(long)rows * cols];
             for (int r = 0; r < rows; r++)
                 Affine(layer, a.AsSpan((int)((long)r * aCols), layer.InputSize), z.AsSpan((int)((long)r * cols), layer.OutputSize));
-            if (layer.IsOutput)
+            if (layer.Table == null)
             {
                 layers.Add(new LayerWitness(rows, cols, z, null, null, null));
                 break;
@@ -85,13 +85,14 @@ public static class IntegerExecutor
             aCols = cols;
         }
         var outLayer = layers[^1];
+        var y = outLayer.A ?? outLayer.Z;
         var deq = new double[batch][];
         for (int b = 0; b < batch; b++)
-            deq[b] = circuit.DequantizeOutput(outLayer.Z.AsSpan((int)((long)b * outLayer.Cols), circuit.OutputSize));
+            deq[b] = circuit.DequantizeOutput(y.AsSpan((int)((long)b * outLayer.Cols), circuit.OutputSize));
         return new Witness(circuit, batch, x, layers, deq);
     }
 
-    /// <summary>Runs one integer sample and returns its output logits Z_L (no witness kept).</summary>
+    /// <summary>Runs one integer sample and returns its public outputs: the logits Z_L, or A_L with a proven final activation (no witness kept).</summary>
     public static long[] Infer(Circuit circuit, ReadOnlySpan<long> input)
     {
         ArgumentNullException.ThrowIfNull(circuit);
@@ -103,9 +104,10 @@ public static class IntegerExecutor
         {
             var z = new long[layer.OutputSize];
             Affine(layer, a, z);
-            if (layer.IsOutput) return z;
+            if (layer.Table == null) return z;
             for (int j = 0; j < z.Length; j++)
-                z[j] = layer.Table!.Lookup(CircuitCompiler.Requantize(z[j], layer.Multiplier, layer.Shift));
+                z[j] = layer.Table.Lookup(CircuitCompiler.Requantize(z[j], layer.Multiplier, layer.Shift));
+            if (layer.IsOutput) return z;
             a = z;
         }
         throw new InvalidOperationException("circuit has no output layer");

@@ -22,16 +22,16 @@ public sealed class LayerWitness
     /// <summary>Accumulators Z = A_prev·W + b.</summary>
     public long[] Z { get; }
 
-    /// <summary>Requantized values Q (null for the output layer).</summary>
+    /// <summary>Requantized values Q (null for an output layer without a table).</summary>
     public long[]? Q { get; }
 
     /// <summary>
-    /// Remainder limbs (null for the output layer): RemainderLimbs[i][e] ∈ [0, 2^c) and
+    /// Remainder limbs (null for an output layer without a table): RemainderLimbs[i][e] ∈ [0, 2^c) and
     /// Z·M + 2^(k−1) = Q·2^k + Σ_i 2^(i·c)·RemainderLimbs[i].
     /// </summary>
     public long[][]? RemainderLimbs { get; }
 
-    /// <summary>Activations A = Table(Q) (null for the output layer).</summary>
+    /// <summary>Activations A = Table(Q) (null for an output layer without a table).</summary>
     public long[]? A { get; }
 }
 
@@ -69,23 +69,27 @@ public sealed class Witness
         return layer == 0 ? Input : Layers[layer - 1].A!;
     }
 
-    /// <summary>Public output logits Y = Z_L, [PaddedBatchSize × PaddedOutputSize of the last layer].</summary>
-    public long[] Output => Layers[^1].Z;
+    /// <summary>
+    /// Public outputs Y, [PaddedBatchSize × PaddedOutputSize of the last layer]: the logits Z_L, or A_L when
+    /// the circuit proves its final activation.
+    /// </summary>
+    public long[] Output => Layers[^1].A ?? Layers[^1].Z;
 
     /// <summary>Dequantized outputs of the real samples: [BatchSize][OutputSize].</summary>
     public double[][] DequantizedOutputs { get; }
 
-    /// <summary>argmax of each real sample's output logits.</summary>
+    /// <summary>argmax of each real sample's public outputs (the first of equal maxima).</summary>
     public int[] Predictions()
     {
         var last = Layers[^1];
+        var y = Output;
         int m = Circuit.OutputSize;
         var r = new int[BatchSize];
         for (int b = 0; b < BatchSize; b++)
         {
             int best = 0;
             for (int j = 1; j < m; j++)
-                if (last.Z[(long)b * last.Cols + j] > last.Z[(long)b * last.Cols + best]) best = j;
+                if (y[(long)b * last.Cols + j] > y[(long)b * last.Cols + best]) best = j;
             r[b] = best;
         }
         return r;

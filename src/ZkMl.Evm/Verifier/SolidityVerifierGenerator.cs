@@ -83,6 +83,8 @@ public static class SolidityVerifierGenerator
             Vk = vk;
             L = vk.Layers.Count;
             H = L - 1;
+            T = vk.Shape.T;
+            OutputTabled = vk.Shape.OutputTabled;
             Model = vk.Shape.ModelLayout;
             Table = vk.Shape.TableLayout;
             ColumnCount = ProofParts.ColumnCount(vk);
@@ -94,6 +96,9 @@ public static class SolidityVerifierGenerator
         public VerifyingKey Vk { get; }
         public int L { get; }
         public int H { get; }
+        /// <summary>Layers with a lookup table: the hidden ones, and the output layer when it proves a final activation.</summary>
+        public int T { get; }
+        public bool OutputTabled { get; }
         public Layout Model { get; }
         public Layout? Table { get; }
         public Batch[] Batches { get; }
@@ -101,17 +106,17 @@ public static class SolidityVerifierGenerator
         public int ClaimCount { get; }
         public int TableVars => Table?.NumVars ?? 0;
 
-        /// <summary>Index of hidden layer ℓ's first column (Q) in `cols`.</summary>
+        /// <summary>Index of tabled layer ℓ's first column (Q) in `cols`.</summary>
         public int ColumnBase(int layer) => Enumerable.Range(0, layer).Sum(l => 2 + Vk.Layers[l].Limbs);
 
         /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
         public List<string> FieldNames()
         {
-            if (H == 0) return ["proof length"];
+            if (T == 0) return ["proof length"];
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
-                f.Add($"A_{l} index");
+                if (l < H) f.Add($"A_{l} index"); // (a tabled output layer's A is public, not in W1)
                 for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"R_{l},{i} index");
                 f.Add($"f act_{l} index");
                 for (int i = 0; i < Vk.Layers[l].Limbs; i++) f.Add($"f limb_{l},{i} index");
@@ -119,16 +124,16 @@ public static class SolidityVerifierGenerator
             return f;
         }
 
-        /// <summary>Hidden layer ℓ's first record field (the W1 index of A_ℓ; Q_ℓ is not committed).</summary>
+        /// <summary>Tabled layer ℓ's first record field (for a hidden layer the W1 index of A_ℓ; Q_ℓ is not committed).</summary>
         public int FieldA(int layer)
         {
             int j = 7;
-            for (int l = 0; l < layer; l++) j += 2 + 2 * Vk.Layers[l].Limbs;
+            for (int l = 0; l < layer; l++) j += (l < H ? 2 : 1) + 2 * Vk.Layers[l].Limbs;
             return j;
         }
 
-        public int FieldR(int layer, int i) => FieldA(layer) + 1 + i;
-        public int FieldFAct(int layer) => FieldA(layer) + 1 + Vk.Layers[layer].Limbs;
+        public int FieldR(int layer, int i) => FieldA(layer) + (layer < H ? 1 : 0) + i;
+        public int FieldFAct(int layer) => FieldR(layer, 0) + Vk.Layers[layer].Limbs;
         public int FieldFLimb(int layer, int i) => FieldFAct(layer) + 1 + i;
     }
 
@@ -140,14 +145,14 @@ public static class SolidityVerifierGenerator
             var vk = c.Vk;
             var fields = new List<long>();
             var bs = new BatchShape(vk, b);
-            if (c.H >= 1)
+            if (c.T >= 1)
             {
                 Layout w1 = bs.W1!, f = bs.F!, w2 = bs.W2!;
                 long Idx(Layout lay, int item) => lay.Offset(item) >> lay.LogSize(item);
                 fields.AddRange([0, f.NumVars, w1.NumVars, w2.NumVars, Idx(w2, 0), Idx(w2, 1), Idx(w1, bs.MultItem)]);
-                for (int l = 0; l < c.H; l++)
+                for (int l = 0; l < c.T; l++)
                 {
-                    fields.Add(Idx(w1, bs.AItem[l]));
+                    if (l < c.H) fields.Add(Idx(w1, bs.AItem[l]));
                     foreach (var ri in bs.RItem[l]) fields.Add(Idx(w1, ri));
                     fields.Add(Idx(f, bs.FAct[l]));
                     foreach (var fi in bs.FLimb[l]) fields.Add(Idx(f, fi));
@@ -178,7 +183,10 @@ public static class SolidityVerifierGenerator
         }
         K("MAX_BATCH", vk.MaxBatch.ToString(CultureInfo.InvariantCulture), "largest batch B (padded batches 2^b ≤ MAX_BATCH)");
         K("INPUT_SIZE", vk.InputSize.ToString(CultureInfo.InvariantCulture), "real input width");
-        K("OUTPUT_SIZE", vk.OutputSize.ToString(CultureInfo.InvariantCulture), "real output width (logits)");
+        if (c.OutputTabled)
+            K("OUTPUT_SIZE", vk.OutputColumns.ToString(CultureInfo.InvariantCulture), $"output values per statement row: the padded width (the proven final activation of {vk.OutputSize} real columns; padded columns hold act(0))");
+        else
+            K("OUTPUT_SIZE", vk.OutputSize.ToString(CultureInfo.InvariantCulture), "real output width (logits)");
         K("X_BYTES", vk.XBytes.ToString(CultureInfo.InvariantCulture), "bytes per packed input value (big-endian two's complement)");
         K("Y_BYTES", vk.YBytes.ToString(CultureInfo.InvariantCulture), "bytes per packed output value");
         K("X_BOUND", vk.InputBound.ToString(CultureInfo.InvariantCulture), "valid inputs are integers in ±X_BOUND");
@@ -228,7 +236,7 @@ public static class SolidityVerifierGenerator
     {
         var vk = c.Vk;
         var y = new YulWriter();
-        int L = c.L, H = c.H, m = c.TableVars, nm = vk.ModelVars;
+        int L = c.L, H = c.H, T = c.T, m = c.TableVars, nm = vk.ModelVars;
         int ctxWords = 20 + 6 * L + 1; // + λ of the matmul sumcheck
         int iMax = vk.Layers.Max(l => l.InVars);
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
@@ -237,7 +245,7 @@ public static class SolidityVerifierGenerator
 
         XChunk(y, vk);
         y.Blank();
-        y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
+        y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < T ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
         y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck");
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
@@ -258,12 +266,20 @@ public static class SolidityVerifierGenerator
         y.Line("trAbsorbWord(\"vk\", VK_DIGEST)");
         y.Line("trAbsorbCalldata(\"io\", pi, shl(5, piWords))");
         y.Line("let cd := pf");
-        if (H >= 1) y.Line("cd := lookups(ctx, cd)");
-        y.Comment($"r = (r_b, r_o): b + {vk.Layers[^1].OutVars} challenges out_r; claim Ỹ(r)");
-        y.Line($"let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})))");
-        y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge(\"out_r\")) }}");
-        y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rout)");
-        y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
+        if (T >= 1) y.Line("cd := lookups(ctx, cd)");
+        if (!c.OutputTabled)
+        {
+            y.Comment($"r = (r_b, r_o): b + {vk.Layers[^1].OutVars} challenges out_r; claim Ỹ(r)");
+            y.Line($"let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})))");
+            y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge(\"out_r\")) }}");
+            y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rout)");
+            y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
+        }
+        else
+        {
+            y.Comment($"proven final activation: the output layer's claim is at p_{L - 1} from r_w (relation R), no out_r");
+            y.Line("cd := matmul(ctx, cd, 0)");
+        }
         y.Line($"let claims := alloc({c.ClaimCount * 256})");
         y.Line("buildClaims(ctx, claims)");
         int kSplit = split ? vk.ModelSplit.Bits : 0;
@@ -287,12 +303,12 @@ public static class SolidityVerifierGenerator
                 y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
             }
         }
-        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(H >= 1 ? 3 : 1)}, splits, cd, g2))");
+        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(T >= 1 ? 3 : 1)}, splits, cd, g2))");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();
 
-        if (H >= 1)
+        if (T >= 1)
         {
             // ---- lookups
             y.Blank();
@@ -318,6 +334,12 @@ public static class SolidityVerifierGenerator
             y.Line($"trAbsorbCalldata(\"cols\", cdOut, {32 * c.ColumnCount})");
             y.Line("checkWitness(ctx)");
             y.Line("checkTable(ctx)");
+            if (c.OutputTabled)
+            {
+                int cbo = c.ColumnBase(L - 1);
+                y.Comment($"the output layer's A_{L - 1}(p_{L - 1}) in cols is the public output's MLE Ỹ at p_{L - 1} (the last b + {vk.Layers[^1].OutVars} coordinates of r_w)");
+                y.Line($"if iszero(eq(calldataload(add(cdOut, {32 * (cbo + 1)})), mleY(ctx, add(rw, shl(5, sub(n, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars}))))))) {{ fail() }}");
+            }
             y.Line($"pop(frAt(add(cdOut, {32 * c.ColumnCount}))) // the filler hint c_f = 1/(α − 1), not absorbed");
             y.Line($"cdOut := add(cdOut, {32 * c.ColumnCount + 32})");
             y.Close();
@@ -335,11 +357,11 @@ public static class SolidityVerifierGenerator
             y.Line("let acc := 0");
             y.Line("let sels := 0");
             y.Line("let sel := 0");
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
                 int cb = c.ColumnBase(l);
                 int o = vk.Layers[l].OutVars;
-                y.Comment($"hidden layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
+                y.Comment($"{(l < H ? "hidden" : "output")} layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
                 y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFAct(l)}))");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
@@ -353,7 +375,7 @@ public static class SolidityVerifierGenerator
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
             y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");
             y.Line("if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }");
-            long coveredPerRow = Enumerable.Range(0, H).Sum(l => (1L + vk.Layers[l].Limbs) << vk.Layers[l].OutVars);
+            long coveredPerRow = Enumerable.Range(0, T).Sum(l => (1L + vk.Layers[l].Limbs) << vk.Layers[l].OutVars);
             y.Comment("W2 holds h'_w = h_w with f's filler entries (each c_f = 1/(α − 1)) zeroed: h'_w(x) = h_w(x) − c_f·Fill(x),");
             y.Comment($"Fill(r_w) = 1 − Σ_seg sel_seg(r_w), Fill(½ⁿ) = 1 − covered/2^n with covered = 2^b·{coveredPerRow}");
             y.Line($"let cf := calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * c.ColumnCount}))");
@@ -370,9 +392,9 @@ public static class SolidityVerifierGenerator
             y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
             y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})), R_MOD)");
             var t = c.Table!;
-            for (int seg = 0; seg <= H; seg++)
+            for (int seg = 0; seg <= T; seg++)
             {
-                bool range = seg == H;
+                bool range = seg == T;
                 int s = t.LogSize(seg);
                 long idx = t.Offset(seg) >> s;
                 var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
@@ -384,7 +406,7 @@ public static class SolidityVerifierGenerator
             y.Close();
 
             // ---- requantization
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
                 var lk = vk.Layers[l];
                 int cb = c.ColumnBase(l);
@@ -424,7 +446,7 @@ public static class SolidityVerifierGenerator
         {
             var lk = vk.Layers[l];
             int j = L - 1 - l;
-            if (l == L - 1) y.Line($"rb := mload(add(ctx, {Slot(SlotRout)}))");
+            if (l == L - 1 && !c.OutputTabled) y.Line($"rb := mload(add(ctx, {Slot(SlotRout)}))");
             else y.Line($"rb := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), {lk.OutVars}))))");
             y.Line($"mstore(add(ctx, {LSlot(l, 0)}), rb)");
             y.Line($"mstore(add(ctx, {LSlot(l, 1)}), add(rb, shl(5, mload(add(ctx, 0x20)))))");
@@ -437,7 +459,7 @@ public static class SolidityVerifierGenerator
         for (int l = L - 1; l >= 0; l--)
         {
             var lk = vk.Layers[l];
-            string z = l == L - 1 ? "zOut" : $"requantized{l}(mload(add(ctx, {Slot(SlotCols)})))";
+            string z = l == L - 1 && !c.OutputTabled ? "zOut" : $"requantized{l}(mload(add(ctx, {Slot(SlotCols)})))";
             y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (iMax - lk.InVars))}, frSub({z}, mload(add(ctx, {LSlot(l, 3)}))), R_MOD), R_MOD), R_MOD)");
             if (l > 0) y.Line("cj := mulmod(cj, lambda, R_MOD)");
         }
@@ -464,14 +486,14 @@ public static class SolidityVerifierGenerator
         y.Comment($"the {c.ClaimCount} batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)");
         y.Open("function buildClaims(ctx, claims)");
         y.Line("let rec := claims");
-        if (H >= 1)
+        if (T >= 1)
         {
             y.Line("rec := lookupClaims(ctx, rec)");
             y.Line("rec := columnClaims(ctx, rec)");
         }
         y.Line("pop(layerClaims(ctx, rec))");
         y.Close();
-        if (H >= 1)
+        if (T >= 1)
         {
             y.Blank();
             y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
@@ -501,7 +523,9 @@ public static class SolidityVerifierGenerator
             y.Close();
 
             y.Blank();
-            y.Comment("A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
+            y.Comment(c.OutputTabled
+                ? "A_ℓ (hidden ℓ), R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each tabled ℓ"
+                : "A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
             y.Open("function columnClaims(ctx, rec) -> next");
             y.Line("let lay := mload(add(ctx, 0x40))");
             y.Line("let b := mload(add(ctx, 0x20))");
@@ -509,12 +533,13 @@ public static class SolidityVerifierGenerator
             y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
             y.Line("let p := 0");
             y.Line("let z := 0");
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
                 var lk = vk.Layers[l];
                 int cb = c.ColumnBase(l);
                 y.Line($"p := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(lay, 1), add(b, {lk.OutVars}))))");
-                var fields = new List<(int Field, int Col)> { (c.FieldA(l), cb + 1) }; // cols[cb] = Q_ℓ(p_ℓ) is no claim
+                // cols[cb] = Q_ℓ(p_ℓ) is no claim; nor is the output layer's A (checked against Ỹ in lookups)
+                var fields = l < H ? new List<(int Field, int Col)> { (c.FieldA(l), cb + 1) } : [];
                 for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i));
                 foreach (var (field, col) in fields)
                 {

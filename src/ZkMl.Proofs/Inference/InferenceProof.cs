@@ -49,7 +49,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     public static long Length(VerifyingKey vk, BatchShape bs, int vectors, int openingVars)
     {
         long len = 0;
-        if (vk.HiddenLayers >= 1)
+        if (vk.Shape.T >= 1)
             len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk) + 32;
         len += 96L * vk.Layers.Count + 64L * MatmulVars(vk);
         return len + BatchOpeningProof.EncodedLength(vectors, openingVars, JointVars(vk, bs));
@@ -57,9 +57,9 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
 
     public static int ColumnCount(VerifyingKey vk)
     {
-        if (vk.HiddenLayers == 0) return 0;
+        if (vk.Shape.T == 0) return 0;
         int c = 1;
-        for (int l = 0; l < vk.HiddenLayers; l++) c += 2 + vk.Layers[l].Limbs;
+        for (int l = 0; l < vk.Shape.T; l++) c += 2 + vk.Layers[l].Limbs;
         return c;
     }
 
@@ -67,23 +67,24 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     public static int ClaimCount(VerifyingKey vk)
     {
         int n = 0;
-        if (vk.HiddenLayers >= 1) n += 6 + ColumnCount(vk) - 1 - vk.HiddenLayers; // every column but Q_ℓ is a claim
+        // every column but Q_ℓ is a claim, and but the output layer's A (checked against the public output)
+        if (vk.Shape.T >= 1) n += 6 + ColumnCount(vk) - 1 - vk.Shape.T - (vk.Shape.OutputTabled ? 1 : 0);
         n += 2 * vk.Layers.Count + (vk.Layers.Count - 1);
         return n;
     }
 
     /// <summary>Number of distinct vectors of the batched opening (one evaluation each): C_model, and C_1, C_2 when there are lookups.</summary>
-    public static int VectorCount(VerifyingKey vk) => vk.HiddenLayers >= 1 ? 3 : 1;
+    public static int VectorCount(VerifyingKey vk) => vk.Shape.T >= 1 ? 3 : 1;
 
     /// <summary>N of the batched opening: the largest committed vector's variables.</summary>
     public static int OpeningVars(VerifyingKey vk, BatchShape bs)
-        => vk.HiddenLayers == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+        => vk.Shape.T == 0 ? vk.ModelVars : Math.Max(vk.ModelVars, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
 
     /// <summary>Variables of the joint HyperKZG opening: as <see cref="OpeningVars"/> with the model vector folded to N_model − k (SplitVector).</summary>
     public static int JointVars(VerifyingKey vk, BatchShape bs)
     {
         int model = vk.ModelVars - VerifyingKey.ModelSplitBits(vk.ModelVars);
-        return vk.HiddenLayers == 0 ? model : Math.Max(model, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
+        return vk.Shape.T == 0 ? model : Math.Max(model, Math.Max(bs.W1!.NumVars, bs.W2!.NumVars));
     }
 
     public static bool TryDecode(VerifyingKey vk, BatchShape bs, ReadOnlySpan<byte> bytes, out ProofParts? parts, out string? reason)
@@ -97,7 +98,7 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         LogUpProof? logup = null;
         var cols = Array.Empty<Fr>();
         var hint = Fr.Zero;
-        if (vk.HiddenLayers >= 1)
+        if (vk.Shape.T >= 1)
         {
             if (!EvmEncoding.TryDecodeG1(bytes.Slice(0, 64), out w1, out var e1)) { reason = "W1 commitment: " + e1; return false; }
             if (!EvmEncoding.TryDecodeG1(bytes.Slice(64, 64), out w2, out var e2)) { reason = "W2 commitment: " + e2; return false; }
@@ -253,6 +254,7 @@ public sealed class InferenceProof
             }
             o["inputs"] = inputs; o["outputs"] = outputs; o["argmax"] = argmax;
             o["output_scale"] = vk.OutputScale;
+            o["outputs_are"] = vk.ProvesOutputActivation ? "the proven final activation's values" : "logits";
         }
         return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }

@@ -81,7 +81,7 @@ public static class InferenceProver
         if (bp > vk.MaxBatch) throw new ArgumentException($"a batch of {batch} needs {bp} padded rows; this key supports at most {vk.MaxBatch} (run setup with a larger SRS)");
         int b = System.Numerics.BitOperations.Log2((uint)bp);
         var bs = new BatchShape(vk, b);
-        int L = ks.L, H = ks.H;
+        int L = ks.L, H = ks.H, T = ks.T;
 
         var io = PublicIO.Create(vk, batch, RealInputs(wit, vk), RealOutputs(wit, vk));
         var t = new Transcript(Domain);
@@ -96,7 +96,7 @@ public static class InferenceProver
         var cols = Array.Empty<Fr>();
         var fillerHint = Fr.Zero;
         Fr[] rw = [];
-        if (H >= 1)
+        if (T >= 1)
         {
             var tl = ks.TableLayout!;
             var w1 = BuildW1(vk, bs, wit);
@@ -136,11 +136,12 @@ public static class InferenceProver
             claims.Add(new(c1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value)); vectors.Add(w1Fr);
             claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
             int ci = 0;
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
                 var p = Suffix(rw, b + vk.Layers[l].OutVars);
                 ci++; // Q_ℓ(p_ℓ) is not opened: Q is not committed, the matmul claim z_ℓ fixes it
-                claims.Add(new(c1, bs.W1.Point(bs.AItem[l], p), cols[ci++])); vectors.Add(w1Fr);
+                if (l < H) { claims.Add(new(c1, bs.W1.Point(bs.AItem[l], p), cols[ci])); vectors.Add(w1Fr); }
+                ci++; // (a tabled output layer's A is the public output: the verifier computes it)
                 foreach (int ri in bs.RItem[l]) { claims.Add(new(c1, bs.W1.Point(ri, p), cols[ci++])); vectors.Add(w1Fr); }
             }
         }
@@ -154,9 +155,14 @@ public static class InferenceProver
             // weights λ^(L−1−ℓ); a layer with i_ℓ < I variables is tiled (it depends on the last i_ℓ).
             var points = new Fr[L][];
             var zs = new Fr[L];
-            points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
-            zs[L - 1] = Layout.EvaluateSmall(wit.Output, points[L - 1]);
-            for (int l = L - 2; l >= 0; l--)
+            // Without a proven final activation the output layer's claim is at fresh challenges out_r;
+            // with one, it is at p_{L−1} from the LogUp point like a hidden layer's (its Z from relation R).
+            if (!ks.OutputTabled)
+            {
+                points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+                zs[L - 1] = Layout.EvaluateSmall(wit.Layers[L - 1].Z, points[L - 1]);
+            }
+            for (int l = T - 1; l >= 0; l--)
             {
                 points[l] = Suffix(rw, b + vk.Layers[l].OutVars);
                 zs[l] = Layout.EvaluateSmall(wit.Layers[l].Z, points[l]);
@@ -249,8 +255,10 @@ public static class InferenceProver
     internal static long[] RealOutputs(Witness w, VerifyingKey vk)
     {
         var last = w.Layers[^1];
-        var y = new long[(long)last.Rows * vk.OutputSize];
-        for (int r = 0; r < last.Rows; r++) Array.Copy(last.Z, (long)r * last.Cols, y, (long)r * vk.OutputSize, vk.OutputSize);
+        int cols = vk.OutputColumns;
+        var src = w.Output;
+        var y = new long[(long)last.Rows * cols];
+        for (int r = 0; r < last.Rows; r++) Array.Copy(src, (long)r * last.Cols, y, (long)r * cols, cols);
         return y;
     }
 
@@ -262,10 +270,10 @@ public static class InferenceProver
         var w1 = new long[bs.W1!.Length];
         var mult = new long[tl.Length];
         long range = tl.Offset(ks.RangeItem), rangeSize = tl.Size(ks.RangeItem);
-        for (int l = 0; l < ks.H; l++)
+        for (int l = 0; l < ks.T; l++)
         {
             var lw = wit.Layers[l];
-            bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
+            if (bs.AItem[l] >= 0) bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
             for (int i = 0; i < lw.RemainderLimbs!.Length; i++) bs.W1.Place<long>(bs.RItem[l][i], lw.RemainderLimbs[i], w1);
             long off = tl.Offset(l), size = tl.Size(l), qmin = vk.Layers[l].QMin;
             // Each tuple is counted at its table index; one that is in no table entry is not counted
@@ -290,7 +298,7 @@ public static class InferenceProver
         var f = new Fr[bs.F!.Length];
         Array.Fill(f, Fr.FromInt64(KeyShape.RangeTag));
         var rangeTag = Fr.FromInt64(KeyShape.RangeTag);
-        for (int l = 0; l < ks.H; l++)
+        for (int l = 0; l < ks.T; l++)
         {
             var lw = wit.Layers[l];
             var tag = Fr.FromInt64(KeyShape.ActTag(l));
@@ -313,7 +321,7 @@ public static class InferenceProver
         var tl = ks.TableLayout!;
         var table = new Fr[tl.Length];
         var acol = pk.Model.AsSpan((int)ks.ModelLayout.Offset(ks.ActColItem), (int)tl.Length);
-        for (int l = 0; l < ks.H; l++)
+        for (int l = 0; l < ks.T; l++)
         {
             var tag = Fr.FromInt64(KeyShape.ActTag(l));
             long off = tl.Offset(l), qmin = vk.Layers[l].QMin;
@@ -334,14 +342,14 @@ public static class InferenceProver
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
         var cols = new List<Fr>();
-        for (int l = 0; l < ks.H; l++)
+        for (int l = 0; l < ks.T; l++)
         {
             int s = bs.BatchVars + vk.Layers[l].OutVars;
             var p = Suffix(rw, s);
             var eq = Eq.Table(p);
             Fr Item(int item) => Dot(w1.AsSpan((int)bs.W1!.Offset(item), 1 << s), eq);
             cols.Add(Dot(wit.Layers[l].Q!, eq));
-            cols.Add(Item(bs.AItem[l]));
+            cols.Add(bs.AItem[l] >= 0 ? Item(bs.AItem[l]) : Dot(wit.Layers[l].A!, eq));
             foreach (int ri in bs.RItem[l]) cols.Add(Item(ri));
         }
         var tl = ks.TableLayout!;

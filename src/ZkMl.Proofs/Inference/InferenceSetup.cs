@@ -42,7 +42,8 @@ public static class InferenceSetup
         var commitments = CommitModel(srs, model, shape.ModelLayout.NumVars);
         int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars), partLen = model.Length / Math.Max(1, partCount);
 
-        int yBytes = OutputBytes(circuit.Layers[^1].ZBound);
+        var last = circuit.Layers[^1];
+        int yBytes = OutputBytes(last.Table != null ? Math.Max(Math.Abs(last.AMin), Math.Abs(last.AMax)) : last.ZBound);
         int xBytes = (circuit.ActBits + 7) / 8;
         // The largest batch whose W1/W2 fit: the sizes grow monotonically with the batch.
         int best = 0;
@@ -118,7 +119,7 @@ public static class InferenceSetup
 
     private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
     {
-        if (shape.H == 0) return 1;
+        if (shape.T == 0) return 1;
         var bs = new BatchShape(layers, shape, b);
         return Math.Max(bs.W1!.Length, bs.W2!.Length);
     }
@@ -130,7 +131,7 @@ public static class InferenceSetup
         {
             var l = circuit.Layers[i];
             int iv = Log2(l.PaddedInputSize), ov = Log2(l.PaddedOutputSize);
-            r[i] = l.IsOutput
+            r[i] = l.Table == null
                 ? new LayerKey(iv, ov, l.InputSize, l.OutputSize, 0, 0, 0, 0, 0)
                 : new LayerKey(iv, ov, l.InputSize, l.OutputSize, l.Multiplier, l.Shift, l.LimbCount, l.Table!.QMin, Log2(Circuit.NextPowerOfTwo(l.Table.Size)));
         }
@@ -148,7 +149,7 @@ public static class InferenceSetup
             shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), w.AsSpan(0, circuit.Layers[l].InputSize * circuit.Layers[l].PaddedOutputSize), v);
             shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), circuit.Layers[l].PaddedBias(), v);
         }
-        if (shape.H >= 1) shape.ModelLayout.Place<long>(shape.ActColItem, ActColumn(circuit, shape), v);
+        if (shape.T >= 1) shape.ModelLayout.Place<long>(shape.ActColItem, ActColumn(circuit, shape), v);
         return v;
     }
 
@@ -157,7 +158,7 @@ public static class InferenceSetup
     {
         var t = shape.TableLayout!;
         var col = new long[t.Length];
-        for (int l = 0; l < shape.H; l++)
+        for (int l = 0; l < shape.T; l++)
         {
             var table = circuit.Layers[l].Table!;
             long off = t.Offset(l), size = t.Size(l);

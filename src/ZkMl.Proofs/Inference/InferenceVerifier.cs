@@ -28,6 +28,8 @@ public enum VerificationFailure
     Input,
     /// <summary>The batched opening (sumcheck or HyperKZG pairing check) failed.</summary>
     Opening,
+    /// <summary>The proven final activation does not match the public output.</summary>
+    Output,
 }
 
 /// <summary>The verdict of <see cref="InferenceVerifier.Verify(VerifyingKey, InferenceProof)"/>.</summary>
@@ -92,7 +94,7 @@ public static class InferenceVerifier
         var ks = vk.Shape;
         var bs = new BatchShape(vk, b);
         if (!ProofParts.TryDecode(vk, bs, proofBytes, out var parts, out why)) return VerificationResult.Fail(VerificationFailure.Malformed, why!);
-        int L = ks.L, H = ks.H;
+        int L = ks.L, H = ks.H, T = ks.T;
 
         var t = new Transcript(InferenceProver.Domain);
         t.AppendBytes(Labels.Vk, vk.Digest);
@@ -101,7 +103,7 @@ public static class InferenceVerifier
         Fr[] rw = [];
         var cols = parts!.Cols;
         var ml = ks.ModelLayout;
-        if (H >= 1)
+        if (T >= 1)
         {
             t.AppendG1(Labels.W1, parts.W1);
             var beta = t.ChallengeScalar(Labels.Beta);
@@ -130,11 +132,14 @@ public static class InferenceVerifier
             claims.Add(new(parts.W1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value));
             claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1]));
             int ci = 0;
-            for (int l = 0; l < H; l++)
+            for (int l = 0; l < T; l++)
             {
                 var p = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
                 ci++; // Q_ℓ(p_ℓ): not a commitment claim; the matmul claim z_ℓ derived from it binds it
-                claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], p), cols[ci++]));
+                if (l < H) claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], p), cols[ci]));
+                else if (OutputAt(io, bp, p.AsSpan(0, b), p.AsSpan(b)) != cols[ci])
+                    return VerificationResult.Fail(VerificationFailure.Output, "the output layer's activation at p_{L−1} does not match the public output Y");
+                ci++;
                 foreach (int ri in bs.RItem[l]) claims.Add(new(parts.W1, bs.W1.Point(ri, p), cols[ci++]));
             }
         }
@@ -142,9 +147,12 @@ public static class InferenceVerifier
         // The layers' claims (output layer at out_r, hidden layers at the LogUp point), then ONE matmul sumcheck.
         var points = new Fr[L][];
         var zs = new Fr[L];
-        points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
-        zs[L - 1] = OutputAt(io, bp, points[L - 1].AsSpan(0, b), points[L - 1].AsSpan(b));
-        for (int l = L - 2; l >= 0; l--)
+        if (!ks.OutputTabled)
+        {
+            points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+            zs[L - 1] = OutputAt(io, bp, points[L - 1].AsSpan(0, b), points[L - 1].AsSpan(b));
+        }
+        for (int l = T - 1; l >= 0; l--)
         {
             points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
             zs[l] = Requantized(vk, l, cols);
@@ -216,7 +224,7 @@ public static class InferenceVerifier
         var selSum = Fr.Zero;
         int ci = 0;
         var rangeTag = Fr.FromInt64(KeyShape.RangeTag);
-        for (int l = 0; l < vk.HiddenLayers; l++)
+        for (int l = 0; l < vk.Shape.T; l++)
         {
             var q = cols[ci]; var a = cols[ci + 1];
             var sel = f.Selector(bs.FAct[l], rw);
@@ -239,7 +247,7 @@ public static class InferenceVerifier
         var ks = vk.Shape;
         var tl = ks.TableLayout!;
         var acc = Fr.Zero;
-        for (int seg = 0; seg <= ks.H; seg++)
+        for (int seg = 0; seg <= ks.T; seg++)
         {
             bool range = seg == ks.RangeItem;
             int s = tl.LogSize(seg);
@@ -264,14 +272,14 @@ public static class InferenceVerifier
         return acc;
     }
 
-    /// <summary>Ỹ(r_b, r_o) over all padded rows and the OutputSize real columns.</summary>
+    /// <summary>Ỹ(r_b, r_o) over all padded rows and the stated columns (OutputColumns; zero beyond).</summary>
     private static Fr OutputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> ro)
     {
         var eqb = Eq.Table(rb);
         var eqo = Eq.Table(ro);
         var acc = Fr.Zero;
         for (int r = 0; r < bp; r++)
-            acc += eqb[r] * InferenceProver.Dot(io.OutputRow(r), eqo);
+            acc += eqb[r] * InferenceProver.Dot(io.StatedRow(r), eqo);
         return acc;
     }
 }

@@ -4,14 +4,14 @@ namespace ZkMl.Proofs.Inference;
 
 /// <summary>
 /// The public statement of an inference proof: the batch size B, the B real input rows X and all
-/// padded output rows Y (integer logits), packed into 32-byte words exactly as docs/protocol.md
+/// padded output rows Y (integer logits, or the proven final activation's values), packed into 32-byte words exactly as docs/protocol.md
 /// "Public input / output" says (the Solidity verifier's <c>uint256[] publicInputs</c>).
 /// </summary>
 public sealed class PublicIO
 {
-    private PublicIO(int batch, int inputSize, int outputSize, long[] x, long[] y, byte[] words)
+    private PublicIO(int batch, int inputSize, int outputSize, int outputColumns, long[] x, long[] y, byte[] words)
     {
-        BatchSize = batch; InputSize = inputSize; OutputSize = outputSize; _x = x; _y = y; _words = words;
+        BatchSize = batch; InputSize = inputSize; OutputSize = outputSize; OutputColumns = outputColumns; _x = x; _y = y; _words = words;
     }
 
     private readonly long[] _x;
@@ -27,20 +27,26 @@ public sealed class PublicIO
     /// <summary>Values per input row.</summary>
     public int InputSize { get; }
 
-    /// <summary>Values per output row.</summary>
+    /// <summary>Real values per output row.</summary>
     public int OutputSize { get; }
+
+    /// <summary>Values per output row in the statement (<see cref="VerifyingKey.OutputColumns"/>): OutputSize, or the padded width with a proven final activation.</summary>
+    public int OutputColumns { get; }
 
     /// <summary>Inputs, B × InputSize row-major.</summary>
     public ReadOnlySpan<long> Inputs => _x;
 
-    /// <summary>Output logits, PaddedBatch × OutputSize row-major (padded rows included).</summary>
+    /// <summary>Outputs as stated (logits, or the proven final activation's values), PaddedBatch × OutputColumns row-major (padded rows included).</summary>
     public ReadOnlySpan<long> Outputs => _y;
 
     /// <summary>Input row b.</summary>
     public ReadOnlySpan<long> InputRow(int b) => _x.AsSpan(b * InputSize, InputSize);
 
-    /// <summary>Output row b.</summary>
-    public ReadOnlySpan<long> OutputRow(int b) => _y.AsSpan(b * OutputSize, OutputSize);
+    /// <summary>The OutputSize real outputs of row b.</summary>
+    public ReadOnlySpan<long> OutputRow(int b) => _y.AsSpan(b * OutputColumns, OutputSize);
+
+    /// <summary>All OutputColumns stated outputs of row b.</summary>
+    internal ReadOnlySpan<long> StatedRow(int b) => _y.AsSpan(b * OutputColumns, OutputColumns);
 
     /// <summary>The packed words (32 bytes each, big-endian uint256 values).</summary>
     public ReadOnlySpan<byte> Words => _words;
@@ -57,7 +63,7 @@ public sealed class PublicIO
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
         if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
         if (x.Length != (long)batch * vk.InputSize) throw new ArgumentException($"{x.Length} input values for {batch} rows of {vk.InputSize}", nameof(x));
-        if (y.Length != (long)bp * vk.OutputSize) throw new ArgumentException($"{y.Length} output values for {bp} rows of {vk.OutputSize}", nameof(y));
+        if (y.Length != (long)bp * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {bp} rows of {vk.OutputColumns}", nameof(y));
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++)
             if (Math.Abs(x[i]) > bound) throw new ArgumentException($"input value {x[i]} (row {i / vk.InputSize}, index {i % vk.InputSize}) is outside ±{bound}", nameof(x));
@@ -70,7 +76,7 @@ public sealed class PublicIO
         int o = 32;
         foreach (long v in x) { Put(words, o, vk.XBytes, v); o += vk.XBytes; }
         foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
-        return new PublicIO(batch, vk.InputSize, vk.OutputSize, x.ToArray(), y.ToArray(), words);
+        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x.ToArray(), y.ToArray(), words);
     }
 
     /// <summary>Decodes packed words for <paramref name="vk"/>, rejecting anything but the exact encoding; never throws.</summary>
@@ -86,7 +92,7 @@ public sealed class PublicIO
         int len = ByteLength(vk, (int)batch);
         if (words.Length != len) { reason = $"public inputs: {words.Length} bytes; a batch of {batch} needs exactly {len}"; return false; }
         var x = new long[batch * (long)vk.InputSize];
-        var y = new long[bp * (long)vk.OutputSize];
+        var y = new long[bp * (long)vk.OutputColumns];
         int o = 32;
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++, o += vk.XBytes)
@@ -97,7 +103,7 @@ public sealed class PublicIO
         for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
         for (; o < words.Length; o++)
             if (words[o] != 0) { reason = "public inputs: non-zero padding bytes"; return false; }
-        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, x, y, words.ToArray());
+        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, y, words.ToArray());
         reason = null;
         return true;
     }
@@ -106,7 +112,7 @@ public sealed class PublicIO
     public static int ByteLength(VerifyingKey vk, int batch)
     {
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
-        long body = (long)batch * vk.InputSize * vk.XBytes + (long)bp * vk.OutputSize * vk.YBytes;
+        long body = (long)batch * vk.InputSize * vk.XBytes + (long)bp * vk.OutputColumns * vk.YBytes;
         return checked((int)(32 + (body + 31) / 32 * 32));
     }
 

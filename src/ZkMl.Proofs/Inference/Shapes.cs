@@ -13,12 +13,14 @@ internal sealed class KeyShape
     {
         L = layers.Count;
         H = L - 1;
+        OutputTabled = layers[^1].Multiplier != 0;
+        T = OutputTabled ? L : H;
         var model = new List<int>();
         for (int l = 0; l < L; l++) { model.Add(layers[l].InVars + layers[l].OutVars); model.Add(layers[l].OutVars); }
-        if (H >= 1)
+        if (T >= 1)
         {
             var table = new List<int>();
-            for (int l = 0; l < H; l++) table.Add(layers[l].TableVars);
+            for (int l = 0; l < T; l++) table.Add(layers[l].TableVars);
             table.Add(limbBits);
             TableLayout = new Layout(table);
             model.Add(TableLayout.NumVars);
@@ -31,9 +33,19 @@ internal sealed class KeyShape
 
     public int L { get; }
 
+    /// <summary>Hidden layers (L − 1): their A is committed in W1.</summary>
     public int H { get; }
 
-    /// <summary>The lookup table t (null without hidden layers): item ℓ = act_ℓ, item H = range.</summary>
+    /// <summary>
+    /// The output layer proves a final activation (its M ≠ 0 in the key): it has Q, R, A and a table like a
+    /// hidden layer, and its A is the public output (not committed).
+    /// </summary>
+    public bool OutputTabled { get; }
+
+    /// <summary>Layers with a lookup table: 0 … T−1 (T = H, or L with <see cref="OutputTabled"/>).</summary>
+    public int T { get; }
+
+    /// <summary>The lookup table t (null without tabled layers): item ℓ = act_ℓ, item T = range.</summary>
     public Layout? TableLayout { get; }
 
     /// <summary>Model vector: item 2ℓ = W_ℓ, 2ℓ+1 = b_ℓ, 2L = a_col.</summary>
@@ -45,7 +57,7 @@ internal sealed class KeyShape
 
     public int ActColItem => 2 * L;
 
-    public int RangeItem => H;
+    public int RangeItem => T;
 }
 
 /// <summary>The per-proof layouts for a padded batch of 2^b rows: W1, the lookup witness f, W2.</summary>
@@ -56,7 +68,7 @@ internal sealed class BatchShape
     public BatchShape(IReadOnlyList<LayerKey> layers, KeyShape ks, int batchVars)
     {
         BatchVars = batchVars;
-        int h = ks.H;
+        int h = ks.T;
         AItem = new int[h]; RItem = new int[h][];
         FAct = new int[h]; FLimb = new int[h][];
         if (h == 0) return;
@@ -66,7 +78,9 @@ internal sealed class BatchShape
         {
             int s = batchVars + layers[l].OutVars;
             int k = layers[l].Limbs;
-            AItem[l] = w1.Count; w1.Add(s);
+            // (the output layer's A is the public output, not committed)
+            if (l < ks.H) { AItem[l] = w1.Count; w1.Add(s); }
+            else AItem[l] = -1;
             RItem[l] = new int[k];
             for (int i = 0; i < k; i++) { RItem[l][i] = w1.Count; w1.Add(s); }
             FAct[l] = f.Count; f.Add(s);
@@ -91,6 +105,7 @@ internal sealed class BatchShape
     /// <summary>Item 0 = h_w, item 1 = h_t.</summary>
     public Layout? W2 { get; }
 
+    /// <summary>W1 item of A_ℓ per tabled layer; −1 for a tabled output layer (its A is public).</summary>
     public int[] AItem { get; }
 
     public int[][] RItem { get; }

@@ -73,7 +73,19 @@ public sealed class VerifyingKey
     /// <summary>Layer keys, input side first; the last is the output layer.</summary>
     public IReadOnlyList<LayerKey> Layers { get; }
 
-    /// <summary>Number of hidden layers (those with lookups).</summary>
+    /// <summary>
+    /// True when the output layer proves a final activation (relu / sigmoid / tanh by its lookup table;
+    /// its multiplier is non-zero): the public outputs are that activation's values, not logits.
+    /// </summary>
+    public bool ProvesOutputActivation => Layers[^1].Multiplier != 0;
+
+    /// <summary>
+    /// Values per output row of the statement: <see cref="OutputSize"/>, or with
+    /// <see cref="ProvesOutputActivation"/> the padded width 2^o (padded columns hold act(0)).
+    /// </summary>
+    public int OutputColumns => ProvesOutputActivation ? 1 << Layers[^1].OutVars : OutputSize;
+
+    /// <summary>Number of hidden layers (L − 1; with <see cref="ProvesOutputActivation"/> the output layer has lookups too).</summary>
     public int HiddenLayers => Layers.Count - 1;
 
     /// <summary>Scale of the inputs.</summary>
@@ -256,7 +268,10 @@ public sealed class VerifyingKey
             if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
             if (hidden && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Limbs < 1 || (long)l.Limbs * c != l.Shift || l.TableVars < 0 || l.TableVars > 24))
                 return $"layer {i} requantization constants";
-            if (!hidden && (l.Multiplier != 0 || l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";
+            // The output layer has all-zero constants, or (a proven final activation) valid ones like a hidden layer.
+            if (!hidden && l.Multiplier == 0 && (l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";
+            if (!hidden && l.Multiplier != 0 && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Shift != l.Limbs * c || l.TableVars < 0 || l.TableVars > 24))
+                return "output layer requantization constants";
         }
         if (ls[0].InputSize != inSize || ls[^1].OutputSize != outSize) return "input/output sizes";
         return null;

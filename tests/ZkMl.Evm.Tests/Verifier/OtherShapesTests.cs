@@ -20,17 +20,24 @@ public class OtherShapesTests(VerifierContractFixture fx, ITestOutputHelper outp
 
     private static float[][] Samples(int seed, int count, int n) => ZkMl.TestKit.TestNetworks.Samples(seed, count, n);
 
-    public static TheoryData<string> Shapes => new() { "two-hidden-10bit", "single-layer" };
+    public static TheoryData<string> Shapes => new() { "two-hidden-10bit", "single-layer", "final-relu", "final-sigmoid", "logistic" };
 
     [Theory]
     [MemberData(nameof(Shapes))]
     public async Task GeneratedVerifierAgreesWithCSharp(string shape)
     {
-        var (net, options) = shape == "single-layer"
-            ? (Random(3, [19, 6], [Activation.None]), new CompileOptions())
-            : (Random(11, [37, 23, 11, 5], [Activation.Sigmoid, Activation.Relu, Activation.None]), new CompileOptions { ActBits = 10 });
+        // final-*: the output layer proves its activation (the statement's outputs are its values; docs/protocol.md).
+        var (net, options) = shape switch
+        {
+            "single-layer" => (Random(3, [19, 6], [Activation.None]), new CompileOptions()),
+            "final-relu" => (Random(13, [37, 23, 11], [Activation.Relu, Activation.Relu]), new CompileOptions()),
+            "final-sigmoid" => (Random(14, [37, 23, 10], [Activation.Tanh, Activation.Sigmoid]), new CompileOptions()),
+            "logistic" => (Random(15, [9, 3], [Activation.Sigmoid]), new CompileOptions()),
+            _ => (Random(11, [37, 23, 11, 5], [Activation.Sigmoid, Activation.Relu, Activation.None]), new CompileOptions { ActBits = 10 }),
+        };
         var samples = Samples(12, 8, net.InputSize);
         var circuit = CircuitCompiler.Compile(net, samples, options);
+        Assert.Equal(shape is "final-relu" or "final-sigmoid" or "logistic", circuit.ProvesOutputActivation);
         var (pk, vk) = InferenceSetup.Run(circuit, ExampleCircuits.Srs, 8);
         var source = SolidityVerifierGenerator.Generate(vk, "ShapeVerifier");
         var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "ShapeVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
@@ -58,6 +65,15 @@ public class OtherShapesTests(VerifierContractFixture fx, ITestOutputHelper outp
             var bad = PublicIO.Create(vk, batch, x, io.Outputs).Words;
             Assert.False(InferenceVerifier.Verify(vk, bad, pf).IsValid);
             Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, bad))).Accepted);
+            // a wrong output: a real one of the last real row, and a padded column or padded row
+            foreach (int k in new[] { (batch - 1) * vk.OutputColumns, io.Outputs.Length - 1 })
+            {
+                var y = io.Outputs.ToArray();
+                y[k] += y[k] > 0 ? -1 : 1;
+                var badY = PublicIO.Create(vk, batch, io.Inputs, y).Words;
+                Assert.False(InferenceVerifier.Verify(vk, badY, pf).IsValid);
+                Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, badY))).Accepted);
+            }
         }
     }
 }
