@@ -117,8 +117,8 @@ internal static class CompileVerb
                     ["index"] = l.Index, ["inputs"] = l.InputSize, ["outputs"] = l.OutputSize, ["activation"] = l.Activation.ToName(),
                     ["output"] = l.IsOutput, ["weightScale"] = l.WeightScale, ["inputScale"] = l.InputScale,
                     ["multiplier"] = l.Multiplier, ["shift"] = l.Shift, ["limbs"] = l.LimbCount, ["zBound"] = l.ZBound,
-                    ["qMin"] = l.IsOutput ? null : l.QMin, ["qMax"] = l.IsOutput ? null : l.QMax,
-                    ["tableSize"] = l.Table?.Size, ["aMin"] = l.IsOutput ? null : l.AMin, ["aMax"] = l.IsOutput ? null : l.AMax,
+                    ["qMin"] = l.Table == null ? null : l.QMin, ["qMax"] = l.Table == null ? null : l.QMax,
+                    ["tableSize"] = l.Table?.Size, ["aMin"] = l.Table == null ? null : l.AMin, ["aMax"] = l.Table == null ? null : l.AMax,
                 });
             }
             ctx.WriteJson(new JsonObject
@@ -159,13 +159,13 @@ internal static class CompileVerb
             AddRow(lt,
                 l.Index.ToString(CultureInfo.InvariantCulture),
                 $"{l.InputSize}→{l.OutputSize}",
-                l.Activation.ToName() + (l.IsOutput && l.Activation != Activation.None ? " (clear)" : ""),
+                l.Activation.ToName() + (l.Activation == Activation.Softmax ? " (not proven: outputs are logits)" : l.IsOutput && l.Table != null ? " (proven)" : ""),
                 l.WeightScale.ToString("G4", CultureInfo.InvariantCulture),
-                l.IsOutput ? "logits" : $"{l.Multiplier} / 2^{l.Shift}",
-                l.IsOutput ? "-" : l.LimbCount.ToString(CultureInfo.InvariantCulture),
+                l.Table == null ? "logits" : $"{l.Multiplier} / 2^{l.Shift}",
+                l.Table == null ? "-" : l.LimbCount.ToString(CultureInfo.InvariantCulture),
                 l.ZBound.ToString(CultureInfo.InvariantCulture),
-                l.IsOutput ? "-" : $"[{l.QMin}, {l.QMax}] ({l.Table!.Size})",
-                l.IsOutput ? "-" : $"[{l.AMin}, {l.AMax}]");
+                l.Table == null ? "-" : $"[{l.QMin}, {l.QMax}] ({l.Table.Size})",
+                l.Table == null ? "-" : $"[{l.AMin}, {l.AMax}]");
         }
         o.Write(lt);
         var at = new Table().Border(TableBorder.Rounded).Title($"accuracy on {Markup.Escape(Path.GetFileName(dataPath))}: float ({Markup.Escape(referenceName)}) vs int{circuit.ActBits}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Inference;
@@ -93,7 +94,16 @@ internal static class Pipeline
         return b;
     }
 
-    /// <summary>The proven outputs of each real row: integer logits, dequantized values and argmax.</summary>
+    /// <summary>
+    /// What the proven outputs are: the final activation's values (proven by its table), or logits — with a
+    /// final Softmax that is not applied and not proven (its argmax is the logits' argmax).
+    /// </summary>
+    public static string OutputsKind(Circuit circuit) =>
+        circuit.ProvesOutputActivation ? $"{circuit.OutputActivation.ToName()} outputs (the final activation is proven)"
+        : circuit.OutputActivation == Activation.Softmax ? "logits: the final Softmax is not applied and cannot be proven exactly (argmax is the same)"
+        : "logits";
+
+    /// <summary>The proven outputs of each real row: integers (logits, or the proven final activation's values), dequantized values and argmax.</summary>
     public static JsonArray OutputsJson(PublicIO io, Circuit circuit)
     {
         var rows = new JsonArray();
@@ -104,7 +114,7 @@ internal static class Pipeline
             rows.Add(new JsonObject
             {
                 ["argmax"] = ArgMax(z),
-                ["logits"] = new JsonArray(z.ToArray().Select(v => (JsonNode)v).ToArray()),
+                [circuit.OutputsAreLogits ? "logits" : "quantized"] = new JsonArray(z.ToArray().Select(v => (JsonNode)v).ToArray()),
                 ["outputs"] = new JsonArray(y.Select(v => (JsonNode)Math.Round(v, 6)).ToArray()),
             });
         }
@@ -114,7 +124,8 @@ internal static class Pipeline
     /// <summary>A table of the proven outputs per row (dequantized) and the argmax; long rows are elided in the middle.</summary>
     public static Table OutputsTable(PublicIO io, Circuit circuit, IReadOnlyList<int>? labels = null)
     {
-        var t = new Table().Border(TableBorder.Rounded).Title("proven outputs").Caption($"dequantized: logit × {circuit.OutputScale.ToString("G4", CultureInfo.InvariantCulture)}");
+        var t = new Table().Border(TableBorder.Rounded).Title("proven outputs: " + OutputsKind(circuit))
+            .Caption($"dequantized: {(circuit.OutputsAreLogits ? "logit" : "value")} × {circuit.OutputScale.ToString("G4", CultureInfo.InvariantCulture)}");
         t.AddColumn("row");
         if (labels is not null) t.AddColumn("label");
         t.AddColumn("argmax");
