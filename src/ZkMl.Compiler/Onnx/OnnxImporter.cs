@@ -19,7 +19,7 @@ public static class OnnxImporter
     public const int MaxOpset = 25;
 
     /// <summary>The ops the importer understands, for messages.</summary>
-    public const string SupportedOps = "Gemm, MatMul, Add (as a bias), Relu, Sigmoid, Tanh, Flatten, Reshape, Identity, Constant, and a final Softmax";
+    public const string SupportedOps = "Gemm, MatMul, Add (as a bias), Relu, Sigmoid, Tanh, Flatten, Reshape, Identity, Dropout, Cast (float→float), Constant, and a final Softmax";
 
     /// <summary>Loads and imports an .onnx file.</summary>
     /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
@@ -150,7 +150,17 @@ public static class OnnxImporter
                 switch (n.OpType)
                 {
                     case "Identity":
+                    case "Dropout": // inference: the identity (a second output, the mask, must be unused)
+                        if (n.OpType == "Dropout" && n.Output.Count > 1 && n.Output[1].Length > 0 && IsUsed(g, n.Output[1]))
+                            throw Err($"{who}: the Dropout mask output '{n.Output[1]}' is used; only the inference form (identity) is supported");
                         break;
+                    case "Cast":
+                    {
+                        long to = IntAttr(n, "to", 0);
+                        if (to != (long)TensorProto.Types.DataType.Float)
+                            throw Err($"{who}: Cast to {(TensorProto.Types.DataType)to} is not supported; only a float→float Cast (a no-op) is");
+                        break;
+                    }
                     case "Flatten":
                     {
                         long axis = IntAttr(n, "axis", 1);
@@ -182,8 +192,13 @@ public static class OnnxImporter
                     case "Sigmoid":
                     case "Tanh":
                     {
-                        if (layers.Count == 0) throw Err($"{who}: an activation before the first dense layer is not supported");
-                        if (!lastIsDense || layers[^1].Act != Activation.None) throw Err($"{who}: two activations in a row are not supported (a chain is dense, activation, dense, …)");
+                        // An activation with no dense layer right before it (the first op, or a second activation)
+                        // gets an identity dense layer: W = I, b = 0 (exact in integers; one n×n layer).
+                        if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
+                        {
+                            AddIdentityLayer(who, flowShape);
+                            flowShape = [layers[^1].Out];
+                        }
                         var act = n.OpType switch { "Relu" => Activation.Relu, "Sigmoid" => Activation.Sigmoid, _ => Activation.Tanh };
                         layers[^1] = layers[^1] with { Act = act };
                         lastIsDense = false;
@@ -204,7 +219,7 @@ public static class OnnxImporter
             if (outName != flow && !(sawSoftmax && outName == softmaxOutput))
                 throw Err($"graph output '{outName}' is not the end of the dense chain ('{flow}')");
             if (layers.Count == 0)
-                throw Err($"graph has no dense layer (Gemm or MatMul); ZkMl proves chains of dense layers (supported: {SupportedOps})");
+                AddIdentityLayer("the graph (no Gemm or MatMul)", flowShape);
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
             List<DenseLayer> dl;
             try { dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList(); }
@@ -215,7 +230,27 @@ public static class OnnxImporter
 
         private string? softmaxOutput;
 
-        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Identity" or "Constant" or "Softmax";
+        /// <summary>Largest width of an inserted identity layer (its n×n weights go into the model vector).</summary>
+        private const int MaxIdentityWidth = 1024;
+
+        /// <summary>Appends an identity dense layer (W = I, b = 0) over the current features.</summary>
+        private void AddIdentityLayer(string who, long[] flowShape)
+        {
+            long f = Features(flowShape);
+            if (flowShape.Length != 1 && f > 0)
+                warnings.Add($"{who}: the per-sample shape [{string.Join(", ", flowShape)}] is flattened to {f} features");
+            if (f > MaxIdentityWidth)
+                throw Err($"{who}: needs an identity dense layer over {f} features (no Gemm/MatMul before this point), more than {MaxIdentityWidth}; ZkMl proves chains of dense layers");
+            int n = (int)f;
+            var w = new float[(long)n * n];
+            for (int i = 0; i < n; i++) w[(long)i * n + i] = 1f;
+            layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false));
+            warnings.Add($"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
+        }
+
+        private static bool IsUsed(GraphProto g, string name) => g.Node.Any(x => x.Input.Contains(name)) || g.Output.Any(o => o.Name == name);
+
+        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
 
         private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 
