@@ -295,3 +295,30 @@ public class QuantizationTests
         Assert.Equal((0, 0.0, 0.0), (empty.Samples, empty.ArgmaxAgreement, empty.MeanAbsError));
     }
 }
+
+/// <summary>Saturation past the calibration maximum is counted per layer by the integer executor (issue 16).</summary>
+public class SaturationCountTests
+{
+    [Fact]
+    public void Inputs_beyond_the_calibration_data_saturate_and_are_counted()
+    {
+        // Relu layer calibrated on small inputs; a large input drives its Q past qa = 127.
+        var net = ZkMl.TestKit.TestNetworks.Random(5, [6, 8, 3], [ZkMl.Compiler.Model.Activation.Relu, ZkMl.Compiler.Model.Activation.None]);
+        var calib = ZkMl.TestKit.TestNetworks.Samples(6, 16, 6);
+        var c = CircuitCompiler.Compile(net, calib);
+        var inRange = IntegerExecutor.Run(c, calib);
+        Assert.All(inRange.SaturationCounts(), v => Assert.Equal(0, v));
+        // The same samples with a hidden value pushed to the clamp: scale the integer input to its bound.
+        var big = calib.Select(x => x.Select(v => v * 1000f).ToArray()).ToArray();
+        var w = IntegerExecutor.Run(c, big);
+        var counts = w.SaturationCounts();
+        Assert.True(counts[0] > 0, "the hidden relu saturates");
+        Assert.Equal(0, counts[^1]); // the logits layer has no table
+        long manual = 0;
+        var l0 = w.Layers[0];
+        for (int r = 0; r < w.BatchSize; r++)
+            for (int j = 0; j < c.Layers[0].OutputSize; j++)
+                if (Math.Abs(l0.Q![r * l0.Cols + j]) > c.InputBound) manual++;
+        Assert.Equal(manual, counts[0]);
+    }
+}

@@ -56,6 +56,10 @@ internal static class ProveVerb
         double loadSeconds = sw.Elapsed.TotalSeconds;
 
         var (proof, timings) = ctx.Prove($"proving a batch of {samples.Length}", t => InferenceProver.Prove(key, samples, t));
+        // Saturation (issue 16): hidden/output values past the calibration maximum, counted per layer.
+        var saturated = IntegerExecutor.Run(circuit, samples).SaturationCounts();
+        if (saturated.Sum() > 0)
+            ctx.Warn($"{saturated.Sum()} activation value(s) saturated past the calibration maximum (per layer: {string.Join(", ", saturated)}); the proof is valid for the clamped network — recompile with wider calibration data or --calibration percentile if this is frequent");
         var io = proof.DecodePublicIO(key.VerifyingKey);
         var file = proof.ToFileBytes();
         CliHost.WriteAtomic(outPath, file);
@@ -77,6 +81,8 @@ internal static class ProveVerb
                 ["outputScale"] = circuit.OutputScale,
                 ["rows"] = Pipeline.OutputsJson(io, circuit),
                 ["clamped"] = clamped?.ToJson(circuit) ?? new JsonObject { ["count"] = 0 },
+                ["outputsAre"] = Pipeline.OutputsKind(circuit),
+                ["saturated"] = new JsonArray(saturated.Select(v => (JsonNode)v).ToArray()),
                 ["stages"] = StagesJson(timings),
                 ["seconds"] = new JsonObject
                 {

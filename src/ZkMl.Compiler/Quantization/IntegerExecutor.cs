@@ -80,7 +80,13 @@ public static class IntegerExecutor
                 act[e] = table.Lookup(qe);
                 if (act[e] < layer.AMin || act[e] > layer.AMax) throw new InvalidOperationException($"layer {layer.Index}: A outside its proven range (compiler bug)");
             }
-            layers.Add(new LayerWitness(rows, cols, z, q, limbs, act));
+            // Saturation: |Q| beyond the activation range ±(2^(actBits−1) − 1), i.e. past the calibration maximum
+            // (relu/identity clamp there; sigmoid/tanh were scaled to it), counted over the real rows and columns.
+            long sat = 0, qa = circuit.InputBound;
+            for (int r = 0; r < batch; r++)
+                for (int j = 0; j < layer.OutputSize; j++)
+                    if (Math.Abs(q[(long)r * cols + j]) > qa) sat++;
+            layers.Add(new LayerWitness(rows, cols, z, q, limbs, act) { Saturated = sat });
             a = act;
             aCols = cols;
         }

@@ -31,6 +31,12 @@ public sealed class LayerWitness
     /// </summary>
     public long[][]? RemainderLimbs { get; }
 
+    /// <summary>
+    /// Entries of the real rows and columns whose Q lies beyond ±(2^(actBits−1) − 1): past the calibration
+    /// maximum, where relu/identity clamp and sigmoid/tanh leave the calibrated range (0 without a table).
+    /// </summary>
+    public long Saturated { get; internal init; }
+
     /// <summary>Activations A = Table(Q) (null for an output layer without a table).</summary>
     public long[]? A { get; }
 }
@@ -74,6 +80,9 @@ public sealed class Witness
     /// the circuit proves its final activation.
     /// </summary>
     public long[] Output => Layers[^1].A ?? Layers[^1].Z;
+
+    /// <summary>Saturated entries per layer (see <see cref="LayerWitness.Saturated"/>).</summary>
+    public long[] SaturationCounts() => Layers.Select(l => l.Saturated).ToArray();
 
     /// <summary>Dequantized outputs of the real samples: [BatchSize][OutputSize].</summary>
     public double[][] DequantizedOutputs { get; }
