@@ -322,3 +322,47 @@ public class SaturationCountTests
         Assert.Equal(manual, counts[0]);
     }
 }
+
+/// <summary>The input scale comes from a declared range, or the calibration max widened by a margin (issue 16).</summary>
+public class InputRangeTests
+{
+    [Fact]
+    public void Declared_range_sets_the_input_scale_and_inputs_in_it_are_not_clamped()
+    {
+        var net = ZkMl.TestKit.TestNetworks.Random(7, [3, 6, 2], [ZkMl.Compiler.Model.Activation.Relu, ZkMl.Compiler.Model.Activation.None]);
+        float[][] one = [[0.1f, -0.2f, 0.3f]];
+        var narrow = CircuitCompiler.Compile(net, one);
+        Assert.Equal(0.3 / 127, narrow.InputScale, 1e-9);
+        var wide = CircuitCompiler.Compile(net, one, new CompileOptions { InputRange = (-2, 5) });
+        Assert.Equal(5.0 / 127, wide.InputScale, 1e-12);
+        float[] x = [3f, -2f, 5f];
+        // 3 → round(76.2) = 76, −2 → round(−50.8) = −51, 5 → 127: none clamped (the calibration row alone would clamp all three)
+        Assert.Equal([76L, -51L, 127L], wide.QuantizeInput(x));
+        Assert.Equal([127L, -127L, 127L], narrow.QuantizeInput(x));
+        // The hidden layer was calibrated on the one small row, so this row saturates it: counted, not silent.
+        Assert.True(IntegerExecutor.Run(wide, [x]).SaturationCounts()[0] > 0);
+        // Calibrated on rows that span the declared range, the integer network tracks the float one on it.
+        var rng = new Random(3);
+        var span = Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 3).Select(_ => (float)(-2 + 7 * rng.NextDouble())).ToArray()).ToArray();
+        var good = CircuitCompiler.Compile(net, span, new CompileOptions { InputRange = (-2, 5) });
+        var f = FloatExecutor.Run(net, x);
+        var w = IntegerExecutor.Run(good, [x]);
+        Assert.All(w.SaturationCounts(), v => Assert.Equal(0, v));
+        var y = w.DequantizedOutputs[0];
+        for (int j = 0; j < f.Length; j++) Assert.InRange(Math.Abs(y[j] - f[j]), 0, 0.05 * Math.Max(1, f.Max(Math.Abs)));
+    }
+
+    [Fact]
+    public void Margin_widens_the_calibration_max_and_bad_ranges_are_refused()
+    {
+        var net = ZkMl.TestKit.TestNetworks.Random(7, [3, 6, 2], [ZkMl.Compiler.Model.Activation.Relu, ZkMl.Compiler.Model.Activation.None]);
+        float[][] one = [[0.1f, -0.2f, 0.4f]];
+        var c = CircuitCompiler.Compile(net, one, new CompileOptions { InputMargin = 0.5 });
+        Assert.Equal(0.4f * 1.5 / 127, c.InputScale, 1e-9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => CircuitCompiler.Compile(net, one, new CompileOptions { InputRange = (1, 1) }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CircuitCompiler.Compile(net, one, new CompileOptions { InputMargin = -1 }));
+        var warnings = new List<string>();
+        CircuitCompiler.Compile(net, one, new CompileOptions { InputRange = (0, 0.2) }, warnings);
+        Assert.Contains(warnings, w => w.Contains("beyond the declared input range"));
+    }
+}

@@ -24,9 +24,11 @@ internal static class CompileVerb
         calib.AcceptOnlyFromAmong("maxabs", "percentile");
         var pct = new Option<double>("--percentile") { Description = "Percentile for --calibration percentile", DefaultValueFactory = _ => 99.99 };
         var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16; 0 = automatic: the fewest limbs with a range table no larger than the largest activation table)", DefaultValueFactory = _ => 0 };
+        var inRange = new Option<string?>("--input-range") { Description = "Declared range of every input feature, LO,HI (e.g. 0,1 for pixels): the input scale covers it, so inputs in it are never clamped (default: the calibration data's max |x|, widened by --input-margin)" };
+        var inMargin = new Option<double>("--input-margin") { Description = "Without --input-range: widen the calibration max |x| by this fraction (0.1 = 10 %)", DefaultValueFactory = _ => 0 };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
         {
-            model, data, output, wbits, abits, calib, pct, limb,
+            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
         {
@@ -42,6 +44,8 @@ internal static class CompileVerb
                 Calibration = pr.GetValue(calib) == "percentile" ? CalibrationMethod.Percentile : CalibrationMethod.MaxAbs,
                 Percentile = pr.GetValue(pct),
                 LimbBits = pr.GetValue(limb),
+                InputRange = ParseRange(pr.GetValue(inRange)),
+                InputMargin = pr.GetValue(inMargin),
             };
             return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options);
         }));
@@ -51,6 +55,29 @@ internal static class CompileVerb
     private static void CheckRange(string option, int value, int min, int max)
     {
         if (value < min || value > max) throw new UserException($"{option} {value}: expected {min}…{max}");
+    }
+
+    /// <summary>Parses "LO,HI" (invariant culture; LO &lt; HI, both finite).</summary>
+    internal static (double Lo, double Hi)? ParseRange(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',');
+        if (parts.Length == 2
+            && double.TryParse(parts[0].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double lo)
+            && double.TryParse(parts[1].Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double hi)
+            && double.IsFinite(lo) && double.IsFinite(hi) && lo < hi)
+            return (lo, hi);
+        throw new UserException($"--input-range '{text}': expected LO,HI with finite numbers LO < HI (e.g. 0,1 or -3.5,3.5)");
+    }
+
+    /// <summary>The input range the scale covers and where it comes from (inputs beyond it are clamped when proving).</summary>
+    internal static string InputRangeLine(Circuit circuit, CompileOptions options)
+    {
+        string r = (circuit.InputScale * circuit.InputBound).ToString("G6", CultureInfo.InvariantCulture);
+        string from = options.InputRange is { } ir
+            ? $"declared --input-range {ir.Lo.ToString(CultureInfo.InvariantCulture)},{ir.Hi.ToString(CultureInfo.InvariantCulture)}"
+            : options.InputMargin > 0 ? $"calibration max |x| + {options.InputMargin * 100:G4} %" : "calibration max |x|; declare it with --input-range LO,HI";
+        return $"input range: ±{r} ({from}); inputs beyond it are clamped when proving";
     }
 
     private static void AddRow(Table t, params string[] cells) => t.AddRow(cells.Select(c => new Text(c)).ToArray());
@@ -138,6 +165,7 @@ internal static class CompileVerb
                 },
                 ["setup"] = costs.ToJson(),
                 ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
+                ["inputRange"] = circuit.InputScale * circuit.InputBound,
                 ["seconds"] = Math.Round(seconds, 3),
             });
             return 0;
@@ -152,6 +180,7 @@ internal static class CompileVerb
             return 0;
         }
         o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(net.Name ?? Path.GetFileName(modelPath)))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
+        o.MarkupLine(Markup.Escape(InputRangeLine(circuit, options)));
         var lt = new Table().Border(TableBorder.Rounded).Title("layers and proven bounds");
         foreach (var h in new[] { "layer", "shape", "act", "s_w", "M / 2^k", "limbs", "|Z| ≤", "Q range (table)", "A range" }) lt.AddColumn(h);
         foreach (var l in circuit.Layers)

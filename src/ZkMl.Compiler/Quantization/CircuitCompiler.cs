@@ -131,7 +131,18 @@ public static class CircuitCompiler
         }
         double ScaleFor(double range, long qmax) => range > 0 && double.IsFinite(range) ? range / qmax : 1.0 / qmax;
 
-        double sIn = ScaleFor(Range(absIn), qa);
+        // The input range: declared, or the calibration data's max |x| widened by the margin (never a
+        // percentile: inputs beyond the range are clamped at prove time).
+        double inRange;
+        if (options.InputRange is { } ir)
+        {
+            inRange = Math.Max(Math.Abs(ir.Lo), Math.Abs(ir.Hi));
+            double seen = absIn.Count == 0 ? 0 : absIn.Max();
+            if (seen > inRange)
+                warnings?.Add($"calibration data reaches |x| = {seen:G4}, beyond the declared input range [{ir.Lo:G4}, {ir.Hi:G4}]: such inputs are clamped");
+        }
+        else inRange = (absIn.Count == 0 ? 0 : absIn.Max()) * (1 + options.InputMargin);
+        double sIn = ScaleFor(inRange, qa);
         double inputScale = sIn;
         var layers = new List<CircuitLayer>();
         // Interval of every input feature of the current layer (same for all features of a layer).

@@ -21,6 +21,16 @@ public sealed record CompileOptions
     /// <summary>Calibration method.</summary>
     public CalibrationMethod Calibration { get; init; } = CalibrationMethod.MaxAbs;
 
+    /// <summary>
+    /// The declared range of every input feature, [Lo, Hi] (e.g. [0, 1] for pixels): the input scale is
+    /// max(|Lo|, |Hi|) / (2^(ActBits−1) − 1), so every input in the range is represented without clamping.
+    /// Null: the calibration data's max |x|, widened by <see cref="InputMargin"/>.
+    /// </summary>
+    public (double Lo, double Hi)? InputRange { get; init; }
+
+    /// <summary>Without <see cref="InputRange"/>: the input range is the calibration max |x| × (1 + InputMargin) (default 0).</summary>
+    public double InputMargin { get; init; }
+
     /// <summary>Percentile (0 &lt; p ≤ 100) used by <see cref="CalibrationMethod.Percentile"/>.</summary>
     public double Percentile { get; init; } = 99.99;
 
@@ -49,6 +59,9 @@ public sealed record CompileOptions
         if (MultiplierBits is < 2 or > 40) throw new ArgumentOutOfRangeException(nameof(MultiplierBits), MultiplierBits, "multiplier bits must be in 2..40");
         if (MaxTableBits is < 1 or > 24) throw new ArgumentOutOfRangeException(nameof(MaxTableBits), MaxTableBits, "table bits must be in 1..24");
         if (!(Percentile > 0 && Percentile <= 100)) throw new ArgumentOutOfRangeException(nameof(Percentile), Percentile, "percentile must be in (0, 100]");
+        if (InputRange is { } r && !(double.IsFinite(r.Lo) && double.IsFinite(r.Hi) && r.Lo < r.Hi && Math.Max(Math.Abs(r.Lo), Math.Abs(r.Hi)) > 0))
+            throw new ArgumentOutOfRangeException(nameof(InputRange), r, "input range must be finite numbers LO < HI");
+        if (!(InputMargin >= 0 && InputMargin <= 100)) throw new ArgumentOutOfRangeException(nameof(InputMargin), InputMargin, "input margin must be in [0, 100]");
         if (!Enum.IsDefined(Calibration)) throw new ArgumentOutOfRangeException(nameof(Calibration), Calibration, "unknown calibration method");
     }
 }
