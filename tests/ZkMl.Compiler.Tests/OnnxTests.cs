@@ -195,7 +195,7 @@ public class OnnxTests
         g.Output.Add(Vi("m", "N", 2));
         g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
         g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
-        Assert.Contains("opset 8", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 8))).Message);
+        Assert.Contains("opset 6", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 6))).Message);
         Assert.Equal(2, OnnxImporter.Import(Model(g, 25)).OutputSize);
     }
 
@@ -274,21 +274,21 @@ public class OnnxTests
 
     [Theory]
     [MemberData(nameof(Opsets))]
-    public void EveryOpsetFromNineToTwentyFiveImports(int opset)
+    public void EveryOpsetFromSevenToTwentyFiveImports(int opset)
     {
-        Assert.Equal((9, 25), (OnnxImporter.MinOpset, OnnxImporter.MaxOpset));
+        Assert.Equal((7, 25), (OnnxImporter.MinOpset, OnnxImporter.MaxOpset));
         var net = OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", opset));
         Assert.Equal("3→2", net.ShapeSummary());
     }
 
     [Theory]
     [InlineData(1)]
-    [InlineData(8)]
+    [InlineData(6)]
     [InlineData(26)]
-    public void OpsetsOutsideNineToTwentyFiveAreRejected(int opset)
+    public void OpsetsOutsideSevenToTwentyFiveAreRejected(int opset)
     {
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", opset), "o.onnx"));
-        Assert.Equal($"o.onnx: opset {opset} is not supported (supported: ai.onnx 9–25)", e.Message);
+        Assert.Equal($"o.onnx: opset {opset} is not supported (supported: ai.onnx 7–25)", e.Message);
     }
 
     [Theory]
@@ -324,5 +324,110 @@ public class OnnxTests
         // z = x·W = [−1·1 + 3·3, −1·2 + 3·4]
         Assert.Equal([8f, 10f], FloatExecutor.Run(net, [-1f, 3f]));
         Assert.Equal([0f, 0f], FloatExecutor.Run(net, [1f, -1f]));
+    }
+
+    private static AttributeProto FAttr(string name, float v) => new() { Name = name, F = v, Type = AttributeProto.Types.AttributeType.Float };
+
+    private static AttributeProto IAttr(string name, long v) => new() { Name = name, I = v, Type = AttributeProto.Types.AttributeType.Int };
+
+    private static AttributeProto IsAttr(string name, params long[] v)
+    {
+        var a = new AttributeProto { Name = name, Type = AttributeProto.Types.AttributeType.Ints };
+        a.Ints.AddRange(v);
+        return a;
+    }
+
+    [Fact]
+    public void InputNormalisationBatchNormAndScalingFoldIntoDenseLayers()
+    {
+        // y = Mul(BN(Gemm((x − μ)/σ)), 2) → Relu → (Sub 0.5, Div 4) → MatMul → Add; a Constant listed after its use.
+        var g = new GraphProto { Name = "norm" };
+        g.Input.Add(Vi("x", "N", 3));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("mu", [3], 0.5f, -1f, 2f));
+        g.Initializer.Add(F("sigma", [1, 3], 2f, 4f, 0.5f));
+        g.Initializer.Add(F("B", [3, 4], 1, -2, 3, 0.5f, -1, 0, 2, 1, 0.25f, 1, -1, 2));
+        g.Initializer.Add(F("C", [4], 0.1f, -0.2f, 0.3f, 0f));
+        g.Initializer.Add(F("s", [4], 1.5f, 0.5f, 2f, 1f));
+        g.Initializer.Add(F("bb", [4], 0.1f, 0.2f, -0.3f, 0f));
+        g.Initializer.Add(F("m", [4], 0.5f, -0.5f, 0f, 1f));
+        g.Initializer.Add(F("v", [4], 1f, 4f, 0.25f, 2f));
+        g.Initializer.Add(F("W2", [4, 2], 1, -1, 0.5f, 2, -1, 1, 2, 0));
+        g.Initializer.Add(F("b2", [2], 0.5f, -0.5f));
+        g.Node.Add(Node("Sub", "center", ["x", "mu"], "x1"));
+        g.Node.Add(Node("Div", "scale", ["x1", "sigma"], "x2"));
+        g.Node.Add(Node("Gemm", "fc1", ["x2", "B", "C"], "z"));
+        g.Node.Add(Node("BatchNormalization", "bn", ["z", "s", "bb", "m", "v"], "zb", FAttr("epsilon", 1e-3f)));
+        g.Node.Add(Node("Mul", "twice", ["two", "zb"], "z2"));
+        g.Node.Add(Node("Relu", "relu", ["z2"], "a"));
+        g.Node.Add(Node("Sub", "shift", ["a", "half"], "a1"));
+        g.Node.Add(Node("Div", "quarter", ["a1", "four"], "a2"));
+        g.Node.Add(Node("Dropout", "drop", ["a2"], "a3"));
+        g.Node.Add(Node("Cast", "cast", ["a3"], "a4", IAttr("to", 1)));
+        g.Node.Add(Node("MatMul", "fc2", ["a4", "W2"], "o"));
+        g.Node.Add(Node("Add", "bias2", ["o", "b2"], "y"));
+        // Constants after their use (topological order is restored)
+        g.Node.Add(Node("Constant", "c2", [], "two", new AttributeProto { Name = "value_float", F = 2f, Type = AttributeProto.Types.AttributeType.Float }));
+        g.Node.Add(Node("Constant", "ch", [], "half", new AttributeProto { Name = "value_float", F = 0.5f, Type = AttributeProto.Types.AttributeType.Float }));
+        g.Node.Add(Node("Constant", "c4", [], "four", new AttributeProto { Name = "value_float", F = 4f, Type = AttributeProto.Types.AttributeType.Float }));
+        var net = OnnxImporter.Import(Model(g), "norm.onnx");
+        Assert.Equal("3→4(relu)→2", net.ShapeSummary());
+        float[] mu = [0.5f, -1f, 2f], sg = [2f, 4f, 0.5f], C = [0.1f, -0.2f, 0.3f, 0f], S = [1.5f, 0.5f, 2f, 1f], BB = [0.1f, 0.2f, -0.3f, 0f], M = [0.5f, -0.5f, 0f, 1f], V = [1f, 4f, 0.25f, 2f];
+        float[] Bm = [1, -2, 3, 0.5f, -1, 0, 2, 1, 0.25f, 1, -1, 2], W2 = [1, -1, 0.5f, 2, -1, 1, 2, 0], b2 = [0.5f, -0.5f];
+        var rng = new Random(4);
+        for (int t = 0; t < 20; t++)
+        {
+            float[] x = [(float)(rng.NextDouble() * 6 - 3), (float)(rng.NextDouble() * 6 - 3), (float)(rng.NextDouble() * 6 - 3)];
+            var a = new double[4];
+            for (int j = 0; j < 4; j++)
+            {
+                double z = C[j];
+                for (int i = 0; i < 3; i++) z += (x[i] - mu[i]) / sg[i] * Bm[i * 4 + j];
+                double zb = S[j] * (z - M[j]) / Math.Sqrt(V[j] + 1e-3) + BB[j];
+                a[j] = (Math.Max(2 * zb, 0) - 0.5) / 4;
+            }
+            var y = FloatExecutor.Run(net, x);
+            for (int k = 0; k < 2; k++)
+            {
+                double e = b2[k];
+                for (int j = 0; j < 4; j++) e += a[j] * W2[j * 2 + k];
+                Assert.Equal(e, y[k], 1e-4);
+            }
+        }
+    }
+
+    [Fact]
+    public void SqueezeUnsqueezeAreViewsAndOpsetSevenImports()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 1, 3));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [3, 2], 1, 2, 3, 4, 5, 6));
+        g.Initializer.Add(F("b", [2], 1, -1));
+        g.Node.Add(Node("Squeeze", "sq", ["x"], "x1", IsAttr("axes", 1)));
+        g.Node.Add(Node("Unsqueeze", "usq", ["x1"], "x2", IsAttr("axes", 2)));
+        g.Node.Add(Node("Squeeze", "sq2", ["x2"], "x3", IsAttr("axes", -1)));
+        g.Node.Add(Node("Gemm", "fc", ["x3", "W", "b"], "y"));
+        var net = OnnxImporter.Import(Model(g, 7), "sq.onnx");
+        Assert.Equal(new[] { 1 + 2 * 1 + 3 * 2 + 5 * 0f, -1 + 2 * 2 + 4 * 0 + 6 * 0f }.Length, FloatExecutor.Run(net, [1f, 2f, 0f]).Length);
+        Assert.Equal([1 + 1 + 2 * 3f, -1 + 2 + 2 * 4f], FloatExecutor.Run(net, [1f, 2f, 0f]));
+        // squeezing the batch axis is refused with the node named
+        g.Node[0].Attribute[0].Ints[0] = 0;
+        Assert.Contains("node 'sq' (Squeeze): squeezing axis 0", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 7), "sq.onnx")).Message);
+    }
+
+    [Fact]
+    public void NonAffineOrUnknownInputsAreRefusedClearly()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("k", [2], 1, 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Node.Add(Node("Div", "inv", ["k", "x"], "x1"));
+        g.Node.Add(Node("MatMul", "mm", ["x1", "W"], "y"));
+        Assert.Contains("node 'inv' (Div): a constant divided by the activations is not affine", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
+        g.Node[0] = Node("Mul", "mul", ["x", "nowhere"], "x1");
+        Assert.Contains("node 'mul' (Mul): input 'nowhere' is produced by no node", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
     }
 }

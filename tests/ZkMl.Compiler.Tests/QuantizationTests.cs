@@ -249,22 +249,25 @@ public class QuantizationTests
     [Fact]
     public void PercentileCalibrationClipsOutliersAndIgnoresZeros()
     {
-        // One identity layer: the input scale is the calibrated input range / 127.
-        var net = new Network([new DenseLayer(1, 1, [1f], [0f], Activation.None)]);
+        // A hidden identity layer: its activation scale is the calibrated range / 127. The input scale is
+        // never a percentile (inputs beyond it would be clamped): it stays the calibration max |x|.
+        var net = new Network([new DenseLayer(1, 1, [1f], [0f], Activation.None), new DenseLayer(1, 1, [1f], [0f], Activation.None)]);
         var cal = Enumerable.Range(1, 100).Select(i => new[] { i % 2 == 0 ? i : -(float)i }).Append([1000f]).ToList();
         var maxAbs = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.MaxAbs });
         Assert.Equal(1000.0 / 127, maxAbs.InputScale, 12);
+        Assert.Equal(1000.0 / 127, maxAbs.Layers[0].OutputScale, 12);
         // 99th percentile of the 101 magnitudes 1…100, 1000: sorted index ⌈0.99·101⌉ − 1 = 99, i.e. 100.
         var p99 = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 99 });
-        Assert.Equal(100.0 / 127, p99.InputScale, 12);
+        Assert.Equal(100.0 / 127, p99.Layers[0].OutputScale, 12);
+        Assert.Equal(maxAbs.InputScale, p99.InputScale);
         var p50 = CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 50 });
-        Assert.Equal(51.0 / 127, p50.InputScale, 12); // index ⌈50.5⌉ − 1 = 50 → 51
+        Assert.Equal(51.0 / 127, p50.Layers[0].OutputScale, 12); // index ⌈50.5⌉ − 1 = 50 → 51
         // Exact zeros say nothing about the range: adding many leaves the percentile unchanged.
         var withZeros = cal.Concat(Enumerable.Repeat(new[] { 0f }, 500)).ToList();
-        Assert.Equal(p99.InputScale, CircuitCompiler.Compile(net, withZeros, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 99 }).InputScale);
-        // Percentile 100 is max-abs; values beyond the clipped range saturate at the input bound.
-        Assert.Equal(maxAbs.InputScale, CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 100 }).InputScale);
-        Assert.Equal([p99.InputBound], p99.QuantizeInput([1000f]));
+        Assert.Equal(p99.Layers[0].OutputScale, CircuitCompiler.Compile(net, withZeros, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 99 }).Layers[0].OutputScale);
+        // Percentile 100 is max-abs; hidden values beyond the clipped range saturate (and are counted).
+        Assert.Equal(maxAbs.Layers[0].OutputScale, CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 100 }).Layers[0].OutputScale);
+        Assert.Equal(1, IntegerExecutor.Run(p99, [[1000f]]).SaturationCounts()[0]);
         Assert.Throws<ArgumentOutOfRangeException>(() => CircuitCompiler.Compile(net, cal, new CompileOptions { Calibration = CalibrationMethod.Percentile, Percentile = 0 }));
     }
 

@@ -6,20 +6,20 @@ using ZkMl.Compiler.Onnx.Proto;
 namespace ZkMl.Compiler.Onnx;
 
 /// <summary>
-/// Imports an ONNX model (opsets 9–25) that is a chain of dense layers: Gemm, MatMul + Add,
+/// Imports an ONNX model (opsets 7–25) that is a chain of dense layers: Gemm, MatMul + Add,
 /// Relu / Sigmoid / Tanh, the shape no-ops Flatten / Reshape / Identity, Constant and initializers,
 /// symbolic batch dimensions; a trailing Softmax is dropped with a warning.
 /// </summary>
 public static class OnnxImporter
 {
     /// <summary>Lowest supported default-domain opset.</summary>
-    public const int MinOpset = 9;
+    public const int MinOpset = 7;
 
     /// <summary>Highest supported default-domain opset.</summary>
     public const int MaxOpset = 25;
 
     /// <summary>The ops the importer understands, for messages.</summary>
-    public const string SupportedOps = "Gemm, MatMul, Add (as a bias), Relu, Sigmoid, Tanh, Flatten, Reshape, Identity, Dropout, Cast (float→float), Constant, and a final Softmax";
+    public const string SupportedOps = "Gemm, MatMul, Add/Sub/Mul/Div by a constant and BatchNormalization (folded into a dense layer), Relu, Sigmoid, Tanh, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Cast (float→float), Constant, and a final Softmax (docs/supported-ops.md)";
 
     /// <summary>Loads and imports an .onnx file.</summary>
     /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
@@ -108,7 +108,10 @@ public static class OnnxImporter
             var flowShape = dims.Count == 1 ? new long[] { features } : dims.Skip(1).Select(d => d.DimValue).ToArray(); // per-sample shape
             bool lastIsDense = false;          // the flow is a dense layer's output with no activation yet
             bool sawSoftmax = false;
-            for (int ni = 0; ni < g.Node.Count; ni++)
+            // Nodes in an order where every input is produced before its use (a Constant may be listed
+            // after the node that reads it); the original index names unnamed nodes.
+            var order = TopologicalOrder(g, input.Name);
+            foreach (int ni in order)
             {
                 var n = g.Node[ni];
                 string who = Who(n, ni);
@@ -127,11 +130,13 @@ public static class OnnxImporter
                     consts[n.Output[0]] = Const(n, 0, who);
                     continue;
                 }
-                if (n.OpType == "Add" && n.Input.Count == 2 && n.Input[1] == flow && n.Input[0] != flow)
+                bool flowSecond = false;
+                if (n.OpType is "Add" or "Sub" or "Mul" or "Div" && n.Input.Count == 2 && n.Input[1] == flow && n.Input[0] != flow)
                 {
-                    // Add is commutative: put the activation first.
+                    // The activation first; Sub and Div remember the order.
                     n = n.Clone();
                     (n.Input[0], n.Input[1]) = (n.Input[1], n.Input[0]);
+                    flowSecond = true;
                 }
                 if (n.Input.Count == 0 || n.Input[0] != flow)
                 {
@@ -173,21 +178,38 @@ public static class OnnxImporter
                     case "Reshape":
                         flowShape = Reshape(n, who, flowShape);
                         break;
+                    case "Squeeze":
+                    case "Unsqueeze":
+                        flowShape = SqueezeOrUnsqueeze(n, who, flowShape);
+                        break;
+                    case "Sub":
+                    case "Mul":
+                    case "Div":
+                    case "BatchNormalization":
+                    {
+                        var (a, c) = n.OpType == "BatchNormalization" ? BatchNorm(n, who, flowShape) : Elementwise(n, who, flowShape, flowSecond);
+                        ApplyAffine(a, c, lastIsDense);
+                        break;
+                    }
                     case "Gemm":
                         Gemm(n, who, flowShape);
+                        FoldPendingIntoLast();
                         flowShape = [layers[^1].Out];
                         lastIsDense = true;
                         break;
                     case "MatMul":
                         MatMul(n, who, flowShape);
+                        FoldPendingIntoLast();
                         flowShape = [layers[^1].Out];
                         lastIsDense = true;
                         break;
                     case "Add":
-                        if (!lastIsDense || layers[^1].Act != Activation.None)
-                            throw Err($"{who}: Add is only supported as the bias right after a MatMul or Gemm");
-                        AddBias(n, who);
+                    {
+                        // the bias right after a dense layer, or x + c folded into the next dense layer
+                        var (a, c) = Elementwise(n, who, flowShape, flowSecond);
+                        ApplyAffine(a, c, lastIsDense);
                         break;
+                    }
                     case "Relu":
                     case "Sigmoid":
                     case "Tanh":
@@ -218,8 +240,8 @@ public static class OnnxImporter
             string outName = g.Output[0].Name;
             if (outName != flow && !(sawSoftmax && outName == softmaxOutput))
                 throw Err($"graph output '{outName}' is not the end of the dense chain ('{flow}')");
-            if (layers.Count == 0)
-                AddIdentityLayer("the graph (no Gemm or MatMul)", flowShape);
+            if (layers.Count == 0 || pendA != null)
+                AddIdentityLayer(layers.Count == 0 ? "the graph (no Gemm or MatMul)" : "the elementwise ops after the last dense layer", flowShape);
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
             List<DenseLayer> dl;
             try { dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList(); }
@@ -245,12 +267,172 @@ public static class OnnxImporter
             var w = new float[(long)n * n];
             for (int i = 0; i < n; i++) w[(long)i * n + i] = 1f;
             layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false));
+            FoldPendingIntoLast(); // a pending x·a + c becomes W = diag(a), b = c
             warnings.Add($"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
+        }
+
+        // A per-feature affine map x ↦ a ⊙ x + c on the flow that is not yet folded into a dense layer
+        // (input normalisation, or elementwise ops after an activation): the next dense layer absorbs it.
+        private float[]? pendA, pendC;
+
+        /// <summary>Folds y = a ⊙ flow + c: into the last dense layer's columns when it has no activation yet, else into the next dense layer's rows.</summary>
+        private void ApplyAffine(float[] a, float[] c, bool lastIsDense)
+        {
+            if (lastIsDense && layers.Count > 0 && layers[^1].Act == Activation.None && pendA == null)
+            {
+                var l = layers[^1];
+                var w = l.W.ToArray();
+                var b = l.B.ToArray();
+                for (int i = 0; i < l.In; i++)
+                    for (int j = 0; j < l.Out; j++) w[(long)i * l.Out + j] *= a[j];
+                for (int j = 0; j < l.Out; j++) b[j] = a[j] * b[j] + c[j];
+                layers[^1] = l with { W = w, B = b, HasBias = true };
+                return;
+            }
+            if (pendA == null) { pendA = a; pendC = c; return; }
+            for (int i = 0; i < a.Length; i++) { pendC![i] = a[i] * pendC[i] + c[i]; pendA[i] *= a[i]; }
+        }
+
+        /// <summary>The last (new) dense layer absorbs the pending affine map of its input: W' = diag(a)·W, b' = b + c·W.</summary>
+        private void FoldPendingIntoLast()
+        {
+            if (pendA == null) return;
+            var l = layers[^1];
+            if (pendA.Length != l.In) throw Err($"internal: pending elementwise map of {pendA.Length} features before a layer of {l.In} inputs");
+            var w = l.W.ToArray();
+            var b = l.B.ToArray();
+            for (int i = 0; i < l.In; i++)
+                for (int j = 0; j < l.Out; j++)
+                {
+                    float wij = l.W[(long)i * l.Out + j];
+                    b[j] += pendC![i] * wij;
+                    w[(long)i * l.Out + j] = pendA[i] * wij;
+                }
+            layers[^1] = l with { W = w, B = b, HasBias = l.HasBias || pendC!.Any(v => v != 0) };
+            pendA = pendC = null;
+        }
+
+        /// <summary>Add / Sub / Mul / Div of the flow and a constant as a ↦ a ⊙ x + c per feature.</summary>
+        private (float[] A, float[] C) Elementwise(NodeProto n, string who, long[] flowShape, bool flowSecond)
+        {
+            if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
+            int f = checked((int)Features(flowShape));
+            var k = PerFeature(consts[n.Input[1]], f, flowShape, who, $"operand '{n.Input[1]}'");
+            var a = new float[f];
+            var c = new float[f];
+            for (int i = 0; i < f; i++)
+            {
+                switch (n.OpType)
+                {
+                    case "Add": a[i] = 1; c[i] = k[i]; break;
+                    case "Sub": if (flowSecond) { a[i] = -1; c[i] = k[i]; } else { a[i] = 1; c[i] = -k[i]; } break;
+                    case "Mul": a[i] = k[i]; break;
+                    default: // Div
+                        if (flowSecond) throw Err($"{who}: a constant divided by the activations is not affine; only x / constant is supported");
+                        if (k[i] == 0) throw Err($"{who}: division by a zero constant (element {i})");
+                        a[i] = 1 / k[i];
+                        break;
+                }
+            }
+            return (a, c);
+        }
+
+        /// <summary>BatchNormalization (inference): y = scale·(x − mean)/√(var + ε) + B per feature.</summary>
+        private (float[] A, float[] C) BatchNorm(NodeProto n, string who, long[] flowShape)
+        {
+            if (n.Input.Count != 5) throw Err($"{who}: needs inputs X, scale, B, mean, var");
+            if (IntAttr(n, "training_mode", 0) != 0) throw Err($"{who}: training_mode = 1 is not supported (inference form only)");
+            if (flowShape.Length != 1) throw Err($"{who}: input has per-sample shape [{string.Join(", ", flowShape)}]; only BatchNormalization over [batch, features] (after a dense layer) is supported");
+            int f = (int)flowShape[0];
+            float eps = FloatAttr(n, "epsilon", 1e-5f);
+            float[] Vec(int k, string what)
+            {
+                var t = consts[n.Input[k]];
+                var v = t.Floats ?? throw Err($"{who}: {what} '{n.Input[k]}' must be a float tensor");
+                if (v.Length != f) throw Err($"{who}: {what} '{n.Input[k]}' has {v.Length} values, expected {f} (one per feature)");
+                return v;
+            }
+            var scale = Vec(1, "scale"); var bias = Vec(2, "B"); var mean = Vec(3, "mean"); var var_ = Vec(4, "var");
+            var a = new float[f];
+            var c = new float[f];
+            for (int i = 0; i < f; i++)
+            {
+                if (!(var_[i] + eps > 0)) throw Err($"{who}: var[{i}] + epsilon = {var_[i] + eps} is not positive");
+                a[i] = (float)(scale[i] / Math.Sqrt(var_[i] + (double)eps));
+                c[i] = bias[i] - a[i] * mean[i];
+            }
+            return (a, c);
+        }
+
+        /// <summary>A constant broadcast to one value per feature: a scalar, or exactly the per-sample shape (optionally with leading 1s).</summary>
+        private float[] PerFeature(Tensor t, int f, long[] flowShape, string who, string what)
+        {
+            var v = t.Floats ?? throw Err($"{who}: {what} must be a float tensor");
+            if (t.Count == 1) return Enumerable.Repeat(v[0], f).ToArray();
+            var dims = t.Dims.SkipWhile(d => d == 1).ToArray();
+            var want = flowShape.SkipWhile(d => d == 1).ToArray();
+            if (t.Count == f && (dims.SequenceEqual(want) || (flowShape.Length == 1 && dims.Length == 1)))
+                return v.ToArray();
+            throw Err($"{who}: {what} has shape [{string.Join(", ", t.Dims)}], expected a scalar or one value per feature [{string.Join(", ", flowShape)}] (a per-sample operand is not supported)");
+        }
+
+        /// <summary>Squeeze / Unsqueeze of per-sample axes (never the batch axis 0): a view change.</summary>
+        private long[] SqueezeOrUnsqueeze(NodeProto n, string who, long[] flowShape)
+        {
+            long[]? axes = null;
+            foreach (var at in n.Attribute) if (at.Name == "axes") axes = at.Ints.ToArray();
+            if (axes == null && n.Input.Count >= 2 && n.Input[1].Length > 0)
+                axes = consts[n.Input[1]].Ints ?? throw Err($"{who}: axes '{n.Input[1]}' must be an int64 tensor");
+            var shape = new List<long> { -1 }; // the batch
+            shape.AddRange(flowShape);
+            if (n.OpType == "Squeeze")
+            {
+                if (axes == null) return flowShape.Where(d => d != 1).DefaultIfEmpty(1).ToArray();
+                var norm = axes.Select(x => x < 0 ? x + shape.Count : x).ToHashSet();
+                if (norm.Contains(0)) throw Err($"{who}: squeezing axis 0 (the batch) is not supported");
+                foreach (long x in norm)
+                    if (x < 1 || x >= shape.Count || shape[(int)x] != 1) throw Err($"{who}: axis {x} is not a per-sample dimension of size 1 in [batch, {string.Join(", ", flowShape)}]");
+                return shape.Where((d, i) => i > 0 && !norm.Contains(i)).DefaultIfEmpty(1).ToArray();
+            }
+            if (axes == null) throw Err($"{who}: Unsqueeze needs axes");
+            int rank = shape.Count + axes.Length;
+            var ins = axes.Select(x => x < 0 ? x + rank : x).Order().ToArray();
+            if (ins.Contains(0)) throw Err($"{who}: inserting axis 0 (before the batch) is not supported");
+            foreach (long x in ins)
+            {
+                if (x < 1 || x > shape.Count) throw Err($"{who}: axis {x} out of range for rank {rank}");
+                shape.Insert((int)x, 1);
+            }
+            return shape.Skip(1).ToArray();
+        }
+
+        /// <summary>Node indices in a dependency order (stable: the given order where it already is one).</summary>
+        private int[] TopologicalOrder(GraphProto g, string inputName)
+        {
+            var known = new HashSet<string>(consts.Keys, StringComparer.Ordinal) { inputName, "" };
+            var done = new bool[g.Node.Count];
+            var order = new List<int>(g.Node.Count);
+            while (order.Count < g.Node.Count)
+            {
+                int next = -1;
+                for (int i = 0; i < g.Node.Count && next < 0; i++)
+                    if (!done[i] && g.Node[i].Input.All(known.Contains)) next = i;
+                if (next < 0)
+                {
+                    int i = Array.IndexOf(done, false);
+                    var missing = g.Node[i].Input.First(x => !known.Contains(x));
+                    throw Err($"{Who(g.Node[i], i)}: input '{missing}' is produced by no node, initializer or graph input (or the graph has a cycle)");
+                }
+                done[next] = true;
+                order.Add(next);
+                foreach (var o in g.Node[next].Output) known.Add(o);
+            }
+            return order.ToArray();
         }
 
         private static bool IsUsed(GraphProto g, string name) => g.Node.Any(x => x.Input.Contains(name)) || g.Output.Any(o => o.Name == name);
 
-        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
+        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Sub" or "Mul" or "Div" or "BatchNormalization" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
 
         private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 
@@ -331,17 +513,6 @@ public static class OnnxImporter
             var bf = b.Floats ?? throw Err($"{who}: weight '{n.Input[1]}' must be a float tensor");
             if (b.Dims[0] != flowShape[0]) throw Err($"{who}: weight has {b.Dims[0]} rows, the previous layer gives {flowShape[0]} features");
             layers.Add(((int)b.Dims[0], (int)b.Dims[1], bf, new float[b.Dims[1]], Activation.None, n.Name.Length > 0 ? n.Name : $"MatMul#{layers.Count}", false));
-        }
-
-        private void AddBias(NodeProto n, string who)
-        {
-            if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
-            var l = layers[^1];
-            var add = new float[l.Out];
-            BroadcastBias(Const(n, 1, who), l.Out, who, $"addend '{n.Input[1]}'", add, 1f);
-            var nb = l.B.ToArray();
-            for (int j = 0; j < nb.Length; j++) nb[j] += add[j];
-            layers[^1] = l with { B = nb, HasBias = true };
         }
 
         private void BroadcastBias(Tensor c, int outs, string who, string what, float[] into, float scale)
