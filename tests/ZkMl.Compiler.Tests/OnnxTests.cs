@@ -2,6 +2,7 @@ using Google.Protobuf;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Onnx.Proto;
+using ZkMl.Compiler.Quantization;
 
 namespace ZkMl.Compiler.Tests;
 
@@ -174,9 +175,9 @@ public class OnnxTests
         g.Output.Add(Vi("y", "N", 2));
         g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
         g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
-        g.Node.Add(Node("LeakyRelu", "leaky_1", ["m"], "y"));
+        g.Node.Add(Node("Selu", "selu_1", ["m"], "y"));
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "u.onnx"));
-        Assert.Contains("node 'leaky_1' (LeakyRelu): unsupported op type 'LeakyRelu'; supported: Gemm", e.Message);
+        Assert.Contains("node 'selu_1' (Selu): unsupported op type 'Selu'; supported: Gemm", e.Message);
 
         // A residual branch: y = relu(x·W) + x is not a chain.
         g = new GraphProto();
@@ -429,5 +430,83 @@ public class OnnxTests
         Assert.Contains("node 'inv' (Div): a constant divided by the activations is not affine", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
         g.Node[0] = Node("Mul", "mul", ["x", "nowhere"], "x1");
         Assert.Contains("node 'mul' (Mul): input 'nowhere' is produced by no node", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
+    }
+
+    public static TheoryData<string> TableActivations => new() { "LeakyRelu", "PRelu", "HardSigmoid", "Elu", "Gelu", "GeluTanh" };
+
+    [Theory]
+    [MemberData(nameof(TableActivations))]
+    public void ParameterizedActivationsImportMatchTheFormulaAndQuantize(string op)
+    {
+        // x → Gemm(4→6) → op → Gemm(6→3) → op (a proven final activation)
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 4));
+        g.Output.Add(Vi("y", "N", 3));
+        var rng = new Random(op.Length);
+        float R() => (float)(rng.NextDouble() * 2 - 1);
+        g.Initializer.Add(F("W1", [4, 6], Enumerable.Range(0, 24).Select(_ => R()).ToArray()));
+        g.Initializer.Add(F("b1", [6], Enumerable.Range(0, 6).Select(_ => R()).ToArray()));
+        g.Initializer.Add(F("W2", [6, 3], Enumerable.Range(0, 18).Select(_ => R()).ToArray()));
+        g.Initializer.Add(F("b2", [3], Enumerable.Range(0, 3).Select(_ => R()).ToArray()));
+        g.Initializer.Add(F("slope", [1], 0.25f));
+        NodeProto Act(string input, string output, string name) => op switch
+        {
+            "LeakyRelu" => Node("LeakyRelu", name, [input], output, FAttr("alpha", 0.1f)),
+            "PRelu" => Node("PRelu", name, [input, "slope"], output),
+            "HardSigmoid" => Node("HardSigmoid", name, [input], output, FAttr("alpha", 0.3f), FAttr("beta", 0.4f)),
+            "Elu" => Node("Elu", name, [input], output, FAttr("alpha", 0.7f)),
+            "Gelu" => Node("Gelu", name, [input], output),
+            _ => Node("Gelu", name, [input], output, new AttributeProto { Name = "approximate", S = Google.Protobuf.ByteString.CopyFromUtf8("tanh"), Type = AttributeProto.Types.AttributeType.String }),
+        };
+        g.Node.Add(Node("Gemm", "fc1", ["x", "W1", "b1"], "z1"));
+        g.Node.Add(Act("z1", "a1", "act1"));
+        g.Node.Add(Node("Gemm", "fc2", ["a1", "W2", "b2"], "z2"));
+        g.Node.Add(Act("z2", "y", "act2"));
+        var net = OnnxImporter.Import(Model(g, 20), "act.onnx");
+        double Ref(double x) => op switch
+        {
+            "LeakyRelu" => x >= 0 ? x : 0.1 * x,
+            "PRelu" => x >= 0 ? x : 0.25 * x,
+            "HardSigmoid" => Math.Clamp(0.3 * x + 0.4, 0, 1),
+            "Elu" => x > 0 ? x : 0.7 * (Math.Exp(x) - 1),
+            "Gelu" => x * 0.5 * (1 + ErfRef(x / Math.Sqrt(2))),
+            _ => 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x))),
+        };
+        var samples = Enumerable.Range(0, 64).Select(_ => Enumerable.Range(0, 4).Select(_ => R() * 2).ToArray()).ToArray();
+        var l1 = net.Layers[0]; var l2 = net.Layers[1];
+        foreach (var x in samples)
+        {
+            var a = new double[6];
+            for (int j = 0; j < 6; j++) { double z = l1.Bias[j]; for (int i = 0; i < 4; i++) z += x[i] * l1.Weight(i, j); a[j] = Ref(z); }
+            var y = FloatExecutor.Run(net, x);
+            for (int k = 0; k < 3; k++) { double z = l2.Bias[k]; for (int j = 0; j < 6; j++) z += a[j] * l2.Weight(j, k); Assert.InRange(Math.Abs(Ref(z) - y[k]), 0, 1e-4 * Math.Max(1, Math.Abs(Ref(z)))); }
+        }
+        var c = CircuitCompiler.Compile(net, samples);
+        Assert.True(c.ProvesOutputActivation);
+        var report = AccuracyReport.Measure(net, c, samples);
+        Assert.True(report.MaxAbsError <= 0.05 * Math.Max(0.1, report.MaxAbsOutput), $"{op}: int8 max error {report.MaxAbsError} of max output {report.MaxAbsOutput}");
+        // round trip through the circuit file
+        Assert.Equal(c.DigestHex, CircuitFile.FromBytes(CircuitFile.ToBytes(c)).DigestHex);
+    }
+
+    /// <summary>erf by the Abramowitz–Stegun 7.1.26 formula (|error| ≤ 1.5e-7), independent of the importer's.</summary>
+    private static double ErfRef(double x)
+    {
+        double t = 1 / (1 + 0.3275911 * Math.Abs(x));
+        double y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
+        return Math.Sign(x) * y;
+    }
+
+    [Fact]
+    public void PReluWithDifferentChannelSlopesIsRefused()
+    {
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
+        g.Initializer.Add(F("slope", [2], 0.1f, 0.2f));
+        g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
+        g.Node.Add(Node("PRelu", "pr", ["m", "slope"], "y"));
+        Assert.Contains("node 'pr' (PRelu): per-channel slopes differ", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "p.onnx")).Message);
     }
 }

@@ -21,6 +21,8 @@ public class SharedModelsTests(ITestOutputHelper output)
         "ezkl-near/linear_regression",
         // elementwise ops by constants with no dense layer: folded into an identity dense layer
         "ezkl/blackman_window",
+        // PRelu with one slope (a LeakyRelu table)
+        "ezkl-near/prelu_gmm",
     ];
 
     // Models that import (an identity dense layer is inserted) but have no input.json: import only.
@@ -34,7 +36,6 @@ public class SharedModelsTests(ITestOutputHelper output)
     // EveryModelIsClassified until it is added to one list.
     private static readonly (string Model, string Fragment)[] Rejected =
     [
-        ("ezkl-near/prelu_gmm", "node '/linear_layer_stack/linear_layer_stack.1/PRelu' (PRelu): unsupported op type 'PRelu'"),
         ("ezkl-near/sklearn_mlp", "node 'Reshape' (Reshape): target shape [-1, 1] does not keep the batch dimension first"),
         ("ezkl/1l_gelu_tanh_appx", "node '/layer/Mul' (Mul): input 'input' must be a constant"),
         ("ezkl/doodles", "needs an identity dense layer over 4096 features"),

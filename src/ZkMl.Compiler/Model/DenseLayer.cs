@@ -14,8 +14,14 @@ public sealed class DenseLayer
     /// <param name="activation">Activation applied after the affine map.</param>
     /// <param name="name">Optional name used in messages (e.g. the ONNX node name).</param>
     /// <exception cref="ModelFormatException">Wrong shapes or a NaN/Inf value (the message names the entry).</exception>
-    public DenseLayer(int inputSize, int outputSize, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation activation, string? name = null)
+    /// <param name="alpha">α of a parameterized activation (LeakyRelu, HardSigmoid, Elu); ignored otherwise.</param>
+    /// <param name="beta">β of HardSigmoid; for Gelu 1 = the tanh approximation.</param>
+    public DenseLayer(int inputSize, int outputSize, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Activation activation, string? name = null, float alpha = 0, float beta = 0)
     {
+        if (!float.IsFinite(alpha) || !float.IsFinite(beta))
+            throw new ModelFormatException($"{(name is null ? "dense layer" : $"dense layer '{name}'")}: activation parameters must be finite (α = {alpha}, β = {beta})");
+        ActivationAlpha = alpha;
+        ActivationBeta = beta;
         string who = name is null ? "dense layer" : $"dense layer '{name}'";
         if (inputSize <= 0 || outputSize <= 0)
             throw new ModelFormatException($"{who}: shape [{inputSize}, {outputSize}] must be positive");
@@ -68,5 +74,11 @@ public sealed class DenseLayer
     public string? Name { get; }
 
     /// <summary>This layer with another activation.</summary>
-    public DenseLayer WithActivation(Activation a) => new(InputSize, OutputSize, WeightData, BiasData, a, Name);
+    public DenseLayer WithActivation(Activation a, float alpha = 0, float beta = 0) => new(InputSize, OutputSize, WeightData, BiasData, a, Name, alpha, beta);
+
+    /// <summary>α of a parameterized activation (see <see cref="Model.Activation"/>).</summary>
+    public float ActivationAlpha { get; }
+
+    /// <summary>β of a parameterized activation.</summary>
+    public float ActivationBeta { get; }
 }

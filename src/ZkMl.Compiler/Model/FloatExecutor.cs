@@ -20,7 +20,7 @@ public static class FloatExecutor
         {
             var z = new float[layer.OutputSize];
             Affine(layer, a, z);
-            Activate(layer.Activation, z);
+            Activate(layer.Activation, layer.ActivationAlpha, layer.ActivationBeta, z);
             a = z;
         }
         return a;
@@ -50,8 +50,15 @@ public static class FloatExecutor
     }
 
     /// <summary>Applies the activation in place.</summary>
-    internal static void Activate(Activation act, Span<float> z)
+    internal static void Activate(Activation act, Span<float> z) => Activate(act, 0, 0, z);
+
+    internal static void Activate(Activation act, float alpha, float beta, Span<float> z)
     {
+        if (act.HasParameters())
+        {
+            for (int i = 0; i < z.Length; i++) z[i] = (float)Apply(act, alpha, beta, z[i]);
+            return;
+        }
         switch (act)
         {
             case Activation.None: break;
@@ -60,5 +67,43 @@ public static class FloatExecutor
             case Activation.Tanh: TensorPrimitives.Tanh(z, z); break;
             default: throw new ArgumentOutOfRangeException(nameof(act), act, "unknown activation");
         }
+    }
+
+    /// <summary>A parameterized activation at one point, in double precision (also the compiler's table function).</summary>
+    internal static double Apply(Activation act, double alpha, double beta, double x) => act switch
+    {
+        Activation.LeakyRelu => x >= 0 ? x : alpha * x,
+        Activation.HardSigmoid => Math.Max(0, Math.Min(1, alpha * x + beta)),
+        Activation.Elu => x > 0 ? x : alpha * (Math.Exp(x) - 1),
+        Activation.Gelu => beta == 1
+            ? 0.5 * x * (1 + Math.Tanh(Math.Sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)))
+            : 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+        Activation.None => x,
+        Activation.Relu => Math.Max(x, 0),
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        Activation.Tanh => Math.Tanh(x),
+        _ => throw new ArgumentOutOfRangeException(nameof(act), act, "not an element-wise activation"),
+    };
+
+    /// <summary>erf(x) to about 1e-15 (series for |x| &lt; 3, continued fraction of erfc beyond).</summary>
+    internal static double Erf(double x)
+    {
+        double ax = Math.Abs(x);
+        if (ax < 3)
+        {
+            // erf(x) = 2/√π · Σ_n (−1)^n x^(2n+1) / (n!(2n+1))
+            double term = ax, sum = ax, x2 = ax * ax;
+            for (int n = 1; n < 200 && Math.Abs(term) > 1e-17 * Math.Abs(sum); n++)
+            {
+                term *= -x2 / n;
+                sum += term / (2 * n + 1);
+            }
+            return Math.Sign(x) * 2 / Math.Sqrt(Math.PI) * sum;
+        }
+        // erfc(x) = e^(−x²)/√π · 1/(x + 1/2 / (x + 1 / (x + 3/2 / (x + …)))) (Lentz, from the tail)
+        double f = ax;
+        for (int k = 60; k >= 1; k--) f = ax + k / 2.0 / f;
+        double erfc = Math.Exp(-ax * ax) / Math.Sqrt(Math.PI) / f;
+        return Math.Sign(x) * (1 - erfc);
     }
 }

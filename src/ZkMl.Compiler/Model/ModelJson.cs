@@ -132,6 +132,9 @@ public static class ModelJson
     public static string Serialize(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        foreach (var l in network.Layers)
+            if (l.Activation.HasParameters())
+                throw new ModelFormatException($"layer '{l.Name}': the JSON model format has no {l.Activation.ToName()} (only none, relu, sigmoid, tanh); keep the model as ONNX");
         var sb = new StringBuilder();
         sb.Append("{\n  \"format\": \"").Append(FormatName).Append("\",\n  \"version\": ").Append(Version).Append(",\n");
         if (network.Name is not null) sb.Append("  \"name\": ").Append(JsonSerializer.Serialize(network.Name)).Append(",\n");

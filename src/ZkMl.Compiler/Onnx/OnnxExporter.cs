@@ -18,6 +18,9 @@ public static class OnnxExporter
     public static byte[] Export(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        foreach (var l in network.Layers)
+            if (l.Activation.HasParameters())
+                throw new ModelFormatException($"layer '{l.Name}': the ONNX exporter writes only relu, sigmoid and tanh, not {l.Activation.ToName()}");
         var g = new GraphProto { Name = network.Name ?? "zkml" };
         g.Input.Add(ValueInfo("input", network.InputSize));
         string flow = "input";

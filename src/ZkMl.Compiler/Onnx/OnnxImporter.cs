@@ -19,7 +19,7 @@ public static class OnnxImporter
     public const int MaxOpset = 25;
 
     /// <summary>The ops the importer understands, for messages.</summary>
-    public const string SupportedOps = "Gemm, MatMul, Add/Sub/Mul/Div by a constant and BatchNormalization (folded into a dense layer), Relu, Sigmoid, Tanh, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Cast (float→float), Constant, and a final Softmax (docs/supported-ops.md)";
+    public const string SupportedOps = "Gemm, MatMul, Add/Sub/Mul/Div by a constant and BatchNormalization (folded into a dense layer), Relu, Sigmoid, Tanh, LeakyRelu, PRelu (one slope), HardSigmoid, Elu, Gelu, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Cast (float→float), Constant, and a final Softmax (docs/supported-ops.md)";
 
     /// <summary>Loads and imports an .onnx file.</summary>
     /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
@@ -213,7 +213,13 @@ public static class OnnxImporter
                     case "Relu":
                     case "Sigmoid":
                     case "Tanh":
+                    case "LeakyRelu":
+                    case "PRelu":
+                    case "HardSigmoid":
+                    case "Elu":
+                    case "Gelu":
                     {
+                        var (pa, pb) = ActivationParameters(n, who);
                         // An activation with no dense layer right before it (the first op, or a second activation)
                         // gets an identity dense layer: W = I, b = 0 (exact in integers; one n×n layer).
                         if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
@@ -221,7 +227,12 @@ public static class OnnxImporter
                             AddIdentityLayer(who, flowShape);
                             flowShape = [layers[^1].Out];
                         }
-                        var act = n.OpType switch { "Relu" => Activation.Relu, "Sigmoid" => Activation.Sigmoid, _ => Activation.Tanh };
+                        var act = n.OpType switch
+                        {
+                            "Relu" => Activation.Relu, "Sigmoid" => Activation.Sigmoid, "Tanh" => Activation.Tanh,
+                            "LeakyRelu" or "PRelu" => Activation.LeakyRelu, "HardSigmoid" => Activation.HardSigmoid, "Elu" => Activation.Elu, _ => Activation.Gelu,
+                        };
+                        actParams[layers.Count - 1] = (pa, pb);
                         layers[^1] = layers[^1] with { Act = act };
                         lastIsDense = false;
                         break;
@@ -244,7 +255,7 @@ public static class OnnxImporter
                 AddIdentityLayer(layers.Count == 0 ? "the graph (no Gemm or MatMul)" : "the elementwise ops after the last dense layer", flowShape);
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
             List<DenseLayer> dl;
-            try { dl = layers.Select(l => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name)).ToList(); }
+            try { dl = layers.Select((l, i) => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name, actParams.GetValueOrDefault(i).Alpha, actParams.GetValueOrDefault(i).Beta)).ToList(); }
             catch (ModelFormatException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
             string? name = g.Name.Length > 0 ? g.Name : null;
             return new Network(dl, name, warnings, sawSoftmax);
@@ -269,6 +280,37 @@ public static class OnnxImporter
             layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false));
             FoldPendingIntoLast(); // a pending x·a + c becomes W = diag(a), b = c
             warnings.Add($"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
+        }
+
+        // α, β of a parameterized activation per layer index.
+        private readonly Dictionary<int, (float Alpha, float Beta)> actParams = [];
+
+        /// <summary>α, β of LeakyRelu / PRelu (one slope) / HardSigmoid / Elu / Gelu (β = 1: tanh approximation); (0, 0) for the others.</summary>
+        private (float Alpha, float Beta) ActivationParameters(NodeProto n, string who)
+        {
+            switch (n.OpType)
+            {
+                case "LeakyRelu": return (FloatAttr(n, "alpha", 0.01f), 0);
+                case "HardSigmoid": return (FloatAttr(n, "alpha", 0.2f), FloatAttr(n, "beta", 0.5f));
+                case "Elu": return (FloatAttr(n, "alpha", 1f), 0);
+                case "Gelu":
+                {
+                    string approx = "none";
+                    foreach (var a in n.Attribute) if (a.Name == "approximate") approx = a.S.ToStringUtf8();
+                    if (approx is not ("none" or "tanh")) throw Err($"{who}: approximate = '{approx}' (expected none or tanh)");
+                    return (0, approx == "tanh" ? 1 : 0);
+                }
+                case "PRelu":
+                {
+                    if (n.Input.Count != 2) throw Err($"{who}: needs inputs X, slope");
+                    var slope = consts[n.Input[1]].Floats ?? throw Err($"{who}: slope '{n.Input[1]}' must be a float tensor");
+                    if (slope.Length == 0) throw Err($"{who}: empty slope");
+                    if (slope.Any(v => v != slope[0]))
+                        throw Err($"{who}: per-channel slopes differ ({string.Join(", ", slope.Take(4))}{(slope.Length > 4 ? ", …" : "")}); one lookup table per layer serves one slope, so only a PRelu with a single slope is supported");
+                    return (slope[0], 0);
+                }
+                default: return (0, 0);
+            }
         }
 
         // A per-feature affine map x ↦ a ⊙ x + c on the flow that is not yet folded into a dense layer
@@ -432,7 +474,7 @@ public static class OnnxImporter
 
         private static bool IsUsed(GraphProto g, string name) => g.Node.Any(x => x.Input.Contains(name)) || g.Output.Any(o => o.Name == name);
 
-        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Sub" or "Mul" or "Div" or "BatchNormalization" or "Relu" or "Sigmoid" or "Tanh" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
+        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Sub" or "Mul" or "Div" or "BatchNormalization" or "Relu" or "Sigmoid" or "Tanh" or "LeakyRelu" or "PRelu" or "HardSigmoid" or "Elu" or "Gelu" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
 
         private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 

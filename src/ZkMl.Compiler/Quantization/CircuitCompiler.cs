@@ -113,7 +113,7 @@ public static class CircuitCompiler
                 var z = new float[layer.OutputSize];
                 FloatExecutor.Affine(layer, a, z);
                 foreach (float v in z) absPre[l].Add(Math.Abs(v));
-                FloatExecutor.Activate(layer.Activation, z);
+                FloatExecutor.Activate(layer.Activation, layer.ActivationAlpha, layer.ActivationBeta, z);
                 foreach (float v in z) absPost[l].Add(Math.Abs(v));
                 a = z;
             }
@@ -212,6 +212,12 @@ public static class CircuitCompiler
             {
                 sQ = sOut = ScaleFor(Range(absPost[l]), qa);
             }
+            else if (layer.Activation.HasParameters())
+            {
+                // Q at the pre-activation range, A at the post-activation range: A = round(act(Q·s_q)/s_out).
+                sQ = ScaleFor(Range(absPre[l]), qa);
+                sOut = ScaleFor(Range(absPost[l]), qa);
+            }
             else
             {
                 sQ = ScaleFor(Range(absPre[l]), qa);
@@ -245,6 +251,8 @@ public static class CircuitCompiler
                     Activation.Relu => Math.Clamp(q, 0, qa),
                     Activation.Sigmoid => Math.Clamp((long)Math.Round(qa / (1 + Math.Exp(-q * sq)), MidpointRounding.AwayFromZero), 0, qa),
                     Activation.Tanh => Math.Clamp((long)Math.Round(qa * Math.Tanh(q * sq), MidpointRounding.AwayFromZero), -qa, qa),
+                    Activation.LeakyRelu or Activation.HardSigmoid or Activation.Elu or Activation.Gelu =>
+                        Math.Clamp((long)Math.Round(FloatExecutor.Apply(layer.Activation, layer.ActivationAlpha, layer.ActivationBeta, q * sq) / sOut, MidpointRounding.AwayFromZero), -qa, qa),
                     _ => throw new InvalidOperationException("unknown activation"),
                 };
             }

@@ -19,8 +19,8 @@ public class FinalActivationTests
         lock (Cache)
         {
             if (Cache.TryGetValue(shape, out var hit)) return hit;
-            var (sizes, acts) = Shape(shape);
-            var net = InferenceFixtures.Random(41, sizes, acts);
+            var net = NetFor(shape);
+            var sizes = Shape(shape).Sizes;
             var samples = InferenceFixtures.Samples(42, 12, sizes[0]);
             var c = CircuitCompiler.Compile(net, samples);
             var (pk, vk) = InferenceSetup.Run(c, InferenceFixtures.Srs, 8);
@@ -34,10 +34,12 @@ public class FinalActivationTests
         "sigmoid" => ([37, 23, 10], [Activation.Tanh, Activation.Sigmoid]),
         "tanh" => ([19, 12, 6], [Activation.Relu, Activation.Tanh]),
         "logistic" => ([9, 3], [Activation.Sigmoid]),
+        "leaky-gelu" => ([19, 12, 6], [Activation.LeakyRelu, Activation.Gelu]),
+        "elu-hardsigmoid" => ([19, 12, 6], [Activation.Elu, Activation.HardSigmoid]),
         _ => throw new ArgumentException(shape),
     };
 
-    public static TheoryData<string> Shapes => new() { "relu", "sigmoid", "tanh", "logistic" };
+    public static TheoryData<string> Shapes => new() { "relu", "sigmoid", "tanh", "logistic", "leaky-gelu", "elu-hardsigmoid" };
 
     [Theory]
     [MemberData(nameof(Shapes))]
@@ -75,7 +77,10 @@ public class FinalActivationTests
     private static Network NetFor(string shape)
     {
         var (sizes, acts) = Shape(shape);
-        return InferenceFixtures.Random(41, sizes, acts);
+        var net = InferenceFixtures.Random(41, sizes, acts);
+        // parameterized tables: LeakyRelu α = 0.1, Elu α = 0.7, HardSigmoid α = 0.3 β = 0.4, Gelu exact
+        (float, float) P(Activation a) => a switch { Activation.LeakyRelu => (0.1f, 0), Activation.Elu => (0.7f, 0), Activation.HardSigmoid => (0.3f, 0.4f), _ => (0, 0) };
+        return new Network(net.Layers.Select(l => l.WithActivation(l.Activation, P(l.Activation).Item1, P(l.Activation).Item2)).ToList(), net.Name);
     }
 
     [Theory]
