@@ -18,8 +18,79 @@ public static class OnnxImporter
     /// <summary>Highest supported default-domain opset.</summary>
     public const int MaxOpset = 25;
 
-    /// <summary>The ops the importer understands, for messages.</summary>
-    public const string SupportedOps = "Gemm, MatMul, Add/Sub/Mul/Div by a constant and BatchNormalization (folded into a dense layer), Relu, Sigmoid, Tanh, LeakyRelu, PRelu (one slope), HardSigmoid, Elu, Gelu, Flatten, Reshape, Squeeze, Unsqueeze, Identity, Dropout, Cast (float→float), Constant, and a final Softmax (docs/supported-ops.md)";
+    /// <summary>How the compiler treats an ONNX op.</summary>
+    public enum OpStatus
+    {
+        /// <summary>Proven: a dense layer (matmul sumcheck) or an activation lookup table.</summary>
+        Proven,
+        /// <summary>Folded into a dense layer's weights and bias (exact affine algebra before quantization).</summary>
+        Folded,
+        /// <summary>A no-op: only the view or the element type's name changes.</summary>
+        NoOp,
+        /// <summary>Accepted but not proven (a final Softmax: the outputs are the logits).</summary>
+        NotProven,
+    }
+
+    /// <summary>One row of the importer's op table (docs/supported-ops.md is generated from it).</summary>
+    public sealed record OpInfo(string Op, OpStatus Status, string Accepts);
+
+    /// <summary>Every ONNX op the importer accepts, with what it accepts; anything else is refused naming the node.</summary>
+    public static IReadOnlyList<OpInfo> Ops { get; } =
+    [
+        new("Gemm", OpStatus.Proven, "a dense layer: B and C constant; alpha, beta, transB; transA = 0; C a vector [out], a row [1, out] or a scalar"),
+        new("MatMul", OpStatus.Proven, "a dense layer: the second input a constant 2-D weight [in, out]"),
+        new("Relu", OpStatus.Proven, "lookup table (clamp), after a dense layer or first (an identity dense layer is inserted); a final one is proven"),
+        new("Sigmoid", OpStatus.Proven, "lookup table; hidden or final"),
+        new("Tanh", OpStatus.Proven, "lookup table; hidden or final"),
+        new("LeakyRelu", OpStatus.Proven, "lookup table; alpha (default 0.01)"),
+        new("PRelu", OpStatus.Proven, "lookup table; the slope a constant with ONE value (different per-channel slopes are refused: one table per layer)"),
+        new("HardSigmoid", OpStatus.Proven, "lookup table; alpha (0.2), beta (0.5)"),
+        new("Elu", OpStatus.Proven, "lookup table; alpha (1.0)"),
+        new("Gelu", OpStatus.Proven, "lookup table; approximate = none or tanh (opset 20+)"),
+        new("Add", OpStatus.Folded, "with a constant (scalar or one value per feature): the bias of the dense layer before it, or x + c folded into the next dense layer"),
+        new("Sub", OpStatus.Folded, "with a constant, either order (x − c, c − x); folded like Add"),
+        new("Mul", OpStatus.Folded, "by a constant (scalar or per feature); folded into the adjacent dense layer"),
+        new("Div", OpStatus.Folded, "x / constant (non-zero); folded like Mul (constant / x is refused: not affine)"),
+        new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features]: scale, B, mean, var constants; epsilon; training_mode = 0"),
+        new("Constant", OpStatus.Folded, "value, value_float(s), value_int(s); anywhere in the node list (nodes are sorted topologically)"),
+        new("Flatten", OpStatus.NoOp, "axis = 1"),
+        new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero)"),
+        new("Squeeze", OpStatus.NoOp, "per-sample axes of size 1 (attribute or constant input), never axis 0"),
+        new("Unsqueeze", OpStatus.NoOp, "per-sample axes (attribute or constant input), never axis 0"),
+        new("Identity", OpStatus.NoOp, "on the activations, or on a constant (folds)"),
+        new("Dropout", OpStatus.NoOp, "inference form; the mask output unused"),
+        new("Cast", OpStatus.NoOp, "to = FLOAT only"),
+        new("Softmax", OpStatus.NotProven, "last op only: not applied and not proven, the public outputs are the logits before it (argmax is the same)"),
+    ];
+
+    /// <summary>The accepted ops, for messages.</summary>
+    public static string SupportedOps { get; } = string.Join(", ", Ops.Select(o => o.Op)) + " (docs/supported-ops.md)";
+
+    /// <summary>docs/supported-ops.md: the op table as Markdown (a test keeps the file equal to this).</summary>
+    public static string SupportedOpsMarkdown()
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append("# Supported ONNX operators\n\n");
+        sb.Append("Generated from `OnnxImporter.Ops` (src/ZkMl.Compiler/Onnx/OnnxImporter.cs); `SupportedOpsDocTests` fails when this\n");
+        sb.Append("file drifts from the table (regenerate with `ZKML_UPDATE_DOCS=1 dotnet test tests/ZkMl.Compiler.Tests --filter SupportedOpsDoc`).\n\n");
+        sb.Append($"Default (ai.onnx) domain, opsets {MinOpset}–{MaxOpset}. A model is a chain: one float input [batch, features…], one output;\n");
+        sb.Append("weights are initializers or Constant nodes. **Proven**: part of the proof; **folded**: merged exactly into a dense\n");
+        sb.Append("layer's float weights before quantization; **no-op**: a view change; **not proven**: accepted, outside the proof.\n\n");
+        sb.Append("| op | status | accepts |\n|---|---|---|\n");
+        foreach (var o in Ops)
+        {
+            string status = o.Status switch { OpStatus.Proven => "proven", OpStatus.Folded => "folded", OpStatus.NoOp => "no-op", _ => "not proven" };
+            sb.Append($"| {o.Op} | {status} | {o.Accepts} |\n");
+        }
+        sb.Append("\nRefused, each with an error naming the node and its op type: every other op (Conv, pooling, attention, …),\n");
+        sb.Append("branches (a tensor used by two nodes, residual adds), per-channel PRelu slopes that differ, and weights given as\n");
+        sb.Append("graph inputs instead of initializers (the onnx-node test models: bind them as initializers). An activation\n");
+        sb.Append($"first, or a graph without Gemm/MatMul, gets an identity dense layer (W = I, at most {MaxIdentityWidth} features).\n");
+        return sb.ToString();
+    }
+
+    /// <summary>Largest width of an inserted identity dense layer (its n×n weights go into the model vector).</summary>
+    public const int MaxIdentityWidth = 1024;
 
     /// <summary>Loads and imports an .onnx file.</summary>
     /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
@@ -263,8 +334,6 @@ public static class OnnxImporter
 
         private string? softmaxOutput;
 
-        /// <summary>Largest width of an inserted identity layer (its n×n weights go into the model vector).</summary>
-        private const int MaxIdentityWidth = 1024;
 
         /// <summary>Appends an identity dense layer (W = I, b = 0) over the current features.</summary>
         private void AddIdentityLayer(string who, long[] flowShape)
@@ -474,7 +543,7 @@ public static class OnnxImporter
 
         private static bool IsUsed(GraphProto g, string name) => g.Node.Any(x => x.Input.Contains(name)) || g.Output.Any(o => o.Name == name);
 
-        private static bool IsSupported(string op) => op is "Gemm" or "MatMul" or "Add" or "Sub" or "Mul" or "Div" or "BatchNormalization" or "Relu" or "Sigmoid" or "Tanh" or "LeakyRelu" or "PRelu" or "HardSigmoid" or "Elu" or "Gelu" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" or "Constant" or "Softmax" or "Dropout" or "Cast";
+        private static bool IsSupported(string op) => Ops.Any(o => o.Op == op);
 
         private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 
