@@ -8,7 +8,7 @@ namespace ZkMl.Cli.Tests;
 /// </summary>
 internal static class OnnxBytes
 {
-    /// <summary>x[N,2] → MatMul(W 2×2) → LeakyRelu → y: a valid ONNX graph with an unsupported node named "leaky".</summary>
+    /// <summary>x[N,2] → MatMul(W 2×2) → Selu → y: a valid ONNX graph with an unsupported node named "leaky" (LeakyRelu itself is supported now).</summary>
     public static byte[] MatMulLeakyRelu()
     {
         var w = new byte[16];
@@ -16,7 +16,7 @@ internal static class OnnxBytes
         byte[] tensor = Cat(Int(1, 2), Int(1, 2), Int(2, 1), Bytes(4, w), Str(8, "W"));
         byte[] graph = Cat(
             Bytes(1, Node("MatMul", "mm", ["x", "W"], "m")),
-            Bytes(1, Node("LeakyRelu", "leaky", ["m"], "y")),
+            Bytes(1, Node("Selu", "leaky", ["m"], "y")),
             Str(2, "g"),
             Bytes(5, tensor),
             Bytes(11, ValueInfo("x")),
