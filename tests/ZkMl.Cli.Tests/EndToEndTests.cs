@@ -41,6 +41,34 @@ public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture
     }
 
     [Fact]
+    public void FinalSigmoidIsProvenAndLabelledAndSaturationIsReported()
+    {
+        // The tiny model with a final sigmoid: the outputs are the sigmoid's proven values, not logits.
+        string model = tiny.File("tiny-sigmoid.json"), circuit = tiny.File("sig.zkc"), keys = tiny.File("sig-keys"), proof = tiny.File("sig.proof");
+        var net = ZkMl.Compiler.ModelLoader.Load(Zkml.Tiny("model.json"));
+        var layers = net.Layers.ToList();
+        layers[^1] = layers[^1].WithActivation(ZkMl.Compiler.Model.Activation.Sigmoid);
+        File.WriteAllText(model, ZkMl.Compiler.Model.ModelJson.Serialize(new ZkMl.Compiler.Model.Network(layers, "tiny-sigmoid")));
+        var c = Zkml.Ok("compile", model, "--data", Zkml.Tiny("input.json"), "-o", circuit);
+        Assert.Contains("sigmoid (proven)", c.Out);
+        Assert.Contains("input range: ±", c.Out);
+        Zkml.Ok("setup", circuit, "--dev-srs", "-o", keys, "--max-batch", "2");
+        // an input far outside the calibration data saturates (clamped input, hidden relu past its maximum)
+        string input = tiny.File("sig-in.json");
+        File.WriteAllText(input, "{\"input_data\": [[0.5, -0.25, 0.125, 1.0], [40, -40, 40, 40]]}");
+        var p = Zkml.Ok("prove", circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--json").Json();
+        Assert.Contains("sigmoid outputs (the final activation is proven)", p.GetProperty("outputsAre").GetString());
+        foreach (var row in p.GetProperty("rows").EnumerateArray())
+        {
+            foreach (var y in row.GetProperty("outputs").EnumerateArray()) Assert.InRange(y.GetDouble(), 0, 1);
+            Assert.False(row.TryGetProperty("logits", out _));
+            Assert.Equal(3, row.GetProperty("quantized").GetArrayLength());
+        }
+        Assert.True(p.GetProperty("saturated").EnumerateArray().Sum(e => e.GetInt64()) > 0);
+        Assert.StartsWith("verified", Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof).Out);
+    }
+
+    [Fact]
     public void HumanOutputShowsOutputsAndArgmaxPerRow()
     {
         string input = tiny.File("one.json"), proof = tiny.File("one.proof");
