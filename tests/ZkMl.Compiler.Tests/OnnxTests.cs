@@ -373,6 +373,8 @@ public class OnnxTests
         g.Node.Add(Node("Constant", "c4", [], "four", new AttributeProto { Name = "value_float", F = 4f, Type = AttributeProto.Types.AttributeType.Float }));
         var net = OnnxImporter.Import(Model(g), "norm.onnx");
         Assert.Equal("3→4(relu)→2", net.ShapeSummary());
+        var rows = Enumerable.Range(0, 16).Select(i => new[] { i * 0.3f - 2, 1 - i * 0.2f, (i % 5) - 2f }).ToArray();
+        AgreesWithOnnxRuntime(Model(g), net, rows);
         float[] mu = [0.5f, -1f, 2f], sg = [2f, 4f, 0.5f], C = [0.1f, -0.2f, 0.3f, 0f], S = [1.5f, 0.5f, 2f, 1f], BB = [0.1f, 0.2f, -0.3f, 0f], M = [0.5f, -0.5f, 0f, 1f], V = [1f, 4f, 0.25f, 2f];
         float[] Bm = [1, -2, 3, 0.5f, -1, 0, 2, 1, 0.25f, 1, -1, 2], W2 = [1, -1, 0.5f, 2, -1, 1, 2, 0], b2 = [0.5f, -0.5f];
         var rng = new Random(4);
@@ -481,12 +483,30 @@ public class OnnxTests
             var y = FloatExecutor.Run(net, x);
             for (int k = 0; k < 3; k++) { double z = l2.Bias[k]; for (int j = 0; j < 6; j++) z += a[j] * l2.Weight(j, k); Assert.InRange(Math.Abs(Ref(z) - y[k]), 0, 1e-4 * Math.Max(1, Math.Abs(Ref(z)))); }
         }
+        AgreesWithOnnxRuntime(Model(g, 20), net, samples);
         var c = CircuitCompiler.Compile(net, samples);
         Assert.True(c.ProvesOutputActivation);
         var report = AccuracyReport.Measure(net, c, samples);
         Assert.True(report.MaxAbsError <= 0.05 * Math.Max(0.1, report.MaxAbsOutput), $"{op}: int8 max error {report.MaxAbsError} of max output {report.MaxAbsOutput}");
         // round trip through the circuit file
         Assert.Equal(c.DigestHex, CircuitFile.FromBytes(CircuitFile.ToBytes(c)).DigestHex);
+    }
+
+    /// <summary>The float executor of the imported network against ONNX Runtime running the original graph.</summary>
+    private static void AgreesWithOnnxRuntime(byte[] onnx, Network net, float[][] rows)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"zkml-ort-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, onnx);
+        try
+        {
+            using var ort = ZkMl.Compiler.Reference.OnnxRuntimeReference.Load(path);
+            var want = ort.Run(rows);
+            var got = FloatExecutor.Run(net, rows);
+            for (int r = 0; r < rows.Length; r++)
+                for (int j = 0; j < got[r].Length; j++)
+                    Assert.True(Math.Abs(got[r][j] - want[r][j]) <= 1e-4 * Math.Max(1, Math.Abs(want[r][j])), $"row {r}[{j}]: float executor {got[r][j]} vs ONNX Runtime {want[r][j]}");
+        }
+        finally { File.Delete(path); }
     }
 
     /// <summary>erf by the Abramowitz–Stegun 7.1.26 formula (|error| ≤ 1.5e-7), independent of the importer's.</summary>
