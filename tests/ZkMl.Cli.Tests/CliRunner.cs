@@ -38,13 +38,13 @@ public static class Zkml
         return r;
     }
 
-    /// <summary>Asserts a one-line error (exit 1, no stack trace) that contains every fragment.</summary>
+    /// <summary>Asserts a one-line error (exit 1, no stack trace) that contains every fragment; warning lines do not count.</summary>
     public static CliResult Fails(string[] args, params string[] fragments)
     {
         var r = Run(args);
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.DoesNotContain("   at ", r.Err);
-        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("WARNING:", StringComparison.Ordinal)).ToArray();
+        var lines = r.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("WARNING:", StringComparison.OrdinalIgnoreCase)).ToArray();
         Assert.True(lines.Length == 1, "expected one error line:\n" + r);
         foreach (var f in fragments) Assert.True(lines[0].Contains(f, StringComparison.Ordinal), $"missing '{f}' in:\n{r}");
         return r;
