@@ -266,16 +266,22 @@ public sealed class VerifyingKey
             if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
             if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
             if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
-            if (hidden && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Limbs < 1 || (long)l.Limbs * c != l.Shift || l.TableVars < 0 || l.TableVars > 24))
+            if (hidden && !ValidRequantization(l, c))
                 return $"layer {i} requantization constants";
             // The output layer has all-zero constants, or (a proven final activation) valid ones like a hidden layer.
             if (!hidden && l.Multiplier == 0 && (l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";
-            if (!hidden && l.Multiplier != 0 && (l.Multiplier < 1 || l.Shift < 1 || l.Shift > 62 || l.Shift != l.Limbs * c || l.TableVars < 0 || l.TableVars > 24))
+            if (!hidden && l.Multiplier != 0 && !ValidRequantization(l, c))
                 return "output layer requantization constants";
         }
         if (ls[0].InputSize != inSize || ls[^1].OutputSize != outSize) return "input/output sizes";
         return null;
     }
+
+    // Limbs · c in long arithmetic and limbs ≥ 1: an int product wraps (2^30 + 2 limbs of 4 bits "equal" a
+    // shift of 8) and the verifier would then loop over the limb count.
+    private static bool ValidRequantization(LayerKey l, int c) =>
+        l.Multiplier >= 1 && l.Shift >= 1 && l.Shift <= 62 && l.Limbs >= 1 && (long)l.Limbs * c == l.Shift
+        && l.TableVars >= 0 && l.TableVars <= 24;
 }
 
 /// <summary>A key, proof or proof file that is malformed, with the file (or source) and the problem.</summary>

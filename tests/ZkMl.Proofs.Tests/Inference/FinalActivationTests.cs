@@ -173,4 +173,22 @@ public class FinalActivationTests
         Assert.Equal(1 << vk.Layers[^1].OutVars, back.OutputColumns);
         Assert.Equal(vk.DigestHex, back.DigestHex);
     }
+
+    [Fact]
+    public void Output_layer_limb_count_whose_product_with_the_limb_width_wraps_is_refused()
+    {
+        // The output layer of a proven final activation has requantization constants like a hidden layer; its
+        // limb count plus 2^32 / c makes the int product limbs · c wrap back to the real shift.
+        var (_, _, vk, _) = Setup("relu");
+        byte[] bytes = vk.ToBytes();
+        int last = vk.Layers.Count - 1;
+        int at = 76 + 44 * last + 28; // layer records start at byte 76, 44 bytes each; Limbs is at +28
+        Assert.Equal(vk.Layers[last].Limbs, System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at)));
+        uint wrapped = (uint)vk.Layers[last].Limbs + (uint)((1L << 32) / vk.LimbBits);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(at), wrapped);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        Assert.False(VerifyingKey.TryFromBytes(bytes, out var bad, out var reason));
+        Assert.Null(bad);
+        Assert.Contains("output layer requantization constants", reason);
+    }
 }
