@@ -151,7 +151,7 @@ public sealed class VerifyingKey
 
     private byte[] Serialize()
     {
-        int len = FixedBytes(Layers.Count) + 64 * ModelCommitments.Count;
+        int len = ByteLength(Layers.Count, ModelCommitments.Count);
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
@@ -177,6 +177,9 @@ public sealed class VerifyingKey
     }
 
     /// <summary>Bytes of a key with <paramref name="layers"/> layers, without its model commitments.</summary>
+    /// <summary>Bytes of a serialized key with <paramref name="layers"/> layers and <paramref name="commitments"/> model commitments.</summary>
+    internal static int ByteLength(int layers, int commitments) => FixedBytes(layers) + 64 * commitments;
+
     private static int FixedBytes(int layers) => 12 + 32 + 32 + 44 * layers + 16 + 4 + 256 + SrsOrigin.EncodedLength + 32;
 
     /// <summary>Writes the key to a file (temporary file + rename).</summary>
@@ -203,7 +206,7 @@ public sealed class VerifyingKey
         if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
         int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16)..]), 31);
         int commitments = Math.Max(1, ModelPartCount(mv));
-        int len = FixedBytes(layers) + 64 * commitments;
+        int len = ByteLength(layers, commitments);
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);
