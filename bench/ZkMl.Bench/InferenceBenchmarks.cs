@@ -3,7 +3,7 @@ using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Bench;
 

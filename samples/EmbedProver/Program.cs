@@ -4,7 +4,7 @@ using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 string model = args.Length > 0 ? args[0] : "circuits/tiny/model.json";
 string data = args.Length > 1 ? args[1] : "circuits/tiny/input.json";

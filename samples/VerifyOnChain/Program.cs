@@ -11,7 +11,7 @@ using ZkMl.Evm.Chain;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 string model = args.Length > 0 ? args[0] : "circuits/tiny/model.json";
 string data = args.Length > 1 ? args[1] : "circuits/tiny/input.json";

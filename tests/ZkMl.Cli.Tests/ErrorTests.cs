@@ -1,4 +1,4 @@
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Tests;
 

@@ -1,4 +1,4 @@
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;

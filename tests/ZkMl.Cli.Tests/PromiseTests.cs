@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;

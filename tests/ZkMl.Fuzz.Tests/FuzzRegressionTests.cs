@@ -4,7 +4,7 @@ using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Onnx.Proto;
 using ZkMl.Compiler.Quantization;
 using Google.Protobuf;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Fuzz.Tests;

@@ -5,7 +5,7 @@ using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Fuzz.Tests;

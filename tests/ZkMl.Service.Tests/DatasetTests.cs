@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Service.Batches;
 using ZkMl.TestKit;
 

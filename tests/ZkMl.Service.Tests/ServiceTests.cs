@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Service.Jobs;
 
 namespace ZkMl.Service.Tests;

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 

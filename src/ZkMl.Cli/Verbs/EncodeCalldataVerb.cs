@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ZkMl.Evm;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 

@@ -6,7 +6,7 @@ using ZkMl.Evm.Chain;
 using Nethereum.JsonRpc.Client;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Service.Batches;
 
 namespace ZkMl.Cli.Verbs;

@@ -4,7 +4,7 @@ using Spectre.Console;
 using ZkMl.Evm;
 using Nethereum.RPC.Eth.DTOs;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 

@@ -1,6 +1,6 @@
 using ZkMl.Evm.Chain;
 using ZkMl.Evm.Solc;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Verifier;
 

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Text;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Verifier;
 

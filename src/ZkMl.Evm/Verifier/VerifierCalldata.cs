@@ -1,5 +1,5 @@
 using Nethereum.Contracts;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Verifier;
 

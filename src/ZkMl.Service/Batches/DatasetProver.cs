@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Service.Batches;
 

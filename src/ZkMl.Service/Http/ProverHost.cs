@@ -12,7 +12,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ZkMl.Compiler;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Service.Jobs;
 
 namespace ZkMl.Service;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Service.Jobs;
 

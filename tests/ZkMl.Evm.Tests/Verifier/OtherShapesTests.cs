@@ -3,7 +3,7 @@ using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Evm.Tests.Verifier;

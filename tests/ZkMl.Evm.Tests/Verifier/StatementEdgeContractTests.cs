@@ -1,7 +1,7 @@
 using System.Numerics;
 using ZkMl.Algebra.Evm;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Tests.Verifier;
 

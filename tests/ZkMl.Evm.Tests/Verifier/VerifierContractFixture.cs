@@ -1,7 +1,7 @@
 using ZkMl.Evm.Chain;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Evm.Tests.Verifier;

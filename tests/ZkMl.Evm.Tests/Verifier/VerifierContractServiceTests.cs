@@ -1,5 +1,5 @@
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Tests.Verifier;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using Xunit.Abstractions;
 using ZkMl.Evm.Verifier;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
 namespace ZkMl.Evm.Tests.Verifier;
 

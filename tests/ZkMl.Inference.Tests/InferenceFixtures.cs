@@ -1,9 +1,9 @@
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>Circuits, keys and proofs shared by the inference tests (made once per test run).</summary>
 internal static class InferenceFixtures

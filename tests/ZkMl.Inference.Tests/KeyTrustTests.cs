@@ -4,9 +4,9 @@ using ZkMl.Algebra;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs.Commitments;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// What a key claims to be (issue 14, "Keys and setups"): one model identity, the SRS origin in the key, and

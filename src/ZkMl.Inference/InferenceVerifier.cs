@@ -1,3 +1,4 @@
+using ZkMl.Proofs;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
@@ -5,9 +6,9 @@ using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
-using Labels = ZkMl.Proofs.Inference.InferenceProver.Labels;
+using Labels = ZkMl.Inference.InferenceProver.Labels;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>Which check rejected a proof.</summary>
 public enum VerificationFailure

@@ -1,10 +1,10 @@
 using ZkMl.Algebra;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Proofs.Lookups;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// A final relu / sigmoid / tanh is proven by the output layer's lookup table: the public outputs are

@@ -1,3 +1,4 @@
+using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -9,7 +10,7 @@ using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Sumcheck;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>One layer's part of the proof: b_ℓ(r_o), the matmul sumcheck, a and w at ρ.</summary>
 internal sealed record LayerProof(Fr Bias, Fr A, Fr W);

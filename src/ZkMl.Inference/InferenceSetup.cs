@@ -1,8 +1,9 @@
+using ZkMl.Proofs;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs.Commitments;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>
 /// Setup (DESIGN.md §4, docs/protocol.md "Keys"): lays all weights, biases and the activation column

@@ -2,9 +2,9 @@ using Xunit.Abstractions;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>Every supported third-party model in ../shared/models: compile, setup, prove its input batch, verify; and a wrong output is rejected.</summary>
 public class SharedModelProofTests(ITestOutputHelper output)

@@ -1,3 +1,4 @@
+using ZkMl.Proofs;
 using System.Diagnostics;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
@@ -8,7 +9,7 @@ using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>Per-stage wall-clock times of one proof (what <c>zkml bench</c> reports).</summary>
 public sealed class ProverTimings

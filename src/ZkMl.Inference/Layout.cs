@@ -1,7 +1,8 @@
+using ZkMl.Proofs;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Polynomials;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>
 /// An aligned layout (docs/protocol.md "Aligned layouts"): items of 2^s entries placed largest

@@ -1,9 +1,10 @@
+using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>
 /// The proving key: the verifying key, the circuit, the SRS powers the proofs need and the model
@@ -39,7 +40,7 @@ public sealed class ProvingKey
     internal long[] Model { get; }
 
     /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's parts (<see cref="VerifyingKey.ModelParts"/>), or null.</summary>
-    internal Commitments.FoldBases[]? ModelFolds { get; set; }
+    internal ZkMl.Proofs.Commitments.FoldBases[]? ModelFolds { get; set; }
 
     private Fr[]? _modelFr;
 
@@ -150,7 +151,7 @@ public sealed class ProvingKey
         {
             int count = vk.ModelParts.Count, each = parts[4].Length / Math.Max(1, count);
             if (count == 0 || each * count != parts[4].Length) throw new InferenceFormatException(source, $"model fold bases: {parts[4].Length} bytes for {count} parts");
-            try { pk.ModelFolds = Enumerable.Range(0, count).Select(j => Commitments.FoldBases.FromBytes(parts[4].AsSpan(j * each, each))).ToArray(); }
+            try { pk.ModelFolds = Enumerable.Range(0, count).Select(j => ZkMl.Proofs.Commitments.FoldBases.FromBytes(parts[4].AsSpan(j * each, each))).ToArray(); }
             catch (FormatException ex) { throw new InferenceFormatException(source, "model fold bases: " + ex.Message); }
         }
         return pk;

@@ -1,10 +1,11 @@
+using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
 using ZkMl.Proofs.Commitments;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>The shape and requantization constants of one layer, as the verifier sees them.</summary>
 /// <param name="InVars">i_ℓ = log2 of the padded input width.</param>
@@ -110,7 +111,7 @@ public sealed class VerifyingKey
 
     /// <summary>
     /// The commitment that names the model vector in the batched opening's claims: the whole vector's for k = 0;
-    /// for k ≥ 1 part 0's, only a label (the opening folds the parts, <see cref="Openings.SplitVector"/>).
+    /// for k ≥ 1 part 0's, only a label (the opening folds the parts, <see cref="ZkMl.Proofs.Openings.SplitVector"/>).
     /// </summary>
     internal G1Affine ModelClaimKey => ModelCommitments[0];
 
@@ -129,8 +130,8 @@ public sealed class VerifyingKey
     /// <summary>2^k model parts, none for k = 0.</summary>
     internal static int ModelPartCount(int modelVars) => ModelSplitBits(modelVars) == 0 ? 0 : 1 << ModelSplitBits(modelVars);
 
-    /// <summary>The model vector with its parts, for the batched opening (<see cref="Openings.SplitVector"/>).</summary>
-    internal Openings.SplitVector ModelSplit => new(ModelClaimKey, ModelVars, [.. ModelParts]);
+    /// <summary>The model vector with its parts, for the batched opening (<see cref="ZkMl.Proofs.Openings.SplitVector"/>).</summary>
+    internal ZkMl.Proofs.Openings.SplitVector ModelSplit => new(ModelClaimKey, ModelVars, [.. ModelParts]);
 
     /// <summary>[1]₂ and [τ]₂.</summary>
     public KzgVerifierKey Kzg { get; }

@@ -3,9 +3,9 @@ using System.Text;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs.Hashing;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// Replays the inference transcript straight from docs/protocol.md ("Transcript", "Inference proof"),

@@ -1,4 +1,4 @@
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>The layouts fixed by a verifying key: model vector and lookup table (docs/protocol.md "Keys").</summary>
 internal sealed class KeyShape

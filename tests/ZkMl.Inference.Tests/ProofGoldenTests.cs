@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// The proofs of the example circuits (no final activation) are byte-for-byte what the protocol made

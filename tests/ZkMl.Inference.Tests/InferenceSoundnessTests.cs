@@ -2,11 +2,11 @@ using ZkMl.Algebra;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs.Commitments;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 public class InferenceSoundnessTests
 {

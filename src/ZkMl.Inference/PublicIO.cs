@@ -1,6 +1,7 @@
+using ZkMl.Proofs;
 using System.Buffers.Binary;
 
-namespace ZkMl.Proofs.Inference;
+namespace ZkMl.Inference;
 
 /// <summary>
 /// The public statement of an inference proof: the batch size B, the B real input rows X and all

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using ZkMl.TestKit;
-
-namespace ZkMl.Proofs.Tests;
+namespace ZkMl.TestKit;
 
 /// <summary>
 /// Makes small .ptau files with the pinned npm snarkjs CLI once per test run, in a temp folder:
@@ -45,11 +43,4 @@ public sealed class PtauFixture : IDisposable
     {
         try { Directory.Delete(Dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
-}
-
-/// <summary>Shares one <see cref="PtauFixture"/> between the test classes that read .ptau files.</summary>
-[CollectionDefinition(Name)]
-public sealed class PtauCollection : ICollectionFixture<PtauFixture>
-{
-    public const string Name = "ptau";
 }

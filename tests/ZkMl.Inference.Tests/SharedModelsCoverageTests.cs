@@ -3,9 +3,9 @@ using Xunit.Abstractions;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
-using ZkMl.Proofs.Inference;
+using ZkMl.Inference;
 
-namespace ZkMl.Proofs.Tests.Inference;
+namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// Coverage over every model in ../shared/models: import, compile (int8, max-abs on the model's own
