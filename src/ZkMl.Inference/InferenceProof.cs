@@ -1,10 +1,10 @@
-using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;

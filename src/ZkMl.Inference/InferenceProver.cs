@@ -1,13 +1,15 @@
-using ZkMl.Proofs;
 using System.Diagnostics;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
+
+using Labels = ZkMl.Inference.Protocol.Labels;
 
 namespace ZkMl.Inference;
 
@@ -44,8 +46,8 @@ public sealed class ProverTimings
 /// </summary>
 public static class InferenceProver
 {
-    /// <summary>The transcript domain.</summary>
-    public const string Domain = "zkml-inference-v1";
+    /// <summary>The transcript domain (<see cref="Protocol.Domain"/>).</summary>
+    public const string Domain = Protocol.Domain;
 
     /// <summary>Quantizes float samples (<see cref="Circuit.QuantizeInput"/>) and proves the batch.</summary>
     /// <exception cref="ArgumentException">No sample, a sample of the wrong length or non-finite, or a batch larger than the key supports.</exception>
@@ -401,21 +403,5 @@ public static class InferenceProver
         a.CopyTo(r);
         b.CopyTo(r.AsSpan(a.Length));
         return r;
-    }
-
-    /// <summary>Transcript labels of the inference proof (docs/protocol.md).</summary>
-    internal static class Labels
-    {
-        public const string Vk = "vk";
-        public const string Io = "io";
-        public const string W1 = "w1";
-        public const string Beta = "beta";
-        public const string Alpha = "alpha";
-        public const string W2 = "w2";
-        public const string Cols = "cols";
-        public const string OutR = "out_r";
-        public const string Bias = "bias";
-        public const string Mm = "mm";
-        public const string MmLambda = "mm_lambda";
     }
 }

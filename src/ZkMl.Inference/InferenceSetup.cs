@@ -1,6 +1,6 @@
-using ZkMl.Proofs;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 
 namespace ZkMl.Inference;

@@ -1,12 +1,12 @@
-using ZkMl.Proofs;
 using ZkMl.Algebra;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
-using Labels = ZkMl.Inference.InferenceProver.Labels;
+using Labels = ZkMl.Inference.Protocol.Labels;
 
 namespace ZkMl.Inference;
 

@@ -1,5 +1,5 @@
-using ZkMl.Proofs;
 using ZkMl.Algebra;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Polynomials;
 
 namespace ZkMl.Inference;

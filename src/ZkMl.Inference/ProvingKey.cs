@@ -1,8 +1,8 @@
-using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
 
 namespace ZkMl.Inference;
 

@@ -1,5 +1,5 @@
-using ZkMl.Proofs;
 using System.Buffers.Binary;
+using ZkMl.Proofs;
 
 namespace ZkMl.Inference;
 

@@ -1,8 +1,8 @@
-using ZkMl.Proofs;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
+using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 
 namespace ZkMl.Inference;

@@ -166,6 +166,8 @@ public static class SolidityVerifierGenerator
         public long[] Fields { get; }
     }
 
+    private static string Q(string label) => VerifierTemplates.Literal(label);
+
     private static string Hex(BigInteger v) => "0x" + (v.IsZero ? "0" : v.ToString("x", CultureInfo.InvariantCulture).TrimStart('0'));
 
     private static BigInteger Mod(BigInteger v) => ((v % R) + R) % R;
@@ -260,18 +262,18 @@ public static class SolidityVerifierGenerator
         bool split = vk.ModelParts.Count > 0;
         y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), {(split ? "0" : "MODEL_X")}){(split ? " // group 0 (the model): its fold is set by batchOpen" : "")}");
         y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), {(split ? "0" : "MODEL_Y")})");
-        y.Comment("transcript: Transcript(\"zkml-inference-v1\"), absorb vk, io");
-        y.Line("mstore(0x00, \"zkml-inference-v1\")");
+        y.Comment($"transcript: Transcript({Q(Protocol.Domain)}), absorb vk, io");
+        y.Line($"mstore(0x00, {Q(Protocol.Domain)})");
         y.Line("mstore(0x00, keccak256(0x00, 17))");
-        y.Line("trAbsorbWord(\"vk\", VK_DIGEST)");
-        y.Line("trAbsorbCalldata(\"io\", pi, shl(5, piWords))");
+        y.Line($"trAbsorbWord({Q(Protocol.Labels.Vk)}, VK_DIGEST)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Io)}, pi, shl(5, piWords))");
         y.Line("let cd := pf");
         if (T >= 1) y.Line("cd := lookups(ctx, cd)");
         if (!c.OutputTabled)
         {
             y.Comment($"r = (r_b, r_o): b + {vk.Layers[^1].OutVars} challenges out_r; claim Ỹ(r)");
             y.Line($"let rout := alloc(shl(5, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})))");
-            y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge(\"out_r\")) }}");
+            y.Line($"for {{ let i := 0 }} lt(i, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(rout, shl(5, i)), trChallenge({Q(Protocol.Labels.OutR)})) }}");
             y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rout)");
             y.Line("cd := matmul(ctx, cd, mleY(ctx, rout))");
         }
@@ -317,10 +319,10 @@ public static class SolidityVerifierGenerator
             y.Line("g1Check(cd)");
             y.Line("g1Check(add(cd, 0x40))");
             y.Line($"calldatacopy(add(ctx, {Slot(SlotGroups + 2)}), cd, 0x80)");
-            y.Line("trAbsorbCalldata(\"w1\", cd, 0x40)");
-            y.Line($"mstore(add(ctx, {Slot(SlotBeta)}), trChallenge(\"beta\"))");
-            y.Line($"mstore(add(ctx, {Slot(SlotAlpha)}), trChallenge(\"alpha\"))");
-            y.Line("trAbsorbCalldata(\"w2\", add(cd, 0x40), 0x40)");
+            y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W1)}, cd, 0x40)");
+            y.Line($"mstore(add(ctx, {Slot(SlotBeta)}), trChallenge({Q(Protocol.Labels.Beta)}))");
+            y.Line($"mstore(add(ctx, {Slot(SlotAlpha)}), trChallenge({Q(Protocol.Labels.Alpha)}))");
+            y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W2)}, add(cd, 0x40), 0x40)");
             y.Line("let n := layField(mload(add(ctx, 0x40)), 1)");
             y.Line("let rw := alloc(shl(5, n))");
             y.Line($"let rt := alloc({32 * m})");
@@ -331,7 +333,7 @@ public static class SolidityVerifierGenerator
             y.Line($"cdOut := logUp(mload(add(ctx, {Slot(SlotAlpha)})), n, {m}, add(cd, 0x80), rw, rt, lu)");
             y.Line($"for {{ let p := cdOut }} lt(p, add(cdOut, {32 * c.ColumnCount})) {{ p := add(p, 0x20) }} {{ pop(frAt(p)) }}");
             y.Line($"mstore(add(ctx, {Slot(SlotCols)}), cdOut)");
-            y.Line($"trAbsorbCalldata(\"cols\", cdOut, {32 * c.ColumnCount})");
+            y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Cols)}, cdOut, {32 * c.ColumnCount})");
             y.Line("checkWitness(ctx)");
             y.Line("checkTable(ctx)");
             if (c.OutputTabled)
@@ -432,7 +434,7 @@ public static class SolidityVerifierGenerator
         y.Line($"let rho := alloc({32 * iMax})");
         y.Line($"let e, c := sumcheck2(claim, {iMax}, add(cd, {32 * L}), rho)");
         y.Line("if iszero(eq(e, matmulFinal(ctx, c, rho))) { fail() }");
-        y.Line($"trAbsorbCalldata(\"mm\", c, {64 * L})");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Mm)}, c, {64 * L})");
         y.Line($"if iszero(eq(mload(add(ctx, {LSlot(0, 4)})), mleX(ctx, mload(add(ctx, {LSlot(0, 0)})), mload(add(ctx, {LSlot(0, 2)}))))) {{ fail() }}");
         y.Line($"cdOut := add(c, {64 * L})");
         y.Close();
@@ -451,9 +453,9 @@ public static class SolidityVerifierGenerator
             y.Line($"mstore(add(ctx, {LSlot(l, 0)}), rb)");
             y.Line($"mstore(add(ctx, {LSlot(l, 1)}), add(rb, shl(5, mload(add(ctx, 0x20)))))");
             y.Line($"mstore(add(ctx, {LSlot(l, 3)}), frAt(add(cd, {32 * j})))");
-            y.Line($"trAbsorbCalldata(\"bias\", add(cd, {32 * j}), 0x20)");
+            y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Bias)}, add(cd, {32 * j}), 0x20)");
         }
-        y.Line("let lambda := trChallenge(\"mm_lambda\")");
+        y.Line($"let lambda := trChallenge({Q(Protocol.Labels.MmLambda)})");
         y.Line($"mstore(add(ctx, {SlotLambda}), lambda)");
         y.Line("let cj := 1");
         for (int l = L - 1; l >= 0; l--)

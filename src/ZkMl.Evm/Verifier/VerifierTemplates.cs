@@ -1,4 +1,10 @@
 using System.Reflection;
+using System.Text.RegularExpressions;
+using ZkMl.Inference;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Sumcheck;
 
 namespace ZkMl.Evm.Verifier;
 
@@ -6,7 +12,7 @@ namespace ZkMl.Evm.Verifier;
 /// The fixed Solidity/Yul texts the verifier generator assembles (embedded resources of this
 /// assembly, from <c>src/ZkMl.Evm/Verifier/Templates</c>).
 /// </summary>
-public static class VerifierTemplates
+public static partial class VerifierTemplates
 {
     private static readonly Lazy<string> CoreText = new(() => Read("VerifierCore.yul"));
     private static readonly Lazy<string> ContractText = new(() => Read("Verifier.sol.template"));
@@ -29,11 +35,79 @@ public static class VerifierTemplates
         return source.Replace("{{CORE}}", Core.TrimEnd('\n'), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The transcript labels the templates use, by placeholder name: a template writes
+    /// <c>{{label:Sumcheck.Round}}</c> where the Yul needs the string literal <c>"sumcheck_round"</c>, so every
+    /// label is the C# prover's own constant (<see cref="Protocol"/> and the toolkit's label classes), never a copy.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> TranscriptLabels { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Sumcheck.Claim"] = SumcheckLabels.Claim,
+        ["Sumcheck.Round"] = SumcheckLabels.Round,
+        ["Sumcheck.Challenge"] = SumcheckLabels.Challenge,
+        ["LogUp.Sum"] = LogUpLabels.Sum,
+        ["LogUp.Lambda"] = LogUpLabels.Lambda,
+        ["LogUp.Tau"] = LogUpLabels.Tau,
+        ["LogUp.Evals"] = LogUpLabels.Evals,
+        ["HyperKzg.Commitment"] = HyperKzg.Labels.Commitment,
+        ["HyperKzg.Point"] = HyperKzg.Labels.Point,
+        ["HyperKzg.Value"] = HyperKzg.Labels.Value,
+        ["HyperKzg.Folds"] = HyperKzg.Labels.Folds,
+        ["HyperKzg.Last"] = HyperKzg.Labels.Last,
+        ["HyperKzg.R"] = HyperKzg.Labels.R,
+        ["HyperKzg.V"] = HyperKzg.Labels.V,
+        ["HyperKzg.Q"] = HyperKzg.Labels.Q,
+        ["HyperKzg.W"] = HyperKzg.Labels.W,
+        ["HyperKzg.Zeta"] = HyperKzg.Labels.Zeta,
+        ["HyperKzg.W2"] = HyperKzg.Labels.W2,
+        ["Batch.Evals"] = BatchOpening.Labels.Evals,
+        ["Batch.Rho"] = BatchOpening.Labels.Rho,
+        ["Batch.Gamma"] = BatchOpening.Labels.Gamma,
+        ["Inference.Domain"] = Protocol.Domain,
+        ["Inference.Vk"] = Protocol.Labels.Vk,
+        ["Inference.Io"] = Protocol.Labels.Io,
+        ["Inference.W1"] = Protocol.Labels.W1,
+        ["Inference.Beta"] = Protocol.Labels.Beta,
+        ["Inference.Alpha"] = Protocol.Labels.Alpha,
+        ["Inference.W2"] = Protocol.Labels.W2,
+        ["Inference.Cols"] = Protocol.Labels.Cols,
+        ["Inference.OutR"] = Protocol.Labels.OutR,
+        ["Inference.Bias"] = Protocol.Labels.Bias,
+        ["Inference.Mm"] = Protocol.Labels.Mm,
+        ["Inference.MmLambda"] = Protocol.Labels.MmLambda,
+    };
+
+    /// <summary>The Yul string literal of the label named <paramref name="key"/> in <see cref="TranscriptLabels"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such label.</exception>
+    public static string Label(string key) =>
+        TranscriptLabels.TryGetValue(key, out var label) ? Literal(key, label)
+            : throw new KeyNotFoundException($"no transcript label named '{key}' (VerifierTemplates.TranscriptLabels)");
+
+    /// <summary>Replaces every <c>{{label:Name}}</c> of <paramref name="text"/> with the label's Yul string literal.</summary>
+    /// <exception cref="InvalidOperationException">A placeholder names no known label.</exception>
+    internal static string WithLabels(string text, string source) => LabelPlaceholder().Replace(text, m =>
+        TranscriptLabels.TryGetValue(m.Groups[1].Value, out var label) ? Literal(m.Groups[1].Value, label)
+            : throw new InvalidOperationException($"{source}: placeholder {m.Value} names no transcript label (VerifierTemplates.TranscriptLabels)"));
+
+    /// <summary>The Yul string literal of a transcript label (<c>"label"</c>).</summary>
+    /// <exception cref="InvalidOperationException">The label is not printable ASCII of 1–32 bytes without quote or backslash.</exception>
+    internal static string Literal(string label) => Literal(label, label);
+
+    // A transcript label is printable ASCII of at most 32 bytes (Transcript.EncodeLabel); a Yul string literal
+    // of it needs no escapes unless it contains a quote or backslash, which no label may.
+    private static string Literal(string key, string label) =>
+        label.Length is > 0 and <= 32 && label.All(c => c is >= ' ' and <= '~' and not '"' and not '\\')
+            ? "\"" + label + "\""
+            : throw new InvalidOperationException($"transcript label {key} = '{label}' cannot be a Yul string literal");
+
+    [GeneratedRegex(@"\{\{label:([A-Za-z0-9.]+)\}\}")]
+    private static partial Regex LabelPlaceholder();
+
     private static string Read(string name)
     {
         using var s = typeof(VerifierTemplates).Assembly.GetManifestResourceStream("ZkMl.Evm.Verifier.Templates." + name)
             ?? throw new InvalidOperationException($"embedded template {name} is missing from {typeof(VerifierTemplates).Assembly.GetName().Name}");
         using var r = new StreamReader(s);
-        return r.ReadToEnd().ReplaceLineEndings("\n");
+        return WithLabels(r.ReadToEnd().ReplaceLineEndings("\n"), name);
     }
 }

@@ -114,7 +114,7 @@
             // Plain mode: round message (c0, c2); c1 = e − 2c0 − c2; e ← c0 + r(c1 + r·c2).
             // Challenges go to memory pt[0..n). Returns the final expected value and the calldata cursor.
             function sumcheck2(e, n, cd, pt) -> eOut, cdOut {
-                trAbsorbWord("sumcheck_claim", e)
+                trAbsorbWord({{label:Sumcheck.Claim}}, e)
                 eOut := e
                 let last := add(cd, shl(6, n))
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
@@ -124,10 +124,10 @@
                     // absorb(sumcheck_round, c0 ‖ c2), then r = challenge(sumcheck_r)
                     let m := mload(0x40)
                     mstore(m, mload(0x00))
-                    mstore(add(m, 0x20), "sumcheck_round")
+                    mstore(add(m, 0x20), {{label:Sumcheck.Round}})
                     calldatacopy(add(m, 0x40), cd, 0x40)
                     mstore(0x00, keccak256(m, 0x80))
-                    mstore(0x20, "sumcheck_r")
+                    mstore(0x20, {{label:Sumcheck.Challenge}})
                     let s := keccak256(0x00, 0x40)
                     mstore(0x00, s)
                     let r := mod(s, R_MOD)
@@ -142,7 +142,7 @@
             // Zero-check mode (Gruen): message (q1, q2); q0 = ẽ − τ_i(q1 + q2); ẽ ← q(r_i).
             // Returns G(r) without the eq factor.
             function zeroCheck2(e, tau, n, cd, pt) -> eOut, cdOut {
-                trAbsorbWord("sumcheck_claim", e)
+                trAbsorbWord({{label:Sumcheck.Claim}}, e)
                 eOut := e
                 let last := add(cd, shl(6, n))
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
@@ -151,10 +151,10 @@
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
                     let m := mload(0x40)
                     mstore(m, mload(0x00))
-                    mstore(add(m, 0x20), "sumcheck_round")
+                    mstore(add(m, 0x20), {{label:Sumcheck.Round}})
                     calldatacopy(add(m, 0x40), cd, 0x40)
                     mstore(0x00, keccak256(m, 0x80))
-                    mstore(0x20, "sumcheck_r")
+                    mstore(0x20, {{label:Sumcheck.Challenge}})
                     let s := keccak256(0x00, 0x40)
                     mstore(0x00, s)
                     let r := mod(s, R_MOD)
@@ -173,18 +173,18 @@
             // claim values to out[0..7): S/2^n, S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), mult(r_t). Returns the cursor.
             function logUp(alpha, n, m, cd, ptW, ptT, out) -> cdOut {
                 let sum := frAt(cd)
-                trAbsorbCalldata("logup_sum", cd, 0x20)
+                trAbsorbCalldata({{label:LogUp.Sum}}, cd, 0x20)
                 mstore(out, mulmod(sum, inv2Pow(n), R_MOD))
                 mstore(add(out, 0x20), mulmod(sum, inv2Pow(m), R_MOD))
-                let lambda := trChallenge("logup_lambda")
+                let lambda := trChallenge({{label:LogUp.Lambda}})
                 let nn := n
                 if gt(m, n) { nn := m }
                 let tau := alloc(shl(5, nn))
-                for { let i := 0 } lt(i, nn) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge("logup_tau")) }
+                for { let i := 0 } lt(i, nn) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge({{label:LogUp.Tau}})) }
                 let pt := alloc(shl(5, nn))
                 let e, c := zeroCheck2(0, tau, nn, add(cd, 0x20), pt)
                 logUpFinal(alpha, lambda, e, c, add(out, 0x40))
-                trAbsorbCalldata("logup_evals", c, 0xa0)
+                trAbsorbCalldata({{label:LogUp.Evals}}, c, 0xa0)
                 mcopy(ptW, add(pt, shl(5, sub(nn, n))), shl(5, n))
                 mcopy(ptT, add(pt, shl(5, sub(nn, m))), shl(5, m))
                 cdOut := add(c, 0xa0)
@@ -272,9 +272,9 @@
                 cdOut := add(add(add(v, shl(5, nv)), shl(5, kLast)), 0x20) // … ‖ the inverse hint (r^64 − r^8)⁻¹
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
                 for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
-                trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
-                if kLast { trAbsorbCalldata("hyperkzg/last", add(v, shl(5, nv)), shl(5, kLast)) }
-                let r := trChallenge("hyperkzg/r")
+                trAbsorbCalldata({{label:HyperKzg.Folds}}, cd, shl(6, sub(opened, 1)))
+                if kLast { trAbsorbCalldata({{label:HyperKzg.Last}}, add(v, shl(5, nv)), shl(5, kLast)) }
+                let r := trChallenge({{label:HyperKzg.R}})
                 let r8 := mulmod(r, r, R_MOD)
                 r8 := mulmod(r8, r8, R_MOD)
                 r8 := mulmod(r8, r8, R_MOD)
@@ -283,11 +283,11 @@
                 if or(iszero(r), eq(mulmod(mulmod(r16, r16, R_MOD), mulmod(r16, r8, R_MOD), R_MOD), 1)) { fail() }
                 mstore(add(hk, 0xc0), r)
                 mstore(add(hk, 0x140), r8)
-                trAbsorbCalldata("hyperkzg/v", v, shl(5, nv))
-                mstore(add(hk, 0xe0), trChallenge("hyperkzg/q"))
-                trAbsorbCalldata("hyperkzg/w", w, 0x40)
-                mstore(add(hk, 0x100), trChallenge("hyperkzg/z"))
-                trAbsorbCalldata("hyperkzg/w2", add(w, 0x40), 0x40)
+                trAbsorbCalldata({{label:HyperKzg.V}}, v, shl(5, nv))
+                mstore(add(hk, 0xe0), trChallenge({{label:HyperKzg.Q}}))
+                trAbsorbCalldata({{label:HyperKzg.W}}, w, 0x40)
+                mstore(add(hk, 0x100), trChallenge({{label:HyperKzg.Zeta}}))
+                trAbsorbCalldata({{label:HyperKzg.W2}}, add(w, 0x40), 0x40)
                 hkPairing(hk, cd, w, v)
             }
 
@@ -305,14 +305,14 @@
             function hkAbsorbClaim(hk) {
                 let l := mload(add(hk, 0x60))
                 let xb := mload(add(hk, 0x80))
-                trAbsorbMemory("hyperkzg/C", hk, 0x40)
+                trAbsorbMemory({{label:HyperKzg.Commitment}}, hk, 0x40)
                 // the point in protocol order (x_1 … x_ℓ) is xb reversed
                 let tmp := alloc(shl(5, l))
                 for { let j := 0 } lt(j, l) { j := add(j, 1) } {
                     mstore(add(tmp, shl(5, j)), mload(add(xb, shl(5, sub(sub(l, 1), j)))))
                 }
-                trAbsorbMemory("hyperkzg/x", tmp, shl(5, l))
-                trAbsorbWord("hyperkzg/y", mload(add(hk, 0x40)))
+                trAbsorbMemory({{label:HyperKzg.Point}}, tmp, shl(5, l))
+                trAbsorbWord({{label:HyperKzg.Value}}, mload(add(hk, 0x40)))
             }
 
             // B(r^8) = Σ_{i<O} q^i·P_i(r^8): P_0(r^8) is sent (after the 8·O parts), P_{i+1}(r^8) = hkFoldLevel of
@@ -511,7 +511,7 @@
                 mstore(add(info, 0x40), batchRanks(claims, add(claims, shl(8, m)), nGroups, info))
                 mstore(add(info, 0x60), alloc(shl(5, mload(info))))
                 cdOut := batchSumcheck(claims, info, cd)
-                trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
+                trAbsorbCalldata({{label:Batch.Evals}}, cdOut, shl(5, mload(add(info, 0x20))))
                 let nJoint := batchSplits(splits, groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x60)))
                 let hk := alloc(0x180)
                 batchJoint(groups, nGroups, mload(add(info, 0x40)), lagTable(mload(add(info, 0x80)), nJoint), cdOut, hk)
@@ -524,7 +524,7 @@
             // ρ, the sumcheck (challenges to info[3]) and its final check against the per-group evaluations
             // (range-checked); sets info[4] and returns the cursor of those evaluations.
             function batchSumcheck(claims, info, cd) -> ev {
-                let rho := trChallenge("batch/rho")
+                let rho := trChallenge({{label:Batch.Rho}})
                 let e := 0
                 e, ev := sumcheck2(batchInitialClaim(claims, mload(add(info, 0xa0)), mload(info), rho), mload(info), cd, mload(add(info, 0x60)))
                 frRange(ev, mload(add(info, 0x20)))
@@ -698,7 +698,7 @@
             // γ; with the groups in order of first appearance (rank k = 1, 2, …): joint value
             // y = Σ γ^{k−1}·e_k·Π_{b=n_k}^{N−1}(1 − c_b) into hk[2] and joint commitment C = Σ γ^{k−1}·C_k into hk[0], hk[1]
             function batchJoint(groups, nGroups, rank, lags, ev, hk) {
-                let gamma := trChallenge("batch/gamma")
+                let gamma := trChallenge({{label:Batch.Gamma}})
                 let yj := 0
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
                     let slot := add(rank, shl(6, g))

@@ -1,0 +1,40 @@
+namespace ZkMl.Inference;
+
+/// <summary>
+/// The inference protocol's shared constants, in one place (docs/protocol.md "Transcript"): the
+/// transcript domain and the labels of every value the inference proof absorbs or draws. The C#
+/// prover and verifier use them, and the Solidity verifier generator writes them into the contract
+/// (src/ZkMl.Evm: <c>VerifierTemplates.TranscriptLabels</c>), so a label exists once.
+/// </summary>
+public static class Protocol
+{
+    /// <summary>The transcript domain of the (default, non-ZK) inference proof.</summary>
+    public const string Domain = "zkml-inference-v1";
+
+    /// <summary>Transcript labels of the inference proof, in transcript order.</summary>
+    public static class Labels
+    {
+        /// <summary>The verifying key's digest.</summary>
+        public const string Vk = "vk";
+        /// <summary>The public words (batch size, inputs, outputs).</summary>
+        public const string Io = "io";
+        /// <summary>Commitment to the first witness vector W1.</summary>
+        public const string W1 = "w1";
+        /// <summary>The LogUp challenge β.</summary>
+        public const string Beta = "beta";
+        /// <summary>The LogUp challenge α.</summary>
+        public const string Alpha = "alpha";
+        /// <summary>Commitment to the second witness vector W2.</summary>
+        public const string W2 = "w2";
+        /// <summary>The column evaluations after the LogUp.</summary>
+        public const string Cols = "cols";
+        /// <summary>The output point of the last layer.</summary>
+        public const string OutR = "out_r";
+        /// <summary>A layer's bias evaluation.</summary>
+        public const string Bias = "bias";
+        /// <summary>The matmul sumchecks' final evaluations.</summary>
+        public const string Mm = "mm";
+        /// <summary>The challenge that combines the matmul claims.</summary>
+        public const string MmLambda = "mm_lambda";
+    }
+}
