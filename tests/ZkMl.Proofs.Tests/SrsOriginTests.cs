@@ -201,7 +201,8 @@ public partial class SrsOriginTests(PtauFixture ptau)
         Assert.Empty(warnings);
 
         // A cache whose G1 powers differ (one power replaced by another valid point) is not used either.
-        EditCache(cache, (b, g2At) => b.AsSpan(g2At + 256 + 64 * 6, 64).CopyTo(b.AsSpan(g2At + 256 + 64 * 5)));
+        // (version 3: [1]₂, [τ]₂, u32 flags, H, then the powers)
+        EditCache(cache, (b, g2At) => b.AsSpan(g2At + 256 + 4 + 64 + 64 * 6, 64).CopyTo(b.AsSpan(g2At + 256 + 4 + 64 + 64 * 5)));
         srs = Srs.FromPtauCached(ptau.Contributed, 30, dir, warnings.Add);
         Assert.Contains(warnings, w => w.Contains("G1 powers differ"));
         Assert.True(srs.G1Powers.SequenceEqual(truth.G1Powers));

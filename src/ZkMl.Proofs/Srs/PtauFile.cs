@@ -14,8 +14,8 @@ namespace ZkMl.Proofs;
 /// section u32 id, u64 byte size, body. Section 1: u32 n8, q (n8 bytes LE), u32 power, u32
 /// ceremonyPower. Section 2: 2^power·2−1 G1 points; section 3: 2^power G2 points. A G1 point is
 /// x‖y, a G2 point x.c0‖x.c1‖y.c0‖y.c1, each coordinate n8 bytes little-endian in Montgomery
-/// form (value·2^256 mod p); (0,0) is the point at infinity. Later sections (alpha/beta,
-/// contributions, phase-2 Lagrange sections 12–15) are skipped. Reference: snarkjs
+/// form (value·2^256 mod p); (0,0) is the point at infinity. Section 4: 2^power G1 points α·τ^i·G. Sections 5
+/// and 6 (beta) and the phase-2 Lagrange sections 12–15 are skipped. Reference: snarkjs
 /// <c>src/powersoftau_new.js</c>, <c>powersoftau_utils.js</c>, <c>@iden3/binfileutils</c>.
 /// </remarks>
 internal sealed class PtauFile
@@ -105,6 +105,7 @@ internal sealed class PtauFile
         var f = new PtauFile(path, sections, (int)power, (int)ceremonyPower);
         f.CheckSection(2, f.G1Count * G1Bytes, "tauG1");
         f.CheckSection(3, (1L << (int)power) * G2Bytes, "tauG2");
+        if (sections.ContainsKey(4)) f.CheckSection(4, (1L << (int)power) * G1Bytes, "alphaTauG1");
         return f;
     }
 
@@ -162,33 +163,59 @@ internal sealed class PtauFile
         return new G2Affine(new Fq2(x0, x1), new Fq2(y0, y1));
     }
 
+    /// <summary>True when the file has section 4 (alphaTauG1); snarkjs writes it in every file.</summary>
+    public bool HasAlphaTauG1 => _sections.ContainsKey(4);
+
+    /// <summary>The raw 64 bytes of alphaTauG1[0] (x ‖ y, little-endian Montgomery), as in the file.</summary>
+    /// <exception cref="SrsFormatException">The file has no section 4.</exception>
+    public byte[] ReadAlphaTauG1FirstRaw()
+    {
+        if (!HasAlphaTauG1) throw new SrsFormatException(_path, "missing section 4 (alphaTauG1): the file has no blinding base H = α·G for the zero-knowledge mode");
+        return ReadSection(4, 0, G1Bytes);
+    }
+
+    /// <summary>alphaTauG1[0] = α·G (section 4), the blinding base H; only the coordinates are checked here (&lt; p).</summary>
+    /// <exception cref="SrsFormatException">No section 4, or a coordinate is not below p.</exception>
+    public G1Affine ReadAlphaTauG1First()
+    {
+        var raw = ReadAlphaTauG1FirstRaw();
+        if (!ReadFq(raw, out var x) || !ReadFq(raw.AsSpan(32), out var y))
+            throw new SrsFormatException(_path, "section 4 (alphaTauG1): alphaTauG1[0] has a coordinate not below the BN254 prime");
+        return new G1Affine(x, y);
+    }
+
     /// <summary>
-    /// The contributions section (7): the number of contributions and the last one's next-challenge hash
-    /// (64 bytes), or null when the file has no section 7. Each contribution (snarkjs
+    /// The contributions section (7): the number of contributions, the last one's next-challenge hash
+    /// (64 bytes) and its alphaG1 (64 raw bytes, all zeros when there is no contribution), or null when the
+    /// file has no section 7. Each contribution (snarkjs
     /// <c>powersoftau_utils.js</c> readContribution) is tauG1, tauG2, alphaG1, betaG1, betaG2 (448 bytes), the
     /// public key (6 G1 + 3 G2 = 768 bytes), the partial hash (216), the next challenge (64), u32 type,
-    /// u32 parameter length and the parameters.
+    /// u32 parameter length and the parameters. The last contribution's alphaG1 is the accumulator's α·G, which
+    /// <c>snarkjs powersoftau verify</c> requires to equal alphaTauG1[0].
     /// </summary>
     /// <exception cref="SrsFormatException">The section is malformed.</exception>
-    public (int Count, byte[] LastNextChallenge)? ReadContributions()
+    public (int Count, byte[] LastNextChallenge, byte[] LastAlphaG1)? ReadContributions()
     {
         if (!_sections.TryGetValue(7, out var sec)) return null;
         if (sec.Size < 4 || sec.Size > 1 << 26) throw new SrsFormatException(_path, $"contributions section 7 is {sec.Size} bytes");
         var b = ReadSection(7, 0, (int)sec.Size);
         uint n = BinaryPrimitives.ReadUInt32LittleEndian(b);
         const int fixedPart = 448 + 768 + 216 + 64 + 4 + 4, challengeAt = 448 + 768 + 216;
+        const int alphaAt = 64 + 128;
         var last = new byte[64];
+        var lastAlpha = new byte[64];
         long o = 4;
         for (uint i = 0; i < n; i++)
         {
             if (o + fixedPart > b.Length) throw new SrsFormatException(_path, $"contributions section 7: contribution {i + 1} of {n} is truncated");
             b.AsSpan((int)o + challengeAt, 64).CopyTo(last);
+            b.AsSpan((int)o + alphaAt, 64).CopyTo(lastAlpha);
             uint paramLen = BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan((int)o + fixedPart - 4));
             o += fixedPart + (long)paramLen;
             if (o > b.Length) throw new SrsFormatException(_path, $"contributions section 7: contribution {i + 1} of {n} is truncated");
         }
         if (o != b.Length) throw new SrsFormatException(_path, $"contributions section 7 has {b.Length - o} trailing bytes after {n} contributions");
-        return ((int)n, last);
+        return ((int)n, last, lastAlpha);
     }
 
     /// <summary><paramref name="length"/> raw bytes of section <paramref name="id"/> from <paramref name="offset"/>.</summary>
