@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Transcripts;
 
@@ -81,6 +82,13 @@ public static class HyperKzg
     /// </summary>
     public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart)
+        => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null).Proof;
+
+    /// <summary>What the hiding variant adds to the prover: H, the blinding s_0 of the opened commitment, the randomness.</summary>
+    private sealed record HidingInputs(G1Affine H, Fr Blinding, RandomNumberGenerator? Rng);
+
+    private static (HyperKzgProof Proof, Fr BlindingSum) ProveCore(Srs srs, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding)
     {
         int l = point.Length;
         if (l > 30 || evaluations.Length != 1 << l)
@@ -88,7 +96,12 @@ public static class HyperKzg
         if (evaluations.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{evaluations.Length} entries exceed the SRS ({srs})", nameof(evaluations));
         BindClaim(transcript, commitment, point, value);
-        if (l == 0) return new HyperKzgProof([], [], Fr.Zero, [], [], Fr.Zero);
+        if (l == 0)
+        {
+            // A constant: the hiding opening reveals its blinding (the value is public anyway).
+            if (hiding != null) transcript.AppendScalar(Labels.BlindingSum, hiding.Blinding);
+            return (new HyperKzgProof([], [], Fr.Zero, [], [], Fr.Zero), hiding?.Blinding ?? Fr.Zero);
+        }
 
         int levels = Levels(l), opened = OpenedLevels(l);
         // Each P_i is kept only up to its last non-zero coefficient (padded vectors have long zero
@@ -122,6 +135,17 @@ public static class HyperKzg
             var acc = G1Msm.Compute(bases, scalars);
             folds[i - 1] = (acc + G1Jacobian.FromAffine(Kzg.Commit(srs, rest))).ToAffine();
         }
+        // Hiding: every fold commitment gets a fresh blinding s_i·H (i = 1 … O−1); s_0 is the opened commitment's.
+        var blindings = new Fr[opened];
+        if (hiding != null)
+        {
+            blindings[0] = hiding.Blinding;
+            for (int i = 1; i < opened; i++)
+            {
+                blindings[i] = ZkRandom.Scalar(hiding.Rng);
+                folds[i - 1] = (G1Jacobian.FromAffine(hiding.H).ScalarMul(blindings[i]) + folds[i - 1]).ToAffine();
+            }
+        }
         // The last level (2, 4 or 8 coefficients when L ≥ 2) is sent as it is.
         var last = levels >= 2 ? Padded(polys[levels - 1], 1 << (l - ArityBits * (levels - 1))) : [];
 
@@ -145,11 +169,95 @@ public static class HyperKzg
         var b = Kzg.Combine(polys[..opened], q);
         var (h, w) = Kzg.OpenMultiQuotient(srs, b, u);
         transcript.AppendG1(Labels.W, w);
+        // Hiding: s_B = Σ q^i·s_i, the blinding of Σ q^i·C_i, so that the verifier can take s_B·H off it.
+        var sB = Fr.Zero;
+        if (hiding != null)
+        {
+            for (int i = opened - 1; i >= 0; i--) sB = sB * q + blindings[i];
+            transcript.AppendScalar(Labels.BlindingSum, sB);
+        }
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         var w2 = Kzg.OpenMultiLinearized(srs, b, h, u, zeta);
         transcript.AppendG1(Labels.W2, w2);
         Fr.Inverse(Pow2k(r8, ArityBits) - r8, out var hint);
-        return new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last, hint);
+        Array.Clear(blindings);
+        return (new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last, hint), sB);
+    }
+
+    // ------------------------------------------------------------------ hiding (zero-knowledge mode)
+
+    /// <summary>
+    /// A hiding commitment C = Σ v_i·τ^i·G + s·H with s uniform from the OS CSPRNG and H = <see cref="Srs.BlindingBase"/>
+    /// (docs/protocol.md "HyperKZG", ZK mode): perfectly hiding (H ≠ O); binding as long as nobody knows a relation
+    /// p(τ) = c·α (docs/zk-design.md A2, <see cref="SrsProvenance"/>). Keep the blinding secret: it opens C.
+    /// </summary>
+    /// <exception cref="ArgumentException">The SRS is too small or has no blinding base.</exception>
+    public static HidingCommitment CommitHiding(Srs srs, ReadOnlySpan<Fr> evaluations) => CommitHiding(srs, evaluations, null);
+
+    /// <summary>As <see cref="CommitHiding(Srs, ReadOnlySpan{Fr})"/> with the blinding drawn from <paramref name="rng"/> (tests inject a seeded one; null = OS CSPRNG).</summary>
+    internal static HidingCommitment CommitHiding(Srs srs, ReadOnlySpan<Fr> evaluations, RandomNumberGenerator? rng)
+    {
+        var h = BlindingBaseOf(srs);
+        var c = Kzg.Commit(srs, evaluations);
+        return Blind(c, h, ZkRandom.Scalar(rng));
+    }
+
+    /// <summary>The hiding commitment of small signed integers (each taken mod r), with the small-scalar MSM.</summary>
+    /// <exception cref="ArgumentException">The SRS is too small or has no blinding base.</exception>
+    public static HidingCommitment CommitSmallHiding(Srs srs, ReadOnlySpan<long> evaluations) => CommitSmallHiding(srs, evaluations, null);
+
+    /// <summary>As <see cref="CommitSmallHiding(Srs, ReadOnlySpan{long})"/> with the blinding drawn from <paramref name="rng"/>.</summary>
+    internal static HidingCommitment CommitSmallHiding(Srs srs, ReadOnlySpan<long> evaluations, RandomNumberGenerator? rng)
+    {
+        var h = BlindingBaseOf(srs);
+        var c = Kzg.CommitSmall(srs, evaluations);
+        return Blind(c, h, ZkRandom.Scalar(rng));
+    }
+
+    private static HidingCommitment Blind(in G1Affine c, in G1Affine h, in Fr s)
+        => new((G1Jacobian.FromAffine(h).ScalarMul(s) + c).ToAffine(), s);
+
+    private static G1Affine BlindingBaseOf(Srs srs)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        if (srs.BlindingBase is not { } h || h.IsInfinity)
+            throw new ArgumentException($"the SRS has no blinding base H = alphaTauG1[0] ({srs}): hiding commitments need a .ptau with section 4 or a development SRS", nameof(srs));
+        return h;
+    }
+
+    /// <summary>
+    /// Proves ṽ(point) = value for the vector committed as the hiding commitment <paramref name="commitment"/> =
+    /// [v(τ)]₁ + blinding·H (docs/protocol.md "HyperKZG", ZK mode): as <see cref="Prove(Srs, Transcript, in G1Affine, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, in Fr, FixedPart?)"/>
+    /// with every fold commitment blinded by a fresh s_i·H and one more scalar, s_B = Σ q^i·s_i, absorbed after W
+    /// (<c>hyperkzg/sb</c>). The last level P_(L−1) is still sent in the clear: a function of (v, point) alone,
+    /// hidden only when v itself carries fresh randomness (the sparse mask of <see cref="HyperKzgMask"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Length is not 2^ℓ, the SRS is too small or has no blinding base.</exception>
+    public static HyperKzgHidingProof ProveHiding(Srs srs, Transcript transcript, in G1Affine commitment, in Fr blinding,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart = null)
+        => ProveHiding(srs, transcript, commitment, blinding, evaluations, point, value, fixedPart, null);
+
+    /// <summary>As the public overload with the fold blindings drawn from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static HyperKzgHidingProof ProveHiding(Srs srs, Transcript transcript, in G1Affine commitment, in Fr blinding,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, RandomNumberGenerator? rng)
+    {
+        var h = BlindingBaseOf(srs);
+        var (proof, sB) = ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, new HidingInputs(h, blinding, rng));
+        return new HyperKzgHidingProof(proof, sB);
+    }
+
+    /// <summary>
+    /// Verifies a hiding HyperKZG proof that the vector committed (hiding, with base <paramref name="blindingBase"/>)
+    /// as <paramref name="commitment"/> has ṽ(point) = value: today's checks with
+    /// F = Σ q^i·C_i − I(ζ)·G − s_B·H − Z(ζ)·W + ζ·W′, s_B being the only prover scalar in F beyond the HyperKZG
+    /// messages. Returns false (with a reason) on any failure; never throws on adversarial proofs.
+    /// </summary>
+    public static bool VerifyHiding(in KzgVerifierKey vk, in G1Affine blindingBase, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> point, in Fr value, HyperKzgHidingProof proof, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(proof);
+        if (blindingBase.IsInfinity || !blindingBase.IsOnCurve) { reason = "the blinding base H is not a point of the curve other than infinity"; return false; }
+        return VerifyCore(vk, transcript, commitment, point, value, proof.Opening, blindingBase, proof.BlindingSum, out reason);
     }
 
     /// <summary>
@@ -181,6 +289,11 @@ public static class HyperKzg
     /// </remarks>
     public static bool Verify(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, out string? reason)
+        => VerifyCore(vk, transcript, commitment, point, value, proof, null, Fr.Zero, out reason);
+
+    /// <summary>The verifier; with <paramref name="h"/> the hiding variant (s_B absorbed after W and taken off F).</summary>
+    private static bool VerifyCore(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, G1Affine? h, Fr sB, out string? reason)
     {
         int l = point.Length;
         int levels = Levels(l), opened = OpenedLevels(l);
@@ -194,9 +307,14 @@ public static class HyperKzg
         BindClaim(transcript, commitment, point, value);
         if (l == 0)
         {
-            // A constant: the commitment must be value·G.
-            var expect = G1Jacobian.Generator.ScalarMul(value).ToAffine();
-            reason = expect == commitment ? null : "constant polynomial: commitment ≠ value·G";
+            // A constant: the commitment must be value·G (+ s_B·H when hiding).
+            var expectJ = G1Jacobian.Generator.ScalarMul(value);
+            if (h is { } hb)
+            {
+                transcript.AppendScalar(Labels.BlindingSum, sB);
+                expectJ += G1Jacobian.FromAffine(hb).ScalarMul(sB);
+            }
+            reason = expectJ.ToAffine() == commitment ? null : h is null ? "constant polynomial: commitment ≠ value·G" : "constant polynomial: commitment ≠ value·G + s_B·H";
             return reason == null;
         }
 
@@ -210,6 +328,7 @@ public static class HyperKzg
         AbsorbEvaluations(transcript, proof.Evaluations, proof.EvalAtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
         transcript.AppendG1(Labels.W, proof.Witnesses[0]);
+        if (h != null) transcript.AppendScalar(Labels.BlindingSum, sB);
         var zeta = transcript.ChallengeScalar(Labels.Zeta);
         transcript.AppendG1(Labels.W2, proof.Witnesses[1]);
 
@@ -235,12 +354,15 @@ public static class HyperKzg
 
         // C_B = Σ_i q^i·C_i and B(u_s) = Σ_i q^i·P_i(u_s), with P_i(ω^j·r) = Σ_b (ω^j·r)^b·G_(i,b).
         var u = Points(r, r8);
-        var coms = new G1Affine[opened];
+        // Hiding: [B(τ)]₁ = Σ q^i·C_i − s_B·H, i.e. H joins the MSM with the scalar −s_B.
+        int terms = opened + (h is null ? 0 : 1);
+        var coms = new G1Affine[terms];
         coms[0] = commitment;
         proof.FoldCommitments.CopyTo(coms, 1);
-        var qs = new Fr[opened];
+        var qs = new Fr[terms];
         qs[0] = Fr.One;
         for (int i = 1; i < opened; i++) qs[i] = qs[i - 1] * q;
+        if (h is { } hBase) { coms[opened] = hBase; qs[opened] = -sB; }
         var bu = new Fr[Arity + 1];
         for (int i = opened - 1; i >= 0; i--)
         {
@@ -386,6 +508,7 @@ public static class HyperKzg
         public const string W = "hyperkzg/w";
         public const string Zeta = "hyperkzg/z";
         public const string W2 = "hyperkzg/w2";
+        public const string BlindingSum = "hyperkzg/sb";
     }
 }
 

@@ -1,0 +1,391 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Tests;
+
+/// <summary>A deterministic <see cref="RandomNumberGenerator"/> for tests (System.Random underneath): never for real blindings.</summary>
+internal sealed class SeededRng(int seed) : RandomNumberGenerator
+{
+    private readonly Random _rng = new(seed);
+    public override void GetBytes(byte[] data) => _rng.NextBytes(data);
+    public override void GetBytes(Span<byte> data) => _rng.NextBytes(data);
+    public override void GetBytes(byte[] data, int offset, int count) => _rng.NextBytes(data.AsSpan(offset, count));
+    public override void GetNonZeroBytes(byte[] data) => throw new NotSupportedException();
+}
+
+/// <summary>Hiding commitments and hiding HyperKZG (docs/protocol.md "HyperKZG", ZK mode; docs/zk-design.md §5.1, §5.7).</summary>
+public class HyperKzgHidingTests
+{
+    private const int Seed = 20261122; // TestSrs's seed: its τ and α are Srs.DevSecrets(Seed)
+    private static Srs Srs => TestSrs.Value;
+    private static G1Affine H => Srs.BlindingBase!.Value;
+    private static Transcript T() => new("hyperkzg-hiding-test");
+
+    private static bool Check(G1Affine c, Fr[] x, Fr y, HyperKzgHidingProof p, out string? reason) =>
+        HyperKzg.VerifyHiding(TestSrs.Vk, H, T(), c, x, y, p, out reason);
+
+    private static (HidingCommitment C, Fr[] V, Fr[] X, Fr Y, HyperKzgHidingProof Proof) Make(int l, int seed, RandomNumberGenerator? rng = null)
+    {
+        var r = new Random(seed);
+        var v = TestSrs.RandomVector(r, 1 << l);
+        var x = TestSrs.RandomVector(r, l);
+        var y = TestSrs.Mle(v, x);
+        var c = HyperKzg.CommitHiding(Srs, v, rng);
+        var proof = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y, null, rng);
+        return (c, v, x, y, proof);
+    }
+
+    public static TheoryData<int> Sizes() => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14];
+
+    [Fact]
+    public void Hiding_commitment_is_the_plain_one_plus_s_times_H()
+    {
+        var v = TestSrs.RandomVector(new Random(1), 300);
+        var a = HyperKzg.CommitHiding(Srs, v);
+        var b = HyperKzg.CommitHiding(Srs, v);
+        Assert.Equal(HyperKzg.Commit(Srs, v), (G1Jacobian.FromAffine(a.Commitment) - G1Jacobian.FromAffine(H).ScalarMul(a.Blinding)).ToAffine());
+        Assert.NotEqual(a.Commitment, b.Commitment);
+        Assert.NotEqual(a.Blinding, b.Blinding);
+        Assert.DoesNotContain(a.Blinding.ToString(), a.ToString());
+
+        var ints = Enumerable.Range(0, 300).Select(i => (long)(i * 7 % 255 - 127)).ToArray();
+        var s1 = HyperKzg.CommitSmallHiding(Srs, ints, new SeededRng(5));
+        var s2 = HyperKzg.CommitHiding(Srs, ints.Select(Fr.FromInt64).ToArray(), new SeededRng(5));
+        Assert.Equal(s1, s2);
+
+        var noH = Srs.FromTau(Fr.FromInt64(11), 16, "no α");
+        Assert.Contains("blinding base", Assert.Throws<ArgumentException>(() => HyperKzg.CommitHiding(noH, v.AsSpan(0, 8))).Message);
+        Assert.Throws<ArgumentException>(() => HyperKzg.ProveHiding(noH, T(), G1Affine.Generator, Fr.One, v.AsSpan(0, 8), v.AsSpan(0, 3), Fr.One));
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Honest_hiding_proof_verifies_and_round_trips(int l)
+    {
+        var (c, v, x, y, proof) = Make(l, 300 + l);
+        Assert.True(Check(c.Commitment, x, y, proof, out var reason), reason);
+        var bytes = proof.ToBytes();
+        Assert.Equal(HyperKzgHidingProof.EncodedLength(l), bytes.Length);
+        Assert.Equal(HyperKzgProof.EncodedLength(l) + 32, bytes.Length);
+        Assert.True(HyperKzgHidingProof.TryDecode(bytes, l, out var back, out reason), reason);
+        Assert.Equal(bytes, back!.ToBytes());
+        Assert.True(Check(c.Commitment, x, y, back, out reason), reason);
+        Assert.False(HyperKzgHidingProof.TryDecode(bytes[..^1], l, out _, out _));
+        var big = (byte[])bytes.Clone();
+        big.AsSpan(big.Length - 32).Fill(0xff);
+        Assert.False(HyperKzgHidingProof.TryDecode(big, l, out _, out reason));
+        Assert.Contains("s_B", reason);
+
+        // Boolean points select entries; a point with 0/1 coordinates and one entry.
+        if (l >= 1)
+        {
+            var bits = Enumerable.Range(0, l).Select(i => i % 2 == 0 ? Fr.One : Fr.Zero).ToArray();
+            int idx = 0;
+            for (int i = 0; i < l; i++) idx = 2 * idx + (i % 2 == 0 ? 1 : 0);
+            var p2 = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, bits, v[idx]);
+            Assert.True(Check(c.Commitment, bits, v[idx], p2, out reason), reason);
+        }
+    }
+
+    [Fact]
+    public void Hiding_proof_with_precomputed_fold_bases_is_the_same()
+    {
+        var rng = new Random(77);
+        const int fixedVars = 9, l = 12, levels = 2;
+        var fixedVec = Enumerable.Range(0, 1 << fixedVars).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+        var coef = Fr.Random(rng);
+        var v = new Fr[1 << l];
+        for (int i = 0; i < fixedVec.Length; i++) v[i] = coef * Fr.FromInt64(fixedVec[i]);
+        for (int i = 0; i < 40; i++) v[rng.Next(v.Length)] += Fr.Random(rng);
+        var x = TestSrs.RandomVector(rng, l);
+        var y = TestSrs.Mle(v, x);
+        var c = HyperKzg.CommitHiding(Srs, v);
+        var plain = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y, null, new SeededRng(9));
+        var bases = FoldBases.Compute(Srs, fixedVec, levels);
+        var withFixed = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y,
+            new FixedPart(coef, fixedVec.Select(Fr.FromInt64).ToArray(), bases), new SeededRng(9));
+        Assert.Equal(plain.ToBytes(), withFixed.ToBytes());
+        Assert.True(Check(c.Commitment, x, y, withFixed, out var reason), reason);
+    }
+
+    /// <summary>Every element of the proof changed in turn (points moved by G, scalars by 1) is rejected; so are a wrong value, commitment, point, H and blinding.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(10)]
+    public void Every_tampered_element_is_rejected(int l)
+    {
+        var (c, v, x, y, proof) = Make(l, 500 + l);
+        var p = proof.Opening;
+        var variants = new List<(string What, HyperKzgHidingProof Proof)>();
+        HyperKzgHidingProof With(G1Affine[]? folds = null, Fr[]? evals = null, Fr? p0 = null, G1Affine[]? w = null, Fr[]? last = null, Fr? hint = null, Fr? sB = null) =>
+            new(new HyperKzgProof(folds ?? p.FoldCommitments, evals ?? p.Evaluations, p0 ?? p.EvalAtR8, w ?? p.Witnesses, last ?? p.LastLevel, hint ?? p.InverseHint), sB ?? proof.BlindingSum);
+        for (int i = 0; i < p.FoldCommitments.Length; i++)
+        {
+            var f = (G1Affine[])p.FoldCommitments.Clone(); f[i] = TestSrs.Shift(f[i]);
+            variants.Add(($"fold {i}", With(folds: f)));
+        }
+        for (int i = 0; i < p.Witnesses.Length; i++)
+        {
+            var w = (G1Affine[])p.Witnesses.Clone(); w[i] = TestSrs.Shift(w[i]);
+            variants.Add(($"witness {i}", With(w: w)));
+        }
+        for (int i = 0; i < p.Evaluations.Length; i++)
+        {
+            var e = (Fr[])p.Evaluations.Clone(); e[i] += Fr.One;
+            variants.Add(($"G {i}", With(evals: e)));
+        }
+        for (int i = 0; i < p.LastLevel.Length; i++)
+        {
+            var e = (Fr[])p.LastLevel.Clone(); e[i] += Fr.One;
+            variants.Add(($"last {i}", With(last: e)));
+        }
+        if (l > 0)
+        {
+            variants.Add(("P_0(r^8)", With(p0: p.EvalAtR8 + Fr.One)));
+            variants.Add(("hint", With(hint: p.InverseHint + Fr.One)));
+        }
+        variants.Add(("s_B", With(sB: proof.BlindingSum + Fr.One)));
+        Assert.True(variants.Count >= HyperKzgHidingProof.EncodedLength(l) / 64);
+        foreach (var (what, bad) in variants)
+            Assert.False(Check(c.Commitment, x, y, bad, out _), what);
+
+        Assert.False(Check(c.Commitment, x, y + Fr.One, proof, out _), "wrong value");
+        Assert.False(Check(TestSrs.Shift(c.Commitment), x, y, proof, out _), "wrong commitment");
+        Assert.False(Check(HyperKzg.Commit(Srs, v), x, y, proof, out _), "the unblinded commitment");
+        if (l > 0) Assert.False(Check(c.Commitment, [.. x[..^1], x[^1] + Fr.One], y, proof, out _), "wrong point");
+        Assert.False(HyperKzg.VerifyHiding(TestSrs.Vk, TestSrs.Shift(H), T(), c.Commitment, x, y, proof, out _), "another H");
+        Assert.False(HyperKzg.VerifyHiding(TestSrs.Vk, G1Affine.Infinity, T(), c.Commitment, x, y, proof, out var why), "H = O");
+        Assert.Contains("blinding base", why);
+        // A prover with the wrong blinding, or proving a wrong value, fails.
+        var wrongBlinding = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding + Fr.One, v, x, y);
+        Assert.False(Check(c.Commitment, x, y, wrongBlinding, out _));
+        var wrongValue = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y + Fr.One);
+        Assert.False(Check(c.Commitment, x, y + Fr.One, wrongValue, out _));
+        // The non-hiding verifier does not accept the hiding opening of the blinded commitment.
+        if (l > 0) Assert.False(HyperKzg.Verify(TestSrs.Vk, T(), c.Commitment, x, y, proof.Opening, out _));
+    }
+
+    /// <summary>The proof elements as a list of 32-byte words (points give two).</summary>
+    private static HashSet<string> Elements(HyperKzgHidingProof p, bool withLastLevel)
+    {
+        var set = new HashSet<string>();
+        var o = p.Opening;
+        foreach (var g in o.FoldCommitments.Concat(o.Witnesses)) set.Add("P" + g.X + "," + g.Y);
+        foreach (var e in o.Evaluations) set.Add("S" + e);
+        set.Add("S" + o.EvalAtR8);
+        set.Add("S" + o.InverseHint);
+        set.Add("S" + p.BlindingSum);
+        if (withLastLevel) foreach (var e in o.LastLevel) set.Add("S" + e);
+        return set;
+    }
+
+    /// <summary>
+    /// Two hiding proofs of the same vector, point and value share no element except the last level P_(L−1), a
+    /// function of (v, point) alone — when there is a fold commitment to blind (O ≥ 2, ℓ ≥ 7). With O = 1 nothing in
+    /// the proof is fresh: it is a function of (C, v, point, s). With a fresh sparse mask R added to the opened vector
+    /// and committed with a fresh blinding (as the ZK batched opening does with D1 = A1 + R), they share none at
+    /// every size.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(9)]
+    [InlineData(13)]
+    public void Two_proofs_share_no_element(int l)
+    {
+        var r = new Random(900 + l);
+        var v = TestSrs.RandomVector(r, 1 << l);
+        var x = TestSrs.RandomVector(r, l);
+        var y = TestSrs.Mle(v, x);
+        var c = HyperKzg.CommitHiding(Srs, v);
+        var a = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y);
+        var b = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, y);
+        Assert.True(Check(c.Commitment, x, y, a, out _) && Check(c.Commitment, x, y, b, out _));
+        if (HyperKzg.OpenedLevels(l) >= 2) Assert.Empty(Elements(a, withLastLevel: false).Intersect(Elements(b, withLastLevel: false)));
+        else Assert.Equal(a.ToBytes(), b.ToBytes());
+        Assert.Equal(a.Opening.LastLevel, b.Opening.LastLevel);
+
+        // J = v + R with a fresh R per proof, committed as C_v + C_R (blindings add).
+        HyperKzgHidingProof Masked()
+        {
+            var mask = HyperKzgMask.Sample(l);
+            var j = (Fr[])v.Clone();
+            mask.AddTo(j);
+            var cr = HyperKzg.CommitHiding(Srs, mask.ToDense());
+            var cj = (G1Jacobian.FromAffine(c.Commitment) + cr.Commitment).ToAffine();
+            var yj = TestSrs.Mle(j, x);
+            var p = HyperKzg.ProveHiding(Srs, T(), cj, c.Blinding + cr.Blinding, j, x, yj);
+            Assert.True(Check(cj, x, yj, p, out var reason), reason);
+            return p;
+        }
+        Assert.Empty(Elements(Masked(), withLastLevel: true).Intersect(Elements(Masked(), withLastLevel: true)));
+    }
+
+    /// <summary>
+    /// A2 is needed: a prover who knows α (here the development SRS's, from its seed) opens a hiding commitment to a
+    /// false value. C = [v(τ)]₁ + s·H is also the commitment of v + c·e_0 with blinding s − c/α, and c can be chosen so
+    /// that the MLE at the point takes any value. Without α the same claim is rejected.
+    /// </summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Prover_who_knows_alpha_forges_an_opening(int l)
+    {
+        var (_, alpha) = Srs.DevSecrets(Seed);
+        Assert.Equal(G1Jacobian.Generator.ScalarMul(alpha).ToAffine(), H);
+        var r = new Random(700 + l);
+        var v = TestSrs.RandomVector(r, 1 << l);
+        var x = TestSrs.RandomVector(r, l);
+        var y = TestSrs.Mle(v, x);
+        var c = HyperKzg.CommitHiding(Srs, v);
+        var target = y + Fr.FromInt64(12345);
+
+        // Honest prover, false value: rejected.
+        var honest = HyperKzg.ProveHiding(Srs, T(), c.Commitment, c.Blinding, v, x, target);
+        Assert.False(Check(c.Commitment, x, target, honest, out _));
+
+        // v' = v + k·e_0 with k·eq(x, 0) = target − y, blinding s' = s − k/α: same C, MLE(v')(x) = target.
+        var eq0 = Fr.One;
+        foreach (var xi in x) eq0 *= Fr.One - xi;
+        Fr.Inverse(eq0, out var eqInv);
+        var k = (target - y) * eqInv;
+        var forged = (Fr[])v.Clone();
+        forged[0] += k;
+        Fr.Inverse(alpha, out var alphaInv);
+        var sPrime = c.Blinding - k * alphaInv;
+        Assert.Equal(c.Commitment, (G1Jacobian.FromAffine(HyperKzg.Commit(Srs, forged)) + G1Jacobian.FromAffine(H).ScalarMul(sPrime)).ToAffine());
+        Assert.Equal(target, TestSrs.Mle(forged, x));
+        var forgery = HyperKzg.ProveHiding(Srs, T(), c.Commitment, sPrime, forged, x, target);
+        Assert.True(Check(c.Commitment, x, target, forgery, out var reason), reason);
+    }
+
+    [Fact]
+    public void Mask_positions_cover_every_residue_of_every_level_in_every_top_block()
+    {
+        // docs/zk-design.md §5.7: MNIST B = 1 (N′ = 15: O = 4, K = 8) two copies (at least two: one falls short of
+        // Lemma K, see below), 128 entries; B = 1024 (N′ = 20: O = 6, K = 4) two copies, 64 entries.
+        Assert.Equal(42, HyperKzgMask.RevealedFunctionals(15));
+        Assert.Equal(2, HyperKzgMask.Copies(15));
+        Assert.Equal(128, HyperKzgMask.Positions(15).Length);
+        Assert.Equal(54, HyperKzgMask.RevealedFunctionals(20));
+        Assert.Equal(2, HyperKzgMask.Copies(20));
+        Assert.Equal(64, HyperKzgMask.Positions(20).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => HyperKzgMask.Positions(3));
+
+        for (int l = HyperKzgMask.MinVars; l <= 22; l++)
+        {
+            int opened = HyperKzg.OpenedLevels(l), k = HyperKzg.LastLevelSize(l), copies = HyperKzgMask.Copies(l);
+            var pos = HyperKzgMask.Positions(l);
+            Assert.True(pos.Zip(pos.Skip(1)).All(p => p.First < p.Second), $"ℓ = {l}: sorted, distinct");
+            Assert.True(pos[^1] < 1 << l);
+            Assert.Equal(opened >= 2 ? 8 * k * copies : 8 * k, pos.Length);
+            int block = 1 << (3 * opened);
+            Assert.Equal(1 << l, block * k);
+            for (int u = 0; u < k; u++)
+                for (int i = 0; i < opened; i++)
+                {
+                    var residues = pos.Where(t => t / block == u).Select(t => (t >> (3 * i)) & 7).ToHashSet();
+                    Assert.True(residues.Count == 8, $"ℓ = {l}, block {u}, level {i}: residues {string.Join(",", residues)}");
+                }
+        }
+        var m = HyperKzgMask.Sample(10, new SeededRng(3));
+        Assert.Equal(HyperKzg.Commit(Srs, m.ToDense()), m.Commit(Srs));
+        Assert.DoesNotContain(m.Values[0].ToString(), m.ToString());
+    }
+
+    /// <summary>
+    /// Lemma K (docs/zk-design.md §7.2, §10.7(b)) for the shapes ℓ = 4 … 20: at random (point, r, q, τ), the values a
+    /// hiding proof reveals about the opened vector — G_(i,b) for every opened level, P_0(r^8), the last level and
+    /// B(τ) = Σ q^i·P_i(τ), F_kzg in all — restricted to R's positions span everything they span on the whole vector,
+    /// so R makes them uniform subject to the verifier's checks. That span has dimension F_kzg − 1, not F_kzg: the
+    /// verifier's own check Σ_b eq_(O−1)(b)·G_(O−1,b) = P_(L−1)(r^8) is a linear relation among them for every vector
+    /// (shown on the whole vector for ℓ ≤ 12). Written from the definitions (a unit vector e_t folds to a scaled unit
+    /// vector), not with the library's folding. Negative control: the positions of one top block only fall short.
+    /// </summary>
+    [Fact]
+    public void Mask_reaches_every_revealed_value_the_vector_can_reach()
+    {
+        var rng = new Random(42);
+        for (int l = HyperKzgMask.MinVars; l <= 20; l++)
+        {
+            var pos = HyperKzgMask.Positions(l);
+            int f = HyperKzgMask.RevealedFunctionals(l);
+            var (x, r, q, tau) = (TestSrs.RandomVector(rng, l), Fr.Random(rng), Fr.Random(rng), Fr.Random(rng));
+            var rows = RevealedRows(l, pos, x, r, q, tau);
+            Assert.Equal(f, rows.Length);
+            int rank = Rank(rows);
+            if (l <= 12) Assert.Equal(Rank(RevealedRows(l, Enumerable.Range(0, 1 << l).ToArray(), x, r, q, tau)), rank);
+            Assert.True(rank == f - 1, $"ℓ = {l}: rank {rank} over {pos.Length} mask entries; F_kzg − 1 = {f - 1}");
+            // One copy of the residue pattern (the first rule of docs/zk-design.md §5.7) falls short where it would be chosen.
+            if (l is 8 or 9 or 12 or 15 or 18)
+                Assert.True(Rank(RevealedRows(l, HyperKzgMask.Positions(l, 1), x, r, q, tau)) < f - 1, $"ℓ = {l}: one copy");
+        }
+        // Control: only the first top block's entries cannot reach the other blocks' last-level values.
+        int lc = 15, block = 1 << (3 * HyperKzg.OpenedLevels(lc));
+        var few = HyperKzgMask.Positions(lc).Where(t => t < block).ToArray();
+        var (xc, rc, qc, tc) = (TestSrs.RandomVector(rng, lc), Fr.Random(rng), Fr.Random(rng), Fr.Random(rng));
+        Assert.True(Rank(RevealedRows(lc, few, xc, rc, qc, tc)) < HyperKzgMask.RevealedFunctionals(lc) - 1);
+    }
+
+    /// <summary>Rows = revealed functionals, columns = the given positions: entry = the functional of the unit vector e_t.</summary>
+    private static Fr[][] RevealedRows(int l, int[] positions, Fr[] x, Fr r, Fr q, Fr tau)
+    {
+        int opened = HyperKzg.OpenedLevels(l), levels = HyperKzg.Levels(l), k = HyperKzg.LastLevelSize(l);
+        var r8 = r.Pow(8);
+        // Coordinate of index bit b: x[l − 1 − b] (docs/protocol.md "HyperKZG").
+        Fr Eq(int bit, int value) => value == 1 ? x[l - 1 - bit] : Fr.One - x[l - 1 - bit];
+        int f = 8 * opened + 1 + k + 1;
+        var rows = new Fr[f][];
+        for (int i = 0; i < f; i++) rows[i] = new Fr[positions.Length];
+        for (int col = 0; col < positions.Length; col++)
+        {
+            int t = positions[col];
+            var coef = Fr.One; // P_i = coef·e_(t >> 3i)
+            var bOfTau = Fr.Zero;
+            var qi = Fr.One;
+            for (int i = 0; i < levels; i++)
+            {
+                int idx = t >> (3 * i);
+                if (i < opened)
+                {
+                    rows[8 * i + (idx & 7)][col] = coef * r8.Pow(idx >> 3); // G_(i,b) = P_(i,b)(r^8)
+                    bOfTau += qi * coef * tau.Pow(idx);
+                    qi *= q;
+                }
+                if (i == levels - 1) { rows[8 * opened + 1 + idx][col] = coef; break; } // the last level's coefficient idx
+                for (int s = 0; s < 3; s++) coef *= Eq(3 * i + s, (idx >> s) & 1);
+            }
+            rows[8 * opened][col] = r8.Pow(t); // P_0(r^8)
+            rows[f - 1][col] = bOfTau;
+        }
+        return rows;
+    }
+
+    /// <summary>Rank over Fr by Gaussian elimination (copies the rows).</summary>
+    private static int Rank(Fr[][] rows)
+    {
+        var m = rows.Select(r => (Fr[])r.Clone()).ToArray();
+        int rank = 0, cols = m.Length == 0 ? 0 : m[0].Length;
+        for (int c = 0; c < cols && rank < m.Length; c++)
+        {
+            int pivot = -1;
+            for (int i = rank; i < m.Length; i++) if (!m[i][c].IsZero) { pivot = i; break; }
+            if (pivot < 0) continue;
+            (m[rank], m[pivot]) = (m[pivot], m[rank]);
+            Fr.Inverse(m[rank][c], out var inv);
+            for (int i = 0; i < m.Length; i++)
+            {
+                if (i == rank || m[i][c].IsZero) continue;
+                var factor = m[i][c] * inv;
+                for (int j = c; j < cols; j++) m[i][j] -= factor * m[rank][j];
+            }
+            rank++;
+        }
+        return rank;
+    }
+}
