@@ -139,10 +139,12 @@ public class ParserFuzzTests(ITestOutputHelper output)
     [Fact]
     public void SrsCacheFiles()
     {
-        byte[][] seeds = [Srs.CreateInsecureDev(63, seed: 5).ToBytes()];
+        // version 2 (the key layout) and version 3 (the cache, with the flags word and the blinding base H)
+        byte[][] seeds = [Srs.CreateInsecureDev(63, seed: 5).ToBytes(), Srs.CreateInsecureDev(63, seed: 5).ToBytes(withBlindingBase: true)];
         void Parse(byte[] b) => Srs.FromBytes(b, "fuzz.srs");
         long bound = Bound(seeds, Parse);
-        var gen = Mutations.OfSeeds(seeds, hints: b => [12, 16, 20, .. Header32(b)], checksummed: true);
+        // plus the word after [τ]₂ (version 3: the flags; version 2: the first power)
+        var gen = Mutations.OfSeeds(seeds, hints: b => [12, 16, 20, 348 + System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(b.AsSpan(88)), .. Header32(b)], checksummed: true);
         Report(FuzzRunner.Run("SRS cache", gen, c => Parse(c.Mutation.Apply(seeds[c.Seed])), e => e is SrsFormatException,
             seed: 0x5A5, ciIterations: 1000, CaseTime, bound, Describe));
     }

@@ -84,8 +84,13 @@ public static class HyperKzg
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart)
         => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null).Proof;
 
-    /// <summary>What the hiding variant adds to the prover: H, the blinding s_0 of the opened commitment, the randomness.</summary>
-    private sealed record HidingInputs(G1Affine H, Fr Blinding, RandomNumberGenerator? Rng);
+    /// <summary>What the hiding variant adds to the prover: H, the blinding s_0 of the opened commitment, the randomness (a class, not a record: no ToString that prints the blinding).</summary>
+    private sealed class HidingInputs(G1Affine h, Fr blinding, RandomNumberGenerator? rng)
+    {
+        public G1Affine H { get; } = h;
+        public Fr Blinding { get; } = blinding;
+        public RandomNumberGenerator? Rng { get; } = rng;
+    }
 
     private static (HyperKzgProof Proof, Fr BlindingSum) ProveCore(Srs srs, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding)
