@@ -39,6 +39,20 @@ public class ProofGoldenTests
         Assert.True(d == MnistDigest, $"mnist digest {d}");
     }
 
+    /// <summary>
+    /// The default-mode proving key embeds the SRS in its version-2 layout, without the blinding base H that the
+    /// development SRS now carries (docs/protocol.md "SRS"): its bytes are those of main before H existed (6580333).
+    /// </summary>
+    [Fact]
+    public void Tiny_proving_key_bytes_are_unchanged()
+    {
+        var (_, pk, _) = InferenceFixtures.TinySetup;
+        Assert.NotNull(pk.Srs.BlindingBase);
+        string d = Convert.ToHexStringLower(SHA256.HashData(pk.ToBytes()));
+        Assert.True(d == TinyPkDigest, $"tiny proving key digest {d}");
+    }
+
+    private const string TinyPkDigest = "1e13e0c0113afaa6b10e3e4a40f55bc14d050946c04dc5b9a4819a3782f38737";
     private const string TinyDigest = "ed2ba064b9f17bc8f5ca58a7dcd8f97b4dfad4b2faf854267bb12ce1d7f83b4c";
     private const string MnistDigest = "76799cf49092f6f2f8fbf066d6f7a8108f24cc92709a4f73e5b255527dcfcde3";
 }

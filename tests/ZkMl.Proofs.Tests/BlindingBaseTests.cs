@@ -292,6 +292,15 @@ public class BlindingBaseTests(PtauFixture ptau, ITestOutputHelper output)
         Assert.Contains("equals tauG1[2]", Assert.Throws<SrsFormatException>(() => Srs.FromBytes(planted, "p.srs")).Problem);
     }
 
+    /// <summary>The version-2 layout is byte for byte what zkml wrote before the blinding base existed (digest from main at 6580333).</summary>
+    [Fact]
+    public void Key_layout_is_unchanged()
+    {
+        var dev = Srs.CreateInsecureDev(63, seed: 5);
+        Assert.NotNull(dev.BlindingBase);
+        Assert.Equal("7b5df219d0d6ae31aa53a401cc1de8a4cd291e30d60b2b67705a609a1038e972", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(dev.ToBytes())));
+    }
+
     private static void Reseal(byte[] b) => System.Security.Cryptography.SHA256.HashData(b.AsSpan(0, b.Length - 32), b.AsSpan(b.Length - 32));
 
     [Fact]
