@@ -8,9 +8,10 @@ namespace ZkMl.Proofs;
 
 /// <summary>
 /// A KZG structured reference string over BN254: the powers τ^0·G … τ^d·G in G1 and [1]₂, [τ]₂
-/// in G2, and the blinding base H = α·G of the zero-knowledge mode (<see cref="BlindingBase"/>). Made from a snarkjs <c>.ptau</c> ceremony file (<see cref="FromPtau(string, int)"/>), the project's
-/// own cache (<see cref="Load"/>), or a random τ for demos (<see cref="CreateInsecureDev(int)"/>, from the OS
-/// CSPRNG) and tests (<see cref="CreateInsecureDev(int, int)"/>, seeded), always <see cref="IsInsecure"/>.
+/// in G2, and the blinding base H = α·G of the zero-knowledge mode (<see cref="BlindingBase"/>). Made from a
+/// snarkjs <c>.ptau</c> ceremony file (<see cref="FromPtau(string, int)"/>), the project's own cache
+/// (<see cref="Load"/>), or a random τ for demos (<see cref="CreateInsecureDev(int)"/>, from the OS CSPRNG) and
+/// tests (<see cref="CreateInsecureDev(int, int)"/>, seeded), always <see cref="IsInsecure"/>.
 /// <see cref="Origin"/> says which, and goes into the verifying key.
 /// </summary>
 /// <remarks>
