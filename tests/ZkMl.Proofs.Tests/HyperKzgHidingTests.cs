@@ -170,6 +170,24 @@ public class HyperKzgHidingTests
         if (l > 0) Assert.False(HyperKzg.Verify(TestSrs.Vk, T(), c.Commitment, x, y, proof.Opening, out _));
     }
 
+    /// <summary>A flipped bit in any 32-byte word of the encoding (first or last byte) is refused by the decoder or the verifier; neither throws.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    public void Every_flipped_word_of_the_encoding_is_rejected(int l)
+    {
+        var (c, _, x, y, proof) = Make(l, 800 + l);
+        var bytes = proof.ToBytes();
+        for (int word = 0; word < bytes.Length / 32; word++)
+            foreach (int at in new[] { 32 * word, 32 * word + 31 })
+            {
+                var bad = (byte[])bytes.Clone();
+                bad[at] ^= 1;
+                bool accepted = HyperKzgHidingProof.TryDecode(bad, l, out var p, out _) && Check(c.Commitment, x, y, p!, out _);
+                Assert.False(accepted, $"byte {at} flipped");
+            }
+    }
+
     /// <summary>The proof elements as a list of 32-byte words (points give two).</summary>
     private static HashSet<string> Elements(HyperKzgHidingProof p, bool withLastLevel)
     {
