@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Transcripts;
@@ -100,6 +101,232 @@ public static class SumcheckProver
             eqLength = h;
         }
         return new SumcheckProverOutput(new SumcheckProof(rounds), point, mles.Select(m => m[0]).ToArray());
+    }
+
+    /// <summary>
+    /// The degree profile of a sumcheck of <paramref name="shape"/> over <paramref name="numVars"/> variables whose
+    /// factors listed in <paramref name="maskedFactors"/> carry a <see cref="VanishingMask"/>: <c>shape.Degree</c> in
+    /// every round but the last, and in the last round the largest Σ_{k ∈ term} (2 if k is masked, else 1)
+    /// (at least <c>shape.Degree</c>). The same for the plain and the zero-check (Gruen) form, whose message q_i has
+    /// G's degree. Use it to sample the <see cref="LibraMask"/> and, on the verifier's side, as the profile.
+    /// </summary>
+    /// <exception cref="ArgumentException">No variables, a factor index out of range, or a last-round degree above
+    /// <see cref="UniPoly.MaxDegree"/> − 1.</exception>
+    public static int[] RoundDegrees(ProductSum shape, int numVars, IReadOnlyCollection<int>? maskedFactors = null)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (numVars < 1 || numVars > 40) throw new ArgumentException($"masked sumcheck: number of variables {numVars} out of range 1..40", nameof(numVars));
+        var masked = new bool[shape.NumPolynomials];
+        foreach (var k in maskedFactors ?? [])
+        {
+            if (k < 0 || k >= shape.NumPolynomials) throw new ArgumentException($"masked factor {k} out of range 0..{shape.NumPolynomials - 1}", nameof(maskedFactors));
+            masked[k] = true;
+        }
+        int last = shape.Degree;
+        foreach (var t in shape.Terms) last = Math.Max(last, t.Factors.Sum(k => masked[k] ? 2 : 1));
+        if (last >= UniPoly.MaxDegree) throw new ArgumentException($"masked sumcheck: last-round degree {last} exceeds the supported {UniPoly.MaxDegree - 1}", nameof(maskedFactors));
+        var degrees = new int[numVars];
+        Array.Fill(degrees, shape.Degree);
+        degrees[^1] = last;
+        return degrees;
+    }
+
+    /// <summary>
+    /// Zero-knowledge plain sumcheck (Libra, docs/zk-design.md §5.3; docs/protocol.md "ZK mode (in progress)"): samples
+    /// g = Σ_k g_k(x_k) with the degree profile <see cref="RoundDegrees"/> from <paramref name="rng"/>, hands it to
+    /// <paramref name="commitMask"/> (which commits it — e.g. places <see cref="LibraMask.ToTable"/> in a hiding
+    /// commitment — and returns the bytes to absorb before ρ′), then runs
+    /// <see cref="ProveMasked(Transcript, ProductSum, IReadOnlyList{DenseMle}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyList{VanishingMask?}?, LibraLabels?)"/>.
+    /// </summary>
+    /// <returns>The output and the sampled mask (secret: the caller discharges g(r) = v_g on its commitment).</returns>
+    public static (MaskedSumcheckProverOutput Output, LibraMask Mask) ProveMasked(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, Fr claim,
+        RandomNumberGenerator rng, Func<LibraMask, byte[]> commitMask, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(commitMask);
+        int n = CheckInputs(transcript, shape, mles);
+        var mask = LibraMask.Sample(RoundDegrees(shape, n, MaskedIndices(factorMasks, mles.Count)), rng);
+        var commitment = commitMask(mask);
+        return (ProveMasked(transcript, shape, mles, claim, mask, commitment, factorMasks, labels), mask);
+    }
+
+    /// <summary>
+    /// Zero-knowledge plain sumcheck of Σ_x F(x) = <paramref name="claim"/> with a given (already committed) Libra mask.
+    /// Transcript: absorb <paramref name="maskCommitment"/> (label <c>labels.Commitment</c>, skipped when empty);
+    /// absorb <c>sumcheck_claim</c> = claim; absorb σ = Σ_x g(x) (<c>labels.Sum</c>); ρ′ = challenge <c>labels.Rho</c>;
+    /// then the plain rounds of F + ρ′·g with running claim claim + ρ′σ, round i sending [c_0, c_2, …, c_{d_i}]
+    /// (d_i = the mask's degree of round i). Nothing is absorbed after the last challenge: the caller absorbs the
+    /// final values and v_g.
+    /// </summary>
+    /// <param name="transcript">Transcript to run on.</param>
+    /// <param name="shape">F's product terms.</param>
+    /// <param name="mles">F's multilinear inputs; bound in place.</param>
+    /// <param name="claim">The true Σ_x F(x).</param>
+    /// <param name="mask">The Libra mask; its degrees must be at least F's per round (<see cref="RoundDegrees"/>).</param>
+    /// <param name="maskCommitment">Bytes the verifier absorbs before ρ′ (a commitment point, or empty when the
+    /// caller absorbed the commitment earlier).</param>
+    /// <param name="factorMasks">Optional per-factor hypercube-vanishing masks (null entries: unmasked factor).</param>
+    /// <param name="labels">The mask labels (default <see cref="LibraLabels.Default"/>).</param>
+    /// <exception cref="SumcheckException">Inconsistent inputs, or a mask degree below F's in some round (the
+    /// messages would not be hidden).</exception>
+    public static MaskedSumcheckProverOutput ProveMasked(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, Fr claim,
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
+        => ProveMaskedCore(transcript, shape, mles, null, claim, mask, maskCommitment, factorMasks, labels, null);
+
+    /// <summary>
+    /// Zero-knowledge zero-check-form sumcheck of Σ_x eq(τ, x)·G(x) = <paramref name="claim"/> (Gruen form, the mask
+    /// under the eq factor: Σ_x eq(τ, x)·(G + ρ′g)(x) = claim + ρ′σ with σ = Σ_k ((1 − τ_k)g_k(0) + τ_k g_k(1))).
+    /// Transcript as <see cref="ProveMasked(Transcript, ProductSum, IReadOnlyList{DenseMle}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyList{VanishingMask?}?, LibraLabels?)"/>
+    /// with that σ; round i sends [q_1, …, q_{d_i}] (q_0 omitted) of q_i(X) = Σ_{x'} eq(τ_{&gt;i}, x')·(G + ρ′g)(r_{&lt;i}, X, x').
+    /// </summary>
+    /// <exception cref="SumcheckException">Inconsistent inputs or a mask degree below G's.</exception>
+    public static MaskedSumcheckProverOutput ProveZeroCheckMasked(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim,
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
+        => ProveMaskedCore(transcript, g, mles, tau.ToArray(), claim, mask, maskCommitment, factorMasks, labels, null);
+
+    /// <summary>
+    /// <see cref="ProveZeroCheckMasked(Transcript, ProductSum, IReadOnlyList{DenseMle}, ReadOnlySpan{Fr}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyList{VanishingMask?}?, LibraLabels?)"/>
+    /// with a mask sampled from <paramref name="rng"/> and committed by <paramref name="commitMask"/> (see the plain overload).
+    /// </summary>
+    public static (MaskedSumcheckProverOutput Output, LibraMask Mask) ProveZeroCheckMasked(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim,
+        RandomNumberGenerator rng, Func<LibraMask, byte[]> commitMask, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
+    {
+        ArgumentNullException.ThrowIfNull(commitMask);
+        int n = CheckInputs(transcript, g, mles);
+        var mask = LibraMask.Sample(RoundDegrees(g, n, MaskedIndices(factorMasks, mles.Count)), rng);
+        var commitment = commitMask(mask);
+        return (ProveZeroCheckMasked(transcript, g, mles, tau, claim, mask, commitment, factorMasks, labels), mask);
+    }
+
+    private static int[] MaskedIndices(IReadOnlyList<VanishingMask?>? factorMasks, int count)
+    {
+        if (factorMasks == null) return [];
+        if (factorMasks.Count != count) throw new SumcheckException($"masked sumcheck: {factorMasks.Count} factor masks for {count} polynomials");
+        return Enumerable.Range(0, count).Where(k => factorMasks[k] != null).ToArray();
+    }
+
+    /// <summary>The masked prover; <paramref name="announcedSum"/> (tests only: a cheating prover) replaces the
+    /// absorbed σ while the rounds still use <paramref name="mask"/>.</summary>
+    internal static MaskedSumcheckProverOutput ProveMaskedCore(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, Fr[]? tau, Fr claim,
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks, LibraLabels? labels, Fr? announcedSum)
+    {
+        int n = CheckInputs(transcript, shape, mles);
+        ArgumentNullException.ThrowIfNull(mask);
+        labels ??= LibraLabels.Default;
+        if (n == 0) throw new SumcheckException("masked sumcheck: needs at least one variable");
+        if (tau != null && tau.Length != n) throw new SumcheckException($"zero-check: τ has {tau.Length} coordinates, the polynomials have {n} variables");
+        if (mask.NumVars != n) throw new SumcheckException($"masked sumcheck: the mask has {mask.NumVars} rounds, the polynomials have {n} variables");
+        var masked = MaskedIndices(factorMasks, mles.Count);
+        var needed = RoundDegrees(shape, n, masked);
+        var degrees = mask.Degrees;
+        for (int i = 0; i < n; i++)
+            if (degrees[i] < needed[i]) throw new SumcheckException($"masked sumcheck: the mask's round {i} has degree {degrees[i]}, the polynomial needs {needed[i]}");
+
+        if (!maskCommitment.IsEmpty) transcript.AppendBytes(labels.Commitment, maskCommitment);
+        transcript.AppendScalar(SumcheckLabels.Claim, claim);
+        var sigma = announcedSum ?? (tau == null ? mask.Sum() : mask.SumUnderEq(tau));
+        transcript.AppendScalar(labels.Sum, sigma);
+        var rho = transcript.ChallengeScalar(labels.Rho);
+        var running = claim + rho * sigma; // plain: the round sum; zero-check: the claim divided by eq(τ_{<i}, r_{<i})
+
+        // Mask bookkeeping: prefix = Σ_{k<i} g_k(r_k); rest_k = the sum of g_k over its own domain
+        // (plain: g_k(0) + g_k(1); zero-check: (1 − τ_k)g_k(0) + τ_k g_k(1)); suffix = Σ_{k>i} rest_k.
+        var rest = new Fr[n];
+        for (int k = 0; k < n; k++)
+        {
+            var row = mask.Coefficients[k];
+            var at0 = row[0];
+            var at1 = Fr.Zero;
+            foreach (var c in row) at1 += c;
+            rest[k] = tau == null ? at0 + at1 : at0 + tau[k] * (at1 - at0);
+        }
+        var suffix = Fr.Zero;
+        for (int k = 0; k < n; k++) suffix += rest[k];
+        var prefix = Fr.Zero;
+
+        var rounds = new Fr[n][];
+        var point = new Fr[n];
+        Fr[]? eqRest = tau != null ? Eq.Table(tau.AsSpan(1)) : null;
+        int eqLength = eqRest?.Length ?? 0;
+        for (int i = 0; i < n; i++)
+        {
+            int d = degrees[i];
+            suffix -= rest[i];
+            bool lastWithMasks = i == n - 1 && masked.Length > 0;
+            bool allPoints = tau != null && tau[i].IsZero;
+            var points = allPoints ? Enumerable.Range(0, d + 1).ToArray() : PointsSkippingOne(d);
+            var at = lastWithMasks
+                ? EvaluateLastRound(shape, mles, points, factorMasks!, point.AsSpan(0, i).ToArray(), eqRest?[0] ?? Fr.One)
+                : EvaluateRound(shape, mles, points, d, eqRest);
+            var evals = new Fr[d + 1];
+            // The mask's part of the round polynomial at X = t:
+            // plain: 2^{n−1−i}·(prefix + g_i(t)) + 2^{n−2−i}·suffix; zero-check: prefix + g_i(t) + suffix.
+            var scale = tau == null ? FieldPowers.TwoTo(n - 1 - i) : Fr.One;
+            var constant = tau == null
+                ? scale * prefix + (i < n - 1 ? FieldPowers.TwoTo(n - 2 - i) * suffix : Fr.Zero)
+                : prefix + suffix;
+            var gi = mask.Coefficients[i];
+            for (int p = 0; p < points.Length; p++)
+            {
+                var t = Fr.FromInt64(points[p]);
+                evals[points[p]] = at[p] + rho * (scale * UniPoly.Evaluate(gi, t) + constant);
+            }
+            if (!allPoints)
+                evals[1] = tau == null
+                    ? running - evals[0]
+                    : (running - (Fr.One - tau[i]) * evals[0]) * tau[i].Inverse();
+            var coeffs = UniPoly.FromEvaluations(evals);
+            var msg = new Fr[d];
+            if (tau == null)
+            {
+                msg[0] = coeffs[0];
+                for (int k = 2; k <= d; k++) msg[k - 1] = coeffs[k];
+            }
+            else
+                for (int k = 1; k <= d; k++) msg[k - 1] = coeffs[k];
+            rounds[i] = msg;
+            transcript.AppendScalars(SumcheckLabels.Round, msg);
+            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            point[i] = r;
+            running = UniPoly.Evaluate(coeffs, r);
+            prefix += UniPoly.Evaluate(gi, r);
+            foreach (var m in mles) m.BindFirst(r);
+            if (eqRest != null)
+            {
+                int h = eqLength >> 1;
+                for (int y = 0; y < h; y++) Fr.Add(eqRest[y], eqRest[y + h], out eqRest[y]);
+                eqLength = h;
+            }
+        }
+        var finals = mles.Select(m => m[0]).ToArray();
+        if (factorMasks != null)
+            for (int k = 0; k < finals.Length; k++)
+                if (factorMasks[k] is { } fm) finals[k] = fm.Apply(finals[k], point);
+        return new MaskedSumcheckProverOutput(new SumcheckProof(rounds), point, finals, degrees, sigma, prefix);
+    }
+
+    /// <summary>
+    /// The last round with vanishing masks: every table has 2 entries (lo, hi); factor k at X = t is
+    /// lo + t(hi − lo) + t(1 − t)·μ_k(r_{&lt;n}); the terms are combined at each point and scaled by the eq weight.
+    /// </summary>
+    private static Fr[] EvaluateLastRound(ProductSum shape, IReadOnlyList<DenseMle> mles, int[] points, IReadOnlyList<VanishingMask?> factorMasks, Fr[] earlier, Fr weight)
+    {
+        int nm = mles.Count;
+        var kappa = new Fr[nm];
+        for (int k = 0; k < nm; k++) kappa[k] = factorMasks[k]?.CoefficientAt(earlier) ?? Fr.Zero;
+        var vals = new Fr[nm];
+        var result = new Fr[points.Length];
+        for (int p = 0; p < points.Length; p++)
+        {
+            var t = Fr.FromInt64(points[p]);
+            var vanish = t * (Fr.One - t);
+            for (int k = 0; k < nm; k++)
+            {
+                var lo = mles[k][0];
+                vals[k] = lo + t * (mles[k][1] - lo) + vanish * kappa[k];
+            }
+            result[p] = weight * shape.Combine(vals);
+        }
+        return result;
     }
 
     private static int[] PointsSkippingOne(int d)

@@ -103,6 +103,42 @@ public sealed record SumcheckProof(Fr[][] Rounds)
         proof = new SumcheckProof(rounds);
         return true;
     }
+
+    /// <summary>
+    /// Parses <see cref="ToBytes"/> output of a sumcheck with a per-round degree profile (masked sumchecks: round i
+    /// has <paramref name="degrees"/>[i] elements). Returns false with a reason (never throws on the bytes).
+    /// </summary>
+    /// <exception cref="ArgumentException">A degree outside 1..<see cref="UniPoly.MaxDegree"/> − 1 (caller parameter).</exception>
+    public static bool TryParse(ReadOnlySpan<byte> bytes, ReadOnlySpan<int> degrees, out SumcheckProof? proof, out string? error)
+    {
+        proof = null;
+        error = null;
+        long total = 0;
+        foreach (var d in degrees)
+        {
+            if (d < 1 || d >= UniPoly.MaxDegree) throw new ArgumentException($"sumcheck: degree {d} out of range 1..{UniPoly.MaxDegree - 1}", nameof(degrees));
+            total += d;
+        }
+        if (total * 32 != bytes.Length)
+        {
+            error = $"sumcheck proof has {bytes.Length} bytes, expected {32 * total} ({degrees.Length} rounds, {total} elements × 32)";
+            return false;
+        }
+        var rounds = new Fr[degrees.Length][];
+        int o = 0;
+        for (int i = 0; i < degrees.Length; i++)
+        {
+            rounds[i] = new Fr[degrees[i]];
+            for (int k = 0; k < degrees[i]; k++, o += 32)
+                if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out rounds[i][k]))
+                {
+                    error = $"sumcheck round {i} element {k} is not a canonical field element (must be < r)";
+                    return false;
+                }
+        }
+        proof = new SumcheckProof(rounds);
+        return true;
+    }
 }
 
 /// <summary>What the prover hands back besides the proof.</summary>
