@@ -1,0 +1,443 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+using Xunit.Abstractions;
+
+namespace ZkMl.Proofs.Tests;
+
+/// <summary>
+/// Zero-knowledge (Libra-masked) sumchecks, docs/zk-design.md §5.3 and §7.2 (Lemma L): completeness over sizes,
+/// degrees and vanishing factor masks (last round up to degree 4 and beyond), soundness negatives, and a
+/// statistical check of the masking lemma that fails against the unmasked prover.
+/// </summary>
+public class MaskedSumcheckTests(ITestOutputHelper log)
+{
+    // The tests' stand-in for a binding commitment to the mask: SHA-256 of its table. "Discharging g(r) = v_g on the
+    // commitment" means: the table whose hash was absorbed, evaluated at r with the weighted-claim weights.
+    private static byte[] Commit(LibraMask mask) => SHA256.HashData(mask.ToTable().SelectMany(e => e.ToBytesBigEndian()).ToArray());
+
+    private static Fr WeightedClaim(LibraMask committed, Fr[] point)
+    {
+        var table = committed.ToTable();
+        var u = LibraMask.EvaluationWeights(point);
+        var acc = Fr.Zero;
+        for (int i = 0; i < table.Length; i++) acc += table[i] * u[i];
+        return acc;
+    }
+
+    private sealed record Instance(ProductSum Shape, Fr[][] Tables, int NumVars, VanishingMask?[] Masks)
+    {
+        public List<DenseMle> Fresh() => Tables.Select(t => new DenseMle((Fr[])t.Clone())).ToList();
+
+        public int[] MaskedIndices => Enumerable.Range(0, Masks.Length).Where(k => Masks[k] != null).ToArray();
+
+        // The masked factor values at a point, computed independently of the prover.
+        public Fr[] FactorValues(Fr[] point) => Tables.Select((t, k) =>
+        {
+            var v = DenseMle.Evaluate(t, point);
+            if (Masks[k] is { } m)
+            {
+                var last = point[^1];
+                v += last * (Fr.One - last) * m.CoefficientAt(point[..^1]);
+            }
+            return v;
+        }).ToArray();
+
+        public Fr HypercubeSum(Fr[]? tau)
+        {
+            var eq = tau == null ? null : Eq.Table(tau);
+            var s = Fr.Zero;
+            var vals = new Fr[Tables.Length];
+            for (int i = 0; i < 1 << NumVars; i++)
+            {
+                for (int k = 0; k < Tables.Length; k++) vals[k] = Tables[k][i];
+                var v = Shape.Combine(vals);
+                s += eq == null ? v : eq[i] * v;
+            }
+            return s;
+        }
+    }
+
+    private static Fr[] RandomTable(Random rng, int n) => Enumerable.Range(0, 1 << n).Select(_ => Fr.Random(rng)).ToArray();
+
+    // Shapes of degree 1..3 over three MLEs (as in SumcheckTests); maskPattern bit k masks factor k.
+    private static Instance RandomInstance(Random rng, int n, int degree, int maskPattern)
+    {
+        var tables = new Fr[3][];
+        for (int k = 0; k < 3; k++) tables[k] = RandomTable(rng, n);
+        var terms = degree switch
+        {
+            1 => new List<ProductTerm> { new(Fr.Random(rng), [0]), new(Fr.Random(rng), [2]), new(Fr.Random(rng), []) },
+            2 => new List<ProductTerm> { new(Fr.Random(rng), [0, 1]), new(Fr.One, [2]) },
+            _ => new List<ProductTerm> { new(Fr.Random(rng), [0, 1, 2]), new(Fr.Random(rng), [1, 1]), new(-Fr.One, [2]) },
+        };
+        var masks = new VanishingMask?[3];
+        for (int k = 0; k < 3; k++)
+            if ((maskPattern >> k & 1) == 1)
+                masks[k] = n >= 2
+                    ? VanishingMask.Affine(rng.Next(n - 1), Fr.Random(rng), Fr.Random(rng))
+                    : new VanishingMask(_ => Fr.FromInt64(5 + k));
+        return new Instance(new ProductSum(3, terms), tables, n, masks);
+    }
+
+    public static TheoryData<int, int, int, bool> Cases()
+    {
+        var d = new TheoryData<int, int, int, bool>();
+        foreach (var zero in new[] { false, true })
+            foreach (var n in new[] { 1, 2, 3, 5, 8, 11 })
+                for (int deg = 1; deg <= 3; deg++)
+                    foreach (var pattern in new[] { 0, 1, 3, 7 })
+                        if (n <= 5 || pattern == 3) d.Add(n, deg, pattern, zero);
+        return d;
+    }
+
+    private static Fr[] RandomTau(Random rng, int n, bool zeroCheck)
+    {
+        if (!zeroCheck) return [];
+        var tau = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        if (n > 2) tau[1] = Fr.Zero; // exercises the τ_i = 0 path (all points evaluated)
+        if (n > 3) tau[^1] = Fr.Zero; // and in the last round, where the vanishing masks act
+        return tau;
+    }
+
+    private static (MaskedSumcheckProverOutput Output, LibraMask Mask) Prove(Instance inst, Fr[] tau, Fr claim, bool zeroCheck, int seed, string domain = "masked")
+    {
+        var rng = new SeededRng(seed);
+        var masks = inst.Masks.Any(m => m != null) ? inst.Masks : null;
+        return zeroCheck
+            ? SumcheckProver.ProveZeroCheckMasked(new Transcript(domain), inst.Shape, inst.Fresh(), tau, claim, rng, Commit, masks)
+            : SumcheckProver.ProveMasked(new Transcript(domain), inst.Shape, inst.Fresh(), claim, rng, Commit, masks);
+    }
+
+    private static SumcheckResult Verify(bool zeroCheck, Fr claim, Fr[] tau, int[] degrees, byte[] commitment, Fr maskSum, SumcheckProof proof, Fr maskEval,
+        string domain = "masked", LibraLabels? labels = null)
+        => zeroCheck
+            ? SumcheckVerifier.VerifyZeroCheckMasked(new Transcript(domain), claim, tau, degrees, commitment, maskSum, proof, maskEval, labels)
+            : SumcheckVerifier.VerifyMasked(new Transcript(domain), claim, degrees, commitment, maskSum, proof, maskEval, labels);
+
+    // Full acceptance: the verifier's replay, F at the point from the (honest, committed) factors, and the weighted
+    // claim on the committed mask.
+    private static bool Accepts(Instance inst, bool zeroCheck, Fr claim, Fr[] tau, int[] degrees, LibraMask committed, Fr maskSum, SumcheckProof proof, Fr maskEval,
+        string domain = "masked")
+    {
+        var res = Verify(zeroCheck, claim, tau, degrees, Commit(committed), maskSum, proof, maskEval, domain);
+        return res.Success
+            && res.Discharge(inst.Shape.Combine(inst.FactorValues(res.Point)))
+            && WeightedClaim(committed, res.Point) == maskEval;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Completeness(int n, int degree, int maskPattern, bool zeroCheck)
+    {
+        var rng = new Random(1000 * n + 100 * degree + 10 * maskPattern + (zeroCheck ? 1 : 0));
+        var inst = RandomInstance(rng, n, degree, maskPattern);
+        var tau = RandomTau(rng, n, zeroCheck);
+        var claim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var (output, mask) = Prove(inst, tau, claim, zeroCheck, seed: n + 17 * degree);
+
+        // Degree profile: the shape's degree, the last round Σ (2 per masked factor) over the worst term.
+        var expected = SumcheckProver.RoundDegrees(inst.Shape, n, inst.MaskedIndices);
+        Assert.Equal(expected, output.Degrees);
+        Assert.Equal(expected, mask.Degrees);
+        for (int i = 0; i < n; i++) Assert.Equal(expected[i], output.Proof.Rounds[i].Length);
+        if (degree == 2 && maskPattern == 3) Assert.Equal(4, expected[^1]); // P̂0·P̂1: §0.2's degree-4 last round
+        if (degree == 3 && maskPattern == 7) Assert.Equal(6, expected[^1]);
+
+        Assert.Equal(zeroCheck ? mask.SumUnderEq(tau) : mask.Sum(), output.MaskSum);
+        Assert.Equal(mask.Evaluate(output.Point), output.MaskEvaluation);
+        Assert.Equal(inst.FactorValues(output.Point), output.FinalEvaluations);
+
+        var res = Verify(zeroCheck, claim, tau, expected, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
+        Assert.True(res.Success, res.Error);
+        Assert.Equal(output.Point, res.Point);
+        Assert.True(res.Discharge(inst.Shape.Combine(output.FinalEvaluations)));
+        Assert.True(Accepts(inst, zeroCheck, claim, tau, expected, mask, output.MaskSum, output.Proof, output.MaskEvaluation));
+
+        // The bytes round-trip with the profile.
+        Assert.True(SumcheckProof.TryParse(output.Proof.ToBytes(), expected, out var parsed, out var err), err);
+        Assert.Equal(output.Proof.ToBytes(), parsed!.ToBytes());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMaskOfHigherDegreeSetsTheProfile(bool zeroCheck)
+    {
+        // The profile is the mask's: any degree ≥ F's per round works (e.g. one profile shared by several shapes).
+        var rng = new Random(zeroCheck ? 31 : 32);
+        var inst = RandomInstance(rng, 5, 2, maskPattern: 0);
+        var tau = RandomTau(rng, 5, zeroCheck);
+        var claim = inst.HypercubeSum(zeroCheck ? tau : null);
+        int[] profile = [3, 5, 2, 7, 4];
+        var mask = LibraMask.Sample(profile, new SeededRng(4));
+        var output = zeroCheck
+            ? SumcheckProver.ProveZeroCheckMasked(new Transcript("masked"), inst.Shape, inst.Fresh(), tau, claim, mask, Commit(mask))
+            : SumcheckProver.ProveMasked(new Transcript("masked"), inst.Shape, inst.Fresh(), claim, mask, Commit(mask));
+        Assert.Equal(profile, output.Proof.Rounds.Select(r => r.Length).ToArray());
+        Assert.True(Accepts(inst, zeroCheck, claim, tau, profile, mask, output.MaskSum, output.Proof, output.MaskEvaluation));
+        Assert.False(Accepts(inst, zeroCheck, claim + Fr.One, tau, profile, mask, output.MaskSum, output.Proof, output.MaskEvaluation));
+    }
+
+    [Fact]
+    public void MaskTableWeightsAndTheirMleAgree()
+    {
+        var rng = new Random(5);
+        foreach (var n in new[] { 1, 3, 4, 9 })
+        {
+            var mask = LibraMask.Sample(Enumerable.Range(0, n).Select(i => 1 + i % 7).ToArray(), new SeededRng(n));
+            var point = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+            Assert.Equal(mask.Evaluate(point), WeightedClaim(mask, point));
+            var u = LibraMask.EvaluationWeights(point);
+            Assert.Equal(LibraMask.TableLength(n), u.Length);
+            int vars = System.Numerics.BitOperations.Log2((uint)u.Length);
+            var z = Enumerable.Range(0, vars).Select(_ => Fr.Random(rng)).ToArray();
+            Assert.Equal(DenseMle.Evaluate(u, z), LibraMask.WeightMle(point, z));
+            // Sums against brute force over the hypercube.
+            var tau = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+            var eq = Eq.Table(tau);
+            Fr plain = Fr.Zero, weighted = Fr.Zero;
+            for (int x = 0; x < 1 << n; x++)
+            {
+                var bits = Enumerable.Range(0, n).Select(j => (x >> (n - 1 - j) & 1) == 1 ? Fr.One : Fr.Zero).ToArray();
+                var g = mask.Evaluate(bits);
+                plain += g;
+                weighted += eq[x] * g;
+            }
+            Assert.Equal(plain, mask.Sum());
+            Assert.Equal(weighted, mask.SumUnderEq(tau));
+        }
+        // The record never prints its coefficients.
+        var m = LibraMask.Sample([2, 4], new SeededRng(1));
+        Assert.DoesNotContain(m.Coefficients[0][0].ToBigInteger().ToString(), m.ToString());
+        Assert.Contains("Degrees = [2, 4]", m.ToString());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SoundnessNegatives(bool zeroCheck)
+    {
+        var rng = new Random(zeroCheck ? 41 : 42);
+        int n = 6;
+        var inst = RandomInstance(rng, n, 2, maskPattern: 3);
+        var tau = RandomTau(rng, n, zeroCheck);
+        var claim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var (output, mask) = Prove(inst, tau, claim, zeroCheck, seed: 9);
+        var deg = output.Degrees;
+        Assert.Equal(4, deg[^1]);
+        bool Ok(SumcheckProof p, Fr c, Fr sigma, Fr vg, LibraMask? committed = null, string domain = "masked")
+            => Accepts(inst, zeroCheck, c, tau, deg, committed ?? mask, sigma, p, vg, domain);
+        Assert.True(Ok(output.Proof, claim, output.MaskSum, output.MaskEvaluation));
+
+        // Tampered round polynomial: every coefficient of every round, including the degree-4 last round.
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < deg[i]; k++)
+            {
+                var rounds = output.Proof.Rounds.Select(r => (Fr[])r.Clone()).ToArray();
+                rounds[i][k] += Fr.One;
+                Assert.False(Ok(new SumcheckProof(rounds), claim, output.MaskSum, output.MaskEvaluation), $"round {i} coefficient {k}");
+            }
+        // Wrong claimed sum: at the verifier, and a prover that proves a false claim.
+        Assert.False(Ok(output.Proof, claim + Fr.One, output.MaskSum, output.MaskEvaluation), "claim");
+        var (falseOut, falseMask) = Prove(inst, tau, claim + Fr.One, zeroCheck, seed: 9);
+        Assert.False(Ok(falseOut.Proof, claim + Fr.One, falseOut.MaskSum, falseOut.MaskEvaluation, falseMask), "false claim");
+        // Wrong mask evaluation v_g.
+        Assert.False(Ok(output.Proof, claim, output.MaskSum, output.MaskEvaluation + Fr.One), "v_g");
+        // Wrong mask sum σ.
+        Assert.False(Ok(output.Proof, claim, output.MaskSum + Fr.One, output.MaskEvaluation), "σ");
+        // Another mask commitment, another domain, other labels, a wrong profile.
+        var other = LibraMask.Sample(deg, new SeededRng(77));
+        Assert.False(Ok(output.Proof, claim, output.MaskSum, output.MaskEvaluation, other), "commitment");
+        Assert.False(Ok(output.Proof, claim, output.MaskSum, output.MaskEvaluation, domain: "other"), "domain");
+        var relabelled = Verify(zeroCheck, claim, tau, deg, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation,
+            labels: new LibraLabels("a", "b", "c"));
+        Assert.False(relabelled.Success && relabelled.Discharge(inst.Shape.Combine(inst.FactorValues(relabelled.Point))), "labels");
+        var shorter = (int[])deg.Clone();
+        shorter[^1] = 2;
+        var wrongProfile = Verify(zeroCheck, claim, tau, shorter, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
+        Assert.False(wrongProfile.Success);
+        Assert.Contains("round 5 has 4 coefficients, expected 2", wrongProfile.Error);
+        // A wrong final factor value (the caller's discharge).
+        var res = Verify(zeroCheck, claim, tau, deg, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
+        var evals = (Fr[])output.FinalEvaluations.Clone();
+        evals[0] += Fr.One;
+        Assert.False(res.Discharge(inst.Shape.Combine(evals)));
+    }
+
+    /// <summary>
+    /// Why v_g must be discharged on the commitment: a prover with a FALSE claim c + δ announces the committed mask's
+    /// σ, then — after seeing ρ′ — runs the rounds with another mask g″ with Σ g″ = σ + δ/ρ′. Every round check and
+    /// the F check pass; only the weighted claim g(r) = v_g on the committed mask rejects.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MaskSwappedAfterRhoIsCaughtByTheMaskClaim(bool zeroCheck)
+    {
+        var rng = new Random(zeroCheck ? 51 : 52);
+        int n = 5;
+        var inst = RandomInstance(rng, n, 2, maskPattern: 1);
+        var tau = RandomTau(rng, n, zeroCheck);
+        var trueClaim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var falseClaim = trueClaim + Fr.FromInt64(1234);
+        var degrees = SumcheckProver.RoundDegrees(inst.Shape, n, inst.MaskedIndices);
+        var committed = LibraMask.Sample(degrees, new SeededRng(3));
+        var sigma = zeroCheck ? committed.SumUnderEq(tau) : committed.Sum();
+        var commitment = Commit(committed);
+        // ρ′ as the verifier will draw it.
+        var t = new Transcript("masked");
+        t.AppendBytes(LibraLabels.Default.Commitment, commitment);
+        t.AppendScalar(SumcheckLabels.Claim, falseClaim);
+        t.AppendScalar(LibraLabels.Default.Sum, sigma);
+        var rho = t.ChallengeScalar(LibraLabels.Default.Rho);
+        // g″ = g + c on g_1's constant: plain Σ grows by 2^n·c, eq-weighted Σ by c.
+        var delta = falseClaim - trueClaim;
+        var c = delta * rho.Inverse() * (zeroCheck ? Fr.One : FieldPowers.InverseTwoTo(n));
+        var rows = committed.Coefficients.Select(r => (Fr[])r.Clone()).ToArray();
+        rows[0][0] += c;
+        var swapped = new LibraMask(rows);
+        var forged = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, falseClaim, swapped, commitment,
+            inst.Masks, null, announcedSum: sigma);
+        var res = Verify(zeroCheck, falseClaim, tau, degrees, commitment, sigma, forged.Proof, forged.MaskEvaluation);
+        Assert.True(res.Success, res.Error);
+        Assert.True(res.Discharge(inst.Shape.Combine(inst.FactorValues(res.Point))), "the rounds and F pass");
+        Assert.NotEqual(forged.MaskEvaluation, WeightedClaim(committed, res.Point));
+        Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, committed, sigma, forged.Proof, forged.MaskEvaluation));
+        // The same forgery without the swap (σ announced, rounds on the committed mask) fails at F.
+        var honestMask = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, falseClaim, committed, commitment,
+            inst.Masks, null, announcedSum: sigma);
+        Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, committed, sigma, honestMask.Proof, honestMask.MaskEvaluation));
+    }
+
+    [Fact]
+    public void MisuseIsRefusedWithAReason()
+    {
+        var rng = new Random(61);
+        var inst = RandomInstance(rng, 4, 2, maskPattern: 3);
+        var claim = inst.HypercubeSum(null);
+        var low = LibraMask.Sample([2, 2, 2, 2], new SeededRng(1)); // last round needs 4
+        var ex = Assert.Throws<SumcheckException>(() =>
+            SumcheckProver.ProveMasked(new Transcript("m"), inst.Shape, inst.Fresh(), claim, low, [], inst.Masks));
+        Assert.Contains("round 3 has degree 2, the polynomial needs 4", ex.Message);
+        var shortMask = LibraMask.Sample([2, 2, 4], new SeededRng(1));
+        Assert.Throws<SumcheckException>(() => SumcheckProver.ProveMasked(new Transcript("m"), inst.Shape, inst.Fresh(), claim, shortMask, [], inst.Masks));
+        Assert.Throws<SumcheckException>(() => SumcheckProver.ProveMasked(new Transcript("m"), inst.Shape, inst.Fresh(), claim, low, [], [null]));
+        Assert.Throws<ArgumentException>(() => SumcheckVerifier.VerifyMasked(new Transcript("m"), claim, [], [], Fr.Zero, null, Fr.Zero));
+        Assert.Throws<ArgumentException>(() => SumcheckVerifier.VerifyMasked(new Transcript("m"), claim, [2, 8], [], Fr.Zero, null, Fr.Zero));
+        Assert.False(SumcheckVerifier.VerifyMasked(new Transcript("m"), claim, [2, 2], [], Fr.Zero, null, Fr.Zero).Success);
+        Assert.Throws<ArgumentException>(() => LibraMask.Sample([0], new SeededRng(1)));
+        Assert.False(SumcheckProof.TryParse(new byte[32 * 5], [2, 2], out _, out var err));
+        Assert.Contains("expected 128", err);
+    }
+
+    // ---------------------------------------------------------------- Lemma L (statistical)
+
+    // Two witnesses with the same sum (plain) or eq-weighted sum (zero-check): B is random with one entry of P2 moved
+    // so that the sums agree (F = c·P0·P1 + P2 is linear in P2).
+    private static (Instance A, Instance B, Fr Claim, Fr[] Tau) TwoWitnesses(bool zeroCheck, int n)
+    {
+        var rng = new Random(zeroCheck ? 71 : 72);
+        var shape = new ProductSum(3, [new ProductTerm(Fr.Random(rng), [0, 1]), new ProductTerm(Fr.One, [2])]);
+        var tau = RandomTau(rng, n, zeroCheck);
+        Instance Make() => new(shape, [RandomTable(rng, n), RandomTable(rng, n), RandomTable(rng, n)], n, new VanishingMask?[3]);
+        var a = Make();
+        var b = Make();
+        var claim = a.HypercubeSum(zeroCheck ? tau : null);
+        var gap = claim - b.HypercubeSum(zeroCheck ? tau : null);
+        b.Tables[2][0] += zeroCheck ? gap * Eq.Table(tau)[0].Inverse() : gap;
+        Assert.Equal(claim, b.HypercubeSum(zeroCheck ? tau : null));
+        Assert.NotEqual(a.Tables[2], b.Tables[2]);
+        return (a, b, claim, tau);
+    }
+
+    // One bucket per (round, coefficient): the low 3 bits of the canonical element.
+    private static int[] Buckets(SumcheckProof p) => p.Rounds.SelectMany(r => r.Select(e => e.ToBytesBigEndian()[31] & 7)).ToArray();
+
+    // Σ over cells of the two-sample chi-square homogeneity statistic (8 buckets per cell: 7 degrees of freedom each).
+    private static (double Chi2, int Df) Homogeneity(List<int[]> a, List<int[]> b)
+    {
+        int cells = a[0].Length;
+        double chi2 = 0;
+        int df = 0;
+        for (int c = 0; c < cells; c++)
+        {
+            var ca = new int[8];
+            var cb = new int[8];
+            foreach (var s in a) ca[s[c]]++;
+            foreach (var s in b) cb[s[c]]++;
+            int used = 0;
+            for (int k = 0; k < 8; k++)
+            {
+                int tot = ca[k] + cb[k];
+                if (tot == 0) continue;
+                used++;
+                double ea = tot * (double)a.Count / (a.Count + b.Count), eb = tot * (double)b.Count / (a.Count + b.Count);
+                chi2 += (ca[k] - ea) * (ca[k] - ea) / ea + (cb[k] - eb) * (cb[k] - eb) / eb;
+            }
+            df += Math.Max(1, used - 1);
+        }
+        return (chi2, df);
+    }
+
+    // Upper 1e-6 tail of chi-square with df degrees of freedom (Wilson–Hilferty: z = 4.75).
+    private static double Threshold(int df)
+    {
+        double h = 2.0 / (9 * df);
+        return df * Math.Pow(1 - h + 4.75 * Math.Sqrt(h), 3);
+    }
+
+    /// <summary>
+    /// Lemma L (docs/zk-design.md §7.2), checked numerically: for two witnesses with the same sum, the round messages
+    /// of the masked prover (Fiat–Shamir, so the whole transcript) have the same distribution — a chi-square
+    /// homogeneity test on the low 3 bits of every message element stays below its 10⁻⁶ quantile — and a
+    /// distinguisher that knows both witnesses and compares round 1 with each candidate's unmasked round polynomial
+    /// wins 50 % ± 15 % of 200 games. Both statistics fail (chi-square far above the quantile, the distinguisher
+    /// wins every game) against the unmasked prover on the same witnesses: the test has teeth.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LemmaL_RoundMessagesDoNotDependOnTheWitness(bool zeroCheck)
+    {
+        const int n = 4, samples = 300, games = 200;
+        var (a, b, claim, tau) = TwoWitnesses(zeroCheck, n);
+        var masked = new[] { a, b }.Select((inst, w) => Enumerable.Range(0, samples)
+            .Select(s => Buckets(Prove(inst, tau, claim, zeroCheck, seed: 100_000 * (w + 1) + s, domain: "lemma-l").Output.Proof)).ToList()).ToArray();
+        SumcheckProof Unmasked(Instance inst) => zeroCheck
+            ? SumcheckProver.ProveZeroCheck(new Transcript("lemma-l"), inst.Shape, inst.Fresh(), tau, claim).Proof
+            : SumcheckProver.Prove(new Transcript("lemma-l"), inst.Shape, inst.Fresh(), claim).Proof;
+        var plain = new[] { a, b }.Select(inst => Enumerable.Repeat(Buckets(Unmasked(inst)), samples).ToList()).ToArray();
+
+        var (chiMasked, df) = Homogeneity(masked[0], masked[1]);
+        var (chiPlain, dfPlain) = Homogeneity(plain[0], plain[1]);
+        Assert.True(chiMasked < Threshold(df), $"masked: χ² = {chiMasked:F1} ≥ {Threshold(df):F1} (df {df})");
+        Assert.True(chiPlain > Threshold(dfPlain), $"unmasked: χ² = {chiPlain:F1} ≤ {Threshold(dfPlain):F1} (df {dfPlain}): the statistic cannot fail");
+
+        // Distinguishing game on round 1: guess the candidate whose unmasked round-1 message is closer (fewer differing
+        // elements; ties broken by the low bit of the message's hash).
+        var candidates = new[] { Unmasked(a).Rounds[0], Unmasked(b).Rounds[0] };
+        int Guess(Fr[] msg)
+        {
+            int Diff(Fr[] cand) => msg.Zip(cand).Count(p => p.First != p.Second);
+            int d0 = Diff(candidates[0]), d1 = Diff(candidates[1]);
+            if (d0 != d1) return d0 < d1 ? 0 : 1;
+            return SHA256.HashData(msg[0].ToBytesBigEndian())[0] & 1;
+        }
+        var coin = new Random(99);
+        int winsMasked = 0, winsPlain = 0;
+        for (int g = 0; g < games; g++)
+        {
+            int bit = coin.Next(2);
+            var inst = bit == 0 ? a : b;
+            if (Guess(Prove(inst, tau, claim, zeroCheck, seed: 500_000 + g, domain: "lemma-l").Output.Proof.Rounds[0]) == bit) winsMasked++;
+            if (Guess(Unmasked(inst).Rounds[0]) == bit) winsPlain++;
+        }
+        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: masked χ² = {chiMasked:F1}, unmasked χ² = {chiPlain:F1}, 1e-6 quantile {Threshold(df):F1} (df {df}); " +
+            $"distinguisher wins masked {winsMasked}/{games}, unmasked {winsPlain}/{games}");
+        Assert.InRange(winsMasked, games * 35 / 100, games * 65 / 100);
+        Assert.True(winsPlain >= games * 95 / 100, $"unmasked: the distinguisher won only {winsPlain}/{games}");
+    }
+}
