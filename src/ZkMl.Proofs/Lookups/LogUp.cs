@@ -14,7 +14,7 @@ namespace ZkMl.Proofs.Lookups;
 /// (absorbing the commitments), then calls <see cref="Prove"/>; the verifier calls <see cref="LogUpVerifier.Verify"/>
 /// at the same transcript position and discharges the returned evaluation claims.
 /// </summary>
-public static class LogUpProver
+public static partial class LogUpProver
 {
     /// <summary>
     /// Multiplicities of <paramref name="table"/> for <paramref name="witness"/>: m_j = number of i with
@@ -142,7 +142,7 @@ public static class LogUpProver
 /// claims force Σ h_w = S = Σ h_t, i.e. Σ 1/(α − f_i) = Σ m_j/(α − t_j), which for a random α drawn after f and m
 /// were committed implies the multiset inclusion except with probability ≈ (2^n + 2^m)/r.
 /// </remarks>
-public static class LogUpVerifier
+public static partial class LogUpVerifier
 {
     /// <summary>
     /// Verifies <paramref name="proof"/> for a witness of 2^<paramref name="witnessVars"/> and a table of

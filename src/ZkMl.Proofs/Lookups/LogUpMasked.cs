@@ -1,0 +1,263 @@
+using ZkMl.Algebra;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Lookups;
+
+/// <summary>
+/// A zero-knowledge LogUp proof (docs/protocol.md "LogUp", "ZK mode (in progress)"; docs/zk-design.md §5.3): no sum
+/// S; the Libra mask's announced sum σ, the masked zero-check (round i has <c>Degrees[i]</c> elements), the five
+/// final values (masked values P̂(r) for the polynomials with a <see cref="VanishingMask"/>) and v_g = g(r).
+/// </summary>
+/// <param name="MaskSum">σ = Σ_y eq(τ, y)·g(y).</param>
+/// <param name="ZeroCheck">The masked zero-check.</param>
+/// <param name="WitnessHelperEval">ĥ_w(r_w).</param>
+/// <param name="WitnessEval">f̂(r_w).</param>
+/// <param name="TableHelperEval">ĥ_t(r_t).</param>
+/// <param name="TableEval">t̂(r_t).</param>
+/// <param name="MultiplicitiesEval">m̂(r_t).</param>
+/// <param name="MaskEval">v_g = g(r) (a claim on the committed mask).</param>
+public sealed record LogUpMaskedProof(
+    Fr MaskSum,
+    SumcheckProof ZeroCheck,
+    Fr WitnessHelperEval,
+    Fr WitnessEval,
+    Fr TableHelperEval,
+    Fr TableEval,
+    Fr MultiplicitiesEval,
+    Fr MaskEval)
+{
+    /// <summary>The five final values in proof (and absorb) order: ĥ_w(r_w), f̂(r_w), ĥ_t(r_t), t̂(r_t), m̂(r_t).</summary>
+    public Fr[] FinalValues => [WitnessHelperEval, WitnessEval, TableHelperEval, TableEval, MultiplicitiesEval];
+
+    /// <summary>Encoded length in bytes for a degree profile: 32·(1 + Σ d_i + 6).</summary>
+    public static long EncodedLength(ReadOnlySpan<int> degrees)
+    {
+        long total = 0;
+        foreach (var d in degrees) total += d;
+        return 32L * (1 + total + 6);
+    }
+
+    /// <summary>The proof as bytes: σ ‖ rounds ‖ ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖ m̂(r_t) ‖ v_g, each 32-byte big-endian.</summary>
+    public byte[] ToBytes()
+    {
+        var z = ZeroCheck.ToBytes();
+        var b = new byte[32 * 7 + z.Length];
+        MaskSum.WriteBigEndian(b.AsSpan(0, 32));
+        z.CopyTo(b, 32);
+        int o = 32 + z.Length;
+        foreach (var v in (Fr[])[.. FinalValues, MaskEval]) { v.WriteBigEndian(b.AsSpan(o, 32)); o += 32; }
+        return b;
+    }
+
+    /// <summary>
+    /// Parses <see cref="ToBytes"/> output for the degree profile <paramref name="degrees"/>
+    /// (<see cref="LogUpProver.MaskedDegrees"/>). Returns false with a reason (never throws on the bytes).
+    /// </summary>
+    /// <exception cref="ArgumentException">A degree out of range (caller parameter).</exception>
+    public static bool TryParse(ReadOnlySpan<byte> bytes, ReadOnlySpan<int> degrees, out LogUpMaskedProof? proof, out string? error)
+    {
+        proof = null;
+        error = null;
+        long expected = EncodedLength(degrees);
+        if (bytes.Length != expected)
+        {
+            error = $"LogUp ZK proof has {bytes.Length} bytes, expected {expected}";
+            return false;
+        }
+        if (!Fr.TryFromBytesBigEndian(bytes[..32], out var sigma)) { error = "LogUp ZK proof field 'mask sum' is not a canonical field element (must be < r)"; return false; }
+        int zl = (int)(expected - 32 * 7);
+        if (!SumcheckProof.TryParse(bytes.Slice(32, zl), degrees, out var zc, out var e1)) { error = "LogUp zero-check: " + e1; return false; }
+        string[] names = ["h_w(r_w)", "f(r_w)", "h_t(r_t)", "t(r_t)", "m(r_t)", "v_g"];
+        var v = new Fr[6];
+        for (int i = 0; i < 6; i++)
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(32 + zl + 32 * i, 32), out v[i])) { error = $"LogUp ZK proof field '{names[i]}' is not a canonical field element (must be < r)"; return false; }
+        proof = new LogUpMaskedProof(sigma, zc!, v[0], v[1], v[2], v[3], v[4], v[5]);
+        return true;
+    }
+}
+
+/// <summary>
+/// The sum relation of a ZK LogUp, which replaces the announced S: 2^n·h̃_w(½ⁿ) − 2^m·h̃_t(½ᵐ) = 0 on the committed
+/// (multilinear, unmasked) helpers, i.e. Σ h_w = Σ h_t without revealing the sum (docs/zk-design.md §5.3).
+/// </summary>
+/// <param name="WitnessPoint">½ⁿ.</param>
+/// <param name="WitnessWeight">2^n.</param>
+/// <param name="TablePoint">½ᵐ.</param>
+/// <param name="TableWeight">−2^m.</param>
+/// <param name="Value">0 (the weighted sum the two evaluations must give).</param>
+public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] TablePoint, Fr TableWeight, Fr Value);
+
+/// <summary>
+/// Result of <see cref="LogUpVerifier.VerifyMasked"/>: on success, three kinds of claims the caller MUST discharge —
+/// the five evaluation claims (<see cref="Claims"/>; for a masked polynomial the value is P̂(z) = P̃(z) +
+/// r_N(1 − r_N)·μ(r_{&lt;N}), a combined claim on the committed vector and the caller's mask), the sum relation
+/// (<see cref="SumClaim"/>) and g(<see cref="Point"/>) = <see cref="MaskEvaluation"/> on the committed Libra mask.
+/// </summary>
+public sealed class LogUpMaskedResult
+{
+    private LogUpMaskedResult(bool ok, string? error, Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim? sum, Fr maskEvaluation)
+    {
+        Success = ok;
+        Error = error;
+        Point = point;
+        Claims = claims;
+        SumClaim = sum;
+        MaskEvaluation = maskEvaluation;
+    }
+
+    /// <summary>True when every check the verifier can do by itself passed.</summary>
+    public bool Success { get; }
+
+    /// <summary>Why verification failed (null on success).</summary>
+    public string? Error { get; }
+
+    /// <summary>The zero-check's full point r (N = max(n, m) coordinates; r_w, r_t are its last n, m).</summary>
+    public Fr[] Point { get; }
+
+    /// <summary>ĥ_w(r_w), f̂(r_w), ĥ_t(r_t), t̂(r_t), m̂(r_t) (empty on failure).</summary>
+    public IReadOnlyList<LogUpClaim> Claims { get; }
+
+    /// <summary>The sum relation (null on failure).</summary>
+    public LogUpSumClaim? SumClaim { get; }
+
+    /// <summary>v_g: the value the committed mask must take at <see cref="Point"/>.</summary>
+    public Fr MaskEvaluation { get; }
+
+    internal static LogUpMaskedResult Ok(Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim sum, Fr maskEvaluation) => new(true, null, point, claims, sum, maskEvaluation);
+
+    internal static LogUpMaskedResult Fail(string error) => new(false, error, [], [], null, Fr.Zero);
+}
+
+/// <summary>What the ZK LogUp prover returns: the proof, the full zero-check point and the claims the verifier will output.</summary>
+public sealed record LogUpMaskedProverOutput(LogUpMaskedProof Proof, Fr[] Point, IReadOnlyList<LogUpClaim> Claims, LogUpSumClaim SumClaim);
+
+/// <summary>Transcript labels of the ZK LogUp's mask (docs/protocol.md "LogUp", "ZK mode (in progress)").</summary>
+public static class LogUpMaskLabels
+{
+    /// <summary>The labels passed to the masked zero-check: <c>logup_mask_com</c>, <c>logup_mask_sum</c>, <c>logup_rho</c>.</summary>
+    public static LibraLabels Labels { get; } = new("logup_mask_com", "logup_mask_sum", "logup_rho");
+}
+
+public static partial class LogUpProver
+{
+    // Factor order of CombinedShape: h_t, t, m, h_w, f.
+    private static readonly LogUpPolynomial[] FactorOrder =
+        [LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness];
+
+    /// <summary>
+    /// The degree profile of the ZK LogUp's zero-check over N = max(n, m) variables when the polynomials in
+    /// <paramref name="masked"/> carry vanishing masks: 2 in every round, and in the last round
+    /// max(2, deg(ĥ_t·t̂), deg(ĥ_w·f̂)) — 4 when a helper and its partner are both masked (docs/zk-design.md §5.3).
+    /// Sample the <see cref="LibraMask"/> with it; the verifier takes the same.
+    /// </summary>
+    /// <exception cref="ArgumentException">n and m both 0, or out of range.</exception>
+    public static int[] MaskedDegrees(int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked = null)
+    {
+        if (witnessVars < 0 || witnessVars > 40 || tableVars < 0 || tableVars > 40) throw new ArgumentException($"LogUp: sizes 2^{witnessVars} / 2^{tableVars} out of range (0..40 variables)");
+        int nn = Math.Max(witnessVars, tableVars);
+        if (nn == 0) throw new ArgumentException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
+        var indices = (masked ?? []).Select(p => Array.IndexOf(FactorOrder, p)).ToArray();
+        return SumcheckProver.RoundDegrees(CombinedShape(Fr.One, Fr.One), nn, indices);
+    }
+
+    /// <summary>
+    /// Zero-knowledge LogUp (docs/zk-design.md §5.3) after the caller has committed f's columns, m, the helpers and
+    /// the Libra <paramref name="mask"/> (sampled with <see cref="MaskedDegrees"/>) and absorbed those commitments.
+    /// Transcript: λ = <c>logup_lambda</c>; τ = N × <c>logup_tau</c>; the masked zero-check of
+    /// Σ_y eq(τ, y)·(Ĝ_t + λĜ_w)(y) = 0 (labels <see cref="LogUpMaskLabels"/>; <paramref name="maskCommitment"/> absorbed
+    /// first when non-empty); absorb <c>logup_evals</c> = ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖ m̂(r_t) ‖ v_g. No S is sent.
+    /// </summary>
+    /// <param name="transcript">Transcript positioned after the commitments.</param>
+    /// <param name="witness">f (2^n entries).</param>
+    /// <param name="table">t (2^m entries).</param>
+    /// <param name="multiplicities">m (2^m entries).</param>
+    /// <param name="witnessHelper">h_w.</param>
+    /// <param name="tableHelper">h_t.</param>
+    /// <param name="alpha">The challenge α of the helpers.</param>
+    /// <param name="mask">The committed Libra mask (N rounds, degrees exactly <see cref="MaskedDegrees"/>, which the verifier uses).</param>
+    /// <param name="maskCommitment">Bytes to absorb before σ (empty when the commitment was absorbed earlier).</param>
+    /// <param name="masks">Vanishing masks per polynomial (the smaller side is tiled to N variables; a mask's μ gets
+    /// r_1 … r_{N−1} of the full point and should depend on that side's own coordinates only).</param>
+    /// <exception cref="LogUpException">Inconsistent sizes, or Σ h_w ≠ Σ h_t.</exception>
+    /// <exception cref="SumcheckException">A mask of the wrong shape.</exception>
+    public static LogUpMaskedProverOutput ProveMasked(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks = null)
+        => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums: true);
+
+    /// <summary>As <see cref="ProveMasked"/>; <paramref name="checkSums"/> = false lets tests prove a false lookup.</summary>
+    internal static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(mask);
+        CheckSizes(witness.Length, table.Length, multiplicities.Length);
+        if (witnessHelper.Length != witness.Length) throw new LogUpException($"LogUp: witness helper has {witnessHelper.Length} entries, witness has {witness.Length}");
+        if (tableHelper.Length != table.Length) throw new LogUpException($"LogUp: table helper has {tableHelper.Length} entries, table has {table.Length}");
+        if (checkSums && DenseMle.Sum(witnessHelper) != DenseMle.Sum(tableHelper))
+            throw new LogUpException("LogUp: Σ h_w ≠ Σ h_t — a witness value is missing from the table or the multiplicities are wrong");
+        int n = Parallelism.Log2Exact(witness.Length, "LogUp witness");
+        int m = Parallelism.Log2Exact(table.Length, "LogUp table");
+        int nn = Math.Max(n, m);
+        if (nn == 0) throw new LogUpException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
+
+        var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
+        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var factorMasks = masks == null ? null : FactorOrder.Select(p => masks.GetValueOrDefault(p)).ToArray();
+        var zc = SumcheckProver.ProveZeroCheckMasked(transcript, CombinedShape(alpha, lambda),
+            [DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn)],
+            tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        var e = zc.FinalEvaluations;
+        var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation);
+        transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
+        var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..]);
+        return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m));
+    }
+}
+
+public static partial class LogUpVerifier
+{
+    /// <summary>
+    /// Verifies a zero-knowledge LogUp proof (<see cref="LogUpProver.ProveMasked"/>) for a witness of 2^n and a table
+    /// of 2^m entries at challenge <paramref name="alpha"/>, the polynomials in <paramref name="masked"/> carrying
+    /// vanishing masks (their final values are P̂'s), on a transcript positioned as the prover's was.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes out of range (caller parameters, not proof data).</exception>
+    public static LogUpMaskedResult VerifyMasked(Transcript transcript, Fr alpha, int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked,
+        ReadOnlySpan<byte> maskCommitment, LogUpMaskedProof? proof)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        var degrees = LogUpProver.MaskedDegrees(witnessVars, tableVars, masked);
+        if (proof == null) return LogUpMaskedResult.Fail("LogUp ZK proof is missing");
+        int nn = degrees.Length;
+        var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
+        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var z = SumcheckVerifier.VerifyZeroCheckMasked(transcript, Fr.Zero, tau, degrees, maskCommitment, proof.MaskSum, proof.ZeroCheck, proof.MaskEval, LogUpMaskLabels.Labels);
+        if (!z.Success) return LogUpMaskedResult.Fail("LogUp zero-check: " + z.Error);
+        var g = LogUpProver.CombinedShape(alpha, lambda).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval]);
+        if (!z.Discharge(g)) return LogUpMaskedResult.Fail("LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value");
+        transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
+        var claims = BuildClaims(proof.FinalValues, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..]);
+        return LogUpMaskedResult.Ok(z.Point, claims, SumRelation(witnessVars, tableVars), proof.MaskEval);
+    }
+
+    /// <summary>The five evaluation claims in protocol order: h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
+    internal static IReadOnlyList<LogUpClaim> BuildClaims(Fr[] values, Fr[] rw, Fr[] rt) =>
+    [
+        new LogUpClaim(LogUpPolynomial.WitnessHelper, (Fr[])rw.Clone(), values[0]),
+        new LogUpClaim(LogUpPolynomial.Witness, (Fr[])rw.Clone(), values[1]),
+        new LogUpClaim(LogUpPolynomial.TableHelper, (Fr[])rt.Clone(), values[2]),
+        new LogUpClaim(LogUpPolynomial.Table, (Fr[])rt.Clone(), values[3]),
+        new LogUpClaim(LogUpPolynomial.Multiplicities, (Fr[])rt.Clone(), values[4]),
+    ];
+
+    /// <summary>2^n·h_w(½ⁿ) − 2^m·h_t(½ᵐ) = 0.</summary>
+    internal static LogUpSumClaim SumRelation(int n, int m)
+    {
+        var half = Fr.FromInt64(2).Inverse();
+        return new LogUpSumClaim(Filled(n, half), FieldPowers.TwoTo(n), Filled(m, half), -FieldPowers.TwoTo(m), Fr.Zero);
+    }
+}
