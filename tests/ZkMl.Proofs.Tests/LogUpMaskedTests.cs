@@ -1,0 +1,227 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Tests;
+
+/// <summary>
+/// The zero-knowledge LogUp (docs/zk-design.md §5.3; docs/protocol.md "LogUp", ZK mode): no announced sum, a Libra-masked
+/// zero-check whose last round reaches degree 4 when ĥ_w·f̂ (or ĥ_t·t̂) are both masked, the sum relation as a claim.
+/// </summary>
+public class LogUpMaskedTests
+{
+    private sealed record Instance(Fr[] F, Fr[] T, Fr[] M, Fr[] Hw, Fr[] Ht, Fr Alpha)
+    {
+        public int N => System.Numerics.BitOperations.Log2((uint)F.Length);
+        public int Mv => System.Numerics.BitOperations.Log2((uint)T.Length);
+
+        public Fr[] Vector(LogUpPolynomial p) => p switch
+        {
+            LogUpPolynomial.Witness => F,
+            LogUpPolynomial.Table => T,
+            LogUpPolynomial.Multiplicities => M,
+            LogUpPolynomial.WitnessHelper => Hw,
+            _ => Ht,
+        };
+    }
+
+    private static readonly LogUpPolynomial[] All =
+        [LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness, LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities];
+
+    private static Transcript NewTranscript()
+    {
+        var t = new Transcript("zkml-logup-zk-test");
+        t.AppendScalar("prefix", Fr.FromInt64(7)); // stands in for the caller's commitments
+        return t;
+    }
+
+    private static Instance Honest(int seed, int n, int m, bool missing = false)
+    {
+        var rng = new Random(seed);
+        var t = new Fr[1 << m];
+        var used = new HashSet<long>();
+        for (int j = 0; j < t.Length; j++)
+        {
+            long v;
+            do v = rng.NextInt64(-100_000, 100_000); while (!used.Add(v));
+            t[j] = Fr.FromInt64(v);
+        }
+        var f = new Fr[1 << n];
+        for (int i = 0; i < f.Length; i++) f[i] = t[rng.Next(2) == 0 ? rng.Next(Math.Min(3, t.Length)) : rng.Next(t.Length)];
+        var mult = LogUpProver.Multiplicities(f, t);
+        if (missing) f[f.Length / 2] = Fr.FromInt64(1_000_000); // not in the table; the multiplicities stay
+        var alpha = Fr.Random(rng);
+        var (hw, ht) = LogUpProver.ComputeHelpers(f, t, mult, alpha);
+        return new Instance(f, t, mult, hw, ht, alpha);
+    }
+
+    // Vanishing masks whose selector is a coordinate of the polynomial's own side (the last k of N coordinates).
+    private static Dictionary<LogUpPolynomial, VanishingMask> Masks(Random rng, Instance x, IEnumerable<LogUpPolynomial> which)
+    {
+        int nn = Math.Max(x.N, x.Mv);
+        var d = new Dictionary<LogUpPolynomial, VanishingMask>();
+        foreach (var p in which)
+        {
+            int k = p is LogUpPolynomial.Witness or LogUpPolynomial.WitnessHelper ? x.N : x.Mv;
+            d[p] = k >= 2 ? VanishingMask.Affine(nn - k, Fr.Random(rng), Fr.Random(rng)) : new VanishingMask(_ => Fr.FromInt64(3));
+        }
+        return d;
+    }
+
+    private static byte[] Commit(LibraMask mask) => SHA256.HashData(mask.ToTable().SelectMany(e => e.ToBytesBigEndian()).ToArray());
+
+    // Every check the caller does after the verifier: the five (masked) evaluation claims against the committed
+    // vectors and the masks, the sum relation on the committed helpers, and v_g on the committed Libra mask.
+    private static bool Discharges(Instance x, LogUpMaskedResult res, IReadOnlyDictionary<LogUpPolynomial, VanishingMask> masks, LibraMask committed)
+    {
+        if (!res.Success) return false;
+        foreach (var c in res.Claims)
+        {
+            var v = DenseMle.Evaluate(x.Vector(c.Polynomial), c.Point);
+            if (masks.TryGetValue(c.Polynomial, out var mu)) v = mu.Apply(v, res.Point);
+            if (v != c.Value) return false;
+        }
+        var s = res.SumClaim!;
+        if (s.WitnessWeight * DenseMle.Evaluate(x.Hw, s.WitnessPoint) + s.TableWeight * DenseMle.Evaluate(x.Ht, s.TablePoint) != s.Value) return false;
+        return committed.Evaluate(res.Point) == res.MaskEvaluation;
+    }
+
+    private static (LogUpMaskedProverOutput Output, LibraMask Mask, byte[] Commitment, int[] Degrees) Prove(Instance x, IReadOnlyDictionary<LogUpPolynomial, VanishingMask> masks,
+        int seed, bool checkSums = true)
+    {
+        var degrees = LogUpProver.MaskedDegrees(x.N, x.Mv, masks.Keys.ToArray());
+        var mask = LibraMask.Sample(degrees, new SeededRng(seed));
+        var commitment = Commit(mask);
+        var output = LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha, mask, commitment, masks, checkSums);
+        return (output, mask, commitment, degrees);
+    }
+
+    public static TheoryData<int, int, int> Cases()
+    {
+        var d = new TheoryData<int, int, int>();
+        foreach (var (n, m) in new[] { (1, 1), (0, 3), (3, 5), (5, 2), (4, 4), (9, 6) })
+            for (int which = 0; which < 3; which++)
+                if (n >= 1 || which == 0) d.Add(n, m, which);
+        return d;
+    }
+
+    private static LogUpPolynomial[] Which(int which) => which switch
+    {
+        0 => [],
+        1 => [LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness],
+        _ => All,
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void HonestProofVerifiesAndEveryClaimHolds(int n, int m, int which)
+    {
+        var x = Honest(100 * n + 10 * m + which, n, m);
+        var masks = Masks(new Random(n + m), x, Which(which));
+        var (output, mask, commitment, degrees) = Prove(x, masks, seed: 5);
+        Assert.Equal(which == 0 ? 2 : 4, degrees[^1]);
+        Assert.All(degrees[..^1], d => Assert.Equal(2, d));
+
+        var bytes = output.Proof.ToBytes();
+        Assert.Equal(LogUpMaskedProof.EncodedLength(degrees), bytes.Length);
+        Assert.True(LogUpMaskedProof.TryParse(bytes, degrees, out var parsed, out var err), err);
+        Assert.Equal(bytes, parsed!.ToBytes());
+
+        var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, masks.Keys.ToArray(), commitment, parsed);
+        Assert.True(res.Success, res.Error);
+        Assert.True(Discharges(x, res, masks, mask));
+        Assert.Equal(output.Point, res.Point);
+        Assert.Equal(output.Claims.Select(c => c.Value), res.Claims.Select(c => c.Value));
+        // The sum S = Σ h_w is not in the proof (it is a symmetric function of the looked-up multiset, zk-design §3 #4);
+        // with a single witness entry (n = 0) h_w(r_w) IS the sum, which is why the design masks h_w.
+        var s = DenseMle.Sum(x.Hw).ToBytesBigEndian();
+        if (n >= 1) Assert.DoesNotContain(Enumerable.Range(0, bytes.Length / 32), i => bytes.AsSpan(32 * i, 32).SequenceEqual(s));
+    }
+
+    [Fact]
+    public void ProverAndVerifierEndAtTheSameTranscriptState()
+    {
+        var x = Honest(3, 5, 4);
+        var masks = Masks(new Random(3), x, All);
+        var degrees = LogUpProver.MaskedDegrees(x.N, x.Mv, All);
+        var mask = LibraMask.Sample(degrees, new SeededRng(1));
+        var pt = NewTranscript();
+        var output = LogUpProver.ProveMasked(pt, x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha, mask, [], masks);
+        var vt = NewTranscript();
+        var res = LogUpVerifier.VerifyMasked(vt, x.Alpha, x.N, x.Mv, All, [], output.Proof);
+        Assert.True(Discharges(x, res, masks, mask));
+        Assert.Equal(pt.State, vt.State);
+    }
+
+    [Theory]
+    [InlineData(4, 4)]
+    [InlineData(5, 3)]
+    public void EveryTamperedElementIsRejected(int n, int m)
+    {
+        var x = Honest(7 * n + m, n, m);
+        var masks = Masks(new Random(9), x, All);
+        var (output, mask, commitment, degrees) = Prove(x, masks, seed: 8);
+        var bytes = output.Proof.ToBytes();
+        bool Accepts(byte[] b, Fr alpha, byte[]? com = null)
+        {
+            if (!LogUpMaskedProof.TryParse(b, degrees, out var p, out _)) return false;
+            var res = LogUpVerifier.VerifyMasked(NewTranscript(), alpha, n, m, masks.Keys.ToArray(), com ?? commitment, p);
+            return Discharges(x with { Alpha = alpha }, res, masks, mask);
+        }
+        Assert.True(Accepts(bytes, x.Alpha));
+        for (int i = 0; i < bytes.Length / 32; i++)
+        {
+            var bad = (byte[])bytes.Clone();
+            bad[32 * i + 31] ^= 1;
+            Assert.False(Accepts(bad, x.Alpha), $"element {i}");
+        }
+        Assert.False(Accepts(bytes, x.Alpha + Fr.One), "α");
+        Assert.False(Accepts(bytes, x.Alpha, Commit(LibraMask.Sample(degrees, new SeededRng(99)))), "another mask commitment");
+        // Unmasked verification of a masked proof: a different profile, rejected.
+        var unmasked = LogUpProver.MaskedDegrees(n, m);
+        Assert.False(LogUpMaskedProof.TryParse(bytes, unmasked, out _, out var err));
+        Assert.Contains("bytes", err);
+    }
+
+    [Fact]
+    public void AWitnessValueMissingFromTheTableIsRejected()
+    {
+        var x = Honest(21, 6, 5, missing: true);
+        var masks = Masks(new Random(21), x, All);
+        Assert.Throws<LogUpException>(() => Prove(x, masks, seed: 2));
+        var (output, mask, commitment, _) = Prove(x, masks, seed: 2, checkSums: false);
+        var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, x.N, x.Mv, masks.Keys.ToArray(), commitment, output.Proof);
+        Assert.True(res.Success, res.Error); // the zero-checks hold (the helpers are the true inverses) …
+        Assert.False(Discharges(x, res, masks, mask)); // … but Σ h_w ≠ Σ h_t: the sum relation fails
+        var s = res.SumClaim!;
+        Assert.NotEqual(s.Value, s.WitnessWeight * DenseMle.Evaluate(x.Hw, s.WitnessPoint) + s.TableWeight * DenseMle.Evaluate(x.Ht, s.TablePoint));
+    }
+
+    [Fact]
+    public void AWrongHelperEntryIsRejected()
+    {
+        // h_w wrong at one entry with the sum kept (another entry compensates): the zero-check catches it.
+        var x = Honest(31, 5, 4);
+        var hw = (Fr[])x.Hw.Clone();
+        hw[3] += Fr.One;
+        hw[4] -= Fr.One;
+        var y = x with { Hw = hw };
+        var masks = Masks(new Random(31), y, All);
+        var (output, mask, commitment, _) = Prove(y, masks, seed: 4);
+        var res = LogUpVerifier.VerifyMasked(NewTranscript(), y.Alpha, y.N, y.Mv, masks.Keys.ToArray(), commitment, output.Proof);
+        Assert.False(Discharges(y, res, masks, mask));
+    }
+
+    [Fact]
+    public void MisuseIsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => LogUpProver.MaskedDegrees(0, 0));
+        var x = Honest(41, 3, 3);
+        var wrong = LibraMask.Sample([2, 2], new SeededRng(1));
+        Assert.Throws<SumcheckException>(() => LogUpProver.ProveMasked(NewTranscript(), x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha, wrong, []));
+        Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, 3, 3, null, [], null).Success);
+    }
+}
