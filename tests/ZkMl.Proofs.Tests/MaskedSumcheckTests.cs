@@ -440,4 +440,51 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         Assert.InRange(winsMasked, games * 35 / 100, games * 65 / 100);
         Assert.True(winsPlain >= games * 95 / 100, $"unmasked: the distinguisher won only {winsPlain}/{games}");
     }
+
+    /// <summary>
+    /// Lemmas L and M together on one sumcheck: with every factor carrying a fresh affine vanishing mask (the
+    /// design's item masks) the WHOLE output — σ, the rounds, the masked final values and v_g — has one distribution
+    /// for two witnesses with the same sum (χ² as above). A distinguisher that knows both witnesses and compares the
+    /// final values with P̃_k(r) of each candidate wins every game against the Libra mask alone (the final values are
+    /// then plain evaluations of the witness) and 50 % ± 15 % with the factor masks.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LemmaLM_TheWholeOutputDoesNotDependOnTheWitness(bool zeroCheck)
+    {
+        const int n = 4, samples = 300, games = 200;
+        var (a, b, claim, tau) = TwoWitnesses(zeroCheck, n);
+        Instance WithMasks(Instance inst, int seed)
+        {
+            var rng = new SeededRng(seed);
+            return inst with { Masks = Enumerable.Range(0, 3).Select(_ => (VanishingMask?)VanishingMask.Affine(0, LibraMask.UniformScalar(rng), LibraMask.UniformScalar(rng))).ToArray() };
+        }
+        int[] Everything(MaskedSumcheckProverOutput o) =>
+            [.. Buckets(new SumcheckProof([[o.MaskSum], .. o.Proof.Rounds, o.FinalEvaluations, [o.MaskEvaluation]]))];
+        var masked = new[] { a, b }.Select((inst, w) => Enumerable.Range(0, samples)
+            .Select(s => Everything(Prove(WithMasks(inst, 7 * s + w), tau, claim, zeroCheck, seed: 300_000 * (w + 1) + s, domain: "lemma-lm").Output)).ToList()).ToArray();
+        var (chi, df) = Homogeneity(masked[0], masked[1]);
+        Assert.True(chi < Threshold(df), $"masked: χ² = {chi:F1} ≥ {Threshold(df):F1} (df {df})");
+
+        int Guess(MaskedSumcheckProverOutput o)
+        {
+            bool Matches(Instance cand) => cand.Tables.Select(t => DenseMle.Evaluate(t, o.Point)).SequenceEqual(o.FinalEvaluations);
+            if (Matches(a) != Matches(b)) return Matches(a) ? 0 : 1;
+            return SHA256.HashData(o.FinalEvaluations[0].ToBytesBigEndian())[0] & 1;
+        }
+        var coin = new Random(98);
+        int winsLibraOnly = 0, winsFull = 0;
+        for (int g = 0; g < games; g++)
+        {
+            int bit = coin.Next(2);
+            var inst = bit == 0 ? a : b;
+            if (Guess(Prove(inst, tau, claim, zeroCheck, seed: 700_000 + g, domain: "lemma-lm").Output) == bit) winsLibraOnly++;
+            if (Guess(Prove(WithMasks(inst, 900_000 + g), tau, claim, zeroCheck, seed: 800_000 + g, domain: "lemma-lm").Output) == bit) winsFull++;
+        }
+        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: whole output χ² = {chi:F1}, 1e-6 quantile {Threshold(df):F1} (df {df}); " +
+            $"final-value distinguisher wins {winsLibraOnly}/{games} without factor masks, {winsFull}/{games} with them");
+        Assert.True(winsLibraOnly >= games * 95 / 100, $"without factor masks the distinguisher won only {winsLibraOnly}/{games}");
+        Assert.InRange(winsFull, games * 35 / 100, games * 65 / 100);
+    }
 }
