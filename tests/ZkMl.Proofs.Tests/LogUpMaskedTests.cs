@@ -157,6 +157,34 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         Assert.Equal(pt.State, vt.State);
     }
 
+    /// <summary>The transcript order of docs/protocol.md "LogUp → ZK mode (in progress)", replayed with raw steps.</summary>
+    [Fact]
+    public void TranscriptFollowsTheDocumentedOrder()
+    {
+        var x = Honest(4, 3, 5);
+        var masks = Masks(new Random(4), x, All);
+        var (output, _, commitment, _) = Prove(x, masks, seed: 6);
+        var pt = NewTranscript();
+        var again = LogUpProver.ProveMasked(pt, x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha,
+            LibraMask.Sample(LogUpProver.MaskedDegrees(x.N, x.Mv, All), new SeededRng(6)), commitment, masks);
+        Assert.Equal(output.Proof.ToBytes(), again.Proof.ToBytes());
+
+        var r = NewTranscript();
+        r.ChallengeScalar("logup_lambda");
+        r.ChallengeScalars("logup_tau", 5);
+        r.AppendBytes("logup_mask_com", commitment);
+        r.AppendScalar("sumcheck_claim", Fr.Zero);
+        r.AppendScalar("logup_mask_sum", output.Proof.MaskSum);
+        r.ChallengeScalar("logup_rho");
+        foreach (var round in output.Proof.ZeroCheck.Rounds)
+        {
+            r.AppendScalars("sumcheck_round", round);
+            r.ChallengeScalar("sumcheck_r");
+        }
+        r.AppendScalars("logup_evals", [.. output.Proof.FinalValues, output.Proof.MaskEval]);
+        Assert.Equal(pt.State, r.State);
+    }
+
     [Theory]
     [InlineData(4, 4)]
     [InlineData(5, 3)]

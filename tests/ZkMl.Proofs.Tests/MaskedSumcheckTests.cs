@@ -181,6 +181,58 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         Assert.False(Accepts(inst, zeroCheck, claim + Fr.One, tau, profile, mask, output.MaskSum, output.Proof, output.MaskEvaluation));
     }
 
+    /// <summary>
+    /// The transcript order of docs/protocol.md "Sumcheck → ZK mode (in progress)", replayed step by step with raw
+    /// absorbs and challenges: commitment bytes, sumcheck_claim, the mask sum, ρ′, then per round the message and r_i.
+    /// The replay reaches the prover's final state and point (so any reordering in the code fails this test).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TranscriptFollowsTheDocumentedOrder(bool zeroCheck)
+    {
+        var rng = new Random(zeroCheck ? 81 : 82);
+        var inst = RandomInstance(rng, 5, 2, maskPattern: 3);
+        var tau = RandomTau(rng, 5, zeroCheck);
+        var claim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var labels = new LibraLabels("mm_mask_com", "mm_mask_sum", "mm_rho");
+        var mask = LibraMask.Sample(SumcheckProver.RoundDegrees(inst.Shape, 5, inst.MaskedIndices), new SeededRng(8));
+        var commitment = Commit(mask);
+        var pt = new Transcript("order");
+        var output = zeroCheck
+            ? SumcheckProver.ProveZeroCheckMasked(pt, inst.Shape, inst.Fresh(), tau, claim, mask, commitment, inst.Masks, labels)
+            : SumcheckProver.ProveMasked(pt, inst.Shape, inst.Fresh(), claim, mask, commitment, inst.Masks, labels);
+
+        var replay = new Transcript("order");
+        replay.AppendBytes("mm_mask_com", commitment);
+        replay.AppendScalar("sumcheck_claim", claim);
+        replay.AppendScalar("mm_mask_sum", zeroCheck ? mask.SumUnderEq(tau) : mask.Sum());
+        var rho = replay.ChallengeScalar("mm_rho");
+        var point = new List<Fr>();
+        foreach (var round in output.Proof.Rounds)
+        {
+            replay.AppendScalars("sumcheck_round", round);
+            point.Add(replay.ChallengeScalar("sumcheck_r"));
+        }
+        Assert.Equal(pt.State, replay.State);
+        Assert.Equal(output.Point, point);
+        // Without commitment bytes nothing is absorbed for them.
+        var pt2 = new Transcript("order");
+        var o2 = zeroCheck
+            ? SumcheckProver.ProveZeroCheckMasked(pt2, inst.Shape, inst.Fresh(), tau, claim, mask, [], inst.Masks, labels)
+            : SumcheckProver.ProveMasked(pt2, inst.Shape, inst.Fresh(), claim, mask, [], inst.Masks, labels);
+        var replay2 = new Transcript("order");
+        replay2.AppendScalar("sumcheck_claim", claim);
+        replay2.AppendScalar("mm_mask_sum", o2.MaskSum);
+        Assert.NotEqual(rho, replay2.ChallengeScalar("mm_rho")); // the commitment bytes changed ρ′
+        foreach (var round in o2.Proof.Rounds)
+        {
+            replay2.AppendScalars("sumcheck_round", round);
+            replay2.ChallengeScalar("sumcheck_r");
+        }
+        Assert.Equal(pt2.State, replay2.State);
+    }
+
     [Fact]
     public void MaskTableWeightsAndTheirMleAgree()
     {
