@@ -136,8 +136,17 @@ public sealed record LogUpMaskedProverOutput(LogUpMaskedProof Proof, Fr[] Point,
 /// <summary>Transcript labels of the ZK LogUp's mask (docs/protocol.md "LogUp", "ZK mode (in progress)").</summary>
 public static class LogUpMaskLabels
 {
-    /// <summary>The labels passed to the masked zero-check: <c>logup_mask_com</c>, <c>logup_mask_sum</c>, <c>logup_rho</c>.</summary>
-    public static LibraLabels Labels { get; } = new("logup_mask_com", "logup_mask_sum", "logup_rho");
+    /// <summary>Absorb of the caller's commitment bytes to the mask (skipped when empty).</summary>
+    public const string Commitment = "logup_mask_com";
+
+    /// <summary>Absorb of the mask's announced sum σ = Σ_y eq(τ, y)·g(y).</summary>
+    public const string Sum = "logup_mask_sum";
+
+    /// <summary>The challenge ρ′ that scales the mask.</summary>
+    public const string Rho = "logup_rho";
+
+    /// <summary>The three labels as passed to the masked zero-check.</summary>
+    public static LibraLabels Labels { get; } = new(Commitment, Sum, Rho);
 }
 
 public static partial class LogUpProver

@@ -268,7 +268,7 @@ public sealed class VanishingMask
 public sealed record LibraLabels(string Commitment, string Sum, string Rho)
 {
     /// <summary>The generic labels: <c>sumcheck_mask_com</c>, <c>sumcheck_mask_sum</c>, <c>sumcheck_rho</c>.</summary>
-    public static LibraLabels Default { get; } = new("sumcheck_mask_com", "sumcheck_mask_sum", "sumcheck_rho");
+    public static LibraLabels Default { get; } = new(SumcheckLabels.MaskCommitment, SumcheckLabels.MaskSum, SumcheckLabels.MaskRho);
 }
 
 /// <summary>What the masked prover hands back.</summary>

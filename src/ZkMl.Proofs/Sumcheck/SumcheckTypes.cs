@@ -196,4 +196,13 @@ public static class SumcheckLabels
 
     /// <summary>The round challenge.</summary>
     public const string Challenge = "sumcheck_r";
+
+    /// <summary>Masked sumcheck (<see cref="LibraLabels.Default"/>): absorb of the caller's commitment bytes to the mask.</summary>
+    public const string MaskCommitment = "sumcheck_mask_com";
+
+    /// <summary>Masked sumcheck: absorb of the mask's announced sum σ.</summary>
+    public const string MaskSum = "sumcheck_mask_sum";
+
+    /// <summary>Masked sumcheck: the challenge ρ′ that scales the mask.</summary>
+    public const string MaskRho = "sumcheck_rho";
 }
