@@ -46,6 +46,7 @@ public static class Program
         root.Add(TrainMnistVerb.Create());
         root.Add(ServeVerb.Create());
         root.Add(ProveDatasetVerb.Create());
+        root.Add(SiloVerb.Create());
         root.Add(VerifyDatasetVerb.Create());
         return root;
     }

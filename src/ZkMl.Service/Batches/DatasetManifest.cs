@@ -104,6 +104,10 @@ public sealed class DatasetBatch
 
     /// <summary>Prover seconds of the run that proved it (0 when pending).</summary>
     public double ProveSeconds { get; set; }
+
+    /// <summary>The silo that proved it (its address, host:port), when proven through Orleans; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ProvenBy { get; set; }
 }
 
 /// <summary>A dataset, manifest or batch problem the user can fix (one line, names the file).</summary>

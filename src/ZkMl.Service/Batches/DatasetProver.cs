@@ -21,64 +21,29 @@ public static class DatasetProver
     /// <summary>The proof file name of batch <paramref name="index"/>.</summary>
     public static string ProofName(int index) => $"batch-{index:D5}.proof";
 
-    /// <summary>Proves <paramref name="samples"/> into <paramref name="outDir"/>; returns the final manifest.</summary>
+    /// <summary>Proves <paramref name="samples"/> into <paramref name="outDir"/> in this thread, one batch after another; returns the final manifest.</summary>
+    /// <remarks><c>zkml prove-dataset</c> runs batches through Orleans (<see cref="Cluster.ClusterDatasetProver"/>); this is the same run without a silo, for library use.</remarks>
     /// <exception cref="DatasetException">Bad batch size, or an existing manifest for other data or another key.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> fired; the manifest holds every batch finished before.</exception>
     public static DatasetManifest Run(ProvingKey pk, IReadOnlyList<float[]> samples, int batchSize, string outDir,
         Action<DatasetProgress>? progress = null, Action<string, TimeSpan>? stage = null, CancellationToken ct = default)
     {
-        var vk = pk.VerifyingKey;
-        if (samples.Count == 0) throw new DatasetException("the dataset has no rows");
-        if (batchSize < 1 || Circuit.NextPowerOfTwo(batchSize) > vk.MaxBatch)
-            throw new DatasetException($"--batch {batchSize}: expected 1…{vk.MaxBatch} (the proving key's maximum batch; run zkml setup with a larger --max-batch)");
-        var circuit = pk.Circuit;
-        Directory.CreateDirectory(outDir);
-
-        var planned = Plan(circuit, vk, samples, batchSize);
-        planned.Insecure = vk.IsInsecure;
-        string manifestPath = Path.Combine(outDir, DatasetManifest.FileName);
-        DatasetManifest manifest;
-        if (File.Exists(manifestPath))
-        {
-            manifest = DatasetManifest.Load(outDir);
-            if (manifest.VkDigest != planned.VkDigest || manifest.DataSha256 != planned.DataSha256 || manifest.BatchSize != batchSize || manifest.Rows != samples.Count)
-                throw new DatasetException($"{manifestPath}: made for other data, another key or another batch size (rows {manifest.Rows}, batch {manifest.BatchSize}); use another --out folder or delete it");
-            if (manifest.Batches.Count != planned.Batches.Count)
-                throw new DatasetException($"{manifestPath}: {manifest.Batches.Count} batches, expected {planned.Batches.Count}");
-        }
-        else
-        {
-            manifest = planned;
-            manifest.Save(outDir);
-        }
-
+        var run = DatasetRun.Open(pk.VerifyingKey, pk.Circuit, samples, batchSize, outDir);
         int done = 0;
-        for (int i = 0; i < planned.Batches.Count; i++)
+        foreach (int i in run.AlreadyDone) progress?.Invoke(new DatasetProgress(run.Manifest.Batches[i], true, ++done, run.Total));
+        foreach (int i in run.Pending)
         {
             ct.ThrowIfCancellationRequested();
-            var want = planned.Batches[i];
-            var have = manifest.Batches[i];
-            if (have.Status == BatchStatus.Done && have.RowsSha256 == want.RowsSha256 && have.FirstRow == want.FirstRow && have.RowCount == want.RowCount
-                && DatasetVerifier.CheckProof(vk, Path.Combine(outDir, have.Proof), have) is null)
-            {
-                progress?.Invoke(new DatasetProgress(have, true, ++done, planned.Batches.Count));
-                continue;
-            }
-            var rows = samples.Skip(want.FirstRow).Take(want.RowCount).ToArray();
             var timings = new ProverTimings { OnStageStart = _ => ct.ThrowIfCancellationRequested() };
             var sw = Stopwatch.StartNew();
-            var proof = InferenceProver.Prove(pk, rows, timings);
-            var check = InferenceVerifier.Verify(vk, proof);
+            var proof = InferenceProver.Prove(pk, run.Rows(i), timings);
+            var check = InferenceVerifier.Verify(pk.VerifyingKey, proof);
             if (!check.IsValid) throw new InvalidOperationException($"batch {i}: the fresh proof does not verify ({check.Failure}: {check.Reason})");
-            Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(outDir, want.Proof), proof.ToFileBytes());
             foreach (var (s, t) in timings.Stages) stage?.Invoke(s, t);
-            want.Status = BatchStatus.Done;
-            want.ProveSeconds = Math.Round(sw.Elapsed.TotalSeconds, 3);
-            manifest.Batches[i] = want;
-            manifest.Save(outDir);
-            progress?.Invoke(new DatasetProgress(want, false, ++done, planned.Batches.Count));
+            var line = run.Accept(i, proof.ToFileBytes(), sw.Elapsed.TotalSeconds, provenBy: null);
+            progress?.Invoke(new DatasetProgress(line, false, ++done, run.Total));
         }
-        return manifest;
+        return run.Manifest;
     }
 
     /// <summary>The manifest of a fresh run: every batch pending, digests computed.</summary>

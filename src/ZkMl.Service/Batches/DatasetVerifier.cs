@@ -62,6 +62,15 @@ public static class DatasetVerifier
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (IOException e) { return $"{path}: {e.Message}"; }
+        return CheckProofBytes(vk, bytes, b, path);
+    }
+
+    /// <summary>
+    /// <see cref="CheckProof"/> on the bytes of a proof file (a result received from a silo before it is
+    /// written); <paramref name="path"/> only names it in the problem.
+    /// </summary>
+    public static string? CheckProofBytes(VerifyingKey vk, byte[] bytes, DatasetBatch b, string path)
+    {
         if (!InferenceProof.TryFromFileBytes(bytes, out var proof, out var reason)) return $"{path}: {reason}";
         var r = InferenceVerifier.Verify(vk, proof!);
         if (!r.IsValid) return $"{path}: not verified: {r.Reason} ({r.Failure})";
