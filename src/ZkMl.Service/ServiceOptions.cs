@@ -14,6 +14,12 @@ public sealed class ServiceOptions
     /// <summary>Folder of the job store (SQLite), circuits, keys and proofs.</summary>
     public string DataDir { get; init; } = "zkml-data";
 
+    /// <summary>
+    /// An Npgsql connection string: jobs and circuits live in PostgreSQL instead of the SQLite file in
+    /// <see cref="DataDir"/> (keys and proofs stay in the data folder).
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
     /// <summary>The bearer API key; required when <see cref="Bind"/> is not loopback.</summary>
     public string? ApiKey { get; init; }
 

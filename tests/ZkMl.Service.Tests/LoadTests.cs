@@ -55,7 +55,7 @@ public class LoadTests(TinyFixture tiny, ITestOutputHelper output) : IClassFixtu
             GC.Collect();
             wsAfter = Process.GetCurrentProcess().WorkingSet64;
         }
-        var store = new JobStore(data);
+        var store = new SqliteJobStore(data);
         foreach (var id in accepted) Assert.Equal(1, store.Get(id)!.Completions);
         Assert.Equal(accepted.Count + 1, store.CountByState()[JobState.Done]);
         output.WriteLine($"{clients} clients for {seconds} s: {accepted.Count} accepted (all done once), {rejected} × 429, {others.Count} other; working set {wsBefore >> 20} MiB before, peak {wsPeak >> 20} MiB, {wsAfter >> 20} MiB after; {sw.Elapsed.TotalSeconds:F1} s in all");

@@ -76,7 +76,7 @@ public partial class ServeProcessTests(TinyFixture tiny) : IClassFixture<TinyFix
             s1.Signal("KILL"); // a crash: no shutdown code runs
             s1.WaitForExit(30);
         }
-        var store = new JobStore(data);
+        var store = new SqliteJobStore(data);
         Assert.Contains(store.Get(b)!.State, new[] { JobState.Queued, JobState.Running });
 
         using var s2 = new Serve(data);

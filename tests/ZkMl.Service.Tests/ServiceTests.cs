@@ -272,7 +272,7 @@ public class ServiceTests(TinyFixture tiny) : IClassFixture<TinyFixture>
             a = await h.SubmitOkAsync(circuit, TinyFixture.Rows(16, 4));
             b = await h.SubmitOkAsync(circuit, TinyFixture.Rows(16, 5));
         } // stopped at once: a is running or queued, b is queued
-        var store = new JobStore(data);
+        var store = new SqliteJobStore(data);
         Assert.Equal(JobState.Queued, store.Get(b)!.State);
         Assert.Contains(store.Get(a)!.State, new[] { JobState.Queued, JobState.Done });
 

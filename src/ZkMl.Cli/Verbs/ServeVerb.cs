@@ -21,10 +21,11 @@ internal static class ServeVerb
         var maxQueue = new Option<int>("--max-queue") { HelpName = "N", Description = "Queued jobs accepted before new ones get 429 with Retry-After", DefaultValueFactory = _ => 64 };
         var timeout = new Option<double>("--job-timeout") { HelpName = "S", Description = "Seconds one proof may take before the job fails", DefaultValueFactory = _ => 600 };
         var concurrency = new Option<int>("--concurrency") { HelpName = "N", Description = "Jobs proven at once (each proof already uses every core)", DefaultValueFactory = _ => 1 };
+        var postgres = new Option<string?>("--postgres") { HelpName = "CONNSTRING", Description = "Keep jobs in PostgreSQL (an Npgsql connection string: Host=…;Database=…;Username=…; the password from PGPASSWORD or ~/.pgpass) instead of SQLite in --data" };
         var allowDev = new Option<bool>("--allow-insecure-dev-setup") { Description = "Let clients register a circuit with setup=dev: keys on an INSECURE development SRS made on the server (tests and demos only)" };
         var cmd = new Command("serve", "Serve the prover over HTTP+JSON: register circuits, submit batches, fetch and verify proofs (OpenAPI at /openapi.json)")
         {
-            port, bind, data, keyFile, maxQueue, timeout, concurrency, allowDev,
+            port, bind, data, keyFile, maxQueue, timeout, concurrency, postgres, allowDev,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "serve", ctx =>
         {
@@ -37,7 +38,7 @@ internal static class ServeVerb
             var options = new ServiceOptions
             {
                 Port = pr.GetValue(port), Bind = pr.GetValue(bind)!, DataDir = pr.GetValue(data)!, ApiKey = key,
-                MaxQueue = pr.GetValue(maxQueue), Concurrency = pr.GetValue(concurrency), AllowInsecureDevSetup = pr.GetValue(allowDev),
+                MaxQueue = pr.GetValue(maxQueue), PostgresConnectionString = pr.GetValue(postgres), Concurrency = pr.GetValue(concurrency), AllowInsecureDevSetup = pr.GetValue(allowDev),
                 JobTimeout = pr.GetValue(timeout) is > 0 and var s && double.IsFinite(s) ? TimeSpan.FromSeconds(s) : throw new UserException($"--job-timeout {pr.GetValue(timeout).ToString(CultureInfo.InvariantCulture)}: expected a positive number of seconds"),
             };
             return Run(ctx, options);
@@ -53,7 +54,8 @@ internal static class ServeVerb
         if (options.AllowInsecureDevSetup) ctx.Alert("--allow-insecure-dev-setup: clients may register circuits whose keys rest on an INSECURE development SRS.");
         app.Start();
         var urls = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        foreach (var u in urls) ctx.StdErr.WriteLine($"zkml serve: listening on {u} (data in {Path.GetFullPath(options.DataDir)}; OpenAPI at {u}/openapi.json; Ctrl+C to stop)");
+        string jobs = app.Services.GetRequiredService<ZkMl.Service.Jobs.JobStore>().Describe;
+        foreach (var u in urls) ctx.StdErr.WriteLine($"zkml serve: listening on {u} (data in {Path.GetFullPath(options.DataDir)}; jobs in {jobs}; OpenAPI at {u}/openapi.json; Ctrl+C to stop)");
         ctx.StdErr.Flush();
         app.WaitForShutdown();
         return 0;

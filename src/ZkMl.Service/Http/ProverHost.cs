@@ -33,6 +33,7 @@ public static class ProverHost
     {
         options.Validate();
         Directory.CreateDirectory(options.DataDir);
+        var store = JobStore.Open(options); // opened here: an unreachable PostgreSQL is a start-up error, not a first-request one
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "ZkMl.Service", ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
@@ -49,7 +50,7 @@ public static class ProverHost
             f.ValueCountLimit = 16;
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(_ => new JobStore(options.DataDir));
+        builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(sp => new CircuitRegistry(options.DataDir, sp.GetRequiredService<JobStore>()));
         builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddSingleton<ProverQueue>();
