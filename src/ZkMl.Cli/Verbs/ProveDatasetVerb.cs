@@ -57,6 +57,10 @@ internal static class ProveDatasetVerb
         }
         catch (DatasetException e) { throw new UserException(e.Message); }
         catch (SiloStartException e) { throw new UserException(e.Message); }
+        catch (OperationCanceledException)
+        {
+            throw new UserException($"stopped before the end: {Path.Combine(outDir, DatasetManifest.FileName)} holds every batch proven so far; rerun the same command to resume");
+        }
         var m = report.Manifest;
         double seconds = sw.Elapsed.TotalSeconds;
         double proveSeconds = m.Batches.Where(b => b.Status == BatchStatus.Done).Sum(b => b.ProveSeconds);

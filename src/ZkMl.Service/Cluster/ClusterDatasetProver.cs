@@ -46,11 +46,13 @@ public static class ClusterDatasetProver
     }
 
     /// <summary>Proves every pending batch of <paramref name="samples"/> into <paramref name="outDir"/> through <paramref name="silo"/>'s cluster.</summary>
+    /// <remarks>The run fails when, for <paramref name="noSiloTimeout"/> (default 60 s), work is left and no active silo will take it.</remarks>
     /// <exception cref="DatasetException">Bad batch size, an existing manifest for other data or key, a batch that failed <see cref="MaxBatchErrors"/> times, or no silo able to prove.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> fired; the manifest holds every batch finished before.</exception>
     public static async Task<ClusterRunReport> RunAsync(ProverSilo silo, ProvingKey pk, IReadOnlyList<float[]> samples, int batchSize, string outDir,
-        Action<ClusterProgress>? progress = null, Action<string>? info = null, CancellationToken ct = default)
+        Action<ClusterProgress>? progress = null, Action<string>? info = null, CancellationToken ct = default, TimeSpan? noSiloTimeout = null)
     {
+        var giveUp = noSiloTimeout ?? TimeSpan.FromSeconds(60);
         var run = DatasetRun.Open(pk.VerifyingKey, pk.Circuit, samples, batchSize, outDir);
         int done = 0;
         foreach (int i in run.AlreadyDone) progress?.Invoke(new ClusterProgress(run.Manifest.Batches[i], true, ++done, run.Total));
@@ -142,7 +144,7 @@ public static class ClusterDatasetProver
                     foreach (int i in item.Indices)
                     {
                         if (run.IsDone(i)) continue; // a late duplicate: the manifest already has this batch
-                        var line = run.Accept(i, r.Proof, r.ProveSeconds, r.Silo);
+                        var line = run.Accept(i, r.Proof, r.ProveSeconds, silo.IsClustered ? r.Silo : null);
                         int d;
                         lock (gate) { d = ++done; proven++; bySilo[r.Silo] = bySilo.GetValueOrDefault(r.Silo) + 1; }
                         progress?.Invoke(new ClusterProgress(line, false, d, run.Total));
@@ -186,7 +188,7 @@ public static class ClusterDatasetProver
                     loops[s] = Task.Run(() => Feed(s));
                 }
                 if (loops.Values.Any(t => !t.IsCompleted)) idleSince = DateTime.UtcNow;
-                else if (DateTime.UtcNow - idleSince > TimeSpan.FromSeconds(60))
+                else if (DateTime.UtcNow - idleSince > giveUp)
                     Fail(new DatasetException($"no silo of the cluster can prove: {refused.Count} refused (no proving key with VK digest {pk.VerifyingKey.DigestHex[..16]}…), none other active"));
             }
             await Task.WhenAny(allDone.Task, Task.Delay(250, CancellationToken.None));

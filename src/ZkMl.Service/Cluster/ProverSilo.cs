@@ -52,15 +52,19 @@ public sealed class ProverSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private ProverSilo(IHost host, SiloProvers provers)
+    private ProverSilo(IHost host, SiloProvers provers, bool clustered)
     {
         _host = host;
+        IsClustered = clustered;
         Provers = provers;
         Grains = host.Services.GetRequiredService<IGrainFactory>();
         Membership = host.Services.GetRequiredService<IClusterMembershipService>();
         Address = host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         Stopping = host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
     }
+
+    /// <summary>True for a member of a Redis-membership cluster, false for the embedded single silo.</summary>
+    public bool IsClustered { get; }
 
     /// <summary>Calls grains from this silo.</summary>
     public IGrainFactory Grains { get; }
@@ -133,7 +137,7 @@ public sealed class ProverSilo : IAsyncDisposable
             string where = settings.Redis is null ? $"the embedded silo (loopback port {siloPort})" : $"--cluster {settings.Redis}";
             throw new SiloStartException($"{where}: the silo could not start: {Inner(e)}");
         }
-        return new ProverSilo(host, provers);
+        return new ProverSilo(host, provers, settings.Redis is not null);
     }
 
     private static string Inner(Exception e)
