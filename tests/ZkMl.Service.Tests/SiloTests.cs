@@ -77,5 +77,30 @@ public class SiloTests(TinyFixture tiny) : IClassFixture<TinyFixture>
         Assert.Contains("already proven", e.Message);
         var m = DatasetManifest.Load(dir);
         Assert.Equal((BatchStatus.Pending, BatchStatus.Done, "x"), (m.Batches[0].Status, m.Batches[1].Status, m.Batches[1].ProvenBy));
+        // A closed run (the coordinator stopped) writes nothing more, even a valid proof.
+        run.Close();
+        Assert.Throws<InvalidOperationException>(() => run.Accept(0, InferenceProver.Prove(pk, run.Rows(0)).ToFileBytes(), 1, "x"));
+        Assert.False(File.Exists(Path.Combine(dir, DatasetProver.ProofName(0))));
+    }
+
+    [Fact]
+    public async Task Coordinator_Cancelled_LeavesAFolderTheNextRunResumes()
+    {
+        var pk = ProvingKey.Load(tiny.Pk);
+        var samples = ZkMl.TestKit.TestNetworks.Samples(8, 8, 4);
+        string dir = tiny.NewDir("cancel");
+        await using var silo = await ProverSilo.StartAsync(new SiloSettings(), [pk]);
+        using var cts = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ClusterDatasetProver.RunAsync(silo, pk, samples, 2, dir, p => { if (!p.Skipped) cts.Cancel(); }, ct: cts.Token));
+        var m = DatasetManifest.Load(dir);
+        int done = m.Batches.Count(b => b.Status == BatchStatus.Done);
+        Assert.InRange(done, 1, 3);
+        Assert.Null(m.Batches[0].ProvenBy); // the embedded silo is not named in the manifest
+        var report = await ClusterDatasetProver.RunAsync(silo, pk, samples, 2, dir);
+        Assert.Equal((done, 4 - done), (report.Skipped, report.Proven));
+        var v = DatasetVerifier.Verify(pk.VerifyingKey, dir);
+        Assert.True(v.IsValid, string.Join("\n", v.Problems));
+        Assert.Equal(4, v.ProofsVerified);
     }
 }

@@ -99,6 +99,15 @@ public sealed class DatasetRun
         return rows;
     }
 
+    /// <summary>True once <see cref="Close"/> ran: <see cref="Accept"/> writes nothing more.</summary>
+    public bool IsClosed { get; private set; }
+
+    /// <summary>Ends the run: a result arriving later (a call still under way on a silo) is not written.</summary>
+    public void Close()
+    {
+        lock (_lock) IsClosed = true;
+    }
+
     /// <summary>True when batch <paramref name="index"/> is done (found so, or accepted in this run).</summary>
     public bool IsDone(int index)
     {
@@ -111,10 +120,12 @@ public sealed class DatasetRun
     /// Returns the manifest line.
     /// </summary>
     /// <exception cref="DatasetException">The batch is already done (a duplicate), or the proof does not check.</exception>
+    /// <exception cref="InvalidOperationException">The run is closed.</exception>
     public DatasetBatch Accept(int index, byte[] proofFile, double proveSeconds, string? provenBy)
     {
         lock (_lock)
         {
+            if (IsClosed) throw new InvalidOperationException($"batch {index}: the run is closed; the result is not written");
             var b = Manifest.Batches[index];
             if (b.Status == BatchStatus.Done) throw new DatasetException($"batch {index}: already proven (a duplicate result is not written)");
             string path = Path.Combine(OutDir, b.Proof);

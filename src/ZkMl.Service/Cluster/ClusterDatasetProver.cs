@@ -155,6 +155,10 @@ public static class ClusterDatasetProver
                     Retry(item, name, e); // the silo's proof did not check here: prove it again
                     continue;
                 }
+                catch (InvalidOperationException) when (run.IsClosed)
+                {
+                    return; // stopped meanwhile: the batch stays pending for the next run
+                }
                 catch (Exception e)
                 {
                     Fail(e); // the folder cannot be written: stop
@@ -175,9 +179,8 @@ public static class ClusterDatasetProver
         }
 
         var idleSince = DateTime.UtcNow;
-        while (!allDone.Task.IsCompleted)
+        while (!allDone.Task.IsCompleted && !ct.IsCancellationRequested)
         {
-            ct.ThrowIfCancellationRequested();
             lock (gate)
             {
                 foreach (var s in silo.ActiveSilos())
@@ -193,7 +196,10 @@ public static class ClusterDatasetProver
             }
             await Task.WhenAny(allDone.Task, Task.Delay(250, CancellationToken.None));
         }
+        // Stopped, failed or done: end every feeding loop (pending calls are cancelled) before returning,
+        // and close the run, so no result is written after this method has returned.
         stop.Cancel();
+        run.Close();
         try { await Task.WhenAll(loops.Values).WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None); }
         catch (TimeoutException) { /* a call still waiting on a silo: its result would be a late duplicate */ }
         if (fatal is not null)

@@ -131,7 +131,7 @@ public sealed class ProverSilo : IAsyncDisposable
         {
             await host.StartAsync(ct);
         }
-        catch (Exception e) when (e is RedisConnectionException or RedisException or SocketException or OrleansException or TimeoutException or InvalidOperationException)
+        catch (Exception e) when (e is RedisConnectionException or RedisException or SocketException or OrleansException or OrleansConfigurationException or TimeoutException or InvalidOperationException)
         {
             try { host.Dispose(); } catch (Exception) { /* the start failure is the message */ }
             string where = settings.Redis is null ? $"the embedded silo (loopback port {siloPort})" : $"--cluster {settings.Redis}";
