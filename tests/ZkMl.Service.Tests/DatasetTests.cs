@@ -166,7 +166,7 @@ public class DatasetTests(ProvenDatasetFixture ds) : IClassFixture<ProvenDataset
     [Fact]
     public void Verbs_HaveHelp_AndNameMissingFiles()
     {
-        foreach (var (verb, fragment) in new[] { ("serve", "--api-key-file"), ("prove-dataset", "--batch"), ("verify-dataset", "--dir") })
+        foreach (var (verb, fragment) in new[] { ("serve", "--api-key-file"), ("serve", "--postgres"), ("prove-dataset", "--batch"), ("prove-dataset", "--cluster"), ("verify-dataset", "--dir"), ("silo", "--silo-port") })
         {
             var h = Zkml.Ok(verb, "--help");
             Assert.Contains(fragment, h.Out);
