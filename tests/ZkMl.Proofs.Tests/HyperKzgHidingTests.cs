@@ -350,6 +350,26 @@ public class HyperKzgHidingTests
         Assert.True(Rank(RevealedRows(lc, few, xc, rc, qc, tc)) < HyperKzgMask.RevealedFunctionals(lc) - 1);
     }
 
+    /// <summary>
+    /// Review (session 14): Lemma K at every size the mask accepts beyond the MNIST shapes (ℓ = 21 … 30, where
+    /// <see cref="HyperKzgMask.Copies"/> gives 2 to 6 copies and K = 2, 4, 8 alternate). The rank on R alone must be
+    /// F_kzg − 1; the whole vector cannot exceed it (the verifier's level-(O−1) relation holds for every vector), so
+    /// equality shows R reaches everything the revealed values can carry.
+    /// </summary>
+    [Fact]
+    public void Mask_reaches_the_revealed_rank_at_every_size_it_accepts()
+    {
+        var rng = new Random(4242);
+        for (int l = 21; l <= 30; l++)
+        {
+            var pos = HyperKzgMask.Positions(l);
+            int f = HyperKzgMask.RevealedFunctionals(l);
+            var (x, r, q, tau) = (TestSrs.RandomVector(rng, l), Fr.Random(rng), Fr.Random(rng), Fr.Random(rng));
+            int rank = Rank(RevealedRows(l, pos, x, r, q, tau));
+            Assert.True(rank == f - 1, $"ℓ = {l}: rank {rank} over {pos.Length} mask entries ({HyperKzgMask.Copies(l)} copies); F_kzg − 1 = {f - 1}");
+        }
+    }
+
     /// <summary>Rows = revealed functionals, columns = the given positions: entry = the functional of the unit vector e_t.</summary>
     private static Fr[][] RevealedRows(int l, int[] positions, Fr[] x, Fr r, Fr q, Fr tau)
     {
