@@ -159,6 +159,50 @@ public class BlindingBaseTests(PtauFixture ptau, ITestOutputHelper output)
         Assert.Contains("section 4 (alphaTauG1): alphaTauG1[0] has a coordinate not below", Fails(big).Problem);
     }
 
+    /// <summary>A point in the .ptau encoding: x ‖ y, each 32-byte little-endian Montgomery (value·2^256 mod p).</summary>
+    private static byte[] Raw(in G1Affine point)
+    {
+        var r = new byte[64];
+        foreach (var (v, at) in new[] { (point.X.ToBigInteger(), 0), (point.Y.ToBigInteger(), 32) })
+            ((v << 256) % P).ToByteArray(isUnsigned: true, isBigEndian: false).CopyTo(r, at);
+        return r;
+    }
+
+    /// <summary>
+    /// Review (session 14): α = c for a small or power-of-two c is as known as τ = c, and the same cheap search finds
+    /// it (H = c·G, contribution's alphaG1 patched to match). A planter who picks a random c is not caught by any
+    /// check of the file (H is then distributed exactly as an honest α·G): that case rests on the provenance check.
+    /// </summary>
+    [Theory]
+    [InlineData("2")]
+    [InlineData("4096")]
+    [InlineData("-77")]
+    [InlineData("2^100")]
+    public void Blinding_base_with_a_small_known_alpha_is_refused(string alpha)
+    {
+        bool neg = alpha.StartsWith('-');
+        string abs = alpha.TrimStart('-');
+        BigInteger v = abs.StartsWith("2^", StringComparison.Ordinal) ? BigInteger.Pow(2, int.Parse(abs[2..], System.Globalization.CultureInfo.InvariantCulture)) : BigInteger.Parse(abs, System.Globalization.CultureInfo.InvariantCulture);
+        var a = Fr.FromBigInteger(v % Fr.Modulus);
+        if (neg) a = -a;
+        var h = G1Jacobian.Generator.ScalarMul(a).ToAffine();
+        var e = Fails(WithH($"alpha-{Guid.NewGuid():N}.ptau", _ => Raw(h)));
+        Assert.Contains("alphaTauG1[0] (.ptau section 4)", e.Problem);
+        Assert.Contains($"α = {(neg ? "−" : "")}{abs}", e.Problem);
+        // The cache reader applies the same check (a cache file is validated like the .ptau it came from).
+        var honest = Srs.FromPtau(ptau.Contributed, 16);
+        var cache = Path.Combine(ptau.Dir, $"alpha-{Guid.NewGuid():N}.srs");
+        var bytes = honest.ToBytes(withBlindingBase: true);
+        int hAt = bytes.AsSpan().IndexOf(Raw(honest.BlindingBase!.Value));
+        Assert.True(hAt > 0);
+        Raw(h).CopyTo(bytes, hAt);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        File.WriteAllBytes(cache, bytes);
+        Assert.Contains($"α = {(neg ? "−" : "")}{abs}", Assert.Throws<SrsFormatException>(() => Srs.Load(cache)).Problem);
+        // A random α (the honest file's) passes.
+        Assert.NotNull(Srs.FromPtau(ptau.Contributed, 16).BlindingBase);
+    }
+
     [Fact]
     public void A_shift_beyond_the_powers_read_passes_the_file_check_but_not_the_pinned_check()
     {
