@@ -96,8 +96,8 @@ public sealed class Srs
     /// <c>.ptau</c> file (with or without phase-2 sections) and validates them: every point on the curve and
     /// not infinity, τ^0·G and [1]₂ the standard generators, [τ]₂ in the G2 subgroup, the powers by one
     /// randomized pairing check e(Σρ^i·τ^i·G, [τ]₂) = e(Σρ^i·τ^(i+1)·G, [1]₂) with a fresh random ρ, and H
-    /// (when section 4 is present) on the curve, equal to the last contribution's alphaG1 and not ±τ^i·G for a
-    /// power i read.
+    /// (when section 4 is present) on the curve, equal to the last contribution's alphaG1, not ±τ^i·G for a
+    /// power i read and not c·G for a c the known-τ search finds.
     /// </summary>
     /// <param name="path">The .ptau file.</param>
     /// <param name="maxDegree">Highest power needed (≥ 1); only that prefix is read.</param>
@@ -234,9 +234,13 @@ public sealed class Srs
         if (TauG2.IsInfinity) return "tauG2[1] is the point at infinity";
         if (!TauG2.IsOnCurve) return "tauG2[1] is not on the BN254 twist curve";
         if (!TauG2.IsInSubgroup) return "tauG2[1] is not in the G2 subgroup of order r";
-        if (!IsInsecure && FindKnownTau(_g1[1]) is { } known)
-            return $"tauG1[1] = τ·G with τ = {known}: τ is known (e.g. snarkjs powersoftau new without a contribution), anyone can forge proofs";
+        // One table of small and power-of-two multiples of G serves τ and, for a ceremony SRS, α (H = α·G).
+        var known = IsInsecure ? null : FindKnownScalars(_h is { } hk && !hk.IsInfinity ? [_g1[1], hk] : [_g1[1]]);
+        if (known?[0] is { } kt)
+            return $"tauG1[1] = τ·G with τ = {kt}: τ is known (e.g. snarkjs powersoftau new without a contribution), anyone can forge proofs";
         if (BlindingBaseProblem() is { } hp) return hp;
+        if (known is [_, { } ka])
+            return $"the blinding base H = alphaTauG1[0] (.ptau section 4) is α·G with α = {ka}: α is known, so hiding commitments would not bind and zero-knowledge proofs could be forged";
         if (checkPowers && !CheckPowers()) return "the G1 powers are not consecutive powers of the τ in tauG2[1] (randomized pairing check failed)";
         return null;
     }
@@ -270,7 +274,13 @@ public sealed class Srs
     /// 12 &lt; j &lt; 256 (both signs from one x-coordinate comparison); else null. 4,339 curve additions or
     /// doublings and one batch inversion.
     /// </summary>
-    internal static string? FindKnownTau(in G1Affine tauG)
+    internal static string? FindKnownTau(in G1Affine tauG) => FindKnownScalars([tauG])[0];
+
+    /// <summary>
+    /// <see cref="FindKnownTau"/> for several points with one table (the τ of tauG1[1] and the α of H = α·G): for each
+    /// point, the scalar c with point = c·G when the search finds one, else null.
+    /// </summary>
+    internal static string?[] FindKnownScalars(ReadOnlySpan<G1Affine> points)
     {
         int doubles = 256 - 13;
         var jac = new G1Jacobian[KnownTauSmallBound + doubles];
@@ -280,13 +290,16 @@ public sealed class Srs
         for (int j = 0; j < doubles; j++) { G1Jacobian.Double(acc, out acc); jac[KnownTauSmallBound + j] = acc; }
         var aff = new G1Affine[jac.Length];
         G1Jacobian.BatchToAffine(jac, aff);
-        for (int i = 0; i < aff.Length; i++)
-        {
-            if (aff[i].X != tauG.X) continue;
-            string v = i < KnownTauSmallBound ? (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"2^{13 + i - KnownTauSmallBound}";
-            return aff[i].Y == tauG.Y ? v : "−" + v;
-        }
-        return null;
+        var found = new string?[points.Length];
+        for (int p = 0; p < points.Length; p++)
+            for (int i = 0; i < aff.Length; i++)
+            {
+                if (aff[i].X != points[p].X) continue;
+                string v = i < KnownTauSmallBound ? (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : $"2^{13 + i - KnownTauSmallBound}";
+                found[p] = aff[i].Y == points[p].Y ? v : "−" + v;
+                break;
+            }
+        return found;
     }
 
     /// <summary>
