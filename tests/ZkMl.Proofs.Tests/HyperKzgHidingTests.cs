@@ -370,6 +370,45 @@ public class HyperKzgHidingTests
         }
     }
 
+    /// <summary>
+    /// Review (session 14): the rank test's model of what a proof reveals is the implementation's. For a random vector,
+    /// the rows of <see cref="RevealedRows"/> (with r, q replayed from the transcript and the test SRS's τ) applied to
+    /// it give exactly the proof's G_(i,b), P_0(r^8) and last level, and the B(τ) row gives Σ q^i·C_i − s_B·H: so the
+    /// rank proven on R is the rank of the values the code sends, not of a parallel definition.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(10)]
+    public void Rank_model_is_what_the_prover_reveals(int l)
+    {
+        var (tau, _) = Srs.DevSecrets(Seed);
+        var (c, v, x, y, proof) = Make(l, 1400 + l, new SeededRng(l));
+        var o = proof.Opening;
+        // Replay the verifier's transcript up to q.
+        var t = T();
+        t.AppendG1(HyperKzg.Labels.Commitment, c.Commitment);
+        t.AppendScalars(HyperKzg.Labels.Point, x);
+        t.AppendScalar(HyperKzg.Labels.Value, y);
+        t.AppendG1s(HyperKzg.Labels.Folds, o.FoldCommitments);
+        t.AppendScalars(HyperKzg.Labels.Last, o.LastLevel);
+        var r = t.ChallengeScalar(HyperKzg.Labels.R);
+        t.AppendScalars(HyperKzg.Labels.V, [.. o.Evaluations, o.EvalAtR8]);
+        var q = t.ChallengeScalar(HyperKzg.Labels.Q);
+
+        var rows = RevealedRows(l, Enumerable.Range(0, 1 << l).ToArray(), x, r, q, tau);
+        Fr Apply(Fr[] row) { var s = Fr.Zero; for (int i = 0; i < row.Length; i++) s += row[i] * v[i]; return s; }
+        int opened = HyperKzg.OpenedLevels(l), k = HyperKzg.LastLevelSize(l);
+        for (int i = 0; i < 8 * opened; i++) Assert.Equal(o.Evaluations[i], Apply(rows[i]));
+        Assert.Equal(o.EvalAtR8, Apply(rows[8 * opened]));
+        for (int i = 0; i < k; i++) Assert.Equal(o.LastLevel[i], Apply(rows[8 * opened + 1 + i]));
+        var bTau = G1Jacobian.FromAffine(c.Commitment);
+        var qi = Fr.One;
+        foreach (var f in o.FoldCommitments) { qi *= q; bTau += G1Jacobian.FromAffine(f).ScalarMul(qi); }
+        bTau -= G1Jacobian.FromAffine(H).ScalarMul(proof.BlindingSum);
+        Assert.Equal(G1Jacobian.Generator.ScalarMul(Apply(rows[^1])).ToAffine(), bTau.ToAffine());
+    }
+
     /// <summary>Rows = revealed functionals, columns = the given positions: entry = the functional of the unit vector e_t.</summary>
     private static Fr[][] RevealedRows(int l, int[] positions, Fr[] x, Fr r, Fr q, Fr tau)
     {
