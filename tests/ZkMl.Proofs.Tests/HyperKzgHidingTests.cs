@@ -282,6 +282,108 @@ public class HyperKzgHidingTests
         Assert.True(Check(c.Commitment, x, target, forgery, out var reason), reason);
     }
 
+    /// <summary>
+    /// Review (session 14), docs/zk-design.md "Review (session 14)" item 3: a blinding base planted as H = τ^j·G with j
+    /// beyond the vector (and beyond the powers a verifier reads) is a full forgery by a prover who knows neither τ nor
+    /// α — only the SRS points. Each opened level's claimed values are those of P_i + λ_i·X^j, the λ_i solve the fold
+    /// and last-level checks for a false last level, and s_B = s_0 − Σ q^i·λ_i cancels the X^j term in the KZG check.
+    /// The same construction against an honest H (α independent of τ) is rejected: the case A2 rests on provenance for.
+    /// </summary>
+    [Theory]
+    [InlineData(7, 300)]
+    [InlineData(10, 2000)]
+    public void Planted_blinding_base_beyond_the_vector_forges_without_tau(int l, int j)
+    {
+        var tau = Srs.DevSecrets(77).Tau;
+        var planted = Srs.FromTau(tau, j + 8, "planted H = τ^j·G", tau.Pow(j));
+        var honest = Srs.FromTau(tau, j + 8, "honest H", Srs.DevSecrets(78).Alpha);
+        Assert.True(Forge(planted, l, j));
+        Assert.False(Forge(honest, l, j));
+    }
+
+    /// <summary>The attack of <see cref="Planted_blinding_base_beyond_the_vector_forges_without_tau"/>, using only the SRS's points.</summary>
+    private static bool Forge(Srs srs, int l, int j)
+    {
+        var h = srs.BlindingBase!.Value;
+        var rng = new Random(31 + l);
+        var v = TestSrs.RandomVector(rng, 1 << l);
+        var x = TestSrs.RandomVector(rng, l);
+        var c = HyperKzg.CommitHiding(srs, v, new SeededRng(l));
+        int levels = HyperKzg.Levels(l), opened = HyperKzg.OpenedLevels(l), k = HyperKzg.LastLevelSize(l);
+        Fr EqBit(int bit, int value) => value == 1 ? x[l - 1 - bit] : Fr.One - x[l - 1 - bit];
+        Fr Eq(int level, int b, int bits) { var e = Fr.One; for (int s = 0; s < bits; s++) e *= EqBit(3 * level + s, (b >> s) & 1); return e; }
+        // Honest folds P_0 = v, P_1 … P_(L−1).
+        var p = new Fr[levels][];
+        p[0] = v;
+        for (int i = 0; i + 1 < levels; i++)
+        {
+            p[i + 1] = new Fr[p[i].Length / 8];
+            for (int m = 0; m < p[i + 1].Length; m++)
+                for (int b = 0; b < 8; b++) p[i + 1][m] += Eq(i, b, 3) * p[i][8 * m + b];
+        }
+        var trueY = TestSrs.Mle(v, x);
+        var y = trueY + Fr.FromInt64(12345);
+        int lastBits = l - 3 * (levels - 1);
+        var last = (Fr[])p[levels - 1].Clone();
+        Fr.Inverse(Eq(levels - 1, 0, lastBits), out var inv0);
+        last[0] += (y - trueY) * inv0; // the false last level folds to y
+        var folds = new G1Affine[opened - 1];
+        for (int i = 1; i < opened; i++) folds[i - 1] = HyperKzg.Commit(srs, p[i]);
+
+        var t = T();
+        t.AppendG1(HyperKzg.Labels.Commitment, c.Commitment);
+        t.AppendScalars(HyperKzg.Labels.Point, x);
+        t.AppendScalar(HyperKzg.Labels.Value, y);
+        t.AppendG1s(HyperKzg.Labels.Folds, folds);
+        t.AppendScalars(HyperKzg.Labels.Last, last);
+        var r = t.ChallengeScalar(HyperKzg.Labels.R);
+        var r8 = r.Pow(8);
+        Fr Eval(Fr[] poly, Fr at) { var acc = Fr.Zero; for (int i = poly.Length - 1; i >= 0; i--) acc = acc * at + poly[i]; return acc; }
+        Fr Part(Fr[] poly, int b) { var acc = Fr.Zero; for (int m = (poly.Length - 1 - b) / 8; m >= 0; m--) acc = acc * r8 + poly[8 * m + b]; return acc; }
+        // λ_(O−1) makes level O−1's parts fold to the false last level at r^8; honest folds below need λ_i·a = λ_(i+1)·r^(8j).
+        var lambda = new Fr[opened];
+        int jb = j % 8;
+        var rj8 = r8.Pow(j / 8);
+        var trueFold = Fr.Zero;
+        for (int b = 0; b < 8; b++) trueFold += Eq(opened - 1, b, 3) * Part(p[opened - 1], b);
+        Fr.Inverse(Eq(opened - 1, jb, 3) * rj8, out var invA);
+        lambda[opened - 1] = (Eval(last, r8) - trueFold) * invA;
+        for (int i = opened - 2; i >= 0; i--)
+        {
+            Fr.Inverse(Eq(i, jb, 3) * rj8, out var inv);
+            lambda[i] = lambda[i + 1] * r8.Pow(j) * inv;
+        }
+        var evals = new Fr[8 * opened];
+        for (int i = 0; i < opened; i++)
+            for (int b = 0; b < 8; b++) evals[8 * i + b] = Part(p[i], b) + (b == jb ? lambda[i] * rj8 : Fr.Zero);
+        var p0AtR8 = Eval(v, r8) + lambda[0] * r8.Pow(j);
+        t.AppendScalars(HyperKzg.Labels.V, [.. evals, p0AtR8]);
+        var q = t.ChallengeScalar(HyperKzg.Labels.Q);
+        // B* = Σ q^i·P_i + (Σ q^i·λ_i)·X^j, the polynomial Σ q^i·C_i − s_B·H commits to (G-part) when H = τ^j·G.
+        var bStar = new Fr[j + 1];
+        var qi = Fr.One;
+        var lamSum = Fr.Zero;
+        for (int i = 0; i < opened; i++)
+        {
+            for (int m = 0; m < p[i].Length; m++) bStar[m] += qi * p[i][m];
+            lamSum += qi * lambda[i];
+            qi *= q;
+        }
+        bStar[j] += lamSum;
+        var sB = c.Blinding - lamSum;
+        var u = new Fr[9];
+        for (int s = 0; s < 8; s++) u[s] = HyperKzg.OmegaPowers[s] * r;
+        u[8] = r8;
+        var (hq, w) = Kzg.OpenMultiQuotient(srs, bStar, u);
+        t.AppendG1(HyperKzg.Labels.W, w);
+        t.AppendScalar(HyperKzg.Labels.BlindingSum, sB);
+        var zeta = t.ChallengeScalar(HyperKzg.Labels.Zeta);
+        var w2 = Kzg.OpenMultiLinearized(srs, bStar, hq, u, zeta);
+        Fr.Inverse(r8.Pow(8) - r8, out var hint);
+        var proof = new HyperKzgHidingProof(new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last, hint), sB);
+        return HyperKzg.VerifyHiding(KzgVerifierKey.From(srs), h, T(), c.Commitment, x, y, proof, out _);
+    }
+
     [Fact]
     public void Mask_positions_cover_every_residue_of_every_level_in_every_top_block()
     {
