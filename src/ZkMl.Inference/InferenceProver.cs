@@ -77,6 +77,7 @@ public static class InferenceProver
     /// </summary>
     internal static InferenceProof ProveWitness(ProvingKey pk, Witness wit, ProverTimings timings, bool checkLookups)
     {
+        InferenceSetup.RefuseSpatial(pk.Circuit); // a key can only be made by setup, which refuses too; a key file is not trusted
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
         var srs = pk.Srs;

@@ -85,6 +85,19 @@ public static class InferenceSetup
         return r;
     }
 
+    /// <summary>
+    /// Refuses a circuit with conv or pooling layers: this protocol proves chains of dense layers only, and such a
+    /// circuit must not be proven as if it were one (docs/conv-design.md is the planned proof).
+    /// </summary>
+    /// <exception cref="ArgumentException">"not yet provable: conv layers", naming the first such layer.</exception>
+    public static void RefuseSpatial(Circuit circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        var first = circuit.Layers.FirstOrDefault(l => l.Kind != ZkMl.Compiler.Model.LayerKind.Dense);
+        if (first != null)
+            throw new ArgumentException($"not yet provable: conv layers (layer {first.Index}{(first.Name is null ? "" : $" '{first.Name}'")} is a {first.Kind} layer; this version proves chains of dense layers; the circuit still compiles and runs for accuracy)", nameof(circuit));
+    }
+
     /// <summary>SRS powers (G1 points) that a key for <paramref name="circuit"/> up to padded batch <paramref name="maxBatch"/> needs.</summary>
     public static long RequiredPowers(Circuit circuit, int maxBatch)
     {
@@ -127,6 +140,7 @@ public static class InferenceSetup
 
     internal static LayerKey[] LayerKeys(Circuit circuit)
     {
+        RefuseSpatial(circuit);
         var r = new LayerKey[circuit.Layers.Count];
         for (int i = 0; i < r.Length; i++)
         {

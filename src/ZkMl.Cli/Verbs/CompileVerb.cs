@@ -131,8 +131,11 @@ internal static class CompileVerb
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
         // What setup will need for the default batch limit, said before anyone runs it.
-        var costs = Pipeline.SetupCosts.Of(circuit, Pipeline.PaddedMaxBatch(SetupVerb.DefaultMaxBatch));
-        if (costs.Warning() is { } costWarning) { warnings.Add(costWarning); ctx.Warn(costWarning); }
+        // A circuit with conv or pooling layers compiles and runs (accuracy), but setup refuses it: say so now.
+        var costs = circuit.HasSpatialLayers ? null : Pipeline.SetupCosts.Of(circuit, Pipeline.PaddedMaxBatch(SetupVerb.DefaultMaxBatch));
+        const string notProvable = "not yet provable: conv layers (setup refuses this circuit; zkml accuracy runs it)";
+        if (costs == null) { warnings.Add(notProvable); ctx.Warn(notProvable); }
+        if (costs?.Warning() is { } costWarning) { warnings.Add(costWarning); ctx.Warn(costWarning); }
 
         if (ctx.JsonMode)
         {
@@ -141,7 +144,7 @@ internal static class CompileVerb
             {
                 layers.Add(new JsonObject
                 {
-                    ["index"] = l.Index, ["inputs"] = l.InputSize, ["outputs"] = l.OutputSize, ["activation"] = l.Activation.ToName(),
+                    ["index"] = l.Index, ["kind"] = l.Kind.ToString(), ["geometry"] = l.Geometry?.ToString(), ["inputs"] = l.InputSize, ["outputs"] = l.OutputSize, ["activation"] = l.Activation.ToName(),
                     ["output"] = l.IsOutput, ["weightScale"] = l.WeightScale, ["inputScale"] = l.InputScale,
                     ["multiplier"] = l.Multiplier, ["shift"] = l.Shift, ["limbs"] = l.LimbCount, ["zBound"] = l.ZBound,
                     ["qMin"] = l.Table == null ? null : l.QMin, ["qMax"] = l.Table == null ? null : l.QMax,
@@ -163,7 +166,7 @@ internal static class CompileVerb
                     ["samples"] = report.Samples, ["argmaxAgreements"] = report.ArgmaxAgreements, ["argmaxAgreement"] = report.ArgmaxAgreement,
                     ["maxAbsError"] = report.MaxAbsError, ["meanAbsError"] = report.MeanAbsError, ["maxAbsOutput"] = report.MaxAbsOutput,
                 },
-                ["setup"] = costs.ToJson(),
+                ["setup"] = costs?.ToJson() ?? new JsonObject { ["provable"] = false, ["reason"] = notProvable },
                 ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
                 ["inputRange"] = circuit.InputScale * circuit.InputBound,
                 ["seconds"] = Math.Round(seconds, 3),
@@ -172,7 +175,7 @@ internal static class CompileVerb
         }
 
         var o = ctx.Out;
-        string setupLine = $"setup for batches up to {costs.MaxBatch} will need {costs.Powers:N0} SRS powers, a {CliFiles.Size(costs.ProvingKeyBytes)} proving key and about {CliFiles.Size(costs.SetupMemoryBytes)} of memory";
+        string setupLine = costs == null ? notProvable : $"setup for batches up to {costs.MaxBatch} will need {costs.Powers:N0} SRS powers, a {CliFiles.Size(costs.ProvingKeyBytes)} proving key and about {CliFiles.Size(costs.SetupMemoryBytes)} of memory";
         string wrote = $"wrote [green]{Markup.Escape(outPath)}[/] (sha256 {circuit.DigestHex[..16]}…) in {seconds:F2} s";
         if (ctx.Quiet)
         {
@@ -187,10 +190,10 @@ internal static class CompileVerb
         {
             AddRow(lt,
                 l.Index.ToString(CultureInfo.InvariantCulture),
-                $"{l.InputSize}→{l.OutputSize}",
+                l.Geometry is null ? $"{l.InputSize}→{l.OutputSize}" : $"{l.Kind switch { LayerKind.Conv => "conv", LayerKind.MaxPool => "maxpool", _ => "avgpool" }} {l.Geometry}",
                 l.Activation.ToName() + (l.Activation == Activation.Softmax ? " (not proven: outputs are logits)" : l.IsOutput && l.Table != null ? " (proven)" : ""),
                 l.WeightScale.ToString("G4", CultureInfo.InvariantCulture),
-                l.Table == null ? "logits" : $"{l.Multiplier} / 2^{l.Shift}",
+                l.Kind == LayerKind.MaxPool ? "max" : l.Table == null ? "logits" : $"{l.Multiplier} / 2^{l.Shift}",
                 l.Table == null ? "-" : l.LimbCount.ToString(CultureInfo.InvariantCulture),
                 l.ZBound.ToString(CultureInfo.InvariantCulture),
                 l.Table == null ? "-" : $"[{l.QMin}, {l.QMax}] ({l.Table.Size})",

@@ -4,7 +4,7 @@ namespace ZkMl.Compiler.Model;
 /// One float dense layer: <c>y = act(x · W + b)</c> with <c>W</c> of shape [InputSize, OutputSize]
 /// stored row-major (<c>Weights[i * OutputSize + j]</c> is the weight from input i to output j).
 /// </summary>
-public sealed class DenseLayer
+public sealed class DenseLayer : NetworkLayer
 {
     /// <summary>Creates a layer; validates shapes and that every value is finite.</summary>
     /// <param name="inputSize">Number of inputs (rows of W).</param>
@@ -52,11 +52,14 @@ public sealed class DenseLayer
     internal readonly float[] WeightData;
     internal readonly float[] BiasData;
 
+    /// <inheritdoc/>
+    public override LayerKind Kind => LayerKind.Dense;
+
     /// <summary>Number of inputs.</summary>
-    public int InputSize { get; }
+    public override int InputSize { get; }
 
     /// <summary>Number of outputs.</summary>
-    public int OutputSize { get; }
+    public override int OutputSize { get; }
 
     /// <summary>Row-major weights [InputSize × OutputSize].</summary>
     public ReadOnlySpan<float> Weights => WeightData;
@@ -68,17 +71,17 @@ public sealed class DenseLayer
     public float Weight(int i, int j) => WeightData[i * OutputSize + j];
 
     /// <summary>The activation after the affine map.</summary>
-    public Activation Activation { get; }
+    public override Activation Activation { get; }
 
     /// <summary>Optional name (from the source file), used in messages.</summary>
-    public string? Name { get; }
+    public override string? Name { get; }
 
     /// <summary>This layer with another activation.</summary>
     public DenseLayer WithActivation(Activation a, float alpha = 0, float beta = 0) => new(InputSize, OutputSize, WeightData, BiasData, a, Name, alpha, beta);
 
     /// <summary>α of a parameterized activation (see <see cref="Model.Activation"/>).</summary>
-    public float ActivationAlpha { get; }
+    public override float ActivationAlpha { get; }
 
     /// <summary>β of a parameterized activation.</summary>
-    public float ActivationBeta { get; }
+    public override float ActivationBeta { get; }
 }

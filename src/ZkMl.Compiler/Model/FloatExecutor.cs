@@ -16,10 +16,9 @@ public static class FloatExecutor
         if (input.Length != network.InputSize)
             throw new ArgumentException($"input has {input.Length} values, the network expects {network.InputSize}", nameof(input));
         float[] a = input.ToArray();
-        foreach (var layer in network.Layers)
+        foreach (var layer in network.Stages)
         {
-            var z = new float[layer.OutputSize];
-            Affine(layer, a, z);
+            var z = Linear(layer, a);
             Activate(layer.Activation, layer.ActivationAlpha, layer.ActivationBeta, z);
             a = z;
         }
@@ -33,6 +32,74 @@ public static class FloatExecutor
         var r = new float[batch.Count][];
         for (int b = 0; b < batch.Count; b++) r[b] = Run(network, batch[b]);
         return r;
+    }
+
+    /// <summary>The layer before its activation: a·W + b, the convolution plus bias, or the pooled values.</summary>
+    internal static float[] Linear(NetworkLayer layer, ReadOnlySpan<float> a)
+    {
+        var z = new float[layer.OutputSize];
+        switch (layer)
+        {
+            case DenseLayer d: Affine(d, a, z); break;
+            case ConvLayer c: Conv(c, a, z); break;
+            case PoolLayer p: Pool(p, a, z); break;
+            default: throw new ArgumentException($"unknown layer type {layer.GetType().Name}", nameof(layer));
+        }
+        return z;
+    }
+
+    /// <summary>z[o, y, x] = b[o] + Σ_{i, dy, dx} K[o, i, dy, dx]·a[i, s·y + dy − p, s·x + dx − p] (zero outside), float32 like onnxruntime.</summary>
+    internal static void Conv(ConvLayer layer, ReadOnlySpan<float> a, Span<float> z)
+    {
+        var g = layer.Geometry;
+        int oh = g.OutH, ow = g.OutW;
+        var k = layer.Kernel;
+        for (int o = 0; o < g.OutC; o++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    float s = layer.Bias[o];
+                    for (int i = 0; i < g.InC; i++)
+                        for (int dy = 0; dy < g.KH; dy++)
+                        {
+                            int u = g.StrideH * y + dy - g.PadTop;
+                            if ((uint)u >= (uint)g.InH) continue;
+                            for (int dx = 0; dx < g.KW; dx++)
+                            {
+                                int v = g.StrideW * x + dx - g.PadLeft;
+                                if ((uint)v >= (uint)g.InW) continue;
+                                s += k[((o * g.InC + i) * g.KH + dy) * g.KW + dx] * a[(i * g.InH + u) * g.InW + v];
+                            }
+                        }
+                    z[(o * oh + y) * ow + x] = s;
+                }
+    }
+
+    /// <summary>Max pooling (padded positions ignored) or average pooling (window sum over KH·KW, padded positions 0).</summary>
+    internal static void Pool(PoolLayer layer, ReadOnlySpan<float> a, Span<float> z)
+    {
+        var g = layer.Geometry;
+        int oh = g.OutH, ow = g.OutW;
+        bool max = layer.Kind == LayerKind.MaxPool;
+        for (int c = 0; c < g.InC; c++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    float s = max ? float.NegativeInfinity : 0f;
+                    for (int dy = 0; dy < g.KH; dy++)
+                    {
+                        int u = g.StrideH * y + dy - g.PadTop;
+                        if ((uint)u >= (uint)g.InH) continue;
+                        for (int dx = 0; dx < g.KW; dx++)
+                        {
+                            int v = g.StrideW * x + dx - g.PadLeft;
+                            if ((uint)v >= (uint)g.InW) continue;
+                            float e = a[(c * g.InH + u) * g.InW + v];
+                            s = max ? Math.Max(s, e) : s + e;
+                        }
+                    }
+                    z[(c * oh + y) * ow + x] = max ? s : s / g.Window;
+                }
     }
 
     /// <summary>z = a · W + b (z is overwritten).</summary>

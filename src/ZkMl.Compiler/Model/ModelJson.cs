@@ -132,6 +132,8 @@ public static class ModelJson
     public static string Serialize(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
+        if (!network.IsDenseChain)
+            throw new ModelFormatException("the JSON model format holds dense layers only; a network with conv or pooling layers stays ONNX (OnnxExporter)");
         foreach (var l in network.Layers)
             if (l.Activation.HasParameters())
                 throw new ModelFormatException($"layer '{l.Name}': the JSON model format has no {l.Activation.ToName()} (only none, relu, sigmoid, tanh); keep the model as ONNX");

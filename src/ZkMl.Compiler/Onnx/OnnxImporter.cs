@@ -10,7 +10,7 @@ namespace ZkMl.Compiler.Onnx;
 /// Relu / Sigmoid / Tanh, the shape no-ops Flatten / Reshape / Identity, Constant and initializers,
 /// symbolic batch dimensions; a trailing Softmax is dropped with a warning.
 /// </summary>
-public static class OnnxImporter
+public static partial class OnnxImporter
 {
     /// <summary>Lowest supported default-domain opset.</summary>
     public const int MinOpset = 7;
@@ -29,6 +29,8 @@ public static class OnnxImporter
         NoOp,
         /// <summary>Accepted but not proven (a final Softmax: the outputs are the logits).</summary>
         NotProven,
+        /// <summary>Compiled into the circuit and run by the integer executor, but not yet provable (conv and pooling layers: setup refuses the circuit).</summary>
+        NotYetProvable,
     }
 
     /// <summary>One row of the importer's op table (docs/supported-ops.md is generated from it).</summary>
@@ -51,7 +53,7 @@ public static class OnnxImporter
         new("Sub", OpStatus.Folded, "with a constant, either order (x − c, c − x); folded like Add"),
         new("Mul", OpStatus.Folded, "by a constant (scalar or per feature); folded into the adjacent dense layer"),
         new("Div", OpStatus.Folded, "x / constant (non-zero); folded like Mul (constant / x is refused: not affine)"),
-        new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features]: scale, B, mean, var constants; epsilon; training_mode = 0"),
+        new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features], or over [batch, C, H, W] per channel into the Conv before it: scale, B, mean, var constants; epsilon; training_mode = 0"),
         new("Constant", OpStatus.Folded, "value, value_float(s), value_int(s); anywhere in the node list (nodes are sorted topologically)"),
         new("Flatten", OpStatus.NoOp, "axis = 1"),
         new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero)"),
@@ -60,6 +62,10 @@ public static class OnnxImporter
         new("Identity", OpStatus.NoOp, "on the activations, or on a constant (folds)"),
         new("Dropout", OpStatus.NoOp, "inference form; the mask output unused"),
         new("Cast", OpStatus.NoOp, "to = FLOAT only"),
+        new("Conv", OpStatus.NotYetProvable, "2-D over [batch, C, H, W]: weight [C_out, C_in, kH, kW] and bias [C_out] constant; strides, pads, auto_pad; dilations 1, group 1; requantized with an activation table like a dense layer (its kernel is stored, never an im2col matrix)"),
+        new("MaxPool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads, auto_pad; dilations 1, ceil_mode 0, the Indices output unused; a non-decreasing activation after it moves before it"),
+        new("AveragePool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads (with count_include_pad = 1), auto_pad; ceil_mode 0; the window sum requantized (an activation after it is its table)"),
+        new("GlobalAveragePool", OpStatus.NotYetProvable, "an average pool over the whole image: [batch, C, H, W] → [batch, C, 1, 1]"),
         new("Softmax", OpStatus.NotProven, "last op only: not applied and not proven, the public outputs are the logits before it (argmax is the same)"),
     ];
 
@@ -75,14 +81,15 @@ public static class OnnxImporter
         sb.Append("file drifts from the table (regenerate with `ZKML_UPDATE_DOCS=1 dotnet test tests/ZkMl.Compiler.Tests --filter SupportedOpsDoc`).\n\n");
         sb.Append($"Default (ai.onnx) domain, opsets {MinOpset}–{MaxOpset}. A model is a chain: one float input [batch, features…], one output;\n");
         sb.Append("weights are initializers or Constant nodes. **Proven**: part of the proof; **folded**: merged exactly into a dense\n");
-        sb.Append("layer's float weights before quantization; **no-op**: a view change; **not proven**: accepted, outside the proof.\n\n");
+        sb.Append("layer's float weights before quantization; **no-op**: a view change; **not proven**: accepted, outside the proof;\n");
+        sb.Append("**not yet provable**: compiled and run by the integer executor (accuracy, witness), refused by setup (docs/conv-design.md).\n\n");
         sb.Append("| op | status | accepts |\n|---|---|---|\n");
         foreach (var o in Ops)
         {
-            string status = o.Status switch { OpStatus.Proven => "proven", OpStatus.Folded => "folded", OpStatus.NoOp => "no-op", _ => "not proven" };
+            string status = o.Status switch { OpStatus.Proven => "proven", OpStatus.Folded => "folded", OpStatus.NoOp => "no-op", OpStatus.NotYetProvable => "not yet provable", _ => "not proven" };
             sb.Append($"| {o.Op} | {status} | {o.Accepts} |\n");
         }
-        sb.Append("\nRefused, each with an error naming the node and its op type: every other op (Conv, pooling, attention, …),\n");
+        sb.Append("\nRefused, each with an error naming the node and its op type: every other op (attention, Conv3D/1-D, …),\n");
         sb.Append("branches (a tensor used by two nodes, residual adds), per-channel PRelu slopes that differ, and weights given as\n");
         sb.Append("graph inputs instead of initializers (the onnx-node test models: bind them as initializers). An activation\n");
         sb.Append($"first, or a graph without Gemm/MatMul, gets an identity dense layer (W = I, at most {MaxIdentityWidth} features).\n");
@@ -131,11 +138,11 @@ public static class OnnxImporter
         public long Count => Dims.Aggregate(1L, (a, b) => a * b);
     }
 
-    private sealed class Importer(ModelProto model, string source)
+    private sealed partial class Importer(ModelProto model, string source)
     {
         private readonly Dictionary<string, Tensor> consts = new(StringComparer.Ordinal);
         private readonly List<string> warnings = [];
-        private readonly List<(int In, int Out, float[] W, float[] B, Activation Act, string Name, bool HasBias)> layers = [];
+        private readonly List<(int In, int Out, float[] W, float[] B, Activation Act, string Name, bool HasBias, NetworkLayer? Spatial)> layers = [];
 
         private ModelFormatException Err(string msg) => new($"{source}: {msg}");
 
@@ -253,6 +260,9 @@ public static class OnnxImporter
                     case "Unsqueeze":
                         flowShape = SqueezeOrUnsqueeze(n, who, flowShape);
                         break;
+                    case "BatchNormalization" when flowShape.Length == 3:
+                        SpatialBatchNorm(n, who, flowShape, lastIsDense);
+                        break;
                     case "Sub":
                     case "Mul":
                     case "Div":
@@ -291,6 +301,7 @@ public static class OnnxImporter
                     case "Gelu":
                     {
                         var (pa, pb) = ActivationParameters(n, who);
+                        if (CommuteThroughMaxPool(n, pa, pb)) break; // act(maxpool(x)) = maxpool(act(x)) for a non-decreasing act
                         // An activation with no dense layer right before it (the first op, or a second activation)
                         // gets an identity dense layer: W = I, b = 0 (exact in integers; one n×n layer).
                         if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
@@ -308,6 +319,13 @@ public static class OnnxImporter
                         lastIsDense = false;
                         break;
                     }
+                    case "Conv":
+                    case "MaxPool":
+                    case "AveragePool":
+                    case "GlobalAveragePool":
+                        flowShape = SpatialLayer(n, who, flowShape, g);
+                        lastIsDense = n.OpType != "MaxPool";
+                        break;
                     case "Softmax":
                         sawSoftmax = true;
                         warnings.Add($"{who}: the final Softmax is dropped (argmax unchanged); outputs are the logits before it");
@@ -326,9 +344,10 @@ public static class OnnxImporter
                 AddIdentityLayer(layers.Count == 0 ? "the graph (no Gemm or MatMul)" : "the elementwise ops after the last dense layer", flowShape);
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
             List<DenseLayer> dl;
+            string? name = g.Name.Length > 0 ? g.Name : null;
+            if (layers.Any(l => l.Spatial != null)) return SpatialNetwork(name, sawSoftmax);
             try { dl = layers.Select((l, i) => new DenseLayer(l.In, l.Out, l.W, l.B, l.Act, l.Name, actParams.GetValueOrDefault(i).Alpha, actParams.GetValueOrDefault(i).Beta)).ToList(); }
             catch (ModelFormatException e) { throw new ModelFormatException($"{source}: {e.Message}", e); }
-            string? name = g.Name.Length > 0 ? g.Name : null;
             return new Network(dl, name, warnings, sawSoftmax);
         }
 
@@ -346,7 +365,7 @@ public static class OnnxImporter
             int n = (int)f;
             var w = new float[(long)n * n];
             for (int i = 0; i < n; i++) w[(long)i * n + i] = 1f;
-            layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false));
+            layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false, null));
             FoldPendingIntoLast(); // a pending x·a + c becomes W = diag(a), b = c
             warnings.Add($"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
         }
@@ -389,6 +408,11 @@ public static class OnnxImporter
         /// <summary>Folds y = a ⊙ flow + c: into the last dense layer's columns when it has no activation yet, else into the next dense layer's rows.</summary>
         private void ApplyAffine(float[] a, float[] c, bool lastIsDense)
         {
+            if (lastIsDense && layers.Count > 0 && layers[^1].Act == Activation.None && pendA == null && layers[^1].Spatial != null)
+            {
+                FoldIntoSpatial(a, c);
+                return;
+            }
             if (lastIsDense && layers.Count > 0 && layers[^1].Act == Activation.None && pendA == null)
             {
                 var l = layers[^1];
@@ -612,7 +636,7 @@ public static class OnnxImporter
                 BroadcastBias(Const(n, 2, who), outs, who, $"C '{n.Input[2]}'", bias, beta);
                 hasBias = true;
             }
-            layers.Add((ins, outs, w, bias, Activation.None, n.Name.Length > 0 ? n.Name : $"Gemm#{layers.Count}", hasBias));
+            layers.Add((ins, outs, w, bias, Activation.None, n.Name.Length > 0 ? n.Name : $"Gemm#{layers.Count}", hasBias, null));
         }
 
         private void MatMul(NodeProto n, string who, long[] flowShape)
@@ -623,7 +647,7 @@ public static class OnnxImporter
             if (b.Dims.Length != 2) throw Err($"{who}: weight '{n.Input[1]}' has rank {b.Dims.Length}, expected 2");
             var bf = b.Floats ?? throw Err($"{who}: weight '{n.Input[1]}' must be a float tensor");
             if (b.Dims[0] != flowShape[0]) throw Err($"{who}: weight has {b.Dims[0]} rows, the previous layer gives {flowShape[0]} features");
-            layers.Add(((int)b.Dims[0], (int)b.Dims[1], bf, new float[b.Dims[1]], Activation.None, n.Name.Length > 0 ? n.Name : $"MatMul#{layers.Count}", false));
+            layers.Add(((int)b.Dims[0], (int)b.Dims[1], bf, new float[b.Dims[1]], Activation.None, n.Name.Length > 0 ? n.Name : $"MatMul#{layers.Count}", false, null));
         }
 
         private void BroadcastBias(Tensor c, int outs, string who, string what, float[] into, float scale)

@@ -13,6 +13,7 @@ public sealed class Circuit
 {
     internal Circuit(string? name, int weightBits, int actBits, int limbBits, int inputSize, double inputScale, IReadOnlyList<CircuitLayer> layers)
     {
+        InputShape = layers.Count > 0 && layers[0].InputShape.Count == 3 ? layers[0].InputShape.ToArray() : [inputSize];
         Name = name;
         WeightBits = weightBits;
         ActBits = actBits;
@@ -38,8 +39,43 @@ public sealed class Circuit
     /// <summary>Features per sample.</summary>
     public int InputSize { get; }
 
-    /// <summary>InputSize rounded up to a power of two.</summary>
-    public int PaddedInputSize => NextPowerOfTwo(InputSize);
+    /// <summary>The per-sample input shape: [InputSize], or [C, H, W] when the first layer is a conv or pooling layer.</summary>
+    public IReadOnlyList<int> InputShape { get; }
+
+    /// <summary>The padded input size: InputSize rounded up to a power of two, or the product of the padded dimensions of [C, H, W].</summary>
+    public int PaddedInputSize => PaddedSize(InputShape);
+
+    /// <summary>True when some layer is a convolution or pooling layer (the current prover refuses such circuits: "not yet provable").</summary>
+    public bool HasSpatialLayers => Layers.Any(l => l.Kind != LayerKind.Dense);
+
+    /// <summary>The product of the dimensions, each rounded up to a power of two.</summary>
+    public static int PaddedSize(IReadOnlyList<int> shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long p = 1;
+        foreach (int d in shape) p *= NextPowerOfTwo(d);
+        return checked((int)p);
+    }
+
+    /// <summary>
+    /// Where the real flat index <paramref name="i"/> (row-major over <paramref name="shape"/>) sits in the padded
+    /// layout, which pads every dimension to a power of two: for [C, H, W], i = (c·H + y)·W + x goes to
+    /// (c·H' + y)·W' + x with H', W' the padded sizes (so c, y and x are separate index bits). For a 1-D shape, i.
+    /// </summary>
+    public static int PaddedIndex(IReadOnlyList<int> shape, int i)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Count <= 1) return i;
+        long p = 0, stride = 1;
+        for (int d = shape.Count - 1; d >= 0; d--)
+        {
+            int coord = i % shape[d];
+            i /= shape[d];
+            p += coord * stride;
+            stride *= NextPowerOfTwo(shape[d]);
+        }
+        return (int)p;
+    }
 
     /// <summary>Scale of the input: x ≈ X·InputScale.</summary>
     public double InputScale { get; }
@@ -52,6 +88,9 @@ public sealed class Circuit
 
     /// <summary>Outputs per sample.</summary>
     public int OutputSize => Layers[^1].OutputSize;
+
+    /// <summary>Where output j of a sample sits in its padded output row (j for a dense output layer).</summary>
+    public int OutputIndex(int j) => PaddedIndex(Layers[^1].OutputShape, j);
 
     /// <summary>
     /// Scale of the public outputs: y ≈ Y·OutputScale. Y is the last layer's Z (the integer logits, scale

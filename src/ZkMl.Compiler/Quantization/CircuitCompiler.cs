@@ -6,7 +6,7 @@ namespace ZkMl.Compiler.Quantization;
 /// Calibrates, quantizes and bounds a float <see cref="Network"/> into an integer <see cref="Circuit"/>
 /// (DESIGN.md §2; integer-only inference after Jacob et al., CVPR 2018).
 /// </summary>
-public static class CircuitCompiler
+public static partial class CircuitCompiler
 {
     /// <summary>|Z|·M + 2^k must stay below 2^ProductBits: far below r/2 ≈ 2^252.6, and it fits Int128.</summary>
     internal const int ProductBits = 120;
@@ -93,7 +93,7 @@ public static class CircuitCompiler
             if (calibration[s].Length != network.InputSize)
                 throw new ArgumentException($"calibration sample {s} has {calibration[s].Length} values, the model expects {network.InputSize}", nameof(calibration));
 
-        int nl = network.Layers.Count;
+        int nl = network.Stages.Count;
         long qa = (1L << (options.ActBits - 1)) - 1;
         long qw = (1L << (options.WeightBits - 1)) - 1;
         int c = options.LimbBits;
@@ -109,9 +109,8 @@ public static class CircuitCompiler
             float[] a = x;
             for (int l = 0; l < nl; l++)
             {
-                var layer = network.Layers[l];
-                var z = new float[layer.OutputSize];
-                FloatExecutor.Affine(layer, a, z);
+                var layer = network.Stages[l];
+                var z = FloatExecutor.Linear(layer, a);
                 foreach (float v in z) absPre[l].Add(Math.Abs(v));
                 FloatExecutor.Activate(layer.Activation, layer.ActivationAlpha, layer.ActivationBeta, z);
                 foreach (float v in z) absPost[l].Add(Math.Abs(v));
@@ -147,49 +146,27 @@ public static class CircuitCompiler
         var layers = new List<CircuitLayer>();
         // Interval of every input feature of the current layer (same for all features of a layer).
         long inLo = -qa, inHi = qa;
+        // The per-sample layout of the current tensor ([C, H, W] before a conv/pooling layer that comes first).
+        IReadOnlyList<int> inShape = network.Stages[0].Geometry is { } g0 ? [g0.InC, g0.InH, g0.InW] : [network.InputSize];
         for (int l = 0; l < nl; l++)
         {
-            var layer = network.Layers[l];
+            var layer = network.Stages[l];
             bool isOut = l == nl - 1;
-            string who = $"layer {l}" + (layer.Name is null ? "" : $" ('{layer.Name}')") + $" [{layer.InputSize}→{layer.OutputSize}]";
+            string who = $"layer {l}" + (layer.Name is null ? "" : $" ('{layer.Name}')") + $" [{layer.ShapeText()}]";
             int n = layer.InputSize, m = layer.OutputSize;
 
-            double wMax = 0;
-            foreach (float v in layer.Weights) wMax = Math.Max(wMax, Math.Abs(v));
-            double sW = wMax > 0 ? wMax / qw : 1.0;
-            var w = new long[(long)n * m];
-            for (int k = 0; k < w.Length; k++)
-                w[k] = Math.Clamp((long)Math.Round(layer.WeightData[k] / sW, MidpointRounding.AwayFromZero), -qw, qw);
+            if (layer.Kind == LayerKind.MaxPool)
+            {
+                // Z = A = the window maximum: no weights, no requantization, the scale and range pass through.
+                layers.Add(MaxPoolLayer((PoolLayer)layer, l, isOut, sIn, inLo, inHi, inShape));
+                inShape = layers[^1].OutputShape;
+                if (isOut) break;
+                continue;
+            }
+            var (sW, w, b, zMin, zMax, zAbs) = layer is DenseLayer dense
+                ? QuantizeDense(dense, sIn, qw, inLo, inHi, who)
+                : QuantizeSpatial(layer, sIn, qw, inLo, inHi, who);
             double sAcc = sIn * sW;
-            var b = new long[m];
-            for (int j = 0; j < m; j++)
-            {
-                double v = Math.Round(layer.BiasData[j] / sAcc, MidpointRounding.AwayFromZero);
-                if (!(Math.Abs(v) < Math.Pow(2, ZBits - 2)))
-                    throw new CompileException($"{who}: bias[{j}] = {layer.BiasData[j]} is {v:G3} at the accumulator scale {sAcc:G3}, beyond 2^{ZBits - 2}; lower --weight-bits or --act-bits, or use wider calibration ranges");
-                b[j] = (long)v;
-            }
-
-            // Interval bounds per output column: Z_j ∈ [b_j + Σ min(W·lo, W·hi), b_j + Σ max(W·lo, W·hi)].
-            var zMin = new long[m];
-            var zMax = new long[m];
-            Int128 zAbs = 0;
-            for (int j = 0; j < m; j++)
-            {
-                Int128 lo = b[j], hi = b[j];
-                for (int i = 0; i < n; i++)
-                {
-                    long wij = w[(long)i * m + j];
-                    Int128 p1 = (Int128)wij * inLo, p2 = (Int128)wij * inHi;
-                    lo += Int128.Min(p1, p2);
-                    hi += Int128.Max(p1, p2);
-                }
-                if (Int128.Abs(lo) >= Int128.One << ZBits || Int128.Abs(hi) >= Int128.One << ZBits)
-                    throw new CompileException($"{who}: accumulator bound |Z| reaches 2^{Bits(Int128.Max(Int128.Abs(lo), Int128.Abs(hi)))} (limit 2^{ZBits}); lower --weight-bits or --act-bits");
-                zMin[j] = (long)lo;
-                zMax[j] = (long)hi;
-                zAbs = Int128.Max(zAbs, Int128.Max(Int128.Abs(lo), Int128.Abs(hi)));
-            }
 
             // The output layer stops at Z (the public logits) unless the model applies an activation after it:
             // then it is requantized and looked up like a hidden layer and its A is the public output.
@@ -200,6 +177,7 @@ public static class CircuitCompiler
                 layers.Add(new CircuitLayer
                 {
                     Index = l, IsOutput = true, InputSize = n, OutputSize = m, Activation = network.FinalSoftmax ? Activation.Softmax : Activation.None,
+                    Kind = layer.Kind, Geometry = layer.Geometry, InputShape = inShape,
                     InputScale = sIn, WeightScale = sW, QScale = sAcc, OutputScale = sAcc, Name = layer.Name,
                     WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,
                 });
@@ -260,6 +238,7 @@ public static class CircuitCompiler
             layers.Add(new CircuitLayer
             {
                 Index = l, IsOutput = isOut, InputSize = n, OutputSize = m, Activation = layer.Activation,
+                Kind = layer.Kind, Geometry = layer.Geometry, InputShape = inShape,
                 InputScale = sIn, WeightScale = sW, QScale = sQ, OutputScale = sOut, Multiplier = bigM, Shift = shift,
                 LimbCount = shift / c, Table = new ActivationTable(layer.Activation, qLo, values), AMin = aMin, AMax = aMax,
                 Name = layer.Name, WeightData = w, BiasData = b, ZMinData = zMin, ZMaxData = zMax, ZBound = (long)zAbs,
@@ -267,8 +246,52 @@ public static class CircuitCompiler
             sIn = sOut;
             inLo = aMin;
             inHi = aMax;
+            inShape = layers[^1].OutputShape;
         }
         return new Circuit(network.Name, options.WeightBits, options.ActBits, c, network.InputSize, inputScale, layers);
+    }
+
+    /// <summary>Per-tensor weights, the bias at s_in·s_w and the interval bounds of Z per output column of a dense layer.</summary>
+    private static (double SW, long[] W, long[] B, long[] ZMin, long[] ZMax, Int128 ZAbs) QuantizeDense(DenseLayer layer, double sIn, long qw, long inLo, long inHi, string who)
+    {
+        int n = layer.InputSize, m = layer.OutputSize;
+        double wMax = 0;
+        foreach (float v in layer.Weights) wMax = Math.Max(wMax, Math.Abs(v));
+        double sW = wMax > 0 ? wMax / qw : 1.0;
+        var w = new long[(long)n * m];
+        for (int k = 0; k < w.Length; k++)
+            w[k] = Math.Clamp((long)Math.Round(layer.WeightData[k] / sW, MidpointRounding.AwayFromZero), -qw, qw);
+        double sAcc = sIn * sW;
+        var b = new long[m];
+        for (int j = 0; j < m; j++)
+        {
+            double v = Math.Round(layer.BiasData[j] / sAcc, MidpointRounding.AwayFromZero);
+            if (!(Math.Abs(v) < Math.Pow(2, ZBits - 2)))
+                throw new CompileException($"{who}: bias[{j}] = {layer.BiasData[j]} is {v:G3} at the accumulator scale {sAcc:G3}, beyond 2^{ZBits - 2}; lower --weight-bits or --act-bits, or use wider calibration ranges");
+            b[j] = (long)v;
+        }
+
+        // Interval bounds per output column: Z_j ∈ [b_j + Σ min(W·lo, W·hi), b_j + Σ max(W·lo, W·hi)].
+        var zMin = new long[m];
+        var zMax = new long[m];
+        Int128 zAbs = 0;
+        for (int j = 0; j < m; j++)
+        {
+            Int128 lo = b[j], hi = b[j];
+            for (int i = 0; i < n; i++)
+            {
+                long wij = w[(long)i * m + j];
+                Int128 p1 = (Int128)wij * inLo, p2 = (Int128)wij * inHi;
+                lo += Int128.Min(p1, p2);
+                hi += Int128.Max(p1, p2);
+            }
+            if (Int128.Abs(lo) >= Int128.One << ZBits || Int128.Abs(hi) >= Int128.One << ZBits)
+                throw new CompileException($"{who}: accumulator bound |Z| reaches 2^{Bits(Int128.Max(Int128.Abs(lo), Int128.Abs(hi)))} (limit 2^{ZBits}); lower --weight-bits or --act-bits");
+            zMin[j] = (long)lo;
+            zMax[j] = (long)hi;
+            zAbs = Int128.Max(zAbs, Int128.Max(Int128.Abs(lo), Int128.Abs(hi)));
+        }
+        return (sW, w, b, zMin, zMax, zAbs);
     }
 
     /// <summary>Q = floor((Z·M + 2^(k−1)) / 2^k).</summary>

@@ -6,15 +6,28 @@ namespace ZkMl.Compiler.Quantization;
 
 /// <summary>
 /// The <c>.zkc</c> circuit file (docs/circuit-format.md): magic "ZKMLCIRC", format version (u32),
-/// content length (u64), content (little-endian fields), SHA-256 of the content (32 bytes).
+/// content length (u64), content (little-endian fields), SHA-256 of the content (32 bytes). A circuit of dense
+/// layers only is written as version 1 (byte for byte what earlier builds wrote, so its digest and every key
+/// made from it are unchanged); a circuit with conv or pooling layers as version 2, whose layers also carry
+/// their kind and geometry. Both versions load.
 /// </summary>
 public static class CircuitFile
 {
     /// <summary>The 8 magic bytes at the start of a .zkc file.</summary>
     public static ReadOnlySpan<byte> Magic => "ZKMLCIRC"u8;
 
-    /// <summary>The format version this build writes and reads.</summary>
-    public const uint FormatVersion = 1;
+    /// <summary>The newest format version this build writes and reads (2: conv and pooling layers).</summary>
+    public const uint FormatVersion = 2;
+
+    /// <summary>The version of a circuit of dense layers only (still written for those, and read).</summary>
+    public const uint DenseFormatVersion = 1;
+
+    /// <summary>The version <paramref name="circuit"/> is written as: 1 for dense layers only, 2 with conv or pooling layers.</summary>
+    public static uint VersionOf(Circuit circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        return circuit.HasSpatialLayers ? FormatVersion : DenseFormatVersion;
+    }
 
     /// <summary>Writes the circuit to <paramref name="path"/> atomically (temp file + rename).</summary>
     public static void Save(Circuit circuit, string path)
@@ -30,7 +43,7 @@ public static class CircuitFile
         using var ms = new MemoryStream();
         ms.Write(Magic);
         using var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true);
-        w.Write(FormatVersion);
+        w.Write(VersionOf(circuit));
         w.Write((ulong)content.Length);
         w.Write(content);
         w.Write(SHA256.HashData(content));
@@ -44,6 +57,7 @@ public static class CircuitFile
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms, Encoding.UTF8);
+        bool v2 = c.HasSpatialLayers;
         w.Write(c.Name ?? "");
         w.Write(c.WeightBits);
         w.Write(c.ActBits);
@@ -53,6 +67,12 @@ public static class CircuitFile
         w.Write(c.Layers.Count);
         foreach (var l in c.Layers)
         {
+            if (v2)
+            {
+                w.Write((int)l.Kind);
+                if (l.Geometry is { } g)
+                    foreach (int v in (int[])[g.InC, g.InH, g.InW, g.OutC, g.KH, g.KW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.PadBottom, g.PadRight]) w.Write(v);
+            }
             w.Write(l.Name ?? "");
             w.Write(l.IsOutput);
             w.Write(l.InputSize);
@@ -105,8 +125,8 @@ public static class CircuitFile
         if (bytes.Length < header)
             throw new ModelFormatException($"{source}: truncated circuit file ({bytes.Length} bytes, header needs {header})");
         uint version = BitConverter.ToUInt32(bytes[8..12]);
-        if (version != FormatVersion)
-            throw new ModelFormatException($"{source}: circuit format version {version}, this build reads version {FormatVersion}; recompile the model with this zkml");
+        if (version is not (DenseFormatVersion or FormatVersion))
+            throw new ModelFormatException($"{source}: circuit format version {version}, this build reads versions {DenseFormatVersion}–{FormatVersion}; recompile the model with this zkml");
         ulong len = BitConverter.ToUInt64(bytes[12..20]);
         if (len > (ulong)(bytes.Length - header) || (ulong)bytes.Length - header - len < 32)
             throw new ModelFormatException($"{source}: truncated circuit file (content length {len}, file has {bytes.Length} bytes)");
@@ -118,7 +138,7 @@ public static class CircuitFile
             throw new ModelFormatException($"{source}: corrupt circuit file (SHA-256 digest mismatch)");
         try
         {
-            return ReadContent(content.ToArray(), source);
+            return ReadContent(content.ToArray(), source, version);
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or ArgumentException or OverflowException or OutOfMemoryException or InvalidOperationException or FormatException)
         {
@@ -126,7 +146,7 @@ public static class CircuitFile
         }
     }
 
-    private static Circuit ReadContent(byte[] content, string source)
+    private static Circuit ReadContent(byte[] content, string source, uint version)
     {
         using var r = new BinaryReader(new MemoryStream(content), Encoding.UTF8);
         string name = r.ReadString();
@@ -139,9 +159,27 @@ public static class CircuitFile
         Check(inputSize > 0 && n is > 0 and <= 1024 && double.IsFinite(inputScale) && inputScale > 0, "bad input size, scale or layer count");
         var layers = new List<CircuitLayer>();
         int prev = inputSize;
+        IReadOnlyList<int> prevShape = [inputSize];
         long remaining() => content.Length - r.BaseStream.Position;
         for (int li = 0; li < n; li++)
         {
+            var kind = LayerKind.Dense;
+            Conv2dGeometry? geo = null;
+            if (version >= 2)
+            {
+                int kv = r.ReadInt32();
+                Check(Enum.IsDefined((LayerKind)kv), $"layer {li}: kind {kv}");
+                kind = (LayerKind)kv;
+                if (kind != LayerKind.Dense)
+                {
+                    var gi = new int[12];
+                    for (int i = 0; i < gi.Length; i++) gi[i] = r.ReadInt32();
+                    geo = new Conv2dGeometry(gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11]);
+                    Check(geo.Problem() is null, $"layer {li}: geometry ({geo.Problem()})");
+                    Check(kind == LayerKind.Conv || geo.OutC == geo.InC, $"layer {li}: pooling changes the channels");
+                    if (li == 0) prevShape = [geo.InC, geo.InH, geo.InW];
+                }
+            }
             string lname = r.ReadString();
             bool isOut = r.ReadBoolean();
             int ins = r.ReadInt32(), outs = r.ReadInt32();
@@ -151,18 +189,22 @@ public static class CircuitFile
             int k = r.ReadInt32(), limbs = r.ReadInt32();
             long zb = r.ReadInt64(), amin = r.ReadInt64(), amax = r.ReadInt64();
             Check(isOut == (li == n - 1), $"layer {li}: output flag");
-            Check(ins == prev && outs > 0 && (long)ins * outs <= remaining() / 8, $"layer {li}: shape [{ins}, {outs}]");
+            Check(ins == prev && outs > 0 && (geo != null || (long)ins * outs <= remaining() / 8), $"layer {li}: shape [{ins}, {outs}]");
+            Check(geo == null || (ins == geo.InputSize && outs == geo.OutputSize), $"layer {li}: shape [{ins}, {outs}] differs from its geometry {geo}");
             Check(Enum.IsDefined((Activation)act), $"layer {li}: activation {act}");
             // A layer has a table iff it is hidden or the output layer of a proven final activation.
-            bool tabled = !isOut || ((Activation)act).IsTabled();
+            bool tabled = kind != LayerKind.MaxPool && (!isOut || ((Activation)act).IsTabled());
+            Check(kind != LayerKind.MaxPool || (Activation)act is Activation.None or Activation.Softmax, $"layer {li}: a max pool with an activation");
             Check(isOut || ((Activation)act) != Activation.Softmax, $"layer {li}: softmax on a hidden layer");
             Check(!isOut || m != 0 || !((Activation)act).IsTabled(),
                 $"layer {li}: a final {((Activation)act).ToName()} without a table was applied outside the proof by older builds; recompile the model (the final activation is now proven)");
             Check(tabled ? (m > 0 && k > 0 && k % lb == 0 && limbs == k / lb && k <= 62) : (m == 0 && k == 0 && limbs == 0), $"layer {li}: multiplier/shift");
-            var wd = ReadLongs(r, (long)ins * outs);
-            var bd = ReadLongs(r, outs);
-            var zmin = ReadLongs(r, outs);
-            var zmax = ReadLongs(r, outs);
+            long wCount = kind switch { LayerKind.Dense => (long)ins * outs, LayerKind.Conv => (long)geo!.OutC * geo.InC * geo.KH * geo.KW, _ => 0 };
+            int perLayer = geo?.OutC ?? outs;
+            var wd = ReadLongs(r, wCount);
+            var bd = ReadLongs(r, kind is LayerKind.Dense or LayerKind.Conv ? perLayer : 0);
+            var zmin = ReadLongs(r, perLayer);
+            var zmax = ReadLongs(r, perLayer);
             ActivationTable? table = null;
             if (tabled)
             {
@@ -174,11 +216,13 @@ public static class CircuitFile
             layers.Add(new CircuitLayer
             {
                 Index = li, IsOutput = isOut, InputSize = ins, OutputSize = outs, Activation = (Activation)act,
+                Kind = kind, Geometry = geo, InputShape = prevShape,
                 InputScale = sIn, WeightScale = sW, QScale = sQ, OutputScale = sOut, Multiplier = m, Shift = k, LimbCount = limbs,
                 ZBound = zb, AMin = amin, AMax = amax, Table = table, Name = lname.Length == 0 ? null : lname,
                 WeightData = wd, BiasData = bd, ZMinData = zmin, ZMaxData = zmax,
             });
             prev = outs;
+            prevShape = layers[^1].OutputShape;
         }
         Check(r.BaseStream.Position == content.Length, "trailing content bytes");
         CheckBounds(layers, (1L << (ab - 1)) - 1, (1L << (wb - 1)) - 1, Check);
@@ -195,20 +239,54 @@ public static class CircuitFile
         long lo = -qa, hi = qa;
         foreach (var l in layers)
         {
-            int m = l.OutputSize;
+            var g = l.Geometry;
+            int m = l.ZMinData.Length;
             foreach (long w in l.WeightData) check(Math.Abs(w) <= qw, $"layer {l.Index}: weight outside ±{qw}");
+            if (l.Kind == LayerKind.MaxPool)
+            {
+                // The maximum of values in [lo, hi] lies in [lo, hi]; nothing is requantized.
+                for (int j = 0; j < m; j++) check(l.ZMinData[j] == lo && l.ZMaxData[j] == hi, $"layer {l.Index}: stored max-pool bounds of channel {j} differ from its input range");
+                check(l.ZBound == Math.Max(Math.Abs(lo), Math.Abs(hi)) && l.AMin == lo && l.AMax == hi && l.Multiplier == 0 && l.Shift == 0 && l.LimbCount == 0, $"layer {l.Index}: max-pool range");
+                if (l.IsOutput) break;
+                continue;
+            }
             long zAbs = 0;
             for (int j = 0; j < m; j++)
             {
-                Int128 zl = l.BiasData[j], zh = l.BiasData[j];
-                for (int i = 0; i < l.InputSize; i++)
+                Int128 zl, zh;
+                switch (l.Kind)
                 {
-                    long w = l.WeightData[(long)i * m + j];
-                    Int128 p1 = (Int128)w * lo, p2 = (Int128)w * hi;
-                    zl += Int128.Min(p1, p2);
-                    zh += Int128.Max(p1, p2);
+                    case LayerKind.Dense:
+                        zl = l.BiasData[j]; zh = l.BiasData[j];
+                        for (int i = 0; i < l.InputSize; i++)
+                        {
+                            long w = l.WeightData[(long)i * m + j];
+                            Int128 p1 = (Int128)w * lo, p2 = (Int128)w * hi;
+                            zl += Int128.Min(p1, p2);
+                            zh += Int128.Max(p1, p2);
+                        }
+                        break;
+                    case LayerKind.Conv:
+                    {
+                        zl = l.BiasData[j]; zh = l.BiasData[j];
+                        int per = g!.InC * g.KH * g.KW;
+                        for (int e = 0; e < per; e++)
+                        {
+                            long w = l.WeightData[(long)j * per + e];
+                            Int128 p1 = (Int128)w * lo, p2 = (Int128)w * hi;
+                            Int128 tl = Int128.Min(p1, p2), th = Int128.Max(p1, p2);
+                            if (g.Padded) { tl = Int128.Min(tl, 0); th = Int128.Max(th, 0); }
+                            zl += tl;
+                            zh += th;
+                        }
+                        break;
+                    }
+                    default: // average pool: the window sum
+                        zl = (Int128)g!.Window * lo; zh = (Int128)g.Window * hi;
+                        if (g.Padded) { zl = Int128.Min(zl, 0); zh = Int128.Max(zh, 0); }
+                        break;
                 }
-                check(zl == l.ZMinData[j] && zh == l.ZMaxData[j], $"layer {l.Index}: stored Z bounds of column {j} differ from the weights");
+                check(zl == l.ZMinData[j] && zh == l.ZMaxData[j], $"layer {l.Index}: stored Z bounds of {(l.Kind == LayerKind.Dense ? "column" : "channel")} {j} differ from the weights");
                 zAbs = Math.Max(zAbs, Math.Max(Math.Abs(l.ZMinData[j]), Math.Abs(l.ZMaxData[j])));
             }
             check(zAbs == l.ZBound, $"layer {l.Index}: stored |Z| bound differs");
@@ -218,7 +296,7 @@ public static class CircuitFile
             for (int j = 0; j < m; j++)
             {
                 check(CircuitCompiler.Requantize(l.ZMinData[j], l.Multiplier, l.Shift) >= t.QMin
-                      && CircuitCompiler.Requantize(l.ZMaxData[j], l.Multiplier, l.Shift) <= t.QMax, $"layer {l.Index}: table does not cover Q of column {j}");
+                      && CircuitCompiler.Requantize(l.ZMaxData[j], l.Multiplier, l.Shift) <= t.QMax, $"layer {l.Index}: table does not cover Q of {(l.Kind == LayerKind.Dense ? "column" : "channel")} {j}");
             }
             check(t.QMin <= 0 && t.QMax >= 0, $"layer {l.Index}: table domain misses 0");
             check(t.ValueData.Min() == l.AMin && t.ValueData.Max() == l.AMax && l.AMin >= -qa && l.AMax <= qa, $"layer {l.Index}: A range");

@@ -9,6 +9,12 @@ namespace ZkMl.Compiler.Quantization;
 /// split into <see cref="LimbCount"/> limbs of c bits (little-endian: R = Σ 2^(i·c)·R_i), and
 /// <c>A = Table(Q)</c>. The output layer stops at Z (the public logits), unless the model applies a
 /// relu / sigmoid / tanh after it: then it has Q, R and A like a hidden layer and A is the public output.
+/// A <see cref="LayerKind.Conv"/> layer has the same Z/Q/R/A with Z the convolution of its input by the
+/// kernel <see cref="Weights"/> [OutC, InC, KH, KW] plus the per-channel bias (never an im2col matrix);
+/// an <see cref="LayerKind.AveragePool"/> layer has Z = the window sum (implicit weights 1, no bias) and the
+/// requantization by M/2^k ≈ s_in/(KH·KW·s_q); a <see cref="LayerKind.MaxPool"/> layer has Z = A = the window
+/// maximum and no Q, R or table. The bounds <see cref="ZMin"/>/<see cref="ZMax"/> are per output column
+/// (dense) or per output channel (conv, pooling).
 /// </summary>
 public sealed class CircuitLayer
 {
@@ -26,36 +32,59 @@ public sealed class CircuitLayer
     /// <summary>Outputs (columns of W).</summary>
     public int OutputSize { get; internal init; }
 
-    /// <summary>InputSize rounded up to a power of two.</summary>
-    public int PaddedInputSize => Circuit.NextPowerOfTwo(InputSize);
+    /// <summary>What the layer computes (dense unless the circuit has conv or pooling layers).</summary>
+    public LayerKind Kind { get; internal init; }
 
-    /// <summary>OutputSize rounded up to a power of two.</summary>
-    public int PaddedOutputSize => Circuit.NextPowerOfTwo(OutputSize);
+    /// <summary>The geometry of a conv or pooling layer; null for a dense layer.</summary>
+    public Conv2dGeometry? Geometry { get; internal init; }
+
+    /// <summary>
+    /// The per-sample shape of the input: [InputSize], or [C, H, W] after a conv/pooling layer (or at the input of
+    /// a circuit that starts with one). Witness tensors pad every dimension to a power of two (<see cref="Circuit.PaddedIndex"/>).
+    /// </summary>
+    public IReadOnlyList<int> InputShape { get; internal init; } = [];
+
+    /// <summary>The per-sample shape of the output: [OutputSize] for a dense layer, [OutC, OutH, OutW] otherwise.</summary>
+    public IReadOnlyList<int> OutputShape => Geometry is { } g ? [g.OutC, g.OutH, g.OutW] : [OutputSize];
+
+    /// <summary>The padded input size: the product of the input shape's dimensions, each rounded up to a power of two (InputSize rounded up for a dense input).</summary>
+    public int PaddedInputSize => Circuit.PaddedSize(InputShape.Count == 0 ? [InputSize] : InputShape);
+
+    /// <summary>The padded output size (OutputSize rounded up to a power of two for a dense layer; per dimension for conv/pooling).</summary>
+    public int PaddedOutputSize => Circuit.PaddedSize(OutputShape);
 
     internal long[] WeightData = [];
     internal long[] BiasData = [];
     internal long[] ZMinData = [];
     internal long[] ZMaxData = [];
 
-    /// <summary>Integer weights, row-major [InputSize × OutputSize], each within ±(2^(weightBits−1)−1).</summary>
+    /// <summary>Integer weights, row-major [InputSize × OutputSize] (dense) or the kernel [OutC, InC, KH, KW] (conv; empty for pooling), each within ±(2^(weightBits−1)−1).</summary>
     public ReadOnlySpan<long> Weights => WeightData;
 
-    /// <summary>Integer bias at the accumulator scale s_in·s_w, one per output.</summary>
+    /// <summary>Integer bias at the accumulator scale s_in·s_w, one per output (dense) or output channel (conv); empty for pooling.</summary>
     public ReadOnlySpan<long> Bias => BiasData;
 
-    /// <summary>Weights zero-padded to [PaddedInputSize × PaddedOutputSize], row-major (a fresh array).</summary>
+    /// <summary>
+    /// Dense weights zero-padded to [PaddedInputSize × PaddedOutputSize], row-major (a fresh array); input
+    /// feature i sits at row <see cref="Circuit.PaddedIndex"/>(InputShape, i) (row i for a dense input).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not a dense layer.</exception>
     public long[] PaddedWeights()
     {
+        if (Kind != LayerKind.Dense) throw new InvalidOperationException($"layer {Index} is a {Kind} layer; its kernel is Weights [OutC, InC, KH, KW]");
         int pi = PaddedInputSize, po = PaddedOutputSize;
         var r = new long[(long)pi * po];
+        var shape = InputShape.Count == 0 ? [InputSize] : InputShape;
         for (int i = 0; i < InputSize; i++)
-            Array.Copy(WeightData, i * OutputSize, r, (long)i * po, OutputSize);
+            Array.Copy(WeightData, i * OutputSize, r, (long)Circuit.PaddedIndex(shape, i) * po, OutputSize);
         return r;
     }
 
     /// <summary>Bias zero-padded to PaddedOutputSize (a fresh array).</summary>
+    /// <exception cref="InvalidOperationException">Not a dense layer.</exception>
     public long[] PaddedBias()
     {
+        if (Kind != LayerKind.Dense) throw new InvalidOperationException($"layer {Index} is a {Kind} layer; its bias is per output channel");
         var r = new long[PaddedOutputSize];
         Array.Copy(BiasData, r, OutputSize);
         return r;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ZkMl.Compiler.Model;
 
 namespace ZkMl.Compiler.Quantization;
 
@@ -43,7 +44,7 @@ public static class IntegerExecutor
             {
                 if (Math.Abs(row[i]) > circuit.InputBound)
                     throw new ArgumentException($"sample {b} input[{i}] = {row[i]} is outside ±{circuit.InputBound}", nameof(inputs));
-                x[(long)b * n0 + i] = row[i];
+                x[(long)b * n0 + Circuit.PaddedIndex(circuit.InputShape, i)] = row[i];
             }
         }
         var layers = new List<LayerWitness>();
@@ -53,8 +54,35 @@ public static class IntegerExecutor
         {
             int cols = layer.PaddedOutputSize;
             var z = new long[(long)rows * cols];
-            for (int r = 0; r < rows; r++)
-                Affine(layer, a.AsSpan((int)((long)r * aCols), layer.InputSize), z.AsSpan((int)((long)r * cols), layer.OutputSize));
+            if (layer.Kind == LayerKind.Dense && layer.InputShape.Count <= 1)
+            {
+                for (int r = 0; r < rows; r++)
+                    Affine(layer, a.AsSpan((int)((long)r * aCols), layer.InputSize), z.AsSpan((int)((long)r * cols), layer.OutputSize));
+            }
+            else
+            {
+                // Per row: the real input values out of the padded layout, the layer, the real outputs into the padded layout.
+                var inReal = new long[layer.InputSize];
+                var zReal = new long[layer.OutputSize];
+                var inShape = layer.InputShape;
+                var outShape = layer.OutputShape;
+                for (int r = 0; r < rows; r++)
+                {
+                    long ra = (long)r * aCols, rz = (long)r * cols;
+                    for (int i = 0; i < inReal.Length; i++) inReal[i] = a[ra + Circuit.PaddedIndex(inShape, i)];
+                    Forward(layer, inReal, zReal);
+                    for (int j = 0; j < zReal.Length; j++) z[rz + Circuit.PaddedIndex(outShape, j)] = zReal[j];
+                }
+            }
+            if (layer.Kind == LayerKind.MaxPool)
+            {
+                // Z = A = the maximum (padded entries 0): no requantization; the next layer reads it as its input.
+                layers.Add(new LayerWitness(rows, cols, z, null, null, z));
+                if (layer.IsOutput) break;
+                a = z;
+                aCols = cols;
+                continue;
+            }
             if (layer.Table == null)
             {
                 layers.Add(new LayerWitness(rows, cols, z, null, null, null));
@@ -83,9 +111,10 @@ public static class IntegerExecutor
             // Saturation: |Q| beyond the activation range ±(2^(actBits−1) − 1), i.e. past the calibration maximum
             // (relu/identity clamp there; sigmoid/tanh were scaled to it), counted over the real rows and columns.
             long sat = 0, qa = circuit.InputBound;
+            var shape = layer.OutputShape;
             for (int r = 0; r < batch; r++)
                 for (int j = 0; j < layer.OutputSize; j++)
-                    if (Math.Abs(q[(long)r * cols + j]) > qa) sat++;
+                    if (Math.Abs(q[(long)r * cols + Circuit.PaddedIndex(shape, j)]) > qa) sat++;
             layers.Add(new LayerWitness(rows, cols, z, q, limbs, act) { Saturated = sat });
             a = act;
             aCols = cols;
@@ -93,8 +122,12 @@ public static class IntegerExecutor
         var outLayer = layers[^1];
         var y = outLayer.A ?? outLayer.Z;
         var deq = new double[batch][];
+        var yRow = new long[circuit.OutputSize];
         for (int b = 0; b < batch; b++)
-            deq[b] = circuit.DequantizeOutput(y.AsSpan((int)((long)b * outLayer.Cols), circuit.OutputSize));
+        {
+            for (int j = 0; j < yRow.Length; j++) yRow[j] = y[(long)b * outLayer.Cols + circuit.OutputIndex(j)];
+            deq[b] = circuit.DequantizeOutput(yRow);
+        }
         return new Witness(circuit, batch, x, layers, deq);
     }
 
@@ -109,7 +142,13 @@ public static class IntegerExecutor
         foreach (var layer in circuit.Layers)
         {
             var z = new long[layer.OutputSize];
-            Affine(layer, a, z);
+            Forward(layer, a, z);
+            if (layer.Kind == LayerKind.MaxPool)
+            {
+                if (layer.IsOutput) return z;
+                a = z;
+                continue;
+            }
             if (layer.Table == null) return z;
             for (int j = 0; j < z.Length; j++)
                 z[j] = layer.Table.Lookup(CircuitCompiler.Requantize(z[j], layer.Multiplier, layer.Shift));
@@ -125,6 +164,83 @@ public static class IntegerExecutor
     /// the bounds proven at compile time keep them far from overflow.
     /// </summary>
     internal const int TensorRowThreshold = 32;
+
+    /// <summary>The layer before requantization on one sample's real (unpadded) values, checked against the proven bounds.</summary>
+    private static void Forward(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense: Affine(layer, a, z); return;
+            case LayerKind.Conv: Conv(layer, a, z); break;
+            default: Pool(layer, a, z); break;
+        }
+        var g = layer.Geometry!;
+        int plane = g.OutH * g.OutW;
+        var lo = layer.ZMin;
+        var hi = layer.ZMax;
+        for (int j = 0; j < z.Length; j++)
+        {
+            int o = j / plane;
+            if (z[j] < lo[o] || z[j] > hi[o])
+                throw new InvalidOperationException($"layer {layer.Index}: Z[{j}] = {z[j]} outside its proven channel-{o} bound [{lo[o]}, {hi[o]}] (compiler bug)");
+        }
+    }
+
+    /// <summary>Z[o, y, x] = b[o] + Σ_{i, dy, dx} K[o, i, dy, dx]·A[i, s·y + dy − p, s·x + dx − p] (zero outside the input), exactly.</summary>
+    private static void Conv(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
+    {
+        var g = layer.Geometry!;
+        int oh = g.OutH, ow = g.OutW;
+        var k = layer.Weights;
+        var bias = layer.Bias;
+        for (int o = 0; o < g.OutC; o++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    long s = bias[o];
+                    for (int i = 0; i < g.InC; i++)
+                        for (int dy = 0; dy < g.KH; dy++)
+                        {
+                            int u = g.StrideH * y + dy - g.PadTop;
+                            if ((uint)u >= (uint)g.InH) continue;
+                            int krow = ((o * g.InC + i) * g.KH + dy) * g.KW, arow = (i * g.InH + u) * g.InW;
+                            for (int dx = 0; dx < g.KW; dx++)
+                            {
+                                int v = g.StrideW * x + dx - g.PadLeft;
+                                if ((uint)v >= (uint)g.InW) continue;
+                                s += k[krow + dx] * a[arow + v];
+                            }
+                        }
+                    z[(o * oh + y) * ow + x] = s;
+                }
+    }
+
+    /// <summary>Max pooling (the maximum of the window's real entries) or average pooling's window sum (padded entries 0).</summary>
+    private static void Pool(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
+    {
+        var g = layer.Geometry!;
+        int oh = g.OutH, ow = g.OutW;
+        bool max = layer.Kind == LayerKind.MaxPool;
+        for (int c = 0; c < g.InC; c++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    long s = max ? long.MinValue : 0;
+                    for (int dy = 0; dy < g.KH; dy++)
+                    {
+                        int u = g.StrideH * y + dy - g.PadTop;
+                        if ((uint)u >= (uint)g.InH) continue;
+                        for (int dx = 0; dx < g.KW; dx++)
+                        {
+                            int v = g.StrideW * x + dx - g.PadLeft;
+                            if ((uint)v >= (uint)g.InW) continue;
+                            long e = a[(c * g.InH + u) * g.InW + v];
+                            s = max ? Math.Max(s, e) : s + e;
+                        }
+                    }
+                    z[(c * oh + y) * ow + x] = s;
+                }
+    }
 
     /// <summary>z = a·W + b for the real columns, checked against the proven per-column bounds.</summary>
     private static void Affine(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)

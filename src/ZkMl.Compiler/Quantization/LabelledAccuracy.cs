@@ -75,25 +75,28 @@ public sealed record LabelledAccuracy
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(circuit);
-        if (network.Layers.Count != circuit.Layers.Count)
-            return $"the model has {network.Layers.Count} dense layers, the circuit {circuit.Layers.Count}";
-        for (int l = 0; l < network.Layers.Count; l++)
+        if (network.Stages.Count != circuit.Layers.Count)
+            return $"the model has {network.Stages.Count} layers, the circuit {circuit.Layers.Count}";
+        for (int l = 0; l < network.Stages.Count; l++)
         {
-            var n = network.Layers[l];
+            var n = network.Stages[l];
             var c = circuit.Layers[l];
-            if (n.InputSize != c.InputSize || n.OutputSize != c.OutputSize)
-                return $"layer {l} is {n.InputSize}→{n.OutputSize} in the model, {c.InputSize}→{c.OutputSize} in the circuit";
+            if (n.Kind != c.Kind || n.InputSize != c.InputSize || n.OutputSize != c.OutputSize || n.Geometry != c.Geometry)
+                return $"layer {l} is {n.ShapeText()} in the model, {(c.Geometry is null ? $"{c.InputSize}→{c.OutputSize}" : $"{c.Kind} {c.Geometry}")} in the circuit";
             // The output layer's activation is cleared in the circuit (its Z is the public output).
             if (!c.IsOutput && n.Activation != c.Activation)
                 return $"layer {l} has activation {n.Activation.ToName()} in the model, {c.Activation.ToName()} in the circuit";
             long qw = (1L << (circuit.WeightBits - 1)) - 1;
-            var fw = n.Weights;
+            var fw = n switch { DenseLayer d => d.Weights, ConvLayer cv => cv.Kernel, _ => [] };
             var cw = c.Weights;
+            if (fw.Length != cw.Length) return $"layer {l} has {fw.Length} weights in the model, {cw.Length} in the circuit";
             for (int k = 0; k < fw.Length; k++)
             {
                 double expected = Math.Clamp(Math.Round(fw[k] / c.WeightScale, MidpointRounding.AwayFromZero), -qw, qw);
                 if (Math.Abs(expected - cw[k]) > 1)
-                    return $"layer {l} weight [{k / n.OutputSize}, {k % n.OutputSize}] is {cw[k]} in the circuit, the model's {fw[k]} quantizes to {expected}";
+                    return n.Kind == LayerKind.Dense
+                        ? $"layer {l} weight [{k / n.OutputSize}, {k % n.OutputSize}] is {cw[k]} in the circuit, the model's {fw[k]} quantizes to {expected}"
+                        : $"layer {l} kernel entry {k} is {cw[k]} in the circuit, the model's {fw[k]} quantizes to {expected}";
             }
         }
         return null;

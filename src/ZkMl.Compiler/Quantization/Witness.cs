@@ -98,7 +98,7 @@ public sealed class Witness
         {
             int best = 0;
             for (int j = 1; j < m; j++)
-                if (y[(long)b * last.Cols + j] > y[(long)b * last.Cols + best]) best = j;
+                if (y[(long)b * last.Cols + Circuit.OutputIndex(j)] > y[(long)b * last.Cols + Circuit.OutputIndex(best)]) best = j;
             r[b] = best;
         }
         return r;
