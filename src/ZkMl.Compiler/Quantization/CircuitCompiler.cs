@@ -209,7 +209,7 @@ public static partial class CircuitCompiler
                 throw new CompileException($"{who}: |Z|·M reaches 2^{Bits(zAbs * bigM)} (limit 2^{ProductBits}, far below r/2); lower --weight-bits or --act-bits");
 
             long qLo = 0, qHi = 0;
-            for (int j = 0; j < m; j++)
+            for (int j = 0; j < zMin.Length; j++)
             {
                 qLo = Math.Min(qLo, Requantize(zMin[j], bigM, shift));
                 qHi = Math.Max(qHi, Requantize(zMax[j], bigM, shift));

@@ -76,7 +76,7 @@ public sealed record LabelledAccuracy
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(circuit);
         if (network.Stages.Count != circuit.Layers.Count)
-            return $"the model has {network.Stages.Count} layers, the circuit {circuit.Layers.Count}";
+            return $"the model has {network.Stages.Count} {(network.IsDenseChain ? "dense " : "")}layers, the circuit {circuit.Layers.Count}";
         for (int l = 0; l < network.Stages.Count; l++)
         {
             var n = network.Stages[l];
