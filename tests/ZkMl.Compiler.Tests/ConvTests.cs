@@ -136,6 +136,13 @@ public class ConvTests(ITestOutputHelper output)
         // a max pool as the output layer (public outputs [C, H, W]); SAME_LOWER with stride 2 and an even kernel
         ["conv-same-lower-stride2-maxpool-output"] = () => (new G(7, 2, 7, 7).Conv(2, 2, 2, 2, true, Str("auto_pad", "SAME_LOWER"), Ints("strides", 2, 2)).Op("Relu", [])
             .Op("MaxPool", [], Ints("kernel_shape", 2, 2)).Bytes(2, 3, 3), 98),
+        // input normalisation (x − 0.1307) / 0.3081 and a per-channel scale (given per feature) before an unpadded conv: folded into its kernel and bias
+        ["normalise-then-conv"] = () =>
+        {
+            var g = new G(9, 2, 6, 6);
+            g.Op("Sub", [g.Const([], [0.1307f])]).Op("Div", [g.Const([], [0.3081f])]).Op("Mul", [g.Const([2, 6, 6], [.. Enumerable.Repeat(0.5f, 36), .. Enumerable.Repeat(2f, 36)])]);
+            return (g.Conv(2, 3, 3, 3).Op("Relu", []).Flatten().Gemm(3 * 4 * 4, 2).Bytes(2), 72);
+        },
         // pooling first (on the input), then conv with VALID, then Reshape into dense
         ["maxpool-first-conv-valid-reshape"] = () => (new G(8, 1, 6, 6).Op("MaxPool", [], Ints("kernel_shape", 2, 2), Ints("strides", 1, 1)).Conv(1, 2, 3, 3, true, Str("auto_pad", "VALID"))
             .Op("Relu", []).Reshape(-1, 18).Gemm(18, 2).Bytes(2), 36),
@@ -291,6 +298,7 @@ public class ConvTests(ITestOutputHelper output)
         { "pad-too-large", "must be smaller than the kernel" },
         { "auto-pad", "attribute 'auto_pad' = 'WRAP'" },
         { "bn-after-pool", "right after the pooling layer" },
+        { "offset-before-padded-conv", "an offset (Add/Sub/BatchNormalization) before a padded Conv does not fold" },
     };
 
     [Theory]
@@ -311,6 +319,7 @@ public class ConvTests(ITestOutputHelper output)
             "pad-too-large" => new G(1, 1, 6, 6).Conv(1, 1, 2, 2, true, Ints("pads", 2, 2, 2, 2)).Bytes(1, 9, 9),
             "auto-pad" => new G(1, 1, 6, 6).Conv(1, 1, 2, 2, true, Str("auto_pad", "WRAP")).Bytes(1, 5, 5),
             "bn-after-pool" => new G(1, 1, 6, 6).Conv(1, 2, 3, 3).Op("AveragePool", [], Ints("kernel_shape", 2, 2)).BatchNorm(2).Bytes(2, 3, 3),
+            "offset-before-padded-conv" => OffsetThenPaddedConv(),
             _ => throw new ArgumentException(which),
         };
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(bytes, "bad.onnx"));
@@ -319,6 +328,12 @@ public class ConvTests(ITestOutputHelper output)
         Assert.Contains(expected, e.Message);
         if (which is not ("bn-after-pool" or "pad-too-large")) Assert.Matches("node '[a-z]+[0-9]+' \\((Conv|MaxPool|AveragePool)\\)", e.Message);
 
+        static byte[] OffsetThenPaddedConv()
+        {
+            var g = new G(1, 1, 6, 6);
+            g.Op("Sub", [g.Const([], [0.5f])]);
+            return g.Conv(1, 1, 3, 3, true, Ints("pads", 1, 1, 1, 1)).Bytes(1, 6, 6);
+        }
         static byte[] Conv1d()
         {
             var g = new G(1, 1, 6, 6);
