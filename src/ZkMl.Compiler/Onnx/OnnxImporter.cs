@@ -8,7 +8,8 @@ namespace ZkMl.Compiler.Onnx;
 /// <summary>
 /// Imports an ONNX model (opsets 7–25) that is a chain of dense layers: Gemm, MatMul + Add,
 /// Relu / Sigmoid / Tanh, the shape no-ops Flatten / Reshape / Identity, Constant and initializers,
-/// symbolic batch dimensions; a trailing Softmax is dropped with a warning.
+/// symbolic batch dimensions; a trailing Softmax is dropped with a warning. 2-D Conv and pooling layers over
+/// NCHW are imported too (OnnxImporter.Spatial.cs).
 /// </summary>
 public static partial class OnnxImporter
 {

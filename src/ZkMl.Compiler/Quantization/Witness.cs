@@ -4,7 +4,9 @@ namespace ZkMl.Compiler.Quantization;
 /// The witness of one layer for a padded batch, every tensor row-major
 /// [<see cref="Rows"/> × <see cref="Cols"/>] with Rows = padded batch size and Cols = the layer's
 /// padded output size. Padded rows are real inferences on zero inputs; padded columns have Z = 0,
-/// Q = 0, R = 2^(k−1), A = Table(0).
+/// Q = 0, R = 2^(k−1), A = Table(0). A conv or pooling layer's columns are its output [C, H, W] with every
+/// dimension padded (<see cref="Circuit.PaddedIndex"/>); a max-pool layer has no Q or limbs and its A is its Z
+/// (the window maxima; 0 at padded positions).
 /// </summary>
 public sealed class LayerWitness
 {
