@@ -43,6 +43,19 @@ internal static class OnnxBytes
         return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
     }
 
+    /// <summary>x[N,2] → MatMul(x, W) → Relu → y with W a graph input (declared [N, 2]), as the ONNX node tests write weights.</summary>
+    public static byte[] MatMulWeightInput()
+    {
+        byte[] graph = Cat(
+            Bytes(1, Node("MatMul", "mm", ["x", "W"], "m")),
+            Bytes(1, Node("Relu", "relu", ["m"], "y")),
+            Str(2, "g"),
+            Bytes(11, ValueInfo("x")),
+            Bytes(11, ValueInfo("W")),
+            Bytes(12, ValueInfo("y")));
+        return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
+    }
+
     private static byte[] Node(string op, string name, string[] inputs, string output) =>
         Cat([.. inputs.Select(i => Str(1, i)), Str(2, output), Str(3, name), Str(4, op)]);
 

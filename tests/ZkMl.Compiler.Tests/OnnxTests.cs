@@ -6,7 +6,7 @@ using ZkMl.Compiler.Quantization;
 
 namespace ZkMl.Compiler.Tests;
 
-public class OnnxTests
+public partial class OnnxTests
 {
     [Fact]
     public void ExportReimportsToTheSameNetwork()

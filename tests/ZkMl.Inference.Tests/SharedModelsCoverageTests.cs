@@ -2,6 +2,7 @@ using System.Text.Json;
 using Xunit.Abstractions;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Inference;
 
@@ -9,7 +10,8 @@ namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// Coverage over every model in ../shared/models: import, compile (int8, max-abs on the model's own
-/// input.json), setup, prove the batch, verify, and compare the proven outputs with onnxruntime's
+/// input.json, or for the ONNX node tests the rows of test_data_set_0/input_0.pb with input_1.pb… bound to
+/// the other graph inputs as --weights), setup, prove the batch, verify, and compare the proven outputs with onnxruntime's
 /// ort_output.json (argmax of every row, max error ≤ 5 % of the output range; a final Softmax is applied
 /// to the proven logits for the comparison). A model is either covered or refused with a clear
 /// ModelFormatException / CompileException; the table of both is printed (issue 16's figure).
@@ -17,7 +19,7 @@ namespace ZkMl.Inference.Tests;
 public class SharedModelsCoverageTests(ITestOutputHelper output)
 {
     /// <summary>Models covered end to end at the time of writing (a regression lowers the count).</summary>
-    private const int ExpectedCovered = 21;
+    private const int ExpectedCovered = 33;
 
     [Fact]
     public void Shared_models_are_proven_and_match_onnxruntime_or_refused_with_a_reason()
@@ -38,13 +40,22 @@ public class SharedModelsCoverageTests(ITestOutputHelper output)
             float[][] inputs;
             try
             {
-                net = ModelLoader.Load(file);
-                if (!File.Exists(Path.Combine(dir, "input.json")))
+                // The ONNX test folders: input_0.pb holds the samples; input_1.pb… bind the other graph
+                // inputs (their weights) as constants, as `zkml compile --weights` does.
+                string pbDir = Path.Combine(dir, "test_data_set_0");
+                var weights = Directory.Exists(pbDir)
+                    ? Directory.GetFiles(pbDir, "input_*.pb").Order(StringComparer.Ordinal).Skip(1).Select(OnnxTensorFile.Load).ToList()
+                    : [];
+                net = ModelLoader.Load(file, weights);
+                if (File.Exists(Path.Combine(dir, "input.json")))
+                    inputs = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+                else if (File.Exists(Path.Combine(pbDir, "input_0.pb")))
+                    inputs = Rows(OnnxTensorFile.Load(Path.Combine(pbDir, "input_0.pb")), net.InputSize);
+                else
                 {
-                    output.WriteLine($"NO INPUT {name}: imports ({net.ShapeSummary()}), but the folder has no input.json (only ONNX test-data .pb files): not measured");
+                    output.WriteLine($"NO INPUT {name}: imports ({net.ShapeSummary()}), but the folder has no input.json nor test_data_set_0/input_0.pb: not measured");
                     continue;
                 }
-                inputs = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
                 c = CircuitCompiler.Compile(net, inputs);
             }
             catch (Exception e) when (e is ModelFormatException or CompileException)
@@ -81,6 +92,13 @@ public class SharedModelsCoverageTests(ITestOutputHelper output)
         }
         output.WriteLine($"covered (compile, prove, verify, match ort): {covered} of {total}");
         Assert.True(covered >= ExpectedCovered, $"covered {covered} < {ExpectedCovered}: {string.Join("; ", mismatches)}");
+    }
+
+    /// <summary>The samples of a [batch, features…] tensor (a rank-1 tensor is one sample).</summary>
+    private static float[][] Rows(OnnxTensorValue t, int inputSize)
+    {
+        Assert.Equal(0, t.Floats.Length % inputSize);
+        return t.Floats.Chunk(inputSize).ToArray();
     }
 
     private static bool NearTie(float[] e)

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZkMl.Compiler;
 using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Onnx;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Compiler.Reference;
 
@@ -26,9 +27,10 @@ internal static class CompileVerb
         var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16; 0 = automatic: the fewest limbs with a range table no larger than the largest activation table)", DefaultValueFactory = _ => 0 };
         var inRange = new Option<string?>("--input-range") { Description = "Declared range of every input feature, LO,HI (e.g. 0,1 for pixels): the input scale covers it, so inputs in it are never clamped (default: the calibration data's max |x|, widened by --input-margin)" };
         var inMargin = new Option<double>("--input-margin") { Description = "Without --input-range: widen the calibration max |x| by this fraction (0.1 = 10 %)", DefaultValueFactory = _ => 0 };
+        var weightFiles = new Option<string[]>("--weights") { Description = "Bind ONNX graph inputs that hold weights as constants: a .json file {\"name\": values} or an ONNX TensorProto .pb file (named); repeatable", AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
         {
-            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin,
+            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin, weightFiles,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
         {
@@ -47,7 +49,7 @@ internal static class CompileVerb
                 InputRange = ParseRange(pr.GetValue(inRange)),
                 InputMargin = pr.GetValue(inMargin),
             };
-            return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options);
+            return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options, pr.GetValue(weightFiles) ?? []);
         }));
         return cmd;
     }
@@ -82,7 +84,7 @@ internal static class CompileVerb
 
     private static void AddRow(Table t, params string[] cells) => t.AddRow(cells.Select(c => new Text(c)).ToArray());
 
-    private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options)
+    private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options, string[] weightPaths)
     {
         var sw = Stopwatch.StartNew();
         CliFiles.Require(modelPath, FileKind.Model);
@@ -94,7 +96,8 @@ internal static class CompileVerb
         }
         CliFiles.Require(dataPath, FileKind.Input);
         CliFiles.RefuseOverwrite(outPath, "-o", ("MODEL", modelPath), ("--data", dataPath));
-        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath));
+        var weights = weightPaths.SelectMany(w => OnnxTensorFile.LoadWeights(CliFiles.Require(w, FileKind.Model))).ToList();
+        Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath, weights));
         foreach (var w in net.Warnings) ctx.Warn(w);
         float[][] samples = InputData.Load(dataPath, net.InputSize);
         var warnings = new List<string>(net.Warnings);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Google.Protobuf;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Onnx.Proto;
@@ -50,14 +49,14 @@ public static partial class OnnxImporter
         new("HardSigmoid", OpStatus.Proven, "lookup table; alpha (0.2), beta (0.5)"),
         new("Elu", OpStatus.Proven, "lookup table; alpha (1.0)"),
         new("Gelu", OpStatus.Proven, "lookup table; approximate = none or tanh (opset 20+)"),
-        new("Add", OpStatus.Folded, "with a constant (scalar or one value per feature): the bias of the dense layer before it, or x + c folded into the next dense layer"),
+        new("Add", OpStatus.Folded, "with a constant (a scalar, one value per feature, or any shape that broadcasts to the sample's): the bias of the dense layer before it, or x + c folded into the next dense layer"),
         new("Sub", OpStatus.Folded, "with a constant, either order (x − c, c − x); folded like Add"),
         new("Mul", OpStatus.Folded, "by a constant (scalar or per feature); folded into the adjacent dense layer"),
         new("Div", OpStatus.Folded, "x / constant (non-zero); folded like Mul (constant / x is refused: not affine)"),
         new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features], or over [batch, C, H, W] per channel into the Conv before it: scale, B, mean, var constants; epsilon; training_mode = 0"),
         new("Constant", OpStatus.Folded, "value, value_float(s), value_int(s); anywhere in the node list (nodes are sorted topologically)"),
         new("Flatten", OpStatus.NoOp, "axis = 1"),
-        new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero)"),
+        new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero); as the last op also [-1, k] across the batch (k dividing the features: the same values in the same order)"),
         new("Squeeze", OpStatus.NoOp, "per-sample axes of size 1 (attribute or constant input), never axis 0"),
         new("Unsqueeze", OpStatus.NoOp, "per-sample axes (attribute or constant input), never axis 0"),
         new("Identity", OpStatus.NoOp, "on the activations, or on a constant (folds)"),
@@ -67,7 +66,7 @@ public static partial class OnnxImporter
         new("MaxPool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads, auto_pad; dilations 1, ceil_mode 0, the Indices output unused; a non-decreasing activation after it moves before it"),
         new("AveragePool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads (with count_include_pad = 1), auto_pad; ceil_mode 0; the window sum requantized (an activation after it is its table)"),
         new("GlobalAveragePool", OpStatus.NotYetProvable, "an average pool over the whole image: [batch, C, H, W] → [batch, C, 1, 1]"),
-        new("Softmax", OpStatus.NotProven, "last op only: not applied and not proven, the public outputs are the logits before it (argmax is the same)"),
+        new("Softmax", OpStatus.NotProven, "last op only, over all of a sample's values (axis: the coerced 2-D axis 1 before opset 13, the one axis of the sample from 13): not applied and not proven, the public outputs are the logits before it (argmax is the same)"),
     ];
 
     /// <summary>The accepted ops, for messages.</summary>
@@ -91,9 +90,10 @@ public static partial class OnnxImporter
             sb.Append($"| {o.Op} | {status} | {o.Accepts} |\n");
         }
         sb.Append("\nRefused, each with an error naming the node and its op type: every other op (attention, Conv3D/1-D, …),\n");
-        sb.Append("branches (a tensor used by two nodes, residual adds), per-channel PRelu slopes that differ, and weights given as\n");
-        sb.Append("graph inputs instead of initializers (the onnx-node test models: bind them as initializers). An activation\n");
+        sb.Append("branches other than element-wise ones (residual adds), per-channel PRelu slopes that differ, and weights given as\n");
+        sb.Append("graph inputs unless bound with `zkml compile --weights FILE` (see below). An activation\n");
         sb.Append($"first, or a graph without Gemm/MatMul, gets an identity dense layer (W = I, at most {MaxIdentityWidth} features).\n");
+        sb.Append(ScalarRegionDoc);
         return sb.ToString();
     }
 
@@ -102,18 +102,25 @@ public static partial class OnnxImporter
 
     /// <summary>Loads and imports an .onnx file.</summary>
     /// <exception cref="ModelFormatException">Unreadable, malformed or truncated file; unsupported op (names the node and op type); not a chain of dense layers.</exception>
-    public static Network Load(string path)
+    public static Network Load(string path) => Load(path, null);
+
+    /// <summary>
+    /// Loads an .onnx file whose weights are (partly) graph inputs, binding <paramref name="weights"/> to those
+    /// inputs as constants (<c>zkml compile --weights</c>); the one input left is the samples.
+    /// </summary>
+    /// <exception cref="ModelFormatException">See <see cref="Load(string)"/>; a weight that names no graph input, or whose shape or type disagrees with the input's declaration.</exception>
+    public static Network Load(string path, IReadOnlyList<OnnxTensorValue>? weights)
     {
         byte[] bytes;
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new ModelFormatException($"{path}: cannot read ({e.Message})", e); }
-        return Import(bytes, path);
+        return Import(bytes, path, weights);
     }
 
-    /// <summary>Imports ONNX bytes; <paramref name="source"/> names them in messages.</summary>
-    /// <exception cref="ModelFormatException">See <see cref="Load"/>.</exception>
-    public static Network Import(ReadOnlySpan<byte> bytes, string source = "model.onnx")
+    /// <summary>Imports ONNX bytes; <paramref name="source"/> names them in messages; <paramref name="weights"/> as in <see cref="Load(string, IReadOnlyList{OnnxTensorValue})"/>.</summary>
+    /// <exception cref="ModelFormatException">See <see cref="Load(string)"/>.</exception>
+    public static Network Import(ReadOnlySpan<byte> bytes, string source = "model.onnx", IReadOnlyList<OnnxTensorValue>? weights = null)
     {
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(bytes); }
@@ -122,7 +129,7 @@ public static partial class OnnxImporter
         { throw new ModelFormatException($"{source}: not a valid ONNX file (truncated or corrupt protobuf: {e.Message})", e); }
         try
         {
-            return new Importer(model, source).Run();
+            return new Importer(model, source, weights).Run();
         }
         catch (ModelFormatException) { throw; }
         catch (Exception e) when (e is ArgumentException or OverflowException or InvalidOperationException or IndexOutOfRangeException or InvalidProtocolBufferException)
@@ -139,7 +146,7 @@ public static partial class OnnxImporter
         public long Count => Dims.Aggregate(1L, (a, b) => a * b);
     }
 
-    private sealed partial class Importer(ModelProto model, string source)
+    private sealed partial class Importer(ModelProto model, string source, IReadOnlyList<OnnxTensorValue>? weights)
     {
         private readonly Dictionary<string, Tensor> consts = new(StringComparer.Ordinal);
         private readonly List<string> warnings = [];
@@ -164,9 +171,10 @@ public static partial class OnnxImporter
             if (opset is < MinOpset or > MaxOpset) throw Err($"opset {opset} is not supported (supported: ai.onnx {MinOpset}–{MaxOpset})");
 
             foreach (var t in g.Initializer) consts[t.Name] = ReadTensor(t, $"initializer '{t.Name}'");
+            BindWeights(g);
             var inputs = g.Input.Where(i => !consts.ContainsKey(i.Name)).ToList();
             if (inputs.Count != 1)
-                throw Err($"expected exactly one graph input (the samples), found {inputs.Count}{(inputs.Count > 1 ? ": " + string.Join(", ", inputs.Select(i => "'" + i.Name + "'")) + " (weights must be initializers or Constants, not inputs)" : "")}");
+                throw Err($"expected exactly one graph input (the samples), found {inputs.Count}{(inputs.Count > 1 ? ": " + string.Join(", ", inputs.Select(i => "'" + i.Name + "'")) + " (weights must be initializers or Constants, not inputs; or bind all but the samples with --weights FILE)" : "")}");
             var input = inputs[0];
             var tt = input.Type?.TensorType ?? throw Err($"graph input '{input.Name}' is not a tensor");
             if (tt.ElemType != (int)TensorProto.Types.DataType.Float)
@@ -203,6 +211,28 @@ public static partial class OnnxImporter
                     continue;
                 }
                 if (sawSoftmax) throw Err($"{who}: follows a Softmax; only a final Softmax is supported (it is dropped)");
+                if (regionNodes.Contains(ni)) continue;
+                if (n.Input.Contains(flow) && FlowBranches(g, flow))
+                {
+                    // x·x, x·sigmoid(x), the tanh form of Gelu, …: a subgraph that is a function of one value per element.
+                    var region = ScalarRegion(g, order, Array.IndexOf(order, ni), flow, who);
+                    regionNodes.UnionWith(region.Nodes);
+                    if (region.Act == Activation.None)
+                        ApplyAffine(Enumerable.Repeat(region.Alpha, (int)Features(flowShape)).ToArray(), Enumerable.Repeat(region.Beta, (int)Features(flowShape)).ToArray(), lastIsDense);
+                    else
+                    {
+                        if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
+                        {
+                            AddIdentityLayer(who, flowShape);
+                            flowShape = [layers[^1].Out];
+                        }
+                        actParams[layers.Count - 1] = (region.Alpha, region.Beta);
+                        layers[^1] = layers[^1] with { Act = region.Act };
+                        lastIsDense = false;
+                    }
+                    flow = region.Exit;
+                    continue;
+                }
                 // Nodes on constants only (e.g. Identity of an initializer) fold.
                 if (n.Input.Count > 0 && n.Input.All(i => i.Length == 0 || consts.ContainsKey(i)) && n.OpType is "Identity" && n.Output.Count == 1)
                 {
@@ -255,7 +285,7 @@ public static partial class OnnxImporter
                         break;
                     }
                     case "Reshape":
-                        flowShape = Reshape(n, who, flowShape);
+                        flowShape = Reshape(n, who, flowShape, g.Output.Count == 1 && g.Output[0].Name == n.Output[0]);
                         break;
                     case "Squeeze":
                     case "Unsqueeze":
@@ -328,9 +358,18 @@ public static partial class OnnxImporter
                         lastIsDense = n.OpType != "MaxPool";
                         break;
                     case "Softmax":
+                    {
+                        // Only a Softmax over all of a sample's values has the logits' argmax (opset < 13 coerces
+                        // to 2-D at the axis; 13+ normalises the one axis).
+                        long rank = flowShape.Length + 1, axis = IntAttr(n, "axis", opset >= 13 ? -1 : 1);
+                        if (axis < 0) axis += rank;
+                        long group = axis < 1 || axis >= rank ? 0 : opset >= 13 ? flowShape[axis - 1] : Features(flowShape[(int)(axis - 1)..]);
+                        if (group != Features(flowShape))
+                            throw Err($"{who}: Softmax over axis {IntAttr(n, "axis", opset >= 13 ? -1 : 1)} of [batch, {string.Join(", ", flowShape)}] (opset {opset}) normalises {(axis < 1 ? "across the batch" : $"groups of {group} values within a sample")}; only a Softmax over all of a sample's values is supported (its outputs are then the logits, argmax unchanged)");
                         sawSoftmax = true;
                         warnings.Add($"{who}: the final Softmax is dropped (argmax unchanged); outputs are the logits before it");
                         break;
+                    }
                     default:
                         throw Err($"{who}: unsupported op type '{n.OpType}'; supported: {SupportedOps}");
                 }
@@ -353,6 +392,35 @@ public static partial class OnnxImporter
         }
 
         private string? softmaxOutput;
+
+        /// <summary>Binds the --weights tensors to graph inputs of the same name as constants, checking the declared type and fixed dims.</summary>
+        private void BindWeights(GraphProto g)
+        {
+            if (weights == null) return;
+            foreach (var w in weights)
+            {
+                var decl = g.Input.FirstOrDefault(i => i.Name == w.Name);
+                if (decl == null)
+                    throw Err($"--weights: '{w.Name}' is not a graph input (inputs: {string.Join(", ", g.Input.Where(i => !consts.ContainsKey(i.Name)).Select(i => "'" + i.Name + "'"))})");
+                if (consts.ContainsKey(w.Name)) throw Err($"--weights: '{w.Name}' is bound twice (or is also an initializer)");
+                var tt = decl.Type?.TensorType;
+                var et = tt == null ? TensorProto.Types.DataType.Undefined : (TensorProto.Types.DataType)tt.ElemType;
+                if (et is TensorProto.Types.DataType.Int64 or TensorProto.Types.DataType.Int32 && w.Ints == null)
+                    throw Err($"--weights: '{w.Name}' is declared {et}, the values given are not all integers");
+                if (et is not (TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double or TensorProto.Types.DataType.Int64 or TensorProto.Types.DataType.Int32))
+                    throw Err($"--weights: graph input '{w.Name}' has element type {et}; float, double, int32 or int64 can be bound");
+                if (tt?.Shape is { } shape)
+                {
+                    bool ok = shape.Dim.Count == w.Dims.Length;
+                    for (int d = 0; ok && d < w.Dims.Length; d++)
+                        if (shape.Dim[d].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue && shape.Dim[d].DimValue != w.Dims[d]) ok = false;
+                    if (!ok)
+                        throw Err($"--weights: '{w.Name}' has shape [{string.Join(", ", w.Dims)}], the graph input is declared [{string.Join(", ", shape.Dim.Select(x => x.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? x.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : x.DimParam))}]");
+                }
+                consts[w.Name] = new Tensor(w.Dims, w.Floats, et is TensorProto.Types.DataType.Int64 or TensorProto.Types.DataType.Int32 ? w.Ints : null);
+            }
+            if (weights.Count > 0) warnings.Add($"--weights: graph input{(weights.Count > 1 ? "s" : "")} {string.Join(", ", weights.Select(w => "'" + w.Name + "'"))} bound as constants");
+        }
 
 
         /// <summary>Appends an identity dense layer (W = I, b = 0) over the current features.</summary>
@@ -509,6 +577,31 @@ public static partial class OnnxImporter
             var want = flowShape.SkipWhile(d => d == 1).ToArray();
             if (t.Count == f && (dims.SequenceEqual(want) || (flowShape.Length == 1 && dims.Length == 1)))
                 return v.ToArray();
+            // Numpy broadcasting against [batch, flowShape…]: aligned right, each constant dim 1 or equal; the batch axis 1.
+            if (t.Dims.Length <= flowShape.Length + 1 && (t.Dims.Length <= flowShape.Length || t.Dims[0] == 1))
+            {
+                int off = flowShape.Length - t.Dims.Length; // may be −1 (a leading batch axis of size 1)
+                bool ok = true;
+                for (int d = Math.Max(0, -off); d < t.Dims.Length; d++)
+                    if (t.Dims[d] != 1 && t.Dims[d] != flowShape[d + off]) ok = false;
+                if (ok)
+                {
+                    var r = new float[f];
+                    var idx = new long[flowShape.Length];
+                    for (int i = 0; i < f; i++)
+                    {
+                        long rem = i, src = 0, stride = 1;
+                        for (int d = flowShape.Length - 1; d >= 0; d--) { idx[d] = rem % flowShape[d]; rem /= flowShape[d]; }
+                        for (int d = t.Dims.Length - 1; d >= Math.Max(0, -off); d--)
+                        {
+                            if (t.Dims[d] != 1) src += idx[d + off] * stride;
+                            stride *= t.Dims[d];
+                        }
+                        r[i] = v[src];
+                    }
+                    return r;
+                }
+            }
             throw Err($"{who}: {what} has shape [{string.Join(", ", t.Dims)}], expected a scalar or one value per feature [{string.Join(", ", flowShape)}] (a per-sample operand is not supported)");
         }
 
@@ -572,7 +665,14 @@ public static partial class OnnxImporter
 
         private static long Features(long[] shape) => shape.Aggregate(1L, (a, b) => a * b);
 
-        private long[] Reshape(NodeProto n, string who, long[] flowShape)
+        /// <summary>The per-sample shape after a Reshape node (<paramref name="n"/>, named <paramref name="who"/>) of <paramref name="flowShape"/>.</summary>
+        /// <param name="n">The node.</param>
+        /// <param name="who">Its name for messages.</param>
+        /// <param name="flowShape">The per-sample shape before.</param>
+        /// <param name="final">The reshape's output is the graph output: a regrouping of the whole batch's values
+        /// (<c>[-1, k]</c> with k dividing the features, skl2onnx's <c>[N·m, 1]</c>) keeps their row-major order, so the
+        /// proven per-sample outputs, concatenated, are the graph output; accepted with a warning.</param>
+        private long[] Reshape(NodeProto n, string who, long[] flowShape, bool final)
         {
             if (n.Input.Count < 2) throw Err($"{who}: opset-5+ Reshape needs its shape as a second (constant) input");
             var t = Const(n, 1, who);
@@ -597,7 +697,12 @@ public static partial class OnnxImporter
                 long rest = 1;
                 for (int d = 1; d < full.Length; d++) if (d != minus) rest *= full[d];
                 if (minus > 0) { if (rest == 0 || f % rest != 0) throw Err($"{who}: cannot infer -1 for {f} features"); full[minus] = f / rest; rest = f; }
-                if (rest != f) throw Err($"{who}: target shape [{string.Join(", ", target)}] does not keep the batch dimension first with {f} features per sample");
+                if (rest != f && minus == 0 && final && rest > 0 && f % rest == 0)
+                {
+                    warnings.Add($"{who}: the final Reshape to [{string.Join(", ", target)}] regroups the batch ({f} values per sample become {f / rest} rows of {rest}); the proof's outputs are per sample, [batch, {f}], whose row-major order is the graph output's");
+                    return flowShape;
+                }
+                if (rest != f) throw Err($"{who}: target shape [{string.Join(", ", target)}] does not keep the batch dimension first with {f} features per sample{(minus == 0 && !final ? " (a reshape across the batch is accepted only as the graph's last op)" : "")}");
                 return full.Skip(1).ToArray();
             }
             else
@@ -691,73 +796,8 @@ public static partial class OnnxImporter
 
         private Tensor ReadTensor(TensorProto t, string who)
         {
-            if (t.DataLocation == 1 || t.ExternalData.Count > 0) throw Err($"{who}: external tensor data is not supported (save the model with the weights inside the .onnx file)");
-            var dims = t.Dims.ToArray();
-            long count = 1;
-            foreach (long d in dims)
-            {
-                if (d < 0) throw Err($"{who}: negative dimension {d}");
-                count = checked(count * d);
-            }
-            if (count > 1L << 28) throw Err($"{who}: tensor of {count} elements is too large");
-            var type = (TensorProto.Types.DataType)t.DataType;
-            var raw = t.RawData.Span;
-            switch (type)
-            {
-                case TensorProto.Types.DataType.Float:
-                {
-                    float[] f;
-                    if (!t.RawData.IsEmpty)
-                    {
-                        if (raw.Length != count * 4) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * 4} for {count} floats");
-                        f = new float[count];
-                        for (int i = 0; i < count; i++) f[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4, 4));
-                    }
-                    else
-                    {
-                        if (t.FloatData.Count != count) throw Err($"{who}: float_data has {t.FloatData.Count} values, expected {count}");
-                        f = t.FloatData.ToArray();
-                    }
-                    return new Tensor(dims, f, null);
-                }
-                case TensorProto.Types.DataType.Double:
-                {
-                    double[] d;
-                    if (!t.RawData.IsEmpty)
-                    {
-                        if (raw.Length != count * 8) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * 8} for {count} doubles");
-                        d = new double[count];
-                        for (int i = 0; i < count; i++) d[i] = BinaryPrimitives.ReadDoubleLittleEndian(raw.Slice(i * 8, 8));
-                    }
-                    else
-                    {
-                        if (t.DoubleData.Count != count) throw Err($"{who}: double_data has {t.DoubleData.Count} values, expected {count}");
-                        d = t.DoubleData.ToArray();
-                    }
-                    return new Tensor(dims, d.Select(v => (float)v).ToArray(), null);
-                }
-                case TensorProto.Types.DataType.Int64:
-                case TensorProto.Types.DataType.Int32:
-                {
-                    long[] v;
-                    int size = type == TensorProto.Types.DataType.Int64 ? 8 : 4;
-                    if (!t.RawData.IsEmpty)
-                    {
-                        if (raw.Length != count * size) throw Err($"{who}: raw_data has {raw.Length} bytes, expected {count * size}");
-                        v = new long[count];
-                        for (int i = 0; i < count; i++)
-                            v[i] = size == 8 ? BinaryPrimitives.ReadInt64LittleEndian(raw.Slice(i * 8, 8)) : BinaryPrimitives.ReadInt32LittleEndian(raw.Slice(i * 4, 4));
-                    }
-                    else
-                    {
-                        v = size == 8 ? t.Int64Data.ToArray() : t.Int32Data.Select(x => (long)x).ToArray();
-                        if (v.Length != count) throw Err($"{who}: {(size == 8 ? "int64_data" : "int32_data")} has {v.Length} values, expected {count}");
-                    }
-                    return new Tensor(dims, v.Select(x => (float)x).ToArray(), v);
-                }
-                default:
-                    throw Err($"{who}: tensor element type {type} is not supported (float, double, int32, int64)");
-            }
+            var v = OnnxTensorFile.Read(t, $"{source}: {who}");
+            return new Tensor(v.Dims, v.Floats, v.Ints);
         }
     }
 }
