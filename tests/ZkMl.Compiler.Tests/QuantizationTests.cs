@@ -317,12 +317,33 @@ public class SaturationCountTests
         var counts = w.SaturationCounts();
         Assert.True(counts[0] > 0, "the hidden relu saturates");
         Assert.Equal(0, counts[^1]); // the logits layer has no table
-        long manual = 0;
+        // Counted: Q past qa by more than one rounding step, clamped to qa; a relu's large negative Q is its zero, not counted.
+        long manual = 0, negative = 0;
         var l0 = w.Layers[0];
         for (int r = 0; r < w.BatchSize; r++)
             for (int j = 0; j < c.Layers[0].OutputSize; j++)
-                if (Math.Abs(l0.Q![r * l0.Cols + j]) > c.InputBound) manual++;
+            {
+                long q = l0.Q![r * l0.Cols + j];
+                if (q > c.InputBound + 1) { manual++; Assert.Equal(c.InputBound, l0.A![r * l0.Cols + j]); }
+                if (q < -c.InputBound - 1) negative++;
+            }
         Assert.Equal(manual, counts[0]);
+        Assert.True(negative > 0, "the test reaches the relu's negative side too");
+    }
+
+    [Fact]
+    public void Rounding_one_step_past_the_maximum_and_bounded_tables_are_not_saturation()
+    {
+        long[] q = [127, 128, 129, -129, -200], a = [127, 127, 127, -127, -127];
+        // identity/relu-style clamp: 128 is one rounding step past 127 (not counted); 129, −129, −200 are
+        Assert.Equal(3, IntegerExecutor.CountSaturated(ZkMl.Compiler.Model.Activation.LeakyRelu, q, a, 1, 8, 5, 127));
+        // a relu's negative Q gives A = 0: not clamped at ±qa
+        Assert.Equal(1, IntegerExecutor.CountSaturated(ZkMl.Compiler.Model.Activation.Relu, q, [127, 127, 127, 0, 0], 1, 8, 5, 127));
+        // sigmoid and tanh tables span their whole output range: nothing is clamped
+        Assert.Equal(0, IntegerExecutor.CountSaturated(ZkMl.Compiler.Model.Activation.Sigmoid, q, a, 1, 8, 5, 127));
+        Assert.Equal(0, IntegerExecutor.CountSaturated(ZkMl.Compiler.Model.Activation.Tanh, q, a, 1, 8, 5, 127));
+        // only the real columns of each row count (the padding beyond outputSize is ignored)
+        Assert.Equal(2, IntegerExecutor.CountSaturated(ZkMl.Compiler.Model.Activation.Relu, [129, 500, 129, 500], [127, 127, 127, 127], 2, 2, 1, 127));
     }
 }
 

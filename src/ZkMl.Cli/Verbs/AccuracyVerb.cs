@@ -72,6 +72,10 @@ internal static class AccuracyVerb
         double[][] ints = ctx.Step($"running the circuit on {set.Rows.Length:N0} samples", () => AccuracyReport.Dequantized(c, set.Rows));
         double intSeconds = sw.Elapsed.TotalSeconds;
         var acc = LabelledAccuracy.Measure(floats, ints, set.Labels);
+        // Saturation: values the tables clamp past the calibration maximum (IntegerExecutor's count), over all rows.
+        long saturated = 0, tabled = c.Layers.Where(l => l.Table != null).Sum(l => (long)l.OutputSize) * set.Rows.Length;
+        for (int start = 0; start < set.Rows.Length; start += 1024)
+            saturated += IntegerExecutor.Run(c, set.Rows.Skip(start).Take(1024).ToArray()).SaturationCounts().Sum();
 
         if (plotPath is not null)
         {
@@ -103,6 +107,8 @@ internal static class AccuracyVerb
                 ["agreements"] = acc.Agreements,
                 ["maxAbsError"] = acc.Report.MaxAbsError,
                 ["meanAbsError"] = acc.Report.MeanAbsError,
+                ["saturated"] = saturated,
+                ["tabledValues"] = tabled,
                 ["plot"] = plotPath is null ? null : Path.GetFullPath(plotPath),
                 ["seconds"] = new JsonObject
                 {
@@ -122,6 +128,8 @@ internal static class AccuracyVerb
             new Text(string.Create(CultureInfo.InvariantCulture, $"{acc.GapPoints:+0.00;-0.00;0.00} pp")),
             new Text(acc.Report.MaxAbsError.ToString("G4", CultureInfo.InvariantCulture)), new Text(acc.Report.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture)));
         ctx.Out.Write(t);
+        ctx.Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"saturated (clamped past the calibration maximum): {saturated:N0} of {tabled:N0} activation values ({(tabled == 0 ? 0 : 100.0 * saturated / tabled):F3} %)")));
         if (plotPath is not null) ctx.Out.MarkupLine($"wrote [green]{Markup.Escape(plotPath)}[/] (histogram of int{c.ActBits} − float output errors)");
         ctx.Out.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"{acc.Samples:N0} samples in {seconds:F2} s (read {readSeconds:F2} s, {referenceName} {floatSeconds:F2} s, integer executor {intSeconds:F2} s)")));

@@ -27,10 +27,11 @@ internal static class CompileVerb
         var limb = new Option<int>("--limb-bits") { Description = "Range-limb width c: remainders split into c-bit limbs (1..16; 0 = automatic: the fewest limbs with a range table no larger than the largest activation table)", DefaultValueFactory = _ => 0 };
         var inRange = new Option<string?>("--input-range") { Description = "Declared range of every input feature, LO,HI (e.g. 0,1 for pixels): the input scale covers it, so inputs in it are never clamped (default: the calibration data's max |x|, widened by --input-margin)" };
         var inMargin = new Option<double>("--input-margin") { Description = "Without --input-range: widen the calibration max |x| by this fraction (0.1 = 10 %)", DefaultValueFactory = _ => 0 };
+        var holdout = new Option<double>("--calibration-holdout") { HelpName = "F", Description = "Hold out the last fraction F of the data rows (0 ≤ F < 1): calibrate on the rest and report the error and the saturation rate on the held-out rows, which the ranges were not taken from", DefaultValueFactory = _ => 0 };
         var weightFiles = new Option<string[]>("--weights") { Description = "Bind ONNX graph inputs that hold weights as constants: a .json file {\"name\": values} or an ONNX TensorProto .pb file (named); repeatable", AllowMultipleArgumentsPerToken = false };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
         {
-            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin, weightFiles,
+            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin, weightFiles, holdout,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
         {
@@ -38,6 +39,8 @@ internal static class CompileVerb
             CheckRange("--act-bits", pr.GetValue(abits), 2, 16);
             CheckRange("--limb-bits", pr.GetValue(limb), 0, 16);
             double p = pr.GetValue(pct);
+            double f = pr.GetValue(holdout);
+            if (!(f >= 0 && f < 1)) throw new UserException($"--calibration-holdout {f.ToString(CultureInfo.InvariantCulture)}: expected a fraction in [0, 1)");
             if (!(p > 0 && p <= 100)) throw new UserException($"--percentile {p.ToString(CultureInfo.InvariantCulture)}: expected a percentile in (0, 100]");
             var options = new CompileOptions
             {
@@ -49,7 +52,7 @@ internal static class CompileVerb
                 InputRange = ParseRange(pr.GetValue(inRange)),
                 InputMargin = pr.GetValue(inMargin),
             };
-            return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options, pr.GetValue(weightFiles) ?? []);
+            return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options, pr.GetValue(weightFiles) ?? [], f);
         }));
         return cmd;
     }
@@ -84,7 +87,7 @@ internal static class CompileVerb
 
     private static void AddRow(Table t, params string[] cells) => t.AddRow(cells.Select(c => new Text(c)).ToArray());
 
-    private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options, string[] weightPaths)
+    private static int Run(VerbContext ctx, string modelPath, string? dataPath, string outPath, CompileOptions options, string[] weightPaths, double holdoutFraction)
     {
         var sw = Stopwatch.StartNew();
         CliFiles.Require(modelPath, FileKind.Model);
@@ -99,7 +102,14 @@ internal static class CompileVerb
         var weights = weightPaths.SelectMany(w => OnnxTensorFile.LoadWeights(CliFiles.Require(w, FileKind.Model))).ToList();
         Network net = ctx.Step($"importing {modelPath}", () => ModelLoader.Load(modelPath, weights));
         foreach (var w in net.Warnings) ctx.Warn(w);
-        float[][] samples = InputData.Load(dataPath, net.InputSize);
+        float[][] rows = InputData.Load(dataPath, net.InputSize);
+        // --calibration-holdout: the last ⌈F·n⌉ rows are not calibrated on; the error and saturation there say how
+        // the ranges generalise.
+        int held = holdoutFraction > 0 ? (int)Math.Ceiling(holdoutFraction * rows.Length) : 0;
+        if (held > 0 && held >= rows.Length)
+            throw new UserException($"--calibration-holdout {holdoutFraction.ToString(CultureInfo.InvariantCulture)}: {dataPath} has {rows.Length} row(s); holding out {held} leaves none to calibrate on");
+        float[][] samples = rows[..(rows.Length - held)];
+        float[][] heldOut = rows[(rows.Length - held)..];
         var warnings = new List<string>(net.Warnings);
         Circuit circuit = ctx.Step($"calibrating and quantizing on {samples.Length} samples", () =>
         {
@@ -113,6 +123,7 @@ internal static class CompileVerb
         // is already made: a model ONNX Runtime refuses, or a machine without its native library, gets the table
         // against the float executor with a warning rather than no circuit (zkml accuracy insists on ONNX Runtime).
         string referenceName = "";
+        AccuracyReport? heldReport = null;
         var report = ctx.Step("measuring accuracy (float vs quantized)", () =>
         {
             IFloatReference reference;
@@ -127,10 +138,18 @@ internal static class CompileVerb
             try
             {
                 referenceName = reference.Name;
-                return AccuracyReport.Measure(reference.Run(samples), circuit, samples);
+                var floats = reference.Run(rows);
+                heldReport = held > 0 ? AccuracyReport.Measure(floats[samples.Length..], circuit, heldOut) : null;
+                return AccuracyReport.Measure(floats[..samples.Length], circuit, samples);
             }
             finally { (reference as IDisposable)?.Dispose(); }
         });
+        // Saturation (values the tables clamp past the calibration maximum) on the held-out and the calibration rows.
+        long tabled = circuit.Layers.Where(l => l.Table != null).Sum(l => (long)l.OutputSize);
+        (long Count, long Of) Saturation(float[][] x) => x.Length == 0 ? (0, 0) : (IntegerExecutor.Run(circuit, x).SaturationCounts().Sum(), tabled * x.Length);
+        var heldSat = held > 0 ? Saturation(heldOut) : (0, 0);
+        var calibSat = held > 0 ? Saturation(samples) : (0, 0);
+        static string Rate((long Count, long Of) s) => string.Create(CultureInfo.InvariantCulture, $"{s.Count} of {s.Of} values ({(s.Of == 0 ? 0 : 100.0 * s.Count / s.Of):F3} %)");
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
         // What setup will need for the default batch limit, said before anyone runs it.
@@ -168,6 +187,12 @@ internal static class CompileVerb
                     ["floatReference"] = referenceName,
                     ["samples"] = report.Samples, ["argmaxAgreements"] = report.ArgmaxAgreements, ["argmaxAgreement"] = report.ArgmaxAgreement,
                     ["maxAbsError"] = report.MaxAbsError, ["meanAbsError"] = report.MeanAbsError, ["maxAbsOutput"] = report.MaxAbsOutput,
+                },
+                ["holdout"] = heldReport is null ? null : new JsonObject
+                {
+                    ["fraction"] = holdoutFraction, ["samples"] = heldReport.Samples, ["calibrationSamples"] = samples.Length,
+                    ["argmaxAgreements"] = heldReport.ArgmaxAgreements, ["maxAbsError"] = heldReport.MaxAbsError, ["meanAbsError"] = heldReport.MeanAbsError,
+                    ["saturated"] = heldSat.Item1, ["tabledValues"] = heldSat.Item2, ["calibrationSaturated"] = calibSat.Item1,
                 },
                 ["setup"] = costs?.ToJson() ?? new JsonObject { ["provable"] = false, ["reason"] = notProvable },
                 ["warnings"] = new JsonArray(warnings.Select(w => (JsonNode?)JsonValue.Create(w)).ToArray()),
@@ -212,6 +237,16 @@ internal static class CompileVerb
             report.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture),
             report.MaxAbsOutput.ToString("G4", CultureInfo.InvariantCulture));
         o.Write(at);
+        if (heldReport is not null)
+        {
+            var ht = new Table().Border(TableBorder.Rounded).Title($"held out (--calibration-holdout {holdoutFraction.ToString(CultureInfo.InvariantCulture)}): the last {held} rows, not calibrated on");
+            ht.AddColumn("rows"); ht.AddColumn("argmax agreement"); ht.AddColumn("max |error|"); ht.AddColumn("mean |error|"); ht.AddColumn("saturated (clamped past the calibration max)");
+            AddRow(ht, $"calibration ({samples.Length})", $"{report.ArgmaxAgreements}/{report.Samples}", report.MaxAbsError.ToString("G4", CultureInfo.InvariantCulture),
+                report.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture), Rate(calibSat));
+            AddRow(ht, $"held out ({held})", $"{heldReport.ArgmaxAgreements}/{heldReport.Samples}", heldReport.MaxAbsError.ToString("G4", CultureInfo.InvariantCulture),
+                heldReport.MeanAbsError.ToString("G4", CultureInfo.InvariantCulture), Rate(heldSat));
+            o.Write(ht);
+        }
         o.MarkupLine(Markup.Escape(setupLine));
         o.MarkupLine(wrote);
         return 0;

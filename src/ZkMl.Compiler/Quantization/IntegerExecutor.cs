@@ -108,13 +108,7 @@ public static class IntegerExecutor
                 act[e] = table.Lookup(qe);
                 if (act[e] < layer.AMin || act[e] > layer.AMax) throw new InvalidOperationException($"layer {layer.Index}: A outside its proven range (compiler bug)");
             }
-            // Saturation: |Q| beyond the activation range ±(2^(actBits−1) − 1), i.e. past the calibration maximum
-            // (relu/identity clamp there; sigmoid/tanh were scaled to it), counted over the real rows and columns.
-            long sat = 0, qa = circuit.InputBound;
-            var shape = layer.OutputShape;
-            for (int r = 0; r < batch; r++)
-                for (int j = 0; j < layer.OutputSize; j++)
-                    if (Math.Abs(q[(long)r * cols + Circuit.PaddedIndex(shape, j)]) > qa) sat++;
+            long sat = CountSaturated(table.Activation, q, act, batch, cols, layer.OutputSize, circuit.InputBound, layer.OutputShape);
             layers.Add(new LayerWitness(rows, cols, z, q, limbs, act) { Saturated = sat });
             a = act;
             aCols = cols;
@@ -261,5 +255,26 @@ public static class IntegerExecutor
         for (int j = 0; j < m; j++)
             if (z[j] < lo[j] || z[j] > hi[j])
                 throw new InvalidOperationException($"layer {layer.Index}: Z[{j}] = {z[j]} outside its proven bound [{lo[j]}, {hi[j]}] (compiler bug)");
+    }
+
+    /// <summary>
+    /// Saturation: entries whose activation the table clamps to ±qa (qa = 2^(actBits−1) − 1, the calibration maximum)
+    /// while Q lies past the calibrated range by more than one rounding step (|Q| &gt; qa + 1), counted over the real
+    /// rows and columns. Sigmoid and tanh never clamp (their tables span the whole output range); a relu's negative
+    /// Q is its zero, not a saturation. The "+ 1" keeps the model's own calibration maximum, which integer rounding
+    /// can land one step past qa, from counting.
+    /// </summary>
+    internal static long CountSaturated(Activation activation, long[] q, long[] a, int batch, int cols, int outputSize, long qa, IReadOnlyList<int>? shape = null)
+    {
+        if (activation is Activation.Sigmoid or Activation.Tanh) return 0;
+        long sat = 0;
+        for (int r = 0; r < batch; r++)
+            for (int j = 0; j < outputSize; j++)
+            {
+                // A conv/pooling layer's values sit at their per-dimension padded positions (Circuit.PaddedIndex).
+                long e = (long)r * cols + (shape is null ? j : Circuit.PaddedIndex(shape, j));
+                if (Math.Abs(q[e]) > qa + 1 && Math.Abs(a[e]) == qa) sat++;
+            }
+        return sat;
     }
 }

@@ -34,8 +34,8 @@ public sealed class LayerWitness
     public long[][]? RemainderLimbs { get; }
 
     /// <summary>
-    /// Entries of the real rows and columns whose Q lies beyond ±(2^(actBits−1) − 1): past the calibration
-    /// maximum, where relu/identity clamp and sigmoid/tanh leave the calibrated range (0 without a table).
+    /// Entries of the real rows and columns that the table clamps at ±(2^(actBits−1) − 1), the calibration maximum,
+    /// with Q past it by more than one rounding step (see IntegerExecutor.CountSaturated; 0 without a table).
     /// </summary>
     public long Saturated { get; internal init; }
 
