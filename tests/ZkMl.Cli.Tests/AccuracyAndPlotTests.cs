@@ -56,6 +56,9 @@ public class AccuracyAndPlotTests(TinyKeysFixture tiny) : IClassFixture<TinyKeys
         Assert.Equal(0.9719, j.GetProperty("quantized").GetDouble(), 10);
         Assert.Equal(0.9996, j.GetProperty("agreement").GetDouble(), 10);
         Assert.Equal(-0.01, j.GetProperty("gapPoints").GetDouble(), 6);
+        // README's calibration table: 5 of 10 000 × 128 hidden relu values clamp past the calibration maximum.
+        Assert.Equal(5, j.GetProperty("saturated").GetInt64());
+        Assert.Equal(1_280_000, j.GetProperty("tabledValues").GetInt64());
         IsPng(plot, 900, 500);
 
         var human = Zkml.Ok("accuracy", Mnist("model.onnx"), "--circuit", circuit, "--mnist", MnistData);
@@ -64,6 +67,7 @@ public class AccuracyAndPlotTests(TinyKeysFixture tiny) : IClassFixture<TinyKeys
         Assert.Contains("97.19 % (9,719/10,000)", human.Out);
         Assert.Contains("99.96 % (9,996/10,000)", human.Out);
         Assert.Contains("-0.01 pp", human.Out);
+        Assert.Contains("saturated (clamped past the calibration maximum): 5 of 1,280,000 activation values (0.000 %)", human.Out);
     }
 
     [Fact]

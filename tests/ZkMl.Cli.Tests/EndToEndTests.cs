@@ -49,11 +49,16 @@ public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture
         var layers = net.Layers.ToList();
         layers[^1] = layers[^1].WithActivation(ZkMl.Compiler.Model.Activation.Sigmoid);
         File.WriteAllText(model, ZkMl.Compiler.Model.ModelJson.Serialize(new ZkMl.Compiler.Model.Network(layers, "tiny-sigmoid")));
-        var c = Zkml.Ok("compile", model, "--data", Zkml.Tiny("input.json"), "-o", circuit);
+        // calibrated on the tiny rows scaled by 0.2, with the declared input range ±1: full-range inputs drive the hidden relu
+        // about five times past its calibration maximum
+        string calib = tiny.File("sig-cal.json");
+        var small = ZkMl.Compiler.Model.InputData.Load(Zkml.Tiny("input.json"), 4).Select(r => r.Select(v => v * 0.2f).ToArray()).ToArray();
+        File.WriteAllText(calib, System.Text.Json.JsonSerializer.Serialize(new { input_data = small }));
+        var c = Zkml.Ok("compile", model, "--data", calib, "--input-range", "-1,1", "-o", circuit);
         Assert.Contains("sigmoid (proven)", c.Out);
         Assert.Contains("input range: ±", c.Out);
         Zkml.Ok("setup", circuit, "--dev-srs", "-o", keys, "--max-batch", "2");
-        // an input far outside the calibration data saturates (clamped input, hidden relu past its maximum)
+        // an input far outside the calibration data saturates (clamped input to ±1, hidden relu past its maximum)
         string input = tiny.File("sig-in.json");
         File.WriteAllText(input, "{\"input_data\": [[0.5, -0.25, 0.125, 1.0], [40, -40, 40, 40]]}");
         var p = Zkml.Ok("prove", circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--json").Json();
