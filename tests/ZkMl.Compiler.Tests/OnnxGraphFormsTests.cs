@@ -307,4 +307,28 @@ public partial class OnnxTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void ConstantOfShapeIsAConstant()
+    {
+        // y = (x + ones[3]·0.5)·W + zeros[2], the constants made by ConstantOfShape from Constant shapes.
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 3));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [3, 2], 1, -1, 0.5f, 2, -0.25f, 0.75f));
+        g.Initializer.Add(new TensorProto { Name = "s3", DataType = 7, Dims = { 1 }, Int64Data = { 3 } });
+        g.Node.Add(Node("ConstantOfShape", "half", ["s3"], "h", new AttributeProto { Name = "value", T = F("", [1], 0.5f), Type = AttributeProto.Types.AttributeType.Tensor }));
+        g.Node.Add(Node("Add", "shift", ["x", "h"], "x1"));
+        g.Node.Add(Node("MatMul", "mm", ["x1", "W"], "z"));
+        g.Node.Add(Node("ConstantOfShape", "zeros", ["s2"], "b"));
+        g.Node.Add(Node("Add", "bias", ["z", "b"], "y"));
+        g.Node.Add(Node("Constant", "s2n", [], "s2", new AttributeProto { Name = "value_ints", Ints = { 2 }, Type = AttributeProto.Types.AttributeType.Ints }));
+        var bytes = Model(g, 13);
+        var net = OnnxImporter.Import(bytes, "cos.onnx");
+        Assert.Single(net.Layers);
+        AgreesWithOnnxRuntime(bytes, net, Rows(8, 3, 8));
+        // A shape that is not an int64 constant is refused naming the node.
+        g.Initializer[1] = F("s3", [1], 3);
+        Assert.Contains("node 'half' (ConstantOfShape): the shape 's3' must be an int64 tensor", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "cos.onnx")).Message);
+    }
 }

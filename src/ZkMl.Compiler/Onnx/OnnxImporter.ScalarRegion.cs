@@ -29,6 +29,30 @@ public static partial class OnnxImporter
         /// <summary>A recognised scalar region: its nodes, the tensor leaving it, and the function: a table activation, or (Act = None) the affine map Alpha·x + Beta.</summary>
         private sealed record Region(int[] Nodes, string Exit, Activation Act, float Alpha, float Beta);
 
+        /// <summary>ConstantOfShape (opset 9+): a tensor of the constant shape input filled with the one-element value attribute (0.0 without it).</summary>
+        private Tensor ConstantOfShape(NodeProto n, string who)
+        {
+            var shape = Const(n, 0, who).Ints ?? throw Err($"{who}: the shape '{n.Input[0]}' must be an int64 tensor");
+            long count = 1;
+            foreach (long d in shape)
+            {
+                if (d < 0) throw Err($"{who}: negative dimension {d} in the shape");
+                count = checked(count * d);
+            }
+            if (count > OnnxTensorFile.MaxElements) throw Err($"{who}: {count} elements is too large");
+            float v = 0;
+            long? iv = null;
+            foreach (var a in n.Attribute)
+                if (a.Name == "value")
+                {
+                    var t = ReadTensor(a.T ?? throw Err($"{who}: attribute 'value' has no tensor"), who);
+                    if (t.Count != 1) throw Err($"{who}: attribute 'value' has {t.Count} elements, expected one");
+                    v = t.Floats![0];
+                    iv = t.Ints?[0];
+                }
+            return new Tensor(shape.ToArray(), Enumerable.Repeat(v, (int)count).ToArray(), iv is { } i ? Enumerable.Repeat(i, (int)count).ToArray() : null);
+        }
+
         /// <summary>True when the flow is read more than once (by two nodes, or twice by one): the chain is a subgraph.</summary>
         private static bool FlowBranches(GraphProto g, string flow) => g.Node.Sum(x => x.Input.Count(i => i == flow)) > 1;
 

@@ -55,6 +55,7 @@ public static partial class OnnxImporter
         new("Div", OpStatus.Folded, "x / constant (non-zero); folded like Mul (constant / x is refused: not affine)"),
         new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features], or over [batch, C, H, W] per channel into the Conv before it: scale, B, mean, var constants; epsilon; training_mode = 0"),
         new("Constant", OpStatus.Folded, "value, value_float(s), value_int(s); anywhere in the node list (nodes are sorted topologically)"),
+        new("ConstantOfShape", OpStatus.Folded, "a constant int64 shape; value a one-element float/double/int tensor (default 0.0): a constant like an initializer"),
         new("Flatten", OpStatus.NoOp, "axis = 1"),
         new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero); as the last op also [-1, k] across the batch (k dividing the features: the same values in the same order)"),
         new("Squeeze", OpStatus.NoOp, "per-sample axes of size 1 (attribute or constant input), never axis 0"),
@@ -237,6 +238,11 @@ public static partial class OnnxImporter
                 if (n.Input.Count > 0 && n.Input.All(i => i.Length == 0 || consts.ContainsKey(i)) && n.OpType is "Identity" && n.Output.Count == 1)
                 {
                     consts[n.Output[0]] = Const(n, 0, who);
+                    continue;
+                }
+                if (n.OpType == "ConstantOfShape")
+                {
+                    consts[n.Output.Count == 1 ? n.Output[0] : throw Err($"{who}: expected one output")] = ConstantOfShape(n, who);
                     continue;
                 }
                 bool flowSecond = false;
