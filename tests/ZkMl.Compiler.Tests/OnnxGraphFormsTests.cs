@@ -331,4 +331,33 @@ public partial class OnnxTests
         g.Initializer[1] = F("s3", [1], 3);
         Assert.Contains("node 'half' (ConstantOfShape): the shape 's3' must be an int64 tensor", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "cos.onnx")).Message);
     }
+
+    [Theory]
+    [InlineData(11)]
+    [InlineData(13)]
+    public void TorchViewBatchMinusOneFoldsTheShapeArithmetic(int opset)
+    {
+        // x.view(x.size(0), -1): Shape → Gather(0) → Unsqueeze → Concat([b], [-1]) → Reshape, then a Gemm.
+        var g = new GraphProto();
+        g.Input.Add(Vi("x", "N", 2, 3));
+        g.Output.Add(Vi("y", "N", 2));
+        g.Initializer.Add(F("W", [6, 2], Enumerable.Range(0, 12).Select(i => (float)Math.Cos(i)).ToArray()));
+        g.Initializer.Add(new TensorProto { Name = "zero", DataType = 7, Int64Data = { 0 } });
+        g.Initializer.Add(new TensorProto { Name = "minus1", DataType = 7, Dims = { 1 }, Int64Data = { -1 } });
+        g.Initializer.Add(new TensorProto { Name = "ax0", DataType = 7, Dims = { 1 }, Int64Data = { 0 } });
+        g.Node.Add(Node("Shape", "shape", ["x"], "s"));
+        g.Node.Add(Node("Gather", "batch", ["s", "zero"], "b", IAttr("axis", 0)));
+        g.Node.Add(opset >= 13 ? Node("Unsqueeze", "unsq", ["b", "ax0"], "b1") : Node("Unsqueeze", "unsq", ["b"], "b1", IsAttr("axes", 0)));
+        g.Node.Add(Node("Concat", "cat", ["b1", "minus1"], "target", IAttr("axis", 0)));
+        g.Node.Add(Node("Reshape", "view", ["x", "target"], "flat"));
+        g.Node.Add(Node("Gemm", "fc", ["flat", "W"], "y"));
+        var bytes = Model(g, opset);
+        var net = OnnxImporter.Import(bytes, "view.onnx");
+        Assert.Equal(6, net.InputSize);
+        AgreesWithOnnxRuntime(bytes, net, Rows(5, 6, 9));
+        // The batch anywhere but first (x.view(-1, x.size(0))) is refused naming the Reshape.
+        g.Node[3] = Node("Concat", "cat", ["minus1", "b1"], "target", IAttr("axis", 0));
+        Assert.Contains("node 'view' (Reshape): the target shape uses the batch size outside the first dimension",
+            Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, opset), "view.onnx")).Message);
+    }
 }

@@ -54,7 +54,94 @@ public static partial class OnnxImporter
         }
 
         /// <summary>True when the flow is read more than once (by two nodes, or twice by one): the chain is a subgraph.</summary>
-        private static bool FlowBranches(GraphProto g, string flow) => g.Node.Sum(x => x.Input.Count(i => i == flow)) > 1;
+        private static bool FlowBranches(GraphProto g, string flow) => g.Node.Where(x => x.OpType != "Shape").Sum(x => x.Input.Count(i => i == flow)) > 1;
+
+        /// <summary>The batch entry of a folded Shape of the activations (symbolic: only a Reshape target may use it).</summary>
+        private const long BatchDim = long.MinValue;
+
+        /// <summary>A Reshape target with the symbolic batch: first, it is a 0 (copy the batch dimension); elsewhere it is refused.</summary>
+        private long[] BatchAsCopy(long[] target, string who, bool allowZero)
+        {
+            if (!target.Contains(BatchDim)) return target;
+            if (target[0] != BatchDim || target.Skip(1).Contains(BatchDim) || allowZero)
+                throw Err($"{who}: the target shape uses the batch size {(target[0] != BatchDim || target.Skip(1).Contains(BatchDim) ? "outside the first dimension" : "with allowzero = 1")}; only [batch, features…] reshapes are supported");
+            return [0, .. target.Skip(1)];
+        }
+
+        /// <summary>
+        /// Shape arithmetic folded at import: Shape of the activations ([batch, per-sample dims], the batch symbolic), and
+        /// Gather / Unsqueeze / Squeeze / Concat / Cast on int64 constants — torch's x.view(x.size(0), -1) pattern.
+        /// </summary>
+        private bool FoldShapeOp(NodeProto n, string who, string flow, long[] flowShape)
+        {
+            if (n.Output.Count != 1 || n.Domain is not ("" or "ai.onnx")) return false;
+            if (n.OpType == "Shape" && n.Input.Count == 1 && n.Input[0] == flow)
+            {
+                long[] full = [BatchDim, .. flowShape];
+                long rank = full.Length, start = IntAttr(n, "start", 0), end = IntAttr(n, "end", rank);
+                if (start < 0) start += rank;
+                if (end < 0) end += rank;
+                start = Math.Clamp(start, 0, rank);
+                end = Math.Clamp(end, start, rank);
+                var v = full[(int)start..(int)end];
+                consts[n.Output[0]] = new Tensor([v.Length], v.Select(x => (float)x).ToArray(), v);
+                return true;
+            }
+            if (n.OpType is not ("Gather" or "Unsqueeze" or "Squeeze" or "Concat" or "Cast") || n.Input.Count == 0
+                || !n.Input.All(i => i.Length == 0 || consts.ContainsKey(i)))
+                return false;
+            var ins = n.Input.Select(i => i.Length == 0 ? null : consts[i]).ToArray();
+            if (ins[0]?.Ints is not { } x0) return false; // float constants: not shape arithmetic
+            Tensor Ints(long[] dims, long[] v) => new(dims, v.Select(e => (float)e).ToArray(), v);
+            long[] Axes() => n.Attribute.FirstOrDefault(a => a.Name == "axes")?.Ints.ToArray()
+                ?? (ins.Length > 1 && ins[1]?.Ints is { } ax ? ax : []);
+            switch (n.OpType)
+            {
+                case "Gather":
+                {
+                    if (IntAttr(n, "axis", 0) != 0 || ins[0]!.Dims.Length != 1 || ins.Length != 2 || ins[1]?.Ints is not { } idx)
+                        throw Err($"{who}: Gather of a constant is supported on a 1-D int64 tensor along axis 0 with int64 indices");
+                    var v = idx.Select(i => i < 0 ? i + x0.Length : i).Select(i => i >= 0 && i < x0.Length ? x0[i] : throw Err($"{who}: index {i} out of range for {x0.Length} values")).ToArray();
+                    consts[n.Output[0]] = Ints(ins[1]!.Dims, v);
+                    return true;
+                }
+                case "Unsqueeze":
+                case "Squeeze":
+                {
+                    var dims = ins[0]!.Dims.ToList();
+                    var axes = Axes();
+                    if (n.OpType == "Unsqueeze")
+                    {
+                        int rank = dims.Count + axes.Length;
+                        foreach (long a in axes.Select(a => a < 0 ? a + rank : a).Order()) dims.Insert((int)Math.Clamp(a, 0, dims.Count), 1);
+                    }
+                    else
+                    {
+                        var drop = axes.Length == 0 ? Enumerable.Range(0, dims.Count).Where(d => dims[d] == 1).ToHashSet()
+                            : axes.Select(a => (int)(a < 0 ? a + dims.Count : a)).ToHashSet();
+                        dims = dims.Where((d, i) => !drop.Contains(i)).ToList();
+                    }
+                    consts[n.Output[0]] = Ints(dims.ToArray(), x0);
+                    return true;
+                }
+                case "Concat":
+                {
+                    if (ins.Any(t => t?.Ints == null || t.Dims.Length != 1))
+                        throw Err($"{who}: Concat of constants is supported on 1-D int64 tensors (shapes)");
+                    var v = ins.SelectMany(t => t!.Ints!).ToArray();
+                    consts[n.Output[0]] = Ints([v.Length], v);
+                    return true;
+                }
+                default: // Cast
+                {
+                    long to = IntAttr(n, "to", 0);
+                    if (to is (long)TensorProto.Types.DataType.Int64 or (long)TensorProto.Types.DataType.Int32) { consts[n.Output[0]] = Ints(ins[0]!.Dims, x0); return true; }
+                    if (x0.Contains(BatchDim)) throw Err($"{who}: Cast of the symbolic batch size to {(TensorProto.Types.DataType)to} is not supported");
+                    consts[n.Output[0]] = new Tensor(ins[0]!.Dims, x0.Select(e => (float)e).ToArray(), null);
+                    return true;
+                }
+            }
+        }
 
         /// <summary>
         /// The smallest subgraph from <paramref name="flow"/> made of element-wise ops with scalar constants that

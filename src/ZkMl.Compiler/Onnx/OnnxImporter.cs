@@ -55,6 +55,9 @@ public static partial class OnnxImporter
         new("Div", OpStatus.Folded, "x / constant (non-zero); folded like Mul (constant / x is refused: not affine)"),
         new("BatchNormalization", OpStatus.Folded, "inference form over [batch, features], or over [batch, C, H, W] per channel into the Conv before it: scale, B, mean, var constants; epsilon; training_mode = 0"),
         new("Constant", OpStatus.Folded, "value, value_float(s), value_int(s); anywhere in the node list (nodes are sorted topologically)"),
+        new("Shape", OpStatus.Folded, "of the activations (start/end attributes too): an int64 constant whose batch entry stays symbolic, for Reshape targets such as torch's x.view(x.size(0), -1)"),
+        new("Gather", OpStatus.Folded, "on int64 constants (a shape): axis 0 of a 1-D tensor"),
+        new("Concat", OpStatus.Folded, "on int64 constants (a shape): 1-D tensors along axis 0"),
         new("ConstantOfShape", OpStatus.Folded, "a constant int64 shape; value a one-element float/double/int tensor (default 0.0): a constant like an initializer"),
         new("Flatten", OpStatus.NoOp, "axis = 1"),
         new("Reshape", OpStatus.NoOp, "a constant shape that keeps [batch, features…] (0 and −1 resolved; allowzero); as the last op also [-1, k] across the batch (k dividing the features: the same values in the same order)"),
@@ -213,6 +216,7 @@ public static partial class OnnxImporter
                 }
                 if (sawSoftmax) throw Err($"{who}: follows a Softmax; only a final Softmax is supported (it is dropped)");
                 if (regionNodes.Contains(ni)) continue;
+                if (FoldShapeOp(n, who, flow, flowShape)) continue;
                 if (n.Input.Contains(flow) && FlowBranches(g, flow))
                 {
                     // x·x, x·sigmoid(x), the tanh form of Gelu, …: a subgraph that is a function of one value per element.
@@ -683,6 +687,7 @@ public static partial class OnnxImporter
             if (n.Input.Count < 2) throw Err($"{who}: opset-5+ Reshape needs its shape as a second (constant) input");
             var t = Const(n, 1, who);
             var target = t.Ints ?? throw Err($"{who}: shape '{n.Input[1]}' must be an int64 tensor");
+            target = BatchAsCopy(target, who, IntAttr(n, "allowzero", 0) != 0);
             if (target.Length < 1) throw Err($"{who}: empty target shape");
             long f = Features(flowShape);
             bool allowZero = IntAttr(n, "allowzero", 0) != 0;
