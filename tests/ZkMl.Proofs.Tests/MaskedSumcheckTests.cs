@@ -111,7 +111,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             : SumcheckProver.ProveMasked(new Transcript(domain), inst.Shape, inst.Fresh(), claim, rng, Commit, masks);
     }
 
-    private static SumcheckResult Verify(bool zeroCheck, Fr claim, Fr[] tau, int[] degrees, byte[] commitment, Fr maskSum, SumcheckProof proof, Fr maskEval,
+    private static MaskedSumcheckResult Verify(bool zeroCheck, Fr claim, Fr[] tau, int[] degrees, byte[] commitment, Fr maskSum, SumcheckProof proof, Fr maskEval,
         string domain = "masked", LibraLabels? labels = null)
         => zeroCheck
             ? SumcheckVerifier.VerifyZeroCheckMasked(new Transcript(domain), claim, tau, degrees, commitment, maskSum, proof, maskEval, labels)
@@ -124,7 +124,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
     {
         var res = Verify(zeroCheck, claim, tau, degrees, Commit(committed), maskSum, proof, maskEval, domain);
         return res.Success
-            && res.Discharge(inst.Shape.Combine(inst.FactorValues(res.Point)))
+            && res.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(res.Point)), out _)
             && WeightedClaim(committed, res.Point) == maskEval;
     }
 
@@ -153,7 +153,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         var res = Verify(zeroCheck, claim, tau, expected, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
         Assert.True(res.Success, res.Error);
         Assert.Equal(output.Point, res.Point);
-        Assert.True(res.Discharge(inst.Shape.Combine(output.FinalEvaluations)));
+        Assert.True(res.CheckFinalValue(inst.Shape.Combine(output.FinalEvaluations), out _));
         Assert.True(Accepts(inst, zeroCheck, claim, tau, expected, mask, output.MaskSum, output.Proof, output.MaskEvaluation));
 
         // The bytes round-trip with the profile.
@@ -306,7 +306,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         Assert.False(Ok(output.Proof, claim, output.MaskSum, output.MaskEvaluation, domain: "other"), "domain");
         var relabelled = Verify(zeroCheck, claim, tau, deg, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation,
             labels: new LibraLabels("a", "b", "c"));
-        Assert.False(relabelled.Success && relabelled.Discharge(inst.Shape.Combine(inst.FactorValues(relabelled.Point))), "labels");
+        Assert.False(relabelled.Success && relabelled.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(relabelled.Point)), out _), "labels");
         var shorter = (int[])deg.Clone();
         shorter[^1] = 2;
         var wrongProfile = Verify(zeroCheck, claim, tau, shorter, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
@@ -316,7 +316,98 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         var res = Verify(zeroCheck, claim, tau, deg, Commit(mask), output.MaskSum, output.Proof, output.MaskEvaluation);
         var evals = (Fr[])output.FinalEvaluations.Clone();
         evals[0] += Fr.One;
-        Assert.False(res.Discharge(inst.Shape.Combine(evals)));
+        Assert.False(res.CheckFinalValue(inst.Shape.Combine(evals), out _));
+    }
+
+    // ρ′ as the verifier draws it (commitment bytes skipped when empty).
+    private static Fr RhoAsVerifier(byte[] commitment, Fr claim, Fr sigma)
+    {
+        var t = new Transcript("masked");
+        if (commitment.Length > 0) t.AppendBytes(LibraLabels.Default.Commitment, commitment);
+        t.AppendScalar(SumcheckLabels.Claim, claim);
+        t.AppendScalar(LibraLabels.Default.Sum, sigma);
+        return t.ChallengeScalar(LibraLabels.Default.Rho);
+    }
+
+    /// <summary>
+    /// Review session 14 step 5, finding 1: the F-side final check alone is worthless. A prover of a FALSE claim with an
+    /// honestly committed mask picks v_g after seeing r so that e − ρ′·v_g = F(r); the verifier's replay and the final
+    /// value both pass. Only the mask claim the result now carries (<see cref="MaskedSumcheckResult.MaskClaim"/>, handed
+    /// back by <see cref="MaskedSumcheckResult.CheckFinalValue"/>) rejects it.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AForgedMaskEvaluationPassesTheFinalValueAndIsCaughtOnlyByTheMaskClaim(bool zeroCheck)
+    {
+        var rng = new Random(zeroCheck ? 61 : 62);
+        int n = 4;
+        var inst = RandomInstance(rng, n, 2, maskPattern: 0);
+        var tau = RandomTau(rng, n, zeroCheck);
+        var falseClaim = inst.HypercubeSum(zeroCheck ? tau : null) + Fr.FromInt64(77);
+        var degrees = SumcheckProver.RoundDegrees(inst.Shape, n);
+        var committed = LibraMask.Sample(degrees, new SeededRng(4));
+        var commitment = Commit(committed);
+        var run = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, falseClaim, committed, commitment,
+            null, null, null);
+        var sigma = run.MaskSum;
+        var rho = RhoAsVerifier(commitment, falseClaim, sigma);
+        // The verifier's final running value e, then v_g chosen after r: (e − F(r))/ρ′.
+        var probe = Verify(zeroCheck, falseClaim, tau, degrees, commitment, sigma, run.Proof, run.MaskEvaluation);
+        Assert.True(probe.Success, probe.Error);
+        var e = probe.ExpectedValue + rho * run.MaskEvaluation;
+        var fAtR = inst.Shape.Combine(inst.FactorValues(probe.Point));
+        Assert.NotEqual(e - rho * run.MaskEvaluation, fAtR); // honest v_g: the false claim fails at F
+        var forgedVg = (e - fAtR) * rho.Inverse();
+        var res = Verify(zeroCheck, falseClaim, tau, degrees, commitment, sigma, run.Proof, forgedVg);
+        Assert.True(res.CheckFinalValue(fAtR, out var pending), "the rounds and F(r) pass with a v_g chosen after r");
+        Assert.NotNull(pending);
+        Assert.Equal(res.Point, pending!.Point);
+        Assert.Equal(forgedVg, pending.Value);
+        Assert.False(pending.HoldsFor(committed), "the mask claim must reject the forged v_g");
+        Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, committed, sigma, run.Proof, forgedVg));
+        // On an honest proof the pending claim holds.
+        var honestClaim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var honest = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, honestClaim, committed, commitment,
+            null, null, null);
+        var ok = Verify(zeroCheck, honestClaim, tau, degrees, commitment, honest.MaskSum, honest.Proof, honest.MaskEvaluation);
+        Assert.True(ok.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(ok.Point)), out var claim));
+        Assert.True(claim!.HoldsFor(committed));
+        Assert.False(claim.HoldsFor(LibraMask.Sample(degrees, new SeededRng(5))));
+    }
+
+    /// <summary>
+    /// Review session 14 step 5, finding 2: the empty commitment ("absorbed earlier") is sound only if the mask really
+    /// was bound before ρ′. A prover that commits its mask AFTER ρ′ (here: nothing absorbed at all) shifts Σg away from
+    /// the absorbed σ by (claim − true sum)/ρ′ and proves a FALSE claim that passes every check, the mask claim
+    /// included. Documents the caller's obligation (VerifyMasked's maskCommitment parameter, protocol.md).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AMaskNotBoundBeforeRhoForgesAnyClaim(bool zeroCheck)
+    {
+        var rng = new Random(zeroCheck ? 63 : 64);
+        int n = 4;
+        var inst = RandomInstance(rng, n, 2, maskPattern: 0);
+        var tau = RandomTau(rng, n, zeroCheck);
+        var trueClaim = inst.HypercubeSum(zeroCheck ? tau : null);
+        var falseClaim = trueClaim + Fr.FromInt64(4242);
+        var degrees = SumcheckProver.RoundDegrees(inst.Shape, n);
+        var first = LibraMask.Sample(degrees, new SeededRng(6));
+        var sigma = zeroCheck ? first.SumUnderEq(tau) : first.Sum();
+        var rho = RhoAsVerifier([], falseClaim, sigma);
+        var c = (falseClaim - trueClaim) * rho.Inverse() * (zeroCheck ? Fr.One : FieldPowers.InverseTwoTo(n));
+        var rows = first.Coefficients.Select(r => (Fr[])r.Clone()).ToArray();
+        rows[0][0] += c;
+        var late = new LibraMask(rows); // "committed" now, after ρ′
+        var forged = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, falseClaim, late, [],
+            null, null, announcedSum: sigma);
+        var res = Verify(zeroCheck, falseClaim, tau, degrees, [], sigma, forged.Proof, forged.MaskEvaluation);
+        Assert.True(res.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(res.Point)), out var pending), res.Error);
+        Assert.True(pending!.HoldsFor(late), "a mask bound after ρ′ forges a false claim through every check");
+        // Bound before ρ′ (its commitment absorbed), the same mask changes ρ′ and the forgery fails.
+        Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, late, sigma, forged.Proof, forged.MaskEvaluation));
     }
 
     /// <summary>
@@ -355,7 +446,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             inst.Masks, null, announcedSum: sigma);
         var res = Verify(zeroCheck, falseClaim, tau, degrees, commitment, sigma, forged.Proof, forged.MaskEvaluation);
         Assert.True(res.Success, res.Error);
-        Assert.True(res.Discharge(inst.Shape.Combine(inst.FactorValues(res.Point))), "the rounds and F pass");
+        Assert.True(res.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(res.Point)), out _), "the rounds and F pass");
         Assert.NotEqual(forged.MaskEvaluation, WeightedClaim(committed, res.Point));
         Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, committed, sigma, forged.Proof, forged.MaskEvaluation));
         // The same forgery without the swap (σ announced, rounds on the committed mask) fails at F.

@@ -81,6 +81,11 @@ public sealed record LogUpMaskedProof(
 /// <summary>
 /// The sum relation of a ZK LogUp, which replaces the announced S: 2^n·h̃_w(½ⁿ) − 2^m·h̃_t(½ᵐ) = 0 on the committed
 /// (multilinear, unmasked) helpers, i.e. Σ h_w = Σ h_t without revealing the sum (docs/zk-design.md §5.3).
+/// It is the ONLY thing that ties the helpers' sums together: without it a value missing from the table is accepted
+/// (<c>LogUpMaskedTests.AWitnessValueMissingFromTheTableIsRejected</c>). Discharge it as ONE combined claim with
+/// public value <see cref="Value"/> (e.g. a weighted claim with weights 2^n·eq(½ⁿ, ·) and −2^m·eq(½ᵐ, ·) in the
+/// batched opening), never by opening h̃_w(½ⁿ) and h̃_t(½ᵐ) separately: each of those is S/2^k, the witness-dependent
+/// sum this mode exists to hide. Use the unmasked committed vectors P̃ here (P̂(½ⁿ) = P̃(½ⁿ) + μ/4 ≠ P̃(½ⁿ)).
 /// </summary>
 /// <param name="WitnessPoint">½ⁿ.</param>
 /// <param name="WitnessWeight">2^n.</param>
@@ -97,14 +102,15 @@ public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] Tab
 /// </summary>
 public sealed class LogUpMaskedResult
 {
-    private LogUpMaskedResult(bool ok, string? error, Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim? sum, Fr maskEvaluation)
+    private LogUpMaskedResult(bool ok, string? error, Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim? sum, LibraMaskClaim? maskClaim)
     {
+        MaskClaim = maskClaim;
         Success = ok;
         Error = error;
         Point = point;
         Claims = claims;
         SumClaim = sum;
-        MaskEvaluation = maskEvaluation;
+        MaskEvaluation = maskClaim?.Value ?? Fr.Zero;
     }
 
     /// <summary>True when every check the verifier can do by itself passed.</summary>
@@ -125,9 +131,12 @@ public sealed class LogUpMaskedResult
     /// <summary>v_g: the value the committed mask must take at <see cref="Point"/>.</summary>
     public Fr MaskEvaluation { get; }
 
-    internal static LogUpMaskedResult Ok(Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim sum, Fr maskEvaluation) => new(true, null, point, claims, sum, maskEvaluation);
+    /// <summary>g(<see cref="Point"/>) = v_g as a claim on the committed Libra mask (null on failure); MUST be discharged.</summary>
+    public LibraMaskClaim? MaskClaim { get; }
 
-    internal static LogUpMaskedResult Fail(string error) => new(false, error, [], [], null, Fr.Zero);
+    internal static LogUpMaskedResult Ok(Fr[] point, IReadOnlyList<LogUpClaim> claims, LogUpSumClaim sum, LibraMaskClaim maskClaim) => new(true, null, point, claims, sum, maskClaim);
+
+    internal static LogUpMaskedResult Fail(string error) => new(false, error, [], [], null, null);
 }
 
 /// <summary>What the ZK LogUp prover returns: the proof, the full zero-check point and the claims the verifier will output.</summary>
@@ -247,10 +256,10 @@ public static partial class LogUpVerifier
         var z = SumcheckVerifier.VerifyZeroCheckMasked(transcript, Fr.Zero, tau, degrees, maskCommitment, proof.MaskSum, proof.ZeroCheck, proof.MaskEval, LogUpMaskLabels.Labels);
         if (!z.Success) return LogUpMaskedResult.Fail("LogUp zero-check: " + z.Error);
         var g = LogUpProver.CombinedShape(alpha, lambda).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval]);
-        if (!z.Discharge(g)) return LogUpMaskedResult.Fail("LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value");
+        if (!z.CheckFinalValue(g, out var maskClaim)) return LogUpMaskedResult.Fail("LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value");
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
         var claims = BuildClaims(proof.FinalValues, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..]);
-        return LogUpMaskedResult.Ok(z.Point, claims, SumRelation(witnessVars, tableVars), proof.MaskEval);
+        return LogUpMaskedResult.Ok(z.Point, claims, SumRelation(witnessVars, tableVars), maskClaim!);
     }
 
     /// <summary>The five evaluation claims in protocol order: h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>

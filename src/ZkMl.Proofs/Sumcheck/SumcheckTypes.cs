@@ -182,6 +182,84 @@ public sealed class SumcheckResult
     public bool Discharge(in Fr actualValue) => Success && actualValue == ExpectedValue;
 }
 
+/// <summary>
+/// The claim g(<see cref="Point"/>) = <see cref="Value"/> on the committed Libra mask that a masked sumcheck leaves
+/// (docs/zk-design.md §5.3; review session 14 step 5, finding 1). Without it the masked sumcheck is NOT sound: a
+/// prover picks v_g after seeing r so that e − ρ′·v_g equals any F(r). The caller discharges it as the weighted claim
+/// ⟨table, <see cref="Weights"/>⟩ = Value on the commitment absorbed before ρ′ (in a batched opening: add it to the
+/// claims before the batching challenge, with <see cref="LibraMask.WeightMle"/> for the verifier's side).
+/// </summary>
+/// <param name="Point">r, the sumcheck's final point.</param>
+/// <param name="Value">v_g, as the prover sent it.</param>
+public sealed record LibraMaskClaim(Fr[] Point, Fr Value)
+{
+    /// <summary>The weights u with ⟨table, u⟩ = g(Point) (<see cref="LibraMask.EvaluationWeights"/>).</summary>
+    public Fr[] Weights() => LibraMask.EvaluationWeights(Point);
+
+    /// <summary>True iff <paramref name="committed"/> (the mask whose commitment the transcript absorbed) takes
+    /// <see cref="Value"/> at <see cref="Point"/>, computed as the weighted claim on its table (tests and callers
+    /// that hold the mask in the clear; a verifier uses the commitment's opening instead).</summary>
+    public bool HoldsFor(LibraMask committed)
+    {
+        ArgumentNullException.ThrowIfNull(committed);
+        var table = committed.ToTable();
+        var u = Weights();
+        if (u.Length != table.Length) return false;
+        var acc = Fr.Zero;
+        for (int i = 0; i < table.Length; i++) acc += table[i] * u[i];
+        return acc == Value;
+    }
+}
+
+/// <summary>
+/// Outcome of <see cref="SumcheckVerifier.VerifyMasked"/> / <see cref="SumcheckVerifier.VerifyZeroCheckMasked"/>.
+/// Unlike <see cref="SumcheckResult"/> it has no one-argument <c>Discharge</c>: checking F(r) alone accepts forgeries
+/// (the prover chooses v_g after r), so <see cref="CheckFinalValue"/> hands back the pending
+/// <see cref="LibraMaskClaim"/> the caller MUST discharge on the committed mask as well.
+/// </summary>
+public sealed class MaskedSumcheckResult
+{
+    private MaskedSumcheckResult(bool ok, string? error, Fr[] point, Fr value, LibraMaskClaim? maskClaim)
+    {
+        Success = ok;
+        Error = error;
+        Point = point;
+        ExpectedValue = value;
+        MaskClaim = maskClaim;
+    }
+
+    /// <summary>True when the proof was well formed; the final value AND <see cref="MaskClaim"/> still have to be checked.</summary>
+    public bool Success { get; }
+
+    /// <summary>Why verification failed (null on success).</summary>
+    public string? Error { get; }
+
+    /// <summary>The random point r (empty on failure).</summary>
+    public Fr[] Point { get; }
+
+    /// <summary>e − ρ′·v_g: the value F (resp. G without eq) must take at <see cref="Point"/> — meaningful only together
+    /// with <see cref="MaskClaim"/>, which is what makes v_g trustworthy.</summary>
+    public Fr ExpectedValue { get; }
+
+    /// <summary>g(r) = v_g on the committed mask (null on failure).</summary>
+    public LibraMaskClaim? MaskClaim { get; }
+
+    internal static MaskedSumcheckResult Ok(Fr[] point, Fr value, Fr maskEvaluation) => new(true, null, point, value, new LibraMaskClaim((Fr[])point.Clone(), maskEvaluation));
+
+    internal static MaskedSumcheckResult Fail(string error) => new(false, error, [], Fr.Zero, null);
+
+    /// <summary>
+    /// True iff verification succeeded and <paramref name="actualValue"/> equals <see cref="ExpectedValue"/>. This is
+    /// only HALF of the final check: <paramref name="pendingMaskClaim"/> (= <see cref="MaskClaim"/>) must also be
+    /// discharged on the committed mask before the proof is accepted.
+    /// </summary>
+    public bool CheckFinalValue(in Fr actualValue, out LibraMaskClaim? pendingMaskClaim)
+    {
+        pendingMaskClaim = MaskClaim;
+        return Success && actualValue == ExpectedValue;
+    }
+}
+
 /// <summary>Misuse of the sumcheck prover (inconsistent sizes, bad shapes).</summary>
 public sealed class SumcheckException(string message) : Exception(message);
 

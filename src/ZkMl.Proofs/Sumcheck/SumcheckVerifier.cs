@@ -89,19 +89,24 @@ public static class SumcheckVerifier
     /// of Σ_x F(x) = <paramref name="claim"/>: absorbs the mask commitment (if any), the claim and
     /// <paramref name="maskSum"/>, draws ρ′, replays the rounds of F + ρ′g with running claim claim + ρ′σ and the
     /// per-round degrees, and returns ExpectedValue = e − ρ′·<paramref name="maskEvaluation"/>. On success the caller
-    /// MUST discharge BOTH F(Point) = ExpectedValue (with the masked factor values) and g(Point) = maskEvaluation on
-    /// the committed mask (a claim on the commitment the transcript absorbed before ρ′).
+    /// MUST discharge BOTH F(Point) = ExpectedValue (with the masked factor values; <see cref="MaskedSumcheckResult.CheckFinalValue"/>)
+    /// and <see cref="MaskedSumcheckResult.MaskClaim"/>, g(Point) = maskEvaluation on the committed mask (a claim on the
+    /// commitment the transcript absorbed before ρ′). Either check alone accepts forgeries. The caller also absorbs
+    /// the final values and v_g before any later challenge (e.g. a batched opening's).
     /// </summary>
     /// <param name="transcript">Transcript to run on.</param>
     /// <param name="claim">The claimed Σ_x F(x).</param>
     /// <param name="degrees">The degree profile d_1 … d_n (fixed by the verifying key, never by the proof).</param>
-    /// <param name="maskCommitment">The bytes the prover absorbed before ρ′ (empty: nothing absorbed).</param>
+    /// <param name="maskCommitment">The bytes the prover absorbed before ρ′. Empty means "nothing absorbed here" and is
+    /// sound ONLY if the commitment holding the mask was absorbed earlier in this transcript: a mask committed after ρ′
+    /// can carry Σg ≠ σ and forge any claim even though g(r) = v_g then holds on its commitment
+    /// (<c>MaskedSumcheckTests.AMaskNotBoundBeforeRhoForgesAnyClaim</c>).</param>
     /// <param name="maskSum">The prover's announced σ = Σ_x g(x).</param>
     /// <param name="proof">The round messages.</param>
     /// <param name="maskEvaluation">The prover's v_g = g(r).</param>
     /// <param name="labels">The mask labels (default <see cref="LibraLabels.Default"/>).</param>
     /// <exception cref="ArgumentException">Invalid degree profile (caller parameter).</exception>
-    public static SumcheckResult VerifyMasked(Transcript transcript, Fr claim, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment, Fr maskSum,
+    public static MaskedSumcheckResult VerifyMasked(Transcript transcript, Fr claim, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment, Fr maskSum,
         SumcheckProof? proof, Fr maskEvaluation, LibraLabels? labels = null)
         => VerifyMaskedCore(transcript, claim, null, degrees, maskCommitment, maskSum, proof, maskEvaluation, labels);
 
@@ -113,14 +118,14 @@ public static class SumcheckVerifier
     /// G(Point) WITHOUT the eq factor; the caller also discharges g(Point) = <paramref name="maskEvaluation"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid degree profile, or τ and the profile differ in length.</exception>
-    public static SumcheckResult VerifyZeroCheckMasked(Transcript transcript, Fr claim, ReadOnlySpan<Fr> tau, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment,
+    public static MaskedSumcheckResult VerifyZeroCheckMasked(Transcript transcript, Fr claim, ReadOnlySpan<Fr> tau, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment,
         Fr maskSum, SumcheckProof? proof, Fr maskEvaluation, LibraLabels? labels = null)
     {
         if (tau.Length != degrees.Length) throw new ArgumentException($"zero-check: τ has {tau.Length} coordinates, the degree profile {degrees.Length} rounds", nameof(tau));
         return VerifyMaskedCore(transcript, claim, tau.ToArray(), degrees, maskCommitment, maskSum, proof, maskEvaluation, labels);
     }
 
-    private static SumcheckResult VerifyMaskedCore(Transcript transcript, Fr claim, Fr[]? tau, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment,
+    private static MaskedSumcheckResult VerifyMaskedCore(Transcript transcript, Fr claim, Fr[]? tau, ReadOnlySpan<int> degrees, ReadOnlySpan<byte> maskCommitment,
         Fr maskSum, SumcheckProof? proof, Fr maskEvaluation, LibraLabels? labels)
     {
         ArgumentNullException.ThrowIfNull(transcript);
@@ -129,7 +134,7 @@ public static class SumcheckVerifier
         if (n < 1 || n > 40) throw new ArgumentException($"masked sumcheck: number of variables {n} out of range 1..40", nameof(degrees));
         foreach (var d in degrees) CheckParameters(n, d);
         var shapeError = CheckShape(proof, degrees);
-        if (shapeError != null) return SumcheckResult.Fail(shapeError);
+        if (shapeError != null) return MaskedSumcheckResult.Fail(shapeError);
         if (!maskCommitment.IsEmpty) transcript.AppendBytes(labels.Commitment, maskCommitment);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         transcript.AppendScalar(labels.Sum, maskSum);
@@ -162,7 +167,7 @@ public static class SumcheckVerifier
             point[i] = r;
             e = UniPoly.Evaluate(c, r);
         }
-        return SumcheckResult.Ok(point, e - rho * maskEvaluation);
+        return MaskedSumcheckResult.Ok(point, e - rho * maskEvaluation, maskEvaluation);
     }
 
     private static void CheckParameters(int numVars, int degree)
