@@ -219,8 +219,8 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         // Without commitment bytes nothing is absorbed for them.
         var pt2 = new Transcript("order");
         var o2 = zeroCheck
-            ? SumcheckProver.ProveZeroCheckMasked(pt2, inst.Shape, inst.Fresh(), tau, claim, mask, [], inst.Masks, labels)
-            : SumcheckProver.ProveMasked(pt2, inst.Shape, inst.Fresh(), claim, mask, [], inst.Masks, labels);
+            ? SumcheckProver.ProveZeroCheckMasked(pt2, inst.Shape, inst.Fresh(), tau, claim, new LibraMask(mask.Coefficients), [], inst.Masks, labels)
+            : SumcheckProver.ProveMasked(pt2, inst.Shape, inst.Fresh(), claim, new LibraMask(mask.Coefficients), [], inst.Masks, labels);
         var replay2 = new Transcript("order");
         replay2.AppendScalar("sumcheck_claim", claim);
         replay2.AppendScalar("mm_mask_sum", o2.MaskSum);
@@ -368,12 +368,53 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
         Assert.False(Accepts(inst, zeroCheck, falseClaim, tau, degrees, committed, sigma, run.Proof, forgedVg));
         // On an honest proof the pending claim holds.
         var honestClaim = inst.HypercubeSum(zeroCheck ? tau : null);
-        var honest = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, honestClaim, committed, commitment,
+        var honest = SumcheckProver.ProveMaskedCore(new Transcript("masked"), inst.Shape, inst.Fresh(), zeroCheck ? tau : null, honestClaim, new LibraMask(committed.Coefficients), commitment,
             null, null, null);
         var ok = Verify(zeroCheck, honestClaim, tau, degrees, commitment, honest.MaskSum, honest.Proof, honest.MaskEvaluation);
         Assert.True(ok.CheckFinalValue(inst.Shape.Combine(inst.FactorValues(ok.Point)), out var claim));
         Assert.True(claim!.HoldsFor(committed));
         Assert.False(claim.HoldsFor(LibraMask.Sample(degrees, new SeededRng(5))));
+    }
+
+    /// <summary>
+    /// Review session 14 step 5, finding 3: a Libra mask must be fresh for every proof. Two proofs of the same witness
+    /// with one mask (different transcripts, so different ρ′) reveal the unmasked first round: the mask's part M of
+    /// round 1 depends on g only, so M = (msg_A − msg_B)/(ρ′_A − ρ′_B) and F's round 1 = msg_A − ρ′_A·M, which equals
+    /// the unmasked prover's message. The prover now refuses a second use of one <see cref="LibraMask"/> instance.
+    /// </summary>
+    [Fact]
+    public void AReusedMaskRevealsTheUnmaskedRoundAndASecondUseIsRefused()
+    {
+        var rng = new Random(65);
+        int n = 4;
+        var inst = RandomInstance(rng, n, 3, maskPattern: 0);
+        var claim = inst.HypercubeSum(null);
+        var mask = LibraMask.Sample(SumcheckProver.RoundDegrees(inst.Shape, n), new SeededRng(7));
+        var commitment = Commit(mask);
+        var a = SumcheckProver.ProveMasked(new Transcript("reuse-a"), inst.Shape, inst.Fresh(), claim, mask, commitment);
+        var ex = Assert.Throws<SumcheckException>(() =>
+            SumcheckProver.ProveMasked(new Transcript("reuse-b"), inst.Shape, inst.Fresh(), claim, mask, commitment));
+        Assert.Contains("already used", ex.Message);
+        // What the refusal prevents (a tracked-copy bypass, tests only):
+        var b = SumcheckProver.ProveMasked(new Transcript("reuse-b"), inst.Shape, inst.Fresh(), claim, new LibraMask(mask.Coefficients), commitment);
+        Fr Rho(string domain)
+        {
+            var t = new Transcript(domain);
+            t.AppendBytes(LibraLabels.Default.Commitment, commitment);
+            t.AppendScalar(SumcheckLabels.Claim, claim);
+            t.AppendScalar(LibraLabels.Default.Sum, mask.Sum());
+            return t.ChallengeScalar(LibraLabels.Default.Rho);
+        }
+        var (ra, rb) = (Rho("reuse-a"), Rho("reuse-b"));
+        var inv = (ra - rb).Inverse();
+        var recovered = a.Proof.Rounds[0].Zip(b.Proof.Rounds[0], (x, y) => x - ra * ((x - y) * inv)).ToArray();
+        var unmasked = SumcheckProver.Prove(new Transcript("plain"), inst.Shape, inst.Fresh(), claim).Proof.Rounds[0];
+        Assert.Equal(unmasked, recovered);
+        // With fresh masks the same computation gives something else.
+        var c = SumcheckProver.ProveMasked(new Transcript("reuse-b"), inst.Shape, inst.Fresh(), claim,
+            LibraMask.Sample(SumcheckProver.RoundDegrees(inst.Shape, n), new SeededRng(8)), commitment);
+        var notRecovered = a.Proof.Rounds[0].Zip(c.Proof.Rounds[0], (x, y) => x - ra * ((x - y) * inv)).ToArray();
+        Assert.NotEqual(unmasked, notRecovered);
     }
 
     /// <summary>

@@ -35,6 +35,19 @@ public sealed record LibraMask
         Coefficients = coefficients;
     }
 
+    private int _used;
+
+    /// <summary>
+    /// Marks the mask as used by a proof; a second use throws (review session 14 step 5, finding 3: two proofs with
+    /// one mask reveal F's round polynomials, <c>MaskedSumcheckTests.AReusedMaskRevealsTheUnmaskedRound</c>). Best effort:
+    /// a copy made with <c>new LibraMask(mask.Coefficients)</c> is not tracked; never do that outside tests.
+    /// </summary>
+    internal void MarkUsed()
+    {
+        if (Interlocked.Exchange(ref _used, 1) != 0)
+            throw new SumcheckException("masked sumcheck: this Libra mask was already used by a proof; sample a fresh mask (LibraMask.Sample with a CSPRNG) for every proof");
+    }
+
     /// <summary>Row k: the coefficients of g_k (X^0 first); row k has d_k + 1 entries.</summary>
     public Fr[][] Coefficients { get; }
 

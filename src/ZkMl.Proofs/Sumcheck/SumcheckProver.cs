@@ -161,7 +161,9 @@ public static class SumcheckProver
     /// <param name="shape">F's product terms.</param>
     /// <param name="mles">F's multilinear inputs; bound in place.</param>
     /// <param name="claim">The true Σ_x F(x).</param>
-    /// <param name="mask">The Libra mask; its degrees must be at least F's per round (<see cref="RoundDegrees"/>).</param>
+    /// <param name="mask">The Libra mask; its degrees must be at least F's per round (<see cref="RoundDegrees"/>). Fresh for
+    /// every proof (uniform from a CSPRNG, committed before ρ′): a mask used twice reveals F's round polynomials, and a
+    /// second use of the same instance throws.</param>
     /// <param name="maskCommitment">Bytes the verifier absorbs before ρ′ (a commitment point, or empty when the
     /// caller absorbed the commitment earlier).</param>
     /// <param name="factorMasks">Optional per-factor hypercube-vanishing masks (null entries: unmasked factor).</param>
@@ -220,6 +222,7 @@ public static class SumcheckProver
         var degrees = mask.Degrees;
         for (int i = 0; i < n; i++)
             if (degrees[i] < needed[i]) throw new SumcheckException($"masked sumcheck: the mask's round {i} has degree {degrees[i]}, the polynomial needs {needed[i]}");
+        mask.MarkUsed();
 
         if (!maskCommitment.IsEmpty) transcript.AppendBytes(labels.Commitment, maskCommitment);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
