@@ -234,6 +234,9 @@ public sealed record LibraMask
 /// LAST variable. P̂ = P̃ on {0,1}^n, so every hypercube sum is unchanged; only the last round sees the mask
 /// (there all other variables are bound), where it raises the factor's degree to 2. μ may depend on the first
 /// n − 1 challenges only (the design's μ_P is affine in one selector variable: <see cref="Affine"/>).
+/// Soundness: μ's coefficients must be committed before the sumcheck's first challenge and the final value P̂(r)
+/// discharged as P̃(r) + r_n(1 − r_n)·μ(r_{&lt;n}) on both commitments; a μ the prover may choose later makes P̂(r) free.
+/// Zero knowledge: sample m0, m1 fresh from a CSPRNG for every proof.
 /// </summary>
 public sealed class VanishingMask
 {
