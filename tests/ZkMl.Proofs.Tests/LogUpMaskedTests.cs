@@ -87,7 +87,10 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         }
         var s = res.SumClaim!;
         if (s.WitnessWeight * DenseMle.Evaluate(x.Hw, s.WitnessPoint) + s.TableWeight * DenseMle.Evaluate(x.Ht, s.TablePoint) != s.Value) return false;
-        return committed.Evaluate(res.Point) == res.MaskEvaluation;
+        // The mask claim the result carries (review session 14 step 5, finding 1), as the weighted claim on the table.
+        var claim = res.MaskClaim!;
+        if (!claim.Point.SequenceEqual(res.Point) || claim.Value != res.MaskEvaluation) return false;
+        return claim.HoldsFor(committed) && committed.Evaluate(res.Point) == res.MaskEvaluation;
     }
 
     private static (LogUpMaskedProverOutput Output, LibraMask Mask, byte[] Commitment, int[] Degrees) Prove(Instance x, IReadOnlyDictionary<LogUpPolynomial, VanishingMask> masks,
