@@ -104,6 +104,12 @@ public class KnownTauOnChainTests : IDisposable
         Assert.False(off.Json().GetProperty("verified").GetBoolean());
         Assert.True(off.Json().GetProperty("insecure").GetBoolean());
 
+        // Only a verifier who reruns the key's circuit on the proven inputs sees that the outputs are not M's.
+        string zkc = Path.Combine(_dir, "tiny.zkc");
+        CircuitFile.Save(m, zkc);
+        Zkml.Fails(["verify", "--vk", vkPath, "--proof", proofPath, "--circuit", zkc], "not verified", "the proof verifies, but its outputs are not the circuit's",
+            "row 0, column 0", "a forgery under a development SRS whose τ is known", "(Output)");
+
         // The contract carries the origin in its header comment.
         var c = Zkml.Ok("create-evm-verifier", "--vk", vkPath, "-o", sol, "--no-compile", "--json");
         Assert.True(c.Json().GetProperty("insecure").GetBoolean());

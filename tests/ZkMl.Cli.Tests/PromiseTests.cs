@@ -416,6 +416,50 @@ public class PromiseTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
     }
 
     [Fact]
+    public void AChangedOutputIsLocatedWithTheCircuit()
+    {
+        string proof = Prove("out-cell.proof");
+        var p = InferenceProof.Load(proof);
+        var vk = VerifyingKey.Load(tiny.Vk);
+        var io = p.DecodePublicIO(vk);
+        // Row 5, column 2 one more; and, in a second file, row 9, column 0 as well (the first difference is reported).
+        string Changed(string name, params (int Row, int Col)[] cells)
+        {
+            var y = io.Outputs.ToArray();
+            foreach (var (r, c) in cells) y[r * vk.OutputColumns + c] += 1;
+            string path = tiny.File(name);
+            File.WriteAllBytes(path, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes).ToFileBytes());
+            return path;
+        }
+        string one = Changed("out-cell-1.proof", (5, 2)), two = Changed("out-cell-2.proof", (9, 0), (5, 2));
+
+        // Without the circuit the proof cannot say where: the reason, and a note on --circuit.
+        var plain = Zkml.Run("verify", "--vk", tiny.Vk, "--proof", one);
+        Assert.Equal(1, plain.ExitCode);
+        Assert.Contains("with --circuit circuit.zkc zkml verify names the first output row and column", plain.Err);
+        Assert.DoesNotContain("row 5", plain.Err);
+
+        long computed = io.Outputs[5 * vk.OutputColumns + 2];
+        foreach (var f in new[] { one, two })
+            Zkml.Fails(["verify", "--vk", tiny.Vk, "--proof", f, "--circuit", tiny.Circuit], "not verified",
+                $"the first output that differs from the circuit's is row 5, column 2: the statement says {computed + 1}, the circuit computes {computed} from that row's inputs");
+        var j = Zkml.Run("verify", "--vk", tiny.Vk, "--proof", one, "--circuit", tiny.Circuit, "--json");
+        Assert.Equal(1, j.ExitCode);
+        var d = j.Json().GetProperty("outputDiffers");
+        Assert.Equal((5, 2, computed + 1, computed), (d.GetProperty("row").GetInt32(), d.GetProperty("column").GetInt32(), d.GetProperty("stated").GetInt64(), d.GetProperty("computed").GetInt64()));
+        Assert.False(j.Json().GetProperty("verified").GetBoolean());
+
+        // The honest proof verifies with the circuit too, and nothing differs.
+        var ok = Zkml.Ok("verify", "--vk", tiny.Vk, "--proof", proof, "--circuit", tiny.Circuit, "--json").Json();
+        Assert.True(ok.GetProperty("verified").GetBoolean());
+        Assert.False(ok.TryGetProperty("outputDiffers", out _));
+        // A circuit that is not the key's is refused, naming both digests.
+        string other = tiny.File("out-cell-other.zkc");
+        Zkml.Ok("compile", Zkml.Tiny("model.json"), "--data", Zkml.Tiny("input.json"), "--weight-bits", "6", "-o", other, "--quiet");
+        Zkml.Fails(["verify", "--vk", tiny.Vk, "--proof", proof, "--circuit", other], "out-cell-other.zkc: not the circuit of", "the key was made for");
+    }
+
+    [Fact]
     public void VerifyOnchainGivesTheCSharpReasonWhenTheContractSaysFalse()
     {
         string proof = Prove("chain-why.proof");

@@ -2,25 +2,33 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 
-/// <summary><c>zkml verify --vk keys/vk.bin --proof proof.bin</c>: exit 0 and "verified", or exit 1 and the reason.</summary>
+/// <summary>
+/// <c>zkml verify --vk keys/vk.bin --proof proof.bin [--circuit circuit.zkc]</c>: exit 0 and "verified", or exit 1
+/// and the reason. A proof checks its statement at one random point, so a changed output cannot be located from
+/// the proof; with the key's circuit the verb reruns the integer network on the proven inputs and names the first
+/// batch row and output column where the stated outputs differ from it.
+/// </summary>
 internal static class VerifyVerb
 {
     public static Command Create()
     {
         var vk = new Option<string>("--vk") { HelpName = "FILE", Description = "The verifying key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "vk.bin") };
         var proof = new Option<string>("--proof") { HelpName = "FILE", Description = "The proof file from zkml prove", DefaultValueFactory = _ => "proof.bin" };
-        var cmd = new Command("verify", "Verify a proof file against a verifying key: exit 0 and \"verified\", or exit 1 and the reason") { vk, proof };
-        cmd.SetAction(pr => CliHost.Run(pr, "verify", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(proof)!)));
+        var circuit = new Option<string?>("--circuit") { HelpName = "FILE", Description = "The key's circuit (.zkc): rerun it on the proven inputs and name the first output row and column that differ from the statement" };
+        var cmd = new Command("verify", "Verify a proof file against a verifying key: exit 0 and \"verified\", or exit 1 and the reason") { vk, proof, circuit };
+        cmd.SetAction(pr => CliHost.Run(pr, "verify", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(proof)!, pr.GetValue(circuit))));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, string vkPath, string proofPath)
+    private static int Run(VerbContext ctx, string vkPath, string proofPath, string? circuitPath)
     {
         CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        if (circuitPath is not null) CliFiles.Require(circuitPath, FileKind.Circuit);
         // A proof file that is not one (a device, too large, another ZkMl file) is a failed verification
         // with the key's fields, like a corrupt proof; it is still refused before a byte of it is read.
         string? proofProblem = null;
@@ -28,6 +36,13 @@ internal static class VerifyVerb
         catch (UserException e) { proofProblem = e.Message; }
         var key = VerifyingKey.Load(vkPath);
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
+        Circuit? circuit = null;
+        if (circuitPath is not null)
+        {
+            circuit = CircuitFile.Load(circuitPath);
+            if (!circuit.Digest.AsSpan().SequenceEqual(key.CircuitDigest))
+                throw new UserException($"{circuitPath}: not the circuit of {vkPath} (its SHA-256 is {circuit.DigestHex[..16]}…, the key was made for {Convert.ToHexStringLower(key.CircuitDigest)[..16]}…)");
+        }
         byte[] bytes = proofProblem is null ? File.ReadAllBytes(proofPath) : [];
         var sw = Stopwatch.StartNew();
         VerificationResult result;
@@ -39,6 +54,19 @@ internal static class VerifyVerb
         else
             result = InferenceVerifier.Verify(key, proof!);
         double ms = sw.Elapsed.TotalMilliseconds;
+
+        // With the circuit: the first stated output that differs from what the circuit computes on the proven inputs.
+        OutputDifference? diff = null;
+        if (circuit is not null && proof is not null && PublicIO.TryDecode(key, proof.PublicInputs, out var stated, out _))
+        {
+            diff = OutputDifference.Find(circuit, stated!);
+            // A proof that verifies while its outputs are not the circuit's: a forgery, possible only when τ is known.
+            if (result.IsValid && diff is not null)
+                result = new VerificationResult(VerificationFailure.Output, $"the proof verifies, but its outputs are not the circuit's ({diff}): "
+                    + (key.IsInsecure ? "a forgery under a development SRS whose τ is known" : "the key's SRS is compromised"));
+            else if (!result.IsValid && result.Failure is not (VerificationFailure.KeyMismatch or VerificationFailure.PublicInputs or VerificationFailure.Malformed))
+                result = result with { Reason = result.Reason + (diff is null ? "; the stated outputs are the circuit's on these inputs, so the proof itself is wrong" : $"; {diff}") };
+        }
 
         PublicIO? io = result.IsValid ? proof!.DecodePublicIO(key) : null;
         if (ctx.JsonMode)
@@ -56,6 +84,7 @@ internal static class VerifyVerb
                 ["srs"] = Pipeline.OriginJson(key),
                 ["milliseconds"] = Math.Round(ms, 2),
             };
+            if (diff is not null) o["outputDiffers"] = diff.ToJson();
             if (io is not null)
             {
                 o["batch"] = io.BatchSize;
@@ -69,6 +98,36 @@ internal static class VerifyVerb
         }
         if (result.IsValid) return 0;
         ctx.StdErr.WriteLine($"zkml verify: not verified: {result.Reason} ({result.Failure})");
+        if (circuit is null && !ctx.Quiet && result.Failure is not (VerificationFailure.KeyMismatch or VerificationFailure.PublicInputs or VerificationFailure.Malformed))
+            ctx.StdErr.WriteLine("note: the proof checks the outputs at one random point, so it cannot say which one is wrong; with --circuit circuit.zkc zkml verify names the first output row and column that differ from the circuit's");
         return CliHost.ExitError;
     }
+}
+
+/// <summary>The first entry (batch row, output column) where a statement's outputs differ from the circuit's on its inputs.</summary>
+internal sealed record OutputDifference(int Row, int Column, bool PaddedRow, bool PaddedColumn, long Stated, long Computed)
+{
+    /// <summary>Reruns <paramref name="circuit"/> on the statement's inputs (padded rows are zero inputs) and compares every stated output; null when all agree.</summary>
+    public static OutputDifference? Find(Circuit circuit, PublicIO io)
+    {
+        var rows = Enumerable.Range(0, io.BatchSize).Select(b => io.InputRow(b).ToArray()).ToArray();
+        var w = IntegerExecutor.RunQuantized(circuit, rows);
+        var y = w.Output;
+        int width = w.Layers[^1].Cols, cols = io.OutputColumns;
+        var stated = io.Outputs;
+        for (int r = 0; r < io.PaddedBatch; r++)
+            for (int c = 0; c < cols; c++)
+                if (stated[r * cols + c] != y[(long)r * width + c])
+                    return new OutputDifference(r, c, r >= io.BatchSize, c >= io.OutputSize, stated[r * cols + c], y[(long)r * width + c]);
+        return null;
+    }
+
+    public override string ToString() =>
+        $"the first output that differs from the circuit's is {(PaddedRow ? "padded row" : "row")} {Row}, {(PaddedColumn ? "padded column" : "column")} {Column}: "
+        + $"the statement says {Stated}, the circuit computes {Computed} from {(PaddedRow ? "a zero input" : "that row's inputs")}";
+
+    public JsonObject ToJson() => new()
+    {
+        ["row"] = Row, ["column"] = Column, ["paddedRow"] = PaddedRow, ["paddedColumn"] = PaddedColumn, ["stated"] = Stated, ["computed"] = Computed,
+    };
 }
