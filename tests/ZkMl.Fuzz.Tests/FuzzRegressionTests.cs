@@ -96,4 +96,27 @@ public class FuzzRegressionTests
         Assert.Contains("input 1 is empty", e.Message);
         Assert.Contains(node.OpType, e.Message);
     }
+
+    private static byte[] AbiWord(long v)
+    {
+        var w = new byte[32];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(w.AsSpan(24), v);
+        return w;
+    }
+
+    [Fact]
+    public void A_truncated_Error_string_is_shown_raw_not_as_an_empty_message()
+    {
+        // Found by CalldataFuzzTests.RevertData: Error(string) data cut after its length word (54) made Nethereum's
+        // lenient decoder return "", so a revert read "execution reverted: " with nothing after it.
+        byte[] cut = [0x08, 0xc3, 0x79, 0xa0, .. AbiWord(0x20), .. AbiWord(54)];
+        Assert.Equal("custom error 0x08c379a0" + Convert.ToHexStringLower(cut.AsSpan(4)), ZkMl.Evm.Chain.RevertReason.Decode(cut));
+        byte[] text = "abc"u8.ToArray();
+        Assert.Equal("abc", ZkMl.Evm.Chain.RevertReason.Decode([0x08, 0xc3, 0x79, 0xa0, .. AbiWord(0x20), .. AbiWord(3), .. text, .. new byte[29]]));
+        Assert.Equal("", ZkMl.Evm.Chain.RevertReason.Decode([0x08, 0xc3, 0x79, 0xa0, .. AbiWord(0x20), .. AbiWord(0)]));   // require(x, "")
+        Assert.Equal("Panic(0x11)", ZkMl.Evm.Chain.RevertReason.Decode([0x4e, 0x48, 0x7b, 0x71, .. AbiWord(0x11)]));
+        // A declared length past the data, or an offset other than Solidity's 0x20, is not an Error(string) message.
+        Assert.StartsWith("custom error", ZkMl.Evm.Chain.RevertReason.Decode([0x08, 0xc3, 0x79, 0xa0, .. AbiWord(0x20), .. AbiWord(33), .. text, .. new byte[29]]));
+        Assert.StartsWith("custom error", ZkMl.Evm.Chain.RevertReason.Decode([0x08, 0xc3, 0x79, 0xa0, .. AbiWord(0x40), .. AbiWord(3), .. text, .. new byte[29]]));
+    }
 }

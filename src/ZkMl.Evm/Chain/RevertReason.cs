@@ -28,10 +28,11 @@ public static class RevertReason
         var decoder = new FunctionCallDecoder();
         try
         {
-            // Nethereum's Error(string) decoder is lenient (truncated data gives ""): require the offset and length words and the text.
-            if (ErrorFunction.IsErrorData(hex) && revertData.Length >= 4 + 64
+            // Nethereum's Error(string) decoder is lenient (a truncated payload gives ""): require Solidity's layout
+            // (offset 0x20, a length whose bytes are present) and a message of exactly that many UTF-8 bytes.
+            if (ErrorFunction.IsErrorData(hex) && ErrorLength(revertData[4..]) is long length
                 && decoder.DecodeFunctionErrorMessage(hex) is { } message
-                && System.Text.Encoding.UTF8.GetByteCount(message) <= revertData.Length - 4 - 64)
+                && System.Text.Encoding.UTF8.GetByteCount(message) == length)
                 return message;
             var panic = ABITypedRegistry.GetError<PanicError>();
             if (decoder.IsDataForError(panic, hex))
@@ -42,5 +43,13 @@ public static class RevertReason
             // malformed Error/Panic payload: fall through to the raw form
         }
         return "custom error " + hex;
+    }
+
+    /// <summary>The declared byte length of an ABI-encoded string at offset 0x20 of <paramref name="data"/>, or null when the layout is not that or the bytes are missing.</summary>
+    private static long? ErrorLength(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 64 || data[..31].IndexOfAnyExcept((byte)0) >= 0 || data[31] != 0x20 || data[32..56].IndexOfAnyExcept((byte)0) >= 0) return null;
+        long length = (long)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(data[56..64]);
+        return length >= 0 && length <= data.Length - 64 ? length : null;
     }
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using System.Buffers.Binary;
 using Nethereum.Contracts;
 using ZkMl.Evm.Verifier;
@@ -81,5 +82,52 @@ public class VerifierCalldataTests
     {
         var ex = Assert.Throws<ArgumentException>(() => VerifierCalldata.Encode([1, 2, 3], new byte[33]));
         Assert.Contains("32-byte words; got 33 bytes", ex.Message);
+    }
+
+    [Fact]
+    public void DecodeInvertsEncodeOnAnyProofAndWords() => ZkMl.TestKit.Props.Check(
+        Gen.Select(Gen.Byte.Array[0, 300], Gen.Byte.Array[32].Array[0, 12]),
+        t =>
+        {
+            byte[] words = [.. t.Item2.SelectMany(w => w)];
+            var calldata = VerifierCalldata.Encode(t.Item1, words);
+            var (proof, decodedWords) = VerifierCalldata.Decode(calldata);
+            Assert.Equal(t.Item1, proof);
+            Assert.Equal(words, decodedWords);
+        }, seed: 0xCA11DA7A, iter: 300);
+
+    [Fact]
+    public void DecodeOfTheExampleProofs()
+    {
+        var proof = InferenceProver.Prove(ExampleCircuits.Tiny.Pk, ExampleCircuits.Tiny.Samples.Take(3).ToArray());
+        var (p, w) = VerifierCalldata.Decode(VerifierCalldata.Encode(proof));
+        Assert.True(InferenceVerifier.Verify(ExampleCircuits.Tiny.Vk, w, p).IsValid);
+    }
+
+    [Theory]
+    [InlineData("selector", "expected the selector 0x1e8e1e13")]
+    [InlineData("short", "expected at least 128 and a multiple of 32")]
+    [InlineData("proof-offset", "the offset of proof (word 0) must be 0x40")]
+    [InlineData("proof-length", "proof length 2^31 or more is past the end of the data")]
+    [InlineData("inputs-offset", "the offset of publicInputs (word 1) must be 0x80 for a 5-byte proof")]
+    [InlineData("count", "3 public input words do not fill the 64 bytes after their length")]
+    [InlineData("trailing", "public input words do not fill")]
+    [InlineData("padding", "not the canonical encoding (non-zero padding after the proof bytes)")]
+    public void DecodeRefusesNonCanonicalCalldata(string edit, string message)
+    {
+        byte[] c = VerifierCalldata.Encode([1, 2, 3, 4, 5], new byte[64]);   // selector | 0x40 | 0x80 | 5 | proof+pad | 2 | w0 | w1
+        switch (edit)
+        {
+            case "selector": c[0] ^= 1; break;
+            case "short": c = c[..100]; break;
+            case "proof-offset": c[4 + 31] = 0x60; break;
+            case "proof-length": c[4 + 64] = 0xff; break;
+            case "inputs-offset": c[4 + 63] = 0xa0; break;
+            case "count": c[4 + 128 + 31] = 3; break;
+            case "trailing": c = [.. c, .. new byte[32]]; break;
+            case "padding": c[4 + 96 + 6] = 1; break;
+        }
+        var e = Assert.Throws<FormatException>(() => VerifierCalldata.Decode(c));
+        Assert.Contains(message, e.Message);
     }
 }
