@@ -97,9 +97,9 @@ internal static class VerifyVerb
             ctx.Out.MarkupLine($"[green]verified[/]: {Markup.Escape(proofPath)} against {Markup.Escape(vkPath)} — a batch of {io!.BatchSize}, argmax {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))} ({ms:F1} ms)");
         }
         if (result.IsValid) return 0;
-        ctx.StdErr.WriteLine($"zkml verify: not verified: {result.Reason} ({result.Failure})");
-        if (circuit is null && !ctx.Quiet && result.Failure is not (VerificationFailure.KeyMismatch or VerificationFailure.PublicInputs or VerificationFailure.Malformed))
-            ctx.StdErr.WriteLine("note: the proof checks the outputs at one random point, so it cannot say which one is wrong; with --circuit circuit.zkc zkml verify names the first output row and column that differ from the circuit's");
+        // The proof checks the outputs at one random point, so it cannot say which one is wrong: the circuit can.
+        bool hint = circuit is null && result.Failure is not (VerificationFailure.KeyMismatch or VerificationFailure.PublicInputs or VerificationFailure.Malformed);
+        ctx.StdErr.WriteLine($"zkml verify: not verified: {result.Reason} ({result.Failure}){(hint ? "; with --circuit circuit.zkc, verify names the first output row and column that differ from the circuit's" : "")}");
         return CliHost.ExitError;
     }
 }
