@@ -5,7 +5,7 @@ namespace ZkMl.Cli.Tests;
 
 /// <summary>
 /// README's example sessions are real: scripts/readme-session.mjs reruns them with this build (the tiny example from
-/// compile to the chain, its errors and bench, and the MNIST demo) and every figure must match (times aside, and
+/// compile to the chain, its errors and bench, the MNIST demo and the MNIST test-set accuracy) and every figure must match (times aside, and
 /// in the demo the gas that moves with its random τ only within 1 %).
 /// </summary>
 public class ReadmeSessionTests
@@ -29,6 +29,6 @@ public class ReadmeSessionTests
         await p.WaitForExitAsync(timeout.Token);
         string err = await stderr;
         Assert.True(p.ExitCode == 0, $"README sessions differ from this build (refresh: node scripts/readme-session.mjs --update):\n{stdout}\n{err}");
-        Assert.Contains("4 session(s)", stdout);
+        Assert.Contains("5 session(s)", stdout);
     }
 }
