@@ -21,7 +21,11 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
         Assert.InRange(c.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
         Assert.Contains("contract TinyVerifier", File.ReadAllText(sol));
 
-        var d = Zkml.Ok("deploy", sol, "--rpc", rpc, "--json").Json();
+        var dr = Zkml.Ok("deploy", sol, "--rpc", rpc, "--json");
+        var d = dr.Json();
+        // The verifier's header says its key rests on a development SRS: deploy warns and reports it.
+        Assert.True(d.GetProperty("insecure").GetBoolean());
+        Assert.Contains("INSECURE development SRS (its header says so)", dr.Err);
         string address = d.GetProperty("address").GetString()!;
         Assert.Equal(c.GetProperty("deployedBytes").GetInt32(), d.GetProperty("deployedBytes").GetInt32());
 

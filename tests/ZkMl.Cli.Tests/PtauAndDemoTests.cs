@@ -46,6 +46,8 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Assert.False(c.Json().GetProperty("insecure").GetBoolean());
         Assert.DoesNotContain("INSECURE", c.Err);
         Assert.Contains("// SRS: snarkjs powers-of-tau ceremony, 1 contribution; last next-challenge hash (snarkjs powersoftau verify) 0x" + j.GetProperty("ceremonyHash").GetString(), File.ReadAllText(sol));
+        Assert.False(ZkMl.Evm.Verifier.SolidityVerifierGenerator.DeclaresInsecureOrigin(File.ReadAllText(sol)));   // what deploy reads
+        Assert.Null(ZkMl.Evm.Verifier.SolidityVerifierGenerator.DeclaresInsecureOrigin("pragma solidity ^0.8.24;\n// SRS: INSECURE development SRS.\ncontract X {}"));
 
         // Too small a file for the requested batch: named, with the sizes.
         Zkml.Fails(["setup", tiny.Circuit, "--ptau", ptau, "--srs-cache", cache, "-o", tiny.File("big-keys"), "--max-batch", "4096"], "pot12.ptau", "too small", "smaller --max-batch");

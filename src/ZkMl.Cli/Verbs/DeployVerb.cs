@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
 
 namespace ZkMl.Cli.Verbs;
 
@@ -24,6 +25,10 @@ internal static class DeployVerb
         CliArgs.PrivateKey(privateKey);
         string text = File.ReadAllText(CliFiles.Require(path, FileKind.Solidity));
         string name = OnChain.ContractName(text, path);
+        // A verifier of a development key accepts forged proofs: deploying one is worth a loud warning.
+        bool? insecure = SolidityVerifierGenerator.DeclaresInsecureOrigin(text);
+        if (insecure == true)
+            ctx.Alert($"{path} verifies proofs under a key made on an INSECURE development SRS (its header says so): whoever made the key knows τ and can forge proofs this contract accepts. Deploy verifiers of keys made with zkml setup --ptau CEREMONY.ptau for real use.");
         var contract = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
         if (contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit)
             ctx.Warn($"runtime code {contract.DeployedSize:N0} bytes exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}");
@@ -33,7 +38,7 @@ internal static class DeployVerb
         {
             ctx.WriteJson(new JsonObject
             {
-                ["address"] = d.Address, ["contract"] = name, ["rpc"] = url.ToString(),
+                ["address"] = d.Address, ["contract"] = name, ["rpc"] = url.ToString(), ["insecure"] = insecure,
                 ["deployedBytes"] = d.DeployedSize, ["gasUsed"] = d.GasUsed, ["transactionHash"] = d.TransactionHash,
             });
             return 0;
