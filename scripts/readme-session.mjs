@@ -5,7 +5,7 @@
 //   node scripts/readme-session.mjs --update   rewrite the sessions in README.md with this run's output
 //                                              (lines whose figures did not change are kept as they were)
 //
-// A session is a ```text block preceded by a line "<!-- session: NAME -->" (or "<!-- session: NAME; vary: gas -->").
+// A session is a ```text block preceded by a line "<!-- session: NAME -->" (or "<!-- session: NAME; vary: tau -->").
 // Every line starting with "$ " is a command, run with bash in one scratch folder shared by all blocks (so
 // "out/" carries over), where "circuits", "node_modules" and "scripts" link to the repository's (zkml demo
 // finds its model, the MNIST images, solc and anvil there) and "zkml" runs the built CLI (ZKML_DLL, default
@@ -13,10 +13,10 @@
 // The output (stdout and stderr, in order) follows each command; a zkml command that is not piped gets
 // "[exit N]". The check ignores what varies between runs and machines: decimals (times, sizes in KiB/MiB,
 // shares), the core count and the padding of tables; every integer figure (bytes, gas, powers, words,
-// digests, addresses) must match, except in a session marked "vary: gas": there the gas figures that depend
-// on the bytes of a key made from a random τ (the deployment's gas, gasUsed, its calldata and execution
-// shares) need only be numbers where the README has numbers; the base cost, the precompiles' gas and counts,
-// and every other integer must still match.
+// digests, addresses) must match, except in a session marked "vary: tau": there the figures that depend on
+// the bytes of a key made from a random τ (the contract's size, as a constant with a leading zero byte takes a
+// shorter PUSH; the deployment's gas, gasUsed, its calldata and execution shares) need only be within 1 % of
+// the README's; the base cost, the precompiles' gas and counts, and every other integer must still match.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, symlinkSync, mkdirSync, rmSync, existsSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -48,26 +48,27 @@ function run(command) {
   return lines;
 }
 
-// Gas figures that move with the random τ of a development key: the calldata's zero bytes and the contract's
-// constants (its deployment), hence gasUsed and the execution remainder.
-const maskGas = line => line
+// Figures that move with the random τ of a development key: the contract's constants (its size and deployment
+// gas), the calldata's zero bytes, hence gasUsed and the execution remainder.
+const maskTau = line => line
+  .replace(/[\d,]+ bytes deployed/g, "# bytes deployed")
   .replace(/\(([\d,]+) gas\)/g, "(# gas)")
   .replace(/gasUsed [\d,]+/g, "gasUsed #")
   .replace(/calldata [\d,]+/g, "calldata #")
   .replace(/execution [\d,]+/g, "execution #")
   .replace(/verify [\d,]+ gas/g, "verify # gas");
 
-// In a "vary: gas" session those figures must still be within 1 % of the README's (a code change that moves the
-// verifier's gas is a changed figure; a random τ moves them by far less).
-const gasFigures = line => [...line.matchAll(/\(([\d,]+) gas\)|gasUsed ([\d,]+)|calldata ([\d,]+)|execution ([\d,]+)|verify ([\d,]+) gas/g)]
+// In a "vary: tau" session those figures must still be within 1 % of the README's (a code change that moves the
+// verifier's gas or size is a changed figure; a random τ moves them by far less).
+const tauFigures = line => [...line.matchAll(/([\d,]+) bytes deployed|\(([\d,]+) gas\)|gasUsed ([\d,]+)|calldata ([\d,]+)|execution ([\d,]+)|verify ([\d,]+) gas/g)]
   .map(m => Number(m.slice(1).find(v => v !== undefined).replaceAll(",", "")));
-const gasClose = (a, b) => {
-  const x = gasFigures(a), y = gasFigures(b);
+const tauClose = (a, b) => {
+  const x = tauFigures(a), y = tauFigures(b);
   return x.length === y.length && x.every((v, k) => Math.abs(v - y[k]) <= 0.01 * Math.max(v, y[k]));
 };
 
 // What may differ between two honest runs: decimals, the machine's core count, table padding.
-const mask = (line, vary) => (vary ? maskGas(line) : line)
+const mask = (line, vary) => (vary ? maskTau(line) : line)
   .replace(/\d[\d,]*\.\d+/g, "#")
   .replace(/\d+ cores/g, "# cores")
   .replace(/─+/g, "─")
@@ -95,9 +96,9 @@ const out = [];
 let failures = 0, sessions = 0;
 for (let i = 0; i < readme.length; i++) {
   out.push(readme[i]);
-  const m = /^<!-- session: ([^;]+?)(?:; vary: (gas))? -->$/.exec(readme[i]);
+  const m = /^<!-- session: ([^;]+?)(?:; vary: (tau))? -->$/.exec(readme[i]);
   if (!m) continue;
-  const vary = m[2] === "gas";
+  const vary = m[2] === "tau";
   if (readme[i + 1] !== "```text") throw new Error(`${readmePath}:${i + 2}: expected a \`\`\`text block after the session marker`);
   out.push(readme[++i]);
   const old = [];
@@ -110,7 +111,7 @@ for (let i = 0; i < readme.length; i++) {
   }
   const a = old.map(l => mask(l, vary)), b = fresh.map(l => mask(l, vary));
   const keep = matchLines(a, b);   // keep[j]: the README line that fresh line j equals (figures alike), or −1
-  if (vary) keep.forEach((k, j) => { if (k >= 0 && !gasClose(old[k], fresh[j])) keep[j] = -1; });
+  if (vary) keep.forEach((k, j) => { if (k >= 0 && !tauClose(old[k], fresh[j])) keep[j] = -1; });
   const missing = a.map((_, k) => k).filter(k => !keep.includes(k)), added = keep.map((k, j) => (k < 0 ? j : -1)).filter(j => j >= 0);
   if (missing.length || added.length) {
     failures++;

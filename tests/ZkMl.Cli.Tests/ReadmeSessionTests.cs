@@ -6,7 +6,7 @@ namespace ZkMl.Cli.Tests;
 /// <summary>
 /// README's example sessions are real: scripts/readme-session.mjs reruns them with this build (the tiny example from
 /// compile to the chain, its errors and bench, the MNIST demo and the MNIST test-set accuracy) and every figure must match (times aside, and
-/// in the demo the gas that moves with its random τ only within 1 %).
+/// in the demo the contract size and gas that move with its random τ only within 1 %).
 /// </summary>
 public class ReadmeSessionTests
 {
