@@ -41,9 +41,10 @@ public sealed class ServiceOptions
     /// <summary>Allows <c>POST /circuits</c> with <c>setup=dev</c>: keys on an INSECURE development SRS made on the server.</summary>
     public bool AllowInsecureDevSetup { get; init; }
 
-    /// <summary>Called with the stage name at the start of every prover stage of every job, before the job's
-    /// cancellation check; tests use it to hold a running job at a known point.</summary>
-    internal Action<string>? OnStageStart { get; init; }
+    /// <summary>Called with the stage name and the job's cancellation token (cancelled by DELETE, the timeout or
+    /// the host stopping) at the start of every prover stage of every job, before the job's cancellation check;
+    /// tests use it to hold a running job at a known point.</summary>
+    internal Action<string, CancellationToken>? OnStageStart { get; init; }
 
     /// <summary>True when <see cref="Bind"/> is a loopback address (or "localhost").</summary>
     public bool IsLoopback => Bind.Equals("localhost", StringComparison.OrdinalIgnoreCase)

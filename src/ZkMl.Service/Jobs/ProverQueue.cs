@@ -92,7 +92,7 @@ public sealed class ProverQueue(ServiceOptions options, JobStore store, CircuitR
             if (clock.Elapsed > options.JobTimeout) cts.Cancel();
             cts.Token.ThrowIfCancellationRequested();
         }
-        var timings = new ProverTimings { OnStageStart = stage => { options.OnStageStart?.Invoke(stage); Check(); } };
+        var timings = new ProverTimings { OnStageStart = stage => { options.OnStageStart?.Invoke(stage, cts.Token); Check(); } };
         try
         {
             var loaded = circuits.Get(job.CircuitId) ?? throw new InvalidOperationException($"circuit {job.CircuitId} is not registered");
