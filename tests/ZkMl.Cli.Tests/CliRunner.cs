@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ZkMl.TestKit;
 
 // The verbs share option objects and the tests share files: run the classes one after another.
@@ -6,37 +5,14 @@ using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;
 
-/// <summary>What one <c>zkml</c> invocation returned and printed.</summary>
-public sealed record CliResult(int ExitCode, string Out, string Err)
-{
-    /// <summary>stdout parsed as the one JSON object of --json.</summary>
-    public JsonElement Json()
-    {
-        using var doc = JsonDocument.Parse(Out);
-        return doc.RootElement.Clone();
-    }
-
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Err}";
-}
-
 /// <summary>Runs the zkml command in process (<see cref="Program.Run"/>) with captured output.</summary>
 public static class Zkml
 {
-    public static CliResult Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = Program.Run(args, o, e);
-        return new CliResult(code, o.ToString(), e.ToString());
-    }
+    public static CliResult Run(params string[] args) => CliCapture.Run(Program.Run, args);
 
     /// <summary>Asserts success and returns the result.</summary>
     public static CliResult Ok(params string[] args)
-    {
-        var r = Run(args);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return r;
-    }
+        => CliCapture.Ok(Program.Run, args);
 
     /// <summary>Asserts a one-line error (exit 1, no stack trace) that contains every fragment; warning lines do not count.</summary>
     public static CliResult Fails(string[] args, params string[] fragments)

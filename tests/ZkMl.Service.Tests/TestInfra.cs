@@ -13,35 +13,13 @@ using ZkMl.TestKit;
 
 namespace ZkMl.Service.Tests;
 
-/// <summary>What one <c>zkml</c> invocation returned and printed.</summary>
-public sealed record CliResult(int ExitCode, string Out, string Err)
-{
-    public JsonElement Json()
-    {
-        using var doc = JsonDocument.Parse(Out);
-        return doc.RootElement.Clone();
-    }
-
-    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Out}\n--- stderr\n{Err}";
-}
-
 /// <summary>Runs the zkml command in process.</summary>
 public static class Zkml
 {
-    public static CliResult Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        int code = ZkMl.Cli.Program.Run(args, o, e);
-        return new CliResult(code, o.ToString(), e.ToString());
-    }
+    public static CliResult Run(params string[] args) => CliCapture.Run(ZkMl.Cli.Program.Run, args);
 
     public static CliResult Ok(params string[] args)
-    {
-        var r = Run(args);
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return r;
-    }
+        => CliCapture.Ok(ZkMl.Cli.Program.Run, args);
 
     public static string Tiny(string file) => Path.Combine(RepoPaths.Root, "circuits", "tiny", file);
 }
