@@ -49,57 +49,17 @@ public static class FloatExecutor
     }
 
     /// <summary>z[o, y, x] = b[o] + Σ_{i, dy, dx} K[o, i, dy, dx]·a[i, s·y + dy − p, s·x + dx − p] (zero outside), float32 like onnxruntime.</summary>
-    internal static void Conv(ConvLayer layer, ReadOnlySpan<float> a, Span<float> z)
-    {
-        var g = layer.Geometry;
-        int oh = g.OutH, ow = g.OutW;
-        var k = layer.Kernel;
-        for (int o = 0; o < g.OutC; o++)
-            for (int y = 0; y < oh; y++)
-                for (int x = 0; x < ow; x++)
-                {
-                    float s = layer.Bias[o];
-                    for (int i = 0; i < g.InC; i++)
-                        for (int dy = 0; dy < g.KH; dy++)
-                        {
-                            int u = g.StrideH * y + dy - g.PadTop;
-                            if ((uint)u >= (uint)g.InH) continue;
-                            for (int dx = 0; dx < g.KW; dx++)
-                            {
-                                int v = g.StrideW * x + dx - g.PadLeft;
-                                if ((uint)v >= (uint)g.InW) continue;
-                                s += k[((o * g.InC + i) * g.KH + dy) * g.KW + dx] * a[(i * g.InH + u) * g.InW + v];
-                            }
-                        }
-                    z[(o * oh + y) * ow + x] = s;
-                }
-    }
+    internal static void Conv(ConvLayer layer, ReadOnlySpan<float> a, Span<float> z) =>
+        layer.Geometry.Convolve(layer.Kernel, layer.Bias, a, z);
 
     /// <summary>Max pooling (padded positions ignored) or average pooling (window sum over KH·KW, padded positions 0).</summary>
     internal static void Pool(PoolLayer layer, ReadOnlySpan<float> a, Span<float> z)
     {
         var g = layer.Geometry;
-        int oh = g.OutH, ow = g.OutW;
         bool max = layer.Kind == LayerKind.MaxPool;
-        for (int c = 0; c < g.InC; c++)
-            for (int y = 0; y < oh; y++)
-                for (int x = 0; x < ow; x++)
-                {
-                    float s = max ? float.NegativeInfinity : 0f;
-                    for (int dy = 0; dy < g.KH; dy++)
-                    {
-                        int u = g.StrideH * y + dy - g.PadTop;
-                        if ((uint)u >= (uint)g.InH) continue;
-                        for (int dx = 0; dx < g.KW; dx++)
-                        {
-                            int v = g.StrideW * x + dx - g.PadLeft;
-                            if ((uint)v >= (uint)g.InW) continue;
-                            float e = a[(c * g.InH + u) * g.InW + v];
-                            s = max ? Math.Max(s, e) : s + e;
-                        }
-                    }
-                    z[(c * oh + y) * ow + x] = max ? s : s / g.Window;
-                }
+        g.ReduceWindows(max, float.NegativeInfinity, a, z);
+        if (!max)
+            foreach (ref float v in z[..(g.InC * g.OutH * g.OutW)]) v /= g.Window;
     }
 
     /// <summary>z = a · W + b (z is overwritten).</summary>

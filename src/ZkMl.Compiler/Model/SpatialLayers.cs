@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace ZkMl.Compiler.Model;
 
 /// <summary>What a layer of a <see cref="Network"/> (and of a compiled circuit) computes.</summary>
@@ -50,6 +52,64 @@ public sealed record Conv2dGeometry(int InC, int InH, int InW, int OutC, int KH,
         if (InH + PadTop + PadBottom < KH || InW + PadLeft + PadRight < KW) return $"kernel {KH}×{KW} is larger than the padded input {InH + PadTop + PadBottom}×{InW + PadLeft + PadRight}";
         if ((long)InC * InH * InW > 1 << 24 || (long)OutC * OutH * OutW > 1 << 24) return "tensor too large";
         return null;
+    }
+
+    /// <summary>
+    /// z[o, y, x] = b[o] + Σ_{i, dy, dx} K[o, i, dy, dx]·a[i, s·y + dy − p, s·x + dx − p] (zero outside the input),
+    /// accumulated in this order in <typeparamref name="T"/>: the float executor (float32 like onnxruntime) and the
+    /// integer executor (exact, long) share it.
+    /// </summary>
+    internal void Convolve<T>(ReadOnlySpan<T> kernel, ReadOnlySpan<T> bias, ReadOnlySpan<T> a, Span<T> z) where T : INumberBase<T>
+    {
+        int oh = OutH, ow = OutW;
+        for (int o = 0; o < OutC; o++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    T s = bias[o];
+                    for (int i = 0; i < InC; i++)
+                        for (int dy = 0; dy < KH; dy++)
+                        {
+                            int u = StrideH * y + dy - PadTop;
+                            if ((uint)u >= (uint)InH) continue;
+                            int krow = ((o * InC + i) * KH + dy) * KW, arow = (i * InH + u) * InW;
+                            for (int dx = 0; dx < KW; dx++)
+                            {
+                                int v = StrideW * x + dx - PadLeft;
+                                if ((uint)v >= (uint)InW) continue;
+                                s += kernel[krow + dx] * a[arow + v];
+                            }
+                        }
+                    z[(o * oh + y) * ow + x] = s;
+                }
+    }
+
+    /// <summary>
+    /// Each window's maximum over its real entries (<paramref name="max"/>, starting from <paramref name="lowest"/>)
+    /// or its sum (padded entries 0), channel by channel (InC = OutC): max and average pooling of both executors.
+    /// </summary>
+    internal void ReduceWindows<T>(bool max, T lowest, ReadOnlySpan<T> a, Span<T> z) where T : INumber<T>
+    {
+        int oh = OutH, ow = OutW;
+        for (int c = 0; c < InC; c++)
+            for (int y = 0; y < oh; y++)
+                for (int x = 0; x < ow; x++)
+                {
+                    T s = max ? lowest : T.Zero;
+                    for (int dy = 0; dy < KH; dy++)
+                    {
+                        int u = StrideH * y + dy - PadTop;
+                        if ((uint)u >= (uint)InH) continue;
+                        for (int dx = 0; dx < KW; dx++)
+                        {
+                            int v = StrideW * x + dx - PadLeft;
+                            if ((uint)v >= (uint)InW) continue;
+                            T e = a[(c * InH + u) * InW + v];
+                            s = max ? T.Max(s, e) : s + e;
+                        }
+                    }
+                    z[(c * oh + y) * ow + x] = s;
+                }
     }
 
     /// <summary>A one-line description such as <c>1×28×28 →(5×5 s1 p0)→ 4×24×24</c>.</summary>

@@ -181,60 +181,12 @@ public static class IntegerExecutor
     }
 
     /// <summary>Z[o, y, x] = b[o] + Σ_{i, dy, dx} K[o, i, dy, dx]·A[i, s·y + dy − p, s·x + dx − p] (zero outside the input), exactly.</summary>
-    private static void Conv(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
-    {
-        var g = layer.Geometry!;
-        int oh = g.OutH, ow = g.OutW;
-        var k = layer.Weights;
-        var bias = layer.Bias;
-        for (int o = 0; o < g.OutC; o++)
-            for (int y = 0; y < oh; y++)
-                for (int x = 0; x < ow; x++)
-                {
-                    long s = bias[o];
-                    for (int i = 0; i < g.InC; i++)
-                        for (int dy = 0; dy < g.KH; dy++)
-                        {
-                            int u = g.StrideH * y + dy - g.PadTop;
-                            if ((uint)u >= (uint)g.InH) continue;
-                            int krow = ((o * g.InC + i) * g.KH + dy) * g.KW, arow = (i * g.InH + u) * g.InW;
-                            for (int dx = 0; dx < g.KW; dx++)
-                            {
-                                int v = g.StrideW * x + dx - g.PadLeft;
-                                if ((uint)v >= (uint)g.InW) continue;
-                                s += k[krow + dx] * a[arow + v];
-                            }
-                        }
-                    z[(o * oh + y) * ow + x] = s;
-                }
-    }
+    private static void Conv(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z) =>
+        layer.Geometry!.Convolve(layer.Weights, layer.Bias, a, z);
 
     /// <summary>Max pooling (the maximum of the window's real entries) or average pooling's window sum (padded entries 0).</summary>
-    private static void Pool(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
-    {
-        var g = layer.Geometry!;
-        int oh = g.OutH, ow = g.OutW;
-        bool max = layer.Kind == LayerKind.MaxPool;
-        for (int c = 0; c < g.InC; c++)
-            for (int y = 0; y < oh; y++)
-                for (int x = 0; x < ow; x++)
-                {
-                    long s = max ? long.MinValue : 0;
-                    for (int dy = 0; dy < g.KH; dy++)
-                    {
-                        int u = g.StrideH * y + dy - g.PadTop;
-                        if ((uint)u >= (uint)g.InH) continue;
-                        for (int dx = 0; dx < g.KW; dx++)
-                        {
-                            int v = g.StrideW * x + dx - g.PadLeft;
-                            if ((uint)v >= (uint)g.InW) continue;
-                            long e = a[(c * g.InH + u) * g.InW + v];
-                            s = max ? Math.Max(s, e) : s + e;
-                        }
-                    }
-                    z[(c * oh + y) * ow + x] = s;
-                }
-    }
+    private static void Pool(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z) =>
+        layer.Geometry!.ReduceWindows(layer.Kind == LayerKind.MaxPool, long.MinValue, a, z);
 
     /// <summary>z = a·W + b for the real columns, checked against the proven per-column bounds.</summary>
     private static void Affine(CircuitLayer layer, ReadOnlySpan<long> a, Span<long> z)
