@@ -55,12 +55,11 @@ public static class LeNetTrainer
         var k2 = new float[c2 * c1 * K * K]; var b2 = new float[c2];
         var w3 = new float[f * nc]; var b3 = new float[nc];
         Init(k1, K * K); Init(k2, c1 * K * K); Init(w3, f);
-        void Init(float[] a, int fanIn) { float s = MathF.Sqrt(2f / fanIn); for (int i = 0; i < a.Length; i++) a[i] = Gaussian(rng) * s; }
+        void Init(float[] a, int fanIn) { float s = MathF.Sqrt(2f / fanIn); for (int i = 0; i < a.Length; i++) a[i] = TrainingMath.Gaussian(rng) * s; }
         var p = new[] { k1, b1, k2, b2, w3, b3 };
         var g = p.Select(a => new float[a.Length]).ToArray();
         var m = p.Select(a => new float[a.Length]).ToArray();
         var v = p.Select(a => new float[a.Length]).ToArray();
-        const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
         int step = 0;
 
         var z1 = new float[c1 * H1 * H1]; var a1 = new float[c1 * P1 * P1]; var arg1 = new int[c1 * P1 * P1];
@@ -90,13 +89,8 @@ public static class LeNetTrainer
                     MaxPool(z2, c2, H2, a2, arg2);
                     b3.CopyTo(logits, 0);
                     for (int k = 0; k < f; k++) if (a2[k] != 0f) TensorPrimitives.MultiplyAdd(w3.AsSpan(k * nc, nc), a2[k], logits, logits);
-                    float max = TensorPrimitives.Max(logits);
-                    double zs = 0;
-                    for (int j = 0; j < nc; j++) zs += Math.Exp(logits[j] - max);
-                    lossSum += -(logits[y] - max - Math.Log(zs));
                     // backward: dlogits = softmax − onehot, scaled by 1/batch
-                    for (int j = 0; j < nc; j++) logits[j] = (float)(Math.Exp(logits[j] - max) / zs) * inv;
-                    logits[y] -= inv;
+                    lossSum += TrainingMath.SoftmaxCrossEntropyBackward(logits, y, inv);
                     TensorPrimitives.Add(g[5], logits, g[5]);
                     for (int k = 0; k < f; k++)
                     {
@@ -112,18 +106,7 @@ public static class LeNetTrainer
                     ConvBackward(xi, 1, H0, k1, c1, dz1, H1, g[0], g[1], null);
                 }
                 step++;
-                float cc1 = 1 - MathF.Pow(beta1, step), cc2 = 1 - MathF.Pow(beta2, step);
-                float lr = options.LearningRate * MathF.Sqrt(cc2) / cc1;
-                for (int q = 0; q < p.Length; q++)
-                {
-                    var pq = p[q]; var gq = g[q]; var mq = m[q]; var vq = v[q];
-                    for (int i = 0; i < pq.Length; i++)
-                    {
-                        mq[i] = beta1 * mq[i] + (1 - beta1) * gq[i];
-                        vq[i] = beta2 * vq[i] + (1 - beta2) * gq[i] * gq[i];
-                        pq[i] -= lr * mq[i] / (MathF.Sqrt(vq[i]) + eps);
-                    }
-                }
+                TrainingMath.AdamStep(p, g, m, v, step, options.LearningRate);
             }
             progress?.Invoke(epoch + 1, lossSum / x.Count);
         }
@@ -201,11 +184,5 @@ public static class LeNetTrainer
                     a[o] = z[best];
                     arg[o] = best;
                 }
-    }
-
-    private static float Gaussian(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 }

@@ -46,13 +46,12 @@ public static class MlpTrainer
         var w1 = new float[n * h]; var b1 = new float[h];
         var w2 = new float[h * c]; var b2 = new float[c];
         float s1 = MathF.Sqrt(2f / n), s2 = MathF.Sqrt(2f / h);
-        for (int i = 0; i < w1.Length; i++) w1[i] = Gaussian(rng) * s1;
-        for (int i = 0; i < w2.Length; i++) w2[i] = Gaussian(rng) * s2;
+        for (int i = 0; i < w1.Length; i++) w1[i] = TrainingMath.Gaussian(rng) * s1;
+        for (int i = 0; i < w2.Length; i++) w2[i] = TrainingMath.Gaussian(rng) * s2;
         var p = new[] { w1, b1, w2, b2 };
         var g = p.Select(a => new float[a.Length]).ToArray();
         var m = p.Select(a => new float[a.Length]).ToArray();
         var v = p.Select(a => new float[a.Length]).ToArray();
-        const float beta1 = 0.9f, beta2 = 0.999f, eps = 1e-8f;
         int step = 0;
         var order = Enumerable.Range(0, x.Count).ToArray();
         var hid = new float[h]; var logits = new float[c]; var dh = new float[h];
@@ -75,13 +74,8 @@ public static class MlpTrainer
                     TensorPrimitives.Max(hid, 0f, hid);
                     b2.CopyTo(logits, 0);
                     for (int k = 0; k < h; k++) if (hid[k] != 0f) TensorPrimitives.MultiplyAdd(w2.AsSpan(k * c, c), hid[k], logits, logits);
-                    float max = TensorPrimitives.Max(logits);
-                    double z = 0;
-                    for (int j = 0; j < c; j++) z += Math.Exp(logits[j] - max);
-                    lossSum += -(logits[y] - max - Math.Log(z));
                     // backward: dlogits = softmax − onehot, scaled by 1/batch
-                    for (int j = 0; j < c; j++) logits[j] = (float)(Math.Exp(logits[j] - max) / z) * inv;
-                    logits[y] -= inv;
+                    lossSum += TrainingMath.SoftmaxCrossEntropyBackward(logits, y, inv);
                     TensorPrimitives.Add(g[3], logits, g[3]);
                     for (int k = 0; k < h; k++)
                     {
@@ -93,18 +87,7 @@ public static class MlpTrainer
                     for (int k = 0; k < n; k++) if (xi[k] != 0f) TensorPrimitives.MultiplyAdd(dh, xi[k], g[0].AsSpan(k * h, h), g[0].AsSpan(k * h, h));
                 }
                 step++;
-                float c1 = 1 - MathF.Pow(beta1, step), c2 = 1 - MathF.Pow(beta2, step);
-                float lr = options.LearningRate * MathF.Sqrt(c2) / c1;
-                for (int q = 0; q < p.Length; q++)
-                {
-                    var pq = p[q]; var gq = g[q]; var mq = m[q]; var vq = v[q];
-                    for (int i = 0; i < pq.Length; i++)
-                    {
-                        mq[i] = beta1 * mq[i] + (1 - beta1) * gq[i];
-                        vq[i] = beta2 * vq[i] + (1 - beta2) * gq[i] * gq[i];
-                        pq[i] -= lr * mq[i] / (MathF.Sqrt(vq[i]) + eps);
-                    }
-                }
+                TrainingMath.AdamStep(p, g, m, v, step, options.LearningRate);
             }
             progress?.Invoke(epoch + 1, lossSum / x.Count);
         }
@@ -113,11 +96,5 @@ public static class MlpTrainer
             new DenseLayer(n, h, w1, b1, Activation.Relu, "fc1"),
             new DenseLayer(h, c, w2, b2, Activation.None, "fc2"),
         ], "mnist-mlp");
-    }
-
-    private static float Gaussian(Random rng)
-    {
-        double u1 = 1.0 - rng.NextDouble(), u2 = rng.NextDouble();
-        return (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
     }
 }
