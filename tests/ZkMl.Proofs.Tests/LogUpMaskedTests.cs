@@ -278,45 +278,14 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         List<int[]> PlainSamples(Instance x) =>
             Enumerable.Repeat(Buckets(LogUpProver.Prove(NewTranscript(), x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha).Proof.ToBytes()), samples).ToList();
 
-        var (chi, df) = Homogeneity(MaskedSamples(a, 1_000), MaskedSamples(b, 2_000));
-        var (chiPlain, dfPlain) = Homogeneity(PlainSamples(a), PlainSamples(b));
-        log.WriteLine($"ZK LogUp χ² = {chi:F1}, default LogUp χ² = {chiPlain:F1}, 1e-6 quantile {Threshold(df):F1} (df {df})");
-        Assert.True(chi < Threshold(df), $"ZK LogUp: χ² = {chi:F1} ≥ {Threshold(df):F1} (df {df})");
-        Assert.True(chiPlain > Threshold(dfPlain), $"default LogUp: χ² = {chiPlain:F1} ≤ {Threshold(dfPlain):F1}: the statistic cannot fail");
+        var (chi, df) = ChiSquare.Homogeneity(MaskedSamples(a, 1_000), MaskedSamples(b, 2_000));
+        var (chiPlain, dfPlain) = ChiSquare.Homogeneity(PlainSamples(a), PlainSamples(b));
+        log.WriteLine($"ZK LogUp χ² = {chi:F1}, default LogUp χ² = {chiPlain:F1}, 1e-6 quantile {ChiSquare.Threshold(df):F1} (df {df})");
+        Assert.True(chi < ChiSquare.Threshold(df), $"ZK LogUp: χ² = {chi:F1} ≥ {ChiSquare.Threshold(df):F1} (df {df})");
+        Assert.True(chiPlain > ChiSquare.Threshold(dfPlain), $"default LogUp: χ² = {chiPlain:F1} ≤ {ChiSquare.Threshold(dfPlain):F1}: the statistic cannot fail");
     }
 
     private static int[] Buckets(byte[] proof) => Enumerable.Range(0, proof.Length / 32).Select(i => proof[32 * i + 31] & 7).ToArray();
-
-    private static (double Chi2, int Df) Homogeneity(List<int[]> a, List<int[]> b)
-    {
-        double chi2 = 0;
-        int df = 0;
-        for (int c = 0; c < a[0].Length; c++)
-        {
-            var ca = new int[8];
-            var cb = new int[8];
-            foreach (var s in a) ca[s[c]]++;
-            foreach (var s in b) cb[s[c]]++;
-            int used = 0;
-            for (int k = 0; k < 8; k++)
-            {
-                int tot = ca[k] + cb[k];
-                if (tot == 0) continue;
-                used++;
-                double ea = tot * (double)a.Count / (a.Count + b.Count), eb = tot * (double)b.Count / (a.Count + b.Count);
-                chi2 += (ca[k] - ea) * (ca[k] - ea) / ea + (cb[k] - eb) * (cb[k] - eb) / eb;
-            }
-            df += Math.Max(1, used - 1);
-        }
-        return (chi2, df);
-    }
-
-    // Upper 10⁻⁶ tail of χ² (Wilson–Hilferty, z = 4.75).
-    private static double Threshold(int df)
-    {
-        double h = 2.0 / (9 * df);
-        return df * Math.Pow(1 - h + 4.75 * Math.Sqrt(h), 3);
-    }
 
     [Fact]
     public void MisuseIsRefused()

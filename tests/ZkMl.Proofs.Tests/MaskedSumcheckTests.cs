@@ -540,39 +540,6 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
     // One bucket per (round, coefficient): the low 3 bits of the canonical element.
     private static int[] Buckets(SumcheckProof p) => p.Rounds.SelectMany(r => r.Select(e => e.ToBytesBigEndian()[31] & 7)).ToArray();
 
-    // Σ over cells of the two-sample chi-square homogeneity statistic (8 buckets per cell: 7 degrees of freedom each).
-    private static (double Chi2, int Df) Homogeneity(List<int[]> a, List<int[]> b)
-    {
-        int cells = a[0].Length;
-        double chi2 = 0;
-        int df = 0;
-        for (int c = 0; c < cells; c++)
-        {
-            var ca = new int[8];
-            var cb = new int[8];
-            foreach (var s in a) ca[s[c]]++;
-            foreach (var s in b) cb[s[c]]++;
-            int used = 0;
-            for (int k = 0; k < 8; k++)
-            {
-                int tot = ca[k] + cb[k];
-                if (tot == 0) continue;
-                used++;
-                double ea = tot * (double)a.Count / (a.Count + b.Count), eb = tot * (double)b.Count / (a.Count + b.Count);
-                chi2 += (ca[k] - ea) * (ca[k] - ea) / ea + (cb[k] - eb) * (cb[k] - eb) / eb;
-            }
-            df += Math.Max(1, used - 1);
-        }
-        return (chi2, df);
-    }
-
-    // Upper 1e-6 tail of chi-square with df degrees of freedom (Wilson–Hilferty: z = 4.75).
-    private static double Threshold(int df)
-    {
-        double h = 2.0 / (9 * df);
-        return df * Math.Pow(1 - h + 4.75 * Math.Sqrt(h), 3);
-    }
-
     /// <summary>
     /// Lemma L (docs/zk-design.md §7.2), checked numerically: for two witnesses with the same sum, the round messages
     /// of the masked prover (Fiat–Shamir, so the whole transcript) have the same distribution — a chi-square
@@ -595,10 +562,10 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             : SumcheckProver.Prove(new Transcript("lemma-l"), inst.Shape, inst.Fresh(), claim).Proof;
         var plain = new[] { a, b }.Select(inst => Enumerable.Repeat(Buckets(Unmasked(inst)), samples).ToList()).ToArray();
 
-        var (chiMasked, df) = Homogeneity(masked[0], masked[1]);
-        var (chiPlain, dfPlain) = Homogeneity(plain[0], plain[1]);
-        Assert.True(chiMasked < Threshold(df), $"masked: χ² = {chiMasked:F1} ≥ {Threshold(df):F1} (df {df})");
-        Assert.True(chiPlain > Threshold(dfPlain), $"unmasked: χ² = {chiPlain:F1} ≤ {Threshold(dfPlain):F1} (df {dfPlain}): the statistic cannot fail");
+        var (chiMasked, df) = ChiSquare.Homogeneity(masked[0], masked[1]);
+        var (chiPlain, dfPlain) = ChiSquare.Homogeneity(plain[0], plain[1]);
+        Assert.True(chiMasked < ChiSquare.Threshold(df), $"masked: χ² = {chiMasked:F1} ≥ {ChiSquare.Threshold(df):F1} (df {df})");
+        Assert.True(chiPlain > ChiSquare.Threshold(dfPlain), $"unmasked: χ² = {chiPlain:F1} ≤ {ChiSquare.Threshold(dfPlain):F1} (df {dfPlain}): the statistic cannot fail");
 
         // Distinguishing game on round 1: guess the candidate whose unmasked round-1 message is closer (fewer differing
         // elements; ties broken by the low bit of the message's hash).
@@ -619,7 +586,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             if (Guess(Prove(inst, tau, claim, zeroCheck, seed: 500_000 + g, domain: "lemma-l").Output.Proof.Rounds[0]) == bit) winsMasked++;
             if (Guess(Unmasked(inst).Rounds[0]) == bit) winsPlain++;
         }
-        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: masked χ² = {chiMasked:F1}, unmasked χ² = {chiPlain:F1}, 1e-6 quantile {Threshold(df):F1} (df {df}); " +
+        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: masked χ² = {chiMasked:F1}, unmasked χ² = {chiPlain:F1}, 1e-6 quantile {ChiSquare.Threshold(df):F1} (df {df}); " +
             $"distinguisher wins masked {winsMasked}/{games}, unmasked {winsPlain}/{games}");
         Assert.InRange(winsMasked, games * 35 / 100, games * 65 / 100);
         Assert.True(winsPlain >= games * 95 / 100, $"unmasked: the distinguisher won only {winsPlain}/{games}");
@@ -648,8 +615,8 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             [.. Buckets(new SumcheckProof([[o.MaskSum], .. o.Proof.Rounds, o.FinalEvaluations, [o.MaskEvaluation]]))];
         var masked = new[] { a, b }.Select((inst, w) => Enumerable.Range(0, samples)
             .Select(s => Everything(Prove(WithMasks(inst, 7 * s + w), tau, claim, zeroCheck, seed: 300_000 * (w + 1) + s, domain: "lemma-lm").Output)).ToList()).ToArray();
-        var (chi, df) = Homogeneity(masked[0], masked[1]);
-        Assert.True(chi < Threshold(df), $"masked: χ² = {chi:F1} ≥ {Threshold(df):F1} (df {df})");
+        var (chi, df) = ChiSquare.Homogeneity(masked[0], masked[1]);
+        Assert.True(chi < ChiSquare.Threshold(df), $"masked: χ² = {chi:F1} ≥ {ChiSquare.Threshold(df):F1} (df {df})");
 
         int Guess(MaskedSumcheckProverOutput o)
         {
@@ -666,7 +633,7 @@ public class MaskedSumcheckTests(ITestOutputHelper log)
             if (Guess(Prove(inst, tau, claim, zeroCheck, seed: 700_000 + g, domain: "lemma-lm").Output) == bit) winsLibraOnly++;
             if (Guess(Prove(WithMasks(inst, 900_000 + g), tau, claim, zeroCheck, seed: 800_000 + g, domain: "lemma-lm").Output) == bit) winsFull++;
         }
-        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: whole output χ² = {chi:F1}, 1e-6 quantile {Threshold(df):F1} (df {df}); " +
+        log.WriteLine($"{(zeroCheck ? "zero-check" : "plain")}: whole output χ² = {chi:F1}, 1e-6 quantile {ChiSquare.Threshold(df):F1} (df {df}); " +
             $"final-value distinguisher wins {winsLibraOnly}/{games} without factor masks, {winsFull}/{games} with them");
         Assert.True(winsLibraOnly >= games * 95 / 100, $"without factor masks the distinguisher won only {winsLibraOnly}/{games}");
         Assert.InRange(winsFull, games * 35 / 100, games * 65 / 100);
