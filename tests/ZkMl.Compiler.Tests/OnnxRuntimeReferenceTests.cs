@@ -70,21 +70,13 @@ public class OnnxRuntimeReferenceTests(ITestOutputHelper output)
             // The in-process runtime agrees with the stored output of onnxruntime 1.30.0 (the data set's).
             var stored = SharedModelsTests.OrtOutput(dir);
             // (a final Softmax is not part of the network: both sides compare its input, the stored output is after it)
-            var first = ort.Run(sample).Select(r => net.FinalSoftmax ? Softmax(r) : r).SelectMany(r => r).ToArray();
+            var first = ort.Run(sample).Select(r => net.FinalSoftmax ? Softmax.Of(r) : r).SelectMany(r => r).ToArray();
             Assert.Equal(stored.Length, first.Length);
             for (int i = 0; i < first.Length; i++) Assert.True(Math.Abs(first[i] - stored[i]) <= 1e-5 * Math.Max(1, Math.Abs(stored[i])), $"{name}[{i}]: {first[i]} vs stored {stored[i]}");
             output.WriteLine($"{name}: {net.ShapeSummary()} matches ONNX Runtime on {rows.Length} rows");
         }
         // At least the dense models the importer accepted when this test was written.
         Assert.True(accepted >= 7, $"only {accepted} models imported");
-    }
-
-    private static float[] Softmax(float[] z)
-    {
-        float mx = z.Max();
-        var e = z.Select(v => Math.Exp(v - mx)).ToArray();
-        double sum = e.Sum();
-        return e.Select(v => (float)(v / sum)).ToArray();
     }
 
     [Fact]

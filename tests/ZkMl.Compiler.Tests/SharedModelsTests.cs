@@ -97,7 +97,7 @@ public class SharedModelsTests(ITestOutputHelper output)
             var net = OnnxImporter.Load(ModelFile(dir));
             var inputs = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
             var expected = OrtOutput(dir);
-            var got = FloatExecutor.Run(net, inputs).Select(r => net.FinalSoftmax ? Softmax(r) : r).SelectMany(r => r).ToArray();
+            var got = FloatExecutor.Run(net, inputs).Select(r => net.FinalSoftmax ? Softmax.Of(r) : r).SelectMany(r => r).ToArray();
             Assert.Equal(expected.Length, got.Length);
             for (int i = 0; i < got.Length; i++)
                 Assert.True(Math.Abs(got[i] - expected[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"{m}[{i}]: {got[i]} vs ort {expected[i]}");
@@ -105,7 +105,7 @@ public class SharedModelsTests(ITestOutputHelper output)
             var circuit = CircuitCompiler.Compile(net, inputs);
             var report = AccuracyReport.Measure(net, circuit, inputs);
             var witness = IntegerExecutor.Run(circuit, inputs);
-            var deq = witness.DequantizedOutputs.Select(r => net.FinalSoftmax ? Softmax(r.Select(v => (float)v).ToArray()).Select(v => (double)v).ToArray() : r).SelectMany(r => r).ToArray();
+            var deq = witness.DequantizedOutputs.Select(r => net.FinalSoftmax ? Softmax.Of(r.Select(v => (float)v).ToArray()).Select(v => (double)v).ToArray() : r).SelectMany(r => r).ToArray();
             for (int i = 0; i < deq.Length; i++)
                 Assert.True(Math.Abs(deq[i] - expected[i]) <= report.MaxAbsError + 1e-4 * Math.Max(1, Math.Abs(expected[i])),
                     $"{m}[{i}]: dequantized {deq[i]} vs ort {expected[i]}, report max error {report.MaxAbsError}");
@@ -113,14 +113,6 @@ public class SharedModelsTests(ITestOutputHelper output)
             Assert.True(report.MaxAbsError <= 0.1 * Math.Max(1, report.MaxAbsOutput), $"{m}: max error {report.MaxAbsError} vs max output {report.MaxAbsOutput}");
             output.WriteLine($"{m}: {net.ShapeSummary()} max|err| {report.MaxAbsError:G3} argmax {report.ArgmaxAgreements}/{report.Samples}");
         }
-    }
-
-    private static float[] Softmax(float[] z)
-    {
-        float mx = z.Max();
-        var e = z.Select(v => Math.Exp(v - mx)).ToArray();
-        double sum = e.Sum();
-        return e.Select(v => (float)(v / sum)).ToArray();
     }
 
     [Fact]

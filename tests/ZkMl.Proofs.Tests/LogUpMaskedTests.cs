@@ -6,6 +6,8 @@ using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
 using Xunit.Abstractions;
 
+using Instance = ZkMl.Proofs.Tests.LogUpInstance;
+
 namespace ZkMl.Proofs.Tests;
 
 /// <summary>
@@ -14,21 +16,6 @@ namespace ZkMl.Proofs.Tests;
 /// </summary>
 public class LogUpMaskedTests(ITestOutputHelper log)
 {
-    private sealed record Instance(Fr[] F, Fr[] T, Fr[] M, Fr[] Hw, Fr[] Ht, Fr Alpha)
-    {
-        public int N => System.Numerics.BitOperations.Log2((uint)F.Length);
-        public int Mv => System.Numerics.BitOperations.Log2((uint)T.Length);
-
-        public Fr[] Vector(LogUpPolynomial p) => p switch
-        {
-            LogUpPolynomial.Witness => F,
-            LogUpPolynomial.Table => T,
-            LogUpPolynomial.Multiplicities => M,
-            LogUpPolynomial.WitnessHelper => Hw,
-            _ => Ht,
-        };
-    }
-
     private static readonly LogUpPolynomial[] All =
         [LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness, LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities];
 

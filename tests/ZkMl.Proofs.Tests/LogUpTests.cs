@@ -3,29 +3,12 @@ using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Transcripts;
 
+using Instance = ZkMl.Proofs.Tests.LogUpInstance;
+
 namespace ZkMl.Proofs.Tests;
 
 public class LogUpTests
 {
-    private sealed record Instance(Fr[] F, Fr[] T, Fr[] M, Fr[] Hw, Fr[] Ht, Fr Alpha)
-    {
-        public int N => System.Numerics.BitOperations.Log2((uint)F.Length);
-        public int Mv => System.Numerics.BitOperations.Log2((uint)T.Length);
-
-        public Fr[] Vector(LogUpPolynomial p) => p switch
-        {
-            LogUpPolynomial.Witness => F,
-            LogUpPolynomial.Table => T,
-            LogUpPolynomial.Multiplicities => M,
-            LogUpPolynomial.WitnessHelper => Hw,
-            _ => Ht,
-        };
-
-        /// <summary>True iff every claim matches the true MLE evaluation of the vector it names.</summary>
-        public bool ClaimsHold(IReadOnlyList<LogUpClaim> claims) =>
-            claims.All(c => DenseMle.Evaluate(Vector(c.Polynomial), c.Point) == c.Value);
-    }
-
     private static Transcript NewTranscript()
     {
         var t = new Transcript("zkml-logup-test");
