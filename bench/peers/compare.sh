@@ -7,6 +7,7 @@
 # same images:
 #   B = 1:  snarkjs groth16 prove of image 0 on both circuits   vs  zkml bench --batch 1
 #   B = 64: 64 snarkjs proofs (constant weights) of images 0…63  vs  zkml bench --batch 64
+#   B = 1024: zkml bench --batch 1024 (images 0…63 cycled) per inference  vs  snarkjs B = 1 (const)
 # and checks that the circom witness outputs (every snarkjs proof's public outputs) equal the
 # logits of ZkMl's integer executor and the logits ZkMl proves.
 # Options: --runs R (B = 1 timed runs per prover, best kept; default 3), --count64 N (snarkjs
@@ -134,17 +135,20 @@ log "B = 64: snarkjs, constant weights, $count64 proofs (1 warm-up)"
 s64="$(prove_js const "$count64" 1)"
 log "B = 64: zkml bench --batch 64 --runs 2"
 z64="$(zkml_bench 64 2)"
+log "B = 1024: zkml bench --batch 1024 --runs 1 (its own setup for 1024 rows: about 20 s more)"
+z1024="$(zkml_bench 1024 1)"
 
 t1c="$(field "$s1c" proveSeconds)"; w1c="$(field "$s1c" witnessSeconds)"
 t1p="$(field "$s1p" proveSeconds)"; w1p="$(field "$s1p" witnessSeconds)"
 tz1="$(field "$z1" seconds.prove)"
 t64m="$(field "$s64" proveSeconds)"; w64="$(field "$s64" witnessSeconds)"
 tz64="$(field "$z64" seconds.prove)"
-read -r t64 x y z <<<"$(node -e '
-const [t1c, t1p, tz1, t64m, n, tz64] = process.argv.slice(1).map(Number);
+tz1024="$(field "$z1024" seconds.prove)"
+read -r t64 x y z w <<<"$(node -e '
+const [t1c, t1p, tz1, t64m, n, tz64, tz1024] = process.argv.slice(1).map(Number);
 const t64 = t64m * 64 / n;
-console.log(t64.toFixed(3), (t1c / tz1).toFixed(2), (t1p / tz1).toFixed(2), (t64 / tz64).toFixed(2));
-' "$t1c" "$t1p" "$tz1" "$t64m" "$count64" "$tz64")"
+console.log(t64.toFixed(3), (t1c / tz1).toFixed(2), (t1p / tz1).toFixed(2), (t64 / tz64).toFixed(2), (t1c / (tz1024 / 1024)).toFixed(1));
+' "$t1c" "$t1p" "$tz1" "$t64m" "$count64" "$tz64" "$tz1024")"
 
 echo
 echo "MNIST MLP 784→128(relu)→10 int8 (ZkMl circuit $(field "$z1" circuitDigest | cut -c1-16)…), $(nproc) cores, load average before the measurements $load0, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -160,6 +164,8 @@ else
   echo "* EXTRAPOLATED: $count64 proofs measured ($t64m s), scaled to 64"
 fi
 printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 64" "$tz64" "-"
-echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1 and of 2 at B = 64)"
+printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 1024" "$tz1024" "-"
+echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1, of 2 at B = 64, one run at B = 1024)"
 echo "ratio snarkjs/zkml = $x (const weights), $y (private weights)"
 echo "ratio snarkjs/zkml at B = 64 = $z (const weights)"
+echo "ratio snarkjs/zkml per inference at B = 1024 = $w (snarkjs const weights B = 1 against zkml's B = 1024 prove / 1024)"
