@@ -64,7 +64,8 @@ contract TinyVerifier {
             // Yul functions shared by every generated verifier and by the test harness. Memory:
             // word 0x00 = transcript state s, 0x20 = label scratch, 0x40 = bump pointer (never
             // freed). Scratch data beyond the bump pointer is overwritten freely, so every
-            // allocation is written before it is read. R_MOD / P_MOD are the BN254 scalar / base
+            // allocation is written before it is read. The sumcheck loops hash the scratch words
+            // 0x00–0x7f directly and restore 0x40 (bump pointer) and 0x60 (zero slot) after the loop. R_MOD / P_MOD are the BN254 scalar / base
             // field moduli (Solidity constants of the enclosing contract).
 
             // Rejection: returns ABI `false` (one zero word) from the external call right here.
@@ -135,10 +136,10 @@ contract TinyVerifier {
 
             function frSub(a, b) -> c { c := addmod(a, sub(R_MOD, b), R_MOD) }
 
-            // 2^-n mod r
+            // 2^-n mod r for n ≤ 64: 2^(64−n)·2^-64 (one multiplication; the constant is 2^-64 mod r)
             function inv2Pow(n) -> v {
-                v := 1
-                for { } n { n := sub(n, 1) } { v := mulmod(v, INV_TWO, R_MOD) }
+                if gt(n, 64) { fail() }
+                v := mulmod(shl(sub(64, n), 1), 0x24d6ba07f7aa8f04b2d8f06f77f52a93ca478dbeab3c92cd2d3e8053e396ee4d, R_MOD)
             }
 
             // eq(bits(idx), pt[0..k)): Π_j (bit ? pt_j : 1 − pt_j), bit j = bit (k−1−j) of idx (MSB first).
@@ -152,23 +153,24 @@ contract TinyVerifier {
                 }
             }
 
-            // Table [eq(pt, bits(i))]_i of 2^k words (pt[0] = most significant index bit).
+            // Table [eq(pt, bits(i))]_i of 2^k words (pt[0] = most significant index bit): each coordinate r doubles
+            // the table in place, from the top, T'[2i+1] = T[i]·r, T'[2i] = T[i] − T'[2i+1]
             function eqTable(pt, k) -> t {
-                let size := shl(k, 1)
-                t := alloc(shl(5, size))
+                t := alloc(shl(5, shl(k, 1)))
                 mstore(t, 1)
-                let cur := 1
-                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                    let r := mload(add(pt, shl(5, j)))
-                    for { let i := cur } i { } {
-                        i := sub(i, 1)
-                        let v := mload(add(t, shl(5, i)))
+                let top := add(t, 0x20) // end of the filled part
+                for { let end := add(pt, shl(5, k)) } lt(pt, end) { pt := add(pt, 0x20) } {
+                    let r := mload(pt)
+                    let dst := add(t, shl(1, sub(top, t)))
+                    top := dst
+                    for { let src := sub(dst, shr(1, sub(dst, t))) } gt(src, t) { } {
+                        src := sub(src, 0x20)
+                        dst := sub(dst, 0x40)
+                        let v := mload(src)
                         let hi := mulmod(v, r, R_MOD)
-                        let p := add(t, shl(6, i))
-                        mstore(add(p, 0x20), hi)
-                        mstore(p, addmod(v, sub(R_MOD, hi), R_MOD))
+                        mstore(add(dst, 0x20), hi)
+                        mstore(dst, addmod(v, sub(R_MOD, hi), R_MOD))
                     }
-                    cur := shl(1, cur)
                 }
             }
 
@@ -178,17 +180,18 @@ contract TinyVerifier {
             function sumcheck2(e, n, cd, pt) -> eOut, cdOut {
                 trAbsorbWord("sumcheck_claim", e)
                 eOut := e
+                let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let c0 := calldataload(cd)
                     let c2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
-                    // absorb(sumcheck_round, c0 ‖ c2), then r = challenge(sumcheck_r)
-                    let m := mload(0x40)
-                    mstore(m, mload(0x00))
-                    mstore(add(m, 0x20), "sumcheck_round")
-                    calldatacopy(add(m, 0x40), cd, 0x40)
-                    mstore(0x00, keccak256(m, 0x80))
+                    // absorb(sumcheck_round, c0 ‖ c2) as keccak of the scratch words 0x00–0x7f = s ‖ label ‖ c0 ‖ c2
+                    // (0x40 and 0x60 are restored after the loop), then r = challenge(sumcheck_r)
+                    mstore(0x20, "sumcheck_round")
+                    mstore(0x40, c0)
+                    mstore(0x60, c2)
+                    mstore(0x00, keccak256(0x00, 0x80))
                     mstore(0x20, "sumcheck_r")
                     let s := keccak256(0x00, 0x40)
                     mstore(0x00, s)
@@ -198,6 +201,8 @@ contract TinyVerifier {
                     let c1 := addmod(eOut, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
                     eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
+                mstore(0x40, fmp)
+                mstore(0x60, 0)
                 cdOut := cd
             }
 
@@ -206,16 +211,18 @@ contract TinyVerifier {
             function zeroCheck2(e, tau, n, cd, pt) -> eOut, cdOut {
                 trAbsorbWord("sumcheck_claim", e)
                 eOut := e
+                let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let q1 := calldataload(cd)
                     let q2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
-                    let m := mload(0x40)
-                    mstore(m, mload(0x00))
-                    mstore(add(m, 0x20), "sumcheck_round")
-                    calldatacopy(add(m, 0x40), cd, 0x40)
-                    mstore(0x00, keccak256(m, 0x80))
+                    // absorb(sumcheck_round, q1 ‖ q2) as keccak of the scratch words 0x00–0x7f = s ‖ label ‖ q1 ‖ q2
+                    // (0x40 and 0x60 are restored after the loop), then r = challenge(sumcheck_r)
+                    mstore(0x20, "sumcheck_round")
+                    mstore(0x40, q1)
+                    mstore(0x60, q2)
+                    mstore(0x00, keccak256(0x00, 0x80))
                     mstore(0x20, "sumcheck_r")
                     let s := keccak256(0x00, 0x40)
                     mstore(0x00, s)
@@ -226,6 +233,8 @@ contract TinyVerifier {
                     tau := add(tau, 0x20)
                     eOut := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
+                mstore(0x40, fmp)
+                mstore(0x60, 0)
                 cdOut := cd
             }
 
@@ -567,7 +576,7 @@ contract TinyVerifier {
             // the joint opening as the fold Σ_S (Π_{t∈S} c_{n−k+t})·A_S of its 2^k parts over n − k variables
             function batchOpen(claims, m, groups, nGroups, splits, cd, g2) -> cdOut {
                 // info: [0] N, [1] number of groups with claims, [2] rank table, [3] challenges c_0 … c_{N−1},
-                // [4] om/dm table, [5] end of the claim records
+                // [4] bit table (bitTable), [5] end of the claim records
                 let info := alloc(0xc0)
                 mstore(add(info, 0xa0), add(claims, shl(8, m)))
                 mstore(add(info, 0x40), batchRanks(claims, add(claims, shl(8, m)), nGroups, info))
@@ -576,7 +585,7 @@ contract TinyVerifier {
                 trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
                 let nJoint := batchSplits(splits, groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x60)))
                 let hk := alloc(0x180)
-                batchJoint(groups, nGroups, mload(add(info, 0x40)), lagTable(mload(add(info, 0x80)), nJoint), cdOut, hk)
+                batchJoint(groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x80)), nJoint, cdOut, hk)
                 mstore(add(hk, 0x60), nJoint)
                 mstore(add(hk, 0x80), mload(add(info, 0x60)))
                 mstore(add(hk, 0xa0), g2)
@@ -590,7 +599,7 @@ contract TinyVerifier {
                 let e := 0
                 e, ev := sumcheck2(batchInitialClaim(claims, mload(add(info, 0xa0)), mload(info), rho), mload(info), cd, mload(add(info, 0x60)))
                 frRange(ev, mload(add(info, 0x20)))
-                mstore(add(info, 0x80), oneMinusTable(mload(add(info, 0x60)), mload(info)))
+                mstore(add(info, 0x80), bitTable(mload(add(info, 0x60)), mload(info)))
                 if iszero(eq(e, batchFinalClaim(claims, rho, ev, info))) { fail() }
             }
 
@@ -665,107 +674,77 @@ contract TinyVerifier {
                 }
             }
 
-            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked; info: see batchOpen)
+            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked; info: see
+            // batchOpen). eq(z_i, r_i) = its k_i offset bits (bit j of o_i, least significant first, pairs with
+            // c_{n_i−k_i+j}) times its suffix factor, which is cached per suffix id (ids 1 … 30); id 31 marks the
+            // suffix ½ … ½ (the LogUp sum claims), whose factor is 2^−(n_i−k_i)
             function batchFinalClaim(claims, rho, ev, info) -> expected {
                 let cache := alloc(0x400)
-                for { let i := 0 } lt(i, 0x400) { i := add(i, 0x20) } { mstore(add(cache, i), 0) }
+                calldatacopy(cache, calldatasize(), 0x400) // zeros
+                let bt := mload(add(info, 0x80))
+                let rank := mload(add(info, 0x40))
                 let rp := 1
-                for { } lt(claims, mload(add(info, 0xa0))) { claims := add(claims, 0x100) } {
-                    let eg := calldataload(add(ev, shl(5, sub(mload(add(mload(add(info, 0x40)), shl(6, mload(claims)))), 1))))
-                    expected := addmod(expected, mulmod(rp, mulmod(claimEq(claims, mload(add(info, 0x60)), mload(add(info, 0x80)), cache), eg, R_MOD), R_MOD), R_MOD)
+                for { let end := mload(add(info, 0xa0)) } lt(claims, end) { claims := add(claims, 0x100) } {
+                    let n := mload(add(claims, 0x20))
+                    let ns := sub(n, mload(add(claims, 0x80)))
+                    let id := and(mload(add(claims, 0xc0)), 31)
+                    let v := 0
+                    switch id
+                    case 31 { v := inv2Pow(ns) }
+                    default {
+                        if id { v := mload(add(cache, shl(5, id))) }
+                        if iszero(v) {
+                            v := eqPoint(mload(add(claims, 0x40)), ns, bt)
+                            if id { mstore(add(cache, shl(5, id)), v) }
+                        }
+                    }
+                    let o := mload(add(claims, 0xa0))
+                    for { let p := add(bt, shl(7, ns)) let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x80) } {
+                        v := mulmod(v, mload(add(p, shl(5, and(o, 1)))), R_MOD)
+                        o := shr(1, o)
+                    }
+                    let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
+                    expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
                     rp := mulmod(rp, rho, R_MOD)
                 }
             }
 
-            // om[b] = 1 − c_b for b < N = max n_i (N ≤ 64), and dm[b] = om[64 + b] = 2c_b − 1, so that an
-            // offset bit costs one multiplication and any other coordinate z one more: 1 − c + z·(2c − 1)
-            function oneMinusTable(ch, nMax) -> om {
+            // bt + 0x80·b holds (1 − c_b, c_b, 2c_b − 1) for b < N = max n_i (N ≤ 64): an offset bit selects one of
+            // the first two words, any other coordinate z gives the factor 1 − c_b + z·(2c_b − 1) (correct for
+            // every z, including the offset bits 0, 1 and the ½ of the sum claims). Entries need not be reduced.
+            function bitTable(ch, nMax) -> bt {
                 if gt(nMax, 64) { fail() }
-                om := alloc(0x1000)
-                let dm := add(om, 0x800)
-                for { let b := 0 } lt(b, shl(5, nMax)) { b := add(b, 0x20) } {
-                    let c := mload(add(ch, b))
-                    mstore(add(om, b), addmod(1, sub(R_MOD, c), R_MOD))
-                    mstore(add(dm, b), addmod(add(c, c), sub(R_MOD, 1), R_MOD))
+                bt := alloc(shl(7, nMax))
+                for { let p := bt let end := add(ch, shl(5, nMax)) } lt(ch, end) { ch := add(ch, 0x20) p := add(p, 0x80) } {
+                    let c := mload(ch)
+                    mstore(p, sub(add(R_MOD, 1), c))
+                    mstore(add(p, 0x20), c)
+                    mstore(add(p, 0x40), addmod(add(c, c), sub(R_MOD, 1), R_MOD))
                 }
             }
 
-            // eq(z, r) of one claim record: its offset bits times its suffix factor
-            function claimEq(c, ch, om, cache) -> v {
-                v := mulmod(prefixEq(c, ch, om), suffixEq(c, ch, om, cache), R_MOD)
-            }
-
-            // Π_j (bit_j(o) ? c : 1 − c) over the k offset bits; bit j (MSB first) pairs with c_{n−1−j},
-            // so the least significant bit of o pairs with c_{n−k}
-            function prefixEq(c, ch, om) -> v {
-                let o := mload(add(c, 0xa0))
-                let last := shl(5, mload(add(c, 0x20)))
-                let at := sub(last, shl(5, mload(add(c, 0x80))))
-                let d := sub(ch, om) // om + at + bit·d = (bit ? ch : om) + at (wrapping arithmetic)
+            // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
+            function eqPoint(z, n, bt) -> v {
                 v := 1
-                if and(shr(5, sub(last, at)), 1) {
-                    v := mload(add(add(om, at), mul(and(o, 1), d)))
-                    o := shr(1, o)
-                    at := add(at, 0x20)
-                }
-                for { } lt(at, last) { at := add(at, 0x40) } {
-                    v := mulmod(mulmod(v, mload(add(add(om, at), mul(and(o, 1), d))), R_MOD), mload(add(add(om, add(at, 0x20)), mul(and(shr(1, o), 1), d))), R_MOD)
-                    o := shr(2, o)
-                }
-            }
-
-            // eq of the suffix (the n − k coordinates at zptr) with (c_{n−k−1}, …, c_0), cached per suffix id
-            // (ids 1 … 30); id 31 marks the suffix ½ … ½ (the LogUp sum claims)
-            function suffixEq(c, ch, om, cache) -> se {
-                let id := and(mload(add(c, 0xc0)), 31)
-                if eq(id, 31) { // the suffix ½ … ½: eq = 2^−(n−k), no point stored
-                    se := inv2Pow(sub(mload(add(c, 0x20)), mload(add(c, 0x80))))
-                    leave
-                }
-                if id { se := mload(add(cache, shl(5, id))) }
-                if iszero(se) {
-                    se := eqPoint(mload(add(c, 0x40)), sub(mload(add(c, 0x20)), mload(add(c, 0x80))), add(om, 0x800), om)
-                    if id { mstore(add(cache, shl(5, id)), se) }
-                }
-            }
-
-            // eq(z, (c_{n−1}, …, c_0)) = Π_j (om_j + z_j·dm_j) with om_j = 1 − c_j, dm_j = 2c_j − 1 (correct for
-            // every z_j, including the offset bits 0, 1 and the ½ of the sum claims)
-            function eqPoint(z, n, dm, om) -> v {
-                v := 1
-                let j := shl(5, n)
-                if and(n, 1) {
-                    j := sub(j, 0x20)
-                    v := addmod(mload(add(om, j)), mulmod(mload(z), mload(add(dm, j)), R_MOD), R_MOD)
-                    z := add(z, 0x20)
-                }
-                for { } j { z := add(z, 0x40) } {
-                    j := sub(j, 0x40)
-                    let f1 := addmod(mload(add(om, add(j, 0x20))), mulmod(mload(z), mload(add(dm, add(j, 0x20))), R_MOD), R_MOD)
-                    let f0 := addmod(mload(add(om, j)), mulmod(mload(add(z, 0x20)), mload(add(dm, j)), R_MOD), R_MOD)
-                    v := mulmod(v, mulmod(f1, f0, R_MOD), R_MOD)
-                }
-            }
-
-            // lags[n] = Π_{b=n}^{N−1} (1 − c_b) for n = 0 … N (N + 1 words), from om[b] = 1 − c_b
-            function lagTable(om, nMax) -> lags {
-                lags := alloc(shl(5, add(nMax, 1)))
-                mstore(add(lags, shl(5, nMax)), 1)
-                for { let b := nMax } b { } {
-                    b := sub(b, 1)
-                    mstore(add(lags, shl(5, b)), mulmod(mload(add(lags, shl(5, add(b, 1)))), mload(add(om, shl(5, b))), R_MOD))
+                for { let q := add(bt, shl(7, n)) } gt(q, bt) { z := add(z, 0x20) } {
+                    q := sub(q, 0x80)
+                    v := mulmod(v, addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD)
                 }
             }
 
             // γ; with the groups in order of first appearance (rank k = 1, 2, …): joint value
-            // y = Σ γ^{k−1}·e_k·Π_{b=n_k}^{N−1}(1 − c_b) into hk[2] and joint commitment C = Σ γ^{k−1}·C_k into hk[0], hk[1]
-            function batchJoint(groups, nGroups, rank, lags, ev, hk) {
+            // y = Σ γ^{k−1}·e_k·Π_{b=n_k}^{N−1}(1 − c_b) (N = nJoint, 1 − c_b from the bit table bt) into hk[2] and joint
+            // commitment C = Σ γ^{k−1}·C_k into hk[0], hk[1]
+            function batchJoint(groups, nGroups, rank, bt, nJoint, ev, hk) {
                 let gamma := trChallenge("batch/gamma")
                 let yj := 0
                 for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
                     let slot := add(rank, shl(6, g))
                     if mload(slot) {
-                        let t := mulmod(mload(add(lags, shl(5, mload(add(slot, 0x20))))), calldataload(add(ev, shl(5, sub(mload(slot), 1)))), R_MOD)
+                        let t := calldataload(add(ev, shl(5, sub(mload(slot), 1))))
+                        for { let p := add(bt, shl(7, mload(add(slot, 0x20)))) let pe := add(bt, shl(7, nJoint)) } lt(p, pe) { p := add(p, 0x80) } {
+                            t := mulmod(t, mload(p), R_MOD)
+                        }
                         yj := addmod(yj, mulmod(gammaPow(gamma, sub(mload(slot), 1)), t, R_MOD), R_MOD)
                     }
                 }
