@@ -807,7 +807,7 @@ contract MnistMlpVerifier {
             function mleY(ctx, rout) -> acc {
                 let b := mload(add(ctx, 0x20))
                 let eqb := eqTable(rout, b)
-                let eqo := eqTable(add(rout, shl(5, b)), OUT_VARS)
+                let eqo := eqTableOut(add(rout, shl(5, b)))
                 let y := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))
                 for { let row := 0 } lt(row, shl(b, 1)) { row := add(row, 1) } {
                     let rowAcc := 0
@@ -825,8 +825,8 @@ contract MnistMlpVerifier {
             // calldata word holds the 2^X_LO_VARS values of one ρ_hi index, and all-zero words are skipped.
             function mleX(ctx, rb, rho) -> acc {
                 let eqb := eqTable(rb, mload(add(ctx, 0x20)))
-                let eqlo := eqTable(add(rho, shl(5, sub(IN_VARS0, X_LO_VARS))), X_LO_VARS)
-                let eqhi := eqTable(rho, sub(IN_VARS0, X_LO_VARS))
+                let eqlo := eqTableXLo(add(rho, shl(5, sub(IN_VARS0, X_LO_VARS))))
+                let eqhi := eqTableXHi(rho)
                 let xrow := add(mload(add(ctx, 0x60)), 0x20)
                 for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) } {
                     let rowAcc := 0
@@ -907,46 +907,29 @@ contract MnistMlpVerifier {
                 let w := calldataload(add(xrow, col0))
                 if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }
                 if iszero(w) { leave }
-                let x := 0
-                if and(shr(192, w), 0xffffffffffffffff) {
-                    x := byte(0, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 0)), R_MOD), R_MOD) }
-                    x := byte(1, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 32)), R_MOD), R_MOD) }
-                    x := byte(2, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 64)), R_MOD), R_MOD) }
-                    x := byte(3, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 96)), R_MOD), R_MOD) }
-                    x := byte(4, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 128)), R_MOD), R_MOD) }
-                    x := byte(5, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 160)), R_MOD), R_MOD) }
-                    x := byte(6, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 192)), R_MOD), R_MOD) }
-                    x := byte(7, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 224)), R_MOD), R_MOD) }
+                if and(shr(224, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(0, w), mload(add(eqlo, 0)), R_MOD), mulmod(byte(1, w), mload(add(eqlo, 32)), R_MOD)), mulmod(byte(2, w), mload(add(eqlo, 64)), R_MOD)), mulmod(byte(3, w), mload(add(eqlo, 96)), R_MOD)), R_MOD)
                 }
-                if and(shr(128, w), 0xffffffffffffffff) {
-                    x := byte(8, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 256)), R_MOD), R_MOD) }
-                    x := byte(9, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 288)), R_MOD), R_MOD) }
-                    x := byte(10, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 320)), R_MOD), R_MOD) }
-                    x := byte(11, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 352)), R_MOD), R_MOD) }
-                    x := byte(12, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 384)), R_MOD), R_MOD) }
-                    x := byte(13, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 416)), R_MOD), R_MOD) }
-                    x := byte(14, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 448)), R_MOD), R_MOD) }
-                    x := byte(15, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 480)), R_MOD), R_MOD) }
+                if and(shr(192, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(4, w), mload(add(eqlo, 128)), R_MOD), mulmod(byte(5, w), mload(add(eqlo, 160)), R_MOD)), mulmod(byte(6, w), mload(add(eqlo, 192)), R_MOD)), mulmod(byte(7, w), mload(add(eqlo, 224)), R_MOD)), R_MOD)
                 }
-                if and(shr(64, w), 0xffffffffffffffff) {
-                    x := byte(16, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 512)), R_MOD), R_MOD) }
-                    x := byte(17, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 544)), R_MOD), R_MOD) }
-                    x := byte(18, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 576)), R_MOD), R_MOD) }
-                    x := byte(19, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 608)), R_MOD), R_MOD) }
-                    x := byte(20, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 640)), R_MOD), R_MOD) }
-                    x := byte(21, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 672)), R_MOD), R_MOD) }
-                    x := byte(22, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 704)), R_MOD), R_MOD) }
-                    x := byte(23, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 736)), R_MOD), R_MOD) }
+                if and(shr(160, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(8, w), mload(add(eqlo, 256)), R_MOD), mulmod(byte(9, w), mload(add(eqlo, 288)), R_MOD)), mulmod(byte(10, w), mload(add(eqlo, 320)), R_MOD)), mulmod(byte(11, w), mload(add(eqlo, 352)), R_MOD)), R_MOD)
                 }
-                if and(shr(0, w), 0xffffffffffffffff) {
-                    x := byte(24, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 768)), R_MOD), R_MOD) }
-                    x := byte(25, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 800)), R_MOD), R_MOD) }
-                    x := byte(26, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 832)), R_MOD), R_MOD) }
-                    x := byte(27, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 864)), R_MOD), R_MOD) }
-                    x := byte(28, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 896)), R_MOD), R_MOD) }
-                    x := byte(29, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 928)), R_MOD), R_MOD) }
-                    x := byte(30, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 960)), R_MOD), R_MOD) }
-                    x := byte(31, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 992)), R_MOD), R_MOD) }
+                if and(shr(128, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(12, w), mload(add(eqlo, 384)), R_MOD), mulmod(byte(13, w), mload(add(eqlo, 416)), R_MOD)), mulmod(byte(14, w), mload(add(eqlo, 448)), R_MOD)), mulmod(byte(15, w), mload(add(eqlo, 480)), R_MOD)), R_MOD)
+                }
+                if and(shr(96, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(16, w), mload(add(eqlo, 512)), R_MOD), mulmod(byte(17, w), mload(add(eqlo, 544)), R_MOD)), mulmod(byte(18, w), mload(add(eqlo, 576)), R_MOD)), mulmod(byte(19, w), mload(add(eqlo, 608)), R_MOD)), R_MOD)
+                }
+                if and(shr(64, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(20, w), mload(add(eqlo, 640)), R_MOD), mulmod(byte(21, w), mload(add(eqlo, 672)), R_MOD)), mulmod(byte(22, w), mload(add(eqlo, 704)), R_MOD)), mulmod(byte(23, w), mload(add(eqlo, 736)), R_MOD)), R_MOD)
+                }
+                if and(shr(32, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(24, w), mload(add(eqlo, 768)), R_MOD), mulmod(byte(25, w), mload(add(eqlo, 800)), R_MOD)), mulmod(byte(26, w), mload(add(eqlo, 832)), R_MOD)), mulmod(byte(27, w), mload(add(eqlo, 864)), R_MOD)), R_MOD)
+                }
+                if and(shr(0, w), 0xffffffff) {
+                    s := addmod(s, add(add(add(mulmod(byte(28, w), mload(add(eqlo, 896)), R_MOD), mulmod(byte(29, w), mload(add(eqlo, 928)), R_MOD)), mulmod(byte(30, w), mload(add(eqlo, 960)), R_MOD)), mulmod(byte(31, w), mload(add(eqlo, 992)), R_MOD)), R_MOD)
                 }
                 if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
             }
@@ -961,6 +944,118 @@ contract MnistMlpVerifier {
                         s := addmod(s, sub(R_MOD, mulmod(256, mload(add(eqlo, shl(5, j))), R_MOD)), R_MOD)
                     }
                 }
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^5 (pt[0] = most significant index bit; see eqTable)
+            function eqTableXLo(pt) -> t {
+                t := alloc(1024)
+                let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
+                let r := mload(pt)
+                mstore(add(t, 0x20), r)
+                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                r := mload(add(pt, 32))
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 64))
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 96))
+                { let v := mload(add(t, 224)) let hi := mulmod(v, r, q) mstore(add(t, 480), hi) mstore(add(t, 448), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 192)) let hi := mulmod(v, r, q) mstore(add(t, 416), hi) mstore(add(t, 384), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 160)) let hi := mulmod(v, r, q) mstore(add(t, 352), hi) mstore(add(t, 320), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 128)) let hi := mulmod(v, r, q) mstore(add(t, 288), hi) mstore(add(t, 256), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 128))
+                { let v := mload(add(t, 480)) let hi := mulmod(v, r, q) mstore(add(t, 992), hi) mstore(add(t, 960), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 448)) let hi := mulmod(v, r, q) mstore(add(t, 928), hi) mstore(add(t, 896), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 416)) let hi := mulmod(v, r, q) mstore(add(t, 864), hi) mstore(add(t, 832), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 384)) let hi := mulmod(v, r, q) mstore(add(t, 800), hi) mstore(add(t, 768), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 352)) let hi := mulmod(v, r, q) mstore(add(t, 736), hi) mstore(add(t, 704), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 320)) let hi := mulmod(v, r, q) mstore(add(t, 672), hi) mstore(add(t, 640), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 288)) let hi := mulmod(v, r, q) mstore(add(t, 608), hi) mstore(add(t, 576), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 256)) let hi := mulmod(v, r, q) mstore(add(t, 544), hi) mstore(add(t, 512), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 224)) let hi := mulmod(v, r, q) mstore(add(t, 480), hi) mstore(add(t, 448), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 192)) let hi := mulmod(v, r, q) mstore(add(t, 416), hi) mstore(add(t, 384), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 160)) let hi := mulmod(v, r, q) mstore(add(t, 352), hi) mstore(add(t, 320), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 128)) let hi := mulmod(v, r, q) mstore(add(t, 288), hi) mstore(add(t, 256), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^5 (pt[0] = most significant index bit; see eqTable)
+            function eqTableXHi(pt) -> t {
+                t := alloc(1024)
+                let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
+                let r := mload(pt)
+                mstore(add(t, 0x20), r)
+                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                r := mload(add(pt, 32))
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 64))
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 96))
+                { let v := mload(add(t, 224)) let hi := mulmod(v, r, q) mstore(add(t, 480), hi) mstore(add(t, 448), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 192)) let hi := mulmod(v, r, q) mstore(add(t, 416), hi) mstore(add(t, 384), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 160)) let hi := mulmod(v, r, q) mstore(add(t, 352), hi) mstore(add(t, 320), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 128)) let hi := mulmod(v, r, q) mstore(add(t, 288), hi) mstore(add(t, 256), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 128))
+                { let v := mload(add(t, 480)) let hi := mulmod(v, r, q) mstore(add(t, 992), hi) mstore(add(t, 960), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 448)) let hi := mulmod(v, r, q) mstore(add(t, 928), hi) mstore(add(t, 896), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 416)) let hi := mulmod(v, r, q) mstore(add(t, 864), hi) mstore(add(t, 832), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 384)) let hi := mulmod(v, r, q) mstore(add(t, 800), hi) mstore(add(t, 768), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 352)) let hi := mulmod(v, r, q) mstore(add(t, 736), hi) mstore(add(t, 704), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 320)) let hi := mulmod(v, r, q) mstore(add(t, 672), hi) mstore(add(t, 640), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 288)) let hi := mulmod(v, r, q) mstore(add(t, 608), hi) mstore(add(t, 576), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 256)) let hi := mulmod(v, r, q) mstore(add(t, 544), hi) mstore(add(t, 512), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 224)) let hi := mulmod(v, r, q) mstore(add(t, 480), hi) mstore(add(t, 448), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 192)) let hi := mulmod(v, r, q) mstore(add(t, 416), hi) mstore(add(t, 384), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 160)) let hi := mulmod(v, r, q) mstore(add(t, 352), hi) mstore(add(t, 320), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 128)) let hi := mulmod(v, r, q) mstore(add(t, 288), hi) mstore(add(t, 256), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^4 (pt[0] = most significant index bit; see eqTable)
+            function eqTableOut(pt) -> t {
+                t := alloc(512)
+                let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
+                let r := mload(pt)
+                mstore(add(t, 0x20), r)
+                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                r := mload(add(pt, 32))
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 64))
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                r := mload(add(pt, 96))
+                { let v := mload(add(t, 224)) let hi := mulmod(v, r, q) mstore(add(t, 480), hi) mstore(add(t, 448), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 192)) let hi := mulmod(v, r, q) mstore(add(t, 416), hi) mstore(add(t, 384), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 160)) let hi := mulmod(v, r, q) mstore(add(t, 352), hi) mstore(add(t, 320), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 128)) let hi := mulmod(v, r, q) mstore(add(t, 288), hi) mstore(add(t, 256), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 96)) let hi := mulmod(v, r, q) mstore(add(t, 224), hi) mstore(add(t, 192), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 64)) let hi := mulmod(v, r, q) mstore(add(t, 160), hi) mstore(add(t, 128), addmod(v, sub(q, hi), q)) }
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
             }
 
             // Layers (0 = input side): 0: 2^10→2^7, M=50640, k=27, 3 limbs of 9 bits, QMin=-707, table 2^11; 1: 2^7→2^4

@@ -801,7 +801,7 @@ contract TinyVerifier {
             function mleY(ctx, rout) -> acc {
                 let b := mload(add(ctx, 0x20))
                 let eqb := eqTable(rout, b)
-                let eqo := eqTable(add(rout, shl(5, b)), OUT_VARS)
+                let eqo := eqTableOut(add(rout, shl(5, b)))
                 let y := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))
                 for { let row := 0 } lt(row, shl(b, 1)) { row := add(row, 1) } {
                     let rowAcc := 0
@@ -819,8 +819,8 @@ contract TinyVerifier {
             // calldata word holds the 2^X_LO_VARS values of one ρ_hi index, and all-zero words are skipped.
             function mleX(ctx, rb, rho) -> acc {
                 let eqb := eqTable(rb, mload(add(ctx, 0x20)))
-                let eqlo := eqTable(add(rho, shl(5, sub(IN_VARS0, X_LO_VARS))), X_LO_VARS)
-                let eqhi := eqTable(rho, sub(IN_VARS0, X_LO_VARS))
+                let eqlo := eqTableXLo(add(rho, shl(5, sub(IN_VARS0, X_LO_VARS))))
+                let eqhi := eqTableXHi(rho)
                 let xrow := add(mload(add(ctx, 0x60)), 0x20)
                 for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) } {
                     let rowAcc := 0
@@ -901,12 +901,8 @@ contract TinyVerifier {
                 let w := calldataload(add(xrow, col0))
                 if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }
                 if iszero(w) { leave }
-                let x := 0
                 if and(shr(224, w), 0xffffffff) {
-                    x := byte(0, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 0)), R_MOD), R_MOD) }
-                    x := byte(1, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 32)), R_MOD), R_MOD) }
-                    x := byte(2, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 64)), R_MOD), R_MOD) }
-                    x := byte(3, w) if x { s := addmod(s, mulmod(x, mload(add(eqlo, 96)), R_MOD), R_MOD) }
+                    s := addmod(s, add(add(add(mulmod(byte(0, w), mload(add(eqlo, 0)), R_MOD), mulmod(byte(1, w), mload(add(eqlo, 32)), R_MOD)), mulmod(byte(2, w), mload(add(eqlo, 64)), R_MOD)), mulmod(byte(3, w), mload(add(eqlo, 96)), R_MOD)), R_MOD)
                 }
                 if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
             }
@@ -921,6 +917,36 @@ contract TinyVerifier {
                         s := addmod(s, sub(R_MOD, mulmod(256, mload(add(eqlo, shl(5, j))), R_MOD)), R_MOD)
                     }
                 }
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^2 (pt[0] = most significant index bit; see eqTable)
+            function eqTableXLo(pt) -> t {
+                t := alloc(128)
+                let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
+                let r := mload(pt)
+                mstore(add(t, 0x20), r)
+                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                r := mload(add(pt, 32))
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^0 (pt[0] = most significant index bit; see eqTable)
+            function eqTableXHi(pt) -> t {
+                t := alloc(32)
+                mstore(t, 1)
+            }
+
+            // [eq(pt, bits(i))]_i, i < 2^2 (pt[0] = most significant index bit; see eqTable)
+            function eqTableOut(pt) -> t {
+                t := alloc(128)
+                let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
+                let r := mload(pt)
+                mstore(add(t, 0x20), r)
+                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                r := mload(add(pt, 32))
+                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
+                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
             }
 
             // Layers (0 = input side): 0: 2^2→2^3, M=105910, k=24, 3 limbs of 8 bits, QMin=-289, table 2^10; 1: 2^3→2^2
