@@ -376,16 +376,21 @@
             // xs (memory): Σ_{b<K} eq(xs, b)·g_b with g_b = Σ_{t<8/K} r^{tK}·G_{b+tK}, computed by folding the
             // g's pairwise (g_{2j} + x·(g_{2j+1} − g_{2j}), coordinate xs[0] first); eqt = 8 words of scratch.
             function hkFoldLevel(row, xs, s, r, eqt) -> acc {
-                if eq(s, 3) {
+                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small
+                    let rm := R_MOD
                     let x := mload(xs)
-                    let a0 := hkPair(calldataload(row), calldataload(add(row, 0x20)), x)
-                    let a1 := hkPair(calldataload(add(row, 0x40)), calldataload(add(row, 0x60)), x)
-                    let a2 := hkPair(calldataload(add(row, 0x80)), calldataload(add(row, 0xa0)), x)
-                    let a3 := hkPair(calldataload(add(row, 0xc0)), calldataload(add(row, 0xe0)), x)
+                    let a0 := calldataload(row)
+                    a0 := addmod(a0, mulmod(x, addmod(calldataload(add(row, 0x20)), sub(rm, a0), rm), rm), rm)
+                    let a1 := calldataload(add(row, 0x40))
+                    a1 := addmod(a1, mulmod(x, addmod(calldataload(add(row, 0x60)), sub(rm, a1), rm), rm), rm)
+                    let a2 := calldataload(add(row, 0x80))
+                    a2 := addmod(a2, mulmod(x, addmod(calldataload(add(row, 0xa0)), sub(rm, a2), rm), rm), rm)
+                    let a3 := calldataload(add(row, 0xc0))
+                    a3 := addmod(a3, mulmod(x, addmod(calldataload(add(row, 0xe0)), sub(rm, a3), rm), rm), rm)
                     x := mload(add(xs, 0x20))
-                    a0 := hkPair(a0, a1, x)
-                    a2 := hkPair(a2, a3, x)
-                    acc := hkPair(a0, a2, mload(add(xs, 0x40)))
+                    a0 := addmod(a0, mulmod(x, addmod(a1, sub(rm, a0), rm), rm), rm)
+                    a2 := addmod(a2, mulmod(x, addmod(a3, sub(rm, a2), rm), rm), rm)
+                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), addmod(a2, sub(rm, a0), rm), rm), rm)
                     leave
                 }
                 let kk := shl(s, 1)
@@ -637,9 +642,15 @@
                         }
                     }
                     let o := mload(add(claims, 0xa0))
-                    for { let p := add(bt, shl(7, ns)) let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x80) } {
+                    let p := add(bt, shl(7, ns))
+                    if and(sub(n, ns), 1) {
                         v := mulmod(v, mload(add(p, shl(5, and(o, 1)))), R_MOD)
                         o := shr(1, o)
+                        p := add(p, 0x80)
+                    }
+                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x100) } { // two offset bits per iteration
+                        v := mulmod(v, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
+                        o := shr(2, o)
                     }
                     let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
                     expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
@@ -662,11 +673,19 @@
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
+            // (two coordinates per iteration: half the loop overhead)
             function eqPoint(z, n, bt) -> v {
                 v := 1
-                for { let q := add(bt, shl(7, n)) } gt(q, bt) { z := add(z, 0x20) } {
+                let q := add(bt, shl(7, n))
+                if and(n, 1) {
                     q := sub(q, 0x80)
-                    v := mulmod(v, addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD)
+                    v := addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD)
+                    z := add(z, 0x20)
+                }
+                for { } gt(q, bt) { z := add(z, 0x40) } {
+                    q := sub(q, 0x100)
+                    v := mulmod(v, mulmod(addmod(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD), R_MOD),
+                                          addmod(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD), R_MOD)
                 }
             }
 
