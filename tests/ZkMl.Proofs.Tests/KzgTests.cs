@@ -62,4 +62,54 @@ public class KzgTests
         }
         Assert.False(Kzg.VerifyBatch(TestSrs.Vk, coms, u, values[1..], w, q, d));
     }
+
+    [Theory]
+    [InlineData(2, 1)]
+    [InlineData(3, 3)]
+    [InlineData(40, 3)]
+    [InlineData(300, 9)]
+    public void MultiPointQuotientLeavesARemainderBelowDegreeT(int n, int t)
+    {
+        var rng = new Random(100 + n);
+        var b = TestSrs.RandomVector(rng, n);
+        var u = TestSrs.RandomVector(rng, t);
+        var (h, w) = Kzg.OpenMultiQuotient(TestSrs.Value, b, u);
+        // B − h·Z has degree < t (Z monic of degree t, z[t] = 1 implied).
+        var z = Kzg.VanishingCoefficients(u).Append(Fr.One).ToArray();
+        var rem = (Fr[])b.Clone();
+        for (int i = 0; i < h.Length; i++)
+            for (int k = 0; k < z.Length; k++) rem[i + k] -= h[i] * z[k];
+        for (int k = t; k < n; k++) Assert.True(rem[k].IsZero, $"coefficient {k} of B − h·Z");
+        Assert.Equal(n <= t ? 0 : n - t, h.Length);
+        Assert.Equal(Kzg.Commit(TestSrs.Value, h), w);
+        // A wrong B gives another quotient.
+        if (n > t)
+        {
+            b[n - 1] += Fr.One;
+            Assert.NotEqual(h[^1], Kzg.OpenMultiQuotient(TestSrs.Value, b, u).H[^1]);
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(41)]
+    [InlineData(300)]
+    public void LinearizedWitnessCommitsToTheQuotientOfM(int n)
+    {
+        var rng = new Random(200 + n);
+        var b = TestSrs.RandomVector(rng, n);
+        var u = TestSrs.RandomVector(rng, 3);
+        var (h, _) = Kzg.OpenMultiQuotient(TestSrs.Value, b, u);
+        var zeta = Fr.Random(rng);
+        // Reference: M = B − Z(ζ)·h materialised, then (M − M(ζ))/(X − ζ).
+        var zz = Fr.One;
+        foreach (var us in u) zz *= zeta - us;
+        var m = (Fr[])b.Clone();
+        for (int i = 0; i < h.Length; i++) m[i] -= zz * h[i];
+        var q = new Fr[n - 1];
+        Kzg.Quotient(m, zeta, q);
+        Assert.Equal(Kzg.Commit(TestSrs.Value, q), Kzg.OpenMultiLinearized(TestSrs.Value, b, h, u, zeta));
+        // Another ζ gives another witness once M has degree ≥ 2 (a linear M's quotient is its constant slope).
+        if (n > 2) Assert.NotEqual(Kzg.Commit(TestSrs.Value, q), Kzg.OpenMultiLinearized(TestSrs.Value, b, h, u, zeta + Fr.One));
+    }
 }

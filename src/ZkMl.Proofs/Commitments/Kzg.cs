@@ -158,16 +158,22 @@ public static class Kzg
         var z = VanishingCoefficients(u); // monic, z[k] = coefficient of X^k, k < t
         int t = u.Length, n = b.Length;
         if (n <= t) return ([], G1Affine.Infinity);
-        var rem = (Fr[])b.Clone();
+        // Long division in place in h: h[j] holds the running remainder's coefficient j + t until step i = j + t
+        // makes it final; the remainder's low t coefficients (the interpolant) are not needed, so B is not copied.
         var h = new Fr[n - t];
+        b.AsSpan(t).CopyTo(h);
         // Only the non-zero coefficients of Z cost a multiplication (HyperKZG's Z = (X^8 − r^8)(X − r^8) has three).
         var nz = Enumerable.Range(0, t).Where(k => !z[k].IsZero).ToArray();
         for (int i = n - 1; i >= t; i--)
         {
-            var c = rem[i];
-            h[i - t] = c;
+            var c = h[i - t];
             if (c.IsZero) continue;
-            foreach (int k in nz) { Fr.Mul(z[k], c, out var m); Fr.Sub(rem[i - t + k], m, out rem[i - t + k]); }
+            foreach (int k in nz)
+            {
+                int j = i - 2 * t + k; // coefficient i − t + k of the remainder, stored at h[j] when it is ≥ t
+                if (j < 0) continue;
+                Fr.Mul(z[k], c, out var m); Fr.Sub(h[j], m, out h[j]);
+            }
         }
         return (h, Commit(srs, h));
     }
@@ -178,14 +184,21 @@ public static class Kzg
     internal static G1Affine OpenMultiLinearized(Srs srs, Fr[] b, Fr[] h, ReadOnlySpan<Fr> u, in Fr zeta)
     {
         var zz = VanishingAt(u, zeta);
-        var m = (Fr[])b.Clone();
-        Polynomials.Parallelism.For(h.Length, (lo, hi) =>
+        int d = b.Length;
+        if (d <= 1) return G1Affine.Infinity;
+        // q[i−1] first holds M's coefficient i (M is not materialised), then the synthetic division by (X − ζ)
+        // overwrites it in place from the top: q[i−1] = q[i]·ζ + M_i, as Quotient computes.
+        var q = new Fr[d - 1];
+        Polynomials.Parallelism.For(d - 1, (lo, hi) =>
         {
-            for (int i = lo; i < hi; i++) { Fr.Mul(h[i], zz, out var t); Fr.Sub(m[i], t, out m[i]); }
+            for (int i = lo + 1; i <= hi; i++)
+            {
+                if (i < h.Length) { Fr.Mul(h[i], zz, out var t); Fr.Sub(b[i], t, out q[i - 1]); }
+                else q[i - 1] = b[i];
+            }
         });
-        if (m.Length <= 1) return G1Affine.Infinity;
-        var q = new Fr[m.Length - 1];
-        Quotient(m, zeta, q);
+        var z = zeta;
+        for (int i = d - 2; i >= 1; i--) { Fr.Mul(q[i], z, out var t); Fr.Add(t, q[i - 1], out q[i - 1]); }
         return Commit(srs, q);
     }
 
