@@ -146,6 +146,27 @@ public class ConvTests(ITestOutputHelper output)
         // pooling first (on the input), then conv with VALID, then Reshape into dense
         ["maxpool-first-conv-valid-reshape"] = () => (new G(8, 1, 6, 6).Op("MaxPool", [], Ints("kernel_shape", 2, 2), Ints("strides", 1, 1)).Conv(1, 2, 3, 3, true, Str("auto_pad", "VALID"))
             .Op("Relu", []).Reshape(-1, 18).Gemm(18, 2).Bytes(2), 36),
+        // per-channel PRelu (slopes −0.5, 0, 2.5 as [C, 1, 1]) between two padded convs: the first conv doubled to 6 channels,
+        // the second reads [K, −s·K] over them; then relu, dense
+        ["conv-prelu-conv-dense"] = () =>
+        {
+            var g = new G(10, 2, 7, 7).Conv(2, 3, 3, 3, true, Ints("pads", 1, 1, 1, 1));
+            g.Op("PRelu", [g.Const([3, 1, 1], [-0.5f, 0f, 2.5f])]);
+            return (g.Conv(3, 2, 3, 3, true, Ints("pads", 1, 1, 1, 1)).Op("Relu", []).Flatten().Gemm(2 * 7 * 7, 3).Bytes(3), 98);
+        },
+        // per-channel PRelu (slopes given as [1, C, 1, 1]) → average pool of the doubled channels → GAP → dense recombines
+        ["conv-prelu-avgpool-gap-dense"] = () =>
+        {
+            var g = new G(11, 1, 8, 8).Conv(1, 4, 3, 3);
+            g.Op("PRelu", [g.Const([1, 4, 1, 1], [0.1f, 1.5f, -0.3f, 0.7f])]);
+            return (g.Op("AveragePool", [], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2)).Op("GlobalAveragePool", []).Flatten().Gemm(4, 3).Bytes(3), 64);
+        },
+        // per-channel PRelu as the last op after a conv: an identity-like dense layer [I; −diag(s)] recombines (outputs [C, H, W])
+        ["conv-prelu-output"] = () =>
+        {
+            var g = new G(12, 2, 5, 5).Conv(2, 2, 3, 3);
+            return (g.Op("PRelu", [g.Const([2, 1, 1], [0.25f, -2f])]).Bytes(2, 3, 3), 50);
+        },
     };
 
     [Theory]
@@ -299,6 +320,8 @@ public class ConvTests(ITestOutputHelper output)
         { "auto-pad", "attribute 'auto_pad' = 'WRAP'" },
         { "bn-after-pool", "right after the pooling layer" },
         { "offset-before-padded-conv", "an offset (Add/Sub/BatchNormalization) before a padded Conv does not fold" },
+        { "prelu-maxpool", "a max does not commute with that recombination" },
+        { "prelu-slopes-within-channel", "the slopes differ within channel 0 (0.1 and 0.2); the Conv 'conv" },
     };
 
     [Theory]
@@ -320,14 +343,17 @@ public class ConvTests(ITestOutputHelper output)
             "auto-pad" => new G(1, 1, 6, 6).Conv(1, 1, 2, 2, true, Str("auto_pad", "WRAP")).Bytes(1, 5, 5),
             "bn-after-pool" => new G(1, 1, 6, 6).Conv(1, 2, 3, 3).Op("AveragePool", [], Ints("kernel_shape", 2, 2)).BatchNorm(2).Bytes(2, 3, 3),
             "offset-before-padded-conv" => OffsetThenPaddedConv(),
+            "prelu-maxpool" => PReluThen(new G(1, 1, 6, 6).Conv(1, 2, 3, 3), [2, 1, 1], [0.1f, 0.2f]).Op("MaxPool", [], Ints("kernel_shape", 2, 2)).Bytes(2, 3, 3),
+            "prelu-slopes-within-channel" => PReluThen(new G(1, 1, 6, 6).Conv(1, 1, 3, 3), [1, 4, 4], [.. Enumerable.Range(1, 16).Select(i => i / 10f)]).Conv(1, 1, 3, 3).Bytes(1, 2, 2),
             _ => throw new ArgumentException(which),
         };
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(bytes, "bad.onnx"));
         output.WriteLine(e.Message);
         Assert.StartsWith("bad.onnx: ", e.Message);
         Assert.Contains(expected, e.Message);
-        if (which is not ("bn-after-pool" or "pad-too-large")) Assert.Matches("node '[a-z]+[0-9]+' \\((Conv|MaxPool|AveragePool)\\)", e.Message);
+        if (which is not ("bn-after-pool" or "pad-too-large")) Assert.Matches("node '[a-z]+[0-9]+' \\((Conv|MaxPool|AveragePool|PRelu)\\)", e.Message);
 
+        static G PReluThen(G g, long[] dims, float[] slopes) => g.Op("PRelu", [g.Const(dims, slopes)]);
         static byte[] OffsetThenPaddedConv()
         {
             var g = new G(1, 1, 6, 6);

@@ -516,17 +516,4 @@ public partial class OnnxTests
         double y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.Exp(-x * x);
         return Math.Sign(x) * y;
     }
-
-    [Fact]
-    public void PReluWithDifferentChannelSlopesIsRefused()
-    {
-        var g = new GraphProto();
-        g.Input.Add(Vi("x", "N", 2));
-        g.Output.Add(Vi("y", "N", 2));
-        g.Initializer.Add(F("W", [2, 2], 1, 0, 0, 1));
-        g.Initializer.Add(F("slope", [2], 0.1f, 0.2f));
-        g.Node.Add(Node("MatMul", "mm", ["x", "W"], "m"));
-        g.Node.Add(Node("PRelu", "pr", ["m", "slope"], "y"));
-        Assert.Contains("node 'pr' (PRelu): per-channel slopes differ", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "p.onnx")).Message);
-    }
 }

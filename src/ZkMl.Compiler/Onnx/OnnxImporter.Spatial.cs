@@ -29,6 +29,7 @@ public static partial class OnnxImporter
             {
                 if (pendA != null) throw Err($"{who}: an elementwise op right before a pooling layer is not supported (fold it after the pooling)");
                 var gg = new Conv2dGeometry(c, h, w, c, h, w, 1, 1, 0, 0, 0, 0);
+                if (mirror != null) gg = PoolMirrored(gg, who);
                 layers.Add((gg.InputSize, gg.OutputSize, [], [], Activation.None, name, false, new PoolLayer(LayerKind.AveragePool, gg, name: name)));
                 return [c, 1, 1];
             }
@@ -109,6 +110,8 @@ public static partial class OnnxImporter
             {
                 if (pendA != null) throw Err($"{who}: an elementwise op right before a pooling layer is not supported (fold it after the pooling)");
                 var kind = n.OpType == "MaxPool" ? LayerKind.MaxPool : LayerKind.AveragePool;
+                if (kind == LayerKind.MaxPool) RefuseMaxPoolAfterMirror(who);
+                else if (mirror != null) geo = PoolMirrored(geo, who);
                 layers.Add((geo.InputSize, geo.OutputSize, [], [], Activation.None, name, false, new PoolLayer(kind, geo, name: name)));
                 return [outC, geo.OutH, geo.OutW];
             }
@@ -150,6 +153,7 @@ public static partial class OnnxImporter
                 pendA = pendC = null;
             }
             layers.Add((geo.InputSize, geo.OutputSize, kernel, bias, Activation.None, name, hasBias, new ConvLayer(geo, kernel, bias, Activation.None, name)));
+            ReadMirroredInput(); // after a per-channel PRelu: K' = [K, −s·K] over the doubled input channels
             return [outC, geo.OutH, geo.OutW];
         }
 

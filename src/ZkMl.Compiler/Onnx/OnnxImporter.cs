@@ -45,7 +45,7 @@ public static partial class OnnxImporter
         new("Sigmoid", OpStatus.Proven, "lookup table; hidden or final"),
         new("Tanh", OpStatus.Proven, "lookup table; hidden or final"),
         new("LeakyRelu", OpStatus.Proven, "lookup table; alpha (default 0.01)"),
-        new("PRelu", OpStatus.Proven, "lookup table; the slope a constant with ONE value (different per-channel slopes are refused: one table per layer)"),
+        new("PRelu", OpStatus.Proven, "the slope a constant that broadcasts to the input. One value: a LeakyRelu table. Per-channel slopes that differ: relu(z) − s·relu(−z) over a doubled layer (see below); refused before a MaxPool, and before a Conv when the slopes vary within a channel"),
         new("HardSigmoid", OpStatus.Proven, "lookup table; alpha (0.2), beta (0.5)"),
         new("Elu", OpStatus.Proven, "lookup table; alpha (1.0)"),
         new("Gelu", OpStatus.Proven, "lookup table; approximate = none or tanh (opset 20+)"),
@@ -94,9 +94,10 @@ public static partial class OnnxImporter
             sb.Append($"| {o.Op} | {status} | {o.Accepts} |\n");
         }
         sb.Append("\nRefused, each with an error naming the node and its op type: every other op (attention, Conv3D/1-D, …),\n");
-        sb.Append("branches other than element-wise ones (residual adds), per-channel PRelu slopes that differ, and weights given as\n");
+        sb.Append("branches other than element-wise ones (residual adds), a MaxPool after a per-channel PRelu, and weights given as\n");
         sb.Append("graph inputs unless bound with `zkml compile --weights FILE` (see below). An activation\n");
         sb.Append($"first, or a graph without Gemm/MatMul, gets an identity dense layer (W = I, at most {MaxIdentityWidth} features).\n");
+        sb.Append(PReluDoc);
         sb.Append(ScalarRegionDoc);
         return sb.ToString();
     }
@@ -226,7 +227,7 @@ public static partial class OnnxImporter
                         ApplyAffine(Enumerable.Repeat(region.Alpha, (int)Features(flowShape)).ToArray(), Enumerable.Repeat(region.Beta, (int)Features(flowShape)).ToArray(), lastIsDense);
                     else
                     {
-                        if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
+                        if (mirror != null || !lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
                         {
                             AddIdentityLayer(who, flowShape);
                             flowShape = [layers[^1].Out];
@@ -316,12 +317,14 @@ public static partial class OnnxImporter
                     case "Gemm":
                         Gemm(n, who, flowShape);
                         FoldPendingIntoLast();
+                        ReadMirroredInput();
                         flowShape = [layers[^1].Out];
                         lastIsDense = true;
                         break;
                     case "MatMul":
                         MatMul(n, who, flowShape);
                         FoldPendingIntoLast();
+                        ReadMirroredInput();
                         flowShape = [layers[^1].Out];
                         lastIsDense = true;
                         break;
@@ -341,11 +344,17 @@ public static partial class OnnxImporter
                     case "Elu":
                     case "Gelu":
                     {
+                        if (n.OpType == "PRelu" && PerChannelSlopes(n, who, flowShape) is { } slopes)
+                        {
+                            flowShape = PerChannelPRelu(who, flowShape, slopes, lastIsDense);
+                            lastIsDense = false;
+                            break;
+                        }
                         var (pa, pb) = ActivationParameters(n, who);
                         if (CommuteThroughMaxPool(n, pa, pb)) break; // act(maxpool(x)) = maxpool(act(x)) for a non-decreasing act
                         // An activation with no dense layer right before it (the first op, or a second activation)
                         // gets an identity dense layer: W = I, b = 0 (exact in integers; one n×n layer).
-                        if (!lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
+                        if (mirror != null || !lastIsDense || layers.Count == 0 || layers[^1].Act != Activation.None)
                         {
                             AddIdentityLayer(who, flowShape);
                             flowShape = [layers[^1].Out];
@@ -365,7 +374,7 @@ public static partial class OnnxImporter
                     case "AveragePool":
                     case "GlobalAveragePool":
                         flowShape = SpatialLayer(n, who, flowShape, g);
-                        lastIsDense = n.OpType != "MaxPool";
+                        lastIsDense = n.OpType != "MaxPool" && mirror == null; // pooled PRelu halves wait for a linear layer
                         break;
                     case "Softmax":
                     {
@@ -390,8 +399,8 @@ public static partial class OnnxImporter
             string outName = g.Output[0].Name;
             if (outName != flow && !(sawSoftmax && outName == softmaxOutput))
                 throw Err($"graph output '{outName}' is not the end of the dense chain ('{flow}')");
-            if (layers.Count == 0 || pendA != null)
-                AddIdentityLayer(layers.Count == 0 ? "the graph (no Gemm or MatMul)" : "the elementwise ops after the last dense layer", flowShape);
+            if (layers.Count == 0 || pendA != null || mirror != null)
+                AddIdentityLayer(layers.Count == 0 ? "the graph (no Gemm or MatMul)" : mirror != null ? $"the per-channel PRelu {mirrorWho} at the end" : "the elementwise ops after the last dense layer", flowShape);
             if (flowShape.Aggregate(1L, (a, b) => a * b) != layers[^1].Out) throw Err("internal: output shape mismatch");
             List<DenseLayer> dl;
             string? name = g.Name.Length > 0 ? g.Name : null;
@@ -446,7 +455,11 @@ public static partial class OnnxImporter
             for (int i = 0; i < n; i++) w[(long)i * n + i] = 1f;
             layers.Add((n, n, w, new float[n], Activation.None, $"identity#{layers.Count}", false, null));
             FoldPendingIntoLast(); // a pending x·a + c becomes W = diag(a), b = c
-            warnings.Add($"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
+            bool recombines = mirror != null;
+            ReadMirroredInput(); // a pending per-channel PRelu: W = [I; −diag(s)] over its doubled outputs
+            warnings.Add(recombines
+                ? $"{who}: an identity-like dense layer ({2 * n}×{n}, [I; −diag(s)]) is inserted to recombine the per-channel PRelu's doubled outputs so they can be proven"
+                : $"{who}: an identity dense layer ({n}×{n}) is inserted so the activation or output can be proven");
         }
 
         // α, β of a parameterized activation per layer index.
@@ -472,8 +485,7 @@ public static partial class OnnxImporter
                     if (n.Input.Count != 2) throw Err($"{who}: needs inputs X, slope");
                     var slope = consts[n.Input[1]].Floats ?? throw Err($"{who}: slope '{n.Input[1]}' must be a float tensor");
                     if (slope.Length == 0) throw Err($"{who}: empty slope");
-                    if (slope.Any(v => v != slope[0]))
-                        throw Err($"{who}: per-channel slopes differ ({string.Join(", ", slope.Take(4))}{(slope.Length > 4 ? ", …" : "")}); one lookup table per layer serves one slope, so only a PRelu with a single slope is supported");
+                    if (slope.Any(v => v != slope[0])) throw Err($"internal: {who}: per-channel slopes reached the one-slope table");
                     return (slope[0], 0);
                 }
                 default: return (0, 0);
