@@ -115,6 +115,7 @@ public partial class OnnxTests
         float a0 = 10.5f, a1 = 27f, a2 = 43.5f;
         Assert.Equal(a0 + a2 - 1, y[0], 4);
         Assert.Equal(a1 + a2 + 1, y[1], 4);
+        AgreesWithOnnxRuntime(Model(g), net, [[1f, 0f, 0f, 1f], [-0.5f, 2f, 0.25f, -1f], [3f, -2f, 1f, 0f]]); // the logits before the Softmax
     }
 
     [Fact]
@@ -247,6 +248,7 @@ public partial class OnnxTests
             for (int i = 0; i < 3; i++) expected += alpha * x[i] * w[2 * i + j];
             Assert.Equal(expected, y[j], 5);
         }
+        AgreesWithOnnxRuntime(GemmModel(alpha, beta, transB, bias), net, [x, [-3f, 0.25f, 1f]]);
     }
 
     [Fact]
@@ -280,6 +282,7 @@ public partial class OnnxTests
         Assert.Equal((7, 25), (OnnxImporter.MinOpset, OnnxImporter.MaxOpset));
         var net = OnnxImporter.Import(GemmModel(1f, 1f, true, "vector", opset));
         Assert.Equal("3→2", net.ShapeSummary());
+        AgreesWithOnnxRuntime(GemmModel(1f, 1f, true, "vector", opset), net, [[0.5f, -1f, 2f], [-3f, 0.25f, 1f]]);
     }
 
     [Theory]
@@ -325,6 +328,7 @@ public partial class OnnxTests
         // z = x·W = [−1·1 + 3·3, −1·2 + 3·4]
         Assert.Equal([8f, 10f], FloatExecutor.Run(net, [-1f, 3f]));
         Assert.Equal([0f, 0f], FloatExecutor.Run(net, [1f, -1f]));
+        AgreesWithOnnxRuntime(Model(g), net, [[-1f, 3f], [1f, -1f], [0.5f, 0.25f]]);
     }
 
     private static AttributeProto FAttr(string name, float v) => new() { Name = name, F = v, Type = AttributeProto.Types.AttributeType.Float };
@@ -414,6 +418,10 @@ public partial class OnnxTests
         var net = OnnxImporter.Import(Model(g, 7), "sq.onnx");
         Assert.Equal(new[] { 1 + 2 * 1 + 3 * 2 + 5 * 0f, -1 + 2 * 2 + 4 * 0 + 6 * 0f }.Length, FloatExecutor.Run(net, [1f, 2f, 0f]).Length);
         Assert.Equal([1 + 1 + 2 * 3f, -1 + 2 + 2 * 4f], FloatExecutor.Run(net, [1f, 2f, 0f]));
+        float[][] rows = [[1f, 2f, 0f], [-0.5f, 3f, 1.25f]];
+        AgreesWithOnnxRuntime(Model(g, 11), net, rows); // axes as attributes; negative axes are ONNX from opset 11
+        g.Node[2].Attribute[0].Ints[0] = 2;
+        AgreesWithOnnxRuntime(Model(g, 7), OnnxImporter.Import(Model(g, 7), "sq.onnx"), rows);
         // squeezing the batch axis is refused with the node named
         g.Node[0].Attribute[0].Ints[0] = 0;
         Assert.Contains("node 'sq' (Squeeze): squeezing axis 0", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g, 7), "sq.onnx")).Message);
