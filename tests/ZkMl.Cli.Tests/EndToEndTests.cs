@@ -74,6 +74,31 @@ public class EndToEndTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture
     }
 
     [Fact]
+    public void FinalSoftmaxIsNotProvenAndTheOutputsAreLabelledLogits()
+    {
+        // x·W → Softmax: compile says the Softmax is dropped, prove labels the outputs logits in text and JSON.
+        string model = tiny.File("softmax.onnx"), data = tiny.File("softmax-in.json"), circuit = tiny.File("softmax.zkc"), keys = tiny.File("softmax-keys"), proof = tiny.File("softmax.proof");
+        File.WriteAllBytes(model, OnnxBytes.MatMulSoftmax());
+        File.WriteAllText(data, "{\"input_data\": [[1.0, -0.5], [-1.0, 2.0], [0.25, 0.75]]}");
+        var c = Zkml.Ok("compile", model, "--data", data, "-o", circuit);
+        Assert.Contains("the final Softmax is dropped (argmax unchanged); outputs are the logits before it", c.Out + c.Err);
+        Zkml.Ok("setup", circuit, "--dev-srs", "-o", keys, "--max-batch", "4");
+        var human = Zkml.Ok("prove", circuit, "--input", data, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof);
+        // (the table title wraps at the console width)
+        Assert.Contains("proven outputs: logits: the final Softmax is not applied and cannot be proven exactly (argmax is the same)", string.Join(' ', human.Out.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)));
+        var p = Zkml.Ok("prove", circuit, "--input", data, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--json").Json();
+        Assert.StartsWith("logits: the final Softmax is not applied", p.GetProperty("outputsAre").GetString());
+        // x·W = [2, −1.25], [3, 2], [1.75, 0.125]: argmax 0 on every row, the softmax's too
+        foreach (var row in p.GetProperty("rows").EnumerateArray())
+        {
+            Assert.Equal(2, row.GetProperty("logits").GetArrayLength());
+            Assert.Equal(0, row.GetProperty("argmax").GetInt32());
+        }
+        var v = Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof, "--json").Json();
+        Assert.True(v.GetProperty("verified").GetBoolean());
+    }
+
+    [Fact]
     public void HumanOutputShowsOutputsAndArgmaxPerRow()
     {
         string input = tiny.File("one.json"), proof = tiny.File("one.proof");

@@ -43,6 +43,22 @@ internal static class OnnxBytes
         return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
     }
 
+    /// <summary>x[N,2] → MatMul(W 2×2) → Softmax → y: a final Softmax, which is not applied and not proven (the outputs are the logits).</summary>
+    public static byte[] MatMulSoftmax()
+    {
+        var w = new byte[16];
+        foreach (var (i, v) in new[] { (0, 1f), (1, -1f), (2, 2f), (3, 0.5f) }) BitConverter.TryWriteBytes(w.AsSpan(4 * i), v);
+        byte[] tensor = Cat(Int(1, 2), Int(1, 2), Int(2, 1), Bytes(4, w), Str(8, "W"));
+        byte[] graph = Cat(
+            Bytes(1, Node("MatMul", "mm", ["x", "W"], "m")),
+            Bytes(1, Node("Softmax", "softmax", ["m"], "y")),
+            Str(2, "g"),
+            Bytes(5, tensor),
+            Bytes(11, ValueInfo("x")),
+            Bytes(12, ValueInfo("y")));
+        return Cat(Int(1, 8), Bytes(7, graph), Bytes(8, Cat(Str(1, ""), Int(2, 13))));
+    }
+
     /// <summary>x[N,2] → MatMul(x, W) → Relu → y with W a graph input (declared [N, 2]), as the ONNX node tests write weights.</summary>
     public static byte[] MatMulWeightInput()
     {
