@@ -440,6 +440,11 @@ public partial class OnnxTests
         Assert.Contains("node 'inv' (Div): a constant divided by the activations is not affine", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
         g.Node[0] = Node("Mul", "mul", ["x", "nowhere"], "x1");
         Assert.Contains("node 'mul' (Mul): input 'nowhere' is produced by no node", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
+        // an empty (omitted) name where a constant is required is named, not a crash
+        g.Node[0] = Node("Mul", "mul", ["x", ""], "x1");
+        Assert.Contains("node 'mul' (Mul): input 1 is empty; a constant (initializer or Constant) is required", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
+        g.Node[0] = Node("BatchNormalization", "bn", ["x", "k", "k", "", "k"], "x1");
+        Assert.Contains("node 'bn' (BatchNormalization): input 3 is empty", Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "d.onnx")).Message);
     }
 
     public static TheoryData<string> TableActivations => new() { "LeakyRelu", "PRelu", "HardSigmoid", "Elu", "Gelu", "GeluTanh" };

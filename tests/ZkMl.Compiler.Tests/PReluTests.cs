@@ -137,7 +137,7 @@ public partial class OnnxTests
     }
 
     [Fact]
-    public void QuantizedDoubledLayerHoldsExactlyZAndMinusZ()
+    public void PerChannelPReluQuantizedDoubledLayerHoldsExactlyZAndMinusZ()
     {
         // Weights and bias round half away from zero, so the integer accumulators of the mirrored half are exactly −Z;
         // the relu table then gives relu(Q(z)) and relu(Q(−z)) on one scale.
@@ -165,6 +165,7 @@ public partial class OnnxTests
         { "final-too-wide", "needs an identity dense layer over 1100 features" },
         { "per-sample-slope", "slope 'sb' has shape [4, 6], expected a scalar or one value per feature [6]" },
         { "nan-slope", "node 'pr' (PRelu): slope[1] is NaN, expected a finite number" },
+        { "empty-slope-name", "node 'pr' (PRelu): input 1 is empty; a constant (initializer or Constant) is required" },
     };
 
     [Theory]
@@ -183,7 +184,7 @@ public partial class OnnxTests
             _ => F("sb", [6], 0.1f, float.NaN, 0.3f, 0.4f, 0.5f, 0.6f),
         });
         g.Node.Add(Node("MatMul", "mm", ["x", "W"], "z"));
-        g.Node.Add(Node("PRelu", "pr", ["z", "sb"], "y"));
+        g.Node.Add(Node("PRelu", "pr", ["z", which == "empty-slope-name" ? "" : "sb"], "y"));
         var e = Assert.Throws<ModelFormatException>(() => OnnxImporter.Import(Model(g), "p.onnx"));
         Assert.StartsWith("p.onnx: ", e.Message);
         Assert.Contains("node 'pr' (PRelu)", e.Message);

@@ -41,7 +41,7 @@ public static partial class OnnxImporter
         private float[]? PerChannelSlopes(NodeProto n, string who, long[] flowShape)
         {
             if (n.Input.Count != 2) throw Err($"{who}: needs inputs X, slope");
-            var t = consts[n.Input[1]];
+            var t = Const(n, 1, who);
             var slope = t.Floats ?? throw Err($"{who}: slope '{n.Input[1]}' must be a float tensor");
             if (slope.Length == 0) throw Err($"{who}: empty slope");
             for (int i = 0; i < slope.Length; i++)

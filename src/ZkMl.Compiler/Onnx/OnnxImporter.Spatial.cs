@@ -166,7 +166,7 @@ public static partial class OnnxImporter
             float eps = FloatAttr(n, "epsilon", 1e-5f);
             float[] Vec(int k, string what)
             {
-                var v = consts[n.Input[k]].Floats ?? throw Err($"{who}: {what} '{n.Input[k]}' must be a float tensor");
+                var v = Const(n, k, who).Floats ?? throw Err($"{who}: {what} '{n.Input[k]}' must be a float tensor");
                 if (v.Length != ch) throw Err($"{who}: {what} '{n.Input[k]}' has {v.Length} values, expected {ch} (one per channel)");
                 return v;
             }

@@ -483,7 +483,7 @@ public static partial class OnnxImporter
                 case "PRelu":
                 {
                     if (n.Input.Count != 2) throw Err($"{who}: needs inputs X, slope");
-                    var slope = consts[n.Input[1]].Floats ?? throw Err($"{who}: slope '{n.Input[1]}' must be a float tensor");
+                    var slope = Const(n, 1, who).Floats ?? throw Err($"{who}: slope '{n.Input[1]}' must be a float tensor");
                     if (slope.Length == 0) throw Err($"{who}: empty slope");
                     if (slope.Any(v => v != slope[0])) throw Err($"internal: {who}: per-channel slopes reached the one-slope table");
                     return (slope[0], 0);
@@ -543,7 +543,7 @@ public static partial class OnnxImporter
         {
             if (n.Input.Count != 2) throw Err($"{who}: needs two inputs");
             int f = checked((int)Features(flowShape));
-            var k = PerFeature(consts[n.Input[1]], f, flowShape, who, $"operand '{n.Input[1]}'");
+            var k = PerFeature(Const(n, 1, who), f, flowShape, who, $"operand '{n.Input[1]}'");
             var a = new float[f];
             var c = new float[f];
             for (int i = 0; i < f; i++)
@@ -573,7 +573,7 @@ public static partial class OnnxImporter
             float eps = FloatAttr(n, "epsilon", 1e-5f);
             float[] Vec(int k, string what)
             {
-                var t = consts[n.Input[k]];
+                var t = Const(n, k, who);
                 var v = t.Floats ?? throw Err($"{who}: {what} '{n.Input[k]}' must be a float tensor");
                 if (v.Length != f) throw Err($"{who}: {what} '{n.Input[k]}' has {v.Length} values, expected {f} (one per feature)");
                 return v;
