@@ -16,7 +16,7 @@ internal sealed record OnnxEdit(int Kind, int Target, long Value) : Mutation
     public const int Kinds = 14;
 
     private static readonly long[] DimValues = [0, -1, 1, 2, 3, 1 << 20, int.MaxValue, 1L << 31, 1L << 40, long.MaxValue, long.MinValue];
-    private static readonly string[] OpTypes = ["Gemm", "MatMul", "Add", "Relu", "Sigmoid", "Tanh", "Softmax", "Flatten", "Reshape", "Identity", "Constant", "Conv", "", "Sub"];
+    private static readonly string[] OpTypes = ["Gemm", "MatMul", "Add", "Relu", "Sigmoid", "Tanh", "Softmax", "Flatten", "Reshape", "Identity", "Constant", "Conv", "", "Sub", "PRelu"];
 
     public override byte[] Apply(byte[] b)
     {
