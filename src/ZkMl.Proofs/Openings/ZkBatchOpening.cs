@@ -1,0 +1,415 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Openings;
+
+/// <summary>
+/// The zero-knowledge batched opening (docs/protocol.md "Batched openings" → "ZK mode (in progress)"; design
+/// docs/zk-design.md §5.6–5.7): combined and weighted claims on vectors identified by role, reduced by ONE sumcheck of
+/// Σ_i ρ^i·Σ_(t∈i) κ_t·w_t·P_(g(t)) + ρ′·(D1 + eq(0, ·)·D2) over N = max n_g variables, then ONE hiding HyperKZG opening
+/// of the joint vector J = Σ_g K_g·P̂_g + ρ′·D1 + ρ′·eq(0, c)·D2 normalised by K_0. No per-vector evaluations, no γ, no
+/// prover value after the last sumcheck challenge except the HyperKZG messages and the checked inverse hint.
+/// </summary>
+/// <remarks>
+/// Soundness: every term of the joint commitment (the vectors' commitments, C_D1, C_D2) is fixed before the opening's
+/// first challenge; the final sumcheck value is ONE linear form in the vectors' evaluations at one point with
+/// coefficients the verifier computes, and the joint commitment is the same linear form of binding commitments
+/// (A2), opened by HyperKZG. Zero knowledge: see docs/protocol.md (what each mask hides).
+/// </remarks>
+public static class ZkBatchOpening
+{
+    /// <summary>
+    /// Proves the <paramref name="claims"/> on <paramref name="vectors"/> (witnesses[g] = vector g's entries and
+    /// blinding) with the fresh <paramref name="mask"/> (its commitments must be bound in the transcript before the
+    /// opening, or <paramref name="bindStatement"/> absorbs them with the vectors and claims). Randomness of the fold
+    /// blindings: the OS CSPRNG.
+    /// </summary>
+    /// <exception cref="ArgumentException">Shapes do not match (named in the message), or the mask is not for N variables.</exception>
+    /// <exception cref="InvalidOperationException">The mask was already used.</exception>
+    public static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement)
+        => Prove(srs, transcript, vectors, witnesses, claims, mask, bindStatement, null);
+
+    /// <summary>As the public overload with the fold blindings drawn from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
+        RandomNumberGenerator? rng)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement);
+        var opening = HyperKzg.ProveHiding(srs, transcript, red.Commitment, red.Blinding, red.Joint, red.Point, red.Value, red.Fixed, rng);
+        Array.Clear(red.Joint);
+        return new ZkBatchOpeningProof(red.MaskSum, red.Rounds, red.InverseHint, opening);
+    }
+
+    /// <summary>
+    /// The reduction phase of the prover (everything before the hiding HyperKZG opening): σ_o, the rounds, the hint, and
+    /// the normalised joint claim (C′, blinding, J′, r, e′) that HyperKZG must open on the same transcript. Tests use it
+    /// to run cheating openings after the last challenge.
+    /// </summary>
+    internal static ZkReduction Reduce(Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(witnesses);
+        ArgumentNullException.ThrowIfNull(mask);
+        if (CheckStatement(vectors, claims, out int nMax) is { } bad) throw new ArgumentException(bad, nameof(claims));
+        if (witnesses.Count != vectors.Count) throw new ArgumentException($"{witnesses.Count} witnesses for {vectors.Count} vectors", nameof(witnesses));
+        for (int g = 0; g < vectors.Count; g++)
+            if (witnesses[g]?.Values is not { } v || v.Length != 1 << vectors[g].NumVars)
+                throw new ArgumentException($"vector {g} ({vectors[g].Role}): witness has {witnesses[g]?.Values?.Length ?? 0} entries; expected 2^{vectors[g].NumVars}", nameof(witnesses));
+        if (mask.NumVars != nMax) throw new ArgumentException($"the mask is for {mask.NumVars} variables; the batched sumcheck has {nMax}", nameof(mask));
+        mask.MarkUsed();
+        int groups = vectors.Count, m = claims.Count;
+        if (bindStatement) AbsorbStatement(transcript, vectors, claims, mask.CommitmentD1, mask.CommitmentD2);
+        var sigma = mask.Sum();
+        var (rhoPrime, rhoPow) = Challenges(transcript, sigma, m);
+
+        // E_g = Σ_(t on g) ρ^(i(t))·κ_t·w_t over the vector's own variables (zero-padded like P_g).
+        var e = new Fr[groups][];
+        var p = new Fr[groups][];
+        var nv = new int[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            nv[g] = vectors[g].NumVars;
+            e[g] = new Fr[1 << nv[g]];
+            p[g] = (Fr[])witnesses[g].Values.Clone();
+        }
+        var claim = Fr.Zero;
+        for (int i = 0; i < m; i++)
+        {
+            foreach (var term in claims[i].Terms) term.Weight.AddTo(e[term.Vector], rhoPow[i] * term.Coefficient);
+            claim += rhoPow[i] * claims[i].Value;
+        }
+        claim += rhoPrime * sigma;
+        transcript.AppendScalar(SumcheckLabels.Claim, claim);
+
+        // The mask in closed form: prefix = a + Σ_(b<k) δ_b·c_b, tail = Σ_(b>k) δ1_b, e_k = Π_(b<k)(1 − c_b); R bound sparsely.
+        var a1 = mask.A1; var a2 = mask.A2;
+        var prefix1 = a1[0]; var prefix2 = a2[0]; var ek = Fr.One;
+        var tail1 = Fr.Zero;
+        for (int b = 1; b < nMax; b++) tail1 += a1[b + 1];
+        var half = Fr.FromInt64(2).Inverse();
+        var rPos = mask.R.Positions.Select(x => (long)x).ToList();
+        var rVal = mask.R.Values.ToList();
+
+        var rounds = new Fr[nMax][];
+        var ch = new Fr[nMax];
+        for (int k = 0; k < nMax; k++)
+        {
+            var c0 = Fr.Zero; var c2 = Fr.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                if (k < nv[g]) { RoundTerms(e[g], p[g], out var x0, out var x2); c0 += x0; c2 += x2; }
+                else { var v = e[g][0] * p[g][0]; c0 += v; c2 += v; }
+            }
+            var count = FieldPowers.TwoTo(nMax - k - 1);
+            var even = Fr.Zero;
+            for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
+            var mc0 = count * (prefix1 + half * tail1) + even + ek * prefix2;
+            var mc2 = -(ek * a2[k + 1]);
+            c0 += rhoPrime * mc0;
+            c2 += rhoPrime * mc2;
+            rounds[k] = [c0, c2];
+            transcript.AppendScalars(SumcheckLabels.Round, rounds[k]);
+            var c = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            ch[k] = c;
+            var c1 = claim - c0 - c0 - c2;
+            claim = c0 + c * (c1 + c * c2);
+            var oneMinus = Fr.One - c;
+            for (int g = 0; g < groups; g++)
+            {
+                if (k < nv[g]) { e[g] = Bind(e[g], c); p[g] = Bind(p[g], c); }
+                else { e[g][0] *= oneMinus; p[g][0] *= oneMinus; }
+            }
+            prefix1 += a1[k + 1] * c;
+            prefix2 += a2[k + 1] * c;
+            ek *= oneMinus;
+            if (k + 1 < nMax) tail1 -= a1[k + 2];
+            BindSparse(rPos, rVal, c);
+        }
+
+        // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
+        var (coef, eq0) = Coefficients(vectors, claims, rhoPow, ch);
+        if (coef[0].IsZero) throw new InvalidOperationException($"the coefficient of vector 0 ({vectors[0].Role}) vanishes at the sumcheck point (probability ~2^-250)");
+        var hint = coef[0].Inverse();
+        var kap = coef.Select(k => k * hint).ToArray();
+        var m1 = rhoPrime * hint;
+        var m2 = m1 * eq0;
+        int size = 1 << nMax;
+        var joint = new Fr[size];
+        var fixedIdx = Enumerable.Range(0, groups).Where(g => witnesses[g].Folds != null).ToArray();
+        for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, kap[g]);
+        var d1 = ZkOpeningMask.AffineTable(a1, nMax);
+        mask.R.AddTo(d1);
+        AddScaled(joint, d1, m1);
+        AddScaled(joint, ZkOpeningMask.AffineTable(a2, nMax), m2);
+        Array.Clear(d1);
+        var commitment = OpenedCommitment(vectors, kap, mask.CommitmentD1, mask.CommitmentD2, m1, m2);
+        var blinding = m1 * mask.BlindingD1 + m2 * mask.BlindingD2;
+        for (int g = 0; g < groups; g++) blinding += kap[g] * witnesses[g].Blinding;
+        var point = JointPoint(ch);
+        FixedPart? fixedPart = null;
+        if (fixedIdx.Length > 0 && fixedIdx.All(g => witnesses[g].Values.Length == witnesses[fixedIdx[0]].Values.Length))
+        {
+            var fixedVec = new Fr[witnesses[fixedIdx[0]].Values.Length];
+            foreach (var g in fixedIdx) AddScaled(fixedVec, witnesses[g].Values, kap[g]);
+            fixedPart = new FixedPart(Fr.One, fixedVec, fixedIdx.Select(g => witnesses[g].Folds!).ToArray(), fixedIdx.Select(g => kap[g]).ToArray());
+        }
+        return new ZkReduction(sigma, rounds, hint, commitment, blinding, joint, point, claim * hint, fixedPart);
+    }
+
+    /// <summary>The prover's reduction: proof scalars before HyperKZG and the normalised joint claim with its opening data.</summary>
+    internal sealed record ZkReduction(Fr MaskSum, Fr[][] Rounds, Fr InverseHint, G1Affine Commitment, Fr Blinding, Fr[] Joint, Fr[] Point, Fr Value, FixedPart? Fixed);
+
+    /// <summary>
+    /// Verifies a ZK batched opening of <paramref name="claims"/> on <paramref name="vectors"/> with the mask commitments
+    /// (C_D1, C_D2) <paramref name="maskCommitments"/>, H = <paramref name="blindingBase"/>. Returns false with a reason on
+    /// any failure; never throws on adversarial proofs.
+    /// </summary>
+    public static bool Verify(in KzgVerifierKey vk, in G1Affine blindingBase, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningClaim> claims, IReadOnlyList<G1Affine> maskCommitments, ZkBatchOpeningProof proof, bool bindStatement, out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        if (proof is null) { reason = "no proof"; return false; }
+        if ((reason = CheckStatement(vectors, claims, out int nMax)) != null) return false;
+        if (maskCommitments is not { Count: 2 } mc || !mc[0].IsOnCurve || !mc[1].IsOnCurve) { reason = "the mask commitments C_D1, C_D2 are not two points of the curve"; return false; }
+        if (proof.RoundPolynomials is not { } rp || rp.Length != nMax || rp.Any(x => x is not { Length: 2 }))
+        { reason = $"proof shape does not match a sumcheck of {nMax} rounds of (c0, c2)"; return false; }
+        if ((reason = Replay(transcript, vectors, claims, mc, proof.MaskSum, rp, proof.InverseHint, bindStatement, out var joint)) != null) return false;
+        if (!HyperKzg.VerifyHiding(vk, blindingBase, transcript, joint!.Commitment, joint.Point, joint.Value, proof.Opening, out var r2))
+        { reason = "joint hiding HyperKZG opening: " + r2; return false; }
+        reason = null;
+        return true;
+    }
+
+    /// <summary>The verifier's claim for the joint opening and the challenges it came from.</summary>
+    internal sealed record ZkJointClaim(Fr RhoPrime, Fr[] RhoPow, Fr[] Challenges, Fr[] K, Fr Eq0, G1Affine Commitment, Fr[] Point, Fr Value);
+
+    /// <summary>
+    /// The verifier's reduction: replays σ_o and the rounds, computes K_g from the challenges, checks the hint and returns
+    /// the normalised joint claim (C′, r, e′) = ((Σ_g K_g·C_g + ρ′·C_D1 + ρ′·eq(0, c)·C_D2)/K_0, c reversed, e/K_0).
+    /// Its only prover inputs are σ_o and the rounds (absorbed before the challenges that follow them) and the hint
+    /// (checked: hint·K_0 = 1); nothing else the prover sends enters C′ or e′.
+    /// </summary>
+    internal static string? Replay(Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors, IReadOnlyList<ZkOpeningClaim> claims,
+        IReadOnlyList<G1Affine> maskCommitments, Fr maskSum, Fr[][] rounds, Fr inverseHint, bool bindStatement, out ZkJointClaim? joint)
+    {
+        joint = null;
+        int m = claims.Count, nMax = rounds.Length;
+        if (bindStatement) AbsorbStatement(transcript, vectors, claims, maskCommitments[0], maskCommitments[1]);
+        var (rhoPrime, rhoPow) = Challenges(transcript, maskSum, m);
+        var claim = rhoPrime * maskSum;
+        for (int i = 0; i < m; i++) claim += rhoPow[i] * claims[i].Value;
+        var sc = SumcheckVerifier.Verify(transcript, claim, nMax, 2, new SumcheckProof(rounds));
+        if (!sc.Success) return "sumcheck: " + sc.Error;
+        var ch = sc.Point; // challenge k binds index bit k
+        var (coef, eq0) = Coefficients(vectors, claims, rhoPow, ch);
+        if (coef[0].IsZero) return $"the coefficient of vector 0 ({vectors[0].Role}) vanishes at the sumcheck point";
+        if (inverseHint * coef[0] != Fr.One) return "the inverse hint is not the inverse of vector 0's coefficient K_0";
+        var kap = coef.Select(k => k * inverseHint).ToArray();
+        var m1 = rhoPrime * inverseHint;
+        var commitment = OpenedCommitment(vectors, kap, maskCommitments[0], maskCommitments[1], m1, m1 * eq0);
+        joint = new ZkJointClaim(rhoPrime, rhoPow, ch, coef, eq0, commitment, JointPoint(ch), sc.ExpectedValue * inverseHint);
+        return null;
+    }
+
+    /// <summary>N = max n_g, or an error naming the first malformed vector, claim or term (N ≥ 4: the sparse HyperKZG mask needs two folding levels).</summary>
+    private static string? CheckStatement(IReadOnlyList<ZkOpeningVector> vectors, IReadOnlyList<ZkOpeningClaim> claims, out int nMax)
+    {
+        nMax = 0;
+        if (vectors is not { Count: > 0 }) return "no vectors";
+        if (claims is not { Count: > 0 }) return "no claims";
+        for (int g = 0; g < vectors.Count; g++)
+        {
+            var v = vectors[g];
+            if (v is null) return $"vector {g} missing";
+            if (v.NumVars < 0 || v.NumVars > 30) return $"vector {g} ({v.Role}): {v.NumVars} variables out of range 0 … 30";
+            if (!v.Commitment.IsOnCurve) return $"vector {g} ({v.Role}): commitment not on the curve";
+            nMax = Math.Max(nMax, v.NumVars);
+        }
+        if (nMax < HyperKzgMask.MinVars) return $"the largest vector has {nMax} variables; the ZK batched opening needs at least {HyperKzgMask.MinVars} (two HyperKZG levels for the sparse mask)";
+        bool first = false;
+        for (int i = 0; i < claims.Count; i++)
+        {
+            if (claims[i]?.Terms is not { Count: > 0 } terms) return $"claim {i}: no terms";
+            for (int j = 0; j < terms.Count; j++)
+            {
+                var t = terms[j];
+                if (t?.Weight is null) return $"claim {i} term {j}: no weight";
+                if (t.Vector < 0 || t.Vector >= vectors.Count) return $"claim {i} term {j}: vector {t.Vector} out of range 0 … {vectors.Count - 1}";
+                if (t.Weight.NumVars != vectors[t.Vector].NumVars)
+                    return $"claim {i} term {j}: weight over {t.Weight.NumVars} variables on vector {t.Vector} ({vectors[t.Vector].Role}) of {vectors[t.Vector].NumVars}";
+                first |= t.Vector == 0;
+            }
+        }
+        if (!first) return $"vector 0 ({vectors[0].Role}) has no term: its coefficient normalises the joint claim";
+        return null;
+    }
+
+    /// <summary>Absorbs the vectors (n_g, C_g), the mask commitments and the claims (terms and values), for callers whose transcript does not already determine them.</summary>
+    private static void AbsorbStatement(Transcript t, IReadOnlyList<ZkOpeningVector> vectors, IReadOnlyList<ZkOpeningClaim> claims, in G1Affine d1, in G1Affine d2)
+    {
+        t.AppendUInt64(Labels.VectorCount, (ulong)vectors.Count);
+        foreach (var v in vectors)
+        {
+            t.AppendUInt64(Labels.NumVars, (ulong)v.NumVars);
+            t.AppendG1(Labels.Commitment, v.Commitment);
+        }
+        t.AppendG1s(Labels.MaskCommitments, [d1, d2]);
+        t.AppendUInt64(Labels.ClaimCount, (ulong)claims.Count);
+        foreach (var c in claims)
+        {
+            t.AppendUInt64(Labels.TermCount, (ulong)c.Terms.Count);
+            foreach (var term in c.Terms)
+            {
+                t.AppendUInt64(Labels.TermVector, (ulong)term.Vector);
+                t.AppendScalar(Labels.TermCoefficient, term.Coefficient);
+                term.Weight.Absorb(t);
+            }
+            t.AppendScalar(Labels.Value, c.Value);
+        }
+    }
+
+    /// <summary>absorb σ_o (<c>open_mask_sum</c>); ρ′ = <c>open_rho</c>; ρ = <c>batch/rho</c>; returns ρ′ and ρ^0 … ρ^(m−1).</summary>
+    private static (Fr RhoPrime, Fr[] RhoPow) Challenges(Transcript t, in Fr sigma, int m)
+    {
+        t.AppendScalar(Labels.MaskSum, sigma);
+        var rhoPrime = t.ChallengeScalar(Labels.RhoPrime);
+        var rho = t.ChallengeScalar(Labels.Rho);
+        return (rhoPrime, FieldPowers.Of(rho, m));
+    }
+
+    /// <summary>
+    /// K_g = Σ_(t on g) ρ^(i(t))·κ_t·w̃_t(r_g)·Π_(n_g ≤ b &lt; N)(1 − c_b) (r_g: coordinate of index bit b = c_b) and
+    /// eq(0, c) = Π_b (1 − c_b): everything the verifier needs from the challenges, no prover value.
+    /// </summary>
+    internal static (Fr[] K, Fr Eq0) Coefficients(IReadOnlyList<ZkOpeningVector> vectors, IReadOnlyList<ZkOpeningClaim> claims, Fr[] rhoPow, Fr[] ch)
+    {
+        int nMax = ch.Length;
+        // lag[n] = Π_(n ≤ b < N)(1 − c_b)
+        var lag = new Fr[nMax + 1];
+        lag[nMax] = Fr.One;
+        for (int b = nMax - 1; b >= 0; b--) lag[b] = lag[b + 1] * (Fr.One - ch[b]);
+        var points = new Fr[vectors.Count][];
+        var k = new Fr[vectors.Count];
+        for (int i = 0; i < claims.Count; i++)
+            foreach (var t in claims[i].Terms)
+            {
+                int n = vectors[t.Vector].NumVars;
+                points[t.Vector] ??= OwnPoint(ch, n);
+                k[t.Vector] += rhoPow[i] * t.Coefficient * t.Weight.Evaluate(points[t.Vector]);
+            }
+        for (int g = 0; g < vectors.Count; g++) k[g] *= lag[vectors[g].NumVars];
+        return (k, lag[0]);
+    }
+
+    /// <summary>C′ = Σ_g κ′_g·C_g + m1·C_D1 + m2·C_D2 (one MSM; κ′_0 = 1).</summary>
+    private static G1Affine OpenedCommitment(IReadOnlyList<ZkOpeningVector> vectors, Fr[] kap, in G1Affine d1, in G1Affine d2, in Fr m1, in Fr m2)
+    {
+        var bases = new G1Affine[vectors.Count + 2];
+        var scalars = new Fr[bases.Length];
+        for (int g = 0; g < vectors.Count; g++) { bases[g] = vectors[g].Commitment; scalars[g] = kap[g]; }
+        bases[^2] = d1; scalars[^2] = m1;
+        bases[^1] = d2; scalars[^1] = m2;
+        return G1Msm.Compute(bases, scalars).ToAffine();
+    }
+
+    /// <summary>The n-coordinate point (project order) whose coordinate for index bit b is ch[b].</summary>
+    private static Fr[] OwnPoint(Fr[] ch, int n)
+    {
+        var z = new Fr[n];
+        for (int b = 0; b < n; b++) z[MleOrder.PointIndexOfBit(n, b)] = ch[b];
+        return z;
+    }
+
+    private static Fr[] JointPoint(Fr[] ch) => OwnPoint(ch, ch.Length);
+
+    private static void AddScaled(Fr[] dst, Fr[] src, Fr scale)
+    {
+        if (scale.IsZero) return;
+        Polynomials.Parallelism.For(src.Length, (lo, hi) =>
+        {
+            for (int j = lo; j < hi; j++) { Fr.Mul(src[j], scale, out var t); Fr.Add(dst[j], t, out dst[j]); }
+        });
+    }
+
+    /// <summary>Σ_j over pairs (index bit 0): constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp).</summary>
+    private static void RoundTerms(Fr[] e, Fr[] p, out Fr c0, out Fr c2)
+    {
+        int half = e.Length / 2;
+        var a0 = Fr.Zero; var a2 = Fr.Zero;
+        object gate = new();
+        Polynomials.Parallelism.For(half, (lo, hi) =>
+        {
+            var b0 = Fr.Zero; var b2 = Fr.Zero;
+            for (int j = lo; j < hi; j++)
+            {
+                Fr.Mul(e[2 * j], p[2 * j], out var t);
+                Fr.Add(b0, t, out b0);
+                Fr.Sub(e[2 * j + 1], e[2 * j], out var de);
+                Fr.Sub(p[2 * j + 1], p[2 * j], out var dp);
+                Fr.Mul(de, dp, out t);
+                Fr.Add(b2, t, out b2);
+            }
+            lock (gate) { a0 += b0; a2 += b2; }
+        });
+        c0 = a0; c2 = a2;
+    }
+
+    /// <summary>The table bound at index bit 0 to r (a new array of half the length).</summary>
+    private static Fr[] Bind(Fr[] t, Fr r)
+    {
+        var dst = new Fr[t.Length / 2];
+        Polynomials.Parallelism.For(dst.Length, (lo, hi) =>
+        {
+            for (int j = lo; j < hi; j++)
+            {
+                Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+                Fr.Mul(d, r, out d);
+                Fr.Add(t[2 * j], d, out dst[j]);
+            }
+        });
+        return dst;
+    }
+
+    /// <summary>Binds index bit 0 of a sparse table (sorted positions) to r: position j → j/2 with weight r (odd) or 1 − r (even).</summary>
+    private static void BindSparse(List<long> pos, List<Fr> val, Fr r)
+    {
+        var oneMinus = Fr.One - r;
+        var np = new List<long>(pos.Count);
+        var nvl = new List<Fr>(pos.Count);
+        for (int j = 0; j < pos.Count; j++)
+        {
+            var v = val[j] * ((pos[j] & 1) == 1 ? r : oneMinus);
+            long q = pos[j] >> 1;
+            if (np.Count > 0 && np[^1] == q) nvl[^1] += v;
+            else { np.Add(q); nvl.Add(v); }
+        }
+        pos.Clear(); pos.AddRange(np);
+        val.Clear(); val.AddRange(nvl);
+    }
+
+    /// <summary>Transcript labels of the ZK batched opening.</summary>
+    internal static class Labels
+    {
+        public const string VectorCount = "batch/nvectors";
+        public const string NumVars = "batch/nvars";
+        public const string Commitment = "batch/C";
+        public const string MaskCommitments = "zk_masks";
+        public const string ClaimCount = "batch/count";
+        public const string TermCount = "batch/nterms";
+        public const string TermVector = "batch/tvec";
+        public const string TermCoefficient = "batch/tcoef";
+        public const string WeightKind = "batch/wkind";
+        public const string WeightData = "batch/w";
+        public const string Value = "batch/y";
+        public const string MaskSum = "open_mask_sum";
+        public const string RhoPrime = "open_rho";
+        public const string Rho = "batch/rho";
+    }
+}

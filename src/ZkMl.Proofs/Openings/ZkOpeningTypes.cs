@@ -1,0 +1,384 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Openings;
+
+/// <summary>
+/// The weight w of one term of a zero-knowledge opening claim Σ_x w(x)·P(x) (docs/protocol.md "Batched openings" →
+/// "ZK mode (in progress)"): the prover needs its table (2^NumVars entries), the verifier only its multilinear
+/// extension at the final point. <see cref="Eq"/> is an evaluation claim P(z); <see cref="Libra"/> the weighted claim
+/// g(point) = v_g on a committed Libra mask table; <see cref="InBlock"/> places a weight on an aligned block of a larger
+/// vector (an item at an offset).
+/// </summary>
+public abstract class OpeningWeight
+{
+    private protected OpeningWeight() { }
+
+    /// <summary>Variables of the vector the weight applies to (its table has 2^NumVars entries).</summary>
+    public abstract int NumVars { get; }
+
+    /// <summary>The table (prover side).</summary>
+    public Fr[] Table()
+    {
+        var t = new Fr[1 << NumVars];
+        AddTo(t, Fr.One);
+        return t;
+    }
+
+    /// <summary>table += scale·w (table has 2^NumVars entries).</summary>
+    internal abstract void AddTo(Span<Fr> table, in Fr scale);
+
+    /// <summary>The multilinear extension w̃ at <paramref name="point"/> (project order, NumVars coordinates).</summary>
+    public abstract Fr Evaluate(ReadOnlySpan<Fr> point);
+
+    /// <summary>Absorbs what defines the weight (for openings that bind their statement themselves).</summary>
+    internal abstract void Absorb(Transcript t);
+
+    /// <summary>eq(z, ·): the claim is the MLE's value at z.</summary>
+    public static OpeningWeight Eq(Fr[] z) => new EqWeight(z);
+
+    /// <summary>The evaluation weights of a Libra mask table at <paramref name="maskPoint"/> (<see cref="LibraMask.EvaluationWeights"/>): ⟨table, u⟩ = g(maskPoint).</summary>
+    public static OpeningWeight Libra(Fr[] maskPoint) => new LibraWeight(maskPoint);
+
+    /// <summary><paramref name="inner"/> on block <paramref name="block"/> (entries [block·2^m, (block+1)·2^m), m = inner.NumVars) of a vector of <paramref name="numVars"/> variables; zero elsewhere.</summary>
+    /// <exception cref="ArgumentException">The block does not fit.</exception>
+    public static OpeningWeight InBlock(int numVars, long block, OpeningWeight inner) => new BlockWeight(numVars, block, inner);
+
+    private sealed class EqWeight : OpeningWeight
+    {
+        private readonly Fr[] _z;
+        public EqWeight(Fr[] z)
+        {
+            ArgumentNullException.ThrowIfNull(z);
+            if (z.Length > 30) throw new ArgumentException($"point of {z.Length} coordinates (at most 30)", nameof(z));
+            _z = (Fr[])z.Clone();
+        }
+        public override int NumVars => _z.Length;
+        internal override void AddTo(Span<Fr> table, in Fr scale)
+        {
+            // Leading 0/1 coordinates select a block: only that block is written.
+            int lead = 0;
+            long block = 0;
+            while (lead < _z.Length && (_z[lead].IsZero || _z[lead].IsOne)) { block = 2 * block + (_z[lead].IsOne ? 1 : 0); lead++; }
+            var local = Polynomials.Eq.Table(_z.AsSpan(lead), scale);
+            var dst = table.Slice((int)(block << (_z.Length - lead)), local.Length);
+            for (int j = 0; j < local.Length; j++) dst[j] += local[j];
+        }
+        public override Fr Evaluate(ReadOnlySpan<Fr> point) => Polynomials.Eq.Evaluate(_z, point);
+        internal override void Absorb(Transcript t)
+        {
+            t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 0);
+            t.AppendScalars(ZkBatchOpening.Labels.WeightData, _z);
+        }
+    }
+
+    private sealed class LibraWeight : OpeningWeight
+    {
+        private readonly Fr[] _p;
+        private readonly int _vars;
+        public LibraWeight(Fr[] maskPoint)
+        {
+            ArgumentNullException.ThrowIfNull(maskPoint);
+            _vars = System.Numerics.BitOperations.Log2((uint)LibraMask.TableLength(maskPoint.Length));
+            _p = (Fr[])maskPoint.Clone();
+        }
+        public override int NumVars => _vars;
+        internal override void AddTo(Span<Fr> table, in Fr scale)
+        {
+            var u = LibraMask.EvaluationWeights(_p);
+            for (int j = 0; j < u.Length; j++) table[j] += scale * u[j];
+        }
+        public override Fr Evaluate(ReadOnlySpan<Fr> point) => LibraMask.WeightMle(_p, point);
+        internal override void Absorb(Transcript t)
+        {
+            t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 1);
+            t.AppendScalars(ZkBatchOpening.Labels.WeightData, _p);
+        }
+    }
+
+    private sealed class BlockWeight : OpeningWeight
+    {
+        private readonly int _vars;
+        private readonly long _block;
+        private readonly OpeningWeight _inner;
+        public BlockWeight(int numVars, long block, OpeningWeight inner)
+        {
+            ArgumentNullException.ThrowIfNull(inner);
+            if (numVars > 30 || inner.NumVars > numVars || block < 0 || block >= 1L << (numVars - inner.NumVars))
+                throw new ArgumentException($"block {block} of 2^{inner.NumVars} entries does not fit a vector of 2^{numVars}", nameof(block));
+            (_vars, _block, _inner) = (numVars, block, inner);
+        }
+        public override int NumVars => _vars;
+        internal override void AddTo(Span<Fr> table, in Fr scale)
+        {
+            int m = _inner.NumVars;
+            _inner.AddTo(table.Slice((int)(_block << m), 1 << m), scale);
+        }
+        public override Fr Evaluate(ReadOnlySpan<Fr> point)
+        {
+            int top = _vars - _inner.NumVars;
+            // eq(point_top, bits of block): coordinate t multiplies bit top−1−t of the block index.
+            var e = Fr.One;
+            for (int t = 0; t < top; t++) e *= ((_block >> (top - 1 - t)) & 1) == 1 ? point[t] : Fr.One - point[t];
+            return e * _inner.Evaluate(point[top..]);
+        }
+        internal override void Absorb(Transcript t)
+        {
+            t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 2);
+            t.AppendUInt64(ZkBatchOpening.Labels.WeightData, (ulong)_vars);
+            t.AppendUInt64(ZkBatchOpening.Labels.WeightData, (ulong)_block);
+            _inner.Absorb(t);
+        }
+    }
+}
+
+/// <summary>One term κ·Σ_x w(x)·P_g(x) of a claim: vector (by its index in the opening's vector list, i.e. its role), coefficient, weight.</summary>
+/// <param name="Vector">Index of the vector in the opening's list.</param>
+/// <param name="Coefficient">κ_t.</param>
+/// <param name="Weight">w_t (over the vector's own variables).</param>
+public sealed record ZkClaimTerm(int Vector, Fr Coefficient, OpeningWeight Weight);
+
+/// <summary>
+/// A combined claim Σ_t κ_t·Σ_x w_t(x)·P_(g(t))(x) = Value (docs/zk-design.md §5.6.1): a plain evaluation claim has one
+/// term with weight eq(z, ·); a masked value P̃(z) + V·μ̃(y) = v two terms on two vectors; a model claim one term per part.
+/// </summary>
+/// <param name="Terms">The terms (at least one).</param>
+/// <param name="Value">The claimed value.</param>
+public sealed record ZkOpeningClaim(IReadOnlyList<ZkClaimTerm> Terms, Fr Value)
+{
+    /// <summary>P_vector(z) = value.</summary>
+    public static ZkOpeningClaim At(int vector, Fr[] z, Fr value) => new([new ZkClaimTerm(vector, Fr.One, OpeningWeight.Eq(z))], value);
+
+    /// <summary>
+    /// A claim P(z) = value on a vector stored as 2^k parts of equal size (vectors <paramref name="parts"/>[j] =
+    /// entries [j·2^(n−k), (j+1)·2^(n−k)) of P): z = (z_top, z_rest) with |z_top| = k, and
+    /// P(z) = Σ_j eq(z_top, j)·part_j(z_rest); parts whose coefficient is zero (z_top Boolean) get no term.
+    /// </summary>
+    /// <exception cref="ArgumentException">The part count is not a power of two or z is shorter than k.</exception>
+    public static ZkOpeningClaim OnParts(IReadOnlyList<int> parts, Fr[] z, Fr value)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        ArgumentNullException.ThrowIfNull(z);
+        int count = parts.Count;
+        if (count < 1 || (count & (count - 1)) != 0) throw new ArgumentException($"{count} parts: not a power of two", nameof(parts));
+        int k = System.Numerics.BitOperations.Log2((uint)count);
+        if (z.Length < k) throw new ArgumentException($"point of {z.Length} coordinates on {count} parts", nameof(z));
+        var weights = Polynomials.Eq.Table(z.AsSpan(0, k));
+        var rest = z[k..];
+        var terms = new List<ZkClaimTerm>();
+        for (int j = 0; j < count; j++)
+            if (!weights[j].IsZero) terms.Add(new ZkClaimTerm(parts[j], weights[j], OpeningWeight.Eq(rest)));
+        return new ZkOpeningClaim(terms, value);
+    }
+}
+
+/// <summary>A vector of the zero-knowledge opening, identified by its position in the list (its role), not by its commitment.</summary>
+/// <param name="Role">A name for messages ("model part 0", "W1", …).</param>
+/// <param name="Commitment">Its (hiding) commitment.</param>
+/// <param name="NumVars">n_g: the vector has 2^n_g entries.</param>
+public sealed record ZkOpeningVector(string Role, G1Affine Commitment, int NumVars);
+
+/// <summary>
+/// The prover's side of a vector: its entries, the blinding of its hiding commitment and, optionally, the precomputed
+/// fold bases of a fixed vector (model parts, <see cref="FoldBases"/>). A class without a printing ToString: the
+/// blinding opens the commitment.
+/// </summary>
+/// <param name="values">The entries (2^n).</param>
+/// <param name="blinding">s with C = [v(τ)]₁ + s·H.</param>
+/// <param name="folds">Precomputed fold bases of this vector (null: none).</param>
+public sealed class ZkOpeningWitness(Fr[] values, Fr blinding, FoldBases? folds = null)
+{
+    /// <summary>The entries.</summary>
+    public Fr[] Values { get; } = values ?? throw new ArgumentNullException(nameof(values));
+
+    /// <summary>The commitment's blinding.</summary>
+    internal Fr Blinding { get; } = blinding;
+
+    /// <summary>Precomputed fold bases (prover speed only).</summary>
+    public FoldBases? Folds { get; } = folds;
+
+    /// <summary>Shape only.</summary>
+    public override string ToString() => $"ZkOpeningWitness {{ {Values.Length} entries }}";
+}
+
+/// <summary>
+/// The per-proof mask of the zero-knowledge batched opening (docs/zk-design.md §5.6.4, §5.7): D1 = A1 + R and D2 = A2
+/// over N variables, with A(x) = a + Σ_(b&lt;N) δ_b·x_b affine (x_b = index bit b) and R the sparse HyperKZG mask
+/// (<see cref="HyperKzgMask"/>), each committed with a fresh blinding. The sumcheck proves
+/// Σ(… + ρ′·(D1 + eq(0, ·)·D2)). Sample one per proof (a second use throws) and absorb <see cref="Commitments"/> before
+/// the first challenge the mask must answer (the inference proof absorbs them first of all).
+/// </summary>
+public sealed class ZkOpeningMask
+{
+    private bool _used;
+
+    private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2)
+    {
+        NumVars = numVars; A1 = a1; A2 = a2; R = r; BlindingD1 = s1; BlindingD2 = s2; CommitmentD1 = c1; CommitmentD2 = c2;
+    }
+
+    /// <summary>N: the variables of the batched sumcheck (the largest vector's).</summary>
+    public int NumVars { get; }
+
+    /// <summary>A1: [a, δ_0 … δ_(N−1)] (δ_b multiplies index bit b).</summary>
+    internal Fr[] A1 { get; }
+
+    /// <summary>A2, as <see cref="A1"/>.</summary>
+    internal Fr[] A2 { get; }
+
+    /// <summary>R (part of D1).</summary>
+    internal SparseMask R { get; }
+
+    internal Fr BlindingD1 { get; }
+    internal Fr BlindingD2 { get; }
+
+    /// <summary>C_D1 = Com(A1 + R; s_D1).</summary>
+    public G1Affine CommitmentD1 { get; }
+
+    /// <summary>C_D2 = Com(A2; s_D2).</summary>
+    public G1Affine CommitmentD2 { get; }
+
+    /// <summary>(C_D1, C_D2).</summary>
+    public G1Affine[] Commitments => [CommitmentD1, CommitmentD2];
+
+    /// <summary>
+    /// A fresh mask for N variables (OS CSPRNG): A1, A2, R uniform, committed with fresh blindings through the affine
+    /// points S of <see cref="ZkOpeningSetup.MaskPoints"/> (N + 1 points) and a sparse MSM for R.
+    /// </summary>
+    /// <exception cref="ArgumentException">N &lt; 4 (the HyperKZG mask needs two levels), the points do not match N, or the SRS has no blinding base.</exception>
+    public static ZkOpeningMask Sample(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars) => Sample(srs, maskPoints, numVars, null);
+
+    /// <summary>As <see cref="Sample(Srs, IReadOnlyList{G1Affine}, int)"/> with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static ZkOpeningMask Sample(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars, RandomNumberGenerator? rng)
+        => Build(srs, maskPoints, numVars, rng, withR: true, withA2: true);
+
+    /// <summary>A mask with parts removed (tests: the joint-rank test's negative controls). Never for proofs.</summary>
+    internal static ZkOpeningMask Build(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars, RandomNumberGenerator? rng, bool withR, bool withA2)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        ArgumentNullException.ThrowIfNull(maskPoints);
+        if (numVars < HyperKzgMask.MinVars || numVars > 30)
+            throw new ArgumentException($"the ZK batched opening needs {HyperKzgMask.MinVars} … 30 variables (got {numVars}): the sparse HyperKZG mask needs two folding levels", nameof(numVars));
+        if (maskPoints.Count != numVars + 1)
+            throw new ArgumentException($"{maskPoints.Count} affine-mask points for {numVars} variables; expected {numVars + 1} (ZkOpeningSetup.MaskPoints)", nameof(maskPoints));
+        if (srs.BlindingBase is not { } h || h.IsInfinity)
+            throw new ArgumentException($"the SRS has no blinding base H ({srs}): the ZK batched opening needs hiding commitments", nameof(srs));
+        var a1 = new Fr[numVars + 1];
+        var a2 = new Fr[numVars + 1];
+        for (int i = 0; i <= numVars; i++) a1[i] = ZkRandom.Scalar(rng);
+        for (int i = 0; i <= numVars; i++) a2[i] = withA2 ? ZkRandom.Scalar(rng) : Fr.Zero;
+        var r = HyperKzgMask.Sample(numVars, rng);
+        if (!withR) r = new SparseMask(numVars, [], []);
+        var s1 = ZkRandom.Scalar(rng);
+        var s2 = ZkRandom.Scalar(rng);
+        var pts = maskPoints.ToArray();
+        var hj = G1Jacobian.FromAffine(h);
+        var c1 = G1Msm.Compute(pts, a1) + G1Jacobian.FromAffine(r.Commit(srs)) + hj.ScalarMul(s1);
+        var c2 = G1Msm.Compute(pts, a2) + hj.ScalarMul(s2);
+        return new ZkOpeningMask(numVars, a1, a2, r, s1, s2, c1.ToAffine(), c2.ToAffine());
+    }
+
+    /// <summary>σ_o = Σ_(x∈{0,1}^N) (D1(x) + eq(0, x)·D2(x)) = 2^N·a1 + 2^(N−1)·Σ_b δ1_b + Σ R + a2.</summary>
+    public Fr Sum()
+    {
+        var s = FieldPowers.TwoTo(NumVars) * A1[0];
+        var d = Fr.Zero;
+        for (int b = 1; b <= NumVars; b++) d += A1[b];
+        s += FieldPowers.TwoTo(NumVars - 1) * d;
+        foreach (var v in R.Values) s += v;
+        return s + A2[0];
+    }
+
+    /// <summary>The dense table of an affine mask [a, δ_0 … δ_(N−1)]: entry i = a + Σ_b δ_b·bit_b(i).</summary>
+    internal static Fr[] AffineTable(Fr[] a, int numVars)
+    {
+        var t = new Fr[1 << numVars];
+        t[0] = a[0];
+        for (int b = 0; b < numVars; b++)
+        {
+            int half = 1 << b;
+            for (int i = 0; i < half; i++) t[half + i] = t[i] + a[b + 1];
+        }
+        return t;
+    }
+
+    internal void MarkUsed()
+    {
+        if (_used) throw new InvalidOperationException("this ZK opening mask was already used for a proof: sample a fresh mask (ZkOpeningMask.Sample) for every proof");
+        _used = true;
+    }
+
+    /// <summary>Shape and commitments only: the coefficients and blindings are secret.</summary>
+    public override string ToString() => $"ZkOpeningMask {{ NumVars = {NumVars}, R entries = {R.Positions.Length}, C_D1 = {CommitmentD1}, C_D2 = {CommitmentD2} }}";
+}
+
+/// <summary>Setup-time data of the zero-knowledge batched opening.</summary>
+public static class ZkOpeningSetup
+{
+    /// <summary>
+    /// The N + 1 affine-mask points for a batched sumcheck of N variables (docs/zk-design.md §5.6.4):
+    /// [S_∅, S_0, …, S_(N−1)] with S_∅ = [Σ_(i&lt;2^N) τ^i]₁ and S_b = [Σ_(i&lt;2^N, bit b of i = 1) τ^i]₁, so that the affine
+    /// table A[i] = a + Σ_b δ_b·bit_b(i) has commitment a·S_∅ + Σ_b δ_b·S_b. Computed from the SRS powers by block sums
+    /// (≈ 3·2^N point additions); a proving key stores them per batch size.
+    /// </summary>
+    /// <exception cref="ArgumentException">N outside 0 … 30 or the SRS is too small.</exception>
+    public static G1Affine[] MaskPoints(Srs srs, int numVars)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        if (numVars < 0 || numVars > 30) throw new ArgumentException($"number of variables {numVars} out of range 0 … 30", nameof(numVars));
+        if (srs.G1Powers.Length < 1L << numVars) throw new ArgumentException($"2^{numVars} powers exceed the SRS ({srs})", nameof(srs));
+        var result = new G1Jacobian[numVars + 1];
+        // blocks[j] = Σ of the powers in block j of size 2^b; S_b sums the odd blocks of size 2^b.
+        var powers = srs.G1Array;
+        int n = 1 << numVars;
+        if (numVars == 0) return [powers[0]];
+        var blocks = new G1Jacobian[n / 2];
+        var odd = SumChunks(n / 2, (lo, hi) =>
+        {
+            var acc = G1Jacobian.Infinity;
+            for (int j = lo; j < hi; j++)
+            {
+                blocks[j] = G1Jacobian.FromAffine(powers[2 * j]) + powers[2 * j + 1];
+                acc += powers[2 * j + 1];
+            }
+            return acc;
+        });
+        result[1] = odd;
+        for (int b = 1; b < numVars; b++)
+        {
+            int half = blocks.Length / 2;
+            var next = new G1Jacobian[half];
+            var cur = blocks;
+            result[b + 1] = SumChunks(half, (lo, hi) =>
+            {
+                var acc = G1Jacobian.Infinity;
+                for (int j = lo; j < hi; j++)
+                {
+                    next[j] = cur[2 * j] + cur[2 * j + 1];
+                    acc += cur[2 * j + 1];
+                }
+                return acc;
+            });
+            blocks = next;
+        }
+        result[0] = blocks[0];
+        var affine = new G1Affine[numVars + 1];
+        G1Jacobian.BatchToAffine(result, affine);
+        return affine;
+    }
+
+    private static G1Jacobian SumChunks(int count, Func<int, int, G1Jacobian> body)
+    {
+        if (count < 1 << 12) return body(0, count);
+        int chunks = Math.Min(64, count >> 10);
+        var parts = new G1Jacobian[chunks];
+        Parallel.For(0, chunks, c => parts[c] = body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
+        var acc = G1Jacobian.Infinity;
+        foreach (var p in parts) acc += p;
+        return acc;
+    }
+}

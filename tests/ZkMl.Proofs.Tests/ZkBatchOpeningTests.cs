@@ -1,0 +1,379 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Proofs.Tests;
+
+/// <summary>
+/// An opening statement for the tests: vectors by role (the first <c>Parts</c> are the parts of a "model" vector fixed by
+/// the statement), combined and weighted claims with their true values, and the witnesses.
+/// </summary>
+internal sealed class ZkOpeningCase
+{
+    public required ZkOpeningVector[] Vectors { get; init; }
+    public required ZkOpeningWitness[] Witnesses { get; init; }
+    public required ZkOpeningClaim[] Claims { get; init; }
+    public int NumVars => Vectors.Max(v => v.NumVars);
+
+    private static Srs Srs => TestSrs.Value;
+
+    /// <summary>Σ_t κ_t·⟨w_t, P_(g(t))⟩ by the definition (the weight's table against the entries).</summary>
+    public static Fr ValueOf(ZkOpeningClaim claim, ZkOpeningWitness[] w)
+    {
+        var s = Fr.Zero;
+        foreach (var t in claim.Terms)
+        {
+            var table = t.Weight.Table();
+            var v = w[t.Vector].Values;
+            var ip = Fr.Zero;
+            for (int i = 0; i < v.Length; i++) ip += table[i] * v[i];
+            s += t.Coefficient * ip;
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// parts: 2^k model parts of <paramref name="partVars"/> variables (k = log₂ parts; 0 = no model vector), then
+    /// one per-proof vector per entry of <paramref name="others"/>. Claims: per model a claim at a point with a random top
+    /// (2^k terms) and one with a Boolean top (one term); per other vector two eq claims (one with a Boolean leading
+    /// coordinate), a combined two-vector claim P̃_a(z) + V·P̃_b(z′) between consecutive vectors, and — when the last
+    /// vector has ≥ 5 variables — a Libra weighted claim on its block 1 of 2^(3+⌈log₂ 3⌉) = 32 entries.
+    /// </summary>
+    public static ZkOpeningCase Make(int seed, int parts, int partVars, params int[] others)
+    {
+        var rng = new Random(seed);
+        var vectors = new List<ZkOpeningVector>();
+        var witnesses = new List<ZkOpeningWitness>();
+        void Add(string role, int n)
+        {
+            var v = TestSrs.RandomVector(rng, 1 << n);
+            var c = HyperKzg.CommitHiding(Srs, v, new SeededRng(rng.Next()));
+            vectors.Add(new ZkOpeningVector(role, c.Commitment, n));
+            witnesses.Add(new ZkOpeningWitness(v, c.Blinding));
+        }
+        for (int j = 0; j < parts; j++) Add($"model part {j}", partVars);
+        for (int i = 0; i < others.Length; i++) Add($"W{i + 1}", others[i]);
+        var w = witnesses.ToArray();
+        var claims = new List<ZkOpeningClaim>();
+        ZkOpeningClaim Valued(IReadOnlyList<ZkClaimTerm> terms) { var c = new ZkOpeningClaim(terms, Fr.Zero); return c with { Value = ValueOf(c, w) }; }
+        if (parts > 0)
+        {
+            int k = System.Numerics.BitOperations.Log2((uint)parts);
+            var ids = Enumerable.Range(0, parts).ToArray();
+            var z = TestSrs.RandomVector(rng, k + partVars);
+            claims.Add(Valued(ZkOpeningClaim.OnParts(ids, z, Fr.Zero).Terms));
+            var zb = TestSrs.RandomVector(rng, k + partVars);
+            for (int t = 0; t < k; t++) zb[t] = t % 2 == 0 ? Fr.One : Fr.Zero;
+            var one = ZkOpeningClaim.OnParts(ids, zb, Fr.Zero);
+            Assert.True(one.Terms.Count == 1 || k == 0);
+            claims.Add(Valued(one.Terms));
+        }
+        for (int i = parts; i < vectors.Count; i++)
+        {
+            int n = vectors[i].NumVars;
+            var z = TestSrs.RandomVector(rng, n);
+            claims.Add(ZkOpeningClaim.At(i, z, TestSrs.Mle(w[i].Values, z)));
+            if (n >= 1)
+            {
+                var zb = TestSrs.RandomVector(rng, n);
+                zb[0] = Fr.One;
+                claims.Add(ZkOpeningClaim.At(i, zb, TestSrs.Mle(w[i].Values, zb)));
+            }
+            if (i + 1 < vectors.Count)
+            {
+                var za = TestSrs.RandomVector(rng, n);
+                var zb2 = TestSrs.RandomVector(rng, vectors[i + 1].NumVars);
+                claims.Add(Valued([new ZkClaimTerm(i, Fr.One, OpeningWeight.Eq(za)), new ZkClaimTerm(i + 1, Fr.Random(rng), OpeningWeight.Eq(zb2))]));
+            }
+        }
+        int last = vectors.Count - 1;
+        if (vectors[last].NumVars >= 6)
+        {
+            var libraPoint = TestSrs.RandomVector(rng, 3);
+            claims.Add(Valued([new ZkClaimTerm(last, Fr.One, OpeningWeight.InBlock(vectors[last].NumVars, 1, OpeningWeight.Libra(libraPoint)))]));
+        }
+        return new ZkOpeningCase { Vectors = [.. vectors], Witnesses = w, Claims = [.. claims] };
+    }
+
+    public static Transcript T() => new("zk-batch-test");
+
+    public G1Affine[] MaskPoints => ZkOpeningSetup.MaskPoints(Srs, NumVars);
+
+    public (ZkOpeningMask Mask, ZkBatchOpeningProof Proof) Prove(RandomNumberGenerator? rng = null, bool bind = true, ZkOpeningClaim[]? claims = null)
+    {
+        var mask = ZkOpeningMask.Sample(Srs, MaskPoints, NumVars, rng);
+        var proof = ZkBatchOpening.Prove(Srs, T(), Vectors, Witnesses, claims ?? Claims, mask, bind, rng);
+        return (mask, proof);
+    }
+
+    public bool Verify(IReadOnlyList<G1Affine> masks, ZkBatchOpeningProof proof, out string? reason, bool bind = true,
+        ZkOpeningClaim[]? claims = null, ZkOpeningVector[]? vectors = null)
+        => ZkBatchOpening.Verify(TestSrs.Vk, Srs.BlindingBase!.Value, T(), vectors ?? Vectors, claims ?? Claims, masks, proof, bind, out reason);
+}
+
+/// <summary>The zero-knowledge batched opening (docs/protocol.md "Batched openings" → "ZK mode (in progress)"; docs/zk-design.md §5.6).</summary>
+public class ZkBatchOpeningTests
+{
+    private static Srs Srs => TestSrs.Value;
+
+    public static TheoryData<int, int, int[]> Shapes => new()
+    {
+        { 0, 0, new[] { 4 } },
+        { 0, 0, new[] { 6, 4, 2, 0 } },
+        { 4, 5, new[] { 6, 7 } },
+        { 2, 6, new[] { 7, 3 } },
+        { 1, 8, new[] { 9, 9, 1 } },
+        { 4, 10, new[] { 12, 6 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Honest_proof_verifies_and_round_trips(int parts, int partVars, int[] others)
+    {
+        var c = ZkOpeningCase.Make(100 + others.Sum() + parts, parts, partVars, others);
+        var (mask, proof) = c.Prove();
+        Assert.True(c.Verify(mask.Commitments, proof, out var reason), reason);
+        var bytes = proof.ToBytes();
+        Assert.Equal(ZkBatchOpeningProof.EncodedLength(c.NumVars), bytes.Length);
+        Assert.True(ZkBatchOpeningProof.TryDecode(bytes, c.NumVars, out var back, out reason), reason);
+        Assert.Equal(bytes, back!.ToBytes());
+        Assert.True(c.Verify(mask.Commitments, back, out reason), reason);
+        // The caller-bound variant (the inference proof absorbs the statement itself).
+        var (m2, p2) = c.Prove(bind: false);
+        Assert.True(c.Verify(m2.Commitments, p2, out reason, bind: false), reason);
+        Assert.False(c.Verify(m2.Commitments, p2, out _, bind: true));
+    }
+
+    /// <summary>The affine-mask points commit affine tables: a·S_∅ + Σ_b δ_b·S_b = Com(A), and S_b is the sum of the powers whose index has bit b.</summary>
+    [Fact]
+    public void Mask_points_commit_affine_tables()
+    {
+        var rng = new Random(3);
+        for (int n = 0; n <= 13; n += n < 5 ? 1 : 4)
+        {
+            var pts = ZkOpeningSetup.MaskPoints(Srs, n);
+            Assert.Equal(n + 1, pts.Length);
+            var a = TestSrs.RandomVector(rng, n + 1);
+            var table = ZkOpeningMask.AffineTable(a, n);
+            for (int i = 0; i < table.Length; i++)
+            {
+                var want = a[0];
+                for (int b = 0; b < n; b++) if ((i >> b & 1) == 1) want += a[b + 1];
+                Assert.Equal(want, table[i]);
+            }
+            Assert.Equal(HyperKzg.Commit(Srs, table), G1Msm.Compute(pts, a).ToAffine());
+            if (n <= 4)
+                for (int b = 0; b < n; b++)
+                {
+                    var sum = G1Jacobian.Infinity;
+                    for (int i = 0; i < 1 << n; i++) if ((i >> b & 1) == 1) sum += Srs.G1Powers[i];
+                    Assert.Equal(sum.ToAffine(), pts[b + 1]);
+                }
+        }
+        Assert.Throws<ArgumentException>(() => ZkOpeningSetup.MaskPoints(Srs, 15)); // 2^15 powers exceed the test SRS
+    }
+
+    /// <summary>The mask sum σ_o and the closed-form rounds agree with the definitions (Σ over the hypercube, a dense sumcheck).</summary>
+    [Fact]
+    public void Mask_sum_is_the_hypercube_sum_of_D1_plus_eq0_times_D2()
+    {
+        int n = 7;
+        var mask = ZkOpeningMask.Sample(Srs, ZkOpeningSetup.MaskPoints(Srs, n), n, new SeededRng(1));
+        var d1 = ZkOpeningMask.AffineTable(mask.A1, n);
+        mask.R.AddTo(d1);
+        var d2 = ZkOpeningMask.AffineTable(mask.A2, n);
+        var s = d2[0];
+        foreach (var v in d1) s += v;
+        Assert.Equal(s, mask.Sum());
+        var c1 = HyperKzg.Commit(Srs, d1);
+        Assert.Equal((G1Jacobian.FromAffine(c1) + G1Jacobian.FromAffine(Srs.BlindingBase!.Value).ScalarMul(mask.BlindingD1)).ToAffine(), mask.CommitmentD1);
+        Assert.DoesNotContain(mask.A1[0].ToString(), mask.ToString());
+    }
+
+    /// <summary>Every element changed in turn (scalars + 1, points + G) is rejected, including the mask commitments and the statement's; so are flipped bytes.</summary>
+    [Theory]
+    [InlineData(4, 5, new[] { 6, 7 })]
+    [InlineData(0, 0, new[] { 4, 2 })]
+    [InlineData(1, 8, new[] { 10 })]
+    public void Every_tampered_element_is_rejected(int parts, int partVars, int[] others)
+    {
+        var c = ZkOpeningCase.Make(300 + partVars, parts, partVars, others);
+        var (mask, proof) = c.Prove();
+        Assert.True(c.Verify(mask.Commitments, proof, out var why), why);
+        var o = proof.Opening.Opening;
+        var variants = new List<(string, ZkBatchOpeningProof)>();
+        ZkBatchOpeningProof With(Fr? sigma = null, Fr[][]? rounds = null, Fr? hint = null, HyperKzgHidingProof? kzg = null) =>
+            new(sigma ?? proof.MaskSum, rounds ?? proof.RoundPolynomials, hint ?? proof.InverseHint, kzg ?? proof.Opening);
+        HyperKzgHidingProof Kzg(G1Affine[]? folds = null, Fr[]? evals = null, Fr? p0 = null, G1Affine[]? w = null, Fr[]? last = null, Fr? kh = null, Fr? sB = null) =>
+            new(new HyperKzgProof(folds ?? o.FoldCommitments, evals ?? o.Evaluations, p0 ?? o.EvalAtR8, w ?? o.Witnesses, last ?? o.LastLevel, kh ?? o.InverseHint), sB ?? proof.Opening.BlindingSum);
+        variants.Add(("σ_o", With(sigma: proof.MaskSum + Fr.One)));
+        for (int k = 0; k < proof.RoundPolynomials.Length; k++)
+            for (int j = 0; j < 2; j++)
+            {
+                var r = proof.RoundPolynomials.Select(x => (Fr[])x.Clone()).ToArray();
+                r[k][j] += Fr.One;
+                variants.Add(($"round {k} c{2 * j}", With(rounds: r)));
+            }
+        variants.Add(("inverse hint", With(hint: proof.InverseHint + Fr.One)));
+        variants.Add(("inverse hint 0", With(hint: Fr.Zero)));
+        for (int i = 0; i < o.FoldCommitments.Length; i++) { var f = (G1Affine[])o.FoldCommitments.Clone(); f[i] = TestSrs.Shift(f[i]); variants.Add(($"fold {i}", With(kzg: Kzg(folds: f)))); }
+        for (int i = 0; i < o.Witnesses.Length; i++) { var f = (G1Affine[])o.Witnesses.Clone(); f[i] = TestSrs.Shift(f[i]); variants.Add(($"W{i}", With(kzg: Kzg(w: f)))); }
+        for (int i = 0; i < o.Evaluations.Length; i++) { var e = (Fr[])o.Evaluations.Clone(); e[i] += Fr.One; variants.Add(($"G {i}", With(kzg: Kzg(evals: e)))); }
+        for (int i = 0; i < o.LastLevel.Length; i++) { var e = (Fr[])o.LastLevel.Clone(); e[i] += Fr.One; variants.Add(($"last {i}", With(kzg: Kzg(last: e)))); }
+        variants.Add(("P_0(r^8)", With(kzg: Kzg(p0: o.EvalAtR8 + Fr.One))));
+        variants.Add(("HyperKZG hint", With(kzg: Kzg(kh: o.InverseHint + Fr.One))));
+        variants.Add(("s_B", With(kzg: Kzg(sB: proof.Opening.BlindingSum + Fr.One))));
+        // Every 32-byte word of the encoding has a variant (points count twice).
+        Assert.True(variants.Count + o.FoldCommitments.Length + o.Witnesses.Length >= proof.ToBytes().Length / 32, $"{variants.Count} variants");
+        foreach (var (what, bad) in variants) Assert.False(c.Verify(mask.Commitments, bad, out _), what);
+
+        Assert.False(c.Verify([TestSrs.Shift(mask.CommitmentD1), mask.CommitmentD2], proof, out _), "C_D1");
+        Assert.False(c.Verify([mask.CommitmentD1, TestSrs.Shift(mask.CommitmentD2)], proof, out _), "C_D2");
+        Assert.False(c.Verify([mask.CommitmentD2, mask.CommitmentD1], proof, out _), "C_D1 and C_D2 swapped");
+        // The same holds when the caller binds the statement (the transcript no longer sees C_D1, C_D2: only the opening does).
+        var (m2, p2) = c.Prove(bind: false);
+        Assert.False(c.Verify([TestSrs.Shift(m2.CommitmentD1), m2.CommitmentD2], p2, out _, bind: false), "C_D1, caller-bound");
+        Assert.False(c.Verify([m2.CommitmentD1, TestSrs.Shift(m2.CommitmentD2)], p2, out _, bind: false), "C_D2, caller-bound");
+        for (int g = 0; g < c.Vectors.Length; g++)
+        {
+            var vs = (ZkOpeningVector[])c.Vectors.Clone();
+            vs[g] = vs[g] with { Commitment = TestSrs.Shift(vs[g].Commitment) };
+            Assert.False(c.Verify(m2.Commitments, p2, out _, bind: false, vectors: vs), $"commitment of vector {g}");
+        }
+
+        var bytes = proof.ToBytes();
+        for (int word = 0; word < bytes.Length / 32; word++)
+        {
+            var bad = (byte[])bytes.Clone();
+            bad[32 * word + 31] ^= 1;
+            bool ok = ZkBatchOpeningProof.TryDecode(bad, c.NumVars, out var p, out _) && c.Verify(mask.Commitments, p!, out _);
+            Assert.False(ok, $"word {word} flipped");
+        }
+        Assert.False(ZkBatchOpeningProof.TryDecode(bytes.AsSpan(1), c.NumVars, out _, out var len));
+        Assert.Contains("bytes", len);
+    }
+
+    /// <summary>A wrong value (in any claim), a wrong point, a wrong coefficient, a term moved to another vector, and the same statement with vectors swapped are rejected.</summary>
+    [Fact]
+    public void Wrong_value_point_coefficient_or_commitment_is_rejected()
+    {
+        var c = ZkOpeningCase.Make(77, 4, 5, 6, 7);
+        for (int i = 0; i < c.Claims.Length; i++)
+        {
+            var bad = (ZkOpeningClaim[])c.Claims.Clone();
+            bad[i] = bad[i] with { Value = bad[i].Value + Fr.One };
+            // Proven honestly for the true claims, verified against the wrong one.
+            var (mask, proof) = c.Prove();
+            Assert.False(c.Verify(mask.Commitments, proof, out _, claims: bad), $"claim {i}: wrong value, honest proof");
+            Assert.False(c.Verify(mask.Commitments, proof, out _, bind: true, claims: bad), $"claim {i}");
+            // Proven for the wrong claim (the prover does not recompute values).
+            var (m2, p2) = c.Prove(claims: bad);
+            Assert.False(c.Verify(m2.Commitments, p2, out _, claims: bad), $"claim {i}: wrong value, proven");
+            var (m3, p3) = c.Prove(claims: bad, bind: false);
+            Assert.False(c.Verify(m3.Commitments, p3, out _, bind: false, claims: bad), $"claim {i}: wrong value, caller-bound");
+        }
+        // Wrong point: the first other vector's claim at a moved point, with the value of the old one (caller-bound: only the opening can tell).
+        int w1 = 4;
+        var moved = (ZkOpeningClaim[])c.Claims.Clone();
+        int at = Array.FindIndex(moved, x => x.Terms.Count == 1 && x.Terms[0].Vector == w1);
+        var z = TestSrs.RandomVector(new Random(5), c.Vectors[w1].NumVars);
+        moved[at] = ZkOpeningClaim.At(w1, z, moved[at].Value);
+        var (mm, pm) = c.Prove(claims: moved, bind: false);
+        Assert.False(c.Verify(mm.Commitments, pm, out _, bind: false, claims: moved), "wrong point");
+        // Wrong coefficient in a combined claim.
+        int comb = Array.FindIndex(c.Claims, x => x.Terms.Count == 2 && x.Terms[0].Vector != x.Terms[1].Vector);
+        var coef = (ZkOpeningClaim[])c.Claims.Clone();
+        coef[comb] = coef[comb] with { Terms = [coef[comb].Terms[0], coef[comb].Terms[1] with { Coefficient = coef[comb].Terms[1].Coefficient + Fr.One }] };
+        var (mc, pc) = c.Prove(claims: coef, bind: false);
+        Assert.False(c.Verify(mc.Commitments, pc, out _, bind: false, claims: coef), "wrong coefficient");
+        // Another vector's commitment in a role (two vectors of equal size swapped: W1 ↔ part 0 differ in size, parts 0 ↔ 1 do not).
+        var swapped = (ZkOpeningVector[])c.Vectors.Clone();
+        (swapped[0], swapped[1]) = (swapped[1] with { Role = swapped[0].Role }, swapped[0] with { Role = swapped[1].Role });
+        var (ms, ps) = c.Prove(bind: false);
+        Assert.True(c.Verify(ms.Commitments, ps, out var ok, bind: false), ok);
+        Assert.False(c.Verify(ms.Commitments, ps, out _, bind: false, vectors: swapped), "parts 0 and 1 swapped");
+        // A commitment to other entries (a fresh hiding commitment of a changed vector) in one role.
+        var other = (Fr[])c.Witnesses[w1].Values.Clone();
+        other[3] += Fr.One;
+        var vs = (ZkOpeningVector[])c.Vectors.Clone();
+        vs[w1] = vs[w1] with { Commitment = HyperKzg.CommitHiding(Srs, other).Commitment };
+        Assert.False(c.Verify(ms.Commitments, ps, out _, bind: false, vectors: vs), "a commitment to another vector");
+    }
+
+    /// <summary>Malformed statements are refused with a message naming the vector, claim or term; the verifier returns false, the prover throws ArgumentException.</summary>
+    [Fact]
+    public void Malformed_statements_are_named()
+    {
+        var c = ZkOpeningCase.Make(8, 0, 0, 5, 3);
+        var (mask, proof) = c.Prove();
+        var wrongVec = new[] { new ZkOpeningClaim([new ZkClaimTerm(2, Fr.One, OpeningWeight.Eq(new Fr[5]))], Fr.Zero) };
+        Assert.False(c.Verify(mask.Commitments, proof, out var r1, claims: wrongVec));
+        Assert.Contains("vector 2 out of range", r1);
+        var wrongSize = new[] { new ZkOpeningClaim([new ZkClaimTerm(1, Fr.One, OpeningWeight.Eq(new Fr[5]))], Fr.Zero) };
+        Assert.False(c.Verify(mask.Commitments, proof, out var r2, claims: wrongSize));
+        Assert.Contains("weight over 5 variables on vector 1 (W2) of 3", r2);
+        var noFirst = new[] { ZkOpeningClaim.At(1, new Fr[3], Fr.Zero) };
+        Assert.False(c.Verify(mask.Commitments, proof, out var r3, claims: noFirst));
+        Assert.Contains("vector 0 (W1) has no term", r3);
+        var small = ZkOpeningCase.Make(9, 0, 0, 3);
+        var ex = Assert.Throws<ArgumentException>(() => small.Prove());
+        Assert.Contains("needs 4", ex.Message);
+        Assert.Throws<ArgumentException>(() => ZkBatchOpening.Prove(Srs, ZkOpeningCase.T(), c.Vectors, c.Witnesses, c.Claims,
+            ZkOpeningMask.Sample(Srs, ZkOpeningSetup.MaskPoints(Srs, 6), 6), true));
+        Assert.False(c.Verify([mask.CommitmentD1], proof, out var r4));
+        Assert.Contains("C_D1, C_D2", r4);
+    }
+
+    /// <summary>A mask serves one proof: a second use throws (two proofs with one mask would reveal the difference of their unmasked rounds).</summary>
+    [Fact]
+    public void A_mask_serves_one_proof()
+    {
+        var c = ZkOpeningCase.Make(10, 0, 0, 5);
+        var mask = ZkOpeningMask.Sample(Srs, c.MaskPoints, c.NumVars);
+        ZkBatchOpening.Prove(Srs, ZkOpeningCase.T(), c.Vectors, c.Witnesses, c.Claims, mask, true);
+        var ex = Assert.Throws<InvalidOperationException>(() => ZkBatchOpening.Prove(Srs, ZkOpeningCase.T(), c.Vectors, c.Witnesses, c.Claims, mask, true));
+        Assert.Contains("fresh mask", ex.Message);
+    }
+
+    /// <summary>The proof elements as 32-byte words (points give one entry each).</summary>
+    private static HashSet<string> Elements(ZkOpeningMask mask, ZkBatchOpeningProof p)
+    {
+        var set = new HashSet<string>();
+        foreach (var g in mask.Commitments) set.Add("P" + g);
+        set.Add("S" + p.MaskSum);
+        foreach (var r in p.RoundPolynomials) foreach (var x in r) set.Add("S" + x);
+        var o = p.Opening.Opening;
+        foreach (var g in o.FoldCommitments.Concat(o.Witnesses)) set.Add("P" + g);
+        foreach (var e in o.Evaluations.Append(o.EvalAtR8).Concat(o.LastLevel)) set.Add("S" + e);
+        set.Add("S" + p.Opening.BlindingSum);
+        return set;
+    }
+
+    /// <summary>
+    /// Fresh randomness gives different proof elements: two proofs of the same statement and witnesses share no element
+    /// (mask commitments, σ_o, every round coefficient, folds, W, W′, every G, P_0(r^8), the last level, s_B) — except the
+    /// inverse hint and the HyperKZG hint, which are functions of the challenges (fresh too, because the challenges are).
+    /// </summary>
+    [Theory]
+    [InlineData(4, 5, new[] { 6, 7 })]
+    [InlineData(0, 0, new[] { 4 })]
+    [InlineData(0, 0, new[] { 5, 5 })]
+    public void Fresh_randomness_gives_different_proof_elements(int parts, int partVars, int[] others)
+    {
+        var c = ZkOpeningCase.Make(400 + others.Length, parts, partVars, others);
+        var (m1, p1) = c.Prove();
+        var (m2, p2) = c.Prove();
+        Assert.True(c.Verify(m1.Commitments, p1, out var r1), r1);
+        Assert.True(c.Verify(m2.Commitments, p2, out var r2), r2);
+        Assert.Empty(Elements(m1, p1).Intersect(Elements(m2, p2)));
+        Assert.NotEqual(p1.InverseHint, p2.InverseHint);
+        // Control: the same seeded randomness gives the same proof (the elements are functions of the randomness).
+        var (s1, q1) = c.Prove(new SeededRng(5));
+        var (s2, q2) = c.Prove(new SeededRng(5));
+        Assert.Equal(q1.ToBytes(), q2.ToBytes());
+        Assert.Equal(s1.Commitments, s2.Commitments);
+    }
+}
