@@ -376,4 +376,134 @@ public class ZkBatchOpeningTests
         Assert.Equal(q1.ToBytes(), q2.ToBytes());
         Assert.Equal(s1.Commitments, s2.Commitments);
     }
+
+    /// <summary>Model parts with precomputed fold bases (FixedPart in the hiding HyperKZG) give the same proof as without them.</summary>
+    [Fact]
+    public void Precomputed_fold_bases_of_the_parts_give_the_same_proof()
+    {
+        var rng = new Random(12);
+        int partVars = 7, parts = 4;
+        var vectors = new List<ZkOpeningVector>();
+        var plain = new List<ZkOpeningWitness>();
+        var withFolds = new List<ZkOpeningWitness>();
+        for (int j = 0; j < parts; j++)
+        {
+            var ints = Enumerable.Range(0, 1 << partVars).Select(_ => (long)rng.Next(-128, 128)).ToArray();
+            var v = ints.Select(Fr.FromInt64).ToArray();
+            var c = HyperKzg.CommitSmallHiding(Srs, ints);
+            vectors.Add(new ZkOpeningVector($"model part {j}", c.Commitment, partVars));
+            plain.Add(new ZkOpeningWitness(v, c.Blinding));
+            withFolds.Add(new ZkOpeningWitness(v, c.Blinding, FoldBases.Compute(Srs, ints, 1)));
+        }
+        var w = TestSrs.RandomVector(rng, 1 << 7);
+        var cw = HyperKzg.CommitHiding(Srs, w);
+        vectors.Add(new ZkOpeningVector("W1", cw.Commitment, 7));
+        plain.Add(new ZkOpeningWitness(w, cw.Blinding));
+        withFolds.Add(new ZkOpeningWitness(w, cw.Blinding));
+        var z = TestSrs.RandomVector(rng, 9);
+        var model = Enumerable.Range(0, parts).SelectMany(j => plain[j].Values).ToArray();
+        var zw = TestSrs.RandomVector(rng, 7);
+        ZkOpeningClaim[] claims = [ZkOpeningClaim.OnParts([0, 1, 2, 3], z, TestSrs.Mle(model, z)), ZkOpeningClaim.At(4, zw, TestSrs.Mle(w, zw))];
+        var pts = ZkOpeningSetup.MaskPoints(Srs, 7);
+        ZkBatchOpeningProof Run(List<ZkOpeningWitness> ws, out ZkOpeningMask mask)
+        {
+            var rngP = new SeededRng(99);
+            mask = ZkOpeningMask.Sample(Srs, pts, 7, rngP);
+            return ZkBatchOpening.Prove(Srs, ZkOpeningCase.T(), vectors, ws, claims, mask, true, rngP);
+        }
+        var a = Run(plain, out var ma);
+        var b = Run(withFolds, out _);
+        Assert.Equal(a.ToBytes(), b.ToBytes());
+        Assert.True(ZkBatchOpening.Verify(TestSrs.Vk, Srs.BlindingBase!.Value, ZkOpeningCase.T(), vectors, claims, ma.Commitments, b, true, out var why), why);
+    }
+
+    /// <summary>
+    /// Review finding 1 regression (docs/zk-design.md §10.2): a prover that runs the batched sumcheck on ONE false claim
+    /// ends with a final value e ≠ J(r). Every scalar it controls after the last challenge is tried: the inverse hint (0
+    /// makes the opened claim the zero vector at value 0, which HyperKZG accepts — the hint check is what rejects it), s_B,
+    /// and the last-level values (set so that they fold to the claimed value). All are rejected. Teeth: a free scalar x
+    /// after the last challenge added to the coefficient of G — the deleted split-fold design's σ_t — opens the same false
+    /// claim, and the hiding HyperKZG accepts it.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 5, new[] { 6, 7 })]
+    [InlineData(0, 0, new[] { 8, 4 })]
+    public void Finding1_a_false_claim_cannot_be_fixed_after_the_last_challenge(int parts, int partVars, int[] others)
+    {
+        var c = ZkOpeningCase.Make(500 + parts, parts, partVars, others);
+        var h = Srs.BlindingBase!.Value;
+        for (int victim = 0; victim < c.Claims.Length; victim += Math.Max(1, c.Claims.Length / 3))
+        {
+            var claims = (ZkOpeningClaim[])c.Claims.Clone();
+            claims[victim] = claims[victim] with { Value = claims[victim].Value + Fr.FromInt64(5) };
+            var mask = ZkOpeningMask.Sample(Srs, c.MaskPoints, c.NumVars);
+            var t = ZkOpeningCase.T();
+            var red = ZkBatchOpening.Reduce(t, c.Vectors, c.Witnesses, claims, mask, true);
+            var actual = TestSrs.Mle(red.Joint, red.Point);
+            Assert.NotEqual(actual, red.Value); // the false claim leaves e ≠ J(r)
+            var state = t.Clone();
+
+            // The verifier's claim is the prover's, computed without any scalar sent after the last challenge but the checked hint.
+            var tv = ZkOpeningCase.T();
+            Assert.Null(ZkBatchOpening.Replay(tv, c.Vectors, claims, mask.Commitments, red.MaskSum, red.Rounds, red.InverseHint, true, out var joint));
+            Assert.Equal((red.Commitment, red.Value), (joint!.Commitment, joint.Value));
+            Assert.Equal(red.Point, joint.Point);
+
+            bool Accepts(Fr hint, HyperKzgHidingProof kzg) =>
+                ZkBatchOpening.Verify(TestSrs.Vk, h, ZkOpeningCase.T(), c.Vectors, claims, mask.Commitments, new ZkBatchOpeningProof(red.MaskSum, red.Rounds, hint, kzg), true, out _);
+
+            // (a) honest HyperKZG of the false value.
+            var honest = HyperKzg.ProveHiding(Srs, state.Clone(), red.Commitment, red.Blinding, red.Joint, red.Point, red.Value);
+            Assert.False(Accepts(red.InverseHint, honest), $"claim {victim}: honest opening of the false value");
+            // (b) hint = 0: the opened claim becomes (O, r, 0), true for the zero vector.
+            var tz = ZkOpeningCase.T();
+            Assert.NotNull(ZkBatchOpening.Replay(tz, c.Vectors, claims, mask.Commitments, red.MaskSum, red.Rounds, Fr.Zero, true, out _));
+            var zeroProof = HyperKzg.ProveHiding(Srs, state.Clone(), G1Affine.Infinity, Fr.Zero, new Fr[red.Joint.Length], red.Point, Fr.Zero);
+            Assert.True(HyperKzg.VerifyHiding(TestSrs.Vk, h, state.Clone(), G1Affine.Infinity, red.Point, Fr.Zero, zeroProof, out _), "control: the zero opening itself is valid");
+            Assert.False(Accepts(Fr.Zero, zeroProof), $"claim {victim}: hint 0");
+            Assert.False(Accepts(red.InverseHint + red.InverseHint, honest), $"claim {victim}: hint doubled");
+            // (c) s_B: any other value.
+            foreach (var shift in new[] { Fr.One, Fr.FromInt64(-1), Fr.Random(new Random(victim)) })
+                Assert.False(Accepts(red.InverseHint, new HyperKzgHidingProof(honest.Opening, honest.BlindingSum + shift)), $"claim {victim}: s_B shifted");
+            // (d) the last level set to fold to the claimed value: the level below no longer matches it.
+            var o = honest.Opening;
+            var last = (Fr[])o.LastLevel.Clone();
+            int s = last.Length == 8 ? 3 : last.Length == 4 ? 2 : 1, l = red.Point.Length;
+            var eq = Polynomials.Eq.Table(red.Point.AsSpan(0, s)); // the last level's coordinates are the first s (most significant bits)
+            last[0] += (red.Value - actual) * eq[0].Inverse();
+            var fold = Fr.Zero;
+            for (int b = 0; b < last.Length; b++) fold += eq[b] * last[b];
+            Assert.Equal(red.Value, fold);
+            var lastFixed = new HyperKzgHidingProof(new HyperKzgProof(o.FoldCommitments, o.Evaluations, o.EvalAtR8, o.Witnesses, last, o.InverseHint), honest.BlindingSum);
+            Assert.False(Accepts(red.InverseHint, lastFixed), $"claim {victim}: last level fixed");
+            Assert.True(l >= 4);
+
+            // Teeth: a scalar x sent after the last challenge and added to the coefficient of G (J + x·e_0, C + x·G) opens the false value.
+            var eq0 = Fr.One;
+            foreach (var coord in red.Point) eq0 *= Fr.One - coord;
+            var x = (red.Value - actual) * eq0.Inverse();
+            var forged = (Fr[])red.Joint.Clone();
+            forged[0] += x;
+            var cForged = (G1Jacobian.FromAffine(red.Commitment) + G1Jacobian.Generator.ScalarMul(x)).ToAffine();
+            var kzgForged = HyperKzg.ProveHiding(Srs, state.Clone(), cForged, red.Blinding, forged, red.Point, red.Value);
+            Assert.True(HyperKzg.VerifyHiding(TestSrs.Vk, h, state.Clone(), cForged, red.Point, red.Value, kzgForged, out var why), $"teeth: {why}");
+        }
+    }
+
+    /// <summary>
+    /// Structure (§10.2): the proof carries σ_o, the rounds, the inverse hint and the hiding HyperKZG proof — no per-vector
+    /// evaluation, no γ, no other scalar; the verifier's joint claim (C′, r, e′) is computed by <c>Replay</c> from the
+    /// statement, σ_o and the rounds (absorbed before the challenges after them) and the hint (checked), and HyperKZG's
+    /// F has s_B as its only prover scalar (docs/protocol.md "HyperKZG", ZK mode).
+    /// </summary>
+    [Fact]
+    public void The_opened_claim_uses_no_prover_scalar_after_the_last_challenge()
+    {
+        var props = typeof(ZkBatchOpeningProof).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(new[] { "InverseHint", "MaskSum", "Opening", "RoundPolynomials" }, props);
+        var replay = typeof(ZkBatchOpening).GetMethod("Replay", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        Assert.DoesNotContain(replay.GetParameters(), p => p.ParameterType == typeof(ZkBatchOpeningProof) || p.ParameterType == typeof(HyperKzgHidingProof));
+        var hidingProps = typeof(HyperKzgHidingProof).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
+        Assert.Equal(new[] { "BlindingSum", "Opening" }, hidingProps);
+    }
 }
