@@ -155,16 +155,24 @@ public class ZkBatchOpeningTests
         for (int n = 0; n <= 13; n += n < 5 ? 1 : 4)
         {
             var pts = ZkOpeningSetup.MaskPoints(Srs, n);
-            Assert.Equal(n + 1, pts.Length);
+            int k = HyperKzg.LastLevelSize(n);
+            Assert.Equal(n + 1 + k, pts.Length);
             var a = TestSrs.RandomVector(rng, n + 1);
             var table = ZkOpeningMask.AffineTable(a, n);
+            // U_u: the sum of the powers in top block u (K blocks).
+            for (int u = 0; u < k; u++)
+            {
+                var block = new Fr[1 << n];
+                for (int i = 0; i < block.Length; i++) if (i / (block.Length / k) == u) block[i] = Fr.One;
+                Assert.Equal(HyperKzg.Commit(Srs, block), pts[n + 1 + u]);
+            }
             for (int i = 0; i < table.Length; i++)
             {
                 var want = a[0];
                 for (int b = 0; b < n; b++) if ((i >> b & 1) == 1) want += a[b + 1];
                 Assert.Equal(want, table[i]);
             }
-            Assert.Equal(HyperKzg.Commit(Srs, table), G1Msm.Compute(pts, a).ToAffine());
+            Assert.Equal(HyperKzg.Commit(Srs, table), G1Msm.Compute(pts.AsSpan(0, n + 1), a).ToAffine());
             if (n <= 4)
                 for (int b = 0; b < n; b++)
                 {
@@ -185,6 +193,10 @@ public class ZkBatchOpeningTests
         var d1 = ZkOpeningMask.AffineTable(mask.A1, n);
         mask.R.AddTo(d1);
         var d2 = ZkOpeningMask.AffineTable(mask.A2, n);
+        for (int i = 0; i < d2.Length; i++) d2[i] += mask.Top[i >> (n - 1)]; // K = 2 at n = 7: T by the top bit
+        Assert.Equal(d1, mask.D1Table());
+        Assert.Equal(d2, mask.D2Table());
+        Assert.Equal(HyperKzg.Commit(Srs, d2), (G1Jacobian.FromAffine(mask.CommitmentD2) - G1Jacobian.FromAffine(Srs.BlindingBase!.Value).ScalarMul(mask.BlindingD2)).ToAffine());
         var s = d2[0];
         foreach (var v in d1) s += v;
         Assert.Equal(s, mask.Sum());

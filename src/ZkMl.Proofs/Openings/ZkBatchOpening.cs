@@ -94,6 +94,9 @@ public static class ZkBatchOpening
         var tail1 = Fr.Zero;
         for (int b = 1; b < nMax; b++) tail1 += a1[b + 1];
         var half = Fr.FromInt64(2).Inverse();
+        // T (D2's top-block part) is seen on the path x_(>k) = 0: its constant T[0] until the top bits, then bound like a table.
+        var top = (Fr[])mask.Top.Clone();
+        int topStart = nMax - System.Numerics.BitOperations.Log2((uint)top.Length);
         var rPos = mask.R.Positions.Select(x => (long)x).ToList();
         var rVal = mask.R.Values.ToList();
 
@@ -110,8 +113,9 @@ public static class ZkBatchOpening
             var count = FieldPowers.TwoTo(nMax - k - 1);
             var even = Fr.Zero;
             for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
-            var mc0 = count * (prefix1 + half * tail1) + even + ek * prefix2;
-            var mc2 = -(ek * a2[k + 1]);
+            var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
+            var mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
+            var mc2 = -(ek * (a2[k + 1] + tSlope));
             c0 += rhoPrime * mc0;
             c2 += rhoPrime * mc2;
             rounds[k] = [c0, c2];
@@ -131,6 +135,7 @@ public static class ZkBatchOpening
             ek *= oneMinus;
             if (k + 1 < nMax) tail1 -= a1[k + 2];
             BindSparse(rPos, rVal, c);
+            if (k >= topStart) top = Bind(top, c);
         }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
@@ -144,11 +149,12 @@ public static class ZkBatchOpening
         var joint = new Fr[size];
         var fixedIdx = Enumerable.Range(0, groups).Where(g => witnesses[g].Folds != null).ToArray();
         for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, kap[g]);
-        var d1 = ZkOpeningMask.AffineTable(a1, nMax);
-        mask.R.AddTo(d1);
+        var d1 = mask.D1Table();
+        var d2 = mask.D2Table();
         AddScaled(joint, d1, m1);
-        AddScaled(joint, ZkOpeningMask.AffineTable(a2, nMax), m2);
+        AddScaled(joint, d2, m2);
         Array.Clear(d1);
+        Array.Clear(d2);
         var commitment = OpenedCommitment(vectors, kap, mask.CommitmentD1, mask.CommitmentD2, m1, m2);
         var blinding = m1 * mask.BlindingD1 + m2 * mask.BlindingD2;
         for (int g = 0; g < groups; g++) blinding += kap[g] * witnesses[g].Blinding;

@@ -216,9 +216,9 @@ public sealed class ZkOpeningMask
 {
     private bool _used;
 
-    private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2)
+    private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, Fr[] top, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2)
     {
-        NumVars = numVars; A1 = a1; A2 = a2; R = r; BlindingD1 = s1; BlindingD2 = s2; CommitmentD1 = c1; CommitmentD2 = c2;
+        NumVars = numVars; A1 = a1; A2 = a2; Top = top; R = r; BlindingD1 = s1; BlindingD2 = s2; CommitmentD1 = c1; CommitmentD2 = c2;
     }
 
     /// <summary>N: the variables of the batched sumcheck (the largest vector's).</summary>
@@ -229,6 +229,9 @@ public sealed class ZkOpeningMask
 
     /// <summary>A2, as <see cref="A1"/>.</summary>
     internal Fr[] A2 { get; }
+
+    /// <summary>T: K uniform entries (K = the HyperKZG last level's size), D2 gains T[i >> (N − log₂K)] — a general function of the last level's index bits (the joint-rank test showed the affine D2 alone falls short by log₂K − 1 dimensions when K ≥ 4).</summary>
+    internal Fr[] Top { get; }
 
     /// <summary>R (part of D1).</summary>
     internal SparseMask R { get; }
@@ -254,35 +257,50 @@ public sealed class ZkOpeningMask
 
     /// <summary>As <see cref="Sample(Srs, IReadOnlyList{G1Affine}, int)"/> with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
     internal static ZkOpeningMask Sample(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars, RandomNumberGenerator? rng)
-        => Build(srs, maskPoints, numVars, rng, withR: true, withA2: true);
-
-    /// <summary>A mask with parts removed (tests: the joint-rank test's negative controls). Never for proofs.</summary>
-    internal static ZkOpeningMask Build(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars, RandomNumberGenerator? rng, bool withR, bool withA2)
     {
         ArgumentNullException.ThrowIfNull(srs);
         ArgumentNullException.ThrowIfNull(maskPoints);
         if (numVars < HyperKzgMask.MinVars || numVars > 30)
             throw new ArgumentException($"the ZK batched opening needs {HyperKzgMask.MinVars} … 30 variables (got {numVars}): the sparse HyperKZG mask needs two folding levels", nameof(numVars));
-        if (maskPoints.Count != numVars + 1)
-            throw new ArgumentException($"{maskPoints.Count} affine-mask points for {numVars} variables; expected {numVars + 1} (ZkOpeningSetup.MaskPoints)", nameof(maskPoints));
+        int want = ZkOpeningSetup.MaskPointCount(numVars), k = HyperKzg.LastLevelSize(numVars);
+        if (maskPoints.Count != want)
+            throw new ArgumentException($"{maskPoints.Count} mask points for {numVars} variables; expected {want} (ZkOpeningSetup.MaskPoints)", nameof(maskPoints));
         if (srs.BlindingBase is not { } h || h.IsInfinity)
             throw new ArgumentException($"the SRS has no blinding base H ({srs}): the ZK batched opening needs hiding commitments", nameof(srs));
         var a1 = new Fr[numVars + 1];
         var a2 = new Fr[numVars + 1];
         for (int i = 0; i <= numVars; i++) a1[i] = ZkRandom.Scalar(rng);
-        for (int i = 0; i <= numVars; i++) a2[i] = withA2 ? ZkRandom.Scalar(rng) : Fr.Zero;
+        for (int i = 0; i <= numVars; i++) a2[i] = ZkRandom.Scalar(rng);
+        var top = new Fr[k];
+        for (int i = 0; i < k; i++) top[i] = ZkRandom.Scalar(rng);
         var r = HyperKzgMask.Sample(numVars, rng);
-        if (!withR) r = new SparseMask(numVars, [], []);
         var s1 = ZkRandom.Scalar(rng);
         var s2 = ZkRandom.Scalar(rng);
         var pts = maskPoints.ToArray();
         var hj = G1Jacobian.FromAffine(h);
-        var c1 = G1Msm.Compute(pts, a1) + G1Jacobian.FromAffine(r.Commit(srs)) + hj.ScalarMul(s1);
-        var c2 = G1Msm.Compute(pts, a2) + hj.ScalarMul(s2);
-        return new ZkOpeningMask(numVars, a1, a2, r, s1, s2, c1.ToAffine(), c2.ToAffine());
+        var c1 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a1) + G1Jacobian.FromAffine(r.Commit(srs)) + hj.ScalarMul(s1);
+        var c2 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a2) + G1Msm.Compute(pts.AsSpan(numVars + 1, k), top) + hj.ScalarMul(s2);
+        return new ZkOpeningMask(numVars, a1, a2, top, r, s1, s2, c1.ToAffine(), c2.ToAffine());
     }
 
-    /// <summary>σ_o = Σ_(x∈{0,1}^N) (D1(x) + eq(0, x)·D2(x)) = 2^N·a1 + 2^(N−1)·Σ_b δ1_b + Σ R + a2.</summary>
+    /// <summary>The dense table of D1 = A1 + R.</summary>
+    internal Fr[] D1Table()
+    {
+        var t = AffineTable(A1, NumVars);
+        R.AddTo(t);
+        return t;
+    }
+
+    /// <summary>The dense table of D2 = A2 + T(top bits).</summary>
+    internal Fr[] D2Table()
+    {
+        var t = AffineTable(A2, NumVars);
+        int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
+        for (int i = 0; i < t.Length; i++) t[i] += Top[i >> shift];
+        return t;
+    }
+
+    /// <summary>σ_o = Σ_(x∈{0,1}^N) (D1(x) + eq(0, x)·D2(x)) = 2^N·a1 + 2^(N−1)·Σ_b δ1_b + Σ R + a2 + T[0].</summary>
     public Fr Sum()
     {
         var s = FieldPowers.TwoTo(NumVars) * A1[0];
@@ -290,7 +308,7 @@ public sealed class ZkOpeningMask
         for (int b = 1; b <= NumVars; b++) d += A1[b];
         s += FieldPowers.TwoTo(NumVars - 1) * d;
         foreach (var v in R.Values) s += v;
-        return s + A2[0];
+        return s + A2[0] + Top[0];
     }
 
     /// <summary>The dense table of an affine mask [a, δ_0 … δ_(N−1)]: entry i = a + Σ_b δ_b·bit_b(i).</summary>
@@ -319,11 +337,16 @@ public sealed class ZkOpeningMask
 /// <summary>Setup-time data of the zero-knowledge batched opening.</summary>
 public static class ZkOpeningSetup
 {
+    /// <summary>N + 1 + K: the mask points of a batched sumcheck of N variables (K = <see cref="HyperKzg.LastLevelSize"/>(N)).</summary>
+    public static int MaskPointCount(int numVars) => numVars + 1 + HyperKzg.LastLevelSize(numVars);
+
     /// <summary>
-    /// The N + 1 affine-mask points for a batched sumcheck of N variables (docs/zk-design.md §5.6.4):
-    /// [S_∅, S_0, …, S_(N−1)] with S_∅ = [Σ_(i&lt;2^N) τ^i]₁ and S_b = [Σ_(i&lt;2^N, bit b of i = 1) τ^i]₁, so that the affine
-    /// table A[i] = a + Σ_b δ_b·bit_b(i) has commitment a·S_∅ + Σ_b δ_b·S_b. Computed from the SRS powers by block sums
-    /// (≈ 3·2^N point additions); a proving key stores them per batch size.
+    /// The N + 1 + K mask points for a batched sumcheck of N variables (docs/protocol.md "Batched openings" → "ZK mode"):
+    /// [S_∅, S_0, …, S_(N−1), U_0, …, U_(K−1)] with S_∅ = [Σ_(i&lt;2^N) τ^i]₁, S_b = [Σ_(i&lt;2^N, bit b of i = 1) τ^i]₁ and
+    /// U_u = [Σ_(i : i >> (N − log₂K) = u) τ^i]₁ (the K top blocks, K = the HyperKZG last level's size), so that the affine
+    /// table A[i] = a + Σ_b δ_b·bit_b(i) has commitment a·S_∅ + Σ_b δ_b·S_b and the top-block table T[i >> (N − log₂K)]
+    /// has Σ_u T_u·U_u. Computed from the SRS powers by block sums (≈ 3·2^N point additions); a proving key stores them
+    /// per batch size.
     /// </summary>
     /// <exception cref="ArgumentException">N outside 0 … 30 or the SRS is too small.</exception>
     public static G1Affine[] MaskPoints(Srs srs, int numVars)
@@ -331,7 +354,8 @@ public static class ZkOpeningSetup
         ArgumentNullException.ThrowIfNull(srs);
         if (numVars < 0 || numVars > 30) throw new ArgumentException($"number of variables {numVars} out of range 0 … 30", nameof(numVars));
         if (srs.G1Powers.Length < 1L << numVars) throw new ArgumentException($"2^{numVars} powers exceed the SRS ({srs})", nameof(srs));
-        var result = new G1Jacobian[numVars + 1];
+        int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
+        var result = new G1Jacobian[numVars + 1 + topBlocks];
         // blocks[j] = Σ of the powers in block j of size 2^b; S_b sums the odd blocks of size 2^b.
         var powers = srs.G1Array;
         int n = 1 << numVars;
@@ -350,6 +374,7 @@ public static class ZkOpeningSetup
         result[1] = odd;
         for (int b = 1; b < numVars; b++)
         {
+            if (b == topLevel) blocks.AsSpan(0, topBlocks).CopyTo(result.AsSpan(numVars + 1)); // blocks of size 2^b: the K top blocks
             int half = blocks.Length / 2;
             var next = new G1Jacobian[half];
             var cur = blocks;
@@ -366,7 +391,7 @@ public static class ZkOpeningSetup
             blocks = next;
         }
         result[0] = blocks[0];
-        var affine = new G1Affine[numVars + 1];
+        var affine = new G1Affine[result.Length];
         G1Jacobian.BatchToAffine(result, affine);
         return affine;
     }
