@@ -518,4 +518,34 @@ public class ZkBatchOpeningTests
         var hidingProps = typeof(HyperKzgHidingProof).GetProperties().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(new[] { "BlindingSum", "Opening" }, hidingProps);
     }
+
+    /// <summary>
+    /// Caller obligation (bindStatement false): C_D1, C_D2 must be absorbed before the opening. A prover whose C_D2 is not
+    /// bound proves a false claim: after the last challenge it moves D2 by x·e_1 (D2[0], hence σ_o, unchanged) with x chosen
+    /// so that the joint vector takes the final value, and sends C_D2 + x·[τ]₁. Accepted when nothing bound C_D2; rejected
+    /// when the opening binds it (the changed C_D2 changes every challenge).
+    /// </summary>
+    [Fact]
+    public void Mask_commitments_not_bound_before_the_opening_forge_a_false_claim()
+    {
+        var c = ZkOpeningCase.Make(901, 0, 0, 6, 5);
+        var claims = (ZkOpeningClaim[])c.Claims.Clone();
+        claims[0] = claims[0] with { Value = claims[0].Value + Fr.One };
+        var mask = ZkOpeningMask.Sample(Srs, c.MaskPoints, c.NumVars);
+        var t = ZkOpeningCase.T();
+        var red = ZkBatchOpening.Reduce(t, c.Vectors, c.Witnesses, claims, mask, false);
+        Assert.Null(ZkBatchOpening.Replay(ZkOpeningCase.T(), c.Vectors, claims, mask.Commitments, red.MaskSum, red.Rounds, red.InverseHint, false, out var joint));
+        var m2 = joint!.RhoPrime * red.InverseHint * joint.Eq0; // D2's coefficient in the normalised joint vector
+        var e1 = new Fr[red.Joint.Length]; e1[1] = Fr.One;
+        var x = (red.Value - TestSrs.Mle(red.Joint, red.Point)) * (m2 * TestSrs.Mle(e1, red.Point)).Inverse();
+        var forged = (Fr[])red.Joint.Clone();
+        forged[1] += m2 * x;
+        var tauG = Srs.G1Powers[1];
+        var cD2 = (G1Jacobian.FromAffine(mask.CommitmentD2) + G1Jacobian.FromAffine(tauG).ScalarMul(x)).ToAffine();
+        var cJ = (G1Jacobian.FromAffine(red.Commitment) + G1Jacobian.FromAffine(tauG).ScalarMul(m2 * x)).ToAffine();
+        var kzg = HyperKzg.ProveHiding(Srs, t, cJ, red.Blinding, forged, red.Point, red.Value);
+        var proof = new ZkBatchOpeningProof(red.MaskSum, red.Rounds, red.InverseHint, kzg);
+        Assert.True(c.Verify([mask.CommitmentD1, cD2], proof, out var why, bind: false, claims: claims), "the forgery needs an unbound C_D2: " + why);
+        Assert.False(c.Verify([mask.CommitmentD1, cD2], proof, out _, bind: true, claims: claims), "bound: rejected");
+    }
 }

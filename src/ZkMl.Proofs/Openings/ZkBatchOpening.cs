@@ -177,6 +177,12 @@ public static class ZkBatchOpening
     /// (C_D1, C_D2) <paramref name="maskCommitments"/>, H = <paramref name="blindingBase"/>. Returns false with a reason on
     /// any failure; never throws on adversarial proofs.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="bindStatement"/> false the caller MUST have absorbed every vector commitment, every claim (terms,
+    /// points, values) and C_D1, C_D2 before this call: the opening then absorbs only σ_o and the rounds. A C_D2 (or any
+    /// commitment) the prover may pick after the challenges forges any claim
+    /// (<c>Mask_commitments_not_bound_before_the_opening_forge_a_false_claim</c>).
+    /// </remarks>
     public static bool Verify(in KzgVerifierKey vk, in G1Affine blindingBase, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
         IReadOnlyList<ZkOpeningClaim> claims, IReadOnlyList<G1Affine> maskCommitments, ZkBatchOpeningProof proof, bool bindStatement, out string? reason)
     {
