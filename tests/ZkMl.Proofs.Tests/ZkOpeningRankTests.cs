@@ -209,6 +209,7 @@ public class ZkOpeningRankTests
         public required List<(string Group, Fr[] Column)> MaskColumns;
         public required List<(Fr[] V, Fr[] C)> Deltas;
         public required int StatementRows;
+        public int KernelSize;
 
         public static Instance Build(Layout lay, ZkOpeningClaim[] claims, Challenges ch, Random rng)
         {
@@ -243,6 +244,7 @@ public class ZkOpeningRankTests
             int rankPhi = Linear.Rank(phiM.Select((row, r) => row.Concat(Deltas.Select(x => x.V[r])).ToArray()).ToArray());
             detail = $"rows {rows}, mask columns {cols.Count}, rank Φ_m {rankM}, left kernel {kernel.Count}, rank Φ_c·Δ {rankC}, with u·Φ_vec·Δ {rankBoth}, rank [Φ_m | Φ_vec·Δ] {rankPhi}";
             oldCondition = rankPhi == rankM;
+            KernelSize = kernel.Count;
             return rankBoth == rankC;
         }
     }
@@ -280,6 +282,9 @@ public class ZkOpeningRankTests
         var x = Instance.Build(lay, c.Claims, ch, rng);
         Assert.True(x.Holds(out var old, out var d), "ZK masks: " + d);
         Assert.False(old, "the old condition rank Φ_m = rank Φ must fail on a correct prover (finding 3): " + d);
+        // The left kernel is the verifier's three relations: the sumcheck chain to the last level, the level-(O−1) check, and
+        // [B(τ)]₁ = Σ q^i·C_i − s_B·H against the opened commitment's combination of C_g, C_D1, C_D2.
+        Assert.Equal(3, x.KernelSize);
         Assert.False(x.Holds(out _, out d, "R"), "without R: " + d);
         Assert.False(x.Holds(out _, out d, "A2", "T"), "without D2: " + d);
         Assert.False(x.Holds(out _, out d, "A2"), "without D2's affine part: " + d);
