@@ -42,7 +42,10 @@ internal sealed class ZkOpeningCase
     /// coordinate), a combined two-vector claim P̃_a(z) + V·P̃_b(z′) between consecutive vectors, and — when the last
     /// vector has ≥ 5 variables — a Libra weighted claim on its block 1 of 2^(3+⌈log₂ 3⌉) = 32 entries.
     /// </summary>
-    public static ZkOpeningCase Make(int seed, int parts, int partVars, params int[] others)
+    public static ZkOpeningCase Make(int seed, int parts, int partVars, params int[] others) => Make(seed, true, parts, partVars, others);
+
+    /// <summary>As <see cref="Make(int, int, int, int[])"/>; without <paramref name="commit"/> the commitments are placeholders (G) and the blindings random (rank tests beyond the test SRS's size).</summary>
+    public static ZkOpeningCase Make(int seed, bool commit, int parts, int partVars, params int[] others)
     {
         var rng = new Random(seed);
         var vectors = new List<ZkOpeningVector>();
@@ -50,7 +53,7 @@ internal sealed class ZkOpeningCase
         void Add(string role, int n)
         {
             var v = TestSrs.RandomVector(rng, 1 << n);
-            var c = HyperKzg.CommitHiding(Srs, v, new SeededRng(rng.Next()));
+            var c = commit ? HyperKzg.CommitHiding(Srs, v, new SeededRng(rng.Next())) : new HidingCommitment(G1Affine.Generator, Fr.Random(rng));
             vectors.Add(new ZkOpeningVector(role, c.Commitment, n));
             witnesses.Add(new ZkOpeningWitness(v, c.Blinding));
         }
