@@ -34,7 +34,7 @@ internal static class CliHost
         {
             return body(ctx);
         }
-        catch (Exception e) when (e is ModelFormatException or CompileException or UserException or InferenceFormatException or SrsFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or ArgumentException)
+        catch (Exception e) when (e is ModelFormatException or CompileException or UserException or InferenceFormatException or SrsFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException or ArgumentException or NotSupportedException)
         {
             string msg = e is ArgumentException ae && ae.ParamName is not null ? ae.Message.Split(" (Parameter '")[0] : e.Message;
             ctx.Error(verb, msg, e);

@@ -18,8 +18,51 @@ internal sealed record LayerProof(Fr Bias, Fr A, Fr W);
 /// <summary>The decoded proof elements (docs/protocol.md "Proof bytes"); Layers in the order ℓ = L−1 … 0, Matmul = the one matmul sumcheck of all layers.</summary>
 internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, Fr[] Cols, Fr FillerHint, LayerProof[] Layers, SumcheckProof Matmul, BatchOpeningProof Opening)
 {
-    /// <summary>Rounds of the matmul sumcheck: the largest i_ℓ.</summary>
-    public static int MatmulVars(VerifyingKey vk) => vk.Layers.Max(l => l.InVars);
+    /// <summary>The Phase-2 sumcheck (circuits with conv or pooling layers), else null.</summary>
+    public Phase2Proof? Phase2 { get; init; }
+
+    /// <summary>The max-pool zero-checks, ℓ = L−1 … 0.</summary>
+    public MaxPoolProof[] MaxPools { get; init; } = [];
+
+    /// <summary>Rounds of the matmul sumcheck: the largest i_ℓ over the matmul layers (ci' + kh' + kw' for a conv layer).</summary>
+    public static int MatmulVars(VerifyingKey vk) => Enumerable.Range(0, vk.Layers.Count).Where(vk.Shape.InMatmul).Max(l => MatmulVars(vk.Layers[l]));
+
+    /// <summary>A matmul layer's variables: i_ℓ (dense), ci' + kh' + kw' (conv Phase 1).</summary>
+    public static int MatmulVars(LayerKey lk) => lk.Kind == ZkMl.Compiler.Model.LayerKind.Conv ? lk.KernelInVars : lk.InVars;
+
+    /// <summary>Number of matmul layers (dense and conv), each with b, a (or τ), w in the proof.</summary>
+    public static int MatmulLayerCount(VerifyingKey vk) => Enumerable.Range(0, vk.Layers.Count).Count(vk.Shape.InMatmul);
+
+    /// <summary>Phase-2 terms (conv and pooling layers) and the Phase-2 sumcheck's rounds (the largest hi' + wi').</summary>
+    public static (int Terms, int Vars) Phase2Size(VerifyingKey vk)
+    {
+        int terms = 0, vars = 0;
+        foreach (int l in vk.Shape.Phase2Layers)
+        {
+            var lk = vk.Layers[l];
+            switch (lk.Kind)
+            {
+                case ZkMl.Compiler.Model.LayerKind.Conv: terms++; vars = Math.Max(vars, lk.WindowInVars); break;
+                case ZkMl.Compiler.Model.LayerKind.AveragePool: terms++; vars = Math.Max(vars, lk.InVars); break;
+                default: terms += 2; vars = Math.Max(vars, Math.Max(lk.InVars, lk.OutVars)); break;
+            }
+        }
+        return (terms, vars);
+    }
+
+    /// <summary>Bytes of the conv and pooling block: the `mp_y` values (one per max pool), Phase 2 (rounds × 2 + one value per term), then per max pool its zero-check (n rounds × (kh·kw + 1)) and kh·kw values.</summary>
+    public static long SpatialLength(VerifyingKey vk, int b)
+    {
+        var (terms, vars) = Phase2Size(vk);
+        if (terms == 0) return 0;
+        long len = 32L * vk.Shape.MaxPoolLayers.Count() + 64L * vars + 32L * terms;
+        foreach (int l in vk.Shape.MaxPoolLayers)
+        {
+            int w = vk.Layers[l].Geometry!.Window;
+            len += 32L * (b + vk.Layers[l].OutVars) * (w + 1) + 32L * w;
+        }
+        return len;
+    }
 
     public byte[] ToBytes()
     {
@@ -35,6 +78,13 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         foreach (var l in Layers) parts.Add(l.Bias.ToBytesBigEndian());
         parts.Add(Matmul.ToBytes());
         foreach (var l in Layers) parts.Add(Scalars([l.A, l.W]));
+        if (Phase2 != null)
+        {
+            parts.Add(Scalars(Phase2.YValues));
+            parts.Add(Phase2.Sumcheck.ToBytes());
+            parts.Add(Scalars(Phase2.Values));
+            foreach (var mp in MaxPools) { parts.Add(mp.ZeroCheck.ToBytes()); parts.Add(Scalars(mp.D)); }
+        }
         parts.Add(Opening.ToBytes());
         return parts.SelectMany(p => p).ToArray();
     }
@@ -52,19 +102,13 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
         long len = 0;
         if (vk.Shape.T >= 1)
             len += 128 + LogUpProof.EncodedLength(bs.F!.NumVars, vk.Shape.TableLayout!.NumVars) + 32L * ColumnCount(vk) + 32;
-        len += 96L * vk.Layers.Count + 64L * MatmulVars(vk);
+        len += 96L * MatmulLayerCount(vk) + 64L * MatmulVars(vk) + SpatialLength(vk, bs.BatchVars);
         return len + BatchOpeningProof.EncodedLength(vectors, openingVars, JointVars(vk, bs));
     }
 
-    public static int ColumnCount(VerifyingKey vk)
-    {
-        if (vk.Shape.T == 0) return 0;
-        int c = 1;
-        for (int l = 0; l < vk.Shape.T; l++) c += 2 + vk.Layers[l].Limbs;
-        return c;
-    }
+    public static int ColumnCount(VerifyingKey vk) => vk.Shape.ColumnCount;
 
-    /// <summary>Number of batched-opening claims (docs/protocol.md, step 5).</summary>
+    /// <summary>Number of batched-opening claims (docs/protocol.md, step 5) of a dense circuit (the Solidity generator refuses conv keys).</summary>
     public static int ClaimCount(VerifyingKey vk)
     {
         int n = 0;
@@ -114,21 +158,48 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
             if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out hint)) { reason = "the filler hint 1/(α − 1) is not below r"; return false; }
             o += 32;
         }
-        var layers = new LayerProof[vk.Layers.Count];
+        var mmLayers = Enumerable.Range(0, vk.Layers.Count).Reverse().Where(vk.Shape.InMatmul).ToArray();
+        var layers = new LayerProof[mmLayers.Length];
         var biases = new Fr[layers.Length];
         for (int j = 0; j < layers.Length; j++, o += 32)
-            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out biases[j])) { reason = $"layer {vk.Layers.Count - 1 - j} bias evaluation is not below r"; return false; }
+            if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out biases[j])) { reason = $"layer {mmLayers[j]} bias evaluation is not below r"; return false; }
         int iv = MatmulVars(vk);
         if (!SumcheckProof.TryParse(bytes.Slice(o, 64 * iv), iv, 2, out var matmul, out var e4)) { reason = "matmul sumcheck: " + e4; return false; }
         o += 64 * iv;
         for (int j = 0; j < layers.Length; j++, o += 64)
         {
             if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out var a) || !Fr.TryFromBytesBigEndian(bytes.Slice(o + 32, 32), out var w))
-            { reason = $"layer {vk.Layers.Count - 1 - j} matmul evaluations are not below r"; return false; }
+            { reason = $"layer {mmLayers[j]} matmul evaluations are not below r"; return false; }
             layers[j] = new LayerProof(biases[j], a, w);
         }
+        Phase2Proof? phase2 = null;
+        var pools = new List<MaxPoolProof>();
+        var (terms, vars) = Phase2Size(vk);
+        if (terms > 0)
+        {
+            var yv = new Fr[vk.Shape.MaxPoolLayers.Count()];
+            for (int j = 0; j < yv.Length; j++, o += 32)
+                if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out yv[j])) { reason = $"max-pool value mp_y {j} is not below r"; return false; }
+            if (!SumcheckProof.TryParse(bytes.Slice(o, 64 * vars), vars, 2, out var p2, out var e6)) { reason = "Phase-2 sumcheck: " + e6; return false; }
+            o += 64 * vars;
+            var cv = new Fr[terms];
+            for (int j = 0; j < terms; j++, o += 32)
+                if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out cv[j])) { reason = $"Phase-2 value {j} is not below r"; return false; }
+            phase2 = new Phase2Proof(yv, p2!, cv);
+            foreach (int l in vk.Shape.MaxPoolLayers)
+            {
+                int w = vk.Layers[l].Geometry!.Window, n = bs.BatchVars + vk.Layers[l].OutVars;
+                int zl = 32 * n * (w + 1);
+                if (!SumcheckProof.TryParse(bytes.Slice(o, zl), n, w + 1, out var zc, out var e7)) { reason = $"layer {l} max-pool zero-check: " + e7; return false; }
+                o += zl;
+                var dv = new Fr[w];
+                for (int j = 0; j < w; j++, o += 32)
+                    if (!Fr.TryFromBytesBigEndian(bytes.Slice(o, 32), out dv[j])) { reason = $"layer {l} max-pool value {j} is not below r"; return false; }
+                pools.Add(new MaxPoolProof(zc!, dv));
+            }
+        }
         if (!BatchOpeningProof.TryDecode(bytes[o..], vectors, nOpen, JointVars(vk, bs), out var opening, out var e5)) { reason = "batched opening: " + e5; return false; }
-        parts = new ProofParts(w1, w2, logup, cols, hint, layers, matmul!, opening!);
+        parts = new ProofParts(w1, w2, logup, cols, hint, layers, matmul!, opening!) { Phase2 = phase2, MaxPools = pools.ToArray() };
         reason = null;
         return true;
     }

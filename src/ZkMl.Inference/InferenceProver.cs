@@ -77,7 +77,7 @@ public static class InferenceProver
     /// </summary>
     internal static InferenceProof ProveWitness(ProvingKey pk, Witness wit, ProverTimings timings, bool checkLookups)
     {
-        InferenceSetup.RefuseSpatial(pk.Circuit); // a key can only be made by setup, which refuses too; a key file is not trusted
+        InferenceSetup.CheckProvable(pk.Circuit); // a key can only be made by setup, which checks too; a key file is not trusted
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
         var srs = pk.Srs;
@@ -142,6 +142,14 @@ public static class InferenceProver
             int ci = 0;
             for (int l = 0; l < T; l++)
             {
+                if (!ks.Tabled(l))
+                {
+                    // a max pool: Y at p_Y and D at p_D (its range segment's point)
+                    var (pd, py) = MaxPoolPoints(vk, l, b, rw);
+                    claims.Add(new(c1, bs.W1.Point(bs.AItem[l], py), cols[ci++])); vectors.Add(w1Fr);
+                    claims.Add(new(c1, bs.W1.Point(bs.DItem[l], pd), cols[ci++])); vectors.Add(w1Fr);
+                    continue;
+                }
                 var p = Suffix(rw, b + vk.Layers[l].OutVars);
                 ci++; // Q_ℓ(p_ℓ) is not opened: Q is not committed, the matmul claim z_ℓ fixes it
                 if (l < H) { claims.Add(new(c1, bs.W1.Point(bs.AItem[l], p), cols[ci])); vectors.Add(w1Fr); }
@@ -150,15 +158,18 @@ public static class InferenceProver
             }
         }
 
-        var layers = new LayerProof[L];
+        var mmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
+        var layers = new LayerProof[mmLayers.Length];
         SumcheckProof? matmul = null;
+        var points = new Fr[L][];
+        var zs = new Fr[L];
+        var phase1 = new Fr[L][]; // a conv layer's Phase-1 point ρ
         timings.Run("matmul sumchecks", () =>
         {
             // Every layer's claim is known here (the output layer's from out_r, the hidden layers' from the
             // LogUp point and the cols): ONE sumcheck over I = max i_ℓ variables proves them all, with the
-            // weights λ^(L−1−ℓ); a layer with i_ℓ < I variables is tiled (it depends on the last i_ℓ).
-            var points = new Fr[L][];
-            var zs = new Fr[L];
+            // weights λ^j (j = position among the matmul layers from the output down); a layer with i_ℓ < I
+            // variables is tiled (it depends on the last i_ℓ). A conv layer's term is its Phase 1, K̃(r_c, k)·T(k).
             // Without a proven final activation the output layer's claim is at fresh challenges out_r;
             // with one, it is at p_{L−1} from the LogUp point like a hidden layer's (its Z from relation R).
             if (!ks.OutputTabled)
@@ -169,57 +180,153 @@ public static class InferenceProver
             for (int l = T - 1; l >= 0; l--)
             {
                 points[l] = Suffix(rw, b + vk.Layers[l].OutVars);
-                zs[l] = Layout.EvaluateSmall(wit.Layers[l].Z, points[l]);
+                if (ks.Tabled(l)) zs[l] = Layout.EvaluateSmall(wit.Layers[l].Z, points[l]);
             }
             int iMax = ProofParts.MatmulVars(vk);
             var biases = new Fr[L];
             var tables = new List<DenseMle>();
             var terms = new List<ProductTerm>();
-            for (int l = L - 1; l >= 0; l--)
+            foreach (int l in mmLayers)
             {
                 var lk = vk.Layers[l];
                 var rb = points[l].AsSpan(0, b);
-                var eqo = Eq.Table(points[l].AsSpan(b));
-                biases[l] = Dot(pk.Circuit.Layers[l].Bias, eqo);
+                Fr[] aVec, wVec;
+                if (lk.Kind == Compiler.Model.LayerKind.Conv)
+                {
+                    var (rc, ry, rx) = SpatialProof.Split(points[l].AsSpan(b), lk.OutBits);
+                    var eqc = Eq.Table(rc);
+                    biases[l] = Dot(pk.Circuit.Layers[l].Bias, eqc);
+                    // T(i, dy, dx) from the batch-folded input, and K̃(r_c, ·) from the kernel item
+                    var ab = SpatialProof.Fold(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb), null, 0);
+                    aVec = SpatialProof.ConvT(lk, ab, ry, rx);
+                    wVec = KernelFold(pk, l, eqc);
+                }
+                else
+                {
+                    var eqo = Eq.Table(points[l].AsSpan(b));
+                    biases[l] = Dot(pk.Circuit.Layers[l].Bias, eqo);
+                    aVec = RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb));
+                    wVec = new Fr[1 << lk.InVars];
+                    MatVec(pk, l, eqo, wVec);
+                }
                 t.AppendScalar(Labels.Bias, biases[l]);
-                var aVec = RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(rb));
-                var wVec = new Fr[1 << lk.InVars];
-                MatVec(pk, l, eqo, wVec);
                 tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
                 tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
             }
             var lambda = t.ChallengeScalar(Labels.MmLambda);
             var claim = Fr.Zero;
             var c = Fr.One;
-            for (int l = L - 1; l >= 0; l--)
+            for (int j = 0; j < mmLayers.Length; j++)
             {
-                int k = 2 * (L - 1 - l);
-                terms.Add(new ProductTerm(c, [k, k + 1]));
-                claim += c * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * (zs[l] - biases[l]);
+                int l = mmLayers[j];
+                terms.Add(new ProductTerm(c, [2 * j, 2 * j + 1]));
+                claim += c * FieldPowers.TwoTo(iMax - ProofParts.MatmulVars(vk.Layers[l])) * (zs[l] - BiasTerm(vk.Layers[l], biases[l], points[l].AsSpan(b)));
                 c *= lambda;
             }
-            var sc = SumcheckProver.Prove(t, new ProductSum(2 * L, terms.ToArray()), tables, claim);
+            var sc = SumcheckProver.Prove(t, new ProductSum(2 * mmLayers.Length, terms.ToArray()), tables, claim);
             matmul = sc.Proof;
-            var mm = new Fr[2 * L];
-            for (int j = 0; j < L; j++)
-            {
-                mm[2 * j] = sc.FinalEvaluations[2 * j];
-                mm[2 * j + 1] = sc.FinalEvaluations[2 * j + 1];
-            }
+            var mm = sc.FinalEvaluations;
             t.AppendScalars(Labels.Mm, mm);
             var ml = ks.ModelLayout;
-            for (int l = L - 1; l >= 0; l--)
+            for (int j = 0; j < mmLayers.Length; j++)
             {
-                int j = L - 1 - l;
-                var rho = Suffix(sc.Point, vk.Layers[l].InVars);
+                int l = mmLayers[j];
+                var lk = vk.Layers[l];
+                var rho = Suffix(sc.Point, ProofParts.MatmulVars(lk));
                 var ro = points[l].AsSpan(b);
                 var (a, w) = (mm[2 * j], mm[2 * j + 1]);
                 layers[j] = new LayerProof(biases[l], a, w);
+                if (lk.Kind == Compiler.Model.LayerKind.Conv)
+                {
+                    // K̃(r_c, ρ) and b̃(r_c) on the model vector; τ_ℓ = T(ρ) is Phase 2's claim
+                    var rc = ro[..lk.OutBits.C];
+                    phase1[l] = rho;
+                    claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), rc), biases[l])); vectors.Add(pk.ModelFr);
+                    claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), Concat(rc, rho)), w)); vectors.Add(pk.ModelFr);
+                    continue;
+                }
                 claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), ro), biases[l])); vectors.Add(pk.ModelFr);
                 claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), Concat(rho, ro)), w)); vectors.Add(pk.ModelFr);
                 if (l >= 1) { claims.Add(new(c1, bs.W1!.Point(bs.AItem[l - 1], Concat(points[l].AsSpan(0, b), rho)), a)); vectors.Add(w1Fr); }
             }
         });
+
+        // Phase 2 (conv, average pool, max-pool D consistency) and the max-pool zero-checks.
+        Phase2Proof? phase2 = null;
+        var pools = new List<MaxPoolProof>();
+        if (vk.HasSpatialLayers)
+        {
+            timings.Run("conv and pooling", () =>
+            {
+                // each max pool's T_Y = Σ_{c,y,x} Y(r_b, c, y, x)·E_C(c)·W_h(y)·W_w(x), sent before cv_lambda
+                var yValues = new List<Fr>();
+                var pre = Phase2Terms(vk, b, points, zs, layers, mmLayers, phase1, cols, rw, new Fr[ks.MaxPoolLayers.Count()]);
+                foreach (var term in pre.Where(x => x.Kind == Phase2Kind.MaxY))
+                {
+                    var v = Phase2Values(vk, wit, term, b);
+                    var sel = term.SelectorTable();
+                    var sum = Fr.Zero;
+                    for (int q = 0; q < v.Length; q++) sum += v[q] * sel[q];
+                    yValues.Add(sum);
+                }
+                var yv = yValues.ToArray();
+                if (yv.Length > 0) t.AppendScalars(Labels.MpY, yv);
+                var terms = Phase2Terms(vk, b, points, zs, layers, mmLayers, phase1, cols, rw, yv);
+                int n2 = terms.Max(x => x.Vars);
+                var tables = new List<DenseMle>();
+                foreach (var term in terms)
+                {
+                    var a = Phase2Values(vk, wit, term, b);
+                    var sel = term.SelectorTable();
+                    tables.Add(a.Length == 1 << n2 ? new DenseMle(a) : DenseMle.Tiled(a, n2));
+                    tables.Add(sel.Length == 1 << n2 ? new DenseMle(sel) : DenseMle.Tiled(sel, n2));
+                }
+                var lambda2 = t.ChallengeScalar(Labels.CvLambda);
+                var (shape, claim) = Phase2Statement(terms, n2, lambda2);
+                var sc = SumcheckProver.Prove(t, shape, tables, claim);
+                var cv = new Fr[terms.Count];
+                for (int j = 0; j < cv.Length; j++) cv[j] = sc.FinalEvaluations[2 * j];
+                t.AppendScalars(Labels.Cv, cv);
+                phase2 = new Phase2Proof(yv, sc.Proof, cv);
+                for (int j = 0; j < terms.Count; j++)
+                {
+                    int ol = terms[j].OpenedLayer;
+                    if (ol < 0) continue; // the public input: the verifier evaluates X̃
+                    var sigma = Suffix(sc.Point, terms[j].Vars);
+                    claims.Add(new(c1, bs.W1!.Point(bs.AItem[ol], Concat(terms[j].Prefix, sigma)), cv[j])); vectors.Add(w1Fr);
+                }
+                foreach (int l in ks.MaxPoolLayers)
+                {
+                    var lk = vk.Layers[l];
+                    var (wh, ww) = lk.WindowBits;
+                    var g = lk.Geometry!;
+                    int n = b + lk.OutVars;
+                    var tau = t.ChallengeScalars(Labels.MpTau, n);
+                    var d = SpatialProof.WindowDifferences(lk, wit.LayerInput(l), wit.Layers[l].A!, bp);
+                    var mles = new List<DenseMle> { new(SpatialProof.OutputIndicator(lk, bp)) };
+                    int slots = 1 << (wh + ww);
+                    for (int dy = 0; dy < g.KH; dy++)
+                        for (int dx = 0; dx < g.KW; dx++)
+                        {
+                            var col = new Fr[1 << n];
+                            int slot = (dy << ww) + dx;
+                            for (int e = 0; e < col.Length; e++) col[e] = Fr.FromInt64(d[(long)e * slots + slot]);
+                            mles.Add(new DenseMle(col));
+                        }
+                    var zc = SumcheckProver.ProveZeroCheck(t, MaxPoolShape(g.Window), mles, tau, Fr.Zero);
+                    var dv = zc.FinalEvaluations[1..];
+                    t.AppendScalars(Labels.Mp, dv);
+                    pools.Add(new MaxPoolProof(zc.Proof, dv));
+                    int k = 0;
+                    for (int dy = 0; dy < g.KH; dy++)
+                        for (int dx = 0; dx < g.KW; dx++)
+                        {
+                            var pt = Concat(Concat(zc.Point, SpatialProof.BitsPoint(dy, wh)), SpatialProof.BitsPoint(dx, ww));
+                            claims.Add(new(c1, bs.W1!.Point(bs.DItem[l], pt), dv[k++])); vectors.Add(w1Fr);
+                        }
+                }
+            });
+        }
 
         // The model vector enters the joint opening as the fold of its parts (SplitVector).
         var red = timings.Run("batched opening (sumcheck)", () => BatchOpening.Reduce(t, claims, vectors, bindClaims: false, [vk.ModelSplit]));
@@ -230,9 +337,132 @@ public static class InferenceProver
             fixedPart = new FixedPart(red.Coefficients[mi], red.Vectors[mi], mf, red.Folds[mi]!);
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
-        var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening);
+        var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening) { Phase2 = phase2, MaxPools = pools.ToArray() };
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
     }
+
+    /// <summary>A max pool's points: p_D = the last b + o_ℓ + kh' + kw' coordinates of r_w (its D segment), p_Y = p_D's first b + o_ℓ.</summary>
+    internal static (Fr[] PD, Fr[] PY) MaxPoolPoints(VerifyingKey vk, int layer, int b, Fr[] rw)
+    {
+        var lk = vk.Layers[layer];
+        var (wh, ww) = lk.WindowBits;
+        var pd = Suffix(rw, b + lk.OutVars + wh + ww);
+        return (pd, pd[..(b + lk.OutVars)]);
+    }
+
+    /// <summary>The bias term of a matmul layer's claim: b̃(r_o) (dense), b̃(r_c)·Ĩ_{H_out}(r_y)·Ĩ_{W_out}(r_x) (conv).</summary>
+    internal static Fr BiasTerm(LayerKey lk, Fr bias, ReadOnlySpan<Fr> ro)
+    {
+        if (lk.Kind != Compiler.Model.LayerKind.Conv) return bias;
+        var (_, ry, rx) = SpatialProof.Split(ro, lk.OutBits);
+        return bias * ConvSelector.LessThan(ry, lk.Geometry!.OutH) * ConvSelector.LessThan(rx, lk.Geometry.OutW);
+    }
+
+    /// <summary>K̃(r_c, ·): Σ_o eq(r_c, o)·K[o, ·] over the kernel item [C_out'][C_in'][kh'][kw'] of the model vector.</summary>
+    private static Fr[] KernelFold(ProvingKey pk, int layer, Fr[] eqc)
+    {
+        var lk = pk.VerifyingKey.Layers[layer];
+        var ml = pk.VerifyingKey.Shape.ModelLayout;
+        int per = 1 << lk.KernelInVars;
+        var item = pk.Model.AsSpan((int)ml.Offset(KeyShape.WeightItem(layer)), (int)ml.Size(KeyShape.WeightItem(layer)));
+        var r = new Fr[per];
+        for (int o = 0; o < eqc.Length; o++)
+        {
+            var w = eqc[o];
+            var row = item.Slice(o * per, per);
+            for (int k = 0; k < per; k++)
+                if (row[k] != 0) r[k] += w * Fr.FromInt64(row[k]);
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// The Phase-2 terms (docs/protocol.md "Conv and pooling layers"), ℓ = L−1 … 0: a conv layer's τ_ℓ; an average pool's
+    /// window sum = z_ℓ; a max pool's MaxY term = its `mp_y` value T_Y and its window term = T_Y + 1 − Ĩ_C·V̂_h·V̂_w − D̃(p_D).
+    /// Prover and verifier build the same list (<paramref name="yValues"/>: the `mp_y` values, one per max pool).
+    /// </summary>
+    internal static List<Phase2Term> Phase2Terms(VerifyingKey vk, int b, Fr[][] points, Fr[] zs, LayerProof[] layers, int[] mmLayers, Fr[][] phase1, Fr[] cols, Fr[] rw, Fr[] yValues)
+    {
+        var ks = vk.Shape;
+        var r = new List<Phase2Term>();
+        int mi = 0;
+        foreach (int l in ks.Phase2Layers)
+        {
+            var lk = vk.Layers[l];
+            var g = lk.Geometry!;
+            var (ic, ih, iw) = lk.InBits;
+            var (wh, ww) = lk.WindowBits;
+            switch (lk.Kind)
+            {
+                case Compiler.Model.LayerKind.Conv:
+                {
+                    var rho = phase1[l];
+                    var (_, ry, rx) = SpatialProof.Split(points[l].AsSpan(b), lk.OutBits);
+                    var tau = layers[Array.IndexOf(mmLayers, l)].A;
+                    r.Add(new Phase2Term(l, lk, Phase2Kind.Conv, Concat(points[l].AsSpan(0, b), rho.AsSpan(0, ic)), tau)
+                    { Ry = ry, Rx = rx, RhoY = rho.AsSpan(ic, wh).ToArray(), RhoX = rho.AsSpan(ic + wh, ww).ToArray() });
+                    break;
+                }
+                case Compiler.Model.LayerKind.AveragePool:
+                {
+                    var (rc, ry, rx) = SpatialProof.Split(points[l].AsSpan(b), lk.OutBits);
+                    r.Add(new Phase2Term(l, lk, Phase2Kind.PoolWindow, points[l][..b], zs[l])
+                    { Rc = rc, Ry = ry, Rx = rx, WeightY = SpatialProof.Ones(g.KH), WeightX = SpatialProof.Ones(g.KW) });
+                    break;
+                }
+                default:
+                {
+                    var (pd, py) = MaxPoolPoints(vk, l, b, rw);
+                    var (rc, ry, rx) = SpatialProof.Split(py.AsSpan(b), lk.OutBits);
+                    var rdy = pd.AsSpan(b + lk.OutVars, wh);
+                    var rdx = pd.AsSpan(b + lk.OutVars + wh, ww);
+                    var wy = SpatialProof.EqPrefix(rdy, g.KH);
+                    var wx = SpatialProof.EqPrefix(rdx, g.KW);
+                    var valid = ConvSelector.LessThan(rc, g.OutC)
+                              * SpatialProof.Validity(ry, rdy, g.KH, ih, g.StrideH, g.PadTop, g.OutH, g.InH)
+                              * SpatialProof.Validity(rx, rdx, g.KW, iw, g.StrideW, g.PadLeft, g.OutW, g.InW);
+                    var ty = yValues[mi++];
+                    int off = ks.ColumnOffset[l];
+                    r.Add(new Phase2Term(l, lk, Phase2Kind.MaxY, py[..b], ty) { Rc = rc, Ry = ry, Rx = rx, WeightY = wy, WeightX = wx });
+                    r.Add(new Phase2Term(l, lk, Phase2Kind.PoolWindow, py[..b], ty + Fr.One - valid - cols[off + 1])
+                    { Rc = rc, Ry = ry, Rx = rx, WeightY = wy, WeightX = wx });
+                    break;
+                }
+            }
+        }
+        return r;
+    }
+
+    /// <summary>The Phase-2 sumcheck's shape and claim: Σ_j λ^j·V_j·Sel_j over n2 variables (tiled), claim Σ_j λ^j·2^{n2−n_j}·target_j.</summary>
+    internal static (ProductSum Shape, Fr Claim) Phase2Statement(List<Phase2Term> terms, int n2, Fr lambda)
+    {
+        var pt = new ProductTerm[terms.Count];
+        var claim = Fr.Zero;
+        var c = Fr.One;
+        for (int j = 0; j < terms.Count; j++)
+        {
+            pt[j] = new ProductTerm(c, [2 * j, 2 * j + 1]);
+            claim += c * FieldPowers.TwoTo(n2 - terms[j].Vars) * terms[j].Target;
+            c *= lambda;
+        }
+        return (new ProductSum(2 * terms.Count, pt), claim);
+    }
+
+    /// <summary>The table a Phase-2 term opens: the opened layer's A (or X) folded over the batch by eq(r_b) and, for a conv term, over the channels by eq(ρ_i).</summary>
+    private static Fr[] Phase2Values(VerifyingKey vk, Witness wit, Phase2Term term, int b)
+    {
+        int bp = 1 << b;
+        var eqb = Eq.Table(term.Prefix.AsSpan(0, b));
+        var lk = term.Key;
+        if (term.Kind == Phase2Kind.MaxY) return SpatialProof.Fold(wit.Layers[term.Layer].A!, bp, 1 << lk.OutVars, eqb, null, 0);
+        var input = wit.LayerInput(term.Layer);
+        if (term.Kind == Phase2Kind.PoolWindow) return SpatialProof.Fold(input, bp, 1 << lk.InVars, eqb, null, 0);
+        var (_, ih, iw) = lk.InBits;
+        return SpatialProof.Fold(input, bp, 1 << lk.InVars, eqb, Eq.Table(term.Prefix.AsSpan(b)), 1 << (ih + iw));
+    }
+
+    /// <summary>The max-pool zero-check's G = I·Π_w D_w (window entries w).</summary>
+    internal static ProductSum MaxPoolShape(int window) => new(1 + window, [new ProductTerm(Fr.One, Enumerable.Range(0, 1 + window).ToArray())]);
 
     /// <summary>c_f = 1/(α − 1): h_w at a filler entry of f (the tuple (1, 0, 0)).</summary>
     internal static Fr FillerHelper(in Fr alpha) => (alpha - Fr.FromInt64(KeyShape.RangeTag)).Inverse();
@@ -252,7 +482,13 @@ public static class InferenceProver
     {
         int n0 = w.Circuit.PaddedInputSize;
         var x = new long[(long)w.BatchSize * vk.InputSize];
-        for (int r = 0; r < w.BatchSize; r++) Array.Copy(w.Input, (long)r * n0, x, (long)r * vk.InputSize, vk.InputSize);
+        var shape = w.Circuit.InputShape;
+        for (int r = 0; r < w.BatchSize; r++)
+        {
+            if (shape.Count <= 1) { Array.Copy(w.Input, (long)r * n0, x, (long)r * vk.InputSize, vk.InputSize); continue; }
+            // a [C, H, W] input sits at its per-dimension padded positions
+            for (int i = 0; i < vk.InputSize; i++) x[(long)r * vk.InputSize + i] = w.Input[(long)r * n0 + Circuit.PaddedIndex(shape, i)];
+        }
         return x;
     }
 
@@ -277,9 +513,19 @@ public static class InferenceProver
         for (int l = 0; l < ks.T; l++)
         {
             var lw = wit.Layers[l];
+            if (!ks.Tabled(l))
+            {
+                // a max pool: Y and its window differences D (each counted in the range segment)
+                var d = SpatialProof.WindowDifferences(vk.Layers[l], wit.LayerInput(l), lw.A!, wit.PaddedBatchSize);
+                bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
+                bs.W1.Place<long>(bs.DItem[l], d, w1);
+                foreach (long v in d)
+                    if ((ulong)v < (ulong)rangeSize) mult[range + v]++;
+                continue;
+            }
             if (bs.AItem[l] >= 0) bs.W1.Place<long>(bs.AItem[l], lw.A, w1);
             for (int i = 0; i < lw.RemainderLimbs!.Length; i++) bs.W1.Place<long>(bs.RItem[l][i], lw.RemainderLimbs[i], w1);
-            long off = tl.Offset(l), size = tl.Size(l), qmin = vk.Layers[l].QMin;
+            long off = tl.Offset(ks.TableItem[l]), size = tl.Size(ks.TableItem[l]), qmin = vk.Layers[l].QMin;
             // Each tuple is counted at its table index; one that is in no table entry is not counted
             // (only a cheating witness has one, and LogUp then fails).
             foreach (long q in lw.Q!)
@@ -305,6 +551,16 @@ public static class InferenceProver
         for (int l = 0; l < ks.T; l++)
         {
             var lw = wit.Layers[l];
+            if (!ks.Tabled(l))
+            {
+                long dOff = bs.F.Offset(bs.FD[l]);
+                var dv = w1.AsSpan((int)bs.W1!.Offset(bs.DItem[l]), (int)bs.W1.Size(bs.DItem[l])).ToArray();
+                Parallelism.For(dv.Length, (lo, hi) =>
+                {
+                    for (int e = lo; e < hi; e++) f[dOff + e] = rangeTag + beta * Fr.FromInt64(dv[e]);
+                });
+                continue;
+            }
             var tag = Fr.FromInt64(KeyShape.ActTag(l));
             long off = bs.F.Offset(bs.FAct[l]);
             var q = lw.Q!; var a = lw.A!;
@@ -327,9 +583,11 @@ public static class InferenceProver
         var acol = pk.Model.AsSpan((int)ks.ModelLayout.Offset(ks.ActColItem), (int)tl.Length);
         for (int l = 0; l < ks.T; l++)
         {
+            if (!ks.Tabled(l)) continue;
             var tag = Fr.FromInt64(KeyShape.ActTag(l));
-            long off = tl.Offset(l), qmin = vk.Layers[l].QMin;
-            for (long j = 0; j < tl.Size(l); j++)
+            int ti = ks.TableItem[l];
+            long off = tl.Offset(ti), qmin = vk.Layers[l].QMin;
+            for (long j = 0; j < tl.Size(ti); j++)
                 table[off + j] = tag + beta * Fr.FromInt64(qmin + j) + beta2 * Fr.FromInt64(acol[(int)(off + j)]);
         }
         long ro = tl.Offset(ks.RangeItem);
@@ -348,6 +606,13 @@ public static class InferenceProver
         var cols = new List<Fr>();
         for (int l = 0; l < ks.T; l++)
         {
+            if (!ks.Tabled(l))
+            {
+                var (pd, py) = MaxPoolPoints(vk, l, bs.BatchVars, rw);
+                cols.Add(Dot(w1.AsSpan((int)bs.W1!.Offset(bs.AItem[l]), (int)bs.W1.Size(bs.AItem[l])), Eq.Table(py)));
+                cols.Add(Dot(w1.AsSpan((int)bs.W1.Offset(bs.DItem[l]), (int)bs.W1.Size(bs.DItem[l])), Eq.Table(pd)));
+                continue;
+            }
             int s = bs.BatchVars + vk.Layers[l].OutVars;
             var p = Suffix(rw, s);
             var eq = Eq.Table(p);

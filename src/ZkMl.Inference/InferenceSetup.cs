@@ -1,4 +1,5 @@
 using ZkMl.Algebra;
+using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
@@ -86,16 +87,26 @@ public static class InferenceSetup
     }
 
     /// <summary>
-    /// Refuses a circuit with conv or pooling layers: this protocol proves chains of dense layers only, and such a
-    /// circuit must not be proven as if it were one (docs/conv-design.md is the planned proof).
+    /// Refuses a circuit this protocol cannot prove (docs/protocol.md "Conv and pooling layers"): a conv or pooling
+    /// output layer, a max pool with more than <see cref="ProofShapes.MaxPoolWindowLimit"/> window entries, or a max
+    /// pool whose input range does not fit one range limb (its window differences are range-checked in [0, 2^c)).
     /// </summary>
-    /// <exception cref="ArgumentException">"not yet provable: conv layers", naming the first such layer.</exception>
-    public static void RefuseSpatial(Circuit circuit)
+    /// <exception cref="ArgumentException">"not yet provable: …", naming the layer.</exception>
+    public static void CheckProvable(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        var first = circuit.Layers.FirstOrDefault(l => l.Kind != ZkMl.Compiler.Model.LayerKind.Dense);
-        if (first != null)
-            throw new ArgumentException($"not yet provable: conv layers (layer {first.Index}{(first.Name is null ? "" : $" '{first.Name}'")} is a {first.Kind} layer; this version proves chains of dense layers; the circuit still compiles and runs for accuracy)", nameof(circuit));
+        foreach (var l in circuit.Layers)
+        {
+            string who = $"layer {l.Index}{(l.Name is null ? "" : $" '{l.Name}'")}";
+            if (l.Kind == LayerKind.Dense) continue;
+            if (l.IsOutput)
+                throw new ArgumentException($"not yet provable: a {l.Kind} output layer ({who}; the proof needs a dense output layer)", nameof(circuit));
+            if (l.Kind != LayerKind.MaxPool) continue;
+            if (l.Geometry!.Window > ProofShapes.MaxPoolWindowLimit)
+                throw new ArgumentException($"not yet provable: a {l.Geometry.KH}×{l.Geometry.KW} max pool ({who}; at most {ProofShapes.MaxPoolWindowLimit} window entries)", nameof(circuit));
+            if (l.AMax - l.AMin >= 1L << circuit.LimbBits)
+                throw new ArgumentException($"not yet provable: {who}'s input range [{l.AMin}, {l.AMax}] is wider than one {circuit.LimbBits}-bit range limb (max-pool window differences are range-checked in one limb)", nameof(circuit));
+        }
     }
 
     /// <summary>SRS powers (G1 points) that a key for <paramref name="circuit"/> up to padded batch <paramref name="maxBatch"/> needs.</summary>
@@ -140,7 +151,7 @@ public static class InferenceSetup
 
     internal static LayerKey[] LayerKeys(Circuit circuit)
     {
-        RefuseSpatial(circuit);
+        CheckProvable(circuit);
         var r = new LayerKey[circuit.Layers.Count];
         for (int i = 0; i < r.Length; i++)
         {
@@ -149,6 +160,7 @@ public static class InferenceSetup
             r[i] = l.Table == null
                 ? new LayerKey(iv, ov, l.InputSize, l.OutputSize, 0, 0, 0, 0, 0)
                 : new LayerKey(iv, ov, l.InputSize, l.OutputSize, l.Multiplier, l.Shift, l.LimbCount, l.Table!.QMin, Log2(Circuit.NextPowerOfTwo(l.Table.Size)));
+            if (l.Kind != LayerKind.Dense) r[i] = r[i] with { Kind = l.Kind, Geometry = l.Geometry };
         }
         return r;
     }
@@ -159,10 +171,30 @@ public static class InferenceSetup
         var v = new long[shape.ModelLayout.Length];
         for (int l = 0; l < circuit.Layers.Count; l++)
         {
-            // (only the real rows: layer 0's padding rows may hold other items)
-            var w = circuit.Layers[l].PaddedWeights();
-            shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), w.AsSpan(0, circuit.Layers[l].InputSize * circuit.Layers[l].PaddedOutputSize), v);
-            shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), circuit.Layers[l].PaddedBias(), v);
+            var layer = circuit.Layers[l];
+            if (layer.Kind == LayerKind.Conv)
+            {
+                // the kernel [C_out'][C_in'][kh'][kw'] and the bias [C_out'], zero-padded in every dimension
+                var g = layer.Geometry!;
+                int ci = Circuit.NextPowerOfTwo(g.InC), kh = Circuit.NextPowerOfTwo(g.KH), kw = Circuit.NextPowerOfTwo(g.KW);
+                var k = new long[(long)Circuit.NextPowerOfTwo(g.OutC) * ci * kh * kw];
+                var src = layer.Weights;
+                for (int o = 0; o < g.OutC; o++)
+                    for (int i = 0; i < g.InC; i++)
+                        for (int dy = 0; dy < g.KH; dy++)
+                            for (int dx = 0; dx < g.KW; dx++)
+                                k[((o * ci + i) * kh + dy) * kw + dx] = src[((o * g.InC + i) * g.KH + dy) * g.KW + dx];
+                shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), k, v);
+                shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), layer.Bias.ToArray(), v);
+                continue;
+            }
+            if (layer.Kind != LayerKind.Dense) continue;
+            // (only the real rows of layer 0: its padding rows may hold other items; a dense layer after a conv or
+            // pooling layer has its real rows spread over the padded [C'][H'][W'] layout)
+            var w = layer.PaddedWeights();
+            int rows = l == 0 ? layer.InputSize : layer.PaddedInputSize;
+            shape.ModelLayout.Place<long>(KeyShape.WeightItem(l), w.AsSpan(0, rows * layer.PaddedOutputSize), v);
+            shape.ModelLayout.Place<long>(KeyShape.BiasItem(l), layer.PaddedBias(), v);
         }
         if (shape.T >= 1) shape.ModelLayout.Place<long>(shape.ActColItem, ActColumn(circuit, shape), v);
         return v;
@@ -175,8 +207,9 @@ public static class InferenceSetup
         var col = new long[t.Length];
         for (int l = 0; l < shape.T; l++)
         {
+            if (shape.TableItem[l] < 0) continue; // a max pool: no table
             var table = circuit.Layers[l].Table!;
-            long off = t.Offset(l), size = t.Size(l);
+            long off = t.Offset(shape.TableItem[l]), size = t.Size(shape.TableItem[l]);
             var vals = table.Values;
             for (long j = 0; j < size; j++) col[off + j] = vals[(int)Math.Min(j, vals.Length - 1)];
         }

@@ -31,6 +31,10 @@ public enum VerificationFailure
     Opening,
     /// <summary>The proven final activation does not match the public output.</summary>
     Output,
+    /// <summary>The Phase-2 sumcheck of the conv and pooling layers failed.</summary>
+    Conv,
+    /// <summary>A max pool's product zero-check (each output equals an entry of its window) failed.</summary>
+    MaxPool,
 }
 
 /// <summary>The verdict of <see cref="InferenceVerifier.Verify(VerifyingKey, InferenceProof)"/>.</summary>
@@ -135,6 +139,13 @@ public static class InferenceVerifier
             int ci = 0;
             for (int l = 0; l < T; l++)
             {
+                if (!ks.Tabled(l))
+                {
+                    var (pd, py) = InferenceProver.MaxPoolPoints(vk, l, b, rw);
+                    claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], py), cols[ci++]));
+                    claims.Add(new(parts.W1, bs.W1.Point(bs.DItem[l], pd), cols[ci++]));
+                    continue;
+                }
                 var p = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
                 ci++; // Q_ℓ(p_ℓ): not a commitment claim; the matmul claim z_ℓ derived from it binds it
                 if (l < H) claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], p), cols[ci]));
@@ -156,45 +167,117 @@ public static class InferenceVerifier
         for (int l = T - 1; l >= 0; l--)
         {
             points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
-            zs[l] = Requantized(vk, l, cols);
+            if (ks.Tabled(l)) zs[l] = Requantized(vk, l, cols);
         }
+        var mmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
         int iMax = ProofParts.MatmulVars(vk);
-        for (int j = 0; j < L; j++) t.AppendScalar(Labels.Bias, parts.Layers[j].Bias);
+        for (int j = 0; j < mmLayers.Length; j++) t.AppendScalar(Labels.Bias, parts.Layers[j].Bias);
         var lambda = t.ChallengeScalar(Labels.MmLambda);
         var claim = Fr.Zero;
-        var coef = new Fr[L];
+        var coef = new Fr[mmLayers.Length];
         var cPow = Fr.One;
-        for (int j = 0; j < L; j++)
+        for (int j = 0; j < mmLayers.Length; j++)
         {
-            int l = L - 1 - j;
+            int l = mmLayers[j];
             coef[j] = cPow;
-            claim += cPow * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * (zs[l] - parts.Layers[j].Bias);
+            claim += cPow * FieldPowers.TwoTo(iMax - ProofParts.MatmulVars(vk.Layers[l])) * (zs[l] - InferenceProver.BiasTerm(vk.Layers[l], parts.Layers[j].Bias, points[l].AsSpan(b)));
             cPow *= lambda;
         }
         var sc = SumcheckVerifier.Verify(t, claim, iMax, 2, parts.Matmul);
         if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"matmul sumcheck: {sc.Error}");
         var final = Fr.Zero;
-        for (int j = 0; j < L; j++) final += coef[j] * parts.Layers[j].A * parts.Layers[j].W;
+        for (int j = 0; j < mmLayers.Length; j++) final += coef[j] * parts.Layers[j].A * parts.Layers[j].W;
         if (!sc.Discharge(final))
-            return VerificationResult.Fail(VerificationFailure.Matmul, "Σ_ℓ λ^(L−1−ℓ)·A_ℓ(r_b, ρ_ℓ)·W_ℓ(ρ_ℓ, r_o) does not match the matmul sumcheck's final value");
-        var mm = new Fr[2 * L];
-        for (int j = 0; j < L; j++) { mm[2 * j] = parts.Layers[j].A; mm[2 * j + 1] = parts.Layers[j].W; }
+            return VerificationResult.Fail(VerificationFailure.Matmul, "Σ_ℓ λ^j·A_ℓ(r_b, ρ_ℓ)·W_ℓ(ρ_ℓ, r_o) does not match the matmul sumcheck's final value");
+        var mm = new Fr[2 * mmLayers.Length];
+        for (int j = 0; j < mmLayers.Length; j++) { mm[2 * j] = parts.Layers[j].A; mm[2 * j + 1] = parts.Layers[j].W; }
         t.AppendScalars(Labels.Mm, mm);
-        for (int j = 0; j < L; j++)
+        var phase1 = new Fr[L][];
+        for (int j = 0; j < mmLayers.Length; j++)
         {
-            int l = L - 1 - j;
+            int l = mmLayers[j];
+            var lk = vk.Layers[l];
             var lp = parts.Layers[j];
-            var rho = InferenceProver.Suffix(sc.Point, vk.Layers[l].InVars);
+            var rho = InferenceProver.Suffix(sc.Point, ProofParts.MatmulVars(lk));
             var rb = points[l].AsSpan(0, b).ToArray();
             var ro = points[l].AsSpan(b).ToArray();
+            if (lk.Kind == ZkMl.Compiler.Model.LayerKind.Conv)
+            {
+                var rc = ro[..lk.OutBits.C];
+                phase1[l] = rho;
+                claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), rc), lp.Bias));
+                claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rc, rho)), lp.W));
+                continue;
+            }
             claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.BiasItem(l), ro), lp.Bias));
             claims.Add(new(vk.ModelClaimKey, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rho, ro)), lp.W));
             if (l == 0)
             {
-                if (InputAt(io, rb, rho) != lp.A)
+                if (InputAt(io, vk.InputShape, rb, rho) != lp.A)
                     return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
             }
             else claims.Add(new(parts.W1, bs.W1!.Point(bs.AItem[l - 1], InferenceProver.Concat(rb, rho)), lp.A));
+        }
+
+        if (vk.HasSpatialLayers)
+        {
+            // Phase 2: every conv, average-pool and max-pool term in one sumcheck, the selectors computed here.
+            var p2 = parts.Phase2!;
+            if (p2.YValues.Length > 0) t.AppendScalars(Labels.MpY, p2.YValues);
+            var terms = InferenceProver.Phase2Terms(vk, b, points, zs, parts.Layers, mmLayers, phase1, cols, rw, p2.YValues);
+            int n2 = terms.Max(x => x.Vars);
+            var lambda2 = t.ChallengeScalar(Labels.CvLambda);
+            var (_, claim2) = InferenceProver.Phase2Statement(terms, n2, lambda2);
+            var sc2 = SumcheckVerifier.Verify(t, claim2, n2, 2, p2.Sumcheck);
+            if (!sc2.Success) return VerificationResult.Fail(VerificationFailure.Conv, $"Phase-2 sumcheck: {sc2.Error}");
+            var final2 = Fr.Zero;
+            var c2 = Fr.One;
+            var sigmas = new Fr[terms.Count][];
+            for (int j = 0; j < terms.Count; j++)
+            {
+                sigmas[j] = InferenceProver.Suffix(sc2.Point, terms[j].Vars);
+                final2 += c2 * p2.Values[j] * terms[j].SelectorAt(sigmas[j]);
+                c2 *= lambda2;
+            }
+            if (!sc2.Discharge(final2))
+                return VerificationResult.Fail(VerificationFailure.Conv, "Σ_j λ^j·Ṽ_j(σ)·Sel_j(σ) does not match the Phase-2 sumcheck's final value");
+            t.AppendScalars(Labels.Cv, p2.Values);
+            for (int j = 0; j < terms.Count; j++)
+            {
+                int ol = terms[j].OpenedLayer;
+                var at = InferenceProver.Concat(terms[j].Prefix, sigmas[j]);
+                if (ol < 0)
+                {
+                    if (InputAt(io, vk.InputShape, at.AsSpan(0, b), at.AsSpan(b)) != p2.Values[j])
+                        return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the Phase-2 input evaluation does not match the public input X");
+                }
+                else claims.Add(new(parts.W1, bs.W1!.Point(bs.AItem[ol], at), p2.Values[j]));
+            }
+            // Each max-pool output equals an entry of its window: Σ eq(τ, ·)·I·Π_w D_w = 0.
+            int k = 0;
+            foreach (int l in ks.MaxPoolLayers)
+            {
+                var lk = vk.Layers[l];
+                var g = lk.Geometry!;
+                var (wh, ww) = lk.WindowBits;
+                var mp = parts.MaxPools[k++];
+                var tau = t.ChallengeScalars(Labels.MpTau, b + lk.OutVars);
+                var zc = SumcheckVerifier.VerifyZeroCheck(t, Fr.Zero, tau, g.Window + 1, mp.ZeroCheck);
+                if (!zc.Success) return VerificationResult.Fail(VerificationFailure.MaxPool, $"layer {l} max-pool zero-check: {zc.Error}");
+                var (rc, ry, rx) = SpatialProof.Split(zc.Point.AsSpan(b), lk.OutBits);
+                var prod = SpatialProof.OutputIndicatorAt(lk, rc, ry, rx);
+                foreach (var dv in mp.D) prod *= dv;
+                if (!zc.Discharge(prod))
+                    return VerificationResult.Fail(VerificationFailure.MaxPool, $"layer {l}: Ĩ·Π_w D̃_w does not match the max-pool zero-check's final value");
+                t.AppendScalars(Labels.Mp, mp.D);
+                int s = 0;
+                for (int dy = 0; dy < g.KH; dy++)
+                    for (int dx = 0; dx < g.KW; dx++)
+                    {
+                        var pt = InferenceProver.Concat(InferenceProver.Concat(zc.Point, SpatialProof.BitsPoint(dy, wh)), SpatialProof.BitsPoint(dx, ww));
+                        claims.Add(new(parts.W1, bs.W1!.Point(bs.DItem[l], pt), mp.D[s++]));
+                    }
+            }
         }
 
         beforeOpening?.Invoke(t.State);
@@ -206,8 +289,7 @@ public static class InferenceVerifier
     /// <summary>Z̃_ℓ(p_ℓ) = (Q̃·2^k + Σ_i 2^{ic}·R̃_i − 2^{k−1})·M⁻¹ from the `cols` values (relation R).</summary>
     private static Fr Requantized(VerifyingKey vk, int layer, Fr[] cols)
     {
-        int ci = 0;
-        for (int l = 0; l < layer; l++) ci += 2 + vk.Layers[l].Limbs;
+        int ci = vk.Shape.ColumnOffset[layer];
         var lk = vk.Layers[layer];
         var q = cols[ci];
         var acc = q * FieldPowers.TwoTo(lk.Shift);
@@ -227,6 +309,15 @@ public static class InferenceVerifier
         var rangeTag = Fr.FromInt64(KeyShape.RangeTag);
         for (int l = 0; l < vk.Shape.T; l++)
         {
+            if (!vk.Shape.Tabled(l))
+            {
+                // a max pool's D segment: (1, D, 0)
+                var sd = f.Selector(bs.FD[l], rw);
+                acc += sd * (rangeTag + beta * cols[ci + 1]);
+                selSum += sd;
+                ci += 2;
+                continue;
+            }
             var q = cols[ci]; var a = cols[ci + 1];
             var sel = f.Selector(bs.FAct[l], rw);
             acc += sel * (Fr.FromInt64(KeyShape.ActTag(l)) + beta * q + beta2 * a);
@@ -248,28 +339,47 @@ public static class InferenceVerifier
         var ks = vk.Shape;
         var tl = ks.TableLayout!;
         var acc = Fr.Zero;
-        for (int seg = 0; seg <= ks.T; seg++)
+        // table item → layer (items are the tabled layers in order, then the range)
+        var layerOf = Enumerable.Range(0, ks.T).Where(ks.Tabled).ToArray();
+        for (int seg = 0; seg <= ks.RangeItem; seg++)
         {
             bool range = seg == ks.RangeItem;
             int s = tl.LogSize(seg);
             var idx = Fr.Zero;
             var local = Layout.Local(rt, s);
             for (int j = 0; j < s; j++) idx = idx + idx + local[j]; // Σ_j 2^{s−1−j}·local[j]
-            var tag = Fr.FromInt64(range ? KeyShape.RangeTag : KeyShape.ActTag(seg));
-            var qlo = range ? Fr.Zero : Fr.FromInt64(vk.Layers[seg].QMin);
+            var tag = Fr.FromInt64(range ? KeyShape.RangeTag : KeyShape.ActTag(layerOf[seg]));
+            var qlo = range ? Fr.Zero : Fr.FromInt64(vk.Layers[layerOf[seg]].QMin);
             acc += tl.Selector(seg, rt) * (tag + beta * (qlo + idx));
         }
         return acc + beta * beta * acol;
     }
 
-    /// <summary>X̃(r_b, ρ) over the B real rows and InputSize real columns (zero elsewhere).</summary>
-    private static Fr InputAt(PublicIO io, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho)
+    /// <summary>
+    /// X̃(r_b, ρ) over the B real rows and InputSize real columns (zero elsewhere), each input value at its padded
+    /// position (<see cref="ZkMl.Compiler.Quantization.Circuit.PaddedIndex"/>: the identity for a 1-D input).
+    /// </summary>
+    private static Fr InputAt(PublicIO io, IReadOnlyList<int> shape, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho)
     {
         var eqb = Eq.Table(rb);
         var eqc = Eq.Table(rho);
         var acc = Fr.Zero;
+        if (shape.Count <= 1)
+        {
+            for (int r = 0; r < io.BatchSize; r++)
+                acc += eqb[r] * InferenceProver.Dot(io.InputRow(r), eqc);
+            return acc;
+        }
+        var idx = new int[io.InputRow(0).Length];
+        for (int i = 0; i < idx.Length; i++) idx[i] = ZkMl.Compiler.Quantization.Circuit.PaddedIndex(shape, i);
         for (int r = 0; r < io.BatchSize; r++)
-            acc += eqb[r] * InferenceProver.Dot(io.InputRow(r), eqc);
+        {
+            var row = io.InputRow(r);
+            var s = Fr.Zero;
+            for (int i = 0; i < row.Length; i++)
+                if (row[i] != 0) s += eqc[idx[i]] * Fr.FromInt64(row[i]);
+            acc += eqb[r] * s;
+        }
         return acc;
     }
 

@@ -36,5 +36,15 @@ public static class Protocol
         public const string Mm = "mm";
         /// <summary>The challenge that combines the matmul claims.</summary>
         public const string MmLambda = "mm_lambda";
+        /// <summary>The max pools' MLE values of valid·Y at their D points (before the Phase-2 challenge).</summary>
+        public const string MpY = "mp_y";
+        /// <summary>The challenge that combines the Phase-2 (conv and pooling) terms.</summary>
+        public const string CvLambda = "cv_lambda";
+        /// <summary>The Phase-2 terms' input evaluations.</summary>
+        public const string Cv = "cv";
+        /// <summary>A max pool's zero-check point τ.</summary>
+        public const string MpTau = "mp_tau";
+        /// <summary>A max pool's window differences at the zero-check's point.</summary>
+        public const string Mp = "mp";
     }
 }

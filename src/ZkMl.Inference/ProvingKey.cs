@@ -14,8 +14,11 @@ public sealed class ProvingKey
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
 
-    /// <summary>Format version written by <see cref="Save"/>.</summary>
+    /// <summary>Format version written by <see cref="Save"/> for a circuit of dense layers only.</summary>
     public const uint Version = 4;
+
+    /// <summary>Format version written for a circuit with conv or pooling layers (its verifying key is version 5).</summary>
+    public const uint SpatialVersion = 5;
 
     internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
     {
@@ -82,7 +85,7 @@ public sealed class ProvingKey
         var buf = new byte[12 + 20 + vk.Length + circuit.Length + srs.Length + table.Length + folds.Length + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], VerifyingKey.FormatVersion);
         int o = 12;
         foreach (var part in new[] { vk, circuit, srs, table, folds })
         {
@@ -107,7 +110,7 @@ public sealed class ProvingKey
     {
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version, Version));
+        if (version != Version && version != SpatialVersion) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version, SpatialVersion));
         if (s.Length < 12 + 20 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -123,6 +126,7 @@ public sealed class ProvingKey
         }
         if (o != s.Length - 32) throw new InferenceFormatException(source, "trailing bytes");
         if (!VerifyingKey.TryFromBytes(parts[0], out var vk, out var reason)) throw new InferenceFormatException(source, "verifying key: " + reason);
+        if (vk!.FormatVersion != version) throw new InferenceFormatException(source, $"a version-{version} proving key holds a version-{vk.FormatVersion} verifying key");
         Circuit circuit;
         try { circuit = CircuitFile.FromBytes(parts[1], source); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InferenceFormatException(source, "circuit: " + ex.Message); }

@@ -1,3 +1,5 @@
+using ZkMl.Compiler.Model;
+
 namespace ZkMl.Inference;
 
 /// <summary>The layouts fixed by a verifying key: model vector and lookup table (docs/protocol.md "Keys").</summary>
@@ -15,21 +17,66 @@ internal sealed class KeyShape
         H = L - 1;
         OutputTabled = layers[^1].Multiplier != 0;
         T = OutputTabled ? L : H;
+        Layers = layers;
         var model = new List<int>();
-        for (int l = 0; l < L; l++) { model.Add(layers[l].InVars + layers[l].OutVars); model.Add(layers[l].OutVars); }
+        for (int l = 0; l < L; l++)
+        {
+            var lk = layers[l];
+            switch (lk.Kind)
+            {
+                case LayerKind.Dense: model.Add(lk.InVars + lk.OutVars); model.Add(lk.OutVars); break;
+                // the kernel [C_out'][C_in'][kh'][kw'] and the bias [C_out']
+                case LayerKind.Conv: model.Add(lk.OutBits.C + lk.KernelInVars); model.Add(lk.OutBits.C); break;
+                // (pooling layers have no model items: one zero entry each keeps the item numbering)
+                default: model.Add(0); model.Add(0); break;
+            }
+        }
+        TableItem = new int[L];
+        Array.Fill(TableItem, -1);
         if (T >= 1)
         {
             var table = new List<int>();
-            for (int l = 0; l < T; l++) table.Add(layers[l].TableVars);
+            for (int l = 0; l < T; l++)
+                if (Tabled(l)) { TableItem[l] = table.Count; table.Add(layers[l].TableVars); }
+            RangeItem = table.Count;
             table.Add(limbBits);
             TableLayout = new Layout(table);
             model.Add(TableLayout.NumVars);
         }
+        ColumnOffset = new int[Math.Max(T, 0)];
+        int ci = 0;
+        for (int l = 0; l < T; l++) { ColumnOffset[l] = ci; ci += Tabled(l) ? 2 + layers[l].Limbs : 2; }
+        ColumnCount = T >= 1 ? ci + 1 : 0;
         // Layer 0's weight rows k ≥ InputSize multiply the zero padding of the public input X
         // (the verifier evaluates X̃ with zeros there), so its claims never depend on them: the other
-        // model items go there when they fit (docs/protocol.md "Keys").
-        ModelLayout = new Layout(model, WeightItem(0), (long)layers[0].InputSize << layers[0].OutVars);
+        // model items go there when they fit (docs/protocol.md "Keys"). (Not for a conv layer 0: its kernel has no such rows.)
+        ModelLayout = layers[0].Kind == LayerKind.Dense
+            ? new Layout(model, WeightItem(0), (long)layers[0].InputSize << layers[0].OutVars)
+            : new Layout(model);
     }
+
+    public IReadOnlyList<LayerKey> Layers { get; }
+
+    /// <summary>Layer ℓ (&lt; T) has Q, R and an activation table (every layer but a max pool).</summary>
+    public bool Tabled(int l) => Layers[l].Kind != LayerKind.MaxPool;
+
+    /// <summary>Layer ℓ takes part in the combined matmul sumcheck (dense: A·W; conv: Phase 1).</summary>
+    public bool InMatmul(int l) => Layers[l].Kind is LayerKind.Dense or LayerKind.Conv;
+
+    /// <summary>The table item of tabled layer ℓ (−1 for a max pool or an untabled output layer).</summary>
+    public int[] TableItem { get; }
+
+    /// <summary>Offset of layer ℓ's values in `cols` (ℓ &lt; T): Q, A, R_0 … for a tabled layer; Y, D for a max pool.</summary>
+    public int[] ColumnOffset { get; }
+
+    /// <summary>Number of `cols` values (0 without lookups).</summary>
+    public int ColumnCount { get; }
+
+    /// <summary>The layers with a Phase-2 term (conv, average and max pool), from the output side down (ℓ = L−1 … 0).</summary>
+    public IEnumerable<int> Phase2Layers => Enumerable.Range(0, L).Reverse().Where(l => Layers[l].IsSpatial);
+
+    /// <summary>The max-pool layers (ℓ = L−1 … 0), each with a product zero-check.</summary>
+    public IEnumerable<int> MaxPoolLayers => Enumerable.Range(0, L).Reverse().Where(l => Layers[l].Kind == LayerKind.MaxPool);
 
     public int L { get; }
 
@@ -57,7 +104,8 @@ internal sealed class KeyShape
 
     public int ActColItem => 2 * L;
 
-    public int RangeItem => T;
+    /// <summary>The range segment's table item (= the number of tabled layers; T for dense circuits).</summary>
+    public int RangeItem { get; }
 }
 
 /// <summary>The per-proof layouts for a padded batch of 2^b rows: W1, the lookup witness f, W2.</summary>
@@ -71,12 +119,25 @@ internal sealed class BatchShape
         int h = ks.T;
         AItem = new int[h]; RItem = new int[h][];
         FAct = new int[h]; FLimb = new int[h][];
+        DItem = new int[h]; FD = new int[h];
+        Array.Fill(DItem, -1); Array.Fill(FD, -1);
         if (h == 0) return;
         var w1 = new List<int>();
         var f = new List<int>();
         for (int l = 0; l < h; l++)
         {
             int s = batchVars + layers[l].OutVars;
+            if (!ks.Tabled(l))
+            {
+                // a max pool: Y (its A) and the window differences D [B'][C'][H_out'][W_out'][kh'][kw'], a range segment of f
+                var (wh, ww) = layers[l].WindowBits;
+                AItem[l] = w1.Count; w1.Add(s);
+                DItem[l] = w1.Count; w1.Add(s + wh + ww);
+                RItem[l] = [];
+                FAct[l] = -1; FLimb[l] = [];
+                FD[l] = f.Count; f.Add(s + wh + ww);
+                continue;
+            }
             int k = layers[l].Limbs;
             // (the output layer's A is the public output, not committed)
             if (l < ks.H) { AItem[l] = w1.Count; w1.Add(s); }
@@ -115,4 +176,33 @@ internal sealed class BatchShape
     public int[] FAct { get; }
 
     public int[][] FLimb { get; }
+
+    /// <summary>W1 item of a max pool's D (−1 for other layers).</summary>
+    public int[] DItem { get; }
+
+    /// <summary>f's range segment of a max pool's D (−1 for other layers).</summary>
+    public int[] FD { get; }
+}
+
+/// <summary>Checks of a conv or pooling layer's key record (docs/protocol.md "Conv and pooling layers").</summary>
+internal static class ProofShapes
+{
+    /// <summary>The largest max-pool window: the zero-check's G = I·Π_w D_w has degree kh·kw + 1 ≤ 7 (<see cref="ZkMl.Proofs.Sumcheck.UniPoly.MaxDegree"/> − 1).</summary>
+    public const int MaxPoolWindowLimit = 6;
+
+    /// <summary>Why spatial layer <paramref name="i"/>'s key record is inconsistent or unprovable, or null.</summary>
+    public static string? SpatialProblem(LayerKey l, int i, bool hidden, int limbBits)
+    {
+        var g = l.Geometry;
+        if (g is null) return $"layer {i}: a {l.Kind} layer without a geometry";
+        if (g.Problem() is { } p) return $"layer {i} geometry: {p}";
+        if (!hidden) return $"layer {i}: a {l.Kind} output layer (the output layer must be dense)";
+        var (ic, ih, iw) = l.InBits;
+        var (oc, oh, ow) = l.OutBits;
+        if (l.InVars != ic + ih + iw || l.OutVars != oc + oh + ow) return $"layer {i} dimensions do not match its geometry";
+        if (l.InputSize != g.InputSize || l.OutputSize != g.OutputSize) return $"layer {i} sizes do not match its geometry";
+        if (l.Kind != LayerKind.Conv && g.InC != g.OutC) return $"pooling layer {i} changes the channel count";
+        if (l.Kind == LayerKind.MaxPool && g.Window > MaxPoolWindowLimit) return $"max-pool layer {i}: a {g.KH}×{g.KW} window (at most {MaxPoolWindowLimit} entries are provable)";
+        return null;
+    }
 }

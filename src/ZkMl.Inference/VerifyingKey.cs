@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 
@@ -17,7 +19,32 @@ namespace ZkMl.Inference;
 /// <param name="Limbs">K_ℓ = k_ℓ / c (0 for the output layer).</param>
 /// <param name="QMin">Lowest q of the activation table (0 for the output layer).</param>
 /// <param name="TableVars">s_ℓ = log2 of the activation segment size (0 for the output layer).</param>
-public readonly record struct LayerKey(int InVars, int OutVars, int InputSize, int OutputSize, long Multiplier, int Shift, int Limbs, long QMin, int TableVars);
+/// <param name="Kind">What the layer computes (a version-5 key field; dense in a version-4 key).</param>
+/// <param name="Geometry">The window geometry of a conv or pooling layer, null for a dense layer.</param>
+public readonly record struct LayerKey(int InVars, int OutVars, int InputSize, int OutputSize, long Multiplier, int Shift, int Limbs, long QMin, int TableVars,
+    LayerKind Kind = LayerKind.Dense, Conv2dGeometry? Geometry = null)
+{
+    /// <summary>True for a conv or pooling layer.</summary>
+    public bool IsSpatial => Kind != LayerKind.Dense;
+
+    /// <summary>log2 of a dimension padded to a power of two.</summary>
+    internal static int Bits(int n) => System.Numerics.BitOperations.Log2((uint)Circuit.NextPowerOfTwo(n));
+
+    /// <summary>Bits of the padded input channels, rows, columns (spatial layers).</summary>
+    internal (int C, int H, int W) InBits => (Bits(Geometry!.InC), Bits(Geometry.InH), Bits(Geometry.InW));
+
+    /// <summary>Bits of the padded output channels, rows, columns (spatial layers).</summary>
+    internal (int C, int H, int W) OutBits => (Bits(Geometry!.OutC), Bits(Geometry.OutH), Bits(Geometry.OutW));
+
+    /// <summary>Bits of the padded window rows and columns kh', kw' (spatial layers).</summary>
+    internal (int H, int W) WindowBits => (Bits(Geometry!.KH), Bits(Geometry.KW));
+
+    /// <summary>Variables of a conv layer's Phase-1 index k = (i, dy, dx): ci' + kh' + kw'.</summary>
+    internal int KernelInVars => InBits.C + WindowBits.H + WindowBits.W;
+
+    /// <summary>Variables of the Phase-2 index (u, v) of a spatial layer: hi' + wi'.</summary>
+    internal int WindowInVars => InBits.H + InBits.W;
+}
 
 /// <summary>
 /// The verifying key of a compiled circuit (docs/protocol.md "Inference proof", "Keys"): shapes,
@@ -28,8 +55,20 @@ public sealed class VerifyingKey
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLVK\0\0"u8;
 
-    /// <summary>Format version written by <see cref="ToBytes"/>.</summary>
+    /// <summary>Format version written by <see cref="ToBytes"/> for a key of dense layers only.</summary>
     public const uint Version = 4;
+
+    /// <summary>Format version written for a key with conv or pooling layers (each layer record carries its kind and geometry).</summary>
+    public const uint SpatialVersion = 5;
+
+    /// <summary>The format version of this key: <see cref="SpatialVersion"/> when some layer is a conv or pooling layer, else <see cref="Version"/>.</summary>
+    public uint FormatVersion => Layers.Any(l => l.IsSpatial) ? SpatialVersion : Version;
+
+    /// <summary>True when some layer is a conv or pooling layer.</summary>
+    public bool HasSpatialLayers => Layers.Any(l => l.IsSpatial);
+
+    /// <summary>The per-sample input shape: [C, H, W] when layer 0 is a conv or pooling layer, else [InputSize].</summary>
+    public IReadOnlyList<int> InputShape => Layers[0].Geometry is { } g ? [g.InC, g.InH, g.InW] : [InputSize];
 
     internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
         int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, int modelVars,
@@ -152,11 +191,12 @@ public sealed class VerifyingKey
 
     private byte[] Serialize()
     {
-        int len = ByteLength(Layers.Count, ModelCommitments.Count);
+        bool spatial = HasSpatialLayers;
+        int len = ByteLength(Layers.Count, ModelCommitments.Count, spatial);
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], FormatVersion);
         CircuitDigest.CopyTo(s[12..]);
         int o = 44;
         void U32(int v) { BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(o), (uint)v); o += 4; }
@@ -165,6 +205,12 @@ public sealed class VerifyingKey
         foreach (var l in Layers)
         {
             U32(l.InVars); U32(l.OutVars); U32(l.InputSize); U32(l.OutputSize); I64(l.Multiplier); U32(l.Shift); U32(l.Limbs); I64(l.QMin); U32(l.TableVars);
+            if (spatial)
+            {
+                U32((int)l.Kind);
+                var g = l.Geometry;
+                foreach (int v in g is null ? new int[12] : [g.InC, g.InH, g.InW, g.OutC, g.KH, g.KW, g.StrideH, g.StrideW, g.PadTop, g.PadLeft, g.PadBottom, g.PadRight]) U32(v);
+            }
         }
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], InputScale); o += 8;
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], OutputScale); o += 8;
@@ -179,9 +225,12 @@ public sealed class VerifyingKey
 
     /// <summary>Bytes of a key with <paramref name="layers"/> layers, without its model commitments.</summary>
     /// <summary>Bytes of a serialized key with <paramref name="layers"/> layers and <paramref name="commitments"/> model commitments.</summary>
-    internal static int ByteLength(int layers, int commitments) => FixedBytes(layers) + 64 * commitments;
+    internal static int ByteLength(int layers, int commitments, bool spatial = false) => FixedBytes(layers, spatial) + 64 * commitments;
 
-    private static int FixedBytes(int layers) => 12 + 32 + 32 + 44 * layers + 16 + 4 + 256 + SrsOrigin.EncodedLength + 32;
+    /// <summary>Bytes of one layer record: 44, and 52 more (kind and 12 geometry fields) in a version-5 key.</summary>
+    private static int LayerBytes(bool spatial) => spatial ? 44 + 52 : 44;
+
+    private static int FixedBytes(int layers, bool spatial) => 12 + 32 + 32 + LayerBytes(spatial) * layers + 16 + 4 + 256 + SrsOrigin.EncodedLength + 32;
 
     /// <summary>Writes the key to a file (temporary file + rename).</summary>
     public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, _bytes);
@@ -201,13 +250,15 @@ public sealed class VerifyingKey
         vk = null;
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl verifying key (bad magic)"; return false; }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version) { reason = VersionProblem("verifying", version, Version); return false; }
+        if (version != Version && version != SpatialVersion) { reason = VersionProblem("verifying", version, SpatialVersion); return false; }
+        bool spatial = version == SpatialVersion;
+        int lb = LayerBytes(spatial);
         if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
         int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
-        if (s.Length < 12 + 32 + 32 + 44 * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
-        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + 44 * layers + 16)..]), 31);
+        if (s.Length < 12 + 32 + 32 + lb * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
+        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + lb * layers + 16)..]), 31);
         int commitments = Math.Max(1, ModelPartCount(mv));
-        int len = ByteLength(layers, commitments);
+        int len = ByteLength(layers, commitments, spatial);
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);
@@ -224,7 +275,23 @@ public sealed class VerifyingKey
             int iv = U32(), ov = U32(), isz = U32(), osz = U32();
             long mm = I64(); int k = U32(), kk = U32(); long qmin = I64(); int sv = U32();
             ls[i] = new LayerKey(iv, ov, isz, osz, mm, k, kk, qmin, sv);
+            if (spatial)
+            {
+                int kind = U32();
+                var gv = new int[12];
+                for (int j = 0; j < 12; j++) gv[j] = U32();
+                if (kind is < 0 or > (int)LayerKind.AveragePool) { reason = $"inconsistent key: layer {i} kind {kind}"; return false; }
+                Conv2dGeometry? g = null;
+                if (kind != 0)
+                {
+                    g = new Conv2dGeometry(gv[0], gv[1], gv[2], gv[3], gv[4], gv[5], gv[6], gv[7], gv[8], gv[9], gv[10], gv[11]);
+                    if (g.Problem() is { } gp) { reason = $"inconsistent key: layer {i} geometry: {gp}"; return false; }
+                }
+                else if (gv.Any(v => v != 0)) { reason = $"inconsistent key: dense layer {i} has a geometry"; return false; }
+                ls[i] = ls[i] with { Kind = (LayerKind)kind, Geometry = g };
+            }
         }
+        if (spatial && !ls.Any(l => l.IsSpatial)) { reason = "inconsistent key: a version-5 key without conv or pooling layers (dense keys are version 4)"; return false; }
         double inScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
         double outScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
         int modelVars = U32();
@@ -267,10 +334,22 @@ public sealed class VerifyingKey
             var l = ls[i];
             bool hidden = i < ls.Length - 1;
             if (l.InVars < 0 || l.InVars > 24 || l.OutVars < 0 || l.OutVars > 24) return $"layer {i} dimensions";
-            if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
-            if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
+            if (l.IsSpatial || (i > 0 && ls[i - 1].IsSpatial))
+            {
+                if (l.IsSpatial && ProofShapes.SpatialProblem(l, i, hidden, c) is { } sp) return sp;
+                if (i > 0 && l.InVars != ls[i - 1].OutVars) return $"layer {i} input does not match layer {i - 1} output";
+            }
+            else
+            {
+                if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
+                if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
+            }
             if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
-            if (hidden && !ValidRequantization(l, c))
+            if (hidden && l.Kind == LayerKind.MaxPool)
+            {
+                if (l.Multiplier != 0 || l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0) return $"max-pool layer {i} constants";
+            }
+            else if (hidden && !ValidRequantization(l, c))
                 return $"layer {i} requantization constants";
             // The output layer has all-zero constants, or (a proven final activation) valid ones like a hidden layer.
             if (!hidden && l.Multiplier == 0 && (l.Shift != 0 || l.Limbs != 0 || l.QMin != 0 || l.TableVars != 0)) return "output layer constants";

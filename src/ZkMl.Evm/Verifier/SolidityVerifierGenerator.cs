@@ -47,10 +47,16 @@ public static class SolidityVerifierGenerator
     /// <param name="vk">The circuit's verifying key.</param>
     /// <param name="contractName">A Solidity identifier for the contract.</param>
     /// <exception cref="ArgumentException">The name is not an identifier.</exception>
-    /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word).</exception>
+    /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word), or a key
+    /// with conv or pooling layers ("not yet supported on chain: conv layers"; the C# verifier checks their proofs).</exception>
     public static string Generate(VerifyingKey vk, string contractName = DefaultContractName)
     {
         ArgumentNullException.ThrowIfNull(vk);
+        if (vk.HasSpatialLayers)
+        {
+            int first = Enumerable.Range(0, vk.Layers.Count).First(l => vk.Layers[l].IsSpatial);
+            throw new NotSupportedException($"not yet supported on chain: conv layers (layer {first} is a {vk.Layers[first].Kind} layer; verify such proofs with zkml verify, the C# verifier)");
+        }
         if (string.IsNullOrEmpty(contractName) || !(char.IsAsciiLetter(contractName[0]) || contractName[0] == '_') ||
             !contractName.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
             throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
