@@ -153,10 +153,20 @@ internal static class CompileVerb
         ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
         // What setup will need for the default batch limit, said before anyone runs it.
-        // A circuit with conv or pooling layers compiles and runs (accuracy), but setup refuses it: say so now.
-        var costs = circuit.HasSpatialLayers ? null : Pipeline.SetupCosts.Of(circuit, Pipeline.PaddedMaxBatch(SetupVerb.DefaultMaxBatch));
-        const string notProvable = "not yet provable: conv layers (setup refuses this circuit; zkml accuracy runs it)";
-        if (costs == null) { warnings.Add(notProvable); ctx.Warn(notProvable); }
+        // A circuit the proof does not cover yet (InferenceSetup.CheckProvable) compiles and runs (accuracy), but setup refuses it: say so now.
+        string? notProvable = null;
+        Pipeline.SetupCosts? costs = null;
+        try { costs = Pipeline.SetupCosts.Of(circuit, Pipeline.PaddedMaxBatch(SetupVerb.DefaultMaxBatch)); }
+        catch (ArgumentException e) when (e.Message.StartsWith("not yet provable", StringComparison.Ordinal))
+        {
+            notProvable = e.Message.Split(" (Parameter '")[0] + " (setup refuses this circuit; zkml accuracy runs it)";
+        }
+        if (notProvable != null) { warnings.Add(notProvable); ctx.Warn(notProvable); }
+        if (circuit.HasSpatialLayers && notProvable == null)
+        {
+            const string offChain = "conv and pooling layers are proven and verified in C# (zkml verify); not yet supported on chain (create-evm-verifier refuses the key)";
+            warnings.Add(offChain); ctx.Warn(offChain);
+        }
         if (costs?.Warning() is { } costWarning) { warnings.Add(costWarning); ctx.Warn(costWarning); }
 
         if (ctx.JsonMode)
@@ -203,7 +213,7 @@ internal static class CompileVerb
         }
 
         var o = ctx.Out;
-        string setupLine = costs == null ? notProvable : $"setup for batches up to {costs.MaxBatch} will need {costs.Powers:N0} SRS powers, a {CliFiles.Size(costs.ProvingKeyBytes)} proving key and about {CliFiles.Size(costs.SetupMemoryBytes)} of memory";
+        string setupLine = costs == null ? notProvable! : $"setup for batches up to {costs.MaxBatch} will need {costs.Powers:N0} SRS powers, a {CliFiles.Size(costs.ProvingKeyBytes)} proving key and about {CliFiles.Size(costs.SetupMemoryBytes)} of memory";
         string wrote = $"wrote [green]{Markup.Escape(outPath)}[/] (sha256 {circuit.DigestHex[..16]}…) in {seconds:F2} s";
         if (ctx.Quiet)
         {
