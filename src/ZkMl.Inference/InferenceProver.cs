@@ -270,7 +270,7 @@ public static class InferenceProver
                     yValues.Add(sum);
                 }
                 var yv = yValues.ToArray();
-                if (yv.Length > 0) t.AppendScalars(Labels.MpY, yv);
+                if (yv.Length > 0) t.AppendScalars(Protocol.ConvLabels.MpY, yv);
                 var terms = Phase2Terms(vk, b, points, zs, layers, mmLayers, phase1, cols, rw, yv);
                 int n2 = terms.Max(x => x.Vars);
                 var tables = new List<DenseMle>();
@@ -281,12 +281,12 @@ public static class InferenceProver
                     tables.Add(a.Length == 1 << n2 ? new DenseMle(a) : DenseMle.Tiled(a, n2));
                     tables.Add(sel.Length == 1 << n2 ? new DenseMle(sel) : DenseMle.Tiled(sel, n2));
                 }
-                var lambda2 = t.ChallengeScalar(Labels.CvLambda);
+                var lambda2 = t.ChallengeScalar(Protocol.ConvLabels.CvLambda);
                 var (shape, claim) = Phase2Statement(terms, n2, lambda2);
                 var sc = SumcheckProver.Prove(t, shape, tables, claim);
                 var cv = new Fr[terms.Count];
                 for (int j = 0; j < cv.Length; j++) cv[j] = sc.FinalEvaluations[2 * j];
-                t.AppendScalars(Labels.Cv, cv);
+                t.AppendScalars(Protocol.ConvLabels.Cv, cv);
                 phase2 = new Phase2Proof(yv, sc.Proof, cv);
                 for (int j = 0; j < terms.Count; j++)
                 {
@@ -301,7 +301,7 @@ public static class InferenceProver
                     var (wh, ww) = lk.WindowBits;
                     var g = lk.Geometry!;
                     int n = b + lk.OutVars;
-                    var tau = t.ChallengeScalars(Labels.MpTau, n);
+                    var tau = t.ChallengeScalars(Protocol.ConvLabels.MpTau, n);
                     var d = SpatialProof.WindowDifferences(lk, wit.LayerInput(l), wit.Layers[l].A!, bp);
                     var mles = new List<DenseMle> { new(SpatialProof.OutputIndicator(lk, bp)) };
                     int slots = 1 << (wh + ww);
@@ -315,7 +315,7 @@ public static class InferenceProver
                         }
                     var zc = SumcheckProver.ProveZeroCheck(t, MaxPoolShape(g.Window), mles, tau, Fr.Zero);
                     var dv = zc.FinalEvaluations[1..];
-                    t.AppendScalars(Labels.Mp, dv);
+                    t.AppendScalars(Protocol.ConvLabels.Mp, dv);
                     pools.Add(new MaxPoolProof(zc.Proof, dv));
                     int k = 0;
                     for (int dy = 0; dy < g.KH; dy++)

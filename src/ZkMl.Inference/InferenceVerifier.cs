@@ -223,10 +223,10 @@ public static class InferenceVerifier
         {
             // Phase 2: every conv, average-pool and max-pool term in one sumcheck, the selectors computed here.
             var p2 = parts.Phase2!;
-            if (p2.YValues.Length > 0) t.AppendScalars(Labels.MpY, p2.YValues);
+            if (p2.YValues.Length > 0) t.AppendScalars(Protocol.ConvLabels.MpY, p2.YValues);
             var terms = InferenceProver.Phase2Terms(vk, b, points, zs, parts.Layers, mmLayers, phase1, cols, rw, p2.YValues);
             int n2 = terms.Max(x => x.Vars);
-            var lambda2 = t.ChallengeScalar(Labels.CvLambda);
+            var lambda2 = t.ChallengeScalar(Protocol.ConvLabels.CvLambda);
             var (_, claim2) = InferenceProver.Phase2Statement(terms, n2, lambda2);
             var sc2 = SumcheckVerifier.Verify(t, claim2, n2, 2, p2.Sumcheck);
             if (!sc2.Success) return VerificationResult.Fail(VerificationFailure.Conv, $"Phase-2 sumcheck: {sc2.Error}");
@@ -241,7 +241,7 @@ public static class InferenceVerifier
             }
             if (!sc2.Discharge(final2))
                 return VerificationResult.Fail(VerificationFailure.Conv, "Σ_j λ^j·Ṽ_j(σ)·Sel_j(σ) does not match the Phase-2 sumcheck's final value");
-            t.AppendScalars(Labels.Cv, p2.Values);
+            t.AppendScalars(Protocol.ConvLabels.Cv, p2.Values);
             for (int j = 0; j < terms.Count; j++)
             {
                 int ol = terms[j].OpenedLayer;
@@ -261,7 +261,7 @@ public static class InferenceVerifier
                 var g = lk.Geometry!;
                 var (wh, ww) = lk.WindowBits;
                 var mp = parts.MaxPools[k++];
-                var tau = t.ChallengeScalars(Labels.MpTau, b + lk.OutVars);
+                var tau = t.ChallengeScalars(Protocol.ConvLabels.MpTau, b + lk.OutVars);
                 var zc = SumcheckVerifier.VerifyZeroCheck(t, Fr.Zero, tau, g.Window + 1, mp.ZeroCheck);
                 if (!zc.Success) return VerificationResult.Fail(VerificationFailure.MaxPool, $"layer {l} max-pool zero-check: {zc.Error}");
                 var (rc, ry, rx) = SpatialProof.Split(zc.Point.AsSpan(b), lk.OutBits);
@@ -269,7 +269,7 @@ public static class InferenceVerifier
                 foreach (var dv in mp.D) prod *= dv;
                 if (!zc.Discharge(prod))
                     return VerificationResult.Fail(VerificationFailure.MaxPool, $"layer {l}: Ĩ·Π_w D̃_w does not match the max-pool zero-check's final value");
-                t.AppendScalars(Labels.Mp, mp.D);
+                t.AppendScalars(Protocol.ConvLabels.Mp, mp.D);
                 int s = 0;
                 for (int dy = 0; dy < g.KH; dy++)
                     for (int dx = 0; dx < g.KW; dx++)

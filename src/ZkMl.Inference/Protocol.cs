@@ -36,6 +36,14 @@ public static class Protocol
         public const string Mm = "mm";
         /// <summary>The challenge that combines the matmul claims.</summary>
         public const string MmLambda = "mm_lambda";
+    }
+
+    /// <summary>
+    /// Transcript labels of the conv and pooling block (docs/protocol.md "Conv and pooling layers"), after `mm`. Kept apart
+    /// from <see cref="Labels"/> because the Solidity verifier does not run that block yet (the generator refuses conv keys).
+    /// </summary>
+    public static class ConvLabels
+    {
         /// <summary>The max pools' MLE values of valid·Y at their D points (before the Phase-2 challenge).</summary>
         public const string MpY = "mp_y";
         /// <summary>The challenge that combines the Phase-2 (conv and pooling) terms.</summary>
