@@ -3,11 +3,10 @@ using ZkMl.Algebra;
 namespace ZkMl.Inference;
 
 /// <summary>
-/// The structured selectors of the planned conv-layer proof (docs/conv-design.md §3–4), evaluated as multilinear
-/// extensions in O(bits · states) field operations by a bit-serial automaton, never by summing over the image.
-/// Not used by the current prover (which refuses conv circuits); here so the design's central claim is tested
-/// against the brute-force hypercube sum before the protocol is built on it. Points are in the project's bit
-/// order (coordinate 0 = the most significant index bit).
+/// The structured selectors of the conv and pooling proof (docs/protocol.md "Conv and pooling layers", docs/conv-design.md
+/// §3–4), evaluated as multilinear extensions in O(bits · states) field operations by a bit-serial automaton, never by
+/// summing over the image: the verifier's S̃ in Phase 2 (<see cref="Phase2Term.SelectorAt"/>) and Ĩ_N. Points are in
+/// the project's bit order (coordinate 0 = the most significant index bit).
 /// </summary>
 internal static class ConvSelector
 {

@@ -29,8 +29,6 @@ public static partial class OnnxImporter
         NoOp,
         /// <summary>Accepted but not proven (a final Softmax: the outputs are the logits).</summary>
         NotProven,
-        /// <summary>Compiled into the circuit and run by the integer executor, but not yet provable (conv and pooling layers: setup refuses the circuit).</summary>
-        NotYetProvable,
     }
 
     /// <summary>One row of the importer's op table (docs/supported-ops.md is generated from it).</summary>
@@ -66,10 +64,10 @@ public static partial class OnnxImporter
         new("Identity", OpStatus.NoOp, "on the activations, or on a constant (folds)"),
         new("Dropout", OpStatus.NoOp, "inference form; the mask output unused"),
         new("Cast", OpStatus.NoOp, "to = FLOAT only"),
-        new("Conv", OpStatus.NotYetProvable, "2-D over [batch, C, H, W]: weight [C_out, C_in, kH, kW] and bias [C_out] constant; strides, pads, auto_pad; dilations 1, group 1; requantized with an activation table like a dense layer (its kernel is stored, never an im2col matrix)"),
-        new("MaxPool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads, auto_pad; dilations 1, ceil_mode 0, the Indices output unused; a non-decreasing activation after it moves before it"),
-        new("AveragePool", OpStatus.NotYetProvable, "2-D: kernel_shape, strides, pads (with count_include_pad = 1), auto_pad; ceil_mode 0; the window sum requantized (an activation after it is its table)"),
-        new("GlobalAveragePool", OpStatus.NotYetProvable, "an average pool over the whole image: [batch, C, H, W] → [batch, C, 1, 1]"),
+        new("Conv", OpStatus.Proven, "2-D over [batch, C, H, W]: weight [C_out, C_in, kH, kW] and bias [C_out] constant; strides, pads, auto_pad; dilations 1, group 1; requantized with an activation table like a dense layer (its kernel is stored, never an im2col matrix)"),
+        new("MaxPool", OpStatus.Proven, "2-D: kernel_shape, strides, pads, auto_pad; dilations 1, ceil_mode 0, the Indices output unused; a non-decreasing activation after it moves before it"),
+        new("AveragePool", OpStatus.Proven, "2-D: kernel_shape, strides, pads (with count_include_pad = 1), auto_pad; ceil_mode 0; the window sum requantized (an activation after it is its table)"),
+        new("GlobalAveragePool", OpStatus.Proven, "an average pool over the whole image: [batch, C, H, W] → [batch, C, 1, 1]"),
         new("Softmax", OpStatus.NotProven, "last op only, over all of a sample's values (axis: the coerced 2-D axis 1 before opset 13, the one axis of the sample from 13): not applied and not proven, the public outputs are the logits before it (argmax is the same)"),
     ];
 
@@ -85,12 +83,13 @@ public static partial class OnnxImporter
         sb.Append("file drifts from the table (regenerate with `ZKML_UPDATE_DOCS=1 dotnet test tests/ZkMl.Compiler.Tests --filter SupportedOpsDoc`).\n\n");
         sb.Append($"Default (ai.onnx) domain, opsets {MinOpset}–{MaxOpset}. A model is a chain: one float input [batch, features…], one output;\n");
         sb.Append("weights are initializers or Constant nodes. **Proven**: part of the proof; **folded**: merged exactly into a dense\n");
-        sb.Append("layer's float weights before quantization; **no-op**: a view change; **not proven**: accepted, outside the proof;\n");
-        sb.Append("**not yet provable**: compiled and run by the integer executor (accuracy, witness), refused by setup (docs/conv-design.md).\n\n");
+        sb.Append("layer's float weights before quantization; **no-op**: a view change; **not proven**: accepted, outside the proof.\n");
+        sb.Append("Conv and pooling layers are proven and verified in C# (docs/protocol.md \"Conv and pooling layers\"; the output layer must be\n");
+        sb.Append("dense, a max pool has at most 6 window entries); the Solidity verifier does not support them yet.\n\n");
         sb.Append("| op | status | accepts |\n|---|---|---|\n");
         foreach (var o in Ops)
         {
-            string status = o.Status switch { OpStatus.Proven => "proven", OpStatus.Folded => "folded", OpStatus.NoOp => "no-op", OpStatus.NotYetProvable => "not yet provable", _ => "not proven" };
+            string status = o.Status switch { OpStatus.Proven => "proven", OpStatus.Folded => "folded", OpStatus.NoOp => "no-op", _ => "not proven" };
             sb.Append($"| {o.Op} | {status} | {o.Accepts} |\n");
         }
         sb.Append("\nRefused, each with an error naming the node and its op type: every other op (attention, Conv3D/1-D, …),\n");
