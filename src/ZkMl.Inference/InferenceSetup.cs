@@ -133,7 +133,7 @@ public static class InferenceSetup
         long powers = RequiredPowers(circuit, maxBatch);
         long modelLen = shape.ModelLayout.Length;
         int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars);
-        long vk = VerifyingKey.ByteLength(layers.Length, partCount);
+        long vk = VerifyingKey.ByteLength(layers.Length, partCount, layers.Any(l => l.IsSpatial));
         long srs = 8 + 16 + 128 + 256 + 64 * powers + 32;
         bool extras = modelLen >= Kzg.TableMinPoints;
         long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * Math.Min(powers, modelLen) : 0;
