@@ -279,8 +279,8 @@ public class ConvTests(ITestOutputHelper output)
         Assert.Equal(1u, BitConverter.ToUInt32(CircuitFile.ToBytes(dense), 8));
 
         var future = (byte[])file.Clone();
-        BitConverter.GetBytes(3u).CopyTo(future, 8);
-        Assert.Contains("circuit format version 3, this build reads versions 1–2", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(future, "c.zkc")).Message);
+        BitConverter.GetBytes(4u).CopyTo(future, 8);
+        Assert.Contains("circuit format version 4, this build reads versions 1–3", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(future, "c.zkc")).Message);
     }
 
     [Fact]

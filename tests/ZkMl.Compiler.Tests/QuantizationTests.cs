@@ -204,8 +204,8 @@ public class QuantizationTests
         for (int cut = 0; cut < bytes.Length; cut += 13)
             Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(bytes.AsSpan(0, cut), "cut.zkc"));
         var ver = bytes.ToArray();
-        ver[8] = 3; // 1 (dense) and 2 (conv/pooling layers) are read
-        Assert.Contains("version 3", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(ver, "v.zkc")).Message);
+        ver[8] = 4; // 1 (dense), 2 (conv/pooling layers) and 3 (zero knowledge) are read
+        Assert.Contains("version 4", Assert.Throws<ModelFormatException>(() => CircuitFile.FromBytes(ver, "v.zkc")).Message);
         // A file with a valid digest but inconsistent content (a bound that does not follow from the weights) is refused.
         var inconsistent = CircuitCompiler.Compile(TestNets.Tiny(), TestNets.TinyInputs());
         inconsistent.Layers[0].ZMaxData[0] -= 1;

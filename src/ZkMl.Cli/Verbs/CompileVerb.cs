@@ -29,9 +29,12 @@ internal static class CompileVerb
         var inMargin = new Option<double>("--input-margin") { Description = "Without --input-range: widen the calibration max |x| by this fraction (0.1 = 10 %)", DefaultValueFactory = _ => 0 };
         var holdout = new Option<double>("--calibration-holdout") { HelpName = "F", Description = "Hold out the last fraction F of the data rows (0 ≤ F < 1): calibrate on the rest and report the error and the saturation rate on the held-out rows, which the ranges were not taken from", DefaultValueFactory = _ => 0 };
         var weightFiles = new Option<string[]>("--weights") { Description = "Bind ONNX graph inputs that hold weights as constants: a .json file {\"name\": values} or an ONNX TensorProto .pb file (named); repeatable", AllowMultipleArgumentsPerToken = false };
+        var zk = new Option<bool>("--zk") { Description = "Zero-knowledge circuit: proofs reveal nothing about the weights and activations beyond the statement, and the model commitment in the keys is blinded (docs/zk-design.md; proving is not yet implemented)" };
+        var visibility = new Option<string?>("--input-visibility") { HelpName = "public|private", Description = "With --zk: the inputs are public words of the statement (public, the default) or hidden behind a commitment (private)" };
+        var rangeCheck = new Option<string?>("--input-range-check") { HelpName = "on|off", Description = "With --zk --input-visibility private: prove that the committed inputs lie in the input range (on, the default); off gives a much weaker statement (docs/zk-design.md §2)" };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
         {
-            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin, weightFiles, holdout,
+            model, data, output, wbits, abits, calib, pct, limb, inRange, inMargin, weightFiles, holdout, zk, visibility, rangeCheck,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "compile", ctx =>
         {
@@ -51,6 +54,7 @@ internal static class CompileVerb
                 LimbBits = pr.GetValue(limb),
                 InputRange = ParseRange(pr.GetValue(inRange)),
                 InputMargin = pr.GetValue(inMargin),
+                Zk = ParseZk(pr.GetValue(zk), pr.GetValue(visibility), pr.GetValue(rangeCheck)),
             };
             return Run(ctx, pr.GetValue(model)!, pr.GetValue(data), pr.GetValue(output)!, options, pr.GetValue(weightFiles) ?? [], f);
         }));
@@ -60,6 +64,33 @@ internal static class CompileVerb
     private static void CheckRange(string option, int value, int min, int max)
     {
         if (value < min || value > max) throw new UserException($"{option} {value}: expected {min}…{max}");
+    }
+
+    /// <summary>The ZK choices of <c>--zk [--input-visibility public|private] [--input-range-check on|off]</c>, with a clear error for a bad value or combination.</summary>
+    internal static ZkSettings ParseZk(bool zk, string? visibility, string? rangeCheck)
+    {
+        if (!zk)
+        {
+            if (visibility is not null) throw new UserException($"--input-visibility {visibility} needs --zk (the default circuit has public inputs and no zero knowledge)");
+            if (rangeCheck is not null) throw new UserException($"--input-range-check {rangeCheck} needs --zk --input-visibility private");
+            return ZkSettings.None;
+        }
+        var inputs = visibility switch
+        {
+            null or "public" => InputVisibility.Public,
+            "private" => InputVisibility.Private,
+            _ => throw new UserException($"--input-visibility '{visibility}': expected public or private"),
+        };
+        bool? check = rangeCheck switch
+        {
+            null => null,
+            "on" => true,
+            "off" => false,
+            _ => throw new UserException($"--input-range-check '{rangeCheck}': expected on or off"),
+        };
+        if (inputs == InputVisibility.Public && check is not null)
+            throw new UserException($"--input-range-check {rangeCheck} applies to --input-visibility private only (public inputs are checked by the verifier itself)");
+        return inputs == InputVisibility.Public ? ZkSettings.PublicInputs : ZkSettings.PrivateInputs(check ?? true);
     }
 
     /// <summary>Parses "LO,HI" (invariant culture; LO &lt; HI, both finite).</summary>
@@ -187,6 +218,11 @@ internal static class CompileVerb
             {
                 ["circuit"] = Path.GetFullPath(outPath),
                 ["digest"] = circuit.DigestHex,
+                ["zk"] = circuit.Zk.Zk,
+                ["inputVisibility"] = ZkSettings.Name(circuit.Zk.Inputs),
+                ["inputRangeCheck"] = circuit.Zk.InputRangeCheck,
+                ["publicDigest"] = circuit.Zk.Zk ? circuit.PublicDigestHex : null,
+                ["formatVersion"] = CircuitFile.VersionOf(circuit),
                 ["model"] = modelPath,
                 ["shape"] = net.ShapeSummary(),
                 ["weightBits"] = circuit.WeightBits, ["actBits"] = circuit.ActBits, ["limbBits"] = circuit.LimbBits,
@@ -222,6 +258,8 @@ internal static class CompileVerb
         }
         o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(net.Name ?? Path.GetFileName(modelPath)))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
         o.MarkupLine(Markup.Escape(InputRangeLine(circuit, options)));
+        if (circuit.Zk.Zk)
+            o.MarkupLine(Markup.Escape($"{circuit.Zk}; public-circuit digest {circuit.PublicDigestHex[..16]}… (the verifying key names the circuit by it); widths below 4 padded to 4; zero-knowledge proving is not yet implemented"));
         var lt = new Table().Border(TableBorder.Rounded).Title("layers and proven bounds");
         foreach (var h in new[] { "layer", "shape", "act", "s_w", "M / 2^k", "limbs", "|Z| ≤", "Q range (table)", "A range" }) lt.AddColumn(h);
         foreach (var l in circuit.Layers)

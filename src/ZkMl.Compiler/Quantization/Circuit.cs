@@ -11,8 +11,10 @@ namespace ZkMl.Compiler.Quantization;
 /// </summary>
 public sealed class Circuit
 {
-    internal Circuit(string? name, int weightBits, int actBits, int limbBits, int inputSize, double inputScale, IReadOnlyList<CircuitLayer> layers)
+    internal Circuit(string? name, int weightBits, int actBits, int limbBits, int inputSize, double inputScale, IReadOnlyList<CircuitLayer> layers, ZkSettings zk = default)
     {
+        if (zk.Problem() is { } zp) throw new ArgumentException(zp, nameof(zk));
+        if (zk.Zk && layers.Any(l => l.Kind != LayerKind.Dense)) throw new ArgumentException("not yet supported: zero-knowledge circuits with conv or pooling layers", nameof(zk));
         InputShape = layers.Count > 0 && layers[0].InputShape.Count == 3 ? layers[0].InputShape.ToArray() : [inputSize];
         Name = name;
         WeightBits = weightBits;
@@ -20,9 +22,33 @@ public sealed class Circuit
         LimbBits = limbBits;
         InputSize = inputSize;
         InputScale = inputScale;
-        Layers = layers.ToArray();
+        Zk = zk;
+        // (a layer object belongs to one circuit: the ZK minimum width is the layer's own padding)
+        Layers = layers.Select(l => l.MinPaddedWidth == zk.MinPaddedWidth ? l : l.WithMinPaddedWidth(zk.MinPaddedWidth)).ToArray();
         Digest = CircuitFile.ComputeDigest(this);
+        PublicDigest = CircuitFile.ComputePublicDigest(this);
     }
+
+    /// <summary>The zero-knowledge choices (<see cref="ZkSettings.None"/> for a default circuit).</summary>
+    public ZkSettings Zk { get; }
+
+    /// <summary>
+    /// SHA-256 of the <b>public circuit</b> (docs/circuit-format.md "Public-circuit digest"): the format version, the
+    /// ZK flags, the shapes and every constant a verifying key holds, without the weight, bias, Z-bound and
+    /// activation-table arrays. A zero-knowledge verifying key names its circuit by this digest: the full
+    /// <see cref="Digest"/> would let anyone test a guess of the weights.
+    /// </summary>
+    public byte[] PublicDigest { get; }
+
+    /// <summary><see cref="PublicDigest"/> as lower-case hex.</summary>
+    public string PublicDigestHex => Convert.ToHexStringLower(PublicDigest);
+
+    /// <summary>
+    /// The input segment of the lookup table when private inputs are range-checked (docs/zk-design.md §6), else null:
+    /// 2^ActBits entries, entry j = (t_X, −InputBound + j, 0) for j ≤ 2·InputBound (the last entry repeats the top value).
+    /// It holds no model data: it follows from the flags and ActBits alone.
+    /// </summary>
+    public InputSegment? InputRangeSegment => Zk.InputRangeCheck ? new InputSegment(-InputBound, 2 * InputBound + 1, ActBits) : null;
 
     /// <summary>Optional model name.</summary>
     public string? Name { get; }
@@ -42,16 +68,26 @@ public sealed class Circuit
     /// <summary>The per-sample input shape: [InputSize], or [C, H, W] when the first layer is a conv or pooling layer.</summary>
     public IReadOnlyList<int> InputShape { get; }
 
-    /// <summary>The padded input size: InputSize rounded up to a power of two, or the product of the padded dimensions of [C, H, W].</summary>
-    public int PaddedInputSize => PaddedSize(InputShape);
+    /// <summary>
+    /// The padded input size: InputSize rounded up to a power of two (at least 4 in ZK mode), or the product of the
+    /// padded dimensions of [C, H, W].
+    /// </summary>
+    public int PaddedInputSize => PaddedSize(InputShape, Zk.MinPaddedWidth);
 
     /// <summary>True when some layer is a convolution or pooling layer (the current prover refuses such circuits: "not yet provable").</summary>
     public bool HasSpatialLayers => Layers.Any(l => l.Kind != LayerKind.Dense);
 
     /// <summary>The product of the dimensions, each rounded up to a power of two.</summary>
-    public static int PaddedSize(IReadOnlyList<int> shape)
+    public static int PaddedSize(IReadOnlyList<int> shape) => PaddedSize(shape, 1);
+
+    /// <summary>
+    /// As <see cref="PaddedSize(IReadOnlyList{int})"/>; a 1-D width is padded to at least <paramref name="minWidth"/>
+    /// (a power of two: 4 in ZK mode, docs/zk-design.md §5.2).
+    /// </summary>
+    public static int PaddedSize(IReadOnlyList<int> shape, int minWidth)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        if (shape.Count == 1) return Math.Max(minWidth, NextPowerOfTwo(shape[0]));
         long p = 1;
         foreach (int d in shape) p *= NextPowerOfTwo(d);
         return checked((int)p);
@@ -144,3 +180,9 @@ public sealed class Circuit
     /// <summary>The smallest power of two ≥ max(n, 1).</summary>
     public static int NextPowerOfTwo(int n) => n <= 1 ? 1 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)n);
 }
+
+/// <summary>The input segment of the lookup table of a circuit with range-checked private inputs (docs/zk-design.md §6).</summary>
+/// <param name="QMin">The first value, −InputBound.</param>
+/// <param name="Values">How many values it covers, 2·InputBound + 1.</param>
+/// <param name="LogSize">log2 of its size in the table (ActBits).</param>
+public sealed record InputSegment(long QMin, long Values, int LogSize);

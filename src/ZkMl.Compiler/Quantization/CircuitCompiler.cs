@@ -248,7 +248,9 @@ public static partial class CircuitCompiler
             inHi = aMax;
             inShape = layers[^1].OutputShape;
         }
-        return new Circuit(network.Name, options.WeightBits, options.ActBits, c, network.InputSize, inputScale, layers);
+        if (options.Zk.Zk && layers.FirstOrDefault(l => l.Kind != LayerKind.Dense) is { } spatial)
+            throw new CompileException($"not yet supported: --zk with conv layers (layer {spatial.Index}{(spatial.Name is null ? "" : $" '{spatial.Name}'")} is a {spatial.Kind} layer; zero-knowledge circuits are chains of dense layers for now)");
+        return new Circuit(network.Name, options.WeightBits, options.ActBits, c, network.InputSize, inputScale, layers, options.Zk);
     }
 
     /// <summary>Per-tensor weights, the bias at s_in·s_w and the interval bounds of Z per output column of a dense layer.</summary>

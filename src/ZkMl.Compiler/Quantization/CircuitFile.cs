@@ -9,24 +9,31 @@ namespace ZkMl.Compiler.Quantization;
 /// content length (u64), content (little-endian fields), SHA-256 of the content (32 bytes). A circuit of dense
 /// layers only is written as version 1 (byte for byte what earlier builds wrote, so its digest and every key
 /// made from it are unchanged); a circuit with conv or pooling layers as version 2, whose layers also carry
-/// their kind and geometry. Both versions load.
+/// their kind and geometry; a zero-knowledge circuit as version 3 (version 2's layout after three flag bytes:
+/// zk, inputVisibility, inputRangeCheck). Every version loads.
 /// </summary>
 public static class CircuitFile
 {
     /// <summary>The 8 magic bytes at the start of a .zkc file.</summary>
     public static ReadOnlySpan<byte> Magic => "ZKMLCIRC"u8;
 
-    /// <summary>The newest format version this build writes and reads (2: conv and pooling layers).</summary>
+    /// <summary>The version of a (non-ZK) circuit with conv or pooling layers.</summary>
     public const uint FormatVersion = 2;
 
     /// <summary>The version of a circuit of dense layers only (still written for those, and read).</summary>
     public const uint DenseFormatVersion = 1;
 
-    /// <summary>The version <paramref name="circuit"/> is written as: 1 for dense layers only, 2 with conv or pooling layers.</summary>
+    /// <summary>The version of a zero-knowledge circuit (<see cref="Circuit.Zk"/>): version 2's content after the three flag bytes.</summary>
+    public const uint ZkFormatVersion = 3;
+
+    /// <summary>The newest format version this build reads.</summary>
+    public const uint NewestFormatVersion = ZkFormatVersion;
+
+    /// <summary>The version <paramref name="circuit"/> is written as: 3 for a zero-knowledge circuit, else 1 for dense layers only, 2 with conv or pooling layers.</summary>
     public static uint VersionOf(Circuit circuit)
     {
         ArgumentNullException.ThrowIfNull(circuit);
-        return circuit.HasSpatialLayers ? FormatVersion : DenseFormatVersion;
+        return circuit.Zk.Zk ? ZkFormatVersion : circuit.HasSpatialLayers ? FormatVersion : DenseFormatVersion;
     }
 
     /// <summary>Writes the circuit to <paramref name="path"/> atomically (temp file + rename).</summary>
@@ -53,11 +60,36 @@ public static class CircuitFile
 
     internal static byte[] ComputeDigest(Circuit c) => SHA256.HashData(Content(c));
 
-    private static byte[] Content(Circuit c)
+    /// <summary>The domain prefix of the public-circuit digest (so it never equals a full digest).</summary>
+    private static ReadOnlySpan<byte> PublicDomain => "ZKMLCIRC/public-circuit/v1"u8;
+
+    /// <summary>
+    /// SHA-256 of the public circuit (docs/circuit-format.md "Public-circuit digest"): a domain string, the format
+    /// version, then <see cref="Content"/> written without the tensors (no weights, biases, per-column Z bounds or
+    /// activation-table values; the table's qMin and size stay).
+    /// </summary>
+    internal static byte[] ComputePublicDigest(Circuit c)
+    {
+        using var ms = new MemoryStream();
+        ms.Write(PublicDomain);
+        using var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true);
+        w.Write(VersionOf(c));
+        w.Write(Content(c, withTensors: false));
+        w.Flush();
+        return SHA256.HashData(ms.ToArray());
+    }
+
+    private static byte[] Content(Circuit c, bool withTensors = true)
     {
         using var ms = new MemoryStream();
         using var w = new BinaryWriter(ms, Encoding.UTF8);
-        bool v2 = c.HasSpatialLayers;
+        bool v2 = c.HasSpatialLayers || c.Zk.Zk;
+        if (c.Zk.Zk)
+        {
+            w.Write((byte)1);
+            w.Write((byte)c.Zk.Inputs);
+            w.Write(c.Zk.InputRangeCheck ? (byte)1 : (byte)0);
+        }
         w.Write(c.Name ?? "");
         w.Write(c.WeightBits);
         w.Write(c.ActBits);
@@ -88,16 +120,19 @@ public static class CircuitFile
             w.Write(l.ZBound);
             w.Write(l.AMin);
             w.Write(l.AMax);
-            foreach (long v in l.WeightData) w.Write(v);
-            foreach (long v in l.BiasData) w.Write(v);
-            foreach (long v in l.ZMinData) w.Write(v);
-            foreach (long v in l.ZMaxData) w.Write(v);
+            if (withTensors)
+            {
+                foreach (long v in l.WeightData) w.Write(v);
+                foreach (long v in l.BiasData) w.Write(v);
+                foreach (long v in l.ZMinData) w.Write(v);
+                foreach (long v in l.ZMaxData) w.Write(v);
+            }
             if (l.Table != null)
             {
                 var t = l.Table;
                 w.Write(t.QMin);
                 w.Write(t.Size);
-                foreach (long v in t.ValueData) w.Write(v);
+                if (withTensors) foreach (long v in t.ValueData) w.Write(v);
             }
         }
         w.Flush();
@@ -125,8 +160,8 @@ public static class CircuitFile
         if (bytes.Length < header)
             throw new ModelFormatException($"{source}: truncated circuit file ({bytes.Length} bytes, header needs {header})");
         uint version = BitConverter.ToUInt32(bytes[8..12]);
-        if (version is not (DenseFormatVersion or FormatVersion))
-            throw new ModelFormatException($"{source}: circuit format version {version}, this build reads versions {DenseFormatVersion}–{FormatVersion}; recompile the model with this zkml");
+        if (version is not (DenseFormatVersion or FormatVersion or ZkFormatVersion))
+            throw new ModelFormatException($"{source}: circuit format version {version}, this build reads versions {DenseFormatVersion}–{NewestFormatVersion}; recompile the model with this zkml");
         ulong len = BitConverter.ToUInt64(bytes[12..20]);
         if (len > (ulong)(bytes.Length - header) || (ulong)bytes.Length - header - len < 32)
             throw new ModelFormatException($"{source}: truncated circuit file (content length {len}, file has {bytes.Length} bytes)");
@@ -149,12 +184,22 @@ public static class CircuitFile
     private static Circuit ReadContent(byte[] content, string source, uint version)
     {
         using var r = new BinaryReader(new MemoryStream(content), Encoding.UTF8);
+        void Check(bool ok, string what) { if (!ok) throw new ModelFormatException($"{source}: invalid circuit: {what}"); }
+        var zk = ZkSettings.None;
+        if (version == ZkFormatVersion)
+        {
+            byte zkByte = r.ReadByte(), vis = r.ReadByte(), rc = r.ReadByte();
+            Check(zkByte == 1, $"zk flag {zkByte} (a version-3 circuit is zero-knowledge: expected 1)");
+            Check(vis <= 1, $"inputVisibility {vis} (expected 0 = public or 1 = private)");
+            Check(rc <= 1, $"inputRangeCheck {rc} (expected 0 = off or 1 = on)");
+            zk = new ZkSettings(true, (InputVisibility)vis, rc == 1);
+            Check(zk.Problem() is null, $"inputRangeCheck {rc} with inputVisibility {vis}: {zk.Problem()}");
+        }
         string name = r.ReadString();
         int wb = r.ReadInt32(), ab = r.ReadInt32(), lb = r.ReadInt32();
         int inputSize = r.ReadInt32();
         double inputScale = r.ReadDouble();
         int n = r.ReadInt32();
-        void Check(bool ok, string what) { if (!ok) throw new ModelFormatException($"{source}: invalid circuit: {what}"); }
         Check(wb is >= 2 and <= 16 && ab is >= 2 and <= 16 && lb is >= 1 and <= 16, "bit widths out of range");
         Check(inputSize > 0 && n is > 0 and <= 1024 && double.IsFinite(inputScale) && inputScale > 0, "bad input size, scale or layer count");
         var layers = new List<CircuitLayer>();
@@ -165,7 +210,7 @@ public static class CircuitFile
         {
             var kind = LayerKind.Dense;
             Conv2dGeometry? geo = null;
-            if (version >= 2)
+            if (version >= FormatVersion)
             {
                 int kv = r.ReadInt32();
                 Check(Enum.IsDefined((LayerKind)kv), $"layer {li}: kind {kv}");
@@ -177,6 +222,7 @@ public static class CircuitFile
                     geo = new Conv2dGeometry(gi[0], gi[1], gi[2], gi[3], gi[4], gi[5], gi[6], gi[7], gi[8], gi[9], gi[10], gi[11]);
                     Check(geo.Problem() is null, $"layer {li}: geometry ({geo.Problem()})");
                     Check(kind == LayerKind.Conv || geo.OutC == geo.InC, $"layer {li}: pooling changes the channels");
+                    Check(!zk.Zk, $"layer {li}: a {kind} layer in a zero-knowledge circuit (not yet supported)");
                     if (li == 0) prevShape = [geo.InC, geo.InH, geo.InW];
                 }
             }
@@ -226,7 +272,7 @@ public static class CircuitFile
         }
         Check(r.BaseStream.Position == content.Length, "trailing content bytes");
         CheckBounds(layers, (1L << (ab - 1)) - 1, (1L << (wb - 1)) - 1, Check);
-        return new Circuit(name.Length == 0 ? null : name, wb, ab, lb, inputSize, inputScale, layers);
+        return new Circuit(name.Length == 0 ? null : name, wb, ab, lb, inputSize, inputScale, layers, zk);
     }
 
     /// <summary>

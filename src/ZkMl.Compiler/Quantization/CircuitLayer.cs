@@ -48,10 +48,21 @@ public sealed class CircuitLayer
     public IReadOnlyList<int> OutputShape => Geometry is { } g ? [g.OutC, g.OutH, g.OutW] : [OutputSize];
 
     /// <summary>The padded input size: the product of the input shape's dimensions, each rounded up to a power of two (InputSize rounded up for a dense input).</summary>
-    public int PaddedInputSize => Circuit.PaddedSize(InputShape.Count == 0 ? [InputSize] : InputShape);
+    public int PaddedInputSize => Circuit.PaddedSize(InputShape.Count == 0 ? [InputSize] : InputShape, MinPaddedWidth);
 
     /// <summary>The padded output size (OutputSize rounded up to a power of two for a dense layer; per dimension for conv/pooling).</summary>
-    public int PaddedOutputSize => Circuit.PaddedSize(OutputShape);
+    public int PaddedOutputSize => Circuit.PaddedSize(OutputShape, MinPaddedWidth);
+
+    /// <summary>The smallest padded width of a dense input or output (4 in a zero-knowledge circuit, else 1; <see cref="ZkSettings.MinPaddedWidth"/>).</summary>
+    internal int MinPaddedWidth { get; private set; } = 1;
+
+    /// <summary>A copy of this layer with another minimum padded width (the arrays are shared: they are never written after construction).</summary>
+    internal CircuitLayer WithMinPaddedWidth(int minWidth)
+    {
+        var c = (CircuitLayer)MemberwiseClone();
+        c.MinPaddedWidth = minWidth;
+        return c;
+    }
 
     internal long[] WeightData = [];
     internal long[] BiasData = [];

@@ -51,6 +51,13 @@ public sealed record CompileOptions
     /// <summary>Largest allowed activation table: 2^MaxTableBits entries per layer.</summary>
     public int MaxTableBits { get; init; } = 20;
 
+    /// <summary>
+    /// The zero-knowledge choices (docs/zk-design.md §2): default <see cref="ZkSettings.None"/>. In ZK mode every padded
+    /// layer and input width is at least 4 and the circuit is written as .zkc version 3; conv and pooling layers are
+    /// not yet supported there.
+    /// </summary>
+    public ZkSettings Zk { get; init; }
+
     internal void Validate()
     {
         if (WeightBits is < 2 or > 16) throw new ArgumentOutOfRangeException(nameof(WeightBits), WeightBits, "weight bits must be in 2..16");
@@ -62,6 +69,7 @@ public sealed record CompileOptions
         if (InputRange is { } r && !(double.IsFinite(r.Lo) && double.IsFinite(r.Hi) && r.Lo < r.Hi && Math.Max(Math.Abs(r.Lo), Math.Abs(r.Hi)) > 0))
             throw new ArgumentOutOfRangeException(nameof(InputRange), r, "input range must be finite numbers LO < HI");
         if (!(InputMargin >= 0 && InputMargin <= 100)) throw new ArgumentOutOfRangeException(nameof(InputMargin), InputMargin, "input margin must be in [0, 100]");
+        if (Zk.Problem() is { } zp) throw new ArgumentOutOfRangeException(nameof(Zk), Zk, zp);
         if (!Enum.IsDefined(Calibration)) throw new ArgumentOutOfRangeException(nameof(Calibration), Calibration, "unknown calibration method");
     }
 }
