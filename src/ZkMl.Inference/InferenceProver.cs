@@ -78,6 +78,7 @@ public static class InferenceProver
     internal static InferenceProof ProveWitness(ProvingKey pk, Witness wit, ProverTimings timings, bool checkLookups)
     {
         InferenceSetup.CheckProvable(pk.Circuit); // a key can only be made by setup, which checks too; a key file is not trusted
+        RefuseZk(pk.VerifyingKey);
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
         var srs = pk.Srs;
@@ -465,6 +466,18 @@ public static class InferenceProver
     internal static ProductSum MaxPoolShape(int window) => new(1 + window, [new ProductTerm(Fr.One, Enumerable.Range(0, 1 + window).ToArray())]);
 
     /// <summary>c_f = 1/(α − 1): h_w at a filler entry of f (the tuple (1, 0, 0)).</summary>
+    /// <summary>
+    /// Refuses a zero-knowledge key: its proofs need the masked protocol (docs/zk-design.md §11 step 9), and this prover
+    /// would reveal the weights and activations the key is meant to hide. Never a non-ZK proof for a ZK key.
+    /// </summary>
+    /// <exception cref="ArgumentException">"ZK proving is not yet implemented".</exception>
+    public static void RefuseZk(VerifyingKey vk)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (vk.IsZk)
+            throw new ArgumentException($"ZK proving is not yet implemented: the key is a zero-knowledge key ({vk.Zk}); this version makes keys and opens the model commitment for such circuits, and refuses to make a proof that would reveal what they hide", nameof(vk));
+    }
+
     internal static Fr FillerHelper(in Fr alpha) => (alpha - Fr.FromInt64(KeyShape.RangeTag)).Inverse();
 
     /// <summary>The MLE of f's filler indicator at a point: 1 − Σ_seg sel_seg(point).</summary>

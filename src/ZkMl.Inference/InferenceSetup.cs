@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
@@ -29,19 +30,60 @@ public static class InferenceSetup
     /// SRS powers (1 KiB per power; the MNIST setup then takes ≈ 4.5 s, `zkml bench` "setup") that makes
     /// commitments of ≥ 2^14 coefficients 14–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's parts.
     /// </summary>
+    /// <exception cref="ArgumentException">As <see cref="Run(Circuit, Srs, int)"/>, or a zero-knowledge circuit (use <see cref="RunZk(Circuit, Srs, int, bool)"/>).</exception>
     public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable)
     {
         ArgumentNullException.ThrowIfNull(circuit);
+        if (circuit.Zk.Zk)
+            throw new ArgumentException($"the circuit is a zero-knowledge circuit ({circuit.Zk}): its setup checks the SRS's blinding base and writes the model's blindings (InferenceSetup.RunZk, zkml setup)", nameof(circuit));
+        var (pk, vk, _) = Make(circuit, srs, maxBatch, fixedBaseTable, null);
+        return (pk, vk);
+    }
+
+    /// <summary>
+    /// Setup of a zero-knowledge circuit (docs/zk-design.md §2, §11 step 8): first the SRS provenance verdict of assumption A2
+    /// (<see cref="SrsProvenance.CheckBlindingBase(Srs)"/>: a pinned ceremony or a development SRS is accepted, an unknown
+    /// ceremony only with <paramref name="ptauVerified"/>, a planted or missing blinding base never), then the model parts
+    /// are committed as hiding commitments C_j = [part_j(τ)]₁ + s_j·H with fresh s_j from the OS CSPRNG. The verifying key
+    /// (version 6) holds the flags, H, the public-circuit digest and the C_j; the proving key (version 6) and
+    /// <see cref="ZkSetup.Secret"/> hold the s_j.
+    /// </summary>
+    /// <param name="circuit">A circuit compiled in ZK mode.</param>
+    /// <param name="srs">The SRS; it needs a blinding base H.</param>
+    /// <param name="maxBatch">Largest padded batch (a power of two).</param>
+    /// <param name="ptauVerified">The user states that the ceremony file was verified (<c>snarkjs powersoftau verify</c>, or its hash matches a published one).</param>
+    /// <exception cref="ArgumentException">Not a zero-knowledge circuit; the SRS is too small; or <see cref="SrsProvenanceException"/> (the verdict refuses the SRS).</exception>
+    public static ZkSetup RunZk(Circuit circuit, Srs srs, int maxBatch = MaxBatchLimit, bool ptauVerified = false)
+        => RunZk(circuit, srs, maxBatch, ptauVerified, fixedBaseTable: true, SrsProvenance.Pins, rng: null);
+
+    /// <summary>As the public overload with the pins and the blinding generator given (tests: a pinned ceremony, a seeded generator).</summary>
+    internal static ZkSetup RunZk(Circuit circuit, Srs srs, int maxBatch, bool ptauVerified, bool fixedBaseTable, IReadOnlyList<PinnedCeremony> pins, RandomNumberGenerator? rng)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        ArgumentNullException.ThrowIfNull(srs);
+        if (!circuit.Zk.Zk) throw new ArgumentException("the circuit is not a zero-knowledge circuit (compile it with --zk, or use InferenceSetup.Run)", nameof(circuit));
+        var check = SrsProvenance.CheckBlindingBase(srs, pins);
+        if (!check.Allows(ptauVerified)) throw new SrsProvenanceException(check);
+        var (pk, vk, blindings) = Make(circuit, srs, maxBatch, fixedBaseTable, rng ?? RandomNumberGenerator.Create());
+        return new ZkSetup(pk, vk, new ModelSecret(vk.Digest, blindings!), check);
+    }
+
+    private static (ProvingKey ProvingKey, VerifyingKey VerifyingKey, Fr[]? Blindings) Make(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable, RandomNumberGenerator? rng)
+    {
         ArgumentNullException.ThrowIfNull(srs);
         if (maxBatch < 1 || maxBatch > MaxBatchLimit || (maxBatch & (maxBatch - 1)) != 0)
             throw new ArgumentException($"max batch {maxBatch} must be a power of two in 1…{MaxBatchLimit}", nameof(maxBatch));
+        bool zk = circuit.Zk.Zk;
         var layers = LayerKeys(circuit);
-        var shape = new KeyShape(layers, circuit.LimbBits);
+        var shape = ShapeOf(circuit, layers);
         long need = shape.ModelLayout.Length;
         if (need > srs.MaxDegree + 1L)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; the model vector of this circuit needs {need} (2^{shape.ModelLayout.NumVars})", nameof(srs));
         var model = BuildModel(circuit, shape);
-        var commitments = CommitModel(srs, model, shape.ModelLayout.NumVars);
+        Fr[]? blindings = null;
+        var commitments = zk
+            ? CommitModelHiding(srs, model, shape.ModelLayout.NumVars, rng, out blindings)
+            : CommitModel(srs, model, shape.ModelLayout.NumVars);
         int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars), partLen = model.Length / Math.Max(1, partCount);
 
         var last = circuit.Layers[^1];
@@ -59,20 +101,47 @@ public static class InferenceSetup
         }
         if (best == 0)
             throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
-        var vk = new VerifyingKey(circuit.Digest, circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
-            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, shape.ModelLayout.NumVars, commitments, KzgVerifierKey.From(srs), srs.Origin);
+        var vk = new VerifyingKey(VerifyingKey.CircuitDigestOf(circuit), circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
+            xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, shape.ModelLayout.NumVars, commitments, KzgVerifierKey.From(srs), srs.Origin,
+            circuit.Zk, zk ? srs.BlindingBase : null);
         var trimmed = srs.MaxDegree + 1L > needMax ? srs.Truncate((int)Math.Max(needMax - 1, 1)) : srs;
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
-        var pk = new ProvingKey(vk, circuit, trimmed, model);
+        var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings };
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
         // opened fold of the parts then has fold commitments of MSMs of those points instead of 1/8
         // and 1/64 of its length.
         if (extras && partCount > 0) pk.ModelFolds = Enumerable.Range(0, partCount).Select(j => FoldBases.Compute(trimmed, model.AsSpan(j * partLen, partLen), 2)).ToArray();
-        return (pk, vk);
+        return (pk, vk, blindings);
     }
+
+    /// <summary>
+    /// The hiding commitments of the model parts (ZK mode, docs/zk-design.md §2): C_j = [part_j(τ)]₁ + s_j·H with s_j
+    /// uniform and independent (<paramref name="rng"/>; the OS CSPRNG in production). k = 0 gives one part, the whole vector.
+    /// </summary>
+    internal static G1Affine[] CommitModelHiding(Srs srs, long[] model, int modelVars, RandomNumberGenerator? rng, out Fr[] blindings)
+    {
+        int count = Math.Max(1, VerifyingKey.ModelPartCount(modelVars)), len = model.Length / count;
+        var r = new G1Affine[count];
+        blindings = new Fr[count];
+        for (int j = 0; j < count; j++)
+        {
+            var hc = HyperKzg.CommitSmallHiding(srs, model.AsSpan(j * len, len), rng);
+            r[j] = hc.Commitment;
+            blindings[j] = hc.Blinding;
+        }
+        return r;
+    }
+
+    /// <summary>C_j + s_j·H recomputed: the commitment of <paramref name="part"/> with blinding <paramref name="blinding"/>.</summary>
+    internal static G1Affine CommitPartHiding(Srs srs, ReadOnlySpan<long> part, in G1Affine h, in Fr blinding)
+        => (G1Jacobian.FromAffine(h).ScalarMul(blinding) + HyperKzg.CommitSmall(srs, part)).ToAffine();
+
+    /// <summary>The key shape of a circuit: with the input segment when its private inputs are range-checked.</summary>
+    internal static KeyShape ShapeOf(Circuit circuit, IReadOnlyList<LayerKey> layers)
+        => new(layers, circuit.LimbBits, circuit.InputRangeSegment is { } seg ? seg.LogSize : -1);
 
     /// <summary>
     /// The model's commitments (<see cref="VerifyingKey.ModelCommitments"/>): the 2^k parts along the top k index
@@ -113,7 +182,7 @@ public static class InferenceSetup
     public static long RequiredPowers(Circuit circuit, int maxBatch)
     {
         var layers = LayerKeys(circuit);
-        var shape = new KeyShape(layers, circuit.LimbBits);
+        var shape = ShapeOf(circuit, layers);
         long need = shape.ModelLayout.Length;
         for (int b = 0; (1 << b) <= maxBatch; b++) need = Math.Max(need, WitnessLength(layers, shape, b));
         return need;
@@ -129,17 +198,20 @@ public static class InferenceSetup
     {
         ArgumentNullException.ThrowIfNull(circuit);
         var layers = LayerKeys(circuit);
-        var shape = new KeyShape(layers, circuit.LimbBits);
+        var shape = ShapeOf(circuit, layers);
         long powers = RequiredPowers(circuit, maxBatch);
         long modelLen = shape.ModelLayout.Length;
         int partCount = VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars);
-        long vk = VerifyingKey.ByteLength(layers.Length, partCount, layers.Any(l => l.IsSpatial));
-        long srs = 8 + 16 + 128 + 256 + 64 * powers + 32;
+        bool zk = circuit.Zk.Zk;
+        long vk = VerifyingKey.ByteLength(layers.Length, partCount, layers.Any(l => l.IsSpatial), zk);
+        // (a ZK key embeds the SRS with its flags word and H, and one 32-byte blinding per part)
+        long srs = 8 + 16 + 128 + 256 + 64 * powers + 32 + (zk ? 4 + 64 : 0);
+        long blindings = zk ? 4 + 4 + 32L * Math.Max(1, partCount) : 0;
         bool extras = modelLen >= Kzg.TableMinPoints;
         long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * Math.Min(powers, modelLen) : 0;
         long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
         long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
-        return 12 + 20 + vk + circuitBytes + srs + table + folds + 32;
+        return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + 32;
     }
 
     private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
@@ -224,4 +296,23 @@ public static class InferenceSetup
     }
 
     private static int Log2(int p) => System.Numerics.BitOperations.Log2((uint)p);
+}
+
+/// <summary>The result of <see cref="InferenceSetup.RunZk(Circuit, Srs, int, bool)"/>.</summary>
+/// <param name="ProvingKey">The proving key (version 6; holds the model blindings: a secret file).</param>
+/// <param name="VerifyingKey">The verifying key (version 6: flags, H, the public-circuit digest, hiding part commitments; its digest is the model's identity).</param>
+/// <param name="Secret">The model blindings for <c>model.secret</c> (the owner's means to open the model later).</param>
+/// <param name="Provenance">The SRS provenance verdict that was applied.</param>
+public sealed record ZkSetup(ProvingKey ProvingKey, VerifyingKey VerifyingKey, ModelSecret Secret, BlindingBaseCheck Provenance);
+
+/// <summary>Zero-knowledge setup refused the SRS: its blinding base H is planted or missing, or the ceremony is unknown and not stated verified.</summary>
+public sealed class SrsProvenanceException(BlindingBaseCheck check)
+    : ArgumentException(check.Verdict switch
+    {
+        BlindingBaseVerdict.UnknownCeremony => "refusing the SRS for a zero-knowledge setup: " + check.Message + "; state that it was verified to use it",
+        _ => "refusing the SRS for a zero-knowledge setup: " + check.Message,
+    })
+{
+    /// <summary>The verdict that refused the SRS.</summary>
+    public BlindingBaseCheck Check { get; } = check;
 }

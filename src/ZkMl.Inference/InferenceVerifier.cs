@@ -80,6 +80,9 @@ public static class InferenceVerifier
     internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
     {
         ArgumentNullException.ThrowIfNull(vk);
+        // (the default-mode checks must not accept anything for a key whose mode they do not implement)
+        if (vk.IsZk)
+            return VerificationResult.Fail(VerificationFailure.KeyMismatch, $"zero-knowledge verification is not yet implemented (the key is a zero-knowledge key: {vk.Zk})");
         try
         {
             return VerifyCore(vk, publicInputs, proofBytes, beforeOpening);

@@ -14,11 +14,17 @@ public sealed class ProvingKey
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLPK\0\0"u8;
 
-    /// <summary>Format version written by <see cref="Save"/> for a circuit of dense layers only.</summary>
+    /// <summary>Format version of a default-mode key of dense layers only, written by <see cref="Save"/> (unchanged by the ZK work).</summary>
     public const uint Version = 4;
 
     /// <summary>Format version written for a circuit with conv or pooling layers (its verifying key is version 5).</summary>
     public const uint SpatialVersion = 5;
+
+    /// <summary>
+    /// Format version of a zero-knowledge key (docs/protocol.md "Keys" → "ZK mode (in progress)"): version 4's parts with
+    /// the verifying key of version 6, the SRS with its blinding base H, and a sixth part, the model blindings.
+    /// </summary>
+    public const uint ZkVersion = 6;
 
     internal ProvingKey(VerifyingKey vk, Circuit circuit, Srs srs, long[] model)
     {
@@ -41,6 +47,12 @@ public sealed class ProvingKey
     public Srs Srs { get; }
 
     internal long[] Model { get; }
+
+    /// <summary>
+    /// The blindings s_j of the hiding model part commitments (zero-knowledge keys only, else null): C_j = [part_j(τ)]₁ + s_j·H.
+    /// They open the model commitment: a ZK proving key is a secret file (it holds the weights as well).
+    /// </summary>
+    internal Fr[]? ModelBlindings { get; init; }
 
     /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's parts (<see cref="VerifyingKey.ModelParts"/>), or null.</summary>
     internal ZkMl.Proofs.Commitments.FoldBases[]? ModelFolds { get; set; }
@@ -79,15 +91,20 @@ public sealed class ProvingKey
     {
         var vk = VerifyingKey.ToBytes();
         var circuit = CircuitFile.ToBytes(Circuit);
-        var srs = Srs.ToBytes();
+        byte[] srs = VerifyingKey.IsZk ? [] : Srs.ToBytes();
         var table = Srs.Table?.ToBytes() ?? [];
         byte[] folds = ModelFolds is { } mf ? mf.SelectMany(f => f.ToBytes()).ToArray() : [];
-        var buf = new byte[12 + 20 + vk.Length + circuit.Length + srs.Length + table.Length + folds.Length + 32];
+        bool zk = VerifyingKey.IsZk;
+        // (a ZK key: the SRS with its blinding base, and the blindings as a sixth part)
+        byte[][] parts = zk
+            ? [vk, circuit, Srs.ToBytes(withBlindingBase: true), table, folds, ModelSecret.EncodeBlindings(ModelBlindings!)]
+            : [vk, circuit, srs, table, folds];
+        var buf = new byte[12 + 4 * parts.Length + parts.Sum(p => p.Length) + 32];
         var s = buf.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], VerifyingKey.FormatVersion);
         int o = 12;
-        foreach (var part in new[] { vk, circuit, srs, table, folds })
+        foreach (var part in parts)
         {
             BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)part.Length); o += 4;
             part.CopyTo(s[o..]); o += part.Length;
@@ -110,14 +127,16 @@ public sealed class ProvingKey
     {
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl proving key (bad magic)");
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version && version != SpatialVersion) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version, SpatialVersion));
-        if (s.Length < 12 + 20 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        if (version is not (Version or SpatialVersion or ZkVersion)) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version));
+        bool zk = version == ZkVersion;
+        int partCount = zk ? 6 : 5;
+        if (s.Length < 12 + 4 * partCount + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
         int o = 12;
-        var parts = new byte[5][];
-        for (int i = 0; i < 5; i++)
+        var parts = new byte[partCount][];
+        for (int i = 0; i < partCount; i++)
         {
             if (o + 4 > s.Length - 32) throw new InferenceFormatException(source, "truncated");
             long len = BinaryPrimitives.ReadUInt32LittleEndian(s[o..]); o += 4;
@@ -126,16 +145,25 @@ public sealed class ProvingKey
         }
         if (o != s.Length - 32) throw new InferenceFormatException(source, "trailing bytes");
         if (!VerifyingKey.TryFromBytes(parts[0], out var vk, out var reason)) throw new InferenceFormatException(source, "verifying key: " + reason);
-        if (vk!.FormatVersion != version) throw new InferenceFormatException(source, $"a version-{version} proving key holds a version-{vk.FormatVersion} verifying key");
+        if (vk!.FormatVersion != version)
+            throw new InferenceFormatException(source, vk.IsZk ? $"a version-{version} proving key holds a zero-knowledge verifying key"
+                : zk ? $"a version-{ZkVersion} (zero-knowledge) proving key holds a default-mode verifying key" : $"a version-{version} proving key holds a version-{vk.FormatVersion} verifying key");
         Circuit circuit;
         try { circuit = CircuitFile.FromBytes(parts[1], source); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InferenceFormatException(source, "circuit: " + ex.Message); }
         Srs srs;
         try { srs = Srs.FromBytes(parts[2], source); }
         catch (Exception ex) when (ex is not OutOfMemoryException) { throw new InferenceFormatException(source, "SRS: " + ex.Message); }
-        if (!circuit.Digest.AsSpan().SequenceEqual(vk!.CircuitDigest)) throw new InferenceFormatException(source, "the circuit does not match the verifying key");
+        if (!vk.Matches(circuit)) throw new InferenceFormatException(source, "the circuit does not match the verifying key");
         var model = InferenceSetup.BuildModel(circuit, vk.Shape);
-        var pk = new ProvingKey(vk, circuit, srs, model);
+        Fr[]? blindings = null;
+        if (zk)
+        {
+            if (!ModelSecret.TryDecodeBlindings(parts[5], out blindings, out var why)) throw new InferenceFormatException(source, "model blindings: " + why);
+            if (blindings!.Length != vk.ModelCommitments.Count) throw new InferenceFormatException(source, $"model blindings: {blindings.Length} for {vk.ModelCommitments.Count} model parts");
+            if (srs.BlindingBase != vk.BlindingBase) throw new InferenceFormatException(source, "the SRS's blinding base H does not match the verifying key's");
+        }
+        var pk = new ProvingKey(vk, circuit, srs, model) { ModelBlindings = blindings };
         if (srs.MaxDegree + 1L < model.Length) throw new InferenceFormatException(source, "SRS smaller than the model vector");
         if (srs.G2 != vk.Kzg.G2 || srs.TauG2 != vk.Kzg.TauG2) throw new InferenceFormatException(source, "the SRS does not match the verifying key");
         if (!srs.Origin.Equals(vk.Origin)) throw new InferenceFormatException(source, $"the SRS origin ({srs.Origin}) does not match the verifying key's ({vk.Origin})");
@@ -144,8 +172,8 @@ public sealed class ProvingKey
             try { srs.AttachTable(FixedBaseTable.FromBytes(parts[3])); }
             catch (Exception ex) when (ex is FormatException or ArgumentException) { throw new InferenceFormatException(source, "fixed-base table: " + ex.Message); }
         }
-        // The model identity: the key's model commitments must be those of the circuit's model vector.
-        var recommitted = InferenceSetup.CommitModel(srs, model, vk.ModelVars);
+        // The model identity: the key's model commitments must be those of the circuit's model vector (ZK: with the blindings).
+        var recommitted = zk ? ModelOpening.Recommit(srs, model, vk.ModelVars, vk.BlindingBase!.Value, blindings!) : InferenceSetup.CommitModel(srs, model, vk.ModelVars);
         for (int j = 0; j < recommitted.Length; j++)
             if (recommitted[j] != vk.ModelCommitments[j])
                 throw new InferenceFormatException(source, recommitted.Length == 1

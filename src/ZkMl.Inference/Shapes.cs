@@ -11,7 +11,15 @@ internal sealed class KeyShape
     /// <summary>Tag of hidden layer ℓ's activation segment.</summary>
     public static int ActTag(int layer) => layer + 2;
 
-    public KeyShape(IReadOnlyList<LayerKey> layers, int limbBits)
+    /// <summary>Tag t_X of the input segment (ZK private inputs with the range check): the next tag after the T activation segments.</summary>
+    public int InputTag => ActTag(T);
+
+    /// <param name="layers">The layer keys.</param>
+    /// <param name="limbBits">c: the range segment has 2^c entries.</param>
+    /// <param name="inputSegmentVars">≥ 0 (ZK private inputs with the range check, docs/zk-design.md §6): the table gains an
+    /// input segment of 2^inputSegmentVars entries (2^ActBits) and one reserved filler entry, so that a filler tuple
+    /// exists even when the segments fill the table exactly; −1: neither (every other mode, unchanged).</param>
+    public KeyShape(IReadOnlyList<LayerKey> layers, int limbBits, int inputSegmentVars = -1)
     {
         L = layers.Count;
         H = L - 1;
@@ -40,6 +48,11 @@ internal sealed class KeyShape
                 if (Tabled(l)) { TableItem[l] = table.Count; table.Add(layers[l].TableVars); }
             RangeItem = table.Count;
             table.Add(limbBits);
+            if (inputSegmentVars >= 0)
+            {
+                InputItem = table.Count; table.Add(inputSegmentVars);
+                FillerItem = table.Count; table.Add(0);
+            }
             TableLayout = new Layout(table);
             model.Add(TableLayout.NumVars);
         }
@@ -106,6 +119,12 @@ internal sealed class KeyShape
 
     /// <summary>The range segment's table item (= the number of tabled layers; T for dense circuits).</summary>
     public int RangeItem { get; }
+
+    /// <summary>Table item of the input segment (entry j = (t_X, −InputBound + j, 0)), or −1 when the key has none.</summary>
+    public int InputItem { get; } = -1;
+
+    /// <summary>Table item of the reserved filler entry (0, 0, 0) that comes with the input segment, or −1.</summary>
+    public int FillerItem { get; } = -1;
 }
 
 /// <summary>The per-proof layouts for a padded batch of 2^b rows: W1, the lookup witness f, W2.</summary>

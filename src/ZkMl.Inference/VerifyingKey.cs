@@ -55,14 +55,24 @@ public sealed class VerifyingKey
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLVK\0\0"u8;
 
-    /// <summary>Format version written by <see cref="ToBytes"/> for a key of dense layers only.</summary>
+    /// <summary>Format version written by <see cref="ToBytes"/> for a default-mode key of dense layers only (unchanged byte for byte by the ZK work).</summary>
     public const uint Version = 4;
 
     /// <summary>Format version written for a key with conv or pooling layers (each layer record carries its kind and geometry).</summary>
     public const uint SpatialVersion = 5;
 
-    /// <summary>The format version of this key: <see cref="SpatialVersion"/> when some layer is a conv or pooling layer, else <see cref="Version"/>.</summary>
-    public uint FormatVersion => Layers.Any(l => l.IsSpatial) ? SpatialVersion : Version;
+    /// <summary>
+    /// Format version of a zero-knowledge key (docs/protocol.md "Keys" → "ZK mode (in progress)"): a flags word after the
+    /// version, the public-circuit digest in place of the circuit digest, the blinding base H before the model parts,
+    /// and hiding part commitments. Dense layers only (compile refuses --zk with conv layers).
+    /// </summary>
+    public const uint ZkVersion = 6;
+
+    /// <summary>Flags word of a <see cref="ZkVersion"/> key: bit 0 zero knowledge (always set), bit 1 private inputs, bit 2 input range check.</summary>
+    internal const uint FlagZk = 1, FlagPrivateInputs = 2, FlagInputRangeCheck = 4;
+
+    /// <summary>The format version of this key: <see cref="ZkVersion"/> for a zero-knowledge key, <see cref="SpatialVersion"/> when some layer is a conv or pooling layer, else <see cref="Version"/>.</summary>
+    public uint FormatVersion => IsZk ? ZkVersion : HasSpatialLayers ? SpatialVersion : Version;
 
     /// <summary>True when some layer is a conv or pooling layer.</summary>
     public bool HasSpatialLayers => Layers.Any(l => l.IsSpatial);
@@ -73,20 +83,48 @@ public sealed class VerifyingKey
     internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
         int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, int modelVars,
         G1Affine[] modelCommitments, KzgVerifierKey kzg, SrsOrigin origin)
+        : this(circuitDigest, limbBits, actBits, inputSize, outputSize, maxBatch, xBytes, yBytes, layers, inputScale, outputScale, modelVars,
+            modelCommitments, kzg, origin, ZkSettings.None, null) { }
+
+    internal VerifyingKey(byte[] circuitDigest, int limbBits, int actBits, int inputSize, int outputSize, int maxBatch,
+        int xBytes, int yBytes, LayerKey[] layers, double inputScale, double outputScale, int modelVars,
+        G1Affine[] modelCommitments, KzgVerifierKey kzg, SrsOrigin origin, ZkSettings zk, G1Affine? blindingBase)
     {
         if (modelCommitments.Length != Math.Max(1, ModelPartCount(modelVars)))
             throw new ArgumentException($"{modelCommitments.Length} model commitments for a model vector of 2^{modelVars} entries (expected {Math.Max(1, ModelPartCount(modelVars))})", nameof(modelCommitments));
+        if (zk.Problem() is { } zp) throw new ArgumentException(zp, nameof(zk));
+        if (zk.Zk != blindingBase.HasValue)
+            throw new ArgumentException(zk.Zk ? "a zero-knowledge key needs the blinding base H" : "a default-mode key has no blinding base", nameof(blindingBase));
         CircuitDigest = circuitDigest; LimbBits = limbBits; ActBits = actBits; InputSize = inputSize; OutputSize = outputSize;
         MaxBatch = maxBatch; XBytes = xBytes; YBytes = yBytes; Layers = layers; InputScale = inputScale; OutputScale = outputScale;
-        ModelVars = modelVars; ModelCommitments = modelCommitments; Kzg = kzg; Origin = origin;
+        ModelVars = modelVars; ModelCommitments = modelCommitments; Kzg = kzg; Origin = origin; Zk = zk; BlindingBase = blindingBase;
         _bytes = Serialize();
         Digest = _bytes.AsSpan(_bytes.Length - 32).ToArray();
-        Shape = new KeyShape(layers, limbBits);
+        Shape = new KeyShape(layers, limbBits, zk.InputRangeCheck ? actBits : -1);
     }
+
+    /// <summary>The zero-knowledge choices of the circuit (<see cref="ZkSettings.None"/> for a default key, version 4).</summary>
+    public ZkSettings Zk { get; }
+
+    /// <summary>True for a zero-knowledge key (version 6): hiding model parts, no proof of the default mode is accepted or made with it.</summary>
+    public bool IsZk => Zk.Zk;
+
+    /// <summary>The blinding base H = alphaTauG1[0] of the SRS (zero-knowledge keys only; null otherwise): every part commitment is [part_j(τ)]₁ + s_j·H.</summary>
+    public G1Affine? BlindingBase { get; }
+
+    /// <summary>The digest the key names its circuit by: the full <see cref="Circuit.Digest"/>, or in ZK mode the <see cref="Circuit.PublicDigest"/>.</summary>
+    public static byte[] CircuitDigestOf(Circuit circuit)
+    {
+        ArgumentNullException.ThrowIfNull(circuit);
+        return circuit.Zk.Zk ? circuit.PublicDigest : circuit.Digest;
+    }
+
+    /// <summary>True when <paramref name="circuit"/> is the circuit this key was made for (by <see cref="CircuitDigestOf"/>).</summary>
+    public bool Matches(Circuit circuit) => CircuitDigestOf(circuit).AsSpan().SequenceEqual(CircuitDigest);
 
     private readonly byte[] _bytes;
 
-    /// <summary>SHA-256 of the circuit (.zkc content).</summary>
+    /// <summary>SHA-256 of the circuit (.zkc content); in ZK mode the public-circuit digest (<see cref="Circuit.PublicDigest"/>), which leaves out the weights.</summary>
     public byte[] CircuitDigest { get; }
 
     /// <summary>Range-limb width c.</summary>
@@ -192,13 +230,19 @@ public sealed class VerifyingKey
     private byte[] Serialize()
     {
         bool spatial = HasSpatialLayers;
-        int len = ByteLength(Layers.Count, ModelCommitments.Count, spatial);
+        int len = ByteLength(Layers.Count, ModelCommitments.Count, spatial, IsZk);
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], FormatVersion);
-        CircuitDigest.CopyTo(s[12..]);
-        int o = 44;
+        int o = 12;
+        if (IsZk)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(s[12..], FlagsOf(Zk));
+            o = 16;
+        }
+        CircuitDigest.CopyTo(s[o..]);
+        o += 32;
         void U32(int v) { BinaryPrimitives.WriteUInt32LittleEndian(b.AsSpan(o), (uint)v); o += 4; }
         void I64(long v) { BinaryPrimitives.WriteInt64LittleEndian(b.AsSpan(o), v); o += 8; }
         U32(Layers.Count); U32(LimbBits); U32(ActBits); U32(InputSize); U32(OutputSize); U32(MaxBatch); U32(XBytes); U32(YBytes);
@@ -215,6 +259,7 @@ public sealed class VerifyingKey
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], InputScale); o += 8;
         BinaryPrimitives.WriteDoubleLittleEndian(s[o..], OutputScale); o += 8;
         U32(ModelVars);
+        if (BlindingBase is { } h) { EvmEncoding.EncodeG1(h, s[o..]); o += 64; }
         foreach (var c in ModelCommitments) { EvmEncoding.EncodeG1(c, s[o..]); o += 64; }
         EvmEncoding.EncodeG2(Kzg.G2, s[o..]); o += 128;
         EvmEncoding.EncodeG2(Kzg.TauG2, s[o..]); o += 128;
@@ -223,9 +268,11 @@ public sealed class VerifyingKey
         return b;
     }
 
-    /// <summary>Bytes of a key with <paramref name="layers"/> layers, without its model commitments.</summary>
-    /// <summary>Bytes of a serialized key with <paramref name="layers"/> layers and <paramref name="commitments"/> model commitments.</summary>
-    internal static int ByteLength(int layers, int commitments, bool spatial = false) => FixedBytes(layers, spatial) + 64 * commitments;
+    /// <summary>Bytes of a serialized key with <paramref name="layers"/> layers and <paramref name="commitments"/> model commitments (ZK: + the flags word and H).</summary>
+    internal static int ByteLength(int layers, int commitments, bool spatial = false, bool zk = false) => FixedBytes(layers, spatial) + 64 * commitments + (zk ? 4 + 64 : 0);
+
+    internal static uint FlagsOf(ZkSettings zk) =>
+        (zk.Zk ? FlagZk : 0) | (zk.Inputs == InputVisibility.Private ? FlagPrivateInputs : 0) | (zk.InputRangeCheck ? FlagInputRangeCheck : 0);
 
     /// <summary>Bytes of one layer record: 44, and 52 more (kind and 12 geometry fields) in a version-5 key.</summary>
     private static int LayerBytes(bool spatial) => spatial ? 44 + 52 : 44;
@@ -250,21 +297,33 @@ public sealed class VerifyingKey
         vk = null;
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl verifying key (bad magic)"; return false; }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version && version != SpatialVersion) { reason = VersionProblem("verifying", version, SpatialVersion); return false; }
+        if (version is not (Version or SpatialVersion or ZkVersion)) { reason = VersionProblem("verifying", version); return false; }
         bool spatial = version == SpatialVersion;
+        bool zkKey = version == ZkVersion;
         int lb = LayerBytes(spatial);
-        if (s.Length < 76) { reason = $"truncated: {s.Length} bytes"; return false; }
-        int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), 1000);
-        if (s.Length < 12 + 32 + 32 + lb * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
-        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(12 + 32 + 32 + lb * layers + 16)..]), 31);
+        // (a ZK key has the flags word after the version: every later offset moves by 4, and H precedes the parts)
+        int shift = zkKey ? 4 : 0;
+        if (s.Length < 76 + shift) { reason = $"truncated: {s.Length} bytes"; return false; }
+        int layers = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(44 + shift)..]), 1000);
+        if (s.Length < shift + 12 + 32 + 32 + lb * layers + 16 + 4) { reason = $"truncated: {s.Length} bytes for {layers} layers"; return false; }
+        int mv = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(s[(shift + 12 + 32 + 32 + lb * layers + 16)..]), 31);
         int commitments = Math.Max(1, ModelPartCount(mv));
-        int len = ByteLength(layers, commitments, spatial);
+        int len = ByteLength(layers, commitments, spatial, zkKey);
         if (layers < 1 || s.Length != len) { reason = $"corrupt or truncated: {s.Length} bytes for {layers} layers (expected {len})"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..(len - 32)], d);
         if (!d.SequenceEqual(s[(len - 32)..])) { reason = "corrupt: SHA-256 digest does not match the contents"; return false; }
-        var digest = s.Slice(12, 32).ToArray();
-        int o = 48;
+        var zk = ZkSettings.None;
+        if (zkKey)
+        {
+            uint flags = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
+            if ((flags & ~(FlagZk | FlagPrivateInputs | FlagInputRangeCheck)) != 0) { reason = $"unknown flags 0x{flags:x} (bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check; made by a newer zkml?)"; return false; }
+            if ((flags & FlagZk) == 0) { reason = $"flags 0x{flags:x}: a version-{ZkVersion} key is a zero-knowledge key, bit 0 must be set"; return false; }
+            zk = new ZkSettings(true, (flags & FlagPrivateInputs) != 0 ? InputVisibility.Private : InputVisibility.Public, (flags & FlagInputRangeCheck) != 0);
+            if (zk.Problem() is { } zp) { reason = $"flags 0x{flags:x}: {zp}"; return false; }
+        }
+        var digest = s.Slice(12 + shift, 32).ToArray();
+        int o = 48 + shift;
         var arr = s.ToArray();
         int U32() { int v = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(arr.AsSpan(o)), int.MaxValue); o += 4; return v; }
         long I64() { long v = BinaryPrimitives.ReadInt64LittleEndian(arr.AsSpan(o)); o += 8; return v; }
@@ -295,6 +354,13 @@ public sealed class VerifyingKey
         double inScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
         double outScale = BinaryPrimitives.ReadDoubleLittleEndian(s[o..]); o += 8;
         int modelVars = U32();
+        G1Affine? blindingBase = null;
+        if (zkKey)
+        {
+            if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out var hb, out var eh)) { reason = "blinding base H: " + eh; return false; }
+            blindingBase = hb;
+            o += 64;
+        }
         var cms = new G1Affine[commitments];
         for (int j = 0; j < commitments; j++, o += 64)
             if (!EvmEncoding.TryDecodeG1(s.Slice(o, 64), out cms[j], out var e4))
@@ -304,11 +370,12 @@ public sealed class VerifyingKey
         if (!EvmEncoding.TryDecodeG2(s.Slice(o, 128), out var tg2, out var e3)) { reason = "[τ]₂: " + e3; return false; }
         o += 128;
         if (!SrsOrigin.TryRead(s[o..], out var origin, out var e5)) { reason = e5; return false; }
-        string? bad = CheckShape(c, act, inSize, outSize, maxBatch, xb, yb, ls, modelVars);
+        string? bad = CheckShape(c, act, inSize, outSize, maxBatch, xb, yb, ls, modelVars, zk.MinPaddedWidth);
         if (bad != null) { reason = "inconsistent key: " + bad; return false; }
+        if (blindingBase is { } h && BlindingBaseProblem(h, g2, tg2) is { } hp) { reason = "blinding base H: " + hp; return false; }
         try
         {
-            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, modelVars, cms, new KzgVerifierKey(g2, tg2), origin!);
+            vk = new VerifyingKey(digest, c, act, inSize, outSize, maxBatch, xb, yb, ls, inScale, outScale, modelVars, cms, new KzgVerifierKey(g2, tg2), origin!, zk, blindingBase);
         }
         catch (ArgumentException ex) { reason = "inconsistent key: " + ex.Message; return false; }
         if (vk.Shape.ModelLayout.NumVars != modelVars) { vk = null; reason = "inconsistent key: model vector size does not match the layer shapes"; return false; }
@@ -317,12 +384,28 @@ public sealed class VerifyingKey
     }
 
     /// <summary>The message for a key file of another format version: older ones are made again by setup.</summary>
-    internal static string VersionProblem(string what, uint version, uint expected) => version < expected
-        ? $"{what} key version {version} was made by an older zkml (this one reads version {expected}); re-run zkml setup"
-        : $"unsupported {what} key version {version} (this zkml reads version {expected}; made by a newer zkml?)";
+    internal static string VersionProblem(string what, uint version) => version < Version
+        ? $"{what} key version {version} was made by an older zkml (this one reads versions {Version}, {SpatialVersion} (conv layers) and {ZkVersion} (zero knowledge)); re-run zkml setup"
+        : $"unsupported {what} key version {version} (this zkml reads versions {Version}, {SpatialVersion} (conv layers) and {ZkVersion} (zero knowledge); made by a newer zkml?)";
 
-    private static string? CheckShape(int c, int act, int inSize, int outSize, int maxBatch, int xb, int yb, LayerKey[] ls, int modelVars)
+    /// <summary>
+    /// Null when H is usable as a blinding base, else why not (review of steps 3–4, item 2): the point at infinity,
+    /// ±G (α = ±1), or ±[τ]₁ (α = ±τ, found by the pairing e(H, [1]₂) = e(±G, [τ]₂)). A general planted α = p(τ) is
+    /// not visible in a key; that is what the SRS provenance check at setup is for (docs/zk-design.md A2).
+    /// </summary>
+    internal static string? BlindingBaseProblem(in G1Affine h, in G2Affine g2, in G2Affine tauG2)
     {
+        if (h.IsInfinity) return "the point at infinity (commitments would not hide)";
+        if (h == G1Affine.Generator || h == -G1Affine.Generator) return "±G (α = ±1 is known: commitments would not bind)";
+        if (Pairing.CheckProduct([h, -G1Affine.Generator], [g2, tauG2]) || Pairing.CheckProduct([h, G1Affine.Generator], [g2, tauG2]))
+            return "±[τ]₁ (α = ±τ: commitments would not bind)";
+        return null;
+    }
+
+    private static string? CheckShape(int c, int act, int inSize, int outSize, int maxBatch, int xb, int yb, LayerKey[] ls, int modelVars, int minWidth = 1)
+    {
+        // A width below minWidth (4 in ZK mode) is padded to minWidth: its log2 is then fixed, not ⌈log2 width⌉.
+        int minVars = System.Numerics.BitOperations.Log2((uint)minWidth);
         if (c < 1 || c > 20) return $"limb bits {c}";
         if (act < 2 || act > 16) return $"activation bits {act}";
         if (maxBatch < 1 || maxBatch > 1 << 20 || (maxBatch & (maxBatch - 1)) != 0) return $"max batch {maxBatch}";
@@ -341,8 +424,8 @@ public sealed class VerifyingKey
             }
             else
             {
-                if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || (l.InVars > 0 && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
-                if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || (l.OutVars > 0 && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
+                if (l.InputSize < 1 || l.InputSize > 1 << l.InVars || l.InVars < minVars || (l.InVars > minVars && l.InputSize <= 1 << (l.InVars - 1))) return $"layer {i} input size";
+                if (l.OutputSize < 1 || l.OutputSize > 1 << l.OutVars || l.OutVars < minVars || (l.OutVars > minVars && l.OutputSize <= 1 << (l.OutVars - 1))) return $"layer {i} output size";
             }
             if (i > 0 && (ls[i - 1].OutputSize != l.InputSize)) return $"layer {i} input does not match layer {i - 1} output";
             if (hidden && l.Kind == LayerKind.MaxPool)
