@@ -32,6 +32,9 @@ internal enum FileKind
 
     /// <summary>An MNIST idx file.</summary>
     MnistIdx,
+
+    /// <summary>model.secret from zkml setup of a zero-knowledge circuit.</summary>
+    ModelSecret,
 }
 
 /// <summary>
@@ -55,6 +58,7 @@ internal static class InputFiles
         FileKind.Proof => 64 * MiB,
         FileKind.Solidity => 16 * MiB,
         FileKind.MnistIdx => 64 * MiB,
+        FileKind.ModelSecret => 1 * MiB,
         _ => long.MaxValue,
     };
 
@@ -74,6 +78,7 @@ internal static class InputFiles
         FileKind.Ptau => "a snarkjs .ptau file",
         FileKind.Solidity => "a Solidity verifier from zkml create-evm-verifier",
         FileKind.MnistIdx => "an MNIST idx file",
+        FileKind.ModelSecret => "a model secret (model.secret) from zkml setup of a zero-knowledge circuit",
         _ => "a file",
     };
 
@@ -84,6 +89,7 @@ internal static class InputFiles
         (FileKind.ProvingKey, "ZKMLPK\0\0"u8.ToArray(), "a proving key (pk.bin)"),
         (FileKind.VerifyingKey, "ZKMLVK\0\0"u8.ToArray(), "a verifying key (vk.bin)"),
         (FileKind.Proof, "ZKMLPRF\0"u8.ToArray(), "a proof file"),
+        (FileKind.ModelSecret, "ZKMLMSK\0"u8.ToArray(), "a model secret (model.secret)"),
     ];
 
     /// <summary>

@@ -34,6 +34,7 @@ public static class Program
         root.Add(CliHost.Verbose);
         root.Add(CompileVerb.Create());
         root.Add(SetupVerb.Create());
+        root.Add(OpenModelVerb.Create());
         root.Add(ProveVerb.Create());
         root.Add(VerifyVerb.Create());
         root.Add(CreateEvmVerifierVerb.Create());

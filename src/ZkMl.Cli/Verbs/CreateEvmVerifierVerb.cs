@@ -32,6 +32,8 @@ internal static class CreateEvmVerifierVerb
         CliFiles.Require(vkPath, FileKind.VerifyingKey);
         CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
         var key = VerifyingKey.Load(vkPath);
+        // (the generated contract verifies default-mode proofs only: a ZK key must not get one)
+        if (key.IsZk) throw new UserException($"{vkPath}: a zero-knowledge verifying key ({key.Zk}); the Solidity verifier of ZK proofs is not yet implemented");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);
         CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);

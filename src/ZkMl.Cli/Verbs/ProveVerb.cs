@@ -43,6 +43,8 @@ internal static class ProveVerb
         ProvingKey key = ctx.Step($"reading {pkPath}", () => ProvingKey.Load(pkPath));
         if (!key.Circuit.Digest.AsSpan().SequenceEqual(circuit.Digest))
             throw new UserException($"{pkPath}: made for another circuit (digest {key.Circuit.DigestHex[..16]}…), not {circuitPath} ({circuit.DigestHex[..16]}…); run zkml setup on {circuitPath}");
+        if (key.VerifyingKey.IsZk)
+            throw new UserException($"{pkPath}: ZK proving is not yet implemented: the key is a zero-knowledge key ({key.VerifyingKey.Zk}); this zkml makes such keys and opens their model commitment (zkml open-model) but will not make a proof that reveals what they hide");
         if (rows > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, rows, pkPath, key.VerifyingKey.MaxBatch);
         float[][] samples = InputData.Parse(inputBytes, circuit.InputSize, inputPath);
         if (samples.Length > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, samples.Length, pkPath, key.VerifyingKey.MaxBatch);

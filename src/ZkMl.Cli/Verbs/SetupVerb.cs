@@ -8,7 +8,10 @@ using ZkMl.Inference;
 
 namespace ZkMl.Cli.Verbs;
 
-/// <summary><c>zkml setup circuit.zkc (--ptau FILE | --dev-srs) [-o keys/] [--max-batch N]</c>: writes pk.bin and vk.bin.</summary>
+/// <summary>
+/// <c>zkml setup circuit.zkc (--ptau FILE [--ptau-verified] | --dev-srs) [-o keys/] [--max-batch N]</c>: writes pk.bin and vk.bin,
+/// and for a zero-knowledge circuit model.secret (the blindings of the model commitment) after the SRS provenance check.
+/// </summary>
 internal static class SetupVerb
 {
     /// <summary>The default of --max-batch (compile reports the setup costs for it).</summary>
@@ -23,9 +26,10 @@ internal static class SetupVerb
         var maxBatch = new Option<int>("--max-batch") { HelpName = "N", Description = "Largest batch (rows of input.json) one proof may hold; rounded up to a power of two", DefaultValueFactory = _ => DefaultMaxBatch };
         var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Reproducible tests only: τ of the development SRS from this 31-bit seed (anyone can find it by trying seeds); default: τ from the OS CSPRNG" };
         var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml, else $HOME/.cache/zkml, else no cache)" };
-        var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit")
+        var verified = new Option<bool>("--ptau-verified") { Description = "Zero-knowledge circuits: you state that the --ptau file was verified (snarkjs powersoftau verify succeeded, or its hash matches a published one); needed for a ceremony zkml does not pin, whose blinding base alphaTauG1[0] it cannot check" };
+        var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit (and model.secret for a zero-knowledge circuit)")
         {
-            circuit, ptau, dev, output, maxBatch, seed, cache,
+            circuit, ptau, dev, output, maxBatch, seed, cache, verified,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "setup", ctx =>
         {
@@ -35,21 +39,24 @@ internal static class SetupVerb
                 throw new UserException("pass exactly one of --ptau FILE (a snarkjs .ptau ceremony file) or --dev-srs (INSECURE, for tests and demos)");
             if (!devSrs && pr.GetValue(seed) is not null) throw new UserException("--dev-seed only applies with --dev-srs");
             Pipeline.PaddedMaxBatch(pr.GetValue(maxBatch));
-            return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache));
+            if (devSrs && pr.GetValue(verified)) throw new UserException("--ptau-verified only applies with --ptau (a development SRS is INSECURE whatever is stated)");
+            return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache), pr.GetValue(verified));
         }));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir)
+    private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir, bool ptauVerified)
     {
         var sw = Stopwatch.StartNew();
         CliFiles.Require(circuitPath, FileKind.Circuit);
         if (ptauPath is not null) CliFiles.Require(ptauPath, FileKind.Ptau);
-        string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin");
-        foreach (var written in new[] { pkPath, vkPath })
-            CliFiles.RefuseOverwrite(written, "-o", ("CIRCUIT", circuitPath), ("--ptau", ptauPath));
+        string pkPath = Path.Combine(outDir, "pk.bin"), vkPath = Path.Combine(outDir, "vk.bin"), secretPath = Path.Combine(outDir, "model.secret");
         int maxBatch = Pipeline.PaddedMaxBatch(maxBatchArg);
         Circuit circuit = ctx.Step($"reading {circuitPath}", () => CircuitFile.Load(circuitPath));
+        bool zk = circuit.Zk.Zk;
+        foreach (var written in zk ? new[] { pkPath, vkPath, secretPath } : [pkPath, vkPath])
+            CliFiles.RefuseOverwrite(written, "-o", ("CIRCUIT", circuitPath), ("--ptau", ptauPath));
+        if (ptauVerified && !zk) ctx.Info("--ptau-verified has no effect on a default circuit (only zero-knowledge setup uses the blinding base alphaTauG1[0])");
         if (maxBatch != maxBatchArg) ctx.Info($"max batch {maxBatchArg} rounded up to {maxBatch} (batches are padded to a power of two)");
 
         long powers = InferenceSetup.RequiredPowers(circuit, maxBatch);
@@ -60,18 +67,34 @@ internal static class SetupVerb
         double srsSeconds = srsWatch.Elapsed.TotalSeconds;
 
         var setupWatch = Stopwatch.StartNew();
-        var (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch));
+        ProvingKey pk;
+        VerifyingKey vk;
+        ZkSetup? zkSetup = null;
+        if (zk)
+        {
+            try { zkSetup = ctx.Step("checking the SRS's blinding base and committing the model parts (hiding)", () => InferenceSetup.RunZk(circuit, srs, maxBatch, ptauVerified)); }
+            catch (SrsProvenanceException e) when (e.Check.Verdict == BlindingBaseVerdict.UnknownCeremony)
+            {
+                throw new UserException($"{ptauPath}: {e.Check.Message}. If it was, pass --ptau-verified (zero-knowledge setup refuses it otherwise; docs/zk-design.md A2)");
+            }
+            catch (SrsProvenanceException e) { throw new UserException($"{ptauPath ?? "the SRS"}: {e.Message}"); }
+            (pk, vk) = (zkSetup.ProvingKey, zkSetup.VerifyingKey);
+            ReportProvenance(ctx, zkSetup.Provenance);
+        }
+        else (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch));
         double setupSeconds = setupWatch.Elapsed.TotalSeconds;
 
         CliFiles.EnsureParent(pkPath);
         byte[] pkBytes = ctx.Step($"writing {pkPath}", () => pk.ToBytes());
+        // (the secret first: keys without it could not open the model; each file is written to a temporary file and renamed)
+        if (zkSetup is not null) CliHost.WriteAtomic(secretPath, zkSetup.Secret.ToBytes());
         CliHost.WriteAtomic(pkPath, pkBytes);
         CliHost.WriteAtomic(vkPath, vk.ToBytes());
         double seconds = sw.Elapsed.TotalSeconds;
 
         if (ctx.JsonMode)
         {
-            ctx.WriteJson(new JsonObject
+            var json = new JsonObject
             {
                 ["circuit"] = Path.GetFullPath(circuitPath),
                 ["circuitDigest"] = circuit.DigestHex,
@@ -93,7 +116,22 @@ internal static class SetupVerb
                 {
                     ["srs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3), ["total"] = Math.Round(seconds, 3),
                 },
-            });
+                ["zk"] = zk,
+            };
+            if (zkSetup is not null)
+            {
+                json["inputVisibility"] = ZkSettings.Name(circuit.Zk.Inputs);
+                json["inputRangeCheck"] = circuit.Zk.InputRangeCheck;
+                json["publicCircuitDigest"] = circuit.PublicDigestHex;
+                json["modelSecret"] = Path.GetFullPath(secretPath);
+                json["modelParts"] = vk.ModelCommitments.Count;
+                json["srsProvenance"] = new JsonObject
+                {
+                    ["verdict"] = VerdictName(zkSetup.Provenance.Verdict), ["message"] = zkSetup.Provenance.Message,
+                    ["ceremony"] = zkSetup.Provenance.Ceremony, ["ptauVerified"] = ptauVerified,
+                };
+            }
+            ctx.WriteJson(json);
             return 0;
         }
         var o = ctx.Out;
@@ -104,8 +142,37 @@ internal static class SetupVerb
             return 0;
         }
         o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(circuit.Name ?? Path.GetFileName(circuitPath)))}[/]: model vector 2^{vk.ModelVars}, batches up to {vk.MaxBatch}, {powers:N0} SRS powers ({Markup.Escape(srs.IsInsecure ? "INSECURE development SRS" : srs.Description)})");
+        if (zkSetup is not null)
+            o.MarkupLine($"zero-knowledge keys ({Markup.Escape(circuit.Zk.ToString())}): {vk.ModelCommitments.Count} hiding model part(s); the vk digest is the model's identity; [yellow]{Markup.Escape(secretPath)}[/] and {Markup.Escape(pkPath)} hold the blindings: keep them secret (zkml open-model checks the model against the key)");
         o.MarkupLine(wrote);
         return 0;
+    }
+
+    /// <summary>The verdict's name in --json: development, pinned, planted, unknown, missing.</summary>
+    internal static string VerdictName(BlindingBaseVerdict v) => v switch
+    {
+        BlindingBaseVerdict.Development => "development",
+        BlindingBaseVerdict.PinnedCeremony => "pinned",
+        BlindingBaseVerdict.PlantedBlindingBase => "planted",
+        BlindingBaseVerdict.UnknownCeremony => "unknown",
+        _ => "missing",
+    };
+
+    /// <summary>Says which provenance case applied (stderr, also with --json and --quiet: it is what the keys' hiding and binding rest on).</summary>
+    private static void ReportProvenance(VerbContext ctx, BlindingBaseCheck check)
+    {
+        switch (check.Verdict)
+        {
+            case BlindingBaseVerdict.Development:
+                ctx.Alert($"SRS provenance: development SRS — {check.Message}");
+                break;
+            case BlindingBaseVerdict.UnknownCeremony:
+                ctx.Alert($"SRS provenance: unknown ceremony, accepted because --ptau-verified states the file was verified — {check.Message}");
+                break;
+            default:
+                ctx.Info($"SRS provenance: {VerdictName(check.Verdict)} — {check.Message}");
+                break;
+        }
     }
 
     private static Srs ReadPtau(VerbContext ctx, string ptauPath, long powers, int maxBatch, string? cacheDir)

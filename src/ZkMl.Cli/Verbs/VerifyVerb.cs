@@ -40,7 +40,7 @@ internal static class VerifyVerb
         if (circuitPath is not null)
         {
             circuit = CircuitFile.Load(circuitPath);
-            if (!circuit.Digest.AsSpan().SequenceEqual(key.CircuitDigest))
+            if (!key.Matches(circuit))
                 throw new UserException($"{circuitPath}: not the circuit of {vkPath} (its SHA-256 is {circuit.DigestHex[..16]}…, the key was made for {Convert.ToHexStringLower(key.CircuitDigest)[..16]}…)");
         }
         byte[] bytes = proofProblem is null ? File.ReadAllBytes(proofPath) : [];
