@@ -99,7 +99,8 @@ public class ParserFuzzTests(ITestOutputHelper output)
     public void VerifyingKeys()
     {
         var honest = Seeds.Vk.ToBytes();
-        byte[][] seeds = [honest];
+        // (the ZK key, version 6: its reader also decodes the flags and H; the verifier rejects every proof for it)
+        byte[][] seeds = [honest, Seeds.Zk.VerifyingKey.ToBytes()];
         var proof = Seeds.Proof;
         byte[] pi = proof.PublicInputs.ToArray(), pb = proof.ProofBytes.ToArray();
         void Parse(byte[] b)
@@ -134,6 +135,17 @@ public class ParserFuzzTests(ITestOutputHelper output)
         Gen<(int Seed, Mutation Mutation)> gen = Gen.Frequency((3, (IGen<(int, Mutation)>)partEdit), (1, Mutations.OfSeeds(seeds, hints: Header32, checksummed: true)));
         Report(FuzzRunner.Run("pk", gen, c => Parse(c.Mutation.Apply(seeds[c.Seed])), e => e is InferenceFormatException,
             seed: 0x9C, ciIterations: 300, TimeSpan.FromSeconds(20), bound, Describe));
+    }
+
+    [Fact]
+    public void ModelSecretFiles()
+    {
+        byte[][] seeds = [Seeds.Zk.Secret.ToBytes()];
+        void Parse(byte[] b) => ModelSecret.FromBytes(b, "fuzz.secret");
+        long bound = Bound(seeds, Parse);
+        var gen = Mutations.OfSeeds(seeds, hints: Header32, checksummed: true);
+        Report(FuzzRunner.Run("model.secret", gen, c => Parse(c.Mutation.Apply(seeds[c.Seed])), e => e is InferenceFormatException,
+            seed: 0x5EC, ciIterations: 1000, CaseTime, bound, Describe));
     }
 
     [Fact]

@@ -53,9 +53,12 @@ internal static class Seeds
 
     public static readonly Circuit TinyCircuit = CircuitCompiler.Compile(TinyNetwork, TinyInputs);
 
-    /// <summary>.zkc seeds: the tiny circuit and the generated network's.</summary>
+    /// <summary>The tiny network as a zero-knowledge circuit with range-checked private inputs (.zkc version 3).</summary>
+    public static readonly Circuit TinyZkCircuit = CircuitCompiler.Compile(TinyNetwork, TinyInputs, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+
+    /// <summary>.zkc seeds: the tiny circuit, the generated network's, and the tiny ZK circuit (version 3).</summary>
     public static readonly byte[][] Zkc =
-        [CircuitFile.ToBytes(TinyCircuit), CircuitFile.ToBytes(CircuitCompiler.Compile(Generated, TestNetworks.Samples(9, 8, 6)))];
+        [CircuitFile.ToBytes(TinyCircuit), CircuitFile.ToBytes(CircuitCompiler.Compile(Generated, TestNetworks.Samples(9, 8, 6))), CircuitFile.ToBytes(TinyZkCircuit)];
 
     public const int MaxBatch = 4;
 
@@ -66,6 +69,12 @@ internal static class Seeds
         var proof = InferenceProver.Prove(pk, TinyInputs.Take(3).ToArray());
         return (pk, vk, proof);
     });
+
+    private static readonly Lazy<ZkSetup> ZkKeysLazy = new(() =>
+        InferenceSetup.RunZk(TinyZkCircuit, Srs.CreateInsecureDev((int)InferenceSetup.RequiredPowers(TinyZkCircuit, MaxBatch) - 1, seed: 12), MaxBatch));
+
+    /// <summary>Zero-knowledge keys of <see cref="TinyZkCircuit"/> (version 6) and their model.secret.</summary>
+    public static ZkSetup Zk => ZkKeysLazy.Value;
 
     public static ProvingKey Pk => KeysLazy.Value.Pk;
     public static VerifyingKey Vk => KeysLazy.Value.Vk;
