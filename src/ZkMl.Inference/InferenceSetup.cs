@@ -62,6 +62,8 @@ public static class InferenceSetup
         ArgumentNullException.ThrowIfNull(circuit);
         ArgumentNullException.ThrowIfNull(srs);
         if (!circuit.Zk.Zk) throw new ArgumentException("the circuit is not a zero-knowledge circuit (compile it with --zk, or use InferenceSetup.Run)", nameof(circuit));
+        // (compile refuses --zk with conv layers; a crafted circuit file is refused here: a ZK key, version 6, has dense layer records only)
+        if (circuit.HasSpatialLayers) throw new ArgumentException("not yet supported: a zero-knowledge circuit with conv or pooling layers", nameof(circuit));
         var check = SrsProvenance.CheckBlindingBase(srs, pins);
         if (!check.Allows(ptauVerified)) throw new SrsProvenanceException(check);
         var (pk, vk, blindings) = Make(circuit, srs, maxBatch, fixedBaseTable, rng ?? RandomNumberGenerator.Create());

@@ -93,6 +93,7 @@ public sealed class VerifyingKey
         if (modelCommitments.Length != Math.Max(1, ModelPartCount(modelVars)))
             throw new ArgumentException($"{modelCommitments.Length} model commitments for a model vector of 2^{modelVars} entries (expected {Math.Max(1, ModelPartCount(modelVars))})", nameof(modelCommitments));
         if (zk.Problem() is { } zp) throw new ArgumentException(zp, nameof(zk));
+        if (zk.Zk && layers.Any(l => l.IsSpatial)) throw new ArgumentException("a zero-knowledge key (version 6) has dense layers only", nameof(layers));
         if (zk.Zk != blindingBase.HasValue)
             throw new ArgumentException(zk.Zk ? "a zero-knowledge key needs the blinding base H" : "a default-mode key has no blinding base", nameof(blindingBase));
         CircuitDigest = circuitDigest; LimbBits = limbBits; ActBits = actBits; InputSize = inputSize; OutputSize = outputSize;
