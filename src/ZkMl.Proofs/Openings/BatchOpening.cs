@@ -385,8 +385,8 @@ public static class BatchOpening
         return (c, point, value);
     }
 
-    /// <summary>Σ_j over pairs: constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp).</summary>
-    private static void RoundTerms(Fr[] e, Fr[] p, int half, out Fr c0, out Fr c2)
+    /// <summary>Σ_j over pairs: constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp) (also the ZK opening's rounds).</summary>
+    internal static void RoundTerms(Fr[] e, Fr[] p, int half, out Fr c0, out Fr c2)
     {
         var a0 = Fr.Zero; var a2 = Fr.Zero;
         if (half >= 4096)

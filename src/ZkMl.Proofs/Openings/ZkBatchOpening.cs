@@ -351,27 +351,7 @@ public static class ZkBatchOpening
     }
 
     /// <summary>Σ_j over pairs (index bit 0): constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp).</summary>
-    private static void RoundTerms(Fr[] e, Fr[] p, out Fr c0, out Fr c2)
-    {
-        int half = e.Length / 2;
-        var a0 = Fr.Zero; var a2 = Fr.Zero;
-        object gate = new();
-        Polynomials.Parallelism.For(half, (lo, hi) =>
-        {
-            var b0 = Fr.Zero; var b2 = Fr.Zero;
-            for (int j = lo; j < hi; j++)
-            {
-                Fr.Mul(e[2 * j], p[2 * j], out var t);
-                Fr.Add(b0, t, out b0);
-                Fr.Sub(e[2 * j + 1], e[2 * j], out var de);
-                Fr.Sub(p[2 * j + 1], p[2 * j], out var dp);
-                Fr.Mul(de, dp, out t);
-                Fr.Add(b2, t, out b2);
-            }
-            lock (gate) { a0 += b0; a2 += b2; }
-        });
-        c0 = a0; c2 = a2;
-    }
+    private static void RoundTerms(Fr[] e, Fr[] p, out Fr c0, out Fr c2) => BatchOpening.RoundTerms(e, p, e.Length / 2, out c0, out c2);
 
     /// <summary>The table bound at index bit 0 to r (a new array of half the length).</summary>
     private static Fr[] Bind(Fr[] t, Fr r)
