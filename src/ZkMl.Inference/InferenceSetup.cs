@@ -159,8 +159,10 @@ public static class InferenceSetup
 
     /// <summary>
     /// Refuses a circuit this protocol cannot prove (docs/protocol.md "Conv and pooling layers"): a conv or pooling
-    /// output layer, a max pool with more than <see cref="ProofShapes.MaxPoolWindowLimit"/> window entries, or a max
-    /// pool whose input range does not fit one range limb (its window differences are range-checked in [0, 2^c)).
+    /// output layer, a conv or pooling layer whose input is not its predecessor's output in the proof's layout (a Reshape
+    /// between them: <see cref="ProofShapes.SpatialInputProblem"/>), a max pool with more than
+    /// <see cref="ProofShapes.MaxPoolWindowLimit"/> window entries, or a max pool whose input range does not fit one range
+    /// limb (its window differences are range-checked in [0, 2^c)).
     /// </summary>
     /// <exception cref="ArgumentException">"not yet provable: …", naming the layer.</exception>
     public static void CheckProvable(Circuit circuit)
@@ -172,6 +174,8 @@ public static class InferenceSetup
             if (l.Kind == LayerKind.Dense) continue;
             if (l.IsOutput)
                 throw new ArgumentException($"not yet provable: a {l.Kind} output layer ({who}; the proof needs a dense output layer)", nameof(circuit));
+            if (l.Index > 0 && ProofShapes.SpatialInputProblem(l.Index, circuit.Layers[l.Index - 1].Geometry, l.Geometry!) is { } ip)
+                throw new ArgumentException($"not yet provable: {ip}", nameof(circuit));
             if (l.Kind != LayerKind.MaxPool) continue;
             if (l.Geometry!.Window > ProofShapes.MaxPoolWindowLimit)
                 throw new ArgumentException($"not yet provable: a {l.Geometry.KH}×{l.Geometry.KW} max pool ({who}; at most {ProofShapes.MaxPoolWindowLimit} window entries)", nameof(circuit));

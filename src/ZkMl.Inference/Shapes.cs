@@ -209,6 +209,23 @@ internal static class ProofShapes
     /// <summary>The largest max-pool window: the zero-check's G = I·Π_w D_w has degree kh·kw + 1 ≤ 7 (<see cref="ZkMl.Proofs.Sumcheck.UniPoly.MaxDegree"/> − 1).</summary>
     public const int MaxPoolWindowLimit = 6;
 
+    /// <summary>
+    /// Why spatial layer <paramref name="i"/> (geometry <paramref name="g"/>) does not read its predecessor's output in the
+    /// layout the proof reads it in, or null. The proof reads A_{i−1} as [C'][H'][W'] of <paramref name="g"/>'s input; the
+    /// executor reads the predecessor's output flattened in its own layout. They agree when the predecessor is a spatial
+    /// layer whose output shape is this input shape, or a dense layer whose flat output (c·H + y)·W + x is the padded
+    /// index (c·H' + y)·W' + x, i.e. H and W powers of two. Anything else (a Reshape between the layers) is refused: the
+    /// proof would be about another function, or read a max pool's unconstrained padding.
+    /// </summary>
+    internal static string? SpatialInputProblem(int i, Conv2dGeometry? prev, Conv2dGeometry g)
+    {
+        if (prev is not null)
+            return prev.OutC == g.InC && prev.OutH == g.InH && prev.OutW == g.InW ? null
+                : $"layer {i} reads [{g.InC}, {g.InH}, {g.InW}] but layer {i - 1} outputs [{prev.OutC}, {prev.OutH}, {prev.OutW}] (a Reshape between conv/pool layers)";
+        return (g.InH & (g.InH - 1)) == 0 && (g.InW & (g.InW - 1)) == 0 ? null
+            : $"layer {i} reads a dense layer's output as [{g.InC}, {g.InH}, {g.InW}]; after a dense layer the rows and columns must be powers of two";
+    }
+
     /// <summary>Why spatial layer <paramref name="i"/>'s key record is inconsistent or unprovable, or null.</summary>
     public static string? SpatialProblem(LayerKey l, int i, bool hidden, int limbBits)
     {

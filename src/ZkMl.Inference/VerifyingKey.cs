@@ -421,6 +421,7 @@ public sealed class VerifyingKey
             if (l.IsSpatial || (i > 0 && ls[i - 1].IsSpatial))
             {
                 if (l.IsSpatial && ProofShapes.SpatialProblem(l, i, hidden, c) is { } sp) return sp;
+                if (l.IsSpatial && i > 0 && ProofShapes.SpatialInputProblem(i, ls[i - 1].Geometry, l.Geometry!) is { } ip) return ip;
                 if (i > 0 && l.InVars != ls[i - 1].OutVars) return $"layer {i} input does not match layer {i - 1} output";
             }
             else

@@ -16,7 +16,15 @@ public class PrecompileAnvilTests(AnvilFixture anvil, ITestOutputHelper output) 
 
     private async Task CompareAsync(string address, Precompile ours, List<byte[]> inputs)
     {
-        var results = await Task.WhenAll(inputs.Select(i => anvil.CallAsync(address, i)));
+        // At most 8 calls in flight: 130 at once on a loaded 2-core machine failed once in CI (session 15, the scalar-path
+        // rerun of test.sh) and passed on every rerun; the comparison does not depend on the calls being concurrent.
+        using var gate = new SemaphoreSlim(8);
+        var results = await Task.WhenAll(inputs.Select(async i =>
+        {
+            await gate.WaitAsync();
+            try { return await anvil.CallAsync(address, i); }
+            finally { gate.Release(); }
+        }));
         int ok = 0, failed = 0;
         for (int i = 0; i < inputs.Count; i++)
         {
