@@ -322,7 +322,7 @@ public static class InferenceProver
                     for (int dy = 0; dy < g.KH; dy++)
                         for (int dx = 0; dx < g.KW; dx++)
                         {
-                            var pt = Concat(Concat(zc.Point, SpatialProof.BitsPoint(dy, wh)), SpatialProof.BitsPoint(dx, ww));
+                            var pt = SpatialProof.SlotPoint(zc.Point, dy, dx, wh, ww);
                             claims.Add(new(c1, bs.W1!.Point(bs.DItem[l], pt), dv[k++])); vectors.Add(w1Fr);
                         }
                 }

@@ -277,7 +277,7 @@ public static class InferenceVerifier
                 for (int dy = 0; dy < g.KH; dy++)
                     for (int dx = 0; dx < g.KW; dx++)
                     {
-                        var pt = InferenceProver.Concat(InferenceProver.Concat(zc.Point, SpatialProof.BitsPoint(dy, wh)), SpatialProof.BitsPoint(dx, ww));
+                        var pt = SpatialProof.SlotPoint(zc.Point, dy, dx, wh, ww);
                         claims.Add(new(parts.W1, bs.W1!.Point(bs.DItem[l], pt), mp.D[s++]));
                     }
             }

@@ -95,8 +95,7 @@ public sealed class Layout
         if (local.Length != s) throw new ArgumentException($"item {i} has {s} variables, point has {local.Length}", nameof(local));
         int hi = NumVars - s;
         var p = new Fr[NumVars];
-        long high = _offset[i] >> s;
-        for (int j = 0; j < hi; j++) p[j] = ((high >> (hi - 1 - j)) & 1) == 1 ? Fr.One : Fr.Zero;
+        Eq.BooleanPoint(_offset[i] >> s, hi).CopyTo(p, 0);
         local.CopyTo(p.AsSpan(hi));
         return p;
     }

@@ -13,11 +13,13 @@ namespace ZkMl.Inference;
 /// </summary>
 internal static class SpatialProof
 {
-    /// <summary>eq(point, bits of d) as a point of <paramref name="bits"/> coordinates (most significant first).</summary>
-    public static Fr[] BitsPoint(int d, int bits)
+    /// <summary>The max-pool zero-check's point <paramref name="zc"/> extended by window slot (dy, dx): a point of the D segment (prover and verifier).</summary>
+    public static Fr[] SlotPoint(ReadOnlySpan<Fr> zc, int dy, int dx, int wh, int ww)
     {
-        var p = new Fr[bits];
-        for (int j = 0; j < bits; j++) p[j] = ((d >> (bits - 1 - j)) & 1) == 1 ? Fr.One : Fr.Zero;
+        var p = new Fr[zc.Length + wh + ww];
+        zc.CopyTo(p);
+        Eq.BooleanPoint(dy, wh).CopyTo(p, zc.Length);
+        Eq.BooleanPoint(dx, ww).CopyTo(p, zc.Length + wh);
         return p;
     }
 
@@ -44,7 +46,7 @@ internal static class SpatialProof
     {
         var acc = Fr.Zero;
         for (int d = 0; d < dWeight.Length; d++)
-            if (!dWeight[d].IsZero) acc += dWeight[d] * ConvSelector.Window(ry, sigma, BitsPoint(d, dBits), stride, pad, outSize, inSize);
+            if (!dWeight[d].IsZero) acc += dWeight[d] * ConvSelector.Window(ry, sigma, Eq.BooleanPoint(d, dBits), stride, pad, outSize, inSize);
         return acc;
     }
 

@@ -8,6 +8,14 @@ namespace ZkMl.Proofs.Polynomials;
 /// </summary>
 public static class Eq
 {
+    /// <summary>bits(<paramref name="index"/>) as a Boolean point of <paramref name="bits"/> coordinates, in this class's bit order (variable 1 = most significant bit).</summary>
+    public static Fr[] BooleanPoint(long index, int bits)
+    {
+        var p = new Fr[bits];
+        for (int j = 0; j < bits; j++) p[j] = ((index >> (bits - 1 - j)) & 1) == 1 ? Fr.One : Fr.Zero;
+        return p;
+    }
+
     /// <summary>
     /// The table T[i] = eq(r, bits(i)) for all i &lt; 2^n, where bits(i)_j is bit (n−1−j) of i (variable 1 =
     /// most significant). Costs one multiplication per entry (2^n in total).
