@@ -306,4 +306,50 @@ public class MsmTests
         Assert.True(Msm.ChooseWindow(1 << 16, 254) >= 10);
         Assert.Equal(1, Msm.WindowCount(8, Msm.ChooseWindow(1 << 16, 8)));
     }
+    [Fact]
+    public void ConcurrentMsmsOfMixedSizesShareTheScratchArraysCorrectly()
+    {
+        // The digit/limb scratch arrays are kept between calls (MsmScratch): calls that run at once, or that follow a
+        // longer or shorter call, must each see only their own entries.
+        var sizes = new[] { 1000, 3, 700, 1024, 17, 512, 999, 64 };
+        var results = new bool[sizes.Length * 3];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, k =>
+        {
+            int n = sizes[k % sizes.Length];
+            var rng = new Random(100 + k);
+            var pts = Bases.Points.AsSpan(0, n);
+            var logs = Bases.Logs.AsSpan(0, n);
+            if (k % 3 == 0)
+            {
+                var s = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+                results[k] = Expected(logs, s) == Msm.Compute(pts, s, threads: 1 + k % 2);
+            }
+            else
+            {
+                var s = Enumerable.Range(0, n).Select(_ => rng.NextInt64(-(1L << (k % 40 + 1)), 1L << (k % 40 + 1))).ToArray();
+                results[k] = Expected(logs, s.Select(Fr.FromInt64).ToArray()) == Msm.ComputeSmall(pts, s, threads: 1 + k % 2);
+            }
+        });
+        Assert.All(results, Assert.True);
+    }
+
+    [Fact]
+    public void ScratchKeepsOnlyTheLongestArrayAtItsExactLength()
+    {
+        // (a type no MSM uses, so that concurrent tests do not interfere)
+        var a = MsmScratch<short>.Rent(1000);
+        Assert.Equal(1000, a.Length); // exact, not rounded up to 1024
+        var b = MsmScratch<short>.Rent(300); // a is out: a new exact array
+        Assert.Equal(300, b.Length);
+        MsmScratch<short>.Return(b);
+        MsmScratch<short>.Return(a); // longer: replaces b
+        Assert.Same(a, MsmScratch<short>.Rent(10));
+        MsmScratch<short>.Return(a);
+        MsmScratch<short>.Return(b); // shorter: not kept
+        Assert.Same(a, MsmScratch<short>.Rent(1000));
+        var c = MsmScratch<short>.Rent(2000); // nothing kept now: exact
+        Assert.Equal(2000, c.Length);
+        MsmScratch<short>.Return(c);
+        Assert.Same(c, MsmScratch<short>.Rent(1500));
+    }
 }

@@ -29,13 +29,13 @@ public static class Msm
     {
         int n = CheckArgs(bases.Length, scalars.Length, threads);
         if (n == 0) return G1Jacobian.Infinity;
-        var limbs = ArrayPool<ulong>.Shared.Rent(4 * n);
+        var limbs = MsmScratch<ulong>.Rent(4 * n);
         try
         {
             int bits = CanonicalLimbs(scalars, limbs);
             return Run(bases, limbs, 4, null, bits, threads);
         }
-        finally { ArrayPool<ulong>.Shared.Return(limbs); }
+        finally { MsmScratch<ulong>.Return(limbs); }
     }
 
     /// <summary>
@@ -54,14 +54,14 @@ public static class Msm
         if (n > table.Count) throw new ArgumentException($"{n} scalars for a table of {table.Count} points", nameof(scalars));
         if (n == 0) return G1Jacobian.Infinity;
         int c = table.Window;
-        var limbs = ArrayPool<ulong>.Shared.Rent(4 * n);
+        var limbs = MsmScratch<ulong>.Rent(4 * n);
         int[]? digits = null;
         try
         {
             int bits = CanonicalLimbs(scalars, limbs);
             if (bits == 0) return G1Jacobian.Infinity;
             int windows = Math.Min(table.Windows, WindowCount(bits, c));
-            digits = ArrayPool<int>.Shared.Rent(windows * n);
+            digits = MsmScratch<int>.Rent(windows * n);
             ComputeDigits(limbs, 4, n, c, windows, digits);
             int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 1024));
             var d = digits;
@@ -95,8 +95,8 @@ public static class Msm
         }
         finally
         {
-            ArrayPool<ulong>.Shared.Return(limbs);
-            if (digits != null) ArrayPool<int>.Shared.Return(digits);
+            MsmScratch<ulong>.Return(limbs);
+            if (digits != null) MsmScratch<int>.Return(digits);
         }
     }
 
@@ -116,7 +116,7 @@ public static class Msm
         // Group ids: digit = id + 1 (0 = a zero scalar, skipped).
         var ids = new Dictionary<Fr, int>();
         var values = new List<Fr>();
-        var digits = ArrayPool<int>.Shared.Rent(Math.Max(n, 1));
+        var digits = MsmScratch<int>.Rent(n);
         try
         {
             for (int i = 0; i < n; i++)
@@ -165,7 +165,7 @@ public static class Msm
             result = Compute(points, CollectionsMarshal.AsSpan(values), threads);
             return true;
         }
-        finally { ArrayPool<int>.Shared.Return(digits); }
+        finally { MsmScratch<int>.Return(digits); }
     }
 
     /// <summary>
@@ -177,7 +177,7 @@ public static class Msm
     {
         int n = CheckArgs(bases.Length, scalars.Length, threads);
         if (n == 0) return G1Jacobian.Infinity;
-        var mags = ArrayPool<ulong>.Shared.Rent(n);
+        var mags = MsmScratch<ulong>.Rent(n);
         var neg = ArrayPool<bool>.Shared.Rent(n);
         try
         {
@@ -211,7 +211,7 @@ public static class Msm
             }
             return Run(bases, mags, 1, neg, cut, threads) + Run(wideBases, wideMags, 1, wideNeg, bits, threads);
         }
-        finally { ArrayPool<ulong>.Shared.Return(mags); ArrayPool<bool>.Shared.Return(neg); }
+        finally { MsmScratch<ulong>.Return(mags); ArrayPool<bool>.Shared.Return(neg); }
     }
 
     /// <summary>Σ scalars[i]·bases[i] for 32-bit signed scalars.</summary>
@@ -307,7 +307,7 @@ public static class Msm
         int windows = WindowCount(bits, c);
 
         // Signed digits, window-major: digits[w·n + i] ∈ [−2^(c−1), 2^(c−1)].
-        var digits = ArrayPool<int>.Shared.Rent(windows * n);
+        var digits = MsmScratch<int>.Rent(windows * n);
         try
         {
             ComputeDigits(mags, limbsPer, n, c, windows, digits);
@@ -342,7 +342,7 @@ public static class Msm
             }
             return acc;
         }
-        finally { ArrayPool<int>.Shared.Return(digits); }
+        finally { MsmScratch<int>.Return(digits); }
     }
 
     private static void ComputeDigits(ulong[] mags, int limbsPer, int n, int c, int windows, int[] digits)
