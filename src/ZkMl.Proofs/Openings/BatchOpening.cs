@@ -112,23 +112,24 @@ public static class BatchOpening
         var (groupOf, groups) = Vectors(claims);
         var groupVec = new Fr[groups][];
         for (int i = 0; i < m; i++) groupVec[groupOf[i]] ??= vectors[i];
-        var eqs = new Fr[groups][];
-        var ps = new Fr[groups][];
+        var eqs = new BoundTable[groups];
+        var ps = new BoundTable[groups];
         var lens = new int[groups];
         var nv = new int[groups];
         for (int g = 0; g < groups; g++)
         {
-            // Bind copies a large table on its first round, so only a small vector (bound in place) needs a copy here.
-            ps[g] = groupVec[g].Length >= 2 * ParallelBindMin ? groupVec[g] : (Fr[])groupVec[g].Clone();
-            eqs[g] = new Fr[ps[g].Length];
-            lens[g] = ps[g].Length;
+            // A large table is bound out of place on its first round, so only a small vector (bound in place) needs a copy here.
+            var v = groupVec[g];
+            ps[g] = v.Length >= 2 * ParallelBindMin ? new BoundTable(v, owned: false) : new BoundTable((Fr[])v.Clone(), owned: true);
+            eqs[g] = new BoundTable(new Fr[v.Length], owned: true);
+            lens[g] = v.Length;
             nv[g] = System.Numerics.BitOperations.Log2((uint)lens[g]);
         }
-        for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]], claims[i].Point, rhoPow[i]);
+        for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]].Table, claims[i].Point, rhoPow[i]);
         // used[g]: P_g is zero from there on (padded vectors have long zero tails): the round terms and the
         // binding of P_g skip the pairs past it (E_g is bound in full: later rounds read it everywhere).
         var used = new int[groups];
-        for (int g = 0; g < groups; g++) used[g] = Math.Max(1, ps[g].AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1);
+        for (int g = 0; g < groups; g++) used[g] = Math.Max(1, groupVec[g].AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1);
         var claim = InitialClaim(claims, rhoPow, nMax);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
@@ -140,13 +141,13 @@ public static class BatchOpening
             {
                 if (k < nv[g])
                 {
-                    RoundTerms(eqs[g], ps[g], Math.Min(lens[g] / 2, (used[g] + 1) / 2), out var a0, out var a2);
+                    RoundTerms(eqs[g].Table, ps[g].Table, Math.Min(lens[g] / 2, (used[g] + 1) / 2), out var a0, out var a2);
                     var scale = FieldPowers.TwoTo(nMax - nv[g]);
                     c0 += scale * a0; c2 += scale * a2;
                 }
                 else
                 {
-                    c0 += FieldPowers.TwoTo(nMax - k - 1) * eqs[g][0] * ps[g][0];
+                    c0 += FieldPowers.TwoTo(nMax - k - 1) * eqs[g].Table[0] * ps[g].Table[0];
                 }
             }
             rounds[k] = [c0, c2];
@@ -158,14 +159,14 @@ public static class BatchOpening
             {
                 if (k >= nv[g]) continue;
                 int half = lens[g] / 2, pairs = Math.Min(half, (used[g] + 1) / 2);
-                eqs[g] = Bind(eqs[g], half, half, r);
-                ps[g] = Bind(ps[g], half, pairs, r);
+                eqs[g].Bind(half, half, r);
+                ps[g].Bind(half, pairs, r);
                 lens[g] = half;
                 used[g] = pairs;
             }
         }
         var evals = new Fr[groups];
-        for (int g = 0; g < groups; g++) evals[g] = ps[g][0];
+        for (int g = 0; g < groups; g++) evals[g] = ps[g].Table[0];
         transcript.AppendScalars(Labels.Evals, evals);
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = FieldPowers.Of(gamma, groups);
@@ -419,20 +420,42 @@ public static class BatchOpening
         c0 = a0; c2 = a2;
     }
 
-    /// <summary>Tables of at least 2·this entries are bound into a new array, in parallel.</summary>
+    /// <summary>Tables of at least 2·this entries are bound out of place, in parallel.</summary>
     private const int ParallelBindMin = 8192;
 
     /// <summary>
-    /// The table bound at index bit 0: entry j = t[2j] + r·(t[2j+1] − t[2j]) for j &lt; <paramref name="count"/>
-    /// and 0 for count ≤ j &lt; half (the caller's zero tail). Large tables go to a new array in parallel (in
-    /// place is safe only sequentially), small ones are bound in place.
+    /// A sumcheck table bound at index bit 0 once per round: entry j becomes t[2j] + r·(t[2j+1] − t[2j]) for
+    /// j &lt; count and 0 for count ≤ j &lt; half (the caller's zero tail). A large table is bound in parallel out of
+    /// place (in place is safe only sequentially) into two buffers that alternate (ping-pong: the first round's
+    /// output of half the length, then one of a quarter, reused for every later round), not into a new array per
+    /// round; the first table is never written unless it is <paramref name="owned"/>, and it is dropped after the
+    /// first round (the caller's vector stays intact, the opening's own eq table becomes garbage). A small owned
+    /// table is bound in place. Entries past the current length are stale: readers take the lengths they track.
     /// </summary>
-    private static Fr[] Bind(Fr[] t, int half, int count, in Fr r)
+    private sealed class BoundTable(Fr[] table, bool owned)
     {
-        var rr = r;
-        if (half >= ParallelBindMin)
+        private Fr[]? _spare;
+        private bool _first = true;
+
+        /// <summary>The current table (its logical length is the caller's).</summary>
+        public Fr[] Table { get; private set; } = table;
+
+        public void Bind(int half, int count, in Fr r)
         {
-            var dst = new Fr[half];
+            var rr = r;
+            var t = Table;
+            if (half < ParallelBindMin && (owned || !_first))
+            {
+                for (int j = 0; j < count; j++)
+                {
+                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+                    Fr.Mul(d, rr, out d);
+                    Fr.Add(t[2 * j], d, out t[j]);
+                }
+                t.AsSpan(count, half - count).Clear();
+                return;
+            }
+            var dst = _spare is { } s && s.Length >= half ? s : GC.AllocateUninitializedArray<Fr>(half);
             Polynomials.Parallelism.For(count, (lo, hi) =>
             {
                 for (int j = lo; j < hi; j++)
@@ -442,16 +465,11 @@ public static class BatchOpening
                     Fr.Add(t[2 * j], d, out dst[j]);
                 }
             });
-            return dst;
+            dst.AsSpan(count, half - count).Clear();
+            _spare = _first ? (ReferenceEquals(dst, _spare) ? null : _spare) : t;
+            _first = false;
+            Table = dst;
         }
-        for (int j = 0; j < count; j++)
-        {
-            Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
-            Fr.Mul(d, rr, out d);
-            Fr.Add(t[2 * j], d, out t[j]);
-        }
-        t.AsSpan(count, half - count).Clear();
-        return t;
     }
 
     /// <summary>Transcript labels of the batched-opening sub-protocol.</summary>
