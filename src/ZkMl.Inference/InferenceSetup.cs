@@ -26,9 +26,11 @@ public static class InferenceSetup
 
     /// <summary>
     /// As <see cref="Run(Circuit, Srs, int)"/>; with <paramref name="fixedBaseTable"/> the proving key also
-    /// holds, for a model vector of ≥ 2^14 entries, a <see cref="FixedBaseTable"/> of the first 2^N_model
-    /// SRS powers (1 KiB per power; the MNIST setup then takes ≈ 4.5 s, `zkml bench` "setup") that makes
-    /// commitments of ≥ 2^14 coefficients 14–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's parts.
+    /// holds, for a model vector of ≥ 2^14 entries, a <see cref="FixedBaseTable"/> of the first
+    /// <see cref="TableBases"/> SRS powers (1 KiB per power) that makes commitments of ≥ 2^14 coefficients
+    /// 14–26 % faster (MsmBenchmarks, bench/README.md), and the HyperKZG <see cref="FoldBases"/> of the model vector's
+    /// parts. Without it the key is the SRS powers, the circuit and the verifying key (bench/README.md "Issue 19
+    /// kernels and memory" gives the prove-time cost of each choice).
     /// </summary>
     /// <exception cref="ArgumentException">As <see cref="Run(Circuit, Srs, int)"/>, or a zero-knowledge circuit (use <see cref="RunZk(Circuit, Srs, int, bool)"/>).</exception>
     public static (ProvingKey ProvingKey, VerifyingKey VerifyingKey) Run(Circuit circuit, Srs srs, int maxBatch, bool fixedBaseTable)
@@ -55,6 +57,11 @@ public static class InferenceSetup
     /// <exception cref="ArgumentException">Not a zero-knowledge circuit; the SRS is too small; or <see cref="SrsProvenanceException"/> (the verdict refuses the SRS).</exception>
     public static ZkSetup RunZk(Circuit circuit, Srs srs, int maxBatch = MaxBatchLimit, bool ptauVerified = false)
         => RunZk(circuit, srs, maxBatch, ptauVerified, fixedBaseTable: true, SrsProvenance.Pins, rng: null);
+
+    /// <summary>As <see cref="RunZk(Circuit, Srs, int, bool)"/>, with or without the fixed-base table (<see cref="Run(Circuit, Srs, int, bool)"/>).</summary>
+    /// <exception cref="ArgumentException">As <see cref="RunZk(Circuit, Srs, int, bool)"/>.</exception>
+    public static ZkSetup RunZk(Circuit circuit, Srs srs, int maxBatch, bool ptauVerified, bool fixedBaseTable)
+        => RunZk(circuit, srs, maxBatch, ptauVerified, fixedBaseTable, SrsProvenance.Pins, rng: null);
 
     /// <summary>As the public overload with the pins and the blinding generator given (tests: a pinned ceremony, a seeded generator).</summary>
     internal static ZkSetup RunZk(Circuit circuit, Srs srs, int maxBatch, bool ptauVerified, bool fixedBaseTable, IReadOnlyList<PinnedCeremony> pins, RandomNumberGenerator? rng)
@@ -110,7 +117,7 @@ public static class InferenceSetup
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
-            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)Math.Min(trimmed.MaxDegree + 1L, shape.ModelLayout.Length)]));
+            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L)]));
         var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings };
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
         // opened fold of the parts then has fold commitments of MSMs of those points instead of 1/8
@@ -198,9 +205,12 @@ public static class InferenceSetup
     /// The size of the proving key that <see cref="Run(Circuit, Srs, int)"/> makes for <paramref name="circuit"/>
     /// and padded batch <paramref name="maxBatch"/>, computed from the shapes alone (within about a kilobyte:
     /// the SRS description's length is not known yet): the SRS powers (64 bytes each), the fixed-base table
-    /// (1 KiB per model-vector power, from 2^14 entries), the fold bases and the circuit.
+    /// (1 KiB per power of <see cref="TableBases"/>, for a model vector of 2^14 entries or more), the fold bases and the circuit.
     /// </summary>
-    public static long EstimateProvingKeyBytes(Circuit circuit, int maxBatch)
+    public static long EstimateProvingKeyBytes(Circuit circuit, int maxBatch) => EstimateProvingKeyBytes(circuit, maxBatch, fixedBaseTable: true);
+
+    /// <summary>As <see cref="EstimateProvingKeyBytes(Circuit, int)"/> for a key made with or without the fixed-base table and fold bases.</summary>
+    public static long EstimateProvingKeyBytes(Circuit circuit, int maxBatch, bool fixedBaseTable)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         var layers = LayerKeys(circuit);
@@ -213,11 +223,28 @@ public static class InferenceSetup
         // (a ZK key embeds the SRS with its flags word and H, and one 32-byte blinding per part)
         long srs = 8 + 16 + 128 + 256 + 64 * powers + 32 + (zk ? 4 + 64 : 0);
         long blindings = zk ? 4 + 4 + 32L * Math.Max(1, partCount) : 0;
-        bool extras = modelLen >= Kzg.TableMinPoints;
-        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * Math.Min(powers, modelLen) : 0;
+        bool extras = fixedBaseTable && modelLen >= Kzg.TableMinPoints;
+        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers) : 0;
         long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
         long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
         return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + 32;
+    }
+
+    /// <summary>
+    /// The SRS powers the fixed-base table covers: the length of the vector that a proof of one input opens (the
+    /// batched opening's joint vector: one model part, or the longest witness vector when that is longer), at
+    /// least <see cref="Kzg.TableMinPoints"/> (the shortest commitment that uses a table), at most the model vector
+    /// and the SRS. A batch-1 proof's long MSMs (the HyperKZG quotients of that vector) run on the table in full;
+    /// larger batches use it for the prefix of their longer vectors (Kzg.Commit). The former table of the whole
+    /// model vector (2^17 powers, 128 MiB for the MNIST MLP) served batch-1 proofs no better: their vectors
+    /// never reach past a model part (2^15).
+    /// </summary>
+    internal static long TableBases(IReadOnlyList<LayerKey> layers, KeyShape shape, long powers)
+    {
+        long modelLen = shape.ModelLayout.Length;
+        int parts = Math.Max(1, VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars));
+        long opened = Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), Kzg.TableMinPoints);
+        return Math.Min(Math.Min(opened, modelLen), powers);
     }
 
     private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)

@@ -159,6 +159,10 @@ public class AccuracyAndPlotTests(TinyKeysFixture tiny) : IClassFixture<TinyKeys
         Zkml.Fails(["bench", tiny.Circuit, "--batch", "1,x"], "--batch 1,x: 'x' is not a batch size");
         Zkml.Fails(["bench", tiny.Circuit, "--batch", "4,4"], "4 appears twice");
         Zkml.Fails(["bench", tiny.Circuit, "--batch", "0"], "'0' is not a batch size 1…65536");
+        Zkml.Fails(["bench", tiny.Circuit, "--fixed-base-table", "maybe"], "--fixed-base-table 'maybe': expected on or off");
+        // (the tiny model vector is below 2^14 entries: no table either way)
+        Assert.Equal(0, j.GetProperty("fixedBaseTablePowers").GetInt32());
+        Assert.All(batches, b => Assert.True(b.GetProperty("seconds").GetProperty("proveGcPause").GetDouble() >= 0));
         // The plot goes to a temp file then a rename: a folder in the way leaves nothing behind.
         string blocked = tiny.File("blocked.png");
         Directory.CreateDirectory(blocked);

@@ -30,6 +30,7 @@ public class ErrorTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         Zkml.Fails(["verify", "--vk", tiny.Vk, "--proof", tiny.File("none.proof")], "none.proof: file not found");
         Zkml.Fails(["compile", tiny.File("none.onnx")], "none.onnx");
         Zkml.Fails(["setup", tiny.Circuit, "--ptau", tiny.File("none.ptau"), "-o", tiny.File("k")], "none.ptau: file not found");
+        Zkml.Fails(["setup", tiny.Circuit, "--dev-srs", "-o", tiny.File("k"), "--fixed-base-table", "yes"], "--fixed-base-table 'yes': expected on or off");
         NoFileAndNoTemp(Path.Combine(tiny.File("k"), "pk.bin"));
     }
 

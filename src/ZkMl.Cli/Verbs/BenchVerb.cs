@@ -22,13 +22,15 @@ internal static class BenchVerb
         var input = new Option<string?>("--input", "-i") { HelpName = "input.json", Description = "Inputs in EZKL's input.json format, cycled to fill the batch (default: random inputs in the circuit's input range)" };
         var runs = new Option<int>("--runs") { HelpName = "R", Description = "Proofs to make per batch size; the fastest one's stages are reported", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { HelpName = "SEED", Description = "Seed of the random inputs (the development SRS takes its τ from the OS CSPRNG)", DefaultValueFactory = _ => 1 };
+        var table = Pipeline.FixedBaseTableOption();
         var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Also draw the stages stacked per batch size and the prove time against batch size to this PNG" };
         var cmd = new Command("bench", "Measure setup, prove (per stage) and verify of one circuit at one or more batch sizes on an INSECURE development SRS")
         {
-            circuit, batch, input, runs, seed, plot,
+            circuit, batch, input, runs, seed, plot, table,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "bench", ctx =>
-            Run(ctx, pr.GetValue(circuit)!, ParseBatches(pr.GetValue(batch)!), pr.GetValue(input), pr.GetValue(runs), pr.GetValue(seed), pr.GetValue(plot))));
+            Run(ctx, pr.GetValue(circuit)!, ParseBatches(pr.GetValue(batch)!), pr.GetValue(input), pr.GetValue(runs), pr.GetValue(seed), pr.GetValue(plot),
+                Pipeline.ParseFixedBaseTable(pr.GetValue(table)!))));
         return cmd;
     }
 
@@ -50,12 +52,12 @@ internal static class BenchVerb
     }
 
     /// <summary>What one batch size measured.</summary>
-    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall)> Runs, double VerifyCold, double VerifyWarm)
+    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause)> Runs, double VerifyCold, double VerifyWarm)
     {
-        public (InferenceProof Proof, ProverTimings Timings, double Wall) Best => Runs.MinBy(x => x.Wall);
+        public (InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause) Best => Runs.MinBy(x => x.Wall);
     }
 
-    private static int Run(VerbContext ctx, string circuitPath, int[] batches, string? inputPath, int runs, int seed, string? plotPath)
+    private static int Run(VerbContext ctx, string circuitPath, int[] batches, string? inputPath, int runs, int seed, string? plotPath, bool fixedBaseTable)
     {
         if (runs < 1 || runs > 100) throw new UserException($"--runs {runs}: expected 1…100");
         if (plotPath is not null && !plotPath.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
@@ -72,24 +74,26 @@ internal static class BenchVerb
         var srs = Pipeline.DevSrs(ctx, powers, null);
         double srsSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, maxPadded));
+        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, maxPadded, fixedBaseTable));
         double setupSeconds = sw.Elapsed.TotalSeconds;
 
         var results = new List<BatchResult>();
         foreach (int batch in batches)
         {
             var inputs = all.Take(batch).ToList();
-            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall)>();
+            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause)>();
             for (int r = 0; r < runs; r++)
             {
                 // The SRS and setup temporaries (Jacobian powers, the table build) and the previous run's arrays are
                 // garbage by now: a full collection before each timed run keeps them out of the peak below, which then
                 // measures the keys plus one proof (as a prove process has), not the GC's lag. Outside the timings.
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                var pause0 = GC.GetTotalPauseDuration();
                 sw.Restart();
                 var (p, t) = ctx.Prove(runs == 1 ? $"proving a batch of {batch}" : $"proving a batch of {batch} (run {r + 1}/{runs})",
                     tm => InferenceProver.ProveQuantized(pk, inputs, tm));
-                proveRuns.Add((p, t, sw.Elapsed.TotalSeconds));
+                double wall = sw.Elapsed.TotalSeconds;
+                proveRuns.Add((p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds));
             }
             var proof = proveRuns.MinBy(x => x.Wall).Proof;
             var verifyMs = new List<double>();
@@ -110,6 +114,7 @@ internal static class BenchVerb
         }
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
         long pkBytes = pk.ToBytes().LongLength, vkBytes = vk.ToBytes().LongLength;
+        int tablePowers = pk.Srs.Table?.Count ?? 0;
 
         if (plotPath is not null)
         {
@@ -139,6 +144,7 @@ internal static class BenchVerb
                 {
                     ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
                     ["prove"] = Math.Round(r.Best.Wall, 3),
+                    ["proveGcPause"] = Math.Round(r.Best.GcPause, 3),
                     ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()),
                     ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3),
                 };
@@ -152,6 +158,7 @@ internal static class BenchVerb
             {
                 ["inputs"] = inputPath is null ? "random" : Path.GetFullPath(inputPath),
                 ["srsPowers"] = powers,
+                ["fixedBaseTablePowers"] = tablePowers,
                 ["insecureDevSrs"] = true,
                 ["insecure"] = true,
             };
@@ -170,7 +177,7 @@ internal static class BenchVerb
                 obj["batches"] = new JsonArray(results.Select(r =>
                 {
                     var o = PerBatch(r, new JsonObject());
-                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
+                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveGcPause"] = Math.Round(r.Best.GcPause, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
                     return (JsonNode)o;
                 }).ToArray());
             }
@@ -214,8 +221,9 @@ internal static class BenchVerb
         void Row(string k, Func<BatchResult, string> v) => s.AddRow(results.Select(r => (Spectre.Console.Rendering.IRenderable)new Text(v(r))).Prepend(new Text(k)).ToArray());
         void Shared(string k, string v) => s.AddRow(results.Select((_, i) => (Spectre.Console.Rendering.IRenderable)new Text(i == 0 ? v : "")).Prepend(new Text(k)).ToArray());
         Shared($"development SRS ({powers:N0} powers, INSECURE)", $"{F3(srsSeconds)} s");
-        Shared("setup (model commitment, fixed-base table)", $"{F3(setupSeconds)} s");
+        Shared(tablePowers > 0 ? $"setup (model commitment, fixed-base table of {tablePowers:N0} powers)" : "setup (model commitment, no fixed-base table)", $"{F3(setupSeconds)} s");
         Row(runs == 1 ? "prove (wall)" : $"prove (wall, fastest of {runs})", r => $"{F3(r.Best.Wall)} s");
+        Row("garbage-collection pauses in that proof", r => $"{F3(r.Best.GcPause)} s");
         Row("verify (first run)", r => $"{r.VerifyCold:F1} ms");
         Row($"verify (median of {VerifyRuns} more)", r => $"{r.VerifyWarm:F1} ms");
         Row("proof size (public IO not counted)", r => $"{r.Best.Proof.ProofSize:N0} B");

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
@@ -19,10 +20,30 @@ internal static class Pipeline
         return Circuit.NextPowerOfTwo(requested);
     }
 
+    /// <summary>
+    /// <c>--fixed-base-table on|off</c> of setup and bench: whether the proving key holds the fixed-base table of the
+    /// SRS powers a batch-1 opening uses (and the model's fold bases). On by default: bench/README.md "Issue 19 kernels
+    /// and memory" gives the key size and prove time of both.
+    /// </summary>
+    public static Option<string> FixedBaseTableOption() => new("--fixed-base-table")
+    {
+        HelpName = "on|off",
+        Description = "Store precomputed multiples of the SRS powers a proof of one input opens (1 KiB per power; faster commitments and openings) in the proving key: on (the default) or off (a smaller key)",
+        DefaultValueFactory = _ => "on",
+    };
+
+    /// <summary>The value of <see cref="FixedBaseTableOption"/>.</summary>
+    public static bool ParseFixedBaseTable(string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new UserException($"--fixed-base-table '{value}': expected on or off"),
+    };
+
     /// <summary>What setup of a circuit will need, known at compile time.</summary>
     /// <param name="MaxBatch">The padded batch the figures are for.</param>
     /// <param name="Powers">SRS powers (G1 points) of the ceremony file or development SRS.</param>
-    /// <param name="ProvingKeyBytes">Size of pk.bin (<see cref="InferenceSetup.EstimateProvingKeyBytes"/>).</param>
+    /// <param name="ProvingKeyBytes">Size of pk.bin (<see cref="InferenceSetup.EstimateProvingKeyBytes(Circuit, int)"/>).</param>
     /// <param name="SetupMemoryBytes">Memory of setup, about: the key in memory and once serialized, plus the model vector.</param>
     public sealed record SetupCosts(int MaxBatch, long Powers, long ProvingKeyBytes, long SetupMemoryBytes)
     {

@@ -27,9 +27,10 @@ internal static class SetupVerb
         var seed = new Option<int?>("--dev-seed") { HelpName = "SEED", Description = "Reproducible tests only: τ of the development SRS from this 31-bit seed (anyone can find it by trying seeds); default: τ from the OS CSPRNG" };
         var cache = new Option<string?>("--srs-cache") { HelpName = "DIR", Description = "Folder that caches the SRS read from --ptau (default: $XDG_CACHE_HOME/zkml, else $HOME/.cache/zkml, else no cache)" };
         var verified = new Option<bool>("--ptau-verified") { Description = "Zero-knowledge circuits: you state that the --ptau file was verified (snarkjs powersoftau verify succeeded, or its hash matches a published one); needed for a ceremony zkml does not pin, whose blinding base alphaTauG1[0] it cannot check" };
+        var table = Pipeline.FixedBaseTableOption();
         var cmd = new Command("setup", "Commit the model and write the proving key (pk.bin) and verifying key (vk.bin) for a circuit (and model.secret for a zero-knowledge circuit)")
         {
-            circuit, ptau, dev, output, maxBatch, seed, cache, verified,
+            circuit, ptau, dev, output, maxBatch, seed, cache, verified, table,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "setup", ctx =>
         {
@@ -40,12 +41,13 @@ internal static class SetupVerb
             if (!devSrs && pr.GetValue(seed) is not null) throw new UserException("--dev-seed only applies with --dev-srs");
             Pipeline.PaddedMaxBatch(pr.GetValue(maxBatch));
             if (devSrs && pr.GetValue(verified)) throw new UserException("--ptau-verified only applies with --ptau (a development SRS is INSECURE whatever is stated)");
-            return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache), pr.GetValue(verified));
+            bool withTable = Pipeline.ParseFixedBaseTable(pr.GetValue(table)!);
+            return Run(ctx, pr.GetValue(circuit)!, ptauPath, pr.GetValue(seed), pr.GetValue(output)!, pr.GetValue(maxBatch), pr.GetValue(cache), pr.GetValue(verified), withTable);
         }));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir, bool ptauVerified)
+    private static int Run(VerbContext ctx, string circuitPath, string? ptauPath, int? devSeed, string outDir, int maxBatchArg, string? cacheDir, bool ptauVerified, bool fixedBaseTable)
     {
         var sw = Stopwatch.StartNew();
         CliFiles.Require(circuitPath, FileKind.Circuit);
@@ -72,7 +74,7 @@ internal static class SetupVerb
         ZkSetup? zkSetup = null;
         if (zk)
         {
-            try { zkSetup = ctx.Step("checking the SRS's blinding base and committing the model parts (hiding)", () => InferenceSetup.RunZk(circuit, srs, maxBatch, ptauVerified)); }
+            try { zkSetup = ctx.Step("checking the SRS's blinding base and committing the model parts (hiding)", () => InferenceSetup.RunZk(circuit, srs, maxBatch, ptauVerified, fixedBaseTable)); }
             catch (SrsProvenanceException e) when (e.Check.Verdict == BlindingBaseVerdict.UnknownCeremony)
             {
                 throw new UserException($"{ptauPath}: {e.Check.Message}. If it was, pass --ptau-verified (zero-knowledge setup refuses it otherwise; docs/zk-design.md A2)");
@@ -81,7 +83,7 @@ internal static class SetupVerb
             (pk, vk) = (zkSetup.ProvingKey, zkSetup.VerifyingKey);
             ReportProvenance(ctx, zkSetup.Provenance);
         }
-        else (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch));
+        else (pk, vk) = ctx.Step("committing the model vector", () => InferenceSetup.Run(circuit, srs, maxBatch, fixedBaseTable));
         double setupSeconds = setupWatch.Elapsed.TotalSeconds;
 
         CliFiles.EnsureParent(pkPath);
@@ -104,6 +106,7 @@ internal static class SetupVerb
                 ["vkBytes"] = vk.ToBytes().Length,
                 ["vkDigest"] = vk.DigestHex,
                 ["maxBatch"] = vk.MaxBatch,
+                ["fixedBaseTable"] = pk.Srs.Table is { } t ? t.Count : 0,
                 ["modelVectorLog2"] = vk.ModelVars,
                 ["insecure"] = vk.IsInsecure,
                 ["srs"] = new JsonObject

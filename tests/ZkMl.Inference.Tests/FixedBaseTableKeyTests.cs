@@ -1,0 +1,59 @@
+using ZkMl.Algebra;
+using ZkMl.Compiler;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Inference;
+
+namespace ZkMl.Inference.Tests;
+
+/// <summary>
+/// The proving key's fixed-base table (issue 19: a key of at most 64 MiB for the MNIST MLP, or the table optional):
+/// it covers the SRS powers a batch-1 proof opens (InferenceSetup.TableBases), is optional, and changes neither the
+/// verifying key nor a single proof byte; keys holding a table of another length (the former whole-model table)
+/// still load and prove the same bytes.
+/// </summary>
+public class FixedBaseTableKeyTests
+{
+    [Fact]
+    public void Mnist_table_covers_one_model_part_is_optional_and_leaves_proofs_unchanged()
+    {
+        string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var samples = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+        var c = CircuitCompiler.Compile(net, samples);
+        var inputs = samples.Take(3).ToArray();
+
+        var (on, vkOn) = InferenceSetup.Run(c, InferenceFixtures.Srs, 4, fixedBaseTable: true);
+        var (off, vkOff) = InferenceSetup.Run(c, InferenceFixtures.Srs, 4, fixedBaseTable: false);
+        Assert.Equal(vkOff.ToBytes(), vkOn.ToBytes());
+
+        // 784→128→10: a model vector of 2^17 entries in four parts of 2^15; a batch of one opens 2^15 entries.
+        var layers = InferenceSetup.LayerKeys(c);
+        var shape = InferenceSetup.ShapeOf(c, layers);
+        Assert.Equal(17, shape.ModelLayout.NumVars);
+        Assert.Equal(1L << 15, InferenceSetup.TableBases(layers, shape, on.Srs.MaxDegree + 1L));
+        Assert.Equal(1 << 15, on.Srs.Table!.Count);
+        Assert.NotNull(on.ModelFolds);
+        Assert.Null(off.Srs.Table);
+        Assert.Null(off.ModelFolds);
+
+        var onBytes = on.ToBytes();
+        var offBytes = off.ToBytes();
+        Assert.InRange(onBytes.Length - offBytes.Length, 32L << 20, (32L << 20) + (64 << 10)); // 2^15 × 16 rows × 64 B, plus fold bases
+        Assert.InRange(InferenceSetup.EstimateProvingKeyBytes(c, 4, fixedBaseTable: true) - onBytes.Length, -1024, 1024);
+        Assert.InRange(InferenceSetup.EstimateProvingKeyBytes(c, 4, fixedBaseTable: false) - offBytes.Length, -1024, 1024);
+
+        var expected = InferenceProver.Prove(off, inputs).ProofBytes;
+        Assert.Equal(expected, InferenceProver.Prove(on, inputs).ProofBytes);
+        var reread = ProvingKey.FromBytes(onBytes);
+        Assert.Equal(1 << 15, reread.Srs.Table!.Count);
+        Assert.Equal(expected, InferenceProver.Prove(reread, inputs).ProofBytes);
+        Assert.Equal(expected, InferenceProver.Prove(ProvingKey.FromBytes(offBytes), inputs).ProofBytes);
+
+        // A key with a longer table (as setup wrote before: the whole model vector; here 2^15 + 4096 powers to keep the test short) reads and proves the same.
+        reread.Srs.AttachTable(FixedBaseTable.Build(reread.Srs.G1Powers[..((1 << 15) + 4096)]));
+        var longer = ProvingKey.FromBytes(reread.ToBytes());
+        Assert.Equal((1 << 15) + 4096, longer.Srs.Table!.Count);
+        Assert.Equal(expected, InferenceProver.Prove(longer, inputs).ProofBytes);
+    }
+}
