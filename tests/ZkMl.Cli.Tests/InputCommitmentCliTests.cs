@@ -165,6 +165,8 @@ public sealed class InputCommitmentCliTests : IDisposable
         Zkml.Fails(["open-input", "--commitment", commit, "--opening", F("flip.opening"), "--pk", pk], "flip.opening", "SHA-256");
         Zkml.Fails(["open-input", "--commitment", opening, "--opening", commit, "--pk", pk], "this is an input opening", "expected an input commitment");
         Zkml.Fails(["open-input", "--commitment", F("none.commit"), "--pk", pk], "none.commit", "file not found");
+        using (var f = File.Create(F("huge.commit"))) f.SetLength((1L << 20) + 1); // sparse: the size is checked before reading
+        Zkml.Fails(["open-input", "--commitment", F("huge.commit"), "--opening", opening, "--pk", pk], "huge.commit", "more than the 1 MiB limit", "input commitment");
         var j = Zkml.Run("open-input", "--commitment", F("short.commit"), "--opening", opening, "--pk", pk, "--json");
         Assert.Equal(1, j.ExitCode);
         Assert.Contains("corrupt or truncated", j.Json().GetProperty("error").GetString());
