@@ -111,6 +111,29 @@ public sealed class InputCommitmentCliTests : IDisposable
     }
 
     [Fact]
+    public void Open_input_recomputes_on_a_ceremony_file_with_the_circuit_for_the_inputs()
+    {
+        string fresh = F("pot12_0.ptau"), ptau = F("pot12.ptau"), cache = F("cache");
+        Snarkjs.Run("powersoftau", "new", "bn128", "12", fresh);
+        Snarkjs.Run("powersoftau", "contribute", fresh, ptau, "--name=zkml-input-test", "-e=zkml input commitment test entropy");
+        string c = F("p.zkc");
+        Zkml.Ok("compile", Zkml.Tiny("model.json"), "--data", Zkml.Tiny("input.json"), "-o", c, "--quiet", "--zk", "--input-visibility", "private");
+        Zkml.Ok("setup", c, "--ptau", ptau, "--ptau-verified", "--srs-cache", cache, "-o", F("k"), "--max-batch", "4", "--quiet");
+        string input = Input("in.json", ThreeRows);
+        Zkml.Ok("commit-input", "--pk", Path.Combine(F("k"), "pk.bin"), "--input", input, "-o", F("c"), "--quiet");
+        string commit = Path.Combine(F("c"), "input.commit");
+        var j = Zkml.Ok("open-input", "--commitment", commit, "--ptau", ptau, "--srs-cache", cache, "--circuit", c, "--input", input, "--json").Json();
+        Assert.True(j.GetProperty("opened").GetBoolean());
+        Assert.True(j.GetProperty("inputsMatch").GetBoolean());
+        Assert.Equal(Path.GetFullPath(ptau), j.GetProperty("srs").GetString());
+        // another ceremony file: not the commitment's SRS
+        string other0 = F("other0.ptau"), other = F("other.ptau");
+        Snarkjs.Run("powersoftau", "new", "bn128", "8", other0);
+        Snarkjs.Run("powersoftau", "contribute", other0, other, "--name=other", "-e=another ceremony");
+        Zkml.Fails(["open-input", "--commitment", commit, "--ptau", other, "--srs-cache", cache], "does not open", "the SRS is not the commitment's");
+    }
+
+    [Fact]
     public void Keys_that_are_not_zk_private_input_are_refused()
     {
         string input = Input("in.json", ThreeRows);
