@@ -35,6 +35,12 @@ internal enum FileKind
 
     /// <summary>model.secret from zkml setup of a zero-knowledge circuit.</summary>
     ModelSecret,
+
+    /// <summary>input.commit from zkml commit-input.</summary>
+    InputCommitment,
+
+    /// <summary>input.opening from zkml commit-input.</summary>
+    InputOpening,
 }
 
 /// <summary>
@@ -59,6 +65,9 @@ internal static class InputFiles
         FileKind.Solidity => 16 * MiB,
         FileKind.MnistIdx => 64 * MiB,
         FileKind.ModelSecret => 1 * MiB,
+        FileKind.InputCommitment => 1 * MiB,
+        // (B ≤ 2^16 rows of 8-byte values: 1 GiB covers every inputSize up to 2048)
+        FileKind.InputOpening => 1 * GiB,
         _ => long.MaxValue,
     };
 
@@ -79,6 +88,8 @@ internal static class InputFiles
         FileKind.Solidity => "a Solidity verifier from zkml create-evm-verifier",
         FileKind.MnistIdx => "an MNIST idx file",
         FileKind.ModelSecret => "a model secret (model.secret) from zkml setup of a zero-knowledge circuit",
+        FileKind.InputCommitment => "an input commitment (input.commit) from zkml commit-input",
+        FileKind.InputOpening => "an input opening (input.opening) from zkml commit-input",
         _ => "a file",
     };
 
@@ -90,6 +101,8 @@ internal static class InputFiles
         (FileKind.VerifyingKey, "ZKMLVK\0\0"u8.ToArray(), "a verifying key (vk.bin)"),
         (FileKind.Proof, "ZKMLPRF\0"u8.ToArray(), "a proof file"),
         (FileKind.ModelSecret, "ZKMLMSK\0"u8.ToArray(), "a model secret (model.secret)"),
+        (FileKind.InputCommitment, "ZKMLXCM\0"u8.ToArray(), "an input commitment (input.commit)"),
+        (FileKind.InputOpening, "ZKMLXOP\0"u8.ToArray(), "an input opening (input.opening)"),
     ];
 
     /// <summary>

@@ -35,6 +35,8 @@ public static class Program
         root.Add(CompileVerb.Create());
         root.Add(SetupVerb.Create());
         root.Add(OpenModelVerb.Create());
+        root.Add(CommitInputVerb.Create());
+        root.Add(OpenInputVerb.Create());
         root.Add(ProveVerb.Create());
         root.Add(VerifyVerb.Create());
         root.Add(CreateEvmVerifierVerb.Create());

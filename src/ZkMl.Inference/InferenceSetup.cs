@@ -118,7 +118,8 @@ public static class InferenceSetup
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
             trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L)]));
-        var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings };
+        // (ZK: the affine-mask points of the batched opening for every N the trimmed SRS opens, ZkMaskPointTable)
+        var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings, ZkMasks = zk ? ZkMaskPointTable.Compute(trimmed) : null };
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
         // opened fold of the parts then has fold commitments of MSMs of those points instead of 1/8
         // and 1/64 of its length.
@@ -223,11 +224,12 @@ public static class InferenceSetup
         // (a ZK key embeds the SRS with its flags word and H, and one 32-byte blinding per part)
         long srs = 8 + 16 + 128 + 256 + 64 * powers + 32 + (zk ? 4 + 64 : 0);
         long blindings = zk ? 4 + 4 + 32L * Math.Max(1, partCount) : 0;
+        long masks = zk ? 4 + ZkMaskPointTable.ByteLength(ZkMaskPointTable.MaxVarsFor(powers)) : 0;
         bool extras = fixedBaseTable && modelLen >= Kzg.TableMinPoints;
         long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers) : 0;
         long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
         long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
-        return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + 32;
+        return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + masks + 32;
     }
 
     /// <summary>

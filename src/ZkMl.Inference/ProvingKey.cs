@@ -22,7 +22,8 @@ public sealed class ProvingKey
 
     /// <summary>
     /// Format version of a zero-knowledge key (docs/protocol.md "Keys" → "ZK mode (in progress)"): version 4's parts with
-    /// the verifying key of version 6, the SRS with its blinding base H, and a sixth part, the model blindings.
+    /// the verifying key of version 6, the SRS with its blinding base H, a sixth part, the model blindings, and a seventh, the
+    /// affine-mask points of the ZK batched opening (<see cref="ZkMaskPoints"/>).
     /// </summary>
     public const uint ZkVersion = 6;
 
@@ -53,6 +54,24 @@ public sealed class ProvingKey
     /// They open the model commitment: a ZK proving key is a secret file (it holds the weights as well).
     /// </summary>
     internal Fr[]? ModelBlindings { get; init; }
+
+    /// <summary>The affine-mask points of the ZK batched opening for every N the SRS opens (zero-knowledge keys only, else null).</summary>
+    internal ZkMaskPointTable? ZkMasks { get; set; }
+
+    /// <summary>
+    /// The N + 1 + K affine-mask points [S_∅, S_0 … S_(N−1), U_0 … U_(K−1)] of the zero-knowledge batched opening over
+    /// <paramref name="numVars"/> = N variables (the batched sumcheck's N = max n_g of a proof's vectors; docs/protocol.md
+    /// "Batched openings" → "ZK mode"), equal to <see cref="ZkMl.Proofs.Openings.ZkOpeningSetup.MaskPoints"/>(Srs, N),
+    /// computed once at setup. A ZK key holds them for every N from 4 to ⌊log₂ (SRS powers)⌋, so every batch size the key
+    /// supports finds its N here.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Not a zero-knowledge key.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">N outside <see cref="ZkMaskVars"/>.</exception>
+    public IReadOnlyList<G1Affine> ZkMaskPoints(int numVars)
+        => (ZkMasks ?? throw new InvalidOperationException("not a zero-knowledge proving key: it has no ZK mask points")).Points(numVars);
+
+    /// <summary>The range of N for which <see cref="ZkMaskPoints"/> has points (zero-knowledge keys; empty when Max &lt; Min), or null for a default key.</summary>
+    public (int Min, int Max)? ZkMaskVars => ZkMasks is { } t ? (ZkMaskPointTable.MinVars, t.MaxVars) : null;
 
     /// <summary>Precomputed fold commitments (HyperKZG levels 1 and 2) of the model vector's parts (<see cref="VerifyingKey.ModelParts"/>), or null.</summary>
     internal ZkMl.Proofs.Commitments.FoldBases[]? ModelFolds { get; set; }
@@ -95,9 +114,9 @@ public sealed class ProvingKey
         var table = Srs.Table?.ToBytes() ?? [];
         byte[] folds = ModelFolds is { } mf ? mf.SelectMany(f => f.ToBytes()).ToArray() : [];
         bool zk = VerifyingKey.IsZk;
-        // (a ZK key: the SRS with its blinding base, and the blindings as a sixth part)
+        // (a ZK key: the SRS with its blinding base, the blindings as a sixth part, the affine-mask points as a seventh)
         byte[][] parts = zk
-            ? [vk, circuit, Srs.ToBytes(withBlindingBase: true), table, folds, ModelSecret.EncodeBlindings(ModelBlindings!)]
+            ? [vk, circuit, Srs.ToBytes(withBlindingBase: true), table, folds, ModelSecret.EncodeBlindings(ModelBlindings!), ZkMasks!.ToBytes()]
             : [vk, circuit, srs, table, folds];
         var buf = new byte[12 + 4 * parts.Length + parts.Sum(p => p.Length) + 32];
         var s = buf.AsSpan();
@@ -129,7 +148,7 @@ public sealed class ProvingKey
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (version is not (Version or SpatialVersion or ZkVersion)) throw new InferenceFormatException(source, VerifyingKey.VersionProblem("proving", version));
         bool zk = version == ZkVersion;
-        int partCount = zk ? 6 : 5;
+        int partCount = zk ? 7 : 5;
         if (s.Length < 12 + 4 * partCount + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -163,7 +182,10 @@ public sealed class ProvingKey
             if (blindings!.Length != vk.ModelCommitments.Count) throw new InferenceFormatException(source, $"model blindings: {blindings.Length} for {vk.ModelCommitments.Count} model parts");
             if (srs.BlindingBase != vk.BlindingBase) throw new InferenceFormatException(source, "the SRS's blinding base H does not match the verifying key's");
         }
-        var pk = new ProvingKey(vk, circuit, srs, model) { ModelBlindings = blindings };
+        ZkMaskPointTable? masks = null;
+        if (zk && !ZkMaskPointTable.TryFromBytes(parts[6], srs.G1Powers.Length, out masks, out var maskWhy))
+            throw new InferenceFormatException(source, "ZK mask points: " + maskWhy);
+        var pk = new ProvingKey(vk, circuit, srs, model) { ModelBlindings = blindings, ZkMasks = masks };
         if (srs.MaxDegree + 1L < model.Length) throw new InferenceFormatException(source, "SRS smaller than the model vector");
         if (srs.G2 != vk.Kzg.G2 || srs.TauG2 != vk.Kzg.TauG2) throw new InferenceFormatException(source, "the SRS does not match the verifying key");
         if (!srs.Origin.Equals(vk.Origin)) throw new InferenceFormatException(source, $"the SRS origin ({srs.Origin}) does not match the verifying key's ({vk.Origin})");

@@ -282,9 +282,10 @@ public class ZkKeyTests
         Assert.Equal(z.Secret.Blindings, back.ModelBlindings!);
         Assert.Equal(z.VerifyingKey.BlindingBase, back.Srs.BlindingBase);
         Assert.Equal(bytes, back.ToBytes());
-        // The blinding is the last part before the trailer: change it, reseal, and the recommitment check names the part.
+        // The blinding is the last 32 bytes of the sixth part, before the mask points (the seventh): change it, reseal, and
+        // the recommitment check names the part.
         var bad = (byte[])bytes.Clone();
-        bad[^33] ^= 1;
+        bad[bad.Length - 32 - 4 - z.ProvingKey.ZkMasks!.ToBytes().Length - 1] ^= 1;
         SHA256.HashData(bad.AsSpan(0, bad.Length - 32)).CopyTo(bad, bad.Length - 32);
         Assert.Contains("model commitment is not the commitment", Assert.Throws<InferenceFormatException>(() => ProvingKey.FromBytes(bad)).Message);
         // A version-6 PK relabelled version 4 is refused (digest over the version, then the part count).
