@@ -74,6 +74,101 @@ internal static class ConvSelector
         return state[(0 - cMin) * 4 + 3];                          // carry 0, y < outSize, u < inSize
     }
 
+    /// <summary>
+    /// Σ_{d &lt; dCount} S̃(r, σ, bits(d)) (Boolean d): the pooling window selector P̃(r, σ) of one dimension in one automaton
+    /// run, O(bits · states), whatever the window size. The d track is summed (both bit values with weight 1) and a third
+    /// flag compares d with <paramref name="dCount"/> like y and u with their sizes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">stride &lt; 1, pad &lt; 0 or a size &lt; 0.</exception>
+    public static Fr WindowSum(ReadOnlySpan<Fr> r, ReadOnlySpan<Fr> sigma, int dCount, int stride, int pad, int outSize, int inSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(pad);
+        ArgumentOutOfRangeException.ThrowIfNegative(dCount);
+        ArgumentOutOfRangeException.ThrowIfNegative(outSize);
+        ArgumentOutOfRangeException.ThrowIfNegative(inSize);
+        int dBits = Bits(dCount);
+        int width = Math.Max(Math.Max(r.Length, sigma.Length), Math.Max(dBits, Math.Max(Bits(pad), Math.Max(Bits(outSize), Bits(inSize)))));
+        int n = width + Bits(stride) + 2;
+        int cMin = -(stride + 2), cMax = 3, nc = cMax - cMin + 1;
+        var state = new Fr[nc * 8];
+        var next = new Fr[nc * 8];
+        state[(0 - cMin) * 8] = Fr.One;
+        Span<Fr> wy = stackalloc Fr[2], wu = stackalloc Fr[2];
+        for (int j = 0; j < n; j++)
+        {
+            BitWeights(r, j, wy);
+            BitWeights(sigma, j, wu);
+            int dMax = j < dBits ? 1 : 0;                         // d's bits past its width are 0
+            int pj = j < 31 ? (pad >> j) & 1 : 0, oj = j < 31 ? (outSize >> j) & 1 : 0, ij = j < 31 ? (inSize >> j) & 1 : 0, kj = j < 31 ? (dCount >> j) & 1 : 0;
+            Array.Clear(next);
+            for (int c = cMin; c <= cMax; c++)
+                for (int f = 0; f < 8; f++)
+                {
+                    var w = state[(c - cMin) * 8 + f];
+                    if (w.IsZero) continue;
+                    bool ltY = (f & 1) != 0, ltU = (f & 2) != 0, ltD = (f & 4) != 0;
+                    for (int yb = 0; yb < 2; yb++)
+                    {
+                        if (wy[yb].IsZero) continue;
+                        for (int ub = 0; ub < 2; ub++)
+                        {
+                            if (wu[ub].IsZero) continue;
+                            var wyu = w * wy[yb] * wu[ub];
+                            for (int db = 0; db <= dMax; db++)
+                            {
+                                int t = c + ub + pj - db - stride * yb;
+                                if ((t & 1) != 0) continue;
+                                int c2 = t >> 1;
+                                if (c2 < cMin || c2 > cMax) throw new InvalidOperationException("carry out of range (automaton bug)");
+                                bool ly = yb < oj || (yb == oj && ltY), lu = ub < ij || (ub == ij && ltU), ld = db < kj || (db == kj && ltD);
+                                next[(c2 - cMin) * 8 + (ly ? 1 : 0) + (lu ? 2 : 0) + (ld ? 4 : 0)] += wyu;
+                            }
+                        }
+                    }
+                }
+            (state, next) = (next, state);
+        }
+        return state[(0 - cMin) * 8 + 7];                          // carry 0, y < outSize, u < inSize, d < dCount
+    }
+
+    /// <summary>
+    /// Σ_{y &lt; n} eq(a, y)·eq(b, y) over y ∈ {0,1}^|a| (|a| = |b|): the MLE at b of the table y ↦ eq(a, y)·[y &lt; n], in O(|a|)
+    /// (the "less than" automaton of <see cref="LessThan"/> with the per-bit weights (1 − a_j)(1 − b_j), a_j·b_j).
+    /// </summary>
+    public static Fr PairLessThan(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b, long n)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("points of different lengths");
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        Fr less = Fr.Zero, notLess = Fr.One;
+        bool all = n >= 1L << Math.Min(a.Length, 62);
+        for (int j = 0; j < a.Length; j++)
+        {
+            var x = a[a.Length - 1 - j];
+            var z = b[b.Length - 1 - j];
+            Fr w1 = x * z, w0 = (Fr.One - x) * (Fr.One - z);   // eq(x, bit)·eq(z, bit) for bit 1 and 0
+            if (all) { notLess *= w0 + w1; continue; }
+            int nj = j < 62 ? (int)((n >> j) & 1) : 0;
+            Fr l2 = nj == 1 ? w0 * (less + notLess) + w1 * less : w0 * less;
+            Fr n2 = nj == 1 ? w1 * notLess : w0 * notLess + w1 * (less + notLess);
+            less = l2;
+            notLess = n2;
+        }
+        return all ? notLess : less;
+    }
+
+    /// <summary>eq(a, y)·eq(b, y) at one Boolean y (|a| = |b| bits, coordinate 0 = the most significant bit).</summary>
+    public static Fr PairAt(ReadOnlySpan<Fr> a, ReadOnlySpan<Fr> b, long y)
+    {
+        var v = Fr.One;
+        for (int j = 0; j < a.Length; j++)
+        {
+            bool bit = ((y >> (a.Length - 1 - j)) & 1) != 0;
+            v *= bit ? a[j] * b[j] : (Fr.One - a[j]) * (Fr.One - b[j]);
+        }
+        return v;
+    }
+
     /// <summary>Ĩ_n(r): the MLE of [y &lt; n] over y ∈ {0,1}^|r| (two states: "less than so far").</summary>
     public static Fr LessThan(ReadOnlySpan<Fr> r, int n)
     {

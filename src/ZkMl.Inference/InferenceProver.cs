@@ -145,9 +145,8 @@ public static class InferenceProver
             {
                 if (!ks.Tabled(l))
                 {
-                    // a max pool: Y at p_Y and D at p_D (its range segment's point)
-                    var (pd, py) = MaxPoolPoints(vk, l, b, rw);
-                    claims.Add(new(c1, bs.W1.Point(bs.AItem[l], py), cols[ci++])); vectors.Add(w1Fr);
+                    // a max pool: D at p_D (its range segment's point); Y is opened by the Phase-2 MaxY term
+                    var (pd, _) = MaxPoolPoints(vk, l, b, rw);
                     claims.Add(new(c1, bs.W1.Point(bs.DItem[l], pd), cols[ci++])); vectors.Add(w1Fr);
                     continue;
                 }
@@ -408,7 +407,7 @@ public static class InferenceProver
                 {
                     var (rc, ry, rx) = SpatialProof.Split(points[l].AsSpan(b), lk.OutBits);
                     r.Add(new Phase2Term(l, lk, Phase2Kind.PoolWindow, points[l][..b], zs[l])
-                    { Rc = rc, Ry = ry, Rx = rx, WeightY = SpatialProof.Ones(g.KH), WeightX = SpatialProof.Ones(g.KW) });
+                    { Rc = rc, Ry = ry, Rx = rx, WholeWindow = true });
                     break;
                 }
                 default:
@@ -425,7 +424,7 @@ public static class InferenceProver
                     var ty = yValues[mi++];
                     int off = ks.ColumnOffset[l];
                     r.Add(new Phase2Term(l, lk, Phase2Kind.MaxY, py[..b], ty) { Rc = rc, Ry = ry, Rx = rx, WeightY = wy, WeightX = wx });
-                    r.Add(new Phase2Term(l, lk, Phase2Kind.PoolWindow, py[..b], ty + Fr.One - valid - cols[off + 1])
+                    r.Add(new Phase2Term(l, lk, Phase2Kind.PoolWindow, py[..b], ty + Fr.One - valid - cols[off])
                     { Rc = rc, Ry = ry, Rx = rx, WeightY = wy, WeightX = wx });
                     break;
                 }
@@ -621,9 +620,8 @@ public static class InferenceProver
         {
             if (!ks.Tabled(l))
             {
-                var (pd, py) = MaxPoolPoints(vk, l, bs.BatchVars, rw);
-                cols.Add(Dot(w1.AsSpan((int)bs.W1!.Offset(bs.AItem[l]), (int)bs.W1.Size(bs.AItem[l])), Eq.Table(py)));
-                cols.Add(Dot(w1.AsSpan((int)bs.W1.Offset(bs.DItem[l]), (int)bs.W1.Size(bs.DItem[l])), Eq.Table(pd)));
+                var (pd, _) = MaxPoolPoints(vk, l, bs.BatchVars, rw);
+                cols.Add(Dot(w1.AsSpan((int)bs.W1!.Offset(bs.DItem[l]), (int)bs.W1.Size(bs.DItem[l])), Eq.Table(pd)));
                 continue;
             }
             int s = bs.BatchVars + vk.Layers[l].OutVars;

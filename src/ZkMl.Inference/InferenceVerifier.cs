@@ -144,8 +144,7 @@ public static class InferenceVerifier
             {
                 if (!ks.Tabled(l))
                 {
-                    var (pd, py) = InferenceProver.MaxPoolPoints(vk, l, b, rw);
-                    claims.Add(new(parts.W1, bs.W1.Point(bs.AItem[l], py), cols[ci++]));
+                    var (pd, _) = InferenceProver.MaxPoolPoints(vk, l, b, rw);
                     claims.Add(new(parts.W1, bs.W1.Point(bs.DItem[l], pd), cols[ci++]));
                     continue;
                 }
@@ -316,9 +315,9 @@ public static class InferenceVerifier
             {
                 // a max pool's D segment: (1, D, 0)
                 var sd = f.Selector(bs.FD[l], rw);
-                acc += sd * (rangeTag + beta * cols[ci + 1]);
+                acc += sd * (rangeTag + beta * cols[ci]);
                 selSum += sd;
-                ci += 2;
+                ci += 1;
                 continue;
             }
             var q = cols[ci]; var a = cols[ci + 1];

@@ -58,7 +58,7 @@ internal sealed class KeyShape
         }
         ColumnOffset = new int[Math.Max(T, 0)];
         int ci = 0;
-        for (int l = 0; l < T; l++) { ColumnOffset[l] = ci; ci += Tabled(l) ? 2 + layers[l].Limbs : 2; }
+        for (int l = 0; l < T; l++) { ColumnOffset[l] = ci; ci += Tabled(l) ? 2 + layers[l].Limbs : 1; }
         ColumnCount = T >= 1 ? ci + 1 : 0;
         // Layer 0's weight rows k ≥ InputSize multiply the zero padding of the public input X
         // (the verifier evaluates X̃ with zeros there), so its claims never depend on them: the other

@@ -238,9 +238,13 @@ internal sealed class Phase2Term(int layer, LayerKey key, Phase2Kind kind, Fr[] 
     /// <summary>A conv layer's Phase-1 window points ρ_y, ρ_x.</summary>
     public Fr[]? RhoY { get; init; }
     public Fr[]? RhoX { get; init; }
-    /// <summary>A pool's weights over d &lt; kh (1 for the average, eq(r_dy, d) for the max-pool slot), likewise over dx &lt; kw.</summary>
+    /// <summary>A pool's weights over d &lt; kh (eq(r_dy, d) for the max-pool slot), likewise over dx &lt; kw; unused when <see cref="WholeWindow"/>.</summary>
     public Fr[] WeightY { get; init; } = [];
     public Fr[] WeightX { get; init; } = [];
+    /// <summary>The average pool's window: weight 1 for every d &lt; kh, dx &lt; kw (the verifier's selector is then one automaton run per dimension, <see cref="ConvSelector.WindowSum"/>, however large the window).</summary>
+    public bool WholeWindow { get; init; }
+    private Fr[] WY => WholeWindow ? SpatialProof.Ones(Key.Geometry!.KH) : WeightY;
+    private Fr[] WX => WholeWindow ? SpatialProof.Ones(Key.Geometry!.KW) : WeightX;
 
     public int Vars => Kind switch { Phase2Kind.Conv => Key.WindowInVars, Phase2Kind.PoolWindow => Key.InVars, _ => Key.OutVars };
 
@@ -292,17 +296,49 @@ internal sealed class Phase2Term(int layer, LayerKey key, Phase2Kind kind, Fr[] 
                 return Outer(SpatialProof.SelectorTable(Eq.Table(Ry), g.OutH, Eq.Table(RhoY!), g.StrideH, g.PadTop, g.InH, ih),
                              SpatialProof.SelectorTable(Eq.Table(Rx), g.OutW, Eq.Table(RhoX!), g.StrideW, g.PadLeft, g.InW, iw));
             case Phase2Kind.PoolWindow:
-                return Outer(ChannelWeights(), Outer(SpatialProof.SelectorTable(Eq.Table(Ry), g.OutH, WeightY, g.StrideH, g.PadTop, g.InH, ih),
-                                                     SpatialProof.SelectorTable(Eq.Table(Rx), g.OutW, WeightX, g.StrideW, g.PadLeft, g.InW, iw)));
+                return Outer(ChannelWeights(), Outer(SpatialProof.SelectorTable(Eq.Table(Ry), g.OutH, WY, g.StrideH, g.PadTop, g.InH, ih),
+                                                     SpatialProof.SelectorTable(Eq.Table(Rx), g.OutW, WX, g.StrideW, g.PadLeft, g.InW, iw)));
             default:
-                return Outer(ChannelWeights(), Outer(ValidWeights(Ry, WeightY, g.StrideH, g.PadTop, g.OutH, g.InH),
-                                                     ValidWeights(Rx, WeightX, g.StrideW, g.PadLeft, g.OutW, g.InW)));
+                return Outer(ChannelWeights(), Outer(ValidWeights(Ry, WY, g.StrideH, g.PadTop, g.OutH, g.InH),
+                                                     ValidWeights(Rx, WX, g.StrideW, g.PadLeft, g.OutW, g.InW)));
         }
     }
 
     /// <summary>
+    /// The MLE at σ of <see cref="ValidWeights"/> without its table: Σ_{y &lt; outSize} eq(r_y, y)·eq(σ, y)·v(y) with
+    /// v(y) = Σ_{d &lt; k} w_d·[0 ≤ s·y + d − p &lt; inSize] is (Σ_d w_d)·Σ_{y &lt; outSize} eq(r_y, y)·eq(σ, y) (one automaton
+    /// run) minus the few edge rows whose window leaves the input (s·y &lt; p at the top, s·y + k − 1 − p ≥ inSize at the
+    /// bottom; fewer than k each since the pads are below the kernel): O(k·bits), no allocation of 2^|r_y| entries.
+    /// </summary>
+    private static Fr ValidAt(Fr[] ry, ReadOnlySpan<Fr> sigma, Fr[] w, int stride, int pad, int outSize, int inSize)
+    {
+        var full = Fr.Zero;
+        foreach (var x in w) full += x;
+        var acc = full * ConvSelector.PairLessThan(ry, sigma, outSize);
+        int k = w.Length;
+        long top = 0;
+        for (; top < outSize && stride * top < pad; top++) acc -= ConvSelector.PairAt(ry, sigma, top) * (full - RowWeight(w, stride, pad, inSize, top));
+        long first = Math.Max(top, ((long)inSize + pad - k + 1 + stride - 1) / stride);   // ⌈(inSize + p − k + 1)/s⌉
+        for (long y = first; y < outSize; y++) acc -= ConvSelector.PairAt(ry, sigma, y) * (full - RowWeight(w, stride, pad, inSize, y));
+        return acc;
+    }
+
+    private static Fr RowWeight(Fr[] w, int stride, int pad, int inSize, long y)
+    {
+        var v = Fr.Zero;
+        for (int d = 0; d < w.Length; d++)
+        {
+            long u = stride * y + d - pad;
+            if (u >= 0 && u < inSize) v += w[d];
+        }
+        return v;
+    }
+
+    /// <summary>
     /// The verifier's selector at σ: the conv and window selectors in closed form (<see cref="ConvSelector"/>, O(bits) per
-    /// evaluation, kh + kw evaluations for a pool); E_C and W_h, W_w by their direct sums (O(C' + H_out'·kh + W_out'·kw)).
+    /// evaluation: kh + kw evaluations for a max-pool slot, one per dimension for the average pool's whole window); E_C and
+    /// W_h, W_w also in O(bits) and O(kh·bits) (<see cref="ConvSelector.PairLessThan"/>, <see cref="ValidAt"/>): nothing of
+    /// the size of the layer is allocated, whatever the key's geometry.
     /// </summary>
     public Fr SelectorAt(ReadOnlySpan<Fr> sigma)
     {
@@ -315,18 +351,21 @@ internal sealed class Phase2Term(int layer, LayerKey key, Phase2Kind kind, Fr[] 
                  * ConvSelector.Window(Rx, sigma[ih..], RhoX!, g.StrideW, g.PadLeft, g.OutW, g.InW);
         }
         int cb = Rc.Length;
-        var ec = DenseMle.Evaluate(ChannelWeights(), sigma[..cb]);
+        var ec = ConvSelector.PairLessThan(Rc, sigma[..cb], g.OutC);
         if (Kind == Phase2Kind.PoolWindow)
         {
             var (_, ih, _) = Key.InBits;
             var su = sigma.Slice(cb, ih);
             var sv = sigma[(cb + ih)..];
+            if (WholeWindow)
+                return ec * ConvSelector.WindowSum(Ry, su, g.KH, g.StrideH, g.PadTop, g.OutH, g.InH)
+                          * ConvSelector.WindowSum(Rx, sv, g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW);
             return ec * SpatialProof.SelectorSum(Ry, su, WeightY, wh, g.StrideH, g.PadTop, g.OutH, g.InH)
                       * SpatialProof.SelectorSum(Rx, sv, WeightX, ww, g.StrideW, g.PadLeft, g.OutW, g.InW);
         }
         var (_, oh, _) = Key.OutBits;
-        return ec * DenseMle.Evaluate(ValidWeights(Ry, WeightY, g.StrideH, g.PadTop, g.OutH, g.InH), sigma.Slice(cb, oh))
-                  * DenseMle.Evaluate(ValidWeights(Rx, WeightX, g.StrideW, g.PadLeft, g.OutW, g.InW), sigma[(cb + oh)..]);
+        return ec * ValidAt(Ry, sigma.Slice(cb, oh), WY, g.StrideH, g.PadTop, g.OutH, g.InH)
+                  * ValidAt(Rx, sigma[(cb + oh)..], WX, g.StrideW, g.PadLeft, g.OutW, g.InW);
     }
 }
 

@@ -32,6 +32,40 @@ public class ConvSelectorTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void WindowSumIsTheSumOverTheWindow(int inSize, int kernel, int stride, int pad)
+    {
+        // Σ_{d<kernel} S̃(r, σ, bits(d)) by one automaton run with the d track summed and compared with the kernel
+        int outSize = (inSize + 2 * pad - kernel) / stride + 1;
+        int a = Log2Ceil(outSize), b = Log2Ceil(inSize), c = Log2Ceil(kernel);
+        var rng = new Random(inSize * 1000 + kernel * 100 + stride * 10 + pad + 7);
+        var ones = Enumerable.Repeat(Fr.One, kernel).ToArray();
+        for (int t = 0; t < 3; t++)
+        {
+            var r = Point(rng, a); var s = Point(rng, b);
+            Assert.Equal(SpatialProof.SelectorSum(r, s, ones, c, stride, pad, outSize, inSize), ConvSelector.WindowSum(r, s, kernel, stride, pad, outSize, inSize));
+        }
+        // a window one smaller is another polynomial
+        var r2 = Point(rng, a); var s2 = Point(rng, b);
+        if (kernel > 1) Assert.NotEqual(ConvSelector.WindowSum(r2, s2, kernel, stride, pad, outSize, inSize), ConvSelector.WindowSum(r2, s2, kernel - 1, stride, pad, outSize, inSize));
+    }
+
+    [Fact]
+    public void PairLessThanIsTheMleOfTheMaskedEqTable()
+    {
+        var rng = new Random(5);
+        foreach (int bits in new[] { 0, 1, 3, 5 })
+            for (int n = 0; n <= (1 << bits) + 1; n++)
+            {
+                var a = Point(rng, bits); var z = Point(rng, bits);
+                var table = ZkMl.Proofs.Polynomials.Eq.Table(a);
+                for (int y = n; y < table.Length; y++) table[y] = Fr.Zero;
+                Assert.Equal(ZkMl.Proofs.Polynomials.DenseMle.Evaluate(table, z), ConvSelector.PairLessThan(a, z, n));
+                if (n < 1 << bits) Assert.Equal(ZkMl.Proofs.Polynomials.Eq.Table(a)[n] * ZkMl.Proofs.Polynomials.Eq.Table(z)[n], ConvSelector.PairAt(a, z, n));
+            }
+    }
+
     [Fact]
     public void AutomatonIsTheIndicatorOnTheHypercube()
     {

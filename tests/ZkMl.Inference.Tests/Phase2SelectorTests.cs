@@ -33,6 +33,7 @@ public class Phase2SelectorTests
         {
             new Phase2Term(0, lk with { Kind = LayerKind.Conv }, Phase2Kind.Conv, [], Fr.One) { Ry = P(oh), Rx = P(ow), RhoY = P(wh), RhoX = P(ww) },
             new Phase2Term(0, lk, Phase2Kind.PoolWindow, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WeightY = SpatialProof.Ones(kh), WeightX = SpatialProof.Ones(kw) },
+            new Phase2Term(0, lk, Phase2Kind.PoolWindow, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WholeWindow = true },
             new Phase2Term(0, lk, Phase2Kind.PoolWindow, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WeightY = SpatialProof.EqPrefix(P(wh), kh), WeightX = SpatialProof.EqPrefix(P(ww), kw) },
             new Phase2Term(0, lk, Phase2Kind.MaxY, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WeightY = SpatialProof.EqPrefix(P(wh), kh), WeightX = SpatialProof.EqPrefix(P(ww), kw) },
         };
@@ -42,6 +43,43 @@ public class Phase2SelectorTests
             Assert.Equal(1 << term.Vars, table.Length);
             var sigma = P(term.Vars);
             Assert.True(DenseMle.Evaluate(table, sigma) == term.SelectorAt(sigma), $"{term.Kind} term {Array.IndexOf(terms, term)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("1 16777216 1 1 2 1 1 1 0 0 0 0", "max")]      // 2^24 − 1 output rows: W_h over 24 bits
+    [InlineData("16777216 1 1 16777216 1 1 1 1 0 0 0 0", "max")] // 2^24 channels: E_C over 24 bits
+    [InlineData("1 16777216 1 1 16777216 1 1 1 0 0 0 0", "avg")] // a global average pool over 2^24 rows: the window sum over 24 bits
+    [InlineData("1 8388608 2 1 3 2 2 1 1 1 1 0", "max")]       // padding at both edges, stride 2
+    public void Selectors_at_the_key_readers_size_limits_allocate_nothing_of_the_layers_size(string geometry, string kind)
+    {
+        // A verifying key may describe layers up to 2^24 values (the reader's limit: Conv2dGeometry.Problem, ProofShapes.SpatialProblem).
+        // The verifier's selectors must not allocate tables of that size (2^24 field elements = 512 MB) nor loop over them.
+        var v = geometry.Split(' ').Select(int.Parse).ToArray();
+        var g = new Conv2dGeometry(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+        var lk = new LayerKey(0, 0, g.InputSize, g.OutputSize, 0, 0, 0, 0, 0, kind == "max" ? LayerKind.MaxPool : LayerKind.AveragePool, g);
+        lk = lk with { InVars = lk.InBits.C + lk.InBits.H + lk.InBits.W, OutVars = lk.OutBits.C + lk.OutBits.H + lk.OutBits.W };
+        if (kind == "avg") lk = lk with { Multiplier = 1, Shift = 8, Limbs = 1 };
+        Assert.Null(ProofShapes.SpatialProblem(lk, 0, true, 8));
+        var rng = new Random(3);
+        Fr[] P(int n) => Enumerable.Range(0, n).Select(_ => Fr.FromInt64(rng.Next(2, int.MaxValue))).ToArray();
+        var (ocb, oh, ow) = lk.OutBits;
+        var (wh, ww) = lk.WindowBits;
+        var terms = kind == "max"
+            ? new[]
+            {
+                new Phase2Term(0, lk, Phase2Kind.MaxY, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WeightY = SpatialProof.EqPrefix(P(wh), g.KH), WeightX = SpatialProof.EqPrefix(P(ww), g.KW) },
+                new Phase2Term(0, lk, Phase2Kind.PoolWindow, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WeightY = SpatialProof.EqPrefix(P(wh), g.KH), WeightX = SpatialProof.EqPrefix(P(ww), g.KW) },
+            }
+            : [new Phase2Term(0, lk, Phase2Kind.PoolWindow, [], Fr.One) { Rc = P(ocb), Ry = P(oh), Rx = P(ow), WholeWindow = true }];
+        foreach (var term in terms)
+        {
+            var sigma = P(term.Vars);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            var value = term.SelectorAt(sigma);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.False(value.IsZero);
+            Assert.True(allocated < 1 << 20, $"{term.Kind}: {allocated} bytes allocated");
         }
     }
 
