@@ -22,7 +22,7 @@ namespace ZkMl.Evm.Verifier;
 /// offsets, proof length) are precomputed for every padded batch 2^b ≤ MaxBatch and stored as 32-bit
 /// fields in one <c>bytes</c> constant, one record per b.
 /// </remarks>
-public static class SolidityVerifierGenerator
+public static partial class SolidityVerifierGenerator
 {
     /// <summary>The default contract name.</summary>
     public const string DefaultContractName = "ZkMlVerifier";
@@ -52,11 +52,6 @@ public static class SolidityVerifierGenerator
     public static string Generate(VerifyingKey vk, string contractName = DefaultContractName)
     {
         ArgumentNullException.ThrowIfNull(vk);
-        if (vk.HasSpatialLayers)
-        {
-            int first = Enumerable.Range(0, vk.Layers.Count).First(l => vk.Layers[l].IsSpatial);
-            throw new NotSupportedException($"not yet supported on chain: conv layers (layer {first} is a {vk.Layers[first].Kind} layer; verify such proofs with zkml verify, the C# verifier)");
-        }
         if (string.IsNullOrEmpty(contractName) || !(char.IsAsciiLetter(contractName[0]) || contractName[0] == '_') ||
             !contractName.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
             throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
@@ -66,7 +61,7 @@ public static class SolidityVerifierGenerator
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
-            .Replace("{{MAIN}}", Main(c), StringComparison.Ordinal);
+            .Replace("{{MAIN}}", vk.HasSpatialLayers ? SpatialMain(c) : Main(c), StringComparison.Ordinal);
         return VerifierTemplates.WithCore(text);
     }
 
@@ -140,6 +135,7 @@ public static class SolidityVerifierGenerator
         /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
         public List<string> FieldNames()
         {
+            if (Vk.HasSpatialLayers) return SpatialFields(this, 0).Select(f => f.Name).ToList();
             if (T == 0) return ["proof length"];
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
             for (int l = 0; l < T; l++)
@@ -173,6 +169,11 @@ public static class SolidityVerifierGenerator
             var vk = c.Vk;
             var fields = new List<long>();
             var bs = new BatchShape(vk, b);
+            if (vk.HasSpatialLayers)
+            {
+                Fields = SpatialFields(c, b).Select(f => f.Value).ToArray();
+                return;
+            }
             if (c.T >= 1)
             {
                 Layout w1 = bs.W1!, f = bs.F!, w2 = bs.W2!;

@@ -16,6 +16,7 @@ public static partial class VerifierTemplates
 {
     private static readonly Lazy<string> CoreText = new(() => Read("VerifierCore.yul"));
     private static readonly Lazy<string> ContractText = new(() => Read("Verifier.sol.template"));
+    private static readonly Lazy<string> SpatialCoreText = new(() => Read("SpatialCore.yul"));
 
     /// <summary>
     /// The verifier core: Yul functions (transcript, field checks, degree-2 sumcheck in plain and
@@ -24,6 +25,12 @@ public static partial class VerifierTemplates
     /// <c>R_MOD</c>, <c>P_MOD</c> and <c>INV_TWO</c>.
     /// </summary>
     public static string Core => CoreText.Value;
+
+    /// <summary>
+    /// The conv and pooling helpers (selector sums, the degree-d zero-check, small point utilities) that a verifier of a key
+    /// with conv or pooling layers adds to <see cref="Core"/>; dense verifiers do not contain them.
+    /// </summary>
+    public static string SpatialCore => SpatialCoreText.Value;
 
     /// <summary>The contract skeleton with the placeholders the generator fills in.</summary>
     public static string Contract => ContractText.Value;
@@ -75,6 +82,11 @@ public static partial class VerifierTemplates
         ["Inference.Bias"] = Protocol.Labels.Bias,
         ["Inference.Mm"] = Protocol.Labels.Mm,
         ["Inference.MmLambda"] = Protocol.Labels.MmLambda,
+        ["Conv.MpY"] = Protocol.ConvLabels.MpY,
+        ["Conv.CvLambda"] = Protocol.ConvLabels.CvLambda,
+        ["Conv.Cv"] = Protocol.ConvLabels.Cv,
+        ["Conv.MpTau"] = Protocol.ConvLabels.MpTau,
+        ["Conv.Mp"] = Protocol.ConvLabels.Mp,
     };
 
     /// <summary>The Yul string literal of the label named <paramref name="key"/> in <see cref="TranscriptLabels"/>.</summary>

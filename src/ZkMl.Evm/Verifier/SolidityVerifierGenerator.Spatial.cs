@@ -1,0 +1,753 @@
+using System.Globalization;
+using System.Numerics;
+using ZkMl.Compiler.Model;
+using ZkMl.Inference;
+
+namespace ZkMl.Evm.Verifier;
+
+/// <summary>
+/// The generated verifier of keys with conv and pooling layers (docs/protocol.md "Conv and pooling layers"): the dense
+/// protocol's lookups, matmul sumcheck (dense and conv Phase-1 terms) and batched opening, plus the Phase-2 sumcheck,
+/// the max-pool zero-checks and their claims, step for step as <see cref="InferenceVerifier"/>. Kept apart from the dense
+/// <c>Main</c> so that dense verifiers stay byte for byte as they are.
+/// </summary>
+public static partial class SolidityVerifierGenerator
+{
+    /// <summary>One 32-bit field of a spatial key's batch record.</summary>
+    private readonly record struct Field(string Name, long Value);
+
+    /// <summary>
+    /// The batch record of a spatial key for 2^b rows: proof length, n, N1, N2, h_w, h_t, mult, then per layer ℓ &lt; T a tabled
+    /// layer's W1 indices of A (ℓ &lt; H) and R_i and f indices of its activation and limb segments, a max pool's W1 indices of Y
+    /// and D and the f index of D's range segment.
+    /// </summary>
+    private static List<Field> SpatialFields(Circuit c, int b)
+    {
+        var vk = c.Vk;
+        var ks = vk.Shape;
+        var bs = new BatchShape(vk, b);
+        Layout w1 = bs.W1!, f = bs.F!, w2 = bs.W2!;
+        long Idx(Layout lay, int item) => lay.Offset(item) >> lay.LogSize(item);
+        var r = new List<Field>
+        {
+            new("proof length", ProofParts.Length(vk, bs, ProofParts.VectorCount(vk), ProofParts.OpeningVars(vk, bs))),
+            new("n (f vars)", f.NumVars), new("N1 (W1 vars)", w1.NumVars), new("N2 (W2 vars)", w2.NumVars),
+            new("h_w index", Idx(w2, 0)), new("h_t index", Idx(w2, 1)), new("mult index", Idx(w1, bs.MultItem)),
+        };
+        for (int l = 0; l < c.T; l++)
+        {
+            if (!ks.Tabled(l))
+            {
+                r.Add(new($"Y_{l} index", Idx(w1, bs.AItem[l])));
+                r.Add(new($"D_{l} index", Idx(w1, bs.DItem[l])));
+                r.Add(new($"f D_{l} index", Idx(f, bs.FD[l])));
+                continue;
+            }
+            if (l < c.H) r.Add(new($"A_{l} index", Idx(w1, bs.AItem[l])));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++) r.Add(new($"R_{l},{i} index", Idx(w1, bs.RItem[l][i])));
+            r.Add(new($"f act_{l} index", Idx(f, bs.FAct[l])));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++) r.Add(new($"f limb_{l},{i} index", Idx(f, bs.FLimb[l][i])));
+        }
+        return r;
+    }
+
+    /// <summary>The record field named <paramref name="name"/> (see <see cref="SpatialFields"/>).</summary>
+    private static int SField(Circuit c, string name) => SpatialFields(c, 0).FindIndex(f => f.Name == name) is var i and >= 0 ? i : throw new InvalidOperationException($"no batch field {name}");
+
+    /// <summary>One Phase-2 term as the generated code evaluates it (the same list as <c>InferenceProver.Phase2Terms</c>).</summary>
+    private sealed record STerm(int Layer, LayerKey Key, string Kind, int Vars, int Opened);
+
+    private static List<STerm> SpatialTerms(VerifyingKey vk)
+    {
+        var r = new List<STerm>();
+        foreach (int l in vk.Shape.Phase2Layers)
+        {
+            var lk = vk.Layers[l];
+            switch (lk.Kind)
+            {
+                case LayerKind.Conv: r.Add(new(l, lk, "conv", lk.WindowInVars, l - 1)); break;
+                case LayerKind.AveragePool: r.Add(new(l, lk, "avg", lk.InVars, l - 1)); break;
+                default:
+                    r.Add(new(l, lk, "maxY", lk.OutVars, l));
+                    r.Add(new(l, lk, "maxWin", lk.InVars, l - 1));
+                    break;
+            }
+        }
+        return r;
+    }
+
+    private static string SpatialMain(Circuit c)
+    {
+        var vk = c.Vk;
+        var ks = vk.Shape;
+        var y = new YulWriter();
+        int L = c.L, H = c.H, T = c.T, m = c.TableVars, nm = vk.ModelVars;
+        if (T < 1) throw new InvalidOperationException("a spatial key without lookups");
+        var mm = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
+        int iMax = ProofParts.MatmulVars(vk);
+        var terms = SpatialTerms(vk);
+        int n2 = terms.Max(t => t.Vars);
+        var pools = ks.MaxPoolLayers.ToArray();
+        string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        // ctx: words 0 … 19 as the dense verifier; per layer ℓ at 20 + 8ℓ: r_b, r_o (pointers), ρ (pointer), b(·), a or τ, w, z_ℓ;
+        // then λ, λ₂, the Phase-2 point, the cv values (calldata), the mp_y values (calldata); per max pool k its zero-check point and D values
+        string LSlot(int l, int k) => Slot(20 + 8 * l + k);
+        int extra = 20 + 8 * L;
+        string SLambda = Slot(extra), SLambda2 = Slot(extra + 1), SPt2 = Slot(extra + 2), SCv = Slot(extra + 3), SMpY = Slot(extra + 4);
+        string SZc(int k) => Slot(extra + 5 + 2 * k);
+        string SD(int k) => Slot(extra + 6 + 2 * k);
+        int ctxWords = extra + 5 + 2 * pools.Length;
+        string Q(string label) => VerifierTemplates.Literal(label);
+        string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
+        string Rw() => $"mload(add(ctx, {Slot(SlotRw)}))";
+
+        y.Line(VerifierTemplates.SpatialCore.TrimEnd('\n').TrimStart(' '));
+        y.Blank();
+        // (the template's mleX needs these even when layer 0 is spatial and X̃ is mleXS: unused functions are not compiled)
+        XChunk(y, vk);
+        int xLo0 = Math.Min(BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
+        EqTableFixed(y, "eqTableXLo", xLo0);
+        EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo0);
+        if (vk.Layers[0].IsSpatial) SpatialInput(y, vk);
+        EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
+        y.Blank();
+        y.Comment("Layers (0 = input side): " + string.Join("; ", vk.Layers.Select((l, i) => $"{i}: {l.Kind} 2^{l.InVars}→2^{l.OutVars}" + (l.Geometry is { } g ? $" [{g.InC}×{g.InH}×{g.InW}]→[{g.OutC}×{g.OutH}×{g.OutW}] k {g.KH}×{g.KW} s {g.StrideH},{g.StrideW} p {g.PadTop},{g.PadLeft}" : ""))));
+        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Line($"let ctx := alloc({Slot(ctxWords)})");
+        y.Line("decodeStatement(ctx, pi, piWords)");
+        y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
+        y.Line("mstore(add(ctx, 0x40), lay)");
+        y.Line("if iszero(eq(pfLen, layField(lay, 0))) { fail() }");
+        y.Line("let g2 := alloc(0x100)");
+        string[] g2n = ["G2_X_C1", "G2_X_C0", "G2_Y_C1", "G2_Y_C0", "TAU_G2_X_C1", "TAU_G2_X_C0", "TAU_G2_Y_C1", "TAU_G2_Y_C0"];
+        for (int i = 0; i < 8; i++) y.Line($"mstore(add(g2, {Slot(i)}), {g2n[i]})");
+        y.Line($"mstore(add(ctx, {Slot(SlotG2)}), g2)");
+        bool split = vk.ModelParts.Count > 0;
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups)}), {(split ? "0" : "MODEL_X")})");
+        y.Line($"mstore(add(ctx, {Slot(SlotGroups + 1)}), {(split ? "0" : "MODEL_Y")})");
+        y.Line($"mstore(0x00, {Q(Protocol.Domain)})");
+        y.Line("mstore(0x00, keccak256(0x00, 17))");
+        y.Line($"trAbsorbWord({Q(Protocol.Labels.Vk)}, VK_DIGEST)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Io)}, pi, shl(5, piWords))");
+        y.Line("let cd := lookups(ctx, pf)");
+        y.Line("cd := layerPoints(ctx, cd)");
+        y.Line("cd := matmul(ctx, cd)");
+        y.Line("cd := phase2(ctx, cd)");
+        if (pools.Length > 0) y.Line("cd := maxPools(ctx, cd)");
+        int claimCount = SpatialClaimCount(vk, terms);
+        y.Line($"let claims := alloc({claimCount * 256})");
+        y.Line("let rec := lookupClaims(ctx, claims)");
+        y.Line("rec := columnClaims(ctx, rec)");
+        y.Line("rec := layerClaims(ctx, rec)");
+        y.Line("rec := phase2Claims(ctx, rec)");
+        if (pools.Length > 0) y.Line("rec := poolClaims(ctx, rec)");
+        y.Line($"if iszero(eq(rec, add(claims, {claimCount * 256}))) {{ fail() }}");
+        int kSplit = split ? vk.ModelSplit.Bits : 0;
+        if (!split)
+        {
+            y.Line("let splits := alloc(0x20)");
+            y.Line("mstore(splits, 0)");
+        }
+        else
+        {
+            y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
+            y.Line("mstore(splits, 1)");
+            y.Line("mstore(add(splits, 0x20), 0)");
+            y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
+            y.Line($"mstore(add(splits, 0x60), {kSplit})");
+            for (int j = 0; j < 1 << kSplit; j++)
+            {
+                y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
+                y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
+            }
+        }
+        y.Line($"pop(batchOpen(claims, {claimCount}, add(ctx, {Slot(SlotGroups)}), 3, splits, cd, g2))");
+        y.Line("mstore(0x00, 1)");
+        y.Line("return(0x00, 0x20)");
+        y.Close();
+
+        // ---- lookups: W1, W2, β, α, LogUp, cols, f(r_w), t(r_t)
+        y.Blank();
+        y.Comment($"W1, W2 commitments, β, α, LogUp (table 2^{m}), cols ({c.ColumnCount}), the filler hint; checks f(r_w) and t(r_t)");
+        y.Open("function lookups(ctx, cd) -> cdOut");
+        y.Line("g1Check(cd)");
+        y.Line("g1Check(add(cd, 0x40))");
+        y.Line($"calldatacopy(add(ctx, {Slot(SlotGroups + 2)}), cd, 0x80)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W1)}, cd, 0x40)");
+        y.Line($"mstore(add(ctx, {Slot(SlotBeta)}), trChallenge({Q(Protocol.Labels.Beta)}))");
+        y.Line($"mstore(add(ctx, {Slot(SlotAlpha)}), trChallenge({Q(Protocol.Labels.Alpha)}))");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W2)}, add(cd, 0x40), 0x40)");
+        y.Line("let n := layField(mload(add(ctx, 0x40)), 1)");
+        y.Line("let rw := alloc(shl(5, n))");
+        y.Line($"let rt := alloc({32 * m})");
+        y.Line("let lu := alloc(0xe0)");
+        y.Line($"mstore(add(ctx, {Slot(SlotRw)}), rw)");
+        y.Line($"mstore(add(ctx, {Slot(SlotRt)}), rt)");
+        y.Line($"mstore(add(ctx, {Slot(SlotLu)}), lu)");
+        y.Line($"cdOut := logUp(mload(add(ctx, {Slot(SlotAlpha)})), n, {m}, add(cd, 0x80), rw, rt, lu)");
+        y.Line($"frRange(cdOut, {c.ColumnCount + 1})");
+        y.Line($"mstore(add(ctx, {Slot(SlotCols)}), cdOut)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Cols)}, cdOut, {32 * c.ColumnCount})");
+        y.Line("checkWitness(ctx)");
+        y.Line("checkTable(ctx)");
+        if (c.OutputTabled)
+        {
+            int cbo = ks.ColumnOffset[L - 1];
+            y.Comment($"the output layer's A_{L - 1}(p_{L - 1}) in cols is the public output's MLE Ỹ at p_{L - 1}");
+            y.Line($"if iszero(eq(calldataload(add(cdOut, {32 * (cbo + 1)})), mleY(ctx, add(rw, shl(5, sub(n, add(mload(add(ctx, 0x20)), {vk.Layers[^1].OutVars}))))))) {{ fail() }}");
+        }
+        y.Line($"cdOut := add(cdOut, {32 * c.ColumnCount + 32})");
+        y.Close();
+
+        y.Blank();
+        y.Comment("f(r_w) = Σ_seg sel_seg(r_w)·(tag + β·col + β²·a) + (1 − Σ_seg sel_seg(r_w))·1; a max pool's D segment is (1, D, 0)");
+        y.Open("function checkWitness(ctx)");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line($"let rw := {Rw()}");
+        y.Line("let n := layField(lay, 1)");
+        y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
+        y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
+        y.Line("let acc := 0");
+        y.Line("let sels := 0");
+        y.Line("let sel := 0");
+        long covered = 0;
+        for (int l = 0; l < T; l++)
+        {
+            var lk = vk.Layers[l];
+            int cb = ks.ColumnOffset[l];
+            int o = lk.OutVars;
+            if (!ks.Tabled(l))
+            {
+                var (wh, ww) = lk.WindowBits;
+                y.Comment($"max pool {l}: D's range segment (1, D_{l}, 0)");
+                y.Line($"sel := selector(rw, sub(n, add(b, {o + wh + ww})), layField(lay, {SField(c, $"f D_{l} index")}))");
+                y.Line("sels := addmod(sels, sel, R_MOD)");
+                y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * cb})), R_MOD), R_MOD), R_MOD), R_MOD)");
+                covered += 1L << (o + wh + ww);
+                continue;
+            }
+            y.Comment($"layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {lk.Limbs} limb segments");
+            y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f act_{l} index")}))");
+            y.Line("sels := addmod(sels, sel, R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            for (int i = 0; i < lk.Limbs; i++)
+            {
+                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f limb_{l},{i} index")}))");
+                y.Line("sels := addmod(sels, sel, R_MOD)");
+                y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
+            }
+            covered += (1L + lk.Limbs) << o;
+        }
+        y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
+        y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
+        y.Line("if iszero(eq(acc, mload(add(lu, 0x60)))) { fail() }");
+        y.Line($"let cf := calldataload(add(cols, {32 * c.ColumnCount}))");
+        y.Line($"if iszero(eq(mulmod(cf, frSub(mload(add(ctx, {Slot(SlotAlpha)})), 1), R_MOD), 1)) {{ fail() }}");
+        y.Line($"mstore(add(ctx, {Slot(SlotHwHalf)}), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, {covered}), inv2Pow(n), R_MOD)), R_MOD)))");
+        y.Line($"mstore(add(ctx, {Slot(SlotHwRw)}), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))");
+        y.Close();
+
+        y.Blank();
+        y.Comment("t(r_t) = Σ_seg sel_seg(r_t)·(tag + β·(q_lo + local index)) + β²·a_col(r_t) (segments: the tabled layers, then the range)");
+        y.Open("function checkTable(ctx)");
+        y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
+        y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
+        y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), {Cols(c.ColumnCount - 1)}, R_MOD)");
+        var tl = c.Table!;
+        var layerOf = Enumerable.Range(0, T).Where(ks.Tabled).ToArray();
+        for (int seg = 0; seg <= ks.RangeItem; seg++)
+        {
+            bool range = seg == ks.RangeItem;
+            int s = tl.LogSize(seg);
+            long idx = tl.Offset(seg) >> s;
+            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[layerOf[seg]].QMin);
+            int tag = range ? 1 : layerOf[seg] + 2;
+            y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+        y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
+        y.Close();
+
+        foreach (int l in layerOf)
+        {
+            var lk = vk.Layers[l];
+            int cb = ks.ColumnOffset[l];
+            var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
+            y.Blank();
+            y.Comment($"Z̃_{l}(p_{l}) = (Q·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
+            y.Open($"function requantized{l}(cols) -> z");
+            y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
+            for (int i = 0; i < lk.Limbs; i++)
+                y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
+            y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
+            y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD)");
+            y.Close();
+        }
+
+        // ---- every layer's point and claim z_ℓ
+        y.Blank();
+        y.Comment("points (r_b, r_o) and claims z_ℓ: the output layer at out_r (claim Ỹ) unless it is tabled, every tabled ℓ at p_ℓ = the last b + o_ℓ coordinates of r_w");
+        y.Open("function layerPoints(ctx, cd) -> cdOut");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line("let rb := 0");
+        if (!c.OutputTabled)
+        {
+            y.Line($"rb := challenges({Q(Protocol.Labels.OutR)}, add(b, {vk.Layers[^1].OutVars}))");
+            y.Line($"mstore(add(ctx, {Slot(SlotRout)}), rb)");
+            y.Line($"mstore(add(ctx, {LSlot(L - 1, 0)}), rb)");
+            y.Line($"mstore(add(ctx, {LSlot(L - 1, 1)}), add(rb, shl(5, b)))");
+            y.Line($"mstore(add(ctx, {LSlot(L - 1, 6)}), mleY(ctx, rb))");
+        }
+        for (int l = T - 1; l >= 0; l--)
+        {
+            y.Line($"rb := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(b, {vk.Layers[l].OutVars}))))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 0)}), rb)");
+            y.Line($"mstore(add(ctx, {LSlot(l, 1)}), add(rb, shl(5, b)))");
+            if (ks.Tabled(l)) y.Line($"mstore(add(ctx, {LSlot(l, 6)}), requantized{l}(mload(add(ctx, {Slot(SlotCols)}))))");
+        }
+        y.Line("cdOut := cd");
+        y.Close();
+
+        // ---- the matmul sumcheck (dense layers and the conv layers' Phase 1)
+        y.Blank();
+        y.Comment($"biases (ℓ = {string.Join(", ", mm)}), λ, ONE sumcheck of {iMax} rounds of Σ_j λ^j·2^({iMax} − n_ℓ)·(z_ℓ − bias term), then a ‖ w (conv: τ ‖ K̃(r_c, ρ))");
+        y.Open("function matmul(ctx, cd) -> cdOut");
+        y.Line("let claim := 0");
+        y.Line("let cj := 1");
+        y.Line("let t := 0");
+        for (int j = 0; j < mm.Length; j++)
+        {
+            y.Line($"mstore(add(ctx, {LSlot(mm[j], 3)}), frAt(add(cd, {32 * j})))");
+            y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Bias)}, add(cd, {32 * j}), 0x20)");
+        }
+        y.Line($"let lambda := trChallenge({Q(Protocol.Labels.MmLambda)})");
+        y.Line($"mstore(add(ctx, {SLambda}), lambda)");
+        for (int j = 0; j < mm.Length; j++)
+        {
+            int l = mm[j];
+            var lk = vk.Layers[l];
+            string bias = $"mload(add(ctx, {LSlot(l, 3)}))";
+            if (lk.Kind == LayerKind.Conv)
+            {
+                var (oc, oh, ow) = lk.OutBits;
+                var g = lk.Geometry!;
+                y.Line($"t := mulmod({bias}, mulmod(lessThan(add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc}), {oh}, {g.OutH}), lessThan(add(mload(add(ctx, {LSlot(l, 1)})), {32 * (oc + oh)}), {ow}, {g.OutW}), R_MOD), R_MOD)");
+            }
+            else y.Line($"t := {bias}");
+            y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (iMax - ProofParts.MatmulVars(lk)))}, frSub(mload(add(ctx, {LSlot(l, 6)})), t), R_MOD), R_MOD), R_MOD)");
+            if (j + 1 < mm.Length) y.Line("cj := mulmod(cj, lambda, R_MOD)");
+        }
+        y.Line($"let rho := alloc({32 * iMax})");
+        y.Line($"let e, v := sumcheck2(claim, {iMax}, add(cd, {32 * mm.Length}), rho)");
+        y.Line("let fin := 0");
+        y.Line("cj := 1");
+        for (int j = 0; j < mm.Length; j++)
+        {
+            int l = mm[j];
+            y.Line($"mstore(add(ctx, {LSlot(l, 4)}), frAt(add(v, {64 * j})))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 5)}), frAt(add(v, {64 * j + 32})))");
+            y.Line($"mstore(add(ctx, {LSlot(l, 2)}), add(rho, {32 * (iMax - ProofParts.MatmulVars(vk.Layers[l]))}))");
+            y.Line($"fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, {LSlot(l, 4)})), mload(add(ctx, {LSlot(l, 5)})), R_MOD), R_MOD), R_MOD)");
+            if (j + 1 < mm.Length) y.Line("cj := mulmod(cj, lambda, R_MOD)");
+        }
+        y.Line("if iszero(eq(e, fin)) { fail() }");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Mm)}, v, {64 * mm.Length})");
+        if (vk.Layers[0].Kind == LayerKind.Dense)
+            y.Line($"if iszero(eq(mload(add(ctx, {LSlot(0, 4)})), mleX(ctx, mload(add(ctx, {LSlot(0, 0)})), mload(add(ctx, {LSlot(0, 2)}))))) {{ fail() }}");
+        y.Line($"cdOut := add(v, {64 * mm.Length})");
+        y.Close();
+
+        // ---- Phase 2
+        y.Blank();
+        y.Comment($"Phase 2: mp_y ({pools.Length}), λ₂, the sumcheck of {n2} rounds over the {terms.Count} terms (" + string.Join(", ", terms.Select(t => $"{t.Kind} {t.Layer}")) + "), cv, the selectors");
+        y.Open("function phase2(ctx, cd) -> cdOut");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        if (pools.Length > 0)
+        {
+            y.Line($"frRange(cd, {pools.Length})");
+            y.Line($"mstore(add(ctx, {SMpY}), cd)");
+            y.Line($"trAbsorbCalldata({Q(Protocol.ConvLabels.MpY)}, cd, {32 * pools.Length})");
+        }
+        y.Line($"let lambda := trChallenge({Q(Protocol.ConvLabels.CvLambda)})");
+        y.Line($"mstore(add(ctx, {SLambda2}), lambda)");
+        y.Line("let claim := 0");
+        y.Line("let cj := 1");
+        for (int j = 0; j < terms.Count; j++)
+        {
+            var tm = terms[j];
+            int l = tm.Layer;
+            string target = tm.Kind switch
+            {
+                "conv" => $"mload(add(ctx, {LSlot(l, 4)}))",
+                "avg" => $"mload(add(ctx, {LSlot(l, 6)}))",
+                "maxY" => $"calldataload(add(cd, {32 * Array.IndexOf(pools, l)}))",
+                _ => $"frSub(addmod(calldataload(add(cd, {32 * Array.IndexOf(pools, l)})), 1, R_MOD), addmod(poolValidity{l}(ctx), {Cols(ks.ColumnOffset[l])}, R_MOD))",
+            };
+            y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (n2 - tm.Vars))}, {target}, R_MOD), R_MOD), R_MOD)");
+            if (j + 1 < terms.Count) y.Line("cj := mulmod(cj, lambda, R_MOD)");
+        }
+        y.Line($"let pt := alloc({32 * n2})");
+        y.Line($"mstore(add(ctx, {SPt2}), pt)");
+        y.Line($"let e, v := sumcheck2(claim, {n2}, add(cd, {32 * pools.Length}), pt)");
+        y.Line($"frRange(v, {terms.Count})");
+        y.Line($"mstore(add(ctx, {SCv}), v)");
+        y.Line("let fin := 0");
+        y.Line("cj := 1");
+        for (int j = 0; j < terms.Count; j++)
+        {
+            y.Line($"fin := addmod(fin, mulmod(cj, mulmod(calldataload(add(v, {32 * j})), selector{j}(ctx, add(pt, {32 * (n2 - terms[j].Vars)})), R_MOD), R_MOD), R_MOD)");
+            if (j + 1 < terms.Count) y.Line("cj := mulmod(cj, lambda, R_MOD)");
+        }
+        y.Line("if iszero(eq(e, fin)) { fail() }");
+        y.Line($"trAbsorbCalldata({Q(Protocol.ConvLabels.Cv)}, v, {32 * terms.Count})");
+        for (int j = 0; j < terms.Count; j++)
+        {
+            if (terms[j].Opened >= 0) continue;
+            y.Comment($"term {j} opens the public input: X̃ at (r_b, {(terms[j].Kind == "conv" ? "ρ_i, " : "")}σ)");
+            y.Line($"if iszero(eq(calldataload(add(v, {32 * j})), mleXS(ctx, phase2Rb{j}(ctx), phase2Point{j}(ctx)))) {{ fail() }}");
+        }
+        y.Line($"cdOut := add(v, {32 * terms.Count})");
+        y.Close();
+
+        // per term: its selector at σ and the opened point after r_b
+        for (int j = 0; j < terms.Count; j++)
+        {
+            var tm = terms[j];
+            int l = tm.Layer;
+            var lk = tm.Key;
+            var g = lk.Geometry!;
+            var (ic, ih, iw) = lk.InBits;
+            var (oc, oh, ow) = lk.OutBits;
+            var (wh, ww) = lk.WindowBits;
+            y.Blank();
+            y.Comment($"term {j} ({tm.Kind}, layer {l}): its selector at sigma ({tm.Vars} coordinates)");
+            y.Open($"function selector{j}(ctx, sigma) -> s");
+            string geoH = DimGeometry(tm.Kind == "conv" ? 1 << wh : g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, ih, wh);
+            string geoW = DimGeometry(tm.Kind == "conv" ? 1 << ww : g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, iw, ww);
+            if (tm.Kind == "conv")
+            {
+                // S̃_h(r_y, σ_u, ρ_y)·S̃_w(r_x, σ_v, ρ_x): r_o = (r_c, r_y, r_x), ρ = (ρ_i, ρ_y, ρ_x) of Phase 1, σ = (u, v)
+                y.Line($"let ry := add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
+                y.Line($"let rho := add(mload(add(ctx, {LSlot(l, 2)})), {32 * ic})");
+                y.Line($"s := winDim(ry, sigma, eqTable(rho, {wh}), {geoH})");
+                y.Line($"s := mulmod(s, winDim(add(ry, {32 * oh}), add(sigma, {32 * ih}), eqTable(add(rho, {32 * wh}), {ww}), {geoW}), R_MOD)");
+            }
+            else
+            {
+                // pools, σ = (c, ·, ·): Σ_(c<C) eq(r_c, c)·eq(σ_c, c) times per dimension the window sum (average: weight 1; max: the
+                // slot weights eq(r_dy, ·), eq(r_dx, ·) at p_D) or, for MaxY, the validity weights W_h, W_w
+                if (tm.Kind == "avg") y.Line($"let ro := mload(add(ctx, {LSlot(l, 1)}))");
+                else y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
+                string wy = tm.Kind == "avg" ? "0" : $"eqTable(add(ro, {32 * lk.OutVars}), {wh})";
+                string wx = tm.Kind == "avg" ? "0" : $"eqTable(add(ro, {32 * (lk.OutVars + wh)}), {ww})";
+                y.Line($"s := pairLessThan(ro, sigma, {oc}, {g.OutC})");
+                if (tm.Kind == "maxY")
+                {
+                    y.Line($"s := mulmod(s, validDim(add(ro, {32 * oc}), add(sigma, {32 * oc}), {wy}, {geoH}), R_MOD)");
+                    y.Line($"s := mulmod(s, validDim(add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
+                }
+                else
+                {
+                    y.Line($"s := mulmod(s, winDim(add(ro, {32 * oc}), add(sigma, {32 * ic}), {wy}, {geoH}), R_MOD)");
+                    y.Line($"s := mulmod(s, winDim(add(ro, {32 * (oc + oh)}), add(sigma, {32 * (ic + ih)}), {wx}, {geoW}), R_MOD)");
+                }
+            }
+            y.Close();
+
+            y.Blank();
+            y.Comment($"term {j}: the opened point after r_b ({(tm.Kind == "conv" ? "ρ_i ‖ σ" : "σ")})");
+            y.Open($"function phase2Point{j}(ctx) -> p");
+            string sigma = $"add(mload(add(ctx, {SPt2})), {32 * (n2 - tm.Vars)})";
+            if (tm.Kind == "conv") y.Line($"p := concat(mload(add(ctx, {LSlot(l, 2)})), {ic}, {sigma}, {tm.Vars})");
+            else y.Line($"p := {sigma}");
+            y.Close();
+
+            y.Blank();
+            y.Comment($"term {j}: r_b of its opened point");
+            y.Open($"function phase2Rb{j}(ctx) -> p");
+            if (tm.Kind is "maxY" or "maxWin")
+                y.Line($"p := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), add(mload(add(ctx, 0x20)), {lk.OutVars + wh + ww}))))");
+            else y.Line($"p := mload(add(ctx, {LSlot(l, 0)}))");
+            y.Close();
+        }
+
+        // max-pool validity Ĩ_C(r_c)·V̂_h·V̂_w at p_D
+        foreach (int l in pools)
+        {
+            var lk = vk.Layers[l];
+            var g = lk.Geometry!;
+            var (oc, oh, ow) = lk.OutBits;
+            var (wh, ww) = lk.WindowBits;
+            y.Blank();
+            y.Comment($"max pool {l}: Ĩ_C(r_c)·V̂_h(r_y, r_dy)·V̂_w(r_x, r_dx) at p_D, V̂_h = Σ_(d<kh) eq(r_dy, d)·Σ_y eq(r_y, y)·[0 ≤ s·y + d − p < H_in]");
+            y.Open($"function poolValidity{l}(ctx) -> v");
+            y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
+            y.Line($"v := lessThan(ro, {oc}, {g.OutC})");
+            y.Line($"v := mulmod(v, validDim(add(ro, {32 * oc}), 0, eqTable(add(ro, {32 * lk.OutVars}), {wh}), {DimGeometry(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, lk.InBits.H, wh)}), R_MOD)");
+            y.Line($"v := mulmod(v, validDim(add(ro, {32 * (oc + oh)}), 0, eqTable(add(ro, {32 * (lk.OutVars + wh)}), {ww}), {DimGeometry(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, lk.InBits.W, ww)}), R_MOD)");
+            y.Close();
+        }
+
+        // ---- max-pool zero-checks
+        if (pools.Length > 0)
+        {
+            y.Blank();
+            y.Comment("each max pool (ℓ = " + string.Join(", ", pools) + "): τ, the zero-check of Ĩ·Π_w D_w (degree kh·kw + 1), the D values");
+            y.Open("function maxPools(ctx, cd) -> cdOut");
+            y.Line("let b := mload(add(ctx, 0x20))");
+            y.Line("let tau := 0");
+            y.Line("let pt := 0");
+            y.Line("let e := 0");
+            y.Line("let p := 0");
+            for (int k = 0; k < pools.Length; k++)
+            {
+                int l = pools[k];
+                var lk = vk.Layers[l];
+                var g = lk.Geometry!;
+                var (oc, oh, ow) = lk.OutBits;
+                y.Line($"tau := challenges({Q(Protocol.ConvLabels.MpTau)}, add(b, {lk.OutVars}))");
+                y.Line($"pt := alloc(shl(5, add(b, {lk.OutVars})))");
+                y.Line($"e, cd := zeroCheckD(0, tau, add(b, {lk.OutVars}), {g.Window + 1}, cd, pt)");
+                y.Line($"frRange(cd, {g.Window})");
+                y.Line($"mstore(add(ctx, {SZc(k)}), pt)");
+                y.Line($"mstore(add(ctx, {SD(k)}), cd)");
+                y.Line("p := add(pt, shl(5, b))");
+                y.Line($"let prod{k} := mulmod(lessThan(p, {oc}, {g.OutC}), mulmod(lessThan(add(p, {32 * oc}), {oh}, {g.OutH}), lessThan(add(p, {32 * (oc + oh)}), {ow}, {g.OutW}), R_MOD), R_MOD)");
+                for (int s = 0; s < g.Window; s++) y.Line($"prod{k} := mulmod(prod{k}, calldataload(add(cd, {32 * s})), R_MOD)");
+                y.Line($"if iszero(eq(e, prod{k})) {{ fail() }}");
+                y.Line($"trAbsorbCalldata({Q(Protocol.ConvLabels.Mp)}, cd, {32 * g.Window})");
+                y.Line($"cd := add(cd, {32 * g.Window})");
+            }
+            y.Line("cdOut := cd");
+            y.Close();
+        }
+
+        // ---- claims
+        y.Blank();
+        y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
+        y.Open("function lookupClaims(ctx, rec) -> next");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let n := layField(lay, 1)");
+        y.Line("let n2 := layField(lay, 3)");
+        y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
+        y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
+        y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
+        y.Line("mstore(add(rec, 0xc0), 31)");
+        y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
+        y.Line("mstore(add(rec, 0x1c0), 31)");
+        y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
+        y.Line($"mcopy(z, {Rw()}, shl(5, n))");
+        y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
+        y.Line("mstore(add(rec, 0x3c0), 1)");
+        y.Line($"mcopy(z, rt, {32 * m})");
+        y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
+        y.Line("mstore(add(rec, 0x4c0), 1)");
+        y.Line($"mcopy(z, rt, {32 * m})");
+        int acol = ks.ActColItem;
+        y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, {Cols(c.ColumnCount - 1)})");
+        y.Line("mstore(add(rec, 0x5c0), 1)");
+        y.Line($"mcopy(z, rt, {32 * m})");
+        y.Line("next := add(rec, 0x600)");
+        y.Close();
+
+        y.Blank();
+        y.Comment("per layer ℓ < T at its r_w point: a max pool's D(p_D); a tabled layer's A (ℓ < H) and R_i (C_1)");
+        y.Open("function columnClaims(ctx, rec) -> next");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line("let n1 := layField(lay, 2)");
+        y.Line("let p := 0");
+        y.Line("let z := 0");
+        for (int l = 0; l < T; l++)
+        {
+            var lk = vk.Layers[l];
+            int cb = ks.ColumnOffset[l];
+            var (wh, ww) = lk.IsSpatial ? lk.WindowBits : (0, 0);
+            int s = lk.OutVars + (ks.Tabled(l) ? 0 : wh + ww);
+            y.Line($"p := add({Rw()}, shl(5, sub(layField(lay, 1), add(b, {s}))))");
+            var fields = new List<(int Field, int Col)>();
+            if (!ks.Tabled(l)) fields.Add((SField(c, $"D_{l} index"), cb));
+            else
+            {
+                if (l < H) fields.Add((SField(c, $"A_{l} index"), cb + 1));
+                for (int i = 0; i < lk.Limbs; i++) fields.Add((SField(c, $"R_{l},{i} index"), cb + 2 + i));
+            }
+            foreach (var (field, col) in fields)
+            {
+                y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {s})), layField(lay, {field}), {Cols(col)})");
+                y.Line($"mcopy(z, p, shl(5, add(b, {s})))");
+                y.Line("rec := add(rec, 0x100)");
+            }
+        }
+        y.Line("next := rec");
+        y.Close();
+
+        y.Blank();
+        y.Comment("matmul layers: dense b(r_o), W(ρ, r_o), A_{ℓ−1}(r_b, ρ) (ℓ ≥ 1); conv b(r_c), K(r_c, ρ)");
+        y.Open("function layerClaims(ctx, rec) -> next");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line("let z := 0");
+        foreach (int l in mm)
+        {
+            var lk = vk.Layers[l];
+            int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
+            long bIdx = c.Model.Offset(bi) >> c.Model.LogSize(bi), wIdx = c.Model.Offset(wi) >> c.Model.LogSize(wi);
+            y.Comment($"layer {l} ({lk.Kind})");
+            if (lk.Kind == LayerKind.Conv)
+            {
+                int oc = lk.OutBits.C, kv = lk.KernelInVars;
+                y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - oc}, {bIdx}, mload(add(ctx, {LSlot(l, 3)})))");
+                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
+                y.Line("rec := add(rec, 0x100)");
+                y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - oc - kv}, {wIdx}, mload(add(ctx, {LSlot(l, 5)})))");
+                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
+                y.Line($"mcopy(add(z, {32 * oc}), mload(add(ctx, {LSlot(l, 2)})), {32 * kv})");
+                y.Line("rec := add(rec, 0x100)");
+                continue;
+            }
+            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {bIdx}, mload(add(ctx, {LSlot(l, 3)})))");
+            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
+            y.Line("rec := add(rec, 0x100)");
+            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {wIdx}, mload(add(ctx, {LSlot(l, 5)})))");
+            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
+            y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
+            y.Line("rec := add(rec, 0x100)");
+            if (l >= 1)
+            {
+                int s = lk.InVars;
+                string field = ks.Tabled(l - 1) ? $"A_{l - 1} index" : $"Y_{l - 1} index";
+                y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, field)}), mload(add(ctx, {LSlot(l, 4)})))");
+                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
+                y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
+                y.Line("rec := add(rec, 0x100)");
+            }
+        }
+        y.Line("next := rec");
+        y.Close();
+
+        y.Blank();
+        y.Comment("the Phase-2 values cv_j as claims on W1 (A_{ℓ−1}, or Y_ℓ for a MaxY term) at (r_b, point); the public input's are checked, not claimed");
+        y.Open("function phase2Claims(ctx, rec) -> next");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line("let z := 0");
+        y.Line($"let v := mload(add(ctx, {SCv}))");
+        for (int j = 0; j < terms.Count; j++)
+        {
+            var tm = terms[j];
+            if (tm.Opened < 0) continue;
+            int ol = tm.Opened;
+            int s = vk.Layers[ol].OutVars;
+            string field = ks.Tabled(ol) ? $"A_{ol} index" : $"Y_{ol} index";
+            int after = tm.Kind == "conv" ? tm.Key.InBits.C + tm.Vars : tm.Vars;
+            if (after != s) throw new InvalidOperationException($"term {j}: opened point of {after} coordinates for an item of {s}");
+            y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, field)}), calldataload(add(v, {32 * j})))");
+            y.Line($"mcopy(z, phase2Rb{j}(ctx), shl(5, b))");
+            y.Line($"mcopy(add(z, shl(5, b)), phase2Point{j}(ctx), {32 * s})");
+            y.Line("rec := add(rec, 0x100)");
+        }
+        y.Line("next := rec");
+        y.Close();
+
+        if (pools.Length > 0)
+        {
+            y.Blank();
+            y.Comment("each max pool's D at (zero-check point, bits(dy), bits(dx)) for its real window slots, in (dy, dx) order");
+            y.Open("function poolClaims(ctx, rec) -> next");
+            y.Line("let lay := mload(add(ctx, 0x40))");
+            y.Line("let b := mload(add(ctx, 0x20))");
+            y.Line("let z := 0");
+            for (int k = 0; k < pools.Length; k++)
+            {
+                int l = pools[k];
+                var lk = vk.Layers[l];
+                var g = lk.Geometry!;
+                var (wh, ww) = lk.WindowBits;
+                int s = lk.OutVars + wh + ww;
+                int slot = 0;
+                for (int dy = 0; dy < g.KH; dy++)
+                    for (int dx = 0; dx < g.KW; dx++)
+                    {
+                        y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, $"D_{l} index")}), calldataload(add(mload(add(ctx, {SD(k)})), {32 * slot++})))");
+                        y.Line($"mcopy(z, mload(add(ctx, {SZc(k)})), shl(5, add(b, {lk.OutVars})))");
+                        for (int t = 0; t < wh; t++) y.Line($"mstore(add(z, shl(5, add(b, {lk.OutVars + t}))), {(dy >> (wh - 1 - t)) & 1})");
+                        for (int t = 0; t < ww; t++) y.Line($"mstore(add(z, shl(5, add(b, {lk.OutVars + wh + t}))), {(dx >> (ww - 1 - t)) & 1})");
+                        y.Line("rec := add(rec, 0x100)");
+                    }
+            }
+            y.Line("next := rec");
+            y.Close();
+        }
+        return y.ToString();
+    }
+
+    /// <summary>One dimension's constants packed as the template's geo record (32-bit fields, least significant first).</summary>
+    private static string DimGeometry(int dCount, int stride, int pad, int outSize, int inSize, int outBits, int inBits, int dBits)
+    {
+        BigInteger v = 0;
+        int[] f = [dCount, stride, pad, outSize, inSize, outBits, inBits, dBits];
+        for (int i = f.Length - 1; i >= 0; i--) v = (v << 32) | (uint)f[i];
+        return Hex(v);
+    }
+
+    /// <summary>The number of batched-opening claims of a spatial key (the C# verifier's list, docs/protocol.md "Opening claims").</summary>
+    private static int SpatialClaimCount(VerifyingKey vk, List<STerm> terms)
+    {
+        var ks = vk.Shape;
+        int n = 6;
+        for (int l = 0; l < ks.T; l++) n += ks.Tabled(l) ? (l < ks.H ? 1 : 0) + vk.Layers[l].Limbs : 1;
+        foreach (int l in Enumerable.Range(0, vk.Layers.Count).Where(ks.InMatmul))
+            n += vk.Layers[l].Kind == LayerKind.Conv ? 2 : 2 + (l >= 1 ? 1 : 0);
+        n += terms.Count(t => t.Opened >= 0);
+        foreach (int l in ks.MaxPoolLayers) n += vk.Layers[l].Geometry!.Window;
+        return n;
+    }
+
+    /// <summary>
+    /// <c>mleXS(ctx, rb, pt)</c>: X̃(r_b, pt) of a spatial input [C][H][W] over the B real rows, each value at its padded position
+    /// (pt = (c, u, v) coordinates of the padded layout), range-checked; one calldata word per image row, all-zero rows skipped.
+    /// </summary>
+    private static void SpatialInput(YulWriter y, VerifyingKey vk)
+    {
+        var g = vk.Layers[0].Geometry!;
+        var (ic, ih, iw) = vk.Layers[0].InBits;
+        int rowBytes = g.InW * vk.XBytes;
+        y.Comment($"X̃(r_b, c, u, v) of the [{g.InC}][{g.InH}][{g.InW}] input at its padded positions [{1 << ic}][{1 << ih}][{1 << iw}]; |x| ≤ X_BOUND");
+        y.Open("function mleXS(ctx, rb, pt) -> acc");
+        y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");
+        y.Line($"let ec := eqTable(pt, {ic})");
+        y.Line($"let ey := eqTable(add(pt, {32 * ic}), {ih})");
+        y.Line($"let ex := eqTable(add(pt, {32 * (ic + ih)}), {iw})");
+        y.Line("let xrow := add(mload(add(ctx, 0x60)), 0x20)");
+        y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
+        y.Line("let rowAcc := 0");
+        y.Open($"for {{ let ch := 0 }} lt(ch, {g.InC}) {{ ch := add(ch, 1) }}");
+        y.Line("let chAcc := 0");
+        y.Open($"for {{ let u := 0 }} lt(u, {g.InH}) {{ u := add(u, 1) }}");
+        y.Line("let s := 0");
+        y.Open($"for {{ let x := 0 }} lt(x, {g.InW}) {{ }}");
+        y.Line($"let left := sub({g.InW}, x)");
+        y.Line($"let cnt := div(32, {vk.XBytes})");
+        y.Line("if lt(left, cnt) { cnt := left }");
+        y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
+        y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
+        y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
+        y.Open("if w");
+        y.Open("for { let j := 0 } lt(j, cnt) { j := add(j, 1) }");
+        y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(j, {8 * vk.XBytes}), w)))");
+        y.Line("if v { s := xAcc(s, v, mload(add(ex, shl(5, add(x, j))))) }");
+        y.Close();
+        y.Close();
+        y.Line("x := add(x, cnt)");
+        y.Close();
+        y.Line("if s { chAcc := addmod(chAcc, mulmod(s, mload(add(ey, shl(5, u))), R_MOD), R_MOD) }");
+        y.Line($"xrow := add(xrow, {rowBytes})");
+        y.Close();
+        y.Line("if chAcc { rowAcc := addmod(rowAcc, mulmod(chAcc, mload(add(ec, shl(5, ch))), R_MOD), R_MOD) }");
+        y.Close();
+        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), R_MOD), R_MOD)");
+        y.Close();
+        y.Close();
+    }
+}

@@ -1,0 +1,149 @@
+            // ===== conv and pooling helpers (fixed; docs/protocol.md "Conv and pooling layers") ==========
+            // Only in verifiers of keys with conv or pooling layers. Points are arrays of field elements in
+            // memory, coordinate 0 = the most significant index bit (as everywhere).
+
+            // Ĩ_n(pt[0..k)): the MLE of [y < n] over y ∈ {0,1}^k (the two-state "less than" automaton, LSB first)
+            function lessThan(pt, k, n) -> v {
+                if iszero(lt(n, shl(k, 1))) {
+                    v := 1
+                    leave
+                }
+                let less := 0
+                let notLess := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    let x := mload(add(pt, shl(5, sub(sub(k, 1), j))))
+                    let w0 := addmod(1, sub(R_MOD, x), R_MOD)
+                    switch and(shr(j, n), 1)
+                    case 1 {
+                        let l2 := addmod(mulmod(w0, addmod(less, notLess, R_MOD), R_MOD), mulmod(x, less, R_MOD), R_MOD)
+                        notLess := mulmod(x, notLess, R_MOD)
+                        less := l2
+                    }
+                    default {
+                        let n2 := addmod(mulmod(w0, notLess, R_MOD), mulmod(x, addmod(less, notLess, R_MOD), R_MOD), R_MOD)
+                        less := mulmod(w0, less, R_MOD)
+                        notLess := n2
+                    }
+                }
+                v := less
+            }
+
+            // Σ_{y<n} eq(a, y)·eq(s, y) over y ∈ {0,1}^k: the "less than" automaton on the per-bit weights
+            // (1 − a_j)(1 − s_j), a_j·s_j (ConvSelector.PairLessThan)
+            function pairLessThan(a, s, k, n) -> v {
+                let less := 0
+                let notLess := 1
+                let all := iszero(lt(n, shl(k, 1)))
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    let o := shl(5, sub(sub(k, 1), j))
+                    let x := mload(add(a, o))
+                    let z := mload(add(s, o))
+                    let w1 := mulmod(x, z, R_MOD)
+                    let w0 := mulmod(addmod(1, sub(R_MOD, x), R_MOD), addmod(1, sub(R_MOD, z), R_MOD), R_MOD)
+                    switch or(all, iszero(and(shr(j, n), 1)))
+                    case 0 {
+                        let l2 := addmod(mulmod(w0, addmod(less, notLess, R_MOD), R_MOD), mulmod(w1, less, R_MOD), R_MOD)
+                        notLess := mulmod(w1, notLess, R_MOD)
+                        less := l2
+                    }
+                    default {
+                        switch all
+                        case 1 { notLess := mulmod(notLess, addmod(w0, w1, R_MOD), R_MOD) }
+                        default {
+                            let n2 := addmod(mulmod(w0, notLess, R_MOD), mulmod(w1, addmod(less, notLess, R_MOD), R_MOD), R_MOD)
+                            less := mulmod(w0, less, R_MOD)
+                            notLess := n2
+                        }
+                    }
+                }
+                v := less
+                if all { v := notLess }
+            }
+
+            // A packed dimension record geo (DimGeometry in the generator): 32-bit fields, least significant first:
+            // 0 dCount, 1 stride, 2 pad, 3 outSize, 4 inSize, 5 outBits, 6 inBits, 7 dBits.
+            function geoField(geo, i) -> v { v := and(shr(shl(5, i), geo), 0xffffffff) }
+
+            // Σ_{y < outSize} er[y]·Σ_{d < dCount} w(d)·es[s·y + d − p] over the u = s·y + d − p inside [0, inSize): one
+            // dimension's window selector by its direct sum over the eq tables er = eq(r, ·), es = eq(σ, ·)
+            // (O(outSize·dCount) multiplications; conv: w = eq(ρ, ·) over all d < 2^|ρ|; pools: d < kh). wd = 0: w ≡ 1.
+            function windowSum(er, es, wd, geo) -> acc {
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
+                for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
+                    let inner := 0
+                    let u0 := sub(mul(geoField(geo, 1), y), geoField(geo, 2))
+                    for { let d := 0 } lt(d, dCount) { d := add(d, 1) } {
+                        let u := add(u0, d)
+                        if and(iszero(slt(u, 0)), lt(u, inSize)) {
+                            switch wd
+                            case 0 { inner := addmod(inner, mload(add(es, shl(5, u))), R_MOD) }
+                            default { inner := addmod(inner, mulmod(mload(add(wd, shl(5, d))), mload(add(es, shl(5, u))), R_MOD), R_MOD) }
+                        }
+                    }
+                    if inner { acc := addmod(acc, mulmod(mload(add(er, shl(5, y))), inner, R_MOD), R_MOD) }
+                }
+            }
+
+            // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
+            // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
+            function validSum(er, es, wd, geo) -> acc {
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
+                for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
+                    let v := 0
+                    let u0 := sub(mul(geoField(geo, 1), y), geoField(geo, 2))
+                    for { let d := 0 } lt(d, dCount) { d := add(d, 1) } {
+                        let u := add(u0, d)
+                        if and(iszero(slt(u, 0)), lt(u, inSize)) { v := addmod(v, mload(add(wd, shl(5, d))), R_MOD) }
+                    }
+                    let e := mload(add(er, shl(5, y)))
+                    if es { e := mulmod(e, mload(add(es, shl(5, y))), R_MOD) }
+                    acc := addmod(acc, mulmod(e, v, R_MOD), R_MOD)
+                }
+            }
+
+            // one dimension's window selector (windowSum) from the points r, σ; wd: the d weights (0: all 1)
+            function winDim(r, sigma, wd, geo) -> v {
+                v := windowSum(eqTable(r, geoField(geo, 5)), eqTable(sigma, geoField(geo, 6)), wd, geo)
+            }
+
+            // one dimension's slot-validity weights at σ (validSum with es = eq(σ, ·) over the output bits); σ = 0: V̂
+            function validDim(r, sigma, wd, geo) -> v {
+                let es := 0
+                if sigma { es := eqTable(sigma, geoField(geo, 5)) }
+                v := validSum(eqTable(r, geoField(geo, 5)), es, wd, geo)
+            }
+
+            // Zero-check (Gruen) of degree d ("Sumcheck"): message (q_1 … q_d); q_0 = ẽ − τ_i·Σ q; ẽ ← q(r_i) (Horner).
+            // Challenges to pt[0..n); returns G(r) without the eq factor and the cursor.
+            function zeroCheckD(e, tau, n, d, cd, pt) -> eOut, cdOut {
+                trAbsorbWord({{label:Sumcheck.Claim}}, e)
+                eOut := e
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } {
+                    let sum := 0
+                    for { let k := 0 } lt(k, d) { k := add(k, 1) } { sum := addmod(sum, frAt(add(cd, shl(5, k))), R_MOD) }
+                    trAbsorbCalldata({{label:Sumcheck.Round}}, cd, shl(5, d))
+                    let r := trChallenge({{label:Sumcheck.Challenge}})
+                    mstore(add(pt, shl(5, i)), r)
+                    let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(add(tau, shl(5, i))), sum, R_MOD)), R_MOD)
+                    let h := 0
+                    for { let k := d } gt(k, 0) { k := sub(k, 1) } { h := addmod(mulmod(h, r, R_MOD), calldataload(add(cd, shl(5, sub(k, 1)))), R_MOD) }
+                    eOut := addmod(mulmod(h, r, R_MOD), q0, R_MOD)
+                    cd := add(cd, shl(5, d))
+                }
+                cdOut := cd
+            }
+
+            // n fresh challenges with one label into a new array
+            function challenges(label, n) -> pt {
+                pt := alloc(shl(5, n))
+                for { let i := 0 } lt(i, n) { i := add(i, 1) } { mstore(add(pt, shl(5, i)), trChallenge(label)) }
+            }
+
+            // a new array holding a[0..ka) ‖ b[0..kb)
+            function concat(a, ka, b, kb) -> p {
+                p := alloc(shl(5, add(ka, kb)))
+                mcopy(p, a, shl(5, ka))
+                mcopy(add(p, shl(5, ka)), b, shl(5, kb))
+            }

@@ -1,0 +1,89 @@
+using Xunit.Abstractions;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Evm.Chain;
+using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
+using ZkMl.Inference;
+using ZkMl.TestKit;
+
+namespace ZkMl.Evm.Tests.Verifier;
+
+/// <summary>
+/// Generated verifiers of conv and pooling circuits (docs/protocol.md "Conv and pooling layers") against the C# verifier on
+/// anvil: valid proofs accepted (batches 1 and 3), every proof word changed rejected by both, a wrong output or input rejected
+/// by both; for odd sizes, padding, stride 2, conv → conv, average and global average pooling, max pooling (also at the input
+/// and with a final activation). The node runs without the EIP-170 code-size limit: these check what the generated code
+/// decides; its size is measured (and reported) by <c>ConvVerifierContractTests.LenetVerifierSizeAndGas</c>.
+/// </summary>
+public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestOutputHelper output) : IClassFixture<ConvVerifierContractTests.Node>
+{
+    /// <summary>One anvil node without the code-size limit (anvil --disable-code-size-limit).</summary>
+    public sealed class Node : IAsyncLifetime
+    {
+        private AnvilNode? _node;
+
+        public EvmChain Chain { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            _node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root, DisableCodeSizeLimit = true });
+            Chain = new EvmChain(_node.Web3);
+        }
+
+        public Task DisposeAsync()
+        {
+            _node?.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    public static TheoryData<string> Shapes => new(ConvNetworks.Names);
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public async Task GeneratedVerifierAgreesWithCSharp(string shape)
+    {
+        var net = ConvNetworks.Build(shape);
+        var samples = TestNetworks.Samples(3, 16, net.InputSize);
+        var circuit = CircuitCompiler.Compile(net, samples);
+        var (pk, vk) = InferenceSetup.Run(circuit, ExampleCircuits.Srs, 4);
+        Assert.True(vk.HasSpatialLayers);
+        var source = SolidityVerifierGenerator.Generate(vk, "ConvVerifier");
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "ConvVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        foreach (int batch in new[] { 1, 3 })
+        {
+            var proof = InferenceProver.Prove(pk, TestNetworks.Samples(40 + batch, batch, net.InputSize));
+            Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
+            var verdict = await v.VerifyAsync(proof);
+            Assert.True(verdict.Accepted, verdict.Error);
+            output.WriteLine($"{shape} B={batch}: deployed {v.DeployedSize} bytes; {await v.MeasureAsync(proof)}");
+            var pf = proof.ProofBytes.ToArray();
+            if (batch == 1)
+            {
+                // every proof word, changed in its last byte: rejected by both
+                for (int o = 0; o < pf.Length; o += 32)
+                {
+                    var m = (byte[])pf.Clone();
+                    m[o + 31] ^= 1;
+                    Assert.False(InferenceVerifier.Verify(vk, proof.PublicInputs, m).IsValid, $"C#: word at {o}");
+                    Assert.False((await v.CallAsync(VerifierCalldata.Encode(m, proof.PublicInputs))).Accepted, $"chain: word at {o} of {pf.Length}");
+                }
+            }
+            var io = proof.DecodePublicIO(vk);
+            var x = io.Inputs.ToArray();
+            x[^1] = x[^1] == 3 ? 4 : 3;
+            var bad = PublicIO.Create(vk, batch, x, io.Outputs).Words;
+            Assert.False(InferenceVerifier.Verify(vk, bad, pf).IsValid);
+            Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, bad))).Accepted);
+            foreach (int k in new[] { 0, (batch - 1) * vk.OutputColumns, io.Outputs.Length - 1 })
+            {
+                var y = io.Outputs.ToArray();
+                y[k] += y[k] > 0 ? -1 : 1;
+                var badY = PublicIO.Create(vk, batch, io.Inputs, y).Words;
+                Assert.False(InferenceVerifier.Verify(vk, badY, pf).IsValid);
+                Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, badY))).Accepted);
+            }
+        }
+    }
+}
