@@ -193,11 +193,6 @@ internal static class CompileVerb
             notProvable = e.Message.Split(" (Parameter '")[0] + " (setup refuses this circuit; zkml accuracy runs it)";
         }
         if (notProvable != null) { warnings.Add(notProvable); ctx.Warn(notProvable); }
-        if (circuit.HasSpatialLayers && notProvable == null)
-        {
-            const string offChain = "conv and pooling layers are proven and verified in C# (zkml verify); not yet supported on chain (create-evm-verifier refuses the key)";
-            warnings.Add(offChain); ctx.Warn(offChain);
-        }
         if (costs?.Warning() is { } costWarning) { warnings.Add(costWarning); ctx.Warn(costWarning); }
 
         if (ctx.JsonMode)

@@ -47,8 +47,7 @@ public static partial class SolidityVerifierGenerator
     /// <param name="vk">The circuit's verifying key.</param>
     /// <param name="contractName">A Solidity identifier for the contract.</param>
     /// <exception cref="ArgumentException">The name is not an identifier.</exception>
-    /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word), or a key
-    /// with conv or pooling layers ("not yet supported on chain: conv layers"; the C# verifier checks their proofs).</exception>
+    /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word).</exception>
     public static string Generate(VerifyingKey vk, string contractName = DefaultContractName)
     {
         ArgumentNullException.ThrowIfNull(vk);

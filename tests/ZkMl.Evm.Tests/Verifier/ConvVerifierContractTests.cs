@@ -86,4 +86,40 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
             }
         }
     }
+
+    [Fact]
+    public async Task LenetVerifierSizeAndGas()
+    {
+        // circuits/lenet-mnist at B = 1 on a real MNIST test-set image row of its input.json; prints the runtime size and gas
+        // (verifier-contracts/README.md, circuits/lenet-mnist/README.md)
+        string dir = Path.Combine(RepoPaths.Root, "circuits", "lenet-mnist");
+        var net = ZkMl.Compiler.ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var samples = ZkMl.Compiler.Model.InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+        var circuit = CircuitCompiler.Compile(net, samples);
+        var (pk, vk) = InferenceSetup.Run(circuit, ExampleCircuits.Srs, 2);
+        var source = SolidityVerifierGenerator.Generate(vk, "LenetVerifier");
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "LenetVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        var proof = InferenceProver.Prove(pk, samples.Take(1).ToArray());
+        Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
+        var verdict = await v.VerifyAsync(proof);
+        Assert.True(verdict.Accepted, verdict.Error);
+        output.WriteLine($"lenet-mnist B=1: runtime {v.DeployedSize} bytes (EIP-170 limit 24,576); proof {proof.ProofBytes.Length} bytes; {await v.MeasureAsync(proof)}");
+        var pf = proof.ProofBytes.ToArray();
+        var rng = new Random(18);
+        for (int k = 0; k < 24; k++)
+        {
+            var m = (byte[])pf.Clone();
+            int o = 32 * rng.Next(pf.Length / 32);
+            m[o + 31] ^= 1;
+            Assert.False(InferenceVerifier.Verify(vk, proof.PublicInputs, m).IsValid, $"C#: word at {o}");
+            Assert.False((await v.CallAsync(VerifierCalldata.Encode(m, proof.PublicInputs))).Accepted, $"chain: word at {o}");
+        }
+        var io = proof.DecodePublicIO(vk);
+        var y = io.Outputs.ToArray();
+        y[0] += 1;
+        var badY = PublicIO.Create(vk, 1, io.Inputs, y).Words;
+        Assert.False(InferenceVerifier.Verify(vk, badY, pf).IsValid);
+        Assert.False((await v.CallAsync(VerifierCalldata.Encode(pf, badY))).Accepted);
+    }
 }
