@@ -213,8 +213,17 @@ public sealed class InferenceProof
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLPRF\0"u8;
 
-    /// <summary>Proof file version.</summary>
+    /// <summary>Proof file version of a default-mode proof (unchanged by the ZK work).</summary>
     public const uint Version = 2;
+
+    /// <summary>Proof file version of a zero-knowledge proof: version 2 with a <c>u32 flags</c> word after the version (the key's flags: bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check).</summary>
+    public const uint ZkVersion = 3;
+
+    /// <summary>The key's flags word (0 for a default-mode proof, file version 2; ZK proofs: file version 3). The verifier checks it against the key's mode.</summary>
+    public uint Flags { get; init; }
+
+    /// <summary>True for a zero-knowledge proof (<see cref="Flags"/> bit 0).</summary>
+    public bool IsZk => (Flags & 1) != 0;
 
     internal InferenceProof(byte[] vkDigest, byte[] publicInputs, byte[] proofBytes)
     {
@@ -238,9 +247,13 @@ public sealed class InferenceProof
 
     /// <summary>A proof from its parts (e.g. to check a tampered copy).</summary>
     public static InferenceProof FromParts(ReadOnlySpan<byte> vkDigest, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
+        => FromParts(vkDigest, publicInputs, proofBytes, 0);
+
+    /// <summary>A proof from its parts with the flags word of its file (a zero-knowledge proof: the key's flags).</summary>
+    public static InferenceProof FromParts(ReadOnlySpan<byte> vkDigest, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, uint flags)
     {
         if (vkDigest.Length != 32) throw new ArgumentException("the VK digest is 32 bytes", nameof(vkDigest));
-        return new InferenceProof(vkDigest.ToArray(), publicInputs.ToArray(), proofBytes.ToArray());
+        return new InferenceProof(vkDigest.ToArray(), publicInputs.ToArray(), proofBytes.ToArray()) { Flags = flags };
     }
 
     /// <summary>Decodes the public statement with <paramref name="vk"/>.</summary>
@@ -254,12 +267,14 @@ public sealed class InferenceProof
     /// <summary>The proof file bytes.</summary>
     public byte[] ToFileBytes()
     {
-        var b = new byte[8 + 4 + 32 + 4 + _publicInputs.Length + 4 + _proof.Length + 32];
+        int h = Flags == 0 ? 0 : 4; // (version 3: the flags word after the version)
+        var b = new byte[8 + 4 + h + 32 + 4 + _publicInputs.Length + 4 + _proof.Length + 32];
         var s = b.AsSpan();
         Magic.CopyTo(s);
-        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
-        VkDigest.CopyTo(s[12..]);
-        int o = 44;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[8..], h == 0 ? Version : ZkVersion);
+        if (h != 0) BinaryPrimitives.WriteUInt32LittleEndian(s[12..], Flags);
+        VkDigest.CopyTo(s[(12 + h)..]);
+        int o = 44 + h;
         BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)(_publicInputs.Length / 32)); o += 4;
         _publicInputs.CopyTo(s[o..]); o += _publicInputs.Length;
         BinaryPrimitives.WriteUInt32LittleEndian(s[o..], (uint)_proof.Length); o += 4;
@@ -277,17 +292,24 @@ public sealed class InferenceProof
         proof = null;
         if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) { reason = "not a ZkMl proof file (bad magic)"; return false; }
         uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version) { reason = $"unsupported proof file version {version} (expected {Version})"; return false; }
-        if (s.Length < 8 + 4 + 32 + 4 + 4 + 32) { reason = $"truncated: {s.Length} bytes"; return false; }
-        long words = BinaryPrimitives.ReadUInt32LittleEndian(s[44..]);
-        long o = 48 + 32 * words;
+        if (version is not (Version or ZkVersion)) { reason = $"unsupported proof file version {version} (expected {Version}, or {ZkVersion} for a zero-knowledge proof)"; return false; }
+        int h = version == ZkVersion ? 4 : 0;
+        if (s.Length < 8 + 4 + h + 32 + 4 + 4 + 32) { reason = $"truncated: {s.Length} bytes"; return false; }
+        uint flags = 0;
+        if (h != 0)
+        {
+            flags = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
+            if ((flags & ~7u) != 0 || (flags & 1) == 0) { reason = $"proof file version {ZkVersion}: flags 0x{flags:x} (bit 0 zero knowledge must be set; bits 1, 2 private inputs and input range check; no other bits)"; return false; }
+        }
+        long words = BinaryPrimitives.ReadUInt32LittleEndian(s[(44 + h)..]);
+        long o = 48 + h + 32 * words;
         if (o + 4 + 32 > s.Length) { reason = "truncated public inputs"; return false; }
         long plen = BinaryPrimitives.ReadUInt32LittleEndian(s[(int)o..]);
         if (o + 4 + plen + 32 != s.Length) { reason = $"truncated or trailing bytes: {s.Length} bytes, header implies {o + 4 + plen + 32}"; return false; }
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) { reason = "corrupt: SHA-256 digest does not match the contents"; return false; }
-        proof = new InferenceProof(s.Slice(12, 32).ToArray(), s.Slice(48, (int)(32 * words)).ToArray(), s.Slice((int)o + 4, (int)plen).ToArray());
+        proof = new InferenceProof(s.Slice(12 + h, 32).ToArray(), s.Slice(48 + h, (int)(32 * words)).ToArray(), s.Slice((int)o + 4, (int)plen).ToArray()) { Flags = flags };
         reason = null;
         return true;
     }
@@ -306,13 +328,14 @@ public sealed class InferenceProof
     {
         var o = new JsonObject
         {
-            ["version"] = Version,
+            ["version"] = Flags == 0 ? Version : ZkVersion,
             ["vk_digest"] = Convert.ToHexStringLower(VkDigest),
             ["proof_size"] = _proof.Length,
             ["public_inputs"] = new JsonArray(Enumerable.Range(0, _publicInputs.Length / 32)
                 .Select(i => (JsonNode)("0x" + Convert.ToHexStringLower(_publicInputs.AsSpan(32 * i, 32)))).ToArray()),
             ["proof"] = "0x" + Convert.ToHexStringLower(_proof),
         };
+        if (IsZk) o["zk"] = true;
         if (vk != null && PublicIO.TryDecode(vk, _publicInputs, out var io, out _))
         {
             o["batch_size"] = io!.BatchSize;

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Diagnostics;
 using ZkMl.Algebra;
 using ZkMl.Compiler.Quantization;
@@ -56,6 +57,7 @@ public static class InferenceProver
         ArgumentNullException.ThrowIfNull(pk);
         ArgumentNullException.ThrowIfNull(samples);
         timings ??= new ProverTimings();
+        if (pk.VerifyingKey.IsZk) return ProveZk(pk, samples.Select(x => pk.Circuit.QuantizeInput(x)).ToArray(), timings, null);
         var w = timings.Run("witness", () => IntegerExecutor.Run(pk.Circuit, samples));
         return ProveWitness(pk, w, timings, checkLookups: true);
     }
@@ -67,8 +69,24 @@ public static class InferenceProver
         ArgumentNullException.ThrowIfNull(pk);
         ArgumentNullException.ThrowIfNull(inputs);
         timings ??= new ProverTimings();
+        if (pk.VerifyingKey.IsZk) return ProveZk(pk, inputs, timings, null);
         var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, inputs));
         return ProveWitness(pk, w, timings, checkLookups: true);
+    }
+
+    /// <summary>
+    /// A zero-knowledge proof (public inputs; docs/protocol.md "Inference proof" → "ZK mode"): the batch is executed with
+    /// its padded rows as copies of row 0; masks and blindings from <paramref name="rng"/> (null: the OS CSPRNG; tests inject one).
+    /// </summary>
+    /// <exception cref="ArgumentException">An input of the wrong length or out of range, a batch too large, or a key this version cannot prove for (private inputs: not yet implemented).</exception>
+    internal static InferenceProof ProveZk(ProvingKey pk, IReadOnlyList<long[]> inputs, ProverTimings timings, RandomNumberGenerator? rng)
+    {
+        if (ZkInference.Unsupported(pk.VerifyingKey) is { } why) throw new ArgumentException(why, nameof(pk));
+        if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
+        int bp = Circuit.NextPowerOfTwo(inputs.Count);
+        var padded = inputs.Concat(Enumerable.Repeat(inputs[0], bp - inputs.Count)).ToArray();
+        var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, padded));
+        return ZkInference.Prove(pk, w, inputs.Count, timings, checkLookups: true, rng);
     }
 
     /// <summary>
@@ -78,7 +96,7 @@ public static class InferenceProver
     internal static InferenceProof ProveWitness(ProvingKey pk, Witness wit, ProverTimings timings, bool checkLookups)
     {
         InferenceSetup.CheckProvable(pk.Circuit); // a key can only be made by setup, which checks too; a key file is not trusted
-        RefuseZk(pk.VerifyingKey);
+        if (pk.VerifyingKey.IsZk) throw new ArgumentException("a zero-knowledge key: prove with InferenceProver.Prove / ProveQuantized (the ZK witness repeats row 0 in the padded rows)", nameof(pk));
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
         var srs = pk.Srs;
@@ -466,15 +484,15 @@ public static class InferenceProver
 
     /// <summary>c_f = 1/(α − 1): h_w at a filler entry of f (the tuple (1, 0, 0)).</summary>
     /// <summary>
-    /// Refuses a zero-knowledge key: its proofs need the masked protocol (docs/zk-design.md §11 step 9), and this prover
-    /// would reveal the weights and activations the key is meant to hide. Never a non-ZK proof for a ZK key.
+    /// Refuses a zero-knowledge key this version cannot prove for (private inputs, docs/zk-design.md §11 step 10; a circuit
+    /// without hidden layers or with a proven final activation): never a non-ZK proof for a ZK key.
     /// </summary>
-    /// <exception cref="ArgumentException">"ZK proving is not yet implemented".</exception>
+    /// <exception cref="ArgumentException">"not yet implemented: …".</exception>
     public static void RefuseZk(VerifyingKey vk)
     {
         ArgumentNullException.ThrowIfNull(vk);
-        if (vk.IsZk)
-            throw new ArgumentException($"ZK proving is not yet implemented: the key is a zero-knowledge key ({vk.Zk}); this version makes keys and opens the model commitment for such circuits, and refuses to make a proof that would reveal what they hide", nameof(vk));
+        if (vk.IsZk && ZkInference.Unsupported(vk) is { } why)
+            throw new ArgumentException($"{why} (the key is a zero-knowledge key: {vk.Zk})", nameof(vk));
     }
 
     internal static Fr FillerHelper(in Fr alpha) => (alpha - Fr.FromInt64(KeyShape.RangeTag)).Inverse();
@@ -515,7 +533,7 @@ public static class InferenceProver
     }
 
     /// <summary>W1 = A_ℓ, R_ℓ,i per hidden layer, then the lookup multiplicities (Q_ℓ is not committed).</summary>
-    private static long[] BuildW1(VerifyingKey vk, BatchShape bs, Witness wit)
+    internal static long[] BuildW1(VerifyingKey vk, BatchShape bs, Witness wit)
     {
         var ks = vk.Shape;
         var tl = ks.TableLayout!;
@@ -552,7 +570,7 @@ public static class InferenceProver
     }
 
     /// <summary>f, t and the multiplicities (docs/protocol.md "Lookup witness f", "Lookup table t").</summary>
-    private static (Fr[] F, Fr[] T, Fr[] Mult) LookupVectors(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr beta)
+    internal static (Fr[] F, Fr[] T, Fr[] Mult) LookupVectors(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr beta)
     {
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
@@ -611,7 +629,7 @@ public static class InferenceProver
     }
 
     /// <summary>The `cols` values: Q, A, R_i of every hidden layer at p_ℓ, then a_col(r_t).</summary>
-    private static Fr[] Columns(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr[] rw, Fr[] rt)
+    internal static Fr[] Columns(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr[] rw, Fr[] rt)
     {
         var vk = pk.VerifyingKey;
         var ks = vk.Shape;
@@ -648,7 +666,7 @@ public static class InferenceProver
     }
 
     /// <summary>out[k] = Σ_row eqb[row]·M[row, k] for a row-major [rows × cols] integer matrix.</summary>
-    private static Fr[] RowCombination(long[] m, int rows, int cols, Fr[] eqb)
+    internal static Fr[] RowCombination(long[] m, int rows, int cols, Fr[] eqb)
     {
         var r = new Fr[cols];
         if (rows == 1)
@@ -663,7 +681,7 @@ public static class InferenceProver
     }
 
     /// <summary>out[k] = Σ_j W_ℓ[k, j]·eqo[j] (padded weights).</summary>
-    private static void MatVec(ProvingKey pk, int layer, Fr[] eqo, Fr[] output)
+    internal static void MatVec(ProvingKey pk, int layer, Fr[] eqo, Fr[] output)
     {
         var lk = pk.VerifyingKey.Layers[layer];
         int rows = 1 << lk.InVars, cols = 1 << lk.OutVars;

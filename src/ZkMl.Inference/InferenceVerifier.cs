@@ -69,6 +69,9 @@ public static class InferenceVerifier
         if (!proof.VkDigest.AsSpan().SequenceEqual(vk.Digest))
             return VerificationResult.Fail(VerificationFailure.KeyMismatch,
                 $"the proof was made for another verifying key: the proof names vk digest {Convert.ToHexStringLower(proof.VkDigest)}, the key's is {vk.DigestHex}");
+        if (proof.Flags != (vk.IsZk ? VerifyingKey.FlagsOf(vk.Zk) : 0u))
+            return VerificationResult.Fail(VerificationFailure.KeyMismatch,
+                $"the proof file's flags 0x{proof.Flags:x} do not match the key's mode ({(vk.IsZk ? vk.Zk.ToString() : "default, not zero-knowledge")})");
         return Verify(vk, proof.PublicInputs, proof.ProofBytes);
     }
 
@@ -81,11 +84,10 @@ public static class InferenceVerifier
     {
         ArgumentNullException.ThrowIfNull(vk);
         // (the default-mode checks must not accept anything for a key whose mode they do not implement)
-        if (vk.IsZk)
-            return VerificationResult.Fail(VerificationFailure.KeyMismatch, $"zero-knowledge verification is not yet implemented (the key is a zero-knowledge key: {vk.Zk})");
         try
         {
-            return VerifyCore(vk, publicInputs, proofBytes, beforeOpening);
+            // (a key's mode selects the protocol; no proof field does)
+            return vk.IsZk ? ZkInference.Verify(vk, publicInputs, proofBytes, beforeOpening) : VerifyCore(vk, publicInputs, proofBytes, beforeOpening);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IndexOutOfRangeException or OverflowException)
         {
@@ -289,7 +291,7 @@ public static class InferenceVerifier
     }
 
     /// <summary>Z̃_ℓ(p_ℓ) = (Q̃·2^k + Σ_i 2^{ic}·R̃_i − 2^{k−1})·M⁻¹ from the `cols` values (relation R).</summary>
-    private static Fr Requantized(VerifyingKey vk, int layer, Fr[] cols)
+    internal static Fr Requantized(VerifyingKey vk, int layer, Fr[] cols)
     {
         int ci = vk.Shape.ColumnOffset[layer];
         var lk = vk.Layers[layer];
@@ -301,7 +303,7 @@ public static class InferenceVerifier
     }
 
     /// <summary>f(r_w) from the column values (docs/protocol.md, lookup witness f).</summary>
-    private static Fr WitnessAt(VerifyingKey vk, BatchShape bs, Fr[] rw, Fr[] cols, Fr beta)
+    internal static Fr WitnessAt(VerifyingKey vk, BatchShape bs, Fr[] rw, Fr[] cols, Fr beta)
     {
         var f = bs.F!;
         var beta2 = beta * beta;
@@ -336,7 +338,7 @@ public static class InferenceVerifier
     }
 
     /// <summary>t(r_t) = Σ_seg sel·(tag + β·(q_lo + local index)) + β²·a_col(r_t).</summary>
-    private static Fr TableAt(VerifyingKey vk, Fr[] rt, Fr acol, Fr beta)
+    internal static Fr TableAt(VerifyingKey vk, Fr[] rt, Fr acol, Fr beta)
     {
         var ks = vk.Shape;
         var tl = ks.TableLayout!;

@@ -11,6 +11,9 @@ public static class Protocol
     /// <summary>The transcript domain of the (default, non-ZK) inference proof.</summary>
     public const string Domain = "zkml-inference-v1";
 
+    /// <summary>The transcript domain of a zero-knowledge inference proof (docs/zk-design.md §5.8): a proof of one mode never verifies in the other.</summary>
+    public const string ZkDomain = "zkml-inference-zk-v1";
+
     /// <summary>Transcript labels of the inference proof, in transcript order.</summary>
     public static class Labels
     {
@@ -54,5 +57,24 @@ public static class Protocol
         public const string MpTau = "mp_tau";
         /// <summary>A max pool's window differences at the zero-check's point.</summary>
         public const string Mp = "mp";
+    }
+
+    /// <summary>
+    /// Transcript labels that only zero-knowledge proofs use (docs/protocol.md "Inference proof" → "ZK mode"); the masked
+    /// LogUp's labels are <see cref="ZkMl.Proofs.Lookups.LogUpMaskLabels"/>, the batched opening's its own.
+    /// </summary>
+    public static class ZkLabels
+    {
+        /// <summary>The batched opening's mask commitments C_D1 ‖ C_D2, absorbed right after the statement.</summary>
+        public const string Masks = "zk_masks";
+        /// <summary>The matmul Libra mask's announced sum σ.</summary>
+        public const string MatmulMaskSum = "mm_mask_sum";
+        /// <summary>The challenge ρ′ that scales the matmul mask.</summary>
+        public const string MatmulRho = "mm_rho";
+        /// <summary>(Not absorbed: the matmul mask is an item of W2, absorbed earlier.)</summary>
+        public const string MatmulMaskCommitment = "mm_mask_com";
+
+        /// <summary>The matmul sumcheck's mask labels.</summary>
+        public static ZkMl.Proofs.Sumcheck.LibraLabels MatmulMask { get; } = new(MatmulMaskCommitment, MatmulMaskSum, MatmulRho);
     }
 }

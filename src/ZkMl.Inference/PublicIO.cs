@@ -37,7 +37,7 @@ public sealed class PublicIO
     /// <summary>Inputs, B × InputSize row-major.</summary>
     public ReadOnlySpan<long> Inputs => _x;
 
-    /// <summary>Outputs as stated (logits, or the proven final activation's values), PaddedBatch × OutputColumns row-major (padded rows included).</summary>
+    /// <summary>Outputs as stated (logits, or the proven final activation's values), PaddedBatch × OutputColumns row-major (padded rows included; in zero-knowledge mode the padded rows, not in the words, are copies of row 0).</summary>
     public ReadOnlySpan<long> Outputs => _y;
 
     /// <summary>Input row b.</summary>
@@ -64,7 +64,8 @@ public sealed class PublicIO
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
         if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
         if (x.Length != (long)batch * vk.InputSize) throw new ArgumentException($"{x.Length} input values for {batch} rows of {vk.InputSize}", nameof(x));
-        if (y.Length != (long)bp * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {bp} rows of {vk.OutputColumns}", nameof(y));
+        int yRows = StatedRows(vk, batch);
+        if (y.Length != (long)yRows * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {yRows} rows of {vk.OutputColumns}", nameof(y));
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++)
             if (Math.Abs(x[i]) > bound) throw new ArgumentException($"input value {x[i]} (row {i / vk.InputSize}, index {i % vk.InputSize}) is outside ±{bound}", nameof(x));
@@ -77,7 +78,25 @@ public sealed class PublicIO
         int o = 32;
         foreach (long v in x) { Put(words, o, vk.XBytes, v); o += vk.XBytes; }
         foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
-        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x.ToArray(), y.ToArray(), words);
+        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x.ToArray(), Expand(vk, y.ToArray(), yRows, bp), words);
+    }
+
+    /// <summary>
+    /// Output rows in the statement: all padded rows in the default mode; the B real rows in zero-knowledge mode, where a
+    /// padded row is a copy of row 0 (its outputs repeat row 0's; docs/zk-design.md §2) and is not stated.
+    /// </summary>
+    public static int StatedRows(VerifyingKey vk, int batch)
+        => vk.IsZk ? batch : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
+
+    /// <summary>The outputs over all padded rows: in ZK mode rows B … Bp − 1 are copies of row 0.</summary>
+    private static long[] Expand(VerifyingKey vk, long[] y, int rows, int bp)
+    {
+        if (rows == bp) return y;
+        int c = vk.OutputColumns;
+        var r = new long[(long)bp * c];
+        y.CopyTo(r, 0);
+        for (int row = rows; row < bp; row++) Array.Copy(y, 0, r, (long)row * c, c);
+        return r;
     }
 
     /// <summary>Decodes packed words for <paramref name="vk"/>, rejecting anything but the exact encoding; never throws.</summary>
@@ -93,7 +112,8 @@ public sealed class PublicIO
         int len = ByteLength(vk, (int)batch);
         if (words.Length != len) { reason = $"public inputs: {words.Length} bytes; a batch of {batch} needs exactly {len}"; return false; }
         var x = new long[batch * (long)vk.InputSize];
-        var y = new long[bp * (long)vk.OutputColumns];
+        int yRows = StatedRows(vk, (int)batch);
+        var y = new long[yRows * (long)vk.OutputColumns];
         int o = 32;
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++, o += vk.XBytes)
@@ -104,7 +124,7 @@ public sealed class PublicIO
         for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
         for (; o < words.Length; o++)
             if (words[o] != 0) { reason = "public inputs: non-zero padding bytes"; return false; }
-        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, y, words.ToArray());
+        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, Expand(vk, y, yRows, bp), words.ToArray());
         reason = null;
         return true;
     }
@@ -112,8 +132,7 @@ public sealed class PublicIO
     /// <summary>The exact packed length in bytes for a batch of <paramref name="batch"/> rows.</summary>
     public static int ByteLength(VerifyingKey vk, int batch)
     {
-        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
-        long body = (long)batch * vk.InputSize * vk.XBytes + (long)bp * vk.OutputColumns * vk.YBytes;
+        long body = (long)batch * vk.InputSize * vk.XBytes + (long)StatedRows(vk, batch) * vk.OutputColumns * vk.YBytes;
         return checked((int)(32 + (body + 31) / 32 * 32));
     }
 

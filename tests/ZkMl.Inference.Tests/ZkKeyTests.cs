@@ -363,17 +363,23 @@ public class ZkKeyTests
     }
 
     [Fact]
-    public void Proving_and_verifying_with_a_zk_key_are_refused()
+    public void Private_input_keys_are_refused_and_the_modes_never_verify_each_others_proofs()
     {
+        // Private inputs are step 10: refused by the prover and the verifier.
+        var (_, sz) = SplitKeys.Value;
+        var e = Assert.Throws<ArgumentException>(() => InferenceProver.Prove(sz.ProvingKey, SplitData.Take(1).ToArray()));
+        Assert.Contains("not yet implemented: private inputs", e.Message);
+        // A default proof presented against a ZK key, and a ZK proof against a default key, are rejected.
         var (_, z) = TinyKeys.Value;
-        var e = Assert.Throws<ArgumentException>(() => InferenceProver.Prove(z.ProvingKey, InferenceFixtures.TinyInputs().Take(1).ToArray()));
-        Assert.Contains("ZK proving is not yet implemented", e.Message);
-        // A default proof presented against the ZK key is not checked by the default verifier.
-        var (_, pk, _) = InferenceFixtures.TinySetup;
+        var (_, pk, vk) = InferenceFixtures.TinySetup;
         var proof = InferenceProver.Prove(pk, InferenceFixtures.TinyInputs().Take(1).ToArray());
-        var r = InferenceVerifier.Verify(z.VerifyingKey, proof.PublicInputs, proof.ProofBytes);
-        Assert.False(r.IsValid);
-        Assert.Contains("not yet implemented", r.Reason);
+        Assert.False(InferenceVerifier.Verify(z.VerifyingKey, proof.PublicInputs, proof.ProofBytes).IsValid);
+        var zkProof = InferenceProver.Prove(z.ProvingKey, InferenceFixtures.TinyInputs().Take(1).ToArray());
+        Assert.True(InferenceVerifier.Verify(z.VerifyingKey, zkProof).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, zkProof.PublicInputs, zkProof.ProofBytes).IsValid);
+        Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(vk, zkProof).Failure);
+        Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(z.VerifyingKey, proof).Failure);
+        Assert.Contains("not yet implemented: private inputs", InferenceVerifier.Verify(sz.VerifyingKey, zkProof.PublicInputs, zkProof.ProofBytes).Reason);
     }
 
     [Fact]

@@ -1,0 +1,547 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+using Labels = ZkMl.Inference.Protocol.Labels;
+using ZkLabels = ZkMl.Inference.Protocol.ZkLabels;
+
+namespace ZkMl.Inference;
+
+/// <summary>
+/// The per-proof masks of the mask region of W2 (docs/zk-design.md §5.2–5.3): uniform μ items (2 entries: μ(0), μ(1), so
+/// μ(y) = μ(0) + (μ(1) − μ(0))·y), ν items (4 entries, ν(y, w) at index 2y + w) and the two Libra masks. Fresh from the
+/// caller's generator (the OS CSPRNG in production) for every proof; never printed.
+/// </summary>
+internal sealed class ZkMaskRegion
+{
+    private readonly Dictionary<int, Fr[]> _items = [];
+
+    public ZkMaskRegion(ZkShape zs, RandomNumberGenerator rng)
+    {
+        Lu = LibraMask.Sample(zs.LuDegrees, rng);
+        Mm = LibraMask.Sample(zs.MmDegrees, rng);
+        for (int i = 2; i < zs.W2.Count; i++)
+        {
+            if (i == zs.LibraLu || i == zs.LibraMm) continue;
+            var v = new Fr[zs.W2.Size(i)];
+            for (int j = 0; j < v.Length; j++) v[j] = LibraMask.UniformScalar(rng);
+            _items[i] = v;
+        }
+    }
+
+    public LibraMask Lu { get; }
+
+    public LibraMask Mm { get; }
+
+    /// <summary>The entries of a μ or ν item.</summary>
+    public Fr[] Item(int item) => _items[item];
+
+    /// <summary>μ(y) of a 2-entry item.</summary>
+    public Fr Mu(int item, in Fr y) { var v = _items[item]; return v[0] + (v[1] - v[0]) * y; }
+
+    /// <summary>μ(y) = ν(y, 0) + ν(y, 1) of a 4-entry item.</summary>
+    public Fr MuOfNu(int item, in Fr y) { var v = _items[item]; return (v[0] + v[1]) * (Fr.One - y) + (v[2] + v[3]) * y; }
+
+    /// <summary>ν(y, w) of a 4-entry item.</summary>
+    public Fr Nu(int item, in Fr y, in Fr w)
+    {
+        var v = _items[item];
+        var at0 = v[0] + (v[1] - v[0]) * w;
+        var at1 = v[2] + (v[3] - v[2]) * w;
+        return at0 + (at1 - at0) * y;
+    }
+
+    /// <summary>A vanishing mask with μ = this 2-entry item scaled by <paramref name="scale"/>, selector variable <paramref name="selector"/>.</summary>
+    public VanishingMask Affine(int item, int selector, in Fr scale)
+    {
+        var v = _items[item];
+        return VanishingMask.Affine(selector, scale * v[0], scale * (v[1] - v[0]));
+    }
+
+    /// <summary>Writes the mask region into W2.</summary>
+    public void PlaceInto(ZkShape zs, Fr[] w2)
+    {
+        zs.W2.Place<Fr>(zs.LibraLu, Lu.ToTable(), w2);
+        zs.W2.Place<Fr>(zs.LibraMm, Mm.ToTable(), w2);
+        foreach (var (item, v) in _items) zs.W2.Place<Fr>(item, v, w2);
+    }
+
+    /// <summary>Shape only.</summary>
+    public override string ToString() => $"ZkMaskRegion {{ {_items.Count} items }}";
+}
+
+/// <summary>
+/// The zero-knowledge inference proof with public inputs (docs/protocol.md "Inference proof" → "ZK mode"; docs/zk-design.md
+/// §5, §11 step 9): dense circuits whose hidden layers are tabled and whose output layer has no proven final activation.
+/// Every revealed value is masked (masked items, Libra-masked LogUp zero-check and matmul sumcheck with the corrections of
+/// §5.4), every claim goes into the ZK batched opening, and padded batch rows are copies of row 0.
+/// </summary>
+internal static class ZkInference
+{
+    /// <summary>Why this version cannot prove or verify for <paramref name="vk"/> in ZK mode, or null.</summary>
+    public static string? Unsupported(VerifyingKey vk)
+    {
+        if (!vk.IsZk) return "not a zero-knowledge key";
+        if (vk.Zk.Inputs == InputVisibility.Private) return "not yet implemented: private inputs (zero-knowledge proofs with --input-visibility private are docs/zk-design.md §11 step 10)";
+        if (vk.HasSpatialLayers) return "not yet supported: zero-knowledge proofs of conv or pooling layers";
+        if (vk.Shape.T == 0) return "not yet implemented: a zero-knowledge proof of a circuit without hidden layers (no lookups; docs/zk-design.md §5.5, W2 = the mask region alone)";
+        if (vk.Shape.OutputTabled) return "not yet implemented: a zero-knowledge proof of a proven final activation (--prove-output-activation)";
+        return null;
+    }
+
+    // ---------------------------------------------------------------- prover
+
+    /// <summary>
+    /// Proves the batch whose witness <paramref name="wit"/> was executed on the B real rows followed by copies of row 0
+    /// (its BatchSize is the padded batch); <paramref name="batch"/> = B. Masks and blindings from <paramref name="rng"/>
+    /// (null: the OS CSPRNG; tests inject a seeded generator).
+    /// </summary>
+    internal static InferenceProof Prove(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator? rng)
+    {
+        var vk = pk.VerifyingKey;
+        if (Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(pk));
+        if (pk.ModelBlindings is not { } blindings) throw new ArgumentException("the proving key has no model blindings (not a version-6 key)", nameof(pk));
+        var ks = vk.Shape;
+        var srs = pk.Srs;
+        int bp = wit.PaddedBatchSize;
+        if (wit.BatchSize != bp || batch < 1 || batch > bp || Circuit.NextPowerOfTwo(batch) != bp)
+            throw new ArgumentException($"a zero-knowledge witness is executed on all {bp} padded rows (row 0 repeated after the {batch} real rows)", nameof(wit));
+        if (bp > vk.MaxBatch) throw new ArgumentException($"a batch of {batch} needs {bp} padded rows; this key supports at most {vk.MaxBatch} (run setup with a larger SRS)");
+        int n0 = wit.Circuit.PaddedInputSize;
+        for (int r = batch; r < bp; r++)
+            if (!wit.Input.AsSpan(r * n0, n0).SequenceEqual(wit.Input.AsSpan(0, n0)))
+                throw new ArgumentException($"padded row {r} of the input is not a copy of row 0 (zero-knowledge mode repeats row 0)", nameof(wit));
+        rng ??= RandomNumberGenerator.Create();
+        int b = System.Numerics.BitOperations.Log2((uint)bp);
+        var zs = new ZkShape(vk, b);
+        var bs = zs.Batch;
+        int L = zs.L, H = zs.H;
+
+        var x = InferenceProver.RealInputs(wit, vk);
+        var y = InferenceProver.RealOutputs(wit, vk);
+        var io = PublicIO.Create(vk, batch, x.AsSpan(0, batch * vk.InputSize), y.AsSpan(0, batch * vk.OutputColumns));
+        var t = new Transcript(Protocol.ZkDomain);
+        t.AppendBytes(Labels.Vk, vk.Digest);
+        t.AppendBytes(Labels.Io, io.Words);
+
+        // The opening's mask first: every challenge depends on fresh prover randomness (docs/zk-design.md §7.4).
+        var maskPoints = timings.Run("ZK masks", () => ZkMaskPoints.For(pk, bp));
+        var omask = ZkOpeningMask.Sample(srs, maskPoints, zs.OpeningVars, rng);
+        t.AppendG1s(ZkLabels.Masks, [omask.CommitmentD1, omask.CommitmentD2]);
+        var region = new ZkMaskRegion(zs, rng);
+
+        var w1 = InferenceProver.BuildW1(vk, bs, wit);
+        var c1 = timings.Run("commit W1", () => HyperKzg.CommitSmallHiding(srs, w1, rng));
+        t.AppendG1(Labels.W1, c1.Commitment);
+        var beta = t.ChallengeScalar(Labels.Beta);
+        var alpha = t.ChallengeScalar(Labels.Alpha);
+        var (f, table, mult) = timings.Run("lookup vectors", () => InferenceProver.LookupVectors(pk, bs, wit, w1, beta));
+        var (hw, ht) = timings.Run("lookup helpers", () => LogUpProver.ComputeHelpers(f, table, mult, alpha));
+        var w2 = new Fr[zs.W2.Length];
+        zs.W2.Place<Fr>(0, hw.AsSpan(0, (int)bs.F!.Covered), w2);
+        zs.W2.Place<Fr>(1, ht, w2);
+        region.PlaceInto(zs, w2);
+        var s2 = LibraMask.UniformScalar(rng);
+        var c2 = timings.Run("commit W2", () => Blind(HyperKzg.CommitFewDistinct(srs, w2), srs, s2));
+        t.AppendG1(Labels.W2, c2);
+
+        // The masked LogUp (no S): item masks through f, t, m, h_w, h_t; the Libra mask in W2 (absorbed above).
+        int nlu = zs.Nlu, n = zs.N, m = zs.M;
+        var beta2 = beta * beta;
+        var masks = new Dictionary<LogUpPolynomial, VanishingMask>
+        {
+            [LogUpPolynomial.WitnessHelper] = region.Affine(zs.MuHw, nlu - n, Fr.One),
+            [LogUpPolynomial.TableHelper] = region.Affine(zs.MuHt, nlu - m, Fr.One),
+            [LogUpPolynomial.Multiplicities] = region.Affine(zs.MuMult, nlu - m, Fr.One),
+            [LogUpPolynomial.Table] = region.Affine(zs.MuAcol, nlu - m, beta2),
+            [LogUpPolynomial.Witness] = new VanishingMask(r => WitnessMask(vk, zs, region, r.AsSpan(nlu - n), beta)),
+        };
+        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups));
+        var luPoint = lu.Point;
+        var rw = luPoint[(nlu - n)..];
+        var rt = luPoint[(nlu - m)..];
+        var v = Vanish(luPoint[^1]);
+        if (v.IsZero) throw new InvalidOperationException("the LogUp point's last coordinate is 0 or 1 (probability 2/r): prove again");
+
+        // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
+        var cols = InferenceProver.Columns(pk, bs, wit, w1, rw, rt);
+        for (int l = 0; l < H; l++)
+        {
+            int ci = ks.ColumnOffset[l];
+            var sel = rw[n - vk.Layers[l].OutVars];
+            cols[ci] += v * QMask(vk, zs, region, l, sel);
+            cols[ci + 1] += v * region.Mu(zs.MuA[l], sel);
+            for (int i = 0; i < vk.Layers[l].Limbs; i++) cols[ci + 2 + i] += v * region.Mu(zs.MuR[l][i], sel);
+        }
+        cols[^1] += v * region.Mu(zs.MuAcol, rt[0]);
+        t.AppendScalars(Labels.Cols, cols);
+        var cf = InferenceProver.FillerHelper(alpha);
+
+        // The matmul: claims of every layer, the masked biases, ONE masked sumcheck with the corrections of §5.4.
+        var points = new Fr[L][];
+        points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+        for (int l = 0; l < H; l++) points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+        if (Vanish(points[L - 1][^1]).IsZero) throw new InvalidOperationException("out_r's last coordinate is 0 or 1 (probability 2/r): prove again");
+        var zhat = new Fr[L];
+        for (int l = 0; l < H; l++) zhat[l] = InferenceVerifier.Requantized(vk, l, cols);
+        zhat[L - 1] = Layout.EvaluateSmall(wit.Layers[L - 1].Z, points[L - 1]);
+        int lm = zs.MmLayers.Length, iMax = zs.I;
+        var biases = new Fr[lm];
+        var tables = new List<DenseMle>();
+        var factorMasks = new List<VanishingMask?>();
+        for (int j = 0; j < lm; j++)
+        {
+            int l = zs.MmLayers[j];
+            var lk = vk.Layers[l];
+            var ro = points[l].AsSpan(b);
+            var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
+            biases[j] = InferenceProver.Dot(pk.Circuit.Layers[l].Bias, Eq.Table(ro)) + vl * region.MuOfNu(zs.NuB[l], yl);
+            t.AppendScalar(Labels.Bias, biases[j]);
+            var eqo = Eq.Table(ro);
+            var aVec = InferenceProver.RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(points[l].AsSpan(0, b)));
+            var wVec = new Fr[1 << lk.InVars];
+            InferenceProver.MatVec(pk, l, eqo, wVec);
+            tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
+            tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
+            int selector = iMax - lk.InVars;
+            factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : null);
+            factorMasks.Add(region.Affine(zs.MuW[l], selector, Fr.One));
+        }
+        var lambda = t.ChallengeScalar(Labels.MmLambda);
+        var (coef, claim) = MatmulClaim(vk, zs, lambda, zhat, biases);
+        // the correction table over the last variable: Σ_j t_j·V_j·(ν_Z(y_j, w) − ν_b(y_j, w)), t_j = c_j·2^{1−i_j}
+        var corr = new Fr[2];
+        var inv = FieldPowers.TwoTo(iMax - 1).Inverse();
+        for (int j = 0; j < lm; j++)
+        {
+            int l = zs.MmLayers[j];
+            var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
+            var tj = coef[j] * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * inv * vl;
+            for (int w = 0; w < 2; w++)
+            {
+                var d = -region.Nu(zs.NuB[l], yl, Fr.FromInt64(w));
+                if (l < H) d += region.Nu(zs.NuZ[l], yl, Fr.FromInt64(w));
+                corr[w] += tj * d;
+            }
+        }
+        tables.Add(DenseMle.Tiled(corr, iMax));
+        factorMasks.Add(null);
+        var mmOut = timings.Run("matmul sumchecks", () => SumcheckProver.ProveMasked(t, zs.MatmulShape(coef), tables, claim, region.Mm, [], factorMasks, ZkLabels.MatmulMask));
+        var kappa = mmOut.Point;
+        if (PointProblem(vk, zs, rw, kappa) is { } bad) throw new InvalidOperationException(bad + " (probability ~2^-250): prove again");
+        var mm = mmOut.FinalEvaluations[..(2 * lm)];
+        var nu = new List<Fr>();
+        foreach (int l in zs.MmLayers)
+        {
+            var yl = points[l][b];
+            if (l < H) nu.Add(region.Nu(zs.NuZ[l], yl, kappa[^1]));
+            nu.Add(region.Nu(zs.NuB[l], yl, kappa[^1]));
+        }
+        var nuv = nu.ToArray();
+        t.AppendScalars(Labels.Mm, [.. mm, .. nuv, mmOut.MaskEvaluation]);
+
+        // Every claim into the ZK batched opening (model parts, W1, W2).
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation);
+        var claims = BuildClaims(vk, zs, ctx);
+        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2);
+        var witnesses = new ZkOpeningWitness[vectors.Count];
+        var model = pk.ModelFr;
+        int partLen = 1 << zs.PartVars;
+        for (int j = 0; j < zs.Parts; j++)
+            witnesses[j] = new ZkOpeningWitness(model.AsSpan(j * partLen, partLen).ToArray(), blindings[j], pk.ModelFolds?[j]);
+        witnesses[zs.W1Vector] = new ZkOpeningWitness(w1.Select(Fr.FromInt64).ToArray(), c1.Blinding);
+        witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
+        var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
+        Array.Clear(w2);
+
+        var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
+            mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening);
+        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes()) { Flags = VerifyingKey.FlagsOf(vk.Zk) };
+    }
+
+    private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
+        => (G1Jacobian.FromAffine(srs.BlindingBase!.Value).ScalarMul(s) + c).ToAffine();
+
+    /// <summary>z(1 − z): the factor of a masked item's mask at its mask coordinate z (zero iff z ∈ {0, 1}).</summary>
+    internal static Fr Vanish(in Fr z) => z * (Fr.One - z);
+
+    /// <summary>
+    /// μ_f at the first n − 1 coordinates of r_w: Σ_ℓ sel_act,ℓ·(β·μ_Q,ℓ + β²·μ_A,ℓ) + Σ_ℓ,i sel_limb,ℓ,i·β·μ_R,ℓ,i at each
+    /// hidden layer's selector (its column MSB, coordinate n − o_ℓ of r_w); the filler is unmasked.
+    /// </summary>
+    private static Fr WitnessMask(VerifyingKey vk, ZkShape zs, ZkMaskRegion region, ReadOnlySpan<Fr> rwHead, in Fr beta)
+    {
+        var f = zs.Batch.F!;
+        var acc = Fr.Zero;
+        for (int l = 0; l < zs.H; l++)
+        {
+            var sel = rwHead[zs.N - vk.Layers[l].OutVars];
+            acc += f.Selector(zs.Batch.FAct[l], rwHead) * (beta * QMask(vk, zs, region, l, sel) + beta * beta * region.Mu(zs.MuA[l], sel));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++)
+                acc += f.Selector(zs.Batch.FLimb[l][i], rwHead) * beta * region.Mu(zs.MuR[l][i], sel);
+        }
+        return acc;
+    }
+
+    /// <summary>μ_Q,ℓ(y) := (M·μ_Z,ℓ(y) − Σ_i 2^{ic}·μ_R,ℓ,i(y))/2^k (docs/zk-design.md §5.4): Q is not committed, its mask is defined by ν_Z and the μ_R.</summary>
+    private static Fr QMask(VerifyingKey vk, ZkShape zs, ZkMaskRegion region, int l, in Fr y)
+    {
+        var lk = vk.Layers[l];
+        var acc = Fr.FromInt64(lk.Multiplier) * region.MuOfNu(zs.NuZ[l], y);
+        for (int i = 0; i < lk.Limbs; i++) acc -= FieldPowers.TwoTo(i * vk.LimbBits) * region.Mu(zs.MuR[l][i], y);
+        return acc * FieldPowers.TwoTo(lk.Shift).Inverse();
+    }
+
+    /// <summary>The combination weights c_j = λ^j and the matmul claim Σ_j c_j·2^{I−i_j}·(ẑ_j − b̂_j).</summary>
+    private static (Fr[] Coef, Fr Claim) MatmulClaim(VerifyingKey vk, ZkShape zs, in Fr lambda, Fr[] zhat, Fr[] biases)
+    {
+        var coef = new Fr[zs.MmLayers.Length];
+        var claim = Fr.Zero;
+        var c = Fr.One;
+        for (int j = 0; j < coef.Length; j++)
+        {
+            int l = zs.MmLayers[j];
+            coef[j] = c;
+            claim += c * FieldPowers.TwoTo(zs.I - vk.Layers[l].InVars) * (zhat[l] - biases[j]);
+            c *= lambda;
+        }
+        return (coef, claim);
+    }
+
+    /// <summary>
+    /// The rejected challenge events (docs/zk-design.md §5.2, §7.1): κ_I ∈ {0, 1, ½} (a revealed matmul value unmasked, or
+    /// ν̂ = μ/2) and, for an A_ℓ revealed twice, equal selector values at p_ℓ and in the matmul of layer ℓ + 1.
+    /// </summary>
+    internal static string? PointProblem(VerifyingKey vk, ZkShape zs, Fr[] rw, Fr[] kappa)
+    {
+        var last = kappa[^1];
+        if (Vanish(last).IsZero) return "the matmul point's last coordinate κ_I is 0 or 1";
+        if (last + last == Fr.One) return "the matmul point's last coordinate κ_I is ½";
+        for (int l = 0; l < zs.H; l++)
+            if (rw[zs.N - vk.Layers[l].OutVars] == kappa[zs.I - vk.Layers[l + 1].InVars])
+                return $"A_{l}'s two selector values (its column MSB at p_{l} and in the matmul of layer {l + 1}) are equal";
+        return null;
+    }
+
+    // ---------------------------------------------------------------- claims (shared by prover and verifier)
+
+    /// <summary>The values and challenges the claims are built from (all absorbed, or drawn, before the opening).</summary>
+    internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
+        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval);
+
+    /// <summary>The opening vectors by role: model part 0 … 2^k − 1, W1, W2.</summary>
+    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2)
+    {
+        var v = new List<ZkOpeningVector>();
+        for (int j = 0; j < zs.Parts; j++) v.Add(new ZkOpeningVector($"model part {j}", vk.ModelCommitments[j], zs.PartVars));
+        v.Add(new ZkOpeningVector("W1", c1, zs.Batch.W1!.NumVars));
+        v.Add(new ZkOpeningVector("W2", c2, zs.W2.NumVars));
+        return (v, v.Count);
+    }
+
+    /// <summary>
+    /// Every claim of the proof, in a fixed order (docs/protocol.md "Inference proof" → "ZK mode", claims): LogUp ĥ_w, ĥ_t, m̂,
+    /// â_col, the sum relation, v_g; per hidden layer Â and R̂_i at p_ℓ; per matmul layer ŵ, b̂, â (ℓ ≥ 1), ν̂_Z (hidden), ν̂_b;
+    /// the matmul v_g. A masked value P̂(z) = P̃(z) + V·μ_P(y) is one combined claim on its vector and its mask item.
+    /// </summary>
+    internal static List<ZkOpeningClaim> BuildClaims(VerifyingKey vk, ZkShape zs, ClaimValues c)
+    {
+        var ks = vk.Shape;
+        var bs = zs.Batch;
+        var w2 = zs.W2;
+        var w1 = bs.W1!;
+        int b = bs.BatchVars, n = zs.N, m = zs.M, H = zs.H;
+        int W1 = zs.W1Vector, W2 = zs.W2Vector;
+        var claims = new List<ZkOpeningClaim>();
+        var v = Vanish(c.LuPoint[^1]);
+        ZkClaimTerm Mu(int item, Fr coefficient, Fr y) => new(W2, coefficient, OpeningWeight.Eq(w2.Point(item, [y])));
+        ZkClaimTerm On(int vector, Layout layout, int item, Fr[] local) => new(vector, Fr.One, OpeningWeight.Eq(layout.Point(item, local)));
+        ZkClaimTerm Libra(int item, Fr[] point) => new(W2, Fr.One, OpeningWeight.InBlock(w2.NumVars, w2.Offset(item) >> w2.LogSize(item), OpeningWeight.Libra(point)));
+        var lu = c.LogUp;
+        // LogUp: h_w without its filler entries (each c_f), h_t, m, a_col (model), the sum relation, v_g.
+        claims.Add(new([On(W2, w2, 0, c.Rw), Mu(zs.MuHw, v, c.Rw[0])], lu.WitnessHelperEval - c.FillerHint * InferenceProver.FillerWeight(bs.F!, c.Rw)));
+        claims.Add(new([On(W2, w2, 1, c.Rt), Mu(zs.MuHt, v, c.Rt[0])], lu.TableHelperEval));
+        claims.Add(new([On(W1, w1, bs.MultItem, c.Rt), Mu(zs.MuMult, v, c.Rt[0])], lu.MultiplicitiesEval));
+        claims.Add(new([.. ModelTerms(vk, zs, ks.ModelLayout.Point(ks.ActColItem, c.Rt), Fr.One), Mu(zs.MuAcol, v, c.Rt[0])], c.Cols[^1]));
+        var half = Fr.FromInt64(2).Inverse();
+        claims.Add(new(
+        [
+            new ZkClaimTerm(W2, FieldPowers.TwoTo(n), OpeningWeight.Eq(w2.Point(0, Filled(n, half)))),
+            new ZkClaimTerm(W2, -FieldPowers.TwoTo(m), OpeningWeight.Eq(w2.Point(1, Filled(m, half)))),
+        ], -c.FillerHint * Fr.FromInt64(bs.F!.Length - bs.F.Covered)));
+        claims.Add(new([Libra(zs.LibraLu, c.LuPoint)], lu.MaskEval));
+        for (int l = 0; l < H; l++)
+        {
+            var p = InferenceProver.Suffix(c.Rw, b + vk.Layers[l].OutVars);
+            var sel = p[b];
+            int ci = ks.ColumnOffset[l];
+            claims.Add(new([On(W1, w1, bs.AItem[l], p), Mu(zs.MuA[l], v, sel)], c.Cols[ci + 1]));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++)
+                claims.Add(new([On(W1, w1, bs.RItem[l][i], p), Mu(zs.MuR[l][i], v, sel)], c.Cols[ci + 2 + i]));
+        }
+        // The matmul: ŵ and b̂ on the model parts, â on W1 (ℓ ≥ 1), the ν̂ values, v_g.
+        var vk2 = Vanish(c.Kappa[^1]);
+        var ml = ks.ModelLayout;
+        int k = 0;
+        for (int j = 0; j < zs.MmLayers.Length; j++)
+        {
+            int l = zs.MmLayers[j];
+            var lk = vk.Layers[l];
+            var rho = InferenceProver.Suffix(c.Kappa, lk.InVars);
+            var ro = c.Points[l][b..];
+            var (vl, yl) = (Vanish(c.Points[l][^1]), c.Points[l][b]);
+            claims.Add(new([.. ModelTerms(vk, zs, ml.Point(KeyShape.WeightItem(l), InferenceProver.Concat(rho, ro)), Fr.One), Mu(zs.MuW[l], vk2, rho[0])], c.Mm[2 * j + 1]));
+            claims.Add(new([.. ModelTerms(vk, zs, ml.Point(KeyShape.BiasItem(l), ro), Fr.One),
+                new ZkClaimTerm(W2, vl + vl, OpeningWeight.Eq(w2.Point(zs.NuB[l], [yl, half])))], c.Biases[j]));
+            if (l >= 1)
+                claims.Add(new([On(W1, w1, bs.AItem[l - 1], InferenceProver.Concat(c.Points[l].AsSpan(0, b), rho)), Mu(zs.MuA[l - 1], vk2, rho[0])], c.Mm[2 * j]));
+            if (l < H) claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuZ[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
+            claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuB[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
+        }
+        claims.Add(new([Libra(zs.LibraMm, c.Kappa)], c.MmMaskEval));
+        return claims;
+    }
+
+    /// <summary>P_model(z) as terms on the parts: Σ_j eq(z_top, j)·part_j(z_rest), one term per part with a non-zero weight.</summary>
+    private static IEnumerable<ZkClaimTerm> ModelTerms(VerifyingKey vk, ZkShape zs, Fr[] z, Fr coefficient)
+    {
+        int k = vk.ModelVars - zs.PartVars;
+        var weights = Eq.Table(z.AsSpan(0, k));
+        var rest = z[k..];
+        for (int j = 0; j < zs.Parts; j++)
+            if (!weights[j].IsZero) yield return new ZkClaimTerm(j, coefficient * weights[j], OpeningWeight.Eq(rest));
+    }
+
+    private static Fr[] Filled(int count, Fr value)
+    {
+        var r = new Fr[count];
+        Array.Fill(r, value);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- verifier
+
+    /// <summary>Verifies a ZK proof (public inputs); the caller has checked the key's mode. Never throws on adversarial bytes.</summary>
+    internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
+        => Verify(vk, publicInputs, proofBytes, beforeOpening, null);
+
+    /// <summary>As above; <paramref name="points"/> sees the LogUp point r_w and the matmul point κ (tests check the selector rule on them).</summary>
+    internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening, Action<Fr[], Fr[]>? points)
+    {
+        if (Unsupported(vk) is { } why) return VerificationResult.Fail(VerificationFailure.KeyMismatch, why);
+        if (!PublicIO.TryDecode(vk, publicInputs, out var io, out why)) return VerificationResult.Fail(VerificationFailure.PublicInputs, why!);
+        int bp = io!.PaddedBatch;
+        int b = System.Numerics.BitOperations.Log2((uint)bp);
+        var ks = vk.Shape;
+        ZkShape zs;
+        try { zs = new ZkShape(vk, b); }
+        catch (ArgumentException ex) { return VerificationResult.Fail(VerificationFailure.PublicInputs, ex.Message); }
+        if (!ZkProofParts.TryDecode(vk, zs, proofBytes, out var parts, out why)) return VerificationResult.Fail(VerificationFailure.Malformed, why!);
+        int L = zs.L, H = zs.H, n = zs.N, m = zs.M, nlu = zs.Nlu;
+        var bs = zs.Batch;
+
+        var t = new Transcript(Protocol.ZkDomain);
+        t.AppendBytes(Labels.Vk, vk.Digest);
+        t.AppendBytes(Labels.Io, io.Words);
+        t.AppendG1s(ZkLabels.Masks, [parts!.D1, parts.D2]);
+        t.AppendG1(Labels.W1, parts.W1);
+        var beta = t.ChallengeScalar(Labels.Beta);
+        var alpha = t.ChallengeScalar(Labels.Alpha);
+        t.AppendG1(Labels.W2, parts.W2);
+        var masked = new[] { LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper };
+        var lu = LogUpVerifier.VerifyMasked(t, alpha, n, m, masked, [], parts.LogUp);
+        if (!lu.Success) return VerificationResult.Fail(VerificationFailure.Lookup, lu.Error!);
+        var luPoint = lu.Point;
+        var rw = luPoint[(nlu - n)..];
+        var rt = luPoint[(nlu - m)..];
+        if (Vanish(luPoint[^1]).IsZero) return VerificationResult.Fail(VerificationFailure.Lookup, "the LogUp point's last coordinate is 0 or 1 (a masked value would be unmasked)");
+        var cols = parts.Cols;
+        if (InferenceVerifier.WitnessAt(vk, bs, rw, cols, beta) != parts.LogUp.WitnessEval)
+            return VerificationResult.Fail(VerificationFailure.Lookup, "f̂(r_w) does not match the masked columns Q̂, Â, R̂ at r_w");
+        if (InferenceVerifier.TableAt(vk, rt, cols[^1], beta) != parts.LogUp.TableEval)
+            return VerificationResult.Fail(VerificationFailure.Lookup, "t̂(r_t) does not match the lookup table of the key with the masked â_col");
+        t.AppendScalars(Labels.Cols, cols);
+        if (alpha == Fr.FromInt64(KeyShape.RangeTag)) return VerificationResult.Fail(VerificationFailure.Lookup, "α equals the filler tuple");
+        var cf = parts.FillerHint;
+        if (cf * (alpha - Fr.FromInt64(KeyShape.RangeTag)) != Fr.One) return VerificationResult.Fail(VerificationFailure.Lookup, "the filler hint is not 1/(α − 1)");
+
+        var lp = new Fr[L][];
+        lp[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+        for (int l = 0; l < H; l++) lp[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+        if (Vanish(lp[L - 1][^1]).IsZero) return VerificationResult.Fail(VerificationFailure.Matmul, "out_r's last coordinate is 0 or 1 (the output bias would be unmasked)");
+        var zhat = new Fr[L];
+        for (int l = 0; l < H; l++) zhat[l] = InferenceVerifier.Requantized(vk, l, cols);
+        zhat[L - 1] = OutputAt(io, bp, lp[L - 1].AsSpan(0, b), lp[L - 1].AsSpan(b));
+        int lm = zs.MmLayers.Length;
+        foreach (var bias in parts.Biases) t.AppendScalar(Labels.Bias, bias);
+        var lambda = t.ChallengeScalar(Labels.MmLambda);
+        var (coef, claim) = MatmulClaim(vk, zs, lambda, zhat, parts.Biases);
+        var sc = SumcheckVerifier.VerifyMasked(t, claim, zs.MmDegrees, [], parts.MmMaskSum, parts.Matmul, parts.MmMaskEval, ZkLabels.MatmulMask);
+        if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"matmul sumcheck: {sc.Error}");
+        var kappa = sc.Point;
+        points?.Invoke(rw, kappa);
+        if (PointProblem(vk, zs, rw, kappa) is { } bad) return VerificationResult.Fail(VerificationFailure.Matmul, bad + " (a masked value would be unmasked)");
+        var final = Fr.Zero;
+        var inv = FieldPowers.TwoTo(zs.I - 1).Inverse();
+        int k = 0;
+        for (int j = 0; j < lm; j++)
+        {
+            int l = zs.MmLayers[j];
+            final += coef[j] * parts.Mm[2 * j] * parts.Mm[2 * j + 1];
+            var tj = coef[j] * FieldPowers.TwoTo(zs.I - vk.Layers[l].InVars) * inv * Vanish(lp[l][^1]);
+            var d = Fr.Zero;
+            if (l < H) d += parts.Nu[k++];
+            d -= parts.Nu[k++];
+            final += tj * d;
+        }
+        if (!sc.CheckFinalValue(final, out _))
+            return VerificationResult.Fail(VerificationFailure.Matmul, "Σ_ℓ λ^j·â_ℓ·ŵ_ℓ + Σ_ℓ t_ℓ·V_ℓ·(ν̂_Z − ν̂_b) + ρ′·v_g does not match the matmul sumcheck's final value");
+        // (the mask claim g(κ) = v_g is the last claim of BuildClaims)
+        t.AppendScalars(Labels.Mm, [.. parts.Mm, .. parts.Nu, parts.MmMaskEval]);
+        // Layer 0's input is public and unmasked: â_0 = X̃(r_b, ρ_0) with the padded rows copies of row 0.
+        int j0 = Array.IndexOf(zs.MmLayers, 0);
+        var rho0 = InferenceProver.Suffix(kappa, vk.Layers[0].InVars);
+        if (InputAt(io, bp, lp[0].AsSpan(0, b), rho0) != parts.Mm[2 * j0])
+            return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
+
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval);
+        var claims = BuildClaims(vk, zs, ctx);
+        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2);
+        beforeOpening?.Invoke(t.State);
+        if (!ZkBatchOpening.Verify(vk.Kzg, vk.BlindingBase!.Value, t, vectors, claims, [parts.D1, parts.D2], parts.Opening, bindStatement: false, out var r2))
+            return VerificationResult.Fail(VerificationFailure.Opening, "ZK batched opening: " + r2);
+        return VerificationResult.Ok;
+    }
+
+    /// <summary>X̃(r_b, ρ) over Bp rows whose rows B … Bp − 1 are copies of row 0 (zero-knowledge mode), InputSize real columns.</summary>
+    private static Fr InputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho)
+    {
+        var eqb = Eq.Table(rb);
+        var eqc = Eq.Table(rho);
+        var acc = Fr.Zero;
+        var rest = Fr.Zero;
+        for (int r = io.BatchSize; r < bp; r++) rest += eqb[r];
+        for (int r = 0; r < io.BatchSize; r++)
+            acc += (r == 0 ? eqb[0] + rest : eqb[r]) * InferenceProver.Dot(io.InputRow(r), eqc);
+        return acc;
+    }
+
+    /// <summary>Ỹ(r_b, r_o) over Bp rows, rows B … Bp − 1 copies of row 0.</summary>
+    private static Fr OutputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> ro)
+    {
+        var eqb = Eq.Table(rb);
+        var eqo = Eq.Table(ro);
+        var acc = Fr.Zero;
+        var rest = Fr.Zero;
+        for (int r = io.BatchSize; r < bp; r++) rest += eqb[r];
+        for (int r = 0; r < io.BatchSize; r++)
+            acc += (r == 0 ? eqb[0] + rest : eqb[r]) * InferenceProver.Dot(io.StatedRow(r), eqo);
+        return acc;
+    }
+}

@@ -1,0 +1,81 @@
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Sumcheck;
+
+namespace ZkMl.Inference;
+
+/// <summary>
+/// The decoded elements of a zero-knowledge proof with public inputs, in byte order (docs/protocol.md "Proof bytes" → "ZK
+/// mode"): C_D1 ‖ C_D2 ‖ C_1 ‖ C_2 ‖ masked LogUp (σ, rounds, ĥ_w, f̂, ĥ_t, t̂, m̂, v_g) ‖ cols ‖ c_f ‖ b̂ per matmul layer ‖
+/// matmul σ ‖ matmul rounds ‖ (â, ŵ) per layer ‖ ν̂ (per layer ℓ = L−1 … 0: ν̂_Z if hidden, then ν̂_b) ‖ matmul v_g ‖ ZK
+/// batched opening (σ_o, rounds, inverse hint, hiding HyperKZG).
+/// </summary>
+internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Affine W2, LogUpMaskedProof LogUp, Fr[] Cols, Fr FillerHint,
+    Fr[] Biases, Fr MmMaskSum, SumcheckProof Matmul, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, ZkBatchOpeningProof Opening)
+{
+    public byte[] ToBytes()
+    {
+        var parts = new List<byte[]>
+        {
+            EvmEncoding.EncodeG1(D1), EvmEncoding.EncodeG1(D2), EvmEncoding.EncodeG1(W1), EvmEncoding.EncodeG1(W2),
+            LogUp.ToBytes(), Scalars(Cols), FillerHint.ToBytesBigEndian(), Scalars(Biases), MmMaskSum.ToBytesBigEndian(),
+            Matmul.ToBytes(), Scalars(Mm), Scalars(Nu), MmMaskEval.ToBytesBigEndian(), Opening.ToBytes(),
+        };
+        return parts.SelectMany(p => p).ToArray();
+    }
+
+    private static byte[] Scalars(ReadOnlySpan<Fr> v)
+    {
+        var b = new byte[32 * v.Length];
+        for (int i = 0; i < v.Length; i++) v[i].WriteBigEndian(b.AsSpan(32 * i, 32));
+        return b;
+    }
+
+    /// <summary>Decodes the proof bytes for the key's shape at this batch; never throws on bad bytes.</summary>
+    public static bool TryDecode(VerifyingKey vk, ZkShape zs, ReadOnlySpan<byte> bytes, out ZkProofParts? parts, out string? reason)
+    {
+        parts = null;
+        long expected = zs.ProofLength(vk);
+        if (bytes.Length != expected) { reason = $"proof is {bytes.Length} bytes; this key and batch need exactly {expected} (zero-knowledge layout)"; return false; }
+        var g = new G1Affine[4];
+        string[] names = ["mask commitment C_D1", "mask commitment C_D2", "W1 commitment", "W2 commitment"];
+        for (int i = 0; i < 4; i++)
+            if (!EvmEncoding.TryDecodeG1(bytes.Slice(64 * i, 64), out g[i], out var e)) { reason = $"{names[i]}: {e}"; return false; }
+        int o = 256;
+        int ll = (int)LogUpMaskedProof.EncodedLength(zs.LuDegrees);
+        if (!LogUpMaskedProof.TryParse(bytes.Slice(o, ll), zs.LuDegrees, out var lu, out var e3)) { reason = "LogUp: " + e3; return false; }
+        o += ll;
+        bool Read(ReadOnlySpan<byte> src, int count, string what, out Fr[] v, out string? why)
+        {
+            v = new Fr[count];
+            for (int i = 0; i < count; i++)
+                if (!Fr.TryFromBytesBigEndian(src.Slice(32 * i, 32), out v[i])) { why = $"{what} {i} is not below r"; return false; }
+            why = null;
+            return true;
+        }
+        if (!Read(bytes[o..], vk.Shape.ColumnCount, "column evaluation", out var cols, out reason)) return false;
+        o += 32 * cols.Length;
+        if (!Read(bytes[o..], 1, "the filler hint 1/(α − 1)", out var hint, out reason)) return false;
+        o += 32;
+        if (!Read(bytes[o..], zs.MmLayers.Length, "masked bias evaluation", out var biases, out reason)) return false;
+        o += 32 * biases.Length;
+        if (!Read(bytes[o..], 1, "matmul mask sum", out var sigma, out reason)) return false;
+        o += 32;
+        int ml = 32 * zs.MmDegrees.Sum();
+        if (!SumcheckProof.TryParse(bytes.Slice(o, ml), zs.MmDegrees, out var mm, out var e4)) { reason = "matmul sumcheck: " + e4; return false; }
+        o += ml;
+        if (!Read(bytes[o..], 2 * zs.MmLayers.Length, "matmul evaluation", out var mmv, out reason)) return false;
+        o += 64 * zs.MmLayers.Length;
+        if (!Read(bytes[o..], zs.NuCount, "correction value ν̂", out var nu, out reason)) return false;
+        o += 32 * nu.Length;
+        if (!Read(bytes[o..], 1, "matmul mask evaluation v_g", out var vg, out reason)) return false;
+        o += 32;
+        if (!ZkBatchOpeningProof.TryDecode(bytes[o..], zs.OpeningVars, out var opening, out var e5)) { reason = "ZK batched opening: " + e5; return false; }
+        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!);
+        reason = null;
+        return true;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Runtime.CompilerServices;
+using ZkMl.Algebra;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+using ZkMl.Proofs.Sumcheck;
+
+namespace ZkMl.Inference;
+
+/// <summary>
+/// The per-batch layout of a zero-knowledge proof with public inputs (docs/protocol.md "Inference proof" → "ZK mode";
+/// docs/zk-design.md §5.2–5.5): W1 as in the default mode; W2 = h′_w, h_t and the <b>mask region</b> — the Libra items of
+/// the LogUp zero-check and of the matmul sumcheck, a 2-entry μ item per masked item without a ν̂ value (A_ℓ, R_ℓ,i,
+/// mult, h_w, h_t, a_col, W_ℓ) and a 4-entry ν item for Z_ℓ (hidden layers) and b_ℓ (every layer); the degree profiles
+/// of both masked sumchecks; the vectors of the ZK batched opening (the model parts, W1, W2) and its N. Prover and
+/// verifier build it from the key and the batch alone.
+/// </summary>
+internal sealed class ZkShape
+{
+    public ZkShape(VerifyingKey vk, int batchVars)
+    {
+        if (ZkInference.Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(vk));
+        var ks = vk.Shape;
+        Batch = new BatchShape(vk, batchVars);
+        L = ks.L; H = ks.H;
+        N = Batch.F!.NumVars; M = ks.TableLayout!.NumVars; Nlu = Math.Max(N, M);
+        MmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
+        I = ProofParts.MatmulVars(vk);
+        LuDegrees = LogUpProver.MaskedDegrees(N, M, [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities,
+            LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper]);
+        MmDegrees = SumcheckProver.RoundDegrees(MatmulShape(Enumerable.Repeat(Fr.One, MmLayers.Length).ToArray()), I, MatmulMasked());
+
+        // W2: item 0 = h′_w (as the default mode's), item 1 = h_t, then the mask region.
+        var items = new List<int> { Batch.F.NumVars, M };
+        int Add(int logSize) { items.Add(logSize); return items.Count - 1; }
+        LibraLu = Add(Log2(LibraMask.TableLength(Nlu)));
+        LibraMm = Add(Log2(LibraMask.TableLength(I)));
+        MuA = new int[H]; MuR = new int[H][]; NuZ = new int[H];
+        for (int l = 0; l < H; l++)
+        {
+            MuA[l] = Add(1);
+            MuR[l] = Enumerable.Range(0, vk.Layers[l].Limbs).Select(_ => Add(1)).ToArray();
+            NuZ[l] = Add(2);
+        }
+        MuMult = Add(1); MuHw = Add(1); MuHt = Add(1); MuAcol = Add(1);
+        MuW = new int[L]; NuB = new int[L];
+        for (int l = 0; l < L; l++) { MuW[l] = Add(1); NuB[l] = Add(2); }
+        W2 = new Layout(items);
+
+        int k = VerifyingKey.ModelSplitBits(vk.ModelVars);
+        Parts = vk.ModelCommitments.Count;
+        if (Parts != 1 << k) throw new ArgumentException($"the key has {Parts} model parts; a model of 2^{vk.ModelVars} entries has {1 << k}", nameof(vk));
+        PartVars = vk.ModelVars - k;
+        OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1!.NumVars, W2.NumVars));
+        if (OpeningVars < HyperKzgMask.MinVars)
+            throw new ArgumentException($"the ZK batched opening needs at least {HyperKzgMask.MinVars} variables; this key and batch have {OpeningVars}", nameof(vk));
+    }
+
+    public BatchShape Batch { get; }
+
+    public int L { get; }
+
+    public int H { get; }
+
+    /// <summary>Variables of the LogUp witness f (n) and table (m), and of its zero-check (max(n, m)).</summary>
+    public int N { get; }
+
+    public int M { get; }
+
+    public int Nlu { get; }
+
+    /// <summary>The matmul layers, ℓ = L−1 … 0 (the proof's layer order).</summary>
+    public int[] MmLayers { get; }
+
+    /// <summary>Rounds of the matmul sumcheck.</summary>
+    public int I { get; }
+
+    public int[] LuDegrees { get; }
+
+    public int[] MmDegrees { get; }
+
+    /// <summary>W2 with the mask region.</summary>
+    public Layout W2 { get; }
+
+    public int LibraLu { get; }
+
+    public int LibraMm { get; }
+
+    /// <summary>μ items (2 entries) of A_ℓ, R_ℓ,i (hidden ℓ), mult, h_w, h_t, a_col and W_ℓ; ν items (4 entries) of Z_ℓ (hidden) and b_ℓ.</summary>
+    public int[] MuA { get; }
+
+    public int[][] MuR { get; }
+
+    public int[] NuZ { get; }
+
+    public int MuMult { get; }
+
+    public int MuHw { get; }
+
+    public int MuHt { get; }
+
+    public int MuAcol { get; }
+
+    public int[] MuW { get; }
+
+    public int[] NuB { get; }
+
+    /// <summary>2^k model parts of 2^PartVars entries: opening vectors 0 … Parts−1; W1 = Parts, W2 = Parts + 1.</summary>
+    public int Parts { get; }
+
+    public int PartVars { get; }
+
+    public int W1Vector => Parts;
+
+    public int W2Vector => Parts + 1;
+
+    /// <summary>N of the ZK batched opening (the largest vector's variables).</summary>
+    public int OpeningVars { get; }
+
+    /// <summary>
+    /// The matmul sumcheck's shape: factor 2j = the input table of matmul layer j (ℓ = L−1 … 0), 2j + 1 = its weights, and
+    /// the last factor the correction table of §5.4 (a function of the last variable only).
+    /// </summary>
+    public ProductSum MatmulShape(Fr[] coefficients)
+    {
+        var terms = new List<ProductTerm>();
+        for (int j = 0; j < coefficients.Length; j++) terms.Add(new ProductTerm(coefficients[j], [2 * j, 2 * j + 1]));
+        terms.Add(new ProductTerm(Fr.One, [2 * coefficients.Length]));
+        return new ProductSum(2 * coefficients.Length + 1, terms);
+    }
+
+    /// <summary>Factors with a vanishing mask: every W_ℓ and every hidden A (the input X of layer 0 is public, unmasked).</summary>
+    public int[] MatmulMasked()
+    {
+        var r = new List<int>();
+        for (int j = 0; j < MmLayers.Length; j++)
+        {
+            if (MmLayers[j] >= 1) r.Add(2 * j);
+            r.Add(2 * j + 1);
+        }
+        return r.ToArray();
+    }
+
+    /// <summary>Expected proof length (docs/protocol.md "Proof bytes" → "ZK mode").</summary>
+    public long ProofLength(VerifyingKey vk)
+    {
+        long len = 128 + 128 + LogUpMaskedProof.EncodedLength(LuDegrees) + 32L * vk.Shape.ColumnCount + 32;
+        len += 32L * MmLayers.Length + 32 + 32L * MmDegrees.Sum() + 64L * MmLayers.Length + 32L * NuCount + 32;
+        return len + ZkBatchOpeningProof.EncodedLength(OpeningVars);
+    }
+
+    /// <summary>Number of ν̂ values: ν̂_Z per hidden layer and ν̂_b per layer.</summary>
+    public int NuCount => H + MmLayers.Length;
+
+    private static int Log2(int x) => System.Numerics.BitOperations.Log2((uint)x);
+}
+
+/// <summary>
+/// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints"/>, N + 1 + K
+/// points per batch size), computed from the key's SRS on first use and cached per key and padded batch. The one place
+/// the prover obtains them (the proving key may store them in a later version).
+/// </summary>
+internal static class ZkMaskPoints
+{
+    private static readonly ConditionalWeakTable<ProvingKey, Dictionary<int, G1Affine[]>> Cache = new();
+
+    /// <summary>The mask points for a padded batch of <paramref name="paddedBatch"/> rows.</summary>
+    /// <exception cref="ArgumentException">The SRS is too small for the opening of this batch.</exception>
+    public static G1Affine[] For(ProvingKey pk, int paddedBatch)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        int n = new ZkShape(pk.VerifyingKey, System.Numerics.BitOperations.Log2((uint)paddedBatch)).OpeningVars;
+        var perKey = Cache.GetValue(pk, _ => []);
+        lock (perKey)
+        {
+            if (!perKey.TryGetValue(n, out var pts))
+            {
+                if (pk.Srs.G1Powers.Length < 1L << n)
+                    throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (run setup with a larger SRS or prove a smaller batch)", nameof(paddedBatch));
+                pts = ZkOpeningSetup.MaskPoints(pk.Srs, n);
+                perKey[n] = pts;
+            }
+            return pts;
+        }
+    }
+}

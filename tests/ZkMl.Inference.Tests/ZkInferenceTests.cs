@@ -1,0 +1,316 @@
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Proofs;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Lookups;
+using ZkMl.Proofs.Openings;
+
+namespace ZkMl.Inference.Tests;
+
+/// <summary>
+/// Zero-knowledge proofs with public inputs (docs/zk-design.md §11 step 9; tests §10.1, §10.2, §10.6, §10.7(a)): completeness,
+/// every proof element tampered, wrong output, another model's key, forced-cheating provers for lookups and limbs, the
+/// rejected challenge events, two proofs that share no element, and the per-item selector rule.
+/// </summary>
+public class ZkInferenceTests
+{
+    /// <summary>A seeded generator (tests only; production draws every mask from the OS CSPRNG).</summary>
+    private sealed class SeededRng(int seed) : RandomNumberGenerator
+    {
+        private readonly Random _r = new(seed);
+        public override void GetBytes(byte[] data) => _r.NextBytes(data);
+        public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
+    }
+
+    private static ZkSetup Setup(Circuit c, int seed, int maxBatch = 8)
+        => InferenceSetup.RunZk(c, InferenceFixtures.Srs, maxBatch, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(seed));
+
+    private static readonly Lazy<(Circuit C, ZkSetup Z)> Tiny = new(() =>
+    {
+        var c = CircuitCompiler.Compile(InferenceFixtures.Tiny(), InferenceFixtures.TinyInputs(), new CompileOptions { Zk = ZkSettings.PublicInputs });
+        return (c, Setup(c, 3));
+    });
+
+    /// <summary>37 → 23 → 11 (widths not powers of two: padded columns meet zero weight rows).</summary>
+    private static readonly Lazy<(Circuit C, ZkSetup Z, float[][] Samples)> Odd = new(() =>
+    {
+        var net = InferenceFixtures.Random(31, [37, 23, 11], [Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(32, 12, 37);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PublicInputs });
+        return (c, Setup(c, 4), samples);
+    });
+
+    /// <summary>mlp3 (docs/zk-design.md §10): 16 → 16 → 16 → 4, ReLU, equal hidden widths — where the row-MSB selector of A_ℓ would repeat (finding 2).</summary>
+    internal static readonly Lazy<(Circuit C, ZkSetup Z, float[][] Samples)> Mlp3 = new(() =>
+    {
+        var net = InferenceFixtures.Random(77, [16, 16, 16, 4], [Activation.Relu, Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(78, 12, 16);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PublicInputs });
+        return (c, Setup(c, 5), samples);
+    });
+
+    private static InferenceProof Prove(ProvingKey pk, float[][] samples, int seed)
+        => InferenceProver.ProveZk(pk, samples.Select(x => pk.Circuit.QuantizeInput(x)).ToArray(), new ProverTimings(), new SeededRng(seed));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Tiny_proofs_verify(int batch)
+    {
+        var (_, z) = Tiny.Value;
+        var proof = InferenceProver.Prove(z.ProvingKey, InferenceFixtures.TinyInputs().Take(batch).ToArray()); // the OS CSPRNG
+        var r = InferenceVerifier.Verify(z.VerifyingKey, proof);
+        Assert.True(r.IsValid, r.Reason);
+        Assert.True(proof.IsZk);
+        // The statement holds the B real output rows only (padded rows repeat row 0 and are not stated).
+        Assert.Equal(PublicIO.ByteLength(z.VerifyingKey, batch), proof.PublicInputs.Length);
+        // The proof file round trip (version 3, the flags word) keeps the verdict.
+        Assert.True(InferenceProof.TryFromFileBytes(proof.ToFileBytes(), out var back, out var why), why);
+        Assert.Equal(1u, back!.Flags);
+        Assert.True(InferenceVerifier.Verify(z.VerifyingKey, back).IsValid);
+    }
+
+    [Fact]
+    public void Odd_widths_and_three_layers_verify_at_several_batches()
+    {
+        var (_, z, samples) = Odd.Value;
+        foreach (int batch in new[] { 1, 2, 5 })
+        {
+            var r = InferenceVerifier.Verify(z.VerifyingKey, Prove(z.ProvingKey, samples.Take(batch).ToArray(), batch));
+            Assert.True(r.IsValid, $"B = {batch}: {r.Reason}");
+        }
+        var (_, z3, s3) = Mlp3.Value;
+        foreach (int batch in new[] { 1, 4 })
+        {
+            var r = InferenceVerifier.Verify(z3.VerifyingKey, Prove(z3.ProvingKey, s3.Take(batch).ToArray(), 10 + batch));
+            Assert.True(r.IsValid, $"mlp3 B = {batch}: {r.Reason}");
+        }
+    }
+
+    /// <summary>The witness of a ZK proof: the batch with its padded rows copies of row 0.</summary>
+    private static Witness PaddedWitness(Circuit c, float[][] samples)
+    {
+        int bp = Circuit.NextPowerOfTwo(samples.Length);
+        return IntegerExecutor.Run(c, samples.Concat(Enumerable.Repeat(samples[0], bp - samples.Length)).ToArray());
+    }
+
+    private static InferenceProof ProveWitness(ProvingKey pk, Witness w, int batch, bool checkLookups, int seed)
+        => ZkInference.Prove(pk, w, batch, new ProverTimings(), checkLookups, new SeededRng(seed));
+
+    /// <summary>Byte offsets of the G1 points of a ZK proof: C_D1, C_D2, C_1, C_2, and the hiding HyperKZG's folds, W and W′.</summary>
+    private static HashSet<int> PointOffsets(VerifyingKey vk, int length, int batch)
+    {
+        var zs = new ZkShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch)));
+        var set = new HashSet<int> { 0, 64, 128, 192 };
+        int n = zs.OpeningVars;
+        int kzgStart = length - HyperKzgHidingProof.EncodedLength(n);
+        for (int i = 0; i < HyperKzg.OpenedLevels(n) - 1 + 2; i++) set.Add(kzgStart + 64 * i);
+        return set;
+    }
+
+    [Fact]
+    public void Every_single_proof_element_changed_is_rejected()
+    {
+        var (_, z, samples) = Odd.Value;
+        var vk = z.VerifyingKey;
+        var proof = Prove(z.ProvingKey, samples.Take(2).ToArray(), 21);
+        Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
+        var bytes = proof.ProofBytes.ToArray();
+        Assert.Equal(new ZkShape(vk, 1).ProofLength(vk), bytes.Length);
+        var points = PointOffsets(vk, bytes.Length, 2);
+        int count = 0, pointCount = 0;
+        for (int o = 0; o < bytes.Length;)
+        {
+            int at = o;
+            var bad = (byte[])bytes.Clone();
+            if (points.Contains(o))
+            {
+                var q = EvmEncoding.DecodeG1(bytes.AsSpan(o, 64)) + G1Affine.Generator; // another valid point
+                EvmEncoding.EncodeG1(q, bad.AsSpan(o, 64));
+                o += 64;
+                pointCount++;
+            }
+            else
+            {
+                (Fr.FromBytesBigEndian(bytes.AsSpan(o, 32)) + Fr.One).WriteBigEndian(bad.AsSpan(o, 32));
+                o += 32;
+            }
+            Assert.False(InferenceVerifier.Verify(vk, proof.PublicInputs, bad).IsValid, $"change at byte {at} accepted");
+            count++;
+        }
+        Assert.True(count > 120 && pointCount >= 7, $"{count} elements, {pointCount} points");
+        // Structural damage: truncated, extended, non-canonical scalar, off-curve point.
+        Assert.Equal(VerificationFailure.Malformed, InferenceVerifier.Verify(vk, proof.PublicInputs, bytes.AsSpan(0, bytes.Length - 32)).Failure);
+        Assert.Equal(VerificationFailure.Malformed, InferenceVerifier.Verify(vk, proof.PublicInputs, [.. bytes, .. new byte[32]]).Failure);
+        var nonCanonical = (byte[])bytes.Clone();
+        Fr.Modulus.ToByteArray(isUnsigned: true, isBigEndian: true).CopyTo(nonCanonical, 256);
+        Assert.Equal(VerificationFailure.Malformed, InferenceVerifier.Verify(vk, proof.PublicInputs, nonCanonical).Failure);
+        var offCurve = (byte[])bytes.Clone();
+        offCurve[63] ^= 1;
+        Assert.Equal(VerificationFailure.Malformed, InferenceVerifier.Verify(vk, proof.PublicInputs, offCurve).Failure);
+    }
+
+    [Fact]
+    public void Wrong_output_wrong_input_and_another_models_key_are_rejected()
+    {
+        var (c, z) = Tiny.Value;
+        var vk = z.VerifyingKey;
+        var proof = Prove(z.ProvingKey, InferenceFixtures.TinyInputs().Take(3).ToArray(), 22);
+        Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
+        var io = proof.DecodePublicIO(vk);
+        InferenceProof Reframe(long[] x, long[] y)
+            => InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, io.BatchSize, x, y).Words, proof.ProofBytes, proof.Flags);
+        var stated = io.Outputs[..(3 * vk.OutputColumns)].ToArray();
+        for (int i = 0; i < stated.Length; i++)
+        {
+            var y = (long[])stated.Clone();
+            y[i] += 1;
+            Assert.False(InferenceVerifier.Verify(vk, Reframe(io.Inputs.ToArray(), y)).IsValid, $"output {i} changed accepted");
+        }
+        var x = io.Inputs.ToArray();
+        x[1] = x[1] == vk.InputBound ? x[1] - 1 : x[1] + 1;
+        Assert.False(InferenceVerifier.Verify(vk, Reframe(x, stated)).IsValid);
+        // The same circuit set up again (other blindings: another VK) and another model.
+        var other = Setup(c, 99);
+        Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(other.VerifyingKey, proof).Failure);
+        Assert.False(InferenceVerifier.Verify(other.VerifyingKey, proof.PublicInputs, proof.ProofBytes).IsValid);
+        var (_, oz, _) = Odd.Value;
+        Assert.False(InferenceVerifier.Verify(oz.VerifyingKey, proof.PublicInputs, proof.ProofBytes).IsValid);
+        // A prover with another model's key (the other setup's blindings, the same weights) cannot reuse the VK either:
+        var forged = Prove(other.ProvingKey, InferenceFixtures.TinyInputs().Take(3).ToArray(), 23);
+        Assert.True(InferenceVerifier.Verify(other.VerifyingKey, forged).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, forged.PublicInputs, forged.ProofBytes).IsValid);
+    }
+
+    [Fact]
+    public void Forced_cheating_provers_for_limbs_Q_and_activations_are_rejected()
+    {
+        var (c, z, samples) = Odd.Value;
+        var vk = z.VerifyingKey;
+        // A remainder limb out of range (limb 0 + 2^c, limb 1 − 1: the remainder and relation R unchanged).
+        var w = PaddedWitness(c, samples.Take(2).ToArray());
+        var limbs = w.Layers[0].RemainderLimbs!;
+        int e = Enumerable.Range(0, limbs[1].Length).First(i => limbs[1][i] >= 1);
+        limbs[0][e] += 1L << c.LimbBits;
+        limbs[1][e] -= 1;
+        Assert.False(InferenceVerifier.Verify(vk, ProveWitness(z.ProvingKey, w, 2, checkLookups: false, 31)).IsValid);
+        Assert.Throws<LogUpException>(() => ProveWitness(z.ProvingKey, w, 2, checkLookups: true, 32));
+        // A Q that breaks the requantization relation (every lookup holds): the matmul claim catches it.
+        w = PaddedWitness(c, samples.Take(2).ToArray());
+        var lw = w.Layers[0];
+        var table = c.Layers[0].Table!;
+        e = Enumerable.Range(0, lw.Q!.Length).First(i => lw.Q[i] + 1 <= table.QMax);
+        lw.Q[e] += 1;
+        lw.A![e] = table.Lookup(lw.Q[e]);
+        var r = InferenceVerifier.Verify(vk, ProveWitness(z.ProvingKey, w, 2, checkLookups: true, 33));
+        Assert.False(r.IsValid);
+        // An activation outside its table in a padded column (it meets a zero weight row: only the lookup sees it).
+        w = PaddedWitness(c, samples.Take(2).ToArray());
+        w.Layers[0].A![30] += 1;
+        Assert.False(InferenceVerifier.Verify(vk, ProveWitness(z.ProvingKey, w, 2, checkLookups: false, 34)).IsValid);
+        // The same witnesses untouched verify (the forced provers differ only in the tampered entry).
+        Assert.True(InferenceVerifier.Verify(vk, ProveWitness(z.ProvingKey, PaddedWitness(c, samples.Take(2).ToArray()), 2, checkLookups: false, 35)).IsValid);
+    }
+
+    [Fact]
+    public void A_padded_row_that_is_not_a_copy_of_row_0_is_refused()
+    {
+        var (c, z, samples) = Odd.Value;
+        var w = IntegerExecutor.Run(c, samples.Take(4).ToArray()); // 4 rows, row 3 is not row 0
+        var e = Assert.Throws<ArgumentException>(() => ZkInference.Prove(z.ProvingKey, w, 3, new ProverTimings(), true, null));
+        Assert.Contains("not a copy of row 0", e.Message);
+    }
+
+    /// <summary>All 32-byte scalars and 64-byte points of a proof (docs/zk-design.md §10.6: two proofs of one witness share none).</summary>
+    private static HashSet<string> Elements(VerifyingKey vk, byte[] bytes, int batch)
+    {
+        var points = PointOffsets(vk, bytes.Length, batch);
+        var set = new HashSet<string>();
+        for (int o = 0; o < bytes.Length;)
+        {
+            int len = points.Contains(o) ? 64 : 32;
+            set.Add(Convert.ToHexString(bytes.AsSpan(o, len)));
+            o += len;
+        }
+        return set;
+    }
+
+    [Fact]
+    public void Two_proofs_of_the_same_witness_share_no_element_except_the_statement()
+    {
+        var (_, z, samples) = Odd.Value;
+        var vk = z.VerifyingKey;
+        var a = InferenceProver.Prove(z.ProvingKey, samples.Take(2).ToArray()); // the OS CSPRNG, twice
+        var b = InferenceProver.Prove(z.ProvingKey, samples.Take(2).ToArray());
+        Assert.True(a.PublicInputs.SequenceEqual(b.PublicInputs));
+        var ea = Elements(vk, a.ProofBytes.ToArray(), 2);
+        var eb = Elements(vk, b.ProofBytes.ToArray(), 2);
+        Assert.True(ea.Count > 120);
+        Assert.Empty(ea.Intersect(eb));
+        // The default mode is deterministic: its two proofs are equal, so the comparison has teeth.
+        var (_, pk, _) = InferenceFixtures.TinySetup;
+        var d1 = InferenceProver.Prove(pk, InferenceFixtures.TinyInputs().Take(1).ToArray());
+        var d2 = InferenceProver.Prove(pk, InferenceFixtures.TinyInputs().Take(1).ToArray());
+        Assert.True(d1.ProofBytes.SequenceEqual(d2.ProofBytes));
+    }
+
+    [Fact]
+    public void Rejected_challenge_events_are_rejected()
+    {
+        // κ_I ∈ {0, 1, ½} and equal selector values of A_ℓ (docs/zk-design.md §5.2, §7.1): the check both sides run.
+        var (_, z, _) = Mlp3.Value;
+        var vk = z.VerifyingKey;
+        var zs = new ZkShape(vk, 2);
+        var rnd = new Random(5);
+        Fr R() => Fr.FromInt64(rnd.NextInt64(2, long.MaxValue));
+        var rw = Enumerable.Range(0, zs.N).Select(_ => R()).ToArray();
+        var kappa = Enumerable.Range(0, zs.I).Select(_ => R()).ToArray();
+        Assert.Null(ZkInference.PointProblem(vk, zs, rw, kappa));
+        foreach (var bad in new[] { Fr.Zero, Fr.One, Fr.FromInt64(2).Inverse() })
+        {
+            var k2 = (Fr[])kappa.Clone();
+            k2[^1] = bad;
+            Assert.Contains("κ_I", ZkInference.PointProblem(vk, zs, rw, k2));
+        }
+        for (int l = 0; l < zs.H; l++)
+        {
+            var k3 = (Fr[])kappa.Clone();
+            k3[zs.I - vk.Layers[l + 1].InVars] = rw[zs.N - vk.Layers[l].OutVars];
+            Assert.Contains("two selector values", ZkInference.PointProblem(vk, zs, rw, k3)); // (in mlp3 A_0 and A_1 use the same coordinates: separate items)
+        }
+    }
+
+    [Fact]
+    public void Each_hidden_activation_is_revealed_at_two_distinct_selector_values_and_the_row_msb_would_repeat()
+    {
+        // docs/zk-design.md §10.7(a) on mlp3 at B = 4: A_ℓ is revealed at p_ℓ (cols) and at (r_b, ρ_ℓ+1) (matmul). Its μ item
+        // is affine, so the two revealed mask values μ(y1), μ(y2) are independent iff y1 ≠ y2 (the 2 × 2 matrix [1 − y, y]
+        // has full rank). With the column MSB as selector they differ; the row MSB (finding 2) takes ONE challenge at both.
+        var (_, z, samples) = Mlp3.Value;
+        var vk = z.VerifyingKey;
+        var proof = Prove(z.ProvingKey, samples.Take(4).ToArray(), 41);
+        Fr[] rw = [], kappa = [];
+        var r = ZkInference.Verify(vk, proof.PublicInputs, proof.ProofBytes, null, (a, k) => { rw = a; kappa = k; });
+        Assert.True(r.IsValid, r.Reason);
+        var zs = new ZkShape(vk, 2);
+        int b = 2;
+        for (int l = 0; l < zs.H; l++)
+        {
+            var p = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+            var y1 = p[b];                                             // column MSB at p_ℓ
+            var y2 = kappa[zs.I - vk.Layers[l + 1].InVars];            // column MSB in the matmul of layer ℓ + 1
+            var det = (Fr.One - y1) * y2 - y1 * (Fr.One - y2);          // det [1 − y1, y1; 1 − y2, y2] = y2 − y1
+            Assert.False(det.IsZero, $"A_{l}: the two revealed mask functionals are dependent");
+            // The row MSB of p_ℓ and of the matmul point of layer ℓ + 1: the same LogUp coordinate for ℓ + 1 hidden.
+            if (l + 1 < zs.H)
+            {
+                var rowNext = InferenceProver.Suffix(rw, b + vk.Layers[l + 1].OutVars)[0];
+                Assert.Equal(p[0], rowNext);
+            }
+        }
+    }
+}
