@@ -313,4 +313,40 @@ public class ZkInferenceTests
             }
         }
     }
+
+    private static readonly Lazy<(Circuit C, ZkSetup Z, float[][] Samples)> Mnist = new(() =>
+    {
+        string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ZkMl.Compiler.ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var samples = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PublicInputs });
+        return (c, Setup(c, 6, 4), samples);
+    });
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Mnist_mlp_proves_and_verifies_in_zk_mode(int batch)
+    {
+        var (c, z, samples) = Mnist.Value;
+        var vk = z.VerifyingKey;
+        var proof = InferenceProver.Prove(z.ProvingKey, samples.Take(batch).ToArray());
+        var r = InferenceVerifier.Verify(vk, proof);
+        Assert.True(r.IsValid, r.Reason);
+        // The stated outputs are the circuit's: its predictions, as the integer executor computes them.
+        var w = IntegerExecutor.Run(c, samples.Take(batch).ToArray());
+        var io = proof.DecodePublicIO(vk);
+        Assert.Equal(w.Predictions(), Enumerable.Range(0, batch).Select(b =>
+        {
+            var row = io.OutputRow(b).ToArray();
+            return Array.IndexOf(row, row.Max());
+        }).ToArray());
+        // Four model parts (k = 2) as separate vectors of the opening: N = 15 at B = 1 (docs/zk-design.md §5.6.2).
+        Assert.Equal(4, vk.ModelCommitments.Count);
+        if (batch == 1) Assert.Equal(15, new ZkShape(vk, 0).OpeningVars);
+        var y = io.Outputs[..(batch * vk.OutputColumns)].ToArray();
+        y[0] += 1;
+        var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, batch, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
+        Assert.False(InferenceVerifier.Verify(vk, bad).IsValid);
+    }
 }
