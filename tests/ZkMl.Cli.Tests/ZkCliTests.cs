@@ -5,7 +5,7 @@ namespace ZkMl.Cli.Tests;
 
 /// <summary>
 /// compile --zk, setup of a zero-knowledge circuit (model.secret, the SRS provenance cases), open-model and the refusal
-/// to prove (docs/zk-design.md §11 steps 7–8).
+/// proofs with public inputs and the refusal of private inputs (docs/zk-design.md §11 steps 7–9).
 /// </summary>
 public sealed class ZkCliTests : IDisposable
 {
@@ -126,17 +126,38 @@ public sealed class ZkCliTests : IDisposable
     }
 
     [Fact]
-    public void Prove_refuses_a_zk_key()
+    public void Zk_keys_with_public_inputs_prove_and_verify_and_a_tampered_proof_is_rejected()
     {
+        // compile --zk → setup → prove → verify (docs/zk-design.md §11 step 9).
         string c = CompileZk("zk.zkc", "--zk");
         string keys = F("pkeys");
         Zkml.Ok("setup", c, "--dev-srs", "-o", keys, "--max-batch", "2", "--quiet");
-        string input = F("one.json");
-        File.WriteAllText(input, "{\"input_data\": [[-0.5, 0.25, 0.75, 0.0]]}");
-        Zkml.Fails(["prove", c, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", F("never.proof")], "ZK proving is not yet implemented");
-        Assert.False(File.Exists(F("never.proof")));
-        Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(keys, "vk.bin"), "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
+        string input = F("two.json");
+        File.WriteAllText(input, "{\"input_data\": [[-0.5, 0.25, 0.75, 0.0], [0.1, -0.2, 0.3, 0.4]]}");
+        string pk = Path.Combine(keys, "pk.bin"), vk = Path.Combine(keys, "vk.bin"), proof = F("zk.proof");
+        var p = Zkml.Ok("prove", c, "--input", input, "--pk", pk, "-o", proof, "--json").Json();
+        Assert.True(p.GetProperty("zk").GetBoolean());
+        Assert.Equal(3u, BitConverter.ToUInt32(File.ReadAllBytes(proof), 8)); // proof file version 3 (flags word)
+        var v = Zkml.Ok("verify", "--vk", vk, "--proof", proof, "--circuit", c, "--json").Json();
+        Assert.True(v.GetProperty("verified").GetBoolean());
+        Assert.True(v.GetProperty("zk").GetBoolean());
+        Assert.Equal(2, v.GetProperty("batch").GetInt32());
+        Assert.Contains("verified", Zkml.Ok("verify", "--vk", vk, "--proof", proof).Out);
+        // One proof byte changed (inside the batched opening's rounds), the file resealed: rejected, exit 1.
+        var bytes = File.ReadAllBytes(proof);
+        bytes[bytes.Length - 32 - 400] ^= 1;
+        SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        File.WriteAllBytes(F("bad.proof"), bytes);
+        var bad = Zkml.Run("verify", "--vk", vk, "--proof", F("bad.proof"));
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("not verified", bad.Err);
+        // The Solidity verifier of ZK proofs is step 11; private inputs are step 10: both refused, nothing written.
+        Zkml.Fails(["create-evm-verifier", "--vk", vk, "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
         Assert.False(File.Exists(F("Never.sol")));
+        string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
+        Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
+        Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: private inputs");
+        Assert.False(File.Exists(F("never.proof")));
         Zkml.Fails(["setup", c, "--dev-srs", "--ptau-verified", "-o", F("k3")], "--ptau-verified only applies with --ptau");
     }
 

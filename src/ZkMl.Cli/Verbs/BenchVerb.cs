@@ -74,7 +74,15 @@ internal static class BenchVerb
         var srs = Pipeline.DevSrs(ctx, powers, null);
         double srsSeconds = sw.Elapsed.TotalSeconds;
         sw.Restart();
-        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, maxPadded, fixedBaseTable));
+        // (a zero-knowledge circuit: its setup on the development SRS, verdict "development"; the proofs are ZK proofs)
+        var (pk, vk) = ctx.Step("setup: committing the model vector", () =>
+        {
+            if (!circuit.Zk.Zk) return InferenceSetup.Run(circuit, srs, maxPadded, fixedBaseTable);
+            var z = InferenceSetup.RunZk(circuit, srs, maxPadded, ptauVerified: false, fixedBaseTable);
+            return (z.ProvingKey, z.VerifyingKey);
+        });
+        try { InferenceProver.RefuseZk(vk); }
+        catch (ArgumentException ex) { throw new UserException($"{circuitPath}: {ex.Message}"); }
         double setupSeconds = sw.Elapsed.TotalSeconds;
 
         var results = new List<BatchResult>();
@@ -153,6 +161,7 @@ internal static class BenchVerb
                 ["circuit"] = Path.GetFullPath(circuitPath),
                 ["circuitDigest"] = circuit.DigestHex,
                 ["shape"] = Shape(circuit),
+                ["zk"] = circuit.Zk.Zk,
             };
             var tail = new JsonObject
             {
@@ -192,7 +201,7 @@ internal static class BenchVerb
 
         var o = ctx.Out;
         string batchText = results.Count == 1 ? $"batch {results[0].Batch} (padded {results[0].Padded})" : $"batches {string.Join(", ", batches)} (keys for up to {maxPadded})";
-        if (!ctx.Quiet) o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(circuit.Name ?? Path.GetFileName(circuitPath)))}[/] {Markup.Escape(Shape(circuit))}, {batchText}, {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
+        if (!ctx.Quiet) o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(circuit.Name ?? Path.GetFileName(circuitPath)))}[/] {Markup.Escape(Shape(circuit))}{(circuit.Zk.Zk ? ", zero-knowledge" : "")}, {batchText}, {(inputPath is null ? "random inputs" : Markup.Escape(inputPath))}, {Environment.ProcessorCount} cores");
         string fastest = runs == 1 ? "" : $" (fastest of {runs})";
         var st = new Table().Border(TableBorder.Rounded).Title($"prove, by stage{fastest}");
         st.AddColumn("stage");

@@ -29,7 +29,7 @@ internal static class CompileVerb
         var inMargin = new Option<double>("--input-margin") { Description = "Without --input-range: widen the calibration max |x| by this fraction (0.1 = 10 %)", DefaultValueFactory = _ => 0 };
         var holdout = new Option<double>("--calibration-holdout") { HelpName = "F", Description = "Hold out the last fraction F of the data rows (0 ≤ F < 1): calibrate on the rest and report the error and the saturation rate on the held-out rows, which the ranges were not taken from", DefaultValueFactory = _ => 0 };
         var weightFiles = new Option<string[]>("--weights") { Description = "Bind ONNX graph inputs that hold weights as constants: a .json file {\"name\": values} or an ONNX TensorProto .pb file (named); repeatable", AllowMultipleArgumentsPerToken = false };
-        var zk = new Option<bool>("--zk") { Description = "Zero-knowledge circuit: proofs reveal nothing about the weights and activations beyond the statement, and the model commitment in the keys is blinded (docs/zk-design.md; proving is not yet implemented)" };
+        var zk = new Option<bool>("--zk") { Description = "Zero-knowledge circuit: proofs reveal nothing about the weights and activations beyond the statement, and the model commitment in the keys is blinded (docs/zk-design.md; proofs with public inputs are implemented, private inputs and the Solidity verifier not yet)" };
         var visibility = new Option<string?>("--input-visibility") { HelpName = "public|private", Description = "With --zk: the inputs are public words of the statement (public, the default) or hidden behind a commitment (private)" };
         var rangeCheck = new Option<string?>("--input-range-check") { HelpName = "on|off", Description = "With --zk --input-visibility private: prove that the committed inputs lie in the input range (on, the default); off gives a much weaker statement (docs/zk-design.md §2)" };
         var cmd = new Command("compile", "Quantize a float dense network into an integer circuit (.zkc); prints the accuracy table and the layer/bounds summary")
@@ -254,7 +254,7 @@ internal static class CompileVerb
         o.MarkupLine($"[bold]{Markup.Escape(CliText.Printable(net.Name ?? Path.GetFileName(modelPath)))}[/]: {Markup.Escape(net.ShapeSummary())}, int{circuit.WeightBits} weights, int{circuit.ActBits} activations, {circuit.LimbBits}-bit limbs");
         o.MarkupLine(Markup.Escape(InputRangeLine(circuit, options)));
         if (circuit.Zk.Zk)
-            o.MarkupLine(Markup.Escape($"{circuit.Zk}; public-circuit digest {circuit.PublicDigestHex[..16]}… (the verifying key names the circuit by it); widths below 4 padded to 4; zero-knowledge proving is not yet implemented"));
+            o.MarkupLine(Markup.Escape($"{circuit.Zk}; public-circuit digest {circuit.PublicDigestHex[..16]}… (the verifying key names the circuit by it); widths below 4 padded to 4; zero-knowledge proving of public inputs is implemented, of private inputs not yet"));
         var lt = new Table().Border(TableBorder.Rounded).Title("layers and proven bounds");
         foreach (var h in new[] { "layer", "shape", "act", "s_w", "M / 2^k", "limbs", "|Z| ≤", "Q range (table)", "A range" }) lt.AddColumn(h);
         foreach (var l in circuit.Layers)

@@ -43,8 +43,9 @@ internal static class ProveVerb
         ProvingKey key = ctx.Step($"reading {pkPath}", () => ProvingKey.Load(pkPath));
         if (!key.Circuit.Digest.AsSpan().SequenceEqual(circuit.Digest))
             throw new UserException($"{pkPath}: made for another circuit (digest {key.Circuit.DigestHex[..16]}…), not {circuitPath} ({circuit.DigestHex[..16]}…); run zkml setup on {circuitPath}");
-        if (key.VerifyingKey.IsZk)
-            throw new UserException($"{pkPath}: ZK proving is not yet implemented: the key is a zero-knowledge key ({key.VerifyingKey.Zk}); this zkml makes such keys and opens their model commitment (zkml open-model) but will not make a proof that reveals what they hide");
+        // (a zero-knowledge key this version cannot prove for — private inputs are not yet implemented — is refused, never proven in the clear)
+        try { InferenceProver.RefuseZk(key.VerifyingKey); }
+        catch (ArgumentException ex) { throw new UserException($"{pkPath}: {ex.Message}"); }
         if (rows > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, rows, pkPath, key.VerifyingKey.MaxBatch);
         float[][] samples = InputData.Parse(inputBytes, circuit.InputSize, inputPath);
         if (samples.Length > key.VerifyingKey.MaxBatch) throw TooManyRows(inputPath, samples.Length, pkPath, key.VerifyingKey.MaxBatch);
@@ -78,6 +79,7 @@ internal static class ProveVerb
                 ["publicInputWords"] = io.WordCount,
                 ["fileBytes"] = file.Length,
                 ["vkDigest"] = Convert.ToHexStringLower(proof.VkDigest),
+                ["zk"] = key.VerifyingKey.IsZk,
                 ["insecure"] = key.VerifyingKey.IsInsecure,
                 ["srs"] = Pipeline.OriginJson(key.VerifyingKey),
                 ["outputScale"] = circuit.OutputScale,
@@ -96,7 +98,7 @@ internal static class ProveVerb
         var o = ctx.Out;
         if (!ctx.Quiet) o.Write(Pipeline.OutputsTable(io, circuit));
         o.MarkupLine($"argmax: {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))}");
-        o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: proof {proof.ProofSize:N0} bytes + {io.WordCount} public words, batch {io.BatchSize} (padded {io.PaddedBatch}); proved in {timings.Total.TotalSeconds:F2} s ({seconds:F2} s total)");
+        o.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: proof {proof.ProofSize:N0} bytes + {io.WordCount} public words, batch {io.BatchSize} (padded {io.PaddedBatch}){(key.VerifyingKey.IsZk ? ", zero-knowledge" : "")}; proved in {timings.Total.TotalSeconds:F2} s ({seconds:F2} s total)");
         return 0;
     }
 

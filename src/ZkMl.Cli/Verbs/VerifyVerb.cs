@@ -80,6 +80,7 @@ internal static class VerifyVerb
                 ["vk"] = Path.GetFullPath(vkPath),
                 ["proof"] = Path.GetFullPath(proofPath),
                 ["vkDigest"] = key.DigestHex,
+                ["zk"] = key.IsZk,
                 ["insecure"] = key.IsInsecure,
                 ["srs"] = Pipeline.OriginJson(key),
                 ["milliseconds"] = Math.Round(ms, 2),
@@ -107,10 +108,11 @@ internal static class VerifyVerb
 /// <summary>The first entry (batch row, output column) where a statement's outputs differ from the circuit's on its inputs.</summary>
 internal sealed record OutputDifference(int Row, int Column, bool PaddedRow, bool PaddedColumn, long Stated, long Computed)
 {
-    /// <summary>Reruns <paramref name="circuit"/> on the statement's inputs (padded rows are zero inputs) and compares every stated output; null when all agree.</summary>
+    /// <summary>Reruns <paramref name="circuit"/> on the statement's inputs (padded rows are zero inputs, copies of row 0 in zero-knowledge mode) and compares every stated output; null when all agree.</summary>
     public static OutputDifference? Find(Circuit circuit, PublicIO io)
     {
-        var rows = Enumerable.Range(0, io.BatchSize).Select(b => io.InputRow(b).ToArray()).ToArray();
+        // (zero-knowledge mode: the padded rows are copies of row 0, not zero inputs)
+        var rows = Enumerable.Range(0, circuit.Zk.Zk ? io.PaddedBatch : io.BatchSize).Select(b => io.InputRow(b < io.BatchSize ? b : 0).ToArray()).ToArray();
         var w = IntegerExecutor.RunQuantized(circuit, rows);
         var y = w.Output;
         int width = w.Layers[^1].Cols, cols = io.OutputColumns;
@@ -124,7 +126,7 @@ internal sealed record OutputDifference(int Row, int Column, bool PaddedRow, boo
 
     public override string ToString() =>
         $"the first output that differs from the circuit's is {(PaddedRow ? "padded row" : "row")} {Row}, {(PaddedColumn ? "padded column" : "column")} {Column}: "
-        + $"the statement says {Stated}, the circuit computes {Computed} from {(PaddedRow ? "a zero input" : "that row's inputs")}";
+        + $"the statement says {Stated}, the circuit computes {Computed} from {(PaddedRow ? "a padded row's input (zero; row 0's in zero-knowledge mode)" : "that row's inputs")}";
 
     public JsonObject ToJson() => new()
     {
