@@ -170,7 +170,7 @@ internal static class ZkInference
         if (v.IsZero) throw new InvalidOperationException("the LogUp point's last coordinate is 0 or 1 (probability 2/r): prove again");
 
         // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
-        var cols = InferenceProver.Columns(pk, bs, wit, w1, rw, rt);
+        var cols = timings.Run("lookup columns", () => InferenceProver.Columns(pk, bs, wit, w1, rw, rt));
         for (int l = 0; l < H; l++)
         {
             int ci = ks.ColumnOffset[l];
@@ -185,66 +185,71 @@ internal static class ZkInference
 
         // The matmul: claims of every layer, the masked biases, ONE masked sumcheck with the corrections of §5.4.
         var points = new Fr[L][];
-        points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
-        for (int l = 0; l < H; l++) points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
-        if (Vanish(points[L - 1][^1]).IsZero) throw new InvalidOperationException("out_r's last coordinate is 0 or 1 (probability 2/r): prove again");
-        var zhat = new Fr[L];
-        for (int l = 0; l < H; l++) zhat[l] = InferenceVerifier.Requantized(vk, l, cols);
-        zhat[L - 1] = Layout.EvaluateSmall(wit.Layers[L - 1].Z, points[L - 1]);
         int lm = zs.MmLayers.Length, iMax = zs.I;
-        var biases = new Fr[lm];
-        var tables = new List<DenseMle>();
-        var factorMasks = new List<VanishingMask?>();
-        for (int j = 0; j < lm; j++)
+        Fr[] biases = [], kappa = [], mm = [], nuv = [];
+        MaskedSumcheckProverOutput mmOut = null!;
+        timings.Run("matmul sumchecks", () =>
         {
-            int l = zs.MmLayers[j];
-            var lk = vk.Layers[l];
-            var ro = points[l].AsSpan(b);
-            var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
-            biases[j] = InferenceProver.Dot(pk.Circuit.Layers[l].Bias, Eq.Table(ro)) + vl * region.MuOfNu(zs.NuB[l], yl);
-            t.AppendScalar(Labels.Bias, biases[j]);
-            var eqo = Eq.Table(ro);
-            var aVec = InferenceProver.RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(points[l].AsSpan(0, b)));
-            var wVec = new Fr[1 << lk.InVars];
-            InferenceProver.MatVec(pk, l, eqo, wVec);
-            tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
-            tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
-            int selector = iMax - lk.InVars;
-            factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : null);
-            factorMasks.Add(region.Affine(zs.MuW[l], selector, Fr.One));
-        }
-        var lambda = t.ChallengeScalar(Labels.MmLambda);
-        var (coef, claim) = MatmulClaim(vk, zs, lambda, zhat, biases);
-        // the correction table over the last variable: Σ_j t_j·V_j·(ν_Z(y_j, w) − ν_b(y_j, w)), t_j = c_j·2^{1−i_j}
-        var corr = new Fr[2];
-        var inv = FieldPowers.TwoTo(iMax - 1).Inverse();
-        for (int j = 0; j < lm; j++)
-        {
-            int l = zs.MmLayers[j];
-            var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
-            var tj = coef[j] * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * inv * vl;
-            for (int w = 0; w < 2; w++)
+            points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
+            for (int l = 0; l < H; l++) points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
+            if (Vanish(points[L - 1][^1]).IsZero) throw new InvalidOperationException("out_r's last coordinate is 0 or 1 (probability 2/r): prove again");
+            var zhat = new Fr[L];
+            for (int l = 0; l < H; l++) zhat[l] = InferenceVerifier.Requantized(vk, l, cols);
+            zhat[L - 1] = Layout.EvaluateSmall(wit.Layers[L - 1].Z, points[L - 1]);
+            biases = new Fr[lm];
+            var tables = new List<DenseMle>();
+            var factorMasks = new List<VanishingMask?>();
+            for (int j = 0; j < lm; j++)
             {
-                var d = -region.Nu(zs.NuB[l], yl, Fr.FromInt64(w));
-                if (l < H) d += region.Nu(zs.NuZ[l], yl, Fr.FromInt64(w));
-                corr[w] += tj * d;
+                int l = zs.MmLayers[j];
+                var lk = vk.Layers[l];
+                var ro = points[l].AsSpan(b);
+                var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
+                biases[j] = InferenceProver.Dot(pk.Circuit.Layers[l].Bias, Eq.Table(ro)) + vl * region.MuOfNu(zs.NuB[l], yl);
+                t.AppendScalar(Labels.Bias, biases[j]);
+                var eqo = Eq.Table(ro);
+                var aVec = InferenceProver.RowCombination(wit.LayerInput(l), bp, 1 << lk.InVars, Eq.Table(points[l].AsSpan(0, b)));
+                var wVec = new Fr[1 << lk.InVars];
+                InferenceProver.MatVec(pk, l, eqo, wVec);
+                tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
+                tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
+                int selector = iMax - lk.InVars;
+                factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : null);
+                factorMasks.Add(region.Affine(zs.MuW[l], selector, Fr.One));
             }
-        }
-        tables.Add(DenseMle.Tiled(corr, iMax));
-        factorMasks.Add(null);
-        var mmOut = timings.Run("matmul sumchecks", () => SumcheckProver.ProveMasked(t, zs.MatmulShape(coef), tables, claim, region.Mm, [], factorMasks, ZkLabels.MatmulMask));
-        var kappa = mmOut.Point;
-        if (PointProblem(vk, zs, rw, kappa) is { } bad) throw new InvalidOperationException(bad + " (probability ~2^-250): prove again");
-        var mm = mmOut.FinalEvaluations[..(2 * lm)];
-        var nu = new List<Fr>();
-        foreach (int l in zs.MmLayers)
-        {
-            var yl = points[l][b];
-            if (l < H) nu.Add(region.Nu(zs.NuZ[l], yl, kappa[^1]));
-            nu.Add(region.Nu(zs.NuB[l], yl, kappa[^1]));
-        }
-        var nuv = nu.ToArray();
-        t.AppendScalars(Labels.Mm, [.. mm, .. nuv, mmOut.MaskEvaluation]);
+            var lambda = t.ChallengeScalar(Labels.MmLambda);
+            var (coef, claim) = MatmulClaim(vk, zs, lambda, zhat, biases);
+            // the correction table over the last variable: Σ_j t_j·V_j·(ν_Z(y_j, w) − ν_b(y_j, w)), t_j = c_j·2^{1−i_j}
+            var corr = new Fr[2];
+            var inv = FieldPowers.TwoTo(iMax - 1).Inverse();
+            for (int j = 0; j < lm; j++)
+            {
+                int l = zs.MmLayers[j];
+                var (vl, yl) = (Vanish(points[l][^1]), points[l][b]);
+                var tj = coef[j] * FieldPowers.TwoTo(iMax - vk.Layers[l].InVars) * inv * vl;
+                for (int w = 0; w < 2; w++)
+                {
+                    var d = -region.Nu(zs.NuB[l], yl, Fr.FromInt64(w));
+                    if (l < H) d += region.Nu(zs.NuZ[l], yl, Fr.FromInt64(w));
+                    corr[w] += tj * d;
+                }
+            }
+            tables.Add(DenseMle.Tiled(corr, iMax));
+            factorMasks.Add(null);
+            mmOut = SumcheckProver.ProveMasked(t, zs.MatmulShape(coef), tables, claim, region.Mm, [], factorMasks, ZkLabels.MatmulMask);
+            kappa = mmOut.Point;
+            if (PointProblem(vk, zs, rw, kappa) is { } bad) throw new InvalidOperationException(bad + " (probability ~2^-250): prove again");
+            mm = mmOut.FinalEvaluations[..(2 * lm)];
+            var nu = new List<Fr>();
+            foreach (int l in zs.MmLayers)
+            {
+                var yl = points[l][b];
+                if (l < H) nu.Add(region.Nu(zs.NuZ[l], yl, kappa[^1]));
+                nu.Add(region.Nu(zs.NuB[l], yl, kappa[^1]));
+            }
+            nuv = nu.ToArray();
+            t.AppendScalars(Labels.Mm, [.. mm, .. nuv, mmOut.MaskEvaluation]);
+        });
 
         // Every claim into the ZK batched opening (model parts, W1, W2).
         var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation);
