@@ -158,8 +158,8 @@ internal sealed class ZkShape
 
 /// <summary>
 /// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints"/>, N + 1 + K
-/// points per batch size), computed from the key's SRS on first use and cached per key and padded batch. The one place
-/// the prover obtains them (the proving key may store them in a later version).
+/// points per batch size): the proving key's (<see cref="ProvingKey.ZkMaskPoints"/>, made at setup), or — for an N the key
+/// does not hold — computed from the key's SRS on first use and cached per key and N. The one place the prover obtains them.
 /// </summary>
 internal static class ZkMaskPoints
 {
@@ -171,6 +171,8 @@ internal static class ZkMaskPoints
     {
         ArgumentNullException.ThrowIfNull(pk);
         int n = new ZkShape(pk.VerifyingKey, System.Numerics.BitOperations.Log2((uint)paddedBatch)).OpeningVars;
+        // the proving key's points, computed at setup (PK v6 part 7); else computed here once per key and N
+        if (pk.ZkMaskVars is { } range && n >= range.Min && n <= range.Max) return [.. pk.ZkMaskPoints(n)];
         var perKey = Cache.GetValue(pk, _ => []);
         lock (perKey)
         {
