@@ -32,6 +32,13 @@ public class InferenceTranscriptTests
             return new BigInteger(_s, isUnsigned: true, isBigEndian: true) % R;
         }
 
+        // absorb-challenge (the sumcheck rounds): the new state is the challenge
+        public BigInteger AbsorbChallenge(string label, ReadOnlySpan<byte> data)
+        {
+            Absorb(label, data);
+            return new BigInteger(_s, isUnsigned: true, isBigEndian: true) % R;
+        }
+
         public BigInteger[] Challenges(string label, int n) => Enumerable.Range(0, n).Select(_ => Challenge(label)).ToArray();
     }
 
@@ -84,7 +91,7 @@ public class InferenceTranscriptTests
         t.Challenges("logup_tau", nn);
         t.Absorb("sumcheck_claim", new byte[32]);
         var r = new BigInteger[nn];
-        for (int i = 0; i < nn; i++) { t.Absorb("sumcheck_round", Take(64)); r[i] = t.Challenge("sumcheck_r"); }
+        for (int i = 0; i < nn; i++) r[i] = t.AbsorbChallenge("sumcheck_round", Take(64));
         t.Absorb("logup_evals", Take(160));
         int colCount = 1 + vk.Layers.Take(vk.HiddenLayers).Sum(l => 2 + l.Limbs);
         var cols = Enumerable.Range(0, colCount).Select(i => Read(p.AsSpan(o + 32 * i, 32))).ToArray();
@@ -124,7 +131,7 @@ public class InferenceTranscriptTests
             coef = coef * lambda % R;
         }
         t.Absorb("sumcheck_claim", Word(claim));
-        for (int i = 0; i < iMax; i++) { t.Absorb("sumcheck_round", Take(64)); t.Challenge("sumcheck_r"); }
+        for (int i = 0; i < iMax; i++) t.AbsorbChallenge("sumcheck_round", Take(64));
         t.Absorb("mm", Take(64 * L));
         _ = rw;
         Assert.Equal(verifierState, t.State);

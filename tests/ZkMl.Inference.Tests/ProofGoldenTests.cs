@@ -10,7 +10,9 @@ namespace ZkMl.Inference.Tests;
 /// The proofs of the example circuits (no final activation) are byte-for-byte what the protocol made
 /// before the proven final activation was added (docs/protocol.md): SHA-256 of the verifying key, the
 /// public words and the proof bytes on the deterministic development SRS (the digests were computed from
-/// main's code without that change, commit 72dde3b). A deliberate key or protocol change updates them.
+/// main's code without that change, commit 72dde3b). A deliberate key or protocol change updates them:
+/// issue 19's one-hash sumcheck rounds (absorb-challenge, docs/protocol.md "Transcript") changed every challenge
+/// from the first sumcheck round on, hence every later proof byte (sizes unchanged).
 /// </summary>
 public class ProofGoldenTests
 {
@@ -53,6 +55,6 @@ public class ProofGoldenTests
     }
 
     private const string TinyPkDigest = "1e13e0c0113afaa6b10e3e4a40f55bc14d050946c04dc5b9a4819a3782f38737";
-    private const string TinyDigest = "ed2ba064b9f17bc8f5ca58a7dcd8f97b4dfad4b2faf854267bb12ce1d7f83b4c";
-    private const string MnistDigest = "76799cf49092f6f2f8fbf066d6f7a8108f24cc92709a4f73e5b255527dcfcde3";
+    private const string TinyDigest = "771a356105f22e75db01b3d9808726bec9d6786ebcb00959f5d9f56c1446b668";
+    private const string MnistDigest = "c56fddde8f07d59f04c734166fe444e610953ac77a1acc5719a68b3e72ec0955";
 }

@@ -111,6 +111,40 @@ public class TranscriptTests
         Assert.Equal([c1, c2, c3], got);
     }
 
+    // absorb-challenge (the sumcheck rounds, docs/protocol.md "Transcript"): s = keccak(s ‖ label32 ‖ data), the
+    // challenge is s mod r; the state chains into later steps; label, data and the earlier state all change it.
+    [Fact]
+    public void AbsorbChallengeIsOneHashWhoseStateIsTheChallenge()
+    {
+        var (a, v, _) = Inputs(4);
+        var t = new Transcript("ZkMl-test");
+        t.AppendScalar("a", a);
+        var before = t.State;
+        var c = t.AbsorbChallenge("sumcheck_round", v);
+        static byte[] L(string label) { var b = new byte[32]; Encoding.ASCII.GetBytes(label).CopyTo(b, 0); return b; }
+        var s = Keccak256.Hash([.. before, .. L("sumcheck_round"), .. v.SelectMany(x => x.ToBytesBigEndian())]);
+        Assert.Equal(s, t.State);
+        Assert.Equal(new BigInteger(s, isUnsigned: true, isBigEndian: true) % Fr.Modulus, c.ToBigInteger());
+        // the same as an absorb of the same bytes (the state), the challenge read from it
+        var u = new Transcript("ZkMl-test");
+        u.AppendScalar("a", a);
+        u.AppendScalars("sumcheck_round", v);
+        Assert.Equal(t.State, u.State);
+        Assert.Equal(t.ChallengeScalar("next"), u.ChallengeScalar("next"));
+
+        Fr Run(string label, Fr[] data, Fr first)
+        {
+            var x = new Transcript("ZkMl-test");
+            x.AppendScalar("a", first);
+            return x.AbsorbChallenge(label, data);
+        }
+        var v2 = (Fr[])v.Clone();
+        v2[0] += Fr.One;
+        Assert.NotEqual(c, Run("sumcheck_round", v2, a));
+        Assert.NotEqual(c, Run("sumcheck_rounD", v, a));
+        Assert.NotEqual(c, Run("sumcheck_round", v, a + Fr.One));
+    }
+
     [Fact]
     public void ChallengeIsHashReducedModR()
     {

@@ -192,14 +192,12 @@ contract MnistMlpVerifier {
                     let c0 := calldataload(cd)
                     let c2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
-                    // absorb(sumcheck_round, c0 ‖ c2) as keccak of the scratch words 0x00–0x7f = s ‖ label ‖ c0 ‖ c2
-                    // (0x40 and 0x60 are restored after the loop), then r = challenge(sumcheck_r)
+                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
+                    // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
                     mstore(0x20, "sumcheck_round")
                     mstore(0x40, c0)
                     mstore(0x60, c2)
-                    mstore(0x00, keccak256(0x00, 0x80))
-                    mstore(0x20, "sumcheck_r")
-                    let s := keccak256(0x00, 0x40)
+                    let s := keccak256(0x00, 0x80)
                     mstore(0x00, s)
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
@@ -223,14 +221,12 @@ contract MnistMlpVerifier {
                     let q1 := calldataload(cd)
                     let q2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
-                    // absorb(sumcheck_round, q1 ‖ q2) as keccak of the scratch words 0x00–0x7f = s ‖ label ‖ q1 ‖ q2
-                    // (0x40 and 0x60 are restored after the loop), then r = challenge(sumcheck_r)
+                    // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
+                    // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
                     mstore(0x20, "sumcheck_round")
                     mstore(0x40, q1)
                     mstore(0x60, q2)
-                    mstore(0x00, keccak256(0x00, 0x80))
-                    mstore(0x20, "sumcheck_r")
-                    let s := keccak256(0x00, 0x40)
+                    let s := keccak256(0x00, 0x80)
                     mstore(0x00, s)
                     let r := mod(s, R_MOD)
                     mstore(pt, r)

@@ -51,7 +51,6 @@ public static partial class VerifierTemplates
     {
         ["Sumcheck.Claim"] = SumcheckLabels.Claim,
         ["Sumcheck.Round"] = SumcheckLabels.Round,
-        ["Sumcheck.Challenge"] = SumcheckLabels.Challenge,
         ["LogUp.Sum"] = LogUpLabels.Sum,
         ["LogUp.Lambda"] = LogUpLabels.Lambda,
         ["LogUp.Tau"] = LogUpLabels.Tau,

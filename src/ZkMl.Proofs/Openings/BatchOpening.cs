@@ -151,8 +151,7 @@ public static class BatchOpening
                 }
             }
             rounds[k] = [c0, c2];
-            transcript.AppendScalars(SumcheckLabels.Round, rounds[k]);
-            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, rounds[k]);
             ch[k] = r;
             claim = NextClaim(claim, c0, c2, r);
             for (int g = 0; g < groups; g++)

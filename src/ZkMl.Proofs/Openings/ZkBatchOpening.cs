@@ -119,8 +119,7 @@ public static class ZkBatchOpening
             c0 += rhoPrime * mc0;
             c2 += rhoPrime * mc2;
             rounds[k] = [c0, c2];
-            transcript.AppendScalars(SumcheckLabels.Round, rounds[k]);
-            var c = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var c = transcript.AbsorbChallenge(SumcheckLabels.Round, rounds[k]); // the plain rounds SumcheckVerifier.Verify replays
             ch[k] = c;
             var c1 = claim - c0 - c0 - c2;
             claim = c0 + c * (c1 + c * c2);

@@ -42,8 +42,7 @@ public static class SumcheckProver
             msg[0] = coeffs[0];
             for (int k = 2; k <= d; k++) msg[k - 1] = coeffs[k];
             rounds[i] = msg;
-            transcript.AppendScalars(SumcheckLabels.Round, msg);
-            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
             point[i] = r;
             claim = UniPoly.Evaluate(coeffs, r);
             foreach (var m in mles) m.BindFirst(r);
@@ -90,8 +89,7 @@ public static class SumcheckProver
             var coeffs = UniPoly.FromEvaluations(evals);
             var msg = coeffs[1..];
             rounds[i] = msg;
-            transcript.AppendScalars(SumcheckLabels.Round, msg);
-            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
             point[i] = r;
             normalizedClaim = UniPoly.Evaluate(coeffs, r);
             foreach (var m in mles) m.BindFirst(r);

@@ -269,10 +269,11 @@ public static class SumcheckLabels
     /// <summary>Absorb of the claimed sum before the first round.</summary>
     public const string Claim = "sumcheck_claim";
 
-    /// <summary>Absorb of one compressed round polynomial.</summary>
+    /// <summary>Absorb-challenge of one compressed round polynomial: the new transcript state is the round challenge
+    /// (<see cref="Transcripts.Transcript.AbsorbChallenge"/>; the masked sumchecks absorb it and then draw <see cref="Challenge"/>).</summary>
     public const string Round = "sumcheck_round";
 
-    /// <summary>The round challenge.</summary>
+    /// <summary>The round challenge of the masked (ZK) sumchecks, drawn after the round's absorb.</summary>
     public const string Challenge = "sumcheck_r";
 
     /// <summary>Masked sumcheck (<see cref="LibraLabels.Default"/>): absorb of the caller's commitment bytes to the mask.</summary>

@@ -39,8 +39,7 @@ public static class SumcheckVerifier
             coeffs[0] = msg[0];
             coeffs[1] = c1;
             for (int k = 2; k <= degree; k++) coeffs[k] = msg[k - 1];
-            transcript.AppendScalars(SumcheckLabels.Round, msg);
-            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
             point[i] = r;
             claim = UniPoly.Evaluate(coeffs, r);
         }
@@ -76,8 +75,7 @@ public static class SumcheckVerifier
             for (int k = 0; k < degree; k++) rest += msg[k];
             coeffs[0] = claim - tau[i] * rest;
             for (int k = 1; k <= degree; k++) coeffs[k] = msg[k - 1];
-            transcript.AppendScalars(SumcheckLabels.Round, msg);
-            var r = transcript.ChallengeScalar(SumcheckLabels.Challenge);
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
             point[i] = r;
             claim = UniPoly.Evaluate(coeffs, r);
         }

@@ -12,6 +12,8 @@ namespace ZkMl.Proofs.Transcripts;
 /// <item>start: <c>s = keccak256(utf8(domain))</c>;</item>
 /// <item>absorb(label, data): <c>s = keccak256(s ‖ label32 ‖ data)</c>;</item>
 /// <item>challenge(label): <c>c = keccak256(s ‖ label32)</c>, <c>s = c</c>, result <c>uint256(c) mod r</c>;</item>
+/// <item>absorb-challenge(label, data): <c>s = keccak256(s ‖ label32 ‖ data)</c>, result <c>uint256(s) mod r</c>
+/// (an absorb whose new state is also the challenge: one hash instead of two, used for sumcheck rounds);</item>
 /// </list>
 /// where <c>label32</c> is the ASCII label left-aligned and zero-padded to 32 bytes (Solidity's
 /// <c>bytes32("label")</c>). Field elements are 32-byte big-endian, G1 points x‖y (64 bytes, infinity = zeros).
@@ -145,6 +147,18 @@ public sealed class Transcript
     {
         Begin(label);
         _hasher.Finish(_state);
+        return Fr.FromBytesBigEndianReduced(_state);
+    }
+
+    /// <summary>
+    /// Absorbs field elements and draws a challenge in ONE hash: <c>s = keccak256(s ‖ label32 ‖ data)</c> (data as
+    /// <see cref="AppendScalars"/>), returns <c>uint256(s) mod r</c>. The challenge is the new state, which already
+    /// depends on the label, the absorbed data and every earlier step (the same chaining as absorb followed by
+    /// challenge, one Keccak call fewer: the sumcheck rounds use it, docs/protocol.md "Sumcheck").
+    /// </summary>
+    public Fr AbsorbChallenge(string label, ReadOnlySpan<Fr> values)
+    {
+        AppendScalars(label, values);
         return Fr.FromBytesBigEndianReduced(_state);
     }
 

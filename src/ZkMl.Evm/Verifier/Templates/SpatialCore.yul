@@ -124,7 +124,7 @@
                     let sum := 0
                     for { let k := 0 } lt(k, d) { k := add(k, 1) } { sum := addmod(sum, frAt(add(cd, shl(5, k))), R_MOD) }
                     trAbsorbCalldata({{label:Sumcheck.Round}}, cd, shl(5, d))
-                    let r := trChallenge({{label:Sumcheck.Challenge}})
+                    let r := mod(mload(0x00), R_MOD) // absorb-challenge: the round's new state is its challenge
                     mstore(add(pt, shl(5, i)), r)
                     let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(add(tau, shl(5, i))), sum, R_MOD)), R_MOD)
                     let h := 0
