@@ -353,7 +353,7 @@ public static class InferenceProver
         int mi = Array.FindIndex(red.Folds, f => f != null);
         if (pk.ModelFolds is { } mf && mi >= 0)
             fixedPart = new FixedPart(red.Coefficients[mi], red.Vectors[mi], mf, red.Folds[mi]!);
-        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart));
+        var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart, bindClaim: false));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening) { Phase2 = phase2, MaxPools = pools.ToArray() };
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());

@@ -82,6 +82,30 @@ public class HyperKzgTests
         Assert.Equal(bytes, back!.ToBytes());
     }
 
+    // bindClaim false (the batched opening's use): the claim is not absorbed, so prover and verifier must agree on
+    // the mode, and the opening still binds the value, the point and the commitment through its checks.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void UnboundClaimStillBindsValuePointAndCommitment(int l)
+    {
+        var (c, v, x, y, bound) = Make(l, 200 + l);
+        var proof = HyperKzg.Prove(Srs, new Transcript("hyperkzg-test"), c, v, x, y, null, bindClaim: false);
+        bool Unbound(G1Affine cc, Fr[] xx, Fr yy, HyperKzgProof p) =>
+            HyperKzg.Verify(TestSrs.Vk, new Transcript("hyperkzg-test"), cc, xx, yy, p, bindClaim: false, out _);
+        Assert.True(Unbound(c, x, y, proof));
+        Assert.False(Check(c, x, y, proof)); // another transcript: the bound verifier rejects it
+        Assert.False(Unbound(c, x, y, bound));
+        Assert.False(Unbound(c, x, y + Fr.One, proof));
+        var x2 = (Fr[])x.Clone();
+        x2[0] += Fr.One;
+        Assert.False(Unbound(c, x2, y, proof));
+        Assert.False(Unbound((G1Jacobian.FromAffine(c) + G1Affine.Generator).ToAffine(), x, y, proof));
+        // a lie proven without the claim absorb is still rejected
+        var lie = HyperKzg.Prove(Srs, new Transcript("hyperkzg-test"), c, v, x, y + Fr.One, null, bindClaim: false);
+        Assert.False(Unbound(c, x, y + Fr.One, lie));
+    }
+
     [Fact]
     public void BooleanPointsSelectEntriesInTheProjectBitOrder()
     {

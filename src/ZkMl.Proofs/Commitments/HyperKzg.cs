@@ -82,7 +82,17 @@ public static class HyperKzg
     /// </summary>
     public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart)
-        => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null).Proof;
+        => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null, bindClaim: true).Proof;
+
+    /// <summary>
+    /// As <see cref="Prove(Srs, Transcript, in G1Affine, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, in Fr, FixedPart?)"/>; with
+    /// <paramref name="bindClaim"/> false the commitment, point and value are NOT absorbed (step 1 of docs/protocol.md
+    /// "HyperKZG" is skipped). Sound only when the transcript already determines all three, as in the batched opening
+    /// (its commitments, challenges and absorbed evaluations fix the joint claim); the verifier must skip it too.
+    /// </summary>
+    public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, bool bindClaim)
+        => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null, bindClaim).Proof;
 
     /// <summary>What the hiding variant adds to the prover: H, the blinding s_0 of the opened commitment, the randomness (a class, not a record: no ToString that prints the blinding).</summary>
     private sealed class HidingInputs(G1Affine h, Fr blinding, RandomNumberGenerator? rng)
@@ -93,14 +103,14 @@ public static class HyperKzg
     }
 
     private static (HyperKzgProof Proof, Fr BlindingSum) ProveCore(Srs srs, Transcript transcript, in G1Affine commitment,
-        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding)
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding, bool bindClaim = true)
     {
         int l = point.Length;
         if (l > 30 || evaluations.Length != 1 << l)
             throw new ArgumentException($"evaluation vector has {evaluations.Length} entries; a point with {l} coordinates needs {(l > 30 ? "2^" + l : (1 << l).ToString())}", nameof(evaluations));
         if (evaluations.Length > srs.G1Powers.Length)
             throw new ArgumentException($"{evaluations.Length} entries exceed the SRS ({srs})", nameof(evaluations));
-        BindClaim(transcript, commitment, point, value);
+        if (bindClaim) BindClaim(transcript, commitment, point, value);
         if (l == 0)
         {
             // A constant: the hiding opening reveals its blinding (the value is public anyway).
@@ -296,9 +306,18 @@ public static class HyperKzg
         ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, out string? reason)
         => VerifyCore(vk, transcript, commitment, point, value, proof, null, Fr.Zero, out reason);
 
+    /// <summary>
+    /// As <see cref="Verify(in KzgVerifierKey, Transcript, in G1Affine, ReadOnlySpan{Fr}, in Fr, HyperKzgProof, out string?)"/>;
+    /// with <paramref name="bindClaim"/> false the commitment, point and value are not absorbed (see the prover's
+    /// overload: only for a transcript that already determines them, e.g. the batched opening's).
+    /// </summary>
+    public static bool Verify(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
+        ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, bool bindClaim, out string? reason)
+        => VerifyCore(vk, transcript, commitment, point, value, proof, null, Fr.Zero, out reason, bindClaim);
+
     /// <summary>The verifier; with <paramref name="h"/> the hiding variant (s_B absorbed after W and taken off F).</summary>
     private static bool VerifyCore(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
-        ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, G1Affine? h, Fr sB, out string? reason)
+        ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, G1Affine? h, Fr sB, out string? reason, bool bindClaim = true)
     {
         int l = point.Length;
         int levels = Levels(l), opened = OpenedLevels(l);
@@ -309,7 +328,7 @@ public static class HyperKzg
         foreach (var p in proof.FoldCommitments) if (!p.IsOnCurve) { reason = "fold commitment not on the curve"; return false; }
         foreach (var p in proof.Witnesses) if (!p.IsOnCurve) { reason = "witness not on the curve"; return false; }
 
-        BindClaim(transcript, commitment, point, value);
+        if (bindClaim) BindClaim(transcript, commitment, point, value);
         if (l == 0)
         {
             // A constant: the commitment must be value·G (+ s_B·H when hiding).

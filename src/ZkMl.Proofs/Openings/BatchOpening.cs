@@ -59,6 +59,9 @@ public readonly record struct SplitVector(G1Affine Commitment, int NumVars, G1Af
 /// so its padded MLE is P̂_i(x) = P_i(low n_i index bits of x)·Π(1 − x_b) over the missing index
 /// bits b = n_i … N−1 (the high-order bits). The sumcheck binds index bit 0 first, so P_i takes
 /// part in rounds 0 … n_i−1 and is a constant afterwards. See docs/protocol.md "Batched openings".
+/// The HyperKZG opening runs without its claim absorb (bindClaim false): the joint commitment is fixed by the
+/// claims' commitments (absorbed with bindClaims, else by the caller) and γ, the point by the sumcheck's
+/// challenges, the value by the absorbed evaluations and γ, so absorbing them again adds no binding.
 /// </remarks>
 public static class BatchOpening
 {
@@ -83,7 +86,8 @@ public static class BatchOpening
     public static BatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims, IReadOnlyList<SplitVector>? splits)
     {
         var r = Reduce(transcript, claims, vectors, bindClaims, splits);
-        var opening = HyperKzg.Prove(srs, transcript, r.Commitment, r.Joint, r.Point, r.Value);
+        // The transcript already determines the joint claim (see the class remarks): HyperKZG does not absorb it again.
+        var opening = HyperKzg.Prove(srs, transcript, r.Commitment, r.Joint, r.Point, r.Value, null, bindClaim: false);
         return new BatchOpeningProof(r.Rounds, r.Evaluations, opening);
     }
 
@@ -262,7 +266,7 @@ public static class BatchOpening
         var gamma = transcript.ChallengeScalar(Labels.Gamma);
         var gPow = FieldPowers.Of(gamma, groups);
         var (jc, jp, jv) = JointClaim(GroupShapes(claims, groupOf, groups, ch, splits), proof.Evaluations, gPow, ch);
-        if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, out var r2))
+        if (!HyperKzg.Verify(vk, transcript, jc, jp, jv, proof.Opening, bindClaim: false, out var r2))
         { reason = "joint HyperKZG opening: " + r2; return false; }
         reason = null;
         return true;

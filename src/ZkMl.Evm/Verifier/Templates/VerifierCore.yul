@@ -253,10 +253,10 @@
             // (L − 1 for L = ⌈ℓ/3⌉ ≥ 2, else 1) [10] r^8 [11] K = coefficients of the last level sent in the clear (0 if L = 1).
             // Proof at cd = folds (O−1) ‖ W ‖ W' ‖ G_{i,b} (8·O words, level-major) ‖ P_0(r^8) ‖ the K last-level
             // coefficients ‖ the hint (r^64 − r^8)⁻¹ (checked, not absorbed).
-            // Fails unless the levels fold to y and the pairing check holds.
+            // Fails unless the levels fold to y and the pairing check holds. The claim (C, x, y) is not absorbed here:
+            // the batched opening's transcript determines it; a standalone opening calls hkAbsorbClaim first.
             function hyperKzg(hk, cd) -> cdOut {
                 let l := mload(add(hk, 0x60))
-                hkAbsorbClaim(hk)
                 if iszero(l) {
                     let gx, gy := ecMul(1, 2, mload(add(hk, 0x40)))
                     if iszero(and(eq(gx, mload(hk)), eq(gy, mload(add(hk, 0x20))))) { fail() }
