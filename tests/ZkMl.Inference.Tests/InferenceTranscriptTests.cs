@@ -88,7 +88,7 @@ public class InferenceTranscriptTests
         t.Absorb("logup_sum", Take(32));
         t.Challenge("logup_lambda");
         int nn = Math.Max(n, m);
-        t.Challenges("logup_tau", nn);
+        if (nn > 0) t.Challenge("logup_tau"); // τ_1; τ_{i+1} = τ_i²
         t.Absorb("sumcheck_claim", new byte[32]);
         var r = new BigInteger[nn];
         for (int i = 0; i < nn; i++) r[i] = t.AbsorbChallenge("sumcheck_round", Take(64));

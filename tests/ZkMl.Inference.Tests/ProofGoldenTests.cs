@@ -13,7 +13,8 @@ namespace ZkMl.Inference.Tests;
 /// main's code without that change, commit 72dde3b). A deliberate key or protocol change updates them:
 /// issue 19's one-hash sumcheck rounds (absorb-challenge, docs/protocol.md "Transcript") changed every challenge
 /// from the first sumcheck round on, hence every later proof byte (sizes unchanged); the batched opening's HyperKZG
-/// no longer re-absorbing its joint claim changed the HyperKZG challenges and so the opening's bytes.
+/// no longer re-absorbing its joint claim changed the HyperKZG challenges and so the opening's bytes; LogUp's τ drawn
+/// as one challenge and its squares changed every challenge from τ on.
 /// </summary>
 public class ProofGoldenTests
 {
@@ -56,6 +57,6 @@ public class ProofGoldenTests
     }
 
     private const string TinyPkDigest = "1e13e0c0113afaa6b10e3e4a40f55bc14d050946c04dc5b9a4819a3782f38737";
-    private const string TinyDigest = "a61e86de7ecfbc64099cd84b2b1bf52d3efbca19a21a8a78bfb57628fdc74b9e";
-    private const string MnistDigest = "67860130d5ae7f6f86b69bad1b5461599f72805ef22990a2d6d56e8a23bd69a6";
+    private const string TinyDigest = "8503e216d6a58af847cc737bd5db81a230e10124e7ef9955c735ee8491affb72";
+    private const string MnistDigest = "cde6324c54220986292fa230a157706e2e9d877cada566fcae471dcd140138ef";
 }

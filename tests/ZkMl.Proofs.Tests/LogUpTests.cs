@@ -85,6 +85,22 @@ public class LogUpTests
         Assert.Equal(DenseMle.Sum(x.Ht), result.Claims[1].Value * Fr.FromInt64(1L << m));
     }
 
+    // τ is one challenge and its repeated squares (docs/protocol.md "LogUp"): one transcript step, nothing for N = 0.
+    [Fact]
+    public void TauIsOneChallengeAndItsSquares()
+    {
+        var t = NewTranscript();
+        var replay = NewTranscript();
+        var tau = LogUpVerifier.DrawTau(t, 5);
+        var t1 = replay.ChallengeScalar(LogUpLabels.Tau);
+        Assert.Equal(replay.State, t.State);
+        Assert.Equal(t1, tau[0]);
+        for (int i = 1; i < 5; i++) Assert.Equal(tau[i - 1] * tau[i - 1], tau[i]);
+        var before = t.State;
+        Assert.Empty(LogUpVerifier.DrawTau(t, 0));
+        Assert.Equal(before, t.State);
+    }
+
     [Fact]
     public void ProofBytesRoundTrip()
     {

@@ -103,7 +103,7 @@ public static partial class LogUpProver
         // holds entry j mod its size), i.e. it depends on the last of the N coordinates only.
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         int nn = Math.Max(n, m);
-        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var tau = LogUpVerifier.DrawTau(transcript, nn);
         var zc = SumcheckProver.ProveZeroCheck(transcript, CombinedShape(alpha, lambda),
             [DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn)], tau, Fr.Zero);
         var e = zc.FinalEvaluations;
@@ -160,7 +160,7 @@ public static partial class LogUpVerifier
         transcript.AppendScalar(LogUpLabels.Sum, proof.Sum);
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         int nn = Math.Max(witnessVars, tableVars);
-        var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        var tau = LogUpVerifier.DrawTau(transcript, nn);
         var z = SumcheckVerifier.VerifyZeroCheck(transcript, Fr.Zero, tau, LogUpProof.ZeroCheckDegree, proof.ZeroCheck);
         if (!z.Success) return LogUpResult.Fail("LogUp zero-check: " + z.Error);
         var g = LogUpProver.CombinedShape(alpha, lambda).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval]);
@@ -170,6 +170,22 @@ public static partial class LogUpVerifier
     }
 
     /// <summary>The claims in protocol order: h_w(½ⁿ) = S/2^n, h_t(½ᵐ) = S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
+    /// <summary>
+    /// The zero-check point τ of N coordinates from ONE challenge t = challenge(<c>logup_tau</c>): τ_1 = t,
+    /// τ_{i+1} = τ_i² (nothing is drawn for N = 0). Soundness: Σ_y eq(τ, y)·G(y) is the MLE G̃(τ); with τ_i = t^{2^{i−1}}
+    /// the multilinear monomials Π_{i∈S} τ_i become the distinct powers t^{Σ_{i∈S} 2^{i−1}}, so G̃(τ(t)) is a
+    /// non-zero polynomial of degree &lt; 2^N in t unless G vanishes on the hypercube: a false zero-check passes this
+    /// step with probability &lt; 2^N/r (N ≤ 40) instead of N/r, for one Keccak call instead of N.
+    /// </summary>
+    internal static Fr[] DrawTau(Transcript transcript, int n)
+    {
+        var tau = new Fr[n];
+        if (n == 0) return tau;
+        tau[0] = transcript.ChallengeScalar(LogUpLabels.Tau);
+        for (int i = 1; i < n; i++) tau[i] = tau[i - 1] * tau[i - 1];
+        return tau;
+    }
+
     internal static IReadOnlyList<LogUpClaim> BuildClaims(LogUpProof proof, int n, int m, Fr[] rw, Fr[] rt)
     {
         var half = Fr.FromInt64(2).Inverse();

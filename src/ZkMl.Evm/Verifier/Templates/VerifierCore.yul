@@ -185,7 +185,14 @@
                 let nn := n
                 if gt(m, n) { nn := m }
                 let tau := alloc(shl(5, nn))
-                for { let i := 0 } lt(i, nn) { i := add(i, 1) } { mstore(add(tau, shl(5, i)), trChallenge({{label:LogUp.Tau}})) }
+                // τ_1 = challenge(logup_tau), τ_{i+1} = τ_i² (docs/protocol.md "LogUp")
+                if nn {
+                    let tv := trChallenge({{label:LogUp.Tau}})
+                    for { let p := tau let e := add(tau, shl(5, nn)) } lt(p, e) { p := add(p, 0x20) } {
+                        mstore(p, tv)
+                        tv := mulmod(tv, tv, R_MOD)
+                    }
+                }
                 let pt := alloc(shl(5, nn))
                 let e, c := zeroCheck2(0, tau, nn, add(cd, 0x20), pt)
                 logUpFinal(alpha, lambda, e, c, add(out, 0x40))
