@@ -81,6 +81,7 @@ public static class InferenceProver
     /// <exception cref="ArgumentException">An input of the wrong length or out of range, a batch too large, or a key this version cannot prove for (private inputs: not yet implemented).</exception>
     internal static InferenceProof ProveZk(ProvingKey pk, IReadOnlyList<long[]> inputs, ProverTimings timings, RandomNumberGenerator? rng)
     {
+        InferenceSetup.CheckProvable(pk.Circuit); // as ProveWitness: a key file is not trusted (review of step 9)
         if (ZkInference.Unsupported(pk.VerifyingKey) is { } why) throw new ArgumentException(why, nameof(pk));
         if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
         int bp = Circuit.NextPowerOfTwo(inputs.Count);

@@ -117,7 +117,8 @@ internal static class ZkInference
         for (int r = batch; r < bp; r++)
             if (!wit.Input.AsSpan(r * n0, n0).SequenceEqual(wit.Input.AsSpan(0, n0)))
                 throw new ArgumentException($"padded row {r} of the input is not a copy of row 0 (zero-knowledge mode repeats row 0)", nameof(wit));
-        rng ??= RandomNumberGenerator.Create();
+        using var ownRng = rng is null ? RandomNumberGenerator.Create() : null;
+        rng ??= ownRng!;
         int b = System.Numerics.BitOperations.Log2((uint)bp);
         var zs = new ZkShape(vk, b);
         var bs = zs.Batch;

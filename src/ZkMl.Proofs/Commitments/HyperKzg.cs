@@ -89,8 +89,10 @@ public static class HyperKzg
     /// <paramref name="bindClaim"/> false the commitment, point and value are NOT absorbed (step 1 of docs/protocol.md
     /// "HyperKZG" is skipped). Sound only when the transcript already determines all three, as in the batched opening
     /// (its commitments, challenges and absorbed evaluations fix the joint claim); the verifier must skip it too.
+    /// Internal: with a point that the transcript does not fix, a prover who sees the fold challenge can solve for a
+    /// point that opens C to any value (review of issue 19's gas round), so only audited callers may skip the absorb.
     /// </summary>
-    public static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
+    internal static HyperKzgProof Prove(Srs srs, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, bool bindClaim)
         => ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, null, bindClaim).Proof;
 
@@ -309,9 +311,9 @@ public static class HyperKzg
     /// <summary>
     /// As <see cref="Verify(in KzgVerifierKey, Transcript, in G1Affine, ReadOnlySpan{Fr}, in Fr, HyperKzgProof, out string?)"/>;
     /// with <paramref name="bindClaim"/> false the commitment, point and value are not absorbed (see the prover's
-    /// overload: only for a transcript that already determines them, e.g. the batched opening's).
+    /// overload: only for a transcript that already determines them, e.g. the batched opening's; internal for that reason).
     /// </summary>
-    public static bool Verify(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
+    internal static bool Verify(in KzgVerifierKey vk, Transcript transcript, in G1Affine commitment,
         ReadOnlySpan<Fr> point, in Fr value, HyperKzgProof proof, bool bindClaim, out string? reason)
         => VerifyCore(vk, transcript, commitment, point, value, proof, null, Fr.Zero, out reason, bindClaim);
 

@@ -169,7 +169,6 @@ public static partial class LogUpVerifier
         return LogUpResult.Ok(BuildClaims(proof, witnessVars, tableVars, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..]));
     }
 
-    /// <summary>The claims in protocol order: h_w(½ⁿ) = S/2^n, h_t(½ᵐ) = S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
     /// <summary>
     /// The zero-check point τ of N coordinates from ONE challenge t = challenge(<c>logup_tau</c>): τ_1 = t,
     /// τ_{i+1} = τ_i² (nothing is drawn for N = 0). Soundness: Σ_y eq(τ, y)·G(y) is the MLE G̃(τ); with τ_i = t^{2^{i−1}}
@@ -186,6 +185,7 @@ public static partial class LogUpVerifier
         return tau;
     }
 
+    /// <summary>The claims in protocol order: h_w(½ⁿ) = S/2^n, h_t(½ᵐ) = S/2^m, h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
     internal static IReadOnlyList<LogUpClaim> BuildClaims(LogUpProof proof, int n, int m, Fr[] rw, Fr[] rt)
     {
         var half = Fr.FromInt64(2).Inverse();

@@ -305,6 +305,10 @@ public static class BatchOpening
         return (groupOf, keys.Count);
     }
 
+    // The splits' part commitments are not absorbed: since the HyperKZG opening no longer absorbs the joint
+    // commitment, a split's parts must be fixed before the first challenge by the caller (the inference proof's
+    // splits are the VK's model commitments, in the VK digest it absorbs first). A split built from proof data
+    // would need its parts absorbed here.
     private static Fr AbsorbClaims(Transcript t, IReadOnlyList<OpeningClaim> claims, bool bind)
     {
         if (!bind) return t.ChallengeScalar(Labels.Rho);

@@ -23,6 +23,7 @@ public partial class TranscriptLabelTests
     [Theory]
     [InlineData("VerifierCore.yul")]
     [InlineData("Verifier.sol.template")]
+    [InlineData("SpatialCore.yul")]
     public void Templates_spell_no_label_themselves(string name)
     {
         var literals = Code(RawTemplate(name)).SelectMany(l => StringLiteral().Matches(l).Select(m => m.Value)).ToList();
@@ -37,6 +38,16 @@ public partial class TranscriptLabelTests
         Assert.DoesNotContain("{{label:", core);
         Assert.Contains("mstore(0x20, \"sumcheck_round\")", core);
         Assert.Contains("trChallenge(\"batch/gamma\")", core);
+    }
+
+    [Fact]
+    public void Every_placeholder_of_the_spatial_core_is_substituted_by_its_label()
+    {
+        // A label removed from the table (as the gas round removed Sumcheck.Challenge) must not leave a conv template behind.
+        Assert.Contains("{{label:Sumcheck.Round}}", RawTemplate("SpatialCore.yul"));
+        var core = VerifierTemplates.SpatialCore;
+        Assert.DoesNotContain("{{label:", core);
+        Assert.Contains("\"sumcheck_round\"", core);
     }
 
     [Fact]
