@@ -132,10 +132,7 @@ public sealed class InputCommitment
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputCommitment FromBytes(ReadOnlySpan<byte> s, string source = "input.commit")
     {
-        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl input commitment (bad magic; expected \"ZKMLXCM\\0\")");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version)
-            throw new InferenceFormatException(source, $"input commitment version {version}, this zkml reads version {Version}{(version > Version ? " (made by a newer zkml?)" : "")}");
+        SecretFileHeader.Check(s, Magic, Version, "input commitment", source);
         if (s.Length != ByteLength) throw new InferenceFormatException(source, $"corrupt or truncated: {s.Length} bytes, an input commitment has {ByteLength}");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -356,10 +353,7 @@ public sealed class InputOpening
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputOpening FromBytes(ReadOnlySpan<byte> s, string source = "input.opening")
     {
-        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl input opening (bad magic; expected \"ZKMLXOP\\0\")");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version)
-            throw new InferenceFormatException(source, $"input opening version {version}, this zkml reads version {Version}{(version > Version ? " (made by a newer zkml?)" : "")}");
+        SecretFileHeader.Check(s, Magic, Version, "input opening", source);
         if (s.Length < 56 + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);

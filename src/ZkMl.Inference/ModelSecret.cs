@@ -75,10 +75,7 @@ public sealed class ModelSecret
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static ModelSecret FromBytes(ReadOnlySpan<byte> s, string source = "model.secret")
     {
-        if (s.Length < 12 || !s[..8].SequenceEqual(Magic)) throw new InferenceFormatException(source, "not a ZkMl model secret (bad magic; expected \"ZKMLMSK\\0\")");
-        uint version = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
-        if (version != Version)
-            throw new InferenceFormatException(source, $"model secret version {version}, this zkml reads version {Version}{(version > Version ? " (made by a newer zkml?)" : "")}");
+        SecretFileHeader.Check(s, Magic, Version, "model secret", source);
         if (s.Length < 48 + 32) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(s[44..]);
         long expected = 48 + 32L * count + 32;
