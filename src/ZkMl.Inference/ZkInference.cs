@@ -526,28 +526,21 @@ internal static class ZkInference
     }
 
     /// <summary>X̃(r_b, ρ) over Bp rows whose rows B … Bp − 1 are copies of row 0 (zero-knowledge mode), InputSize real columns.</summary>
-    private static Fr InputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho)
-    {
-        var eqb = Eq.Table(rb);
-        var eqc = Eq.Table(rho);
-        var acc = Fr.Zero;
-        var rest = Fr.Zero;
-        for (int r = io.BatchSize; r < bp; r++) rest += eqb[r];
-        for (int r = 0; r < io.BatchSize; r++)
-            acc += (r == 0 ? eqb[0] + rest : eqb[r]) * InferenceProver.Dot(io.InputRow(r), eqc);
-        return acc;
-    }
+    private static Fr InputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rho) => RowsAt(io, bp, rb, rho, outputs: false);
 
     /// <summary>Ỹ(r_b, r_o) over Bp rows, rows B … Bp − 1 copies of row 0.</summary>
-    private static Fr OutputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> ro)
+    private static Fr OutputAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> ro) => RowsAt(io, bp, rb, ro, outputs: true);
+
+    /// <summary>The MLE of the stated inputs or outputs at (r_b, r_c): the padded rows' eq weights go to row 0, whose copies they are.</summary>
+    private static Fr RowsAt(PublicIO io, int bp, ReadOnlySpan<Fr> rb, ReadOnlySpan<Fr> rc, bool outputs)
     {
         var eqb = Eq.Table(rb);
-        var eqo = Eq.Table(ro);
+        var eqc = Eq.Table(rc);
         var acc = Fr.Zero;
         var rest = Fr.Zero;
         for (int r = io.BatchSize; r < bp; r++) rest += eqb[r];
         for (int r = 0; r < io.BatchSize; r++)
-            acc += (r == 0 ? eqb[0] + rest : eqb[r]) * InferenceProver.Dot(io.StatedRow(r), eqo);
+            acc += (r == 0 ? eqb[0] + rest : eqb[r]) * InferenceProver.Dot(outputs ? io.StatedRow(r) : io.InputRow(r), eqc);
         return acc;
     }
 }
