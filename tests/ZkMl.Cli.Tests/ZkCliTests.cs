@@ -158,6 +158,9 @@ public sealed class ZkCliTests : IDisposable
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
         Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: private inputs");
         Assert.False(File.Exists(F("never.proof")));
+        Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(F("privkeys"), "vk.bin"), "-o", F("NeverPrivate.sol"), "--no-compile"],
+            "private inputs", "not yet implemented: private inputs on chain");
+        Assert.False(File.Exists(F("NeverPrivate.sol")));
         Zkml.Fails(["setup", c, "--dev-srs", "--ptau-verified", "-o", F("k3")], "--ptau-verified only applies with --ptau");
     }
 

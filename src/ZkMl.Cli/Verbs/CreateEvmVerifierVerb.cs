@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
 using ZkMl.Inference;
@@ -33,6 +34,8 @@ internal static class CreateEvmVerifierVerb
         CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
         var key = VerifyingKey.Load(vkPath);
         // (the generated contract verifies default-mode proofs only: a ZK key must not get one)
+        if (key.IsZk && key.Zk.Inputs == InputVisibility.Private)
+            throw new UserException($"{vkPath}: a zero-knowledge verifying key with private inputs ({key.Zk}): not yet implemented: private inputs on chain");
         if (key.IsZk) throw new UserException($"{vkPath}: a zero-knowledge verifying key ({key.Zk}); the Solidity verifier of ZK proofs is not yet implemented");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);

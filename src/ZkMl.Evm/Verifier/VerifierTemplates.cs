@@ -17,6 +17,7 @@ public static partial class VerifierTemplates
     private static readonly Lazy<string> CoreText = new(() => Read("VerifierCore.yul"));
     private static readonly Lazy<string> ContractText = new(() => Read("Verifier.sol.template"));
     private static readonly Lazy<string> SpatialCoreText = new(() => Read("SpatialCore.yul"));
+    private static readonly Lazy<string> ZkCoreText = new(() => Read("ZkCore.yul"));
 
     /// <summary>
     /// The verifier core: Yul functions (transcript, field checks, degree-2 sumcheck in plain and
@@ -32,6 +33,13 @@ public static partial class VerifierTemplates
     /// </summary>
     public static string SpatialCore => SpatialCoreText.Value;
 
+    /// <summary>
+    /// The zero-knowledge helpers (the Libra-masked sumcheck of docs/protocol.md "Sumcheck → ZK mode", the hiding HyperKZG of
+    /// "HyperKZG → ZK mode") that a verifier of a ZK
+    /// key adds to <see cref="Core"/>; default-mode verifiers do not contain them.
+    /// </summary>
+    public static string ZkCore => ZkCoreText.Value;
+
     /// <summary>The contract skeleton with the placeholders the generator fills in.</summary>
     public static string Contract => ContractText.Value;
 
@@ -40,6 +48,13 @@ public static partial class VerifierTemplates
     {
         ArgumentNullException.ThrowIfNull(source);
         return source.Replace("{{CORE}}", Core.TrimEnd('\n'), StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the <c>{{ZKCORE}}</c> placeholder of <paramref name="source"/> with <see cref="ZkCore"/>.</summary>
+    public static string WithZkCore(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Replace("{{ZKCORE}}", ZkCore.TrimEnd('\n'), StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -51,6 +66,7 @@ public static partial class VerifierTemplates
     {
         ["Sumcheck.Claim"] = SumcheckLabels.Claim,
         ["Sumcheck.Round"] = SumcheckLabels.Round,
+        ["Sumcheck.Challenge"] = SumcheckLabels.Challenge,
         ["LogUp.Sum"] = LogUpLabels.Sum,
         ["LogUp.Lambda"] = LogUpLabels.Lambda,
         ["LogUp.Tau"] = LogUpLabels.Tau,
@@ -66,6 +82,7 @@ public static partial class VerifierTemplates
         ["HyperKzg.W"] = HyperKzg.Labels.W,
         ["HyperKzg.Zeta"] = HyperKzg.Labels.Zeta,
         ["HyperKzg.W2"] = HyperKzg.Labels.W2,
+        ["HyperKzg.BlindingSum"] = HyperKzg.Labels.BlindingSum,
         ["Batch.Evals"] = BatchOpening.Labels.Evals,
         ["Batch.Rho"] = BatchOpening.Labels.Rho,
         ["Batch.Gamma"] = BatchOpening.Labels.Gamma,

@@ -17,9 +17,16 @@ public class HarnessCollection : ICollectionFixture<HarnessFixture>
 }
 
 /// <summary>One anvil node with the test-only core harness (Harness/CoreHarness.sol + the verifier core) deployed.</summary>
-public sealed class HarnessFixture : IAsyncLifetime
+public class HarnessFixture : IAsyncLifetime
 {
     private readonly AnvilFixture _anvil = new();
+    private readonly string _file;
+    private readonly string _contract;
+
+    public HarnessFixture() : this("CoreHarness.sol", "CoreHarness") { }
+
+    /// <summary>A harness from tests/ZkMl.Evm.Tests/Harness/<paramref name="file"/>, with <c>{{CORE}}</c> and <c>{{ZKCORE}}</c> substituted.</summary>
+    protected HarnessFixture(string file, string contract) => (_file, _contract) = (file, contract);
 
     public EvmChain Chain { get; private set; } = null!;
 
@@ -36,9 +43,9 @@ public sealed class HarnessFixture : IAsyncLifetime
     {
         await _anvil.InitializeAsync();
         Chain = new EvmChain(_anvil.Web3);
-        var path = Path.Combine(RepoPaths.Root, "tests", "ZkMl.Evm.Tests", "Harness", "CoreHarness.sol");
-        var source = VerifierTemplates.WithCore(await File.ReadAllTextAsync(path));
-        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "CoreHarness", fileName: "CoreHarness.sol");
+        var path = Path.Combine(RepoPaths.Root, "tests", "ZkMl.Evm.Tests", "Harness", _file);
+        var source = VerifierTemplates.WithZkCore(VerifierTemplates.WithCore(await File.ReadAllTextAsync(path)));
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, _contract, fileName: _file);
         var d = await Chain.DeployAsync(contract);
         Address = d.Address;
         DeployedSize = d.DeployedSize;

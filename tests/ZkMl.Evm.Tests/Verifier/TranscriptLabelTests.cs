@@ -24,6 +24,7 @@ public partial class TranscriptLabelTests
     [InlineData("VerifierCore.yul")]
     [InlineData("Verifier.sol.template")]
     [InlineData("SpatialCore.yul")]
+    [InlineData("ZkCore.yul")]
     public void Templates_spell_no_label_themselves(string name)
     {
         var literals = Code(RawTemplate(name)).SelectMany(l => StringLiteral().Matches(l).Select(m => m.Value)).ToList();
@@ -48,6 +49,15 @@ public partial class TranscriptLabelTests
         var core = VerifierTemplates.SpatialCore;
         Assert.DoesNotContain("{{label:", core);
         Assert.Contains("\"sumcheck_round\"", core);
+    }
+
+    [Fact]
+    public void Every_placeholder_of_the_zk_core_is_substituted_by_its_label()
+    {
+        Assert.Contains("{{label:Sumcheck.Challenge}}", RawTemplate("ZkCore.yul"));
+        var core = VerifierTemplates.ZkCore;
+        Assert.DoesNotContain("{{label:", core);
+        Assert.Contains("trChallenge(\"sumcheck_r\")", core);
     }
 
     [Fact]

@@ -1,0 +1,184 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using ZkMl.Algebra;
+using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Polynomials;
+using ZkMl.Proofs.Sumcheck;
+using ZkMl.Proofs.Transcripts;
+
+namespace ZkMl.Evm.Tests.Verifier;
+
+[CollectionDefinition(Name)]
+public class ZkHarnessCollection : ICollectionFixture<ZkHarnessFixture>
+{
+    public const string Name = "zk-core-harness";
+}
+
+/// <summary>One anvil node with the test-only ZK core harness (Harness/ZkCoreHarness.sol + the verifier core + ZkCore.yul).</summary>
+public sealed class ZkHarnessFixture() : HarnessFixture("ZkCoreHarness.sol", "ZkCoreHarness");
+
+/// <summary>
+/// Differential tests of the zero-knowledge verifier core (Templates/ZkCore.yul) against the C# sub-protocols on a real
+/// anvil node: the same proof bytes give the same verdict, the same outputs and the same transcript state.
+/// </summary>
+[Collection(ZkHarnessCollection.Name)]
+public class ZkCoreHarnessTests(ZkHarnessFixture h)
+{
+    private sealed class SeededRng(int seed) : RandomNumberGenerator
+    {
+        private readonly Random _rng = new(seed);
+        public override void GetBytes(byte[] data) => _rng.NextBytes(data);
+        public override void GetBytes(Span<byte> data) => _rng.NextBytes(data);
+        public override void GetBytes(byte[] data, int offset, int count) => _rng.NextBytes(data.AsSpan(offset, count));
+        public override void GetNonZeroBytes(byte[] data) => throw new NotSupportedException();
+    }
+
+    private static Transcript Start()
+    {
+        var t = new Transcript("zk-core-harness");
+        t.AppendScalar("prefix", Fr.FromInt64(7));
+        return t;
+    }
+
+    private static BigInteger StateWord(Transcript t) => new(t.State, isUnsigned: true, isBigEndian: true);
+
+    private static BigInteger LabelWord(string label)
+    {
+        var w = new byte[32];
+        Transcript.EncodeLabel(label, w);
+        return new BigInteger(w, isUnsigned: true, isBigEndian: true);
+    }
+
+    [Fact]
+    public void ZkHarnessFitsTheContractSizeLimit() => Assert.InRange(h.DeployedSize, 1, 24_576);
+
+    // n, zero-check, which of the two factors of a·b + 3a carry a vanishing mask (bit k → factor k): the last round's degree
+    // is 2 (none), 3 (one factor of the product) or 4 (both), as the LogUp and matmul sumchecks of ZK mode use.
+    public static TheoryData<int, bool, int> MaskedShapes => new()
+    {
+        { 1, false, 0 }, { 3, false, 1 }, { 4, false, 3 }, { 2, true, 0 }, { 3, true, 2 }, { 5, true, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(MaskedShapes))]
+    public async Task MaskedSumcheckMatchesCSharpOnValidAndMutatedProofs(int n, bool zeroCheck, int maskPattern)
+    {
+        var rng = new Random(300 + 10 * n + maskPattern + (zeroCheck ? 5 : 0));
+        var a = Enumerable.Range(0, 1 << n).Select(_ => Fr.Random(rng)).ToArray();
+        var b = Enumerable.Range(0, 1 << n).Select(_ => Fr.Random(rng)).ToArray();
+        var shape = new ProductSum(2, [new ProductTerm(Fr.One, [0, 1]), new ProductTerm(Fr.FromInt64(3), [0])]);
+        var tau = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        var factorMasks = new VanishingMask?[2];
+        var masked = new List<int>();
+        for (int k = 0; k < 2; k++)
+            if ((maskPattern >> k & 1) == 1)
+            {
+                factorMasks[k] = VanishingMask.Affine(n >= 2 ? rng.Next(n - 1) : 0, Fr.Random(rng), n >= 2 ? Fr.Random(rng) : Fr.Zero);
+                masked.Add(k);
+            }
+        var degrees = SumcheckProver.RoundDegrees(shape, n, masked);
+        var mask = LibraMask.Sample(degrees, new SeededRng(n + 17 * maskPattern));
+        var eq = zeroCheck ? Eq.Table(tau) : null;
+        var claim = Fr.Zero;
+        for (int i = 0; i < a.Length; i++) claim += (eq is null ? Fr.One : eq[i]) * (a[i] * b[i] + 3 * a[i]);
+        var labels = new LibraLabels("unused_com", "harness_mask_sum", "harness_rho");
+        var tables = new List<DenseMle> { new((Fr[])a.Clone()), new((Fr[])b.Clone()) };
+        var output = zeroCheck
+            ? SumcheckProver.ProveZeroCheckMasked(Start(), shape, tables, tau, claim, mask, [], factorMasks, labels)
+            : SumcheckProver.ProveMasked(Start(), shape, tables, claim, mask, [], factorMasks, labels);
+        var bytes = output.Proof.ToBytes();
+        Assert.Equal(32 * degrees.Sum(), bytes.Length);
+
+        async Task Compare(byte[] pb, Fr c, Fr sigma, Fr vg, string what)
+        {
+            var arg = new Packer().Raw(Start().State).Fr(c).Word(n).Word(zeroCheck ? 1 : 0).Fr(sigma).Fr(vg)
+                .Word(LabelWord(labels.Sum)).Word(LabelWord(labels.Rho)).Frs(tau).Raw(degrees.SelectMany(d => new Packer().Word(d).ToArray()).ToArray())
+                .Raw(pb).ToArray();
+            var w = await h.CallAsync("maskedSumcheck", arg);
+            if (!SumcheckProof.TryParse(pb, degrees, out var parsed, out _)) { Assert.Null(w); return; }
+            var tv = Start();
+            var res = zeroCheck
+                ? SumcheckVerifier.VerifyZeroCheckMasked(tv, c, tau, degrees, [], sigma, parsed, vg, labels)
+                : SumcheckVerifier.VerifyMasked(tv, c, degrees, [], sigma, parsed, vg, labels);
+            Assert.True(res.Success, what);
+            Assert.NotNull(w);
+            Assert.Equal(StateWord(tv), w![1]);
+            Assert.Equal(res.ExpectedValue.ToBigInteger(), w[2]);
+            Assert.Equal(res.Point.Select(x => x.ToBigInteger()), w.Skip(4));
+        }
+
+        // The honest proof: the expected value is F(r) from the masked factor values (the prover's final evaluations).
+        var honestArg = new Packer().Raw(Start().State).Fr(claim).Word(n).Word(zeroCheck ? 1 : 0).Fr(output.MaskSum).Fr(output.MaskEvaluation)
+            .Word(LabelWord(labels.Sum)).Word(LabelWord(labels.Rho)).Frs(tau).Raw(degrees.SelectMany(d => new Packer().Word(d).ToArray()).ToArray())
+            .Raw(bytes).ToArray();
+        var honest = await h.CallAsync("maskedSumcheck", honestArg);
+        Assert.NotNull(honest);
+        var fe = output.FinalEvaluations;
+        Assert.Equal((fe[0] * fe[1] + 3 * fe[0]).ToBigInteger(), honest![2]);
+        Assert.Equal(output.Point.Select(x => x.ToBigInteger()), honest.Skip(4));
+
+        await Compare(bytes, claim, output.MaskSum, output.MaskEvaluation, "honest");
+        await Compare(bytes, claim + Fr.One, output.MaskSum, output.MaskEvaluation, "claim + 1");
+        await Compare(bytes, claim, output.MaskSum + Fr.One, output.MaskEvaluation, "σ + 1");
+        await Compare(bytes, claim, output.MaskSum, output.MaskEvaluation + Fr.One, "v_g + 1");
+        for (int i = 0; i < bytes.Length / 32; i++)
+        {
+            var m = (byte[])bytes.Clone();
+            m[32 * i + 31] ^= 1;
+            await Compare(m, claim, output.MaskSum, output.MaskEvaluation, $"word {i} flipped");
+        }
+        // A word ≥ r is rejected by both (the C# parser, the Yul range check).
+        var big = (byte[])bytes.Clone();
+        big.AsSpan(bytes.Length - 32, 32).Fill(0xff);
+        await Compare(big, claim, output.MaskSum, output.MaskEvaluation, "word ≥ r");
+        // A proof one word short is rejected by both.
+        await Compare(bytes[..^32], claim, output.MaskSum, output.MaskEvaluation, "short");
+    }
+
+    /// <summary>
+    /// The hiding HyperKZG at every shape of the last folding level and ℓ = 0: the honest proof, a wrong value, every proof
+    /// word flipped (s_B included), s_B shifted and another H: the same verdict and transcript state as HyperKzg.VerifyHiding.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public async Task HidingHyperKzgMatchesCSharp(int l)
+    {
+        var rng = new Random(70 + l);
+        var srs = HarnessFixture.Srs;
+        var hBase = srs.BlindingBase!.Value;
+        var v = Enumerable.Range(0, 1 << l).Select(_ => Fr.Random(rng)).ToArray();
+        var x = Enumerable.Range(0, l).Select(_ => Fr.Random(rng)).ToArray();
+        var c = HyperKzg.CommitHiding(srs, v);
+        var y = DenseMle.Evaluate(v, x);
+        var proof = HyperKzg.ProveHiding(srs, Start(), c.Commitment, c.Blinding, v, x, y, null);
+        var bytes = proof.ToBytes();
+
+        async Task Compare(Fr value, byte[] pb, G1Affine hb, string what)
+        {
+            var arg = new Packer().Raw(Start().State).G2Key(HarnessFixture.Vk).G1(c.Commitment).Fr(value).Word(l).G1(hb).Frs(x).Raw(pb).ToArray();
+            var w = await h.CallAsync("hyperKzgHiding", arg);
+            var tv = Start();
+            bool ok = HyperKzgHidingProof.TryDecode(pb, l, out var pp, out _) && HyperKzg.VerifyHiding(HarnessFixture.Vk, hb, tv, c.Commitment, x, value, pp!, out _);
+            Assert.True(ok == (w != null), $"{what}: C# {(ok ? "accepts" : "rejects")}, the harness {(w != null ? "accepts" : "rejects")}");
+            if (ok) Assert.Equal(StateWord(tv), w![1]);
+        }
+
+        await Compare(y, bytes, hBase, "honest");
+        await Compare(y + Fr.One, bytes, hBase, "value + 1");
+        await Compare(y, bytes, G1Affine.Generator, "another H");
+        var shifted = (byte[])bytes.Clone();
+        (proof.BlindingSum + Fr.One).ToBytesBigEndian().CopyTo(shifted, bytes.Length - 32);
+        await Compare(y, shifted, hBase, "s_B + 1");
+        for (int i = 0; i < bytes.Length / 32; i++)
+        {
+            var mm = (byte[])bytes.Clone();
+            mm[32 * i + 31] ^= 1;
+            await Compare(y, mm, hBase, $"word {i} flipped");
+        }
+    }
+}
