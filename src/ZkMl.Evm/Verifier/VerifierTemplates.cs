@@ -35,7 +35,7 @@ public static partial class VerifierTemplates
 
     /// <summary>
     /// The zero-knowledge helpers (the Libra-masked sumcheck of docs/protocol.md "Sumcheck → ZK mode", the hiding HyperKZG of
-    /// "HyperKZG → ZK mode") that a verifier of a ZK
+    /// "HyperKZG → ZK mode", the ZK batched opening of "Batched openings → ZK mode") that a verifier of a ZK
     /// key adds to <see cref="Core"/>; default-mode verifiers do not contain them.
     /// </summary>
     public static string ZkCore => ZkCoreText.Value;
@@ -86,6 +86,9 @@ public static partial class VerifierTemplates
         ["Batch.Evals"] = BatchOpening.Labels.Evals,
         ["Batch.Rho"] = BatchOpening.Labels.Rho,
         ["Batch.Gamma"] = BatchOpening.Labels.Gamma,
+        ["ZkOpen.MaskSum"] = ZkBatchOpening.Labels.MaskSum,
+        ["ZkOpen.RhoPrime"] = ZkBatchOpening.Labels.RhoPrime,
+        ["ZkOpen.Rho"] = ZkBatchOpening.Labels.Rho,
         ["Inference.Domain"] = Protocol.Domain,
         ["Inference.Vk"] = Protocol.Labels.Vk,
         ["Inference.Io"] = Protocol.Labels.Io,

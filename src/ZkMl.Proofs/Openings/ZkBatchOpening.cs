@@ -385,22 +385,36 @@ public static class ZkBatchOpening
         val.Clear(); val.AddRange(nvl);
     }
 
-    /// <summary>Transcript labels of the ZK batched opening.</summary>
-    internal static class Labels
+    /// <summary>Transcript labels of the ZK batched opening (public for the Solidity verifier's templates).</summary>
+    public static class Labels
     {
+        /// <summary>Statement binding: the number of vectors G.</summary>
         public const string VectorCount = "batch/nvectors";
+        /// <summary>Statement binding: a vector's n_g (also a block weight's n).</summary>
         public const string NumVars = "batch/nvars";
+        /// <summary>Statement binding: a vector's commitment C_g.</summary>
         public const string Commitment = "batch/C";
+        /// <summary>Statement binding: C_D1 ‖ C_D2.</summary>
         public const string MaskCommitments = "zk_masks";
+        /// <summary>Statement binding: the number of claims m.</summary>
         public const string ClaimCount = "batch/count";
+        /// <summary>Statement binding: a claim's number of terms.</summary>
         public const string TermCount = "batch/nterms";
+        /// <summary>Statement binding: a term's vector g.</summary>
         public const string TermVector = "batch/tvec";
+        /// <summary>Statement binding: a term's coefficient κ.</summary>
         public const string TermCoefficient = "batch/tcoef";
+        /// <summary>Statement binding: a weight's kind (0 eq, 1 Libra, 2 block).</summary>
         public const string WeightKind = "batch/wkind";
+        /// <summary>Statement binding: a weight's data.</summary>
         public const string WeightData = "batch/w";
+        /// <summary>Statement binding: a claim's value y_i.</summary>
         public const string Value = "batch/y";
+        /// <summary>The mask sum σ_o.</summary>
         public const string MaskSum = "open_mask_sum";
+        /// <summary>The challenge ρ′ that scales the mask.</summary>
         public const string RhoPrime = "open_rho";
+        /// <summary>The challenge ρ that combines the claims.</summary>
         public const string Rho = "batch/rho";
     }
 }

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
+using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
@@ -179,6 +180,97 @@ public class ZkCoreHarnessTests(ZkHarnessFixture h)
             var mm = (byte[])bytes.Clone();
             mm[32 * i + 31] ^= 1;
             await Compare(y, mm, hBase, $"word {i} flipped");
+        }
+    }
+
+    // One term of a test claim: the weight eq(z, ·) (kind 0, Data = z) or the Libra weights at p (kind 1, Data = p), on the
+    // aligned block J of the vector when K > 0.
+    private sealed record TermSpec(int Claim, int Vector, Fr Coef, int Kind, Fr[] Data, int K, int J);
+
+    /// <summary>
+    /// The ZK batched opening on three vectors (6, 4 and 2 variables) with plain, combined, block-Libra and block-eq claims:
+    /// the honest proof, every proof word flipped, a wrong claim value, a wrong coefficient, another vector commitment and
+    /// another C_D1 — the same verdict and transcript state as ZkBatchOpening.Verify (without statement binding, as the
+    /// inference proof uses it).
+    /// </summary>
+    [Fact]
+    public async Task ZkBatchOpeningMatchesCSharp()
+    {
+        var rng = new Random(91);
+        var srs = HarnessFixture.Srs;
+        var hBase = srs.BlindingBase!.Value;
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        int[] sizes = [6, 4, 2];
+        var values = sizes.Select(n => Rand(1 << n)).ToArray();
+        var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
+        var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
+        var witnesses = values.Select((v, g) => new ZkOpeningWitness(v, commits[g].Blinding)).ToArray();
+        TermSpec[] specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(6), 0, 0),
+            new(1, 0, Fr.One, 0, Rand(6), 0, 0),
+            new(1, 1, Fr.Random(rng), 0, Rand(4), 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 2, 2),
+            new(3, 2, Fr.One, 0, Rand(2), 0, 0),
+            new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+        ];
+        OpeningWeight Weight(TermSpec t)
+        {
+            var inner = t.Kind == 0 ? OpeningWeight.Eq(t.Data) : OpeningWeight.Libra(t.Data);
+            return t.K == 0 ? inner : OpeningWeight.InBlock(sizes[t.Vector], t.J, inner);
+        }
+        Fr InnerProduct(Fr[] a, Fr[] b) { var acc = Fr.Zero; for (int i = 0; i < a.Length; i++) acc += a[i] * b[i]; return acc; }
+        ZkOpeningClaim[] Claims(TermSpec[] ts) => Enumerable.Range(0, 5).Select(i =>
+        {
+            var terms = ts.Where(t => t.Claim == i).Select(t => new ZkClaimTerm(t.Vector, t.Coef, Weight(t))).ToList();
+            var value = Fr.Zero;
+            foreach (var t in terms) value += t.Coefficient * InnerProduct(t.Weight.Table(), values[t.Vector]);
+            return new ZkOpeningClaim(terms, value);
+        }).ToArray();
+        var claims = Claims(specs);
+        int nMax = sizes.Max();
+        var mask = ZkOpeningMask.Sample(srs, ZkOpeningSetup.MaskPoints(srs, nMax), nMax);
+        var masks = new[] { mask.CommitmentD1, mask.CommitmentD2 };
+        var bytes = ZkBatchOpening.Prove(srs, Start(), vectors, witnesses, claims, mask, bindStatement: false).ToBytes();
+
+        async Task Compare(byte[] pb, ZkOpeningVector[] vs, TermSpec[] ts, ZkOpeningClaim[] cs, G1Affine[] ms, string what)
+        {
+            var data = new List<Fr>();
+            var p = new Packer().Raw(Start().State).G2Key(HarnessFixture.Vk).G1(hBase).G1(ms[0]).G1(ms[1])
+                .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length));
+            foreach (var v in vs) p.G1(v.Commitment).Word(v.NumVars);
+            p.Frs(cs.Select(c => c.Value));
+            foreach (var t in ts)
+            {
+                p.Word(t.Claim).Word(t.Vector).Fr(t.Coef).Word(t.Kind).Word(data.Count).Word(t.Data.Length).Word(t.K).Word(t.J);
+                data.AddRange(t.Data);
+            }
+            p.Frs(data).Raw(pb);
+            var w = await h.CallAsync("zkBatchOpening", p.ToArray());
+            var tv = Start();
+            bool ok = ZkBatchOpeningProof.TryDecode(pb, nMax, out var proof, out _)
+                && ZkBatchOpening.Verify(HarnessFixture.Vk, hBase, tv, vs, cs, ms, proof!, bindStatement: false, out _);
+            Assert.True(ok == (w != null), $"{what}: C# {(ok ? "accepts" : "rejects")}, the harness {(w != null ? "accepts" : "rejects")}");
+            if (ok) Assert.Equal(StateWord(tv), w![1]);
+        }
+
+        await Compare(bytes, vectors, specs, claims, masks, "honest");
+        var wrongValue = (ZkOpeningClaim[])claims.Clone();
+        wrongValue[2] = wrongValue[2] with { Value = wrongValue[2].Value + Fr.One };
+        await Compare(bytes, vectors, specs, wrongValue, masks, "claim 2's value + 1");
+        var wrongCoef = (TermSpec[])specs.Clone();
+        wrongCoef[5] = wrongCoef[5] with { Coef = wrongCoef[5].Coef + Fr.One };
+        var claimsOfWrongCoef = Claims(specs).Select((c, i) => i == 4 ? Claims(wrongCoef)[4] with { Value = c.Value } : c).ToArray();
+        await Compare(bytes, vectors, wrongCoef, claimsOfWrongCoef, masks, "κ of claim 4 changed");
+        var otherVectors = (ZkOpeningVector[])vectors.Clone();
+        otherVectors[1] = otherVectors[1] with { Commitment = commits[2].Commitment };
+        await Compare(bytes, otherVectors, specs, claims, masks, "vector 1's commitment replaced");
+        await Compare(bytes, vectors, specs, claims, [masks[1], masks[0]], "C_D1 and C_D2 swapped");
+        for (int i = 0; i < bytes.Length / 32; i++)
+        {
+            var mm = (byte[])bytes.Clone();
+            mm[32 * i + 31] ^= 1;
+            await Compare(mm, vectors, specs, claims, masks, $"word {i} flipped");
         }
     }
 }

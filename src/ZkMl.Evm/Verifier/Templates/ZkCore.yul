@@ -118,3 +118,147 @@
                 mstore(add(hk, 0x100), trChallenge({{label:HyperKzg.Zeta}}))
                 trAbsorbCalldata({{label:HyperKzg.W2}}, add(w, 0x40), 0x40)
             }
+
+            // ---- the zero-knowledge batched opening ("Batched openings → ZK mode"), in the inference form: the statement is
+            // NOT absorbed (the caller's transcript already holds every commitment, claim and C_D1, C_D2). ob = memory context:
+            // [0] vecs: per vector g 4 words (C_g.x, C_g.y, n_g, scratch K_g) [1] G = number of vectors [2] terms: per term 8
+            // words (claim i, vector g, κ, kind (0 eq(z, ·), 1 the Libra weights at p), data pointer (z: n_g − k words; p:
+            // the mask's rows), rows (Libra), k, j: the weight lives on the aligned block j of 2^{n_g − k} entries, k = 0 for
+            // the whole vector) [3] number of terms [4] the claim values y_i [5] m = number of claims [6] N = max n_g ≥ 4
+            // [7] C_D1 ‖ C_D2 (4 words) [8] H.x [9] H.y [10] g2 ([1]₂ ‖ [τ]₂). Proof at cd = σ_o ‖ N×(c0, c2) ‖ h ‖ the hiding
+            // HyperKZG of N variables. Transcript: absorb(open_mask_sum, σ_o); ρ′ = challenge(open_rho); ρ = challenge(batch/rho);
+            // the degree-2 sumcheck of Σ_i ρ^i·y_i + ρ′·σ_o (challenge c_b binds index bit b); then the hiding HyperKZG (its claim
+            // absorbed: hyperkzg/C, /x, /y) of C′ = C_0 + Σ_{g≥1} h·K_g·C_g + h·ρ′·C_D1 + h·ρ′·eq0·C_D2 at (c_{N−1} … c_0) to h·e, where
+            // K_g = Σ_{t on g} ρ^{i(t)}·κ_t·w̃_t(r_g)·Π_{n_g ≤ b < N}(1 − c_b), eq0 = Π_b (1 − c_b), and the hint h must satisfy
+            // h·K_0 = 1. Fails on any check; returns the calldata cursor.
+            function zkBatchOpen(ob, cd) -> cdOut {
+                let hk := alloc(0x180)
+                let c := zkOpenReduce(ob, hk, cd)
+                hkAbsorbClaim(hk) // (the ZK opening's HyperKZG binds its joint claim, unlike the default batched opening's)
+                cdOut := hyperKzgHiding(hk, mload(add(ob, 0x100)), mload(add(ob, 0x120)), c)
+            }
+
+            // Everything before the hiding HyperKZG: σ_o, ρ′, ρ, the sumcheck, the hint check; fills hk with the joint claim
+            // (C′, h·e, N, the challenges as xb, g2) and returns the calldata offset of the HyperKZG proof.
+            function zkOpenReduce(ob, hk, cd) -> c {
+                let sigma := frAt(cd)
+                trAbsorbWord({{label:ZkOpen.MaskSum}}, sigma)
+                let rhoP := trChallenge({{label:ZkOpen.RhoPrime}})
+                let rp, claim := zkClaimSum(ob, trChallenge({{label:ZkOpen.Rho}}))
+                let ch := alloc(shl(5, mload(add(ob, 0xc0))))
+                let e := 0
+                e, c := sumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
+                let hint := frAt(c)
+                c := add(c, 0x20)
+                zkJointClaim(ob, hk, hint, rhoP, zkCoefficients(ob, rp, ch))
+                mstore(add(hk, 0x40), mulmod(e, hint, R_MOD))
+                mstore(add(hk, 0x60), mload(add(ob, 0xc0)))
+                mstore(add(hk, 0x80), ch)
+                mstore(add(hk, 0xa0), mload(add(ob, 0x140)))
+            }
+
+            // h·K_0 = 1 (which also rejects K_0 = 0), then hk's C ← C′
+            function zkJointClaim(ob, hk, hint, rhoP, eq0) {
+                if iszero(eq(mulmod(hint, mload(add(mload(ob), 0x60)), R_MOD), 1)) { fail() }
+                let m1 := mulmod(hint, rhoP, R_MOD)
+                zkJointCommitment(ob, hk, hint, m1, mulmod(m1, eq0, R_MOD))
+            }
+
+            // ρ^0 … ρ^{m−1} (a new table) and Σ_i ρ^i·y_i
+            function zkClaimSum(ob, rho) -> rp, claim {
+                let m := mload(add(ob, 0xa0))
+                let ys := mload(add(ob, 0x80))
+                rp := alloc(shl(5, m))
+                let pw := 1
+                for { let i := 0 } lt(i, m) { i := add(i, 1) } {
+                    mstore(add(rp, shl(5, i)), pw)
+                    claim := addmod(claim, mulmod(pw, mload(add(ys, shl(5, i))), R_MOD), R_MOD)
+                    pw := mulmod(pw, rho, R_MOD)
+                }
+            }
+
+            // K_g into the vectors' scratch words; returns eq0 = Π_{b<N}(1 − c_b). r_g (project order) = (c_{n_g−1} … c_0) =
+            // the last n_g words of the reversed challenges.
+            function zkCoefficients(ob, rp, ch) -> eq0 {
+                let nMax := mload(add(ob, 0xc0))
+                let rev := alloc(shl(5, nMax))
+                // lag[n] = Π_{n ≤ b < N}(1 − c_b), n = 0 … N
+                let lag := alloc(shl(5, add(nMax, 1)))
+                mstore(add(lag, shl(5, nMax)), 1)
+                for { let b := nMax } b { } {
+                    b := sub(b, 1)
+                    let c := mload(add(ch, shl(5, b)))
+                    mstore(add(rev, shl(5, sub(sub(nMax, 1), b))), c)
+                    mstore(add(lag, shl(5, b)), mulmod(mload(add(lag, shl(5, add(b, 1)))), addmod(1, sub(R_MOD, c), R_MOD), R_MOD))
+                }
+                eq0 := mload(lag)
+                let vecs := mload(ob)
+                let vend := add(vecs, shl(7, mload(add(ob, 0x20))))
+                for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } { mstore(add(v, 0x60), 0) }
+                let terms := mload(add(ob, 0x40))
+                for { let t := terms } lt(t, add(terms, shl(8, mload(add(ob, 0x60))))) { t := add(t, 0x100) } {
+                    let v := add(vecs, shl(7, mload(add(t, 0x20))))
+                    let n := mload(add(v, 0x40))
+                    let w := zkWeight(t, add(rev, shl(5, sub(nMax, n))), n)
+                    w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), R_MOD), R_MOD)
+                    mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, R_MOD))
+                }
+                for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } {
+                    mstore(add(v, 0x60), mulmod(mload(add(v, 0x60)), mload(add(lag, shl(5, mload(add(v, 0x40))))), R_MOD))
+                }
+            }
+
+            // The MLE of term t's weight at the point rg of n coordinates: eq(rg_top, bits of j) (k block bits) times the
+            // inner weight at the rest.
+            function zkWeight(t, rg, n) -> w {
+                let k := mload(add(t, 0xc0))
+                w := selector(rg, k, mload(add(t, 0xe0)))
+                let z := add(rg, shl(5, k))
+                switch mload(add(t, 0x60))
+                case 0 { w := mulmod(w, zkEqAt(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }
+                default { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
+            }
+
+            // eq(a, b) = Π_j (a_j·b_j + (1 − a_j)(1 − b_j)) over n coordinates (memory)
+            function zkEqAt(a, b, n) -> e {
+                e := 1
+                for { let end := add(a, shl(5, n)) } lt(a, end) { a := add(a, 0x20) } {
+                    let x := mload(a)
+                    let y := mload(b)
+                    b := add(b, 0x20)
+                    let xy := mulmod(x, y, R_MOD)
+                    // 1 − x − y + 2xy
+                    e := mulmod(e, addmod(addmod(1, sub(R_MOD, addmod(x, y, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                }
+            }
+
+            // LibraMask.WeightMle: the MLE at z (vars coordinates, vars − 3 = ⌈log₂ rows⌉) of the weights u[8k + t] = p_k^t of a
+            // Libra mask table with rows k < rows at p: Σ_k eq(z_hi, k)·Σ_{t<8} eq(z_lo, t)·p_k^t, |z_lo| = 3.
+            function zkLibraWeight(p, rows, z, vars) -> acc {
+                let hiVars := sub(vars, 3)
+                let eqLo := eqTable(add(z, shl(5, hiVars)), 3)
+                for { let k := 0 } lt(k, rows) { k := add(k, 1) } {
+                    let x := mload(add(p, shl(5, k)))
+                    let inner := 0
+                    for { let t := 8 } t { } {
+                        t := sub(t, 1)
+                        inner := addmod(mulmod(inner, x, R_MOD), mload(add(eqLo, shl(5, t))), R_MOD)
+                    }
+                    acc := addmod(acc, mulmod(selector(z, hiVars, k), inner, R_MOD), R_MOD)
+                }
+            }
+
+            // hk's C ← C_0 + Σ_{g≥1} h·K_g·C_g + m1·C_D1 + m2·C_D2 (C_0 enters with coefficient h·K_0 = 1, checked)
+            function zkJointCommitment(ob, hk, hint, m1, m2) {
+                let vecs := mload(ob)
+                let lx := mload(vecs)
+                let ly := mload(add(vecs, 0x20))
+                for { let v := add(vecs, 0x80) } lt(v, add(vecs, shl(7, mload(add(ob, 0x20))))) { v := add(v, 0x80) } {
+                    lx, ly := ecMulAdd(lx, ly, mload(v), mload(add(v, 0x20)), mulmod(hint, mload(add(v, 0x60)), R_MOD))
+                }
+                let d := mload(add(ob, 0xe0))
+                lx, ly := ecMulAdd(lx, ly, mload(d), mload(add(d, 0x20)), m1)
+                lx, ly := ecMulAdd(lx, ly, mload(add(d, 0x40)), mload(add(d, 0x60)), m2)
+                mstore(hk, lx)
+                mstore(add(hk, 0x20), ly)
+            }
