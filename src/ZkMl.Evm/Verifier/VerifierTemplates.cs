@@ -35,7 +35,7 @@ public static partial class VerifierTemplates
 
     /// <summary>
     /// The zero-knowledge helpers (the Libra-masked sumcheck of docs/protocol.md "Sumcheck → ZK mode", the hiding HyperKZG of
-    /// "HyperKZG → ZK mode", the ZK batched opening of "Batched openings → ZK mode") that a verifier of a ZK
+    /// "HyperKZG → ZK mode", the ZK batched opening of "Batched openings → ZK mode", the masked LogUp of "LogUp → ZK mode") that a verifier of a ZK
     /// key adds to <see cref="Core"/>; default-mode verifiers do not contain them.
     /// </summary>
     public static string ZkCore => ZkCoreText.Value;
@@ -71,6 +71,8 @@ public static partial class VerifierTemplates
         ["LogUp.Lambda"] = LogUpLabels.Lambda,
         ["LogUp.Tau"] = LogUpLabels.Tau,
         ["LogUp.Evals"] = LogUpLabels.Evals,
+        ["LogUpMask.Sum"] = LogUpMaskLabels.Sum,
+        ["LogUpMask.Rho"] = LogUpMaskLabels.Rho,
         ["HyperKzg.Commitment"] = HyperKzg.Labels.Commitment,
         ["HyperKzg.Point"] = HyperKzg.Labels.Point,
         ["HyperKzg.Value"] = HyperKzg.Labels.Value,

@@ -87,57 +87,38 @@ contract ZkCoreHarness {
         }
     }
 
-    /// [init, g2 (8 words), H.x, H.y, C_D1 (2), C_D2 (2), G, T, m, N, D] ‖ G × (C.x, C.y, n) ‖ m values ‖ T × (claim, vector, κ,
-    /// kind, data word index, rows, k, j) ‖ D data words ‖ proof. Returns [1, state].
-    function zkBatchOpening(bytes calldata arg) external view returns (uint256 status) {
+    /// [init, α, n, m, d_1..d_N] ‖ proof (N = max(n, m)). Returns [1, state, ĥ_w, f̂, ĥ_t, t̂, m̂, v_g, point (N), r_w (n), r_t (m)].
+    function zkLogUp(bytes calldata arg) external view returns (uint256 status) {
         assembly {
 {{CORE}}
 {{ZKCORE}}
             function run(a, len) {
                 mstore(0x00, calldataload(a))
-                let ob := alloc(0x160)
-                let g2 := alloc(0x100)
-                calldatacopy(g2, add(a, 0x20), 0x100)
-                mstore(add(ob, 0x140), g2)
-                mstore(add(ob, 0x100), calldataload(add(a, 0x120)))
-                mstore(add(ob, 0x120), calldataload(add(a, 0x140)))
-                let d := alloc(0x80)
-                calldatacopy(d, add(a, 0x160), 0x80)
-                mstore(add(ob, 0xe0), d)
-                let nv := calldataload(add(a, 0x1e0))
-                let nt := calldataload(add(a, 0x200))
-                let m := calldataload(add(a, 0x220))
-                mstore(add(ob, 0x20), nv)
-                mstore(add(ob, 0x60), nt)
-                mstore(add(ob, 0xa0), m)
-                mstore(add(ob, 0xc0), calldataload(add(a, 0x240)))
-                let p := add(a, 0x280)
-                let vecs := alloc(shl(7, nv))
-                for { let g := 0 } lt(g, nv) { g := add(g, 1) } {
-                    calldatacopy(add(vecs, shl(7, g)), p, 0x60)
-                    p := add(p, 0x60)
-                }
-                mstore(ob, vecs)
-                let ys := alloc(shl(5, m))
-                calldatacopy(ys, p, shl(5, m))
-                mstore(add(ob, 0x80), ys)
-                p := add(p, shl(5, m))
-                let terms := alloc(shl(8, nt))
-                calldatacopy(terms, p, shl(8, nt))
-                mstore(add(ob, 0x40), terms)
-                p := add(p, shl(8, nt))
-                let nd := calldataload(add(a, 0x260))
-                let data := alloc(shl(5, nd))
-                calldatacopy(data, p, shl(5, nd))
-                p := add(p, shl(5, nd))
-                for { let t := terms } lt(t, add(terms, shl(8, nt))) { t := add(t, 0x100) } {
-                    mstore(add(t, 0x80), add(data, shl(5, mload(add(t, 0x80)))))
-                }
-                if iszero(eq(zkBatchOpen(ob, p), add(a, len))) { fail() }
-                let out := alloc(0x40)
+                let n := calldataload(add(a, 0x40))
+                let m := calldataload(add(a, 0x60))
+                let nn := n
+                if gt(m, n) { nn := m }
+                let lc := alloc(0x100)
+                mstore(lc, calldataload(add(a, 0x20)))
+                mstore(add(lc, 0x20), n)
+                mstore(add(lc, 0x40), m)
+                let deg := alloc(shl(5, nn))
+                calldatacopy(deg, add(a, 0x80), shl(5, nn))
+                mstore(add(lc, 0x60), deg)
+                let size := shl(5, add(8, add(nn, add(n, m))))
+                let out := alloc(size)
+                mstore(add(lc, 0xe0), add(out, 0x40))
+                mstore(add(lc, 0xc0), add(out, 0x100))
+                mstore(add(lc, 0x80), add(out, add(0x100, shl(5, nn))))
+                mstore(add(lc, 0xa0), add(out, add(0x100, shl(5, add(nn, n)))))
+                let total := 0
+                for { let i := 0 } lt(i, nn) { i := add(i, 1) } { total := add(total, mload(add(deg, shl(5, i)))) }
+                let pf := add(add(a, 0x80), shl(5, nn))
+                if iszero(eq(sub(add(a, len), pf), shl(5, add(total, 7)))) { fail() }
+                pop(zkLogUp(lc, pf))
                 mstore(out, 1)
                 mstore(add(out, 0x20), mload(0x00))
-                return(out, 0x40)
+                return(out, size)
             }
             run(arg.offset, arg.length)
         }

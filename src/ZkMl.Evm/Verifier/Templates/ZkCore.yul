@@ -262,3 +262,36 @@
                 mstore(hk, lx)
                 mstore(add(hk, 0x20), ly)
             }
+
+            // ---- the masked LogUp ("LogUp → ZK mode"). lc = memory context: [0] α [1] n [2] m [3] deg (the N = max(n, m) ≥ 1
+            // round degrees, from the key) [4] ptW (r_w out, n words) [5] ptT (r_t out, m words) [6] pt (the full point out,
+            // N words) [7] out (6 words: ĥ_w, f̂, ĥ_t, t̂, m̂, v_g). Proof at cd = σ ‖ rounds ‖ ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖
+            // m̂(r_t) ‖ v_g. Transcript: λ = challenge(logup_lambda); τ = N challenges logup_tau; the masked zero-check of claim 0
+            // (labels logup_mask_sum, logup_rho; the mask's commitment was absorbed inside W2); check
+            // ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) = e − ρ′·v_g; absorb(logup_evals, the five values ‖ v_g). The caller discharges
+            // the five claims, the sum relation and g(r) = v_g. Returns the calldata cursor.
+            function zkLogUp(lc, cd) -> cdOut {
+                let lambda := trChallenge({{label:LogUp.Lambda}})
+                let nn := mload(add(lc, 0x20))
+                if gt(mload(add(lc, 0x40)), nn) { nn := mload(add(lc, 0x40)) }
+                let ms := alloc(0xe0)
+                let tau := alloc(shl(5, nn))
+                for { let p := tau } lt(p, add(tau, shl(5, nn))) { p := add(p, 0x20) } { mstore(p, trChallenge({{label:LogUp.Tau}})) }
+                mstore(ms, 0)
+                mstore(add(ms, 0x20), frAt(cd))
+                mstore(add(ms, 0x40), {{label:LogUpMask.Sum}})
+                mstore(add(ms, 0x60), {{label:LogUpMask.Rho}})
+                mstore(add(ms, 0x80), tau)
+                mstore(add(ms, 0xa0), mload(add(lc, 0x60)))
+                mstore(add(ms, 0xc0), nn)
+                let pt := mload(add(lc, 0xc0))
+                let e, rho, c := maskedSumcheck(ms, add(cd, 0x20), pt)
+                let out := mload(add(lc, 0xe0))
+                let vg := frAt(add(c, 0xa0))
+                mstore(add(out, 0xa0), vg)
+                logUpFinal(mload(lc), lambda, frSub(e, mulmod(rho, vg, R_MOD)), c, out)
+                trAbsorbCalldata({{label:LogUp.Evals}}, c, 0xc0)
+                mcopy(mload(add(lc, 0x80)), add(pt, shl(5, sub(nn, mload(add(lc, 0x20))))), shl(5, mload(add(lc, 0x20))))
+                mcopy(mload(add(lc, 0xa0)), add(pt, shl(5, sub(nn, mload(add(lc, 0x40))))), shl(5, mload(add(lc, 0x40))))
+                cdOut := add(c, 0xc0)
+            }
