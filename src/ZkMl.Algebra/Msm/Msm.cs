@@ -82,7 +82,7 @@ public static class Msm
                 });
                 var partial = new G1Jacobian[threadCount];
                 Parallel.For(0, threadCount, options, t =>
-                    partial[t] = ReduceBuckets(sets, overflows, (int)((long)buckets * t / threadCount), (int)((long)buckets * (t + 1) / threadCount)));
+                    partial[t] = BucketReduction.Reduce(sets, overflows, (int)((long)buckets * t / threadCount), (int)((long)buckets * (t + 1) / threadCount)));
                 var acc = G1Jacobian.Infinity;
                 foreach (var p in partial) G1Jacobian.Add(acc, p, out acc);
                 return acc;
@@ -157,7 +157,7 @@ public static class Msm
             for (int g = 0; g < groups; g++)
             {
                 sums[g] = G1Jacobian.Infinity;
-                AddBucket(ref sums[g], partBuckets, partOverflow, g);
+                BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g);
             }
             foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
             var points = new G1Affine[groups];
@@ -406,40 +406,12 @@ public static class Msm
         try
         {
             AccumulateBuckets(bases, negative, digits, offset, lo, hi, buckets, windows, baseStride, digitStride, bucket, ref overflow);
-            return ReduceBuckets([bucket], [overflow], 0, buckets);
+            return BucketReduction.Reduce([bucket], [overflow], 0, buckets);
         }
         finally
         {
             ArrayPool<G1Affine>.Shared.Return(bucket);
             if (overflow != null) ArrayPool<G1Jacobian>.Shared.Return(overflow);
-        }
-    }
-
-    /// <summary>
-    /// Σ_(j∈[lo,hi)) (j + 1)·B_j for the buckets B_j = Σ_u sets[u][j] (+ overflows[u][j]): running sums from the top
-    /// give Σ (j − lo + 1)·B_j, and lo·Σ B_j is added (so threads can reduce disjoint slices of one bucket range).
-    /// </summary>
-    private static G1Jacobian ReduceBuckets(G1Affine[][] sets, G1Jacobian[]?[] overflows, int lo, int hi)
-    {
-        var running = G1Jacobian.Infinity;
-        var sum = G1Jacobian.Infinity;
-        for (int j = hi - 1; j >= lo; j--)
-        {
-            AddBucket(ref running, sets, overflows, j);
-            G1Jacobian.Add(sum, running, out sum);
-        }
-        if (lo > 0) G1Jacobian.Add(sum, running.ScalarMul(Fr.FromUInt64((ulong)lo)), out sum);
-        return sum;
-    }
-
-    /// <summary>acc += bucket j of every set (its affine part and, if any, its Jacobian overflow).</summary>
-    private static void AddBucket(ref G1Jacobian acc, G1Affine[][] sets, G1Jacobian[]?[] overflows, int j)
-    {
-        for (int u = 0; u < sets.Length; u++)
-        {
-            G1Jacobian.AddMixed(acc, sets[u][j], out acc);
-            var o = overflows[u];
-            if (o != null && !o[j].IsInfinity) G1Jacobian.Add(acc, o[j], out acc);
         }
     }
 
