@@ -174,6 +174,27 @@ public class ZkPrivateInputTests
     }
 
     [Fact]
+    public void A_prover_whose_witness_is_not_the_committed_input_is_rejected()
+    {
+        // Forced cheating below ProvePrivate's checks: the statement holds C_A (the commitment of rows A), the witness and the
+        // X vector of the opening are rows B (other inputs, other outputs). Only the claim on C_X can catch it.
+        var (c, z, x) = Tiny.Value;
+        var vk = z.VerifyingKey;
+        int width = 1 << vk.Layers[0].InVars;
+        long[][] rowsA = [x[0]], rowsB = [x[2]];
+        Assert.NotEqual(rowsA[0], rowsB[0]);
+        var (comA, _) = InputCommitment.Commit(z.ProvingKey.Srs, width, vk.InputSize, vk.XBytes, rowsA);
+        var (comB, openB) = InputCommitment.Commit(z.ProvingKey.Srs, width, vk.InputSize, vk.XBytes, rowsB);
+        var wB = IntegerExecutor.RunQuantized(c, rowsB);
+        var honest = ZkInference.Prove(z.ProvingKey, wB, 1, new ProverTimings(), checkLookups: true, new SeededRng(41), new ZkPrivateInput(comB, openB));
+        Assert.True(InferenceVerifier.Verify(vk, honest).IsValid); // the control: the same prover with B's own commitment
+        var cheat = ZkInference.Prove(z.ProvingKey, wB, 1, new ProverTimings(), checkLookups: true, new SeededRng(41), new ZkPrivateInput(comA, openB));
+        var r = InferenceVerifier.Verify(vk, cheat);
+        Assert.False(r.IsValid);
+        Assert.Equal(VerificationFailure.Opening, r.Failure);
+    }
+
+    [Fact]
     public void No_input_word_appears_in_the_statement_the_proof_or_its_json()
     {
         var (_, z, x) = Mlp3.Value;
