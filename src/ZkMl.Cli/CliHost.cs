@@ -92,11 +92,17 @@ internal static class CliHost
     }
 
     /// <summary>Writes a file atomically: a temp file beside it, then a rename; no half-written outputs.</summary>
-    public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, secret: false);
+
+    /// <summary>As <see cref="WriteAtomic"/> for a secret file: mode 0600 on Unix (model.secret, input.opening, a ZK pk.bin).</summary>
+    public static void WriteSecret(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, secret: true);
+
+    private static void Write(string path, ReadOnlySpan<byte> bytes, bool secret)
     {
         try
         {
-            ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, bytes);
+            if (secret) ZkMl.Algebra.IO.AtomicFile.WriteSecret(path, bytes);
+            else ZkMl.Algebra.IO.AtomicFile.WriteAllBytes(path, bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -342,12 +342,15 @@ public sealed class InferenceProof
             var inputs = new JsonArray(); var outputs = new JsonArray(); var argmax = new JsonArray();
             for (int b = 0; b < io.BatchSize; b++)
             {
-                inputs.Add(new JsonArray(io.InputRow(b).ToArray().Select(v => (JsonNode)v).ToArray()));
+                if (!io.IsPrivate) inputs.Add(new JsonArray(io.InputRow(b).ToArray().Select(v => (JsonNode)v).ToArray()));
                 var row = io.OutputRow(b).ToArray();
                 outputs.Add(new JsonArray(row.Select(v => (JsonNode)v).ToArray()));
                 argmax.Add(Array.IndexOf(row, row.Max()));
             }
-            o["inputs"] = inputs; o["outputs"] = outputs; o["argmax"] = argmax;
+            // a private-input statement holds C_X, never an input word (docs/zk-design.md §6)
+            if (io.InputCommitment is { } cx) o["inputCommitment"] = "0x" + Convert.ToHexStringLower(EvmEncoding.EncodeG1(cx));
+            else o["inputs"] = inputs;
+            o["outputs"] = outputs; o["argmax"] = argmax;
             o["output_scale"] = vk.OutputScale;
             o["outputs_are"] = vk.ProvesOutputActivation ? "the proven final activation's values" : "logits";
         }

@@ -40,6 +40,16 @@ public sealed class ProverTimings
     internal void Run(string stage, Action body) => Run<int>(stage, () => { body(); return 0; });
 }
 
+/// <summary>A proof with private inputs, the input commitment of its statement and the opening (secret: it reveals the inputs).</summary>
+/// <param name="Proof">The proof; its statement is B ‖ C_X ‖ Y.</param>
+/// <param name="Commitment">The input commitment (public: input.commit).</param>
+/// <param name="Opening">The opening (secret: input.opening).</param>
+public sealed record PrivateInputProof(InferenceProof Proof, InputCommitment Commitment, InputOpening Opening)
+{
+    /// <summary>The shapes only: the opening's values never appear in a message or log.</summary>
+    public override string ToString() => $"PrivateInputProof {{ {Commitment}, {Opening} }}";
+}
+
 /// <summary>
 /// The inference prover (DESIGN.md §4, docs/protocol.md "Inference proof"): one proof for a whole
 /// batch — witness from the integer executor, W1/W2 commitments, one LogUp for every lookup, the
@@ -78,17 +88,73 @@ public static class InferenceProver
     /// A zero-knowledge proof (public inputs; docs/protocol.md "Inference proof" → "ZK mode"): the batch is executed with
     /// its padded rows as copies of row 0; masks and blindings from <paramref name="rng"/> (null: the OS CSPRNG; tests inject one).
     /// </summary>
-    /// <exception cref="ArgumentException">An input of the wrong length or out of range, a batch too large, or a key this version cannot prove for (private inputs: not yet implemented).</exception>
+    /// <exception cref="ArgumentException">An input of the wrong length or out of range, a batch too large, a key this version cannot prove for, or a key with private inputs (<see cref="ProvePrivate(ProvingKey, IReadOnlyList{long[]}, InputCommitment?, InputOpening?, ProverTimings?)"/>).</exception>
     internal static InferenceProof ProveZk(ProvingKey pk, IReadOnlyList<long[]> inputs, ProverTimings timings, RandomNumberGenerator? rng)
     {
         InferenceSetup.CheckProvable(pk.Circuit); // as ProveWitness: a key file is not trusted (review of step 9)
         if (ZkInference.Unsupported(pk.VerifyingKey) is { } why) throw new ArgumentException(why, nameof(pk));
         if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
-        int bp = Circuit.NextPowerOfTwo(inputs.Count);
-        var padded = inputs.Concat(Enumerable.Repeat(inputs[0], bp - inputs.Count)).ToArray();
-        var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, padded));
+        if (pk.VerifyingKey.Zk.Inputs == InputVisibility.Private)
+            throw new ArgumentException("a key with private inputs: prove with InferenceProver.ProvePrivate (it makes or takes the input commitment C_X and returns its opening)", nameof(pk));
+        var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, Padded(inputs)));
         return ZkInference.Prove(pk, w, inputs.Count, timings, checkLookups: true, rng);
     }
+
+    /// <summary>
+    /// A zero-knowledge proof for a key with private inputs (docs/protocol.md "Inference proof" → "ZK mode: private inputs";
+    /// docs/zk-design.md §6): the statement holds the input commitment C_X instead of the inputs. Without
+    /// <paramref name="commitment"/> a fresh commitment is made (blinding from the OS CSPRNG); with it, <paramref name="opening"/>
+    /// must open it on the key's SRS and hold exactly <paramref name="inputs"/>, which is checked before proving.
+    /// </summary>
+    /// <param name="pk">A proving key with private inputs.</param>
+    /// <param name="inputs">The B quantized input rows (each InputSize values in ±InputBound).</param>
+    /// <param name="commitment">An existing input commitment, or null for a fresh one.</param>
+    /// <param name="opening">Its opening (secret); given exactly when <paramref name="commitment"/> is.</param>
+    /// <param name="timings">Stage timings, or null.</param>
+    /// <returns>The proof, the commitment of its statement and the opening (secret: it reveals the inputs).</returns>
+    /// <exception cref="ArgumentException">Not a private-input key, a key this version cannot prove for, a bad input, or a
+    /// commitment/opening that does not match each other, the key's SRS and shape, or the inputs (the message says which).</exception>
+    public static PrivateInputProof ProvePrivate(ProvingKey pk, IReadOnlyList<long[]> inputs, InputCommitment? commitment = null, InputOpening? opening = null, ProverTimings? timings = null)
+        => ProvePrivate(pk, inputs, commitment, opening, timings, null);
+
+    /// <summary>As the public overload; masks and blindings from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static PrivateInputProof ProvePrivate(ProvingKey pk, IReadOnlyList<long[]> inputs, InputCommitment? commitment, InputOpening? opening,
+        ProverTimings? timings, RandomNumberGenerator? rng, Func<int, bool>? rejectAttempt = null)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        ArgumentNullException.ThrowIfNull(inputs);
+        timings ??= new ProverTimings();
+        var vk = pk.VerifyingKey;
+        if (!vk.IsZk || vk.Zk.Inputs != InputVisibility.Private)
+            throw new ArgumentException($"not a key with private inputs ({(vk.IsZk ? vk.Zk.ToString() : "default, not zero-knowledge")}): prove with InferenceProver.Prove", nameof(pk));
+        InferenceSetup.CheckProvable(pk.Circuit);
+        if (ZkInference.Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(pk));
+        if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
+        if ((commitment is null) != (opening is null))
+            throw new ArgumentException("an existing input commitment needs its opening, and an opening its commitment (give both or neither)", commitment is null ? nameof(commitment) : nameof(opening));
+        int rowWidth = 1 << vk.Layers[0].InVars;
+        if (commitment is null)
+        {
+            // the witness checks every value first (InputBound), so the commitment is never made of an invalid input
+            var w0 = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, Padded(inputs)));
+            (commitment, opening) = timings.Run("input commitment", () => InputCommitment.Commit(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, inputs, rng));
+            var proof = ZkInference.Prove(pk, w0, inputs.Count, timings, checkLookups: true, rng, new ZkPrivateInput(commitment, opening), rejectAttempt);
+            return new PrivateInputProof(proof, commitment, opening);
+        }
+        if (commitment.RowWidth != rowWidth || commitment.InputSize != vk.InputSize)
+            throw new ArgumentException($"the input commitment holds rows of {commitment.InputSize} values in a width of {commitment.RowWidth}; this key's input is {vk.InputSize} values in a width of {rowWidth}", nameof(commitment));
+        var check = commitment.Check(opening!, pk.Srs);
+        if (!check.IsValid) throw new ArgumentException($"the input opening does not open the input commitment: {check.Reason}", nameof(opening));
+        var holds = opening!.Holds(inputs);
+        if (!holds.IsValid) throw new ArgumentException($"the input opening does not hold the inputs to prove: {holds.Reason}", nameof(opening));
+        var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, Padded(inputs)));
+        var p = ZkInference.Prove(pk, w, inputs.Count, timings, checkLookups: true, rng, new ZkPrivateInput(commitment, opening), rejectAttempt);
+        return new PrivateInputProof(p, commitment, opening);
+    }
+
+    /// <summary>The batch with its padded rows copies of row 0 (zero-knowledge mode).</summary>
+    private static long[][] Padded(IReadOnlyList<long[]> inputs)
+        => inputs.Concat(Enumerable.Repeat(inputs[0], Circuit.NextPowerOfTwo(inputs.Count) - inputs.Count)).ToArray();
 
     /// <summary>
     /// Proves from a witness. With <paramref name="checkLookups"/> = false a witness that breaks a lookup

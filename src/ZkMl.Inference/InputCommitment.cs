@@ -338,8 +338,8 @@ public sealed class InputOpening
         return b;
     }
 
-    /// <summary>Writes the file (temporary file + rename).</summary>
-    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+    /// <summary>Writes the file (temporary file + rename; secret: mode 0600 on Unix).</summary>
+    public void Save(string path) => Algebra.IO.AtomicFile.WriteSecret(path, ToBytes());
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     /// <exception cref="InferenceFormatException">Missing, truncated, corrupt, another version or a malformed field (named).</exception>

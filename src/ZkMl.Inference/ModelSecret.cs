@@ -61,7 +61,7 @@ public sealed class ModelSecret
     }
 
     /// <summary>Writes the file (temporary file + rename).</summary>
-    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+    public void Save(string path) => Algebra.IO.AtomicFile.WriteSecret(path, ToBytes());
 
     /// <summary>Reads a file written by <see cref="Save"/>.</summary>
     /// <exception cref="InferenceFormatException">Missing, truncated, corrupt, another version or a blinding ≥ r.</exception>

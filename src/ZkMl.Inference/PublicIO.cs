@@ -1,4 +1,7 @@
 using System.Buffers.Binary;
+using ZkMl.Algebra;
+using ZkMl.Algebra.Evm;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 
 namespace ZkMl.Inference;
@@ -6,14 +9,22 @@ namespace ZkMl.Inference;
 /// <summary>
 /// The public statement of an inference proof: the batch size B, the B real input rows X and all
 /// padded output rows Y (integer logits, or the proven final activation's values), packed into 32-byte words exactly as docs/protocol.md
-/// "Public input / output" says (the Solidity verifier's <c>uint256[] publicInputs</c>).
+/// "Public input / output" says (the Solidity verifier's <c>uint256[] publicInputs</c>). For a zero-knowledge key with
+/// private inputs the statement is B, the input commitment C_X (two words: x, y) and the B real output rows: no input word.
 /// </summary>
 public sealed class PublicIO
 {
-    private PublicIO(int batch, int inputSize, int outputSize, int outputColumns, long[] x, long[] y, byte[] words)
+    private PublicIO(int batch, int inputSize, int outputSize, int outputColumns, long[] x, long[] y, byte[] words, G1Affine? commitment = null)
     {
         BatchSize = batch; InputSize = inputSize; OutputSize = outputSize; OutputColumns = outputColumns; _x = x; _y = y; _words = words;
+        InputCommitment = commitment;
     }
+
+    /// <summary>The input commitment C_X of a private-input statement (docs/zk-design.md §6), else null.</summary>
+    public G1Affine? InputCommitment { get; }
+
+    /// <summary>True when the statement holds C_X instead of the inputs.</summary>
+    public bool IsPrivate => InputCommitment.HasValue;
 
     private readonly long[] _x;
     private readonly long[] _y;
@@ -34,14 +45,16 @@ public sealed class PublicIO
     /// <summary>Values per output row in the statement (<see cref="VerifyingKey.OutputColumns"/>): OutputSize, or the padded width with a proven final activation.</summary>
     public int OutputColumns { get; }
 
-    /// <summary>Inputs, B × InputSize row-major.</summary>
+    /// <summary>Inputs, B × InputSize row-major (empty in a private-input statement).</summary>
     public ReadOnlySpan<long> Inputs => _x;
 
     /// <summary>Outputs as stated (logits, or the proven final activation's values), PaddedBatch × OutputColumns row-major (padded rows included; in zero-knowledge mode the padded rows, not in the words, are copies of row 0).</summary>
     public ReadOnlySpan<long> Outputs => _y;
 
     /// <summary>Input row b.</summary>
-    public ReadOnlySpan<long> InputRow(int b) => _x.AsSpan(b * InputSize, InputSize);
+    /// <exception cref="InvalidOperationException">A private-input statement: it holds the commitment C_X, no input.</exception>
+    public ReadOnlySpan<long> InputRow(int b)
+        => IsPrivate ? throw new InvalidOperationException("a private-input statement holds the commitment C_X, not the inputs") : _x.AsSpan(b * InputSize, InputSize);
 
     /// <summary>The OutputSize real outputs of row b.</summary>
     public ReadOnlySpan<long> OutputRow(int b) => _y.AsSpan(b * OutputColumns, OutputSize);
@@ -60,6 +73,7 @@ public sealed class PublicIO
     public static PublicIO Create(VerifyingKey vk, int batch, ReadOnlySpan<long> x, ReadOnlySpan<long> y)
     {
         ArgumentNullException.ThrowIfNull(vk);
+        if (IsPrivateKey(vk)) throw new ArgumentException("a private-input key states the input commitment C_X, not the inputs (PublicIO.CreatePrivate)", nameof(vk));
         if (batch < 1) throw new ArgumentException("the batch is empty", nameof(batch));
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
         if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
@@ -69,9 +83,7 @@ public sealed class PublicIO
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++)
             if (Math.Abs(x[i]) > bound) throw new ArgumentException($"input value {x[i]} (row {i / vk.InputSize}, index {i % vk.InputSize}) is outside ±{bound}", nameof(x));
-        long ymax = vk.YBytes == 8 ? long.MaxValue : (1L << (8 * vk.YBytes - 1)) - 1;
-        for (int i = 0; i < y.Length; i++)
-            if (y[i] > ymax || y[i] < -ymax - 1) throw new ArgumentException($"output value {y[i]} does not fit {vk.YBytes} bytes", nameof(y));
+        CheckOutputs(vk, y);
         int len = ByteLength(vk, batch);
         var words = new byte[len];
         BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(28), (uint)batch);
@@ -79,6 +91,35 @@ public sealed class PublicIO
         foreach (long v in x) { Put(words, o, vk.XBytes, v); o += vk.XBytes; }
         foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
         return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x.ToArray(), Expand(vk, y.ToArray(), yRows, bp), words);
+    }
+
+    /// <summary>Packs a private-input statement B ‖ C_X ‖ Y for <paramref name="vk"/> (docs/protocol.md "ZK mode: private inputs").</summary>
+    /// <exception cref="ArgumentException">Not a private-input key, wrong lengths, batch too large, C_X not on the curve, or an output that does not fit.</exception>
+    public static PublicIO CreatePrivate(VerifyingKey vk, int batch, in G1Affine commitment, ReadOnlySpan<long> y)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (!IsPrivateKey(vk)) throw new ArgumentException("not a private-input key: its statement holds the inputs (PublicIO.Create)", nameof(vk));
+        if (batch < 1) throw new ArgumentException("the batch is empty", nameof(batch));
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
+        if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
+        if (!commitment.IsOnCurve) throw new ArgumentException("C_X is not on the curve", nameof(commitment));
+        if (y.Length != (long)batch * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {batch} rows of {vk.OutputColumns}", nameof(y));
+        CheckOutputs(vk, y);
+        var words = new byte[ByteLength(vk, batch)];
+        BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(28), (uint)batch);
+        EvmEncoding.EncodeG1(commitment, words.AsSpan(32, 64));
+        int o = 96;
+        foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
+        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, [], Expand(vk, y.ToArray(), batch, bp), words, commitment);
+    }
+
+    private static bool IsPrivateKey(VerifyingKey vk) => vk.IsZk && vk.Zk.Inputs == InputVisibility.Private;
+
+    private static void CheckOutputs(VerifyingKey vk, ReadOnlySpan<long> y)
+    {
+        long ymax = vk.YBytes == 8 ? long.MaxValue : (1L << (8 * vk.YBytes - 1)) - 1;
+        for (int i = 0; i < y.Length; i++)
+            if (y[i] > ymax || y[i] < -ymax - 1) throw new ArgumentException($"output value {y[i]} does not fit {vk.YBytes} bytes", nameof(y));
     }
 
     /// <summary>
@@ -111,10 +152,18 @@ public sealed class PublicIO
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2(batch);
         int len = ByteLength(vk, (int)batch);
         if (words.Length != len) { reason = $"public inputs: {words.Length} bytes; a batch of {batch} needs exactly {len}"; return false; }
-        var x = new long[batch * (long)vk.InputSize];
+        bool priv = IsPrivateKey(vk);
+        var x = new long[priv ? 0 : batch * (long)vk.InputSize];
         int yRows = StatedRows(vk, (int)batch);
         var y = new long[yRows * (long)vk.OutputColumns];
         int o = 32;
+        G1Affine? commitment = null;
+        if (priv)
+        {
+            if (!EvmEncoding.TryDecodeG1(words.Slice(32, 64), out var cx, out var e)) { reason = "public inputs: the input commitment C_X: " + e; return false; }
+            commitment = cx;
+            o = 96;
+        }
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++, o += vk.XBytes)
         {
@@ -124,7 +173,7 @@ public sealed class PublicIO
         for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
         for (; o < words.Length; o++)
             if (words[o] != 0) { reason = "public inputs: non-zero padding bytes"; return false; }
-        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, Expand(vk, y, yRows, bp), words.ToArray());
+        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, Expand(vk, y, yRows, bp), words.ToArray(), commitment);
         reason = null;
         return true;
     }
@@ -132,8 +181,10 @@ public sealed class PublicIO
     /// <summary>The exact packed length in bytes for a batch of <paramref name="batch"/> rows.</summary>
     public static int ByteLength(VerifyingKey vk, int batch)
     {
-        long body = (long)batch * vk.InputSize * vk.XBytes + (long)StatedRows(vk, batch) * vk.OutputColumns * vk.YBytes;
-        return checked((int)(32 + (body + 31) / 32 * 32));
+        // C_X (two words) in a private-input statement, else the inputs packed with the outputs
+        long inputs = IsPrivateKey(vk) ? 0 : (long)batch * vk.InputSize * vk.XBytes;
+        long body = inputs + (long)StatedRows(vk, batch) * vk.OutputColumns * vk.YBytes;
+        return checked((int)(32 + (IsPrivateKey(vk) ? 64 : 0) + (body + 31) / 32 * 32));
     }
 
     private static void Put(byte[] dst, int o, int width, long v)

@@ -76,11 +76,22 @@ internal sealed class ZkMaskRegion
     public override string ToString() => $"ZkMaskRegion {{ {_items.Count} items }}";
 }
 
+/// <summary>The private input of a proof: the commitment C_X of the statement and its opening (X′'s rows and s_X; secret).</summary>
+internal sealed record ZkPrivateInput(InputCommitment Commitment, InputOpening Opening)
+{
+    /// <summary>The shape only.</summary>
+    public override string ToString() => $"ZkPrivateInput {{ {Commitment} }}";
+}
+
+/// <summary>A rejected challenge event of one proof attempt (probability ~2^-250 each): the prover tries again with fresh masks.</summary>
+internal sealed class ZkChallengeRejectedException(string message) : InvalidOperationException(message);
+
 /// <summary>
-/// The zero-knowledge inference proof with public inputs (docs/protocol.md "Inference proof" → "ZK mode"; docs/zk-design.md
-/// §5, §11 step 9): dense circuits whose hidden layers are tabled and whose output layer has no proven final activation.
+/// The zero-knowledge inference proof (docs/protocol.md "Inference proof" → "ZK mode"; docs/zk-design.md §5, §6, §11 steps 9
+/// and 10): dense circuits whose hidden layers are tabled and whose output layer has no proven final activation.
 /// Every revealed value is masked (masked items, Libra-masked LogUp zero-check and matmul sumcheck with the corrections of
-/// §5.4), every claim goes into the ZK batched opening, and padded batch rows are copies of row 0.
+/// §5.4), every claim goes into the ZK batched opening, and padded batch rows are copies of row 0. With private inputs the
+/// statement holds C_X instead of X, X is a masked factor of layer 0's matmul and one more vector of the opening.
 /// </summary>
 internal static class ZkInference
 {
@@ -88,7 +99,8 @@ internal static class ZkInference
     public static string? Unsupported(VerifyingKey vk)
     {
         if (!vk.IsZk) return "not a zero-knowledge key";
-        if (vk.Zk.Inputs == InputVisibility.Private) return "not yet implemented: private inputs (zero-knowledge proofs with --input-visibility private are docs/zk-design.md §11 step 10)";
+        if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
+            return "not yet implemented: the input range check (a private-input key compiled with --input-range-check on, the default; docs/zk-design.md §6): compile with --input-range-check off for the weaker statement of docs/zk-design.md §2";
         if (vk.HasSpatialLayers) return "not yet supported: zero-knowledge proofs of conv or pooling layers";
         if (vk.Shape.T == 0) return "not yet implemented: a zero-knowledge proof of a circuit without hidden layers (no lookups; docs/zk-design.md §5.5, W2 = the mask region alone)";
         if (vk.Shape.OutputTabled) return "not yet implemented: a zero-knowledge proof of a proven final activation (--prove-output-activation)";
@@ -97,12 +109,34 @@ internal static class ZkInference
 
     // ---------------------------------------------------------------- prover
 
+    /// <summary>Proof attempts before a run of rejected challenge events (each of probability ~2^-250) is reported as an error.</summary>
+    internal const int MaxAttempts = 8;
+
     /// <summary>
     /// Proves the batch whose witness <paramref name="wit"/> was executed on the B real rows followed by copies of row 0
     /// (its BatchSize is the padded batch); <paramref name="batch"/> = B. Masks and blindings from <paramref name="rng"/>
-    /// (null: the OS CSPRNG; tests inject a seeded generator).
+    /// (null: the OS CSPRNG; tests inject a seeded generator). <paramref name="input"/>: the commitment and opening of a
+    /// private-input key (null for public inputs). A rejected challenge event (<see cref="PointProblem"/>) retries with fresh
+    /// masks, at most <see cref="MaxAttempts"/> attempts; <paramref name="rejectAttempt"/> lets a test force the event.
     /// </summary>
-    internal static InferenceProof Prove(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator? rng)
+    /// <exception cref="ArgumentException">A key this version cannot prove for, a witness not in ZK form, or a missing/mismatching private input.</exception>
+    /// <exception cref="InvalidOperationException">Every attempt hit a rejected challenge event.</exception>
+    internal static InferenceProof Prove(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator? rng,
+        ZkPrivateInput? input = null, Func<int, bool>? rejectAttempt = null)
+    {
+        using var ownRng = rng is null ? RandomNumberGenerator.Create() : null;
+        rng ??= ownRng!;
+        string? last = null;
+        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            try { return ProveOnce(pk, wit, batch, timings, checkLookups, rng, input, rejectAttempt?.Invoke(attempt) == true); }
+            catch (ZkChallengeRejectedException e) { last = e.Message; }
+        }
+        throw new InvalidOperationException($"{MaxAttempts} proof attempts hit a rejected challenge event (each of probability ~2^-250; the last: {last}): is the random generator broken?");
+    }
+
+    private static InferenceProof ProveOnce(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator rng,
+        ZkPrivateInput? input, bool forceReject)
     {
         var vk = pk.VerifyingKey;
         if (Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(pk));
@@ -117,16 +151,29 @@ internal static class ZkInference
         for (int r = batch; r < bp; r++)
             if (!wit.Input.AsSpan(r * n0, n0).SequenceEqual(wit.Input.AsSpan(0, n0)))
                 throw new ArgumentException($"padded row {r} of the input is not a copy of row 0 (zero-knowledge mode repeats row 0)", nameof(wit));
-        using var ownRng = rng is null ? RandomNumberGenerator.Create() : null;
-        rng ??= ownRng!;
         int b = System.Numerics.BitOperations.Log2((uint)bp);
         var zs = new ZkShape(vk, b);
         var bs = zs.Batch;
         int L = zs.L, H = zs.H;
 
-        var x = InferenceProver.RealInputs(wit, vk);
         var y = InferenceProver.RealOutputs(wit, vk);
-        var io = PublicIO.Create(vk, batch, x.AsSpan(0, batch * vk.InputSize), y.AsSpan(0, batch * vk.OutputColumns));
+        PublicIO io;
+        if (zs.Private)
+        {
+            if (input is null) throw new ArgumentException("a private-input key: the proof needs the input commitment and its opening (InferenceProver.ProvePrivate)", nameof(input));
+            var com = input.Commitment;
+            if (com.RowWidth != n0 || com.InputSize != vk.InputSize || com.BatchSize != batch)
+                throw new ArgumentException($"the input commitment is for B = {com.BatchSize} rows of {com.InputSize} values in rows of {com.RowWidth}; this proof has B = {batch}, the key {vk.InputSize} values in rows of {n0}", nameof(input));
+            if (!InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(wit.Input))
+                throw new ArgumentException("the opening's X′ is not the witness's input", nameof(input));
+            io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns));
+        }
+        else
+        {
+            if (input is not null) throw new ArgumentException("an input commitment for a key with public inputs", nameof(input));
+            var x = InferenceProver.RealInputs(wit, vk);
+            io = PublicIO.Create(vk, batch, x.AsSpan(0, batch * vk.InputSize), y.AsSpan(0, batch * vk.OutputColumns));
+        }
         var t = new Transcript(Protocol.ZkDomain);
         t.AppendBytes(Labels.Vk, vk.Digest);
         t.AppendBytes(Labels.Io, io.Words);
@@ -168,7 +215,7 @@ internal static class ZkInference
         var rw = luPoint[(nlu - n)..];
         var rt = luPoint[(nlu - m)..];
         var v = Vanish(luPoint[^1]);
-        if (v.IsZero) throw new InvalidOperationException("the LogUp point's last coordinate is 0 or 1 (probability 2/r): prove again");
+        if (v.IsZero) throw new ZkChallengeRejectedException("the LogUp point's last coordinate is 0 or 1 (probability 2/r)");
 
         // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
         var cols = timings.Run("lookup columns", () => InferenceProver.Columns(pk, bs, wit, w1, rw, rt));
@@ -193,7 +240,7 @@ internal static class ZkInference
         {
             points[L - 1] = t.ChallengeScalars(Labels.OutR, b + vk.Layers[L - 1].OutVars);
             for (int l = 0; l < H; l++) points[l] = InferenceProver.Suffix(rw, b + vk.Layers[l].OutVars);
-            if (Vanish(points[L - 1][^1]).IsZero) throw new InvalidOperationException("out_r's last coordinate is 0 or 1 (probability 2/r): prove again");
+            if (Vanish(points[L - 1][^1]).IsZero) throw new ZkChallengeRejectedException("out_r's last coordinate is 0 or 1 (probability 2/r)");
             var zhat = new Fr[L];
             for (int l = 0; l < H; l++) zhat[l] = InferenceVerifier.Requantized(vk, l, cols);
             zhat[L - 1] = Layout.EvaluateSmall(wit.Layers[L - 1].Z, points[L - 1]);
@@ -215,7 +262,7 @@ internal static class ZkInference
                 tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
                 tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
                 int selector = iMax - lk.InVars;
-                factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : null);
+                factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : zs.Private ? region.Affine(zs.MuX, selector, Fr.One) : null);
                 factorMasks.Add(region.Affine(zs.MuW[l], selector, Fr.One));
             }
             var lambda = t.ChallengeScalar(Labels.MmLambda);
@@ -239,7 +286,8 @@ internal static class ZkInference
             factorMasks.Add(null);
             mmOut = SumcheckProver.ProveMasked(t, zs.MatmulShape(coef), tables, claim, region.Mm, [], factorMasks, ZkLabels.MatmulMask);
             kappa = mmOut.Point;
-            if (PointProblem(vk, zs, rw, kappa) is { } bad) throw new InvalidOperationException(bad + " (probability ~2^-250): prove again");
+            if ((PointProblem(vk, zs, rw, kappa) ?? (forceReject ? "forced by the caller (a test of the retry)" : null)) is { } bad)
+                throw new ZkChallengeRejectedException(bad + " (probability ~2^-250)");
             mm = mmOut.FinalEvaluations[..(2 * lm)];
             var nu = new List<Fr>();
             foreach (int l in zs.MmLayers)
@@ -252,10 +300,10 @@ internal static class ZkInference
             t.AppendScalars(Labels.Mm, [.. mm, .. nuv, mmOut.MaskEvaluation]);
         });
 
-        // Every claim into the ZK batched opening (model parts, W1, W2).
+        // Every claim into the ZK batched opening (model parts, W1, W2, and X with private inputs).
         var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation);
         var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2);
+        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment);
         var witnesses = new ZkOpeningWitness[vectors.Count];
         var model = pk.ModelFr;
         int partLen = 1 << zs.PartVars;
@@ -263,6 +311,7 @@ internal static class ZkInference
             witnesses[j] = new ZkOpeningWitness(model.AsSpan(j * partLen, partLen).ToArray(), blindings[j], pk.ModelFolds?[j]);
         witnesses[zs.W1Vector] = new ZkOpeningWitness(w1.Select(Fr.FromInt64).ToArray(), c1.Blinding);
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
+        if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(wit.Input.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
         Array.Clear(w2);
 
@@ -341,20 +390,23 @@ internal static class ZkInference
     internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
         Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval);
 
-    /// <summary>The opening vectors by role: model part 0 … 2^k − 1, W1, W2.</summary>
-    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2)
+    /// <summary>The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs.</summary>
+    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2, G1Affine? cx)
     {
+        if (zs.Private != cx.HasValue) throw new ArgumentException(zs.Private ? "a private-input proof needs C_X" : "C_X for a key with public inputs", nameof(cx));
         var v = new List<ZkOpeningVector>();
         for (int j = 0; j < zs.Parts; j++) v.Add(new ZkOpeningVector($"model part {j}", vk.ModelCommitments[j], zs.PartVars));
         v.Add(new ZkOpeningVector("W1", c1, zs.Batch.W1!.NumVars));
         v.Add(new ZkOpeningVector("W2", c2, zs.W2.NumVars));
+        if (cx is { } x) v.Add(new ZkOpeningVector("X", x, zs.XVars));
         return (v, v.Count);
     }
 
     /// <summary>
     /// Every claim of the proof, in a fixed order (docs/protocol.md "Inference proof" → "ZK mode", claims): LogUp ĥ_w, ĥ_t, m̂,
     /// â_col, the sum relation, v_g; per hidden layer Â and R̂_i at p_ℓ; per matmul layer ŵ, b̂, â (ℓ ≥ 1), ν̂_Z (hidden), ν̂_b;
-    /// the matmul v_g. A masked value P̂(z) = P̃(z) + V·μ_P(y) is one combined claim on its vector and its mask item.
+    /// the matmul v_g. A masked value P̂(z) = P̃(z) + V·μ_P(y) is one combined claim on its vector and its mask item. With
+    /// private inputs layer 0's â is the combined claim X̃′(r_b, ρ_0) + V·μ_X(ρ_0[0]) on X and W2, in the place of â (ℓ ≥ 1).
     /// </summary>
     internal static List<ZkOpeningClaim> BuildClaims(VerifyingKey vk, ZkShape zs, ClaimValues c)
     {
@@ -407,6 +459,8 @@ internal static class ZkInference
                 new ZkClaimTerm(W2, vl + vl, OpeningWeight.Eq(w2.Point(zs.NuB[l], [yl, half])))], c.Biases[j]));
             if (l >= 1)
                 claims.Add(new([On(W1, w1, bs.AItem[l - 1], InferenceProver.Concat(c.Points[l].AsSpan(0, b), rho)), Mu(zs.MuA[l - 1], vk2, rho[0])], c.Mm[2 * j]));
+            else if (zs.Private)
+                claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(InferenceProver.Concat(c.Points[l].AsSpan(0, b), rho))), Mu(zs.MuX, vk2, rho[0])], c.Mm[2 * j]));
             if (l < H) claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuZ[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
             claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuB[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
         }
@@ -433,7 +487,7 @@ internal static class ZkInference
 
     // ---------------------------------------------------------------- verifier
 
-    /// <summary>Verifies a ZK proof (public inputs); the caller has checked the key's mode. Never throws on adversarial bytes.</summary>
+    /// <summary>Verifies a ZK proof (public or private inputs, as the key says); the caller has checked the key's mode. Never throws on adversarial bytes.</summary>
     internal static VerificationResult Verify(VerifyingKey vk, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, Action<byte[]>? beforeOpening)
         => Verify(vk, publicInputs, proofBytes, beforeOpening, null);
 
@@ -510,15 +564,19 @@ internal static class ZkInference
             return VerificationResult.Fail(VerificationFailure.Matmul, "Σ_ℓ λ^j·â_ℓ·ŵ_ℓ + Σ_ℓ t_ℓ·V_ℓ·(ν̂_Z − ν̂_b) + ρ′·v_g does not match the matmul sumcheck's final value");
         // (the mask claim g(κ) = v_g is the last claim of BuildClaims)
         t.AppendScalars(Labels.Mm, [.. parts.Mm, .. parts.Nu, parts.MmMaskEval]);
-        // Layer 0's input is public and unmasked: â_0 = X̃(r_b, ρ_0) with the padded rows copies of row 0.
-        int j0 = Array.IndexOf(zs.MmLayers, 0);
-        var rho0 = InferenceProver.Suffix(kappa, vk.Layers[0].InVars);
-        if (InputAt(io, bp, lp[0].AsSpan(0, b), rho0) != parts.Mm[2 * j0])
-            return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
+        // Public inputs: layer 0's input is unmasked, â_0 = X̃(r_b, ρ_0) with the padded rows copies of row 0. Private inputs:
+        // â_0 is masked and becomes a combined claim on C_X (BuildClaims).
+        if (!zs.Private)
+        {
+            int j0 = Array.IndexOf(zs.MmLayers, 0);
+            var rho0 = InferenceProver.Suffix(kappa, vk.Layers[0].InVars);
+            if (InputAt(io, bp, lp[0].AsSpan(0, b), rho0) != parts.Mm[2 * j0])
+                return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
+        }
 
         var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval);
         var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2);
+        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment);
         beforeOpening?.Invoke(t.State);
         if (!ZkBatchOpening.Verify(vk.Kzg, vk.BlindingBase!.Value, t, vectors, claims, [parts.D1, parts.D2], parts.Opening, bindStatement: false, out var r2))
             return VerificationResult.Fail(VerificationFailure.Opening, "ZK batched opening: " + r2);

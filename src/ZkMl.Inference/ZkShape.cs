@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ZkMl.Algebra;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
@@ -24,6 +25,7 @@ internal sealed class ZkShape
         var ks = vk.Shape;
         Batch = new BatchShape(vk, batchVars);
         L = ks.L; H = ks.H;
+        Private = vk.Zk.Inputs == InputVisibility.Private; // before MmDegrees: a private X is a masked factor
         N = Batch.F!.NumVars; M = ks.TableLayout!.NumVars; Nlu = Math.Max(N, M);
         MmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
         I = ProofParts.MatmulVars(vk);
@@ -46,13 +48,17 @@ internal sealed class ZkShape
         MuMult = Add(1); MuHw = Add(1); MuHt = Add(1); MuAcol = Add(1);
         MuW = new int[L]; NuB = new int[L];
         for (int l = 0; l < L; l++) { MuW[l] = Add(1); NuB[l] = Add(2); }
+        // private inputs: X is a masked factor of layer 0's matmul, its μ item last in the mask region (docs/zk-design.md §6)
+        MuX = Private ? Add(1) : -1;
         W2 = new Layout(items);
+        XVars = batchVars + vk.Layers[0].InVars;
 
         int k = VerifyingKey.ModelSplitBits(vk.ModelVars);
         Parts = vk.ModelCommitments.Count;
         if (Parts != 1 << k) throw new ArgumentException($"the key has {Parts} model parts; a model of 2^{vk.ModelVars} entries has {1 << k}", nameof(vk));
         PartVars = vk.ModelVars - k;
         OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1!.NumVars, W2.NumVars));
+        if (Private) OpeningVars = Math.Max(OpeningVars, XVars);
         if (OpeningVars < HyperKzgMask.MinVars)
             throw new ArgumentException($"the ZK batched opening needs at least {HyperKzgMask.MinVars} variables; this key and batch have {OpeningVars}", nameof(vk));
     }
@@ -106,7 +112,19 @@ internal sealed class ZkShape
 
     public int[] NuB { get; }
 
-    /// <summary>2^k model parts of 2^PartVars entries: opening vectors 0 … Parts−1; W1 = Parts, W2 = Parts + 1.</summary>
+    /// <summary>Private inputs: the statement holds C_X and X is the opening vector <see cref="XVector"/>.</summary>
+    public bool Private { get; }
+
+    /// <summary>The 2-entry μ item of X (private inputs; −1 otherwise).</summary>
+    public int MuX { get; }
+
+    /// <summary>Variables of X′ (Bp × 2^{i_0}): b + i_0.</summary>
+    public int XVars { get; }
+
+    /// <summary>The opening vector of X (private inputs): after W2.</summary>
+    public int XVector => Parts + 2;
+
+    /// <summary>2^k model parts of 2^PartVars entries: opening vectors 0 … Parts−1; W1 = Parts, W2 = Parts + 1, X = Parts + 2 (private inputs).</summary>
     public int Parts { get; }
 
     public int PartVars { get; }
@@ -130,13 +148,13 @@ internal sealed class ZkShape
         return new ProductSum(2 * coefficients.Length + 1, terms);
     }
 
-    /// <summary>Factors with a vanishing mask: every W_ℓ and every hidden A (the input X of layer 0 is public, unmasked).</summary>
+    /// <summary>Factors with a vanishing mask: every W_ℓ and every hidden A, and X (layer 0's input) when it is private (public X is unmasked).</summary>
     public int[] MatmulMasked()
     {
         var r = new List<int>();
         for (int j = 0; j < MmLayers.Length; j++)
         {
-            if (MmLayers[j] >= 1) r.Add(2 * j);
+            if (MmLayers[j] >= 1 || Private) r.Add(2 * j);
             r.Add(2 * j + 1);
         }
         return r.ToArray();

@@ -6,6 +6,25 @@ namespace ZkMl.Algebra.Tests;
 public class AtomicFileTests
 {
     [Fact]
+    public void A_secret_file_is_owner_only_and_replaces_a_readable_one()
+    {
+        if (OperatingSystem.IsWindows()) return; // the folder's ACL applies there
+        string dir = Directory.CreateTempSubdirectory("zkml-atomic-secret-").FullName;
+        try
+        {
+            string target = Path.Combine(dir, "model.secret");
+            AtomicFile.WriteAllBytes(target, [1, 2, 3]);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            Assert.True((File.GetUnixFileMode(target) & UnixFileMode.OtherRead) != 0); // the control: a plain write is readable
+            AtomicFile.WriteSecret(target, [4, 5, 6]);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target));
+            Assert.Equal(new byte[] { 4, 5, 6 }, File.ReadAllBytes(target));
+            Assert.Single(Directory.GetFiles(dir)); // no temporary file left
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
+    [Fact]
     public void ASignalDuringTheWriteRemovesTheTempAndLeavesNoTarget()
     {
         string dir = Directory.CreateTempSubdirectory("zkml-atomic-").FullName;

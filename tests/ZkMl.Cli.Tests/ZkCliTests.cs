@@ -151,12 +151,12 @@ public sealed class ZkCliTests : IDisposable
         var bad = Zkml.Run("verify", "--vk", vk, "--proof", F("bad.proof"));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("not verified", bad.Err);
-        // The Solidity verifier of ZK proofs is step 11; private inputs are step 10: both refused, nothing written.
+        // The Solidity verifier of ZK proofs is step 11; private inputs with the input range check (the default) are not built: both refused, nothing written.
         Zkml.Fails(["create-evm-verifier", "--vk", vk, "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
         Assert.False(File.Exists(F("Never.sol")));
         string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
-        Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: private inputs");
+        Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: the input range check");
         Assert.False(File.Exists(F("never.proof")));
         Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(F("privkeys"), "vk.bin"), "-o", F("NeverPrivate.sol"), "--no-compile"],
             "private inputs", "not yet implemented: private inputs on chain");

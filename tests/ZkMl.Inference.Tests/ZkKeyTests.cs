@@ -365,10 +365,10 @@ public class ZkKeyTests
     [Fact]
     public void Private_input_keys_are_refused_and_the_modes_never_verify_each_others_proofs()
     {
-        // Private inputs are step 10: refused by the prover and the verifier.
+        // Private inputs with the input range check (the default) are not built yet: refused by the prover and the verifier.
         var (_, sz) = SplitKeys.Value;
         var e = Assert.Throws<ArgumentException>(() => InferenceProver.Prove(sz.ProvingKey, SplitData.Take(1).ToArray()));
-        Assert.Contains("not yet implemented: private inputs", e.Message);
+        Assert.Contains("not yet implemented: the input range check", e.Message);
         // A default proof presented against a ZK key, and a ZK proof against a default key, are rejected.
         var (_, z) = TinyKeys.Value;
         var (_, pk, vk) = InferenceFixtures.TinySetup;
@@ -379,7 +379,7 @@ public class ZkKeyTests
         Assert.False(InferenceVerifier.Verify(vk, zkProof.PublicInputs, zkProof.ProofBytes).IsValid);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(vk, zkProof).Failure);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(z.VerifyingKey, proof).Failure);
-        Assert.Contains("not yet implemented: private inputs", InferenceVerifier.Verify(sz.VerifyingKey, zkProof.PublicInputs, zkProof.ProofBytes).Reason);
+        Assert.Contains("not yet implemented: the input range check", InferenceVerifier.Verify(sz.VerifyingKey, zkProof.PublicInputs, zkProof.ProofBytes).Reason);
     }
 
     [Fact]

@@ -26,7 +26,18 @@ public static class AtomicFile
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically, creating the folder if needed.</summary>
     /// <exception cref="IOException">The file or its folder cannot be written (the message names <paramref name="path"/>), or the process is being stopped by a signal.</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write there.</exception>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, secret: false);
+
+    /// <summary>
+    /// As <see cref="WriteAllBytes"/> for a secret file (blindings, input openings): on Unix the temp file is created with mode
+    /// 0600 (owner read/write only) before any byte is written, and the rename keeps the mode, so the secret is never readable
+    /// by others, not even half-written. (Windows: the folder's ACL applies.)
+    /// </summary>
+    /// <exception cref="IOException">As <see cref="WriteAllBytes"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">As <see cref="WriteAllBytes"/>.</exception>
+    public static void WriteSecret(string path, ReadOnlySpan<byte> bytes) => Write(path, bytes, secret: true);
+
+    private static void Write(string path, ReadOnlySpan<byte> bytes, bool secret)
     {
         string full = Path.GetFullPath(path);
         string? dir = Path.GetDirectoryName(full);
@@ -40,7 +51,9 @@ public static class AtomicFile
             {
                 if (stopping) throw new IOException($"{full}: not written, the process is stopping");
                 Pending[tmp] = 0;
-                f = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 1 };
+                if (secret && !OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                f = new FileStream(tmp, options);
             }
             using (f)
             {

@@ -99,7 +99,9 @@ internal static class BenchVerb
                 var pause0 = GC.GetTotalPauseDuration();
                 sw.Restart();
                 var (p, t) = ctx.Prove(runs == 1 ? $"proving a batch of {batch}" : $"proving a batch of {batch} (run {r + 1}/{runs})",
-                    tm => InferenceProver.ProveQuantized(pk, inputs, tm));
+                    tm => vk.IsZk && vk.Zk.Inputs == InputVisibility.Private
+                        ? InferenceProver.ProvePrivate(pk, inputs, timings: tm).Proof // a fresh input commitment per run, as `zkml prove` makes
+                        : InferenceProver.ProveQuantized(pk, inputs, tm));
                 double wall = sw.Elapsed.TotalSeconds;
                 proveRuns.Add((p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds));
             }

@@ -58,9 +58,10 @@ internal static class CommitInputVerb
         var (commitment, opening) = ctx.Step($"committing {rows.Length} row(s) of {circuit.InputSize} values (hiding)",
             () => InputCommitment.Commit(key.Srs, rowWidth, circuit.InputSize, key.VerifyingKey.XBytes, rows));
         CliFiles.EnsureParent(commitPath);
-        // (the secret first: a commitment nobody can open is of no use; each file is written to a temporary file and renamed)
-        CliHost.WriteAtomic(openingPath, opening.ToBytes());
+        // The commitment first, then the opening (it names the commitment file by its digest; secret: mode 0600 on Unix). Each
+        // file goes to a temporary file and is renamed.
         CliHost.WriteAtomic(commitPath, commitment.ToBytes());
+        CliHost.WriteSecret(openingPath, opening.ToBytes());
         Pipeline.WarnIfInsecure(ctx, key.VerifyingKey, pkPath);
         if (ctx.JsonMode)
         {

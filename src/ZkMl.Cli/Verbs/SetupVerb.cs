@@ -89,8 +89,10 @@ internal static class SetupVerb
         CliFiles.EnsureParent(pkPath);
         byte[] pkBytes = ctx.Step($"writing {pkPath}", () => pk.ToBytes());
         // (the secret first: keys without it could not open the model; each file is written to a temporary file and renamed)
-        if (zkSetup is not null) CliHost.WriteAtomic(secretPath, zkSetup.Secret.ToBytes());
-        CliHost.WriteAtomic(pkPath, pkBytes);
+        // secret files (the model blindings; a ZK pk.bin holds them too): mode 0600 on Unix
+        if (zkSetup is not null) CliHost.WriteSecret(secretPath, zkSetup.Secret.ToBytes());
+        if (zkSetup is not null) CliHost.WriteSecret(pkPath, pkBytes);
+        else CliHost.WriteAtomic(pkPath, pkBytes);
         CliHost.WriteAtomic(vkPath, vk.ToBytes());
         double seconds = sw.Elapsed.TotalSeconds;
 

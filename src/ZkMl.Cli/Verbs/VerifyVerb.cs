@@ -11,7 +11,8 @@ namespace ZkMl.Cli.Verbs;
 /// <c>zkml verify --vk keys/vk.bin --proof proof.bin [--circuit circuit.zkc]</c>: exit 0 and "verified", or exit 1
 /// and the reason. A proof checks its statement at one random point, so a changed output cannot be located from
 /// the proof; with the key's circuit the verb reruns the integer network on the proven inputs and names the first
-/// batch row and output column where the stated outputs differ from it.
+/// batch row and output column where the stated outputs differ from it. For a key with private inputs the statement holds
+/// the input commitment C_X (printed, and in <c>--json</c>); <c>--input-commitment FILE</c> also requires it to be that file's.
 /// </summary>
 internal static class VerifyVerb
 {
@@ -20,14 +21,16 @@ internal static class VerifyVerb
         var vk = new Option<string>("--vk") { HelpName = "FILE", Description = "The verifying key from zkml setup", DefaultValueFactory = _ => Path.Combine("keys", "vk.bin") };
         var proof = new Option<string>("--proof") { HelpName = "FILE", Description = "The proof file from zkml prove", DefaultValueFactory = _ => "proof.bin" };
         var circuit = new Option<string?>("--circuit") { HelpName = "FILE", Description = "The key's circuit (.zkc): rerun it on the proven inputs and name the first output row and column that differ from the statement" };
-        var cmd = new Command("verify", "Verify a proof file against a verifying key: exit 0 and \"verified\", or exit 1 and the reason") { vk, proof, circuit };
-        cmd.SetAction(pr => CliHost.Run(pr, "verify", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(proof)!, pr.GetValue(circuit))));
+        var commitment = new Option<string?>("--input-commitment") { HelpName = "FILE", Description = "Private inputs: also require the proof's input commitment C_X to be this file's (input.commit)" };
+        var cmd = new Command("verify", "Verify a proof file against a verifying key: exit 0 and \"verified\", or exit 1 and the reason") { vk, proof, circuit, commitment };
+        cmd.SetAction(pr => CliHost.Run(pr, "verify", ctx => Run(ctx, pr.GetValue(vk)!, pr.GetValue(proof)!, pr.GetValue(circuit), pr.GetValue(commitment))));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, string vkPath, string proofPath, string? circuitPath)
+    private static int Run(VerbContext ctx, string vkPath, string proofPath, string? circuitPath, string? commitmentPath)
     {
         CliFiles.Require(vkPath, FileKind.VerifyingKey);
+        if (commitmentPath is not null) CliFiles.Require(commitmentPath, FileKind.InputCommitment);
         if (circuitPath is not null) CliFiles.Require(circuitPath, FileKind.Circuit);
         // A proof file that is not one (a device, too large, another ZkMl file) is a failed verification
         // with the key's fields, like a corrupt proof; it is still refused before a byte of it is read.
@@ -35,6 +38,15 @@ internal static class VerifyVerb
         try { CliFiles.Require(proofPath, FileKind.Proof); }
         catch (UserException e) { proofProblem = e.Message; }
         var key = VerifyingKey.Load(vkPath);
+        bool isPrivate = key.IsZk && key.Zk.Inputs == InputVisibility.Private;
+        if (commitmentPath is not null && !isPrivate)
+            throw new UserException($"{vkPath}: --input-commitment applies to keys with private inputs only (this key: {(key.IsZk ? key.Zk.ToString() : "default, not zero-knowledge")})");
+        InputCommitment? expected = null;
+        if (commitmentPath is not null)
+        {
+            try { expected = InputCommitment.Load(commitmentPath); }
+            catch (InferenceFormatException e) { throw new UserException(e.Message); }
+        }
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         Circuit? circuit = null;
         if (circuitPath is not null)
@@ -54,10 +66,19 @@ internal static class VerifyVerb
         else
             result = InferenceVerifier.Verify(key, proof!);
         double ms = sw.Elapsed.TotalMilliseconds;
+        // The commitment the user expects: the statement's C_X and B must be the file's (the proof binds the statement's C_X).
+        if (result.IsValid && expected is not null)
+        {
+            var statement = proof!.DecodePublicIO(key);
+            if (statement.InputCommitment != expected.Commitment || statement.BatchSize != expected.BatchSize)
+                result = new VerificationResult(VerificationFailure.PublicInputs,
+                    $"the proof is valid for another input commitment: its C_X {Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(statement.InputCommitment!.Value))[..16]}… (B = {statement.BatchSize}) is not {commitmentPath}'s {expected.CommitmentHex[..18]}… (B = {expected.BatchSize})");
+        }
 
         // With the circuit: the first stated output that differs from what the circuit computes on the proven inputs.
         OutputDifference? diff = null;
-        if (circuit is not null && proof is not null && PublicIO.TryDecode(key, proof.PublicInputs, out var stated, out _))
+        // (a private-input statement holds no input to rerun the circuit on)
+        if (circuit is not null && proof is not null && PublicIO.TryDecode(key, proof.PublicInputs, out var stated, out _) && !stated!.IsPrivate)
         {
             diff = OutputDifference.Find(circuit, stated!);
             // A proof that verifies while its outputs are not the circuit's: a forgery, possible only when τ is known.
@@ -88,6 +109,7 @@ internal static class VerifyVerb
             if (diff is not null) o["outputDiffers"] = diff.ToJson();
             if (io is not null)
             {
+                if (io.InputCommitment is { } cx) o["inputCommitment"] = "0x" + Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(cx));
                 o["batch"] = io.BatchSize;
                 o["argmax"] = new JsonArray(Enumerable.Range(0, io.BatchSize).Select(b => (JsonNode)Pipeline.ArgMax(io.OutputRow(b))).ToArray());
             }
@@ -95,7 +117,9 @@ internal static class VerifyVerb
         }
         else if (result.IsValid)
         {
-            ctx.Out.MarkupLine($"[green]verified[/]: {Markup.Escape(proofPath)} against {Markup.Escape(vkPath)} — a batch of {io!.BatchSize}, argmax {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))} ({ms:F1} ms)");
+            if (io!.InputCommitment is { } cx)
+                ctx.Out.MarkupLine($"private inputs: input commitment C_X 0x{Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(cx))[..16]}…{(expected is not null ? $" (= {Markup.Escape(commitmentPath!)})" : "")}");
+            ctx.Out.MarkupLine($"[green]verified[/]: {Markup.Escape(proofPath)} against {Markup.Escape(vkPath)} — a batch of {io.BatchSize}, argmax {string.Join(' ', Enumerable.Range(0, io.BatchSize).Select(b => Pipeline.ArgMax(io.OutputRow(b))))} ({ms:F1} ms)");
         }
         if (result.IsValid) return 0;
         // The proof checks the outputs at one random point, so it cannot say which one is wrong: the circuit can.
