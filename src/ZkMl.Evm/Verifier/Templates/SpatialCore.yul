@@ -64,10 +64,9 @@
             // 0 dCount, 1 stride, 2 pad, 3 outSize, 4 inSize, 5 outBits, 6 inBits, 7 dBits.
             function geoField(geo, i) -> v { v := and(shr(shl(5, i), geo), 0xffffffff) }
 
-            // The d range of output row y of a dimension: the d < dCount with u = s·y + d − p inside [0, inSize), as
-            // [d0, d1) (empty when d0 ≥ d1, signed), and u0 = s·y − p (signed)
-            function dRange(y, geo) -> u0, d0, d1 {
-                u0 := sub(mul(geoField(geo, 1), y), geoField(geo, 2))
+            // The d range of an output row whose window starts at u0 = s·y − p (signed): the d < dCount with u0 + d inside
+            // [0, inSize), as [d0, d1) (empty when d0 ≥ d1, signed)
+            function dRange(u0, geo) -> d0, d1 {
                 if slt(u0, 0) { d0 := sub(0, u0) }
                 d1 := sub(geoField(geo, 4), u0)
                 if sgt(d1, geoField(geo, 0)) { d1 := geoField(geo, 0) }
@@ -78,16 +77,18 @@
             // (O(outSize·dCount) multiplications; conv: w = eq(ρ, ·) over all d < 2^|ρ|; pools: d < kh). wd = 0: w ≡ 1.
             // Each row iterates only its d range (dRange), so no term is tested for the bounds.
             function windowSum(er, es, wd, geo) -> acc {
-                let outSize := geoField(geo, 3)
-                for { let y := 0 } lt(y, outSize) { y := add(y, 1) } {
-                    let inner := windowRow(es, wd, geo, y)
-                    if inner { acc := addmod(acc, mulmod(mload(add(er, shl(5, y))), inner, R_MOD), R_MOD) }
+                let stride := geoField(geo, 1)
+                let u0 := sub(0, geoField(geo, 2))
+                for { let erEnd := add(er, shl(5, geoField(geo, 3))) } lt(er, erEnd) { er := add(er, 0x20) } {
+                    let inner := windowRow(es, wd, geo, u0)
+                    if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    u0 := add(u0, stride)
                 }
             }
 
-            // Σ_{d in row y's d range} w(d)·es[s·y + d − p] (windowSum's inner sum)
-            function windowRow(es, wd, geo, y) -> inner {
-                let u0, d0, d1 := dRange(y, geo)
+            // Σ_{d in the d range of the row starting at u0} w(d)·es[u0 + d] (windowSum's inner sum)
+            function windowRow(es, wd, geo, u0) -> inner {
+                let d0, d1 := dRange(u0, geo)
                 if iszero(slt(d0, d1)) { leave }
                 let e := add(es, shl(5, add(u0, d0)))
                 let eEnd := add(es, shl(5, add(u0, d1)))
@@ -104,14 +105,16 @@
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
             // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
             function validSum(er, es, wd, geo) -> acc {
-                let outSize := geoField(geo, 3)
-                for { let y := 0 } lt(y, outSize) { y := add(y, 1) } {
-                    let u0, d0, d1 := dRange(y, geo)
+                let stride := geoField(geo, 1)
+                let u0 := sub(0, geoField(geo, 2))
+                for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
+                    let d0, d1 := dRange(u0, geo)
                     let v := 0
-                    for { let d := d0 } slt(d, d1) { d := add(d, 1) } { v := addmod(v, mload(add(wd, shl(5, d))), R_MOD) }
+                    for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
                     let e := mload(add(er, shl(5, y)))
                     if es { e := mulmod(e, mload(add(es, shl(5, y))), R_MOD) }
                     acc := addmod(acc, mulmod(e, v, R_MOD), R_MOD)
+                    u0 := add(u0, stride)
                 }
             }
 
