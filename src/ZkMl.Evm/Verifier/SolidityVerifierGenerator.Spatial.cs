@@ -96,7 +96,10 @@ public static partial class SolidityVerifierGenerator
         string SLambda = Slot(extra), SLambda2 = Slot(extra + 1), SPt2 = Slot(extra + 2), SCv = Slot(extra + 3), SMpY = Slot(extra + 4);
         string SZc(int k) => Slot(extra + 5 + 2 * k);
         string SD(int k) => Slot(extra + 6 + 2 * k);
-        int ctxWords = extra + 5 + 2 * pools.Length;
+        // the last word: the head of the selectors' eq-table memo (eqMemo)
+        string SMemo = Slot(extra + 5 + 2 * pools.Length);
+        string Memo = $"add(ctx, {SMemo})";
+        int ctxWords = extra + 6 + 2 * pools.Length;
         string Q(string label) => VerifierTemplates.Literal(label);
         string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
         string Rw() => $"mload(add(ctx, {Slot(SlotRw)}))";
@@ -114,6 +117,7 @@ public static partial class SolidityVerifierGenerator
         y.Comment("Layers (0 = input side): " + string.Join("; ", vk.Layers.Select((l, i) => $"{i}: {l.Kind} 2^{l.InVars}→2^{l.OutVars}" + (l.Geometry is { } g ? $" [{g.InC}×{g.InH}×{g.InW}]→[{g.OutC}×{g.OutH}×{g.OutW}] k {g.KH}×{g.KW} s {g.StrideH},{g.StrideW} p {g.PadTop},{g.PadLeft}" : ""))));
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
+        y.Line($"mstore({Memo}, 0)");
         y.Line("decodeStatement(ctx, pi, piWords)");
         y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
         y.Line("mstore(add(ctx, 0x40), lay)");
@@ -429,8 +433,8 @@ public static partial class SolidityVerifierGenerator
                 // S̃_h(r_y, σ_u, ρ_y)·S̃_w(r_x, σ_v, ρ_x): r_o = (r_c, r_y, r_x), ρ = (ρ_i, ρ_y, ρ_x) of Phase 1, σ = (u, v)
                 y.Line($"let ry := add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
                 y.Line($"let rho := add(mload(add(ctx, {LSlot(l, 2)})), {32 * ic})");
-                y.Line($"s := winDim(ry, sigma, eqTable(rho, {wh}), {geoH})");
-                y.Line($"s := mulmod(s, winDim(add(ry, {32 * oh}), add(sigma, {32 * ih}), eqTable(add(rho, {32 * wh}), {ww}), {geoW}), R_MOD)");
+                y.Line($"s := winDim({Memo}, ry, sigma, eqMemo({Memo}, rho, {wh}), {geoH})");
+                y.Line($"s := mulmod(s, winDim({Memo}, add(ry, {32 * oh}), add(sigma, {32 * ih}), eqMemo({Memo}, add(rho, {32 * wh}), {ww}), {geoW}), R_MOD)");
             }
             else
             {
@@ -438,18 +442,18 @@ public static partial class SolidityVerifierGenerator
                 // slot weights eq(r_dy, ·), eq(r_dx, ·) at p_D) or, for MaxY, the validity weights W_h, W_w
                 if (tm.Kind == "avg") y.Line($"let ro := mload(add(ctx, {LSlot(l, 1)}))");
                 else y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
-                string wy = tm.Kind == "avg" ? "0" : $"eqTable(add(ro, {32 * lk.OutVars}), {wh})";
-                string wx = tm.Kind == "avg" ? "0" : $"eqTable(add(ro, {32 * (lk.OutVars + wh)}), {ww})";
+                string wy = tm.Kind == "avg" ? "0" : $"eqMemo({Memo}, add(ro, {32 * lk.OutVars}), {wh})";
+                string wx = tm.Kind == "avg" ? "0" : $"eqMemo({Memo}, add(ro, {32 * (lk.OutVars + wh)}), {ww})";
                 y.Line($"s := pairLessThan(ro, sigma, {oc}, {g.OutC})");
                 if (tm.Kind == "maxY")
                 {
-                    y.Line($"s := mulmod(s, validDim(add(ro, {32 * oc}), add(sigma, {32 * oc}), {wy}, {geoH}), R_MOD)");
-                    y.Line($"s := mulmod(s, validDim(add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
+                    y.Line($"s := mulmod(s, validDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * oc}), {wy}, {geoH}), R_MOD)");
+                    y.Line($"s := mulmod(s, validDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
                 }
                 else
                 {
-                    y.Line($"s := mulmod(s, winDim(add(ro, {32 * oc}), add(sigma, {32 * ic}), {wy}, {geoH}), R_MOD)");
-                    y.Line($"s := mulmod(s, winDim(add(ro, {32 * (oc + oh)}), add(sigma, {32 * (ic + ih)}), {wx}, {geoW}), R_MOD)");
+                    y.Line($"s := mulmod(s, winDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * ic}), {wy}, {geoH}), R_MOD)");
+                    y.Line($"s := mulmod(s, winDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (ic + ih)}), {wx}, {geoW}), R_MOD)");
                 }
             }
             y.Close();
@@ -483,8 +487,8 @@ public static partial class SolidityVerifierGenerator
             y.Open($"function poolValidity{l}(ctx) -> v");
             y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
             y.Line($"v := lessThan(ro, {oc}, {g.OutC})");
-            y.Line($"v := mulmod(v, validDim(add(ro, {32 * oc}), 0, eqTable(add(ro, {32 * lk.OutVars}), {wh}), {DimGeometry(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, lk.InBits.H, wh)}), R_MOD)");
-            y.Line($"v := mulmod(v, validDim(add(ro, {32 * (oc + oh)}), 0, eqTable(add(ro, {32 * (lk.OutVars + wh)}), {ww}), {DimGeometry(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, lk.InBits.W, ww)}), R_MOD)");
+            y.Line($"v := mulmod(v, validDim({Memo}, add(ro, {32 * oc}), 0, eqMemo({Memo}, add(ro, {32 * lk.OutVars}), {wh}), {DimGeometry(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, lk.InBits.H, wh)}), R_MOD)");
+            y.Line($"v := mulmod(v, validDim({Memo}, add(ro, {32 * (oc + oh)}), 0, eqMemo({Memo}, add(ro, {32 * (lk.OutVars + wh)}), {ww}), {DimGeometry(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, lk.InBits.W, ww)}), R_MOD)");
             y.Close();
         }
 
@@ -713,6 +717,23 @@ public static partial class SolidityVerifierGenerator
         var g = vk.Layers[0].Geometry!;
         var (ic, ih, iw) = vk.Layers[0].InBits;
         int rowBytes = g.InW * vk.XBytes;
+        // the word's values in groups of up to 4 (as the dense xChunk): an all-zero group (most of an MNIST row) is skipped
+        // whole; in a non-zero group each non-zero value is range-checked and multiplied by its ex entry
+        int group = Math.Min(4, 32 / vk.XBytes);
+        y.Comment($"s + Σ_(k < cnt) x_k·ex[k] over the values x_k of one input word w ({vk.XBytes} bytes each), |x_k| ≤ X_BOUND");
+        y.Open("function xsWord(s, w, cnt, ex) -> t");
+        y.Line("t := s");
+        y.Open($"for {{ let j := 0 }} lt(j, cnt) {{ j := add(j, {group}) }}");
+        y.Open($"if shr({256 - 8 * vk.XBytes * group}, shl(mul(j, {8 * vk.XBytes}), w))");
+        y.Line($"let jEnd := add(j, {group})");
+        y.Line("if gt(jEnd, cnt) { jEnd := cnt }");
+        y.Open("for { let k := j } lt(k, jEnd) { k := add(k, 1) }");
+        y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(k, {8 * vk.XBytes}), w)))");
+        y.Line("if v { t := xAcc(t, v, mload(add(ex, shl(5, k)))) }");
+        y.Close();
+        y.Close();
+        y.Close();
+        y.Close();
         y.Comment($"X̃(r_b, c, u, v) of the [{g.InC}][{g.InH}][{g.InW}] input at its padded positions [{1 << ic}][{1 << ih}][{1 << iw}]; |x| ≤ X_BOUND");
         y.Open("function mleXS(ctx, rb, pt) -> acc");
         y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");
@@ -733,12 +754,7 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
         y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
         y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
-        y.Open("if w");
-        y.Open("for { let j := 0 } lt(j, cnt) { j := add(j, 1) }");
-        y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(j, {8 * vk.XBytes}), w)))");
-        y.Line("if v { s := xAcc(s, v, mload(add(ex, shl(5, add(x, j))))) }");
-        y.Close();
-        y.Close();
+        y.Line("if w { s := xsWord(s, w, cnt, add(ex, shl(5, x))) }");
         y.Line("x := add(x, cnt)");
         y.Close();
         y.Line("if s { chAcc := addmod(chAcc, mulmod(s, mload(add(ey, shl(5, u))), R_MOD), R_MOD) }");

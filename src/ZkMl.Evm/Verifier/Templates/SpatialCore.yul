@@ -64,55 +64,89 @@
             // 0 dCount, 1 stride, 2 pad, 3 outSize, 4 inSize, 5 outBits, 6 inBits, 7 dBits.
             function geoField(geo, i) -> v { v := and(shr(shl(5, i), geo), 0xffffffff) }
 
+            // The d range of an output row whose window starts at u0 = s·y − p (signed): the d < dCount with u0 + d inside
+            // [0, inSize), as [d0, d1) (empty when d0 ≥ d1, signed)
+            function dRange(u0, geo) -> d0, d1 {
+                if slt(u0, 0) { d0 := sub(0, u0) }
+                d1 := sub(geoField(geo, 4), u0)
+                if sgt(d1, geoField(geo, 0)) { d1 := geoField(geo, 0) }
+            }
+
             // Σ_{y < outSize} er[y]·Σ_{d < dCount} w(d)·es[s·y + d − p] over the u = s·y + d − p inside [0, inSize): one
             // dimension's window selector by its direct sum over the eq tables er = eq(r, ·), es = eq(σ, ·)
             // (O(outSize·dCount) multiplications; conv: w = eq(ρ, ·) over all d < 2^|ρ|; pools: d < kh). wd = 0: w ≡ 1.
+            // Each row iterates only its d range (dRange), so no term is tested for the bounds.
             function windowSum(er, es, wd, geo) -> acc {
-                let dCount := geoField(geo, 0)
-                let inSize := geoField(geo, 4)
-                for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
-                    let inner := 0
-                    let u0 := sub(mul(geoField(geo, 1), y), geoField(geo, 2))
-                    for { let d := 0 } lt(d, dCount) { d := add(d, 1) } {
-                        let u := add(u0, d)
-                        if and(iszero(slt(u, 0)), lt(u, inSize)) {
-                            switch wd
-                            case 0 { inner := addmod(inner, mload(add(es, shl(5, u))), R_MOD) }
-                            default { inner := addmod(inner, mulmod(mload(add(wd, shl(5, d))), mload(add(es, shl(5, u))), R_MOD), R_MOD) }
-                        }
+                let stride := geoField(geo, 1)
+                let u0 := sub(0, geoField(geo, 2))
+                for { let erEnd := add(er, shl(5, geoField(geo, 3))) } lt(er, erEnd) { er := add(er, 0x20) } {
+                    let inner := windowRow(es, wd, geo, u0)
+                    if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    u0 := add(u0, stride)
+                }
+            }
+
+            // Σ_{d in the d range of the row starting at u0} w(d)·es[u0 + d] (windowSum's inner sum)
+            function windowRow(es, wd, geo, u0) -> inner {
+                let d0, d1 := dRange(u0, geo)
+                if iszero(slt(d0, d1)) { leave }
+                let e := add(es, shl(5, add(u0, d0)))
+                let eEnd := add(es, shl(5, add(u0, d1)))
+                switch wd
+                case 0 { for { } lt(e, eEnd) { e := add(e, 0x20) } { inner := addmod(inner, mload(e), R_MOD) } }
+                default {
+                    for { let w := add(wd, shl(5, d0)) } lt(e, eEnd) { e := add(e, 0x20) } {
+                        inner := addmod(inner, mulmod(mload(w), mload(e), R_MOD), R_MOD)
+                        w := add(w, 0x20)
                     }
-                    if inner { acc := addmod(acc, mulmod(mload(add(er, shl(5, y))), inner, R_MOD), R_MOD) }
                 }
             }
 
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
             // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
             function validSum(er, es, wd, geo) -> acc {
-                let dCount := geoField(geo, 0)
-                let inSize := geoField(geo, 4)
+                let stride := geoField(geo, 1)
+                let u0 := sub(0, geoField(geo, 2))
                 for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
+                    let d0, d1 := dRange(u0, geo)
                     let v := 0
-                    let u0 := sub(mul(geoField(geo, 1), y), geoField(geo, 2))
-                    for { let d := 0 } lt(d, dCount) { d := add(d, 1) } {
-                        let u := add(u0, d)
-                        if and(iszero(slt(u, 0)), lt(u, inSize)) { v := addmod(v, mload(add(wd, shl(5, d))), R_MOD) }
-                    }
+                    for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
                     let e := mload(add(er, shl(5, y)))
                     if es { e := mulmod(e, mload(add(es, shl(5, y))), R_MOD) }
                     acc := addmod(acc, mulmod(e, v, R_MOD), R_MOD)
+                    u0 := add(u0, stride)
                 }
             }
 
+            // eqTable(pt, k), built once per (pt, k) during a verification: memo is the address of the head of a list of
+            // records [next, pt, k, table]. Points are never written after their first selector use, and memory is never
+            // freed, so one address holds one point.
+            function eqMemo(memo, pt, k) -> t {
+                for { let m := mload(memo) } m { m := mload(m) } {
+                    if and(eq(mload(add(m, 0x20)), pt), eq(mload(add(m, 0x40)), k)) {
+                        t := mload(add(m, 0x60))
+                        leave
+                    }
+                }
+                t := eqTable(pt, k)
+                let m := alloc(0x80)
+                mstore(m, mload(memo))
+                mstore(add(m, 0x20), pt)
+                mstore(add(m, 0x40), k)
+                mstore(add(m, 0x60), t)
+                mstore(memo, m)
+            }
+
             // one dimension's window selector (windowSum) from the points r, σ; wd: the d weights (0: all 1)
-            function winDim(r, sigma, wd, geo) -> v {
-                v := windowSum(eqTable(r, geoField(geo, 5)), eqTable(sigma, geoField(geo, 6)), wd, geo)
+            function winDim(memo, r, sigma, wd, geo) -> v {
+                v := windowSum(eqMemo(memo, r, geoField(geo, 5)), eqMemo(memo, sigma, geoField(geo, 6)), wd, geo)
             }
 
             // one dimension's slot-validity weights at σ (validSum with es = eq(σ, ·) over the output bits); σ = 0: V̂
-            function validDim(r, sigma, wd, geo) -> v {
+            function validDim(memo, r, sigma, wd, geo) -> v {
                 let es := 0
-                if sigma { es := eqTable(sigma, geoField(geo, 5)) }
-                v := validSum(eqTable(r, geoField(geo, 5)), es, wd, geo)
+                if sigma { es := eqMemo(memo, sigma, geoField(geo, 5)) }
+                v := validSum(eqMemo(memo, r, geoField(geo, 5)), es, wd, geo)
             }
 
             // Zero-check (Gruen) of degree d ("Sumcheck"): message (q_1 … q_d); q_0 = ẽ − τ_i·Σ q; ẽ ← q(r_i) (Horner).
