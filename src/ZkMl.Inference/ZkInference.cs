@@ -268,7 +268,7 @@ internal static class ZkInference
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
             mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening);
-        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes()) { Flags = VerifyingKey.FlagsOf(vk.Zk) };
+        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes(), VerifyingKey.FlagsOf(vk.Zk));
     }
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
