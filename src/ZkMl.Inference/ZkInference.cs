@@ -127,6 +127,7 @@ internal static class ZkInference
                 throw new ArgumentException($"padded row {r} of the input is not a copy of row 0 (zero-knowledge mode repeats row 0)", nameof(wit));
         using var ownRng = rng is null ? RandomNumberGenerator.Create() : null;
         rng ??= ownRng!;
+        using var secretScalars = Msm.SecretScalars(); // every MSM of this proof: scratch zeroed after use
         int b = System.Numerics.BitOperations.Log2((uint)bp);
         var zs = new ZkShape(vk, b);
         var bs = zs.Batch;

@@ -245,6 +245,7 @@ public static class HyperKzg
     internal static HidingCommitment CommitHiding(Srs srs, ReadOnlySpan<Fr> evaluations, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
+        using var secretScalars = Msm.SecretScalars();
         var c = Kzg.Commit(srs, evaluations);
         return Blind(c, h, ZkRandom.Scalar(rng));
     }
@@ -257,6 +258,7 @@ public static class HyperKzg
     internal static HidingCommitment CommitSmallHiding(Srs srs, ReadOnlySpan<long> evaluations, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
+        using var secretScalars = Msm.SecretScalars();
         var c = Kzg.CommitSmall(srs, evaluations);
         return Blind(c, h, ZkRandom.Scalar(rng));
     }
@@ -297,6 +299,7 @@ public static class HyperKzg
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, MaskFoldPart? maskPart, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
+        using var secretScalars = Msm.SecretScalars();
         var (proof, sB) = ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, new HidingInputs(h, blinding, rng), maskPart: maskPart);
         return new HyperKzgHidingProof(proof, sB);
     }

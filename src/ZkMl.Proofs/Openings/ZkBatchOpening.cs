@@ -51,6 +51,7 @@ public static class ZkBatchOpening
         RandomNumberGenerator? rng, bool denseMaskFolds)
     {
         ArgumentNullException.ThrowIfNull(srs);
+        using var secretScalars = Msm.SecretScalars();
         var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement);
         try
         {
