@@ -220,14 +220,15 @@ public sealed class InferenceProof
     public const uint ZkVersion = 3;
 
     /// <summary>The key's flags word (0 for a default-mode proof, file version 2; ZK proofs: file version 3). The verifier checks it against the key's mode.</summary>
-    public uint Flags { get; init; }
+    public uint Flags { get; }
 
     /// <summary>True for a zero-knowledge proof (<see cref="Flags"/> bit 0).</summary>
     public bool IsZk => (Flags & 1) != 0;
 
-    internal InferenceProof(byte[] vkDigest, byte[] publicInputs, byte[] proofBytes)
+    /// <summary>Every constructor takes the flags word: a proof rebuilt from its parts without them would lose its mode (a ZK proof read as a default one).</summary>
+    internal InferenceProof(byte[] vkDigest, byte[] publicInputs, byte[] proofBytes, uint flags)
     {
-        VkDigest = vkDigest; _publicInputs = publicInputs; _proof = proofBytes;
+        VkDigest = vkDigest; _publicInputs = publicInputs; _proof = proofBytes; Flags = flags;
     }
 
     private readonly byte[] _publicInputs;
@@ -245,15 +246,15 @@ public sealed class InferenceProof
     /// <summary>Size of the proof bytes (public inputs and outputs not counted).</summary>
     public int ProofSize => _proof.Length;
 
-    /// <summary>A proof from its parts (e.g. to check a tampered copy).</summary>
-    public static InferenceProof FromParts(ReadOnlySpan<byte> vkDigest, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes)
-        => FromParts(vkDigest, publicInputs, proofBytes, 0);
-
-    /// <summary>A proof from its parts with the flags word of its file (a zero-knowledge proof: the key's flags).</summary>
+    /// <summary>
+    /// A proof from its parts (e.g. to check a tampered copy) with the flags word of its file (<see cref="Flags"/> of the
+    /// proof it comes from; a zero-knowledge proof: the key's flags). There is no overload without flags: it silently made
+    /// a ZK proof's copy a default-mode one.
+    /// </summary>
     public static InferenceProof FromParts(ReadOnlySpan<byte> vkDigest, ReadOnlySpan<byte> publicInputs, ReadOnlySpan<byte> proofBytes, uint flags)
     {
         if (vkDigest.Length != 32) throw new ArgumentException("the VK digest is 32 bytes", nameof(vkDigest));
-        return new InferenceProof(vkDigest.ToArray(), publicInputs.ToArray(), proofBytes.ToArray()) { Flags = flags };
+        return new InferenceProof(vkDigest.ToArray(), publicInputs.ToArray(), proofBytes.ToArray(), flags);
     }
 
     /// <summary>Decodes the public statement with <paramref name="vk"/>.</summary>
@@ -309,7 +310,7 @@ public sealed class InferenceProof
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) { reason = "corrupt: SHA-256 digest does not match the contents"; return false; }
-        proof = new InferenceProof(s.Slice(12 + h, 32).ToArray(), s.Slice(48 + h, (int)(32 * words)).ToArray(), s.Slice((int)o + 4, (int)plen).ToArray()) { Flags = flags };
+        proof = new InferenceProof(s.Slice(12 + h, 32).ToArray(), s.Slice(48 + h, (int)(32 * words)).ToArray(), s.Slice((int)o + 4, (int)plen).ToArray(), flags);
         reason = null;
         return true;
     }

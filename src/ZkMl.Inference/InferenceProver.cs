@@ -423,7 +423,7 @@ public static class InferenceProver
         var kzg = timings.Run("HyperKZG", () => HyperKzg.Prove(srs, t, red.Commitment, red.Joint, red.Point, red.Value, fixedPart, bindClaim: false));
         var opening = new BatchOpeningProof(red.Rounds, red.Evaluations, kzg);
         var parts = new ProofParts(c1, c2, logup, cols, fillerHint, layers, matmul!, opening) { Phase2 = phase2, MaxPools = pools.ToArray() };
-        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes());
+        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes(), 0);
     }
 
     /// <summary>A max pool's points: p_D = the last b + o_ℓ + kh' + kw' coordinates of r_w (its D segment), p_Y = p_D's first b + o_ℓ.</summary>

@@ -64,6 +64,14 @@ internal sealed class ZkMaskRegion
         return VanishingMask.Affine(selector, scale * v[0], scale * (v[1] - v[0]));
     }
 
+    /// <summary>Zeroes every item and both Libra masks' coefficients (after the proof is made).</summary>
+    public void Clear()
+    {
+        foreach (var v in _items.Values) Array.Clear(v);
+        foreach (var c in Lu.Coefficients) Array.Clear(c);
+        foreach (var c in Mm.Coefficients) Array.Clear(c);
+    }
+
     /// <summary>Writes the mask region into W2.</summary>
     public void PlaceInto(ZkShape zs, Fr[] w2)
     {
@@ -151,6 +159,7 @@ internal static class ZkInference
         for (int r = batch; r < bp; r++)
             if (!wit.Input.AsSpan(r * n0, n0).SequenceEqual(wit.Input.AsSpan(0, n0)))
                 throw new ArgumentException($"padded row {r} of the input is not a copy of row 0 (zero-knowledge mode repeats row 0)", nameof(wit));
+        using var secretScalars = Msm.SecretScalars(); // every MSM of this proof: scratch zeroed after use
         int b = System.Numerics.BitOperations.Log2((uint)bp);
         var zs = new ZkShape(vk, b);
         var bs = zs.Batch;
@@ -180,7 +189,7 @@ internal static class ZkInference
 
         // The opening's mask first: every challenge depends on fresh prover randomness (docs/zk-design.md §7.4).
         var maskPoints = timings.Run("ZK masks", () => ZkMaskPoints.For(pk, bp));
-        var omask = ZkOpeningMask.Sample(srs, maskPoints, zs.OpeningVars, rng);
+        var omask = ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
         t.AppendG1s(ZkLabels.Masks, [omask.CommitmentD1, omask.CommitmentD2]);
         var region = new ZkMaskRegion(zs, rng);
 
@@ -313,11 +322,15 @@ internal static class ZkInference
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
         if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(wit.Input.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
-        Array.Clear(w2);
+        // Secret buffers: the opened vectors (W1, W2, the copies of the hidden model parts), the masks.
+        foreach (var w in witnesses) Array.Clear(w.Values);
+        Array.Clear(w1);
+        omask.Clear();
+        region.Clear();
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
             mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening);
-        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes()) { Flags = VerifyingKey.FlagsOf(vk.Zk) };
+        return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes(), VerifyingKey.FlagsOf(vk.Zk));
     }
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)

@@ -13,7 +13,9 @@ namespace ZkMl.Inference;
 /// variables N from <see cref="HyperKzgMask.MinVars"/> up to ⌊log₂ (SRS powers)⌋, the N + 1 + K points
 /// [S_∅, S_0 … S_(N−1), U_0 … U_(K−1)] (K = <see cref="HyperKzg.LastLevelSize"/>(N)). The batched sumcheck of a proof runs
 /// over N = max n_g variables of its vectors (a function of the batch size and the mask region), so the table covers
-/// every N the key's SRS can open: whatever the batch size, its N is in the table.
+/// every N the key's SRS can open: whatever the batch size, its N is in the table — and so are the entries N − 3i the
+/// prover's HyperKZG fold levels commit the mask's folds with (each ≥ 4; docs/protocol.md "Batched openings" → "ZK mode").
+/// Format: <see cref="ToBytes"/> and docs/protocol.md "Keys" → "ZK mode" (the mask-point part).
 /// </summary>
 internal sealed class ZkMaskPointTable
 {

@@ -189,6 +189,19 @@ internal static class ZkMaskPoints
     {
         ArgumentNullException.ThrowIfNull(pk);
         int n = new ZkShape(pk.VerifyingKey, System.Numerics.BitOperations.Log2((uint)paddedBatch)).OpeningVars;
+        if (pk.Srs.G1Powers.Length < 1L << n)
+            throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (run setup with a larger SRS or prove a smaller batch)", nameof(paddedBatch));
+        return ForVars(pk, n);
+    }
+
+    /// <summary>
+    /// The mask points for <paramref name="n"/> variables: the opening's N, and the prover's HyperKZG fold levels N − 3i
+    /// (every one of them ≥ 4 = <see cref="ZkMl.Proofs.Commitments.HyperKzgMask.MinVars"/>, so the key's table holds them too).
+    /// </summary>
+    /// <exception cref="ArgumentException">The SRS has fewer than 2^n powers.</exception>
+    public static G1Affine[] ForVars(ProvingKey pk, int n)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
         // the proving key's points, computed at setup (PK v6 part 7); else computed here once per key and N
         if (pk.ZkMaskVars is { } range && n >= range.Min && n <= range.Max) return [.. pk.ZkMaskPoints(n)];
         var perKey = Cache.GetValue(pk, _ => []);
@@ -197,7 +210,7 @@ internal static class ZkMaskPoints
             if (!perKey.TryGetValue(n, out var pts))
             {
                 if (pk.Srs.G1Powers.Length < 1L << n)
-                    throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (run setup with a larger SRS or prove a smaller batch)", nameof(paddedBatch));
+                    throw new ArgumentException($"mask points for {n} variables need 2^{n} SRS powers; the proving key's SRS has {pk.Srs.G1Powers.Length}", nameof(n));
                 pts = ZkOpeningSetup.MaskPoints(pk.Srs, n);
                 perKey[n] = pts;
             }

@@ -341,15 +341,15 @@ public class MsmTests
         Assert.Equal(1000, a.Length); // exact, not rounded up to 1024
         var b = MsmScratch<short>.Rent(300); // a is out: a new exact array
         Assert.Equal(300, b.Length);
-        MsmScratch<short>.Return(b);
-        MsmScratch<short>.Return(a); // longer: replaces b
+        MsmScratch<short>.Return(b, b.Length);
+        MsmScratch<short>.Return(a, a.Length); // longer: replaces b
         Assert.Same(a, MsmScratch<short>.Rent(10));
-        MsmScratch<short>.Return(a);
-        MsmScratch<short>.Return(b); // shorter: not kept
+        MsmScratch<short>.Return(a, a.Length);
+        MsmScratch<short>.Return(b, b.Length); // shorter: not kept
         Assert.Same(a, MsmScratch<short>.Rent(1000));
         var c = MsmScratch<short>.Rent(2000); // nothing kept now: exact
         Assert.Equal(2000, c.Length);
-        MsmScratch<short>.Return(c);
+        MsmScratch<short>.Return(c, c.Length);
         Assert.Same(c, MsmScratch<short>.Rent(1500));
     }
 }

@@ -76,7 +76,7 @@ public class ErrorTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         var body = p.ProofBytes.ToArray();
         body[64 * 2 + 31] ^= 1;
         string bad = tiny.File("tamper-bytes.proof");
-        File.WriteAllBytes(bad, InferenceProof.FromParts(p.VkDigest, p.PublicInputs, body).ToFileBytes());
+        File.WriteAllBytes(bad, InferenceProof.FromParts(p.VkDigest, p.PublicInputs, body, p.Flags).ToFileBytes());
         var j = Zkml.Run("verify", "--vk", tiny.Vk, "--proof", bad, "--json");
         Assert.Equal(1, j.ExitCode);
         Assert.False(j.Json().GetProperty("verified").GetBoolean());
@@ -90,7 +90,7 @@ public class ErrorTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         y[0] += 1;
         var forged = PublicIO.Create(vk, io.BatchSize, io.Inputs, y);
         string lie = tiny.File("tamper-output.proof");
-        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, forged.Words, p.ProofBytes).ToFileBytes());
+        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, forged.Words, p.ProofBytes, p.Flags).ToFileBytes());
         Zkml.Fails(["verify", "--vk", tiny.Vk, "--proof", lie], "not verified");
     }
 

@@ -40,7 +40,7 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
         var y = io.Outputs.ToArray();
         y[2] -= 1;
         string lie = tiny.File("chain-lie.proof");
-        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes).ToFileBytes());
+        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
         Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", lie, "--rpc", rpc, "--address", address], "not verified", "returned false");
 
         Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", proof, "--rpc", rpc, "--address", "0x00000000000000000000000000000000000000aa"], "no contract deployed there");

@@ -411,7 +411,7 @@ public class PromiseTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         Assert.Equal(1, vk.XBytes);
         words[32 + (1 * vk.InputSize) + 2] = 0x80;
         string bad = tiny.File("cell-bad.proof");
-        File.WriteAllBytes(bad, InferenceProof.FromParts(p.VkDigest, words, p.ProofBytes).ToFileBytes());
+        File.WriteAllBytes(bad, InferenceProof.FromParts(p.VkDigest, words, p.ProofBytes, p.Flags).ToFileBytes());
         Zkml.Fails(["verify", "--vk", tiny.Vk, "--proof", bad], "not verified", "input value -128 (row 1, column 2) is outside ±127", "(PublicInputs)");
     }
 
@@ -428,7 +428,7 @@ public class PromiseTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
             var y = io.Outputs.ToArray();
             foreach (var (r, c) in cells) y[r * vk.OutputColumns + c] += 1;
             string path = tiny.File(name);
-            File.WriteAllBytes(path, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes).ToFileBytes());
+            File.WriteAllBytes(path, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
             return path;
         }
         string one = Changed("out-cell-1.proof", (5, 2)), two = Changed("out-cell-2.proof", (9, 0), (5, 2));
@@ -467,7 +467,7 @@ public class PromiseTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixture>
         var y = io.Outputs.ToArray();
         y[1] += 1;
         string lie = tiny.File("chain-why-lie.proof");
-        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes).ToFileBytes());
+        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
         string csharp = InferenceVerifier.Verify(vk, InferenceProof.Load(lie)).Reason!;
         Zkml.Fails(["verify-onchain", "--vk", tiny.Vk, "--proof", lie], "not verified", "returned false", "the C# verifier: " + csharp);
         var j = Zkml.Run("verify-onchain", "--vk", tiny.Vk, "--proof", lie, "--json");

@@ -42,7 +42,7 @@ public class ConvSoundnessTests
         {
             var t = (byte[])bytes.Clone();
             t[o + 31] ^= 1;
-            var r = InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, proof.PublicInputs, t));
+            var r = InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, proof.PublicInputs, t, proof.Flags));
             Assert.False(r.IsValid, $"{which}: word at byte {o} changed and the proof still verified");
         }
     }
@@ -54,8 +54,8 @@ public class ConvSoundnessTests
         var p1 = InferenceProver.Prove(pk, InferenceFixtures.Samples(21, 1, c.InputSize));
         var p2 = InferenceProver.Prove(pk, InferenceFixtures.Samples(22, 1, c.InputSize));
         Assert.True(InferenceVerifier.Verify(vk, p1).IsValid && InferenceVerifier.Verify(vk, p2).IsValid);
-        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, p2.PublicInputs, p1.ProofBytes)).IsValid);
-        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, p1.PublicInputs, p2.ProofBytes)).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, p2.PublicInputs, p1.ProofBytes, p1.Flags)).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, p1.PublicInputs, p2.ProofBytes, p2.Flags)).IsValid);
     }
 
     /// <summary>Sets Z[e] of a tabled layer and its Q, R limbs and A consistently (requantization and table as the executor).</summary>
@@ -176,6 +176,6 @@ public class ConvSoundnessTests
             Assert.Equal(IntegerExecutor.Infer(c, c.QuantizeInput(images[s])), io.OutputRow(s).ToArray());
         // another image's statement with this proof is rejected
         var other = InferenceProver.Prove(pk, calib.Skip(2).Take(2).ToArray());
-        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, other.PublicInputs, proof.ProofBytes)).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, other.PublicInputs, proof.ProofBytes, proof.Flags)).IsValid);
     }
 }

@@ -99,7 +99,7 @@ public class FinalActivationTests
         {
             var y = io.Outputs.ToArray();
             y[k] += y[k] > 0 ? -1 : 1;
-            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, 3, io.Inputs, y).Words, proof.ProofBytes);
+            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, 3, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
             var r = InferenceVerifier.Verify(vk, bad);
             Assert.False(r.IsValid, $"output {k} changed and accepted");
         }

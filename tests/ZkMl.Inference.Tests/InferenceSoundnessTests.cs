@@ -25,7 +25,7 @@ public class InferenceSoundnessTests
         var nx = x?.Invoke(io.Inputs.ToArray()) ?? io.Inputs.ToArray();
         var ny = y?.Invoke(io.Outputs.ToArray()) ?? io.Outputs.ToArray();
         var words = PublicIO.Create(vk, io.BatchSize, nx, ny).Words;
-        return InferenceProof.FromParts(p.VkDigest, words, proof ?? p.ProofBytes);
+        return InferenceProof.FromParts(p.VkDigest, words, proof ?? p.ProofBytes, p.Flags);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class InferenceSoundnessTests
         Assert.True(InferenceVerifier.Verify(vk2, proof2).IsValid);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(vk1, proof2).Failure);
         // Stamped with the first key's digest, the proof still fails: the transcript and the model commitment differ.
-        var restamped = InferenceProof.FromParts(vk1.Digest, proof2.PublicInputs, proof2.ProofBytes);
+        var restamped = InferenceProof.FromParts(vk1.Digest, proof2.PublicInputs, proof2.ProofBytes, proof2.Flags);
         Assert.False(InferenceVerifier.Verify(vk1, restamped).IsValid);
         // A prover that claims the first key but computes with the changed weights is caught by the model opening.
         var cheat = new ProvingKey(vk1, c2, pk2.Srs, InferenceSetup.BuildModel(c2, vk1.Shape));
@@ -122,7 +122,7 @@ public class InferenceSoundnessTests
                 v.WriteBigEndian(bad.AsSpan(o, 32));
                 o += 32;
             }
-            var r = InferenceVerifier.Verify(vk, InferenceProof.FromParts(proof.VkDigest, proof.PublicInputs, bad));
+            var r = InferenceVerifier.Verify(vk, InferenceProof.FromParts(proof.VkDigest, proof.PublicInputs, bad, proof.Flags));
             Assert.False(r.IsValid, $"mutation at byte {at} accepted");
             checkedCount++;
         }

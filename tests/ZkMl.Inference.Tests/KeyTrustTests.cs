@@ -102,7 +102,7 @@ public class KeyTrustTests
         var proofP = InferenceProver.Prove(pkp, samples.Take(1).ToArray());
         Assert.True(InferenceVerifier.Verify(vkp, proofP).IsValid);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(vk, proofP).Failure);
-        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, proofP.PublicInputs, proofP.ProofBytes)).IsValid);
+        Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(vk.Digest, proofP.PublicInputs, proofP.ProofBytes, proofP.Flags)).IsValid);
         // ... and a proving key that pairs it with M's circuit is refused where keys are loaded.
         var e = Assert.Throws<InferenceFormatException>(() => ProvingKey.FromBytes(WithVk(pk.ToBytes(), forgedVk.ToBytes()), "pk.bin"));
         Assert.Contains("model part", e.Problem);
@@ -141,7 +141,7 @@ public class KeyTrustTests
         Assert.False(claimed!.IsInsecure);
         Assert.NotEqual(vk.DigestHex, claimed.DigestHex);
         var proof = InferenceProver.Prove(pk, InferenceFixtures.TinyInputs().Take(1).ToArray());
-        Assert.False(InferenceVerifier.Verify(claimed, InferenceProof.FromParts(claimed.Digest, proof.PublicInputs, proof.ProofBytes)).IsValid);
+        Assert.False(InferenceVerifier.Verify(claimed, InferenceProof.FromParts(claimed.Digest, proof.PublicInputs, proof.ProofBytes, proof.Flags)).IsValid);
         // A proving key whose SRS origin disagrees with its verifying key is refused.
         var e = Assert.Throws<InferenceFormatException>(() => ProvingKey.FromBytes(WithVk(pk.ToBytes(), claimed.ToBytes()), "pk.bin"));
         Assert.Contains("SRS origin", e.Problem);

@@ -44,7 +44,7 @@ public class MnistProofTests(ITestOutputHelper output)
         var io = proof.DecodePublicIO(vk);
         var y = io.Outputs.ToArray();
         y[0] += 1;
-        var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, batch, io.Inputs, y).Words, proof.ProofBytes);
+        var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, batch, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
         Assert.False(InferenceVerifier.Verify(vk, bad).IsValid);
     }
 }

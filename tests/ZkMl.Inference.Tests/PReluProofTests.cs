@@ -100,7 +100,7 @@ public class PReluProofTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             var y = io.Outputs.ToArray();
             y[k] += 1;
-            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, 3, io.Inputs, y).Words, proof.ProofBytes);
+            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, 3, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
             Assert.False(InferenceVerifier.Verify(vk, bad).IsValid, $"output {k} changed and accepted");
         }
     }

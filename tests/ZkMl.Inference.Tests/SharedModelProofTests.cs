@@ -35,7 +35,7 @@ public class SharedModelProofTests(ITestOutputHelper output)
             var io = proof.DecodePublicIO(vk);
             var y = io.Outputs.ToArray();
             y[^1] -= 1;
-            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, proof.ProofBytes);
+            var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
             Assert.False(InferenceVerifier.Verify(vk, bad).IsValid, m);
             output.WriteLine($"{m}: {net.ShapeSummary()}, batch {batch.Length}, proof {proof.ProofSize} bytes");
         }

@@ -349,4 +349,29 @@ public class ZkInferenceTests
         var bad = InferenceProof.FromParts(proof.VkDigest, PublicIO.Create(vk, batch, io.Inputs, y).Words, proof.ProofBytes, proof.Flags);
         Assert.False(InferenceVerifier.Verify(vk, bad).IsValid);
     }
+
+    [Fact]
+    public void A_proof_cannot_be_rebuilt_from_its_parts_without_its_flags()
+    {
+        // Review (issue 17): FromParts had an overload without flags, and `zkml demo`'s tampered copy (OnChain.Tamper) of a ZK
+        // proof became a default-mode proof. Every public way to build a proof from parts takes the flags word now.
+        var builders = typeof(InferenceProof).GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(m => m.ReturnType == typeof(InferenceProof) && m.GetParameters().Any(p => p.Name == "proofBytes")).ToArray();
+        Assert.NotEmpty(builders);
+        Assert.All(builders, m => Assert.Contains(m.GetParameters(), p => p.Name == "flags"));
+        Assert.All(typeof(InferenceProof).GetConstructors(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance),
+            c => Assert.Contains(c.GetParameters(), p => p.Name == "flags"));
+
+        var (_, z) = Tiny.Value;
+        var vk = z.VerifyingKey;
+        var proof = Prove(z.ProvingKey, InferenceFixtures.TinyInputs().Take(1).ToArray(), 41);
+        var copy = InferenceProof.FromParts(proof.VkDigest, proof.PublicInputs, proof.ProofBytes, proof.Flags);
+        Assert.True(copy.IsZk);
+        Assert.Equal(proof.ToFileBytes(), copy.ToFileBytes());
+        Assert.True(InferenceVerifier.Verify(vk, copy).IsValid);
+        // The same parts with the flags dropped are another statement (a default-mode proof): rejected, not verified as ZK.
+        var dropped = InferenceProof.FromParts(proof.VkDigest, proof.PublicInputs, proof.ProofBytes, 0);
+        Assert.False(dropped.IsZk);
+        Assert.False(InferenceVerifier.Verify(vk, dropped).IsValid);
+    }
 }

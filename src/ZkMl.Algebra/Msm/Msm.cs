@@ -19,6 +19,35 @@ namespace ZkMl.Algebra;
 /// </remarks>
 public static class Msm
 {
+    private static readonly AsyncLocal<int> SecretDepth = new();
+
+    /// <summary>
+    /// A scope (flows into the tasks the MSMs start) in which the MSMs' scratch buffers derived from the scalars — limbs,
+    /// signed digits, magnitudes and signs, group ids — are zeroed before they are handed back for reuse. The zero-knowledge
+    /// prover runs in one: its scalars (witness entries, masks, blindings) are secret. Bucket arrays hold group elements
+    /// only and are not cleared. Dispose to leave the scope (scopes nest).
+    /// </summary>
+    public static IDisposable SecretScalars()
+    {
+        SecretDepth.Value++;
+        return new SecretScope();
+    }
+
+    /// <summary>True inside <see cref="SecretScalars"/>.</summary>
+    internal static bool SecretScalarsActive => SecretDepth.Value > 0;
+
+    private sealed class SecretScope : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            SecretDepth.Value--;
+        }
+    }
+
     /// <summary>Σ scalars[i]·bases[i] for full field scalars.</summary>
     /// <param name="bases">The points Pᵢ (infinity allowed).</param>
     /// <param name="scalars">The scalars sᵢ, one per base.</param>
@@ -35,7 +64,7 @@ public static class Msm
             int bits = CanonicalLimbs(scalars, limbs);
             return Run(bases, limbs, 4, null, bits, threads);
         }
-        finally { MsmScratch<ulong>.Return(limbs); }
+        finally { MsmScratch<ulong>.Return(limbs, 4 * n); }
     }
 
     /// <summary>
@@ -95,8 +124,8 @@ public static class Msm
         }
         finally
         {
-            MsmScratch<ulong>.Return(limbs);
-            if (digits != null) MsmScratch<int>.Return(digits);
+            MsmScratch<ulong>.Return(limbs, 4 * n);
+            if (digits != null) MsmScratch<int>.Return(digits, table.Windows * n);
         }
     }
 
@@ -165,7 +194,7 @@ public static class Msm
             result = Compute(points, CollectionsMarshal.AsSpan(values), threads);
             return true;
         }
-        finally { MsmScratch<int>.Return(digits); }
+        finally { MsmScratch<int>.Return(digits, n); }
     }
 
     /// <summary>
@@ -211,7 +240,7 @@ public static class Msm
             }
             return Run(bases, mags, 1, neg, cut, threads) + Run(wideBases, wideMags, 1, wideNeg, bits, threads);
         }
-        finally { MsmScratch<ulong>.Return(mags); ArrayPool<bool>.Shared.Return(neg); }
+        finally { MsmScratch<ulong>.Return(mags, n); ArrayPool<bool>.Shared.Return(neg, SecretScalarsActive); }
     }
 
     /// <summary>Σ scalars[i]·bases[i] for 32-bit signed scalars.</summary>
@@ -224,7 +253,7 @@ public static class Msm
             for (int i = 0; i < scalars.Length; i++) wide[i] = scalars[i];
             return ComputeSmall(bases, wide.AsSpan(0, scalars.Length), threads);
         }
-        finally { ArrayPool<long>.Shared.Return(wide); }
+        finally { ArrayPool<long>.Shared.Return(wide, SecretScalarsActive); }
     }
 
     /// <summary>Σ scalars[i]·bases[i] for 8-bit signed scalars (int8 quantized tensors).</summary>
@@ -237,7 +266,7 @@ public static class Msm
             for (int i = 0; i < scalars.Length; i++) wide[i] = scalars[i];
             return ComputeSmall(bases, wide.AsSpan(0, scalars.Length), threads);
         }
-        finally { ArrayPool<long>.Shared.Return(wide); }
+        finally { ArrayPool<long>.Shared.Return(wide, SecretScalarsActive); }
     }
 
     /// <summary>
@@ -342,7 +371,7 @@ public static class Msm
             }
             return acc;
         }
-        finally { MsmScratch<int>.Return(digits); }
+        finally { MsmScratch<int>.Return(digits, windows * n); }
     }
 
     private static void ComputeDigits(ulong[] mags, int limbsPer, int n, int c, int windows, int[] digits)

@@ -10,7 +10,8 @@ namespace ZkMl.Algebra;
 /// left several of them alive (41 MiB of digits and 20 MiB of limbs allocated in the HyperKZG stage alone,
 /// bench/README.md "Issue 19 kernels and memory"). Here what stays alive is bounded by the largest single MSM's
 /// need. A call that finds the kept array taken (MSMs running concurrently) or too short allocates its own; on
-/// return the longer of the two is kept. Entries are not cleared: callers write every entry they read.
+/// return the longer of the two is kept. Entries are not cleared (callers write every entry they read), except
+/// inside <see cref="Msm.SecretScalars"/>, where <see cref="Return"/> zeroes the part the caller used.
 /// </remarks>
 internal static class MsmScratch<T> where T : unmanaged
 {
@@ -21,12 +22,21 @@ internal static class MsmScratch<T> where T : unmanaged
     {
         var a = Interlocked.Exchange(ref _kept, null);
         if (a != null && a.Length >= length) return a;
-        if (a != null) Return(a); // too short: keep it for smaller calls, allocate this one exactly
+        if (a != null) Keep(a); // too short: keep it for smaller calls, allocate this one exactly
         return GC.AllocateUninitializedArray<T>(Math.Max(1, length));
     }
 
-    /// <summary>Hands <paramref name="array"/> back: kept when nothing longer is kept.</summary>
-    public static void Return(T[] array)
+    /// <summary>
+    /// Hands <paramref name="array"/> back: kept when nothing longer is kept. Inside <see cref="Msm.SecretScalars"/> its
+    /// first <paramref name="used"/> entries (those the caller wrote) are zeroed first.
+    /// </summary>
+    public static void Return(T[] array, int used)
+    {
+        if (Msm.SecretScalarsActive) Array.Clear(array, 0, Math.Min(used, array.Length));
+        Keep(array);
+    }
+
+    private static void Keep(T[] array)
     {
         while (true)
         {

@@ -97,7 +97,7 @@ internal static partial class OnChain
         var y = io.Outputs.ToArray();
         y[0] += 1;
         var lie = PublicIO.Create(vk, io.BatchSize, io.Inputs, y);
-        return InferenceProof.FromParts(proof.VkDigest, lie.Words, proof.ProofBytes);
+        return InferenceProof.FromParts(proof.VkDigest, lie.Words, proof.ProofBytes, proof.Flags);
     }
 
     /// <summary>gasUsed and its split as JSON.</summary>

@@ -105,7 +105,8 @@ public static class HyperKzg
     }
 
     private static (HyperKzgProof Proof, Fr BlindingSum) ProveCore(Srs srs, Transcript transcript, in G1Affine commitment,
-        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding, bool bindClaim = true)
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, HidingInputs? hiding, bool bindClaim = true,
+        MaskFoldPart? maskPart = null)
     {
         int l = point.Length;
         if (l > 30 || evaluations.Length != 1 << l)
@@ -131,26 +132,48 @@ public static class HyperKzg
         var fixedFold = precomputed == 0 ? null : fixedPart!.Vector;
         for (int i = 1; i < opened; i++)
         {
-            if (i > precomputed) { folds[i - 1] = Kzg.Commit(srs, polys[i]); continue; }
-            // P_i = c·fold_i(fixed) + the rest, and with fixed = Σ_j w_j·part_j:
-            // commit(fold_i(fixed)) = Σ_j Σ_b w_j·eq(x_(bits 0…3i−1), b)·D_(j,b) (one MSM of 8^i points per part)
-            fixedFold = Fold(fixedFold!, point, ArityBits * (i - 1), ArityBits);
-            var c = fixedPart!.Coefficient;
-            var rest = new Fr[Math.Max(polys[i].Length, fixedFold.Length)];
-            polys[i].CopyTo(rest, 0);
-            for (int j = 0; j < fixedFold.Length; j++) rest[j] -= c * fixedFold[j];
-            var eq = EqWeights(point, 0, ArityBits * i);
-            var parts = fixedPart.Parts;
-            var bases = new G1Affine[parts.Count * eq.Length];
-            var scalars = new Fr[bases.Length];
-            for (int j = 0; j < parts.Count; j++)
+            if (i > precomputed && maskPart == null) { folds[i - 1] = Kzg.Commit(srs, polys[i]); continue; }
+            // P_i = Σ (structured parts committed through precomputed points) + the rest, committed densely.
+            var rest = polys[i];
+            var acc = G1Jacobian.Infinity;
+            if (i <= precomputed)
             {
-                var cw = c * fixedPart.Weights[j];
-                parts[j].Levels[i - 1].CopyTo(bases, j * eq.Length);
-                for (int k = 0; k < eq.Length; k++) scalars[j * eq.Length + k] = cw * eq[k];
+                // c·fold_i(fixed), with fixed = Σ_j w_j·part_j:
+                // commit(fold_i(fixed)) = Σ_j Σ_b w_j·eq(x_(bits 0…3i−1), b)·D_(j,b) (one MSM of 8^i points per part)
+                fixedFold = Fold(fixedFold!, point, ArityBits * (i - 1), ArityBits);
+                var c = fixedPart!.Coefficient;
+                rest = new Fr[Math.Max(polys[i].Length, fixedFold.Length)];
+                polys[i].CopyTo(rest, 0);
+                for (int j = 0; j < fixedFold.Length; j++) rest[j] -= c * fixedFold[j];
+                var eq = EqWeights(point, 0, ArityBits * i);
+                var parts = fixedPart.Parts;
+                var bases = new G1Affine[parts.Count * eq.Length];
+                var scalars = new Fr[bases.Length];
+                for (int j = 0; j < parts.Count; j++)
+                {
+                    var cw = c * fixedPart.Weights[j];
+                    parts[j].Levels[i - 1].CopyTo(bases, j * eq.Length);
+                    for (int k = 0; k < eq.Length; k++) scalars[j * eq.Length + k] = cw * eq[k];
+                }
+                acc = G1Msm.Compute(bases, scalars);
             }
-            var acc = G1Msm.Compute(bases, scalars);
+            if (maskPart != null)
+            {
+                // fold_i(mask) is affine + top-block over the l − 3i remaining bits: its commitment is one MSM of the
+                // l − 3i + 1 + K mask points for l − 3i variables (docs/protocol.md "Batched openings" → "ZK mode").
+                var (table, commitmentOfMask) = maskPart.Level(point, l, i);
+                if (ReferenceEquals(rest, polys[i]) || rest.Length < table.Length)
+                {
+                    var own = new Fr[Math.Max(rest.Length, table.Length)];
+                    rest.CopyTo(own, 0);
+                    rest = own;
+                }
+                SubtractInPlace(rest, table);
+                Array.Clear(table);
+                acc += commitmentOfMask;
+            }
             folds[i - 1] = (acc + G1Jacobian.FromAffine(Kzg.Commit(srs, rest))).ToAffine();
+            if (maskPart != null) Array.Clear(rest);
         }
         // Hiding: every fold commitment gets a fresh blinding s_i·H (i = 1 … O−1); s_0 is the opened commitment's.
         var blindings = new Fr[opened];
@@ -198,6 +221,13 @@ public static class HyperKzg
         transcript.AppendG1(Labels.W2, w2);
         Fr.Inverse(Pow2k(r8, ArityBits) - r8, out var hint);
         Array.Clear(blindings);
+        if (hiding != null)
+        {
+            // The levels, B and its quotient are functions of the secret vector: cleared before they are dropped.
+            foreach (var p in polys) Array.Clear(p);
+            Array.Clear(b);
+            Array.Clear(h);
+        }
         return (new HyperKzgProof(folds, evals, p0AtR8, [w, w2], last, hint), sB);
     }
 
@@ -215,6 +245,7 @@ public static class HyperKzg
     internal static HidingCommitment CommitHiding(Srs srs, ReadOnlySpan<Fr> evaluations, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
+        using var secretScalars = Msm.SecretScalars();
         var c = Kzg.Commit(srs, evaluations);
         return Blind(c, h, ZkRandom.Scalar(rng));
     }
@@ -227,6 +258,7 @@ public static class HyperKzg
     internal static HidingCommitment CommitSmallHiding(Srs srs, ReadOnlySpan<long> evaluations, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
+        using var secretScalars = Msm.SecretScalars();
         var c = Kzg.CommitSmall(srs, evaluations);
         return Blind(c, h, ZkRandom.Scalar(rng));
     }
@@ -257,9 +289,18 @@ public static class HyperKzg
     /// <summary>As the public overload with the fold blindings drawn from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
     internal static HyperKzgHidingProof ProveHiding(Srs srs, Transcript transcript, in G1Affine commitment, in Fr blinding,
         ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, RandomNumberGenerator? rng)
+        => ProveHiding(srs, transcript, commitment, blinding, evaluations, point, value, fixedPart, null, rng);
+
+    /// <summary>
+    /// As the overload above, where the vector contains the structured mask part <paramref name="maskPart"/>: its folds are
+    /// committed through per-level mask points instead of densely (prover speed only: the proof is the same bytes).
+    /// </summary>
+    internal static HyperKzgHidingProof ProveHiding(Srs srs, Transcript transcript, in G1Affine commitment, in Fr blinding,
+        ReadOnlySpan<Fr> evaluations, ReadOnlySpan<Fr> point, in Fr value, FixedPart? fixedPart, MaskFoldPart? maskPart, RandomNumberGenerator? rng)
     {
         var h = BlindingBaseOf(srs);
-        var (proof, sB) = ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, new HidingInputs(h, blinding, rng));
+        using var secretScalars = Msm.SecretScalars();
+        var (proof, sB) = ProveCore(srs, transcript, commitment, evaluations, point, value, fixedPart, new HidingInputs(h, blinding, rng), maskPart: maskPart);
         return new HyperKzgHidingProof(proof, sB);
     }
 
@@ -463,6 +504,14 @@ public static class HyperKzg
         return next;
     }
 
+    private static void SubtractInPlace(Fr[] dst, Fr[] src)
+    {
+        Polynomials.Parallelism.For(src.Length, (lo, hi) =>
+        {
+            for (int j = lo; j < hi; j++) Fr.Sub(dst[j], src[j], out dst[j]);
+        });
+    }
+
     /// <summary>The strided parts at y = r^8: G_b = Σ_j p[8j + b]·y^j for b &lt; 8 (Horner, one pass).</summary>
     private static void EvaluateParts(Fr[] p, in Fr y, Span<Fr> g)
     {
@@ -624,3 +673,69 @@ public sealed record FixedPart(Fr Coefficient, Fr[] Vector, IReadOnlyList<FoldBa
     public FixedPart(Fr coefficient, Fr[] vector, FoldBases bases) : this(coefficient, vector, [bases], [Fr.One]) { }
 }
 
+/// <summary>
+/// The structured mask inside an opened vector of ℓ variables (prover speed only; docs/protocol.md "Batched openings" →
+/// "ZK mode", per-level mask points): the vector contains A(x) = Affine[0] + Σ_b Affine[b + 1]·x_b (x_b = index bit b) plus
+/// the top-block function Top[i >> (ℓ − log₂ K)] (K = |Top| = <see cref="HyperKzg.LastLevelSize"/>(ℓ)). Its fold at level
+/// i (index bits 0 … 3i − 1 bound to the point's coordinates c_b) is again of this shape over n = ℓ − 3i variables —
+/// constant Affine[0] + Σ_(b&lt;3i) Affine[b + 1]·c_b, slopes Affine[3i + 1 …], the same Top (the top bits are not folded
+/// before the last level, and Σ_b eq(c, b) = 1) — so its commitment is one MSM of the n + 1 + K mask points for n variables
+/// ([S_∅, S_0 … S_(n−1), U_0 … U_(K−1)], <see cref="Openings.ZkOpeningSetup.MaskPoints"/>) instead of a dense MSM over 2^n
+/// full scalars. The coefficients are secret (a class, no printing members).
+/// </summary>
+internal sealed class MaskFoldPart
+{
+    private readonly Fr[] _affine;
+    private readonly Fr[] _top;
+    private readonly Func<int, IReadOnlyList<G1Affine>> _points;
+
+    /// <param name="affine">[a, δ_0 … δ_(ℓ−1)] (taken, cleared by <see cref="Clear"/>).</param>
+    /// <param name="top">K top-block values (taken, cleared by <see cref="Clear"/>).</param>
+    /// <param name="points">The n + 1 + K mask points for n variables.</param>
+    public MaskFoldPart(Fr[] affine, Fr[] top, Func<int, IReadOnlyList<G1Affine>> points)
+    {
+        _affine = affine ?? throw new ArgumentNullException(nameof(affine));
+        _top = top ?? throw new ArgumentNullException(nameof(top));
+        _points = points ?? throw new ArgumentNullException(nameof(points));
+    }
+
+    /// <summary>ℓ.</summary>
+    public int NumVars => _affine.Length - 1;
+
+    /// <summary>
+    /// The dense table of the fold at <paramref name="level"/> (2^(ℓ − 3·level) entries, for the rest's subtraction) and
+    /// its commitment (an MSM of ℓ − 3·level + 1 + K points).
+    /// </summary>
+    /// <exception cref="ArgumentException">The point does not have ℓ coordinates, K ≠ LastLevelSize(ℓ), or the points for the level's size have the wrong count.</exception>
+    public (Fr[] Table, G1Jacobian Commitment) Level(ReadOnlySpan<Fr> point, int numVars, int level)
+    {
+        if (numVars != NumVars || point.Length != numVars) throw new ArgumentException($"the mask fold part is over {NumVars} variables; the opening has {numVars} (point of {point.Length})", nameof(numVars));
+        int k = _top.Length;
+        if (k != HyperKzg.LastLevelSize(numVars)) throw new ArgumentException($"{k} top-block values; {numVars} variables have a last level of {HyperKzg.LastLevelSize(numVars)}", nameof(numVars));
+        int folded = HyperKzg.ArityBits * level, n = numVars - folded;
+        var a = new Fr[n + 1];
+        a[0] = _affine[0];
+        for (int b = 0; b < folded; b++) a[0] += _affine[b + 1] * MleOrder.CoordinateOfBit(point, b);
+        Array.Copy(_affine, folded + 1, a, 1, n);
+        var table = Openings.ZkOpeningMask.AffineTable(a, n);
+        int shift = n - System.Numerics.BitOperations.Log2((uint)Math.Max(1, k));
+        if (k > 0) for (int i = 0; i < table.Length; i++) table[i] += _top[i >> shift];
+        var pts = _points(n);
+        if (pts is null || pts.Count != n + 1 + k)
+            throw new ArgumentException($"{pts?.Count ?? 0} mask points for {n} variables (fold level {level}); expected {n + 1 + k} (ZkOpeningSetup.MaskPoints)", nameof(level));
+        var scalars = new Fr[n + 1 + k];
+        a.CopyTo(scalars, 0);
+        _top.CopyTo(scalars, n + 1);
+        var commitment = G1Msm.Compute([.. pts], scalars);
+        Array.Clear(a);
+        Array.Clear(scalars);
+        return (table, commitment);
+    }
+
+    /// <summary>Zeroes the coefficients (secret) once the opening is done.</summary>
+    public void Clear()
+    {
+        Array.Clear(_affine);
+        Array.Clear(_top);
+    }
+}

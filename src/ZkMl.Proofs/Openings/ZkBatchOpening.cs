@@ -38,12 +38,33 @@ public static class ZkBatchOpening
     internal static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
         IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
         RandomNumberGenerator? rng)
+        => Prove(srs, transcript, vectors, witnesses, claims, mask, bindStatement, rng, denseMaskFolds: false);
+
+    /// <summary>
+    /// The prover. The HyperKZG fold commitments take the mask's affine and top-block part through the per-level mask points
+    /// (<see cref="ZkOpeningMask.PointsFor"/>, an MSM of N − 3i + 1 + K points at level i) and commit only the rest densely;
+    /// with <paramref name="denseMaskFolds"/> (the reference twin, tests only) they commit the whole joint vector's folds
+    /// densely. Both give the same proof bytes for the same randomness (<c>ZkMaskFoldTests</c>).
+    /// </summary>
+    internal static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
+        RandomNumberGenerator? rng, bool denseMaskFolds)
     {
         ArgumentNullException.ThrowIfNull(srs);
+        using var secretScalars = Msm.SecretScalars();
         var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement);
-        var opening = HyperKzg.ProveHiding(srs, transcript, red.Commitment, red.Blinding, red.Joint, red.Point, red.Value, red.Fixed, rng);
-        Array.Clear(red.Joint);
-        return new ZkBatchOpeningProof(red.MaskSum, red.Rounds, red.InverseHint, opening);
+        try
+        {
+            var opening = HyperKzg.ProveHiding(srs, transcript, red.Commitment, red.Blinding, red.Joint, red.Point, red.Value, red.Fixed,
+                denseMaskFolds ? null : red.MaskPart, rng);
+            return new ZkBatchOpeningProof(red.MaskSum, red.Rounds, red.InverseHint, opening);
+        }
+        finally
+        {
+            Array.Clear(red.Joint);
+            red.MaskPart.Clear();
+            if (red.Fixed != null) Array.Clear(red.Fixed.Vector);
+        }
     }
 
     /// <summary>
@@ -126,7 +147,7 @@ public static class ZkBatchOpening
             var oneMinus = Fr.One - c;
             for (int g = 0; g < groups; g++)
             {
-                if (k < nv[g]) { e[g] = Bind(e[g], c); p[g] = Bind(p[g], c); }
+                if (k < nv[g]) { e[g] = Bind(e[g], c); var old = p[g]; p[g] = Bind(old, c); Array.Clear(old); }
                 else { e[g][0] *= oneMinus; p[g][0] *= oneMinus; }
             }
             prefix1 += a1[k + 1] * c;
@@ -165,11 +186,30 @@ public static class ZkBatchOpening
             foreach (var g in fixedIdx) AddScaled(fixedVec, witnesses[g].Values, kap[g]);
             fixedPart = new FixedPart(Fr.One, fixedVec, fixedIdx.Select(g => witnesses[g].Folds!).ToArray(), fixedIdx.Select(g => kap[g]).ToArray());
         }
-        return new ZkReduction(sigma, rounds, hint, commitment, blinding, joint, point, claim * hint, fixedPart);
+        // The mask's structured part of the joint vector, m1·A1 + m2·A2 (affine) and m2·T (top blocks): its fold commitments
+        // go through the per-level mask points (R stays in the rest: sparse, its folds stay sparse).
+        var affine = new Fr[nMax + 1];
+        for (int b = 0; b <= nMax; b++) affine[b] = m1 * a1[b] + m2 * a2[b];
+        var topPart = mask.Top.Select(x => m2 * x).ToArray();
+        var maskPart = new MaskFoldPart(affine, topPart, mask.PointsFor);
+        Array.Clear(top);
+        return new ZkReduction(sigma, rounds, hint, commitment, blinding, joint, point, claim * hint, fixedPart, maskPart);
     }
 
-    /// <summary>The prover's reduction: proof scalars before HyperKZG and the normalised joint claim with its opening data.</summary>
-    internal sealed record ZkReduction(Fr MaskSum, Fr[][] Rounds, Fr InverseHint, G1Affine Commitment, Fr Blinding, Fr[] Joint, Fr[] Point, Fr Value, FixedPart? Fixed);
+    /// <summary>The prover's reduction: proof scalars before HyperKZG and the normalised joint claim with its opening data (a class: no printing of the secret parts).</summary>
+    internal sealed class ZkReduction(Fr maskSum, Fr[][] rounds, Fr inverseHint, G1Affine commitment, Fr blinding, Fr[] joint, Fr[] point, Fr value, FixedPart? @fixed, MaskFoldPart maskPart)
+    {
+        public Fr MaskSum { get; } = maskSum;
+        public Fr[][] Rounds { get; } = rounds;
+        public Fr InverseHint { get; } = inverseHint;
+        public G1Affine Commitment { get; } = commitment;
+        public Fr Blinding { get; } = blinding;
+        public Fr[] Joint { get; } = joint;
+        public Fr[] Point { get; } = point;
+        public Fr Value { get; } = value;
+        public FixedPart? Fixed { get; } = @fixed;
+        public MaskFoldPart MaskPart { get; } = maskPart;
+    }
 
     /// <summary>
     /// Verifies a ZK batched opening of <paramref name="claims"/> on <paramref name="vectors"/> with the mask commitments

@@ -216,10 +216,21 @@ public sealed class ZkOpeningMask
 {
     private bool _used;
 
-    private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, Fr[] top, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2)
+    private readonly Func<int, IReadOnlyList<G1Affine>> _pointsFor;
+
+    private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, Fr[] top, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2,
+        Func<int, IReadOnlyList<G1Affine>> pointsFor)
     {
         NumVars = numVars; A1 = a1; A2 = a2; Top = top; R = r; BlindingD1 = s1; BlindingD2 = s2; CommitmentD1 = c1; CommitmentD2 = c2;
+        _pointsFor = pointsFor;
     }
+
+    /// <summary>
+    /// The mask points for n variables (n + 1 + K; N itself and the fold levels' n = N − 3i), as given to
+    /// <see cref="Sample(Srs, Func{int, IReadOnlyList{G1Affine}}, int)"/>; the prover's HyperKZG commits the folds of the affine
+    /// and top-block part with them.
+    /// </summary>
+    internal IReadOnlyList<G1Affine> PointsFor(int numVars) => _pointsFor(numVars);
 
     /// <summary>N: the variables of the batched sumcheck (the largest vector's).</summary>
     public int NumVars { get; }
@@ -253,12 +264,41 @@ public sealed class ZkOpeningMask
     /// points S of <see cref="ZkOpeningSetup.MaskPoints"/> (N + 1 points) and a sparse MSM for R.
     /// </summary>
     /// <exception cref="ArgumentException">N &lt; 4 (the HyperKZG mask needs two levels), the points do not match N, or the SRS has no blinding base.</exception>
+    /// <remarks>The fold levels' points (N − 3i variables) are computed from the SRS on first use (≈ 3·2^(N−3) additions); a
+    /// prover with a table of them (a proving key) passes it with <see cref="Sample(Srs, Func{int, IReadOnlyList{G1Affine}}, int)"/>.</remarks>
     public static ZkOpeningMask Sample(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars) => Sample(srs, maskPoints, numVars, null);
+
+    /// <summary>
+    /// As <see cref="Sample(Srs, IReadOnlyList{G1Affine}, int)"/> with the mask points of every size from
+    /// <paramref name="pointsFor"/>(n) (n + 1 + K points for n variables: N for the commitments, N − 3i for the prover's fold
+    /// levels; e.g. a proving key's table).
+    /// </summary>
+    public static ZkOpeningMask Sample(Srs srs, Func<int, IReadOnlyList<G1Affine>> pointsFor, int numVars) => Sample(srs, pointsFor, numVars, null);
 
     /// <summary>As <see cref="Sample(Srs, IReadOnlyList{G1Affine}, int)"/> with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
     internal static ZkOpeningMask Sample(Srs srs, IReadOnlyList<G1Affine> maskPoints, int numVars, RandomNumberGenerator? rng)
     {
         ArgumentNullException.ThrowIfNull(srs);
+        ArgumentNullException.ThrowIfNull(maskPoints);
+        var computed = new Dictionary<int, G1Affine[]>();
+        IReadOnlyList<G1Affine> PointsFor(int n)
+        {
+            if (n == numVars) return maskPoints;
+            lock (computed)
+            {
+                if (!computed.TryGetValue(n, out var pts)) computed[n] = pts = ZkOpeningSetup.MaskPoints(srs, n);
+                return pts;
+            }
+        }
+        return Sample(srs, PointsFor, numVars, rng);
+    }
+
+    /// <summary>As <see cref="Sample(Srs, Func{int, IReadOnlyList{G1Affine}}, int)"/> with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static ZkOpeningMask Sample(Srs srs, Func<int, IReadOnlyList<G1Affine>> pointsFor, int numVars, RandomNumberGenerator? rng)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        ArgumentNullException.ThrowIfNull(pointsFor);
+        var maskPoints = numVars >= HyperKzgMask.MinVars && numVars <= 30 ? pointsFor(numVars) : [];
         ArgumentNullException.ThrowIfNull(maskPoints);
         if (numVars < HyperKzgMask.MinVars || numVars > 30)
             throw new ArgumentException($"the ZK batched opening needs {HyperKzgMask.MinVars} … 30 variables (got {numVars}): the sparse HyperKZG mask needs two folding levels", nameof(numVars));
@@ -280,7 +320,7 @@ public sealed class ZkOpeningMask
         var hj = G1Jacobian.FromAffine(h);
         var c1 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a1) + G1Jacobian.FromAffine(r.Commit(srs)) + hj.ScalarMul(s1);
         var c2 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a2) + G1Msm.Compute(pts.AsSpan(numVars + 1, k), top) + hj.ScalarMul(s2);
-        return new ZkOpeningMask(numVars, a1, a2, top, r, s1, s2, c1.ToAffine(), c2.ToAffine());
+        return new ZkOpeningMask(numVars, a1, a2, top, r, s1, s2, c1.ToAffine(), c2.ToAffine(), pointsFor);
     }
 
     /// <summary>The dense table of D1 = A1 + R.</summary>
@@ -322,6 +362,18 @@ public sealed class ZkOpeningMask
             for (int i = 0; i < half; i++) t[half + i] = t[i] + a[b + 1];
         }
         return t;
+    }
+
+    /// <summary>
+    /// Zeroes the mask's secret values (A1, A2, T, R's entries; the blindings are values, dropped with the object) once its
+    /// proof is made. The prover of the inference proof calls it after proving; the commitments stay.
+    /// </summary>
+    public void Clear()
+    {
+        Array.Clear(A1);
+        Array.Clear(A2);
+        Array.Clear(Top);
+        Array.Clear(R.Values);
     }
 
     internal void MarkUsed()
