@@ -76,10 +76,32 @@ public sealed class InputCommitment
         ArgumentNullException.ThrowIfNull(srs);
         if (srs.BlindingBase is not { } h || h.IsInfinity)
             throw new ArgumentException($"the SRS has no blinding base H = alphaTauG1[0] ({srs}): an input commitment is hiding and needs one", nameof(srs));
+        return FingerprintOf(h, srs.TauG2);
+    }
+
+    private static byte[] FingerprintOf(G1Affine h, G2Affine tauG2)
+    {
         var b = new byte[64 + 128];
         EvmEncoding.EncodeG1(h, b);
-        EvmEncoding.EncodeG2(srs.TauG2, b.AsSpan(64));
+        EvmEncoding.EncodeG2(tauG2, b.AsSpan(64));
         return SHA256.HashData(b);
+    }
+
+    /// <summary>
+    /// Why this commitment cannot be the statement's C_X of a proof under <paramref name="vk"/>, naming the field, or null:
+    /// the proof binds C_X only under the key's SRS (H, [τ]₂) and input shape, so a commitment file made under another SRS
+    /// (or for another input width) says nothing about the proven inputs even when its point is the statement's.
+    /// </summary>
+    public string? MismatchFor(VerifyingKey vk)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (vk.BlindingBase is not { } h || h.IsInfinity) return "the verifying key has no blinding base H: it is not a zero-knowledge key";
+        if (!FingerprintOf(h, vk.Kzg.TauG2).AsSpan().SequenceEqual(SrsFingerprint))
+            return $"it was made under another SRS: its fingerprint SHA-256(H ‖ [τ]₂) {Convert.ToHexStringLower(SrsFingerprint)[..16]}… is not the verifying key's {Convert.ToHexStringLower(FingerprintOf(h, vk.Kzg.TauG2))[..16]}…";
+        int rowWidth = 1 << vk.Layers[0].InVars;
+        if (RowWidth != rowWidth || InputSize != vk.InputSize)
+            return $"it holds rows of {InputSize} values in a width of {RowWidth}; the verifying key's input is {vk.InputSize} values in a width of {rowWidth}";
+        return null;
     }
 
     internal static int PaddedBatchOf(int batch) => batch < 1 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);

@@ -102,8 +102,12 @@ public sealed class ProvingKey
         }
     }
 
-    /// <summary>Writes the key (temporary file + rename).</summary>
-    public void Save(string path) => Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+    /// <summary>Writes the key (temporary file + rename); a zero-knowledge key holds the hidden weights and their blindings, so it is written as a secret file (mode 0600).</summary>
+    public void Save(string path)
+    {
+        if (VerifyingKey.IsZk) Algebra.IO.AtomicFile.WriteSecret(path, ToBytes());
+        else Algebra.IO.AtomicFile.WriteAllBytes(path, ToBytes());
+    }
 
     /// <summary>The serialized key.</summary>
     public byte[] ToBytes()

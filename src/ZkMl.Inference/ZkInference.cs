@@ -146,6 +146,15 @@ internal static class ZkInference
     private static InferenceProof ProveOnce(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator rng,
         ZkPrivateInput? input, bool forceReject)
     {
+        // The attempt's secret buffers (masks, the opened witness copies) are cleared whether it succeeds, is rejected or fails.
+        var secrets = new List<Action>();
+        try { return ProveAttempt(pk, wit, batch, timings, checkLookups, rng, input, forceReject, secrets); }
+        finally { foreach (var clear in secrets) clear(); }
+    }
+
+    private static InferenceProof ProveAttempt(ProvingKey pk, Witness wit, int batch, ProverTimings timings, bool checkLookups, RandomNumberGenerator rng,
+        ZkPrivateInput? input, bool forceReject, List<Action> secrets)
+    {
         var vk = pk.VerifyingKey;
         if (Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(pk));
         if (pk.ModelBlindings is not { } blindings) throw new ArgumentException("the proving key has no model blindings (not a version-6 key)", nameof(pk));
@@ -190,10 +199,13 @@ internal static class ZkInference
         // The opening's mask first: every challenge depends on fresh prover randomness (docs/zk-design.md §7.4).
         var maskPoints = timings.Run("ZK masks", () => ZkMaskPoints.For(pk, bp));
         var omask = ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
+        secrets.Add(omask.Clear);
         t.AppendG1s(ZkLabels.Masks, [omask.CommitmentD1, omask.CommitmentD2]);
         var region = new ZkMaskRegion(zs, rng);
+        secrets.Add(region.Clear);
 
         var w1 = InferenceProver.BuildW1(vk, bs, wit);
+        secrets.Add(() => Array.Clear(w1));
         var c1 = timings.Run("commit W1", () => HyperKzg.CommitSmallHiding(srs, w1, rng));
         t.AppendG1(Labels.W1, c1.Commitment);
         var beta = t.ChallengeScalar(Labels.Beta);
@@ -201,6 +213,7 @@ internal static class ZkInference
         var (f, table, mult) = timings.Run("lookup vectors", () => InferenceProver.LookupVectors(pk, bs, wit, w1, beta));
         var (hw, ht) = timings.Run("lookup helpers", () => LogUpProver.ComputeHelpers(f, table, mult, alpha));
         var w2 = new Fr[zs.W2.Length];
+        secrets.Add(() => Array.Clear(w2));
         zs.W2.Place<Fr>(0, hw.AsSpan(0, (int)bs.F!.Covered), w2);
         zs.W2.Place<Fr>(1, ht, w2);
         region.PlaceInto(zs, w2);
@@ -314,6 +327,7 @@ internal static class ZkInference
         var claims = BuildClaims(vk, zs, ctx);
         var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment);
         var witnesses = new ZkOpeningWitness[vectors.Count];
+        secrets.Add(() => { foreach (var w in witnesses) if (w is not null) Array.Clear(w.Values); });
         var model = pk.ModelFr;
         int partLen = 1 << zs.PartVars;
         for (int j = 0; j < zs.Parts; j++)
@@ -322,11 +336,7 @@ internal static class ZkInference
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
         if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(wit.Input.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
-        // Secret buffers: the opened vectors (W1, W2, the copies of the hidden model parts), the masks.
-        foreach (var w in witnesses) Array.Clear(w.Values);
-        Array.Clear(w1);
-        omask.Clear();
-        region.Clear();
+        // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
             mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening);

@@ -50,6 +50,10 @@ internal sealed class ZkShape
         for (int l = 0; l < L; l++) { MuW[l] = Add(1); NuB[l] = Add(2); }
         // private inputs: X is a masked factor of layer 0's matmul, its μ item last in the mask region (docs/zk-design.md §6)
         MuX = Private ? Add(1) : -1;
+        // C_X is constrained only through layer 0's matmul factor: a private key whose layer 0 is not in the matmul would
+        // leave the input commitment without any claim (today spatial layers are refused before this; keep it explicit).
+        if (Private && !MmLayers.Contains(0))
+            throw new ArgumentException("a private-input key whose first layer is not a matmul layer: the input commitment would have no claim", nameof(vk));
         W2 = new Layout(items);
         XVars = batchVars + vk.Layers[0].InVars;
 

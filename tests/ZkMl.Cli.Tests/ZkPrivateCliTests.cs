@@ -43,6 +43,7 @@ public sealed class ZkPrivateCliTests : IDisposable
         string pk = Path.Combine(keys, "pk.bin"), vk = Path.Combine(keys, "vk.bin");
         AssertOwnerOnly(Path.Combine(keys, "model.secret"));
         AssertOwnerOnly(pk); // a ZK proving key holds the model blindings
+        AssertOwnerOnly(c); // a ZK circuit holds the hidden weights
         string input = Input("in.json", Rows);
 
         // A fresh commitment: PROOF.input.commit and PROOF.input.opening (secret) beside the proof.
@@ -64,7 +65,17 @@ public sealed class ZkPrivateCliTests : IDisposable
         Assert.True(v.GetProperty("verified").GetBoolean());
         Assert.True(v.GetProperty("zk").GetBoolean());
         Assert.Equal(cx, v.GetProperty("inputCommitment").GetString());
-        Assert.Contains("input commitment C_X", Zkml.Ok("verify", "--vk", vk, "--proof", F("a.proof"), "--input-commitment", commit).Out);
+        Assert.False(v.GetProperty("inputRangeCheck").GetBoolean());
+        var human = Zkml.Ok("verify", "--vk", vk, "--proof", F("a.proof"), "--input-commitment", commit).Out;
+        Assert.Contains("input commitment C_X " + cx, human); // printed in full
+        Assert.Contains("--input-range-check off", human); // the weaker statement is said
+        // The same C_X in a commitment file of another SRS (its fingerprint changed, its trailer recomputed): the proof binds
+        // C_X only under the key's SRS, so that file says nothing about the proven inputs and is refused.
+        var forged = File.ReadAllBytes(commit);
+        forged[12] ^= 1;
+        SHA256.HashData(forged.AsSpan(0, forged.Length - 32)).CopyTo(forged, forged.Length - 32);
+        File.WriteAllBytes(F("forged.input.commit"), forged);
+        Zkml.Fails(["verify", "--vk", vk, "--proof", F("a.proof"), "--input-commitment", F("forged.input.commit")], "made under another SRS");
 
         // No input word in the proof file or in prove's / verify's JSON (the inputs quantize to distinct non-zero values).
         var json = p.ToString() + v.ToString();

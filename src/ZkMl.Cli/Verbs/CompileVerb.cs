@@ -181,7 +181,8 @@ internal static class CompileVerb
         var heldSat = held > 0 ? Saturation(heldOut) : (0, 0);
         var calibSat = held > 0 ? Saturation(samples) : (0, 0);
         static string Rate((long Count, long Of) s) => string.Create(CultureInfo.InvariantCulture, $"{s.Count} of {s.Of} values ({(s.Of == 0 ? 0 : 100.0 * s.Count / s.Of):F3} %)");
-        ctx.Step($"writing {outPath}", () => { CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
+        // A zero-knowledge circuit holds the weights its proofs hide: written like every secret file (mode 0600).
+        ctx.Step($"writing {outPath}", () => { if (circuit.Zk.Zk) CliHost.WriteSecret(outPath, CircuitFile.ToBytes(circuit)); else CliHost.WriteAtomic(outPath, CircuitFile.ToBytes(circuit)); return 0; });
         double seconds = sw.Elapsed.TotalSeconds;
         // What setup will need for the default batch limit, said before anyone runs it.
         // A circuit the proof does not cover yet (InferenceSetup.CheckProvable) compiles and runs (accuracy), but setup refuses it: say so now.

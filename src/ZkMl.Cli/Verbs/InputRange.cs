@@ -49,12 +49,20 @@ internal sealed record InputRange(long Count, long Total, float Worst, int Row, 
         return $"{Count:N0} of {Total:N0} input values lie outside the circuit's input range [-{a}, {a}] (the farthest: {Worst.ToString(CultureInfo.InvariantCulture)}, sample {Row}, value {Column})";
     }
 
-    /// <summary>The figures as JSON (the "clamped" field of prove --json).</summary>
-    public JsonObject ToJson(Circuit circuit) => new()
+    /// <summary>
+    /// The figures as JSON (the "clamped" field of prove --json). For a circuit with private inputs the farthest value and
+    /// its place are left out: that JSON sits beside the input commitment and is made to be shared.
+    /// </summary>
+    public JsonObject ToJson(Circuit circuit)
     {
-        ["count"] = Count,
-        ["total"] = Total,
-        ["range"] = new JsonArray(-Limit(circuit), Limit(circuit)),
-        ["worst"] = new JsonObject { ["value"] = Worst, ["sample"] = Row, ["index"] = Column },
-    };
+        var o = new JsonObject
+        {
+            ["count"] = Count,
+            ["total"] = Total,
+            ["range"] = new JsonArray(-Limit(circuit), Limit(circuit)),
+        };
+        if (!(circuit.Zk.Zk && circuit.Zk.Inputs == ZkMl.Compiler.Quantization.InputVisibility.Private))
+            o["worst"] = new JsonObject { ["value"] = Worst, ["sample"] = Row, ["index"] = Column };
+        return o;
+    }
 }

@@ -56,8 +56,17 @@ public sealed class CircuitRegistry(string dataDir, JobStore store)
         if (existing is not null) return (existing, false);
         string dir = Dir(id);
         // Keys first, the row last: a crash in between leaves files without a row, which a retry overwrites.
-        Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "circuit.zkc"), circuitBytes);
-        Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "pk.bin"), pkBytes);
+        if (vk.IsZk)
+        {
+            // a zero-knowledge circuit and key hold the weights the proofs hide: secret files (mode 0600)
+            Algebra.IO.AtomicFile.WriteSecret(Path.Combine(dir, "circuit.zkc"), circuitBytes);
+            Algebra.IO.AtomicFile.WriteSecret(Path.Combine(dir, "pk.bin"), pkBytes);
+        }
+        else
+        {
+            Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "circuit.zkc"), circuitBytes);
+            Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "pk.bin"), pkBytes);
+        }
         Algebra.IO.AtomicFile.WriteAllBytes(Path.Combine(dir, "vk.bin"), vkBytes);
         var rec = new CircuitRecord(id, circuit.DigestHex, circuit.Name ?? "circuit", vk.IsInsecure, vk.MaxBatch, circuit.InputSize, vk.OutputSize, DateTime.UtcNow.ToString("O"));
         store.AddCircuit(rec);
