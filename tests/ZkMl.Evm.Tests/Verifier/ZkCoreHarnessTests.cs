@@ -266,8 +266,11 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
     public void ZkOpeningHarnessFitsTheContractSizeLimit() => Assert.InRange(h.DeployedSize, 1, 24_576);
 
     // One term of a test claim: the weight eq(z, ·) (kind 0, Data = z) or the Libra weights at p (kind 1, Data = p), on the
-    // aligned block J of the vector when K > 0.
+    // aligned block J of the vector when K > 0; kind 2: eq(z, ·) on the item J of 2^|z| entries of the mask region (K = n − |z|).
     private sealed record TermSpec(int Claim, int Vector, Fr Coef, int Kind, Fr[] Data, int K, int J);
+
+    // The mask region: the aligned block J of 2^Vars entries of vector G (Vars = 0: none).
+    private sealed record Region(int G, int Vars, int J);
 
     /// <summary>
     /// The ZK batched opening on three vectors (6, 4 and 2 variables) with plain, combined, block-Libra and block-eq claims:
@@ -279,14 +282,7 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
     public async Task ZkBatchOpeningMatchesCSharp()
     {
         var rng = new Random(91);
-        var srs = HarnessFixture.Srs;
-        var hBase = srs.BlindingBase!.Value;
         Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
-        int[] sizes = [6, 4, 2];
-        var values = sizes.Select(n => Rand(1 << n)).ToArray();
-        var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
-        var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
-        var witnesses = values.Select((v, g) => new ZkOpeningWitness(v, commits[g].Blinding)).ToArray();
         TermSpec[] specs =
         [
             new(0, 0, Fr.One, 0, Rand(6), 0, 0),
@@ -296,8 +292,53 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
             new(3, 2, Fr.One, 0, Rand(2), 0, 0),
             new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
         ];
+        await OpeningMatches(rng, specs, new Region(0, 0, 0), flipEveryWord: true);
+    }
+
+    /// <summary>
+    /// Mask-region terms (kind 2: one eq table over the region's inner bits instead of a selector per term) on vector 0 (6
+    /// variables, region = block 5 of 8 entries) beside a Libra term and block-eq terms of vector 1: the same verdict and
+    /// transcript state as ZkBatchOpening.Verify with the same weights as plain block terms, honest and mutated (a region
+    /// item moved, a wrong value, a wrong κ).
+    /// </summary>
+    [Fact]
+    public async Task ZkBatchOpeningMaskRegionTermsMatchCSharp()
+    {
+        var rng = new Random(92);
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        TermSpec[] specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(6), 0, 0),
+            new(0, 0, Fr.Random(rng), 2, Rand(1), 5, 3),
+            new(1, 0, Fr.One, 2, Rand(2), 4, 0),
+            new(1, 1, Fr.Random(rng), 0, Rand(4), 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 2, 2),
+            new(3, 0, Fr.Random(rng), 2, Rand(1), 5, 0),
+            new(3, 0, Fr.One, 2, Rand(2), 4, 1),
+            new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+            new(4, 0, Fr.One, 2, Rand(3), 3, 0),
+        ];
+        await OpeningMatches(rng, specs, new Region(0, 3, 5), flipEveryWord: false);
+    }
+
+    private async Task OpeningMatches(Random rng, TermSpec[] specs, Region region, bool flipEveryWord)
+    {
+        var srs = HarnessFixture.Srs;
+        var hBase = srs.BlindingBase!.Value;
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        int[] sizes = [6, 4, 2];
+        var values = sizes.Select(n => Rand(1 << n)).ToArray();
+        var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
+        var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
+        var witnesses = values.Select((v, g) => new ZkOpeningWitness(v, commits[g].Blinding)).ToArray();
         OpeningWeight Weight(TermSpec t)
         {
+            // a region item is, for C#, the block (j_R·2^{v_R − d} + j) of 2^d entries of the region's vector
+            if (t.Kind == 2)
+            {
+                Assert.True(region.Vars >= t.Data.Length && t.Vector == region.G && t.K == sizes[t.Vector] - t.Data.Length);
+                return OpeningWeight.InBlock(sizes[t.Vector], (region.J << (region.Vars - t.Data.Length)) + t.J, OpeningWeight.Eq(t.Data));
+            }
             var inner = t.Kind == 0 ? OpeningWeight.Eq(t.Data) : OpeningWeight.Libra(t.Data);
             return t.K == 0 ? inner : OpeningWeight.InBlock(sizes[t.Vector], t.J, inner);
         }
@@ -319,7 +360,8 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
         {
             var data = new List<Fr>();
             var p = new Packer().Raw(Start().State).G2Key(HarnessFixture.Vk).G1(hBase).G1(ms[0]).G1(ms[1])
-                .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length));
+                .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length))
+                .Word(region.G).Word(region.Vars).Word(region.J);
             foreach (var v in vs) p.G1(v.Commitment).Word(v.NumVars);
             p.Frs(cs.Select(c => c.Value));
             foreach (var t in ts)
@@ -341,14 +383,23 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
         wrongValue[2] = wrongValue[2] with { Value = wrongValue[2].Value + Fr.One };
         await Compare(bytes, vectors, specs, wrongValue, masks, "claim 2's value + 1");
         var wrongCoef = (TermSpec[])specs.Clone();
-        wrongCoef[5] = wrongCoef[5] with { Coef = wrongCoef[5].Coef + Fr.One };
+        wrongCoef[^1] = wrongCoef[^1] with { Coef = wrongCoef[^1].Coef + Fr.One };
         var claimsOfWrongCoef = Claims(specs).Select((c, i) => i == 4 ? Claims(wrongCoef)[4] with { Value = c.Value } : c).ToArray();
         await Compare(bytes, vectors, wrongCoef, claimsOfWrongCoef, masks, "κ of claim 4 changed");
+        if (region.Vars > 0)
+        {
+            // a region item moved to its neighbour (the claim values kept): both reject
+            int ri = Array.FindIndex(specs, t => t.Kind == 2);
+            var moved = (TermSpec[])specs.Clone();
+            moved[ri] = moved[ri] with { J = moved[ri].J ^ 1 };
+            var claimsOfMoved = Claims(moved).Select((c, i) => c with { Value = claims[i].Value }).ToArray();
+            await Compare(bytes, vectors, moved, claimsOfMoved, masks, "a region item moved");
+        }
         var otherVectors = (ZkOpeningVector[])vectors.Clone();
         otherVectors[1] = otherVectors[1] with { Commitment = commits[2].Commitment };
         await Compare(bytes, otherVectors, specs, claims, masks, "vector 1's commitment replaced");
         await Compare(bytes, vectors, specs, claims, [masks[1], masks[0]], "C_D1 and C_D2 swapped");
-        for (int i = 0; i < bytes.Length / 32; i++)
+        for (int i = 0; flipEveryWord && i < bytes.Length / 32; i++)
         {
             var mm = (byte[])bytes.Clone();
             mm[32 * i + 31] ^= 1;
