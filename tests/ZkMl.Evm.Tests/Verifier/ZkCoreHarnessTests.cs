@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Xunit.Abstractions;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Openings;
@@ -251,7 +252,7 @@ public class ZkCoreHarnessTests(ZkHarnessFixture h)
 
 /// <summary>Differential test of the zero-knowledge batched opening of ZkCore.yul against ZkBatchOpening.Verify on a real anvil node.</summary>
 [Collection(ZkOpeningHarnessCollection.Name)]
-public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
+public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h, ITestOutputHelper output)
 {
     private static Transcript Start()
     {
@@ -299,7 +300,7 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
     /// Mask-region terms (kind 2: one eq table over the region's inner bits instead of a selector per term) on vector 0 (6
     /// variables, region = block 5 of 8 entries) beside a Libra term and block-eq terms of vector 1: the same verdict and
     /// transcript state as ZkBatchOpening.Verify with the same weights as plain block terms, honest and mutated (a region
-    /// item moved, a wrong value, a wrong κ).
+    /// item moved, a wrong value, a wrong κ); and less gas than the same claims given as kind-0 block terms.
     /// </summary>
     [Fact]
     public async Task ZkBatchOpeningMaskRegionTermsMatchCSharp()
@@ -318,15 +319,37 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
             new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
             new(4, 0, Fr.One, 2, Rand(3), 3, 0),
         ];
-        await OpeningMatches(rng, specs, new Region(0, 3, 5), flipEveryWord: false);
+        var (gasRegion, gasBlocks) = await OpeningMatches(rng, specs, new Region(0, 3, 5), flipEveryWord: false);
+        output.WriteLine($"6 variables: honest ZK batched opening, 9 terms (5 in the region): {gasRegion:N0} gas with kind-2 region terms, {gasBlocks:N0} as block terms");
+        // W2's size: 12 variables, a region of 16 entries at block 200
+        specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(12), 0, 0),
+            new(0, 0, Fr.Random(rng), 2, Rand(1), 11, 7),
+            new(1, 0, Fr.One, 2, Rand(2), 10, 0),
+            new(1, 1, Fr.Random(rng), 0, Rand(4), 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 8, 2),
+            new(3, 0, Fr.Random(rng), 2, Rand(1), 11, 0),
+            new(3, 0, Fr.One, 2, Rand(2), 10, 3),
+            new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+            new(4, 0, Fr.One, 2, Rand(3), 9, 1),
+        ];
+        (gasRegion, gasBlocks) = await OpeningMatches(rng, specs, new Region(0, 4, 200), flipEveryWord: false, firstVars: 12);
+        output.WriteLine($"12 variables: {gasRegion:N0} gas with kind-2 region terms, {gasBlocks:N0} as block terms");
+        Assert.True(gasRegion < gasBlocks, $"region terms {gasRegion} gas, block terms {gasBlocks}");
     }
 
-    private async Task OpeningMatches(Random rng, TermSpec[] specs, Region region, bool flipEveryWord)
+    /// <summary>
+    /// The differential comparison on the proof of <paramref name="specs"/>' claims; returns the honest call's gas and, with
+    /// a region, the gas of the same proof and claims with the region's terms given as kind-0 block terms (else 0).
+    /// </summary>
+    private async Task<(ulong Gas, ulong AsBlocks)> OpeningMatches(Random rng, TermSpec[] specs, Region region, bool flipEveryWord, int firstVars = 6)
     {
+        var packed = region;
         var srs = HarnessFixture.Srs;
         var hBase = srs.BlindingBase!.Value;
         Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
-        int[] sizes = [6, 4, 2];
+        int[] sizes = [firstVars, 4, 2];
         var values = sizes.Select(n => Rand(1 << n)).ToArray();
         var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
         var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
@@ -356,12 +379,12 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
         var masks = new[] { mask.CommitmentD1, mask.CommitmentD2 };
         var bytes = ZkBatchOpening.Prove(srs, Start(), vectors, witnesses, claims, mask, bindStatement: false).ToBytes();
 
-        async Task Compare(byte[] pb, ZkOpeningVector[] vs, TermSpec[] ts, ZkOpeningClaim[] cs, G1Affine[] ms, string what)
+        async Task<byte[]> Compare(byte[] pb, ZkOpeningVector[] vs, TermSpec[] ts, ZkOpeningClaim[] cs, G1Affine[] ms, string what)
         {
             var data = new List<Fr>();
             var p = new Packer().Raw(Start().State).G2Key(HarnessFixture.Vk).G1(hBase).G1(ms[0]).G1(ms[1])
                 .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length))
-                .Word(region.G).Word(region.Vars).Word(region.J);
+                .Word(packed.G).Word(packed.Vars).Word(packed.J);
             foreach (var v in vs) p.G1(v.Commitment).Word(v.NumVars);
             p.Frs(cs.Select(c => c.Value));
             foreach (var t in ts)
@@ -376,9 +399,18 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
                 && ZkBatchOpening.Verify(HarnessFixture.Vk, hBase, tv, vs, cs, ms, proof!, bindStatement: false, out _);
             Assert.True(ok == (w != null), $"{what}: C# {(ok ? "accepts" : "rejects")}, the harness {(w != null ? "accepts" : "rejects")}");
             if (ok) Assert.Equal(StateWord(tv), w![1]);
+            return p.ToArray();
         }
 
-        await Compare(bytes, vectors, specs, claims, masks, "honest");
+        ulong gas = await h.GasAsync("zkBatchOpening", await Compare(bytes, vectors, specs, claims, masks, "honest"));
+        ulong asBlocks = 0;
+        if (region.Vars > 0)
+        {
+            var blocks = specs.Select(t => t.Kind == 2 ? t with { Kind = 0, J = (region.J << (region.Vars - t.Data.Length)) + t.J } : t).ToArray();
+            packed = new Region(0, 0, 0);
+            asBlocks = await h.GasAsync("zkBatchOpening", await Compare(bytes, vectors, blocks, claims, masks, "region terms as block terms"));
+            packed = region;
+        }
         var wrongValue = (ZkOpeningClaim[])claims.Clone();
         wrongValue[2] = wrongValue[2] with { Value = wrongValue[2].Value + Fr.One };
         await Compare(bytes, vectors, specs, wrongValue, masks, "claim 2's value + 1");
@@ -405,5 +437,6 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
             mm[32 * i + 31] ^= 1;
             await Compare(mm, vectors, specs, claims, masks, $"word {i} flipped");
         }
+        return (gas, asBlocks);
     }
 }

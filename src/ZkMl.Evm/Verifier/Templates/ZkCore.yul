@@ -253,6 +253,13 @@
             // eq(z_{d−1}, r_last): 2^{d−1} table words instead of the v_R − d selector factors of a kind-0 block term.
             function zkRegionEq(rtab, j, z, d, rlast) -> e {
                 let h := sub(d, 1)
+                if iszero(h) {
+                    // d = 1 (a μ item): rtab[j]·eq(z_0, r_last)
+                    let x := mload(z)
+                    let xy := mulmod(x, rlast, R_MOD)
+                    e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(R_MOD, addmod(x, rlast, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                    leave
+                }
                 let ez := eqTable(z, h)
                 let base := add(rtab, shl(5, shl(h, j)))
                 for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
