@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json.Nodes;
 using Spectre.Console;
-using ZkMl.Compiler.Quantization;
 using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
 using ZkMl.Inference;
@@ -34,9 +33,7 @@ internal static class CreateEvmVerifierVerb
         CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
         var key = VerifyingKey.Load(vkPath);
         // (the generated contract verifies default-mode proofs only: a ZK key must not get one)
-        if (key.IsZk && key.Zk.Inputs == InputVisibility.Private)
-            throw new UserException($"{vkPath}: a zero-knowledge verifying key with private inputs ({key.Zk}): not yet implemented: private inputs on chain");
-        if (key.IsZk) throw new UserException($"{vkPath}: a zero-knowledge verifying key ({key.Zk}); the Solidity verifier of ZK proofs is not yet implemented");
+        if (SolidityVerifierGenerator.ZkRefusal(key) is { } zk) throw new UserException($"{vkPath}: {zk}");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);
         CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);

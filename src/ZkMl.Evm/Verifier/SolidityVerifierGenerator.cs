@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Text;
 using ZkMl.Algebra;
 using ZkMl.Algebra.Evm;
+using ZkMl.Compiler.Quantization;
 using ZkMl.Inference;
 
 namespace ZkMl.Evm.Verifier;
@@ -55,6 +56,7 @@ public static partial class SolidityVerifierGenerator
             !contractName.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_'))
             throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
         if (vk.XBytes is not (1 or 2)) throw new NotSupportedException($"input values of {vk.XBytes} bytes are not supported by the Solidity verifier (1 or 2)");
+        if (ZkRefusal(vk) is { } zk) throw new NotSupportedException(zk);
         var c = new Circuit(vk);
         var text = VerifierTemplates.Contract
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
@@ -62,6 +64,21 @@ public static partial class SolidityVerifierGenerator
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
             .Replace("{{MAIN}}", vk.HasSpatialLayers ? SpatialMain(c) : Main(c), StringComparison.Ordinal);
         return VerifierTemplates.WithCore(text);
+    }
+
+    /// <summary>
+    /// Why no verifier is generated for <paramref name="vk"/>, or null: the generated contract replays the default-mode
+    /// protocol only (its transcript domain, claims and opening), so for a zero-knowledge key it would be a contract that
+    /// rejects every proof of that key. The ZK core (Templates/ZkCore.yul) is in place; the generated ZK main part is
+    /// docs/zk-design.md §11 step 11.
+    /// </summary>
+    public static string? ZkRefusal(VerifyingKey vk)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        if (!vk.IsZk) return null;
+        return vk.Zk.Inputs == InputVisibility.Private
+            ? $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: private inputs on chain"
+            : $"a zero-knowledge verifying key ({vk.Zk}): the Solidity verifier of zero-knowledge proofs is not yet implemented (docs/zk-design.md §11 step 11)";
     }
 
     /// <summary>The header line of a verifier generated from a key on a development SRS.</summary>

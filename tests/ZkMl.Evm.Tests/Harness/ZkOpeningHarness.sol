@@ -10,15 +10,21 @@ contract ZkOpeningHarness {
     uint256 internal constant P_MOD = 21888242871839275222246405745257275088696311157297823662689037894645226208583;
     uint256 internal constant INV_TWO = 10944121435919637611123202872628637544274182200208017171849102093287904247809;
 
-    /// [init, g2 (8 words), H.x, H.y, C_D1 (2), C_D2 (2), G, T, m, N, D] ‖ G × (C.x, C.y, n) ‖ m values ‖ T × (claim, vector, κ,
-    /// kind, data word index, rows, k, j) ‖ D data words ‖ proof. Returns [1, state].
+    /// [init, g2 (8 words), H.x, H.y, C_D1 (2), C_D2 (2), G, T, m, N, D, region g_R, v_R (0: no region), j_R] ‖ G × (C.x, C.y,
+    /// n) ‖ m values ‖ T × (claim, vector, κ, kind, data word index, rows, k, j) ‖ D data words ‖ proof. Returns [1, state].
     function zkBatchOpening(bytes calldata arg) external view returns (uint256 status) {
         assembly {
 {{CORE}}
 {{ZKCORE}}
             function run(a, len) {
                 mstore(0x00, calldataload(a))
-                let ob := alloc(0x160)
+                let ob := alloc(0x180)
+                mstore(add(ob, 0x160), 0)
+                if calldataload(add(a, 0x2a0)) {
+                    let reg := alloc(0x60)
+                    calldatacopy(reg, add(a, 0x280), 0x60)
+                    mstore(add(ob, 0x160), reg)
+                }
                 let g2 := alloc(0x100)
                 calldatacopy(g2, add(a, 0x20), 0x100)
                 mstore(add(ob, 0x140), g2)
@@ -34,7 +40,7 @@ contract ZkOpeningHarness {
                 mstore(add(ob, 0x60), nt)
                 mstore(add(ob, 0xa0), m)
                 mstore(add(ob, 0xc0), calldataload(add(a, 0x240)))
-                let p := add(a, 0x280)
+                let p := add(a, 0x2e0)
                 let vecs := alloc(shl(7, nv))
                 for { let g := 0 } lt(g, nv) { g := add(g, 1) } {
                     calldatacopy(add(vecs, shl(7, g)), p, 0x60)

@@ -53,6 +53,13 @@ public class HarnessFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await _anvil.DisposeAsync();
 
+    /// <summary>Gas of an eth_call of harness function <paramref name="fn"/>(bytes) (the call tracer's top frame: execution, calldata and the 21,000 base).</summary>
+    public async Task<ulong> GasAsync(string fn, byte[] arg)
+    {
+        var trace = await Chain.TraceCallAsync(Address, TestAbi.Call(fn, ("bytes", arg)), gas: 30_000_000);
+        return (ulong)(trace.GasUsed?.Value ?? throw new InvalidOperationException($"harness {fn}: the call trace has no gasUsed"));
+    }
+
     /// <summary>Calls harness function <paramref name="fn"/>(bytes) and returns its raw words, or null when the core rejected (one zero word).</summary>
     public async Task<BigInteger[]?> CallAsync(string fn, byte[] arg)
     {

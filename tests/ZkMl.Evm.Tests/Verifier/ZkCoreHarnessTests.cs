@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
+using Xunit.Abstractions;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Openings;
@@ -251,7 +252,7 @@ public class ZkCoreHarnessTests(ZkHarnessFixture h)
 
 /// <summary>Differential test of the zero-knowledge batched opening of ZkCore.yul against ZkBatchOpening.Verify on a real anvil node.</summary>
 [Collection(ZkOpeningHarnessCollection.Name)]
-public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
+public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h, ITestOutputHelper output)
 {
     private static Transcript Start()
     {
@@ -266,8 +267,11 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
     public void ZkOpeningHarnessFitsTheContractSizeLimit() => Assert.InRange(h.DeployedSize, 1, 24_576);
 
     // One term of a test claim: the weight eq(z, ·) (kind 0, Data = z) or the Libra weights at p (kind 1, Data = p), on the
-    // aligned block J of the vector when K > 0.
+    // aligned block J of the vector when K > 0; kind 2: eq(z, ·) on the item J of 2^|z| entries of the mask region (K = n − |z|).
     private sealed record TermSpec(int Claim, int Vector, Fr Coef, int Kind, Fr[] Data, int K, int J);
+
+    // The mask region: the aligned block J of 2^Vars entries of vector G (Vars = 0: none).
+    private sealed record Region(int G, int Vars, int J);
 
     /// <summary>
     /// The ZK batched opening on three vectors (6, 4 and 2 variables) with plain, combined, block-Libra and block-eq claims:
@@ -279,14 +283,7 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
     public async Task ZkBatchOpeningMatchesCSharp()
     {
         var rng = new Random(91);
-        var srs = HarnessFixture.Srs;
-        var hBase = srs.BlindingBase!.Value;
         Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
-        int[] sizes = [6, 4, 2];
-        var values = sizes.Select(n => Rand(1 << n)).ToArray();
-        var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
-        var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
-        var witnesses = values.Select((v, g) => new ZkOpeningWitness(v, commits[g].Blinding)).ToArray();
         TermSpec[] specs =
         [
             new(0, 0, Fr.One, 0, Rand(6), 0, 0),
@@ -296,8 +293,75 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
             new(3, 2, Fr.One, 0, Rand(2), 0, 0),
             new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
         ];
+        await OpeningMatches(rng, specs, new Region(0, 0, 0), flipEveryWord: true);
+    }
+
+    /// <summary>
+    /// Mask-region terms (kind 2: one eq table over the region's inner bits instead of a selector per term) on vector 0 (6
+    /// variables, region = block 5 of 8 entries) beside a Libra term and block-eq terms of vector 1: the same verdict and
+    /// transcript state as ZkBatchOpening.Verify with the same weights as plain block terms, honest and mutated (a region
+    /// item moved, a wrong value, a wrong κ); and less gas than the same claims given as kind-0 block terms.
+    /// </summary>
+    [Fact]
+    public async Task ZkBatchOpeningMaskRegionTermsMatchCSharp()
+    {
+        var rng = new Random(92);
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        TermSpec[] specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(6), 0, 0),
+            new(0, 0, Fr.Random(rng), 2, Rand(1), 5, 3),
+            new(1, 0, Fr.One, 2, Rand(2), 4, 0),
+            new(1, 1, Fr.Random(rng), 0, Rand(4), 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 2, 2),
+            new(3, 0, Fr.Random(rng), 2, Rand(1), 5, 0),
+            new(3, 0, Fr.One, 2, Rand(2), 4, 1),
+            new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+            new(4, 0, Fr.One, 2, Rand(3), 3, 0),
+        ];
+        var (gasRegion, gasBlocks) = await OpeningMatches(rng, specs, new Region(0, 3, 5), flipEveryWord: false);
+        output.WriteLine($"6 variables: honest ZK batched opening, 9 terms (5 in the region): {gasRegion:N0} gas with kind-2 region terms, {gasBlocks:N0} as block terms");
+        // W2's size: 12 variables, a region of 16 entries at block 200
+        specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(12), 0, 0),
+            new(0, 0, Fr.Random(rng), 2, Rand(1), 11, 7),
+            new(1, 0, Fr.One, 2, Rand(2), 10, 0),
+            new(1, 1, Fr.Random(rng), 0, Rand(4), 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 8, 2),
+            new(3, 0, Fr.Random(rng), 2, Rand(1), 11, 0),
+            new(3, 0, Fr.One, 2, Rand(2), 10, 3),
+            new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+            new(4, 0, Fr.One, 2, Rand(3), 9, 1),
+        ];
+        (gasRegion, gasBlocks) = await OpeningMatches(rng, specs, new Region(0, 4, 200), flipEveryWord: false, firstVars: 12);
+        output.WriteLine($"12 variables: {gasRegion:N0} gas with kind-2 region terms, {gasBlocks:N0} as block terms");
+        Assert.True(gasRegion < gasBlocks, $"region terms {gasRegion} gas, block terms {gasBlocks}");
+    }
+
+    /// <summary>
+    /// The differential comparison on the proof of <paramref name="specs"/>' claims; returns the honest call's gas and, with
+    /// a region, the gas of the same proof and claims with the region's terms given as kind-0 block terms (else 0).
+    /// </summary>
+    private async Task<(ulong Gas, ulong AsBlocks)> OpeningMatches(Random rng, TermSpec[] specs, Region region, bool flipEveryWord, int firstVars = 6)
+    {
+        var packed = region;
+        var srs = HarnessFixture.Srs;
+        var hBase = srs.BlindingBase!.Value;
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        int[] sizes = [firstVars, 4, 2];
+        var values = sizes.Select(n => Rand(1 << n)).ToArray();
+        var commits = values.Select(v => HyperKzg.CommitHiding(srs, v)).ToArray();
+        var vectors = sizes.Select((n, g) => new ZkOpeningVector($"V{g}", commits[g].Commitment, n)).ToArray();
+        var witnesses = values.Select((v, g) => new ZkOpeningWitness(v, commits[g].Blinding)).ToArray();
         OpeningWeight Weight(TermSpec t)
         {
+            // a region item is, for C#, the block (j_R·2^{v_R − d} + j) of 2^d entries of the region's vector
+            if (t.Kind == 2)
+            {
+                Assert.True(region.Vars >= t.Data.Length && t.Vector == region.G && t.K == sizes[t.Vector] - t.Data.Length);
+                return OpeningWeight.InBlock(sizes[t.Vector], (region.J << (region.Vars - t.Data.Length)) + t.J, OpeningWeight.Eq(t.Data));
+            }
             var inner = t.Kind == 0 ? OpeningWeight.Eq(t.Data) : OpeningWeight.Libra(t.Data);
             return t.K == 0 ? inner : OpeningWeight.InBlock(sizes[t.Vector], t.J, inner);
         }
@@ -315,11 +379,12 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
         var masks = new[] { mask.CommitmentD1, mask.CommitmentD2 };
         var bytes = ZkBatchOpening.Prove(srs, Start(), vectors, witnesses, claims, mask, bindStatement: false).ToBytes();
 
-        async Task Compare(byte[] pb, ZkOpeningVector[] vs, TermSpec[] ts, ZkOpeningClaim[] cs, G1Affine[] ms, string what)
+        async Task<byte[]> Compare(byte[] pb, ZkOpeningVector[] vs, TermSpec[] ts, ZkOpeningClaim[] cs, G1Affine[] ms, string what)
         {
             var data = new List<Fr>();
             var p = new Packer().Raw(Start().State).G2Key(HarnessFixture.Vk).G1(hBase).G1(ms[0]).G1(ms[1])
-                .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length));
+                .Word(vs.Length).Word(ts.Length).Word(cs.Length).Word(nMax).Word(ts.Sum(t => t.Data.Length))
+                .Word(packed.G).Word(packed.Vars).Word(packed.J);
             foreach (var v in vs) p.G1(v.Commitment).Word(v.NumVars);
             p.Frs(cs.Select(c => c.Value));
             foreach (var t in ts)
@@ -334,25 +399,44 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h)
                 && ZkBatchOpening.Verify(HarnessFixture.Vk, hBase, tv, vs, cs, ms, proof!, bindStatement: false, out _);
             Assert.True(ok == (w != null), $"{what}: C# {(ok ? "accepts" : "rejects")}, the harness {(w != null ? "accepts" : "rejects")}");
             if (ok) Assert.Equal(StateWord(tv), w![1]);
+            return p.ToArray();
         }
 
-        await Compare(bytes, vectors, specs, claims, masks, "honest");
+        ulong gas = await h.GasAsync("zkBatchOpening", await Compare(bytes, vectors, specs, claims, masks, "honest"));
+        ulong asBlocks = 0;
+        if (region.Vars > 0)
+        {
+            var blocks = specs.Select(t => t.Kind == 2 ? t with { Kind = 0, J = (region.J << (region.Vars - t.Data.Length)) + t.J } : t).ToArray();
+            packed = new Region(0, 0, 0);
+            asBlocks = await h.GasAsync("zkBatchOpening", await Compare(bytes, vectors, blocks, claims, masks, "region terms as block terms"));
+            packed = region;
+        }
         var wrongValue = (ZkOpeningClaim[])claims.Clone();
         wrongValue[2] = wrongValue[2] with { Value = wrongValue[2].Value + Fr.One };
         await Compare(bytes, vectors, specs, wrongValue, masks, "claim 2's value + 1");
         var wrongCoef = (TermSpec[])specs.Clone();
-        wrongCoef[5] = wrongCoef[5] with { Coef = wrongCoef[5].Coef + Fr.One };
+        wrongCoef[^1] = wrongCoef[^1] with { Coef = wrongCoef[^1].Coef + Fr.One };
         var claimsOfWrongCoef = Claims(specs).Select((c, i) => i == 4 ? Claims(wrongCoef)[4] with { Value = c.Value } : c).ToArray();
         await Compare(bytes, vectors, wrongCoef, claimsOfWrongCoef, masks, "κ of claim 4 changed");
+        if (region.Vars > 0)
+        {
+            // a region item moved to its neighbour (the claim values kept): both reject
+            int ri = Array.FindIndex(specs, t => t.Kind == 2);
+            var moved = (TermSpec[])specs.Clone();
+            moved[ri] = moved[ri] with { J = moved[ri].J ^ 1 };
+            var claimsOfMoved = Claims(moved).Select((c, i) => c with { Value = claims[i].Value }).ToArray();
+            await Compare(bytes, vectors, moved, claimsOfMoved, masks, "a region item moved");
+        }
         var otherVectors = (ZkOpeningVector[])vectors.Clone();
         otherVectors[1] = otherVectors[1] with { Commitment = commits[2].Commitment };
         await Compare(bytes, otherVectors, specs, claims, masks, "vector 1's commitment replaced");
         await Compare(bytes, vectors, specs, claims, [masks[1], masks[0]], "C_D1 and C_D2 swapped");
-        for (int i = 0; i < bytes.Length / 32; i++)
+        for (int i = 0; flipEveryWord && i < bytes.Length / 32; i++)
         {
             var mm = (byte[])bytes.Clone();
             mm[32 * i + 31] ^= 1;
             await Compare(mm, vectors, specs, claims, masks, $"word {i} flipped");
         }
+        return (gas, asBlocks);
     }
 }

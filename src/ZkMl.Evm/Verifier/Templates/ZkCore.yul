@@ -124,8 +124,10 @@
             // [0] vecs: per vector g 4 words (C_g.x, C_g.y, n_g, scratch K_g) [1] G = number of vectors [2] terms: per term 8
             // words (claim i, vector g, κ, kind (0 eq(z, ·), 1 the Libra weights at p), data pointer (z: n_g − k words; p:
             // the mask's rows), rows (Libra), k, j: the weight lives on the aligned block j of 2^{n_g − k} entries, k = 0 for
-            // the whole vector) [3] number of terms [4] the claim values y_i [5] m = number of claims [6] N = max n_g ≥ 4
-            // [7] C_D1 ‖ C_D2 (4 words) [8] H.x [9] H.y [10] g2 ([1]₂ ‖ [τ]₂). Proof at cd = σ_o ‖ N×(c0, c2) ‖ h ‖ the hiding
+            // the whole vector; kind 2: a mask-region item, see zkRegionEq) [3] number of terms [4] the claim values y_i [5] m =
+            // number of claims [6] N = max n_g ≥ 4 [7] C_D1 ‖ C_D2 (4 words) [8] H.x [9] H.y [10] g2 ([1]₂ ‖ [τ]₂) [11] the mask
+            // region: 0 (no kind-2 terms) or a memory pointer to 3 words (vector g_R, v_R ≥ 1 region variables, j_R: the region
+            // is the aligned block j_R of 2^{v_R} entries of g_R). Proof at cd = σ_o ‖ N×(c0, c2) ‖ h ‖ the hiding
             // HyperKZG of N variables. Transcript: absorb(open_mask_sum, σ_o); ρ′ = challenge(open_rho); ρ = challenge(batch/rho);
             // the degree-2 sumcheck of Σ_i ρ^i·y_i + ρ′·σ_o (challenge c_b binds index bit b); then the hiding HyperKZG (its claim
             // absorbed: hyperkzg/C, /x, /y) of C′ = C_0 + Σ_{g≥1} h·K_g·C_g + h·ρ′·C_D1 + h·ρ′·eq0·C_D2 at (c_{N−1} … c_0) to h·e, where
@@ -195,28 +197,78 @@
                 let vecs := mload(ob)
                 let vend := add(vecs, shl(7, mload(add(ob, 0x20))))
                 for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } { mstore(add(v, 0x60), 0) }
-                let terms := mload(add(ob, 0x40))
-                for { let t := terms } lt(t, add(terms, shl(8, mload(add(ob, 0x60))))) { t := add(t, 0x100) } {
-                    let v := add(vecs, shl(7, mload(add(t, 0x20))))
-                    let n := mload(add(v, 0x40))
-                    let w := zkWeight(t, add(rev, shl(5, sub(nMax, n))), n)
-                    w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), R_MOD), R_MOD)
-                    mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, R_MOD))
-                }
+                zkTermWeights(ob, rp, rev)
                 for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } {
                     mstore(add(v, 0x60), mulmod(mload(add(v, 0x60)), mload(add(lag, shl(5, mload(add(v, 0x40))))), R_MOD))
                 }
             }
 
+            // Σ_{t on g} ρ^{i(t)}·κ_t·w̃_t(r_g) into each vector's scratch word (zeroed by the caller); rev = the reversed challenges
+            function zkTermWeights(ob, rp, rev) {
+                let nMax := mload(add(ob, 0xc0))
+                let vecs := mload(ob)
+                let reg := zkRegionWeights(ob, rev)
+                let terms := mload(add(ob, 0x40))
+                for { let t := terms } lt(t, add(terms, shl(8, mload(add(ob, 0x60))))) { t := add(t, 0x100) } {
+                    let v := add(vecs, shl(7, mload(add(t, 0x20))))
+                    let n := mload(add(v, 0x40))
+                    let w := zkWeight(t, add(rev, shl(5, sub(nMax, n))), n, reg)
+                    w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), R_MOD), R_MOD)
+                    mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, R_MOD))
+                }
+            }
+
+            // The mask region's weights, once: 0 without a region, else a pointer to [its block selector at r_{g_R}, the eq
+            // table of its first v_R − 1 inner coordinates]
+            function zkRegionWeights(ob, rev) -> reg {
+                let r := mload(add(ob, 0x160))
+                if iszero(r) { leave }
+                let rv := mload(add(r, 0x20))
+                let n := mload(add(add(mload(ob), shl(7, mload(r))), 0x40))
+                let rg := add(rev, shl(5, sub(mload(add(ob, 0xc0)), n)))
+                reg := alloc(0x40)
+                mstore(reg, selector(rg, sub(n, rv), mload(add(r, 0x40))))
+                mstore(add(reg, 0x20), eqTable(add(rg, shl(5, sub(n, rv))), sub(rv, 1)))
+            }
+
             // The MLE of term t's weight at the point rg of n coordinates: eq(rg_top, bits of j) (k block bits) times the
-            // inner weight at the rest.
-            function zkWeight(t, rg, n) -> w {
+            // inner weight at the rest; a kind-2 term from the mask region's selector and table reg (zkRegionWeights, zkRegionEq).
+            function zkWeight(t, rg, n, reg) -> w {
                 let k := mload(add(t, 0xc0))
+                if eq(mload(add(t, 0x60)), 2) {
+                    w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
+                    leave
+                }
                 w := selector(rg, k, mload(add(t, 0xe0)))
                 let z := add(rg, shl(5, k))
                 switch mload(add(t, 0x60))
                 case 0 { w := mulmod(w, zkEqAt(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }
                 default { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
+            }
+
+            // A kind-2 term: the weight eq(z, ·) (d ≥ 1 coordinates) on the item j of 2^d entries of the mask region, i.e.
+            // eq(z, ·) on the aligned block (j_R·2^{v_R − d} + j) of 2^d entries of g_R, without the region's selector. With
+            // rtab[i] = eq(r_in, bits(i)) over the region's first v_R − 1 inner coordinates r_in and s over {0,1}^{d−1}:
+            // eq(r_in, bits(j)‖z_head) = Σ_s rtab[j·2^{d−1} + s]·eq(z_head, s) (eq is multilinear in z_head), times
+            // eq(z_{d−1}, r_last): 2^{d−1} table words instead of the v_R − d selector factors of a kind-0 block term.
+            function zkRegionEq(rtab, j, z, d, rlast) -> e {
+                let h := sub(d, 1)
+                if iszero(h) {
+                    // d = 1 (a μ item): rtab[j]·eq(z_0, r_last)
+                    let x := mload(z)
+                    let xy := mulmod(x, rlast, R_MOD)
+                    e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(R_MOD, addmod(x, rlast, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                    leave
+                }
+                let ez := eqTable(z, h)
+                let base := add(rtab, shl(5, shl(h, j)))
+                for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
+                    e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), R_MOD), R_MOD)
+                }
+                let x := mload(add(z, shl(5, h)))
+                let xy := mulmod(x, rlast, R_MOD)
+                // 1 − x − y + 2xy
+                e := mulmod(e, addmod(addmod(1, sub(R_MOD, addmod(x, rlast, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
             }
 
             // eq(a, b) = Π_j (a_j·b_j + (1 − a_j)(1 − b_j)) over n coordinates (memory)
