@@ -45,6 +45,10 @@ namespace ZkMl.Inference.Tests;
 public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Games = 100;
+    // The selector game proves mlp3 at B = 4 (≈ 0.3 s of CPU per ZK proof): fewer games, so that the class stays fast. 20 flawed
+    // games show the flaw (D_sel wins every game it applies to); in ZK mode 50 % ± 15 % of 50 games is ± 2.1 standard deviations.
+    private const int SelectorBaselineGames = 20;
+    private const int SelectorGames = 50;
     private const int Row = 5;   // the first-layer weight row the batch never reads
 
     private sealed class SeededRng(int seed) : RandomNumberGenerator
@@ -243,5 +247,89 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
         string[] names = ["D_C (part commitments)", "D_w (ŵ_0)", "D_h (proof hash, control)"];
         for (int d = 0; d < 3; d++)
             Assert.True(wins[d] >= 35 && wins[d] <= 65, $"{names[d]} won {wins[d]} of {Games} against the ZK mode");
+    }
+    // ---------------------------------------------------------------- the selector game (docs/zk-design.md §10.4, finding 2)
+
+    /// <summary>
+    /// mlp3 (16 → 16 → 16 → 4) twice: W₁'s row i is zero in both (A₀'s column i feeds nothing), and M1 negates W₀'s column i
+    /// and b₀[i], so on the batch (B = 4) A₀ differs in column i and everything after it is equal. The column is the first
+    /// whose negation keeps the public-circuit digest (found at test time).
+    /// </summary>
+    private static readonly Lazy<(Circuit[] Circuits, float[][] Batch)> SelectorWorld = new(() =>
+    {
+        var net = InferenceFixtures.Random(77, [16, 16, 16, 4], [Activation.Relu, Activation.Relu, Activation.None]);
+        var calibration = InferenceFixtures.Samples(78, 12, 16);
+        var batch = calibration[..4];
+        var (l0, l1) = (net.Layers[0], net.Layers[1]);
+        for (int i = 0; i < l0.OutputSize; i++)
+        {
+            var w1 = l1.Weights.ToArray();
+            Array.Clear(w1, i * l1.OutputSize, l1.OutputSize);
+            var dead = new DenseLayer(l1.InputSize, l1.OutputSize, w1, l1.Bias, l1.Activation);
+            var w0 = l0.Weights.ToArray();
+            var b0 = l0.Bias.ToArray();
+            for (int k = 0; k < l0.InputSize; k++) w0[k * l0.OutputSize + i] = -w0[k * l0.OutputSize + i];
+            b0[i] = -b0[i];
+            Network[] nets = [new([l0, dead, net.Layers[2]], net.Name), new([new DenseLayer(l0.InputSize, l0.OutputSize, w0, b0, l0.Activation), dead, net.Layers[2]], net.Name)];
+            var c = nets.Select(n => CircuitCompiler.Compile(n, calibration, new CompileOptions { Zk = ZkSettings.PublicInputs })).ToArray();
+            if (!c[0].PublicDigest.SequenceEqual(c[1].PublicDigest)) continue;
+            if (IntegerExecutor.Run(c[0], batch).Layers[0].A!.SequenceEqual(IntegerExecutor.Run(c[1], batch).Layers[0].A!)) continue;
+            return (c, batch);
+        }
+        throw new InvalidOperationException("no column of mlp3's first layer whose negation keeps the public metadata");
+    });
+
+    /// <summary>
+    /// Plays the selector game: b uniform, prove the batch with M_b, D_sel guesses b from the two revealed values of A₀,
+    /// â₁ = Â₀(p₀) (cols) and â₂ = Â₀(r_b, ρ₁) (matmul): V₂·â₁ − V₁·â₂ against V₂·Ã₀(p₀) − V₁·Ã₀(r_b, ρ₁) of each candidate.
+    /// With one selector value for both (the row MSB: mlp3's equal hidden widths make p₀ and p₁ share their row
+    /// coordinates), the masks cancel and the combination is a witness functional in the clear. The baseline prover takes that
+    /// selector through the test-only switch <c>ZkInference.RowMsbSelectorForTests</c> (its proofs are rejected by the
+    /// verifier). Keys are set up once per model: D_sel and D_h read only the proof (the key-hiding half is the weights game's).
+    /// Returns the wins of D_sel, D_h.
+    /// </summary>
+    private int[] PlaySelector(bool rowMsb, int games)
+    {
+        var (circuits, batch) = SelectorWorld.Value;
+        var keys = circuits.Select((c, i) => InferenceSetup.RunZk(c, InferenceFixtures.Srs, 4, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(300 + i))).ToArray();
+        var acts = circuits.Select(c => IntegerExecutor.Run(c, batch).Layers[0].A!).ToArray();
+        var coin = new Random(4242);
+        var wins = new int[2];
+        for (int g = 0; g < games; g++)
+        {
+            int b = coin.Next(2);
+            var (pk, vk) = (keys[b].ProvingKey, keys[b].VerifyingKey);
+            ZkInference.RowMsbSelectorForTests.Value = rowMsb;
+            InferenceProof proof;
+            try { proof = InferenceProver.ProveZk(pk, batch.Select(x => circuits[b].QuantizeInput(x)).ToArray(), new ProverTimings(), new SeededRng(7000 + g)); }
+            finally { ZkInference.RowMsbSelectorForTests.Value = false; }
+            Fr[] rw = [], kappa = [];
+            var verdict = ZkInference.Verify(vk, proof.PublicInputs, proof.ProofBytes, null, (a, k) => { rw = a; kappa = k; });
+            if (rowMsb) Assert.Equal(VerificationFailure.Opening, verdict.Failure);   // the flawed prover is not accepted
+            else Assert.True(verdict.IsValid, verdict.Reason);
+            var zs = new ZkShape(vk, 2);
+            Assert.True(ZkProofParts.TryDecode(vk, zs, proof.ProofBytes, out var parts, out var why), why);
+            var a1 = parts!.Cols[vk.Shape.ColumnOffset[0] + 1];
+            var a2 = parts.Mm[2 * Array.IndexOf(zs.MmLayers, 1)];
+            var (v1, v2) = (ZkInference.Vanish(rw[^1]), ZkInference.Vanish(kappa[^1]));
+            var p0 = Eq.Table(InferenceProver.Suffix(rw, 2 + vk.Layers[0].OutVars));
+            var at2 = Eq.Table(InferenceProver.Concat(InferenceProver.Suffix(rw, 2 + vk.Layers[1].OutVars).AsSpan(0, 2), InferenceProver.Suffix(kappa, vk.Layers[1].InVars)));
+            var seen = v2 * a1 - v1 * a2;
+            var stat = acts.Select(a => v2 * InferenceProver.Dot(a, p0) - v1 * InferenceProver.Dot(a, at2)).ToArray();
+            if (Decide(stat[0] == seen, stat[1] == seen, (seen - stat[0]).ToBytesBigEndian()) == b) wins[0]++;
+            if (DistinguishByProofHash(new View(vk, proof, [], [], Fr.Zero)) == b) wins[1]++;
+        }
+        output.WriteLine($"selector game, {(rowMsb ? "row-MSB selector (finding 2)" : "ZK mode")}: D_sel {wins[0]}, D_h {wins[1]} of {games}");
+        return wins;
+    }
+
+    [Fact]
+    public void Selector_game_is_won_against_a_row_msb_selector_and_not_in_zk_mode()
+    {
+        var flawed = PlaySelector(rowMsb: true, SelectorBaselineGames);
+        Assert.True(flawed[0] >= 0.95 * SelectorBaselineGames, $"D_sel won {flawed[0]} of {SelectorBaselineGames} against the row-MSB selector");
+        var zk = PlaySelector(rowMsb: false, SelectorGames);
+        Assert.True(Math.Abs(zk[0] - SelectorGames / 2.0) <= 0.15 * SelectorGames, $"D_sel won {zk[0]} of {SelectorGames} in ZK mode");
+        Assert.True(Math.Abs(zk[1] - SelectorGames / 2.0) <= 0.15 * SelectorGames, $"D_h won {zk[1]} of {SelectorGames} in ZK mode");
     }
 }
