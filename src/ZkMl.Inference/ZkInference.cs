@@ -246,7 +246,7 @@ internal static class ZkInference
             int ci = ks.ColumnOffset[l];
             var sel = rw[n - vk.Layers[l].OutVars];
             cols[ci] += v * QMask(vk, zs, region, l, sel);
-            cols[ci + 1] += v * region.Mu(zs.MuA[l], sel);
+            cols[ci + 1] += v * region.Mu(zs.MuA[l], RowMsbSelectorForTests.Value ? rw[n - b - vk.Layers[l].OutVars] : sel); // (test switch: row MSB)
             for (int i = 0; i < vk.Layers[l].Limbs; i++) cols[ci + 2 + i] += v * region.Mu(zs.MuR[l][i], sel);
         }
         cols[^1] += v * region.Mu(zs.MuAcol, rt[0]);
@@ -284,7 +284,8 @@ internal static class ZkInference
                 tables.Add(aVec.Length == 1 << iMax ? new DenseMle(aVec) : DenseMle.Tiled(aVec, iMax));
                 tables.Add(wVec.Length == 1 << iMax ? new DenseMle(wVec) : DenseMle.Tiled(wVec, iMax));
                 int selector = iMax - lk.InVars;
-                factorMasks.Add(l >= 1 ? region.Affine(zs.MuA[l - 1], selector, Fr.One) : zs.Private ? region.Affine(zs.MuX, selector, Fr.One) : null);
+                factorMasks.Add(l >= 1 ? (RowMsbSelectorForTests.Value ? new VanishingMask(_ => region.Mu(zs.MuA[l - 1], points[l][0])) : region.Affine(zs.MuA[l - 1], selector, Fr.One)) // (test switch: row MSB)
+                    : zs.Private ? region.Affine(zs.MuX, selector, Fr.One) : null);
                 factorMasks.Add(region.Affine(zs.MuW[l], selector, Fr.One));
             }
             var lambda = t.ChallengeScalar(Labels.MmLambda);
@@ -346,6 +347,12 @@ internal static class ZkInference
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
         => (G1Jacobian.FromAffine(srs.BlindingBase!.Value).ScalarMul(s) + c).ToAffine();
 
+    /// <summary>
+    /// TEST ONLY (docs/zk-design.md §10.4, the selector game's baseline): when set, the prover puts A_ℓ's mask selector on
+    /// its row MSB — review finding 2's flaw, which the verifier does not accept. Never set outside tests.
+    /// </summary>
+    internal static readonly AsyncLocal<bool> RowMsbSelectorForTests = new();
+
     /// <summary>z(1 − z): the factor of a masked item's mask at its mask coordinate z (zero iff z ∈ {0, 1}).</summary>
     internal static Fr Vanish(in Fr z) => z * (Fr.One - z);
 
@@ -360,7 +367,7 @@ internal static class ZkInference
         for (int l = 0; l < zs.H; l++)
         {
             var sel = rwHead[zs.N - vk.Layers[l].OutVars];
-            acc += f.Selector(zs.Batch.FAct[l], rwHead) * (beta * QMask(vk, zs, region, l, sel) + beta * beta * region.Mu(zs.MuA[l], sel));
+            acc += f.Selector(zs.Batch.FAct[l], rwHead) * (beta * QMask(vk, zs, region, l, sel) + beta * beta * region.Mu(zs.MuA[l], RowMsbSelectorForTests.Value ? rwHead[zs.N - zs.Batch.BatchVars - vk.Layers[l].OutVars] : sel)); // (test switch: row MSB)
             for (int i = 0; i < vk.Layers[l].Limbs; i++)
                 acc += f.Selector(zs.Batch.FLimb[l][i], rwHead) * beta * region.Mu(zs.MuR[l][i], sel);
         }
