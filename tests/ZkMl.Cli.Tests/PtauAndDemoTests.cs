@@ -144,10 +144,13 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
     }
 
     [Fact]
-    public void DemoRejectsAnUnknownModelNameBeforeAnyWork()
+    public void DemoRejectsAnUnknownModelNameAndAModelNotOnMnistImages()
     {
         string dir = tiny.File("demo-nosuch");
-        Zkml.Fails(["demo", "--model", "nosuch", "--out", dir, "--no-chain"], "--model nosuch: expected mlp, lenet or the path of a model file (.onnx)");
+        Zkml.Fails(["demo", "--model", "nosuch", "--out", dir, "--no-chain"], "--model nosuch: expected mlp, lenet or the path of a model file (.onnx or .json)");
+        Assert.False(Directory.Exists(dir));
+        // A model file that does not take 28×28 images is refused after loading it, before anything is written.
+        Zkml.Fails(["demo", "--model", Zkml.Tiny("model.json"), "--out", dir, "--no-chain"], "model.json: the model takes 4 inputs per sample, but the MNIST test images have 784 pixels");
         Assert.False(Directory.Exists(dir));
     }
 }

@@ -53,7 +53,7 @@ internal static class DemoVerb
         modelArg ??= "mlp";
         bool example = Examples.TryGetValue(modelArg, out var ex);
         if (!example && !File.Exists(modelArg))
-            throw new UserException($"--model {modelArg}: expected mlp, lenet or the path of a model file (.onnx); no example and no file has that name");
+            throw new UserException($"--model {modelArg}: expected mlp, lenet or the path of a model file (.onnx or .json); no example and no file has that name");
         string? root = example || mnistDir is null ? FindRepository() : null;
         string modelPath = !example ? modelArg
             : root is not null ? Path.Combine(root, ex.Rel) : throw new UserException($"cannot find {ex.Rel}: run zkml demo inside the ZkMl repository, or pass --model FILE");
