@@ -110,7 +110,47 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Assert.True(chain.GetProperty("tamperedRejected").GetBoolean());
         Assert.True(chain.GetProperty("verifyGas").GetInt64() > 0);
         Assert.InRange(chain.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.False(chain.GetProperty("overEip170").GetBoolean());
+        Assert.DoesNotContain("EIP-170", r.Err);
+        Assert.Equal("mlp", j.GetProperty("example").GetString());
         Assert.True(File.Exists(Path.Combine(dir, "Verifier.sol")));
         Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"));
+    }
+    [Fact]
+    public void DemoProvesALenetTestImageAndWarnsThatItsVerifierIsOverEip170()
+    {
+        string dir = tiny.File("demo-lenet");
+        var r = Zkml.Ok("demo", "--model", "lenet", "--batch", "1", "--out", dir, "--json");
+        var j = r.Json();
+        Assert.Equal("lenet", j.GetProperty("example").GetString());
+        Assert.EndsWith(Path.Combine("circuits", "lenet-mnist", "model.onnx"), j.GetProperty("model").GetString());
+        Assert.StartsWith("1×28×28→conv5×5", j.GetProperty("shape").GetString());
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        // Test image 0 is a 7; the int8 LeNet gets it right.
+        Assert.Equal([7], j.GetProperty("labels").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.Equal([7], j.GetProperty("predictions").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.Equal(1, j.GetProperty("correct").GetInt32());
+        var chain = j.GetProperty("onChain");
+        Assert.True(chain.GetProperty("accepted").GetBoolean());
+        Assert.True(chain.GetProperty("tamperedRejected").GetBoolean());
+        Assert.True(chain.GetProperty("verifyGas").GetInt64() > 0);
+        Assert.True(chain.GetProperty("deployedBytes").GetInt32() > 24_576);
+        Assert.True(chain.GetProperty("overEip170").GetBoolean());
+        Assert.True(chain.GetProperty("codeSizeLimitDisabled").GetBoolean());
+        Assert.Contains("WARNING", r.Err);
+        Assert.Contains("over the EIP-170 limit of 24,576", r.Err);
+        Assert.Contains("would NOT deploy on mainnet", r.Err);
+        Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"));
+    }
+
+    [Fact]
+    public void DemoRejectsAnUnknownModelNameAndAModelNotOnMnistImages()
+    {
+        string dir = tiny.File("demo-nosuch");
+        Zkml.Fails(["demo", "--model", "nosuch", "--out", dir, "--no-chain"], "--model nosuch: expected mlp, lenet or the path of a model file (.onnx or .json)");
+        Assert.False(Directory.Exists(dir));
+        // A model file that does not take 28×28 images is refused after loading it, before anything is written.
+        Zkml.Fails(["demo", "--model", Zkml.Tiny("model.json"), "--out", dir, "--no-chain"], "model.json: the model takes 4 inputs per sample, but the MNIST test images have 784 pixels");
+        Assert.False(Directory.Exists(dir));
     }
 }

