@@ -166,14 +166,24 @@ public sealed class PostgresJobStoreTests(PostgresFixture pg, TinyFixture tiny, 
         string data = tiny.NewDir("pgdata");
         var o = new ServiceOptions { Port = 0, DataDir = data, PostgresConnectionString = cs, MaxQueue = 8, JobTimeout = TimeSpan.FromSeconds(120) };
         string circuit, a, b;
-        await using (var h = await Host.StartAsync(o))
+        // Job a is held at its first prover stage until the host stops (its token is cancelled then), so whatever the
+        // machine's speed a is running and b queued when the first host goes down (as in the SQLite restart test).
+        using var entered = new ManualResetEventSlim();
+        var held = new ServiceOptions
+        {
+            Port = 0, DataDir = data, PostgresConnectionString = cs, MaxQueue = 8, JobTimeout = TimeSpan.FromSeconds(120),
+            OnStageStart = (_, ct) => { entered.Set(); ct.WaitHandle.WaitOne(TimeSpan.FromSeconds(60)); },
+        };
+        await using (var h = await Host.StartAsync(held))
         {
             circuit = await h.RegisterAsync(tiny);
             a = await h.SubmitOkAsync(circuit, TinyFixture.Rows(8, 4));
+            Assert.True(entered.Wait(TimeSpan.FromSeconds(60)), "job a never started proving");
             b = await h.SubmitOkAsync(circuit, TinyFixture.Rows(8, 5));
-        }
+        } // stopping cancels a at its stage check: both go back to (or stay in) the queue
         Assert.False(File.Exists(Path.Combine(data, "jobs.db"))); // the jobs are in PostgreSQL, not SQLite
         var store = new PostgresJobStore(cs);
+        Assert.Equal(JobState.Queued, store.Get(a)!.State);
         Assert.Equal(JobState.Queued, store.Get(b)!.State);
         await using (var h2 = await Host.StartAsync(o))
         {
