@@ -304,4 +304,47 @@ public class ZkPrivateInputTests
         var vk = z.VerifyingKey;
         Assert.Equal(32 + 64 + (vk.OutputColumns * vk.YBytes + 31) / 32 * 32, made.Proof.PublicInputs.Length); // B ‖ C_X ‖ Y: no input word
     }
+    /// <summary>
+    /// S1 (docs/protocol.md "Keys" → "ZK mode": the size of a zero-knowledge key): a ZK proof opens its vectors in ONE batched
+    /// opening over N = <see cref="ZkShape.OpeningVars"/> variables, and with private inputs X′ (Bp × 2^{i_0}) is one of them.
+    /// For a wide input (100 → 128 columns) and a narrow hidden layer (4), X′ at the max batch (256) is longer than every vector of the
+    /// default mode, so a key sized from the default-mode shape accepted the batch at setup and could not prove it. Set up with
+    /// the smallest SRS setup accepts for the max batch, the key proves and verifies at it; one power fewer gives a key for half
+    /// the batch, whose prover refuses the max batch with the key's limit.
+    /// </summary>
+    [Fact]
+    public void A_wide_input_narrow_hidden_private_key_proves_at_its_max_batch()
+    {
+        const int maxBatch = 256;
+        var net = InferenceFixtures.Random(83, [100, 4, 4], [Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(84, maxBatch, 100);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = Off });
+        long powers = InferenceSetup.RequiredPowers(c, maxBatch);
+        ZkSetup SetupOn(long n, int seed)
+            => InferenceSetup.RunZk(c, Srs.CreateInsecureDev((int)n - 1, 85), maxBatch, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(seed));
+        var z = SetupOn(powers, 86);
+        var vk = z.VerifyingKey;
+        Assert.Equal(maxBatch, vk.MaxBatch);
+        var rows = samples.Select(s => c.QuantizeInput(s)).ToArray();
+        var made = Prove(z, rows, 87);
+        var r = InferenceVerifier.Verify(vk, made.Proof);
+        Assert.True(r.IsValid, r.Reason);
+        Assert.Equal(maxBatch, made.Proof.DecodePublicIO(vk).BatchSize);
+
+        // The premise: the opening at the max batch is over X′ (b + i_0 = 8 + 7 variables; the model vector and W1 have 2^14
+        // entries), and the default mode's key for the same network needs fewer powers; the ZK key needs exactly 2^N.
+        var zs = new ZkShape(vk, 8);
+        Assert.Equal(15, zs.XVars);
+        Assert.Equal(zs.XVars, zs.OpeningVars);
+        Assert.Equal(1L << zs.OpeningVars, powers);
+        Assert.True(InferenceSetup.RequiredPowers(CircuitCompiler.Compile(net, samples, new CompileOptions()), maxBatch) < powers);
+
+        // One power fewer: setup makes a key for half the batch (the largest whose ZK opening fits), and its prover refuses
+        // the max batch naming the limit.
+        var small = SetupOn(powers - 1, 88);
+        Assert.Equal(maxBatch / 2, small.VerifyingKey.MaxBatch);
+        var e = Assert.Throws<ArgumentException>(() => Prove(small, rows, 89));
+        Assert.Contains($"at most {maxBatch / 2}", e.Message);
+        Assert.True(InferenceVerifier.Verify(small.VerifyingKey, Prove(small, rows[..(maxBatch / 2)], 90).Proof).IsValid);
+    }
 }
