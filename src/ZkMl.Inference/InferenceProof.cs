@@ -27,6 +27,9 @@ internal sealed record ProofParts(G1Affine W1, G1Affine W2, LogUpProof? LogUp, F
     /// <summary>Rounds of the matmul sumcheck: the largest i_ℓ over the matmul layers (ci' + kh' + kw' for a conv layer).</summary>
     public static int MatmulVars(VerifyingKey vk) => Enumerable.Range(0, vk.Layers.Count).Where(vk.Shape.InMatmul).Max(l => MatmulVars(vk.Layers[l]));
 
+    /// <summary>As <see cref="MatmulVars(VerifyingKey)"/> from the layer keys and the key shape.</summary>
+    public static int MatmulVars(IReadOnlyList<LayerKey> layers, KeyShape ks) => Enumerable.Range(0, layers.Count).Where(ks.InMatmul).Max(l => MatmulVars(layers[l]));
+
     /// <summary>A matmul layer's variables: i_ℓ (dense), ci' + kh' + kw' (conv Phase 1).</summary>
     public static int MatmulVars(LayerKey lk) => lk.Kind == ZkMl.Compiler.Model.LayerKind.Conv ? lk.KernelInVars : lk.InVars;
 

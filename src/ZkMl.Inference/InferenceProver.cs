@@ -130,6 +130,9 @@ public static class InferenceProver
         InferenceSetup.CheckProvable(pk.Circuit);
         if (ZkInference.Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(pk));
         if (inputs.Count == 0) throw new ArgumentException("the batch is empty", nameof(inputs));
+        // (before the input commitment: X′ of a batch beyond the key's would not fit its SRS, a less helpful message)
+        if (Circuit.NextPowerOfTwo(inputs.Count) > vk.MaxBatch)
+            throw new ArgumentException($"a batch of {inputs.Count} needs {Circuit.NextPowerOfTwo(inputs.Count)} padded rows; this key supports at most {vk.MaxBatch} (run setup with a larger SRS)", nameof(inputs));
         if ((commitment is null) != (opening is null))
             throw new ArgumentException("an existing input commitment needs its opening, and an opening its commitment (give both or neither)", commitment is null ? nameof(commitment) : nameof(opening));
         int rowWidth = 1 << vk.Layers[0].InVars;

@@ -103,13 +103,13 @@ public static class InferenceSetup
         long needMax = need;
         for (int b = 0; (1 << b) <= maxBatch; b++)
         {
-            long len = WitnessLength(layers, shape, b);
+            long len = ProofLength(circuit, layers, shape, b);
             if (len > srs.MaxDegree + 1L) break;
             best = 1 << b;
             needMax = Math.Max(needMax, len);
         }
         if (best == 0)
-            throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a proof of one input needs {WitnessLength(layers, shape, 0)}", nameof(srs));
+            throw new ArgumentException($"the SRS has {srs.MaxDegree + 1} powers; a {(zk ? "zero-knowledge " : "")}proof of one input needs {ProofLength(circuit, layers, shape, 0)}", nameof(srs));
         var vk = new VerifyingKey(VerifyingKey.CircuitDigestOf(circuit), circuit.LimbBits, circuit.ActBits, circuit.InputSize, circuit.OutputSize, best,
             xBytes, yBytes, layers, circuit.InputScale, circuit.OutputScale, shape.ModelLayout.NumVars, commitments, KzgVerifierKey.From(srs), srs.Origin,
             circuit.Zk, zk ? srs.BlindingBase : null);
@@ -198,7 +198,7 @@ public static class InferenceSetup
         var layers = LayerKeys(circuit);
         var shape = ShapeOf(circuit, layers);
         long need = shape.ModelLayout.Length;
-        for (int b = 0; (1 << b) <= maxBatch; b++) need = Math.Max(need, WitnessLength(layers, shape, b));
+        for (int b = 0; (1 << b) <= maxBatch; b++) need = Math.Max(need, ProofLength(circuit, layers, shape, b));
         return need;
     }
 
@@ -247,6 +247,22 @@ public static class InferenceSetup
         int parts = Math.Max(1, VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars));
         long opened = Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), Kzg.TableMinPoints);
         return Math.Min(Math.Min(opened, modelLen), powers);
+    }
+
+    /// <summary>
+    /// SRS powers a proof at 2^<paramref name="b"/> padded rows needs beyond the model vector: the longest witness vector
+    /// (W1, W2) in the default mode; in ZK mode (docs/protocol.md "Keys" → "ZK mode", the size of a key) also 2^N of the ZK
+    /// batched opening, N = <see cref="ZkShape.OpeningVars"/> — W2 with its mask region, X′ (b + i_0 variables) with private
+    /// inputs — which can exceed every default-mode vector (a wide private input and narrow hidden layers). A ZK circuit
+    /// this version cannot prove (<see cref="ZkInference.Unsupported(ZkSettings, KeyShape, IReadOnlyList{LayerKey})"/>:
+    /// its proof shape is not defined yet) is sized as in the default mode; its keys refuse every proof.
+    /// </summary>
+    private static long ProofLength(Circuit circuit, IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
+    {
+        long len = WitnessLength(layers, shape, b);
+        if (circuit.Zk.Zk && ZkInference.Unsupported(circuit.Zk, shape, layers) is null)
+            len = Math.Max(len, 1L << Math.Max(HyperKzgMask.MinVars, ZkShape.FromParts(layers, shape, circuit.Zk, shape.ModelLayout.NumVars, b).OpeningVars));
+        return len;
     }
 
     private static long WitnessLength(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)

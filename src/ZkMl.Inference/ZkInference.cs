@@ -104,14 +104,17 @@ internal sealed class ZkChallengeRejectedException(string message) : InvalidOper
 internal static class ZkInference
 {
     /// <summary>Why this version cannot prove or verify for <paramref name="vk"/> in ZK mode, or null.</summary>
-    public static string? Unsupported(VerifyingKey vk)
+    public static string? Unsupported(VerifyingKey vk) => Unsupported(vk.Zk, vk.Shape, vk.Layers);
+
+    /// <summary>As <see cref="Unsupported(VerifyingKey)"/> from the circuit's ZK flags, the key shape and the layer keys (setup, before the key exists).</summary>
+    internal static string? Unsupported(ZkSettings zk, KeyShape ks, IReadOnlyList<LayerKey> layers)
     {
-        if (!vk.IsZk) return "not a zero-knowledge key";
-        if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
+        if (!zk.Zk) return "not a zero-knowledge key";
+        if (zk.Inputs == InputVisibility.Private && zk.InputRangeCheck)
             return "not yet implemented: the input range check (a private-input key compiled with --input-range-check on, the default; docs/zk-design.md §6): compile with --input-range-check off for the weaker statement of docs/zk-design.md §2";
-        if (vk.HasSpatialLayers) return "not yet supported: zero-knowledge proofs of conv or pooling layers";
-        if (vk.Shape.T == 0) return "not yet implemented: a zero-knowledge proof of a circuit without hidden layers (no lookups; docs/zk-design.md §5.5, W2 = the mask region alone)";
-        if (vk.Shape.OutputTabled) return "not yet implemented: a zero-knowledge proof of a proven final activation (--prove-output-activation)";
+        if (layers.Any(l => l.IsSpatial)) return "not yet supported: zero-knowledge proofs of conv or pooling layers";
+        if (ks.T == 0) return "not yet implemented: a zero-knowledge proof of a circuit without hidden layers (no lookups; docs/zk-design.md §5.5, W2 = the mask region alone)";
+        if (ks.OutputTabled) return "not yet implemented: a zero-knowledge proof of a proven final activation (--prove-output-activation)";
         return null;
     }
 

@@ -19,16 +19,33 @@ namespace ZkMl.Inference;
 /// </summary>
 internal sealed class ZkShape
 {
-    public ZkShape(VerifyingKey vk, int batchVars)
+    /// <summary>The shape of a proof with key <paramref name="vk"/> at 2^<paramref name="batchVars"/> padded rows.</summary>
+    /// <exception cref="ArgumentException">A key this version cannot prove for (<see cref="ZkInference.Unsupported(VerifyingKey)"/>), one whose part count does not match its model vector, or an opening below <see cref="HyperKzgMask.MinVars"/> variables.</exception>
+    public ZkShape(VerifyingKey vk, int batchVars) : this(vk.Layers, vk.Shape, vk.Zk, vk.ModelVars, batchVars, nameof(vk))
     {
-        if (ZkInference.Unsupported(vk) is { } why) throw new ArgumentException(why, nameof(vk));
-        var ks = vk.Shape;
-        Batch = new BatchShape(vk, batchVars);
+        if (vk.ModelCommitments.Count != Parts)
+            throw new ArgumentException($"the key has {vk.ModelCommitments.Count} model parts; a model of 2^{vk.ModelVars} entries has {Parts}", nameof(vk));
+        if (OpeningVars < HyperKzgMask.MinVars)
+            throw new ArgumentException($"the ZK batched opening needs at least {HyperKzgMask.MinVars} variables; this key and batch have {OpeningVars}", nameof(vk));
+    }
+
+    /// <summary>
+    /// The shape from the parts a verifying key is made of (<see cref="InferenceSetup"/> sizes a ZK key's SRS with it before the
+    /// key exists): the layer keys, the key shape, the circuit's ZK flags and the model vector's variables.
+    /// </summary>
+    /// <exception cref="ArgumentException">A shape this version cannot prove for (<see cref="ZkInference.Unsupported(ZkSettings, KeyShape, IReadOnlyList{LayerKey})"/>). Unlike the key's constructor it accepts N below <see cref="HyperKzgMask.MinVars"/> (the prover refuses such a batch).</exception>
+    public static ZkShape FromParts(IReadOnlyList<LayerKey> layers, KeyShape ks, ZkSettings zk, int modelVars, int batchVars)
+        => new(layers, ks, zk, modelVars, batchVars, nameof(layers));
+
+    private ZkShape(IReadOnlyList<LayerKey> layers, KeyShape ks, ZkSettings zk, int modelVars, int batchVars, string param)
+    {
+        if (ZkInference.Unsupported(zk, ks, layers) is { } why) throw new ArgumentException(why, param);
+        Batch = new BatchShape(layers, ks, batchVars);
         L = ks.L; H = ks.H;
-        Private = vk.Zk.Inputs == InputVisibility.Private; // before MmDegrees: a private X is a masked factor
+        Private = zk.Inputs == InputVisibility.Private; // before MmDegrees: a private X is a masked factor
         N = Batch.F!.NumVars; M = ks.TableLayout!.NumVars; Nlu = Math.Max(N, M);
         MmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
-        I = ProofParts.MatmulVars(vk);
+        I = ProofParts.MatmulVars(layers, ks);
         LuDegrees = LogUpProver.MaskedDegrees(N, M, [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities,
             LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper]);
         MmDegrees = SumcheckProver.RoundDegrees(MatmulShape(Enumerable.Repeat(Fr.One, MmLayers.Length).ToArray()), I, MatmulMasked());
@@ -42,7 +59,7 @@ internal sealed class ZkShape
         for (int l = 0; l < H; l++)
         {
             MuA[l] = Add(1);
-            MuR[l] = Enumerable.Range(0, vk.Layers[l].Limbs).Select(_ => Add(1)).ToArray();
+            MuR[l] = Enumerable.Range(0, layers[l].Limbs).Select(_ => Add(1)).ToArray();
             NuZ[l] = Add(2);
         }
         MuMult = Add(1); MuHw = Add(1); MuHt = Add(1); MuAcol = Add(1);
@@ -53,18 +70,15 @@ internal sealed class ZkShape
         // C_X is constrained only through layer 0's matmul factor: a private key whose layer 0 is not in the matmul would
         // leave the input commitment without any claim (today spatial layers are refused before this; keep it explicit).
         if (Private && !MmLayers.Contains(0))
-            throw new ArgumentException("a private-input key whose first layer is not a matmul layer: the input commitment would have no claim", nameof(vk));
+            throw new ArgumentException("a private-input key whose first layer is not a matmul layer: the input commitment would have no claim", param);
         W2 = new Layout(items);
-        XVars = batchVars + vk.Layers[0].InVars;
+        XVars = batchVars + layers[0].InVars;
 
-        int k = VerifyingKey.ModelSplitBits(vk.ModelVars);
-        Parts = vk.ModelCommitments.Count;
-        if (Parts != 1 << k) throw new ArgumentException($"the key has {Parts} model parts; a model of 2^{vk.ModelVars} entries has {1 << k}", nameof(vk));
-        PartVars = vk.ModelVars - k;
+        int k = VerifyingKey.ModelSplitBits(modelVars);
+        Parts = 1 << k;
+        PartVars = modelVars - k;
         OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1!.NumVars, W2.NumVars));
         if (Private) OpeningVars = Math.Max(OpeningVars, XVars);
-        if (OpeningVars < HyperKzgMask.MinVars)
-            throw new ArgumentException($"the ZK batched opening needs at least {HyperKzgMask.MinVars} variables; this key and batch have {OpeningVars}", nameof(vk));
     }
 
     public BatchShape Batch { get; }

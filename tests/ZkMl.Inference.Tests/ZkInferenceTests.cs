@@ -374,4 +374,64 @@ public class ZkInferenceTests
         Assert.False(dropped.IsZk);
         Assert.False(InferenceVerifier.Verify(vk, dropped).IsValid);
     }
+    /// <summary>
+    /// S1 with public inputs (docs/protocol.md "Keys" → "ZK mode", the size of a key): W2 with its mask region (the Libra tables,
+    /// the μ and ν items) can cross a power of two that the default mode's W2 stays under. 64 → 16 → 4 at max batch 64: the
+    /// masked W2 is the opening's longest vector and longer than every vector of the default mode. Set up with the smallest
+    /// SRS setup accepts for the batch, the key proves and verifies at it.
+    /// </summary>
+    [Fact]
+    public void A_public_input_key_whose_masked_w2_is_its_longest_vector_proves_at_its_max_batch()
+    {
+        const int maxBatch = 64;
+        var net = InferenceFixtures.Random(83, [64, 16, 4], [Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(84, maxBatch, 64);
+        var calibration = samples[..8];   // (the table sizes, hence the vectors' lengths, follow the calibrated scales)
+        var c = CircuitCompiler.Compile(net, calibration, new CompileOptions { Zk = ZkSettings.PublicInputs });
+        long powers = InferenceSetup.RequiredPowers(c, maxBatch);
+        var z = InferenceSetup.RunZk(c, Srs.CreateInsecureDev((int)powers - 1, 95), maxBatch, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(96));
+        var vk = z.VerifyingKey;
+        Assert.Equal(maxBatch, vk.MaxBatch);
+        var proof = Prove(z.ProvingKey, samples, 97);
+        var r = InferenceVerifier.Verify(vk, proof);
+        Assert.True(r.IsValid, r.Reason);
+        // The premise: N is the masked W2's, above W1, the default W2 and a model part, and above the default mode's need.
+        var zs = new ZkShape(vk, 6);
+        Assert.Equal(zs.W2.NumVars, zs.OpeningVars);
+        Assert.True(zs.OpeningVars > Math.Max(Math.Max(zs.Batch.W1!.NumVars, zs.Batch.W2!.NumVars), zs.PartVars));
+        Assert.Equal(1L << zs.OpeningVars, powers);
+        Assert.True(InferenceSetup.RequiredPowers(CircuitCompiler.Compile(net, calibration, new CompileOptions()), maxBatch) < powers);
+    }
+
+    /// <summary>
+    /// The sizing rule on its own, for narrow and wide inputs, one and two hidden layers, public and private inputs, batches
+    /// 1 … 1024: <see cref="InferenceSetup.RequiredPowers"/> covers 2^N of the ZK opening (and so the mask-point table of
+    /// a key made on that SRS holds N) at every batch up to the max batch.
+    /// </summary>
+    [Fact]
+    public void Required_powers_cover_the_zk_opening_at_every_batch()
+    {
+        int cases = 0, beyondDefault = 0;
+        foreach (var zk in new[] { ZkSettings.PublicInputs, ZkSettings.PrivateInputs(rangeCheck: false) })
+            foreach (int[] sizes in new[] { new[] { 16, 4, 4 }, new[] { 100, 4, 4 }, new[] { 300, 4, 4, 4 }, new[] { 64, 16, 4 }, new[] { 784, 4, 10 } })
+            {
+                var acts = Enumerable.Range(0, sizes.Length - 1).Select(i => i < sizes.Length - 2 ? Activation.Relu : Activation.None).ToArray();
+                var net = InferenceFixtures.Random(83, sizes, acts);
+                var samples = InferenceFixtures.Samples(84, 8, sizes[0]);
+                var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = zk });
+                var d = CircuitCompiler.Compile(net, samples, new CompileOptions());
+                var layers = InferenceSetup.LayerKeys(c);
+                var ks = InferenceSetup.ShapeOf(c, layers);
+                for (int b = 0; b <= 10; b++)
+                {
+                    int n = ZkShape.FromParts(layers, ks, c.Zk, ks.ModelLayout.NumVars, b).OpeningVars;
+                    long need = InferenceSetup.RequiredPowers(c, 1 << b);
+                    Assert.True(need >= 1L << n, $"{zk} {string.Join("-", sizes)} B = {1 << b}: {need} powers for an opening over 2^{n}");
+                    Assert.True(need >= InferenceSetup.RequiredPowers(d, 1 << b));
+                    cases++;
+                    if (need > InferenceSetup.RequiredPowers(d, 1 << b)) beyondDefault++;
+                }
+            }
+        Assert.True(beyondDefault > 0 && beyondDefault < cases, $"{beyondDefault} of {cases} sizes beyond the default mode's: the sample has no teeth");
+    }
 }
