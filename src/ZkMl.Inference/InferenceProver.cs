@@ -133,6 +133,8 @@ public static class InferenceProver
         // (before the input commitment: X′ of a batch beyond the key's would not fit its SRS, a less helpful message)
         if (Circuit.NextPowerOfTwo(inputs.Count) > vk.MaxBatch)
             throw new ArgumentException($"a batch of {inputs.Count} needs {Circuit.NextPowerOfTwo(inputs.Count)} padded rows; this key supports at most {vk.MaxBatch} (run setup with a larger SRS)", nameof(inputs));
+        // (and a key made before setup sized ZK keys by their opening may state a max batch its SRS cannot open: say so first)
+        ZkMaskPoints.For(pk, Circuit.NextPowerOfTwo(inputs.Count));
         if ((commitment is null) != (opening is null))
             throw new ArgumentException("an existing input commitment needs its opening, and an opening its commitment (give both or neither)", commitment is null ? nameof(commitment) : nameof(opening));
         int rowWidth = 1 << vk.Layers[0].InVars;

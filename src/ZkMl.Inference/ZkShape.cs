@@ -208,7 +208,7 @@ internal static class ZkMaskPoints
         ArgumentNullException.ThrowIfNull(pk);
         int n = new ZkShape(pk.VerifyingKey, System.Numerics.BitOperations.Log2((uint)paddedBatch)).OpeningVars;
         if (pk.Srs.G1Powers.Length < 1L << n)
-            throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (run setup with a larger SRS or prove a smaller batch)", nameof(paddedBatch));
+            throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (a key made before zkml sized zero-knowledge keys by their opening, docs/protocol.md \"Keys\": run setup again, or prove a smaller batch)", nameof(paddedBatch));
         return ForVars(pk, n);
     }
 

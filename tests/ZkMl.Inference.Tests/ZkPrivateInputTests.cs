@@ -346,5 +346,13 @@ public class ZkPrivateInputTests
         var e = Assert.Throws<ArgumentException>(() => Prove(small, rows, 89));
         Assert.Contains($"at most {maxBatch / 2}", e.Message);
         Assert.True(InferenceVerifier.Verify(small.VerifyingKey, Prove(small, rows[..(maxBatch / 2)], 90).Proof).IsValid);
+
+        // A key as setup made it before the fix (max batch 256 on the default-mode 2^14 powers) is refused before C_X is made,
+        // with the opening's size and what to do.
+        var pk = z.ProvingKey;
+        var old = new ProvingKey(vk, c, pk.Srs.Truncate((int)(powers / 2) - 1), pk.Model) { ModelBlindings = pk.ModelBlindings };
+        e = Assert.Throws<ArgumentException>(() => InferenceProver.ProvePrivate(old, rows, null, null, new ProverTimings(), new SeededRng(91)));
+        Assert.Contains("needs a ZK opening over 2^15 entries", e.Message);
+        Assert.Contains("run setup again", e.Message);
     }
 }
