@@ -332,4 +332,99 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(Math.Abs(zk[0] - SelectorGames / 2.0) <= 0.15 * SelectorGames, $"D_sel won {zk[0]} of {SelectorGames} in ZK mode");
         Assert.True(Math.Abs(zk[1] - SelectorGames / 2.0) <= 0.15 * SelectorGames, $"D_h won {zk[1]} of {SelectorGames} in ZK mode");
     }
+    // ---------------------------------------------------------------- the input game (docs/zk-design.md §10.4, private inputs)
+
+    private const int DeadColumn = 3;   // the input column the first layer never reads (its weight row is zero)
+
+    /// <summary>A generator of zero bytes: a blinding drawn from it is 0 (the baseline's non-hiding input commitment).</summary>
+    private sealed class ZeroRng : RandomNumberGenerator
+    {
+        public override void GetBytes(byte[] data) => Array.Clear(data);
+        public override void GetBytes(Span<byte> data) => data.Clear();
+    }
+
+    /// <summary>
+    /// One private-input circuit (8 → 8 → 4, ReLU, input range check off) whose first layer's weight row
+    /// <see cref="DeadColumn"/> is zero, and two inputs x0 ≠ x1 that differ only in that column: every activation and output
+    /// is equal, the quantized inputs are not. One key: the input game hides the input behind a fixed key and statement shape.
+    /// </summary>
+    private static readonly Lazy<(Circuit C, ZkSetup Z, long[][] X)> InputWorld = new(() =>
+    {
+        var net = InferenceFixtures.Random(95, [8, 8, 4], [Activation.Relu, Activation.None]);
+        var l0 = net.Layers[0];
+        var w = l0.Weights.ToArray();
+        Array.Clear(w, DeadColumn * l0.OutputSize, l0.OutputSize);
+        var dead = new Network([new DenseLayer(l0.InputSize, l0.OutputSize, w, l0.Bias, l0.Activation), net.Layers[1]], net.Name);
+        var calibration = InferenceFixtures.Samples(96, 12, 8);
+        var c = CircuitCompiler.Compile(dead, calibration, new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: false) });
+        var x0 = c.QuantizeInput(calibration[0]);
+        var x1 = (long[])x0.Clone();
+        x1[DeadColumn] = x0[DeadColumn] > 0 ? -c.InputBound : c.InputBound;
+        var z = InferenceSetup.RunZk(c, InferenceFixtures.Srs, 1, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(500));
+        return (c, z, [x0, x1]);
+    });
+
+    /// <summary>
+    /// Plays the input game: b uniform, prove [x_b] (B = 1) with a fresh input commitment C_X — hiding (blinding from the
+    /// prover's generator) or, for the baseline, with blinding 0 (<see cref="ZeroRng"/>: the same protocol with the inputs in a
+    /// non-hiding commitment; no production switch) — and hand the distinguishers x0, x1, the key, the statement (B, C_X, Y)
+    /// and the proof. D_C: C_X against the unblinded commitments [X′_k(τ)]₁ of the candidates; D_a: the masked value â_0 of X
+    /// in layer 0's matmul against X̃′_k(ρ_0) of each candidate, after the verifier's own replay; D_h: the parity of a hash
+    /// of the proof (control). Returns the wins of D_C, D_a, D_h.
+    /// </summary>
+    private int[] PlayInput(bool hidingCommitment, int games)
+    {
+        var (c, z, x) = InputWorld.Value;
+        var (pk, vk) = (z.ProvingKey, z.VerifyingKey);
+        int rowWidth = 1 << vk.Layers[0].InVars;
+        var layouts = x.Select(r => InputCommitment.Layout([r], rowWidth, vk.InputSize)).ToArray();
+        var unblinded = layouts.Select(l => HyperKzg.CommitSmall(pk.Srs, l)).ToArray();
+        var zs = new ZkShape(vk, 0);
+        var coin = new Random(777);
+        var wins = new int[3];
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        for (int g = 0; g < games; g++)
+        {
+            int b = coin.Next(2);
+            InputCommitment? com = null;
+            InputOpening? open = null;
+            if (!hidingCommitment) (com, open) = InputCommitment.Commit(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, [x[b]], new ZeroRng());
+            var made = InferenceProver.ProvePrivate(pk, [x[b]], com, open, new ProverTimings(), new SeededRng(9000 + g));
+            var proof = made.Proof;
+            Fr[] rw = [], kappa = [];
+            var verdict = ZkInference.Verify(vk, proof.PublicInputs, proof.ProofBytes, null, (a, k) => { rw = a; kappa = k; });
+            Assert.True(verdict.IsValid, $"game {g}: {verdict.Reason}");
+            var cx = proof.DecodePublicIO(vk).InputCommitment!.Value;
+            var diff = (G1Jacobian.FromAffine(cx) - G1Jacobian.FromAffine(unblinded[0])).ToAffine();
+            int dc = Decide(cx == unblinded[0], cx == unblinded[1], EvmEncoding.EncodeG1(diff));
+            Assert.True(ZkProofParts.TryDecode(vk, zs, proof.ProofBytes, out var parts, out var why), why);
+            var a0 = parts!.Mm[2 * Array.IndexOf(zs.MmLayers, 0)];
+            var rho0 = InferenceProver.Suffix(kappa, vk.Layers[0].InVars);
+            var xa = layouts.Select(l => Layout.EvaluateSmall(l, rho0)).ToArray();
+            int da = Decide(xa[0] == a0, xa[1] == a0, (a0 - xa[0]).ToBytesBigEndian());
+            int dh = DistinguishByProofHash(new View(vk, proof, [], [], Fr.Zero));
+            int[] guesses = [dc, da, dh];
+            for (int d = 0; d < 3; d++) if (guesses[d] == b) wins[d]++;
+        }
+        output.WriteLine($"input game, {(hidingCommitment ? "ZK mode" : "baseline: input commitment with blinding 0")}: D_C {wins[0]}, D_a {wins[1]}, D_h {wins[2]} of {games} ({sw.ElapsedMilliseconds} ms)");
+        return wins;
+    }
+
+    [Fact]
+    public void Input_game_is_won_against_a_non_hiding_input_commitment_and_not_in_zk_mode()
+    {
+        var (c, _, x) = InputWorld.Value;
+        // The world: x0 ≠ x1, equal activations and outputs (the column meets a zero weight row).
+        Assert.NotEqual(x[0], x[1]);
+        var runs = x.Select(r => IntegerExecutor.RunQuantized(c, [r])).ToArray();
+        Assert.Equal(runs[0].Layers[0].A!, runs[1].Layers[0].A!);
+        Assert.Equal(runs[0].Output, runs[1].Output);
+
+        var flawed = PlayInput(hidingCommitment: false, Games);
+        Assert.True(flawed[0] >= 95, $"D_C won {flawed[0]} of {Games} against a non-hiding input commitment");
+        var zk = PlayInput(hidingCommitment: true, Games);
+        string[] names = ["D_C (C_X unblinded)", "D_a (â_0 against X̃′(ρ_0))", "D_h (proof hash, control)"];
+        for (int d = 0; d < 3; d++)
+            Assert.True(zk[d] >= 35 && zk[d] <= 65, $"{names[d]} won {zk[d]} of {Games} in ZK mode");
+    }
 }
