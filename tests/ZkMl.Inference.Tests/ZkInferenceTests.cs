@@ -226,7 +226,7 @@ public class ZkInferenceTests
     }
 
     /// <summary>All 32-byte scalars and 64-byte points of a proof (docs/zk-design.md §10.6: two proofs of one witness share none).</summary>
-    private static HashSet<string> Elements(VerifyingKey vk, byte[] bytes, int batch)
+    internal static HashSet<string> Elements(VerifyingKey vk, byte[] bytes, int batch)
     {
         var points = PointOffsets(vk, bytes.Length, batch);
         var set = new HashSet<string>();

@@ -355,4 +355,65 @@ public class ZkPrivateInputTests
         Assert.Contains("needs a ZK opening over 2^15 entries", e.Message);
         Assert.Contains("run setup again", e.Message);
     }
+    /// <summary>The statement's 32-byte words (B, C_X.x, C_X.y, the packed Y words) as hex.</summary>
+    private static string[] Words(InferenceProof p)
+        => Enumerable.Range(0, p.PublicInputs.Length / 32).Select(i => Convert.ToHexString(p.PublicInputs.Slice(32 * i, 32))).ToArray();
+
+    /// <summary>Every statement word and proof element (32-byte scalar or 64-byte point) of a proof.</summary>
+    private static HashSet<string> Everything(VerifyingKey vk, InferenceProof p, int batch)
+    {
+        var set = ZkInferenceTests.Elements(vk, p.ProofBytes.ToArray(), batch);
+        set.UnionWith(Words(p));
+        return set;
+    }
+
+    /// <summary>
+    /// docs/zk-design.md §10.6 with private inputs: two proofs of the same private witness share no proof element and, of the
+    /// statement B ‖ C_X ‖ Y, only B and Y — each proof makes a fresh C_X. Proven against the same existing commitment
+    /// (<c>--input-commitment</c>), they share C_X and nothing else. Control: two proofs with the same masks (one seed) and the
+    /// same commitment share everything, so the comparison sees a shared element.
+    /// </summary>
+    [Fact]
+    public void Two_proofs_of_the_same_private_witness_share_only_b_and_y_or_with_one_commitment_also_c_x()
+    {
+        var (_, z, x) = Mlp3.Value;
+        var vk = z.VerifyingKey;
+        const int batch = 3;
+        var rows = x.Take(batch).ToArray();
+        var pk = z.ProvingKey;
+        var a = InferenceProver.ProvePrivate(pk, rows); // the OS CSPRNG, twice
+        var b = InferenceProver.ProvePrivate(pk, rows);
+        foreach (var p in new[] { a, b }) Assert.True(InferenceVerifier.Verify(vk, p.Proof).IsValid);
+        var (wa, wb) = (Words(a.Proof), Words(b.Proof));
+        Assert.Equal(wa.Length, wb.Length);
+        Assert.NotEqual(a.Commitment.Commitment, b.Commitment.Commitment);
+        // words: 0 = B, 1–2 = C_X, 3… = Y
+        var expected = new HashSet<string>(wa.Where((_, i) => i == 0 || i >= 3));
+        Assert.True(expected.SetEquals(wb.Where((_, i) => i == 0 || i >= 3)), "B and Y are the statement's in both");
+        var shared = Everything(vk, a.Proof, batch);
+        shared.IntersectWith(Everything(vk, b.Proof, batch));
+        Assert.True(expected.SetEquals(shared), $"shared beyond B and Y: {string.Join(", ", shared.Except(expected))}");
+        Assert.True(ZkInferenceTests.Elements(vk, a.Proof.ProofBytes.ToArray(), batch).Count > 120);
+
+        // The same existing commitment: C_X is shared as well, and still no proof element.
+        var c1 = InferenceProver.ProvePrivate(pk, rows, a.Commitment, a.Opening);
+        var c2 = InferenceProver.ProvePrivate(pk, rows, a.Commitment, a.Opening);
+        foreach (var p in new[] { c1, c2 }) Assert.True(InferenceVerifier.Verify(vk, p.Proof).IsValid);
+        Assert.Equal(wa, Words(c1.Proof));
+        Assert.Equal(wa, Words(c2.Proof));
+        shared = Everything(vk, c1.Proof, batch);
+        shared.IntersectWith(Everything(vk, c2.Proof, batch));
+        Assert.True(new HashSet<string>(wa).SetEquals(shared), $"shared beyond the statement: {string.Join(", ", shared.Except(wa))}");
+        // (and nothing with the first pair's proofs either)
+        shared = ZkInferenceTests.Elements(vk, c1.Proof.ProofBytes.ToArray(), batch);
+        shared.IntersectWith(ZkInferenceTests.Elements(vk, a.Proof.ProofBytes.ToArray(), batch));
+        Assert.Empty(shared);
+
+        // Control: one seed, one commitment: the same proof, every element shared.
+        var s1 = InferenceProver.ProvePrivate(pk, rows, a.Commitment, a.Opening, new ProverTimings(), new SeededRng(61));
+        var s2 = InferenceProver.ProvePrivate(pk, rows, a.Commitment, a.Opening, new ProverTimings(), new SeededRng(61));
+        var e1 = Everything(vk, s1.Proof, batch);
+        e1.IntersectWith(Everything(vk, s2.Proof, batch));
+        Assert.Equal(Everything(vk, s1.Proof, batch).Count, e1.Count);
+    }
 }
