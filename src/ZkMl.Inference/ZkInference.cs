@@ -33,6 +33,7 @@ internal sealed class ZkMaskRegion
             for (int j = 0; j < v.Length; j++) v[j] = LibraMask.UniformScalar(rng);
             _items[i] = v;
         }
+        if (zs.Private && ZkInference.UnmaskedInputForTests.Value) Array.Clear(_items[zs.MuX]); // (test switch: μ_X = 0)
     }
 
     public LibraMask Lu { get; }
@@ -355,6 +356,13 @@ internal static class ZkInference
     /// its row MSB — review finding 2's flaw, which the verifier does not accept. Never set outside tests.
     /// </summary>
     internal static readonly AsyncLocal<bool> RowMsbSelectorForTests = new();
+
+    /// <summary>
+    /// TEST ONLY (docs/zk-design.md §10.4, the input game's second baseline): when set, the prover's μ_X item is zero, so the
+    /// revealed value of X in layer 0's matmul is X̃′(r_b, ρ_0) in the clear (the proof still verifies: μ_X is the prover's
+    /// choice). Never set outside tests.
+    /// </summary>
+    internal static readonly AsyncLocal<bool> UnmaskedInputForTests = new();
 
     /// <summary>z(1 − z): the factor of a masked item's mask at its mask coordinate z (zero iff z ∈ {0, 1}).</summary>
     internal static Fr Vanish(in Fr z) => z * (Fr.One - z);

@@ -14,7 +14,8 @@ using Labels = ZkMl.Inference.Protocol.Labels;
 namespace ZkMl.Inference.Tests;
 
 /// <summary>
-/// The weights distinguishing game of issue 17 ("two models with the same outputs on the batch"; docs/zk-design.md §10.5).
+/// The distinguishing games of issue 17: weights ("two models with the same outputs on the batch"; docs/zk-design.md §10.5),
+/// below; the selector game (§10.4, finding 2) and the input game (§10.4, private inputs) at the end of the class.
 /// </summary>
 /// <remarks>
 /// <para><b>The game played.</b> M0 and M1 are one dense network (8 → 8 → 4, ReLU) that differs only in row j of the first
@@ -334,7 +335,8 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
     }
     // ---------------------------------------------------------------- the input game (docs/zk-design.md §10.4, private inputs)
 
-    private const int DeadColumn = 3;   // the input column the first layer never reads (its weight row is zero)
+    private const int DeadColumn = 3;
+    private const int InputUnmaskedGames = 50;   // the second baseline: D_a wins every game it applies to   // the input column the first layer never reads (its weight row is zero)
 
     /// <summary>A generator of zero bytes: a blinding drawn from it is 0 (the baseline's non-hiding input commitment).</summary>
     private sealed class ZeroRng : RandomNumberGenerator
@@ -372,7 +374,7 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
     /// in layer 0's matmul against X̃′_k(ρ_0) of each candidate, after the verifier's own replay; D_h: the parity of a hash
     /// of the proof (control). Returns the wins of D_C, D_a, D_h.
     /// </summary>
-    private int[] PlayInput(bool hidingCommitment, int games)
+    private int[] PlayInput(bool hidingCommitment, int games, bool unmaskedInput = false)
     {
         var (c, z, x) = InputWorld.Value;
         var (pk, vk) = (z.ProvingKey, z.VerifyingKey);
@@ -389,7 +391,10 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
             InputCommitment? com = null;
             InputOpening? open = null;
             if (!hidingCommitment) (com, open) = InputCommitment.Commit(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, [x[b]], new ZeroRng());
-            var made = InferenceProver.ProvePrivate(pk, [x[b]], com, open, new ProverTimings(), new SeededRng(9000 + g));
+            ZkInference.UnmaskedInputForTests.Value = unmaskedInput;
+            PrivateInputProof made;
+            try { made = InferenceProver.ProvePrivate(pk, [x[b]], com, open, new ProverTimings(), new SeededRng(9000 + g)); }
+            finally { ZkInference.UnmaskedInputForTests.Value = false; }
             var proof = made.Proof;
             Fr[] rw = [], kappa = [];
             var verdict = ZkInference.Verify(vk, proof.PublicInputs, proof.ProofBytes, null, (a, k) => { rw = a; kappa = k; });
@@ -406,7 +411,8 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
             int[] guesses = [dc, da, dh];
             for (int d = 0; d < 3; d++) if (guesses[d] == b) wins[d]++;
         }
-        output.WriteLine($"input game, {(hidingCommitment ? "ZK mode" : "baseline: input commitment with blinding 0")}: D_C {wins[0]}, D_a {wins[1]}, D_h {wins[2]} of {games} ({sw.ElapsedMilliseconds} ms)");
+        string mode = unmaskedInput ? "baseline: μ_X = 0 (test switch)" : hidingCommitment ? "ZK mode" : "baseline: input commitment with blinding 0";
+        output.WriteLine($"input game, {mode}: D_C {wins[0]}, D_a {wins[1]}, D_h {wins[2]} of {games} ({sw.ElapsedMilliseconds} ms)");
         return wins;
     }
 
@@ -422,6 +428,9 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
 
         var flawed = PlayInput(hidingCommitment: false, Games);
         Assert.True(flawed[0] >= 95, $"D_C won {flawed[0]} of {Games} against a non-hiding input commitment");
+        // D_a's teeth: with X's vanishing mask zeroed (test-only switch; the proofs verify), â_0 is X̃′(ρ_0) in the clear.
+        var unmasked = PlayInput(hidingCommitment: true, InputUnmaskedGames, unmaskedInput: true);
+        Assert.True(unmasked[1] >= 0.95 * InputUnmaskedGames, $"D_a won {unmasked[1]} of {InputUnmaskedGames} against μ_X = 0");
         var zk = PlayInput(hidingCommitment: true, Games);
         string[] names = ["D_C (C_X unblinded)", "D_a (â_0 against X̃′(ρ_0))", "D_h (proof hash, control)"];
         for (int d = 0; d < 3; d++)
