@@ -201,6 +201,43 @@ public class ZkInputRangeCheckTests
         }
     }
 
+    [Fact]
+    public void Xs_two_equal_selector_values_are_a_rejected_event()
+    {
+        // X̂ is revealed at r_in (selector r_in[b]) and in layer 0's matmul (selector ρ_0[0]): equal values would let one μ_X
+        // value mask both, so both sides reject that event (the check both run), only with the range check.
+        var (_, z, _) = Mlp3.Value;
+        var vk = z.VerifyingKey;
+        var zs = new ZkShape(vk, 1);
+        var rnd = new Random(6);
+        Fr R() => Fr.FromInt64(rnd.NextInt64(2, long.MaxValue));
+        var rw = Enumerable.Range(0, zs.N).Select(_ => R()).ToArray();
+        var kappa = Enumerable.Range(0, zs.I).Select(_ => R()).ToArray();
+        var rin = Enumerable.Range(0, zs.NIn).Select(_ => R()).ToArray();
+        Assert.Null(ZkInference.PointProblem(vk, zs, rw, kappa, rin));
+        rin[zs.Batch.BatchVars] = kappa[zs.I - vk.Layers[0].InVars];
+        Assert.Contains("X's two selector values", ZkInference.PointProblem(vk, zs, rw, kappa, rin));
+        var zsOff = new ZkShape(TinyOff.Value.Z.VerifyingKey, 1);
+        Assert.False(zsOff.RangeCheck);
+        Assert.Equal(-1, zsOff.NIn);
+        Assert.Equal(-1, zsOff.MuHin);
+    }
+
+    [Fact]
+    public void Two_range_checked_proofs_of_the_same_input_share_no_element_except_the_statement_words_B_and_Y()
+    {
+        var (_, z, x) = TinyOn.Value;
+        var rows = x.Take(2).ToArray();
+        var (com, open) = InputCommitment.Commit(z.ProvingKey.Srs, 1 << z.VerifyingKey.Layers[0].InVars, z.VerifyingKey.InputSize, z.VerifyingKey.XBytes, rows);
+        var a = InferenceProver.ProvePrivate(z.ProvingKey, rows, com, open).Proof; // the OS CSPRNG, twice
+        var b = InferenceProver.ProvePrivate(z.ProvingKey, rows, com, open).Proof;
+        Assert.True(a.PublicInputs.SequenceEqual(b.PublicInputs));
+        var ea = Enumerable.Range(0, a.ProofSize / 32).Select(i => Convert.ToHexString(a.ProofBytes.Slice(32 * i, 32))).ToHashSet();
+        var eb = Enumerable.Range(0, b.ProofSize / 32).Select(i => Convert.ToHexString(b.ProofBytes.Slice(32 * i, 32))).ToHashSet();
+        Assert.True(ea.Count > 100);
+        Assert.Empty(ea.Intersect(eb));
+    }
+
     private static readonly Lazy<(ZkSetup On, ZkSetup Off, long[][] X)> Mnist = new(() =>
     {
         string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
