@@ -201,6 +201,47 @@ public class ZkInputRangeCheckTests
         }
     }
 
+    /// <summary>
+    /// The hole (review finding 4, zk-design §10.8): a padded column of X′ (col ≥ inputSize) must hold 0. The test model (9 → 64 → 4)
+    /// has a row k ≥ 9 of layer 0's padded weight item that is zero in the model vector (the other items do not fill the hole),
+    /// so a non-zero X′[0, k] changes nothing the matmul sees: with the check off the forced proof verifies (the weak statement),
+    /// with the check on the tuple (0, v, 0) is in no table entry and the proof is rejected.
+    /// </summary>
+    [Fact]
+    public void A_forced_non_zero_padded_column_is_rejected_with_the_check_on_and_accepted_with_it_off()
+    {
+        var net = InferenceFixtures.Random(83, [9, 64, 4], [Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(84, 8, 9);
+        var verdicts = new List<VerificationResult>();
+        foreach (var (zk, seed) in new[] { (On, 85), (Off, 86) })
+        {
+            var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = zk });
+            var z = Setup(c, seed, 1);
+            var vk = z.VerifyingKey;
+            var pk = z.ProvingKey;
+            int width = 1 << vk.Layers[0].InVars, cols = 1 << vk.Layers[0].OutVars;
+            long w0 = vk.Shape.ModelLayout.Offset(KeyShape.WeightItem(0));
+            int k = Enumerable.Range(vk.InputSize, width - vk.InputSize).Last(r => pk.Model.AsSpan((int)(w0 + (long)r * cols), cols).IndexOfAnyExcept(0L) < 0);
+            var row = c.QuantizeInput(samples[0]);
+            var w = IntegerExecutor.RunQuantized(c, [row]);
+            w.Input[k] = 5; // a non-zero padded column, invisible to the matmul (W_0's row k is zero)
+            var hc = HyperKzg.CommitSmallHiding(pk.Srs, w.Input);
+            var com = new InputCommitment(InputCommitment.FingerprintOf(pk.Srs), 1, width, vk.InputSize, hc.Commitment);
+            var open = new InputOpening(com.FileDigest, 1, vk.InputSize, vk.XBytes, row, hc.Blinding);
+            ZkInference.AnyInputLayoutForTests.Value = true;
+            try
+            {
+                var proof = ZkInference.Prove(pk, w, 1, new ProverTimings(), checkLookups: false, new SeededRng(seed + 10), new ZkPrivateInput(com, open));
+                verdicts.Add(InferenceVerifier.Verify(vk, proof));
+            }
+            finally { ZkInference.AnyInputLayoutForTests.Value = false; }
+            Assert.False(open.Holds([row]).IsValid && com.Check(open, pk.Srs).IsValid, "open-input must not accept this commitment's opening");
+        }
+        Assert.False(verdicts[0].IsValid, "the range check accepted a non-zero padded column");
+        Assert.Equal(VerificationFailure.Opening, verdicts[0].Failure);
+        Assert.True(verdicts[1].IsValid, $"without the check the hole proof should verify (else the test has no teeth): {verdicts[1].Reason}");
+    }
+
     [Fact]
     public void Xs_two_equal_selector_values_are_a_rejected_event()
     {
