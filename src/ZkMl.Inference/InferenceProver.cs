@@ -637,9 +637,32 @@ public static class InferenceProver
                     if ((ulong)v < (ulong)rangeSize) mult[range + v]++;
         }
         mult[range] += bs.F!.Length - bs.F.Covered; // filler tuples (1, 0, 0)
+        if (ks.InputItem >= 0) CountInputs(vk, wit, mult);
         bs.W1.Place<long>(bs.MultItem, mult, w1);
         return w1;
     }
+
+    /// <summary>
+    /// The input range check's counts (docs/protocol.md "ZK mode: the input range check"): every entry of X′ (all Bp rows) in a
+    /// real column at its input-segment index x + InputBound, every padded-column entry (tuple (0, 0, 0)) at the filler entry.
+    /// A value outside ±InputBound is in no entry and is not counted (only a cheating prover has one; the sum relation fails).
+    /// </summary>
+    private static void CountInputs(VerifyingKey vk, Witness wit, long[] mult)
+    {
+        var ks = vk.Shape;
+        var tl = ks.TableLayout!;
+        long inOff = tl.Offset(ks.InputItem), filler = tl.Offset(ks.FillerItem), bound = vk.InputBound;
+        int n0 = wit.Circuit.PaddedInputSize;
+        for (int e = 0; e < wit.Input.Length; e++)
+        {
+            if (e % n0 >= vk.InputSize) { mult[filler]++; continue; }
+            long x = wit.Input[e];
+            if (x >= -bound && x <= bound) mult[inOff + x + bound]++;
+        }
+    }
+
+    /// <summary>The input segment's entry j: (t_X, −InputBound + min(j, 2·InputBound), 0) — the entries past the last value repeat it.</summary>
+    internal static long InputSegmentValue(VerifyingKey vk, long j) => -vk.InputBound + Math.Min(j, 2 * vk.InputBound);
 
     /// <summary>f, t and the multiplicities (docs/protocol.md "Lookup witness f", "Lookup table t").</summary>
     internal static (Fr[] F, Fr[] T, Fr[] Mult) LookupVectors(ProvingKey pk, BatchShape bs, Witness wit, long[] w1, Fr beta)
@@ -694,6 +717,13 @@ public static class InferenceProver
         }
         long ro = tl.Offset(ks.RangeItem);
         for (long j = 0; j < tl.Size(ks.RangeItem); j++) table[ro + j] = rangeTag + beta * Fr.FromInt64(j);
+        if (ks.InputItem >= 0)
+        {
+            // the input segment (t_X, x, 0); the filler entry (0, 0, 0) stays 0
+            long io = tl.Offset(ks.InputItem);
+            var inTag = Fr.FromInt64(ks.InputTag);
+            for (long j = 0; j < tl.Size(ks.InputItem); j++) table[io + j] = inTag + beta * Fr.FromInt64(InputSegmentValue(vk, j));
+        }
         var mult = new Fr[tl.Length];
         long mo = bs.W1!.Offset(bs.MultItem);
         for (int j = 0; j < mult.Length; j++) mult[j] = Fr.FromInt64(w1[mo + j]);

@@ -356,6 +356,22 @@ public static class InferenceVerifier
             var qlo = range ? Fr.Zero : Fr.FromInt64(vk.Layers[layerOf[seg]].QMin);
             acc += tl.Selector(seg, rt) * (tag + beta * (qlo + idx));
         }
+        if (ks.InputItem >= 0)
+        {
+            // the input segment: (t_X, −InputBound + j, 0), the entries past 2·InputBound repeating the last value; its MLE is
+            // t_X + β·(−InputBound + idx − Σ_{j > 2·InputBound} (j − 2·InputBound)·eq(local, j)). The filler entry is 0.
+            int s = tl.LogSize(ks.InputItem);
+            var local = Layout.Local(rt, s);
+            var idx = Fr.Zero;
+            for (int j = 0; j < s; j++) idx = idx + idx + local[j];
+            long top = 2 * vk.InputBound;
+            if (top + 1 < 1L << s)
+            {
+                var eq = Eq.Table(local);
+                for (long j = top + 1; j < 1L << s; j++) idx -= Fr.FromInt64(j - top) * eq[j];
+            }
+            acc += tl.Selector(ks.InputItem, rt) * (Fr.FromInt64(ks.InputTag) + beta * (Fr.FromInt64(-vk.InputBound) + idx));
+        }
         return acc + beta * beta * acol;
     }
 

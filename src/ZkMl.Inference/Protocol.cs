@@ -67,6 +67,8 @@ public static class Protocol
     {
         /// <summary>The batched opening's mask commitments C_D1 ‖ C_D2, absorbed right after the statement.</summary>
         public const string Masks = "zk_masks";
+        /// <summary>Commitment C_3 to W3 = h_in, the input range check's helper (private inputs with the check), right after `w2`.</summary>
+        public const string W3 = "w3";
         /// <summary>The matmul Libra mask's announced sum σ.</summary>
         public const string MatmulMaskSum = "mm_mask_sum";
         /// <summary>The challenge ρ′ that scales the matmul mask.</summary>

@@ -111,8 +111,6 @@ internal static class ZkInference
     internal static string? Unsupported(ZkSettings zk, KeyShape ks, IReadOnlyList<LayerKey> layers)
     {
         if (!zk.Zk) return "not a zero-knowledge key";
-        if (zk.Inputs == InputVisibility.Private && zk.InputRangeCheck)
-            return "not yet implemented: the input range check (a private-input key compiled with --input-range-check on, the default; docs/zk-design.md §6): compile with --input-range-check off for the weaker statement of docs/zk-design.md §2";
         if (layers.Any(l => l.IsSpatial)) return "not yet supported: zero-knowledge proofs of conv or pooling layers";
         if (ks.T == 0) return "not yet implemented: a zero-knowledge proof of a circuit without hidden layers (no lookups; docs/zk-design.md §5.5, W2 = the mask region alone)";
         if (ks.OutputTabled) return "not yet implemented: a zero-knowledge proof of a proven final activation (--prove-output-activation)";
@@ -186,7 +184,7 @@ internal static class ZkInference
             var com = input.Commitment;
             if (com.RowWidth != n0 || com.InputSize != vk.InputSize || com.BatchSize != batch)
                 throw new ArgumentException($"the input commitment is for B = {com.BatchSize} rows of {com.InputSize} values in rows of {com.RowWidth}; this proof has B = {batch}, the key {vk.InputSize} values in rows of {n0}", nameof(input));
-            if (!InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(wit.Input))
+            if (!AnyInputLayoutForTests.Value && !InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(wit.Input))
                 throw new ArgumentException("the opening's X′ is not the witness's input", nameof(input));
             io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns));
         }
@@ -224,6 +222,18 @@ internal static class ZkInference
         var s2 = LibraMask.UniformScalar(rng);
         var c2 = timings.Run("commit W2", () => Blind(HyperKzg.CommitFewDistinct(srs, w2), srs, s2));
         t.AppendG1(Labels.W2, c2);
+        // The input range check (docs/zk-design.md §6): f_in = tag_in + β·X′ over X′'s Bp × 2^{i_0} entries, W3 = h_in = 1/(α − f_in).
+        LogUpInputSide? inSide = null;
+        G1Affine c3 = default;
+        var s3 = Fr.Zero;
+        if (zs.RangeCheck)
+        {
+            inSide = timings.Run("input range check", () => InputSide(vk, wit.Input, n0, beta, alpha));
+            secrets.Add(() => { Array.Clear(inSide.Witness); Array.Clear(inSide.Helper); });
+            s3 = LibraMask.UniformScalar(rng);
+            c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitFewDistinct(srs, inSide.Helper), srs, s3));
+            t.AppendG1(ZkLabels.W3, c3);
+        }
 
         // The masked LogUp (no S): item masks through f, t, m, h_w, h_t; the Libra mask in W2 (absorbed above).
         int nlu = zs.Nlu, n = zs.N, m = zs.M;
@@ -236,12 +246,25 @@ internal static class ZkInference
             [LogUpPolynomial.Table] = region.Affine(zs.MuAcol, nlu - m, beta2),
             [LogUpPolynomial.Witness] = new VanishingMask(r => WitnessMask(vk, zs, region, r.AsSpan(nlu - n), beta)),
         };
-        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups));
+        if (zs.RangeCheck)
+        {
+            // ĥ_in: its own μ item, selector r_in[0]; f̂_in = tag_in + β·X̂ with X̂'s μ_X at X's column MSB r_in[b]
+            masks[LogUpPolynomial.InputHelper] = region.Affine(zs.MuHin, nlu - zs.NIn, Fr.One);
+            masks[LogUpPolynomial.InputWitness] = region.Affine(zs.MuX, nlu - zs.NIn + b, beta);
+        }
+        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
         var luPoint = lu.Point;
         var rw = luPoint[(nlu - n)..];
         var rt = luPoint[(nlu - m)..];
+        var rin = zs.RangeCheck ? luPoint[(nlu - zs.NIn)..] : null;
         var v = Vanish(luPoint[^1]);
         if (v.IsZero) throw new ZkChallengeRejectedException("the LogUp point's last coordinate is 0 or 1 (probability 2/r)");
+        var xIn = Fr.Zero;
+        if (rin is not null)
+        {
+            if (beta.IsZero) throw new ZkChallengeRejectedException("β = 0 (probability 1/r): X̂(r_in) would not follow from f̂_in(r_in)");
+            xIn = InputAtRangePoint(vk, zs, rin, lu.Proof.InputEvals![1], beta);
+        }
 
         // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
         var cols = timings.Run("lookup columns", () => InferenceProver.Columns(pk, bs, wit, w1, rw, rt));
@@ -313,7 +336,7 @@ internal static class ZkInference
             factorMasks.Add(null);
             mmOut = SumcheckProver.ProveMasked(t, zs.MatmulShape(coef), tables, claim, region.Mm, [], factorMasks, ZkLabels.MatmulMask);
             kappa = mmOut.Point;
-            if ((PointProblem(vk, zs, rw, kappa) ?? (forceReject ? "forced by the caller (a test of the retry)" : null)) is { } bad)
+            if ((PointProblem(vk, zs, rw, kappa, rin) ?? (forceReject ? "forced by the caller (a test of the retry)" : null)) is { } bad)
                 throw new ZkChallengeRejectedException(bad + " (probability ~2^-250)");
             mm = mmOut.FinalEvaluations[..(2 * lm)];
             var nu = new List<Fr>();
@@ -328,9 +351,9 @@ internal static class ZkInference
         });
 
         // Every claim into the ZK batched opening (model parts, W1, W2, and X with private inputs).
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn);
         var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment);
+        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment, zs.RangeCheck ? c3 : null);
         var witnesses = new ZkOpeningWitness[vectors.Count];
         secrets.Add(() => { foreach (var w in witnesses) if (w is not null) Array.Clear(w.Values); });
         var model = pk.ModelFr;
@@ -340,13 +363,47 @@ internal static class ZkInference
         witnesses[zs.W1Vector] = new ZkOpeningWitness(w1.Select(Fr.FromInt64).ToArray(), c1.Blinding);
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
         if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(wit.Input.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
+        if (zs.RangeCheck) witnesses[zs.W3Vector] = new ZkOpeningWitness(inSide!.Helper, s3);
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
         // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
-            mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening);
+            mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening, zs.RangeCheck ? c3 : null);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes(), VerifyingKey.FlagsOf(vk.Zk));
     }
+
+    /// <summary>
+    /// The LogUp's input side (docs/protocol.md "ZK mode: the input range check"): f_in[row·2^{i_0} + col] = tag_in(col) + β·X′[row, col]
+    /// with tag_in(col) = t_X for col &lt; InputSize and 0 for the padded columns, and h_in = 1/(α − f_in).
+    /// </summary>
+    /// <exception cref="ZkChallengeRejectedException">α equals an entry of f_in (probability ≤ 2^{n_in}/r).</exception>
+    private static LogUpInputSide InputSide(VerifyingKey vk, long[] x, int rowWidth, in Fr beta, in Fr alpha)
+    {
+        var tag = Fr.FromInt64(vk.Shape.InputTag);
+        var f = new Fr[x.Length];
+        var h = new Fr[x.Length];
+        for (int e = 0; e < x.Length; e++)
+        {
+            f[e] = (e % rowWidth < vk.InputSize ? tag : Fr.Zero) + beta * Fr.FromInt64(x[e]);
+            h[e] = alpha - f[e];
+            if (h[e].IsZero) throw new ZkChallengeRejectedException($"α equals input-side entry {e} (probability ≤ 2^n_in/r)");
+        }
+        Fr.BatchInverse(h);
+        return new LogUpInputSide(f, h);
+    }
+
+    /// <summary>t̃ag_in at r_in = (row bits, column bits): t_X·Σ_{col &lt; InputSize} eq(r_col, col) (the rows sum to 1).</summary>
+    internal static Fr InputTagAt(VerifyingKey vk, ReadOnlySpan<Fr> rin)
+    {
+        var eq = Eq.Table(rin[(rin.Length - vk.Layers[0].InVars)..]);
+        var s = Fr.Zero;
+        for (int c = 0; c < vk.InputSize; c++) s += eq[c];
+        return Fr.FromInt64(vk.Shape.InputTag) * s;
+    }
+
+    /// <summary>X̂(r_in) = (f̂_in(r_in) − t̃ag_in(r_in))/β: the masked value of X′ the range check reveals (β ≠ 0 checked by the caller).</summary>
+    private static Fr InputAtRangePoint(VerifyingKey vk, ZkShape zs, Fr[] rin, in Fr fIn, in Fr beta)
+        => (fIn - InputTagAt(vk, rin)) * beta.Inverse();
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
         => (G1Jacobian.FromAffine(srs.BlindingBase!.Value).ScalarMul(s) + c).ToAffine();
@@ -363,6 +420,12 @@ internal static class ZkInference
     /// choice). Never set outside tests.
     /// </summary>
     internal static readonly AsyncLocal<bool> UnmaskedInputForTests = new();
+
+    /// <summary>
+    /// TEST ONLY (docs/zk-design.md §10.8, the hole): when set, the prover does not require the witness's X′ to be the opening's
+    /// rows laid out with zero padded columns, so a test can force a committed X′ with a non-zero padded column. Never set outside tests.
+    /// </summary>
+    internal static readonly AsyncLocal<bool> AnyInputLayoutForTests = new();
 
     /// <summary>z(1 − z): the factor of a masked item's mask at its mask coordinate z (zero iff z ∈ {0, 1}).</summary>
     internal static Fr Vanish(in Fr z) => z * (Fr.One - z);
@@ -414,7 +477,7 @@ internal static class ZkInference
     /// The rejected challenge events (docs/zk-design.md §5.2, §7.1): κ_I ∈ {0, 1, ½} (a revealed matmul value unmasked, or
     /// ν̂ = μ/2) and, for an A_ℓ revealed twice, equal selector values at p_ℓ and in the matmul of layer ℓ + 1.
     /// </summary>
-    internal static string? PointProblem(VerifyingKey vk, ZkShape zs, Fr[] rw, Fr[] kappa)
+    internal static string? PointProblem(VerifyingKey vk, ZkShape zs, Fr[] rw, Fr[] kappa, Fr[]? rin = null)
     {
         var last = kappa[^1];
         if (Vanish(last).IsZero) return "the matmul point's last coordinate κ_I is 0 or 1";
@@ -422,6 +485,9 @@ internal static class ZkInference
         for (int l = 0; l < zs.H; l++)
             if (rw[zs.N - vk.Layers[l].OutVars] == kappa[zs.I - vk.Layers[l + 1].InVars])
                 return $"A_{l}'s two selector values (its column MSB at p_{l} and in the matmul of layer {l + 1}) are equal";
+        // the input range check reveals X̂ twice: at r_in (selector its column MSB r_in[b]) and in layer 0's matmul (ρ_0[0])
+        if (zs.RangeCheck && rin is not null && rin[zs.Batch.BatchVars] == kappa[zs.I - vk.Layers[0].InVars])
+            return "X's two selector values (its column MSB at the range-check point r_in and in the matmul of layer 0) are equal";
         return null;
     }
 
@@ -429,17 +495,22 @@ internal static class ZkInference
 
     /// <summary>The values and challenges the claims are built from (all absorbed, or drawn, before the opening).</summary>
     internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
-        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval);
+        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default);
 
-    /// <summary>The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs.</summary>
-    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2, G1Affine? cx)
+    /// <summary>
+    /// The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs, then W3 = h_in
+    /// (C_3) with the input range check.
+    /// </summary>
+    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2, G1Affine? cx, G1Affine? c3 = null)
     {
         if (zs.Private != cx.HasValue) throw new ArgumentException(zs.Private ? "a private-input proof needs C_X" : "C_X for a key with public inputs", nameof(cx));
+        if (zs.RangeCheck != c3.HasValue) throw new ArgumentException(zs.RangeCheck ? "a proof with the input range check needs C_3" : "C_3 for a key without the input range check", nameof(c3));
         var v = new List<ZkOpeningVector>();
         for (int j = 0; j < zs.Parts; j++) v.Add(new ZkOpeningVector($"model part {j}", vk.ModelCommitments[j], zs.PartVars));
         v.Add(new ZkOpeningVector("W1", c1, zs.Batch.W1!.NumVars));
         v.Add(new ZkOpeningVector("W2", c2, zs.W2.NumVars));
         if (cx is { } x) v.Add(new ZkOpeningVector("X", x, zs.XVars));
+        if (c3 is { } w3) v.Add(new ZkOpeningVector("W3", w3, zs.NIn));
         return (v, v.Count);
     }
 
@@ -469,12 +540,22 @@ internal static class ZkInference
         claims.Add(new([On(W1, w1, bs.MultItem, c.Rt), Mu(zs.MuMult, v, c.Rt[0])], lu.MultiplicitiesEval));
         claims.Add(new([.. ModelTerms(vk, zs, ks.ModelLayout.Point(ks.ActColItem, c.Rt), Fr.One), Mu(zs.MuAcol, v, c.Rt[0])], c.Cols[^1]));
         var half = Fr.FromInt64(2).Inverse();
-        claims.Add(new(
-        [
-            new ZkClaimTerm(W2, FieldPowers.TwoTo(n), OpeningWeight.Eq(w2.Point(0, Filled(n, half)))),
-            new ZkClaimTerm(W2, -FieldPowers.TwoTo(m), OpeningWeight.Eq(w2.Point(1, Filled(m, half)))),
-        ], -c.FillerHint * Fr.FromInt64(bs.F!.Length - bs.F.Covered)));
+        var sum = new List<ZkClaimTerm>
+        {
+            new(W2, FieldPowers.TwoTo(n), OpeningWeight.Eq(w2.Point(0, Filled(n, half)))),
+            new(W2, -FieldPowers.TwoTo(m), OpeningWeight.Eq(w2.Point(1, Filled(m, half)))),
+        };
+        // the input range check: Σ h_in joins the sum relation (W3 = h_in alone, N_in variables)
+        if (zs.RangeCheck) sum.Add(new(zs.W3Vector, FieldPowers.TwoTo(zs.NIn), OpeningWeight.Eq(Filled(zs.NIn, half))));
+        claims.Add(new([.. sum], -c.FillerHint * Fr.FromInt64(bs.F!.Length - bs.F.Covered)));
         claims.Add(new([Libra(zs.LibraLu, c.LuPoint)], lu.MaskEval));
+        if (zs.RangeCheck)
+        {
+            // ĥ_in(r_in) on W3 with μ_hin (selector r_in[0]); X̂(r_in) on X with μ_X (selector r_in[b], X's column MSB)
+            var rin = c.Rin ?? throw new ArgumentException("the input range check's point r_in is missing", nameof(c));
+            claims.Add(new([new ZkClaimTerm(zs.W3Vector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuHin, v, rin[0])], lu.InputEvals![0]));
+            claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuX, v, rin[b])], c.XIn));
+        }
         for (int l = 0; l < H; l++)
         {
             var p = InferenceProver.Suffix(c.Rw, b + vk.Layers[l].OutVars);
@@ -555,13 +636,23 @@ internal static class ZkInference
         var beta = t.ChallengeScalar(Labels.Beta);
         var alpha = t.ChallengeScalar(Labels.Alpha);
         t.AppendG1(Labels.W2, parts.W2);
-        var masked = new[] { LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper };
-        var lu = LogUpVerifier.VerifyMasked(t, alpha, n, m, masked, [], parts.LogUp);
+        if (zs.RangeCheck) t.AppendG1(ZkLabels.W3, parts.W3!.Value);
+        LogUpPolynomial[] masked = zs.RangeCheck
+            ? [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness]
+            : [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper];
+        var lu = LogUpVerifier.VerifyMasked(t, alpha, n, m, masked, [], parts.LogUp, zs.NIn);
         if (!lu.Success) return VerificationResult.Fail(VerificationFailure.Lookup, lu.Error!);
         var luPoint = lu.Point;
         var rw = luPoint[(nlu - n)..];
         var rt = luPoint[(nlu - m)..];
+        var rin = zs.RangeCheck ? luPoint[(nlu - zs.NIn)..] : null;
         if (Vanish(luPoint[^1]).IsZero) return VerificationResult.Fail(VerificationFailure.Lookup, "the LogUp point's last coordinate is 0 or 1 (a masked value would be unmasked)");
+        var xIn = Fr.Zero;
+        if (rin is not null)
+        {
+            if (beta.IsZero) return VerificationResult.Fail(VerificationFailure.Lookup, "β = 0: X̂(r_in) does not follow from f̂_in(r_in)");
+            xIn = InputAtRangePoint(vk, zs, rin, parts.LogUp.InputEvals![1], beta);
+        }
         var cols = parts.Cols;
         if (InferenceVerifier.WitnessAt(vk, bs, rw, cols, beta) != parts.LogUp.WitnessEval)
             return VerificationResult.Fail(VerificationFailure.Lookup, "f̂(r_w) does not match the masked columns Q̂, Â, R̂ at r_w");
@@ -587,7 +678,7 @@ internal static class ZkInference
         if (!sc.Success) return VerificationResult.Fail(VerificationFailure.Matmul, $"matmul sumcheck: {sc.Error}");
         var kappa = sc.Point;
         points?.Invoke(rw, kappa);
-        if (PointProblem(vk, zs, rw, kappa) is { } bad) return VerificationResult.Fail(VerificationFailure.Matmul, bad + " (a masked value would be unmasked)");
+        if (PointProblem(vk, zs, rw, kappa, rin) is { } bad) return VerificationResult.Fail(VerificationFailure.Matmul, bad + " (a masked value would be unmasked)");
         var final = Fr.Zero;
         var inv = FieldPowers.TwoTo(zs.I - 1).Inverse();
         int k = 0;
@@ -615,9 +706,9 @@ internal static class ZkInference
                 return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
         }
 
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn);
         var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment);
+        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3);
         beforeOpening?.Invoke(t.State);
         if (!ZkBatchOpening.Verify(vk.Kzg, vk.BlindingBase!.Value, t, vectors, claims, [parts.D1, parts.D2], parts.Opening, bindStatement: false, out var r2))
             return VerificationResult.Fail(VerificationFailure.Opening, "ZK batched opening: " + r2);

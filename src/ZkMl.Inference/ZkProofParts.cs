@@ -8,19 +8,21 @@ using ZkMl.Proofs.Sumcheck;
 namespace ZkMl.Inference;
 
 /// <summary>
-/// The decoded elements of a zero-knowledge proof with public inputs, in byte order (docs/protocol.md "Proof bytes" → "ZK
-/// mode"): C_D1 ‖ C_D2 ‖ C_1 ‖ C_2 ‖ masked LogUp (σ, rounds, ĥ_w, f̂, ĥ_t, t̂, m̂, v_g) ‖ cols ‖ c_f ‖ b̂ per matmul layer ‖
+/// The decoded elements of a zero-knowledge proof, in byte order (docs/protocol.md "Proof bytes" → "ZK
+/// mode"): C_D1 ‖ C_D2 ‖ C_1 ‖ C_2 ‖ [C_3, private inputs with the range check] ‖ masked LogUp (σ, rounds, ĥ_w, f̂, ĥ_t, t̂, m̂,
+/// [ĥ_in, f̂_in,] v_g) ‖ cols ‖ c_f ‖ b̂ per matmul layer ‖
 /// matmul σ ‖ matmul rounds ‖ (â, ŵ) per layer ‖ ν̂ (per layer ℓ = L−1 … 0: ν̂_Z if hidden, then ν̂_b) ‖ matmul v_g ‖ ZK
 /// batched opening (σ_o, rounds, inverse hint, hiding HyperKZG).
 /// </summary>
 internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Affine W2, LogUpMaskedProof LogUp, Fr[] Cols, Fr FillerHint,
-    Fr[] Biases, Fr MmMaskSum, SumcheckProof Matmul, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, ZkBatchOpeningProof Opening)
+    Fr[] Biases, Fr MmMaskSum, SumcheckProof Matmul, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, ZkBatchOpeningProof Opening, G1Affine? W3 = null)
 {
     public byte[] ToBytes()
     {
         var parts = new List<byte[]>
         {
             EvmEncoding.EncodeG1(D1), EvmEncoding.EncodeG1(D2), EvmEncoding.EncodeG1(W1), EvmEncoding.EncodeG1(W2),
+            W3 is { } w3 ? EvmEncoding.EncodeG1(w3) : [],
             LogUp.ToBytes(), Scalars(Cols), FillerHint.ToBytesBigEndian(), Scalars(Biases), MmMaskSum.ToBytesBigEndian(),
             Matmul.ToBytes(), Scalars(Mm), Scalars(Nu), MmMaskEval.ToBytesBigEndian(), Opening.ToBytes(),
         };
@@ -45,8 +47,15 @@ internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Aff
         for (int i = 0; i < 4; i++)
             if (!EvmEncoding.TryDecodeG1(bytes.Slice(64 * i, 64), out g[i], out var e)) { reason = $"{names[i]}: {e}"; return false; }
         int o = 256;
-        int ll = (int)LogUpMaskedProof.EncodedLength(zs.LuDegrees);
-        if (!LogUpMaskedProof.TryParse(bytes.Slice(o, ll), zs.LuDegrees, out var lu, out var e3)) { reason = "LogUp: " + e3; return false; }
+        G1Affine? w3 = null;
+        if (zs.RangeCheck)
+        {
+            if (!EvmEncoding.TryDecodeG1(bytes.Slice(o, 64), out var c3, out var e)) { reason = $"W3 commitment: {e}"; return false; }
+            w3 = c3;
+            o += 64;
+        }
+        int ll = (int)LogUpMaskedProof.EncodedLength(zs.LuDegrees, zs.RangeCheck);
+        if (!LogUpMaskedProof.TryParse(bytes.Slice(o, ll), zs.LuDegrees, zs.RangeCheck, out var lu, out var e3)) { reason = "LogUp: " + e3; return false; }
         o += ll;
         bool Read(ReadOnlySpan<byte> src, int count, string what, out Fr[] v, out string? why)
         {
@@ -74,7 +83,7 @@ internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Aff
         if (!Read(bytes[o..], 1, "matmul mask evaluation v_g", out var vg, out reason)) return false;
         o += 32;
         if (!ZkBatchOpeningProof.TryDecode(bytes[o..], zs.OpeningVars, out var opening, out var e5)) { reason = "ZK batched opening: " + e5; return false; }
-        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!);
+        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!, w3);
         reason = null;
         return true;
     }

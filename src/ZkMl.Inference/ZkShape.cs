@@ -43,11 +43,22 @@ internal sealed class ZkShape
         Batch = new BatchShape(layers, ks, batchVars);
         L = ks.L; H = ks.H;
         Private = zk.Inputs == InputVisibility.Private; // before MmDegrees: a private X is a masked factor
-        N = Batch.F!.NumVars; M = ks.TableLayout!.NumVars; Nlu = Math.Max(N, M);
+        RangeCheck = Private && zk.InputRangeCheck;
+        XVars = batchVars + layers[0].InVars;
+        if (RangeCheck && (ks.InputItem < 0 || ks.FillerItem < 0))
+            throw new ArgumentException("a key with the input range check has no input segment in its table", param);
+        if (RangeCheck && layers[0].InVars < 2)
+            throw new ArgumentException("the input range check needs an input width of at least 4 (X's selector is its column MSB, not its LSB)", param);
+        // the input side of the LogUp (docs/zk-design.md §6): f_in over X′'s b + i_0 variables
+        NIn = RangeCheck ? XVars : -1;
+        N = Batch.F!.NumVars; M = ks.TableLayout!.NumVars; Nlu = Math.Max(Math.Max(N, M), NIn);
         MmLayers = Enumerable.Range(0, L).Reverse().Where(ks.InMatmul).ToArray();
         I = ProofParts.MatmulVars(layers, ks);
-        LuDegrees = LogUpProver.MaskedDegrees(N, M, [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities,
-            LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper]);
+        LuDegrees = RangeCheck
+            ? LogUpProver.MaskedDegrees(N, M, [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities,
+                LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness], NIn)
+            : LogUpProver.MaskedDegrees(N, M, [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities,
+                LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper]);
         MmDegrees = SumcheckProver.RoundDegrees(MatmulShape(Enumerable.Repeat(Fr.One, MmLayers.Length).ToArray()), I, MatmulMasked());
 
         // W2: item 0 = h′_w (as the default mode's), item 1 = h_t, then the mask region.
@@ -67,12 +78,13 @@ internal sealed class ZkShape
         for (int l = 0; l < L; l++) { MuW[l] = Add(1); NuB[l] = Add(2); }
         // private inputs: X is a masked factor of layer 0's matmul, its μ item last in the mask region (docs/zk-design.md §6)
         MuX = Private ? Add(1) : -1;
+        // the input range check: h_in's μ item after μ_X (W3 = h_in is its own vector)
+        MuHin = RangeCheck ? Add(1) : -1;
         // C_X is constrained only through layer 0's matmul factor: a private key whose layer 0 is not in the matmul would
         // leave the input commitment without any claim (today spatial layers are refused before this; keep it explicit).
         if (Private && !MmLayers.Contains(0))
             throw new ArgumentException("a private-input key whose first layer is not a matmul layer: the input commitment would have no claim", param);
         W2 = new Layout(items);
-        XVars = batchVars + layers[0].InVars;
 
         int k = VerifyingKey.ModelSplitBits(modelVars);
         Parts = 1 << k;
@@ -142,6 +154,18 @@ internal sealed class ZkShape
     /// <summary>The opening vector of X (private inputs): after W2.</summary>
     public int XVector => Parts + 2;
 
+    /// <summary>Private inputs with the input range check (VK flag bit 2): the LogUp has an input side, W3 = h_in.</summary>
+    public bool RangeCheck { get; }
+
+    /// <summary>Variables of the LogUp's input side f_in and of W3 = h_in (b + i_0), or −1 without the range check.</summary>
+    public int NIn { get; }
+
+    /// <summary>The 2-entry μ item of h_in (the range check; −1 otherwise).</summary>
+    public int MuHin { get; }
+
+    /// <summary>The opening vector of W3 = h_in (the range check): after X.</summary>
+    public int W3Vector => Parts + 3;
+
     /// <summary>2^k model parts of 2^PartVars entries: opening vectors 0 … Parts−1; W1 = Parts, W2 = Parts + 1, X = Parts + 2 (private inputs).</summary>
     public int Parts { get; }
 
@@ -181,7 +205,7 @@ internal sealed class ZkShape
     /// <summary>Expected proof length (docs/protocol.md "Proof bytes" → "ZK mode").</summary>
     public long ProofLength(VerifyingKey vk)
     {
-        long len = 128 + 128 + LogUpMaskedProof.EncodedLength(LuDegrees) + 32L * vk.Shape.ColumnCount + 32;
+        long len = 128 + 128 + (RangeCheck ? 64 : 0) + LogUpMaskedProof.EncodedLength(LuDegrees, RangeCheck) + 32L * vk.Shape.ColumnCount + 32;
         len += 32L * MmLayers.Length + 32 + 32L * MmDegrees.Sum() + 64L * MmLayers.Length + 32L * NuCount + 32;
         return len + ZkBatchOpeningProof.EncodedLength(OpeningVars);
     }

@@ -151,15 +151,21 @@ public sealed class ZkCliTests : IDisposable
         var bad = Zkml.Run("verify", "--vk", vk, "--proof", F("bad.proof"));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("not verified", bad.Err);
-        // The Solidity verifier of ZK proofs is step 11; private inputs with the input range check (the default) are not built: both refused, nothing written.
+        // The Solidity verifier of ZK proofs is step 11: refused, nothing written.
         Zkml.Fails(["create-evm-verifier", "--vk", vk, "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
         Assert.False(File.Exists(F("Never.sol")));
+        // Private inputs with the input range check (the compile default): compile → setup → prove → verify in C#; on chain refused.
         string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
-        Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: the input range check");
-        Assert.False(File.Exists(F("never.proof")));
-        Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(F("privkeys"), "vk.bin"), "-o", F("NeverPrivate.sol"), "--no-compile"],
-            "private inputs", "not yet implemented: private inputs on chain");
+        string ppk = Path.Combine(F("privkeys"), "pk.bin"), pvk = Path.Combine(F("privkeys"), "vk.bin");
+        var pp = Zkml.Ok("prove", pc, "--input", input, "--pk", ppk, "-o", F("priv.proof"), "--json").Json();
+        Assert.True(pp.GetProperty("zk").GetBoolean());
+        var pv = Zkml.Ok("verify", "--vk", pvk, "--proof", F("priv.proof"), "--json").Json();
+        Assert.True(pv.GetProperty("verified").GetBoolean());
+        Assert.True(pv.GetProperty("inputRangeCheck").GetBoolean());
+        Assert.DoesNotContain("--input-range-check off", Zkml.Ok("verify", "--vk", pvk, "--proof", F("priv.proof")).Out);
+        Zkml.Fails(["create-evm-verifier", "--vk", pvk, "-o", F("NeverPrivate.sol"), "--no-compile"],
+            "private inputs", "not yet implemented: the input range check on chain");
         Assert.False(File.Exists(F("NeverPrivate.sol")));
         Zkml.Fails(["setup", c, "--dev-srs", "--ptau-verified", "-o", F("k3")], "--ptau-verified only applies with --ptau");
     }

@@ -363,12 +363,12 @@ public class ZkKeyTests
     }
 
     [Fact]
-    public void Private_input_keys_are_refused_and_the_modes_never_verify_each_others_proofs()
+    public void Private_input_keys_need_ProvePrivate_and_the_modes_never_verify_each_others_proofs()
     {
-        // Private inputs with the input range check (the default) are not built yet: refused by the prover and the verifier.
+        // A private-input key (with the input range check, the default) proves only through ProvePrivate (ZkInputRangeCheckTests).
         var (_, sz) = SplitKeys.Value;
         var e = Assert.Throws<ArgumentException>(() => InferenceProver.Prove(sz.ProvingKey, SplitData.Take(1).ToArray()));
-        Assert.Contains("not yet implemented: the input range check", e.Message);
+        Assert.Contains("ProvePrivate", e.Message);
         // A default proof presented against a ZK key, and a ZK proof against a default key, are rejected.
         var (_, z) = TinyKeys.Value;
         var (_, pk, vk) = InferenceFixtures.TinySetup;
@@ -379,7 +379,7 @@ public class ZkKeyTests
         Assert.False(InferenceVerifier.Verify(vk, zkProof.PublicInputs, zkProof.ProofBytes).IsValid);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(vk, zkProof).Failure);
         Assert.Equal(VerificationFailure.KeyMismatch, InferenceVerifier.Verify(z.VerifyingKey, proof).Failure);
-        Assert.Contains("not yet implemented: the input range check", InferenceVerifier.Verify(sz.VerifyingKey, zkProof.PublicInputs, zkProof.ProofBytes).Reason);
+        Assert.False(InferenceVerifier.Verify(sz.VerifyingKey, zkProof.PublicInputs, zkProof.ProofBytes).IsValid);
     }
 
     [Fact]

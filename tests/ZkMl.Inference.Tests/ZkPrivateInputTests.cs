@@ -12,7 +12,7 @@ namespace ZkMl.Inference.Tests;
 /// Zero-knowledge proofs with private inputs (docs/zk-design.md §6 and §11 step 10; docs/protocol.md "ZK mode: private
 /// inputs"): the statement B ‖ C_X ‖ Y, X as a masked factor of layer 0's matmul and a vector of the ZK batched opening.
 /// Completeness, every proof element changed, C_X swapped or re-blinded, wrong outputs, no input word anywhere, an opening
-/// of other inputs refused, the retry on a rejected challenge event, and the input range check refused until it is built.
+/// of other inputs refused, the retry on a rejected challenge event (the input range check: <see cref="ZkInputRangeCheckTests"/>).
 /// </summary>
 public class ZkPrivateInputTests
 {
@@ -267,21 +267,6 @@ public class ZkPrivateInputTests
         // every attempt rejected: an error after the bound, never a proof
         var e = Assert.Throws<InvalidOperationException>(() => InferenceProver.ProvePrivate(z.ProvingKey, rows, null, null, new ProverTimings(), new SeededRng(72), _ => true));
         Assert.Contains($"{ZkInference.MaxAttempts} proof attempts", e.Message);
-    }
-
-    [Fact]
-    public void The_input_range_check_is_refused_until_it_is_built()
-    {
-        var on = CircuitCompiler.Compile(InferenceFixtures.Tiny(), InferenceFixtures.TinyInputs(), new CompileOptions { Zk = ZkSettings.PrivateInputs() });
-        var zon = Setup(on, 81);
-        var rows = Tiny.Value.X.Take(1).ToArray();
-        var e = Assert.Throws<ArgumentException>(() => InferenceProver.ProvePrivate(zon.ProvingKey, rows));
-        Assert.Contains("not yet implemented: the input range check", e.Message);
-        // a proof made with the check off is refused by the key with the check on (another digest, and the check is not built)
-        var off = Prove(Tiny.Value.Z, rows, 82).Proof;
-        var r = InferenceVerifier.Verify(zon.VerifyingKey, off.PublicInputs, off.ProofBytes);
-        Assert.False(r.IsValid);
-        Assert.Contains("not yet implemented: the input range check", r.Reason);
     }
 
     private static readonly Lazy<(ZkSetup Z, long[][] X)> Mnist = new(() =>

@@ -274,6 +274,70 @@ public class LogUpMaskedTests(ITestOutputHelper log)
 
     private static int[] Buckets(byte[] proof) => Enumerable.Range(0, proof.Length / 32).Select(i => proof[32 * i + 31] & 7).ToArray();
 
+    // An input side (docs/protocol.md "LogUp" → "ZK mode", input side): f_in drawn from the table, h_in = 1/(α − f_in), the
+    // multiplicities counting both segments. Returns the instance, f_in and h_in.
+    private static (Instance X, Fr[] Fin, Fr[] Hin) WithInputSide(int seed, int n, int m, int nIn, bool missing)
+    {
+        var rng = new Random(seed);
+        var x = Honest(seed, n, m);
+        var fin = new Fr[1 << nIn];
+        for (int i = 0; i < fin.Length; i++) fin[i] = x.T[rng.Next(x.T.Length)];
+        var mult = LogUpProver.Multiplicities([.. x.F, .. fin], x.T);
+        if (missing) fin[fin.Length - 1] = Fr.FromInt64(2_000_000); // in no entry; not counted
+        var (hw, ht) = LogUpProver.ComputeHelpers(x.F, x.T, mult, x.Alpha);
+        var hin = fin.Select(v => (x.Alpha - v).Inverse()).ToArray();
+        return (new Instance(x.F, x.T, mult, hw, ht, x.Alpha), fin, hin);
+    }
+
+    [Theory]
+    [InlineData(3, 4, 2)]
+    [InlineData(2, 3, 5)]
+    public void AnInputSideVerifiesAndAValueMissingFromTheTableFailsOnlyTheSumRelation(int n, int m, int nIn)
+    {
+        foreach (bool missing in new[] { false, true })
+        {
+            var (x, fin, hin) = WithInputSide(40 + nIn, n, m, nIn, missing);
+            LogUpPolynomial[] which = [.. All, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
+            var rng = new Random(7);
+            int nn = Math.Max(Math.Max(n, m), nIn);
+            var masks = Masks(rng, x, All);
+            masks[LogUpPolynomial.InputHelper] = VanishingMask.Affine(nn - nIn, Fr.Random(rng), Fr.Random(rng));
+            masks[LogUpPolynomial.InputWitness] = VanishingMask.Affine(nn - nIn, Fr.Random(rng), Fr.Random(rng));
+            var degrees = LogUpProver.MaskedDegrees(n, m, which, nIn);
+            Assert.Equal(nn, degrees.Length);
+            Assert.Equal(4, degrees[^1]);
+            var mask = LibraMask.Sample(degrees, new SeededRng(9));
+            var output = LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, x.M, x.Hw, x.Ht, x.Alpha, mask, [], masks, checkSums: !missing, new LogUpInputSide(fin, hin));
+            var bytes = output.Proof.ToBytes();
+            Assert.Equal(LogUpMaskedProof.EncodedLength(degrees, inputSide: true), bytes.Length);
+            Assert.True(LogUpMaskedProof.TryParse(bytes, degrees, inputSide: true, out var parsed, out var err), err);
+            Assert.False(LogUpMaskedProof.TryParse(bytes, degrees, out _, out _)); // the two layouts differ in length
+            var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], parsed, nIn);
+            Assert.True(res.Success, res.Error); // the zero-checks hold either way: h_in = 1/(α − f_in)
+            Assert.Equal(7, res.Claims.Count);
+            foreach (var c in res.Claims)
+            {
+                var vec = c.Polynomial switch { LogUpPolynomial.InputHelper => hin, LogUpPolynomial.InputWitness => fin, _ => x.Vector(c.Polynomial) };
+                Assert.Equal(masks[c.Polynomial].Apply(DenseMle.Evaluate(vec, c.Point), res.Point), c.Value);
+            }
+            var s = res.SumClaim!;
+            var sum = s.WitnessWeight * DenseMle.Evaluate(x.Hw, s.WitnessPoint) + s.InputWeight * DenseMle.Evaluate(hin, s.InputPoint!)
+                + s.TableWeight * DenseMle.Evaluate(x.Ht, s.TablePoint);
+            Assert.Equal(!missing, sum == s.Value);
+            // without the input side's term the relation fails for the honest prover too: the term is needed
+            if (!missing) Assert.NotEqual(s.Value, s.WitnessWeight * DenseMle.Evaluate(x.Hw, s.WitnessPoint) + s.TableWeight * DenseMle.Evaluate(x.Ht, s.TablePoint));
+            // a verifier without the input side (or with another n_in) rejects the proof
+            Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, All, [], parsed).Success);
+            // a changed ĥ_in or f̂_in fails the final check
+            foreach (int k in new[] { 0, 1 })
+            {
+                var ev = (Fr[])parsed!.InputEvals!.Clone();
+                ev[k] += Fr.One;
+                Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], parsed with { InputEvals = ev }, nIn).Success);
+            }
+        }
+    }
+
     [Fact]
     public void MisuseIsRefused()
     {

@@ -10,7 +10,7 @@ namespace ZkMl.Compiler.Quantization;
 /// </summary>
 public static class IntegerExecutor
 {
-    /// <summary>Quantizes the float samples and runs the batch; see <see cref="RunQuantized"/>.</summary>
+    /// <summary>Quantizes the float samples and runs the batch; see <see cref="RunQuantized(Circuit, IReadOnlyList{long[]})"/>.</summary>
     /// <exception cref="ArgumentException">No sample, or a sample of the wrong length / non-finite.</exception>
     public static Witness Run(Circuit circuit, IReadOnlyList<float[]> samples)
     {
@@ -26,7 +26,13 @@ public static class IntegerExecutor
     /// padded witness.
     /// </summary>
     /// <exception cref="ArgumentException">No sample, wrong length or an input out of range.</exception>
-    public static Witness RunQuantized(Circuit circuit, IReadOnlyList<long[]> inputs)
+    public static Witness RunQuantized(Circuit circuit, IReadOnlyList<long[]> inputs) => RunQuantized(circuit, inputs, checkInputRange: true);
+
+    /// <summary>
+    /// As <see cref="RunQuantized(Circuit, IReadOnlyList{long[]})"/>; <paramref name="checkInputRange"/> = false runs inputs outside
+    /// ±InputBound (tests only: the witness of a prover forced to cheat on the input range check).
+    /// </summary>
+    internal static Witness RunQuantized(Circuit circuit, IReadOnlyList<long[]> inputs, bool checkInputRange)
     {
         ArgumentNullException.ThrowIfNull(circuit);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -42,7 +48,7 @@ public static class IntegerExecutor
                 throw new ArgumentException($"sample {b} has {row.Length} values, the circuit expects {circuit.InputSize}", nameof(inputs));
             for (int i = 0; i < row.Length; i++)
             {
-                if (Math.Abs(row[i]) > circuit.InputBound)
+                if (checkInputRange && Math.Abs(row[i]) > circuit.InputBound)
                     throw new ArgumentException($"sample {b} input[{i}] = {row[i]} is outside ±{circuit.InputBound}", nameof(inputs));
                 x[(long)b * n0 + Circuit.PaddedIndex(circuit.InputShape, i)] = row[i];
             }

@@ -76,6 +76,8 @@ public static partial class SolidityVerifierGenerator
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (!vk.IsZk) return null;
+        if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
+            return $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: the input range check on chain";
         return vk.Zk.Inputs == InputVisibility.Private
             ? $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: private inputs on chain"
             : $"a zero-knowledge verifying key ({vk.Zk}): the Solidity verifier of zero-knowledge proofs is not yet implemented (docs/zk-design.md §11 step 11)";

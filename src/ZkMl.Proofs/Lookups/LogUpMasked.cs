@@ -18,6 +18,7 @@ namespace ZkMl.Proofs.Lookups;
 /// <param name="TableEval">t̂(r_t).</param>
 /// <param name="MultiplicitiesEval">m̂(r_t).</param>
 /// <param name="MaskEval">v_g = g(r) (a claim on the committed mask).</param>
+/// <param name="InputEvals">With an input side (<see cref="LogUpInputSide"/>): [ĥ_in(r_in), f̂_in(r_in)]; null without one.</param>
 public sealed record LogUpMaskedProof(
     Fr MaskSum,
     SumcheckProof ZeroCheck,
@@ -26,54 +27,71 @@ public sealed record LogUpMaskedProof(
     Fr TableHelperEval,
     Fr TableEval,
     Fr MultiplicitiesEval,
-    Fr MaskEval)
+    Fr MaskEval,
+    Fr[]? InputEvals = null)
 {
-    /// <summary>The five final values in proof (and absorb) order: ĥ_w(r_w), f̂(r_w), ĥ_t(r_t), t̂(r_t), m̂(r_t).</summary>
-    public Fr[] FinalValues => [WitnessHelperEval, WitnessEval, TableHelperEval, TableEval, MultiplicitiesEval];
+    /// <summary>
+    /// The final values in proof (and absorb) order: ĥ_w(r_w), f̂(r_w), ĥ_t(r_t), t̂(r_t), m̂(r_t), then with an input side
+    /// ĥ_in(r_in), f̂_in(r_in).
+    /// </summary>
+    public Fr[] FinalValues => InputEvals is { } e
+        ? [WitnessHelperEval, WitnessEval, TableHelperEval, TableEval, MultiplicitiesEval, e[0], e[1]]
+        : [WitnessHelperEval, WitnessEval, TableHelperEval, TableEval, MultiplicitiesEval];
 
-    /// <summary>Encoded length in bytes for a degree profile: 32·(1 + Σ d_i + 6).</summary>
-    public static long EncodedLength(ReadOnlySpan<int> degrees)
+    /// <summary>Encoded length in bytes for a degree profile: 32·(1 + Σ d_i + 6), plus 64 with an input side.</summary>
+    public static long EncodedLength(ReadOnlySpan<int> degrees, bool inputSide = false)
     {
         long total = 0;
         foreach (var d in degrees) total += d;
-        return 32L * (1 + total + 6);
+        return 32L * (1 + total + 6 + (inputSide ? 2 : 0));
     }
 
-    /// <summary>The proof as bytes: σ ‖ rounds ‖ ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖ m̂(r_t) ‖ v_g, each 32-byte big-endian.</summary>
+    /// <summary>
+    /// The proof as bytes: σ ‖ rounds ‖ ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖ m̂(r_t) ‖ [ĥ_in(r_in) ‖ f̂_in(r_in)] ‖ v_g, each
+    /// 32-byte big-endian (the bracket only with an input side).
+    /// </summary>
     public byte[] ToBytes()
     {
         var z = ZeroCheck.ToBytes();
-        var b = new byte[32 * 7 + z.Length];
+        var values = (Fr[])[.. FinalValues, MaskEval];
+        var b = new byte[32 * (1 + values.Length) + z.Length];
         MaskSum.WriteBigEndian(b.AsSpan(0, 32));
         z.CopyTo(b, 32);
         int o = 32 + z.Length;
-        foreach (var v in (Fr[])[.. FinalValues, MaskEval]) { v.WriteBigEndian(b.AsSpan(o, 32)); o += 32; }
+        foreach (var v in values) { v.WriteBigEndian(b.AsSpan(o, 32)); o += 32; }
         return b;
     }
 
     /// <summary>
     /// Parses <see cref="ToBytes"/> output for the degree profile <paramref name="degrees"/>
-    /// (<see cref="LogUpProver.MaskedDegrees"/>). Returns false with a reason (never throws on the bytes).
+    /// (<see cref="LogUpProver.MaskedDegrees(int, int, IReadOnlyCollection{LogUpPolynomial}?)"/>). Returns false with a reason (never throws on the bytes).
     /// </summary>
     /// <exception cref="ArgumentException">A degree out of range (caller parameter).</exception>
     public static bool TryParse(ReadOnlySpan<byte> bytes, ReadOnlySpan<int> degrees, out LogUpMaskedProof? proof, out string? error)
+        => TryParse(bytes, degrees, inputSide: false, out proof, out error);
+
+    /// <summary>As above; <paramref name="inputSide"/>: the proof carries ĥ_in(r_in) ‖ f̂_in(r_in) before v_g.</summary>
+    /// <exception cref="ArgumentException">A degree out of range (caller parameter).</exception>
+    public static bool TryParse(ReadOnlySpan<byte> bytes, ReadOnlySpan<int> degrees, bool inputSide, out LogUpMaskedProof? proof, out string? error)
     {
         proof = null;
         error = null;
-        long expected = EncodedLength(degrees);
+        long expected = EncodedLength(degrees, inputSide);
         if (bytes.Length != expected)
         {
             error = $"LogUp ZK proof has {bytes.Length} bytes, expected {expected}";
             return false;
         }
         if (!Fr.TryFromBytesBigEndian(bytes[..32], out var sigma)) { error = "LogUp ZK proof field 'mask sum' is not a canonical field element (must be < r)"; return false; }
-        int zl = (int)(expected - 32 * 7);
+        string[] names = inputSide
+            ? ["h_w(r_w)", "f(r_w)", "h_t(r_t)", "t(r_t)", "m(r_t)", "h_in(r_in)", "f_in(r_in)", "v_g"]
+            : ["h_w(r_w)", "f(r_w)", "h_t(r_t)", "t(r_t)", "m(r_t)", "v_g"];
+        int zl = (int)(expected - 32 * (1 + names.Length));
         if (!SumcheckProof.TryParse(bytes.Slice(32, zl), degrees, out var zc, out var e1)) { error = "LogUp zero-check: " + e1; return false; }
-        string[] names = ["h_w(r_w)", "f(r_w)", "h_t(r_t)", "t(r_t)", "m(r_t)", "v_g"];
-        var v = new Fr[6];
-        for (int i = 0; i < 6; i++)
+        var v = new Fr[names.Length];
+        for (int i = 0; i < v.Length; i++)
             if (!Fr.TryFromBytesBigEndian(bytes.Slice(32 + zl + 32 * i, 32), out v[i])) { error = $"LogUp ZK proof field '{names[i]}' is not a canonical field element (must be < r)"; return false; }
-        proof = new LogUpMaskedProof(sigma, zc!, v[0], v[1], v[2], v[3], v[4], v[5]);
+        proof = new LogUpMaskedProof(sigma, zc!, v[0], v[1], v[2], v[3], v[4], v[^1], inputSide ? [v[5], v[6]] : null);
         return true;
     }
 }
@@ -92,10 +110,26 @@ public sealed record LogUpMaskedProof(
 /// <param name="TablePoint">½ᵐ.</param>
 /// <param name="TableWeight">−2^m.</param>
 /// <param name="Value">0 (the weighted sum the two evaluations must give).</param>
-public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] TablePoint, Fr TableWeight, Fr Value);
+/// <param name="InputPoint">With an input side: ½^{n_in} (the relation is then 2^n·h̃_w(½ⁿ) + 2^{n_in}·h̃_in(½^{n_in}) − 2^m·h̃_t(½ᵐ) = 0); else null.</param>
+/// <param name="InputWeight">2^{n_in} with an input side.</param>
+public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] TablePoint, Fr TableWeight, Fr Value, Fr[]? InputPoint = null, Fr InputWeight = default);
 
 /// <summary>
-/// Result of <see cref="LogUpVerifier.VerifyMasked"/>: on success, three kinds of claims the caller MUST discharge —
+/// An optional second witness segment of a ZK LogUp (docs/zk-design.md §6, the input range check): values f_in (2^{n_in}
+/// entries) looked up in the same table, with their own helper h_in = 1/(α − f_in). The zero-check gains the term
+/// λ²·(ĥ_in·(α − f̂_in) − 1), tiled on the last n_in coordinates, and runs over max(n, m, n_in) rounds; the sum relation
+/// becomes Σ h_w + Σ h_in = Σ h_t (the table's multiplicities count both segments).
+/// </summary>
+/// <param name="Witness">f_in.</param>
+/// <param name="Helper">h_in = 1/(α − f_in), committed by the caller before λ.</param>
+public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper)
+{
+    /// <summary>Sizes only.</summary>
+    public override string ToString() => $"LogUpInputSide {{ {Witness.Length} entries }}";
+}
+
+/// <summary>
+/// Result of <see cref="LogUpVerifier.VerifyMasked(Transcript, Fr, int, int, IReadOnlyCollection{LogUpPolynomial}?, ReadOnlySpan{byte}, LogUpMaskedProof?, int)"/>: on success, three kinds of claims the caller MUST discharge —
 /// the five evaluation claims (<see cref="Claims"/>; for a masked polynomial the value is P̂(z) = P̃(z) +
 /// r_N(1 − r_N)·μ(r_{&lt;N}), a combined claim on the committed vector and the caller's mask), the sum relation
 /// (<see cref="SumClaim"/>) and g(<see cref="Point"/>) = <see cref="MaskEvaluation"/> on the committed Libra mask.
@@ -160,9 +194,38 @@ public static class LogUpMaskLabels
 
 public static partial class LogUpProver
 {
-    // Factor order of CombinedShape: h_t, t, m, h_w, f.
+    // Factor order of CombinedShape: h_t, t, m, h_w, f (then h_in, f_in in CombinedShapeWithInput).
     private static readonly LogUpPolynomial[] FactorOrder =
-        [LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness];
+        [LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness,
+         LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
+
+    /// <summary>G + λ²·(h_in·(α − f_in) − 1): the combined shape with an input side (factors 5 = h_in, 6 = f_in).</summary>
+    internal static ProductSum CombinedShapeWithInput(Fr alpha, Fr lambda)
+    {
+        var l2 = lambda * lambda;
+        return new(7,
+        [
+            .. CombinedShape(alpha, lambda).Terms,
+            new ProductTerm(l2 * alpha, [5]),
+            new ProductTerm(-l2, [5, 6]),
+            new ProductTerm(-l2, []),
+        ]);
+    }
+
+    /// <summary>
+    /// The degree profile of a ZK LogUp with an input side of 2^<paramref name="inputVars"/> entries (−1: none, the
+    /// two-argument profile): max(n, m, n_in) rounds, 2 per round, the last round 4 when a helper and its partner are both masked.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes out of range.</exception>
+    public static int[] MaskedDegrees(int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked, int inputVars)
+    {
+        if (inputVars < 0) return MaskedDegrees(witnessVars, tableVars, masked);
+        if (witnessVars < 0 || witnessVars > 40 || tableVars < 0 || tableVars > 40 || inputVars > 40) throw new ArgumentException($"LogUp: sizes 2^{witnessVars} / 2^{tableVars} / 2^{inputVars} out of range (0..40 variables)");
+        int nn = Math.Max(Math.Max(witnessVars, tableVars), inputVars);
+        if (nn == 0) throw new ArgumentException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
+        var indices = (masked ?? []).Select(p => Array.IndexOf(FactorOrder, p)).ToArray();
+        return SumcheckProver.RoundDegrees(CombinedShapeWithInput(Fr.One, Fr.One), nn, indices);
+    }
 
     /// <summary>
     /// The degree profile of the ZK LogUp's zero-check over N = max(n, m) variables when the polynomials in
@@ -176,13 +239,13 @@ public static partial class LogUpProver
         if (witnessVars < 0 || witnessVars > 40 || tableVars < 0 || tableVars > 40) throw new ArgumentException($"LogUp: sizes 2^{witnessVars} / 2^{tableVars} out of range (0..40 variables)");
         int nn = Math.Max(witnessVars, tableVars);
         if (nn == 0) throw new ArgumentException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
-        var indices = (masked ?? []).Select(p => Array.IndexOf(FactorOrder, p)).ToArray();
+        var indices = (masked ?? []).Select(p => Array.IndexOf(FactorOrder, p)).Where(i => i < 5).ToArray();
         return SumcheckProver.RoundDegrees(CombinedShape(Fr.One, Fr.One), nn, indices);
     }
 
     /// <summary>
     /// Zero-knowledge LogUp (docs/zk-design.md §5.3) after the caller has committed f's columns, m, the helpers and
-    /// the Libra <paramref name="mask"/> (sampled with <see cref="MaskedDegrees"/>) and absorbed those commitments.
+    /// the Libra <paramref name="mask"/> (sampled with <see cref="MaskedDegrees(int, int, IReadOnlyCollection{LogUpPolynomial}?)"/>) and absorbed those commitments.
     /// Transcript: λ = <c>logup_lambda</c>; τ = N × <c>logup_tau</c>; the masked zero-check of
     /// Σ_y eq(τ, y)·(Ĝ_t + λĜ_w)(y) = 0 (labels <see cref="LogUpMaskLabels"/>; <paramref name="maskCommitment"/> absorbed
     /// first when non-empty); absorb <c>logup_evals</c> = ĥ_w(r_w) ‖ f̂(r_w) ‖ ĥ_t(r_t) ‖ t̂(r_t) ‖ m̂(r_t) ‖ v_g. No S is sent.
@@ -194,7 +257,7 @@ public static partial class LogUpProver
     /// <param name="witnessHelper">h_w.</param>
     /// <param name="tableHelper">h_t.</param>
     /// <param name="alpha">The challenge α of the helpers.</param>
-    /// <param name="mask">The committed Libra mask (N rounds, degrees exactly <see cref="MaskedDegrees"/>, which the verifier uses).</param>
+    /// <param name="mask">The committed Libra mask (N rounds, degrees exactly <see cref="MaskedDegrees(int, int, IReadOnlyCollection{LogUpPolynomial}?)"/>, which the verifier uses).</param>
     /// <param name="maskCommitment">Bytes to absorb before σ (empty when the commitment was absorbed earlier).</param>
     /// <param name="masks">Vanishing masks per polynomial (the smaller side is tiled to N variables; a mask's μ gets
     /// r_1 … r_{N−1} of the full point and should depend on that side's own coordinates only).</param>
@@ -205,34 +268,47 @@ public static partial class LogUpProver
         IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks = null)
         => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums: true);
 
-    /// <summary>As <see cref="ProveMasked"/>; <paramref name="checkSums"/> = false lets tests prove a false lookup.</summary>
+    /// <summary>
+    /// As <see cref="ProveMasked"/>; <paramref name="checkSums"/> = false lets tests prove a false lookup; <paramref name="input"/>
+    /// adds an input side (<see cref="LogUpInputSide"/>; the mask sampled with the four-argument <see cref="MaskedDegrees(int, int, IReadOnlyCollection{LogUpPolynomial}?, int)"/>).
+    /// </summary>
     internal static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
         ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
-        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums)
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input = null)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(mask);
         CheckSizes(witness.Length, table.Length, multiplicities.Length);
         if (witnessHelper.Length != witness.Length) throw new LogUpException($"LogUp: witness helper has {witnessHelper.Length} entries, witness has {witness.Length}");
         if (tableHelper.Length != table.Length) throw new LogUpException($"LogUp: table helper has {tableHelper.Length} entries, table has {table.Length}");
-        if (checkSums && DenseMle.Sum(witnessHelper) != DenseMle.Sum(tableHelper))
-            throw new LogUpException("LogUp: Σ h_w ≠ Σ h_t — a witness value is missing from the table or the multiplicities are wrong");
+        int nIn = -1;
+        if (input is not null)
+        {
+            nIn = Parallelism.Log2Exact(input.Witness.Length, "LogUp input side");
+            if (input.Helper.Length != input.Witness.Length) throw new LogUpException($"LogUp: input helper has {input.Helper.Length} entries, the input side has {input.Witness.Length}");
+        }
+        if (checkSums && DenseMle.Sum(witnessHelper) + (input is null ? Fr.Zero : DenseMle.Sum(input.Helper)) != DenseMle.Sum(tableHelper))
+            throw new LogUpException(input is null
+                ? "LogUp: Σ h_w ≠ Σ h_t — a witness value is missing from the table or the multiplicities are wrong"
+                : "LogUp: Σ h_w + Σ h_in ≠ Σ h_t — a witness or input value is missing from the table or the multiplicities are wrong");
         int n = Parallelism.Log2Exact(witness.Length, "LogUp witness");
         int m = Parallelism.Log2Exact(table.Length, "LogUp table");
-        int nn = Math.Max(n, m);
+        int nn = Math.Max(Math.Max(n, m), nIn);
         if (nn == 0) throw new LogUpException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
 
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
-        var factorMasks = masks == null ? null : FactorOrder.Select(p => masks.GetValueOrDefault(p)).ToArray();
-        var zc = SumcheckProver.ProveZeroCheckMasked(transcript, CombinedShape(alpha, lambda),
-            [DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn)],
-            tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        int factors = input is null ? 5 : 7;
+        var factorMasks = masks == null ? null : FactorOrder.Take(factors).Select(p => masks.GetValueOrDefault(p)).ToArray();
+        var mles = new List<DenseMle> { DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn) };
+        if (input is not null) { mles.Add(DenseMle.Tiled(input.Helper, nn)); mles.Add(DenseMle.Tiled(input.Witness, nn)); }
+        var zc = SumcheckProver.ProveZeroCheckMasked(transcript, input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda),
+            mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
         var e = zc.FinalEvaluations;
-        var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation);
+        var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
-        var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..]);
-        return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m));
+        var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..], nIn < 0 ? null : zc.Point[(nn - nIn)..]);
+        return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m, nIn));
     }
 }
 
@@ -246,36 +322,65 @@ public static partial class LogUpVerifier
     /// <exception cref="ArgumentException">Sizes out of range (caller parameters, not proof data).</exception>
     public static LogUpMaskedResult VerifyMasked(Transcript transcript, Fr alpha, int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked,
         ReadOnlySpan<byte> maskCommitment, LogUpMaskedProof? proof)
+        => VerifyMasked(transcript, alpha, witnessVars, tableVars, masked, maskCommitment, proof, inputVars: -1);
+
+    /// <summary>
+    /// As above with an input side of 2^<paramref name="inputVars"/> entries (≥ 0; −1: none): the proof must carry ĥ_in(r_in)
+    /// and f̂_in(r_in) (r_in = the last n_in coordinates of the point), the final check includes λ²·(ĥ_in(α − f̂_in) − 1), and the
+    /// claims and the sum relation include h_in and f_in.
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes out of range (caller parameters, not proof data).</exception>
+    public static LogUpMaskedResult VerifyMasked(Transcript transcript, Fr alpha, int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked,
+        ReadOnlySpan<byte> maskCommitment, LogUpMaskedProof? proof, int inputVars)
     {
         ArgumentNullException.ThrowIfNull(transcript);
-        var degrees = LogUpProver.MaskedDegrees(witnessVars, tableVars, masked);
+        var degrees = LogUpProver.MaskedDegrees(witnessVars, tableVars, masked, inputVars);
         if (proof == null) return LogUpMaskedResult.Fail("LogUp ZK proof is missing");
+        if ((proof.InputEvals is null) != (inputVars < 0) || proof.InputEvals is { Length: not 2 })
+            return LogUpMaskedResult.Fail(inputVars < 0 ? "LogUp ZK proof carries input-side values this LogUp has no input side for" : "LogUp ZK proof lacks the input side's values ĥ_in, f̂_in");
         int nn = degrees.Length;
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
         var z = SumcheckVerifier.VerifyZeroCheckMasked(transcript, Fr.Zero, tau, degrees, maskCommitment, proof.MaskSum, proof.ZeroCheck, proof.MaskEval, LogUpMaskLabels.Labels);
         if (!z.Success) return LogUpMaskedResult.Fail("LogUp zero-check: " + z.Error);
-        var g = LogUpProver.CombinedShape(alpha, lambda).Combine([proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval]);
-        if (!z.CheckFinalValue(g, out var maskClaim)) return LogUpMaskedResult.Fail("LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value");
+        Fr[] tw = [proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval];
+        var g = proof.InputEvals is { } ie
+            ? LogUpProver.CombinedShapeWithInput(alpha, lambda).Combine([.. tw, ie[0], ie[1]])
+            : LogUpProver.CombinedShape(alpha, lambda).Combine(tw);
+        if (!z.CheckFinalValue(g, out var maskClaim))
+            return LogUpMaskedResult.Fail(inputVars < 0
+                ? "LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value"
+                : "LogUp zero-check: ĥ_t(α − t̂) − m̂ + λ·(ĥ_w(α − f̂) − 1) + λ²·(ĥ_in(α − f̂_in) − 1) + ρ′·v_g at the final point does not match the sumcheck's final value");
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
-        var claims = BuildClaims(proof.FinalValues, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..]);
-        return LogUpMaskedResult.Ok(z.Point, claims, SumRelation(witnessVars, tableVars), maskClaim!);
+        var claims = BuildClaims(proof.FinalValues, z.Point[(nn - witnessVars)..], z.Point[(nn - tableVars)..], inputVars < 0 ? null : z.Point[(nn - inputVars)..]);
+        return LogUpMaskedResult.Ok(z.Point, claims, SumRelation(witnessVars, tableVars, inputVars), maskClaim!);
     }
 
-    /// <summary>The five evaluation claims in protocol order: h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t).</summary>
-    internal static IReadOnlyList<LogUpClaim> BuildClaims(Fr[] values, Fr[] rw, Fr[] rt) =>
-    [
-        new LogUpClaim(LogUpPolynomial.WitnessHelper, (Fr[])rw.Clone(), values[0]),
-        new LogUpClaim(LogUpPolynomial.Witness, (Fr[])rw.Clone(), values[1]),
-        new LogUpClaim(LogUpPolynomial.TableHelper, (Fr[])rt.Clone(), values[2]),
-        new LogUpClaim(LogUpPolynomial.Table, (Fr[])rt.Clone(), values[3]),
-        new LogUpClaim(LogUpPolynomial.Multiplicities, (Fr[])rt.Clone(), values[4]),
-    ];
+    /// <summary>The evaluation claims in protocol order: h_w(r_w), f(r_w), h_t(r_t), t(r_t), m(r_t), then with an input side h_in(r_in), f_in(r_in).</summary>
+    internal static IReadOnlyList<LogUpClaim> BuildClaims(Fr[] values, Fr[] rw, Fr[] rt, Fr[]? rin = null)
+    {
+        var claims = new List<LogUpClaim>
+        {
+            new(LogUpPolynomial.WitnessHelper, (Fr[])rw.Clone(), values[0]),
+            new(LogUpPolynomial.Witness, (Fr[])rw.Clone(), values[1]),
+            new(LogUpPolynomial.TableHelper, (Fr[])rt.Clone(), values[2]),
+            new(LogUpPolynomial.Table, (Fr[])rt.Clone(), values[3]),
+            new(LogUpPolynomial.Multiplicities, (Fr[])rt.Clone(), values[4]),
+        };
+        if (rin is not null)
+        {
+            claims.Add(new(LogUpPolynomial.InputHelper, (Fr[])rin.Clone(), values[5]));
+            claims.Add(new(LogUpPolynomial.InputWitness, (Fr[])rin.Clone(), values[6]));
+        }
+        return claims;
+    }
 
-    /// <summary>2^n·h_w(½ⁿ) − 2^m·h_t(½ᵐ) = 0.</summary>
-    internal static LogUpSumClaim SumRelation(int n, int m)
+    /// <summary>2^n·h_w(½ⁿ) − 2^m·h_t(½ᵐ) = 0, plus 2^{n_in}·h_in(½^{n_in}) with an input side (n_in ≥ 0).</summary>
+    internal static LogUpSumClaim SumRelation(int n, int m, int nIn = -1)
     {
         var half = Fr.FromInt64(2).Inverse();
-        return new LogUpSumClaim(Filled(n, half), FieldPowers.TwoTo(n), Filled(m, half), -FieldPowers.TwoTo(m), Fr.Zero);
+        return nIn < 0
+            ? new LogUpSumClaim(Filled(n, half), FieldPowers.TwoTo(n), Filled(m, half), -FieldPowers.TwoTo(m), Fr.Zero)
+            : new LogUpSumClaim(Filled(n, half), FieldPowers.TwoTo(n), Filled(m, half), -FieldPowers.TwoTo(m), Fr.Zero, Filled(nIn, half), FieldPowers.TwoTo(nIn));
     }
 }

@@ -15,6 +15,10 @@ public enum LogUpPolynomial
     WitnessHelper,
     /// <summary>The table helper h_t = m/(α − t) (2^m entries).</summary>
     TableHelper,
+    /// <summary>The helper h_in = 1/(α − f_in) of an optional second witness segment (ZK mode, <see cref="LogUpInputSide"/>).</summary>
+    InputHelper,
+    /// <summary>The values f_in of the optional second witness segment (ZK mode).</summary>
+    InputWitness,
 }
 
 /// <summary>An evaluation claim the caller MUST discharge: the MLE of <paramref name="Polynomial"/> at

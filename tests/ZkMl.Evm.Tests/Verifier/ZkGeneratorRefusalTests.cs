@@ -33,7 +33,7 @@ public class ZkGeneratorRefusalTests
 
         var priv = ZkKey(ZkSettings.PrivateInputs());
         ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
-        Assert.Contains("not yet implemented: private inputs on chain", ex.Message);
+        Assert.Contains("not yet implemented: the input range check on chain", ex.Message); // the default for private inputs: the check on
 
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(ExampleCircuits.Tiny.Vk));
     }
