@@ -99,7 +99,9 @@ public static partial class SolidityVerifierGenerator
         // the last word: the head of the selectors' eq-table memo (eqMemo)
         string SMemo = Slot(extra + 5 + 2 * pools.Length);
         string Memo = $"add(ctx, {SMemo})";
-        int ctxWords = extra + 6 + 2 * pools.Length;
+        // then the calldata cursor where the first part (verifyFirstPart) stopped
+        string SCursor = Slot(extra + 6 + 2 * pools.Length);
+        int ctxWords = extra + 7 + 2 * pools.Length;
         string Q(string label) => VerifierTemplates.Literal(label);
         string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
         string Rw() => $"mload(add(ctx, {Slot(SlotRw)}))";
@@ -115,7 +117,8 @@ public static partial class SolidityVerifierGenerator
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
         y.Blank();
         y.Comment("Layers (0 = input side): " + string.Join("; ", vk.Layers.Select((l, i) => $"{i}: {l.Kind} 2^{l.InVars}→2^{l.OutVars}" + (l.Geometry is { } g ? $" [{g.InC}×{g.InH}×{g.InW}]→[{g.OutC}×{g.OutH}×{g.OutW}] k {g.KH}×{g.KW} s {g.StrideH},{g.StrideW} p {g.PadTop},{g.PadLeft}" : ""))));
-        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Comment("the first part (on NAMEFirstPart): the statement, the lookups, the matmul sumcheck, Phase 2; returns its memory");
+        y.Open("function verifyFirstPart(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
         y.Line($"mstore({Memo}, 0)");
         y.Line("decodeStatement(ctx, pi, piWords)");
@@ -137,6 +140,27 @@ public static partial class SolidityVerifierGenerator
         y.Line("cd := layerPoints(ctx, cd)");
         y.Line("cd := matmul(ctx, cd)");
         y.Line("cd := phase2(ctx, cd)");
+        y.Comment("the memory image [0, bump) holds the transcript state (word 0), ctx (word 1) and every point and table");
+        y.Line($"mstore(add(ctx, {SCursor}), cd)");
+        y.Line("mstore(0x20, ctx)");
+        y.Line("return(0x00, mload(0x40))");
+        y.Close();
+
+        y.Blank();
+        y.Comment("the verifier: the first part on NAMEFirstPart (staticcall with this call's calldata under its selector), whose memory");
+        y.Comment("becomes this call's memory; then the max-pool zero-checks, the claims and the batched opening");
+        y.Open("function verify(part, partSelector, pf, pfLen, pi, piWords)");
+        y.Line("calldatacopy(0x00, 0x00, calldatasize())");
+        y.Line("mstore(0x00, or(partSelector, shr(32, shl(32, mload(0x00)))))");
+        y.Open("if iszero(staticcall(gas(), part, 0x00, calldatasize(), 0x00, 0x00))");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("revert(0x00, returndatasize())");
+        y.Close();
+        y.Line("if lt(returndatasize(), 0x80) { fail() } // the first part rejected (one zero word)");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("let ctx := mload(0x20)");
+        y.Line($"let cd := mload(add(ctx, {SCursor}))");
+        y.Line($"let g2 := mload(add(ctx, {Slot(SlotG2)}))");
         if (pools.Length > 0) y.Line("cd := maxPools(ctx, cd)");
         int claimCount = SpatialClaimCount(vk, terms);
         y.Line($"let claims := alloc({claimCount * 256})");

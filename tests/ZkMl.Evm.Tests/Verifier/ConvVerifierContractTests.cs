@@ -17,7 +17,7 @@ namespace ZkMl.Evm.Tests.Verifier;
 /// </summary>
 public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestOutputHelper output) : IClassFixture<ConvVerifierContractTests.Node>
 {
-    /// <summary>One anvil node without the code-size limit (anvil --disable-code-size-limit).</summary>
+    /// <summary>One anvil node with the EIP-170 code-size limit (anvil's default): every conv verifier must deploy on it.</summary>
     public sealed class Node : IAsyncLifetime
     {
         private AnvilNode? _node;
@@ -26,7 +26,7 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
 
         public async Task InitializeAsync()
         {
-            _node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root, DisableCodeSizeLimit = true });
+            _node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
             Chain = new EvmChain(_node.Web3);
         }
 
