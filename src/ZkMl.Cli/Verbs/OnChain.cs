@@ -22,15 +22,39 @@ internal static partial class OnChain
     /// <summary>The repository whose node_modules holds solc and anvil (scripts/setup.sh).</summary>
     public static string Tools() => ProjectTools.FindRepositoryRoot();
 
+    /// <summary>
+    /// A compiled verifier: the contract to deploy and, for a verifier in two contracts (docs/protocol.md "On-chain verifier"),
+    /// the first part its constructor creates. EIP-170 applies to each runtime code separately.
+    /// </summary>
+    public sealed record CompiledVerifier(CompiledContract Main, CompiledContract? FirstPart)
+    {
+        /// <summary>The larger runtime code of the two contracts (the one EIP-170 decides on).</summary>
+        public int LargestDeployedSize => Math.Max(Main.DeployedSize, FirstPart?.DeployedSize ?? 0);
+
+        /// <summary>True when a runtime code exceeds EIP-170's 24,576 bytes.</summary>
+        public bool OverEip170 => LargestDeployedSize > CompiledContract.Eip170CodeSizeLimit;
+
+        /// <summary>"N bytes", or "N bytes (Name) + M bytes (NameFirstPart)" for a split verifier.</summary>
+        public string SizeText => FirstPart is null ? $"{Main.DeployedSize:N0} bytes"
+            : $"{Main.DeployedSize:N0} bytes ({Main.Name}) + {FirstPart.DeployedSize:N0} bytes ({FirstPart.Name})";
+    }
+
     /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
-    /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column).</exception>
-    public static CompiledContract Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
+    /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column), or the contract is missing.</exception>
+    public static CompiledVerifier Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
         {
             try
             {
-                return new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
+                var output = new SolcCompiler(root).CompileAsync(new Dictionary<string, string> { [Path.GetFileName(fileName)] = source }, SolidityVerifierGenerator.RecommendedSettings)
                     .GetAwaiter().GetResult();
+                var main = output.Get(contractName);
+                var first = output.Contracts.FirstOrDefault(c => c.Name == contractName + SolidityVerifierGenerator.FirstPartSuffix);
+                return new CompiledVerifier(main, first);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new UserException($"{fileName}: {e.Message}");
             }
             catch (SolcCompilationException e)
             {
@@ -145,10 +169,11 @@ internal static partial class OnChain
         var sw = Stopwatch.StartNew();
         var source = SolidityVerifierGenerator.Generate(vk);
         CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(source));
-        var contract = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
-        bool overLimit = contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit;
+        var compiled = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        var contract = compiled.Main;
+        bool overLimit = compiled.OverEip170;
         if (overLimit)
-            ctx.Alert($"the generated verifier's runtime code is {contract.DeployedSize:N0} bytes, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+            ctx.Alert($"the generated verifier's runtime code is {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
                 + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); the demo's local anvil runs with --disable-code-size-limit");
         var tampered = Tamper(vk, proof);
         var (verifier, accepted, rejected, gas) = Run(ctx, "deploying to a local anvil and verifying on chain", null, () => OnLocalAnvil(root, async chain =>
