@@ -77,7 +77,14 @@ for (const m of source.matchAll(/function\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
   }
   spans.push({ name: m[1], start: byteAt[m.index], end: byteAt[j] });
 }
+const ownerCache = new Map();
 function owner(offset) {
+  if (ownerCache.has(offset)) return ownerCache.get(offset);
+  const name = ownerUncached(offset);
+  ownerCache.set(offset, name);
+  return name;
+}
+function ownerUncached(offset) {
   let best = null;
   for (const s of spans) if (s.start <= offset && offset <= s.end && (!best || s.end - s.start < best.end - best.start)) best = s;
   return best ? best.name : "(outside functions)";
@@ -102,10 +109,13 @@ const byFn = new Map();
 const precompiles = new Map();
 const logs = trace.structLogs;
 const opsOf = new Map();
+// the next step at depth 1 after each step (one backward pass: the trace has hundreds of thousands of steps)
+const nextTop = new Int32Array(logs.length).fill(-1);
+for (let k = logs.length - 2; k >= 0; k--) nextTop[k] = logs[k + 1].depth === 1 ? k + 1 : nextTop[k + 1];
 for (let k = 0; k < logs.length; k++) {
   const s = logs[k];
   if (s.depth !== 1) continue;
-  const next = logs.slice(k + 1).find((t) => t.depth === 1);
+  const next = nextTop[k] >= 0 ? logs[nextTop[k]] : undefined;
   const spent = next ? s.gas - next.gas : s.gasCost;
   const idx = pcToIndex.get(s.pc);
   const e = idx === undefined ? null : entries[idx];

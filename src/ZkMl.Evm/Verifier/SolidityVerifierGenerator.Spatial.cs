@@ -96,7 +96,7 @@ public static partial class SolidityVerifierGenerator
         string SLambda = Slot(extra), SLambda2 = Slot(extra + 1), SPt2 = Slot(extra + 2), SCv = Slot(extra + 3), SMpY = Slot(extra + 4);
         string SZc(int k) => Slot(extra + 5 + 2 * k);
         string SD(int k) => Slot(extra + 6 + 2 * k);
-        // the last word: the head of the selectors' eq-table memo (eqMemo)
+        // then the address of the selectors' eq-table memo buckets (eqMemo)
         string SMemo = Slot(extra + 5 + 2 * pools.Length);
         string Memo = $"add(ctx, {SMemo})";
         // then the calldata cursor where the first part (verifyFirstPart) stopped
@@ -120,7 +120,9 @@ public static partial class SolidityVerifierGenerator
         y.Comment("the first part (on NAMEFirstPart): the statement, the lookups, the matmul sumcheck, Phase 2; returns its memory");
         y.Open("function verifyFirstPart(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
-        y.Line($"mstore({Memo}, 0)");
+        y.Line("let memo := alloc(0x800) // the 64 buckets of eqMemo, zeroed");
+        y.Line("calldatacopy(memo, calldatasize(), 0x800)");
+        y.Line($"mstore({Memo}, memo)");
         y.Line("decodeStatement(ctx, pi, piWords)");
         y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
         y.Line("mstore(add(ctx, 0x40), lay)");
@@ -744,20 +746,37 @@ public static partial class SolidityVerifierGenerator
         // the word's values in groups of up to 4 (as the dense xChunk): an all-zero group (most of an MNIST row) is skipped
         // whole; in a non-zero group each non-zero value is range-checked and multiplied by its ex entry
         int group = Math.Min(4, 32 / vk.XBytes);
-        y.Comment($"s + Σ_(k < cnt) x_k·ex[k] over the values x_k of one input word w ({vk.XBytes} bytes each), |x_k| ≤ X_BOUND");
-        y.Open("function xsWord(s, w, cnt, ex) -> t");
-        y.Line("t := s");
-        y.Open($"for {{ let j := 0 }} lt(j, cnt) {{ j := add(j, {group}) }}");
-        y.Open($"if shr({256 - 8 * vk.XBytes * group}, shl(mul(j, {8 * vk.XBytes}), w))");
-        y.Line($"let jEnd := add(j, {group})");
-        y.Line("if gt(jEnd, cnt) { jEnd := cnt }");
-        y.Open("for { let k := j } lt(k, jEnd) { k := add(k, 1) }");
-        y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(k, {8 * vk.XBytes}), w)))");
-        y.Line("if v { t := xAcc(t, v, mload(add(ex, shl(5, k)))) }");
-        y.Close();
-        y.Close();
-        y.Close();
-        y.Close();
+        y.Comment($"s + Σ_(k < cnt) x_k·ex[k] over the values x_k of one input word w ({vk.XBytes} bytes each, zero from cnt on), |x_k| ≤ X_BOUND");
+        if (vk.XBytes == 1 && vk.InputBound == 127)
+        {
+            // as xChunk: bytes summed as unsigned values, four products per reduction, an all-zero group of 4 skipped by one
+            // test; a word with a byte ≥ 0x80 (a negative input, or the invalid −128) corrected once by xChunkNegative
+            y.Open("function xsWord(s, w, cnt, ex) -> t");
+            y.Line("t := s");
+            for (int j0 = 0; j0 < Math.Min(32, g.InW); j0 += 4)
+            {
+                var terms = Enumerable.Range(j0, 4).Select(j => $"mulmod(byte({j}, w), mload({(j == 0 ? "ex" : $"add(ex, {32 * j})")}), R_MOD)").ToArray();
+                y.Line($"if and(shr({224 - 8 * j0}, w), 0xffffffff) {{ t := addmod(t, add(add({terms[0]}, {terms[1]}), add({terms[2]}, {terms[3]})), R_MOD) }}");
+            }
+            y.Line("if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { t := xChunkNegative(w, cnt, ex, t) }");
+            y.Close();
+        }
+        else
+        {
+            y.Open("function xsWord(s, w, cnt, ex) -> t");
+            y.Line("t := s");
+            y.Open($"for {{ let j := 0 }} lt(j, cnt) {{ j := add(j, {group}) }}");
+            y.Open($"if shr({256 - 8 * vk.XBytes * group}, shl(mul(j, {8 * vk.XBytes}), w))");
+            y.Line($"let jEnd := add(j, {group})");
+            y.Line("if gt(jEnd, cnt) { jEnd := cnt }");
+            y.Open("for { let k := j } lt(k, jEnd) { k := add(k, 1) }");
+            y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(k, {8 * vk.XBytes}), w)))");
+            y.Line("if v { t := xAcc(t, v, mload(add(ex, shl(5, k)))) }");
+            y.Close();
+            y.Close();
+            y.Close();
+            y.Close();
+        }
         y.Comment($"X̃(r_b, c, u, v) of the [{g.InC}][{g.InH}][{g.InW}] input at its padded positions [{1 << ic}][{1 << ih}][{1 << iw}]; |x| ≤ X_BOUND");
         y.Open("function mleXS(ctx, rb, pt) -> acc");
         y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");

@@ -75,29 +75,38 @@
             // Σ_{y < outSize} er[y]·Σ_{d < dCount} w(d)·es[s·y + d − p] over the u = s·y + d − p inside [0, inSize): one
             // dimension's window selector by its direct sum over the eq tables er = eq(r, ·), es = eq(σ, ·)
             // (O(outSize·dCount) multiplications; conv: w = eq(ρ, ·) over all d < 2^|ρ|; pools: d < kh). wd = 0: w ≡ 1.
-            // Each row iterates only its d range (dRange), so no term is tested for the bounds.
+            // Each row iterates only its d range [d0, d1) (as dRange), so no term is tested for the bounds.
             function windowSum(er, es, wd, geo) -> acc {
                 let stride := geoField(geo, 1)
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
                 let u0 := sub(0, geoField(geo, 2))
                 for { let erEnd := add(er, shl(5, geoField(geo, 3))) } lt(er, erEnd) { er := add(er, 0x20) } {
-                    let inner := windowRow(es, wd, geo, u0)
-                    if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    let d0 := 0
+                    if slt(u0, 0) { d0 := sub(0, u0) }
+                    let d1 := sub(inSize, u0)
+                    if sgt(d1, dCount) { d1 := dCount }
+                    if slt(d0, d1) {
+                        let inner := windowRow(add(es, shl(5, add(u0, d0))), add(es, shl(5, add(u0, d1))), wd, d0)
+                        if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    }
                     u0 := add(u0, stride)
                 }
             }
 
-            // Σ_{d in the d range of the row starting at u0} w(d)·es[u0 + d] (windowSum's inner sum)
-            function windowRow(es, wd, geo, u0) -> inner {
-                let d0, d1 := dRange(u0, geo)
-                if iszero(slt(d0, d1)) { leave }
-                let e := add(es, shl(5, add(u0, d0)))
-                let eEnd := add(es, shl(5, add(u0, d1)))
+            // Σ_{e ≤ p < eEnd} w(d0 + (p − e)/32)·mload(p) (windowSum's inner sum over one row's d range); with weights, four
+            // products (each < r, their sum < 2^256) per reduction
+            function windowRow(e, eEnd, wd, d0) -> inner {
                 switch wd
                 case 0 { for { } lt(e, eEnd) { e := add(e, 0x20) } { inner := addmod(inner, mload(e), R_MOD) } }
                 default {
-                    for { let w := add(wd, shl(5, d0)) } lt(e, eEnd) { e := add(e, 0x20) } {
+                    let w := add(wd, shl(5, d0))
+                    for { } lt(add(e, 0x60), eEnd) { e := add(e, 0x80) w := add(w, 0x80) } {
+                        inner := addmod(inner, add(add(mulmod(mload(w), mload(e), R_MOD), mulmod(mload(add(w, 0x20)), mload(add(e, 0x20)), R_MOD)),
+                                                   add(mulmod(mload(add(w, 0x40)), mload(add(e, 0x40)), R_MOD), mulmod(mload(add(w, 0x60)), mload(add(e, 0x60)), R_MOD))), R_MOD)
+                    }
+                    for { } lt(e, eEnd) { e := add(e, 0x20) w := add(w, 0x20) } {
                         inner := addmod(inner, mulmod(mload(w), mload(e), R_MOD), R_MOD)
-                        w := add(w, 0x20)
                     }
                 }
             }
@@ -118,11 +127,13 @@
                 }
             }
 
-            // eqTable(pt, k), built once per (pt, k) during a verification: memo is the address of the head of a list of
-            // records [next, pt, k, table]. Points are never written after their first selector use, and memory is never
+            // eqTable(pt, k), built once per (pt, k) during a verification: memo holds the address of 64 buckets (zeroed by
+            // the caller), each the head of a list of records [next, pt, k, table]; the bucket is (pt/32 + k) mod 64, so a
+            // lookup visits about one record. Points are never written after their first selector use, and memory is never
             // freed, so one address holds one point.
             function eqMemo(memo, pt, k) -> t {
-                for { let m := mload(memo) } m { m := mload(m) } {
+                let bucket := add(mload(memo), shl(5, and(add(shr(5, pt), k), 63)))
+                for { let m := mload(bucket) } m { m := mload(m) } {
                     if and(eq(mload(add(m, 0x20)), pt), eq(mload(add(m, 0x40)), k)) {
                         t := mload(add(m, 0x60))
                         leave
@@ -130,11 +141,11 @@
                 }
                 t := eqTable(pt, k)
                 let m := alloc(0x80)
-                mstore(m, mload(memo))
+                mstore(m, mload(bucket))
                 mstore(add(m, 0x20), pt)
                 mstore(add(m, 0x40), k)
                 mstore(add(m, 0x60), t)
-                mstore(memo, m)
+                mstore(bucket, m)
             }
 
             // one dimension's window selector (windowSum) from the points r, σ; wd: the d weights (0: all 1)
