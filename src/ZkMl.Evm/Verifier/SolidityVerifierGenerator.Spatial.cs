@@ -113,6 +113,25 @@ public static partial class SolidityVerifierGenerator
         int xLo0 = Math.Min(BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
         EqTableFixed(y, "eqTableXLo", xLo0);
         EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo0);
+        // eqTableK(pt, k): the straight-line table for every k ≤ 5 a selector or X̃ uses, the core's loop otherwise
+        var eqKs = new SortedSet<int>();
+        foreach (var lk in vk.Layers.Where(l => l.IsSpatial))
+        {
+            eqKs.UnionWith([lk.OutBits.H, lk.OutBits.W, lk.InBits.H, lk.InBits.W, lk.WindowBits.H, lk.WindowBits.W]);
+        }
+        eqKs.RemoveWhere(k => k < 1 || k > 5);
+        foreach (int k in eqKs) EqTableFixed(y, $"eqTableFixed{k}", k);
+        y.Blank();
+        y.Comment("eqTable(pt, k) (see there), straight-line for the k " + (eqKs.Count == 0 ? "(none)" : string.Join(", ", eqKs)));
+        y.Open("function eqTableK(pt, k) -> t");
+        if (eqKs.Count == 0) y.Line("t := eqTable(pt, k)");
+        else
+        {
+            y.Line("switch k");
+            foreach (int k in eqKs) y.Line($"case {k} {{ t := eqTableFixed{k}(pt) }}");
+            y.Line("default { t := eqTable(pt, k) }");
+        }
+        y.Close();
         if (vk.Layers[0].IsSpatial) SpatialInput(y, vk);
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
         y.Blank();
@@ -780,9 +799,9 @@ public static partial class SolidityVerifierGenerator
         y.Comment($"X̃(r_b, c, u, v) of the [{g.InC}][{g.InH}][{g.InW}] input at its padded positions [{1 << ic}][{1 << ih}][{1 << iw}]; |x| ≤ X_BOUND");
         y.Open("function mleXS(ctx, rb, pt) -> acc");
         y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");
-        y.Line($"let ec := eqTable(pt, {ic})");
-        y.Line($"let ey := eqTable(add(pt, {32 * ic}), {ih})");
-        y.Line($"let ex := eqTable(add(pt, {32 * (ic + ih)}), {iw})");
+        y.Line($"let ec := eqTableK(pt, {ic})");
+        y.Line($"let ey := eqTableK(add(pt, {32 * ic}), {ih})");
+        y.Line($"let ex := eqTableK(add(pt, {32 * (ic + ih)}), {iw})");
         y.Line("let xrow := add(mload(add(ctx, 0x60)), 0x20)");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");

@@ -115,11 +115,19 @@
             // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
             function validSum(er, es, wd, geo) -> acc {
                 let stride := geoField(geo, 1)
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
                 let u0 := sub(0, geoField(geo, 2))
+                // a row whose window lies inside [0, inSize) has all d < dCount: its weight is the whole sum, computed once
+                let full := 0
+                for { let d := 0 } lt(d, dCount) { d := add(d, 1) } { full := addmod(full, mload(add(wd, shl(5, d))), R_MOD) }
                 for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
-                    let d0, d1 := dRange(u0, geo)
-                    let v := 0
-                    for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
+                    let v := full
+                    if or(slt(u0, 0), sgt(add(u0, dCount), inSize)) {
+                        let d0, d1 := dRange(u0, geo)
+                        v := 0
+                        for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
+                    }
                     let e := mload(add(er, shl(5, y)))
                     if es { e := mulmod(e, mload(add(es, shl(5, y))), R_MOD) }
                     acc := addmod(acc, mulmod(e, v, R_MOD), R_MOD)
@@ -139,7 +147,7 @@
                         leave
                     }
                 }
-                t := eqTable(pt, k)
+                t := eqTableK(pt, k)
                 let m := alloc(0x80)
                 mstore(m, mload(bucket))
                 mstore(add(m, 0x20), pt)
