@@ -97,6 +97,13 @@
             // Σ_{e ≤ p < eEnd} w(d0 + (p − e)/32)·mload(p) (windowSum's inner sum over one row's d range); with weights, four
             // products (each < r, their sum < 2^256) per reduction
             function windowRow(e, eEnd, wd, d0) -> inner {
+                // a whole row of a 5×5 … 8×8 kernel padded to 8 offsets (the common case of a conv layer): no loop
+                if and(eq(sub(eEnd, e), 0x100), iszero(d0)) {
+                    if wd {
+                        inner := dot8(wd, e)
+                        leave
+                    }
+                }
                 switch wd
                 case 0 { for { } lt(e, eEnd) { e := add(e, 0x20) } { inner := addmod(inner, mload(e), R_MOD) } }
                 default {
@@ -109,6 +116,14 @@
                         inner := addmod(inner, mulmod(mload(w), mload(e), R_MOD), R_MOD)
                     }
                 }
+            }
+
+            // Σ_{j < 8} a[j]·b[j] (two sums of four products, each below 2^256, then one reduction)
+            function dot8(a, b) -> v {
+                v := addmod(add(add(mulmod(mload(a), mload(b), R_MOD), mulmod(mload(add(a, 0x20)), mload(add(b, 0x20)), R_MOD)),
+                                add(mulmod(mload(add(a, 0x40)), mload(add(b, 0x40)), R_MOD), mulmod(mload(add(a, 0x60)), mload(add(b, 0x60)), R_MOD))),
+                            add(add(mulmod(mload(add(a, 0x80)), mload(add(b, 0x80)), R_MOD), mulmod(mload(add(a, 0xa0)), mload(add(b, 0xa0)), R_MOD)),
+                                add(mulmod(mload(add(a, 0xc0)), mload(add(b, 0xc0)), R_MOD), mulmod(mload(add(a, 0xe0)), mload(add(b, 0xe0)), R_MOD))), R_MOD)
             }
 
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
