@@ -538,6 +538,7 @@ public static partial class SolidityVerifierGenerator
         }
 
         // ---- max-pool zero-checks
+        foreach (int d in pools.Select(l => vk.Layers[l].Geometry!.Window + 1).Distinct().Order()) ZeroCheckFixed(y, d);
         if (pools.Length > 0)
         {
             y.Blank();
@@ -556,7 +557,7 @@ public static partial class SolidityVerifierGenerator
                 var (oc, oh, ow) = lk.OutBits;
                 y.Line($"tau := challenges({Q(Protocol.ConvLabels.MpTau)}, add(b, {lk.OutVars}))");
                 y.Line($"pt := alloc(shl(5, add(b, {lk.OutVars})))");
-                y.Line($"e, cd := zeroCheckD(0, tau, add(b, {lk.OutVars}), {g.Window + 1}, cd, pt)");
+                y.Line($"e, cd := zeroCheckDeg{g.Window + 1}(0, tau, add(b, {lk.OutVars}), cd, pt)");
                 y.Line($"frRange(cd, {g.Window})");
                 y.Line($"mstore(add(ctx, {SZc(k)}), pt)");
                 y.Line($"mstore(add(ctx, {SD(k)}), cd)");
@@ -624,6 +625,8 @@ public static partial class SolidityVerifierGenerator
             foreach (var (field, col) in fields)
             {
                 y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {s})), layField(lay, {field}), {Cols(col)})");
+                // the layer's claims share the point p: one eq factor for all (suffix id 2 + ℓ; 1 and 31 are the lookups')
+                if (fields.Count > 1 && l < 29) y.Line($"mstore(add(rec, 0xc0), {2 + l})");
                 y.Line($"mcopy(z, p, shl(5, add(b, {s})))");
                 y.Line("rec := add(rec, 0x100)");
             }
@@ -729,6 +732,40 @@ public static partial class SolidityVerifierGenerator
             y.Close();
         }
         return y.ToString();
+    }
+
+    /// <summary>
+    /// <c>zeroCheckDeg{d}(e, tau, n, cd, pt)</c>: SpatialCore's <c>zeroCheckD</c> for a fixed degree d, without its two inner loops
+    /// (the message's sum in groups of four unreduced terms, Horner straight-line); the same checks, absorbs and challenges.
+    /// </summary>
+    private static void ZeroCheckFixed(YulWriter y, int d)
+    {
+        string At(int k) => k == 0 ? "cd" : $"add(cd, {32 * k})";
+        y.Blank();
+        y.Comment($"zeroCheckD(e, tau, n, {d}, cd, pt) straight-line (see there)");
+        y.Open($"function zeroCheckDeg{d}(e, tau, n, cd, pt) -> eOut, cdOut");
+        y.Line($"trAbsorbWord({VerifierTemplates.Label("Sumcheck.Claim")}, e)");
+        y.Line("eOut := e");
+        y.Open("for { let i := 0 } lt(i, n) { i := add(i, 1) }");
+        var groups = new List<string>();
+        for (int k0 = 0; k0 < d; k0 += 4)
+        {
+            var terms = Enumerable.Range(k0, Math.Min(4, d - k0)).Select(k => $"frAt({At(k)})").ToList();
+            while (terms.Count > 1) terms = terms.Chunk(2).Select(p => p.Length == 2 ? $"add({p[0]}, {p[1]})" : p[0]).ToList();
+            groups.Add(terms[0]);
+        }
+        string sum = groups.Count == 1 ? $"mod({groups[0]}, R_MOD)" : groups.Skip(1).Aggregate(groups[0], (a, g) => $"addmod({a}, {g}, R_MOD)");
+        y.Line($"let sum := {sum}");
+        y.Line($"trAbsorbCalldata({VerifierTemplates.Label("Sumcheck.Round")}, cd, {32 * d})");
+        y.Line("let r := mod(mload(0x00), R_MOD) // absorb-challenge: the round's new state is its challenge");
+        y.Line("mstore(add(pt, shl(5, i)), r)");
+        y.Line("let h := calldataload(" + At(d - 1) + ")");
+        for (int k = d - 2; k >= 0; k--) y.Line($"h := addmod(mulmod(h, r, R_MOD), calldataload({At(k)}), R_MOD)");
+        y.Line("eOut := addmod(mulmod(h, r, R_MOD), addmod(eOut, sub(R_MOD, mulmod(mload(add(tau, shl(5, i))), sum, R_MOD)), R_MOD), R_MOD)");
+        y.Line($"cd := add(cd, {32 * d})");
+        y.Close();
+        y.Line("cdOut := cd");
+        y.Close();
     }
 
     /// <summary>One dimension's constants packed as the template's geo record (32-bit fields, least significant first).</summary>
