@@ -7,6 +7,7 @@
 // charges every executed instruction's gas to the innermost Yul `function` of the source that
 // contains it (via the deployed bytecode's source map). Precompile calls are listed separately.
 // The figures are the call's execution and precompile gas; calldata and the 21,000 base are not in a trace.
+// A verifier in two contracts (conv keys) is deployed as its last contract, and its first part is charged too.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -36,25 +37,33 @@ const input = {
 };
 const out = JSON.parse(solc.compile(JSON.stringify(input)));
 for (const e of out.errors ?? []) if (e.severity === "error") { process.stderr.write(e.formattedMessage); process.exit(1); }
-const [name, contract] = Object.entries(out.contracts["Verifier.sol"])[0];
-const runtime = Buffer.from(contract.evm.deployedBytecode.object, "hex");
+// A conv verifier is two contracts (docs/protocol.md "On-chain verifier"): NAME, deployed, and NAMEFirstPart, which NAME's
+// constructor creates and calls; its steps run one call level deeper and are charged through its own source map.
+const all = Object.entries(out.contracts["Verifier.sol"]);
+const firstPartEntry = all.find(([n]) => n.endsWith("FirstPart") && all.some(([m]) => m + "FirstPart" === n));
+const [name, contract] = firstPartEntry ? all.find(([n]) => n + "FirstPart" === firstPartEntry[0]) : all[0];
 
-// pc → instruction index, and the source map's (start, length) per instruction
-const pcToIndex = new Map();
-for (let pc = 0, i = 0; pc < runtime.length; i++) {
-  pcToIndex.set(pc, i);
-  const op = runtime[pc];
-  pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+// pc → the source map entry (start, length, …) of the instruction there
+function sourceMapOf(c) {
+  const code = Buffer.from(c.evm.deployedBytecode.object, "hex");
+  const pcToIndex = new Map();
+  for (let pc = 0, i = 0; pc < code.length; i++) {
+    pcToIndex.set(pc, i);
+    const op = code[pc];
+    pc += op >= 0x60 && op <= 0x7f ? op - 0x5e : 1;
+  }
+  const entries = [];
+  let last = [0, 0, 0, "-", 0];
+  for (const part of c.evm.deployedBytecode.sourceMap.split(";")) {
+    const f = part.split(":");
+    const cur = last.slice();
+    for (let k = 0; k < f.length; k++) if (f[k] !== "") cur[k] = k === 3 ? f[k] : Number(f[k]);
+    entries.push(cur);
+    last = cur;
+  }
+  return (pc) => { const i = pcToIndex.get(pc); return i === undefined ? null : entries[i]; };
 }
-const entries = [];
-let last = [0, 0, 0, "-", 0];
-for (const part of contract.evm.deployedBytecode.sourceMap.split(";")) {
-  const f = part.split(":");
-  const cur = last.slice();
-  for (let k = 0; k < f.length; k++) if (f[k] !== "") cur[k] = k === 3 ? f[k] : Number(f[k]);
-  entries.push(cur);
-  last = cur;
-}
+const mapAt = [null, sourceMapOf(contract), firstPartEntry ? sourceMapOf(firstPartEntry[1]) : null];
 
 // spans of Yul functions in the source: "function NAME(" … matching brace
 // (the source map counts UTF-8 bytes; the comments hold non-ASCII text, so spans are kept in bytes)
@@ -77,7 +86,14 @@ for (const m of source.matchAll(/function\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) {
   }
   spans.push({ name: m[1], start: byteAt[m.index], end: byteAt[j] });
 }
+const ownerCache = new Map();
 function owner(offset) {
+  if (ownerCache.has(offset)) return ownerCache.get(offset);
+  const name = ownerUncached(offset);
+  ownerCache.set(offset, name);
+  return name;
+}
+function ownerUncached(offset) {
   let best = null;
   for (const s of spans) if (s.start <= offset && offset <= s.end && (!best || s.end - s.start < best.end - best.start)) best = s;
   return best ? best.name : "(outside functions)";
@@ -102,22 +118,42 @@ const byFn = new Map();
 const precompiles = new Map();
 const logs = trace.structLogs;
 const opsOf = new Map();
+// the next step of the same call frame after each step (one backward pass: the trace has hundreds of thousands of steps)
+const nextSame = new Int32Array(logs.length).fill(-1);
+const lastAt = [];
+for (let k = logs.length - 1; k >= 0; k--) {
+  const d = logs[k].depth;
+  nextSame[k] = lastAt[d] ?? -1;
+  lastAt[d] = k;
+  lastAt.length = d + 1; // a shallower step starts another frame below it
+}
+let callOverhead = 0;
 for (let k = 0; k < logs.length; k++) {
   const s = logs[k];
-  if (s.depth !== 1) continue;
-  const next = logs.slice(k + 1).find((t) => t.depth === 1);
+  if (s.depth > 2 || !mapAt[s.depth]) continue;
+  const next = nextSame[k] >= 0 ? logs[nextSame[k]] : undefined;
   const spent = next ? s.gas - next.gas : s.gasCost;
-  const idx = pcToIndex.get(s.pc);
-  const e = idx === undefined ? null : entries[idx];
-  const fn = e ? owner(e[0]) : "(no source)";
-  if (s.op === "STATICCALL" && next) {
+  const e = mapAt[s.depth](s.pc);
+  const fn = (s.depth === 2 ? "[first part] " : "") + (e ? owner(e[0]) : "(no source)");
+  const child = k + 1 < logs.length && logs[k + 1].depth > s.depth;
+  if (s.op === "STATICCALL" && next && child) {
+    // the call of the first part: its steps are charged below; what is left is the call itself
+    let inner = 0;
+    for (let j = k + 1; j < logs.length && logs[j].depth > s.depth; j++) if (logs[j].depth === s.depth + 1) {
+      const nj = nextSame[j] >= 0 ? logs[nextSame[j]] : undefined;
+      inner += nj ? logs[j].gas - nj.gas : logs[j].gasCost;
+    }
+    callOverhead += spent - inner;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + spent - inner);
+  } else if (s.op === "STATICCALL" && next) {
     // warm access (100) stays with the function; the rest is the precompile's
     const key = fn;
     precompiles.set(key, (precompiles.get(key) ?? 0) + spent - 100);
     byFn.set(fn, (byFn.get(fn) ?? 0) + 100);
   } else byFn.set(fn, (byFn.get(fn) ?? 0) + spent);
   if (process.env.PROFILE_OPS === fn) {
-    const key = `${s.op} @ ${e ? srcBytes.subarray(e[0], e[0] + Math.min(e[1], 60)).toString("utf8").replace(/\s+/g, " ") : "?"}`;
+    const src = e ? srcBytes.subarray(e[0], e[0] + Math.min(e[1], 60)).toString("utf8").replace(/\s+/g, " ") : "?";
+    const key = `${s.op} @ ${src}`;
     opsOf.set(key, (opsOf.get(key) ?? 0) + spent);
   }
 }
@@ -128,6 +164,7 @@ for (let k = 0; k + 1 < logs.length; k++) if (logs[k].depth === 1 && (logs[k].op
 const pre = [...precompiles.values()].reduce((a, b) => a + b, 0);
 console.log(`${name}: verdict ${verdict === "0x" + "0".repeat(63) + "1" ? "true" : verdict}, trace gas ${trace.gas}, execution ${total}, precompiles ${pre}`);
 console.log(`memory expansion (MSTORE/MLOAD beyond 3 gas): ${expansion}`);
+if (firstPartEntry) console.log(`two contracts: ${name} calls ${firstPartEntry[0]} (its functions marked [first part]); the call itself (with its memory copies) ${callOverhead}`);
 console.log("execution by Yul function (innermost):");
 for (const [fn, g] of [...byFn.entries()].sort((a, b) => b[1] - a[1])) console.log(`  ${String(g).padStart(8)}  ${(100 * g / total).toFixed(1).padStart(5)}%  ${fn}`);
 console.log("precompile gas by calling function:");

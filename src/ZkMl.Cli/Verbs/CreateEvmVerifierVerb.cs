@@ -36,11 +36,10 @@ internal static class CreateEvmVerifierVerb
         if (SolidityVerifierGenerator.ZkRefusal(key) is { } zk) throw new UserException($"{vkPath}: {zk}");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);
-        CompiledContract? compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);
+        var compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);
         CliHost.WriteAtomic(outPath, Encoding.UTF8.GetBytes(source));
         int lines = source.Count(c => c == '\n');
-        bool tooBig = compiled is not null && compiled.DeployedSize > CompiledContract.Eip170CodeSizeLimit;
-        if (tooBig) ctx.Warn($"runtime code {compiled!.DeployedSize:N0} bytes exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: mainnet would refuse to deploy it");
+        if (compiled is { OverEip170: true }) ctx.Warn($"runtime code {compiled.SizeText} exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: mainnet would refuse to deploy it");
 
         if (ctx.JsonMode)
         {
@@ -52,15 +51,17 @@ internal static class CreateEvmVerifierVerb
                 ["vkDigest"] = key.DigestHex,
                 ["insecure"] = key.IsInsecure,
                 ["srs"] = Pipeline.OriginJson(key),
-                ["deployedBytes"] = compiled?.DeployedSize,
-                ["creationBytes"] = compiled?.CreationBytecode.Length,
+                ["deployedBytes"] = compiled?.Main.DeployedSize,
+                ["creationBytes"] = compiled?.Main.CreationBytecode.Length,
+                ["firstPart"] = compiled?.FirstPart is { } fp ? new JsonObject { ["contract"] = fp.Name, ["deployedBytes"] = fp.DeployedSize } : null,
                 ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,
                 ["signature"] = VerifierCalldata.Signature,
             });
             return 0;
         }
         ctx.Out.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: contract {Markup.Escape(contractName)}, {lines:N0} lines, for vk {key.DigestHex[..16]}…"
-            + (compiled is null ? "" : $"; runtime code {compiled.DeployedSize:N0} bytes (EIP-170 limit {CompiledContract.Eip170CodeSizeLimit:N0})"));
+            + (compiled is null ? "" : $"; runtime code {compiled.SizeText} (EIP-170 limit {CompiledContract.Eip170CodeSizeLimit:N0} each)")
+            + (compiled?.FirstPart is { } first ? $"; the file holds both contracts, deploy {contractName} (its constructor creates {first.Name})" : ""));
         return 0;
     }
 }

@@ -140,7 +140,7 @@ internal static class DemoVerb
             chain = OnChain.Demo(ctx, evmRoot, vk, proof, Path.Combine(outDir, "Verifier.sol"));
             if (!chain.Accepted) throw new UserException("the generated verifier contract rejected the demo proof");
             if (!chain.TamperedRejected) throw new UserException("the generated verifier contract accepted a tampered statement");
-            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.DeployedSize:N0} bytes deployed to a local anvil{(chain.OverEip170 ? " [yellow](over EIP-170: anvil --disable-code-size-limit)[/]" : "")} ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.Seconds:F2} s)");
+            Line($"6. on chain {Markup.Escape(chain.SolidityPath)}: {chain.SizeText} deployed to a local anvil{(chain.OverEip170 ? " [yellow](over EIP-170: anvil --disable-code-size-limit)[/]" : "")} ({chain.DeploymentGas:N0} gas); [green]verified on chain[/], gasUsed {chain.Gas.Breakdown.GasUsed:N0}; a tampered output is rejected ({chain.Seconds:F2} s)");
             if (!ctx.Quiet) ctx.Err.MarkupLine($"[grey]{Markup.Escape(chain.Gas.ToString())}[/]");
         }
 

@@ -29,9 +29,10 @@ internal static class DeployVerb
         bool? insecure = SolidityVerifierGenerator.DeclaresInsecureOrigin(text);
         if (insecure == true)
             ctx.Alert($"{path} verifies proofs under a key made on an INSECURE development SRS (its header says so): whoever made the key knows τ and can forge proofs this contract accepts. Deploy verifiers of keys made with zkml setup --ptau CEREMONY.ptau for real use.");
-        var contract = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
-        if (contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit)
-            ctx.Warn($"runtime code {contract.DeployedSize:N0} bytes exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}");
+        var compiled = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
+        var contract = compiled.Main;
+        if (compiled.OverEip170)
+            ctx.Warn($"runtime code {compiled.SizeText} exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}");
         using var chain = OnChain.Connect(url, privateKey);
         var d = OnChain.Run(ctx, $"deploying {name} to {url}", rpcUrl, () => chain.DeployAsync(contract.CreationBytecode));
         if (ctx.JsonMode)

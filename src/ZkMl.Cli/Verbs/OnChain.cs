@@ -22,15 +22,39 @@ internal static partial class OnChain
     /// <summary>The repository whose node_modules holds solc and anvil (scripts/setup.sh).</summary>
     public static string Tools() => ProjectTools.FindRepositoryRoot();
 
+    /// <summary>
+    /// A compiled verifier: the contract to deploy and, for a verifier in two contracts (docs/protocol.md "On-chain verifier"),
+    /// the first part its constructor creates. EIP-170 applies to each runtime code separately.
+    /// </summary>
+    public sealed record CompiledVerifier(CompiledContract Main, CompiledContract? FirstPart)
+    {
+        /// <summary>The larger runtime code of the two contracts (the one EIP-170 decides on).</summary>
+        public int LargestDeployedSize => Math.Max(Main.DeployedSize, FirstPart?.DeployedSize ?? 0);
+
+        /// <summary>True when a runtime code exceeds EIP-170's 24,576 bytes.</summary>
+        public bool OverEip170 => LargestDeployedSize > CompiledContract.Eip170CodeSizeLimit;
+
+        /// <summary>"N bytes", or "N bytes (Name) + M bytes (NameFirstPart)" for a split verifier.</summary>
+        public string SizeText => FirstPart is null ? $"{Main.DeployedSize:N0} bytes"
+            : $"{Main.DeployedSize:N0} bytes ({Main.Name}) + {FirstPart.DeployedSize:N0} bytes ({FirstPart.Name})";
+    }
+
     /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
-    /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column).</exception>
-    public static CompiledContract Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
+    /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column), or the contract is missing.</exception>
+    public static CompiledVerifier Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
         {
             try
             {
-                return new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
+                var output = new SolcCompiler(root).CompileAsync(new Dictionary<string, string> { [Path.GetFileName(fileName)] = source }, SolidityVerifierGenerator.RecommendedSettings)
                     .GetAwaiter().GetResult();
+                var main = output.Get(contractName);
+                var first = output.Contracts.FirstOrDefault(c => c.Name == contractName + SolidityVerifierGenerator.FirstPartSuffix);
+                return new CompiledVerifier(main, first);
+            }
+            catch (KeyNotFoundException e)
+            {
+                throw new UserException($"{fileName}: {e.Message}");
             }
             catch (SolcCompilationException e)
             {
@@ -116,12 +140,16 @@ internal static partial class OnChain
     /// What the demo's on-chain step found. <see cref="OverEip170"/>: the runtime code exceeds EIP-170's limit, so the
     /// local anvil ran with <c>--disable-code-size-limit</c> and mainnet would refuse the deployment.
     /// </summary>
-    public sealed record DemoResult(string SolidityPath, int DeployedSize, ulong DeploymentGas, bool Accepted, bool TamperedRejected, VerifyGasReport Gas, double Seconds, bool OverEip170)
+    public sealed record DemoResult(string SolidityPath, int DeployedSize, int FirstPartSize, ulong DeploymentGas, bool Accepted, bool TamperedRejected, VerifyGasReport Gas, double Seconds, bool OverEip170)
     {
+        /// <summary>"N bytes", or "N + M bytes (two contracts)" for a split verifier.</summary>
+        public string SizeText => FirstPartSize == 0 ? $"{DeployedSize:N0} bytes" : $"{DeployedSize:N0} + {FirstPartSize:N0} bytes (two contracts)";
+
         public JsonObject ToJson() => new()
         {
             ["verifier"] = Path.GetFullPath(SolidityPath),
             ["deployedBytes"] = DeployedSize,
+            ["firstPartBytes"] = FirstPartSize == 0 ? null : FirstPartSize,
             ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,
             ["overEip170"] = OverEip170,
             ["codeSizeLimitDisabled"] = OverEip170,
@@ -137,18 +165,20 @@ internal static partial class OnChain
     /// <summary>
     /// The demo's on-chain half: generate the verifier for <paramref name="vk"/>, compile it, start a local
     /// anvil, deploy, verify the proof by eth_call and as a transaction (gas), check that a tampered
-    /// statement is rejected, stop the node. Runtime code over EIP-170's limit gets a WARNING (mainnet would refuse
-    /// it) and an anvil started with <c>--disable-code-size-limit</c>, so the proof is still checked on chain.
+    /// statement is rejected, stop the node. Every example's verifier fits EIP-170 (a conv verifier as two contracts); runtime
+    /// code over the limit (a larger model) gets a WARNING (mainnet would refuse it) and an anvil started with
+    /// <c>--disable-code-size-limit</c>, so the proof is still checked on chain.
     /// </summary>
     public static DemoResult Demo(VerbContext ctx, string root, VerifyingKey vk, InferenceProof proof, string solidityPath)
     {
         var sw = Stopwatch.StartNew();
         var source = SolidityVerifierGenerator.Generate(vk);
         CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(source));
-        var contract = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
-        bool overLimit = contract.DeployedSize > CompiledContract.Eip170CodeSizeLimit;
+        var compiled = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        var contract = compiled.Main;
+        bool overLimit = compiled.OverEip170;
         if (overLimit)
-            ctx.Alert($"the generated verifier's runtime code is {contract.DeployedSize:N0} bytes, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+            ctx.Alert($"the generated verifier's runtime code is {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
                 + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); the demo's local anvil runs with --disable-code-size-limit");
         var tampered = Tamper(vk, proof);
         var (verifier, accepted, rejected, gas) = Run(ctx, "deploying to a local anvil and verifying on chain", null, () => OnLocalAnvil(root, async chain =>
@@ -159,6 +189,6 @@ internal static partial class OnChain
             var g = await v.MeasureAsync(proof).ConfigureAwait(false);
             return (v, ok.Accepted, !bad.Accepted, g);
         }, overLimit));
-        return new DemoResult(solidityPath, verifier.DeployedSize, verifier.DeploymentGas, accepted, rejected, gas, sw.Elapsed.TotalSeconds, overLimit);
+        return new DemoResult(solidityPath, verifier.DeployedSize, verifier.FirstPartSize, verifier.DeploymentGas, accepted, rejected, gas, sw.Elapsed.TotalSeconds, overLimit);
     }
 }

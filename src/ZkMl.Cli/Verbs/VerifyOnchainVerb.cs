@@ -54,7 +54,7 @@ internal static class VerifyOnchainVerb
         if (rpcUrl is null)
         {
             string root = OnChain.Tools();
-            var contract = OnChain.Compile(ctx, root, SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol");
+            var contract = OnChain.Compile(ctx, root, SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol").Main;
             o = OnChain.Run(ctx, "deploying to a local anvil and verifying", null, () => OnChain.OnLocalAnvil(root, async chain =>
             {
                 var v = await OnChainVerifier.DeployAsync(chain, contract).ConfigureAwait(false);
@@ -68,7 +68,7 @@ internal static class VerifyOnchainVerb
             var url = OnChain.Rpc(rpcUrl);
             using var chain = OnChain.Connect(url, privateKey);
             var contract = address is null
-                ? OnChain.Compile(ctx, OnChain.Tools(), SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol")
+                ? OnChain.Compile(ctx, OnChain.Tools(), SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol").Main
                 : null;
             o = OnChain.Run(ctx, $"verifying on {url}", rpcUrl, async () =>
             {

@@ -30,10 +30,20 @@ public sealed record VerifyGasReport(TransactionResult Transaction, GasBreakdown
 /// </summary>
 public sealed class OnChainVerifier
 {
-    private OnChainVerifier(EvmChain chain, string address, int deployedSize, ulong deploymentGas)
+    private OnChainVerifier(EvmChain chain, string address, int deployedSize, ulong deploymentGas, string? firstPartAddress = null, int firstPartSize = 0)
     {
         Chain = chain; Address = address; DeployedSize = deployedSize; DeploymentGas = deploymentGas;
+        FirstPartAddress = firstPartAddress; FirstPartSize = firstPartSize;
     }
+
+    /// <summary>
+    /// For a verifier in two contracts (docs/protocol.md "On-chain verifier"): the address of the first part its constructor
+    /// created (its <c>FIRST_PART()</c>); null for a verifier in one contract.
+    /// </summary>
+    public string? FirstPartAddress { get; }
+
+    /// <summary>Runtime code size of the first part in bytes (each contract must stay ≤ 24,576, EIP-170); 0 without one.</summary>
+    public int FirstPartSize { get; }
 
     /// <summary>The chain it is deployed on.</summary>
     public EvmChain Chain { get; }
@@ -57,8 +67,20 @@ public sealed class OnChainVerifier
         ArgumentNullException.ThrowIfNull(chain);
         ArgumentNullException.ThrowIfNull(contract);
         var d = await chain.DeployAsync(contract.CreationBytecode, null, null, cancellationToken).ConfigureAwait(false);
-        return new OnChainVerifier(chain, d.Address, d.DeployedSize, d.GasUsed);
+        string? first = null;
+        int firstSize = 0;
+        var r = await chain.CallAsync(d.Address, FirstPartSelector, null, cancellationToken).ConfigureAwait(false);
+        if (r.Success && r.ReturnData.Length == 32 && r.ReturnData.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0)
+        {
+            first = EvmHex.NormalizeAddress(EvmHex.Encode(r.ReturnData.AsSpan(12).ToArray()));
+            var code = await chain.Web3.Eth.GetCode.SendRequestAsync(first).WaitAsync(cancellationToken).ConfigureAwait(false);
+            firstSize = EvmHex.Decode(code ?? "0x").Length;
+        }
+        return new OnChainVerifier(chain, d.Address, d.DeployedSize, d.GasUsed, first, firstSize);
     }
+
+    // the selector of FIRST_PART() (the first part's address in a split verifier)
+    private static readonly byte[] FirstPartSelector = new Nethereum.Util.Sha3Keccack().CalculateHash(System.Text.Encoding.ASCII.GetBytes("FIRST_PART()"))[..4];
 
     /// <summary>Attaches to a verifier already deployed at <paramref name="address"/>.</summary>
     public static OnChainVerifier At(EvmChain chain, string address) => new(chain, EvmHex.NormalizeAddress(address), 0, 0);

@@ -96,10 +96,12 @@ public static partial class SolidityVerifierGenerator
         string SLambda = Slot(extra), SLambda2 = Slot(extra + 1), SPt2 = Slot(extra + 2), SCv = Slot(extra + 3), SMpY = Slot(extra + 4);
         string SZc(int k) => Slot(extra + 5 + 2 * k);
         string SD(int k) => Slot(extra + 6 + 2 * k);
-        // the last word: the head of the selectors' eq-table memo (eqMemo)
+        // then the address of the selectors' eq-table memo buckets (eqMemo)
         string SMemo = Slot(extra + 5 + 2 * pools.Length);
         string Memo = $"add(ctx, {SMemo})";
-        int ctxWords = extra + 6 + 2 * pools.Length;
+        // then the calldata cursor where the first part (verifyFirstPart) stopped
+        string SCursor = Slot(extra + 6 + 2 * pools.Length);
+        int ctxWords = extra + 7 + 2 * pools.Length;
         string Q(string label) => VerifierTemplates.Literal(label);
         string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
         string Rw() => $"mload(add(ctx, {Slot(SlotRw)}))";
@@ -111,13 +113,35 @@ public static partial class SolidityVerifierGenerator
         int xLo0 = Math.Min(BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
         EqTableFixed(y, "eqTableXLo", xLo0);
         EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo0);
+        // eqTableK(pt, k): the straight-line table for every k ≤ 5 a selector or X̃ uses, the core's loop otherwise
+        var eqKs = new SortedSet<int>();
+        foreach (var lk in vk.Layers.Where(l => l.IsSpatial))
+        {
+            eqKs.UnionWith([lk.OutBits.H, lk.OutBits.W, lk.InBits.H, lk.InBits.W, lk.WindowBits.H, lk.WindowBits.W]);
+        }
+        eqKs.RemoveWhere(k => k < 1 || k > 5);
+        foreach (int k in eqKs) EqTableFixed(y, $"eqTableFixed{k}", k);
+        y.Blank();
+        y.Comment("eqTable(pt, k) (see there), straight-line for the k " + (eqKs.Count == 0 ? "(none)" : string.Join(", ", eqKs)));
+        y.Open("function eqTableK(pt, k) -> t");
+        if (eqKs.Count == 0) y.Line("t := eqTable(pt, k)");
+        else
+        {
+            y.Line("switch k");
+            foreach (int k in eqKs) y.Line($"case {k} {{ t := eqTableFixed{k}(pt) }}");
+            y.Line("default { t := eqTable(pt, k) }");
+        }
+        y.Close();
         if (vk.Layers[0].IsSpatial) SpatialInput(y, vk);
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
         y.Blank();
         y.Comment("Layers (0 = input side): " + string.Join("; ", vk.Layers.Select((l, i) => $"{i}: {l.Kind} 2^{l.InVars}→2^{l.OutVars}" + (l.Geometry is { } g ? $" [{g.InC}×{g.InH}×{g.InW}]→[{g.OutC}×{g.OutH}×{g.OutW}] k {g.KH}×{g.KW} s {g.StrideH},{g.StrideW} p {g.PadTop},{g.PadLeft}" : ""))));
-        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Comment("the first part (on NAMEFirstPart): the statement, the lookups, the matmul sumcheck, Phase 2; returns its memory");
+        y.Open("function verifyFirstPart(pf, pfLen, pi, piWords, layouts)");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
-        y.Line($"mstore({Memo}, 0)");
+        y.Line("let memo := alloc(0x800) // the 64 buckets of eqMemo, zeroed");
+        y.Line("calldatacopy(memo, calldatasize(), 0x800)");
+        y.Line($"mstore({Memo}, memo)");
         y.Line("decodeStatement(ctx, pi, piWords)");
         y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
         y.Line("mstore(add(ctx, 0x40), lay)");
@@ -137,6 +161,27 @@ public static partial class SolidityVerifierGenerator
         y.Line("cd := layerPoints(ctx, cd)");
         y.Line("cd := matmul(ctx, cd)");
         y.Line("cd := phase2(ctx, cd)");
+        y.Comment("the memory image [0, bump) holds the transcript state (word 0), ctx (word 1) and every point and table");
+        y.Line($"mstore(add(ctx, {SCursor}), cd)");
+        y.Line("mstore(0x20, ctx)");
+        y.Line("return(0x00, mload(0x40))");
+        y.Close();
+
+        y.Blank();
+        y.Comment("the verifier: the first part on NAMEFirstPart (staticcall with this call's calldata under its selector), whose memory");
+        y.Comment("becomes this call's memory; then the max-pool zero-checks, the claims and the batched opening");
+        y.Open("function verify(part, partSelector, pf, pfLen, pi, piWords)");
+        y.Line("calldatacopy(0x00, 0x00, calldatasize())");
+        y.Line("mstore(0x00, or(partSelector, shr(32, shl(32, mload(0x00)))))");
+        y.Open("if iszero(staticcall(gas(), part, 0x00, calldatasize(), 0x00, 0x00))");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("revert(0x00, returndatasize())");
+        y.Close();
+        y.Line("if lt(returndatasize(), 0x80) { fail() } // the first part rejected (one zero word)");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("let ctx := mload(0x20)");
+        y.Line($"let cd := mload(add(ctx, {SCursor}))");
+        y.Line($"let g2 := mload(add(ctx, {Slot(SlotG2)}))");
         if (pools.Length > 0) y.Line("cd := maxPools(ctx, cd)");
         int claimCount = SpatialClaimCount(vk, terms);
         y.Line($"let claims := alloc({claimCount * 256})");
@@ -493,6 +538,7 @@ public static partial class SolidityVerifierGenerator
         }
 
         // ---- max-pool zero-checks
+        foreach (int d in pools.Select(l => vk.Layers[l].Geometry!.Window + 1).Distinct().Order()) ZeroCheckFixed(y, d);
         if (pools.Length > 0)
         {
             y.Blank();
@@ -511,7 +557,7 @@ public static partial class SolidityVerifierGenerator
                 var (oc, oh, ow) = lk.OutBits;
                 y.Line($"tau := challenges({Q(Protocol.ConvLabels.MpTau)}, add(b, {lk.OutVars}))");
                 y.Line($"pt := alloc(shl(5, add(b, {lk.OutVars})))");
-                y.Line($"e, cd := zeroCheckD(0, tau, add(b, {lk.OutVars}), {g.Window + 1}, cd, pt)");
+                y.Line($"e, cd := zeroCheckDeg{g.Window + 1}(0, tau, add(b, {lk.OutVars}), cd, pt)");
                 y.Line($"frRange(cd, {g.Window})");
                 y.Line($"mstore(add(ctx, {SZc(k)}), pt)");
                 y.Line($"mstore(add(ctx, {SD(k)}), cd)");
@@ -579,6 +625,8 @@ public static partial class SolidityVerifierGenerator
             foreach (var (field, col) in fields)
             {
                 y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {s})), layField(lay, {field}), {Cols(col)})");
+                // the layer's claims share the point p: one eq factor for all (suffix id 2 + ℓ; 1 and 31 are the lookups')
+                if (fields.Count > 1 && l < 29) y.Line($"mstore(add(rec, 0xc0), {2 + l})");
                 y.Line($"mcopy(z, p, shl(5, add(b, {s})))");
                 y.Line("rec := add(rec, 0x100)");
             }
@@ -686,6 +734,40 @@ public static partial class SolidityVerifierGenerator
         return y.ToString();
     }
 
+    /// <summary>
+    /// <c>zeroCheckDeg{d}(e, tau, n, cd, pt)</c>: SpatialCore's <c>zeroCheckD</c> for a fixed degree d, without its two inner loops
+    /// (the message's sum in groups of four unreduced terms, Horner straight-line); the same checks, absorbs and challenges.
+    /// </summary>
+    private static void ZeroCheckFixed(YulWriter y, int d)
+    {
+        string At(int k) => k == 0 ? "cd" : $"add(cd, {32 * k})";
+        y.Blank();
+        y.Comment($"zeroCheckD(e, tau, n, {d}, cd, pt) straight-line (see there)");
+        y.Open($"function zeroCheckDeg{d}(e, tau, n, cd, pt) -> eOut, cdOut");
+        y.Line($"trAbsorbWord({VerifierTemplates.Label("Sumcheck.Claim")}, e)");
+        y.Line("eOut := e");
+        y.Open("for { let i := 0 } lt(i, n) { i := add(i, 1) }");
+        var groups = new List<string>();
+        for (int k0 = 0; k0 < d; k0 += 4)
+        {
+            var terms = Enumerable.Range(k0, Math.Min(4, d - k0)).Select(k => $"frAt({At(k)})").ToList();
+            while (terms.Count > 1) terms = terms.Chunk(2).Select(p => p.Length == 2 ? $"add({p[0]}, {p[1]})" : p[0]).ToList();
+            groups.Add(terms[0]);
+        }
+        string sum = groups.Count == 1 ? $"mod({groups[0]}, R_MOD)" : groups.Skip(1).Aggregate(groups[0], (a, g) => $"addmod({a}, {g}, R_MOD)");
+        y.Line($"let sum := {sum}");
+        y.Line($"trAbsorbCalldata({VerifierTemplates.Label("Sumcheck.Round")}, cd, {32 * d})");
+        y.Line("let r := mod(mload(0x00), R_MOD) // absorb-challenge: the round's new state is its challenge");
+        y.Line("mstore(add(pt, shl(5, i)), r)");
+        y.Line("let h := calldataload(" + At(d - 1) + ")");
+        for (int k = d - 2; k >= 0; k--) y.Line($"h := addmod(mulmod(h, r, R_MOD), calldataload({At(k)}), R_MOD)");
+        y.Line("eOut := addmod(mulmod(h, r, R_MOD), addmod(eOut, sub(R_MOD, mulmod(mload(add(tau, shl(5, i))), sum, R_MOD)), R_MOD), R_MOD)");
+        y.Line($"cd := add(cd, {32 * d})");
+        y.Close();
+        y.Line("cdOut := cd");
+        y.Close();
+    }
+
     /// <summary>One dimension's constants packed as the template's geo record (32-bit fields, least significant first).</summary>
     private static string DimGeometry(int dCount, int stride, int pad, int outSize, int inSize, int outBits, int inBits, int dBits)
     {
@@ -720,26 +802,43 @@ public static partial class SolidityVerifierGenerator
         // the word's values in groups of up to 4 (as the dense xChunk): an all-zero group (most of an MNIST row) is skipped
         // whole; in a non-zero group each non-zero value is range-checked and multiplied by its ex entry
         int group = Math.Min(4, 32 / vk.XBytes);
-        y.Comment($"s + Σ_(k < cnt) x_k·ex[k] over the values x_k of one input word w ({vk.XBytes} bytes each), |x_k| ≤ X_BOUND");
-        y.Open("function xsWord(s, w, cnt, ex) -> t");
-        y.Line("t := s");
-        y.Open($"for {{ let j := 0 }} lt(j, cnt) {{ j := add(j, {group}) }}");
-        y.Open($"if shr({256 - 8 * vk.XBytes * group}, shl(mul(j, {8 * vk.XBytes}), w))");
-        y.Line($"let jEnd := add(j, {group})");
-        y.Line("if gt(jEnd, cnt) { jEnd := cnt }");
-        y.Open("for { let k := j } lt(k, jEnd) { k := add(k, 1) }");
-        y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(k, {8 * vk.XBytes}), w)))");
-        y.Line("if v { t := xAcc(t, v, mload(add(ex, shl(5, k)))) }");
-        y.Close();
-        y.Close();
-        y.Close();
-        y.Close();
+        y.Comment($"s + Σ_(k < cnt) x_k·ex[k] over the values x_k of one input word w ({vk.XBytes} bytes each, zero from cnt on), |x_k| ≤ X_BOUND");
+        if (vk.XBytes == 1 && vk.InputBound == 127)
+        {
+            // as xChunk: bytes summed as unsigned values, four products per reduction, an all-zero group of 4 skipped by one
+            // test; a word with a byte ≥ 0x80 (a negative input, or the invalid −128) corrected once by xChunkNegative
+            y.Open("function xsWord(s, w, cnt, ex) -> t");
+            y.Line("t := s");
+            for (int j0 = 0; j0 < Math.Min(32, g.InW); j0 += 4)
+            {
+                var terms = Enumerable.Range(j0, 4).Select(j => $"mulmod(byte({j}, w), mload({(j == 0 ? "ex" : $"add(ex, {32 * j})")}), R_MOD)").ToArray();
+                y.Line($"if and(shr({224 - 8 * j0}, w), 0xffffffff) {{ t := addmod(t, add(add({terms[0]}, {terms[1]}), add({terms[2]}, {terms[3]})), R_MOD) }}");
+            }
+            y.Line("if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { t := xChunkNegative(w, cnt, ex, t) }");
+            y.Close();
+        }
+        else
+        {
+            y.Open("function xsWord(s, w, cnt, ex) -> t");
+            y.Line("t := s");
+            y.Open($"for {{ let j := 0 }} lt(j, cnt) {{ j := add(j, {group}) }}");
+            y.Open($"if shr({256 - 8 * vk.XBytes * group}, shl(mul(j, {8 * vk.XBytes}), w))");
+            y.Line($"let jEnd := add(j, {group})");
+            y.Line("if gt(jEnd, cnt) { jEnd := cnt }");
+            y.Open("for { let k := j } lt(k, jEnd) { k := add(k, 1) }");
+            y.Line($"let v := signextend({vk.XBytes - 1}, shr({256 - 8 * vk.XBytes}, shl(mul(k, {8 * vk.XBytes}), w)))");
+            y.Line("if v { t := xAcc(t, v, mload(add(ex, shl(5, k)))) }");
+            y.Close();
+            y.Close();
+            y.Close();
+            y.Close();
+        }
         y.Comment($"X̃(r_b, c, u, v) of the [{g.InC}][{g.InH}][{g.InW}] input at its padded positions [{1 << ic}][{1 << ih}][{1 << iw}]; |x| ≤ X_BOUND");
         y.Open("function mleXS(ctx, rb, pt) -> acc");
         y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");
-        y.Line($"let ec := eqTable(pt, {ic})");
-        y.Line($"let ey := eqTable(add(pt, {32 * ic}), {ih})");
-        y.Line($"let ex := eqTable(add(pt, {32 * (ic + ih)}), {iw})");
+        y.Line($"let ec := eqTableK(pt, {ic})");
+        y.Line($"let ey := eqTableK(add(pt, {32 * ic}), {ih})");
+        y.Line($"let ex := eqTableK(add(pt, {32 * (ic + ih)}), {iw})");
         y.Line("let xrow := add(mload(add(ctx, 0x60)), 0x20)");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");

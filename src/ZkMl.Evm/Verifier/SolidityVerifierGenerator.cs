@@ -58,12 +58,32 @@ public static partial class SolidityVerifierGenerator
         if (vk.XBytes is not (1 or 2)) throw new NotSupportedException($"input values of {vk.XBytes} bytes are not supported by the Solidity verifier (1 or 2)");
         if (ZkRefusal(vk) is { } zk) throw new NotSupportedException(zk);
         var c = new Circuit(vk);
+        if (vk.HasSpatialLayers) return GenerateSplit(c, contractName);
         var text = VerifierTemplates.Contract
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
-            .Replace("{{MAIN}}", vk.HasSpatialLayers ? SpatialMain(c) : Main(c), StringComparison.Ordinal);
-        return VerifierTemplates.WithCore(text);
+            .Replace("{{MAIN}}", Main(c), StringComparison.Ordinal);
+        return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text));
+    }
+
+    /// <summary>The suffix of the first contract's name in a split verifier (<see cref="VerifierTemplates.SplitContract"/>).</summary>
+    public const string FirstPartSuffix = "FirstPart";
+
+    /// <summary>
+    /// A verifier in two contracts (docs/protocol.md "On-chain verifier"), for keys with conv or pooling layers: the circuit's
+    /// Yul (core, helpers, generated steps) once, pruned per contract to what its entry function reaches.
+    /// </summary>
+    private static string GenerateSplit(Circuit c, string contractName)
+    {
+        string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
+            + "            // ===== this circuit (generated) ==================================================================\n" + SpatialMain(c);
+        return VerifierTemplates.SplitContract
+            .Replace("{{HEADER}}", Header(c.Vk), StringComparison.Ordinal)
+            .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
+            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
+            .Replace("{{FIRST}}", YulPruner.Keep(yul, "verifyFirstPart"), StringComparison.Ordinal)
+            .Replace("{{SECOND}}", YulPruner.Keep(yul, "verify"), StringComparison.Ordinal);
     }
 
     /// <summary>

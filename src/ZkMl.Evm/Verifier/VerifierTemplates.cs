@@ -18,6 +18,8 @@ public static partial class VerifierTemplates
     private static readonly Lazy<string> ContractText = new(() => Read("Verifier.sol.template"));
     private static readonly Lazy<string> SpatialCoreText = new(() => Read("SpatialCore.yul"));
     private static readonly Lazy<string> ZkCoreText = new(() => Read("ZkCore.yul"));
+    private static readonly Lazy<string> HelpersText = new(() => Read("InferenceHelpers.yul"));
+    private static readonly Lazy<string> SplitContractText = new(() => Read("SplitVerifier.sol.template"));
 
     /// <summary>
     /// The verifier core: Yul functions (transcript, field checks, degree-2 sumcheck in plain and
@@ -43,11 +45,30 @@ public static partial class VerifierTemplates
     /// <summary>The contract skeleton with the placeholders the generator fills in.</summary>
     public static string Contract => ContractText.Value;
 
+    /// <summary>
+    /// The fixed inference helpers (statement decoding, the MLEs of X and Y, claim records) that follow <see cref="Core"/> in
+    /// every generated verifier; they read the circuit constants of the contract.
+    /// </summary>
+    public static string Helpers => HelpersText.Value;
+
+    /// <summary>
+    /// The skeleton of a verifier in two contracts (docs/protocol.md "On-chain verifier"): <c>NAMEFirstPart</c> with the
+    /// <c>{{FIRST}}</c> Yul, and <c>NAME</c>, which creates it in its constructor and runs <c>{{SECOND}}</c>.
+    /// </summary>
+    public static string SplitContract => SplitContractText.Value;
+
     /// <summary>Replaces the <c>{{CORE}}</c> placeholder of <paramref name="source"/> with <see cref="Core"/>.</summary>
     public static string WithCore(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
         return source.Replace("{{CORE}}", Core.TrimEnd('\n'), StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the <c>{{HELPERS}}</c> placeholder of <paramref name="source"/> with <see cref="Helpers"/>.</summary>
+    public static string WithHelpers(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Replace("{{HELPERS}}", Helpers.TrimEnd('\n'), StringComparison.Ordinal);
     }
 
     /// <summary>Replaces the <c>{{ZKCORE}}</c> placeholder of <paramref name="source"/> with <see cref="ZkCore"/>.</summary>

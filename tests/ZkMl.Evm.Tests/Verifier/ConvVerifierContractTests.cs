@@ -12,12 +12,13 @@ namespace ZkMl.Evm.Tests.Verifier;
 /// Generated verifiers of conv and pooling circuits (docs/protocol.md "Conv and pooling layers") against the C# verifier on
 /// anvil: valid proofs accepted (batches 1 and 3), every proof word changed rejected by both, a wrong output or input rejected
 /// by both; for odd sizes, padding, stride 2, conv → conv, average and global average pooling, max pooling (also at the input
-/// and with a final activation). The node runs without the EIP-170 code-size limit: these check what the generated code
-/// decides; its size is measured (and reported) by <c>ConvVerifierContractTests.LenetVerifierSizeAndGas</c>.
+/// and with a final activation). The node enforces the EIP-170 code-size limit: each verifier is two contracts
+/// (NAMEFirstPart and NAME, docs/protocol.md "On-chain verifier"), both deployed and both under the limit; the LeNet sizes and
+/// gas are printed by <c>ConvVerifierContractTests.LenetVerifierSizeAndGas</c>.
 /// </summary>
 public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestOutputHelper output) : IClassFixture<ConvVerifierContractTests.Node>
 {
-    /// <summary>One anvil node without the code-size limit (anvil --disable-code-size-limit).</summary>
+    /// <summary>One anvil node with the EIP-170 code-size limit (anvil's default): every conv verifier must deploy on it.</summary>
     public sealed class Node : IAsyncLifetime
     {
         private AnvilNode? _node;
@@ -26,7 +27,7 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
 
         public async Task InitializeAsync()
         {
-            _node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root, DisableCodeSizeLimit = true });
+            _node = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
             Chain = new EvmChain(_node.Web3);
         }
 
@@ -51,13 +52,14 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
         var source = SolidityVerifierGenerator.Generate(vk, "ConvVerifier");
         var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "ConvVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
         var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        AssertSplitUnderEip170(v);
         foreach (int batch in new[] { 1, 3 })
         {
             var proof = InferenceProver.Prove(pk, TestNetworks.Samples(40 + batch, batch, net.InputSize));
             Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
             var verdict = await v.VerifyAsync(proof);
             Assert.True(verdict.Accepted, verdict.Error);
-            output.WriteLine($"{shape} B={batch}: deployed {v.DeployedSize} bytes; {await v.MeasureAsync(proof)}");
+            output.WriteLine($"{shape} B={batch}: deployed {v.DeployedSize} + {v.FirstPartSize} bytes (first part); {await v.MeasureAsync(proof)}");
             var pf = proof.ProofBytes.ToArray();
             if (batch == 1)
             {
@@ -87,6 +89,14 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
         }
     }
 
+    // a conv verifier is two contracts (docs/protocol.md "On-chain verifier"), each deployed under the node's EIP-170 limit
+    private static void AssertSplitUnderEip170(OnChainVerifier v)
+    {
+        Assert.NotNull(v.FirstPartAddress);
+        Assert.InRange(v.DeployedSize, 1, CompiledContract.Eip170CodeSizeLimit);
+        Assert.InRange(v.FirstPartSize, 1, CompiledContract.Eip170CodeSizeLimit);
+    }
+
     [Fact]
     public async Task LenetVerifierSizeAndGas()
     {
@@ -100,11 +110,12 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
         var source = SolidityVerifierGenerator.Generate(vk, "LenetVerifier");
         var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "LenetVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
         var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        AssertSplitUnderEip170(v);
         var proof = InferenceProver.Prove(pk, samples.Take(1).ToArray());
         Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
         var verdict = await v.VerifyAsync(proof);
         Assert.True(verdict.Accepted, verdict.Error);
-        output.WriteLine($"lenet-mnist B=1: runtime {v.DeployedSize} bytes (EIP-170 limit 24,576); proof {proof.ProofBytes.Length} bytes; {await v.MeasureAsync(proof)}");
+        output.WriteLine($"lenet-mnist B=1: runtime {v.DeployedSize} bytes + first part {v.FirstPartSize} bytes (EIP-170 limit 24,576 each); proof {proof.ProofBytes.Length} bytes; {await v.MeasureAsync(proof)}");
         var pf = proof.ProofBytes.ToArray();
         var rng = new Random(18);
         for (int k = 0; k < 24; k++)

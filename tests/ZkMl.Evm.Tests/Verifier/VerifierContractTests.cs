@@ -49,6 +49,7 @@ public class VerifierContractTests(VerifierContractFixture fx, ITestOutputHelper
         var proof = fx.Proof(e, batch);
         Assert.True(await BothAsync(d, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), "valid proof"));
         Assert.InRange(d.Verifier.DeployedSize, 1, 24_576);
+        Assert.Null(d.Verifier.FirstPartAddress); // a dense verifier is one contract
         var gas = await d.Verifier.MeasureAsync(proof);
         Assert.True(gas.Transaction.Success, gas.Transaction.Error);
         output.WriteLine($"{name} B={batch}: deployed {d.Verifier.DeployedSize} bytes; proof {proof.ProofSize} bytes, {proof.PublicInputs.Length / 32} public words; {gas}");

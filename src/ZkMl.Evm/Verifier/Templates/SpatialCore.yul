@@ -75,42 +75,74 @@
             // Σ_{y < outSize} er[y]·Σ_{d < dCount} w(d)·es[s·y + d − p] over the u = s·y + d − p inside [0, inSize): one
             // dimension's window selector by its direct sum over the eq tables er = eq(r, ·), es = eq(σ, ·)
             // (O(outSize·dCount) multiplications; conv: w = eq(ρ, ·) over all d < 2^|ρ|; pools: d < kh). wd = 0: w ≡ 1.
-            // Each row iterates only its d range (dRange), so no term is tested for the bounds.
+            // Each row iterates only its d range [d0, d1) (as dRange), so no term is tested for the bounds.
             function windowSum(er, es, wd, geo) -> acc {
                 let stride := geoField(geo, 1)
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
                 let u0 := sub(0, geoField(geo, 2))
                 for { let erEnd := add(er, shl(5, geoField(geo, 3))) } lt(er, erEnd) { er := add(er, 0x20) } {
-                    let inner := windowRow(es, wd, geo, u0)
-                    if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    let d0 := 0
+                    if slt(u0, 0) { d0 := sub(0, u0) }
+                    let d1 := sub(inSize, u0)
+                    if sgt(d1, dCount) { d1 := dCount }
+                    if slt(d0, d1) {
+                        let inner := windowRow(add(es, shl(5, add(u0, d0))), add(es, shl(5, add(u0, d1))), wd, d0)
+                        if inner { acc := addmod(acc, mulmod(mload(er), inner, R_MOD), R_MOD) }
+                    }
                     u0 := add(u0, stride)
                 }
             }
 
-            // Σ_{d in the d range of the row starting at u0} w(d)·es[u0 + d] (windowSum's inner sum)
-            function windowRow(es, wd, geo, u0) -> inner {
-                let d0, d1 := dRange(u0, geo)
-                if iszero(slt(d0, d1)) { leave }
-                let e := add(es, shl(5, add(u0, d0)))
-                let eEnd := add(es, shl(5, add(u0, d1)))
+            // Σ_{e ≤ p < eEnd} w(d0 + (p − e)/32)·mload(p) (windowSum's inner sum over one row's d range); with weights, four
+            // products (each < r, their sum < 2^256) per reduction
+            function windowRow(e, eEnd, wd, d0) -> inner {
+                // a whole row of a 5×5 … 8×8 kernel padded to 8 offsets (the common case of a conv layer): no loop
+                if and(eq(sub(eEnd, e), 0x100), iszero(d0)) {
+                    if wd {
+                        inner := dot8(wd, e)
+                        leave
+                    }
+                }
                 switch wd
                 case 0 { for { } lt(e, eEnd) { e := add(e, 0x20) } { inner := addmod(inner, mload(e), R_MOD) } }
                 default {
-                    for { let w := add(wd, shl(5, d0)) } lt(e, eEnd) { e := add(e, 0x20) } {
+                    let w := add(wd, shl(5, d0))
+                    for { } lt(add(e, 0x60), eEnd) { e := add(e, 0x80) w := add(w, 0x80) } {
+                        inner := addmod(inner, add(add(mulmod(mload(w), mload(e), R_MOD), mulmod(mload(add(w, 0x20)), mload(add(e, 0x20)), R_MOD)),
+                                                   add(mulmod(mload(add(w, 0x40)), mload(add(e, 0x40)), R_MOD), mulmod(mload(add(w, 0x60)), mload(add(e, 0x60)), R_MOD))), R_MOD)
+                    }
+                    for { } lt(e, eEnd) { e := add(e, 0x20) w := add(w, 0x20) } {
                         inner := addmod(inner, mulmod(mload(w), mload(e), R_MOD), R_MOD)
-                        w := add(w, 0x20)
                     }
                 }
+            }
+
+            // Σ_{j < 8} a[j]·b[j] (two sums of four products, each below 2^256, then one reduction)
+            function dot8(a, b) -> v {
+                v := addmod(add(add(mulmod(mload(a), mload(b), R_MOD), mulmod(mload(add(a, 0x20)), mload(add(b, 0x20)), R_MOD)),
+                                add(mulmod(mload(add(a, 0x40)), mload(add(b, 0x40)), R_MOD), mulmod(mload(add(a, 0x60)), mload(add(b, 0x60)), R_MOD))),
+                            add(add(mulmod(mload(add(a, 0x80)), mload(add(b, 0x80)), R_MOD), mulmod(mload(add(a, 0xa0)), mload(add(b, 0xa0)), R_MOD)),
+                                add(mulmod(mload(add(a, 0xc0)), mload(add(b, 0xc0)), R_MOD), mulmod(mload(add(a, 0xe0)), mload(add(b, 0xe0)), R_MOD))), R_MOD)
             }
 
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
             // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
             function validSum(er, es, wd, geo) -> acc {
                 let stride := geoField(geo, 1)
+                let dCount := geoField(geo, 0)
+                let inSize := geoField(geo, 4)
                 let u0 := sub(0, geoField(geo, 2))
+                // a row whose window lies inside [0, inSize) has all d < dCount: its weight is the whole sum, computed once
+                let full := 0
+                for { let d := 0 } lt(d, dCount) { d := add(d, 1) } { full := addmod(full, mload(add(wd, shl(5, d))), R_MOD) }
                 for { let y := 0 } lt(y, geoField(geo, 3)) { y := add(y, 1) } {
-                    let d0, d1 := dRange(u0, geo)
-                    let v := 0
-                    for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
+                    let v := full
+                    if or(slt(u0, 0), sgt(add(u0, dCount), inSize)) {
+                        let d0, d1 := dRange(u0, geo)
+                        v := 0
+                        for { } slt(d0, d1) { d0 := add(d0, 1) } { v := addmod(v, mload(add(wd, shl(5, d0))), R_MOD) }
+                    }
                     let e := mload(add(er, shl(5, y)))
                     if es { e := mulmod(e, mload(add(es, shl(5, y))), R_MOD) }
                     acc := addmod(acc, mulmod(e, v, R_MOD), R_MOD)
@@ -118,23 +150,25 @@
                 }
             }
 
-            // eqTable(pt, k), built once per (pt, k) during a verification: memo is the address of the head of a list of
-            // records [next, pt, k, table]. Points are never written after their first selector use, and memory is never
+            // eqTable(pt, k), built once per (pt, k) during a verification: memo holds the address of 64 buckets (zeroed by
+            // the caller), each the head of a list of records [next, pt, k, table]; the bucket is (pt/32 + k) mod 64, so a
+            // lookup visits about one record. Points are never written after their first selector use, and memory is never
             // freed, so one address holds one point.
             function eqMemo(memo, pt, k) -> t {
-                for { let m := mload(memo) } m { m := mload(m) } {
+                let bucket := add(mload(memo), shl(5, and(add(shr(5, pt), k), 63)))
+                for { let m := mload(bucket) } m { m := mload(m) } {
                     if and(eq(mload(add(m, 0x20)), pt), eq(mload(add(m, 0x40)), k)) {
                         t := mload(add(m, 0x60))
                         leave
                     }
                 }
-                t := eqTable(pt, k)
+                t := eqTableK(pt, k)
                 let m := alloc(0x80)
-                mstore(m, mload(memo))
+                mstore(m, mload(bucket))
                 mstore(add(m, 0x20), pt)
                 mstore(add(m, 0x40), k)
                 mstore(add(m, 0x60), t)
-                mstore(memo, m)
+                mstore(bucket, m)
             }
 
             // one dimension's window selector (windowSum) from the points r, σ; wd: the d weights (0: all 1)
