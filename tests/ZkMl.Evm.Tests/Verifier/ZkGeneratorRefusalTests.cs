@@ -8,8 +8,8 @@ using ZkMl.TestKit;
 namespace ZkMl.Evm.Tests.Verifier;
 
 /// <summary>
-/// The generator makes default-mode verifiers only (the ZK main part is docs/zk-design.md §11 step 11): a zero-knowledge
-/// key gets a clear refusal instead of a contract that would reject all of its proofs.
+/// The generator refuses the zero-knowledge keys it has no verifier for with a clear reason (instead of a contract that would
+/// reject all of their proofs); ZK keys with public inputs get the generated ZK verifier (ZkVerifierContractTests).
 /// </summary>
 public class ZkGeneratorRefusalTests
 {
@@ -23,17 +23,17 @@ public class ZkGeneratorRefusalTests
     }
 
     [Fact]
-    public void Zero_knowledge_keys_are_refused_with_the_reason_and_default_keys_are_not()
+    public void Unsupported_zero_knowledge_keys_are_refused_with_the_reason_and_public_input_keys_are_not()
     {
         var pub = ZkKey(ZkSettings.PublicInputs);
-        var ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(pub));
-        Assert.Contains("zero-knowledge verifying key", ex.Message);
-        Assert.Contains("not yet implemented", ex.Message);
-        Assert.Equal(ex.Message, SolidityVerifierGenerator.ZkRefusal(pub));
+        Assert.Null(SolidityVerifierGenerator.ZkRefusal(pub));
+        var source = SolidityVerifierGenerator.Generate(pub);
+        Assert.Contains(Protocol.ZkDomain, source);
 
         var priv = ZkKey(ZkSettings.PrivateInputs());
-        ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
+        var ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
         Assert.Contains("not yet implemented: private inputs on chain", ex.Message);
+        Assert.Equal(ex.Message, SolidityVerifierGenerator.ZkRefusal(priv));
 
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(ExampleCircuits.Tiny.Vk));
     }
