@@ -156,13 +156,11 @@ public static partial class SolidityVerifierGenerator
         foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n')) y.Raw(line);
         y.Blank();
         y.Line("// ===== this zero-knowledge circuit (generated) ================================================");
-        if (!priv)
-        {
-            XChunk(y, vk);
-            int xLo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
-            EqTableFixed(y, "eqTableXLo", xLo);
-            EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo);
-        }
+        // (also with private inputs: the template's mleX names them; the optimizer drops what is not called)
+        XChunk(y, vk);
+        int xLo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
+        EqTableFixed(y, "eqTableXLo", xLo);
+        EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo);
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
         y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");

@@ -91,8 +91,8 @@ public static partial class SolidityVerifierGenerator
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (!vk.IsZk) return null;
-        if (vk.Zk.Inputs == InputVisibility.Private)
-            return $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: private inputs on chain";
+        if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
+            return $"a zero-knowledge verifying key with private inputs and the input range check on ({vk.Zk}): not yet implemented: the input range check on chain (compile with --zk --input-visibility private --input-range-check off for the weaker statement of docs/zk-design.md §2)";
         if (ZkInference.Unsupported(vk) is { } why) return $"a zero-knowledge verifying key ({vk.Zk}): {why}";
         if (vk.BlindingBase is not { } h || h.IsInfinity || !h.IsOnCurve)
             return $"a zero-knowledge verifying key ({vk.Zk}) whose blinding base H is missing, the point at infinity or not on the curve";

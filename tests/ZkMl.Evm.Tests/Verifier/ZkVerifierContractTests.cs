@@ -124,4 +124,95 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
             Assert.False(await BothAsync(v, e.Vk, m, pf, $"statement word {w} changed"));
         }
     }
+
+    public static TheoryData<string, int> MnistCases => new() { { "mnist-mlp", 1 }, { "mnist-mlp", 16 }, { "mnist-mlp-private", 1 }, { "mnist-mlp-private", 16 } };
+
+    /// <summary>MNIST MLP: valid proofs accepted (gas and bytecode reported), a sample of changed proof words and a wrong output rejected.</summary>
+    [Theory]
+    [MemberData(nameof(MnistCases))]
+    public async Task Mnist_valid_proofs_accepted_and_a_sample_of_changed_words_rejected(string name, int batch)
+    {
+        var e = Example(name);
+        var (_, v) = await DeployAsync(fx, e);
+        bool priv = name.EndsWith("-private", StringComparison.Ordinal);
+        var proof = priv ? ProvePrivate(e, batch).Proof : Prove(e, batch);
+        var pi = proof.PublicInputs.ToArray();
+        var pf = proof.ProofBytes.ToArray();
+        Assert.True(await BothAsync(v, e.Vk, pi, pf, "valid proof"));
+        Assert.InRange(v.DeployedSize, 1, 24_576);
+        var gas = await v.MeasureAsync(proof);
+        Assert.True(gas.Transaction.Success, gas.Transaction.Error);
+        output.WriteLine($"ZK {name} B={batch}: deployed {v.DeployedSize} bytes; proof {pf.Length} bytes, {pi.Length / 32} public words; {gas}");
+        var rng = new Random(batch);
+        for (int k = 0; k < 24; k++)
+        {
+            int w = rng.Next(pf.Length / 32);
+            var m = (byte[])pf.Clone();
+            m[32 * w + 31] ^= 1;
+            Assert.False(await BothAsync(v, e.Vk, pi, m, $"proof word {w} changed"));
+        }
+        var io = proof.DecodePublicIO(e.Vk);
+        var y = io.Outputs[..(batch * e.Vk.OutputColumns)].ToArray();
+        y[^1] += 1;
+        var words = priv ? PublicIO.CreatePrivate(e.Vk, batch, io.InputCommitment!.Value, y).Words.ToArray() : PublicIO.Create(e.Vk, batch, io.Inputs.ToArray(), y).Words.ToArray();
+        Assert.False(await BothAsync(v, e.Vk, words, pf, "last output + 1"));
+    }
+
+    internal static PrivateInputProof ProvePrivate(ZkExample e, int batch)
+        => InferenceProver.ProvePrivate(e.Pk, e.Samples.Take(batch).Select(x => e.Pk.Circuit.QuantizeInput(x)).ToArray());
+
+    public static TheoryData<string, int> PrivateCases => new() { { "tiny-private", 1 }, { "tiny-private", 3 }, { "mlp3-private", 1 }, { "mlp3-private", 4 } };
+
+    /// <summary>
+    /// Private inputs (range check off): the statement B ‖ C_X ‖ Y does not grow with the inputs; valid proofs accepted; every
+    /// proof word and statement word changed, a wrong output, and the proof checked against another commitment of the same
+    /// rows and against a commitment of other rows rejected by both.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PrivateCases))]
+    public async Task Private_inputs_valid_proofs_accepted_changed_words_and_other_commitments_rejected(string name, int batch)
+    {
+        var e = Example(name);
+        var (_, v) = await DeployAsync(fx, e);
+        var made = ProvePrivate(e, batch);
+        var proof = made.Proof;
+        var pi = proof.PublicInputs.ToArray();
+        var pf = proof.ProofBytes.ToArray();
+        Assert.Equal(32 + 64 + (batch * e.Vk.OutputColumns * e.Vk.YBytes + 31) / 32 * 32, pi.Length);
+        Assert.True(await BothAsync(v, e.Vk, pi, pf, "valid proof"));
+        var gas = await v.MeasureAsync(proof);
+        Assert.True(gas.Transaction.Success, gas.Transaction.Error);
+        output.WriteLine($"ZK {name} B={batch}: deployed {v.DeployedSize} bytes; proof {pf.Length} bytes, {pi.Length / 32} public words; {gas}");
+        for (int w = 0; w < pf.Length / 32; w++)
+        {
+            var m = (byte[])pf.Clone();
+            m[32 * w + 31] ^= 1;
+            Assert.False(await BothAsync(v, e.Vk, pi, m, $"proof word {w} changed"));
+        }
+        for (int w = 0; w < pi.Length / 32; w++)
+        {
+            var m = (byte[])pi.Clone();
+            m[32 * w + 31] ^= 1;
+            Assert.False(await BothAsync(v, e.Vk, m, pf, $"statement word {w} changed"));
+        }
+        var io = proof.DecodePublicIO(e.Vk);
+        var y = io.Outputs[..(batch * e.Vk.OutputColumns)].ToArray();
+        var cx = io.InputCommitment!.Value;
+        var wrongY = (long[])y.Clone();
+        wrongY[0] += wrongY[0] > 0 ? -1 : 1;
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, cx, wrongY).Words.ToArray(), pf, "output 0 changed"));
+        // another commitment of the same rows (fresh blinding), and a commitment of other rows
+        var rows = e.Samples.Take(batch).Select(x => e.Pk.Circuit.QuantizeInput(x)).ToArray();
+        var again = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, rows).Commitment;
+        Assert.NotEqual(cx, again.Commitment);
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, again.Commitment, y).Words.ToArray(), pf, "another commitment of the same rows"));
+        var other = rows.Select(r => (long[])r.Clone()).ToArray();
+        other[0][0] = other[0][0] == 1 ? 2 : 1;
+        var otherCom = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, other).Commitment;
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, otherCom.Commitment, y).Words.ToArray(), pf, "a commitment of other rows"));
+        // a proof made for another commitment verifies only against its own
+        var made2 = ProvePrivate(e, batch);
+        Assert.True(await BothAsync(v, e.Vk, made2.Proof.PublicInputs.ToArray(), made2.Proof.ProofBytes.ToArray(), "a second proof with its own commitment"));
+        Assert.False(await BothAsync(v, e.Vk, pi, made2.Proof.ProofBytes.ToArray(), "the second proof against the first commitment"));
+    }
 }
