@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;
@@ -151,15 +152,23 @@ public sealed class ZkCliTests : IDisposable
         var bad = Zkml.Run("verify", "--vk", vk, "--proof", F("bad.proof"));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("not verified", bad.Err);
-        // The Solidity verifier of ZK proofs is step 11; private inputs with the input range check (the default) are not built: both refused, nothing written.
-        Zkml.Fails(["create-evm-verifier", "--vk", vk, "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
-        Assert.False(File.Exists(F("Never.sol")));
+        // The Solidity verifier of ZK proofs (docs/zk-design.md §11 step 11): create-evm-verifier, verify-onchain on a local
+        // anvil (accepted; the tampered proof rejected on chain too), encode-calldata.
+        var ev = Zkml.Ok("create-evm-verifier", "--vk", vk, "-o", F("ZkVerifier.sol"), "--json").Json();
+        Assert.InRange(ev.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.Contains("zkml-inference-zk-v1", File.ReadAllText(F("ZkVerifier.sol")));
+        var oc = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof);
+        Assert.StartsWith("verified on chain", oc.Out);
+        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", F("bad.proof")], "not verified");
+        var cd = Zkml.Ok("encode-calldata", "--proof", proof, "--json").Json();
+        Assert.Equal(ZkMl.Evm.Verifier.VerifierCalldata.Encode(InferenceProof.Load(proof)).Length, cd.GetProperty("bytes").GetInt32());
+        // Private inputs with the input range check (the default) are not built: the prover and the generator refuse, nothing written.
         string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
         Zkml.Fails(["prove", pc, "--input", input, "--pk", Path.Combine(F("privkeys"), "pk.bin"), "-o", F("never.proof")], "not yet implemented: the input range check");
         Assert.False(File.Exists(F("never.proof")));
         Zkml.Fails(["create-evm-verifier", "--vk", Path.Combine(F("privkeys"), "vk.bin"), "-o", F("NeverPrivate.sol"), "--no-compile"],
-            "private inputs", "not yet implemented: private inputs on chain");
+            "private inputs", "not yet implemented: the input range check on chain");
         Assert.False(File.Exists(F("NeverPrivate.sol")));
         Zkml.Fails(["setup", c, "--dev-srs", "--ptau-verified", "-o", F("k3")], "--ptau-verified only applies with --ptau");
     }

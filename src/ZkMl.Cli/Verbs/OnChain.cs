@@ -22,14 +22,14 @@ internal static partial class OnChain
     /// <summary>The repository whose node_modules holds solc and anvil (scripts/setup.sh).</summary>
     public static string Tools() => ProjectTools.FindRepositoryRoot();
 
-    /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
+    /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with (<c>SettingsForSource</c>: fewer optimizer runs for a ZK verifier).</summary>
     /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column).</exception>
     public static CompiledContract Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
         {
             try
             {
-                return new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.RecommendedSettings, Path.GetFileName(fileName))
+                return new SolcCompiler(root).CompileContractAsync(source, contractName, SolidityVerifierGenerator.SettingsForSource(source), Path.GetFileName(fileName))
                     .GetAwaiter().GetResult();
             }
             catch (SolcCompilationException e)

@@ -46,6 +46,16 @@ public static partial class SolidityVerifierGenerator
         return vk.IsZk ? RecommendedSettings with { OptimizerRuns = ZkOptimizerRuns } : RecommendedSettings;
     }
 
+    /// <summary>
+    /// The settings for a verifier source (e.g. a file given to <c>zkml deploy</c>): <see cref="SettingsFor"/> of a ZK key when
+    /// the source is a ZK verifier (it holds the ZK transcript domain as a Yul literal), else <see cref="RecommendedSettings"/>.
+    /// </summary>
+    public static Solc.SolcSettings SettingsForSource(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Contains(Q(Protocol.ZkDomain), StringComparison.Ordinal) ? RecommendedSettings with { OptimizerRuns = ZkOptimizerRuns } : RecommendedSettings;
+    }
+
     /// <summary>Optimizer runs of the ZK verifiers (<see cref="SettingsFor"/>).</summary>
     public const int ZkOptimizerRuns = 200;
 
