@@ -220,7 +220,7 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment("[eq(r_b, r)]_r with the padded rows' weights added to row 0 (they are its copies)");
         y.Open("function zkRowWeights(ctx, rb) -> eqb");
-        y.Line("eqb := eqTable(rb, mload(add(ctx, 0x20)))");
+        y.Line("eqb := zkEqTable(rb, mload(add(ctx, 0x20)))");
         y.Line("let s := mload(eqb)");
         y.Line("for { let r := mload(ctx) } lt(r, shl(mload(add(ctx, 0x20)), 1)) { r := add(r, 1) } { s := addmod(s, mload(add(eqb, shl(5, r))), R_MOD) }");
         y.Line("mstore(eqb, s)");
@@ -330,12 +330,12 @@ public static partial class SolidityVerifierGenerator
             int cb = ks.ColumnOffset[l];
             int o = vk.Layers[l].OutVars;
             y.Comment($"layer {l}: activation segment (tag {KeyShape.ActTag(l)}, Q̂_{l}, Â_{l}), then {vk.Layers[l].Limbs} limb segments (tag {KeyShape.RangeTag}, R̂_{l},i)");
-            y.Line($"sel := selector(rw, sub(n, add(b, {o})), {Fld($"f act_{l} index")})");
+            y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f act_{l} index")})");
             y.Line("sels := addmod(sels, sel, R_MOD)");
             y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
             for (int i = 0; i < vk.Layers[l].Limbs; i++)
             {
-                y.Line($"sel := selector(rw, sub(n, add(b, {o})), {Fld($"f limb_{l},{i} index")})");
+                y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f limb_{l},{i} index")})");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
             }
@@ -362,7 +362,7 @@ public static partial class SolidityVerifierGenerator
             var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
             int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
             y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-            y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
@@ -621,7 +621,7 @@ public static partial class SolidityVerifierGenerator
             }
             int h = kSplit - pre;
             for (int jl = 0; jl < 1 << h; jl++)
-                Term((int)((idx << h) | (long)jl), 0, coef == "1" ? $"selector(z, {h}, {jl})" : $"mulmod({coef}, selector(z, {h}, {jl}), R_MOD)", $"add(z, {32 * h})", "0", "0");
+                Term((int)((idx << h) | (long)jl), 0, coef == "1" ? $"zkSelector(z, {h}, {jl})" : $"mulmod({coef}, zkSelector(z, {h}, {jl}), R_MOD)", $"add(z, {32 * h})", "0", "0");
         }
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line("let b := mload(add(ctx, 0x20))");
