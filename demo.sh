@@ -2,7 +2,8 @@
 # The demo command: sets up the pinned tools, then runs `zkml demo` — the MNIST example compiled, a
 # development SRS (INSECURE, demo only), setup, one proof for a batch of real MNIST test images,
 # verified in C# and on a local anvil. Extra arguments go to `zkml demo` (e.g. ./demo.sh --batch 64;
-# ./demo.sh --model lenet for the LeNet CNN of circuits/lenet-mnist).
+# ./demo.sh --model lenet for the LeNet CNN of circuits/lenet-mnist; ./demo.sh --zk for private images proven with
+# zero knowledge and verified on chain).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"

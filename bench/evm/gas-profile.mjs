@@ -2,7 +2,7 @@
 // Gas profile of one verifyProof call of a generated verifier, by Yul function.
 //   node bench/evm/gas-profile.mjs Verifier.sol calldata.hex [rpc-url]
 // Compiles the contract with the project's pinned solcjs (same settings as
-// SolidityVerifierGenerator.RecommendedSettings), deploys it on the node (default: an anvil on
+// SolidityVerifierGenerator.RecommendedSettings; RUNS=200 for a ZK verifier, SettingsFor), deploys it on the node (default: an anvil on
 // http://127.0.0.1:8545 with unlocked accounts), traces the call (debug_traceCall, struct logs) and
 // charges every executed instruction's gas to the innermost Yul `function` of the source that
 // contains it (via the deployed bytecode's source map). Precompile calls are listed separately.
@@ -29,7 +29,7 @@ const input = {
   language: "Solidity",
   sources: { "Verifier.sol": { content: source } },
   settings: {
-    optimizer: { enabled: true, runs: 1000000 },
+    optimizer: { enabled: true, runs: Number(process.env.RUNS ?? 1000000) },
     evmVersion: "cancun",
     viaIR: process.env.VIA_IR === "1",
     outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"] } },

@@ -117,6 +117,32 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"));
     }
     [Fact]
+    public void DemoZkProvesPrivateMnistImagesAndVerifiesThemOnChain()
+    {
+        // --zk: a ZK circuit with private inputs (range check off); the statement holds C_X, not the pixels.
+        string dir = tiny.File("demo-zk");
+        var r = Zkml.Ok("demo", "--zk", "--batch", "2", "--out", dir, "--json");
+        var j = r.Json();
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("zk").GetBoolean());
+        Assert.Equal([7, 2], j.GetProperty("labels").EnumerateArray().Select(e => e.GetInt32()).ToArray());
+        Assert.StartsWith("0x", j.GetProperty("inputCommitment").GetString());
+        // B ‖ C_X ‖ the outputs: 3 + ⌈2·10·yBytes/32⌉ words, not 784 pixels per image
+        var vk = ZkMl.Inference.VerifyingKey.Load(Path.Combine(dir, "keys", "vk.bin"));
+        Assert.Equal(ZkMl.Inference.PublicIO.ByteLength(vk, 2) / 32, j.GetProperty("publicInputWords").GetInt32());
+        Assert.Equal(3 + (2 * vk.OutputColumns * vk.YBytes + 31) / 32, j.GetProperty("publicInputWords").GetInt32());
+        var chain = j.GetProperty("onChain");
+        Assert.True(chain.GetProperty("accepted").GetBoolean());
+        Assert.True(chain.GetProperty("tamperedRejected").GetBoolean());
+        Assert.InRange(chain.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.True(File.Exists(Path.Combine(dir, "input.commit")));
+        Assert.True(File.Exists(Path.Combine(dir, "input.opening")));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(dir, "input.opening")));
+        var v = Zkml.Ok("verify", "--vk", Path.Combine(dir, "keys", "vk.bin"), "--proof", Path.Combine(dir, "proof.bin"), "--json").Json();
+        Assert.True(v.GetProperty("zk").GetBoolean());
+    }
+
+    [Fact]
     public void DemoProvesALenetTestImageOnAnAnvilWithTheCodeSizeLimit()
     {
         string dir = tiny.File("demo-lenet");

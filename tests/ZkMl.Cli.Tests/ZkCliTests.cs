@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ZkMl.Inference;
 using ZkMl.TestKit;
 
 namespace ZkMl.Cli.Tests;
@@ -151,9 +152,16 @@ public sealed class ZkCliTests : IDisposable
         var bad = Zkml.Run("verify", "--vk", vk, "--proof", F("bad.proof"));
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("not verified", bad.Err);
-        // The Solidity verifier of ZK proofs is step 11: refused, nothing written.
-        Zkml.Fails(["create-evm-verifier", "--vk", vk, "-o", F("Never.sol"), "--no-compile"], "zero-knowledge verifying key", "not yet implemented");
-        Assert.False(File.Exists(F("Never.sol")));
+        // The Solidity verifier of ZK proofs (docs/zk-design.md §11 step 11): create-evm-verifier, verify-onchain on a local
+        // anvil (accepted; the tampered proof rejected on chain too), encode-calldata.
+        var ev = Zkml.Ok("create-evm-verifier", "--vk", vk, "-o", F("ZkVerifier.sol"), "--json").Json();
+        Assert.InRange(ev.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.Contains("zkml-inference-zk-v1", File.ReadAllText(F("ZkVerifier.sol")));
+        var oc = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof);
+        Assert.StartsWith("verified on chain", oc.Out);
+        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", F("bad.proof")], "not verified");
+        var cd = Zkml.Ok("encode-calldata", "--proof", proof, "--json").Json();
+        Assert.Equal(ZkMl.Evm.Verifier.VerifierCalldata.Encode(InferenceProof.Load(proof)).Length, cd.GetProperty("bytes").GetInt32());
         // Private inputs with the input range check (the compile default): compile → setup → prove → verify in C#; on chain refused.
         string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");

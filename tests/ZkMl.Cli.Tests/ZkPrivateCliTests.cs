@@ -69,6 +69,8 @@ public sealed class ZkPrivateCliTests : IDisposable
         var human = Zkml.Ok("verify", "--vk", vk, "--proof", F("a.proof"), "--input-commitment", commit).Out;
         Assert.Contains("input commitment C_X " + cx, human); // printed in full
         Assert.Contains("--input-range-check off", human); // the weaker statement is said
+        // on chain: the key's ZK verifier (statement B ‖ C_X ‖ Y) on a local anvil
+        Assert.StartsWith("verified on chain", Zkml.Ok("verify-onchain", "--vk", vk, "--proof", F("a.proof")).Out);
         // The same C_X in a commitment file of another SRS (its fingerprint changed, its trailer recomputed): the proof binds
         // C_X only under the key's SRS, so that file says nothing about the proven inputs and is refused.
         var forged = File.ReadAllBytes(commit);

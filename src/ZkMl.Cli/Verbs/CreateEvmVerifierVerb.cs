@@ -32,7 +32,7 @@ internal static class CreateEvmVerifierVerb
         CliFiles.Require(vkPath, FileKind.VerifyingKey);
         CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
         var key = VerifyingKey.Load(vkPath);
-        // (the generated contract verifies default-mode proofs only: a ZK key must not get one)
+        // (a ZK key the generator has no verifier for — the input range check on chain, unsupported shapes — gets the reason)
         if (SolidityVerifierGenerator.ZkRefusal(key) is { } zk) throw new UserException($"{vkPath}: {zk}");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);

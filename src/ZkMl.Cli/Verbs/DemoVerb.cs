@@ -38,16 +38,17 @@ internal static class DemoVerb
         var model = new Option<string?>("--model") { HelpName = "mlp|lenet|FILE", Description = $"The example: mlp ({ModelRel}, the default), lenet (circuits/lenet-mnist/model.onnx), or a float model FILE taking 28×28 images, with an input.json for calibration beside it" };
         var mnist = new Option<string?>("--mnist-dir") { HelpName = "DIR", Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
         var noChain = new Option<bool>("--no-chain") { Description = "Stop after the C# verification (no verifier contract, no local anvil)" };
+        var zk = new Option<bool>("--zk") { Description = "Zero knowledge with private images: the circuit is compiled with --zk --input-visibility private --input-range-check off, the statement holds the images' commitment C_X instead of their pixels (input.commit; its opening input.opening is secret), verified in C# and on chain" };
         var cmd = new Command("demo", "An MNIST example (the MLP, or --model lenet) end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify in C# and on a local anvil; predictions vs labels, proof size, times, gas")
         {
-            batch, offset, outDir, model, mnist, noChain,
+            batch, offset, outDir, model, mnist, noChain, zk,
         };
         cmd.SetAction(pr => CliHost.Run(pr, "demo", ctx =>
-            Run(ctx, pr.GetValue(batch), pr.GetValue(offset), pr.GetValue(outDir)!, pr.GetValue(model), pr.GetValue(mnist), pr.GetValue(noChain))));
+            Run(ctx, pr.GetValue(batch), pr.GetValue(offset), pr.GetValue(outDir)!, pr.GetValue(model), pr.GetValue(mnist), pr.GetValue(noChain), pr.GetValue(zk))));
         return cmd;
     }
 
-    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelArg, string? mnistDir, bool skipChain)
+    private static int Run(VerbContext ctx, int batch, int offset, string outDir, string? modelArg, string? mnistDir, bool skipChain, bool zk)
     {
         if (batch < 1 || batch > 1024) throw new UserException($"--batch {batch}: expected 1…1024");
         modelArg ??= "mlp";
@@ -72,7 +73,7 @@ internal static class DemoVerb
         var (imageCount, imageSize) = IdxHeader(imagesPath);
         if (offset + (long)batch > imageCount)
             throw new UserException($"--offset {offset}: the batch of {batch} must lie within the {imageCount:N0} test images (offset at most {Math.Max(0, imageCount - batch)})");
-        foreach (var written in new[] { "mnist.zkc", Path.Combine("keys", "pk.bin"), Path.Combine("keys", "vk.bin"), "input.json", "proof.bin", "Verifier.sol" })
+        foreach (var written in new[] { "mnist.zkc", Path.Combine("keys", "pk.bin"), Path.Combine("keys", "vk.bin"), "input.json", "proof.bin", "Verifier.sol", "input.commit", "input.opening" })
             CliFiles.RefuseOverwrite(Path.Combine(outDir, written), "--out", ("--model", modelPath), ("calibration", calibPath), ("MNIST images", imagesPath), ("MNIST labels", labelsPath));
 
         var total = Stopwatch.StartNew();
@@ -87,7 +88,9 @@ internal static class DemoVerb
         if (net.InputSize != imageSize)
             throw new UserException($"{modelPath}: the model takes {net.InputSize:N0} inputs per sample, but the MNIST test images have {imageSize:N0} pixels (expected a model on 1×28×28 images)");
         var calib = InputData.Load(calibPath, net.InputSize);
-        var circuit = ctx.Step("calibrating and quantizing", () => CircuitCompiler.Compile(net, calib));
+        // --zk: private images, the input range check off (the on-chain verifier does not have it yet; docs/protocol.md "ZK mode: private inputs")
+        var options = zk ? new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: false) } : null;
+        var circuit = ctx.Step("calibrating and quantizing", () => CircuitCompiler.Compile(net, calib, options));
         string circuitPath = Path.Combine(outDir, "mnist.zkc");
         CliHost.WriteAtomic(circuitPath, CircuitFile.ToBytes(circuit));
         double compileSeconds = sw.Elapsed.TotalSeconds;
@@ -101,9 +104,12 @@ internal static class DemoVerb
         double srsSeconds = sw.Elapsed.TotalSeconds;
         Line($"2. SRS      [red]INSECURE[/] development SRS with {powers:N0} powers (random τ, demo only) ({srsSeconds:F2} s)");
         sw.Restart();
-        var (pk, vk) = ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, padded));
+        var (pk, vk) = zk
+            ? ctx.Step("setup: committing the model parts (hiding)", () => { var z = InferenceSetup.RunZk(circuit, srs, padded); return (z.ProvingKey, z.VerifyingKey); })
+            : ctx.Step("setup: committing the model vector", () => InferenceSetup.Run(circuit, srs, padded));
         string pkPath = Path.Combine(outDir, "keys", "pk.bin"), vkPath = Path.Combine(outDir, "keys", "vk.bin");
-        CliHost.WriteAtomic(pkPath, pk.ToBytes());
+        if (zk) CliHost.WriteSecret(pkPath, pk.ToBytes()); // a ZK proving key holds the model's blindings
+        else CliHost.WriteAtomic(pkPath, pk.ToBytes());
         CliHost.WriteAtomic(vkPath, vk.ToBytes());
         double setupSeconds = sw.Elapsed.TotalSeconds;
         Line($"3. setup    model vector 2^{vk.ModelVars} committed → {Markup.Escape(pkPath)}, {Markup.Escape(vkPath)} ({setupSeconds:F2} s)");
@@ -116,7 +122,21 @@ internal static class DemoVerb
         var truth = labels.Skip(offset).Take(batch).ToArray();
         string inputPath = Path.Combine(outDir, "input.json");
         CliHost.WriteAtomic(inputPath, Encoding.UTF8.GetBytes(InputData.Serialize(samples)));
-        var (proof, timings) = ctx.Prove($"proving {batch} images", t => InferenceProver.Prove(pk, samples, t));
+        PrivateInputProof? priv = null;
+        var (proof, timings) = ctx.Prove($"proving {batch} images{(zk ? " (zero knowledge, private inputs)" : "")}", t =>
+        {
+            if (!zk) return InferenceProver.Prove(pk, samples, t);
+            priv = InferenceProver.ProvePrivate(pk, samples.Select(x => pk.Circuit.QuantizeInput(x)).ToArray(), null, null, t);
+            return priv.Proof;
+        });
+        string? commitPath = null, openingPath = null;
+        if (priv is not null)
+        {
+            commitPath = Path.Combine(outDir, "input.commit");
+            openingPath = Path.Combine(outDir, "input.opening");
+            priv.Commitment.Save(commitPath);
+            priv.Opening.Save(openingPath); // the opening is secret (mode 0600)
+        }
         string proofPath = Path.Combine(outDir, "proof.bin");
         CliHost.WriteAtomic(proofPath, proof.ToFileBytes());
         double proveSeconds = timings.Total.TotalSeconds;
@@ -163,6 +183,8 @@ internal static class DemoVerb
                 ["srsPowers"] = powers,
                 ["proofBytes"] = proof.ProofSize,
                 ["publicInputWords"] = io.WordCount,
+                ["zk"] = zk,
+                ["inputCommitment"] = priv?.Commitment.CommitmentHex,
                 ["files"] = new JsonObject
                 {
                     ["circuit"] = Path.GetFullPath(circuitPath), ["pk"] = Path.GetFullPath(pkPath), ["vk"] = Path.GetFullPath(vkPath),

@@ -39,14 +39,14 @@ internal static partial class OnChain
             : $"{Main.DeployedSize:N0} bytes ({Main.Name}) + {FirstPart.DeployedSize:N0} bytes ({FirstPart.Name})";
     }
 
-    /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with.</summary>
+    /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with (<c>SettingsForSource</c>: fewer optimizer runs for a ZK verifier).</summary>
     /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column), or the contract is missing.</exception>
     public static CompiledVerifier Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
         {
             try
             {
-                var output = new SolcCompiler(root).CompileAsync(new Dictionary<string, string> { [Path.GetFileName(fileName)] = source }, SolidityVerifierGenerator.RecommendedSettings)
+                var output = new SolcCompiler(root).CompileAsync(new Dictionary<string, string> { [Path.GetFileName(fileName)] = source }, SolidityVerifierGenerator.SettingsForSource(source))
                     .GetAwaiter().GetResult();
                 var main = output.Get(contractName);
                 var first = output.Contracts.FirstOrDefault(c => c.Name == contractName + SolidityVerifierGenerator.FirstPartSuffix);
@@ -123,7 +123,9 @@ internal static partial class OnChain
         var io = proof.DecodePublicIO(vk);
         var y = io.Outputs.ToArray();
         y[0] += 1;
-        var lie = PublicIO.Create(vk, io.BatchSize, io.Inputs, y);
+        var lie = io.IsPrivate
+            ? PublicIO.CreatePrivate(vk, io.BatchSize, io.InputCommitment!.Value, y.AsSpan(0, io.BatchSize * vk.OutputColumns))
+            : PublicIO.Create(vk, io.BatchSize, io.Inputs, y.AsSpan(0, PublicIO.StatedRows(vk, io.BatchSize) * vk.OutputColumns));
         return InferenceProof.FromParts(proof.VkDigest, lie.Words, proof.ProofBytes, proof.Flags);
     }
 

@@ -35,6 +35,30 @@ public static partial class SolidityVerifierGenerator
     /// </summary>
     public static Solc.SolcSettings RecommendedSettings { get; } = new() { Optimize = true, OptimizerRuns = 1_000_000, EvmVersion = "cancun" };
 
+    /// <summary>
+    /// The compiler settings for the verifier of <paramref name="vk"/>: <see cref="RecommendedSettings"/> for a default-mode
+    /// key; for a zero-knowledge key the same with 200 optimizer runs, because with 1,000,000 runs the optimizer's inlining
+    /// makes a ZK verifier larger than the EIP-170 limit (MNIST MLP: 31,440 runtime bytes against 22,253 with 200 runs).
+    /// </summary>
+    public static Solc.SolcSettings SettingsFor(VerifyingKey vk)
+    {
+        ArgumentNullException.ThrowIfNull(vk);
+        return vk.IsZk ? RecommendedSettings with { OptimizerRuns = ZkOptimizerRuns } : RecommendedSettings;
+    }
+
+    /// <summary>
+    /// The settings for a verifier source (e.g. a file given to <c>zkml deploy</c>): <see cref="SettingsFor"/> of a ZK key when
+    /// the source is a ZK verifier (it holds the ZK transcript domain as a Yul literal), else <see cref="RecommendedSettings"/>.
+    /// </summary>
+    public static Solc.SolcSettings SettingsForSource(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return source.Contains(Q(Protocol.ZkDomain), StringComparison.Ordinal) ? RecommendedSettings with { OptimizerRuns = ZkOptimizerRuns } : RecommendedSettings;
+    }
+
+    /// <summary>Optimizer runs of the ZK verifiers (<see cref="SettingsFor"/>).</summary>
+    public const int ZkOptimizerRuns = 200;
+
     private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
 
     // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 h'_w(½ⁿ),
@@ -63,7 +87,7 @@ public static partial class SolidityVerifierGenerator
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
-            .Replace("{{MAIN}}", Main(c), StringComparison.Ordinal);
+            .Replace("{{MAIN}}", vk.IsZk ? ZkMain(c) : Main(c), StringComparison.Ordinal);
         return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text));
     }
 
@@ -87,20 +111,22 @@ public static partial class SolidityVerifierGenerator
     }
 
     /// <summary>
-    /// Why no verifier is generated for <paramref name="vk"/>, or null: the generated contract replays the default-mode
-    /// protocol only (its transcript domain, claims and opening), so for a zero-knowledge key it would be a contract that
-    /// rejects every proof of that key. The ZK core (Templates/ZkCore.yul) is in place; the generated ZK main part is
-    /// docs/zk-design.md §11 step 11.
+    /// Why no verifier is generated for the zero-knowledge key <paramref name="vk"/>, or null (always null for a default-mode
+    /// key): a ZK key that the C# prover and verifier do not support (<c>ZkInference.Unsupported</c>), a private-input key with
+    /// the input range check on (not yet implemented on chain), or a key whose blinding base H is missing, the point at
+    /// infinity or off the curve (the hiding HyperKZG needs it). Supported ZK keys get the generated ZK main part
+    /// (docs/protocol.md "On-chain verifier" → "ZK mode").
     /// </summary>
     public static string? ZkRefusal(VerifyingKey vk)
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (!vk.IsZk) return null;
         if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
-            return $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: the input range check on chain";
-        return vk.Zk.Inputs == InputVisibility.Private
-            ? $"a zero-knowledge verifying key with private inputs ({vk.Zk}): not yet implemented: private inputs on chain"
-            : $"a zero-knowledge verifying key ({vk.Zk}): the Solidity verifier of zero-knowledge proofs is not yet implemented (docs/zk-design.md §11 step 11)";
+            return $"a zero-knowledge verifying key with private inputs and the input range check on ({vk.Zk}): not yet implemented: the input range check on chain (compile with --zk --input-visibility private --input-range-check off for the weaker statement of docs/zk-design.md §2)";
+        if (ZkInference.Unsupported(vk) is { } why) return $"a zero-knowledge verifying key ({vk.Zk}): {why}";
+        if (vk.BlindingBase is not { } h || h.IsInfinity || !h.IsOnCurve)
+            return $"a zero-knowledge verifying key ({vk.Zk}) whose blinding base H is missing, the point at infinity or not on the curve";
+        return null;
     }
 
     /// <summary>The header line of a verifier generated from a key on a development SRS.</summary>
@@ -173,6 +199,7 @@ public static partial class SolidityVerifierGenerator
         /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
         public List<string> FieldNames()
         {
+            if (Vk.IsZk) return ZkFields(this, 0).Select(f => f.Name).ToList();
             if (Vk.HasSpatialLayers) return SpatialFields(this, 0).Select(f => f.Name).ToList();
             if (T == 0) return ["proof length"];
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
@@ -206,6 +233,11 @@ public static partial class SolidityVerifierGenerator
         {
             var vk = c.Vk;
             var fields = new List<long>();
+            if (vk.IsZk)
+            {
+                Fields = ZkFields(c, b).Select(f => f.Value).ToArray();
+                return;
+            }
             var bs = new BatchShape(vk, b);
             if (vk.HasSpatialLayers)
             {
@@ -264,7 +296,20 @@ public static partial class SolidityVerifierGenerator
         K("X_LO_VARS", lo.ToString(CultureInfo.InvariantCulture), "input columns handled per calldata word: 2^X_LO_VARS");
         K("OUT_VARS", vk.Layers[^1].OutVars.ToString(CultureInfo.InvariantCulture), "o_{L−1} = log2 of the padded output width");
         K("VK_DIGEST", "0x" + vk.DigestHex, "SHA-256 of the verifying key (first transcript absorb)");
-        if (vk.ModelParts.Count == 0)
+        if (vk.IsZk)
+        {
+            // ZK: every model part is its own vector of the ZK batched opening (docs/protocol.md "Batched openings" → "ZK mode")
+            for (int j = 0; j < vk.ModelCommitments.Count; j++)
+            {
+                var enc = EvmEncoding.EncodeG1(vk.ModelCommitments[j]);
+                K($"MODEL_C{j}_X", Word(enc.AsSpan(0, 32)), j == 0 ? $"the hiding commitments C_j of the {vk.ModelCommitments.Count} model part(s) (G1)" : null);
+                K($"MODEL_C{j}_Y", Word(enc.AsSpan(32, 32)));
+            }
+            var hb = EvmEncoding.EncodeG1(vk.BlindingBase!.Value);
+            K("BLINDING_H_X", Word(hb.AsSpan(0, 32)), "the blinding base H of the hiding commitments (G1; checked at generation: on the curve, not infinity)");
+            K("BLINDING_H_Y", Word(hb.AsSpan(32, 32)));
+        }
+        else if (vk.ModelParts.Count == 0)
         {
             var cm = EvmEncoding.EncodeG1(vk.ModelCommitments[0]);
             K("MODEL_X", Word(cm.AsSpan(0, 32)), "model commitment C_model (G1)");
@@ -777,6 +822,9 @@ public static partial class SolidityVerifierGenerator
         public void Comment(string text) => Line("// " + text);
 
         public void Blank() => _s.Append('\n');
+
+        /// <summary>A line as it is (already indented).</summary>
+        public void Raw(string text) => _s.Append(text).Append('\n');
 
         public void Open(string header)
         {

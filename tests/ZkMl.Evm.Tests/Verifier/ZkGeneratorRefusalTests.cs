@@ -8,8 +8,9 @@ using ZkMl.TestKit;
 namespace ZkMl.Evm.Tests.Verifier;
 
 /// <summary>
-/// The generator makes default-mode verifiers only (the ZK main part is docs/zk-design.md §11 step 11): a zero-knowledge
-/// key gets a clear refusal instead of a contract that would reject all of its proofs.
+/// The generator refuses the zero-knowledge keys it has no verifier for with a clear reason (instead of a contract that would
+/// reject all of their proofs); ZK keys with public inputs, and with private inputs and the input range check off, get the
+/// generated ZK verifier (ZkVerifierContractTests).
 /// </summary>
 public class ZkGeneratorRefusalTests
 {
@@ -23,17 +24,22 @@ public class ZkGeneratorRefusalTests
     }
 
     [Fact]
-    public void Zero_knowledge_keys_are_refused_with_the_reason_and_default_keys_are_not()
+    public void Unsupported_zero_knowledge_keys_are_refused_with_the_reason_and_supported_ones_are_not()
     {
         var pub = ZkKey(ZkSettings.PublicInputs);
-        var ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(pub));
-        Assert.Contains("zero-knowledge verifying key", ex.Message);
-        Assert.Contains("not yet implemented", ex.Message);
-        Assert.Equal(ex.Message, SolidityVerifierGenerator.ZkRefusal(pub));
+        Assert.Null(SolidityVerifierGenerator.ZkRefusal(pub));
+        var source = SolidityVerifierGenerator.Generate(pub);
+        Assert.Contains(Protocol.ZkDomain, source);
 
+        // private inputs with the input range check on (the compile default): refused; with it off: generated
         var priv = ZkKey(ZkSettings.PrivateInputs());
-        ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
-        Assert.Contains("not yet implemented: the input range check on chain", ex.Message); // the default for private inputs: the check on
+        Assert.True(priv.Zk.InputRangeCheck);
+        var ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
+        Assert.Contains("not yet implemented: the input range check on chain", ex.Message);
+        Assert.Equal(ex.Message, SolidityVerifierGenerator.ZkRefusal(priv));
+        var off = ZkKey(ZkSettings.PrivateInputs(rangeCheck: false));
+        Assert.Null(SolidityVerifierGenerator.ZkRefusal(off));
+        Assert.Contains("C_X", SolidityVerifierGenerator.Generate(off));
 
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(ExampleCircuits.Tiny.Vk));
     }

@@ -30,9 +30,10 @@
 
             // One round of maskedSumcheck: the message of len bytes at cd, τ_i at tau (0: plain); writes r_i to pt, returns e(r_i).
             function maskedRound(e, cd, len, tau, pt) -> eOut {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 // Σ of the message words (range-checked)
                 let s := 0
-                for { let k := 0 } lt(k, len) { k := add(k, 0x20) } { s := addmod(s, frAt(add(cd, k)), R_MOD) }
+                for { let k := 0 } lt(k, len) { k := add(k, 0x20) } { s := addmod(s, frAt(add(cd, k)), q) }
                 trAbsorbCalldata({{label:Sumcheck.Round}}, cd, len)
                 let r := trChallenge({{label:Sumcheck.Challenge}})
                 mstore(pt, r)
@@ -40,19 +41,19 @@
                 let acc := 0
                 for { let k := len } gt(k, 0x20) { } {
                     k := sub(k, 0x20)
-                    acc := addmod(mulmod(acc, r, R_MOD), calldataload(add(cd, k)), R_MOD)
+                    acc := addmod(mulmod(acc, r, q), calldataload(add(cd, k)), q)
                 }
                 switch tau
                 case 0 {
                     // plain: the words are c0, c2 … c_d, so acc = c2 + c3·r + …; c1 = e − c0 − s
                     let c0 := calldataload(cd)
-                    let c1 := addmod(e, sub(R_MOD, addmod(s, c0, R_MOD)), R_MOD)
-                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, acc, R_MOD), R_MOD), R_MOD), R_MOD)
+                    let c1 := addmod(e, sub(q, addmod(s, c0, q)), q)
+                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, acc, q), q), q), q)
                 }
                 default {
                     // zero-check: the words are q1 … q_d, so acc = q2 + q3·r + …; q(r) = q0 + r·(q1 + r·acc)
-                    let q0 := addmod(e, sub(R_MOD, mulmod(mload(tau), s, R_MOD)), R_MOD)
-                    eOut := addmod(q0, mulmod(r, addmod(calldataload(cd), mulmod(r, acc, R_MOD), R_MOD), R_MOD), R_MOD)
+                    let q0 := addmod(e, sub(q, mulmod(mload(tau), s, q)), q)
+                    eOut := addmod(q0, mulmod(r, addmod(calldataload(cd), mulmod(r, acc, q), q), q), q)
                 }
             }
 
@@ -168,20 +169,22 @@
 
             // ρ^0 … ρ^{m−1} (a new table) and Σ_i ρ^i·y_i
             function zkClaimSum(ob, rho) -> rp, claim {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let m := mload(add(ob, 0xa0))
                 let ys := mload(add(ob, 0x80))
                 rp := alloc(shl(5, m))
                 let pw := 1
                 for { let i := 0 } lt(i, m) { i := add(i, 1) } {
                     mstore(add(rp, shl(5, i)), pw)
-                    claim := addmod(claim, mulmod(pw, mload(add(ys, shl(5, i))), R_MOD), R_MOD)
-                    pw := mulmod(pw, rho, R_MOD)
+                    claim := addmod(claim, mulmod(pw, mload(add(ys, shl(5, i))), q), q)
+                    pw := mulmod(pw, rho, q)
                 }
             }
 
             // K_g into the vectors' scratch words; returns eq0 = Π_{b<N}(1 − c_b). r_g (project order) = (c_{n_g−1} … c_0) =
             // the last n_g words of the reversed challenges.
             function zkCoefficients(ob, rp, ch) -> eq0 {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let nMax := mload(add(ob, 0xc0))
                 let rev := alloc(shl(5, nMax))
                 // lag[n] = Π_{n ≤ b < N}(1 − c_b), n = 0 … N
@@ -191,7 +194,7 @@
                     b := sub(b, 1)
                     let c := mload(add(ch, shl(5, b)))
                     mstore(add(rev, shl(5, sub(sub(nMax, 1), b))), c)
-                    mstore(add(lag, shl(5, b)), mulmod(mload(add(lag, shl(5, add(b, 1)))), addmod(1, sub(R_MOD, c), R_MOD), R_MOD))
+                    mstore(add(lag, shl(5, b)), mulmod(mload(add(lag, shl(5, add(b, 1)))), addmod(1, sub(q, c), q), q))
                 }
                 eq0 := mload(lag)
                 let vecs := mload(ob)
@@ -199,12 +202,13 @@
                 for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } { mstore(add(v, 0x60), 0) }
                 zkTermWeights(ob, rp, rev)
                 for { let v := vecs } lt(v, vend) { v := add(v, 0x80) } {
-                    mstore(add(v, 0x60), mulmod(mload(add(v, 0x60)), mload(add(lag, shl(5, mload(add(v, 0x40))))), R_MOD))
+                    mstore(add(v, 0x60), mulmod(mload(add(v, 0x60)), mload(add(lag, shl(5, mload(add(v, 0x40))))), q))
                 }
             }
 
             // Σ_{t on g} ρ^{i(t)}·κ_t·w̃_t(r_g) into each vector's scratch word (zeroed by the caller); rev = the reversed challenges
             function zkTermWeights(ob, rp, rev) {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let nMax := mload(add(ob, 0xc0))
                 let vecs := mload(ob)
                 let reg := zkRegionWeights(ob, rev)
@@ -213,8 +217,8 @@
                     let v := add(vecs, shl(7, mload(add(t, 0x20))))
                     let n := mload(add(v, 0x40))
                     let w := zkWeight(t, add(rev, shl(5, sub(nMax, n))), n, reg)
-                    w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), R_MOD), R_MOD)
-                    mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, R_MOD))
+                    w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), q), q)
+                    mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, q))
                 }
             }
 
@@ -227,8 +231,8 @@
                 let n := mload(add(add(mload(ob), shl(7, mload(r))), 0x40))
                 let rg := add(rev, shl(5, sub(mload(add(ob, 0xc0)), n)))
                 reg := alloc(0x40)
-                mstore(reg, selector(rg, sub(n, rv), mload(add(r, 0x40))))
-                mstore(add(reg, 0x20), eqTable(add(rg, shl(5, sub(n, rv))), sub(rv, 1)))
+                mstore(reg, zkSelector(rg, sub(n, rv), mload(add(r, 0x40))))
+                mstore(add(reg, 0x20), zkEqTable(add(rg, shl(5, sub(n, rv))), sub(rv, 1)))
             }
 
             // The MLE of term t's weight at the point rg of n coordinates: eq(rg_top, bits of j) (k block bits) times the
@@ -239,7 +243,7 @@
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
-                w := selector(rg, k, mload(add(t, 0xe0)))
+                w := zkSelector(rg, k, mload(add(t, 0xe0)))
                 let z := add(rg, shl(5, k))
                 switch mload(add(t, 0x60))
                 case 0 { w := mulmod(w, zkEqAt(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }
@@ -252,51 +256,54 @@
             // eq(r_in, bits(j)‖z_head) = Σ_s rtab[j·2^{d−1} + s]·eq(z_head, s) (eq is multilinear in z_head), times
             // eq(z_{d−1}, r_last): 2^{d−1} table words instead of the v_R − d selector factors of a kind-0 block term.
             function zkRegionEq(rtab, j, z, d, rlast) -> e {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let h := sub(d, 1)
                 if iszero(h) {
                     // d = 1 (a μ item): rtab[j]·eq(z_0, r_last)
                     let x := mload(z)
-                    let xy := mulmod(x, rlast, R_MOD)
-                    e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(R_MOD, addmod(x, rlast, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                    let xy := mulmod(x, rlast, q)
+                    e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(q, addmod(x, rlast, q)), q), addmod(xy, xy, q), q), q)
                     leave
                 }
-                let ez := eqTable(z, h)
+                let ez := zkEqTable(z, h)
                 let base := add(rtab, shl(5, shl(h, j)))
                 for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
-                    e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), R_MOD), R_MOD)
+                    e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), q), q)
                 }
                 let x := mload(add(z, shl(5, h)))
-                let xy := mulmod(x, rlast, R_MOD)
+                let xy := mulmod(x, rlast, q)
                 // 1 − x − y + 2xy
-                e := mulmod(e, addmod(addmod(1, sub(R_MOD, addmod(x, rlast, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                e := mulmod(e, addmod(addmod(1, sub(q, addmod(x, rlast, q)), q), addmod(xy, xy, q), q), q)
             }
 
             // eq(a, b) = Π_j (a_j·b_j + (1 − a_j)(1 − b_j)) over n coordinates (memory)
             function zkEqAt(a, b, n) -> e {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
+                let q21 := add(add(q, q), 1)
                 e := 1
                 for { let end := add(a, shl(5, n)) } lt(a, end) { a := add(a, 0x20) } {
                     let x := mload(a)
                     let y := mload(b)
                     b := add(b, 0x20)
-                    let xy := mulmod(x, y, R_MOD)
-                    // 1 − x − y + 2xy
-                    e := mulmod(e, addmod(addmod(1, sub(R_MOD, addmod(x, y, R_MOD)), R_MOD), addmod(xy, xy, R_MOD), R_MOD), R_MOD)
+                    // 1 − x − y + 2xy ≡ x·2y + (2r + 1 − x − y) (x, y < r: no underflow, every sum < 2^256)
+                    e := mulmod(e, addmod(mulmod(x, add(y, y), q), sub(q21, add(x, y)), q), q)
                 }
             }
 
             // LibraMask.WeightMle: the MLE at z (vars coordinates, vars − 3 = ⌈log₂ rows⌉) of the weights u[8k + t] = p_k^t of a
             // Libra mask table with rows k < rows at p: Σ_k eq(z_hi, k)·Σ_{t<8} eq(z_lo, t)·p_k^t, |z_lo| = 3.
             function zkLibraWeight(p, rows, z, vars) -> acc {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let hiVars := sub(vars, 3)
-                let eqLo := eqTable(add(z, shl(5, hiVars)), 3)
+                let eqLo := zkEqTable(add(z, shl(5, hiVars)), 3)
                 for { let k := 0 } lt(k, rows) { k := add(k, 1) } {
                     let x := mload(add(p, shl(5, k)))
                     let inner := 0
                     for { let t := 8 } t { } {
                         t := sub(t, 1)
-                        inner := addmod(mulmod(inner, x, R_MOD), mload(add(eqLo, shl(5, t))), R_MOD)
+                        inner := addmod(mulmod(inner, x, q), mload(add(eqLo, shl(5, t))), q)
                     }
-                    acc := addmod(acc, mulmod(selector(z, hiVars, k), inner, R_MOD), R_MOD)
+                    acc := addmod(acc, mulmod(zkSelector(z, hiVars, k), inner, q), q)
                 }
             }
 
@@ -346,4 +353,37 @@
                 mcopy(mload(add(lc, 0x80)), add(pt, shl(5, sub(nn, mload(add(lc, 0x20))))), shl(5, mload(add(lc, 0x20))))
                 mcopy(mload(add(lc, 0xa0)), add(pt, shl(5, sub(nn, mload(add(lc, 0x40))))), shl(5, mload(add(lc, 0x40))))
                 cdOut := add(c, 0xc0)
+            }
+
+            // ---- the core's selector and eqTable with the modulus on the stack (the core's own stay byte for byte as they are
+            // in default-mode verifiers; these are the ZK verifiers' hot loops)
+            function zkSelector(pt, k, idx) -> s {
+                let q := R_MOD
+                s := 1
+                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
+                    let x := mload(add(pt, shl(5, j)))
+                    switch and(shr(sub(sub(k, 1), j), idx), 1)
+                    case 0 { s := mulmod(s, sub(add(q, 1), x), q) } // r + 1 − x < 2^255, reduced by mulmod
+                    default { s := mulmod(s, x, q) }
+                }
+            }
+
+            function zkEqTable(pt, k) -> t {
+                let q := R_MOD
+                t := alloc(shl(5, shl(k, 1)))
+                mstore(t, 1)
+                let top := add(t, 0x20) // end of the filled part
+                for { let end := add(pt, shl(5, k)) } lt(pt, end) { pt := add(pt, 0x20) } {
+                    let r := mload(pt)
+                    let dst := add(t, shl(1, sub(top, t)))
+                    top := dst
+                    for { let src := sub(dst, shr(1, sub(dst, t))) } gt(src, t) { } {
+                        src := sub(src, 0x20)
+                        dst := sub(dst, 0x40)
+                        let v := mload(src)
+                        let hi := mulmod(v, r, q)
+                        mstore(add(dst, 0x20), hi)
+                        mstore(dst, addmod(v, sub(q, hi), q))
+                    }
+                }
             }

@@ -1,0 +1,711 @@
+using System.Globalization;
+using System.Numerics;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Inference;
+using ZkMl.Proofs.Lookups;
+
+namespace ZkMl.Evm.Verifier;
+
+/// <summary>
+/// The generated main part of the verifier of a zero-knowledge key (docs/protocol.md "Inference proof" → "ZK mode" and
+/// "On-chain verifier" → "ZK mode"): the exact replay of <c>ZkInference.Verify</c> on top of the fixed ZK core
+/// (Templates/ZkCore.yul: the masked sumcheck, the masked LogUp, the ZK batched opening with its hiding HyperKZG). Public
+/// inputs and private inputs with the input range check off. Kept apart from the dense <c>Main</c> so that default-mode
+/// verifiers stay byte for byte as they are.
+/// </summary>
+public static partial class SolidityVerifierGenerator
+{
+    // ctx words of a ZK verifier (see ZkMain); per layer ℓ three words at ZkLayerBase + 3ℓ: its point u_ℓ (b + o_ℓ words:
+    // out_r for the output layer, the suffix p_ℓ of r_w for a hidden one), V_ℓ = u_ℓ,last(1 − u_ℓ,last), c_ℓ = λ^j.
+    private const int ZBeta = 4, ZAlpha = 5, ZRw = 6, ZRt = 7, ZLu = 8, ZCols = 9, ZRout = 10, ZLuPt = 11, ZNlu = 12, ZVlu = 13,
+        ZCf = 14, ZFill = 15, ZKappa = 16, ZVk = 17, ZMm = 18, ZBiases = 19, ZPf = 20, ZLambda = 21, ZLayerBase = 22;
+
+    /// <summary>The ZK shape of <paramref name="vk"/> for 2^b rows, or null when the C# verifier rejects that batch size (ZkShape throws).</summary>
+    private static ZkShape? ZkShapeOrNull(VerifyingKey vk, int b)
+    {
+        try { return new ZkShape(vk, b); }
+        catch (ArgumentException) { return null; }
+    }
+
+    /// <summary>
+    /// The batch record of a ZK key for 2^b rows (docs/protocol.md "On-chain verifier" → "ZK mode"): proof length
+    /// (<c>ZkShape.ProofLength</c>; 2^32 − 1 for a batch size the C# verifier rejects), n, N1, N2, N, covered entries of f,
+    /// the W2 indices of h′_w, h_t, the W1 index of mult, both Libra items (variables and index), the mask region (v_R, j_R),
+    /// per hidden ℓ the W1 indices of A_ℓ, R_ℓ,i and the f indices of its segments, then every μ/ν item's index inside the
+    /// region (in units of its size), in <c>ZkShape</c>'s order.
+    /// </summary>
+    private static List<Field> ZkFields(Circuit c, int b)
+    {
+        var vk = c.Vk;
+        var zs = ZkShapeOrNull(vk, b);
+        if (zs is null)
+        {
+            int bOk = Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)vk.MaxBatch) + 1).FirstOrDefault(k => ZkShapeOrNull(vk, k) is not null, -1);
+            if (bOk < 0) throw new InvalidOperationException("no batch size of this key has a ZK shape");
+            return ZkFields(c, bOk).Select((f, i) => new Field(f.Name, i == 0 ? uint.MaxValue : 0)).ToList();
+        }
+        var bs = zs.Batch;
+        Layout w1 = bs.W1!, f = bs.F!, w2 = zs.W2;
+        long Idx(Layout lay, int item) => lay.Offset(item) >> lay.LogSize(item);
+        var (vR, jR) = ZkRegion(zs);
+        long Rel(int item) => (w2.Offset(item) - (jR << vR)) >> w2.LogSize(item);
+        var r = new List<Field>
+        {
+            new("proof length", zs.ProofLength(vk)), new("n (f vars)", zs.N), new("N1 (W1 vars)", w1.NumVars), new("N2 (W2 vars)", w2.NumVars),
+            new("N (opening vars)", zs.OpeningVars), new("f covered", f.Covered),
+            new("h_w index", Idx(w2, 0)), new("h_t index", Idx(w2, 1)), new("mult index", Idx(w1, bs.MultItem)),
+            new("Libra LogUp vars", w2.LogSize(zs.LibraLu)), new("Libra LogUp index", Idx(w2, zs.LibraLu)),
+            new("Libra matmul vars", w2.LogSize(zs.LibraMm)), new("Libra matmul index", Idx(w2, zs.LibraMm)),
+            new("region vars", vR), new("region index", jR),
+        };
+        for (int l = 0; l < zs.H; l++)
+        {
+            r.Add(new($"A_{l} index", Idx(w1, bs.AItem[l])));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++) r.Add(new($"R_{l},{i} index", Idx(w1, bs.RItem[l][i])));
+            r.Add(new($"f act_{l} index", Idx(f, bs.FAct[l])));
+            for (int i = 0; i < vk.Layers[l].Limbs; i++) r.Add(new($"f limb_{l},{i} index", Idx(f, bs.FLimb[l][i])));
+        }
+        foreach (var (name, item) in ZkMaskItems(zs)) r.Add(new(name, Rel(item)));
+        return r;
+    }
+
+    /// <summary>The μ and ν items of the mask region by name (their order in the batch record).</summary>
+    private static List<(string Name, int Item)> ZkMaskItems(ZkShape zs)
+    {
+        var r = new List<(string, int)>();
+        for (int l = 0; l < zs.H; l++)
+        {
+            r.Add(($"mu_A_{l}", zs.MuA[l]));
+            for (int i = 0; i < zs.MuR[l].Length; i++) r.Add(($"mu_R_{l},{i}", zs.MuR[l][i]));
+            r.Add(($"nu_Z_{l}", zs.NuZ[l]));
+        }
+        r.Add(("mu_mult", zs.MuMult));
+        r.Add(("mu_hw", zs.MuHw));
+        r.Add(("mu_ht", zs.MuHt));
+        r.Add(("mu_acol", zs.MuAcol));
+        for (int l = 0; l < zs.L; l++) { r.Add(($"mu_W_{l}", zs.MuW[l])); r.Add(($"nu_b_{l}", zs.NuB[l])); }
+        if (zs.Private) r.Add(("mu_X", zs.MuX));
+        return r;
+    }
+
+    /// <summary>
+    /// The mask region of W2: the smallest aligned block (2^{v_R} entries, index j_R) that holds every μ and ν item, v_R ≥ 2
+    /// (a ν item has 4 entries). The kind-2 terms of the ZK batched opening are its items (zkRegionEq).
+    /// </summary>
+    private static (int Vars, long Index) ZkRegion(ZkShape zs)
+    {
+        var w2 = zs.W2;
+        var items = ZkMaskItems(zs).Select(x => x.Item).ToList();
+        long lo = items.Min(i => w2.Offset(i)), hi = items.Max(i => w2.Offset(i) + w2.Size(i));
+        int v = 2;
+        while ((lo >> v) != ((hi - 1) >> v)) v++;
+        return (v, lo >> v);
+    }
+
+    /// <summary>The record field named <paramref name="name"/> (see <see cref="ZkFields"/>).</summary>
+    private static int ZField(Circuit c, string name)
+    {
+        var names = c.FieldNames();
+        int i = names.IndexOf(name);
+        return i >= 0 ? i : throw new InvalidOperationException($"no ZK batch field {name}");
+    }
+
+    /// <summary>Checks the key properties the generated ZK code relies on; throws <see cref="InvalidOperationException"/> otherwise.</summary>
+    private static (int LuLast, int[] MmDegrees, ZkShape Any) ZkChecks(Circuit c)
+    {
+        var vk = c.Vk;
+        ZkShape? any = null;
+        int luLast = -1;
+        for (int b = 0; b <= System.Numerics.BitOperations.Log2((uint)vk.MaxBatch); b++)
+        {
+            var zs = ZkShapeOrNull(vk, b);
+            if (zs is null) continue;
+            any ??= zs;
+            var lu = zs.LuDegrees;
+            if (lu.Length != zs.Nlu || lu[..^1].Any(d => d != 2))
+                throw new InvalidOperationException($"the masked LogUp's degree profile at b = {b} is not 2 … 2 d_last");
+            if (luLast >= 0 && lu[^1] != luLast) throw new InvalidOperationException("the masked LogUp's last degree depends on the batch size");
+            luLast = lu[^1];
+            if (!zs.MmDegrees.SequenceEqual(any.MmDegrees) || zs.I != any.I) throw new InvalidOperationException("the matmul degree profile depends on the batch size");
+            if (!zs.MmLayers.SequenceEqual(Enumerable.Range(0, zs.L).Reverse())) throw new InvalidOperationException("a ZK key whose layers are not all in the matmul");
+        }
+        if (any is null) throw new InvalidOperationException("no batch size of this key has a ZK shape");
+        return (luLast, any.MmDegrees, any);
+    }
+
+    private static string ZkMain(Circuit c)
+    {
+        var vk = c.Vk;
+        var ks = vk.Shape;
+        var y = new YulWriter();
+        var (luLast, mmDeg, zs0) = ZkChecks(c);
+        int L = c.L, H = c.H, m = c.TableVars, iMax = zs0.I, lm = L, nuCount = zs0.NuCount, cc = c.ColumnCount;
+        bool priv = zs0.Private;
+        int parts = zs0.Parts, partVars = zs0.PartVars, kSplit = vk.ModelVars - partVars;
+        int gW1 = zs0.W1Vector, gW2 = zs0.W2Vector, gX = zs0.XVector;
+        int ctxWords = ZLayerBase + 3 * L;
+        string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        string Ctx(int w) => $"mload(add(ctx, {Slot(w)}))";
+        string Fld(string name) => $"layField(lay, {ZField(c, name)})";
+        string LPt(int l) => Ctx(ZLayerBase + 3 * l);
+        string LV(int l) => Ctx(ZLayerBase + 3 * l + 1);
+        string LC(int l) => Ctx(ZLayerBase + 3 * l + 2);
+        var domain = Protocol.ZkDomain;
+
+        y.Line("// ===== the ZK verifier core (fixed) ======================================================");
+        foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n')) y.Raw(line);
+        y.Blank();
+        y.Line("// ===== this zero-knowledge circuit (generated) ================================================");
+        // (also with private inputs: the template's mleX names them; the optimizer drops what is not called)
+        XChunk(y, vk);
+        int xLo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
+        EqTableFixed(y, "eqTableXLo", xLo);
+        EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo);
+        EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
+        y.Blank();
+        y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < H ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
+        y.Comment($"zero knowledge, {(priv ? "private inputs (statement B ‖ C_X ‖ Y)" : "public inputs (statement B ‖ X ‖ Y)")}; {parts} model part(s) of 2^{partVars} entries");
+        y.Comment("ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 LogUp point, 12 N_lu, 13 V_lu,");
+        y.Comment($"14 c_f, 15 Fill(r_w), 16 κ, 17 V_κ, 18 matmul values, 19 biases, 20 proof, 21 λ; per layer ℓ at {ZLayerBase} + 3ℓ: u_ℓ, V_ℓ, λ^(L−1−ℓ)");
+        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Line($"let ctx := alloc({Slot(ctxWords)})");
+        y.Line("zkStatement(ctx, pi, piWords)");
+        y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
+        y.Line("mstore(add(ctx, 0x40), lay)");
+        y.Line("if iszero(eq(pfLen, layField(lay, 0))) { fail() }");
+        y.Line($"mstore(add(ctx, {Slot(ZPf)}), pf)");
+        y.Comment($"transcript: Transcript({Q(domain)}), absorb vk, io, zk_masks = C_D1 ‖ C_D2, w1; β, α; w2");
+        y.Line($"mstore(0x00, {Q(domain)})");
+        y.Line($"mstore(0x00, keccak256(0x00, {System.Text.Encoding.ASCII.GetByteCount(domain)}))");
+        y.Line($"trAbsorbWord({Q(Protocol.Labels.Vk)}, VK_DIGEST)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Io)}, pi, shl(5, piWords))");
+        y.Line("for { let p := pf } lt(p, add(pf, 0x100)) { p := add(p, 0x40) } { g1Check(p) }");
+        y.Line($"trAbsorbCalldata({Q(Protocol.ZkLabels.Masks)}, pf, 0x80)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W1)}, add(pf, 0x80), 0x40)");
+        y.Line($"mstore(add(ctx, {Slot(ZBeta)}), trChallenge({Q(Protocol.Labels.Beta)}))");
+        y.Line($"mstore(add(ctx, {Slot(ZAlpha)}), trChallenge({Q(Protocol.Labels.Alpha)}))");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W2)}, add(pf, 0xc0), 0x40)");
+        y.Line("let cd := zkLookups(ctx, add(pf, 0x100))");
+        y.Line("cd := zkMatmul(ctx, cd)");
+        y.Line("if iszero(eq(zkOpen(ctx, cd), add(pf, pfLen))) { fail() }");
+        y.Line("mstore(0x00, 1)");
+        y.Line("return(0x00, 0x20)");
+        y.Close();
+
+        // ---- statement
+        y.Blank();
+        y.Comment(priv
+            ? "Statement B ‖ C_X ‖ Y (B real output rows): 1 ≤ B ≤ MAX_BATCH, exact word count, zero padding, C_X on the curve. ctx ← B, b, pi."
+            : "Statement B ‖ X ‖ Y (B real rows each): 1 ≤ B ≤ MAX_BATCH, exact word count, zero padding (X's range: zkMleX). ctx ← B, b, pi.");
+        y.Open("function zkStatement(ctx, pi, words)");
+        y.Line("if iszero(words) { fail() }");
+        y.Line("let bsz := calldataload(pi)");
+        y.Line("if or(iszero(bsz), gt(bsz, MAX_BATCH)) { fail() }");
+        y.Line("let b := 0");
+        y.Line("for { } lt(shl(b, 1), bsz) { } { b := add(b, 1) }");
+        y.Line(priv ? "let body := mul(mul(bsz, OUTPUT_SIZE), Y_BYTES)" : "let body := add(mul(mul(bsz, INPUT_SIZE), X_BYTES), mul(mul(bsz, OUTPUT_SIZE), Y_BYTES))");
+        int head = priv ? 3 : 1;
+        y.Line($"if iszero(eq(words, add({head}, shr(5, add(body, 31))))) {{ fail() }}");
+        y.Line($"let pad := sub(shl(5, sub(words, {head})), body)");
+        y.Open("if pad");
+        y.Line("if shl(shl(3, sub(32, pad)), calldataload(add(pi, shl(5, sub(words, 1))))) { fail() }");
+        y.Close();
+        if (priv) y.Line("g1Check(add(pi, 0x20))");
+        y.Line("mstore(ctx, bsz)");
+        y.Line("mstore(add(ctx, 0x20), b)");
+        y.Line("mstore(add(ctx, 0x60), pi)");
+        y.Close();
+
+        // ---- the row weights: padded rows are copies of row 0
+        y.Blank();
+        y.Comment("[eq(r_b, r)]_r with the padded rows' weights added to row 0 (they are its copies)");
+        y.Open("function zkRowWeights(ctx, rb) -> eqb");
+        y.Line("eqb := zkEqTable(rb, mload(add(ctx, 0x20)))");
+        y.Line("let s := mload(eqb)");
+        y.Line("for { let r := mload(ctx) } lt(r, shl(mload(add(ctx, 0x20)), 1)) { r := add(r, 1) } { s := addmod(s, mload(add(eqb, shl(5, r))), R_MOD) }");
+        y.Line("mstore(eqb, s)");
+        y.Close();
+
+        y.Blank();
+        y.Comment("Ỹ(r_b, r_o) over the B stated rows (padded rows as row 0) and the OUTPUT_SIZE real columns");
+        y.Open("function zkMleY(ctx, rout) -> acc");
+        y.Line("let eqb := zkRowWeights(ctx, rout)");
+        y.Line("let eqo := eqTableOut(add(rout, shl(5, mload(add(ctx, 0x20)))))");
+        y.Line(priv ? "let yp := add(mload(add(ctx, 0x60)), 0x60)" : "let yp := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))");
+        y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
+        y.Line("let rowAcc := 0");
+        y.Open("for { let col := 0 } lt(col, OUTPUT_SIZE) { col := add(col, 1) }");
+        y.Line("let v := signextend(sub(Y_BYTES, 1), shr(sub(256, shl(3, Y_BYTES)), calldataload(yp)))");
+        y.Line("if v { rowAcc := addmod(rowAcc, mulmod(toFr(v), mload(add(eqo, shl(5, col))), R_MOD), R_MOD) }");
+        y.Line("yp := add(yp, Y_BYTES)");
+        y.Close();
+        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), R_MOD), R_MOD)");
+        y.Close();
+        y.Close();
+
+        if (!priv)
+        {
+            y.Blank();
+            y.Comment("X̃(r_b, ρ) over the B stated rows (padded rows as row 0) and INPUT_SIZE real columns; checks |x| ≤ X_BOUND (as mleX)");
+            y.Open("function zkMleX(ctx, rb, rho) -> acc");
+            y.Line("let eqb := zkRowWeights(ctx, rb)");
+            y.Line("let eqlo := eqTableXLo(add(rho, shl(5, sub(IN_VARS0, X_LO_VARS))))");
+            y.Line("let eqhi := eqTableXHi(rho)");
+            y.Line("let xrow := add(mload(add(ctx, 0x60)), 0x20)");
+            y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
+            y.Line("let rowAcc := 0");
+            y.Open("for { let h := 0 } lt(shl(X_LO_VARS, h), INPUT_SIZE) { h := add(h, 1) }");
+            y.Line("let s := xChunk(xrow, h, eqlo)");
+            y.Line("if s { rowAcc := addmod(rowAcc, mulmod(s, mload(add(eqhi, shl(5, h))), R_MOD), R_MOD) }");
+            y.Close();
+            y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), R_MOD), R_MOD)");
+            y.Line("xrow := add(xrow, mul(INPUT_SIZE, X_BYTES))");
+            y.Close();
+            y.Close();
+        }
+
+        y.Blank();
+        y.Comment("z(1 − z): the factor of a masked item's mask at its mask coordinate z");
+        y.Line("function zkVanish(z) -> v { v := mulmod(z, addmod(1, sub(R_MOD, z), R_MOD), R_MOD) }");
+
+        // ---- lookups
+        y.Blank();
+        y.Comment($"the masked LogUp (table 2^{m}; rounds 2 … 2 {luLast}), r_N ∉ {{0, 1}}, cols ({cc}) with f̂(r_w) and t̂(r_t), the filler hint c_f");
+        y.Open("function zkLookups(ctx, cd) -> cdOut");
+        y.Line($"let n := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        y.Line("let nlu := n");
+        y.Line($"if lt(n, {m}) {{ nlu := {m} }}");
+        y.Line($"mstore(add(ctx, {Slot(ZNlu)}), nlu)");
+        y.Line("let lc := alloc(0x100)");
+        y.Line("let p := alloc(shl(5, nlu))");
+        y.Line("for { let q := p } lt(q, add(p, shl(5, nlu))) { q := add(q, 0x20) } { mstore(q, 2) }");
+        y.Line($"mstore(add(p, shl(5, sub(nlu, 1))), {luLast})");
+        y.Line("mstore(add(lc, 0x60), p)");
+        y.Line($"mstore(lc, mload(add(ctx, {Slot(ZAlpha)})))");
+        y.Line("mstore(add(lc, 0x20), n)");
+        y.Line($"mstore(add(lc, 0x40), {m})");
+        y.Line("p := alloc(shl(5, n))");
+        y.Line("mstore(add(lc, 0x80), p)");
+        y.Line($"mstore(add(ctx, {Slot(ZRw)}), p)");
+        y.Line($"p := alloc({32 * m})");
+        y.Line("mstore(add(lc, 0xa0), p)");
+        y.Line($"mstore(add(ctx, {Slot(ZRt)}), p)");
+        y.Line("p := alloc(shl(5, nlu))");
+        y.Line("mstore(add(lc, 0xc0), p)");
+        y.Line($"mstore(add(ctx, {Slot(ZLuPt)}), p)");
+        y.Line("p := alloc(0xc0)");
+        y.Line("mstore(add(lc, 0xe0), p)");
+        y.Line($"mstore(add(ctx, {Slot(ZLu)}), p)");
+        y.Line("cdOut := zkLogUp(lc, cd)");
+        y.Line($"p := zkVanish(mload(add(mload(add(ctx, {Slot(ZLuPt)})), shl(5, sub(nlu, 1)))))");
+        y.Line("if iszero(p) { fail() }");
+        y.Line($"mstore(add(ctx, {Slot(ZVlu)}), p)");
+        y.Line($"frRange(cdOut, {cc})");
+        y.Line($"mstore(add(ctx, {Slot(ZCols)}), cdOut)");
+        y.Line("zkCheckWitness(ctx)");
+        y.Line("zkCheckTable(ctx)");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Cols)}, cdOut, {32 * cc})");
+        y.Line($"if eq(mload(add(ctx, {Slot(ZAlpha)})), {KeyShape.RangeTag}) {{ fail() }}");
+        y.Line($"p := frAt(add(cdOut, {32 * cc})) // the filler hint c_f = 1/(α − 1), not absorbed");
+        y.Line($"if iszero(eq(mulmod(p, frSub(mload(add(ctx, {Slot(ZAlpha)})), {KeyShape.RangeTag}), R_MOD), 1)) {{ fail() }}");
+        y.Line($"mstore(add(ctx, {Slot(ZCf)}), p)");
+        y.Line($"cdOut := add(cdOut, {32 * cc + 32})");
+        y.Close();
+
+        // ---- f̂(r_w)
+        y.Blank();
+        y.Comment("f̂(r_w) = Σ_seg sel_seg(r_w)·(tag + β·col + β²·a) + (1 − Σ_seg sel_seg(r_w))·1 on the masked columns; stores Fill(r_w)");
+        y.Open("function zkCheckWitness(ctx)");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line($"let rw := mload(add(ctx, {Slot(ZRw)}))");
+        y.Line($"let n := {Fld("n (f vars)")}");
+        y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
+        y.Line($"let cols := mload(add(ctx, {Slot(ZCols)}))");
+        y.Line("let acc := 0");
+        y.Line("let sels := 0");
+        y.Line("let sel := 0");
+        for (int l = 0; l < H; l++)
+        {
+            int cb = ks.ColumnOffset[l];
+            int o = vk.Layers[l].OutVars;
+            y.Comment($"layer {l}: activation segment (tag {KeyShape.ActTag(l)}, Q̂_{l}, Â_{l}), then {vk.Layers[l].Limbs} limb segments (tag {KeyShape.RangeTag}, R̂_{l},i)");
+            y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f act_{l} index")})");
+            y.Line("sels := addmod(sels, sel, R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            for (int i = 0; i < vk.Layers[l].Limbs; i++)
+            {
+                y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f limb_{l},{i} index")})");
+                y.Line("sels := addmod(sels, sel, R_MOD)");
+                y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
+            }
+        }
+        y.Line("let fill := frSub(1, sels)");
+        y.Line($"acc := addmod(acc, mulmod(fill, {KeyShape.RangeTag}, R_MOD), R_MOD)");
+        y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x20)))) {{ fail() }}");
+        y.Line($"mstore(add(ctx, {Slot(ZFill)}), fill)");
+        y.Close();
+
+        // ---- t̂(r_t)
+        y.Blank();
+        y.Comment("t̂(r_t) = Σ_seg sel_seg(r_t)·(tag + β·(q_lo + local index)) + β²·â_col(r_t)");
+        y.Open("function zkCheckTable(ctx)");
+        y.Line($"let rt := mload(add(ctx, {Slot(ZRt)}))");
+        y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
+        y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(ZCols)})), {32 * (cc - 1)})), R_MOD)");
+        var tl = c.Table!;
+        for (int seg = 0; seg <= H; seg++)
+        {
+            bool range = seg == H;
+            int s = tl.LogSize(seg);
+            long idx = tl.Offset(seg) >> s;
+            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
+            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
+            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
+            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+        y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
+        y.Close();
+
+        // ---- requantization
+        for (int l = 0; l < H; l++)
+        {
+            var lk = vk.Layers[l];
+            int cb = ks.ColumnOffset[l];
+            var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
+            y.Blank();
+            y.Comment($"Ẑ_{l}(p_{l}) = (Q̂·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R̂_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
+            y.Open($"function requantized{l}(cols) -> z");
+            y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
+            for (int i = 0; i < lk.Limbs; i++)
+                y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
+            y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
+            y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
+            y.Close();
+        }
+
+        // ---- the matmul
+        y.Blank();
+        y.Comment($"out_r (b + {vk.Layers[^1].OutVars} challenges, last ∉ {{0, 1}}), the masked biases b̂_ℓ (ℓ = L−1 … 0), λ, ONE masked sumcheck of {iMax} rounds");
+        y.Comment("with the corrections, the rejected challenge events, the final check, absorb mm" + (priv ? "" : ", â_0 = X̃(r_b, ρ_0)"));
+        y.Open("function zkMatmul(ctx, cd) -> cdOut");
+        y.Line("zkPoints(ctx, cd)");
+        y.Line("cdOut := zkMatmulSumcheck(ctx, cd)");
+        y.Close();
+
+        y.Blank();
+        y.Comment("out_r and V_{L−1}; the hidden layers' points p_ℓ (suffixes of r_w) and V_ℓ = V_lu; absorb b̂_ℓ; λ");
+        y.Open("function zkPoints(ctx, cd)");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line($"let p := alloc(shl(5, add(b, {vk.Layers[^1].OutVars})))");
+        y.Line($"for {{ let i := 0 }} lt(i, add(b, {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(p, shl(5, i)), trChallenge({Q(Protocol.Labels.OutR)})) }}");
+        y.Line($"mstore(add(ctx, {Slot(ZRout)}), p)");
+        y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * (L - 1))}), p)");
+        y.Line($"let v := zkVanish(mload(add(p, shl(5, add(b, {vk.Layers[^1].OutVars - 1})))))");
+        y.Line("if iszero(v) { fail() }");
+        y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * (L - 1) + 1)}), v)");
+        y.Line($"let n := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        y.Line($"p := mload(add(ctx, {Slot(ZRw)}))");
+        for (int l = 0; l < H; l++)
+        {
+            y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l)}), add(p, shl(5, sub(n, add(b, {vk.Layers[l].OutVars})))))");
+            y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l + 1)}), mload(add(ctx, {Slot(ZVlu)})))");
+        }
+        y.Line($"frRange(cd, {lm})");
+        y.Line($"mstore(add(ctx, {Slot(ZBiases)}), cd)");
+        y.Line($"for {{ let q := cd }} lt(q, add(cd, {32 * lm})) {{ q := add(q, 0x20) }} {{ trAbsorbCalldata({Q(Protocol.Labels.Bias)}, q, 0x20) }}");
+        y.Line($"mstore(add(ctx, {Slot(ZLambda)}), trChallenge({Q(Protocol.Labels.MmLambda)}))");
+        y.Close();
+
+        y.Blank();
+        y.Comment("the masked matmul sumcheck (labels mm_mask_sum, mm_rho), the rejected challenge events, the final check, absorb mm" + (priv ? "" : ", â_0 = X̃(r_b, ρ_0)"));
+        y.Open("function zkMatmulSumcheck(ctx, cd) -> cdOut");
+        y.Line("let ms := alloc(0xe0)");
+        y.Line("mstore(ms, zkMatmulClaim(ctx, cd))");
+        y.Line($"mstore(add(ms, 0x20), frAt(add(cd, {32 * lm})))");
+        y.Line($"mstore(add(ms, 0x40), {Q(Protocol.ZkLabels.MatmulMaskSum)})");
+        y.Line($"mstore(add(ms, 0x60), {Q(Protocol.ZkLabels.MatmulRho)})");
+        y.Line("mstore(add(ms, 0x80), 0)");
+        y.Line($"let kappa := alloc({32 * iMax})");
+        for (int i = 0; i < iMax; i++) y.Line($"mstore(add(kappa, {32 * i}), {mmDeg[i]})");
+        y.Line("mstore(add(ms, 0xa0), kappa)");
+        y.Line($"mstore(add(ms, 0xc0), {iMax})");
+        y.Line($"kappa := alloc({32 * iMax})");
+        y.Line($"mstore(add(ctx, {Slot(ZKappa)}), kappa)");
+        y.Line($"let e, rho, c := maskedSumcheck(ms, add(cd, {32 * lm + 32}), kappa)");
+        y.Comment("the rejected challenge events: κ_I ∈ {0, 1, ½}, and A_ℓ's two selector values equal (p_ℓ[b] = κ[I − i_{ℓ+1}])");
+        y.Line($"ms := mload(add(kappa, {32 * (iMax - 1)}))");
+        y.Line("if eq(addmod(ms, ms, R_MOD), 1) { fail() }");
+        y.Line("ms := zkVanish(ms)");
+        y.Line("if iszero(ms) { fail() }");
+        y.Line($"mstore(add(ctx, {Slot(ZVk)}), ms)");
+        y.Line($"ms := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        for (int l = 0; l < H; l++)
+            y.Line($"if eq(mload(add(mload(add(ctx, {Slot(ZRw)})), shl(5, sub(ms, {vk.Layers[l].OutVars})))), mload(add(kappa, {32 * (iMax - vk.Layers[l + 1].InVars)}))) {{ fail() }}");
+        int mmWords = 2 * lm + nuCount + 1;
+        y.Line($"frRange(c, {mmWords})");
+        y.Line($"mstore(add(ctx, {Slot(ZMm)}), c)");
+        y.Line($"if iszero(eq(frSub(e, mulmod(rho, calldataload(add(c, {32 * (mmWords - 1)})), R_MOD)), zkMatmulFinal(ctx, c))) {{ fail() }}");
+        y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Mm)}, c, {32 * mmWords})");
+        if (!priv)
+            y.Line($"if iszero(eq(calldataload(add(c, {64 * (lm - 1)})), zkMleX(ctx, {LPt(0)}, add(kappa, {32 * (iMax - vk.Layers[0].InVars)})))) {{ fail() }}");
+        y.Line($"cdOut := add(c, {32 * mmWords})");
+        y.Close();
+
+        y.Blank();
+        y.Comment("Σ_j c_j·2^(I−i_ℓ)·(ẑ_ℓ − b̂_ℓ), c_j = λ^j (j = L−1−ℓ), ẑ_{L−1} = Ỹ(out_r), ẑ_ℓ = Ẑ_ℓ(p_ℓ) from the masked columns; stores c_j");
+        y.Open("function zkMatmulClaim(ctx, biases) -> claim");
+        y.Line("let cj := 1");
+        for (int j = 0; j < lm; j++)
+        {
+            int l = L - 1 - j;
+            string z = l == L - 1 ? $"zkMleY(ctx, mload(add(ctx, {Slot(ZRout)})))" : $"requantized{l}(mload(add(ctx, {Slot(ZCols)})))";
+            y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l + 2)}), cj)");
+            y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (iMax - vk.Layers[l].InVars))}, frSub({z}, calldataload(add(biases, {32 * j}))), R_MOD), R_MOD), R_MOD)");
+            if (j < lm - 1) y.Line($"cj := mulmod(cj, mload(add(ctx, {Slot(ZLambda)})), R_MOD)");
+        }
+        y.Close();
+
+        y.Blank();
+        y.Comment("Σ_j c_j·â_j·ŵ_j + Σ_j c_j·2^(1−i_ℓ)·V_ℓ·(ν̂_Z,ℓ − ν̂_b,ℓ) from the values at c: (â, ŵ) per layer, then ν̂ (ν̂_Z if hidden, ν̂_b)");
+        y.Open("function zkMatmulFinal(ctx, c) -> fin");
+        int k = 0;
+        for (int j = 0; j < lm; j++)
+        {
+            int l = L - 1 - j;
+            var t = BigInteger.ModPow(BigInteger.One << (vk.Layers[l].InVars - 1), R - 2, R);
+            y.Line($"fin := addmod(fin, mulmod({LC(l)}, mulmod(calldataload(add(c, {64 * j})), calldataload(add(c, {64 * j + 32})), R_MOD), R_MOD), R_MOD)");
+            string d = l < H
+                ? $"frSub(calldataload(add(c, {32 * (2 * lm + k)})), calldataload(add(c, {32 * (2 * lm + k + 1)})))"
+                : $"frNeg(calldataload(add(c, {32 * (2 * lm + k)})))";
+            k += l < H ? 2 : 1;
+            y.Line($"fin := addmod(fin, mulmod(mulmod({LC(l)}, mulmod({Hex(t)}, {LV(l)}, R_MOD), R_MOD), {d}, R_MOD), R_MOD) // 2^(1−{vk.Layers[l].InVars})");
+        }
+        y.Close();
+
+        // ---- the ZK batched opening
+        var counter = new YulWriter();
+        var (nClaims, nTerms) = ZkClaimsBody(counter, c, zs0);
+        y.Blank();
+        y.Comment($"the ZK batched opening: vectors model part 0 … {parts - 1}, W1, W2{(priv ? ", X (C_X)" : "")}; {nClaims} claims, {nTerms} terms (ZkInference.BuildClaims)");
+        y.Open("function zkOpen(ctx, cd) -> cdOut");
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line($"let pf := mload(add(ctx, {Slot(ZPf)}))");
+        int g = parts + 2 + (priv ? 1 : 0);
+        y.Line("let ob := alloc(0x180)");
+        y.Line($"let vecs := alloc({128 * g})");
+        for (int j = 0; j < parts; j++)
+        {
+            y.Line($"mstore(add(vecs, {128 * j}), MODEL_C{j}_X)");
+            y.Line($"mstore(add(vecs, {128 * j + 32}), MODEL_C{j}_Y)");
+            y.Line($"mstore(add(vecs, {128 * j + 64}), {partVars})");
+        }
+        y.Line($"calldatacopy(add(vecs, {128 * gW1}), add(pf, 0x80), 0x40)");
+        y.Line($"mstore(add(vecs, {128 * gW1 + 64}), {Fld("N1 (W1 vars)")})");
+        y.Line($"calldatacopy(add(vecs, {128 * gW2}), add(pf, 0xc0), 0x40)");
+        y.Line($"mstore(add(vecs, {128 * gW2 + 64}), {Fld("N2 (W2 vars)")})");
+        if (priv)
+        {
+            y.Line($"calldatacopy(add(vecs, {128 * gX}), add(mload(add(ctx, 0x60)), 0x20), 0x40)");
+            y.Line($"mstore(add(vecs, {128 * gX + 64}), add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}))");
+        }
+        y.Line("mstore(ob, vecs)");
+        y.Line($"mstore(add(ob, 0x20), {g})");
+        y.Line($"let terms := alloc({256 * nTerms})");
+        y.Line("mstore(add(ob, 0x40), terms)");
+        y.Line($"mstore(add(ob, 0x60), {nTerms})");
+        y.Line($"let ys := alloc({32 * nClaims})");
+        y.Line("mstore(add(ob, 0x80), ys)");
+        y.Line($"mstore(add(ob, 0xa0), {nClaims})");
+        y.Line($"mstore(add(ob, 0xc0), {Fld("N (opening vars)")})");
+        y.Line("let d := alloc(0x80)");
+        y.Line("calldatacopy(d, pf, 0x80)");
+        y.Line("mstore(add(ob, 0xe0), d)");
+        y.Line("mstore(add(ob, 0x100), BLINDING_H_X)");
+        y.Line("mstore(add(ob, 0x120), BLINDING_H_Y)");
+        y.Line("d := alloc(0x100)");
+        string[] g2n = ["G2_X_C1", "G2_X_C0", "G2_Y_C1", "G2_Y_C0", "TAU_G2_X_C1", "TAU_G2_X_C0", "TAU_G2_Y_C1", "TAU_G2_Y_C0"];
+        for (int i = 0; i < 8; i++) y.Line($"mstore(add(d, {Slot(i)}), {g2n[i]})");
+        y.Line("mstore(add(ob, 0x140), d)");
+        y.Line("d := alloc(0x60)");
+        y.Line($"mstore(d, {gW2})");
+        y.Line($"mstore(add(d, 0x20), {Fld("region vars")})");
+        y.Line($"mstore(add(d, 0x40), {Fld("region index")})");
+        y.Line("mstore(add(ob, 0x160), d)");
+        y.Line("zkClaims(ctx, terms, ys)");
+        y.Line("cdOut := zkBatchOpen(ob, cd)");
+        y.Close();
+
+        y.Blank();
+        y.Comment("one opening term (claim i, vector g, κ, kind, data, rows, k, j) at t; meta = i | g << 16 | kind << 32 | rows << 48");
+        y.Open("function zkTerm(t, meta, coef, data, k, j) -> next");
+        y.Line("mstore(t, and(meta, 0xffff))");
+        y.Line("mstore(add(t, 0x20), and(shr(16, meta), 0xffff))");
+        y.Line("mstore(add(t, 0x40), coef)");
+        y.Line("mstore(add(t, 0x60), and(shr(32, meta), 0xffff))");
+        y.Line("mstore(add(t, 0x80), data)");
+        y.Line("mstore(add(t, 0xa0), shr(48, meta))");
+        y.Line("mstore(add(t, 0xc0), k)");
+        y.Line("mstore(add(t, 0xe0), j)");
+        y.Line("next := add(t, 0x100)");
+        y.Close();
+        y.Blank();
+        y.Comment("a new point a ‖ c (na and nc words)");
+        y.Open("function zkConcat(a, na, c, nc) -> p");
+        y.Line("p := alloc(shl(5, add(na, nc)))");
+        y.Line("mcopy(p, a, shl(5, na))");
+        y.Line("mcopy(add(p, shl(5, na)), c, shl(5, nc))");
+        y.Close();
+        y.Blank();
+        y.Comment("a new point (x, z) of 2 words");
+        y.Open("function zkPair(x, z) -> p");
+        y.Line("p := alloc(0x40)");
+        y.Line("mstore(p, x)");
+        y.Line("mstore(add(p, 0x20), z)");
+        y.Close();
+        y.Blank();
+        y.Comment("a new point of n words ½");
+        y.Open("function zkHalves(n) -> p");
+        y.Line("p := alloc(shl(5, n))");
+        y.Line("for { let q := p } lt(q, add(p, shl(5, n))) { q := add(q, 0x20) } { mstore(q, INV_TWO) }");
+        y.Close();
+
+        y.Blank();
+        y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item)");
+        y.Open("function zkClaims(ctx, t, ys)");
+        ZkClaimsBody(y, c, zs0);
+        y.Close();
+        return y.ToString();
+    }
+
+    /// <summary>Writes the body of zkClaims (the claims of <c>ZkInference.BuildClaims</c>); returns the claim and term counts.</summary>
+    private static (int Claims, int Terms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs)
+    {
+        var vk = c.Vk;
+        var ks = vk.Shape;
+        var ml = ks.ModelLayout;
+        int L = c.L, H = c.H, m = c.TableVars, iMax = zs.I, cc = c.ColumnCount, lm = L;
+        int gW1 = zs.W1Vector, gW2 = zs.W2Vector, gX = zs.XVector;
+        int kSplit = vk.ModelVars - zs.PartVars;
+        string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        string Ctx(int w) => $"mload(add(ctx, {Slot(w)}))";
+        string Fld(string name) => $"layField(lay, {ZField(c, name)})";
+        string LPt(int l) => Ctx(ZLayerBase + 3 * l);
+        string LV(int l) => Ctx(ZLayerBase + 3 * l + 1);
+        int claim = -1, terms = 0;
+        void Claim(string value, string what)
+        {
+            claim++;
+            y.Comment($"claim {claim}: {what}");
+            y.Line($"mstore(add(ys, {32 * claim}), {value})");
+        }
+        void Term(int vector, int kind, string coef, string data, string k, string j, string? rows = null)
+        {
+            long meta = (long)(uint)claim | ((long)vector << 16) | ((long)kind << 32);
+            string metaExpr = rows is null ? meta.ToString(CultureInfo.InvariantCulture) : $"or({meta}, shl(48, {rows}))";
+            y.Line($"t := zkTerm(t, {metaExpr}, {coef}, {data}, {k}, {j})");
+            terms++;
+        }
+        // a 2-entry μ item (d = 1) or a 4-entry ν item (d = 2) of the mask region: kind 2, k = N2 − d
+        void Region(string item, string coef, string data, int d) => Term(gW2, 2, coef, data, $"sub(n2, {d})", Fld(item));
+        // P_model(z) on the parts, z = the item's offset bits ‖ local (in z, a memory point of the item's log-size words)
+        void Model(int item, string coef)
+        {
+            int s = ml.LogSize(item), pre = vk.ModelVars - s;
+            long idx = ml.Offset(item) >> s;
+            if (pre >= kSplit)
+            {
+                int kb = pre - kSplit;
+                Term((int)(idx >> kb), 0, coef, "z", kb.ToString(CultureInfo.InvariantCulture), (idx & ((1L << kb) - 1)).ToString(CultureInfo.InvariantCulture));
+                return;
+            }
+            int h = kSplit - pre;
+            for (int jl = 0; jl < 1 << h; jl++)
+                Term((int)((idx << h) | (long)jl), 0, coef == "1" ? $"zkSelector(z, {h}, {jl})" : $"mulmod({coef}, zkSelector(z, {h}, {jl}), R_MOD)", $"add(z, {32 * h})", "0", "0");
+        }
+        y.Line("let lay := mload(add(ctx, 0x40))");
+        y.Line("let b := mload(add(ctx, 0x20))");
+        y.Line($"let n := {Fld("n (f vars)")}");
+        y.Line($"let n2 := {Fld("N2 (W2 vars)")}");
+        y.Line("let z := 0");
+        // LogUp
+        Claim($"frSub(mload({Ctx(ZLu)}), mulmod({Ctx(ZCf)}, {Ctx(ZFill)}, R_MOD))", "h′_w(r_w) + V_lu·μ_hw(r_w[0]) = ĥ_w − c_f·Fill(r_w)");
+        Term(gW2, 0, "1", Ctx(ZRw), "sub(n2, n)", Fld("h_w index"));
+        Region("mu_hw", Ctx(ZVlu), Ctx(ZRw), 1);
+        Claim($"mload(add({Ctx(ZLu)}, 0x40))", "h_t(r_t) + V_lu·μ_ht(r_t[0]) = ĥ_t");
+        Term(gW2, 0, "1", Ctx(ZRt), $"sub(n2, {m})", Fld("h_t index"));
+        Region("mu_ht", Ctx(ZVlu), Ctx(ZRt), 1);
+        Claim($"mload(add({Ctx(ZLu)}, 0x80))", "mult(r_t) + V_lu·μ_mult(r_t[0]) = m̂");
+        Term(gW1, 0, "1", Ctx(ZRt), $"sub({Fld("N1 (W1 vars)")}, {m})", Fld("mult index"));
+        Region("mu_mult", Ctx(ZVlu), Ctx(ZRt), 1);
+        Claim($"calldataload(add({Ctx(ZCols)}, {32 * (cc - 1)}))", "a_col(r_t) on the model + V_lu·μ_acol(r_t[0]) = â_col");
+        y.Line($"z := {Ctx(ZRt)}");
+        Model(ks.ActColItem, "1");
+        Region("mu_acol", Ctx(ZVlu), Ctx(ZRt), 1);
+        Claim($"frNeg(mulmod({Ctx(ZCf)}, sub(shl(n, 1), {Fld("f covered")}), R_MOD))", "the sum relation 2^n·h′_w(½ⁿ) − 2^m·h_t(½ᵐ) = −c_f·(2^n − covered)");
+        Term(gW2, 0, "shl(n, 1)", "zkHalves(n)", "sub(n2, n)", Fld("h_w index"));
+        Term(gW2, 0, Hex(R - (BigInteger.One << m)), $"zkHalves({m})", $"sub(n2, {m})", Fld("h_t index"));
+        Claim($"mload(add({Ctx(ZLu)}, 0xa0))", "the LogUp mask g(r) = v_g (Libra weights on its W2 item)");
+        Term(gW2, 1, "1", Ctx(ZLuPt), $"sub(n2, {Fld("Libra LogUp vars")})", Fld("Libra LogUp index"), Ctx(ZNlu));
+        for (int l = 0; l < H; l++)
+        {
+            int cb = ks.ColumnOffset[l], o = vk.Layers[l].OutVars;
+            y.Line($"z := add({Ctx(ZRw)}, shl(5, sub(n, add(b, {o})))) // p_{l}");
+            string sel = $"add({Ctx(ZRw)}, shl(5, sub(n, {o})))";
+            Claim($"calldataload(add({Ctx(ZCols)}, {32 * (cb + 1)}))", $"A_{l}(p_{l}) + V_lu·μ_A,{l}(p_{l}[b]) = Â_{l}");
+            Term(gW1, 0, "1", "z", $"sub({Fld("N1 (W1 vars)")}, add(b, {o}))", Fld($"A_{l} index"));
+            Region($"mu_A_{l}", Ctx(ZVlu), sel, 1);
+            for (int i = 0; i < vk.Layers[l].Limbs; i++)
+            {
+                Claim($"calldataload(add({Ctx(ZCols)}, {32 * (cb + 2 + i)}))", $"R_{l},{i}(p_{l}) + V_lu·μ_R,{l},{i} = R̂_{l},{i}");
+                Term(gW1, 0, "1", "z", $"sub({Fld("N1 (W1 vars)")}, add(b, {o}))", Fld($"R_{l},{i} index"));
+                Region($"mu_R_{l},{i}", Ctx(ZVlu), sel, 1);
+            }
+        }
+        // the matmul
+        string mm = Ctx(ZMm);
+        string kappa = Ctx(ZKappa);
+        string vkap = Ctx(ZVk);
+        string kLast = $"mload(add({kappa}, {32 * (iMax - 1)}))";
+        int nu = 2 * lm;
+        for (int j = 0; j < lm; j++)
+        {
+            int l = L - 1 - j;
+            var lk = vk.Layers[l];
+            string rho = $"add({kappa}, {32 * (iMax - lk.InVars)})";
+            string ro = $"add({LPt(l)}, shl(5, b))";
+            string yl = $"mload({ro})";
+            Claim($"calldataload(add({mm}, {64 * j + 32}))", $"W_{l}(ρ_{l}, r_o) on the model + V_κ·μ_W,{l}(ρ_{l}[0]) = ŵ_{l}");
+            y.Line($"z := zkConcat({rho}, {lk.InVars}, {ro}, {lk.OutVars})");
+            Model(KeyShape.WeightItem(l), "1");
+            Region($"mu_W_{l}", vkap, rho, 1);
+            Claim($"calldataload(add({Ctx(ZBiases)}, {32 * j}))", $"b_{l}(r_o) on the model + 2V_{l}·ν_b,{l}(u_{l}[b], ½) = b̂_{l}");
+            y.Line($"z := {ro}");
+            Model(KeyShape.BiasItem(l), "1");
+            Region($"nu_b_{l}", $"addmod({LV(l)}, {LV(l)}, R_MOD)", $"zkPair({yl}, INV_TWO)", 2);
+            if (l >= 1)
+            {
+                Claim($"calldataload(add({mm}, {64 * j}))", $"A_{l - 1}(r_b, ρ_{l}) + V_κ·μ_A,{l - 1}(ρ_{l}[0]) = â_{l}");
+                Term(gW1, 0, "1", $"zkConcat({LPt(l)}, b, {rho}, {lk.InVars})", $"sub({Fld("N1 (W1 vars)")}, add(b, {lk.InVars}))", Fld($"A_{l - 1} index"));
+                Region($"mu_A_{l - 1}", vkap, rho, 1);
+            }
+            else if (zs.Private)
+            {
+                Claim($"calldataload(add({mm}, {64 * j}))", "X′(r_b, ρ_0) on C_X + V_κ·μ_X(ρ_0[0]) = â_0");
+                Term(gX, 0, "1", $"zkConcat({LPt(l)}, b, {rho}, {lk.InVars})", "0", "0");
+                Region("mu_X", vkap, rho, 1);
+            }
+            if (l < H)
+            {
+                Claim($"calldataload(add({mm}, {32 * nu++}))", $"ν_Z,{l}(u_{l}[b], κ_I) = ν̂_Z,{l}");
+                Region($"nu_Z_{l}", "1", $"zkPair({yl}, {kLast})", 2);
+            }
+            Claim($"calldataload(add({mm}, {32 * nu++}))", $"ν_b,{l}(u_{l}[b], κ_I) = ν̂_b,{l}");
+            Region($"nu_b_{l}", "1", $"zkPair({yl}, {kLast})", 2);
+        }
+        Claim($"calldataload(add({mm}, {32 * nu}))", "the matmul mask g(κ) = v_g (Libra weights on its W2 item)");
+        Term(gW2, 1, "1", kappa, $"sub(n2, {Fld("Libra matmul vars")})", Fld("Libra matmul index"), iMax.ToString(CultureInfo.InvariantCulture));
+        y.Line("pop(t)");
+        return (claim + 1, terms);
+    }
+}
