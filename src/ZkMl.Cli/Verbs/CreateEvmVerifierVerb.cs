@@ -60,7 +60,7 @@ internal static class CreateEvmVerifierVerb
             return 0;
         }
         ctx.Out.MarkupLine($"wrote [green]{Markup.Escape(outPath)}[/]: contract {Markup.Escape(contractName)}, {lines:N0} lines, for vk {key.DigestHex[..16]}…"
-            + (compiled is null ? "" : $"; runtime code {compiled.SizeText} (EIP-170 limit {CompiledContract.Eip170CodeSizeLimit:N0} each)")
+            + (compiled is null ? "" : $"; runtime code {compiled.SizeText} (EIP-170 limit {CompiledContract.Eip170CodeSizeLimit:N0}{(compiled.FirstPart is null ? "" : " each")})")
             + (compiled?.FirstPart is { } first ? $"; the file holds both contracts, deploy {contractName} (its constructor creates {first.Name})" : ""));
         return 0;
     }
