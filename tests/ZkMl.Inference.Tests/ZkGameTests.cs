@@ -52,13 +52,6 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
     private const int SelectorGames = 50;
     private const int Row = 5;   // the first-layer weight row the batch never reads
 
-    private sealed class SeededRng(int seed) : RandomNumberGenerator
-    {
-        private readonly Random _r = new(seed);
-        public override void GetBytes(byte[] data) => _r.NextBytes(data);
-        public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
-    }
-
     private static float[] Zeroed(float[] x) { var y = (float[])x.Clone(); y[Row] = 0; return y; }
 
     /// <summary>The two networks, the calibration samples and the batch (column <see cref="Row"/> zero everywhere).</summary>

@@ -17,14 +17,6 @@ namespace ZkMl.Inference.Tests;
 /// </summary>
 public class ZkInferenceTests
 {
-    /// <summary>A seeded generator (tests only; production draws every mask from the OS CSPRNG).</summary>
-    private sealed class SeededRng(int seed) : RandomNumberGenerator
-    {
-        private readonly Random _r = new(seed);
-        public override void GetBytes(byte[] data) => _r.NextBytes(data);
-        public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
-    }
-
     private static ZkSetup Setup(Circuit c, int seed, int maxBatch = 8)
         => InferenceSetup.RunZk(c, InferenceFixtures.Srs, maxBatch, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(seed));
 

@@ -17,14 +17,6 @@ namespace ZkMl.Inference.Tests;
 /// </summary>
 public class ZkKeyTests
 {
-    /// <summary>A seeded generator for the blindings (tests only; production draws them from the OS CSPRNG).</summary>
-    private sealed class SeededRng(int seed) : RandomNumberGenerator
-    {
-        private readonly Random _r = new(seed);
-        public override void GetBytes(byte[] data) => _r.NextBytes(data);
-        public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
-    }
-
     /// <summary>200 → 64 → 10: a model vector of 2^14 entries, so k = 2 and four parts; part 2 holds W₀'s rows 128 … 191.</summary>
     private static Network Split(int seed) => InferenceFixtures.Random(seed, [200, 64, 10], [Activation.Relu, Activation.None]);
 

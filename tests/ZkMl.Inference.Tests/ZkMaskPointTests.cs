@@ -16,13 +16,6 @@ namespace ZkMl.Inference.Tests;
 /// </summary>
 public class ZkMaskPointTests
 {
-    private sealed class SeededRng(int seed) : RandomNumberGenerator
-    {
-        private readonly Random _r = new(seed);
-        public override void GetBytes(byte[] data) => _r.NextBytes(data);
-        public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
-    }
-
     private static readonly Lazy<(Circuit Circuit, ZkSetup Setup)> Tiny = new(() =>
     {
         var c = CircuitCompiler.Compile(InferenceFixtures.Tiny(), InferenceFixtures.TinyInputs(), new CompileOptions { Zk = ZkSettings.PrivateInputs() });
