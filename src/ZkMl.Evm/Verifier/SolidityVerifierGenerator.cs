@@ -86,10 +86,17 @@ public static partial class SolidityVerifierGenerator
         var text = VerifierTemplates.Contract
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
+            .Replace("{{STATEMENT}}", StatementDoc(vk), StringComparison.Ordinal)
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
             .Replace("{{MAIN}}", vk.IsZk ? ZkMain(c) : Main(c), StringComparison.Ordinal);
         return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text));
     }
+
+    /// <summary>The NatSpec words of verifyProof's statement: the inputs themselves, or with private inputs their commitment.</summary>
+    private static string StatementDoc(VerifyingKey vk) =>
+        vk.IsZk && vk.Zk.Inputs == InputVisibility.Private
+            ? "u256(B) ‖ C_X.x ‖ C_X.y (the inputs' commitment) ‖ Y ‖ zero padding"
+            : "u256(B) ‖ X ‖ Y ‖ zero padding";
 
     /// <summary>The suffix of the first contract's name in a split verifier (<see cref="VerifierTemplates.SplitContract"/>).</summary>
     public const string FirstPartSuffix = "FirstPart";
@@ -105,6 +112,7 @@ public static partial class SolidityVerifierGenerator
         return VerifierTemplates.SplitContract
             .Replace("{{HEADER}}", Header(c.Vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
+            .Replace("{{STATEMENT}}", StatementDoc(c.Vk), StringComparison.Ordinal)
             .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
             .Replace("{{FIRST}}", YulPruner.Keep(yul, "verifyFirstPart"), StringComparison.Ordinal)
             .Replace("{{SECOND}}", YulPruner.Keep(yul, "verify"), StringComparison.Ordinal);

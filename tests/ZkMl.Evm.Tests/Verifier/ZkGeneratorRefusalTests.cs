@@ -43,4 +43,15 @@ public class ZkGeneratorRefusalTests
 
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(ExampleCircuits.Tiny.Vk));
     }
+
+    [Fact]
+    public void The_NatSpec_names_the_statement_of_the_key()
+    {
+        const string Doc = "/// @param publicInputs the packed statement: ";
+        Assert.Contains(Doc + "u256(B) ‖ X ‖ Y ‖ zero padding,", SolidityVerifierGenerator.Generate(ExampleCircuits.Tiny.Vk));
+        Assert.Contains(Doc + "u256(B) ‖ X ‖ Y ‖ zero padding,", SolidityVerifierGenerator.Generate(ZkKey(ZkSettings.PublicInputs)));
+        var off = SolidityVerifierGenerator.Generate(ZkKey(ZkSettings.PrivateInputs(rangeCheck: false)));
+        Assert.Contains(Doc + "u256(B) ‖ C_X.x ‖ C_X.y (the inputs' commitment) ‖ Y ‖ zero padding,", off);
+        Assert.DoesNotContain("‖ X ‖", off);
+    }
 }
