@@ -119,7 +119,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
     [Fact]
     public void DemoZkProvesPrivateMnistImagesAndVerifiesThemOnChain()
     {
-        // --zk: a ZK circuit with private inputs (range check off); the statement holds C_X, not the pixels.
+        // --zk: a ZK circuit with private inputs and the input range check on (the default); the statement holds C_X, not the pixels.
         string dir = tiny.File("demo-zk");
         var r = Zkml.Ok("demo", "--zk", "--batch", "2", "--out", dir, "--json");
         var j = r.Json();
