@@ -144,6 +144,45 @@ public class ZkRangeCheckContractTests(VerifierContractFixture fx, ITestOutputHe
         Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
     }
 
+    /// <summary>
+    /// C_X = (0, 0), the point at infinity in the statement's two words (EIP-196): C# parses it (the zero encoding is the
+    /// infinity point, on the curve) and so does the contract (g1Check). A proof made for a real C_X with the statement changed
+    /// to (0, 0) is rejected by both; a proof honestly made for C_X = O (the all-zero input with blinding 0, a commitment that
+    /// opens) gets the same verdict from both, for keys with the range check on and off.
+    /// </summary>
+    [Theory]
+    [InlineData("tiny-rc")]
+    [InlineData("tiny-private")]
+    public async Task An_input_commitment_at_infinity_gets_the_same_verdict_in_CSharp_and_on_chain(string name)
+    {
+        var e = ZkVerifierContractTests.Example(name);
+        var (_, v) = await ZkVerifierContractTests.DeployAsync(fx, e);
+        var vk = e.Vk;
+        var made = ZkVerifierContractTests.ProvePrivate(e, 2);
+        var pi = made.Proof.PublicInputs.ToArray();
+        var pf = made.Proof.ProofBytes.ToArray();
+        Assert.True(await BothAsync(v, vk, pi, pf, "valid proof"));
+        var zeroed = (byte[])pi.Clone();
+        Array.Clear(zeroed, 32, 64);
+        Assert.True(PublicIO.TryDecode(vk, zeroed, out var io, out var why), why);
+        Assert.True(io!.InputCommitment!.Value.IsInfinity);
+        Assert.False(await BothAsync(v, vk, zeroed, pf, "the statement's C_X changed to (0, 0)"));
+
+        var c = e.Pk.Circuit;
+        int width = 1 << vk.Layers[0].InVars;
+        var zero = new long[vk.InputSize];
+        var com = new InputCommitment(InputCommitment.FingerprintOf(e.Pk.Srs), 1, width, vk.InputSize, G1Affine.Infinity);
+        var open = new InputOpening(com.FileDigest, 1, vk.InputSize, vk.XBytes, zero, Fr.Zero);
+        Assert.True(com.Check(open, e.Pk.Srs).IsValid, "the zero input with blinding 0 opens C_X = O");
+        var w = IntegerExecutor.RunQuantized(c, [zero]);
+        var proof = ZkInference.Prove(e.Pk, w, 1, new ProverTimings(), checkLookups: true, RandomNumberGenerator.Create(), new ZkPrivateInput(com, open));
+        var opi = proof.PublicInputs.ToArray();
+        Assert.True(opi.AsSpan(32, 64).IndexOfAnyExcept((byte)0) < 0, "the statement's C_X words are (0, 0)");
+        bool accepted = await BothAsync(v, vk, opi, proof.ProofBytes.ToArray(), "an honest proof for C_X = O");
+        Assert.True(accepted, "an honest proof for the commitment O of the zero input verifies in C# (and so on chain)");
+        output.WriteLine($"{name}: C_X = (0, 0) with a proof for another C_X rejected by both; an honest proof for C_X = O accepted by both");
+    }
+
     public static TheoryData<int> MnistBatches => new() { 1, 16 };
 
     /// <summary>MNIST MLP with the range check on: valid proofs accepted (gas and bytecode reported), a sample of changed words rejected.</summary>
