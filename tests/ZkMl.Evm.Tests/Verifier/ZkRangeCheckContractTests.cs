@@ -85,38 +85,46 @@ public class ZkRangeCheckContractTests(VerifierContractFixture fx, ITestOutputHe
 
     /// <summary>
     /// The forced cheat of ZkInputRangeCheckTests: the witness runs on row 0 with entry i at −InputBound − 1, C_X commits it, the
-    /// prover skips its lookup checks. With the range check on, C# and the contract both reject; the cheat itself is a real
-    /// proof (the same cheat verifies in C# under the key with the check off, ZkInputRangeCheckTests).
+    /// prover skips its lookup checks. With the range check on, C# and the contract both reject; the same cheat against the
+    /// same model with the check off is accepted by both (nothing looks at X′'s range there): the on-chain check has teeth.
     /// </summary>
     [Fact]
-    public async Task A_forced_out_of_range_input_is_rejected_by_both()
+    public async Task A_forced_out_of_range_input_is_rejected_by_both_with_the_check_on_and_accepted_by_both_with_it_off()
     {
-        var e = ZkVerifierContractTests.Example("tiny-rc");
-        var (_, v) = await ZkVerifierContractTests.DeployAsync(fx, e);
-        var vk = e.Vk;
-        var c = e.Pk.Circuit;
-        foreach (var i in new[] { 0, 3 })
+        foreach (var (name, on) in new[] { ("tiny-rc", true), ("tiny-private", false) })
         {
-            var row = c.QuantizeInput(e.Samples[0]);
-            row[i] = -vk.InputBound - 1;
-            var w = IntegerExecutor.RunQuantized(c, [row], checkInputRange: false);
-            var (com, open) = InputCommitment.Commit(e.Pk.Srs, 1 << vk.Layers[0].InVars, vk.InputSize, vk.XBytes, [row]);
-            var proof = ZkInference.Prove(e.Pk, w, 1, new ProverTimings(), checkLookups: false, RandomNumberGenerator.Create(), new ZkPrivateInput(com, open));
-            Assert.False(await BothAsync(v, vk, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), $"input {i} at −InputBound − 1"));
-            Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
+            var e = ZkVerifierContractTests.Example(name);
+            var (_, v) = await ZkVerifierContractTests.DeployAsync(fx, e);
+            var vk = e.Vk;
+            Assert.Equal(on, vk.Zk.InputRangeCheck);
+            var c = e.Pk.Circuit;
+            foreach (var i in new[] { 0, 3 })
+            {
+                var row = c.QuantizeInput(e.Samples[0]);
+                row[i] = -vk.InputBound - 1;
+                var w = IntegerExecutor.RunQuantized(c, [row], checkInputRange: false);
+                var (com, open) = InputCommitment.Commit(e.Pk.Srs, 1 << vk.Layers[0].InVars, vk.InputSize, vk.XBytes, [row]);
+                var proof = ZkInference.Prove(e.Pk, w, 1, new ProverTimings(), checkLookups: false, RandomNumberGenerator.Create(), new ZkPrivateInput(com, open));
+                bool accepted = await BothAsync(v, vk, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), $"{name}: input {i} at −InputBound − 1");
+                Assert.Equal(!on, accepted);
+                if (on) Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
+            }
         }
     }
 
     /// <summary>
     /// The hole of ZkInputRangeCheckTests: a non-zero padded column k of X′ whose row of W_0 is zero (the 9 → 64 → 4 model), so the
-    /// matmul does not see it; with the range check on both reject (the tuple (0, 5, 0) is in no table entry).
+    /// matmul does not see it; with the range check on both reject (the tuple (0, 5, 0) is in no table entry), with it off both
+    /// accept (the weak statement).
     /// </summary>
-    [Fact]
-    public async Task A_forced_non_zero_padded_column_is_rejected_by_both()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_forced_non_zero_padded_column_is_rejected_by_both_with_the_check_on_and_accepted_with_it_off(bool on)
     {
         var net = TestNetworks.Random(83, [9, 64, 4], [Activation.Relu, Activation.None]);
         var samples = TestNetworks.Samples(84, 8, 9);
-        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: on) });
         var z = InferenceSetup.RunZk(c, ExampleCircuits.Srs, 1);
         var vk = z.VerifyingKey;
         var pk = z.ProvingKey;
@@ -140,8 +148,8 @@ public class ZkRangeCheckContractTests(VerifierContractFixture fx, ITestOutputHe
         ZkInference.AnyInputLayoutForTests.Value = true;
         try { proof = ZkInference.Prove(pk, w, 1, new ProverTimings(), checkLookups: false, RandomNumberGenerator.Create(), new ZkPrivateInput(com, open)); }
         finally { ZkInference.AnyInputLayoutForTests.Value = false; }
-        Assert.False(await BothAsync(v, vk, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), $"padded column {k} = 5"));
-        Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
+        Assert.Equal(!on, await BothAsync(v, vk, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), $"padded column {k} = 5"));
+        if (on) Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
     }
 
     /// <summary>
