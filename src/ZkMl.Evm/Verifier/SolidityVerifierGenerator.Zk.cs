@@ -10,8 +10,8 @@ namespace ZkMl.Evm.Verifier;
 /// The generated main part of the verifier of a zero-knowledge key (docs/protocol.md "Inference proof" → "ZK mode" and
 /// "On-chain verifier" → "ZK mode"): the exact replay of <c>ZkInference.Verify</c> on top of the fixed ZK core
 /// (Templates/ZkCore.yul: the masked sumcheck, the masked LogUp, the ZK batched opening with its hiding HyperKZG). Public
-/// inputs, and private inputs with the input range check off or on (then W3, the LogUp's input side and its claims). Kept apart from the dense <c>Main</c> so that default-mode
-/// verifiers stay byte for byte as they are.
+/// inputs, and private inputs with the input range check off or on (then W3, the LogUp's input side and its claims). Kept
+/// apart from the dense <c>Main</c> so that default-mode verifiers stay byte for byte as they are.
 /// </summary>
 public static partial class SolidityVerifierGenerator
 {
