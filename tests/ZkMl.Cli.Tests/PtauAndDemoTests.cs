@@ -119,7 +119,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
     [Fact]
     public void DemoZkProvesPrivateMnistImagesAndVerifiesThemOnChain()
     {
-        // --zk: a ZK circuit with private inputs (range check off); the statement holds C_X, not the pixels.
+        // --zk: a ZK circuit with private inputs and the input range check on (the default); the statement holds C_X, not the pixels.
         string dir = tiny.File("demo-zk");
         var r = Zkml.Ok("demo", "--zk", "--batch", "2", "--out", dir, "--json");
         var j = r.Json();
@@ -129,6 +129,7 @@ public class PtauAndDemoTests(TinyKeysFixture tiny) : IClassFixture<TinyKeysFixt
         Assert.StartsWith("0x", j.GetProperty("inputCommitment").GetString());
         // B ‖ C_X ‖ the outputs: 3 + ⌈2·10·yBytes/32⌉ words, not 784 pixels per image
         var vk = ZkMl.Inference.VerifyingKey.Load(Path.Combine(dir, "keys", "vk.bin"));
+        Assert.True(vk.Zk.InputRangeCheck); // the range-checked statement, verified on chain too
         Assert.Equal(ZkMl.Inference.PublicIO.ByteLength(vk, 2) / 32, j.GetProperty("publicInputWords").GetInt32());
         Assert.Equal(3 + (2 * vk.OutputColumns * vk.YBytes + 31) / 32, j.GetProperty("publicInputWords").GetInt32());
         var chain = j.GetProperty("onChain");

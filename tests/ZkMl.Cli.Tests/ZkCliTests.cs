@@ -162,7 +162,7 @@ public sealed class ZkCliTests : IDisposable
         Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", F("bad.proof")], "not verified");
         var cd = Zkml.Ok("encode-calldata", "--proof", proof, "--json").Json();
         Assert.Equal(ZkMl.Evm.Verifier.VerifierCalldata.Encode(InferenceProof.Load(proof)).Length, cd.GetProperty("bytes").GetInt32());
-        // Private inputs with the input range check (the compile default): compile → setup → prove → verify in C#; on chain refused.
+        // Private inputs with the input range check (the compile default): compile → setup → prove → verify in C# and on chain.
         string pc = CompileZk("priv.zkc", "--zk", "--input-visibility", "private");
         Zkml.Ok("setup", pc, "--dev-srs", "-o", F("privkeys"), "--max-batch", "2", "--quiet");
         string ppk = Path.Combine(F("privkeys"), "pk.bin"), pvk = Path.Combine(F("privkeys"), "vk.bin");
@@ -172,9 +172,17 @@ public sealed class ZkCliTests : IDisposable
         Assert.True(pv.GetProperty("verified").GetBoolean());
         Assert.True(pv.GetProperty("inputRangeCheck").GetBoolean());
         Assert.DoesNotContain("--input-range-check off", Zkml.Ok("verify", "--vk", pvk, "--proof", F("priv.proof")).Out);
-        Zkml.Fails(["create-evm-verifier", "--vk", pvk, "-o", F("NeverPrivate.sol"), "--no-compile"],
-            "private inputs", "not yet implemented: the input range check on chain");
-        Assert.False(File.Exists(F("NeverPrivate.sol")));
+        var pev = Zkml.Ok("create-evm-verifier", "--vk", pvk, "-o", F("PrivateVerifier.sol"), "--json").Json();
+        Assert.InRange(pev.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.Contains("zkLogUpIn(", File.ReadAllText(F("PrivateVerifier.sol")));
+        Assert.StartsWith("verified on chain", Zkml.Ok("verify-onchain", "--vk", pvk, "--proof", F("priv.proof")).Out);
+        var pbytes = File.ReadAllBytes(F("priv.proof"));
+        pbytes[pbytes.Length - 32 - 400] ^= 1; // inside the batched opening, the file resealed (as above)
+        SHA256.HashData(pbytes.AsSpan(0, pbytes.Length - 32)).CopyTo(pbytes, pbytes.Length - 32);
+        File.WriteAllBytes(F("priv-bad.proof"), pbytes);
+        Zkml.Fails(["verify-onchain", "--vk", pvk, "--proof", F("priv-bad.proof")], "not verified");
+        var pcd = Zkml.Ok("encode-calldata", "--proof", F("priv.proof"), "--json").Json();
+        Assert.Equal(ZkMl.Evm.Verifier.VerifierCalldata.Encode(InferenceProof.Load(F("priv.proof"))).Length, pcd.GetProperty("bytes").GetInt32());
         Zkml.Fails(["setup", c, "--dev-srs", "--ptau-verified", "-o", F("k3")], "--ptau-verified only applies with --ptau");
     }
 

@@ -32,7 +32,7 @@ internal static class CreateEvmVerifierVerb
         CliFiles.Require(vkPath, FileKind.VerifyingKey);
         CliFiles.RefuseOverwrite(outPath, "-o", ("--vk", vkPath));
         var key = VerifyingKey.Load(vkPath);
-        // (a ZK key the generator has no verifier for — the input range check on chain, unsupported shapes — gets the reason)
+        // (a ZK key the generator has no verifier for — unsupported shapes, a missing blinding base — gets the reason)
         if (SolidityVerifierGenerator.ZkRefusal(key) is { } zk) throw new UserException($"{vkPath}: {zk}");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
         string source = SolidityVerifierGenerator.Generate(key, contractName);

@@ -38,7 +38,7 @@ internal static class DemoVerb
         var model = new Option<string?>("--model") { HelpName = "mlp|lenet|FILE", Description = $"The example: mlp ({ModelRel}, the default), lenet (circuits/lenet-mnist/model.onnx), or a float model FILE taking 28×28 images, with an input.json for calibration beside it" };
         var mnist = new Option<string?>("--mnist-dir") { HelpName = "DIR", Description = $"Folder with the MNIST idx files (default: {MnistRel}, installed by scripts/setup.sh)" };
         var noChain = new Option<bool>("--no-chain") { Description = "Stop after the C# verification (no verifier contract, no local anvil)" };
-        var zk = new Option<bool>("--zk") { Description = "Zero knowledge with private images: the circuit is compiled with --zk --input-visibility private --input-range-check off, the statement holds the images' commitment C_X instead of their pixels (input.commit; its opening input.opening is secret), verified in C# and on chain" };
+        var zk = new Option<bool>("--zk") { Description = "Zero knowledge with private images: the circuit is compiled with --zk --input-visibility private (the input range check on), the statement holds the images' commitment C_X instead of their pixels (input.commit; its opening input.opening is secret), verified in C# and on chain" };
         var cmd = new Command("demo", "An MNIST example (the MLP, or --model lenet) end to end: compile, INSECURE development SRS, setup, prove a batch of test images, verify in C# and on a local anvil; predictions vs labels, proof size, times, gas")
         {
             batch, offset, outDir, model, mnist, noChain, zk,
@@ -88,8 +88,8 @@ internal static class DemoVerb
         if (net.InputSize != imageSize)
             throw new UserException($"{modelPath}: the model takes {net.InputSize:N0} inputs per sample, but the MNIST test images have {imageSize:N0} pixels (expected a model on 1×28×28 images)");
         var calib = InputData.Load(calibPath, net.InputSize);
-        // --zk: private images, the input range check off (the on-chain verifier does not have it yet; docs/protocol.md "ZK mode: private inputs")
-        var options = zk ? new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: false) } : null;
+        // --zk: private images with the input range check on (the compile default; docs/protocol.md "ZK mode: the input range check")
+        var options = zk ? new CompileOptions { Zk = ZkSettings.PrivateInputs() } : null;
         var circuit = ctx.Step("calibrating and quantizing", () => CircuitCompiler.Compile(net, calib, options));
         string circuitPath = Path.Combine(outDir, "mnist.zkc");
         CliHost.WriteAtomic(circuitPath, CircuitFile.ToBytes(circuit));

@@ -10,8 +10,8 @@ namespace ZkMl.Evm.Verifier;
 /// The generated main part of the verifier of a zero-knowledge key (docs/protocol.md "Inference proof" → "ZK mode" and
 /// "On-chain verifier" → "ZK mode"): the exact replay of <c>ZkInference.Verify</c> on top of the fixed ZK core
 /// (Templates/ZkCore.yul: the masked sumcheck, the masked LogUp, the ZK batched opening with its hiding HyperKZG). Public
-/// inputs and private inputs with the input range check off. Kept apart from the dense <c>Main</c> so that default-mode
-/// verifiers stay byte for byte as they are.
+/// inputs, and private inputs with the input range check off or on (then W3, the LogUp's input side and its claims). Kept
+/// apart from the dense <c>Main</c> so that default-mode verifiers stay byte for byte as they are.
 /// </summary>
 public static partial class SolidityVerifierGenerator
 {
@@ -85,6 +85,7 @@ public static partial class SolidityVerifierGenerator
         r.Add(("mu_acol", zs.MuAcol));
         for (int l = 0; l < zs.L; l++) { r.Add(($"mu_W_{l}", zs.MuW[l])); r.Add(($"nu_b_{l}", zs.NuB[l])); }
         if (zs.Private) r.Add(("mu_X", zs.MuX));
+        if (zs.RangeCheck) r.Add(("mu_hin", zs.MuHin));
         return r;
     }
 
@@ -143,7 +144,10 @@ public static partial class SolidityVerifierGenerator
         bool priv = zs0.Private;
         int parts = zs0.Parts, partVars = zs0.PartVars, kSplit = vk.ModelVars - partVars;
         int gW1 = zs0.W1Vector, gW2 = zs0.W2Vector, gX = zs0.XVector;
-        int ctxWords = ZLayerBase + 3 * L;
+        bool rc = zs0.RangeCheck;
+        int ctxWords = ZLayerBase + 3 * L + (rc ? 2 : 0);
+        int zRin = ZLayerBase + 3 * L, zXin = zRin + 1; // the input range check's r_in and X̂(r_in) (rc only)
+        string luAt = rc ? "0x140" : "0x100"; // the LogUp proof after D1, D2, W1, W2 (and W3)
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string Ctx(int w) => $"mload(add(ctx, {Slot(w)}))";
         string Fld(string name) => $"layField(lay, {ZField(c, name)})";
@@ -179,13 +183,14 @@ public static partial class SolidityVerifierGenerator
         y.Line($"mstore(0x00, keccak256(0x00, {System.Text.Encoding.ASCII.GetByteCount(domain)}))");
         y.Line($"trAbsorbWord({Q(Protocol.Labels.Vk)}, VK_DIGEST)");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Io)}, pi, shl(5, piWords))");
-        y.Line("for { let p := pf } lt(p, add(pf, 0x100)) { p := add(p, 0x40) } { g1Check(p) }");
+        y.Line($"for {{ let p := pf }} lt(p, add(pf, {luAt})) {{ p := add(p, 0x40) }} {{ g1Check(p) }}");
         y.Line($"trAbsorbCalldata({Q(Protocol.ZkLabels.Masks)}, pf, 0x80)");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W1)}, add(pf, 0x80), 0x40)");
         y.Line($"mstore(add(ctx, {Slot(ZBeta)}), trChallenge({Q(Protocol.Labels.Beta)}))");
         y.Line($"mstore(add(ctx, {Slot(ZAlpha)}), trChallenge({Q(Protocol.Labels.Alpha)}))");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W2)}, add(pf, 0xc0), 0x40)");
-        y.Line("let cd := zkLookups(ctx, add(pf, 0x100))");
+        if (rc) y.Line($"trAbsorbCalldata({Q(Protocol.ZkLabels.W3)}, add(pf, 0x100), 0x40)");
+        y.Line($"let cd := zkLookups(ctx, add(pf, {luAt}))");
         y.Line("cd := zkMatmul(ctx, cd)");
         y.Line("if iszero(eq(zkOpen(ctx, cd), add(pf, pfLen))) { fail() }");
         y.Line("mstore(0x00, 1)");
@@ -275,8 +280,14 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let n := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
         y.Line("let nlu := n");
         y.Line($"if lt(n, {m}) {{ nlu := {m} }}");
+        if (rc)
+        {
+            y.Line($"let nin := add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}) // n_in = b + i_0");
+            y.Line("if lt(nlu, nin) { nlu := nin }");
+        }
         y.Line($"mstore(add(ctx, {Slot(ZNlu)}), nlu)");
-        y.Line("let lc := alloc(0x100)");
+        y.Line(rc ? "let lc := alloc(0x120)" : "let lc := alloc(0x100)");
+        if (rc) y.Line("mstore(add(lc, 0x100), nin)");
         y.Line("let p := alloc(shl(5, nlu))");
         y.Line("for { let q := p } lt(q, add(p, shl(5, nlu))) { q := add(q, 0x20) } { mstore(q, 2) }");
         y.Line($"mstore(add(p, shl(5, sub(nlu, 1))), {luLast})");
@@ -293,13 +304,14 @@ public static partial class SolidityVerifierGenerator
         y.Line("p := alloc(shl(5, nlu))");
         y.Line("mstore(add(lc, 0xc0), p)");
         y.Line($"mstore(add(ctx, {Slot(ZLuPt)}), p)");
-        y.Line("p := alloc(0xc0)");
+        y.Line(rc ? "p := alloc(0x100)" : "p := alloc(0xc0)");
         y.Line("mstore(add(lc, 0xe0), p)");
         y.Line($"mstore(add(ctx, {Slot(ZLu)}), p)");
-        y.Line("cdOut := zkLogUp(lc, cd)");
+        y.Line(rc ? "cdOut := zkLogUpIn(lc, cd)" : "cdOut := zkLogUp(lc, cd)");
         y.Line($"p := zkVanish(mload(add(mload(add(ctx, {Slot(ZLuPt)})), shl(5, sub(nlu, 1)))))");
         y.Line("if iszero(p) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZVlu)}), p)");
+        if (rc) ZkRangeCheckPoint(y, vk, zRin, zXin);
         y.Line($"frRange(cdOut, {cc})");
         y.Line($"mstore(add(ctx, {Slot(ZCols)}), cdOut)");
         y.Line("zkCheckWitness(ctx)");
@@ -364,6 +376,7 @@ public static partial class SolidityVerifierGenerator
             y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
             y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
+        if (rc) ZkInputSegment(y, c);
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
 
@@ -442,6 +455,11 @@ public static partial class SolidityVerifierGenerator
         y.Line($"ms := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
         for (int l = 0; l < H; l++)
             y.Line($"if eq(mload(add(mload(add(ctx, {Slot(ZRw)})), shl(5, sub(ms, {vk.Layers[l].OutVars})))), mload(add(kappa, {32 * (iMax - vk.Layers[l + 1].InVars)}))) {{ fail() }}");
+        if (rc)
+        {
+            y.Comment("the input range check: X's two selector values equal (r_in[b] = ρ_0[0], its column MSB at r_in and in layer 0's matmul)");
+            y.Line($"if eq(mload(add({Ctx(zRin)}, shl(5, mload(add(ctx, 0x20))))), mload(add(kappa, {32 * (iMax - vk.Layers[0].InVars)}))) {{ fail() }}");
+        }
         int mmWords = 2 * lm + nuCount + 1;
         y.Line($"frRange(c, {mmWords})");
         y.Line($"mstore(add(ctx, {Slot(ZMm)}), c)");
@@ -487,11 +505,11 @@ public static partial class SolidityVerifierGenerator
         var counter = new YulWriter();
         var (nClaims, nTerms) = ZkClaimsBody(counter, c, zs0);
         y.Blank();
-        y.Comment($"the ZK batched opening: vectors model part 0 … {parts - 1}, W1, W2{(priv ? ", X (C_X)" : "")}; {nClaims} claims, {nTerms} terms (ZkInference.BuildClaims)");
+        y.Comment($"the ZK batched opening: vectors model part 0 … {parts - 1}, W1, W2{(priv ? ", X (C_X)" : "")}{(rc ? ", W3 (C_3)" : "")}; {nClaims} claims, {nTerms} terms (ZkInference.BuildClaims)");
         y.Open("function zkOpen(ctx, cd) -> cdOut");
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line($"let pf := mload(add(ctx, {Slot(ZPf)}))");
-        int g = parts + 2 + (priv ? 1 : 0);
+        int g = parts + 2 + (priv ? 1 : 0) + (rc ? 1 : 0);
         y.Line("let ob := alloc(0x180)");
         y.Line($"let vecs := alloc({128 * g})");
         for (int j = 0; j < parts; j++)
@@ -508,6 +526,11 @@ public static partial class SolidityVerifierGenerator
         {
             y.Line($"calldatacopy(add(vecs, {128 * gX}), add(mload(add(ctx, 0x60)), 0x20), 0x40)");
             y.Line($"mstore(add(vecs, {128 * gX + 64}), add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}))");
+        }
+        if (rc)
+        {
+            y.Line($"calldatacopy(add(vecs, {128 * zs0.W3Vector}), add(pf, 0x100), 0x40)");
+            y.Line($"mstore(add(vecs, {128 * zs0.W3Vector + 64}), add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}))");
         }
         y.Line("mstore(ob, vecs)");
         y.Line($"mstore(add(ob, 0x20), {g})");
@@ -575,6 +598,7 @@ public static partial class SolidityVerifierGenerator
         y.Open("function zkClaims(ctx, t, ys)");
         ZkClaimsBody(y, c, zs0);
         y.Close();
+        if (rc) ZkRangeCheckFunctions(y, c);
         return y.ToString();
     }
 
@@ -628,6 +652,8 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let n := {Fld("n (f vars)")}");
         y.Line($"let n2 := {Fld("N2 (W2 vars)")}");
         y.Line("let z := 0");
+        int zRin = ZLayerBase + 3 * L, zXin = zRin + 1;
+        if (zs.RangeCheck) y.Line($"let nin := add(b, {vk.Layers[0].InVars})");
         // LogUp
         Claim($"frSub(mload({Ctx(ZLu)}), mulmod({Ctx(ZCf)}, {Ctx(ZFill)}, R_MOD))", "h′_w(r_w) + V_lu·μ_hw(r_w[0]) = ĥ_w − c_f·Fill(r_w)");
         Term(gW2, 0, "1", Ctx(ZRw), "sub(n2, n)", Fld("h_w index"));
@@ -645,8 +671,18 @@ public static partial class SolidityVerifierGenerator
         Claim($"frNeg(mulmod({Ctx(ZCf)}, sub(shl(n, 1), {Fld("f covered")}), R_MOD))", "the sum relation 2^n·h′_w(½ⁿ) − 2^m·h_t(½ᵐ) = −c_f·(2^n − covered)");
         Term(gW2, 0, "shl(n, 1)", "zkHalves(n)", "sub(n2, n)", Fld("h_w index"));
         Term(gW2, 0, Hex(R - (BigInteger.One << m)), $"zkHalves({m})", $"sub(n2, {m})", Fld("h_t index"));
+        if (zs.RangeCheck) Term(zs.W3Vector, 0, "shl(nin, 1)", "zkHalves(nin)", "0", "0"); // + 2^{n_in}·h_in(½^{n_in}) on W3
         Claim($"mload(add({Ctx(ZLu)}, 0xa0))", "the LogUp mask g(r) = v_g (Libra weights on its W2 item)");
         Term(gW2, 1, "1", Ctx(ZLuPt), $"sub(n2, {Fld("Libra LogUp vars")})", Fld("Libra LogUp index"), Ctx(ZNlu));
+        if (zs.RangeCheck)
+        {
+            Claim($"mload(add({Ctx(ZLu)}, 0xc0))", "h_in(r_in) on W3 + V_lu·μ_hin(r_in[0]) = ĥ_in");
+            Term(zs.W3Vector, 0, "1", Ctx(zRin), "0", "0");
+            Region("mu_hin", Ctx(ZVlu), Ctx(zRin), 1);
+            Claim(Ctx(zXin), "X′(r_in) on C_X + V_lu·μ_X(r_in[b]) = X̂(r_in) = (f̂_in − tag_in(r_in))/β");
+            Term(gX, 0, "1", Ctx(zRin), "0", "0");
+            Region("mu_X", Ctx(ZVlu), $"add({Ctx(zRin)}, shl(5, b))", 1);
+        }
         for (int l = 0; l < H; l++)
         {
             int cb = ks.ColumnOffset[l], o = vk.Layers[l].OutVars;
@@ -707,5 +743,136 @@ public static partial class SolidityVerifierGenerator
         Term(gW2, 1, "1", kappa, $"sub(n2, {Fld("Libra matmul vars")})", Fld("Libra matmul index"), iMax.ToString(CultureInfo.InvariantCulture));
         y.Line("pop(t)");
         return (claim + 1, terms);
+    }
+
+    // ---------------------------------------------------------------- the input range check (private inputs, check on)
+
+    private static string ZSlot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Inside zkLookups, after zkLogUpIn (docs/protocol.md "ZK mode: the input range check"): r_in = the last n_in = b + i_0
+    /// coordinates of the LogUp point, β ≠ 0 (else X̂ does not follow from f̂_in: the C# verifier rejects), and
+    /// X̂(r_in) = (f̂_in(r_in) − t̃ag_in(r_in))·β⁻¹ (<c>ZkInference.InputAtRangePoint</c>) into ctx.
+    /// </summary>
+    private static void ZkRangeCheckPoint(YulWriter y, VerifyingKey vk, int zRin, int zXin)
+    {
+        y.Comment("the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; X̂(r_in) = (f̂_in(r_in) − tag_in(r_in))·β⁻¹");
+        y.Line($"p := add(mload(add(ctx, {ZSlot(ZLuPt)})), shl(5, sub(nlu, nin)))");
+        y.Line($"mstore(add(ctx, {ZSlot(zRin)}), p)");
+        y.Line($"let beta := mload(add(ctx, {ZSlot(ZBeta)}))");
+        y.Line("if iszero(beta) { fail() }");
+        y.Line($"mstore(add(ctx, {ZSlot(zXin)}), mulmod(frSub(mload(add(mload(add(ctx, {ZSlot(ZLu)})), 0xe0)), zkInputTagAt(add(p, shl(5, mload(add(ctx, 0x20)))))), zkInverse(beta), R_MOD))");
+    }
+
+    /// <summary>
+    /// Inside zkCheckTable: the table's input segment (<c>InferenceVerifier.TableAt</c>): (t_X, −InputBound + j, 0) for
+    /// j ≤ 2·InputBound, the later entries repeating the last value, i.e. t_X + β·(−InputBound + idx − Σ_{j > 2·InputBound}
+    /// (j − 2·InputBound)·eq(local, j)); the filler entry adds nothing (its tuple is 0, its a_col part is in β²·â_col).
+    /// </summary>
+    private static void ZkInputSegment(YulWriter y, Circuit c)
+    {
+        var vk = c.Vk;
+        var ks = vk.Shape;
+        var tl = ks.TableLayout!;
+        int m = tl.NumVars, s = tl.LogSize(ks.InputItem);
+        long idx = tl.Offset(ks.InputItem) >> s, top = 2L * vk.InputBound;
+        y.Comment($"input segment: 2^{s} entries ({ks.InputTag}, −{vk.InputBound} + j, 0), the entries past j = {top} repeating the last one; the filler entry is 0");
+        y.Line($"let inLoc := add(rt, {32 * (m - s)})");
+        y.Line($"let inIdx := localIndex(inLoc, {s})");
+        if (top + 1 < 1L << s)
+            y.Line($"for {{ let j := {top + 1} }} lt(j, {1L << s}) {{ j := add(j, 1) }} {{ inIdx := frSub(inIdx, mulmod(sub(j, {top}), zkSelector(inLoc, {s}, j), R_MOD)) }}");
+        y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({ks.InputTag}, mulmod(beta, addmod({Hex(Mod(-vk.InputBound))}, inIdx, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+    }
+
+    /// <summary>
+    /// The functions only a verifier with the input range check calls: zkLogUpIn (the masked LogUp with the input side),
+    /// zkInputTagAt (t̃ag_in at the column coordinates) and zkInverse (a⁻¹ by the modexp precompile 0x05, EIP-198).
+    /// </summary>
+    private static void ZkRangeCheckFunctions(YulWriter y, Circuit c)
+    {
+        var vk = c.Vk;
+        int i0 = vk.Layers[0].InVars;
+        y.Blank();
+        y.Comment("zkLogUp (ZkCore.yul) with the input side (LogUpVerifier.VerifyMasked with n_in): lc as zkLogUp's plus [8] n_in; N = max(n, m, n_in)");
+        y.Comment("rounds; proof σ ‖ rounds ‖ ĥ_w ‖ f̂ ‖ ĥ_t ‖ t̂ ‖ m̂ ‖ ĥ_in(r_in) ‖ f̂_in(r_in) ‖ v_g; the final check gains λ²·(ĥ_in(α − f̂_in) − 1);");
+        y.Comment("absorb(logup_evals, the seven values ‖ v_g). out (8 words): ĥ_w, f̂, ĥ_t, t̂, m̂, v_g, ĥ_in, f̂_in.");
+        y.Open("function zkLogUpIn(lc, cd) -> cdOut");
+        y.Line($"let lambda := trChallenge({Q(LogUpLabels.Lambda)})");
+        y.Line("let nn := mload(add(lc, 0x20))");
+        y.Line("if gt(mload(add(lc, 0x40)), nn) { nn := mload(add(lc, 0x40)) }");
+        y.Line("if gt(mload(add(lc, 0x100)), nn) { nn := mload(add(lc, 0x100)) }");
+        y.Line("let pt := mload(add(lc, 0xc0))");
+        y.Line("let e, rho, c := maskedSumcheck(zkLogUpInContext(lc, cd, nn), add(cd, 0x20), pt)");
+        y.Line("zkLogUpInFinal(lc, lambda, frSub(e, mulmod(rho, frAt(add(c, 0xe0)), R_MOD)), c)");
+        y.Line($"trAbsorbCalldata({Q(LogUpLabels.Evals)}, c, 0x100)");
+        y.Line("mcopy(mload(add(lc, 0x80)), add(pt, shl(5, sub(nn, mload(add(lc, 0x20))))), shl(5, mload(add(lc, 0x20))))");
+        y.Line("mcopy(mload(add(lc, 0xa0)), add(pt, shl(5, sub(nn, mload(add(lc, 0x40))))), shl(5, mload(add(lc, 0x40))))");
+        y.Line("cdOut := add(c, 0x100)");
+        y.Close();
+        y.Blank();
+        y.Comment("zkLogUpIn's masked zero-check context (maskedSumcheck): τ = nn challenges logup_tau, σ, the mask labels, the key's degrees");
+        y.Open("function zkLogUpInContext(lc, cd, nn) -> ms");
+        y.Line("ms := alloc(0xe0)");
+        y.Line("let tau := alloc(shl(5, nn))");
+        y.Line($"for {{ let p := tau }} lt(p, add(tau, shl(5, nn))) {{ p := add(p, 0x20) }} {{ mstore(p, trChallenge({Q(LogUpLabels.Tau)})) }}");
+        y.Line("mstore(ms, 0)");
+        y.Line("mstore(add(ms, 0x20), frAt(cd))");
+        y.Line($"mstore(add(ms, 0x40), {Q(LogUpMaskLabels.Sum)})");
+        y.Line($"mstore(add(ms, 0x60), {Q(LogUpMaskLabels.Rho)})");
+        y.Line("mstore(add(ms, 0x80), tau)");
+        y.Line("mstore(add(ms, 0xa0), mload(add(lc, 0x60)))");
+        y.Line("mstore(add(ms, 0xc0), nn)");
+        y.Close();
+        y.Blank();
+        y.Comment("zkLogUpIn's final check with e − ρ′·v_g: out ← v_g, ĥ_in, f̂_in; e − λ²·(ĥ_in(α − f̂_in) − 1) against logUpFinal");
+        y.Open("function zkLogUpInFinal(lc, lambda, e, c)");
+        y.Line("let out := mload(add(lc, 0xe0))");
+        y.Line("mstore(add(out, 0xa0), calldataload(add(c, 0xe0))) // v_g (range-checked by the caller)");
+        y.Line("let hin := frAt(add(c, 0xa0))");
+        y.Line("let fin := frAt(add(c, 0xc0))");
+        y.Line("mstore(add(out, 0xc0), hin)");
+        y.Line("mstore(add(out, 0xe0), fin)");
+        y.Line("let gin := addmod(mulmod(hin, frSub(mload(lc), fin), R_MOD), sub(R_MOD, 1), R_MOD)");
+        y.Line("logUpFinal(mload(lc), lambda, frSub(e, mulmod(mulmod(lambda, lambda, R_MOD), gin, R_MOD)), c, out)");
+        y.Close();
+
+        y.Blank();
+        y.Comment($"t̃ag_in at the {i0} column coordinates p (p[0] the MSB): t_X·Σ_{{col < {vk.InputSize}}} eq(p, col) (ZkInference.InputTagAt) in O({i0}):");
+        y.Comment("for each 1-bit j of InputSize, the columns that agree with it above j and have 0 at j weigh eq(prefix)·(1 − p_j)");
+        y.Open("function zkInputTagAt(p) -> s");
+        if (vk.InputSize == 1 << i0)
+            y.Line("s := 1");
+        else
+        {
+            y.Line("let pre := 1");
+            for (int j = 0; j < i0; j++)
+            {
+                bool one = ((vk.InputSize >> (i0 - 1 - j)) & 1) == 1;
+                string x = $"mload(add(p, {32 * j}))";
+                if (one)
+                {
+                    y.Line($"s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD), R_MOD)");
+                    if (j < i0 - 1) y.Line($"pre := mulmod(pre, {x}, R_MOD)");
+                }
+                else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD)");
+            }
+        }
+        y.Line($"s := mulmod(s, {vk.Shape.InputTag}, R_MOD)");
+        y.Close();
+
+        y.Blank();
+        y.Comment("a⁻¹ mod r = a^(r−2) by the modexp precompile 0x05 (EIP-198; a ≠ 0 checked by the caller); a failed call reverts");
+        y.Open("function zkInverse(a) -> v");
+        y.Line("let p := mload(0x40)");
+        y.Line("mstore(p, 0x20)");
+        y.Line("mstore(add(p, 0x20), 0x20)");
+        y.Line("mstore(add(p, 0x40), 0x20)");
+        y.Line("mstore(add(p, 0x60), a)");
+        y.Line("mstore(add(p, 0x80), sub(R_MOD, 2))");
+        y.Line("mstore(add(p, 0xa0), R_MOD)");
+        y.Line("if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }");
+        y.Line("if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }");
+        y.Line("v := mload(p)");
+        y.Close();
     }
 }

@@ -120,17 +120,14 @@ public static partial class SolidityVerifierGenerator
 
     /// <summary>
     /// Why no verifier is generated for the zero-knowledge key <paramref name="vk"/>, or null (always null for a default-mode
-    /// key): a ZK key that the C# prover and verifier do not support (<c>ZkInference.Unsupported</c>), a private-input key with
-    /// the input range check on (not yet implemented on chain), or a key whose blinding base H is missing, the point at
-    /// infinity or off the curve (the hiding HyperKZG needs it). Supported ZK keys get the generated ZK main part
+    /// key): a ZK key that the C# prover and verifier do not support (<c>ZkInference.Unsupported</c>), or a key whose blinding
+    /// base H is missing, the point at infinity or off the curve (the hiding HyperKZG needs it). Supported ZK keys get the generated ZK main part
     /// (docs/protocol.md "On-chain verifier" → "ZK mode").
     /// </summary>
     public static string? ZkRefusal(VerifyingKey vk)
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (!vk.IsZk) return null;
-        if (vk.Zk.Inputs == InputVisibility.Private && vk.Zk.InputRangeCheck)
-            return $"a zero-knowledge verifying key with private inputs and the input range check on ({vk.Zk}): not yet implemented: the input range check on chain (compile with --zk --input-visibility private --input-range-check off for the weaker statement of docs/zk-design.md §2)";
         if (ZkInference.Unsupported(vk) is { } why) return $"a zero-knowledge verifying key ({vk.Zk}): {why}";
         if (vk.BlindingBase is not { } h || h.IsInfinity || !h.IsOnCurve)
             return $"a zero-knowledge verifying key ({vk.Zk}) whose blinding base H is missing, the point at infinity or not on the curve";

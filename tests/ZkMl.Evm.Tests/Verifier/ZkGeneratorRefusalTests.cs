@@ -9,8 +9,8 @@ namespace ZkMl.Evm.Tests.Verifier;
 
 /// <summary>
 /// The generator refuses the zero-knowledge keys it has no verifier for with a clear reason (instead of a contract that would
-/// reject all of their proofs); ZK keys with public inputs, and with private inputs and the input range check off, get the
-/// generated ZK verifier (ZkVerifierContractTests).
+/// reject all of their proofs); ZK keys with public inputs, and with private inputs (the input range check on or off), get
+/// the generated ZK verifier (ZkVerifierContractTests, ZkRangeCheckContractTests).
 /// </summary>
 public class ZkGeneratorRefusalTests
 {
@@ -31,15 +31,21 @@ public class ZkGeneratorRefusalTests
         var source = SolidityVerifierGenerator.Generate(pub);
         Assert.Contains(Protocol.ZkDomain, source);
 
-        // private inputs with the input range check on (the compile default): refused; with it off: generated
+        // private inputs with the input range check on (the compile default) and off: both generated; only the first has W3
+        // and the LogUp's input side (ZkRangeCheckContractTests runs them on anvil)
         var priv = ZkKey(ZkSettings.PrivateInputs());
         Assert.True(priv.Zk.InputRangeCheck);
-        var ex = Assert.Throws<NotSupportedException>(() => SolidityVerifierGenerator.Generate(priv));
-        Assert.Contains("not yet implemented: the input range check on chain", ex.Message);
-        Assert.Equal(ex.Message, SolidityVerifierGenerator.ZkRefusal(priv));
+        Assert.Null(SolidityVerifierGenerator.ZkRefusal(priv));
+        var withCheck = SolidityVerifierGenerator.Generate(priv);
+        Assert.Contains("C_X", withCheck);
+        Assert.Contains("zkLogUpIn(", withCheck);
+        Assert.Contains(VerifierTemplates.Literal(Protocol.ZkLabels.W3), withCheck);
         var off = ZkKey(ZkSettings.PrivateInputs(rangeCheck: false));
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(off));
-        Assert.Contains("C_X", SolidityVerifierGenerator.Generate(off));
+        var without = SolidityVerifierGenerator.Generate(off);
+        Assert.Contains("C_X", without);
+        Assert.DoesNotContain("zkLogUpIn(", without);
+        Assert.DoesNotContain(VerifierTemplates.Literal(Protocol.ZkLabels.W3), without);
 
         Assert.Null(SolidityVerifierGenerator.ZkRefusal(ExampleCircuits.Tiny.Vk));
     }

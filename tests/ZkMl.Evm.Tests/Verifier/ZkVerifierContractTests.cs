@@ -30,12 +30,16 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
 
     private static readonly ConcurrentDictionary<string, Lazy<ZkExample>> Examples = new();
 
-    /// <summary>tiny (circuits/tiny), mlp3 (16 → 16 → 16 → 4, as ZkInferenceTests), mnist (circuits/mnist-mlp); "-private": private inputs, range check off.</summary>
+    /// <summary>
+    /// tiny (circuits/tiny), mlp3 (16 → 16 → 16 → 4, as ZkInferenceTests), mnist (circuits/mnist-mlp); "-private": private inputs,
+    /// range check off; "-rc": private inputs with the input range check on (the compile default).
+    /// </summary>
     internal static ZkExample Example(string name) => Examples.GetOrAdd(name, n => new Lazy<ZkExample>(() =>
     {
-        bool priv = n.EndsWith("-private", StringComparison.Ordinal);
-        var zk = priv ? ZkSettings.PrivateInputs(rangeCheck: false) : ZkSettings.PublicInputs;
-        string basis = priv ? n[..^"-private".Length] : n;
+        bool rc = n.EndsWith("-rc", StringComparison.Ordinal);
+        bool priv = rc || n.EndsWith("-private", StringComparison.Ordinal);
+        var zk = rc ? ZkSettings.PrivateInputs() : priv ? ZkSettings.PrivateInputs(rangeCheck: false) : ZkSettings.PublicInputs;
+        string basis = rc ? n[..^"-rc".Length] : priv ? n[..^"-private".Length] : n;
         switch (basis)
         {
             case "mlp3":
