@@ -65,6 +65,28 @@ public class ZkKeySizingTests
         }
     }
 
+    /// <summary>
+    /// One dense layer (no hidden layer, no lookup): this version has no ZK proof shape for it, so setup sizes it as the default
+    /// mode and its key refuses every proof with the reason (no key that proves with too few powers).
+    /// </summary>
+    [Fact]
+    public void A_zk_key_without_hidden_layers_is_sized_as_the_default_mode_and_refuses_to_prove()
+    {
+        var net = InferenceFixtures.Random(61, [5, 3], [Activation.None]);
+        var samples = InferenceFixtures.Samples(62, MaxBatch, 5);
+        foreach (var (zk, seed) in new[] { (ZkSettings.PublicInputs, 1), (ZkSettings.PrivateInputs(rangeCheck: false), 2), (ZkSettings.PrivateInputs(), 3) })
+        {
+            var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = zk });
+            var z = Setup(c, InferenceSetup.RequiredPowers(c, MaxBatch), seed);
+            Assert.Contains("without hidden layers", ZkInference.Unsupported(z.VerifyingKey));
+            var x = samples.Select(s => c.QuantizeInput(s)).ToArray();
+            var e = Assert.Throws<ArgumentException>(() => zk.Inputs == InputVisibility.Private
+                ? InferenceProver.ProvePrivate(z.ProvingKey, x, null, null, new ProverTimings(), new SeededRng(seed)).Proof
+                : InferenceProver.ProveZk(z.ProvingKey, x, new ProverTimings(), new SeededRng(seed)));
+            Assert.Contains("without hidden layers", e.Message);
+        }
+    }
+
     private static ZkSetup Setup(Circuit c, long powers, int seed)
         => InferenceSetup.RunZk(c, Srs.CreateInsecureDev((int)powers - 1, seed), MaxBatch, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(seed));
 }
