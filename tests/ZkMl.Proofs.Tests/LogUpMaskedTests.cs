@@ -338,6 +338,39 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         }
     }
 
+    /// <summary>
+    /// The degree rule of the masked zero-check, over every subset of the seven polynomials: max(n, m[, n_in]) rounds of
+    /// degree 2, the last round max(2, deg(ĥ_t·t̂), deg(ĥ_w·f̂)[, deg(ĥ_in·f̂_in)]) with deg(P̂·Q̂) = 2 + [P masked] + [Q masked].
+    /// The two-argument profile is that of a LogUp without an input side, where h_in and f_in are no factors: listing them
+    /// changes nothing (the "silently ignored" input-side polynomials of the review note), and it equals the four-argument
+    /// profile at n_in = −1. The inference proof takes the four-argument profile whenever its key has the input range check
+    /// (<c>ZkShape.LuDegrees</c>), so no degree bound is loosened or tightened by that overload.
+    /// </summary>
+    [Fact]
+    public void TheDegreeProfileFollowsTheMaskedPairsWithAndWithoutAnInputSide()
+    {
+        LogUpPolynomial[] seven = [.. All, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
+        for (int subset = 0; subset < 1 << seven.Length; subset++)
+        {
+            var masked = seven.Where((_, i) => (subset >> i & 1) == 1).ToArray();
+            int Pair(LogUpPolynomial a, LogUpPolynomial b) => 2 + (masked.Contains(a) ? 1 : 0) + (masked.Contains(b) ? 1 : 0);
+            int without = Math.Max(2, Math.Max(Pair(LogUpPolynomial.TableHelper, LogUpPolynomial.Table), Pair(LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness)));
+            int with = Math.Max(without, Pair(LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness));
+            foreach (var (n, m) in new[] { (0, 1), (2, 1), (1, 3), (3, 3) })
+            {
+                var two = LogUpProver.MaskedDegrees(n, m, masked);
+                Assert.Equal(Enumerable.Repeat(2, Math.Max(n, m) - 1).Append(without), two);
+                Assert.Equal(two, LogUpProver.MaskedDegrees(n, m, masked, -1));
+                Assert.Equal(two, LogUpProver.MaskedDegrees(n, m, masked.Where(p => Array.IndexOf(All, p) >= 0).ToArray()));
+                foreach (int nIn in new[] { 0, 2, 5 })
+                {
+                    var four = LogUpProver.MaskedDegrees(n, m, masked, nIn);
+                    Assert.Equal(Enumerable.Repeat(2, Math.Max(Math.Max(n, m), nIn) - 1).Append(with), four);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void MisuseIsRefused()
     {

@@ -10,29 +10,37 @@ namespace ZkMl.Evm.Verifier;
 /// functions it calls.
 /// </summary>
 /// <remarks>
-/// The text follows the generator's layout: every function is declared at <see cref="Indent"/> spaces, either on one line
-/// with balanced braces or closed by a line that is exactly that indentation and <c>}</c>. A call is a name followed by
-/// <c>(</c> outside comments; a name mentioned only in a comment or string keeps nothing.
+/// The text is read with Yul's lexical rules as far as they matter here: <c>//</c> and <c>/* */</c> comments and string
+/// literals are blanked, and a function's extent is found by brace depth (never by indentation), so a dropped range is always
+/// exactly one top-level function definition plus the whole-line comments right above it; a declaration must start its
+/// line and its closing brace must end its line (else the text is refused). A function counts as reached when its name
+/// occurs as an identifier in the code (comments and strings excluded) of a reached function or of any top-level code
+/// outside the functions (which is always kept): in Yul a function name can only be used to call it, so this is exactly
+/// the call graph, and a misread can only keep too much. Dropping a function that is still called would make solc fail
+/// with an undeclared identifier, never change what the kept code does.
 /// </remarks>
 internal static partial class YulPruner
 {
-    /// <summary>The indentation of the function declarations (the core's and the generator's).</summary>
-    public const int Indent = 12;
-
     private sealed record Function(string Name, int First, int Last);
 
     /// <summary>
     /// <paramref name="yul"/> without the functions that no function in <paramref name="roots"/> reaches (transitively).
     /// </summary>
-    /// <exception cref="InvalidOperationException">A root is not declared, or a function is not closed at its indentation.</exception>
+    /// <exception cref="InvalidOperationException">A root is not declared, a function is declared twice, a brace, comment or
+    /// string is not closed, or a top-level function shares a line with other code.</exception>
     public static string Keep(string yul, params string[] roots)
     {
         ArgumentNullException.ThrowIfNull(yul);
         var lines = yul.Split('\n');
-        var functions = Functions(lines);
+        var (code, lineComment) = Lex(lines);
+        var functions = Functions(lines, code);
         var byName = new Dictionary<string, Function>(StringComparer.Ordinal);
         foreach (var f in functions)
             if (!byName.TryAdd(f.Name, f)) throw new InvalidOperationException($"Yul function {f.Name} is declared twice");
+        var inFunction = new bool[lines.Length];
+        foreach (var f in functions)
+            for (int i = f.First; i <= f.Last; i++) inFunction[i] = true;
+
         var reached = new HashSet<string>(StringComparer.Ordinal);
         var todo = new Stack<string>();
         foreach (var r in roots)
@@ -40,23 +48,21 @@ internal static partial class YulPruner
             if (!byName.ContainsKey(r)) throw new InvalidOperationException($"Yul function {r} (a root) is not declared");
             todo.Push(r);
         }
+        // Code outside every function is kept, so whatever it names is reached too.
+        Reach(string.Join('\n', Enumerable.Range(0, lines.Length).Where(i => !inFunction[i]).Select(i => code[i])));
         while (todo.Count > 0)
         {
             var name = todo.Pop();
             if (!reached.Add(name)) continue;
             var f = byName[name];
-            for (int i = f.First; i <= f.Last; i++)
-            {
-                var code = StripComment(i == f.First ? lines[i][(lines[i].IndexOf('(') + 1)..] : lines[i]);
-                foreach (Match m in Call().Matches(code))
-                    if (byName.ContainsKey(m.Groups[1].Value) && !reached.Contains(m.Groups[1].Value)) todo.Push(m.Groups[1].Value);
-            }
+            Reach(string.Join('\n', code[f.First..(f.Last + 1)]));
         }
+
         var drop = new bool[lines.Length];
         foreach (var f in functions.Where(f => !reached.Contains(f.Name)))
         {
             for (int i = f.First; i <= f.Last; i++) drop[i] = true;
-            for (int i = f.First - 1; i >= 0 && IsComment(lines[i]); i--) drop[i] = true;
+            for (int i = f.First - 1; i >= 0 && lineComment[i] && !inFunction[i]; i--) drop[i] = true;
         }
         var s = new StringBuilder(yul.Length);
         bool blank = false;
@@ -70,44 +76,117 @@ internal static partial class YulPruner
             s.Append(lines[i]);
         }
         return s.ToString();
+
+        void Reach(string text)
+        {
+            foreach (Match m in Identifier().Matches(text))
+            {
+                var id = m.Value;
+                if (byName.ContainsKey(id) && !reached.Contains(id)) todo.Push(id);
+            }
+        }
     }
 
-    private static List<Function> Functions(string[] lines)
+    /// <summary>
+    /// Each line with its comments and the contents of its string literals replaced by spaces (the quotes stay), and
+    /// whether the line is a whole-line <c>//</c> comment.
+    /// </summary>
+    private static (string[] Code, bool[] LineComment) Lex(string[] lines)
     {
-        string head = new string(' ', Indent) + "function ";
-        string close = new string(' ', Indent) + "}";
-        var r = new List<Function>();
+        var code = new string[lines.Length];
+        var lineComment = new bool[lines.Length];
+        bool inBlock = false;
+        int blockLine = 0;
         for (int i = 0; i < lines.Length; i++)
         {
-            if (!lines[i].StartsWith(head, StringComparison.Ordinal)) continue;
-            var m = Declaration().Match(lines[i], head.Length);
-            if (!m.Success) throw new InvalidOperationException($"line {i + 1}: cannot read the Yul function declaration '{lines[i].Trim()}'");
-            string code = StripComment(lines[i]);
-            if (code.Count(ch => ch == '{') == code.Count(ch => ch == '}') && code.Contains('{', StringComparison.Ordinal))
+            var l = lines[i];
+            var c = new StringBuilder(l.Length);
+            int k = 0;
+            if (!inBlock)
             {
-                r.Add(new Function(m.Groups[1].Value, i, i));
-                continue;
+                var t = l.TrimStart();
+                lineComment[i] = t.StartsWith("//", StringComparison.Ordinal);
             }
-            int j = i + 1;
-            while (j < lines.Length && lines[j].TrimEnd() != close) j++;
-            if (j == lines.Length) throw new InvalidOperationException($"line {i + 1}: Yul function {m.Groups[1].Value} is not closed by '}}' at {Indent} spaces");
-            r.Add(new Function(m.Groups[1].Value, i, j));
-            i = j;
+            while (k < l.Length)
+            {
+                if (inBlock)
+                {
+                    if (l[k] == '*' && k + 1 < l.Length && l[k + 1] == '/') { inBlock = false; c.Append("  "); k += 2; }
+                    else { c.Append(' '); k++; }
+                }
+                else if (l[k] == '/' && k + 1 < l.Length && l[k + 1] == '/') { c.Append(' ', l.Length - k); k = l.Length; }
+                else if (l[k] == '/' && k + 1 < l.Length && l[k + 1] == '*') { inBlock = true; blockLine = i; c.Append("  "); k += 2; }
+                else if (l[k] is '"' or '\'')
+                {
+                    char q = l[k];
+                    c.Append(q);
+                    k++;
+                    while (k < l.Length && l[k] != q)
+                    {
+                        int n = l[k] == '\\' ? 2 : 1;
+                        c.Append(' ', Math.Min(n, l.Length - k));
+                        k += n;
+                    }
+                    if (k >= l.Length) throw new InvalidOperationException($"line {i + 1}: a Yul string literal is not closed on its line");
+                    c.Append(q);
+                    k++;
+                }
+                else { c.Append(l[k]); k++; }
+            }
+            code[i] = c.ToString();
         }
+        if (inBlock) throw new InvalidOperationException($"line {blockLine + 1}: a Yul /* comment is not closed");
+        return (code, lineComment);
+    }
+
+    /// <summary>The top-level function definitions (brace depth 0), each from its declaration line to its closing line.</summary>
+    private static List<Function> Functions(string[] lines, string[] code)
+    {
+        var r = new List<Function>();
+        int depth = 0;
+        string? open = null;   // the function being read
+        int first = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var c = code[i];
+            if (depth == 0 && open is null)
+            {
+                var d = Declaration().Match(c);
+                if (d.Success)
+                {
+                    open = d.Groups[1].Value;
+                    first = i;
+                }
+                else if (FunctionKeyword().IsMatch(c))
+                    throw new InvalidOperationException($"line {i + 1}: cannot read the Yul function declaration '{lines[i].Trim()}' (a top-level declaration starts its line: function name(…)");
+            }
+            for (int k = 0; k < c.Length; k++)
+            {
+                if (c[k] == '{') depth++;
+                else if (c[k] == '}')
+                {
+                    if (--depth < 0) throw new InvalidOperationException($"line {i + 1}: a '}}' closes no Yul block");
+                    if (depth == 0 && open is not null)
+                    {
+                        if (c[(k + 1)..].Trim().Length != 0)
+                            throw new InvalidOperationException($"line {i + 1}: the Yul function {open} ends in the middle of a line (code follows its closing '}}')");
+                        r.Add(new Function(open, first, i));
+                        open = null;
+                    }
+                }
+            }
+        }
+        if (open is not null) throw new InvalidOperationException($"line {first + 1}: Yul function {open} is not closed (its braces do not balance)");
+        if (depth != 0) throw new InvalidOperationException($"the Yul text's braces do not balance ({depth} '{{' left open)");
         return r;
     }
 
-    private static bool IsComment(string line) => line.StartsWith(new string(' ', Indent) + "//", StringComparison.Ordinal);
-
-    private static string StripComment(string line)
-    {
-        int k = line.IndexOf("//", StringComparison.Ordinal);
-        return k < 0 ? line : line[..k];
-    }
-
-    [GeneratedRegex(@"\G([A-Za-z_][A-Za-z0-9_]*)\s*\(")]
+    [GeneratedRegex(@"^\s*function\s+([A-Za-z_$][A-Za-z0-9_$.]*)\s*\(")]
     private static partial Regex Declaration();
 
-    [GeneratedRegex(@"\b([A-Za-z_][A-Za-z0-9_]*)\s*\(")]
-    private static partial Regex Call();
+    [GeneratedRegex(@"(?<![A-Za-z0-9_$.])function(?![A-Za-z0-9_$.])")]
+    private static partial Regex FunctionKeyword();
+
+    [GeneratedRegex(@"(?<![A-Za-z0-9_$.])[A-Za-z_$][A-Za-z0-9_$.]*")]
+    private static partial Regex Identifier();
 }

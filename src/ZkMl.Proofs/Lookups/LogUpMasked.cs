@@ -231,7 +231,10 @@ public static partial class LogUpProver
     /// The degree profile of the ZK LogUp's zero-check over N = max(n, m) variables when the polynomials in
     /// <paramref name="masked"/> carry vanishing masks: 2 in every round, and in the last round
     /// max(2, deg(ĥ_t·t̂), deg(ĥ_w·f̂)) — 4 when a helper and its partner are both masked (docs/zk-design.md §5.3).
-    /// Sample the <see cref="LibraMask"/> with it; the verifier takes the same.
+    /// Sample the <see cref="LibraMask"/> with it; the verifier takes the same. This is the profile of a LogUp without an
+    /// input side: <see cref="LogUpPolynomial.InputHelper"/> and <see cref="LogUpPolynomial.InputWitness"/> are no factors
+    /// of it, so listing them changes nothing; a LogUp with an input side takes the four-argument overload (its rounds and
+    /// last degree include h_in·f_in).
     /// </summary>
     /// <exception cref="ArgumentException">n and m both 0, or out of range.</exception>
     public static int[] MaskedDegrees(int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked = null)

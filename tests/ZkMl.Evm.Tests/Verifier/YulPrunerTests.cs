@@ -53,6 +53,97 @@ public class YulPrunerTests
         Assert.Contains("nosuch", Assert.Throws<InvalidOperationException>(() => YulPruner.Keep(Text, "nosuch")).Message);
         var open = "            function f(x) -> y {\n                y := x\n";
         Assert.Contains("not closed", Assert.Throws<InvalidOperationException>(() => YulPruner.Keep(open, "f")).Message);
+        var unbalanced = "            function f(x) -> y {\n                if x { y := x\n            }\n";
+        Assert.Contains("not closed", Assert.Throws<InvalidOperationException>(() => YulPruner.Keep(unbalanced, "f")).Message);
+    }
+
+    [Fact]
+    public void AFunctionWhoseClosingBraceCarriesACommentEndsThereAndNoCheckAfterItIsDropped()
+    {
+        // Before brace counting, an unreached function ran to the next line of exactly 12 spaces and '}': here the end of
+        // the if block, so the check between them vanished and the text still compiled (the verifier would accept).
+        const string text = """
+            function unused() {
+                pop(0)
+            } // unused
+            let ok := check()
+            if iszero(ok) {
+                revert(0, 0)
+            }
+            function check() -> ok { ok := 1 }
+            function root() { }
+""";
+        var kept = YulPruner.Keep(text, "root");
+        Assert.DoesNotContain("function unused(", kept);
+        Assert.Contains("let ok := check()", kept);
+        Assert.Contains("revert(0, 0)", kept);
+        Assert.Contains("function check()", kept);   // named by code outside the functions, which is always kept
+    }
+
+    [Fact]
+    public void KeepsEveryFunctionNamedInCodeHoweverTheCallIsWritten()
+    {
+        const string text = """
+            function root() -> y {
+                let s := "a // b" y := viaString(1)
+                y := add(y, viaNextLine
+                    (2)) /* a block comment ( */ y := add(y, viaBlock(3))
+                if y { switch y case 1 { leave } default { y := afterLeave(y) } }
+                function nested(z) -> w { w := fromNested(z) }
+                y := nested(y)
+                y := prefix_long(prefix(y))
+            }
+            function viaString(x) -> y { y := x }
+            function viaNextLine(x) -> y { y := x }
+            function viaBlock(x) -> y { y := x }
+            function afterLeave(x) -> y { y := deep_2(x) }
+            function deep_2(x) -> y { y := x }
+            function fromNested(x) -> y { y := x }
+            function prefix(x) -> y { y := x }
+            function prefix_long(x) -> y { y := x }
+            function prefix_unused(x) -> y { y := x }
+            function onlyInStrings() { pop("viaString(") }
+            function mentioned() { }
+            // mentioned() in a comment, "onlyInStrings()" in a string and /* prefix_unused( */ keep nothing
+            function defined_after_use.v2$() { }
+""";
+        var kept = YulPruner.Keep(text, "root");
+        foreach (var f in new[] { "root", "viaString", "viaNextLine", "viaBlock", "afterLeave", "deep_2", "fromNested", "prefix", "prefix_long" })
+            Assert.Contains($"function {f}(", kept);
+        Assert.Contains("function nested(z)", kept);
+        foreach (var f in new[] { "prefix_unused", "onlyInStrings", "mentioned", "defined_after_use.v2$" })
+            Assert.DoesNotContain($"function {f}(", kept);
+    }
+
+    [Fact]
+    public void FindsTopLevelFunctionsAtAnyIndentationAndOpeningBraceOnTheNextLine()
+    {
+        const string text = """
+        function root()
+        {
+            helper()
+        }
+                function helper() { pop(0) }
+            function unused()
+            {
+            }
+""";
+        var kept = YulPruner.Keep(text, "root");
+        Assert.Contains("function helper()", kept);
+        Assert.DoesNotContain("function unused()", kept);
+        Assert.DoesNotContain("{\n            }", kept);
+    }
+
+    [Fact]
+    public void RefusesTextItCannotReadExactly()
+    {
+        string Refused(string text) => Assert.Throws<InvalidOperationException>(() => YulPruner.Keep(text, "f")).Message;
+        Assert.Contains("middle of a line", Refused("            function f() { } let x := g()\n            function g() -> y { }"));
+        Assert.Contains("declaration", Refused("            let a := 1 function f() { }"));
+        Assert.Contains("string literal", Refused("            function f() { pop(\"x) }"));
+        Assert.Contains("/* comment", Refused("            function f() { } /* open"));
+        Assert.Contains("closes no", Refused("            function f() { }\n            }"));
+        Assert.Contains("declared twice", Refused("            function f() { }\n            function f() { }"));
     }
 
     [Fact]
