@@ -12,6 +12,14 @@ public static class ConvNetworks
     /// <summary>The names <see cref="Build"/> knows.</summary>
     public static readonly string[] Names = ["conv-pad", "conv-conv", "avg", "max", "max-pad", "max-first"];
 
+    /// <summary>FNV-1a over the name's UTF-16 code units, folded to 16 bits: the same in every process.</summary>
+    public static int StableSeed(string name)
+    {
+        uint h = 2166136261;
+        foreach (char ch in name) { h ^= ch; h *= 16777619; }
+        return (int)((h ^ (h >> 16)) & 0xffff);
+    }
+
     public static float[] Rand(Random rng, int n, double scale = 1) => Enumerable.Range(0, n).Select(_ => (float)((rng.NextDouble() * 2 - 1) * scale)).ToArray();
 
     public static ConvLayer Conv(Random rng, Conv2dGeometry g, Activation act, string name)
@@ -20,10 +28,13 @@ public static class ConvNetworks
     public static DenseLayer Dense(Random rng, int n, int m, Activation act, string name)
         => new(n, m, Rand(rng, n * m, 0.4), Rand(rng, m, 0.1), act, name);
 
-    /// <summary>The network named <paramref name="which"/> (deterministic: the weights' seed is the name's hash).</summary>
+    /// <summary>
+    /// The network named <paramref name="which"/> (deterministic: the weights' seed is a fixed hash of the name; not
+    /// <c>string.GetHashCode</c>, which .NET randomises per process).
+    /// </summary>
     public static Network Build(string which)
     {
-        var rng = new Random(which.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var rng = new Random(StableSeed(which));
         NetworkLayer[] stages = which switch
         {
             // 1×7×7, 3×3 pad 1 (odd sizes, padding) → dense
