@@ -229,17 +229,19 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment("Ỹ(r_b, r_o) over the B stated rows (padded rows as row 0) and the OUTPUT_SIZE real columns");
         y.Open("function zkMleY(ctx, rout) -> acc");
+        y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
         y.Line("let eqb := zkRowWeights(ctx, rout)");
         y.Line("let eqo := eqTableOut(add(rout, shl(5, mload(add(ctx, 0x20)))))");
+        y.Line("let eqoEnd := add(eqo, shl(5, OUTPUT_SIZE))");
         y.Line(priv ? "let yp := add(mload(add(ctx, 0x60)), 0x60)" : "let yp := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");
-        y.Open("for { let col := 0 } lt(col, OUTPUT_SIZE) { col := add(col, 1) }");
-        y.Line("let v := signextend(sub(Y_BYTES, 1), shr(sub(256, shl(3, Y_BYTES)), calldataload(yp)))");
-        y.Line("if v { rowAcc := addmod(rowAcc, mulmod(toFr(v), mload(add(eqo, shl(5, col))), R_MOD), R_MOD) }");
+        y.Open("for { let e := eqo } lt(e, eqoEnd) { e := add(e, 0x20) }");
+        y.Comment("the signed value v as v + r (mod 2^256: r − |v| for v < 0, r + v < 2^256 else), which mulmod reduces");
+        y.Line("rowAcc := addmod(rowAcc, mulmod(add(signextend(sub(Y_BYTES, 1), shr(sub(256, shl(3, Y_BYTES)), calldataload(yp))), q), mload(e), q), q)");
         y.Line("yp := add(yp, Y_BYTES)");
         y.Close();
-        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), R_MOD), R_MOD)");
+        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), q), q)");
         y.Close();
         y.Close();
 
@@ -563,15 +565,9 @@ public static partial class SolidityVerifierGenerator
         y.Line("mstore(p, x)");
         y.Line("mstore(add(p, 0x20), z)");
         y.Close();
-        y.Blank();
-        y.Comment("a new point of n words ½");
-        y.Open("function zkHalves(n) -> p");
-        y.Line("p := alloc(shl(5, n))");
-        y.Line("for { let q := p } lt(q, add(p, shl(5, n))) { q := add(q, 0x20) } { mstore(q, INV_TWO) }");
-        y.Close();
 
         y.Blank();
-        y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item)");
+        y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item, 3 the constant 1)");
         y.Open("function zkClaims(ctx, t, ys)");
         ZkClaimsBody(y, c, zs0);
         y.Close();
@@ -643,8 +639,9 @@ public static partial class SolidityVerifierGenerator
         Model(ks.ActColItem, "1");
         Region("mu_acol", Ctx(ZVlu), Ctx(ZRt), 1);
         Claim($"frNeg(mulmod({Ctx(ZCf)}, sub(shl(n, 1), {Fld("f covered")}), R_MOD))", "the sum relation 2^n·h′_w(½ⁿ) − 2^m·h_t(½ᵐ) = −c_f·(2^n − covered)");
-        Term(gW2, 0, "shl(n, 1)", "zkHalves(n)", "sub(n2, n)", Fld("h_w index"));
-        Term(gW2, 0, Hex(R - (BigInteger.One << m)), $"zkHalves({m})", $"sub(n2, {m})", Fld("h_t index"));
+        // 2^n·eq(½ⁿ, ·) and −2^m·eq(½ᵐ, ·) are the constants 1 and −1 on their blocks (eq(½, x) = ½ for every x): kind 3
+        Term(gW2, 3, "1", "0", "sub(n2, n)", Fld("h_w index"));
+        Term(gW2, 3, Hex(R - 1), "0", $"sub(n2, {m})", Fld("h_t index"));
         Claim($"mload(add({Ctx(ZLu)}, 0xa0))", "the LogUp mask g(r) = v_g (Libra weights on its W2 item)");
         Term(gW2, 1, "1", Ctx(ZLuPt), $"sub(n2, {Fld("Libra LogUp vars")})", Fld("Libra LogUp index"), Ctx(ZNlu));
         for (int l = 0; l < H; l++)
