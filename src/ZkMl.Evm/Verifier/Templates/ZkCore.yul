@@ -286,10 +286,18 @@
                     e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(q, addmod(x, rlast, q)), q), addmod(xy, xy, q), q), q)
                     leave
                 }
-                let ez := zkEqTable(z, h)
                 let base := add(rtab, shl(5, shl(h, j)))
-                for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
-                    e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), q), q)
+                switch h
+                case 1 {
+                    // d = 2 (a ν item): rtab[2j]·(1 − z_0) + rtab[2j + 1]·z_0
+                    let lo := mload(base)
+                    e := addmod(lo, mulmod(mload(z), add(sub(q, lo), mload(add(base, 0x20))), q), q)
+                }
+                default {
+                    let ez := zkEqTable(z, h)
+                    for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
+                        e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), q), q)
+                    }
                 }
                 let x := mload(add(z, shl(5, h)))
                 let xy := mulmod(x, rlast, q)
@@ -400,13 +408,12 @@
             // in default-mode verifiers; these are the ZK verifiers' hot loops)
             function zkSelector(pt, k, idx) -> s {
                 let q := R_MOD
-                let q1 := add(q, 1)
                 s := 1
                 // from the last coordinate (the lowest bit of idx) back to the first
                 for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
                     p := sub(p, 0x20)
                     switch and(idx, 1)
-                    case 0 { s := mulmod(s, sub(q1, mload(p)), q) } // r + 1 − x < 2^255, reduced by mulmod
+                    case 0 { s := mulmod(s, add(sub(q, mload(p)), 1), q) } // r − x + 1 < 2^255, reduced by mulmod
                     default { s := mulmod(s, mload(p), q) }
                 }
             }
