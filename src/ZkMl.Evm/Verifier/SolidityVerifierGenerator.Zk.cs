@@ -355,36 +355,12 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let rt := mload(add(ctx, {Slot(ZRt)}))");
         y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
         y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(ZCols)})), {32 * (cc - 1)})), R_MOD)");
-        var tl = c.Table!;
-        for (int seg = 0; seg <= H; seg++)
-        {
-            bool range = seg == H;
-            int s = tl.LogSize(seg);
-            long idx = tl.Offset(seg) >> s;
-            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
-            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
-            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-        }
+        TableSegments(y, c, H, "zkSelector");
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
 
         // ---- requantization
-        for (int l = 0; l < H; l++)
-        {
-            var lk = vk.Layers[l];
-            int cb = ks.ColumnOffset[l];
-            var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
-            y.Blank();
-            y.Comment($"Ẑ_{l}(p_{l}) = (Q̂·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R̂_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
-            y.Open($"function requantized{l}(cols) -> z");
-            y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
-            for (int i = 0; i < lk.Limbs; i++)
-                y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
-            y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
-            y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
-            y.Close();
-        }
+        for (int l = 0; l < H; l++) Requantized(y, vk, l, ks.ColumnOffset[l], masked: true);
 
         // ---- the matmul
         y.Blank();
