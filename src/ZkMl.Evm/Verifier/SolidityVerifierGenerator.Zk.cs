@@ -330,17 +330,8 @@ public static partial class SolidityVerifierGenerator
         for (int l = 0; l < H; l++)
         {
             int cb = ks.ColumnOffset[l];
-            int o = vk.Layers[l].OutVars;
             y.Comment($"layer {l}: activation segment (tag {KeyShape.ActTag(l)}, Q̂_{l}, Â_{l}), then {vk.Layers[l].Limbs} limb segments (tag {KeyShape.RangeTag}, R̂_{l},i)");
-            y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f act_{l} index")})");
-            y.Line("sels := addmod(sels, sel, R_MOD)");
-            y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-            for (int i = 0; i < vk.Layers[l].Limbs; i++)
-            {
-                y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f limb_{l},{i} index")})");
-                y.Line("sels := addmod(sels, sel, R_MOD)");
-                y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
-            }
+            WitnessSegments(y, vk, l, cb, "zkSelector", ZField(c, $"f act_{l} index"), i => ZField(c, $"f limb_{l},{i} index"));
         }
         y.Line("let fill := frSub(1, sels)");
         y.Line($"acc := addmod(acc, mulmod(fill, {KeyShape.RangeTag}, R_MOD), R_MOD)");

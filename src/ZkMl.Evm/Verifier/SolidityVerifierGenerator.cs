@@ -60,6 +60,25 @@ public static partial class SolidityVerifierGenerator
     public const int ZkOptimizerRuns = 200;
 
     /// <summary>
+    /// Layer <paramref name="l"/>'s segments in f̂(r_w) (checkWitness, zkCheckWitness): the activation segment (tag, Q, A from
+    /// the columns at <paramref name="cb"/>) and one range segment per limb R_i, each sel_seg(r_w) (by <paramref name="selectorFn"/>
+    /// at the batch record's field) added to sels and sel_seg·(tag + β·col + β²·a) to acc.
+    /// </summary>
+    private static void WitnessSegments(YulWriter y, VerifyingKey vk, int l, int cb, string selectorFn, int actField, Func<int, int> limbField)
+    {
+        int o = vk.Layers[l].OutVars;
+        y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {actField}))");
+        y.Line("sels := addmod(sels, sel, R_MOD)");
+        y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        for (int i = 0; i < vk.Layers[l].Limbs; i++)
+        {
+            y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {limbField(i)}))");
+            y.Line("sels := addmod(sels, sel, R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+    }
+
+    /// <summary>
     /// The table's segments in t̂(r_t) (checkTable, zkCheckTable): for each of the <paramref name="tabled"/> activation segments
     /// and the range segment, acc += sel_seg(r_t)·(tag + β·(q_lo + local index)), the selector by <paramref name="selectorFn"/>.
     /// </summary>
@@ -520,17 +539,8 @@ public static partial class SolidityVerifierGenerator
             for (int l = 0; l < T; l++)
             {
                 int cb = c.ColumnBase(l);
-                int o = vk.Layers[l].OutVars;
                 y.Comment($"{(l < H ? "hidden" : "output")} layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
-                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFAct(l)}))");
-                y.Line("sels := addmod(sels, sel, R_MOD)");
-                y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-                for (int i = 0; i < vk.Layers[l].Limbs; i++)
-                {
-                    y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFLimb(l, i)}))");
-                    y.Line("sels := addmod(sels, sel, R_MOD)");
-                    y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
-                }
+                WitnessSegments(y, vk, l, cb, "selector", c.FieldFAct(l), i => c.FieldFLimb(l, i));
             }
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
             y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");
