@@ -2,7 +2,8 @@
 // Gas profile of one verifyProof call of a generated verifier, by Yul function.
 //   node bench/evm/gas-profile.mjs Verifier.sol calldata.hex [rpc-url]
 // Compiles the contract with the project's pinned solcjs (same settings as
-// SolidityVerifierGenerator.RecommendedSettings; RUNS=200 for a ZK verifier, SettingsFor), deploys it on the node (default: an anvil on
+// SolidityVerifierGenerator.SettingsForSource: 1,000,000 optimizer runs, 200 for a ZK verifier — the source holds the ZK
+// transcript domain; RUNS=N overrides), deploys it on the node (default: an anvil on
 // http://127.0.0.1:8545 with unlocked accounts), traces the call (debug_traceCall, struct logs) and
 // charges every executed instruction's gas to the innermost Yul `function` of the source that
 // contains it (via the deployed bytecode's source map). Precompile calls are listed separately.
@@ -25,11 +26,15 @@ if (!solPath || !cdPath) {
 const source = readFileSync(solPath, "utf8");
 const calldata = readFileSync(cdPath, "utf8").trim();
 
+// SolidityVerifierGenerator.SettingsForSource: a ZK verifier (its transcript domain, Protocol.ZkDomain, as a Yul literal) is
+// measured with ZkOptimizerRuns = 200, every other verifier with 1,000,000
+const isZk = source.includes('"zkml-inference-zk-v1"');
+const runs = Number(process.env.RUNS ?? (isZk ? 200 : 1000000));
 const input = {
   language: "Solidity",
   sources: { "Verifier.sol": { content: source } },
   settings: {
-    optimizer: { enabled: true, runs: Number(process.env.RUNS ?? 1000000) },
+    optimizer: { enabled: true, runs },
     evmVersion: "cancun",
     viaIR: process.env.VIA_IR === "1",
     outputSelection: { "*": { "*": ["evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.sourceMap"] } },
@@ -128,13 +133,18 @@ for (let k = logs.length - 1; k >= 0; k--) {
   lastAt.length = d + 1; // a shallower step starts another frame below it
 }
 let callOverhead = 0;
+const lastFn = [];
 for (let k = 0; k < logs.length; k++) {
   const s = logs[k];
   if (s.depth > 2 || !mapAt[s.depth]) continue;
   const next = nextSame[k] >= 0 ? logs[nextSame[k]] : undefined;
   const spent = next ? s.gas - next.gas : s.gasCost;
   const e = mapAt[s.depth](s.pc);
-  const fn = (s.depth === 2 ? "[first part] " : "") + (e ? owner(e[0]) : "(no source)");
+  let fn = (s.depth === 2 ? "[first part] " : "") + (e ? owner(e[0]) : "(no source)");
+  // code the optimizer outlined (e.g. constants copied from code at low optimizer runs) maps to no function: charge it to
+  // the function that jumped there, marked
+  if (fn.endsWith("(outside functions)") && lastFn[s.depth]) fn = `${fn} ← ${lastFn[s.depth]}`;
+  else lastFn[s.depth] = fn;
   const child = k + 1 < logs.length && logs[k + 1].depth > s.depth;
   if (s.op === "STATICCALL" && next && child) {
     // the call of the first part: its steps are charged below; what is left is the call itself
@@ -162,6 +172,7 @@ const total = [...byFn.values()].reduce((a, b) => a + b, 0);
 let expansion = 0;
 for (let k = 0; k + 1 < logs.length; k++) if (logs[k].depth === 1 && (logs[k].op === "MSTORE" || logs[k].op === "MLOAD") && logs[k + 1].depth === 1) expansion += logs[k].gas - logs[k + 1].gas - 3;
 const pre = [...precompiles.values()].reduce((a, b) => a + b, 0);
+console.log(`optimizer runs ${runs}${isZk ? " (ZK verifier)" : ""}; runtime code ${contract.evm.deployedBytecode.object.length / 2} bytes`);
 console.log(`${name}: verdict ${verdict === "0x" + "0".repeat(63) + "1" ? "true" : verdict}, trace gas ${trace.gas}, execution ${total}, precompiles ${pre}`);
 console.log(`memory expansion (MSTORE/MLOAD beyond 3 gas): ${expansion}`);
 if (firstPartEntry) console.log(`two contracts: ${name} calls ${firstPartEntry[0]} (its functions marked [first part]); the call itself (with its memory copies) ${callOverhead}`);

@@ -234,17 +234,19 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment("Ỹ(r_b, r_o) over the B stated rows (padded rows as row 0) and the OUTPUT_SIZE real columns");
         y.Open("function zkMleY(ctx, rout) -> acc");
+        y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
         y.Line("let eqb := zkRowWeights(ctx, rout)");
         y.Line("let eqo := eqTableOut(add(rout, shl(5, mload(add(ctx, 0x20)))))");
+        y.Line("let eqoEnd := add(eqo, shl(5, OUTPUT_SIZE))");
         y.Line(priv ? "let yp := add(mload(add(ctx, 0x60)), 0x60)" : "let yp := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");
-        y.Open("for { let col := 0 } lt(col, OUTPUT_SIZE) { col := add(col, 1) }");
-        y.Line("let v := signextend(sub(Y_BYTES, 1), shr(sub(256, shl(3, Y_BYTES)), calldataload(yp)))");
-        y.Line("if v { rowAcc := addmod(rowAcc, mulmod(toFr(v), mload(add(eqo, shl(5, col))), R_MOD), R_MOD) }");
+        y.Open("for { let e := eqo } lt(e, eqoEnd) { e := add(e, 0x20) }");
+        y.Comment("the signed value v as v + r (mod 2^256: r − |v| for v < 0, r + v < 2^256 else), which mulmod reduces");
+        y.Line("rowAcc := addmod(rowAcc, mulmod(add(signextend(sub(Y_BYTES, 1), shr(sub(256, shl(3, Y_BYTES)), calldataload(yp))), q), mload(e), q), q)");
         y.Line("yp := add(yp, Y_BYTES)");
         y.Close();
-        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), R_MOD), R_MOD)");
+        y.Line("acc := addmod(acc, mulmod(rowAcc, mload(add(eqb, shl(5, row))), q), q)");
         y.Close();
         y.Close();
 
@@ -340,17 +342,8 @@ public static partial class SolidityVerifierGenerator
         for (int l = 0; l < H; l++)
         {
             int cb = ks.ColumnOffset[l];
-            int o = vk.Layers[l].OutVars;
             y.Comment($"layer {l}: activation segment (tag {KeyShape.ActTag(l)}, Q̂_{l}, Â_{l}), then {vk.Layers[l].Limbs} limb segments (tag {KeyShape.RangeTag}, R̂_{l},i)");
-            y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f act_{l} index")})");
-            y.Line("sels := addmod(sels, sel, R_MOD)");
-            y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-            for (int i = 0; i < vk.Layers[l].Limbs; i++)
-            {
-                y.Line($"sel := zkSelector(rw, sub(n, add(b, {o})), {Fld($"f limb_{l},{i} index")})");
-                y.Line("sels := addmod(sels, sel, R_MOD)");
-                y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
-            }
+            WitnessSegments(y, vk, l, cb, "zkSelector", ZField(c, $"f act_{l} index"), i => ZField(c, $"f limb_{l},{i} index"));
         }
         y.Line("let fill := frSub(1, sels)");
         y.Line($"acc := addmod(acc, mulmod(fill, {KeyShape.RangeTag}, R_MOD), R_MOD)");
@@ -365,37 +358,13 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let rt := mload(add(ctx, {Slot(ZRt)}))");
         y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
         y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(ZCols)})), {32 * (cc - 1)})), R_MOD)");
-        var tl = c.Table!;
-        for (int seg = 0; seg <= H; seg++)
-        {
-            bool range = seg == H;
-            int s = tl.LogSize(seg);
-            long idx = tl.Offset(seg) >> s;
-            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
-            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
-            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-        }
+        TableSegments(y, c, H, "zkSelector");
         if (rc) ZkInputSegment(y, c);
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
 
         // ---- requantization
-        for (int l = 0; l < H; l++)
-        {
-            var lk = vk.Layers[l];
-            int cb = ks.ColumnOffset[l];
-            var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
-            y.Blank();
-            y.Comment($"Ẑ_{l}(p_{l}) = (Q̂·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R̂_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
-            y.Open($"function requantized{l}(cols) -> z");
-            y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
-            for (int i = 0; i < lk.Limbs; i++)
-                y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
-            y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
-            y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
-            y.Close();
-        }
+        for (int l = 0; l < H; l++) Requantized(y, vk, l, ks.ColumnOffset[l], masked: true);
 
         // ---- the matmul
         y.Blank();
@@ -586,15 +555,9 @@ public static partial class SolidityVerifierGenerator
         y.Line("mstore(p, x)");
         y.Line("mstore(add(p, 0x20), z)");
         y.Close();
-        y.Blank();
-        y.Comment("a new point of n words ½");
-        y.Open("function zkHalves(n) -> p");
-        y.Line("p := alloc(shl(5, n))");
-        y.Line("for { let q := p } lt(q, add(p, shl(5, n))) { q := add(q, 0x20) } { mstore(q, INV_TWO) }");
-        y.Close();
 
         y.Blank();
-        y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item)");
+        y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item, 3 the constant 1)");
         y.Open("function zkClaims(ctx, t, ys)");
         ZkClaimsBody(y, c, zs0);
         y.Close();
@@ -669,9 +632,10 @@ public static partial class SolidityVerifierGenerator
         Model(ks.ActColItem, "1");
         Region("mu_acol", Ctx(ZVlu), Ctx(ZRt), 1);
         Claim($"frNeg(mulmod({Ctx(ZCf)}, sub(shl(n, 1), {Fld("f covered")}), R_MOD))", "the sum relation 2^n·h′_w(½ⁿ) − 2^m·h_t(½ᵐ) = −c_f·(2^n − covered)");
-        Term(gW2, 0, "shl(n, 1)", "zkHalves(n)", "sub(n2, n)", Fld("h_w index"));
-        Term(gW2, 0, Hex(R - (BigInteger.One << m)), $"zkHalves({m})", $"sub(n2, {m})", Fld("h_t index"));
-        if (zs.RangeCheck) Term(zs.W3Vector, 0, "shl(nin, 1)", "zkHalves(nin)", "0", "0"); // + 2^{n_in}·h_in(½^{n_in}) on W3
+        // 2^n·eq(½ⁿ, ·) and −2^m·eq(½ᵐ, ·) are the constants 1 and −1 on their blocks (eq(½, x) = ½ for every x): kind 3
+        Term(gW2, 3, "1", "0", "sub(n2, n)", Fld("h_w index"));
+        Term(gW2, 3, Hex(R - 1), "0", $"sub(n2, {m})", Fld("h_t index"));
+        if (zs.RangeCheck) Term(zs.W3Vector, 3, "1", "0", "0", "0"); // + 2^{n_in}·h_in(½^{n_in}) on W3: the constant 1 on the whole vector
         Claim($"mload(add({Ctx(ZLu)}, 0xa0))", "the LogUp mask g(r) = v_g (Libra weights on its W2 item)");
         Term(gW2, 1, "1", Ctx(ZLuPt), $"sub(n2, {Fld("Libra LogUp vars")})", Fld("Libra LogUp index"), Ctx(ZNlu));
         if (zs.RangeCheck)

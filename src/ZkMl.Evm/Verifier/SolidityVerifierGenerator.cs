@@ -59,6 +59,67 @@ public static partial class SolidityVerifierGenerator
     /// <summary>Optimizer runs of the ZK verifiers (<see cref="SettingsFor"/>).</summary>
     public const int ZkOptimizerRuns = 200;
 
+    /// <summary>
+    /// Layer <paramref name="l"/>'s segments in f̂(r_w) (checkWitness, zkCheckWitness): the activation segment (tag, Q, A from
+    /// the columns at <paramref name="cb"/>) and one range segment per limb R_i, each sel_seg(r_w) (by <paramref name="selectorFn"/>
+    /// at the batch record's field) added to sels and sel_seg·(tag + β·col + β²·a) to acc.
+    /// </summary>
+    private static void WitnessSegments(YulWriter y, VerifyingKey vk, int l, int cb, string selectorFn, int actField, Func<int, int> limbField)
+    {
+        int o = vk.Layers[l].OutVars;
+        y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {actField}))");
+        y.Line("sels := addmod(sels, sel, R_MOD)");
+        y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        for (int i = 0; i < vk.Layers[l].Limbs; i++)
+        {
+            y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {limbField(i)}))");
+            y.Line("sels := addmod(sels, sel, R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+    }
+
+    /// <summary>
+    /// The table's segments in t̂(r_t) (checkTable, zkCheckTable): for each of the <paramref name="tabled"/> activation segments
+    /// and the range segment, acc += sel_seg(r_t)·(tag + β·(q_lo + local index)), the selector by <paramref name="selectorFn"/>.
+    /// </summary>
+    private static void TableSegments(YulWriter y, Circuit c, int tabled, string selectorFn)
+    {
+        var vk = c.Vk;
+        var t = c.Table!;
+        int m = c.TableVars;
+        for (int seg = 0; seg <= tabled; seg++)
+        {
+            bool range = seg == tabled;
+            int s = t.LogSize(seg);
+            long idx = t.Offset(seg) >> s;
+            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
+            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
+            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
+            y.Line($"acc := addmod(acc, mulmod({selectorFn}(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+    }
+
+    /// <summary>
+    /// <c>requantized{l}(cols)</c>: Z_ℓ(p_ℓ) = (Q·2^k + Σ_i 2^(i·c)·R_i − 2^(k−1))·M⁻¹ from the columns at <paramref name="cb"/>
+    /// (Q, A, R_0 …), relation (R); <paramref name="masked"/> (ZK mode) only names the masked values in the comment.
+    /// </summary>
+    private static void Requantized(YulWriter y, VerifyingKey vk, int l, int cb, bool masked)
+    {
+        var lk = vk.Layers[l];
+        var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
+        y.Blank();
+        y.Comment(masked
+            ? $"Ẑ_{l}(p_{l}) = (Q̂·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R̂_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}"
+            : $"Z̃_{l}(p_{l}) = (Q·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
+        y.Open($"function requantized{l}(cols) -> z");
+        y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
+        for (int i = 0; i < lk.Limbs; i++)
+            y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
+        y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
+        y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
+        y.Close();
+    }
+
     private static readonly BigInteger R = BigInteger.Parse("21888242871839275222246405745257275088548364400416034343698204186575808495617", CultureInfo.InvariantCulture);
 
     // ctx words (see verify()): 0 B, 1 b, 2 lay, 3 pi, 4 beta, 5 alpha, 6 rw, 7 rt, 8 lu, 9 cols, 10 rout, 11 h'_w(½ⁿ),
@@ -483,17 +544,8 @@ public static partial class SolidityVerifierGenerator
             for (int l = 0; l < T; l++)
             {
                 int cb = c.ColumnBase(l);
-                int o = vk.Layers[l].OutVars;
                 y.Comment($"{(l < H ? "hidden" : "output")} layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
-                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFAct(l)}))");
-                y.Line("sels := addmod(sels, sel, R_MOD)");
-                y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-                for (int i = 0; i < vk.Layers[l].Limbs; i++)
-                {
-                    y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {c.FieldFLimb(l, i)}))");
-                    y.Line("sels := addmod(sels, sel, R_MOD)");
-                    y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
-                }
+                WitnessSegments(y, vk, l, cb, "selector", c.FieldFAct(l), i => c.FieldFLimb(l, i));
             }
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
             y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");
@@ -514,36 +566,12 @@ public static partial class SolidityVerifierGenerator
             y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
             y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
             y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})), R_MOD)");
-            var t = c.Table!;
-            for (int seg = 0; seg <= T; seg++)
-            {
-                bool range = seg == T;
-                int s = t.LogSize(seg);
-                long idx = t.Offset(seg) >> s;
-                var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
-                int tag = range ? 1 : seg + 2;
-                y.Comment(range ? $"range segment: 2^{s} entries (1, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-                y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-            }
+            TableSegments(y, c, T, "selector");
             y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
             y.Close();
 
             // ---- requantization
-            for (int l = 0; l < T; l++)
-            {
-                var lk = vk.Layers[l];
-                int cb = c.ColumnBase(l);
-                var minv = BigInteger.ModPow(Mod(lk.Multiplier), R - 2, R);
-                y.Blank();
-                y.Comment($"Z̃_{l}(p_{l}) = (Q·2^{lk.Shift} + Σ_i 2^(i·{vk.LimbBits})·R_i − 2^{lk.Shift - 1})·M⁻¹, M = {lk.Multiplier}");
-                y.Open($"function requantized{l}(cols) -> z");
-                y.Line($"z := mulmod(calldataload(add(cols, {32 * cb})), {Hex(BigInteger.One << lk.Shift)}, R_MOD)");
-                for (int i = 0; i < lk.Limbs; i++)
-                    y.Line($"z := addmod(z, mulmod(calldataload(add(cols, {32 * (cb + 2 + i)})), {Hex(BigInteger.One << (i * vk.LimbBits))}, R_MOD), R_MOD)");
-                y.Line($"z := addmod(z, {Hex(R - (BigInteger.One << (lk.Shift - 1)))}, R_MOD)");
-                y.Line($"z := mulmod(z, {Hex(minv)}, R_MOD) // M⁻¹ mod r");
-                y.Close();
-            }
+            for (int l = 0; l < T; l++) Requantized(y, vk, l, c.ColumnBase(l), masked: false);
         }
 
         // ---- layers: ONE sumcheck for all matmuls

@@ -267,7 +267,8 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h, ITestOutputHelper 
     public void ZkOpeningHarnessFitsTheContractSizeLimit() => Assert.InRange(h.DeployedSize, 1, 24_576);
 
     // One term of a test claim: the weight eq(z, ·) (kind 0, Data = z) or the Libra weights at p (kind 1, Data = p), on the
-    // aligned block J of the vector when K > 0; kind 2: eq(z, ·) on the item J of 2^|z| entries of the mask region (K = n − |z|).
+    // aligned block J of the vector when K > 0; kind 2: eq(z, ·) on the item J of 2^|z| entries of the mask region (K = n − |z|);
+    // kind 3 (no Data): the constant 1 on the block, for C# the coefficient 2^{n−K}·κ on eq(½…½, ·) (the inference's sums).
     private sealed record TermSpec(int Claim, int Vector, Fr Coef, int Kind, Fr[] Data, int K, int J);
 
     // The mask region: the aligned block J of 2^Vars entries of vector G (Vars = 0: none).
@@ -292,6 +293,29 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h, ITestOutputHelper 
             new(2, 0, Fr.One, 1, Rand(2), 2, 2),
             new(3, 2, Fr.One, 0, Rand(2), 0, 0),
             new(4, 1, Fr.Random(rng), 0, Rand(2), 2, 1),
+        ];
+        await OpeningMatches(rng, specs, new Region(0, 0, 0), flipEveryWord: true);
+    }
+
+    /// <summary>
+    /// Block-sum terms (kind 3: the constant 1 on a block, how the inference verifier states 2^n·h(½ⁿ)) on the whole vector
+    /// and on blocks, beside eq and Libra terms: the same verdict and transcript state as ZkBatchOpening.Verify with the
+    /// weights 2^{n−k}·eq(½…½, ·), honest and mutated (every word flipped, a wrong value, a wrong κ, another commitment).
+    /// </summary>
+    [Fact]
+    public async Task ZkBatchOpeningBlockSumTermsMatchCSharp()
+    {
+        var rng = new Random(93);
+        Fr[] Rand(int n) => Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        TermSpec[] specs =
+        [
+            new(0, 0, Fr.One, 0, Rand(6), 0, 0),
+            new(1, 0, Fr.One, 3, [], 2, 1),
+            new(1, 1, Fr.Random(rng), 3, [], 0, 0),
+            new(2, 0, Fr.One, 1, Rand(2), 2, 2),
+            new(3, 2, Fr.Random(rng), 3, [], 1, 1),
+            new(4, 0, Fr.Random(rng), 0, Rand(3), 3, 5),
+            new(4, 1, Fr.Random(rng), 3, [], 3, 1),
         ];
         await OpeningMatches(rng, specs, new Region(0, 0, 0), flipEveryWord: true);
     }
@@ -362,13 +386,19 @@ public class ZkOpeningHarnessTests(ZkOpeningHarnessFixture h, ITestOutputHelper 
                 Assert.True(region.Vars >= t.Data.Length && t.Vector == region.G && t.K == sizes[t.Vector] - t.Data.Length);
                 return OpeningWeight.InBlock(sizes[t.Vector], (region.J << (region.Vars - t.Data.Length)) + t.J, OpeningWeight.Eq(t.Data));
             }
-            var inner = t.Kind == 0 ? OpeningWeight.Eq(t.Data) : OpeningWeight.Libra(t.Data);
+            var inner = t.Kind switch
+            {
+                0 => OpeningWeight.Eq(t.Data),
+                3 => OpeningWeight.Eq(Enumerable.Repeat(Fr.FromInt64(2).Inverse(), sizes[t.Vector] - t.K).ToArray()),
+                _ => OpeningWeight.Libra(t.Data),
+            };
             return t.K == 0 ? inner : OpeningWeight.InBlock(sizes[t.Vector], t.J, inner);
         }
         Fr InnerProduct(Fr[] a, Fr[] b) { var acc = Fr.Zero; for (int i = 0; i < a.Length; i++) acc += a[i] * b[i]; return acc; }
         ZkOpeningClaim[] Claims(TermSpec[] ts) => Enumerable.Range(0, 5).Select(i =>
         {
-            var terms = ts.Where(t => t.Claim == i).Select(t => new ZkClaimTerm(t.Vector, t.Coef, Weight(t))).ToList();
+            var terms = ts.Where(t => t.Claim == i)
+                .Select(t => new ZkClaimTerm(t.Vector, t.Kind == 3 ? t.Coef * Fr.FromBigInteger(BigInteger.One << (sizes[t.Vector] - t.K)) : t.Coef, Weight(t))).ToList();
             var value = Fr.Zero;
             foreach (var t in terms) value += t.Coefficient * InnerProduct(t.Weight.Table(), values[t.Vector]);
             return new ZkOpeningClaim(terms, value);

@@ -33,7 +33,11 @@
                 let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 // Σ of the message words (range-checked)
                 let s := 0
-                for { let k := 0 } lt(k, len) { k := add(k, 0x20) } { s := addmod(s, frAt(add(cd, k)), q) }
+                for { let k := 0 } lt(k, len) { k := add(k, 0x20) } {
+                    let w := calldataload(add(cd, k))
+                    if iszero(lt(w, q)) { fail() }
+                    s := addmod(s, w, q)
+                }
                 trAbsorbCalldata({{label:Sumcheck.Round}}, cd, len)
                 let r := trChallenge({{label:Sumcheck.Challenge}})
                 mstore(pt, r)
@@ -123,7 +127,7 @@
             // ---- the zero-knowledge batched opening ("Batched openings → ZK mode"), in the inference form: the statement is
             // NOT absorbed (the caller's transcript already holds every commitment, claim and C_D1, C_D2). ob = memory context:
             // [0] vecs: per vector g 4 words (C_g.x, C_g.y, n_g, scratch K_g) [1] G = number of vectors [2] terms: per term 8
-            // words (claim i, vector g, κ, kind (0 eq(z, ·), 1 the Libra weights at p), data pointer (z: n_g − k words; p:
+            // words (claim i, vector g, κ, kind (0 eq(z, ·), 1 the Libra weights at p, 3 the constant 1), data pointer (z: n_g − k words; p:
             // the mask's rows), rows (Libra), k, j: the weight lives on the aligned block j of 2^{n_g − k} entries, k = 0 for
             // the whole vector; kind 2: a mask-region item, see zkRegionEq) [3] number of terms [4] the claim values y_i [5] m =
             // number of claims [6] N = max n_g ≥ 4 [7] C_D1 ‖ C_D2 (4 words) [8] H.x [9] H.y [10] g2 ([1]₂ ‖ [τ]₂) [11] the mask
@@ -206,17 +210,22 @@
                 }
             }
 
-            // Σ_{t on g} ρ^{i(t)}·κ_t·w̃_t(r_g) into each vector's scratch word (zeroed by the caller); rev = the reversed challenges
+            // Σ_{t on g} ρ^{i(t)}·κ_t·w̃_t(r_g) into each vector's scratch word (zeroed by the caller); rev = the reversed challenges.
+            // A kind-0 term's inner factor eq(z, ·) at r_g's last n − k coordinates depends only on (z, n − k) (vectors of the same
+            // size share r_g): consecutive kind-0 terms with the same point and length (the model parts of one claim, a layer's
+            // A and R columns) compute it once (cache: 3 words, z, n − k, the factor).
             function zkTermWeights(ob, rp, rev) {
                 let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
-                let nMax := mload(add(ob, 0xc0))
-                let vecs := mload(ob)
                 let reg := zkRegionWeights(ob, rev)
+                rev := add(rev, shl(5, mload(add(ob, 0xc0)))) // the end of the reversed challenges: r_g = its last n_g words
+                let vecs := mload(ob)
+                let cache := alloc(0x60)
+                mstore(cache, 0) // no point yet
                 let terms := mload(add(ob, 0x40))
                 for { let t := terms } lt(t, add(terms, shl(8, mload(add(ob, 0x60))))) { t := add(t, 0x100) } {
                     let v := add(vecs, shl(7, mload(add(t, 0x20))))
                     let n := mload(add(v, 0x40))
-                    let w := zkWeight(t, add(rev, shl(5, sub(nMax, n))), n, reg)
+                    let w := zkWeight(t, sub(rev, shl(5, n)), n, reg, cache)
                     w := mulmod(w, mulmod(mload(add(rp, shl(5, mload(t)))), mload(add(t, 0x40)), q), q)
                     mstore(add(v, 0x60), addmod(mload(add(v, 0x60)), w, q))
                 }
@@ -236,18 +245,30 @@
             }
 
             // The MLE of term t's weight at the point rg of n coordinates: eq(rg_top, bits of j) (k block bits) times the
-            // inner weight at the rest; a kind-2 term from the mask region's selector and table reg (zkRegionWeights, zkRegionEq).
-            function zkWeight(t, rg, n, reg) -> w {
+            // inner weight at the rest: kind 0 eq(z, ·) (through cache, see zkTermWeights), kind 1 the Libra weights, kind 3 the
+            // constant 1 (a sum over the block: the caller folds 2^{−(n−k)} = eq(½…½, ·) into κ); a kind-2 term from the mask
+            // region's selector and table reg (zkRegionWeights, zkRegionEq).
+            function zkWeight(t, rg, n, reg, cache) -> w {
                 let k := mload(add(t, 0xc0))
-                if eq(mload(add(t, 0x60)), 2) {
+                let kind := mload(add(t, 0x60))
+                if eq(kind, 2) {
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
                 w := zkSelector(rg, k, mload(add(t, 0xe0)))
                 let z := add(rg, shl(5, k))
-                switch mload(add(t, 0x60))
-                case 0 { w := mulmod(w, zkEqAt(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }
-                default { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
+                switch kind
+                case 0 {
+                    let p := mload(add(t, 0x80))
+                    let len := sub(n, k)
+                    if iszero(and(eq(p, mload(cache)), eq(len, mload(add(cache, 0x20))))) {
+                        mstore(cache, p)
+                        mstore(add(cache, 0x20), len)
+                        mstore(add(cache, 0x40), zkEqAt(p, z, len))
+                    }
+                    w := mulmod(w, mload(add(cache, 0x40)), R_MOD)
+                }
+                case 1 { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
             }
 
             // A kind-2 term: the weight eq(z, ·) (d ≥ 1 coordinates) on the item j of 2^d entries of the mask region, i.e.
@@ -265,10 +286,18 @@
                     e := mulmod(mload(add(rtab, shl(5, j))), addmod(addmod(1, sub(q, addmod(x, rlast, q)), q), addmod(xy, xy, q), q), q)
                     leave
                 }
-                let ez := zkEqTable(z, h)
                 let base := add(rtab, shl(5, shl(h, j)))
-                for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
-                    e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), q), q)
+                switch h
+                case 1 {
+                    // d = 2 (a ν item): rtab[2j]·(1 − z_0) + rtab[2j + 1]·z_0
+                    let lo := mload(base)
+                    e := addmod(lo, mulmod(mload(z), add(sub(q, lo), mload(add(base, 0x20))), q), q)
+                }
+                default {
+                    let ez := zkEqTable(z, h)
+                    for { let s := 0 } lt(s, shl(h, 1)) { s := add(s, 1) } {
+                        e := addmod(e, mulmod(mload(add(base, shl(5, s))), mload(add(ez, shl(5, s))), q), q)
+                    }
                 }
                 let x := mload(add(z, shl(5, h)))
                 let xy := mulmod(x, rlast, q)
@@ -281,29 +310,49 @@
                 let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let q21 := add(add(q, q), 1)
                 e := 1
-                for { let end := add(a, shl(5, n)) } lt(a, end) { a := add(a, 0x20) } {
+                let end := add(a, shl(5, n))
+                // 1 − x − y + 2xy ≡ x·2y + (2r + 1 − x − y) (x, y < r: no underflow, every sum < 2^256); two coordinates a step
+                if and(n, 1) {
                     let x := mload(a)
                     let y := mload(b)
+                    e := addmod(mulmod(x, add(y, y), q), sub(q21, add(x, y)), q)
+                    a := add(a, 0x20)
                     b := add(b, 0x20)
-                    // 1 − x − y + 2xy ≡ x·2y + (2r + 1 − x − y) (x, y < r: no underflow, every sum < 2^256)
-                    e := mulmod(e, addmod(mulmod(x, add(y, y), q), sub(q21, add(x, y)), q), q)
+                }
+                for { } lt(a, end) { a := add(a, 0x40) } {
+                    let x := mload(a)
+                    let y := mload(b)
+                    let f := addmod(mulmod(x, add(y, y), q), sub(q21, add(x, y)), q)
+                    x := mload(add(a, 0x20))
+                    y := mload(add(b, 0x20))
+                    b := add(b, 0x40)
+                    e := mulmod(e, mulmod(f, addmod(mulmod(x, add(y, y), q), sub(q21, add(x, y)), q), q), q)
                 }
             }
 
             // LibraMask.WeightMle: the MLE at z (vars coordinates, vars − 3 = ⌈log₂ rows⌉) of the weights u[8k + t] = p_k^t of a
-            // Libra mask table with rows k < rows at p: Σ_k eq(z_hi, k)·Σ_{t<8} eq(z_lo, t)·p_k^t, |z_lo| = 3.
+            // Libra mask table with rows k < rows at p: Σ_k eq(z_hi, k)·Σ_{t<8} eq(z_lo, t)·p_k^t, |z_lo| = 3. The inner sum
+            // factors over the bits of t (z_lo,0 weighs bit 2 of t): Σ_t eq(z_lo, t)·p^t = Π_{i<3} (1 − z_lo,i + z_lo,i·p^(2^(2−i))),
+            // and eq(z_hi, k) is one table over z_hi (rows ≤ 2^(vars − 3)).
             function zkLibraWeight(p, rows, z, vars) -> acc {
                 let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let hiVars := sub(vars, 3)
-                let eqLo := zkEqTable(add(z, shl(5, hiVars)), 3)
-                for { let k := 0 } lt(k, rows) { k := add(k, 1) } {
-                    let x := mload(add(p, shl(5, k)))
-                    let inner := 0
-                    for { let t := 8 } t { } {
-                        t := sub(t, 1)
-                        inner := addmod(mulmod(inner, x, q), mload(add(eqLo, shl(5, t))), q)
-                    }
-                    acc := addmod(acc, mulmod(zkSelector(z, hiVars, k), inner, q), q)
+                let eqHi := zkEqTable(z, hiVars)
+                let zl := add(z, shl(5, hiVars))
+                let a4 := mload(zl)
+                let a2 := mload(add(zl, 0x20))
+                let a1 := mload(add(zl, 0x40))
+                let qm1 := sub(q, 1)
+                for { let end := add(p, shl(5, rows)) } lt(p, end) { p := add(p, 0x20) } {
+                    let x := mload(p)
+                    // 1 + a·(y − 1) for y = x, x², x⁴ (y + r − 1 < 2^255: mulmod reduces it)
+                    let f := addmod(1, mulmod(a1, add(x, qm1), q), q)
+                    x := mulmod(x, x, q)
+                    f := mulmod(f, addmod(1, mulmod(a2, add(x, qm1), q), q), q)
+                    x := mulmod(x, x, q)
+                    f := mulmod(f, addmod(1, mulmod(a4, add(x, qm1), q), q), q)
+                    acc := addmod(acc, mulmod(mload(eqHi), f, q), q)
+                    eqHi := add(eqHi, 0x20)
                 }
             }
 
@@ -360,11 +409,12 @@
             function zkSelector(pt, k, idx) -> s {
                 let q := R_MOD
                 s := 1
-                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                    let x := mload(add(pt, shl(5, j)))
-                    switch and(shr(sub(sub(k, 1), j), idx), 1)
-                    case 0 { s := mulmod(s, sub(add(q, 1), x), q) } // r + 1 − x < 2^255, reduced by mulmod
-                    default { s := mulmod(s, x, q) }
+                // from the last coordinate (the lowest bit of idx) back to the first
+                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                    p := sub(p, 0x20)
+                    switch and(idx, 1)
+                    case 0 { s := mulmod(s, add(sub(q, mload(p)), 1), q) } // r − x + 1 < 2^255, reduced by mulmod
+                    default { s := mulmod(s, mload(p), q) }
                 }
             }
 
