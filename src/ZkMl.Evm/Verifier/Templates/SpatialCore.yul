@@ -149,10 +149,7 @@
                     let c := mload(add(rho, shl(5, t)))
                     let sh := shl(5, shl(sub(sub(dBits, 1), t), 1))
                     len := sub(len, shr(5, sh))
-                    for { let p := buf let end := add(buf, shl(5, len)) } lt(p, end) { p := add(p, 0x20) } {
-                        let a := mload(p)
-                        mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(R_MOD, a)), R_MOD), R_MOD))
-                    }
+                    foldRun(buf, add(buf, shl(5, len)), sh, c)
                 }
                 if gt(stride, 1) {
                     for { let y := 1 } lt(y, outSize) { y := add(y, 1) } { mstore(add(buf, shl(5, y)), mload(add(buf, shl(5, mul(stride, y))))) }
@@ -161,12 +158,28 @@
                 for { let t := 0 } lt(t, outBits) { t := add(t, 1) } {
                     let c := mload(add(r, shl(5, t)))
                     let half := shl(5, shl(sub(sub(outBits, 1), t), 1))
-                    for { let p := buf let end := add(buf, half) } lt(p, end) { p := add(p, 0x20) } {
-                        let a := mload(p)
-                        mstore(p, addmod(a, mulmod(c, add(mload(add(p, half)), sub(R_MOD, a)), R_MOD), R_MOD))
-                    }
+                    foldRun(buf, add(buf, half), half, c)
                 }
                 v := mload(buf)
+            }
+
+            // E(p) ← E(p) + c·(E(p + sh) − E(p)) for the words p in [p0, end), four per iteration (up to three words past end are
+            // overwritten with values nobody reads: windowFold's scratch)
+            function foldRun(p, end, sh, c) {
+                let q := R_MOD
+                for { } lt(p, end) { p := add(p, 0x80) } {
+                    let a := mload(p)
+                    mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(q, a)), q), q))
+                    let p1 := add(p, 0x20)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                    p1 := add(p, 0x40)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                    p1 := add(p, 0x60)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                }
             }
 
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
