@@ -950,16 +950,26 @@ public static partial class SolidityVerifierGenerator
         y.Line("let chAcc := 0");
         y.Open($"for {{ let u := 0 }} lt(u, {g.InH}) {{ u := add(u, 1) }}");
         y.Line("let s := 0");
-        y.Open($"for {{ let x := 0 }} lt(x, {g.InW}) {{ }}");
-        y.Line($"let left := sub({g.InW}, x)");
-        y.Line($"let cnt := div(32, {vk.XBytes})");
-        y.Line("if lt(left, cnt) { cnt := left }");
-        y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
-        y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
-        y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
-        y.Line("if w { s := xsWord(s, w, cnt, add(ex, shl(5, x))) }");
-        y.Line("x := add(x, cnt)");
-        y.Close();
+        if (rowBytes <= 32)
+        {
+            // a whole image row in one calldata word (MNIST: 28 bytes): no loop over the row's words
+            string w = rowBytes == 32 ? "calldataload(xrow)" : $"and(calldataload(xrow), {Hex(((BigInteger.One << (8 * rowBytes)) - 1) << (256 - 8 * rowBytes))})";
+            y.Line($"let w := {w}");
+            y.Line($"if w {{ s := xsWord(0, w, {g.InW}, ex) }}");
+        }
+        else
+        {
+            y.Open($"for {{ let x := 0 }} lt(x, {g.InW}) {{ }}");
+            y.Line($"let left := sub({g.InW}, x)");
+            y.Line($"let cnt := div(32, {vk.XBytes})");
+            y.Line("if lt(left, cnt) { cnt := left }");
+            y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
+            y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
+            y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
+            y.Line("if w { s := xsWord(s, w, cnt, add(ex, shl(5, x))) }");
+            y.Line("x := add(x, cnt)");
+            y.Close();
+        }
         y.Line("if s { chAcc := addmod(chAcc, mulmod(s, mload(add(ey, shl(5, u))), R_MOD), R_MOD) }");
         y.Line($"xrow := add(xrow, {rowBytes})");
         y.Close();

@@ -163,11 +163,11 @@
                 v := mload(buf)
             }
 
-            // E(p) ← E(p) + c·(E(p + sh) − E(p)) for the words p in [p0, end), four per iteration (up to three words past end are
-            // overwritten with values nobody reads: windowFold's scratch)
+            // E(p) ← E(p) + c·(E(p + sh) − E(p)) for the words p in [p0, end), in increasing order (so E(p + sh), sh > 0, is
+            // still the old value), four per iteration, then the rest one by one
             function foldRun(p, end, sh, c) {
                 let q := R_MOD
-                for { } lt(p, end) { p := add(p, 0x80) } {
+                for { } lt(add(p, 0x60), end) { p := add(p, 0x80) } {
                     let a := mload(p)
                     mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(q, a)), q), q))
                     let p1 := add(p, 0x20)
@@ -179,6 +179,10 @@
                     p1 := add(p, 0x60)
                     a := mload(p1)
                     mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                }
+                for { } lt(p, end) { p := add(p, 0x20) } {
+                    let a := mload(p)
+                    mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(q, a)), q), q))
                 }
             }
 
