@@ -516,6 +516,13 @@ public static partial class SolidityVerifierGenerator
                         ? $"s := mulmod(s, {PLT($"add(ro, {32 * (oc + oh)})", $"add(sigma, {32 * (oc + oh)})", ow, g.OutW)}, R_MOD)"
                         : $"s := mulmod(s, validDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
                 }
+                else if (tm.Kind == "maxWin" && Tiled(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, ih, wh) && Tiled(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, iw, ww))
+                {
+                    // windows that tile the input (stride = side = 2^wh, no padding, ih = oh + wh): u = y·2^wh + d is y's bits then d's,
+                    // so Ŝ_h(σ_u) = Σ_(y<H_out) eq(r_y, y)·eq(σ_u,hi, y) · Σ_d eq(r_dy, d)·eq(σ_u,lo, d): O(bits), no table, no fold
+                    y.Line($"s := mulmod(s, mulmod({PLT($"add(ro, {32 * oc})", $"add(sigma, {32 * ic})", oh, g.OutH)}, eqPair(add(ro, {32 * lk.OutVars}), add(sigma, {32 * (ic + oh)}), {wh}), R_MOD), R_MOD)");
+                    y.Line($"s := mulmod(s, mulmod({PLT($"add(ro, {32 * (oc + oh)})", $"add(sigma, {32 * (ic + ih)})", ow, g.OutW)}, eqPair(add(ro, {32 * (lk.OutVars + wh)}), add(sigma, {32 * (ic + ih + ow)}), {ww}), R_MOD), R_MOD)");
+                }
                 else
                 {
                     y.Line(foldH
@@ -867,6 +874,13 @@ public static partial class SolidityVerifierGenerator
         y.Line("cdOut := cd");
         y.Close();
     }
+
+    /// <summary>
+    /// Whether a max pool's windows tile one dimension of its input: side = stride = 2^dBits, no padding, every window inside,
+    /// and the input's padded bits are the output's plus the window's (so an input index is an output index followed by d).
+    /// </summary>
+    private static bool Tiled(int k, int stride, int pad, int outSize, int inSize, int outBits, int inBits, int dBits) =>
+        k == 1 << dBits && stride == k && WindowsInside(k, stride, pad, outSize, inSize) && inBits == outBits + dBits;
 
     /// <summary>Whether every window of one dimension lies inside the input: 0 ≤ s·y − p and s·y − p + k ≤ inSize for all y &lt; outSize.</summary>
     private static bool WindowsInside(int k, int stride, int pad, int outSize, int inSize) => pad == 0 && stride * (outSize - 1) + k <= inSize;

@@ -163,6 +163,18 @@
                 v := mload(buf)
             }
 
+            // eq(a, b) = Π_(t<k) (a_t·b_t + (1 − a_t)(1 − b_t)) of two points of k coordinates
+            function eqPair(a, b, k) -> v {
+                v := 1
+                for { let t := 0 } lt(t, k) { t := add(t, 1) } {
+                    let x := mload(add(a, shl(5, t)))
+                    let z := mload(add(b, shl(5, t)))
+                    let xz := mulmod(x, z, R_MOD)
+                    // 1 − x − z + 2xz (x + z < 2r)
+                    v := mulmod(v, addmod(add(1, add(xz, xz)), sub(shl(1, R_MOD), add(x, z)), R_MOD), R_MOD)
+                }
+            }
+
             // E(p) ← E(p) + c·(E(p + sh) − E(p)) for the words p in [p0, end), in increasing order (so E(p + sh), sh > 0, is
             // still the old value), four per iteration, then the rest one by one
             function foldRun(p, end, sh, c) {
