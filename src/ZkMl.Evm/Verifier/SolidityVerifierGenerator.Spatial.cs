@@ -106,6 +106,19 @@ public static partial class SolidityVerifierGenerator
         string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
         string Rw() => $"mload(add(ctx, {Slot(SlotRw)}))";
 
+        // Ĩ_n and the channel factor at constant (k, n): straight-line functions, emitted at the end (LessThanFixed)
+        var lessThans = new SortedSet<(bool Pair, int K, int N)>();
+        string LT(string pt, int k, int n)
+        {
+            lessThans.Add((false, k, n));
+            return $"lessThan{k}_{n}({pt})";
+        }
+        string PLT(string a, string sg, int k, int n)
+        {
+            lessThans.Add((true, k, n));
+            return $"pairLessThan{k}_{n}({a}, {sg})";
+        }
+
         y.Line(VerifierTemplates.SpatialCore.TrimEnd('\n').TrimStart(' '));
         y.Blank();
         // (the template's mleX needs these even when layer 0 is spatial and X̃ is mleXS: unused functions are not compiled)
@@ -132,7 +145,7 @@ public static partial class SolidityVerifierGenerator
             y.Line("default { t := eqTable(pt, k) }");
         }
         y.Close();
-        if (vk.Layers[0].IsSpatial) SpatialInput(y, vk);
+        if (vk.Layers[0].IsSpatial) SpatialInput(y, vk, Memo);
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
         y.Blank();
         y.Comment("Layers (0 = input side): " + string.Join("; ", vk.Layers.Select((l, i) => $"{i}: {l.Kind} 2^{l.InVars}→2^{l.OutVars}" + (l.Geometry is { } g ? $" [{g.InC}×{g.InH}×{g.InW}]→[{g.OutC}×{g.OutH}×{g.OutW}] k {g.KH}×{g.KW} s {g.StrideH},{g.StrideW} p {g.PadTop},{g.PadLeft}" : ""))));
@@ -380,7 +393,7 @@ public static partial class SolidityVerifierGenerator
             {
                 var (oc, oh, ow) = lk.OutBits;
                 var g = lk.Geometry!;
-                y.Line($"t := mulmod({bias}, mulmod(lessThan(add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc}), {oh}, {g.OutH}), lessThan(add(mload(add(ctx, {LSlot(l, 1)})), {32 * (oc + oh)}), {ow}, {g.OutW}), R_MOD), R_MOD)");
+                y.Line($"t := mulmod({bias}, mulmod({LT($"add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc})", oh, g.OutH)}, {LT($"add(mload(add(ctx, {LSlot(l, 1)})), {32 * (oc + oh)})", ow, g.OutW)}, R_MOD), R_MOD)");
             }
             else y.Line($"t := {bias}");
             y.Line($"claim := addmod(claim, mulmod(cj, mulmod({Hex(BigInteger.One << (iMax - ProofParts.MatmulVars(lk)))}, frSub(mload(add(ctx, {LSlot(l, 6)})), t), R_MOD), R_MOD), R_MOD)");
@@ -478,8 +491,9 @@ public static partial class SolidityVerifierGenerator
                 // S̃_h(r_y, σ_u, ρ_y)·S̃_w(r_x, σ_v, ρ_x): r_o = (r_c, r_y, r_x), ρ = (ρ_i, ρ_y, ρ_x) of Phase 1, σ = (u, v)
                 y.Line($"let ry := add(mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
                 y.Line($"let rho := add(mload(add(ctx, {LSlot(l, 2)})), {32 * ic})");
-                y.Line($"s := winDim({Memo}, ry, sigma, eqMemo({Memo}, rho, {wh}), {geoH})");
-                y.Line($"s := mulmod(s, winDim({Memo}, add(ry, {32 * oh}), add(sigma, {32 * ih}), eqMemo({Memo}, add(rho, {32 * wh}), {ww}), {geoW}), R_MOD)");
+                // (the kernel side padded to 2^wh: every d < 2^wh weighted by eq(ρ_y, d), so windowFold applies)
+                y.Line($"s := windowFold(ry, eqMemo({Memo}, sigma, {ih}), rho, {geoH})");
+                y.Line($"s := mulmod(s, windowFold(add(ry, {32 * oh}), eqMemo({Memo}, add(sigma, {32 * ih}), {iw}), add(rho, {32 * wh}), {geoW}), R_MOD)");
             }
             else
             {
@@ -489,16 +503,34 @@ public static partial class SolidityVerifierGenerator
                 else y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
                 string wy = tm.Kind == "avg" ? "0" : $"eqMemo({Memo}, add(ro, {32 * lk.OutVars}), {wh})";
                 string wx = tm.Kind == "avg" ? "0" : $"eqMemo({Memo}, add(ro, {32 * (lk.OutVars + wh)}), {ww})";
-                y.Line($"s := pairLessThan(ro, sigma, {oc}, {g.OutC})");
+                y.Line($"s := {PLT("ro", "sigma", oc, g.OutC)}");
+                // a max pool's window side 2^wh: its weights eq(r_dy, ·) sum to 1 over a whole window, and windowFold applies
+                bool foldH = tm.Kind != "avg" && g.KH == 1 << wh, foldW = tm.Kind != "avg" && g.KW == 1 << ww;
                 if (tm.Kind == "maxY")
                 {
-                    y.Line($"s := mulmod(s, validDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * oc}), {wy}, {geoH}), R_MOD)");
-                    y.Line($"s := mulmod(s, validDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
+                    // W_h(y) = eq(r_y, y)·[y < H_out]·1 when every window lies inside the input: Σ_y eq(r_y, y)·eq(σ_y, y) over y < H_out
+                    y.Line(foldH && WindowsInside(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH)
+                        ? $"s := mulmod(s, {PLT($"add(ro, {32 * oc})", $"add(sigma, {32 * oc})", oh, g.OutH)}, R_MOD)"
+                        : $"s := mulmod(s, validDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * oc}), {wy}, {geoH}), R_MOD)");
+                    y.Line(foldW && WindowsInside(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW)
+                        ? $"s := mulmod(s, {PLT($"add(ro, {32 * (oc + oh)})", $"add(sigma, {32 * (oc + oh)})", ow, g.OutW)}, R_MOD)"
+                        : $"s := mulmod(s, validDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (oc + oh)}), {wx}, {geoW}), R_MOD)");
+                }
+                else if (tm.Kind == "maxWin" && Tiled(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, ih, wh) && Tiled(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, iw, ww))
+                {
+                    // windows that tile the input (stride = side = 2^wh, no padding, ih = oh + wh): u = y·2^wh + d is y's bits then d's,
+                    // so Ŝ_h(σ_u) = Σ_(y<H_out) eq(r_y, y)·eq(σ_u,hi, y) · Σ_d eq(r_dy, d)·eq(σ_u,lo, d): O(bits), no table, no fold
+                    y.Line($"s := mulmod(s, mulmod({PLT($"add(ro, {32 * oc})", $"add(sigma, {32 * ic})", oh, g.OutH)}, eqPair(add(ro, {32 * lk.OutVars}), add(sigma, {32 * (ic + oh)}), {wh}), R_MOD), R_MOD)");
+                    y.Line($"s := mulmod(s, mulmod({PLT($"add(ro, {32 * (oc + oh)})", $"add(sigma, {32 * (ic + ih)})", ow, g.OutW)}, eqPair(add(ro, {32 * (lk.OutVars + wh)}), add(sigma, {32 * (ic + ih + ow)}), {ww}), R_MOD), R_MOD)");
                 }
                 else
                 {
-                    y.Line($"s := mulmod(s, winDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * ic}), {wy}, {geoH}), R_MOD)");
-                    y.Line($"s := mulmod(s, winDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (ic + ih)}), {wx}, {geoW}), R_MOD)");
+                    y.Line(foldH
+                        ? $"s := mulmod(s, windowFold(add(ro, {32 * oc}), eqMemo({Memo}, add(sigma, {32 * ic}), {ih}), add(ro, {32 * lk.OutVars}), {geoH}), R_MOD)"
+                        : $"s := mulmod(s, winDim({Memo}, add(ro, {32 * oc}), add(sigma, {32 * ic}), {wy}, {geoH}), R_MOD)");
+                    y.Line(foldW
+                        ? $"s := mulmod(s, windowFold(add(ro, {32 * (oc + oh)}), eqMemo({Memo}, add(sigma, {32 * (ic + ih)}), {iw}), add(ro, {32 * (lk.OutVars + wh)}), {geoW}), R_MOD)"
+                        : $"s := mulmod(s, winDim({Memo}, add(ro, {32 * (oc + oh)}), add(sigma, {32 * (ic + ih)}), {wx}, {geoW}), R_MOD)");
                 }
             }
             y.Close();
@@ -507,7 +539,7 @@ public static partial class SolidityVerifierGenerator
             y.Comment($"term {j}: the opened point after r_b ({(tm.Kind == "conv" ? "ρ_i ‖ σ" : "σ")})");
             y.Open($"function phase2Point{j}(ctx) -> p");
             string sigma = $"add(mload(add(ctx, {SPt2})), {32 * (n2 - tm.Vars)})";
-            if (tm.Kind == "conv") y.Line($"p := concat(mload(add(ctx, {LSlot(l, 2)})), {ic}, {sigma}, {tm.Vars})");
+            if (tm.Kind == "conv" && ic > 0) y.Line($"p := concat(mload(add(ctx, {LSlot(l, 2)})), {ic}, {sigma}, {tm.Vars})");
             else y.Line($"p := {sigma}");
             y.Close();
 
@@ -531,9 +563,14 @@ public static partial class SolidityVerifierGenerator
             y.Comment($"max pool {l}: Ĩ_C(r_c)·V̂_h(r_y, r_dy)·V̂_w(r_x, r_dx) at p_D, V̂_h = Σ_(d<kh) eq(r_dy, d)·Σ_y eq(r_y, y)·[0 ≤ s·y + d − p < H_in]");
             y.Open($"function poolValidity{l}(ctx) -> v");
             y.Line($"let ro := add({Rw()}, shl(5, sub(layField(mload(add(ctx, 0x40)), 1), {lk.OutVars + wh + ww})))");
-            y.Line($"v := lessThan(ro, {oc}, {g.OutC})");
-            y.Line($"v := mulmod(v, validDim({Memo}, add(ro, {32 * oc}), 0, eqMemo({Memo}, add(ro, {32 * lk.OutVars}), {wh}), {DimGeometry(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, lk.InBits.H, wh)}), R_MOD)");
-            y.Line($"v := mulmod(v, validDim({Memo}, add(ro, {32 * (oc + oh)}), 0, eqMemo({Memo}, add(ro, {32 * (lk.OutVars + wh)}), {ww}), {DimGeometry(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, lk.InBits.W, ww)}), R_MOD)");
+            y.Line($"v := {LT("ro", oc, g.OutC)}");
+            // V̂_h = Ĩ_{H_out}(r_y) when every window lies inside the input and its 2^wh weights eq(r_dy, ·) sum to 1
+            y.Line(g.KH == 1 << wh && WindowsInside(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH)
+                ? $"v := mulmod(v, {LT($"add(ro, {32 * oc})", oh, g.OutH)}, R_MOD)"
+                : $"v := mulmod(v, validDim({Memo}, add(ro, {32 * oc}), 0, eqMemo({Memo}, add(ro, {32 * lk.OutVars}), {wh}), {DimGeometry(g.KH, g.StrideH, g.PadTop, g.OutH, g.InH, oh, lk.InBits.H, wh)}), R_MOD)");
+            y.Line(g.KW == 1 << ww && WindowsInside(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW)
+                ? $"v := mulmod(v, {LT($"add(ro, {32 * (oc + oh)})", ow, g.OutW)}, R_MOD)"
+                : $"v := mulmod(v, validDim({Memo}, add(ro, {32 * (oc + oh)}), 0, eqMemo({Memo}, add(ro, {32 * (lk.OutVars + wh)}), {ww}), {DimGeometry(g.KW, g.StrideW, g.PadLeft, g.OutW, g.InW, ow, lk.InBits.W, ww)}), R_MOD)");
             y.Close();
         }
 
@@ -562,7 +599,7 @@ public static partial class SolidityVerifierGenerator
                 y.Line($"mstore(add(ctx, {SZc(k)}), pt)");
                 y.Line($"mstore(add(ctx, {SD(k)}), cd)");
                 y.Line("p := add(pt, shl(5, b))");
-                y.Line($"let prod{k} := mulmod(lessThan(p, {oc}, {g.OutC}), mulmod(lessThan(add(p, {32 * oc}), {oh}, {g.OutH}), lessThan(add(p, {32 * (oc + oh)}), {ow}, {g.OutW}), R_MOD), R_MOD)");
+                y.Line($"let prod{k} := mulmod({LT("p", oc, g.OutC)}, mulmod({LT($"add(p, {32 * oc})", oh, g.OutH)}, {LT($"add(p, {32 * (oc + oh)})", ow, g.OutW)}, R_MOD), R_MOD)");
                 for (int s = 0; s < g.Window; s++) y.Line($"prod{k} := mulmod(prod{k}, calldataload(add(cd, {32 * s})), R_MOD)");
                 y.Line($"if iszero(eq(e, prod{k})) {{ fail() }}");
                 y.Line($"trAbsorbCalldata({Q(Protocol.ConvLabels.Mp)}, cd, {32 * g.Window})");
@@ -731,7 +768,77 @@ public static partial class SolidityVerifierGenerator
             y.Line("next := rec");
             y.Close();
         }
+        foreach (var (pair, k, n) in lessThans) LessThanFixed(y, pair, k, n);
         return y.ToString();
+    }
+
+    /// <summary>
+    /// <c>lessThan{k}_{n}(pt)</c> = SpatialCore's <c>lessThan(pt, k, n)</c>, or <c>pairLessThan{k}_{n}(a, s)</c> = its
+    /// <c>pairLessThan(a, s, k, n)</c>: the same two-state automaton (LSB first) with the bits of n known here, straight-line,
+    /// the states 0 and 1 of its start folded into the first products.
+    /// </summary>
+    private static void LessThanFixed(YulWriter y, bool pair, int k, int n)
+    {
+        y.Blank();
+        y.Comment(pair ? $"pairLessThan(a, s, {k}, {n}) straight-line (see there)" : $"lessThan(pt, {k}, {n}) straight-line (see there)");
+        y.Open(pair ? $"function pairLessThan{k}_{n}(a, s) -> v" : $"function lessThan{k}_{n}(pt) -> v");
+        bool all = (long)n >= 1L << k;
+        if (all && !pair)
+        {
+            y.Line("v := 1");
+            y.Close();
+            return;
+        }
+        static string Mul(string a, string b) => a == "0" || b == "0" ? "0" : a == "1" ? b : b == "1" ? a : $"mulmod({a}, {b}, R_MOD)";
+        static string Add(string a, string b) => a == "0" ? b : b == "0" ? a : $"addmod({a}, {b}, R_MOD)";
+        if (all) y.Line("v := 1");
+        else y.Line("let less := 0 let notLess := 1");
+        string less = "0", notLess = "1";
+        for (int j = 0; j < k; j++)
+        {
+            int off = 32 * (k - 1 - j);
+            string At(string p) => off == 0 ? $"mload({p})" : $"mload(add({p}, {off}))";
+            var block = new List<string>();
+            if (pair)
+            {
+                block.Add($"let x := {At("a")}");
+                block.Add($"let z := {At("s")}");
+                block.Add("let w1 := mulmod(x, z, R_MOD)");
+                block.Add("let w0 := mulmod(addmod(1, sub(R_MOD, x), R_MOD), addmod(1, sub(R_MOD, z), R_MOD), R_MOD)");
+            }
+            else
+            {
+                block.Add($"let w1 := {At("pt")}");
+                block.Add("let w0 := addmod(1, sub(R_MOD, w1), R_MOD)");
+            }
+            if (all)
+            {
+                block.Add("v := mulmod(v, addmod(w0, w1, R_MOD), R_MOD)");
+                y.Line("{ " + string.Join(" ", block) + " }");
+                continue;
+            }
+            string both = Add(less, notLess);
+            string l2, n2;
+            if (((n >> j) & 1) == 1)
+            {
+                l2 = Add(Mul("w0", both), Mul("w1", less));
+                n2 = Mul("w1", notLess);
+            }
+            else
+            {
+                n2 = Add(Mul("w0", notLess), Mul("w1", both));
+                l2 = Mul("w0", less);
+            }
+            if (l2 is not ("0" or "1")) block.Add($"let l2 := {l2}");
+            if (n2 is not ("0" or "1")) block.Add($"let n2 := {n2}");
+            if (l2 is not ("0" or "1")) block.Add("less := l2");
+            if (n2 is not ("0" or "1")) block.Add("notLess := n2");
+            less = l2 is "0" or "1" ? l2 : "less";
+            notLess = n2 is "0" or "1" ? n2 : "notLess";
+            y.Line("{ " + string.Join(" ", block) + " }");
+        }
+        if (!all) y.Line($"v := {less}");
+        y.Close();
     }
 
     /// <summary>
@@ -768,6 +875,16 @@ public static partial class SolidityVerifierGenerator
         y.Close();
     }
 
+    /// <summary>
+    /// Whether a max pool's windows tile one dimension of its input: side = stride = 2^dBits, no padding, every window inside,
+    /// and the input's padded bits are the output's plus the window's (so an input index is an output index followed by d).
+    /// </summary>
+    private static bool Tiled(int k, int stride, int pad, int outSize, int inSize, int outBits, int inBits, int dBits) =>
+        k == 1 << dBits && stride == k && WindowsInside(k, stride, pad, outSize, inSize) && inBits == outBits + dBits;
+
+    /// <summary>Whether every window of one dimension lies inside the input: 0 ≤ s·y − p and s·y − p + k ≤ inSize for all y &lt; outSize.</summary>
+    private static bool WindowsInside(int k, int stride, int pad, int outSize, int inSize) => pad == 0 && stride * (outSize - 1) + k <= inSize;
+
     /// <summary>One dimension's constants packed as the template's geo record (32-bit fields, least significant first).</summary>
     private static string DimGeometry(int dCount, int stride, int pad, int outSize, int inSize, int outBits, int inBits, int dBits)
     {
@@ -794,7 +911,7 @@ public static partial class SolidityVerifierGenerator
     /// <c>mleXS(ctx, rb, pt)</c>: X̃(r_b, pt) of a spatial input [C][H][W] over the B real rows, each value at its padded position
     /// (pt = (c, u, v) coordinates of the padded layout), range-checked; one calldata word per image row, all-zero rows skipped.
     /// </summary>
-    private static void SpatialInput(YulWriter y, VerifyingKey vk)
+    private static void SpatialInput(YulWriter y, VerifyingKey vk, string memo)
     {
         var g = vk.Layers[0].Geometry!;
         var (ic, ih, iw) = vk.Layers[0].InBits;
@@ -837,8 +954,9 @@ public static partial class SolidityVerifierGenerator
         y.Open("function mleXS(ctx, rb, pt) -> acc");
         y.Line("let eqb := eqTable(rb, mload(add(ctx, 0x20)))");
         y.Line($"let ec := eqTableK(pt, {ic})");
-        y.Line($"let ey := eqTableK(add(pt, {32 * ic}), {ih})");
-        y.Line($"let ex := eqTableK(add(pt, {32 * (ic + ih)}), {iw})");
+        // (through the selectors' memo: a conv layer 0 with one input channel opens X̃ at its own σ, whose tables it built)
+        y.Line($"let ey := eqMemo({memo}, add(pt, {32 * ic}), {ih})");
+        y.Line($"let ex := eqMemo({memo}, add(pt, {32 * (ic + ih)}), {iw})");
         y.Line("let xrow := add(mload(add(ctx, 0x60)), 0x20)");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");
@@ -846,16 +964,26 @@ public static partial class SolidityVerifierGenerator
         y.Line("let chAcc := 0");
         y.Open($"for {{ let u := 0 }} lt(u, {g.InH}) {{ u := add(u, 1) }}");
         y.Line("let s := 0");
-        y.Open($"for {{ let x := 0 }} lt(x, {g.InW}) {{ }}");
-        y.Line($"let left := sub({g.InW}, x)");
-        y.Line($"let cnt := div(32, {vk.XBytes})");
-        y.Line("if lt(left, cnt) { cnt := left }");
-        y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
-        y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
-        y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
-        y.Line("if w { s := xsWord(s, w, cnt, add(ex, shl(5, x))) }");
-        y.Line("x := add(x, cnt)");
-        y.Close();
+        if (rowBytes <= 32)
+        {
+            // a whole image row in one calldata word (MNIST: 28 bytes): no loop over the row's words
+            string w = rowBytes == 32 ? "calldataload(xrow)" : $"and(calldataload(xrow), {Hex(((BigInteger.One << (8 * rowBytes)) - 1) << (256 - 8 * rowBytes))})";
+            y.Line($"let w := {w}");
+            y.Line($"if w {{ s := xsWord(0, w, {g.InW}, ex) }}");
+        }
+        else
+        {
+            y.Open($"for {{ let x := 0 }} lt(x, {g.InW}) {{ }}");
+            y.Line($"let left := sub({g.InW}, x)");
+            y.Line($"let cnt := div(32, {vk.XBytes})");
+            y.Line("if lt(left, cnt) { cnt := left }");
+            y.Line($"let w := calldataload(add(xrow, mul(x, {vk.XBytes})))");
+            y.Line($"let used := mul(cnt, {8 * vk.XBytes})");
+            y.Line("if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }");
+            y.Line("if w { s := xsWord(s, w, cnt, add(ex, shl(5, x))) }");
+            y.Line("x := add(x, cnt)");
+            y.Close();
+        }
         y.Line("if s { chAcc := addmod(chAcc, mulmod(s, mload(add(ey, shl(5, u))), R_MOD), R_MOD) }");
         y.Line($"xrow := add(xrow, {rowBytes})");
         y.Close();

@@ -89,6 +89,57 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
         }
     }
 
+    [Fact]
+    public async Task ProofRejectedByTheFirstPartIsFalseNotRevert()
+    {
+        // A split verifier's first part rejects by returning one zero word; NAME must then return false (not revert), as the
+        // C# verifier rejects. Each changed proof word that NAMEFirstPart itself rejects (called directly under its own
+        // selector) is checked that way; words it passes (those only the second part reads) are skipped.
+        var net = ConvNetworks.Build("max");
+        var circuit = CircuitCompiler.Compile(net, TestNetworks.Samples(3, 16, net.InputSize));
+        var (pk, vk) = InferenceSetup.Run(circuit, ExampleCircuits.Srs, 4);
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(SolidityVerifierGenerator.Generate(vk, "ConvVerifier"), "ConvVerifier", SolidityVerifierGenerator.RecommendedSettings, "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        AssertSplitUnderEip170(v);
+        var proof = InferenceProver.Prove(pk, TestNetworks.Samples(41, 1, net.InputSize));
+        var selector = new Nethereum.Util.Sha3Keccack().CalculateHash(System.Text.Encoding.ASCII.GetBytes("verifyFirstPart(bytes,uint256[])"))[..4];
+        async Task<bool> FirstPartRejects(byte[] calldata)
+        {
+            var direct = (byte[])calldata.Clone();
+            selector.CopyTo(direct, 0);
+            var r = await fx.Chain.CallAsync(v.FirstPartAddress!, direct);
+            Assert.True(r.Success, $"the first part reverted: {r.Error}");
+            return r.ReturnData.Length == 32 && r.ReturnData.AsSpan().IndexOfAnyExcept((byte)0) < 0;
+        }
+        Assert.False(await FirstPartRejects(VerifierCalldata.Encode(proof)), "the first part rejected a valid proof");
+        var pf = proof.ProofBytes.ToArray();
+        int inFirst = 0;
+        for (int o = 0; o < pf.Length; o += 32)
+        {
+            var m = (byte[])pf.Clone();
+            m[o + 31] ^= 1;
+            var calldata = VerifierCalldata.Encode(m, proof.PublicInputs);
+            if (!await FirstPartRejects(calldata)) continue;
+            inFirst++;
+            Assert.False(InferenceVerifier.Verify(vk, proof.PublicInputs, m).IsValid, $"C#: word at {o}");
+            var verdict = await v.CallAsync(calldata);
+            Assert.False(verdict.Reverted, $"word at {o}: reverted ({verdict.Error})");
+            Assert.False(verdict.Accepted, $"word at {o}: accepted");
+        }
+        // the commitments, LogUp, cols, the matmul sumcheck and Phase 2 are the first part's (76 of the 169 words here; the
+        // rest is mostly the batched opening)
+        Assert.True(inFirst * 5 >= pf.Length / 32 * 2, $"only {inFirst} of {pf.Length / 32} words rejected by the first part");
+        // a statement the first part refuses (a changed input): false from both, no revert
+        var io = proof.DecodePublicIO(vk);
+        var x = io.Inputs.ToArray();
+        x[0] = x[0] == 3 ? 4 : 3;
+        var bad = VerifierCalldata.Encode(pf, PublicIO.Create(vk, 1, x, io.Outputs).Words);
+        Assert.True(await FirstPartRejects(bad));
+        Assert.False(InferenceVerifier.Verify(vk, PublicIO.Create(vk, 1, x, io.Outputs).Words, pf).IsValid);
+        var badVerdict = await v.CallAsync(bad);
+        Assert.False(badVerdict.Reverted || badVerdict.Accepted, $"a changed input: reverted {badVerdict.Reverted}, accepted {badVerdict.Accepted}");
+    }
+
     // a conv verifier is two contracts (docs/protocol.md "On-chain verifier"), each deployed under the node's EIP-170 limit
     private static void AssertSplitUnderEip170(OnChainVerifier v)
     {

@@ -126,6 +126,78 @@
                                 add(mulmod(mload(add(a, 0xc0)), mload(add(b, 0xc0)), R_MOD), mulmod(mload(add(a, 0xe0)), mload(add(b, 0xe0)), R_MOD))), R_MOD)
             }
 
+            // windowSum(eq(r, ·), es, eq(ρ, ·), geo) for the weights eq(ρ, d) over every d < dCount = 2^dBits (a conv layer's kernel
+            // rows, a max pool's window of a power-of-two side) without the row loop: es restricted to [0, inSize) is folded with
+            // one bit of d at a time, E ← E + ρ_t·(E(· + 2^(dBits−1−t)) − E), so that E(i) = Σ_d eq(ρ, d)·es(i + d − p); then
+            // G(y) = E(s·y) for y < outSize (0 above) and the value is G̃(r), r folded the same way. O((s·outSize + 2^dBits)·dBits
+            // + 2^outBits) multiplications instead of O(outSize·2^dBits), and no table of r or ρ. Works in the free memory above
+            // the bump pointer (nothing is allocated meanwhile, and it is not part of the first part's memory image).
+            function windowFold(r, es, rho, geo) -> v {
+                let stride := geoField(geo, 1)
+                let pad := geoField(geo, 2)
+                let outSize := geoField(geo, 3)
+                let outBits := geoField(geo, 5)
+                let dBits := geoField(geo, 7)
+                let buf := mload(0x40)
+                // E_0(i) = es(i − p) for 0 ≤ i − p < inSize, else 0; i < len = s·(outSize − 1) + 2^dBits
+                let len := add(mul(stride, sub(outSize, 1)), shl(dBits, 1))
+                calldatacopy(buf, calldatasize(), shl(5, len))
+                let n := geoField(geo, 4)
+                if sgt(add(n, pad), len) { n := sub(len, pad) }
+                if sgt(n, 0) { mcopy(add(buf, shl(5, pad)), es, shl(5, n)) }
+                for { let t := 0 } lt(t, dBits) { t := add(t, 1) } {
+                    let c := mload(add(rho, shl(5, t)))
+                    let sh := shl(5, shl(sub(sub(dBits, 1), t), 1))
+                    len := sub(len, shr(5, sh))
+                    foldRun(buf, add(buf, shl(5, len)), sh, c)
+                }
+                if gt(stride, 1) {
+                    for { let y := 1 } lt(y, outSize) { y := add(y, 1) } { mstore(add(buf, shl(5, y)), mload(add(buf, shl(5, mul(stride, y))))) }
+                }
+                calldatacopy(add(buf, shl(5, outSize)), calldatasize(), shl(5, sub(shl(outBits, 1), outSize)))
+                for { let t := 0 } lt(t, outBits) { t := add(t, 1) } {
+                    let c := mload(add(r, shl(5, t)))
+                    let half := shl(5, shl(sub(sub(outBits, 1), t), 1))
+                    foldRun(buf, add(buf, half), half, c)
+                }
+                v := mload(buf)
+            }
+
+            // eq(a, b) = Π_(t<k) (a_t·b_t + (1 − a_t)(1 − b_t)) of two points of k coordinates
+            function eqPair(a, b, k) -> v {
+                v := 1
+                for { let t := 0 } lt(t, k) { t := add(t, 1) } {
+                    let x := mload(add(a, shl(5, t)))
+                    let z := mload(add(b, shl(5, t)))
+                    let xz := mulmod(x, z, R_MOD)
+                    // 1 − x − z + 2xz (x + z < 2r)
+                    v := mulmod(v, addmod(add(1, add(xz, xz)), sub(shl(1, R_MOD), add(x, z)), R_MOD), R_MOD)
+                }
+            }
+
+            // E(p) ← E(p) + c·(E(p + sh) − E(p)) for the words p in [p0, end), in increasing order (so E(p + sh), sh > 0, is
+            // still the old value), four per iteration, then the rest one by one
+            function foldRun(p, end, sh, c) {
+                let q := R_MOD
+                for { } lt(add(p, 0x60), end) { p := add(p, 0x80) } {
+                    let a := mload(p)
+                    mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(q, a)), q), q))
+                    let p1 := add(p, 0x20)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                    p1 := add(p, 0x40)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                    p1 := add(p, 0x60)
+                    a := mload(p1)
+                    mstore(p1, addmod(a, mulmod(c, add(mload(add(p1, sh)), sub(q, a)), q), q))
+                }
+                for { } lt(p, end) { p := add(p, 0x20) } {
+                    let a := mload(p)
+                    mstore(p, addmod(a, mulmod(c, add(mload(add(p, sh)), sub(q, a)), q), q))
+                }
+            }
+
             // Σ_{y < outSize} er[y]·es[y]·Σ_{d < dCount} wd[d]·[0 ≤ s·y + d − p < inSize]: the MLE at σ of a max pool's
             // slot-validity weights W_h (es = eq(σ, ·)), or with es = 0 (weight 1) the validity V̂_h = Σ_y er[y]·v(y)
             function validSum(er, es, wd, geo) -> acc {
