@@ -9,6 +9,7 @@ using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
+using ZkMl.TestKit;
 using Labels = ZkMl.Inference.Protocol.Labels;
 
 namespace ZkMl.Inference.Tests;

@@ -7,6 +7,7 @@ using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Openings;
+using ZkMl.TestKit;
 
 namespace ZkMl.Inference.Tests;
 

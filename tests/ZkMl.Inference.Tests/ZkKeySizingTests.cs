@@ -1,6 +1,7 @@
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
+using ZkMl.TestKit;
 
 namespace ZkMl.Inference.Tests;
 

@@ -6,6 +6,7 @@ using ZkMl.Compiler;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Openings;
+using ZkMl.TestKit;
 
 namespace ZkMl.Inference.Tests;
 

@@ -5,6 +5,7 @@ using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
+using ZkMl.TestKit;
 
 namespace ZkMl.Inference.Tests;
 

@@ -4,14 +4,6 @@ using ZkMl.Algebra.Evm;
 
 namespace ZkMl.Inference.Tests;
 
-/// <summary>A seeded generator (tests only; production draws every mask from the OS CSPRNG).</summary>
-internal sealed class SeededRng(int seed) : RandomNumberGenerator
-{
-    private readonly Random _r = new(seed);
-    public override void GetBytes(byte[] data) => _r.NextBytes(data);
-    public override void GetBytes(Span<byte> data) => _r.NextBytes(data);
-}
-
 /// <summary>Single-element changes of a ZK proof, each of which the C# verifier must reject.</summary>
 internal static class ZkProofMutations
 {

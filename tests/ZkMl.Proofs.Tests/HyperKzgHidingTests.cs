@@ -2,18 +2,9 @@ using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Transcripts;
+using ZkMl.TestKit;
 
 namespace ZkMl.Proofs.Tests;
-
-/// <summary>A deterministic <see cref="RandomNumberGenerator"/> for tests (System.Random underneath): never for real blindings.</summary>
-internal sealed class SeededRng(int seed) : RandomNumberGenerator
-{
-    private readonly Random _rng = new(seed);
-    public override void GetBytes(byte[] data) => _rng.NextBytes(data);
-    public override void GetBytes(Span<byte> data) => _rng.NextBytes(data);
-    public override void GetBytes(byte[] data, int offset, int count) => _rng.NextBytes(data.AsSpan(offset, count));
-    public override void GetNonZeroBytes(byte[] data) => throw new NotSupportedException();
-}
 
 /// <summary>Hiding commitments and hiding HyperKZG (docs/protocol.md "HyperKZG", ZK mode; docs/zk-design.md §5.1, §5.7).</summary>
 public class HyperKzgHidingTests

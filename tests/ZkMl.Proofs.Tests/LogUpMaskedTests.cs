@@ -5,6 +5,7 @@ using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
 using Xunit.Abstractions;
+using ZkMl.TestKit;
 
 using Instance = ZkMl.Proofs.Tests.LogUpInstance;
 

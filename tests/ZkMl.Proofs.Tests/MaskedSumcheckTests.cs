@@ -4,6 +4,7 @@ using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
 using Xunit.Abstractions;
+using ZkMl.TestKit;
 
 namespace ZkMl.Proofs.Tests;
 

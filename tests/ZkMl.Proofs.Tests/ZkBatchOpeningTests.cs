@@ -4,6 +4,7 @@ using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
+using ZkMl.TestKit;
 
 namespace ZkMl.Proofs.Tests;
 

@@ -1,6 +1,7 @@
 using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Openings;
+using ZkMl.TestKit;
 
 namespace ZkMl.Proofs.Tests;
 

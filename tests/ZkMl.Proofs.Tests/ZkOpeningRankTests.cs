@@ -2,6 +2,7 @@ using ZkMl.Algebra;
 using ZkMl.Proofs.Commitments;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Transcripts;
+using ZkMl.TestKit;
 
 namespace ZkMl.Proofs.Tests;
 

@@ -5,18 +5,18 @@ namespace ZkMl.Evm.Tests.Verifier;
 
 /// <summary>
 /// The generated verifiers committed under verifier-contracts/ are exactly what the generator makes
-/// today from the example circuits (deterministic development SRS). Set ZKML_UPDATE_VERIFIERS=1 to
+/// today from the example circuits (deterministic development SRS; the ZK example's blindings from a fixed seed). Set ZKML_UPDATE_VERIFIERS=1 to
 /// rewrite them after an intended change.
 /// </summary>
 public class CommittedVerifierTests
 {
-    public static TheoryData<string> Names => new() { "tiny", "mnist-mlp" };
+    public static TheoryData<string> Names => new() { "tiny", "mnist-mlp", "mnist-mlp-zk" };
 
     [Theory]
     [MemberData(nameof(Names))]
     public void CommittedVerifierHasNotDrifted(string name)
     {
-        var e = name == "tiny" ? ExampleCircuits.Tiny : ExampleCircuits.Mnist;
+        var e = name switch { "tiny" => ExampleCircuits.Tiny, "mnist-mlp" => ExampleCircuits.Mnist, _ => ExampleCircuits.MnistZk };
         var generated = SolidityVerifierGenerator.Generate(e.Vk, e.ContractName);
         var path = Path.Combine(RepoPaths.Root, ExampleCircuits.CommittedPath(e));
         if (Environment.GetEnvironmentVariable("ZKML_UPDATE_VERIFIERS") == "1")

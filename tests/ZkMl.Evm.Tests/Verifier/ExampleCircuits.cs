@@ -36,7 +36,28 @@ public static class ExampleCircuits
     private static readonly Lazy<Example> TinyLazy = new(() => Make("tiny", "TinyVerifier", "model.json"));
     private static readonly Lazy<Example> MnistLazy = new(() => Make("mnist-mlp", "MnistMlpVerifier", "model.onnx"));
 
+    /// <summary>
+    /// The MNIST MLP in zero-knowledge mode with private inputs and the input range check (the compile defaults of
+    /// <c>zkml compile --zk --input-visibility private</c>, as <c>zkml demo --zk</c>), its part blindings from a fixed seed so
+    /// that the committed verifier is reproducible. An example only: with a known seed the key hides nothing about the model.
+    /// </summary>
+    private static readonly Lazy<Example> MnistZkLazy = new(() =>
+    {
+        string dir = Path.Combine(RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var samples = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+        var z = InferenceSetup.RunZk(c, Srs, MaxBatch, ptauVerified: false, fixedBaseTable: true, SrsProvenance.Pins, new SeededRng(ZkSeed));
+        return new Example("mnist-mlp-zk", "MnistMlpZkVerifier", net, samples, c, z.ProvingKey, z.VerifyingKey);
+    });
+
+    /// <summary>The seed of the committed ZK example's part blindings.</summary>
+    public const int ZkSeed = 17;
+
     public static Example Tiny => TinyLazy.Value;
+
+    /// <summary>The MNIST MLP's ZK example (private inputs, input range check on); see <see cref="MnistZkLazy"/>.</summary>
+    public static Example MnistZk => MnistZkLazy.Value;
 
     public static Example Mnist => MnistLazy.Value;
 

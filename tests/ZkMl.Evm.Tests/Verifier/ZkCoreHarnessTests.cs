@@ -7,6 +7,7 @@ using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
 using ZkMl.Proofs.Transcripts;
+using ZkMl.TestKit;
 
 namespace ZkMl.Evm.Tests.Verifier;
 
@@ -35,15 +36,6 @@ public sealed class ZkOpeningHarnessFixture() : HarnessFixture("ZkOpeningHarness
 [Collection(ZkHarnessCollection.Name)]
 public class ZkCoreHarnessTests(ZkHarnessFixture h)
 {
-    private sealed class SeededRng(int seed) : RandomNumberGenerator
-    {
-        private readonly Random _rng = new(seed);
-        public override void GetBytes(byte[] data) => _rng.NextBytes(data);
-        public override void GetBytes(Span<byte> data) => _rng.NextBytes(data);
-        public override void GetBytes(byte[] data, int offset, int count) => _rng.NextBytes(data.AsSpan(offset, count));
-        public override void GetNonZeroBytes(byte[] data) => throw new NotSupportedException();
-    }
-
     private static Transcript Start()
     {
         var t = new Transcript("zk-core-harness");
