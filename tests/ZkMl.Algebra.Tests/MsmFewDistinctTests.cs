@@ -1,6 +1,6 @@
 namespace ZkMl.Algebra.Tests;
 
-/// <summary><see cref="Msm.TryComputeFewDistinct"/> against the independent reference of <see cref="FixedBaseTableTests"/> (bases with known logs).</summary>
+/// <summary><see cref="Msm.TryComputeFewDistinct"/> and <see cref="Msm.ComputeGrouped"/> against the independent reference of <see cref="FixedBaseTableTests"/> (bases with known logs).</summary>
 public class MsmFewDistinctTests
 {
     private const int MaxN = 20000;
@@ -85,5 +85,28 @@ public class MsmFewDistinctTests
         Assert.True(r.IsInfinity);
         Assert.Throws<ArgumentException>(() => Msm.TryComputeFewDistinct(Bases.Points.AsSpan(0, 3), new Fr[2], 5, out _));
         Assert.Throws<ArgumentOutOfRangeException>(() => Msm.TryComputeFewDistinct(Bases.Points.AsSpan(0, 3), new Fr[3], -1, out _));
+    }
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GroupedMatchesTheReference(int n, int distinct, int threads)
+    {
+        var rng = new Random(n * 17 + distinct);
+        var values = Enumerable.Range(0, distinct).Select(_ => Fr.Random(rng)).ToArray();
+        // group 0 skips a base; a longer group array than the bases (its tail ignored)
+        var groups = Enumerable.Range(0, n + 3).Select(_ => rng.NextDouble() < 0.2 ? 0 : 1 + rng.Next(distinct)).ToArray();
+        var s = groups.Take(n).Select(g => g == 0 ? Fr.Zero : values[g - 1]).ToArray();
+        var r = Msm.ComputeGrouped(Bases.Points.AsSpan(0, n), groups, values, threads);
+        Assert.Equal(Expected(Bases.Logs, s), r.ToAffine());
+    }
+
+    [Fact]
+    public void GroupedRefusesBadGroups()
+    {
+        var values = new[] { Fr.One, Fr.FromUInt64(2) };
+        Assert.Throws<ArgumentException>(() => Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [1, 2], values));
+        Assert.Throws<ArgumentException>(() => Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [1, 3, 0], values));
+        Assert.Throws<ArgumentException>(() => Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [1, -1, 0], values));
+        Assert.True(Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [0, 0, 0], values).IsInfinity);
+        Assert.True(Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [0, 0, 0], []).IsInfinity);
     }
 }

@@ -56,6 +56,37 @@ public class ProofGoldenTests
         Assert.True(d == TinyPkDigest, $"tiny proving key digest {d}");
     }
 
+    /// <summary>
+    /// Zero-knowledge proofs are a function of the key, the inputs and the prover's randomness: with a seeded generator (setup
+    /// and prover) their bytes are fixed too. Pinned for the prover-speed work of issue 17 (prover changes that must not change
+    /// a proof): the digests were computed from main's code before it (691cd7c). MNIST B = 2 with private inputs and the
+    /// input range check has the shapes of the large batches (W1, W2 with zero tails beside the dense X′ and W3 in the opening).
+    /// </summary>
+    [Fact]
+    public void Zk_proof_bytes_for_a_seed_are_unchanged()
+    {
+        var tiny = CircuitCompiler.Compile(InferenceFixtures.Tiny(), InferenceFixtures.TinyInputs(), new CompileOptions { Zk = ZkSettings.PublicInputs });
+        var tz = ZkSetupFor(tiny, 4, 301);
+        var tp = InferenceProver.ProveZk(tz.ProvingKey, InferenceFixtures.TinyInputs().Take(3).Select(s => tiny.QuantizeInput(s)).ToArray(), new ProverTimings(), new SeededRng(302));
+        string d1 = Digest(tz.VerifyingKey, tp);
+
+        string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var samples = InputData.Load(Path.Combine(dir, "input.json"), net.InputSize);
+        var mnist = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+        var mz = ZkSetupFor(mnist, 2, 303);
+        var mp = InferenceProver.ProvePrivate(mz.ProvingKey, samples.Take(2).Select(s => mnist.QuantizeInput(s)).ToArray(), null, null, new ProverTimings(), new SeededRng(304)).Proof;
+        Assert.True(InferenceVerifier.Verify(mz.VerifyingKey, mp).IsValid);
+        string d2 = Digest(mz.VerifyingKey, mp);
+        Assert.True(d1 == TinyZkDigest && d2 == MnistZkPrivateDigest, $"tiny ZK digest {d1}, MNIST ZK private digest {d2}");
+    }
+
+    private static ZkSetup ZkSetupFor(Circuit c, int maxBatch, int seed)
+        => InferenceSetup.RunZk(c, InferenceFixtures.Srs, maxBatch, ptauVerified: false, fixedBaseTable: false, ZkMl.Proofs.SrsProvenance.Pins, new SeededRng(seed));
+
+    private const string TinyZkDigest = "42f933534f0da0c8de855a8f6de6e9d630cc2fca9744001cbb042552ca3a00a9";
+    private const string MnistZkPrivateDigest = "0227e571c93f10339523f9c276b31002db8ffa8733560e80796b31bde9e534d4";
+
     private const string TinyPkDigest = "1e13e0c0113afaa6b10e3e4a40f55bc14d050946c04dc5b9a4819a3782f38737";
     private const string TinyDigest = "8503e216d6a58af847cc737bd5db81a230e10124e7ef9955c735ee8491affb72";
     private const string MnistDigest = "cde6324c54220986292fa230a157706e2e9d877cada566fcae471dcd140138ef";

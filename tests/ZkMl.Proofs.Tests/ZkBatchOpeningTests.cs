@@ -46,7 +46,10 @@ internal sealed class ZkOpeningCase
     public static ZkOpeningCase Make(int seed, int parts, int partVars, params int[] others) => Make(seed, true, parts, partVars, others);
 
     /// <summary>As <see cref="Make(int, int, int, int[])"/>; without <paramref name="commit"/> the commitments are placeholders (G) and the blindings random (rank tests beyond the test SRS's size).</summary>
-    public static ZkOpeningCase Make(int seed, bool commit, int parts, int partVars, params int[] others)
+    public static ZkOpeningCase Make(int seed, bool commit, int parts, int partVars, params int[] others) => Make(seed, commit, parts, partVars, others, null);
+
+    /// <summary>As above; vector g keeps only its first <paramref name="used"/>(g) entries (the rest zero: padded vectors' zero tails), when given.</summary>
+    public static ZkOpeningCase Make(int seed, bool commit, int parts, int partVars, int[] others, Func<int, int>? used)
     {
         var rng = new Random(seed);
         var vectors = new List<ZkOpeningVector>();
@@ -54,6 +57,7 @@ internal sealed class ZkOpeningCase
         void Add(string role, int n)
         {
             var v = TestSrs.RandomVector(rng, 1 << n);
+            if (used != null) Array.Clear(v, Math.Min(v.Length, used(vectors.Count)), v.Length - Math.Min(v.Length, used(vectors.Count)));
             var c = commit ? HyperKzg.CommitHiding(Srs, v, new SeededRng(rng.Next())) : new HidingCommitment(G1Affine.Generator, Fr.Random(rng));
             vectors.Add(new ZkOpeningVector(role, c.Commitment, n));
             witnesses.Add(new ZkOpeningWitness(v, c.Blinding));
@@ -149,6 +153,31 @@ public class ZkBatchOpeningTests
         var (m2, p2) = c.Prove(bind: false);
         Assert.True(c.Verify(m2.Commitments, p2, out reason, bind: false), reason);
         Assert.False(c.Verify(m2.Commitments, p2, out _, bind: true));
+    }
+
+    /// <summary>
+    /// Vectors with zero tails of every parity and length (the prover skips a vector's zero tail in the rounds and the joint
+    /// vector, but not its weight table's): the claims are honest, so a skipped entry that matters makes the opening fail
+    /// (keeping only P_g's live part of the weight tables too fails every case here). Proof bytes for a seed: ProofGoldenTests.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(127)]
+    [InlineData(129)]
+    [InlineData(1000)]
+    public void Vectors_with_zero_tails_verify(int used)
+    {
+        // model parts keep `used` entries, the others fractions of it (W2 all of its 2^9 but the last 3 entries)
+        int[] others = [9, 8, 5];
+        var c = ZkOpeningCase.Make(300 + used, true, 2, 7, others, g => g switch { 0 or 1 => used, 2 => (1 << 9) - 3, 3 => used / 2 + 1, _ => used % 7 });
+        var (mask, proof) = c.Prove();
+        Assert.True(c.Verify(mask.Commitments, proof, out var reason), reason);
     }
 
     /// <summary>The affine-mask points commit affine tables: a·S_∅ + Σ_b δ_b·S_b = Com(A), and S_b is the sum of the powers whose index has bit b.</summary>

@@ -161,40 +161,70 @@ public static class Msm
                 }
                 digits[i] = id + 1;
             }
-            int groups = values.Count;
-            if (groups == 0) return true;
-            int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
-            var partBuckets = new G1Affine[threadCount][];
-            var partOverflow = new G1Jacobian[]?[threadCount];
-            fixed (G1Affine* pinned = bases) // read in place, not copied (see Run)
-            {
-                nint at = (nint)pinned;
-                void Task(int t)
-                {
-                    int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
-                    var bucket = new G1Affine[groups];
-                    G1Jacobian[]? overflow = null;
-                    AccumulateBuckets(new ReadOnlySpan<G1Affine>((void*)at, n), null, digits, 0, lo, hi, groups, 1, 0, 0, bucket, ref overflow);
-                    partBuckets[t] = bucket;
-                    partOverflow[t] = overflow;
-                }
-                if (threadCount == 1) Task(0);
-                else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
-            }
-
-            var sums = new G1Jacobian[groups];
-            for (int g = 0; g < groups; g++)
-            {
-                sums[g] = G1Jacobian.Infinity;
-                BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g);
-            }
-            foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
-            var points = new G1Affine[groups];
-            G1Jacobian.BatchToAffine(sums, points);
-            result = Compute(points, CollectionsMarshal.AsSpan(values), threads);
+            result = Grouped(bases, digits, CollectionsMarshal.AsSpan(values), threads);
             return true;
         }
         finally { MsmScratch<int>.Return(digits, n); }
+    }
+
+    /// <summary>
+    /// Σ_i values[groups[i] − 1]·bases[i], groups[i] = 0 skipping base i: the few-distinct-values MSM of
+    /// <see cref="TryComputeFewDistinct"/> for a caller that already knows which scalars are equal (e.g. a vector computed
+    /// from a small set of inputs), without hashing the scalars. The bases of each group are summed first (batch-affine), then
+    /// one MSM runs over the groups' values.
+    /// </summary>
+    /// <param name="bases">The points Pᵢ (infinity allowed).</param>
+    /// <param name="groups">Per base, 0 (skip) or 1 + the index of its value; at least bases.Length entries (the rest are ignored).</param>
+    /// <param name="values">The value of each group.</param>
+    /// <param name="threads">Worker threads (default <see cref="Environment.ProcessorCount"/>).</param>
+    /// <exception cref="ArgumentException">Fewer group entries than bases, or a group entry outside 0 … values.Length.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    public static G1Jacobian ComputeGrouped(ReadOnlySpan<G1Affine> bases, int[] groups, ReadOnlySpan<Fr> values, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Length < bases.Length) throw new ArgumentException($"{groups.Length} group entries for {bases.Length} bases", nameof(groups));
+        CheckArgs(bases.Length, bases.Length, threads);
+        for (int i = 0; i < bases.Length; i++)
+            if ((uint)groups[i] > (uint)values.Length)
+                throw new ArgumentException($"group entry {i} is {groups[i]}; expected 0 … {values.Length}", nameof(groups));
+        return Grouped(bases, groups, values, threads);
+    }
+
+    /// <summary>The shared core of the grouped MSMs: digits[i] = 1 + group of base i (0: skipped), checked by the callers.</summary>
+    private static unsafe G1Jacobian Grouped(ReadOnlySpan<G1Affine> bases, int[] digits, ReadOnlySpan<Fr> values, int? threads)
+    {
+        int n = bases.Length;
+        int groups = values.Length;
+        if (groups == 0 || n == 0) return G1Jacobian.Infinity;
+        int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
+        var partBuckets = new G1Affine[threadCount][];
+        var partOverflow = new G1Jacobian[]?[threadCount];
+        fixed (G1Affine* pinned = bases) // read in place, not copied (see Run)
+        {
+            nint at = (nint)pinned;
+            void Task(int t)
+            {
+                int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
+                var bucket = new G1Affine[groups];
+                G1Jacobian[]? overflow = null;
+                AccumulateBuckets(new ReadOnlySpan<G1Affine>((void*)at, n), null, digits, 0, lo, hi, groups, 1, 0, 0, bucket, ref overflow);
+                partBuckets[t] = bucket;
+                partOverflow[t] = overflow;
+            }
+            if (threadCount == 1) Task(0);
+            else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
+        }
+
+        var sums = new G1Jacobian[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            sums[g] = G1Jacobian.Infinity;
+            BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g);
+        }
+        foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
+        var points = new G1Affine[groups];
+        G1Jacobian.BatchToAffine(sums, points);
+        return Compute(points, values, threads);
     }
 
     /// <summary>

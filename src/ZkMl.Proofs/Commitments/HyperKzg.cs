@@ -59,6 +59,13 @@ public static class HyperKzg
     /// <exception cref="ArgumentException">The SRS is too small.</exception>
     public static G1Affine CommitFewDistinct(Srs srs, ReadOnlySpan<Fr> evaluations) => Kzg.CommitFewDistinct(srs, evaluations);
 
+    /// <summary>
+    /// The commitment of the vector of <paramref name="length"/> entries whose entry i is values[groups[i] − 1] (0 where
+    /// groups[i] = 0): the same commitment as <see cref="Commit"/> of that vector, computed by <see cref="Msm.ComputeGrouped"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">More entries than the SRS has powers, fewer group entries than <paramref name="length"/>, or a group outside 0 … values.Length.</exception>
+    public static G1Affine CommitGrouped(Srs srs, int[] groups, ReadOnlySpan<Fr> values, int length) => Kzg.CommitGrouped(srs, groups, values, length);
+
     /// <summary>Commits to a vector of small signed integers (each taken mod r) with the small-scalar MSM.</summary>
     /// <exception cref="ArgumentException">The SRS is too small.</exception>
     public static G1Affine CommitSmall(Srs srs, ReadOnlySpan<long> evaluations) => Kzg.CommitSmall(srs, evaluations);

@@ -56,6 +56,15 @@ public static class Kzg
             : Commit(srs, coefficients[..len]);
     }
 
+    /// <summary>C = Σ_i values[groups[i] − 1]·τ^i·G over the first <paramref name="length"/> entries (groups[i] = 0: a zero entry), by <see cref="Msm.ComputeGrouped"/>.</summary>
+    /// <exception cref="ArgumentException">More entries than the SRS has powers, fewer group entries than <paramref name="length"/>, or a group outside 0 … values.Length.</exception>
+    public static G1Affine CommitGrouped(Srs srs, int[] groups, ReadOnlySpan<Fr> values, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        CheckFits(srs, length);
+        return Msm.ComputeGrouped(srs.G1Powers[..length], groups, values).ToAffine();
+    }
+
     private static void CheckFits(Srs srs, int count)
     {
         if (count > srs.G1Powers.Length)

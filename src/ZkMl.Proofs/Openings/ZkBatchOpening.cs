@@ -100,6 +100,12 @@ public static class ZkBatchOpening
             e[g] = new Fr[1 << nv[g]];
             p[g] = (Fr[])witnesses[g].Values.Clone();
         }
+        // live[g]: P_g's entries from live[g] on are zero (its zero tail, e.g. W1 and W2 at MNIST B = 1024 use little more
+        // than half of their 2^20 entries). Their pairs add nothing to a round (both round terms have a factor of P_g: e0·p0
+        // and Δe·Δp) and bind to zeros, so the rounds and P_g's binding skip them. E_g is bound whole: where a pair has
+        // p0 ≠ 0 = p1 its Δe·Δp term reads e1, which later rounds take from E_g's entries in P_g's zero tail.
+        var live = new int[groups];
+        for (int g = 0; g < groups; g++) live[g] = EvenPrefix(p[g]);
         var claim = Fr.Zero;
         for (int i = 0; i < m; i++)
         {
@@ -128,7 +134,7 @@ public static class ZkBatchOpening
             var c0 = Fr.Zero; var c2 = Fr.Zero;
             for (int g = 0; g < groups; g++)
             {
-                if (k < nv[g]) { RoundTerms(e[g], p[g], out var x0, out var x2); c0 += x0; c2 += x2; }
+                if (k < nv[g]) { BatchOpening.RoundTerms(e[g], p[g], live[g] / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
                 else { var v = e[g][0] * p[g][0]; c0 += v; c2 += v; }
             }
             var count = FieldPowers.TwoTo(nMax - k - 1);
@@ -147,7 +153,12 @@ public static class ZkBatchOpening
             var oneMinus = Fr.One - c;
             for (int g = 0; g < groups; g++)
             {
-                if (k < nv[g]) { e[g] = Bind(e[g], c); var old = p[g]; p[g] = Bind(old, c); Array.Clear(old); }
+                if (k < nv[g])
+                {
+                    int next = NextLive(live[g], nv[g] - k - 1);
+                    e[g] = Bind(e[g], c, e[g].Length / 2); var old = p[g]; p[g] = Bind(old, c, next); Array.Clear(old);
+                    live[g] = next;
+                }
                 else { e[g][0] *= oneMinus; p[g][0] *= oneMinus; }
             }
             prefix1 += a1[k + 1] * c;
@@ -155,7 +166,7 @@ public static class ZkBatchOpening
             ek *= oneMinus;
             if (k + 1 < nMax) tail1 -= a1[k + 2];
             BindSparse(rPos, rVal, c);
-            if (k >= topStart) top = Bind(top, c);
+            if (k >= topStart) top = Bind(top, c, top.Length / 2);
         }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
@@ -383,20 +394,34 @@ public static class ZkBatchOpening
     private static void AddScaled(Fr[] dst, Fr[] src, Fr scale)
     {
         if (scale.IsZero) return;
-        Polynomials.Parallelism.For(src.Length, (lo, hi) =>
+        // Only up to src's last non-zero entry: the zero tails of padded vectors add nothing.
+        Polynomials.Parallelism.For(src.AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1, (lo, hi) =>
         {
             for (int j = lo; j < hi; j++) { Fr.Mul(src[j], scale, out var t); Fr.Add(dst[j], t, out dst[j]); }
         });
     }
 
-    /// <summary>Σ_j over pairs (index bit 0): constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp).</summary>
-    private static void RoundTerms(Fr[] e, Fr[] p, out Fr c0, out Fr c2) => BatchOpening.RoundTerms(e, p, e.Length / 2, out c0, out c2);
-
-    /// <summary>The table bound at index bit 0 to r (a new array of half the length).</summary>
-    private static Fr[] Bind(Fr[] t, Fr r)
+    /// <summary>The length of <paramref name="p"/>'s prefix up to its last non-zero entry, rounded up to even (≥ 1; the whole of a table of 1 entry).</summary>
+    private static int EvenPrefix(Fr[] p)
     {
-        var dst = new Fr[t.Length / 2];
-        Polynomials.Parallelism.For(dst.Length, (lo, hi) =>
+        if (p.Length == 1) return 1;
+        int used = p.AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1;
+        return Math.Max(2, used + (used & 1));
+    }
+
+    /// <summary>The live length after binding a table with <paramref name="live"/> live entries to one of 2^<paramref name="varsLeft"/> entries: half, rounded up to even (pairs), at most the table.</summary>
+    private static int NextLive(int live, int varsLeft)
+    {
+        int half = live / 2, size = 1 << varsLeft;
+        return Math.Min(size, Math.Max(size == 1 ? 1 : 2, half + (half & 1)));
+    }
+
+    /// <summary>The table bound at index bit 0 to r: the first <paramref name="length"/> entries of the half-length table (for P_g, the rest are zeros: see live in <see cref="Reduce"/>); entries past the input's pairs are zero.</summary>
+    private static Fr[] Bind(Fr[] t, Fr r, int length)
+    {
+        var dst = new Fr[length];
+        int pairs = Math.Min(length, t.Length / 2);
+        Polynomials.Parallelism.For(pairs, (lo, hi) =>
         {
             for (int j = lo; j < hi; j++)
             {
