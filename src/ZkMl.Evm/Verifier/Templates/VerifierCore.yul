@@ -120,13 +120,14 @@
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, {{label:Sumcheck.Round}})
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let c0 := calldataload(cd)
                     let c2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, {{label:Sumcheck.Round}})
                     mstore(0x40, c0)
                     mstore(0x60, c2)
                     let s := keccak256(0x00, 0x80)
@@ -134,8 +135,9 @@
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let c1 := addmod(eOut, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
-                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
+                    // c1 + r·c2 with c1 = e − 2c0 − c2 taken as e + 3r − 2c0 − c2 ∈ [0, 4r) and the sum < 5r < 2^256
+                    // unreduced (mulmod reduces any word)
+                    eOut := addmod(c0, mulmod(r, add(sub(add(eOut, mul(3, R_MOD)), add(add(c0, c0), c2)), mulmod(r, c2, R_MOD)), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
@@ -149,13 +151,14 @@
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, {{label:Sumcheck.Round}})
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let q1 := calldataload(cd)
                     let q2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, {{label:Sumcheck.Round}})
                     mstore(0x40, q1)
                     mstore(0x60, q2)
                     let s := keccak256(0x00, 0x80)
@@ -163,9 +166,10 @@
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(tau), addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
+                    // q0 + r·(q1 + r·q2) with q0 = ẽ − τ_i(q1 + q2); the sums stay below 2r unreduced (mulmod and
+                    // addmod reduce any word)
+                    eOut := addmod(add(eOut, sub(R_MOD, mulmod(mload(tau), add(q1, q2), R_MOD))), mulmod(r, add(q1, mulmod(r, q2, R_MOD)), R_MOD), R_MOD)
                     tau := add(tau, 0x20)
-                    eOut := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
