@@ -66,7 +66,7 @@
 
             // every one of the n words at calldata p is < r
             function frRange(p, n) {
-                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
             }
 
             // ---- field helpers
@@ -208,7 +208,9 @@
 
             // e = h_t·(α − t) − mult + λ·(h_w·(α − f) − 1) for the five values at c (range-checked, copied to out)
             function logUpFinal(alpha, lambda, e, c, out) {
-                for { let i := 0 } lt(i, 5) { i := add(i, 1) } { mstore(add(out, shl(5, i)), frAt(add(c, shl(5, i)))) }
+                calldatacopy(out, c, 0xa0)
+                if iszero(and(and(lt(mload(out), R_MOD), lt(mload(add(out, 0x20)), R_MOD)),
+                              and(and(lt(mload(add(out, 0x40)), R_MOD), lt(mload(add(out, 0x60)), R_MOD)), lt(mload(add(out, 0x80)), R_MOD)))) { fail() }
                 let gw := addmod(mulmod(mload(out), frSub(alpha, mload(add(out, 0x20))), R_MOD), sub(R_MOD, 1), R_MOD)
                 let gtab := frSub(mulmod(mload(add(out, 0x40)), frSub(alpha, mload(add(out, 0x60))), R_MOD), mload(add(out, 0x80)))
                 if iszero(eq(e, addmod(gtab, mulmod(lambda, gw, R_MOD), R_MOD))) { fail() }
@@ -287,7 +289,7 @@
                 let nv := add(shl(3, opened), 1)
                 cdOut := add(add(add(v, shl(5, nv)), shl(5, kLast)), 0x20) // … ‖ the inverse hint (r^64 − r^8)⁻¹
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
                 trAbsorbCalldata({{label:HyperKzg.Folds}}, cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata({{label:HyperKzg.Last}}, add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge({{label:HyperKzg.R}})
