@@ -682,7 +682,8 @@
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
-            // (two coordinates per iteration: half the loop overhead)
+            // (two coordinates per iteration: half the loop overhead; each factor 1 − c + z·(2c − 1) < 2r + 1 is left
+            // unreduced, as a mulmod operand)
             function eqPoint(z, n, bt) -> v {
                 v := 1
                 let q := add(bt, shl(7, n))
@@ -693,8 +694,8 @@
                 }
                 for { } gt(q, bt) { z := add(z, 0x40) } {
                     q := sub(q, 0x100)
-                    v := mulmod(v, mulmod(addmod(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD), R_MOD),
-                                          addmod(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD), R_MOD)
+                    v := mulmod(v, mulmod(add(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD)),
+                                          add(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD)
                 }
             }
 
