@@ -128,7 +128,7 @@ contract TinyVerifier {
 
             // every one of the n words at calldata p is < r
             function frRange(p, n) {
-                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
             }
 
             // ---- field helpers
@@ -182,13 +182,14 @@ contract TinyVerifier {
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, "sumcheck_round")
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let c0 := calldataload(cd)
                     let c2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, "sumcheck_round")
                     mstore(0x40, c0)
                     mstore(0x60, c2)
                     let s := keccak256(0x00, 0x80)
@@ -196,8 +197,9 @@ contract TinyVerifier {
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let c1 := addmod(eOut, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
-                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
+                    // c1 + r·c2 with c1 = e − 2c0 − c2 taken as e + 3r − 2c0 − c2 ∈ [0, 4r) and the sum < 5r < 2^256
+                    // unreduced (mulmod reduces any word)
+                    eOut := addmod(c0, mulmod(r, add(sub(add(eOut, mul(3, R_MOD)), add(add(c0, c0), c2)), mulmod(r, c2, R_MOD)), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
@@ -211,13 +213,14 @@ contract TinyVerifier {
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, "sumcheck_round")
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let q1 := calldataload(cd)
                     let q2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, "sumcheck_round")
                     mstore(0x40, q1)
                     mstore(0x60, q2)
                     let s := keccak256(0x00, 0x80)
@@ -225,9 +228,10 @@ contract TinyVerifier {
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(tau), addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
+                    // q0 + r·(q1 + r·q2) with q0 = ẽ − τ_i(q1 + q2); the sums stay below 2r unreduced (mulmod and
+                    // addmod reduce any word)
+                    eOut := addmod(add(eOut, sub(R_MOD, mulmod(mload(tau), add(q1, q2), R_MOD))), mulmod(r, add(q1, mulmod(r, q2, R_MOD)), R_MOD), R_MOD)
                     tau := add(tau, 0x20)
-                    eOut := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
@@ -266,7 +270,9 @@ contract TinyVerifier {
 
             // e = h_t·(α − t) − mult + λ·(h_w·(α − f) − 1) for the five values at c (range-checked, copied to out)
             function logUpFinal(alpha, lambda, e, c, out) {
-                for { let i := 0 } lt(i, 5) { i := add(i, 1) } { mstore(add(out, shl(5, i)), frAt(add(c, shl(5, i)))) }
+                calldatacopy(out, c, 0xa0)
+                if iszero(and(and(lt(mload(out), R_MOD), lt(mload(add(out, 0x20)), R_MOD)),
+                              and(and(lt(mload(add(out, 0x40)), R_MOD), lt(mload(add(out, 0x60)), R_MOD)), lt(mload(add(out, 0x80)), R_MOD)))) { fail() }
                 let gw := addmod(mulmod(mload(out), frSub(alpha, mload(add(out, 0x20))), R_MOD), sub(R_MOD, 1), R_MOD)
                 let gtab := frSub(mulmod(mload(add(out, 0x40)), frSub(alpha, mload(add(out, 0x60))), R_MOD), mload(add(out, 0x80)))
                 if iszero(eq(e, addmod(gtab, mulmod(lambda, gw, R_MOD), R_MOD))) { fail() }
@@ -345,7 +351,7 @@ contract TinyVerifier {
                 let nv := add(shl(3, opened), 1)
                 cdOut := add(add(add(v, shl(5, nv)), shl(5, kLast)), 0x20) // … ‖ the inverse hint (r^64 − r^8)⁻¹
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
                 trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata("hyperkzg/last", add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge("hyperkzg/r")
@@ -738,7 +744,8 @@ contract TinyVerifier {
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
-            // (two coordinates per iteration: half the loop overhead)
+            // (two coordinates per iteration: half the loop overhead; each factor 1 − c + z·(2c − 1) < 2r + 1 is left
+            // unreduced, as a mulmod operand)
             function eqPoint(z, n, bt) -> v {
                 v := 1
                 let q := add(bt, shl(7, n))
@@ -749,8 +756,8 @@ contract TinyVerifier {
                 }
                 for { } gt(q, bt) { z := add(z, 0x40) } {
                     q := sub(q, 0x100)
-                    v := mulmod(v, mulmod(addmod(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD), R_MOD),
-                                          addmod(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD), R_MOD)
+                    v := mulmod(v, mulmod(add(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD)),
+                                          add(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD)
                 }
             }
 
@@ -897,7 +904,8 @@ contract TinyVerifier {
 
             // Σ_{j} 2^{s−1−j}·p[j]: the MLE of the local index of a table segment
             function localIndex(p, s) -> v {
-                for { let j := 0 } lt(j, s) { j := add(j, 1) } { v := addmod(addmod(v, v, R_MOD), mload(add(p, shl(5, j))), R_MOD) }
+                // 2v < 2^255 needs no reduction before addmod
+                for { let e := add(p, shl(5, s)) } lt(p, e) { p := add(p, 0x20) } { v := addmod(add(v, v), mload(p), R_MOD) }
             }
 
             // Writes claim record [group, n, zptr, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
@@ -917,16 +925,13 @@ contract TinyVerifier {
             // ===== this circuit (generated) ==================================================================
             // Σ_j x[h·2^X_LO_VARS + j]·eqlo[j] for chunk h of an input row (see xChunkLoop)
             function xChunk(xrow, h, eqlo) -> s {
-                let col0 := shl(X_LO_VARS, h)
-                let cnt := sub(INPUT_SIZE, col0)
-                if gt(cnt, 4) { cnt := 4 }
-                let w := calldataload(add(xrow, col0))
-                if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }
+                let w := calldataload(add(xrow, shl(X_LO_VARS, h)))
+                w := and(w, 0xffffffff00000000000000000000000000000000000000000000000000000000)
                 if iszero(w) { leave }
                 if and(shr(224, w), 0xffffffff) {
                     s := addmod(s, add(add(add(mulmod(byte(0, w), mload(add(eqlo, 0)), R_MOD), mulmod(byte(1, w), mload(add(eqlo, 32)), R_MOD)), mulmod(byte(2, w), mload(add(eqlo, 64)), R_MOD)), mulmod(byte(3, w), mload(add(eqlo, 96)), R_MOD)), R_MOD)
                 }
-                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
+                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, 4, eqlo, s) }
             }
 
             // bytes ≥ 0x80 of a chunk word were summed as u; the input is u − 256 (and u = 0x80, i.e. −128, is out of range)

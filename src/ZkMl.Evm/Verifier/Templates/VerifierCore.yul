@@ -385,21 +385,21 @@
             // xs (memory): Σ_{b<K} eq(xs, b)·g_b with g_b = Σ_{t<8/K} r^{tK}·G_{b+tK}, computed by folding the
             // g's pairwise (g_{2j} + x·(g_{2j+1} − g_{2j}), coordinate xs[0] first); eqt = 8 words of scratch.
             function hkFoldLevel(row, xs, s, r, eqt) -> acc {
-                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small
+                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small; b − a as b + r − a
                     let rm := R_MOD
                     let x := mload(xs)
                     let a0 := calldataload(row)
-                    a0 := addmod(a0, mulmod(x, addmod(calldataload(add(row, 0x20)), sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(calldataload(add(row, 0x20)), sub(rm, a0)), rm), rm)
                     let a1 := calldataload(add(row, 0x40))
-                    a1 := addmod(a1, mulmod(x, addmod(calldataload(add(row, 0x60)), sub(rm, a1), rm), rm), rm)
+                    a1 := addmod(a1, mulmod(x, add(calldataload(add(row, 0x60)), sub(rm, a1)), rm), rm)
                     let a2 := calldataload(add(row, 0x80))
-                    a2 := addmod(a2, mulmod(x, addmod(calldataload(add(row, 0xa0)), sub(rm, a2), rm), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(calldataload(add(row, 0xa0)), sub(rm, a2)), rm), rm)
                     let a3 := calldataload(add(row, 0xc0))
-                    a3 := addmod(a3, mulmod(x, addmod(calldataload(add(row, 0xe0)), sub(rm, a3), rm), rm), rm)
+                    a3 := addmod(a3, mulmod(x, add(calldataload(add(row, 0xe0)), sub(rm, a3)), rm), rm)
                     x := mload(add(xs, 0x20))
-                    a0 := addmod(a0, mulmod(x, addmod(a1, sub(rm, a0), rm), rm), rm)
-                    a2 := addmod(a2, mulmod(x, addmod(a3, sub(rm, a2), rm), rm), rm)
-                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), addmod(a2, sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(a1, sub(rm, a0)), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(a3, sub(rm, a2)), rm), rm)
+                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), add(a2, sub(rm, a0)), rm), rm)
                     leave
                 }
                 let kk := shl(s, 1)
@@ -417,8 +417,8 @@
                 acc := mload(eqt)
             }
 
-            // a + x·(b − a)
-            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, addmod(b, sub(R_MOD, a), R_MOD), R_MOD), R_MOD) }
+            // a + x·(b − a) for a, b < r (b + r − a < 2r is a mulmod operand, unreduced)
+            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, add(b, sub(R_MOD, a)), R_MOD), R_MOD) }
 
             // Σ_{t<8/K} rk^t·G_{b+tK} (Horner), the K-strided part b at r^K from the 8-strided parts
             function hkStridedPart(row, b, kk, rk) -> g {
