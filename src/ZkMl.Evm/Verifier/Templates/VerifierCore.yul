@@ -657,9 +657,15 @@
                         o := shr(1, o)
                         p := add(p, 0x80)
                     }
-                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x100) } { // two offset bits per iteration
+                    if and(sub(n, ns), 2) {
                         v := mulmod(v, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
                         o := shr(2, o)
+                        p := add(p, 0x100)
+                    }
+                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x200) } { // four offset bits per iteration
+                        v := mulmod(v, mulmod(mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD),
+                                              mulmod(mload(add(add(p, 0x100), shl(3, and(o, 4)))), mload(add(add(p, 0x180), shl(2, and(o, 8)))), R_MOD), R_MOD), R_MOD)
+                        o := shr(4, o)
                     }
                     let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
                     expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
@@ -682,8 +688,8 @@
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
-            // (two coordinates per iteration: half the loop overhead; each factor 1 − c + z·(2c − 1) < 2r + 1 is left
-            // unreduced, as a mulmod operand)
+            // (one or two coordinates, then four per iteration: a quarter of the loop overhead; each factor
+            // 1 − c + z·(2c − 1) < 2r + 1 is left unreduced, as a mulmod operand)
             function eqPoint(z, n, bt) -> v {
                 v := 1
                 let q := add(bt, shl(7, n))
@@ -692,10 +698,18 @@
                     v := addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD)
                     z := add(z, 0x20)
                 }
-                for { } gt(q, bt) { z := add(z, 0x40) } {
+                if and(n, 2) {
                     q := sub(q, 0x100)
                     v := mulmod(v, mulmod(add(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD)),
                                           add(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD)
+                    z := add(z, 0x40)
+                }
+                for { } gt(q, bt) { z := add(z, 0x80) } {
+                    q := sub(q, 0x200) // z[0 … 3] pair with the bit-table entries at q + 0x180, 0x100, 0x80, 0
+                    v := mulmod(v, mulmod(mulmod(add(mload(add(q, 0x180)), mulmod(mload(z), mload(add(q, 0x1c0)), R_MOD)),
+                                                 add(mload(add(q, 0x100)), mulmod(mload(add(z, 0x20)), mload(add(q, 0x140)), R_MOD)), R_MOD),
+                                          mulmod(add(mload(add(q, 0x80)), mulmod(mload(add(z, 0x40)), mload(add(q, 0xc0)), R_MOD)),
+                                                 add(mload(q), mulmod(mload(add(z, 0x60)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD), R_MOD)
                 }
             }
 
