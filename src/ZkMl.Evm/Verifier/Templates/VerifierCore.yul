@@ -86,7 +86,7 @@
                 for { let j := 0 } lt(j, k) { j := add(j, 1) } {
                     let x := mload(add(pt, shl(5, j)))
                     switch and(shr(sub(sub(k, 1), j), idx), 1)
-                    case 0 { s := mulmod(s, addmod(1, sub(R_MOD, x), R_MOD), R_MOD) }
+                    case 0 { s := mulmod(s, sub(add(R_MOD, 1), x), R_MOD) } // r + 1 − x ≡ 1 − x, an unreduced mulmod operand
                     default { s := mulmod(s, x, R_MOD) }
                 }
             }
