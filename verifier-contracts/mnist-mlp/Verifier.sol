@@ -154,7 +154,7 @@ contract MnistMlpVerifier {
                 for { let j := 0 } lt(j, k) { j := add(j, 1) } {
                     let x := mload(add(pt, shl(5, j)))
                     switch and(shr(sub(sub(k, 1), j), idx), 1)
-                    case 0 { s := mulmod(s, addmod(1, sub(R_MOD, x), R_MOD), R_MOD) }
+                    case 0 { s := mulmod(s, sub(add(R_MOD, 1), x), R_MOD) } // r + 1 − x ≡ 1 − x, an unreduced mulmod operand
                     default { s := mulmod(s, x, R_MOD) }
                 }
             }
@@ -453,21 +453,21 @@ contract MnistMlpVerifier {
             // xs (memory): Σ_{b<K} eq(xs, b)·g_b with g_b = Σ_{t<8/K} r^{tK}·G_{b+tK}, computed by folding the
             // g's pairwise (g_{2j} + x·(g_{2j+1} − g_{2j}), coordinate xs[0] first); eqt = 8 words of scratch.
             function hkFoldLevel(row, xs, s, r, eqt) -> acc {
-                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small
+                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small; b − a as b + r − a
                     let rm := R_MOD
                     let x := mload(xs)
                     let a0 := calldataload(row)
-                    a0 := addmod(a0, mulmod(x, addmod(calldataload(add(row, 0x20)), sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(calldataload(add(row, 0x20)), sub(rm, a0)), rm), rm)
                     let a1 := calldataload(add(row, 0x40))
-                    a1 := addmod(a1, mulmod(x, addmod(calldataload(add(row, 0x60)), sub(rm, a1), rm), rm), rm)
+                    a1 := addmod(a1, mulmod(x, add(calldataload(add(row, 0x60)), sub(rm, a1)), rm), rm)
                     let a2 := calldataload(add(row, 0x80))
-                    a2 := addmod(a2, mulmod(x, addmod(calldataload(add(row, 0xa0)), sub(rm, a2), rm), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(calldataload(add(row, 0xa0)), sub(rm, a2)), rm), rm)
                     let a3 := calldataload(add(row, 0xc0))
-                    a3 := addmod(a3, mulmod(x, addmod(calldataload(add(row, 0xe0)), sub(rm, a3), rm), rm), rm)
+                    a3 := addmod(a3, mulmod(x, add(calldataload(add(row, 0xe0)), sub(rm, a3)), rm), rm)
                     x := mload(add(xs, 0x20))
-                    a0 := addmod(a0, mulmod(x, addmod(a1, sub(rm, a0), rm), rm), rm)
-                    a2 := addmod(a2, mulmod(x, addmod(a3, sub(rm, a2), rm), rm), rm)
-                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), addmod(a2, sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(a1, sub(rm, a0)), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(a3, sub(rm, a2)), rm), rm)
+                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), add(a2, sub(rm, a0)), rm), rm)
                     leave
                 }
                 let kk := shl(s, 1)
@@ -485,8 +485,8 @@ contract MnistMlpVerifier {
                 acc := mload(eqt)
             }
 
-            // a + x·(b − a)
-            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, addmod(b, sub(R_MOD, a), R_MOD), R_MOD), R_MOD) }
+            // a + x·(b − a) for a, b < r (b + r − a < 2r is a mulmod operand, unreduced)
+            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, add(b, sub(R_MOD, a)), R_MOD), R_MOD) }
 
             // Σ_{t<8/K} rk^t·G_{b+tK} (Horner), the K-strided part b at r^K from the 8-strided parts
             function hkStridedPart(row, b, kk, rk) -> g {
@@ -725,9 +725,15 @@ contract MnistMlpVerifier {
                         o := shr(1, o)
                         p := add(p, 0x80)
                     }
-                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x100) } { // two offset bits per iteration
+                    if and(sub(n, ns), 2) {
                         v := mulmod(v, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
                         o := shr(2, o)
+                        p := add(p, 0x100)
+                    }
+                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x200) } { // four offset bits per iteration
+                        v := mulmod(v, mulmod(mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD),
+                                              mulmod(mload(add(add(p, 0x100), shl(3, and(o, 4)))), mload(add(add(p, 0x180), shl(2, and(o, 8)))), R_MOD), R_MOD), R_MOD)
+                        o := shr(4, o)
                     }
                     let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
                     expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
@@ -750,8 +756,8 @@ contract MnistMlpVerifier {
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
-            // (two coordinates per iteration: half the loop overhead; each factor 1 − c + z·(2c − 1) < 2r + 1 is left
-            // unreduced, as a mulmod operand)
+            // (one or two coordinates, then four per iteration: a quarter of the loop overhead; each factor
+            // 1 − c + z·(2c − 1) < 2r + 1 is left unreduced, as a mulmod operand)
             function eqPoint(z, n, bt) -> v {
                 v := 1
                 let q := add(bt, shl(7, n))
@@ -760,10 +766,18 @@ contract MnistMlpVerifier {
                     v := addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD)
                     z := add(z, 0x20)
                 }
-                for { } gt(q, bt) { z := add(z, 0x40) } {
+                if and(n, 2) {
                     q := sub(q, 0x100)
                     v := mulmod(v, mulmod(add(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD)),
                                           add(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD)
+                    z := add(z, 0x40)
+                }
+                for { } gt(q, bt) { z := add(z, 0x80) } {
+                    q := sub(q, 0x200) // z[0 … 3] pair with the bit-table entries at q + 0x180, 0x100, 0x80, 0
+                    v := mulmod(v, mulmod(mulmod(add(mload(add(q, 0x180)), mulmod(mload(z), mload(add(q, 0x1c0)), R_MOD)),
+                                                 add(mload(add(q, 0x100)), mulmod(mload(add(z, 0x20)), mload(add(q, 0x140)), R_MOD)), R_MOD),
+                                          mulmod(add(mload(add(q, 0x80)), mulmod(mload(add(z, 0x40)), mload(add(q, 0xc0)), R_MOD)),
+                                                 add(mload(q), mulmod(mload(add(z, 0x60)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD), R_MOD)
                 }
             }
 
