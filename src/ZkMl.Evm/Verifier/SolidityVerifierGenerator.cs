@@ -751,12 +751,14 @@ public static partial class SolidityVerifierGenerator
             return;
         }
         int cs = 1 << Math.Min(5, vk.Layers[0].InVars);
-        y.Line("let col0 := shl(X_LO_VARS, h)");
-        y.Line("let cnt := sub(INPUT_SIZE, col0)");
-        y.Line($"if gt(cnt, {cs}) {{ cnt := {cs} }}");
-        y.Line("let w := calldataload(add(xrow, col0))");
+        // chunk h holds min(cs, INPUT_SIZE − h·cs) real values, the top bytes of its word: every chunk but the last
+        // holds cs, so the word is masked to cs bytes (if cs < 32) and the last one to its own count (if fewer)
+        int lastChunk = (vk.InputSize - 1) / cs, lastCount = vk.InputSize - lastChunk * cs;
+        static string TopBytes(int count) => Hex(((BigInteger.One << (8 * count)) - 1) << (256 - 8 * count));
+        y.Line("let w := calldataload(add(xrow, shl(X_LO_VARS, h)))");
         bool unsignedFast = vk.InputBound == 127;
-        y.Line("if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }");
+        if (cs < 32) y.Line($"w := and(w, {TopBytes(cs)})");
+        if (lastCount < cs) y.Line($"if eq(h, {lastChunk}) {{ w := and(w, {TopBytes(lastCount)}) }}");
         y.Line("if iszero(w) { leave }");
         if (vk.InputBound != 127) y.Line("let x := 0");
         // With X_BOUND = 127 every byte below 0x80 is a valid non-negative input: the bytes are summed as
@@ -789,7 +791,8 @@ public static partial class SolidityVerifierGenerator
             }
             y.Close();
         }
-        if (unsignedFast) y.Line("if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }");
+        // the masked bytes are 0: the first cs bytes hold every value ≥ 0x80
+        if (unsignedFast) y.Line($"if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) {{ s := xChunkNegative(w, {cs}, eqlo, s) }}");
         y.Close();
         if (!unsignedFast) return;
         y.Blank();

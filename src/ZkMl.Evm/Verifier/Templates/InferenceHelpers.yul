@@ -104,7 +104,8 @@
 
             // Σ_{j} 2^{s−1−j}·p[j]: the MLE of the local index of a table segment
             function localIndex(p, s) -> v {
-                for { let j := 0 } lt(j, s) { j := add(j, 1) } { v := addmod(addmod(v, v, R_MOD), mload(add(p, shl(5, j))), R_MOD) }
+                // 2v < 2^255 needs no reduction before addmod
+                for { let e := add(p, shl(5, s)) } lt(p, e) { p := add(p, 0x20) } { v := addmod(add(v, v), mload(p), R_MOD) }
             }
 
             // Writes claim record [group, n, zptr, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
