@@ -137,7 +137,7 @@ contract MnistMlpZkVerifier {
 
             // every one of the n words at calldata p is < r
             function frRange(p, n) {
-                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
             }
 
             // ---- field helpers
@@ -157,7 +157,7 @@ contract MnistMlpZkVerifier {
                 for { let j := 0 } lt(j, k) { j := add(j, 1) } {
                     let x := mload(add(pt, shl(5, j)))
                     switch and(shr(sub(sub(k, 1), j), idx), 1)
-                    case 0 { s := mulmod(s, addmod(1, sub(R_MOD, x), R_MOD), R_MOD) }
+                    case 0 { s := mulmod(s, sub(add(R_MOD, 1), x), R_MOD) } // r + 1 − x ≡ 1 − x, an unreduced mulmod operand
                     default { s := mulmod(s, x, R_MOD) }
                 }
             }
@@ -191,13 +191,14 @@ contract MnistMlpZkVerifier {
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, "sumcheck_round")
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let c0 := calldataload(cd)
                     let c2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(c0, R_MOD), lt(c2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ c0 ‖ c2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, "sumcheck_round")
                     mstore(0x40, c0)
                     mstore(0x60, c2)
                     let s := keccak256(0x00, 0x80)
@@ -205,8 +206,9 @@ contract MnistMlpZkVerifier {
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let c1 := addmod(eOut, sub(R_MOD, addmod(addmod(c0, c0, R_MOD), c2, R_MOD)), R_MOD)
-                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, R_MOD), R_MOD), R_MOD), R_MOD)
+                    // c1 + r·c2 with c1 = e − 2c0 − c2 taken as e + 3r − 2c0 − c2 ∈ [0, 4r) and the sum < 5r < 2^256
+                    // unreduced (mulmod reduces any word)
+                    eOut := addmod(c0, mulmod(r, add(sub(add(eOut, mul(3, R_MOD)), add(add(c0, c0), c2)), mulmod(r, c2, R_MOD)), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
@@ -220,13 +222,14 @@ contract MnistMlpZkVerifier {
                 eOut := e
                 let fmp := mload(0x40)
                 let last := add(cd, shl(6, n))
+                // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
+                // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop, 0x20 keeps the label), the new
+                // state is the challenge
+                mstore(0x20, "sumcheck_round")
                 for { } lt(cd, last) { cd := add(cd, 0x40) } {
                     let q1 := calldataload(cd)
                     let q2 := calldataload(add(cd, 0x20))
                     if iszero(and(lt(q1, R_MOD), lt(q2, R_MOD))) { fail() }
-                    // r = absorb-challenge(sumcheck_round, q1 ‖ q2): one keccak of the scratch words 0x00–0x7f =
-                    // s ‖ label ‖ q1 ‖ q2 (0x40 and 0x60 are restored after the loop), the new state is the challenge
-                    mstore(0x20, "sumcheck_round")
                     mstore(0x40, q1)
                     mstore(0x60, q2)
                     let s := keccak256(0x00, 0x80)
@@ -234,9 +237,10 @@ contract MnistMlpZkVerifier {
                     let r := mod(s, R_MOD)
                     mstore(pt, r)
                     pt := add(pt, 0x20)
-                    let q0 := addmod(eOut, sub(R_MOD, mulmod(mload(tau), addmod(q1, q2, R_MOD), R_MOD)), R_MOD)
+                    // q0 + r·(q1 + r·q2) with q0 = ẽ − τ_i(q1 + q2); the sums stay below 2r unreduced (mulmod and
+                    // addmod reduce any word)
+                    eOut := addmod(add(eOut, sub(R_MOD, mulmod(mload(tau), add(q1, q2), R_MOD))), mulmod(r, add(q1, mulmod(r, q2, R_MOD)), R_MOD), R_MOD)
                     tau := add(tau, 0x20)
-                    eOut := addmod(q0, mulmod(r, addmod(q1, mulmod(r, q2, R_MOD), R_MOD), R_MOD), R_MOD)
                 }
                 mstore(0x40, fmp)
                 mstore(0x60, 0)
@@ -275,7 +279,9 @@ contract MnistMlpZkVerifier {
 
             // e = h_t·(α − t) − mult + λ·(h_w·(α − f) − 1) for the five values at c (range-checked, copied to out)
             function logUpFinal(alpha, lambda, e, c, out) {
-                for { let i := 0 } lt(i, 5) { i := add(i, 1) } { mstore(add(out, shl(5, i)), frAt(add(c, shl(5, i)))) }
+                calldatacopy(out, c, 0xa0)
+                if iszero(and(and(lt(mload(out), R_MOD), lt(mload(add(out, 0x20)), R_MOD)),
+                              and(and(lt(mload(add(out, 0x40)), R_MOD), lt(mload(add(out, 0x60)), R_MOD)), lt(mload(add(out, 0x80)), R_MOD)))) { fail() }
                 let gw := addmod(mulmod(mload(out), frSub(alpha, mload(add(out, 0x20))), R_MOD), sub(R_MOD, 1), R_MOD)
                 let gtab := frSub(mulmod(mload(add(out, 0x40)), frSub(alpha, mload(add(out, 0x60))), R_MOD), mload(add(out, 0x80)))
                 if iszero(eq(e, addmod(gtab, mulmod(lambda, gw, R_MOD), R_MOD))) { fail() }
@@ -354,7 +360,7 @@ contract MnistMlpZkVerifier {
                 let nv := add(shl(3, opened), 1)
                 cdOut := add(add(add(v, shl(5, nv)), shl(5, kLast)), 0x20) // … ‖ the inverse hint (r^64 − r^8)⁻¹
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { pop(frAt(p)) }
+                for { let p := v } lt(p, cdOut) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), R_MOD)) { fail() } }
                 trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata("hyperkzg/last", add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge("hyperkzg/r")
@@ -450,21 +456,21 @@ contract MnistMlpZkVerifier {
             // xs (memory): Σ_{b<K} eq(xs, b)·g_b with g_b = Σ_{t<8/K} r^{tK}·G_{b+tK}, computed by folding the
             // g's pairwise (g_{2j} + x·(g_{2j+1} − g_{2j}), coordinate xs[0] first); eqt = 8 words of scratch.
             function hkFoldLevel(row, xs, s, r, eqt) -> acc {
-                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small
+                if eq(s, 3) { // hkPair written out (no calls); R_MOD on the stack keeps the code small; b − a as b + r − a
                     let rm := R_MOD
                     let x := mload(xs)
                     let a0 := calldataload(row)
-                    a0 := addmod(a0, mulmod(x, addmod(calldataload(add(row, 0x20)), sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(calldataload(add(row, 0x20)), sub(rm, a0)), rm), rm)
                     let a1 := calldataload(add(row, 0x40))
-                    a1 := addmod(a1, mulmod(x, addmod(calldataload(add(row, 0x60)), sub(rm, a1), rm), rm), rm)
+                    a1 := addmod(a1, mulmod(x, add(calldataload(add(row, 0x60)), sub(rm, a1)), rm), rm)
                     let a2 := calldataload(add(row, 0x80))
-                    a2 := addmod(a2, mulmod(x, addmod(calldataload(add(row, 0xa0)), sub(rm, a2), rm), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(calldataload(add(row, 0xa0)), sub(rm, a2)), rm), rm)
                     let a3 := calldataload(add(row, 0xc0))
-                    a3 := addmod(a3, mulmod(x, addmod(calldataload(add(row, 0xe0)), sub(rm, a3), rm), rm), rm)
+                    a3 := addmod(a3, mulmod(x, add(calldataload(add(row, 0xe0)), sub(rm, a3)), rm), rm)
                     x := mload(add(xs, 0x20))
-                    a0 := addmod(a0, mulmod(x, addmod(a1, sub(rm, a0), rm), rm), rm)
-                    a2 := addmod(a2, mulmod(x, addmod(a3, sub(rm, a2), rm), rm), rm)
-                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), addmod(a2, sub(rm, a0), rm), rm), rm)
+                    a0 := addmod(a0, mulmod(x, add(a1, sub(rm, a0)), rm), rm)
+                    a2 := addmod(a2, mulmod(x, add(a3, sub(rm, a2)), rm), rm)
+                    acc := addmod(a0, mulmod(mload(add(xs, 0x40)), add(a2, sub(rm, a0)), rm), rm)
                     leave
                 }
                 let kk := shl(s, 1)
@@ -482,8 +488,8 @@ contract MnistMlpZkVerifier {
                 acc := mload(eqt)
             }
 
-            // a + x·(b − a)
-            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, addmod(b, sub(R_MOD, a), R_MOD), R_MOD), R_MOD) }
+            // a + x·(b − a) for a, b < r (b + r − a < 2r is a mulmod operand, unreduced)
+            function hkPair(a, b, x) -> v { v := addmod(a, mulmod(x, add(b, sub(R_MOD, a)), R_MOD), R_MOD) }
 
             // Σ_{t<8/K} rk^t·G_{b+tK} (Horner), the K-strided part b at r^K from the 8-strided parts
             function hkStridedPart(row, b, kk, rk) -> g {
@@ -722,9 +728,15 @@ contract MnistMlpZkVerifier {
                         o := shr(1, o)
                         p := add(p, 0x80)
                     }
-                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x100) } { // two offset bits per iteration
+                    if and(sub(n, ns), 2) {
                         v := mulmod(v, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
                         o := shr(2, o)
+                        p := add(p, 0x100)
+                    }
+                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x200) } { // four offset bits per iteration
+                        v := mulmod(v, mulmod(mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD),
+                                              mulmod(mload(add(add(p, 0x100), shl(3, and(o, 4)))), mload(add(add(p, 0x180), shl(2, and(o, 8)))), R_MOD), R_MOD), R_MOD)
+                        o := shr(4, o)
                     }
                     let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
                     expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
@@ -747,7 +759,8 @@ contract MnistMlpZkVerifier {
             }
 
             // eq(z, (c_{n−1}, …, c_0)) = Π_j (1 − c + z_j·(2c − 1)) over the bit table bt (see bitTable)
-            // (two coordinates per iteration: half the loop overhead)
+            // (one or two coordinates, then four per iteration: a quarter of the loop overhead; each factor
+            // 1 − c + z·(2c − 1) < 2r + 1 is left unreduced, as a mulmod operand)
             function eqPoint(z, n, bt) -> v {
                 v := 1
                 let q := add(bt, shl(7, n))
@@ -756,10 +769,18 @@ contract MnistMlpZkVerifier {
                     v := addmod(mload(q), mulmod(mload(z), mload(add(q, 0x40)), R_MOD), R_MOD)
                     z := add(z, 0x20)
                 }
-                for { } gt(q, bt) { z := add(z, 0x40) } {
+                if and(n, 2) {
                     q := sub(q, 0x100)
-                    v := mulmod(v, mulmod(addmod(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD), R_MOD),
-                                          addmod(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD), R_MOD), R_MOD), R_MOD)
+                    v := mulmod(v, mulmod(add(mload(add(q, 0x80)), mulmod(mload(z), mload(add(q, 0xc0)), R_MOD)),
+                                          add(mload(q), mulmod(mload(add(z, 0x20)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD)
+                    z := add(z, 0x40)
+                }
+                for { } gt(q, bt) { z := add(z, 0x80) } {
+                    q := sub(q, 0x200) // z[0 … 3] pair with the bit-table entries at q + 0x180, 0x100, 0x80, 0
+                    v := mulmod(v, mulmod(mulmod(add(mload(add(q, 0x180)), mulmod(mload(z), mload(add(q, 0x1c0)), R_MOD)),
+                                                 add(mload(add(q, 0x100)), mulmod(mload(add(z, 0x20)), mload(add(q, 0x140)), R_MOD)), R_MOD),
+                                          mulmod(add(mload(add(q, 0x80)), mulmod(mload(add(z, 0x40)), mload(add(q, 0xc0)), R_MOD)),
+                                                 add(mload(q), mulmod(mload(add(z, 0x60)), mload(add(q, 0x40)), R_MOD)), R_MOD), R_MOD), R_MOD)
                 }
             }
 
@@ -906,7 +927,8 @@ contract MnistMlpZkVerifier {
 
             // Σ_{j} 2^{s−1−j}·p[j]: the MLE of the local index of a table segment
             function localIndex(p, s) -> v {
-                for { let j := 0 } lt(j, s) { j := add(j, 1) } { v := addmod(addmod(v, v, R_MOD), mload(add(p, shl(5, j))), R_MOD) }
+                // 2v < 2^255 needs no reduction before addmod
+                for { let e := add(p, shl(5, s)) } lt(p, e) { p := add(p, 0x20) } { v := addmod(add(v, v), mload(p), R_MOD) }
             }
 
             // Writes claim record [group, n, zptr, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
@@ -1368,11 +1390,8 @@ contract MnistMlpZkVerifier {
             // ===== this zero-knowledge circuit (generated) ================================================
             // Σ_j x[h·2^X_LO_VARS + j]·eqlo[j] for chunk h of an input row (see xChunkLoop)
             function xChunk(xrow, h, eqlo) -> s {
-                let col0 := shl(X_LO_VARS, h)
-                let cnt := sub(INPUT_SIZE, col0)
-                if gt(cnt, 32) { cnt := 32 }
-                let w := calldataload(add(xrow, col0))
-                if lt(cnt, 32) { w := and(w, not(shr(shl(3, cnt), not(0)))) }
+                let w := calldataload(add(xrow, shl(X_LO_VARS, h)))
+                if eq(h, 24) { w := and(w, 0xffffffffffffffffffffffffffffffff00000000000000000000000000000000) }
                 if iszero(w) { leave }
                 if and(shr(224, w), 0xffffffff) {
                     s := addmod(s, add(add(add(mulmod(byte(0, w), mload(add(eqlo, 0)), R_MOD), mulmod(byte(1, w), mload(add(eqlo, 32)), R_MOD)), mulmod(byte(2, w), mload(add(eqlo, 64)), R_MOD)), mulmod(byte(3, w), mload(add(eqlo, 96)), R_MOD)), R_MOD)
@@ -1398,7 +1417,7 @@ contract MnistMlpZkVerifier {
                 if and(shr(0, w), 0xffffffff) {
                     s := addmod(s, add(add(add(mulmod(byte(28, w), mload(add(eqlo, 896)), R_MOD), mulmod(byte(29, w), mload(add(eqlo, 928)), R_MOD)), mulmod(byte(30, w), mload(add(eqlo, 960)), R_MOD)), mulmod(byte(31, w), mload(add(eqlo, 992)), R_MOD)), R_MOD)
                 }
-                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, cnt, eqlo, s) }
+                if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, 32, eqlo, s) }
             }
 
             // bytes ≥ 0x80 of a chunk word were summed as u; the input is u − 256 (and u = 0x80, i.e. −128, is out of range)
