@@ -358,8 +358,7 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let rt := mload(add(ctx, {Slot(ZRt)}))");
         y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
         y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(ZCols)})), {32 * (cc - 1)})), R_MOD)");
-        TableSegments(y, c, H, "zkSelector");
-        if (rc) ZkInputSegment(y, c);
+        ZkTableSegments(y, c, rc);
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
 
@@ -729,6 +728,38 @@ public static partial class SolidityVerifierGenerator
     }
 
     /// <summary>
+    /// Inside zkCheckTable: the table's segments as <see cref="TableSegments"/> writes them (and the input segment with the range
+    /// check on, <see cref="ZkInputSegment"/>), with each segment's local index extended from the next shorter segment's
+    /// (zkIndexExtend: the segments' local coordinates are all suffixes of r_t), in variables ix{s} for log-size s.
+    /// </summary>
+    private static void ZkTableSegments(YulWriter y, Circuit c, bool rc)
+    {
+        var vk = c.Vk;
+        var t = c.Table!;
+        int m = c.TableVars, H = c.H;
+        var sizes = Enumerable.Range(0, H + 1).Select(t.LogSize).ToList();
+        if (rc) sizes.Add(vk.Shape.TableLayout!.LogSize(vk.Shape.InputItem));
+        y.Line($"let rtEnd := add(rt, {32 * m})");
+        int prev = 0;
+        foreach (int s in sizes.Distinct().Order())
+        {
+            y.Line($"let ix{s} := zkIndexExtend(rtEnd, {prev}, {s}, {(prev == 0 ? "0" : $"ix{prev}")})");
+            prev = s;
+        }
+        for (int seg = 0; seg <= H; seg++)
+        {
+            bool range = seg == H;
+            int s = t.LogSize(seg);
+            long idx = t.Offset(seg) >> s;
+            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
+            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
+            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
+            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, ix{s}, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+        if (rc) ZkInputSegment(y, c);
+    }
+
+    /// <summary>
     /// Inside zkCheckTable: the table's input segment (<c>InferenceVerifier.TableAt</c>): (t_X, −InputBound + j, 0) for
     /// j ≤ 2·InputBound, the later entries repeating the last value, i.e. t_X + β·(−InputBound + idx − Σ_{j > 2·InputBound}
     /// (j − 2·InputBound)·eq(local, j)); the filler entry adds nothing (its tuple is 0, its a_col part is in β²·â_col).
@@ -742,7 +773,7 @@ public static partial class SolidityVerifierGenerator
         long idx = tl.Offset(ks.InputItem) >> s, top = 2L * vk.InputBound;
         y.Comment($"input segment: 2^{s} entries ({ks.InputTag}, −{vk.InputBound} + j, 0), the entries past j = {top} repeating the last one; the filler entry is 0");
         y.Line($"let inLoc := add(rt, {32 * (m - s)})");
-        y.Line($"let inIdx := localIndex(inLoc, {s})");
+        y.Line($"let inIdx := ix{s}");
         if (top + 1 < 1L << s)
             y.Line($"for {{ let j := {top + 1} }} lt(j, {1L << s}) {{ j := add(j, 1) }} {{ inIdx := frSub(inIdx, mulmod(sub(j, {top}), zkSelector(inLoc, {s}, j), R_MOD)) }}");
         y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({ks.InputTag}, mulmod(beta, addmod({Hex(Mod(-vk.InputBound))}, inIdx, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");

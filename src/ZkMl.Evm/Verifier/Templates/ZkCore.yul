@@ -404,6 +404,17 @@
                 cdOut := add(c, 0xc0)
             }
 
+            // The local index Σ_i x_i·2^i of a point's last coordinates (x_0 = the last) extended from v (the index over the
+            // last `from` coordinates) to the last `to` ones: v + Σ_{from ≤ i < to} x_i·2^i mod r, end = the point's end
+            // (to ≤ 255). The table segments of t̂ are suffixes of r_t, so each one's index extends the next shorter one's.
+            function zkIndexExtend(end, from, to, v) -> w {
+                let q := R_MOD
+                w := v
+                for { let i := from } lt(i, to) { i := add(i, 1) } {
+                    w := addmod(w, mulmod(mload(sub(end, shl(5, add(i, 1)))), shl(i, 1), q), q)
+                }
+            }
+
             // ---- the core's selector and eqTable with the modulus on the stack (the core's own stay byte for byte as they are
             // in default-mode verifiers; these are the ZK verifiers' hot loops)
             function zkSelector(pt, k, idx) -> s {
