@@ -417,15 +417,26 @@
 
             // ---- the core's selector and eqTable with the modulus on the stack (the core's own stay byte for byte as they are
             // in default-mode verifiers; these are the ZK verifiers' hot loops)
+            // eq(pt[0..k), bits of idx) (pt[k − 1] weighs bit 0), from the last coordinate back to the first, two a step and
+            // without branches: a coordinate's factor x (bit 1) or 1 − x ≡ r + 1 − x (bit 0) is x + (r + 1 − 2x) mod 2^256 times
+            // the bit's complement (x < r: the sum is x or r + 1 − x ≤ r + 1 < 2^256, which mulmod reduces)
             function zkSelector(pt, k, idx) -> s {
                 let q := R_MOD
+                let q1 := add(q, 1)
                 s := 1
-                // from the last coordinate (the lowest bit of idx) back to the first
-                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                let p := add(pt, shl(5, k))
+                if and(k, 1) {
                     p := sub(p, 0x20)
-                    switch and(idx, 1)
-                    case 0 { s := mulmod(s, add(sub(q, mload(p)), 1), q) } // r − x + 1 < 2^255, reduced by mulmod
-                    default { s := mulmod(s, mload(p), q) }
+                    let x := mload(p)
+                    s := mod(add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x)))), q)
+                    idx := shr(1, idx)
+                }
+                for { } gt(p, pt) { idx := shr(2, idx) } {
+                    p := sub(p, 0x40)
+                    let x := mload(add(p, 0x20))
+                    let f := add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x))))
+                    x := mload(p)
+                    s := mulmod(s, mulmod(f, add(x, mul(iszero(and(idx, 2)), sub(q1, add(x, x)))), q), q)
                 }
             }
 
