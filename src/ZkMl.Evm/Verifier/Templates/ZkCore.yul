@@ -154,7 +154,7 @@
                 let rp, claim := zkClaimSum(ob, trChallenge({{label:ZkOpen.Rho}}))
                 let ch := alloc(shl(5, mload(add(ob, 0xc0))))
                 let e := 0
-                e, c := sumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
+                e, c := zkSumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
                 let hint := frAt(c)
                 c := add(c, 0x20)
                 zkJointClaim(ob, hk, hint, rhoP, zkCoefficients(ob, rp, ch))
@@ -162,6 +162,37 @@
                 mstore(add(hk, 0x60), mload(add(ob, 0xc0)))
                 mstore(add(hk, 0x80), ch)
                 mstore(add(hk, 0xa0), mload(add(ob, 0x140)))
+            }
+
+            // The core's sumcheck2 (same messages, transcript and result) with the modulus on the stack: the optimizer (200 runs)
+            // would load the constant from code at each of its uses in every round (the core's own stays as it is for the
+            // default-mode verifiers).
+            function zkSumcheck2(e, n, cd, pt) -> eOut, cdOut {
+                let q := R_MOD
+                trAbsorbWord({{label:Sumcheck.Claim}}, e)
+                eOut := e
+                let fmp := mload(0x40)
+                let last := add(cd, shl(6, n))
+                for { } lt(cd, last) { cd := add(cd, 0x40) } {
+                    let c0 := calldataload(cd)
+                    let c2 := calldataload(add(cd, 0x20))
+                    if iszero(and(lt(c0, q), lt(c2, q))) { fail() }
+                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2) in the scratch words 0x00–0x7f (as sumcheck2)
+                    mstore(0x20, {{label:Sumcheck.Round}})
+                    mstore(0x40, c0)
+                    mstore(0x60, c2)
+                    let s := keccak256(0x00, 0x80)
+                    mstore(0x00, s)
+                    let r := mod(s, q)
+                    mstore(pt, r)
+                    pt := add(pt, 0x20)
+                    // c1 = e − 2c0 − c2; e ← c0 + r(c1 + r·c2)
+                    let c1 := addmod(eOut, sub(q, addmod(addmod(c0, c0, q), c2, q)), q)
+                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, q), q), q), q)
+                }
+                mstore(0x40, fmp)
+                mstore(0x60, 0)
+                cdOut := cd
             }
 
             // h·K_0 = 1 (which also rejects K_0 = 0), then hk's C ← C′
