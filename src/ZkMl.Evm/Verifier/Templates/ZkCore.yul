@@ -286,7 +286,8 @@
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
-                w := zkSelector(rg, k, mload(add(t, 0xe0)))
+                w := 1 // the block selector (none for a term on the whole vector, k = 0)
+                if k { w := zkSelector(rg, k, mload(add(t, 0xe0))) }
                 let z := add(rg, shl(5, k))
                 switch kind
                 case 0 {
