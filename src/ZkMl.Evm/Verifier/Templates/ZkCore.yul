@@ -38,8 +38,16 @@
                     if iszero(lt(w, q)) { fail() }
                     s := addmod(s, w, q)
                 }
-                trAbsorbCalldata({{label:Sumcheck.Round}}, cd, len)
-                let r := trChallenge({{label:Sumcheck.Challenge}})
+                // trAbsorbCalldata(sumcheck_round, the message) then trChallenge(sumcheck_r), inline (no calls, r on the stack)
+                let r := mload(0x40)
+                mstore(r, mload(0x00))
+                mstore(add(r, 0x20), {{label:Sumcheck.Round}})
+                calldatacopy(add(r, 0x40), cd, len)
+                mstore(0x00, keccak256(r, add(len, 0x40)))
+                mstore(0x20, {{label:Sumcheck.Challenge}})
+                r := keccak256(0x00, 0x40)
+                mstore(0x00, r)
+                r := mod(r, q)
                 mstore(pt, r)
                 // Horner over the message's words 1 … d−1: acc = w_1 + w_2·r + … + w_{d−1}·r^{d−2} (0 for d = 1)
                 let acc := 0
