@@ -379,7 +379,7 @@ public static partial class SolidityVerifierGenerator
         y.Open("function zkPoints(ctx, cd)");
         y.Line("let b := mload(add(ctx, 0x20))");
         y.Line($"let p := alloc(shl(5, add(b, {vk.Layers[^1].OutVars})))");
-        y.Line($"for {{ let i := 0 }} lt(i, add(b, {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(p, shl(5, i)), trChallenge({Q(Protocol.Labels.OutR)})) }}");
+        y.Line($"zkChallenges({Q(Protocol.Labels.OutR)}, p, add(b, {vk.Layers[^1].OutVars}))");
         y.Line($"mstore(add(ctx, {Slot(ZRout)}), p)");
         y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * (L - 1))}), p)");
         y.Line($"let v := zkVanish(mload(add(p, shl(5, add(b, {vk.Layers[^1].OutVars - 1})))))");
@@ -809,7 +809,7 @@ public static partial class SolidityVerifierGenerator
         y.Open("function zkLogUpInContext(lc, cd, nn) -> ms");
         y.Line("ms := alloc(0xe0)");
         y.Line("let tau := alloc(shl(5, nn))");
-        y.Line($"for {{ let p := tau }} lt(p, add(tau, shl(5, nn))) {{ p := add(p, 0x20) }} {{ mstore(p, trChallenge({Q(LogUpLabels.Tau)})) }}");
+        y.Line($"zkChallenges({Q(LogUpLabels.Tau)}, tau, nn)");
         y.Line("mstore(ms, 0)");
         y.Line("mstore(add(ms, 0x20), frAt(cd))");
         y.Line($"mstore(add(ms, 0x40), {Q(LogUpMaskLabels.Sum)})");

@@ -424,7 +424,7 @@
                 if gt(mload(add(lc, 0x40)), nn) { nn := mload(add(lc, 0x40)) }
                 let ms := alloc(0xe0)
                 let tau := alloc(shl(5, nn))
-                for { let p := tau } lt(p, add(tau, shl(5, nn))) { p := add(p, 0x20) } { mstore(p, trChallenge({{label:LogUp.Tau}})) }
+                zkChallenges({{label:LogUp.Tau}}, tau, nn)
                 mstore(ms, 0)
                 mstore(add(ms, 0x20), frAt(cd))
                 mstore(add(ms, 0x40), {{label:LogUpMask.Sum}})
@@ -452,6 +452,18 @@
                 w := v
                 for { let i := from } lt(i, to) { i := add(i, 1) } {
                     w := addmod(w, mulmod(mload(sub(end, shl(5, add(i, 1)))), shl(i, 1), q), q)
+                }
+            }
+
+            // n challenges of one label into memory at p: trChallenge n times (the label stays in the scratch word 0x20), with
+            // r on the stack and no call per challenge
+            function zkChallenges(label, p, n) {
+                let q := R_MOD
+                mstore(0x20, label)
+                for { let end := add(p, shl(5, n)) } lt(p, end) { p := add(p, 0x20) } {
+                    let s := keccak256(0x00, 0x40)
+                    mstore(0x00, s)
+                    mstore(p, mod(s, q))
                 }
             }
 
