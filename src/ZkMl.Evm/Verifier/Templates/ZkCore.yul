@@ -112,7 +112,8 @@
                 let v := add(w, 0x80)
                 let nv := add(shl(3, opened), 1)
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, sbAt) { p := add(p, 0x20) } { pop(frAt(p)) }
+                // every value < r (frAt's check, with r on the stack and no call per value)
+                for { let p := v let q := R_MOD } lt(p, sbAt) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
                 trAbsorbCalldata({{label:HyperKzg.Folds}}, cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata({{label:HyperKzg.Last}}, add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge({{label:HyperKzg.R}})
