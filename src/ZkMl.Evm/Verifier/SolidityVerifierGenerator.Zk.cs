@@ -314,7 +314,7 @@ public static partial class SolidityVerifierGenerator
         y.Line("if iszero(p) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZVlu)}), p)");
         if (rc) ZkRangeCheckPoint(y, vk, zRin, zXin);
-        y.Line($"frRange(cdOut, {cc})");
+        y.Line($"zkFrRange(cdOut, {cc})");
         y.Line($"mstore(add(ctx, {Slot(ZCols)}), cdOut)");
         y.Line("zkCheckWitness(ctx)");
         y.Line("zkCheckTable(ctx)");
@@ -392,7 +392,7 @@ public static partial class SolidityVerifierGenerator
             y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l)}), add(p, shl(5, sub(n, add(b, {vk.Layers[l].OutVars})))))");
             y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l + 1)}), mload(add(ctx, {Slot(ZVlu)})))");
         }
-        y.Line($"frRange(cd, {lm})");
+        y.Line($"zkFrRange(cd, {lm})");
         y.Line($"mstore(add(ctx, {Slot(ZBiases)}), cd)");
         y.Line($"for {{ let q := cd }} lt(q, add(cd, {32 * lm})) {{ q := add(q, 0x20) }} {{ trAbsorbCalldata({Q(Protocol.Labels.Bias)}, q, 0x20) }}");
         y.Line($"mstore(add(ctx, {Slot(ZLambda)}), trChallenge({Q(Protocol.Labels.MmLambda)}))");
@@ -429,7 +429,7 @@ public static partial class SolidityVerifierGenerator
             y.Line($"if eq(mload(add({Ctx(zRin)}, shl(5, mload(add(ctx, 0x20))))), mload(add(kappa, {32 * (iMax - vk.Layers[0].InVars)}))) {{ fail() }}");
         }
         int mmWords = 2 * lm + nuCount + 1;
-        y.Line($"frRange(c, {mmWords})");
+        y.Line($"zkFrRange(c, {mmWords})");
         y.Line($"mstore(add(ctx, {Slot(ZMm)}), c)");
         y.Line($"if iszero(eq(frSub(e, mulmod(rho, calldataload(add(c, {32 * (mmWords - 1)})), R_MOD)), zkMatmulFinal(ctx, c))) {{ fail() }}");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Mm)}, c, {32 * mmWords})");

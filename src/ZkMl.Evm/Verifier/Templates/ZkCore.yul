@@ -456,6 +456,12 @@
                 }
             }
 
+            // The core's frRange (every word of n at p < r) with r on the stack and no frAt call per word
+            function zkFrRange(p, n) {
+                let q := R_MOD
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
+            }
+
             // n challenges of one label into memory at p: trChallenge n times (the label stays in the scratch word 0x20), with
             // r on the stack and no call per challenge
             function zkChallenges(label, p, n) {
