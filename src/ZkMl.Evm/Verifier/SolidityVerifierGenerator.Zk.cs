@@ -839,6 +839,7 @@ public static partial class SolidityVerifierGenerator
             y.Line("s := 1");
         else
         {
+            y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
             y.Line("let pre := 1");
             for (int j = 0; j < i0; j++)
             {
@@ -846,10 +847,10 @@ public static partial class SolidityVerifierGenerator
                 string x = $"mload(add(p, {32 * j}))";
                 if (one)
                 {
-                    y.Line($"s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD), R_MOD)");
-                    if (j < i0 - 1) y.Line($"pre := mulmod(pre, {x}, R_MOD)");
+                    y.Line($"s := addmod(s, mulmod(pre, sub(add(q, 1), {x}), q), q)");
+                    if (j < i0 - 1) y.Line($"pre := mulmod(pre, {x}, q)");
                 }
-                else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD)");
+                else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(q, 1), {x}), q)");
             }
         }
         y.Line($"s := mulmod(s, {vk.Shape.InputTag}, R_MOD)");
