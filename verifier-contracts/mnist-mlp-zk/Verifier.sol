@@ -987,8 +987,16 @@ contract MnistMlpZkVerifier {
                     if iszero(lt(w, q)) { fail() }
                     s := addmod(s, w, q)
                 }
-                trAbsorbCalldata("sumcheck_round", cd, len)
-                let r := trChallenge("sumcheck_r")
+                // trAbsorbCalldata(sumcheck_round, the message) then trChallenge(sumcheck_r), inline (no calls, r on the stack)
+                let r := mload(0x40)
+                mstore(r, mload(0x00))
+                mstore(add(r, 0x20), "sumcheck_round")
+                calldatacopy(add(r, 0x40), cd, len)
+                mstore(0x00, keccak256(r, add(len, 0x40)))
+                mstore(0x20, "sumcheck_r")
+                r := keccak256(0x00, 0x40)
+                mstore(0x00, r)
+                r := mod(r, q)
                 mstore(pt, r)
                 // Horner over the message's words 1 … d−1: acc = w_1 + w_2·r + … + w_{d−1}·r^{d−2} (0 for d = 1)
                 let acc := 0
@@ -1053,7 +1061,8 @@ contract MnistMlpZkVerifier {
                 let v := add(w, 0x80)
                 let nv := add(shl(3, opened), 1)
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, sbAt) { p := add(p, 0x20) } { pop(frAt(p)) }
+                // every value < r (frAt's check, with r on the stack and no call per value)
+                for { let p := v let q := R_MOD } lt(p, sbAt) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
                 trAbsorbCalldata("hyperkzg/folds", cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata("hyperkzg/last", add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge("hyperkzg/r")
@@ -1103,7 +1112,7 @@ contract MnistMlpZkVerifier {
                 let rp, claim := zkClaimSum(ob, trChallenge("batch/rho"))
                 let ch := alloc(shl(5, mload(add(ob, 0xc0))))
                 let e := 0
-                e, c := sumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
+                e, c := zkSumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
                 let hint := frAt(c)
                 c := add(c, 0x20)
                 zkJointClaim(ob, hk, hint, rhoP, zkCoefficients(ob, rp, ch))
@@ -1111,6 +1120,37 @@ contract MnistMlpZkVerifier {
                 mstore(add(hk, 0x60), mload(add(ob, 0xc0)))
                 mstore(add(hk, 0x80), ch)
                 mstore(add(hk, 0xa0), mload(add(ob, 0x140)))
+            }
+
+            // The core's sumcheck2 (same messages, transcript and result) with the modulus on the stack: the optimizer (200 runs)
+            // would load the constant from code at each of its uses in every round (the core's own stays as it is for the
+            // default-mode verifiers).
+            function zkSumcheck2(e, n, cd, pt) -> eOut, cdOut {
+                let q := R_MOD
+                trAbsorbWord("sumcheck_claim", e)
+                eOut := e
+                let fmp := mload(0x40)
+                let last := add(cd, shl(6, n))
+                for { } lt(cd, last) { cd := add(cd, 0x40) } {
+                    let c0 := calldataload(cd)
+                    let c2 := calldataload(add(cd, 0x20))
+                    if iszero(and(lt(c0, q), lt(c2, q))) { fail() }
+                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2) in the scratch words 0x00–0x7f (as sumcheck2)
+                    mstore(0x20, "sumcheck_round")
+                    mstore(0x40, c0)
+                    mstore(0x60, c2)
+                    let s := keccak256(0x00, 0x80)
+                    mstore(0x00, s)
+                    let r := mod(s, q)
+                    mstore(pt, r)
+                    pt := add(pt, 0x20)
+                    // c1 = e − 2c0 − c2; e ← c0 + r(c1 + r·c2)
+                    let c1 := addmod(eOut, sub(q, addmod(addmod(c0, c0, q), c2, q)), q)
+                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, q), q), q), q)
+                }
+                mstore(0x40, fmp)
+                mstore(0x60, 0)
+                cdOut := cd
             }
 
             // h·K_0 = 1 (which also rejects K_0 = 0), then hk's C ← C′
@@ -1204,7 +1244,8 @@ contract MnistMlpZkVerifier {
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
-                w := zkSelector(rg, k, mload(add(t, 0xe0)))
+                w := 1 // the block selector (none for a term on the whole vector, k = 0)
+                if k { w := zkSelector(rg, k, mload(add(t, 0xe0))) }
                 let z := add(rg, shl(5, k))
                 switch kind
                 case 0 {
@@ -1333,7 +1374,7 @@ contract MnistMlpZkVerifier {
                 if gt(mload(add(lc, 0x40)), nn) { nn := mload(add(lc, 0x40)) }
                 let ms := alloc(0xe0)
                 let tau := alloc(shl(5, nn))
-                for { let p := tau } lt(p, add(tau, shl(5, nn))) { p := add(p, 0x20) } { mstore(p, trChallenge("logup_tau")) }
+                zkChallenges("logup_tau", tau, nn)
                 mstore(ms, 0)
                 mstore(add(ms, 0x20), frAt(cd))
                 mstore(add(ms, 0x40), "logup_mask_sum")
@@ -1353,17 +1394,57 @@ contract MnistMlpZkVerifier {
                 cdOut := add(c, 0xc0)
             }
 
+            // The local index Σ_i x_i·2^i of a point's last coordinates (x_0 = the last) extended from v (the index over the
+            // last `from` coordinates) to the last `to` ones: v + Σ_{from ≤ i < to} x_i·2^i mod r, end = the point's end
+            // (to ≤ 255). The table segments of t̂ are suffixes of r_t, so each one's index extends the next shorter one's.
+            function zkIndexExtend(end, from, to, v) -> w {
+                let q := R_MOD
+                w := v
+                for { let i := from } lt(i, to) { i := add(i, 1) } {
+                    w := addmod(w, mulmod(mload(sub(end, shl(5, add(i, 1)))), shl(i, 1), q), q)
+                }
+            }
+
+            // The core's frRange (every word of n at p < r) with r on the stack and no frAt call per word
+            function zkFrRange(p, n) {
+                let q := R_MOD
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
+            }
+
+            // n challenges of one label into memory at p: trChallenge n times (the label stays in the scratch word 0x20), with
+            // r on the stack and no call per challenge
+            function zkChallenges(label, p, n) {
+                let q := R_MOD
+                mstore(0x20, label)
+                for { let end := add(p, shl(5, n)) } lt(p, end) { p := add(p, 0x20) } {
+                    let s := keccak256(0x00, 0x40)
+                    mstore(0x00, s)
+                    mstore(p, mod(s, q))
+                }
+            }
+
             // ---- the core's selector and eqTable with the modulus on the stack (the core's own stay byte for byte as they are
             // in default-mode verifiers; these are the ZK verifiers' hot loops)
+            // eq(pt[0..k), bits of idx) (pt[k − 1] weighs bit 0), from the last coordinate back to the first, two a step and
+            // without branches: a coordinate's factor x (bit 1) or 1 − x ≡ r + 1 − x (bit 0) is x + (r + 1 − 2x) mod 2^256 times
+            // the bit's complement (x < r: the sum is x or r + 1 − x ≤ r + 1 < 2^256, which mulmod reduces)
             function zkSelector(pt, k, idx) -> s {
                 let q := R_MOD
+                let q1 := add(q, 1)
                 s := 1
-                // from the last coordinate (the lowest bit of idx) back to the first
-                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                let p := add(pt, shl(5, k))
+                if and(k, 1) {
                     p := sub(p, 0x20)
-                    switch and(idx, 1)
-                    case 0 { s := mulmod(s, add(sub(q, mload(p)), 1), q) } // r − x + 1 < 2^255, reduced by mulmod
-                    default { s := mulmod(s, mload(p), q) }
+                    let x := mload(p)
+                    s := mod(add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x)))), q)
+                    idx := shr(1, idx)
+                }
+                for { } gt(p, pt) { idx := shr(2, idx) } {
+                    p := sub(p, 0x40)
+                    let x := mload(add(p, 0x20))
+                    let f := add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x))))
+                    x := mload(p)
+                    s := mulmod(s, mulmod(f, add(x, mul(iszero(and(idx, 2)), sub(q1, add(x, x)))), q), q)
                 }
             }
 
@@ -1661,7 +1742,7 @@ contract MnistMlpZkVerifier {
                 let beta := mload(add(ctx, 0x80))
                 if iszero(beta) { fail() }
                 mstore(add(ctx, 0x3a0), mulmod(frSub(mload(add(mload(add(ctx, 0x100)), 0xe0)), zkInputTagAt(add(p, shl(5, mload(add(ctx, 0x20)))))), zkInverse(beta), R_MOD))
-                frRange(cdOut, 6)
+                zkFrRange(cdOut, 6)
                 mstore(add(ctx, 0x120), cdOut)
                 zkCheckWitness(ctx)
                 zkCheckTable(ctx)
@@ -1708,13 +1789,17 @@ contract MnistMlpZkVerifier {
                 let rt := mload(add(ctx, 0xe0))
                 let beta := mload(add(ctx, 0x80))
                 let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, 0x120)), 160)), R_MOD)
+                let rtEnd := add(rt, 384)
+                let ix8 := zkIndexExtend(rtEnd, 0, 8, 0)
+                let ix9 := zkIndexExtend(rtEnd, 8, 9, ix8)
+                let ix11 := zkIndexExtend(rtEnd, 9, 11, ix9)
                 // act_0: 2^11 entries (2, QMin + j, act(…)), QMin = -707
-                acc := addmod(acc, mulmod(zkSelector(rt, 1, 0), addmod(2, mulmod(beta, addmod(0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd3e, localIndex(add(rt, 32), 11), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
+                acc := addmod(acc, mulmod(zkSelector(rt, 1, 0), addmod(2, mulmod(beta, addmod(0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffd3e, ix11, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
                 // range segment: 2^9 entries (1, j, 0)
-                acc := addmod(acc, mulmod(zkSelector(rt, 3, 4), addmod(1, mulmod(beta, addmod(0x0, localIndex(add(rt, 96), 9), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
+                acc := addmod(acc, mulmod(zkSelector(rt, 3, 4), addmod(1, mulmod(beta, addmod(0x0, ix9, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
                 // input segment: 2^8 entries (3, −127 + j, 0), the entries past j = 254 repeating the last one; the filler entry is 0
                 let inLoc := add(rt, 128)
-                let inIdx := localIndex(inLoc, 8)
+                let inIdx := ix8
                 for { let j := 255 } lt(j, 256) { j := add(j, 1) } { inIdx := frSub(inIdx, mulmod(sub(j, 254), zkSelector(inLoc, 8, j), R_MOD)) }
                 acc := addmod(acc, mulmod(zkSelector(rt, 4, 10), addmod(3, mulmod(beta, addmod(0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593efffff82, inIdx, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
                 if iszero(eq(acc, mload(add(mload(add(ctx, 0x100)), 0x60)))) { fail() }
@@ -1741,7 +1826,7 @@ contract MnistMlpZkVerifier {
             function zkPoints(ctx, cd) {
                 let b := mload(add(ctx, 0x20))
                 let p := alloc(shl(5, add(b, 4)))
-                for { let i := 0 } lt(i, add(b, 4)) { i := add(i, 1) } { mstore(add(p, shl(5, i)), trChallenge("out_r")) }
+                zkChallenges("out_r", p, add(b, 4))
                 mstore(add(ctx, 0x140), p)
                 mstore(add(ctx, 0x320), p)
                 let v := zkVanish(mload(add(p, shl(5, add(b, 3)))))
@@ -1751,7 +1836,7 @@ contract MnistMlpZkVerifier {
                 p := mload(add(ctx, 0xc0))
                 mstore(add(ctx, 0x2c0), add(p, shl(5, sub(n, add(b, 7)))))
                 mstore(add(ctx, 0x2e0), mload(add(ctx, 0x1a0)))
-                frRange(cd, 2)
+                zkFrRange(cd, 2)
                 mstore(add(ctx, 0x260), cd)
                 for { let q := cd } lt(q, add(cd, 64)) { q := add(q, 0x20) } { trAbsorbCalldata("bias", q, 0x20) }
                 mstore(add(ctx, 0x2a0), trChallenge("mm_lambda"))
@@ -1791,7 +1876,7 @@ contract MnistMlpZkVerifier {
                 if eq(mload(add(mload(add(ctx, 0xc0)), shl(5, sub(ms, 7)))), mload(add(kappa, 96))) { fail() }
                 // the input range check: X's two selector values equal (r_in[b] = ρ_0[0], its column MSB at r_in and in layer 0's matmul)
                 if eq(mload(add(mload(add(ctx, 0x380)), shl(5, mload(add(ctx, 0x20))))), mload(add(kappa, 0))) { fail() }
-                frRange(c, 8)
+                zkFrRange(c, 8)
                 mstore(add(ctx, 0x240), c)
                 if iszero(eq(frSub(e, mulmod(rho, calldataload(add(c, 224)), R_MOD)), zkMatmulFinal(ctx, c))) { fail() }
                 trAbsorbCalldata("mm", c, 256)
@@ -2027,7 +2112,7 @@ contract MnistMlpZkVerifier {
             function zkLogUpInContext(lc, cd, nn) -> ms {
                 ms := alloc(0xe0)
                 let tau := alloc(shl(5, nn))
-                for { let p := tau } lt(p, add(tau, shl(5, nn))) { p := add(p, 0x20) } { mstore(p, trChallenge("logup_tau")) }
+                zkChallenges("logup_tau", tau, nn)
                 mstore(ms, 0)
                 mstore(add(ms, 0x20), frAt(cd))
                 mstore(add(ms, 0x40), "logup_mask_sum")
@@ -2052,19 +2137,20 @@ contract MnistMlpZkVerifier {
             // t̃ag_in at the 10 column coordinates p (p[0] the MSB): t_X·Σ_{col < 784} eq(p, col) (ZkInference.InputTagAt) in O(10):
             // for each 1-bit j of InputSize, the columns that agree with it above j and have 0 at j weigh eq(prefix)·(1 − p_j)
             function zkInputTagAt(p) -> s {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
                 let pre := 1
-                s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 0))), R_MOD), R_MOD)
-                pre := mulmod(pre, mload(add(p, 0)), R_MOD)
-                s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 32))), R_MOD), R_MOD)
-                pre := mulmod(pre, mload(add(p, 32)), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 64))), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 96))), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 128))), R_MOD)
-                s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 160))), R_MOD), R_MOD)
-                pre := mulmod(pre, mload(add(p, 160)), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 192))), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 224))), R_MOD)
-                pre := mulmod(pre, sub(add(R_MOD, 1), mload(add(p, 256))), R_MOD)
+                s := addmod(s, mulmod(pre, sub(add(q, 1), mload(add(p, 0))), q), q)
+                pre := mulmod(pre, mload(add(p, 0)), q)
+                s := addmod(s, mulmod(pre, sub(add(q, 1), mload(add(p, 32))), q), q)
+                pre := mulmod(pre, mload(add(p, 32)), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 64))), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 96))), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 128))), q)
+                s := addmod(s, mulmod(pre, sub(add(q, 1), mload(add(p, 160))), q), q)
+                pre := mulmod(pre, mload(add(p, 160)), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 192))), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 224))), q)
+                pre := mulmod(pre, sub(add(q, 1), mload(add(p, 256))), q)
                 s := mulmod(s, 3, R_MOD)
             }
 

@@ -314,7 +314,7 @@ public static partial class SolidityVerifierGenerator
         y.Line("if iszero(p) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZVlu)}), p)");
         if (rc) ZkRangeCheckPoint(y, vk, zRin, zXin);
-        y.Line($"frRange(cdOut, {cc})");
+        y.Line($"zkFrRange(cdOut, {cc})");
         y.Line($"mstore(add(ctx, {Slot(ZCols)}), cdOut)");
         y.Line("zkCheckWitness(ctx)");
         y.Line("zkCheckTable(ctx)");
@@ -358,8 +358,7 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let rt := mload(add(ctx, {Slot(ZRt)}))");
         y.Line($"let beta := mload(add(ctx, {Slot(ZBeta)}))");
         y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(ZCols)})), {32 * (cc - 1)})), R_MOD)");
-        TableSegments(y, c, H, "zkSelector");
-        if (rc) ZkInputSegment(y, c);
+        ZkTableSegments(y, c, rc);
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(ZLu)})), 0x60)))) {{ fail() }}");
         y.Close();
 
@@ -380,7 +379,7 @@ public static partial class SolidityVerifierGenerator
         y.Open("function zkPoints(ctx, cd)");
         y.Line("let b := mload(add(ctx, 0x20))");
         y.Line($"let p := alloc(shl(5, add(b, {vk.Layers[^1].OutVars})))");
-        y.Line($"for {{ let i := 0 }} lt(i, add(b, {vk.Layers[^1].OutVars})) {{ i := add(i, 1) }} {{ mstore(add(p, shl(5, i)), trChallenge({Q(Protocol.Labels.OutR)})) }}");
+        y.Line($"zkChallenges({Q(Protocol.Labels.OutR)}, p, add(b, {vk.Layers[^1].OutVars}))");
         y.Line($"mstore(add(ctx, {Slot(ZRout)}), p)");
         y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * (L - 1))}), p)");
         y.Line($"let v := zkVanish(mload(add(p, shl(5, add(b, {vk.Layers[^1].OutVars - 1})))))");
@@ -393,7 +392,7 @@ public static partial class SolidityVerifierGenerator
             y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l)}), add(p, shl(5, sub(n, add(b, {vk.Layers[l].OutVars})))))");
             y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * l + 1)}), mload(add(ctx, {Slot(ZVlu)})))");
         }
-        y.Line($"frRange(cd, {lm})");
+        y.Line($"zkFrRange(cd, {lm})");
         y.Line($"mstore(add(ctx, {Slot(ZBiases)}), cd)");
         y.Line($"for {{ let q := cd }} lt(q, add(cd, {32 * lm})) {{ q := add(q, 0x20) }} {{ trAbsorbCalldata({Q(Protocol.Labels.Bias)}, q, 0x20) }}");
         y.Line($"mstore(add(ctx, {Slot(ZLambda)}), trChallenge({Q(Protocol.Labels.MmLambda)}))");
@@ -430,7 +429,7 @@ public static partial class SolidityVerifierGenerator
             y.Line($"if eq(mload(add({Ctx(zRin)}, shl(5, mload(add(ctx, 0x20))))), mload(add(kappa, {32 * (iMax - vk.Layers[0].InVars)}))) {{ fail() }}");
         }
         int mmWords = 2 * lm + nuCount + 1;
-        y.Line($"frRange(c, {mmWords})");
+        y.Line($"zkFrRange(c, {mmWords})");
         y.Line($"mstore(add(ctx, {Slot(ZMm)}), c)");
         y.Line($"if iszero(eq(frSub(e, mulmod(rho, calldataload(add(c, {32 * (mmWords - 1)})), R_MOD)), zkMatmulFinal(ctx, c))) {{ fail() }}");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.Mm)}, c, {32 * mmWords})");
@@ -729,6 +728,38 @@ public static partial class SolidityVerifierGenerator
     }
 
     /// <summary>
+    /// Inside zkCheckTable: the table's segments as <see cref="TableSegments"/> writes them (and the input segment with the range
+    /// check on, <see cref="ZkInputSegment"/>), with each segment's local index extended from the next shorter segment's
+    /// (zkIndexExtend: the segments' local coordinates are all suffixes of r_t), in variables ix{s} for log-size s.
+    /// </summary>
+    private static void ZkTableSegments(YulWriter y, Circuit c, bool rc)
+    {
+        var vk = c.Vk;
+        var t = c.Table!;
+        int m = c.TableVars, H = c.H;
+        var sizes = Enumerable.Range(0, H + 1).Select(t.LogSize).ToList();
+        if (rc) sizes.Add(vk.Shape.TableLayout!.LogSize(vk.Shape.InputItem));
+        y.Line($"let rtEnd := add(rt, {32 * m})");
+        int prev = 0;
+        foreach (int s in sizes.Distinct().Order())
+        {
+            y.Line($"let ix{s} := zkIndexExtend(rtEnd, {prev}, {s}, {(prev == 0 ? "0" : $"ix{prev}")})");
+            prev = s;
+        }
+        for (int seg = 0; seg <= H; seg++)
+        {
+            bool range = seg == H;
+            int s = t.LogSize(seg);
+            long idx = t.Offset(seg) >> s;
+            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
+            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
+            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
+            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, ix{s}, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+        }
+        if (rc) ZkInputSegment(y, c);
+    }
+
+    /// <summary>
     /// Inside zkCheckTable: the table's input segment (<c>InferenceVerifier.TableAt</c>): (t_X, −InputBound + j, 0) for
     /// j ≤ 2·InputBound, the later entries repeating the last value, i.e. t_X + β·(−InputBound + idx − Σ_{j > 2·InputBound}
     /// (j − 2·InputBound)·eq(local, j)); the filler entry adds nothing (its tuple is 0, its a_col part is in β²·â_col).
@@ -742,7 +773,7 @@ public static partial class SolidityVerifierGenerator
         long idx = tl.Offset(ks.InputItem) >> s, top = 2L * vk.InputBound;
         y.Comment($"input segment: 2^{s} entries ({ks.InputTag}, −{vk.InputBound} + j, 0), the entries past j = {top} repeating the last one; the filler entry is 0");
         y.Line($"let inLoc := add(rt, {32 * (m - s)})");
-        y.Line($"let inIdx := localIndex(inLoc, {s})");
+        y.Line($"let inIdx := ix{s}");
         if (top + 1 < 1L << s)
             y.Line($"for {{ let j := {top + 1} }} lt(j, {1L << s}) {{ j := add(j, 1) }} {{ inIdx := frSub(inIdx, mulmod(sub(j, {top}), zkSelector(inLoc, {s}, j), R_MOD)) }}");
         y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({ks.InputTag}, mulmod(beta, addmod({Hex(Mod(-vk.InputBound))}, inIdx, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
@@ -778,7 +809,7 @@ public static partial class SolidityVerifierGenerator
         y.Open("function zkLogUpInContext(lc, cd, nn) -> ms");
         y.Line("ms := alloc(0xe0)");
         y.Line("let tau := alloc(shl(5, nn))");
-        y.Line($"for {{ let p := tau }} lt(p, add(tau, shl(5, nn))) {{ p := add(p, 0x20) }} {{ mstore(p, trChallenge({Q(LogUpLabels.Tau)})) }}");
+        y.Line($"zkChallenges({Q(LogUpLabels.Tau)}, tau, nn)");
         y.Line("mstore(ms, 0)");
         y.Line("mstore(add(ms, 0x20), frAt(cd))");
         y.Line($"mstore(add(ms, 0x40), {Q(LogUpMaskLabels.Sum)})");
@@ -808,6 +839,7 @@ public static partial class SolidityVerifierGenerator
             y.Line("s := 1");
         else
         {
+            y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
             y.Line("let pre := 1");
             for (int j = 0; j < i0; j++)
             {
@@ -815,10 +847,10 @@ public static partial class SolidityVerifierGenerator
                 string x = $"mload(add(p, {32 * j}))";
                 if (one)
                 {
-                    y.Line($"s := addmod(s, mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD), R_MOD)");
-                    if (j < i0 - 1) y.Line($"pre := mulmod(pre, {x}, R_MOD)");
+                    y.Line($"s := addmod(s, mulmod(pre, sub(add(q, 1), {x}), q), q)");
+                    if (j < i0 - 1) y.Line($"pre := mulmod(pre, {x}, q)");
                 }
-                else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(R_MOD, 1), {x}), R_MOD)");
+                else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(q, 1), {x}), q)");
             }
         }
         y.Line($"s := mulmod(s, {vk.Shape.InputTag}, R_MOD)");

@@ -57,7 +57,7 @@ public partial class TranscriptLabelTests
         Assert.Contains("{{label:Sumcheck.Challenge}}", RawTemplate("ZkCore.yul"));
         var core = VerifierTemplates.ZkCore;
         Assert.DoesNotContain("{{label:", core);
-        Assert.Contains("trChallenge(\"sumcheck_r\")", core);
+        Assert.Contains("mstore(0x20, \"sumcheck_r\")", core); // maskedRound draws r_i inline (trChallenge's steps)
     }
 
     [Fact]

@@ -26,6 +26,60 @@ public class ZkOpeningHarnessCollection : ICollectionFixture<ZkOpeningHarnessFix
     public const string Name = "zk-opening-harness";
 }
 
+[CollectionDefinition(Name)]
+public class ZkSelectorHarnessCollection : ICollectionFixture<ZkSelectorHarnessFixture>
+{
+    public const string Name = "zk-selector-harness";
+}
+
+/// <summary>One anvil node with the test-only harness of ZkCore.yul's helpers (Harness/ZkSelectorHarness.sol + the cores).</summary>
+public sealed class ZkSelectorHarnessFixture() : HarnessFixture("ZkSelectorHarness.sol", "ZkSelectorHarness");
+
+/// <summary>ZkCore.yul's zkSelector and zkIndexExtend on a real anvil node against BigInteger.</summary>
+[Collection(ZkSelectorHarnessCollection.Name)]
+public class ZkSelectorHarnessTests(ZkSelectorHarnessFixture h)
+{
+    /// <summary>
+    /// zkSelector (two coordinates a step, no branches) against eq(x, bits of idx) and zkIndexExtend against v + Σ x_i·2^i over
+    /// the last coordinates, with BigInteger, on random and edge coordinates (0, 1, r − 1: the unreduced r + 1 − x of a 0 bit).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(11)]
+    public async Task SelectorAndIndexExtensionMatchBigInteger(int k)
+    {
+        var r = Fr.Modulus;
+        var rng = new Random(900 + k);
+        BigInteger[] edges = [BigInteger.Zero, BigInteger.One, r - 1];
+        for (int trial = 0; trial < 6; trial++)
+        {
+            var x = Enumerable.Range(0, k).Select(i => trial < 3 ? edges[(i + trial) % 3] : Fr.Random(rng).ToBigInteger()).ToArray();
+            long idx = rng.NextInt64(0, 1L << Math.Min(62, k + 2)); // bits above k are ignored
+            int from = k == 0 ? 0 : rng.Next(k + 1), to = from + (k == from ? 0 : rng.Next(k - from + 1));
+            var v = Fr.Random(rng).ToBigInteger();
+            var sel = BigInteger.One;
+            for (int i = 0; i < k; i++)
+            {
+                bool bit = ((idx >> (k - 1 - i)) & 1) == 1;
+                sel = sel * (bit ? x[i] : (1 - x[i] + r)) % r;
+            }
+            var ix = v;
+            for (int i = from; i < to; i++) ix = (ix + x[k - 1 - i] * BigInteger.Pow(2, i)) % r;
+            var p = new Packer().Word(k).Word(idx).Word(from).Word(to).Word(v);
+            foreach (var xi in x) p.Word(xi);
+            var w = await h.CallAsync("selectorAndIndex", p.ToArray());
+            Assert.NotNull(w);
+            Assert.Equal(BigInteger.One, w![0]);
+            Assert.Equal(sel, w[1]);
+            Assert.Equal(ix, w[2]);
+        }
+    }
+}
+
 /// <summary>One anvil node with the test-only ZK batched-opening harness (Harness/ZkOpeningHarness.sol + the cores).</summary>
 public sealed class ZkOpeningHarnessFixture() : HarnessFixture("ZkOpeningHarness.sol", "ZkOpeningHarness");
 

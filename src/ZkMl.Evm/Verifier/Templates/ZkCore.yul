@@ -38,8 +38,16 @@
                     if iszero(lt(w, q)) { fail() }
                     s := addmod(s, w, q)
                 }
-                trAbsorbCalldata({{label:Sumcheck.Round}}, cd, len)
-                let r := trChallenge({{label:Sumcheck.Challenge}})
+                // trAbsorbCalldata(sumcheck_round, the message) then trChallenge(sumcheck_r), inline (no calls, r on the stack)
+                let r := mload(0x40)
+                mstore(r, mload(0x00))
+                mstore(add(r, 0x20), {{label:Sumcheck.Round}})
+                calldatacopy(add(r, 0x40), cd, len)
+                mstore(0x00, keccak256(r, add(len, 0x40)))
+                mstore(0x20, {{label:Sumcheck.Challenge}})
+                r := keccak256(0x00, 0x40)
+                mstore(0x00, r)
+                r := mod(r, q)
                 mstore(pt, r)
                 // Horner over the message's words 1 … d−1: acc = w_1 + w_2·r + … + w_{d−1}·r^{d−2} (0 for d = 1)
                 let acc := 0
@@ -104,7 +112,8 @@
                 let v := add(w, 0x80)
                 let nv := add(shl(3, opened), 1)
                 for { let p := cd } lt(p, v) { p := add(p, 0x40) } { g1Check(p) }
-                for { let p := v } lt(p, sbAt) { p := add(p, 0x20) } { pop(frAt(p)) }
+                // every value < r (frAt's check, with r on the stack and no call per value)
+                for { let p := v let q := R_MOD } lt(p, sbAt) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
                 trAbsorbCalldata({{label:HyperKzg.Folds}}, cd, shl(6, sub(opened, 1)))
                 if kLast { trAbsorbCalldata({{label:HyperKzg.Last}}, add(v, shl(5, nv)), shl(5, kLast)) }
                 let r := trChallenge({{label:HyperKzg.R}})
@@ -154,7 +163,7 @@
                 let rp, claim := zkClaimSum(ob, trChallenge({{label:ZkOpen.Rho}}))
                 let ch := alloc(shl(5, mload(add(ob, 0xc0))))
                 let e := 0
-                e, c := sumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
+                e, c := zkSumcheck2(addmod(claim, mulmod(rhoP, sigma, R_MOD), R_MOD), mload(add(ob, 0xc0)), add(cd, 0x20), ch)
                 let hint := frAt(c)
                 c := add(c, 0x20)
                 zkJointClaim(ob, hk, hint, rhoP, zkCoefficients(ob, rp, ch))
@@ -162,6 +171,37 @@
                 mstore(add(hk, 0x60), mload(add(ob, 0xc0)))
                 mstore(add(hk, 0x80), ch)
                 mstore(add(hk, 0xa0), mload(add(ob, 0x140)))
+            }
+
+            // The core's sumcheck2 (same messages, transcript and result) with the modulus on the stack: the optimizer (200 runs)
+            // would load the constant from code at each of its uses in every round (the core's own stays as it is for the
+            // default-mode verifiers).
+            function zkSumcheck2(e, n, cd, pt) -> eOut, cdOut {
+                let q := R_MOD
+                trAbsorbWord({{label:Sumcheck.Claim}}, e)
+                eOut := e
+                let fmp := mload(0x40)
+                let last := add(cd, shl(6, n))
+                for { } lt(cd, last) { cd := add(cd, 0x40) } {
+                    let c0 := calldataload(cd)
+                    let c2 := calldataload(add(cd, 0x20))
+                    if iszero(and(lt(c0, q), lt(c2, q))) { fail() }
+                    // r = absorb-challenge(sumcheck_round, c0 ‖ c2) in the scratch words 0x00–0x7f (as sumcheck2)
+                    mstore(0x20, {{label:Sumcheck.Round}})
+                    mstore(0x40, c0)
+                    mstore(0x60, c2)
+                    let s := keccak256(0x00, 0x80)
+                    mstore(0x00, s)
+                    let r := mod(s, q)
+                    mstore(pt, r)
+                    pt := add(pt, 0x20)
+                    // c1 = e − 2c0 − c2; e ← c0 + r(c1 + r·c2)
+                    let c1 := addmod(eOut, sub(q, addmod(addmod(c0, c0, q), c2, q)), q)
+                    eOut := addmod(c0, mulmod(r, addmod(c1, mulmod(r, c2, q), q), q), q)
+                }
+                mstore(0x40, fmp)
+                mstore(0x60, 0)
+                cdOut := cd
             }
 
             // h·K_0 = 1 (which also rejects K_0 = 0), then hk's C ← C′
@@ -255,7 +295,8 @@
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
-                w := zkSelector(rg, k, mload(add(t, 0xe0)))
+                w := 1 // the block selector (none for a term on the whole vector, k = 0)
+                if k { w := zkSelector(rg, k, mload(add(t, 0xe0))) }
                 let z := add(rg, shl(5, k))
                 switch kind
                 case 0 {
@@ -384,7 +425,7 @@
                 if gt(mload(add(lc, 0x40)), nn) { nn := mload(add(lc, 0x40)) }
                 let ms := alloc(0xe0)
                 let tau := alloc(shl(5, nn))
-                for { let p := tau } lt(p, add(tau, shl(5, nn))) { p := add(p, 0x20) } { mstore(p, trChallenge({{label:LogUp.Tau}})) }
+                zkChallenges({{label:LogUp.Tau}}, tau, nn)
                 mstore(ms, 0)
                 mstore(add(ms, 0x20), frAt(cd))
                 mstore(add(ms, 0x40), {{label:LogUpMask.Sum}})
@@ -404,17 +445,57 @@
                 cdOut := add(c, 0xc0)
             }
 
+            // The local index Σ_i x_i·2^i of a point's last coordinates (x_0 = the last) extended from v (the index over the
+            // last `from` coordinates) to the last `to` ones: v + Σ_{from ≤ i < to} x_i·2^i mod r, end = the point's end
+            // (to ≤ 255). The table segments of t̂ are suffixes of r_t, so each one's index extends the next shorter one's.
+            function zkIndexExtend(end, from, to, v) -> w {
+                let q := R_MOD
+                w := v
+                for { let i := from } lt(i, to) { i := add(i, 1) } {
+                    w := addmod(w, mulmod(mload(sub(end, shl(5, add(i, 1)))), shl(i, 1), q), q)
+                }
+            }
+
+            // The core's frRange (every word of n at p < r) with r on the stack and no frAt call per word
+            function zkFrRange(p, n) {
+                let q := R_MOD
+                for { let e := add(p, shl(5, n)) } lt(p, e) { p := add(p, 0x20) } { if iszero(lt(calldataload(p), q)) { fail() } }
+            }
+
+            // n challenges of one label into memory at p: trChallenge n times (the label stays in the scratch word 0x20), with
+            // r on the stack and no call per challenge
+            function zkChallenges(label, p, n) {
+                let q := R_MOD
+                mstore(0x20, label)
+                for { let end := add(p, shl(5, n)) } lt(p, end) { p := add(p, 0x20) } {
+                    let s := keccak256(0x00, 0x40)
+                    mstore(0x00, s)
+                    mstore(p, mod(s, q))
+                }
+            }
+
             // ---- the core's selector and eqTable with the modulus on the stack (the core's own stay byte for byte as they are
             // in default-mode verifiers; these are the ZK verifiers' hot loops)
+            // eq(pt[0..k), bits of idx) (pt[k − 1] weighs bit 0), from the last coordinate back to the first, two a step and
+            // without branches: a coordinate's factor x (bit 1) or 1 − x ≡ r + 1 − x (bit 0) is x + (r + 1 − 2x) mod 2^256 times
+            // the bit's complement (x < r: the sum is x or r + 1 − x ≤ r + 1 < 2^256, which mulmod reduces)
             function zkSelector(pt, k, idx) -> s {
                 let q := R_MOD
+                let q1 := add(q, 1)
                 s := 1
-                // from the last coordinate (the lowest bit of idx) back to the first
-                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                let p := add(pt, shl(5, k))
+                if and(k, 1) {
                     p := sub(p, 0x20)
-                    switch and(idx, 1)
-                    case 0 { s := mulmod(s, add(sub(q, mload(p)), 1), q) } // r − x + 1 < 2^255, reduced by mulmod
-                    default { s := mulmod(s, mload(p), q) }
+                    let x := mload(p)
+                    s := mod(add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x)))), q)
+                    idx := shr(1, idx)
+                }
+                for { } gt(p, pt) { idx := shr(2, idx) } {
+                    p := sub(p, 0x40)
+                    let x := mload(add(p, 0x20))
+                    let f := add(x, mul(iszero(and(idx, 1)), sub(q1, add(x, x))))
+                    x := mload(p)
+                    s := mulmod(s, mulmod(f, add(x, mul(iszero(and(idx, 2)), sub(q1, add(x, x)))), q), q)
                 }
             }
 
