@@ -94,17 +94,6 @@ public class ZkInferenceTests
     private static InferenceProof ProveWitness(ProvingKey pk, Witness w, int batch, bool checkLookups, int seed)
         => ZkInference.Prove(pk, w, batch, new ProverTimings(), checkLookups, new SeededRng(seed));
 
-    /// <summary>Byte offsets of the G1 points of a ZK proof: C_D1, C_D2, C_1, C_2, and the hiding HyperKZG's folds, W and W′.</summary>
-    private static HashSet<int> PointOffsets(VerifyingKey vk, int length, int batch)
-    {
-        var zs = new ZkShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch)));
-        var set = new HashSet<int> { 0, 64, 128, 192 };
-        int n = zs.OpeningVars;
-        int kzgStart = length - HyperKzgHidingProof.EncodedLength(n);
-        for (int i = 0; i < HyperKzg.OpenedLevels(n) - 1 + 2; i++) set.Add(kzgStart + 64 * i);
-        return set;
-    }
-
     [Fact]
     public void Every_single_proof_element_changed_is_rejected()
     {
@@ -114,7 +103,7 @@ public class ZkInferenceTests
         Assert.True(InferenceVerifier.Verify(vk, proof).IsValid);
         var bytes = proof.ProofBytes.ToArray();
         Assert.Equal(new ZkShape(vk, 1).ProofLength(vk), bytes.Length);
-        var points = PointOffsets(vk, bytes.Length, 2);
+        var points = ZkProofMutations.PointOffsets(vk, bytes.Length, 2);
         int count = 0, pointCount = 0;
         for (int o = 0; o < bytes.Length;)
         {
@@ -221,7 +210,7 @@ public class ZkInferenceTests
     /// <summary>All 32-byte scalars and 64-byte points of a proof (docs/zk-design.md §10.6: two proofs of one witness share none).</summary>
     internal static HashSet<string> Elements(VerifyingKey vk, byte[] bytes, int batch)
     {
-        var points = PointOffsets(vk, bytes.Length, batch);
+        var points = ZkProofMutations.PointOffsets(vk, bytes.Length, batch);
         var set = new HashSet<string>();
         for (int o = 0; o < bytes.Length;)
         {

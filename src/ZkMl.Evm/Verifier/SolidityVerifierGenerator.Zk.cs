@@ -746,16 +746,7 @@ public static partial class SolidityVerifierGenerator
             y.Line($"let ix{s} := zkIndexExtend(rtEnd, {prev}, {s}, {(prev == 0 ? "0" : $"ix{prev}")})");
             prev = s;
         }
-        for (int seg = 0; seg <= H; seg++)
-        {
-            bool range = seg == H;
-            int s = t.LogSize(seg);
-            long idx = t.Offset(seg) >> s;
-            var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
-            int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
-            y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-            y.Line($"acc := addmod(acc, mulmod(zkSelector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, ix{s}, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
-        }
+        TableSegments(y, c, H, "zkSelector", s => $"ix{s}");
         if (rc) ZkInputSegment(y, c);
     }
 

@@ -80,9 +80,11 @@ public static partial class SolidityVerifierGenerator
 
     /// <summary>
     /// The table's segments in t̂(r_t) (checkTable, zkCheckTable): for each of the <paramref name="tabled"/> activation segments
-    /// and the range segment, acc += sel_seg(r_t)·(tag + β·(q_lo + local index)), the selector by <paramref name="selectorFn"/>.
+    /// and the range segment, acc += sel_seg(r_t)·(tag + β·(q_lo + local index)), the selector by <paramref name="selectorFn"/>,
+    /// the local index of a segment of log-size s by <paramref name="localIndex"/> (default: <c>localIndex</c> over r_t's last s
+    /// coordinates).
     /// </summary>
-    private static void TableSegments(YulWriter y, Circuit c, int tabled, string selectorFn)
+    private static void TableSegments(YulWriter y, Circuit c, int tabled, string selectorFn, Func<int, string>? localIndex = null)
     {
         var vk = c.Vk;
         var t = c.Table!;
@@ -95,7 +97,7 @@ public static partial class SolidityVerifierGenerator
             var qlo = range ? BigInteger.Zero : Mod(vk.Layers[seg].QMin);
             int tag = range ? KeyShape.RangeTag : KeyShape.ActTag(seg);
             y.Comment(range ? $"range segment: 2^{s} entries ({tag}, j, 0)" : $"act_{seg}: 2^{s} entries ({tag}, QMin + j, act(…)), QMin = {vk.Layers[seg].QMin}");
-            y.Line($"acc := addmod(acc, mulmod({selectorFn}(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod({selectorFn}(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, {(localIndex is null ? $"localIndex(add(rt, {32 * (m - s)}), {s})" : localIndex(s))}, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
     }
 

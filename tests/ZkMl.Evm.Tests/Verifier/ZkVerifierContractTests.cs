@@ -95,13 +95,8 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
         Assert.True(gas.Transaction.Success, gas.Transaction.Error);
         output.WriteLine($"ZK {name} B={batch}: deployed {v.DeployedSize} bytes; proof {pf.Length} bytes, {pi.Length / 32} public words; {gas}");
 
-        // every proof word changed (its lowest bit flipped): both reject
-        for (int w = 0; w < pf.Length / 32; w++)
-        {
-            var m = (byte[])pf.Clone();
-            m[32 * w + 31] ^= 1;
-            Assert.False(await BothAsync(v, e.Vk, pi, m, $"proof word {w} changed"));
-        }
+        // every proof word and every statement word (batch word, input/output words) changed: both reject
+        await AssertEveryWordRejectedAsync(v, e.Vk, pi, pf);
         // a proof one word short, one word longer
         Assert.False(await BothAsync(v, e.Vk, pi, pf[..^32], "one word short"));
         Assert.False(await BothAsync(v, e.Vk, pi, [.. pf, .. new byte[32]], "one word longer"));
@@ -120,13 +115,6 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
         x[^1] = x[^1] == 3 ? 4 : 3;
         var wx = PublicIO.Create(e.Vk, batch, x, stated).Words.ToArray();
         Assert.False(await BothAsync(v, e.Vk, wx, pf, "last input changed"));
-        // the statement's words changed one at a time (batch word, input/output words)
-        for (int w = 0; w < pi.Length / 32; w++)
-        {
-            var m = (byte[])pi.Clone();
-            m[32 * w + 31] ^= 1;
-            Assert.False(await BothAsync(v, e.Vk, m, pf, $"statement word {w} changed"));
-        }
     }
 
     public static TheoryData<string, int> MnistCases => new() { { "mnist-mlp", 1 }, { "mnist-mlp", 16 }, { "mnist-mlp-private", 1 }, { "mnist-mlp-private", 16 } };
@@ -173,6 +161,47 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
     internal static PrivateInputProof ProvePrivate(ZkExample e, int batch)
         => InferenceProver.ProvePrivate(e.Pk, e.Samples.Take(batch).Select(x => e.Pk.Circuit.QuantizeInput(x)).ToArray());
 
+    /// <summary>Every proof word, then every statement word, changed alone (its lowest bit flipped): both verifiers reject.</summary>
+    internal static async Task AssertEveryWordRejectedAsync(OnChainVerifier v, VerifyingKey vk, byte[] pi, byte[] pf)
+    {
+        for (int w = 0; w < pf.Length / 32; w++)
+        {
+            var m = (byte[])pf.Clone();
+            m[32 * w + 31] ^= 1;
+            Assert.False(await BothAsync(v, vk, pi, m, $"proof word {w} changed"));
+        }
+        for (int w = 0; w < pi.Length / 32; w++)
+        {
+            var m = (byte[])pi.Clone();
+            m[32 * w + 31] ^= 1;
+            Assert.False(await BothAsync(v, vk, m, pf, $"statement word {w} changed"));
+        }
+    }
+
+    /// <summary>
+    /// A private-input proof checked against another commitment of the same rows (fresh blinding) and against a commitment of
+    /// other rows: both reject; a second proof verifies against its own commitment only.
+    /// </summary>
+    internal static async Task AssertOtherCommitmentsRejectedAsync(OnChainVerifier v, ZkExample e, PrivateInputProof made, int batch)
+    {
+        var proof = made.Proof;
+        var pi = proof.PublicInputs.ToArray();
+        var pf = proof.ProofBytes.ToArray();
+        var io = proof.DecodePublicIO(e.Vk);
+        var y = io.Outputs[..(batch * e.Vk.OutputColumns)].ToArray();
+        var rows = e.Samples.Take(batch).Select(x => e.Pk.Circuit.QuantizeInput(x)).ToArray();
+        var again = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, rows).Commitment;
+        Assert.NotEqual(io.InputCommitment!.Value, again.Commitment);
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, again.Commitment, y).Words.ToArray(), pf, "another commitment of the same rows"));
+        var other = rows.Select(r => (long[])r.Clone()).ToArray();
+        other[0][0] = other[0][0] == 1 ? 2 : 1;
+        var otherCom = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, other).Commitment;
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, otherCom.Commitment, y).Words.ToArray(), pf, "a commitment of other rows"));
+        var made2 = ProvePrivate(e, batch);
+        Assert.True(await BothAsync(v, e.Vk, made2.Proof.PublicInputs.ToArray(), made2.Proof.ProofBytes.ToArray(), "a second proof with its own commitment"));
+        Assert.False(await BothAsync(v, e.Vk, pi, made2.Proof.ProofBytes.ToArray(), "the second proof against the first commitment"));
+    }
+
     public static TheoryData<string, int> PrivateCases => new() { { "tiny-private", 1 }, { "tiny-private", 3 }, { "mlp3-private", 1 }, { "mlp3-private", 4 } };
 
     /// <summary>
@@ -195,36 +224,12 @@ public class ZkVerifierContractTests(VerifierContractFixture fx, ITestOutputHelp
         var gas = await v.MeasureAsync(proof);
         Assert.True(gas.Transaction.Success, gas.Transaction.Error);
         output.WriteLine($"ZK {name} B={batch}: deployed {v.DeployedSize} bytes; proof {pf.Length} bytes, {pi.Length / 32} public words; {gas}");
-        for (int w = 0; w < pf.Length / 32; w++)
-        {
-            var m = (byte[])pf.Clone();
-            m[32 * w + 31] ^= 1;
-            Assert.False(await BothAsync(v, e.Vk, pi, m, $"proof word {w} changed"));
-        }
-        for (int w = 0; w < pi.Length / 32; w++)
-        {
-            var m = (byte[])pi.Clone();
-            m[32 * w + 31] ^= 1;
-            Assert.False(await BothAsync(v, e.Vk, m, pf, $"statement word {w} changed"));
-        }
+        await AssertEveryWordRejectedAsync(v, e.Vk, pi, pf);
         var io = proof.DecodePublicIO(e.Vk);
         var y = io.Outputs[..(batch * e.Vk.OutputColumns)].ToArray();
-        var cx = io.InputCommitment!.Value;
         var wrongY = (long[])y.Clone();
         wrongY[0] += wrongY[0] > 0 ? -1 : 1;
-        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, cx, wrongY).Words.ToArray(), pf, "output 0 changed"));
-        // another commitment of the same rows (fresh blinding), and a commitment of other rows
-        var rows = e.Samples.Take(batch).Select(x => e.Pk.Circuit.QuantizeInput(x)).ToArray();
-        var again = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, rows).Commitment;
-        Assert.NotEqual(cx, again.Commitment);
-        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, again.Commitment, y).Words.ToArray(), pf, "another commitment of the same rows"));
-        var other = rows.Select(r => (long[])r.Clone()).ToArray();
-        other[0][0] = other[0][0] == 1 ? 2 : 1;
-        var otherCom = InputCommitment.Commit(e.Pk.Srs, made.Commitment.RowWidth, made.Commitment.InputSize, e.Vk.XBytes, other).Commitment;
-        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, otherCom.Commitment, y).Words.ToArray(), pf, "a commitment of other rows"));
-        // a proof made for another commitment verifies only against its own
-        var made2 = ProvePrivate(e, batch);
-        Assert.True(await BothAsync(v, e.Vk, made2.Proof.PublicInputs.ToArray(), made2.Proof.ProofBytes.ToArray(), "a second proof with its own commitment"));
-        Assert.False(await BothAsync(v, e.Vk, pi, made2.Proof.ProofBytes.ToArray(), "the second proof against the first commitment"));
+        Assert.False(await BothAsync(v, e.Vk, PublicIO.CreatePrivate(e.Vk, batch, io.InputCommitment!.Value, wrongY).Words.ToArray(), pf, "output 0 changed"));
+        await AssertOtherCommitmentsRejectedAsync(v, e, made, batch);
     }
 }
