@@ -150,10 +150,18 @@ public static partial class SolidityVerifierGenerator
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{STATEMENT}}", StatementDoc(vk), StringComparison.Ordinal)
-            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
-            .Replace("{{MAIN}}", vk.IsZk ? ZkMain(c) : Main(c), StringComparison.Ordinal);
-        return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text));
+            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal);
+        if (vk.IsZk) return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text.Replace("{{MAIN}}", ZkMain(c), StringComparison.Ordinal)));
+        // A default-mode dense verifier: the core, the helpers, the opening helpers and the generated steps as one Yul text,
+        // pruned to what verify reaches (the core's claim-record opening, batchOpen, is the test harness's, not called here).
+        const string body = "{{CORE}}\n\n{{HELPERS}}\n\n" + CircuitMarker + "\n{{MAIN}}";
+        if (!text.Contains(body, StringComparison.Ordinal)) throw new InvalidOperationException("Verifier.sol.template: the core, helpers and main placeholders are not laid out as expected");
+        string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
+            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + Main(c);
+        return text.Replace(body, YulPruner.Keep(yul, "verify"), StringComparison.Ordinal);
     }
+
+    private const string CircuitMarker = "            // ===== this circuit (generated) ==================================================================";
 
     /// <summary>The NatSpec words of verifyProof's statement: the inputs themselves, or with private inputs their commitment.</summary>
     private static string StatementDoc(VerifyingKey vk) =>
@@ -171,7 +179,7 @@ public static partial class SolidityVerifierGenerator
     private static string GenerateSplit(Circuit c, string contractName)
     {
         string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
-            + "            // ===== this circuit (generated) ==================================================================\n" + SpatialMain(c);
+            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + SpatialMain(c);
         return VerifierTemplates.SplitContract
             .Replace("{{HEADER}}", Header(c.Vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
@@ -466,8 +474,6 @@ public static partial class SolidityVerifierGenerator
             y.Comment($"proven final activation: the output layer's claim is at p_{L - 1} from r_w (relation R), no out_r");
             y.Line("cd := matmul(ctx, cd, 0)");
         }
-        y.Line($"let claims := alloc({c.ClaimCount * 256})");
-        y.Line("buildClaims(ctx, claims)");
         int kSplit = split ? vk.ModelSplit.Bits : 0;
         if (!split)
         {
@@ -489,7 +495,7 @@ public static partial class SolidityVerifierGenerator
                 y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
             }
         }
-        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(T >= 1 ? 3 : 1)}, splits, cd, g2))");
+        y.Line("opening(ctx, cd, g2, splits)");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();
@@ -634,108 +640,74 @@ public static partial class SolidityVerifierGenerator
         }
         y.Close();
 
-        // ---- claims
-        y.Blank();
-        y.Comment($"the {c.ClaimCount} batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)");
-        y.Open("function buildClaims(ctx, claims)");
-        y.Line("let rec := claims");
-        if (T >= 1)
-        {
-            y.Line("rec := lookupClaims(ctx, rec)");
-            y.Line("rec := columnClaims(ctx, rec)");
-        }
-        y.Line("pop(layerClaims(ctx, rec))");
-        y.Close();
-        if (T >= 1)
-        {
-            y.Blank();
-            y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
-            y.Open("function lookupClaims(ctx, rec) -> next");
-            y.Line("let lay := mload(add(ctx, 0x40))");
-            y.Line("let n := layField(lay, 1)");
-            y.Line("let n2 := layField(lay, 3)");
-            y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
-            y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
-            y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
-            y.Line("mstore(add(rec, 0xc0), 31) // suffix ½ … ½");
-            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
-            y.Line("mstore(add(rec, 0x1c0), 31) // suffix ½ … ½");
-            y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
-            y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
-            y.Line($"mstore(add(rec, 0x3c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
-            y.Line($"mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            int acol = vk.Shape.ActColItem;
-            y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
-            y.Line($"mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line("next := add(rec, 0x600)");
-            y.Close();
+        // ---- the batched opening, its claims written out (SolidityVerifierGenerator.Opening.cs)
+        EmitOpening(y, DenseClaims(c), T >= 1 ? [Dim.C(nm), Dim.E("layField(lay, 2)"), Dim.E("layField(lay, 3)")] : [Dim.C(nm)]);
+        return y.ToString();
+    }
 
-            y.Blank();
-            y.Comment(c.OutputTabled
-                ? "A_ℓ (hidden ℓ), R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each tabled ℓ"
-                : "A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
-            y.Open("function columnClaims(ctx, rec) -> next");
-            y.Line("let lay := mload(add(ctx, 0x40))");
-            y.Line("let b := mload(add(ctx, 0x20))");
-            y.Line("let n1 := layField(lay, 2)");
-            y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
-            y.Line("let p := 0");
-            y.Line("let z := 0");
+    /// <summary>
+    /// The batched opening's claims of a dense key in protocol order (<c>InferenceVerifier</c>'s): h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w),
+    /// h_t(r_t) on C_2, mult(r_t) on C_1, a_col(r_t) on C_model; A_ℓ, R_ℓ,i at p_ℓ on C_1 for each tabled ℓ; for ℓ = L−1 … 0
+    /// b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1. Groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2).
+    /// </summary>
+    private static List<OClaim> DenseClaims(Circuit c)
+    {
+        var vk = c.Vk;
+        int L = c.L, H = c.H, T = c.T, m = c.TableVars, nm = vk.ModelVars;
+        static string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        string LSlot(int l, int k) => Slot(20 + 6 * l + k);
+        var n = Dim.E("layField(lay, 1)");
+        var n1 = Dim.E("layField(lay, 2)");
+        var n2 = Dim.E("layField(lay, 3)");
+        Dim Field(int f) => Dim.E($"layField(lay, {f})");
+        string lu = $"mload(add(ctx, {Slot(SlotLu)}))";
+        string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
+        string rwEnd = $"add(mload(add(ctx, {Slot(SlotRw)})), shl(5, layField(lay, 1)))";
+        string rtEnd = $"add(mload(add(ctx, {Slot(SlotRt)})), {32 * m})";
+        string rhoEnd = $"add(mload(add(ctx, {LSlot(L - 1, 2)})), {32 * vk.Layers[^1].InVars})";
+        bool outAtRout(int l) => l == L - 1 && !c.OutputTabled;
+        string routEnd = $"add(mload(add(ctx, {Slot(SlotRout)})), shl(5, add(b, {vk.Layers[^1].OutVars})))";
+        // r_o of layer ℓ (its first len coordinates), r_b of layer ℓ, ρ_ℓ (its first len coordinates)
+        Seg Ro(int l, int len) => outAtRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len)) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len));
+        Seg Rb(int l) => outAtRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars), DimB) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars), DimB);
+        Seg Rho(int l, int len) => new("rho", rhoEnd, Dim.C(vk.Layers[l].InVars - len), Dim.C(len));
+        var r = new List<OClaim>();
+        if (T >= 1)
+        {
+            int o0 = vk.Layers[0].OutVars;
+            var rt = new Seg("rt", rtEnd, Dim.C(0), Dim.C(m));
+            r.Add(new("h'_w(½ⁿ) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwHalf)}))", n2, Field(4), [], Half: n));
+            r.Add(new("h_t(½ᵐ) on C_2", GroupW2, $"mload(add({lu}, 0x20))", n2, Field(5), [], Half: Dim.C(m)));
+            // r_w = its head ‖ r_b of layer 0 ‖ r_o of layer 0 (shared with layer 0's claims at p_0)
+            r.Add(new("h'_w(r_w) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwRw)}))", n2, Field(4),
+                [new("rw", rwEnd, Dim.E($"add(b, {o0})"), Dim.E($"sub(layField(lay, 1), add(b, {o0}))")), Rb(0), Ro(0, o0)]));
+            r.Add(new("h_t(r_t) on C_2", GroupW2, $"mload(add({lu}, 0x80))", n2, Field(5), [rt]));
+            r.Add(new("mult(r_t) on C_1", GroupW1, $"mload(add({lu}, 0xc0))", n1, Field(6), [rt]));
+            int acol = vk.Shape.ActColItem;
+            r.Add(new("a_col(r_t) on C_model", GroupModel, Cols(c.ColumnCount - 1), Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(acol) >> c.Model.LogSize(acol)))), [rt]));
             for (int l = 0; l < T; l++)
             {
                 var lk = vk.Layers[l];
                 int cb = c.ColumnBase(l);
-                y.Line($"p := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(lay, 1), add(b, {lk.OutVars}))))");
                 // cols[cb] = Q_ℓ(p_ℓ) is no claim; nor is the output layer's A (checked against Ỹ in lookups)
-                var fields = l < H ? new List<(int Field, int Col)> { (c.FieldA(l), cb + 1) } : [];
-                for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i));
-                foreach (var (field, col) in fields)
-                {
-                    y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {lk.OutVars})), layField(lay, {field}), calldataload(add(cols, {32 * col})))");
-                    y.Line($"mstore(add(rec, 0xc0), {(l < 29 ? 2 + l : 0)}) // suffix id: claims sharing this point share its eq factor");
-                    y.Line($"mcopy(z, p, shl(5, add(b, {lk.OutVars})))");
-                    y.Line("rec := add(rec, 0x100)");
-                }
+                var fields = l < H ? new List<(int Field, int Col, string Name)> { (c.FieldA(l), cb + 1, $"A_{l}") } : [];
+                for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i, $"R_{l},{i}"));
+                foreach (var (field, col, name) in fields)
+                    r.Add(new($"{name}(p_{l}) on C_1", GroupW1, Cols(col), n1, Field(field), [Rb(l), Ro(l, lk.OutVars)]));
             }
-            y.Line("next := rec");
-            y.Close();
         }
-
-        y.Blank();
-        y.Comment("for ℓ = L−1 … 0: b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1");
-        y.Open("function layerClaims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line("let z := 0");
         for (int l = L - 1; l >= 0; l--)
         {
             var lk = vk.Layers[l];
             int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
-            y.Comment($"layer {l}");
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {c.Model.Offset(bi) >> c.Model.LogSize(bi)}, mload(add(ctx, {LSlot(l, 3)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {c.Model.Offset(wi) >> c.Model.LogSize(wi)}, mload(add(ctx, {LSlot(l, 5)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
-            y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
+            r.Add(new($"b_{l}(r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 3)}))", Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(bi) >> c.Model.LogSize(bi)))), [Ro(l, lk.OutVars)]));
+            r.Add(new($"W_{l}(ρ, r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 5)}))", Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(wi) >> c.Model.LogSize(wi)))),
+                [Rho(l, lk.InVars), Ro(l, lk.OutVars)]));
             if (l >= 1)
-            {
-                int s = lk.InVars; // = o_{ℓ−1}
-                y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {c.FieldA(l - 1)}), mload(add(ctx, {LSlot(l, 4)})))");
-                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
-                y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
-                y.Line("rec := add(rec, 0x100)");
-            }
+                r.Add(new($"A_{l - 1}(r_b, ρ) on C_1", GroupW1, $"mload(add(ctx, {LSlot(l, 4)}))", n1, Field(c.FieldA(l - 1)), [Rb(l), Rho(l, lk.InVars)]));
         }
-        y.Line("next := rec");
-        y.Close();
-        return y.ToString();
+        if (r.Count != c.ClaimCount) throw new InvalidOperationException($"{r.Count} claims written, the key has {c.ClaimCount}");
+        return r;
     }
 
     /// <summary>
