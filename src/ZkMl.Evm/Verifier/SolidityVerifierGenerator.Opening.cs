@@ -38,9 +38,10 @@ public static partial class SolidityVerifierGenerator
     /// <summary>
     /// Consecutive coordinates of a claim's point: the <paramref name="Len"/> coordinates of the memory array
     /// <paramref name="Family"/> (whose end address is <paramref name="End"/>) that end <paramref name="Skip"/> coordinates
-    /// before its end; or, with <paramref name="Bits"/>, constant 0/1 coordinates.
+    /// before its end (<paramref name="Start"/>, when given, is the address of its first coordinate, a shorter expression of the
+/// same address); or, with <paramref name="Bits"/>, constant 0/1 coordinates.
     /// </summary>
-    private sealed record Seg(string Family, string End, Dim Skip, Dim Len, int[]? Bits = null)
+    private sealed record Seg(string Family, string End, Dim Skip, Dim Len, int[]? Bits = null, string? Start = null)
     {
         public static Seg Constant(params int[] bits) => new("", "", Dim.C(0), Dim.C(bits.Length), bits);
     }
@@ -60,7 +61,7 @@ public static partial class SolidityVerifierGenerator
     /// <c>openingClaim</c> and <c>openingFinal</c> for <paramref name="claims"/> on the groups at ctx word 14 (commitments
     /// x, y per group), whose variables are <paramref name="groupN"/>.
     /// </summary>
-    private static void EmitOpening(YulWriter y, IReadOnlyList<OClaim> claims, IReadOnlyList<Dim> groupN)
+    private static void EmitOpening(YulWriter y, IReadOnlyList<OClaim> claims, IReadOnlyList<Dim> groupN, int splitBits, int? nMaxConst)
     {
         int nGroups = groupN.Count;
         // ranks: order of first appearance among the claims (the vectors of "Batched openings"); the evaluations follow it
@@ -141,11 +142,12 @@ public static partial class SolidityVerifierGenerator
         y.Open("function opening(ctx, cd, g2, splits)");
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line($"let nMax := {groupN[0].Yul}");
-        for (int g = 1; g < nGroups; g++)
-            y.Line(groupN[g].IsConst && groupN[0].IsConst
-                ? $"if gt({groupN[g].Yul}, nMax) {{ nMax := {groupN[g].Yul} }}"
-                : $"{{ let ng := {groupN[g].Yul} if gt(ng, nMax) {{ nMax := ng }} }}");
+        if (nMaxConst is { } nc) y.Line($"let nMax := {nc} // N = max n_i is the same for every batch size (checked by the generator)");
+        else
+        {
+            y.Line($"let nMax := {groupN[0].Yul}");
+            for (int g = 1; g < nGroups; g++) y.Line($"{{ let ng := {groupN[g].Yul} if gt(ng, nMax) {{ nMax := ng }} }}");
+        }
         y.Line($"let rho := trChallenge({Q(ZkMl.Proofs.Openings.BatchOpening.Labels.Rho)})");
         y.Line("let ch := alloc(shl(5, nMax))");
         y.Line("let e, ev := sumcheck2(openingClaim(ctx, lay, b, nMax, rho), nMax, cd, ch)");
@@ -153,16 +155,48 @@ public static partial class SolidityVerifierGenerator
         y.Line("let bt := bitTable(ch, nMax)");
         y.Line("if iszero(eq(e, openingFinal(ctx, lay, b, rho, ev, bt))) { fail() }");
         y.Line($"trAbsorbCalldata({Q(ZkMl.Proofs.Openings.BatchOpening.Labels.Evals)}, ev, {32 * used})");
-        y.Comment("the rank table of the core's batchSplits / batchJoint: per group 1 + its order of first appearance, its n");
-        y.Line($"let rank := alloc({64 * nGroups})");
-        for (int g = 0; g < nGroups; g++)
+        // the joint claim (batchSplits, batchJoint written out; the ranks are known here): the model vector split into 2^k parts
+        // enters as their fold Σ_S (Π_(t∈S) c_(n−k+t))·A_S over n − k variables; N' = the largest n'; y = Σ_g γ^(rank−1)·e_g·Π_(b=n'_g)^(N'−1)(1 − c_b);
+        // C = Σ_g γ^(rank−1)·C'_g (the first by its coordinates, the others by one scalar multiplication each)
+        var nPrime = groupN.Select((n, g) => g == 0 && splitBits > 0 ? n - Dim.C(splitBits) : n).ToArray();
+        var order = Enumerable.Range(0, nGroups).Where(g => rank[g] > 0).OrderBy(g => rank[g]).ToArray();
+        string Cx(int g) => $"mload(add(ctx, 0x{0x1c0 + 64 * g:x}))";
+        string Cy(int g) => $"mload(add(ctx, 0x{0x1e0 + 64 * g:x}))";
+        if (splitBits > 0)
         {
-            y.Line($"mstore(add(rank, {64 * g}), {rank[g]})");
-            y.Line($"mstore(add(rank, {64 * g + 32}), {groupN[g].Yul})");
+            y.Line($"let mx, my := splitFold(add(splits, 0x80), add(ch, {32 * (groupN[0].Const - splitBits)}), {splitBits})");
+            y.Line("mstore(add(ctx, 0x1c0), mx)");
+            y.Line("mstore(add(ctx, 0x1e0), my)");
         }
-        y.Line($"let nJoint := batchSplits(splits, add(ctx, {Slot14}), {nGroups}, rank, ch)");
+        y.Line($"let nJoint := {nPrime[order[0]].Yul}");
+        foreach (int g in order.Skip(1))
+            y.Line($"{{ let ng := {nPrime[g].Yul} if gt(ng, nJoint) {{ nJoint := ng }} }}");
+        y.Line($"let gamma := trChallenge({Q(ZkMl.Proofs.Openings.BatchOpening.Labels.Gamma)})");
         y.Line("let hk := alloc(0x180)");
-        y.Line($"batchJoint(add(ctx, {Slot14}), {nGroups}, rank, bt, nJoint, ev, hk)");
+        y.Line("let be := add(bt, shl(7, nJoint))");
+        for (int i = 0; i < order.Length; i++)
+        {
+            int g = order[i];
+            string n = nPrime[g].IsConst ? $"0x{128 * nPrime[g].Const:x}" : $"shl(7, {nPrime[g].Yul})";
+            string t = $"eqZeros(calldataload({(i == 0 ? "ev" : $"add(ev, {32 * i})")}), add(bt, {n}), be)";
+            if (i == 0) y.Line($"let yj := {t}");
+            else
+            {
+                y.Line(i == 1 ? "let gp := gamma" : "gp := mulmod(gp, gamma, R_MOD)");
+                y.Line($"yj := addmod(yj, mulmod(gp, {t}, R_MOD), R_MOD)");
+            }
+        }
+        y.Line("mstore(add(hk, 0x40), yj)");
+        y.Line($"let cx := {Cx(order[0])}");
+        y.Line($"let cy := {Cy(order[0])}");
+        for (int i = 1; i < order.Length; i++)
+        {
+            int g = order[i];
+            y.Line(i == 1 ? "let gq := gamma" : "gq := mulmod(gq, gamma, R_MOD)");
+            y.Line($"cx, cy := ecMulAdd(cx, cy, {Cx(g)}, {Cy(g)}, gq)");
+        }
+        y.Line("mstore(hk, cx)");
+        y.Line("mstore(add(hk, 0x20), cy)");
         y.Line("mstore(add(hk, 0x60), nJoint)");
         y.Line("mstore(add(hk, 0x80), ch)");
         y.Line("mstore(add(hk, 0xa0), g2)");
@@ -173,12 +207,14 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment("Σ_i ρ^i·2^(N − n_i)·y_i (batchInitialClaim), Horner from the last claim");
         y.Open("function openingClaim(ctx, lay, b, nMax, rho) -> acc");
+        // 2^(N − n_g) per group; 1 (no product) for a group whose n is N for every batch size
+        bool unit(int g) => nMaxConst is { } nc && groupN[g] is { IsConst: true } ng && ng.Const == nc;
         for (int g = 0; g < nGroups; g++)
-            if (rank[g] > 0) y.Line($"let w{g} := shl(sub(nMax, {groupN[g].Yul}), 1)");
+            if (rank[g] > 0 && !unit(g)) y.Line($"let w{g} := shl(sub(nMax, {groupN[g].Yul}), 1)");
         for (int i = claims.Count - 1; i >= 0; i--)
         {
             var cl = claims[i];
-            string term = $"mulmod({cl.Value}, w{cl.Group}, R_MOD)";
+            string term = unit(cl.Group) ? (i == claims.Count - 1 ? $"mod({cl.Value}, R_MOD)" : cl.Value) : $"mulmod({cl.Value}, w{cl.Group}, R_MOD)";
             y.Line(i == claims.Count - 1 ? $"acc := {term} // {cl.What}" : $"acc := addmod(mulmod(acc, rho, R_MOD), {term}, R_MOD) // {cl.What}");
         }
         y.Close();
@@ -190,7 +226,6 @@ public static partial class SolidityVerifierGenerator
         y.Open("function openingFinal(ctx, lay, b, rho, ev, bt) -> expected");
         y.Line($"let mm := alloc({32 * Math.Max(1, nSlots)})");
         y.Line("let rm := R_MOD // on the stack: one PUSH32 instead of one per product keeps the code small");
-        y.Line("let rp := 1");
         y.Line("let v := 0");
         var done = new HashSet<string>(StringComparer.Ordinal);
         string Mem(int s) => s == 0 ? "mload(mm)" : $"mload(add(mm, {32 * s}))";
@@ -204,7 +239,8 @@ public static partial class SolidityVerifierGenerator
             y.Line(first ? $"v := {f}" : $"v := mulmod(v, {f}, rm)");
             first = false;
         }
-        for (int i = 0; i < claims.Count; i++)
+        // Horner in ρ from the last claim: expected ← expected·ρ + eq_i·e_g(i)
+        for (int i = claims.Count - 1; i >= 0; i--)
         {
             var cl = claims[i];
             y.Comment($"{i}: {cl.What}");
@@ -237,7 +273,7 @@ public static partial class SolidityVerifierGenerator
                     if (!s.Len.IsConst)
                     {
                         string rk = "R" + RunKey(s, lo);
-                        string call = $"eqPoint(sub({EndOf(s)}, shl(5, {s.Len.Yul})), {s.Len.Yul}, {(lo.IsConst ? (lo.Const == 0 ? "bt" : $"add(bt, 0x{128 * lo.Const:x})") : $"add(bt, shl(7, {lo.Yul}))")})";
+                        string call = $"eqPoint({s.Start ?? $"sub({EndOf(s)}, shl(5, {s.Len.Yul}))"}, {s.Len.Yul}, {(lo.IsConst ? (lo.Const == 0 ? "bt" : $"add(bt, 0x{128 * lo.Const:x})") : $"add(bt, shl(7, {lo.Yul}))")})";
                         if (slot.TryGetValue(rk, out int rs))
                         {
                             if (done.Add(rk)) y.Line(Store(rs, call));
@@ -306,15 +342,35 @@ public static partial class SolidityVerifierGenerator
                 }
                 else y.Line($"v := {call("v")}");
             }
-            string term = i == 0 ? "v" : "mulmod(rp, v, rm)";
-            y.Line(i == 0 ? $"expected := mulmod(v, calldataload({(rank[cl.Group] == 1 ? "ev" : $"add(ev, {G(cl.Group)})")}), rm)"
-                : $"expected := addmod(expected, mulmod({term}, calldataload({(rank[cl.Group] == 1 ? "ev" : $"add(ev, {G(cl.Group)})")}), rm), rm)");
-            if (i + 1 < claims.Count) y.Line(i == 0 ? "rp := rho" : "rp := mulmod(rp, rho, rm)");
+            string eg = $"calldataload({(rank[cl.Group] == 1 ? "ev" : $"add(ev, {G(cl.Group)})")})";
+            y.Line(i == claims.Count - 1 ? $"expected := mulmod(v, {eg}, rm)" : $"expected := addmod(mulmod(expected, rho, rm), mulmod(v, {eg}, rm), rm)");
         }
         y.Close();
     }
 
     private const string Slot14 = "0x1c0";
+
+    /// <summary>Field j of the batch record at <c>lay</c> (the core's <c>layField</c>, inline: no call).</summary>
+    private static Dim LayDim(int j) => Dim.E($"shr(224, mload(add(lay, {4 * j})))");
+
+    /// <summary>
+    /// N = max n_i of the opening when it is the model vector's n for every batch size (the generator knows every batch
+    /// record: fields 2 and 3 are N1 and N2), else null (computed at run time).
+    /// </summary>
+    private static int? OpeningConstMax(Circuit c, bool lookups)
+    {
+        int nm = c.Vk.ModelVars;
+        if (!lookups) return nm;
+        return c.Batches.All(bt => bt.Fields[2] <= nm && bt.Fields[3] <= nm) ? nm : null;
+    }
+
+    /// <summary>k of the model vector's split into 2^k parts (0: not split); the split covers the whole model vector.</summary>
+    private static int OpeningSplitBits(Circuit c)
+    {
+        if (c.Vk.ModelParts.Count == 0) return 0;
+        if (c.Model.NumVars != c.Vk.ModelVars) throw new InvalidOperationException($"the model split covers {c.Model.NumVars} variables, the model vector has {c.Vk.ModelVars}");
+        return c.Vk.ModelSplit.Bits;
+    }
 
     private static readonly BigInteger Inv2 = (R + 1) / 2;
 }

@@ -275,19 +275,19 @@ public static partial class SolidityVerifierGenerator
             {
                 var (wh, ww) = lk.WindowBits;
                 y.Comment($"max pool {l}: D's range segment (1, D_{l}, 0)");
-                y.Line($"sel := selector(rw, sub(n, add(b, {o + wh + ww})), layField(lay, {SField(c, $"f D_{l} index")}))");
+                y.Line($"sel := selectorBits(rw, sub(n, add(b, {o + wh + ww})), layField(lay, {SField(c, $"f D_{l} index")}))");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * cb})), R_MOD), R_MOD), R_MOD), R_MOD)");
                 covered += 1L << (o + wh + ww);
                 continue;
             }
             y.Comment($"layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {lk.Limbs} limb segments");
-            y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f act_{l} index")}))");
+            y.Line($"sel := selectorBits(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f act_{l} index")}))");
             y.Line("sels := addmod(sels, sel, R_MOD)");
             y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
             for (int i = 0; i < lk.Limbs; i++)
             {
-                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f limb_{l},{i} index")}))");
+                y.Line($"sel := selectorBits(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f limb_{l},{i} index")}))");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
             }
@@ -317,7 +317,7 @@ public static partial class SolidityVerifierGenerator
             long idx = tl.Offset(seg) >> s;
             var qlo = range ? BigInteger.Zero : Mod(vk.Layers[layerOf[seg]].QMin);
             int tag = range ? 1 : layerOf[seg] + 2;
-            y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(selectorBits(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
         y.Close();
@@ -605,12 +605,12 @@ public static partial class SolidityVerifierGenerator
         // the lookups', the columns' (a max pool's D, a tabled layer's A and R_i), the matmul layers', the Phase-2 values', the
         // max pools' D at their zero-check points
         {
-            var nw = Dim.E("layField(lay, 1)");
-            var n1 = Dim.E("layField(lay, 2)");
-            var nW2 = Dim.E("layField(lay, 3)");
-            Dim Field(int f) => Dim.E($"layField(lay, {f})");
+            var nw = LayDim(1);
+            var n1 = LayDim(2);
+            var nW2 = LayDim(3);
+            Dim Field(int f) => LayDim(f);
             string lu = $"mload(add(ctx, {Slot(SlotLu)}))";
-            string rwEnd = $"add(mload(add(ctx, {Slot(SlotRw)})), shl(5, layField(lay, 1)))";
+            string rwEnd = $"add(mload(add(ctx, {Slot(SlotRw)})), shl(5, {nw.Yul}))";
             string rtEnd = $"add(mload(add(ctx, {Slot(SlotRt)})), {32 * m})";
             string rhoEnd = $"add(mload(add(ctx, {LSlot(mm[0], 2)})), {32 * ProofParts.MatmulVars(vk.Layers[mm[0]])})";
             string routEnd = $"add(mload(add(ctx, {Slot(SlotRout)})), shl(5, add(b, {vk.Layers[^1].OutVars})))";
@@ -628,7 +628,7 @@ public static partial class SolidityVerifierGenerator
             cl.Add(new("h'_w(½ⁿ) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwHalf)}))", nW2, Field(4), [], Half: nw));
             cl.Add(new("h_t(½ᵐ) on C_2", GroupW2, $"mload(add({lu}, 0x20))", nW2, Field(5), [], Half: Dim.C(m)));
             cl.Add(new("h'_w(r_w) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwRw)}))", nW2, Field(4),
-                [new("rw", rwEnd, Dim.E($"add(b, {s0})"), Dim.E($"sub(layField(lay, 1), add(b, {s0}))")), new("rw", rwEnd, Dim.C(s0), DimB), new("rw", rwEnd, Dim.C(0), Dim.C(s0))]));
+                [new("rw", rwEnd, Dim.E($"add(b, {s0})"), Dim.E($"sub({nw.Yul}, add(b, {s0}))"), Start: $"mload(add(ctx, {Slot(SlotRw)}))"), new("rw", rwEnd, Dim.C(s0), DimB), new("rw", rwEnd, Dim.C(0), Dim.C(s0))]));
             cl.Add(new("h_t(r_t) on C_2", GroupW2, $"mload(add({lu}, 0x80))", nW2, Field(5), [rt]));
             cl.Add(new("mult(r_t) on C_1", GroupW1, $"mload(add({lu}, 0xc0))", n1, Field(6), [rt]));
             int acol = ks.ActColItem;
@@ -703,7 +703,7 @@ public static partial class SolidityVerifierGenerator
                     }
             }
             if (cl.Count != SpatialClaimCount(vk, terms)) throw new InvalidOperationException($"{cl.Count} claims written, the key has {SpatialClaimCount(vk, terms)}");
-            EmitOpening(y, cl, [Dim.C(nm), n1, nW2]);
+            EmitOpening(y, cl, [Dim.C(nm), n1, nW2], OpeningSplitBits(c), OpeningConstMax(c, T >= 1));
         }
         foreach (var (pair, k, n) in lessThans) LessThanFixed(y, pair, k, n);
         return y.ToString();

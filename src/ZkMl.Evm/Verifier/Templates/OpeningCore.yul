@@ -22,3 +22,21 @@
                     o := shr(4, o)
                 }
             }
+
+            // v·Π (1 − c_b) over the bit-table rows p, p + 0x80, … below e (the variables a vector of the joint opening lacks)
+            function eqZeros(v, p, e) -> w {
+                w := v
+                for { } lt(p, e) { p := add(p, 0x80) } { w := mulmod(w, mload(p), R_MOD) }
+            }
+
+            // eq(bits(idx), pt[0..k)) as the core's selector (bit k−1−j of idx pairs with pt[j]), from the last coordinate
+            // and without a switch: a 0 bit takes r + 1 − x (an unreduced mulmod operand)
+            function selectorBits(pt, k, idx) -> s {
+                s := 1
+                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                    p := sub(p, 0x20)
+                    let x := mload(p)
+                    if iszero(and(idx, 1)) { x := sub(add(R_MOD, 1), x) }
+                    s := mulmod(s, x, R_MOD)
+                }
+            }
