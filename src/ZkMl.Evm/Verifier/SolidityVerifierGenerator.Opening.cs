@@ -276,7 +276,16 @@ public static partial class SolidityVerifierGenerator
                         string call = $"eqPoint({s.Start ?? $"sub({EndOf(s)}, shl(5, {s.Len.Yul}))"}, {s.Len.Yul}, {(lo.IsConst ? (lo.Const == 0 ? "bt" : $"add(bt, 0x{128 * lo.Const:x})") : $"add(bt, shl(7, {lo.Yul}))")})";
                         if (slot.TryGetValue(rk, out int rs))
                         {
-                            if (done.Add(rk)) y.Line(Store(rs, call));
+                            if (done.Add(rk))
+                            {
+                                if (s.Len.Expr == "b")
+                                {
+                                    // r_b is empty for B = 1: no call
+                                    y.Line(Store(rs, "1"));
+                                    y.Line($"if b {{ {Store(rs, call)} }}");
+                                }
+                                else y.Line(Store(rs, call));
+                            }
                             Mul(ref first, Mem(rs));
                         }
                         else if (s.Len.Expr == "b")

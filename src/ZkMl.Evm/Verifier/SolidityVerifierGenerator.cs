@@ -830,7 +830,7 @@ public static partial class SolidityVerifierGenerator
         }
         y.Line("let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small");
         y.Line("let r := mload(pt)");
-        y.Line($"mstore({at(1)}, r)");
+        y.Line($"mstore({(fixedAt is null ? "add(t, 0x20)" : at(1))}, r)");
         y.Line($"mstore({at(0)}, addmod(sub(R_MOD, r), 1, R_MOD))");
         for (int j = 1; j < k; j++)
         {
