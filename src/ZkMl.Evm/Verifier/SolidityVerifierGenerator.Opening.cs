@@ -129,6 +129,31 @@ public static partial class SolidityVerifierGenerator
                 foreach (int len in set) slot["T" + k + "#" + len] = nSlots++;
         foreach (var (k, n) in runtimeUses)
             if (n > 1) slot["R" + k] = nSlots++;
+        // constant offsets (model items): the bits from the vector's top coordinate down; prefixes shared by several claims of
+        // one vector are multiplied once (a trie: a node is memoized where the claims sharing it part)
+        string? PathOf(OClaim cl)
+        {
+            var nsC = cl.SuffixLen;
+            if (!(cl.N.IsConst && nsC.IsConst && cl.Offset.IsConst)) return null;
+            var sb = new System.Text.StringBuilder();
+            for (int j = cl.N.Const - 1; j >= nsC.Const; j--) sb.Append((cl.Offset.Const >> (j - nsC.Const)) & 1);
+            return sb.ToString();
+        }
+        string NodeKey(OClaim cl, int len) => $"P{cl.Group}|{cl.N.Const}|{PathOf(cl)![..len]}";
+        var nodeCount = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var cl in claims)
+            if (PathOf(cl) is { } path)
+                for (int len = 1; len <= path.Length; len++) nodeCount[NodeKey(cl, len)] = nodeCount.GetValueOrDefault(NodeKey(cl, len)) + 1;
+        bool IsNode(OClaim cl, int len)
+        {
+            var path = PathOf(cl)!;
+            int here = nodeCount[NodeKey(cl, len)];
+            return here >= 2 && (len == path.Length || nodeCount[NodeKey(cl, len + 1)] < here);
+        }
+        foreach (var cl in claims)
+            if (PathOf(cl) is { } path)
+                for (int len = 1; len <= path.Length; len++)
+                    if (IsNode(cl, len) && !slot.ContainsKey(NodeKey(cl, len))) slot[NodeKey(cl, len)] = nSlots++;
         // runtime offset factors shared by claims with the same vector size, suffix length and item index
         string OffKey(OClaim cl) => $"{cl.N.Yul}|{cl.SuffixLen.Yul}|{cl.Offset.Yul}";
         bool RuntimeOffset(OClaim cl) => !((cl.N - cl.SuffixLen).IsConst && cl.SuffixLen.IsConst && cl.Offset.IsConst);
@@ -336,10 +361,30 @@ public static partial class SolidityVerifierGenerator
             }
             // the offset bits: bit t of the index pairs with c_(ns + t)
             var k = cl.N - ns;
-            if (k.IsConst && ns.IsConst && cl.Offset.IsConst)
+            if (PathOf(cl) is { } path)
             {
-                for (int t = 0; t < k.Const; t++)
-                    Mul(ref first, $"mload(add(bt, 0x{128 * (ns.Const + t) + 32 * ((cl.Offset.Const >> t) & 1):x}))");
+                // bit u of the path (from the top) is coordinate N − 1 − u
+                string Word(int u) => $"mload(add(bt, 0x{128 * (cl.N.Const - 1 - u) + 32 * (path[u] - '0'):x}))";
+                void Ensure(int len)
+                {
+                    string key = NodeKey(cl, len);
+                    if (done.Contains(key)) return;
+                    int a = Enumerable.Range(1, len - 1).Reverse().FirstOrDefault(l => IsNode(cl, l));
+                    if (a > 0) Ensure(a);
+                    y.Open("");
+                    y.Line($"let x := {(a > 0 ? Mem(slot[NodeKey(cl, a)]) : Word(0))}");
+                    for (int u = a > 0 ? a : 1; u < len; u++) y.Line($"x := mulmod(x, {Word(u)}, rm)");
+                    y.Line(Store(slot[key], "x"));
+                    y.Close();
+                    done.Add(key);
+                }
+                int top = Enumerable.Range(1, path.Length).Reverse().FirstOrDefault(l => IsNode(cl, l));
+                if (top > 0)
+                {
+                    Ensure(top);
+                    Mul(ref first, Mem(slot[NodeKey(cl, top)]));
+                }
+                for (int u = top; u < path.Length; u++) Mul(ref first, Word(u));
             }
             else
             {
