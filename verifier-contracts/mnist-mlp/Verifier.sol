@@ -1112,7 +1112,7 @@ contract MnistMlpVerifier {
             // Σ_i ρ^i·eq(z_i, r_g(i))·e_g(i) (batchFinalClaim) over the bit table bt (bitTable): a coordinate z pairing with c gives
             // 1 − c + z·(2c − 1), an offset bit c or 1 − c; tails of one array shared by several claims are multiplied once (memo)
             function openingFinal(ctx, lay, b, rho, ev, bt) -> expected {
-                let mm := alloc(224)
+                let mm := alloc(320)
                 let rm := R_MOD // on the stack: one PUSH32 instead of one per product keeps the code small
                 let v := 0
                 // 14: W_0(ρ, r_o) on C_model
@@ -1144,16 +1144,24 @@ contract MnistMlpVerifier {
                 expected := mulmod(v, calldataload(add(ev, 0x40)), rm)
                 // 13: b_0(r_o) on C_model
                 v := mload(add(mm, 64))
+                 {
+                    let x := mload(add(bt, 0x820))
+                    x := mulmod(x, mload(add(bt, 0x7a0)), rm)
+                    x := mulmod(x, mload(add(bt, 0x700)), rm)
+                    mstore(add(mm, 160), x)
+                }
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x6a0)), rm)
+                    x := mulmod(x, mload(add(bt, 0x600)), rm)
+                    x := mulmod(x, mload(add(bt, 0x580)), rm)
+                    x := mulmod(x, mload(add(bt, 0x500)), rm)
+                    x := mulmod(x, mload(add(bt, 0x480)), rm)
+                    x := mulmod(x, mload(add(bt, 0x400)), rm)
+                    mstore(add(mm, 224), x)
+                }
+                v := mulmod(v, mload(add(mm, 224)), rm)
                 v := mulmod(v, mload(add(bt, 0x380)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x580)), rm)
-                v := mulmod(v, mload(add(bt, 0x600)), rm)
-                v := mulmod(v, mload(add(bt, 0x6a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x700)), rm)
-                v := mulmod(v, mload(add(bt, 0x7a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x820)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 12: A_0(r_b, ρ) on C_1
                 v := 1
@@ -1168,8 +1176,8 @@ contract MnistMlpVerifier {
                     v := mulmod(v, add(mload(add(bt, 0x280)), mulmod(mload(sub(e, 192)), mload(add(bt, 0x2c0)), rm)), rm)
                     v := mulmod(v, add(mload(add(bt, 0x300)), mulmod(mload(sub(e, 224)), mload(add(bt, 0x340)), rm)), rm)
                 }
-                mstore(add(mm, 192), offsetBits(1, add(bt, shl(7, add(b, 7))), sub(shr(224, mload(add(lay, 8))), add(b, 7)), shr(224, mload(add(lay, 28)))))
-                v := mulmod(v, mload(add(mm, 192)), rm)
+                mstore(add(mm, 288), offsetBits(1, add(bt, shl(7, add(b, 7))), sub(shr(224, mload(add(lay, 8))), add(b, 7)), shr(224, mload(add(lay, 28)))))
+                v := mulmod(v, mload(add(mm, 288)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 11: W_1(ρ, r_o) on C_model
                  {
@@ -1191,28 +1199,22 @@ contract MnistMlpVerifier {
                     mstore(add(mm, 96), x)
                 }
                 v := mulmod(v, mload(add(mm, 96)), rm)
-                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x680)), rm)
+                    mstore(add(mm, 192), x)
+                }
+                v := mulmod(v, mload(add(mm, 192)), rm)
                 v := mulmod(v, mload(add(bt, 0x600)), rm)
-                v := mulmod(v, mload(add(bt, 0x680)), rm)
-                v := mulmod(v, mload(add(bt, 0x700)), rm)
-                v := mulmod(v, mload(add(bt, 0x7a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x820)), rm)
+                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 10: b_1(r_o) on C_model
                 v := mload(add(mm, 96))
-                v := mulmod(v, mload(add(bt, 0x200)), rm)
-                v := mulmod(v, mload(add(bt, 0x280)), rm)
-                v := mulmod(v, mload(add(bt, 0x300)), rm)
+                v := mulmod(v, mload(add(mm, 224)), rm)
                 v := mulmod(v, mload(add(bt, 0x3a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x580)), rm)
-                v := mulmod(v, mload(add(bt, 0x600)), rm)
-                v := mulmod(v, mload(add(bt, 0x6a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x700)), rm)
-                v := mulmod(v, mload(add(bt, 0x7a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x820)), rm)
+                v := mulmod(v, mload(add(bt, 0x300)), rm)
+                v := mulmod(v, mload(add(bt, 0x280)), rm)
+                v := mulmod(v, mload(add(bt, 0x200)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 9: R_0,2(p_0) on C_1
                 mstore(add(mm, 128), 1)
@@ -1232,7 +1234,7 @@ contract MnistMlpVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 6: A_0(p_0) on C_1
                 v := mload(add(mm, 32))
-                v := mulmod(v, mload(add(mm, 192)), rm)
+                v := mulmod(v, mload(add(mm, 288)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 5: a_col(r_t) on C_model
                  {
@@ -1251,11 +1253,8 @@ contract MnistMlpVerifier {
                     v := mulmod(v, add(mload(add(bt, 0x580)), mulmod(mload(sub(e, 384)), mload(add(bt, 0x5c0)), rm)), rm)
                 }
                 mstore(mm, v)
+                v := mulmod(v, mload(add(mm, 192)), rm)
                 v := mulmod(v, mload(add(bt, 0x620)), rm)
-                v := mulmod(v, mload(add(bt, 0x680)), rm)
-                v := mulmod(v, mload(add(bt, 0x700)), rm)
-                v := mulmod(v, mload(add(bt, 0x7a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x820)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 4: mult(r_t) on C_1
                 v := mload(mm)
@@ -1263,8 +1262,8 @@ contract MnistMlpVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 3: h_t(r_t) on C_2
                 v := mload(mm)
-                mstore(add(mm, 160), offsetBits(1, add(bt, 0x600), sub(shr(224, mload(add(lay, 12))), 12), shr(224, mload(add(lay, 20)))))
-                v := mulmod(v, mload(add(mm, 160)), rm)
+                mstore(add(mm, 256), offsetBits(1, add(bt, 0x600), sub(shr(224, mload(add(lay, 12))), 12), shr(224, mload(add(lay, 20)))))
+                v := mulmod(v, mload(add(mm, 256)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 2: h'_w(r_w) on C_2
                 v := eqPoint(mload(add(ctx, 0xc0)), sub(shr(224, mload(add(lay, 4))), add(b, 7)), add(bt, shl(7, add(7, b))))
@@ -1274,7 +1273,7 @@ contract MnistMlpVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 1: h_t(½ᵐ) on C_2
                 v := 0x3061482dfa038d0fb5b4c0b226194047a2616509f531d4fa3acdb77496c10001 // 2^-12
-                v := mulmod(v, mload(add(mm, 160)), rm)
+                v := mulmod(v, mload(add(mm, 256)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 0: h'_w(½ⁿ) on C_2
                 v := inv2Pow(shr(224, mload(add(lay, 4))))

@@ -975,7 +975,7 @@ contract TinyVerifier {
             // Σ_i ρ^i·eq(z_i, r_g(i))·e_g(i) (batchFinalClaim) over the bit table bt (bitTable): a coordinate z pairing with c gives
             // 1 − c + z·(2c − 1), an offset bit c or 1 − c; tails of one array shared by several claims are multiplied once (memo)
             function openingFinal(ctx, lay, b, rho, ev, bt) -> expected {
-                let mm := alloc(224)
+                let mm := alloc(320)
                 let rm := R_MOD // on the stack: one PUSH32 instead of one per product keeps the code small
                 let v := 0
                 // 14: W_0(ρ, r_o) on C_model
@@ -992,25 +992,33 @@ contract TinyVerifier {
                     mstore(add(mm, 64), x)
                 }
                 v := mulmod(v, mload(add(mm, 64)), rm)
+                 {
+                    let x := mload(add(bt, 0x5a0))
+                    x := mulmod(x, mload(add(bt, 0x500)), rm)
+                    x := mulmod(x, mload(add(bt, 0x480)), rm)
+                    x := mulmod(x, mload(add(bt, 0x400)), rm)
+                    x := mulmod(x, mload(add(bt, 0x380)), rm)
+                    mstore(add(mm, 160), x)
+                }
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x300)), rm)
+                    mstore(add(mm, 224), x)
+                }
+                v := mulmod(v, mload(add(mm, 224)), rm)
                 v := mulmod(v, mload(add(bt, 0x280)), rm)
-                v := mulmod(v, mload(add(bt, 0x300)), rm)
-                v := mulmod(v, mload(add(bt, 0x380)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
                 expected := mulmod(v, calldataload(add(ev, 0x40)), rm)
                 // 13: b_0(r_o) on C_model
                 v := mload(add(mm, 64))
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x320)), rm)
+                    x := mulmod(x, mload(add(bt, 0x280)), rm)
+                    x := mulmod(x, mload(add(bt, 0x200)), rm)
+                    mstore(add(mm, 192), x)
+                }
+                v := mulmod(v, mload(add(mm, 192)), rm)
                 v := mulmod(v, mload(add(bt, 0x180)), rm)
-                v := mulmod(v, mload(add(bt, 0x200)), rm)
-                v := mulmod(v, mload(add(bt, 0x280)), rm)
-                v := mulmod(v, mload(add(bt, 0x320)), rm)
-                v := mulmod(v, mload(add(bt, 0x380)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 12: A_0(r_b, ρ) on C_1
                 v := 1
@@ -1021,8 +1029,8 @@ contract TinyVerifier {
                     v := mulmod(v, add(mload(add(bt, 0x80)), mulmod(mload(sub(e, 64)), mload(add(bt, 0xc0)), rm)), rm)
                     v := mulmod(v, add(mload(add(bt, 0x100)), mulmod(mload(sub(e, 96)), mload(add(bt, 0x140)), rm)), rm)
                 }
-                mstore(add(mm, 192), offsetBits(1, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 28)))))
-                v := mulmod(v, mload(add(mm, 192)), rm)
+                mstore(add(mm, 288), offsetBits(1, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 28)))))
+                v := mulmod(v, mload(add(mm, 288)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 11: W_1(ρ, r_o) on C_model
                  {
@@ -1038,26 +1046,14 @@ contract TinyVerifier {
                     mstore(add(mm, 96), x)
                 }
                 v := mulmod(v, mload(add(mm, 96)), rm)
+                v := mulmod(v, mload(add(mm, 224)), rm)
                 v := mulmod(v, mload(add(bt, 0x2a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x300)), rm)
-                v := mulmod(v, mload(add(bt, 0x380)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 10: b_1(r_o) on C_model
                 v := mload(add(mm, 96))
-                v := mulmod(v, mload(add(bt, 0x100)), rm)
+                v := mulmod(v, mload(add(mm, 192)), rm)
                 v := mulmod(v, mload(add(bt, 0x1a0)), rm)
-                v := mulmod(v, mload(add(bt, 0x200)), rm)
-                v := mulmod(v, mload(add(bt, 0x280)), rm)
-                v := mulmod(v, mload(add(bt, 0x320)), rm)
-                v := mulmod(v, mload(add(bt, 0x380)), rm)
-                v := mulmod(v, mload(add(bt, 0x400)), rm)
-                v := mulmod(v, mload(add(bt, 0x480)), rm)
-                v := mulmod(v, mload(add(bt, 0x500)), rm)
-                v := mulmod(v, mload(add(bt, 0x5a0)), rm)
+                v := mulmod(v, mload(add(bt, 0x100)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
                 // 9: R_0,2(p_0) on C_1
                 mstore(add(mm, 128), 1)
@@ -1077,7 +1073,7 @@ contract TinyVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 6: A_0(p_0) on C_1
                 v := mload(add(mm, 32))
-                v := mulmod(v, mload(add(mm, 192)), rm)
+                v := mulmod(v, mload(add(mm, 288)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 5: a_col(r_t) on C_model
                  {
@@ -1103,8 +1099,8 @@ contract TinyVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
                 // 3: h_t(r_t) on C_2
                 v := mload(mm)
-                mstore(add(mm, 160), offsetBits(1, add(bt, 0x580), sub(shr(224, mload(add(lay, 12))), 11), shr(224, mload(add(lay, 20)))))
-                v := mulmod(v, mload(add(mm, 160)), rm)
+                mstore(add(mm, 256), offsetBits(1, add(bt, 0x580), sub(shr(224, mload(add(lay, 12))), 11), shr(224, mload(add(lay, 20)))))
+                v := mulmod(v, mload(add(mm, 256)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 2: h'_w(r_w) on C_2
                 v := eqPoint(mload(add(ctx, 0xc0)), sub(shr(224, mload(add(lay, 4))), add(b, 3)), add(bt, shl(7, add(3, b))))
@@ -1114,7 +1110,7 @@ contract TinyVerifier {
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 1: h_t(½ᵐ) on C_2
                 v := 0x305e41e912d579f5b3193badcab128321c8ee1cb70aa396331b979553d820001 // 2^-11
-                v := mulmod(v, mload(add(mm, 160)), rm)
+                v := mulmod(v, mload(add(mm, 256)), rm)
                 expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
                 // 0: h'_w(½ⁿ) on C_2
                 v := inv2Pow(shr(224, mload(add(lay, 4))))
