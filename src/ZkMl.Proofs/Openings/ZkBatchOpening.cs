@@ -129,16 +129,12 @@ public static class ZkBatchOpening
 
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
-        // next0/next2[g]: vector g's round terms for the coming round, computed while binding the previous one.
-        var next0 = new Fr[groups];
-        var next2 = new Fr[groups];
         for (int k = 0; k < nMax; k++)
         {
             var c0 = Fr.Zero; var c2 = Fr.Zero;
             for (int g = 0; g < groups; g++)
             {
-                if (k == 0 && nv[g] > 0) { BatchOpening.RoundTerms(e[g], p[g], live[g] / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
-                else if (k < nv[g]) { c0 += next0[g]; c2 += next2[g]; }
+                if (k < nv[g]) { BatchOpening.RoundTerms(e[g], p[g], live[g] / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
                 else { var v = e[g][0] * p[g][0]; c0 += v; c2 += v; }
             }
             var count = FieldPowers.TwoTo(nMax - k - 1);
@@ -160,10 +156,7 @@ public static class ZkBatchOpening
                 if (k < nv[g])
                 {
                     int next = NextLive(live[g], nv[g] - k - 1);
-                    var old = p[g];
-                    if (k + 1 < nv[g]) (e[g], p[g]) = BindWithNextRound(e[g], old, c, next, out next0[g], out next2[g]);
-                    else { e[g] = Bind(e[g], c, e[g].Length / 2); p[g] = Bind(old, c, next); }
-                    Array.Clear(old);
+                    e[g] = Bind(e[g], c, e[g].Length / 2); var old = p[g]; p[g] = Bind(old, c, next); Array.Clear(old);
                     live[g] = next;
                 }
                 else { e[g][0] *= oneMinus; p[g][0] *= oneMinus; }
@@ -433,53 +426,6 @@ public static class ZkBatchOpening
             }
         });
         return dst;
-    }
-
-    /// <summary>
-    /// <see cref="Bind"/> of E (whole, to half its length) and of P (to its first <paramref name="pLive"/> entries) at index
-    /// bit 0 to r, and the next round's terms of the bound pair over P′'s pLive/2 pairs (those of
-    /// <see cref="BatchOpening.RoundTerms"/>) in the same pass: c0 = Σ E′[2q]·P′[2q], c2 = Σ (E′[2q+1] − E′[2q])·(P′[2q+1] − P′[2q]).
-    /// E′ must have at least two entries.
-    /// </summary>
-    private static (Fr[] E, Fr[] P) BindWithNextRound(Fr[] e, Fr[] p, Fr r, int pLive, out Fr c0, out Fr c2)
-    {
-        int eLength = e.Length / 2;
-        var ne = new Fr[eLength];
-        var np = new Fr[pLive];
-        int pPairs = Math.Min(pLive, p.Length / 2); // P′ entries computed from pairs of P; the rest stay zero
-        var t0 = Fr.Zero; var t2 = Fr.Zero;
-        var gate = new object();
-        Polynomials.Parallelism.For(eLength / 2, (lo, hi) =>
-        {
-            var a0 = Fr.Zero; var a2 = Fr.Zero;
-            for (int q = lo; q < hi; q++)
-            {
-                for (int i = 2 * q; i < 2 * q + 2; i++)
-                {
-                    Fr.Sub(e[2 * i + 1], e[2 * i], out var d);
-                    Fr.Mul(d, r, out d);
-                    Fr.Add(e[2 * i], d, out ne[i]);
-                    if (i < pPairs)
-                    {
-                        Fr.Sub(p[2 * i + 1], p[2 * i], out d);
-                        Fr.Mul(d, r, out d);
-                        Fr.Add(p[2 * i], d, out np[i]);
-                    }
-                }
-                if (2 * q + 1 < pLive)
-                {
-                    Fr.Mul(ne[2 * q], np[2 * q], out var t);
-                    Fr.Add(a0, t, out a0);
-                    Fr.Sub(ne[2 * q + 1], ne[2 * q], out var de);
-                    Fr.Sub(np[2 * q + 1], np[2 * q], out var dp);
-                    Fr.Mul(de, dp, out t);
-                    Fr.Add(a2, t, out a2);
-                }
-            }
-            lock (gate) { t0 += a0; t2 += a2; }
-        });
-        c0 = t0; c2 = t2;
-        return (ne, np);
     }
 
     /// <summary>Binds index bit 0 of a sparse table (sorted positions) to r: position j → j/2 with weight r (odd) or 1 − r (even).</summary>
