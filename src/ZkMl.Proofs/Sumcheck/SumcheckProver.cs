@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Polynomials;
@@ -390,6 +391,40 @@ public static class SumcheckProver
         return n;
     }
 
+    /// <summary>Per term: 1 for the coefficient one, −1 for minus one, 0 for any other (<see cref="TermSum"/> multiplies only those).</summary>
+    internal static int[] TermKinds(Fr[] coefficients) => coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
+
+    /// <summary>
+    /// Σ_t c_t·Π_{k ∈ F_t} vals[k·stride + x]: the terms of a round kernel at one evaluation point x, from the rows of the
+    /// factors' values at the points (row k holds factor k's values at 0 … stride − 1); coefficients ±1 cost no multiplication.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Fr TermSum(ReadOnlySpan<Fr> vals, int stride, int x, int[][] factors, int[] kinds, Fr[] coefficients)
+    {
+        var sum = Fr.Zero;
+        for (int ti = 0; ti < factors.Length; ti++)
+        {
+            var f = factors[ti];
+            Fr prod;
+            if (f.Length == 0) prod = Fr.One;
+            else
+            {
+                prod = vals[f[0] * stride + x];
+                for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + x], out prod);
+            }
+            switch (kinds[ti])
+            {
+                case 1: Fr.Add(sum, prod, out sum); break;
+                case -1: Fr.Sub(sum, prod, out sum); break;
+                default:
+                    Fr.Mul(prod, coefficients[ti], out prod);
+                    Fr.Add(sum, prod, out sum);
+                    break;
+            }
+        }
+        return sum;
+    }
+
     /// <summary>
     /// Σ_{j &lt; half} w_j·Σ_t c_t Π_{k ∈ F_t} (lo_k + X·(hi_k − lo_k)) at each X in <paramref name="points"/>,
     /// where lo_k = P_k[j], hi_k = P_k[j + half] and w_j = weights[j] (or 1). The terms are combined before
@@ -402,9 +437,8 @@ public static class SumcheckProver
         var arrays = mles.Select(m => m.Buffer).ToArray();
         var terms = shape.Terms.Select(t => t.Factors).ToArray();
         var coefficients = shape.Terms.Select(t => t.Coefficient).ToArray();
-        // 1: coefficient one, −1: minus one, 0: general
-        var kinds = coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
-        int nt = terms.Length, np = points.Length, stride = d + 1;
+        var kinds = TermKinds(coefficients);
+        int np = points.Length, stride = d + 1;
         var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
@@ -425,28 +459,7 @@ public static class SumcheckProver
                 }
                 for (int pi = 0; pi < np; pi++)
                 {
-                    int t = points[pi];
-                    var sum = Fr.Zero;
-                    for (int ti = 0; ti < nt; ti++)
-                    {
-                        var f = terms[ti];
-                        Fr prod;
-                        if (f.Length == 0) prod = Fr.One;
-                        else
-                        {
-                            prod = vals[f[0] * stride + t];
-                            for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + t], out prod);
-                        }
-                        switch (kinds[ti])
-                        {
-                            case 1: Fr.Add(sum, prod, out sum); break;
-                            case -1: Fr.Sub(sum, prod, out sum); break;
-                            default:
-                                Fr.Mul(prod, coefficients[ti], out prod);
-                                Fr.Add(sum, prod, out sum);
-                                break;
-                        }
-                    }
+                    var sum = TermSum(vals, stride, points[pi], terms, kinds, coefficients);
                     if (weights != null) Fr.Mul(sum, weights[j], out sum);
                     Fr.Add(acc[pi], sum, out acc[pi]);
                 }

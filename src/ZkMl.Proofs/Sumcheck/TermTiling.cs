@@ -77,9 +77,8 @@ internal sealed class TermTiling
         var masks = used.Select(k => _mles[k].Length - 1).ToArray();
         var factors = terms.Select(t => _shape.Terms[t].Factors.Select(k => slot[k]).ToArray()).ToArray();
         var coefficients = terms.Select(t => _shape.Terms[t].Coefficient).ToArray();
-        // 1: coefficient one, −1: minus one, 0: general
-        var kinds = coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
-        int nu = used.Length, nt = terms.Length, np = points.Length, stride = d + 1;
+        var kinds = SumcheckProver.TermKinds(coefficients);
+        int nu = used.Length, np = points.Length, stride = d + 1;
         var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
@@ -101,28 +100,7 @@ internal sealed class TermTiling
                 }
                 for (int pi = 0; pi < np; pi++)
                 {
-                    int x = points[pi];
-                    var sum = Fr.Zero;
-                    for (int ti = 0; ti < nt; ti++)
-                    {
-                        var f = factors[ti];
-                        Fr prod;
-                        if (f.Length == 0) prod = Fr.One;
-                        else
-                        {
-                            prod = vals[f[0] * stride + x];
-                            for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + x], out prod);
-                        }
-                        switch (kinds[ti])
-                        {
-                            case 1: Fr.Add(sum, prod, out sum); break;
-                            case -1: Fr.Sub(sum, prod, out sum); break;
-                            default:
-                                Fr.Mul(prod, coefficients[ti], out prod);
-                                Fr.Add(sum, prod, out sum);
-                                break;
-                        }
-                    }
+                    var sum = SumcheckProver.TermSum(vals, stride, points[pi], factors, kinds, coefficients);
                     if (weights != null) Fr.Mul(sum, weights[j], out sum);
                     Fr.Add(acc[pi], sum, out acc[pi]);
                 }
