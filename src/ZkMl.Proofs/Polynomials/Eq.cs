@@ -30,11 +30,7 @@ public static class Eq
         if (n >= ParallelMinVars && Environment.ProcessorCount > 1)
         {
             // T = T_hi ⊗ T_lo (the first n − s coordinates are the high index bits): one multiplication per entry, in parallel.
-            int s = n / 2;
-            var hi = new Fr[1 << (n - s)];
-            var lo = new Fr[1 << s];
-            FillSequential(point[..(n - s)], hi, scale);
-            FillSequential(point[(n - s)..], lo, null);
+            var (hi, lo, s) = Halves(point, scale);
             Parallel.For(0, hi.Length, h =>
             {
                 var x = hi[h];
@@ -94,11 +90,7 @@ public static class Eq
             for (int i = 0; i < size; i++) Fr.Add(d[i], local[i], out d[i]);
             return;
         }
-        int s = n / 2;
-        var tHi = new Fr[1 << (n - s)];
-        var tLo = new Fr[1 << s];
-        FillSequential(point[..(n - s)], tHi, scale);
-        FillSequential(point[(n - s)..], tLo, null);
+        var (tHi, tLo, s) = Halves(point, scale);
         Parallel.For(0, tHi.Length, h =>
         {
             var x = tHi[h];
@@ -109,6 +101,17 @@ public static class Eq
                 Fr.Add(d[l], e, out d[l]);
             }
         });
+    }
+
+    /// <summary>The factors of T = T_hi ⊗ T_lo: T_hi over the first n − s coordinates (scaled), T_lo over the last s = ⌊n/2⌋.</summary>
+    private static (Fr[] Hi, Fr[] Lo, int S) Halves(ReadOnlySpan<Fr> point, Fr? scale)
+    {
+        int n = point.Length, s = n / 2;
+        var hi = new Fr[1 << (n - s)];
+        var lo = new Fr[1 << s];
+        FillSequential(point[..(n - s)], hi, scale);
+        FillSequential(point[(n - s)..], lo, null);
+        return (hi, lo, s);
     }
 
     private static readonly Fr Half = Fr.FromInt64(2).Inverse();
