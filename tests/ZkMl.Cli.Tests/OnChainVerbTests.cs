@@ -165,8 +165,8 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
     [Fact]
     public void VerifyOnchainOnALocalAnvilChecksAVerifierOverEip170EvenSplitWithAWarning()
     {
-        // Thirteen dense layers: one contract is ≈ 48.7 kB and even two parts do not fit (the limit is now between 10 and 13
-        // layers of this width). The single contract is checked on an anvil without the limit, and the user is told mainnet
+        // Thirteen dense layers: one contract is ≈ 48.7 kB and even two parts do not fit (of this width 11 layers fit as two
+        // contracts, 12 do not: verifier-contracts/README.md "Dense keys over EIP-170"). The single contract is checked on an anvil without the limit, and the user is told mainnet
         // would refuse it.
         var (vk, proof) = DeepCircuit(13, "deeper");
         var run = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--json");

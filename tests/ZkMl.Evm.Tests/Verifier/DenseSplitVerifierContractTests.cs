@@ -13,35 +13,13 @@ namespace ZkMl.Evm.Tests.Verifier;
 /// Dense default-mode verifiers over EIP-170 as one contract, generated as two (docs/protocol.md "On-chain verifier":
 /// NAMEFirstPart runs the statement, the lookups and the matmul sumcheck, NAME the batched opening), on an anvil that enforces
 /// EIP-170 and EIP-3860: each part under 24,576 bytes, valid proofs accepted at B = 1 and B = 3, a changed output, changed proof
-/// words and a proof for another model rejected with the C# verifier's verdict, and the gas against the single contract
-/// (deployed on a second anvil without the code-size limit). Verifiers that fit stay one contract (VerifierContractTests,
-/// CommittedVerifierTests).
+/// words and a proof for another model rejected with the C# verifier's verdict, and the gas against the single contract (its
+/// runtime code placed with anvil_setCode: EIP-170 limits deployments, not calls). Verifiers that fit stay one contract
+/// (VerifierContractTests, CommittedVerifierTests).
 /// </summary>
-public class DenseSplitVerifierContractTests(DenseSplitVerifierContractTests.Nodes fx, ITestOutputHelper output) : IClassFixture<DenseSplitVerifierContractTests.Nodes>
+public class DenseSplitVerifierContractTests(AnvilFixture anvil, ITestOutputHelper output) : IClassFixture<AnvilFixture>
 {
-    /// <summary>Two anvil nodes: one with the EIP-170 limit (anvil's default), one without (for the single contracts' gas).</summary>
-    public sealed class Nodes : IAsyncLifetime
-    {
-        private AnvilNode? _limited, _unlimited;
-
-        public EvmChain Limited { get; private set; } = null!;
-        public EvmChain Unlimited { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            _limited = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root });
-            Limited = new EvmChain(_limited.Web3);
-            _unlimited = await AnvilNode.StartAsync(new AnvilOptions { RepositoryRoot = RepoPaths.Root, DisableCodeSizeLimit = true });
-            Unlimited = new EvmChain(_unlimited.Web3);
-        }
-
-        public Task DisposeAsync()
-        {
-            _limited?.Dispose();
-            _unlimited?.Dispose();
-            return Task.CompletedTask;
-        }
-    }
+    private readonly EvmChain _chain = new(anvil.Web3);
 
     // MNIST-width MLPs of three and six layers (784 = 28×28 inputs, 10 logits)
     private static readonly Dictionary<string, int[]> ShapeSizes = new()
@@ -86,11 +64,11 @@ public class DenseSplitVerifierContractTests(DenseSplitVerifierContractTests.Nod
         Assert.Contains("\"verifyProof\"", fitted.Main.AbiJson);
         Assert.Equal(VerifierCalldata.Signature, "verifyProof(bytes,uint256[])");
 
-        var v = await OnChainVerifier.DeployAsync(fx.Limited, fitted.Main);
+        var v = await OnChainVerifier.DeployAsync(_chain, fitted.Main);
         Assert.NotNull(v.FirstPartAddress);
         Assert.InRange(v.DeployedSize, 1, CompiledContract.Eip170CodeSizeLimit);
         Assert.InRange(v.FirstPartSize, 1, CompiledContract.Eip170CodeSizeLimit);
-        var one = await OnChainVerifier.DeployAsync(fx.Unlimited, single.Main);
+        var one = await SplitVerifierProbe.PlaceAsync(_chain, single.Main, "0x00000000000000000000000000000000000c0de" + (sizes.Length - 1));
 
         // a proof of another model of the same shape (other weights, other key)
         var (otherPk, _) = Keys(Mlp(32, sizes), 3);
@@ -108,7 +86,7 @@ public class DenseSplitVerifierContractTests(DenseSplitVerifierContractTests.Nod
             var gasSplit = await v.MeasureAsync(proof);
             var gasOne = await one.MeasureAsync(proof);
             output.WriteLine($"{shape} B={batch}: two contracts {v.DeployedSize} + {v.FirstPartSize} bytes (first part), creation {fitted.Main.CreationBytecode.Length} bytes; {gasSplit}");
-            output.WriteLine($"{shape} B={batch}: one contract {one.DeployedSize} bytes (over EIP-170, anvil without the limit); {gasOne}; the split costs {(long)gasSplit.Breakdown.GasUsed - (long)gasOne.Breakdown.GasUsed:+#;-#;0} gas");
+            output.WriteLine($"{shape} B={batch}: one contract {single.Main.DeployedSize} bytes (over EIP-170, placed by anvil_setCode); {gasOne}; the split costs {(long)gasSplit.Breakdown.GasUsed - (long)gasOne.Breakdown.GasUsed:+#;-#;0} gas");
 
             var pf = proof.ProofBytes.ToArray();
             var io = proof.DecodePublicIO(vk);
@@ -141,18 +119,10 @@ public class DenseSplitVerifierContractTests(DenseSplitVerifierContractTests.Nod
         var (pk, vk) = Keys(net, 3);
         var source = SolidityVerifierGenerator.Generate(vk, "DenseVerifier", splitDense: true);
         var compiled = await CompiledVerifier.CompileAsync(new SolcCompiler(RepoPaths.Root), source, "DenseVerifier");
-        var v = await OnChainVerifier.DeployAsync(fx.Limited, compiled.Main);
+        var v = await OnChainVerifier.DeployAsync(_chain, compiled.Main);
         Assert.NotNull(v.FirstPartAddress);
         var proof = InferenceProver.Prove(pk, TestNetworks.Samples(41, 1, net.InputSize));
-        var selector = new Nethereum.Util.Sha3Keccack().CalculateHash(System.Text.Encoding.ASCII.GetBytes("verifyFirstPart(bytes,uint256[])"))[..4];
-        async Task<bool> FirstPartRejects(byte[] calldata)
-        {
-            var direct = (byte[])calldata.Clone();
-            selector.CopyTo(direct, 0);
-            var r = await fx.Limited.CallAsync(v.FirstPartAddress!, direct);
-            Assert.True(r.Success, $"the first part reverted: {r.Error}");
-            return r.ReturnData.Length == 32 && r.ReturnData.AsSpan().IndexOfAnyExcept((byte)0) < 0;
-        }
+        Task<bool> FirstPartRejects(byte[] calldata) => SplitVerifierProbe.FirstPartRejectsAsync(_chain, v, calldata);
         Assert.False(await FirstPartRejects(VerifierCalldata.Encode(proof)), "the first part rejected a valid proof");
         Assert.True((await v.VerifyAsync(proof)).Accepted);
         var pf = proof.ProofBytes.ToArray();
@@ -193,8 +163,8 @@ public class DenseSplitVerifierContractTests(DenseSplitVerifierContractTests.Nod
         Assert.Equal(SolidityVerifierGenerator.Generate(e.Vk, e.ContractName), SolidityVerifierGenerator.Generate(e.Vk, e.ContractName, splitDense: false));
         var split = await CompiledVerifier.CompileAsync(solc, SolidityVerifierGenerator.Generate(e.Vk, e.ContractName, splitDense: true), e.ContractName);
         Assert.NotNull(split.FirstPart);
-        var one = await OnChainVerifier.DeployAsync(fx.Limited, fitted.Main);
-        var two = await OnChainVerifier.DeployAsync(fx.Limited, split.Main);
+        var one = await OnChainVerifier.DeployAsync(_chain, fitted.Main);
+        var two = await OnChainVerifier.DeployAsync(_chain, split.Main);
         foreach (int batch in new[] { 1, 3 })
         {
             var proof = InferenceProver.Prove(e.Pk, TestNetworks.Samples(60 + batch, batch, e.Vk.InputSize));
