@@ -91,13 +91,11 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
         Zkml.Fails(["verify-onchain", "--vk", Path.Combine(other, "vk.bin"), "--proof", proof], "not verified", "another verifying key");
     }
 
-    [Fact]
-    public void VerifyOnchainOnALocalAnvilChecksAVerifierOverEip170WithAWarning()
+    /// <summary>A dense circuit of <paramref name="depth"/> layers 6 → 8 → … → 8 → 4, its development keys (max batch 1) and a proof.</summary>
+    private (string Vk, string Proof) DeepCircuit(int depth, string name)
     {
-        // Seven dense layers: the straight-line verifier of a deep network is over EIP-170 (≈ 33.5 kB). The local anvil is
-        // started without the limit (as zkml demo's), the verdict is real, and the user is told mainnet would refuse it.
         var rng = new Random(5);
-        int[] sizes = [6, 8, 8, 8, 8, 8, 8, 4];
+        int[] sizes = [6, .. Enumerable.Repeat(8, depth - 1), 4];
         var layers = new List<object>();
         for (int i = 0; i + 1 < sizes.Length; i++)
             layers.Add(new
@@ -107,30 +105,78 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
                 weights = Enumerable.Range(0, sizes[i]).Select(_ => Enumerable.Range(0, sizes[i + 1]).Select(_ => Math.Round(rng.NextDouble() * 0.8 - 0.4, 4)).ToArray()).ToArray(),
                 bias = Enumerable.Range(0, sizes[i + 1]).Select(_ => Math.Round(rng.NextDouble() * 0.2 - 0.1, 4)).ToArray(),
             });
-        string model = tiny.File("deep-model.json"), input = tiny.File("deep-input.json"), circuit = tiny.File("deep.zkc"), keys = tiny.File("deep-keys");
-        File.WriteAllText(model, System.Text.Json.JsonSerializer.Serialize(new { format = "zkml-model", version = 1, name = "deep", input_size = 6, layers }));
+        string model = tiny.File($"{name}-model.json"), input = tiny.File($"{name}-input.json"), circuit = tiny.File($"{name}.zkc"), keys = tiny.File($"{name}-keys");
+        File.WriteAllText(model, System.Text.Json.JsonSerializer.Serialize(new { format = "zkml-model", version = 1, name, input_size = 6, layers }));
         File.WriteAllText(input, System.Text.Json.JsonSerializer.Serialize(new { input_data = new[] { new[] { 0.5, -0.25, 0.75, 0.1, -0.6, 0.3 } } }));
         Zkml.Ok("compile", model, "--data", input, "-o", circuit, "--quiet");
         Zkml.Ok("setup", circuit, "--dev-srs", "--dev-seed", "4", "--max-batch", "1", "-o", keys, "--quiet");
-        string vk = Path.Combine(keys, "vk.bin"), proof = tiny.File("deep.proof");
+        string proof = tiny.File($"{name}.proof");
         Zkml.Ok("prove", circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--quiet");
+        return (Path.Combine(keys, "vk.bin"), proof);
+    }
 
-        var run = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--json");
-        var j = run.Json();
-        Assert.True(j.GetProperty("verified").GetBoolean());
-        Assert.True(j.GetProperty("deployedBytes").GetInt32() > 24_576);
-        Assert.Contains("over the EIP-170 limit of 24,576", run.Err);
-        Assert.Contains("--disable-code-size-limit", run.Err);
-
-        // The same contract still rejects a changed output.
+    /// <summary>The proof with its first output changed, written next to it: a statement every verifier must reject.</summary>
+    private string Lie(string vk, string proof, string name)
+    {
         var p = InferenceProof.Load(proof);
         var key = VerifyingKey.Load(vk);
         var io = p.DecodePublicIO(key);
         var y = io.Outputs.ToArray();
         y[0] += 1;
-        string lie = tiny.File("deep-lie.proof");
+        string lie = tiny.File(name);
         File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(key, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
-        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", lie], "not verified", "returned false");
+        return lie;
+    }
+
+    [Fact]
+    public void VerifyOnchainOnALocalAnvilSplitsADeepDenseVerifierUnderEip170()
+    {
+        // Seven dense layers: the straight-line verifier of a deep network is over EIP-170 as one contract (≈ 35 kB), so it is
+        // generated as two contracts, each under the limit, deployed on a standard anvil (no --disable-code-size-limit, no alert).
+        var (vk, proof) = DeepCircuit(7, "deep");
+        var run = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--json");
+        var j = run.Json();
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.InRange(j.GetProperty("deployedBytes").GetInt32(), 1, 24_576);
+        Assert.InRange(j.GetProperty("firstPartBytes").GetInt32(), 1, 24_576);
+        Assert.False(j.GetProperty("codeSizeLimitDisabled").GetBoolean());
+        Assert.DoesNotContain("EIP-170", run.Err);
+        Assert.DoesNotContain("--disable-code-size-limit", run.Err);
+
+        // create-evm-verifier writes both contracts and reports both sizes
+        string sol = tiny.File("deep-Verifier.sol");
+        var c = Zkml.Ok("create-evm-verifier", "--vk", vk, "-o", sol, "--json").Json();
+        Assert.True(c.GetProperty("fitsEip170").GetBoolean());
+        Assert.Equal(j.GetProperty("deployedBytes").GetInt32(), c.GetProperty("deployedBytes").GetInt32());
+        Assert.Equal(j.GetProperty("firstPartBytes").GetInt32(), c.GetProperty("firstPart").GetProperty("deployedBytes").GetInt32());
+        Assert.Contains("contract ZkMlVerifierFirstPart", File.ReadAllText(sol));
+
+        // deploy creates both (the constructor makes the first part) on a node with the EIP-170 limit; verify there
+        var d = Zkml.Ok("deploy", sol, "--rpc", anvil.RpcUrl.ToString(), "--json");
+        Assert.DoesNotContain("EIP-170", d.Err);
+        string address = d.Json().GetProperty("address").GetString()!;
+        var onNode = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--rpc", anvil.RpcUrl.ToString(), "--address", address);
+        Assert.StartsWith("verified on chain", onNode.Out);
+
+        // the split verifier rejects a changed output
+        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", Lie(vk, proof, "deep-lie.proof")], "not verified", "returned false");
+    }
+
+    [Fact]
+    public void VerifyOnchainOnALocalAnvilChecksAVerifierOverEip170EvenSplitWithAWarning()
+    {
+        // Thirteen dense layers: one contract is ≈ 48.7 kB and even two parts do not fit (of this width 11 layers fit as two
+        // contracts, 12 do not: verifier-contracts/README.md "Dense keys over EIP-170"). The single contract is checked on an anvil without the limit, and the user is told mainnet
+        // would refuse it.
+        var (vk, proof) = DeepCircuit(13, "deeper");
+        var run = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--json");
+        var j = run.Json();
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("deployedBytes").GetInt32() > 24_576);
+        Assert.True(j.GetProperty("codeSizeLimitDisabled").GetBoolean());
+        Assert.Contains("over the EIP-170 limit of 24,576", run.Err);
+        Assert.Contains("--disable-code-size-limit", run.Err);
+        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", Lie(vk, proof, "deeper-lie.proof")], "not verified", "returned false");
     }
 
     [Fact]

@@ -35,11 +35,12 @@ internal static class CreateEvmVerifierVerb
         // (a ZK key the generator has no verifier for — unsupported shapes, a missing blinding base — gets the reason)
         if (SolidityVerifierGenerator.ZkRefusal(key) is { } zk) throw new UserException($"{vkPath}: {zk}");
         Pipeline.WarnIfInsecure(ctx, key, vkPath);
-        string source = SolidityVerifierGenerator.Generate(key, contractName);
-        var compiled = noCompile ? null : OnChain.Compile(ctx, OnChain.Tools(), source, contractName, outPath);
+        // solc decides the form: a dense verifier over EIP-170 as one contract is written as two (without solc, always one)
+        var compiled = noCompile ? null : OnChain.GenerateAndCompile(ctx, OnChain.Tools(), key, contractName, outPath);
+        string source = compiled?.Source ?? SolidityVerifierGenerator.Generate(key, contractName);
         CliHost.WriteAtomic(outPath, Encoding.UTF8.GetBytes(source));
         int lines = source.Count(c => c == '\n');
-        if (compiled is { OverEip170: true }) ctx.Warn($"runtime code {compiled.SizeText} exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: mainnet would refuse to deploy it");
+        if (compiled is { Fits: false }) ctx.Warn($"{OnChain.LimitText(compiled)}: mainnet would refuse to deploy it");
 
         if (ctx.JsonMode)
         {
@@ -55,6 +56,7 @@ internal static class CreateEvmVerifierVerb
                 ["creationBytes"] = compiled?.Main.CreationBytecode.Length,
                 ["firstPart"] = compiled?.FirstPart is { } fp ? new JsonObject { ["contract"] = fp.Name, ["deployedBytes"] = fp.DeployedSize } : null,
                 ["eip170Limit"] = CompiledContract.Eip170CodeSizeLimit,
+                ["fitsEip170"] = compiled?.Fits,
                 ["signature"] = VerifierCalldata.Signature,
             });
             return 0;

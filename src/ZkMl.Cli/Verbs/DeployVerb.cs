@@ -31,8 +31,8 @@ internal static class DeployVerb
             ctx.Alert($"{path} verifies proofs under a key made on an INSECURE development SRS (its header says so): whoever made the key knows τ and can forge proofs this contract accepts. Deploy verifiers of keys made with zkml setup --ptau CEREMONY.ptau for real use.");
         var compiled = OnChain.Compile(ctx, OnChain.Tools(), text, name, path);
         var contract = compiled.Main;
-        if (compiled.OverEip170)
-            ctx.Warn($"runtime code {compiled.SizeText} exceeds the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}");
+        if (!compiled.Fits)
+            ctx.Warn(OnChain.LimitText(compiled) + (CompiledVerifier.CanSplitSource(text) ? $" (zkml create-evm-verifier writes a dense verifier over the limit as two contracts; was {path} made with --no-compile?)" : ""));
         using var chain = OnChain.Connect(url, privateKey);
         var d = OnChain.Run(ctx, $"deploying {name} to {url}", rpcUrl, () => chain.DeployAsync(contract.CreationBytecode));
         if (ctx.JsonMode)

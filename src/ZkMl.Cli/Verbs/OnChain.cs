@@ -22,35 +22,25 @@ internal static partial class OnChain
     /// <summary>The repository whose node_modules holds solc and anvil (scripts/setup.sh).</summary>
     public static string Tools() => ProjectTools.FindRepositoryRoot();
 
-    /// <summary>
-    /// A compiled verifier: the contract to deploy and, for a verifier in two contracts (docs/protocol.md "On-chain verifier"),
-    /// the first part its constructor creates. EIP-170 applies to each runtime code separately.
-    /// </summary>
-    public sealed record CompiledVerifier(CompiledContract Main, CompiledContract? FirstPart)
-    {
-        /// <summary>The larger runtime code of the two contracts (the one EIP-170 decides on).</summary>
-        public int LargestDeployedSize => Math.Max(Main.DeployedSize, FirstPart?.DeployedSize ?? 0);
-
-        /// <summary>True when a runtime code exceeds EIP-170's 24,576 bytes.</summary>
-        public bool OverEip170 => LargestDeployedSize > CompiledContract.Eip170CodeSizeLimit;
-
-        /// <summary>"N bytes", or "N bytes (Name) + M bytes (NameFirstPart)" for a split verifier.</summary>
-        public string SizeText => FirstPart is null ? $"{Main.DeployedSize:N0} bytes"
-            : $"{Main.DeployedSize:N0} bytes ({Main.Name}) + {FirstPart.DeployedSize:N0} bytes ({FirstPart.Name})";
-    }
-
     /// <summary>Compiles a verifier source with the settings the generated verifiers are measured with (<c>SettingsForSource</c>: fewer optimizer runs for a ZK verifier).</summary>
     /// <exception cref="UserException">solc reported errors (the first one, with its file:line:column), or the contract is missing.</exception>
     public static CompiledVerifier Compile(VerbContext ctx, string root, string source, string contractName, string fileName) =>
+        SolcStep(ctx, fileName, () => CompiledVerifier.CompileAsync(new SolcCompiler(root), source, contractName, fileName));
+
+    /// <summary>
+    /// The verifier of <paramref name="vk"/>, generated and compiled in the form that fits EIP-170 (<c>CompiledVerifier.GenerateFittingAsync</c>:
+    /// a dense default-mode verifier over the limit as two contracts).
+    /// </summary>
+    /// <exception cref="UserException">solc reported errors.</exception>
+    public static CompiledVerifier GenerateAndCompile(VerbContext ctx, string root, VerifyingKey vk, string contractName, string fileName) =>
+        SolcStep(ctx, fileName, () => CompiledVerifier.GenerateFittingAsync(new SolcCompiler(root), vk, contractName, fileName));
+
+    private static CompiledVerifier SolcStep(VerbContext ctx, string fileName, Func<Task<CompiledVerifier>> compile) =>
         ctx.Step($"compiling {fileName} (solc)", () =>
         {
             try
             {
-                var output = new SolcCompiler(root).CompileAsync(new Dictionary<string, string> { [Path.GetFileName(fileName)] = source }, SolidityVerifierGenerator.SettingsForSource(source))
-                    .GetAwaiter().GetResult();
-                var main = output.Get(contractName);
-                var first = output.Contracts.FirstOrDefault(c => c.Name == contractName + SolidityVerifierGenerator.FirstPartSuffix);
-                return new CompiledVerifier(main, first);
+                return compile().GetAwaiter().GetResult();
             }
             catch (KeyNotFoundException e)
             {
@@ -62,6 +52,15 @@ internal static partial class OnChain
                 throw new UserException($"{fileName}: solc: {first}" + (e.Errors.Count > 1 ? $" (and {e.Errors.Count - 1} more)" : ""));
             }
         });
+
+    /// <summary>
+    /// The warning for a verifier that does not deploy under EIP-170/EIP-3860 (a dense network too deep even for two contracts, or a
+    /// source given to deploy), naming its sizes and the limits.
+    /// </summary>
+    public static string LimitText(CompiledVerifier compiled) =>
+        compiled.OverEip170
+            ? $"runtime code {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}{(compiled.FirstPart is null ? "" : " (each contract)")}"
+            : $"creation code {compiled.Main.CreationBytecode.Length:N0} bytes, over the EIP-3860 limit of {CompiledVerifier.Eip3860InitCodeSizeLimit:N0}";
 
     /// <summary>The name of the last contract declared in a Solidity source.</summary>
     public static string ContractName(string source, string path)
@@ -167,20 +166,19 @@ internal static partial class OnChain
     /// <summary>
     /// The demo's on-chain half: generate the verifier for <paramref name="vk"/>, compile it, start a local
     /// anvil, deploy, verify the proof by eth_call and as a transaction (gas), check that a tampered
-    /// statement is rejected, stop the node. Every example's verifier fits EIP-170 (a conv verifier as two contracts); runtime
-    /// code over the limit (a larger model) gets a WARNING (mainnet would refuse it) and an anvil started with
+    /// statement is rejected, stop the node. Every example's verifier fits EIP-170 (a conv verifier, or a dense one over the limit
+    /// as a single contract, as two contracts); runtime code over the limit even then (a very deep model) gets a WARNING (mainnet would refuse it) and an anvil started with
     /// <c>--disable-code-size-limit</c>, so the proof is still checked on chain.
     /// </summary>
     public static DemoResult Demo(VerbContext ctx, string root, VerifyingKey vk, InferenceProof proof, string solidityPath)
     {
         var sw = Stopwatch.StartNew();
-        var source = SolidityVerifierGenerator.Generate(vk);
-        CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(source));
-        var compiled = Compile(ctx, root, source, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        var compiled = GenerateAndCompile(ctx, root, vk, SolidityVerifierGenerator.DefaultContractName, solidityPath);
+        CliHost.WriteAtomic(solidityPath, System.Text.Encoding.UTF8.GetBytes(compiled.Source));
         var contract = compiled.Main;
-        bool overLimit = compiled.OverEip170;
+        bool overLimit = !compiled.Fits;
         if (overLimit)
-            ctx.Alert($"the generated verifier's runtime code is {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+            ctx.Alert($"the generated verifier's {LimitText(compiled)}: "
                 + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); the demo's local anvil runs with --disable-code-size-limit");
         var tampered = Tamper(vk, proof);
         var (verifier, accepted, rejected, gas) = Run(ctx, "deploying to a local anvil and verifying on chain", null, () => OnLocalAnvil(root, async chain =>

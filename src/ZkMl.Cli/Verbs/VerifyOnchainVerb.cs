@@ -33,7 +33,10 @@ internal static class VerifyOnchainVerb
         return cmd;
     }
 
-    private sealed record Outcome(string Address, int DeployedSize, bool Accepted, bool Reverted, string? Error, ulong Gas, bool GasMeasured, VerifyGasReport? Report);
+    // FirstPartSize: the runtime code of NAMEFirstPart of a verifier in two contracts that this run deployed, else 0;
+    // LimitDisabled: the local anvil ran with --disable-code-size-limit
+    private sealed record Outcome(string Address, int DeployedSize, bool Accepted, bool Reverted, string? Error, ulong Gas, bool GasMeasured, VerifyGasReport? Report,
+        int FirstPartSize = 0, bool LimitDisabled = false);
 
     private static int Run(VerbContext ctx, string vkPath, string proofPath, string? rpcUrl, string? address, string? privateKey)
     {
@@ -55,26 +58,28 @@ internal static class VerifyOnchainVerb
         if (rpcUrl is null)
         {
             string root = OnChain.Tools();
-            var compiled = OnChain.Compile(ctx, root, SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol");
+            var compiled = OnChain.GenerateAndCompile(ctx, root, key, SolidityVerifierGenerator.DefaultContractName, "Verifier.sol");
             var contract = compiled.Main;
-            // As zkml demo: a verifier over EIP-170 (a larger model) is still checked, on an anvil without the limit, with an alert.
-            if (compiled.OverEip170)
-                ctx.Alert($"the generated verifier's runtime code is {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+            // As zkml demo: a verifier over EIP-170 even as two contracts (a very deep model) is still checked, on an anvil without
+            // the limit, with an alert.
+            if (!compiled.Fits)
+                ctx.Alert($"the generated verifier's {OnChain.LimitText(compiled)}: "
                     + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); this local anvil runs with --disable-code-size-limit");
             o = OnChain.Run(ctx, "deploying to a local anvil and verifying", null, () => OnChain.OnLocalAnvil(root, async chain =>
             {
                 var v = await OnChainVerifier.DeployAsync(chain, contract).ConfigureAwait(false);
                 var verdict = await v.CallAsync(calldata).ConfigureAwait(false);
                 VerifyGasReport? report = verdict.Accepted ? await v.SendAsync(calldata).ConfigureAwait(false) : null;
-                return new Outcome(v.Address, v.DeployedSize, verdict.Accepted, verdict.Reverted, verdict.Error, report?.Breakdown.GasUsed ?? 0, report is not null, report);
-            }, compiled.OverEip170));
+                return new Outcome(v.Address, v.DeployedSize, verdict.Accepted, verdict.Reverted, verdict.Error, report?.Breakdown.GasUsed ?? 0, report is not null, report,
+                    v.FirstPartSize, !compiled.Fits);
+            }, !compiled.Fits));
         }
         else
         {
             var url = OnChain.Rpc(rpcUrl);
             using var chain = OnChain.Connect(url, privateKey);
             var contract = address is null
-                ? OnChain.Compile(ctx, OnChain.Tools(), SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol").Main
+                ? OnChain.GenerateAndCompile(ctx, OnChain.Tools(), key, SolidityVerifierGenerator.DefaultContractName, "Verifier.sol").Main
                 : null;
             o = OnChain.Run(ctx, $"verifying on {url}", rpcUrl, async () =>
             {
@@ -117,6 +122,8 @@ internal static class VerifyOnchainVerb
                 ["address"] = o.Address,
                 ["rpc"] = rpcUrl ?? "local anvil",
                 ["deployedBytes"] = o.DeployedSize,
+                ["firstPartBytes"] = o.FirstPartSize == 0 ? null : o.FirstPartSize,
+                ["codeSizeLimitDisabled"] = rpcUrl is null ? o.LimitDisabled : null,
                 ["gasUsed"] = o.GasMeasured ? o.Gas : null,
                 ["gasEstimate"] = o.GasMeasured || !o.Accepted ? null : o.Gas,
                 ["gas"] = o.Report is null ? null : OnChain.GasJson(o.Report),
@@ -128,7 +135,7 @@ internal static class VerifyOnchainVerb
         if (!o.Accepted) return Rejected(ctx, key, (o.Reverted ? $"the verifier at {o.Address} reverted: {o.Error}" : $"the verifier at {o.Address} returned false") + why);
         string where = rpcUrl is null ? "a local anvil" : rpcUrl;
         string gasText = o.GasMeasured ? $"gasUsed {o.Gas:N0}" : $"gas estimate {o.Gas:N0}";
-        ctx.Out.MarkupLine($"[green]verified on chain[/]: {Markup.Escape(proofPath)} by the verifier at {o.Address} on {Markup.Escape(where)}; {gasText}; deployed bytecode {o.DeployedSize:N0} bytes");
+        ctx.Out.MarkupLine($"[green]verified on chain[/]: {Markup.Escape(proofPath)} by the verifier at {o.Address} on {Markup.Escape(where)}; {gasText}; deployed bytecode {o.DeployedSize:N0} bytes{(o.FirstPartSize == 0 ? "" : $" + {o.FirstPartSize:N0} bytes (its first part; two contracts)")}");
         if (o.Report is not null && !ctx.Quiet) ctx.Err.MarkupLine($"[grey]{Markup.Escape(o.Report.ToString())}[/]");
         return 0;
     }

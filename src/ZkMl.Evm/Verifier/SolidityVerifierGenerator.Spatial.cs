@@ -174,47 +174,14 @@ public static partial class SolidityVerifierGenerator
         y.Line("cd := layerPoints(ctx, cd)");
         y.Line("cd := matmul(ctx, cd)");
         y.Line("cd := phase2(ctx, cd)");
-        y.Comment("the memory image [0, bump) holds the transcript state (word 0), ctx (word 1) and every point and table");
-        y.Line($"mstore(add(ctx, {SCursor}), cd)");
-        y.Line("mstore(0x20, ctx)");
-        y.Line("return(0x00, mload(0x40))");
-        y.Close();
+        FirstPartReturn(y, SCursor);
 
         y.Blank();
         y.Comment("the verifier: the first part on NAMEFirstPart (staticcall with this call's calldata under its selector), whose memory");
         y.Comment("becomes this call's memory; then the max-pool zero-checks, the claims and the batched opening");
-        y.Open("function verify(part, partSelector, pf, pfLen, pi, piWords)");
-        y.Line("calldatacopy(0x00, 0x00, calldatasize())");
-        y.Line("mstore(0x00, or(partSelector, shr(32, shl(32, mload(0x00)))))");
-        y.Open("if iszero(staticcall(gas(), part, 0x00, calldatasize(), 0x00, 0x00))");
-        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
-        y.Line("revert(0x00, returndatasize())");
-        y.Close();
-        y.Line("if lt(returndatasize(), 0x80) { fail() } // the first part rejected (one zero word)");
-        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
-        y.Line("let ctx := mload(0x20)");
-        y.Line($"let cd := mload(add(ctx, {SCursor}))");
-        y.Line($"let g2 := mload(add(ctx, {Slot(SlotG2)}))");
+        SecondPartEntry(y, SCursor);
         if (pools.Length > 0) y.Line("cd := maxPools(ctx, cd)");
-        int kSplit = split ? vk.ModelSplit.Bits : 0;
-        if (!split)
-        {
-            y.Line("let splits := alloc(0x20)");
-            y.Line("mstore(splits, 0)");
-        }
-        else
-        {
-            y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
-            y.Line("mstore(splits, 1)");
-            y.Line("mstore(add(splits, 0x20), 0)");
-            y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
-            y.Line($"mstore(add(splits, 0x60), {kSplit})");
-            for (int j = 0; j < 1 << kSplit; j++)
-            {
-                y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
-                y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
-            }
-        }
+        OpeningSplits(y, c, comments: false);
         y.Line("opening(ctx, cd, g2, splits)");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");

@@ -136,7 +136,21 @@ public static partial class SolidityVerifierGenerator
     /// <param name="contractName">A Solidity identifier for the contract.</param>
     /// <exception cref="ArgumentException">The name is not an identifier.</exception>
     /// <exception cref="NotSupportedException">Input values wider than 2 bytes (the X MLE packs 32/xBytes values per word).</exception>
-    public static string Generate(VerifyingKey vk, string contractName = DefaultContractName)
+    public static string Generate(VerifyingKey vk, string contractName = DefaultContractName) => Generate(vk, contractName, splitDense: false);
+
+    /// <summary>
+    /// The Solidity source of the verifier of <paramref name="vk"/>; with <paramref name="splitDense"/> a default-mode dense key's
+    /// verifier is written as two contracts (docs/protocol.md "On-chain verifier": <c>NAMEFirstPart</c> runs the statement, the
+    /// lookups and the matmul sumcheck, <c>NAME</c> the batched opening), the way a conv key's always is. <see cref="CompiledVerifier.GenerateFittingAsync"/>
+    /// chooses it when the single contract is over EIP-170.
+    /// </summary>
+    /// <param name="vk">The circuit's verifying key.</param>
+    /// <param name="contractName">A Solidity identifier for the contract.</param>
+    /// <param name="splitDense">Two contracts for a dense default-mode key (no effect on a conv key, which is always split).</param>
+    /// <exception cref="ArgumentException">The name is not an identifier.</exception>
+    /// <exception cref="NotSupportedException">Input values wider than 2 bytes; <paramref name="splitDense"/> for a zero-knowledge key
+    /// (its verifier is one contract).</exception>
+    public static string Generate(VerifyingKey vk, string contractName, bool splitDense)
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (string.IsNullOrEmpty(contractName) || !(char.IsAsciiLetter(contractName[0]) || contractName[0] == '_') ||
@@ -144,8 +158,10 @@ public static partial class SolidityVerifierGenerator
             throw new ArgumentException($"'{contractName}' is not a Solidity identifier", nameof(contractName));
         if (vk.XBytes is not (1 or 2)) throw new NotSupportedException($"input values of {vk.XBytes} bytes are not supported by the Solidity verifier (1 or 2)");
         if (ZkRefusal(vk) is { } zk) throw new NotSupportedException(zk);
+        if (splitDense && vk.IsZk) throw new NotSupportedException("a zero-knowledge key's verifier is one contract (no split)");
         var c = new Circuit(vk);
-        if (vk.HasSpatialLayers) return GenerateSplit(c, contractName);
+        if (vk.HasSpatialLayers) return GenerateSplit(c, contractName, SpatialMain(c), SpatialFirstSteps);
+        if (splitDense) return GenerateSplit(c, contractName, Main(c, twoParts: true), DenseFirstSteps);
         var text = VerifierTemplates.Contract
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
@@ -172,15 +188,21 @@ public static partial class SolidityVerifierGenerator
     /// <summary>The suffix of the first contract's name in a split verifier (<see cref="VerifierTemplates.SplitContract"/>).</summary>
     public const string FirstPartSuffix = "FirstPart";
 
+    // what NAMEFirstPart replays, in its NatSpec
+    private const string SpatialFirstSteps = "the statement, the lookups, the matmul sumcheck and the Phase-2 sumcheck";
+    private const string DenseFirstSteps = "the statement, the lookups and the matmul sumcheck";
+
     /// <summary>
-    /// A verifier in two contracts (docs/protocol.md "On-chain verifier"), for keys with conv or pooling layers: the circuit's
-    /// Yul (core, helpers, generated steps) once, pruned per contract to what its entry function reaches.
+    /// A verifier in two contracts (docs/protocol.md "On-chain verifier"), for keys with conv or pooling layers and for dense
+    /// keys whose single contract is over EIP-170: the circuit's Yul (core, helpers, the generated steps <paramref name="main"/>
+    /// with the entries verifyFirstPart and verify) once, pruned per contract to what its entry function reaches.
     /// </summary>
-    private static string GenerateSplit(Circuit c, string contractName)
+    private static string GenerateSplit(Circuit c, string contractName, string main, string firstSteps)
     {
         string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
-            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + SpatialMain(c);
+            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + main;
         return VerifierTemplates.SplitContract
+            .Replace("{{FIRST_STEPS}}", firstSteps, StringComparison.Ordinal)
             .Replace("{{HEADER}}", Header(c.Vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{STATEMENT}}", StatementDoc(c.Vk), StringComparison.Ordinal)
@@ -236,6 +258,68 @@ public static partial class SolidityVerifierGenerator
             : $"{CeremonyOriginLine}, {o.Contributions} contribution{(o.Contributions == 1 ? "" : "s")}"
               + (o.CeremonyHashHex is { } h ? $"; last next-challenge hash (snarkjs powersoftau verify) 0x{h}" : "; the file had no contributions section");
         return $"// circuit: {shape}, max batch {vk.MaxBatch}, VK digest 0x{vk.DigestHex}\n{origin}";
+    }
+
+    /// <summary>
+    /// The end of <c>verifyFirstPart</c> in a verifier of two contracts: the calldata cursor <c>cd</c> stored in the ctx word at
+    /// <paramref name="cursorSlot"/>, ctx in memory word 1, and the memory image [0, bump) returned (word 0 is the transcript state).
+    /// </summary>
+    private static void FirstPartReturn(YulWriter y, string cursorSlot)
+    {
+        y.Comment("the memory image [0, bump) holds the transcript state (word 0), ctx (word 1) and every point and table");
+        y.Line($"mstore(add(ctx, {cursorSlot}), cd)");
+        y.Line("mstore(0x20, ctx)");
+        y.Line("return(0x00, mload(0x40))");
+        y.Close();
+    }
+
+    /// <summary>
+    /// The start of <c>verify</c> in a verifier of two contracts: the staticcall of the first part (this call's calldata under its
+    /// selector; a revert passed on, a one-word answer a rejection), its memory image copied to address 0, and ctx, the calldata
+    /// cursor cd (ctx word at <paramref name="cursorSlot"/>) and g2 read back.
+    /// </summary>
+    private static void SecondPartEntry(YulWriter y, string cursorSlot)
+    {
+        y.Open("function verify(part, partSelector, pf, pfLen, pi, piWords)");
+        y.Line("calldatacopy(0x00, 0x00, calldatasize())");
+        y.Line("mstore(0x00, or(partSelector, shr(32, shl(32, mload(0x00)))))");
+        y.Open("if iszero(staticcall(gas(), part, 0x00, calldatasize(), 0x00, 0x00))");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("revert(0x00, returndatasize())");
+        y.Close();
+        y.Line("if lt(returndatasize(), 0x80) { fail() } // the first part rejected (one zero word)");
+        y.Line("returndatacopy(0x00, 0x00, returndatasize())");
+        y.Line("let ctx := mload(0x20)");
+        y.Line($"let cd := mload(add(ctx, {cursorSlot}))");
+        y.Line($"let g2 := mload(add(ctx, {"0x" + (32 * SlotG2).ToString("x", CultureInfo.InvariantCulture)}))");
+    }
+
+    /// <summary>
+    /// <c>splits</c> for <c>opening</c>: none (the opening covers C_model), or group 0 entering the joint opening as the fold of the
+    /// model's 2^k parts (their A_S constants); <paramref name="comments"/> adds the dense verifier's comments.
+    /// </summary>
+    private static void OpeningSplits(YulWriter y, Circuit c, bool comments)
+    {
+        bool split = c.Vk.ModelParts.Count > 0;
+        int kSplit = split ? c.Vk.ModelSplit.Bits : 0;
+        if (!split)
+        {
+            if (comments) y.Comment("no split (a small model vector): the opening covers C_model itself");
+            y.Line("let splits := alloc(0x20)");
+            y.Line("mstore(splits, 0)");
+            return;
+        }
+        if (comments) y.Comment($"one split: group 0 (C_model, N_model variables) enters the joint opening as the fold of its {1 << kSplit} parts");
+        y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
+        y.Line("mstore(splits, 1)");
+        y.Line("mstore(add(splits, 0x20), 0)");
+        y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
+        y.Line($"mstore(add(splits, 0x60), {kSplit})");
+        for (int j = 0; j < 1 << kSplit; j++)
+        {
+            y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
+            y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
+        }
     }
 
     /// <summary>Everything the generated code needs, derived from the key.</summary>
@@ -422,16 +506,23 @@ public static partial class SolidityVerifierGenerator
         return s.ToString().TrimEnd('\n');
     }
 
-    private static string Main(Circuit c)
+    /// <summary>
+    /// The generated Yul of a dense default-mode key: <c>verify(pf, pfLen, pi, piWords, layouts)</c> and its steps, or with
+    /// <paramref name="twoParts"/> the two entries of a verifier in two contracts (docs/protocol.md "On-chain verifier"):
+    /// <c>verifyFirstPart</c> (the statement, the lookups, the matmul sumcheck; returns its memory image) and
+    /// <c>verify(part, partSelector, …)</c> (calls it, then the batched opening). The steps are the same text either way.
+    /// </summary>
+    private static string Main(Circuit c, bool twoParts = false)
     {
         var vk = c.Vk;
         var y = new YulWriter();
         int L = c.L, H = c.H, T = c.T, m = c.TableVars, nm = vk.ModelVars;
-        int ctxWords = 20 + 6 * L + 1; // + λ of the matmul sumcheck
+        int ctxWords = 20 + 6 * L + 1 + (twoParts ? 1 : 0); // + λ of the matmul sumcheck (+ the first part's calldata cursor)
         int iMax = vk.Layers.Max(l => l.InVars);
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string LSlot(int l, int k) => Slot(20 + 6 * l + k); // k: 0 rb, 1 ro, 2 rho, 3 bias, 4 a, 5 w
         string SlotLambda = Slot(20 + 6 * L);
+        string SlotCursor = Slot(20 + 6 * L + 1);
 
         int xLo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
         var (fixBase, fixLo, fixHi, fixOut, fixEnd) = FixedTables(c, xLo);
@@ -441,8 +532,9 @@ public static partial class SolidityVerifierGenerator
         EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars, unreduced: true, fixedAt: fixOut);
         y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < T ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
-        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck");
-        y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck{(twoParts ? "; then the calldata cursor where the first part stopped" : "")}");
+        if (twoParts) y.Comment("the first part (on NAMEFirstPart): the statement, the lookups, the matmul sumcheck; returns its memory");
+        y.Open(twoParts ? "function verifyFirstPart(pf, pfLen, pi, piWords, layouts)" : "function verify(pf, pfLen, pi, piWords, layouts)");
         y.Comment($"the fixed regions of the eq tables of X̃ and Ỹ (FixedTables): [{fixBase}, {fixEnd}) right after BATCH_LAYOUTS' copy, below the bump pointer");
         y.Line($"if gt(mload(0x40), {fixBase}) {{ revert(0, 0) }}");
         y.Line($"mstore(0x40, {fixEnd})");
@@ -478,27 +570,15 @@ public static partial class SolidityVerifierGenerator
             y.Comment($"proven final activation: the output layer's claim is at p_{L - 1} from r_w (relation R), no out_r");
             y.Line("cd := matmul(ctx, cd, 0)");
         }
-        int kSplit = split ? vk.ModelSplit.Bits : 0;
-        if (!split)
+        if (twoParts)
         {
-            y.Comment("no split (a small model vector): the opening covers C_model itself");
-            y.Line("let splits := alloc(0x20)");
-            y.Line("mstore(splits, 0)");
+            FirstPartReturn(y, SlotCursor);
+            y.Blank();
+            y.Comment("the verifier: the first part on NAMEFirstPart (staticcall with this call's calldata under its selector), whose memory");
+            y.Comment("becomes this call's memory; then the batched opening");
+            SecondPartEntry(y, SlotCursor);
         }
-        else
-        {
-            y.Comment($"one split: group 0 (C_model, N_model variables) enters the joint opening as the fold of its {1 << kSplit} parts");
-            y.Line($"let splits := alloc({0x80 + (64 << kSplit)})");
-            y.Line("mstore(splits, 1)");
-            y.Line("mstore(add(splits, 0x20), 0)");
-            y.Line($"mstore(add(splits, 0x40), {c.Model.NumVars})");
-            y.Line($"mstore(add(splits, 0x60), {kSplit})");
-            for (int j = 0; j < 1 << kSplit; j++)
-            {
-                y.Line($"mstore(add(splits, {0x80 + 64 * j}), MODEL_A{j}_X)");
-                y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
-            }
-        }
+        OpeningSplits(y, c, comments: true);
         y.Line("opening(ctx, cd, g2, splits)");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");

@@ -102,15 +102,7 @@ public class ConvVerifierContractTests(ConvVerifierContractTests.Node fx, ITestO
         var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
         AssertSplitUnderEip170(v);
         var proof = InferenceProver.Prove(pk, TestNetworks.Samples(41, 1, net.InputSize));
-        var selector = new Nethereum.Util.Sha3Keccack().CalculateHash(System.Text.Encoding.ASCII.GetBytes("verifyFirstPart(bytes,uint256[])"))[..4];
-        async Task<bool> FirstPartRejects(byte[] calldata)
-        {
-            var direct = (byte[])calldata.Clone();
-            selector.CopyTo(direct, 0);
-            var r = await fx.Chain.CallAsync(v.FirstPartAddress!, direct);
-            Assert.True(r.Success, $"the first part reverted: {r.Error}");
-            return r.ReturnData.Length == 32 && r.ReturnData.AsSpan().IndexOfAnyExcept((byte)0) < 0;
-        }
+        Task<bool> FirstPartRejects(byte[] calldata) => SplitVerifierProbe.FirstPartRejectsAsync(fx.Chain, v, calldata);
         Assert.False(await FirstPartRejects(VerifierCalldata.Encode(proof)), "the first part rejected a valid proof");
         var pf = proof.ProofBytes.ToArray();
         int inFirst = 0;
