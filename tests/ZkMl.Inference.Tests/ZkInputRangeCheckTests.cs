@@ -76,7 +76,7 @@ public class ZkInputRangeCheckTests
             Assert.True(zs.RangeCheck);
             Assert.Equal(zs.ProofLength(vk), made.Proof.ProofSize);
             Assert.True(InferenceProof.TryFromFileBytes(made.Proof.ToFileBytes(), out var back, out var why), why);
-            Assert.Equal(7u, back!.Flags); // ZK | private inputs | input range check
+            Assert.Equal(15u, back!.Flags); // ZK | private inputs | input range check | column-major input
             Assert.True(InferenceVerifier.Verify(vk, back).IsValid);
         }
     }
@@ -216,7 +216,7 @@ public class ZkInputRangeCheckTests
     [Fact]
     public void Xs_two_equal_selector_values_are_a_rejected_event()
     {
-        // X̂ is revealed at r_in (selector r_in[b]) and in layer 0's matmul (selector ρ_0[0]): equal values would let one μ_X
+        // X̂ is revealed at r_in (selector r_in[0], X′ column-major) and in layer 0's matmul (selector ρ_0[0]): equal values would let one μ_X
         // value mask both, so both sides reject that event (the check both run), only with the range check.
         var (_, z, _) = Mlp3.Value;
         var vk = z.VerifyingKey;
@@ -227,7 +227,7 @@ public class ZkInputRangeCheckTests
         var kappa = Enumerable.Range(0, zs.I).Select(_ => R()).ToArray();
         var rin = Enumerable.Range(0, zs.NIn).Select(_ => R()).ToArray();
         Assert.Null(ZkInference.PointProblem(vk, zs, rw, kappa, rin));
-        rin[zs.Batch.BatchVars] = kappa[zs.I - vk.Layers[0].InVars];
+        rin[0] = kappa[zs.I - vk.Layers[0].InVars];
         Assert.Contains("X's two selector values", ZkInference.PointProblem(vk, zs, rw, kappa, rin));
         var zsOff = new ZkShape(TinyOff.Value.Z.VerifyingKey, 1);
         Assert.False(zsOff.RangeCheck);

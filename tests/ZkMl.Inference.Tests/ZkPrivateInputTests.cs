@@ -72,7 +72,7 @@ public class ZkPrivateInputTests
             Assert.Equal(new ZkShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch))).ProofLength(vk), made.Proof.ProofSize);
             // The proof file round trip keeps the verdict (flags: ZK | private inputs).
             Assert.True(InferenceProof.TryFromFileBytes(made.Proof.ToFileBytes(), out var back, out var why), why);
-            Assert.Equal(3u, back!.Flags);
+            Assert.Equal(11u, back!.Flags); // ZK | private inputs | column-major input
             Assert.True(InferenceVerifier.Verify(vk, back).IsValid);
         }
     }
