@@ -62,42 +62,6 @@ public static class HyperKzgMask
         return [.. set];
     }
 
-    /// <summary>
-    /// R*'s positions for a mask confined to the indices below <paramref name="used"/> = L* = u*·8^O + 2^p (docs/protocol.md
-    /// "ZK mode: the column-major private input", (4)): the positions t(u, v, w) of the top blocks u &lt; u* as they are; in the
-    /// partial block u* each level-i digit (v + w·i) mod 8 taken modulo the digits that occur below L* there (min(8, 2^(p − 3i)),
-    /// 1 when p ≤ 3i), deduplicated; none above. Sorted.
-    /// </summary>
-    /// <exception cref="ArgumentException">L* is not of the form u*·8^O + 2^p (p &lt; 3·O) or 8^O·K.</exception>
-    public static int[] ConfinedPositions(int numVars, long used)
-    {
-        CheckVars(numVars);
-        int opened = HyperKzg.OpenedLevels(numVars), k = HyperKzg.LastLevelSize(numVars), copies = Copies(numVars);
-        long block = 1L << (HyperKzg.ArityBits * opened);
-        if (used >= block * k) return Positions(numVars);
-        long uStar = used / block, rest = used - uStar * block;
-        if (used < 1 || (rest & (rest - 1)) != 0) throw new ArgumentException($"L* = {used}: its part in the last top block ({rest}) is not a power of two", nameof(used));
-        int p = rest == 0 ? 0 : System.Numerics.BitOperations.Log2((ulong)rest);
-        var set = new SortedSet<int>();
-        for (long u = 0; u <= uStar && u < k; u++)
-        {
-            if (u == uStar && rest == 0) break;
-            for (int v = 0; v < HyperKzg.Arity; v++)
-                for (int w = 0; w < copies; w++)
-                {
-                    long t = u * block, pow = 1;
-                    for (int i = 0; i < opened; i++, pow *= HyperKzg.Arity)
-                    {
-                        int digit = (v + w * i) % HyperKzg.Arity;
-                        if (u == uStar) { int avail = p - HyperKzg.ArityBits * i; digit %= avail >= HyperKzg.ArityBits ? HyperKzg.Arity : avail > 0 ? 1 << avail : 1; }
-                        t += pow * digit;
-                    }
-                    set.Add((int)t);
-                }
-        }
-        return [.. set];
-    }
-
     /// <summary>A fresh R for ℓ variables: uniform entries (OS CSPRNG) at <see cref="Positions(int)"/>.</summary>
     public static SparseMask Sample(int numVars) => Sample(numVars, null);
 
