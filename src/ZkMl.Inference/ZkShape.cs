@@ -217,7 +217,7 @@ internal sealed class ZkShape
 }
 
 /// <summary>
-/// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints"/>, N + 1 + K
+/// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/>, N + 1 + K
 /// points per batch size): the proving key's (<see cref="ProvingKey.ZkMaskPoints"/>, made at setup), or — for an N the key
 /// does not hold — computed from the key's SRS on first use and cached per key and N. The one place the prover obtains them.
 /// </summary>
