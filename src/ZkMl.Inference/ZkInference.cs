@@ -203,8 +203,13 @@ internal static class ZkInference
         t.AppendBytes(Labels.Io, io.Words);
 
         // The opening's mask first: every challenge depends on fresh prover randomness (docs/zk-design.md §7.4).
+        // Private-input keys: the mask confined to the public used prefix L* (docs/protocol.md "ZK mode: the column-major
+        // private input", (4); hiding iff L* > 3·2^(N−2), ZkOpeningRankTests), so the opened joint vector is zero from L* on.
         var maskPoints = timings.Run("ZK masks", () => ZkMaskPoints.For(pk, bp));
-        var omask = ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
+        long maskLength = ZkMaskPoints.MaskLength(vk, zs, bp);
+        var omask = maskLength < 1L << zs.OpeningVars
+            ? ZkOpeningMask.SampleConfined(srs, timings.Run("ZK confined mask points", () => ZkMaskPoints.ForConfined(pk, zs.OpeningVars, maskLength)), zs.OpeningVars, maskLength, rng)
+            : ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
         secrets.Add(omask.Clear);
         t.AppendG1s(ZkLabels.Masks, [omask.CommitmentD1, omask.CommitmentD2]);
         var region = new ZkMaskRegion(zs, rng);
@@ -371,6 +376,10 @@ internal static class ZkInference
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
         if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(xCol.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
         if (zs.RangeCheck) witnesses[zs.W3Vector] = new ZkOpeningWitness(inSide!.Helper, s3);
+        if (maskLength < 1L << zs.OpeningVars)
+            for (int g = 0; g < witnesses.Length; g++)
+                if (witnesses[g].Values.Length > maskLength && witnesses[g].Values.AsSpan((int)maskLength).IndexOfAnyExcept(Fr.Zero) >= 0)
+                    throw new InvalidOperationException($"opening vector {vectors[g].Role} has non-zero entries from the mask length L* = {maskLength} on (ZkMaskPoints.MaskLength's used prefix is wrong for this key)");
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
         // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 

@@ -236,6 +236,45 @@ internal static class ZkMaskPoints
         return ForVars(pk, n);
     }
 
+    private static readonly ConditionalWeakTable<ProvingKey, Dictionary<long, G1Affine[]>> ConfinedCache = new();
+
+    /// <summary>
+    /// L* of the opening's mask (docs/protocol.md "ZK mode: the column-major private input", (4)): for a private-input key the
+    /// largest public used prefix of the opening's vectors — a model part's whole 2^PartVars, W1's and W2's last item end,
+    /// X′'s and W3's inputSize·Bp (column-major) — raised to <see cref="ZkOpeningMask.MinConfinedLength"/> (below it no
+    /// prefix mask hides); 2^N (the unconfined mask) for public-input keys and when L* reaches 2^N. A function of the key
+    /// and Bp only.
+    /// </summary>
+    public static long MaskLength(VerifyingKey vk, ZkShape zs, int paddedBatch)
+    {
+        long full = 1L << zs.OpeningVars;
+        if (!zs.Private) return full;
+        static long End(Layout l) { long e = 0; for (int i = 0; i < l.Count; i++) e = Math.Max(e, l.Offset(i) + l.Size(i)); return e; }
+        long used = zs.Parts > 0 ? 1L << zs.PartVars : 0;
+        used = Math.Max(used, End(zs.Batch.W1!));
+        used = Math.Max(used, End(zs.W2));
+        used = Math.Max(used, (long)vk.InputSize * paddedBatch);
+        used = Math.Max(used, ZkOpeningMask.MinConfinedLength(zs.OpeningVars));
+        return Math.Min(used, full);
+    }
+
+    /// <summary>The confined mask points <see cref="ZkOpeningSetup.MaskPoints(Srs, int, long)"/>(srs, n, L*), computed once per key and L*.</summary>
+    public static G1Affine[] ForConfined(ProvingKey pk, int n, long used)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        var perKey = ConfinedCache.GetValue(pk, _ => []);
+        lock (perKey)
+        {
+            long key = (long)n << 40 | used;
+            if (!perKey.TryGetValue(key, out var pts))
+            {
+                pts = ZkOpeningSetup.MaskPoints(pk.Srs, n, used);
+                perKey[key] = pts;
+            }
+            return pts;
+        }
+    }
+
     /// <summary>
     /// The mask points for <paramref name="n"/> variables: the opening's N, and the prover's HyperKZG fold levels N − 3i
     /// (every one of them ≥ 4 = <see cref="ZkMl.Proofs.Commitments.HyperKzgMask.MinVars"/>, so the key's table holds them too).

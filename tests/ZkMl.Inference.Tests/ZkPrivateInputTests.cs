@@ -294,6 +294,9 @@ public class ZkPrivateInputTests
         Assert.Equal(zs.XVars, zs.OpeningVars);
         Assert.Equal(1L << zs.OpeningVars, powers);
         Assert.True(InferenceSetup.RequiredPowers(CircuitCompiler.Compile(net, samples, new CompileOptions()), maxBatch) < powers);
+        // The opening's mask is confined (docs/protocol.md "ZK mode: the column-major private input", (4)): L* = X′'s used
+        // prefix 100·256 = 25,600 > 3·2^13, so the proof above was made with a confined mask and verified.
+        Assert.Equal(25_600, ZkMaskPoints.MaskLength(vk, zs, maxBatch));
 
         // One power fewer: setup makes a key for half the batch (the largest whose ZK opening fits), and its prover refuses
         // the max batch naming the limit.
