@@ -368,6 +368,8 @@ public class ZkOpeningRankTests(Xunit.Abstractions.ITestOutputHelper output)
     [InlineData(0, 0, new[] { 12, 6 }, 3500, true)]
     [InlineData(0, 0, new[] { 12, 6 }, 3072, false)]  //   the boundary
     [InlineData(0, 0, new[] { 12, 6 }, 2592, false)]  //   5·2^9 + 2^5 (08dbd15's shape)
+    [InlineData(0, 0, new[] { 13, 11 }, 6272, true)]  // N = 13, O = 4, K = 2: 3·2^11 + 2^7 (MNIST-like)
+    [InlineData(0, 0, new[] { 13, 11 }, 6144, false)] //   the boundary
     public void Joint_rank_with_a_confined_mask_holds_iff_the_prefix_reaches_the_last_quarter(int parts, int partVars, int[] others, int used, bool holds)
     {
         var c = ZkOpeningCase.Make(800 + others.Sum() + used, commit: false, parts, partVars, others);
@@ -386,6 +388,23 @@ public class ZkOpeningRankTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.False(x.Holds(out _, out d, "A1", "A2", "T", "R"), "blindings only: " + d);
         foreach (var g in new[] { "T", "A1", "fold blindings" })
             output.WriteLine($"without {g} (observed, not asserted): {x.Holds(out _, out d, g)} — {d}");
+    }
+
+    /// <summary>
+    /// The confined mask at N = 15 (O = 4, K = 8, the MNIST B = 1 size), at the MNIST-like L* = 3·2^13 + 2^9 and at the
+    /// boundary 3·2^13. About 30 s of CPU: run only with ZKML_RANK_SLOW=1, otherwise skipped with a message.
+    /// </summary>
+    [Theory]
+    [InlineData(15, 25088, true)]
+    [InlineData(15, 24576, false)]
+    public void Joint_rank_with_a_confined_mask_at_four_levels(int n, int used, bool holds)
+    {
+        if (Environment.GetEnvironmentVariable("ZKML_RANK_SLOW") != "1")
+        {
+            output.WriteLine($"SKIPPED: set ZKML_RANK_SLOW=1 to run the confined joint-rank test at N = {n} (≈ 30 s of CPU)");
+            return;
+        }
+        Joint_rank_with_a_confined_mask_holds_iff_the_prefix_reaches_the_last_quarter(0, 0, [n, n - 2], used, holds);
     }
 
     /// <summary>
