@@ -92,6 +92,48 @@ public class OnChainVerbTests(TinyKeysFixture tiny, AnvilFixture anvil) : IClass
     }
 
     [Fact]
+    public void VerifyOnchainOnALocalAnvilChecksAVerifierOverEip170WithAWarning()
+    {
+        // Seven dense layers: the straight-line verifier of a deep network is over EIP-170 (≈ 33.5 kB). The local anvil is
+        // started without the limit (as zkml demo's), the verdict is real, and the user is told mainnet would refuse it.
+        var rng = new Random(5);
+        int[] sizes = [6, 8, 8, 8, 8, 8, 8, 4];
+        var layers = new List<object>();
+        for (int i = 0; i + 1 < sizes.Length; i++)
+            layers.Add(new
+            {
+                name = $"l{i}",
+                activation = i + 2 < sizes.Length ? "relu" : "none",
+                weights = Enumerable.Range(0, sizes[i]).Select(_ => Enumerable.Range(0, sizes[i + 1]).Select(_ => Math.Round(rng.NextDouble() * 0.8 - 0.4, 4)).ToArray()).ToArray(),
+                bias = Enumerable.Range(0, sizes[i + 1]).Select(_ => Math.Round(rng.NextDouble() * 0.2 - 0.1, 4)).ToArray(),
+            });
+        string model = tiny.File("deep-model.json"), input = tiny.File("deep-input.json"), circuit = tiny.File("deep.zkc"), keys = tiny.File("deep-keys");
+        File.WriteAllText(model, System.Text.Json.JsonSerializer.Serialize(new { format = "zkml-model", version = 1, name = "deep", input_size = 6, layers }));
+        File.WriteAllText(input, System.Text.Json.JsonSerializer.Serialize(new { input_data = new[] { new[] { 0.5, -0.25, 0.75, 0.1, -0.6, 0.3 } } }));
+        Zkml.Ok("compile", model, "--data", input, "-o", circuit, "--quiet");
+        Zkml.Ok("setup", circuit, "--dev-srs", "--dev-seed", "4", "--max-batch", "1", "-o", keys, "--quiet");
+        string vk = Path.Combine(keys, "vk.bin"), proof = tiny.File("deep.proof");
+        Zkml.Ok("prove", circuit, "--input", input, "--pk", Path.Combine(keys, "pk.bin"), "-o", proof, "--quiet");
+
+        var run = Zkml.Ok("verify-onchain", "--vk", vk, "--proof", proof, "--json");
+        var j = run.Json();
+        Assert.True(j.GetProperty("verified").GetBoolean());
+        Assert.True(j.GetProperty("deployedBytes").GetInt32() > 24_576);
+        Assert.Contains("over the EIP-170 limit of 24,576", run.Err);
+        Assert.Contains("--disable-code-size-limit", run.Err);
+
+        // The same contract still rejects a changed output.
+        var p = InferenceProof.Load(proof);
+        var key = VerifyingKey.Load(vk);
+        var io = p.DecodePublicIO(key);
+        var y = io.Outputs.ToArray();
+        y[0] += 1;
+        string lie = tiny.File("deep-lie.proof");
+        File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(key, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
+        Zkml.Fails(["verify-onchain", "--vk", vk, "--proof", lie], "not verified", "returned false");
+    }
+
+    [Fact]
     public void EncodeCalldataPrintsTheVerifyProofCall()
     {
         string proof = Proof("calldata.proof"), file = tiny.File("calldata.txt");

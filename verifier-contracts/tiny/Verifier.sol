@@ -95,14 +95,6 @@ contract TinyVerifier {
                 mstore(0x00, keccak256(p, add(len, 0x40)))
             }
 
-            function trAbsorbMemory(label, src, len) {
-                let p := mload(0x40)
-                mstore(p, mload(0x00))
-                mstore(add(p, 0x20), label)
-                mcopy(add(p, 0x40), src, len)
-                mstore(0x00, keccak256(p, add(len, 0x40)))
-            }
-
             function trAbsorbWord(label, w) {
                 let p := mload(0x40)
                 mstore(p, mload(0x00))
@@ -140,17 +132,6 @@ contract TinyVerifier {
             function inv2Pow(n) -> v {
                 if gt(n, 64) { fail() }
                 v := mulmod(shl(sub(64, n), 1), 0x24d6ba07f7aa8f04b2d8f06f77f52a93ca478dbeab3c92cd2d3e8053e396ee4d, R_MOD)
-            }
-
-            // eq(bits(idx), pt[0..k)): Π_j (bit ? pt_j : 1 − pt_j), bit j = bit (k−1−j) of idx (MSB first).
-            function selector(pt, k, idx) -> s {
-                s := 1
-                for { let j := 0 } lt(j, k) { j := add(j, 1) } {
-                    let x := mload(add(pt, shl(5, j)))
-                    switch and(shr(sub(sub(k, 1), j), idx), 1)
-                    case 0 { s := mulmod(s, sub(add(R_MOD, 1), x), R_MOD) } // r + 1 − x ≡ 1 − x, an unreduced mulmod operand
-                    default { s := mulmod(s, x, R_MOD) }
-                }
             }
 
             // Table [eq(pt, bits(i))]_i of 2^k words (pt[0] = most significant index bit): each coordinate r doubles
@@ -292,18 +273,6 @@ contract TinyVerifier {
                 ry := mload(add(p, 0x20))
             }
 
-            function ecAdd(ax, ay, bx, by) -> rx, ry {
-                let p := mload(0x40)
-                mstore(p, ax)
-                mstore(add(p, 0x20), ay)
-                mstore(add(p, 0x40), bx)
-                mstore(add(p, 0x60), by)
-                if iszero(staticcall(gas(), 0x06, p, 0x80, p, 0x40)) { revert(0, 0) }
-                if iszero(eq(returndatasize(), 0x40)) { revert(0, 0) }
-                rx := mload(p)
-                ry := mload(add(p, 0x20))
-            }
-
             // acc + s·(x, y)
             function ecMulAdd(ax, ay, x, y, s) -> rx, ry {
                 let p := mload(0x40)
@@ -369,30 +338,6 @@ contract TinyVerifier {
                 mstore(add(hk, 0x100), trChallenge("hyperkzg/z"))
                 trAbsorbCalldata("hyperkzg/w2", add(w, 0x40), 0x40)
                 hkPairing(hk, cd, w, v)
-            }
-
-            // Bytes of a HyperKZG proof for ℓ ≥ 1 variables (docs/protocol.md "HyperKZG"): 64(O−1) + 128 + 32(8·O + 1) + 32·K + 32.
-            function hkLength(l) -> n {
-                let opened := div(add(l, 2), 3)
-                let kLast := 0
-                if gt(opened, 1) {
-                    opened := sub(opened, 1)
-                    kLast := shl(sub(l, mul(3, opened)), 1)
-                }
-                n := add(add(shl(6, sub(opened, 1)), 0x80), shl(5, add(add(shl(3, opened), 2), kLast)))
-            }
-
-            function hkAbsorbClaim(hk) {
-                let l := mload(add(hk, 0x60))
-                let xb := mload(add(hk, 0x80))
-                trAbsorbMemory("hyperkzg/C", hk, 0x40)
-                // the point in protocol order (x_1 … x_ℓ) is xb reversed
-                let tmp := alloc(shl(5, l))
-                for { let j := 0 } lt(j, l) { j := add(j, 1) } {
-                    mstore(add(tmp, shl(5, j)), mload(add(xb, shl(5, sub(sub(l, 1), j)))))
-                }
-                trAbsorbMemory("hyperkzg/x", tmp, shl(5, l))
-                trAbsorbWord("hyperkzg/y", mload(add(hk, 0x40)))
             }
 
             // B(r^8) = Σ_{i<O} q^i·P_i(r^8): P_0(r^8) is sent (after the 8·O parts), P_{i+1}(r^8) = hkFoldLevel of
@@ -578,163 +523,6 @@ contract TinyVerifier {
                 if iszero(mload(p)) { fail() }
             }
 
-            // ---- batched openings ("Batched openings"), in the inference form: the claims are NOT absorbed
-            // (the transcript already determines every commitment, point and value).
-            // claims: m records of 8 words [group, n_i, zptr, y_i, k_i, o_i, id_i, 0]: the point z_i is k_i offset
-            // bits (the bits of o_i, MSB first) followed by the n_i − k_i coordinates at zptr; claims with the
-            // same id_i ∈ 1 … 30 have the same suffix (their eq factor is computed once), id_i = 31 marks the
-            // suffix ½ … ½ (zptr unused); k_i = id_i = 0 is always correct. groups: the distinct commitments, 2 words each (x, y) in memory; every claim of a group
-            // has the same n_i. Proof at cd = N×(c0, c2) ‖ one evaluation per group, in order of first
-            // appearance among the claims ‖ HyperKZG. The first group's commitment enters with coefficient 1.
-            // splits: [count, then per split (group, n, k, A_0 … A_{2^k−1} as x, y)]: a group with that n enters
-            // the joint opening as the fold Σ_S (Π_{t∈S} c_{n−k+t})·A_S of its 2^k parts over n − k variables
-            function batchOpen(claims, m, groups, nGroups, splits, cd, g2) -> cdOut {
-                // info: [0] N, [1] number of groups with claims, [2] rank table, [3] challenges c_0 … c_{N−1},
-                // [4] bit table (bitTable), [5] end of the claim records
-                let info := alloc(0xc0)
-                mstore(add(info, 0xa0), add(claims, shl(8, m)))
-                mstore(add(info, 0x40), batchRanks(claims, add(claims, shl(8, m)), nGroups, info))
-                mstore(add(info, 0x60), alloc(shl(5, mload(info))))
-                cdOut := batchSumcheck(claims, info, cd)
-                trAbsorbCalldata("batch/evals", cdOut, shl(5, mload(add(info, 0x20))))
-                let nJoint := batchSplits(splits, groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x60)))
-                let hk := alloc(0x180)
-                batchJoint(groups, nGroups, mload(add(info, 0x40)), mload(add(info, 0x80)), nJoint, cdOut, hk)
-                mstore(add(hk, 0x60), nJoint)
-                mstore(add(hk, 0x80), mload(add(info, 0x60)))
-                mstore(add(hk, 0xa0), g2)
-                cdOut := hyperKzg(hk, add(cdOut, shl(5, mload(add(info, 0x20)))))
-            }
-
-            // ρ, the sumcheck (challenges to info[3]) and its final check against the per-group evaluations
-            // (range-checked); sets info[4] and returns the cursor of those evaluations.
-            function batchSumcheck(claims, info, cd) -> ev {
-                let rho := trChallenge("batch/rho")
-                let e := 0
-                e, ev := sumcheck2(batchInitialClaim(claims, mload(add(info, 0xa0)), mload(info), rho), mload(info), cd, mload(add(info, 0x60)))
-                frRange(ev, mload(add(info, 0x20)))
-                mstore(add(info, 0x80), bitTable(mload(add(info, 0x60)), mload(info)))
-                if iszero(eq(e, batchFinalClaim(claims, rho, ev, info))) { fail() }
-            }
-
-            // Folds the split groups (see batchOpen) in place (commitment and rank-table n); returns the joint
-            // opening's variables: the largest n of the groups with claims.
-            function batchSplits(splits, groups, nGroups, rank, ch) -> nJoint {
-                let sp := add(splits, 0x20)
-                for { let i := 0 } lt(i, mload(splits)) { i := add(i, 1) } {
-                    let g := mload(sp)
-                    let k := mload(add(sp, 0x40))
-                    if iszero(lt(g, nGroups)) { fail() }
-                    if or(iszero(k), gt(k, 8)) { fail() }
-                    let slot := add(rank, shl(6, g))
-                    let n := mload(add(slot, 0x20))
-                    if and(iszero(iszero(mload(slot))), and(eq(n, mload(add(sp, 0x20))), iszero(gt(k, n)))) {
-                        let gp := add(groups, shl(6, g))
-                        let x, y := splitFold(add(sp, 0x60), add(ch, shl(5, sub(n, k))), k)
-                        mstore(gp, x)
-                        mstore(add(gp, 0x20), y)
-                        mstore(add(slot, 0x20), sub(n, k))
-                    }
-                    sp := add(sp, add(0x60, shl(6, shl(k, 1))))
-                }
-                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
-                    let slot := add(rank, shl(6, g))
-                    if mload(slot) { if gt(mload(add(slot, 0x20)), nJoint) { nJoint := mload(add(slot, 0x20)) } }
-                }
-            }
-
-            // Σ_S (Π_{t∈S} c_t)·A_S for the 2^k points A_S at pts and the challenges c_0 … c_{k−1} at c
-            function splitFold(pts, c, k) -> x, y {
-                x := mload(pts)
-                y := mload(add(pts, 0x20))
-                for { let s := 1 } lt(s, shl(k, 1)) { s := add(s, 1) } {
-                    let sc := 1
-                    for { let t := 0 } lt(t, k) { t := add(t, 1) } {
-                        if and(shr(t, s), 1) { sc := mulmod(sc, mload(add(c, shl(5, t))), R_MOD) }
-                    }
-                    x, y := ecMulAdd(x, y, mload(add(pts, shl(6, s))), mload(add(pts, add(shl(6, s), 0x20))), sc)
-                }
-            }
-
-            // Per group g: word 2g = 1 + its order of first appearance among the claims (0: no claim), word
-            // 2g + 1 = its n; writes N = max n_i and the number of distinct groups to info[0], info[1].
-            function batchRanks(claims, end, nGroups, info) -> rank {
-                rank := alloc(shl(6, nGroups))
-                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } { mstore(add(rank, shl(6, g)), 0) }
-                let nMax := 0
-                let cnt := 0
-                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
-                    let n := mload(add(c, 0x20))
-                    if gt(n, nMax) { nMax := n }
-                    let slot := add(rank, shl(6, mload(c)))
-                    switch mload(slot)
-                    case 0 {
-                        cnt := add(cnt, 1)
-                        mstore(slot, cnt)
-                        mstore(add(slot, 0x20), n)
-                    }
-                    default { if iszero(eq(mload(add(slot, 0x20)), n)) { fail() } }
-                }
-                mstore(info, nMax)
-                mstore(add(info, 0x20), cnt)
-            }
-
-            // Σ_i ρ^i·2^{N−n_i}·y_i
-            function batchInitialClaim(claims, end, nMax, rho) -> claim {
-                let rp := 1
-                for { let c := claims } lt(c, end) { c := add(c, 0x100) } {
-                    claim := addmod(claim, mulmod(rp, mulmod(mload(add(c, 0x60)), shl(sub(nMax, mload(add(c, 0x20))), 1), R_MOD), R_MOD), R_MOD)
-                    rp := mulmod(rp, rho, R_MOD)
-                }
-            }
-
-            // Σ_i ρ^i·eq(z_i, r_i)·e_{g(i)} with r_i[j] = c_{n_i−1−j} (the evaluations at ev are range-checked; info: see
-            // batchOpen). eq(z_i, r_i) = its k_i offset bits (bit j of o_i, least significant first, pairs with
-            // c_{n_i−k_i+j}) times its suffix factor, which is cached per suffix id (ids 1 … 30); id 31 marks the
-            // suffix ½ … ½ (the LogUp sum claims), whose factor is 2^−(n_i−k_i)
-            function batchFinalClaim(claims, rho, ev, info) -> expected {
-                let cache := alloc(0x400)
-                calldatacopy(cache, calldatasize(), 0x400) // zeros
-                let bt := mload(add(info, 0x80))
-                let rank := mload(add(info, 0x40))
-                let rp := 1
-                for { let end := mload(add(info, 0xa0)) } lt(claims, end) { claims := add(claims, 0x100) } {
-                    let n := mload(add(claims, 0x20))
-                    let ns := sub(n, mload(add(claims, 0x80)))
-                    let id := and(mload(add(claims, 0xc0)), 31)
-                    let v := 0
-                    switch id
-                    case 31 { v := inv2Pow(ns) }
-                    default {
-                        if id { v := mload(add(cache, shl(5, id))) }
-                        if iszero(v) {
-                            v := eqPoint(mload(add(claims, 0x40)), ns, bt)
-                            if id { mstore(add(cache, shl(5, id)), v) }
-                        }
-                    }
-                    let o := mload(add(claims, 0xa0))
-                    let p := add(bt, shl(7, ns))
-                    if and(sub(n, ns), 1) {
-                        v := mulmod(v, mload(add(p, shl(5, and(o, 1)))), R_MOD)
-                        o := shr(1, o)
-                        p := add(p, 0x80)
-                    }
-                    if and(sub(n, ns), 2) {
-                        v := mulmod(v, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
-                        o := shr(2, o)
-                        p := add(p, 0x100)
-                    }
-                    for { let pe := add(bt, shl(7, n)) } lt(p, pe) { p := add(p, 0x200) } { // four offset bits per iteration
-                        v := mulmod(v, mulmod(mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD),
-                                              mulmod(mload(add(add(p, 0x100), shl(3, and(o, 4)))), mload(add(add(p, 0x180), shl(2, and(o, 8)))), R_MOD), R_MOD), R_MOD)
-                        o := shr(4, o)
-                    }
-                    let eg := calldataload(add(ev, shl(5, sub(mload(add(rank, shl(6, mload(claims)))), 1))))
-                    expected := addmod(expected, mulmod(rp, mulmod(v, eg, R_MOD), R_MOD), R_MOD)
-                    rp := mulmod(rp, rho, R_MOD)
-                }
-            }
-
             // bt + 0x80·b holds (1 − c_b, c_b, 2c_b − 1) for b < N = max n_i (N ≤ 64): an offset bit selects one of
             // the first two words, any other coordinate z gives the factor 1 − c_b + z·(2c_b − 1) (correct for
             // every z, including the offset bits 0, 1 and the ½ of the sum claims). Entries need not be reduced.
@@ -775,41 +563,6 @@ contract TinyVerifier {
                 }
             }
 
-            // γ; with the groups in order of first appearance (rank k = 1, 2, …): joint value
-            // y = Σ γ^{k−1}·e_k·Π_{b=n_k}^{N−1}(1 − c_b) (N = nJoint, 1 − c_b from the bit table bt) into hk[2] and joint
-            // commitment C = Σ γ^{k−1}·C_k into hk[0], hk[1]
-            function batchJoint(groups, nGroups, rank, bt, nJoint, ev, hk) {
-                let gamma := trChallenge("batch/gamma")
-                let yj := 0
-                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
-                    let slot := add(rank, shl(6, g))
-                    if mload(slot) {
-                        let t := calldataload(add(ev, shl(5, sub(mload(slot), 1))))
-                        for { let p := add(bt, shl(7, mload(add(slot, 0x20)))) let pe := add(bt, shl(7, nJoint)) } lt(p, pe) { p := add(p, 0x80) } {
-                            t := mulmod(t, mload(p), R_MOD)
-                        }
-                        yj := addmod(yj, mulmod(gammaPow(gamma, sub(mload(slot), 1)), t, R_MOD), R_MOD)
-                    }
-                }
-                mstore(add(hk, 0x40), yj)
-                let cx := 0
-                let cy := 0
-                for { let g := 0 } lt(g, nGroups) { g := add(g, 1) } {
-                    let k := mload(add(rank, shl(6, g)))
-                    let gptr := add(groups, shl(6, g))
-                    switch k
-                    case 0 { }
-                    case 1 { cx, cy := ecAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20))) }
-                    default { cx, cy := ecMulAdd(cx, cy, mload(gptr), mload(add(gptr, 0x20)), gammaPow(gamma, sub(k, 1))) }
-                }
-                mstore(hk, cx)
-                mstore(add(hk, 0x20), cy)
-            }
-
-            function gammaPow(gamma, e) -> v {
-                v := 1
-                for { } e { e := sub(e, 1) } { v := mulmod(v, gamma, R_MOD) }
-            }
             // ===== end of the verifier core ==========================================================
 
             // ===== inference helpers (fixed; constants above) ===========================================
@@ -876,64 +629,47 @@ contract TinyVerifier {
                 }
             }
 
-            // Σ_j x[h·2^X_LO_VARS + j]·eqlo[j] over the real values of chunk h of a row. Runs of zero
-            // values (most pixels of an image) are skipped 16, 8 or 4 bytes at a time. (For 1-byte
-            // inputs the generated xChunk below is an unrolled version of this loop.)
-            function xChunkLoop(xrow, h, eqlo) -> s {
-                let col0 := shl(X_LO_VARS, h)
-                let cnt := sub(INPUT_SIZE, col0)
-                if gt(cnt, shl(X_LO_VARS, 1)) { cnt := shl(X_LO_VARS, 1) }
-                let w := calldataload(add(xrow, mul(col0, X_BYTES)))
-                let used := shl(3, mul(cnt, X_BYTES))
-                if lt(used, 256) { w := and(w, not(shr(used, not(0)))) }
-                for { let p := eqlo } w { } {
-                    if iszero(shr(128, w)) {
-                        w := shl(128, w)
-                        p := add(p, shl(5, div(16, X_BYTES)))
-                        continue
-                    }
-                    if iszero(shr(192, w)) {
-                        w := shl(64, w)
-                        p := add(p, shl(5, div(8, X_BYTES)))
-                        continue
-                    }
-                    if iszero(shr(224, w)) {
-                        w := shl(32, w)
-                        p := add(p, shl(5, div(4, X_BYTES)))
-                        continue
-                    }
-                    let v := signextend(sub(X_BYTES, 1), shr(sub(256, shl(3, X_BYTES)), w))
-                    if v { s := xAcc(s, v, mload(p)) }
-                    w := shl(shl(3, X_BYTES), w)
-                    p := add(p, 0x20)
+            // ===== batched-opening helpers of the generated claim code (fixed; docs/protocol.md "On-chain verifier") =====
+            // Only in default-mode verifiers (dense and conv keys), whose claims of the batched opening are straight-line
+            // generated code (SolidityVerifierGenerator.Opening.cs) instead of the core's claim records and batchOpen.
+
+            // v·Π_{t<k} (bit t of o ? c_{s+t} : 1 − c_{s+t}) over the bit table (bitTable) at p = bt + 0x80·s: the k offset
+            // bits of a claim, least significant first (one or two bits, then four per iteration as batchFinalClaim)
+            function offsetBits(v, p, k, o) -> w {
+                w := v
+                if and(k, 1) {
+                    w := mulmod(w, mload(add(p, shl(5, and(o, 1)))), R_MOD)
+                    o := shr(1, o)
+                    p := add(p, 0x80)
+                }
+                if and(k, 2) {
+                    w := mulmod(w, mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD), R_MOD)
+                    o := shr(2, o)
+                    p := add(p, 0x100)
+                }
+                for { let pe := add(p, shl(7, and(k, not(3)))) } lt(p, pe) { p := add(p, 0x200) } {
+                    w := mulmod(w, mulmod(mulmod(mload(add(p, shl(5, and(o, 1)))), mload(add(add(p, 0x80), shl(4, and(o, 2)))), R_MOD),
+                                          mulmod(mload(add(add(p, 0x100), shl(3, and(o, 4)))), mload(add(add(p, 0x180), shl(2, and(o, 8)))), R_MOD), R_MOD), R_MOD)
+                    o := shr(4, o)
                 }
             }
 
-            // s + x·e for one packed input value x (range-checked)
-            function xAcc(s, v, e) -> t {
-                // v ∈ [−X_BOUND, X_BOUND] ⟺ v + X_BOUND ∈ [0, 2·X_BOUND] as an unsigned word
-                if gt(add(v, X_BOUND), mul(2, X_BOUND)) { fail() }
-                t := addmod(s, mulmod(add(v, mul(slt(v, 0), R_MOD)), e, R_MOD), R_MOD)
+            // v·Π (1 − c_b) over the bit-table rows p, p + 0x80, … below e (the variables a vector of the joint opening lacks)
+            function eqZeros(v, p, e) -> w {
+                w := v
+                for { } lt(p, e) { p := add(p, 0x80) } { w := mulmod(w, mload(p), R_MOD) }
             }
 
-            // Σ_{j} 2^{s−1−j}·p[j]: the MLE of the local index of a table segment
-            function localIndex(p, s) -> v {
-                // 2v < 2^255 needs no reduction before addmod
-                for { let e := add(p, shl(5, s)) } lt(p, e) { p := add(p, 0x20) } { v := addmod(add(v, v), mload(p), R_MOD) }
-            }
-
-            // Writes claim record [group, n, zptr, y, prefLen, prefVal, 0, 0] at rec (see batchOpen; the caller
-            // sets a suffix id in word 6) and returns zptr: n − prefLen fresh words where the caller copies
-            // the item's point (the prefLen offset bits are prefVal's).
-            function claimAt(rec, group, n, prefLen, prefVal, y) -> z {
-                z := alloc(shl(5, sub(n, prefLen)))
-                mstore(rec, group)
-                mstore(add(rec, 0x20), n)
-                mstore(add(rec, 0x40), z)
-                mstore(add(rec, 0x60), y)
-                mstore(add(rec, 0x80), prefLen)
-                mstore(add(rec, 0xa0), prefVal)
-                mstore(add(rec, 0xc0), 0)
+            // eq(bits(idx), pt[0..k)) as the core's selector (bit k−1−j of idx pairs with pt[j]), from the last coordinate
+            // and without a switch: a 0 bit takes r + 1 − x (an unreduced mulmod operand)
+            function selectorBits(pt, k, idx) -> s {
+                s := 1
+                for { let p := add(pt, shl(5, k)) } gt(p, pt) { idx := shr(1, idx) } {
+                    p := sub(p, 0x20)
+                    let x := mload(p)
+                    if iszero(and(idx, 1)) { x := sub(add(R_MOD, 1), x) }
+                    s := mulmod(s, x, R_MOD)
+                }
             }
 
             // ===== this circuit (generated) ==================================================================
@@ -943,7 +679,7 @@ contract TinyVerifier {
                 w := and(w, 0xffffffff00000000000000000000000000000000000000000000000000000000)
                 if iszero(w) { leave }
                 if and(shr(224, w), 0xffffffff) {
-                    s := addmod(s, add(add(add(mulmod(byte(0, w), mload(add(eqlo, 0)), R_MOD), mulmod(byte(1, w), mload(add(eqlo, 32)), R_MOD)), mulmod(byte(2, w), mload(add(eqlo, 64)), R_MOD)), mulmod(byte(3, w), mload(add(eqlo, 96)), R_MOD)), R_MOD)
+                    s := addmod(s, add(add(add(mulmod(byte(0, w), mload(480), R_MOD), mulmod(byte(1, w), mload(512), R_MOD)), mulmod(byte(2, w), mload(544), R_MOD)), mulmod(byte(3, w), mload(576), R_MOD)), R_MOD)
                 }
                 if and(w, 0x8080808080808080808080808080808080808080808080808080808080808080) { s := xChunkNegative(w, 4, eqlo, s) }
             }
@@ -962,37 +698,40 @@ contract TinyVerifier {
 
             // [eq(pt, bits(i))]_i, i < 2^2 (pt[0] = most significant index bit; see eqTable)
             function eqTableXLo(pt) -> t {
-                t := alloc(128)
+                t := 480 // a fixed region (FixedTables)
                 let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
                 let r := mload(pt)
-                mstore(add(t, 0x20), r)
-                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                mstore(512, r)
+                mstore(480, addmod(sub(R_MOD, r), 1, R_MOD))
                 r := mload(add(pt, 32))
-                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
-                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                { let v := mload(512) let hi := mulmod(v, r, q) mstore(576, hi) mstore(544, add(v, sub(q, hi))) }
+                { let v := mload(480) let hi := mulmod(v, r, q) mstore(512, hi) mstore(480, add(v, sub(q, hi))) }
             }
 
             // [eq(pt, bits(i))]_i, i < 2^0 (pt[0] = most significant index bit; see eqTable)
             function eqTableXHi(pt) -> t {
-                t := alloc(32)
-                mstore(t, 1)
+                t := 608 // a fixed region (FixedTables)
+                mstore(608, 1)
             }
 
             // [eq(pt, bits(i))]_i, i < 2^2 (pt[0] = most significant index bit; see eqTable)
             function eqTableOut(pt) -> t {
-                t := alloc(128)
+                t := 640 // a fixed region (FixedTables)
                 let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small
                 let r := mload(pt)
-                mstore(add(t, 0x20), r)
-                mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))
+                mstore(672, r)
+                mstore(640, addmod(sub(R_MOD, r), 1, R_MOD))
                 r := mload(add(pt, 32))
-                { let v := mload(add(t, 32)) let hi := mulmod(v, r, q) mstore(add(t, 96), hi) mstore(add(t, 64), addmod(v, sub(q, hi), q)) }
-                { let v := mload(t) let hi := mulmod(v, r, q) mstore(add(t, 32), hi) mstore(t, addmod(v, sub(q, hi), q)) }
+                { let v := mload(672) let hi := mulmod(v, r, q) mstore(736, hi) mstore(704, add(v, sub(q, hi))) }
+                { let v := mload(640) let hi := mulmod(v, r, q) mstore(672, hi) mstore(640, add(v, sub(q, hi))) }
             }
 
             // Layers (0 = input side): 0: 2^2→2^3, M=105910, k=24, 3 limbs of 8 bits, QMin=-289, table 2^10; 1: 2^3→2^2
             // ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck
             function verify(pf, pfLen, pi, piWords, layouts) {
+                // the fixed regions of the eq tables of X̃ and Ỹ (FixedTables): [480, 768) right after BATCH_LAYOUTS' copy, below the bump pointer
+                if gt(mload(0x40), 480) { revert(0, 0) }
+                mstore(0x40, 768)
                 let ctx := alloc(0x420)
                 decodeStatement(ctx, pi, piWords)
                 let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))
@@ -1022,12 +761,10 @@ contract TinyVerifier {
                 for { let i := 0 } lt(i, add(mload(add(ctx, 0x20)), 2)) { i := add(i, 1) } { mstore(add(rout, shl(5, i)), trChallenge("out_r")) }
                 mstore(add(ctx, 0x140), rout)
                 cd := matmul(ctx, cd, mleY(ctx, rout))
-                let claims := alloc(3840)
-                buildClaims(ctx, claims)
                 // no split (a small model vector): the opening covers C_model itself
                 let splits := alloc(0x20)
                 mstore(splits, 0)
-                pop(batchOpen(claims, 15, add(ctx, 0x1c0), 3, splits, cd, g2))
+                opening(ctx, cd, g2, splits)
                 mstore(0x00, 1)
                 return(0x00, 0x20)
             }
@@ -1070,16 +807,16 @@ contract TinyVerifier {
                 let sels := 0
                 let sel := 0
                 // hidden layer 0: activation segment (tag 2, Q_0, A_0), then 3 limb segments (tag 1, R_0,i)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 11))
+                sel := selectorBits(rw, sub(n, add(b, 3)), layField(lay, 11))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(2, mulmod(beta, addmod(calldataload(add(cols, 0)), mulmod(beta, calldataload(add(cols, 32)), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 12))
+                sel := selectorBits(rw, sub(n, add(b, 3)), layField(lay, 12))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 64)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 13))
+                sel := selectorBits(rw, sub(n, add(b, 3)), layField(lay, 13))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 96)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := selector(rw, sub(n, add(b, 3)), layField(lay, 14))
+                sel := selectorBits(rw, sub(n, add(b, 3)), layField(lay, 14))
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 128)), R_MOD), R_MOD), R_MOD), R_MOD)
                 acc := addmod(acc, frSub(1, sels), R_MOD)
@@ -1098,10 +835,22 @@ contract TinyVerifier {
                 let rt := mload(add(ctx, 0xe0))
                 let beta := mload(add(ctx, 0x80))
                 let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, 0x120)), 160)), R_MOD)
+                let lx := mload(add(rt, 320))
+                lx := addmod(lx, mulmod(mload(add(rt, 288)), 0x2, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 256)), 0x4, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 224)), 0x8, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 192)), 0x10, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 160)), 0x20, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 128)), 0x40, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 96)), 0x80, R_MOD), R_MOD)
+                let li8 := lx
+                lx := addmod(lx, mulmod(mload(add(rt, 64)), 0x100, R_MOD), R_MOD)
+                lx := addmod(lx, mulmod(mload(add(rt, 32)), 0x200, R_MOD), R_MOD)
+                let li10 := lx
                 // act_0: 2^10 entries (2, QMin + j, act(…)), QMin = -289
-                acc := addmod(acc, mulmod(selector(rt, 1, 0), addmod(2, mulmod(beta, addmod(0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffee0, localIndex(add(rt, 32), 10), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
+                acc := addmod(acc, mulmod(selectorBits(rt, 1, 0), addmod(2, mulmod(beta, addmod(0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593effffee0, li10, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
                 // range segment: 2^8 entries (1, j, 0)
-                acc := addmod(acc, mulmod(selector(rt, 3, 4), addmod(1, mulmod(beta, addmod(0x0, localIndex(add(rt, 96), 8), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
+                acc := addmod(acc, mulmod(selectorBits(rt, 3, 4), addmod(1, mulmod(beta, addmod(0x0, li8, R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
                 if iszero(eq(acc, mload(add(mload(add(ctx, 0x100)), 0xa0)))) { fail() }
             }
 
@@ -1163,93 +912,210 @@ contract TinyVerifier {
                 fin := addmod(fin, mulmod(cj, mulmod(mload(add(ctx, 0x300)), mload(add(ctx, 0x320)), R_MOD), R_MOD), R_MOD)
             }
 
-            // the 15 batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)
-            function buildClaims(ctx, claims) {
-                let rec := claims
-                rec := lookupClaims(ctx, rec)
-                rec := columnClaims(ctx, rec)
-                pop(layerClaims(ctx, rec))
-            }
-
-            // h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model
-            function lookupClaims(ctx, rec) -> next {
-                let lay := mload(add(ctx, 0x40))
-                let n := layField(lay, 1)
-                let n2 := layField(lay, 3)
-                let lu := mload(add(ctx, 0x100))
-                let rt := mload(add(ctx, 0xe0))
-                let z := claimAt(rec, 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x160)))
-                mstore(add(rec, 0xc0), 31) // suffix ½ … ½
-                z := claimAt(add(rec, 0x100), 2, n2, sub(n2, 11), layField(lay, 5), mload(add(lu, 0x20)))
-                mstore(add(rec, 0x1c0), 31) // suffix ½ … ½
-                z := claimAt(add(rec, 0x200), 2, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, 0x180)))
-                mcopy(z, mload(add(ctx, 0xc0)), shl(5, n))
-                z := claimAt(add(rec, 0x300), 2, n2, sub(n2, 11), layField(lay, 5), mload(add(lu, 0x80)))
-                mstore(add(rec, 0x3c0), 1) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, rt, 352)
-                z := claimAt(add(rec, 0x400), 1, layField(lay, 2), sub(layField(lay, 2), 11), layField(lay, 6), mload(add(lu, 0xc0)))
-                mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, rt, 352)
-                z := claimAt(add(rec, 0x500), 0, 12, 1, 0, calldataload(add(mload(add(ctx, 0x120)), 160)))
-                mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, rt, 352)
-                next := add(rec, 0x600)
-            }
-
-            // A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ
-            function columnClaims(ctx, rec) -> next {
+            // the batched opening of the 15 claims (docs/protocol.md "Batched openings"; as the core's batchOpen with the claims
+            // written out): ρ, the sumcheck and its final check, the evaluations, the splits' folds, γ, the joint claim, HyperKZG
+            function opening(ctx, cd, g2, splits) {
                 let lay := mload(add(ctx, 0x40))
                 let b := mload(add(ctx, 0x20))
-                let n1 := layField(lay, 2)
-                let cols := mload(add(ctx, 0x120))
-                let p := 0
-                let z := 0
-                p := add(mload(add(ctx, 0xc0)), shl(5, sub(layField(lay, 1), add(b, 3))))
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 7), calldataload(add(cols, 32)))
-                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, p, shl(5, add(b, 3)))
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 8), calldataload(add(cols, 64)))
-                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, p, shl(5, add(b, 3)))
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 9), calldataload(add(cols, 96)))
-                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, p, shl(5, add(b, 3)))
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 1, n1, sub(n1, add(b, 3)), layField(lay, 10), calldataload(add(cols, 128)))
-                mstore(add(rec, 0xc0), 2) // suffix id: claims sharing this point share its eq factor
-                mcopy(z, p, shl(5, add(b, 3)))
-                rec := add(rec, 0x100)
-                next := rec
+                let nMax := 12 // N = max n_i is the same for every batch size (checked by the generator)
+                let rho := trChallenge("batch/rho")
+                let ch := alloc(shl(5, nMax))
+                let e, ev := sumcheck2(openingClaim(ctx, lay, b, nMax, rho), nMax, cd, ch)
+                frRange(ev, 3)
+                let bt := bitTable(ch, nMax)
+                if iszero(eq(e, openingFinal(ctx, lay, b, rho, ev, bt))) { fail() }
+                trAbsorbCalldata("batch/evals", ev, 96)
+                let nJoint := shr(224, mload(add(lay, 12)))
+                { let ng := shr(224, mload(add(lay, 8))) if gt(ng, nJoint) { nJoint := ng } }
+                { let ng := 12 if gt(ng, nJoint) { nJoint := ng } }
+                let gamma := trChallenge("batch/gamma")
+                let hk := alloc(0x180)
+                let be := add(bt, shl(7, nJoint))
+                let yj := eqZeros(calldataload(ev), add(bt, shl(7, shr(224, mload(add(lay, 12))))), be)
+                let gp := gamma
+                yj := addmod(yj, mulmod(gp, eqZeros(calldataload(add(ev, 32)), add(bt, shl(7, shr(224, mload(add(lay, 8))))), be), R_MOD), R_MOD)
+                gp := mulmod(gp, gamma, R_MOD)
+                yj := addmod(yj, mulmod(gp, eqZeros(calldataload(add(ev, 64)), add(bt, 0x600), be), R_MOD), R_MOD)
+                mstore(add(hk, 0x40), yj)
+                let cx := mload(add(ctx, 0x240))
+                let cy := mload(add(ctx, 0x260))
+                let gq := gamma
+                cx, cy := ecMulAdd(cx, cy, mload(add(ctx, 0x200)), mload(add(ctx, 0x220)), gq)
+                gq := mulmod(gq, gamma, R_MOD)
+                cx, cy := ecMulAdd(cx, cy, mload(add(ctx, 0x1c0)), mload(add(ctx, 0x1e0)), gq)
+                mstore(hk, cx)
+                mstore(add(hk, 0x20), cy)
+                mstore(add(hk, 0x60), nJoint)
+                mstore(add(hk, 0x80), ch)
+                mstore(add(hk, 0xa0), g2)
+                pop(hyperKzg(hk, add(ev, 96)))
             }
 
-            // for ℓ = L−1 … 0: b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1
-            function layerClaims(ctx, rec) -> next {
-                let lay := mload(add(ctx, 0x40))
-                let b := mload(add(ctx, 0x20))
-                let z := 0
-                // layer 1
-                z := claimAt(rec, 0, 12, 10, 530, mload(add(ctx, 0x3a0)))
-                mcopy(z, mload(add(ctx, 0x360)), 64)
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 0, 12, 7, 65, mload(add(ctx, 0x3e0)))
-                mcopy(z, mload(add(ctx, 0x380)), 96)
-                mcopy(add(z, 96), mload(add(ctx, 0x360)), 64)
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 1, layField(lay, 2), sub(layField(lay, 2), add(b, 3)), layField(lay, 7), mload(add(ctx, 0x3c0)))
-                mcopy(z, mload(add(ctx, 0x340)), shl(5, b))
-                mcopy(add(z, shl(5, b)), mload(add(ctx, 0x380)), 96)
-                rec := add(rec, 0x100)
-                // layer 0
-                z := claimAt(rec, 0, 12, 9, 264, mload(add(ctx, 0x2e0)))
-                mcopy(z, mload(add(ctx, 0x2a0)), 96)
-                rec := add(rec, 0x100)
-                z := claimAt(rec, 0, 12, 7, 64, mload(add(ctx, 0x320)))
-                mcopy(z, mload(add(ctx, 0x2c0)), 64)
-                mcopy(add(z, 64), mload(add(ctx, 0x2a0)), 96)
-                rec := add(rec, 0x100)
-                next := rec
+            // Σ_i ρ^i·2^(N − n_i)·y_i (batchInitialClaim), Horner from the last claim
+            function openingClaim(ctx, lay, b, nMax, rho) -> acc {
+                let w1 := shl(sub(nMax, shr(224, mload(add(lay, 8)))), 1)
+                let w2 := shl(sub(nMax, shr(224, mload(add(lay, 12)))), 1)
+                acc := mod(mload(add(ctx, 0x320)), R_MOD) // W_0(ρ, r_o) on C_model
+                acc := addmod(mulmod(acc, rho, R_MOD), mload(add(ctx, 0x2e0)), R_MOD) // b_0(r_o) on C_model
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(ctx, 0x3c0)), w1, R_MOD), R_MOD) // A_0(r_b, ρ) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), mload(add(ctx, 0x3e0)), R_MOD) // W_1(ρ, r_o) on C_model
+                acc := addmod(mulmod(acc, rho, R_MOD), mload(add(ctx, 0x3a0)), R_MOD) // b_1(r_o) on C_model
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(calldataload(add(mload(add(ctx, 0x120)), 128)), w1, R_MOD), R_MOD) // R_0,2(p_0) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(calldataload(add(mload(add(ctx, 0x120)), 96)), w1, R_MOD), R_MOD) // R_0,1(p_0) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(calldataload(add(mload(add(ctx, 0x120)), 64)), w1, R_MOD), R_MOD) // R_0,0(p_0) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(calldataload(add(mload(add(ctx, 0x120)), 32)), w1, R_MOD), R_MOD) // A_0(p_0) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), calldataload(add(mload(add(ctx, 0x120)), 160)), R_MOD) // a_col(r_t) on C_model
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(mload(add(ctx, 0x100)), 0xc0)), w1, R_MOD), R_MOD) // mult(r_t) on C_1
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(mload(add(ctx, 0x100)), 0x80)), w2, R_MOD), R_MOD) // h_t(r_t) on C_2
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(ctx, 0x180)), w2, R_MOD), R_MOD) // h'_w(r_w) on C_2
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(mload(add(ctx, 0x100)), 0x20)), w2, R_MOD), R_MOD) // h_t(½ᵐ) on C_2
+                acc := addmod(mulmod(acc, rho, R_MOD), mulmod(mload(add(ctx, 0x160)), w2, R_MOD), R_MOD) // h'_w(½ⁿ) on C_2
+            }
+
+            // Σ_i ρ^i·eq(z_i, r_g(i))·e_g(i) (batchFinalClaim) over the bit table bt (bitTable): a coordinate z pairing with c gives
+            // 1 − c + z·(2c − 1), an offset bit c or 1 − c; tails of one array shared by several claims are multiplied once (memo)
+            function openingFinal(ctx, lay, b, rho, ev, bt) -> expected {
+                let mm := alloc(320)
+                let rm := R_MOD // on the stack: one PUSH32 instead of one per product keeps the code small
+                let v := 0
+                // 14: W_0(ρ, r_o) on C_model
+                 {
+                    let e := add(mload(add(ctx, 0x380)), 96)
+                    v := add(mload(add(bt, 0x180)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x1c0)), rm))
+                    v := mulmod(v, add(mload(add(bt, 0x200)), mulmod(mload(sub(e, 64)), mload(add(bt, 0x240)), rm)), rm)
+                }
+                 {
+                    let e := add(mload(add(ctx, 0xc0)), shl(5, shr(224, mload(add(lay, 4)))))
+                    let x := add(mload(add(bt, 0x0)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x40)), rm))
+                    x := mulmod(x, add(mload(add(bt, 0x80)), mulmod(mload(sub(e, 64)), mload(add(bt, 0xc0)), rm)), rm)
+                    x := mulmod(x, add(mload(add(bt, 0x100)), mulmod(mload(sub(e, 96)), mload(add(bt, 0x140)), rm)), rm)
+                    mstore(add(mm, 64), x)
+                }
+                v := mulmod(v, mload(add(mm, 64)), rm)
+                 {
+                    let x := mload(add(bt, 0x5a0))
+                    x := mulmod(x, mload(add(bt, 0x500)), rm)
+                    x := mulmod(x, mload(add(bt, 0x480)), rm)
+                    x := mulmod(x, mload(add(bt, 0x400)), rm)
+                    x := mulmod(x, mload(add(bt, 0x380)), rm)
+                    mstore(add(mm, 160), x)
+                }
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x300)), rm)
+                    mstore(add(mm, 224), x)
+                }
+                v := mulmod(v, mload(add(mm, 224)), rm)
+                v := mulmod(v, mload(add(bt, 0x280)), rm)
+                expected := mulmod(v, calldataload(add(ev, 0x40)), rm)
+                // 13: b_0(r_o) on C_model
+                v := mload(add(mm, 64))
+                 {
+                    let x := mload(add(mm, 160))
+                    x := mulmod(x, mload(add(bt, 0x320)), rm)
+                    x := mulmod(x, mload(add(bt, 0x280)), rm)
+                    x := mulmod(x, mload(add(bt, 0x200)), rm)
+                    mstore(add(mm, 192), x)
+                }
+                v := mulmod(v, mload(add(mm, 192)), rm)
+                v := mulmod(v, mload(add(bt, 0x180)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
+                // 12: A_0(r_b, ρ) on C_1
+                v := 1
+                if b { v := mulmod(v, eqPoint(sub(sub(add(mload(add(ctx, 0x140)), shl(5, add(b, 2))), 64), shl(5, b)), b, add(bt, 0x180)), rm) }
+                 {
+                    let e := add(mload(add(ctx, 0x380)), 96)
+                    v := mulmod(v, add(mload(add(bt, 0x0)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x40)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x80)), mulmod(mload(sub(e, 64)), mload(add(bt, 0xc0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x100)), mulmod(mload(sub(e, 96)), mload(add(bt, 0x140)), rm)), rm)
+                }
+                mstore(add(mm, 288), offsetBits(1, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 28)))))
+                v := mulmod(v, mload(add(mm, 288)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 11: W_1(ρ, r_o) on C_model
+                 {
+                    let e := add(mload(add(ctx, 0x380)), 96)
+                    v := add(mload(add(bt, 0x100)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x140)), rm))
+                    v := mulmod(v, add(mload(add(bt, 0x180)), mulmod(mload(sub(e, 64)), mload(add(bt, 0x1c0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x200)), mulmod(mload(sub(e, 96)), mload(add(bt, 0x240)), rm)), rm)
+                }
+                 {
+                    let e := add(mload(add(ctx, 0x140)), shl(5, add(b, 2)))
+                    let x := add(mload(add(bt, 0x0)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x40)), rm))
+                    x := mulmod(x, add(mload(add(bt, 0x80)), mulmod(mload(sub(e, 64)), mload(add(bt, 0xc0)), rm)), rm)
+                    mstore(add(mm, 96), x)
+                }
+                v := mulmod(v, mload(add(mm, 96)), rm)
+                v := mulmod(v, mload(add(mm, 224)), rm)
+                v := mulmod(v, mload(add(bt, 0x2a0)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
+                // 10: b_1(r_o) on C_model
+                v := mload(add(mm, 96))
+                v := mulmod(v, mload(add(mm, 192)), rm)
+                v := mulmod(v, mload(add(bt, 0x1a0)), rm)
+                v := mulmod(v, mload(add(bt, 0x100)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
+                // 9: R_0,2(p_0) on C_1
+                mstore(add(mm, 128), 1)
+                if b { mstore(add(mm, 128), eqPoint(sub(sub(add(mload(add(ctx, 0xc0)), shl(5, shr(224, mload(add(lay, 4))))), 96), shl(5, b)), b, add(bt, 0x180))) }
+                v := mload(add(mm, 128))
+                v := mulmod(v, mload(add(mm, 64)), rm)
+                mstore(add(mm, 32), v)
+                v := offsetBits(v, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 40))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 8: R_0,1(p_0) on C_1
+                v := mload(add(mm, 32))
+                v := offsetBits(v, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 36))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 7: R_0,0(p_0) on C_1
+                v := mload(add(mm, 32))
+                v := offsetBits(v, add(bt, shl(7, add(b, 3))), sub(shr(224, mload(add(lay, 8))), add(b, 3)), shr(224, mload(add(lay, 32))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 6: A_0(p_0) on C_1
+                v := mload(add(mm, 32))
+                v := mulmod(v, mload(add(mm, 288)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 5: a_col(r_t) on C_model
+                 {
+                    let e := add(mload(add(ctx, 0xe0)), 352)
+                    v := add(mload(add(bt, 0x0)), mulmod(mload(sub(e, 32)), mload(add(bt, 0x40)), rm))
+                    v := mulmod(v, add(mload(add(bt, 0x80)), mulmod(mload(sub(e, 64)), mload(add(bt, 0xc0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x100)), mulmod(mload(sub(e, 96)), mload(add(bt, 0x140)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x180)), mulmod(mload(sub(e, 128)), mload(add(bt, 0x1c0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x200)), mulmod(mload(sub(e, 160)), mload(add(bt, 0x240)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x280)), mulmod(mload(sub(e, 192)), mload(add(bt, 0x2c0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x300)), mulmod(mload(sub(e, 224)), mload(add(bt, 0x340)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x380)), mulmod(mload(sub(e, 256)), mload(add(bt, 0x3c0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x400)), mulmod(mload(sub(e, 288)), mload(add(bt, 0x440)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x480)), mulmod(mload(sub(e, 320)), mload(add(bt, 0x4c0)), rm)), rm)
+                    v := mulmod(v, add(mload(add(bt, 0x500)), mulmod(mload(sub(e, 352)), mload(add(bt, 0x540)), rm)), rm)
+                }
+                mstore(mm, v)
+                v := mulmod(v, mload(add(bt, 0x580)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x40)), rm), rm)
+                // 4: mult(r_t) on C_1
+                v := mload(mm)
+                v := offsetBits(v, add(bt, 0x580), sub(shr(224, mload(add(lay, 8))), 11), shr(224, mload(add(lay, 24))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(add(ev, 0x20)), rm), rm)
+                // 3: h_t(r_t) on C_2
+                v := mload(mm)
+                mstore(add(mm, 256), offsetBits(1, add(bt, 0x580), sub(shr(224, mload(add(lay, 12))), 11), shr(224, mload(add(lay, 20)))))
+                v := mulmod(v, mload(add(mm, 256)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
+                // 2: h'_w(r_w) on C_2
+                v := eqPoint(mload(add(ctx, 0xc0)), sub(shr(224, mload(add(lay, 4))), add(b, 3)), add(bt, shl(7, add(3, b))))
+                v := mulmod(v, mload(add(mm, 128)), rm)
+                v := mulmod(v, mload(add(mm, 64)), rm)
+                v := offsetBits(v, add(bt, shl(7, add(add(sub(shr(224, mload(add(lay, 4))), add(b, 3)), b), 3))), sub(shr(224, mload(add(lay, 12))), add(add(sub(shr(224, mload(add(lay, 4))), add(b, 3)), b), 3)), shr(224, mload(add(lay, 16))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
+                // 1: h_t(½ᵐ) on C_2
+                v := 0x305e41e912d579f5b3193badcab128321c8ee1cb70aa396331b979553d820001 // 2^-11
+                v := mulmod(v, mload(add(mm, 256)), rm)
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
+                // 0: h'_w(½ⁿ) on C_2
+                v := inv2Pow(shr(224, mload(add(lay, 4))))
+                v := offsetBits(v, add(bt, shl(7, shr(224, mload(add(lay, 4))))), sub(shr(224, mload(add(lay, 12))), shr(224, mload(add(lay, 4)))), shr(224, mload(add(lay, 16))))
+                expected := addmod(mulmod(expected, rho, rm), mulmod(v, calldataload(ev), rm), rm)
             }
 
             verify(proof.offset, proof.length, publicInputs.offset, publicInputs.length, add(batchLayouts, 0x20))

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using ZkMl.Evm;
 using Nethereum.RPC.Eth.DTOs;
+using ZkMl.Evm.Solc;
 using ZkMl.Evm.Verifier;
 using ZkMl.Inference;
 
@@ -54,14 +55,19 @@ internal static class VerifyOnchainVerb
         if (rpcUrl is null)
         {
             string root = OnChain.Tools();
-            var contract = OnChain.Compile(ctx, root, SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol").Main;
+            var compiled = OnChain.Compile(ctx, root, SolidityVerifierGenerator.Generate(key), SolidityVerifierGenerator.DefaultContractName, "Verifier.sol");
+            var contract = compiled.Main;
+            // As zkml demo: a verifier over EIP-170 (a larger model) is still checked, on an anvil without the limit, with an alert.
+            if (compiled.OverEip170)
+                ctx.Alert($"the generated verifier's runtime code is {compiled.SizeText}, over the EIP-170 limit of {CompiledContract.Eip170CodeSizeLimit:N0}: "
+                    + "it would NOT deploy on mainnet (or any chain enforcing EIP-170); this local anvil runs with --disable-code-size-limit");
             o = OnChain.Run(ctx, "deploying to a local anvil and verifying", null, () => OnChain.OnLocalAnvil(root, async chain =>
             {
                 var v = await OnChainVerifier.DeployAsync(chain, contract).ConfigureAwait(false);
                 var verdict = await v.CallAsync(calldata).ConfigureAwait(false);
                 VerifyGasReport? report = verdict.Accepted ? await v.SendAsync(calldata).ConfigureAwait(false) : null;
                 return new Outcome(v.Address, v.DeployedSize, verdict.Accepted, verdict.Reverted, verdict.Error, report?.Breakdown.GasUsed ?? 0, report is not null, report);
-            }));
+            }, compiled.OverEip170));
         }
         else
         {

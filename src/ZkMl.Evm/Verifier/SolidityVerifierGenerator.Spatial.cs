@@ -196,14 +196,6 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let cd := mload(add(ctx, {SCursor}))");
         y.Line($"let g2 := mload(add(ctx, {Slot(SlotG2)}))");
         if (pools.Length > 0) y.Line("cd := maxPools(ctx, cd)");
-        int claimCount = SpatialClaimCount(vk, terms);
-        y.Line($"let claims := alloc({claimCount * 256})");
-        y.Line("let rec := lookupClaims(ctx, claims)");
-        y.Line("rec := columnClaims(ctx, rec)");
-        y.Line("rec := layerClaims(ctx, rec)");
-        y.Line("rec := phase2Claims(ctx, rec)");
-        if (pools.Length > 0) y.Line("rec := poolClaims(ctx, rec)");
-        y.Line($"if iszero(eq(rec, add(claims, {claimCount * 256}))) {{ fail() }}");
         int kSplit = split ? vk.ModelSplit.Bits : 0;
         if (!split)
         {
@@ -223,7 +215,7 @@ public static partial class SolidityVerifierGenerator
                 y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
             }
         }
-        y.Line($"pop(batchOpen(claims, {claimCount}, add(ctx, {Slot(SlotGroups)}), 3, splits, cd, g2))");
+        y.Line("opening(ctx, cd, g2, splits)");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();
@@ -283,19 +275,19 @@ public static partial class SolidityVerifierGenerator
             {
                 var (wh, ww) = lk.WindowBits;
                 y.Comment($"max pool {l}: D's range segment (1, D_{l}, 0)");
-                y.Line($"sel := selector(rw, sub(n, add(b, {o + wh + ww})), layField(lay, {SField(c, $"f D_{l} index")}))");
+                y.Line($"sel := selectorBits(rw, sub(n, add(b, {o + wh + ww})), layField(lay, {SField(c, $"f D_{l} index")}))");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * cb})), R_MOD), R_MOD), R_MOD), R_MOD)");
                 covered += 1L << (o + wh + ww);
                 continue;
             }
             y.Comment($"layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {lk.Limbs} limb segments");
-            y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f act_{l} index")}))");
+            y.Line($"sel := selectorBits(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f act_{l} index")}))");
             y.Line("sels := addmod(sels, sel, R_MOD)");
             y.Line($"acc := addmod(acc, mulmod(sel, addmod({l + 2}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
             for (int i = 0; i < lk.Limbs; i++)
             {
-                y.Line($"sel := selector(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f limb_{l},{i} index")}))");
+                y.Line($"sel := selectorBits(rw, sub(n, add(b, {o})), layField(lay, {SField(c, $"f limb_{l},{i} index")}))");
                 y.Line("sels := addmod(sels, sel, R_MOD)");
                 y.Line($"acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
             }
@@ -325,7 +317,7 @@ public static partial class SolidityVerifierGenerator
             long idx = tl.Offset(seg) >> s;
             var qlo = range ? BigInteger.Zero : Mod(vk.Layers[layerOf[seg]].QMin);
             int tag = range ? 1 : layerOf[seg] + 2;
-            y.Line($"acc := addmod(acc, mulmod(selector(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
+            y.Line($"acc := addmod(acc, mulmod(selectorBits(rt, {m - s}, {idx}), addmod({tag}, mulmod(beta, addmod({Hex(qlo)}, localIndex(add(rt, {32 * (m - s)}), {s}), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
         y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
         y.Close();
@@ -609,164 +601,109 @@ public static partial class SolidityVerifierGenerator
             y.Close();
         }
 
-        // ---- claims
-        y.Blank();
-        y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
-        y.Open("function lookupClaims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let n := layField(lay, 1)");
-        y.Line("let n2 := layField(lay, 3)");
-        y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
-        y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
-        y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
-        y.Line("mstore(add(rec, 0xc0), 31)");
-        y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
-        y.Line("mstore(add(rec, 0x1c0), 31)");
-        y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
-        y.Line($"mcopy(z, {Rw()}, shl(5, n))");
-        y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
-        y.Line("mstore(add(rec, 0x3c0), 1)");
-        y.Line($"mcopy(z, rt, {32 * m})");
-        y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
-        y.Line("mstore(add(rec, 0x4c0), 1)");
-        y.Line($"mcopy(z, rt, {32 * m})");
-        int acol = ks.ActColItem;
-        y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, {Cols(c.ColumnCount - 1)})");
-        y.Line("mstore(add(rec, 0x5c0), 1)");
-        y.Line($"mcopy(z, rt, {32 * m})");
-        y.Line("next := add(rec, 0x600)");
-        y.Close();
-
-        y.Blank();
-        y.Comment("per layer ℓ < T at its r_w point: a max pool's D(p_D); a tabled layer's A (ℓ < H) and R_i (C_1)");
-        y.Open("function columnClaims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line("let n1 := layField(lay, 2)");
-        y.Line("let p := 0");
-        y.Line("let z := 0");
-        for (int l = 0; l < T; l++)
+        // ---- the batched opening, its claims written out (SolidityVerifierGenerator.Opening.cs), in InferenceVerifier's order:
+        // the lookups', the columns' (a max pool's D, a tabled layer's A and R_i), the matmul layers', the Phase-2 values', the
+        // max pools' D at their zero-check points
         {
-            var lk = vk.Layers[l];
-            int cb = ks.ColumnOffset[l];
-            var (wh, ww) = lk.IsSpatial ? lk.WindowBits : (0, 0);
-            int s = lk.OutVars + (ks.Tabled(l) ? 0 : wh + ww);
-            y.Line($"p := add({Rw()}, shl(5, sub(layField(lay, 1), add(b, {s}))))");
-            var fields = new List<(int Field, int Col)>();
-            if (!ks.Tabled(l)) fields.Add((SField(c, $"D_{l} index"), cb));
-            else
+            var nw = LayDim(1);
+            var n1 = LayDim(2);
+            var nW2 = LayDim(3);
+            Dim Field(int f) => LayDim(f);
+            string lu = $"mload(add(ctx, {Slot(SlotLu)}))";
+            string rwEnd = $"add(mload(add(ctx, {Slot(SlotRw)})), shl(5, {nw.Yul}))";
+            string rtEnd = $"add(mload(add(ctx, {Slot(SlotRt)})), {32 * m})";
+            string rhoEnd = $"add(mload(add(ctx, {LSlot(mm[0], 2)})), {32 * ProofParts.MatmulVars(vk.Layers[mm[0]])})";
+            string routEnd = $"add(mload(add(ctx, {Slot(SlotRout)})), shl(5, add(b, {vk.Layers[^1].OutVars})))";
+            string pt2End = $"add(mload(add(ctx, {SPt2})), {32 * n2})";
+            bool atRout(int l) => l == L - 1 && !c.OutputTabled;
+            // r_o of layer ℓ (its first len coordinates), r_b of layer ℓ, ρ_ℓ of the matmul sumcheck (its first len coordinates)
+            Seg Ro(int l, int len) => atRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len)) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len));
+            Seg Rb(int l) => atRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars), DimB) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars), DimB);
+            Seg Rho(int l, int len) => new("rho", rhoEnd, Dim.C(ProofParts.MatmulVars(vk.Layers[l]) - len), Dim.C(len));
+            // the column point of a layer < T: the last b + s coordinates of r_w (s = o_ℓ, a max pool's o_ℓ + wh + ww)
+            int ColVars(int l) => vk.Layers[l].OutVars + (ks.Tabled(l) ? 0 : vk.Layers[l].WindowBits.H + vk.Layers[l].WindowBits.W);
+            var cl = new List<OClaim>();
+            var rt = new Seg("rt", rtEnd, Dim.C(0), Dim.C(m));
+            int s0 = ColVars(0);
+            cl.Add(new("h'_w(½ⁿ) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwHalf)}))", nW2, Field(4), [], Half: nw));
+            cl.Add(new("h_t(½ᵐ) on C_2", GroupW2, $"mload(add({lu}, 0x20))", nW2, Field(5), [], Half: Dim.C(m)));
+            cl.Add(new("h'_w(r_w) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwRw)}))", nW2, Field(4),
+                [new("rw", rwEnd, Dim.E($"add(b, {s0})"), Dim.E($"sub({nw.Yul}, add(b, {s0}))"), Start: $"mload(add(ctx, {Slot(SlotRw)}))"), new("rw", rwEnd, Dim.C(s0), DimB), new("rw", rwEnd, Dim.C(0), Dim.C(s0))]));
+            cl.Add(new("h_t(r_t) on C_2", GroupW2, $"mload(add({lu}, 0x80))", nW2, Field(5), [rt]));
+            cl.Add(new("mult(r_t) on C_1", GroupW1, $"mload(add({lu}, 0xc0))", n1, Field(6), [rt]));
+            int acol = ks.ActColItem;
+            cl.Add(new("a_col(r_t) on C_model", GroupModel, Cols(c.ColumnCount - 1), Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(acol) >> c.Model.LogSize(acol)))), [rt]));
+            for (int l = 0; l < T; l++)
             {
-                if (l < H) fields.Add((SField(c, $"A_{l} index"), cb + 1));
-                for (int i = 0; i < lk.Limbs; i++) fields.Add((SField(c, $"R_{l},{i} index"), cb + 2 + i));
+                var lk = vk.Layers[l];
+                int cb = ks.ColumnOffset[l];
+                int s = ColVars(l);
+                var fields = new List<(int Field, int Col, string Name)>();
+                if (!ks.Tabled(l)) fields.Add((SField(c, $"D_{l} index"), cb, $"D_{l}"));
+                else
+                {
+                    if (l < H) fields.Add((SField(c, $"A_{l} index"), cb + 1, $"A_{l}"));
+                    for (int i = 0; i < lk.Limbs; i++) fields.Add((SField(c, $"R_{l},{i} index"), cb + 2 + i, $"R_{l},{i}"));
+                }
+                foreach (var (field, col, name) in fields)
+                    cl.Add(new($"{name} at its r_w point on C_1", GroupW1, Cols(col), n1, Field(field), [new("rw", rwEnd, Dim.C(s), DimB), new("rw", rwEnd, Dim.C(0), Dim.C(s))]));
             }
-            foreach (var (field, col) in fields)
+            foreach (int l in mm)
             {
-                y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {s})), layField(lay, {field}), {Cols(col)})");
-                // the layer's claims share the point p: one eq factor for all (suffix id 2 + ℓ; 1 and 31 are the lookups')
-                if (fields.Count > 1 && l < 29) y.Line($"mstore(add(rec, 0xc0), {2 + l})");
-                y.Line($"mcopy(z, p, shl(5, add(b, {s})))");
-                y.Line("rec := add(rec, 0x100)");
+                var lk = vk.Layers[l];
+                int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
+                var bIdx = Dim.C(checked((int)(c.Model.Offset(bi) >> c.Model.LogSize(bi))));
+                var wIdx = Dim.C(checked((int)(c.Model.Offset(wi) >> c.Model.LogSize(wi))));
+                if (lk.Kind == LayerKind.Conv)
+                {
+                    int oc = lk.OutBits.C, kv = lk.KernelInVars;
+                    cl.Add(new($"b_{l}(r_c) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 3)}))", Dim.C(nm), bIdx, [Ro(l, oc)]));
+                    cl.Add(new($"K_{l}(r_c, ρ) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 5)}))", Dim.C(nm), wIdx, [Ro(l, oc), Rho(l, kv)]));
+                    continue;
+                }
+                cl.Add(new($"b_{l}(r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 3)}))", Dim.C(nm), bIdx, [Ro(l, lk.OutVars)]));
+                cl.Add(new($"W_{l}(ρ, r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 5)}))", Dim.C(nm), wIdx, [Rho(l, lk.InVars), Ro(l, lk.OutVars)]));
+                if (l >= 1)
+                {
+                    string field = ks.Tabled(l - 1) ? $"A_{l - 1} index" : $"Y_{l - 1} index";
+                    cl.Add(new($"{field[..^6]}(r_b, ρ) on C_1", GroupW1, $"mload(add(ctx, {LSlot(l, 4)}))", n1, Field(SField(c, field)), [Rb(l), Rho(l, lk.InVars)]));
+                }
             }
-        }
-        y.Line("next := rec");
-        y.Close();
-
-        y.Blank();
-        y.Comment("matmul layers: dense b(r_o), W(ρ, r_o), A_{ℓ−1}(r_b, ρ) (ℓ ≥ 1); conv b(r_c), K(r_c, ρ)");
-        y.Open("function layerClaims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line("let z := 0");
-        foreach (int l in mm)
-        {
-            var lk = vk.Layers[l];
-            int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
-            long bIdx = c.Model.Offset(bi) >> c.Model.LogSize(bi), wIdx = c.Model.Offset(wi) >> c.Model.LogSize(wi);
-            y.Comment($"layer {l} ({lk.Kind})");
-            if (lk.Kind == LayerKind.Conv)
+            for (int j = 0; j < terms.Count; j++)
             {
-                int oc = lk.OutBits.C, kv = lk.KernelInVars;
-                y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - oc}, {bIdx}, mload(add(ctx, {LSlot(l, 3)})))");
-                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
-                y.Line("rec := add(rec, 0x100)");
-                y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - oc - kv}, {wIdx}, mload(add(ctx, {LSlot(l, 5)})))");
-                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * oc})");
-                y.Line($"mcopy(add(z, {32 * oc}), mload(add(ctx, {LSlot(l, 2)})), {32 * kv})");
-                y.Line("rec := add(rec, 0x100)");
-                continue;
+                var tm = terms[j];
+                if (tm.Opened < 0) continue;
+                int ol = tm.Opened, l = tm.Layer;
+                int s = vk.Layers[ol].OutVars;
+                string field = ks.Tabled(ol) ? $"A_{ol} index" : $"Y_{ol} index";
+                int ic = tm.Key.InBits.C;
+                int after = tm.Kind == "conv" ? ic + tm.Vars : tm.Vars;
+                if (after != s) throw new InvalidOperationException($"term {j}: opened point of {after} coordinates for an item of {s}");
+                var (wh, ww) = tm.Key.WindowBits;
+                var rb = tm.Kind is "maxY" or "maxWin" ? new Seg("rw", rwEnd, Dim.C(tm.Key.OutVars + wh + ww), DimB) : Rb(l);
+                var sigma = new Seg("pt2", pt2End, Dim.C(0), Dim.C(tm.Vars));
+                Seg[] suffix = tm.Kind == "conv" && ic > 0 ? [rb, Rho(l, ic), sigma] : [rb, sigma];
+                cl.Add(new($"Phase-2 value {j} ({tm.Kind}, layer {l}) on C_1", GroupW1, $"calldataload(add(mload(add(ctx, {SCv})), {32 * j}))", n1, Field(SField(c, field)), suffix));
             }
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {bIdx}, mload(add(ctx, {LSlot(l, 3)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {wIdx}, mload(add(ctx, {LSlot(l, 5)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
-            y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
-            if (l >= 1)
-            {
-                int s = lk.InVars;
-                string field = ks.Tabled(l - 1) ? $"A_{l - 1} index" : $"Y_{l - 1} index";
-                y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, field)}), mload(add(ctx, {LSlot(l, 4)})))");
-                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
-                y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
-                y.Line("rec := add(rec, 0x100)");
-            }
-        }
-        y.Line("next := rec");
-        y.Close();
-
-        y.Blank();
-        y.Comment("the Phase-2 values cv_j as claims on W1 (A_{ℓ−1}, or Y_ℓ for a MaxY term) at (r_b, point); the public input's are checked, not claimed");
-        y.Open("function phase2Claims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line("let z := 0");
-        y.Line($"let v := mload(add(ctx, {SCv}))");
-        for (int j = 0; j < terms.Count; j++)
-        {
-            var tm = terms[j];
-            if (tm.Opened < 0) continue;
-            int ol = tm.Opened;
-            int s = vk.Layers[ol].OutVars;
-            string field = ks.Tabled(ol) ? $"A_{ol} index" : $"Y_{ol} index";
-            int after = tm.Kind == "conv" ? tm.Key.InBits.C + tm.Vars : tm.Vars;
-            if (after != s) throw new InvalidOperationException($"term {j}: opened point of {after} coordinates for an item of {s}");
-            y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, field)}), calldataload(add(v, {32 * j})))");
-            y.Line($"mcopy(z, phase2Rb{j}(ctx), shl(5, b))");
-            y.Line($"mcopy(add(z, shl(5, b)), phase2Point{j}(ctx), {32 * s})");
-            y.Line("rec := add(rec, 0x100)");
-        }
-        y.Line("next := rec");
-        y.Close();
-
-        if (pools.Length > 0)
-        {
-            y.Blank();
-            y.Comment("each max pool's D at (zero-check point, bits(dy), bits(dx)) for its real window slots, in (dy, dx) order");
-            y.Open("function poolClaims(ctx, rec) -> next");
-            y.Line("let lay := mload(add(ctx, 0x40))");
-            y.Line("let b := mload(add(ctx, 0x20))");
-            y.Line("let z := 0");
             for (int k = 0; k < pools.Length; k++)
             {
                 int l = pools[k];
                 var lk = vk.Layers[l];
                 var g = lk.Geometry!;
                 var (wh, ww) = lk.WindowBits;
-                int s = lk.OutVars + wh + ww;
+                int o = lk.OutVars;
+                string zcEnd = $"add(mload(add(ctx, {SZc(k)})), shl(5, add(b, {o})))";
                 int slot = 0;
                 for (int dy = 0; dy < g.KH; dy++)
                     for (int dx = 0; dx < g.KW; dx++)
                     {
-                        y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {SField(c, $"D_{l} index")}), calldataload(add(mload(add(ctx, {SD(k)})), {32 * slot++})))");
-                        y.Line($"mcopy(z, mload(add(ctx, {SZc(k)})), shl(5, add(b, {lk.OutVars})))");
-                        for (int t = 0; t < wh; t++) y.Line($"mstore(add(z, shl(5, add(b, {lk.OutVars + t}))), {(dy >> (wh - 1 - t)) & 1})");
-                        for (int t = 0; t < ww; t++) y.Line($"mstore(add(z, shl(5, add(b, {lk.OutVars + wh + t}))), {(dx >> (ww - 1 - t)) & 1})");
-                        y.Line("rec := add(rec, 0x100)");
+                        var bits = Enumerable.Range(0, wh).Select(t => (dy >> (wh - 1 - t)) & 1).Concat(Enumerable.Range(0, ww).Select(t => (dx >> (ww - 1 - t)) & 1)).ToArray();
+                        cl.Add(new($"D_{l}(zero-check point, {dy}, {dx}) on C_1", GroupW1, $"calldataload(add(mload(add(ctx, {SD(k)})), {32 * slot++}))", n1, Field(SField(c, $"D_{l} index")),
+                            [new($"zc{k}", zcEnd, Dim.C(o), DimB), new($"zc{k}", zcEnd, Dim.C(0), Dim.C(o)), Seg.Constant(bits)]));
                     }
             }
-            y.Line("next := rec");
-            y.Close();
+            if (cl.Count != SpatialClaimCount(vk, terms)) throw new InvalidOperationException($"{cl.Count} claims written, the key has {SpatialClaimCount(vk, terms)}");
+            EmitOpening(y, cl, [Dim.C(nm), n1, nW2], OpeningSplitBits(c), OpeningConstMax(c, T >= 1));
         }
         foreach (var (pair, k, n) in lessThans) LessThanFixed(y, pair, k, n);
         return y.ToString();

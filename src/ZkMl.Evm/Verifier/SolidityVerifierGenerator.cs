@@ -150,10 +150,18 @@ public static partial class SolidityVerifierGenerator
             .Replace("{{HEADER}}", Header(vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
             .Replace("{{STATEMENT}}", StatementDoc(vk), StringComparison.Ordinal)
-            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal)
-            .Replace("{{MAIN}}", vk.IsZk ? ZkMain(c) : Main(c), StringComparison.Ordinal);
-        return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text));
+            .Replace("{{CONSTANTS}}", Constants(c), StringComparison.Ordinal);
+        if (vk.IsZk) return VerifierTemplates.WithHelpers(VerifierTemplates.WithCore(text.Replace("{{MAIN}}", ZkMain(c), StringComparison.Ordinal)));
+        // A default-mode dense verifier: the core, the helpers, the opening helpers and the generated steps as one Yul text,
+        // pruned to what verify reaches (the core's claim-record opening, batchOpen, is the test harness's, not called here).
+        const string body = "{{CORE}}\n\n{{HELPERS}}\n\n" + CircuitMarker + "\n{{MAIN}}";
+        if (!text.Contains(body, StringComparison.Ordinal)) throw new InvalidOperationException("Verifier.sol.template: the core, helpers and main placeholders are not laid out as expected");
+        string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
+            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + Main(c);
+        return text.Replace(body, YulPruner.Keep(yul, "verify"), StringComparison.Ordinal);
     }
+
+    private const string CircuitMarker = "            // ===== this circuit (generated) ==================================================================";
 
     /// <summary>The NatSpec words of verifyProof's statement: the inputs themselves, or with private inputs their commitment.</summary>
     private static string StatementDoc(VerifyingKey vk) =>
@@ -171,7 +179,7 @@ public static partial class SolidityVerifierGenerator
     private static string GenerateSplit(Circuit c, string contractName)
     {
         string yul = VerifierTemplates.Core.TrimEnd('\n') + "\n\n" + VerifierTemplates.Helpers.TrimEnd('\n') + "\n\n"
-            + "            // ===== this circuit (generated) ==================================================================\n" + SpatialMain(c);
+            + VerifierTemplates.OpeningCore.TrimEnd('\n') + "\n\n" + CircuitMarker + "\n" + SpatialMain(c);
         return VerifierTemplates.SplitContract
             .Replace("{{HEADER}}", Header(c.Vk), StringComparison.Ordinal)
             .Replace("{{NAME}}", contractName, StringComparison.Ordinal)
@@ -425,15 +433,19 @@ public static partial class SolidityVerifierGenerator
         string LSlot(int l, int k) => Slot(20 + 6 * l + k); // k: 0 rb, 1 ro, 2 rho, 3 bias, 4 a, 5 w
         string SlotLambda = Slot(20 + 6 * L);
 
-        XChunk(y, vk);
         int xLo = Math.Min(System.Numerics.BitOperations.Log2((uint)(32 / vk.XBytes)), vk.Layers[0].InVars);
-        EqTableFixed(y, "eqTableXLo", xLo);
-        EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo);
-        EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars);
+        var (fixBase, fixLo, fixHi, fixOut, fixEnd) = FixedTables(c, xLo);
+        XChunk(y, vk, fixLo);
+        EqTableFixed(y, "eqTableXLo", xLo, unreduced: true, fixedAt: fixLo);
+        EqTableFixed(y, "eqTableXHi", vk.Layers[0].InVars - xLo, unreduced: true, fixedAt: fixHi);
+        EqTableFixed(y, "eqTableOut", vk.Layers[^1].OutVars, unreduced: true, fixedAt: fixOut);
         y.Blank();
         y.Comment($"Layers (0 = input side): {string.Join("; ", vk.Layers.Select((l, i) => $"{i}: 2^{l.InVars}→2^{l.OutVars}" + (i < T ? $", M={l.Multiplier}, k={l.Shift}, {l.Limbs} limbs of {vk.LimbBits} bits, QMin={l.QMin}, table 2^{l.TableVars}" : "")))}");
         y.Comment($"ctx words: 0 B, 1 b, 2 layout record, 3 publicInputs, 4 β, 5 α, 6 r_w, 7 r_t, 8 LogUp values, 9 cols, 10 out_r, 11 h'_w(½ⁿ), 12 h'_w(r_w), 13 [1]₂‖[τ]₂, 14–19 commitments C_model, C_1, C_2; per layer ℓ at 20 + 6ℓ: r_b, r_o, ρ, b(r_o), a, w; then λ of the matmul sumcheck");
         y.Open("function verify(pf, pfLen, pi, piWords, layouts)");
+        y.Comment($"the fixed regions of the eq tables of X̃ and Ỹ (FixedTables): [{fixBase}, {fixEnd}) right after BATCH_LAYOUTS' copy, below the bump pointer");
+        y.Line($"if gt(mload(0x40), {fixBase}) {{ revert(0, 0) }}");
+        y.Line($"mstore(0x40, {fixEnd})");
         y.Line($"let ctx := alloc({Slot(ctxWords)})");
         y.Line("decodeStatement(ctx, pi, piWords)");
         y.Line("let lay := add(layouts, mul(mload(add(ctx, 0x20)), BATCH_RECORD_BYTES))");
@@ -466,8 +478,6 @@ public static partial class SolidityVerifierGenerator
             y.Comment($"proven final activation: the output layer's claim is at p_{L - 1} from r_w (relation R), no out_r");
             y.Line("cd := matmul(ctx, cd, 0)");
         }
-        y.Line($"let claims := alloc({c.ClaimCount * 256})");
-        y.Line("buildClaims(ctx, claims)");
         int kSplit = split ? vk.ModelSplit.Bits : 0;
         if (!split)
         {
@@ -489,7 +499,7 @@ public static partial class SolidityVerifierGenerator
                 y.Line($"mstore(add(splits, {0xa0 + 64 * j}), MODEL_A{j}_Y)");
             }
         }
-        y.Line($"pop(batchOpen(claims, {c.ClaimCount}, add(ctx, {Slot(SlotGroups)}), {(T >= 1 ? 3 : 1)}, splits, cd, g2))");
+        y.Line("opening(ctx, cd, g2, splits)");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();
@@ -547,7 +557,7 @@ public static partial class SolidityVerifierGenerator
             {
                 int cb = c.ColumnBase(l);
                 y.Comment($"{(l < H ? "hidden" : "output")} layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
-                WitnessSegments(y, vk, l, cb, "selector", c.FieldFAct(l), i => c.FieldFLimb(l, i));
+                WitnessSegments(y, vk, l, cb, "selectorBits", c.FieldFAct(l), i => c.FieldFLimb(l, i));
             }
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
             y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");
@@ -568,7 +578,18 @@ public static partial class SolidityVerifierGenerator
             y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
             y.Line($"let beta := mload(add(ctx, {Slot(SlotBeta)}))");
             y.Line($"let acc := mulmod(mulmod(beta, beta, R_MOD), calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})), R_MOD)");
-            TableSegments(y, c, T, "selector");
+            // the segments' local indices Σ_t 2^t·r_t[m−1−t] (t < s) are nested: one pass from the last coordinate
+            var sizes = Enumerable.Range(0, T + 1).Select(seg => c.Table!.LogSize(seg)).Where(sz => sz > 0).ToHashSet();
+            if (sizes.Count > 0)
+            {
+                for (int t = 0; t < sizes.Max(); t++)
+                {
+                    string at = $"mload(add(rt, {32 * (m - 1 - t)}))";
+                    y.Line(t == 0 ? $"let lx := {at}" : $"lx := addmod(lx, mulmod({at}, {Hex(BigInteger.One << t)}, R_MOD), R_MOD)");
+                    if (sizes.Contains(t + 1)) y.Line($"let li{t + 1} := lx");
+                }
+            }
+            TableSegments(y, c, T, "selectorBits", sz => sz == 0 ? "0" : $"li{sz}");
             y.Line($"if iszero(eq(acc, mload(add(mload(add(ctx, {Slot(SlotLu)})), 0xa0)))) {{ fail() }}");
             y.Close();
 
@@ -634,116 +655,84 @@ public static partial class SolidityVerifierGenerator
         }
         y.Close();
 
-        // ---- claims
-        y.Blank();
-        y.Comment($"the {c.ClaimCount} batched-opening claims in protocol order; groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2)");
-        y.Open("function buildClaims(ctx, claims)");
-        y.Line("let rec := claims");
-        if (T >= 1)
-        {
-            y.Line("rec := lookupClaims(ctx, rec)");
-            y.Line("rec := columnClaims(ctx, rec)");
-        }
-        y.Line("pop(layerClaims(ctx, rec))");
-        y.Close();
-        if (T >= 1)
-        {
-            y.Blank();
-            y.Comment("h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w), h_t(r_t) on C_2; mult(r_t) on C_1; a_col(r_t) on C_model");
-            y.Open("function lookupClaims(ctx, rec) -> next");
-            y.Line("let lay := mload(add(ctx, 0x40))");
-            y.Line("let n := layField(lay, 1)");
-            y.Line("let n2 := layField(lay, 3)");
-            y.Line($"let lu := mload(add(ctx, {Slot(SlotLu)}))");
-            y.Line($"let rt := mload(add(ctx, {Slot(SlotRt)}))");
-            y.Line($"let z := claimAt(rec, {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwHalf)})))");
-            y.Line("mstore(add(rec, 0xc0), 31) // suffix ½ … ½");
-            y.Line($"z := claimAt(add(rec, 0x100), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x20)))");
-            y.Line("mstore(add(rec, 0x1c0), 31) // suffix ½ … ½");
-            y.Line($"z := claimAt(add(rec, 0x200), {GroupW2}, n2, sub(n2, n), layField(lay, 4), mload(add(ctx, {Slot(SlotHwRw)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {Slot(SlotRw)})), shl(5, n))");
-            y.Line($"z := claimAt(add(rec, 0x300), {GroupW2}, n2, sub(n2, {m}), layField(lay, 5), mload(add(lu, 0x80)))");
-            y.Line($"mstore(add(rec, 0x3c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line($"z := claimAt(add(rec, 0x400), {GroupW1}, layField(lay, 2), sub(layField(lay, 2), {m}), layField(lay, 6), mload(add(lu, 0xc0)))");
-            y.Line($"mstore(add(rec, 0x4c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            int acol = vk.Shape.ActColItem;
-            y.Line($"z := claimAt(add(rec, 0x500), {GroupModel}, {nm}, {nm - m}, {c.Model.Offset(acol) >> c.Model.LogSize(acol)}, calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * (c.ColumnCount - 1)})))");
-            y.Line($"mstore(add(rec, 0x5c0), 1) // suffix id: claims sharing this point share its eq factor");
-            y.Line($"mcopy(z, rt, {32 * m})");
-            y.Line("next := add(rec, 0x600)");
-            y.Close();
+        // ---- the batched opening, its claims written out (SolidityVerifierGenerator.Opening.cs)
+        EmitOpening(y, DenseClaims(c), T >= 1 ? [Dim.C(nm), LayDim(2), LayDim(3)] : [Dim.C(nm)], OpeningSplitBits(c), OpeningConstMax(c, T >= 1));
+        return y.ToString();
+    }
 
-            y.Blank();
-            y.Comment(c.OutputTabled
-                ? "A_ℓ (hidden ℓ), R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each tabled ℓ"
-                : "A_ℓ, R_ℓ,i at p_ℓ (the last b + o_ℓ coordinates of r_w) on C_1, for each hidden ℓ");
-            y.Open("function columnClaims(ctx, rec) -> next");
-            y.Line("let lay := mload(add(ctx, 0x40))");
-            y.Line("let b := mload(add(ctx, 0x20))");
-            y.Line("let n1 := layField(lay, 2)");
-            y.Line($"let cols := mload(add(ctx, {Slot(SlotCols)}))");
-            y.Line("let p := 0");
-            y.Line("let z := 0");
+    /// <summary>
+    /// The batched opening's claims of a dense key in protocol order (<c>InferenceVerifier</c>'s): h'_w(½ⁿ), h_t(½ᵐ), h'_w(r_w),
+    /// h_t(r_t) on C_2, mult(r_t) on C_1, a_col(r_t) on C_model; A_ℓ, R_ℓ,i at p_ℓ on C_1 for each tabled ℓ; for ℓ = L−1 … 0
+    /// b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1. Groups: 0 = C_model, 1 = C_1 (W1), 2 = C_2 (W2).
+    /// </summary>
+    private static List<OClaim> DenseClaims(Circuit c)
+    {
+        var vk = c.Vk;
+        int L = c.L, H = c.H, T = c.T, m = c.TableVars, nm = vk.ModelVars;
+        static string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
+        string LSlot(int l, int k) => Slot(20 + 6 * l + k);
+        var n = LayDim(1);
+        var n1 = LayDim(2);
+        var n2 = LayDim(3);
+        Dim Field(int f) => LayDim(f);
+        string lu = $"mload(add(ctx, {Slot(SlotLu)}))";
+        string Cols(int i) => $"calldataload(add(mload(add(ctx, {Slot(SlotCols)})), {32 * i}))";
+        string rwEnd = $"add(mload(add(ctx, {Slot(SlotRw)})), shl(5, {n.Yul}))";
+        string rtEnd = $"add(mload(add(ctx, {Slot(SlotRt)})), {32 * m})";
+        string rhoEnd = $"add(mload(add(ctx, {LSlot(L - 1, 2)})), {32 * vk.Layers[^1].InVars})";
+        bool outAtRout(int l) => l == L - 1 && !c.OutputTabled;
+        string routEnd = $"add(mload(add(ctx, {Slot(SlotRout)})), shl(5, add(b, {vk.Layers[^1].OutVars})))";
+        // r_o of layer ℓ (its first len coordinates), r_b of layer ℓ, ρ_ℓ (its first len coordinates)
+        Seg Ro(int l, int len) => outAtRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len)) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars - len), Dim.C(len));
+        Seg Rb(int l) => outAtRout(l) ? new("rout", routEnd, Dim.C(vk.Layers[l].OutVars), DimB) : new("rw", rwEnd, Dim.C(vk.Layers[l].OutVars), DimB);
+        Seg Rho(int l, int len) => new("rho", rhoEnd, Dim.C(vk.Layers[l].InVars - len), Dim.C(len));
+        var r = new List<OClaim>();
+        if (T >= 1)
+        {
+            int o0 = vk.Layers[0].OutVars;
+            var rt = new Seg("rt", rtEnd, Dim.C(0), Dim.C(m));
+            r.Add(new("h'_w(½ⁿ) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwHalf)}))", n2, Field(4), [], Half: n));
+            r.Add(new("h_t(½ᵐ) on C_2", GroupW2, $"mload(add({lu}, 0x20))", n2, Field(5), [], Half: Dim.C(m)));
+            // r_w = its head ‖ r_b of layer 0 ‖ r_o of layer 0 (shared with layer 0's claims at p_0)
+            r.Add(new("h'_w(r_w) on C_2", GroupW2, $"mload(add(ctx, {Slot(SlotHwRw)}))", n2, Field(4),
+                [new("rw", rwEnd, Dim.E($"add(b, {o0})"), Dim.E($"sub({n.Yul}, add(b, {o0}))"), Start: $"mload(add(ctx, {Slot(SlotRw)}))"), Rb(0), Ro(0, o0)]));
+            r.Add(new("h_t(r_t) on C_2", GroupW2, $"mload(add({lu}, 0x80))", n2, Field(5), [rt]));
+            r.Add(new("mult(r_t) on C_1", GroupW1, $"mload(add({lu}, 0xc0))", n1, Field(6), [rt]));
+            int acol = vk.Shape.ActColItem;
+            r.Add(new("a_col(r_t) on C_model", GroupModel, Cols(c.ColumnCount - 1), Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(acol) >> c.Model.LogSize(acol)))), [rt]));
             for (int l = 0; l < T; l++)
             {
                 var lk = vk.Layers[l];
                 int cb = c.ColumnBase(l);
-                y.Line($"p := add(mload(add(ctx, {Slot(SlotRw)})), shl(5, sub(layField(lay, 1), add(b, {lk.OutVars}))))");
                 // cols[cb] = Q_ℓ(p_ℓ) is no claim; nor is the output layer's A (checked against Ỹ in lookups)
-                var fields = l < H ? new List<(int Field, int Col)> { (c.FieldA(l), cb + 1) } : [];
-                for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i));
-                foreach (var (field, col) in fields)
-                {
-                    y.Line($"z := claimAt(rec, {GroupW1}, n1, sub(n1, add(b, {lk.OutVars})), layField(lay, {field}), calldataload(add(cols, {32 * col})))");
-                    y.Line($"mstore(add(rec, 0xc0), {(l < 29 ? 2 + l : 0)}) // suffix id: claims sharing this point share its eq factor");
-                    y.Line($"mcopy(z, p, shl(5, add(b, {lk.OutVars})))");
-                    y.Line("rec := add(rec, 0x100)");
-                }
+                var fields = l < H ? new List<(int Field, int Col, string Name)> { (c.FieldA(l), cb + 1, $"A_{l}") } : [];
+                for (int i = 0; i < lk.Limbs; i++) fields.Add((c.FieldR(l, i), cb + 2 + i, $"R_{l},{i}"));
+                foreach (var (field, col, name) in fields)
+                    r.Add(new($"{name}(p_{l}) on C_1", GroupW1, Cols(col), n1, Field(field), [Rb(l), Ro(l, lk.OutVars)]));
             }
-            y.Line("next := rec");
-            y.Close();
         }
-
-        y.Blank();
-        y.Comment("for ℓ = L−1 … 0: b_ℓ(r_o), W_ℓ(ρ, r_o) on C_model and, if ℓ ≥ 1, A_{ℓ−1}(r_b, ρ) on C_1");
-        y.Open("function layerClaims(ctx, rec) -> next");
-        y.Line("let lay := mload(add(ctx, 0x40))");
-        y.Line("let b := mload(add(ctx, 0x20))");
-        y.Line("let z := 0");
         for (int l = L - 1; l >= 0; l--)
         {
             var lk = vk.Layers[l];
             int wi = KeyShape.WeightItem(l), bi = KeyShape.BiasItem(l);
-            y.Comment($"layer {l}");
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.OutVars}, {c.Model.Offset(bi) >> c.Model.LogSize(bi)}, mload(add(ctx, {LSlot(l, 3)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
-            y.Line($"z := claimAt(rec, {GroupModel}, {nm}, {nm - lk.InVars - lk.OutVars}, {c.Model.Offset(wi) >> c.Model.LogSize(wi)}, mload(add(ctx, {LSlot(l, 5)})))");
-            y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 2)})), {32 * lk.InVars})");
-            y.Line($"mcopy(add(z, {32 * lk.InVars}), mload(add(ctx, {LSlot(l, 1)})), {32 * lk.OutVars})");
-            y.Line("rec := add(rec, 0x100)");
+            r.Add(new($"b_{l}(r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 3)}))", Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(bi) >> c.Model.LogSize(bi)))), [Ro(l, lk.OutVars)]));
+            r.Add(new($"W_{l}(ρ, r_o) on C_model", GroupModel, $"mload(add(ctx, {LSlot(l, 5)}))", Dim.C(nm), Dim.C(checked((int)(c.Model.Offset(wi) >> c.Model.LogSize(wi)))),
+                [Rho(l, lk.InVars), Ro(l, lk.OutVars)]));
             if (l >= 1)
-            {
-                int s = lk.InVars; // = o_{ℓ−1}
-                y.Line($"z := claimAt(rec, {GroupW1}, layField(lay, 2), sub(layField(lay, 2), add(b, {s})), layField(lay, {c.FieldA(l - 1)}), mload(add(ctx, {LSlot(l, 4)})))");
-                y.Line($"mcopy(z, mload(add(ctx, {LSlot(l, 0)})), shl(5, b))");
-                y.Line($"mcopy(add(z, shl(5, b)), mload(add(ctx, {LSlot(l, 2)})), {32 * s})");
-                y.Line("rec := add(rec, 0x100)");
-            }
+                r.Add(new($"A_{l - 1}(r_b, ρ) on C_1", GroupW1, $"mload(add(ctx, {LSlot(l, 4)}))", n1, Field(c.FieldA(l - 1)), [Rb(l), Rho(l, lk.InVars)]));
         }
-        y.Line("next := rec");
-        y.Close();
-        return y.ToString();
+        if (r.Count != c.ClaimCount) throw new InvalidOperationException($"{r.Count} claims written, the key has {c.ClaimCount}");
+        return r;
     }
 
     /// <summary>
     /// xChunk(xrow, h, eqlo): for 1-byte inputs, the chunk loop unrolled over its 2^X_LO_VARS byte
     /// positions in groups of 4 or 8 (an all-zero group costs one test); otherwise the template's loop.
     /// </summary>
-    private static void XChunk(YulWriter y, VerifyingKey vk)
+    private static void XChunk(YulWriter y, VerifyingKey vk, int? fixedLo = null)
     {
+        // the low eq table's entry j: at a constant address when the table is a fixed region (FixedTables)
+        string Lo(int j) => fixedLo is { } f ? (f + 32 * j).ToString(CultureInfo.InvariantCulture) : $"add(eqlo, {32 * j})";
         y.Comment("Σ_j x[h·2^X_LO_VARS + j]·eqlo[j] for chunk h of an input row (see xChunkLoop)");
         y.Open("function xChunk(xrow, h, eqlo) -> s");
         if (vk.XBytes != 1)
@@ -780,7 +769,7 @@ public static partial class SolidityVerifierGenerator
                 // products (each < r, 4r < 2^256) are added before one reduction
                 for (int j0 = g; j0 < g + width; j0 += 4)
                 {
-                    var terms = Enumerable.Range(j0, Math.Min(4, g + width - j0)).Select(j => $"mulmod(byte({j}, w), mload(add(eqlo, {32 * j})), R_MOD)").ToList();
+                    var terms = Enumerable.Range(j0, Math.Min(4, g + width - j0)).Select(j => $"mulmod(byte({j}, w), mload({Lo(j)}), R_MOD)").ToList();
                     var sum = terms[0];
                     for (int t = 1; t < terms.Count; t++) sum = $"add({sum}, {terms[t]})";
                     y.Line($"s := addmod(s, {sum}, R_MOD)");
@@ -789,7 +778,7 @@ public static partial class SolidityVerifierGenerator
             else
             {
                 for (int j = g; j < g + width; j++)
-                    y.Line($"x := byte({j}, w) if x {{ x := signextend(0, x) if gt(add(x, X_BOUND), {2 * vk.InputBound}) {{ fail() }} s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload(add(eqlo, {32 * j})), R_MOD), R_MOD) }}");
+                    y.Line($"x := byte({j}, w) if x {{ x := signextend(0, x) if gt(add(x, X_BOUND), {2 * vk.InputBound}) {{ fail() }} s := addmod(s, mulmod(add(x, mul(slt(x, 0), R_MOD)), mload({Lo(j)}), R_MOD), R_MOD) }}");
             }
             y.Close();
         }
@@ -815,7 +804,12 @@ public static partial class SolidityVerifierGenerator
     /// <c>name(pt) -> t</c>: the table [eq(pt, bits(i))]_i of 2^k words (as the core's <c>eqTable(pt, k)</c>), straight-line
     /// for k ≤ 5 (no loop: about a fifth of the loop's gas per entry), otherwise the core's loop.
     /// </summary>
-    private static void EqTableFixed(YulWriter y, string name, int k)
+    /// <remarks>With <paramref name="unreduced"/> the entries T[2i] = T[i] − T[2i+1] are left as T[i] + r − T[2i+1] (one addmod less
+    /// per entry): after the k − 1 doublings an entry is below k·r ≤ 5r &lt; 2^256, so every entry is a valid mulmod operand, which
+    /// is how the dense verifier reads them (X̃ and Ỹ).</remarks>
+    /// <remarks>With <paramref name="fixedAt"/> (k ≤ 5) the table is the fixed memory region at that address (see
+    /// <see cref="FixedTables"/>), every entry's address a constant.</remarks>
+    private static void EqTableFixed(YulWriter y, string name, int k, bool unreduced = false, int? fixedAt = null)
     {
         y.Blank();
         y.Comment($"[eq(pt, bits(i))]_i, i < 2^{k} (pt[0] = most significant index bit; see eqTable)");
@@ -826,27 +820,54 @@ public static partial class SolidityVerifierGenerator
             y.Close();
             return;
         }
-        y.Line($"t := alloc({32 << k})");
+        y.Line(fixedAt is { } fa ? $"t := {fa} // a fixed region (FixedTables)" : $"t := alloc({32 << k})");
+        string at(int w) => fixedAt is { } f0 ? (f0 + 32 * w).ToString(CultureInfo.InvariantCulture) : w == 0 ? "t" : $"add(t, {32 * w})";
         if (k == 0)
         {
-            y.Line("mstore(t, 1)");
+            y.Line($"mstore({at(0)}, 1)");
             y.Close();
             return;
         }
         y.Line("let q := R_MOD // on the stack: one PUSH32 instead of three per entry keeps the code small");
         y.Line("let r := mload(pt)");
-        y.Line("mstore(add(t, 0x20), r)");
-        y.Line("mstore(t, addmod(sub(R_MOD, r), 1, R_MOD))");
+        y.Line($"mstore({(fixedAt is null ? "add(t, 0x20)" : at(1))}, r)");
+        y.Line($"mstore({at(0)}, addmod(sub(R_MOD, r), 1, R_MOD))");
         for (int j = 1; j < k; j++)
         {
             y.Line($"r := mload(add(pt, {32 * j}))");
             for (int i = (1 << j) - 1; i >= 0; i--)
             {
-                string at(int w) => w == 0 ? "t" : $"add(t, {32 * w})";
-                y.Line($"{{ let v := mload({at(i)}) let hi := mulmod(v, r, q) mstore({at(2 * i + 1)}, hi) mstore({at(2 * i)}, addmod(v, sub(q, hi), q)) }}");
+                y.Line(unreduced
+                    ? $"{{ let v := mload({at(i)}) let hi := mulmod(v, r, q) mstore({at(2 * i + 1)}, hi) mstore({at(2 * i)}, add(v, sub(q, hi))) }}"
+                    : $"{{ let v := mload({at(i)}) let hi := mulmod(v, r, q) mstore({at(2 * i + 1)}, hi) mstore({at(2 * i)}, addmod(v, sub(q, hi), q)) }}");
             }
         }
         y.Close();
+    }
+
+    /// <summary>
+    /// Fixed memory regions for the dense verifier's straight-line eq tables (X̃'s low and high tables, Ỹ's output table;
+    /// each only when it has ≤ 5 variables, else null and allocated as before): every entry's address is a constant, so an
+    /// entry costs one PUSH instead of a pointer on the stack and an ADD (X̃'s bytes read the low table 216 times for one
+    /// MNIST image). The regions start where Solidity's free memory pointer stands when the assembly block begins: after the
+    /// copy of <c>BATCH_LAYOUTS</c> at 0x80 (length word and data rounded up to 32 bytes); verify checks that (it reverts
+    /// otherwise, so a compiler that laid memory out differently would fail every test) and moves the bump pointer past them.
+    /// </summary>
+    private static (int Base, int? Lo, int? Hi, int? Out, int End) FixedTables(Circuit c, int xLo)
+    {
+        int len = 4 * c.FieldNames().Count * c.Batches.Length;
+        int at = 0x80 + 0x20 + (len + 31) / 32 * 32, start = at;
+        int? Region(int k)
+        {
+            if (k > 5) return null;
+            int r = at;
+            at += 32 << k;
+            return r;
+        }
+        var lo = Region(xLo);
+        var hi = Region(c.Vk.Layers[0].InVars - xLo);
+        var o = Region(c.Vk.Layers[^1].OutVars);
+        return (start, lo, hi, o, at);
     }
 
     /// <summary>Indented Yul text (the generated part sits at the core's indentation).</summary>

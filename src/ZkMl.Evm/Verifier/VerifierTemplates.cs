@@ -17,6 +17,7 @@ public static partial class VerifierTemplates
     private static readonly Lazy<string> CoreText = new(() => Read("VerifierCore.yul"));
     private static readonly Lazy<string> ContractText = new(() => Read("Verifier.sol.template"));
     private static readonly Lazy<string> SpatialCoreText = new(() => Read("SpatialCore.yul"));
+    private static readonly Lazy<string> OpeningCoreText = new(() => Read("OpeningCore.yul"));
     private static readonly Lazy<string> ZkCoreText = new(() => Read("ZkCore.yul"));
     private static readonly Lazy<string> HelpersText = new(() => Read("InferenceHelpers.yul"));
     private static readonly Lazy<string> SplitContractText = new(() => Read("SplitVerifier.sol.template"));
@@ -28,6 +29,12 @@ public static partial class VerifierTemplates
     /// <c>R_MOD</c>, <c>P_MOD</c> and <c>INV_TWO</c>.
     /// </summary>
     public static string Core => CoreText.Value;
+
+    /// <summary>
+    /// The fixed Yul helpers of the generated batched-opening claim code of default-mode verifiers (dense and conv keys;
+    /// Templates/OpeningCore.yul), labels substituted.
+    /// </summary>
+    public static string OpeningCore => OpeningCoreText.Value;
 
     /// <summary>
     /// The conv and pooling helpers (selector sums, the degree-d zero-check, small point utilities) that a verifier of a key

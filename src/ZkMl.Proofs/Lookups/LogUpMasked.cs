@@ -320,11 +320,12 @@ public static partial class LogUpProver
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
         int factors = input is null ? 5 : 7;
         var factorMasks = masks == null ? null : FactorOrder.Take(factors).Select(p => masks.GetValueOrDefault(p)).ToArray();
-        var mles = new List<DenseMle> { DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn) };
-        if (input is not null) { mles.Add(DenseMle.Tiled(input.Helper, nn)); mles.Add(DenseMle.Tiled(input.Witness, nn)); }
-        if (input?.Selector is { } sel) { mles.Add(DenseMle.Tiled(sel, nn)); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
+        // Each side at its own length, read as tiled on the last of the N coordinates (copies: the sumcheck binds them in place).
+        var mles = new List<DenseMle> { new(tableHelper.ToArray()), new(table.ToArray()), new(multiplicities.ToArray()), new(witnessHelper.ToArray()), new(witness.ToArray()) };
+        if (input is not null) { mles.Add(new((Fr[])input.Helper.Clone())); mles.Add(new((Fr[])input.Witness.Clone())); }
+        if (input?.Selector is { } sel) { mles.Add(new(sel.ToArray())); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
         var shape = input is null ? CombinedShape(alpha, lambda) : input.Selector is null ? CombinedShapeWithInput(alpha, lambda) : CombinedShapeWithSelectedInput(alpha, lambda);
-        var zc = SumcheckProver.ProveZeroCheckMasked(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
         var e = zc.FinalEvaluations;
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);

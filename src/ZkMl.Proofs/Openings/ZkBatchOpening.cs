@@ -109,7 +109,7 @@ public static class ZkBatchOpening
         var claim = Fr.Zero;
         for (int i = 0; i < m; i++)
         {
-            foreach (var term in claims[i].Terms) term.Weight.AddTo(e[term.Vector], rhoPow[i] * term.Coefficient);
+            foreach (var term in claims[i].Terms) term.Weight.AddTo(e[term.Vector], 0, rhoPow[i] * term.Coefficient);
             claim += rhoPow[i] * claims[i].Value;
         }
         claim += rhoPrime * sigma;
@@ -203,12 +203,7 @@ public static class ZkBatchOpening
         var joint = new Fr[size];
         var fixedIdx = Enumerable.Range(0, groups).Where(g => witnesses[g].Folds != null).ToArray();
         for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, kap[g]);
-        var d1 = mask.D1Table();
-        var d2 = mask.D2Table();
-        AddScaled(joint, d1, m1);
-        AddScaled(joint, d2, m2);
-        Array.Clear(d1);
-        Array.Clear(d2);
+        mask.AddScaledTo(joint, m1, m2);
         var commitment = OpenedCommitment(vectors, kap, mask.CommitmentD1, mask.CommitmentD2, m1, m2);
         var blinding = m1 * mask.BlindingD1 + m2 * mask.BlindingD2;
         for (int g = 0; g < groups; g++) blinding += kap[g] * witnesses[g].Blinding;

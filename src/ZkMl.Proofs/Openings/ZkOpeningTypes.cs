@@ -25,12 +25,12 @@ public abstract class OpeningWeight
     public Fr[] Table()
     {
         var t = new Fr[1 << NumVars];
-        AddTo(t, Fr.One);
+        AddTo(t, 0, Fr.One);
         return t;
     }
 
-    /// <summary>table += scale·w (table has 2^NumVars entries).</summary>
-    internal abstract void AddTo(Span<Fr> table, in Fr scale);
+    /// <summary>table[offset + i] += scale·w(i) for i &lt; 2^NumVars.</summary>
+    internal abstract void AddTo(Fr[] table, int offset, in Fr scale);
 
     /// <summary>The multilinear extension w̃ at <paramref name="point"/> (project order, NumVars coordinates).</summary>
     public abstract Fr Evaluate(ReadOnlySpan<Fr> point);
@@ -58,15 +58,13 @@ public abstract class OpeningWeight
             _z = (Fr[])z.Clone();
         }
         public override int NumVars => _z.Length;
-        internal override void AddTo(Span<Fr> table, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale)
         {
             // Leading 0/1 coordinates select a block: only that block is written.
             int lead = 0;
             long block = 0;
             while (lead < _z.Length && (_z[lead].IsZero || _z[lead].IsOne)) { block = 2 * block + (_z[lead].IsOne ? 1 : 0); lead++; }
-            var local = Polynomials.Eq.Table(_z.AsSpan(lead), scale);
-            var dst = table.Slice((int)(block << (_z.Length - lead)), local.Length);
-            for (int j = 0; j < local.Length; j++) dst[j] += local[j];
+            Polynomials.Eq.AddTable(_z.AsSpan(lead), scale, table, offset + (int)(block << (_z.Length - lead)));
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point) => Polynomials.Eq.Evaluate(_z, point);
         internal override void Absorb(Transcript t)
@@ -87,10 +85,10 @@ public abstract class OpeningWeight
             _p = (Fr[])maskPoint.Clone();
         }
         public override int NumVars => _vars;
-        internal override void AddTo(Span<Fr> table, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale)
         {
             var u = LibraMask.EvaluationWeights(_p);
-            for (int j = 0; j < u.Length; j++) table[j] += scale * u[j];
+            for (int j = 0; j < u.Length; j++) table[offset + j] += scale * u[j];
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point) => LibraMask.WeightMle(_p, point);
         internal override void Absorb(Transcript t)
@@ -113,10 +111,10 @@ public abstract class OpeningWeight
             (_vars, _block, _inner) = (numVars, block, inner);
         }
         public override int NumVars => _vars;
-        internal override void AddTo(Span<Fr> table, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale)
         {
             int m = _inner.NumVars;
-            _inner.AddTo(table.Slice((int)(_block << m), 1 << m), scale);
+            _inner.AddTo(table, offset + (int)(_block << m), scale);
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point)
         {
@@ -380,6 +378,37 @@ public sealed class ZkOpeningMask
         if (Confined) Array.Clear(t, (int)Used, t.Length - (int)Used);
         R.AddTo(t);
         return t;
+    }
+
+    /// <summary>
+    /// joint += m1·D1 + m2·D2 without either dense table: one affine table of m1·A1 + m2·A2 (additions only), m2·T on the top
+    /// bits, m1·R on its positions (equal to adding m1·<see cref="D1Table"/> and m2·<see cref="D2Table"/>; a confined mask adds
+    /// its affine and T parts below L* only, and its R* positions are below L*).
+    /// </summary>
+    /// <exception cref="ArgumentException">joint does not have 2^NumVars entries.</exception>
+    internal void AddScaledTo(Fr[] joint, in Fr m1, in Fr m2)
+    {
+        if (joint.Length != 1 << NumVars) throw new ArgumentException($"joint vector has {joint.Length} entries; the mask is over 2^{NumVars}", nameof(joint));
+        var a = new Fr[NumVars + 1];
+        for (int b = 0; b <= NumVars; b++) a[b] = m1 * A1[b] + m2 * A2[b];
+        var t = AffineTable(a, NumVars);
+        var s2 = m2;
+        var top = Top.Select(x => s2 * x).ToArray();
+        int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
+        Polynomials.Parallelism.For((int)Used, (lo, hi) =>
+        {
+            for (int i = lo; i < hi; i++)
+            {
+                Fr.Add(t[i], top[i >> shift], out var v);
+                Fr.Add(joint[i], v, out joint[i]);
+            }
+        });
+        var pos = R.Positions;
+        var val = R.Values;
+        for (int j = 0; j < pos.Length; j++) joint[pos[j]] += m1 * val[j];
+        Array.Clear(t);
+        Array.Clear(top);
+        Array.Clear(a);
     }
 
     /// <summary>The dense table of D2 = A2 + T(top bits) (confined: sel_L*·(A2 + T)).</summary>

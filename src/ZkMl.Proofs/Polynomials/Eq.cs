@@ -58,6 +58,61 @@ public static class Eq
         else FillSequential(point, destination, scale);
     }
 
+    /// <summary>
+    /// <paramref name="destination"/>[offset + i] += scale·eq(<paramref name="point"/>, bits(i)) for i &lt; 2^n: the table of
+    /// <see cref="Table(ReadOnlySpan{Fr}, Fr?)"/> added in place, without a 2^n temporary (one multiplication and one
+    /// addition per entry, in parallel as T_hi ⊗ T_lo for large n). A point of ½'s only (eq = 2^−n everywhere) adds the
+    /// constant scale·2^−n: no multiplication per entry.
+    /// </summary>
+    /// <exception cref="ArgumentException">The range does not fit the destination.</exception>
+    public static void AddTable(ReadOnlySpan<Fr> point, in Fr scale, Fr[] destination, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        int n = CheckVars(point);
+        int size = 1 << n;
+        if (offset < 0 || offset > destination.Length - size)
+            throw new ArgumentException($"eq table of 2^{n} entries at offset {offset} does not fit a destination of {destination.Length}", nameof(offset));
+        var half = Half;
+        bool allHalf = true;
+        foreach (ref readonly var c in point) if (c != half) { allHalf = false; break; }
+        if (allHalf)
+        {
+            var v = scale;
+            for (int j = 0; j < n; j++) v *= half;
+            Parallelism.For(size, (lo, hi) =>
+            {
+                var d = destination.AsSpan(offset);
+                for (int i = lo; i < hi; i++) Fr.Add(d[i], v, out d[i]);
+            });
+            return;
+        }
+        if (n < ParallelMinVars || Environment.ProcessorCount == 1)
+        {
+            var local = new Fr[size];
+            FillSequential(point, local, scale);
+            var d = destination.AsSpan(offset, size);
+            for (int i = 0; i < size; i++) Fr.Add(d[i], local[i], out d[i]);
+            return;
+        }
+        int s = n / 2;
+        var tHi = new Fr[1 << (n - s)];
+        var tLo = new Fr[1 << s];
+        FillSequential(point[..(n - s)], tHi, scale);
+        FillSequential(point[(n - s)..], tLo, null);
+        Parallel.For(0, tHi.Length, h =>
+        {
+            var x = tHi[h];
+            var d = destination.AsSpan(offset + (h << s), tLo.Length);
+            for (int l = 0; l < d.Length; l++)
+            {
+                Fr.Mul(x, tLo[l], out var e);
+                Fr.Add(d[l], e, out d[l]);
+            }
+        });
+    }
+
+    private static readonly Fr Half = Fr.FromInt64(2).Inverse();
+
     /// <summary>Tables of at least this many variables are built in parallel (as T_hi ⊗ T_lo).</summary>
     private const int ParallelMinVars = 14;
 

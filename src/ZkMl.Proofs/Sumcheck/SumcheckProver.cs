@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using ZkMl.Algebra;
 using ZkMl.Proofs.Polynomials;
@@ -197,6 +198,18 @@ public static class SumcheckProver
         return (ProveZeroCheckMasked(transcript, g, mles, tau, claim, mask, commitment, factorMasks, labels), mask);
     }
 
+    /// <summary>
+    /// <see cref="ProveZeroCheckMasked(Transcript, ProductSum, IReadOnlyList{DenseMle}, ReadOnlySpan{Fr}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyList{VanishingMask?}?, LibraLabels?)"/>
+    /// over n = |τ| variables with inputs of any NumVars ≤ n, each read as tiled on the last of the n coordinates (entry j of
+    /// the full table is entry j mod 2^NumVars): the same proof as with <see cref="DenseMle.Tiled"/> copies, without
+    /// materialising or folding them. A term whose factors all have fewer than the remaining variables adds a constant to the
+    /// round polynomial (its eq-weighted sum over its own hypercube, computed once); only the other terms are evaluated.
+    /// </summary>
+    /// <exception cref="SumcheckException">Inconsistent inputs (an input longer than 2^n) or a mask degree below G's.</exception>
+    internal static MaskedSumcheckProverOutput ProveZeroCheckMaskedTiled(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim,
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
+        => ProveMaskedCore(transcript, g, mles, tau.ToArray(), claim, mask, maskCommitment, factorMasks, labels, null, tiledVars: tau.Length);
+
     private static int[] MaskedIndices(IReadOnlyList<VanishingMask?>? factorMasks, int count)
     {
         if (factorMasks == null) return [];
@@ -205,11 +218,13 @@ public static class SumcheckProver
     }
 
     /// <summary>The masked prover; <paramref name="announcedSum"/> (tests only: a cheating prover) replaces the
-    /// absorbed σ while the rounds still use <paramref name="mask"/>.</summary>
+    /// absorbed σ while the rounds still use <paramref name="mask"/>. <paramref name="tiledVars"/> ≥ 0: the number of
+    /// variables n, the inputs may be shorter (tiled on the last coordinates, <see cref="ProveZeroCheckMaskedTiled"/>);
+    /// −1: all inputs have n variables.</summary>
     internal static MaskedSumcheckProverOutput ProveMaskedCore(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, Fr[]? tau, Fr claim,
-        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks, LibraLabels? labels, Fr? announcedSum)
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks, LibraLabels? labels, Fr? announcedSum, int tiledVars = -1)
     {
-        int n = CheckInputs(transcript, shape, mles);
+        int n = tiledVars < 0 ? CheckInputs(transcript, shape, mles) : CheckTiledInputs(transcript, shape, mles, tiledVars);
         ArgumentNullException.ThrowIfNull(mask);
         labels ??= LibraLabels.Default;
         if (n == 0) throw new SumcheckException("masked sumcheck: needs at least one variable");
@@ -248,6 +263,7 @@ public static class SumcheckProver
         var point = new Fr[n];
         Fr[]? eqRest = tau != null ? Eq.Table(tau.AsSpan(1)) : null;
         int eqLength = eqRest?.Length ?? 0;
+        var tiling = tiledVars < 0 ? null : new TermTiling(shape, mles, n, tau, eqRest);
         for (int i = 0; i < n; i++)
         {
             int d = degrees[i];
@@ -257,7 +273,9 @@ public static class SumcheckProver
             var points = allPoints ? Enumerable.Range(0, d + 1).ToArray() : PointsSkippingOne(d);
             var at = lastWithMasks
                 ? EvaluateLastRound(shape, mles, points, factorMasks!, point.AsSpan(0, i).ToArray(), eqRest?[0] ?? Fr.One)
-                : EvaluateRound(shape, mles, points, d, eqRest);
+                : tiling != null
+                    ? tiling.EvaluateRound(n - i, points, d, eqRest)
+                    : EvaluateRound(shape, mles, points, d, eqRest);
             var evals = new Fr[d + 1];
             // The mask's part of the round polynomial at X = t:
             // plain: 2^{n−1−i}·(prefix + g_i(t)) + 2^{n−2−i}·suffix; zero-check: prefix + g_i(t) + suffix.
@@ -290,7 +308,8 @@ public static class SumcheckProver
             point[i] = r;
             running = UniPoly.Evaluate(coeffs, r);
             prefix += UniPoly.Evaluate(gi, r);
-            foreach (var m in mles) m.BindFirst(r);
+            foreach (var m in mles)
+                if (m.NumVars == n - i) m.BindFirst(r); // a shorter (tiled) input does not depend on this variable
             if (eqRest != null)
             {
                 int h = eqLength >> 1;
@@ -323,7 +342,8 @@ public static class SumcheckProver
             for (int k = 0; k < nm; k++)
             {
                 var lo = mles[k][0];
-                vals[k] = lo + t * (mles[k][1] - lo) + vanish * kappa[k];
+                var hi = mles[k].Length > 1 ? mles[k][1] : lo; // an input of no variables (tiled) is constant in the last one
+                vals[k] = lo + t * (hi - lo) + vanish * kappa[k];
             }
             result[p] = weight * shape.Combine(vals);
         }
@@ -336,6 +356,23 @@ public static class SumcheckProver
         p[0] = 0;
         for (int k = 2; k <= d; k++) p[k - 1] = k;
         return p;
+    }
+
+    /// <summary>As <see cref="CheckInputs"/> for inputs tiled to <paramref name="n"/> variables: each has at most n.</summary>
+    private static int CheckTiledInputs(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, int n)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(mles);
+        if (mles.Count != shape.NumPolynomials) throw new SumcheckException($"sumcheck: shape has {shape.NumPolynomials} polynomials, got {mles.Count}");
+        if (mles.Count == 0) throw new SumcheckException("sumcheck: no polynomials");
+        if (n < 0 || n > 30) throw new SumcheckException($"sumcheck: {n} variables out of range 0 … 30");
+        for (int k = 0; k < mles.Count; k++)
+            if (mles[k].NumVars > n) throw new SumcheckException($"sumcheck: polynomial {k} has {mles[k].NumVars} variables, more than the {n} it is tiled to");
+        for (int k = 0; k < mles.Count; k++)
+            for (int l = 0; l < k; l++)
+                if (ReferenceEquals(mles[k], mles[l])) throw new SumcheckException($"sumcheck: polynomials {l} and {k} are the same object (it would be bound twice); repeat the index in a term instead");
+        return n;
     }
 
     private static int CheckInputs(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles)
@@ -354,6 +391,40 @@ public static class SumcheckProver
         return n;
     }
 
+    /// <summary>Per term: 1 for the coefficient one, −1 for minus one, 0 for any other (<see cref="TermSum"/> multiplies only those).</summary>
+    internal static int[] TermKinds(Fr[] coefficients) => coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
+
+    /// <summary>
+    /// Σ_t c_t·Π_{k ∈ F_t} vals[k·stride + x]: the terms of a round kernel at one evaluation point x, from the rows of the
+    /// factors' values at the points (row k holds factor k's values at 0 … stride − 1); coefficients ±1 cost no multiplication.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Fr TermSum(ReadOnlySpan<Fr> vals, int stride, int x, int[][] factors, int[] kinds, Fr[] coefficients)
+    {
+        var sum = Fr.Zero;
+        for (int ti = 0; ti < factors.Length; ti++)
+        {
+            var f = factors[ti];
+            Fr prod;
+            if (f.Length == 0) prod = Fr.One;
+            else
+            {
+                prod = vals[f[0] * stride + x];
+                for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + x], out prod);
+            }
+            switch (kinds[ti])
+            {
+                case 1: Fr.Add(sum, prod, out sum); break;
+                case -1: Fr.Sub(sum, prod, out sum); break;
+                default:
+                    Fr.Mul(prod, coefficients[ti], out prod);
+                    Fr.Add(sum, prod, out sum);
+                    break;
+            }
+        }
+        return sum;
+    }
+
     /// <summary>
     /// Σ_{j &lt; half} w_j·Σ_t c_t Π_{k ∈ F_t} (lo_k + X·(hi_k − lo_k)) at each X in <paramref name="points"/>,
     /// where lo_k = P_k[j], hi_k = P_k[j + half] and w_j = weights[j] (or 1). The terms are combined before
@@ -366,9 +437,8 @@ public static class SumcheckProver
         var arrays = mles.Select(m => m.Buffer).ToArray();
         var terms = shape.Terms.Select(t => t.Factors).ToArray();
         var coefficients = shape.Terms.Select(t => t.Coefficient).ToArray();
-        // 1: coefficient one, −1: minus one, 0: general
-        var kinds = coefficients.Select(c => c.IsOne ? 1 : (-c).IsOne ? -1 : 0).ToArray();
-        int nt = terms.Length, np = points.Length, stride = d + 1;
+        var kinds = TermKinds(coefficients);
+        int np = points.Length, stride = d + 1;
         var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
@@ -389,28 +459,7 @@ public static class SumcheckProver
                 }
                 for (int pi = 0; pi < np; pi++)
                 {
-                    int t = points[pi];
-                    var sum = Fr.Zero;
-                    for (int ti = 0; ti < nt; ti++)
-                    {
-                        var f = terms[ti];
-                        Fr prod;
-                        if (f.Length == 0) prod = Fr.One;
-                        else
-                        {
-                            prod = vals[f[0] * stride + t];
-                            for (int q = 1; q < f.Length; q++) Fr.Mul(prod, vals[f[q] * stride + t], out prod);
-                        }
-                        switch (kinds[ti])
-                        {
-                            case 1: Fr.Add(sum, prod, out sum); break;
-                            case -1: Fr.Sub(sum, prod, out sum); break;
-                            default:
-                                Fr.Mul(prod, coefficients[ti], out prod);
-                                Fr.Add(sum, prod, out sum);
-                                break;
-                        }
-                    }
+                    var sum = TermSum(vals, stride, points[pi], terms, kinds, coefficients);
                     if (weights != null) Fr.Mul(sum, weights[j], out sum);
                     Fr.Add(acc[pi], sum, out acc[pi]);
                 }

@@ -159,9 +159,12 @@ public class YulPrunerTests
         Assert.Contains("contract VFirstPart {", first);
         Assert.Contains("function verifyFirstPart(pf, pfLen, pi, piWords, layouts) {", first);
         Assert.DoesNotContain("function verify(", first);
-        Assert.DoesNotContain("function batchOpen(", first);   // the opening runs in the second contract only
+        Assert.DoesNotContain("function opening(", first);   // the opening runs in the second contract only
+        Assert.DoesNotContain("function hyperKzg(", first);
         Assert.Contains("function verify(part, partSelector", second);
-        Assert.Contains("function batchOpen(", second);
+        Assert.Contains("function opening(", second);
+        Assert.Contains("function hyperKzg(", second);
+        Assert.DoesNotContain("function batchOpen(", second); // the generated claim code replaces the core's claim-record opening
         Assert.DoesNotContain("function verifyFirstPart(pf", second);
         Assert.DoesNotContain("function logUp(", second);      // the lookups ran in the first
     }
