@@ -43,7 +43,7 @@ public class ZkColumnMajorReviewTests(ITestOutputHelper log)
         return s;
     }
 
-    public static TheoryData<int> InputSizes => new() { 3, 4, 5, 7, 9, 13, 16, 17, 784 };
+    public static TheoryData<int> InputSizes => new() { 1, 2, 3, 4, 5, 7, 9, 13, 16, 17, 784 }; // 1, 2: i_0 = 2 (ZK's minimum padded width 4)
 
     /// <summary>
     /// The verifier's s̃el(r_in) (ZkInference.InputSelectorAt: the first i_0 coordinates) is the MLE of the column-major real-prefix
@@ -101,11 +101,13 @@ public class ZkColumnMajorReviewTests(ITestOutputHelper log)
     }
 
     /// <summary>
-    /// Completeness where the column-major layout matters: odd input sizes (3: i_0 = 2, the smallest width the range check allows;
+    /// Completeness where the column-major layout matters: input sizes 1 and 2 (i_0 = 2 by ZK's minimum padded width 4: tails of 3 and 2 columns), odd sizes (3: i_0 = 2;
     /// 5, 13) at B = 2, 3 (a padded row) and 4, and 13 → … at B = 1000 (Bp = 1024, b = 10, n_in = 14): the prover's explicit sel
     /// and tail against the verifier's s̃el and tail terms. The same statements with the check off verify too.
     /// </summary>
     [Theory]
+    [InlineData(1, new[] { 1, 2, 3 }, 4)]
+    [InlineData(2, new[] { 1, 4 }, 4)]
     [InlineData(3, new[] { 1, 2, 3, 4 }, 4)]
     [InlineData(5, new[] { 2, 3 }, 4)]
     [InlineData(13, new[] { 3, 1000 }, 1024)]
