@@ -206,4 +206,33 @@ public class ZkColumnMajorReviewTests(ITestOutputHelper log)
             Assert.Equal(VerificationFailure.Opening, verdicts[0].Failure);
         }
     }
+
+    /// <summary>
+    /// The proof file's flags (docs/protocol.md "ZK mode: the column-major private input", (6)): bit 3 goes exactly with bit 1, so a
+    /// private proof of the row-major protocol (flags 0b0011, 0b0111) and bit 3 without bit 1 (0b1001, 0b1101) are refused by the
+    /// reader, resealed or not; a proof object carrying the old flags is refused by the verifier against a column-major key.
+    /// </summary>
+    [Fact]
+    public void Proof_files_with_the_row_major_flags_are_refused()
+    {
+        var (c, z, samples) = Model(5, 8, On, 600, 1);
+        var vk = z.VerifyingKey;
+        var made = InferenceProver.ProvePrivate(z.ProvingKey, [c.QuantizeInput(samples[0])], null, null, new ProverTimings(), new SeededRng(601));
+        Assert.Equal(15u, made.Proof.Flags);
+        var file = made.Proof.ToFileBytes();
+        foreach (uint flags in new uint[] { 3, 7, 9, 13 })
+        {
+            var bad = (byte[])file.Clone();
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bad.AsSpan(12), flags);
+            Assert.False(InferenceProof.TryFromFileBytes(bad, out _, out var why), $"flags {flags} accepted");
+            Assert.Contains("exactly with bit 1", why);
+            System.Security.Cryptography.SHA256.HashData(bad.AsSpan(0, bad.Length - 32), bad.AsSpan(bad.Length - 32));
+            Assert.False(InferenceProof.TryFromFileBytes(bad, out _, out why), $"flags {flags} accepted after resealing");
+            Assert.Contains("exactly with bit 1", why);
+        }
+        var old = InferenceProof.FromParts(made.Proof.VkDigest, made.Proof.PublicInputs.ToArray(), made.Proof.ProofBytes, 7u);
+        var r = InferenceVerifier.Verify(vk, old);
+        Assert.False(r.IsValid);
+        Assert.Contains("flags 0x7 do not match", r.Reason);
+    }
 }
