@@ -219,7 +219,7 @@ public sealed class InferenceProof
     /// <summary>Proof file version of a default-mode proof (unchanged by the ZK work).</summary>
     public const uint Version = 2;
 
-    /// <summary>Proof file version of a zero-knowledge proof: version 2 with a <c>u32 flags</c> word after the version (the key's flags: bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check).</summary>
+    /// <summary>Proof file version of a zero-knowledge proof: version 2 with a <c>u32 flags</c> word after the version (the key's flags: bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check, bit 3 column-major input).</summary>
     public const uint ZkVersion = 3;
 
     /// <summary>The key's flags word (0 for a default-mode proof, file version 2; ZK proofs: file version 3). The verifier checks it against the key's mode.</summary>
@@ -303,7 +303,7 @@ public sealed class InferenceProof
         if (h != 0)
         {
             flags = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
-            if ((flags & ~7u) != 0 || (flags & 1) == 0) { reason = $"proof file version {ZkVersion}: flags 0x{flags:x} (bit 0 zero knowledge must be set; bits 1, 2 private inputs and input range check; no other bits)"; return false; }
+            if ((flags & ~15u) != 0 || (flags & 1) == 0 || ((flags & 2) != 0) != ((flags & 8) != 0)) { reason = $"proof file version {ZkVersion}: flags 0x{flags:x} (bit 0 zero knowledge must be set; bits 1, 2 private inputs and input range check; bit 3 column-major input, exactly with bit 1; no other bits)"; return false; }
         }
         long words = BinaryPrimitives.ReadUInt32LittleEndian(s[(44 + h)..]);
         long o = 48 + h + 32 * words;

@@ -643,19 +643,20 @@ public static class InferenceProver
     }
 
     /// <summary>
-    /// The input range check's counts (docs/protocol.md "ZK mode: the input range check"): every entry of X′ (all Bp rows) in a
-    /// real column at its input-segment index x + InputBound, every padded-column entry (tuple (0, 0, 0)) at the filler entry.
-    /// A value outside ±InputBound is in no entry and is not counted (only a cheating prover has one; the sum relation fails).
+    /// The input range check's counts (docs/protocol.md "ZK mode: the input range check", "ZK mode: the column-major private
+    /// input"): every entry of X′ (all Bp rows) in a real column at its input-segment index x + InputBound; the padded columns
+    /// are not looked up (sel = 0 there) and not counted. A value outside ±InputBound is in no entry and is not counted (only a
+    /// cheating prover has one; the sum relation fails).
     /// </summary>
     private static void CountInputs(VerifyingKey vk, Witness wit, long[] mult)
     {
         var ks = vk.Shape;
         var tl = ks.TableLayout!;
-        long inOff = tl.Offset(ks.InputItem), filler = tl.Offset(ks.FillerItem), bound = vk.InputBound;
+        long inOff = tl.Offset(ks.InputItem), bound = vk.InputBound;
         int n0 = wit.Circuit.PaddedInputSize;
         for (int e = 0; e < wit.Input.Length; e++)
         {
-            if (e % n0 >= vk.InputSize) { mult[filler]++; continue; }
+            if (e % n0 >= vk.InputSize) continue;
             long x = wit.Input[e];
             if (x >= -bound && x <= bound) mult[inOff + x + bound]++;
         }

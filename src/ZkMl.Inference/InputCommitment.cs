@@ -9,8 +9,9 @@ namespace ZkMl.Inference;
 
 /// <summary>
 /// <c>input.commit</c> (docs/protocol.md "Private inputs", docs/zk-design.md §6): the hiding commitment C_X = [X′(τ)]₁ + s_X·H
-/// to a batch of quantized inputs, the public half of a private-input statement. X′ is the Bp × rowWidth row-major matrix
-/// of the B real rows, then copies of row 0 up to Bp rows, zeros in the columns ≥ inputSize. The commitment depends on the
+/// to a batch of quantized inputs, the public half of a private-input statement. X′ is the Bp × rowWidth matrix of the B real
+/// rows, then copies of row 0 up to Bp rows, zeros in the columns ≥ inputSize, stored column by column (entry col·Bp + row,
+/// version 2; version 1 was row-major): the real entries are the prefix [0, inputSize·Bp). The commitment depends on the
 /// SRS (the τ-powers and H, named by <see cref="SrsFingerprint"/>) and on (Bp, rowWidth), not on a model: one commitment can
 /// serve proofs of several models with the same input width and SRS. Its secret half is <see cref="InputOpening"/>.
 /// </summary>
@@ -19,7 +20,10 @@ public sealed class InputCommitment
     private static ReadOnlySpan<byte> Magic => "ZKMLXCM\0"u8;
 
     /// <summary>The format version written by <see cref="ToBytes"/>.</summary>
-    public const uint Version = 1;
+    public const uint Version = 2;
+
+    /// <summary>What an older version's file was, for the reader's message.</summary>
+    internal const string OlderNote = "a row-major X′ of zkml before the column-major private input; re-run zkml commit-input";
 
     /// <summary>Bytes of a file: magic and version 12, fingerprint 32, four u32 16, C_X 64, SHA-256 32.</summary>
     public const int ByteLength = 12 + 32 + 16 + 64 + 32;
@@ -118,7 +122,7 @@ public sealed class InputCommitment
     }
 
     /// <summary>
-    /// The file: magic "ZKMLXCM\0", u32 version 1, the SRS fingerprint (32), u32 B, u32 Bp, u32 rowWidth, u32 inputSize,
+    /// The file: magic "ZKMLXCM\0", u32 version 2, the SRS fingerprint (32), u32 B, u32 Bp, u32 rowWidth, u32 inputSize,
     /// C_X (64: x ‖ y big-endian), SHA-256 of everything before it; integers little-endian.
     /// </summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
@@ -154,7 +158,7 @@ public sealed class InputCommitment
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputCommitment FromBytes(ReadOnlySpan<byte> s, string source = "input.commit")
     {
-        SecretFileHeader.Check(s, Magic, Version, "input commitment", source);
+        SecretFileHeader.Check(s, Magic, Version, "input commitment", source, OlderNote);
         if (s.Length != ByteLength) throw new InferenceFormatException(source, $"corrupt or truncated: {s.Length} bytes, an input commitment has {ByteLength}");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -197,14 +201,33 @@ public sealed class InputCommitment
     }
 
     /// <summary>
-    /// X′: the Bp × <paramref name="rowWidth"/> row-major matrix of the rows, then copies of row 0 up to Bp rows, zeros in the
-    /// columns ≥ inputSize (docs/zk-design.md §6).
+    /// X′ (docs/protocol.md "ZK mode: the column-major private input"): the Bp × <paramref name="rowWidth"/> matrix of the rows,
+    /// then copies of row 0 up to Bp rows, zeros in the columns ≥ inputSize, column by column: entry col·Bp + row.
     /// </summary>
     internal static long[] Layout(IReadOnlyList<long[]> rows, int rowWidth, int inputSize)
     {
         int bp = PaddedBatchOf(rows.Count);
         var x = new long[(long)bp * rowWidth];
-        for (int r = 0; r < bp; r++) rows[r < rows.Count ? r : 0].AsSpan(0, inputSize).CopyTo(x.AsSpan(r * rowWidth));
+        for (int r = 0; r < bp; r++)
+        {
+            var row = rows[r < rows.Count ? r : 0];
+            for (int c = 0; c < inputSize; c++) x[(long)c * bp + r] = row[c];
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// The column-major X′ of a row-major Bp × <paramref name="rowWidth"/> input (a witness's X: entry row·rowWidth + col) —
+    /// the transpose, entry col·Bp + row.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a multiple of rowWidth.</exception>
+    internal static long[] ColumnMajor(long[] rowMajor, int rowWidth)
+    {
+        if (rowWidth < 1 || rowMajor.Length % rowWidth != 0) throw new ArgumentException($"{rowMajor.Length} input entries are not rows of {rowWidth}", nameof(rowMajor));
+        int bp = rowMajor.Length / rowWidth;
+        var x = new long[rowMajor.Length];
+        for (int r = 0; r < bp; r++)
+            for (int c = 0; c < rowWidth; c++) x[(long)c * bp + r] = rowMajor[(long)r * rowWidth + c];
         return x;
     }
 
@@ -255,8 +278,8 @@ public sealed class InputOpening
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLXOP\0"u8;
 
-    /// <summary>The format version written by <see cref="ToBytes"/>.</summary>
-    public const uint Version = 1;
+    /// <summary>The format version written by <see cref="ToBytes"/> (2: it opens a version-2, column-major <see cref="InputCommitment"/>).</summary>
+    public const uint Version = 2;
 
     private readonly long[] _values;
 
@@ -333,7 +356,7 @@ public sealed class InputOpening
     }
 
     /// <summary>
-    /// The file: magic "ZKMLXOP\0", u32 version 1, SHA-256 of the matching input.commit (32), u32 B, u32 inputSize, u32 xBytes,
+    /// The file: magic "ZKMLXOP\0", u32 version 2, SHA-256 of the matching input.commit (32), u32 B, u32 inputSize, u32 xBytes,
     /// the B × inputSize values (signed big-endian, xBytes each, row-major), s_X (32, big-endian, &lt; r), SHA-256 of everything
     /// before it; integers little-endian.
     /// </summary>
@@ -375,7 +398,7 @@ public sealed class InputOpening
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputOpening FromBytes(ReadOnlySpan<byte> s, string source = "input.opening")
     {
-        SecretFileHeader.Check(s, Magic, Version, "input opening", source);
+        SecretFileHeader.Check(s, Magic, Version, "input opening", source, InputCommitment.OlderNote);
         if (s.Length < 56 + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);

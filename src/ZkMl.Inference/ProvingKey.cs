@@ -61,7 +61,7 @@ public sealed class ProvingKey
     /// <summary>
     /// The N + 1 + K affine-mask points [S_∅, S_0 … S_(N−1), U_0 … U_(K−1)] of the zero-knowledge batched opening over
     /// <paramref name="numVars"/> = N variables (the batched sumcheck's N = max n_g of a proof's vectors; docs/protocol.md
-    /// "Batched openings" → "ZK mode"), equal to <see cref="ZkMl.Proofs.Openings.ZkOpeningSetup.MaskPoints"/>(Srs, N),
+    /// "Batched openings" → "ZK mode"), equal to <see cref="ZkMl.Proofs.Openings.ZkOpeningSetup.MaskPoints(Srs, int)"/>(Srs, N),
     /// computed once at setup. A ZK key holds them for every N from 4 to ⌊log₂ (SRS powers)⌋, so every batch size the key
     /// supports finds its N here.
     /// </summary>

@@ -11,12 +11,16 @@ internal static class SecretFileHeader
     /// <summary>Throws unless <paramref name="s"/> starts with <paramref name="magic"/> and <paramref name="version"/>;
     /// <paramref name="what"/> names the file kind in the message ("model secret").</summary>
     /// <exception cref="InferenceFormatException">Bad magic or another version.</exception>
-    public static void Check(ReadOnlySpan<byte> s, ReadOnlySpan<byte> magic, uint version, string what, string source)
+    public static void Check(ReadOnlySpan<byte> s, ReadOnlySpan<byte> magic, uint version, string what, string source) => Check(s, magic, version, what, source, null);
+
+    /// <summary>As above; <paramref name="olderNote"/> is appended to the message of an older version (what changed, what to re-run).</summary>
+    /// <exception cref="InferenceFormatException">Bad magic or another version.</exception>
+    public static void Check(ReadOnlySpan<byte> s, ReadOnlySpan<byte> magic, uint version, string what, string source, string? olderNote)
     {
         if (s.Length < 12 || !s[..8].SequenceEqual(magic))
             throw new InferenceFormatException(source, $"not a ZkMl {what} (bad magic; expected \"{System.Text.Encoding.ASCII.GetString(magic[..7])}\\0\")");
         uint v = BinaryPrimitives.ReadUInt32LittleEndian(s[8..]);
         if (v != version)
-            throw new InferenceFormatException(source, $"{what} version {v}, this zkml reads version {version}{(v > version ? " (made by a newer zkml?)" : "")}");
+            throw new InferenceFormatException(source, $"{what} version {v}, this zkml reads version {version}{(v > version ? " (made by a newer zkml?)" : olderNote is null ? "" : $" ({olderNote})")}");
     }
 }

@@ -68,8 +68,12 @@ public sealed class VerifyingKey
     /// </summary>
     public const uint ZkVersion = 6;
 
-    /// <summary>Flags word of a <see cref="ZkVersion"/> key: bit 0 zero knowledge (always set), bit 1 private inputs, bit 2 input range check.</summary>
-    internal const uint FlagZk = 1, FlagPrivateInputs = 2, FlagInputRangeCheck = 4;
+    /// <summary>
+    /// Flags word of a <see cref="ZkVersion"/> key: bit 0 zero knowledge (always set), bit 1 private inputs, bit 2 input range
+    /// check, bit 3 column-major private input (set exactly when bit 1 is: docs/protocol.md "ZK mode: the column-major private
+    /// input"; a private key without it is of an older zkml and refused).
+    /// </summary>
+    internal const uint FlagZk = 1, FlagPrivateInputs = 2, FlagInputRangeCheck = 4, FlagColumnMajorInput = 8;
 
     /// <summary>The format version of this key: <see cref="ZkVersion"/> for a zero-knowledge key, <see cref="SpatialVersion"/> when some layer is a conv or pooling layer, else <see cref="Version"/>.</summary>
     public uint FormatVersion => IsZk ? ZkVersion : HasSpatialLayers ? SpatialVersion : Version;
@@ -273,7 +277,7 @@ public sealed class VerifyingKey
     internal static int ByteLength(int layers, int commitments, bool spatial = false, bool zk = false) => FixedBytes(layers, spatial) + 64 * commitments + (zk ? 4 + 64 : 0);
 
     internal static uint FlagsOf(ZkSettings zk) =>
-        (zk.Zk ? FlagZk : 0) | (zk.Inputs == InputVisibility.Private ? FlagPrivateInputs : 0) | (zk.InputRangeCheck ? FlagInputRangeCheck : 0);
+        (zk.Zk ? FlagZk : 0) | (zk.Inputs == InputVisibility.Private ? FlagPrivateInputs | FlagColumnMajorInput : 0) | (zk.InputRangeCheck ? FlagInputRangeCheck : 0);
 
     /// <summary>Bytes of one layer record: 44, and 52 more (kind and 12 geometry fields) in a version-5 key.</summary>
     private static int LayerBytes(bool spatial) => spatial ? 44 + 52 : 44;
@@ -318,7 +322,9 @@ public sealed class VerifyingKey
         if (zkKey)
         {
             uint flags = BinaryPrimitives.ReadUInt32LittleEndian(s[12..]);
-            if ((flags & ~(FlagZk | FlagPrivateInputs | FlagInputRangeCheck)) != 0) { reason = $"unknown flags 0x{flags:x} (bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check; made by a newer zkml?)"; return false; }
+            if ((flags & ~(FlagZk | FlagPrivateInputs | FlagInputRangeCheck | FlagColumnMajorInput)) != 0) { reason = $"unknown flags 0x{flags:x} (bit 0 zero knowledge, bit 1 private inputs, bit 2 input range check, bit 3 column-major input; made by a newer zkml?)"; return false; }
+            if ((flags & FlagPrivateInputs) != 0 && (flags & FlagColumnMajorInput) == 0) { reason = $"flags 0x{flags:x}: a private-input key made before the column-major private input (row-major X′); re-run zkml setup"; return false; }
+            if ((flags & FlagPrivateInputs) == 0 && (flags & FlagColumnMajorInput) != 0) { reason = $"flags 0x{flags:x}: bit 3 (column-major input) without bit 1 (private inputs)"; return false; }
             if ((flags & FlagZk) == 0) { reason = $"flags 0x{flags:x}: a version-{ZkVersion} key is a zero-knowledge key, bit 0 must be set"; return false; }
             zk = new ZkSettings(true, (flags & FlagPrivateInputs) != 0 ? InputVisibility.Private : InputVisibility.Public, (flags & FlagInputRangeCheck) != 0);
             if (zk.Problem() is { } zp) { reason = $"flags 0x{flags:x}: {zp}"; return false; }

@@ -178,13 +178,17 @@ internal static class ZkInference
 
         var y = InferenceProver.RealOutputs(wit, vk);
         PublicIO io;
+        // X′ column-major (entry col·Bp + row; docs/protocol.md "ZK mode: the column-major private input"): the committed,
+        // range-checked and opened vector; the witness keeps its row-major X for layer 0's matmul.
+        long[] xCol = [];
         if (zs.Private)
         {
+            xCol = InputCommitment.ColumnMajor(wit.Input, n0);
             if (input is null) throw new ArgumentException("a private-input key: the proof needs the input commitment and its opening (InferenceProver.ProvePrivate)", nameof(input));
             var com = input.Commitment;
             if (com.RowWidth != n0 || com.InputSize != vk.InputSize || com.BatchSize != batch)
                 throw new ArgumentException($"the input commitment is for B = {com.BatchSize} rows of {com.InputSize} values in rows of {com.RowWidth}; this proof has B = {batch}, the key {vk.InputSize} values in rows of {n0}", nameof(input));
-            if (!AnyInputLayoutForTests.Value && !InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(wit.Input))
+            if (!AnyInputLayoutForTests.Value && !InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(xCol))
                 throw new ArgumentException("the opening's X′ is not the witness's input", nameof(input));
             io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns));
         }
@@ -199,8 +203,13 @@ internal static class ZkInference
         t.AppendBytes(Labels.Io, io.Words);
 
         // The opening's mask first: every challenge depends on fresh prover randomness (docs/zk-design.md §7.4).
+        // Private-input keys: the mask confined to the public used prefix L* (docs/protocol.md "ZK mode: the column-major
+        // private input", (4); hiding iff L* > 3·2^(N−2), ZkOpeningRankTests), so the opened joint vector is zero from L* on.
         var maskPoints = timings.Run("ZK masks", () => ZkMaskPoints.For(pk, bp));
-        var omask = ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
+        long maskLength = ZkMaskPoints.MaskLength(vk, zs, bp);
+        var omask = maskLength < 1L << zs.OpeningVars
+            ? ZkOpeningMask.SampleConfined(srs, timings.Run("ZK confined mask points", () => ZkMaskPoints.ForConfined(pk, zs.OpeningVars, maskLength)), zs.OpeningVars, maskLength, rng)
+            : ZkOpeningMask.Sample(srs, nv => nv == zs.OpeningVars ? maskPoints : ZkMaskPoints.ForVars(pk, nv), zs.OpeningVars, rng);
         secrets.Add(omask.Clear);
         t.AppendG1s(ZkLabels.Masks, [omask.CommitmentD1, omask.CommitmentD2]);
         var region = new ZkMaskRegion(zs, rng);
@@ -222,15 +231,16 @@ internal static class ZkInference
         var s2 = LibraMask.UniformScalar(rng);
         var c2 = timings.Run("commit W2", () => Blind(HyperKzg.CommitFewDistinct(srs, w2), srs, s2));
         t.AppendG1(Labels.W2, c2);
-        // The input range check (docs/zk-design.md §6): f_in = tag_in + β·X′ over X′'s Bp × 2^{i_0} entries, W3 = h_in = 1/(α − f_in).
+        // The input range check (docs/zk-design.md §6): f_in = t_X·sel + β·X′ over X′'s 2^{i_0}·Bp entries (column-major),
+        // W3 = h_in = sel/(α − f_in), sel = [e < inputSize·Bp].
         LogUpInputSide? inSide = null;
         G1Affine c3 = default;
         var s3 = Fr.Zero;
         if (zs.RangeCheck)
         {
-            var (side, groups, helperValues) = timings.Run("input range check", () => InputSide(vk, wit.Input, n0, beta, alpha));
+            var (side, groups, helperValues) = timings.Run("input range check", () => InputSide(vk, xCol, bp, beta, alpha));
             inSide = side;
-            secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); });
+            secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(xCol); });
             s3 = LibraMask.UniformScalar(rng);
             // h_in's entries are the few helperValues (one per (column kind, x)): the grouped commitment needs no hashing of 2^n_in scalars.
             c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitGrouped(srs, groups, helperValues, side.Helper.Length), srs, s3));
@@ -250,9 +260,9 @@ internal static class ZkInference
         };
         if (zs.RangeCheck)
         {
-            // ĥ_in: its own μ item, selector r_in[0]; f̂_in = tag_in + β·X̂ with X̂'s μ_X at X's column MSB r_in[b]
+            // ĥ_in: its own μ item, selector r_in[0]; f̂_in = t_X·s̃el + β·X̂ with X̂'s μ_X at X's column MSB, r_in[0] (column-major)
             masks[LogUpPolynomial.InputHelper] = region.Affine(zs.MuHin, nlu - zs.NIn, Fr.One);
-            masks[LogUpPolynomial.InputWitness] = region.Affine(zs.MuX, nlu - zs.NIn + b, beta);
+            masks[LogUpPolynomial.InputWitness] = region.Affine(zs.MuX, nlu - zs.NIn, beta);
         }
         var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
         var luPoint = lu.Point;
@@ -265,7 +275,7 @@ internal static class ZkInference
         if (rin is not null)
         {
             if (beta.IsZero) throw new ZkChallengeRejectedException("β = 0 (probability 1/r): X̂(r_in) would not follow from f̂_in(r_in)");
-            xIn = InputAtRangePoint(vk, zs, rin, lu.Proof.InputEvals![1], beta);
+            xIn = ScaledInputAtRangePoint(vk, rin, lu.Proof.InputEvals![1]);
         }
 
         // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
@@ -353,7 +363,7 @@ internal static class ZkInference
         });
 
         // Every claim into the ZK batched opening (model parts, W1, W2, and X with private inputs).
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn, beta);
         var claims = BuildClaims(vk, zs, ctx);
         var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment, zs.RangeCheck ? c3 : null);
         var witnesses = new ZkOpeningWitness[vectors.Count];
@@ -364,8 +374,12 @@ internal static class ZkInference
             witnesses[j] = new ZkOpeningWitness(model.AsSpan(j * partLen, partLen).ToArray(), blindings[j], pk.ModelFolds?[j]);
         witnesses[zs.W1Vector] = new ZkOpeningWitness(w1.Select(Fr.FromInt64).ToArray(), c1.Blinding);
         witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
-        if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(wit.Input.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
+        if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(xCol.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
         if (zs.RangeCheck) witnesses[zs.W3Vector] = new ZkOpeningWitness(inSide!.Helper, s3);
+        if (maskLength < 1L << zs.OpeningVars)
+            for (int g = 0; g < witnesses.Length; g++)
+                if (witnesses[g].Values.Length > maskLength && witnesses[g].Values.AsSpan((int)maskLength).IndexOfAnyExcept(Fr.Zero) >= 0)
+                    throw new InvalidOperationException($"opening vector {vectors[g].Role} has non-zero entries from the mask length L* = {maskLength} on (ZkMaskPoints.MaskLength's used prefix is wrong for this key)");
         var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
         // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 
@@ -375,12 +389,13 @@ internal static class ZkInference
     }
 
     /// <summary>
-    /// The LogUp's input side (docs/protocol.md "ZK mode: the input range check"): f_in[row·2^{i_0} + col] = tag_in(col) + β·X′[row, col]
-    /// with tag_in(col) = t_X for col &lt; InputSize and 0 for the padded columns, and h_in = 1/(α − f_in).
+    /// The LogUp's input side (docs/protocol.md "ZK mode: the input range check", "ZK mode: the column-major private input"):
+    /// over the column-major X′ (entry e = col·Bp + row), f_in[e] = t_X·sel(e) + β·X′[e] with sel(e) = [e &lt; InputSize·Bp] (the
+    /// real columns), h_in = sel/(α − f_in) — 0 on the padded columns' tail — and the selector sel itself.
     /// </summary>
     /// <exception cref="ZkChallengeRejectedException">α equals an entry of f_in (probability ≤ 2^{n_in}/r).</exception>
     /// <returns>The input side, and h_in as groups (entry e has value HelperValues[Groups[e] − 1]) for its commitment.</returns>
-    private static (LogUpInputSide Side, int[] Groups, Fr[] HelperValues) InputSide(VerifyingKey vk, long[] x, int rowWidth, in Fr beta, in Fr alpha)
+    private static (LogUpInputSide Side, int[] Groups, Fr[] HelperValues) InputSide(VerifyingKey vk, long[] x, int bp, in Fr beta, in Fr alpha)
     {
         // An entry depends only on (real or padded column, x): quantized inputs take ≤ 2·InputBound + 1 values, so each
         // distinct (f, 1/(α − f)) is computed once and copied (2^20 entries at MNIST B = 1024: one batch inversion of a few
@@ -392,21 +407,23 @@ internal static class ZkInference
         Dictionary<(long, bool), int>? largeId = null;
         var fv = new List<Fr>();
         var ids = new int[x.Length];
+        var realOf = new List<bool>();
+        long prefix = (long)vk.InputSize * bp;
         for (int e = 0; e < x.Length; e++)
         {
-            bool real = e % rowWidth < vk.InputSize;
+            bool real = e < prefix;
             long xe = x[e];
             int id;
             if (xe >= -Small && xe <= Small)
             {
                 ref int slot = ref smallId[(xe + Small) * 2 + (real ? 1 : 0)];
-                if (slot == 0) { fv.Add(Entry(real, xe, e, tag, beta, alpha)); slot = fv.Count; }
+                if (slot == 0) { fv.Add(Entry(real, xe, e, tag, beta, alpha)); realOf.Add(real); slot = fv.Count; }
                 id = slot - 1;
             }
             else
             {
                 largeId ??= [];
-                if (!largeId.TryGetValue((xe, real), out id)) { id = fv.Count; fv.Add(Entry(real, xe, e, tag, beta, alpha)); largeId.Add((xe, real), id); }
+                if (!largeId.TryGetValue((xe, real), out id)) { id = fv.Count; fv.Add(Entry(real, xe, e, tag, beta, alpha)); realOf.Add(real); largeId.Add((xe, real), id); }
             }
             ids[e] = id;
         }
@@ -414,6 +431,7 @@ internal static class ZkInference
         var hDistinct = new Fr[fDistinct.Length];
         for (int i = 0; i < hDistinct.Length; i++) hDistinct[i] = alpha - fDistinct[i];
         Fr.BatchInverse(hDistinct);
+        for (int i = 0; i < hDistinct.Length; i++) if (!realOf[i]) hDistinct[i] = Fr.Zero; // sel = 0: not looked up
         var f = new Fr[x.Length];
         var h = new Fr[x.Length];
         Parallelism.For(x.Length, (lo, hi) =>
@@ -421,7 +439,9 @@ internal static class ZkInference
             for (int e = lo; e < hi; e++) { f[e] = fDistinct[ids[e]]; h[e] = hDistinct[ids[e]]; ids[e]++; }
         });
         Array.Clear(fDistinct);
-        return (new LogUpInputSide(f, h), ids, hDistinct);
+        var sel = new Fr[x.Length];
+        sel.AsSpan(0, (int)prefix).Fill(Fr.One);
+        return (new LogUpInputSide(f, h, sel), ids, hDistinct);
 
         // f = tag_in(col) + β·x, checked α ≠ f at its first entry e.
         static Fr Entry(bool real, long xe, int e, in Fr tag, in Fr beta, in Fr alpha)
@@ -432,18 +452,27 @@ internal static class ZkInference
         }
     }
 
-    /// <summary>t̃ag_in at r_in = (row bits, column bits): t_X·Σ_{col &lt; InputSize} eq(r_col, col) (the rows sum to 1).</summary>
-    internal static Fr InputTagAt(VerifyingKey vk, ReadOnlySpan<Fr> rin)
+    /// <summary>
+    /// s̃el at r_in = (column bits, row bits) of the column-major X′: Σ_{col &lt; InputSize} eq(r_col, col) (the rows sum to 1), the
+    /// MLE of the real-column indicator [e &lt; InputSize·Bp].
+    /// </summary>
+    internal static Fr InputSelectorAt(VerifyingKey vk, ReadOnlySpan<Fr> rin)
     {
-        var eq = Eq.Table(rin[(rin.Length - vk.Layers[0].InVars)..]);
+        var eq = Eq.Table(rin[..vk.Layers[0].InVars]);
         var s = Fr.Zero;
         for (int c = 0; c < vk.InputSize; c++) s += eq[c];
-        return Fr.FromInt64(vk.Shape.InputTag) * s;
+        return s;
     }
 
-    /// <summary>X̂(r_in) = (f̂_in(r_in) − t̃ag_in(r_in))/β: the masked value of X′ the range check reveals (β ≠ 0 checked by the caller).</summary>
-    private static Fr InputAtRangePoint(VerifyingKey vk, ZkShape zs, Fr[] rin, in Fr fIn, in Fr beta)
-        => (fIn - InputTagAt(vk, rin)) * beta.Inverse();
+    /// <summary>t̃ag_in at r_in: t_X·s̃el(r_in).</summary>
+    internal static Fr InputTagAt(VerifyingKey vk, ReadOnlySpan<Fr> rin) => Fr.FromInt64(vk.Shape.InputTag) * InputSelectorAt(vk, rin);
+
+    /// <summary>
+    /// β·X̂(r_in) = f̂_in(r_in) − t̃ag_in(r_in): the masked value of X′ the range check reveals, times β. The X claim at r_in is
+    /// stated times β (its terms' coefficients β, β·V_lu; docs/protocol.md "ZK mode: the input range check"), so no verifier
+    /// inverts β (the caller rejects β = 0, where X̂ would not follow from f̂_in).
+    /// </summary>
+    private static Fr ScaledInputAtRangePoint(VerifyingKey vk, Fr[] rin, in Fr fIn) => fIn - InputTagAt(vk, rin);
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
         => (G1Jacobian.FromAffine(srs.BlindingBase!.Value).ScalarMul(s) + c).ToAffine();
@@ -525,17 +554,20 @@ internal static class ZkInference
         for (int l = 0; l < zs.H; l++)
             if (rw[zs.N - vk.Layers[l].OutVars] == kappa[zs.I - vk.Layers[l + 1].InVars])
                 return $"A_{l}'s two selector values (its column MSB at p_{l} and in the matmul of layer {l + 1}) are equal";
-        // the input range check reveals X̂ twice: at r_in (selector its column MSB r_in[b]) and in layer 0's matmul (ρ_0[0])
-        if (zs.RangeCheck && rin is not null && rin[zs.Batch.BatchVars] == kappa[zs.I - vk.Layers[0].InVars])
+        // the input range check reveals X̂ twice: at r_in (selector its column MSB r_in[0], column-major) and in layer 0's matmul (ρ_0[0])
+        if (zs.RangeCheck && rin is not null && rin[0] == kappa[zs.I - vk.Layers[0].InVars])
             return "X's two selector values (its column MSB at the range-check point r_in and in the matmul of layer 0) are equal";
         return null;
     }
 
     // ---------------------------------------------------------------- claims (shared by prover and verifier)
 
-    /// <summary>The values and challenges the claims are built from (all absorbed, or drawn, before the opening).</summary>
+    /// <summary>
+    /// The values and challenges the claims are built from (all absorbed, or drawn, before the opening). With the input range
+    /// check: XIn = β·X̂(r_in) = f̂_in(r_in) − t̃ag_in(r_in) and Beta = β (≠ 0).
+    /// </summary>
     internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
-        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default);
+        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default, Fr Beta = default);
 
     /// <summary>
     /// The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs, then W3 = h_in
@@ -591,10 +623,13 @@ internal static class ZkInference
         claims.Add(new([Libra(zs.LibraLu, c.LuPoint)], lu.MaskEval));
         if (zs.RangeCheck)
         {
-            // ĥ_in(r_in) on W3 with μ_hin (selector r_in[0]); X̂(r_in) on X with μ_X (selector r_in[b], X's column MSB)
+            // ĥ_in(r_in) on W3 with μ_hin (selector r_in[0]); X̂(r_in) on X with μ_X (selector r_in[0], X's column MSB: column-major),
+            // stated times β: β·X′(r_in) + β·V_lu·μ_X(r_in[0]) = f̂_in − t̃ag_in (no β⁻¹; β ≠ 0 is checked)
             var rin = c.Rin ?? throw new ArgumentException("the input range check's point r_in is missing", nameof(c));
             claims.Add(new([new ZkClaimTerm(zs.W3Vector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuHin, v, rin[0])], lu.InputEvals![0]));
-            claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuX, v, rin[b])], c.XIn));
+            claims.Add(new([new ZkClaimTerm(zs.XVector, c.Beta, OpeningWeight.Eq(rin)), Mu(zs.MuX, c.Beta * v, rin[0])], c.XIn));
+            // the tail claim: X′ vanishes on the padded columns, Σ_{e ≥ InputSize·Bp} eq(r_in, e)·X′[e] = 0
+            if (vk.InputSize < 1 << vk.Layers[0].InVars) claims.Add(new([.. TailTerms(vk, zs, rin)], Fr.Zero));
         }
         for (int l = 0; l < H; l++)
         {
@@ -622,12 +657,37 @@ internal static class ZkInference
             if (l >= 1)
                 claims.Add(new([On(W1, w1, bs.AItem[l - 1], InferenceProver.Concat(c.Points[l].AsSpan(0, b), rho)), Mu(zs.MuA[l - 1], vk2, rho[0])], c.Mm[2 * j]));
             else if (zs.Private)
-                claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(InferenceProver.Concat(c.Points[l].AsSpan(0, b), rho))), Mu(zs.MuX, vk2, rho[0])], c.Mm[2 * j]));
+                claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(InferenceProver.Concat(rho, c.Points[l].AsSpan(0, b)))), Mu(zs.MuX, vk2, rho[0])], c.Mm[2 * j]));
             if (l < H) claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuZ[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
             claims.Add(new([new ZkClaimTerm(W2, Fr.One, OpeningWeight.Eq(w2.Point(zs.NuB[l], [yl, c.Kappa[^1]])))], c.Nu[k++]));
         }
         claims.Add(new([Libra(zs.LibraMm, c.Kappa)], c.MmMaskEval));
         return claims;
+    }
+
+    /// <summary>
+    /// The tail claim's terms (docs/protocol.md "ZK mode: the column-major private input", (3)): the padded columns
+    /// [InputSize, 2^{i_0}) split into aligned dyadic blocks [c, c + 2^k); in the column-major X′ each is the aligned block
+    /// [c·Bp, (c + 2^k)·Bp) of 2^{k+b} entries, a term (X, eq(z_top, j), InBlock(n_in, j, Eq(z_low))) with z = r_in, so that
+    /// the terms sum to Σ_{e in the tail} eq(z, e)·X′[e] with one point over all n_in coordinates.
+    /// </summary>
+    internal static IEnumerable<ZkClaimTerm> TailTerms(VerifyingKey vk, ZkShape zs, Fr[] z)
+    {
+        int i0 = vk.Layers[0].InVars, nIn = z.Length, b = nIn - i0;
+        long c = vk.InputSize, width = 1L << i0;
+        while (c < width)
+        {
+            int k = System.Numerics.BitOperations.TrailingZeroCount(c);
+            while ((c + (1L << k)) > width) k--;
+            int blockVars = k + b;
+            long j = (c << b) >> blockVars;
+            var top = z[..(nIn - blockVars)];
+            var coef = Fr.One;
+            for (int t = 0; t < top.Length; t++)
+                coef *= ((j >> (top.Length - 1 - t)) & 1) != 0 ? top[t] : Fr.One - top[t];
+            yield return new ZkClaimTerm(zs.XVector, coef, OpeningWeight.InBlock(nIn, j, OpeningWeight.Eq(z[(nIn - blockVars)..])));
+            c += 1L << k;
+        }
     }
 
     /// <summary>P_model(z) as terms on the parts: Σ_j eq(z_top, j)·part_j(z_rest), one term per part with a non-zero weight.</summary>
@@ -680,7 +740,7 @@ internal static class ZkInference
         LogUpPolynomial[] masked = zs.RangeCheck
             ? [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness]
             : [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper];
-        var lu = LogUpVerifier.VerifyMasked(t, alpha, n, m, masked, [], parts.LogUp, zs.NIn);
+        var lu = LogUpVerifier.VerifyMasked(t, alpha, n, m, masked, [], parts.LogUp, zs.NIn, zs.RangeCheck ? r => InputSelectorAt(vk, r) : null);
         if (!lu.Success) return VerificationResult.Fail(VerificationFailure.Lookup, lu.Error!);
         var luPoint = lu.Point;
         var rw = luPoint[(nlu - n)..];
@@ -691,7 +751,7 @@ internal static class ZkInference
         if (rin is not null)
         {
             if (beta.IsZero) return VerificationResult.Fail(VerificationFailure.Lookup, "β = 0: X̂(r_in) does not follow from f̂_in(r_in)");
-            xIn = InputAtRangePoint(vk, zs, rin, parts.LogUp.InputEvals![1], beta);
+            xIn = ScaledInputAtRangePoint(vk, rin, parts.LogUp.InputEvals![1]);
         }
         var cols = parts.Cols;
         if (InferenceVerifier.WitnessAt(vk, bs, rw, cols, beta) != parts.LogUp.WitnessEval)
@@ -746,7 +806,7 @@ internal static class ZkInference
                 return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
         }
 
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn, beta);
         var claims = BuildClaims(vk, zs, ctx);
         var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3);
         beforeOpening?.Invoke(t.State);

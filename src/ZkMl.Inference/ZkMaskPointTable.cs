@@ -9,7 +9,7 @@ namespace ZkMl.Inference;
 
 /// <summary>
 /// The affine-mask points of the zero-knowledge batched opening (docs/protocol.md "Batched openings" → "ZK mode",
-/// <see cref="ZkOpeningSetup.MaskPoints"/>), stored by a version-6 proving key as its seventh part: for every number of
+/// <see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/>), stored by a version-6 proving key as its seventh part: for every number of
 /// variables N from <see cref="HyperKzgMask.MinVars"/> up to ⌊log₂ (SRS powers)⌋, the N + 1 + K points
 /// [S_∅, S_0 … S_(N−1), U_0 … U_(K−1)] (K = <see cref="HyperKzg.LastLevelSize"/>(N)). The batched sumcheck of a proof runs
 /// over N = max n_g variables of its vectors (a function of the batch size and the mask region), so the table covers

@@ -217,7 +217,7 @@ internal sealed class ZkShape
 }
 
 /// <summary>
-/// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints"/>, N + 1 + K
+/// The affine-mask S-points of the ZK batched opening for one proving key (<see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/>, N + 1 + K
 /// points per batch size): the proving key's (<see cref="ProvingKey.ZkMaskPoints"/>, made at setup), or — for an N the key
 /// does not hold — computed from the key's SRS on first use and cached per key and N. The one place the prover obtains them.
 /// </summary>
@@ -234,6 +234,45 @@ internal static class ZkMaskPoints
         if (pk.Srs.G1Powers.Length < 1L << n)
             throw new ArgumentException($"a batch of {paddedBatch} padded rows needs a ZK opening over 2^{n} entries; the proving key's SRS has {pk.Srs.G1Powers.Length} powers (a key made before zkml sized zero-knowledge keys by their opening, docs/protocol.md \"Keys\": run setup again, or prove a smaller batch)", nameof(paddedBatch));
         return ForVars(pk, n);
+    }
+
+    private static readonly ConditionalWeakTable<ProvingKey, Dictionary<long, G1Affine[]>> ConfinedCache = new();
+
+    /// <summary>
+    /// L* of the opening's mask (docs/protocol.md "ZK mode: the column-major private input", (4)): for a private-input key the
+    /// largest public used prefix of the opening's vectors — a model part's whole 2^PartVars, W1's and W2's last item end,
+    /// X′'s and W3's inputSize·Bp (column-major) — raised to <see cref="ZkOpeningMask.MinConfinedLength"/> (below it no
+    /// prefix mask hides); 2^N (the unconfined mask) for public-input keys and when L* reaches 2^N. A function of the key
+    /// and Bp only.
+    /// </summary>
+    public static long MaskLength(VerifyingKey vk, ZkShape zs, int paddedBatch)
+    {
+        long full = 1L << zs.OpeningVars;
+        if (!zs.Private) return full;
+        static long End(Layout l) { long e = 0; for (int i = 0; i < l.Count; i++) e = Math.Max(e, l.Offset(i) + l.Size(i)); return e; }
+        long used = zs.Parts > 0 ? 1L << zs.PartVars : 0;
+        used = Math.Max(used, End(zs.Batch.W1!));
+        used = Math.Max(used, End(zs.W2));
+        used = Math.Max(used, (long)vk.InputSize * paddedBatch);
+        used = Math.Max(used, ZkOpeningMask.MinConfinedLength(zs.OpeningVars));
+        return Math.Min(used, full);
+    }
+
+    /// <summary>The confined mask points <see cref="ZkOpeningSetup.MaskPoints(Srs, int, long)"/>(srs, n, L*), computed once per key and L*.</summary>
+    public static G1Affine[] ForConfined(ProvingKey pk, int n, long used)
+    {
+        ArgumentNullException.ThrowIfNull(pk);
+        var perKey = ConfinedCache.GetValue(pk, _ => []);
+        lock (perKey)
+        {
+            long key = (long)n << 40 | used;
+            if (!perKey.TryGetValue(key, out var pts))
+            {
+                pts = ZkOpeningSetup.MaskPoints(pk.Srs, n, used);
+                perKey[key] = pts;
+            }
+            return pts;
+        }
     }
 
     /// <summary>

@@ -26,10 +26,11 @@ public class InputCommitmentTests
     {
         var (c, o) = Made.Value;
         Assert.Equal((3, 4, 8, 5), (c.BatchSize, c.PaddedBatch, c.RowWidth, c.InputSize));
-        // X′ built here independently: rows 0 … 2, then row 0 again (Bp = 4), zeros in columns 5 … 7.
+        // X′ built here independently: rows 0 … 2, then row 0 again (Bp = 4), zeros in columns 5 … 7, column by column
+        // (entry col·Bp + row): the real entries are the prefix [0, 5·4).
         var x = new long[32];
         long[][] padded = [Rows[0], Rows[1], Rows[2], Rows[0]];
-        for (int r = 0; r < 4; r++) for (int k = 0; k < 5; k++) x[8 * r + k] = padded[r][k];
+        for (int r = 0; r < 4; r++) for (int k = 0; k < 5; k++) x[4 * k + r] = padded[r][k];
         Assert.Equal(x, InputCommitment.Layout(Rows, 8, 5));
         var expected = (G1Jacobian.FromAffine(Srs.BlindingBase!.Value).ScalarMul(o.Blinding) + HyperKzg.CommitSmall(Srs, x)).ToAffine();
         Assert.Equal(expected, c.Commitment);
@@ -150,7 +151,8 @@ public class InputCommitmentTests
     public static TheoryData<string, string> CommitCorruptions => new()
     {
         { "magic", "input.commit: not a ZkMl input commitment (bad magic" },
-        { "version", "input commitment version 2, this zkml reads version 1 (made by a newer zkml?)" },
+        { "version", "input commitment version 3, this zkml reads version 2 (made by a newer zkml?)" },
+        { "version-old", "input commitment version 1, this zkml reads version 2 (a row-major X′ of zkml before the column-major private input; re-run zkml commit-input)" },
         { "B-zero", "B = 0, expected 1 …" },
         { "B-huge", "B = 65537, expected 1 … 65536" },
         { "B-other", "Bp = 4, expected 8 (B = 5 rounded up" },
@@ -172,7 +174,8 @@ public class InputCommitmentTests
         byte[] bad = field switch
         {
             "magic" => Reseal(b, x => x[3] ^= 1),
-            "version" => Reseal(b, U32(8, 2)),
+            "version" => Reseal(b, U32(8, 3)),
+            "version-old" => Reseal(b, U32(8, 1)),
             "B-zero" => Reseal(b, U32(44, 0)),
             "B-huge" => Reseal(b, U32(44, 65537)),
             "B-other" => Reseal(b, U32(44, 5)),
@@ -207,7 +210,8 @@ public class InputCommitmentTests
     public static TheoryData<string, string> OpeningCorruptions => new()
     {
         { "magic", "input.opening: not a ZkMl input opening (bad magic" },
-        { "version", "input opening version 7, this zkml reads version 1" },
+        { "version", "input opening version 7, this zkml reads version 2" },
+        { "version-old", "input opening version 1, this zkml reads version 2 (a row-major X′" },
         { "B", "bytes for B = 4 rows" },
         { "B-zero", "B = 0, expected 1" },
         { "inputSize", "bytes for B = 3 rows of inputSize = 6" },
@@ -229,6 +233,7 @@ public class InputCommitmentTests
         {
             "magic" => Reseal(b, x => x[7] ^= 1),
             "version" => Reseal(b, U32(8, 7)),
+            "version-old" => Reseal(b, U32(8, 1)),
             "B" => Reseal(b, U32(44, 4)),
             "B-zero" => Reseal(b, U32(44, 0)),
             "inputSize" => Reseal(b, U32(48, 6)),

@@ -76,7 +76,7 @@ public class ZkInputRangeCheckTests
             Assert.True(zs.RangeCheck);
             Assert.Equal(zs.ProofLength(vk), made.Proof.ProofSize);
             Assert.True(InferenceProof.TryFromFileBytes(made.Proof.ToFileBytes(), out var back, out var why), why);
-            Assert.Equal(7u, back!.Flags); // ZK | private inputs | input range check
+            Assert.Equal(15u, back!.Flags); // ZK | private inputs | input range check | column-major input
             Assert.True(InferenceVerifier.Verify(vk, back).IsValid);
         }
     }
@@ -176,7 +176,8 @@ public class ZkInputRangeCheckTests
     /// The hole (review finding 4, zk-design §10.8): a padded column of X′ (col ≥ inputSize) must hold 0. The test model (9 → 64 → 4)
     /// has a row k ≥ 9 of layer 0's padded weight item that is zero in the model vector (the other items do not fill the hole),
     /// so a non-zero X′[0, k] changes nothing the matmul sees: with the check off the forced proof verifies (the weak statement),
-    /// with the check on the tuple (0, v, 0) is in no table entry and the proof is rejected.
+    /// with the check on the tail claim (X′ is zero on the padded columns, one point r_in; docs/protocol.md "ZK mode: the
+    /// column-major private input" (3)) fails and the proof is rejected at the opening. (B = 1: the column-major X′ is the row.)
     /// </summary>
     [Fact]
     public void A_forced_non_zero_padded_column_is_rejected_with_the_check_on_and_accepted_with_it_off()
@@ -216,7 +217,7 @@ public class ZkInputRangeCheckTests
     [Fact]
     public void Xs_two_equal_selector_values_are_a_rejected_event()
     {
-        // X̂ is revealed at r_in (selector r_in[b]) and in layer 0's matmul (selector ρ_0[0]): equal values would let one μ_X
+        // X̂ is revealed at r_in (selector r_in[0], X′ column-major) and in layer 0's matmul (selector ρ_0[0]): equal values would let one μ_X
         // value mask both, so both sides reject that event (the check both run), only with the range check.
         var (_, z, _) = Mlp3.Value;
         var vk = z.VerifyingKey;
@@ -227,7 +228,7 @@ public class ZkInputRangeCheckTests
         var kappa = Enumerable.Range(0, zs.I).Select(_ => R()).ToArray();
         var rin = Enumerable.Range(0, zs.NIn).Select(_ => R()).ToArray();
         Assert.Null(ZkInference.PointProblem(vk, zs, rw, kappa, rin));
-        rin[zs.Batch.BatchVars] = kappa[zs.I - vk.Layers[0].InVars];
+        rin[0] = kappa[zs.I - vk.Layers[0].InVars];
         Assert.Contains("X's two selector values", ZkInference.PointProblem(vk, zs, rw, kappa, rin));
         var zsOff = new ZkShape(TinyOff.Value.Z.VerifyingKey, 1);
         Assert.False(zsOff.RangeCheck);

@@ -46,7 +46,7 @@ public class ZkKeyTests
         var vk = z.VerifyingKey;
         var b = vk.ToBytes();
         Assert.Equal(VerifyingKey.ZkVersion, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(8)));
-        Assert.Equal(1u | 2u | 4u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(12)));
+        Assert.Equal(1u | 2u | 4u | 8u, BinaryPrimitives.ReadUInt32LittleEndian(b.AsSpan(12)));
         Assert.Equal(c.PublicDigest, b[16..48]);
         Assert.Equal(c.PublicDigest, vk.CircuitDigest);
         Assert.NotEqual(c.Digest, vk.CircuitDigest);
@@ -308,7 +308,11 @@ public class ZkKeyTests
             Assert.False(VerifyingKey.TryFromBytes(f, out _, out var r));
             return r!;
         }
-        Assert.Contains("unknown flags", Resealed(f => f[12] |= 8));
+        Assert.Contains("unknown flags", Resealed(f => f[12] |= 16));
+        // bit 3 (column-major private input) goes with bit 1: a private key without it is an older zkml's row-major X′
+        Assert.Contains("made before the column-major private input", Resealed(f => f[12] = 1 | 2));
+        Assert.Contains("made before the column-major private input", Resealed(f => f[12] = 1 | 2 | 4));
+        Assert.Contains("without bit 1", Resealed(f => f[12] = 1 | 8));
         Assert.Contains("bit 0 must be set", Resealed(f => f[12] = 0));
         Assert.Contains("applies to private inputs only", Resealed(f => f[12] = 1 | 4));
         Assert.NotEmpty(Resealed(f => BinaryPrimitives.WriteUInt32LittleEndian(f.AsSpan(8), VerifyingKey.Version))); // read as version 4: the layout does not fit

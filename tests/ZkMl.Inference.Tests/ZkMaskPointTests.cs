@@ -12,7 +12,7 @@ namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// The affine-mask points of the ZK batched opening in the version-6 proving key (its seventh part, docs/protocol.md "Keys"
-/// → "ZK mode"): computed at setup for every N the key's SRS opens, equal to a fresh <see cref="ZkOpeningSetup.MaskPoints"/>,
+/// → "ZK mode"): computed at setup for every N the key's SRS opens, equal to a fresh <see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/>,
 /// round trip, and every size/count/point field of the part refused with a message naming it.
 /// </summary>
 public class ZkMaskPointTests

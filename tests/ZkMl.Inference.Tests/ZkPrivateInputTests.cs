@@ -72,7 +72,7 @@ public class ZkPrivateInputTests
             Assert.Equal(new ZkShape(vk, System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch))).ProofLength(vk), made.Proof.ProofSize);
             // The proof file round trip keeps the verdict (flags: ZK | private inputs).
             Assert.True(InferenceProof.TryFromFileBytes(made.Proof.ToFileBytes(), out var back, out var why), why);
-            Assert.Equal(3u, back!.Flags);
+            Assert.Equal(11u, back!.Flags); // ZK | private inputs | column-major input
             Assert.True(InferenceVerifier.Verify(vk, back).IsValid);
         }
     }
@@ -294,6 +294,9 @@ public class ZkPrivateInputTests
         Assert.Equal(zs.XVars, zs.OpeningVars);
         Assert.Equal(1L << zs.OpeningVars, powers);
         Assert.True(InferenceSetup.RequiredPowers(CircuitCompiler.Compile(net, samples, new CompileOptions()), maxBatch) < powers);
+        // The opening's mask is confined (docs/protocol.md "ZK mode: the column-major private input", (4)): L* = X′'s used
+        // prefix 100·256 = 25,600 > 3·2^13, so the proof above was made with a confined mask and verified.
+        Assert.Equal(25_600, ZkMaskPoints.MaskLength(vk, zs, maxBatch));
 
         // One power fewer: setup makes a key for half the batch (the largest whose ZK opening fits), and its prover refuses
         // the max batch naming the limit.

@@ -340,6 +340,56 @@ public class LogUpMaskedTests(ITestOutputHelper log)
     }
 
     /// <summary>
+    /// A selected input side (docs/protocol.md "ZK mode: the column-major private input", (2)): only the prefix sel = 1 is looked
+    /// up; h_in = sel/(α − f_in) is 0 on the rest, whose f_in may hold any value (here one in no table entry), and the
+    /// multiplicities count the prefix only. The verifier takes s̃el(r_in); without the selector (sel = 1) or with a wrong
+    /// s̃el the final check fails, and a non-zero h_in on an unselected entry fails it too.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 4, 3, 5)]
+    [InlineData(2, 3, 5, 20)]
+    public void A_selected_input_side_looks_up_only_its_prefix(int n, int m, int nIn, int prefix)
+    {
+        var rng = new Random(50 + nIn);
+        var x = Honest(60 + nIn, n, m);
+        var fin = new Fr[1 << nIn];
+        var sel = new Fr[fin.Length];
+        for (int i = 0; i < fin.Length; i++)
+        {
+            sel[i] = i < prefix ? Fr.One : Fr.Zero;
+            fin[i] = i < prefix ? x.T[rng.Next(x.T.Length)] : Fr.FromInt64(3_000_000 + i); // unselected: in no entry
+        }
+        var mult = LogUpProver.Multiplicities([.. x.F, .. fin.AsSpan(0, prefix)], x.T);
+        var (hw, ht) = LogUpProver.ComputeHelpers(x.F, x.T, mult, x.Alpha);
+        var hin = fin.Select((v, i) => i < prefix ? (x.Alpha - v).Inverse() : Fr.Zero).ToArray();
+        LogUpPolynomial[] which = [.. All, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
+        int nn = Math.Max(Math.Max(n, m), nIn);
+        var inst = new Instance(x.F, x.T, mult, hw, ht, x.Alpha);
+        var mrng = new Random(8);
+        var masks = Masks(mrng, inst, All);
+        masks[LogUpPolynomial.InputHelper] = VanishingMask.Affine(nn - nIn, Fr.Random(mrng), Fr.Random(mrng));
+        masks[LogUpPolynomial.InputWitness] = VanishingMask.Affine(nn - nIn, Fr.Random(mrng), Fr.Random(mrng));
+        var degrees = LogUpProver.MaskedDegrees(n, m, which, nIn);
+        Fr SelAt(Fr[] r) => DenseMle.Evaluate(sel, r);
+        LogUpMaskedProof Prove(Fr[] h) => LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, mult, hw, ht, x.Alpha, LibraMask.Sample(degrees, new SeededRng(10)), [], masks,
+            checkSums: false, new LogUpInputSide(fin, h, sel)).Proof;
+        var proof = Prove(hin);
+        var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], proof, nIn, SelAt);
+        Assert.True(res.Success, res.Error);
+        var sc = res.SumClaim!;
+        Assert.Equal(sc.Value, sc.WitnessWeight * DenseMle.Evaluate(hw, sc.WitnessPoint) + sc.InputWeight * DenseMle.Evaluate(hin, sc.InputPoint!)
+            + sc.TableWeight * DenseMle.Evaluate(ht, sc.TablePoint));
+        foreach (var c in res.Claims.Where(c => c.Polynomial is LogUpPolynomial.InputHelper or LogUpPolynomial.InputWitness))
+            Assert.Equal(masks[c.Polynomial].Apply(DenseMle.Evaluate(c.Polynomial == LogUpPolynomial.InputHelper ? hin : fin, c.Point), res.Point), c.Value);
+        Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], proof, nIn).Success); // sel = 1
+        Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], proof, nIn, r => SelAt(r) + Fr.One).Success);
+        // h_in non-zero on an unselected entry: the zero-check's h_in·(α − f_in) = sel fails there
+        var bad = (Fr[])hin.Clone();
+        bad[^1] = Fr.One;
+        Assert.False(LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], Prove(bad), nIn, SelAt).Success);
+    }
+
+    /// <summary>
     /// The degree rule of the masked zero-check, over every subset of the seven polynomials: max(n, m[, n_in]) rounds of
     /// degree 2, the last round max(2, deg(ĥ_t·t̂), deg(ĥ_w·f̂)[, deg(ĥ_in·f̂_in)]) with deg(P̂·Q̂) = 2 + [P masked] + [Q masked].
     /// The two-argument profile is that of a LogUp without an input side, where h_in and f_in are no factors: listing them

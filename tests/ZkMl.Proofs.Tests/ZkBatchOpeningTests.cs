@@ -117,6 +117,14 @@ internal sealed class ZkOpeningCase
         return (mask, proof);
     }
 
+    /// <summary>As <see cref="Prove"/> with a mask confined to the indices below <paramref name="used"/> (L*).</summary>
+    public (ZkOpeningMask Mask, ZkBatchOpeningProof Proof) ProveConfined(long used, RandomNumberGenerator? rng = null)
+    {
+        var mask = ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, NumVars, used), NumVars, used, rng);
+        var proof = ZkBatchOpening.Prove(Srs, T(), Vectors, Witnesses, Claims, mask, true, rng);
+        return (mask, proof);
+    }
+
     public bool Verify(IReadOnlyList<G1Affine> masks, ZkBatchOpeningProof proof, out string? reason, bool bind = true,
         ZkOpeningClaim[]? claims = null, ZkOpeningVector[]? vectors = null)
         => ZkBatchOpening.Verify(TestSrs.Vk, Srs.BlindingBase!.Value, T(), vectors ?? Vectors, claims ?? Claims, masks, proof, bind, out reason);
@@ -178,6 +186,59 @@ public class ZkBatchOpeningTests
         var c = ZkOpeningCase.Make(300 + used, true, 2, 7, others, g => g switch { 0 or 1 => used, 2 => (1 << 9) - 3, 3 => used / 2 + 1, _ => used % 7 });
         var (mask, proof) = c.Prove();
         Assert.True(c.Verify(mask.Commitments, proof, out var reason), reason);
+    }
+
+    /// <summary>
+    /// A mask confined to L* (docs/protocol.md "ZK mode: the column-major private input", (4)): its tables are the affine and
+    /// top-block tables cut at L* plus R's positions below L*, its commitments are those tables' (through the confined points),
+    /// σ_o is their hypercube sum, and a proof with it verifies, its opened joint vector zero from L* on when the vectors are.
+    /// </summary>
+    [Theory]
+    [InlineData(8, 196)]
+    [InlineData(10, 784)]
+    [InlineData(9, 392)]
+    [InlineData(10, 900)]
+    public void A_confined_mask_is_cut_at_its_length_and_its_proofs_verify(int n, int used)
+    {
+        var mask = ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, n, used), n, used, new SeededRng(5));
+        Assert.True(mask.Confined);
+        Assert.Equal(used, mask.Used);
+        Assert.All(mask.R.Positions, p => Assert.True(p < used));
+        Assert.Equal(HyperKzgMask.ConfinedPositions(n, used, HyperKzgMask.Copies(n)), mask.R.Positions);
+        int k = HyperKzg.LastLevelSize(n);
+        var d1 = ZkOpeningMask.AffineTable(mask.A1, n);
+        var d2 = ZkOpeningMask.AffineTable(mask.A2, n);
+        for (int i = 0; i < d2.Length; i++) d2[i] += mask.Top[i / (d2.Length / k)];
+        for (int i = used; i < d1.Length; i++) { d1[i] = Fr.Zero; d2[i] = Fr.Zero; }
+        mask.R.AddTo(d1);
+        Assert.Equal(d1, mask.D1Table());
+        Assert.Equal(d2, mask.D2Table());
+        var h = G1Jacobian.FromAffine(Srs.BlindingBase!.Value);
+        Assert.Equal((G1Jacobian.FromAffine(HyperKzg.Commit(Srs, d1)) + h.ScalarMul(mask.BlindingD1)).ToAffine(), mask.CommitmentD1);
+        Assert.Equal((G1Jacobian.FromAffine(HyperKzg.Commit(Srs, d2)) + h.ScalarMul(mask.BlindingD2)).ToAffine(), mask.CommitmentD2);
+        var s = d2[0];
+        foreach (var v in d1) s += v;
+        Assert.Equal(s, mask.Sum());
+        // the unconfined length is the unconfined mask
+        Assert.False(ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, n), n, 1L << n).Confined);
+        Assert.Throws<ArgumentException>(() => ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, n), n, (1L << n) + 1));
+        // at or below 3·2^(N−2) a confined mask does not hide (ZkOpeningRankTests): refused, naming the bound
+        var low = 3L << (n - 2);
+        var ex = Assert.Throws<ArgumentException>(() => ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, n, low), n, low));
+        Assert.Contains("does not hide", ex.Message);
+        Assert.Equal(low + 1, ZkOpeningMask.MinConfinedLength(n));
+
+        // vectors zero from L* on: the proof verifies, and the opened joint vector is zero from L* on
+        var c = ZkOpeningCase.Make(700 + n, true, 0, 0, [n, n - 2], g => g == 0 ? used : used / 5);
+        var (m2, proof) = c.ProveConfined(used, new SeededRng(6));
+        Assert.True(c.Verify(m2.Commitments, proof, out var why), why);
+        var m3 = ZkOpeningMask.SampleConfined(Srs, ZkOpeningSetup.MaskPoints(Srs, n, used), n, used, new SeededRng(7));
+        var red = ZkBatchOpening.Reduce(ZkOpeningCase.T(), c.Vectors, c.Witnesses, c.Claims, m3, bindStatement: true);
+        Assert.True(red.Joint.AsSpan().LastIndexOfAnyExcept(Fr.Zero) < used);
+        Assert.Null(red.MaskPart);
+        // a changed round coefficient or σ_o is still rejected
+        var bad = new ZkBatchOpeningProof(proof.MaskSum + Fr.One, proof.RoundPolynomials, proof.InverseHint, proof.Opening);
+        Assert.False(c.Verify(m2.Commitments, bad, out _));
     }
 
     /// <summary>The affine-mask points commit affine tables: a·S_∅ + Σ_b δ_b·S_b = Com(A), and S_b is the sum of the powers whose index has bit b.</summary>

@@ -157,7 +157,13 @@ public static partial class SolidityVerifierGenerator
         var domain = Protocol.ZkDomain;
 
         y.Line("// ===== the ZK verifier core (fixed) ======================================================");
-        foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n')) y.Raw(line);
+        bool tail = rc && vk.InputSize < 1 << vk.Layers[0].InVars;
+        foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n'))
+        {
+            if (!line.TrimStart().StartsWith("// {{zk:extra-kinds}}", StringComparison.Ordinal)) { y.Raw(line); continue; }
+            // kind 4 (the tail claim's weight, zkTailWeight) only where a claim uses it: every other verifier's source is as before
+            if (tail) y.Raw(line[..line.IndexOf('/', StringComparison.Ordinal)] + "case 4 { w := mulmod(w, zkTailWeight(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }");
+        }
         y.Blank();
         y.Line("// ===== this zero-knowledge circuit (generated) ================================================");
         // (also with private inputs: the template's mleX names them; the optimizer drops what is not called)
@@ -288,7 +294,7 @@ public static partial class SolidityVerifierGenerator
             y.Line("if lt(nlu, nin) { nlu := nin }");
         }
         y.Line($"mstore(add(ctx, {Slot(ZNlu)}), nlu)");
-        y.Line(rc ? "let lc := alloc(0x120)" : "let lc := alloc(0x100)");
+        y.Line(rc ? "let lc := alloc(0x140) // [9] s̃el(r_in), written by zkLogUpIn" : "let lc := alloc(0x100)");
         if (rc) y.Line("mstore(add(lc, 0x100), nin)");
         y.Line("let p := alloc(shl(5, nlu))");
         y.Line("for { let q := p } lt(q, add(p, shl(5, nlu))) { q := add(q, 0x20) } { mstore(q, 2) }");
@@ -425,8 +431,8 @@ public static partial class SolidityVerifierGenerator
             y.Line($"if eq(mload(add(mload(add(ctx, {Slot(ZRw)})), shl(5, sub(ms, {vk.Layers[l].OutVars})))), mload(add(kappa, {32 * (iMax - vk.Layers[l + 1].InVars)}))) {{ fail() }}");
         if (rc)
         {
-            y.Comment("the input range check: X's two selector values equal (r_in[b] = ρ_0[0], its column MSB at r_in and in layer 0's matmul)");
-            y.Line($"if eq(mload(add({Ctx(zRin)}, shl(5, mload(add(ctx, 0x20))))), mload(add(kappa, {32 * (iMax - vk.Layers[0].InVars)}))) {{ fail() }}");
+            y.Comment("the input range check: X's two selector values equal (r_in[0] = ρ_0[0], its column MSB at r_in and in layer 0's matmul; X′ column-major)");
+            y.Line($"if eq(mload({Ctx(zRin)}), mload(add(kappa, {32 * (iMax - vk.Layers[0].InVars)}))) {{ fail() }}");
         }
         int mmWords = 2 * lm + nuCount + 1;
         y.Line($"zkFrRange(c, {mmWords})");
@@ -609,6 +615,16 @@ public static partial class SolidityVerifierGenerator
             for (int jl = 0; jl < 1 << h; jl++)
                 Term((int)((idx << h) | (long)jl), 0, coef == "1" ? $"zkSelector(z, {h}, {jl})" : $"mulmod({coef}, zkSelector(z, {h}, {jl}), R_MOD)", $"add(z, {32 * h})", "0", "0");
         }
+        // The tail claim (ZkInference.TailTerms): X′ vanishes on the padded columns [InputSize, 2^{i_0}). C# states it as one
+        // term per dyadic column block; their weights sum to eq(r_in, ·) restricted to the column-major tail, whose MLE at the
+        // opening point g is the one kind-4 term zkTailWeight(r_in, g) (O(n_in), ZkTailFunction): the same K_X. Value 0;
+        // none when InputSize = 2^{i_0}.
+        void TailClaim(string rin)
+        {
+            if (vk.InputSize >= 1 << vk.Layers[0].InVars) return;
+            Claim("0", $"Σ_{{e ≥ InputSize·Bp}} eq(r_in, e)·X′[e] = 0: the padded columns [{vk.InputSize}, {1 << vk.Layers[0].InVars}) of X′ are zero");
+            Term(gX, 4, "1", rin, "0", "0");
+        }
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line("let b := mload(add(ctx, 0x20))");
         y.Line($"let n := {Fld("n (f vars)")}");
@@ -642,9 +658,10 @@ public static partial class SolidityVerifierGenerator
             Claim($"mload(add({Ctx(ZLu)}, 0xc0))", "h_in(r_in) on W3 + V_lu·μ_hin(r_in[0]) = ĥ_in");
             Term(zs.W3Vector, 0, "1", Ctx(zRin), "0", "0");
             Region("mu_hin", Ctx(ZVlu), Ctx(zRin), 1);
-            Claim(Ctx(zXin), "X′(r_in) on C_X + V_lu·μ_X(r_in[b]) = X̂(r_in) = (f̂_in − tag_in(r_in))/β");
-            Term(gX, 0, "1", Ctx(zRin), "0", "0");
-            Region("mu_X", Ctx(ZVlu), $"add({Ctx(zRin)}, shl(5, b))", 1);
+            Claim(Ctx(zXin), "β·X′(r_in) on C_X + β·V_lu·μ_X(r_in[0]) = β·X̂(r_in) = f̂_in − t_X·s̃el(r_in) (X′ column-major: r_in[0] is its column MSB)");
+            Term(gX, 0, Ctx(ZBeta), Ctx(zRin), "0", "0");
+            Region("mu_X", $"mulmod({Ctx(ZVlu)}, {Ctx(ZBeta)}, R_MOD)", Ctx(zRin), 1);
+            TailClaim(Ctx(zRin));
         }
         for (int l = 0; l < H; l++)
         {
@@ -690,8 +707,8 @@ public static partial class SolidityVerifierGenerator
             }
             else if (zs.Private)
             {
-                Claim($"calldataload(add({mm}, {64 * j}))", "X′(r_b, ρ_0) on C_X + V_κ·μ_X(ρ_0[0]) = â_0");
-                Term(gX, 0, "1", $"zkConcat({LPt(l)}, b, {rho}, {lk.InVars})", "0", "0");
+                Claim($"calldataload(add({mm}, {64 * j}))", "X′(ρ_0, r_b) on C_X (column-major: the column coordinates first) + V_κ·μ_X(ρ_0[0]) = â_0");
+                Term(gX, 0, "1", $"zkConcat({rho}, {lk.InVars}, {LPt(l)}, b)", "0", "0");
                 Region("mu_X", vkap, rho, 1);
             }
             if (l < H)
@@ -715,16 +732,16 @@ public static partial class SolidityVerifierGenerator
     /// <summary>
     /// Inside zkLookups, after zkLogUpIn (docs/protocol.md "ZK mode: the input range check"): r_in = the last n_in = b + i_0
     /// coordinates of the LogUp point, β ≠ 0 (else X̂ does not follow from f̂_in: the C# verifier rejects), and
-    /// X̂(r_in) = (f̂_in(r_in) − t̃ag_in(r_in))·β⁻¹ (<c>ZkInference.InputAtRangePoint</c>) into ctx.
+    /// β·X̂(r_in) = f̂_in(r_in) − t_X·s̃el(r_in) (<c>ZkInference.ScaledInputAtRangePoint</c>; s̃el(r_in) from zkLogUpIn, lc[9]) into ctx.
     /// </summary>
     private static void ZkRangeCheckPoint(YulWriter y, VerifyingKey vk, int zRin, int zXin)
     {
-        y.Comment("the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; X̂(r_in) = (f̂_in(r_in) − tag_in(r_in))·β⁻¹");
+        y.Comment("the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; β·X̂(r_in) = f̂_in(r_in) − t_X·s̃el(r_in) (the X claim at r_in is stated times β)");
         y.Line($"p := add(mload(add(ctx, {ZSlot(ZLuPt)})), shl(5, sub(nlu, nin)))");
         y.Line($"mstore(add(ctx, {ZSlot(zRin)}), p)");
         y.Line($"let beta := mload(add(ctx, {ZSlot(ZBeta)}))");
         y.Line("if iszero(beta) { fail() }");
-        y.Line($"mstore(add(ctx, {ZSlot(zXin)}), mulmod(frSub(mload(add(mload(add(ctx, {ZSlot(ZLu)})), 0xe0)), zkInputTagAt(add(p, shl(5, mload(add(ctx, 0x20)))))), zkInverse(beta), R_MOD))");
+        y.Line($"mstore(add(ctx, {ZSlot(zXin)}), frSub(mload(add(mload(add(ctx, {ZSlot(ZLu)})), 0xe0)), mulmod({vk.Shape.InputTag}, mload(add(lc, 0x120)), R_MOD)))");
     }
 
     /// <summary>
@@ -772,7 +789,7 @@ public static partial class SolidityVerifierGenerator
 
     /// <summary>
     /// The functions only a verifier with the input range check calls: zkLogUpIn (the masked LogUp with the input side),
-    /// zkInputTagAt (t̃ag_in at the column coordinates) and zkInverse (a⁻¹ by the modexp precompile 0x05, EIP-198).
+    /// zkInputSel (s̃el at the column coordinates) and, when X′ has padded columns, zkTailWeight (kind 4: the tail claim's weight).
     /// </summary>
     private static void ZkRangeCheckFunctions(YulWriter y, Circuit c)
     {
@@ -780,8 +797,9 @@ public static partial class SolidityVerifierGenerator
         int i0 = vk.Layers[0].InVars;
         y.Blank();
         y.Comment("zkLogUp (ZkCore.yul) with the input side (LogUpVerifier.VerifyMasked with n_in): lc as zkLogUp's plus [8] n_in; N = max(n, m, n_in)");
-        y.Comment("rounds; proof σ ‖ rounds ‖ ĥ_w ‖ f̂ ‖ ĥ_t ‖ t̂ ‖ m̂ ‖ ĥ_in(r_in) ‖ f̂_in(r_in) ‖ v_g; the final check gains λ²·(ĥ_in(α − f̂_in) − 1);");
-        y.Comment("absorb(logup_evals, the seven values ‖ v_g). out (8 words): ĥ_w, f̂, ĥ_t, t̂, m̂, v_g, ĥ_in, f̂_in.");
+        y.Comment("rounds; proof σ ‖ rounds ‖ ĥ_w ‖ f̂ ‖ ĥ_t ‖ t̂ ‖ m̂ ‖ ĥ_in(r_in) ‖ f̂_in(r_in) ‖ v_g; the final check gains λ²·(ĥ_in(α − f̂_in) − s̃el(r_in))");
+        y.Comment("(r_in = the point's last n_in coordinates; s̃el → lc[9]); absorb(logup_evals, the seven values ‖ v_g). out (8 words): ĥ_w, f̂, ĥ_t,");
+        y.Comment("t̂, m̂, v_g, ĥ_in, f̂_in.");
         y.Open("function zkLogUpIn(lc, cd) -> cdOut");
         y.Line($"let lambda := trChallenge({Q(LogUpLabels.Lambda)})");
         y.Line("let nn := mload(add(lc, 0x20))");
@@ -789,7 +807,9 @@ public static partial class SolidityVerifierGenerator
         y.Line("if gt(mload(add(lc, 0x100)), nn) { nn := mload(add(lc, 0x100)) }");
         y.Line("let pt := mload(add(lc, 0xc0))");
         y.Line("let e, rho, c := maskedSumcheck(zkLogUpInContext(lc, cd, nn), add(cd, 0x20), pt)");
-        y.Line("zkLogUpInFinal(lc, lambda, frSub(e, mulmod(rho, frAt(add(c, 0xe0)), R_MOD)), c)");
+        y.Line("let sel := zkInputSel(add(pt, shl(5, sub(nn, mload(add(lc, 0x100))))))");
+        y.Line("mstore(add(lc, 0x120), sel)");
+        y.Line("zkLogUpInFinal(lc, lambda, frSub(e, mulmod(rho, frAt(add(c, 0xe0)), R_MOD)), c, sel)");
         y.Line($"trAbsorbCalldata({Q(LogUpLabels.Evals)}, c, 0x100)");
         y.Line("mcopy(mload(add(lc, 0x80)), add(pt, shl(5, sub(nn, mload(add(lc, 0x20))))), shl(5, mload(add(lc, 0x20))))");
         y.Line("mcopy(mload(add(lc, 0xa0)), add(pt, shl(5, sub(nn, mload(add(lc, 0x40))))), shl(5, mload(add(lc, 0x40))))");
@@ -810,22 +830,23 @@ public static partial class SolidityVerifierGenerator
         y.Line("mstore(add(ms, 0xc0), nn)");
         y.Close();
         y.Blank();
-        y.Comment("zkLogUpIn's final check with e − ρ′·v_g: out ← v_g, ĥ_in, f̂_in; e − λ²·(ĥ_in(α − f̂_in) − 1) against logUpFinal");
-        y.Open("function zkLogUpInFinal(lc, lambda, e, c)");
+        y.Comment("zkLogUpIn's final check with e − ρ′·v_g: out ← v_g, ĥ_in, f̂_in; e − λ²·(ĥ_in(α − f̂_in) − s̃el(r_in)) against logUpFinal");
+        y.Open("function zkLogUpInFinal(lc, lambda, e, c, sel)");
         y.Line("let out := mload(add(lc, 0xe0))");
         y.Line("mstore(add(out, 0xa0), calldataload(add(c, 0xe0))) // v_g (range-checked by the caller)");
         y.Line("let hin := frAt(add(c, 0xa0))");
         y.Line("let fin := frAt(add(c, 0xc0))");
         y.Line("mstore(add(out, 0xc0), hin)");
         y.Line("mstore(add(out, 0xe0), fin)");
-        y.Line("let gin := addmod(mulmod(hin, frSub(mload(lc), fin), R_MOD), sub(R_MOD, 1), R_MOD)");
+        y.Line("let gin := frSub(mulmod(hin, frSub(mload(lc), fin), R_MOD), sel)");
         y.Line("logUpFinal(mload(lc), lambda, frSub(e, mulmod(mulmod(lambda, lambda, R_MOD), gin, R_MOD)), c, out)");
         y.Close();
 
         y.Blank();
-        y.Comment($"t̃ag_in at the {i0} column coordinates p (p[0] the MSB): t_X·Σ_{{col < {vk.InputSize}}} eq(p, col) (ZkInference.InputTagAt) in O({i0}):");
-        y.Comment("for each 1-bit j of InputSize, the columns that agree with it above j and have 0 at j weigh eq(prefix)·(1 − p_j)");
-        y.Open("function zkInputTagAt(p) -> s");
+        y.Comment($"s̃el at the {i0} column coordinates p (p[0] the MSB; X′ column-major: the first i_0 coordinates of r_in): Σ_{{col < {vk.InputSize}}} eq(p, col)");
+        y.Comment("(ZkInference.InputSelectorAt) in O(i_0): for each 1-bit j of InputSize, the columns that agree with it above j and have 0 at j weigh");
+        y.Comment("eq(prefix)·(1 − p_j)");
+        y.Open("function zkInputSel(p) -> s");
         if (vk.InputSize == 1 << i0)
             y.Line("s := 1");
         else
@@ -844,22 +865,34 @@ public static partial class SolidityVerifierGenerator
                 else if (j < i0 - 1) y.Line($"pre := mulmod(pre, sub(add(q, 1), {x}), q)");
             }
         }
-        y.Line($"s := mulmod(s, {vk.Shape.InputTag}, R_MOD)");
         y.Close();
 
+        if (vk.InputSize >= 1 << i0) return;
         y.Blank();
-        y.Comment("a⁻¹ mod r = a^(r−2) by the modexp precompile 0x05 (EIP-198; a ≠ 0 checked by the caller); a failed call reverts");
-        y.Open("function zkInverse(a) -> v");
-        y.Line("let p := mload(0x40)");
-        y.Line("mstore(p, 0x20)");
-        y.Line("mstore(add(p, 0x20), 0x20)");
-        y.Line("mstore(add(p, 0x40), 0x20)");
-        y.Line("mstore(add(p, 0x60), a)");
-        y.Line("mstore(add(p, 0x80), sub(R_MOD, 2))");
-        y.Line("mstore(add(p, 0xa0), R_MOD)");
-        y.Line("if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }");
-        y.Line("if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }");
-        y.Line("v := mload(p)");
+        y.Comment($"kind 4 (zkWeight): the tail claim's weight eq(p, ·)·[col ≥ {vk.InputSize}] of the column-major X′ at the opening point g (n = b + {i0}");
+        y.Comment($"coordinates each, the {i0} column coordinates first) = eq(p_row, g_row)·Σ_{{col ≥ {vk.InputSize}}} Π_i ((1 − p_i)(1 − g_i) or p_i·g_i by col's bit i):");
+        y.Comment("the sum over the column bits from the last up, ge = Σ over the suffix columns ≥ the bound's suffix, tot = Σ over all of them");
+        y.Comment("(= the MLE of ZkInference.TailTerms' block weights, in O(n))");
+        y.Open("function zkTailWeight(p, g, n) -> w");
+        y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
+        y.Line($"w := zkEqAt(add(p, {32 * i0}), add(g, {32 * i0}), sub(n, {i0}))");
+        y.Line("let ge := 1");
+        y.Line("let tot := 1");
+        y.Line("let x := 0");
+        y.Line("let c := 0");
+        y.Line("let a := 0");
+        for (int j = i0 - 1; j >= 0; j--)
+        {
+            bool one = ((vk.InputSize >> (i0 - 1 - j)) & 1) == 1;
+            y.Line($"x := mload(add(p, {32 * j}))");
+            y.Line($"c := mulmod(x, mload(add(g, {32 * j})), q)");
+            if (one && j == 0) { y.Line("ge := mulmod(c, ge, q)"); continue; }
+            // (1 − x)(1 − y) = 1 − x − y + xy
+            y.Line($"a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, {32 * j})), q)), q), c, q)");
+            y.Line(one ? "ge := mulmod(c, ge, q)" : "ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)");
+            if (j > 0) y.Line("tot := mulmod(addmod(a, c, q), tot, q)");
+        }
+        y.Line("w := mulmod(w, ge, q)");
         y.Close();
     }
 }

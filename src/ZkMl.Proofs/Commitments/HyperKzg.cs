@@ -687,7 +687,7 @@ public sealed record FixedPart(Fr Coefficient, Fr[] Vector, IReadOnlyList<FoldBa
 /// i (index bits 0 … 3i − 1 bound to the point's coordinates c_b) is again of this shape over n = ℓ − 3i variables —
 /// constant Affine[0] + Σ_(b&lt;3i) Affine[b + 1]·c_b, slopes Affine[3i + 1 …], the same Top (the top bits are not folded
 /// before the last level, and Σ_b eq(c, b) = 1) — so its commitment is one MSM of the n + 1 + K mask points for n variables
-/// ([S_∅, S_0 … S_(n−1), U_0 … U_(K−1)], <see cref="Openings.ZkOpeningSetup.MaskPoints"/>) instead of a dense MSM over 2^n
+/// ([S_∅, S_0 … S_(n−1), U_0 … U_(K−1)], <see cref="Openings.ZkOpeningSetup.MaskPoints(Srs, int)"/>) instead of a dense MSM over 2^n
 /// full scalars. The coefficients are secret (a class, no printing members).
 /// </summary>
 internal sealed class MaskFoldPart

@@ -62,6 +62,46 @@ public static class HyperKzgMask
         return [.. set];
     }
 
+    /// <summary>
+    /// R*'s positions for a mask confined to the indices below <paramref name="used"/> = L* = u*·8^O + ρ, 2^p ≤ ρ &lt; 2^(p+1) (docs/protocol.md
+    /// "ZK mode: the column-major private input", (4)) with <paramref name="copies"/> copies of the residue pattern per top
+    /// block: the positions t(u, v, w) of the top blocks u &lt; u* as they are; in the partial block u* each level-i digit
+    /// (v + w·i) mod 8 taken modulo min(8, 2^(p − 3i)) (1 when p ≤ 3i), and also the unreduced t(u*, v, w) when it is below
+    /// L*; deduplicated; none above. Sorted.
+    /// </summary>
+    /// <exception cref="ArgumentException">L* &lt; 1.</exception>
+    public static int[] ConfinedPositions(int numVars, long used, int copies)
+    {
+        CheckVars(numVars);
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
+        int opened = HyperKzg.OpenedLevels(numVars), k = HyperKzg.LastLevelSize(numVars);
+        long block = 1L << (HyperKzg.ArityBits * opened);
+        if (used >= block * k) return Positions(numVars, copies);
+        long uStar = used / block, rest = used - uStar * block;
+        if (used < 1) throw new ArgumentException($"L* = {used} is not positive", nameof(used));
+        int p = rest == 0 ? 0 : System.Numerics.BitOperations.Log2((ulong)rest);
+        var set = new SortedSet<int>();
+        for (long u = 0; u <= uStar && u < k; u++)
+        {
+            if (u == uStar && rest == 0) break;
+            for (int v = 0; v < HyperKzg.Arity; v++)
+                for (int w = 0; w < copies; w++)
+                {
+                    long t = u * block, full = u * block, pow = 1;
+                    for (int i = 0; i < opened; i++, pow *= HyperKzg.Arity)
+                    {
+                        int digit = (v + w * i) % HyperKzg.Arity;
+                        full += pow * digit;
+                        if (u == uStar) { int avail = p - HyperKzg.ArityBits * i; digit %= avail >= HyperKzg.ArityBits ? HyperKzg.Arity : avail > 0 ? 1 << avail : 1; }
+                        t += pow * digit;
+                    }
+                    set.Add((int)t);
+                    if (full < used) set.Add((int)full); // the unreduced position when it is below L* (a partial block longer than 2^p)
+                }
+        }
+        return [.. set];
+    }
+
     /// <summary>A fresh R for ℓ variables: uniform entries (OS CSPRNG) at <see cref="Positions(int)"/>.</summary>
     public static SparseMask Sample(int numVars) => Sample(numVars, null);
 

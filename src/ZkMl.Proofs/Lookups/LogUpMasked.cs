@@ -117,12 +117,15 @@ public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] Tab
 /// <summary>
 /// An optional second witness segment of a ZK LogUp (docs/zk-design.md §6, the input range check): values f_in (2^{n_in}
 /// entries) looked up in the same table, with their own helper h_in = 1/(α − f_in). The zero-check gains the term
-/// λ²·(ĥ_in·(α − f̂_in) − 1), tiled on the last n_in coordinates, and runs over max(n, m, n_in) rounds; the sum relation
-/// becomes Σ h_w + Σ h_in = Σ h_t (the table's multiplicities count both segments).
+/// λ²·(ĥ_in·(α − f̂_in) − s̃el), tiled on the last n_in coordinates, and runs over max(n, m, n_in) rounds; the sum relation
+/// becomes Σ h_w + Σ h_in = Σ h_t (the table's multiplicities count both segments). sel is a public 0/1 selector of the
+/// entries that are looked up (1 everywhere when absent): h_in = sel/(α − f_in), zero where sel is 0.
 /// </summary>
 /// <param name="Witness">f_in.</param>
-/// <param name="Helper">h_in = 1/(α − f_in), committed by the caller before λ.</param>
-public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper)
+/// <param name="Helper">h_in = sel/(α − f_in), committed by the caller before λ.</param>
+/// <param name="Selector">The public selector sel (0 or 1 per entry), or null for sel = 1 (every entry looked up); the
+/// verifier takes its MLE at r_in (<see cref="LogUpVerifier.VerifyMasked(Transcript, Fr, int, int, IReadOnlyCollection{LogUpPolynomial}?, ReadOnlySpan{byte}, LogUpMaskedProof?, int, Func{Fr[], Fr}?)"/>).</param>
+public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null)
 {
     /// <summary>Sizes only.</summary>
     public override string ToString() => $"LogUpInputSide {{ {Witness.Length} entries }}";
@@ -212,6 +215,19 @@ public static partial class LogUpProver
         ]);
     }
 
+    /// <summary>G + λ²·(h_in·(α − f_in) − sel): the combined shape with a selected input side (factors 5 = h_in, 6 = f_in, 7 = sel, public).</summary>
+    internal static ProductSum CombinedShapeWithSelectedInput(Fr alpha, Fr lambda)
+    {
+        var l2 = lambda * lambda;
+        return new(8,
+        [
+            .. CombinedShape(alpha, lambda).Terms,
+            new ProductTerm(l2 * alpha, [5]),
+            new ProductTerm(-l2, [5, 6]),
+            new ProductTerm(-l2, [7]),
+        ]);
+    }
+
     /// <summary>
     /// The degree profile of a ZK LogUp with an input side of 2^<paramref name="inputVars"/> entries (−1: none, the
     /// two-argument profile): max(n, m, n_in) rounds, 2 per round, the last round 4 when a helper and its partner are both masked.
@@ -289,6 +305,7 @@ public static partial class LogUpProver
         {
             nIn = Parallelism.Log2Exact(input.Witness.Length, "LogUp input side");
             if (input.Helper.Length != input.Witness.Length) throw new LogUpException($"LogUp: input helper has {input.Helper.Length} entries, the input side has {input.Witness.Length}");
+            if (input.Selector is { } sl && sl.Length != input.Witness.Length) throw new LogUpException($"LogUp: input selector has {sl.Length} entries, the input side has {input.Witness.Length}");
         }
         if (checkSums && DenseMle.Sum(witnessHelper) + (input is null ? Fr.Zero : DenseMle.Sum(input.Helper)) != DenseMle.Sum(tableHelper))
             throw new LogUpException(input is null
@@ -306,8 +323,9 @@ public static partial class LogUpProver
         // Each side at its own length, read as tiled on the last of the N coordinates (copies: the sumcheck binds them in place).
         var mles = new List<DenseMle> { new(tableHelper.ToArray()), new(table.ToArray()), new(multiplicities.ToArray()), new(witnessHelper.ToArray()), new(witness.ToArray()) };
         if (input is not null) { mles.Add(new((Fr[])input.Helper.Clone())); mles.Add(new((Fr[])input.Witness.Clone())); }
-        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda),
-            mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        if (input?.Selector is { } sel) { mles.Add(new(sel.ToArray())); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
+        var shape = input is null ? CombinedShape(alpha, lambda) : input.Selector is null ? CombinedShapeWithInput(alpha, lambda) : CombinedShapeWithSelectedInput(alpha, lambda);
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
         var e = zc.FinalEvaluations;
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
@@ -336,6 +354,15 @@ public static partial class LogUpVerifier
     /// <exception cref="ArgumentException">Sizes out of range (caller parameters, not proof data).</exception>
     public static LogUpMaskedResult VerifyMasked(Transcript transcript, Fr alpha, int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked,
         ReadOnlySpan<byte> maskCommitment, LogUpMaskedProof? proof, int inputVars)
+        => VerifyMasked(transcript, alpha, witnessVars, tableVars, masked, maskCommitment, proof, inputVars, null);
+
+    /// <summary>
+    /// As above with the input side's public selector: <paramref name="inputSelector"/>(r_in) = s̃el(r_in), and the final check has
+    /// λ²·(ĥ_in(α − f̂_in) − s̃el(r_in)) (null: sel = 1, the overload above).
+    /// </summary>
+    /// <exception cref="ArgumentException">Sizes out of range (caller parameters, not proof data).</exception>
+    public static LogUpMaskedResult VerifyMasked(Transcript transcript, Fr alpha, int witnessVars, int tableVars, IReadOnlyCollection<LogUpPolynomial>? masked,
+        ReadOnlySpan<byte> maskCommitment, LogUpMaskedProof? proof, int inputVars, Func<Fr[], Fr>? inputSelector)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         var degrees = LogUpProver.MaskedDegrees(witnessVars, tableVars, masked, inputVars);
@@ -349,7 +376,9 @@ public static partial class LogUpVerifier
         if (!z.Success) return LogUpMaskedResult.Fail("LogUp zero-check: " + z.Error);
         Fr[] tw = [proof.TableHelperEval, proof.TableEval, proof.MultiplicitiesEval, proof.WitnessHelperEval, proof.WitnessEval];
         var g = proof.InputEvals is { } ie
-            ? LogUpProver.CombinedShapeWithInput(alpha, lambda).Combine([.. tw, ie[0], ie[1]])
+            ? inputSelector is null
+                ? LogUpProver.CombinedShapeWithInput(alpha, lambda).Combine([.. tw, ie[0], ie[1]])
+                : LogUpProver.CombinedShapeWithSelectedInput(alpha, lambda).Combine([.. tw, ie[0], ie[1], inputSelector(z.Point[(nn - inputVars)..])])
             : LogUpProver.CombinedShape(alpha, lambda).Combine(tw);
         if (!z.CheckFinalValue(g, out var maskClaim))
             return LogUpMaskedResult.Fail(inputVars < 0

@@ -62,7 +62,7 @@ public static class ZkBatchOpening
         finally
         {
             Array.Clear(red.Joint);
-            red.MaskPart.Clear();
+            red.MaskPart?.Clear();
             if (red.Fixed != null) Array.Clear(red.Fixed.Vector);
         }
     }
@@ -126,6 +126,10 @@ public static class ZkBatchOpening
         int topStart = nMax - System.Numerics.BitOperations.Log2((uint)top.Length);
         var rPos = mask.R.Positions.Select(x => (long)x).ToList();
         var rVal = mask.R.Values.ToList();
+        // A confined mask (docs/protocol.md "ZK mode: the column-major private input", (4)) is not affine on the whole cube:
+        // its rounds come from the dense tables of D1 and D2 (≤ L* entries each), bound like a vector's.
+        Fr[]? dt1 = mask.Confined ? mask.D1Table() : null, dt2 = mask.Confined ? mask.D2Table() : null;
+        int dLive = mask.Confined ? (int)Math.Min(1L << nMax, mask.Used + (mask.Used & 1)) : 0;
 
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
@@ -137,12 +141,23 @@ public static class ZkBatchOpening
                 if (k < nv[g]) { BatchOpening.RoundTerms(e[g], p[g], live[g] / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
                 else { var v = e[g][0] * p[g][0]; c0 += v; c2 += v; }
             }
-            var count = FieldPowers.TwoTo(nMax - k - 1);
-            var even = Fr.Zero;
-            for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
-            var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
-            var mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
-            var mc2 = -(ek * (a2[k + 1] + tSlope));
+            Fr mc0, mc2;
+            if (dt1 is not null)
+            {
+                // Σ_x ρ′·D1 has a constant weight (no X² term); eq(0, ·)·D2 lives on pair 0, weight e_k.
+                mc0 = ek * dt2![0];
+                for (int j = 0; j < dLive / 2; j++) mc0 += dt1[2 * j];
+                mc2 = -(ek * (dt2[1] - dt2[0]));
+            }
+            else
+            {
+                var count = FieldPowers.TwoTo(nMax - k - 1);
+                var even = Fr.Zero;
+                for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
+                var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
+                mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
+                mc2 = -(ek * (a2[k + 1] + tSlope));
+            }
             c0 += rhoPrime * mc0;
             c2 += rhoPrime * mc2;
             rounds[k] = [c0, c2];
@@ -167,7 +182,15 @@ public static class ZkBatchOpening
             if (k + 1 < nMax) tail1 -= a1[k + 2];
             BindSparse(rPos, rVal, c);
             if (k >= topStart) top = Bind(top, c, top.Length / 2);
+            if (dt1 is not null)
+            {
+                int next = NextLive(dLive, nMax - k - 1);
+                var o1 = dt1; dt1 = Bind(o1, c, next); Array.Clear(o1);
+                var o2 = dt2!; dt2 = Bind(o2, c, Math.Max(1, o2.Length / 2)); Array.Clear(o2);
+                dLive = next;
+            }
         }
+        if (dt1 is not null) { Array.Clear(dt1); Array.Clear(dt2!); }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
         var (coef, eq0) = Coefficients(vectors, claims, rhoPow, ch);
@@ -197,13 +220,13 @@ public static class ZkBatchOpening
         var affine = new Fr[nMax + 1];
         for (int b = 0; b <= nMax; b++) affine[b] = m1 * a1[b] + m2 * a2[b];
         var topPart = mask.Top.Select(x => m2 * x).ToArray();
-        var maskPart = new MaskFoldPart(affine, topPart, mask.PointsFor);
+        var maskPart = mask.Confined ? null : new MaskFoldPart(affine, topPart, mask.PointsFor);
         Array.Clear(top);
         return new ZkReduction(sigma, rounds, hint, commitment, blinding, joint, point, claim * hint, fixedPart, maskPart);
     }
 
     /// <summary>The prover's reduction: proof scalars before HyperKZG and the normalised joint claim with its opening data (a class: no printing of the secret parts).</summary>
-    internal sealed class ZkReduction(Fr maskSum, Fr[][] rounds, Fr inverseHint, G1Affine commitment, Fr blinding, Fr[] joint, Fr[] point, Fr value, FixedPart? @fixed, MaskFoldPart maskPart)
+    internal sealed class ZkReduction(Fr maskSum, Fr[][] rounds, Fr inverseHint, G1Affine commitment, Fr blinding, Fr[] joint, Fr[] point, Fr value, FixedPart? @fixed, MaskFoldPart? maskPart)
     {
         public Fr MaskSum { get; } = maskSum;
         public Fr[][] Rounds { get; } = rounds;
@@ -214,7 +237,8 @@ public static class ZkBatchOpening
         public Fr[] Point { get; } = point;
         public Fr Value { get; } = value;
         public FixedPart? Fixed { get; } = @fixed;
-        public MaskFoldPart MaskPart { get; } = maskPart;
+        /// <summary>The mask's structured part for the per-level fold points; null for a confined mask (its folds are committed densely).</summary>
+        public MaskFoldPart? MaskPart { get; } = maskPart;
     }
 
     /// <summary>

@@ -217,11 +217,21 @@ public sealed class ZkOpeningMask
     private readonly Func<int, IReadOnlyList<G1Affine>> _pointsFor;
 
     private ZkOpeningMask(int numVars, Fr[] a1, Fr[] a2, Fr[] top, SparseMask r, Fr s1, Fr s2, G1Affine c1, G1Affine c2,
-        Func<int, IReadOnlyList<G1Affine>> pointsFor)
+        Func<int, IReadOnlyList<G1Affine>> pointsFor, long used)
     {
         NumVars = numVars; A1 = a1; A2 = a2; Top = top; R = r; BlindingD1 = s1; BlindingD2 = s2; CommitmentD1 = c1; CommitmentD2 = c2;
         _pointsFor = pointsFor;
+        Used = used;
     }
+
+    /// <summary>
+    /// L*: the mask is confined to the indices below it (docs/protocol.md "ZK mode: the column-major private input", (4)):
+    /// D1 = sel_L*·A1 + R*, D2 = sel_L*·(A2 + T), R* = R's positions below L*. 2^N for the unconfined mask.
+    /// </summary>
+    public long Used { get; }
+
+    /// <summary>True when <see cref="Used"/> &lt; 2^N.</summary>
+    public bool Confined => Used < 1L << NumVars;
 
     /// <summary>
     /// The mask points for n variables (n + 1 + K; N itself and the fold levels' n = N − 3i), as given to
@@ -259,7 +269,7 @@ public sealed class ZkOpeningMask
 
     /// <summary>
     /// A fresh mask for N variables (OS CSPRNG): A1, A2, R uniform, committed with fresh blindings through the affine
-    /// points S of <see cref="ZkOpeningSetup.MaskPoints"/> (N + 1 points) and a sparse MSM for R.
+    /// points S of <see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/> (N + 1 points) and a sparse MSM for R.
     /// </summary>
     /// <exception cref="ArgumentException">N &lt; 4 (the HyperKZG mask needs two levels), the points do not match N, or the SRS has no blinding base.</exception>
     /// <remarks>The fold levels' points (N − 3i variables) are computed from the SRS on first use (≈ 3·2^(N−3) additions); a
@@ -291,12 +301,42 @@ public sealed class ZkOpeningMask
         return Sample(srs, PointsFor, numVars, rng);
     }
 
+    /// <summary>
+    /// A fresh mask confined to the indices below <paramref name="used"/> (L*; see <see cref="Used"/>), committed through
+    /// <paramref name="confinedPoints"/> = <see cref="ZkOpeningSetup.MaskPoints(Srs, int, long)"/>(srs, N, L*). Its folds are
+    /// committed densely by the prover (no per-level points). <paramref name="used"/> = 2^N is the unconfined mask.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the unconfined overloads, or L* outside 1 … 2^N.</exception>
+    public static ZkOpeningMask SampleConfined(Srs srs, IReadOnlyList<G1Affine> confinedPoints, int numVars, long used)
+        => SampleConfined(srs, confinedPoints, numVars, used, null);
+
+    /// <summary>
+    /// The shortest prefix a confined mask may be confined to, 3·2^(N−2) + 1: the joint-rank condition holds exactly when L*
+    /// exceeds 3·2^(N−2), for the confined mask and for any mask on a prefix (docs/protocol.md "ZK mode: the column-major
+    /// private input", (4); ZkOpeningRankTests). A prover uses L* = max(its used prefix, this).
+    /// </summary>
+    public static long MinConfinedLength(int numVars) => (3L << (numVars - 2)) + 1;
+
+    /// <summary>As above with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
+    internal static ZkOpeningMask SampleConfined(Srs srs, IReadOnlyList<G1Affine> confinedPoints, int numVars, long used, RandomNumberGenerator? rng)
+    {
+        if (numVars < HyperKzgMask.MinVars || numVars > 30 || used < 1 || used > 1L << numVars)
+            throw new ArgumentException($"a confined mask needs {HyperKzgMask.MinVars} … 30 variables and 1 ≤ L* ≤ 2^N (got N = {numVars}, L* = {used})", nameof(used));
+        if (used < MinConfinedLength(numVars))
+            throw new ArgumentException($"L* = {used} ≤ 3·2^(N−2) = {3L << (numVars - 2)} for N = {numVars}: a mask confined to it does not hide (docs/protocol.md \"ZK mode: the column-major private input\", (4)); use L* ≥ {MinConfinedLength(numVars)}", nameof(used));
+        if (used == 1L << numVars) return Sample(srs, confinedPoints, numVars, rng);
+        return Sample(srs, _ => throw new InvalidOperationException("a confined mask has no per-level fold points (its folds are committed densely)"), numVars, rng, used, confinedPoints);
+    }
+
     /// <summary>As <see cref="Sample(Srs, Func{int, IReadOnlyList{G1Affine}}, int)"/> with the randomness from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
     internal static ZkOpeningMask Sample(Srs srs, Func<int, IReadOnlyList<G1Affine>> pointsFor, int numVars, RandomNumberGenerator? rng)
+        => Sample(srs, pointsFor, numVars, rng, -1, null);
+
+    private static ZkOpeningMask Sample(Srs srs, Func<int, IReadOnlyList<G1Affine>> pointsFor, int numVars, RandomNumberGenerator? rng, long used, IReadOnlyList<G1Affine>? confinedPoints)
     {
         ArgumentNullException.ThrowIfNull(srs);
         ArgumentNullException.ThrowIfNull(pointsFor);
-        var maskPoints = numVars >= HyperKzgMask.MinVars && numVars <= 30 ? pointsFor(numVars) : [];
+        var maskPoints = numVars >= HyperKzgMask.MinVars && numVars <= 30 ? confinedPoints ?? pointsFor(numVars) : [];
         ArgumentNullException.ThrowIfNull(maskPoints);
         if (numVars < HyperKzgMask.MinVars || numVars > 30)
             throw new ArgumentException($"the ZK batched opening needs {HyperKzgMask.MinVars} … 30 variables (got {numVars}): the sparse HyperKZG mask needs two folding levels", nameof(numVars));
@@ -312,26 +352,38 @@ public sealed class ZkOpeningMask
         var top = new Fr[k];
         for (int i = 0; i < k; i++) top[i] = ZkRandom.Scalar(rng);
         var r = HyperKzgMask.Sample(numVars, rng);
+        if (used < 0) used = 1L << numVars;
+        if (used < 1L << numVars)
+        {
+            // R*: R's residue pattern confined below L* (HyperKzgMask.ConfinedPositions; the joint rank: ZkOpeningRankTests)
+            var pos = HyperKzgMask.ConfinedPositions(numVars, used, HyperKzgMask.Copies(numVars));
+            Array.Clear(r.Values);
+            var values = new Fr[pos.Length];
+            for (int i = 0; i < values.Length; i++) values[i] = ZkRandom.Scalar(rng);
+            r = new SparseMask(numVars, pos, values);
+        }
         var s1 = ZkRandom.Scalar(rng);
         var s2 = ZkRandom.Scalar(rng);
         var pts = maskPoints.ToArray();
         var hj = G1Jacobian.FromAffine(h);
         var c1 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a1) + G1Jacobian.FromAffine(r.Commit(srs)) + hj.ScalarMul(s1);
         var c2 = G1Msm.Compute(pts.AsSpan(0, numVars + 1), a2) + G1Msm.Compute(pts.AsSpan(numVars + 1, k), top) + hj.ScalarMul(s2);
-        return new ZkOpeningMask(numVars, a1, a2, top, r, s1, s2, c1.ToAffine(), c2.ToAffine(), pointsFor);
+        return new ZkOpeningMask(numVars, a1, a2, top, r, s1, s2, c1.ToAffine(), c2.ToAffine(), pointsFor, used);
     }
 
-    /// <summary>The dense table of D1 = A1 + R.</summary>
+    /// <summary>The dense table of D1 = A1 + R (confined: sel_L*·A1 + R*).</summary>
     internal Fr[] D1Table()
     {
         var t = AffineTable(A1, NumVars);
+        if (Confined) Array.Clear(t, (int)Used, t.Length - (int)Used);
         R.AddTo(t);
         return t;
     }
 
     /// <summary>
     /// joint += m1·D1 + m2·D2 without either dense table: one affine table of m1·A1 + m2·A2 (additions only), m2·T on the top
-    /// bits, m1·R on its positions (equal to adding m1·<see cref="D1Table"/> and m2·<see cref="D2Table"/>).
+    /// bits, m1·R on its positions (equal to adding m1·<see cref="D1Table"/> and m2·<see cref="D2Table"/>; a confined mask adds
+    /// its affine and T parts below L* only, and its R* positions are below L*).
     /// </summary>
     /// <exception cref="ArgumentException">joint does not have 2^NumVars entries.</exception>
     internal void AddScaledTo(Fr[] joint, in Fr m1, in Fr m2)
@@ -343,7 +395,7 @@ public sealed class ZkOpeningMask
         var s2 = m2;
         var top = Top.Select(x => s2 * x).ToArray();
         int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
-        Polynomials.Parallelism.For(joint.Length, (lo, hi) =>
+        Polynomials.Parallelism.For((int)Used, (lo, hi) =>
         {
             for (int i = lo; i < hi; i++)
             {
@@ -359,24 +411,40 @@ public sealed class ZkOpeningMask
         Array.Clear(a);
     }
 
-    /// <summary>The dense table of D2 = A2 + T(top bits).</summary>
+    /// <summary>The dense table of D2 = A2 + T(top bits) (confined: sel_L*·(A2 + T)).</summary>
     internal Fr[] D2Table()
     {
         var t = AffineTable(A2, NumVars);
         int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
         for (int i = 0; i < t.Length; i++) t[i] += Top[i >> shift];
+        if (Confined) Array.Clear(t, (int)Used, t.Length - (int)Used);
         return t;
     }
 
     /// <summary>σ_o = Σ_(x∈{0,1}^N) (D1(x) + eq(0, x)·D2(x)) = 2^N·a1 + 2^(N−1)·Σ_b δ1_b + Σ R + a2 + T[0].</summary>
     public Fr Sum()
     {
+        if (Confined)
+        {
+            // Σ_(i<L*) A1[i] + Σ R* + D2[0] (L* ≥ 1, so D2[0] = a2 + T[0])
+            var acc = Fr.FromInt64(Used) * A1[0] + A2[0] + Top[0];
+            for (int b = 0; b < NumVars; b++) acc += CountWithBit(Used, b) * A1[b + 1];
+            foreach (var v in R.Values) acc += v;
+            return acc;
+        }
         var s = FieldPowers.TwoTo(NumVars) * A1[0];
         var d = Fr.Zero;
         for (int b = 1; b <= NumVars; b++) d += A1[b];
         s += FieldPowers.TwoTo(NumVars - 1) * d;
         foreach (var v in R.Values) s += v;
         return s + A2[0] + Top[0];
+    }
+
+    /// <summary>#{i &lt; n : bit b of i = 1}, as a field element.</summary>
+    private static Fr CountWithBit(long n, int b)
+    {
+        long period = 2L << b, full = n / period * (1L << b), rest = Math.Max(0, n % period - (1L << b));
+        return Fr.FromInt64(full + rest);
     }
 
     /// <summary>The dense table of an affine mask [a, δ_0 … δ_(N−1)]: entry i = a + Σ_b δ_b·bit_b(i).</summary>
@@ -429,9 +497,17 @@ public static class ZkOpeningSetup
     /// per batch size.
     /// </summary>
     /// <exception cref="ArgumentException">N outside 0 … 30 or the SRS is too small.</exception>
-    public static G1Affine[] MaskPoints(Srs srs, int numVars)
+    public static G1Affine[] MaskPoints(Srs srs, int numVars) => MaskPoints(srs, numVars, 1L << Math.Clamp(numVars, 0, 30));
+
+    /// <summary>
+    /// The mask points of a mask confined to the indices below <paramref name="used"/> (L*, docs/protocol.md "ZK mode: the
+    /// column-major private input", (4)): the same sums over the powers τ^i with i &lt; L* only (S_∅^L*, S_b^L*, U_u^L*).
+    /// </summary>
+    /// <exception cref="ArgumentException">N outside 0 … 30, L* outside 1 … 2^N, or the SRS is too small.</exception>
+    public static G1Affine[] MaskPoints(Srs srs, int numVars, long used)
     {
         ArgumentNullException.ThrowIfNull(srs);
+        if (used < 1 || numVars < 0 || numVars > 30 || used > 1L << numVars) throw new ArgumentException($"L* = {used} outside 1 … 2^{numVars}", nameof(used));
         if (numVars < 0 || numVars > 30) throw new ArgumentException($"number of variables {numVars} out of range 0 … 30", nameof(numVars));
         if (srs.G1Powers.Length < 1L << numVars) throw new ArgumentException($"2^{numVars} powers exceed the SRS ({srs})", nameof(srs));
         int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
@@ -446,8 +522,12 @@ public static class ZkOpeningSetup
             var acc = G1Jacobian.Infinity;
             for (int j = lo; j < hi; j++)
             {
-                blocks[j] = G1Jacobian.FromAffine(powers[2 * j]) + powers[2 * j + 1];
-                acc += powers[2 * j + 1];
+                if (2L * j + 1 < used)
+                {
+                    blocks[j] = G1Jacobian.FromAffine(powers[2 * j]) + powers[2 * j + 1];
+                    acc += powers[2 * j + 1];
+                }
+                else blocks[j] = 2L * j < used ? G1Jacobian.FromAffine(powers[2 * j]) : G1Jacobian.Infinity;
             }
             return acc;
         });

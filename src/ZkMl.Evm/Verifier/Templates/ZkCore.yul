@@ -310,6 +310,7 @@
                     w := mulmod(w, mload(add(cache, 0x40)), R_MOD)
                 }
                 case 1 { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
+                // {{zk:extra-kinds}} (the generator's kind-4 case, or nothing: SolidityVerifierGenerator.ZkMain)
             }
 
             // A kind-2 term: the weight eq(z, ·) (d ≥ 1 coordinates) on the item j of 2^d entries of the mask region, i.e.
