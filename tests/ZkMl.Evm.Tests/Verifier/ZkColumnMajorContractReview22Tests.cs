@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using Xunit.Abstractions;
+using ZkMl.Compiler.Model;
+using ZkMl.Compiler.Quantization;
+using ZkMl.Evm.Solc;
+using ZkMl.Evm.Verifier;
+using ZkMl.Inference;
+using ZkMl.Proofs.Commitments;
+using ZkMl.TestKit;
+
+namespace ZkMl.Evm.Tests.Verifier;
+
+/// <summary>
+/// Review (session 22) of the generated verifier for column-major private inputs with the input range check (docs/protocol.md
+/// "ZK mode: the column-major private input", item (5)) at input sizes and padded batches the session-21 tests do not reach:
+/// an odd size with a two-block tail (13: padded columns [13, 14) ∪ [14, 16)), sizes 1 and 2 (i_0 = 2, ZK's minimum width: tails
+/// [1, 2) ∪ [2, 4) and [2, 4)), a power of two (16: no tail claim, s̃el = 1), and Bp = 1, 2, 4 (B = 3 with a padded row) and 1024.
+/// Each: an honest proof gets the same verdict (accept) from C# and the contract; a forced non-zero padded column in every tail
+/// block (last real row), a pair of entries in two tail blocks of one row with opposite signs (cancels under any weighting that
+/// ignores the column block), and an out-of-range real column (−InputBound − 1 in the last real row, the highest real column)
+/// are rejected by both. s̃el and the tail terms are per-key code (zkInputSel, the tail claim's unrolled terms): only a contract
+/// generated for each shape checks them.
+/// </summary>
+[Collection(VerifierContractCollection.Name)]
+public class ZkColumnMajorContractReview22Tests(VerifierContractFixture fx, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(13, 4)]
+    [InlineData(13, 3)]
+    [InlineData(13, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 4)]
+    [InlineData(16, 2)]
+    public Task Private_input_shapes_get_the_same_verdict_in_CSharp_and_on_chain(int inputSize, int batch)
+        => RunAsync(inputSize, batch, allCheats: true);
+
+    /// <summary>Bp = 1024 (b = 10 row coordinates after the column coordinates): the honest proof and one padded-column cheat.</summary>
+    [Fact]
+    public Task A_private_input_at_Bp_1024_gets_the_same_verdict_in_CSharp_and_on_chain() => RunAsync(13, 1024, allCheats: false);
+
+    private async Task RunAsync(int inputSize, int batch, bool allCheats)
+    {
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
+        var net = TestNetworks.Random(220 + inputSize, [inputSize, 8, 4], [Activation.Relu, Activation.None]);
+        var samples = TestNetworks.Samples(221 + inputSize, Math.Max(batch, 8), inputSize);
+        var c = CircuitCompiler.Compile(net, samples.Take(8).ToArray(), new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: true) });
+        var z = InferenceSetup.RunZk(c, ExampleCircuits.Srs, Math.Max(bp, 4));
+        var vk = z.VerifyingKey;
+        var pk = z.ProvingKey;
+        Assert.True(vk.Zk.InputRangeCheck);
+        var source = SolidityVerifierGenerator.Generate(vk, "ZkVerifier");
+        var contract = await new SolcCompiler(RepoPaths.Root).CompileContractAsync(source, "ZkVerifier", SolidityVerifierGenerator.SettingsFor(vk), "Verifier.sol");
+        var v = await OnChainVerifier.DeployAsync(fx.Chain, contract);
+        int width = 1 << vk.Layers[0].InVars, cols = 1 << vk.Layers[0].OutVars;
+        Assert.Equal(inputSize, vk.InputSize);
+        // the tail claim exists exactly when InputSize < 2^{i_0}
+        Assert.Equal(inputSize < width, source.Contains("the padded columns [", StringComparison.Ordinal));
+
+        var rows = samples.Take(batch).Select(s => c.QuantizeInput(s)).ToArray();
+        var honest = InferenceProver.ProvePrivate(pk, rows).Proof;
+        Assert.True(await ZkVerifierContractTests.BothAsync(v, vk, honest.PublicInputs.ToArray(), honest.ProofBytes.ToArray(), $"honest proof, InputSize {inputSize}, B = {batch}"));
+        output.WriteLine($"InputSize {inputSize} (i_0 = {vk.Layers[0].InVars}), B = {batch} (Bp = {bp}): honest proof accepted by both");
+
+        long w0 = vk.Shape.ModelLayout.Offset(KeyShape.WeightItem(0));
+        bool ZeroRow(int k) => pk.Model.AsSpan((int)(w0 + (long)k * cols), cols).IndexOfAnyExcept(0L) < 0;
+        // the tail's aligned dyadic column blocks, as ZkInference.TailTerms splits them
+        var blocks = new List<(int Start, int Length)>();
+        for (long col = inputSize; col < width;)
+        {
+            int k = System.Numerics.BitOperations.TrailingZeroCount(col);
+            while (col + (1L << k) > width) k--;
+            blocks.Add(((int)col, 1 << k));
+            col += 1L << k;
+        }
+        var cheats = new List<(string Name, (int Row, int Col, long Value)[] Entries)>();
+        foreach (var (start, length) in blocks)
+        {
+            cheats.Add(($"padded column {start + length - 1} (block [{start}, {start + length})) in row {batch - 1}", [(batch - 1, start + length - 1, 5)]));
+            if (!allCheats) break;
+        }
+        if (allCheats && blocks.Count >= 2)
+            cheats.Add(($"+3 at padded column {blocks[0].Start}, −3 at {blocks[1].Start} in row {batch - 1}", [(batch - 1, blocks[0].Start, 3), (batch - 1, blocks[1].Start, -3)]));
+        foreach (var (name, entries) in cheats)
+        {
+            Assert.True(entries.All(e => ZeroRow(e.Col)), $"{name}: W_0's rows of the padded columns are zero");
+            var padded = Enumerable.Range(0, bp).Select(r => rows[r < batch ? r : 0]).ToArray();
+            var w = IntegerExecutor.RunQuantized(c, padded);
+            foreach (var (row, col, value) in entries) w.Input[row * width + col] = value;
+            var hc = HyperKzg.CommitSmallHiding(pk.Srs, InputCommitment.ColumnMajor(w.Input, width));
+            var com = new InputCommitment(InputCommitment.FingerprintOf(pk.Srs), batch, width, vk.InputSize, hc.Commitment);
+            var open = new InputOpening(com.FileDigest, batch, vk.InputSize, vk.XBytes, rows.SelectMany(r => r).ToArray(), hc.Blinding);
+            InferenceProof proof;
+            ZkInference.AnyInputLayoutForTests.Value = true;
+            try { proof = ZkInference.Prove(pk, w, batch, new ProverTimings(), checkLookups: false, RandomNumberGenerator.Create(), new ZkPrivateInput(com, open)); }
+            finally { ZkInference.AnyInputLayoutForTests.Value = false; }
+            Assert.False(await ZkVerifierContractTests.BothAsync(v, vk, proof.PublicInputs.ToArray(), proof.ProofBytes.ToArray(), $"InputSize {inputSize}, B = {batch}, {name}"));
+            Assert.Equal(VerificationFailure.Opening, InferenceVerifier.Verify(vk, proof).Failure);
+            output.WriteLine($"  {name}: rejected by both");
+        }
+        if (!allCheats) return;
+
+        // an out-of-range real column: −InputBound − 1 at the highest real column of the last real row
+        var bad = rows.Select(r => (long[])r.Clone()).ToArray();
+        bad[batch - 1][inputSize - 1] = -vk.InputBound - 1;
+        var wb = IntegerExecutor.RunQuantized(c, Enumerable.Range(0, bp).Select(r => bad[r < batch ? r : 0]).ToArray(), checkInputRange: false);
+        var (cb, ob) = InputCommitment.Commit(pk.Srs, width, vk.InputSize, vk.XBytes, bad);
+        var pb = ZkInference.Prove(pk, wb, batch, new ProverTimings(), checkLookups: false, RandomNumberGenerator.Create(), new ZkPrivateInput(cb, ob));
+        Assert.False(await ZkVerifierContractTests.BothAsync(v, vk, pb.PublicInputs.ToArray(), pb.ProofBytes.ToArray(), $"InputSize {inputSize}, B = {batch}, real column {inputSize - 1} of row {batch - 1} at −InputBound − 1"));
+        output.WriteLine($"  real column {inputSize - 1} of row {batch - 1} at −InputBound − 1: rejected by both ({InferenceVerifier.Verify(vk, pb).Failure})");
+    }
+}
