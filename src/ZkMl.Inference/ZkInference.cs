@@ -275,7 +275,7 @@ internal static class ZkInference
         if (rin is not null)
         {
             if (beta.IsZero) throw new ZkChallengeRejectedException("β = 0 (probability 1/r): X̂(r_in) would not follow from f̂_in(r_in)");
-            xIn = InputAtRangePoint(vk, zs, rin, lu.Proof.InputEvals![1], beta);
+            xIn = ScaledInputAtRangePoint(vk, rin, lu.Proof.InputEvals![1]);
         }
 
         // cols: Q̂, Â, R̂_i of every hidden layer at p_ℓ and â_col(r_t), each P̃ + V·μ_P(selector).
@@ -363,7 +363,7 @@ internal static class ZkInference
         });
 
         // Every claim into the ZK batched opening (model parts, W1, W2, and X with private inputs).
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn, beta);
         var claims = BuildClaims(vk, zs, ctx);
         var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment, zs.RangeCheck ? c3 : null);
         var witnesses = new ZkOpeningWitness[vectors.Count];
@@ -467,9 +467,12 @@ internal static class ZkInference
     /// <summary>t̃ag_in at r_in: t_X·s̃el(r_in).</summary>
     internal static Fr InputTagAt(VerifyingKey vk, ReadOnlySpan<Fr> rin) => Fr.FromInt64(vk.Shape.InputTag) * InputSelectorAt(vk, rin);
 
-    /// <summary>X̂(r_in) = (f̂_in(r_in) − t̃ag_in(r_in))/β: the masked value of X′ the range check reveals (β ≠ 0 checked by the caller).</summary>
-    private static Fr InputAtRangePoint(VerifyingKey vk, ZkShape zs, Fr[] rin, in Fr fIn, in Fr beta)
-        => (fIn - InputTagAt(vk, rin)) * beta.Inverse();
+    /// <summary>
+    /// β·X̂(r_in) = f̂_in(r_in) − t̃ag_in(r_in): the masked value of X′ the range check reveals, times β. The X claim at r_in is
+    /// stated times β (its terms' coefficients β, β·V_lu; docs/protocol.md "ZK mode: the input range check"), so no verifier
+    /// inverts β (the caller rejects β = 0, where X̂ would not follow from f̂_in).
+    /// </summary>
+    private static Fr ScaledInputAtRangePoint(VerifyingKey vk, Fr[] rin, in Fr fIn) => fIn - InputTagAt(vk, rin);
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)
         => (G1Jacobian.FromAffine(srs.BlindingBase!.Value).ScalarMul(s) + c).ToAffine();
@@ -559,9 +562,12 @@ internal static class ZkInference
 
     // ---------------------------------------------------------------- claims (shared by prover and verifier)
 
-    /// <summary>The values and challenges the claims are built from (all absorbed, or drawn, before the opening).</summary>
+    /// <summary>
+    /// The values and challenges the claims are built from (all absorbed, or drawn, before the opening). With the input range
+    /// check: XIn = β·X̂(r_in) = f̂_in(r_in) − t̃ag_in(r_in) and Beta = β (≠ 0).
+    /// </summary>
     internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
-        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default);
+        Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default, Fr Beta = default);
 
     /// <summary>
     /// The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs, then W3 = h_in
@@ -617,10 +623,11 @@ internal static class ZkInference
         claims.Add(new([Libra(zs.LibraLu, c.LuPoint)], lu.MaskEval));
         if (zs.RangeCheck)
         {
-            // ĥ_in(r_in) on W3 with μ_hin (selector r_in[0]); X̂(r_in) on X with μ_X (selector r_in[0], X's column MSB: column-major)
+            // ĥ_in(r_in) on W3 with μ_hin (selector r_in[0]); X̂(r_in) on X with μ_X (selector r_in[0], X's column MSB: column-major),
+            // stated times β: β·X′(r_in) + β·V_lu·μ_X(r_in[0]) = f̂_in − t̃ag_in (no β⁻¹; β ≠ 0 is checked)
             var rin = c.Rin ?? throw new ArgumentException("the input range check's point r_in is missing", nameof(c));
             claims.Add(new([new ZkClaimTerm(zs.W3Vector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuHin, v, rin[0])], lu.InputEvals![0]));
-            claims.Add(new([new ZkClaimTerm(zs.XVector, Fr.One, OpeningWeight.Eq(rin)), Mu(zs.MuX, v, rin[0])], c.XIn));
+            claims.Add(new([new ZkClaimTerm(zs.XVector, c.Beta, OpeningWeight.Eq(rin)), Mu(zs.MuX, c.Beta * v, rin[0])], c.XIn));
             // the tail claim: X′ vanishes on the padded columns, Σ_{e ≥ InputSize·Bp} eq(r_in, e)·X′[e] = 0
             if (vk.InputSize < 1 << vk.Layers[0].InVars) claims.Add(new([.. TailTerms(vk, zs, rin)], Fr.Zero));
         }
@@ -744,7 +751,7 @@ internal static class ZkInference
         if (rin is not null)
         {
             if (beta.IsZero) return VerificationResult.Fail(VerificationFailure.Lookup, "β = 0: X̂(r_in) does not follow from f̂_in(r_in)");
-            xIn = InputAtRangePoint(vk, zs, rin, parts.LogUp.InputEvals![1], beta);
+            xIn = ScaledInputAtRangePoint(vk, rin, parts.LogUp.InputEvals![1]);
         }
         var cols = parts.Cols;
         if (InferenceVerifier.WitnessAt(vk, bs, rw, cols, beta) != parts.LogUp.WitnessEval)
@@ -799,7 +806,7 @@ internal static class ZkInference
                 return VerificationResult.Fail(VerificationFailure.Input, "layer 0: the claimed input evaluation does not match the public input X");
         }
 
-        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn);
+        var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn, beta);
         var claims = BuildClaims(vk, zs, ctx);
         var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3);
         beforeOpening?.Invoke(t.State);

@@ -157,7 +157,13 @@ public static partial class SolidityVerifierGenerator
         var domain = Protocol.ZkDomain;
 
         y.Line("// ===== the ZK verifier core (fixed) ======================================================");
-        foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n')) y.Raw(line);
+        bool tail = rc && vk.InputSize < 1 << vk.Layers[0].InVars;
+        foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n'))
+        {
+            if (line.Trim() != "// {{zk:extra-kinds}}") { y.Raw(line); continue; }
+            // kind 4 (the tail claim's weight, zkTailWeight) only where a claim uses it: every other verifier's source is as before
+            if (tail) y.Raw(line[..line.IndexOf('/', StringComparison.Ordinal)] + "case 4 { w := mulmod(w, zkTailWeight(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }");
+        }
         y.Blank();
         y.Line("// ===== this zero-knowledge circuit (generated) ================================================");
         // (also with private inputs: the template's mleX names them; the optimizer drops what is not called)
@@ -609,26 +615,15 @@ public static partial class SolidityVerifierGenerator
             for (int jl = 0; jl < 1 << h; jl++)
                 Term((int)((idx << h) | (long)jl), 0, coef == "1" ? $"zkSelector(z, {h}, {jl})" : $"mulmod({coef}, zkSelector(z, {h}, {jl}), R_MOD)", $"add(z, {32 * h})", "0", "0");
         }
-        // The tail claim (ZkInference.TailTerms): X′ vanishes on the padded columns [InputSize, 2^{i_0}), split into aligned
-        // dyadic column blocks [c, c + 2^k); in the column-major X′ the block is the aligned index block j = c/2^k of 2^{k+b}
-        // entries, so its top i_0 − k coordinates do not depend on b: a term (X, κ = eq(r_in[0 … i_0 − k), j), kind 0 on the
-        // block j with eq(r_in[i_0 − k …], ·)): one point r_in over all n_in coordinates. Value 0; none when InputSize = 2^{i_0}.
+        // The tail claim (ZkInference.TailTerms): X′ vanishes on the padded columns [InputSize, 2^{i_0}). C# states it as one
+        // term per dyadic column block; their weights sum to eq(r_in, ·) restricted to the column-major tail, whose MLE at the
+        // opening point g is the one kind-4 term zkTailWeight(r_in, g) (O(n_in), ZkTailFunction): the same K_X. Value 0;
+        // none when InputSize = 2^{i_0}.
         void TailClaim(string rin)
         {
-            int i0 = vk.Layers[0].InVars;
-            long col = vk.InputSize, width = 1L << i0;
-            if (col >= width) return;
-            Claim("0", $"Σ_{{e ≥ InputSize·Bp}} eq(r_in, e)·X′[e] = 0: the padded columns [{vk.InputSize}, {width}) of X′ are zero");
-            while (col < width)
-            {
-                int kb = BitOperations.TrailingZeroCount(col);
-                while (col + (1L << kb) > width) kb--;
-                int top = i0 - kb;
-                long j = col >> kb;
-                string ts = top.ToString(CultureInfo.InvariantCulture), js = j.ToString(CultureInfo.InvariantCulture);
-                Term(gX, 0, $"zkSelector({rin}, {ts}, {js})", $"add({rin}, {32 * top})", ts, js);
-                col += 1L << kb;
-            }
+            if (vk.InputSize >= 1 << vk.Layers[0].InVars) return;
+            Claim("0", $"Σ_{{e ≥ InputSize·Bp}} eq(r_in, e)·X′[e] = 0: the padded columns [{vk.InputSize}, {1 << vk.Layers[0].InVars}) of X′ are zero");
+            Term(gX, 4, "1", rin, "0", "0");
         }
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line("let b := mload(add(ctx, 0x20))");
@@ -663,9 +658,9 @@ public static partial class SolidityVerifierGenerator
             Claim($"mload(add({Ctx(ZLu)}, 0xc0))", "h_in(r_in) on W3 + V_lu·μ_hin(r_in[0]) = ĥ_in");
             Term(zs.W3Vector, 0, "1", Ctx(zRin), "0", "0");
             Region("mu_hin", Ctx(ZVlu), Ctx(zRin), 1);
-            Claim(Ctx(zXin), "X′(r_in) on C_X + V_lu·μ_X(r_in[0]) = X̂(r_in) = (f̂_in − t_X·s̃el(r_in))/β (X′ column-major: r_in[0] is its column MSB)");
-            Term(gX, 0, "1", Ctx(zRin), "0", "0");
-            Region("mu_X", Ctx(ZVlu), Ctx(zRin), 1);
+            Claim(Ctx(zXin), "β·X′(r_in) on C_X + β·V_lu·μ_X(r_in[0]) = β·X̂(r_in) = f̂_in − t_X·s̃el(r_in) (X′ column-major: r_in[0] is its column MSB)");
+            Term(gX, 0, Ctx(ZBeta), Ctx(zRin), "0", "0");
+            Region("mu_X", $"mulmod({Ctx(ZVlu)}, {Ctx(ZBeta)}, R_MOD)", Ctx(zRin), 1);
             TailClaim(Ctx(zRin));
         }
         for (int l = 0; l < H; l++)
@@ -737,16 +732,16 @@ public static partial class SolidityVerifierGenerator
     /// <summary>
     /// Inside zkLookups, after zkLogUpIn (docs/protocol.md "ZK mode: the input range check"): r_in = the last n_in = b + i_0
     /// coordinates of the LogUp point, β ≠ 0 (else X̂ does not follow from f̂_in: the C# verifier rejects), and
-    /// X̂(r_in) = (f̂_in(r_in) − t_X·s̃el(r_in))·β⁻¹ (<c>ZkInference.InputAtRangePoint</c>; s̃el(r_in) from zkLogUpIn, lc[9]) into ctx.
+    /// β·X̂(r_in) = f̂_in(r_in) − t_X·s̃el(r_in) (<c>ZkInference.ScaledInputAtRangePoint</c>; s̃el(r_in) from zkLogUpIn, lc[9]) into ctx.
     /// </summary>
     private static void ZkRangeCheckPoint(YulWriter y, VerifyingKey vk, int zRin, int zXin)
     {
-        y.Comment("the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; X̂(r_in) = (f̂_in(r_in) − t_X·s̃el(r_in))·β⁻¹");
+        y.Comment("the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; β·X̂(r_in) = f̂_in(r_in) − t_X·s̃el(r_in) (the X claim at r_in is stated times β)");
         y.Line($"p := add(mload(add(ctx, {ZSlot(ZLuPt)})), shl(5, sub(nlu, nin)))");
         y.Line($"mstore(add(ctx, {ZSlot(zRin)}), p)");
         y.Line($"let beta := mload(add(ctx, {ZSlot(ZBeta)}))");
         y.Line("if iszero(beta) { fail() }");
-        y.Line($"mstore(add(ctx, {ZSlot(zXin)}), mulmod(frSub(mload(add(mload(add(ctx, {ZSlot(ZLu)})), 0xe0)), mulmod({vk.Shape.InputTag}, mload(add(lc, 0x120)), R_MOD)), zkInverse(beta), R_MOD))");
+        y.Line($"mstore(add(ctx, {ZSlot(zXin)}), frSub(mload(add(mload(add(ctx, {ZSlot(ZLu)})), 0xe0)), mulmod({vk.Shape.InputTag}, mload(add(lc, 0x120)), R_MOD)))");
     }
 
     /// <summary>
@@ -794,7 +789,7 @@ public static partial class SolidityVerifierGenerator
 
     /// <summary>
     /// The functions only a verifier with the input range check calls: zkLogUpIn (the masked LogUp with the input side),
-    /// zkInputSel (s̃el at the column coordinates) and zkInverse (a⁻¹ by the modexp precompile 0x05, EIP-198).
+    /// zkInputSel (s̃el at the column coordinates) and, when X′ has padded columns, zkTailWeight (kind 4: the tail claim's weight).
     /// </summary>
     private static void ZkRangeCheckFunctions(YulWriter y, Circuit c)
     {
@@ -872,19 +867,32 @@ public static partial class SolidityVerifierGenerator
         }
         y.Close();
 
+        if (vk.InputSize >= 1 << i0) return;
         y.Blank();
-        y.Comment("a⁻¹ mod r = a^(r−2) by the modexp precompile 0x05 (EIP-198; a ≠ 0 checked by the caller); a failed call reverts");
-        y.Open("function zkInverse(a) -> v");
-        y.Line("let p := mload(0x40)");
-        y.Line("mstore(p, 0x20)");
-        y.Line("mstore(add(p, 0x20), 0x20)");
-        y.Line("mstore(add(p, 0x40), 0x20)");
-        y.Line("mstore(add(p, 0x60), a)");
-        y.Line("mstore(add(p, 0x80), sub(R_MOD, 2))");
-        y.Line("mstore(add(p, 0xa0), R_MOD)");
-        y.Line("if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }");
-        y.Line("if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }");
-        y.Line("v := mload(p)");
+        y.Comment($"kind 4 (zkWeight): the tail claim's weight eq(p, ·)·[col ≥ {vk.InputSize}] of the column-major X′ at the opening point g (n = b + {i0}");
+        y.Comment($"coordinates each, the {i0} column coordinates first) = eq(p_row, g_row)·Σ_{{col ≥ {vk.InputSize}}} Π_i ((1 − p_i)(1 − g_i) or p_i·g_i by col's bit i):");
+        y.Comment("the sum over the column bits from the last up, ge = Σ over the suffix columns ≥ the bound's suffix, tot = Σ over all of them");
+        y.Comment("(= the MLE of ZkInference.TailTerms' block weights, in O(n))");
+        y.Open("function zkTailWeight(p, g, n) -> w");
+        y.Line("let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use");
+        y.Line($"w := zkEqAt(add(p, {32 * i0}), add(g, {32 * i0}), sub(n, {i0}))");
+        y.Line("let ge := 1");
+        y.Line("let tot := 1");
+        y.Line("let x := 0");
+        y.Line("let c := 0");
+        y.Line("let a := 0");
+        for (int j = i0 - 1; j >= 0; j--)
+        {
+            bool one = ((vk.InputSize >> (i0 - 1 - j)) & 1) == 1;
+            y.Line($"x := mload(add(p, {32 * j}))");
+            y.Line($"c := mulmod(x, mload(add(g, {32 * j})), q)");
+            if (one && j == 0) { y.Line("ge := mulmod(c, ge, q)"); continue; }
+            // (1 − x)(1 − y) = 1 − x − y + xy
+            y.Line($"a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, {32 * j})), q)), q), c, q)");
+            y.Line(one ? "ge := mulmod(c, ge, q)" : "ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)");
+            if (j > 0) y.Line("tot := mulmod(addmod(a, c, q), tot, q)");
+        }
+        y.Line("w := mulmod(w, ge, q)");
         y.Close();
     }
 }
