@@ -1259,6 +1259,7 @@ contract MnistMlpZkVerifier {
                     w := mulmod(w, mload(add(cache, 0x40)), R_MOD)
                 }
                 case 1 { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
+                case 4 { w := mulmod(w, zkTailWeight(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }
             }
 
             // A kind-2 term: the weight eq(z, ·) (d ≥ 1 coordinates) on the item j of 2^d entries of the mask region, i.e.
@@ -1736,12 +1737,12 @@ contract MnistMlpZkVerifier {
                 p := zkVanish(mload(add(mload(add(ctx, 0x160)), shl(5, sub(nlu, 1)))))
                 if iszero(p) { fail() }
                 mstore(add(ctx, 0x1a0), p)
-                // the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; X̂(r_in) = (f̂_in(r_in) − t_X·s̃el(r_in))·β⁻¹
+                // the input range check: r_in = the LogUp point's last n_in coordinates; β ≠ 0; β·X̂(r_in) = f̂_in(r_in) − t_X·s̃el(r_in) (the X claim at r_in is stated times β)
                 p := add(mload(add(ctx, 0x160)), shl(5, sub(nlu, nin)))
                 mstore(add(ctx, 0x380), p)
                 let beta := mload(add(ctx, 0x80))
                 if iszero(beta) { fail() }
-                mstore(add(ctx, 0x3a0), mulmod(frSub(mload(add(mload(add(ctx, 0x100)), 0xe0)), mulmod(3, mload(add(lc, 0x120)), R_MOD)), zkInverse(beta), R_MOD))
+                mstore(add(ctx, 0x3a0), frSub(mload(add(mload(add(ctx, 0x100)), 0xe0)), mulmod(3, mload(add(lc, 0x120)), R_MOD)))
                 zkFrRange(cdOut, 6)
                 mstore(add(ctx, 0x120), cdOut)
                 zkCheckWitness(ctx)
@@ -1901,7 +1902,7 @@ contract MnistMlpZkVerifier {
                 fin := addmod(fin, mulmod(mulmod(mload(add(ctx, 0x300)), mulmod(0x304c1c4ba7c10759a3741d93a64097b0f99fce54557c93d8fb40049926080001, mload(add(ctx, 0x2e0)), R_MOD), R_MOD), frSub(calldataload(add(c, 160)), calldataload(add(c, 192))), R_MOD), R_MOD) // 2^(1−10)
             }
 
-            // the ZK batched opening: vectors model part 0 … 3, W1, W2, X (C_X), W3 (C_3); 23 claims, 47 terms (ZkInference.BuildClaims)
+            // the ZK batched opening: vectors model part 0 … 3, W1, W2, X (C_X), W3 (C_3); 23 claims, 44 terms (ZkInference.BuildClaims)
             function zkOpen(ctx, cd) -> cdOut {
                 let lay := mload(add(ctx, 0x40))
                 let pf := mload(add(ctx, 0x280))
@@ -1929,9 +1930,9 @@ contract MnistMlpZkVerifier {
                 mstore(add(vecs, 960), add(mload(add(ctx, 0x20)), 10))
                 mstore(ob, vecs)
                 mstore(add(ob, 0x20), 8)
-                let terms := alloc(12032)
+                let terms := alloc(11264)
                 mstore(add(ob, 0x40), terms)
-                mstore(add(ob, 0x60), 47)
+                mstore(add(ob, 0x60), 44)
                 let ys := alloc(736)
                 mstore(add(ob, 0x80), ys)
                 mstore(add(ob, 0xa0), 23)
@@ -2024,16 +2025,13 @@ contract MnistMlpZkVerifier {
                 mstore(add(ys, 192), mload(add(mload(add(ctx, 0x100)), 0xc0)))
                 t := zkTerm(t, 458758, 1, mload(add(ctx, 0x380)), 0, 0)
                 t := zkTerm(t, 8590262278, mload(add(ctx, 0x1a0)), mload(add(ctx, 0x380)), sub(n2, 1), layField(lay, 37))
-                // claim 7: X′(r_in) on C_X + V_lu·μ_X(r_in[0]) = X̂(r_in) = (f̂_in − t_X·s̃el(r_in))/β (X′ column-major: r_in[0] is its column MSB)
+                // claim 7: β·X′(r_in) on C_X + β·V_lu·μ_X(r_in[0]) = β·X̂(r_in) = f̂_in − t_X·s̃el(r_in) (X′ column-major: r_in[0] is its column MSB)
                 mstore(add(ys, 224), mload(add(ctx, 0x3a0)))
-                t := zkTerm(t, 393223, 1, mload(add(ctx, 0x380)), 0, 0)
-                t := zkTerm(t, 8590262279, mload(add(ctx, 0x1a0)), mload(add(ctx, 0x380)), sub(n2, 1), layField(lay, 36))
+                t := zkTerm(t, 393223, mload(add(ctx, 0x80)), mload(add(ctx, 0x380)), 0, 0)
+                t := zkTerm(t, 8590262279, mulmod(mload(add(ctx, 0x1a0)), mload(add(ctx, 0x80)), R_MOD), mload(add(ctx, 0x380)), sub(n2, 1), layField(lay, 36))
                 // claim 8: Σ_{e ≥ InputSize·Bp} eq(r_in, e)·X′[e] = 0: the padded columns [784, 1024) of X′ are zero
                 mstore(add(ys, 256), 0)
-                t := zkTerm(t, 393224, zkSelector(mload(add(ctx, 0x380)), 6, 49), add(mload(add(ctx, 0x380)), 192), 6, 49)
-                t := zkTerm(t, 393224, zkSelector(mload(add(ctx, 0x380)), 5, 25), add(mload(add(ctx, 0x380)), 160), 5, 25)
-                t := zkTerm(t, 393224, zkSelector(mload(add(ctx, 0x380)), 4, 13), add(mload(add(ctx, 0x380)), 128), 4, 13)
-                t := zkTerm(t, 393224, zkSelector(mload(add(ctx, 0x380)), 3, 7), add(mload(add(ctx, 0x380)), 96), 3, 7)
+                t := zkTerm(t, 17180262408, 1, mload(add(ctx, 0x380)), 0, 0)
                 z := add(mload(add(ctx, 0xc0)), shl(5, sub(n, add(b, 7)))) // p_0
                 // claim 9: A_0(p_0) + V_lu·μ_A,0(p_0[b]) = Â_0
                 mstore(add(ys, 288), calldataload(add(mload(add(ctx, 0x120)), 32)))
@@ -2163,18 +2161,67 @@ contract MnistMlpZkVerifier {
                 pre := mulmod(pre, sub(add(q, 1), mload(add(p, 256))), q)
             }
 
-            // a⁻¹ mod r = a^(r−2) by the modexp precompile 0x05 (EIP-198; a ≠ 0 checked by the caller); a failed call reverts
-            function zkInverse(a) -> v {
-                let p := mload(0x40)
-                mstore(p, 0x20)
-                mstore(add(p, 0x20), 0x20)
-                mstore(add(p, 0x40), 0x20)
-                mstore(add(p, 0x60), a)
-                mstore(add(p, 0x80), sub(R_MOD, 2))
-                mstore(add(p, 0xa0), R_MOD)
-                if iszero(staticcall(gas(), 0x05, p, 0xc0, p, 0x20)) { revert(0, 0) }
-                if iszero(eq(returndatasize(), 0x20)) { revert(0, 0) }
-                v := mload(p)
+            // kind 4 (zkWeight): the tail claim's weight eq(p, ·)·[col ≥ 784] of the column-major X′ at the opening point g (n = b + 10
+            // coordinates each, the 10 column coordinates first) = eq(p_row, g_row)·Σ_{col ≥ 784} Π_i ((1 − p_i)(1 − g_i) or p_i·g_i by col's bit i):
+            // the sum over the column bits from the last up, ge = Σ over the suffix columns ≥ the bound's suffix, tot = Σ over all of them
+            // (= the MLE of ZkInference.TailTerms' block weights, in O(n))
+            function zkTailWeight(p, g, n) -> w {
+                let q := R_MOD // on the stack: the optimizer (200 runs) would load the constant from code at every use
+                w := zkEqAt(add(p, 320), add(g, 320), sub(n, 10))
+                let ge := 1
+                let tot := 1
+                let x := 0
+                let c := 0
+                let a := 0
+                x := mload(add(p, 288))
+                c := mulmod(x, mload(add(g, 288)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 288)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 256))
+                c := mulmod(x, mload(add(g, 256)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 256)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 224))
+                c := mulmod(x, mload(add(g, 224)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 224)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 192))
+                c := mulmod(x, mload(add(g, 192)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 192)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 160))
+                c := mulmod(x, mload(add(g, 160)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 160)), q)), q), c, q)
+                ge := mulmod(c, ge, q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 128))
+                c := mulmod(x, mload(add(g, 128)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 128)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 96))
+                c := mulmod(x, mload(add(g, 96)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 96)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 64))
+                c := mulmod(x, mload(add(g, 64)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 64)), q)), q), c, q)
+                ge := addmod(mulmod(a, ge, q), mulmod(c, tot, q), q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 32))
+                c := mulmod(x, mload(add(g, 32)), q)
+                a := addmod(addmod(1, sub(q, addmod(x, mload(add(g, 32)), q)), q), c, q)
+                ge := mulmod(c, ge, q)
+                tot := mulmod(addmod(a, c, q), tot, q)
+                x := mload(add(p, 0))
+                c := mulmod(x, mload(add(g, 0)), q)
+                ge := mulmod(c, ge, q)
+                w := mulmod(w, ge, q)
             }
 
             verify(proof.offset, proof.length, publicInputs.offset, publicInputs.length, add(batchLayouts, 0x20))

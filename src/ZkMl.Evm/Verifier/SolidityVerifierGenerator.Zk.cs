@@ -160,7 +160,7 @@ public static partial class SolidityVerifierGenerator
         bool tail = rc && vk.InputSize < 1 << vk.Layers[0].InVars;
         foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n'))
         {
-            if (line.Trim() != "// {{zk:extra-kinds}}") { y.Raw(line); continue; }
+            if (!line.TrimStart().StartsWith("// {{zk:extra-kinds}}", StringComparison.Ordinal)) { y.Raw(line); continue; }
             // kind 4 (the tail claim's weight, zkTailWeight) only where a claim uses it: every other verifier's source is as before
             if (tail) y.Raw(line[..line.IndexOf('/', StringComparison.Ordinal)] + "case 4 { w := mulmod(w, zkTailWeight(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }");
         }

@@ -287,8 +287,7 @@
             // The MLE of term t's weight at the point rg of n coordinates: eq(rg_top, bits of j) (k block bits) times the
             // inner weight at the rest: kind 0 eq(z, ·) (through cache, see zkTermWeights), kind 1 the Libra weights, kind 3 the
             // constant 1 (a sum over the block: the caller folds 2^{−(n−k)} = eq(½…½, ·) into κ); a kind-2 term from the mask
-            // region's selector and table reg (zkRegionWeights, zkRegionEq). A verifier whose claims need another kind has the generator
-            // put its case at the {{zk:extra-kinds}} line (removed otherwise: kind 4, the private input's tail, SolidityVerifierGenerator.Zk.cs).
+            // region's selector and table reg (zkRegionWeights, zkRegionEq).
             function zkWeight(t, rg, n, reg, cache) -> w {
                 let k := mload(add(t, 0xc0))
                 let kind := mload(add(t, 0x60))
@@ -311,7 +310,7 @@
                     w := mulmod(w, mload(add(cache, 0x40)), R_MOD)
                 }
                 case 1 { w := mulmod(w, zkLibraWeight(mload(add(t, 0x80)), mload(add(t, 0xa0)), z, sub(n, k)), R_MOD) }
-                // {{zk:extra-kinds}}
+                // {{zk:extra-kinds}} (the generator's kind-4 case, or nothing: SolidityVerifierGenerator.ZkMain)
             }
 
             // A kind-2 term: the weight eq(z, ·) (d ≥ 1 coordinates) on the item j of 2^d entries of the mask region, i.e.
