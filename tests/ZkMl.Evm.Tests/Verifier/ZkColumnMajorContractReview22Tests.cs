@@ -29,6 +29,7 @@ public class ZkColumnMajorContractReview22Tests(VerifierContractFixture fx, ITes
     [InlineData(13, 3, true)]
     [InlineData(13, 1, true)]
     [InlineData(1, 2, true)]
+    [InlineData(9, 2, true)] // blocks [9, 10), [10, 12), [12, 16): two with a zero W_0 row, so the cross-block ± pair runs
     [InlineData(2, 4, false)] // W_0's two padding rows hold b_0 and b_1: no consistent padded-column cheat (InputSize 1 forces block [2, 4))
     [InlineData(16, 2, false)] // no tail
     public Task Private_input_shapes_get_the_same_verdict_in_CSharp_and_on_chain(int inputSize, int batch, bool paddedCheat)
