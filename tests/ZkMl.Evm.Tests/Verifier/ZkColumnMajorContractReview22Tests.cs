@@ -25,24 +25,24 @@ namespace ZkMl.Evm.Tests.Verifier;
 public class ZkColumnMajorContractReview22Tests(VerifierContractFixture fx, ITestOutputHelper output)
 {
     [Theory]
-    [InlineData(13, 4, true)]
-    [InlineData(13, 3, true)]
-    [InlineData(13, 1, true)]
-    [InlineData(1, 2, true)]
-    [InlineData(9, 2, true)] // blocks [9, 10), [10, 12), [12, 16): two with a zero W_0 row, so the cross-block ± pair runs
-    [InlineData(2, 4, false)] // W_0's two padding rows hold b_0 and b_1: no consistent padded-column cheat (InputSize 1 forces block [2, 4))
-    [InlineData(16, 2, false)] // no tail
-    public Task Private_input_shapes_get_the_same_verdict_in_CSharp_and_on_chain(int inputSize, int batch, bool paddedCheat)
-        => RunAsync(inputSize, 64, batch, allCheats: true, paddedCheat);
+    [InlineData(13, 4, true, 4)]
+    [InlineData(13, 3, true, 4)]
+    [InlineData(13, 1, true, 4)]
+    [InlineData(1, 2, true, 4)]
+    [InlineData(9, 2, true, 8)] // blocks [9, 10), [10, 12), [12, 16); 8 outputs: W_1 (512) does not fit the padding, columns 11 and 15 are free: the ± pair runs
+    [InlineData(2, 4, false, 4)] // W_0's two padding rows hold b_0 and b_1: no consistent padded-column cheat (InputSize 1 forces block [2, 4))
+    [InlineData(16, 2, false, 4)] // no tail
+    public Task Private_input_shapes_get_the_same_verdict_in_CSharp_and_on_chain(int inputSize, int batch, bool paddedCheat, int outputs)
+        => RunAsync(inputSize, 64, outputs, batch, allCheats: true, paddedCheat);
 
     /// <summary>Bp = 1024 (b = 10 row coordinates after the column coordinates), InputSize 9: the honest proof and one padded-column cheat.</summary>
     [Fact]
-    public Task A_private_input_at_Bp_1024_gets_the_same_verdict_in_CSharp_and_on_chain() => RunAsync(9, 16, 1024, allCheats: false, paddedCheat: true);
+    public Task A_private_input_at_Bp_1024_gets_the_same_verdict_in_CSharp_and_on_chain() => RunAsync(9, 16, 4, 1024, allCheats: false, paddedCheat: true);
 
-    private async Task RunAsync(int inputSize, int hidden, int batch, bool allCheats, bool paddedCheat)
+    private async Task RunAsync(int inputSize, int hidden, int outputs, int batch, bool allCheats, bool paddedCheat)
     {
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
-        var net = TestNetworks.Random(220 + inputSize, [inputSize, hidden, 4], [Activation.Relu, Activation.None]);
+        var net = TestNetworks.Random(220 + inputSize, [inputSize, hidden, outputs], [Activation.Relu, Activation.None]);
         var samples = TestNetworks.Samples(221 + inputSize, Math.Max(batch, 8), inputSize);
         var c = CircuitCompiler.Compile(net, samples.Take(8).ToArray(), new CompileOptions { Zk = ZkSettings.PrivateInputs(rangeCheck: true) });
         var z = InferenceSetup.RunZk(c, ExampleCircuits.Srs, Math.Max(bp, 4));
