@@ -176,7 +176,8 @@ public class ZkInputRangeCheckTests
     /// The hole (review finding 4, zk-design §10.8): a padded column of X′ (col ≥ inputSize) must hold 0. The test model (9 → 64 → 4)
     /// has a row k ≥ 9 of layer 0's padded weight item that is zero in the model vector (the other items do not fill the hole),
     /// so a non-zero X′[0, k] changes nothing the matmul sees: with the check off the forced proof verifies (the weak statement),
-    /// with the check on the tuple (0, v, 0) is in no table entry and the proof is rejected.
+    /// with the check on the tail claim (X′ is zero on the padded columns, one point r_in; docs/protocol.md "ZK mode: the
+    /// column-major private input" (3)) fails and the proof is rejected at the opening. (B = 1: the column-major X′ is the row.)
     /// </summary>
     [Fact]
     public void A_forced_non_zero_padded_column_is_rejected_with_the_check_on_and_accepted_with_it_off()

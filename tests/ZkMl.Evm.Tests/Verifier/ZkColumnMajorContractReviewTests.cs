@@ -16,8 +16,8 @@ namespace ZkMl.Evm.Tests.Verifier;
 /// the row-major one — honest proofs (range check on and off), a forced non-zero padded column in the last row, and a tail
 /// that cancels under block-local weights (a at column 11, −a at columns 13 and 15 of one row: a·z − a·z·((1 − z′) + z′) ≡ 0
 /// block by block), which only a tail claim at one point over all n_in coordinates rejects.
-/// These FAIL on h-zkcol 761a4d9 (the generator still follows the row-major protocol: honest proofs are accepted by C# and
-/// rejected by the contract); they are the acceptance test of item (5).
+/// These failed on h-zkcol 761a4d9 (the generator still followed the row-major protocol: honest proofs were accepted by C# and
+/// rejected by the contract); they are the acceptance test of item (5) and pass since session 22 (zkcol5).
 /// </summary>
 [Collection(VerifierContractCollection.Name)]
 public class ZkColumnMajorContractReviewTests(VerifierContractFixture fx, ITestOutputHelper output)

@@ -92,8 +92,8 @@ public class ZkRangeCheckContractTests(VerifierContractFixture fx, ITestOutputHe
 
     /// <summary>
     /// The hole of ZkInputRangeCheckTests: a non-zero padded column k of X′ whose row of W_0 is zero (the 9 → 64 → 4 model), so the
-    /// matmul does not see it; with the range check on both reject (the tuple (0, 5, 0) is in no table entry), with it off both
-    /// accept (the weak statement).
+    /// matmul does not see it; with the range check on both reject (the tail claim on X′'s padded columns fails in the opening;
+    /// on chain its kind-4 term), with it off both accept (the weak statement). B = 1: the column-major X′ is the row.
     /// </summary>
     [Theory]
     [InlineData(true)]
