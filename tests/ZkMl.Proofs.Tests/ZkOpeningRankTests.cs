@@ -308,6 +308,16 @@ public class ZkOpeningRankTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     /// <summary>
+    /// The shape a split of the private input and of W1, W2 would give (docs/protocol.md "ZK mode: the column-major private
+    /// input", "Splitting the private input"; not implemented): model parts and eight per-proof vectors of 2^N each (the
+    /// halves), under the unconfined mask, with the claims of <see cref="ZkOpeningCase.Make(int, int, int, int[])"/> (some
+    /// combined over two consecutive vectors, as a split vector's claims are). Honest split witnesses (high halves with zero
+    /// tails) are a subspace of these.
+    /// </summary>
+    [Fact]
+    public void Joint_rank_at_a_split_vector_shape() => Joint_rank_holds_and_fails_without_each_mask(2, 6, [8, 8, 8, 8, 8, 8, 8, 8]);
+
+    /// <summary>
     /// The conditional joint rank holds for the ZK opening's masks, at random challenges; negative controls: without R,
     /// without D2 (A2), without A1, it fails; the old condition rank Φ_m = rank Φ (finding 3) is false on the correct masks.
     /// </summary>
