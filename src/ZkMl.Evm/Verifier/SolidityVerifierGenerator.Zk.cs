@@ -157,7 +157,7 @@ public static partial class SolidityVerifierGenerator
         var domain = Protocol.ZkDomain;
 
         y.Line("// ===== the ZK verifier core (fixed) ======================================================");
-        bool tail = rc && vk.InputSize < 1 << vk.Layers[0].InVars;
+        bool tail = HasTailClaim(vk, zs0);
         foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n'))
         {
             if (!line.TrimStart().StartsWith("// {{zk:extra-kinds}}", StringComparison.Ordinal)) { y.Raw(line); continue; }
@@ -571,6 +571,13 @@ public static partial class SolidityVerifierGenerator
     }
 
     /// <summary>Writes the body of zkClaims (the claims of <c>ZkInference.BuildClaims</c>); returns the claim and term counts.</summary>
+    /// <summary>
+    /// True when the opening has the tail claim's kind-4 term (the input range check on, X′ with padded columns). The one test
+    /// both for emitting the term (ZkClaimsBody) and for zkWeight's <c>case 4</c> (ZkMain): zkWeight's switch has no default
+    /// (kind 3 is the bare selector), so a kind-4 term without its case would weigh the whole vector instead of the tail.
+    /// </summary>
+    private static bool HasTailClaim(VerifyingKey vk, ZkShape zs) => zs.RangeCheck && vk.InputSize < 1 << vk.Layers[0].InVars;
+
     private static (int Claims, int Terms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs)
     {
         var vk = c.Vk;
@@ -621,7 +628,7 @@ public static partial class SolidityVerifierGenerator
         // none when InputSize = 2^{i_0}.
         void TailClaim(string rin)
         {
-            if (vk.InputSize >= 1 << vk.Layers[0].InVars) return;
+            if (!HasTailClaim(vk, zs)) return;
             Claim("0", $"Σ_{{e ≥ InputSize·Bp}} eq(r_in, e)·X′[e] = 0: the padded columns [{vk.InputSize}, {1 << vk.Layers[0].InVars}) of X′ are zero");
             Term(gX, 4, "1", rin, "0", "0");
         }
