@@ -224,9 +224,9 @@ public static class InferenceProver
             var ml = ks.ModelLayout;
             var cf = FillerHelper(alpha);
             fillerHint = cf;
-            claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * FillerWeight(bs.F, lu.Claims[0].Point))); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * FillerWeight(bs.F, lu.Claims[0].Point) + HtShare(bs, lu.Claims[0].Point, lu.Claims[1].Value))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value)); vectors.Add(w2);
-            claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * FillerWeight(bs.F, rw))); vectors.Add(w2);
+            claims.Add(new(c2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * FillerWeight(bs.F, rw) + HtShare(bs, rw, lu.Claims[4].Value))); vectors.Add(w2);
             claims.Add(new(c2, bs.W2.Point(1, rt), lu.Claims[4].Value)); vectors.Add(w2);
             claims.Add(new(c1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value)); vectors.Add(w1Fr);
             claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1])); vectors.Add(pk.ModelFr);
@@ -576,6 +576,13 @@ public static class InferenceProver
         for (int i = 0; i < f.Count; i++) s -= f.Selector(i, point);
         return s;
     }
+
+    /// <summary>
+    /// h_t's share of W2 at a point z of h'_w's n variables when h_t sits in h'_w's filler tail (<see cref="BatchShape.HtInFiller"/>):
+    /// sel_t(z)·h_t(z's last m coordinates), with <paramref name="htValue"/> = that h_t value (a LogUp claim: h_t(½ᵐ) for z = ½ⁿ,
+    /// h_t(r_t) for z = r_w, since r_t is r_w's last m coordinates); zero otherwise.
+    /// </summary>
+    internal static Fr HtShare(BatchShape bs, ReadOnlySpan<Fr> z, in Fr htValue) => bs.HtInFiller ? bs.W2!.Selector(1, z) * htValue : Fr.Zero;
 
     /// <summary>Σ_k A(r_b, k)·W(k, r_o): the product of two multilinear factors.</summary>
     internal static readonly ProductSum MatmulShape = new(2, [new ProductTerm(Fr.One, [0, 1])]);

@@ -135,9 +135,13 @@ public static class InferenceVerifier
             // c_f comes as a hint (not absorbed: it is determined by α), checked by one multiplication.
             var cf = parts.FillerHint;
             if (cf * (alpha - Fr.FromInt64(KeyShape.RangeTag)) != Fr.One) return VerificationResult.Fail(VerificationFailure.Lookup, "the filler hint is not 1/(α − 1)");
-            claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * InferenceProver.FillerWeight(bs.F, lu.Claims[0].Point)));
+            // A spatial key's W2 may hold h_t inside h'_w's filler tail: its share is added (r_t = r_w's last m coordinates).
+            if (bs.HtInFiller && !rt.AsSpan().SequenceEqual(rw.AsSpan(n - m)))
+                return VerificationResult.Fail(VerificationFailure.Lookup, "r_t is not the tail of r_w (h_t inside h'_w's filler tail needs it)");
+            claims.Add(new(parts.W2, bs.W2!.Point(0, lu.Claims[0].Point), lu.Claims[0].Value - cf * InferenceProver.FillerWeight(bs.F, lu.Claims[0].Point)
+                + InferenceProver.HtShare(bs, lu.Claims[0].Point, lu.Claims[1].Value)));
             claims.Add(new(parts.W2, bs.W2.Point(1, lu.Claims[1].Point), lu.Claims[1].Value));
-            claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * InferenceProver.FillerWeight(bs.F, rw)));
+            claims.Add(new(parts.W2, bs.W2.Point(0, rw), lu.Claims[2].Value - cf * InferenceProver.FillerWeight(bs.F, rw) + InferenceProver.HtShare(bs, rw, lu.Claims[4].Value)));
             claims.Add(new(parts.W2, bs.W2.Point(1, rt), lu.Claims[4].Value));
             claims.Add(new(parts.W1, bs.W1!.Point(bs.MultItem, rt), lu.Claims[6].Value));
             claims.Add(new(vk.ModelClaimKey, ml.Point(ks.ActColItem, rt), cols[^1]));

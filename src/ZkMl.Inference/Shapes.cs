@@ -171,8 +171,18 @@ internal sealed class BatchShape
         MultItem = w1.Count; w1.Add(m);
         W1 = new Layout(w1);
         F = new Layout(f);
-        W2 = new Layout([F.NumVars, m]);
+        // A key with conv or pooling layers puts h_t into h'_w's zero tail [covered, 2^n) when it fits there
+        // (docs/protocol.md "Witness" → W2): W2 is then 2^n entries, not 2^(n+1), and the verifier adds h_t's share to
+        // the two h_w claims. Dense keys keep h_t after h'_w, byte for byte.
+        W2 = layers.Any(l => l.IsSpatial) ? new Layout([F.NumVars, m], 0, F.Covered) : new Layout([F.NumVars, m]);
+        HtInFiller = W2.Offset(0) == 0 && W2.Offset(1) < F.Length;
     }
+
+    /// <summary>
+    /// True when h_t sits inside h'_w's item of W2 (in its filler tail: a spatial key whose f leaves 2^m aligned entries
+    /// free), so that W2 at a point of h'_w's item is h'_w + sel_t·h_t (<see cref="InferenceProver.HtShare"/>).
+    /// </summary>
+    public bool HtInFiller { get; }
 
     public int BatchVars { get; }
 

@@ -267,6 +267,13 @@ public static partial class SolidityVerifierGenerator
         y.Line($"if iszero(eq(mulmod(cf, frSub(mload(add(ctx, {Slot(SlotAlpha)})), 1), R_MOD), 1)) {{ fail() }}");
         y.Line($"mstore(add(ctx, {Slot(SlotHwHalf)}), frSub(mload(lu), mulmod(cf, frSub(1, mulmod(shl(b, {covered}), inv2Pow(n), R_MOD)), R_MOD)))");
         y.Line($"mstore(add(ctx, {Slot(SlotHwRw)}), frSub(mload(add(lu, 0x40)), mulmod(cf, frSub(1, sels), R_MOD)))");
+        y.Comment("N2 = n: h_t sits in h'_w's filler tail (BatchShape.HtInFiller), so W2 on h'_w's item is h'_w + sel_t·h_t and both");
+        y.Comment("h'_w claims get h_t's share: 2^-(n−m)·h_t(½ᵐ), sel_t(r_w)·h_t(r_t) (r_t = r_w's last m coordinates)");
+        y.Open("if eq(layField(lay, 3), n)");
+        y.Line($"let k := sub(n, {m})");
+        y.Line($"mstore(add(ctx, {Slot(SlotHwHalf)}), addmod(mload(add(ctx, {Slot(SlotHwHalf)})), mulmod(mload(add(lu, 0x20)), inv2Pow(k), R_MOD), R_MOD))");
+        y.Line($"mstore(add(ctx, {Slot(SlotHwRw)}), addmod(mload(add(ctx, {Slot(SlotHwRw)})), mulmod(selectorBits(rw, k, layField(lay, 5)), mload(add(lu, 0x80)), R_MOD), R_MOD))");
+        y.Close();
         y.Close();
 
         y.Blank();
