@@ -202,29 +202,19 @@ public static partial class LogUpProver
         [LogUpPolynomial.TableHelper, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.Witness,
          LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
 
-    /// <summary>G + λ²·(h_in·(α − f_in) − 1): the combined shape with an input side (factors 5 = h_in, 6 = f_in).</summary>
-    internal static ProductSum CombinedShapeWithInput(Fr alpha, Fr lambda)
+    /// <summary>
+    /// G + λ²·(h_in·(α − f_in) − 1): the combined shape with an input side (factors 5 = h_in, 6 = f_in); with
+    /// <paramref name="selected"/> G + λ²·(h_in·(α − f_in) − sel), the public selector sel as factor 7.
+    /// </summary>
+    internal static ProductSum CombinedShapeWithInput(Fr alpha, Fr lambda, bool selected = false)
     {
         var l2 = lambda * lambda;
-        return new(7,
+        return new(selected ? 8 : 7,
         [
             .. CombinedShape(alpha, lambda).Terms,
             new ProductTerm(l2 * alpha, [5]),
             new ProductTerm(-l2, [5, 6]),
-            new ProductTerm(-l2, []),
-        ]);
-    }
-
-    /// <summary>G + λ²·(h_in·(α − f_in) − sel): the combined shape with a selected input side (factors 5 = h_in, 6 = f_in, 7 = sel, public).</summary>
-    internal static ProductSum CombinedShapeWithSelectedInput(Fr alpha, Fr lambda)
-    {
-        var l2 = lambda * lambda;
-        return new(8,
-        [
-            .. CombinedShape(alpha, lambda).Terms,
-            new ProductTerm(l2 * alpha, [5]),
-            new ProductTerm(-l2, [5, 6]),
-            new ProductTerm(-l2, [7]),
+            new ProductTerm(-l2, selected ? [7] : []),
         ]);
     }
 
@@ -324,7 +314,7 @@ public static partial class LogUpProver
         var mles = new List<DenseMle> { new(tableHelper.ToArray()), new(table.ToArray()), new(multiplicities.ToArray()), new(witnessHelper.ToArray()), new(witness.ToArray()) };
         if (input is not null) { mles.Add(new((Fr[])input.Helper.Clone())); mles.Add(new((Fr[])input.Witness.Clone())); }
         if (input?.Selector is { } sel) { mles.Add(new(sel.ToArray())); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
-        var shape = input is null ? CombinedShape(alpha, lambda) : input.Selector is null ? CombinedShapeWithInput(alpha, lambda) : CombinedShapeWithSelectedInput(alpha, lambda);
+        var shape = input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda, selected: input.Selector is not null);
         var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
         var e = zc.FinalEvaluations;
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
@@ -378,7 +368,7 @@ public static partial class LogUpVerifier
         var g = proof.InputEvals is { } ie
             ? inputSelector is null
                 ? LogUpProver.CombinedShapeWithInput(alpha, lambda).Combine([.. tw, ie[0], ie[1]])
-                : LogUpProver.CombinedShapeWithSelectedInput(alpha, lambda).Combine([.. tw, ie[0], ie[1], inputSelector(z.Point[(nn - inputVars)..])])
+                : LogUpProver.CombinedShapeWithInput(alpha, lambda, selected: true).Combine([.. tw, ie[0], ie[1], inputSelector(z.Point[(nn - inputVars)..])])
             : LogUpProver.CombinedShape(alpha, lambda).Combine(tw);
         if (!z.CheckFinalValue(g, out var maskClaim))
             return LogUpMaskedResult.Fail(inputVars < 0
