@@ -682,9 +682,7 @@ internal static class ZkInference
             int blockVars = k + b;
             long j = (c << b) >> blockVars;
             var top = z[..(nIn - blockVars)];
-            var coef = Fr.One;
-            for (int t = 0; t < top.Length; t++)
-                coef *= ((j >> (top.Length - 1 - t)) & 1) != 0 ? top[t] : Fr.One - top[t];
+            var coef = Eq.Evaluate(top, Eq.BooleanPoint(j, top.Length));
             yield return new ZkClaimTerm(zs.XVector, coef, OpeningWeight.InBlock(nIn, j, OpeningWeight.Eq(z[(nIn - blockVars)..])));
             c += 1L << k;
         }
