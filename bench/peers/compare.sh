@@ -10,19 +10,25 @@
 #   B = 1024: zkml bench --batch 1024 (images 0…63 cycled) per inference  vs  snarkjs B = 1 (const)
 # and checks that the circom witness outputs (every snarkjs proof's public outputs) equal the
 # logits of ZkMl's integer executor and the logits ZkMl proves.
+# The same three zkml rows are measured again in ZK mode with a private input (the circuit compiled
+# with --zk --input-visibility private: what Groth16 also gives, a zero-knowledge proof) and the
+# ratios printed for both modes.
 # Options: --runs R (B = 1 timed runs per prover, best kept; default 3), --count64 N (snarkjs
-# proofs at B = 64, default 64: fewer is extrapolated to 64 and the output says so).
+# proofs at B = 64, default 64: fewer is extrapolated to 64 and the output says so), --no-zk
+# (skip the ZK-mode rows).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 cache="${ZKML_PEERS_CACHE:-$here/.cache}"
 runs=3
 count64=64
+zk=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --count64) count64="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-zk) zk=0; shift ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -46,6 +52,8 @@ model="$root/circuits/mnist-mlp/model.onnx"
 # other constants (the limb width), and everything below is remade from a newer circuit file.
 zkml compile "$model" --data "$root/circuits/mnist-mlp/input.json" -o "$zkc.new" --quiet >/dev/null
 if [ -f "$zkc" ] && cmp -s "$zkc.new" "$zkc"; then rm -f "$zkc.new"; else log "compiled $model (new circuit file)"; mv "$zkc.new" "$zkc"; fi
+zkz="$cache/mnist-zk.zkc"
+[ "$zk" -eq 0 ] || zkml compile "$model" --data "$root/circuits/mnist-mlp/input.json" --zk --input-visibility private -o "$zkz" --quiet >/dev/null
 data="$cache/data"
 if [ ! -f "$data/images.json" ] || [ "$zkc" -nt "$data/images.json" ]; then
   log "exporting the integer network and MNIST test images 0…63"
@@ -122,7 +130,7 @@ imgs.forEach((im, i) => { if (rows[i].logits.join() !== im.logits.join()) throw 
 # ---- the measurements, side by side in this run ---------------------------------------------
 prove_js() { node "$here/prove.js" "$1" "$gen" "$data" "$cache/$1.zkey" "$cache/$1.vkey.json" "$2" "$3"; }
 field() { node -e 'const o = JSON.parse(process.argv[1]); console.log(process.argv[2].split(".").reduce((a, k) => a[k], o))' "$1" "$2"; }
-zkml_bench() { zkml bench "$zkc" --batch "$1" --input "$data/input.json" --runs "$2" --json 2>/dev/null; }
+zkml_bench() { zkml bench "${3:-$zkc}" --batch "$1" --input "$data/input.json" --runs "$2" --json 2>/dev/null; }
 
 load0="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "B = 1: snarkjs, constant weights (1 warm-up + $runs runs)"
@@ -135,8 +143,14 @@ log "B = 64: snarkjs, constant weights, $count64 proofs (1 warm-up)"
 s64="$(prove_js const "$count64" 1)"
 log "B = 64: zkml bench --batch 64 --runs 2"
 z64="$(zkml_bench 64 2)"
-log "B = 1024: zkml bench --batch 1024 --runs 1 (its own setup for 1024 rows: about 20 s more)"
-z1024="$(zkml_bench 1024 1)"
+log "B = 1024: zkml bench --batch 1024 --runs 2 (its own setup for 1024 rows: about 20 s more)"
+z1024="$(zkml_bench 1024 2)"
+if [ "$zk" -eq 1 ]; then
+  log "ZK mode, private input: zkml bench --batch 1 --runs $runs, --batch 64 --runs 2, --batch 1024 --runs 2"
+  zz1="$(zkml_bench 1 "$runs" "$zkz")"
+  zz64="$(zkml_bench 64 2 "$zkz")"
+  zz1024="$(zkml_bench 1024 2 "$zkz")"
+fi
 
 t1c="$(field "$s1c" proveSeconds)"; w1c="$(field "$s1c" witnessSeconds)"
 t1p="$(field "$s1p" proveSeconds)"; w1p="$(field "$s1p" witnessSeconds)"
@@ -165,7 +179,23 @@ else
 fi
 printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 64" "$tz64" "-"
 printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 1024" "$tz1024" "-"
-echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1, of 2 at B = 64, one run at B = 1024)"
+echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1, of 2 at B = 64 and B = 1024)"
 echo "ratio snarkjs/zkml = $x (const weights), $y (private weights)"
 echo "ratio snarkjs/zkml at B = 64 = $z (const weights)"
 echo "ratio snarkjs/zkml per inference at B = 1024 = $w (snarkjs const weights B = 1 against zkml's B = 1024 prove / 1024)"
+if [ "$zk" -eq 1 ]; then
+  tzz1="$(field "$zz1" seconds.prove)"; tzz64="$(field "$zz64" seconds.prove)"; tzz1024="$(field "$zz1024" seconds.prove)"
+  read -r zx zy zz zw zq <<<"$(node -e '
+const [t1c, t1p, t64, tz1, tz1024, a, b, c] = process.argv.slice(1).map(Number);
+console.log((t1c / a).toFixed(2), (t1p / a).toFixed(2), (t64 / b).toFixed(2), (t1c / (c / 1024)).toFixed(1), (c / tz1024).toFixed(2));
+' "$t1c" "$t1p" "$t64" "$tz1" "$tz1024" "$tzz1" "$tzz64" "$tzz1024")"
+  echo
+  echo "ZK mode, private input (zkml compile --zk --input-visibility private; circuit $(field "$zz1" circuitDigest | cut -c1-16)…):"
+  printf '%-44s %10s\n' "zkml ZK, B = 1" "$tzz1"
+  printf '%-44s %10s\n' "zkml ZK, one batch proof of B = 64" "$tzz64"
+  printf '%-44s %10s\n' "zkml ZK, one batch proof of B = 1024" "$tzz1024"
+  echo "ZK ratio snarkjs/zkml = $zx (const weights), $zy (private weights)"
+  echo "ZK ratio snarkjs/zkml at B = 64 = $zz (const weights)"
+  echo "ZK ratio snarkjs/zkml per inference at B = 1024 = $zw (snarkjs const weights B = 1 against zkml ZK's B = 1024 prove / 1024)"
+  echo "zkml ZK / default at B = 1024 = $zq"
+fi
