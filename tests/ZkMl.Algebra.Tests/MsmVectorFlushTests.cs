@@ -65,4 +65,27 @@ public class MsmVectorFlushTests
         var vector = With(true, () => Msm.Run(bases, mags, 1, signs, window, threads: 1, window: window, batchAffineMin: 0));
         Assert.True(scalar == vector);
     }
+
+    [Fact]
+    public void BucketReductionGivesTheSamePointOnBothPathsAndMatchesTheJacobianReference()
+    {
+        // Two bucket sets whose entries coincide, cancel or are infinity: every special case of AddChunk on both paths.
+        const int m = 4096;
+        var pts = Bases(m, 91, adversarial: true);
+        var rng = new Random(92);
+        var set0 = new G1Affine[m];
+        var set1 = new G1Affine[m];
+        for (int j = 0; j < m; j++)
+        {
+            set0[j] = j % 13 == 0 ? G1Affine.Infinity : pts[j];
+            set1[j] = (j % 4) switch { 0 => pts[j], 1 => pts[j].Negate(), 2 => G1Affine.Infinity, _ => pts[rng.Next(m)] };
+        }
+        G1Affine[][] sets = [set0, set1];
+        G1Jacobian[]?[] overflows = [null, null];
+        var reference = BucketReduction.ReduceJacobian(sets, overflows, 0, m);
+        var scalar = With(false, () => BucketReduction.Reduce(sets, overflows, 0, m));
+        var vector = With(true, () => BucketReduction.Reduce(sets, overflows, 0, m));
+        Assert.True(reference == scalar);
+        Assert.True(reference == vector);
+    }
 }

@@ -62,6 +62,38 @@ public static class FqBatch
         for (int i = 0; i < a.Length; i++) Fq.Mul(a[i], b[i], out r[i]);
     }
 
+    /// <summary>
+    /// inv[i] = den[i]⁻¹ for every i with ONE field inversion (Montgomery's trick as eight interleaved chains: lane l takes
+    /// entries l, l + 8, …; the eight lane totals share one scalar inversion). Every den[i] must be non-zero; the length a
+    /// multiple of 8 (pad with <see cref="Fq.One"/>). <paramref name="prefix"/> is scratch of the same length. AVX-512F only.
+    /// </summary>
+    internal static void InverseEach8(Span<Fq> den, Span<Fq> prefix, Span<Fq> inv)
+    {
+        int n8 = den.Length;
+        ref Fq d = ref MemoryMarshal.GetReference(den), pre = ref MemoryMarshal.GetReference(prefix), iv = ref MemoryMarshal.GetReference(inv);
+        // prefix[8j + l] = Π_(j' < j) den[8j' + l]
+        for (int l = 0; l < 8; l++) Unsafe.Add(ref pre, l) = Fq.One;
+        for (int j = 8; j < n8; j += 8) Mul8(ref Unsafe.Add(ref pre, j - 8), ref Unsafe.Add(ref d, j - 8), ref Unsafe.Add(ref pre, j));
+        Span<Fq> lane = stackalloc Fq[8];
+        Span<Fq> lanePrefix = stackalloc Fq[8];
+        Mul8(ref Unsafe.Add(ref pre, n8 - 8), ref Unsafe.Add(ref d, n8 - 8), ref lane[0]); // the eight lane totals
+        var acc = Fq.One;
+        for (int l = 0; l < 8; l++) { lanePrefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
+        Fq.Inverse(acc, out acc);
+        for (int l = 7; l >= 0; l--)
+        {
+            var total = lane[l];
+            Fq.Mul(acc, lanePrefix[l], out lane[l]); // lane total⁻¹
+            Fq.Mul(acc, total, out acc);
+        }
+        // Backward: lane holds (Π_(j' ≤ j) den[8j' + l])⁻¹, so inv[8j + l] = lane · prefix[8j + l]; then drop den[8j + l].
+        for (int j = n8 - 8; j >= 0; j -= 8)
+        {
+            Mul8(ref lane[0], ref Unsafe.Add(ref pre, j), ref Unsafe.Add(ref iv, j));
+            Mul8(ref lane[0], ref Unsafe.Add(ref d, j), ref lane[0]);
+        }
+    }
+
     /// <summary>r[0..8) = a[0..8)·b[0..8): the eight-lane kernel (AVX-512F only). Reads all inputs before writing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Mul8(ref Fq a, ref Fq b, ref Fq r)

@@ -597,27 +597,7 @@ public static class Msm
                 }
                 for (int k = count; k < n8; k++) { den[k] = Fq.One; num[k] = Fq.Zero; }
 
-                // prefix[8j + l] = Π_(j' < j) den[8j' + l]
-                for (int l = 0; l < 8; l++) prefix[l] = Fq.One;
-                for (int j = 8; j < n8; j += 8) FqBatch.Mul8(ref prefix[j - 8], ref den[j - 8], ref prefix[j]);
-                Span<Fq> lane = stackalloc Fq[8];
-                Span<Fq> lanePrefix = stackalloc Fq[8];
-                FqBatch.Mul8(ref prefix[n8 - 8], ref den[n8 - 8], ref lane[0]); // the eight lane totals
-                var acc = Fq.One;
-                for (int l = 0; l < 8; l++) { lanePrefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
-                Fq.Inverse(acc, out acc); // every den ≠ 0
-                for (int l = 7; l >= 0; l--)
-                {
-                    var total = lane[l];
-                    Fq.Mul(acc, lanePrefix[l], out lane[l]); // lane total⁻¹
-                    Fq.Mul(acc, total, out acc);
-                }
-                // Backward: lane holds (Π_(j' ≤ j) den[8j' + l])⁻¹; inv[8j + l] = that · prefix[8j + l].
-                for (int j = n8 - 8; j >= 0; j -= 8)
-                {
-                    FqBatch.Mul8(ref lane[0], ref prefix[j], ref inv[j]);
-                    FqBatch.Mul8(ref lane[0], ref den[j], ref lane[0]);
-                }
+                FqBatch.InverseEach8(den.AsSpan(0, n8), prefix.AsSpan(0, n8), inv.AsSpan(0, n8));
 
                 // λ (into num), λ² (into prefix), then x3 (into den) and x_q − x3 (into inv), then y3 + y_q (into inv).
                 for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref num[j], ref inv[j], ref num[j]);
