@@ -125,7 +125,9 @@ public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] Tab
 /// <param name="Helper">h_in = sel/(α − f_in), committed by the caller before λ.</param>
 /// <param name="Selector">The public selector sel (0 or 1 per entry), or null for sel = 1 (every entry looked up); the
 /// verifier takes its MLE at r_in (<see cref="LogUpVerifier.VerifyMasked(Transcript, Fr, int, int, IReadOnlyCollection{LogUpPolynomial}?, ReadOnlySpan{byte}, LogUpMaskedProof?, int, Func{Fr[], Fr}?)"/>).</param>
-public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null)
+/// <param name="SelectorMle">Instead of <paramref name="Selector"/>: sel's MLE in closed form (a point of n_in coordinates → s̃el
+/// there), so the prover never materialises or folds the 2^{n_in} table; give at most one of the two.</param>
+public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null, Func<Fr[], Fr>? SelectorMle = null)
 {
     /// <summary>Sizes only.</summary>
     public override string ToString() => $"LogUpInputSide {{ {Witness.Length} entries }}";
@@ -306,21 +308,115 @@ public static partial class LogUpProver
         int nn = Math.Max(Math.Max(n, m), nIn);
         if (nn == 0) throw new LogUpException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
 
+        if (input is { Selector: not null, SelectorMle: not null }) throw new LogUpException("LogUp: the input side has both a selector table and a selector MLE");
+
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        if (!lambda.IsZero)
+        {
+            var o = ProveNormalized(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, lambda, tau, mask, maskCommitment, masks, input, nIn);
+            transcript.AppendScalars(LogUpLabels.Evals, [.. o.Proof.FinalValues, o.Proof.MaskEval]);
+            var point = o.Point;
+            var cl = LogUpVerifier.BuildClaims(o.Proof.FinalValues, point[(nn - n)..], point[(nn - m)..], nIn < 0 ? null : point[(nn - nIn)..]);
+            return new LogUpMaskedProverOutput(o.Proof, point, cl, LogUpVerifier.SumRelation(n, m, nIn));
+        }
+        // λ = 0 (probability 1/r): the helpers cannot be scaled by λ; the plain factors below.
         int factors = input is null ? 5 : 7;
         var factorMasks = masks == null ? null : FactorOrder.Take(factors).Select(p => masks.GetValueOrDefault(p)).ToArray();
         // Each side at its own length, read as tiled on the last of the N coordinates (copies: the sumcheck binds them in place).
         var mles = new List<DenseMle> { new(tableHelper.ToArray()), new(table.ToArray()), new(multiplicities.ToArray()), new(witnessHelper.ToArray()), new(witness.ToArray()) };
         if (input is not null) { mles.Add(new((Fr[])input.Helper.Clone())); mles.Add(new((Fr[])input.Witness.Clone())); }
         if (input?.Selector is { } sel) { mles.Add(new(sel.ToArray())); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
-        var shape = input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda, selected: input.Selector is not null);
-        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        var shape = input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda, selected: input.Selector is not null || input.SelectorMle is not null);
+        LinearOracleTerm[]? oracle = null;
+        if (input?.SelectorMle is { } selMle)
+        {
+            shape = new ProductSum(7, shape.Terms.Take(shape.Terms.Count - 1).ToArray()); // −λ²·sel as an oracle term
+            oracle = [new LinearOracleTerm(-(lambda * lambda), nIn, selMle)];
+        }
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
         var e = zc.FinalEvaluations;
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
         var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..], nIn < 0 ? null : zc.Point[(nn - nIn)..]);
         return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m, nIn));
+    }
+
+    /// <summary>
+    /// The masked zero-check of <see cref="ProveMaskedCore"/> for λ ≠ 0 on prover-side factors that make every product term's
+    /// coefficient ±1: h_t, α − t, m, λ·h_w, α − f (and λ²·h_in, α − f_in), so that
+    /// G = h_t(α − t) − m + (λh_w)(α − f) − λ [+ (λ²h_in)(α − f_in) − λ²·sel] is the same polynomial as
+    /// <see cref="CombinedShape"/> / <see cref="CombinedShapeWithInput"/> at every point. The round messages are therefore the
+    /// same field elements (same proof bytes) for about half the multiplications per entry; the final values are mapped back
+    /// (t̂ = α − (α − t)^, ĥ_w = (λh_w)^/λ, …), each vanishing mask transformed with its factor (negated, or scaled by λ, λ²).
+    /// </summary>
+    private static (LogUpMaskedProof Proof, Fr[] Point) ProveNormalized(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table,
+        ReadOnlySpan<Fr> multiplicities, ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, Fr lambda, Fr[] tau, LibraMask mask,
+        ReadOnlySpan<byte> maskCommitment, IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, LogUpInputSide? input, int nIn)
+    {
+        var l2 = lambda * lambda;
+        // (factor, how its prover-side table is made from the polynomial's: a − s·P with (a, s) = (0, −1) copy, (α, 1), (0, −λ), (0, −λ²))
+        var mles = new List<DenseMle>
+        {
+            new(tableHelper.ToArray()),
+            new(AffineCopy(table, alpha, Fr.One)),
+            new(multiplicities.ToArray()),
+            new(AffineCopy(witnessHelper, Fr.Zero, -lambda)),
+            new(AffineCopy(witness, alpha, Fr.One)),
+        };
+        var terms = new List<ProductTerm>
+        {
+            new(Fr.One, [0, 1]),
+            new(-Fr.One, [2]),
+            new(Fr.One, [3, 4]),
+        };
+        LinearOracleTerm[]? oracle = null;
+        Fr constant = -lambda;
+        if (input is not null)
+        {
+            mles.Add(new(AffineCopy(input.Helper, Fr.Zero, -l2)));
+            mles.Add(new(AffineCopy(input.Witness, alpha, Fr.One)));
+            terms.Add(new(Fr.One, [5, 6]));
+            if (input.Selector is { } sel) { mles.Add(new(sel.ToArray())); terms.Add(new(-l2, [7])); }
+            else if (input.SelectorMle is { } selMle) oracle = [new LinearOracleTerm(-l2, nIn, selMle)];
+            else constant -= l2;
+        }
+        terms.Add(new(constant, []));
+        var shape = new ProductSum(mles.Count, [.. terms]);
+        // Prover-side factor k is a_k − s_k·P_k: its vanishing mask is −s_k·μ_k.
+        Fr[] maskScale = [Fr.One, -Fr.One, Fr.One, lambda, -Fr.One, l2, -Fr.One, Fr.One];
+        VanishingMask?[]? factorMasks = null;
+        if (masks is not null)
+        {
+            factorMasks = new VanishingMask?[mles.Count];
+            for (int k = 0; k < Math.Min(mles.Count, input is null ? 5 : 7); k++)
+                if (masks.GetValueOrDefault(FactorOrder[k]) is { } vm)
+                {
+                    var s = maskScale[k];
+                    factorMasks[k] = s.IsOne ? vm : new VanishingMask(r => s * vm.CoefficientAt(r));
+                }
+        }
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
+        var e = zc.FinalEvaluations;
+        var lambdaInv = lambda.Inverse();
+        var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
+            input is null ? null : [e[5] * (lambdaInv * lambdaInv), alpha - e[6]]);
+        return (proof, zc.Point);
+    }
+
+    /// <summary>A copy of a − s·v (s = 1: a − v; a = 0: −s·v), in parallel over the entries.</summary>
+    private static Fr[] AffineCopy(ReadOnlySpan<Fr> values, Fr a, Fr s)
+    {
+        var r = values.ToArray();
+        bool negate = s.IsOne;
+        var scale = -s;
+        Parallelism.For(r.Length, (lo, hi) =>
+        {
+            var v = r.AsSpan();
+            if (negate) for (int i = lo; i < hi; i++) Fr.Sub(a, v[i], out v[i]);
+            else for (int i = lo; i < hi; i++) { Fr.Mul(v[i], scale, out var t); Fr.Add(a, t, out v[i]); }
+        });
+        return r;
     }
 }
 
