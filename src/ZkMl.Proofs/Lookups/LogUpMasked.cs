@@ -298,6 +298,7 @@ public static partial class LogUpProver
             nIn = Parallelism.Log2Exact(input.Witness.Length, "LogUp input side");
             if (input.Helper.Length != input.Witness.Length) throw new LogUpException($"LogUp: input helper has {input.Helper.Length} entries, the input side has {input.Witness.Length}");
             if (input.Selector is { } sl && sl.Length != input.Witness.Length) throw new LogUpException($"LogUp: input selector has {sl.Length} entries, the input side has {input.Witness.Length}");
+            if (input is { Selector: not null, SelectorMle: not null }) throw new LogUpException("LogUp: the input side has both a selector table and a selector MLE");
         }
         if (checkSums && DenseMle.Sum(witnessHelper) + (input is null ? Fr.Zero : DenseMle.Sum(input.Helper)) != DenseMle.Sum(tableHelper))
             throw new LogUpException(input is null
@@ -308,11 +309,9 @@ public static partial class LogUpProver
         int nn = Math.Max(Math.Max(n, m), nIn);
         if (nn == 0) throw new LogUpException("LogUp ZK: the zero-check needs at least one variable (a witness or table of ≥ 2 entries)");
 
-        if (input is { Selector: not null, SelectorMle: not null }) throw new LogUpException("LogUp: the input side has both a selector table and a selector MLE");
-
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
-        if (!lambda.IsZero)
+        if (!lambda.IsZero && !PlainFactorsForTests.Value)
         {
             var o = ProveNormalized(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, lambda, tau, mask, maskCommitment, masks, input, nIn);
             transcript.AppendScalars(LogUpLabels.Evals, [.. o.Proof.FinalValues, o.Proof.MaskEval]);
@@ -341,6 +340,9 @@ public static partial class LogUpProver
         var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..], nIn < 0 ? null : zc.Point[(nn - nIn)..]);
         return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m, nIn));
     }
+
+    /// <summary>Test switch: prove with the plain factors (the λ = 0 path) so tests can compare both paths' bytes.</summary>
+    internal static readonly AsyncLocal<bool> PlainFactorsForTests = new();
 
     /// <summary>
     /// The masked zero-check of <see cref="ProveMaskedCore"/> for λ ≠ 0 on prover-side factors that make every product term's
