@@ -243,7 +243,8 @@ internal static class ZkInference
             secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(xCol); });
             s3 = LibraMask.UniformScalar(rng);
             // h_in's entries are the few helperValues (one per (column kind, x)): the grouped commitment needs no hashing of 2^n_in scalars.
-            c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitGrouped(srs, groups, helperValues, side.Helper.Length), srs, s3));
+            // h_in is 0 on the padded columns' tail (e ≥ InputSize·Bp): only the real prefix is summed.
+            c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitGrouped(srs, groups, helperValues, vk.InputSize * bp), srs, s3));
             t.AppendG1(ZkLabels.W3, c3);
         }
 
@@ -264,7 +265,8 @@ internal static class ZkInference
             masks[LogUpPolynomial.InputHelper] = region.Affine(zs.MuHin, nlu - zs.NIn, Fr.One);
             masks[LogUpPolynomial.InputWitness] = region.Affine(zs.MuX, nlu - zs.NIn, beta);
         }
-        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
+        // f, t, h_w and f_in are not needed after the lookups: the prover works in them instead of copying (h_in stays: W3's opening).
+        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedConsuming(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
         var luPoint = lu.Point;
         var rw = luPoint[(nlu - n)..];
         var rt = luPoint[(nlu - m)..];

@@ -392,8 +392,9 @@ public class LogUpMaskedTests(ITestOutputHelper log)
     /// <summary>
     /// The prover's two factor layouts and two selector forms give the same bytes: the plain factors (h_t, t, m, h_w, f, …; the
     /// λ = 0 path) and the ±1-coefficient ones (α − t, λ·h_w, α − f, λ²·h_in, α − f_in, masks transformed with them), and the
-    /// selector as a dense table or as its MLE in closed form (never folded) — without an input side, with sel = 1, and with a
-    /// selected prefix, including the input side longer than, equal to and shorter than the other two. The bytes verify.
+    /// selector as a dense table or as its MLE in closed form (never folded), copying or consuming the caller's vectors — without
+    /// an input side, with sel = 1, and with a selected prefix, including the input side longer than, equal to and shorter than
+    /// the other two. The bytes verify; the consuming prover leaves m, h_t and h_in as they were.
     /// </summary>
     [Theory]
     [InlineData(3, 4, -1, 0)]
@@ -431,13 +432,23 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         }
         var degrees = LogUpProver.MaskedDegrees(n, m, which, nIn);
         Fr SelAt(Fr[] r) => DenseMle.Evaluate(sel, r);
-        byte[] Prove(LogUpInputSide? side, bool plain)
+        byte[] Prove(LogUpInputSide? side, bool plain, bool consuming = false)
         {
             LogUpProver.PlainFactorsForTests.Value = plain;
             try
             {
-                return LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, mult, hw, ht, x.Alpha, LibraMask.Sample(degrees, new SeededRng(12)), [], masks,
-                    checkSums: true, side).Proof.ToBytes();
+                var lm = LibraMask.Sample(degrees, new SeededRng(12));
+                if (!consuming)
+                    return LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, mult, hw, ht, x.Alpha, lm, [], masks, checkSums: true, side).Proof.ToBytes();
+                // the consuming prover may overwrite f, t, h_w and f_in; it must not write m, h_t or h_in
+                var (m0, ht0, hin0) = ((Fr[])mult.Clone(), (Fr[])ht.Clone(), (Fr[])hin.Clone());
+                var own = side is null ? null : side with { Witness = (Fr[])side.Witness.Clone() };
+                var b = LogUpProver.ProveMaskedConsuming(NewTranscript(), (Fr[])x.F.Clone(), (Fr[])x.T.Clone(), mult, (Fr[])hw.Clone(), ht, x.Alpha, lm, [], masks,
+                    checkSums: true, own).Proof.ToBytes();
+                Assert.Equal(m0, mult);
+                Assert.Equal(ht0, ht);
+                Assert.Equal(hin0, hin);
+                return b;
             }
             finally { LogUpProver.PlainFactorsForTests.Value = false; }
         }
@@ -449,7 +460,8 @@ public class LogUpMaskedTests(ITestOutputHelper log)
         var reference = Prove(sides[0], plain: true);
         foreach (var side in sides)
             foreach (bool plain in new[] { true, false })
-                Assert.Equal(reference, Prove(side, plain));
+                foreach (bool consuming in new[] { false, true })
+                    Assert.Equal(reference, Prove(side, plain, consuming));
         Assert.True(LogUpMaskedProof.TryParse(reference, degrees, inputSide: nIn >= 0, out var parsed, out var err), err);
         var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], parsed, nIn, nIn < 0 || prefix == fin.Length ? null : SelAt);
         Assert.True(res.Success, res.Error);

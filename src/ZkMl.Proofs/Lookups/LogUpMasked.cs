@@ -286,6 +286,24 @@ public static partial class LogUpProver
     internal static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
         ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
         IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input = null)
+        => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums, input, null);
+
+    /// <summary>
+    /// As <see cref="ProveMaskedCore(Transcript, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyDictionary{LogUpPolynomial, VanishingMask}?, bool, LogUpInputSide?)"/>
+    /// for a caller that no longer needs f, t, h_w and f_in: the prover works in those arrays (OVERWRITTEN with its factors,
+    /// <see cref="ProveNormalized"/>) instead of copying them, and reads h_t, m and h_in without writing them. Same proof as the
+    /// copying overload.
+    /// </summary>
+    internal static LogUpMaskedProverOutput ProveMaskedConsuming(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input)
+        => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums, input,
+            [witness, table, multiplicities, witnessHelper, tableHelper]);
+
+    // consumable: null, or the five arrays behind the spans (f, t, m, h_w, h_t) that the prover may overwrite.
+    private static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input, Fr[][]? consumable)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(mask);
@@ -313,7 +331,10 @@ public static partial class LogUpProver
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
         if (!lambda.IsZero && !PlainFactorsForTests.Value)
         {
-            var o = ProveNormalized(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, lambda, tau, mask, maskCommitment, masks, input, nIn);
+            // Owned arrays: the caller's when it gave them up, else copies (f_in is copied unless consumable too).
+            var arrays = consumable ?? [witness.ToArray(), table.ToArray(), multiplicities.ToArray(), witnessHelper.ToArray(), tableHelper.ToArray()];
+            var fin = input is null ? null : consumable is null ? (Fr[])input.Witness.Clone() : input.Witness;
+            var o = ProveNormalized(transcript, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], alpha, lambda, tau, mask, maskCommitment, masks, input, fin, nIn);
             transcript.AppendScalars(LogUpLabels.Evals, [.. o.Proof.FinalValues, o.Proof.MaskEval]);
             var point = o.Point;
             var cl = LogUpVerifier.BuildClaims(o.Proof.FinalValues, point[(nn - n)..], point[(nn - m)..], nIn < 0 ? null : point[(nn - nIn)..]);
@@ -345,26 +366,31 @@ public static partial class LogUpProver
     internal static readonly AsyncLocal<bool> PlainFactorsForTests = new();
 
     /// <summary>
-    /// The masked zero-check of <see cref="ProveMaskedCore"/> for λ ≠ 0 on prover-side factors that make every product term's
-    /// coefficient ±1: h_t, α − t, m, λ·h_w, α − f (and λ²·h_in, α − f_in), so that
-    /// G = h_t(α − t) − m + (λh_w)(α − f) − λ [+ (λ²h_in)(α − f_in) − λ²·sel] is the same polynomial as
-    /// <see cref="CombinedShape"/> / <see cref="CombinedShapeWithInput"/> at every point. The round messages are therefore the
-    /// same field elements (same proof bytes) for about half the multiplications per entry; the final values are mapped back
-    /// (t̂ = α − (α − t)^, ĥ_w = (λh_w)^/λ, …), each vanishing mask transformed with its factor (negated, or scaled by λ, λ²).
+    /// The masked zero-check for λ ≠ 0 on prover-side factors that make every product term's coefficient ±1: h_t, α − t, m,
+    /// λ·h_w, α − f (and h_in, λ²·(α − f_in)), so that G = h_t(α − t) − m + (λh_w)(α − f) − λ [+ h_in·λ²(α − f_in) − λ²·sel] is
+    /// the same polynomial as <see cref="CombinedShape"/> / <see cref="CombinedShapeWithInput"/> at every point. The round
+    /// messages are therefore the same field elements (same proof bytes) for about half the multiplications per entry; the
+    /// final values are mapped back (t̂ = α − (α − t)^, ĥ_w = (λh_w)^/λ, …), each vanishing mask transformed with its factor
+    /// (negated, or scaled by λ, −λ²). <paramref name="witness"/>, <paramref name="table"/>, <paramref name="witnessHelper"/> and
+    /// <paramref name="inputWitness"/> are overwritten with their factors; h_t, m and h_in are read, never written (their first
+    /// bind goes to a new half-size array: no copy of the caller's vectors).
     /// </summary>
-    private static (LogUpMaskedProof Proof, Fr[] Point) ProveNormalized(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table,
-        ReadOnlySpan<Fr> multiplicities, ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, Fr lambda, Fr[] tau, LibraMask mask,
-        ReadOnlySpan<byte> maskCommitment, IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, LogUpInputSide? input, int nIn)
+    private static (LogUpMaskedProof Proof, Fr[] Point) ProveNormalized(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, Fr lambda, Fr[] tau, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, LogUpInputSide? input, Fr[]? inputWitness, int nIn)
     {
         var l2 = lambda * lambda;
-        // (factor, how its prover-side table is made from the polynomial's: a − s·P with (a, s) = (0, −1) copy, (α, 1), (0, −λ), (0, −λ²))
+        // Factor k of the prover is a_k − s_k·P_k, made in place: (α, 1) for t, f; (0, −λ) for h_w; (λ²α, λ²) for f_in.
+        AffineInPlace(table, alpha, Fr.One);
+        AffineInPlace(witnessHelper, Fr.Zero, -lambda);
+        AffineInPlace(witness, alpha, Fr.One);
         var mles = new List<DenseMle>
         {
-            new(tableHelper.ToArray()),
-            new(AffineCopy(table, alpha, Fr.One)),
-            new(multiplicities.ToArray()),
-            new(AffineCopy(witnessHelper, Fr.Zero, -lambda)),
-            new(AffineCopy(witness, alpha, Fr.One)),
+            DenseMle.Borrowed(tableHelper),
+            new(table),
+            DenseMle.Borrowed(multiplicities),
+            new(witnessHelper),
+            new(witness),
         };
         var terms = new List<ProductTerm>
         {
@@ -376,17 +402,18 @@ public static partial class LogUpProver
         Fr constant = -lambda;
         if (input is not null)
         {
-            mles.Add(new(AffineCopy(input.Helper, Fr.Zero, -l2)));
-            mles.Add(new(AffineCopy(input.Witness, alpha, Fr.One)));
+            AffineInPlace(inputWitness!, l2 * alpha, l2);
+            mles.Add(DenseMle.Borrowed(input.Helper));
+            mles.Add(new(inputWitness!));
             terms.Add(new(Fr.One, [5, 6]));
-            if (input.Selector is { } sel) { mles.Add(new(sel.ToArray())); terms.Add(new(-l2, [7])); }
+            if (input.Selector is { } sel) { mles.Add(DenseMle.Borrowed(sel)); terms.Add(new(-l2, [7])); }
             else if (input.SelectorMle is { } selMle) oracle = [new LinearOracleTerm(-l2, nIn, selMle)];
             else constant -= l2;
         }
         terms.Add(new(constant, []));
         var shape = new ProductSum(mles.Count, [.. terms]);
-        // Prover-side factor k is a_k − s_k·P_k: its vanishing mask is −s_k·μ_k.
-        Fr[] maskScale = [Fr.One, -Fr.One, Fr.One, lambda, -Fr.One, l2, -Fr.One, Fr.One];
+        // The vanishing mask of a − s·P is −s·μ.
+        Fr[] maskScale = [Fr.One, -Fr.One, Fr.One, lambda, -Fr.One, Fr.One, -l2];
         VanishingMask?[]? factorMasks = null;
         if (masks is not null)
         {
@@ -402,23 +429,21 @@ public static partial class LogUpProver
         var e = zc.FinalEvaluations;
         var lambdaInv = lambda.Inverse();
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
-            input is null ? null : [e[5] * (lambdaInv * lambdaInv), alpha - e[6]]);
+            input is null ? null : [e[5], alpha - e[6] * (lambdaInv * lambdaInv)]);
         return (proof, zc.Point);
     }
 
-    /// <summary>A copy of a − s·v (s = 1: a − v; a = 0: −s·v), in parallel over the entries.</summary>
-    private static Fr[] AffineCopy(ReadOnlySpan<Fr> values, Fr a, Fr s)
+    /// <summary>v ← a − s·v in place (s = 1: a − v, no multiplication), in parallel over the entries.</summary>
+    private static void AffineInPlace(Fr[] v, Fr a, Fr s)
     {
-        var r = values.ToArray();
         bool negate = s.IsOne;
         var scale = -s;
-        Parallelism.For(r.Length, (lo, hi) =>
+        Parallelism.For(v.Length, (lo, hi) =>
         {
-            var v = r.AsSpan();
-            if (negate) for (int i = lo; i < hi; i++) Fr.Sub(a, v[i], out v[i]);
-            else for (int i = lo; i < hi; i++) { Fr.Mul(v[i], scale, out var t); Fr.Add(a, t, out v[i]); }
+            var x = v.AsSpan();
+            if (negate) for (int i = lo; i < hi; i++) Fr.Sub(a, x[i], out x[i]);
+            else for (int i = lo; i < hi; i++) { Fr.Mul(x[i], scale, out var t); Fr.Add(a, t, out x[i]); }
         });
-        return r;
     }
 }
 
