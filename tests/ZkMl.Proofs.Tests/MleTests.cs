@@ -171,4 +171,30 @@ public class MleTests
         }
         Assert.Equal(new DenseMle((Fr[])v.Clone()).Evaluate(point.AsSpan(n - k)), tiled[0]);
     }
+
+    /// <summary>
+    /// A borrowed MLE binds like an owned one (every bind, to the last value, equals the MLE at the point) and never writes the
+    /// caller's array: the first bind goes to a new half-size array.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void A_borrowed_mle_binds_like_a_copy_and_leaves_its_source(int n)
+    {
+        var rng = new Random(300 + n);
+        var v = RandomVector(rng, 1 << n);
+        var before = (Fr[])v.Clone();
+        var borrowed = DenseMle.Borrowed(v);
+        var owned = new DenseMle((Fr[])v.Clone());
+        var r = RandomVector(rng, n);
+        for (int j = 0; j < n; j++)
+        {
+            borrowed.BindFirst(r[j]);
+            owned.BindFirst(r[j]);
+            Assert.Equal(owned.Values.ToArray(), borrowed.Values.ToArray());
+            Assert.Equal(before, v);
+        }
+        Assert.Equal(NaiveEvaluate(before, r), borrowed[0]);
+    }
 }
