@@ -111,12 +111,24 @@ public static class ZkBatchOpening
         // P_g: e0·p0 and Δe·Δp) and bind to zeros, so the rounds and P_g's binding skip them. E_g is bound whole: where a pair
         // has p0 ≠ 0 = p1 its Δe·Δp term reads e1, which later rounds take from E_g's entries in P_g's zero tail. P_g is read
         // from the witness (never copied or written) and bound into buffers of its own, cleared at the end (secret).
+        // Round k reads E_g only below P_g's live prefix pLive[g][k], and entry j of a bound table comes from entries 2j, 2j + 1:
+        // so E_g is bound only on the prefix eLive[g][k] = max(pLive[g][k], 2·eLive[g][k + 1]) (at most the table) those reads
+        // need, and its entries past it are never read.
         var e = new LiveTable[groups];
         var p = new LiveTable[groups];
+        var pLive = new int[groups][];
+        var eLive = new int[groups][];
         for (int g = 0; g < groups; g++)
         {
-            e[g] = new LiveTable(eTab[g], nv[g], eTab[g].Length, owned: true);
-            p[g] = new LiveTable(witnesses[g].Values, nv[g], EvenPrefix(witnesses[g].Values), owned: false);
+            int n = nv[g];
+            pLive[g] = new int[n + 1];
+            eLive[g] = new int[n + 1];
+            pLive[g][0] = EvenPrefix(witnesses[g].Values);
+            for (int k = 0; k < n; k++) pLive[g][k + 1] = NextLive(pLive[g][k], n - k - 1);
+            eLive[g][n] = 1;
+            for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(pLive[g][k], 2 * eLive[g][k + 1]));
+            e[g] = new LiveTable(eTab[g], eLive[g][0], owned: true);
+            p[g] = new LiveTable(witnesses[g].Values, pLive[g][0], owned: false);
         }
 
         // The mask in closed form: prefix = a + Σ_(b<k) δ_b·c_b, tail = Σ_(b>k) δ1_b, e_k = Π_(b<k)(1 − c_b); R bound sparsely.
@@ -141,9 +153,10 @@ public static class ZkBatchOpening
             var d2 = GC.AllocateUninitializedArray<Fr>(dLive);
             mask.FillD1(d1, dLive);
             mask.FillD2(d2, dLive);
-            dt1 = new LiveTable(d1, nMax, dLive, owned: true);
-            dt2 = new LiveTable(d2, nMax, dLive, owned: true);
+            dt1 = new LiveTable(d1, dLive, owned: true);
+            dt2 = new LiveTable(d2, dLive, owned: true);
         }
+        bool confined = dt1 is not null;
 
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
@@ -184,16 +197,22 @@ public static class ZkBatchOpening
                 var oneMinus = Fr.One - c;
                 for (int g = 0; g < groups; g++)
                 {
-                    if (k < nv[g]) { e[g].Bind(c); p[g].Bind(c); }
+                    if (k < nv[g]) { e[g].Bind(c, eLive[g][k + 1]); p[g].Bind(c, pLive[g][k + 1]); }
                     else { e[g].ScaleFirst(oneMinus); p[g].ScaleFirst(oneMinus); }
+                }
+                ek *= oneMinus;
+                if (confined)
+                {
+                    int next = NextLive(dt1!.Live, nMax - k - 1);
+                    dt1.Bind(c, next);
+                    dt2!.Bind(c, next);
+                    continue;
                 }
                 prefix1 += a1[k + 1] * c;
                 prefix2 += a2[k + 1] * c;
-                ek *= oneMinus;
                 if (k + 1 < nMax) tail1 -= a1[k + 2];
                 BindSparse(rPos, rVal, c);
                 if (k >= topStart) top = Bind(top, c, top.Length / 2);
-                if (dt1 is not null) { dt1.Bind(c); dt2!.Bind(c); }
             }
         }
         finally
@@ -477,7 +496,7 @@ public static class ZkBatchOpening
     /// owned (a witness's entries) is only read; an owned one becomes one of the two buffers after the first round.
     /// <see cref="Clear"/> zeroes every buffer the table wrote (the vectors' and the mask's are secret).
     /// </summary>
-    private sealed class LiveTable(Fr[] source, int vars, int live, bool owned)
+    private sealed class LiveTable(Fr[] source, int live, bool owned)
     {
         private readonly Fr[] _source = source;
         private Fr[]? _a, _b;
@@ -488,12 +507,13 @@ public static class ZkBatchOpening
         /// <summary>The stored prefix: even, or 1 for a table of one entry.</summary>
         public int Live { get; private set; } = live;
 
-        private int _vars = vars;
-
-        /// <summary>Binds index bit 0 to r: entry j becomes t[2j] + r·(t[2j+1] − t[2j]), the live prefix halves (rounded up to even).</summary>
-        public void Bind(in Fr r)
+        /// <summary>
+        /// Binds index bit 0 to r and keeps the first <paramref name="next"/> entries: entry j becomes t[2j] + r·(t[2j+1] − t[2j])
+        /// for the live pairs j &lt; Live/2 and 0 after them (a zero tail's pairs bind to zeros).
+        /// </summary>
+        public void Bind(in Fr r, int next)
         {
-            int pairs = Live / 2, next = NextLive(Live, _vars - 1);
+            int pairs = Math.Min(Live / 2, next);
             Fr[] dst;
             if (ReferenceEquals(Table, _a)) dst = _b is { } b && b.Length >= next ? b : Replace(ref _b, next);
             else dst = _a is { } a && a.Length >= next ? a : Replace(ref _a, next);
@@ -512,7 +532,6 @@ public static class ZkBatchOpening
             if (owned && ReferenceEquals(t, _source) && _b is null) _b = t;
             Table = dst;
             Live = next;
-            _vars--;
         }
 
         /// <summary>Multiplies the single entry of a table with no variables left by f (the factor 1 − c_k of a smaller vector).</summary>
