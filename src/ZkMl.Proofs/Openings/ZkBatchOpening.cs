@@ -158,6 +158,10 @@ public static class ZkBatchOpening
         }
         bool confined = dt1 is not null;
 
+        // One scratch buffer for every table's in-place binding: the longest first-round output (the secret ones are cleared).
+        int scratchLength = dt1 is null ? 1 : dt1.Live / 2 + 1;
+        for (int g = 0; g < groups; g++) if (nv[g] > 0) scratchLength = Math.Max(scratchLength, Math.Max(eLive[g][1], pLive[g][1]));
+        var scratch = GC.AllocateUninitializedArray<Fr>(scratchLength);
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
         try
@@ -197,15 +201,15 @@ public static class ZkBatchOpening
                 var oneMinus = Fr.One - c;
                 for (int g = 0; g < groups; g++)
                 {
-                    if (k < nv[g]) { e[g].Bind(c, eLive[g][k + 1]); p[g].Bind(c, pLive[g][k + 1]); }
+                    if (k < nv[g]) { e[g].Bind(c, eLive[g][k + 1], scratch); p[g].Bind(c, pLive[g][k + 1], scratch); }
                     else { e[g].ScaleFirst(oneMinus); p[g].ScaleFirst(oneMinus); }
                 }
                 ek *= oneMinus;
                 if (confined)
                 {
                     int next = NextLive(dt1!.Live, nMax - k - 1);
-                    dt1.Bind(c, next);
-                    dt2!.Bind(c, next);
+                    dt1.Bind(c, next, scratch);
+                    dt2!.Bind(c, next, scratch);
                     continue;
                 }
                 prefix1 += a1[k + 1] * c;
@@ -220,6 +224,7 @@ public static class ZkBatchOpening
             foreach (var t in p) t?.Clear();
             dt1?.Clear();
             dt2?.Clear();
+            Array.Clear(scratch);
         }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
@@ -490,16 +495,17 @@ public static class ZkBatchOpening
     }
 
     /// <summary>
-    /// A table of the ZK opening's sumcheck: 2^Vars logical entries of which the first Live are stored (the rest are zeros: a
-    /// padded vector's tail, a confined mask past L*), bound at index bit 0 once per round out of place into two buffers that
-    /// alternate (ping-pong) instead of a new array per round (as the default opening's BoundTable). A source that is not
-    /// owned (a witness's entries) is only read; an owned one becomes one of the two buffers after the first round.
-    /// <see cref="Clear"/> zeroes every buffer the table wrote (the vectors' and the mask's are secret).
+    /// A table of the ZK opening's sumcheck: of its logical entries only the first Live are stored (the rest are zeros: a
+    /// padded vector's tail, a confined mask past L*, or entries no later round reads), bound at index bit 0 once per round
+    /// in place through one scratch buffer that all tables share (bound in parallel into the scratch, copied back), instead
+    /// of into a new array per round. A source that is not owned (a witness's entries) is only read: its first round binds
+    /// into a buffer of the table's own. <see cref="Clear"/> zeroes what the table wrote (the vectors' and the mask's are
+    /// secret; the caller clears the scratch).
     /// </summary>
     private sealed class LiveTable(Fr[] source, int live, bool owned)
     {
         private readonly Fr[] _source = source;
-        private Fr[]? _a, _b;
+        private Fr[]? _own;
 
         /// <summary>The current table: its first <see cref="Live"/> entries are the bound values; the entries after them are stale.</summary>
         public Fr[] Table { get; private set; } = source;
@@ -509,15 +515,15 @@ public static class ZkBatchOpening
 
         /// <summary>
         /// Binds index bit 0 to r and keeps the first <paramref name="next"/> entries: entry j becomes t[2j] + r·(t[2j+1] − t[2j])
-        /// for the live pairs j &lt; Live/2 and 0 after them (a zero tail's pairs bind to zeros).
+        /// for the live pairs j &lt; Live/2 and 0 after them (a zero tail's pairs bind to zeros). <paramref name="scratch"/> holds
+        /// at least min(Live/2, next) entries.
         /// </summary>
-        public void Bind(in Fr r, int next)
+        public void Bind(in Fr r, int next, Fr[] scratch)
         {
             int pairs = Math.Min(Live / 2, next);
-            Fr[] dst;
-            if (ReferenceEquals(Table, _a)) dst = _b is { } b && b.Length >= next ? b : Replace(ref _b, next);
-            else dst = _a is { } a && a.Length >= next ? a : Replace(ref _a, next);
             var t = Table;
+            bool inPlace = owned || !ReferenceEquals(t, _source);
+            var dst = inPlace ? scratch : (_own = GC.AllocateUninitializedArray<Fr>(next));
             var rr = r;
             Polynomials.Parallelism.For(pairs, (lo, hi) =>
             {
@@ -528,31 +534,24 @@ public static class ZkBatchOpening
                     Fr.Add(t[2 * j], d, out dst[j]);
                 }
             });
-            dst.AsSpan(pairs, next - pairs).Clear();
-            if (owned && ReferenceEquals(t, _source) && _b is null) _b = t;
-            Table = dst;
+            if (inPlace) Array.Copy(scratch, t, pairs);
+            else Table = dst;
+            Table.AsSpan(pairs, next - pairs).Clear();
             Live = next;
         }
 
         /// <summary>Multiplies the single entry of a table with no variables left by f (the factor 1 − c_k of a smaller vector).</summary>
         public void ScaleFirst(in Fr f)
         {
-            if (!owned && ReferenceEquals(Table, _source)) Table = _a = [_source[0]];
+            if (!owned && ReferenceEquals(Table, _source)) Table = _own = [_source[0]];
             Table[0] *= f;
         }
 
         /// <summary>Zeroes every buffer this table wrote (the owned source included).</summary>
         public void Clear()
         {
-            if (_a is not null) Array.Clear(_a);
-            if (_b is not null) Array.Clear(_b);
+            if (_own is not null) Array.Clear(_own);
             if (owned) Array.Clear(_source);
-        }
-
-        private static Fr[] Replace(ref Fr[]? slot, int length)
-        {
-            if (slot is not null) Array.Clear(slot);
-            return slot = GC.AllocateUninitializedArray<Fr>(length);
         }
     }
 
