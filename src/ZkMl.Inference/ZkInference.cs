@@ -243,7 +243,8 @@ internal static class ZkInference
             secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(xCol); });
             s3 = LibraMask.UniformScalar(rng);
             // h_in's entries are the few helperValues (one per (column kind, x)): the grouped commitment needs no hashing of 2^n_in scalars.
-            c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitGrouped(srs, groups, helperValues, side.Helper.Length), srs, s3));
+            // h_in is 0 on the padded columns' tail (e ≥ InputSize·Bp): only the real prefix is summed.
+            c3 = timings.Run("commit W3", () => Blind(HyperKzg.CommitGrouped(srs, groups, helperValues, vk.InputSize * bp), srs, s3));
             t.AppendG1(ZkLabels.W3, c3);
         }
 
@@ -264,7 +265,8 @@ internal static class ZkInference
             masks[LogUpPolynomial.InputHelper] = region.Affine(zs.MuHin, nlu - zs.NIn, Fr.One);
             masks[LogUpPolynomial.InputWitness] = region.Affine(zs.MuX, nlu - zs.NIn, beta);
         }
-        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedCore(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
+        // f, t, h_w and f_in are not needed after the lookups: the prover works in them instead of copying (h_in stays: W3's opening).
+        var lu = timings.Run("lookups", () => LogUpProver.ProveMaskedConsuming(t, f, table, mult, hw, ht, alpha, region.Lu, [], masks, checkSums: checkLookups, inSide));
         var luPoint = lu.Point;
         var rw = luPoint[(nlu - n)..];
         var rt = luPoint[(nlu - m)..];
@@ -391,7 +393,7 @@ internal static class ZkInference
     /// <summary>
     /// The LogUp's input side (docs/protocol.md "ZK mode: the input range check", "ZK mode: the column-major private input"):
     /// over the column-major X′ (entry e = col·Bp + row), f_in[e] = t_X·sel(e) + β·X′[e] with sel(e) = [e &lt; InputSize·Bp] (the
-    /// real columns), h_in = sel/(α − f_in) — 0 on the padded columns' tail — and the selector sel itself.
+    /// real columns), h_in = sel/(α − f_in) — 0 on the padded columns' tail — and sel as its MLE (<see cref="InputSelectorAt"/>).
     /// </summary>
     /// <exception cref="ZkChallengeRejectedException">α equals an entry of f_in (probability ≤ 2^{n_in}/r).</exception>
     /// <returns>The input side, and h_in as groups (entry e has value HelperValues[Groups[e] − 1]) for its commitment.</returns>
@@ -439,9 +441,8 @@ internal static class ZkInference
             for (int e = lo; e < hi; e++) { f[e] = fDistinct[ids[e]]; h[e] = hDistinct[ids[e]]; ids[e]++; }
         });
         Array.Clear(fDistinct);
-        var sel = new Fr[x.Length];
-        sel.AsSpan(0, (int)prefix).Fill(Fr.One);
-        return (new LogUpInputSide(f, h, sel), ids, hDistinct);
+        // sel in closed form (the verifier's s̃el): the LogUp never materialises or folds its 2^{n_in} entries.
+        return (new LogUpInputSide(f, h, SelectorMle: r => InputSelectorAt(vk, r)), ids, hDistinct);
 
         // f = tag_in(col) + β·x, checked α ≠ f at its first entry e.
         static Fr Entry(bool real, long xe, int e, in Fr tag, in Fr beta, in Fr alpha)

@@ -390,6 +390,94 @@ public class LogUpMaskedTests(ITestOutputHelper log)
     }
 
     /// <summary>
+    /// The prover's two factor layouts and two selector forms give the same bytes: the plain factors (h_t, t, m, h_w, f, …; the
+    /// λ = 0 path) and the ±1-coefficient ones (α − t, λ·h_w, α − f, λ²·h_in, α − f_in, masks transformed with them), and the
+    /// selector as a dense table or as its MLE in closed form (never folded), copying or consuming the caller's vectors — without
+    /// an input side, with sel = 1, and with a selected prefix, including the input side longer than, equal to and shorter than
+    /// the other two. The bytes verify; the consuming prover leaves m, h_t and h_in as they were.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 4, -1, 0)]
+    [InlineData(3, 4, 2, 4)]
+    [InlineData(2, 3, 5, 20)]
+    [InlineData(4, 2, 4, 11)]
+    [InlineData(5, 3, 5, 32)]
+    public void Every_prover_layout_gives_the_same_proof(int n, int m, int nIn, int prefix)
+    {
+        var rng = new Random(70 + n + nIn);
+        var x = Honest(80 + nIn, n, m);
+        Fr[] fin = [], sel = [];
+        Fr[] mult = x.M;
+        if (nIn >= 0)
+        {
+            fin = new Fr[1 << nIn];
+            sel = new Fr[fin.Length];
+            for (int i = 0; i < fin.Length; i++)
+            {
+                sel[i] = i < prefix ? Fr.One : Fr.Zero;
+                fin[i] = i < prefix ? x.T[rng.Next(x.T.Length)] : Fr.FromInt64(3_000_000 + i);
+            }
+            mult = LogUpProver.Multiplicities([.. x.F, .. fin.AsSpan(0, prefix)], x.T);
+        }
+        var (hw, ht) = LogUpProver.ComputeHelpers(x.F, x.T, mult, x.Alpha);
+        var hin = fin.Select((v, i) => i < prefix ? (x.Alpha - v).Inverse() : Fr.Zero).ToArray();
+        LogUpPolynomial[] which = nIn < 0 ? All : [.. All, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness];
+        int nn = Math.Max(Math.Max(n, m), nIn);
+        var mrng = new Random(11);
+        var masks = Masks(mrng, new Instance(x.F, x.T, mult, hw, ht, x.Alpha), All);
+        if (nIn >= 0)
+        {
+            masks[LogUpPolynomial.InputHelper] = VanishingMask.Affine(nn - nIn, Fr.Random(mrng), Fr.Random(mrng));
+            masks[LogUpPolynomial.InputWitness] = VanishingMask.Affine(nn - nIn, Fr.Random(mrng), Fr.Random(mrng));
+        }
+        var degrees = LogUpProver.MaskedDegrees(n, m, which, nIn);
+        Fr SelAt(Fr[] r) => DenseMle.Evaluate(sel, r);
+        byte[] Prove(LogUpInputSide? side, bool plain, bool consuming = false)
+        {
+            LogUpProver.PlainFactorsForTests.Value = plain;
+            try
+            {
+                var lm = LibraMask.Sample(degrees, new SeededRng(12));
+                if (!consuming)
+                    return LogUpProver.ProveMaskedCore(NewTranscript(), x.F, x.T, mult, hw, ht, x.Alpha, lm, [], masks, checkSums: true, side).Proof.ToBytes();
+                // the consuming prover may overwrite f, t, h_w and f_in; it must not write m, h_t or h_in
+                var (m0, ht0, hin0) = ((Fr[])mult.Clone(), (Fr[])ht.Clone(), (Fr[])hin.Clone());
+                var own = side is null ? null : side with { Witness = (Fr[])side.Witness.Clone() };
+                var b = LogUpProver.ProveMaskedConsuming(NewTranscript(), (Fr[])x.F.Clone(), (Fr[])x.T.Clone(), mult, (Fr[])hw.Clone(), ht, x.Alpha, lm, [], masks,
+                    checkSums: true, own).Proof.ToBytes();
+                Assert.Equal(m0, mult);
+                Assert.Equal(ht0, ht);
+                Assert.Equal(hin0, hin);
+                return b;
+            }
+            finally { LogUpProver.PlainFactorsForTests.Value = false; }
+        }
+        var sides = nIn < 0
+            ? new LogUpInputSide?[] { null }
+            : prefix == fin.Length
+                ? [new LogUpInputSide(fin, hin), new LogUpInputSide(fin, hin, sel), new LogUpInputSide(fin, hin, SelectorMle: SelAt)]
+                : [new LogUpInputSide(fin, hin, sel), new LogUpInputSide(fin, hin, SelectorMle: SelAt)];
+        var reference = Prove(sides[0], plain: true);
+        foreach (var side in sides)
+            foreach (bool plain in new[] { true, false })
+                foreach (bool consuming in new[] { false, true })
+                    Assert.Equal(reference, Prove(side, plain, consuming));
+        Assert.True(LogUpMaskedProof.TryParse(reference, degrees, inputSide: nIn >= 0, out var parsed, out var err), err);
+        var res = LogUpVerifier.VerifyMasked(NewTranscript(), x.Alpha, n, m, which, [], parsed, nIn, nIn < 0 || prefix == fin.Length ? null : SelAt);
+        Assert.True(res.Success, res.Error);
+        foreach (var c in res.Claims)
+        {
+            var vec = c.Polynomial switch
+            {
+                LogUpPolynomial.InputHelper => hin, LogUpPolynomial.InputWitness => fin, LogUpPolynomial.WitnessHelper => hw, LogUpPolynomial.TableHelper => ht,
+                LogUpPolynomial.Multiplicities => mult, _ => x.Vector(c.Polynomial),
+            };
+            Assert.Equal(masks[c.Polynomial].Apply(DenseMle.Evaluate(vec, c.Point), res.Point), c.Value);
+        }
+        Assert.Throws<LogUpException>(() => Prove(new LogUpInputSide(nIn < 0 ? [Fr.One] : fin, nIn < 0 ? [Fr.One] : hin, nIn < 0 ? [Fr.One] : sel, SelAt), plain: false));
+    }
+
+    /// <summary>
     /// The degree rule of the masked zero-check, over every subset of the seven polynomials: max(n, m[, n_in]) rounds of
     /// degree 2, the last round max(2, deg(ĥ_t·t̂), deg(ĥ_w·f̂)[, deg(ĥ_in·f̂_in)]) with deg(P̂·Q̂) = 2 + [P masked] + [Q masked].
     /// The two-argument profile is that of a LogUp without an input side, where h_in and f_in are no factors: listing them

@@ -61,6 +61,7 @@ public class OpeningKernelTests
     [InlineData(4)]
     [InlineData(7)]
     [InlineData(11)]
+    [InlineData(13)]
     public void Mask_AddScaledTo_is_m1_D1_plus_m2_D2(int n)
     {
         var srs = TestSrs.Value;
@@ -76,5 +77,39 @@ public class OpeningKernelTests
         mask.AddScaledTo(joint, m1, m2);
         Assert.Equal(expected, joint);
         Assert.Throws<ArgumentException>(() => mask.AddScaledTo(new Fr[1 << (n - 1)], m1, m2));
+    }
+
+    /// <summary>
+    /// The mask's tables as the prover fills them (in parallel from 2^13 entries, one addition per entry, only the live prefix
+    /// for the sumcheck) against the affine reference <c>AffineTable</c> plus T on the top blocks, cut at L*, plus R.
+    /// </summary>
+    [Theory]
+    [InlineData(6, 64)]
+    [InlineData(6, 49)]
+    [InlineData(13, 8192)]
+    [InlineData(13, 7001)]
+    public void Mask_tables_match_the_affine_reference(int n, int used)
+    {
+        var srs = TestSrs.Value;
+        var mask = used == 1 << n
+            ? ZkOpeningMask.Sample(srs, ZkOpeningSetup.MaskPoints(srs, n), n, new SeededRng(used))
+            : ZkOpeningMask.SampleConfined(srs, ZkOpeningSetup.MaskPoints(srs, n, used), n, used, new SeededRng(used));
+        var d1 = ZkOpeningMask.AffineTable(mask.A1, n);
+        var d2 = ZkOpeningMask.AffineTable(mask.A2, n);
+        int block = d2.Length / mask.Top.Length;
+        for (int i = 0; i < d2.Length; i++) d2[i] += mask.Top[i / block];
+        for (int i = used; i < d1.Length; i++) { d1[i] = Fr.Zero; d2[i] = Fr.Zero; }
+        mask.R.AddTo(d1);
+        Assert.Equal(d1, mask.D1Table());
+        Assert.Equal(d2, mask.D2Table());
+        int live = Math.Min(1 << n, used + (used & 1));
+        var buffer = Enumerable.Repeat(Fr.One, live + 3).ToArray(); // stale entries: every one of the prefix is written
+        mask.FillD1(buffer, live);
+        Assert.Equal(d1[..live], buffer[..live]);
+        mask.FillD2(buffer, live);
+        Assert.Equal(d2[..live], buffer[..live]);
+        Assert.Equal(Fr.One, buffer[live]);
+        Assert.Throws<ArgumentException>(() => mask.FillD1(buffer, used - 1));
+        Assert.Throws<ArgumentException>(() => mask.FillD2(new Fr[live - 1], live));
     }
 }

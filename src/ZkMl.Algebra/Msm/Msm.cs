@@ -431,6 +431,15 @@ public static class Msm
         }
     }
 
+    /// <summary>Pending additions from which a batch takes the eight-lane products (<see cref="FqBatch"/>); smaller ones stay scalar.</summary>
+    internal const int FlushVectorMin = 16;
+
+    /// <summary>
+    /// Whether the batch-affine additions use the eight-lane products when the CPU has them (<see cref="FqBatch.IsVectorized"/>).
+    /// Only benchmarks and the twin tests switch it off, to compare both paths in one process; results are identical.
+    /// </summary>
+    internal static bool UseVectorFlush { get; set; } = true;
+
     /// <summary>Point count per task from which the batch-affine bucket accumulation is used.</summary>
     internal const int BatchAffineMinPoints = 512;
 
@@ -488,6 +497,9 @@ public static class Msm
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var den = ArrayPool<Fq>.Shared.Rent(batch);
         var prefix = ArrayPool<Fq>.Shared.Rent(batch);
+        bool vector = FqBatch.IsVectorized && UseVectorFlush;
+        var num = vector ? ArrayPool<Fq>.Shared.Rent(batch) : [];
+        var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch) : [];
         var queueIdx = ArrayPool<int>.Shared.Rent(batch);
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var retryIdx = ArrayPool<int>.Shared.Rent(batch);
@@ -499,12 +511,19 @@ public static class Msm
             Array.Clear(busy, 0, buckets);
             int count = 0, queued = 0;
 
-            // One shared inversion per batch (Montgomery's trick) fused with the additions: the forward pass forms
-            // each denominator and the running product before it; the backward pass peels one inverse off per
-            // pending addition and applies it at once (no separate inversion pass over the batch).
             void Flush()
             {
                 if (count == 0) return;
+                if (vector && count >= FlushVectorMin) FlushVector();
+                else FlushScalar();
+                count = 0;
+            }
+
+            // One shared inversion per batch (Montgomery's trick) fused with the additions: the forward pass forms
+            // each denominator and the running product before it; the backward pass peels one inverse off per
+            // pending addition and applies it at once (no separate inversion pass over the batch).
+            void FlushScalar()
+            {
                 var acc = Fq.One;
                 for (int k = 0; k < count; k++)
                 {
@@ -549,7 +568,59 @@ public static class Msm
                     Fq.Sub(y3, bq.Y, out y3);
                     bq = new G1Affine(x3, y3);
                 }
-                count = 0;
+            }
+
+            // The same additions with the batch's independent products done eight at a time (FqBatch's AVX-512 kernel):
+            // the inversion runs as eight interleaved Montgomery chains (lane l takes entries l, l + 8, …), whose eight
+            // totals share one scalar inversion; then λ = num·d⁻¹, λ² and λ·(x_q − x3) over the whole batch. Field results
+            // are canonical, so every bucket ends up with exactly the limbs FlushScalar gives.
+            void FlushVector()
+            {
+                int n8 = (count + 7) & ~7;
+                for (int k = 0; k < count; k++)
+                {
+                    ref readonly var q = ref bucket[pendIdx[k]];
+                    ref readonly var p = ref pendPt[k];
+                    if (q.X != p.X)
+                    {
+                        Fq.Sub(p.X, q.X, out den[k]);
+                        Fq.Sub(p.Y, q.Y, out num[k]);
+                    }
+                    else if (q.Y == p.Y)
+                    {
+                        Fq.Double(p.Y, out den[k]); // y ≠ 0 on BN254 G1 (odd order)
+                        Fq.Square(p.X, out var xx);
+                        Fq.Double(xx, out var t);
+                        Fq.Add(t, xx, out num[k]);
+                    }
+                    else { den[k] = Fq.One; num[k] = Fq.Zero; } // opposite points: the sum is infinity
+                }
+                for (int k = count; k < n8; k++) { den[k] = Fq.One; num[k] = Fq.Zero; }
+
+                FqBatch.InverseEach8(den.AsSpan(0, n8), prefix.AsSpan(0, n8), inv.AsSpan(0, n8));
+
+                // λ (into num), λ² (into prefix), then x3 (into den) and x_q − x3 (into inv), then y3 + y_q (into inv).
+                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref num[j], ref inv[j], ref num[j]);
+                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref num[j], ref num[j], ref prefix[j]);
+                for (int k = 0; k < count; k++)
+                {
+                    ref readonly var q = ref bucket[pendIdx[k]];
+                    ref readonly var p = ref pendPt[k];
+                    Fq.Sub(prefix[k], q.X, out var x3);
+                    Fq.Sub(x3, p.X, out den[k]);
+                    Fq.Sub(q.X, den[k], out inv[k]);
+                }
+                for (int k = count; k < n8; k++) inv[k] = Fq.Zero;
+                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref inv[j], ref num[j], ref inv[j]);
+                for (int k = 0; k < count; k++)
+                {
+                    int idx = pendIdx[k];
+                    ref var bq = ref bucket[idx];
+                    busy[idx] = false;
+                    if (bq.X == pendPt[k].X && bq.Y != pendPt[k].Y) { bq = G1Affine.Infinity; continue; }
+                    Fq.Sub(inv[k], bq.Y, out var y3);
+                    bq = new G1Affine(den[k], y3);
+                }
             }
 
             void Overflow(int idx, in G1Affine p)
@@ -621,6 +692,7 @@ public static class Msm
             ArrayPool<G1Affine>.Shared.Return(pendPt);
             ArrayPool<Fq>.Shared.Return(den);
             ArrayPool<Fq>.Shared.Return(prefix);
+            if (vector) { ArrayPool<Fq>.Shared.Return(num); ArrayPool<Fq>.Shared.Return(inv); }
             ArrayPool<int>.Shared.Return(queueIdx);
             ArrayPool<G1Affine>.Shared.Return(queuePt);
             ArrayPool<int>.Shared.Return(retryIdx);

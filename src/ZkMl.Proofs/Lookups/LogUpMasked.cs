@@ -125,7 +125,9 @@ public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] Tab
 /// <param name="Helper">h_in = sel/(α − f_in), committed by the caller before λ.</param>
 /// <param name="Selector">The public selector sel (0 or 1 per entry), or null for sel = 1 (every entry looked up); the
 /// verifier takes its MLE at r_in (<see cref="LogUpVerifier.VerifyMasked(Transcript, Fr, int, int, IReadOnlyCollection{LogUpPolynomial}?, ReadOnlySpan{byte}, LogUpMaskedProof?, int, Func{Fr[], Fr}?)"/>).</param>
-public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null)
+/// <param name="SelectorMle">Instead of <paramref name="Selector"/>: sel's MLE in closed form (a point of n_in coordinates → s̃el
+/// there), so the prover never materialises or folds the 2^{n_in} table; give at most one of the two.</param>
+public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null, Func<Fr[], Fr>? SelectorMle = null)
 {
     /// <summary>Sizes only.</summary>
     public override string ToString() => $"LogUpInputSide {{ {Witness.Length} entries }}";
@@ -284,6 +286,24 @@ public static partial class LogUpProver
     internal static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
         ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
         IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input = null)
+        => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums, input, null);
+
+    /// <summary>
+    /// As <see cref="ProveMaskedCore(Transcript, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, ReadOnlySpan{Fr}, Fr, LibraMask, ReadOnlySpan{byte}, IReadOnlyDictionary{LogUpPolynomial, VanishingMask}?, bool, LogUpInputSide?)"/>
+    /// for a caller that no longer needs f, t, h_w and f_in: the prover works in those arrays (OVERWRITTEN with its factors,
+    /// <see cref="ProveNormalized"/>) instead of copying them, and reads h_t, m and h_in without writing them. Same proof as the
+    /// copying overload.
+    /// </summary>
+    internal static LogUpMaskedProverOutput ProveMaskedConsuming(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input)
+        => ProveMaskedCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, mask, maskCommitment, masks, checkSums, input,
+            [witness, table, multiplicities, witnessHelper, tableHelper]);
+
+    // consumable: null, or the five arrays behind the spans (f, t, m, h_w, h_t) that the prover may overwrite.
+    private static LogUpMaskedProverOutput ProveMaskedCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
+        ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, bool checkSums, LogUpInputSide? input, Fr[][]? consumable)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(mask);
@@ -296,6 +316,7 @@ public static partial class LogUpProver
             nIn = Parallelism.Log2Exact(input.Witness.Length, "LogUp input side");
             if (input.Helper.Length != input.Witness.Length) throw new LogUpException($"LogUp: input helper has {input.Helper.Length} entries, the input side has {input.Witness.Length}");
             if (input.Selector is { } sl && sl.Length != input.Witness.Length) throw new LogUpException($"LogUp: input selector has {sl.Length} entries, the input side has {input.Witness.Length}");
+            if (input is { Selector: not null, SelectorMle: not null }) throw new LogUpException("LogUp: the input side has both a selector table and a selector MLE");
         }
         if (checkSums && DenseMle.Sum(witnessHelper) + (input is null ? Fr.Zero : DenseMle.Sum(input.Helper)) != DenseMle.Sum(tableHelper))
             throw new LogUpException(input is null
@@ -308,19 +329,121 @@ public static partial class LogUpProver
 
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         var tau = transcript.ChallengeScalars(LogUpLabels.Tau, nn);
+        if (!lambda.IsZero && !PlainFactorsForTests.Value)
+        {
+            // Owned arrays: the caller's when it gave them up, else copies (f_in is copied unless consumable too).
+            var arrays = consumable ?? [witness.ToArray(), table.ToArray(), multiplicities.ToArray(), witnessHelper.ToArray(), tableHelper.ToArray()];
+            var fin = input is null ? null : consumable is null ? (Fr[])input.Witness.Clone() : input.Witness;
+            var o = ProveNormalized(transcript, arrays[0], arrays[1], arrays[2], arrays[3], arrays[4], alpha, lambda, tau, mask, maskCommitment, masks, input, fin, nIn);
+            transcript.AppendScalars(LogUpLabels.Evals, [.. o.Proof.FinalValues, o.Proof.MaskEval]);
+            var point = o.Point;
+            var cl = LogUpVerifier.BuildClaims(o.Proof.FinalValues, point[(nn - n)..], point[(nn - m)..], nIn < 0 ? null : point[(nn - nIn)..]);
+            return new LogUpMaskedProverOutput(o.Proof, point, cl, LogUpVerifier.SumRelation(n, m, nIn));
+        }
+        // λ = 0 (probability 1/r): the helpers cannot be scaled by λ; the plain factors below.
         int factors = input is null ? 5 : 7;
         var factorMasks = masks == null ? null : FactorOrder.Take(factors).Select(p => masks.GetValueOrDefault(p)).ToArray();
         // Each side at its own length, read as tiled on the last of the N coordinates (copies: the sumcheck binds them in place).
         var mles = new List<DenseMle> { new(tableHelper.ToArray()), new(table.ToArray()), new(multiplicities.ToArray()), new(witnessHelper.ToArray()), new(witness.ToArray()) };
         if (input is not null) { mles.Add(new((Fr[])input.Helper.Clone())); mles.Add(new((Fr[])input.Witness.Clone())); }
         if (input?.Selector is { } sel) { mles.Add(new(sel.ToArray())); if (factorMasks is not null) factorMasks = [.. factorMasks, null]; }
-        var shape = input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda, selected: input.Selector is not null);
-        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels);
+        var shape = input is null ? CombinedShape(alpha, lambda) : CombinedShapeWithInput(alpha, lambda, selected: input.Selector is not null || input.SelectorMle is not null);
+        LinearOracleTerm[]? oracle = null;
+        if (input?.SelectorMle is { } selMle)
+        {
+            shape = new ProductSum(7, shape.Terms.Take(shape.Terms.Count - 1).ToArray()); // −λ²·sel as an oracle term
+            oracle = [new LinearOracleTerm(-(lambda * lambda), nIn, selMle)];
+        }
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
         var e = zc.FinalEvaluations;
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3], e[4], e[0], e[1], e[2], zc.MaskEvaluation, input is null ? null : [e[5], e[6]]);
         transcript.AppendScalars(LogUpLabels.Evals, [.. proof.FinalValues, proof.MaskEval]);
         var claims = LogUpVerifier.BuildClaims(proof.FinalValues, zc.Point[(nn - n)..], zc.Point[(nn - m)..], nIn < 0 ? null : zc.Point[(nn - nIn)..]);
         return new LogUpMaskedProverOutput(proof, zc.Point, claims, LogUpVerifier.SumRelation(n, m, nIn));
+    }
+
+    /// <summary>Test switch: prove with the plain factors (the λ = 0 path) so tests can compare both paths' bytes.</summary>
+    internal static readonly AsyncLocal<bool> PlainFactorsForTests = new();
+
+    /// <summary>
+    /// The masked zero-check for λ ≠ 0 on prover-side factors that make every product term's coefficient ±1: h_t, α − t, m,
+    /// λ·h_w, α − f (and h_in, λ²·(α − f_in)), so that G = h_t(α − t) − m + (λh_w)(α − f) − λ [+ h_in·λ²(α − f_in) − λ²·sel] is
+    /// the same polynomial as <see cref="CombinedShape"/> / <see cref="CombinedShapeWithInput"/> at every point. The round
+    /// messages are therefore the same field elements (same proof bytes) for about half the multiplications per entry; the
+    /// final values are mapped back (t̂ = α − (α − t)^, ĥ_w = (λh_w)^/λ, …), each vanishing mask transformed with its factor
+    /// (negated, or scaled by λ, −λ²). <paramref name="witness"/>, <paramref name="table"/>, <paramref name="witnessHelper"/> and
+    /// <paramref name="inputWitness"/> are overwritten with their factors; h_t, m and h_in are read, never written (their first
+    /// bind goes to a new half-size array: no copy of the caller's vectors).
+    /// </summary>
+    private static (LogUpMaskedProof Proof, Fr[] Point) ProveNormalized(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, Fr lambda, Fr[] tau, LibraMask mask, ReadOnlySpan<byte> maskCommitment,
+        IReadOnlyDictionary<LogUpPolynomial, VanishingMask>? masks, LogUpInputSide? input, Fr[]? inputWitness, int nIn)
+    {
+        var l2 = lambda * lambda;
+        // Factor k of the prover is a_k − s_k·P_k, made in place: (α, 1) for t, f; (0, −λ) for h_w; (λ²α, λ²) for f_in.
+        AffineInPlace(table, alpha, Fr.One);
+        AffineInPlace(witnessHelper, Fr.Zero, -lambda);
+        AffineInPlace(witness, alpha, Fr.One);
+        var mles = new List<DenseMle>
+        {
+            DenseMle.Borrowed(tableHelper),
+            new(table),
+            DenseMle.Borrowed(multiplicities),
+            new(witnessHelper),
+            new(witness),
+        };
+        var terms = new List<ProductTerm>
+        {
+            new(Fr.One, [0, 1]),
+            new(-Fr.One, [2]),
+            new(Fr.One, [3, 4]),
+        };
+        LinearOracleTerm[]? oracle = null;
+        Fr constant = -lambda;
+        if (input is not null)
+        {
+            AffineInPlace(inputWitness!, l2 * alpha, l2);
+            mles.Add(DenseMle.Borrowed(input.Helper));
+            mles.Add(new(inputWitness!));
+            terms.Add(new(Fr.One, [5, 6]));
+            if (input.Selector is { } sel) { mles.Add(DenseMle.Borrowed(sel)); terms.Add(new(-l2, [7])); }
+            else if (input.SelectorMle is { } selMle) oracle = [new LinearOracleTerm(-l2, nIn, selMle)];
+            else constant -= l2;
+        }
+        terms.Add(new(constant, []));
+        var shape = new ProductSum(mles.Count, [.. terms]);
+        // The vanishing mask of a − s·P is −s·μ.
+        Fr[] maskScale = [Fr.One, -Fr.One, Fr.One, lambda, -Fr.One, Fr.One, -l2];
+        VanishingMask?[]? factorMasks = null;
+        if (masks is not null)
+        {
+            factorMasks = new VanishingMask?[mles.Count];
+            for (int k = 0; k < Math.Min(mles.Count, input is null ? 5 : 7); k++)
+                if (masks.GetValueOrDefault(FactorOrder[k]) is { } vm)
+                {
+                    var s = maskScale[k];
+                    factorMasks[k] = s.IsOne ? vm : new VanishingMask(r => s * vm.CoefficientAt(r));
+                }
+        }
+        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
+        var e = zc.FinalEvaluations;
+        var lambdaInv = lambda.Inverse();
+        var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
+            input is null ? null : [e[5], alpha - e[6] * (lambdaInv * lambdaInv)]);
+        return (proof, zc.Point);
+    }
+
+    /// <summary>v ← a − s·v in place (s = 1: a − v, no multiplication), in parallel over the entries.</summary>
+    private static void AffineInPlace(Fr[] v, Fr a, Fr s)
+    {
+        bool negate = s.IsOne;
+        var scale = -s;
+        Parallelism.For(v.Length, (lo, hi) =>
+        {
+            var x = v.AsSpan();
+            if (negate) for (int i = lo; i < hi; i++) Fr.Sub(a, x[i], out x[i]);
+            else for (int i = lo; i < hi; i++) { Fr.Mul(x[i], scale, out var t); Fr.Add(a, t, out x[i]); }
+        });
     }
 }
 

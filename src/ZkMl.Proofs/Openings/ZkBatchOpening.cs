@@ -91,29 +91,45 @@ public static class ZkBatchOpening
         var (rhoPrime, rhoPow) = Challenges(transcript, sigma, m);
 
         // E_g = Σ_(t on g) ρ^(i(t))·κ_t·w_t over the vector's own variables (zero-padded like P_g).
-        var e = new Fr[groups][];
-        var p = new Fr[groups][];
+        var eTab = new Fr[groups][];
         var nv = new int[groups];
         for (int g = 0; g < groups; g++)
         {
             nv[g] = vectors[g].NumVars;
-            e[g] = new Fr[1 << nv[g]];
-            p[g] = (Fr[])witnesses[g].Values.Clone();
+            eTab[g] = new Fr[1 << nv[g]];
         }
-        // live[g]: P_g's entries from live[g] on are zero (its zero tail, e.g. W1 and W2 at MNIST B = 1024 use little more
-        // than half of their 2^20 entries). Their pairs add nothing to a round (both round terms have a factor of P_g: e0·p0
-        // and Δe·Δp) and bind to zeros, so the rounds and P_g's binding skip them. E_g is bound whole: where a pair has
-        // p0 ≠ 0 = p1 its Δe·Δp term reads e1, which later rounds take from E_g's entries in P_g's zero tail.
-        var live = new int[groups];
-        for (int g = 0; g < groups; g++) live[g] = EvenPrefix(p[g]);
         var claim = Fr.Zero;
         for (int i = 0; i < m; i++)
         {
-            foreach (var term in claims[i].Terms) term.Weight.AddTo(e[term.Vector], 0, rhoPow[i] * term.Coefficient);
+            foreach (var term in claims[i].Terms) term.Weight.AddTo(eTab[term.Vector], 0, rhoPow[i] * term.Coefficient);
             claim += rhoPow[i] * claims[i].Value;
         }
         claim += rhoPrime * sigma;
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
+        // Live prefixes: P_g's entries from EvenPrefix(P_g) on are zero (its zero tail, e.g. W1 and W2 at MNIST B = 1024 use
+        // little more than half of their 2^20 entries). Their pairs add nothing to a round (both round terms have a factor of
+        // P_g: e0·p0 and Δe·Δp) and bind to zeros, so the rounds and P_g's binding skip them. E_g is bound whole: where a pair
+        // has p0 ≠ 0 = p1 its Δe·Δp term reads e1, which later rounds take from E_g's entries in P_g's zero tail. P_g is read
+        // from the witness (never copied or written) and bound into buffers of its own, cleared at the end (secret).
+        // Round k reads E_g only below P_g's live prefix pLive[g][k], and entry j of a bound table comes from entries 2j, 2j + 1:
+        // so E_g is bound only on the prefix eLive[g][k] = max(pLive[g][k], 2·eLive[g][k + 1]) (at most the table) those reads
+        // need, and its entries past it are never read.
+        var e = new LiveTable[groups];
+        var p = new LiveTable[groups];
+        var pLive = new int[groups][];
+        var eLive = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            int n = nv[g];
+            pLive[g] = new int[n + 1];
+            eLive[g] = new int[n + 1];
+            pLive[g][0] = EvenPrefix(witnesses[g].Values);
+            for (int k = 0; k < n; k++) pLive[g][k + 1] = NextLive(pLive[g][k], n - k - 1);
+            eLive[g][n] = 1;
+            for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(pLive[g][k], 2 * eLive[g][k + 1]));
+            e[g] = new LiveTable(eTab[g], eLive[g][0], owned: true);
+            p[g] = new LiveTable(witnesses[g].Values, pLive[g][0], owned: false);
+        }
 
         // The mask in closed form: prefix = a + Σ_(b<k) δ_b·c_b, tail = Σ_(b>k) δ1_b, e_k = Π_(b<k)(1 − c_b); R bound sparsely.
         var a1 = mask.A1; var a2 = mask.A2;
@@ -127,70 +143,89 @@ public static class ZkBatchOpening
         var rPos = mask.R.Positions.Select(x => (long)x).ToList();
         var rVal = mask.R.Values.ToList();
         // A confined mask (docs/protocol.md "ZK mode: the column-major private input", (4)) is not affine on the whole cube:
-        // its rounds come from the dense tables of D1 and D2 (≤ L* entries each), bound like a vector's.
-        Fr[]? dt1 = mask.Confined ? mask.D1Table() : null, dt2 = mask.Confined ? mask.D2Table() : null;
-        int dLive = mask.Confined ? (int)Math.Min(1L << nMax, mask.Used + (mask.Used & 1)) : 0;
+        // its rounds come from the tables of D1 and D2, zero from L* on: only their first L* (rounded up to even) entries are
+        // stored and bound, like a vector's live prefix.
+        LiveTable? dt1 = null, dt2 = null;
+        if (mask.Confined)
+        {
+            int dLive = (int)Math.Min(1L << nMax, mask.Used + (mask.Used & 1));
+            var d1 = GC.AllocateUninitializedArray<Fr>(dLive);
+            var d2 = GC.AllocateUninitializedArray<Fr>(dLive);
+            mask.FillD1(d1, dLive);
+            mask.FillD2(d2, dLive);
+            dt1 = new LiveTable(d1, dLive, owned: true);
+            dt2 = new LiveTable(d2, dLive, owned: true);
+        }
+        bool confined = dt1 is not null;
 
+        // One scratch buffer for every table's in-place binding: the longest first-round output (the secret ones are cleared).
+        int scratchLength = dt1 is null ? 1 : dt1.Live / 2 + 1;
+        for (int g = 0; g < groups; g++) if (nv[g] > 0) scratchLength = Math.Max(scratchLength, Math.Max(eLive[g][1], pLive[g][1]));
+        var scratch = GC.AllocateUninitializedArray<Fr>(scratchLength);
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
-        for (int k = 0; k < nMax; k++)
+        try
         {
-            var c0 = Fr.Zero; var c2 = Fr.Zero;
-            for (int g = 0; g < groups; g++)
+            for (int k = 0; k < nMax; k++)
             {
-                if (k < nv[g]) { BatchOpening.RoundTerms(e[g], p[g], live[g] / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
-                else { var v = e[g][0] * p[g][0]; c0 += v; c2 += v; }
-            }
-            Fr mc0, mc2;
-            if (dt1 is not null)
-            {
-                // Σ_x ρ′·D1 has a constant weight (no X² term); eq(0, ·)·D2 lives on pair 0, weight e_k.
-                mc0 = ek * dt2![0];
-                for (int j = 0; j < dLive / 2; j++) mc0 += dt1[2 * j];
-                mc2 = -(ek * (dt2[1] - dt2[0]));
-            }
-            else
-            {
-                var count = FieldPowers.TwoTo(nMax - k - 1);
-                var even = Fr.Zero;
-                for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
-                var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
-                mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
-                mc2 = -(ek * (a2[k + 1] + tSlope));
-            }
-            c0 += rhoPrime * mc0;
-            c2 += rhoPrime * mc2;
-            rounds[k] = [c0, c2];
-            var c = transcript.AbsorbChallenge(SumcheckLabels.Round, rounds[k]); // the plain rounds SumcheckVerifier.Verify replays
-            ch[k] = c;
-            var c1 = claim - c0 - c0 - c2;
-            claim = c0 + c * (c1 + c * c2);
-            var oneMinus = Fr.One - c;
-            for (int g = 0; g < groups; g++)
-            {
-                if (k < nv[g])
+                var c0 = Fr.Zero; var c2 = Fr.Zero;
+                for (int g = 0; g < groups; g++)
                 {
-                    int next = NextLive(live[g], nv[g] - k - 1);
-                    e[g] = Bind(e[g], c, e[g].Length / 2); var old = p[g]; p[g] = Bind(old, c, next); Array.Clear(old);
-                    live[g] = next;
+                    if (k < nv[g]) { BatchOpening.RoundTerms(e[g].Table, p[g].Table, p[g].Live / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
+                    else { var v = e[g].Table[0] * p[g].Table[0]; c0 += v; c2 += v; }
                 }
-                else { e[g][0] *= oneMinus; p[g][0] *= oneMinus; }
-            }
-            prefix1 += a1[k + 1] * c;
-            prefix2 += a2[k + 1] * c;
-            ek *= oneMinus;
-            if (k + 1 < nMax) tail1 -= a1[k + 2];
-            BindSparse(rPos, rVal, c);
-            if (k >= topStart) top = Bind(top, c, top.Length / 2);
-            if (dt1 is not null)
-            {
-                int next = NextLive(dLive, nMax - k - 1);
-                var o1 = dt1; dt1 = Bind(o1, c, next); Array.Clear(o1);
-                var o2 = dt2!; dt2 = Bind(o2, c, Math.Max(1, o2.Length / 2)); Array.Clear(o2);
-                dLive = next;
+                Fr mc0, mc2;
+                if (dt1 is not null)
+                {
+                    // Σ_x ρ′·D1 has a constant weight (no X² term); eq(0, ·)·D2 lives on pair 0, weight e_k.
+                    var t2 = dt2!.Table;
+                    mc0 = ek * t2[0] + EvenSum(dt1.Table, dt1.Live / 2);
+                    mc2 = -(ek * (t2[1] - t2[0]));
+                }
+                else
+                {
+                    var count = FieldPowers.TwoTo(nMax - k - 1);
+                    var even = Fr.Zero;
+                    for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
+                    var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
+                    mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
+                    mc2 = -(ek * (a2[k + 1] + tSlope));
+                }
+                c0 += rhoPrime * mc0;
+                c2 += rhoPrime * mc2;
+                rounds[k] = [c0, c2];
+                var c = transcript.AbsorbChallenge(SumcheckLabels.Round, rounds[k]); // the plain rounds SumcheckVerifier.Verify replays
+                ch[k] = c;
+                var c1 = claim - c0 - c0 - c2;
+                claim = c0 + c * (c1 + c * c2);
+                var oneMinus = Fr.One - c;
+                for (int g = 0; g < groups; g++)
+                {
+                    if (k < nv[g]) { e[g].Bind(c, eLive[g][k + 1], scratch); p[g].Bind(c, pLive[g][k + 1], scratch); }
+                    else { e[g].ScaleFirst(oneMinus); p[g].ScaleFirst(oneMinus); }
+                }
+                ek *= oneMinus;
+                if (confined)
+                {
+                    int next = NextLive(dt1!.Live, nMax - k - 1);
+                    dt1.Bind(c, next, scratch);
+                    dt2!.Bind(c, next, scratch);
+                    continue;
+                }
+                prefix1 += a1[k + 1] * c;
+                prefix2 += a2[k + 1] * c;
+                if (k + 1 < nMax) tail1 -= a1[k + 2];
+                BindSparse(rPos, rVal, c);
+                if (k >= topStart) top = Bind(top, c, top.Length / 2);
             }
         }
-        if (dt1 is not null) { Array.Clear(dt1); Array.Clear(dt2!); }
+        finally
+        {
+            foreach (var t in p) t?.Clear();
+            dt1?.Clear();
+            dt2?.Clear();
+            Array.Clear(scratch);
+        }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).
         var (coef, eq0) = Coefficients(vectors, claims, rhoPow, ch);
@@ -200,7 +235,11 @@ public static class ZkBatchOpening
         var m1 = rhoPrime * hint;
         var m2 = m1 * eq0;
         int size = 1 << nMax;
-        var joint = new Fr[size];
+        // The joint vector reuses a 2^N table E_g (public data, done with): one 32 MiB allocation fewer at MNIST B = 1024.
+        var joint = eTab.FirstOrDefault(t => t.Length == size) is { } reuse ? reuse : new Fr[size];
+        Array.Clear(joint);
+        e = null!;
+        eTab = null!;
         var fixedIdx = Enumerable.Range(0, groups).Where(g => witnesses[g].Folds != null).ToArray();
         for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, kap[g]);
         mask.AddScaledTo(joint, m1, m2);
@@ -433,6 +472,87 @@ public static class ZkBatchOpening
     {
         int half = live / 2, size = 1 << varsLeft;
         return Math.Min(size, Math.Max(size == 1 ? 1 : 2, half + (half & 1)));
+    }
+
+    /// <summary>Σ_(j &lt; pairs) t[2j] (in parallel for long tables).</summary>
+    private static Fr EvenSum(Fr[] t, int pairs)
+    {
+        if (pairs < Polynomials.Parallelism.Threshold)
+        {
+            var acc = Fr.Zero;
+            for (int j = 0; j < pairs; j++) Fr.Add(acc, t[2 * j], out acc);
+            return acc;
+        }
+        var total = Fr.Zero;
+        var gate = new object();
+        Polynomials.Parallelism.For(pairs, (lo, hi) =>
+        {
+            var acc = Fr.Zero;
+            for (int j = lo; j < hi; j++) Fr.Add(acc, t[2 * j], out acc);
+            lock (gate) total += acc;
+        });
+        return total;
+    }
+
+    /// <summary>
+    /// A table of the ZK opening's sumcheck: of its logical entries only the first Live are stored (the rest are zeros: a
+    /// padded vector's tail, a confined mask past L*, or entries no later round reads), bound at index bit 0 once per round
+    /// in place through one scratch buffer that all tables share (bound in parallel into the scratch, copied back), instead
+    /// of into a new array per round. A source that is not owned (a witness's entries) is only read: its first round binds
+    /// into a buffer of the table's own. <see cref="Clear"/> zeroes what the table wrote (the vectors' and the mask's are
+    /// secret; the caller clears the scratch).
+    /// </summary>
+    private sealed class LiveTable(Fr[] source, int live, bool owned)
+    {
+        private readonly Fr[] _source = source;
+        private Fr[]? _own;
+
+        /// <summary>The current table: its first <see cref="Live"/> entries are the bound values; the entries after them are stale.</summary>
+        public Fr[] Table { get; private set; } = source;
+
+        /// <summary>The stored prefix: even, or 1 for a table of one entry.</summary>
+        public int Live { get; private set; } = live;
+
+        /// <summary>
+        /// Binds index bit 0 to r and keeps the first <paramref name="next"/> entries: entry j becomes t[2j] + r·(t[2j+1] − t[2j])
+        /// for the live pairs j &lt; Live/2 and 0 after them (a zero tail's pairs bind to zeros). <paramref name="scratch"/> holds
+        /// at least min(Live/2, next) entries.
+        /// </summary>
+        public void Bind(in Fr r, int next, Fr[] scratch)
+        {
+            int pairs = Math.Min(Live / 2, next);
+            var t = Table;
+            bool inPlace = owned || !ReferenceEquals(t, _source);
+            var dst = inPlace ? scratch : (_own = GC.AllocateUninitializedArray<Fr>(next));
+            var rr = r;
+            Polynomials.Parallelism.For(pairs, (lo, hi) =>
+            {
+                for (int j = lo; j < hi; j++)
+                {
+                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+                    Fr.Mul(d, rr, out d);
+                    Fr.Add(t[2 * j], d, out dst[j]);
+                }
+            });
+            if (inPlace) Array.Copy(scratch, t, pairs);
+            else Table = dst;
+            Table.AsSpan(pairs, next - pairs).Clear();
+            Live = next;
+        }
+
+        /// <summary>Multiplies the single entry of a table with no variables left by f (the factor 1 − c_k of a smaller vector).</summary>
+        public void ScaleFirst(in Fr f)
+        {
+            if (!owned && ReferenceEquals(Table, _source)) Table = _own = [_source[0]];
+            Table[0] *= f;
+        }
+
+        /// <summary>Zeroes every buffer this table wrote (the owned source included).</summary>
+        public void Clear()
+        {
+            if (_own is not null) Array.Clear(_own);
+            if (owned) Array.Clear(_source);
+        }
     }
 
     /// <summary>The table bound at index bit 0 to r: the first <paramref name="length"/> entries of the half-length table (for P_g, the rest are zeros: see live in <see cref="Reduce"/>); entries past the input's pairs are zero.</summary>

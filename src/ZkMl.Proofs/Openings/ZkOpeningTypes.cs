@@ -374,14 +374,70 @@ public sealed class ZkOpeningMask
     /// <summary>The dense table of D1 = A1 + R (confined: sel_L*·A1 + R*).</summary>
     internal Fr[] D1Table()
     {
-        var t = AffineTable(A1, NumVars);
-        if (Confined) Array.Clear(t, (int)Used, t.Length - (int)Used);
-        R.AddTo(t);
+        var t = new Fr[1 << NumVars];
+        FillD1(t, t.Length);
         return t;
     }
 
     /// <summary>
-    /// joint += m1·D1 + m2·D2 without either dense table: one affine table of m1·A1 + m2·A2 (additions only), m2·T on the top
+    /// The first <paramref name="count"/> entries of <see cref="D1Table"/> into <paramref name="dst"/> (the prover's sumcheck
+    /// keeps only the live prefix, L* rounded up to even for a confined mask; entries from L* on are zeros), in parallel.
+    /// </summary>
+    /// <exception cref="ArgumentException">count is below L* or above 2^N, or dst is shorter.</exception>
+    internal void FillD1(Fr[] dst, int count)
+    {
+        CheckFill(dst, count);
+        FillAffine(A1, null, 0, dst, (int)Used, add: false);
+        Array.Clear(dst, (int)Used, count - (int)Used);
+        var pos = R.Positions;
+        var val = R.Values;
+        for (int j = 0; j < pos.Length; j++) dst[pos[j]] += val[j];
+    }
+
+    /// <summary>As <see cref="FillD1"/> for <see cref="D2Table"/>.</summary>
+    internal void FillD2(Fr[] dst, int count)
+    {
+        CheckFill(dst, count);
+        FillAffine(A2, Top, NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length), dst, (int)Used, add: false);
+        Array.Clear(dst, (int)Used, count - (int)Used);
+    }
+
+    private void CheckFill(Fr[] dst, int count)
+    {
+        ArgumentNullException.ThrowIfNull(dst);
+        if (count < Used || count > 1L << NumVars || dst.Length < count)
+            throw new ArgumentException($"{count} mask entries into {dst.Length}: the mask needs L* = {Used} … 2^{NumVars}", nameof(count));
+    }
+
+    /// <summary>
+    /// dst[i] (+)= a + Σ_b δ_b·bit_b(i) (+ top[i >> shift] when top is given) for i &lt; count, in parallel with one addition per
+    /// entry: i → i + 1 clears the t trailing ones of i and sets bit t, so the affine value gains inc[t] = δ_t − Σ_(b&lt;t) δ_b.
+    /// Equal to <see cref="AffineTable"/> (plus the top blocks) entry by entry (OpeningKernelTests).
+    /// </summary>
+    private static void FillAffine(Fr[] a, Fr[]? top, int shift, Fr[] dst, int count, bool add)
+    {
+        int n = a.Length - 1;
+        var inc = new Fr[n + 1];
+        var low = Fr.Zero;
+        for (int t = 0; t < n; t++) { inc[t] = a[t + 1] - low; low += a[t + 1]; }
+        Polynomials.Parallelism.For(count, (lo, hi) =>
+        {
+            var v = a[0];
+            for (int b = 0; b < n; b++) if ((lo >> b & 1) == 1) Fr.Add(v, a[b + 1], out v);
+            for (int i = lo; i < hi; i++)
+            {
+                var x = v;
+                if (top is not null) Fr.Add(x, top[i >> shift], out x);
+                if (add) Fr.Add(dst[i], x, out dst[i]);
+                else dst[i] = x;
+                if (i + 1 < hi) Fr.Add(v, inc[System.Numerics.BitOperations.TrailingZeroCount(~i)], out v);
+            }
+        });
+        Array.Clear(inc);
+    }
+
+    /// <summary>
+    /// joint += m1·D1 + m2·D2 without a dense table: the affine m1·A1 + m2·A2 (one addition per entry), m2·T on the top
     /// bits, m1·R on its positions (equal to adding m1·<see cref="D1Table"/> and m2·<see cref="D2Table"/>; a confined mask adds
     /// its affine and T parts below L* only, and its R* positions are below L*).
     /// </summary>
@@ -391,22 +447,13 @@ public sealed class ZkOpeningMask
         if (joint.Length != 1 << NumVars) throw new ArgumentException($"joint vector has {joint.Length} entries; the mask is over 2^{NumVars}", nameof(joint));
         var a = new Fr[NumVars + 1];
         for (int b = 0; b <= NumVars; b++) a[b] = m1 * A1[b] + m2 * A2[b];
-        var t = AffineTable(a, NumVars);
         var s2 = m2;
         var top = Top.Select(x => s2 * x).ToArray();
         int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
-        Polynomials.Parallelism.For((int)Used, (lo, hi) =>
-        {
-            for (int i = lo; i < hi; i++)
-            {
-                Fr.Add(t[i], top[i >> shift], out var v);
-                Fr.Add(joint[i], v, out joint[i]);
-            }
-        });
+        FillAffine(a, top, shift, joint, (int)Used, add: true);
         var pos = R.Positions;
         var val = R.Values;
         for (int j = 0; j < pos.Length; j++) joint[pos[j]] += m1 * val[j];
-        Array.Clear(t);
         Array.Clear(top);
         Array.Clear(a);
     }
@@ -414,10 +461,8 @@ public sealed class ZkOpeningMask
     /// <summary>The dense table of D2 = A2 + T(top bits) (confined: sel_L*·(A2 + T)).</summary>
     internal Fr[] D2Table()
     {
-        var t = AffineTable(A2, NumVars);
-        int shift = NumVars - System.Numerics.BitOperations.Log2((uint)Top.Length);
-        for (int i = 0; i < t.Length; i++) t[i] += Top[i >> shift];
-        if (Confined) Array.Clear(t, (int)Used, t.Length - (int)Used);
+        var t = new Fr[1 << NumVars];
+        FillD2(t, t.Length);
         return t;
     }
 

@@ -9,8 +9,10 @@ namespace ZkMl.Proofs.Polynomials;
 /// </summary>
 public sealed class DenseMle
 {
-    private readonly Fr[] _values;
+    private Fr[] _values;
     private int _length;
+    // Borrowed: _values is the caller's array, never written; the first BindFirst binds into a new half-size array.
+    private bool _borrowed;
     // The current values repeat with this period (a power of two ≤ _length): binding a variable above it
     // changes no value (v[i] = v[i + half]), so BindFirst only halves the length.
     private int _period;
@@ -39,6 +41,13 @@ public sealed class DenseMle
         for (int o = 0; o < r.Length; o += values.Length) values.CopyTo(r.AsSpan(o));
         return new DenseMle(r) { _period = values.Length };
     }
+
+    /// <summary>
+    /// Wraps <paramref name="values"/> without copying and without ever writing it: the first <see cref="BindFirst"/> binds into a
+    /// new array of half the length (saving the copy a caller would otherwise make to keep its values).
+    /// </summary>
+    /// <exception cref="ArgumentException">The length is not a power of two.</exception>
+    internal static DenseMle Borrowed(Fr[] values) => new(values) { _borrowed = true };
 
     /// <summary>An MLE of signed integers v (each taken mod r).</summary>
     public static DenseMle FromInt64(ReadOnlySpan<long> values)
@@ -78,16 +87,20 @@ public sealed class DenseMle
         if (_period < _length) { _length = half; return; } // tiled: v[i] + r·(v[i + half] − v[i]) = v[i]
         _period = half;
         var arr = _values;
+        var dst = _borrowed ? GC.AllocateUninitializedArray<Fr>(half) : arr;
         Parallelism.For(half, (start, end) =>
         {
             var v = arr.AsSpan();
+            var o = dst.AsSpan();
             for (int i = start; i < end; i++)
             {
                 Fr.Sub(v[i + half], v[i], out var d);
                 Fr.Mul(d, r, out d);
-                Fr.Add(v[i], d, out v[i]);
+                Fr.Add(v[i], d, out o[i]);
             }
         });
+        _values = dst;
+        _borrowed = false;
         _length = half;
     }
 

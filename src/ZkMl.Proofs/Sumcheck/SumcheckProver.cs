@@ -207,8 +207,9 @@ public static class SumcheckProver
     /// </summary>
     /// <exception cref="SumcheckException">Inconsistent inputs (an input longer than 2^n) or a mask degree below G's.</exception>
     internal static MaskedSumcheckProverOutput ProveZeroCheckMaskedTiled(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim,
-        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null)
-        => ProveMaskedCore(transcript, g, mles, tau.ToArray(), claim, mask, maskCommitment, factorMasks, labels, null, tiledVars: tau.Length);
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks = null, LibraLabels? labels = null,
+        IReadOnlyList<LinearOracleTerm>? oracleTerms = null)
+        => ProveMaskedCore(transcript, g, mles, tau.ToArray(), claim, mask, maskCommitment, factorMasks, labels, null, tiledVars: tau.Length, oracleTerms);
 
     private static int[] MaskedIndices(IReadOnlyList<VanishingMask?>? factorMasks, int count)
     {
@@ -222,13 +223,18 @@ public static class SumcheckProver
     /// variables n, the inputs may be shorter (tiled on the last coordinates, <see cref="ProveZeroCheckMaskedTiled"/>);
     /// −1: all inputs have n variables.</summary>
     internal static MaskedSumcheckProverOutput ProveMaskedCore(Transcript transcript, ProductSum shape, IReadOnlyList<DenseMle> mles, Fr[]? tau, Fr claim,
-        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks, LibraLabels? labels, Fr? announcedSum, int tiledVars = -1)
+        LibraMask mask, ReadOnlySpan<byte> maskCommitment, IReadOnlyList<VanishingMask?>? factorMasks, LibraLabels? labels, Fr? announcedSum, int tiledVars = -1,
+        IReadOnlyList<LinearOracleTerm>? oracleTerms = null)
     {
         int n = tiledVars < 0 ? CheckInputs(transcript, shape, mles) : CheckTiledInputs(transcript, shape, mles, tiledVars);
         ArgumentNullException.ThrowIfNull(mask);
         labels ??= LibraLabels.Default;
         if (n == 0) throw new SumcheckException("masked sumcheck: needs at least one variable");
         if (tau != null && tau.Length != n) throw new SumcheckException($"zero-check: τ has {tau.Length} coordinates, the polynomials have {n} variables");
+        oracleTerms ??= [];
+        if (oracleTerms.Count > 0 && tau == null) throw new SumcheckException("masked sumcheck: oracle terms need the zero-check form");
+        foreach (var o in oracleTerms)
+            if (o.NumVars < 0 || o.NumVars > n) throw new SumcheckException($"masked sumcheck: an oracle term has {o.NumVars} variables, the sum {n}");
         if (mask.NumVars != n) throw new SumcheckException($"masked sumcheck: the mask has {mask.NumVars} rounds, the polynomials have {n} variables");
         var masked = MaskedIndices(factorMasks, mles.Count);
         var needed = RoundDegrees(shape, n, masked);
@@ -276,6 +282,7 @@ public static class SumcheckProver
                 : tiling != null
                     ? tiling.EvaluateRound(n - i, points, d, eqRest)
                     : EvaluateRound(shape, mles, points, d, eqRest);
+            if (oracleTerms.Count > 0) AddOracleTerms(oracleTerms, at, points, tau!, point, i);
             var evals = new Fr[d + 1];
             // The mask's part of the round polynomial at X = t:
             // plain: 2^{n−1−i}·(prefix + g_i(t)) + 2^{n−2−i}·suffix; zero-check: prefix + g_i(t) + suffix.
@@ -322,6 +329,35 @@ public static class SumcheckProver
             for (int k = 0; k < finals.Length; k++)
                 if (factorMasks[k] is { } fm) finals[k] = fm.Apply(finals[k], point);
         return new MaskedSumcheckProverOutput(new SumcheckProof(rounds), point, finals, degrees, sigma, prefix);
+    }
+
+    /// <summary>
+    /// Adds the oracle terms' part of round i's q_i at <paramref name="points"/>: a term c·P over the last k of the n coordinates
+    /// contributes Σ_{x'} eq(τ_{&gt;i}, x')·c·P(r_{&lt;i}, X, x') = c·P̃(r_{n−k..i−1}, X, τ_{&gt;i}) while it reads variable i (k ≥ n − i),
+    /// and the constant c·P̃(τ's last k) before (eq's factors over the coordinates P does not read sum to 1).
+    /// </summary>
+    private static void AddOracleTerms(IReadOnlyList<LinearOracleTerm> terms, Fr[] at, int[] points, Fr[] tau, Fr[] point, int i)
+    {
+        int n = tau.Length;
+        foreach (var o in terms)
+        {
+            int k = o.NumVars;
+            if (k < n - i)
+            {
+                var c = o.Coefficient * o.Mle(tau[(n - k)..]);
+                for (int p = 0; p < at.Length; p++) at[p] += c;
+                continue;
+            }
+            var z = new Fr[k];
+            int bound = i - (n - k);
+            point.AsSpan(n - k, bound).CopyTo(z);
+            tau.AsSpan(i + 1).CopyTo(z.AsSpan(bound + 1));
+            for (int p = 0; p < points.Length; p++)
+            {
+                z[bound] = Fr.FromInt64(points[p]);
+                at[p] += o.Coefficient * o.Mle(z);
+            }
+        }
     }
 
     /// <summary>

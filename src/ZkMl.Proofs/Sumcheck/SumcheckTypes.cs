@@ -285,3 +285,13 @@ public static class SumcheckLabels
     /// <summary>Masked sumcheck: the challenge ρ′ that scales the mask.</summary>
     public const string MaskRho = "sumcheck_rho";
 }
+
+/// <summary>
+/// A degree-1 term c·P of a zero-check whose multilinear P is given by its MLE in closed form rather than as a table
+/// (e.g. a public 0/1 selector with a structured extension): P reads the last <paramref name="NumVars"/> of the sum's
+/// coordinates (tiled like a short input) and is never materialised or folded. Unmasked; its final value is the caller's.
+/// </summary>
+/// <param name="Coefficient">c.</param>
+/// <param name="NumVars">k, P's number of variables (at most the sum's).</param>
+/// <param name="Mle">P̃ at a point of k coordinates.</param>
+internal sealed record LinearOracleTerm(Fr Coefficient, int NumVars, Func<Fr[], Fr> Mle);

@@ -1,0 +1,44 @@
+using BenchmarkDotNet.Attributes;
+using ZkMl.Algebra;
+
+namespace ZkMl.Bench;
+
+/// <summary>
+/// <c>MsmBenchmarks.Full</c> (full 254-bit scalars, distinct bases) with the batch-affine additions' products on the scalar
+/// path (VectorFlush = false: the code before the eight-lane kernel) and on the eight-lane AVX-512F path (true), in one
+/// process so the two alternate under the same machine load. Without AVX-512 both rows take the scalar path.
+/// </summary>
+public class MsmVectorFlushBenchmarks
+{
+    [Params(16, 18)]
+    public int LogN { get; set; }
+
+    [Params(1, 0)] // 0 = all threads
+    public int Threads { get; set; }
+
+    [Params(false, true)]
+    public bool VectorFlush { get; set; }
+
+    private G1Affine[] _bases = [];
+    private Fr[] _full = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        int n = 1 << LogN;
+        var rng = new Random(3); // as MsmBenchmarks
+        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
+        var jac = new G1Jacobian[n];
+        var acc = G1Jacobian.Generator;
+        for (int i = 0; i < n; i++) { acc += step; jac[i] = acc; }
+        _bases = new G1Affine[n];
+        G1Jacobian.BatchToAffine(jac, _bases);
+        _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        Msm.UseVectorFlush = VectorFlush;
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => Msm.UseVectorFlush = true;
+
+    [Benchmark] public G1Jacobian Full() => Msm.Compute(_bases, _full, Threads == 0 ? null : Threads);
+}
