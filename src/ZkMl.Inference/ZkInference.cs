@@ -223,6 +223,9 @@ internal static class ZkInference
         var alpha = t.ChallengeScalar(Labels.Alpha);
         var (f, table, mult) = timings.Run("lookup vectors", () => InferenceProver.LookupVectors(pk, bs, wit, w1, beta));
         var (hw, ht) = timings.Run("lookup helpers", () => LogUpProver.ComputeHelpers(f, table, mult, alpha));
+        // The looked-up values, their multiplicities and both helpers are functions of the witness (the lookups prover transforms
+        // f and h_w in place and leaves them so): cleared with the other secrets.
+        secrets.Add(() => { Array.Clear(f); Array.Clear(mult); Array.Clear(hw); Array.Clear(ht); });
         var w2 = new Fr[zs.W2.Length];
         secrets.Add(() => Array.Clear(w2));
         zs.W2.Place<Fr>(0, hw.AsSpan(0, (int)bs.F!.Covered), w2);

@@ -70,6 +70,8 @@ public static class FqBatch
     internal static void InverseEach8(Span<Fq> den, Span<Fq> prefix, Span<Fq> inv)
     {
         int n8 = den.Length;
+        if (n8 < 8 || (n8 & 7) != 0 || prefix.Length < n8 || inv.Length < n8)
+            throw new ArgumentException($"InverseEach8 needs a positive multiple of 8 denominators and as many prefix/inverse slots: {n8}, {prefix.Length}, {inv.Length}", nameof(den));
         ref Fq d = ref MemoryMarshal.GetReference(den), pre = ref MemoryMarshal.GetReference(prefix), iv = ref MemoryMarshal.GetReference(inv);
         // prefix[8j + l] = Π_(j' < j) den[8j' + l]
         for (int l = 0; l < 8; l++) Unsafe.Add(ref pre, l) = Fq.One;

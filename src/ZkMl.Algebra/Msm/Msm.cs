@@ -495,11 +495,13 @@ public static class Msm
         var busy = ArrayPool<bool>.Shared.Rent(buckets);
         var pendIdx = ArrayPool<int>.Shared.Rent(batch);
         var pendPt = ArrayPool<G1Affine>.Shared.Rent(batch);
-        var den = ArrayPool<Fq>.Shared.Rent(batch);
-        var prefix = ArrayPool<Fq>.Shared.Rent(batch);
+        // The eight-lane flush pads a batch to a multiple of 8 (its entries up to n8 = (count + 7) & ~7 are written).
+        int batch8 = (batch + 7) & ~7;
+        var den = ArrayPool<Fq>.Shared.Rent(batch8);
+        var prefix = ArrayPool<Fq>.Shared.Rent(batch8);
         bool vector = FqBatch.IsVectorized && UseVectorFlush;
-        var num = vector ? ArrayPool<Fq>.Shared.Rent(batch) : [];
-        var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch) : [];
+        var num = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
+        var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
         var queueIdx = ArrayPool<int>.Shared.Rent(batch);
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var retryIdx = ArrayPool<int>.Shared.Rent(batch);

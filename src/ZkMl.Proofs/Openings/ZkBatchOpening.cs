@@ -56,7 +56,9 @@ public static class ZkBatchOpening
         // The reduction's tables (E_g, the bound vectors, the mask's: ≈ 240 MiB at MNIST B = 1024, the secret ones cleared) are
         // garbage now: a collection here lets HyperKZG's levels and quotients reuse that space instead of growing the heap to
         // their sum (the peak working set of a ZK proof, issue 19's ≤ 1 GiB at B = 1024; a few ms against seconds of MSMs).
-        GC.Collect();
+        // Only for large reductions (≥ 2^18 entries): a blocking full collection pauses every thread of a process that proves
+        // several things at once (zkml serve), which pays off only where the freed tables are hundreds of MiB.
+        if (red.Joint.Length >= 1 << 18) GC.Collect();
         try
         {
             var opening = HyperKzg.ProveHiding(srs, transcript, red.Commitment, red.Blinding, red.Joint, red.Point, red.Value, red.Fixed,
@@ -127,7 +129,9 @@ public static class ZkBatchOpening
             eLive[g] = new int[n + 1];
             pLive[g][0] = EvenPrefix(witnesses[g].Values);
             for (int k = 0; k < n; k++) pLive[g][k + 1] = NextLive(pLive[g][k], n - k - 1);
-            eLive[g][n] = 1;
+            // A vector over all N variables never reads its E table after its last round; a shorter one reads entry 0 in the
+            // rounds past its own (e·p of its single remaining entry).
+            eLive[g][n] = n == nMax ? 0 : 1;
             for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(pLive[g][k], 2 * eLive[g][k + 1]));
             e[g] = new LiveTable(eTab[g], eLive[g][0], owned: true);
             p[g] = new LiveTable(witnesses[g].Values, pLive[g][0], owned: false);
