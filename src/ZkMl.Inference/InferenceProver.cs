@@ -210,9 +210,8 @@ public static class InferenceProver
             // h_w = 1/(α − f) takes one value per distinct lookup entry (a few thousand at any batch size).
             c2 = timings.Run("commit W2", () => HyperKzg.CommitFewDistinct(srs, w2c));
             t.AppendG1(Labels.W2, c2);
-            var lu = timings.Run("lookups", () => checkLookups
-                ? LogUpProver.Prove(t, f, table, mult, hw, ht, alpha)
-                : LogUpProver.ProveCore(t, f, table, mult, hw, ht, alpha, checkSums: false));
+            // f, t, m, h_w, h_t are not read after the LogUp (W2 holds its own copy of the helpers): the prover consumes them.
+            var lu = timings.Run("lookups", () => LogUpProver.ProveConsuming(t, f, table, mult, hw, ht, alpha, checkSums: checkLookups));
             logup = lu.Proof;
             rw = lu.Claims[2].Point;
             var rt = lu.Claims[4].Point;

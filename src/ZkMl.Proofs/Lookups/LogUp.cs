@@ -67,7 +67,8 @@ public static partial class LogUpProver
     /// <summary>
     /// Proves the lookup after the caller has committed h_w, h_t (from <see cref="ComputeHelpers"/>) and absorbed
     /// the commitments. Absorbs S, runs both zero-checks and absorbs the final values (labels in
-    /// <see cref="LogUpLabels"/>). The inputs are not modified.
+    /// <see cref="LogUpLabels"/>). The inputs are not modified (the prover works on copies at their own lengths;
+    /// a caller that no longer needs the vectors saves the copies with <see cref="ProveConsuming"/>).
     /// </summary>
     /// <param name="transcript">Transcript positioned after the helper commitments.</param>
     /// <param name="witness">f (2^n entries).</param>
@@ -82,6 +83,30 @@ public static partial class LogUpProver
         ReadOnlySpan<Fr> witnessHelper, ReadOnlySpan<Fr> tableHelper, Fr alpha)
         => ProveCore(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, checkSums: true);
 
+    /// <summary>
+    /// As <see cref="Prove"/> (the same proof and transcript) for a caller that gives up its vectors: all five arrays are
+    /// overwritten (transformed and bound in place; their contents afterwards are unspecified), so the prover allocates no
+    /// table of their size.
+    /// </summary>
+    /// <param name="transcript">Transcript positioned after the helper commitments.</param>
+    /// <param name="witness">f (2^n entries; overwritten).</param>
+    /// <param name="table">t (2^m entries; overwritten).</param>
+    /// <param name="multiplicities">m (2^m entries; overwritten).</param>
+    /// <param name="witnessHelper">h_w (2^n entries; overwritten).</param>
+    /// <param name="tableHelper">h_t (2^m entries; overwritten).</param>
+    /// <param name="alpha">The challenge α the helpers were computed with.</param>
+    /// <param name="checkSums">False only for tests (a false statement then still yields a proof, which must be rejected).</param>
+    /// <exception cref="LogUpException">As <see cref="Prove"/>.</exception>
+    internal static LogUpProverOutput ProveConsuming(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, bool checkSums = true)
+    {
+        ArgumentNullException.ThrowIfNull(transcript);
+        CheckSizes(witness.Length, table.Length, multiplicities.Length);
+        if (witnessHelper.Length != witness.Length) throw new LogUpException($"LogUp: witness helper has {witnessHelper.Length} entries, witness has {witness.Length}");
+        if (tableHelper.Length != table.Length) throw new LogUpException($"LogUp: table helper has {tableHelper.Length} entries, table has {table.Length}");
+        return ProveOwned(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, checkSums);
+    }
+
     /// <summary>As <see cref="Prove"/> but without the sum-consistency check (tests use it to show that a false
     /// statement yields a rejected proof or false claims).</summary>
     internal static LogUpProverOutput ProveCore(Transcript transcript, ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities,
@@ -91,25 +116,78 @@ public static partial class LogUpProver
         CheckSizes(witness.Length, table.Length, multiplicities.Length);
         if (witnessHelper.Length != witness.Length) throw new LogUpException($"LogUp: witness helper has {witnessHelper.Length} entries, witness has {witness.Length}");
         if (tableHelper.Length != table.Length) throw new LogUpException($"LogUp: table helper has {tableHelper.Length} entries, table has {table.Length}");
-        var sum = DenseMle.Sum(witnessHelper);
-        if (checkSums && sum != DenseMle.Sum(tableHelper))
+        return ProveOwned(transcript, witness.ToArray(), table.ToArray(), multiplicities.ToArray(), witnessHelper.ToArray(), tableHelper.ToArray(), alpha, checkSums);
+    }
+
+    /// <summary>
+    /// The prover on arrays it may overwrite (sizes checked by the caller). One zero-check over N = max(n, m) variables of
+    /// G = G_t + λ·G_w = h_t(α − t) − m + λ·(h_w(α − f) − 1); each side stays at its own length, read as tiled on the last of
+    /// the N coordinates (<see cref="SumcheckProver.ProveZeroCheckTiled"/>: the proof of <see cref="DenseMle.Tiled"/> copies).
+    /// For λ ≠ 0 the zero-check runs on the factors h_t, α − t, m, λ·h_w, α − f, made in place, so that every product term has
+    /// coefficient ±1: G = h_t·(α − t) − m + (λh_w)·(α − f) − λ is the same polynomial as <see cref="CombinedShape"/>, hence the
+    /// same round messages for two multiplications per entry and point instead of five; the final values are mapped back
+    /// (t = α − (α − t), h_w = (λh_w)/λ, f = α − (α − f): the MLE of an affine image is the affine image of the MLE).
+    /// </summary>
+    private static LogUpProverOutput ProveOwned(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, bool checkSums)
+    {
+        var sum = ParallelSum(witnessHelper);
+        if (checkSums && sum != ParallelSum(tableHelper))
             throw new LogUpException("LogUp: Σ h_w ≠ Σ h_t — a witness value is missing from the table or the multiplicities are wrong");
         int n = Parallelism.Log2Exact(witness.Length, "LogUp witness");
         int m = Parallelism.Log2Exact(table.Length, "LogUp table");
 
         transcript.AppendScalar(LogUpLabels.Sum, sum);
 
-        // One zero-check over N = max(n, m) variables of G_t + λ·G_w: the smaller side is tiled (entry j
-        // holds entry j mod its size), i.e. it depends on the last of the N coordinates only.
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         int nn = Math.Max(n, m);
         var tau = LogUpVerifier.DrawTau(transcript, nn);
-        var zc = SumcheckProver.ProveZeroCheck(transcript, CombinedShape(alpha, lambda),
-            [DenseMle.Tiled(tableHelper, nn), DenseMle.Tiled(table, nn), DenseMle.Tiled(multiplicities, nn), DenseMle.Tiled(witnessHelper, nn), DenseMle.Tiled(witness, nn)], tau, Fr.Zero);
-        var e = zc.FinalEvaluations;
-        var proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
+        DenseMle[] mles = [new(tableHelper), new(table), new(multiplicities), new(witnessHelper), new(witness)];
+        LogUpProof proof;
+        SumcheckProverOutput zc;
+        if (!lambda.IsZero && !PlainDefaultFactorsForTests.Value)
+        {
+            AffineInPlace(table, alpha, Fr.One);
+            AffineInPlace(witnessHelper, Fr.Zero, -lambda);
+            AffineInPlace(witness, alpha, Fr.One);
+            var shape = new ProductSum(5,
+            [
+                new ProductTerm(Fr.One, [0, 1]),
+                new ProductTerm(-Fr.One, [2]),
+                new ProductTerm(Fr.One, [3, 4]),
+                new ProductTerm(-lambda, []),
+            ]);
+            zc = SumcheckProver.ProveZeroCheckTiled(transcript, shape, mles, tau, Fr.Zero);
+            var e = zc.FinalEvaluations;
+            proof = new LogUpProof(sum, zc.Proof, e[3] * lambda.Inverse(), alpha - e[4], e[0], alpha - e[1], e[2]);
+        }
+        else
+        {
+            // λ = 0 (probability 1/r): h_w cannot be scaled by λ; the plain factors with CombinedShape's coefficients.
+            zc = SumcheckProver.ProveZeroCheckTiled(transcript, CombinedShape(alpha, lambda), mles, tau, Fr.Zero);
+            var e = zc.FinalEvaluations;
+            proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
+        }
         transcript.AppendScalars(LogUpLabels.Evals, proof.FinalValues);
         return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, zc.Point[(nn - n)..], zc.Point[(nn - m)..]));
+    }
+
+    /// <summary>Test switch: prove with the plain factors (the λ = 0 path) so tests can compare both paths' bytes.</summary>
+    internal static readonly AsyncLocal<bool> PlainDefaultFactorsForTests = new();
+
+    /// <summary>Σ v, in parallel over the entries (field addition is exact: the order does not matter).</summary>
+    private static Fr ParallelSum(Fr[] v)
+    {
+        var total = Fr.Zero;
+        var gate = new object();
+        Parallelism.For(v.Length, (lo, hi) =>
+        {
+            var acc = Fr.Zero;
+            var x = v.AsSpan(lo, hi - lo);
+            foreach (ref readonly var y in x) Fr.Add(acc, y, out acc);
+            lock (gate) Fr.Add(total, acc, out total);
+        });
+        return total;
     }
 
     /// <summary>G(h_t, t, m, h_w, f) = G_t + λ·G_w = α·h_t − h_t·t − m + λα·h_w − λ·h_w·f − λ.</summary>

@@ -103,6 +103,50 @@ public static class SumcheckProver
     }
 
     /// <summary>
+    /// <see cref="ProveZeroCheck"/> over n = |τ| variables with inputs of any NumVars ≤ n, each read as tiled on the last of the
+    /// n coordinates (entry j of the full table is entry j mod 2^NumVars): the same messages, point, final values and
+    /// transcript as <see cref="ProveZeroCheck"/> on <see cref="DenseMle.Tiled"/> copies, without materialising or folding them
+    /// (<see cref="TermTiling"/>: a term over fewer than the remaining variables adds a constant, summed once). Inputs of n
+    /// variables are bound in place; a shorter one only in the last NumVars rounds.
+    /// </summary>
+    /// <exception cref="SumcheckException">Inconsistent inputs (an input longer than 2^n).</exception>
+    internal static SumcheckProverOutput ProveZeroCheckTiled(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim)
+    {
+        int n = CheckTiledInputs(transcript, g, mles, tau.Length);
+        int d = g.Degree;
+        transcript.AppendScalar(SumcheckLabels.Claim, claim);
+        var rounds = new Fr[n][];
+        var point = new Fr[n];
+        var eqRest = n > 0 ? Eq.Table(tau[1..]) : [];
+        int eqLength = eqRest.Length;
+        var tiling = new TermTiling(g, mles, n, tau.ToArray(), n > 0 ? eqRest : null);
+        var skipOne = PointsSkippingOne(d);
+        var allPoints = Enumerable.Range(0, d + 1).ToArray();
+        var evals = new Fr[d + 1];
+        var normalizedClaim = claim; // claim / α_i, as in ProveZeroCheck
+        for (int i = 0; i < n; i++)
+        {
+            var t = tau[i];
+            var points = t.IsZero ? allPoints : skipOne;
+            var at = tiling.EvaluateRound(n - i, points, d, eqRest);
+            for (int p = 0; p < points.Length; p++) evals[points[p]] = at[p];
+            if (!t.IsZero) evals[1] = (normalizedClaim - (Fr.One - t) * evals[0]) * t.Inverse();
+            var coeffs = UniPoly.FromEvaluations(evals);
+            var msg = coeffs[1..];
+            rounds[i] = msg;
+            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
+            point[i] = r;
+            normalizedClaim = UniPoly.Evaluate(coeffs, r);
+            foreach (var m in mles)
+                if (m.NumVars == n - i) m.BindFirst(r); // a shorter (tiled) input does not depend on this variable
+            int h = eqLength >> 1;
+            for (int y = 0; y < h; y++) Fr.Add(eqRest[y], eqRest[y + h], out eqRest[y]);
+            eqLength = h;
+        }
+        return new SumcheckProverOutput(new SumcheckProof(rounds), point, mles.Select(m => m[0]).ToArray());
+    }
+
+    /// <summary>
     /// The degree profile of a sumcheck of <paramref name="shape"/> over <paramref name="numVars"/> variables whose
     /// factors listed in <paramref name="maskedFactors"/> carry a <see cref="VanishingMask"/>: <c>shape.Degree</c> in
     /// every round but the last, and in the last round the largest Σ_{k ∈ term} (2 if k is masked, else 1)
