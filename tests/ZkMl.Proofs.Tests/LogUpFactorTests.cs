@@ -162,4 +162,41 @@ public class LogUpFactorTests
             Assert.Equal(td.ChallengeScalar("after"), tt.ChallengeScalar("after"));
         }
     }
+
+    [Theory]
+    [InlineData(1, -1)]
+    [InlineData(7, 3)]
+    [InlineData(255, -1)]
+    [InlineData(8191, 8190)]
+    [InlineData(8192, -1)]
+    [InlineData(40_001, 12_345)]
+    [InlineData(1 << 16, 0)]
+    public void Parallel_inverted_differences_match_one_batch_inversion(int length, int zeroAt)
+    {
+        var rng = new Random(length);
+        var alpha = Fr.Random(rng);
+        var v = Enumerable.Range(0, length).Select(i => i % 5 == 0 ? Fr.FromInt64(i % 17) : Fr.Random(rng)).ToArray();
+        if (zeroAt >= 0) { v[zeroAt] = alpha; if (zeroAt + 9 < length) v[zeroAt + 9] = alpha; } // the first one is reported
+        var expected = v.Select(x => alpha - x).ToArray();
+        Fr.BatchInverse(expected); // the scalar twin: one sequential batch (a zero stays 0)
+        var got = (Fr[])v.Clone();
+        Assert.Equal(zeroAt, LogUpProver.InvertDifferences(got, alpha));
+        Assert.Equal(expected, got);
+        for (int i = 0; i < length; i += 997)
+            if (v[i] != alpha) Assert.Equal(Fr.One, got[i] * (alpha - v[i]));
+    }
+
+    [Fact]
+    public void Helpers_name_the_first_entry_equal_to_alpha()
+    {
+        var t = Enumerable.Range(0, 16).Select(j => Fr.FromInt64(j)).ToArray();
+        var f = Enumerable.Range(0, 1 << 15).Select(i => t[i % 16]).ToArray();
+        var m = LogUpProver.Multiplicities(f, t);
+        var e = Assert.Throws<LogUpException>(() => LogUpProver.ComputeHelpers(f, t, m, Fr.FromInt64(3)));
+        Assert.Contains("witness entry 3;", e.Message);
+        // α equal to a table value no lookup uses: the table entry is named.
+        var f2 = Enumerable.Range(0, 1 << 14).Select(i => t[i % 8]).ToArray();
+        var e2 = Assert.Throws<LogUpException>(() => LogUpProver.ComputeHelpers(f2, t, LogUpProver.Multiplicities(f2, t), Fr.FromInt64(11)));
+        Assert.Contains("table entry 11;", e2.Message);
+    }
 }
