@@ -11,7 +11,7 @@ namespace ZkMl.Proofs.Tests;
 /// the algorithm it replaced, kept here as <see cref="ReferenceProve"/>: CombinedShape's coefficients on DenseMle.Tiled copies
 /// through the dense <see cref="SumcheckProver.ProveZeroCheck"/>. Proof bytes, claims and the transcript after the proof must be
 /// equal for honest and false statements, on sizes below and above the parallel threshold, n &lt; m, n &gt; m and N = 0,
-/// through the read-only entry, the consuming entry and the λ = 0 fallback (forced by the test switch).
+/// through the read-only entry and the consuming entry; <see cref="The_zero_check_on_lambda_zero_matches_the_reference"/> covers λ = 0.
 /// </summary>
 public class LogUpFactorTests
 {
@@ -79,31 +79,25 @@ public class LogUpFactorTests
         var after = rt.ChallengeScalar("after");
         var refBytes = reference.Proof.ToBytes();
 
-        foreach (bool plain in new[] { false, true })
-            foreach (bool consuming in new[] { false, true })
+        foreach (bool consuming in new[] { false, true })
+        {
+            var copies = new[] { x.F, x.T, x.M, x.Hw, x.Ht }.Select(a => (Fr[])a.Clone()).ToArray();
+            var t = NewTranscript();
+            var o = consuming
+                ? LogUpProver.ProveConsuming(t, copies[0], copies[1], copies[2], copies[3], copies[4], x.Alpha, checkSums: honest)
+                : LogUpProver.ProveCore(t, copies[0], copies[1], copies[2], copies[3], copies[4], x.Alpha, checkSums: honest);
+            Assert.Equal(refBytes, o.Proof.ToBytes());
+            Assert.Equal(after, t.ChallengeScalar("after"));
+            Assert.Equal(reference.Claims.Count, o.Claims.Count);
+            for (int k = 0; k < o.Claims.Count; k++)
             {
-                LogUpProver.PlainDefaultFactorsForTests.Value = plain;
-                try
-                {
-                    var copies = new[] { x.F, x.T, x.M, x.Hw, x.Ht }.Select(a => (Fr[])a.Clone()).ToArray();
-                    var t = NewTranscript();
-                    var o = consuming
-                        ? LogUpProver.ProveConsuming(t, copies[0], copies[1], copies[2], copies[3], copies[4], x.Alpha, checkSums: honest)
-                        : LogUpProver.ProveCore(t, copies[0], copies[1], copies[2], copies[3], copies[4], x.Alpha, checkSums: honest);
-                    Assert.Equal(refBytes, o.Proof.ToBytes());
-                    Assert.Equal(after, t.ChallengeScalar("after"));
-                    Assert.Equal(reference.Claims.Count, o.Claims.Count);
-                    for (int k = 0; k < o.Claims.Count; k++)
-                    {
-                        Assert.Equal(reference.Claims[k].Polynomial, o.Claims[k].Polynomial);
-                        Assert.Equal(reference.Claims[k].Point, o.Claims[k].Point);
-                        Assert.Equal(reference.Claims[k].Value, o.Claims[k].Value);
-                    }
-                    if (!consuming) // the read-only entry never writes its inputs
-                        Assert.Equal(new[] { x.F, x.T, x.M, x.Hw, x.Ht }, copies);
-                }
-                finally { LogUpProver.PlainDefaultFactorsForTests.Value = false; }
+                Assert.Equal(reference.Claims[k].Polynomial, o.Claims[k].Polynomial);
+                Assert.Equal(reference.Claims[k].Point, o.Claims[k].Point);
+                Assert.Equal(reference.Claims[k].Value, o.Claims[k].Value);
             }
+            if (!consuming) // the read-only entry never writes its inputs
+                Assert.Equal(new[] { x.F, x.T, x.M, x.Hw, x.Ht }, copies);
+        }
 
         var verdict = LogUpVerifier.Verify(NewTranscript(), x.Alpha, n, m, reference.Proof);
         if (honest) Assert.True(verdict.Success, verdict.Error);
@@ -198,5 +192,35 @@ public class LogUpFactorTests
         var f2 = Enumerable.Range(0, 1 << 14).Select(i => t[i % 8]).ToArray();
         var e2 = Assert.Throws<LogUpException>(() => LogUpProver.ComputeHelpers(f2, t, LogUpProver.Multiplicities(f2, t), Fr.FromInt64(11)));
         Assert.Contains("table entry 11;", e2.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 3)]
+    [InlineData(9, 4)]
+    [InlineData(14, 5)]
+    [InlineData(3, 8)]
+    public void The_zero_check_on_lambda_zero_matches_the_reference(int n, int m)
+    {
+        // λ = 0 cannot be drawn on purpose from the transcript: the zero-check is called with it (and with a random λ, and with
+        // τ = 0, the other degenerate challenge) against the dense zero-check of CombinedShape on tiled copies.
+        var x = Instance(77 + n, n, m, honest: false);
+        var rng = new Random(n * 31 + m);
+        int nn = Math.Max(n, m);
+        foreach (var lambda in new[] { Fr.Zero, Fr.Random(rng), Fr.One })
+            foreach (bool zeroTau in new[] { false, true })
+            {
+                var tau = Enumerable.Range(0, nn).Select(_ => zeroTau ? Fr.Zero : Fr.Random(rng)).ToArray();
+                var td = new Transcript("lz");
+                var dense = SumcheckProver.ProveZeroCheck(td, LogUpProver.CombinedShape(x.Alpha, lambda),
+                    [DenseMle.Tiled(x.Ht, nn), DenseMle.Tiled(x.T, nn), DenseMle.Tiled(x.M, nn), DenseMle.Tiled(x.Hw, nn), DenseMle.Tiled(x.F, nn)], tau, Fr.Zero);
+                var tf = new Transcript("lz");
+                var (zc, finals) = LogUpProver.FactorZeroCheck(tf, (Fr[])x.F.Clone(), (Fr[])x.T.Clone(), (Fr[])x.M.Clone(), (Fr[])x.Hw.Clone(), (Fr[])x.Ht.Clone(),
+                    x.Alpha, lambda, tau);
+                Assert.Equal(dense.Proof.ToBytes(), zc.Proof.ToBytes());
+                Assert.Equal(dense.Point, zc.Point);
+                Assert.Equal(dense.FinalEvaluations, finals);
+                Assert.Equal(td.ChallengeScalar("after"), tf.ChallengeScalar("after"));
+            }
     }
 }

@@ -140,10 +140,12 @@ public static partial class LogUpProver
     /// The prover on arrays it may overwrite (sizes checked by the caller). One zero-check over N = max(n, m) variables of
     /// G = G_t + λ·G_w = h_t(α − t) − m + λ·(h_w(α − f) − 1); each side stays at its own length, read as tiled on the last of
     /// the N coordinates (<see cref="SumcheckProver.ProveZeroCheckTiled"/>: the proof of <see cref="DenseMle.Tiled"/> copies).
-    /// For λ ≠ 0 the zero-check runs on the factors h_t, α − t, m, λ·h_w, α − f, made in place, so that every product term has
-    /// coefficient ±1: G = h_t·(α − t) − m + (λh_w)·(α − f) − λ is the same polynomial as <see cref="CombinedShape"/>, hence the
-    /// same round messages for two multiplications per entry and point instead of five; the final values are mapped back
-    /// (t = α − (α − t), h_w = (λh_w)/λ, f = α − (α − f): the MLE of an affine image is the affine image of the MLE).
+    /// The zero-check runs on the factors h_t, α − t, m, h_w, α − f (t and f transformed in place) with
+    /// G = h_t·(α − t) − m + λ·h_w·(α − f) − λ, the same polynomial as <see cref="CombinedShape"/>, hence the same round messages,
+    /// for one product per entry and point instead of two products and four coefficient multiplications: while only the witness side is
+    /// read (the first n − m rounds), λ multiplies the round's sums, not the entries (<see cref="TermTiling"/>), and no scaling by
+    /// λ means no division by it (λ = 0 needs no other path). The final values are mapped back: t = α − (α − t), f = α − (α − f)
+    /// (the MLE of an affine image is the affine image of the MLE).
     /// </summary>
     private static LogUpProverOutput ProveOwned(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
         Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, bool checkSums)
@@ -159,38 +161,33 @@ public static partial class LogUpProver
         var lambda = transcript.ChallengeScalar(LogUpLabels.Lambda);
         int nn = Math.Max(n, m);
         var tau = LogUpVerifier.DrawTau(transcript, nn);
-        DenseMle[] mles = [new(tableHelper), new(table), new(multiplicities), new(witnessHelper), new(witness)];
-        LogUpProof proof;
-        SumcheckProverOutput zc;
-        if (!lambda.IsZero && !PlainDefaultFactorsForTests.Value)
-        {
-            AffineInPlace(table, alpha, Fr.One);
-            AffineInPlace(witnessHelper, Fr.Zero, -lambda);
-            AffineInPlace(witness, alpha, Fr.One);
-            var shape = new ProductSum(5,
-            [
-                new ProductTerm(Fr.One, [0, 1]),
-                new ProductTerm(-Fr.One, [2]),
-                new ProductTerm(Fr.One, [3, 4]),
-                new ProductTerm(-lambda, []),
-            ]);
-            zc = SumcheckProver.ProveZeroCheckTiled(transcript, shape, mles, tau, Fr.Zero);
-            var e = zc.FinalEvaluations;
-            proof = new LogUpProof(sum, zc.Proof, e[3] * lambda.Inverse(), alpha - e[4], e[0], alpha - e[1], e[2]);
-        }
-        else
-        {
-            // λ = 0 (probability 1/r): h_w cannot be scaled by λ; the plain factors with CombinedShape's coefficients.
-            zc = SumcheckProver.ProveZeroCheckTiled(transcript, CombinedShape(alpha, lambda), mles, tau, Fr.Zero);
-            var e = zc.FinalEvaluations;
-            proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
-        }
+        var (zc, e) = FactorZeroCheck(transcript, witness, table, multiplicities, witnessHelper, tableHelper, alpha, lambda, tau);
+        var proof = new LogUpProof(sum, zc.Proof, e[3], e[4], e[0], e[1], e[2]);
         transcript.AppendScalars(LogUpLabels.Evals, proof.FinalValues);
         return new LogUpProverOutput(proof, LogUpVerifier.BuildClaims(proof, n, m, zc.Point[(nn - n)..], zc.Point[(nn - m)..]));
     }
 
-    /// <summary>Test switch: prove with the plain factors (the λ = 0 path) so tests can compare both paths' bytes.</summary>
-    internal static readonly AsyncLocal<bool> PlainDefaultFactorsForTests = new();
+    /// <summary>
+    /// The zero-check of <see cref="CombinedShape"/>(α, λ) over τ on h_t, α − t, m, h_w, α − f at their own lengths (t and f are
+    /// overwritten with α − t, α − f; all five are bound in place). Returns the sumcheck output and the final values of
+    /// h_t, t, m, h_w, f (CombinedShape's factor order) at its point.
+    /// </summary>
+    internal static (SumcheckProverOutput Output, Fr[] FinalValues) FactorZeroCheck(Transcript transcript, Fr[] witness, Fr[] table, Fr[] multiplicities,
+        Fr[] witnessHelper, Fr[] tableHelper, Fr alpha, Fr lambda, Fr[] tau)
+    {
+        AffineInPlace(table, alpha, Fr.One);
+        AffineInPlace(witness, alpha, Fr.One);
+        var shape = new ProductSum(5,
+        [
+            new ProductTerm(Fr.One, [0, 1]),
+            new ProductTerm(-Fr.One, [2]),
+            new ProductTerm(lambda, [3, 4]),
+            new ProductTerm(-lambda, []),
+        ]);
+        var zc = SumcheckProver.ProveZeroCheckTiled(transcript, shape, [new(tableHelper), new(table), new(multiplicities), new(witnessHelper), new(witness)], tau, Fr.Zero);
+        var e = zc.FinalEvaluations;
+        return (zc, [e[0], alpha - e[1], e[2], e[3], alpha - e[4]]);
+    }
 
     /// <summary>Σ v, in parallel over the entries (field addition is exact: the order does not matter).</summary>
     private static Fr ParallelSum(Fr[] v)

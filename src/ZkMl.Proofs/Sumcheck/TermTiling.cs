@@ -78,6 +78,14 @@ internal sealed class TermTiling
         var factors = terms.Select(t => _shape.Terms[t].Factors.Select(k => slot[k]).ToArray()).ToArray();
         var coefficients = terms.Select(t => _shape.Terms[t].Coefficient).ToArray();
         var kinds = SumcheckProver.TermKinds(coefficients);
+        // One term with a general coefficient c: Σ_j w_j·c·T_j = c·Σ_j w_j·T_j, one multiplication per point instead of per entry.
+        var factorOut = Fr.One;
+        if (terms.Length == 1 && kinds[0] == 0)
+        {
+            factorOut = coefficients[0];
+            coefficients = [Fr.One];
+            kinds = [1];
+        }
         int nu = used.Length, np = points.Length, stride = d + 1;
         var total = new Fr[np];
         var gate = new object();
@@ -110,6 +118,8 @@ internal sealed class TermTiling
                 for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
             }
         });
+        if (!factorOut.IsOne)
+            for (int i = 0; i < np; i++) Fr.Mul(total[i], factorOut, out total[i]);
         return total;
     }
 }
