@@ -157,29 +157,6 @@ public class LogUpFactorTests
         }
     }
 
-    [Theory]
-    [InlineData(1, -1)]
-    [InlineData(7, 3)]
-    [InlineData(255, -1)]
-    [InlineData(8191, 8190)]
-    [InlineData(8192, -1)]
-    [InlineData(40_001, 12_345)]
-    [InlineData(1 << 16, 0)]
-    public void Parallel_inverted_differences_match_one_batch_inversion(int length, int zeroAt)
-    {
-        var rng = new Random(length);
-        var alpha = Fr.Random(rng);
-        var v = Enumerable.Range(0, length).Select(i => i % 5 == 0 ? Fr.FromInt64(i % 17) : Fr.Random(rng)).ToArray();
-        if (zeroAt >= 0) { v[zeroAt] = alpha; if (zeroAt + 9 < length) v[zeroAt + 9] = alpha; } // the first one is reported
-        var expected = v.Select(x => alpha - x).ToArray();
-        Fr.BatchInverse(expected); // the scalar twin: one sequential batch (a zero stays 0)
-        var got = (Fr[])v.Clone();
-        Assert.Equal(zeroAt, LogUpProver.InvertDifferences(got, alpha));
-        Assert.Equal(expected, got);
-        for (int i = 0; i < length; i += 997)
-            if (v[i] != alpha) Assert.Equal(Fr.One, got[i] * (alpha - v[i]));
-    }
-
     [Fact]
     public void Helpers_name_the_first_entry_equal_to_alpha()
     {

@@ -46,39 +46,22 @@ public static partial class LogUpProver
     public static (Fr[] WitnessHelper, Fr[] TableHelper) ComputeHelpers(ReadOnlySpan<Fr> witness, ReadOnlySpan<Fr> table, ReadOnlySpan<Fr> multiplicities, Fr alpha)
     {
         CheckSizes(witness.Length, table.Length, multiplicities.Length);
-        var hw = GC.AllocateUninitializedArray<Fr>(witness.Length);
-        witness.CopyTo(hw);
-        int zw = InvertDifferences(hw, alpha);
-        if (zw >= 0) throw new LogUpException($"LogUp: α equals witness entry {zw}; draw a new α");
-        var ht = GC.AllocateUninitializedArray<Fr>(table.Length);
-        table.CopyTo(ht);
-        int zt = InvertDifferences(ht, alpha);
-        if (zt >= 0) throw new LogUpException($"LogUp: α equals table entry {zt}; draw a new α");
+        var hw = new Fr[witness.Length];
+        for (int i = 0; i < hw.Length; i++)
+        {
+            hw[i] = alpha - witness[i];
+            if (hw[i].IsZero) throw new LogUpException($"LogUp: α equals witness entry {i}; draw a new α");
+        }
+        var ht = new Fr[table.Length];
+        for (int j = 0; j < ht.Length; j++)
+        {
+            ht[j] = alpha - table[j];
+            if (ht[j].IsZero) throw new LogUpException($"LogUp: α equals table entry {j}; draw a new α");
+        }
+        Fr.BatchInverse(hw);
+        Fr.BatchInverse(ht);
         for (int j = 0; j < ht.Length; j++) ht[j] *= multiplicities[j];
         return (hw, ht);
-    }
-
-    /// <summary>
-    /// v ← 1/(α − v) in place, one batch inversion per parallel chunk (a few more inversions than one batch, the same
-    /// values: an inverse is unique). Returns the smallest index with v = α (its entry left 0), or −1.
-    /// </summary>
-    internal static int InvertDifferences(Fr[] v, Fr alpha)
-    {
-        int firstZero = int.MaxValue;
-        var gate = new object();
-        Parallelism.For(v.Length, (lo, hi) =>
-        {
-            var x = v.AsSpan(lo, hi - lo);
-            int zero = int.MaxValue;
-            for (int i = 0; i < x.Length; i++)
-            {
-                Fr.Sub(alpha, x[i], out x[i]);
-                if (zero == int.MaxValue && x[i].IsZero) zero = lo + i;
-            }
-            Fr.BatchInverse(x);
-            if (zero != int.MaxValue) lock (gate) firstZero = Math.Min(firstZero, zero);
-        });
-        return firstZero == int.MaxValue ? -1 : firstZero;
     }
 
     /// <summary>
