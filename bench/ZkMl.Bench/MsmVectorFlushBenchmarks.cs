@@ -5,8 +5,9 @@ namespace ZkMl.Bench;
 
 /// <summary>
 /// <c>MsmBenchmarks.Full</c> (full 254-bit scalars, distinct bases) with the batch-affine additions' products on the scalar
-/// path (VectorFlush = false: the code before the eight-lane kernel) and on the eight-lane AVX-512F path (true), in one
-/// process so the two alternate under the same machine load. Without AVX-512 both rows take the scalar path.
+/// path (VectorFlush = false: the code before the eight-lane kernel) and on the eight-lane path (true), in one process so
+/// the two alternate under the same machine load. Without AVX-512 the eight-lane path runs eight independent scalar products
+/// per step (FqBatch.Mul8Scalar, since session 24), so the rows still differ.
 /// </summary>
 public class MsmVectorFlushBenchmarks
 {

@@ -174,7 +174,8 @@ internal static class BucketReduction
     }
 
     /// <summary>
-    /// <see cref="AddChunk"/> with the independent products eight at a time (<see cref="FqBatch"/>, AVX-512F): the batch
+    /// <see cref="AddChunk"/> with the independent products eight at a time (<see cref="FqBatch"/>: AVX-512F lanes, or scalar
+    /// products that do not wait for each other without it): the batch
     /// inversion as eight interleaved chains, then λ, λ² and λ·(x_a − x3). Same special cases, same resulting points.
     /// </summary>
     private static void AddChunkVector(Span<G1Affine> acc, ReadOnlySpan<G1Affine> add)
@@ -236,7 +237,7 @@ internal static class BucketReduction
     private static void AddChunk(Span<G1Affine> acc, ReadOnlySpan<G1Affine> add, Span<Fq> scratch)
     {
         int n = acc.Length;
-        if (n >= Msm.FlushVectorMin && FqBatch.IsVectorized && Msm.UseVectorFlush) { AddChunkVector(acc, add); return; }
+        if (n >= Msm.FlushVectorMin && Msm.UseVectorFlush) { AddChunkVector(acc, add); return; }
         var den = scratch[..n];
         var prefix = scratch.Slice(n, n);
         var run = Fq.One;
