@@ -92,10 +92,11 @@ public static class BatchOpening
     }
 
     /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] the fold's weights eq(c, j) of its parts (null if not split).</remarks>
+    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] the fold's weights eq(c, j) of its parts (null if not split).
+    /// <paramref name="trimEq"/> false binds every E_g in full (the plain twin the tests compare with; same results).</remarks>
     internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients, Fr[]?[] Folds) Reduce(
         Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true, IReadOnlyList<SplitVector>? splits = null,
-        bool fused = true)
+        bool trimEq = true)
     {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
@@ -132,19 +133,27 @@ public static class BatchOpening
         }
         for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]].Table, claims[i].Point, rhoPow[i]);
         // used[g]: P_g is zero from there on (padded vectors have long zero tails): the round terms and the
-        // binding of P_g skip the pairs past it (E_g is bound in full: later rounds read it everywhere).
+        // binding of P_g skip the pairs past it; E_g is bound only on its live prefix eLive (the entries later rounds read).
         var used = new int[groups];
         for (int g = 0; g < groups; g++) used[g] = Math.Max(1, groupVec[g].AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1);
+        // eLive[g][k]: rounds k, k + 1, … read E_g's table of round k only below this. Round k reads the pairs of P_g's zero-tail
+        // bound (pairsAt), entry j of a bound table comes from entries 2j, 2j + 1, and after its last round a group over fewer
+        // than N variables reads entry 0 (one over all N reads nothing more). The entries past it are never bound: at MNIST
+        // B = 1024 the weight vectors fill little more than half of their 2^20 entries.
+        var eLive = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            int n = nv[g];
+            var pairsAt = new int[n];
+            for (int k = 0, u = used[g]; k < n; k++) { pairsAt[k] = Math.Min(1 << (n - k - 1), (u + 1) / 2); u = pairsAt[k]; }
+            eLive[g] = new int[n + 1];
+            eLive[g][n] = n == nMax ? 0 : 1;
+            for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(2 * pairsAt[k], 2 * eLive[g][k + 1]));
+        }
         var claim = InitialClaim(claims, rhoPow, nMax);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
         var ch = new Fr[nMax];
-        // next0/next2[g]: group g's round terms for the coming round. The fused path gets them from the binding
-        // pass of the previous round (BindFused); the plain twin (fused false, for the tests) reads the tables again.
-        var next0 = new Fr[groups];
-        var next2 = new Fr[groups];
-        for (int g = 0; g < groups; g++)
-            if (nv[g] > 0) RoundTerms(eqs[g].Table, ps[g].Table, Math.Min(lens[g] / 2, (used[g] + 1) / 2), out next0[g], out next2[g]);
         for (int k = 0; k < nMax; k++)
         {
             var c0 = Fr.Zero; var c2 = Fr.Zero;
@@ -152,9 +161,9 @@ public static class BatchOpening
             {
                 if (k < nv[g])
                 {
-                    if (!fused && k > 0) RoundTerms(eqs[g].Table, ps[g].Table, Math.Min(lens[g] / 2, (used[g] + 1) / 2), out next0[g], out next2[g]);
+                    RoundTerms(eqs[g].Table, ps[g].Table, Math.Min(lens[g] / 2, (used[g] + 1) / 2), out var a0, out var a2);
                     var scale = FieldPowers.TwoTo(nMax - nv[g]);
-                    c0 += scale * next0[g]; c2 += scale * next2[g];
+                    c0 += scale * a0; c2 += scale * a2;
                 }
                 else
                 {
@@ -169,12 +178,10 @@ public static class BatchOpening
             {
                 if (k >= nv[g]) continue;
                 int half = lens[g] / 2, pairs = Math.Min(half, (used[g] + 1) / 2);
-                if (fused && k + 1 < nv[g]) BoundTable.BindFused(eqs[g], ps[g], half, pairs, r, out next0[g], out next2[g]);
-                else
-                {
-                    eqs[g].Bind(half, half, r);
-                    ps[g].Bind(half, pairs, r);
-                }
+                // E_g's entries past its live prefix are never read: left stale (public data), not cleared.
+                if (trimEq) eqs[g].Bind(half, eLive[g][k + 1], r, clearTail: false);
+                else eqs[g].Bind(half, half, r);
+                ps[g].Bind(half, pairs, r);
                 lens[g] = half;
                 used[g] = pairs;
             }
@@ -439,18 +446,19 @@ public static class BatchOpening
     }
 
     /// <summary>Tables of at least 2·this entries are bound out of place, in parallel.</summary>
-    internal const int ParallelBindMin = 8192;
+    private const int ParallelBindMin = 8192;
 
     /// <summary>
     /// A sumcheck table bound at index bit 0 once per round: entry j becomes t[2j] + r·(t[2j+1] − t[2j]) for
-    /// j &lt; count and 0 for count ≤ j &lt; half (the caller's zero tail). A large table is bound in parallel out of
+    /// j &lt; count and 0 for count ≤ j &lt; half (the caller's zero tail; with clearTail false those
+    /// entries are left stale, for a caller that never reads them). A large table is bound in parallel out of
     /// place (in place is safe only sequentially) into two buffers that alternate (ping-pong: the first round's
     /// output of half the length, then one of a quarter, reused for every later round), not into a new array per
     /// round; the first table is never written unless it is <paramref name="owned"/>, and it is dropped after the
     /// first round (the caller's vector stays intact, the opening's own eq table becomes garbage). A small owned
     /// table is bound in place. Entries past the current length are stale: readers take the lengths they track.
     /// </summary>
-    internal sealed class BoundTable(Fr[] table, bool owned)
+    private sealed class BoundTable(Fr[] table, bool owned)
     {
         private Fr[]? _spare;
         private bool _first = true;
@@ -458,130 +466,11 @@ public static class BatchOpening
         /// <summary>The current table (its logical length is the caller's).</summary>
         public Fr[] Table { get; private set; } = table;
 
-        /// <summary>
-        /// Binds <paramref name="e"/> (all <paramref name="half"/> pairs) and <paramref name="p"/> (its first
-        /// <paramref name="pairs"/>, zeros after them) at index bit 0 to r exactly as <see cref="Bind"/> does, and returns the
-        /// next round's terms of the bound tables (<see cref="RoundTerms"/> over their first min(half/2, ⌈pairs/2⌉) pairs) from
-        /// the same pass: each bound pair (2q, 2q + 1) is used while it is in registers, so the round does not read both tables
-        /// a second time. <paramref name="half"/> ≥ 2 (there is a next round).
-        /// </summary>
-        public static void BindFused(BoundTable e, BoundTable p, int half, int pairs, in Fr r, out Fr c0, out Fr c2)
-        {
-            var rr = r;
-            var et = e.Table; var pt = p.Table;
-            // Both tables have the same length, so both are bound in place sequentially or both out of place in parallel
-            // (a table that is not owned is large: see Reduce).
-            bool inPlace = e.InPlace(half) && p.InPlace(half);
-            var ed = inPlace ? et : e.Destination(half);
-            var pd = inPlace ? pt : p.Destination(half);
-            int quads = half / 2;
-            if (inPlace) FusedRange(et, pt, ed, pd, 0, quads, pairs, rr, out c0, out c2);
-            else
-            {
-                int chunks = Math.Max(1, Math.Min(64, quads / 1024));
-                var s0 = new Fr[chunks]; var s2 = new Fr[chunks];
-                Parallel.For(0, chunks, c =>
-                {
-                    int lo = (int)((long)quads * c / chunks), hi = (int)((long)quads * (c + 1) / chunks);
-                    FusedRange(et, pt, ed, pd, lo, hi, pairs, rr, out s0[c], out s2[c]);
-                });
-                var a0 = Fr.Zero; var a2 = Fr.Zero;
-                for (int c = 0; c < chunks; c++) { a0 += s0[c]; a2 += s2[c]; }
-                c0 = a0; c2 = a2;
-            }
-            pd.AsSpan(pairs, half - pairs).Clear();
-            if (!inPlace) { e.Commit(ed); p.Commit(pd); }
-        }
-
-        /// <summary>
-        /// Bound pairs q ∈ [lo, hi) of the output (entries 2q, 2q + 1 from inputs 4q … 4q + 3) and their round terms. P's
-        /// outputs from <paramref name="pairs"/> on are left to the caller (zeros); past them only E is bound. In place
-        /// (dst = src) is safe within one sequential range: outputs 2q, 2q + 1 lie below the inputs still to be read.
-        /// </summary>
-        private static void FusedRange(Fr[] et, Fr[] pt, Fr[] ed, Fr[] pd, int lo, int hi, int pairs, in Fr r, out Fr c0, out Fr c2)
-        {
-            var a0 = Fr.Zero; var a2 = Fr.Zero;
-            int full = Math.Min(hi, pairs / 2);
-            int q = lo;
-            for (; q < full; q++)
-            {
-                int i = 4 * q;
-                Fr.Sub(et[i + 1], et[i], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i], d, out var e0);
-                Fr.Sub(et[i + 3], et[i + 2], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i + 2], d, out var e1);
-                Fr.Sub(pt[i + 1], pt[i], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(pt[i], d, out var p0);
-                Fr.Sub(pt[i + 3], pt[i + 2], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(pt[i + 2], d, out var p1);
-                ed[2 * q] = e0; ed[2 * q + 1] = e1;
-                pd[2 * q] = p0; pd[2 * q + 1] = p1;
-                Fr.Mul(e0, p0, out var t);
-                Fr.Add(a0, t, out a0);
-                Fr.Sub(e1, e0, out var de);
-                Fr.Sub(p1, p0, out var dp);
-                Fr.Mul(de, dp, out t);
-                Fr.Add(a2, t, out a2);
-            }
-            if (q < hi && (pairs & 1) == 1 && q == pairs / 2)
-            {
-                // The last live pair of P: its odd output is 0 (past P's pairs), its terms e0·p0 and (e1 − e0)·(0 − p0).
-                int i = 4 * q;
-                Fr.Sub(et[i + 1], et[i], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i], d, out var e0);
-                Fr.Sub(et[i + 3], et[i + 2], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i + 2], d, out var e1);
-                Fr.Sub(pt[i + 1], pt[i], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(pt[i], d, out var p0);
-                ed[2 * q] = e0; ed[2 * q + 1] = e1;
-                pd[2 * q] = p0;
-                Fr.Mul(e0, p0, out var t);
-                Fr.Add(a0, t, out a0);
-                Fr.Sub(e1, e0, out var de);
-                Fr.Sub(Fr.Zero, p0, out var dp);
-                Fr.Mul(de, dp, out t);
-                Fr.Add(a2, t, out a2);
-                q++;
-            }
-            for (; q < hi; q++)
-            {
-                int i = 4 * q;
-                Fr.Sub(et[i + 1], et[i], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i], d, out ed[2 * q]);
-                Fr.Sub(et[i + 3], et[i + 2], out d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(et[i + 2], d, out ed[2 * q + 1]);
-            }
-            c0 = a0; c2 = a2;
-        }
-
-        /// <summary>True when <see cref="Bind"/> would bind a table of <paramref name="half"/> output entries in place.</summary>
-        private bool InPlace(int half) => half < ParallelBindMin && (owned || !_first);
-
-        /// <summary>The out-of-place output buffer for <paramref name="half"/> entries (the spare of the ping-pong pair when long enough).</summary>
-        private Fr[] Destination(int half) => _spare is { } s && s.Length >= half ? s : GC.AllocateUninitializedArray<Fr>(half);
-
-        /// <summary>Makes the out-of-place output <paramref name="dst"/> the table; the old table becomes the spare (not the caller's first table).</summary>
-        private void Commit(Fr[] dst)
-        {
-            _spare = _first ? (ReferenceEquals(dst, _spare) ? null : _spare) : Table;
-            _first = false;
-            Table = dst;
-        }
-
-        public void Bind(int half, int count, in Fr r)
+        public void Bind(int half, int count, in Fr r, bool clearTail = true)
         {
             var rr = r;
             var t = Table;
-            if (InPlace(half))
+            if (half < ParallelBindMin && (owned || !_first))
             {
                 for (int j = 0; j < count; j++)
                 {
@@ -589,10 +478,10 @@ public static class BatchOpening
                     Fr.Mul(d, rr, out d);
                     Fr.Add(t[2 * j], d, out t[j]);
                 }
-                t.AsSpan(count, half - count).Clear();
+                if (clearTail) t.AsSpan(count, half - count).Clear();
                 return;
             }
-            var dst = Destination(half);
+            var dst = _spare is { } s && s.Length >= half ? s : GC.AllocateUninitializedArray<Fr>(half);
             Polynomials.Parallelism.For(count, (lo, hi) =>
             {
                 for (int j = lo; j < hi; j++)
@@ -602,8 +491,10 @@ public static class BatchOpening
                     Fr.Add(t[2 * j], d, out dst[j]);
                 }
             });
-            dst.AsSpan(count, half - count).Clear();
-            Commit(dst);
+            if (clearTail) dst.AsSpan(count, half - count).Clear();
+            _spare = _first ? (ReferenceEquals(dst, _spare) ? null : _spare) : t;
+            _first = false;
+            Table = dst;
         }
     }
 

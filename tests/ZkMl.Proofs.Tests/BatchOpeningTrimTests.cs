@@ -5,8 +5,8 @@ using ZkMl.Proofs.Transcripts;
 
 namespace ZkMl.Proofs.Tests;
 
-/// <summary>The batched opening's fused bind-and-round pass against its plain twin (bind, then read the tables again).</summary>
-public class FusedBatchOpeningTests
+/// <summary>The batched opening binding each E_g only on its live prefix against its plain twin (every E_g bound in full).</summary>
+public class BatchOpeningTrimTests
 {
     /// <summary>A random vector of 2^n entries whose entries from <paramref name="used"/> on are zero.</summary>
     private static Fr[] Vector(Random rng, int n, int used)
@@ -31,7 +31,7 @@ public class FusedBatchOpeningTests
 
     [Theory]
     [MemberData(nameof(Instances))]
-    public void FusedReductionMatchesThePlainTwin(int seed, int[] numVars, int[] used)
+    public void TrimmedReductionMatchesThePlainTwin(int seed, int[] numVars, int[] used)
     {
         var rng = new Random(seed);
         var vectors = new Fr[numVars.Length][];
@@ -46,10 +46,10 @@ public class FusedBatchOpeningTests
             var c = share ? claims[1].Commitment : G1Jacobian.FromAffine(G1Affine.Generator).ScalarMul(Fr.FromInt64(i + 2)).ToAffine();
             claims[i] = new OpeningClaim(c, x, TestSrs.Mle(vectors[i], x));
         }
-        var tf = new Transcript("fused-test");
-        var tp = new Transcript("fused-test");
-        var f = BatchOpening.Reduce(tf, claims, vectors, fused: true);
-        var p = BatchOpening.Reduce(tp, claims, vectors, fused: false);
+        var tf = new Transcript("trim-test");
+        var tp = new Transcript("trim-test");
+        var f = BatchOpening.Reduce(tf, claims, vectors, trimEq: true);
+        var p = BatchOpening.Reduce(tp, claims, vectors, trimEq: false);
         Assert.Equal(p.Rounds.Length, f.Rounds.Length);
         for (int k = 0; k < p.Rounds.Length; k++) Assert.Equal(p.Rounds[k], f.Rounds[k]);
         Assert.Equal(p.Evaluations, f.Evaluations);
@@ -69,44 +69,6 @@ public class FusedBatchOpeningTests
             var own = new Fr[n];
             for (int b = 0; b < n; b++) own[MleOrder.PointIndexOfBit(n, b)] = ch[b];
             Assert.Equal(TestSrs.Mle(vectors[i], own), f.Evaluations[groupOf[i]]);
-        }
-    }
-
-    /// <summary>BindFused on every table size 2^2 … 2^16 (both sides of the parallel/in-place switch), owned and borrowed P, with P's used pairs from 1 to all.</summary>
-    [Fact]
-    public void BindFusedMatchesBindThenRoundTerms()
-    {
-        var rng = new Random(24);
-        for (int n = 2; n <= 16; n++)
-        {
-            int len = 1 << n, half = len / 2;
-            foreach (var pairs in new[] { 1, 2, 3, half / 2 - 1, half / 2, half / 2 + 1, half - 1, half }.Where(x => x >= 1 && x <= half).Distinct())
-            {
-                var e = TestSrs.RandomVector(rng, len);
-                var p = Vector(rng, n, Math.Min(len, 2 * pairs));
-                var r = TestSrs.RandomVector(rng, 1)[0];
-                var pp0 = (Fr[])p.Clone();
-                bool ownP = len < 2 * BatchOpening.ParallelBindMin;
-                var ef = new BatchOpening.BoundTable((Fr[])e.Clone(), owned: true);
-                var pf = new BatchOpening.BoundTable(ownP ? (Fr[])p.Clone() : p, owned: ownP);
-                var ep = new BatchOpening.BoundTable((Fr[])e.Clone(), owned: true);
-                var pp = new BatchOpening.BoundTable((Fr[])p.Clone(), owned: true);
-                BatchOpening.BoundTable.BindFused(ef, pf, half, pairs, r, out var f0, out var f2);
-                ep.Bind(half, half, r);
-                pp.Bind(half, pairs, r);
-                BatchOpening.RoundTerms(ep.Table, pp.Table, Math.Min(half / 2, (pairs + 1) / 2), out var p0, out var p2);
-                Assert.True(f0 == p0 && f2 == p2, $"n {n} pairs {pairs}: round terms");
-                Assert.True(ef.Table.AsSpan(0, half).SequenceEqual(ep.Table.AsSpan(0, half)), $"n {n} pairs {pairs}: E");
-                Assert.True(pf.Table.AsSpan(0, half).SequenceEqual(pp.Table.AsSpan(0, half)), $"n {n} pairs {pairs}: P");
-                // the plain definition, independent of both: entry j = t[2j] + r·(t[2j+1] − t[2j]), P zero from its pairs on
-                for (int j = 0; j < half; j += Math.Max(1, half / 64))
-                {
-                    Assert.Equal(e[2 * j] + r * (e[2 * j + 1] - e[2 * j]), ef.Table[j]);
-                    Assert.Equal(j < pairs ? p[2 * j] + r * (p[2 * j + 1] - p[2 * j]) : Fr.Zero, pf.Table[j]);
-                }
-                // a borrowed P (the caller's vector) is only read
-                if (!ownP) Assert.True(p.AsSpan().SequenceEqual(pp0) && !ReferenceEquals(p, pf.Table), $"n {n}: borrowed P written");
-            }
         }
     }
 }
