@@ -92,11 +92,9 @@ public static class BatchOpening
     }
 
     /// <summary>The reduction phase of <see cref="Prove(Srs, Transcript, IReadOnlyList{OpeningClaim}, IReadOnlyList{Fr[]}, bool)"/>: the sumcheck, the evaluations and the γ-combined claim and vector (then one HyperKZG opening).</summary>
-    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] the fold's weights eq(c, j) of its parts (null if not split).
-    /// <paramref name="trimEq"/> false binds every E_g in full (the plain twin the tests compare with; same results).</remarks>
+    /// <remarks>Vectors[g] is group g's vector as it enters the joint one (a split vector's fold), Folds[g] the fold's weights eq(c, j) of its parts (null if not split).</remarks>
     internal static (Fr[][] Rounds, Fr[] Evaluations, G1Affine Commitment, Fr[] Joint, Fr[] Point, Fr Value, Fr[][] Vectors, Fr[] Coefficients, Fr[]?[] Folds) Reduce(
-        Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true, IReadOnlyList<SplitVector>? splits = null,
-        bool trimEq = true)
+        Transcript transcript, IReadOnlyList<OpeningClaim> claims, IReadOnlyList<Fr[]> vectors, bool bindClaims = true, IReadOnlyList<SplitVector>? splits = null)
     {
         int m = claims.Count;
         if (m == 0) throw new ArgumentException("no claims to open", nameof(claims));
@@ -133,23 +131,9 @@ public static class BatchOpening
         }
         for (int i = 0; i < m; i++) AddEq(eqs[groupOf[i]].Table, claims[i].Point, rhoPow[i]);
         // used[g]: P_g is zero from there on (padded vectors have long zero tails): the round terms and the
-        // binding of P_g skip the pairs past it; E_g is bound only on its live prefix eLive (the entries later rounds read).
+        // binding of P_g skip the pairs past it (E_g is bound in full: later rounds read it everywhere).
         var used = new int[groups];
         for (int g = 0; g < groups; g++) used[g] = Math.Max(1, groupVec[g].AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1);
-        // eLive[g][k]: rounds k, k + 1, … read E_g's table of round k only below this. Round k reads the pairs of P_g's zero-tail
-        // bound (pairsAt), entry j of a bound table comes from entries 2j, 2j + 1, and after its last round a group over fewer
-        // than N variables reads entry 0 (one over all N reads nothing more). The entries past it are never bound: at MNIST
-        // B = 1024 the weight vectors fill little more than half of their 2^20 entries.
-        var eLive = new int[groups][];
-        for (int g = 0; g < groups; g++)
-        {
-            int n = nv[g];
-            var pairsAt = new int[n];
-            for (int k = 0, u = used[g]; k < n; k++) { pairsAt[k] = Math.Min(1 << (n - k - 1), (u + 1) / 2); u = pairsAt[k]; }
-            eLive[g] = new int[n + 1];
-            eLive[g][n] = n == nMax ? 0 : 1;
-            for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(2 * pairsAt[k], 2 * eLive[g][k + 1]));
-        }
         var claim = InitialClaim(claims, rhoPow, nMax);
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[nMax][];
@@ -178,9 +162,7 @@ public static class BatchOpening
             {
                 if (k >= nv[g]) continue;
                 int half = lens[g] / 2, pairs = Math.Min(half, (used[g] + 1) / 2);
-                // E_g's entries past its live prefix are never read: left stale (public data), not cleared.
-                if (trimEq) eqs[g].Bind(half, eLive[g][k + 1], r, clearTail: false);
-                else eqs[g].Bind(half, half, r);
+                eqs[g].Bind(half, half, r);
                 ps[g].Bind(half, pairs, r);
                 lens[g] = half;
                 used[g] = pairs;
@@ -450,8 +432,7 @@ public static class BatchOpening
 
     /// <summary>
     /// A sumcheck table bound at index bit 0 once per round: entry j becomes t[2j] + r·(t[2j+1] − t[2j]) for
-    /// j &lt; count and 0 for count ≤ j &lt; half (the caller's zero tail; with clearTail false those
-    /// entries are left stale, for a caller that never reads them). A large table is bound in parallel out of
+    /// j &lt; count and 0 for count ≤ j &lt; half (the caller's zero tail). A large table is bound in parallel out of
     /// place (in place is safe only sequentially) into two buffers that alternate (ping-pong: the first round's
     /// output of half the length, then one of a quarter, reused for every later round), not into a new array per
     /// round; the first table is never written unless it is <paramref name="owned"/>, and it is dropped after the
@@ -466,7 +447,7 @@ public static class BatchOpening
         /// <summary>The current table (its logical length is the caller's).</summary>
         public Fr[] Table { get; private set; } = table;
 
-        public void Bind(int half, int count, in Fr r, bool clearTail = true)
+        public void Bind(int half, int count, in Fr r)
         {
             var rr = r;
             var t = Table;
@@ -478,7 +459,7 @@ public static class BatchOpening
                     Fr.Mul(d, rr, out d);
                     Fr.Add(t[2 * j], d, out t[j]);
                 }
-                if (clearTail) t.AsSpan(count, half - count).Clear();
+                t.AsSpan(count, half - count).Clear();
                 return;
             }
             var dst = _spare is { } s && s.Length >= half ? s : GC.AllocateUninitializedArray<Fr>(half);
@@ -491,7 +472,7 @@ public static class BatchOpening
                     Fr.Add(t[2 * j], d, out dst[j]);
                 }
             });
-            if (clearTail) dst.AsSpan(count, half - count).Clear();
+            dst.AsSpan(count, half - count).Clear();
             _spare = _first ? (ReferenceEquals(dst, _spare) ? null : _spare) : t;
             _first = false;
             Table = dst;
