@@ -69,37 +69,7 @@ public static class SumcheckProver
     {
         int n = CheckInputs(transcript, g, mles);
         if (tau.Length != n) throw new SumcheckException($"zero-check: τ has {tau.Length} coordinates, the polynomials have {n} variables");
-        int d = g.Degree;
-        transcript.AppendScalar(SumcheckLabels.Claim, claim);
-        var rounds = new Fr[n][];
-        var point = new Fr[n];
-        var eqRest = n > 0 ? Eq.Table(tau[1..]) : [];
-        int eqLength = eqRest.Length;
-        var skipOne = PointsSkippingOne(d);
-        var allPoints = Enumerable.Range(0, d + 1).ToArray();
-        var evals = new Fr[d + 1];
-        var normalizedClaim = claim; // claim / α_i
-        for (int i = 0; i < n; i++)
-        {
-            var t = tau[i];
-            var points = t.IsZero ? allPoints : skipOne;
-            var at = EvaluateRound(g, mles, points, d, eqRest);
-            for (int p = 0; p < points.Length; p++) evals[points[p]] = at[p];
-            // (1 − τ_i)·q(0) + τ_i·q(1) = claim / α_i
-            if (!t.IsZero) evals[1] = (normalizedClaim - (Fr.One - t) * evals[0]) * t.Inverse();
-            var coeffs = UniPoly.FromEvaluations(evals);
-            var msg = coeffs[1..];
-            rounds[i] = msg;
-            var r = transcript.AbsorbChallenge(SumcheckLabels.Round, msg);
-            point[i] = r;
-            normalizedClaim = UniPoly.Evaluate(coeffs, r);
-            foreach (var m in mles) m.BindFirst(r);
-            // eq(τ_{>i+1}, y) = eq(τ_{>i}, 0‖y) + eq(τ_{>i}, 1‖y)
-            int h = eqLength >> 1;
-            for (int y = 0; y < h; y++) Fr.Add(eqRest[y], eqRest[y + h], out eqRest[y]);
-            eqLength = h;
-        }
-        return new SumcheckProverOutput(new SumcheckProof(rounds), point, mles.Select(m => m[0]).ToArray());
+        return ProveZeroCheckCore(transcript, g, mles, tau, claim, tiled: false);
     }
 
     /// <summary>
@@ -112,24 +82,36 @@ public static class SumcheckProver
     /// <exception cref="SumcheckException">Inconsistent inputs (an input longer than 2^n).</exception>
     internal static SumcheckProverOutput ProveZeroCheckTiled(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim)
     {
-        int n = CheckTiledInputs(transcript, g, mles, tau.Length);
+        CheckTiledInputs(transcript, g, mles, tau.Length);
+        return ProveZeroCheckCore(transcript, g, mles, tau, claim, tiled: true);
+    }
+
+    /// <summary>
+    /// The rounds of <see cref="ProveZeroCheck"/> (<paramref name="tiled"/> false: every input has |τ| variables, evaluated by
+    /// <see cref="EvaluateRound"/>) and of <see cref="ProveZeroCheckTiled"/> (true: <see cref="TermTiling"/> evaluates, and an
+    /// input is bound only in the rounds of its own variables). Inputs are checked by the callers.
+    /// </summary>
+    private static SumcheckProverOutput ProveZeroCheckCore(Transcript transcript, ProductSum g, IReadOnlyList<DenseMle> mles, ReadOnlySpan<Fr> tau, Fr claim, bool tiled)
+    {
+        int n = tau.Length;
         int d = g.Degree;
         transcript.AppendScalar(SumcheckLabels.Claim, claim);
         var rounds = new Fr[n][];
         var point = new Fr[n];
         var eqRest = n > 0 ? Eq.Table(tau[1..]) : [];
         int eqLength = eqRest.Length;
-        var tiling = new TermTiling(g, mles, n, tau.ToArray(), n > 0 ? eqRest : null);
+        var tiling = tiled ? new TermTiling(g, mles, n, tau.ToArray(), n > 0 ? eqRest : null) : null;
         var skipOne = PointsSkippingOne(d);
         var allPoints = Enumerable.Range(0, d + 1).ToArray();
         var evals = new Fr[d + 1];
-        var normalizedClaim = claim; // claim / α_i, as in ProveZeroCheck
+        var normalizedClaim = claim; // claim / α_i
         for (int i = 0; i < n; i++)
         {
             var t = tau[i];
             var points = t.IsZero ? allPoints : skipOne;
-            var at = tiling.EvaluateRound(n - i, points, d, eqRest);
+            var at = tiling != null ? tiling.EvaluateRound(n - i, points, d, eqRest) : EvaluateRound(g, mles, points, d, eqRest);
             for (int p = 0; p < points.Length; p++) evals[points[p]] = at[p];
+            // (1 − τ_i)·q(0) + τ_i·q(1) = claim / α_i
             if (!t.IsZero) evals[1] = (normalizedClaim - (Fr.One - t) * evals[0]) * t.Inverse();
             var coeffs = UniPoly.FromEvaluations(evals);
             var msg = coeffs[1..];
@@ -139,6 +121,7 @@ public static class SumcheckProver
             normalizedClaim = UniPoly.Evaluate(coeffs, r);
             foreach (var m in mles)
                 if (m.NumVars == n - i) m.BindFirst(r); // a shorter (tiled) input does not depend on this variable
+            // eq(τ_{>i+1}, y) = eq(τ_{>i}, 0‖y) + eq(τ_{>i}, 1‖y)
             int h = eqLength >> 1;
             for (int y = 0; y < h; y++) Fr.Add(eqRest[y], eqRest[y + h], out eqRest[y]);
             eqLength = h;
