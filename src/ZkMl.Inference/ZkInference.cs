@@ -385,7 +385,10 @@ internal static class ZkInference
             for (int g = 0; g < witnesses.Length; g++)
                 if (witnesses[g].Values.Length > maskLength && witnesses[g].Values.AsSpan((int)maskLength).IndexOfAnyExcept(Fr.Zero) >= 0)
                     throw new InvalidOperationException($"opening vector {vectors[g].Role} has non-zero entries from the mask length L* = {maskLength} on (ZkMaskPoints.MaskLength's used prefix is wrong for this key)");
-        var opening = timings.Run("batched opening", () => ZkBatchOpening.Prove(srs, t, vectors, witnesses, claims, omask, bindStatement: false, rng));
+        // Two stages, named as the default prover's: the reduction (sumcheck, weight and mask tables, joint vector) and the
+        // hiding HyperKZG opening of the joint claim (ZkBatchOpening.Prove is the two in one).
+        var red = timings.Run("batched opening (sumcheck)", () => ZkBatchOpening.Reduce(t, vectors, witnesses, claims, omask, bindStatement: false));
+        var opening = timings.Run("HyperKZG", () => ZkBatchOpening.Open(srs, t, red, rng));
         // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,

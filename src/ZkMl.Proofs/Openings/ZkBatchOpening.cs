@@ -53,6 +53,19 @@ public static class ZkBatchOpening
         ArgumentNullException.ThrowIfNull(srs);
         using var secretScalars = Msm.SecretScalars();
         var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement);
+        return Open(srs, transcript, red, rng, denseMaskFolds);
+    }
+
+    /// <summary>
+    /// The opening phase of the prover: the hiding HyperKZG opening of the reduction's joint claim on the same transcript,
+    /// then the reduction's secret tables cleared. <see cref="Prove(Srs, Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, RandomNumberGenerator?, bool)"/>
+    /// is <see cref="Reduce"/> then this; the inference prover calls the two itself to time them as separate stages. Call it
+    /// inside <see cref="Msm.SecretScalars"/>.
+    /// </summary>
+    internal static ZkBatchOpeningProof Open(Srs srs, Transcript transcript, ZkReduction red, RandomNumberGenerator? rng, bool denseMaskFolds = false)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        ArgumentNullException.ThrowIfNull(red);
         // The reduction's tables (E_g, the bound vectors, the mask's: ≈ 240 MiB at MNIST B = 1024, the secret ones cleared) are
         // garbage now: a collection here lets HyperKZG's levels and quotients reuse that space instead of growing the heap to
         // their sum (the peak working set of a ZK proof, issue 19's ≤ 1 GiB at B = 1024; a few ms against seconds of MSMs).
