@@ -197,4 +197,27 @@ public class MleTests
         }
         Assert.Equal(NaiveEvaluate(before, r), borrowed[0]);
     }
+
+    [Fact]
+    public void ClearOwnCopy_zeroes_only_the_array_a_borrowed_bind_allocated()
+    {
+        var rng = new Random(310);
+        var v = RandomVector(rng, 16);
+        var before = (Fr[])v.Clone();
+        var borrowed = DenseMle.Borrowed(v);
+        borrowed.ClearOwnCopy(); // nothing allocated yet: the caller's array stays
+        Assert.Equal(before, v);
+        borrowed.BindFirst(Fr.Random(rng));
+        borrowed.BindFirst(Fr.Random(rng));
+        Assert.Contains(borrowed.Values.ToArray(), x => !x.IsZero);
+        borrowed.ClearOwnCopy();
+        Assert.All(borrowed.Values.ToArray(), x => Assert.True(x.IsZero));
+        Assert.Equal(before, v);
+        var ownedValues = RandomVector(rng, 16);
+        var owned = new DenseMle(ownedValues);
+        owned.BindFirst(Fr.Random(rng));
+        var bound = owned.Values.ToArray();
+        owned.ClearOwnCopy(); // not borrowed: the caller's (bound) array is the caller's to clear
+        Assert.Equal(bound, owned.Values.ToArray());
+    }
 }

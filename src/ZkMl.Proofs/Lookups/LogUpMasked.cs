@@ -427,6 +427,8 @@ public static partial class LogUpProver
         }
         var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
         var e = zc.FinalEvaluations;
+        // h_t, m, h_in (and the selector) were borrowed: their bound half-size copies are the prover's own secret-derived arrays
+        foreach (var m in mles) m.ClearOwnCopy();
         var lambdaInv = lambda.Inverse();
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
             input is null ? null : [e[5], alpha - e[6] * (lambdaInv * lambdaInv)]);

@@ -244,6 +244,7 @@ public static class ZkBatchOpening
             dt1?.Clear();
             dt2?.Clear();
             Array.Clear(scratch);
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rVal).Clear(); // R's entries, bound round by round (secret)
         }
 
         // The joint claim, normalised by K_0 (its coefficient becomes 1: one ecAdd on chain for the first vector).

@@ -13,6 +13,8 @@ public sealed class DenseMle
     private int _length;
     // Borrowed: _values is the caller's array, never written; the first BindFirst binds into a new half-size array.
     private bool _borrowed;
+    // True once a borrowed MLE's first bind allocated its own half-size array (see ClearOwnCopy).
+    private bool _ownCopy;
     // The current values repeat with this period (a power of two ≤ _length): binding a variable above it
     // changes no value (v[i] = v[i + half]), so BindFirst only halves the length.
     private int _period;
@@ -48,6 +50,16 @@ public sealed class DenseMle
     /// </summary>
     /// <exception cref="ArgumentException">The length is not a power of two.</exception>
     internal static DenseMle Borrowed(Fr[] values) => new(values) { _borrowed = true };
+
+    /// <summary>
+    /// Zeroes the array a <see cref="Borrowed"/> MLE's first bind allocated (bound values derived from the caller's, e.g. a
+    /// zero-knowledge prover's secret vectors); the caller's own array is neither written nor cleared. No effect on other
+    /// MLEs. The values are gone afterwards: read the final value first.
+    /// </summary>
+    internal void ClearOwnCopy()
+    {
+        if (_ownCopy) Array.Clear(_values);
+    }
 
     /// <summary>An MLE of signed integers v (each taken mod r).</summary>
     public static DenseMle FromInt64(ReadOnlySpan<long> values)
@@ -100,6 +112,7 @@ public sealed class DenseMle
             }
         });
         _values = dst;
+        if (_borrowed) _ownCopy = true;
         _borrowed = false;
         _length = half;
     }
