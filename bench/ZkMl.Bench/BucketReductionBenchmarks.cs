@@ -21,12 +21,7 @@ public class BucketReductionBenchmarks
     {
         int m = 1 << LogBuckets;
         var rng = new Random(7);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var jac = new G1Jacobian[m];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < m; i++) { acc += step; jac[i] = acc; }
-        var set = new G1Affine[m];
-        G1Jacobian.BatchToAffine(jac, set);
+        var set = BenchData.Points(rng, m);
         rng.Shuffle(set);
         _sets = [set];
     }

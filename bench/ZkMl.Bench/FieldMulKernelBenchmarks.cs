@@ -19,8 +19,8 @@ public class FieldMulKernelBenchmarks
     {
         var rng = new Random(1);
         _a = Fr.Random(rng); _b = Fr.Random(rng);
-        _xs = Enumerable.Range(0, 1000).Select(_ => Fr.Random(rng)).ToArray();
-        _ys = Enumerable.Range(0, 1000).Select(_ => Fr.Random(rng)).ToArray();
+        _xs = BenchData.Scalars(rng, 1000);
+        _ys = BenchData.Scalars(rng, 1000);
         _out = new Fr[1000];
     }
 

@@ -19,13 +19,8 @@ public class MsmAdversarialBenchmarks
     public void Setup()
     {
         var rng = new Random(5);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var jac = new G1Jacobian[N];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < N; i++) { acc += step; jac[i] = acc; }
-        _bases = new G1Affine[N];
-        G1Jacobian.BatchToAffine(jac, _bases);
-        _random = Enumerable.Range(0, N).Select(_ => Fr.Random(rng)).ToArray();
+        _bases = BenchData.Points(rng, N);
+        _random = BenchData.Scalars(rng, N);
         _equal = Enumerable.Repeat(Fr.Random(rng), N).ToArray();
         _minusOne = Enumerable.Repeat(-Fr.One, N).ToArray();
         _smallEqual = Enumerable.Repeat(128L, N).ToArray();

@@ -27,14 +27,9 @@ public class MsmBenchmarks
     {
         int n = 1 << LogN;
         var rng = new Random(3);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var jac = new G1Jacobian[n];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < n; i++) { acc += step; jac[i] = acc; }
-        _bases = new G1Affine[n];
-        G1Jacobian.BatchToAffine(jac, _bases);
-        _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
-        var values = Enumerable.Range(0, 4096).Select(_ => Fr.Random(rng)).ToArray();
+        _bases = BenchData.Points(rng, n);
+        _full = BenchData.Scalars(rng, n);
+        var values = BenchData.Scalars(rng, 4096);
         _few = Enumerable.Range(0, n).Select(_ => values[rng.Next(values.Length)]).ToArray();
         _s32 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(int.MinValue, int.MaxValue)).ToArray();
         _s8 = Enumerable.Range(0, n).Select(_ => (long)rng.Next(-128, 128)).ToArray();

@@ -28,13 +28,8 @@ public class MsmVectorFlushBenchmarks
     {
         int n = 1 << LogN;
         var rng = new Random(3); // as MsmBenchmarks
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var jac = new G1Jacobian[n];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < n; i++) { acc += step; jac[i] = acc; }
-        _bases = new G1Affine[n];
-        G1Jacobian.BatchToAffine(jac, _bases);
-        _full = Enumerable.Range(0, n).Select(_ => Fr.Random(rng)).ToArray();
+        _bases = BenchData.Points(rng, n);
+        _full = BenchData.Scalars(rng, n);
         Msm.UseVectorFlush = VectorFlush;
     }
 

@@ -15,7 +15,7 @@ public class SmallMatVecInt32Benchmarks
     {
         var rng = new Random(4);
         _m = Enumerable.Range(0, N * N).Select(_ => rng.Next(int.MinValue, int.MaxValue)).ToArray();
-        _v = Enumerable.Range(0, N).Select(_ => Fr.Random(rng)).ToArray();
+        _v = BenchData.Scalars(rng, N);
         _out = new Fr[N];
     }
 

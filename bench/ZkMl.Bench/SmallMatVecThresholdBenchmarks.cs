@@ -18,8 +18,8 @@ public class SmallMatVecThresholdBenchmarks
     {
         var rng = new Random(3);
         _m = Enumerable.Range(0, Rows * Cols).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray();
-        _v = Enumerable.Range(0, Cols).Select(_ => Fr.Random(rng)).ToArray();
-        _vt = Enumerable.Range(0, Rows).Select(_ => Fr.Random(rng)).ToArray();
+        _v = BenchData.Scalars(rng, Cols);
+        _vt = BenchData.Scalars(rng, Rows);
         _out = new Fr[Rows];
         _outT = new Fr[Cols];
     }

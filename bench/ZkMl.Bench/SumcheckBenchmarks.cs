@@ -38,7 +38,7 @@ public class SumcheckBenchmarks
             _c[i] = _a[i] * _b[i];
             _claim += _c[i];
         }
-        _tau = Enumerable.Range(0, LogSize).Select(_ => Fr.Random(rng)).ToArray();
+        _tau = BenchData.Scalars(rng, LogSize);
         _zeroClaim = Fr.Zero;
         _proof = SumcheckProver.Prove(new Transcript("bench"), Product, [new DenseMle((Fr[])_a.Clone()), new DenseMle((Fr[])_b.Clone())], _claim).Proof;
     }

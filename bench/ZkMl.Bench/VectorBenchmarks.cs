@@ -15,12 +15,12 @@ public class VectorBenchmarks
     public void Setup()
     {
         var rng = new Random(2);
-        _a = Enumerable.Range(0, N).Select(_ => Fr.Random(rng)).ToArray();
-        _b = Enumerable.Range(0, N).Select(_ => Fr.Random(rng)).ToArray();
+        _a = BenchData.Scalars(rng, N);
+        _b = BenchData.Scalars(rng, N);
         _r = new Fr[N];
         _x = Fr.Random(rng);
         _m = Enumerable.Range(0, N).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray();
-        _v = Enumerable.Range(0, 256).Select(_ => Fr.Random(rng)).ToArray();
+        _v = BenchData.Scalars(rng, 256);
         _out = new Fr[256];
     }
 
