@@ -4,7 +4,7 @@ using ZkMl.Algebra;
 namespace ZkMl.Bench;
 
 /// <summary>
-/// Throughput of independent Fq products c[i] = a[i]·b[i] over arrays of 2^12 … 2^16 elements: the eight-lane AVX-512F
+/// Throughput of independent Fq products c[i] = a[i]·b[i] over arrays of 2^12 … 2^16 elements: the eight-lane AVX-512F (or, without it, AVX2)
 /// kernel (<see cref="FqBatch.Mul"/>) against its scalar twin (one <see cref="Fq.Mul(in Fq, in Fq, out Fq)"/> per element,
 /// the baseline).
 /// Times are per whole array (divide by 2^LogN for one product).

@@ -436,8 +436,8 @@ public static class Msm
 
     /// <summary>
     /// Whether the batch-affine additions use the eight-lane flush: its products eight at a time through
-    /// <see cref="FqBatch.Mul8"/>, in AVX-512 lanes when the CPU has them (<see cref="FqBatch.IsVectorized"/>), else as eight
-    /// independent scalar products (which still beat the scalar flush's one dependent chain). Only benchmarks and the twin
+    /// <see cref="FqBatch.Mul8"/>, in AVX-512 or AVX2 lanes when the CPU has them (<see cref="FqBatch.IsVectorized"/>), else as
+    /// eight independent scalar products (which still beat the scalar flush's one dependent chain). Only benchmarks and the twin
     /// tests switch it off, to compare both paths in one process; results are identical.
     /// </summary>
     internal static bool UseVectorFlush { get; set; } = true;
@@ -581,8 +581,8 @@ public static class Msm
                 }
             }
 
-            // The same additions with the batch's independent products done eight at a time (FqBatch.Mul8: AVX-512 lanes, or
-            // eight independent scalar products without it):
+            // The same additions with the batch's independent products done eight at a time (FqBatch.Mul8: AVX-512 lanes, two
+            // four-lane AVX2 halves, or eight independent scalar products without either):
             // the inversion runs as eight interleaved Montgomery chains (lane l takes entries l, l + 8, …), whose eight
             // totals share one scalar inversion; then λ = num·d⁻¹, λ² and λ·(x_q − x3) over the whole batch. Field results
             // are canonical, so every bucket ends up with exactly the limbs FlushScalar gives.
