@@ -538,7 +538,7 @@ public static class ZkOpeningSetup
     /// [S_∅, S_0, …, S_(N−1), U_0, …, U_(K−1)] with S_∅ = [Σ_(i&lt;2^N) τ^i]₁, S_b = [Σ_(i&lt;2^N, bit b of i = 1) τ^i]₁ and
     /// U_u = [Σ_(i : i >> (N − log₂K) = u) τ^i]₁ (the K top blocks, K = the HyperKZG last level's size), so that the affine
     /// table A[i] = a + Σ_b δ_b·bit_b(i) has commitment a·S_∅ + Σ_b δ_b·S_b and the top-block table T[i >> (N − log₂K)]
-    /// has Σ_u T_u·U_u. Computed from the SRS powers by block sums (≈ 3·2^N point additions); a proving key stores them
+    /// has Σ_u T_u·U_u. Computed from the SRS powers by block sums (≈ 2·2^N batched affine additions); a proving key stores them
     /// per batch size.
     /// </summary>
     /// <exception cref="ArgumentException">N outside 0 … 30 or the SRS is too small.</exception>
@@ -555,60 +555,43 @@ public static class ZkOpeningSetup
         if (used < 1 || numVars < 0 || numVars > 30 || used > 1L << numVars) throw new ArgumentException($"L* = {used} outside 1 … 2^{numVars}", nameof(used));
         if (numVars < 0 || numVars > 30) throw new ArgumentException($"number of variables {numVars} out of range 0 … 30", nameof(numVars));
         if (srs.G1Powers.Length < 1L << numVars) throw new ArgumentException($"2^{numVars} powers exceed the SRS ({srs})", nameof(srs));
-        int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
-        var result = new G1Jacobian[numVars + 1 + topBlocks];
-        // blocks[j] = Σ of the powers in block j of size 2^b; S_b sums the odd blocks of size 2^b.
-        var powers = srs.G1Array;
-        int n = 1 << numVars;
-        if (numVars == 0) return [powers[0]];
-        var blocks = new G1Jacobian[n / 2];
-        var odd = SumChunks(n / 2, (lo, hi) =>
-        {
-            var acc = G1Jacobian.Infinity;
-            for (int j = lo; j < hi; j++)
-            {
-                if (2L * j + 1 < used)
-                {
-                    blocks[j] = G1Jacobian.FromAffine(powers[2 * j]) + powers[2 * j + 1];
-                    acc += powers[2 * j + 1];
-                }
-                else blocks[j] = 2L * j < used ? G1Jacobian.FromAffine(powers[2 * j]) : G1Jacobian.Infinity;
-            }
-            return acc;
-        });
-        result[1] = odd;
-        for (int b = 1; b < numVars; b++)
-        {
-            if (b == topLevel) blocks.AsSpan(0, topBlocks).CopyTo(result.AsSpan(numVars + 1)); // blocks of size 2^b: the K top blocks
-            int half = blocks.Length / 2;
-            var next = new G1Jacobian[half];
-            var cur = blocks;
-            result[b + 1] = SumChunks(half, (lo, hi) =>
-            {
-                var acc = G1Jacobian.Infinity;
-                for (int j = lo; j < hi; j++)
-                {
-                    next[j] = cur[2 * j] + cur[2 * j + 1];
-                    acc += cur[2 * j + 1];
-                }
-                return acc;
-            });
-            blocks = next;
-        }
-        result[0] = blocks[0];
-        var affine = new G1Affine[result.Length];
-        G1Jacobian.BatchToAffine(result, affine);
-        return affine;
+        return MaskPoints(srs.G1Array, numVars, used);
     }
 
-    private static G1Jacobian SumChunks(int count, Func<int, int, G1Jacobian> body)
+    /// <summary>
+    /// <see cref="MaskPoints(Srs, int, long)"/> over the points <paramref name="powers"/>[0 … L*) (L* = <paramref name="used"/>;
+    /// the points from L* on count as infinity; the arguments are checked by the caller). Each level of the block tree is one
+    /// batch of affine pair additions (<see cref="G1PairSums"/>) over its live prefix only (⌈L*/2^b⌉ blocks at level b), and
+    /// S_b^L* sums the level's odd blocks the same way: ≈ 2·L* affine additions in all.
+    /// </summary>
+    internal static G1Affine[] MaskPoints(G1Affine[] powers, int numVars, long used)
     {
-        if (count < 1 << 12) return body(0, count);
-        int chunks = Math.Min(64, count >> 10);
-        var parts = new G1Jacobian[chunks];
-        Parallel.For(0, chunks, c => parts[c] = body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
-        var acc = G1Jacobian.Infinity;
-        foreach (var p in parts) acc += p;
-        return acc;
+        if (numVars == 0) return [powers[0]];
+        int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
+        var result = new G1Affine[numVars + 1 + topBlocks]; // default: infinity (top blocks past L*)
+        var sums = new G1Jacobian[numVars];
+        int m = (int)used;                                  // live blocks of the current level; the others are infinity
+        var level = powers;
+        var next = new G1Affine[(m + 1) / 2];
+        var spare = new G1Affine[Math.Max(1, (m + 3) / 4)];
+        var odd = new G1Affine[m / 2];
+        var oddScratch = new G1Affine[(m / 2 + 1) / 2];
+        for (int b = 0; b < numVars; b++)
+        {
+            if (b == topLevel) level.AsSpan(0, Math.Min(topBlocks, m)).CopyTo(result.AsSpan(numVars + 1));
+            int pairs = m / 2;
+            for (int j = 0; j < pairs; j++) odd[j] = level[2 * j + 1];
+            sums[b] = G1PairSums.Sum(odd, pairs, oddScratch);
+            G1PairSums.Compute(level, 0, next, 0, pairs);
+            if ((m & 1) != 0) next[pairs] = level[m - 1];
+            m = (m + 1) / 2;
+            // The level just read becomes the next output buffer (never the SRS itself): level b + 2 needs ⌈m/2⌉ slots.
+            (level, next) = (next, b == 0 ? spare : level);
+        }
+        result[0] = level[0];
+        var affine = new G1Affine[numVars];
+        G1Jacobian.BatchToAffine(sums, affine);
+        affine.CopyTo(result, 1);
+        return result;
     }
 }

@@ -1,0 +1,143 @@
+using System.Buffers;
+
+namespace ZkMl.Algebra;
+
+/// <summary>
+/// One level of a pairwise summation tree in affine coordinates: dst[j] = src[2j] + src[2j+1], the independent additions
+/// of a chunk sharing ONE field inversion (Montgomery's trick, as eight interleaved chains through
+/// <see cref="FqBatch.InverseEach8"/>). An affine addition then costs ≈ 6 multiplications (λ, λ², λ·(x₁ − x₃) and three
+/// for its share of the batch inversion) against 11 + 5 squarings for a Jacobian addition, and the points stay 64 bytes.
+/// </summary>
+/// <remarks>
+/// Every special case of the affine law is handled per pair: either operand at infinity (the other is the sum), P + P
+/// (doubling: λ = 3x²/2y; y ≠ 0 on BN254 G1, whose order is odd) and P + (−P) (infinity). Long levels are cut into
+/// chunks run in parallel. <see cref="PairSumsJacobian"/> is the twin the tests compare against.
+/// </remarks>
+internal static class G1PairSums
+{
+    /// <summary>Pairs per shared inversion: the inversion (≈ 100 products) is then below 0.2 products per pair.</summary>
+    internal const int ChunkPairs = 512;
+
+    /// <summary>Pairs from which a level is split over threads (a task then gets at least 8 chunks).</summary>
+    internal const int ParallelMinPairs = 1 << 13;
+
+    /// <summary>
+    /// dst[j] = src[2j] + src[2j+1] for j &lt; dst.Length. <paramref name="src"/> must hold 2·dst.Length points and must not
+    /// overlap <paramref name="dst"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">src.Length ≠ 2·dst.Length.</exception>
+    internal static void Compute(G1Affine[] src, int srcStart, G1Affine[] dst, int dstStart, int pairs)
+    {
+        if (srcStart < 0 || dstStart < 0 || pairs < 0 || (long)srcStart + 2L * pairs > src.Length || (long)dstStart + pairs > dst.Length)
+            throw new ArgumentException($"{pairs} pairs from {srcStart} into {dstStart} exceed the arrays ({src.Length}, {dst.Length})", nameof(pairs));
+        if (pairs < ParallelMinPairs)
+        {
+            Compute(src.AsSpan(srcStart, 2 * pairs), dst.AsSpan(dstStart, pairs));
+            return;
+        }
+        int parts = Math.Min(4 * Environment.ProcessorCount, pairs / (8 * ChunkPairs));
+        Parallel.For(0, parts, p =>
+        {
+            int lo = (int)((long)pairs * p / parts), hi = (int)((long)pairs * (p + 1) / parts);
+            Compute(src.AsSpan(srcStart + 2 * lo, 2 * (hi - lo)), dst.AsSpan(dstStart + lo, hi - lo));
+        });
+    }
+
+    /// <summary>dst[j] = src[2j] + src[2j+1] on one thread (src.Length = 2·dst.Length, no overlap).</summary>
+    /// <exception cref="ArgumentException">src.Length ≠ 2·dst.Length.</exception>
+    internal static void Compute(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst)
+    {
+        if (src.Length != 2 * dst.Length) throw new ArgumentException($"{src.Length} points do not make {dst.Length} pairs", nameof(src));
+        if (dst.Length == 0) return;
+        var pool = ArrayPool<Fq>.Shared.Rent(4 * ChunkPairs);
+        try
+        {
+            for (int at = 0; at < dst.Length; at += ChunkPairs)
+            {
+                int len = Math.Min(ChunkPairs, dst.Length - at);
+                Chunk(src.Slice(2 * at, 2 * len), dst.Slice(at, len), pool);
+            }
+        }
+        finally { ArrayPool<Fq>.Shared.Return(pool); }
+    }
+
+    /// <summary>The pairs of one chunk with one inversion; scratch holds 4·⌈n/8⌉·8 elements.</summary>
+    private static void Chunk(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst, Fq[] scratch)
+    {
+        int n = dst.Length, n8 = (n + 7) & ~7;
+        var den = scratch.AsSpan(0, n8);
+        var prefix = scratch.AsSpan(n8, n8);
+        var num = scratch.AsSpan(2 * n8, n8);
+        var inv = scratch.AsSpan(3 * n8, n8);
+        for (int i = 0; i < n; i++)
+        {
+            ref readonly var a = ref src[2 * i];
+            ref readonly var p = ref src[2 * i + 1];
+            if (a.IsInfinity || p.IsInfinity) { den[i] = Fq.One; num[i] = Fq.Zero; }
+            else if (a.X != p.X) { Fq.Sub(p.X, a.X, out den[i]); Fq.Sub(p.Y, a.Y, out num[i]); }
+            else if (a.Y == p.Y)
+            {
+                Fq.Double(p.Y, out den[i]);
+                Fq.Square(p.X, out var xx);
+                Fq.Double(xx, out var t);
+                Fq.Add(t, xx, out num[i]);
+            }
+            else { den[i] = Fq.One; num[i] = Fq.Zero; } // P + (−P)
+        }
+        for (int i = n; i < n8; i++) { den[i] = Fq.One; num[i] = Fq.Zero; }
+        FqBatch.InverseEach8(den, prefix, inv);
+        FqBatch.Mul(num, inv, num);    // λ
+        FqBatch.Mul(num, num, prefix); // λ²
+        for (int i = 0; i < n; i++)
+        {
+            ref readonly var a = ref src[2 * i];
+            Fq.Sub(prefix[i], a.X, out var x3);
+            Fq.Sub(x3, src[2 * i + 1].X, out den[i]); // x3
+            Fq.Sub(a.X, den[i], out inv[i]);          // x_a − x3
+        }
+        inv[n..].Clear();
+        FqBatch.Mul(inv, num, inv);    // λ·(x_a − x3) = y3 + y_a
+        for (int i = 0; i < n; i++)
+        {
+            ref readonly var a = ref src[2 * i];
+            ref readonly var p = ref src[2 * i + 1];
+            if (p.IsInfinity) { dst[i] = a; continue; }
+            if (a.IsInfinity) { dst[i] = p; continue; }
+            if (a.X == p.X && a.Y != p.Y) { dst[i] = G1Affine.Infinity; continue; }
+            Fq.Sub(inv[i], a.Y, out var y3);
+            dst[i] = new G1Affine(den[i], y3);
+        }
+    }
+
+    /// <summary>The Jacobian twin of <see cref="Compute(ReadOnlySpan{G1Affine}, Span{G1Affine})"/> (tests).</summary>
+    internal static void PairSumsJacobian(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst)
+    {
+        var jac = new G1Jacobian[dst.Length];
+        for (int j = 0; j < dst.Length; j++) jac[j] = G1Jacobian.FromAffine(src[2 * j]) + src[2 * j + 1];
+        G1Jacobian.BatchToAffine(jac, dst);
+    }
+
+    /// <summary>
+    /// Σ of the points, by pairwise levels of <see cref="Compute(G1Affine[], int, G1Affine[], int, int)"/> down to a few
+    /// points and a Jacobian sum of those. Overwrites <paramref name="points"/>[0 … count) and uses
+    /// <paramref name="scratch"/> (at least ⌈count/2⌉ points).
+    /// </summary>
+    /// <exception cref="ArgumentException">count exceeds points, or the scratch is too short.</exception>
+    internal static G1Jacobian Sum(G1Affine[] points, int count, G1Affine[] scratch)
+    {
+        if (count < 0 || count > points.Length || scratch.Length < (count + 1) / 2)
+            throw new ArgumentException($"{count} points with {points.Length} slots and {scratch.Length} scratch", nameof(count));
+        var (src, dst) = (points, scratch);
+        while (count > 32)
+        {
+            int pairs = count / 2;
+            Compute(src, 0, dst, 0, pairs);
+            if ((count & 1) != 0) dst[pairs] = src[count - 1];
+            count = (count + 1) / 2;
+            (src, dst) = (dst, src);
+        }
+        var acc = G1Jacobian.Infinity;
+        for (int i = 0; i < count; i++) G1Jacobian.AddMixed(acc, src[i], out acc);
+        return acc;
+    }
+}
