@@ -79,6 +79,28 @@ public class G1PairSumsTests
         Assert.True(G1PairSums.Sum(p, p.Length, new G1Affine[50]).IsInfinity);
     }
 
+    /// <summary>The prefix sums Σ_(i &lt; 2^r) of <see cref="G1PairSums.Sum"/> at counts around the Jacobian tail's bound (32) and beyond.</summary>
+    [Fact]
+    public void Sum_prefixes_are_the_power_of_two_prefix_sums()
+    {
+        var rng = new Random(53);
+        foreach (int n in new[] { 1, 2, 3, 31, 32, 33, 63, 64, 65, 128, 1000, 4096 })
+        {
+            var (pts, logs) = Points(rng, n);
+            var prefixes = new G1Jacobian[14];
+            var marker = G.Double();
+            prefixes.AsSpan().Fill(marker);
+            G1PairSums.Sum(pts, n, new G1Affine[(n + 1) / 2], prefixes);
+            for (int r = 0; r < prefixes.Length; r++)
+            {
+                if (1 << r > n) { Assert.True(prefixes[r] == marker, $"n = {n}, r = {r} left alone"); continue; }
+                var want = Fr.Zero;
+                for (int i = 0; i < 1 << r; i++) want += logs[i];
+                Assert.True(G.ScalarMul(want) == prefixes[r], $"n = {n}, r = {r}");
+            }
+        }
+    }
+
     [Fact]
     public void Mismatched_lengths_are_rejected()
     {

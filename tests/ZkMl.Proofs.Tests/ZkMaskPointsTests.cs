@@ -130,6 +130,33 @@ public class ZkMaskPointsTests
                     Assert.True(Reference(p, numVars, used).SequenceEqual(ZkOpeningSetup.MaskPoints(p, numVars, used)), $"{name}, N = {numVars}, L* = {used}");
     }
 
+    /// <summary>
+    /// The table of every N from one tree (<see cref="ZkOpeningSetup.MaskPointsUpTo(Srs, int, int)"/>) equals one
+    /// <see cref="ZkOpeningSetup.MaskPoints(Srs, int)"/> per N and the reference, for several ranges (the odd-block sums'
+    /// prefixes come from their pair levels for large N and from their Jacobian tail for small N), and on a degenerate set.
+    /// </summary>
+    [Fact]
+    public void The_table_from_one_tree_equals_one_call_per_size()
+    {
+        foreach (var (lo, hi) in new[] { (1, 1), (1, 5), (4, 4), (4, 13), (7, 12), (13, 14) })
+        {
+            var table = ZkOpeningSetup.MaskPointsUpTo(Srs, lo, hi);
+            Assert.Equal(hi - lo + 1, table.Length);
+            for (int n = lo; n <= hi; n++)
+            {
+                Assert.True(ZkOpeningSetup.MaskPoints(Srs, n).SequenceEqual(table[n - lo]), $"{lo} … {hi}: N = {n}");
+                if (n <= 12) Assert.True(Reference(Srs.G1Array, n, 1L << n).SequenceEqual(table[n - lo]), $"{lo} … {hi}: N = {n} (reference)");
+            }
+        }
+        var g = G1Jacobian.Generator;
+        var p = new G1Affine[1 << 10];
+        for (int i = 0; i < p.Length; i++) p[i] = (i % 3 == 2 ? g.Negate() : i % 5 == 4 ? G1Jacobian.Infinity : g).ToAffine();
+        var t = ZkOpeningSetup.MaskPointsUpTo(p, 2, 10);
+        for (int n = 2; n <= 10; n++) Assert.True(Reference(p, n, 1L << n).SequenceEqual(t[n - 2]), $"degenerate set, N = {n}");
+        Assert.Throws<ArgumentException>(() => ZkOpeningSetup.MaskPointsUpTo(Srs, 0, 3));
+        Assert.Throws<ArgumentException>(() => ZkOpeningSetup.MaskPointsUpTo(Srs, 4, 15));
+    }
+
     /// <summary>The comparison can fail: a reference run over one point changed differs.</summary>
     [Fact]
     public void A_changed_power_changes_the_mask_points()

@@ -120,24 +120,35 @@ internal static class G1PairSums
     /// <summary>
     /// Σ of the points, by pairwise levels of <see cref="Compute(G1Affine[], int, G1Affine[], int, int)"/> down to a few
     /// points and a Jacobian sum of those. Overwrites <paramref name="points"/>[0 … count) and uses
-    /// <paramref name="scratch"/> (at least ⌈count/2⌉ points).
+    /// <paramref name="scratch"/> (at least ⌈count/2⌉ points). When <paramref name="prefixes"/> is not empty, it also gets
+    /// prefixes[r] = Σ_(i &lt; 2^r) points[i] for every r with 2^r ≤ count and r &lt; prefixes.Length (after r levels, entry 0
+    /// holds exactly that sum); the other entries are left alone.
     /// </summary>
     /// <exception cref="ArgumentException">count exceeds points, or the scratch is too short.</exception>
-    internal static G1Jacobian Sum(G1Affine[] points, int count, G1Affine[] scratch)
+    internal static G1Jacobian Sum(G1Affine[] points, int count, G1Affine[] scratch, Span<G1Jacobian> prefixes = default)
     {
         if (count < 0 || count > points.Length || scratch.Length < (count + 1) / 2)
             throw new ArgumentException($"{count} points with {points.Length} slots and {scratch.Length} scratch", nameof(count));
         var (src, dst) = (points, scratch);
+        int full = count, round = 0;
         while (count > 32)
         {
+            if (round < prefixes.Length) prefixes[round] = G1Jacobian.FromAffine(src[0]);
             int pairs = count / 2;
             Compute(src, 0, dst, 0, pairs);
             if ((count & 1) != 0) dst[pairs] = src[count - 1];
             count = (count + 1) / 2;
             (src, dst) = (dst, src);
+            round++;
         }
+        // Entry i now sums the points [i·2^round, (i + 1)·2^round) ∩ [0, full).
         var acc = G1Jacobian.Infinity;
-        for (int i = 0; i < count; i++) G1Jacobian.AddMixed(acc, src[i], out acc);
+        for (int i = 0; i < count; i++)
+        {
+            G1Jacobian.AddMixed(acc, src[i], out acc);
+            int r = round + System.Numerics.BitOperations.Log2((uint)(i + 1));
+            if ((i & (i + 1)) == 0 && r < prefixes.Length && 1L << r <= full) prefixes[r] = acc;
+        }
         return acc;
     }
 }

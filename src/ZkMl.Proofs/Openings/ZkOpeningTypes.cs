@@ -559,6 +559,60 @@ public static class ZkOpeningSetup
     }
 
     /// <summary>
+    /// <see cref="MaskPoints(Srs, int)"/>(srs, N) for every N = <paramref name="minVars"/> … <paramref name="maxVars"/> (entry
+    /// N − minVars) from ONE block tree over 2^maxVars powers: for N variables the level-b blocks are the first 2^(N−b) blocks
+    /// of that tree, so S_∅ is entry 0 of level N, the top blocks U_u are the first K entries of their level, and S_b sums the
+    /// first 2^(N−b−1) odd blocks of level b, which the pairwise summation of those odd blocks holds in its entry 0 after
+    /// N − b − 1 levels. ≈ 2·2^maxVars affine additions in all, against ≈ 4·2^maxVars for one call per N.
+    /// </summary>
+    /// <exception cref="ArgumentException">minVars outside 1 … maxVars, maxVars above 30, or the SRS is too small.</exception>
+    public static G1Affine[][] MaskPointsUpTo(Srs srs, int minVars, int maxVars)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        if (minVars < 1 || minVars > maxVars || maxVars > 30) throw new ArgumentException($"numbers of variables {minVars} … {maxVars} outside 1 … 30", nameof(minVars));
+        if (srs.G1Powers.Length < 1L << maxVars) throw new ArgumentException($"2^{maxVars} powers exceed the SRS ({srs})", nameof(srs));
+        return MaskPointsUpTo(srs.G1Array, minVars, maxVars);
+    }
+
+    /// <summary><see cref="MaskPointsUpTo(Srs, int, int)"/> over the points <paramref name="powers"/> (arguments checked by the caller).</summary>
+    internal static G1Affine[][] MaskPointsUpTo(G1Affine[] powers, int minVars, int maxVars)
+    {
+        var results = new G1Affine[maxVars - minVars + 1][];
+        var sums = new G1Jacobian[results.Length][]; // sums[N − minVars][b] = S_b for N variables
+        for (int n = minVars; n <= maxVars; n++)
+        {
+            results[n - minVars] = new G1Affine[MaskPointCount(n)];
+            sums[n - minVars] = new G1Jacobian[n];
+        }
+        int m = 1 << maxVars;
+        var level = powers;
+        var next = new G1Affine[m / 2];
+        var spare = new G1Affine[Math.Max(1, m / 4)];
+        var odd = new G1Affine[m / 2];
+        var oddScratch = new G1Affine[Math.Max(1, m / 4)];
+        var prefixes = new G1Jacobian[maxVars];
+        for (int b = 0; b <= maxVars; b++)
+        {
+            for (int n = Math.Max(minVars, b); n <= maxVars; n++)
+            {
+                int topBlocks = HyperKzg.LastLevelSize(n), topLevel = n - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
+                if (b == topLevel) level.AsSpan(0, topBlocks).CopyTo(results[n - minVars].AsSpan(n + 1));
+            }
+            if (b >= minVars) results[b - minVars][0] = level[0];
+            if (b == maxVars) break;
+            int pairs = m / 2;
+            for (int j = 0; j < pairs; j++) odd[j] = level[2 * j + 1];
+            G1PairSums.Sum(odd, pairs, oddScratch, prefixes);
+            for (int n = Math.Max(minVars, b + 1); n <= maxVars; n++) sums[n - minVars][b] = prefixes[n - b - 1];
+            G1PairSums.Compute(level, 0, next, 0, pairs);
+            m = pairs;
+            (level, next) = (next, b == 0 ? spare : level);
+        }
+        for (int n = minVars; n <= maxVars; n++) G1Jacobian.BatchToAffine(sums[n - minVars], results[n - minVars].AsSpan(1, n));
+        return results;
+    }
+
+    /// <summary>
     /// <see cref="MaskPoints(Srs, int, long)"/> over the points <paramref name="powers"/>[0 … L*) (L* = <paramref name="used"/>;
     /// the points from L* on count as infinity; the arguments are checked by the caller). Each level of the block tree is one
     /// batch of affine pair additions (<see cref="G1PairSums"/>) over its live prefix only (⌈L*/2^b⌉ blocks at level b), and
