@@ -48,7 +48,7 @@ public class G1PairSumsTests
             var src = new G1Affine[2 * pairs + 3];
             for (int i = 0; i < src.Length; i++) src[i] = pool[rng.Next(pool.Length)];
             var fast = new G1Affine[pairs + 2];
-            G1PairSums.Compute(src, 1, fast, 1, pairs);
+            G1PairSums.Compute(src, 1, 1, fast, 1, pairs);
             var twin = new G1Affine[pairs];
             G1PairSums.PairSumsJacobian(src.AsSpan(1, 2 * pairs), twin);
             Assert.Equal(twin, fast.AsSpan(1, pairs).ToArray());
@@ -57,7 +57,7 @@ public class G1PairSumsTests
             var want = G1Jacobian.Infinity;
             foreach (var p in src) want += p;
             var copy = (G1Affine[])src.Clone();
-            Assert.Equal(want.ToAffine(), G1PairSums.Sum(copy, copy.Length, new G1Affine[(copy.Length + 1) / 2]).ToAffine());
+            Assert.Equal(want.ToAffine(), G1PairSums.Sum(copy, copy.Length).ToAffine());
         }
     }
 
@@ -70,13 +70,13 @@ public class G1PairSumsTests
             var (pts, logs) = Points(rng, n);
             var want = Fr.Zero;
             foreach (var k in logs) want += k;
-            var got = G1PairSums.Sum(pts, n, new G1Affine[(n + 1) / 2]);
+            var got = G1PairSums.Sum(pts, n);
             Assert.Equal(G.ScalarMul(want).ToAffine(), got.ToAffine());
         }
         // Σ = infinity: each point next to its negation.
         var p = new G1Affine[100];
         for (int i = 0; i < 50; i++) { p[2 * i] = G.ScalarMul(Fr.Random(rng)).ToAffine(); p[2 * i + 1] = p[2 * i].Negate(); }
-        Assert.True(G1PairSums.Sum(p, p.Length, new G1Affine[50]).IsInfinity);
+        Assert.True(G1PairSums.Sum(p, p.Length).IsInfinity);
     }
 
     /// <summary>The prefix sums Σ_(i &lt; 2^r) of <see cref="G1PairSums.Sum"/> at counts around the Jacobian tail's bound (32) and beyond.</summary>
@@ -90,7 +90,7 @@ public class G1PairSumsTests
             var prefixes = new G1Jacobian[14];
             var marker = G.Double();
             prefixes.AsSpan().Fill(marker);
-            G1PairSums.Sum(pts, n, new G1Affine[(n + 1) / 2], prefixes);
+            G1PairSums.Sum(pts, n, prefixes);
             for (int r = 0; r < prefixes.Length; r++)
             {
                 if (1 << r > n) { Assert.True(prefixes[r] == marker, $"n = {n}, r = {r} left alone"); continue; }
@@ -101,10 +101,38 @@ public class G1PairSumsTests
         }
     }
 
+    /// <summary>In place (dst = src, one thread and parallel parts) and strided (every other point) pair sums equal the twin.</summary>
+    [Fact]
+    public void In_place_and_strided_pair_sums_match_the_twin()
+    {
+        var rng = new Random(59);
+        var (pool, _) = Points(rng, 64);
+        foreach (int pairs in new[] { 1, 7, G1PairSums.ChunkPairs + 3, G1PairSums.ParallelMinPairs - 1, G1PairSums.ParallelMinPairs + 5, 3 * G1PairSums.ParallelMinPairs })
+        {
+            var src = new G1Affine[2 * pairs + 1];
+            for (int i = 0; i < src.Length; i++) src[i] = pool[rng.Next(pool.Length)];
+            var twin = new G1Affine[pairs];
+            G1PairSums.PairSumsJacobian(src.AsSpan(0, 2 * pairs), twin);
+            var inPlace = (G1Affine[])src.Clone();
+            G1PairSums.Compute(inPlace, 0, 1, inPlace, 0, pairs);
+            Assert.Equal(twin, inPlace.AsSpan(0, pairs).ToArray());
+            Assert.Equal(src[^1], inPlace[^1]);
+
+            int half = pairs / 2; // pairs (src[1 + 4j], src[3 + 4j])
+            var odds = Enumerable.Range(0, 2 * half).Select(i => src[2 * i + 1]).ToArray();
+            var twinOdd = new G1Affine[half];
+            G1PairSums.PairSumsJacobian(odds, twinOdd);
+            var strided = new G1Affine[half];
+            G1PairSums.Compute(src, 1, 2, strided, 0, half);
+            Assert.Equal(twinOdd, strided);
+        }
+    }
+
     [Fact]
     public void Mismatched_lengths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => G1PairSums.Compute(new G1Affine[5], new G1Affine[2]));
-        Assert.Throws<ArgumentException>(() => G1PairSums.Compute(new G1Affine[4], 1, new G1Affine[2], 0, 2));
+        Assert.Throws<ArgumentException>(() => G1PairSums.Compute(new G1Affine[4], 1, 1, new G1Affine[2], 0, 2));
+        Assert.Throws<ArgumentException>(() => G1PairSums.Compute(new G1Affine[8], 1, 2, new G1Affine[2], 0, 3));
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace ZkMl.Algebra;
 
@@ -22,32 +23,47 @@ internal static class G1PairSums
     internal const int ParallelMinPairs = 1 << 13;
 
     /// <summary>
-    /// dst[j] = src[2j] + src[2j+1] for j &lt; dst.Length. <paramref name="src"/> must hold 2·dst.Length points and must not
-    /// overlap <paramref name="dst"/>.
+    /// dst[dstStart + j] = src[srcStart + 2j·stride] + src[srcStart + (2j + 1)·stride] for j &lt; <paramref name="pairs"/>. In
+    /// place when <paramref name="dst"/> is <paramref name="src"/>, dstStart = srcStart and stride = 1 (each thread writes
+    /// its results over the start of its own pairs, then they are moved down in order); otherwise the written range must not
+    /// overlap the pairs read.
     /// </summary>
-    /// <exception cref="ArgumentException">src.Length ≠ 2·dst.Length.</exception>
-    internal static void Compute(G1Affine[] src, int srcStart, G1Affine[] dst, int dstStart, int pairs)
+    /// <exception cref="ArgumentException">The ranges exceed the arrays.</exception>
+    internal static void Compute(G1Affine[] src, int srcStart, int stride, G1Affine[] dst, int dstStart, int pairs)
     {
-        if (srcStart < 0 || dstStart < 0 || pairs < 0 || (long)srcStart + 2L * pairs > src.Length || (long)dstStart + pairs > dst.Length)
-            throw new ArgumentException($"{pairs} pairs from {srcStart} into {dstStart} exceed the arrays ({src.Length}, {dst.Length})", nameof(pairs));
+        if (srcStart < 0 || dstStart < 0 || pairs < 0 || stride < 1 || (pairs > 0 && (long)srcStart + (2L * pairs - 1) * stride >= src.Length) || (long)dstStart + pairs > dst.Length)
+            throw new ArgumentException($"{pairs} pairs from {srcStart} (stride {stride}) into {dstStart} exceed the arrays ({src.Length}, {dst.Length})", nameof(pairs));
+        if (pairs == 0) return;
+        bool inPlace = ReferenceEquals(src, dst) && srcStart == dstStart && stride == 1;
+        ReadOnlySpan<G1Affine> Pairs(int lo, int hi) => src.AsSpan(srcStart + 2 * lo * stride, (2 * (hi - lo) - 1) * stride + 1);
         if (pairs < ParallelMinPairs)
         {
-            Compute(src.AsSpan(srcStart, 2 * pairs), dst.AsSpan(dstStart, pairs));
+            Compute(Pairs(0, pairs), stride, dst.AsSpan(dstStart, pairs));
             return;
         }
         int parts = Math.Min(4 * Environment.ProcessorCount, pairs / (8 * ChunkPairs));
         Parallel.For(0, parts, p =>
         {
             int lo = (int)((long)pairs * p / parts), hi = (int)((long)pairs * (p + 1) / parts);
-            Compute(src.AsSpan(srcStart + 2 * lo, 2 * (hi - lo)), dst.AsSpan(dstStart + lo, hi - lo));
+            Compute(Pairs(lo, hi), stride, dst.AsSpan(dstStart + (inPlace ? 2 * lo : lo), hi - lo));
         });
+        if (inPlace)
+            for (int p = 1; p < parts; p++)
+            {
+                int lo = (int)((long)pairs * p / parts), hi = (int)((long)pairs * (p + 1) / parts);
+                dst.AsSpan(dstStart + 2 * lo, hi - lo).CopyTo(dst.AsSpan(dstStart + lo));
+            }
     }
 
-    /// <summary>dst[j] = src[2j] + src[2j+1] on one thread (src.Length = 2·dst.Length, no overlap).</summary>
-    /// <exception cref="ArgumentException">src.Length ≠ 2·dst.Length.</exception>
-    internal static void Compute(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst)
+    /// <summary>
+    /// dst[j] = src[2j·stride] + src[(2j + 1)·stride] on one thread. <paramref name="dst"/> may start where
+    /// <paramref name="src"/> starts when stride = 1 (pair j is read before dst[j] is written, and dst[j] lies below every
+    /// later pair); otherwise they must not overlap.
+    /// </summary>
+    /// <exception cref="ArgumentException">src is too short for dst.Length pairs.</exception>
+    internal static void Compute(ReadOnlySpan<G1Affine> src, int stride, Span<G1Affine> dst)
     {
-        if (src.Length != 2 * dst.Length) throw new ArgumentException($"{src.Length} points do not make {dst.Length} pairs", nameof(src));
+        if (dst.Length > 0 && src.Length < (2L * dst.Length - 1) * stride + 1) throw new ArgumentException($"{src.Length} points do not make {dst.Length} pairs at stride {stride}", nameof(src));
         if (dst.Length == 0) return;
         var pool = ArrayPool<Fq>.Shared.Rent(4 * ChunkPairs);
         try
@@ -55,14 +71,23 @@ internal static class G1PairSums
             for (int at = 0; at < dst.Length; at += ChunkPairs)
             {
                 int len = Math.Min(ChunkPairs, dst.Length - at);
-                Chunk(src.Slice(2 * at, 2 * len), dst.Slice(at, len), pool);
+                Chunk(src[(2 * at * stride)..], stride, dst.Slice(at, len), pool);
             }
         }
         finally { ArrayPool<Fq>.Shared.Return(pool); }
     }
 
+    /// <summary>dst[j] = src[2j] + src[2j+1] on one thread (src.Length = 2·dst.Length; dst may start where src starts).</summary>
+    /// <exception cref="ArgumentException">src.Length ≠ 2·dst.Length.</exception>
+    internal static void Compute(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst)
+    {
+        if (src.Length != 2 * dst.Length) throw new ArgumentException($"{src.Length} points do not make {dst.Length} pairs", nameof(src));
+        Compute(src, 1, dst);
+    }
+
     /// <summary>The pairs of one chunk with one inversion; scratch holds 4·⌈n/8⌉·8 elements.</summary>
-    private static void Chunk(ReadOnlySpan<G1Affine> src, Span<G1Affine> dst, Fq[] scratch)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chunk(ReadOnlySpan<G1Affine> src, int stride, Span<G1Affine> dst, Fq[] scratch)
     {
         int n = dst.Length, n8 = (n + 7) & ~7;
         var den = scratch.AsSpan(0, n8);
@@ -71,8 +96,8 @@ internal static class G1PairSums
         var inv = scratch.AsSpan(3 * n8, n8);
         for (int i = 0; i < n; i++)
         {
-            ref readonly var a = ref src[2 * i];
-            ref readonly var p = ref src[2 * i + 1];
+            ref readonly var a = ref src[2 * i * stride];
+            ref readonly var p = ref src[(2 * i + 1) * stride];
             if (a.IsInfinity || p.IsInfinity) { den[i] = Fq.One; num[i] = Fq.Zero; }
             else if (a.X != p.X) { Fq.Sub(p.X, a.X, out den[i]); Fq.Sub(p.Y, a.Y, out num[i]); }
             else if (a.Y == p.Y)
@@ -90,17 +115,17 @@ internal static class G1PairSums
         FqBatch.Mul(num, num, prefix); // λ²
         for (int i = 0; i < n; i++)
         {
-            ref readonly var a = ref src[2 * i];
+            ref readonly var a = ref src[2 * i * stride];
             Fq.Sub(prefix[i], a.X, out var x3);
-            Fq.Sub(x3, src[2 * i + 1].X, out den[i]); // x3
+            Fq.Sub(x3, src[(2 * i + 1) * stride].X, out den[i]); // x3
             Fq.Sub(a.X, den[i], out inv[i]);          // x_a − x3
         }
         inv[n..].Clear();
         FqBatch.Mul(inv, num, inv);    // λ·(x_a − x3) = y3 + y_a
         for (int i = 0; i < n; i++)
         {
-            ref readonly var a = ref src[2 * i];
-            ref readonly var p = ref src[2 * i + 1];
+            var a = src[2 * i * stride]; // copies: dst[i] may overwrite pair i (in place)
+            var p = src[(2 * i + 1) * stride];
             if (p.IsInfinity) { dst[i] = a; continue; }
             if (a.IsInfinity) { dst[i] = p; continue; }
             if (a.X == p.X && a.Y != p.Y) { dst[i] = G1Affine.Infinity; continue; }
@@ -118,34 +143,30 @@ internal static class G1PairSums
     }
 
     /// <summary>
-    /// Σ of the points, by pairwise levels of <see cref="Compute(G1Affine[], int, G1Affine[], int, int)"/> down to a few
-    /// points and a Jacobian sum of those. Overwrites <paramref name="points"/>[0 … count) and uses
-    /// <paramref name="scratch"/> (at least ⌈count/2⌉ points). When <paramref name="prefixes"/> is not empty, it also gets
-    /// prefixes[r] = Σ_(i &lt; 2^r) points[i] for every r with 2^r ≤ count and r &lt; prefixes.Length (after r levels, entry 0
-    /// holds exactly that sum); the other entries are left alone.
+    /// Σ of the points, by pairwise levels of <see cref="Compute(G1Affine[], int, int, G1Affine[], int, int)"/> in place down to
+    /// a few points and a Jacobian sum of those. Overwrites <paramref name="points"/>[0 … count). When
+    /// <paramref name="prefixes"/> is not empty, it also gets prefixes[r] = Σ_(i &lt; 2^r) points[i] for every r with
+    /// 2^r ≤ count and r &lt; prefixes.Length (after r levels, entry 0 holds exactly that sum); the other entries are left alone.
     /// </summary>
-    /// <exception cref="ArgumentException">count exceeds points, or the scratch is too short.</exception>
-    internal static G1Jacobian Sum(G1Affine[] points, int count, G1Affine[] scratch, Span<G1Jacobian> prefixes = default)
+    /// <exception cref="ArgumentException">count exceeds points.</exception>
+    internal static G1Jacobian Sum(G1Affine[] points, int count, Span<G1Jacobian> prefixes = default)
     {
-        if (count < 0 || count > points.Length || scratch.Length < (count + 1) / 2)
-            throw new ArgumentException($"{count} points with {points.Length} slots and {scratch.Length} scratch", nameof(count));
-        var (src, dst) = (points, scratch);
+        if (count < 0 || count > points.Length) throw new ArgumentException($"{count} points with {points.Length} slots", nameof(count));
         int full = count, round = 0;
         while (count > 32)
         {
-            if (round < prefixes.Length) prefixes[round] = G1Jacobian.FromAffine(src[0]);
+            if (round < prefixes.Length) prefixes[round] = G1Jacobian.FromAffine(points[0]);
             int pairs = count / 2;
-            Compute(src, 0, dst, 0, pairs);
-            if ((count & 1) != 0) dst[pairs] = src[count - 1];
+            Compute(points, 0, 1, points, 0, pairs);
+            if ((count & 1) != 0) points[pairs] = points[count - 1];
             count = (count + 1) / 2;
-            (src, dst) = (dst, src);
             round++;
         }
         // Entry i now sums the points [i·2^round, (i + 1)·2^round) ∩ [0, full).
         var acc = G1Jacobian.Infinity;
         for (int i = 0; i < count; i++)
         {
-            G1Jacobian.AddMixed(acc, src[i], out acc);
+            G1Jacobian.AddMixed(acc, points[i], out acc);
             int r = round + System.Numerics.BitOperations.Log2((uint)(i + 1));
             if ((i & (i + 1)) == 0 && r < prefixes.Length && 1L << r <= full) prefixes[r] = acc;
         }

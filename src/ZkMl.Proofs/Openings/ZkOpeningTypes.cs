@@ -559,6 +559,22 @@ public static class ZkOpeningSetup
     }
 
     /// <summary>
+    /// Σ_(j &lt; count) level[2j + 1]: the first pair level reads the odd blocks straight from <paramref name="level"/> into
+    /// <paramref name="odd"/> (⌈count/2⌉ slots), the rest runs there in place. prefixes[r] (r &lt; its length, 2^r ≤ count)
+    /// gets the sum of the first 2^r odd blocks.
+    /// </summary>
+    private static G1Jacobian SumOddBlocks(G1Affine[] level, int count, G1Affine[] odd, Span<G1Jacobian> prefixes)
+    {
+        if (count == 0) return G1Jacobian.Infinity;
+        if (prefixes.Length > 0) prefixes[0] = G1Jacobian.FromAffine(level[1]);
+        int pairs = count / 2;
+        G1PairSums.Compute(level, 1, 2, odd, 0, pairs);
+        if ((count & 1) != 0) odd[pairs] = level[2 * count - 1];
+        // odd[i] covers the odd blocks [2i, 2i + 2): its prefix of 2^r entries is the first 2^(r+1) odd blocks.
+        return G1PairSums.Sum(odd, (count + 1) / 2, prefixes.Length > 1 ? prefixes[1..] : default);
+    }
+
+    /// <summary>
     /// <see cref="MaskPoints(Srs, int)"/>(srs, N) for every N = <paramref name="minVars"/> … <paramref name="maxVars"/> (entry
     /// N − minVars) from ONE block tree over 2^maxVars powers: for N variables the level-b blocks are the first 2^(N−b) blocks
     /// of that tree, so S_∅ is entry 0 of level N, the top blocks U_u are the first K entries of their level, and S_b sums the
@@ -586,10 +602,8 @@ public static class ZkOpeningSetup
         }
         int m = 1 << maxVars;
         var level = powers;
-        var next = new G1Affine[m / 2];
-        var spare = new G1Affine[Math.Max(1, m / 4)];
-        var odd = new G1Affine[m / 2];
-        var oddScratch = new G1Affine[Math.Max(1, m / 4)];
+        var tree = new G1Affine[m / 2];                     // levels 1, 2, … in place
+        var odd = new G1Affine[Math.Max(1, m / 4)];
         var prefixes = new G1Jacobian[maxVars];
         for (int b = 0; b <= maxVars; b++)
         {
@@ -601,12 +615,11 @@ public static class ZkOpeningSetup
             if (b >= minVars) results[b - minVars][0] = level[0];
             if (b == maxVars) break;
             int pairs = m / 2;
-            for (int j = 0; j < pairs; j++) odd[j] = level[2 * j + 1];
-            G1PairSums.Sum(odd, pairs, oddScratch, prefixes);
+            SumOddBlocks(level, pairs, odd, prefixes);
             for (int n = Math.Max(minVars, b + 1); n <= maxVars; n++) sums[n - minVars][b] = prefixes[n - b - 1];
-            G1PairSums.Compute(level, 0, next, 0, pairs);
+            G1PairSums.Compute(level, 0, 1, tree, 0, pairs);
             m = pairs;
-            (level, next) = (next, b == 0 ? spare : level);
+            level = tree;
         }
         for (int n = minVars; n <= maxVars; n++) G1Jacobian.BatchToAffine(sums[n - minVars], results[n - minVars].AsSpan(1, n));
         return results;
@@ -626,21 +639,17 @@ public static class ZkOpeningSetup
         var sums = new G1Jacobian[numVars];
         int m = (int)used;                                  // live blocks of the current level; the others are infinity
         var level = powers;
-        var next = new G1Affine[(m + 1) / 2];
-        var spare = new G1Affine[Math.Max(1, (m + 3) / 4)];
-        var odd = new G1Affine[m / 2];
-        var oddScratch = new G1Affine[(m / 2 + 1) / 2];
+        var tree = new G1Affine[(m + 1) / 2];               // levels 1, 2, … in place
+        var odd = new G1Affine[Math.Max(1, (m / 2 + 1) / 2)];
         for (int b = 0; b < numVars; b++)
         {
             if (b == topLevel) level.AsSpan(0, Math.Min(topBlocks, m)).CopyTo(result.AsSpan(numVars + 1));
             int pairs = m / 2;
-            for (int j = 0; j < pairs; j++) odd[j] = level[2 * j + 1];
-            sums[b] = G1PairSums.Sum(odd, pairs, oddScratch);
-            G1PairSums.Compute(level, 0, next, 0, pairs);
-            if ((m & 1) != 0) next[pairs] = level[m - 1];
+            sums[b] = SumOddBlocks(level, pairs, odd, default);
+            G1PairSums.Compute(level, 0, 1, tree, 0, pairs);
+            if ((m & 1) != 0) tree[pairs] = level[m - 1];
             m = (m + 1) / 2;
-            // The level just read becomes the next output buffer (never the SRS itself): level b + 2 needs ⌈m/2⌉ slots.
-            (level, next) = (next, b == 0 ? spare : level);
+            level = tree;
         }
         result[0] = level[0];
         var affine = new G1Affine[numVars];
