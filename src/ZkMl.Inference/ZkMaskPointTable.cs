@@ -47,13 +47,15 @@ internal sealed class ZkMaskPointTable
         return _points[numVars - MinVars];
     }
 
-    /// <summary>Computes the points for every N the SRS can open (≈ 6·2^MaxVars point additions in all).</summary>
+    /// <summary>
+    /// Computes the points for every N the SRS can open, all from one block tree (<see cref="ZkOpeningSetup.MaskPointsUpTo(Srs, int, int)"/>:
+    /// ≈ 2·2^MaxVars batched affine additions in all).
+    /// </summary>
     public static ZkMaskPointTable Compute(Srs srs)
     {
         ArgumentNullException.ThrowIfNull(srs);
         int max = MaxVarsFor(srs.G1Powers.Length);
-        var points = new G1Affine[Math.Max(0, max - MinVars + 1)][];
-        for (int n = MinVars; n <= max; n++) points[n - MinVars] = ZkOpeningSetup.MaskPoints(srs, n);
+        var points = max < MinVars ? [] : ZkOpeningSetup.MaskPointsUpTo(srs, MinVars, max);
         return new ZkMaskPointTable(max, points);
     }
 

@@ -538,7 +538,7 @@ public static class ZkOpeningSetup
     /// [S_∅, S_0, …, S_(N−1), U_0, …, U_(K−1)] with S_∅ = [Σ_(i&lt;2^N) τ^i]₁, S_b = [Σ_(i&lt;2^N, bit b of i = 1) τ^i]₁ and
     /// U_u = [Σ_(i : i >> (N − log₂K) = u) τ^i]₁ (the K top blocks, K = the HyperKZG last level's size), so that the affine
     /// table A[i] = a + Σ_b δ_b·bit_b(i) has commitment a·S_∅ + Σ_b δ_b·S_b and the top-block table T[i >> (N − log₂K)]
-    /// has Σ_u T_u·U_u. Computed from the SRS powers by block sums (≈ 3·2^N point additions); a proving key stores them
+    /// has Σ_u T_u·U_u. Computed from the SRS powers by block sums (≈ 2·2^N batched affine additions); a proving key stores them
     /// per batch size.
     /// </summary>
     /// <exception cref="ArgumentException">N outside 0 … 30 or the SRS is too small.</exception>
@@ -555,60 +555,106 @@ public static class ZkOpeningSetup
         if (used < 1 || numVars < 0 || numVars > 30 || used > 1L << numVars) throw new ArgumentException($"L* = {used} outside 1 … 2^{numVars}", nameof(used));
         if (numVars < 0 || numVars > 30) throw new ArgumentException($"number of variables {numVars} out of range 0 … 30", nameof(numVars));
         if (srs.G1Powers.Length < 1L << numVars) throw new ArgumentException($"2^{numVars} powers exceed the SRS ({srs})", nameof(srs));
-        int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
-        var result = new G1Jacobian[numVars + 1 + topBlocks];
-        // blocks[j] = Σ of the powers in block j of size 2^b; S_b sums the odd blocks of size 2^b.
-        var powers = srs.G1Array;
-        int n = 1 << numVars;
-        if (numVars == 0) return [powers[0]];
-        var blocks = new G1Jacobian[n / 2];
-        var odd = SumChunks(n / 2, (lo, hi) =>
-        {
-            var acc = G1Jacobian.Infinity;
-            for (int j = lo; j < hi; j++)
-            {
-                if (2L * j + 1 < used)
-                {
-                    blocks[j] = G1Jacobian.FromAffine(powers[2 * j]) + powers[2 * j + 1];
-                    acc += powers[2 * j + 1];
-                }
-                else blocks[j] = 2L * j < used ? G1Jacobian.FromAffine(powers[2 * j]) : G1Jacobian.Infinity;
-            }
-            return acc;
-        });
-        result[1] = odd;
-        for (int b = 1; b < numVars; b++)
-        {
-            if (b == topLevel) blocks.AsSpan(0, topBlocks).CopyTo(result.AsSpan(numVars + 1)); // blocks of size 2^b: the K top blocks
-            int half = blocks.Length / 2;
-            var next = new G1Jacobian[half];
-            var cur = blocks;
-            result[b + 1] = SumChunks(half, (lo, hi) =>
-            {
-                var acc = G1Jacobian.Infinity;
-                for (int j = lo; j < hi; j++)
-                {
-                    next[j] = cur[2 * j] + cur[2 * j + 1];
-                    acc += cur[2 * j + 1];
-                }
-                return acc;
-            });
-            blocks = next;
-        }
-        result[0] = blocks[0];
-        var affine = new G1Affine[result.Length];
-        G1Jacobian.BatchToAffine(result, affine);
-        return affine;
+        return MaskPoints(srs.G1Array, numVars, used);
     }
 
-    private static G1Jacobian SumChunks(int count, Func<int, int, G1Jacobian> body)
+    /// <summary>
+    /// Σ_(j &lt; count) level[2j + 1]: the first pair level reads the odd blocks straight from <paramref name="level"/> into
+    /// <paramref name="odd"/> (⌈count/2⌉ slots), the rest runs there in place. prefixes[r] (r &lt; its length, 2^r ≤ count)
+    /// gets the sum of the first 2^r odd blocks.
+    /// </summary>
+    private static G1Jacobian SumOddBlocks(G1Affine[] level, int count, G1Affine[] odd, Span<G1Jacobian> prefixes)
     {
-        if (count < 1 << 12) return body(0, count);
-        int chunks = Math.Min(64, count >> 10);
-        var parts = new G1Jacobian[chunks];
-        Parallel.For(0, chunks, c => parts[c] = body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
-        var acc = G1Jacobian.Infinity;
-        foreach (var p in parts) acc += p;
-        return acc;
+        if (count == 0) return G1Jacobian.Infinity;
+        if (prefixes.Length > 0) prefixes[0] = G1Jacobian.FromAffine(level[1]);
+        int pairs = count / 2;
+        G1PairSums.Compute(level, 1, 2, odd, 0, pairs);
+        if ((count & 1) != 0) odd[pairs] = level[2 * count - 1];
+        // odd[i] covers the odd blocks [2i, 2i + 2): its prefix of 2^r entries is the first 2^(r+1) odd blocks.
+        return G1PairSums.Sum(odd, (count + 1) / 2, prefixes.Length > 1 ? prefixes[1..] : default);
+    }
+
+    /// <summary>
+    /// <see cref="MaskPoints(Srs, int)"/>(srs, N) for every N = <paramref name="minVars"/> … <paramref name="maxVars"/> (entry
+    /// N − minVars) from ONE block tree over 2^maxVars powers: for N variables the level-b blocks are the first 2^(N−b) blocks
+    /// of that tree, so S_∅ is entry 0 of level N, the top blocks U_u are the first K entries of their level, and S_b sums the
+    /// first 2^(N−b−1) odd blocks of level b, which the pairwise summation of those odd blocks holds in its entry 0 after
+    /// N − b − 1 levels. ≈ 2·2^maxVars affine additions in all, against ≈ 4·2^maxVars for one call per N.
+    /// </summary>
+    /// <exception cref="ArgumentException">minVars outside 1 … maxVars, maxVars above 30, or the SRS is too small.</exception>
+    public static G1Affine[][] MaskPointsUpTo(Srs srs, int minVars, int maxVars)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        if (minVars < 1 || minVars > maxVars || maxVars > 30) throw new ArgumentException($"numbers of variables {minVars} … {maxVars} outside 1 … 30", nameof(minVars));
+        if (srs.G1Powers.Length < 1L << maxVars) throw new ArgumentException($"2^{maxVars} powers exceed the SRS ({srs})", nameof(srs));
+        return MaskPointsUpTo(srs.G1Array, minVars, maxVars);
+    }
+
+    /// <summary><see cref="MaskPointsUpTo(Srs, int, int)"/> over the points <paramref name="powers"/> (arguments checked by the caller).</summary>
+    internal static G1Affine[][] MaskPointsUpTo(G1Affine[] powers, int minVars, int maxVars)
+    {
+        var results = new G1Affine[maxVars - minVars + 1][];
+        var sums = new G1Jacobian[results.Length][]; // sums[N − minVars][b] = S_b for N variables
+        for (int n = minVars; n <= maxVars; n++)
+        {
+            results[n - minVars] = new G1Affine[MaskPointCount(n)];
+            sums[n - minVars] = new G1Jacobian[n];
+        }
+        int m = 1 << maxVars;
+        var level = powers;
+        var tree = new G1Affine[m / 2];                     // levels 1, 2, … in place
+        var odd = new G1Affine[Math.Max(1, m / 4)];
+        var prefixes = new G1Jacobian[maxVars];
+        for (int b = 0; b <= maxVars; b++)
+        {
+            for (int n = Math.Max(minVars, b); n <= maxVars; n++)
+            {
+                int topBlocks = HyperKzg.LastLevelSize(n), topLevel = n - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
+                if (b == topLevel) level.AsSpan(0, topBlocks).CopyTo(results[n - minVars].AsSpan(n + 1));
+            }
+            if (b >= minVars) results[b - minVars][0] = level[0];
+            if (b == maxVars) break;
+            int pairs = m / 2;
+            SumOddBlocks(level, pairs, odd, prefixes);
+            for (int n = Math.Max(minVars, b + 1); n <= maxVars; n++) sums[n - minVars][b] = prefixes[n - b - 1];
+            G1PairSums.Compute(level, 0, 1, tree, 0, pairs);
+            m = pairs;
+            level = tree;
+        }
+        for (int n = minVars; n <= maxVars; n++) G1Jacobian.BatchToAffine(sums[n - minVars], results[n - minVars].AsSpan(1, n));
+        return results;
+    }
+
+    /// <summary>
+    /// <see cref="MaskPoints(Srs, int, long)"/> over the points <paramref name="powers"/>[0 … L*) (L* = <paramref name="used"/>;
+    /// the points from L* on count as infinity; the arguments are checked by the caller). Each level of the block tree is one
+    /// batch of affine pair additions (<see cref="G1PairSums"/>) over its live prefix only (⌈L*/2^b⌉ blocks at level b), and
+    /// S_b^L* sums the level's odd blocks the same way: ≈ 2·L* affine additions in all.
+    /// </summary>
+    internal static G1Affine[] MaskPoints(G1Affine[] powers, int numVars, long used)
+    {
+        if (numVars == 0) return [powers[0]];
+        int topBlocks = HyperKzg.LastLevelSize(numVars), topLevel = numVars - System.Numerics.BitOperations.Log2((uint)Math.Max(1, topBlocks));
+        var result = new G1Affine[numVars + 1 + topBlocks]; // default: infinity (top blocks past L*)
+        var sums = new G1Jacobian[numVars];
+        int m = (int)used;                                  // live blocks of the current level; the others are infinity
+        var level = powers;
+        var tree = new G1Affine[(m + 1) / 2];               // levels 1, 2, … in place
+        var odd = new G1Affine[Math.Max(1, (m / 2 + 1) / 2)];
+        for (int b = 0; b < numVars; b++)
+        {
+            if (b == topLevel) level.AsSpan(0, Math.Min(topBlocks, m)).CopyTo(result.AsSpan(numVars + 1));
+            int pairs = m / 2;
+            sums[b] = SumOddBlocks(level, pairs, odd, default);
+            G1PairSums.Compute(level, 0, 1, tree, 0, pairs);
+            if ((m & 1) != 0) tree[pairs] = level[m - 1];
+            m = (m + 1) / 2;
+            level = tree;
+        }
+        result[0] = level[0];
+        var affine = new G1Affine[numVars];
+        G1Jacobian.BatchToAffine(sums, affine);
+        affine.CopyTo(result, 1);
+        return result;
     }
 }
