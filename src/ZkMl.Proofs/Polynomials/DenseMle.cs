@@ -103,18 +103,42 @@ public sealed class DenseMle
         Parallelism.For(half, (start, end) =>
         {
             var v = arr.AsSpan();
-            var o = dst.AsSpan();
-            for (int i = start; i < end; i++)
-            {
-                Fr.Sub(v[i + half], v[i], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(v[i], d, out o[i]);
-            }
+            Bind(v[start..end], v.Slice(start + half, end - start), r, dst.AsSpan(start, end - start));
         });
         _values = dst;
         if (_borrowed) _ownCopy = true;
         _borrowed = false;
         _length = half;
+    }
+
+    /// <summary>
+    /// o[i] = lo[i] + r·(hi[i] − lo[i]) for every i: the products go eight at a time through <see cref="FrBatch.Mul8"/> when it
+    /// is vectorized (eight subtractions, one product by the broadcast r, eight additions), else one <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>
+    /// each; the limbs are the same. <paramref name="o"/> may be <paramref name="lo"/> itself (same start), not a shifted overlap.
+    /// </summary>
+    internal static void Bind(ReadOnlySpan<Fr> lo, ReadOnlySpan<Fr> hi, in Fr r, Span<Fr> o)
+    {
+        int n = lo.Length;
+        if (hi.Length != n || o.Length != n) throw new ArgumentException($"bind needs equal lengths: lo {n}, hi {hi.Length}, out {o.Length}", nameof(o));
+        int i = 0;
+        if (FrBatch.IsVectorized && n >= 8)
+        {
+            Span<Fr> d = stackalloc Fr[8];
+            Span<Fr> rb = stackalloc Fr[8];
+            rb.Fill(r);
+            for (; i + 8 <= n; i += 8)
+            {
+                for (int l = 0; l < 8; l++) Fr.Sub(hi[i + l], lo[i + l], out d[l]);
+                FrBatch.Mul8(ref d[0], ref rb[0], ref d[0]);
+                for (int l = 0; l < 8; l++) Fr.Add(lo[i + l], d[l], out o[i + l]);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Fr.Sub(hi[i], lo[i], out var d);
+            Fr.Mul(d, r, out d);
+            Fr.Add(lo[i], d, out o[i]);
+        }
     }
 
     /// <summary>The value at <paramref name="point"/> (length n), without modifying this MLE. 2^n multiplications.</summary>
