@@ -45,6 +45,26 @@ public class MleBindKernelTests
         Assert.Throws<ArgumentException>(() => DenseMle.Bind(new Fr[8], new Fr[8], Fr.One, new Fr[9]));
     }
 
+    [Fact]
+    public void BindPairs_matches_the_scalar_formula_for_every_length_and_in_place()
+    {
+        var rng = new Random(253);
+        for (int n = 0; n <= 70; n++)
+        {
+            var t = RandomVector(rng, 2 * n + (n % 3)); // longer than 2n: the entries after the pairs are not read
+            var r = n % 5 == 0 ? Fr.Zero - Fr.One : Fr.Random(rng);
+            var want = Enumerable.Range(0, n).Select(j => t[2 * j] + r * (t[2 * j + 1] - t[2 * j])).ToArray();
+            var o = new Fr[n];
+            DenseMle.BindPairs(t, r, o);
+            Assert.Equal(want, o);
+            var scalar = WithKernel(FrBatch.Mul8Kernel.Scalar, () => { var s = new Fr[n]; DenseMle.BindPairs(t, r, s); return s; });
+            Assert.Equal(want, scalar);
+            DenseMle.BindPairs(t, r, t.AsSpan(0, n)); // in place, as the batched opening binds a small owned table
+            Assert.Equal(want, t[..n]);
+        }
+        Assert.Throws<ArgumentException>(() => DenseMle.BindPairs(new Fr[15], Fr.One, new Fr[8]));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(4)]

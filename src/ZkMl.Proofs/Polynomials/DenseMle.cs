@@ -141,6 +141,42 @@ public sealed class DenseMle
         }
     }
 
+    /// <summary>
+    /// o[j] = t[2j] + r·(t[2j+1] − t[2j]) for every j &lt; o.Length (index bit 0 bound to r, as the batched openings' tables
+    /// are), with the products eight at a time through <see cref="FrBatch.Mul8"/> when it is vectorized; the limbs are the
+    /// scalar formula's. <paramref name="o"/> may be <paramref name="t"/> itself (same start: each block reads its sixteen
+    /// inputs before writing eight entries below them), not a shifted overlap.
+    /// </summary>
+    internal static void BindPairs(ReadOnlySpan<Fr> t, in Fr r, Span<Fr> o)
+    {
+        int n = o.Length;
+        if (t.Length < 2 * n) throw new ArgumentException($"binding {n} pairs needs {2 * n} entries, not {t.Length}", nameof(t));
+        int j = 0;
+        if (FrBatch.IsVectorized && n >= 8)
+        {
+            Span<Fr> lo = stackalloc Fr[8];
+            Span<Fr> d = stackalloc Fr[8];
+            Span<Fr> rb = stackalloc Fr[8];
+            rb.Fill(r);
+            for (; j + 8 <= n; j += 8)
+            {
+                for (int l = 0; l < 8; l++)
+                {
+                    lo[l] = t[2 * (j + l)];
+                    Fr.Sub(t[2 * (j + l) + 1], lo[l], out d[l]);
+                }
+                FrBatch.Mul8(ref d[0], ref rb[0], ref d[0]);
+                for (int l = 0; l < 8; l++) Fr.Add(lo[l], d[l], out o[j + l]);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+            Fr.Mul(d, r, out d);
+            Fr.Add(t[2 * j], d, out o[j]);
+        }
+    }
+
     /// <summary>The value at <paramref name="point"/> (length n), without modifying this MLE. 2^n multiplications.</summary>
     /// <exception cref="ArgumentException">Wrong number of coordinates.</exception>
     public Fr Evaluate(ReadOnlySpan<Fr> point) => Evaluate(Values, point);
