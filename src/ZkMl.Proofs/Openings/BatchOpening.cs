@@ -453,25 +453,13 @@ public static class BatchOpening
             var t = Table;
             if (half < ParallelBindMin && (owned || !_first))
             {
-                for (int j = 0; j < count; j++)
-                {
-                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
-                    Fr.Mul(d, rr, out d);
-                    Fr.Add(t[2 * j], d, out t[j]);
-                }
+                Polynomials.DenseMle.BindPairs(t, rr, t.AsSpan(0, count));
                 t.AsSpan(count, half - count).Clear();
                 return;
             }
             var dst = _spare is { } s && s.Length >= half ? s : GC.AllocateUninitializedArray<Fr>(half);
             Polynomials.Parallelism.For(count, (lo, hi) =>
-            {
-                for (int j = lo; j < hi; j++)
-                {
-                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
-                    Fr.Mul(d, rr, out d);
-                    Fr.Add(t[2 * j], d, out dst[j]);
-                }
-            });
+                Polynomials.DenseMle.BindPairs(t.AsSpan(2 * lo, 2 * (hi - lo)), rr, dst.AsSpan(lo, hi - lo)));
             dst.AsSpan(count, half - count).Clear();
             _spare = _first ? (ReferenceEquals(dst, _spare) ? null : _spare) : t;
             _first = false;

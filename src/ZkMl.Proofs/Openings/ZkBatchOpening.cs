@@ -546,14 +546,7 @@ public static class ZkBatchOpening
             var dst = inPlace ? scratch : (_own = GC.AllocateUninitializedArray<Fr>(next));
             var rr = r;
             Polynomials.Parallelism.For(pairs, (lo, hi) =>
-            {
-                for (int j = lo; j < hi; j++)
-                {
-                    Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
-                    Fr.Mul(d, rr, out d);
-                    Fr.Add(t[2 * j], d, out dst[j]);
-                }
-            });
+                Polynomials.DenseMle.BindPairs(t.AsSpan(2 * lo, 2 * (hi - lo)), rr, dst.AsSpan(lo, hi - lo)));
             if (inPlace) Array.Copy(scratch, t, pairs);
             else Table = dst;
             Table.AsSpan(pairs, next - pairs).Clear();
@@ -581,14 +574,7 @@ public static class ZkBatchOpening
         var dst = new Fr[length];
         int pairs = Math.Min(length, t.Length / 2);
         Polynomials.Parallelism.For(pairs, (lo, hi) =>
-        {
-            for (int j = lo; j < hi; j++)
-            {
-                Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(t[2 * j], d, out dst[j]);
-            }
-        });
+            Polynomials.DenseMle.BindPairs(t.AsSpan(2 * lo, 2 * (hi - lo)), r, dst.AsSpan(lo, hi - lo)));
         return dst;
     }
 

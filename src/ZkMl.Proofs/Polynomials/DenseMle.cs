@@ -103,18 +103,78 @@ public sealed class DenseMle
         Parallelism.For(half, (start, end) =>
         {
             var v = arr.AsSpan();
-            var o = dst.AsSpan();
-            for (int i = start; i < end; i++)
-            {
-                Fr.Sub(v[i + half], v[i], out var d);
-                Fr.Mul(d, r, out d);
-                Fr.Add(v[i], d, out o[i]);
-            }
+            Bind(v[start..end], v.Slice(start + half, end - start), r, dst.AsSpan(start, end - start));
         });
         _values = dst;
         if (_borrowed) _ownCopy = true;
         _borrowed = false;
         _length = half;
+    }
+
+    /// <summary>
+    /// o[i] = lo[i] + r·(hi[i] − lo[i]) for every i: the products go eight at a time through <see cref="FrBatch.Mul8"/> when it
+    /// is vectorized (eight subtractions, one product by the broadcast r, eight additions), else one <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>
+    /// each; the limbs are the same. <paramref name="o"/> may be <paramref name="lo"/> itself (same start), not a shifted overlap.
+    /// </summary>
+    internal static void Bind(ReadOnlySpan<Fr> lo, ReadOnlySpan<Fr> hi, in Fr r, Span<Fr> o)
+    {
+        int n = lo.Length;
+        if (hi.Length != n || o.Length != n) throw new ArgumentException($"bind needs equal lengths: lo {n}, hi {hi.Length}, out {o.Length}", nameof(o));
+        int i = 0;
+        if (FrBatch.IsVectorized && n >= 8)
+        {
+            Span<Fr> d = stackalloc Fr[8];
+            Span<Fr> rb = stackalloc Fr[8];
+            rb.Fill(r);
+            for (; i + 8 <= n; i += 8)
+            {
+                for (int l = 0; l < 8; l++) Fr.Sub(hi[i + l], lo[i + l], out d[l]);
+                FrBatch.Mul8(ref d[0], ref rb[0], ref d[0]);
+                for (int l = 0; l < 8; l++) Fr.Add(lo[i + l], d[l], out o[i + l]);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Fr.Sub(hi[i], lo[i], out var d);
+            Fr.Mul(d, r, out d);
+            Fr.Add(lo[i], d, out o[i]);
+        }
+    }
+
+    /// <summary>
+    /// o[j] = t[2j] + r·(t[2j+1] − t[2j]) for every j &lt; o.Length (index bit 0 bound to r, as the batched openings' tables
+    /// are), with the products eight at a time through <see cref="FrBatch.Mul8"/> when it is vectorized; the limbs are the
+    /// scalar formula's. <paramref name="o"/> may be <paramref name="t"/> itself (same start: each block reads its sixteen
+    /// inputs before writing eight entries below them), not a shifted overlap.
+    /// </summary>
+    internal static void BindPairs(ReadOnlySpan<Fr> t, in Fr r, Span<Fr> o)
+    {
+        int n = o.Length;
+        if (t.Length < 2 * n) throw new ArgumentException($"binding {n} pairs needs {2 * n} entries, not {t.Length}", nameof(t));
+        int j = 0;
+        if (FrBatch.IsVectorized && n >= 8)
+        {
+            Span<Fr> lo = stackalloc Fr[8];
+            Span<Fr> d = stackalloc Fr[8];
+            Span<Fr> rb = stackalloc Fr[8];
+            rb.Fill(r);
+            for (; j + 8 <= n; j += 8)
+            {
+                for (int l = 0; l < 8; l++)
+                {
+                    lo[l] = t[2 * (j + l)];
+                    Fr.Sub(t[2 * (j + l) + 1], lo[l], out d[l]);
+                }
+                FrBatch.Mul8(ref d[0], ref rb[0], ref d[0]);
+                for (int l = 0; l < 8; l++) Fr.Add(lo[l], d[l], out o[j + l]);
+            }
+        }
+        for (; j < n; j++)
+        {
+            Fr.Sub(t[2 * j + 1], t[2 * j], out var d);
+            Fr.Mul(d, r, out d);
+            Fr.Add(t[2 * j], d, out o[j]);
+        }
     }
 
     /// <summary>The value at <paramref name="point"/> (length n), without modifying this MLE. 2^n multiplications.</summary>
