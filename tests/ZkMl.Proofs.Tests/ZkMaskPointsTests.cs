@@ -157,6 +157,34 @@ public class ZkMaskPointsTests
         Assert.Throws<ArgumentException>(() => ZkOpeningSetup.MaskPointsUpTo(Srs, 4, 15));
     }
 
+    /// <summary>
+    /// SumOddBlocks' prefixes: entry r is the sum of the first 2^r odd blocks (level[1], level[3], …) for every 2^r ≤ count, and
+    /// the entries past that are left alone, also for odd counts (review of session 25: they once held shorter sums).
+    /// </summary>
+    [Fact]
+    public void Odd_block_prefixes_cover_only_whole_prefixes()
+    {
+        var level = Srs.G1Array[..200];
+        foreach (int count in new[] { 1, 2, 3, 5, 7, 8, 9, 33, 64, 65, 99 })
+        {
+            var prefixes = new G1Jacobian[9];
+            var sentinel = G1Jacobian.Generator.Double();
+            Array.Fill(prefixes, sentinel);
+            var odd = new G1Affine[Math.Max(1, (count + 1) / 2)];
+            var total = ZkOpeningSetup.SumOddBlocks(level, count, odd, prefixes);
+            var acc = G1Jacobian.Infinity;
+            for (int j = 0; j < count; j++) acc += level[2 * j + 1];
+            Assert.True(acc == total, $"count {count}: total");
+            for (int r = 0; r < prefixes.Length; r++)
+            {
+                if (1 << r > count) { Assert.True(prefixes[r] == sentinel, $"count {count}: prefix {r} written"); continue; }
+                var want = G1Jacobian.Infinity;
+                for (int j = 0; j < 1 << r; j++) want += level[2 * j + 1];
+                Assert.True(want == prefixes[r], $"count {count}: prefix {r}");
+            }
+        }
+    }
+
     /// <summary>The comparison can fail: a reference run over one point changed differs.</summary>
     [Fact]
     public void A_changed_power_changes_the_mask_points()

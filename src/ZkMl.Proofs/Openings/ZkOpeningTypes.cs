@@ -561,11 +561,13 @@ public static class ZkOpeningSetup
     /// <summary>
     /// Σ_(j &lt; count) level[2j + 1]: the first pair level reads the odd blocks straight from <paramref name="level"/> into
     /// <paramref name="odd"/> (⌈count/2⌉ slots), the rest runs there in place. prefixes[r] (r &lt; its length, 2^r ≤ count)
-    /// gets the sum of the first 2^r odd blocks.
+    /// gets the sum of the first 2^r odd blocks; the entries with 2^r &gt; count are left alone.
     /// </summary>
-    private static G1Jacobian SumOddBlocks(G1Affine[] level, int count, G1Affine[] odd, Span<G1Jacobian> prefixes)
+    internal static G1Jacobian SumOddBlocks(G1Affine[] level, int count, G1Affine[] odd, Span<G1Jacobian> prefixes)
     {
         if (count == 0) return G1Jacobian.Infinity;
+        // Only r with 2^r ≤ count: for an odd count, odd[] entry 0's 2^r' prefix would otherwise stand for 2^(r'+1) > count blocks.
+        prefixes = prefixes[..Math.Min(prefixes.Length, System.Numerics.BitOperations.Log2((uint)count) + 1)];
         if (prefixes.Length > 0) prefixes[0] = G1Jacobian.FromAffine(level[1]);
         int pairs = count / 2;
         G1PairSums.Compute(level, 1, 2, odd, 0, pairs);
