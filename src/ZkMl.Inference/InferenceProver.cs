@@ -142,8 +142,12 @@ public static class InferenceProver
         {
             // the witness checks every value first (InputBound), so the commitment is never made of an invalid input
             var w0 = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, Padded(inputs)));
-            (commitment, opening) = timings.Run("input commitment", () => InputCommitment.Commit(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, inputs, rng));
-            var proof = ZkInference.Prove(pk, w0, inputs.Count, timings, checkLookups: true, rng, new ZkPrivateInput(commitment, opening), rejectAttempt);
+            // (X′'s points summed per value for C_X serve W3 as well: InputValueSums, cleared by the proof)
+            var (c, o, sums) = timings.Run("input commitment", () => InputCommitment.CommitWithSums(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, inputs, rng));
+            (commitment, opening) = (c, o);
+            InferenceProof proof;
+            try { proof = ZkInference.Prove(pk, w0, inputs.Count, timings, checkLookups: true, rng, new ZkPrivateInput(commitment, opening, sums), rejectAttempt); }
+            finally { sums?.Clear(); }
             return new PrivateInputProof(proof, commitment, opening);
         }
         if (commitment.RowWidth != rowWidth || commitment.InputSize != vk.InputSize)

@@ -195,9 +195,50 @@ public sealed class InputCommitment
         if (x.Length > srs.G1Powers.Length)
             throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
         var hc = HyperKzg.CommitSmallHiding(srs, x, rng);
+        return Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
+    }
+
+    private static (InputCommitment Commitment, InputOpening Opening) Make(byte[] fingerprint, IReadOnlyList<long[]> rows, int rowWidth,
+        int inputSize, int xBytes, in HidingCommitment hc)
+    {
         var commitment = new InputCommitment(fingerprint, rows.Count, rowWidth, inputSize, hc.Commitment);
         var opening = new InputOpening(commitment.FileDigest, rows.Count, inputSize, xBytes, rows.SelectMany(r => r).ToArray(), hc.Blinding);
         return (commitment, opening);
+    }
+
+    /// <summary>
+    /// As <see cref="Commit(Srs, int, int, int, IReadOnlyList{long[]}, RandomNumberGenerator?)"/> (the same commitment and
+    /// blinding for the same rng), for the prover of a fresh commitment: X′'s points are summed per value once
+    /// (<see cref="InputValueSums"/>), C_X is their combination with the values, and the sums are returned for W3 (the caller
+    /// clears them). Sums is null, and C_X made the plain way, when X′ has too many distinct values for that to pay.
+    /// </summary>
+    internal static (InputCommitment Commitment, InputOpening Opening, InputValueSums? Sums) CommitWithSums(Srs srs, int rowWidth,
+        int inputSize, int xBytes, IReadOnlyList<long[]> rows, RandomNumberGenerator? rng)
+    {
+        ArgumentNullException.ThrowIfNull(srs);
+        ArgumentNullException.ThrowIfNull(rows);
+        if (ShapeProblem(rows.Count, PaddedBatchOf(rows.Count), rowWidth, inputSize) is { } p) throw new ArgumentException(p);
+        InputOpening.CheckValues(rows, inputSize, xBytes);
+        var fingerprint = FingerprintOf(srs);
+        var x = Layout(rows, rowWidth, inputSize);
+        try
+        {
+            if (x.Length > srs.G1Powers.Length)
+                throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
+            using var secretScalars = Msm.SecretScalars();
+            var sums = InputValueSums.Compute(srs, x);
+            HidingCommitment hc;
+            if (sums is null) hc = HyperKzg.CommitSmallHiding(srs, x, rng);
+            else
+            {
+                var values = Array.ConvertAll(sums.Values, Fr.FromInt64);
+                hc = HyperKzg.BlindFresh(srs, sums.Combine(values).ToAffine(), rng);
+                Array.Clear(values);
+            }
+            var (commitment, opening) = Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
+            return (commitment, opening, sums);
+        }
+        finally { Array.Clear(x); }
     }
 
     /// <summary>

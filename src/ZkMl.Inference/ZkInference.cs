@@ -86,7 +86,7 @@ internal sealed class ZkMaskRegion
 }
 
 /// <summary>The private input of a proof: the commitment C_X of the statement and its opening (X′'s rows and s_X; secret).</summary>
-internal sealed record ZkPrivateInput(InputCommitment Commitment, InputOpening Opening)
+internal sealed record ZkPrivateInput(InputCommitment Commitment, InputOpening Opening, InputValueSums? Sums = null)
 {
     /// <summary>The shape only.</summary>
     public override string ToString() => $"ZkPrivateInput {{ {Commitment} }}";
@@ -252,8 +252,13 @@ internal static class ZkInference
             var (refLength, refSum) = maskLength < 1L << zs.OpeningVars
                 ? (maskLength, ZkMaskPoints.ForConfined(pk, zs.OpeningVars, maskLength)[0])
                 : (1L << zs.OpeningVars, maskPoints[0]);
-            c3 = timings.Run("commit W3", () => Blind(CommitInputHelper(srs, xCol, groups, helperValues, vk.InputSize * bp,
-                alpha - Fr.FromInt64(vk.Shape.InputTag), refLength, refSum), srs, s3));
+            // A fresh input commitment summed X′'s points per value (InputValueSums, the same X′: checked above; the caller clears
+            // them after the last attempt): W3 combines them.
+            var alphaMinusTag = alpha - Fr.FromInt64(vk.Shape.InputTag);
+            int prefix = vk.InputSize * bp;
+            c3 = timings.Run("commit W3", () => Blind(input?.Sums is { } sums && !alphaMinusTag.IsZero && !AnyInputLayoutForTests.Value
+                ? CommitInputHelperFromSums(srs, sums, beta, alphaMinusTag, prefix, refLength, refSum)
+                : CommitInputHelper(srs, xCol, groups, helperValues, prefix, alphaMinusTag, refLength, refSum), srs, s3));
             t.AppendG1(ZkLabels.W3, c3);
         }
 
@@ -514,19 +519,7 @@ internal static class ZkInference
             for (int e = 0; e < prefix; e++) sparse[e] = x[e] == 0 ? 0 : groups[e];
             for (int k = 0; k < shifted.Length; k++) shifted[k] = helperValues[k] - h0;
             var rest = Msm.ComputeGrouped(srs.G1Powers[..prefix], sparse, shifted);
-            G1Jacobian sp;
-            if (toSum == 0) sp = G1Jacobian.FromAffine(refSum);
-            else if (refLength - prefix < prefix)
-            {
-                var tail = srs.G1Powers[prefix..(int)refLength].ToArray();
-                sp = G1Jacobian.FromAffine(refSum) - G1PairSums.Sum(tail, tail.Length);
-            }
-            else
-            {
-                var head = srs.G1Powers[..prefix].ToArray();
-                sp = G1PairSums.Sum(head, head.Length);
-            }
-            return (rest + sp.ScalarMul(h0)).ToAffine();
+            return (rest + PrefixSum(srs, prefix, refLength, refSum).ScalarMul(h0)).ToAffine();
         }
         finally
         {
@@ -534,6 +527,50 @@ internal static class ZkInference
             Array.Clear(sparse);
             Array.Clear(shifted);
         }
+    }
+
+    /// <summary>
+    /// The same point as <see cref="CommitInputHelper"/> from X′'s per-value sums (<see cref="InputValueSums"/>, made by the fresh
+    /// input commitment): W3 = h_0·S^P + Σ_v (h(v) − h_0)·S_v, h(v) = 1/(α − t_X − β·v) — every non-zero value of an honest X′ sits
+    /// in the real columns (the prefix). <paramref name="alphaMinusTag"/> is α − t_X (non-zero: the caller falls back otherwise).
+    /// </summary>
+    /// <exception cref="ArgumentException">α − t_X is zero, some α − t_X − β·v is zero (InputSide rejects that attempt first), or the reference is shorter than the prefix.</exception>
+    internal static G1Affine CommitInputHelperFromSums(Srs srs, InputValueSums sums, in Fr beta, in Fr alphaMinusTag, int prefix,
+        long refLength, in G1Affine refSum)
+    {
+        if (refLength < prefix || refLength > srs.G1Powers.Length)
+            throw new ArgumentException($"the reference sum covers {refLength} powers; the prefix has {prefix} (SRS: {srs.G1Powers.Length})", nameof(refLength));
+        if (alphaMinusTag.IsZero) throw new ArgumentException("α = t_X: h_0 is undefined", nameof(alphaMinusTag));
+        var h0 = alphaMinusTag.Inverse();
+        var w = new Fr[sums.Values.Length];
+        try
+        {
+            for (int k = 0; k < w.Length; k++)
+            {
+                w[k] = alphaMinusTag - beta * Fr.FromInt64(sums.Values[k]);
+                if (w[k].IsZero) throw new ArgumentException("α − t_X − β·v = 0 for an input value v", nameof(beta));
+            }
+            Fr.BatchInverse(w);
+            for (int k = 0; k < w.Length; k++) w[k] -= h0;
+            return (sums.Combine(w) + PrefixSum(srs, prefix, refLength, refSum).ScalarMul(h0)).ToAffine();
+        }
+        finally { Array.Clear(w); }
+    }
+
+    /// <summary>
+    /// S^P = Σ_(e &lt; P) τ^e·G from refSum = Σ_(e &lt; L) τ^e·G (L = refLength ≥ P): refSum itself, refSum less the powers P … L − 1,
+    /// or the powers below P summed directly, whichever adds fewer points (batched affine pair sums).
+    /// </summary>
+    private static G1Jacobian PrefixSum(Srs srs, int prefix, long refLength, in G1Affine refSum)
+    {
+        if (refLength == prefix) return G1Jacobian.FromAffine(refSum);
+        if (refLength - prefix < prefix)
+        {
+            var tail = srs.G1Powers[prefix..(int)refLength].ToArray();
+            return G1Jacobian.FromAffine(refSum) - G1PairSums.Sum(tail, tail.Length);
+        }
+        var head = srs.G1Powers[..prefix].ToArray();
+        return G1PairSums.Sum(head, head.Length);
     }
 
     private static G1Affine Blind(in G1Affine c, Srs srs, in Fr s)

@@ -109,4 +109,32 @@ public class MsmFewDistinctTests
         Assert.True(Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [0, 0, 0], values).IsInfinity);
         Assert.True(Msm.ComputeGrouped(Bases.Points.AsSpan(0, 3), [0, 0, 0], []).IsInfinity);
     }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void GroupSumsAreEachGroupsSum(int n, int distinct, int threads)
+    {
+        var rng = new Random(n * 31 + distinct);
+        // some groups stay empty (infinity); group 0 skips a base
+        var groups = Enumerable.Range(0, n).Select(_ => rng.NextDouble() < 0.2 ? 0 : 1 + rng.Next(distinct)).ToArray();
+        var sums = Msm.GroupSums(Bases.Points.AsSpan(0, n), groups, distinct + 2, threads);
+        Assert.Equal(distinct + 2, sums.Length);
+        for (int k = 0; k < sums.Length; k++)
+        {
+            var s = groups.Select(g => g == k + 1 ? Fr.One : Fr.Zero).ToArray();
+            Assert.Equal(Expected(Bases.Logs, s), sums[k]);
+        }
+        Assert.True(sums[^1].IsInfinity);
+    }
+
+    [Fact]
+    public void GroupSumsRefusesBadGroups()
+    {
+        Assert.Throws<ArgumentException>(() => Msm.GroupSums(Bases.Points.AsSpan(0, 3), [1, 2], 2));
+        Assert.Throws<ArgumentException>(() => Msm.GroupSums(Bases.Points.AsSpan(0, 3), [1, 3, 0], 2));
+        Assert.Throws<ArgumentException>(() => Msm.GroupSums(Bases.Points.AsSpan(0, 3), [1, -1, 0], 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Msm.GroupSums(Bases.Points.AsSpan(0, 3), [0, 0, 0], -1));
+        Assert.Empty(Msm.GroupSums(Bases.Points.AsSpan(0, 3), [0, 0, 0], 0));
+        Assert.All(Msm.GroupSums(ReadOnlySpan<G1Affine>.Empty, [], 3), p => Assert.True(p.IsInfinity));
+    }
 }

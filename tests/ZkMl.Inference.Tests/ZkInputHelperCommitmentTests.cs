@@ -1,24 +1,26 @@
 using ZkMl.Algebra;
 using ZkMl.Proofs;
 using ZkMl.Proofs.Commitments;
+using ZkMl.TestKit;
 
 namespace ZkMl.Inference.Tests;
 
 /// <summary>
 /// W3's commitment through the zero inputs' common value (<see cref="ZkInference.CommitInputHelper"/>): the same point as the
 /// plain grouped commitment for sparse and dense inputs, every way of forming the prefix sum S^P (the reference sum itself, less
-/// a short tail, or the head summed directly), and the fallbacks; a wrong reference sum changes the point (it is used).
+/// a short tail, or the head summed directly), and the fallbacks; a wrong reference sum changes the point (it is used). The same
+/// from X′'s per-value sums (<see cref="InputValueSums"/>), and the fresh input commitment made from them equal to the plain one.
 /// </summary>
 public class ZkInputHelperCommitmentTests
 {
     private static readonly Srs Srs = Srs.CreateInsecureDev(4095, 11);
 
     /// <summary>x on the prefix (real columns) with the given share of zeros, 0 past it; groups and values as ZkInference.InputSide forms them.</summary>
-    private static (long[] X, int[] Groups, Fr[] Values, Fr AlphaMinusTag) Input(int length, int prefix, double zeroShare, int seed)
+    private static (long[] X, int[] Groups, Fr[] Values, Fr AlphaMinusTag, Fr Beta) Input(int length, int prefix, double zeroShare, int seed, int maxAbs = 127)
     {
         var rng = new Random(seed);
         var x = new long[length];
-        for (int e = 0; e < prefix; e++) x[e] = rng.NextDouble() < zeroShare ? 0 : rng.Next(1, 128) * (rng.Next(2) == 0 ? 1 : -1);
+        for (int e = 0; e < prefix; e++) x[e] = rng.NextDouble() < zeroShare ? 0 : rng.Next(1, maxAbs + 1) * (rng.Next(2) == 0 ? 1 : -1);
         var alphaMinusTag = Fr.Random(rng);
         var beta = Fr.Random(rng);
         var ids = new Dictionary<(long, bool), int>();
@@ -36,7 +38,7 @@ public class ZkInputHelperCommitmentTests
             }
             groups[e] = id + 1;
         }
-        return (x, groups, values.ToArray(), alphaMinusTag);
+        return (x, groups, values.ToArray(), alphaMinusTag, beta);
     }
 
     private static G1Affine PowerSum(int count) =>
@@ -53,7 +55,7 @@ public class ZkInputHelperCommitmentTests
     [InlineData(1, 1, 1.0)]
     public void Sparse_inputs_give_the_plain_grouped_commitment(int prefix, int refLength, double zeroShare)
     {
-        var (x, groups, values, amt) = Input(prefix + 64, prefix, zeroShare, prefix + refLength);
+        var (x, groups, values, amt, _) = Input(prefix + 64, prefix, zeroShare, prefix + refLength);
         var want = HyperKzg.CommitGrouped(Srs, groups, values, prefix);
         var got = ZkInference.CommitInputHelper(Srs, x, groups, values, prefix, amt, refLength, PowerSum(refLength));
         Assert.Equal(want, got);
@@ -62,7 +64,7 @@ public class ZkInputHelperCommitmentTests
     [Fact]
     public void The_reference_sum_is_used_when_inputs_are_sparse()
     {
-        var (x, groups, values, amt) = Input(1064, 1000, 0.8, 5);
+        var (x, groups, values, amt, _) = Input(1064, 1000, 0.8, 5);
         var wrong = (G1Jacobian.FromAffine(PowerSum(1000)) + G1Affine.Generator).ToAffine();
         var want = HyperKzg.CommitGrouped(Srs, groups, values, 1000);
         Assert.NotEqual(want, ZkInference.CommitInputHelper(Srs, x, groups, values, 1000, amt, 1000, wrong));
@@ -73,7 +75,7 @@ public class ZkInputHelperCommitmentTests
     [InlineData(0.8, true)]  // α = t_X: h_0 undefined, the plain grouped sum
     public void Dense_inputs_and_alpha_equal_to_the_tag_take_the_plain_grouped_sum(double zeroShare, bool alphaIsTag)
     {
-        var (x, groups, values, amt) = Input(1064, 1000, zeroShare, 9);
+        var (x, groups, values, amt, _) = Input(1064, 1000, zeroShare, 9);
         if (alphaIsTag) amt = Fr.Zero;
         var wrong = (G1Jacobian.FromAffine(PowerSum(1000)) + G1Affine.Generator).ToAffine();
         // the reference sum is not read: a wrong one changes nothing
@@ -84,8 +86,52 @@ public class ZkInputHelperCommitmentTests
     [Fact]
     public void A_reference_shorter_than_the_prefix_is_refused()
     {
-        var (x, groups, values, amt) = Input(1064, 1000, 0.8, 3);
+        var (x, groups, values, amt, _) = Input(1064, 1000, 0.8, 3);
         var ex = Assert.Throws<ArgumentException>(() => ZkInference.CommitInputHelper(Srs, x, groups, values, 1000, amt, 999, PowerSum(999)));
         Assert.Contains("reference sum covers 999 powers", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(1000, 1000, 0.8)]
+    [InlineData(1000, 1100, 0.5)]
+    [InlineData(1000, 4096, 0.0)]
+    [InlineData(1, 1, 0.0)]
+    public void Per_value_sums_give_the_plain_grouped_commitment(int prefix, int refLength, double zeroShare)
+    {
+        var (x, groups, values, amt, beta) = Input(prefix + 64, prefix, zeroShare, 3 * prefix + refLength, maxAbs: 15);
+        var sums = InputValueSums.Compute(Srs, x);
+        Assert.NotNull(sums);
+        var want = HyperKzg.CommitGrouped(Srs, groups, values, prefix);
+        Assert.Equal(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, PowerSum(refLength)));
+        // teeth: another β gives other helper values, and a cleared set of sums another point
+        Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta + Fr.One, amt, prefix, refLength, PowerSum(refLength)));
+        sums.Clear();
+        if (zeroShare < 1) Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, PowerSum(refLength)));
+    }
+
+    [Fact]
+    public void Too_many_distinct_values_give_no_sums()
+    {
+        var x = Enumerable.Range(1, 256).Select(v => (long)v).ToArray(); // 256 distinct values > max(16, 256 / 8)
+        Assert.Null(InputValueSums.Compute(Srs, x));
+        x[0] = 2; // 255 distinct: still too many
+        Assert.Null(InputValueSums.Compute(Srs, x));
+        Assert.NotNull(InputValueSums.Compute(Srs, x.Select(v => v % 32).ToArray())); // 31 non-zero values ≤ 32
+    }
+
+    [Theory]
+    [InlineData(false)] // few distinct values: C_X from the per-value sums
+    [InlineData(true)]  // many: the plain small-value commitment, and no sums
+    public void The_fresh_commitment_with_sums_equals_the_plain_one(bool manyValues)
+    {
+        var rng = new Random(manyValues ? 2 : 1);
+        // 3 rows of 7 values in rows of 8 (Bp = 4: row 0 repeated; column 7 padded)
+        var rows = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 7).Select(_ => manyValues ? (long)rng.Next(-127, 128) : rng.Next(3) - 1L).ToArray()).ToArray();
+        var (c1, o1) = InputCommitment.Commit(Srs, 8, 7, 1, rows, new SeededRng(5));
+        var (c2, o2, sums) = InputCommitment.CommitWithSums(Srs, 8, 7, 1, rows, new SeededRng(5));
+        Assert.Equal(manyValues, sums is null);
+        Assert.Equal(c1.Commitment, c2.Commitment);
+        Assert.Equal(o1.Blinding, o2.Blinding);
+        Assert.True(c2.Check(o2, Srs).IsValid);
     }
 }

@@ -191,11 +191,35 @@ public static class Msm
     }
 
     /// <summary>The shared core of the grouped MSMs: digits[i] = 1 + group of base i (0: skipped), checked by the callers.</summary>
-    private static unsafe G1Jacobian Grouped(ReadOnlySpan<G1Affine> bases, int[] digits, ReadOnlySpan<Fr> values, int? threads)
+    private static G1Jacobian Grouped(ReadOnlySpan<G1Affine> bases, int[] digits, ReadOnlySpan<Fr> values, int? threads)
+    {
+        if (values.Length == 0 || bases.Length == 0) return G1Jacobian.Infinity;
+        return Compute(GroupSumsCore(bases, digits, values.Length, threads), values, threads);
+    }
+
+    /// <summary>
+    /// The group sums of <see cref="ComputeGrouped"/> before its MSM over the values: entry k = Σ of the bases i with
+    /// groups[i] = k + 1 (infinity for an empty group), for a caller that combines the same sums with several sets of values.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer group entries than bases, or a group entry outside 0 … groupCount.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="groupCount"/> is negative or <paramref name="threads"/> below 1.</exception>
+    internal static G1Affine[] GroupSums(ReadOnlySpan<G1Affine> bases, int[] groups, int groupCount, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentOutOfRangeException.ThrowIfNegative(groupCount);
+        if (groups.Length < bases.Length) throw new ArgumentException($"{groups.Length} group entries for {bases.Length} bases", nameof(groups));
+        CheckArgs(bases.Length, bases.Length, threads);
+        for (int i = 0; i < bases.Length; i++)
+            if ((uint)groups[i] > (uint)groupCount)
+                throw new ArgumentException($"group entry {i} is {groups[i]}; expected 0 … {groupCount}", nameof(groups));
+        if (groupCount == 0) return [];
+        if (bases.Length == 0) return new G1Affine[groupCount]; // default = infinity
+        return GroupSumsCore(bases, groups, groupCount, threads);
+    }
+
+    private static unsafe G1Affine[] GroupSumsCore(ReadOnlySpan<G1Affine> bases, int[] digits, int groups, int? threads)
     {
         int n = bases.Length;
-        int groups = values.Length;
-        if (groups == 0 || n == 0) return G1Jacobian.Infinity;
         int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
         var partBuckets = new G1Affine[threadCount][];
         var partOverflow = new G1Jacobian[]?[threadCount];
@@ -224,7 +248,7 @@ public static class Msm
         foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
         var points = new G1Affine[groups];
         G1Jacobian.BatchToAffine(sums, points);
-        return Compute(points, values, threads);
+        return points;
     }
 
     /// <summary>

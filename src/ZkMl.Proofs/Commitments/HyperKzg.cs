@@ -270,6 +270,14 @@ public static class HyperKzg
         return Blind(c, h, ZkRandom.Scalar(rng));
     }
 
+    /// <summary>
+    /// The hiding commitment of a vector whose plain commitment <paramref name="unblinded"/> the caller computed another way: the
+    /// same result, blinding drawn the same way, as <see cref="CommitHiding(Srs, ReadOnlySpan{Fr}, RandomNumberGenerator?)"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The SRS has no blinding base.</exception>
+    internal static HidingCommitment BlindFresh(Srs srs, in G1Affine unblinded, RandomNumberGenerator? rng)
+        => Blind(unblinded, BlindingBaseOf(srs), ZkRandom.Scalar(rng));
+
     private static HidingCommitment Blind(in G1Affine c, in G1Affine h, in Fr s)
         => new((G1Jacobian.FromAffine(h).ScalarMul(s) + c).ToAffine(), s);
 
