@@ -217,38 +217,64 @@ public static class Msm
         return GroupSumsCore(bases, groups, groupCount, threads);
     }
 
+    /// <summary>Bucket count below which <see cref="GroupSumsCore"/> splits each group into sub-buckets.</summary>
+    internal const int GroupSplitBuckets = 2048;
+
+    /// <summary>Most sub-buckets per group.</summary>
+    internal const int MaxGroupSplit = 16;
+
     private static unsafe G1Affine[] GroupSumsCore(ReadOnlySpan<G1Affine> bases, int[] digits, int groups, int? threads)
     {
         int n = bases.Length;
-        int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
-        var partBuckets = new G1Affine[threadCount][];
-        var partOverflow = new G1Jacobian[]?[threadCount];
-        fixed (G1Affine* pinned = bases) // read in place, not copied (see Run)
+        // Few groups make small batch-affine batches (a quarter of the buckets share one inversion) and frequent collisions
+        // (a point whose bucket is already pending waits): each group is split into `split` sub-buckets by the index's low
+        // bits (groups·split ≥ GroupSplitBuckets, split ≤ MaxGroupSplit) and its sub-buckets are added at the end
+        // (255 groups, 160k of 802,816 points: ≈ 2× faster).
+        int split = 1;
+        if (n >= 8 * BatchAffineMinPoints)
+            while (split < MaxGroupSplit && (long)groups * split < GroupSplitBuckets) split *= 2;
+        int buckets = groups * split;
+        int[]? subDigits = null;
+        try
         {
-            nint at = (nint)pinned;
-            void Task(int t)
+            var d = digits;
+            if (split > 1)
             {
-                int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
-                var bucket = new G1Affine[groups];
-                G1Jacobian[]? overflow = null;
-                AccumulateBuckets(new ReadOnlySpan<G1Affine>((void*)at, n), null, digits, 0, lo, hi, groups, 1, 0, 0, bucket, ref overflow);
-                partBuckets[t] = bucket;
-                partOverflow[t] = overflow;
+                subDigits = MsmScratch<int>.Rent(n);
+                for (int i = 0; i < n; i++) subDigits[i] = digits[i] == 0 ? 0 : (digits[i] - 1) * split + (i & (split - 1)) + 1;
+                d = subDigits;
             }
-            if (threadCount == 1) Task(0);
-            else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
-        }
+            int threadCount = Math.Max(1, Math.Min(threads ?? Environment.ProcessorCount, n / 4096));
+            var partBuckets = new G1Affine[threadCount][];
+            var partOverflow = new G1Jacobian[]?[threadCount];
+            fixed (G1Affine* pinned = bases) // read in place, not copied (see Run)
+            {
+                nint at = (nint)pinned;
+                void Task(int t)
+                {
+                    int lo = (int)((long)n * t / threadCount), hi = (int)((long)n * (t + 1) / threadCount);
+                    var bucket = new G1Affine[buckets];
+                    G1Jacobian[]? overflow = null;
+                    AccumulateBuckets(new ReadOnlySpan<G1Affine>((void*)at, n), null, d, 0, lo, hi, buckets, 1, 0, 0, bucket, ref overflow);
+                    partBuckets[t] = bucket;
+                    partOverflow[t] = overflow;
+                }
+                if (threadCount == 1) Task(0);
+                else Parallel.For(0, threadCount, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
+            }
 
-        var sums = new G1Jacobian[groups];
-        for (int g = 0; g < groups; g++)
-        {
-            sums[g] = G1Jacobian.Infinity;
-            BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g);
+            var sums = new G1Jacobian[groups];
+            for (int g = 0; g < groups; g++)
+            {
+                sums[g] = G1Jacobian.Infinity;
+                for (int k = 0; k < split; k++) BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g * split + k);
+            }
+            foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
+            var points = new G1Affine[groups];
+            G1Jacobian.BatchToAffine(sums, points);
+            return points;
         }
-        foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
-        var points = new G1Affine[groups];
-        G1Jacobian.BatchToAffine(sums, points);
-        return points;
+        finally { if (subDigits != null) MsmScratch<int>.Return(subDigits, n); }
     }
 
     /// <summary>
