@@ -435,17 +435,38 @@ public static partial class LogUpProver
         return (proof, zc.Point);
     }
 
-    /// <summary>v ← a − s·v in place (s = 1: a − v, no multiplication), in parallel over the entries.</summary>
+    /// <summary>
+    /// v ← a − s·v in place (s = 1: a − v, no multiplication), in parallel over the entries; the products eight at a time through
+    /// <see cref="FrBatch.Mul8"/> when it is vectorized (<see cref="AffineScaled"/>).
+    /// </summary>
     private static void AffineInPlace(Fr[] v, Fr a, Fr s)
     {
         bool negate = s.IsOne;
         var scale = -s;
         Parallelism.For(v.Length, (lo, hi) =>
         {
-            var x = v.AsSpan();
-            if (negate) for (int i = lo; i < hi; i++) Fr.Sub(a, x[i], out x[i]);
-            else for (int i = lo; i < hi; i++) { Fr.Mul(x[i], scale, out var t); Fr.Add(a, t, out x[i]); }
+            var x = v.AsSpan(lo, hi - lo);
+            if (negate) for (int i = 0; i < x.Length; i++) Fr.Sub(a, x[i], out x[i]);
+            else AffineScaled(x, a, scale);
         });
+    }
+
+    /// <summary>x[i] ← a + c·x[i] for every i: blocks of eight through <see cref="FrBatch.Mul8"/> by the broadcast c when it is
+    /// vectorized, the rest (and every entry otherwise) one <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/> each; the same limbs.</summary>
+    internal static void AffineScaled(Span<Fr> x, in Fr a, in Fr c)
+    {
+        int i = 0;
+        if (FrBatch.IsVectorized && x.Length >= 8)
+        {
+            Span<Fr> cb = stackalloc Fr[8];
+            cb.Fill(c);
+            for (; i + 8 <= x.Length; i += 8)
+            {
+                FrBatch.Mul8(ref x[i], ref cb[0], ref x[i]);
+                for (int l = i; l < i + 8; l++) Fr.Add(a, x[l], out x[l]);
+            }
+        }
+        for (; i < x.Length; i++) { Fr.Mul(x[i], c, out var t); Fr.Add(a, t, out x[i]); }
     }
 }
 

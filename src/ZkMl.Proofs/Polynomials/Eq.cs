@@ -31,12 +31,7 @@ public static class Eq
         {
             // T = T_hi ⊗ T_lo (the first n − s coordinates are the high index bits): one multiplication per entry, in parallel.
             var (hi, lo, s) = Halves(point, scale);
-            Parallel.For(0, hi.Length, h =>
-            {
-                var x = hi[h];
-                int o = h << s;
-                for (int l = 0; l < lo.Length; l++) Fr.Mul(x, lo[l], out t[o + l]);
-            });
+            Parallel.For(0, hi.Length, h => ScaledCopy(hi[h], lo, t.AsSpan(h << s, lo.Length)));
         }
         else FillSequential(point, t, scale);
         return t;
@@ -101,6 +96,25 @@ public static class Eq
                 Fr.Add(d[l], e, out d[l]);
             }
         });
+    }
+
+    /// <summary>
+    /// dst[l] = x·src[l] for every l (equal lengths): blocks of eight through <see cref="FrBatch.Mul8"/> by the broadcast x when it
+    /// is vectorized, the rest (and every entry otherwise) one <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/> each; the same limbs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    internal static void ScaledCopy(in Fr x, ReadOnlySpan<Fr> src, Span<Fr> dst)
+    {
+        if (dst.Length != src.Length) throw new ArgumentException($"scaled copy needs equal lengths: src {src.Length}, dst {dst.Length}", nameof(dst));
+        int l = 0;
+        if (FrBatch.IsVectorized && src.Length >= 8)
+        {
+            Span<Fr> xb = stackalloc Fr[8];
+            xb.Fill(x);
+            ref Fr s0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(src);
+            for (; l + 8 <= src.Length; l += 8) FrBatch.Mul8(ref System.Runtime.CompilerServices.Unsafe.Add(ref s0, l), ref xb[0], ref dst[l]);
+        }
+        for (; l < src.Length; l++) Fr.Mul(x, src[l], out dst[l]);
     }
 
     /// <summary>The factors of T = T_hi ⊗ T_lo: T_hi over the first n − s coordinates (scaled), T_lo over the last s = ⌊n/2⌋.</summary>

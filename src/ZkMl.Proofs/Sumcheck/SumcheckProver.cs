@@ -496,37 +496,19 @@ public static class SumcheckProver
     private static Fr[] EvaluateRound(ProductSum shape, IReadOnlyList<DenseMle> mles, int[] points, int d, Fr[]? weights)
     {
         int half = mles[0].Length >> 1;
-        int nm = mles.Count;
         var arrays = mles.Select(m => m.Buffer).ToArray();
+        var masks = mles.Select(m => m.Length - 1).ToArray();
         var terms = shape.Terms.Select(t => t.Factors).ToArray();
         var coefficients = shape.Terms.Select(t => t.Coefficient).ToArray();
         var kinds = TermKinds(coefficients);
-        int np = points.Length, stride = d + 1;
+        int np = points.Length;
         var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
         {
-            Span<Fr> vals = stackalloc Fr[nm * stride];
             Span<Fr> acc = stackalloc Fr[np];
             acc.Clear();
-            for (int j = start; j < end; j++)
-            {
-                for (int k = 0; k < nm; k++)
-                {
-                    var a = arrays[k];
-                    var lo = a[j];
-                    Fr.Sub(a[j + half], lo, out var diff);
-                    var row = vals.Slice(k * stride, stride);
-                    row[0] = lo;
-                    for (int t = 1; t <= d; t++) Fr.Add(row[t - 1], diff, out row[t]);
-                }
-                for (int pi = 0; pi < np; pi++)
-                {
-                    var sum = TermSum(vals, stride, points[pi], terms, kinds, coefficients);
-                    if (weights != null) Fr.Mul(sum, weights[j], out sum);
-                    Fr.Add(acc[pi], sum, out acc[pi]);
-                }
-            }
+            RoundKernel.Accumulate(start, end, half, arrays, masks, terms, kinds, coefficients, points, d, weights, acc);
             lock (gate)
             {
                 for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);

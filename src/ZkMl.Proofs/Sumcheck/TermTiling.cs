@@ -86,33 +86,14 @@ internal sealed class TermTiling
             coefficients = [Fr.One];
             kinds = [1];
         }
-        int nu = used.Length, np = points.Length, stride = d + 1;
+        int np = points.Length;
         var total = new Fr[np];
         var gate = new object();
         Parallelism.For(half, (start, end) =>
         {
-            Span<Fr> vals = stackalloc Fr[Math.Max(1, nu * stride)];
             Span<Fr> acc = stackalloc Fr[np];
             acc.Clear();
-            for (int j = start; j < end; j++)
-            {
-                for (int u = 0; u < nu; u++)
-                {
-                    var a = arrays[u];
-                    int mask = masks[u];
-                    var row = vals.Slice(u * stride, stride);
-                    row[0] = a[j & mask];
-                    if (d == 0) continue;
-                    Fr.Sub(a[(j + half) & mask], row[0], out var diff);
-                    for (int t = 1; t <= d; t++) Fr.Add(row[t - 1], diff, out row[t]);
-                }
-                for (int pi = 0; pi < np; pi++)
-                {
-                    var sum = SumcheckProver.TermSum(vals, stride, points[pi], factors, kinds, coefficients);
-                    if (weights != null) Fr.Mul(sum, weights[j], out sum);
-                    Fr.Add(acc[pi], sum, out acc[pi]);
-                }
-            }
+            RoundKernel.Accumulate(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
             lock (gate)
             {
                 for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
