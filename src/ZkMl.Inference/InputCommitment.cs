@@ -186,16 +186,9 @@ public sealed class InputCommitment
     /// <summary>As the public overload with the blinding drawn from <paramref name="rng"/> (tests; null = OS CSPRNG).</summary>
     internal static (InputCommitment Commitment, InputOpening Opening) Commit(Srs srs, int rowWidth, int inputSize, int xBytes, IReadOnlyList<long[]> rows, RandomNumberGenerator? rng)
     {
-        ArgumentNullException.ThrowIfNull(srs);
-        ArgumentNullException.ThrowIfNull(rows);
-        if (ShapeProblem(rows.Count, PaddedBatchOf(rows.Count), rowWidth, inputSize) is { } p) throw new ArgumentException(p);
-        InputOpening.CheckValues(rows, inputSize, xBytes);
-        var fingerprint = FingerprintOf(srs);
-        var x = Layout(rows, rowWidth, inputSize);
-        if (x.Length > srs.G1Powers.Length)
-            throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
-        var hc = HyperKzg.CommitSmallHiding(srs, x, rng);
-        return Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
+        var (commitment, opening, sums) = CommitWithSums(srs, rowWidth, inputSize, xBytes, rows, rng);
+        sums?.Clear();
+        return (commitment, opening);
     }
 
     private static (InputCommitment Commitment, InputOpening Opening) Make(byte[] fingerprint, IReadOnlyList<long[]> rows, int rowWidth,
@@ -207,10 +200,11 @@ public sealed class InputCommitment
     }
 
     /// <summary>
-    /// As <see cref="Commit(Srs, int, int, int, IReadOnlyList{long[]}, RandomNumberGenerator?)"/> (the same commitment and
-    /// blinding for the same rng), for the prover of a fresh commitment: X′'s points are summed per value once
-    /// (<see cref="InputValueSums"/>), C_X is their combination with the values, and the sums are returned for W3 (the caller
-    /// clears them). Sums is null, and C_X made the plain way, when X′ has too many distinct values for that to pay.
+    /// The input commitment and its opening (<see cref="Commit(Srs, int, int, int, IReadOnlyList{long[]}, RandomNumberGenerator?)"/>
+    /// returns these two), and X′'s points summed per value (<see cref="InputValueSums"/>) for the prover of a fresh commitment:
+    /// C_X = Σ_v v·S_v + s_X·H, the point <see cref="HyperKzg.CommitSmallHiding(Srs, ReadOnlySpan{long})"/> of X′ gives, with the
+    /// blinding drawn the same way; W3 reuses the sums (the caller clears them). Sums is null, and C_X made by the small-value MSM,
+    /// when X′ has too many distinct values for the sums to pay.
     /// </summary>
     internal static (InputCommitment Commitment, InputOpening Opening, InputValueSums? Sums) CommitWithSums(Srs srs, int rowWidth,
         int inputSize, int xBytes, IReadOnlyList<long[]> rows, RandomNumberGenerator? rng)
