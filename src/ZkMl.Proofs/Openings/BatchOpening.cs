@@ -412,20 +412,8 @@ public static class BatchOpening
         c0 = a0; c2 = a2;
     }
 
-    private static void Accumulate(Fr[] e, Fr[] p, int lo, int hi, out Fr c0, out Fr c2)
-    {
-        var a0 = Fr.Zero; var a2 = Fr.Zero;
-        for (int j = lo; j < hi; j++)
-        {
-            Fr.Mul(e[2 * j], p[2 * j], out var t);
-            Fr.Add(a0, t, out a0);
-            Fr.Sub(e[2 * j + 1], e[2 * j], out var de);
-            Fr.Sub(p[2 * j + 1], p[2 * j], out var dp);
-            Fr.Mul(de, dp, out t);
-            Fr.Add(a2, t, out a2);
-        }
-        c0 = a0; c2 = a2;
-    }
+    private static void Accumulate(Fr[] e, Fr[] p, int lo, int hi, out Fr c0, out Fr c2) =>
+        Polynomials.ProductKernels.PairProducts(e, p, lo, hi, out c0, out c2);
 
     /// <summary>Tables of at least 2·this entries are bound out of place, in parallel.</summary>
     private const int ParallelBindMin = 8192;

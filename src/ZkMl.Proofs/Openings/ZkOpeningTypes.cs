@@ -30,7 +30,13 @@ public abstract class OpeningWeight
     }
 
     /// <summary>table[offset + i] += scale·w(i) for i &lt; 2^NumVars.</summary>
-    internal abstract void AddTo(Fr[] table, int offset, in Fr scale);
+    internal void AddTo(Fr[] table, int offset, in Fr scale) => AddTo(table, offset, scale, int.MaxValue);
+
+    /// <summary>
+    /// table[offset + i] += scale·w(i) for i &lt; 2^NumVars and offset + i &lt; <paramref name="end"/>: the entries from end on
+    /// are left as they are (the ZK opening's prover never reads a weight table past its live prefix).
+    /// </summary>
+    internal abstract void AddTo(Fr[] table, int offset, in Fr scale, int end);
 
     /// <summary>The multilinear extension w̃ at <paramref name="point"/> (project order, NumVars coordinates).</summary>
     public abstract Fr Evaluate(ReadOnlySpan<Fr> point);
@@ -58,13 +64,14 @@ public abstract class OpeningWeight
             _z = (Fr[])z.Clone();
         }
         public override int NumVars => _z.Length;
-        internal override void AddTo(Fr[] table, int offset, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale, int end)
         {
             // Leading 0/1 coordinates select a block: only that block is written.
             int lead = 0;
             long block = 0;
             while (lead < _z.Length && (_z[lead].IsZero || _z[lead].IsOne)) { block = 2 * block + (_z[lead].IsOne ? 1 : 0); lead++; }
-            Polynomials.Eq.AddTable(_z.AsSpan(lead), scale, table, offset + (int)(block << (_z.Length - lead)));
+            int start = offset + (int)(block << (_z.Length - lead));
+            Polynomials.Eq.AddTable(_z.AsSpan(lead), scale, table, start, (int)Math.Clamp((long)end - start, 0, 1L << (_z.Length - lead)));
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point) => Polynomials.Eq.Evaluate(_z, point);
         internal override void Absorb(Transcript t)
@@ -85,10 +92,11 @@ public abstract class OpeningWeight
             _p = (Fr[])maskPoint.Clone();
         }
         public override int NumVars => _vars;
-        internal override void AddTo(Fr[] table, int offset, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale, int end)
         {
             var u = LibraMask.EvaluationWeights(_p);
-            for (int j = 0; j < u.Length; j++) table[offset + j] += scale * u[j];
+            int count = (int)Math.Clamp((long)end - offset, 0, u.Length);
+            for (int j = 0; j < count; j++) table[offset + j] += scale * u[j];
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point) => LibraMask.WeightMle(_p, point);
         internal override void Absorb(Transcript t)
@@ -111,10 +119,10 @@ public abstract class OpeningWeight
             (_vars, _block, _inner) = (numVars, block, inner);
         }
         public override int NumVars => _vars;
-        internal override void AddTo(Fr[] table, int offset, in Fr scale)
+        internal override void AddTo(Fr[] table, int offset, in Fr scale, int end)
         {
             int m = _inner.NumVars;
-            _inner.AddTo(table, offset + (int)(_block << m), scale);
+            _inner.AddTo(table, offset + (int)(_block << m), scale, end);
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point)
         {

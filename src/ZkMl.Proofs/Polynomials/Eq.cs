@@ -57,12 +57,23 @@ public static class Eq
     /// </summary>
     /// <exception cref="ArgumentException">The range does not fit the destination.</exception>
     public static void AddTable(ReadOnlySpan<Fr> point, in Fr scale, Fr[] destination, int offset)
+        => AddTable(point, scale, destination, offset, 1 << CheckVars(point));
+
+    /// <summary>
+    /// As <see cref="AddTable(ReadOnlySpan{Fr}, in Fr, Fr[], int)"/> for the first <paramref name="count"/> entries of the table
+    /// only (i &lt; count; the destination's entries from offset + count on are left as they are): the same values, with the
+    /// work of the prefix.
+    /// </summary>
+    /// <exception cref="ArgumentException">The whole table's range does not fit the destination, or count is outside 0 … 2^n.</exception>
+    internal static void AddTable(ReadOnlySpan<Fr> point, in Fr scale, Fr[] destination, int offset, int count)
     {
         ArgumentNullException.ThrowIfNull(destination);
         int n = CheckVars(point);
         int size = 1 << n;
         if (offset < 0 || offset > destination.Length - size)
             throw new ArgumentException($"eq table of 2^{n} entries at offset {offset} does not fit a destination of {destination.Length}", nameof(offset));
+        if (count < 0 || count > size) throw new ArgumentException($"{count} entries of an eq table of 2^{n}", nameof(count));
+        if (count == 0) return;
         var half = Half;
         bool allHalf = true;
         foreach (ref readonly var c in point) if (c != half) { allHalf = false; break; }
@@ -70,7 +81,7 @@ public static class Eq
         {
             var v = scale;
             for (int j = 0; j < n; j++) v *= half;
-            Parallelism.For(size, (lo, hi) =>
+            Parallelism.For(count, (lo, hi) =>
             {
                 var d = destination.AsSpan(offset);
                 for (int i = lo; i < hi; i++) Fr.Add(d[i], v, out d[i]);
@@ -81,20 +92,17 @@ public static class Eq
         {
             var local = new Fr[size];
             FillSequential(point, local, scale);
-            var d = destination.AsSpan(offset, size);
-            for (int i = 0; i < size; i++) Fr.Add(d[i], local[i], out d[i]);
+            var d = destination.AsSpan(offset, count);
+            for (int i = 0; i < count; i++) Fr.Add(d[i], local[i], out d[i]);
             return;
         }
         var (tHi, tLo, s) = Halves(point, scale);
-        Parallel.For(0, tHi.Length, h =>
+        // Row h covers entries [h·2^s, (h + 1)·2^s): the rows the prefix reaches, the last one cut.
+        int rows = (int)(((long)count + tLo.Length - 1) >> s);
+        Parallel.For(0, rows, h =>
         {
-            var x = tHi[h];
-            var d = destination.AsSpan(offset + (h << s), tLo.Length);
-            for (int l = 0; l < d.Length; l++)
-            {
-                Fr.Mul(x, tLo[l], out var e);
-                Fr.Add(d[l], e, out d[l]);
-            }
+            int len = Math.Min(tLo.Length, count - (h << s));
+            ProductKernels.AddScaled(tLo.AsSpan(0, len), tHi[h], destination.AsSpan(offset + (h << s), len));
         });
     }
 
