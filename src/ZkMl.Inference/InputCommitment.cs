@@ -221,16 +221,24 @@ public sealed class InputCommitment
                 throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
             using var secretScalars = Msm.SecretScalars();
             var sums = InputValueSums.Compute(srs, x);
-            HidingCommitment hc;
-            if (sums is null) hc = HyperKzg.CommitSmallHiding(srs, x, rng);
-            else
+            try
             {
-                var values = Array.ConvertAll(sums.Values, Fr.FromInt64);
-                hc = HyperKzg.BlindFresh(srs, sums.Combine(values).ToAffine(), rng);
-                Array.Clear(values);
+                HidingCommitment hc;
+                if (sums is null) hc = HyperKzg.CommitSmallHiding(srs, x, rng);
+                else
+                {
+                    var values = Array.ConvertAll(sums.Values, Fr.FromInt64);
+                    try { hc = HyperKzg.BlindFresh(srs, sums.Combine(values).ToAffine(), rng); }
+                    finally { Array.Clear(values); }
+                }
+                var (commitment, opening) = Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
+                return (commitment, opening, sums);
             }
-            var (commitment, opening) = Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
-            return (commitment, opening, sums);
+            catch
+            {
+                sums?.Clear(); // (e.g. an SRS without a blinding base)
+                throw;
+            }
         }
         finally { Array.Clear(x); }
     }

@@ -62,6 +62,7 @@ internal sealed class InputValueSums
             Array.Clear(groups);
             Array.Clear(smallId);
             largeId?.Clear();
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values).Clear(); // List.Clear does not zero longs
             values.Clear();
         }
     }

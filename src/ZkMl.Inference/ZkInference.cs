@@ -534,7 +534,8 @@ internal static class ZkInference
     /// input commitment): W3 = h_0·S^P + Σ_v (h(v) − h_0)·S_v, h(v) = 1/(α − t_X − β·v) — every non-zero value of an honest X′ sits
     /// in the real columns (the prefix). <paramref name="alphaMinusTag"/> is α − t_X (non-zero: the caller falls back otherwise).
     /// </summary>
-    /// <exception cref="ArgumentException">α − t_X is zero, some α − t_X − β·v is zero (InputSide rejects that attempt first), or the reference is shorter than the prefix.</exception>
+    /// <exception cref="ArgumentException">α − t_X is zero, or the reference is shorter than the prefix.</exception>
+    /// <exception cref="ZkChallengeRejectedException">Some α − t_X − β·v is zero (InputSide rejects that attempt first).</exception>
     internal static G1Affine CommitInputHelperFromSums(Srs srs, InputValueSums sums, in Fr beta, in Fr alphaMinusTag, int prefix,
         long refLength, in G1Affine refSum)
     {
@@ -548,7 +549,7 @@ internal static class ZkInference
             for (int k = 0; k < w.Length; k++)
             {
                 w[k] = alphaMinusTag - beta * Fr.FromInt64(sums.Values[k]);
-                if (w[k].IsZero) throw new ArgumentException("α − t_X − β·v = 0 for an input value v", nameof(beta));
+                if (w[k].IsZero) throw new ZkChallengeRejectedException("α equals an input-side entry t_X + β·v (probability ≤ 2^n_in/r)");
             }
             Fr.BatchInverse(w);
             for (int k = 0; k < w.Length; k++) w[k] -= h0;

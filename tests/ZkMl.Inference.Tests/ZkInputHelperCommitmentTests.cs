@@ -95,6 +95,7 @@ public class ZkInputHelperCommitmentTests
     [InlineData(1000, 1000, 0.8)]
     [InlineData(1000, 1100, 0.5)]
     [InlineData(1000, 4096, 0.0)]
+    [InlineData(1000, 1100, 1.0)] // no non-zero value: W3 = h_0·S^P
     [InlineData(1, 1, 0.0)]
     public void Per_value_sums_give_the_plain_grouped_commitment(int prefix, int refLength, double zeroShare)
     {
@@ -103,8 +104,12 @@ public class ZkInputHelperCommitmentTests
         Assert.NotNull(sums);
         var want = HyperKzg.CommitGrouped(Srs, groups, values, prefix);
         Assert.Equal(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, PowerSum(refLength)));
-        // teeth: another β gives other helper values, and a cleared set of sums another point
-        Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta + Fr.One, amt, prefix, refLength, PowerSum(refLength)));
+        // teeth: another β gives other helper values, a cleared set of sums another point (both moot without a non-zero value),
+        // another reference sum another point (where it is read: L − P < P)
+        if (zeroShare < 1) Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta + Fr.One, amt, prefix, refLength, PowerSum(refLength)));
+        var wrongRef = (G1Jacobian.FromAffine(PowerSum(refLength)) + G1Affine.Generator).ToAffine();
+        if (refLength - prefix < prefix) Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, wrongRef));
+        else Assert.Equal(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, wrongRef));
         sums.Clear();
         if (zeroShare < 1) Assert.NotEqual(want, ZkInference.CommitInputHelperFromSums(Srs, sums, beta, amt, prefix, refLength, PowerSum(refLength)));
     }

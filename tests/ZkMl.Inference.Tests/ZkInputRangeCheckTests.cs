@@ -51,6 +51,28 @@ public class ZkInputRangeCheckTests
 
     private static int BatchVars(int batch) => System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch));
 
+    [Fact]
+    public void A_fresh_commitments_value_sums_serve_W3_in_every_attempt_and_for_an_all_zero_input()
+    {
+        var (_, z, _) = TinyOn.Value;
+        var vk = z.VerifyingKey;
+        int rowWidth = 1 << vk.Layers[0].InVars;
+        // a sparse input (three distinct non-zero values): the fresh commitment's per-value sums are made (InputValueSums)
+        var rows = new[] { Enumerable.Range(0, vk.InputSize).Select(i => i % 3 == 0 ? (long)(i % 5) - 2 : 0L).ToArray() };
+        Assert.NotNull(InputValueSums.Compute(z.ProvingKey.Srs, InputCommitment.Layout(rows, rowWidth, vk.InputSize)));
+        // two attempts rejected after W3 is committed: the third reuses the same sums
+        int attempts = 0;
+        var made = InferenceProver.ProvePrivate(z.ProvingKey, rows, null, null, new ProverTimings(), new SeededRng(73), a => { attempts = a + 1; return a < 2; });
+        Assert.Equal(3, attempts);
+        Assert.True(InferenceVerifier.Verify(vk, made.Proof).IsValid);
+        // all zeros: no values at all, W3 = h_0·S^P
+        var zeros = new[] { new long[vk.InputSize] };
+        Assert.Empty(InputValueSums.Compute(z.ProvingKey.Srs, InputCommitment.Layout(zeros, rowWidth, vk.InputSize))!.Values);
+        var zero = InferenceProver.ProvePrivate(z.ProvingKey, zeros, null, null, new ProverTimings(), new SeededRng(74));
+        Assert.True(InferenceVerifier.Verify(vk, zero.Proof).IsValid);
+        Assert.True(zero.Commitment.Check(zero.Opening, z.ProvingKey.Srs).IsValid);
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

@@ -9,6 +9,7 @@ namespace ZkMl.Proofs.Tests;
 /// length 0…70 (tails), aliasing, and tables below and above the parallel threshold. The switch is process-wide; both
 /// kernels give the same limbs, so other tests running meanwhile are unaffected.
 /// </summary>
+[Collection(FrBatchKernelCollection.Name)]
 public class MleBindKernelTests
 {
     private static Fr[] RandomVector(Random rng, int len) =>

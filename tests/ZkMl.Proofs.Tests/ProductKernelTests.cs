@@ -11,6 +11,7 @@ namespace ZkMl.Proofs.Tests;
 /// only up to a prefix (<see cref="Eq.AddTable(ReadOnlySpan{Fr}, in Fr, Fr[], int, int)"/>, <c>OpeningWeight.AddTo(…, end)</c>)
 /// against the whole table's prefix, with the entries from the end on untouched.
 /// </summary>
+[Collection(FrBatchKernelCollection.Name)]
 public class ProductKernelTests
 {
     private static Fr[] RandomVector(Random rng, int len) =>

@@ -12,6 +12,7 @@ namespace ZkMl.Proofs.Tests;
 /// distance (tiled), terms of 0…3 factors with coefficients 1, −1 and general, with and without weights, degrees 0…3.
 /// Also the other Mul8 fast paths of the LogUp prover: <see cref="LogUpProver.AffineScaled"/> and <see cref="Eq.ScaledCopy"/>.
 /// </summary>
+[Collection(FrBatchKernelCollection.Name)]
 public class RoundKernelTests
 {
     private static Fr RandomEntry(Random rng, int i) => i % 11 == 0 ? Fr.Zero - Fr.One : i % 13 == 0 ? Fr.Zero : Fr.Random(rng);
@@ -73,6 +74,22 @@ public class RoundKernelTests
         if (vector) RoundKernel.Accumulate8(start, end, c.Half, c.Arrays, c.Masks, c.Factors, c.Kinds, c.Coefficients, c.Points, c.D, c.Weights, acc);
         else RoundKernel.AccumulateScalar(start, end, c.Half, c.Arrays, c.Masks, c.Factors, c.Kinds, c.Coefficients, c.Points, c.D, c.Weights, acc);
         return acc;
+    }
+
+    [Fact]
+    public void A_sum_too_wide_for_the_vector_scratch_takes_the_scalar_loop_and_the_same_values()
+    {
+        var rng = new Random(4242);
+        var c = MakeCase(rng, 2, weighted: true, skipOne: false);
+        // 400 terms: the vector path would stack-allocate 8·(12 + 3 + 2 + 400) Fr > MaxVectorScratch
+        var factors = Enumerable.Range(0, 400).Select(t => c.Factors[t % c.Factors.Length]).ToArray();
+        var coefficients = Enumerable.Range(0, 400).Select(_ => Fr.Random(rng)).ToArray();
+        var wide = c with { Factors = factors, Coefficients = coefficients, Kinds = SumcheckProver.TermKinds(coefficients) };
+        Assert.True(RoundKernel.VectorScratch(wide.Arrays.Length, wide.D, wide.Points.Length, wide.Factors.Length) > RoundKernel.MaxVectorScratch);
+        Assert.True(RoundKernel.VectorScratch(c.Arrays.Length, c.D, c.Points.Length, c.Factors.Length) <= RoundKernel.MaxVectorScratch);
+        var acc = new Fr[wide.Points.Length];
+        RoundKernel.Accumulate(0, wide.Half, wide.Half, wide.Arrays, wide.Masks, wide.Factors, wide.Kinds, wide.Coefficients, wide.Points, wide.D, wide.Weights, acc);
+        Assert.Equal(Reference(wide, 0, wide.Half), acc);
     }
 
     [Theory]

@@ -269,9 +269,16 @@ public static class Msm
                 sums[g] = G1Jacobian.Infinity;
                 for (int k = 0; k < split; k++) BucketReduction.AddBucket(ref sums[g], partBuckets, partOverflow, g * split + k);
             }
-            foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o);
+            // Inside SecretScalars the per-group sums say which bases share a value: the intermediate copies are zeroed.
+            bool secret = SecretScalarsActive;
+            foreach (var o in partOverflow) if (o != null) ArrayPool<G1Jacobian>.Shared.Return(o, secret);
             var points = new G1Affine[groups];
             G1Jacobian.BatchToAffine(sums, points);
+            if (secret)
+            {
+                Array.Clear(sums);
+                foreach (var b in partBuckets) Array.Clear(b);
+            }
             return points;
         }
         finally { if (subDigits != null) MsmScratch<int>.Return(subDigits, n); }

@@ -20,7 +20,14 @@ internal static class RoundKernel
     /// <summary>Pairs below this count stay on the scalar loop (nothing to batch).</summary>
     internal const int MinVectorPairs = 8;
 
-    /// <summary>The round kernel (see the class); takes the vector path when it is vectorized.</summary>
+    /// <summary>Most Fr the vector path stack-allocates per call (32 KiB); a sum of more factors/terms takes the scalar loop.</summary>
+    internal const int MaxVectorScratch = 1024;
+
+    /// <summary>The Fr that <see cref="Accumulate8"/> stack-allocates for these counts.</summary>
+    internal static long VectorScratch(int arrays, int d, int points, int terms) =>
+        8L * (Math.Max(1, arrays * (d + 1)) + points + 2 + terms);
+
+    /// <summary>The round kernel (see the class); takes the vector path when it is vectorized and its scratch is small.</summary>
     /// <param name="start">First pair j.</param>
     /// <param name="end">One past the last pair.</param>
     /// <param name="half">The distance between a pair's lo and hi index (before masking).</param>
@@ -36,7 +43,7 @@ internal static class RoundKernel
     internal static void Accumulate(int start, int end, int half, Fr[][] arrays, int[] masks, int[][] factors, int[] kinds, Fr[] coefficients,
         int[] points, int d, Fr[]? weights, Span<Fr> acc)
     {
-        if (FrBatch.IsVectorized && end - start >= MinVectorPairs)
+        if (FrBatch.IsVectorized && end - start >= MinVectorPairs && VectorScratch(arrays.Length, d, points.Length, factors.Length) <= MaxVectorScratch)
             Accumulate8(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
         else
             AccumulateScalar(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
