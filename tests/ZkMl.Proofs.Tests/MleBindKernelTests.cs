@@ -1,4 +1,5 @@
 using ZkMl.Algebra;
+using static ZkMl.Proofs.Tests.FrKernelTesting;
 using ZkMl.Proofs.Polynomials;
 
 namespace ZkMl.Proofs.Tests;
@@ -12,18 +13,7 @@ namespace ZkMl.Proofs.Tests;
 [Collection(FrBatchKernelCollection.Name)]
 public class MleBindKernelTests
 {
-    private static Fr[] RandomVector(Random rng, int len) =>
-        Enumerable.Range(0, len).Select(i => i % 11 == 0 ? Fr.Zero - Fr.One : i % 13 == 0 ? Fr.Zero : Fr.Random(rng)).ToArray();
-
     private static Fr[] Reference(Fr[] lo, Fr[] hi, Fr r) => lo.Zip(hi, (a, b) => a + r * (b - a)).ToArray();
-
-    private static T WithKernel<T>(FrBatch.Mul8Kernel kernel, Func<T> f)
-    {
-        var before = FrBatch.Kernel;
-        FrBatch.Kernel = kernel;
-        try { return f(); }
-        finally { FrBatch.Kernel = before; }
-    }
 
     [Fact]
     public void Bind_matches_the_scalar_formula_for_every_length_and_in_place()

@@ -1,4 +1,5 @@
 using ZkMl.Algebra;
+using static ZkMl.Proofs.Tests.FrKernelTesting;
 using ZkMl.Proofs.Openings;
 using ZkMl.Proofs.Polynomials;
 
@@ -14,17 +15,6 @@ namespace ZkMl.Proofs.Tests;
 [Collection(FrBatchKernelCollection.Name)]
 public class ProductKernelTests
 {
-    private static Fr[] RandomVector(Random rng, int len) =>
-        Enumerable.Range(0, len).Select(i => i % 11 == 0 ? Fr.Zero - Fr.One : i % 13 == 0 ? Fr.Zero : Fr.Random(rng)).ToArray();
-
-    private static T WithKernel<T>(FrBatch.Mul8Kernel kernel, Func<T> f)
-    {
-        var before = FrBatch.Kernel;
-        FrBatch.Kernel = kernel;
-        try { return f(); }
-        finally { FrBatch.Kernel = before; }
-    }
-
     [Fact]
     public void AddScaled_matches_the_formula_and_its_scalar_twin_for_every_length_and_in_place()
     {
@@ -98,17 +88,8 @@ public class ProductKernelTests
         Assert.Equal(PairFormula(e, p, 0, half), (c0, c2));
     }
 
-    public static TheoryData<int, bool> EqCases()
-    {
-        var d = new TheoryData<int, bool>();
-        foreach (var n in new[] { 0, 1, 2, 5, 13, 14, 15, 17 })
-            foreach (var half in new[] { false, true })
-                d.Add(n, half);
-        return d;
-    }
-
     [Theory]
-    [MemberData(nameof(EqCases))]
+    [MemberData(nameof(OpeningKernelTests.EqCases), MemberType = typeof(OpeningKernelTests))]
     public void AddTable_prefix_adds_the_first_entries_and_leaves_the_rest(int n, bool allHalf)
     {
         var rng = new Random(404 + 2 * n + (allHalf ? 1 : 0));

@@ -1,4 +1,5 @@
 using ZkMl.Algebra;
+using static ZkMl.Proofs.Tests.FrKernelTesting;
 using ZkMl.Proofs.Lookups;
 using ZkMl.Proofs.Polynomials;
 using ZkMl.Proofs.Sumcheck;
@@ -15,18 +16,6 @@ namespace ZkMl.Proofs.Tests;
 [Collection(FrBatchKernelCollection.Name)]
 public class RoundKernelTests
 {
-    private static Fr RandomEntry(Random rng, int i) => i % 11 == 0 ? Fr.Zero - Fr.One : i % 13 == 0 ? Fr.Zero : Fr.Random(rng);
-
-    private static Fr[] RandomVector(Random rng, int len) => Enumerable.Range(0, len).Select(i => RandomEntry(rng, i)).ToArray();
-
-    private static T WithKernel<T>(FrBatch.Mul8Kernel kernel, Func<T> f)
-    {
-        var before = FrBatch.Kernel;
-        FrBatch.Kernel = kernel;
-        try { return f(); }
-        finally { FrBatch.Kernel = before; }
-    }
-
     private sealed record Case(Fr[][] Arrays, int[] Masks, int[][] Factors, int[] Kinds, Fr[] Coefficients, int[] Points, int D, Fr[]? Weights, int Half);
 
     // half = 64: factors of 128 (dense pairs), 64 and 16 entries (tiled: hi = lo), terms of 0…3 factors.

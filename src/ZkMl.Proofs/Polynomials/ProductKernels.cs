@@ -83,15 +83,7 @@ internal static class ProductKernels
                 }
             }
         }
-        for (; j < hi; j++)
-        {
-            Fr.Mul(e[2 * j], p[2 * j], out var t);
-            Fr.Add(a0, t, out a0);
-            Fr.Sub(e[2 * j + 1], e[2 * j], out var d1);
-            Fr.Sub(p[2 * j + 1], p[2 * j], out var d2);
-            Fr.Mul(d1, d2, out t);
-            Fr.Add(a2, t, out a2);
-        }
+        AddPairsScalar(e, p, j, hi, ref a0, ref a2);
         c0 = a0; c2 = a2;
     }
 
@@ -100,6 +92,13 @@ internal static class ProductKernels
     {
         CheckPairs(e, p, lo, hi);
         var a0 = Fr.Zero; var a2 = Fr.Zero;
+        AddPairsScalar(e, p, lo, hi, ref a0, ref a2);
+        c0 = a0; c2 = a2;
+    }
+
+    /// <summary>The pairs [lo, hi) one product at a time (the scalar twin, and the vector path's tail), added to a0, a2.</summary>
+    private static void AddPairsScalar(ReadOnlySpan<Fr> e, ReadOnlySpan<Fr> p, int lo, int hi, ref Fr a0, ref Fr a2)
+    {
         for (int j = lo; j < hi; j++)
         {
             Fr.Mul(e[2 * j], p[2 * j], out var t);
@@ -109,7 +108,6 @@ internal static class ProductKernels
             Fr.Mul(d1, d2, out t);
             Fr.Add(a2, t, out a2);
         }
-        c0 = a0; c2 = a2;
     }
 
     private static void CheckPairs(ReadOnlySpan<Fr> e, ReadOnlySpan<Fr> p, int lo, int hi)
