@@ -142,7 +142,7 @@ public static class InferenceProver
         {
             // the witness checks every value first (InputBound), so the commitment is never made of an invalid input
             var w0 = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, Padded(inputs)));
-            // (X′'s points summed per value for C_X serve W3 as well: InputValueSums, cleared by the proof)
+            // (X′'s points summed per value for C_X serve W3 as well: InputValueSums, cleared here after the last attempt)
             var (c, o, sums) = timings.Run("input commitment", () => InputCommitment.CommitWithSums(pk.Srs, rowWidth, vk.InputSize, vk.XBytes, inputs, rng));
             (commitment, opening) = (c, o);
             InferenceProof proof;
