@@ -49,17 +49,26 @@ public static class ZkBatchOpening
     internal static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
         IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
         RandomNumberGenerator? rng, bool denseMaskFolds)
+        => Prove(srs, transcript, vectors, witnesses, claims, mask, bindStatement, rng, denseMaskFolds, denseConfinedMask: false);
+
+    /// <summary>
+    /// As above; with <paramref name="denseConfinedMask"/> (the reference twin, tests only) a confined mask's sumcheck part is
+    /// folded as dense tables of D1 and D2 over L* instead of in closed form (<see cref="Reduce(Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, bool)"/>).
+    /// </summary>
+    internal static ZkBatchOpeningProof Prove(Srs srs, Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
+        RandomNumberGenerator? rng, bool denseMaskFolds, bool denseConfinedMask)
     {
         ArgumentNullException.ThrowIfNull(srs);
         using var secretScalars = Msm.SecretScalars();
-        var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement);
+        var red = Reduce(transcript, vectors, witnesses, claims, mask, bindStatement, denseConfinedMask);
         return Open(srs, transcript, red, rng, denseMaskFolds);
     }
 
     /// <summary>
     /// The opening phase of the prover: the hiding HyperKZG opening of the reduction's joint claim on the same transcript,
     /// then the reduction's secret tables cleared. <see cref="Prove(Srs, Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, RandomNumberGenerator?, bool)"/>
-    /// is <see cref="Reduce"/> then this; the inference prover calls the two itself to time them as separate stages. Call it
+    /// is <see cref="Reduce(Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, bool)"/> then this; the inference prover calls the two itself to time them as separate stages. Call it
     /// inside <see cref="Msm.SecretScalars"/>.
     /// </summary>
     internal static ZkBatchOpeningProof Open(Srs srs, Transcript transcript, ZkReduction red, RandomNumberGenerator? rng, bool denseMaskFolds = false)
@@ -93,6 +102,16 @@ public static class ZkBatchOpening
     /// </summary>
     internal static ZkReduction Reduce(Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
         IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement)
+        => Reduce(transcript, vectors, witnesses, claims, mask, bindStatement, denseConfinedMask: false);
+
+    /// <summary>
+    /// As above. A confined mask's part of the rounds comes in closed form (<see cref="ConfinedMaskRounds"/>: O(N²) per round,
+    /// no table over L*); with <paramref name="denseConfinedMask"/> (the reference twin, tests only: <c>ZkConfinedMaskTests</c>)
+    /// from dense tables of D1 and D2 over L*, bound every round like a vector. Both give the same rounds and reduction.
+    /// </summary>
+    internal static ZkReduction Reduce(Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
+        IReadOnlyList<ZkOpeningWitness> witnesses, IReadOnlyList<ZkOpeningClaim> claims, ZkOpeningMask mask, bool bindStatement,
+        bool denseConfinedMask)
     {
         ArgumentNullException.ThrowIfNull(transcript);
         ArgumentNullException.ThrowIfNull(witnesses);
@@ -165,10 +184,12 @@ public static class ZkBatchOpening
         var rPos = mask.R.Positions.Select(x => (long)x).ToList();
         var rVal = mask.R.Values.ToList();
         // A confined mask (docs/protocol.md "ZK mode: the column-major private input", (4)) is not affine on the whole cube:
-        // its rounds come from the tables of D1 and D2, zero from L* on: only their first L* (rounded up to even) entries are
-        // stored and bound, like a vector's live prefix.
+        // its rounds come from the closed form over the dyadic blocks of [0, L*) (ConfinedMaskRounds), its R* bound sparsely
+        // like R. The reference twin (denseConfinedMask) takes them from the tables of D1 and D2, zero from L* on: only their
+        // first L* (rounded up to even) entries are stored and bound, like a vector's live prefix.
         LiveTable? dt1 = null, dt2 = null;
-        if (mask.Confined)
+        var confinedRounds = mask.Confined && !denseConfinedMask ? new ConfinedMaskRounds(mask) : null;
+        if (mask.Confined && denseConfinedMask)
         {
             int dLive = (int)Math.Min(1L << nMax, mask.Used + (mask.Used & 1));
             var d1 = GC.AllocateUninitializedArray<Fr>(dLive);
@@ -178,7 +199,6 @@ public static class ZkBatchOpening
             dt1 = new LiveTable(d1, dLive, owned: true);
             dt2 = new LiveTable(d2, dLive, owned: true);
         }
-        bool confined = dt1 is not null;
 
         // One scratch buffer for every table's in-place binding: the longest first-round output (the secret ones are cleared).
         int scratchLength = dt1 is null ? 1 : dt1.Live / 2 + 1;
@@ -197,6 +217,8 @@ public static class ZkBatchOpening
                     else { var v = e[g].Table[0] * p[g].Table[0]; c0 += v; c2 += v; }
                 }
                 Fr mc0, mc2;
+                var even = Fr.Zero; // Σ of R's (R*'s) entries at even positions (the dense twin has them in its D1 table)
+                if (dt1 is null) for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
                 if (dt1 is not null)
                 {
                     // Σ_x ρ′·D1 has a constant weight (no X² term); eq(0, ·)·D2 lives on pair 0, weight e_k.
@@ -204,11 +226,16 @@ public static class ZkBatchOpening
                     mc0 = ek * t2[0] + EvenSum(dt1.Table, dt1.Live / 2);
                     mc2 = -(ek * (t2[1] - t2[0]));
                 }
+                else if (confinedRounds is not null)
+                {
+                    // As the dense twin: Σ_(x_k = 0) eq(c, x_(<k))·D1(x) = sel·A1's (closed form) + R*'s, and D2 at (c, 0/1, 0, …).
+                    confinedRounds.Round(ch.AsSpan(0, k), out var evenA1, out var d2Zero, out var d2One);
+                    mc0 = ek * d2Zero + evenA1 + even;
+                    mc2 = -(ek * (d2One - d2Zero));
+                }
                 else
                 {
                     var count = FieldPowers.TwoTo(nMax - k - 1);
-                    var even = Fr.Zero;
-                    for (int j = 0; j < rPos.Count; j++) if ((rPos[j] & 1) == 0) even += rVal[j];
                     var tSlope = k >= topStart ? top[1] - top[0] : Fr.Zero;
                     mc0 = count * (prefix1 + half * tail1) + even + ek * (prefix2 + top[0]);
                     mc2 = -(ek * (a2[k + 1] + tSlope));
@@ -227,17 +254,18 @@ public static class ZkBatchOpening
                     else { e[g].ScaleFirst(oneMinus); p[g].ScaleFirst(oneMinus); }
                 }
                 ek *= oneMinus;
-                if (confined)
+                if (dt1 is not null)
                 {
-                    int next = NextLive(dt1!.Live, nMax - k - 1);
+                    int next = NextLive(dt1.Live, nMax - k - 1);
                     dt1.Bind(c, next, scratch);
                     dt2!.Bind(c, next, scratch);
                     continue;
                 }
+                BindSparse(rPos, rVal, c);
+                if (confinedRounds is not null) continue;
                 prefix1 += a1[k + 1] * c;
                 prefix2 += a2[k + 1] * c;
                 if (k + 1 < nMax) tail1 -= a1[k + 2];
-                BindSparse(rPos, rVal, c);
                 if (k >= topStart) top = Bind(top, c, top.Length / 2);
             }
         }
@@ -516,6 +544,110 @@ public static class ZkBatchOpening
     }
 
     /// <summary>
+    /// The sumcheck part of a confined mask's sel_L*·A1 and D2 = sel_L*·(A2 + T) (docs/protocol.md "ZK mode: the column-major
+    /// private input", (4)) in closed form: per round O(N·(N + K·log₂K)) field operations from A1, A2, T and the challenges,
+    /// instead of dense tables of L* entries filled once and bound every round (the reference twin in <see cref="Reduce(Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, bool)"/>).
+    /// R* (part of D1) is not here: its positions are all below L*, so the caller binds it sparsely as the unconfined R.
+    /// </summary>
+    /// <remarks>
+    /// Derivation. Write x_j for index bit j (bit 0 is bound first) and f̃ for the multilinear extension of a table f. Round k,
+    /// with bits 0 … k−1 bound to c_0 … c_(k−1), needs
+    ///   S1 = Σ_(x ∈ {0,1}^N, x_k = 0) eq(c, x_(&lt;k))·sel(x)·A1(x)   (the even entries of the bound table of sel·A1), and
+    ///   D2(β) = D̃2(c_0, …, c_(k−1), β, 0, …, 0) = Σ_(x &lt; L*, x_k = β, x_(&gt;k) = 0) eq(c, x_(&lt;k))·(A2 + T)(x)   for β = 0, 1
+    /// (the bound D2's entries 0 and 1). [0, L*) is the disjoint union of the dyadic blocks B_i = [p_i, p_i + 2^i), one per set
+    /// bit i of L*, with p_i = L* with its bits 0 … i cleared: on B_i the bits ≥ i equal p_i's (bit i is 0) and the bits &lt; i
+    /// run over {0,1}^i. A1 is affine and A2 + T multilinear (T depends on the top log₂K bits only), and for a multilinear f
+    ///   Σ_(y ∈ {0,1}^m) eq(c, y)·f(y, z) = f̃(c, z)   and   Σ_(y ∈ {0,1}^m) f(y, z) = 2^m·f̃(½, …, ½, z).
+    /// S1 on B_i:
+    ///   i ≤ k: the free bits are bound (f̃ at c_(&lt;i)); bits i … k−1 are p_i's, bound with the weight
+    ///          w_i = Π_(i ≤ j &lt; k) eq(c_j, bit j of p_i); x_k = bit k of p_i must be 0; the bits above k are p_i's:
+    ///          [bit k of p_i = 0]·w_i·Ã1(c_0, …, c_(i−1), p_i's bits i … N−1).
+    ///   i &gt; k: bits &lt; k bound, x_k = 0, bits k+1 … i−1 free and summed (2^(i−k−1) entries), bits ≥ i p_i's:
+    ///          2^(i−k−1)·Ã1(c_0, …, c_(k−1), 0, ½, …, ½, p_i's bits i … N−1).
+    /// D2(β) on B_i (x_(&gt;k) = 0 and x_k = β select the entries):
+    ///   i ≤ k: p_i's bits above k must be 0 and its bit k = β: w_i·(Ã2 + T̃)(c_0, …, c_(i−1), p_i's bits i … N−1).
+    ///   i &gt; k: the selected entries lie in B_i only if p_i's bits ≥ i are 0, i.e. p_i = 0 (B_i = [0, 2^i) then holds all of
+    ///          them, as i ≥ k + 1): (Ã2 + T̃)(c_0, …, c_(k−1), β, 0, …, 0).
+    /// Ã(q) = a + Σ_j δ_j·q_j and T̃(q) = Σ_u T_u·Π_t eq(q_(N−log₂K+t), bit t of u). The sums are exact field identities, so
+    /// the rounds equal the dense twin's entry for entry (<c>ZkConfinedMaskTests</c>).
+    /// </remarks>
+    private sealed class ConfinedMaskRounds
+    {
+        private readonly ZkOpeningMask _mask;
+        private readonly int _topShift;
+        private readonly Fr _half = Fr.FromInt64(2).Inverse();
+        private readonly Fr[] _q; // the evaluation point (public: challenges, bits and ½)
+
+        public ConfinedMaskRounds(ZkOpeningMask mask)
+        {
+            _mask = mask;
+            _topShift = mask.NumVars - System.Numerics.BitOperations.Log2((uint)mask.Top.Length);
+            _q = new Fr[mask.NumVars];
+        }
+
+        /// <summary>S1 and D2(0), D2(1) of round k = c.Length (see the remarks) for the challenges c = c_0 … c_(k−1).</summary>
+        public void Round(ReadOnlySpan<Fr> c, out Fr evenA1, out Fr d2Zero, out Fr d2One)
+        {
+            int n = _mask.NumVars, k = c.Length;
+            long used = _mask.Used;
+            var q = _q;
+            evenA1 = Fr.Zero; d2Zero = Fr.Zero; d2One = Fr.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                if ((used >> i & 1) == 0) continue;
+                long p = used >> (i + 1) << (i + 1);
+                if (i <= k)
+                {
+                    bool bitK = (p >> k & 1) == 1, selectedD2 = p >> (k + 1) == 0;
+                    if (bitK && !selectedD2) continue;
+                    var w = Fr.One;
+                    for (int j = i; j < k; j++) w *= (p >> j & 1) == 1 ? c[j] : Fr.One - c[j];
+                    for (int j = 0; j < n; j++) q[j] = j < i ? c[j] : (p >> j & 1) == 1 ? Fr.One : Fr.Zero;
+                    if (!bitK) evenA1 += w * Affine(_mask.A1, q);
+                    if (selectedD2)
+                    {
+                        var v = w * (Affine(_mask.A2, q) + TopMle(q));
+                        if (bitK) d2One += v;
+                        else d2Zero += v;
+                    }
+                }
+                else
+                {
+                    for (int j = 0; j < n; j++) q[j] = j < k ? c[j] : j == k ? Fr.Zero : j < i ? _half : (p >> j & 1) == 1 ? Fr.One : Fr.Zero;
+                    evenA1 += FieldPowers.TwoTo(i - k - 1) * Affine(_mask.A1, q);
+                    if (p != 0) continue;
+                    for (int j = k; j < n; j++) q[j] = Fr.Zero;
+                    d2Zero += Affine(_mask.A2, q) + TopMle(q);
+                    q[k] = Fr.One;
+                    d2One += Affine(_mask.A2, q) + TopMle(q);
+                }
+            }
+        }
+
+        /// <summary>Ã(q) = a + Σ_j δ_j·q_j for A = [a, δ_0 … δ_(N−1)].</summary>
+        private static Fr Affine(Fr[] a, Fr[] q)
+        {
+            var v = a[0];
+            for (int j = 0; j < q.Length; j++) v += a[j + 1] * q[j];
+            return v;
+        }
+
+        /// <summary>T̃ at q's top log₂K coordinates (T[u] sits on the entries whose bits from N − log₂K on spell u).</summary>
+        private Fr TopMle(Fr[] q)
+        {
+            var top = _mask.Top;
+            var v = Fr.Zero;
+            for (int u = 0; u < top.Length; u++)
+            {
+                var w = top[u];
+                for (int j = _topShift; j < q.Length; j++) w *= (u >> (j - _topShift) & 1) == 1 ? q[j] : Fr.One - q[j];
+                v += w;
+            }
+            return v;
+        }
+    }
+
+    /// <summary>
     /// A table of the ZK opening's sumcheck: of its logical entries only the first Live are stored (the rest are zeros: a
     /// padded vector's tail, a confined mask past L*, or entries no later round reads), bound at index bit 0 once per round
     /// in place through one scratch buffer that all tables share (bound in parallel into the scratch, copied back), instead
@@ -569,7 +701,7 @@ public static class ZkBatchOpening
         }
     }
 
-    /// <summary>The table bound at index bit 0 to r: the first <paramref name="length"/> entries of the half-length table (for P_g, the rest are zeros: see live in <see cref="Reduce"/>); entries past the input's pairs are zero.</summary>
+    /// <summary>The table bound at index bit 0 to r: the first <paramref name="length"/> entries of the half-length table (for P_g, the rest are zeros: see live in <see cref="Reduce(Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, bool)"/>); entries past the input's pairs are zero.</summary>
     private static Fr[] Bind(Fr[] t, Fr r, int length)
     {
         var dst = new Fr[length];
