@@ -75,7 +75,7 @@ public static class ZkBatchOpening
     {
         ArgumentNullException.ThrowIfNull(srs);
         ArgumentNullException.ThrowIfNull(red);
-        // The reduction's tables (E_g, the bound vectors, the mask's: ≈ 240 MiB at MNIST B = 1024, the secret ones cleared) are
+        // The reduction's tables (E_g and the bound vectors: ≈ 190 MiB at MNIST B = 1024, the secret ones cleared) are
         // garbage now: a collection here lets HyperKZG's levels and quotients reuse that space instead of growing the heap to
         // their sum (the peak working set of a ZK proof, issue 19's ≤ 1 GiB at B = 1024; a few ms against seconds of MSMs).
         // Only for large reductions (≥ 2^18 entries): a blocking full collection pauses every thread of a process that proves

@@ -388,8 +388,9 @@ public sealed class ZkOpeningMask
     }
 
     /// <summary>
-    /// The first <paramref name="count"/> entries of <see cref="D1Table"/> into <paramref name="dst"/> (the prover's sumcheck
-    /// keeps only the live prefix, L* rounded up to even for a confined mask; entries from L* on are zeros), in parallel.
+    /// The first <paramref name="count"/> entries of <see cref="D1Table"/> into <paramref name="dst"/> (the dense reference twin
+    /// of the prover's sumcheck keeps only the live prefix, L* rounded up to even for a confined mask; entries from L* on are
+    /// zeros), in parallel.
     /// </summary>
     /// <exception cref="ArgumentException">count is below L* or above 2^N, or dst is shorter.</exception>
     internal void FillD1(Fr[] dst, int count)
