@@ -243,7 +243,7 @@ internal static class ZkInference
         {
             var (side, groups, helperValues) = timings.Run("input range check", () => InputSide(vk, xCol, bp, beta, alpha));
             inSide = side;
-            secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(xCol); });
+            secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(side.Groups!.WitnessValues); Array.Clear(xCol); });
             s3 = LibraMask.UniformScalar(rng);
             // h_in's entries are the few helperValues (one per (column kind, x)): the grouped commitment needs no hashing of 2^n_in scalars.
             // h_in is 0 on the padded columns' tail (e ≥ InputSize·Bp): only the real prefix is summed.
@@ -457,9 +457,9 @@ internal static class ZkInference
         {
             for (int e = lo; e < hi; e++) { f[e] = fDistinct[ids[e]]; h[e] = hDistinct[ids[e]]; ids[e]++; }
         });
-        Array.Clear(fDistinct);
-        // sel in closed form (the verifier's s̃el): the LogUp never materialises or folds its 2^{n_in} entries.
-        return (new LogUpInputSide(f, h, SelectorMle: r => InputSelectorAt(vk, r)), ids, hDistinct);
+        // sel in closed form (the verifier's s̃el): the LogUp never materialises or folds its 2^{n_in} entries. The entries as
+        // distinct values let the LogUp's first round sum per value pair (fDistinct is cleared by the caller with the rest).
+        return (new LogUpInputSide(f, h, SelectorMle: r => InputSelectorAt(vk, r)) { Groups = new(ids, fDistinct, hDistinct) }, ids, hDistinct);
 
         // f = tag_in(col) + β·x, checked α ≠ f at its first entry e.
         static Fr Entry(bool real, long xe, int e, in Fr tag, in Fr beta, in Fr alpha)

@@ -129,9 +129,22 @@ public sealed record LogUpSumClaim(Fr[] WitnessPoint, Fr WitnessWeight, Fr[] Tab
 /// there), so the prover never materialises or folds the 2^{n_in} table; give at most one of the two.</param>
 public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = null, Func<Fr[], Fr>? SelectorMle = null)
 {
+    /// <summary>
+    /// Optionally, f_in and h_in as few distinct values (the caller's promise: Witness[e] = WitnessValues[Ids[e] − 1] and Helper[e] =
+    /// HelperValues[Ids[e] − 1]), so the zero-check's first round sums over value pairs (<see cref="Sumcheck.GroupedRound"/>). Prover
+    /// only: the proof is the same with or without it.
+    /// </summary>
+    internal LogUpInputGroups? Groups { get; init; }
+
     /// <summary>Sizes only.</summary>
     public override string ToString() => $"LogUpInputSide {{ {Witness.Length} entries }}";
 }
+
+/// <summary>The input side's entries as few distinct values (<see cref="LogUpInputSide.Groups"/>).</summary>
+/// <param name="Ids">Per entry its values' index + 1.</param>
+/// <param name="WitnessValues">The distinct f_in values.</param>
+/// <param name="HelperValues">The h_in value of each (0 where sel is 0).</param>
+internal sealed record LogUpInputGroups(int[] Ids, Fr[] WitnessValues, Fr[] HelperValues);
 
 /// <summary>
 /// Result of <see cref="LogUpVerifier.VerifyMasked(Transcript, Fr, int, int, IReadOnlyCollection{LogUpPolynomial}?, ReadOnlySpan{byte}, LogUpMaskedProof?, int)"/>: on success, three kinds of claims the caller MUST discharge —
@@ -399,12 +412,24 @@ public static partial class LogUpProver
             new(Fr.One, [3, 4]),
         };
         LinearOracleTerm[]? oracle = null;
+        Fr[]? inputFactorValues = null;
         Fr constant = -lambda;
         if (input is not null)
         {
-            AffineInPlace(inputWitness!, l2 * alpha, l2);
-            mles.Add(DenseMle.Borrowed(input.Helper));
-            mles.Add(new(inputWitness!));
+            var hin = DenseMle.Borrowed(input.Helper);
+            var fin = new DenseMle(inputWitness!);
+            if (input.Groups is { } g && g.WitnessValues.Length == g.HelperValues.Length && g.Ids.Length == inputWitness!.Length)
+            {
+                // The factor λ²(α − f_in) from the distinct values' images (cleared below), copied per entry (a read instead of a product).
+                inputFactorValues = (Fr[])g.WitnessValues.Clone();
+                AffineInPlace(inputFactorValues, l2 * alpha, l2);
+                Gather(g.Ids, inputFactorValues, inputWitness);
+                hin.WithGroups(new ValueGroups(g.Ids, g.HelperValues));
+                fin.WithGroups(new ValueGroups(g.Ids, inputFactorValues));
+            }
+            else AffineInPlace(inputWitness!, l2 * alpha, l2);
+            mles.Add(hin);
+            mles.Add(fin);
             terms.Add(new(Fr.One, [5, 6]));
             if (input.Selector is { } sel) { mles.Add(DenseMle.Borrowed(sel)); terms.Add(new(-l2, [7])); }
             else if (input.SelectorMle is { } selMle) oracle = [new LinearOracleTerm(-l2, nIn, selMle)];
@@ -429,6 +454,7 @@ public static partial class LogUpProver
         var e = zc.FinalEvaluations;
         // h_t, m, h_in (and the selector) were borrowed: their bound half-size copies are the prover's own secret-derived arrays
         foreach (var m in mles) m.ClearOwnCopy();
+        if (inputFactorValues is not null) Array.Clear(inputFactorValues);
         var lambdaInv = lambda.Inverse();
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
             input is null ? null : [e[5], alpha - e[6] * (lambdaInv * lambdaInv)]);
@@ -449,6 +475,23 @@ public static partial class LogUpProver
             if (negate) for (int i = 0; i < x.Length; i++) Fr.Sub(a, x[i], out x[i]);
             else AffineScaled(x, a, scale);
         });
+    }
+
+    /// <summary>o[e] ← values[ids[e] − 1] for every e, in parallel.</summary>
+    /// <exception cref="LogUpException">An id outside 1 … values.Length.</exception>
+    private static void Gather(int[] ids, Fr[] values, Fr[] o)
+    {
+        bool badId = false;
+        Parallelism.For(o.Length, (lo, hi) =>
+        {
+            for (int e = lo; e < hi; e++)
+            {
+                uint id = (uint)(ids[e] - 1);
+                if (id >= (uint)values.Length) { badId = true; return; }
+                o[e] = values[id];
+            }
+        });
+        if (badId) throw new LogUpException($"LogUp: an input group id outside 1 … {values.Length}");
     }
 
     /// <summary>x[i] ← a + c·x[i] for every i: blocks of eight through <see cref="FrBatch.Mul8"/> by the broadcast c when it is

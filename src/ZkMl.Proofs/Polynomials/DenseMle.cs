@@ -18,6 +18,8 @@ public sealed class DenseMle
     // The current values repeat with this period (a power of two ≤ _length): binding a variable above it
     // changes no value (v[i] = v[i + half]), so BindFirst only halves the length.
     private int _period;
+    // Until the first bind, optionally: the values as few distinct ones (see WithGroups).
+    private ValueGroups? _groups;
 
     /// <summary>Wraps <paramref name="values"/> (not copied; the MLE owns and mutates it when bound).</summary>
     /// <exception cref="ArgumentException">The length is not a power of two.</exception>
@@ -50,6 +52,22 @@ public sealed class DenseMle
     /// </summary>
     /// <exception cref="ArgumentException">The length is not a power of two.</exception>
     internal static DenseMle Borrowed(Fr[] values) => new(values) { _borrowed = true };
+
+    /// <summary>
+    /// Declares that entry i equals <paramref name="groups"/>.Values[groups.Ids[i] − 1] (the caller's promise; a round kernel may
+    /// then sum over the few distinct values instead of the entries, <see cref="Sumcheck.TermTiling"/>). Dropped by the first
+    /// <see cref="BindFirst"/> (the bound values are new ones).
+    /// </summary>
+    /// <exception cref="ArgumentException">The ids do not cover the table.</exception>
+    internal DenseMle WithGroups(ValueGroups groups)
+    {
+        if (groups.Ids.Length != _length) throw new ArgumentException($"{groups.Ids.Length} group ids for {_length} values", nameof(groups));
+        _groups = groups;
+        return this;
+    }
+
+    /// <summary>The grouping of <see cref="WithGroups"/> while no variable is bound, else null.</summary>
+    internal ValueGroups? Groups => _groups;
 
     /// <summary>
     /// Zeroes the array a <see cref="Borrowed"/> MLE's first bind allocated (bound values derived from the caller's, e.g. a
@@ -95,16 +113,20 @@ public sealed class DenseMle
     public void BindFirst(Fr r)
     {
         if (_length == 1) throw new InvalidOperationException("DenseMle: no variable left to bind");
+        var groups = _groups;
+        _groups = null;
         int half = _length >> 1;
         if (_period < _length) { _length = half; return; } // tiled: v[i] + r·(v[i + half] − v[i]) = v[i]
         _period = half;
         var arr = _values;
         var dst = _borrowed ? GC.AllocateUninitializedArray<Fr>(half) : arr;
-        Parallelism.For(half, (start, end) =>
-        {
-            var v = arr.AsSpan();
-            Bind(v[start..end], v.Slice(start + half, end - start), r, dst.AsSpan(start, end - start));
-        });
+        if (groups is not null && GroupedBindPays(groups.Values.Length, half)) BindGrouped(groups, half, r, dst);
+        else
+            Parallelism.For(half, (start, end) =>
+            {
+                var v = arr.AsSpan();
+                Bind(v[start..end], v.Slice(start + half, end - start), r, dst.AsSpan(start, end - start));
+            });
         _values = dst;
         if (_borrowed) _ownCopy = true;
         _borrowed = false;
@@ -139,6 +161,50 @@ public sealed class DenseMle
             Fr.Mul(d, r, out d);
             Fr.Add(lo[i], d, out o[i]);
         }
+    }
+
+    /// <summary>Whether binding 2·half grouped entries through the K² pair table costs less than binding them one by one.</summary>
+    internal static bool GroupedBindPays(int k, int half) => k > 0 && k <= 1024 && (long)k * k <= half;
+
+    /// <summary>
+    /// o[j] = V[a] + r·(V[b] − V[a]) with a = ids[j] − 1, b = ids[j + half] − 1 (V = <paramref name="groups"/>.Values): the bind of
+    /// <see cref="Bind"/> for a grouped table, one product per value pair (a K² table, cleared after) and one read per entry; the
+    /// same values. <paramref name="o"/> (half entries) may be the table's own array.
+    /// </summary>
+    /// <exception cref="ArgumentException">An id outside 1 … K, or too few ids.</exception>
+    internal static void BindGrouped(ValueGroups groups, int half, in Fr r, Fr[] o)
+    {
+        var ids = groups.Ids;
+        var v = groups.Values;
+        int k = v.Length;
+        if (ids.Length < 2 * half || o.Length < half) throw new ArgumentException($"binding {half} grouped pairs needs {2 * half} ids and {half} outputs", nameof(groups));
+        var pairs = new Fr[k * k];
+        var rr = r;
+        try
+        {
+            for (int a = 0; a < k; a++)
+            {
+                Fr.Sub(Fr.Zero, v[a], out var negA);
+                for (int b = 0; b < k; b++)
+                {
+                    Fr.Add(v[b], negA, out var d);
+                    Fr.Mul(d, rr, out d);
+                    Fr.Add(v[a], d, out pairs[a * k + b]);
+                }
+            }
+            bool badId = false;
+            Parallelism.For(half, (start, end) =>
+            {
+                for (int j = start; j < end; j++)
+                {
+                    uint a = (uint)(ids[j] - 1), b = (uint)(ids[j + half] - 1);
+                    if (a >= (uint)k || b >= (uint)k) { badId = true; return; }
+                    o[j] = pairs[a * k + b];
+                }
+            });
+            if (badId) throw new ArgumentException($"a group id outside 1 … {k}", nameof(groups));
+        }
+        finally { Array.Clear(pairs); }
     }
 
     /// <summary>
@@ -208,3 +274,12 @@ public sealed class DenseMle
         return acc;
     }
 }
+
+/// <summary>
+/// A table given as few distinct values: entry i is <paramref name="Values"/>[<paramref name="Ids"/>[i] − 1] (ids 1-based, as
+/// <c>HyperKzg.CommitGrouped</c> takes them). Several tables may share one <paramref name="Ids"/> array (the same entries grouped
+/// alike), each with its own values.
+/// </summary>
+/// <param name="Ids">Per entry its value's index + 1.</param>
+/// <param name="Values">The distinct values.</param>
+internal sealed record ValueGroups(int[] Ids, Fr[] Values);

@@ -89,16 +89,19 @@ internal sealed class TermTiling
         int np = points.Length;
         var total = new Fr[np];
         var gate = new object();
-        Parallelism.For(half, (start, end) =>
-        {
-            Span<Fr> acc = stackalloc Fr[np];
-            acc.Clear();
-            RoundKernel.Accumulate(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
-            lock (gate)
+        if (GroupedRound.TryGroups(used.Select(k => _mles[k]).ToArray(), half, out var ids, out var values))
+            GroupedRound.Evaluate(ids, values, half, factors, kinds, coefficients, points, d, weights, total);
+        else
+            Parallelism.For(half, (start, end) =>
             {
-                for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
-            }
-        });
+                Span<Fr> acc = stackalloc Fr[np];
+                acc.Clear();
+                RoundKernel.Accumulate(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
+                lock (gate)
+                {
+                    for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
+                }
+            });
         if (!factorOut.IsOne)
             for (int i = 0; i < np; i++) Fr.Mul(total[i], factorOut, out total[i]);
         return total;
