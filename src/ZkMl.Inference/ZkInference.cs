@@ -458,7 +458,8 @@ internal static class ZkInference
             for (int e = lo; e < hi; e++) { f[e] = fDistinct[ids[e]]; h[e] = hDistinct[ids[e]]; ids[e]++; }
         });
         // sel in closed form (the verifier's s̃el): the LogUp never materialises or folds its 2^{n_in} entries. The entries as
-        // distinct values let the LogUp's first round sum per value pair (fDistinct is cleared by the caller with the rest).
+        // distinct values let the LogUp's round that first reads the input side sum per value pair, and bind f_in and h_in per
+        // value pair (fDistinct is cleared by the caller with the rest).
         return (new LogUpInputSide(f, h, SelectorMle: r => InputSelectorAt(vk, r)) { Groups = new(ids, fDistinct, hDistinct) }, ids, hDistinct);
 
         // f = tag_in(col) + β·x, checked α ≠ f at its first entry e.

@@ -179,7 +179,8 @@ public class GroupedRoundTests
     /// <summary>
     /// The masked LogUp with an input side: the same bytes with and without <see cref="LogUpInputSide.Groups"/> (copying and
     /// consuming), with a zero-helper tail (sel = 0 there) and without, sparse and dense inputs, the input side longer than,
-    /// equal to and shorter than the witness; the bytes verify. The grouped path is taken (few values, K² ≤ the pairs).
+    /// equal to and shorter than the witness; the bytes verify. The grouped round is taken exactly where the input side is read
+    /// alone (n_in above the other sides' variables), the grouped bind of f_in and h_in in every grouped proof (K² ≤ the pairs).
     /// </summary>
     [Theory]
     [InlineData(5, 3, 10, 1024, Layout.Dense)]
@@ -214,10 +215,23 @@ public class GroupedRoundTests
         var degrees = LogUpProver.MaskedDegrees(n, m, which, nIn);
         Fr SelAt(Fr[] r) => DenseMle.Evaluate(sel, r);
         var groups = new LogUpInputGroups(ids, fValues, hValues);
-        // the round that first reads the input side's variables sees both factors dense and grouped: the grouped path applies
-        Assert.True(GroupedRound.TryGroups([new DenseMle(new Fr[fin.Length]).WithGroups(new(ids, fValues)), new DenseMle(new Fr[fin.Length]).WithGroups(new(ids, hValues))],
-            fin.Length / 2, out _, out _));
+        // the grouped round runs where the input side's variables are read alone (n_in above the other sides'), the grouped
+        // bind wherever the input side is bound first with K² ≤ its pairs: counted per proof, asserted below
+        bool roundExpected = nIn > Math.Max(n, m);
         byte[] Prove(bool grouped, bool consuming)
+        {
+            var rounds = GroupedRound.TakenProbe.Value = new System.Runtime.CompilerServices.StrongBox<int>();
+            var binds = DenseMle.GroupedBindProbe.Value = new System.Runtime.CompilerServices.StrongBox<int>();
+            try { return ProveOnce(grouped, consuming); }
+            finally
+            {
+                GroupedRound.TakenProbe.Value = null;
+                DenseMle.GroupedBindProbe.Value = null;
+                Assert.Equal(grouped && roundExpected ? 1 : 0, rounds.Value);
+                Assert.Equal(grouped ? 2 : 0, binds.Value); // f_in and h_in, once each
+            }
+        }
+        byte[] ProveOnce(bool grouped, bool consuming)
         {
             var side = new LogUpInputSide(consuming ? (Fr[])fin.Clone() : fin, hin, SelectorMle: SelAt) { Groups = grouped ? groups : null };
             var lm = LibraMask.Sample(degrees, new SeededRng(12));

@@ -131,8 +131,10 @@ public sealed record LogUpInputSide(Fr[] Witness, Fr[] Helper, Fr[]? Selector = 
 {
     /// <summary>
     /// Optionally, f_in and h_in as few distinct values (the caller's promise: Witness[e] = WitnessValues[Ids[e] − 1] and Helper[e] =
-    /// HelperValues[Ids[e] − 1]), so the zero-check's first round sums over value pairs (<see cref="Sumcheck.GroupedRound"/>). Prover
-    /// only: the proof is the same with or without it.
+    /// HelperValues[Ids[e] − 1], checked when the prover uses it), so the zero-check's round that first reads the input side sums
+    /// over value pairs (<see cref="Sumcheck.GroupedRound"/>, when n_in exceeds the other sides' variables and K² ≤ the pairs) and
+    /// binds f_in and h_in through a table of bound pairs (<see cref="DenseMle.BindGrouped"/>). Prover only: the proof is the same
+    /// with or without it.
     /// </summary>
     internal LogUpInputGroups? Groups { get; init; }
 
@@ -423,7 +425,7 @@ public static partial class LogUpProver
                 // The factor λ²(α − f_in) from the distinct values' images (cleared below), copied per entry (a read instead of a product).
                 inputFactorValues = (Fr[])g.WitnessValues.Clone();
                 AffineInPlace(inputFactorValues, l2 * alpha, l2);
-                Gather(g.Ids, inputFactorValues, inputWitness);
+                Gather(g, input.Helper, inputFactorValues, inputWitness);
                 hin.WithGroups(new ValueGroups(g.Ids, g.HelperValues));
                 fin.WithGroups(new ValueGroups(g.Ids, inputFactorValues));
             }
@@ -450,11 +452,12 @@ public static partial class LogUpProver
                     factorMasks[k] = s.IsOne ? vm : new VanishingMask(r => s * vm.CoefficientAt(r));
                 }
         }
-        var zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle);
+        MaskedSumcheckProverOutput zc;
+        try { zc = SumcheckProver.ProveZeroCheckMaskedTiled(transcript, shape, mles, tau, Fr.Zero, mask, maskCommitment, factorMasks, LogUpMaskLabels.Labels, oracle); }
+        finally { if (inputFactorValues is not null) Array.Clear(inputFactorValues); }
         var e = zc.FinalEvaluations;
         // h_t, m, h_in (and the selector) were borrowed: their bound half-size copies are the prover's own secret-derived arrays
         foreach (var m in mles) m.ClearOwnCopy();
-        if (inputFactorValues is not null) Array.Clear(inputFactorValues);
         var lambdaInv = lambda.Inverse();
         var proof = new LogUpMaskedProof(zc.MaskSum, zc.Proof, e[3] * lambdaInv, alpha - e[4], e[0], alpha - e[1], e[2], zc.MaskEvaluation,
             input is null ? null : [e[5], alpha - e[6] * (lambdaInv * lambdaInv)]);
@@ -477,21 +480,26 @@ public static partial class LogUpProver
         });
     }
 
-    /// <summary>o[e] ← values[ids[e] − 1] for every e, in parallel.</summary>
-    /// <exception cref="LogUpException">An id outside 1 … values.Length.</exception>
-    private static void Gather(int[] ids, Fr[] values, Fr[] o)
+    /// <summary>
+    /// o[e] ← images[ids[e] − 1] for every e, in parallel, after checking the groups' promise on the entry: o[e] (f_in) =
+    /// WitnessValues[ids[e] − 1] and helper[e] = HelperValues[ids[e] − 1] (a broken promise would prove other values).
+    /// </summary>
+    /// <exception cref="LogUpException">An id outside 1 … K, or an entry that is not its group's value.</exception>
+    private static void Gather(LogUpInputGroups g, Fr[] helper, Fr[] images, Fr[] o)
     {
-        bool badId = false;
+        var ids = g.Ids;
+        bool bad = false;
         Parallelism.For(o.Length, (lo, hi) =>
         {
             for (int e = lo; e < hi; e++)
             {
                 uint id = (uint)(ids[e] - 1);
-                if (id >= (uint)values.Length) { badId = true; return; }
-                o[e] = values[id];
+                if (id >= (uint)images.Length || o[e] != g.WitnessValues[id] || helper[e] != g.HelperValues[id]) { bad = true; return; }
+                o[e] = images[id];
             }
         });
-        if (badId) throw new LogUpException($"LogUp: an input group id outside 1 … {values.Length}");
+        // (neither the count K nor an entry's value in the message: both are witness-derived)
+        if (bad) throw new LogUpException("LogUp: the input side's value groups do not match its entries (an id outside 1 … K or another value)");
     }
 
     /// <summary>x[i] ← a + c·x[i] for every i: blocks of eight through <see cref="FrBatch.Mul8"/> by the broadcast c when it is

@@ -105,8 +105,8 @@ public static class ZkBatchOpening
         => Reduce(transcript, vectors, witnesses, claims, mask, bindStatement, denseConfinedMask: false);
 
     /// <summary>
-    /// As above. A confined mask's part of the rounds comes in closed form (<see cref="ConfinedMaskRounds"/>: O(N²) per round,
-    /// no table over L*); with <paramref name="denseConfinedMask"/> (the reference twin, tests only: <c>ZkConfinedMaskTests</c>)
+    /// As above. A confined mask's part of the rounds comes in closed form (<see cref="ConfinedMaskRounds"/>: O(N·(N + K)) per round,
+    /// no table over L*); with <paramref name="denseConfinedMask"/> (the reference twin, tests only: <c>ZkMaskConfinedRoundsTests</c>)
     /// from dense tables of D1 and D2 over L*, bound every round like a vector. Both give the same rounds and reduction.
     /// </summary>
     internal static ZkReduction Reduce(Transcript transcript, IReadOnlyList<ZkOpeningVector> vectors,
@@ -307,10 +307,14 @@ public static class ZkBatchOpening
         }
         // The mask's structured part of the joint vector, m1·A1 + m2·A2 (affine) and m2·T (top blocks): its fold commitments
         // go through the per-level mask points (R stays in the rest: sparse, its folds stay sparse).
-        var affine = new Fr[nMax + 1];
-        for (int b = 0; b <= nMax; b++) affine[b] = m1 * a1[b] + m2 * a2[b];
-        var topPart = mask.Top.Select(x => m2 * x).ToArray();
-        var maskPart = mask.Confined ? null : new MaskFoldPart(affine, topPart, mask.PointsFor);
+        // A confined mask has no such part (its folds are committed densely with the rest).
+        MaskFoldPart? maskPart = null;
+        if (!mask.Confined)
+        {
+            var affine = new Fr[nMax + 1];
+            for (int b = 0; b <= nMax; b++) affine[b] = m1 * a1[b] + m2 * a2[b];
+            maskPart = new MaskFoldPart(affine, mask.Top.Select(x => m2 * x).ToArray(), mask.PointsFor);
+        }
         Array.Clear(top);
         return new ZkReduction(sigma, rounds, hint, commitment, blinding, joint, point, claim * hint, fixedPart, maskPart);
     }
@@ -545,7 +549,7 @@ public static class ZkBatchOpening
 
     /// <summary>
     /// The sumcheck part of a confined mask's sel_L*·A1 and D2 = sel_L*·(A2 + T) (docs/protocol.md "ZK mode: the column-major
-    /// private input", (4)) in closed form: per round O(N·(N + K·log₂K)) field operations from A1, A2, T and the challenges,
+    /// private input", (4)) in closed form: per round O(N·(N + K)) field operations from A1, A2, T and the challenges,
     /// instead of dense tables of L* entries filled once and bound every round (the reference twin in <see cref="Reduce(Transcript, IReadOnlyList{ZkOpeningVector}, IReadOnlyList{ZkOpeningWitness}, IReadOnlyList{ZkOpeningClaim}, ZkOpeningMask, bool, bool)"/>).
     /// R* (part of D1) is not here: its positions are all below L*, so the caller binds it sparsely as the unconfined R.
     /// </summary>
@@ -569,7 +573,7 @@ public static class ZkBatchOpening
     ///   i &gt; k: the selected entries lie in B_i only if p_i's bits ≥ i are 0, i.e. p_i = 0 (B_i = [0, 2^i) then holds all of
     ///          them, as i ≥ k + 1): (Ã2 + T̃)(c_0, …, c_(k−1), β, 0, …, 0).
     /// Ã(q) = a + Σ_j δ_j·q_j and T̃(q) = Σ_u T_u·Π_t eq(q_(N−log₂K+t), bit t of u). The sums are exact field identities, so
-    /// the rounds equal the dense twin's entry for entry (<c>ZkConfinedMaskTests</c>).
+    /// the rounds equal the dense twin's entry for entry (<c>ZkMaskConfinedRoundsTests</c>).
     /// </remarks>
     private sealed class ConfinedMaskRounds
     {
@@ -632,17 +636,16 @@ public static class ZkBatchOpening
             return v;
         }
 
-        /// <summary>T̃ at q's top log₂K coordinates (T[u] sits on the entries whose bits from N − log₂K on spell u).</summary>
+        /// <summary>T̃ at q's top log₂K coordinates (T[u] sits on the entries whose bits from N − log₂K on spell u): Σ_u T[u]·eq.</summary>
         private Fr TopMle(Fr[] q)
         {
+            // Eq.Table's coordinate 0 is its index's most significant bit, T's index has q[N − 1] there: reversed.
+            var coords = q[_topShift..];
+            Array.Reverse(coords);
+            var eq = Polynomials.Eq.Table(coords);
             var top = _mask.Top;
             var v = Fr.Zero;
-            for (int u = 0; u < top.Length; u++)
-            {
-                var w = top[u];
-                for (int j = _topShift; j < q.Length; j++) w *= (u >> (j - _topShift) & 1) == 1 ? q[j] : Fr.One - q[j];
-                v += w;
-            }
+            for (int u = 0; u < top.Length; u++) v += top[u] * eq[u];
             return v;
         }
     }
@@ -725,7 +728,11 @@ public static class ZkBatchOpening
             else { np.Add(q); nvl.Add(v); }
         }
         pos.Clear(); pos.AddRange(np);
+        // R's values are secret: the old entries are zeroed before the list shrinks (List.Clear keeps them in its backing
+        // array) and the temporary list after its copy.
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(val).Clear();
         val.Clear(); val.AddRange(nvl);
+        System.Runtime.InteropServices.CollectionsMarshal.AsSpan(nvl).Clear();
     }
 
     /// <summary>Transcript labels of the ZK batched opening (public for the Solidity verifier's templates).</summary>

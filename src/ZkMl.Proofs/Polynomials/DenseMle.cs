@@ -163,8 +163,17 @@ public sealed class DenseMle
         }
     }
 
+    /// <summary>
+    /// Most distinct values a grouped bind takes: its K² pair table is built on one thread (1024² products ≈ the bind of 2^20
+    /// pairs), against <see cref="Sumcheck.GroupedRound.MaxValues"/> for the round, whose pair sums are K² per core.
+    /// </summary>
+    internal const int GroupedBindMaxValues = 1024;
+
+    /// <summary>Tests: a counter of grouped binds done in the current async flow (as <see cref="Sumcheck.GroupedRound.TakenProbe"/>).</summary>
+    internal static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<int>?> GroupedBindProbe = new();
+
     /// <summary>Whether binding 2·half grouped entries through the K² pair table costs less than binding them one by one.</summary>
-    internal static bool GroupedBindPays(int k, int half) => k > 0 && k <= 1024 && (long)k * k <= half;
+    internal static bool GroupedBindPays(int k, int half) => k > 0 && k <= GroupedBindMaxValues && (long)k * k <= half;
 
     /// <summary>
     /// o[j] = V[a] + r·(V[b] − V[a]) with a = ids[j] − 1, b = ids[j + half] − 1 (V = <paramref name="groups"/>.Values): the bind of
@@ -202,7 +211,9 @@ public sealed class DenseMle
                     o[j] = pairs[a * k + b];
                 }
             });
-            if (badId) throw new ArgumentException($"a group id outside 1 … {k}", nameof(groups));
+            // (the count K of distinct values is witness-derived: not in the message)
+            if (badId) throw new ArgumentException("a group id outside 1 … K (the number of distinct values)", nameof(groups));
+            if (GroupedBindProbe.Value is { } probe) Interlocked.Increment(ref probe.Value);
         }
         finally { Array.Clear(pairs); }
     }

@@ -13,13 +13,22 @@ namespace ZkMl.Proofs.Sumcheck;
 /// </summary>
 internal static class GroupedRound
 {
+    /// <summary>
+    /// Tests: a counter of grouped rounds evaluated in the current async flow (set a fresh box, prove, read it), so that a test
+    /// can check that a prover took the path, unaffected by tests running at the same time.
+    /// </summary>
+    internal static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<int>?> TakenProbe = new();
+
+    /// <summary>The parts of the pair sums: one per core from <see cref="Parallelism.Threshold"/> pairs on (each holds K² sums).</summary>
+    private static int Parts(int half) => half >= Parallelism.Threshold ? Math.Max(1, Environment.ProcessorCount) : 1;
+
     /// <summary>Most distinct values per factor the path takes (its pair sums are K² field elements per thread).</summary>
     internal const int MaxValues = 256;
 
     /// <summary>
     /// The shared ids and each factor's distinct values when the grouped path applies and pays: every factor is grouped by the
     /// same id array, is dense at this round (2·<paramref name="half"/> entries), has the same number K ≤ <see cref="MaxValues"/>
-    /// of values, and K² ≤ half (the pair sums cost less than the pairs).
+    /// of values, and K²·parts ≤ half (the pair sums, one set of K² per part, cost less than the pairs).
     /// </summary>
     internal static bool TryGroups(IReadOnlyList<DenseMle> factors, int half, out int[] ids, out Fr[][] values)
     {
@@ -27,7 +36,7 @@ internal static class GroupedRound
         values = [];
         if (factors.Count == 0 || factors[0].Groups is not { } g0) return false;
         int k = g0.Values.Length;
-        if (k == 0 || k > MaxValues || (long)k * k > half) return false;
+        if (k == 0 || k > MaxValues || (long)k * k * Parts(half) > half) return false;
         foreach (var f in factors)
             if (f.Groups is not { } g || !ReferenceEquals(g.Ids, g0.Ids) || g.Values.Length != k || f.Length != 2 * half) return false;
         ids = g0.Ids;
@@ -49,32 +58,36 @@ internal static class GroupedRound
     /// <param name="d">The largest point.</param>
     /// <param name="weights">w_j (at least half entries), or null for w = 1.</param>
     /// <param name="acc">One accumulator per point, added to.</param>
-    /// <exception cref="ArgumentException">An id outside 1 … K.</exception>
+    /// <exception cref="ArgumentException">Fewer than 2·half ids or half weights, or an id outside 1 … K.</exception>
     internal static void Evaluate(int[] ids, Fr[][] values, int half, int[][] factors, int[] kinds, Fr[] coefficients, int[] points, int d,
         Fr[]? weights, Span<Fr> acc)
     {
+        if (ids.Length < 2L * half) throw new ArgumentException($"{ids.Length} group ids for {half} pairs", nameof(ids));
+        if (weights is not null && weights.Length < half) throw new ArgumentException($"{weights.Length} weights for {half} pairs", nameof(weights));
         int k = values[0].Length;
         int cells = k * k;
-        int parts = half >= Parallelism.Threshold ? Math.Max(1, Environment.ProcessorCount) : 1;
+        int parts = Parts(half);
         // W[a·K + b] per part, summed below; the sums tell which value pairs occur (witness-derived: cleared at the end).
         var sums = new Fr[parts][];
         bool badId = false;
-        Parallel.For(0, parts, c =>
-        {
-            var w = sums[c] = new Fr[cells];
-            int start = (int)((long)half * c / parts), end = (int)((long)half * (c + 1) / parts);
-            var one = Fr.One;
-            for (int j = start; j < end; j++)
-            {
-                uint a = (uint)(ids[j] - 1), b = (uint)(ids[j + half] - 1);
-                if (a >= (uint)k || b >= (uint)k) { badId = true; return; }
-                ref var cell = ref w[a * k + b];
-                Fr.Add(cell, weights is null ? one : weights[j], out cell);
-            }
-        });
         try
         {
-            if (badId) throw new ArgumentException($"a group id outside 1 … {k}", nameof(ids));
+            Parallel.For(0, parts, c =>
+            {
+                var w = sums[c] = new Fr[cells];
+                int start = (int)((long)half * c / parts), end = (int)((long)half * (c + 1) / parts);
+                var one = Fr.One;
+                for (int j = start; j < end; j++)
+                {
+                    uint a = (uint)(ids[j] - 1), b = (uint)(ids[j + half] - 1);
+                    if (a >= (uint)k || b >= (uint)k) { badId = true; return; }
+                    ref var cell = ref w[a * k + b];
+                    Fr.Add(cell, weights is null ? one : weights[j], out cell);
+                }
+            });
+            // (the count K of distinct values is witness-derived: not in the message)
+            if (badId) throw new ArgumentException("a group id outside 1 … K (the number of distinct values)", nameof(ids));
+            if (TakenProbe.Value is { } probe) Interlocked.Increment(ref probe.Value);
             var total = sums[0];
             for (int c = 1; c < parts; c++)
                 for (int i = 0; i < cells; i++) Fr.Add(total[i], sums[c][i], out total[i]);
