@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ZkMl.Algebra;
+using ZkMl.Proofs.Polynomials;
 
 namespace ZkMl.Proofs.Sumcheck;
 
@@ -26,6 +27,27 @@ internal static class RoundKernel
     /// <summary>The Fr that <see cref="Accumulate8"/> stack-allocates for these counts.</summary>
     internal static long VectorScratch(int arrays, int d, int points, int terms) =>
         8L * (Math.Max(1, arrays * (d + 1)) + points + 2 + terms);
+
+    /// <summary>
+    /// total[p] += the sum of <see cref="Accumulate"/> over all pairs j &lt; half, in parallel blocks (each block's partial sums
+    /// added to <paramref name="total"/> under a lock).
+    /// </summary>
+    internal static void AccumulateAll(int half, Fr[][] arrays, int[] masks, int[][] factors, int[] kinds, Fr[] coefficients,
+        int[] points, int d, Fr[]? weights, Fr[] total)
+    {
+        int np = points.Length;
+        var gate = new object();
+        Parallelism.For(half, (start, end) =>
+        {
+            Span<Fr> acc = stackalloc Fr[np];
+            acc.Clear();
+            Accumulate(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
+            lock (gate)
+            {
+                for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
+            }
+        });
+    }
 
     /// <summary>The round kernel (see the class); takes the vector path when it is vectorized and its scratch is small.</summary>
     /// <param name="start">First pair j.</param>

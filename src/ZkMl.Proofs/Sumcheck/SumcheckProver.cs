@@ -501,19 +501,8 @@ public static class SumcheckProver
         var terms = shape.Terms.Select(t => t.Factors).ToArray();
         var coefficients = shape.Terms.Select(t => t.Coefficient).ToArray();
         var kinds = TermKinds(coefficients);
-        int np = points.Length;
-        var total = new Fr[np];
-        var gate = new object();
-        Parallelism.For(half, (start, end) =>
-        {
-            Span<Fr> acc = stackalloc Fr[np];
-            acc.Clear();
-            RoundKernel.Accumulate(start, end, half, arrays, masks, terms, kinds, coefficients, points, d, weights, acc);
-            lock (gate)
-            {
-                for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
-            }
-        });
+        var total = new Fr[points.Length];
+        RoundKernel.AccumulateAll(half, arrays, masks, terms, kinds, coefficients, points, d, weights, total);
         return total;
     }
 }

@@ -88,20 +88,9 @@ internal sealed class TermTiling
         }
         int np = points.Length;
         var total = new Fr[np];
-        var gate = new object();
         if (GroupedRound.TryGroups(used.Select(k => _mles[k]).ToArray(), half, out var ids, out var values))
             GroupedRound.Evaluate(ids, values, half, factors, kinds, coefficients, points, d, weights, total);
-        else
-            Parallelism.For(half, (start, end) =>
-            {
-                Span<Fr> acc = stackalloc Fr[np];
-                acc.Clear();
-                RoundKernel.Accumulate(start, end, half, arrays, masks, factors, kinds, coefficients, points, d, weights, acc);
-                lock (gate)
-                {
-                    for (int i = 0; i < np; i++) Fr.Add(total[i], acc[i], out total[i]);
-                }
-            });
+        else RoundKernel.AccumulateAll(half, arrays, masks, factors, kinds, coefficients, points, d, weights, total);
         if (!factorOut.IsOne)
             for (int i = 0; i < np; i++) Fr.Mul(total[i], factorOut, out total[i]);
         return total;
