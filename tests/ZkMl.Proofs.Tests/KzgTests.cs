@@ -90,6 +90,66 @@ public class KzgTests
         }
     }
 
+    /// <summary>
+    /// HyperKZG's nine points (the coset ω^j·r and r^8) have Z = (X^8 − r^8)(X − r^8): the coset division is taken and gives the
+    /// long division's quotient, at lengths around its edges (n ≤ 9: none; 10: one coefficient; the eight chains' ends).
+    /// </summary>
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    [InlineData(11)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(18)]
+    [InlineData(25)]
+    [InlineData(301)]
+    [InlineData(4099)]
+    public void CosetQuotientIsTheLongDivisionsQuotient(int n)
+    {
+        var rng = new Random(400 + n);
+        var b = TestSrs.RandomVector(rng, n);
+        var r = Fr.Random(rng);
+        var r8 = r * r; r8 *= r8; r8 *= r8;
+        var u = HyperKzg.Points(r, r8);
+        var z = Kzg.VanishingCoefficients(u);
+        Assert.Equal(r8, Kzg.CosetVanishing(z));
+        var expected = n <= 9 ? [] : Kzg.LongQuotient(b, z);
+        Assert.Equal(expected, Kzg.MultiQuotient(b, u));
+        Assert.Equal(expected, Kzg.CosetQuotient(b, r8));
+        if (n > 9)
+        {
+            // B − h·Z has degree < 9
+            var zFull = z.Append(Fr.One).ToArray();
+            var rem = (Fr[])b.Clone();
+            for (int i = 0; i < expected.Length; i++)
+                for (int k = 0; k < zFull.Length; k++) rem[i + k] -= expected[i] * zFull[k];
+            for (int k = 9; k < n; k++) Assert.True(rem[k].IsZero, $"coefficient {k} of B − h·Z");
+            // another s gives another quotient (beyond one coefficient, which is B's leading one for every s)
+            if (n > 10) Assert.NotEqual(expected, Kzg.CosetQuotient(b, r8 + Fr.One));
+        }
+    }
+
+    /// <summary>Nine points that are not a coset and its eighth power (or fewer points) take the long division.</summary>
+    [Fact]
+    public void OtherPointsAreNotTakenForACoset()
+    {
+        var rng = new Random(77);
+        Assert.Null(Kzg.CosetVanishing(Kzg.VanishingCoefficients(TestSrs.RandomVector(rng, 9))));
+        Assert.Null(Kzg.CosetVanishing(Kzg.VanishingCoefficients(TestSrs.RandomVector(rng, 3))));
+        var r = Fr.Random(rng);
+        var r8 = r * r; r8 *= r8; r8 *= r8;
+        var u = HyperKzg.Points(r, r8);
+        u[8] += Fr.One; // the ninth point is not r^8
+        Assert.Null(Kzg.CosetVanishing(Kzg.VanishingCoefficients(u)));
+        var b = TestSrs.RandomVector(rng, 50);
+        var h = Kzg.MultiQuotient(b, u);
+        var zFull = Kzg.VanishingCoefficients(u).Append(Fr.One).ToArray();
+        var rem = (Fr[])b.Clone();
+        for (int i = 0; i < h.Length; i++)
+            for (int k = 0; k < zFull.Length; k++) rem[i + k] -= h[i] * zFull[k];
+        for (int k = 9; k < 50; k++) Assert.True(rem[k].IsZero, $"coefficient {k} of B − h·Z");
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(41)]

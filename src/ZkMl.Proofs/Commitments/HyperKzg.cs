@@ -543,7 +543,7 @@ public static class HyperKzg
     }
 
     /// <summary>The nine opening points ω^0·r … ω^7·r, r^8.</summary>
-    private static Fr[] Points(in Fr r, in Fr r8)
+    internal static Fr[] Points(in Fr r, in Fr r8)
     {
         var u = new Fr[Arity + 1];
         for (int j = 0; j < Arity; j++) u[j] = OmegaPowers[j] * r;

@@ -164,9 +164,61 @@ public static class Kzg
     /// </summary>
     internal static (Fr[] H, G1Affine W) OpenMultiQuotient(Srs srs, Fr[] b, ReadOnlySpan<Fr> u)
     {
-        var z = VanishingCoefficients(u); // monic, z[k] = coefficient of X^k, k < t
-        int t = u.Length, n = b.Length;
-        if (n <= t) return ([], G1Affine.Infinity);
+        var h = MultiQuotient(b, u);
+        return h.Length == 0 ? ([], G1Affine.Infinity) : (h, Commit(srs, h));
+    }
+
+    /// <summary>
+    /// h = B div Z, Z(X) = Π_s (X − u_s) (the remainder dropped): the coset division when Z = (X^8 − s)(X − s) (HyperKZG's nine
+    /// points, <see cref="CosetVanishing"/>), else the long division (<see cref="LongQuotient"/>). The same quotient.
+    /// </summary>
+    internal static Fr[] MultiQuotient(Fr[] b, ReadOnlySpan<Fr> u)
+    {
+        var z = VanishingCoefficients(u);
+        if (b.Length <= u.Length) return [];
+        return CosetVanishing(z) is { } s ? CosetQuotient(b, s) : LongQuotient(b, z);
+    }
+
+    /// <summary>s when the monic Z with low coefficients <paramref name="z"/> is (X^8 − s)(X − s) = X^9 − s·X^8 − s·X + s²; else null.</summary>
+    internal static Fr? CosetVanishing(ReadOnlySpan<Fr> z)
+    {
+        if (z.Length != 9) return null;
+        var s = -z[8];
+        for (int k = 2; k < 8; k++) if (!z[k].IsZero) return null;
+        return z[1] == z[8] && z[0] == s * s ? s : null;
+    }
+
+    /// <summary>
+    /// h = B div ((X^8 − s)(X − s)) in one pass from the top: B1 = B div (X − s) by synthetic division (a chain of one product
+    /// per coefficient), and h = B1 div (X^8 − s), i.e. h_i = B1_(i+8) + s·h_(i+8), whose product does not depend on the chain
+    /// (h_(i+8) is final eight steps earlier): two products per coefficient where the long division by the nine-point Z takes
+    /// three, and the second overlaps the first's latency. B1's coefficients below X^8 (the remainder's) are not needed.
+    /// </summary>
+    internal static Fr[] CosetQuotient(Fr[] b, in Fr s)
+    {
+        int n = b.Length;
+        if (n <= 9) return [];
+        var h = new Fr[n - 9];
+        var c = Fr.Zero; // B1_p, from p = n − 2 down (B1_(n−2) = B_(n−1))
+        var sv = s;
+        for (int p = n - 2; p >= 8; p--)
+        {
+            Fr.Mul(c, sv, out var m);
+            Fr.Add(m, b[p + 1], out c);
+            if (p <= n - 10)
+            {
+                Fr.Mul(h[p], sv, out var w); // h_p, final since step p + 8
+                Fr.Add(c, w, out h[p - 8]);
+            }
+            else h[p - 8] = c;
+        }
+        return h;
+    }
+
+    /// <summary>h = B div Z by long division, for any monic Z with low coefficients <paramref name="z"/> (t = z.Length &lt; B.Length).</summary>
+    internal static Fr[] LongQuotient(Fr[] b, Fr[] z)
+    {
+        int t = z.Length, n = b.Length;
         // Long division in place in h: h[j] holds the running remainder's coefficient j + t until step i = j + t
         // makes it final; the remainder's low t coefficients (the interpolant) are not needed, so B is not copied.
         var h = new Fr[n - t];
@@ -184,7 +236,7 @@ public static class Kzg
                 Fr.Mul(z[k], c, out var m); Fr.Sub(h[j], m, out h[j]);
             }
         }
-        return (h, Commit(srs, h));
+        return h;
     }
 
     /// <summary>
