@@ -231,9 +231,9 @@ public class GroupedRoundTests
                 Assert.Equal(grouped ? 2 : 0, binds.Value); // f_in and h_in, once each
             }
         }
-        byte[] ProveOnce(bool grouped, bool consuming)
+        byte[] ProveOnce(bool grouped, bool consuming, LogUpInputGroups? other = null)
         {
-            var side = new LogUpInputSide(consuming ? (Fr[])fin.Clone() : fin, hin, SelectorMle: SelAt) { Groups = grouped ? groups : null };
+            var side = new LogUpInputSide(consuming ? (Fr[])fin.Clone() : fin, hin, SelectorMle: SelAt) { Groups = other ?? (grouped ? groups : null) };
             var lm = LibraMask.Sample(degrees, new SeededRng(12));
             var t = new Transcript("zkml-grouped-test");
             return consuming
@@ -252,5 +252,14 @@ public class GroupedRoundTests
         Assert.True(LogUpMaskedProof.TryParse(reference, degrees, inputSide: true, out var parsed, out var err), err);
         var res = LogUpVerifier.VerifyMasked(new Transcript("zkml-grouped-test"), alpha, n, m, which, [], parsed, nIn, SelAt);
         Assert.True(res.Success, res.Error);
+        // Groups that break their promise (a helper or a witness value that is not the entries') are refused, not proven.
+        var id0 = ids[0] - 1;
+        var badHelper = (Fr[])hValues.Clone(); badHelper[id0] += Fr.One;
+        var badWitness = (Fr[])fValues.Clone(); badWitness[id0] += Fr.One;
+        foreach (var consuming in new[] { false, true })
+        {
+            Assert.Throws<LogUpException>(() => ProveOnce(true, consuming, new LogUpInputGroups(ids, fValues, badHelper)));
+            Assert.Throws<LogUpException>(() => ProveOnce(true, consuming, new LogUpInputGroups(ids, badWitness, hValues)));
+        }
     }
 }

@@ -266,7 +266,12 @@ public static class ZkBatchOpening
                 prefix1 += a1[k + 1] * c;
                 prefix2 += a2[k + 1] * c;
                 if (k + 1 < nMax) tail1 -= a1[k + 2];
-                if (k >= topStart) top = Bind(top, c, top.Length / 2);
+                if (k >= topStart)
+                {
+                    var bound = Bind(top, c, top.Length / 2);
+                    Array.Clear(top); // T's values (secret), as the last one is below
+                    top = bound;
+                }
             }
         }
         finally
