@@ -147,7 +147,7 @@ public static class InferenceProver
             (commitment, opening) = (c, o);
             InferenceProof proof;
             try { proof = ZkInference.Prove(pk, w0, inputs.Count, timings, checkLookups: true, rng, new ZkPrivateInput(commitment, opening, sums), rejectAttempt); }
-            finally { sums?.Clear(); }
+            finally { foreach (var sh in sums) sh?.Clear(); }
             return new PrivateInputProof(proof, commitment, opening);
         }
         if (commitment.RowWidth != rowWidth || commitment.InputSize != vk.InputSize)

@@ -13,20 +13,29 @@ namespace ZkMl.Inference;
 /// rows, then copies of row 0 up to Bp rows, zeros in the columns ≥ inputSize, stored column by column (entry col·Bp + row,
 /// version 2; version 1 was row-major): the real entries are the prefix [0, inputSize·Bp). The commitment depends on the
 /// SRS (the τ-powers and H, named by <see cref="SrsFingerprint"/>) and on (Bp, rowWidth), not on a model: one commitment can
-/// serve proofs of several models with the same input width and SRS. Its secret half is <see cref="InputOpening"/>.
+/// serve proofs of several models with the same input width and SRS. Its secret half is <see cref="InputOpening"/>. From
+/// version 3 an X′ of 2^18 entries or more (<see cref="ZkShape.SplitsInput"/>) is committed as its two halves, C_X = (C_lo, C_hi)
+/// with independent blindings (docs/protocol.md "ZK mode: split opening vectors").
 /// </summary>
 public sealed class InputCommitment
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLXCM\0"u8;
 
     /// <summary>The format version written by <see cref="ToBytes"/>.</summary>
-    public const uint Version = 2;
+    public const uint Version = 3;
 
     /// <summary>What an older version's file was, for the reader's message.</summary>
-    internal const string OlderNote = "a row-major X′ of zkml before the column-major private input; re-run zkml commit-input";
+    internal const string OlderNote = "made by zkml before it split inputs of 2^18 or more entries into two committed halves (version 2; version 1 was a row-major X′); re-run zkml commit-input";
 
-    /// <summary>Bytes of a file: magic and version 12, fingerprint 32, four u32 16, C_X 64, SHA-256 32.</summary>
+    /// <summary>Bytes of a file with one point: magic and version 12, fingerprint 32, four u32 16, C_X 64, SHA-256 32 (+64 for a split X′'s high half).</summary>
     public const int ByteLength = 12 + 32 + 16 + 64 + 32;
+
+    /// <summary>True when an X′ of Bp × rowWidth entries is committed as two halves (<see cref="ZkShape.SplitsInput"/>).</summary>
+    public static bool IsSplitShape(int paddedBatch, int rowWidth)
+        => ZkShape.SplitsInput(System.Numerics.BitOperations.Log2((uint)paddedBatch) + System.Numerics.BitOperations.Log2((uint)rowWidth));
+
+    /// <summary>The file's length for a shape: <see cref="ByteLength"/>, 64 more when X′ is split.</summary>
+    internal static int FileLength(int paddedBatch, int rowWidth) => ByteLength + (IsSplitShape(paddedBatch, rowWidth) ? 64 : 0);
 
     /// <summary>Largest batch a commitment is made for (<see cref="InferenceSetup.MaxBatchLimit"/>).</summary>
     public const int MaxBatch = InferenceSetup.MaxBatchLimit;
@@ -34,16 +43,21 @@ public sealed class InputCommitment
     /// <summary>Largest row width 2^{i_0}.</summary>
     public const int MaxRowWidth = 1 << 24;
 
-    /// <summary>A commitment record; the fields are validated (<see cref="ShapeProblem"/>).</summary>
+    /// <summary>A commitment record; the fields are validated (<see cref="ShapeProblem"/>); <paramref name="high"/> exactly when the shape splits X′.</summary>
     /// <exception cref="ArgumentException">A malformed field.</exception>
-    public InputCommitment(byte[] srsFingerprint, int batch, int rowWidth, int inputSize, G1Affine commitment)
+    public InputCommitment(byte[] srsFingerprint, int batch, int rowWidth, int inputSize, G1Affine commitment, G1Affine? high = null)
     {
         ArgumentNullException.ThrowIfNull(srsFingerprint);
         if (srsFingerprint.Length != 32) throw new ArgumentException($"an SRS fingerprint is 32 bytes, not {srsFingerprint.Length}", nameof(srsFingerprint));
         if (ShapeProblem(batch, PaddedBatchOf(batch), rowWidth, inputSize) is { } p) throw new ArgumentException(p);
         if (!commitment.IsOnCurve) throw new ArgumentException("C_X is not on the curve", nameof(commitment));
+        bool split = IsSplitShape(PaddedBatchOf(batch), rowWidth);
+        if (split != high.HasValue)
+            throw new ArgumentException(split ? $"X′ of {PaddedBatchOf(batch)} × {rowWidth} entries is split: C_X's high half is missing"
+                : $"X′ of {PaddedBatchOf(batch)} × {rowWidth} entries is not split: no high half", nameof(high));
+        if (high is { } h && !h.IsOnCurve) throw new ArgumentException("C_X's high half is not on the curve", nameof(high));
         SrsFingerprint = (byte[])srsFingerprint.Clone();
-        BatchSize = batch; RowWidth = rowWidth; InputSize = inputSize; Commitment = commitment;
+        BatchSize = batch; RowWidth = rowWidth; InputSize = inputSize; Commitment = commitment; CommitmentHigh = high;
         _bytes = Serialize();
     }
 
@@ -64,14 +78,24 @@ public sealed class InputCommitment
     /// <summary>The real values per row.</summary>
     public int InputSize { get; }
 
-    /// <summary>C_X.</summary>
+    /// <summary>C_X (its low half's commitment when X′ is split).</summary>
     public G1Affine Commitment { get; }
+
+    /// <summary>The high half's commitment when X′ is split (<see cref="IsSplitShape"/>), else null.</summary>
+    public G1Affine? CommitmentHigh { get; }
+
+    /// <summary>True when X′ is committed as two halves.</summary>
+    public bool IsSplit => CommitmentHigh.HasValue;
 
     /// <summary>SHA-256 of the file's bytes (trailer included): what the matching <see cref="InputOpening"/> names.</summary>
     public byte[] FileDigest => SHA256.HashData(_bytes);
 
-    /// <summary>C_X as "0x" ‖ x ‖ y (64 bytes, the public words of a private-input statement).</summary>
-    public string CommitmentHex => "0x" + Convert.ToHexStringLower(EvmEncoding.EncodeG1(Commitment));
+    /// <summary>C_X as "0x" ‖ x ‖ y (64 bytes; 128 for a split X′, low half then high half): the public words of a private-input statement.</summary>
+    public string CommitmentHex => HexOf(Commitment, CommitmentHigh);
+
+    /// <summary>"0x" ‖ C ‖ [C_hi] as the statement's words.</summary>
+    internal static string HexOf(in G1Affine c, G1Affine? high)
+        => "0x" + Convert.ToHexStringLower(EvmEncoding.EncodeG1(c)) + (high is { } h ? Convert.ToHexStringLower(EvmEncoding.EncodeG1(h)) : "");
 
     /// <summary>The fingerprint of <paramref name="srs"/>: SHA-256(H ‖ [τ]₂).</summary>
     /// <exception cref="ArgumentException">The SRS has no blinding base H.</exception>
@@ -122,14 +146,15 @@ public sealed class InputCommitment
     }
 
     /// <summary>
-    /// The file: magic "ZKMLXCM\0", u32 version 2, the SRS fingerprint (32), u32 B, u32 Bp, u32 rowWidth, u32 inputSize,
-    /// C_X (64: x ‖ y big-endian), SHA-256 of everything before it; integers little-endian.
+    /// The file: magic "ZKMLXCM\0", u32 version 3, the SRS fingerprint (32), u32 B, u32 Bp, u32 rowWidth, u32 inputSize,
+    /// C_X (64: x ‖ y big-endian), C_X's high half (64, only when Bp·rowWidth ≥ 2^18), SHA-256 of everything before it;
+    /// integers little-endian.
     /// </summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 
     private byte[] Serialize()
     {
-        var b = new byte[ByteLength];
+        var b = new byte[FileLength(PaddedBatch, RowWidth)];
         var s = b.AsSpan();
         Magic.CopyTo(s);
         BinaryPrimitives.WriteUInt32LittleEndian(s[8..], Version);
@@ -139,6 +164,7 @@ public sealed class InputCommitment
         BinaryPrimitives.WriteUInt32LittleEndian(s[52..], (uint)RowWidth);
         BinaryPrimitives.WriteUInt32LittleEndian(s[56..], (uint)InputSize);
         EvmEncoding.EncodeG1(Commitment, s[60..]);
+        if (CommitmentHigh is { } h) EvmEncoding.EncodeG1(h, s[124..]);
         SHA256.HashData(s[..^32], s[^32..]);
         return b;
     }
@@ -159,15 +185,24 @@ public sealed class InputCommitment
     public static InputCommitment FromBytes(ReadOnlySpan<byte> s, string source = "input.commit")
     {
         SecretFileHeader.Check(s, Magic, Version, "input commitment", source, OlderNote);
-        if (s.Length != ByteLength) throw new InferenceFormatException(source, $"corrupt or truncated: {s.Length} bytes, an input commitment has {ByteLength}");
+        if (s.Length != ByteLength && s.Length != ByteLength + 64) throw new InferenceFormatException(source, $"corrupt or truncated: {s.Length} bytes, an input commitment has {ByteLength} ({ByteLength + 64} for a split X′)");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt: SHA-256 digest does not match the contents");
         uint b = BinaryPrimitives.ReadUInt32LittleEndian(s[44..]), bp = BinaryPrimitives.ReadUInt32LittleEndian(s[48..]);
         uint w = BinaryPrimitives.ReadUInt32LittleEndian(s[52..]), n = BinaryPrimitives.ReadUInt32LittleEndian(s[56..]);
         if (ShapeProblem(b, bp, w, n) is { } p) throw new InferenceFormatException(source, p);
+        int expected = FileLength((int)bp, (int)w);
+        if (s.Length != expected)
+            throw new InferenceFormatException(source, $"{s.Length} bytes; Bp = {bp} rows of rowWidth = {w} {(expected > ByteLength ? "split X′ into two halves: C_X is two points" : "commit X′ as one point")}, {expected} bytes");
         if (!EvmEncoding.TryDecodeG1(s.Slice(60, 64), out var c, out var e)) throw new InferenceFormatException(source, "C_X: " + e);
-        return new InputCommitment(s.Slice(12, 32).ToArray(), (int)b, (int)w, (int)n, c);
+        G1Affine? high = null;
+        if (expected > ByteLength)
+        {
+            if (!EvmEncoding.TryDecodeG1(s.Slice(124, 64), out var ch, out e)) throw new InferenceFormatException(source, "C_X's high half: " + e);
+            high = ch;
+        }
+        return new InputCommitment(s.Slice(12, 32).ToArray(), (int)b, (int)w, (int)n, c, high);
     }
 
     /// <summary>
@@ -187,15 +222,16 @@ public sealed class InputCommitment
     internal static (InputCommitment Commitment, InputOpening Opening) Commit(Srs srs, int rowWidth, int inputSize, int xBytes, IReadOnlyList<long[]> rows, RandomNumberGenerator? rng)
     {
         var (commitment, opening, sums) = CommitWithSums(srs, rowWidth, inputSize, xBytes, rows, rng);
-        sums?.Clear();
+        foreach (var sh in sums) sh?.Clear();
         return (commitment, opening);
     }
 
     private static (InputCommitment Commitment, InputOpening Opening) Make(byte[] fingerprint, IReadOnlyList<long[]> rows, int rowWidth,
-        int inputSize, int xBytes, in HidingCommitment hc)
+        int inputSize, int xBytes, HidingCommitment[] hc)
     {
-        var commitment = new InputCommitment(fingerprint, rows.Count, rowWidth, inputSize, hc.Commitment);
-        var opening = new InputOpening(commitment.FileDigest, rows.Count, inputSize, xBytes, rows.SelectMany(r => r).ToArray(), hc.Blinding);
+        var commitment = new InputCommitment(fingerprint, rows.Count, rowWidth, inputSize, hc[0].Commitment, hc.Length > 1 ? hc[1].Commitment : null);
+        var opening = new InputOpening(commitment.FileDigest, rows.Count, inputSize, xBytes, rows.SelectMany(r => r).ToArray(), hc[0].Blinding,
+            hc.Length > 1 ? hc[1].Blinding : null);
         return (commitment, opening);
     }
 
@@ -203,10 +239,11 @@ public sealed class InputCommitment
     /// The input commitment and its opening (<see cref="Commit(Srs, int, int, int, IReadOnlyList{long[]}, RandomNumberGenerator?)"/>
     /// returns these two), and X′'s points summed per value (<see cref="InputValueSums"/>) for the prover of a fresh commitment:
     /// C_X = Σ_v v·S_v + s_X·H, the point <see cref="HyperKzg.CommitSmallHiding(Srs, ReadOnlySpan{long})"/> of X′ gives, with the
-    /// blinding drawn the same way; W3 reuses the sums (the caller clears them). Sums is null, and C_X made by the small-value MSM,
-    /// when X′ has too many distinct values for the sums to pay.
+    /// blinding drawn the same way; W3 reuses the sums (the caller clears them). A split X′ has one commitment, blinding and sums
+    /// per half (each half's points from τ^0: the half re-based at 0). A half's sums are null, and its C_X made by the small-value
+    /// MSM, when it has too many distinct values for the sums to pay.
     /// </summary>
-    internal static (InputCommitment Commitment, InputOpening Opening, InputValueSums? Sums) CommitWithSums(Srs srs, int rowWidth,
+    internal static (InputCommitment Commitment, InputOpening Opening, InputValueSums?[] Sums) CommitWithSums(Srs srs, int rowWidth,
         int inputSize, int xBytes, IReadOnlyList<long[]> rows, RandomNumberGenerator? rng)
     {
         ArgumentNullException.ThrowIfNull(srs);
@@ -220,25 +257,32 @@ public sealed class InputCommitment
             if (x.Length > srs.G1Powers.Length)
                 throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
             using var secretScalars = Msm.SecretScalars();
-            var sums = InputValueSums.Compute(srs, x);
+            int halves = IsSplitShape(PaddedBatchOf(rows.Count), rowWidth) ? 2 : 1, len = x.Length / halves;
+            var sums = new InputValueSums?[halves];
+            var hc = new HidingCommitment[halves];
             try
             {
-                HidingCommitment hc;
-                if (sums is null) hc = HyperKzg.CommitSmallHiding(srs, x, rng);
-                else
+                for (int h = 0; h < halves; h++)
                 {
-                    var values = Array.ConvertAll(sums.Values, Fr.FromInt64);
-                    try { hc = HyperKzg.BlindFresh(srs, sums.Combine(values).ToAffine(), rng); }
-                    finally { Array.Clear(values); }
+                    var part = x.AsSpan(h * len, len);
+                    sums[h] = InputValueSums.Compute(srs, part);
+                    if (sums[h] is not { } sh) hc[h] = HyperKzg.CommitSmallHiding(srs, part, rng);
+                    else
+                    {
+                        var values = Array.ConvertAll(sh.Values, Fr.FromInt64);
+                        try { hc[h] = HyperKzg.BlindFresh(srs, sh.Combine(values).ToAffine(), rng); }
+                        finally { Array.Clear(values); }
+                    }
                 }
                 var (commitment, opening) = Make(fingerprint, rows, rowWidth, inputSize, xBytes, hc);
                 return (commitment, opening, sums);
             }
             catch
             {
-                sums?.Clear(); // (e.g. an SRS without a blinding base)
+                foreach (var sh in sums) sh?.Clear(); // (e.g. an SRS without a blinding base)
                 throw;
             }
+            finally { Array.Clear(hc); }
         }
         finally { Array.Clear(x); }
     }
@@ -292,10 +336,21 @@ public sealed class InputCommitment
             return InputOpeningResult.Fail($"the SRS is not the commitment's: its fingerprint SHA-256(H ‖ [τ]₂) {Convert.ToHexStringLower(FingerprintOf(srs))[..16]}… differs from the commitment's {Convert.ToHexStringLower(SrsFingerprint)[..16]}…");
         long need = (long)PaddedBatch * RowWidth;
         if (need > srs.G1Powers.Length) return InputOpeningResult.Fail($"the SRS has {srs.G1Powers.Length} powers; recomputing C_X needs {need}");
+        if (opening.BlindingHigh.HasValue != IsSplit)
+            return InputOpeningResult.Fail(IsSplit ? "the opening has one blinding; this commitment splits X′ into two halves, each with its own" : "the opening has two blindings; this commitment is one point");
         var x = Layout(opening.Rows(), RowWidth, InputSize);
-        var recomputed = (G1Jacobian.FromAffine(srs.BlindingBase.Value).ScalarMul(opening.Blinding) + HyperKzg.CommitSmall(srs, x)).ToAffine();
-        if (recomputed != Commitment)
-            return InputOpeningResult.Fail("C_X does not open: the commitment of the opened values with the opening's blinding s_X differs from the file's (other values, another blinding, or a commitment made under another SRS)");
+        try
+        {
+            int halves = IsSplit ? 2 : 1, len = x.Length / halves;
+            for (int h = 0; h < halves; h++)
+            {
+                var s = h == 0 ? opening.Blinding : opening.BlindingHigh!.Value;
+                var recomputed = (G1Jacobian.FromAffine(srs.BlindingBase.Value).ScalarMul(s) + HyperKzg.CommitSmall(srs, x.AsSpan(h * len, len))).ToAffine();
+                if (recomputed != (h == 0 ? Commitment : CommitmentHigh!.Value))
+                    return InputOpeningResult.Fail($"C_X{(IsSplit ? h == 0 ? " (its low half)" : " (its high half)" : "")} does not open: the commitment of the opened values with the opening's blinding differs from the file's (other values, another blinding, or a commitment made under another SRS)");
+            }
+        }
+        finally { Array.Clear(x); }
         return InputOpeningResult.Valid;
     }
 
@@ -321,14 +376,17 @@ public sealed class InputOpening
 {
     private static ReadOnlySpan<byte> Magic => "ZKMLXOP\0"u8;
 
-    /// <summary>The format version written by <see cref="ToBytes"/> (2: it opens a version-2, column-major <see cref="InputCommitment"/>).</summary>
-    public const uint Version = 2;
+    /// <summary>The format version written by <see cref="ToBytes"/> (3: it opens a version-3 <see cref="InputCommitment"/>, one blinding per committed half).</summary>
+    public const uint Version = 3;
 
     private readonly long[] _values;
 
-    /// <summary>An opening of B × inputSize values with blinding s_X for the commitment file with SHA-256 <paramref name="commitmentDigest"/>.</summary>
+    /// <summary>
+    /// An opening of B × inputSize values with blinding s_X (and s_X,hi for a split X′'s high half) for the commitment file with
+    /// SHA-256 <paramref name="commitmentDigest"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">A malformed field.</exception>
-    public InputOpening(byte[] commitmentDigest, int batch, int inputSize, int xBytes, long[] values, Fr blinding)
+    public InputOpening(byte[] commitmentDigest, int batch, int inputSize, int xBytes, long[] values, Fr blinding, Fr? blindingHigh = null)
     {
         ArgumentNullException.ThrowIfNull(commitmentDigest);
         ArgumentNullException.ThrowIfNull(values);
@@ -338,7 +396,7 @@ public sealed class InputOpening
         if (values.LongLength != (long)batch * inputSize) throw new ArgumentException($"{values.LongLength} values for {batch} rows of {inputSize}", nameof(values));
         if (xBytes is not (1 or 2 or 4 or 8)) throw new ArgumentException($"xBytes = {xBytes}, expected 1, 2, 4 or 8", nameof(xBytes));
         CommitmentDigest = (byte[])commitmentDigest.Clone();
-        BatchSize = batch; InputSize = inputSize; XBytes = xBytes; _values = (long[])values.Clone(); Blinding = blinding;
+        BatchSize = batch; InputSize = inputSize; XBytes = xBytes; _values = (long[])values.Clone(); Blinding = blinding; BlindingHigh = blindingHigh;
         CheckValues(Rows(), inputSize, xBytes);
     }
 
@@ -357,8 +415,11 @@ public sealed class InputOpening
     /// <summary>The B × inputSize quantized values, row-major (secret).</summary>
     public ReadOnlySpan<long> Values => _values;
 
-    /// <summary>s_X (secret).</summary>
+    /// <summary>s_X (secret): the blinding of C_X, or of its low half when X′ is split.</summary>
     public Fr Blinding { get; }
+
+    /// <summary>The blinding of a split X′'s high half (secret), else null.</summary>
+    public Fr? BlindingHigh { get; }
 
     /// <summary>The rows as arrays.</summary>
     public long[][] Rows() => Enumerable.Range(0, BatchSize).Select(r => _values.AsSpan(r * InputSize, InputSize).ToArray()).ToArray();
@@ -399,13 +460,14 @@ public sealed class InputOpening
     }
 
     /// <summary>
-    /// The file: magic "ZKMLXOP\0", u32 version 2, SHA-256 of the matching input.commit (32), u32 B, u32 inputSize, u32 xBytes,
-    /// the B × inputSize values (signed big-endian, xBytes each, row-major), s_X (32, big-endian, &lt; r), SHA-256 of everything
-    /// before it; integers little-endian.
+    /// The file: magic "ZKMLXOP\0", u32 version 3, SHA-256 of the matching input.commit (32), u32 B, u32 inputSize, u32 xBytes,
+    /// u32 halves (1, or 2 for a split X′), the B × inputSize values (signed big-endian, xBytes each, row-major), s_X (32,
+    /// big-endian, &lt; r) and for a split X′ s_X,hi (32), SHA-256 of everything before it; integers little-endian.
     /// </summary>
     public byte[] ToBytes()
     {
-        long len = 12 + 32 + 12 + (long)_values.Length * XBytes + 32 + 32;
+        int halves = BlindingHigh.HasValue ? 2 : 1;
+        long len = 12 + 32 + 16 + (long)_values.Length * XBytes + 32 * halves + 32;
         var b = new byte[len];
         var s = b.AsSpan();
         Magic.CopyTo(s);
@@ -414,7 +476,8 @@ public sealed class InputOpening
         BinaryPrimitives.WriteUInt32LittleEndian(s[44..], (uint)BatchSize);
         BinaryPrimitives.WriteUInt32LittleEndian(s[48..], (uint)InputSize);
         BinaryPrimitives.WriteUInt32LittleEndian(s[52..], (uint)XBytes);
-        int o = 56;
+        BinaryPrimitives.WriteUInt32LittleEndian(s[56..], (uint)halves);
+        int o = 60;
         foreach (long v in _values)
         {
             long u = v;
@@ -422,6 +485,7 @@ public sealed class InputOpening
             o += XBytes;
         }
         Blinding.WriteBigEndian(s.Slice(o, 32));
+        if (BlindingHigh is { } bh) bh.WriteBigEndian(s.Slice(o + 32, 32));
         SHA256.HashData(s[..^32], s[^32..]);
         return b;
     }
@@ -442,7 +506,7 @@ public sealed class InputOpening
     public static InputOpening FromBytes(ReadOnlySpan<byte> s, string source = "input.opening")
     {
         SecretFileHeader.Check(s, Magic, Version, "input opening", source, InputCommitment.OlderNote);
-        if (s.Length < 56 + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        if (s.Length < 60 + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
@@ -450,10 +514,12 @@ public sealed class InputOpening
         if (b < 1 || b > InputCommitment.MaxBatch) throw new InferenceFormatException(source, $"B = {b}, expected 1 … {InputCommitment.MaxBatch}");
         if (n < 1 || n > InputCommitment.MaxRowWidth) throw new InferenceFormatException(source, $"inputSize = {n}, expected 1 … {InputCommitment.MaxRowWidth}");
         if (xb is not (1 or 2 or 4 or 8)) throw new InferenceFormatException(source, $"xBytes = {xb}, expected 1, 2, 4 or 8");
-        long expected = 56 + (long)b * n * xb + 32 + 32;
-        if (s.Length != expected) throw new InferenceFormatException(source, $"{s.Length} bytes for B = {b} rows of inputSize = {n} values of xBytes = {xb} (expected {expected})");
+        uint halves = BinaryPrimitives.ReadUInt32LittleEndian(s[56..]);
+        if (halves is not (1 or 2)) throw new InferenceFormatException(source, $"halves = {halves}, expected 1 (one C_X) or 2 (a split X′)");
+        long expected = 60 + (long)b * n * xb + 32 * halves + 32;
+        if (s.Length != expected) throw new InferenceFormatException(source, $"{s.Length} bytes for B = {b} rows of inputSize = {n} values of xBytes = {xb} and {halves} blinding(s) (expected {expected})");
         var values = new long[(long)b * n];
-        int o = 56;
+        int o = 60;
         for (long i = 0; i < values.LongLength; i++, o += (int)xb)
         {
             long v = (sbyte)s[o];
@@ -461,6 +527,12 @@ public sealed class InputOpening
             values[i] = v;
         }
         if (!Fr.TryFromBytesBigEndian(s.Slice(o, 32), out var blinding)) throw new InferenceFormatException(source, "s_X (the blinding) is not below the scalar field modulus r");
-        return new InputOpening(s.Slice(12, 32).ToArray(), (int)b, (int)n, (int)xb, values, blinding);
+        Fr? high = null;
+        if (halves == 2)
+        {
+            if (!Fr.TryFromBytesBigEndian(s.Slice(o + 32, 32), out var bh)) throw new InferenceFormatException(source, "s_X,hi (the high half's blinding) is not below the scalar field modulus r");
+            high = bh;
+        }
+        return new InputOpening(s.Slice(12, 32).ToArray(), (int)b, (int)n, (int)xb, values, blinding, high);
     }
 }

@@ -4,7 +4,7 @@ using ZkMl.Proofs;
 namespace ZkMl.Inference;
 
 /// <summary>
-/// X′'s SRS points summed per value: for each distinct non-zero value v of X′, S_v = Σ_(e : X′[e] = v) τ^e·G. The input
+/// X′'s (or one half's) SRS points summed per value: for each distinct non-zero value v of X′, S_v = Σ_(e : X′[e] = v) τ^e·G. The input
 /// commitment (Σ_v v·S_v) and W3 (h_in, a function of the value on the real columns: Σ_v (h(v) − h_0)·S_v + h_0·S^P,
 /// <see cref="ZkInference.CommitInputHelperFromSums"/>) are both combinations of the same sums, so the prover of a fresh
 /// commitment pays for one pass over X′'s points instead of two. Secret (they say where each value sits): <see cref="Clear"/>.
@@ -23,10 +23,9 @@ internal sealed class InputValueSums
     /// The sums over <paramref name="x"/> (X′, column-major; x.Length ≤ the SRS's powers), or null when it has more than
     /// max(16, x.Length / 8) distinct non-zero values (the plain small-value MSM is then no slower than summing per value).
     /// </summary>
-    public static InputValueSums? Compute(Srs srs, long[] x)
+    public static InputValueSums? Compute(Srs srs, ReadOnlySpan<long> x)
     {
         ArgumentNullException.ThrowIfNull(srs);
-        ArgumentNullException.ThrowIfNull(x);
         int maxDistinct = Math.Max(16, x.Length / 8);
         const long Small = 1 << 15;
         var smallId = new int[2 * Small + 1]; // x + Small → id + 1 (0: not seen yet)

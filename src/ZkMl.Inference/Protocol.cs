@@ -69,6 +69,8 @@ public static class Protocol
         public const string Masks = "zk_masks";
         /// <summary>Commitment C_3 to W3 = h_in, the input range check's helper (private inputs with the check), right after `w2`.</summary>
         public const string W3 = "w3";
+        /// <summary>The high half's commitment of a split W1, W2 or W3 (docs/protocol.md "ZK mode: split opening vectors"), right after its low half's.</summary>
+        public const string High = "zk_high";
         /// <summary>The matmul Libra mask's announced sum σ.</summary>
         public const string MatmulMaskSum = "mm_mask_sum";
         /// <summary>The challenge ρ′ that scales the matmul mask.</summary>

@@ -10,18 +10,27 @@ namespace ZkMl.Inference;
 /// The public statement of an inference proof: the batch size B, the B real input rows X and all
 /// padded output rows Y (integer logits, or the proven final activation's values), packed into 32-byte words exactly as docs/protocol.md
 /// "Public input / output" says (the Solidity verifier's <c>uint256[] publicInputs</c>). For a zero-knowledge key with
-/// private inputs the statement is B, the input commitment C_X (two words: x, y) and the B real output rows: no input word.
+/// private inputs the statement is B, the input commitment C_X (two words: x, y; four when X′ is split, low half then high half)
+/// and the B real output rows: no input word.
 /// </summary>
 public sealed class PublicIO
 {
-    private PublicIO(int batch, int inputSize, int outputSize, int outputColumns, long[] x, long[] y, byte[] words, G1Affine? commitment = null)
+    private PublicIO(int batch, int inputSize, int outputSize, int outputColumns, long[] x, long[] y, byte[] words, G1Affine? commitment = null,
+        G1Affine? high = null)
     {
         BatchSize = batch; InputSize = inputSize; OutputSize = outputSize; OutputColumns = outputColumns; _x = x; _y = y; _words = words;
         InputCommitment = commitment;
+        InputCommitmentHigh = high;
     }
 
-    /// <summary>The input commitment C_X of a private-input statement (docs/zk-design.md §6), else null.</summary>
+    /// <summary>
+    /// The input commitment C_X of a private-input statement (docs/zk-design.md §6), else null; for a split X′ (docs/protocol.md
+    /// "ZK mode: split opening vectors") the commitment to its low half.
+    /// </summary>
     public G1Affine? InputCommitment { get; }
+
+    /// <summary>The commitment to X′'s high half when the statement's X′ is split (<see cref="ZkShape.SplitsInput"/>), else null.</summary>
+    public G1Affine? InputCommitmentHigh { get; }
 
     /// <summary>True when the statement holds C_X instead of the inputs.</summary>
     public bool IsPrivate => InputCommitment.HasValue;
@@ -93,9 +102,12 @@ public sealed class PublicIO
         return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x.ToArray(), Expand(vk, y.ToArray(), yRows, bp), words);
     }
 
-    /// <summary>Packs a private-input statement B ‖ C_X ‖ Y for <paramref name="vk"/> (docs/protocol.md "ZK mode: private inputs").</summary>
-    /// <exception cref="ArgumentException">Not a private-input key, wrong lengths, batch too large, C_X not on the curve, or an output that does not fit.</exception>
-    public static PublicIO CreatePrivate(VerifyingKey vk, int batch, in G1Affine commitment, ReadOnlySpan<long> y)
+    /// <summary>
+    /// Packs a private-input statement B ‖ C_X ‖ [C_X,hi] ‖ Y for <paramref name="vk"/> (docs/protocol.md "ZK mode: private inputs";
+    /// <paramref name="high"/>: the high half's commitment, exactly when X′ is split, "ZK mode: split opening vectors").
+    /// </summary>
+    /// <exception cref="ArgumentException">Not a private-input key, wrong lengths, batch too large, C_X not on the curve, a high half given or missing, or an output that does not fit.</exception>
+    public static PublicIO CreatePrivate(VerifyingKey vk, int batch, in G1Affine commitment, ReadOnlySpan<long> y, G1Affine? high = null)
     {
         ArgumentNullException.ThrowIfNull(vk);
         if (!IsPrivateKey(vk)) throw new ArgumentException("not a private-input key: its statement holds the inputs (PublicIO.Create)", nameof(vk));
@@ -103,17 +115,28 @@ public sealed class PublicIO
         int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch);
         if (bp > vk.MaxBatch) throw new ArgumentException($"batch of {batch} needs {bp} padded rows; the key supports at most {vk.MaxBatch}", nameof(batch));
         if (!commitment.IsOnCurve) throw new ArgumentException("C_X is not on the curve", nameof(commitment));
+        bool split = SplitsInput(vk, bp);
+        if (split != high.HasValue)
+            throw new ArgumentException(split ? $"a batch of {bp} padded rows splits X′ (2^{XVars(vk, bp)} entries): C_X is two points, the high half's is missing"
+                : $"a batch of {bp} padded rows does not split X′: C_X is one point", nameof(high));
+        if (high is { } hi && !hi.IsOnCurve) throw new ArgumentException("C_X's high half is not on the curve", nameof(high));
         if (y.Length != (long)batch * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {batch} rows of {vk.OutputColumns}", nameof(y));
         CheckOutputs(vk, y);
         var words = new byte[ByteLength(vk, batch)];
         BinaryPrimitives.WriteUInt32BigEndian(words.AsSpan(28), (uint)batch);
         EvmEncoding.EncodeG1(commitment, words.AsSpan(32, 64));
         int o = 96;
+        if (high is { } h) { EvmEncoding.EncodeG1(h, words.AsSpan(96, 64)); o = 160; }
         foreach (long v in y) { Put(words, o, vk.YBytes, v); o += vk.YBytes; }
-        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, [], Expand(vk, y.ToArray(), batch, bp), words, commitment);
+        return new PublicIO(batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, [], Expand(vk, y.ToArray(), batch, bp), words, commitment, high);
     }
 
     private static bool IsPrivateKey(VerifyingKey vk) => vk.IsZk && vk.Zk.Inputs == InputVisibility.Private;
+
+    private static int XVars(VerifyingKey vk, int bp) => System.Numerics.BitOperations.Log2((uint)bp) + vk.Layers[0].InVars;
+
+    /// <summary>A private-input statement of Bp rows whose X′ is split (C_X as two points).</summary>
+    private static bool SplitsInput(VerifyingKey vk, int bp) => IsPrivateKey(vk) && ZkShape.SplitsInput(XVars(vk, bp));
 
     private static void CheckOutputs(VerifyingKey vk, ReadOnlySpan<long> y)
     {
@@ -157,12 +180,18 @@ public sealed class PublicIO
         int yRows = StatedRows(vk, (int)batch);
         var y = new long[yRows * (long)vk.OutputColumns];
         int o = 32;
-        G1Affine? commitment = null;
+        G1Affine? commitment = null, high = null;
         if (priv)
         {
             if (!EvmEncoding.TryDecodeG1(words.Slice(32, 64), out var cx, out var e)) { reason = "public inputs: the input commitment C_X: " + e; return false; }
             commitment = cx;
             o = 96;
+            if (SplitsInput(vk, bp))
+            {
+                if (!EvmEncoding.TryDecodeG1(words.Slice(96, 64), out var ch, out e)) { reason = "public inputs: the input commitment C_X's high half: " + e; return false; }
+                high = ch;
+                o = 160;
+            }
         }
         long bound = vk.InputBound;
         for (int i = 0; i < x.Length; i++, o += vk.XBytes)
@@ -173,7 +202,7 @@ public sealed class PublicIO
         for (int i = 0; i < y.Length; i++, o += vk.YBytes) y[i] = Get(words, o, vk.YBytes);
         for (; o < words.Length; o++)
             if (words[o] != 0) { reason = "public inputs: non-zero padding bytes"; return false; }
-        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, Expand(vk, y, yRows, bp), words.ToArray(), commitment);
+        io = new PublicIO((int)batch, vk.InputSize, vk.OutputSize, vk.OutputColumns, x, Expand(vk, y, yRows, bp), words.ToArray(), commitment, high);
         reason = null;
         return true;
     }
@@ -184,7 +213,8 @@ public sealed class PublicIO
         // C_X (two words) in a private-input statement, else the inputs packed with the outputs
         long inputs = IsPrivateKey(vk) ? 0 : (long)batch * vk.InputSize * vk.XBytes;
         long body = inputs + (long)StatedRows(vk, batch) * vk.OutputColumns * vk.YBytes;
-        return checked((int)(32 + (IsPrivateKey(vk) ? 64 : 0) + (body + 31) / 32 * 32));
+        int bp = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(batch, 1));
+        return checked((int)(32 + (IsPrivateKey(vk) ? SplitsInput(vk, bp) ? 128 : 64 : 0) + (body + 31) / 32 * 32));
     }
 
     private static void Put(byte[] dst, int o, int width, long v)

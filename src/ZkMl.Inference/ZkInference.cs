@@ -86,7 +86,7 @@ internal sealed class ZkMaskRegion
 }
 
 /// <summary>The private input of a proof: the commitment C_X of the statement and its opening (X′'s rows and s_X; secret).</summary>
-internal sealed record ZkPrivateInput(InputCommitment Commitment, InputOpening Opening, InputValueSums? Sums = null)
+internal sealed record ZkPrivateInput(InputCommitment Commitment, InputOpening Opening, InputValueSums?[]? Sums = null)
 {
     /// <summary>The shape only.</summary>
     public override string ToString() => $"ZkPrivateInput {{ {Commitment} }}";
@@ -190,7 +190,9 @@ internal static class ZkInference
                 throw new ArgumentException($"the input commitment is for B = {com.BatchSize} rows of {com.InputSize} values in rows of {com.RowWidth}; this proof has B = {batch}, the key {vk.InputSize} values in rows of {n0}", nameof(input));
             if (!AnyInputLayoutForTests.Value && !InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(xCol))
                 throw new ArgumentException("the opening's X′ is not the witness's input", nameof(input));
-            io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns));
+            if (com.IsSplit != zs.SplitX || input.Opening.BlindingHigh.HasValue != zs.SplitX)
+                throw new ArgumentException($"X′ of {bp} × {n0} entries is {(zs.SplitX ? "" : "not ")}split into two committed halves; the input commitment or its opening is {(zs.SplitX ? "not" : "")}", nameof(input));
+            io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns), com.CommitmentHigh);
         }
         else
         {
@@ -217,8 +219,17 @@ internal static class ZkInference
 
         var w1 = InferenceProver.BuildW1(vk, bs, wit);
         secrets.Add(() => Array.Clear(w1));
-        var c1 = timings.Run("commit W1", () => HyperKzg.CommitSmallHiding(srs, w1, rng));
+        // W1, W2, W3 of SplitMinVars or more variables: each half committed with its own blinding, the high half's point absorbed
+        // right after the low one (docs/protocol.md "ZK mode: split opening vectors").
+        HidingCommitment c1 = default, c1h = default;
+        timings.Run("commit W1", () =>
+        {
+            int h1 = zs.SplitW1 ? w1.Length / 2 : w1.Length;
+            c1 = HyperKzg.CommitSmallHiding(srs, w1.AsSpan(0, h1), rng);
+            if (zs.SplitW1) c1h = HyperKzg.CommitSmallHiding(srs, w1.AsSpan(h1), rng);
+        });
         t.AppendG1(Labels.W1, c1.Commitment);
+        if (zs.SplitW1) t.AppendG1(ZkLabels.High, c1h.Commitment);
         var beta = t.ChallengeScalar(Labels.Beta);
         var alpha = t.ChallengeScalar(Labels.Alpha);
         var (f, table, mult) = timings.Run("lookup vectors", () => InferenceProver.LookupVectors(pk, bs, wit, w1, beta));
@@ -232,19 +243,29 @@ internal static class ZkInference
         zs.W2.Place<Fr>(1, ht, w2);
         region.PlaceInto(zs, w2);
         var s2 = LibraMask.UniformScalar(rng);
-        var c2 = timings.Run("commit W2", () => Blind(HyperKzg.CommitFewDistinct(srs, w2), srs, s2));
+        var s2h = zs.SplitW2 ? LibraMask.UniformScalar(rng) : Fr.Zero;
+        int h2 = zs.SplitW2 ? w2.Length / 2 : w2.Length;
+        G1Affine c2 = default, c2h = default;
+        timings.Run("commit W2", () =>
+        {
+            c2 = Blind(HyperKzg.CommitFewDistinct(srs, w2.AsSpan(0, h2)), srs, s2);
+            if (zs.SplitW2) c2h = Blind(HyperKzg.CommitFewDistinct(srs, w2.AsSpan(h2)), srs, s2h);
+        });
         t.AppendG1(Labels.W2, c2);
+        if (zs.SplitW2) t.AppendG1(ZkLabels.High, c2h);
         // The input range check (docs/zk-design.md §6): f_in = t_X·sel + β·X′ over X′'s 2^{i_0}·Bp entries (column-major),
         // W3 = h_in = sel/(α − f_in), sel = [e < inputSize·Bp].
         LogUpInputSide? inSide = null;
-        G1Affine c3 = default;
+        G1Affine c3 = default, c3h = default;
         var s3 = Fr.Zero;
+        var s3h = Fr.Zero;
         if (zs.RangeCheck)
         {
             var (side, groups, helperValues) = timings.Run("input range check", () => InputSide(vk, xCol, bp, beta, alpha));
             inSide = side;
             secrets.Add(() => { Array.Clear(side.Witness); Array.Clear(side.Helper); Array.Clear(groups); Array.Clear(helperValues); Array.Clear(side.Groups!.WitnessValues); Array.Clear(xCol); });
             s3 = LibraMask.UniformScalar(rng);
+            if (zs.SplitW3) s3h = LibraMask.UniformScalar(rng);
             // h_in's entries are the few helperValues (one per (column kind, x)): the grouped commitment needs no hashing of 2^n_in scalars.
             // h_in is 0 on the padded columns' tail (e ≥ InputSize·Bp): only the real prefix is summed.
             // Most inputs of real data are 0 (MNIST: ≈ 80 % of the pixels): their common value h_0 is paid once through the sum of
@@ -256,10 +277,31 @@ internal static class ZkInference
             // them after the last attempt): W3 combines them.
             var alphaMinusTag = alpha - Fr.FromInt64(vk.Shape.InputTag);
             int prefix = vk.InputSize * bp;
-            c3 = timings.Run("commit W3", () => Blind(input?.Sums is { } sums && !alphaMinusTag.IsZero && !AnyInputLayoutForTests.Value
-                ? CommitInputHelperFromSums(srs, sums, beta, alphaMinusTag, prefix, refLength, refSum)
-                : CommitInputHelper(srs, xCol, groups, helperValues, prefix, alphaMinusTag, refLength, refSum), srs, s3));
+            // a split W3: each half (re-based at 0) is committed alone, its prefix the real entries it holds; X′'s per-value sums are per half
+            int halves = zs.SplitW3 ? 2 : 1, len = xCol.Length / halves;
+            var c3s = new G1Affine[halves];
+            timings.Run("commit W3", () =>
+            {
+                for (int h = 0; h < halves; h++)
+                {
+                    int hp = Math.Clamp(prefix - h * len, 0, len);
+                    var s = h == 0 ? s3 : s3h;
+                    if (input?.Sums is { } sums && sums.Length == halves && sums[h] is { } sh && !alphaMinusTag.IsZero && !AnyInputLayoutForTests.Value)
+                        c3s[h] = Blind(CommitInputHelperFromSums(srs, sh, beta, alphaMinusTag, hp, refLength, refSum), srs, s);
+                    else if (halves == 1)
+                        c3s[h] = Blind(CommitInputHelper(srs, xCol, groups, helperValues, hp, alphaMinusTag, refLength, refSum), srs, s);
+                    else
+                    {
+                        var xh = xCol.AsSpan(h * len, len).ToArray();
+                        var gh = groups.AsSpan(h * len, len).ToArray();
+                        try { c3s[h] = Blind(CommitInputHelper(srs, xh, gh, helperValues, hp, alphaMinusTag, refLength, refSum), srs, s); }
+                        finally { Array.Clear(xh); Array.Clear(gh); }
+                    }
+                }
+            });
+            c3 = c3s[0];
             t.AppendG1(ZkLabels.W3, c3);
+            if (zs.SplitW3) { c3h = c3s[1]; t.AppendG1(ZkLabels.High, c3h); }
         }
 
         // The masked LogUp (no S): item masks through f, t, m, h_w, h_t; the Libra mask in W2 (absorbed above).
@@ -380,21 +422,30 @@ internal static class ZkInference
 
         // Every claim into the ZK batched opening (model parts, W1, W2, and X with private inputs).
         var ctx = new ClaimValues(rw, rt, luPoint, cf, lu.Proof, cols, points, biases, kappa, mm, nuv, mmOut.MaskEvaluation, rin, xIn, beta);
-        var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment, zs.RangeCheck ? c3 : null);
-        var witnesses = new ZkOpeningWitness[vectors.Count];
-        secrets.Add(() => { foreach (var w in witnesses) if (w is not null) Array.Clear(w.Values); });
+        var claims = ZkOpeningSplit.Claims(BuildClaims(vk, zs, ctx), zs.SplitFlags());
+        var highs = new HighHalves(zs.SplitW1 ? c1h.Commitment : null, zs.SplitW2 ? c2h : null, io.InputCommitmentHigh, zs.SplitW3 ? c3h : null);
+        var vectors = OpeningVectors(vk, zs, c1.Commitment, c2, io.InputCommitment, zs.RangeCheck ? c3 : null, highs);
+        // The opened vectors' witnesses, a split vector as its two halves (views of its entries, each with its own blinding).
         var model = pk.ModelFr;
         int partLen = 1 << zs.PartVars;
-        for (int j = 0; j < zs.Parts; j++)
-            witnesses[j] = new ZkOpeningWitness(model.AsSpan(j * partLen, partLen).ToArray(), blindings[j], pk.ModelFolds?[j]);
-        witnesses[zs.W1Vector] = new ZkOpeningWitness(w1.Select(Fr.FromInt64).ToArray(), c1.Blinding);
-        witnesses[zs.W2Vector] = new ZkOpeningWitness(w2, s2);
-        if (zs.Private) witnesses[zs.XVector] = new ZkOpeningWitness(xCol.Select(Fr.FromInt64).ToArray(), input!.Opening.Blinding);
-        if (zs.RangeCheck) witnesses[zs.W3Vector] = new ZkOpeningWitness(inSide!.Helper, s3);
+        var witnesses = new List<ZkOpeningWitness>(vectors.Count);
+        secrets.Add(() => { foreach (var w in witnesses) Array.Clear(w.Values); });
+        for (int j = 0; j < zs.Parts; j++) witnesses.Add(new ZkOpeningWitness(model.AsSpan(j * partLen, partLen).ToArray(), blindings[j], pk.ModelFolds?[j]));
+        void Add(Fr[] values, bool split, in Fr low, in Fr high)
+        {
+            if (!split) { witnesses.Add(new ZkOpeningWitness(values, low)); return; }
+            int half = values.Length / 2;
+            witnesses.Add(new ZkOpeningWitness(values, 0, half, low));
+            witnesses.Add(new ZkOpeningWitness(values, half, half, high));
+        }
+        Add(w1.Select(Fr.FromInt64).ToArray(), zs.SplitW1, c1.Blinding, c1h.Blinding);
+        Add(w2, zs.SplitW2, s2, s2h);
+        if (zs.Private) Add(xCol.Select(Fr.FromInt64).ToArray(), zs.SplitX, input!.Opening.Blinding, input.Opening.BlindingHigh ?? Fr.Zero);
+        if (zs.RangeCheck) Add(inSide!.Helper, zs.SplitW3, s3, s3h);
+        if (witnesses.Count != vectors.Count) throw new InvalidOperationException($"{witnesses.Count} opening witnesses for {vectors.Count} vectors");
         if (maskLength < 1L << zs.OpeningVars)
-            for (int g = 0; g < witnesses.Length; g++)
-                if (witnesses[g].Values.Length > maskLength && witnesses[g].Values.AsSpan((int)maskLength).IndexOfAnyExcept(Fr.Zero) >= 0)
+            for (int g = 0; g < witnesses.Count; g++)
+                if (witnesses[g].Length > maskLength && witnesses[g].Values.AsSpan(witnesses[g].Offset + (int)maskLength, witnesses[g].Length - (int)maskLength).IndexOfAnyExcept(Fr.Zero) >= 0)
                     throw new InvalidOperationException($"opening vector {vectors[g].Role} has non-zero entries from the mask length L* = {maskLength} on (ZkMaskPoints.MaskLength's used prefix is wrong for this key)");
         // Two stages, named as the default prover's: the reduction (sumcheck, weight and mask tables, joint vector) and the
         // hiding HyperKZG opening of the joint claim (ZkBatchOpening.Prove is the two in one).
@@ -403,7 +454,7 @@ internal static class ZkInference
         // The secret buffers (the opened vectors W1, W2, X, the copies of the hidden model parts; the masks) are cleared by ProveOnce.
 
         var parts = new ZkProofParts(omask.CommitmentD1, omask.CommitmentD2, c1.Commitment, c2, lu.Proof, cols, cf, biases,
-            mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening, zs.RangeCheck ? c3 : null);
+            mmOut.MaskSum, mmOut.Proof, mm, nuv, mmOut.MaskEvaluation, opening, zs.RangeCheck ? c3 : null, highs.W1, highs.W2, highs.W3);
         return new InferenceProof(vk.Digest, io.Words.ToArray(), parts.ToBytes(), VerifyingKey.FlagsOf(vk.Zk));
     }
 
@@ -670,21 +721,37 @@ internal static class ZkInference
     internal sealed record ClaimValues(Fr[] Rw, Fr[] Rt, Fr[] LuPoint, Fr FillerHint, LogUpMaskedProof LogUp, Fr[] Cols, Fr[][] Points,
         Fr[] Biases, Fr[] Kappa, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, Fr[]? Rin = null, Fr XIn = default, Fr Beta = default);
 
+    /// <summary>The high halves' commitments of the split vectors (null: not split), docs/protocol.md "ZK mode: split opening vectors".</summary>
+    internal sealed record HighHalves(G1Affine? W1, G1Affine? W2, G1Affine? X, G1Affine? W3)
+    {
+        public static readonly HighHalves None = new(null, null, null, null);
+    }
+
     /// <summary>
     /// The opening vectors by role: model part 0 … 2^k − 1, W1, W2, and X (C_X of the statement) with private inputs, then W3 = h_in
-    /// (C_3) with the input range check.
+    /// (C_3) with the input range check — a split vector (<see cref="ZkShape.SplitFlags"/>) as its low half then its high half, of
+    /// one variable fewer (the claims follow through <see cref="ZkOpeningSplit.Claims"/>).
     /// </summary>
-    internal static (List<ZkOpeningVector> Vectors, int Count) OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2, G1Affine? cx, G1Affine? c3 = null)
+    /// <exception cref="ArgumentException">A commitment the shape needs is missing, or one it has no place for is given.</exception>
+    internal static List<ZkOpeningVector> OpeningVectors(VerifyingKey vk, ZkShape zs, in G1Affine c1, in G1Affine c2, G1Affine? cx, G1Affine? c3, HighHalves highs)
     {
         if (zs.Private != cx.HasValue) throw new ArgumentException(zs.Private ? "a private-input proof needs C_X" : "C_X for a key with public inputs", nameof(cx));
         if (zs.RangeCheck != c3.HasValue) throw new ArgumentException(zs.RangeCheck ? "a proof with the input range check needs C_3" : "C_3 for a key without the input range check", nameof(c3));
+        if (zs.SplitW1 != highs.W1.HasValue || zs.SplitW2 != highs.W2.HasValue || zs.SplitX != highs.X.HasValue || zs.SplitW3 != highs.W3.HasValue)
+            throw new ArgumentException($"the high halves given (W1 {highs.W1.HasValue}, W2 {highs.W2.HasValue}, X {highs.X.HasValue}, W3 {highs.W3.HasValue}) are not the shape's split vectors (W1 {zs.SplitW1}, W2 {zs.SplitW2}, X {zs.SplitX}, W3 {zs.SplitW3})", nameof(highs));
         var v = new List<ZkOpeningVector>();
+        void Add(string role, in G1Affine c, int vars, G1Affine? high)
+        {
+            if (high is not { } h) { v.Add(new ZkOpeningVector(role, c, vars)); return; }
+            v.Add(new ZkOpeningVector(role + " (low half)", c, vars - 1));
+            v.Add(new ZkOpeningVector(role + " (high half)", h, vars - 1));
+        }
         for (int j = 0; j < zs.Parts; j++) v.Add(new ZkOpeningVector($"model part {j}", vk.ModelCommitments[j], zs.PartVars));
-        v.Add(new ZkOpeningVector("W1", c1, zs.Batch.W1!.NumVars));
-        v.Add(new ZkOpeningVector("W2", c2, zs.W2.NumVars));
-        if (cx is { } x) v.Add(new ZkOpeningVector("X", x, zs.XVars));
-        if (c3 is { } w3) v.Add(new ZkOpeningVector("W3", w3, zs.NIn));
-        return (v, v.Count);
+        Add("W1", c1, zs.Batch.W1!.NumVars, highs.W1);
+        Add("W2", c2, zs.W2.NumVars, highs.W2);
+        if (cx is { } x) Add("X", x, zs.XVars, highs.X);
+        if (c3 is { } w3) Add("W3", w3, zs.NIn, highs.W3);
+        return v;
     }
 
     /// <summary>
@@ -832,10 +899,13 @@ internal static class ZkInference
         t.AppendBytes(Labels.Io, io.Words);
         t.AppendG1s(ZkLabels.Masks, [parts!.D1, parts.D2]);
         t.AppendG1(Labels.W1, parts.W1);
+        if (parts.W1High is { } w1h) t.AppendG1(ZkLabels.High, w1h);
         var beta = t.ChallengeScalar(Labels.Beta);
         var alpha = t.ChallengeScalar(Labels.Alpha);
         t.AppendG1(Labels.W2, parts.W2);
+        if (parts.W2High is { } w2h) t.AppendG1(ZkLabels.High, w2h);
         if (zs.RangeCheck) t.AppendG1(ZkLabels.W3, parts.W3!.Value);
+        if (parts.W3High is { } w3h) t.AppendG1(ZkLabels.High, w3h);
         LogUpPolynomial[] masked = zs.RangeCheck
             ? [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper, LogUpPolynomial.InputHelper, LogUpPolynomial.InputWitness]
             : [LogUpPolynomial.Witness, LogUpPolynomial.Table, LogUpPolynomial.Multiplicities, LogUpPolynomial.WitnessHelper, LogUpPolynomial.TableHelper];
@@ -906,8 +976,9 @@ internal static class ZkInference
         }
 
         var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn, beta);
-        var claims = BuildClaims(vk, zs, ctx);
-        var (vectors, _) = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3);
+        var claims = ZkOpeningSplit.Claims(BuildClaims(vk, zs, ctx), zs.SplitFlags());
+        if (zs.SplitX != io.InputCommitmentHigh.HasValue) return VerificationResult.Fail(VerificationFailure.PublicInputs, "the statement's C_X halves do not match the key's batch shape");
+        var vectors = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3, new HighHalves(parts.W1High, parts.W2High, io.InputCommitmentHigh, parts.W3High));
         beforeOpening?.Invoke(t.State);
         if (!ZkBatchOpening.Verify(vk.Kzg, vk.BlindingBase!.Value, t, vectors, claims, [parts.D1, parts.D2], parts.Opening, bindStatement: false, out var r2))
             return VerificationResult.Fail(VerificationFailure.Opening, "ZK batched opening: " + r2);

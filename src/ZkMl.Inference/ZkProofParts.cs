@@ -12,10 +12,12 @@ namespace ZkMl.Inference;
 /// mode"): C_D1 ‖ C_D2 ‖ C_1 ‖ C_2 ‖ [C_3, private inputs with the range check] ‖ masked LogUp (σ, rounds, ĥ_w, f̂, ĥ_t, t̂, m̂,
 /// [ĥ_in, f̂_in,] v_g) ‖ cols ‖ c_f ‖ b̂ per matmul layer ‖
 /// matmul σ ‖ matmul rounds ‖ (â, ŵ) per layer ‖ ν̂ (per layer ℓ = L−1 … 0: ν̂_Z if hidden, then ν̂_b) ‖ matmul v_g ‖ ZK
-/// batched opening (σ_o, rounds, inverse hint, hiding HyperKZG).
+/// batched opening (σ_o, rounds, inverse hint, hiding HyperKZG) ‖ the high halves of the split vectors among W1, W2, W3, in that
+/// order (docs/protocol.md "ZK mode: split opening vectors"; W1, W2, W3 above are then their low halves).
 /// </summary>
 internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Affine W2, LogUpMaskedProof LogUp, Fr[] Cols, Fr FillerHint,
-    Fr[] Biases, Fr MmMaskSum, SumcheckProof Matmul, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, ZkBatchOpeningProof Opening, G1Affine? W3 = null)
+    Fr[] Biases, Fr MmMaskSum, SumcheckProof Matmul, Fr[] Mm, Fr[] Nu, Fr MmMaskEval, ZkBatchOpeningProof Opening, G1Affine? W3 = null,
+    G1Affine? W1High = null, G1Affine? W2High = null, G1Affine? W3High = null)
 {
     public byte[] ToBytes()
     {
@@ -25,6 +27,8 @@ internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Aff
             W3 is { } w3 ? EvmEncoding.EncodeG1(w3) : [],
             LogUp.ToBytes(), Scalars(Cols), FillerHint.ToBytesBigEndian(), Scalars(Biases), MmMaskSum.ToBytesBigEndian(),
             Matmul.ToBytes(), Scalars(Mm), Scalars(Nu), MmMaskEval.ToBytesBigEndian(), Opening.ToBytes(),
+            W1High is { } h1 ? EvmEncoding.EncodeG1(h1) : [], W2High is { } h2 ? EvmEncoding.EncodeG1(h2) : [],
+            W3High is { } h3 ? EvmEncoding.EncodeG1(h3) : [],
         };
         return parts.SelectMany(p => p).ToArray();
     }
@@ -82,8 +86,22 @@ internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Aff
         o += 32 * nu.Length;
         if (!Read(bytes[o..], 1, "matmul mask evaluation v_g", out var vg, out reason)) return false;
         o += 32;
-        if (!ZkBatchOpeningProof.TryDecode(bytes[o..], zs.OpeningVars, out var opening, out var e5)) { reason = "ZK batched opening: " + e5; return false; }
-        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!, w3);
+        int ol = (int)ZkBatchOpeningProof.EncodedLength(zs.OpeningVars);
+        if (!ZkBatchOpeningProof.TryDecode(bytes.Slice(o, ol), zs.OpeningVars, out var opening, out var e5)) { reason = "ZK batched opening: " + e5; return false; }
+        o += ol;
+        G1Affine? High(bool split, string what, ReadOnlySpan<byte> b, ref int at, ref string? why)
+        {
+            if (!split || why is not null) return null;
+            if (!EvmEncoding.TryDecodeG1(b.Slice(at, 64), out var p, out var e)) { why = $"{what}'s high half commitment: {e}"; return null; }
+            at += 64;
+            return p;
+        }
+        string? bad = null;
+        var h1 = High(zs.SplitW1, "W1", bytes, ref o, ref bad);
+        var h2 = High(zs.SplitW2, "W2", bytes, ref o, ref bad);
+        var h3 = High(zs.SplitW3, "W3", bytes, ref o, ref bad);
+        if (bad is not null) { reason = bad; return false; }
+        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!, w3, h1, h2, h3);
         reason = null;
         return true;
     }

@@ -89,9 +89,59 @@ internal sealed class ZkShape
         int k = VerifyingKey.ModelSplitBits(modelVars);
         Parts = 1 << k;
         PartVars = modelVars - k;
-        OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1!.NumVars, W2.NumVars));
-        if (Private) OpeningVars = Math.Max(OpeningVars, XVars);
+        // Split opening vectors (docs/protocol.md "ZK mode: split opening vectors"): W1, W2, X′ and W3 of SplitMinVars or more
+        // variables are committed and opened as two halves of one variable fewer; the opening runs over the largest half.
+        SplitW1 = Batch.W1!.NumVars >= SplitVars;
+        SplitW2 = W2.NumVars >= SplitVars;
+        SplitX = Private && SplitsInput(XVars);
+        SplitW3 = RangeCheck && SplitsInput(NIn);
+        OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1.NumVars - (SplitW1 ? 1 : 0), W2.NumVars - (SplitW2 ? 1 : 0)));
+        if (Private) OpeningVars = Math.Max(OpeningVars, XVars - (SplitX ? 1 : 0));
     }
+
+    /// <summary>
+    /// Vectors of W1, W2, X′ and W3 with at least this many variables are split at their top index bit into two committed
+    /// halves (docs/protocol.md "ZK mode: split opening vectors"): 2^18 entries, i.e. from MNIST B = 256 on; smaller batches,
+    /// whose gas matters most (B = 1, 16), keep one commitment per vector.
+    /// </summary>
+    public const int SplitMinVars = 18;
+
+    /// <summary>
+    /// TEST ONLY: when set, vectors split from this many variables on instead of <see cref="SplitMinVars"/> (so small circuits
+    /// exercise the split in the C# and Solidity verifiers). Prover, verifier, statement, input commitment and the verifier
+    /// generator all read it through <see cref="SplitVars"/>. Never set outside tests.
+    /// </summary>
+    internal static readonly AsyncLocal<int?> SplitVarsForTests = new();
+
+    /// <summary>The split threshold in effect: <see cref="SplitMinVars"/> (or the test override).</summary>
+    public static int SplitVars => SplitVarsForTests.Value ?? SplitMinVars;
+
+    /// <summary>True when a private input X′ of 2^<paramref name="xVars"/> entries (Bp·2^{i_0}) is committed as two halves (C_X = two points).</summary>
+    public static bool SplitsInput(int xVars) => xVars >= SplitVars;
+
+    /// <summary>W1 is committed as two halves.</summary>
+    public bool SplitW1 { get; }
+
+    /// <summary>W2 is committed as two halves.</summary>
+    public bool SplitW2 { get; }
+
+    /// <summary>X′ is committed as two halves (C_X in the statement is two points).</summary>
+    public bool SplitX { get; }
+
+    /// <summary>W3 = h_in is committed as two halves.</summary>
+    public bool SplitW3 { get; }
+
+    /// <summary>The split flag of each logical opening vector (parts, W1, W2, [X], [W3]: <see cref="ZkInference.OpeningVectors"/>' roles).</summary>
+    public bool[] SplitFlags()
+    {
+        var f = new List<bool>(Enumerable.Repeat(false, Parts)) { SplitW1, SplitW2 };
+        if (Private) f.Add(SplitX);
+        if (RangeCheck) f.Add(SplitW3);
+        return [.. f];
+    }
+
+    /// <summary>Points the proof carries for the high halves of W1, W2 and W3 (after the opening, docs/protocol.md "Proof bytes" → "ZK mode").</summary>
+    public int HighCommitments => (SplitW1 ? 1 : 0) + (SplitW2 ? 1 : 0) + (SplitW3 ? 1 : 0);
 
     public BatchShape Batch { get; }
 
@@ -175,7 +225,7 @@ internal sealed class ZkShape
 
     public int W2Vector => Parts + 1;
 
-    /// <summary>N of the ZK batched opening (the largest vector's variables).</summary>
+    /// <summary>N of the ZK batched opening (the largest opened vector's variables, a split vector's halves counted).</summary>
     public int OpeningVars { get; }
 
     /// <summary>
@@ -207,7 +257,7 @@ internal sealed class ZkShape
     {
         long len = 128 + 128 + (RangeCheck ? 64 : 0) + LogUpMaskedProof.EncodedLength(LuDegrees, RangeCheck) + 32L * vk.Shape.ColumnCount + 32;
         len += 32L * MmLayers.Length + 32 + 32L * MmDegrees.Sum() + 64L * MmLayers.Length + 32L * NuCount + 32;
-        return len + ZkBatchOpeningProof.EncodedLength(OpeningVars);
+        return len + ZkBatchOpeningProof.EncodedLength(OpeningVars) + 64L * HighCommitments;
     }
 
     /// <summary>Number of ν̂ values: ν̂_Z per hidden layer and ν̂_b per layer.</summary>
@@ -242,18 +292,20 @@ internal static class ZkMaskPoints
     /// L* of the opening's mask (docs/protocol.md "ZK mode: the column-major private input", (4)): for a private-input key the
     /// largest public used prefix of the opening's vectors — a model part's whole 2^PartVars, W1's and W2's last item end,
     /// X′'s and W3's inputSize·Bp (column-major) — raised to <see cref="ZkOpeningMask.MinConfinedLength"/> (below it no
-    /// prefix mask hides); 2^N (the unconfined mask) for public-input keys and when L* reaches 2^N. A function of the key
-    /// and Bp only.
+    /// prefix mask hides); 2^N (the unconfined mask) for public-input keys and when L* reaches 2^N. Split vectors count by their
+    /// halves (the low half's used prefix, which the high half's never exceeds). A function of the key and Bp only.
     /// </summary>
     public static long MaskLength(VerifyingKey vk, ZkShape zs, int paddedBatch)
     {
         long full = 1L << zs.OpeningVars;
         if (!zs.Private) return full;
         static long End(Layout l) { long e = 0; for (int i = 0; i < l.Count; i++) e = Math.Max(e, l.Offset(i) + l.Size(i)); return e; }
+        // a split vector's halves: the low half holds min(end, 2^{n−1}), the high half the rest (never more)
+        static long Half(long end, int vars, bool split) => split ? Math.Min(end, 1L << (vars - 1)) : end;
         long used = zs.Parts > 0 ? 1L << zs.PartVars : 0;
-        used = Math.Max(used, End(zs.Batch.W1!));
-        used = Math.Max(used, End(zs.W2));
-        used = Math.Max(used, (long)vk.InputSize * paddedBatch);
+        used = Math.Max(used, Half(End(zs.Batch.W1!), zs.Batch.W1!.NumVars, zs.SplitW1));
+        used = Math.Max(used, Half(End(zs.W2), zs.W2.NumVars, zs.SplitW2));
+        used = Math.Max(used, Half((long)vk.InputSize * paddedBatch, zs.XVars, zs.SplitX));
         used = Math.Max(used, ZkOpeningMask.MinConfinedLength(zs.OpeningVars));
         return Math.Min(used, full);
     }

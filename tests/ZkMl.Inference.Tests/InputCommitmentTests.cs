@@ -151,8 +151,8 @@ public class InputCommitmentTests
     public static TheoryData<string, string> CommitCorruptions => new()
     {
         { "magic", "input.commit: not a ZkMl input commitment (bad magic" },
-        { "version", "input commitment version 3, this zkml reads version 2 (made by a newer zkml?)" },
-        { "version-old", "input commitment version 1, this zkml reads version 2 (a row-major X′ of zkml before the column-major private input; re-run zkml commit-input)" },
+        { "version", "input commitment version 4, this zkml reads version 3 (made by a newer zkml?)" },
+        { "version-old", "input commitment version 2, this zkml reads version 3 (made by zkml before it split inputs of 2^18 or more entries into two committed halves" },
         { "B-zero", "B = 0, expected 1 …" },
         { "B-huge", "B = 65537, expected 1 … 65536" },
         { "B-other", "Bp = 4, expected 8 (B = 5 rounded up" },
@@ -174,8 +174,8 @@ public class InputCommitmentTests
         byte[] bad = field switch
         {
             "magic" => Reseal(b, x => x[3] ^= 1),
-            "version" => Reseal(b, U32(8, 3)),
-            "version-old" => Reseal(b, U32(8, 1)),
+            "version" => Reseal(b, U32(8, 4)),
+            "version-old" => Reseal(b, U32(8, 2)),
             "B-zero" => Reseal(b, U32(44, 0)),
             "B-huge" => Reseal(b, U32(44, 65537)),
             "B-other" => Reseal(b, U32(44, 5)),
@@ -210,8 +210,10 @@ public class InputCommitmentTests
     public static TheoryData<string, string> OpeningCorruptions => new()
     {
         { "magic", "input.opening: not a ZkMl input opening (bad magic" },
-        { "version", "input opening version 7, this zkml reads version 2" },
-        { "version-old", "input opening version 1, this zkml reads version 2 (a row-major X′" },
+        { "version", "input opening version 7, this zkml reads version 3" },
+        { "version-old", "input opening version 2, this zkml reads version 3 (made by zkml before it split inputs" },
+        { "halves", "halves = 3, expected 1 (one C_X) or 2 (a split X′)" },
+        { "halves-2", "and 2 blinding(s) (expected" },
         { "B", "bytes for B = 4 rows" },
         { "B-zero", "B = 0, expected 1" },
         { "inputSize", "bytes for B = 3 rows of inputSize = 6" },
@@ -228,12 +230,14 @@ public class InputCommitmentTests
     public void Every_field_of_input_opening_is_checked_and_named(string field, string expected)
     {
         var b = Made.Value.O.ToBytes();
-        int sx = 56 + 15; // after the 15 int8 values
+        int sx = 60 + 15; // after the 15 int8 values
         byte[] bad = field switch
         {
             "magic" => Reseal(b, x => x[7] ^= 1),
             "version" => Reseal(b, U32(8, 7)),
-            "version-old" => Reseal(b, U32(8, 1)),
+            "version-old" => Reseal(b, U32(8, 2)),
+            "halves" => Reseal(b, U32(56, 3)),
+            "halves-2" => Reseal(b, U32(56, 2)),
             "B" => Reseal(b, U32(44, 4)),
             "B-zero" => Reseal(b, U32(44, 0)),
             "inputSize" => Reseal(b, U32(48, 6)),
@@ -255,8 +259,8 @@ public class InputCommitmentTests
         var b = o.ToBytes();
         // the commitment digest, a value, the blinding (still < r)
         Assert.Contains("another input commitment", c.Check(InputOpening.FromBytes(Reseal(b, x => x[12] ^= 1)), Srs).Reason);
-        Assert.Contains("C_X does not open", c.Check(InputOpening.FromBytes(Reseal(b, x => x[56 + 4] ^= 1)), Srs).Reason);
-        Assert.Contains("C_X does not open", c.Check(InputOpening.FromBytes(Reseal(b, x => x[56 + 15 + 31] ^= 1)), Srs).Reason);
+        Assert.Contains("C_X does not open", c.Check(InputOpening.FromBytes(Reseal(b, x => x[60 + 4] ^= 1)), Srs).Reason);
+        Assert.Contains("C_X does not open", c.Check(InputOpening.FromBytes(Reseal(b, x => x[60 + 15 + 31] ^= 1)), Srs).Reason);
     }
 
     [Fact]

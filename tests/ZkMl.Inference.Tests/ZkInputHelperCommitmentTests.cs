@@ -133,7 +133,8 @@ public class ZkInputHelperCommitmentTests
         // 3 rows of 7 values in rows of 8 (Bp = 4: row 0 repeated; column 7 padded)
         var rows = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, 7).Select(_ => manyValues ? (long)rng.Next(-127, 128) : rng.Next(3) - 1L).ToArray()).ToArray();
         var (c2, o2, sums) = InputCommitment.CommitWithSums(Srs, 8, 7, 1, rows, new SeededRng(5));
-        Assert.Equal(manyValues, sums is null);
+        Assert.Single(sums); // (X′ of 4 × 8 entries: one half)
+        Assert.Equal(manyValues, sums[0] is null);
         // C_X = [X′(τ)]₁ + s_X·H, X′ committed by the small-value MSM (the blinding's draw is pinned by ProofGoldenTests' private digest)
         var plain = G1Jacobian.FromAffine(HyperKzg.CommitSmall(Srs, InputCommitment.Layout(rows, 8, 7)))
             + G1Jacobian.FromAffine(Srs.BlindingBase!.Value).ScalarMul(o2.Blinding);

@@ -103,12 +103,37 @@ public static partial class SolidityVerifierGenerator
         return (v, lo >> v);
     }
 
-    /// <summary>The record field named <paramref name="name"/> (see <see cref="ZkFields"/>).</summary>
+    /// <summary>The record field named <paramref name="name"/> (see <see cref="ZkFields"/>; not a constant field).</summary>
     private static int ZField(Circuit c, string name)
     {
         var names = c.FieldNames();
         int i = names.IndexOf(name);
-        return i >= 0 ? i : throw new InvalidOperationException($"no ZK batch field {name}");
+        return i >= 0 ? i : throw new InvalidOperationException($"no ZK batch field {name} in the record (a constant field is a literal: ZFieldAt)");
+    }
+
+    /// <summary>
+    /// The Yul expression of field <paramref name="name"/> of the record at <paramref name="lay"/>: its value as a literal when it is
+    /// the same at every batch size of the key (<see cref="ZkConstantFields"/>), else <c>layField(lay, index)</c>.
+    /// </summary>
+    private static string ZFieldAt(Circuit c, string name, string lay)
+        => c.ZkConstants.TryGetValue(name, out var v) ? v.ToString(CultureInfo.InvariantCulture) : $"layField({lay}, {ZField(c, name)})";
+
+    /// <summary>
+    /// The fields of <see cref="ZkFields"/> with one value at every batch size the key's verifier accepts (not the proof length,
+    /// field 0, which the verifier reads at every size): the generated code holds them as literals, so a record holds only what
+    /// changes with the batch (docs/protocol.md "On-chain verifier" → "ZK mode": the records of a key with many batch sizes fit
+    /// EIP-170's code size).
+    /// </summary>
+    private static Dictionary<string, long> ZkConstantFields(Circuit c)
+    {
+        var vk = c.Vk;
+        var records = Enumerable.Range(0, System.Numerics.BitOperations.Log2((uint)vk.MaxBatch) + 1)
+            .Where(b => ZkShapeOrNull(vk, b) is not null).Select(b => ZkFields(c, b)).ToList();
+        var r = new Dictionary<string, long>();
+        if (records.Count == 0) return r;
+        for (int i = 1; i < records[0].Count; i++)
+            if (records.All(f => f[i].Value == records[0][i].Value)) r[records[0][i].Name] = records[0][i].Value;
+        return r;
     }
 
     /// <summary>Checks the key properties the generated ZK code relies on; throws <see cref="InvalidOperationException"/> otherwise.</summary>
@@ -134,6 +159,21 @@ public static partial class SolidityVerifierGenerator
         return (luLast, any.MmDegrees, any);
     }
 
+    /// <summary>Which vectors split at some batch size of a key (docs/protocol.md "ZK mode: split opening vectors"): W1, W2, X′ (and W3 with it).</summary>
+    private sealed record SplitKinds(bool W1, bool W2, bool X)
+    {
+        public bool Any => W1 || W2 || X;
+    }
+
+    /// <summary>The split vectors over the key's batch sizes 2^0 … MaxBatch (those the C# verifier accepts).</summary>
+    private static SplitKinds ZkSplits(VerifyingKey vk)
+    {
+        bool w1 = false, w2 = false, x = false;
+        for (int b = 0; 1 << b <= vk.MaxBatch; b++)
+            if (ZkShapeOrNull(vk, b) is { } zs) { w1 |= zs.SplitW1; w2 |= zs.SplitW2; x |= zs.SplitX; }
+        return new SplitKinds(w1, w2, x);
+    }
+
     private static string ZkMain(Circuit c)
     {
         var vk = c.Vk;
@@ -145,12 +185,17 @@ public static partial class SolidityVerifierGenerator
         int parts = zs0.Parts, partVars = zs0.PartVars, kSplit = vk.ModelVars - partVars;
         int gW1 = zs0.W1Vector, gW2 = zs0.W2Vector, gX = zs0.XVector;
         bool rc = zs0.RangeCheck;
-        int ctxWords = ZLayerBase + 3 * L + (rc ? 2 : 0);
         int zRin = ZLayerBase + 3 * L, zXin = zRin + 1; // the input range check's r_in and X̂(r_in) (rc only)
+        // Split opening vectors (docs/protocol.md "ZK mode: split opening vectors"): which vectors split at some batch size of
+        // this key. A key whose batch sizes never split (e.g. max batch 16 at MNIST) gets none of the split code: its bytecode
+        // and gas are as before.
+        var sp = ZkSplits(vk);
+        int zSplit = ZLayerBase + 3 * L + (rc ? 2 : 0), zHiOf = zSplit + 1, zHiAt = zSplit + 2;
+        int ctxWords = zSplit + (sp.Any ? 3 : 0);
         string luAt = rc ? "0x140" : "0x100"; // the LogUp proof after D1, D2, W1, W2 (and W3)
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string Ctx(int w) => $"mload(add(ctx, {Slot(w)}))";
-        string Fld(string name) => $"layField(lay, {ZField(c, name)})";
+        string Fld(string name) => ZFieldAt(c, name, "lay");
         string LPt(int l) => Ctx(ZLayerBase + 3 * l);
         string LV(int l) => Ctx(ZLayerBase + 3 * l + 1);
         string LC(int l) => Ctx(ZLayerBase + 3 * l + 2);
@@ -160,6 +205,27 @@ public static partial class SolidityVerifierGenerator
         bool tail = HasTailClaim(vk, zs0);
         foreach (var line in VerifierTemplates.ZkCore.TrimEnd('\n').Split('\n'))
         {
+            if (line.TrimStart().StartsWith("// {{zk:split-ext}}", StringComparison.Ordinal))
+            {
+                // a term over a whole split vector (X′, W3; k = 0) on one of its halves: its weight at (ext − 1 ‖ r_g) over n + 1
+                // coordinates (zkTermSplit), the kind-0 eq directly (the cache is keyed on the shared r_g, not this point)
+                if (!sp.X) continue;
+                string ind = line[..line.IndexOf('/', StringComparison.Ordinal)];
+                foreach (var l in new[]
+                {
+                    "let ext := shr(8, kind)",
+                    "if ext {",
+                    "    kind := and(kind, 0xff)",
+                    "    let p := alloc(shl(5, add(n, 1)))",
+                    "    mstore(p, sub(ext, 1))",
+                    "    mcopy(add(p, 0x20), rg, shl(5, n))",
+                    "    rg := p",
+                    "    n := add(n, 1)",
+                    "    if iszero(kind) { w := zkEqAt(mload(add(t, 0x80)), rg, n) leave }",
+                    "}",
+                }) y.Raw(ind + l);
+                continue;
+            }
             if (!line.TrimStart().StartsWith("// {{zk:extra-kinds}}", StringComparison.Ordinal)) { y.Raw(line); continue; }
             // kind 4 (the tail claim's weight, zkTailWeight) only where a claim uses it: every other verifier's source is as before
             if (tail) y.Raw(line[..line.IndexOf('/', StringComparison.Ordinal)] + "case 4 { w := mulmod(w, zkTailWeight(mload(add(t, 0x80)), z, sub(n, k)), R_MOD) }");
@@ -184,6 +250,14 @@ public static partial class SolidityVerifierGenerator
         y.Line("mstore(add(ctx, 0x40), lay)");
         y.Line("if iszero(eq(pfLen, layField(lay, 0))) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZPf)}), pf)");
+        if (sp.Any)
+        {
+            // bit 0 W1, 1 W2, 2 X′, 3 W3 split at this batch size; the high halves of W1, W2, W3 follow the opening
+            y.Line($"let sp := zkSplits(ctx, lay)");
+            y.Line($"mstore(add(ctx, {Slot(zSplit)}), sp)");
+            y.Line("let hi := sub(add(pf, pfLen), shl(6, add(add(and(sp, 1), and(shr(1, sp), 1)), and(shr(3, sp), 1))))");
+            y.Line($"mstore(add(ctx, {Slot(zHiAt)}), hi)");
+        }
         y.Comment($"transcript: Transcript({Q(domain)}), absorb vk, io, zk_masks = C_D1 ‖ C_D2, w1; β, α; w2");
         y.Line($"mstore(0x00, {Q(domain)})");
         y.Line($"mstore(0x00, keccak256(0x00, {System.Text.Encoding.ASCII.GetByteCount(domain)}))");
@@ -192,13 +266,21 @@ public static partial class SolidityVerifierGenerator
         y.Line($"for {{ let p := pf }} lt(p, add(pf, {luAt})) {{ p := add(p, 0x40) }} {{ g1Check(p) }}");
         y.Line($"trAbsorbCalldata({Q(Protocol.ZkLabels.Masks)}, pf, 0x80)");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W1)}, add(pf, 0x80), 0x40)");
+        void High(int bit)
+        {
+            if (!sp.Any) return;
+            y.Line($"if and(sp, {1 << bit}) {{ g1Check(hi) trAbsorbCalldata({Q(Protocol.ZkLabels.High)}, hi, 0x40) hi := add(hi, 0x40) }}");
+        }
+        if (sp.W1) High(0);
         y.Line($"mstore(add(ctx, {Slot(ZBeta)}), trChallenge({Q(Protocol.Labels.Beta)}))");
         y.Line($"mstore(add(ctx, {Slot(ZAlpha)}), trChallenge({Q(Protocol.Labels.Alpha)}))");
         y.Line($"trAbsorbCalldata({Q(Protocol.Labels.W2)}, add(pf, 0xc0), 0x40)");
+        if (sp.W2) High(1);
         if (rc) y.Line($"trAbsorbCalldata({Q(Protocol.ZkLabels.W3)}, add(pf, 0x100), 0x40)");
+        if (rc && sp.X) High(3);
         y.Line($"let cd := zkLookups(ctx, add(pf, {luAt}))");
         y.Line("cd := zkMatmul(ctx, cd)");
-        y.Line("if iszero(eq(zkOpen(ctx, cd), add(pf, pfLen))) { fail() }");
+        y.Line(sp.Any ? $"if iszero(eq(zkOpen(ctx, cd), mload(add(ctx, {Slot(zHiAt)})))) {{ fail() }}" : "if iszero(eq(zkOpen(ctx, cd), add(pf, pfLen))) { fail() }");
         y.Line("mstore(0x00, 1)");
         y.Line("return(0x00, 0x20)");
         y.Close();
@@ -216,8 +298,11 @@ public static partial class SolidityVerifierGenerator
         y.Line("for { } lt(shl(b, 1), bsz) { } { b := add(b, 1) }");
         y.Line(priv ? "let body := mul(mul(bsz, OUTPUT_SIZE), Y_BYTES)" : "let body := add(mul(mul(bsz, INPUT_SIZE), X_BYTES), mul(mul(bsz, OUTPUT_SIZE), Y_BYTES))");
         int head = priv ? 3 : 1;
-        y.Line($"if iszero(eq(words, add({head}, shr(5, add(body, 31))))) {{ fail() }}");
-        y.Line($"let pad := sub(shl(5, sub(words, {head})), body)");
+        y.Line($"let head := {head}");
+        // a split X′: C_X is two points (low half, high half), four words
+        if (priv && sp.X) y.Line($"if iszero(lt(add(b, {vk.Layers[0].InVars}), {ZkShape.SplitVars})) {{ head := 5 g1Check(add(pi, 0x60)) }}");
+        y.Line("if iszero(eq(words, add(head, shr(5, add(body, 31))))) { fail() }");
+        y.Line("let pad := sub(shl(5, sub(words, head)), body)");
         y.Open("if pad");
         y.Line("if shl(shl(3, sub(32, pad)), calldataload(add(pi, shl(5, sub(words, 1))))) { fail() }");
         y.Close();
@@ -244,7 +329,9 @@ public static partial class SolidityVerifierGenerator
         y.Line("let eqb := zkRowWeights(ctx, rout)");
         y.Line("let eqo := eqTableOut(add(rout, shl(5, mload(add(ctx, 0x20)))))");
         y.Line("let eqoEnd := add(eqo, shl(5, OUTPUT_SIZE))");
-        y.Line(priv ? "let yp := add(mload(add(ctx, 0x60)), 0x60)" : "let yp := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))");
+        y.Line(!priv ? "let yp := add(mload(add(ctx, 0x60)), add(0x20, mul(mul(mload(ctx), INPUT_SIZE), X_BYTES)))"
+            : sp.X ? $"let yp := add(mload(add(ctx, 0x60)), add(0x60, shl(6, and(shr(2, mload(add(ctx, {Slot(zSplit)}))), 1)))) // after C_X's two or four words"
+            : "let yp := add(mload(add(ctx, 0x60)), 0x60)");
         y.Open("for { let row := 0 } lt(row, mload(ctx)) { row := add(row, 1) }");
         y.Line("let rowAcc := 0");
         y.Open("for { let e := eqo } lt(e, eqoEnd) { e := add(e, 0x20) }");
@@ -285,7 +372,7 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment($"the masked LogUp (table 2^{m}; rounds 2 … 2 {luLast}), r_N ∉ {{0, 1}}, cols ({cc}) with f̂(r_w) and t̂(r_t), the filler hint c_f");
         y.Open("function zkLookups(ctx, cd) -> cdOut");
-        y.Line($"let n := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        y.Line($"let n := {ZFieldAt(c, "n (f vars)", "mload(add(ctx, 0x40))")}");
         y.Line("let nlu := n");
         y.Line($"if lt(n, {m}) {{ nlu := {m} }}");
         if (rc)
@@ -349,7 +436,7 @@ public static partial class SolidityVerifierGenerator
         {
             int cb = ks.ColumnOffset[l];
             y.Comment($"layer {l}: activation segment (tag {KeyShape.ActTag(l)}, Q̂_{l}, Â_{l}), then {vk.Layers[l].Limbs} limb segments (tag {KeyShape.RangeTag}, R̂_{l},i)");
-            WitnessSegments(y, vk, l, cb, "zkSelector", ZField(c, $"f act_{l} index"), i => ZField(c, $"f limb_{l},{i} index"));
+            WitnessSegments(y, vk, l, cb, "zkSelector", ZFieldAt(c, $"f act_{l} index", "lay"), i => ZFieldAt(c, $"f limb_{l},{i} index", "lay"));
         }
         y.Line("let fill := frSub(1, sels)");
         y.Line($"acc := addmod(acc, mulmod(fill, {KeyShape.RangeTag}, R_MOD), R_MOD)");
@@ -391,7 +478,7 @@ public static partial class SolidityVerifierGenerator
         y.Line($"let v := zkVanish(mload(add(p, shl(5, add(b, {vk.Layers[^1].OutVars - 1})))))");
         y.Line("if iszero(v) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZLayerBase + 3 * (L - 1) + 1)}), v)");
-        y.Line($"let n := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        y.Line($"let n := {ZFieldAt(c, "n (f vars)", "mload(add(ctx, 0x40))")}");
         y.Line($"p := mload(add(ctx, {Slot(ZRw)}))");
         for (int l = 0; l < H; l++)
         {
@@ -426,7 +513,7 @@ public static partial class SolidityVerifierGenerator
         y.Line("ms := zkVanish(ms)");
         y.Line("if iszero(ms) { fail() }");
         y.Line($"mstore(add(ctx, {Slot(ZVk)}), ms)");
-        y.Line($"ms := layField(mload(add(ctx, 0x40)), {ZField(c, "n (f vars)")})");
+        y.Line($"ms := {ZFieldAt(c, "n (f vars)", "mload(add(ctx, 0x40))")}");
         for (int l = 0; l < H; l++)
             y.Line($"if eq(mload(add(mload(add(ctx, {Slot(ZRw)})), shl(5, sub(ms, {vk.Layers[l].OutVars})))), mload(add(kappa, {32 * (iMax - vk.Layers[l + 1].InVars)}))) {{ fail() }}");
         if (rc)
@@ -477,15 +564,16 @@ public static partial class SolidityVerifierGenerator
 
         // ---- the ZK batched opening
         var counter = new YulWriter();
-        var (nClaims, nTerms) = ZkClaimsBody(counter, c, zs0);
+        var (nClaims, nTerms, nWholeTerms) = ZkClaimsBody(counter, c, zs0, sp, zHiOf);
         y.Blank();
         y.Comment($"the ZK batched opening: vectors model part 0 … {parts - 1}, W1, W2{(priv ? ", X (C_X)" : "")}{(rc ? ", W3 (C_3)" : "")}; {nClaims} claims, {nTerms} terms (ZkInference.BuildClaims)");
         y.Open("function zkOpen(ctx, cd) -> cdOut");
         y.Line("let lay := mload(add(ctx, 0x40))");
         y.Line($"let pf := mload(add(ctx, {Slot(ZPf)}))");
         int g = parts + 2 + (priv ? 1 : 0) + (rc ? 1 : 0);
+        int maxHalves = (sp.W1 ? 1 : 0) + (sp.W2 ? 1 : 0) + (sp.X ? 1 + (rc ? 1 : 0) : 0);
         y.Line("let ob := alloc(0x180)");
-        y.Line($"let vecs := alloc({128 * g})");
+        y.Line($"let vecs := alloc({128 * (g + maxHalves)})");
         for (int j = 0; j < parts; j++)
         {
             y.Line($"mstore(add(vecs, {128 * j}), MODEL_C{j}_X)");
@@ -506,11 +594,11 @@ public static partial class SolidityVerifierGenerator
             y.Line($"calldatacopy(add(vecs, {128 * zs0.W3Vector}), add(pf, 0x100), 0x40)");
             y.Line($"mstore(add(vecs, {128 * zs0.W3Vector + 64}), add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}))");
         }
+        // Split vectors: the low half in the vector's place, the high half appended (zkSplitVectors)
+        y.Line(sp.Any ? $"mstore(add(ob, 0x20), zkSplitVectors(ctx, vecs))" : $"mstore(add(ob, 0x20), {g})");
         y.Line("mstore(ob, vecs)");
-        y.Line($"mstore(add(ob, 0x20), {g})");
-        y.Line($"let terms := alloc({256 * nTerms})");
+        y.Line($"let terms := alloc({256 * (nTerms + (sp.X ? nWholeTerms : 0))})");
         y.Line("mstore(add(ob, 0x40), terms)");
-        y.Line($"mstore(add(ob, 0x60), {nTerms})");
         y.Line($"let ys := alloc({32 * nClaims})");
         y.Line("mstore(add(ob, 0x80), ys)");
         y.Line($"mstore(add(ob, 0xa0), {nClaims})");
@@ -528,10 +616,108 @@ public static partial class SolidityVerifierGenerator
         y.Line($"mstore(d, {gW2})");
         y.Line($"mstore(add(d, 0x20), {Fld("region vars")})");
         y.Line($"mstore(add(d, 0x40), {Fld("region index")})");
+        if (sp.Any) y.Line("zkSplitRegion(ctx, d)");
         y.Line("mstore(add(ob, 0x160), d)");
-        y.Line("zkClaims(ctx, terms, ys)");
+        y.Line(sp.Any ? "mstore(add(ob, 0x60), shr(8, sub(zkSplitTerms(ctx, terms, zkClaims(ctx, terms, ys)), terms)))"
+            : "mstore(add(ob, 0x60), shr(8, sub(zkClaims(ctx, terms, ys), terms)))");
         y.Line("cdOut := zkBatchOpen(ob, cd)");
         y.Close();
+
+        if (sp.Any)
+        {
+            y.Blank();
+            y.Comment($"bit 0 W1, 1 W2, 2 X′, 3 W3: split at this batch size (≥ {ZkShape.SplitVars} variables; docs/protocol.md \"ZK mode: split opening vectors\")");
+            y.Open("function zkSplits(ctx, lay) -> s");
+            y.Line($"s := iszero(lt({Fld("N1 (W1 vars)")}, {ZkShape.SplitVars}))");
+            y.Line($"s := or(s, shl(1, iszero(lt({Fld("N2 (W2 vars)")}, {ZkShape.SplitVars}))))");
+            if (priv)
+            {
+                y.Line($"let sx := iszero(lt(add(mload(add(ctx, 0x20)), {vk.Layers[0].InVars}), {ZkShape.SplitVars}))");
+                y.Line(rc ? "s := or(s, mul(sx, 12))" : "s := or(s, shl(2, sx))");
+            }
+            y.Close();
+            y.Blank();
+            y.Comment($"the opening's vectors split at this batch size: the low half in the vector's place, the high half appended (the");
+            y.Comment($"opening's sum does not depend on the vectors' order); hiOf (ctx) [g] = the high half's index + 1 (0: not split),");
+            y.Comment($"[{g}] = the mask region's vector + 1 (zkSplitRegion); returns the vector count");
+            y.Open("function zkSplitVectors(ctx, vecs) -> cnt");
+            y.Line($"let sp := mload(add(ctx, {Slot(zSplit)}))");
+            y.Line($"let hiOf := alloc({32 * (g + 1)})");
+            y.Line($"calldatacopy(hiOf, calldatasize(), {32 * (g + 1)})");
+            y.Line($"mstore(add(ctx, {Slot(zHiOf)}), hiOf)");
+            y.Line($"cnt := {g}");
+            y.Line($"let hp := mload(add(ctx, {Slot(zHiAt)}))");
+            if (sp.W1) y.Line($"if and(sp, 1) {{ zkHalf(vecs, hiOf, {gW1}, cnt, hp) cnt := add(cnt, 1) hp := add(hp, 0x40) }}");
+            if (sp.W2) y.Line($"if and(sp, 2) {{ zkHalf(vecs, hiOf, {gW2}, cnt, hp) cnt := add(cnt, 1) hp := add(hp, 0x40) }}");
+            if (sp.X)
+            {
+                y.Line($"if and(sp, 4) {{ zkHalf(vecs, hiOf, {gX}, cnt, add(mload(add(ctx, 0x60)), 0x60)) cnt := add(cnt, 1) }}");
+                if (rc) y.Line($"if and(sp, 8) {{ zkHalf(vecs, hiOf, {zs0.W3Vector}, cnt, hp) cnt := add(cnt, 1) }}");
+            }
+            y.Close();
+            y.Blank();
+            y.Comment("the mask region's vector (d: [vector, v_R, j_R]): with W2 split, the half holding it (j_R's top bit of N2 − v_R), j_R re-based");
+            y.Open("function zkSplitRegion(ctx, d)");
+            y.Line($"let hiOf := mload(add(ctx, {Slot(zHiOf)}))");
+            if (sp.W2)
+            {
+                y.Open($"if and(mload(add(ctx, {Slot(zSplit)})), 2)");
+                y.Line($"let lay := mload(add(ctx, 0x40))");
+                y.Line($"let top := sub(sub({Fld("N2 (W2 vars)")}, {Fld("region vars")}), 1)");
+                y.Line($"if and(shr(top, {Fld("region index")}), 1) {{ mstore(d, sub(mload(add(hiOf, {32 * gW2})), 1)) }}");
+                y.Line($"mstore(add(d, 0x40), and({Fld("region index")}, sub(shl(top, 1), 1)))");
+                y.Close();
+            }
+            y.Line($"mstore(add(hiOf, {32 * g}), add(mload(d), 1))");
+            y.Close();
+            y.Blank();
+            y.Comment("vector g split: its slot becomes the low half (one variable fewer), the high half (commitment at calldata src) goes to slot cnt");
+            y.Open("function zkHalf(vecs, hiOf, g, cnt, src)");
+            y.Line("let lo := add(vecs, shl(7, g))");
+            y.Line("let n := sub(mload(add(lo, 0x40)), 1)");
+            y.Line("mstore(add(lo, 0x40), n)");
+            y.Line("let h := add(vecs, shl(7, cnt))");
+            y.Line("calldatacopy(h, src, 0x40)");
+            y.Line("mstore(add(h, 0x40), n)");
+            y.Line("mstore(add(hiOf, shl(5, g)), add(cnt, 1))");
+            y.Close();
+            y.Blank();
+            y.Comment("the terms on split vectors (ZkOpeningSplit.Claims), after zkClaims wrote them on the whole vectors: a block term goes to");
+            y.Comment("the half holding its block (index re-based), a mask-region term to the region's half, a term over the whole vector");
+            y.Comment("(k = 0) to both halves, its weight taken at (0 ‖ r′) and (1 ‖ r′) (ext 1, 2 in the kind word's second byte: zkWeight;");
+            y.Comment("the high half's copy appended at tEnd). Nothing when no vector is split at this batch size. Returns the new end.");
+            y.Open("function zkSplitTerms(ctx, terms, tEnd) -> out");
+            y.Line("out := tEnd");
+            y.Line($"if iszero(mload(add(ctx, {Slot(zSplit)}))) {{ leave }}");
+            y.Line($"let hiOf := mload(add(ctx, {Slot(zHiOf)}))");
+            y.Open("for { let t := terms } lt(t, tEnd) { t := add(t, 0x100) }");
+            y.Line("let hi := mload(add(hiOf, shl(5, mload(add(t, 0x20)))))");
+            y.Open("if hi");
+            y.Line("let k := mload(add(t, 0xc0))");
+            y.Line("switch mload(add(t, 0x60))");
+            y.Line($"case 2 {{ mstore(add(t, 0x20), sub(mload(add(hiOf, {32 * g})), 1)) mstore(add(t, 0xc0), sub(k, 1)) }}");
+            y.Open("default");
+            y.Line("switch k");
+            y.Open("case 0");
+            y.Line("mcopy(out, t, 0x100)");
+            y.Line("mstore(add(out, 0x20), sub(hi, 1))");
+            y.Line("mstore(add(out, 0x60), or(mload(add(t, 0x60)), 0x200))");
+            y.Line("mstore(add(t, 0x60), or(mload(add(t, 0x60)), 0x100))");
+            y.Line("out := add(out, 0x100)");
+            y.Close();
+            y.Open("default");
+            y.Line("k := sub(k, 1)");
+            y.Line("let j := mload(add(t, 0xe0))");
+            y.Line("if and(shr(k, j), 1) { mstore(add(t, 0x20), sub(hi, 1)) }");
+            y.Line("mstore(add(t, 0xc0), k)");
+            y.Line("mstore(add(t, 0xe0), and(j, sub(shl(k, 1), 1)))");
+            y.Close();
+            y.Close();
+            y.Close();
+            y.Close();
+            y.Close();
+        }
+
 
         y.Blank();
         y.Comment("one opening term (claim i, vector g, κ, kind, data, rows, k, j) at t; meta = i | g << 16 | kind << 32 | rows << 48");
@@ -563,8 +749,8 @@ public static partial class SolidityVerifierGenerator
 
         y.Blank();
         y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item, 3 the constant 1)");
-        y.Open("function zkClaims(ctx, t, ys)");
-        ZkClaimsBody(y, c, zs0);
+        y.Open("function zkClaims(ctx, t, ys) -> tEnd");
+        ZkClaimsBody(y, c, zs0, sp, zHiOf);
         y.Close();
         if (rc) ZkRangeCheckFunctions(y, c);
         return y.ToString();
@@ -578,7 +764,7 @@ public static partial class SolidityVerifierGenerator
     /// </summary>
     private static bool HasTailClaim(VerifyingKey vk, ZkShape zs) => zs.RangeCheck && vk.InputSize < 1 << vk.Layers[0].InVars;
 
-    private static (int Claims, int Terms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs)
+    private static (int Claims, int Terms, int WholeTerms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs, SplitKinds sp, int zHiOf)
     {
         var vk = c.Vk;
         var ks = vk.Shape;
@@ -588,10 +774,10 @@ public static partial class SolidityVerifierGenerator
         int kSplit = vk.ModelVars - zs.PartVars;
         string Slot(int w) => "0x" + (32 * w).ToString("x", CultureInfo.InvariantCulture);
         string Ctx(int w) => $"mload(add(ctx, {Slot(w)}))";
-        string Fld(string name) => $"layField(lay, {ZField(c, name)})";
+        string Fld(string name) => ZFieldAt(c, name, "lay");
         string LPt(int l) => Ctx(ZLayerBase + 3 * l);
         string LV(int l) => Ctx(ZLayerBase + 3 * l + 1);
-        int claim = -1, terms = 0;
+        int claim = -1, terms = 0, whole = 0;
         void Claim(string value, string what)
         {
             claim++;
@@ -604,6 +790,7 @@ public static partial class SolidityVerifierGenerator
             string metaExpr = rows is null ? meta.ToString(CultureInfo.InvariantCulture) : $"or({meta}, shl(48, {rows}))";
             y.Line($"t := zkTerm(t, {metaExpr}, {coef}, {data}, {k}, {j})");
             terms++;
+            if ((zs.Private && vector == zs.XVector) || (zs.RangeCheck && vector == zs.W3Vector)) whole++; // (k = 0: two terms when split)
         }
         // a 2-entry μ item (d = 1) or a 4-entry ν item (d = 2) of the mask region: kind 2, k = N2 − d
         void Region(string item, string coef, string data, int d) => Term(gW2, 2, coef, data, $"sub(n2, {d})", Fld(item));
@@ -728,8 +915,8 @@ public static partial class SolidityVerifierGenerator
         }
         Claim($"calldataload(add({mm}, {32 * nu}))", "the matmul mask g(κ) = v_g (Libra weights on its W2 item)");
         Term(gW2, 1, "1", kappa, $"sub(n2, {Fld("Libra matmul vars")})", Fld("Libra matmul index"), iMax.ToString(CultureInfo.InvariantCulture));
-        y.Line("pop(t)");
-        return (claim + 1, terms);
+        y.Line("tEnd := t");
+        return (claim + 1, terms, whole);
     }
 
     // ---------------------------------------------------------------- the input range check (private inputs, check on)

@@ -64,15 +64,16 @@ public static partial class SolidityVerifierGenerator
     /// the columns at <paramref name="cb"/>) and one range segment per limb R_i, each sel_seg(r_w) (by <paramref name="selectorFn"/>
     /// at the batch record's field) added to sels and sel_seg·(tag + β·col + β²·a) to acc.
     /// </summary>
-    private static void WitnessSegments(YulWriter y, VerifyingKey vk, int l, int cb, string selectorFn, int actField, Func<int, int> limbField)
+    /// <remarks><paramref name="actField"/> and <paramref name="limbField"/> give the Yul expressions of the segments' f indices.</remarks>
+    private static void WitnessSegments(YulWriter y, VerifyingKey vk, int l, int cb, string selectorFn, string actField, Func<int, string> limbField)
     {
         int o = vk.Layers[l].OutVars;
-        y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {actField}))");
+        y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), {actField})");
         y.Line("sels := addmod(sels, sel, R_MOD)");
         y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.ActTag(l)}, mulmod(beta, addmod(calldataload(add(cols, {32 * cb})), mulmod(beta, calldataload(add(cols, {32 * (cb + 1)})), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)");
         for (int i = 0; i < vk.Layers[l].Limbs; i++)
         {
-            y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), layField(lay, {limbField(i)}))");
+            y.Line($"sel := {selectorFn}(rw, sub(n, add(b, {o})), {limbField(i)})");
             y.Line("sels := addmod(sels, sel, R_MOD)");
             y.Line($"acc := addmod(acc, mulmod(sel, addmod({KeyShape.RangeTag}, mulmod(beta, calldataload(add(cols, {32 * (cb + 2 + i)})), R_MOD), R_MOD), R_MOD), R_MOD)");
         }
@@ -356,10 +357,18 @@ public static partial class SolidityVerifierGenerator
         /// <summary>Index of tabled layer ℓ's first column (Q) in `cols`.</summary>
         public int ColumnBase(int layer) => Enumerable.Range(0, layer).Sum(l => 2 + Vk.Layers[l].Limbs);
 
+        /// <summary>
+        /// ZK keys: the batch-record fields with one value at every batch size of the key (item indices, the region's place …),
+        /// written into the code as constants instead of into every record (<see cref="ZkConstantFields"/>); empty otherwise.
+        /// </summary>
+        public IReadOnlyDictionary<string, long> ZkConstants => _zkConstants ??= Vk.IsZk ? ZkConstantFields(this) : new Dictionary<string, long>();
+
+        private IReadOnlyDictionary<string, long>? _zkConstants;
+
         /// <summary>Fields of one batch record, in order (names for the comments of the generated code).</summary>
         public List<string> FieldNames()
         {
-            if (Vk.IsZk) return ZkFields(this, 0).Select(f => f.Name).ToList();
+            if (Vk.IsZk) return ZkFields(this, 0).Select(f => f.Name).Where(n => !ZkConstants.ContainsKey(n)).ToList();
             if (Vk.HasSpatialLayers) return SpatialFields(this, 0).Select(f => f.Name).ToList();
             if (T == 0) return ["proof length"];
             var f = new List<string> { "proof length", "n (f vars)", "N1 (W1 vars)", "N2 (W2 vars)", "h_w index", "h_t index", "mult index" };
@@ -395,7 +404,7 @@ public static partial class SolidityVerifierGenerator
             var fields = new List<long>();
             if (vk.IsZk)
             {
-                Fields = ZkFields(c, b).Select(f => f.Value).ToArray();
+                Fields = ZkFields(c, b).Where(f => !c.ZkConstants.ContainsKey(f.Name)).Select(f => f.Value).ToArray();
                 return;
             }
             var bs = new BatchShape(vk, b);
@@ -637,7 +646,7 @@ public static partial class SolidityVerifierGenerator
             {
                 int cb = c.ColumnBase(l);
                 y.Comment($"{(l < H ? "hidden" : "output")} layer {l}: activation segment (tag {l + 2}, Q_{l}, A_{l}), then {vk.Layers[l].Limbs} limb segments (tag 1, R_{l},i)");
-                WitnessSegments(y, vk, l, cb, "selectorBits", c.FieldFAct(l), i => c.FieldFLimb(l, i));
+                WitnessSegments(y, vk, l, cb, "selectorBits", $"layField(lay, {c.FieldFAct(l)})", i => $"layField(lay, {c.FieldFLimb(l, i)})");
             }
             y.Line("acc := addmod(acc, frSub(1, sels), R_MOD)");
             y.Line("let lu := mload(add(ctx, " + Slot(SlotLu) + "))");

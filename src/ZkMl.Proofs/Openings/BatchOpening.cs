@@ -394,7 +394,8 @@ public static class BatchOpening
     }
 
     /// <summary>Σ_j over pairs: constant and quadratic coefficients of Σ (e0 + X·Δe)(p0 + X·Δp) (also the ZK opening's rounds).</summary>
-    internal static void RoundTerms(Fr[] e, Fr[] p, int half, out Fr c0, out Fr c2)
+    /// <remarks>p's pairs start at <paramref name="pOffset"/> (a view of a larger array; e's at 0).</remarks>
+    internal static void RoundTerms(Fr[] e, Fr[] p, int half, out Fr c0, out Fr c2, int pOffset = 0)
     {
         var a0 = Fr.Zero; var a2 = Fr.Zero;
         if (half >= 4096)
@@ -404,16 +405,16 @@ public static class BatchOpening
             Parallel.For(0, chunks, c =>
             {
                 int lo = (int)((long)half * c / chunks), hi = (int)((long)half * (c + 1) / chunks);
-                Accumulate(e, p, lo, hi, out p0s[c], out p2s[c]);
+                Accumulate(e, p, pOffset, lo, hi, out p0s[c], out p2s[c]);
             });
             for (int c = 0; c < chunks; c++) { a0 += p0s[c]; a2 += p2s[c]; }
         }
-        else Accumulate(e, p, 0, half, out a0, out a2);
+        else Accumulate(e, p, pOffset, 0, half, out a0, out a2);
         c0 = a0; c2 = a2;
     }
 
-    private static void Accumulate(Fr[] e, Fr[] p, int lo, int hi, out Fr c0, out Fr c2) =>
-        Polynomials.ProductKernels.PairProducts(e, p, lo, hi, out c0, out c2);
+    private static void Accumulate(Fr[] e, Fr[] p, int pOffset, int lo, int hi, out Fr c0, out Fr c2) =>
+        Polynomials.ProductKernels.PairProducts(e, p.AsSpan(pOffset), lo, hi, out c0, out c2);
 
     /// <summary>Tables of at least 2·this entries are bound out of place, in parallel.</summary>
     private const int ParallelBindMin = 8192;

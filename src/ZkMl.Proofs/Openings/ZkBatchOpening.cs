@@ -119,8 +119,8 @@ public static class ZkBatchOpening
         if (CheckStatement(vectors, claims, out int nMax) is { } bad) throw new ArgumentException(bad, nameof(claims));
         if (witnesses.Count != vectors.Count) throw new ArgumentException($"{witnesses.Count} witnesses for {vectors.Count} vectors", nameof(witnesses));
         for (int g = 0; g < vectors.Count; g++)
-            if (witnesses[g]?.Values is not { } v || v.Length != 1 << vectors[g].NumVars)
-                throw new ArgumentException($"vector {g} ({vectors[g].Role}): witness has {witnesses[g]?.Values?.Length ?? 0} entries; expected 2^{vectors[g].NumVars}", nameof(witnesses));
+            if (witnesses[g] is not { } wg || wg.Length != 1 << vectors[g].NumVars)
+                throw new ArgumentException($"vector {g} ({vectors[g].Role}): witness has {witnesses[g]?.Length ?? 0} entries; expected 2^{vectors[g].NumVars}", nameof(witnesses));
         if (mask.NumVars != nMax) throw new ArgumentException($"the mask is for {mask.NumVars} variables; the batched sumcheck has {nMax}", nameof(mask));
         mask.MarkUsed();
         int groups = vectors.Count, m = claims.Count;
@@ -151,14 +151,14 @@ public static class ZkBatchOpening
             int n = nv[g];
             pLive[g] = new int[n + 1];
             eLive[g] = new int[n + 1];
-            pLive[g][0] = EvenPrefix(witnesses[g].Values);
+            pLive[g][0] = EvenPrefix(witnesses[g].Entries);
             for (int k = 0; k < n; k++) pLive[g][k + 1] = NextLive(pLive[g][k], n - k - 1);
             // A vector over all N variables never reads its E table after its last round; a shorter one reads entry 0 in the
             // rounds past its own (e·p of its single remaining entry).
             eLive[g][n] = n == nMax ? 0 : 1;
             for (int k = n - 1; k >= 0; k--) eLive[g][k] = Math.Min(1 << (n - k), Math.Max(pLive[g][k], 2 * eLive[g][k + 1]));
             e[g] = new LiveTable(eTab[g], eLive[g][0], owned: true);
-            p[g] = new LiveTable(witnesses[g].Values, pLive[g][0], owned: false);
+            p[g] = new LiveTable(witnesses[g].Values, pLive[g][0], owned: false, witnesses[g].Offset);
         }
 
         // E_g's entries past its live prefix eLive[g][0] are never read (see above): the weights write only the prefix (X and W3
@@ -213,8 +213,8 @@ public static class ZkBatchOpening
                 var c0 = Fr.Zero; var c2 = Fr.Zero;
                 for (int g = 0; g < groups; g++)
                 {
-                    if (k < nv[g]) { BatchOpening.RoundTerms(e[g].Table, p[g].Table, p[g].Live / 2, out var x0, out var x2); c0 += x0; c2 += x2; }
-                    else { var v = e[g].Table[0] * p[g].Table[0]; c0 += v; c2 += v; }
+                    if (k < nv[g]) { BatchOpening.RoundTerms(e[g].Table, p[g].Table, p[g].Live / 2, out var x0, out var x2, p[g].Start); c0 += x0; c2 += x2; }
+                    else { var v = e[g].Table[0] * p[g].Table[p[g].Start]; c0 += v; c2 += v; }
                 }
                 Fr mc0, mc2;
                 var even = Fr.Zero; // Σ of R's (R*'s) entries at even positions (the dense twin has them in its D1 table)
@@ -297,17 +297,17 @@ public static class ZkBatchOpening
         e = null!;
         eTab = null!;
         var fixedIdx = Enumerable.Range(0, groups).Where(g => witnesses[g].Folds != null).ToArray();
-        for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, kap[g]);
+        for (int g = 0; g < groups; g++) AddScaled(joint, witnesses[g].Values, witnesses[g].Offset, witnesses[g].Length, kap[g]);
         mask.AddScaledTo(joint, m1, m2);
         var commitment = OpenedCommitment(vectors, kap, mask.CommitmentD1, mask.CommitmentD2, m1, m2);
         var blinding = m1 * mask.BlindingD1 + m2 * mask.BlindingD2;
         for (int g = 0; g < groups; g++) blinding += kap[g] * witnesses[g].Blinding;
         var point = JointPoint(ch);
         FixedPart? fixedPart = null;
-        if (fixedIdx.Length > 0 && fixedIdx.All(g => witnesses[g].Values.Length == witnesses[fixedIdx[0]].Values.Length))
+        if (fixedIdx.Length > 0 && fixedIdx.All(g => witnesses[g].Length == witnesses[fixedIdx[0]].Length))
         {
-            var fixedVec = new Fr[witnesses[fixedIdx[0]].Values.Length];
-            foreach (var g in fixedIdx) AddScaled(fixedVec, witnesses[g].Values, kap[g]);
+            var fixedVec = new Fr[witnesses[fixedIdx[0]].Length];
+            foreach (var g in fixedIdx) AddScaled(fixedVec, witnesses[g].Values, witnesses[g].Offset, witnesses[g].Length, kap[g]);
             fixedPart = new FixedPart(Fr.One, fixedVec, fixedIdx.Select(g => witnesses[g].Folds!).ToArray(), fixedIdx.Select(g => kap[g]).ToArray());
         }
         // The mask's structured part of the joint vector, m1·A1 + m2·A2 (affine) and m2·T (top blocks): its fold commitments
@@ -509,19 +509,20 @@ public static class ZkBatchOpening
 
     private static Fr[] JointPoint(Fr[] ch) => OwnPoint(ch, ch.Length);
 
-    private static void AddScaled(Fr[] dst, Fr[] src, Fr scale)
+    /// <summary>dst[i] += scale·src[offset + i] for i &lt; length.</summary>
+    private static void AddScaled(Fr[] dst, Fr[] src, int offset, int length, Fr scale)
     {
         if (scale.IsZero) return;
         // Only up to src's last non-zero entry: the zero tails of padded vectors add nothing.
-        Polynomials.Parallelism.For(src.AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1, (lo, hi) =>
-            Polynomials.ProductKernels.AddScaled(src.AsSpan(lo, hi - lo), scale, dst.AsSpan(lo, hi - lo)));
+        Polynomials.Parallelism.For(src.AsSpan(offset, length).LastIndexOfAnyExcept(Fr.Zero) + 1, (lo, hi) =>
+            Polynomials.ProductKernels.AddScaled(src.AsSpan(offset + lo, hi - lo), scale, dst.AsSpan(lo, hi - lo)));
     }
 
     /// <summary>The length of <paramref name="p"/>'s prefix up to its last non-zero entry, rounded up to even (≥ 1; the whole of a table of 1 entry).</summary>
-    private static int EvenPrefix(Fr[] p)
+    private static int EvenPrefix(ReadOnlySpan<Fr> p)
     {
         if (p.Length == 1) return 1;
-        int used = p.AsSpan().LastIndexOfAnyExcept(Fr.Zero) + 1;
+        int used = p.LastIndexOfAnyExcept(Fr.Zero) + 1;
         return Math.Max(2, used + (used & 1));
     }
 
@@ -663,13 +664,17 @@ public static class ZkBatchOpening
     /// into a buffer of the table's own. <see cref="Clear"/> zeroes what the table wrote (the vectors' and the mask's are
     /// secret; the caller clears the scratch).
     /// </summary>
-    private sealed class LiveTable(Fr[] source, int live, bool owned)
+    /// <remarks>A source that is not owned may be a view: its entries start at <paramref name="offset"/> (a split vector's half).</remarks>
+    private sealed class LiveTable(Fr[] source, int live, bool owned, int offset = 0)
     {
         private readonly Fr[] _source = source;
         private Fr[]? _own;
 
         /// <summary>The current table: its first <see cref="Live"/> entries are the bound values; the entries after them are stale.</summary>
         public Fr[] Table { get; private set; } = source;
+
+        /// <summary>Where the current table's entries start in <see cref="Table"/>: a view's offset until its first round, then 0.</summary>
+        public int Start => !owned && ReferenceEquals(Table, _source) ? offset : 0;
 
         /// <summary>The stored prefix: even, or 1 for a table of one entry.</summary>
         public int Live { get; private set; } = live;
@@ -686,8 +691,9 @@ public static class ZkBatchOpening
             bool inPlace = owned || !ReferenceEquals(t, _source);
             var dst = inPlace ? scratch : (_own = GC.AllocateUninitializedArray<Fr>(next));
             var rr = r;
+            int at = inPlace ? 0 : offset; // (an owned source, or the table after its first round, starts at 0)
             Polynomials.Parallelism.For(pairs, (lo, hi) =>
-                Polynomials.DenseMle.BindPairs(t.AsSpan(2 * lo, 2 * (hi - lo)), rr, dst.AsSpan(lo, hi - lo)));
+                Polynomials.DenseMle.BindPairs(t.AsSpan(at + 2 * lo, 2 * (hi - lo)), rr, dst.AsSpan(lo, hi - lo)));
             if (inPlace) Array.Copy(scratch, t, pairs);
             else Table = dst;
             Table.AsSpan(pairs, next - pairs).Clear();
@@ -697,7 +703,7 @@ public static class ZkBatchOpening
         /// <summary>Multiplies the single entry of a table with no variables left by f (the factor 1 − c_k of a smaller vector).</summary>
         public void ScaleFirst(in Fr f)
         {
-            if (!owned && ReferenceEquals(Table, _source)) Table = _own = [_source[0]];
+            if (!owned && ReferenceEquals(Table, _source)) Table = _own = [_source[offset]];
             Table[0] *= f;
         }
 

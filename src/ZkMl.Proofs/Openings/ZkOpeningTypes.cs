@@ -44,6 +44,22 @@ public abstract class OpeningWeight
     /// <summary>Absorbs what defines the weight (for openings that bind their statement themselves).</summary>
     internal abstract void Absorb(Transcript t);
 
+    /// <summary>
+    /// The weight on one half of the vector split at its top index bit (docs/protocol.md "ZK mode: split opening vectors"): the
+    /// entries whose bit NumVars − 1 is <paramref name="bit"/>, re-based at 0 — w restricted to x_top = bit, as a factor and a
+    /// weight over NumVars − 1 variables (its MLE at r′ is w̃(bit, r′) / factor). A null weight: the half carries no weight.
+    /// </summary>
+    /// <exception cref="ArgumentException">A weight over no variable, or a bit other than 0 or 1.</exception>
+    public (Fr Factor, OpeningWeight? Weight) Half(int bit)
+    {
+        if (NumVars < 1) throw new ArgumentException("a weight over no variable has no halves", nameof(bit));
+        if (bit is not (0 or 1)) throw new ArgumentException($"bit {bit}: a half is 0 (low) or 1 (high)", nameof(bit));
+        return HalfCore(bit);
+    }
+
+    /// <summary>The restriction to x_top = bit (the generic form: w̃(bit, ·) through the whole table; the kinds override it).</summary>
+    private protected virtual (Fr Factor, OpeningWeight? Weight) HalfCore(int bit) => (Fr.One, new HalfWeight(this, bit));
+
     /// <summary>eq(z, ·): the claim is the MLE's value at z.</summary>
     public static OpeningWeight Eq(Fr[] z) => new EqWeight(z);
 
@@ -74,6 +90,8 @@ public abstract class OpeningWeight
             Polynomials.Eq.AddTable(_z.AsSpan(lead), scale, table, start, (int)Math.Clamp((long)end - start, 0, 1L << (_z.Length - lead)));
         }
         public override Fr Evaluate(ReadOnlySpan<Fr> point) => Polynomials.Eq.Evaluate(_z, point);
+        // eq(z, (bit, x′)) = (bit ? z_0 : 1 − z_0)·eq(z′, x′)
+        private protected override (Fr Factor, OpeningWeight? Weight) HalfCore(int bit) => (bit == 1 ? _z[0] : Fr.One - _z[0], new EqWeight(_z[1..]));
         internal override void Absorb(Transcript t)
         {
             t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 0);
@@ -132,6 +150,16 @@ public abstract class OpeningWeight
             for (int t = 0; t < top; t++) e *= ((_block >> (top - 1 - t)) & 1) == 1 ? point[t] : Fr.One - point[t];
             return e * _inner.Evaluate(point[top..]);
         }
+        // A block inside one half: that half with the block index's top bit dropped (the block itself once it is the half);
+        // a block of the whole vector: the inner weight's half.
+        private protected override (Fr Factor, OpeningWeight? Weight) HalfCore(int bit)
+        {
+            int top = _vars - _inner.NumVars;
+            if (top == 0) return _inner.Half(bit);
+            if ((int)((_block >> (top - 1)) & 1) != bit) return (Fr.One, null);
+            long rest = _block & ((1L << (top - 1)) - 1);
+            return (Fr.One, top == 1 ? _inner : new BlockWeight(_vars - 1, rest, _inner));
+        }
         internal override void Absorb(Transcript t)
         {
             t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 2);
@@ -139,6 +167,86 @@ public abstract class OpeningWeight
             t.AppendUInt64(ZkBatchOpening.Labels.WeightData, (ulong)_block);
             _inner.Absorb(t);
         }
+    }
+}
+
+/// <summary>
+/// w restricted to x_top = bit (<see cref="OpeningWeight.Half"/>'s generic form, for kinds without a closed restriction): its
+/// table is the half of w's table, its MLE w̃(bit, ·). Never absorbed: the split is a function of the statement (the caller's
+/// transcript binds the claims before the split).
+/// </summary>
+internal sealed class HalfWeight : OpeningWeight
+{
+    private readonly OpeningWeight _whole;
+    private readonly int _bit;
+
+    public HalfWeight(OpeningWeight whole, int bit) { _whole = whole; _bit = bit; }
+
+    public override int NumVars => _whole.NumVars - 1;
+
+    internal override void AddTo(Fr[] table, int offset, in Fr scale, int end)
+    {
+        var full = _whole.Table();
+        int half = full.Length / 2;
+        int count = (int)Math.Clamp((long)end - offset, 0, half);
+        for (int j = 0; j < count; j++) table[offset + j] += scale * full[_bit * half + j];
+    }
+
+    public override Fr Evaluate(ReadOnlySpan<Fr> point)
+    {
+        var p = new Fr[point.Length + 1];
+        p[0] = _bit == 1 ? Fr.One : Fr.Zero;
+        point.CopyTo(p.AsSpan(1));
+        return _whole.Evaluate(p);
+    }
+
+    internal override void Absorb(Transcript t) => throw new InvalidOperationException("a split half's weight is not absorbed: bind the claims before splitting their vectors");
+}
+
+/// <summary>
+/// Splits vectors of a zero-knowledge opening at their top index bit (docs/protocol.md "ZK mode: split opening vectors"): vector
+/// V of n variables committed as two vectors of n − 1, V_lo (entries below 2^{n−1}) then V_hi (the rest, re-based at 0). A
+/// term κ·⟨w, V⟩ becomes κ·f_0·⟨w_0, V_lo⟩ + κ·f_1·⟨w_1, V_hi⟩ with (f_b, w_b) = <see cref="OpeningWeight.Half"/>(b), so
+/// Σ_x w(x)·V(x) is unchanged; a half without weight gets no term. Prover and verifier apply the same function to the same
+/// claims, so the split adds no value to a proof.
+/// </summary>
+public static class ZkOpeningSplit
+{
+    /// <summary>
+    /// The index in the split list of logical vector g's (low) half: vectors keep their order, a split vector takes two places
+    /// (low, high).
+    /// </summary>
+    public static int[] Positions(IReadOnlyList<bool> split)
+    {
+        ArgumentNullException.ThrowIfNull(split);
+        var pos = new int[split.Count];
+        for (int g = 0, p = 0; g < split.Count; g++) { pos[g] = p; p += split[g] ? 2 : 1; }
+        return pos;
+    }
+
+    /// <summary>The claims on the split vector list (<see cref="Positions"/>).</summary>
+    /// <exception cref="ArgumentException">A term's vector is not in <paramref name="split"/>.</exception>
+    public static List<ZkOpeningClaim> Claims(IReadOnlyList<ZkOpeningClaim> claims, IReadOnlyList<bool> split)
+    {
+        ArgumentNullException.ThrowIfNull(claims);
+        var pos = Positions(split);
+        var r = new List<ZkOpeningClaim>(claims.Count);
+        foreach (var c in claims)
+        {
+            var terms = new List<ZkClaimTerm>(c.Terms.Count + 2);
+            foreach (var t in c.Terms)
+            {
+                if (t.Vector < 0 || t.Vector >= split.Count) throw new ArgumentException($"a term on vector {t.Vector}; the split list has {split.Count} vectors", nameof(claims));
+                if (!split[t.Vector]) { terms.Add(t with { Vector = pos[t.Vector] }); continue; }
+                for (int bit = 0; bit < 2; bit++)
+                {
+                    var (f, w) = t.Weight.Half(bit);
+                    if (w is not null) terms.Add(new ZkClaimTerm(pos[t.Vector] + bit, t.Coefficient * f, w));
+                }
+            }
+            r.Add(new ZkOpeningClaim(terms, c.Value));
+        }
+        return r;
     }
 }
 
@@ -198,8 +306,30 @@ public sealed record ZkOpeningVector(string Role, G1Affine Commitment, int NumVa
 /// <param name="folds">Precomputed fold bases of this vector (null: none).</param>
 public sealed class ZkOpeningWitness(Fr[] values, Fr blinding, FoldBases? folds = null)
 {
-    /// <summary>The entries.</summary>
+    /// <summary>
+    /// A vector whose entries are <paramref name="length"/> consecutive entries of <paramref name="source"/> from
+    /// <paramref name="offset"/> (a split vector's half, docs/protocol.md "ZK mode: split opening vectors"): read in place, never
+    /// copied or written.
+    /// </summary>
+    /// <exception cref="ArgumentException">The range is not inside the source.</exception>
+    public ZkOpeningWitness(Fr[] source, int offset, int length, Fr blinding) : this(source, blinding)
+    {
+        if (offset < 0 || length < 1 || (long)offset + length > source.Length)
+            throw new ArgumentException($"entries [{offset}, {(long)offset + length}) of a source of {source.Length}", nameof(offset));
+        (Offset, Length) = (offset, length);
+    }
+
+    /// <summary>The array holding the entries: <see cref="Length"/> of them from <see cref="Offset"/> (the whole array unless the witness is a view).</summary>
     public Fr[] Values { get; } = values ?? throw new ArgumentNullException(nameof(values));
+
+    /// <summary>Where the entries start in <see cref="Values"/>.</summary>
+    public int Offset { get; }
+
+    /// <summary>The number of entries (2^n).</summary>
+    public int Length { get; } = values?.Length ?? 0;
+
+    /// <summary>The entries.</summary>
+    internal ReadOnlySpan<Fr> Entries => Values.AsSpan(Offset, Length);
 
     /// <summary>The commitment's blinding.</summary>
     internal Fr Blinding { get; } = blinding;

@@ -295,6 +295,7 @@
                     w := mulmod(mload(reg), zkRegionEq(mload(add(reg, 0x20)), mload(add(t, 0xe0)), mload(add(t, 0x80)), sub(n, k), mload(add(rg, shl(5, sub(n, 1))))), R_MOD)
                     leave
                 }
+                // {{zk:split-ext}} (the generator's split-vector half of a whole-vector term, or nothing: SolidityVerifierGenerator.ZkMain)
                 w := 1 // the block selector (none for a term on the whole vector, k = 0)
                 if k { w := zkSelector(rg, k, mload(add(t, 0xe0))) }
                 let z := add(rg, shl(5, k))
