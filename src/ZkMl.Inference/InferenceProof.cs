@@ -352,7 +352,7 @@ public sealed class InferenceProof
                 argmax.Add(Array.IndexOf(row, row.Max()));
             }
             // a private-input statement holds C_X, never an input word (docs/zk-design.md §6)
-            if (io.InputCommitment is { } cx) o["inputCommitment"] = "0x" + Convert.ToHexStringLower(EvmEncoding.EncodeG1(cx));
+            if (io.InputCommitmentHex is { } cx) o["inputCommitment"] = cx;
             else o["inputs"] = inputs;
             o["outputs"] = outputs; o["argmax"] = argmax;
             o["output_scale"] = vk.OutputScale;

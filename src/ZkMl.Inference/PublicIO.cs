@@ -32,6 +32,9 @@ public sealed class PublicIO
     /// <summary>The commitment to X′'s high half when the statement's X′ is split (<see cref="ZkShape.SplitsInput"/>), else null.</summary>
     public G1Affine? InputCommitmentHigh { get; }
 
+    /// <summary>C_X as "0x" ‖ x ‖ y (and the high half's x ‖ y when X′ is split), as <see cref="ZkMl.Inference.InputCommitment.CommitmentHex"/>; null for public inputs.</summary>
+    public string? InputCommitmentHex => InputCommitment is { } c ? ZkMl.Inference.InputCommitment.HexOf(c, InputCommitmentHigh) : null;
+
     /// <summary>True when the statement holds C_X instead of the inputs.</summary>
     public bool IsPrivate => InputCommitment.HasValue;
 

@@ -219,7 +219,7 @@ public class InputCommitmentTests
         { "inputSize", "bytes for B = 3 rows of inputSize = 6" },
         { "inputSize-zero", "inputSize = 0, expected 1" },
         { "xBytes", "xBytes = 3, expected 1, 2, 4 or 8" },
-        { "xBytes-2", "of xBytes = 2 (expected" },
+        { "xBytes-2", "of xBytes = 2 and 1 blinding(s) (expected" },
         { "s_X", "s_X (the blinding) is not below the scalar field modulus r" },
         { "digest", "corrupt or truncated: SHA-256 digest" },
         { "truncated", "truncated: 100 bytes" },

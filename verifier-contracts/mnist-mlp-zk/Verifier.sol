@@ -58,11 +58,11 @@ contract MnistMlpZkVerifier {
     uint256 internal constant TAU_G2_Y_C1 = 0x1f4269424e553cb944e5fb917828b1adc4976834f870f2e5206ccdb6641feadc;
     uint256 internal constant TAU_G2_Y_C0 = 0x18ae51fc0a4fd3d3ae3b68ce7f05909c627ebe050384505fa2fd3447514cb14c;
 
-    /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 38 big-endian 32-bit fields:
-    /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), N (opening vars), f covered, h_w index, h_t index, mult index, Libra LogUp vars, Libra LogUp index, Libra matmul vars, Libra matmul index, region vars, region index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index, f act_0 index, f limb_0,0 index, f limb_0,1 index, f limb_0,2 index, mu_A_0, mu_R_0,0, mu_R_0,1, mu_R_0,2, nu_Z_0, mu_mult, mu_hw, mu_ht, mu_acol, mu_W_0, nu_b_0, mu_W_1, nu_b_1, mu_X, mu_hin.
+    /// Per padded batch 2^b (b = 0 … log2 MAX_BATCH), 14 big-endian 32-bit fields:
+    /// proof length, n (f vars), N1 (W1 vars), N2 (W2 vars), f covered, h_w index, h_t index, Libra LogUp index, Libra matmul index, region index, A_0 index, R_0,0 index, R_0,1 index, R_0,2 index.
     /// An index is an item's offset divided by its size (its offset bits in a claim point).
-    bytes internal constant BATCH_LAYOUTS = hex"00001540000000090000000d0000000d0000000f0000020000000008000000000000000000000007000000240000000700000025000000060000004c000000200000002100000022000000230000000000000001000000020000000300000006000000070000000800000009000000000000000a0000000b0000000c0000000d0000000e000000010000000f000000020000001000000011000015400000000a0000000d0000000d0000000f00000400000000040000000000000000000000070000002800000007000000290000000600000054000000100000001100000012000000130000000000000001000000020000000300000006000000070000000800000009000000000000000a0000000b0000000c0000000d0000000e000000010000000f000000020000001000000011000015400000000b0000000d0000000d0000000f0000080000000002000000000000000000000007000000300000000700000031000000060000006400000008000000090000000a0000000b0000000000000001000000020000000300000006000000070000000800000009000000000000000a0000000b0000000c0000000d0000000e000000010000000f000000020000001000000011000015800000000c0000000d0000000e0000000f00001000000000000000000100000000000000070000004000000007000000410000000600000084000000040000000500000006000000070000000000000001000000020000000300000006000000070000000800000009000000000000000a0000000b0000000c0000000d0000000e000000010000000f000000020000001000000011000015c00000000d0000000e0000000e0000000f000020000000000000000002000000000000000700000060000000070000006100000006000000c4000000020000000300000004000000050000000000000001000000020000000300000006000000070000000800000009000000000000000a0000000b0000000c0000000d0000000e000000010000000f000000020000001000000011";
-    uint256 internal constant BATCH_RECORD_BYTES = 152;
+    bytes internal constant BATCH_LAYOUTS = hex"00001540000000090000000d0000000d00000200000000080000000000000024000000250000004c00000020000000210000002200000023000015400000000a0000000d0000000d00000400000000040000000000000028000000290000005400000010000000110000001200000013000015400000000b0000000d0000000d00000800000000020000000000000030000000310000006400000008000000090000000a0000000b000015800000000c0000000d0000000e00001000000000000000000100000040000000410000008400000004000000050000000600000007000015c00000000d0000000e0000000e0000200000000000000000020000006000000061000000c400000002000000030000000400000005";
+    uint256 internal constant BATCH_RECORD_BYTES = 56;
 
     /// @param proof the proof bytes (InferenceProof.ProofBytes)
     /// @param publicInputs the packed statement: u256(B) ‖ C_X.x ‖ C_X.y (the inputs' commitment) ‖ Y ‖ zero padding, as 32-byte words
@@ -1664,8 +1664,9 @@ contract MnistMlpZkVerifier {
                 let b := 0
                 for { } lt(shl(b, 1), bsz) { } { b := add(b, 1) }
                 let body := mul(mul(bsz, OUTPUT_SIZE), Y_BYTES)
-                if iszero(eq(words, add(3, shr(5, add(body, 31))))) { fail() }
-                let pad := sub(shl(5, sub(words, 3)), body)
+                let head := 3
+                if iszero(eq(words, add(head, shr(5, add(body, 31))))) { fail() }
+                let pad := sub(shl(5, sub(words, head)), body)
                 if pad {
                     if shl(shl(3, sub(32, pad)), calldataload(add(pi, shl(5, sub(words, 1))))) { fail() }
                 }
@@ -1767,16 +1768,16 @@ contract MnistMlpZkVerifier {
                 let sels := 0
                 let sel := 0
                 // layer 0: activation segment (tag 2, Q̂_0, Â_0), then 3 limb segments (tag 1, R̂_0,i)
-                sel := zkSelector(rw, sub(n, add(b, 7)), layField(lay, 19))
+                sel := zkSelector(rw, sub(n, add(b, 7)), 0)
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(2, mulmod(beta, addmod(calldataload(add(cols, 0)), mulmod(beta, calldataload(add(cols, 32)), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := zkSelector(rw, sub(n, add(b, 7)), layField(lay, 20))
+                sel := zkSelector(rw, sub(n, add(b, 7)), 1)
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 64)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := zkSelector(rw, sub(n, add(b, 7)), layField(lay, 21))
+                sel := zkSelector(rw, sub(n, add(b, 7)), 2)
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 96)), R_MOD), R_MOD), R_MOD), R_MOD)
-                sel := zkSelector(rw, sub(n, add(b, 7)), layField(lay, 22))
+                sel := zkSelector(rw, sub(n, add(b, 7)), 3)
                 sels := addmod(sels, sel, R_MOD)
                 acc := addmod(acc, mulmod(sel, addmod(1, mulmod(beta, calldataload(add(cols, 128)), R_MOD), R_MOD), R_MOD), R_MOD)
                 let fill := frSub(1, sels)
@@ -1928,15 +1929,14 @@ contract MnistMlpZkVerifier {
                 mstore(add(vecs, 832), add(mload(add(ctx, 0x20)), 10))
                 calldatacopy(add(vecs, 896), add(pf, 0x100), 0x40)
                 mstore(add(vecs, 960), add(mload(add(ctx, 0x20)), 10))
-                mstore(ob, vecs)
                 mstore(add(ob, 0x20), 8)
+                mstore(ob, vecs)
                 let terms := alloc(11264)
                 mstore(add(ob, 0x40), terms)
-                mstore(add(ob, 0x60), 44)
                 let ys := alloc(736)
                 mstore(add(ob, 0x80), ys)
                 mstore(add(ob, 0xa0), 23)
-                mstore(add(ob, 0xc0), layField(lay, 4))
+                mstore(add(ob, 0xc0), 15)
                 let d := alloc(0x80)
                 calldatacopy(d, pf, 0x80)
                 mstore(add(ob, 0xe0), d)
@@ -1954,10 +1954,10 @@ contract MnistMlpZkVerifier {
                 mstore(add(ob, 0x140), d)
                 d := alloc(0x60)
                 mstore(d, 5)
-                mstore(add(d, 0x20), layField(lay, 13))
-                mstore(add(d, 0x40), layField(lay, 14))
+                mstore(add(d, 0x20), 6)
+                mstore(add(d, 0x40), layField(lay, 9))
                 mstore(add(ob, 0x160), d)
-                zkClaims(ctx, terms, ys)
+                mstore(add(ob, 0x60), shr(8, sub(zkClaims(ctx, terms, ys), terms)))
                 cdOut := zkBatchOpen(ob, cd)
             }
 
@@ -1989,7 +1989,7 @@ contract MnistMlpZkVerifier {
             }
 
             // the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item, 3 the constant 1)
-            function zkClaims(ctx, t, ys) {
+            function zkClaims(ctx, t, ys) -> tEnd {
                 let lay := mload(add(ctx, 0x40))
                 let b := mload(add(ctx, 0x20))
                 let n := layField(lay, 1)
@@ -1998,74 +1998,74 @@ contract MnistMlpZkVerifier {
                 let nin := add(b, 10)
                 // claim 0: h′_w(r_w) + V_lu·μ_hw(r_w[0]) = ĥ_w − c_f·Fill(r_w)
                 mstore(add(ys, 0), frSub(mload(mload(add(ctx, 0x100))), mulmod(mload(add(ctx, 0x1c0)), mload(add(ctx, 0x1e0)), R_MOD)))
-                t := zkTerm(t, 327680, 1, mload(add(ctx, 0xc0)), sub(n2, n), layField(lay, 6))
-                t := zkTerm(t, 8590262272, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xc0)), sub(n2, 1), layField(lay, 29))
+                t := zkTerm(t, 327680, 1, mload(add(ctx, 0xc0)), sub(n2, n), layField(lay, 5))
+                t := zkTerm(t, 8590262272, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xc0)), sub(n2, 1), 11)
                 // claim 1: h_t(r_t) + V_lu·μ_ht(r_t[0]) = ĥ_t
                 mstore(add(ys, 32), mload(add(mload(add(ctx, 0x100)), 0x40)))
-                t := zkTerm(t, 327681, 1, mload(add(ctx, 0xe0)), sub(n2, 12), layField(lay, 7))
-                t := zkTerm(t, 8590262273, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), layField(lay, 30))
+                t := zkTerm(t, 327681, 1, mload(add(ctx, 0xe0)), sub(n2, 12), layField(lay, 6))
+                t := zkTerm(t, 8590262273, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), 12)
                 // claim 2: mult(r_t) + V_lu·μ_mult(r_t[0]) = m̂
                 mstore(add(ys, 64), mload(add(mload(add(ctx, 0x100)), 0x80)))
-                t := zkTerm(t, 262146, 1, mload(add(ctx, 0xe0)), sub(layField(lay, 2), 12), layField(lay, 8))
-                t := zkTerm(t, 8590262274, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), layField(lay, 28))
+                t := zkTerm(t, 262146, 1, mload(add(ctx, 0xe0)), sub(layField(lay, 2), 12), 0)
+                t := zkTerm(t, 8590262274, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), 10)
                 // claim 3: a_col(r_t) on the model + V_lu·μ_acol(r_t[0]) = â_col
                 mstore(add(ys, 96), calldataload(add(mload(add(ctx, 0x120)), 160)))
                 z := mload(add(ctx, 0xe0))
                 t := zkTerm(t, 196611, 1, z, 3, 1)
-                t := zkTerm(t, 8590262275, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), layField(lay, 31))
+                t := zkTerm(t, 8590262275, mload(add(ctx, 0x1a0)), mload(add(ctx, 0xe0)), sub(n2, 1), 13)
                 // claim 4: the sum relation 2^n·h′_w(½ⁿ) − 2^m·h_t(½ᵐ) = −c_f·(2^n − covered)
-                mstore(add(ys, 128), frNeg(mulmod(mload(add(ctx, 0x1c0)), sub(shl(n, 1), layField(lay, 5)), R_MOD)))
-                t := zkTerm(t, 12885229572, 1, 0, sub(n2, n), layField(lay, 6))
-                t := zkTerm(t, 12885229572, 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000, 0, sub(n2, 12), layField(lay, 7))
+                mstore(add(ys, 128), frNeg(mulmod(mload(add(ctx, 0x1c0)), sub(shl(n, 1), layField(lay, 4)), R_MOD)))
+                t := zkTerm(t, 12885229572, 1, 0, sub(n2, n), layField(lay, 5))
+                t := zkTerm(t, 12885229572, 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000000, 0, sub(n2, 12), layField(lay, 6))
                 t := zkTerm(t, 12885360644, 1, 0, 0, 0)
                 // claim 5: the LogUp mask g(r) = v_g (Libra weights on its W2 item)
                 mstore(add(ys, 160), mload(add(mload(add(ctx, 0x100)), 0xa0)))
-                t := zkTerm(t, or(4295294981, shl(48, mload(add(ctx, 0x180)))), 1, mload(add(ctx, 0x160)), sub(n2, layField(lay, 9)), layField(lay, 10))
+                t := zkTerm(t, or(4295294981, shl(48, mload(add(ctx, 0x180)))), 1, mload(add(ctx, 0x160)), sub(n2, 7), layField(lay, 7))
                 // claim 6: h_in(r_in) on W3 + V_lu·μ_hin(r_in[0]) = ĥ_in
                 mstore(add(ys, 192), mload(add(mload(add(ctx, 0x100)), 0xc0)))
                 t := zkTerm(t, 458758, 1, mload(add(ctx, 0x380)), 0, 0)
-                t := zkTerm(t, 8590262278, mload(add(ctx, 0x1a0)), mload(add(ctx, 0x380)), sub(n2, 1), layField(lay, 37))
+                t := zkTerm(t, 8590262278, mload(add(ctx, 0x1a0)), mload(add(ctx, 0x380)), sub(n2, 1), 17)
                 // claim 7: β·X′(r_in) on C_X + β·V_lu·μ_X(r_in[0]) = β·X̂(r_in) = f̂_in − t_X·s̃el(r_in) (X′ column-major: r_in[0] is its column MSB)
                 mstore(add(ys, 224), mload(add(ctx, 0x3a0)))
                 t := zkTerm(t, 393223, mload(add(ctx, 0x80)), mload(add(ctx, 0x380)), 0, 0)
-                t := zkTerm(t, 8590262279, mulmod(mload(add(ctx, 0x1a0)), mload(add(ctx, 0x80)), R_MOD), mload(add(ctx, 0x380)), sub(n2, 1), layField(lay, 36))
+                t := zkTerm(t, 8590262279, mulmod(mload(add(ctx, 0x1a0)), mload(add(ctx, 0x80)), R_MOD), mload(add(ctx, 0x380)), sub(n2, 1), 16)
                 // claim 8: Σ_{e ≥ InputSize·Bp} eq(r_in, e)·X′[e] = 0: the padded columns [784, 1024) of X′ are zero
                 mstore(add(ys, 256), 0)
                 t := zkTerm(t, 17180262408, 1, mload(add(ctx, 0x380)), 0, 0)
                 z := add(mload(add(ctx, 0xc0)), shl(5, sub(n, add(b, 7)))) // p_0
                 // claim 9: A_0(p_0) + V_lu·μ_A,0(p_0[b]) = Â_0
                 mstore(add(ys, 288), calldataload(add(mload(add(ctx, 0x120)), 32)))
-                t := zkTerm(t, 262153, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 15))
-                t := zkTerm(t, 8590262281, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), layField(lay, 23))
+                t := zkTerm(t, 262153, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 10))
+                t := zkTerm(t, 8590262281, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), 6)
                 // claim 10: R_0,0(p_0) + V_lu·μ_R,0,0 = R̂_0,0
                 mstore(add(ys, 320), calldataload(add(mload(add(ctx, 0x120)), 64)))
-                t := zkTerm(t, 262154, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 16))
-                t := zkTerm(t, 8590262282, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), layField(lay, 24))
+                t := zkTerm(t, 262154, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 11))
+                t := zkTerm(t, 8590262282, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), 7)
                 // claim 11: R_0,1(p_0) + V_lu·μ_R,0,1 = R̂_0,1
                 mstore(add(ys, 352), calldataload(add(mload(add(ctx, 0x120)), 96)))
-                t := zkTerm(t, 262155, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 17))
-                t := zkTerm(t, 8590262283, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), layField(lay, 25))
+                t := zkTerm(t, 262155, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 12))
+                t := zkTerm(t, 8590262283, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), 8)
                 // claim 12: R_0,2(p_0) + V_lu·μ_R,0,2 = R̂_0,2
                 mstore(add(ys, 384), calldataload(add(mload(add(ctx, 0x120)), 128)))
-                t := zkTerm(t, 262156, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 18))
-                t := zkTerm(t, 8590262284, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), layField(lay, 26))
+                t := zkTerm(t, 262156, 1, z, sub(layField(lay, 2), add(b, 7)), layField(lay, 13))
+                t := zkTerm(t, 8590262284, mload(add(ctx, 0x1a0)), add(mload(add(ctx, 0xc0)), shl(5, sub(n, 7))), sub(n2, 1), 9)
                 // claim 13: W_1(ρ_1, r_o) on the model + V_κ·μ_W,1(ρ_1[0]) = ŵ_1
                 mstore(add(ys, 416), calldataload(add(mload(add(ctx, 0x240)), 32)))
                 z := zkConcat(add(mload(add(ctx, 0x200)), 96), 7, add(mload(add(ctx, 0x320)), shl(5, b)), 4)
                 t := zkTerm(t, 196621, 1, z, 4, 1)
-                t := zkTerm(t, 8590262285, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 96), sub(n2, 1), layField(lay, 34))
+                t := zkTerm(t, 8590262285, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 96), sub(n2, 1), 15)
                 // claim 14: b_1(r_o) on the model + 2V_1·ν_b,1(u_1[b], ½) = b̂_1
                 mstore(add(ys, 448), calldataload(add(mload(add(ctx, 0x260)), 0)))
                 z := add(mload(add(ctx, 0x320)), shl(5, b))
                 t := zkTerm(t, 196622, 1, z, 11, 520)
-                t := zkTerm(t, 8590262286, addmod(mload(add(ctx, 0x340)), mload(add(ctx, 0x340)), R_MOD), zkPair(mload(add(mload(add(ctx, 0x320)), shl(5, b))), INV_TWO), sub(n2, 2), layField(lay, 35))
+                t := zkTerm(t, 8590262286, addmod(mload(add(ctx, 0x340)), mload(add(ctx, 0x340)), R_MOD), zkPair(mload(add(mload(add(ctx, 0x320)), shl(5, b))), INV_TWO), sub(n2, 2), 2)
                 // claim 15: A_0(r_b, ρ_1) + V_κ·μ_A,0(ρ_1[0]) = â_1
                 mstore(add(ys, 480), calldataload(add(mload(add(ctx, 0x240)), 0)))
-                t := zkTerm(t, 262159, 1, zkConcat(mload(add(ctx, 0x320)), b, add(mload(add(ctx, 0x200)), 96), 7), sub(layField(lay, 2), add(b, 7)), layField(lay, 15))
-                t := zkTerm(t, 8590262287, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 96), sub(n2, 1), layField(lay, 23))
+                t := zkTerm(t, 262159, 1, zkConcat(mload(add(ctx, 0x320)), b, add(mload(add(ctx, 0x200)), 96), 7), sub(layField(lay, 2), add(b, 7)), layField(lay, 10))
+                t := zkTerm(t, 8590262287, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 96), sub(n2, 1), 6)
                 // claim 16: ν_b,1(u_1[b], κ_I) = ν̂_b,1
                 mstore(add(ys, 512), calldataload(add(mload(add(ctx, 0x240)), 128)))
-                t := zkTerm(t, 8590262288, 1, zkPair(mload(add(mload(add(ctx, 0x320)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), layField(lay, 35))
+                t := zkTerm(t, 8590262288, 1, zkPair(mload(add(mload(add(ctx, 0x320)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), 2)
                 // claim 17: W_0(ρ_0, r_o) on the model + V_κ·μ_W,0(ρ_0[0]) = ŵ_0
                 mstore(add(ys, 544), calldataload(add(mload(add(ctx, 0x240)), 96)))
                 z := zkConcat(add(mload(add(ctx, 0x200)), 0), 10, add(mload(add(ctx, 0x2c0)), shl(5, b)), 7)
@@ -2073,26 +2073,26 @@ contract MnistMlpZkVerifier {
                 t := zkTerm(t, 65553, zkSelector(z, 2, 1), add(z, 64), 0, 0)
                 t := zkTerm(t, 131089, zkSelector(z, 2, 2), add(z, 64), 0, 0)
                 t := zkTerm(t, 196625, zkSelector(z, 2, 3), add(z, 64), 0, 0)
-                t := zkTerm(t, 8590262289, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 0), sub(n2, 1), layField(lay, 32))
+                t := zkTerm(t, 8590262289, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 0), sub(n2, 1), 14)
                 // claim 18: b_0(r_o) on the model + 2V_0·ν_b,0(u_0[b], ½) = b̂_0
                 mstore(add(ys, 576), calldataload(add(mload(add(ctx, 0x260)), 32)))
                 z := add(mload(add(ctx, 0x2c0)), shl(5, b))
                 t := zkTerm(t, 196626, 1, z, 8, 64)
-                t := zkTerm(t, 8590262290, addmod(mload(add(ctx, 0x2e0)), mload(add(ctx, 0x2e0)), R_MOD), zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), INV_TWO), sub(n2, 2), layField(lay, 33))
+                t := zkTerm(t, 8590262290, addmod(mload(add(ctx, 0x2e0)), mload(add(ctx, 0x2e0)), R_MOD), zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), INV_TWO), sub(n2, 2), 1)
                 // claim 19: X′(ρ_0, r_b) on C_X (column-major: the column coordinates first) + V_κ·μ_X(ρ_0[0]) = â_0
                 mstore(add(ys, 608), calldataload(add(mload(add(ctx, 0x240)), 64)))
                 t := zkTerm(t, 393235, 1, zkConcat(add(mload(add(ctx, 0x200)), 0), 10, mload(add(ctx, 0x2c0)), b), 0, 0)
-                t := zkTerm(t, 8590262291, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 0), sub(n2, 1), layField(lay, 36))
+                t := zkTerm(t, 8590262291, mload(add(ctx, 0x220)), add(mload(add(ctx, 0x200)), 0), sub(n2, 1), 16)
                 // claim 20: ν_Z,0(u_0[b], κ_I) = ν̂_Z,0
                 mstore(add(ys, 640), calldataload(add(mload(add(ctx, 0x240)), 160)))
-                t := zkTerm(t, 8590262292, 1, zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), layField(lay, 27))
+                t := zkTerm(t, 8590262292, 1, zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), 0)
                 // claim 21: ν_b,0(u_0[b], κ_I) = ν̂_b,0
                 mstore(add(ys, 672), calldataload(add(mload(add(ctx, 0x240)), 192)))
-                t := zkTerm(t, 8590262293, 1, zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), layField(lay, 33))
+                t := zkTerm(t, 8590262293, 1, zkPair(mload(add(mload(add(ctx, 0x2c0)), shl(5, b))), mload(add(mload(add(ctx, 0x200)), 288))), sub(n2, 2), 1)
                 // claim 22: the matmul mask g(κ) = v_g (Libra weights on its W2 item)
                 mstore(add(ys, 704), calldataload(add(mload(add(ctx, 0x240)), 224)))
-                t := zkTerm(t, or(4295294998, shl(48, 10)), 1, mload(add(ctx, 0x200)), sub(n2, layField(lay, 11)), layField(lay, 12))
-                pop(t)
+                t := zkTerm(t, or(4295294998, shl(48, 10)), 1, mload(add(ctx, 0x200)), sub(n2, 7), layField(lay, 8))
+                tEnd := t
             }
 
             // zkLogUp (ZkCore.yul) with the input side (LogUpVerifier.VerifyMasked with n_in): lc as zkLogUp's plus [8] n_in; N = max(n, m, n_in)

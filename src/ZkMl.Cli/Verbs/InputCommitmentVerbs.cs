@@ -128,6 +128,7 @@ internal static class OpenInputVerb
         ["rowWidth"] = c.RowWidth,
         ["inputSize"] = c.InputSize,
         ["inputCommitment"] = c.CommitmentHex,
+        ["inputCommitmentHalves"] = c.IsSplit ? 2 : 1,
         ["srsFingerprint"] = Convert.ToHexStringLower(c.SrsFingerprint),
     };
 

@@ -123,7 +123,7 @@ internal static partial class OnChain
         var y = io.Outputs.ToArray();
         y[0] += 1;
         var lie = io.IsPrivate
-            ? PublicIO.CreatePrivate(vk, io.BatchSize, io.InputCommitment!.Value, y.AsSpan(0, io.BatchSize * vk.OutputColumns))
+            ? PublicIO.CreatePrivate(vk, io.BatchSize, io.InputCommitment!.Value, y.AsSpan(0, io.BatchSize * vk.OutputColumns), io.InputCommitmentHigh)
             : PublicIO.Create(vk, io.BatchSize, io.Inputs, y.AsSpan(0, PublicIO.StatedRows(vk, io.BatchSize) * vk.OutputColumns));
         return InferenceProof.FromParts(proof.VkDigest, lie.Words, proof.ProofBytes, proof.Flags);
     }

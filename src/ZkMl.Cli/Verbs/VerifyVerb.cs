@@ -72,9 +72,9 @@ internal static class VerifyVerb
             var statement = proof!.DecodePublicIO(key);
             if (expected.MismatchFor(key) is { } mismatch)
                 result = new VerificationResult(VerificationFailure.PublicInputs, $"{commitmentPath} is not a commitment this key's proofs can refer to: {mismatch}");
-            else if (statement.InputCommitment != expected.Commitment || statement.BatchSize != expected.BatchSize)
+            else if (statement.InputCommitment != expected.Commitment || statement.InputCommitmentHigh != expected.CommitmentHigh || statement.BatchSize != expected.BatchSize)
                 result = new VerificationResult(VerificationFailure.PublicInputs,
-                    $"the proof is valid for another input commitment: its C_X {Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(statement.InputCommitment!.Value))} (B = {statement.BatchSize}) is not {commitmentPath}'s {expected.CommitmentHex} (B = {expected.BatchSize})");
+                    $"the proof is valid for another input commitment: its C_X {statement.InputCommitmentHex} (B = {statement.BatchSize}) is not {commitmentPath}'s {expected.CommitmentHex} (B = {expected.BatchSize})");
         }
 
         // With the circuit: the first stated output that differs from what the circuit computes on the proven inputs.
@@ -111,9 +111,9 @@ internal static class VerifyVerb
             if (diff is not null) o["outputDiffers"] = diff.ToJson();
             if (io is not null)
             {
-                if (io.InputCommitment is { } cx)
+                if (io.InputCommitmentHex is { } cx)
                 {
-                    o["inputCommitment"] = "0x" + Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(cx));
+                    o["inputCommitment"] = cx;
                     o["inputRangeCheck"] = key.Zk.InputRangeCheck;
                 }
                 o["batch"] = io.BatchSize;
@@ -123,9 +123,9 @@ internal static class VerifyVerb
         }
         else if (result.IsValid)
         {
-            if (io!.InputCommitment is { } cx)
+            if (io!.InputCommitmentHex is { } cx)
             {
-                ctx.Out.MarkupLine($"private inputs: input commitment C_X 0x{Convert.ToHexStringLower(ZkMl.Algebra.Evm.EvmEncoding.EncodeG1(cx))}{(expected is not null ? $" (= {Markup.Escape(commitmentPath!)})" : "")}");
+                ctx.Out.MarkupLine($"private inputs: input commitment C_X {cx}{(expected is not null ? $" (= {Markup.Escape(commitmentPath!)})" : "")}");
                 if (!key.Zk.InputRangeCheck)
                     ctx.Out.MarkupLine("[yellow]note[/]: this key was compiled with --input-range-check off: the proof does not show that the committed inputs are in the input range (the weaker statement of docs/zk-design.md §2); open-input checks them");
             }
