@@ -98,7 +98,7 @@ public sealed class InputCommitmentCliTests : IDisposable
         Zkml.Fails(["open-input", "--commitment", ca, "--opening", ob, "--pk", pk], "does not open", "another input commitment");
         // an opening whose values were changed (and resealed) for this commitment
         var forged = File.ReadAllBytes(oa);
-        forged[56] ^= 1;
+        forged[60] ^= 1; // the first value (after the version-3 header's u32 halves)
         SHA256.HashData(forged.AsSpan(0, forged.Length - 32)).CopyTo(forged, forged.Length - 32);
         File.WriteAllBytes(F("forged.opening"), forged);
         Zkml.Fails(["open-input", "--commitment", ca, "--opening", F("forged.opening"), "--pk", pk], "does not open", "C_X does not open");
