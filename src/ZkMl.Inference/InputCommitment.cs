@@ -254,8 +254,10 @@ public sealed class InputCommitment
         var x = Layout(rows, rowWidth, inputSize);
         try
         {
-            if (x.Length > srs.G1Powers.Length)
-                throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {x.Length} ({PaddedBatchOf(rows.Count)} rows of {rowWidth})", nameof(srs));
+            // (a split X′'s halves are each committed from τ^0: half the powers)
+            int need = IsSplitShape(PaddedBatchOf(rows.Count), rowWidth) ? x.Length / 2 : x.Length;
+            if (need > srs.G1Powers.Length)
+                throw new ArgumentException($"the SRS has {srs.G1Powers.Length} powers; the input matrix needs {need} ({PaddedBatchOf(rows.Count)} rows of {rowWidth}{(need < x.Length ? ", committed as two halves" : "")})", nameof(srs));
             using var secretScalars = Msm.SecretScalars();
             int halves = IsSplitShape(PaddedBatchOf(rows.Count), rowWidth) ? 2 : 1, len = x.Length / halves;
             var sums = new InputValueSums?[halves];
@@ -334,7 +336,7 @@ public sealed class InputCommitment
         if (srs.BlindingBase is null) return InputOpeningResult.Fail("the SRS has no blinding base H: it is not the commitment's");
         if (!FingerprintOf(srs).AsSpan().SequenceEqual(SrsFingerprint))
             return InputOpeningResult.Fail($"the SRS is not the commitment's: its fingerprint SHA-256(H ‖ [τ]₂) {Convert.ToHexStringLower(FingerprintOf(srs))[..16]}… differs from the commitment's {Convert.ToHexStringLower(SrsFingerprint)[..16]}…");
-        long need = (long)PaddedBatch * RowWidth;
+        long need = (long)PaddedBatch * RowWidth / (IsSplit ? 2 : 1); // (each half from τ^0)
         if (need > srs.G1Powers.Length) return InputOpeningResult.Fail($"the SRS has {srs.G1Powers.Length} powers; recomputing C_X needs {need}");
         if (opening.BlindingHigh.HasValue != IsSplit)
             return InputOpeningResult.Fail(IsSplit ? "the opening has one blinding; this commitment splits X′ into two halves, each with its own" : "the opening has two blindings; this commitment is one point");

@@ -374,8 +374,14 @@ public class ZkGameTests(Xunit.Abstractions.ITestOutputHelper output)
     /// </remarks>
     private int[] PlayInput(bool hidingCommitment, int games, bool unmaskedInput = false, int? splitAt = null)
     {
+        var (c, z, x) = InputWorld.Value; // (the key before the threshold: its SRS is sized for the unsplit shape, which has the most powers)
         ZkShape.SplitVarsForTests.Value = splitAt;
-        var (c, z, x) = InputWorld.Value;
+        try { return PlayInputCore(c, z, x, hidingCommitment, games, unmaskedInput, splitAt); }
+        finally { ZkShape.SplitVarsForTests.Value = null; }
+    }
+
+    private int[] PlayInputCore(Circuit c, ZkSetup z, long[][] x, bool hidingCommitment, int games, bool unmaskedInput, int? splitAt)
+    {
         var (pk, vk) = (z.ProvingKey, z.VerifyingKey);
         int rowWidth = 1 << vk.Layers[0].InVars;
         var layouts = x.Select(r => InputCommitment.Layout([r], rowWidth, vk.InputSize)).ToArray();

@@ -46,9 +46,11 @@ public class ZkSplitTests
         var (z, x) = Mnist.Value;
         var vk = z.VerifyingKey;
         var zs = new ZkShape(vk, 8);
-        Assert.True(zs.SplitX && zs.SplitW3, "X′ of 784 × 256 entries (2^18) is split");
+        // X′ of 784 × 256 entries in 2^18; W1 (A_0 and three limbs, 2^17, then the multiplicities) and W2 (h′_w 2^17, h_t, the mask region) of 2^18
+        Assert.True(zs.SplitX && zs.SplitW3 && zs.SplitW1 && zs.SplitW2, "every vector of 2^18 entries is split at B = 256");
         Assert.Equal(18, zs.XVars);
-        Assert.True(zs.OpeningVars <= 17, $"the opening runs over {zs.OpeningVars} variables (the halves' 17 at most)");
+        Assert.Equal(17, zs.OpeningVars);
+        Assert.False(new ZkShape(vk, 7).SplitX || new ZkShape(vk, 7).SplitW1 || new ZkShape(vk, 7).SplitW2, "nothing is split at B = 128");
         var made = InferenceProver.ProvePrivate(z.ProvingKey, x);
         var proof = made.Proof;
         Assert.True(InferenceVerifier.Verify(vk, proof) is { IsValid: true } ok, InferenceVerifier.Verify(vk, proof).Reason);
@@ -87,6 +89,32 @@ public class ZkSplitTests
         var reproved = InferenceProver.ProvePrivate(z.ProvingKey, x, com, open);
         Assert.True(InferenceVerifier.Verify(vk, reproved.Proof).IsValid);
         Assert.Equal(proof.PublicInputs.ToArray(), reproved.Proof.PublicInputs.ToArray());
+        // the prover refuses an opening with one blinding for the split commitment
+        Assert.Contains("one blinding", Assert.Throws<ArgumentException>(() => InferenceProver.ProvePrivate(z.ProvingKey, x, com, oneBlinding)).Message);
+    }
+
+    /// <summary>
+    /// A wide private input with narrow hidden layers (1024 → 16 → 10, the check on) at B = 256: X′ (2^18) is split, W1 and W2
+    /// are not, so the opening's N is X′'s half's 17 and the key's SRS holds 2^17 powers: the input commitment's halves need
+    /// no more (each from τ^0), the whole X′ would.
+    /// </summary>
+    [Fact]
+    public void A_wide_private_input_commits_its_halves_on_a_key_sized_by_its_opening()
+    {
+        var net = InferenceFixtures.Random(264, [1024, 16, 10], [Activation.Relu, Activation.None]);
+        var samples = InferenceFixtures.Samples(265, 256, 1024);
+        var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+        var z = InferenceSetup.RunZk(c, InferenceFixtures.Srs, 256, ptauVerified: false, fixedBaseTable: false, SrsProvenance.Pins, new SeededRng(266));
+        var vk = z.VerifyingKey;
+        var zs = new ZkShape(vk, 8);
+        Assert.True(zs.SplitX && zs.SplitW3 && !zs.SplitW1 && !zs.SplitW2, $"X′ 2^{zs.XVars} split, W1 2^{zs.Batch.W1!.NumVars} and W2 2^{zs.W2.NumVars} not");
+        Assert.Equal(17, zs.OpeningVars);
+        Assert.True(z.ProvingKey.Srs.G1Powers.Length < 1 << 18, $"the key's SRS has {z.ProvingKey.Srs.G1Powers.Length} powers");
+        var x = samples.Select(s => c.QuantizeInput(s)).ToArray();
+        var made = InferenceProver.ProvePrivate(z.ProvingKey, x);
+        Assert.True(made.Commitment.IsSplit);
+        Assert.True(InferenceVerifier.Verify(vk, made.Proof).IsValid, InferenceVerifier.Verify(vk, made.Proof).Reason);
+        Assert.True(made.Commitment.Check(made.Opening, z.ProvingKey.Srs).IsValid);
     }
 
     [Fact]
@@ -112,6 +140,12 @@ public class ZkSplitTests
     public void Every_high_half_of_a_fully_split_proof_is_bound()
     {
         ZkShape.SplitVarsForTests.Value = 6;
+        try { FullySplit(); }
+        finally { ZkShape.SplitVarsForTests.Value = null; }
+    }
+
+    private static void FullySplit()
+    {
         var net = InferenceFixtures.Random(77, [16, 16, 16, 4], [Activation.Relu, Activation.Relu, Activation.None]);
         var samples = InferenceFixtures.Samples(78, 12, 16);
         var c = CircuitCompiler.Compile(net, samples, new CompileOptions { Zk = ZkSettings.PrivateInputs() });
@@ -137,8 +171,5 @@ public class ZkSplitTests
             pf.AsSpan(hiAt + 64 * ((i + 1) % 3), 64).CopyTo(n.AsSpan(hiAt + 64 * i));
             Assert.False(InferenceVerifier.Verify(vk, InferenceProof.FromParts(proof.VkDigest, proof.PublicInputs, n, proof.Flags)).IsValid, $"{halves[i].What}'s high half = another's");
         }
-        // without the lowered threshold the same bytes are another shape: rejected
-        ZkShape.SplitVarsForTests.Value = null;
-        Assert.False(InferenceVerifier.Verify(vk, proof).IsValid);
     }
 }

@@ -172,8 +172,7 @@ public abstract class OpeningWeight
 
 /// <summary>
 /// w restricted to x_top = bit (<see cref="OpeningWeight.Half"/>'s generic form, for kinds without a closed restriction): its
-/// table is the half of w's table, its MLE w̃(bit, ·). Never absorbed: the split is a function of the statement (the caller's
-/// transcript binds the claims before the split).
+/// table is the half of w's table, its MLE w̃(bit, ·). Absorbed (an opening that binds its statement) as kind 3, the bit and w.
 /// </summary>
 internal sealed class HalfWeight : OpeningWeight
 {
@@ -200,14 +199,19 @@ internal sealed class HalfWeight : OpeningWeight
         return _whole.Evaluate(p);
     }
 
-    internal override void Absorb(Transcript t) => throw new InvalidOperationException("a split half's weight is not absorbed: bind the claims before splitting their vectors");
+    internal override void Absorb(Transcript t)
+    {
+        t.AppendUInt64(ZkBatchOpening.Labels.WeightKind, 3);
+        t.AppendUInt64(ZkBatchOpening.Labels.WeightData, (ulong)_bit);
+        _whole.Absorb(t);
+    }
 }
 
 /// <summary>
 /// Splits vectors of a zero-knowledge opening at their top index bit (docs/protocol.md "ZK mode: split opening vectors"): vector
 /// V of n variables committed as two vectors of n − 1, V_lo (entries below 2^{n−1}) then V_hi (the rest, re-based at 0). A
 /// term κ·⟨w, V⟩ becomes κ·f_0·⟨w_0, V_lo⟩ + κ·f_1·⟨w_1, V_hi⟩ with (f_b, w_b) = <see cref="OpeningWeight.Half"/>(b), so
-/// Σ_x w(x)·V(x) is unchanged; a half without weight gets no term. Prover and verifier apply the same function to the same
+/// Σ_x w(x)·V(x) is unchanged; a half without weight, or with factor 0, gets no term. Prover and verifier apply the same function to the same
 /// claims, so the split adds no value to a proof.
 /// </summary>
 public static class ZkOpeningSplit
@@ -240,8 +244,9 @@ public static class ZkOpeningSplit
                 if (!split[t.Vector]) { terms.Add(t with { Vector = pos[t.Vector] }); continue; }
                 for (int bit = 0; bit < 2; bit++)
                 {
+                    // (a zero factor — an item's eq point with its top coordinate Boolean — adds nothing: no term, as a block in the other half)
                     var (f, w) = t.Weight.Half(bit);
-                    if (w is not null) terms.Add(new ZkClaimTerm(pos[t.Vector] + bit, t.Coefficient * f, w));
+                    if (w is not null && !f.IsZero) terms.Add(new ZkClaimTerm(pos[t.Vector] + bit, t.Coefficient * f, w));
                 }
             }
             r.Add(new ZkOpeningClaim(terms, c.Value));
@@ -338,7 +343,7 @@ public sealed class ZkOpeningWitness(Fr[] values, Fr blinding, FoldBases? folds 
     public FoldBases? Folds { get; } = folds;
 
     /// <summary>Shape only.</summary>
-    public override string ToString() => $"ZkOpeningWitness {{ {Values.Length} entries }}";
+    public override string ToString() => $"ZkOpeningWitness {{ {Length} entries }}";
 }
 
 /// <summary>

@@ -37,8 +37,15 @@ public class ZkSplitContractTests(VerifierContractFixture fx, ITestOutputHelper 
     [MemberData(nameof(Cases))]
     public async Task Split_vectors_valid_proofs_accepted_and_every_changed_word_and_swapped_half_rejected(string name, int batch, bool splitX)
     {
-        ZkShape.SplitVarsForTests.Value = Threshold;
+        // (the example's key first, at the real threshold: the examples are shared with the other contract tests)
         var e = ZkVerifierContractTests.Example(name);
+        ZkShape.SplitVarsForTests.Value = Threshold;
+        try { await Check(e, name, batch, splitX); }
+        finally { ZkShape.SplitVarsForTests.Value = null; }
+    }
+
+    private async Task Check(ZkVerifierContractTests.ZkExample e, string name, int batch, bool splitX)
+    {
         int b = System.Numerics.BitOperations.Log2(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)batch));
         var zs = new ZkShape(e.Vk, b);
         Assert.True(zs.SplitW1 && zs.SplitW2, $"{name}: W1 2^{zs.Batch.W1!.NumVars}, W2 2^{zs.W2.NumVars} split at the test threshold 2^{Threshold}");
@@ -56,6 +63,13 @@ public class ZkSplitContractTests(VerifierContractFixture fx, ITestOutputHelper 
         Assert.True(gas.Transaction.Success, gas.Transaction.Error);
         output.WriteLine($"ZK {name} B={batch} (split from 2^{Threshold}): deployed {v.DeployedSize} bytes; proof {pf.Length} bytes, {pi.Length / 32} public words; {gas}");
         await ZkVerifierContractTests.AssertEveryWordRejectedAsync(v, e.Vk, pi, pf);
+        // the same contract at the other batch sizes: other split patterns (X′ unsplit at B = 1, 2) and their literal fields
+        foreach (int other in new[] { 1, 2 })
+        {
+            var zo = new ZkShape(e.Vk, other == 1 ? 0 : 1);
+            var po = priv ? ZkVerifierContractTests.ProvePrivate(e, other).Proof : ZkVerifierContractTests.Prove(e, other);
+            Assert.True(await BothAsync(v, e.Vk, po.PublicInputs.ToArray(), po.ProofBytes.ToArray(), $"a valid proof at B = {other} (W1 {zo.SplitW1}, W2 {zo.SplitW2}, X′ {zo.SplitX})"));
+        }
 
         // the proof's high halves swapped with the low halves' words (W1 ↔ W1's high half): rejected by both
         int highAt = pf.Length - 64 * zs.HighCommitments;
