@@ -25,7 +25,7 @@ public sealed class InputCommitment
     public const uint Version = 3;
 
     /// <summary>What an older version's file was, for the reader's message.</summary>
-    internal const string OlderNote = "made by zkml before it split inputs of 2^18 or more entries into two committed halves (version 2; version 1 was a row-major X′); re-run zkml commit-input";
+    internal const string OlderNote = "version 1 is the row-major X′ of zkml before the column-major private input; re-run zkml commit-input";
 
     /// <summary>Bytes of a file with one point: magic and version 12, fingerprint 32, four u32 16, C_X 64, SHA-256 32 (+64 for a split X′'s high half).</summary>
     public const int ByteLength = 12 + 32 + 16 + 64 + 32;
@@ -60,6 +60,16 @@ public sealed class InputCommitment
         BatchSize = batch; RowWidth = rowWidth; InputSize = inputSize; Commitment = commitment; CommitmentHigh = high;
         _bytes = Serialize();
     }
+
+    /// <summary>A version-2 file read back (one point, a shape that does not split): its bytes kept, so its digest is the file's.</summary>
+    private InputCommitment(byte[] srsFingerprint, int batch, int rowWidth, int inputSize, G1Affine commitment, byte[] fileBytes)
+        : this(srsFingerprint, batch, rowWidth, inputSize, commitment)
+    {
+        _bytes = fileBytes;
+    }
+
+    /// <summary>The version of version-2 files, still read for shapes that do not split (their layout is version 3's).</summary>
+    internal const uint UnsplitVersion = 2;
 
     private readonly byte[] _bytes;
 
@@ -184,7 +194,10 @@ public sealed class InputCommitment
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputCommitment FromBytes(ReadOnlySpan<byte> s, string source = "input.commit")
     {
-        SecretFileHeader.Check(s, Magic, Version, "input commitment", source, OlderNote);
+        // Version 2 (before split inputs) is version 3 for every shape that does not split: read as such, its bytes kept
+        // (the matching opening names their digest); a version-2 file of a split shape is refused below.
+        bool v2 = s.Length >= 12 && s[..8].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt32LittleEndian(s[8..]) == UnsplitVersion;
+        if (!v2) SecretFileHeader.Check(s, Magic, Version, "input commitment", source, OlderNote);
         if (s.Length != ByteLength && s.Length != ByteLength + 64) throw new InferenceFormatException(source, $"corrupt or truncated: {s.Length} bytes, an input commitment has {ByteLength} ({ByteLength + 64} for a split X′)");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
@@ -193,6 +206,8 @@ public sealed class InputCommitment
         uint w = BinaryPrimitives.ReadUInt32LittleEndian(s[52..]), n = BinaryPrimitives.ReadUInt32LittleEndian(s[56..]);
         if (ShapeProblem(b, bp, w, n) is { } p) throw new InferenceFormatException(source, p);
         int expected = FileLength((int)bp, (int)w);
+        if (v2 && expected != ByteLength)
+            throw new InferenceFormatException(source, $"input commitment version 2 of Bp = {bp} rows of rowWidth = {w}: one point over an X′ that version 3 commits as two halves (made by zkml before split inputs); re-run zkml commit-input");
         if (s.Length != expected)
             throw new InferenceFormatException(source, $"{s.Length} bytes; Bp = {bp} rows of rowWidth = {w} {(expected > ByteLength ? "split X′ into two halves: C_X is two points" : "commit X′ as one point")}, {expected} bytes");
         if (!EvmEncoding.TryDecodeG1(s.Slice(60, 64), out var c, out var e)) throw new InferenceFormatException(source, "C_X: " + e);
@@ -202,6 +217,7 @@ public sealed class InputCommitment
             if (!EvmEncoding.TryDecodeG1(s.Slice(124, 64), out var ch, out e)) throw new InferenceFormatException(source, "C_X's high half: " + e);
             high = ch;
         }
+        if (v2) return new InputCommitment(s.Slice(12, 32).ToArray(), (int)b, (int)w, (int)n, c, s.ToArray());
         return new InputCommitment(s.Slice(12, 32).ToArray(), (int)b, (int)w, (int)n, c, high);
     }
 
@@ -507,8 +523,11 @@ public sealed class InputOpening
     /// <exception cref="InferenceFormatException">See <see cref="Load"/>.</exception>
     public static InputOpening FromBytes(ReadOnlySpan<byte> s, string source = "input.opening")
     {
-        SecretFileHeader.Check(s, Magic, Version, "input opening", source, InputCommitment.OlderNote);
-        if (s.Length < 60 + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
+        // version 2 (one blinding, no halves word): the opening of a version-2 commitment of a shape that does not split
+        bool v2 = s.Length >= 12 && s[..8].SequenceEqual(Magic) && BinaryPrimitives.ReadUInt32LittleEndian(s[8..]) == InputCommitment.UnsplitVersion;
+        if (!v2) SecretFileHeader.Check(s, Magic, Version, "input opening", source, InputCommitment.OlderNote);
+        int head = v2 ? 56 : 60;
+        if (s.Length < head + 64) throw new InferenceFormatException(source, $"truncated: {s.Length} bytes");
         Span<byte> d = stackalloc byte[32];
         SHA256.HashData(s[..^32], d);
         if (!d.SequenceEqual(s[^32..])) throw new InferenceFormatException(source, "corrupt or truncated: SHA-256 digest does not match the contents");
@@ -516,12 +535,12 @@ public sealed class InputOpening
         if (b < 1 || b > InputCommitment.MaxBatch) throw new InferenceFormatException(source, $"B = {b}, expected 1 … {InputCommitment.MaxBatch}");
         if (n < 1 || n > InputCommitment.MaxRowWidth) throw new InferenceFormatException(source, $"inputSize = {n}, expected 1 … {InputCommitment.MaxRowWidth}");
         if (xb is not (1 or 2 or 4 or 8)) throw new InferenceFormatException(source, $"xBytes = {xb}, expected 1, 2, 4 or 8");
-        uint halves = BinaryPrimitives.ReadUInt32LittleEndian(s[56..]);
+        uint halves = v2 ? 1 : BinaryPrimitives.ReadUInt32LittleEndian(s[56..]);
         if (halves is not (1 or 2)) throw new InferenceFormatException(source, $"halves = {halves}, expected 1 (one C_X) or 2 (a split X′)");
-        long expected = 60 + (long)b * n * xb + 32 * halves + 32;
+        long expected = head + (long)b * n * xb + 32 * halves + 32;
         if (s.Length != expected) throw new InferenceFormatException(source, $"{s.Length} bytes for B = {b} rows of inputSize = {n} values of xBytes = {xb} and {halves} blinding(s) (expected {expected})");
         var values = new long[(long)b * n];
-        int o = 60;
+        int o = head;
         for (long i = 0; i < values.LongLength; i++, o += (int)xb)
         {
             long v = (sbyte)s[o];

@@ -152,7 +152,7 @@ public class InputCommitmentTests
     {
         { "magic", "input.commit: not a ZkMl input commitment (bad magic" },
         { "version", "input commitment version 4, this zkml reads version 3 (made by a newer zkml?)" },
-        { "version-old", "input commitment version 2, this zkml reads version 3 (made by zkml before it split inputs of 2^18 or more entries into two committed halves" },
+        { "version-old", "input commitment version 1, this zkml reads version 3 (version 1 is the row-major X′ of zkml before the column-major private input; re-run zkml commit-input)" },
         { "B-zero", "B = 0, expected 1 …" },
         { "B-huge", "B = 65537, expected 1 … 65536" },
         { "B-other", "Bp = 4, expected 8 (B = 5 rounded up" },
@@ -175,7 +175,7 @@ public class InputCommitmentTests
         {
             "magic" => Reseal(b, x => x[3] ^= 1),
             "version" => Reseal(b, U32(8, 4)),
-            "version-old" => Reseal(b, U32(8, 2)),
+            "version-old" => Reseal(b, U32(8, 1)),
             "B-zero" => Reseal(b, U32(44, 0)),
             "B-huge" => Reseal(b, U32(44, 65537)),
             "B-other" => Reseal(b, U32(44, 5)),
@@ -211,7 +211,7 @@ public class InputCommitmentTests
     {
         { "magic", "input.opening: not a ZkMl input opening (bad magic" },
         { "version", "input opening version 7, this zkml reads version 3" },
-        { "version-old", "input opening version 2, this zkml reads version 3 (made by zkml before it split inputs" },
+        { "version-old", "input opening version 1, this zkml reads version 3 (version 1 is the row-major X′" },
         { "halves", "halves = 3, expected 1 (one C_X) or 2 (a split X′)" },
         { "halves-2", "and 2 blinding(s) (expected" },
         { "B", "bytes for B = 4 rows" },
@@ -235,7 +235,7 @@ public class InputCommitmentTests
         {
             "magic" => Reseal(b, x => x[7] ^= 1),
             "version" => Reseal(b, U32(8, 7)),
-            "version-old" => Reseal(b, U32(8, 2)),
+            "version-old" => Reseal(b, U32(8, 1)),
             "halves" => Reseal(b, U32(56, 3)),
             "halves-2" => Reseal(b, U32(56, 2)),
             "B" => Reseal(b, U32(44, 4)),
@@ -250,6 +250,38 @@ public class InputCommitmentTests
             _ => throw new ArgumentException(field),
         };
         Assert.Contains(expected, Assert.Throws<InferenceFormatException>(() => InputOpening.FromBytes(bad)).Message);
+    }
+
+    /// <summary>
+    /// Version-2 files (before split inputs) of a shape that does not split are read: the commitment keeps its bytes (the opening
+    /// names their digest) and opens; a version-2 commitment of a split shape (one point over 2^18 entries) is refused by name.
+    /// </summary>
+    [Fact]
+    public void Version_2_files_of_unsplit_shapes_are_read_and_of_split_shapes_refused()
+    {
+        var (c, o) = Made.Value;
+        Assert.False(c.IsSplit);
+        var c2 = Reseal(c.ToBytes(), U32(8, 2));
+        var back = InputCommitment.FromBytes(c2);
+        Assert.Equal(c2, back.ToBytes());
+        Assert.Equal(SHA256.HashData(c2), back.FileDigest);
+        Assert.Equal(c.Commitment, back.Commitment);
+        // the version-2 opening: no halves word, one blinding, naming the version-2 file
+        var ob = o.ToBytes();
+        var o2 = new byte[ob.Length - 4];
+        ob.AsSpan(0, 56).CopyTo(o2);
+        ob.AsSpan(60).CopyTo(o2.AsSpan(56));
+        BinaryPrimitives.WriteUInt32LittleEndian(o2.AsSpan(8), 2);
+        back.FileDigest.CopyTo(o2, 12);
+        o2 = Reseal(o2, _ => { });
+        var open2 = InputOpening.FromBytes(o2);
+        Assert.Equal(o.Blinding, open2.Blinding);
+        Assert.Null(open2.BlindingHigh);
+        Assert.True(back.Check(open2, Srs).IsValid, back.Check(open2, Srs).Reason);
+        Assert.Contains("another input commitment", c.Check(open2, Srs).Reason); // (it names the version-2 file's digest)
+        // a version-2 file of 256 rows of 1024 (X′ of 2^18 entries: two halves in version 3)
+        var split = Reseal(c2, x => { U32(44, 256)(x); U32(48, 256)(x); U32(52, 1024)(x); U32(56, 784)(x); });
+        Assert.Contains("version 3 commits as two halves", Assert.Throws<InferenceFormatException>(() => InputCommitment.FromBytes(split)).Message);
     }
 
     [Fact]
