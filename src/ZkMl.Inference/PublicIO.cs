@@ -120,7 +120,7 @@ public sealed class PublicIO
         if (!commitment.IsOnCurve) throw new ArgumentException("C_X is not on the curve", nameof(commitment));
         bool split = SplitsInput(vk, bp);
         if (split != high.HasValue)
-            throw new ArgumentException(split ? $"a batch of {bp} padded rows splits X′ (2^{XVars(vk, bp)} entries): C_X is two points, the high half's is missing"
+            throw new ArgumentException(split ? $"a batch of {bp} padded rows splits X′ ({bp} × {1 << vk.Layers[0].InVars} entries): C_X is two points, the high half's is missing"
                 : $"a batch of {bp} padded rows does not split X′: C_X is one point", nameof(high));
         if (high is { } hi && !hi.IsOnCurve) throw new ArgumentException("C_X's high half is not on the curve", nameof(high));
         if (y.Length != (long)batch * vk.OutputColumns) throw new ArgumentException($"{y.Length} output values for {batch} rows of {vk.OutputColumns}", nameof(y));
@@ -136,10 +136,8 @@ public sealed class PublicIO
 
     private static bool IsPrivateKey(VerifyingKey vk) => vk.IsZk && vk.Zk.Inputs == InputVisibility.Private;
 
-    private static int XVars(VerifyingKey vk, int bp) => System.Numerics.BitOperations.Log2((uint)bp) + vk.Layers[0].InVars;
-
     /// <summary>A private-input statement of Bp rows whose X′ is split (C_X as two points).</summary>
-    private static bool SplitsInput(VerifyingKey vk, int bp) => IsPrivateKey(vk) && ZkShape.SplitsInput(XVars(vk, bp));
+    private static bool SplitsInput(VerifyingKey vk, int bp) => IsPrivateKey(vk) && ZkMl.Inference.InputCommitment.IsSplitShape(bp, 1 << vk.Layers[0].InVars);
 
     private static void CheckOutputs(VerifyingKey vk, ReadOnlySpan<long> y)
     {

@@ -190,8 +190,9 @@ internal static class ZkInference
                 throw new ArgumentException($"the input commitment is for B = {com.BatchSize} rows of {com.InputSize} values in rows of {com.RowWidth}; this proof has B = {batch}, the key {vk.InputSize} values in rows of {n0}", nameof(input));
             if (!AnyInputLayoutForTests.Value && !InputCommitment.Layout(input.Opening.Rows(), n0, vk.InputSize).AsSpan().SequenceEqual(xCol))
                 throw new ArgumentException("the opening's X′ is not the witness's input", nameof(input));
-            if (com.IsSplit != zs.SplitX || input.Opening.BlindingHigh.HasValue != zs.SplitX)
-                throw new ArgumentException($"X′ of {bp} × {n0} entries is {(zs.SplitX ? "" : "not ")}split into two committed halves; the input commitment or its opening is {(zs.SplitX ? "not" : "")}", nameof(input));
+            // (the commitment's shape, checked above, fixes its split; the opening's blindings must follow it)
+            if (input.Opening.BlindingHigh.HasValue != zs.SplitX)
+                throw new ArgumentException($"X′ of {bp} × {n0} entries is {(zs.SplitX ? "" : "not ")}split into two committed halves; the opening has {(zs.SplitX ? "one blinding" : "two blindings")}", nameof(input));
             io = PublicIO.CreatePrivate(vk, batch, com.Commitment, y.AsSpan(0, batch * vk.OutputColumns), com.CommitmentHigh);
         }
         else
@@ -977,7 +978,6 @@ internal static class ZkInference
 
         var ctx = new ClaimValues(rw, rt, luPoint, cf, parts.LogUp, cols, lp, parts.Biases, kappa, parts.Mm, parts.Nu, parts.MmMaskEval, rin, xIn, beta);
         var claims = ZkOpeningSplit.Claims(BuildClaims(vk, zs, ctx), zs.SplitFlags());
-        if (zs.SplitX != io.InputCommitmentHigh.HasValue) return VerificationResult.Fail(VerificationFailure.PublicInputs, "the statement's C_X halves do not match the key's batch shape");
         var vectors = OpeningVectors(vk, zs, parts.W1, parts.W2, io.InputCommitment, parts.W3, new HighHalves(parts.W1High, parts.W2High, io.InputCommitmentHigh, parts.W3High));
         beforeOpening?.Invoke(t.State);
         if (!ZkBatchOpening.Verify(vk.Kzg, vk.BlindingBase!.Value, t, vectors, claims, [parts.D1, parts.D2], parts.Opening, bindStatement: false, out var r2))

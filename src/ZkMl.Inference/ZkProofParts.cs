@@ -89,19 +89,17 @@ internal sealed record ZkProofParts(G1Affine D1, G1Affine D2, G1Affine W1, G1Aff
         int ol = (int)ZkBatchOpeningProof.EncodedLength(zs.OpeningVars);
         if (!ZkBatchOpeningProof.TryDecode(bytes.Slice(o, ol), zs.OpeningVars, out var opening, out var e5)) { reason = "ZK batched opening: " + e5; return false; }
         o += ol;
-        G1Affine? High(bool split, string what, ReadOnlySpan<byte> b, ref int at, ref string? why)
+        // the high halves of the split vectors among W1, W2, W3, in that order
+        var high = new G1Affine?[3];
+        bool[] split = [zs.SplitW1, zs.SplitW2, zs.SplitW3];
+        for (int i = 0; i < 3; i++)
         {
-            if (!split || why is not null) return null;
-            if (!EvmEncoding.TryDecodeG1(b.Slice(at, 64), out var p, out var e)) { why = $"{what}'s high half commitment: {e}"; return null; }
-            at += 64;
-            return p;
+            if (!split[i]) continue;
+            if (!EvmEncoding.TryDecodeG1(bytes.Slice(o, 64), out var p, out var e)) { reason = $"W{i + 1}'s high half commitment: {e}"; return false; }
+            high[i] = p;
+            o += 64;
         }
-        string? bad = null;
-        var h1 = High(zs.SplitW1, "W1", bytes, ref o, ref bad);
-        var h2 = High(zs.SplitW2, "W2", bytes, ref o, ref bad);
-        var h3 = High(zs.SplitW3, "W3", bytes, ref o, ref bad);
-        if (bad is not null) { reason = bad; return false; }
-        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!, w3, h1, h2, h3);
+        parts = new ZkProofParts(g[0], g[1], g[2], g[3], lu!, cols, hint[0], biases, sigma[0], mm!, mmv, nu, vg[0], opening!, w3, high[0], high[1], high[2]);
         reason = null;
         return true;
     }

@@ -94,7 +94,7 @@ internal sealed class ZkShape
         SplitW1 = Batch.W1!.NumVars >= SplitVars;
         SplitW2 = W2.NumVars >= SplitVars;
         SplitX = Private && SplitsInput(XVars);
-        SplitW3 = RangeCheck && SplitsInput(NIn);
+        SplitW3 = RangeCheck && SplitX; // (W3 = h_in has X′'s n_in = b + i_0 variables)
         OpeningVars = Math.Max(PartVars, Math.Max(Batch.W1.NumVars - (SplitW1 ? 1 : 0), W2.NumVars - (SplitW2 ? 1 : 0)));
         if (Private) OpeningVars = Math.Max(OpeningVars, XVars - (SplitX ? 1 : 0));
     }

@@ -208,7 +208,7 @@ public static partial class SolidityVerifierGenerator
             if (line.TrimStart().StartsWith("// {{zk:split-ext}}", StringComparison.Ordinal))
             {
                 // a term over a whole split vector (X′, W3; k = 0) on one of its halves: its weight at (ext − 1 ‖ r_g) over n + 1
-                // coordinates (zkTermSplit), the kind-0 eq directly (the cache is keyed on the shared r_g, not this point)
+                // coordinates (zkSplitTerms), the kind-0 eq directly (the cache is keyed on the shared r_g, not this point)
                 if (!sp.X) continue;
                 string ind = line[..line.IndexOf('/', StringComparison.Ordinal)];
                 foreach (var l in new[]
@@ -564,7 +564,7 @@ public static partial class SolidityVerifierGenerator
 
         // ---- the ZK batched opening
         var counter = new YulWriter();
-        var (nClaims, nTerms, nWholeTerms) = ZkClaimsBody(counter, c, zs0, sp, zHiOf);
+        var (nClaims, nTerms, nWholeTerms) = ZkClaimsBody(counter, c, zs0);
         y.Blank();
         y.Comment($"the ZK batched opening: vectors model part 0 … {parts - 1}, W1, W2{(priv ? ", X (C_X)" : "")}{(rc ? ", W3 (C_3)" : "")}; {nClaims} claims, {nTerms} terms (ZkInference.BuildClaims)");
         y.Open("function zkOpen(ctx, cd) -> cdOut");
@@ -750,7 +750,7 @@ public static partial class SolidityVerifierGenerator
         y.Blank();
         y.Comment("the claims of ZkInference.BuildClaims in order: values into ys, terms into terms (kind 0 eq, 1 Libra, 2 mask-region item, 3 the constant 1)");
         y.Open("function zkClaims(ctx, t, ys) -> tEnd");
-        ZkClaimsBody(y, c, zs0, sp, zHiOf);
+        ZkClaimsBody(y, c, zs0);
         y.Close();
         if (rc) ZkRangeCheckFunctions(y, c);
         return y.ToString();
@@ -764,7 +764,7 @@ public static partial class SolidityVerifierGenerator
     /// </summary>
     private static bool HasTailClaim(VerifyingKey vk, ZkShape zs) => zs.RangeCheck && vk.InputSize < 1 << vk.Layers[0].InVars;
 
-    private static (int Claims, int Terms, int WholeTerms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs, SplitKinds sp, int zHiOf)
+    private static (int Claims, int Terms, int WholeTerms) ZkClaimsBody(YulWriter y, Circuit c, ZkShape zs)
     {
         var vk = c.Vk;
         var ks = vk.Shape;
