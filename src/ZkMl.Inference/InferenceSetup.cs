@@ -117,7 +117,7 @@ public static class InferenceSetup
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
-            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L)]));
+            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L, best)]));
         // (ZK: the affine-mask points of the batched opening for every N the trimmed SRS opens, ZkMaskPointTable)
         var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings, ZkMasks = zk ? ZkMaskPointTable.Compute(trimmed) : null };
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
@@ -226,7 +226,7 @@ public static class InferenceSetup
         long blindings = zk ? 4 + 4 + 32L * Math.Max(1, partCount) : 0;
         long masks = zk ? 4 + ZkMaskPointTable.ByteLength(ZkMaskPointTable.MaxVarsFor(powers)) : 0;
         bool extras = fixedBaseTable && modelLen >= Kzg.TableMinPoints;
-        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers) : 0;
+        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers, maxBatch) : 0;
         long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
         long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
         return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + masks + 32;
@@ -234,19 +234,30 @@ public static class InferenceSetup
 
     /// <summary>
     /// The SRS powers the fixed-base table covers: the length of the vector that a proof of one input opens (the
-    /// batched opening's joint vector: one model part, or the longest witness vector when that is longer), at
-    /// least <see cref="Kzg.TableMinPoints"/> (the shortest commitment that uses a table), at most the model vector
-    /// and the SRS. A batch-1 proof's long MSMs (the HyperKZG quotients of that vector) run on the table in full;
-    /// larger batches use it for the prefix of their longer vectors (Kzg.Commit). The former table of the whole
-    /// model vector (2^17 powers, 128 MiB for the MNIST MLP) served batch-1 proofs no better: their vectors
-    /// never reach past a model part (2^15).
+    /// batched opening's joint vector: one model part, or the longest witness vector when that is longer; at least
+    /// <see cref="Kzg.TableMinPoints"/>, the shortest commitment that uses a table), extended to the used length of the
+    /// witness vectors (<see cref="Layout.Covered"/>, the entries their items occupy; the rest is zero and costs no MSM
+    /// work) of every batch size up to <paramref name="maxBatch"/> whose vectors stay within twice that length; at most the
+    /// SRS. Proofs of those batch sizes then run their long MSMs (the HyperKZG quotients) on the table in full; larger
+    /// batches use it for the prefix of their longer vectors (Kzg.Commit). For the MNIST MLP: 2^15 powers at max batch
+    /// 1 … 32, 2^15 + 2^12 from max batch 64 on (W1 and W2 of 64 rows hold 2^15 entries plus the 2^12-entry multiplicities /
+    /// h_t, which the table of 2^15 left to a plain MSM: bench/README.md "Session 29"). The former table of the whole model
+    /// vector (2^17 powers, 128 MiB for the MNIST MLP) served batch-1 proofs no better: their vectors never reach past a
+    /// model part (2^15).
     /// </summary>
-    internal static long TableBases(IReadOnlyList<LayerKey> layers, KeyShape shape, long powers)
+    internal static long TableBases(IReadOnlyList<LayerKey> layers, KeyShape shape, long powers, int maxBatch)
     {
         long modelLen = shape.ModelLayout.Length;
         int parts = Math.Max(1, VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars));
-        long opened = Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), Kzg.TableMinPoints);
-        return Math.Min(Math.Min(opened, modelLen), powers);
+        long one = Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), Kzg.TableMinPoints);
+        long cover = one;
+        for (int b = 1; (1L << b) <= maxBatch; b++)
+        {
+            long used = WitnessCovered(layers, shape, b);
+            if (used > 2 * one) break; // the used lengths grow with the batch
+            cover = Math.Max(cover, used);
+        }
+        return Math.Min(cover, powers);
     }
 
     /// <summary>
@@ -270,6 +281,14 @@ public static class InferenceSetup
         if (shape.T == 0) return 1;
         var bs = new BatchShape(layers, shape, b);
         return Math.Max(bs.W1!.Length, bs.W2!.Length);
+    }
+
+    /// <summary>The entries the items of W1 and W2 occupy at 2^<paramref name="b"/> rows (the longer of the two).</summary>
+    private static long WitnessCovered(IReadOnlyList<LayerKey> layers, KeyShape shape, int b)
+    {
+        if (shape.T == 0) return 1;
+        var bs = new BatchShape(layers, shape, b);
+        return Math.Max(bs.W1!.Covered, bs.W2!.Covered);
     }
 
     internal static LayerKey[] LayerKeys(Circuit circuit)

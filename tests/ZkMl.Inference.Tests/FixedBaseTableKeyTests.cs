@@ -31,7 +31,7 @@ public class FixedBaseTableKeyTests
         var layers = InferenceSetup.LayerKeys(c);
         var shape = InferenceSetup.ShapeOf(c, layers);
         Assert.Equal(17, shape.ModelLayout.NumVars);
-        Assert.Equal(1L << 15, InferenceSetup.TableBases(layers, shape, on.Srs.MaxDegree + 1L));
+        Assert.Equal(1L << 15, InferenceSetup.TableBases(layers, shape, on.Srs.MaxDegree + 1L, 4));
         Assert.Equal(1 << 15, on.Srs.Table!.Count);
         Assert.NotNull(on.ModelFolds);
         Assert.Null(off.Srs.Table);
@@ -55,5 +55,23 @@ public class FixedBaseTableKeyTests
         var longer = ProvingKey.FromBytes(reread.ToBytes());
         Assert.Equal((1 << 15) + 4096, longer.Srs.Table!.Count);
         Assert.Equal(expected, InferenceProver.Prove(longer, inputs).ProofBytes);
+    }
+
+    [Fact]
+    public void Mnist_table_grows_to_the_used_witness_length_of_batches_within_twice_a_part()
+    {
+        string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var c = CircuitCompiler.Compile(net, InputData.Load(Path.Combine(dir, "input.json"), net.InputSize));
+        var layers = InferenceSetup.LayerKeys(c);
+        var shape = InferenceSetup.ShapeOf(c, layers);
+        const long powers = 1L << 20;
+        // up to 32 rows W1 and W2 stay within a model part (2^15); at 64 rows they hold 2^15 entries plus the 2^12-entry
+        // multiplicities and h_t; at 128 rows 2^16 + 2^12, past twice a part, so the table stops at 64 rows' length
+        Assert.Equal(1L << 15, InferenceSetup.TableBases(layers, shape, powers, 32));
+        Assert.Equal((1L << 15) + (1L << 12), InferenceSetup.TableBases(layers, shape, powers, 64));
+        Assert.Equal((1L << 15) + (1L << 12), InferenceSetup.TableBases(layers, shape, powers, 1024));
+        Assert.Equal(1L << 14, InferenceSetup.TableBases(layers, shape, 1L << 14, 64)); // never past the SRS
+        Assert.Equal(4L << 20, InferenceSetup.EstimateProvingKeyBytes(c, 64) - InferenceSetup.EstimateProvingKeyBytes(c, 32)); // 2^12 powers × 16 rows × 64 B
     }
 }
