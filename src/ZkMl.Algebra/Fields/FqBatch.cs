@@ -146,7 +146,7 @@ public static class FqBatch
         Mul8(ref Unsafe.Add(ref pre, n8 - 8), ref Unsafe.Add(ref d, n8 - 8), ref lane[0]); // the eight lane totals
         var acc = Fq.One;
         for (int l = 0; l < 8; l++) { lanePrefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
-        Fq.Inverse(acc, out acc);
+        Fq.InverseVartime(acc, out acc); // variable time: group arithmetic (docs at Fq.InverseVartime)
         for (int l = 7; l >= 0; l--)
         {
             var total = lane[l];

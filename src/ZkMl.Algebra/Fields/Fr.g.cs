@@ -273,6 +273,127 @@ public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>, IPrimeField
     }
 
     /// <summary>
+    /// r = a⁻¹ mod p as <see cref="Inverse(in Fr, out Fr)"/> gives it (zero for zero), in VARIABLE time: Kaliski's almost-Montgomery inverse
+    /// (a binary extended Euclid, several bits per step where u or v is even) of the stored limbs t = a·R, which yields
+    /// t⁻¹·2^k for some k ≤ 2·254, then one Montgomery product with R³·2^(−k) mod p turns that into (a⁻¹)·R. About four times
+    /// faster than the exponentiation (bench/README.md "Session 29"). Its running time depends on a: it is for the batched
+    /// inversions of group arithmetic (the MSM's bucket additions, point normalisation), whose operands the prover's timing
+    /// already depends on (README "Secrets and side channels"); <see cref="Inverse(in Fr, out Fr)"/> stays the constant-time one.
+    /// </summary>
+    public static void InverseVartime(in Fr a, out Fr r)
+    {
+        if (a.IsZero) { r = default; return; }
+        // Invariant p = u·s + v·r (all ≥ 0), u and v odd after their shifts; r, s ≤ p < 2^255.
+        ulong u0 = P0, u1 = P1, u2 = P2, u3 = P3;
+        ulong v0 = a.L0, v1 = a.L1, v2 = a.L2, v3 = a.L3;
+        ulong r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+        ulong s0 = 1, s1 = 0, s2 = 0, s3 = 0;
+        int k = 0;
+        while ((v0 | v1 | v2 | v3) != 0)
+        {
+            if ((u0 & 1) == 0)
+            {
+                int z = BitOperations.TrailingZeroCount(u0 | (1UL << 63)); // 1 … 63 bits at once (u ≠ 0)
+                ShiftRight(ref u0, ref u1, ref u2, ref u3, z);
+                ShiftLeft(ref s0, ref s1, ref s2, ref s3, z);
+                k += z;
+            }
+            else if ((v0 & 1) == 0)
+            {
+                int z = BitOperations.TrailingZeroCount(v0 | (1UL << 63));
+                ShiftRight(ref v0, ref v1, ref v2, ref v3, z);
+                ShiftLeft(ref r0, ref r1, ref r2, ref r3, z);
+                k += z;
+            }
+            else if (Greater(u0, u1, u2, u3, v0, v1, v2, v3))
+            {
+                Sub4(ref u0, ref u1, ref u2, ref u3, v0, v1, v2, v3);
+                ShiftRight(ref u0, ref u1, ref u2, ref u3, 1);
+                Add4(ref r0, ref r1, ref r2, ref r3, s0, s1, s2, s3);
+                ShiftLeft(ref s0, ref s1, ref s2, ref s3, 1);
+                k++;
+            }
+            else
+            {
+                Sub4(ref v0, ref v1, ref v2, ref v3, u0, u1, u2, u3);
+                ShiftRight(ref v0, ref v1, ref v2, ref v3, 1);
+                Add4(ref s0, ref s1, ref s2, ref s3, r0, r1, r2, r3);
+                ShiftLeft(ref r0, ref r1, ref r2, ref r3, 1);
+                k++;
+            }
+        }
+        // u = gcd(t, p) = 1 and t⁻¹·2^k ≡ −r (mod p), with 0 ≤ r ≤ 2p: reduce r below p, negate.
+        if (!LessThanP(r0, r1, r2, r3)) Sub4(ref r0, ref r1, ref r2, ref r3, P0, P1, P2, P3);
+        ulong n0 = P0, n1 = P1, n2 = P2, n3 = P3;
+        Sub4(ref n0, ref n1, ref n2, ref n3, r0, r1, r2, r3);
+        Mul(new Fr(n0, n1, n2, n3), InverseFix[k], out r); // t⁻¹·2^k · R³·2^(−k) · R⁻¹ = a⁻¹·R
+    }
+
+    /// <summary>R³·2^(−k) mod p as raw limbs, k = 0 … 512 (the corrections of <see cref="InverseVartime"/>).</summary>
+    private static readonly Fr[] InverseFix = MakeInverseFix();
+
+    private static Fr[] MakeInverseFix()
+    {
+        var half = (Modulus + 1) / 2; // 2⁻¹ mod p
+        var x = BigInteger.ModPow(BigInteger.One << 256, 3, Modulus);
+        var t = new Fr[513];
+        for (int k = 0; k < t.Length; k++)
+        {
+            t[k] = new Fr((ulong)(x & ulong.MaxValue), (ulong)((x >> 64) & ulong.MaxValue), (ulong)((x >> 128) & ulong.MaxValue), (ulong)(x >> 192));
+            x = x * half % Modulus;
+        }
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ShiftRight(ref ulong l0, ref ulong l1, ref ulong l2, ref ulong l3, int z)
+    {
+        l0 = (l0 >> z) | (l1 << (64 - z));
+        l1 = (l1 >> z) | (l2 << (64 - z));
+        l2 = (l2 >> z) | (l3 << (64 - z));
+        l3 >>= z;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ShiftLeft(ref ulong l0, ref ulong l1, ref ulong l2, ref ulong l3, int z)
+    {
+        l3 = (l3 << z) | (l2 >> (64 - z));
+        l2 = (l2 << z) | (l1 >> (64 - z));
+        l1 = (l1 << z) | (l0 >> (64 - z));
+        l0 <<= z;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Greater(ulong a0, ulong a1, ulong a2, ulong a3, ulong b0, ulong b1, ulong b2, ulong b3)
+    {
+        if (a3 != b3) return a3 > b3;
+        if (a2 != b2) return a2 > b2;
+        if (a1 != b1) return a1 > b1;
+        return a0 > b0;
+    }
+
+    /// <summary>a −= b (a ≥ b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Sub4(ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ulong b0, ulong b1, ulong b2, ulong b3)
+    {
+        ulong d0 = a0 - b0; ulong br = a0 < b0 ? 1UL : 0UL;
+        ulong t1 = a1 - b1; ulong c1 = a1 < b1 ? 1UL : 0UL; ulong d1 = t1 - br; br = c1 | (t1 < br ? 1UL : 0UL);
+        ulong t2 = a2 - b2; ulong c2 = a2 < b2 ? 1UL : 0UL; ulong d2 = t2 - br; br = c2 | (t2 < br ? 1UL : 0UL);
+        a3 = a3 - b3 - br; a0 = d0; a1 = d1; a2 = d2;
+    }
+
+    /// <summary>a += b (no overflow past 2^256).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add4(ref ulong a0, ref ulong a1, ref ulong a2, ref ulong a3, ulong b0, ulong b1, ulong b2, ulong b3)
+    {
+        ulong c;
+        a0 = AddC(a0, b0, 0, out c);
+        a1 = AddC(a1, b1, c, out c);
+        a2 = AddC(a2, b2, c, out c);
+        a3 = a3 + b3 + c;
+    }
+
+    /// <summary>
     /// Inverts every element of <paramref name="values"/> in place with Montgomery's trick
     /// (one inversion and 3(n−1) multiplications). Zero entries stay zero.
     /// </summary>

@@ -85,32 +85,10 @@ internal static class BucketReduction
             // running sum before the step to its partial sum, so after L steps and one more partial addition,
             // sum_s = Σ_(i<L) (i + 1)·b[s·L + i] and running_s = T_s.
             var st = state.AsSpan(0, 2 * k);
-            var ad = addend.AsSpan(0, 2 * k);
-            st.Clear();
-            var fq = scratch.AsSpan(0, 4 * k);
-            for (int t = 0; t < len; t++)
-            {
-                for (int s = 0; s < k; s++)
-                {
-                    ad[s] = buckets[(s + 1) * len - 1 - t];
-                    ad[k + s] = st[s];
-                }
-                AddInPlace(st, ad, fq);
-            }
-            st[..k].CopyTo(ad);
-            AddInPlace(st[k..], ad[..k], fq);
+            SegmentSums(buckets, k, len, st, addend.AsSpan(0, 2 * k), scratch.AsSpan(0, 4 * k));
 
             // Σ_j (j' + 1)·b[j'] = Σ_s sum_s + L·Σ_s s·T_s, where j' = j − lo + pad; subtract pad·Σ T_s, add lo·Σ T_s.
-            var weighted = G1Jacobian.Infinity; // Σ_s s·T_s by a running sum over the segments
-            var total = G1Jacobian.Infinity;
-            for (int s = k - 1; s >= 1; s--)
-            {
-                G1Jacobian.AddMixed(total, st[s], out total);
-                G1Jacobian.Add(weighted, total, out weighted);
-            }
-            G1Jacobian.AddMixed(total, st[0], out total);
-            var result = Times(weighted, (ulong)len);
-            for (int s = 0; s < k; s++) G1Jacobian.AddMixed(result, st[k + s], out result);
+            var result = Join(st[..k], st[k..], len, out var total);
             long shift = (long)lo - pad;
             if (shift > 0) G1Jacobian.Add(result, Times(total, (ulong)shift), out result);
             else if (shift < 0) G1Jacobian.Add(result, Times(total, (ulong)(-shift)).Negate(), out result);
@@ -123,6 +101,81 @@ internal static class BucketReduction
             ArrayPool<G1Affine>.Shared.Return(addend);
             ArrayPool<Fq>.Shared.Return(scratch);
         }
+    }
+
+    /// <summary>
+    /// The K segments of L buckets side by side: segment s holds buckets[s·L, (s + 1)·L); at step t it adds
+    /// buckets[(s + 1)·L − 1 − t] to its running sum and the running sum before the step to its partial sum (2K
+    /// independent affine additions sharing one inversion), so after L steps and one more partial addition
+    /// st[K + s] = Σ_(i&lt;L) (i + 1)·buckets[s·L + i] and st[s] = the segment's total.
+    /// </summary>
+    private static void SegmentSums(ReadOnlySpan<G1Affine> buckets, int k, int len, Span<G1Affine> st, Span<G1Affine> ad, Span<Fq> fq)
+    {
+        st.Clear();
+        for (int t = 0; t < len; t++)
+        {
+            for (int s = 0; s < k; s++)
+            {
+                ad[s] = buckets[(s + 1) * len - 1 - t];
+                ad[k + s] = st[s];
+            }
+            AddInPlace(st, ad, fq);
+        }
+        st[..k].CopyTo(ad);
+        AddInPlace(st[k..], ad[..k], fq);
+    }
+
+    /// <summary>
+    /// sums[w] = Σ_(j&lt;buckets) (j + 1)·B_(w·buckets + j) for the <paramref name="windows"/> bucket ranges of
+    /// <see cref="Msm"/>'s pooled windows (B = set + overflow): each window is cut into S segments of L = buckets/S, all
+    /// windows' segments step side by side in <see cref="SegmentSums"/> (one batch of 2·windows·S affine additions per step,
+    /// S chosen so that a batch holds at least 256), and each window joins its segments as <see cref="ReduceAffine"/> does:
+    /// Σ_s sum_s + L·Σ_s s·T_s. The overflow entries are first added into <paramref name="set"/> (a scratch array).
+    /// </summary>
+    internal static void ReduceWindows(G1Affine[] set, G1Jacobian[]? overflow, int windows, int buckets, Span<G1Jacobian> sums)
+    {
+        var range = set.AsSpan(0, windows * buckets);
+        if (overflow != null) AddOverflows(range, [overflow], 0);
+        int per = 1;
+        while (per < buckets && 2 * windows * per < 256) per *= 2; // buckets is a power of two
+        int k = windows * per, len = buckets / per;
+        var state = ArrayPool<G1Affine>.Shared.Rent(2 * k);
+        var addend = ArrayPool<G1Affine>.Shared.Rent(2 * k);
+        var scratch = ArrayPool<Fq>.Shared.Rent(4 * k);
+        try
+        {
+            var st = state.AsSpan(0, 2 * k);
+            SegmentSums(range, k, len, st, addend.AsSpan(0, 2 * k), scratch.AsSpan(0, 4 * k));
+            for (int w = 0; w < windows; w++)
+                sums[w] = Join(st[(w * per)..((w + 1) * per)], st[(k + w * per)..(k + (w + 1) * per)], len, out _);
+        }
+        finally
+        {
+            ArrayPool<G1Affine>.Shared.Return(state);
+            ArrayPool<G1Affine>.Shared.Return(addend);
+            ArrayPool<Fq>.Shared.Return(scratch);
+        }
+    }
+
+    /// <summary>
+    /// Σ_(s&lt;K) sum_s + L·Σ_s s·T_s: the running sums of K consecutive segments of L buckets joined (segment totals
+    /// <paramref name="totals"/>, partial sums <paramref name="partials"/>), i.e. Σ_j (j + 1)·B_j over the K·L buckets; also
+    /// returns Σ_s T_s.
+    /// </summary>
+    private static G1Jacobian Join(ReadOnlySpan<G1Affine> totals, ReadOnlySpan<G1Affine> partials, int len, out G1Jacobian total)
+    {
+        int k = totals.Length;
+        var weighted = G1Jacobian.Infinity; // Σ_s s·T_s by a running sum over the segments
+        total = G1Jacobian.Infinity;
+        for (int s = k - 1; s >= 1; s--)
+        {
+            G1Jacobian.AddMixed(total, totals[s], out total);
+            G1Jacobian.Add(weighted, total, out weighted);
+        }
+        G1Jacobian.AddMixed(total, totals[0], out total);
+        var result = len == 1 ? weighted : Times(weighted, (ulong)len);
+        for (int s = 0; s < k; s++) G1Jacobian.AddMixed(result, partials[s], out result);
+        return result;
     }
 
     /// <summary>range[j − lo] += overflows[u][j] for every overflow entry that is not infinity (few: batched once).</summary>
@@ -254,7 +307,7 @@ internal static class BucketReduction
             prefix[i] = run;
             Fq.Mul(run, d, out run);
         }
-        Fq.Inverse(run, out run); // (d_0 ⋯ d_(n−1))⁻¹; every d_i ≠ 0
+        Fq.InverseVartime(run, out run); // (d_0 ⋯ d_(n−1))⁻¹; every d_i ≠ 0
         for (int i = n - 1; i >= 0; i--)
         {
             Fq.Mul(run, prefix[i], out var inv); // d_i⁻¹

@@ -382,7 +382,10 @@ public static class Msm
     }
 
     /// <summary>Independent bucket additions per batch (one shared inversion) for a set of <paramref name="buckets"/> buckets.</summary>
-    private static int BatchSize(int buckets) => Math.Clamp(buckets / 4, 16, 1024);
+    private static int BatchSize(int buckets) => Math.Clamp(buckets / 4, 16, MaxBatch);
+
+    /// <summary>The longest batch of independent bucket additions (one shared inversion each).</summary>
+    private const int MaxBatch = 1024;
 
     /// <summary>Signed digits of a (bits)-bit scalar need one extra bit for the final carry.</summary>
     internal static int WindowCount(int bits, int c) => (bits + 1 + c - 1) / c;
@@ -427,6 +430,8 @@ public static class Msm
         try
         {
             ComputeDigits(mags, limbsPer, n, c, windows, digits);
+            if (UsePooledWindows(n, c, windows, threadCount, batchAffineMin))
+                return PooledWindows(bases, negative, digits, n, c, windows, threadCount);
             // Split points into chunks too when there are fewer windows than threads.
             int chunks = threadCount <= 1 ? 1 : Math.Max(1, Math.Min(n / 256, (2 * threadCount + windows - 1) / windows));
             int tasks = windows * chunks;
@@ -459,6 +464,70 @@ public static class Msm
             return acc;
         }
         finally { MsmScratch<int>.Return(digits, windows * n); }
+    }
+
+    /// <summary>Smallest input that <see cref="PooledWindows"/> takes (below, the Jacobian windows of <see cref="Window"/>).</summary>
+    internal const int PooledMinPoints = 128;
+
+    /// <summary>Whether the benchmarks and twin tests let <see cref="Run"/> pool small windows (results are identical either way).</summary>
+    internal static bool UsePooled { get; set; } = true;
+
+    /// <summary>
+    /// Whether <see cref="Run"/> pools the windows (<see cref="PooledWindows"/>): when a window has at most
+    /// <see cref="PooledMaxBuckets"/> buckets (c ≤ 10: inputs of up to a few thousand points), so that its own batches
+    /// (<see cref="BatchSize"/>: a quarter of its buckets) would be short, and every thread gets at least two windows. Each batch shares one field inversion, so a window of 2^(c−1) buckets
+    /// alone paid for one inversion every 2^(c−3) additions: a 552-point MSM (c = 6, batches of 16) took 33 ms on one thread.
+    /// </summary>
+    internal static bool UsePooledWindows(int n, int c, int windows, int threads, int batchAffineMin)
+        => UsePooled && n >= Math.Min(PooledMinPoints, batchAffineMin) && (1 << (c - 1)) <= PooledMaxBuckets && windows >= 2 * Math.Max(1, threads);
+
+    /// <summary>
+    /// Most buckets per window that <see cref="PooledWindows"/> takes. Above, a window's own batches (a quarter of its buckets)
+    /// already amortise the inversion, and the pooled bucket array (windows × buckets × 64 bytes) would outgrow the L2 cache.
+    /// </summary>
+    internal const int PooledMaxBuckets = 2048;
+
+    /// <summary>
+    /// The windows of a small MSM pooled: each thread takes a range of windows and accumulates all of them at once into one
+    /// array of count·2^(c−1) buckets (window w's bucket j at w·2^(c−1) + j), so one batch of independent additions spans
+    /// the windows and shares one inversion; then the windows' running-sum reductions run side by side, one batched affine
+    /// step for all of them (<see cref="BucketReduction.ReduceWindows"/>), and Horner joins the window sums.
+    /// </summary>
+    private static unsafe G1Jacobian PooledWindows(ReadOnlySpan<G1Affine> bases, bool[]? negative, int[] digits, int n, int c, int windows, int threadCount)
+    {
+        int buckets = 1 << (c - 1);
+        int tasks = Math.Min(Math.Max(1, threadCount), windows);
+        var sums = new G1Jacobian[windows];
+        fixed (G1Affine* pinned = bases)
+        {
+            nint at = (nint)pinned;
+            void Task(int t)
+            {
+                int w0 = (int)((long)windows * t / tasks), w1 = (int)((long)windows * (t + 1) / tasks), count = w1 - w0;
+                var pts = new ReadOnlySpan<G1Affine>((void*)at, n);
+                var set = ArrayPool<G1Affine>.Shared.Rent(count * buckets);
+                G1Jacobian[]? overflow = null;
+                try
+                {
+                    AccumulateBuckets(pts, negative, digits, w0 * n, 0, n, count * buckets, count, 0, n, set, ref overflow, buckets);
+                    BucketReduction.ReduceWindows(set, overflow, count, buckets, sums.AsSpan(w0, count));
+                }
+                finally
+                {
+                    ArrayPool<G1Affine>.Shared.Return(set);
+                    if (overflow != null) ArrayPool<G1Jacobian>.Shared.Return(overflow);
+                }
+            }
+            if (tasks == 1) Task(0);
+            else Parallel.For(0, tasks, new ParallelOptions { MaxDegreeOfParallelism = threadCount }, Task);
+        }
+        var acc = sums[windows - 1];
+        for (int w = windows - 2; w >= 0; w--)
+        {
+            for (int d = 0; d < c; d++) G1Jacobian.Double(acc, out acc);
+            G1Jacobian.Add(acc, sums[w], out acc);
+        }
+        return acc;
     }
 
     private static void ComputeDigits(ulong[] mags, int limbsPer, int n, int c, int windows, int[] digits)
@@ -555,7 +624,7 @@ public static class Msm
     /// <paramref name="overflow"/> stays null unless a point overflowed, and is rented from the shared pool otherwise).
     /// </summary>
     private static unsafe void AccumulateBuckets(ReadOnlySpan<G1Affine> bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int buckets,
-        int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow)
+        int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow, int bucketStride = 0)
     {
         int batch = BatchSize(buckets);
         var busy = ArrayPool<bool>.Shared.Rent(buckets);
@@ -605,7 +674,7 @@ public static class Msm
                     prefix[k] = acc;
                     Fq.Mul(acc, d, out acc);
                 }
-                Fq.Inverse(acc, out acc); // acc = (d_0 ⋯ d_(count−1))⁻¹; every d_k ≠ 0
+                Fq.InverseVartime(acc, out acc); // acc = (d_0 ⋯ d_(count−1))⁻¹; every d_k ≠ 0
                 for (int k = count - 1; k >= 0; k--)
                 {
                     Fq.Mul(acc, prefix[k], out var inv); // d_k⁻¹
@@ -734,13 +803,13 @@ public static class Msm
             fixed (G1Affine* bucketAt = bucket)
             for (int w = 0; w < windows; w++)
             {
-                int dRow = offset + w * digitStride, bRow = w * baseStride;
+                int dRow = offset + w * digitStride, bRow = w * baseStride, bOff = w * bucketStride - 1;
                 for (int i = lo; i < hi; i++)
                 {
                     if (prefetch && i + PrefetchAhead < hi)
                     {
                         int ahead = digits[dRow + i + PrefetchAhead];
-                        if (ahead != 0) System.Runtime.Intrinsics.X86.Sse.Prefetch0(bucketAt + ((ahead < 0 ? -ahead : ahead) - 1));
+                        if (ahead != 0) System.Runtime.Intrinsics.X86.Sse.Prefetch0(bucketAt + ((ahead < 0 ? -ahead : ahead) + bOff));
                     }
                     int d = digits[dRow + i];
                     if (d == 0) continue;
@@ -748,7 +817,7 @@ public static class Msm
                     if (b.IsInfinity) continue;
                     bool neg = d < 0;
                     if (negative != null && negative[i]) neg = !neg;
-                    if (Put((d < 0 ? -d : d) - 1, neg ? b.Negate() : b))
+                    if (Put((d < 0 ? -d : d) + bOff, neg ? b.Negate() : b))
                     {
                         Flush();
                         Retry();
