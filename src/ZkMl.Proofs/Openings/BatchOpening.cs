@@ -182,14 +182,11 @@ public static class BatchOpening
             var v = groupVec[g];
             int part = v.Length / eqw.Length;
             var fold = new Fr[part];
+            // fold += eqw[p]·part p, eight products at a time (ProductKernels.AddScaled: FrBatch lanes by a broadcast factor)
             Polynomials.Parallelism.For(part, (lo, hi) =>
             {
-                for (int j = lo; j < hi; j++)
-                {
-                    var acc = Fr.Zero;
-                    for (int p = 0; p < eqw.Length; p++) { Fr.Mul(v[p * part + j], eqw[p], out var t); Fr.Add(acc, t, out acc); }
-                    fold[j] = acc;
-                }
+                for (int p = 0; p < eqw.Length; p++)
+                    Polynomials.ProductKernels.AddScaled(v.AsSpan(p * part + lo, hi - lo), eqw[p], fold.AsSpan(lo, hi - lo));
             });
             groupVec[g] = fold;
         }
@@ -198,10 +195,8 @@ public static class BatchOpening
         {
             var v = groupVec[g];
             var coef = gPow[g];
-            Polynomials.Parallelism.For(v.Length, (lo, hi) =>
-            {
-                for (int j = lo; j < hi; j++) { Fr.Mul(v[j], coef, out var t); Fr.Add(joint[j], t, out joint[j]); }
-            });
+            if (g == 0) { v.CopyTo(joint, 0); continue; } // γ^0 = 1 and the joint vector is still zero
+            Polynomials.Parallelism.For(v.Length, (lo, hi) => Polynomials.ProductKernels.AddScaled(v.AsSpan(lo, hi - lo), coef, joint.AsSpan(lo, hi - lo)));
         }
         var (jc, jp, jv) = JointClaim(shape, evals, gPow, ch);
         return (rounds, evals, jc, joint, jp, jv, groupVec, gPow, shape.Folds);
@@ -279,12 +274,7 @@ public static class BatchOpening
         long block = 0;
         while (lead < z.Length && (z[lead].IsZero || z[lead].IsOne)) { block = 2 * block + (z[lead].IsOne ? 1 : 0); lead++; }
         int s = z.Length - lead;
-        var local = Eq.Table(z.AsSpan(lead), scale);
-        int off = (int)(block << s);
-        Polynomials.Parallelism.For(local.Length, (lo, hi) =>
-        {
-            for (int j = lo; j < hi; j++) Fr.Add(e[off + j], local[j], out e[off + j]);
-        });
+        Eq.AddTable(z.AsSpan(lead), scale, e, (int)(block << s)); // in place: no 2^s temporary
     }
 
     /// <summary>
