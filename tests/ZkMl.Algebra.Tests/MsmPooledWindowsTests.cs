@@ -45,7 +45,7 @@ public class MsmPooledWindowsTests
     [InlineData(4416, true, 1)]
     public void Full_scalars_give_the_per_window_paths_point(int n, bool adversarial, int threads)
     {
-        // the sizes take the pooled path (c ≤ 11, at least two windows per thread)
+        // the sizes take the pooled path (c ≤ 12, at least two windows per thread)
         Assert.True(Msm.UsePooledWindows(n, Msm.ChooseWindow(n, 254, threads), Msm.WindowCount(254, Msm.ChooseWindow(n, 254, threads)), threads, Msm.BatchAffineMinPoints));
         var bases = Bases(n, n + threads, adversarial);
         var rng = new Random(n * 3 + threads);
