@@ -217,6 +217,98 @@ public static class Msm
         return GroupSumsCore(bases, groups, groupCount, threads);
     }
 
+    /// <summary>Points from which the group sums are formed by <see cref="SortedGroupSums"/> (below: the bucket accumulation).</summary>
+    internal const int SortedGroupMinPoints = 4096;
+
+    /// <summary>Whether <see cref="SortedGroupSums"/> is used (benchmarks and twin tests switch it off; results are identical).</summary>
+    internal static bool UseSortedGroups { get; set; } = true;
+
+    /// <summary>
+    /// sums[k] = Σ of the bases i with ids[i] = k + 1 (negated where <paramref name="negative"/>[i]; id 0 skips the base), by
+    /// sorting the bases by group (a counting sort into one array) and adding the two halves of every group into each other,
+    /// level by level: a level's additions of all groups are independent, so they go through
+    /// <see cref="BucketReduction.AddInPlace"/> as one list (one inversion per 1,024 additions), however the points fall into the
+    /// groups. The bucket accumulation (<see cref="AccumulateBuckets"/>) must make a point whose bucket already has an addition
+    /// pending wait, and with skewed ids (relu activations and LogUp helpers, where a few values hold most entries) most points
+    /// ended as Jacobian overflow additions. About one addition per point, plus three 64-byte copies.
+    /// </summary>
+    private static G1Affine[] SortedGroupSums(ReadOnlySpan<G1Affine> bases, int[] ids, bool[]? negative, int groups, int threads)
+    {
+        int n = bases.Length;
+        var start = new int[groups + 2]; // start[k]: the first slot of group k (k ≥ 1) in the sorted array
+        for (int i = 0; i < n; i++) start[ids[i]]++;
+        var len = new int[groups + 1];
+        int m = 0;
+        for (int k = 1; k <= groups; k++) { len[k] = start[k]; start[k] = m; m += len[k]; }
+        bool secret = SecretScalarsActive;
+        var pts = ArrayPool<G1Affine>.Shared.Rent(Math.Max(1, m));
+        var acc = ArrayPool<G1Affine>.Shared.Rent(Math.Max(1, m / 2));
+        var add = ArrayPool<G1Affine>.Shared.Rent(Math.Max(1, m / 2));
+        try
+        {
+            var next = new int[groups + 1];
+            Array.Copy(start, next, groups + 1);
+            for (int i = 0; i < n; i++)
+            {
+                int k = ids[i];
+                if (k == 0) continue;
+                pts[next[k]++] = negative != null && negative[i] ? bases[i].Negate() : bases[i];
+            }
+            // Group k occupies pts[start[k], start[k] + len[k]); each level adds its last ⌊len/2⌋ entries onto its first ones
+            // (an odd middle entry stays), so len → ⌈len/2⌉ until every group is one point.
+            while (true)
+            {
+                int pairs = 0;
+                for (int k = 1; k <= groups; k++)
+                {
+                    int l = len[k];
+                    if (l < 2) continue;
+                    int h = l / 2, s0 = start[k];
+                    Array.Copy(pts, s0, acc, pairs, h);
+                    Array.Copy(pts, s0 + l - h, add, pairs, h);
+                    pairs += h;
+                }
+                if (pairs == 0) break;
+                AddPairs(acc, add, pairs, threads);
+                int at = 0;
+                for (int k = 1; k <= groups; k++)
+                {
+                    int l = len[k];
+                    if (l < 2) continue;
+                    int h = l / 2;
+                    Array.Copy(acc, at, pts, start[k], h);
+                    at += h;
+                    len[k] = l - h;
+                }
+            }
+            var sums = new G1Affine[groups]; // default: infinity (an empty group)
+            for (int k = 1; k <= groups; k++) if (len[k] == 1) sums[k - 1] = pts[start[k]];
+            return sums;
+        }
+        finally
+        {
+            // Inside SecretScalars the sorted order says which bases share a value: the copies are zeroed.
+            ArrayPool<G1Affine>.Shared.Return(pts, secret);
+            ArrayPool<G1Affine>.Shared.Return(acc, secret);
+            ArrayPool<G1Affine>.Shared.Return(add, secret);
+        }
+    }
+
+    /// <summary>acc[i] += add[i] for i &lt; count, split over up to <paramref name="threads"/> threads (at least 2,048 additions each).</summary>
+    private static void AddPairs(G1Affine[] acc, G1Affine[] add, int count, int threads)
+    {
+        int parts = Math.Max(1, Math.Min(threads, count / 2048));
+        void Part(int t)
+        {
+            int lo = (int)((long)count * t / parts), hi = (int)((long)count * (t + 1) / parts);
+            var scratch = ArrayPool<Fq>.Shared.Rent(2 * MaxBatch);
+            try { BucketReduction.AddInPlace(acc.AsSpan(lo, hi - lo), add.AsSpan(lo, hi - lo), scratch.AsSpan(0, 2 * MaxBatch)); }
+            finally { ArrayPool<Fq>.Shared.Return(scratch); }
+        }
+        if (parts == 1) Part(0);
+        else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, Part);
+    }
+
     /// <summary>Bucket count below which <see cref="GroupSumsCore"/> splits each group into sub-buckets.</summary>
     internal const int GroupSplitBuckets = 2048;
 
@@ -226,6 +318,8 @@ public static class Msm
     private static unsafe G1Affine[] GroupSumsCore(ReadOnlySpan<G1Affine> bases, int[] digits, int groups, int? threads)
     {
         int n = bases.Length;
+        if (UseSortedGroups && n >= SortedGroupMinPoints)
+            return SortedGroupSums(bases, digits, null, groups, Math.Max(1, threads ?? Environment.ProcessorCount));
         // Few groups make small batch-affine batches (a quarter of the buckets share one inversion) and frequent collisions
         // (a point whose bucket is already pending waits): each group is split into `split` sub-buckets by the index's low
         // bits (groups·split ≥ GroupSplitBuckets, split ≤ MaxGroupSplit) and its sub-buckets are added at the end
@@ -432,6 +526,8 @@ public static class Msm
             ComputeDigits(mags, limbsPer, n, c, windows, digits);
             if (UsePooledWindows(n, c, windows, threadCount, batchAffineMin))
                 return PooledWindows(bases, negative, digits, n, c, windows, threadCount);
+            if (windows == 1 && UseSortedGroups && n >= SortedGroupMinPoints)
+                return SingleWindowSorted(bases, negative, digits, n, threadCount);
             // Split points into chunks too when there are fewer windows than threads.
             int chunks = threadCount <= 1 ? 1 : Math.Max(1, Math.Min(n / 256, (2 * threadCount + windows - 1) / windows));
             int tasks = windows * chunks;
@@ -466,7 +562,41 @@ public static class Msm
         finally { MsmScratch<int>.Return(digits, windows * n); }
     }
 
-    /// <summary>Smallest input that <see cref="PooledWindows"/> takes (below, the Jacobian windows of <see cref="Window"/>).</summary>
+    /// <summary>
+    /// One window (small scalars: quantized data, LogUp multiplicities): bucket j (|digit| = j + 1) is the sum of its points,
+    /// formed by <see cref="SortedGroupSums"/> over the buckets that occur, then the running-sum reduction Σ_j (j + 1)·B_j.
+    /// </summary>
+    private static G1Jacobian SingleWindowSorted(ReadOnlySpan<G1Affine> bases, bool[]? negative, int[] digits, int n, int threadCount)
+    {
+        var ids = MsmScratch<int>.Rent(n);
+        var neg = ArrayPool<bool>.Shared.Rent(n);
+        bool secret = SecretScalarsActive;
+        try
+        {
+            int top = 0;
+            for (int i = 0; i < n; i++)
+            {
+                int d = digits[i];
+                int a = d < 0 ? -d : d;
+                ids[i] = a;
+                neg[i] = (d < 0) != (negative != null && negative[i]);
+                if (a > top) top = a;
+            }
+            if (top == 0) return G1Jacobian.Infinity;
+            var buckets = SortedGroupSums(bases, ids, neg, top, threadCount);
+            var r = BucketReduction.Reduce([buckets], [null], 0, top);
+            if (secret) Array.Clear(buckets);
+            return r;
+        }
+        finally
+        {
+            MsmScratch<int>.Return(ids, n);
+            ArrayPool<bool>.Shared.Return(neg, secret);
+        }
+    }
+
+    /// <summary>Smallest input that <see cref="PooledWindows"/> takes (below, the Jacobian windows of <see cref="Window"/>), unless a
+    /// caller of <see cref="Run"/> sets a lower batch-affine minimum (tests do, to reach the batch-affine paths with few points).</summary>
     internal const int PooledMinPoints = 128;
 
     /// <summary>Whether the benchmarks and twin tests let <see cref="Run"/> pool small windows (results are identical either way).</summary>
@@ -474,7 +604,7 @@ public static class Msm
 
     /// <summary>
     /// Whether <see cref="Run"/> pools the windows (<see cref="PooledWindows"/>): when a window has at most
-    /// <see cref="PooledMaxBuckets"/> buckets (c ≤ 10: inputs of up to a few thousand points), so that its own batches
+    /// <see cref="PooledMaxBuckets"/> buckets (c ≤ 12: inputs of up to ≈ 10^4 points), so that its own batches
     /// (<see cref="BatchSize"/>: a quarter of its buckets) would be short, and every thread gets at least two windows. Each batch shares one field inversion, so a window of 2^(c−1) buckets
     /// alone paid for one inversion every 2^(c−3) additions: a 552-point MSM (c = 6, batches of 16) took 33 ms on one thread.
     /// </summary>
@@ -619,9 +749,11 @@ public static class Msm
     }
 
     /// <summary>
-    /// The bucket accumulation of <see cref="BatchAffine"/>: bucket j (j &lt; <paramref name="buckets"/>) receives every
-    /// point of digit ±(j + 1) (negated for a negative digit or flag) as bucket[j] (affine) + overflow[j] (Jacobian;
-    /// <paramref name="overflow"/> stays null unless a point overflowed, and is rented from the shared pool otherwise).
+    /// The bucket accumulation of <see cref="BatchAffine"/>: bucket w·<paramref name="bucketStride"/> + j (j &lt; 2^(c−1); all
+    /// below <paramref name="buckets"/>) receives every point of row w's digit ±(j + 1) (negated for a negative digit or flag)
+    /// as bucket[·] (affine) + overflow[·] (Jacobian; <paramref name="overflow"/> stays null unless a point overflowed, and is
+    /// rented from the shared pool otherwise). Stride 0 puts every row into one set (a fixed-base table), stride 2^(c−1) gives
+    /// each row its own range (<see cref="PooledWindows"/>).
     /// </summary>
     private static unsafe void AccumulateBuckets(ReadOnlySpan<G1Affine> bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int buckets,
         int windows, int baseStride, int digitStride, G1Affine[] bucket, ref G1Jacobian[]? overflow, int bucketStride = 0)
