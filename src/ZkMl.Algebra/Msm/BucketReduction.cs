@@ -129,8 +129,9 @@ internal static class BucketReduction
     /// sums[w] = Σ_(j&lt;buckets) (j + 1)·B_(w·buckets + j) for the <paramref name="windows"/> bucket ranges of
     /// <see cref="Msm"/>'s pooled windows (B = set + overflow): each window is cut into S segments of L = buckets/S, all
     /// windows' segments step side by side in <see cref="SegmentSums"/> (one batch of 2·windows·S affine additions per step,
-    /// S chosen so that a batch holds at least 256 where the windows have that many buckets in all), and each window joins its segments as <see cref="ReduceAffine"/> does:
-    /// Σ_s sum_s + L·Σ_s s·T_s. The overflow entries are first added into <paramref name="set"/> (a scratch array).
+    /// S chosen so that a batch holds at least 256 where the windows have that many buckets in all), and each window joins
+    /// its segments as <see cref="ReduceAffine"/> does: Σ_s sum_s + L·Σ_s s·T_s. The overflow entries are first added into
+    /// <paramref name="set"/> (a scratch array).
     /// </summary>
     internal static void ReduceWindows(G1Affine[] set, G1Jacobian[]? overflow, int windows, int buckets, Span<G1Jacobian> sums)
     {

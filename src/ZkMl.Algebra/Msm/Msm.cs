@@ -605,8 +605,9 @@ public static class Msm
     /// <summary>
     /// Whether <see cref="Run"/> pools the windows (<see cref="PooledWindows"/>): when a window has at most
     /// <see cref="PooledMaxBuckets"/> buckets (c ≤ 12: inputs of up to ≈ 10^4 points), so that its own batches
-    /// (<see cref="BatchSize"/>: a quarter of its buckets) would be short, and every thread gets at least two windows. Each batch shares one field inversion, so a window of 2^(c−1) buckets
-    /// alone paid for one inversion every 2^(c−3) additions: a 552-point MSM (c = 6, batches of 16) took 33 ms on one thread.
+    /// (<see cref="BatchSize"/>: a quarter of its buckets) would be short, and every thread gets at least two windows. Each
+    /// batch shares one field inversion, so a window of 2^(c−1) buckets alone paid for one inversion every 2^(c−3) additions:
+    /// a 552-point MSM (c = 6, batches of 16) took 33 ms on one thread.
     /// </summary>
     internal static bool UsePooledWindows(int n, int c, int windows, int threads, int batchAffineMin)
         => UsePooled && n >= Math.Min(PooledMinPoints, batchAffineMin) && (1 << (c - 1)) <= PooledMaxBuckets && windows >= 2 * Math.Max(1, threads);
