@@ -8,22 +8,10 @@ namespace ZkMl.Algebra.Tests;
 /// </summary>
 public class MsmPooledWindowsTests
 {
+    /// <summary><see cref="MsmTestPoints.Bases"/> with one point at infinity among the adversarial ones.</summary>
     private static G1Affine[] Bases(int n, int seed, bool adversarial)
     {
-        var rng = new Random(seed);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var distinct = new G1Jacobian[Math.Min(n, 32)];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < distinct.Length; i++) { acc += step; distinct[i] = acc; }
-        var jac = new G1Jacobian[n];
-        for (int i = 0; i < n; i++)
-        {
-            if (!adversarial) { acc += step; jac[i] = acc; continue; }
-            var p = distinct[i % 3 == 0 ? 3 : rng.Next(distinct.Length)];
-            jac[i] = i % 5 == 0 ? -p : p;
-        }
-        var aff = new G1Affine[n];
-        G1Jacobian.BatchToAffine(jac, aff);
+        var aff = MsmTestPoints.Bases(n, seed, adversarial);
         if (adversarial) aff[n / 2] = G1Affine.Infinity;
         return aff;
     }

@@ -7,19 +7,10 @@ namespace ZkMl.Algebra.Tests;
 /// </summary>
 public class MsmSortedGroupsTests
 {
+    /// <summary>Adversarial <see cref="MsmTestPoints.Bases"/> (repeated and negated points) with one point at infinity.</summary>
     private static G1Affine[] Bases(int n, int seed)
     {
-        var rng = new Random(seed);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var jac = new G1Jacobian[n];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < n; i++)
-        {
-            acc += step;
-            jac[i] = i % 97 == 5 ? -jac[i - 1] : i % 89 == 7 ? jac[i - 1] : acc; // opposite and equal neighbours: infinity, doubling
-        }
-        var aff = new G1Affine[n];
-        G1Jacobian.BatchToAffine(jac, aff);
+        var aff = MsmTestPoints.Bases(n, seed, adversarial: true);
         aff[n / 3] = G1Affine.Infinity;
         return aff;
     }

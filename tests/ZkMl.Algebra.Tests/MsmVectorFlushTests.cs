@@ -8,25 +8,6 @@ namespace ZkMl.Algebra.Tests;
 /// </summary>
 public class MsmVectorFlushTests
 {
-    private static G1Affine[] Bases(int n, int seed, bool adversarial)
-    {
-        var rng = new Random(seed);
-        var step = G1Jacobian.Generator.ScalarMul(Fr.Random(rng));
-        var distinct = new G1Jacobian[Math.Min(n, 64)];
-        var acc = G1Jacobian.Generator;
-        for (int i = 0; i < distinct.Length; i++) { acc += step; distinct[i] = acc; }
-        var jac = new G1Jacobian[n];
-        for (int i = 0; i < n; i++)
-        {
-            if (!adversarial) { acc += step; jac[i] = acc; continue; }
-            var p = distinct[(i % 3) switch { 0 => 5, _ => rng.Next(distinct.Length) }]; // many copies: doublings
-            jac[i] = i % 7 == 0 ? -p : p;                                               // negations: infinity
-        }
-        var aff = new G1Affine[n];
-        G1Jacobian.BatchToAffine(jac, aff);
-        return aff;
-    }
-
     private static G1Jacobian With(bool vector, Func<G1Jacobian> msm)
     {
         bool before = Msm.UseVectorFlush;
@@ -41,7 +22,7 @@ public class MsmVectorFlushTests
     [InlineData(1000, true)]
     public void FullScalarsGiveTheSamePointOnBothPaths(int n, bool adversarial)
     {
-        var bases = Bases(n, n + (adversarial ? 1 : 0), adversarial);
+        var bases = MsmTestPoints.Bases(n, n + (adversarial ? 1 : 0), adversarial);
         var rng = new Random(n);
         var scalars = Enumerable.Range(0, n).Select(i => adversarial && i % 2 == 0 ? Fr.FromInt64(-(i % 5)) : Fr.Random(rng)).ToArray();
         var scalar = With(false, () => Msm.Compute(bases, scalars, threads: 1));
@@ -57,7 +38,7 @@ public class MsmVectorFlushTests
     public void FewBucketsWithDoublingsAndCancellationsGiveTheSamePoint(int window)
     {
         const int n = 2048;
-        var bases = Bases(n, 77, adversarial: true);
+        var bases = MsmTestPoints.Bases(n, 77, adversarial: true);
         var rng = new Random(window);
         var mags = Enumerable.Range(0, n).Select(i => (ulong)(i % 4 == 0 ? 1 : rng.Next(1, 1 << window))).ToArray();
         var signs = Enumerable.Range(0, n).Select(_ => rng.Next(2) == 0).ToArray();
@@ -71,7 +52,7 @@ public class MsmVectorFlushTests
     {
         // Two bucket sets whose entries coincide, cancel or are infinity: every special case of AddChunk on both paths.
         const int m = 4096;
-        var pts = Bases(m, 91, adversarial: true);
+        var pts = MsmTestPoints.Bases(m, 91, adversarial: true);
         var rng = new Random(92);
         var set0 = new G1Affine[m];
         var set1 = new G1Affine[m];
