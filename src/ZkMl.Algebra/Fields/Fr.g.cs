@@ -79,21 +79,14 @@ public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>, IPrimeField
         ulong d1 = a.L1 - b.L1; ulong br1 = a.L1 < b.L1 ? 1UL : 0UL; ulong e1 = d1 - br; br = br1 | (d1 < br ? 1UL : 0UL);
         ulong d2 = a.L2 - b.L2; ulong br2 = a.L2 < b.L2 ? 1UL : 0UL; ulong e2 = d2 - br; br = br2 | (d2 < br ? 1UL : 0UL);
         ulong d3 = a.L3 - b.L3; ulong br3 = a.L3 < b.L3 ? 1UL : 0UL; ulong e3 = d3 - br; br = br3 | (d3 < br ? 1UL : 0UL);
-        if (br != 0)
-        {
-            // add p back
-            ulong mask = 0UL - br;
-            ulong q0 = P0 & mask, q1 = P1 & mask, q2 = P2 & mask, q3 = P3 & mask;
-            ulong f0 = b0 + q0; ulong c = f0 < b0 ? 1UL : 0UL;
-            ulong t1 = e1 + c; ulong c1 = t1 < c ? 1UL : 0UL; ulong f1 = t1 + q1; c = c1 | (f1 < t1 ? 1UL : 0UL);
-            ulong t2 = e2 + c; ulong c2 = t2 < c ? 1UL : 0UL; ulong f2 = t2 + q2; c = c2 | (f2 < t2 ? 1UL : 0UL);
-            ulong f3 = e3 + q3 + c;
-            r = new Fr(f0, f1, f2, f3);
-        }
-        else
-        {
-            r = new Fr(b0, e1, e2, e3);
-        }
+        // add p back where the subtraction borrowed, without a branch (a borrow is as likely as not for random operands)
+        ulong mask = 0UL - br;
+        ulong q0 = P0 & mask, q1 = P1 & mask, q2 = P2 & mask, q3 = P3 & mask;
+        ulong f0 = b0 + q0; ulong c = f0 < b0 ? 1UL : 0UL;
+        ulong t1 = e1 + c; ulong c1 = t1 < c ? 1UL : 0UL; ulong f1 = t1 + q1; c = c1 | (f1 < t1 ? 1UL : 0UL);
+        ulong t2 = e2 + c; ulong c2 = t2 < c ? 1UL : 0UL; ulong f2 = t2 + q2; c = c2 | (f2 < t2 ? 1UL : 0UL);
+        ulong f3 = e3 + q3 + c;
+        r = new Fr(f0, f1, f2, f3);
     }
 
     /// <summary>r = −a mod p.</summary>
@@ -775,7 +768,12 @@ public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>, IPrimeField
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ReduceOnce(ulong l0, ulong l1, ulong l2, ulong l3, out Fr r)
     {
-        if (LessThanP(l0, l1, l2, l3)) r = new Fr(l0, l1, l2, l3);
-        else SubP(l0, l1, l2, l3, out r);
+        // l − p with its borrow, then a mask select: no branch on the (data-dependent) comparison with p
+        ulong d0 = l0 - P0; ulong br = l0 < P0 ? 1UL : 0UL;
+        ulong t1 = l1 - P1; ulong b1 = l1 < P1 ? 1UL : 0UL; ulong d1 = t1 - br; br = b1 | (t1 < br ? 1UL : 0UL);
+        ulong t2 = l2 - P2; ulong b2 = l2 < P2 ? 1UL : 0UL; ulong d2 = t2 - br; br = b2 | (t2 < br ? 1UL : 0UL);
+        ulong t3 = l3 - P3; ulong b3 = l3 < P3 ? 1UL : 0UL; ulong d3 = t3 - br; br = b3 | (t3 < br ? 1UL : 0UL);
+        ulong keep = 0UL - br; // all ones where l < p
+        r = new Fr((l0 & keep) | (d0 & ~keep), (l1 & keep) | (d1 & ~keep), (l2 & keep) | (d2 & ~keep), (l3 & keep) | (d3 & ~keep));
     }
 }

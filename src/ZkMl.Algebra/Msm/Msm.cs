@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace ZkMl.Algebra;
@@ -845,54 +846,7 @@ public static class Msm
             // the inversion runs as eight interleaved Montgomery chains (lane l takes entries l, l + 8, …), whose eight
             // totals share one scalar inversion; then λ = num·d⁻¹, λ² and λ·(x_q − x3) over the whole batch. Field results
             // are canonical, so every bucket ends up with exactly the limbs FlushScalar gives.
-            void FlushVector()
-            {
-                int n8 = (count + 7) & ~7;
-                for (int k = 0; k < count; k++)
-                {
-                    ref readonly var q = ref bucket[pendIdx[k]];
-                    ref readonly var p = ref pendPt[k];
-                    if (q.X != p.X)
-                    {
-                        Fq.Sub(p.X, q.X, out den[k]);
-                        Fq.Sub(p.Y, q.Y, out num[k]);
-                    }
-                    else if (q.Y == p.Y)
-                    {
-                        Fq.Double(p.Y, out den[k]); // y ≠ 0 on BN254 G1 (odd order)
-                        Fq.Square(p.X, out var xx);
-                        Fq.Double(xx, out var t);
-                        Fq.Add(t, xx, out num[k]);
-                    }
-                    else { den[k] = Fq.One; num[k] = Fq.Zero; } // opposite points: the sum is infinity
-                }
-                for (int k = count; k < n8; k++) { den[k] = Fq.One; num[k] = Fq.Zero; }
-
-                FqBatch.InverseEach8(den.AsSpan(0, n8), prefix.AsSpan(0, n8), inv.AsSpan(0, n8));
-
-                // λ (into num), λ² (into prefix), then x3 (into den) and x_q − x3 (into inv), then y3 + y_q (into inv).
-                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref num[j], ref inv[j], ref num[j]);
-                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref num[j], ref num[j], ref prefix[j]);
-                for (int k = 0; k < count; k++)
-                {
-                    ref readonly var q = ref bucket[pendIdx[k]];
-                    ref readonly var p = ref pendPt[k];
-                    Fq.Sub(prefix[k], q.X, out var x3);
-                    Fq.Sub(x3, p.X, out den[k]);
-                    Fq.Sub(q.X, den[k], out inv[k]);
-                }
-                for (int k = count; k < n8; k++) inv[k] = Fq.Zero;
-                for (int j = 0; j < n8; j += 8) FqBatch.Mul8(ref inv[j], ref num[j], ref inv[j]);
-                for (int k = 0; k < count; k++)
-                {
-                    int idx = pendIdx[k];
-                    ref var bq = ref bucket[idx];
-                    busy[idx] = false;
-                    if (bq.X == pendPt[k].X && bq.Y != pendPt[k].Y) { bq = G1Affine.Infinity; continue; }
-                    Fq.Sub(inv[k], bq.Y, out var y3);
-                    bq = new G1Affine(den[k], y3);
-                }
-            }
+            void FlushVector() => FlushVectorCore(bucket, busy, pendIdx, pendPt, count, den, num, prefix, inv);
 
             void Overflow(int idx, in G1Affine p)
             {
@@ -977,6 +931,97 @@ public static class Msm
             ArrayPool<G1Affine>.Shared.Return(retryPt);
         }
     }
+
+    /// <summary>
+    /// The eight-lane flush of <see cref="AccumulateBuckets"/>: the batch's independent products eight at a time
+    /// (<see cref="FqBatch.Mul8"/>: AVX-512 lanes, two four-lane AVX2 halves, or eight independent scalar products without
+    /// either). The inversion runs as eight interleaved Montgomery chains (lane l takes entries l, l + 8, …) whose eight totals
+    /// share one scalar inversion; then, eight additions at a time, λ = num·d⁻¹, λ², x3 and λ·(x_q − x3), and the eight buckets
+    /// are written while their values are still in the L1 cache. A static method over the arrays (not a closure) so that the
+    /// JIT keeps them in registers. Field results are canonical, so every bucket ends up with exactly the limbs the scalar
+    /// flush gives.
+    /// </summary>
+    private static void FlushVectorCore(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int count,
+        Fq[] den, Fq[] num, Fq[] prefix, Fq[] inv)
+    {
+        int n8 = (count + 7) & ~7;
+        FlushDenominators(bucket, pendIdx, pendPt, count, n8, den, num);
+        FqBatch.InverseEach8(den.AsSpan(0, n8), prefix.AsSpan(0, n8), inv.AsSpan(0, n8));
+        for (int j = 0; j < n8; j += 8)
+        {
+            // λ (into num), λ² (into prefix), then x3 (into den) and x_q − x3 (into inv), then y3 + y_q (into inv).
+            FqBatch.Mul8(ref num[j], ref inv[j], ref num[j]);
+            FqBatch.Mul8(ref num[j], ref num[j], ref prefix[j]);
+            int end = Math.Min(count, j + 8);
+            FlushX3(bucket, pendIdx, pendPt, j, end, prefix, den, inv);
+            FqBatch.Mul8(ref inv[j], ref num[j], ref inv[j]);
+            FlushWrite(bucket, busy, pendIdx, pendPt, j, end, den, inv);
+        }
+    }
+
+    // The flush's scalar passes as small methods of their own: inlined into one body with the vector products, the JIT
+    // spilled most of their limbs to the stack.
+
+    /// <summary>den[k] = x_p − x_q and num[k] = y_p − y_q (doubling: 2y and 3x²; opposite points: 1 and 0), padded to n8.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FlushDenominators(G1Affine[] bucket, int[] pendIdx, G1Affine[] pendPt, int count, int n8, Fq[] den, Fq[] num)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            ref readonly var q = ref bucket[pendIdx[k]];
+            ref readonly var p = ref pendPt[k];
+            if (!SameX(q, p))
+            {
+                Fq.Sub(p.X, q.X, out den[k]);
+                Fq.Sub(p.Y, q.Y, out num[k]);
+            }
+            else if (q.Y == p.Y)
+            {
+                Fq.Double(p.Y, out den[k]); // y ≠ 0 on BN254 G1 (odd order)
+                Fq.Square(p.X, out var xx);
+                Fq.Double(xx, out var t);
+                Fq.Add(t, xx, out num[k]);
+            }
+            else { den[k] = Fq.One; num[k] = Fq.Zero; } // opposite points: the sum is infinity
+        }
+        for (int k = count; k < n8; k++) { den[k] = Fq.One; num[k] = Fq.Zero; }
+    }
+
+    /// <summary>For k in [j, end): den[k] = x3 = λ² − x_q − x_p (λ² in sq) and inv[k] = x_q − x3; inv padded to j + 8 with 0.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FlushX3(G1Affine[] bucket, int[] pendIdx, G1Affine[] pendPt, int j, int end, Fq[] sq, Fq[] den, Fq[] inv)
+    {
+        for (int k = j; k < end; k++)
+        {
+            ref readonly var xq = ref bucket[pendIdx[k]].X;
+            Fq.Sub(sq[k], xq, out var x3);
+            Fq.Sub(x3, pendPt[k].X, out x3);
+            den[k] = x3;
+            Fq.Sub(xq, x3, out inv[k]);
+        }
+        for (int k = end; k < j + 8; k++) inv[k] = default;
+    }
+
+    /// <summary>For k in [j, end): bucket = (x3, λ·(x_q − x3) − y_q), or infinity for opposite points; the bucket is free again.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FlushWrite(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int j, int end, Fq[] x3, Fq[] t)
+    {
+        for (int k = j; k < end; k++)
+        {
+            int idx = pendIdx[k];
+            ref var bq = ref bucket[idx];
+            busy[idx] = false;
+            ref readonly var p = ref pendPt[k];
+            if (SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
+            Fq.Sub(t[k], bq.Y, out var y3);
+            bq = new G1Affine(x3[k], y3);
+        }
+    }
+
+    /// <summary>Whether two points have the same x (limb-wise, no early exit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SameX(in G1Affine a, in G1Affine b)
+        => ((a.X.L0 ^ b.X.L0) | (a.X.L1 ^ b.X.L1) | (a.X.L2 ^ b.X.L2) | (a.X.L3 ^ b.X.L3)) == 0;
 
     /// <summary>One window over points [lo, hi): bucket accumulation, then the running-sum reduction Σ j·B_j.</summary>
     private static G1Jacobian Window(ReadOnlySpan<G1Affine> bases, bool[]? negative, int[] digits, int offset, int lo, int hi, int c)
