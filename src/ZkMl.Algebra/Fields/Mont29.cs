@@ -135,7 +135,7 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
     /// c += m·p, c0's carry moves into c1 and c0 is cleared (it becomes the next round's top column).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Round(Vector256<ulong> yi,
+    internal static void Round(Vector256<ulong> yi,
         ref Vector256<ulong> c0, ref Vector256<ulong> c1, ref Vector256<ulong> c2, ref Vector256<ulong> c3, ref Vector256<ulong> c4,
         ref Vector256<ulong> c5, ref Vector256<ulong> c6, ref Vector256<ulong> c7, ref Vector256<ulong> c8,
         Vector256<ulong> x0, Vector256<ulong> x1, Vector256<ulong> x2, Vector256<ulong> x3, Vector256<ulong> x4,

@@ -771,6 +771,9 @@ public static class Msm
         bool vector = UseVectorFlush;
         var num = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
         var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
+        // Kernel Avx2: the additions in 29-bit limb form throughout (AffineBatchAvx2); else the eight-lane products of FlushVector.
+        bool limbs = vector && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported;
+        var scratch29 = limbs ? ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Rent(AffineBatchAvx2.ScratchLength(batch)) : [];
         var queueIdx = ArrayPool<int>.Shared.Rent(batch);
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var retryIdx = ArrayPool<int>.Shared.Rent(batch);
@@ -785,7 +788,8 @@ public static class Msm
             void Flush()
             {
                 if (count == 0) return;
-                if (vector && count >= FlushVectorMin) FlushVector();
+                if (limbs && count >= FlushVectorMin) AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, count, scratch29);
+                else if (vector && count >= FlushVectorMin) FlushVector();
                 else FlushScalar();
                 count = 0;
             }
@@ -925,6 +929,7 @@ public static class Msm
             ArrayPool<Fq>.Shared.Return(den);
             ArrayPool<Fq>.Shared.Return(prefix);
             if (vector) { ArrayPool<Fq>.Shared.Return(num); ArrayPool<Fq>.Shared.Return(inv); }
+            if (limbs) ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Return(scratch29);
             ArrayPool<int>.Shared.Return(queueIdx);
             ArrayPool<G1Affine>.Shared.Return(queuePt);
             ArrayPool<int>.Shared.Return(retryIdx);

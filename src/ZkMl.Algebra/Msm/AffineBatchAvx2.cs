@@ -1,0 +1,397 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace ZkMl.Algebra;
+
+/// <summary>
+/// The batch-affine bucket additions of <see cref="Msm"/> with every field operation in four-lane AVX2 vectors of nine 29-bit
+/// limbs (the radix of <see cref="Mont29Avx2{TModulus}"/>): the four operands of four additions are converted once, the
+/// batch inversion, λ, λ², x3 and y3 run in the limb form, and only x3 and y3 are converted back. The eight-lane flush
+/// (<see cref="FqBatch.Mul8"/> per product) converted both operands and the result of each of the six products per addition and
+/// did the six subtractions with scalar limbs.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Values in limb form are nine vectors (limb i of lanes 0…3 in vector i), each limb below 2^29 after normalisation. The
+/// bounds that keep every step exact: the product <see cref="Mul"/> takes a &lt; 2p and b &lt; 2p and returns a value below 2p
+/// congruent to a·b·2^−256 (its column sums are those of <see cref="Mont29Avx2{TModulus}"/>, and a·b·2^5 &lt; 4p²·2^5 &lt; p·2^261
+/// because 4p &lt; 2^256, so (a·b·2^5 + m·p) / 2^261 &lt; 2p), so products feed products without a reduction. <see cref="SubAddP"/>
+/// returns a − b + p for normalised a (any value below 2^260) and canonical b: differences of canonical values are below 2p,
+/// λ² − x_q − x_p + 2p stays below 4p and λ·(x_q − x3) − y_q + p below 3p, and <see cref="CondSubP"/> (three and two times)
+/// makes x3 and y3 canonical.
+/// </para>
+/// <para>
+/// A pair with equal x (a doubling, or opposite points whose sum is infinity) gets its denominator and numerator from the scalar
+/// formulas (2y and 3x², or 1 and 0), patched into its lane; the padding lanes of a last group of fewer than four take 1 and 0
+/// and are not written back. The results are canonical, so every bucket ends with the limbs the scalar flush gives.
+/// </para>
+/// </remarks>
+internal static class AffineBatchAvx2
+{
+    private const ulong Mask29 = (1UL << 29) - 1;
+
+    /// <summary>Vectors per value (nine 29-bit limbs).</summary>
+    private const int L = 9;
+
+    /// <summary>Whether the CPU runs this path (AVX2).</summary>
+    internal static bool IsSupported => Avx2.IsSupported && Vector256.IsHardwareAccelerated;
+
+    /// <summary>Scratch vectors <see cref="Flush"/> needs for <paramref name="count"/> additions.</summary>
+    internal static int ScratchLength(int count) => 3 * L * ((count + 3) / 4);
+
+    // p (Fq) in 29-bit limbs.
+    private static ulong Q(int i) => i switch
+    {
+        0 => FqBatch.Modulus.Q0, 1 => FqBatch.Modulus.Q1, 2 => FqBatch.Modulus.Q2, 3 => FqBatch.Modulus.Q3, 4 => FqBatch.Modulus.Q4,
+        5 => FqBatch.Modulus.Q5, 6 => FqBatch.Modulus.Q6, 7 => FqBatch.Modulus.Q7, _ => FqBatch.Modulus.Q8,
+    };
+
+    /// <summary>
+    /// bucket[pendIdx[k]] += pendPt[k] for k &lt; count (distinct buckets, none infinity, no pending point infinity), and
+    /// busy[pendIdx[k]] cleared. <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> vectors.
+    /// </summary>
+    internal static unsafe void Flush(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int count, Vector256<ulong>[] scratch)
+    {
+        int groups = (count + 3) / 4;
+        // Per group g: the denominators at 27g, the numerators at 27g + 9, the prefix products at 27g + 18.
+        Span<Vector256<ulong>> t = stackalloc Vector256<ulong>[5 * L];
+        ref var xq = ref t[0];
+        ref var yq = ref t[L];
+        ref var xp = ref t[2 * L];
+        ref var yp = ref t[3 * L];
+        ref var w = ref t[4 * L];
+        ref var s0 = ref scratch[0];
+        var one = Fq.One;
+        for (int g = 0; g < groups; g++)
+        {
+            ref var den = ref Unsafe.Add(ref s0, 3 * L * g);
+            ref var num = ref Unsafe.Add(ref den, L);
+            int k0 = 4 * g;
+            Load(bucket, pendIdx, pendPt, k0, count, ref xq, ref yq, ref xp, ref yp);
+            SubAddP(ref xp, ref xq, ref den);
+            SubAddP(ref yp, ref yq, ref num);
+            for (int l = 0; l < 4; l++)
+            {
+                int k = k0 + l;
+                if (k >= count) { SetLane(ref den, l, one); SetLane(ref num, l, default); continue; }
+                ref readonly var q = ref bucket[pendIdx[k]];
+                ref readonly var p = ref pendPt[k];
+                if (!SameX(q, p)) continue;
+                if (q.Y == p.Y)
+                {
+                    Fq.Double(p.Y, out var d); // y ≠ 0 on BN254 G1 (odd order)
+                    Fq.Square(p.X, out var xx);
+                    Fq.Double(xx, out var tt);
+                    Fq.Add(tt, xx, out var nn);
+                    SetLane(ref den, l, d);
+                    SetLane(ref num, l, nn);
+                }
+                else { SetLane(ref den, l, one); SetLane(ref num, l, default); } // opposite points: infinity
+            }
+        }
+
+        // Montgomery's trick as four lane chains: prefix[g] = Π_(g' < g) den[g'].
+        ref var pre0 = ref Unsafe.Add(ref s0, 2 * L);
+        for (int i = 0; i < L; i++) Unsafe.Add(ref pre0, i) = Vector256.Create(LimbOf(one, i));
+        for (int g = 1; g < groups; g++)
+            Mul(ref Unsafe.Add(ref s0, 3 * L * (g - 1) + 2 * L), ref Unsafe.Add(ref s0, 3 * L * (g - 1)), ref Unsafe.Add(ref s0, 3 * L * g + 2 * L));
+        ref var acc = ref w;
+        Mul(ref Unsafe.Add(ref s0, 3 * L * (groups - 1) + 2 * L), ref Unsafe.Add(ref s0, 3 * L * (groups - 1)), ref acc);
+        CondSubP(ref acc);
+        InvertLanes(ref acc);
+
+        Span<Vector256<ulong>> u = stackalloc Vector256<ulong>[3 * L];
+        ref var inv = ref u[0];
+        ref var lambda = ref u[L];
+        ref var sq = ref u[2 * L];
+        for (int g = groups - 1; g >= 0; g--)
+        {
+            ref var den = ref Unsafe.Add(ref s0, 3 * L * g);
+            ref var num = ref Unsafe.Add(ref den, L);
+            ref var pre = ref Unsafe.Add(ref den, 2 * L);
+            Mul(ref acc, ref pre, ref inv);   // den⁻¹
+            Mul(ref acc, ref den, ref acc);   // (Π_(g' < g) den)⁻¹
+            Mul(ref num, ref inv, ref lambda); // λ
+            Mul(ref lambda, ref lambda, ref sq);
+            int k0 = 4 * g;
+            Load(bucket, pendIdx, pendPt, k0, count, ref xq, ref yq, ref xp, ref Unsafe.NullRef<Vector256<ulong>>());
+            // x3 = λ² − x_q − x_p (λ² below 2p: the sum below 4p, then canonical); x_q − x3 + p; y3 = λ·(x_q − x3) − y_q
+            // (below 3p, then canonical). The products' values stay below 2p, which is all their inputs need.
+            SubAddP(ref sq, ref xq, ref sq);
+            SubAddP(ref sq, ref xp, ref sq);
+            CondSubP(ref sq);
+            CondSubP(ref sq);
+            CondSubP(ref sq);
+            SubAddP(ref xq, ref sq, ref inv);
+            Mul(ref inv, ref lambda, ref inv);
+            SubAddP(ref inv, ref yq, ref inv);
+            CondSubP(ref inv);
+            CondSubP(ref inv);
+            Store(bucket, busy, pendIdx, pendPt, k0, count, ref sq, ref inv);
+        }
+    }
+
+    /// <summary>
+    /// The x and y of the bucket and the pending point of additions k0 … k0 + 3 in limb form (lanes past count repeat addition
+    /// k0); <paramref name="yp"/> may be a null reference (not needed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load(G1Affine[] bucket, int[] pendIdx, G1Affine[] pendPt, int k0, int count,
+        ref Vector256<ulong> xq, ref Vector256<ulong> yq, ref Vector256<ulong> xp, ref Vector256<ulong> yp)
+    {
+        ref var q0 = ref Words(ref bucket[pendIdx[k0]]);
+        ref var q1 = ref Words(ref bucket[pendIdx[k0 + 1 < count ? k0 + 1 : k0]]);
+        ref var q2 = ref Words(ref bucket[pendIdx[k0 + 2 < count ? k0 + 2 : k0]]);
+        ref var q3 = ref Words(ref bucket[pendIdx[k0 + 3 < count ? k0 + 3 : k0]]);
+        ref var p0 = ref Words(ref pendPt[k0]);
+        ref var p1 = ref Words(ref pendPt[k0 + 1 < count ? k0 + 1 : k0]);
+        ref var p2 = ref Words(ref pendPt[k0 + 2 < count ? k0 + 2 : k0]);
+        ref var p3 = ref Words(ref pendPt[k0 + 3 < count ? k0 + 3 : k0]);
+        ToLimbs(ref q0, ref q1, ref q2, ref q3, 0, ref xq);
+        ToLimbs(ref q0, ref q1, ref q2, ref q3, 4, ref yq);
+        ToLimbs(ref p0, ref p1, ref p2, ref p3, 0, ref xp);
+        if (!Unsafe.IsNullRef(ref yp)) ToLimbs(ref p0, ref p1, ref p2, ref p3, 4, ref yp);
+    }
+
+    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + 4, count) − 1 (infinity for opposite points) and frees them.</summary>
+    private static void Store(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int k0, int count,
+        ref Vector256<ulong> x3, ref Vector256<ulong> y3)
+    {
+        FromLimbs(ref x3, out var x0, out var x1, out var x2, out var xl3);
+        FromLimbs(ref y3, out var y0, out var y1, out var y2, out var yl3);
+        int end = Math.Min(count, k0 + 4);
+        for (int k = k0; k < end; k++)
+        {
+            int idx = pendIdx[k];
+            ref var bq = ref bucket[idx];
+            busy[idx] = false;
+            ref readonly var p = ref pendPt[k];
+            if (SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
+            ref var dst = ref Words(ref bq);
+            var (xv, yv) = (k - k0) switch { 0 => (x0, y0), 1 => (x1, y1), 2 => (x2, y2), _ => (xl3, yl3) };
+            xv.StoreUnsafe(ref dst);
+            yv.StoreUnsafe(ref dst, 4);
+        }
+    }
+
+    private static ref ulong Words(ref G1Affine p) => ref Unsafe.As<G1Affine, ulong>(ref p);
+
+    /// <summary>Whether two points have the same x (limb-wise, no early exit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SameX(in G1Affine a, in G1Affine b)
+        => ((a.X.L0 ^ b.X.L0) | (a.X.L1 ^ b.X.L1) | (a.X.L2 ^ b.X.L2) | (a.X.L3 ^ b.X.L3)) == 0;
+
+    /// <summary>Limb i (29 bits) of an element's stored (Montgomery) value.</summary>
+    private static ulong LimbOf(in Fq e, int i)
+    {
+        int bit = 29 * i, word = bit >> 6, shift = bit & 63;
+        ulong v = Word(e, word) >> shift;
+        if (shift > 35 && word < 3) v |= Word(e, word + 1) << (64 - shift);
+        return i == 8 ? v : v & Mask29;
+    }
+
+    private static ulong Word(in Fq e, int i) => i switch { 0 => e.L0, 1 => e.L1, 2 => e.L2, _ => e.L3 };
+
+    /// <summary>Sets lane l of a limb-form value to an element's stored limbs (any value below 2^256; tests set values up to 2p).</summary>
+    internal static void SetLane(ref Vector256<ulong> v, int l, in Fq e)
+    {
+        for (int i = 0; i < L; i++)
+        {
+            ref var limb = ref Unsafe.Add(ref v, i);
+            limb = limb.WithElement(l, LimbOf(e, i));
+        }
+    }
+
+    /// <summary>Lane l of a normalised limb-form value below 2^256, as an element's stored limbs (not reduced).</summary>
+    internal static Fq GetLane(ref Vector256<ulong> v, int l)
+    {
+        Span<ulong> w = stackalloc ulong[4];
+        for (int i = 0; i < L; i++)
+        {
+            ulong limb = Unsafe.Add(ref v, i).GetElement(l);
+            int bit = 29 * i, word = bit >> 6, shift = bit & 63;
+            w[word] |= limb << shift;
+            if (shift > 35 && word < 3) w[word + 1] |= limb >> (64 - shift);
+        }
+        return new Fq(w[0], w[1], w[2], w[3]);
+    }
+
+    /// <summary>
+    /// The limb form of the four elements at word offset <paramref name="at"/> (0: x, 4: y) of four points: transposed to
+    /// limb-major 64-bit words, then cut into 29-bit limbs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ToLimbs(ref ulong e0, ref ulong e1, ref ulong e2, ref ulong e3, int at, ref Vector256<ulong> r)
+    {
+        Transpose(Vector256.LoadUnsafe(ref e0, (nuint)at), Vector256.LoadUnsafe(ref e1, (nuint)at),
+            Vector256.LoadUnsafe(ref e2, (nuint)at), Vector256.LoadUnsafe(ref e3, (nuint)at),
+            out var a0, out var a1, out var a2, out var a3);
+        var m = Vector256.Create(Mask29);
+        r = a0 & m;
+        Unsafe.Add(ref r, 1) = (a0 >>> 29) & m;
+        Unsafe.Add(ref r, 2) = ((a0 >>> 58) | (a1 << 6)) & m;
+        Unsafe.Add(ref r, 3) = (a1 >>> 23) & m;
+        Unsafe.Add(ref r, 4) = ((a1 >>> 52) | (a2 << 12)) & m;
+        Unsafe.Add(ref r, 5) = (a2 >>> 17) & m;
+        Unsafe.Add(ref r, 6) = ((a2 >>> 46) | (a3 << 18)) & m;
+        Unsafe.Add(ref r, 7) = (a3 >>> 11) & m;
+        Unsafe.Add(ref r, 8) = a3 >>> 40;
+    }
+
+    /// <summary>Four canonical elements from limb form, each as the vector of its four 64-bit words.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FromLimbs(ref Vector256<ulong> t, out Vector256<ulong> e0, out Vector256<ulong> e1, out Vector256<ulong> e2, out Vector256<ulong> e3)
+    {
+        var t2 = Unsafe.Add(ref t, 2);
+        var t4 = Unsafe.Add(ref t, 4);
+        var t6 = Unsafe.Add(ref t, 6);
+        var w0 = t | (Unsafe.Add(ref t, 1) << 29) | (t2 << 58);
+        var w1 = (t2 >>> 6) | (Unsafe.Add(ref t, 3) << 23) | (t4 << 52);
+        var w2 = (t4 >>> 12) | (Unsafe.Add(ref t, 5) << 17) | (t6 << 46);
+        var w3 = (t6 >>> 18) | (Unsafe.Add(ref t, 7) << 11) | (Unsafe.Add(ref t, 8) << 40);
+        Transpose(w0, w1, w2, w3, out e0, out e1, out e2, out e3);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(Vector256<ulong> v0, Vector256<ulong> v1, Vector256<ulong> v2, Vector256<ulong> v3,
+        out Vector256<ulong> l0, out Vector256<ulong> l1, out Vector256<ulong> l2, out Vector256<ulong> l3)
+    {
+        var s0 = Avx2.UnpackLow(v0, v1);
+        var s1 = Avx2.UnpackHigh(v0, v1);
+        var s2 = Avx2.UnpackLow(v2, v3);
+        var s3 = Avx2.UnpackHigh(v2, v3);
+        l0 = Avx2.Permute2x128(s0, s2, 0x20);
+        l1 = Avx2.Permute2x128(s1, s3, 0x20);
+        l2 = Avx2.Permute2x128(s0, s2, 0x31);
+        l3 = Avx2.Permute2x128(s1, s3, 0x31);
+    }
+
+    /// <summary>
+    /// r = a − b + p, normalised (r may be a or b). a: normalised limbs of any value below 2^260; b: canonical. Limb-wise with
+    /// the constant K = p written with every limb below the top one raised by 2^29 − 1 (and the first by 2^29, the top lowered
+    /// by 1), so that a_i + K_i − b_i ≥ 0 below the top limb; the top limb may reach −1 before the carries come in, and the
+    /// total a − b + p &gt; 0 makes it non-negative after them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SubAddP(ref Vector256<ulong> a, ref Vector256<ulong> b, ref Vector256<ulong> r)
+    {
+        const ulong Up = 1UL << 29;
+        var m = Vector256.Create(Mask29);
+        var d0 = a + Vector256.Create(FqBatch.Modulus.Q0 + Up) - b;
+        var d1 = Unsafe.Add(ref a, 1) + Vector256.Create(FqBatch.Modulus.Q1 + Up - 1) - Unsafe.Add(ref b, 1) + (d0 >>> 29);
+        var d2 = Unsafe.Add(ref a, 2) + Vector256.Create(FqBatch.Modulus.Q2 + Up - 1) - Unsafe.Add(ref b, 2) + (d1 >>> 29);
+        var d3 = Unsafe.Add(ref a, 3) + Vector256.Create(FqBatch.Modulus.Q3 + Up - 1) - Unsafe.Add(ref b, 3) + (d2 >>> 29);
+        var d4 = Unsafe.Add(ref a, 4) + Vector256.Create(FqBatch.Modulus.Q4 + Up - 1) - Unsafe.Add(ref b, 4) + (d3 >>> 29);
+        var d5 = Unsafe.Add(ref a, 5) + Vector256.Create(FqBatch.Modulus.Q5 + Up - 1) - Unsafe.Add(ref b, 5) + (d4 >>> 29);
+        var d6 = Unsafe.Add(ref a, 6) + Vector256.Create(FqBatch.Modulus.Q6 + Up - 1) - Unsafe.Add(ref b, 6) + (d5 >>> 29);
+        var d7 = Unsafe.Add(ref a, 7) + Vector256.Create(FqBatch.Modulus.Q7 + Up - 1) - Unsafe.Add(ref b, 7) + (d6 >>> 29);
+        var d8 = Unsafe.Add(ref a, 8) + Vector256.Create(FqBatch.Modulus.Q8 - 1) - Unsafe.Add(ref b, 8) + (d7 >>> 29);
+        r = d0 & m;
+        Unsafe.Add(ref r, 1) = d1 & m;
+        Unsafe.Add(ref r, 2) = d2 & m;
+        Unsafe.Add(ref r, 3) = d3 & m;
+        Unsafe.Add(ref r, 4) = d4 & m;
+        Unsafe.Add(ref r, 5) = d5 & m;
+        Unsafe.Add(ref r, 6) = d6 & m;
+        Unsafe.Add(ref r, 7) = d7 & m;
+        Unsafe.Add(ref r, 8) = d8;
+    }
+
+    /// <summary>r = r − p where r ≥ p (normalised limbs, value below 2^260), else r unchanged.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void CondSubP(ref Vector256<ulong> r)
+    {
+        var m = Vector256.Create(Mask29);
+        var t0 = r; var t1 = Unsafe.Add(ref r, 1); var t2 = Unsafe.Add(ref r, 2); var t3 = Unsafe.Add(ref r, 3); var t4 = Unsafe.Add(ref r, 4);
+        var t5 = Unsafe.Add(ref r, 5); var t6 = Unsafe.Add(ref r, 6); var t7 = Unsafe.Add(ref r, 7); var t8 = Unsafe.Add(ref r, 8);
+        var d0 = t0 - Vector256.Create(FqBatch.Modulus.Q0); var bw = d0 >>> 63; d0 &= m;
+        var d1 = t1 - Vector256.Create(FqBatch.Modulus.Q1) - bw; bw = d1 >>> 63; d1 &= m;
+        var d2 = t2 - Vector256.Create(FqBatch.Modulus.Q2) - bw; bw = d2 >>> 63; d2 &= m;
+        var d3 = t3 - Vector256.Create(FqBatch.Modulus.Q3) - bw; bw = d3 >>> 63; d3 &= m;
+        var d4 = t4 - Vector256.Create(FqBatch.Modulus.Q4) - bw; bw = d4 >>> 63; d4 &= m;
+        var d5 = t5 - Vector256.Create(FqBatch.Modulus.Q5) - bw; bw = d5 >>> 63; d5 &= m;
+        var d6 = t6 - Vector256.Create(FqBatch.Modulus.Q6) - bw; bw = d6 >>> 63; d6 &= m;
+        var d7 = t7 - Vector256.Create(FqBatch.Modulus.Q7) - bw; bw = d7 >>> 63; d7 &= m;
+        var d8 = t8 - Vector256.Create(FqBatch.Modulus.Q8) - bw; bw = d8 >>> 63;
+        var keep = Vector256.Equals(bw, Vector256<ulong>.One);
+        r = Vector256.ConditionalSelect(keep, t0, d0);
+        Unsafe.Add(ref r, 1) = Vector256.ConditionalSelect(keep, t1, d1);
+        Unsafe.Add(ref r, 2) = Vector256.ConditionalSelect(keep, t2, d2);
+        Unsafe.Add(ref r, 3) = Vector256.ConditionalSelect(keep, t3, d3);
+        Unsafe.Add(ref r, 4) = Vector256.ConditionalSelect(keep, t4, d4);
+        Unsafe.Add(ref r, 5) = Vector256.ConditionalSelect(keep, t5, d5);
+        Unsafe.Add(ref r, 6) = Vector256.ConditionalSelect(keep, t6, d6);
+        Unsafe.Add(ref r, 7) = Vector256.ConditionalSelect(keep, t7, d7);
+        Unsafe.Add(ref r, 8) = Vector256.ConditionalSelect(keep, t8, d8);
+    }
+
+    /// <summary>
+    /// r ≡ a·b·2^−256 (mod p), below 2p (not reduced: <see cref="CondSubP"/> makes it canonical), for a, b &lt; 2p in
+    /// normalised limb form (r may be a or b): b enters shifted left by 5 bits (below 2^261), then the nine Montgomery rounds
+    /// of radix 2^29 of <see cref="Mont29Avx2{TModulus}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Mul(ref Vector256<ulong> a, ref Vector256<ulong> b, ref Vector256<ulong> r)
+    {
+        var m = Vector256.Create(Mask29);
+        var b0 = b; var b1 = Unsafe.Add(ref b, 1); var b2 = Unsafe.Add(ref b, 2); var b3 = Unsafe.Add(ref b, 3); var b4 = Unsafe.Add(ref b, 4);
+        var b5 = Unsafe.Add(ref b, 5); var b6 = Unsafe.Add(ref b, 6); var b7 = Unsafe.Add(ref b, 7); var b8 = Unsafe.Add(ref b, 8);
+        var y0 = (b0 << 5) & m;
+        var y1 = ((b1 << 5) & m) | (b0 >>> 24);
+        var y2 = ((b2 << 5) & m) | (b1 >>> 24);
+        var y3 = ((b3 << 5) & m) | (b2 >>> 24);
+        var y4 = ((b4 << 5) & m) | (b3 >>> 24);
+        var y5 = ((b5 << 5) & m) | (b4 >>> 24);
+        var y6 = ((b6 << 5) & m) | (b5 >>> 24);
+        var y7 = ((b7 << 5) & m) | (b6 >>> 24);
+        var y8 = (b8 << 5) | (b7 >>> 24);
+        var x0 = a; var x1 = Unsafe.Add(ref a, 1); var x2 = Unsafe.Add(ref a, 2); var x3 = Unsafe.Add(ref a, 3); var x4 = Unsafe.Add(ref a, 4);
+        var x5 = Unsafe.Add(ref a, 5); var x6 = Unsafe.Add(ref a, 6); var x7 = Unsafe.Add(ref a, 7); var x8 = Unsafe.Add(ref a, 8);
+
+        Vector256<ulong> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default, t8 = default;
+        Mont29Avx2<FqBatch.Modulus>.Round(y0, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y1, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y2, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y3, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y4, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y5, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y6, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y7, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Mont29Avx2<FqBatch.Modulus>.Round(y8, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+
+        t1 += t0 >>> 29; t0 &= m;
+        t2 += t1 >>> 29; t1 &= m;
+        t3 += t2 >>> 29; t2 &= m;
+        t4 += t3 >>> 29; t3 &= m;
+        t5 += t4 >>> 29; t4 &= m;
+        t6 += t5 >>> 29; t5 &= m;
+        t7 += t6 >>> 29; t6 &= m;
+        t8 += t7 >>> 29; t7 &= m;
+        r = t0;
+        Unsafe.Add(ref r, 1) = t1; Unsafe.Add(ref r, 2) = t2; Unsafe.Add(ref r, 3) = t3; Unsafe.Add(ref r, 4) = t4;
+        Unsafe.Add(ref r, 5) = t5; Unsafe.Add(ref r, 6) = t6; Unsafe.Add(ref r, 7) = t7; Unsafe.Add(ref r, 8) = t8;
+    }
+
+    /// <summary>v = v⁻¹ lane by lane (every lane non-zero): the four elements share one scalar inversion.</summary>
+    private static void InvertLanes(ref Vector256<ulong> v)
+    {
+        FromLimbs(ref v, out var e0, out var e1, out var e2, out var e3);
+        Span<Fq> lane = stackalloc Fq[4];
+        Span<Fq> prefix = stackalloc Fq[4];
+        e0.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[0]));
+        e1.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[1]));
+        e2.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[2]));
+        e3.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[3]));
+        var acc = Fq.One;
+        for (int l = 0; l < 4; l++) { prefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
+        Fq.InverseVartime(acc, out acc); // variable time: group arithmetic (docs at Fq.InverseVartime)
+        for (int l = 3; l >= 0; l--)
+        {
+            var total = lane[l];
+            Fq.Mul(acc, prefix[l], out lane[l]);
+            Fq.Mul(acc, total, out acc);
+        }
+        for (int l = 0; l < 4; l++) SetLane(ref v, l, lane[l]);
+    }
+}

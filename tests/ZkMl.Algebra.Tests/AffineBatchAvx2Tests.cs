@@ -1,0 +1,145 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace ZkMl.Algebra.Tests;
+
+/// <summary>
+/// The 29-bit-limb AVX2 batch-affine additions (<see cref="AffineBatchAvx2"/>): the lazy product, the subtraction and the
+/// conditional subtraction against BigInteger at the edges of their input bounds (values up to 2p where the bounds allow),
+/// and a flush of up to thirteen additions with doublings, opposite points and a partial last group against the affine
+/// addition. The MSM twins (<see cref="MsmVectorFlushTests"/>, <see cref="FqBatchKernelTests"/>) run it inside whole MSMs.
+/// Skipped (passing without running) on a CPU without AVX2.
+/// </summary>
+public class AffineBatchAvx2Tests
+{
+    private static readonly BigInteger P = Fq.Modulus;
+    private static readonly BigInteger RInv = BigInteger.ModPow(BigInteger.One << 256, P - 2, P);
+
+    private static Fq Raw(BigInteger v)
+    {
+        var bytes = new byte[32];
+        v.TryWriteBytes(bytes, out _, isUnsigned: true);
+        return new Fq(BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8), BitConverter.ToUInt64(bytes, 16), BitConverter.ToUInt64(bytes, 24));
+    }
+
+    private static BigInteger Big(in Fq x) =>
+        new BigInteger(x.L0) | (new BigInteger(x.L1) << 64) | (new BigInteger(x.L2) << 128) | (new BigInteger(x.L3) << 192);
+
+    /// <summary>Stored values below 2p: edges (0, 1, p − 1, p, 2p − 1, top-limb extremes) and random ones.</summary>
+    private static BigInteger[] Values(int seed, int count)
+    {
+        var rng = new Random(seed);
+        var list = new List<BigInteger> { 0, 1, P - 1, P, P + 1, 2 * P - 1, (BigInteger.One << 253) - 1, BigInteger.One << 253 };
+        while (list.Count < count)
+        {
+            var bytes = new byte[33];
+            rng.NextBytes(bytes);
+            bytes[32] = 0;
+            var v = new BigInteger(bytes) % (2 * P);
+            list.Add(v);
+        }
+        return [.. list];
+    }
+
+    private static Vector256<ulong>[] Pack(BigInteger[] four)
+    {
+        var v = new Vector256<ulong>[9];
+        for (int l = 0; l < 4; l++) AffineBatchAvx2.SetLane(ref v[0], l, Raw(four[l]));
+        return v;
+    }
+
+    private static BigInteger Lane(Vector256<ulong>[] v, int l) => Big(AffineBatchAvx2.GetLane(ref v[0], l));
+
+    [Fact]
+    public void Product_is_below_2p_and_congruent_to_a_b_over_R()
+    {
+        if (!AffineBatchAvx2.IsSupported) return;
+        var xs = Values(1, 400);
+        var ys = Values(2, 400);
+        for (int i = 0; i + 4 <= xs.Length; i += 4)
+        {
+            var a = xs[i..(i + 4)];
+            var b = ys[(ys.Length - 4 - i)..(ys.Length - i)];
+            var va = Pack(a);
+            var vb = Pack(b);
+            var r = new Vector256<ulong>[9];
+            AffineBatchAvx2.Mul(ref va[0], ref vb[0], ref r[0]);
+            for (int l = 0; l < 4; l++)
+            {
+                var got = Lane(r, l);
+                Assert.True(got < 2 * P, $"product {i + l} not below 2p");
+                Assert.Equal(a[l] * b[l] % P * RInv % P, got % P);
+            }
+            // in place (r = a), then canonical
+            AffineBatchAvx2.Mul(ref va[0], ref vb[0], ref va[0]);
+            AffineBatchAvx2.CondSubP(ref va[0]);
+            for (int l = 0; l < 4; l++) Assert.Equal(a[l] * b[l] % P * RInv % P, Lane(va, l));
+        }
+    }
+
+    [Fact]
+    public void Difference_plus_p_and_the_conditional_subtraction_are_exact()
+    {
+        if (!AffineBatchAvx2.IsSupported) return;
+        var xs = Values(3, 200); // a: any normalised value below 2^260 (here below 2p, and 3p below)
+        var ys = Values(4, 200).Select(v => v % P).ToArray(); // b: canonical
+        ys[0] = 0; ys[1] = P - 1;
+        for (int i = 0; i + 4 <= xs.Length; i += 4)
+        {
+            var a = xs[i..(i + 4)];
+            var b = ys[i..(i + 4)];
+            var va = Pack(a);
+            var vb = Pack(b);
+            var r = new Vector256<ulong>[9];
+            AffineBatchAvx2.SubAddP(ref va[0], ref vb[0], ref r[0]);
+            for (int l = 0; l < 4; l++) Assert.Equal(a[l] - b[l] + P, Lane(r, l));
+            // twice: a − b + p − b + p (below 4p), then three conditional subtractions make it canonical
+            AffineBatchAvx2.SubAddP(ref r[0], ref vb[0], ref r[0]);
+            for (int l = 0; l < 4; l++) Assert.Equal(a[l] - 2 * b[l] + 2 * P, Lane(r, l));
+            for (int k = 0; k < 3; k++) AffineBatchAvx2.CondSubP(ref r[0]);
+            for (int l = 0; l < 4; l++) Assert.Equal(((a[l] - 2 * b[l]) % P + P) % P, Lane(r, l));
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(7)]
+    [InlineData(13)]
+    public void Flush_gives_the_affine_sums_with_doublings_and_opposite_points(int count)
+    {
+        if (!AffineBatchAvx2.IsSupported) return;
+        var rng = new Random(count);
+        var bucket = new G1Affine[count + 3];
+        var pendPt = new G1Affine[count];
+        var pendIdx = new int[count];
+        var busy = new bool[bucket.Length];
+        var expected = new G1Affine[bucket.Length];
+        var order = Enumerable.Range(0, bucket.Length).OrderBy(_ => rng.Next()).ToArray(); // distinct buckets, not in order
+        for (int k = 0; k < count; k++)
+        {
+            int idx = order[k];
+            var q = (G1Jacobian.Generator.ScalarMul(Fr.Random(rng))).ToAffine();
+            var p = (k % 5) switch
+            {
+                2 => q,          // doubling
+                3 => q.Negate(), // opposite: infinity
+                _ => (G1Jacobian.Generator.ScalarMul(Fr.Random(rng))).ToAffine(),
+            };
+            bucket[idx] = q;
+            pendIdx[k] = idx;
+            pendPt[k] = p;
+            busy[idx] = true;
+            expected[idx] = (G1Jacobian.FromAffine(q) + G1Jacobian.FromAffine(p)).ToAffine();
+        }
+        Assert.Equal(count, pendIdx.Distinct().Count());
+        var scratch = new Vector256<ulong>[AffineBatchAvx2.ScratchLength(count)];
+        AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, count, scratch);
+        for (int k = 0; k < count; k++)
+        {
+            int idx = pendIdx[k];
+            Assert.True(expected[idx] == bucket[idx], $"addition {k} (case {k % 5})");
+            Assert.False(busy[idx]);
+        }
+    }
+}
