@@ -134,12 +134,42 @@ public class AffineBatchAvx2Tests
         }
         Assert.Equal(count, pendIdx.Distinct().Count());
         var scratch = new Vector256<ulong>[AffineBatchAvx2.ScratchLength(count)];
-        AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, count, scratch);
+        AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, false, count, scratch);
         for (int k = 0; k < count; k++)
         {
             int idx = pendIdx[k];
             Assert.True(expected[idx] == bucket[idx], $"addition {k} (case {k % 5})");
             Assert.False(busy[idx]);
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(9)]
+    [InlineData(40)]
+    public void AddInPlace_gives_the_sums_with_infinity_on_either_side(int n)
+    {
+        if (!AffineBatchAvx2.IsSupported) return;
+        var rng = new Random(100 + n);
+        G1Affine Random() => G1Jacobian.Generator.ScalarMul(Fr.Random(rng)).ToAffine();
+        var acc = new G1Affine[n];
+        var add = new G1Affine[n];
+        var expected = new G1Affine[n];
+        for (int i = 0; i < n; i++)
+        {
+            var a = Random();
+            (acc[i], add[i]) = (i % 6) switch
+            {
+                0 => (G1Affine.Infinity, a),
+                1 => (a, G1Affine.Infinity),
+                2 => (a, a),
+                3 => (a, a.Negate()),
+                4 => (G1Affine.Infinity, G1Affine.Infinity),
+                _ => (a, Random()),
+            };
+            expected[i] = (G1Jacobian.FromAffine(acc[i]) + G1Jacobian.FromAffine(add[i])).ToAffine();
+        }
+        AffineBatchAvx2.AddInPlace(acc, add);
+        for (int i = 0; i < n; i++) Assert.True(expected[i] == acc[i], $"pair {i} (case {i % 6})");
     }
 }

@@ -48,10 +48,12 @@ internal static class AffineBatchAvx2
     };
 
     /// <summary>
-    /// bucket[pendIdx[k]] += pendPt[k] for k &lt; count (distinct buckets, none infinity, no pending point infinity), and
-    /// busy[pendIdx[k]] cleared. <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> vectors.
+    /// bucket[pendIdx[k]] += pendPt[k] (or pendPt[pendIdx[k]] when <paramref name="pointsByBucket"/>) for k &lt; count
+    /// (distinct buckets, none infinity, no pending point infinity), and busy[pendIdx[k]] cleared unless busy is empty.
+    /// <paramref name="scratch"/> holds at least <see cref="ScratchLength"/> vectors.
     /// </summary>
-    internal static unsafe void Flush(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int count, Vector256<ulong>[] scratch)
+    internal static void Flush(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
+        bool pointsByBucket, int count, Vector256<ulong>[] scratch)
     {
         int groups = (count + 3) / 4;
         // Per group g: the denominators at 27g, the numerators at 27g + 9, the prefix products at 27g + 18.
@@ -68,7 +70,7 @@ internal static class AffineBatchAvx2
             ref var den = ref Unsafe.Add(ref s0, 3 * L * g);
             ref var num = ref Unsafe.Add(ref den, L);
             int k0 = 4 * g;
-            Load(bucket, pendIdx, pendPt, k0, count, ref xq, ref yq, ref xp, ref yp);
+            Load(bucket, pendIdx, pendPt, pointsByBucket, k0, count, ref xq, ref yq, ref xp, ref yp);
             SubAddP(ref xp, ref xq, ref den);
             SubAddP(ref yp, ref yq, ref num);
             for (int l = 0; l < 4; l++)
@@ -76,7 +78,7 @@ internal static class AffineBatchAvx2
                 int k = k0 + l;
                 if (k >= count) { SetLane(ref den, l, one); SetLane(ref num, l, default); continue; }
                 ref readonly var q = ref bucket[pendIdx[k]];
-                ref readonly var p = ref pendPt[k];
+                ref readonly var p = ref pendPt[pointsByBucket ? pendIdx[k] : k];
                 if (!SameX(q, p)) continue;
                 if (q.Y == p.Y)
                 {
@@ -115,7 +117,7 @@ internal static class AffineBatchAvx2
             Mul(ref num, ref inv, ref lambda); // λ
             Mul(ref lambda, ref lambda, ref sq);
             int k0 = 4 * g;
-            Load(bucket, pendIdx, pendPt, k0, count, ref xq, ref yq, ref xp, ref Unsafe.NullRef<Vector256<ulong>>());
+            Load(bucket, pendIdx, pendPt, pointsByBucket, k0, count, ref xq, ref yq, ref xp, ref Unsafe.NullRef<Vector256<ulong>>());
             // x3 = λ² − x_q − x_p (λ² below 2p: the sum below 4p, then canonical); x_q − x3 + p; y3 = λ·(x_q − x3) − y_q
             // (below 3p, then canonical). The products' values stay below 2p, which is all their inputs need.
             SubAddP(ref sq, ref xq, ref sq);
@@ -128,8 +130,33 @@ internal static class AffineBatchAvx2
             SubAddP(ref inv, ref yq, ref inv);
             CondSubP(ref inv);
             CondSubP(ref inv);
-            Store(bucket, busy, pendIdx, pendPt, k0, count, ref sq, ref inv);
+            Store(bucket, busy, pendIdx, pendPt, pointsByBucket, k0, count, ref sq, ref inv);
         }
+    }
+
+    /// <summary>
+    /// acc[i] += add[i] for every i (either may be infinity) with the limb-form additions: the pairs with an operand at infinity
+    /// are settled first, the others go through <see cref="Flush"/> as one batch.
+    /// </summary>
+    internal static void AddInPlace(Span<G1Affine> acc, ReadOnlySpan<G1Affine> add)
+    {
+        int n = acc.Length;
+        var idx = System.Buffers.ArrayPool<int>.Shared.Rent(n);
+        try
+        {
+            int m = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (add[i].IsInfinity) continue;
+                if (acc[i].IsInfinity) { acc[i] = add[i]; continue; }
+                idx[m++] = i;
+            }
+            if (m == 0) return;
+            var scratch = System.Buffers.ArrayPool<Vector256<ulong>>.Shared.Rent(ScratchLength(m));
+            try { Flush(acc, default, idx.AsSpan(0, m), add, true, m, scratch); }
+            finally { System.Buffers.ArrayPool<Vector256<ulong>>.Shared.Return(scratch); }
+        }
+        finally { System.Buffers.ArrayPool<int>.Shared.Return(idx); }
     }
 
     /// <summary>
@@ -137,17 +164,22 @@ internal static class AffineBatchAvx2
     /// k0); <paramref name="yp"/> may be a null reference (not needed).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Load(G1Affine[] bucket, int[] pendIdx, G1Affine[] pendPt, int k0, int count,
-        ref Vector256<ulong> xq, ref Vector256<ulong> yq, ref Vector256<ulong> xp, ref Vector256<ulong> yp)
+    private static void Load(Span<G1Affine> bucket, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt, bool pointsByBucket,
+        int k0, int count, ref Vector256<ulong> xq, ref Vector256<ulong> yq, ref Vector256<ulong> xp, ref Vector256<ulong> yp)
     {
-        ref var q0 = ref Words(ref bucket[pendIdx[k0]]);
-        ref var q1 = ref Words(ref bucket[pendIdx[k0 + 1 < count ? k0 + 1 : k0]]);
-        ref var q2 = ref Words(ref bucket[pendIdx[k0 + 2 < count ? k0 + 2 : k0]]);
-        ref var q3 = ref Words(ref bucket[pendIdx[k0 + 3 < count ? k0 + 3 : k0]]);
-        ref var p0 = ref Words(ref pendPt[k0]);
-        ref var p1 = ref Words(ref pendPt[k0 + 1 < count ? k0 + 1 : k0]);
-        ref var p2 = ref Words(ref pendPt[k0 + 2 < count ? k0 + 2 : k0]);
-        ref var p3 = ref Words(ref pendPt[k0 + 3 < count ? k0 + 3 : k0]);
+        int i0 = pendIdx[k0], i1 = pendIdx[k0 + 1 < count ? k0 + 1 : k0], i2 = pendIdx[k0 + 2 < count ? k0 + 2 : k0], i3 = pendIdx[k0 + 3 < count ? k0 + 3 : k0];
+        ref var q0 = ref Words(ref bucket[i0]);
+        ref var q1 = ref Words(ref bucket[i1]);
+        ref var q2 = ref Words(ref bucket[i2]);
+        ref var q3 = ref Words(ref bucket[i3]);
+        if (!pointsByBucket)
+        {
+            i0 = k0; i1 = k0 + 1 < count ? k0 + 1 : k0; i2 = k0 + 2 < count ? k0 + 2 : k0; i3 = k0 + 3 < count ? k0 + 3 : k0;
+        }
+        ref var p0 = ref Words(ref Unsafe.AsRef(in pendPt[i0]));
+        ref var p1 = ref Words(ref Unsafe.AsRef(in pendPt[i1]));
+        ref var p2 = ref Words(ref Unsafe.AsRef(in pendPt[i2]));
+        ref var p3 = ref Words(ref Unsafe.AsRef(in pendPt[i3]));
         ToLimbs(ref q0, ref q1, ref q2, ref q3, 0, ref xq);
         ToLimbs(ref q0, ref q1, ref q2, ref q3, 4, ref yq);
         ToLimbs(ref p0, ref p1, ref p2, ref p3, 0, ref xp);
@@ -155,8 +187,8 @@ internal static class AffineBatchAvx2
     }
 
     /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + 4, count) − 1 (infinity for opposite points) and frees them.</summary>
-    private static void Store(G1Affine[] bucket, bool[] busy, int[] pendIdx, G1Affine[] pendPt, int k0, int count,
-        ref Vector256<ulong> x3, ref Vector256<ulong> y3)
+    private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
+        bool pointsByBucket, int k0, int count, ref Vector256<ulong> x3, ref Vector256<ulong> y3)
     {
         FromLimbs(ref x3, out var x0, out var x1, out var x2, out var xl3);
         FromLimbs(ref y3, out var y0, out var y1, out var y2, out var yl3);
@@ -165,8 +197,8 @@ internal static class AffineBatchAvx2
         {
             int idx = pendIdx[k];
             ref var bq = ref bucket[idx];
-            busy[idx] = false;
-            ref readonly var p = ref pendPt[k];
+            if (!busy.IsEmpty) busy[idx] = false;
+            ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
             if (SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
             ref var dst = ref Words(ref bq);
             var (xv, yv) = (k - k0) switch { 0 => (x0, y0), 1 => (x1, y1), 2 => (x2, y2), _ => (xl3, yl3) };

@@ -291,7 +291,12 @@ internal static class BucketReduction
     private static void AddChunk(Span<G1Affine> acc, ReadOnlySpan<G1Affine> add, Span<Fq> scratch)
     {
         int n = acc.Length;
-        if (n >= Msm.FlushVectorMin && Msm.UseVectorFlush) { AddChunkVector(acc, add); return; }
+        if (n >= Msm.FlushVectorMin && Msm.UseVectorFlush)
+        {
+            if (FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported) AffineBatchAvx2.AddInPlace(acc, add);
+            else AddChunkVector(acc, add);
+            return;
+        }
         var den = scratch[..n];
         var prefix = scratch.Slice(n, n);
         var run = Fq.One;

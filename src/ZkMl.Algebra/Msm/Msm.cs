@@ -788,7 +788,7 @@ public static class Msm
             void Flush()
             {
                 if (count == 0) return;
-                if (limbs && count >= FlushVectorMin) AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, count, scratch29);
+                if (limbs && count >= FlushVectorMin) AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, false, count, scratch29);
                 else if (vector && count >= FlushVectorMin) FlushVector();
                 else FlushScalar();
                 count = 0;
