@@ -366,31 +366,19 @@ internal static class AffineBatchAvx2
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Mul(ref Vector256<ulong> a, ref Vector256<ulong> b, ref Vector256<ulong> r)
     {
+        // a's limbs are read from memory in every round (vpmuludq's memory operand) rather than held in registers: with
+        // nine column accumulators, nine limbs of a do not fit AVX2's sixteen registers, and the spills cost more than the loads.
         var m = Vector256.Create(Mask29);
-        var b0 = b; var b1 = Unsafe.Add(ref b, 1); var b2 = Unsafe.Add(ref b, 2); var b3 = Unsafe.Add(ref b, 3); var b4 = Unsafe.Add(ref b, 4);
-        var b5 = Unsafe.Add(ref b, 5); var b6 = Unsafe.Add(ref b, 6); var b7 = Unsafe.Add(ref b, 7); var b8 = Unsafe.Add(ref b, 8);
-        var y0 = (b0 << 5) & m;
-        var y1 = ((b1 << 5) & m) | (b0 >>> 24);
-        var y2 = ((b2 << 5) & m) | (b1 >>> 24);
-        var y3 = ((b3 << 5) & m) | (b2 >>> 24);
-        var y4 = ((b4 << 5) & m) | (b3 >>> 24);
-        var y5 = ((b5 << 5) & m) | (b4 >>> 24);
-        var y6 = ((b6 << 5) & m) | (b5 >>> 24);
-        var y7 = ((b7 << 5) & m) | (b6 >>> 24);
-        var y8 = (b8 << 5) | (b7 >>> 24);
-        var x0 = a; var x1 = Unsafe.Add(ref a, 1); var x2 = Unsafe.Add(ref a, 2); var x3 = Unsafe.Add(ref a, 3); var x4 = Unsafe.Add(ref a, 4);
-        var x5 = Unsafe.Add(ref a, 5); var x6 = Unsafe.Add(ref a, 6); var x7 = Unsafe.Add(ref a, 7); var x8 = Unsafe.Add(ref a, 8);
-
         Vector256<ulong> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default, t8 = default;
-        Mont29Avx2<FqBatch.Modulus>.Round(y0, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y1, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y2, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y3, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y4, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y5, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y6, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y7, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Mont29Avx2<FqBatch.Modulus>.Round(y8, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
+        Round(((b << 5) & m), ref a, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
+        Round(((Unsafe.Add(ref b, 1) << 5) & m) | (b >>> 24), ref a, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0);
+        Round(((Unsafe.Add(ref b, 2) << 5) & m) | (Unsafe.Add(ref b, 1) >>> 24), ref a, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1);
+        Round(((Unsafe.Add(ref b, 3) << 5) & m) | (Unsafe.Add(ref b, 2) >>> 24), ref a, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2);
+        Round(((Unsafe.Add(ref b, 4) << 5) & m) | (Unsafe.Add(ref b, 3) >>> 24), ref a, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3);
+        Round(((Unsafe.Add(ref b, 5) << 5) & m) | (Unsafe.Add(ref b, 4) >>> 24), ref a, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4);
+        Round(((Unsafe.Add(ref b, 6) << 5) & m) | (Unsafe.Add(ref b, 5) >>> 24), ref a, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5);
+        Round(((Unsafe.Add(ref b, 7) << 5) & m) | (Unsafe.Add(ref b, 6) >>> 24), ref a, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6);
+        Round((Unsafe.Add(ref b, 8) << 5) | (Unsafe.Add(ref b, 7) >>> 24), ref a, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7);
 
         t1 += t0 >>> 29; t0 &= m;
         t2 += t1 >>> 29; t1 &= m;
@@ -403,6 +391,39 @@ internal static class AffineBatchAvx2
         r = t0;
         Unsafe.Add(ref r, 1) = t1; Unsafe.Add(ref r, 2) = t2; Unsafe.Add(ref r, 3) = t3; Unsafe.Add(ref r, 4) = t4;
         Unsafe.Add(ref r, 5) = t5; Unsafe.Add(ref r, 6) = t6; Unsafe.Add(ref r, 7) = t7; Unsafe.Add(ref r, 8) = t8;
+    }
+
+    /// <summary>
+    /// One Montgomery round of <see cref="Mul"/> over the nine columns starting at <paramref name="c0"/> (the caller rotates
+    /// them), with a's limbs read from memory: c += a·yi, mm = c0·(−p⁻¹) mod 2^29, c += mm·p, c0's carry moves into c1, c0 = 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Round(Vector256<ulong> yi, ref Vector256<ulong> a,
+        ref Vector256<ulong> c0, ref Vector256<ulong> c1, ref Vector256<ulong> c2, ref Vector256<ulong> c3, ref Vector256<ulong> c4,
+        ref Vector256<ulong> c5, ref Vector256<ulong> c6, ref Vector256<ulong> c7, ref Vector256<ulong> c8)
+    {
+        var y = yi.AsUInt32();
+        c0 += Avx2.Multiply(a.AsUInt32(), y);
+        c1 += Avx2.Multiply(Unsafe.Add(ref a, 1).AsUInt32(), y);
+        c2 += Avx2.Multiply(Unsafe.Add(ref a, 2).AsUInt32(), y);
+        c3 += Avx2.Multiply(Unsafe.Add(ref a, 3).AsUInt32(), y);
+        c4 += Avx2.Multiply(Unsafe.Add(ref a, 4).AsUInt32(), y);
+        c5 += Avx2.Multiply(Unsafe.Add(ref a, 5).AsUInt32(), y);
+        c6 += Avx2.Multiply(Unsafe.Add(ref a, 6).AsUInt32(), y);
+        c7 += Avx2.Multiply(Unsafe.Add(ref a, 7).AsUInt32(), y);
+        c8 += Avx2.Multiply(Unsafe.Add(ref a, 8).AsUInt32(), y);
+        var mm = (Avx2.Multiply(c0.AsUInt32(), Vector256.Create(FqBatch.Modulus.Inv29).AsUInt32()) & Vector256.Create(Mask29)).AsUInt32();
+        c0 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q0).AsUInt32());
+        c1 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q1).AsUInt32());
+        c2 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q2).AsUInt32());
+        c3 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q3).AsUInt32());
+        c4 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q4).AsUInt32());
+        c5 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q5).AsUInt32());
+        c6 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q6).AsUInt32());
+        c7 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q7).AsUInt32());
+        c8 += Avx2.Multiply(mm, Vector256.Create(FqBatch.Modulus.Q8).AsUInt32());
+        c1 += c0 >>> 29;
+        c0 = default;
     }
 
     /// <summary>v = v⁻¹ lane by lane (every lane non-zero): the four elements share one scalar inversion.</summary>
