@@ -95,6 +95,31 @@ public class KzgTests
     /// long division's quotient, at lengths around its edges (n ≤ 9: none; 10: one coefficient; the eight chains' ends).
     /// </summary>
     [Theory]
+    [InlineData(255)]
+    [InlineData(256)]
+    [InlineData(257)]
+    [InlineData(263)]
+    [InlineData(2049)]
+    public void EvaluateOnEightStridedPartsIsHorners(int n)
+    {
+        var rng = new Random(700 + n);
+        var f = TestSrs.RandomVector(rng, n);
+        var u = Fr.Random(rng);
+        var horner = Fr.Zero;
+        for (int i = n - 1; i >= 0; i--) horner = horner * u + f[i];
+        Assert.Equal(horner, Kzg.Evaluate(f, u));
+        Assert.Equal(f[0], Kzg.Evaluate(f, Fr.Zero));
+        var parts = new Fr[8];
+        Kzg.Horner8(f, u, parts);
+        for (int b = 0; b < 8; b++)
+        {
+            var expected = Fr.Zero;
+            for (int k = (n - 1 - b) / 8 * 8 + b; k >= 0; k -= 8) if (k < n) expected = expected * u + f[k];
+            Assert.Equal(expected, parts[b]);
+        }
+    }
+
+    [Theory]
     [InlineData(9)]
     [InlineData(10)]
     [InlineData(11)]

@@ -528,19 +528,7 @@ public static class HyperKzg
     }
 
     /// <summary>The strided parts at y = r^8: G_b = Σ_j p[8j + b]·y^j for b &lt; 8 (Horner, one pass).</summary>
-    private static void EvaluateParts(Fr[] p, in Fr y, Span<Fr> g)
-    {
-        g.Clear();
-        for (int j = (p.Length - 1) / Arity; j >= 0; j--)
-        {
-            int at = j * Arity;
-            for (int b = 0; b < Arity; b++)
-            {
-                Fr.Mul(g[b], y, out g[b]);
-                if (at + b < p.Length) Fr.Add(g[b], p[at + b], out g[b]);
-            }
-        }
-    }
+    private static void EvaluateParts(Fr[] p, in Fr y, Span<Fr> g) => Kzg.Horner8(p, y, g);
 
     /// <summary>The nine opening points ω^0·r … ω^7·r, r^8.</summary>
     internal static Fr[] Points(in Fr r, in Fr r8)

@@ -84,12 +84,47 @@ public static class Kzg
         return G1Msm.ComputeSmall(srs.G1Powers[..len], coefficients[..len]).ToAffine();
     }
 
-    /// <summary>f(u) by Horner's rule.</summary>
+    /// <summary>
+    /// f(u) by Horner's rule; from <see cref="Horner8MinLength"/> coefficients as f(u) = Σ_(b&lt;8) u^b·F_b(u^8) with the eight
+    /// strided parts F_b(z) = Σ_j f_(8j+b)·z^j evaluated side by side (<see cref="Horner8"/>). The same value.
+    /// </summary>
     public static Fr Evaluate(ReadOnlySpan<Fr> f, in Fr u)
     {
+        if (f.Length >= Horner8MinLength)
+        {
+            Span<Fr> g = stackalloc Fr[8];
+            var u2 = u * u;
+            var u4 = u2 * u2;
+            Horner8(f, u4 * u4, g);
+            var r = g[7];
+            for (int b = 6; b >= 0; b--) { Fr.Mul(r, u, out r); Fr.Add(r, g[b], out r); }
+            return r;
+        }
         var acc = Fr.Zero;
         for (int i = f.Length - 1; i >= 0; i--) { Fr.Mul(acc, u, out acc); Fr.Add(acc, f[i], out acc); }
         return acc;
+    }
+
+    /// <summary>Coefficients from which <see cref="Evaluate"/> takes the eight-lane Horner.</summary>
+    internal const int Horner8MinLength = 256;
+
+    /// <summary>
+    /// g[b] = Σ_j p_(8j+b)·y^j for b &lt; 8 (p's eight strided parts at y): eight Horner chains side by side, one eight-lane
+    /// product (<see cref="FrBatch"/>) per step instead of eight dependent scalar ones.
+    /// </summary>
+    internal static void Horner8(ReadOnlySpan<Fr> p, in Fr y, Span<Fr> g)
+    {
+        Span<Fr> ys = stackalloc Fr[8];
+        ys.Fill(y);
+        g[..8].Clear();
+        int top = (p.Length - 1) / 8;
+        if (p.Length == 0) return;
+        for (int j = top; j >= 0; j--)
+        {
+            FrBatch.Mul8(ref g[0], ref ys[0], ref g[0]);
+            int at = 8 * j, end = Math.Min(8, p.Length - at);
+            for (int b = 0; b < end; b++) Fr.Add(g[b], p[at + b], out g[b]);
+        }
     }
 
     /// <summary>
@@ -198,19 +233,32 @@ public static class Kzg
     {
         int n = b.Length;
         if (n <= 9) return [];
-        var h = new Fr[n - 9];
-        var c = Fr.Zero; // B1_p, from p = n − 2 down (B1_(n−2) = B_(n−1))
+        int m = n - 9;
+        var h = new Fr[m];
+        // B1 = B div (X − s), from the top: B1_p (p ≥ 8) goes to h[p − 8] (one dependent product per coefficient).
+        var c = Fr.Zero;
         var sv = s;
         for (int p = n - 2; p >= 8; p--)
         {
-            Fr.Mul(c, sv, out var m);
-            Fr.Add(m, b[p + 1], out c);
-            if (p <= n - 10)
-            {
-                Fr.Mul(h[p], sv, out var w); // h_p, final since step p + 8
-                Fr.Add(c, w, out h[p - 8]);
-            }
-            else h[p - 8] = c;
+            Fr.Mul(c, sv, out var t);
+            Fr.Add(t, b[p + 1], out c);
+            h[p - 8] = c;
+        }
+        // h = B1 div (X^8 − s): h_i = B1_(i+8) + s·h_(i+8) from the top, eight independent chains (i mod 8), so eight at a time
+        // with one eight-lane product (FrBatch) per block; the block [i0, i0 + 8) reads the block above it, already final.
+        Span<Fr> ss = stackalloc Fr[8];
+        Span<Fr> t8 = stackalloc Fr[8];
+        ss.Fill(sv);
+        int i0 = m - 16;
+        for (; i0 >= 0; i0 -= 8)
+        {
+            FrBatch.Mul8(ref h[i0 + 8], ref ss[0], ref t8[0]);
+            for (int l = 0; l < 8; l++) Fr.Add(h[i0 + l], t8[l], out h[i0 + l]);
+        }
+        for (int i = Math.Min(i0 + 7, m - 9); i >= 0; i--)
+        {
+            Fr.Mul(h[i + 8], sv, out var w);
+            Fr.Add(h[i], w, out h[i]);
         }
         return h;
     }
