@@ -469,8 +469,16 @@ public static class Msm
             // A full Jacobian addition costs ≈ 1.4 mixed additions. With batch-affine buckets (large inputs) each
             // addition also pays its share of one field inversion (≈ 90 additions) per batch, and the batch is a
             // quarter of the bucket count: few buckets make every addition dearer (8-bit data with c = 9: ≈ 2.4×).
-            double perPoint = n >= 8 * BatchAffineMinPoints ? 1 + 90.0 / BatchSize(1 << (c - 1)) : 1;
-            double cost = perThread * (n * perPoint + 2.8 * (1 << (c - 1)));
+            bool batchAffine = n >= 8 * BatchAffineMinPoints;
+            double perPoint = batchAffine ? 1 + 90.0 / BatchSize(1 << (c - 1)) : 1;
+            double cost = perThread * (n * perPoint + 2.0 * (1 << (c - 1)));
+            // The top window holds what is left of the bits (plus the carry): when that leaves it fewer buckets than twice a
+            // batch, most of its points find their bucket busy and end as Jacobian overflow additions (≈ 3 affine ones).
+            // Counted as three more windows: 254-bit scalars at 65,856 points on 2 threads took 165-171 ms with c = 13 (top
+            // window 8 bits) against 138-148 ms with c = 15 (a full top window).
+            int topBits = bits + 1 - c * (windows - 1);
+            if (batchAffine && windows > 1 && topBits < c && (1 << Math.Max(0, topBits - 1)) < 2 * BatchSize(1 << (c - 1)))
+                cost += 3.0 * n * perPoint;
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
@@ -891,6 +899,30 @@ public static class Msm
             }
 
             bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
+            if (bucketStride != 0)
+            {
+                // Pooled windows (each with its own bucket range): point by point, every window of a point in turn, so that
+                // consecutive additions spread over all the windows' buckets. Window by window, a batch met only one window's
+                // 2^(c−1) buckets, and with small windows most of its points collided with a pending bucket and overflowed.
+                for (int i = lo; i < hi; i++)
+                {
+                    for (int w = 0; w < windows; w++)
+                    {
+                        int d = digits[offset + w * digitStride + i];
+                        if (d == 0) continue;
+                        ref readonly var b = ref bases[w * baseStride + i];
+                        if (b.IsInfinity) continue;
+                        bool neg = d < 0;
+                        if (negative != null && negative[i]) neg = !neg;
+                        if (Put((d < 0 ? -d : d) + w * bucketStride - 1, neg ? b.Negate() : b))
+                        {
+                            Flush();
+                            Retry();
+                        }
+                    }
+                }
+            }
+            else
             fixed (G1Affine* bucketAt = bucket)
             for (int w = 0; w < windows; w++)
             {
