@@ -453,9 +453,9 @@ public static class Msm
 
     /// <summary>
     /// The window size c minimising the estimated group operations for n points and scalars of the
-    /// given bit-length: windows·(n mixed additions + 2·2^(c−1) full additions for the bucket sums), where
-    /// windows spread over <paramref name="threads"/> count as ⌈windows/threads⌉ (the slowest thread:
-    /// 2^19 points on 2 threads take c = 16, 8 + 8 windows, rather than c = 15, 9 + 8).
+    /// given bit-length: windows·(n additions + 2·2^(c−1) additions for the bucket sums), where windows spread over
+    /// <paramref name="threads"/> count as ⌈windows/threads⌉ (the slowest thread: 2^19 points on 2 threads take c = 16,
+    /// 8 + 8 windows, rather than c = 15, 9 + 8), plus three windows' worth when the top window is too narrow for its batches.
     /// </summary>
     internal static int ChooseWindow(int n, int bits, int threads = 1)
     {
