@@ -10,6 +10,7 @@ namespace ZkMl.Algebra.Tests;
 /// addition. The MSM twins (<see cref="MsmVectorFlushTests"/>, <see cref="FqBatchKernelTests"/>) run it inside whole MSMs.
 /// Skipped (passing without running) on a CPU without AVX2.
 /// </summary>
+[Collection("msm scratch")]
 public class AffineBatchAvx2Tests
 {
     private static readonly BigInteger P = Fq.Modulus;
@@ -29,7 +30,7 @@ public class AffineBatchAvx2Tests
     private static BigInteger[] Values(int seed, int count)
     {
         var rng = new Random(seed);
-        var list = new List<BigInteger> { 0, 1, P - 1, P, P + 1, 2 * P - 1, (BigInteger.One << 253) - 1, BigInteger.One << 253 };
+        var list = new List<BigInteger> { 0, 1, P - 1, P, P + 1, 2 * P - 1, (BigInteger.One << 253) - 1, BigInteger.One << 253, 2 * P - 1, 2 * P - 2 };
         while (list.Count < count)
         {
             var bytes = new byte[33];
@@ -69,6 +70,14 @@ public class AffineBatchAvx2Tests
                 var got = Lane(r, l);
                 Assert.True(got < 2 * P, $"product {i + l} not below 2p");
                 Assert.Equal(a[l] * b[l] % P * RInv % P, got % P);
+            }
+            // a·a (the edges squared: (2p − 1)² is the largest product the bound allows)
+            var sq = new Vector256<ulong>[9];
+            AffineBatchAvx2.Mul(ref va[0], ref va[0], ref sq[0]);
+            for (int l = 0; l < 4; l++)
+            {
+                Assert.True(Lane(sq, l) < 2 * P);
+                Assert.Equal(a[l] * a[l] % P * RInv % P, Lane(sq, l) % P);
             }
             // in place (r = a), then canonical
             AffineBatchAvx2.Mul(ref va[0], ref vb[0], ref va[0]);
@@ -171,5 +180,29 @@ public class AffineBatchAvx2Tests
         }
         AffineBatchAvx2.AddInPlace(acc, add);
         for (int i = 0; i < n; i++) Assert.True(expected[i] == acc[i], $"pair {i} (case {i % 6})");
+    }
+
+    [Theory]
+    [InlineData(3000, false)]
+    [InlineData(3000, true)]
+    [InlineData(20000, true)]
+    public void Msm_with_the_limb_flush_gives_the_eight_lane_flushs_point(int n, bool adversarial)
+    {
+        var bases = MsmTestPoints.Bases(n, 31 + n, adversarial);
+        var rng = new Random(n);
+        var scalars = Enumerable.Range(0, n).Select(i => adversarial && i % 3 == 0 ? Fr.FromInt64(-(i % 7)) : Fr.Random(rng)).ToArray();
+        bool before = Msm.UseLimbFlush;
+        try
+        {
+            Msm.UseLimbFlush = false;
+            var eight = Msm.Compute(bases, scalars, threads: 2);
+            var table = FixedBaseTable.Build(bases.AsSpan(0, Math.Min(n, 4096)), 12);
+            var eightTable = Msm.Compute(table, scalars.AsSpan(0, table.Count), threads: 2);
+            Msm.UseLimbFlush = true;
+            Assert.True(eight == Msm.Compute(bases, scalars, threads: 2));
+            Assert.True(eightTable == Msm.Compute(table, scalars.AsSpan(0, table.Count), threads: 2));
+            Assert.False(eight.IsInfinity);
+        }
+        finally { Msm.UseLimbFlush = before; }
     }
 }

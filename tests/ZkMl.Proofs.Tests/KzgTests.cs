@@ -91,14 +91,19 @@ public class KzgTests
     }
 
     /// <summary>
-    /// HyperKZG's nine points (the coset ω^j·r and r^8) have Z = (X^8 − r^8)(X − r^8): the coset division is taken and gives the
-    /// long division's quotient, at lengths around its edges (n ≤ 9: none; 10: one coefficient; the eight chains' ends).
+    /// Kzg.Evaluate against a plain Horner loop (below and from its eight-lane threshold of 256, with partial last blocks) and
+    /// Horner8's eight strided parts against their own Horner loops, including lengths below one block.
     /// </summary>
     [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
     [InlineData(255)]
     [InlineData(256)]
     [InlineData(257)]
     [InlineData(263)]
+    [InlineData(512)]
     [InlineData(2049)]
     public void EvaluateOnEightStridedPartsIsHorners(int n)
     {
@@ -108,7 +113,7 @@ public class KzgTests
         var horner = Fr.Zero;
         for (int i = n - 1; i >= 0; i--) horner = horner * u + f[i];
         Assert.Equal(horner, Kzg.Evaluate(f, u));
-        Assert.Equal(f[0], Kzg.Evaluate(f, Fr.Zero));
+        Assert.Equal(n == 0 ? Fr.Zero : f[0], Kzg.Evaluate(f, Fr.Zero));
         var parts = new Fr[8];
         Kzg.Horner8(f, u, parts);
         for (int b = 0; b < 8; b++)
@@ -119,6 +124,10 @@ public class KzgTests
         }
     }
 
+    /// <summary>
+    /// HyperKZG's nine points (the coset ω^j·r and r^8) have Z = (X^8 − r^8)(X − r^8): the coset division is taken and gives the
+    /// long division's quotient, at lengths around its edges (n ≤ 9: none; 10: one coefficient; the eight chains' ends).
+    /// </summary>
     [Theory]
     [InlineData(9)]
     [InlineData(10)]
@@ -127,6 +136,8 @@ public class KzgTests
     [InlineData(17)]
     [InlineData(18)]
     [InlineData(25)]
+    [InlineData(26)]
+    [InlineData(33)]
     [InlineData(301)]
     [InlineData(4099)]
     public void CosetQuotientIsTheLongDivisionsQuotient(int n)

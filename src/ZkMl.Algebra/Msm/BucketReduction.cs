@@ -293,7 +293,7 @@ internal static class BucketReduction
         int n = acc.Length;
         if (n >= Msm.FlushVectorMin && Msm.UseVectorFlush)
         {
-            if (FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported) AffineBatchAvx2.AddInPlace(acc, add);
+            if (Msm.UseLimbFlush && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported) AffineBatchAvx2.AddInPlace(acc, add);
             else AddChunkVector(acc, add);
             return;
         }

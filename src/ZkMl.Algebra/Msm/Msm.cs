@@ -703,10 +703,17 @@ public static class Msm
     /// <summary>
     /// Whether the batch-affine additions use the eight-lane flush: its products eight at a time through
     /// <see cref="FqBatch.Mul8"/>, in AVX-512 or AVX2 lanes when the CPU has them (<see cref="FqBatch.IsVectorized"/>), else as
-    /// eight independent scalar products (which still beat the scalar flush's one dependent chain). Only benchmarks and the twin
-    /// tests switch it off, to compare both paths in one process; results are identical.
+    /// eight independent scalar products (which still beat the scalar flush's one dependent chain); with the AVX2 kernel the
+    /// additions take the 29-bit limb form instead (<see cref="UseLimbFlush"/>). Only benchmarks and the twin tests switch it off,
+    /// to compare both paths in one process; results are identical.
     /// </summary>
     internal static bool UseVectorFlush { get; set; } = true;
+
+    /// <summary>
+    /// Whether the batch-affine additions take the 29-bit limb form (<see cref="AffineBatchAvx2"/>) when the Fq kernel is AVX2;
+    /// false keeps the eight-lane flush. Only benchmarks and the twin tests switch it off; results are identical.
+    /// </summary>
+    internal static bool UseLimbFlush { get; set; } = true;
 
     /// <summary>
     /// How many points ahead the bucket accumulation prefetches the bucket a digit will hit: a fixed-base-table MSM of 2^15
@@ -780,7 +787,7 @@ public static class Msm
         var num = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
         var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
         // Kernel Avx2: the additions in 29-bit limb form throughout (AffineBatchAvx2); else the eight-lane products of FlushVector.
-        bool limbs = vector && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported;
+        bool limbs = vector && UseLimbFlush && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported;
         var scratch29 = limbs ? ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Rent(AffineBatchAvx2.ScratchLength(batch)) : [];
         var queueIdx = ArrayPool<int>.Shared.Rent(batch);
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
@@ -856,7 +863,7 @@ public static class Msm
             // The same additions with the batch's independent products done eight at a time (FqBatch.Mul8: AVX-512 lanes, two
             // four-lane AVX2 halves, or eight independent scalar products without either):
             // the inversion runs as eight interleaved Montgomery chains (lane l takes entries l, l + 8, …), whose eight
-            // totals share one scalar inversion; then λ = num·d⁻¹, λ² and λ·(x_q − x3) over the whole batch. Field results
+            // totals share one scalar inversion; then λ = num·d⁻¹, λ² and λ·(x_q − x3), eight additions at a time. Field results
             // are canonical, so every bucket ends up with exactly the limbs FlushScalar gives.
             void FlushVector() => FlushVectorCore(bucket, busy, pendIdx, pendPt, count, den, num, prefix, inv);
 
