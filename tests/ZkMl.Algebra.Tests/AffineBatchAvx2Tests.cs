@@ -16,15 +16,9 @@ public class AffineBatchAvx2Tests
     private static readonly BigInteger P = Fq.Modulus;
     private static readonly BigInteger RInv = BigInteger.ModPow(BigInteger.One << 256, P - 2, P);
 
-    private static Fq Raw(BigInteger v)
-    {
-        var bytes = new byte[32];
-        v.TryWriteBytes(bytes, out _, isUnsigned: true);
-        return new Fq(BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8), BitConverter.ToUInt64(bytes, 16), BitConverter.ToUInt64(bytes, 24));
-    }
+    private static Fq Raw(BigInteger v) => FqBatchKernelTests.Raw(v);
 
-    private static BigInteger Big(in Fq x) =>
-        new BigInteger(x.L0) | (new BigInteger(x.L1) << 64) | (new BigInteger(x.L2) << 128) | (new BigInteger(x.L3) << 192);
+    private static BigInteger Big(in Fq x) => FqBatchKernelTests.Big(x);
 
     /// <summary>Stored values below 2p: edges (0, 1, p − 1, p, 2p − 1, top-limb extremes) and random ones.</summary>
     private static BigInteger[] Values(int seed, int count)

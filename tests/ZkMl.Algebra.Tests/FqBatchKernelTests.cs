@@ -20,14 +20,14 @@ public class FqBatchKernelTests
     /// <summary>The kernel names (the enum is internal, so the theories take its name).</summary>
     public static TheoryData<string> Kernels => ["Scalar", "Avx2", "Avx512"];
 
-    private static Fq Raw(BigInteger v)
+    internal static Fq Raw(BigInteger v)
     {
         var bytes = new byte[32];
         v.TryWriteBytes(bytes, out _, isUnsigned: true);
         return new Fq(BitConverter.ToUInt64(bytes, 0), BitConverter.ToUInt64(bytes, 8), BitConverter.ToUInt64(bytes, 16), BitConverter.ToUInt64(bytes, 24));
     }
 
-    private static BigInteger Big(in Fq x) =>
+    internal static BigInteger Big(in Fq x) =>
         new BigInteger(x.L0) | (new BigInteger(x.L1) << 64) | (new BigInteger(x.L2) << 128) | (new BigInteger(x.L3) << 192);
 
     /// <summary>

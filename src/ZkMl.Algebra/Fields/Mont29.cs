@@ -89,35 +89,8 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
         Round(y7, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
         Round(y8, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
 
-        t1 += t0 >>> 29; t0 &= m;
-        t2 += t1 >>> 29; t1 &= m;
-        t3 += t2 >>> 29; t2 &= m;
-        t4 += t3 >>> 29; t3 &= m;
-        t5 += t4 >>> 29; t4 &= m;
-        t6 += t5 >>> 29; t5 &= m;
-        t7 += t6 >>> 29; t6 &= m;
-        t8 += t7 >>> 29; t7 &= m;
-
-        // d = t − p with a borrow chain (a limb difference is negative iff bit 63 is set); keep t where it borrowed.
-        var d0 = t0 - Vector256.Create(TModulus.Q0); var bw = d0 >>> 63; d0 &= m;
-        var d1 = t1 - Vector256.Create(TModulus.Q1) - bw; bw = d1 >>> 63; d1 &= m;
-        var d2 = t2 - Vector256.Create(TModulus.Q2) - bw; bw = d2 >>> 63; d2 &= m;
-        var d3 = t3 - Vector256.Create(TModulus.Q3) - bw; bw = d3 >>> 63; d3 &= m;
-        var d4 = t4 - Vector256.Create(TModulus.Q4) - bw; bw = d4 >>> 63; d4 &= m;
-        var d5 = t5 - Vector256.Create(TModulus.Q5) - bw; bw = d5 >>> 63; d5 &= m;
-        var d6 = t6 - Vector256.Create(TModulus.Q6) - bw; bw = d6 >>> 63; d6 &= m;
-        var d7 = t7 - Vector256.Create(TModulus.Q7) - bw; bw = d7 >>> 63; d7 &= m;
-        var d8 = t8 - Vector256.Create(TModulus.Q8) - bw; bw = d8 >>> 63;
-        var keep = Vector256.Equals(bw, Vector256<ulong>.One);
-        t0 = Vector256.ConditionalSelect(keep, t0, d0);
-        t1 = Vector256.ConditionalSelect(keep, t1, d1);
-        t2 = Vector256.ConditionalSelect(keep, t2, d2);
-        t3 = Vector256.ConditionalSelect(keep, t3, d3);
-        t4 = Vector256.ConditionalSelect(keep, t4, d4);
-        t5 = Vector256.ConditionalSelect(keep, t5, d5);
-        t6 = Vector256.ConditionalSelect(keep, t6, d6);
-        t7 = Vector256.ConditionalSelect(keep, t7, d7);
-        t8 = Vector256.ConditionalSelect(keep, t8, d8);
+        Normalize(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
+        SubtractPOnce(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
 
         var w0 = t0 | (t1 << 29) | (t2 << 58);
         var w1 = (t2 >>> 6) | (t3 << 23) | (t4 << 52);
@@ -164,6 +137,52 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
         c8 += Avx2.Multiply(mm, Vector256.Create(TModulus.Q8).AsUInt32());
         c1 += c0 >>> 29;
         c0 = default;
+    }
+
+    /// <summary>The columns' carries moved up: t0 … t7 become 29-bit limbs, t8 keeps the rest.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Normalize(ref Vector256<ulong> t0, ref Vector256<ulong> t1, ref Vector256<ulong> t2, ref Vector256<ulong> t3,
+        ref Vector256<ulong> t4, ref Vector256<ulong> t5, ref Vector256<ulong> t6, ref Vector256<ulong> t7, ref Vector256<ulong> t8)
+    {
+        var m = Vector256.Create(Mask29);
+        t1 += t0 >>> 29; t0 &= m;
+        t2 += t1 >>> 29; t1 &= m;
+        t3 += t2 >>> 29; t2 &= m;
+        t4 += t3 >>> 29; t3 &= m;
+        t5 += t4 >>> 29; t4 &= m;
+        t6 += t5 >>> 29; t5 &= m;
+        t7 += t6 >>> 29; t6 &= m;
+        t8 += t7 >>> 29; t7 &= m;
+    }
+
+    /// <summary>
+    /// t − p where t ≥ p, else t, for normalised limbs: d = t − p with a borrow chain (a limb difference is negative iff bit 63
+    /// is set), and t kept in the lanes where it borrowed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void SubtractPOnce(ref Vector256<ulong> t0, ref Vector256<ulong> t1, ref Vector256<ulong> t2, ref Vector256<ulong> t3,
+        ref Vector256<ulong> t4, ref Vector256<ulong> t5, ref Vector256<ulong> t6, ref Vector256<ulong> t7, ref Vector256<ulong> t8)
+    {
+        var m = Vector256.Create(Mask29);
+        var d0 = t0 - Vector256.Create(TModulus.Q0); var bw = d0 >>> 63; d0 &= m;
+        var d1 = t1 - Vector256.Create(TModulus.Q1) - bw; bw = d1 >>> 63; d1 &= m;
+        var d2 = t2 - Vector256.Create(TModulus.Q2) - bw; bw = d2 >>> 63; d2 &= m;
+        var d3 = t3 - Vector256.Create(TModulus.Q3) - bw; bw = d3 >>> 63; d3 &= m;
+        var d4 = t4 - Vector256.Create(TModulus.Q4) - bw; bw = d4 >>> 63; d4 &= m;
+        var d5 = t5 - Vector256.Create(TModulus.Q5) - bw; bw = d5 >>> 63; d5 &= m;
+        var d6 = t6 - Vector256.Create(TModulus.Q6) - bw; bw = d6 >>> 63; d6 &= m;
+        var d7 = t7 - Vector256.Create(TModulus.Q7) - bw; bw = d7 >>> 63; d7 &= m;
+        var d8 = t8 - Vector256.Create(TModulus.Q8) - bw; bw = d8 >>> 63;
+        var keep = Vector256.Equals(bw, Vector256<ulong>.One);
+        t0 = Vector256.ConditionalSelect(keep, t0, d0);
+        t1 = Vector256.ConditionalSelect(keep, t1, d1);
+        t2 = Vector256.ConditionalSelect(keep, t2, d2);
+        t3 = Vector256.ConditionalSelect(keep, t3, d3);
+        t4 = Vector256.ConditionalSelect(keep, t4, d4);
+        t5 = Vector256.ConditionalSelect(keep, t5, d5);
+        t6 = Vector256.ConditionalSelect(keep, t6, d6);
+        t7 = Vector256.ConditionalSelect(keep, t7, d7);
+        t8 = Vector256.ConditionalSelect(keep, t8, d8);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -334,28 +334,12 @@ internal static class AffineBatchAvx2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CondSubP(ref Vector256<ulong> r)
     {
-        var m = Vector256.Create(Mask29);
         var t0 = r; var t1 = Unsafe.Add(ref r, 1); var t2 = Unsafe.Add(ref r, 2); var t3 = Unsafe.Add(ref r, 3); var t4 = Unsafe.Add(ref r, 4);
         var t5 = Unsafe.Add(ref r, 5); var t6 = Unsafe.Add(ref r, 6); var t7 = Unsafe.Add(ref r, 7); var t8 = Unsafe.Add(ref r, 8);
-        var d0 = t0 - Vector256.Create(FqBatch.Modulus.Q0); var bw = d0 >>> 63; d0 &= m;
-        var d1 = t1 - Vector256.Create(FqBatch.Modulus.Q1) - bw; bw = d1 >>> 63; d1 &= m;
-        var d2 = t2 - Vector256.Create(FqBatch.Modulus.Q2) - bw; bw = d2 >>> 63; d2 &= m;
-        var d3 = t3 - Vector256.Create(FqBatch.Modulus.Q3) - bw; bw = d3 >>> 63; d3 &= m;
-        var d4 = t4 - Vector256.Create(FqBatch.Modulus.Q4) - bw; bw = d4 >>> 63; d4 &= m;
-        var d5 = t5 - Vector256.Create(FqBatch.Modulus.Q5) - bw; bw = d5 >>> 63; d5 &= m;
-        var d6 = t6 - Vector256.Create(FqBatch.Modulus.Q6) - bw; bw = d6 >>> 63; d6 &= m;
-        var d7 = t7 - Vector256.Create(FqBatch.Modulus.Q7) - bw; bw = d7 >>> 63; d7 &= m;
-        var d8 = t8 - Vector256.Create(FqBatch.Modulus.Q8) - bw; bw = d8 >>> 63;
-        var keep = Vector256.Equals(bw, Vector256<ulong>.One);
-        r = Vector256.ConditionalSelect(keep, t0, d0);
-        Unsafe.Add(ref r, 1) = Vector256.ConditionalSelect(keep, t1, d1);
-        Unsafe.Add(ref r, 2) = Vector256.ConditionalSelect(keep, t2, d2);
-        Unsafe.Add(ref r, 3) = Vector256.ConditionalSelect(keep, t3, d3);
-        Unsafe.Add(ref r, 4) = Vector256.ConditionalSelect(keep, t4, d4);
-        Unsafe.Add(ref r, 5) = Vector256.ConditionalSelect(keep, t5, d5);
-        Unsafe.Add(ref r, 6) = Vector256.ConditionalSelect(keep, t6, d6);
-        Unsafe.Add(ref r, 7) = Vector256.ConditionalSelect(keep, t7, d7);
-        Unsafe.Add(ref r, 8) = Vector256.ConditionalSelect(keep, t8, d8);
+        Mont29Avx2<FqBatch.Modulus>.SubtractPOnce(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
+        r = t0;
+        Unsafe.Add(ref r, 1) = t1; Unsafe.Add(ref r, 2) = t2; Unsafe.Add(ref r, 3) = t3; Unsafe.Add(ref r, 4) = t4;
+        Unsafe.Add(ref r, 5) = t5; Unsafe.Add(ref r, 6) = t6; Unsafe.Add(ref r, 7) = t7; Unsafe.Add(ref r, 8) = t8;
     }
 
     /// <summary>
@@ -380,14 +364,7 @@ internal static class AffineBatchAvx2
         Round(((Unsafe.Add(ref b, 7) << 5) & m) | (Unsafe.Add(ref b, 6) >>> 24), ref a, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6);
         Round((Unsafe.Add(ref b, 8) << 5) | (Unsafe.Add(ref b, 7) >>> 24), ref a, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7);
 
-        t1 += t0 >>> 29; t0 &= m;
-        t2 += t1 >>> 29; t1 &= m;
-        t3 += t2 >>> 29; t2 &= m;
-        t4 += t3 >>> 29; t3 &= m;
-        t5 += t4 >>> 29; t4 &= m;
-        t6 += t5 >>> 29; t5 &= m;
-        t7 += t6 >>> 29; t6 &= m;
-        t8 += t7 >>> 29; t7 &= m;
+        Mont29Avx2<FqBatch.Modulus>.Normalize(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
         r = t0;
         Unsafe.Add(ref r, 1) = t1; Unsafe.Add(ref r, 2) = t2; Unsafe.Add(ref r, 3) = t3; Unsafe.Add(ref r, 4) = t4;
         Unsafe.Add(ref r, 5) = t5; Unsafe.Add(ref r, 6) = t6; Unsafe.Add(ref r, 7) = t7; Unsafe.Add(ref r, 8) = t8;
