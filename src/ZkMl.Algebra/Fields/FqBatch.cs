@@ -142,22 +142,31 @@ public static class FqBatch
         for (int l = 0; l < 8; l++) Unsafe.Add(ref pre, l) = Fq.One;
         for (int j = 8; j < n8; j += 8) Mul8(ref Unsafe.Add(ref pre, j - 8), ref Unsafe.Add(ref d, j - 8), ref Unsafe.Add(ref pre, j));
         Span<Fq> lane = stackalloc Fq[8];
-        Span<Fq> lanePrefix = stackalloc Fq[8];
         Mul8(ref Unsafe.Add(ref pre, n8 - 8), ref Unsafe.Add(ref d, n8 - 8), ref lane[0]); // the eight lane totals
-        var acc = Fq.One;
-        for (int l = 0; l < 8; l++) { lanePrefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
-        Fq.InverseVartime(acc, out acc); // variable time: group arithmetic (docs at Fq.InverseVartime)
-        for (int l = 7; l >= 0; l--)
-        {
-            var total = lane[l];
-            Fq.Mul(acc, lanePrefix[l], out lane[l]); // lane total⁻¹
-            Fq.Mul(acc, total, out acc);
-        }
+        InvertEachVartime(lane); // lane total⁻¹
         // Backward: lane holds (Π_(j' ≤ j) den[8j' + l])⁻¹, so inv[8j + l] = lane · prefix[8j + l]; then drop den[8j + l].
         for (int j = n8 - 8; j >= 0; j -= 8)
         {
             Mul8(ref lane[0], ref Unsafe.Add(ref pre, j), ref Unsafe.Add(ref iv, j));
             Mul8(ref lane[0], ref Unsafe.Add(ref d, j), ref lane[0]);
+        }
+    }
+
+    /// <summary>
+    /// v[i] = v[i]⁻¹ for a few non-zero elements (the lane totals of the vector inversions) with one variable-time inversion
+    /// (Montgomery's trick, scalar products; variable time: group arithmetic, docs at <see cref="Fq.InverseVartime"/>).
+    /// </summary>
+    internal static void InvertEachVartime(Span<Fq> v)
+    {
+        Span<Fq> prefix = stackalloc Fq[v.Length];
+        var acc = Fq.One;
+        for (int l = 0; l < v.Length; l++) { prefix[l] = acc; Fq.Mul(acc, v[l], out acc); }
+        Fq.InverseVartime(acc, out acc);
+        for (int l = v.Length - 1; l >= 0; l--)
+        {
+            var total = v[l];
+            Fq.Mul(acc, prefix[l], out v[l]);
+            Fq.Mul(acc, total, out acc);
         }
     }
 

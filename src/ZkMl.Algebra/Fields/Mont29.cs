@@ -58,15 +58,7 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
             out var b0, out var b1, out var b2, out var b3);
         var m = Vector256.Create(Mask29);
 
-        var x0 = a0 & m;
-        var x1 = (a0 >>> 29) & m;
-        var x2 = ((a0 >>> 58) | (a1 << 6)) & m;
-        var x3 = (a1 >>> 23) & m;
-        var x4 = ((a1 >>> 52) | (a2 << 12)) & m;
-        var x5 = (a2 >>> 17) & m;
-        var x6 = ((a2 >>> 46) | (a3 << 18)) & m;
-        var x7 = (a3 >>> 11) & m;
-        var x8 = a3 >>> 40;
+        Split29(a0, a1, a2, a3, out var x0, out var x1, out var x2, out var x3, out var x4, out var x5, out var x6, out var x7, out var x8);
         var y0 = (b0 << 5) & m;
         var y1 = (b0 >>> 24) & m;
         var y2 = ((b0 >>> 53) | (b1 << 11)) & m;
@@ -92,10 +84,7 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
         Normalize(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
         SubtractPOnce(ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);
 
-        var w0 = t0 | (t1 << 29) | (t2 << 58);
-        var w1 = (t2 >>> 6) | (t3 << 23) | (t4 << 52);
-        var w2 = (t4 >>> 12) | (t5 << 17) | (t6 << 46);
-        var w3 = (t6 >>> 18) | (t7 << 11) | (t8 << 40);
+        Join29(t0, t1, t2, t3, t4, t5, t6, t7, t8, out var w0, out var w1, out var w2, out var w3);
         TransposeRows4(w0, w1, w2, w3, out var e0, out var e1, out var e2, out var e3); // its own inverse
         e0.StoreUnsafe(ref r);
         e1.StoreUnsafe(ref r, 4);
@@ -185,8 +174,39 @@ internal static class Mont29Avx2<TModulus> where TModulus : struct, IMont29Modul
         t8 = Vector256.ConditionalSelect(keep, t8, d8);
     }
 
+    /// <summary>Four 64-bit words (limb-major: word k of four elements in vector k) cut into nine 29-bit limbs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeRows4(Vector256<ulong> v0, Vector256<ulong> v1, Vector256<ulong> v2, Vector256<ulong> v3,
+    internal static void Split29(Vector256<ulong> a0, Vector256<ulong> a1, Vector256<ulong> a2, Vector256<ulong> a3,
+        out Vector256<ulong> x0, out Vector256<ulong> x1, out Vector256<ulong> x2, out Vector256<ulong> x3, out Vector256<ulong> x4,
+        out Vector256<ulong> x5, out Vector256<ulong> x6, out Vector256<ulong> x7, out Vector256<ulong> x8)
+    {
+        var m = Vector256.Create(Mask29);
+        x0 = a0 & m;
+        x1 = (a0 >>> 29) & m;
+        x2 = ((a0 >>> 58) | (a1 << 6)) & m;
+        x3 = (a1 >>> 23) & m;
+        x4 = ((a1 >>> 52) | (a2 << 12)) & m;
+        x5 = (a2 >>> 17) & m;
+        x6 = ((a2 >>> 46) | (a3 << 18)) & m;
+        x7 = (a3 >>> 11) & m;
+        x8 = a3 >>> 40;
+    }
+
+    /// <summary>Nine normalised 29-bit limbs (a value below 2^256) packed back into four 64-bit words, limb-major.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Join29(Vector256<ulong> t0, Vector256<ulong> t1, Vector256<ulong> t2, Vector256<ulong> t3, Vector256<ulong> t4,
+        Vector256<ulong> t5, Vector256<ulong> t6, Vector256<ulong> t7, Vector256<ulong> t8,
+        out Vector256<ulong> w0, out Vector256<ulong> w1, out Vector256<ulong> w2, out Vector256<ulong> w3)
+    {
+        w0 = t0 | (t1 << 29) | (t2 << 58);
+        w1 = (t2 >>> 6) | (t3 << 23) | (t4 << 52);
+        w2 = (t4 >>> 12) | (t5 << 17) | (t6 << 46);
+        w3 = (t6 >>> 18) | (t7 << 11) | (t8 << 40);
+    }
+
+    /// <summary>4 × 4 transpose of 64-bit words: four elements (one per vector) ↔ their four words (one per vector); its own inverse.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void TransposeRows4(Vector256<ulong> v0, Vector256<ulong> v1, Vector256<ulong> v2, Vector256<ulong> v3,
         out Vector256<ulong> l0, out Vector256<ulong> l1, out Vector256<ulong> l2, out Vector256<ulong> l3)
     {
         var s0 = Avx2.UnpackLow(v0, v1);  // [0.0, 1.0, 0.2, 1.2]

@@ -40,13 +40,6 @@ internal static class AffineBatchAvx2
     /// <summary>Scratch vectors <see cref="Flush"/> needs for <paramref name="count"/> additions.</summary>
     internal static int ScratchLength(int count) => 3 * L * ((count + 3) / 4);
 
-    // p (Fq) in 29-bit limbs.
-    private static ulong Q(int i) => i switch
-    {
-        0 => FqBatch.Modulus.Q0, 1 => FqBatch.Modulus.Q1, 2 => FqBatch.Modulus.Q2, 3 => FqBatch.Modulus.Q3, 4 => FqBatch.Modulus.Q4,
-        5 => FqBatch.Modulus.Q5, 6 => FqBatch.Modulus.Q6, 7 => FqBatch.Modulus.Q7, _ => FqBatch.Modulus.Q8,
-    };
-
     /// <summary>
     /// bucket[pendIdx[k]] += pendPt[k] (or pendPt[pendIdx[k]] when <paramref name="pointsByBucket"/>) for k &lt; count
     /// (distinct buckets, none infinity, no pending point infinity), and busy[pendIdx[k]] cleared unless busy is empty.
@@ -79,13 +72,10 @@ internal static class AffineBatchAvx2
                 if (k >= count) { SetLane(ref den, l, one); SetLane(ref num, l, default); continue; }
                 ref readonly var q = ref bucket[pendIdx[k]];
                 ref readonly var p = ref pendPt[pointsByBucket ? pendIdx[k] : k];
-                if (!SameX(q, p)) continue;
+                if (!Msm.SameX(q, p)) continue;
                 if (q.Y == p.Y)
                 {
-                    Fq.Double(p.Y, out var d); // y ≠ 0 on BN254 G1 (odd order)
-                    Fq.Square(p.X, out var xx);
-                    Fq.Double(xx, out var tt);
-                    Fq.Add(tt, xx, out var nn);
+                    Msm.DoublingSlope(p, out var d, out var nn);
                     SetLane(ref den, l, d);
                     SetLane(ref num, l, nn);
                 }
@@ -199,7 +189,7 @@ internal static class AffineBatchAvx2
             ref var bq = ref bucket[idx];
             if (!busy.IsEmpty) busy[idx] = false;
             ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
-            if (SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
+            if (Msm.SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
             ref var dst = ref Words(ref bq);
             var (xv, yv) = (k - k0) switch { 0 => (x0, y0), 1 => (x1, y1), 2 => (x2, y2), _ => (xl3, yl3) };
             xv.StoreUnsafe(ref dst);
@@ -208,11 +198,6 @@ internal static class AffineBatchAvx2
     }
 
     private static ref ulong Words(ref G1Affine p) => ref Unsafe.As<G1Affine, ulong>(ref p);
-
-    /// <summary>Whether two points have the same x (limb-wise, no early exit).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SameX(in G1Affine a, in G1Affine b)
-        => ((a.X.L0 ^ b.X.L0) | (a.X.L1 ^ b.X.L1) | (a.X.L2 ^ b.X.L2) | (a.X.L3 ^ b.X.L3)) == 0;
 
     /// <summary>Limb i (29 bits) of an element's stored (Montgomery) value.</summary>
     private static ulong LimbOf(in Fq e, int i)
@@ -256,47 +241,20 @@ internal static class AffineBatchAvx2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ToLimbs(ref ulong e0, ref ulong e1, ref ulong e2, ref ulong e3, int at, ref Vector256<ulong> r)
     {
-        Transpose(Vector256.LoadUnsafe(ref e0, (nuint)at), Vector256.LoadUnsafe(ref e1, (nuint)at),
+        Mont29Avx2<FqBatch.Modulus>.TransposeRows4(Vector256.LoadUnsafe(ref e0, (nuint)at), Vector256.LoadUnsafe(ref e1, (nuint)at),
             Vector256.LoadUnsafe(ref e2, (nuint)at), Vector256.LoadUnsafe(ref e3, (nuint)at),
             out var a0, out var a1, out var a2, out var a3);
-        var m = Vector256.Create(Mask29);
-        r = a0 & m;
-        Unsafe.Add(ref r, 1) = (a0 >>> 29) & m;
-        Unsafe.Add(ref r, 2) = ((a0 >>> 58) | (a1 << 6)) & m;
-        Unsafe.Add(ref r, 3) = (a1 >>> 23) & m;
-        Unsafe.Add(ref r, 4) = ((a1 >>> 52) | (a2 << 12)) & m;
-        Unsafe.Add(ref r, 5) = (a2 >>> 17) & m;
-        Unsafe.Add(ref r, 6) = ((a2 >>> 46) | (a3 << 18)) & m;
-        Unsafe.Add(ref r, 7) = (a3 >>> 11) & m;
-        Unsafe.Add(ref r, 8) = a3 >>> 40;
+        Mont29Avx2<FqBatch.Modulus>.Split29(a0, a1, a2, a3, out r, out Unsafe.Add(ref r, 1), out Unsafe.Add(ref r, 2), out Unsafe.Add(ref r, 3), out Unsafe.Add(ref r, 4),
+            out Unsafe.Add(ref r, 5), out Unsafe.Add(ref r, 6), out Unsafe.Add(ref r, 7), out Unsafe.Add(ref r, 8));
     }
 
     /// <summary>Four canonical elements from limb form, each as the vector of its four 64-bit words.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FromLimbs(ref Vector256<ulong> t, out Vector256<ulong> e0, out Vector256<ulong> e1, out Vector256<ulong> e2, out Vector256<ulong> e3)
     {
-        var t2 = Unsafe.Add(ref t, 2);
-        var t4 = Unsafe.Add(ref t, 4);
-        var t6 = Unsafe.Add(ref t, 6);
-        var w0 = t | (Unsafe.Add(ref t, 1) << 29) | (t2 << 58);
-        var w1 = (t2 >>> 6) | (Unsafe.Add(ref t, 3) << 23) | (t4 << 52);
-        var w2 = (t4 >>> 12) | (Unsafe.Add(ref t, 5) << 17) | (t6 << 46);
-        var w3 = (t6 >>> 18) | (Unsafe.Add(ref t, 7) << 11) | (Unsafe.Add(ref t, 8) << 40);
-        Transpose(w0, w1, w2, w3, out e0, out e1, out e2, out e3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(Vector256<ulong> v0, Vector256<ulong> v1, Vector256<ulong> v2, Vector256<ulong> v3,
-        out Vector256<ulong> l0, out Vector256<ulong> l1, out Vector256<ulong> l2, out Vector256<ulong> l3)
-    {
-        var s0 = Avx2.UnpackLow(v0, v1);
-        var s1 = Avx2.UnpackHigh(v0, v1);
-        var s2 = Avx2.UnpackLow(v2, v3);
-        var s3 = Avx2.UnpackHigh(v2, v3);
-        l0 = Avx2.Permute2x128(s0, s2, 0x20);
-        l1 = Avx2.Permute2x128(s1, s3, 0x20);
-        l2 = Avx2.Permute2x128(s0, s2, 0x31);
-        l3 = Avx2.Permute2x128(s1, s3, 0x31);
+        Mont29Avx2<FqBatch.Modulus>.Join29(t, Unsafe.Add(ref t, 1), Unsafe.Add(ref t, 2), Unsafe.Add(ref t, 3), Unsafe.Add(ref t, 4), Unsafe.Add(ref t, 5),
+            Unsafe.Add(ref t, 6), Unsafe.Add(ref t, 7), Unsafe.Add(ref t, 8), out var w0, out var w1, out var w2, out var w3);
+        Mont29Avx2<FqBatch.Modulus>.TransposeRows4(w0, w1, w2, w3, out e0, out e1, out e2, out e3);
     }
 
     /// <summary>
@@ -408,20 +366,11 @@ internal static class AffineBatchAvx2
     {
         FromLimbs(ref v, out var e0, out var e1, out var e2, out var e3);
         Span<Fq> lane = stackalloc Fq[4];
-        Span<Fq> prefix = stackalloc Fq[4];
         e0.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[0]));
         e1.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[1]));
         e2.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[2]));
         e3.StoreUnsafe(ref Unsafe.As<Fq, ulong>(ref lane[3]));
-        var acc = Fq.One;
-        for (int l = 0; l < 4; l++) { prefix[l] = acc; Fq.Mul(acc, lane[l], out acc); }
-        Fq.InverseVartime(acc, out acc); // variable time: group arithmetic (docs at Fq.InverseVartime)
-        for (int l = 3; l >= 0; l--)
-        {
-            var total = lane[l];
-            Fq.Mul(acc, prefix[l], out lane[l]);
-            Fq.Mul(acc, total, out acc);
-        }
+        FqBatch.InvertEachVartime(lane);
         for (int l = 0; l < 4; l++) SetLane(ref v, l, lane[l]);
     }
 }

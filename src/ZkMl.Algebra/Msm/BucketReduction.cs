@@ -248,13 +248,7 @@ internal static class BucketReduction
                 ref readonly var p = ref add[i];
                 if (a.IsInfinity || p.IsInfinity) { den[i] = Fq.One; num[i] = Fq.Zero; } // no addition
                 else if (a.X != p.X) { Fq.Sub(p.X, a.X, out den[i]); Fq.Sub(p.Y, a.Y, out num[i]); }
-                else if (a.Y == p.Y)
-                {
-                    Fq.Double(p.Y, out den[i]); // doubling
-                    Fq.Square(p.X, out var xx);
-                    Fq.Double(xx, out var t);
-                    Fq.Add(t, xx, out num[i]);
-                }
+                else if (a.Y == p.Y) Msm.DoublingSlope(p, out den[i], out num[i]); // doubling
                 else { den[i] = Fq.One; num[i] = Fq.Zero; } // P + (−P) = infinity
             }
             for (int i = n; i < n8; i++) { den[i] = Fq.One; num[i] = Fq.Zero; }

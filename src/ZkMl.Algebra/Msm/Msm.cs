@@ -1019,13 +1019,7 @@ public static class Msm
                 Fq.Sub(p.X, q.X, out den[k]);
                 Fq.Sub(p.Y, q.Y, out num[k]);
             }
-            else if (q.Y == p.Y)
-            {
-                Fq.Double(p.Y, out den[k]); // y ≠ 0 on BN254 G1 (odd order)
-                Fq.Square(p.X, out var xx);
-                Fq.Double(xx, out var t);
-                Fq.Add(t, xx, out num[k]);
-            }
+            else if (q.Y == p.Y) DoublingSlope(p, out den[k], out num[k]);
             else { den[k] = Fq.One; num[k] = Fq.Zero; } // opposite points: the sum is infinity
         }
         for (int k = count; k < n8; k++) { den[k] = Fq.One; num[k] = Fq.Zero; }
@@ -1062,9 +1056,18 @@ public static class Msm
         }
     }
 
+    /// <summary>The doubling slope 3x²/(2y) of p as its denominator 2y (≠ 0: BN254 G1 has odd order) and numerator 3x².</summary>
+    internal static void DoublingSlope(in G1Affine p, out Fq den, out Fq num)
+    {
+        Fq.Double(p.Y, out den);
+        Fq.Square(p.X, out var xx);
+        Fq.Double(xx, out var t);
+        Fq.Add(t, xx, out num);
+    }
+
     /// <summary>Whether two points have the same x (limb-wise, no early exit).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SameX(in G1Affine a, in G1Affine b)
+    internal static bool SameX(in G1Affine a, in G1Affine b)
         => ((a.X.L0 ^ b.X.L0) | (a.X.L1 ^ b.X.L1) | (a.X.L2 ^ b.X.L2) | (a.X.L3 ^ b.X.L3)) == 0;
 
     /// <summary>One window over points [lo, hi): bucket accumulation, then the running-sum reduction Σ j·B_j.</summary>
