@@ -3,7 +3,7 @@ using System.Numerics;
 namespace ZkMl.Algebra.Tests;
 
 /// <summary>
-/// <see cref="FrBatch"/>'s kernels (scalar, and AVX2 when the CPU has it) against <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>
+/// <see cref="FrBatch"/>'s kernels (scalar, and AVX2 and AVX-512 where the CPU has them) against <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>
 /// and BigInteger on edge and random values, with aliasing and every span length 0…70. Runs alone (the kernel switch is process-wide).
 /// </summary>
 [Collection("msm scratch")]
@@ -12,7 +12,7 @@ public class FrBatchTests
     private static readonly BigInteger P = Fr.Modulus;
     private static readonly BigInteger RInv = BigInteger.ModPow(BigInteger.One << 256, P - 2, P);
 
-    public static TheoryData<string> Kernels => ["Scalar", "Avx2"];
+    public static TheoryData<string> Kernels => ["Scalar", "Avx2", "Avx512"];
 
     private static Fr Raw(BigInteger v)
     {
@@ -50,17 +50,19 @@ public class FrBatchTests
 
     private static void RunKernel(FrBatch.Mul8Kernel kernel, ref Fr a, ref Fr b, ref Fr r)
     {
-        if (kernel == FrBatch.Mul8Kernel.Avx2) FrBatch.Mul8Avx2(ref a, ref b, ref r);
+        if (kernel == FrBatch.Mul8Kernel.Avx512) FrBatch.Mul8Avx512(ref a, ref b, ref r);
+        else if (kernel == FrBatch.Mul8Kernel.Avx2) FrBatch.Mul8Avx2(ref a, ref b, ref r);
         else FrBatch.Mul8Scalar(ref a, ref b, ref r);
     }
 
     [Fact]
-    public void The_best_kernel_is_AVX2_when_the_CPU_has_it()
+    public void The_best_kernel_is_AVX512_else_AVX2_when_the_CPU_has_it()
     {
-        bool avx2 = FrBatch.IsSupported(FrBatch.Mul8Kernel.Avx2);
-        Assert.Equal(avx2 ? FrBatch.Mul8Kernel.Avx2 : FrBatch.Mul8Kernel.Scalar, FrBatch.BestKernel);
-        Assert.Equal(avx2, FrBatch.IsVectorized);
-        if (!avx2) Assert.Throws<PlatformNotSupportedException>(() => FrBatch.Kernel = FrBatch.Mul8Kernel.Avx2);
+        bool avx512 = FrBatch.IsSupported(FrBatch.Mul8Kernel.Avx512), avx2 = FrBatch.IsSupported(FrBatch.Mul8Kernel.Avx2);
+        Assert.Equal(avx512 ? FrBatch.Mul8Kernel.Avx512 : avx2 ? FrBatch.Mul8Kernel.Avx2 : FrBatch.Mul8Kernel.Scalar, FrBatch.BestKernel);
+        Assert.Equal(avx2 || avx512, FrBatch.IsVectorized);
+        foreach (var k in new[] { FrBatch.Mul8Kernel.Avx2, FrBatch.Mul8Kernel.Avx512 })
+            if (!FrBatch.IsSupported(k)) Assert.Throws<PlatformNotSupportedException>(() => FrBatch.Kernel = k);
     }
 
     [Theory]

@@ -34,8 +34,6 @@ namespace ZkMl.Algebra;
 /// </remarks>
 public static class FqBatch
 {
-    private const ulong Mask29 = (1UL << 29) - 1;
-
     /// <summary>−p⁻¹ mod 2^29.</summary>
     private const ulong Inv29 = 0x4866389;
 
@@ -43,7 +41,7 @@ public static class FqBatch
     private const ulong Q0 = 0x187cfd47, Q1 = 0x10460b6, Q2 = 0x1c72a34f, Q3 = 0x2d522d0, Q4 = 0x1585d978,
         Q5 = 0x2db40c0, Q6 = 0xa6e141, Q7 = 0xe5c2634, Q8 = 0x30644e;
 
-    /// <summary>p in 29-bit limbs for the shared AVX2 kernel <see cref="Mont29Avx2{TModulus}"/>.</summary>
+    /// <summary>p in 29-bit limbs for the shared kernels <see cref="Mont29Avx2{TModulus}"/> and <see cref="Mont29Avx512{TModulus}"/>.</summary>
     internal readonly struct Modulus : IMont29Modulus
     {
         public static ulong Q0 => FqBatch.Q0;
@@ -194,123 +192,10 @@ public static class FqBatch
         for (int l = 0; l < 8; l++) Fq.Mul(Unsafe.Add(ref a, l), Unsafe.Add(ref b, l), out Unsafe.Add(ref r, l));
     }
 
-    /// <summary>The eight-lane AVX-512F kernel of <see cref="Mul8"/>. Reads all inputs before writing.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Mul8Avx512(ref Fq a, ref Fq b, ref Fq r)
-    {
-        Transpose(ref a, out var a0, out var a1, out var a2, out var a3);
-        Transpose(ref b, out var b0, out var b1, out var b2, out var b3);
-        var m = Vector512.Create(Mask29);
-
-        // 29-bit limbs of a and of b·2^5.
-        var x0 = a0 & m;
-        var x1 = (a0 >>> 29) & m;
-        var x2 = ((a0 >>> 58) | (a1 << 6)) & m;
-        var x3 = (a1 >>> 23) & m;
-        var x4 = ((a1 >>> 52) | (a2 << 12)) & m;
-        var x5 = (a2 >>> 17) & m;
-        var x6 = ((a2 >>> 46) | (a3 << 18)) & m;
-        var x7 = (a3 >>> 11) & m;
-        var x8 = a3 >>> 40;
-        var y0 = (b0 << 5) & m;
-        var y1 = (b0 >>> 24) & m;
-        var y2 = ((b0 >>> 53) | (b1 << 11)) & m;
-        var y3 = (b1 >>> 18) & m;
-        var y4 = ((b1 >>> 47) | (b2 << 17)) & m;
-        var y5 = (b2 >>> 12) & m;
-        var y6 = ((b2 >>> 41) | (b3 << 23)) & m;
-        var y7 = (b3 >>> 6) & m;
-        var y8 = b3 >>> 35;
-
-        // Product scanning with deferred carries: column k collects x_j·y_i (i + j = k) and m_i·p_j; after round i
-        // column i is ≡ 0 mod 2^29 and only its carry moves on. Columns 9…17 hold the result.
-        Vector512<ulong> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default, t8 = default;
-        Round(y0, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y1, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y2, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y3, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y4, ref t4, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y5, ref t5, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y6, ref t6, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y7, ref t7, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        Round(y8, ref t8, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, x0, x1, x2, x3, x4, x5, x6, x7, x8);
-        // After the rotation the result columns are t0 … t8 again (column 9 + k sits in t_k).
-
-        // Normalise to 29-bit limbs (the value is below 1.25·p < 2^255: no carry leaves t8).
-        t1 += t0 >>> 29; t0 &= m;
-        t2 += t1 >>> 29; t1 &= m;
-        t3 += t2 >>> 29; t2 &= m;
-        t4 += t3 >>> 29; t3 &= m;
-        t5 += t4 >>> 29; t4 &= m;
-        t6 += t5 >>> 29; t5 &= m;
-        t7 += t6 >>> 29; t6 &= m;
-        t8 += t7 >>> 29; t7 &= m;
-
-        // d = t − p with a borrow chain (a limb difference is negative iff bit 63 is set).
-        var d0 = t0 - Vector512.Create(Q0); var bw = d0 >>> 63; d0 &= m;
-        var d1 = t1 - Vector512.Create(Q1) - bw; bw = d1 >>> 63; d1 &= m;
-        var d2 = t2 - Vector512.Create(Q2) - bw; bw = d2 >>> 63; d2 &= m;
-        var d3 = t3 - Vector512.Create(Q3) - bw; bw = d3 >>> 63; d3 &= m;
-        var d4 = t4 - Vector512.Create(Q4) - bw; bw = d4 >>> 63; d4 &= m;
-        var d5 = t5 - Vector512.Create(Q5) - bw; bw = d5 >>> 63; d5 &= m;
-        var d6 = t6 - Vector512.Create(Q6) - bw; bw = d6 >>> 63; d6 &= m;
-        var d7 = t7 - Vector512.Create(Q7) - bw; bw = d7 >>> 63; d7 &= m;
-        var d8 = t8 - Vector512.Create(Q8) - bw; bw = d8 >>> 63;
-        // keep t where t − p borrowed (t < p), else d
-        var keep = Vector512.Equals(bw, Vector512<ulong>.One);
-        t0 = Vector512.ConditionalSelect(keep, t0, d0);
-        t1 = Vector512.ConditionalSelect(keep, t1, d1);
-        t2 = Vector512.ConditionalSelect(keep, t2, d2);
-        t3 = Vector512.ConditionalSelect(keep, t3, d3);
-        t4 = Vector512.ConditionalSelect(keep, t4, d4);
-        t5 = Vector512.ConditionalSelect(keep, t5, d5);
-        t6 = Vector512.ConditionalSelect(keep, t6, d6);
-        t7 = Vector512.ConditionalSelect(keep, t7, d7);
-        t8 = Vector512.ConditionalSelect(keep, t8, d8);
-
-        var w0 = t0 | (t1 << 29) | (t2 << 58);
-        var w1 = (t2 >>> 6) | (t3 << 23) | (t4 << 52);
-        var w2 = (t4 >>> 12) | (t5 << 17) | (t6 << 46);
-        var w3 = (t6 >>> 18) | (t7 << 11) | (t8 << 40);
-        TransposeBack(w0, w1, w2, w3, ref r);
-    }
-
-    /// <summary>
-    /// One Montgomery round over the nine columns starting at <paramref name="c0"/> (the caller rotates the column
-    /// registers): c += x·yi, then m = c0·(−p⁻¹) mod 2^29, c += m·p, and c0's carry moves into c1; c0 is cleared and
-    /// becomes the next round's top column.
-    /// </summary>
+    /// <summary>The eight-lane AVX-512F kernel of <see cref="Mul8"/> (<see cref="Mont29Avx512{TModulus}"/>). Reads all inputs before writing.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Round(Vector512<ulong> yi,
-        ref Vector512<ulong> c0, ref Vector512<ulong> c1, ref Vector512<ulong> c2, ref Vector512<ulong> c3, ref Vector512<ulong> c4,
-        ref Vector512<ulong> c5, ref Vector512<ulong> c6, ref Vector512<ulong> c7, ref Vector512<ulong> c8,
-        Vector512<ulong> x0, Vector512<ulong> x1, Vector512<ulong> x2, Vector512<ulong> x3, Vector512<ulong> x4,
-        Vector512<ulong> x5, Vector512<ulong> x6, Vector512<ulong> x7, Vector512<ulong> x8)
-    {
-        var y = yi.AsUInt32();
-        c0 += Avx512F.Multiply(x0.AsUInt32(), y);
-        c1 += Avx512F.Multiply(x1.AsUInt32(), y);
-        c2 += Avx512F.Multiply(x2.AsUInt32(), y);
-        c3 += Avx512F.Multiply(x3.AsUInt32(), y);
-        c4 += Avx512F.Multiply(x4.AsUInt32(), y);
-        c5 += Avx512F.Multiply(x5.AsUInt32(), y);
-        c6 += Avx512F.Multiply(x6.AsUInt32(), y);
-        c7 += Avx512F.Multiply(x7.AsUInt32(), y);
-        c8 += Avx512F.Multiply(x8.AsUInt32(), y);
-        // vpmuludq reads the low 32 bits of c0: enough for the low 29 bits of c0·(−p⁻¹).
-        var mm = (Avx512F.Multiply(c0.AsUInt32(), Vector512.Create(Inv29).AsUInt32()) & Vector512.Create(Mask29)).AsUInt32();
-        c0 += Avx512F.Multiply(mm, Vector512.Create(Q0).AsUInt32());
-        c1 += Avx512F.Multiply(mm, Vector512.Create(Q1).AsUInt32());
-        c2 += Avx512F.Multiply(mm, Vector512.Create(Q2).AsUInt32());
-        c3 += Avx512F.Multiply(mm, Vector512.Create(Q3).AsUInt32());
-        c4 += Avx512F.Multiply(mm, Vector512.Create(Q4).AsUInt32());
-        c5 += Avx512F.Multiply(mm, Vector512.Create(Q5).AsUInt32());
-        c6 += Avx512F.Multiply(mm, Vector512.Create(Q6).AsUInt32());
-        c7 += Avx512F.Multiply(mm, Vector512.Create(Q7).AsUInt32());
-        c8 += Avx512F.Multiply(mm, Vector512.Create(Q8).AsUInt32());
-        c1 += c0 >>> 29;
-        c0 = default;
-    }
+    internal static void Mul8Avx512(ref Fq a, ref Fq b, ref Fq r)
+        => Mont29Avx512<Modulus>.Mul8(ref Unsafe.As<Fq, ulong>(ref a), ref Unsafe.As<Fq, ulong>(ref b), ref Unsafe.As<Fq, ulong>(ref r));
 
     /// <summary>
     /// The AVX2 kernel of <see cref="Mul8"/>: the AVX-512 kernel's arithmetic on four-lane ymm vectors, lanes 0…3 and then
@@ -321,44 +206,4 @@ public static class FqBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Mul8Avx2(ref Fq a, ref Fq b, ref Fq r)
         => Mont29Avx2<Modulus>.Mul8(ref Unsafe.As<Fq, ulong>(ref a), ref Unsafe.As<Fq, ulong>(ref b), ref Unsafe.As<Fq, ulong>(ref r));
-
-    // Eight consecutive elements (four limbs each) ↔ four vectors holding limb k of every element.
-    private static readonly Vector512<ulong> Lo4 = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
-    private static readonly Vector512<ulong> Hi4 = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
-    private static readonly Vector512<ulong> LowHalves = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
-    private static readonly Vector512<ulong> HighHalves = Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(ref Fq e, out Vector512<ulong> l0, out Vector512<ulong> l1, out Vector512<ulong> l2, out Vector512<ulong> l3)
-    {
-        ref ulong w = ref Unsafe.As<Fq, ulong>(ref e);
-        var v0 = Vector512.LoadUnsafe(ref w);      // elements 0, 1
-        var v1 = Vector512.LoadUnsafe(ref w, 8);   // elements 2, 3
-        var v2 = Vector512.LoadUnsafe(ref w, 16);  // elements 4, 5
-        var v3 = Vector512.LoadUnsafe(ref w, 24);  // elements 6, 7
-        var s0 = Avx512F.PermuteVar8x64x2(v0, Lo4, v1); // limbs 0 | 1 of elements 0…3
-        var s1 = Avx512F.PermuteVar8x64x2(v0, Hi4, v1); // limbs 2 | 3 of elements 0…3
-        var s2 = Avx512F.PermuteVar8x64x2(v2, Lo4, v3);
-        var s3 = Avx512F.PermuteVar8x64x2(v2, Hi4, v3);
-        l0 = Avx512F.PermuteVar8x64x2(s0, LowHalves, s2);
-        l1 = Avx512F.PermuteVar8x64x2(s0, HighHalves, s2);
-        l2 = Avx512F.PermuteVar8x64x2(s1, LowHalves, s3);
-        l3 = Avx512F.PermuteVar8x64x2(s1, HighHalves, s3);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeBack(Vector512<ulong> l0, Vector512<ulong> l1, Vector512<ulong> l2, Vector512<ulong> l3, ref Fq e)
-    {
-        // s0 = limbs 0 | 1 of elements 0…3, s2 = of elements 4…7; s1, s3 the same for limbs 2 | 3
-        var s0 = Avx512F.PermuteVar8x64x2(l0, LowHalves, l1);
-        var s2 = Avx512F.PermuteVar8x64x2(l0, HighHalves, l1);
-        var s1 = Avx512F.PermuteVar8x64x2(l2, LowHalves, l3);
-        var s3 = Avx512F.PermuteVar8x64x2(l2, HighHalves, l3);
-        // the same interleave as the load (it is its own inverse on these index pairs)
-        ref ulong w = ref Unsafe.As<Fq, ulong>(ref e);
-        Avx512F.PermuteVar8x64x2(s0, Lo4, s1).StoreUnsafe(ref w);
-        Avx512F.PermuteVar8x64x2(s0, Hi4, s1).StoreUnsafe(ref w, 8);
-        Avx512F.PermuteVar8x64x2(s2, Lo4, s3).StoreUnsafe(ref w, 16);
-        Avx512F.PermuteVar8x64x2(s2, Hi4, s3).StoreUnsafe(ref w, 24);
-    }
 }

@@ -6,15 +6,11 @@ using System.Runtime.Intrinsics.X86;
 namespace ZkMl.Algebra;
 
 /// <summary>
-/// Element-wise Fr products of independent pairs, eight at a time: two four-lane AVX2 halves when the CPU has AVX2
-/// (<see cref="Mont29Avx2{TModulus}"/> with r's constants), else eight scalar <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>,
-/// the twin. Inputs and outputs are the ordinary Montgomery form (R = 2^256): every path gives the same limbs. The
+/// Element-wise Fr products of independent pairs, eight at a time: one eight-lane AVX-512F pass when the CPU has AVX-512F
+/// (<see cref="Mont29Avx512{TModulus}"/> with r's constants), two four-lane AVX2 halves when it has AVX2
+/// (<see cref="Mont29Avx2{TModulus}"/>), else eight scalar <see cref="Fr.Mul(in Fr, in Fr, out Fr)"/>, the twin. Inputs and outputs are the ordinary Montgomery form (R = 2^256): every path gives the same limbs. The
 /// limb/shift argument of <see cref="FqBatch"/> holds for r because r &lt; 2^254 (see <see cref="Mont29Avx2{TModulus}"/>).
 /// </summary>
-/// <remarks>
-/// No AVX-512 kernel yet: the machine this was measured on (Zen 3) has none, and an untested kernel is not shipped; on an
-/// AVX-512 CPU the AVX2 kernel runs (it is correct there too).
-/// </remarks>
 public static class FrBatch
 {
     /// <summary>r = 21888242871839275222246405745257275088548364400416034343698204186575808495617 in 29-bit limbs.</summary>
@@ -40,11 +36,15 @@ public static class FrBatch
         Scalar,
         /// <summary>Two four-lane ymm halves (<see cref="Mul8Avx2"/>).</summary>
         Avx2,
+        /// <summary>One eight-lane zmm pass (<see cref="Mul8Avx512"/>).</summary>
+        Avx512,
     }
 
     /// <summary>The fastest kernel this CPU supports.</summary>
     internal static Mul8Kernel BestKernel { get; } =
-        Avx2.IsSupported && Vector256.IsHardwareAccelerated ? Mul8Kernel.Avx2 : Mul8Kernel.Scalar;
+        Avx512F.IsSupported && Vector512.IsHardwareAccelerated ? Mul8Kernel.Avx512
+        : Avx2.IsSupported && Vector256.IsHardwareAccelerated ? Mul8Kernel.Avx2
+        : Mul8Kernel.Scalar;
 
     private static Mul8Kernel _kernel = BestKernel;
 
@@ -67,8 +67,12 @@ public static class FrBatch
     }
 
     /// <summary>Whether this CPU can run <paramref name="kernel"/>.</summary>
-    internal static bool IsSupported(Mul8Kernel kernel) =>
-        kernel != Mul8Kernel.Avx2 || (Avx2.IsSupported && Vector256.IsHardwareAccelerated);
+    internal static bool IsSupported(Mul8Kernel kernel) => kernel switch
+    {
+        Mul8Kernel.Avx512 => Avx512F.IsSupported && Vector512.IsHardwareAccelerated,
+        Mul8Kernel.Avx2 => Avx2.IsSupported && Vector256.IsHardwareAccelerated,
+        _ => true,
+    };
 
     /// <summary>r[i] = a[i]·b[i] mod r for every i. <paramref name="r"/> may be <paramref name="a"/> or <paramref name="b"/> itself (same start), not a shifted overlap.</summary>
     /// <exception cref="ArgumentException">The spans differ in length.</exception>
@@ -89,7 +93,9 @@ public static class FrBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Mul8(ref Fr a, ref Fr b, ref Fr r)
     {
-        if (_kernel == Mul8Kernel.Avx2) Mul8Avx2(ref a, ref b, ref r);
+        var kernel = _kernel;
+        if (kernel == Mul8Kernel.Avx512) Mul8Avx512(ref a, ref b, ref r);
+        else if (kernel == Mul8Kernel.Avx2) Mul8Avx2(ref a, ref b, ref r);
         else Mul8Scalar(ref a, ref b, ref r);
     }
 
@@ -103,4 +109,9 @@ public static class FrBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Mul8Avx2(ref Fr a, ref Fr b, ref Fr r) =>
         Mont29Avx2<Modulus>.Mul8(ref Unsafe.As<Fr, ulong>(ref a), ref Unsafe.As<Fr, ulong>(ref b), ref Unsafe.As<Fr, ulong>(ref r));
+
+    /// <summary>The AVX-512F kernel of <see cref="Mul8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Mul8Avx512(ref Fr a, ref Fr b, ref Fr r) =>
+        Mont29Avx512<Modulus>.Mul8(ref Unsafe.As<Fr, ulong>(ref a), ref Unsafe.As<Fr, ulong>(ref b), ref Unsafe.As<Fr, ulong>(ref r));
 }

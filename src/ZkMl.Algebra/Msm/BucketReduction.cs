@@ -287,7 +287,9 @@ internal static class BucketReduction
         int n = acc.Length;
         if (n >= Msm.FlushVectorMin && Msm.UseVectorFlush)
         {
-            if (Msm.UseLimbFlush && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported) AffineBatchAvx2.AddInPlace(acc, add);
+            var limbs = Msm.LimbFlushKind();
+            if (limbs == FqBatch.Mul8Kernel.Avx512) AffineBatchAvx512.AddInPlace(acc, add);
+            else if (limbs == FqBatch.Mul8Kernel.Avx2) AffineBatchAvx2.AddInPlace(acc, add);
             else AddChunkVector(acc, add);
             return;
         }

@@ -703,17 +703,28 @@ public static class Msm
     /// <summary>
     /// Whether the batch-affine additions use the eight-lane flush: its products eight at a time through
     /// <see cref="FqBatch.Mul8"/>, in AVX-512 or AVX2 lanes when the CPU has them (<see cref="FqBatch.IsVectorized"/>), else as
-    /// eight independent scalar products (which still beat the scalar flush's one dependent chain); with the AVX2 kernel the
-    /// additions take the 29-bit limb form instead (<see cref="UseLimbFlush"/>). Only benchmarks and the twin tests switch it off,
+    /// eight independent scalar products (which still beat the scalar flush's one dependent chain); with the AVX2 or AVX-512
+    /// kernel the additions take the 29-bit limb form instead (<see cref="UseLimbFlush"/>). Only benchmarks and the twin tests switch it off,
     /// to compare both paths in one process; results are identical.
     /// </summary>
     internal static bool UseVectorFlush { get; set; } = true;
 
     /// <summary>
-    /// Whether the batch-affine additions take the 29-bit limb form (<see cref="AffineBatchAvx2"/>) when the Fq kernel is AVX2;
-    /// false keeps the eight-lane flush. Only benchmarks and the twin tests switch it off; results are identical.
+    /// Whether the batch-affine additions take the 29-bit limb form (<see cref="AffineBatchAvx2"/> when the Fq kernel is AVX2,
+    /// <see cref="AffineBatchAvx512"/> when it is AVX-512); false keeps the eight-lane flush. Only benchmarks and the twin tests
+    /// switch it off; results are identical.
     /// </summary>
     internal static bool UseLimbFlush { get; set; } = true;
+
+    /// <summary>The limb-form additions the batch-affine flushes take now: Avx2, Avx512, or Scalar for none (the eight-lane flush).</summary>
+    internal static FqBatch.Mul8Kernel LimbFlushKind()
+    {
+        if (!UseLimbFlush) return FqBatch.Mul8Kernel.Scalar;
+        var k = FqBatch.Kernel;
+        if (k == FqBatch.Mul8Kernel.Avx512 && AffineBatchAvx512.IsSupported) return k;
+        if (k == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported) return k;
+        return FqBatch.Mul8Kernel.Scalar;
+    }
 
     /// <summary>
     /// How many points ahead the bucket accumulation prefetches the bucket a digit will hit: a fixed-base-table MSM of 2^15
@@ -786,9 +797,11 @@ public static class Msm
         bool vector = UseVectorFlush;
         var num = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
         var inv = vector ? ArrayPool<Fq>.Shared.Rent(batch8) : [];
-        // Kernel Avx2: the additions in 29-bit limb form throughout (AffineBatchAvx2); else the eight-lane products of FlushVector.
-        bool limbs = vector && UseLimbFlush && FqBatch.Kernel == FqBatch.Mul8Kernel.Avx2 && AffineBatchAvx2.IsSupported;
-        var scratch29 = limbs ? ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Rent(AffineBatchAvx2.ScratchLength(batch)) : [];
+        // Kernel Avx2 or Avx512: the additions in 29-bit limb form throughout (AffineBatchAvx2, AffineBatchAvx512); else the
+        // eight-lane products of FlushVector.
+        var limbs = vector ? LimbFlushKind() : FqBatch.Mul8Kernel.Scalar;
+        var scratch29 = limbs == FqBatch.Mul8Kernel.Avx2 ? ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Rent(AffineBatchAvx2.ScratchLength(batch)) : [];
+        var scratch29x8 = limbs == FqBatch.Mul8Kernel.Avx512 ? ArrayPool<System.Runtime.Intrinsics.Vector512<ulong>>.Shared.Rent(AffineBatchAvx512.ScratchLength(batch)) : [];
         var queueIdx = ArrayPool<int>.Shared.Rent(batch);
         var queuePt = ArrayPool<G1Affine>.Shared.Rent(batch);
         var retryIdx = ArrayPool<int>.Shared.Rent(batch);
@@ -803,7 +816,8 @@ public static class Msm
             void Flush()
             {
                 if (count == 0) return;
-                if (limbs && count >= FlushVectorMin) AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, false, count, scratch29);
+                if (limbs == FqBatch.Mul8Kernel.Avx512 && count >= FlushVectorMin) AffineBatchAvx512.Flush(bucket, busy, pendIdx, pendPt, false, count, scratch29x8);
+                else if (limbs == FqBatch.Mul8Kernel.Avx2 && count >= FlushVectorMin) AffineBatchAvx2.Flush(bucket, busy, pendIdx, pendPt, false, count, scratch29);
                 else if (vector && count >= FlushVectorMin) FlushVector();
                 else FlushScalar();
                 count = 0;
@@ -968,7 +982,8 @@ public static class Msm
             ArrayPool<Fq>.Shared.Return(den);
             ArrayPool<Fq>.Shared.Return(prefix);
             if (vector) { ArrayPool<Fq>.Shared.Return(num); ArrayPool<Fq>.Shared.Return(inv); }
-            if (limbs) ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Return(scratch29);
+            if (limbs == FqBatch.Mul8Kernel.Avx2) ArrayPool<System.Runtime.Intrinsics.Vector256<ulong>>.Shared.Return(scratch29);
+            if (limbs == FqBatch.Mul8Kernel.Avx512) ArrayPool<System.Runtime.Intrinsics.Vector512<ulong>>.Shared.Return(scratch29x8);
             ArrayPool<int>.Shared.Return(queueIdx);
             ArrayPool<G1Affine>.Shared.Return(queuePt);
             ArrayPool<int>.Shared.Return(retryIdx);

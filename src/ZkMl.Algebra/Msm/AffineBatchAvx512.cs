@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ZkMl.Algebra;
+
+/// <summary>
+/// The eight-lane AVX-512F part of the limb-form additions that the template does not cover: the loads and stores of the points
+/// (each pair of points' coordinates in one zmm vector, then <see cref="Mont29Avx512{TModulus}.Transpose"/>).
+/// </summary>
+internal static partial class AffineBatchAvx512
+{
+    /// <summary>
+    /// The x and y of the bucket and the pending point of additions k0 … k0 + 7 in limb form (lanes past count repeat addition
+    /// k0); <paramref name="yp"/> may be a null reference (not needed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Load(Span<G1Affine> bucket, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt, bool pointsByBucket,
+        int k0, int count, ref Vector512<ulong> xq, ref Vector512<ulong> yq, ref Vector512<ulong> xp, ref Vector512<ulong> yp)
+    {
+        Span<int> qi = stackalloc int[Lanes];
+        Span<int> pi = stackalloc int[Lanes];
+        for (int l = 0; l < Lanes; l++)
+        {
+            int k = k0 + l < count ? k0 + l : k0;
+            qi[l] = pendIdx[k];
+            pi[l] = pointsByBucket ? pendIdx[k] : k;
+        }
+        ref var q0 = ref Words(ref bucket[0]);
+        ref var p0 = ref Words(ref Unsafe.AsRef(in pendPt[0]));
+        ToLimbs(ref q0, qi, 0, ref xq);
+        ToLimbs(ref q0, qi, 4, ref yq);
+        ToLimbs(ref p0, pi, 0, ref xp);
+        if (!Unsafe.IsNullRef(ref yp)) ToLimbs(ref p0, pi, 4, ref yp);
+    }
+
+    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + 8, count) − 1 (infinity for opposite points) and frees them.</summary>
+    private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
+        bool pointsByBucket, int k0, int count, ref Vector512<ulong> x3, ref Vector512<ulong> y3)
+    {
+        Span<Fq> xs = stackalloc Fq[Lanes];
+        Span<Fq> ys = stackalloc Fq[Lanes];
+        ToElements(ref x3, xs);
+        ToElements(ref y3, ys);
+        int end = Math.Min(count, k0 + Lanes);
+        for (int k = k0; k < end; k++)
+        {
+            int idx = pendIdx[k];
+            ref var bq = ref bucket[idx];
+            if (!busy.IsEmpty) busy[idx] = false;
+            ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
+            if (Msm.SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
+            bq = new G1Affine(xs[k - k0], ys[k - k0]);
+        }
+    }
+
+    /// <summary>
+    /// The limb form of the eight elements at word offset <paramref name="at"/> (0: x, 4: y) of the points idx[0 … 7] of the
+    /// array starting at <paramref name="first"/>: two points' coordinates per vector, transposed to limb-major words, cut into
+    /// 29-bit limbs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ToLimbs(ref ulong first, ReadOnlySpan<int> idx, int at, ref Vector512<ulong> r)
+    {
+        const int Stride = 8; // words per G1Affine
+        var v0 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[0] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[1] * Stride + at)));
+        var v1 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[2] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[3] * Stride + at)));
+        var v2 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[4] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[5] * Stride + at)));
+        var v3 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[6] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[7] * Stride + at)));
+        Mont29Avx512<FqBatch.Modulus>.Transpose(v0, v1, v2, v3, out var a0, out var a1, out var a2, out var a3);
+        Mont29Avx512<FqBatch.Modulus>.Split29(a0, a1, a2, a3, out r, out Unsafe.Add(ref r, 1), out Unsafe.Add(ref r, 2), out Unsafe.Add(ref r, 3), out Unsafe.Add(ref r, 4),
+            out Unsafe.Add(ref r, 5), out Unsafe.Add(ref r, 6), out Unsafe.Add(ref r, 7), out Unsafe.Add(ref r, 8));
+    }
+
+    /// <summary>The eight lanes of a normalised limb-form value below 2^256 as elements (their stored limbs, not reduced).</summary>
+    private static void ToElements(ref Vector512<ulong> t, Span<Fq> dst)
+    {
+        Mont29Avx512<FqBatch.Modulus>.Join29(t, Unsafe.Add(ref t, 1), Unsafe.Add(ref t, 2), Unsafe.Add(ref t, 3), Unsafe.Add(ref t, 4), Unsafe.Add(ref t, 5),
+            Unsafe.Add(ref t, 6), Unsafe.Add(ref t, 7), Unsafe.Add(ref t, 8), out var w0, out var w1, out var w2, out var w3);
+        Mont29Avx512<FqBatch.Modulus>.TransposeBack(w0, w1, w2, w3, out var e0, out var e1, out var e2, out var e3);
+        ref ulong d = ref Unsafe.As<Fq, ulong>(ref dst[0]);
+        e0.StoreUnsafe(ref d);
+        e1.StoreUnsafe(ref d, 8);
+        e2.StoreUnsafe(ref d, 16);
+        e3.StoreUnsafe(ref d, 24);
+    }
+}
