@@ -17,13 +17,22 @@ internal static partial class AffineBatchAvx512
     private static void Load(Span<G1Affine> bucket, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt, bool pointsByBucket,
         int k0, int count, ref Vector512<ulong> xq, ref Vector512<ulong> yq, ref Vector512<ulong> xp, ref Vector512<ulong> yp)
     {
-        Span<int> qi = stackalloc int[Lanes];
-        Span<int> pi = stackalloc int[Lanes];
-        for (int l = 0; l < Lanes; l++)
+        // The buckets' and the points' indices of the eight lanes (the padding lanes of a last partial group repeat k0).
+        Vector256<int> qi, pi;
+        if (k0 + Lanes <= count)
         {
-            int k = k0 + l < count ? k0 + l : k0;
-            qi[l] = pendIdx[k];
-            pi[l] = pointsByBucket ? pendIdx[k] : k;
+            qi = Vector256.Create(pendIdx.Slice(k0, Lanes));
+            pi = pointsByBucket ? qi : Vector256.Create(k0) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        }
+        else
+        {
+            qi = Vector256.Create(pendIdx[k0]);
+            pi = Vector256.Create(pointsByBucket ? pendIdx[k0] : k0);
+            for (int l = 1; k0 + l < count; l++)
+            {
+                qi = qi.WithElement(l, pendIdx[k0 + l]);
+                pi = pi.WithElement(l, pointsByBucket ? pendIdx[k0 + l] : k0 + l);
+            }
         }
         ref var q0 = ref Words(ref bucket[0]);
         ref var p0 = ref Words(ref Unsafe.AsRef(in pendPt[0]));
@@ -54,18 +63,18 @@ internal static partial class AffineBatchAvx512
     }
 
     /// <summary>
-    /// The limb form of the eight elements at word offset <paramref name="at"/> (0: x, 4: y) of the points idx[0 … 7] of the
+    /// The limb form of the eight elements at word offset <paramref name="at"/> (0: x, 4: y) of the points idx[0 … 7] (lanes) of the
     /// array starting at <paramref name="first"/>: two points' coordinates per vector, transposed to limb-major words, cut into
     /// 29-bit limbs.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ToLimbs(ref ulong first, ReadOnlySpan<int> idx, int at, ref Vector512<ulong> r)
+    private static void ToLimbs(ref ulong first, Vector256<int> idx, int at, ref Vector512<ulong> r)
     {
         const int Stride = 8; // words per G1Affine
-        var v0 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[0] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[1] * Stride + at)));
-        var v1 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[2] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[3] * Stride + at)));
-        var v2 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[4] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[5] * Stride + at)));
-        var v3 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx[6] * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx[7] * Stride + at)));
+        var v0 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(0) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(1) * Stride + at)));
+        var v1 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(2) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(3) * Stride + at)));
+        var v2 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(4) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(5) * Stride + at)));
+        var v3 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(6) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(7) * Stride + at)));
         Mont29Avx512<FqBatch.Modulus>.Transpose(v0, v1, v2, v3, out var a0, out var a1, out var a2, out var a3);
         Mont29Avx512<FqBatch.Modulus>.Split29(a0, a1, a2, a3, out r, out Unsafe.Add(ref r, 1), out Unsafe.Add(ref r, 2), out Unsafe.Add(ref r, 3), out Unsafe.Add(ref r, 4),
             out Unsafe.Add(ref r, 5), out Unsafe.Add(ref r, 6), out Unsafe.Add(ref r, 7), out Unsafe.Add(ref r, 8));
