@@ -117,7 +117,7 @@ public static class InferenceSetup
         // (only when the model vector reaches the size from which commitments use the table)
         bool extras = fixedBaseTable && shape.ModelLayout.Length >= Kzg.TableMinPoints;
         if (extras && trimmed.Table == null)
-            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L, best)]));
+            trimmed.AttachTable(FixedBaseTable.Build(trimmed.G1Powers[..(int)TableBases(layers, shape, trimmed.MaxDegree + 1L, best, circuit)]));
         // (ZK: the affine-mask points of the batched opening for every N the trimmed SRS opens, ZkMaskPointTable)
         var pk = new ProvingKey(vk, circuit, trimmed, model) { ModelBlindings = blindings, ZkMasks = zk ? ZkMaskPointTable.Compute(trimmed) : null };
         // Fold commitments of the first two HyperKZG levels (8 and 64 points) of each model part: the
@@ -226,7 +226,7 @@ public static class InferenceSetup
         long blindings = zk ? 4 + 4 + 32L * Math.Max(1, partCount) : 0;
         long masks = zk ? 4 + ZkMaskPointTable.ByteLength(ZkMaskPointTable.MaxVarsFor(powers)) : 0;
         bool extras = fixedBaseTable && modelLen >= Kzg.TableMinPoints;
-        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers, maxBatch) : 0;
+        long table = extras ? 8 + 64L * Msm.WindowCount(254, FixedBaseTable.DefaultWindow) * TableBases(layers, shape, powers, maxBatch, circuit) : 0;
         long folds = extras ? partCount * (4 + 64L * (8 + 64)) : 0;
         long circuitBytes = CircuitFile.ToBytes(circuit).LongLength;
         return 12 + 20 + vk + circuitBytes + srs + table + folds + blindings + masks + 32;
@@ -243,17 +243,25 @@ public static class InferenceSetup
     /// 1 … 32, 2^15 + 2^12 from max batch 64 on (W1 and W2 of 64 rows hold 2^15 entries plus the 2^12-entry multiplicities /
     /// h_t, which the table of 2^15 left to a plain MSM: bench/README.md "Session 29"). The former table of the whole model
     /// vector (2^17 powers, 128 MiB for the MNIST MLP) served batch-1 proofs no better: their vectors never reach past a
-    /// model part (2^15).
+    /// model part (2^15). In ZK mode (<paramref name="circuit"/> a ZK circuit) the used length is also that of the ZK batched
+    /// opening's joint vector (<see cref="ZkMaskPoints.MaskLength(VerifyingKey, ZkShape, int)"/>): the MNIST MLP with a private input
+    /// gets 50,176 powers from max batch 64 on (X′ of 784 × 64 entries), which the table of 36,864 left partly to plain MSMs.
     /// </summary>
-    internal static long TableBases(IReadOnlyList<LayerKey> layers, KeyShape shape, long powers, int maxBatch)
+    internal static long TableBases(IReadOnlyList<LayerKey> layers, KeyShape shape, long powers, int maxBatch, Circuit? circuit = null)
     {
         long modelLen = shape.ModelLayout.Length;
         int parts = Math.Max(1, VerifyingKey.ModelPartCount(shape.ModelLayout.NumVars));
-        long one = Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), Kzg.TableMinPoints);
+        // ZK mode: the batched opening's joint vector is used up to L* (ZkMaskPoints.MaskLength: the private input X′ of
+        // inputSize·Bp entries, or 2^N with the unconfined mask), past every witness vector's items.
+        bool zk = circuit is { Zk.Zk: true } && ZkInference.Unsupported(circuit.Zk, shape, layers) is null;
+        long ZkUsed(int b) => zk
+            ? ZkMaskPoints.MaskLength(circuit!.InputSize, ZkShape.FromParts(layers, shape, circuit.Zk, shape.ModelLayout.NumVars, b), 1 << b)
+            : 0;
+        long one = Math.Max(Math.Max(Math.Max(modelLen / parts, WitnessLength(layers, shape, 0)), ZkUsed(0)), Kzg.TableMinPoints);
         long cover = one;
         for (int b = 1; (1L << b) <= maxBatch; b++)
         {
-            long used = WitnessCovered(layers, shape, b);
+            long used = Math.Max(WitnessCovered(layers, shape, b), ZkUsed(b));
             if (used > 2 * one) break; // the used lengths grow with the batch
             cover = Math.Max(cover, used);
         }

@@ -297,6 +297,14 @@ internal static class ZkMaskPoints
     /// </summary>
     public static long MaskLength(VerifyingKey vk, ZkShape zs, int paddedBatch)
     {
+        ArgumentNullException.ThrowIfNull(vk);
+        return MaskLength(vk.InputSize, zs, paddedBatch);
+    }
+
+    /// <summary>As <see cref="MaskLength(VerifyingKey, ZkShape, int)"/> for a key whose input has <paramref name="inputSize"/> entries (setup sizes its table with it before the key exists).</summary>
+    internal static long MaskLength(int inputSize, ZkShape zs, int paddedBatch)
+    {
+        ArgumentNullException.ThrowIfNull(zs);
         long full = 1L << zs.OpeningVars;
         if (!zs.Private) return full;
         static long End(Layout l) { long e = 0; for (int i = 0; i < l.Count; i++) e = Math.Max(e, l.Offset(i) + l.Size(i)); return e; }
@@ -305,7 +313,7 @@ internal static class ZkMaskPoints
         long used = zs.Parts > 0 ? 1L << zs.PartVars : 0;
         used = Math.Max(used, Half(End(zs.Batch.W1!), zs.Batch.W1!.NumVars, zs.SplitW1));
         used = Math.Max(used, Half(End(zs.W2), zs.W2.NumVars, zs.SplitW2));
-        used = Math.Max(used, Half((long)vk.InputSize * paddedBatch, zs.XVars, zs.SplitX));
+        used = Math.Max(used, Half((long)inputSize * paddedBatch, zs.XVars, zs.SplitX));
         used = Math.Max(used, ZkOpeningMask.MinConfinedLength(zs.OpeningVars));
         return Math.Min(used, full);
     }

@@ -74,4 +74,24 @@ public class FixedBaseTableKeyTests
         Assert.Equal(1L << 14, InferenceSetup.TableBases(layers, shape, 1L << 14, 64)); // never past the SRS
         Assert.Equal(4L << 20, InferenceSetup.EstimateProvingKeyBytes(c, 64) - InferenceSetup.EstimateProvingKeyBytes(c, 32)); // 2^12 powers × 16 rows × 64 B
     }
+
+    [Fact]
+    public void Mnist_zk_table_with_a_private_input_covers_the_opened_input_of_64_rows()
+    {
+        string dir = Path.Combine(TestKit.RepoPaths.Root, "circuits", "mnist-mlp");
+        var net = ModelLoader.Load(Path.Combine(dir, "model.onnx"));
+        var c = CircuitCompiler.Compile(net, InputData.Load(Path.Combine(dir, "input.json"), net.InputSize), new CompileOptions { Zk = ZkSettings.PrivateInputs() });
+        var layers = InferenceSetup.LayerKeys(c);
+        var shape = InferenceSetup.ShapeOf(c, layers);
+        const long powers = 1L << 20;
+        // the ZK batched opening's joint vector is used up to X′ (784 · Bp entries, column-major) once that passes a model
+        // part: 2^15 up to 32 rows, 784 · 64 = 50,176 at 64 rows; at 128 rows 100,352, past twice a part
+        Assert.Equal(1L << 15, InferenceSetup.TableBases(layers, shape, powers, 32, c));
+        Assert.Equal(784L * 64, InferenceSetup.TableBases(layers, shape, powers, 64, c));
+        Assert.Equal(784L * 64, InferenceSetup.TableBases(layers, shape, powers, 1024, c));
+        // without the circuit (the default-mode rule) the table stops at W1's and W2's items
+        Assert.Equal((1L << 15) + (1L << 12), InferenceSetup.TableBases(layers, shape, powers, 64));
+        var key = InferenceSetup.EstimateProvingKeyBytes(c, 64) - InferenceSetup.EstimateProvingKeyBytes(c, 32);
+        Assert.True(key >= (784L * 64 - (1L << 15)) * 16 * 64, $"the key of max batch 64 holds the longer table: {key} bytes more");
+    }
 }
