@@ -206,6 +206,7 @@ public abstract class AffineBatchLimbTests<TV> where TV : struct
         try
         {
             FqBatch.Kernel = Kernel;
+            Assert.Equal(Kernel, Msm.LimbFlushKind()); // the limb path of this width runs below, not the eight-lane flush twice
             Msm.UseLimbFlush = false;
             var eight = Msm.Compute(bases, scalars, threads: 2);
             var table = FixedBaseTable.Build(bases.AsSpan(0, Math.Min(n, 4096)), 12);

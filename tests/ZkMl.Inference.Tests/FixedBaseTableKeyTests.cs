@@ -93,5 +93,11 @@ public class FixedBaseTableKeyTests
         Assert.Equal((1L << 15) + (1L << 12), InferenceSetup.TableBases(layers, shape, powers, 64));
         var key = InferenceSetup.EstimateProvingKeyBytes(c, 64) - InferenceSetup.EstimateProvingKeyBytes(c, 32);
         Assert.True(key >= (784L * 64 - (1L << 15)) * 16 * 64, $"the key of max batch 64 holds the longer table: {key} bytes more");
+        // public inputs: the unconfined mask fills all 2^N entries of the joint vector (N = 16 at 64 rows, 17 at 128)
+        var pub = CircuitCompiler.Compile(net, InputData.Load(Path.Combine(dir, "input.json"), net.InputSize), new CompileOptions { Zk = ZkSettings.PublicInputs });
+        var pubLayers = InferenceSetup.LayerKeys(pub);
+        var pubShape = InferenceSetup.ShapeOf(pub, pubLayers);
+        Assert.Equal(1L << 15, InferenceSetup.TableBases(pubLayers, pubShape, powers, 1, pub));
+        Assert.Equal(1L << 16, InferenceSetup.TableBases(pubLayers, pubShape, powers, 1024, pub));
     }
 }

@@ -182,8 +182,9 @@ public static class FqBatch
     }
 
     /// <summary>
-    /// The scalar twin of <see cref="Mul8"/>: eight <see cref="Fq.Mul(in Fq, in Fq, out Fq)"/>. Without AVX-512 the batch-affine
-    /// additions still take the eight-lane structure, because these eight products are independent: the core overlaps them,
+    /// The scalar twin of <see cref="Mul8"/>: eight <see cref="Fq.Mul(in Fq, in Fq, out Fq)"/>. Without AVX2 or AVX-512 (whose
+    /// kernels take the limb-form additions, <see cref="Msm.UseLimbFlush"/>) the batch-affine additions still take the
+    /// eight-lane structure, because these eight products are independent: the core overlaps them,
     /// where the single-chain batch inversion of the scalar flush waits for each product before the next (MSM of 2^15 points
     /// over the fixed-base table: ≈ 0.88× the CPU time on a Zen 3 EPYC without AVX-512, bench/README.md "session 24").
     /// </summary>

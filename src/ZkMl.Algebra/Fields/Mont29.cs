@@ -92,11 +92,13 @@ internal static partial class Mont29Avx512<TModulus> where TModulus : struct, IM
         e3.StoreUnsafe(ref r, 24);
     }
 
-    // Eight elements (four words each, two per vector) ↔ four vectors holding word k of every element.
-    private static readonly Vector512<ulong> Lo4 = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
-    private static readonly Vector512<ulong> Hi4 = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
-    private static readonly Vector512<ulong> LowHalves = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
-    private static readonly Vector512<ulong> HighHalves = Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
+    // Eight elements (four words each, two per vector) ↔ four vectors holding word k of every element. The permutation
+    // indices are constants in the code (Vector512.Create of literals), not static fields of this generic class, whose
+    // initialisation check an AggressiveOptimization caller compiled before the first call would keep.
+    private static Vector512<ulong> Lo4 => Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
+    private static Vector512<ulong> Hi4 => Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
+    private static Vector512<ulong> LowHalves => Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
+    private static Vector512<ulong> HighHalves => Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
 
     /// <summary>Elements 0, 1 in v0, 2, 3 in v1, 4, 5 in v2, 6, 7 in v3 → word k of the eight elements in lk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

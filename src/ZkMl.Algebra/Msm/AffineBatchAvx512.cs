@@ -70,11 +70,11 @@ internal static partial class AffineBatchAvx512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ToLimbs(ref ulong first, Vector256<int> idx, int at, ref Vector512<ulong> r)
     {
-        const int Stride = 8; // words per G1Affine
-        var v0 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(0) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(1) * Stride + at)));
-        var v1 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(2) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(3) * Stride + at)));
-        var v2 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(4) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(5) * Stride + at)));
-        var v3 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(6) * Stride + at)), Vector256.LoadUnsafe(ref first, (nuint)(idx.GetElement(7) * Stride + at)));
+        const nuint Stride = 8; // words per G1Affine (indices are below the spans' lengths: pendIdx holds bucket indices, k < count)
+        var v0 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(0) * Stride + (nuint)at), Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(1) * Stride + (nuint)at));
+        var v1 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(2) * Stride + (nuint)at), Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(3) * Stride + (nuint)at));
+        var v2 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(4) * Stride + (nuint)at), Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(5) * Stride + (nuint)at));
+        var v3 = Vector512.Create(Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(6) * Stride + (nuint)at), Vector256.LoadUnsafe(ref first, (nuint)(uint)idx.GetElement(7) * Stride + (nuint)at));
         Mont29Avx512<FqBatch.Modulus>.Transpose(v0, v1, v2, v3, out var a0, out var a1, out var a2, out var a3);
         Mont29Avx512<FqBatch.Modulus>.Split29(a0, a1, a2, a3, out r, out Unsafe.Add(ref r, 1), out Unsafe.Add(ref r, 2), out Unsafe.Add(ref r, 3), out Unsafe.Add(ref r, 4),
             out Unsafe.Add(ref r, 5), out Unsafe.Add(ref r, 6), out Unsafe.Add(ref r, 7), out Unsafe.Add(ref r, 8));

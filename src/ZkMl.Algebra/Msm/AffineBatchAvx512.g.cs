@@ -249,7 +249,8 @@ internal static partial class AffineBatchAvx512
     {
         // a's limbs are read from memory in every round (vpmuludq's memory operand) rather than held in registers: with
         // nine column accumulators, nine limbs of a do not fit AVX2's sixteen registers, and the spills cost more than the loads.
-        // With AVX-512's 32 registers the JIT makes the same code from limbs held in locals (443 instructions, both widths).
+        // On an AVX-512 CPU (32 vector registers) the JIT made the same code from a's limbs held in locals: 443 instructions for
+        // either width in DOTNET_JitDisasm (session 31).
         var m = Vector512.Create(Mask29);
         Vector512<ulong> t0 = default, t1 = default, t2 = default, t3 = default, t4 = default, t5 = default, t6 = default, t7 = default, t8 = default;
         Round(((b << 5) & m), ref a, ref t0, ref t1, ref t2, ref t3, ref t4, ref t5, ref t6, ref t7, ref t8);

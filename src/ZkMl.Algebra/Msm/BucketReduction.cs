@@ -228,8 +228,8 @@ internal static class BucketReduction
     }
 
     /// <summary>
-    /// <see cref="AddChunk"/> with the independent products eight at a time (<see cref="FqBatch"/>: AVX-512F lanes, or scalar
-    /// products that do not wait for each other without it): the batch
+    /// <see cref="AddChunk"/> with the independent products eight at a time (<see cref="FqBatch"/>: vector lanes, or scalar
+    /// products that do not wait for each other; with the AVX2 or AVX-512 kernel AddChunk takes the limb form instead): the batch
     /// inversion as eight interleaved chains, then λ, λ² and λ·(x_a − x3). Same special cases, same resulting points.
     /// </summary>
     private static void AddChunkVector(Span<G1Affine> acc, ReadOnlySpan<G1Affine> add)
