@@ -34,27 +34,6 @@ internal static partial class AffineBatchAvx2
         if (!Unsafe.IsNullRef(ref yp)) ToLimbs(ref p0, ref p1, ref p2, ref p3, 4, ref yp);
     }
 
-    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + 4, count) − 1 (infinity for opposite points) and frees them.</summary>
-    private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
-        bool pointsByBucket, int k0, int count, ref Vector256<ulong> x3, ref Vector256<ulong> y3)
-    {
-        FromLimbs(ref x3, out var x0, out var x1, out var x2, out var xl3);
-        FromLimbs(ref y3, out var y0, out var y1, out var y2, out var yl3);
-        int end = Math.Min(count, k0 + 4);
-        for (int k = k0; k < end; k++)
-        {
-            int idx = pendIdx[k];
-            ref var bq = ref bucket[idx];
-            if (!busy.IsEmpty) busy[idx] = false;
-            ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
-            if (Msm.SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
-            ref var dst = ref Words(ref bq);
-            var (xv, yv) = (k - k0) switch { 0 => (x0, y0), 1 => (x1, y1), 2 => (x2, y2), _ => (xl3, yl3) };
-            xv.StoreUnsafe(ref dst);
-            yv.StoreUnsafe(ref dst, 4);
-        }
-    }
-
     /// <summary>
     /// The limb form of the four elements at word offset <paramref name="at"/> (0: x, 4: y) of four points: transposed to
     /// limb-major 64-bit words, then cut into 29-bit limbs.

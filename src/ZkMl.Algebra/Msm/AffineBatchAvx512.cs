@@ -42,26 +42,6 @@ internal static partial class AffineBatchAvx512
         if (!Unsafe.IsNullRef(ref yp)) ToLimbs(ref p0, pi, 4, ref yp);
     }
 
-    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + 8, count) − 1 (infinity for opposite points) and frees them.</summary>
-    private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
-        bool pointsByBucket, int k0, int count, ref Vector512<ulong> x3, ref Vector512<ulong> y3)
-    {
-        Span<Fq> xs = stackalloc Fq[Lanes];
-        Span<Fq> ys = stackalloc Fq[Lanes];
-        ToElements(ref x3, xs);
-        ToElements(ref y3, ys);
-        int end = Math.Min(count, k0 + Lanes);
-        for (int k = k0; k < end; k++)
-        {
-            int idx = pendIdx[k];
-            ref var bq = ref bucket[idx];
-            if (!busy.IsEmpty) busy[idx] = false;
-            ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
-            if (Msm.SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
-            bq = new G1Affine(xs[k - k0], ys[k - k0]);
-        }
-    }
-
     /// <summary>
     /// The limb form of the eight elements at word offset <paramref name="at"/> (0: x, 4: y) of the points idx[0 … 7] (lanes) of the
     /// array starting at <paramref name="first"/>: two points' coordinates per vector, transposed to limb-major words, cut into

@@ -159,6 +159,26 @@ internal static partial class AffineBatchAvx512
         finally { System.Buffers.ArrayPool<int>.Shared.Return(idx); }
     }
 
+    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + Lanes, count) − 1 (infinity for opposite points) and frees them.</summary>
+    private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
+        bool pointsByBucket, int k0, int count, ref Vector512<ulong> x3, ref Vector512<ulong> y3)
+    {
+        Span<Fq> xs = stackalloc Fq[Lanes];
+        Span<Fq> ys = stackalloc Fq[Lanes];
+        ToElements(ref x3, xs);
+        ToElements(ref y3, ys);
+        int end = Math.Min(count, k0 + Lanes);
+        for (int k = k0; k < end; k++)
+        {
+            int idx = pendIdx[k];
+            ref var bq = ref bucket[idx];
+            if (!busy.IsEmpty) busy[idx] = false;
+            ref readonly var p = ref pendPt[pointsByBucket ? idx : k];
+            if (Msm.SameX(bq, p) && bq.Y != p.Y) { bq = G1Affine.Infinity; continue; }
+            bq = new G1Affine(xs[k - k0], ys[k - k0]);
+        }
+    }
+
     private static ref ulong Words(ref G1Affine p) => ref Unsafe.As<G1Affine, ulong>(ref p);
 
     /// <summary>Limb i (29 bits) of an element's stored (Montgomery) value.</summary>
