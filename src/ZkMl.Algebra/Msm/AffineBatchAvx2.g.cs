@@ -104,6 +104,8 @@ internal static partial class AffineBatchAvx2
         InvertLanes(ref acc);
 
         Span<Vector256<ulong>> u = stackalloc Vector256<ulong>[3 * L];
+        Span<Fq> xs = stackalloc Fq[Lanes];
+        Span<Fq> ys = stackalloc Fq[Lanes];
         ref var inv = ref u[0];
         ref var lambda = ref u[L];
         ref var sq = ref u[2 * L];
@@ -130,7 +132,9 @@ internal static partial class AffineBatchAvx2
             SubAddP(ref inv, ref yq, ref inv);
             CondSubP(ref inv);
             CondSubP(ref inv);
-            Store(bucket, busy, pendIdx, pendPt, pointsByBucket, k0, count, ref sq, ref inv);
+            ToElements(ref sq, xs);
+            ToElements(ref inv, ys);
+            Store(bucket, busy, pendIdx, pendPt, pointsByBucket, k0, count, xs, ys);
         }
     }
 
@@ -159,14 +163,10 @@ internal static partial class AffineBatchAvx2
         finally { System.Buffers.ArrayPool<int>.Shared.Return(idx); }
     }
 
-    /// <summary>Writes (x3, y3) into the buckets of additions k0 … min(k0 + Lanes, count) − 1 (infinity for opposite points) and frees them.</summary>
+    /// <summary>Writes (x3, y3) = (xs[k − k0], ys[k − k0]) into the buckets of additions k = k0 … min(k0 + Lanes, count) − 1 (infinity for opposite points) and frees them.</summary>
     private static void Store(Span<G1Affine> bucket, Span<bool> busy, ReadOnlySpan<int> pendIdx, ReadOnlySpan<G1Affine> pendPt,
-        bool pointsByBucket, int k0, int count, ref Vector256<ulong> x3, ref Vector256<ulong> y3)
+        bool pointsByBucket, int k0, int count, ReadOnlySpan<Fq> xs, ReadOnlySpan<Fq> ys)
     {
-        Span<Fq> xs = stackalloc Fq[Lanes];
-        Span<Fq> ys = stackalloc Fq[Lanes];
-        ToElements(ref x3, xs);
-        ToElements(ref y3, ys);
         int end = Math.Min(count, k0 + Lanes);
         for (int k = k0; k < end; k++)
         {

@@ -919,6 +919,20 @@ public static class Msm
                     if (Put(retryIdx[k], retryPt[k])) Flush();
             }
 
+            // Point i's signed digit d of a window: ±b into bucket |d| + bOff (the sign flipped for a negative scalar).
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            void AddDigit(int d, in G1Affine b, int bOff, int i)
+            {
+                if (d == 0 || b.IsInfinity) return;
+                bool neg = d < 0;
+                if (negative != null && negative[i]) neg = !neg;
+                if (Put((d < 0 ? -d : d) + bOff, neg ? b.Negate() : b))
+                {
+                    Flush();
+                    Retry();
+                }
+            }
+
             bool prefetch = System.Runtime.Intrinsics.X86.Sse.IsSupported;
             if (bucketStride != 0)
             {
@@ -926,22 +940,7 @@ public static class Msm
                 // consecutive additions spread over all the windows' buckets. Window by window, a batch met only one window's
                 // 2^(c−1) buckets, and with small windows most of its points collided with a pending bucket and overflowed.
                 for (int i = lo; i < hi; i++)
-                {
-                    for (int w = 0; w < windows; w++)
-                    {
-                        int d = digits[offset + w * digitStride + i];
-                        if (d == 0) continue;
-                        ref readonly var b = ref bases[w * baseStride + i];
-                        if (b.IsInfinity) continue;
-                        bool neg = d < 0;
-                        if (negative != null && negative[i]) neg = !neg;
-                        if (Put((d < 0 ? -d : d) + w * bucketStride - 1, neg ? b.Negate() : b))
-                        {
-                            Flush();
-                            Retry();
-                        }
-                    }
-                }
+                    for (int w = 0; w < windows; w++) AddDigit(digits[offset + w * digitStride + i], bases[w * baseStride + i], w * bucketStride - 1, i);
             }
             else
             fixed (G1Affine* bucketAt = bucket)
@@ -955,17 +954,7 @@ public static class Msm
                         int ahead = digits[dRow + i + PrefetchAhead];
                         if (ahead != 0) System.Runtime.Intrinsics.X86.Sse.Prefetch0(bucketAt + ((ahead < 0 ? -ahead : ahead) + bOff));
                     }
-                    int d = digits[dRow + i];
-                    if (d == 0) continue;
-                    ref readonly var b = ref bases[bRow + i];
-                    if (b.IsInfinity) continue;
-                    bool neg = d < 0;
-                    if (negative != null && negative[i]) neg = !neg;
-                    if (Put((d < 0 ? -d : d) + bOff, neg ? b.Negate() : b))
-                    {
-                        Flush();
-                        Retry();
-                    }
+                    AddDigit(digits[dRow + i], bases[bRow + i], bOff, i);
                 }
             }
             Flush();

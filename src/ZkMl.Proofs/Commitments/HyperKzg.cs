@@ -208,7 +208,7 @@ public static class HyperKzg
         Parallel.For(0, opened + 1, i =>
         {
             if (i == opened) p0AtR8 = Kzg.Evaluate(polys[0], r8);
-            else EvaluateParts(polys[i], r8, evals.AsSpan(Arity * i, Arity));
+            else Kzg.Horner8(polys[i], r8, evals.AsSpan(Arity * i, Arity)); // the strided parts G_b(r^8), b < 8
         });
         AbsorbEvaluations(transcript, evals, p0AtR8);
         var q = transcript.ChallengeScalar(Labels.Q);
@@ -526,9 +526,6 @@ public static class HyperKzg
             for (int j = lo; j < hi; j++) Fr.Sub(dst[j], src[j], out dst[j]);
         });
     }
-
-    /// <summary>The strided parts at y = r^8: G_b = Σ_j p[8j + b]·y^j for b &lt; 8 (Horner, one pass).</summary>
-    private static void EvaluateParts(Fr[] p, in Fr y, Span<Fr> g) => Kzg.Horner8(p, y, g);
 
     /// <summary>The nine opening points ω^0·r … ω^7·r, r^8.</summary>
     internal static Fr[] Points(in Fr r, in Fr r8)

@@ -114,12 +114,11 @@ public static class Kzg
     /// </summary>
     internal static void Horner8(ReadOnlySpan<Fr> p, in Fr y, Span<Fr> g)
     {
+        g[..8].Clear();
+        if (p.Length == 0) return;
         Span<Fr> ys = stackalloc Fr[8];
         ys.Fill(y);
-        g[..8].Clear();
-        int top = (p.Length - 1) / 8;
-        if (p.Length == 0) return;
-        for (int j = top; j >= 0; j--)
+        for (int j = (p.Length - 1) / 8; j >= 0; j--)
         {
             FrBatch.Mul8(ref g[0], ref ys[0], ref g[0]);
             int at = 8 * j, end = Math.Min(8, p.Length - at);
