@@ -15,7 +15,8 @@
 # ratios printed for both modes.
 # Options: --runs R (B = 1 timed runs per prover, best kept; default 3), --count64 N (snarkjs
 # proofs at B = 64, default 64: fewer is extrapolated to 64 and the output says so), --no-zk
-# (skip the ZK-mode rows).
+# (skip the ZK-mode rows), --jit (measure the JIT-compiled `dotnet build` output of ZkMl.Cli instead of the
+# ReadyToRun CLI that scripts/publish-cli.sh publishes, which is what it measures by default).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -23,12 +24,14 @@ cache="${ZKML_PEERS_CACHE:-$here/.cache}"
 runs=3
 count64=64
 zk=1
+jit=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
     --count64) count64="$2"; shift 2 ;;
     --no-zk) zk=0; shift ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --jit) jit=1; shift ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -41,11 +44,21 @@ circom2="$root/node_modules/.bin/circom2"
 mkdir -p "$cache"
 
 # ---- ZkMl: the CLI, the exporter, the compiled circuit --------------------------------------
-log "building zkml and the exporter (Release, incremental)"
-for proj in "$root/src/ZkMl.Cli" "$here/export"; do
+# zkml is measured as it is installed for use: the ReadyToRun CLI of scripts/publish-cli.sh (precompiled for this
+# CPU, tiered JIT off). --jit measures the `dotnet build` output instead (JIT-compiled while it runs).
+if [ "$jit" -eq 1 ]; then
+  log "building zkml and the exporter (Release, incremental; --jit: the JIT-compiled build)"
+  projs=("$root/src/ZkMl.Cli" "$here/export")
+else
+  log "publishing zkml (scripts/publish-cli.sh: ReadyToRun) and building the exporter"
+  bash "$root/scripts/publish-cli.sh" "$cache/zkml-cli"
+  projs=("$here/export")
+fi
+for proj in "${projs[@]}"; do
   out="$(dotnet build -c Release "$proj" -v q -nologo 2>&1)" || { echo "$out" >&2; exit 1; }
 done
-zkml() { dotnet "$root/src/ZkMl.Cli/bin/Release/net10.0/zkml.dll" "$@"; }
+if [ "$jit" -eq 1 ]; then zkml_dll="$root/src/ZkMl.Cli/bin/Release/net10.0/zkml.dll"; else zkml_dll="$cache/zkml-cli/zkml.dll"; fi
+zkml() { dotnet "$zkml_dll" "$@"; }
 zkc="$cache/mnist.zkc"
 model="$root/circuits/mnist-mlp/model.onnx"
 # Compiled every run (0.2 s) and replaced only when the bytes differ: a newer compiler may choose
@@ -179,7 +192,7 @@ else
 fi
 printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 64" "$tz64" "-"
 printf '%-44s %10s %10s\n' "zkml, one batch proof of B = 1024" "$tz1024" "-"
-echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench, fastest of $runs at B = 1, of 2 at B = 64 and B = 1024)"
+echo "(snarkjs: best of $runs runs after a warm-up, groth16.prove only, zkey in memory; zkml: prove wall of zkml bench ($([ "$jit" -eq 1 ] && echo "JIT-compiled dotnet build output" || echo "ReadyToRun CLI of scripts/publish-cli.sh"), a fresh process per batch size), fastest of $runs at B = 1, of 2 at B = 64 and B = 1024)"
 echo "ratio snarkjs/zkml = $x (const weights), $y (private weights)"
 echo "ratio snarkjs/zkml at B = 64 = $z (const weights)"
 echo "ratio snarkjs/zkml per inference at B = 1024 = $w (snarkjs const weights B = 1 against zkml's B = 1024 prove / 1024)"

@@ -52,9 +52,9 @@ internal static class BenchVerb
     }
 
     /// <summary>What one batch size measured.</summary>
-    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause)> Runs, double VerifyCold, double VerifyWarm)
+    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit)> Runs, double VerifyCold, double VerifyWarm)
     {
-        public (InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause) Best => Runs.MinBy(x => x.Wall);
+        public (InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit) Best => Runs.MinBy(x => x.Wall);
     }
 
     private static int Run(VerbContext ctx, string circuitPath, int[] batches, string? inputPath, int runs, int seed, string? plotPath, bool fixedBaseTable)
@@ -89,7 +89,7 @@ internal static class BenchVerb
         foreach (int batch in batches)
         {
             var inputs = all.Take(batch).ToList();
-            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause)>();
+            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit)>();
             for (int r = 0; r < runs; r++)
             {
                 // The SRS and setup temporaries (Jacobian powers, the table build) and the previous run's arrays are
@@ -97,13 +97,14 @@ internal static class BenchVerb
                 // measures the keys plus one proof (as a prove process has), not the GC's lag. Outside the timings.
                 GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
                 var pause0 = GC.GetTotalPauseDuration();
+                var jit0 = System.Runtime.JitInfo.GetCompilationTime();
                 sw.Restart();
                 var (p, t) = ctx.Prove(runs == 1 ? $"proving a batch of {batch}" : $"proving a batch of {batch} (run {r + 1}/{runs})",
                     tm => vk.IsZk && vk.Zk.Inputs == InputVisibility.Private
                         ? InferenceProver.ProvePrivate(pk, inputs, timings: tm).Proof // a fresh input commitment per run, as `zkml prove` makes
                         : InferenceProver.ProveQuantized(pk, inputs, tm));
                 double wall = sw.Elapsed.TotalSeconds;
-                proveRuns.Add((p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds));
+                proveRuns.Add((p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds, (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds));
             }
             var proof = proveRuns.MinBy(x => x.Wall).Proof;
             var verifyMs = new List<double>();
@@ -123,6 +124,10 @@ internal static class BenchVerb
             results.Add(new BatchResult(batch, Circuit.NextPowerOfTwo(batch), proveRuns, verifyMs[0], verifyMs.Skip(1).Order().ElementAt(VerifyRuns / 2)));
         }
         long peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        // What the JIT compiled in this process: several thousand methods from a `dotnet build` output, a few hundred
+        // from the ReadyToRun CLI of scripts/publish-cli.sh (whose precompiled code the runtime took).
+        long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount();
+        TimeSpan jitTime = System.Runtime.JitInfo.GetCompilationTime();
         long pkBytes = pk.ToBytes().LongLength, vkBytes = vk.ToBytes().LongLength;
         int tablePowers = pk.Srs.Table?.Count ?? 0;
 
@@ -155,6 +160,7 @@ internal static class BenchVerb
                     ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
                     ["prove"] = Math.Round(r.Best.Wall, 3),
                     ["proveGcPause"] = Math.Round(r.Best.GcPause, 3),
+                    ["proveJit"] = Math.Round(r.Best.Jit, 3),
                     ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()),
                     ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3),
                 };
@@ -188,13 +194,14 @@ internal static class BenchVerb
                 obj["batches"] = new JsonArray(results.Select(r =>
                 {
                     var o = PerBatch(r, new JsonObject());
-                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveGcPause"] = Math.Round(r.Best.GcPause, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
+                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveGcPause"] = Math.Round(r.Best.GcPause, 3), ["proveJit"] = Math.Round(r.Best.Jit, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
                     return (JsonNode)o;
                 }).ToArray());
             }
             obj["pkBytes"] = pkBytes;
             obj["vkBytes"] = vkBytes;
             obj["peakWorkingSetBytes"] = peak;
+            obj["jit"] = new JsonObject { ["methods"] = jitMethods, ["seconds"] = Math.Round(jitTime.TotalSeconds, 3) };
             obj["plot"] = plotPath is null ? null : Path.GetFullPath(plotPath);
             obj["verified"] = true;
             ctx.WriteJson(obj);
@@ -235,12 +242,14 @@ internal static class BenchVerb
         Shared(tablePowers > 0 ? $"setup (model commitment, fixed-base table of {tablePowers:N0} powers)" : "setup (model commitment, no fixed-base table)", $"{F3(setupSeconds)} s");
         Row(runs == 1 ? "prove (wall)" : $"prove (wall, fastest of {runs})", r => $"{F3(r.Best.Wall)} s");
         Row("garbage-collection pauses in that proof", r => $"{F3(r.Best.GcPause)} s");
+        Row("JIT compilation in that proof (all threads)", r => $"{F3(r.Best.Jit)} s");
         Row("verify (first run)", r => $"{r.VerifyCold:F1} ms");
         Row($"verify (median of {VerifyRuns} more)", r => $"{r.VerifyWarm:F1} ms");
         Row("proof size (public IO not counted)", r => $"{r.Best.Proof.ProofSize:N0} B");
         Row("public inputs/outputs", r => { int w = r.Best.Proof.PublicInputs.Length / 32; return $"{w} words ({w * 32:N0} B)"; });
         Shared("proving key / verifying key", $"{CliFiles.Size(pkBytes)} / {vkBytes:N0} B");
         Shared("peak working set (this process)", CliFiles.Size(peak));
+        Shared("JIT-compiled methods (this process)", $"{jitMethods:N0} in {F3(jitTime.TotalSeconds)} s");
         o.Write(s);
         if (plotPath is not null) o.MarkupLine($"wrote [green]{Markup.Escape(plotPath)}[/] (stages per batch size, prove time against batch size)");
         return 0;
