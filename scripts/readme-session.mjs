@@ -67,10 +67,12 @@ const tauClose = (a, b) => {
   return x.length === y.length && x.every((v, k) => Math.abs(v - y[k]) <= 0.01 * Math.max(v, y[k]));
 };
 
-// What may differ between two honest runs: decimals, the machine's core count, table padding.
+// What may differ between two honest runs: decimals, the machine's core count, the number of methods the JIT compiled
+// (tiering's timing decides which methods reach tier 1), table padding.
 const mask = (line, vary) => (vary ? maskTau(line) : line)
   .replace(/\d[\d,]*\.\d+/g, "#")
   .replace(/\d+ cores/g, "# cores")
+  .replace(/\d[\d,]* in # s/g, "# in # s")
   .replace(/─+/g, "─")
   .replace(/\s+/g, " ")
   .trim();
