@@ -93,19 +93,26 @@ internal static partial class Mont29Avx512<TModulus> where TModulus : struct, IM
     }
 
     // Eight elements (four words each, two per vector) ↔ four vectors holding word k of every element. The permutation
-    // indices are constants in the code (Vector512.Create of literals in each method), neither static fields of this generic
-    // class (whose initialisation check an AggressiveOptimization caller compiled before the first call would keep) nor
-    // property getters (the JIT did not inline them: 2.3 % of a ZK B = 64 proof in calls, session 31's perf profile).
+    // indices are constants in the code (Vector512.Create of literals, through the inlined Indices), neither static fields of
+    // this generic class (whose initialisation check an AggressiveOptimization caller compiled before the first call would
+    // keep) nor property getters (the JIT did not inline them: 2.3 % of a ZK B = 64 proof in calls, session 31's perf profile).
+
+    /// <summary>The transposes' permutation indices: interleave words 0 | 1 (lo4) or 2 | 3 (hi4) of four elements, low or high halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Indices(out Vector512<ulong> lo4, out Vector512<ulong> hi4, out Vector512<ulong> lowHalves, out Vector512<ulong> highHalves)
+    {
+        lo4 = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
+        hi4 = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
+        lowHalves = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
+        highHalves = Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
+    }
 
     /// <summary>Elements 0, 1 in v0, 2, 3 in v1, 4, 5 in v2, 6, 7 in v3 → word k of the eight elements in lk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Transpose(Vector512<ulong> v0, Vector512<ulong> v1, Vector512<ulong> v2, Vector512<ulong> v3,
         out Vector512<ulong> l0, out Vector512<ulong> l1, out Vector512<ulong> l2, out Vector512<ulong> l3)
     {
-        var lo4 = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
-        var hi4 = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
-        var lowHalves = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
-        var highHalves = Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
+        Indices(out var lo4, out var hi4, out var lowHalves, out var highHalves);
         var s0 = Avx512F.PermuteVar8x64x2(v0, lo4, v1); // words 0 | 1 of elements 0…3
         var s1 = Avx512F.PermuteVar8x64x2(v0, hi4, v1); // words 2 | 3 of elements 0…3
         var s2 = Avx512F.PermuteVar8x64x2(v2, lo4, v3);
@@ -121,10 +128,7 @@ internal static partial class Mont29Avx512<TModulus> where TModulus : struct, IM
     internal static void TransposeBack(Vector512<ulong> l0, Vector512<ulong> l1, Vector512<ulong> l2, Vector512<ulong> l3,
         out Vector512<ulong> e0, out Vector512<ulong> e1, out Vector512<ulong> e2, out Vector512<ulong> e3)
     {
-        var lo4 = Vector512.Create(0UL, 4, 8, 12, 1, 5, 9, 13);
-        var hi4 = Vector512.Create(2UL, 6, 10, 14, 3, 7, 11, 15);
-        var lowHalves = Vector512.Create(0UL, 1, 2, 3, 8, 9, 10, 11);
-        var highHalves = Vector512.Create(4UL, 5, 6, 7, 12, 13, 14, 15);
+        Indices(out var lo4, out var hi4, out var lowHalves, out var highHalves);
         // s0 = words 0 | 1 of elements 0…3, s2 = of elements 4…7; s1, s3 the same for words 2 | 3
         var s0 = Avx512F.PermuteVar8x64x2(l0, lowHalves, l1);
         var s2 = Avx512F.PermuteVar8x64x2(l0, highHalves, l1);

@@ -51,10 +51,23 @@ internal static class BenchVerb
         return r.ToArray();
     }
 
+    /// <summary>One timed proof: its wall time, the garbage-collection pauses and the JIT compilation (all threads) in it.</summary>
+    private sealed record ProveRun(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit);
+
     /// <summary>What one batch size measured.</summary>
-    private sealed record BatchResult(int Batch, int Padded, List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit)> Runs, double VerifyCold, double VerifyWarm)
+    private sealed record BatchResult(int Batch, int Padded, List<ProveRun> Runs, double VerifyCold, double VerifyWarm)
     {
-        public (InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit) Best => Runs.MinBy(x => x.Wall);
+        public ProveRun Best => Runs.MinBy(x => x.Wall)!;
+
+        /// <summary>The prove figures of <c>--json</c>'s "seconds": the fastest run's wall, pauses and JIT, every run's wall.</summary>
+        public JsonObject ProveSeconds(JsonObject into)
+        {
+            into["prove"] = Math.Round(Best.Wall, 3);
+            into["proveGcPause"] = Math.Round(Best.GcPause, 3);
+            into["proveJit"] = Math.Round(Best.Jit, 3);
+            into["proveRuns"] = new JsonArray(Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray());
+            return into;
+        }
     }
 
     private static int Run(VerbContext ctx, string circuitPath, int[] batches, string? inputPath, int runs, int seed, string? plotPath, bool fixedBaseTable)
@@ -89,7 +102,7 @@ internal static class BenchVerb
         foreach (int batch in batches)
         {
             var inputs = all.Take(batch).ToList();
-            var proveRuns = new List<(InferenceProof Proof, ProverTimings Timings, double Wall, double GcPause, double Jit)>();
+            var proveRuns = new List<ProveRun>();
             for (int r = 0; r < runs; r++)
             {
                 // The SRS and setup temporaries (Jacobian powers, the table build) and the previous run's arrays are
@@ -104,9 +117,9 @@ internal static class BenchVerb
                         ? InferenceProver.ProvePrivate(pk, inputs, timings: tm).Proof // a fresh input commitment per run, as `zkml prove` makes
                         : InferenceProver.ProveQuantized(pk, inputs, tm));
                 double wall = sw.Elapsed.TotalSeconds;
-                proveRuns.Add((p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds, (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds));
+                proveRuns.Add(new ProveRun(p, t, wall, (GC.GetTotalPauseDuration() - pause0).TotalSeconds, (System.Runtime.JitInfo.GetCompilationTime() - jit0).TotalSeconds));
             }
-            var proof = proveRuns.MinBy(x => x.Wall).Proof;
+            var proof = proveRuns.MinBy(x => x.Wall)!.Proof;
             var verifyMs = new List<double>();
             VerificationResult? result = null;
             ctx.Step($"verifying ({VerifyRuns + 1} times)", () =>
@@ -153,17 +166,14 @@ internal static class BenchVerb
                 into["publicInputWords"] = best.Proof.PublicInputs.Length / 32;
                 return into;
             }
-            JsonObject Seconds(BatchResult? r) => r is null
-                ? new JsonObject { ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3), ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3) }
-                : new JsonObject
-                {
-                    ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3),
-                    ["prove"] = Math.Round(r.Best.Wall, 3),
-                    ["proveGcPause"] = Math.Round(r.Best.GcPause, 3),
-                    ["proveJit"] = Math.Round(r.Best.Jit, 3),
-                    ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()),
-                    ["total"] = Math.Round(total.Elapsed.TotalSeconds, 3),
-                };
+            // devSrs, setup, the prove figures of a single batch size, total (several batch sizes: each under "batches").
+            JsonObject Seconds(BatchResult? r)
+            {
+                var o = new JsonObject { ["devSrs"] = Math.Round(srsSeconds, 3), ["setup"] = Math.Round(setupSeconds, 3) };
+                r?.ProveSeconds(o);
+                o["total"] = Math.Round(total.Elapsed.TotalSeconds, 3);
+                return o;
+            }
             var head = new JsonObject
             {
                 ["circuit"] = Path.GetFullPath(circuitPath),
@@ -194,7 +204,7 @@ internal static class BenchVerb
                 obj["batches"] = new JsonArray(results.Select(r =>
                 {
                     var o = PerBatch(r, new JsonObject());
-                    o["seconds"] = new JsonObject { ["prove"] = Math.Round(r.Best.Wall, 3), ["proveGcPause"] = Math.Round(r.Best.GcPause, 3), ["proveJit"] = Math.Round(r.Best.Jit, 3), ["proveRuns"] = new JsonArray(r.Runs.Select(x => (JsonNode)Math.Round(x.Wall, 3)).ToArray()) };
+                    o["seconds"] = r.ProveSeconds(new JsonObject());
                     return (JsonNode)o;
                 }).ToArray());
             }
