@@ -222,7 +222,7 @@ public static class InferenceProver
             var w1Arr = w1;
             cols = timings.Run("lookup columns", () => Columns(pk, bs, wit, w1Arr, rw, rt));
             t.AppendScalars(Labels.Cols, cols);
-            w1Fr = w1.Select(Fr.FromInt64).ToArray();
+            w1Fr = FrVector.FromInt64(w1);
 
             var ml = ks.ModelLayout;
             var cf = FillerHelper(alpha);

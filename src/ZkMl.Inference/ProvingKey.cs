@@ -78,7 +78,7 @@ public sealed class ProvingKey
 
     private Fr[]? _modelFr;
 
-    internal Fr[] ModelFr => _modelFr ??= Model.Select(Fr.FromInt64).ToArray();
+    internal Fr[] ModelFr => _modelFr ??= FrVector.FromInt64(Model);
 
     private readonly Dictionary<int, (sbyte[]?, int[]?)> _weights = [];
 

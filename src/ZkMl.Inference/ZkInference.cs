@@ -439,9 +439,9 @@ internal static class ZkInference
             witnesses.Add(new ZkOpeningWitness(values, 0, half, low));
             witnesses.Add(new ZkOpeningWitness(values, half, half, high));
         }
-        Add(w1.Select(Fr.FromInt64).ToArray(), zs.SplitW1, c1.Blinding, c1h.Blinding);
+        Add(FrVector.FromInt64(w1), zs.SplitW1, c1.Blinding, c1h.Blinding);
         Add(w2, zs.SplitW2, s2, s2h);
-        if (zs.Private) Add(xCol.Select(Fr.FromInt64).ToArray(), zs.SplitX, input!.Opening.Blinding, input.Opening.BlindingHigh ?? Fr.Zero);
+        if (zs.Private) Add(FrVector.FromInt64(xCol), zs.SplitX, input!.Opening.Blinding, input.Opening.BlindingHigh ?? Fr.Zero);
         if (zs.RangeCheck) Add(inSide!.Helper, zs.SplitW3, s3, s3h);
         if (witnesses.Count != vectors.Count) throw new InvalidOperationException($"{witnesses.Count} opening witnesses for {vectors.Count} vectors");
         if (maskLength < 1L << zs.OpeningVars)

@@ -146,4 +146,30 @@ public class FrBatchTests
         }
         finally { FrBatch.Kernel = before; }
     }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Vector_conversion_of_integers_matches_Fr_FromInt64(string name)
+    {
+        var kernel = Enum.Parse<FrBatch.Mul8Kernel>(name);
+        if (!FrBatch.IsSupported(kernel)) return;
+        var rng = new Random(29);
+        var before = FrBatch.Kernel;
+        try
+        {
+            FrBatch.Kernel = kernel;
+            long[] edges = [0, 1, -1, 2, -2, 255, -256, int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, long.MinValue + 1, long.MaxValue - 1, 1L << 62, -(1L << 62)];
+            // every length 0…40 (a tail after the blocks of eight), and one long enough for the thread pool's chunks
+            foreach (int n in Enumerable.Range(0, 41).Append((1 << 16) + 13))
+            {
+                var v = Enumerable.Range(0, n).Select(i => i < edges.Length ? edges[i] : i % 3 == 0 ? rng.NextInt64(long.MinValue, long.MaxValue) : rng.Next(-300, 300)).ToArray();
+                var r = FrVector.FromInt64(v);
+                Assert.Equal(n, r.Length);
+                for (int i = 0; i < n; i++)
+                    if (r[i] != Fr.FromInt64(v[i])) Assert.Fail($"n = {n}, entry {i} = {v[i]}: {r[i]} against {Fr.FromInt64(v[i])}");
+            }
+            Assert.Throws<ArgumentNullException>(() => FrVector.FromInt64(null!));
+        }
+        finally { FrBatch.Kernel = before; }
+    }
 }

@@ -231,7 +231,8 @@ public static class Msm
     /// <see cref="BucketReduction.AddInPlace"/> as one list (one inversion per 1,024 additions), however the points fall into the
     /// groups. The bucket accumulation (<see cref="AccumulateBuckets"/>) must make a point whose bucket already has an addition
     /// pending wait, and with skewed ids (relu activations and LogUp helpers, where a few values hold most entries) most points
-    /// ended as Jacobian overflow additions. About one addition per point, plus three 64-byte copies.
+    /// ended as Jacobian overflow additions. About one addition per point; the additions run in place in the sorted array
+    /// (<see cref="AddLevel"/>), only the short runs of small groups are gathered into a cache-sized buffer.
     /// </summary>
     private static G1Affine[] SortedGroupSums(ReadOnlySpan<G1Affine> bases, int[] ids, bool[]? negative, int groups, int threads)
     {
@@ -242,11 +243,9 @@ public static class Msm
         int m = 0;
         for (int k = 1; k <= groups; k++) { len[k] = start[k]; start[k] = m; m += len[k]; }
         bool secret = SecretScalarsActive;
-        // Plain allocations, not the shared pool: at 2^19 points these are 64 MiB that a pool would keep for the process's
+        // A plain allocation, not the shared pool: at 2^19 points this is 32 MiB that a pool would keep for the process's
         // life (the peak working set of a B = 1024 proof grew from 725 to 923 MiB with rented arrays).
         var pts = GC.AllocateUninitializedArray<G1Affine>(Math.Max(1, m));
-        var acc = GC.AllocateUninitializedArray<G1Affine>(Math.Max(1, m / 2));
-        var add = GC.AllocateUninitializedArray<G1Affine>(Math.Max(1, m / 2));
         try
         {
             var next = new int[groups + 1];
@@ -258,31 +257,23 @@ public static class Msm
                 pts[next[k]++] = negative != null && negative[i] ? bases[i].Negate() : bases[i];
             }
             // Group k occupies pts[start[k], start[k] + len[k]); each level adds its last ⌊len/2⌋ entries onto its first ones
-            // (an odd middle entry stays), so len → ⌈len/2⌉ until every group is one point.
+            // (an odd middle entry stays), so len → ⌈len/2⌉ until every group is one point. A level is a list of runs
+            // (first accumulator slot, first addend slot, count), one per group of two or more points.
+            var runs = new LevelRun[groups];
             while (true)
             {
-                int pairs = 0;
+                int count = 0, pairs = 0;
                 for (int k = 1; k <= groups; k++)
                 {
                     int l = len[k];
                     if (l < 2) continue;
                     int h = l / 2, s0 = start[k];
-                    Array.Copy(pts, s0, acc, pairs, h);
-                    Array.Copy(pts, s0 + l - h, add, pairs, h);
+                    runs[count++] = new LevelRun(s0, s0 + l - h, h, pairs);
                     pairs += h;
-                }
-                if (pairs == 0) break;
-                AddPairs(acc, add, pairs, threads);
-                int at = 0;
-                for (int k = 1; k <= groups; k++)
-                {
-                    int l = len[k];
-                    if (l < 2) continue;
-                    int h = l / 2;
-                    Array.Copy(acc, at, pts, start[k], h);
-                    at += h;
                     len[k] = l - h;
                 }
+                if (pairs == 0) break;
+                AddLevel(pts, runs.AsSpan(0, count), pairs, threads, secret);
             }
             var sums = new G1Affine[groups]; // default: infinity (an empty group)
             for (int k = 1; k <= groups; k++) if (len[k] == 1) sums[k - 1] = pts[start[k]];
@@ -290,21 +281,68 @@ public static class Msm
         }
         finally
         {
-            // Inside SecretScalars the sorted order says which bases share a value: the copies are zeroed.
-            if (secret) { Array.Clear(pts); Array.Clear(acc); Array.Clear(add); }
+            // Inside SecretScalars the sorted order says which bases share a value: the sorted copy is zeroed.
+            if (secret) Array.Clear(pts);
         }
     }
 
-    /// <summary>acc[i] += add[i] for i &lt; count, split over up to <paramref name="threads"/> threads (at least 2,048 additions each).</summary>
-    private static void AddPairs(G1Affine[] acc, G1Affine[] add, int count, int threads)
+    /// <summary>One run of a sorted-groups level: pts[Acc + j] += pts[Add + j] for j &lt; Count; Before = the additions of the earlier runs.</summary>
+    private readonly record struct LevelRun(int Acc, int Add, int Count, int Before);
+
+    /// <summary>
+    /// The additions of one level of <see cref="SortedGroupSums"/>, split over up to <paramref name="threads"/> threads (at
+    /// least 2,048 additions each). A run's whole batches of <see cref="MaxBatch"/> additions are added in place; the rest of
+    /// it (small groups, a run's tail) is gathered into a batch buffer with the other runs' rests and written back after its
+    /// addition. Copying every run out and back through level-sized arrays cost memmoves and freshly faulted pages that took
+    /// most of a B = 1024 W1 commitment (perf, session 32).
+    /// </summary>
+    private static void AddLevel(G1Affine[] pts, ReadOnlySpan<LevelRun> runs, int pairs, int threads, bool secret)
     {
-        int parts = Math.Max(1, Math.Min(threads, count / 2048));
+        int parts = Math.Max(1, Math.Min(threads, pairs / 2048));
+        var all = runs.ToArray();
         void Part(int t)
         {
-            int lo = (int)((long)count * t / parts), hi = (int)((long)count * (t + 1) / parts);
+            int lo = (int)((long)pairs * t / parts), hi = (int)((long)pairs * (t + 1) / parts);
             var scratch = ArrayPool<Fq>.Shared.Rent(2 * MaxBatch);
-            try { BucketReduction.AddInPlace(acc.AsSpan(lo, hi - lo), add.AsSpan(lo, hi - lo), scratch.AsSpan(0, 2 * MaxBatch)); }
-            finally { ArrayPool<Fq>.Shared.Return(scratch); }
+            var acc = ArrayPool<G1Affine>.Shared.Rent(MaxBatch);
+            var add = ArrayPool<G1Affine>.Shared.Rent(MaxBatch);
+            var dest = ArrayPool<int>.Shared.Rent(MaxBatch);
+            int held = 0;
+            void Drain()
+            {
+                if (held == 0) return;
+                BucketReduction.AddInPlace(acc.AsSpan(0, held), add.AsSpan(0, held), scratch.AsSpan(0, 2 * MaxBatch));
+                for (int j = 0; j < held; j++) pts[dest[j]] = acc[j];
+                held = 0;
+            }
+            try
+            {
+                // The first run that reaches into [lo, hi): the last with Before ≤ lo.
+                int r = 0, a = 0, b = all.Length - 1;
+                while (a <= b) { int mid = (a + b) >>> 1; if (all[mid].Before <= lo) { r = mid; a = mid + 1; } else b = mid - 1; }
+                for (; r < all.Length && all[r].Before < hi; r++)
+                {
+                    var run = all[r];
+                    int from = Math.Max(lo, run.Before) - run.Before, to = Math.Min(hi, run.Before + run.Count) - run.Before;
+                    for (; to - from >= MaxBatch; from += MaxBatch)
+                        BucketReduction.AddInPlace(pts.AsSpan(run.Acc + from, MaxBatch), pts.AsSpan(run.Add + from, MaxBatch), scratch.AsSpan(0, 2 * MaxBatch));
+                    for (; from < to; from++)
+                    {
+                        acc[held] = pts[run.Acc + from];
+                        add[held] = pts[run.Add + from];
+                        dest[held++] = run.Acc + from;
+                        if (held == MaxBatch) Drain();
+                    }
+                }
+                Drain();
+            }
+            finally
+            {
+                ArrayPool<Fq>.Shared.Return(scratch);
+                ArrayPool<G1Affine>.Shared.Return(acc, secret);
+                ArrayPool<G1Affine>.Shared.Return(add, secret);
+                ArrayPool<int>.Shared.Return(dest, secret);
+            }
         }
         if (parts == 1) Part(0);
         else Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, Part);

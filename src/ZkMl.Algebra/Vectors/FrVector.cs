@@ -57,6 +57,46 @@ public static partial class FrVector
         for (int i = 0; i < a.Length; i++) Fr.Mul(a[i], b[i], out r[i]);
     }
 
+    /// <summary>R² mod r as stored limbs: the Montgomery product of a raw value v &lt; r with it is v's stored form v·R.</summary>
+    private static readonly Fr MontgomeryR2 = Fr.FromBigInteger(System.Numerics.BigInteger.One << 256);
+
+    /// <summary>Entries per thread below which <see cref="FromInt64(long[])"/> stays on the caller's thread.</summary>
+    private const int FromInt64Chunk = 1 << 15;
+
+    /// <summary>
+    /// The field elements of signed 64-bit integers, r[i] = <see cref="Fr.FromInt64"/>(values[i]): the magnitudes' Montgomery
+    /// forms eight at a time through <see cref="FrBatch"/>'s product with R² (the scalar conversion is one product each), the
+    /// negative ones negated, over chunks of the thread pool for long vectors (the prover's W1 and X′ at B = 1024: 2^20 entries,
+    /// 70–100 ms through <c>Select(Fr.FromInt64)</c> on one thread). The result is not zeroed before it is written.
+    /// </summary>
+    public static Fr[] FromInt64(long[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var r = GC.AllocateUninitializedArray<Fr>(values.Length);
+        int chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, values.Length / FromInt64Chunk));
+        if (chunks == 1) FromInt64(values, r, 0, values.Length);
+        else Parallel.For(0, chunks, c => FromInt64(values, r, (int)((long)values.Length * c / chunks), (int)((long)values.Length * (c + 1) / chunks)));
+        return r;
+    }
+
+    private static void FromInt64(long[] values, Fr[] r, int lo, int hi)
+    {
+        for (int i = lo; i < hi; i++)
+        {
+            long v = values[i];
+            r[i] = new Fr(v < 0 ? (ulong)-(v + 1) + 1 : (ulong)v, 0, 0, 0); // |v| (2^63 for long.MinValue), raw
+        }
+        int i8 = lo;
+        if (FrBatch.IsVectorized)
+        {
+            Span<Fr> r2 = stackalloc Fr[8];
+            r2.Fill(MontgomeryR2);
+            for (; i8 + 8 <= hi; i8 += 8) FrBatch.Mul8(ref r[i8], ref r2[0], ref r[i8]);
+        }
+        for (int i = i8; i < hi; i++) Fr.Mul(r[i], MontgomeryR2, out r[i]);
+        for (int i = lo; i < hi; i++) if (values[i] < 0) Fr.Neg(r[i], out r[i]);
+    }
+
     /// <summary>r[i] = s · a[i].</summary>
     /// <exception cref="ArgumentException">Lengths differ.</exception>
     public static void Scale(ReadOnlySpan<Fr> a, in Fr s, Span<Fr> r)
