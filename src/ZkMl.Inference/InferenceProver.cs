@@ -67,6 +67,7 @@ public static class InferenceProver
         ArgumentNullException.ThrowIfNull(pk);
         ArgumentNullException.ThrowIfNull(samples);
         timings ??= new ProverTimings();
+        ProverMemory.BeforeProof();
         if (pk.VerifyingKey.IsZk) return ProveZk(pk, samples.Select(x => pk.Circuit.QuantizeInput(x)).ToArray(), timings, null);
         var w = timings.Run("witness", () => IntegerExecutor.Run(pk.Circuit, samples));
         return ProveWitness(pk, w, timings, checkLookups: true);
@@ -79,6 +80,7 @@ public static class InferenceProver
         ArgumentNullException.ThrowIfNull(pk);
         ArgumentNullException.ThrowIfNull(inputs);
         timings ??= new ProverTimings();
+        ProverMemory.BeforeProof();
         if (pk.VerifyingKey.IsZk) return ProveZk(pk, inputs, timings, null);
         var w = timings.Run("witness", () => IntegerExecutor.RunQuantized(pk.Circuit, inputs));
         return ProveWitness(pk, w, timings, checkLookups: true);
@@ -124,6 +126,7 @@ public static class InferenceProver
         ArgumentNullException.ThrowIfNull(pk);
         ArgumentNullException.ThrowIfNull(inputs);
         timings ??= new ProverTimings();
+        ProverMemory.BeforeProof();
         var vk = pk.VerifyingKey;
         if (!vk.IsZk || vk.Zk.Inputs != InputVisibility.Private)
             throw new ArgumentException($"not a key with private inputs ({(vk.IsZk ? vk.Zk.ToString() : "default, not zero-knowledge")}): prove with InferenceProver.Prove", nameof(pk));
