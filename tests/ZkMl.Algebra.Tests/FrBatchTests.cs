@@ -121,55 +121,53 @@ public class FrBatchTests
         }
     }
 
-    [Theory]
-    [MemberData(nameof(Kernels))]
-    public void Span_products_through_the_switch_match_Fr_Mul_for_every_length(string name)
+    /// <summary>Runs <paramref name="body"/> with FrBatch's process-wide kernel switched to <paramref name="name"/> (nothing where the CPU lacks it).</summary>
+    private static void WithKernel(string name, Action body)
     {
         var kernel = Enum.Parse<FrBatch.Mul8Kernel>(name);
         if (!FrBatch.IsSupported(kernel)) return;
-        var rng = new Random(28);
         var before = FrBatch.Kernel;
         try
         {
             FrBatch.Kernel = kernel;
-            for (int n = 0; n <= 70; n++)
-            {
-                var a = Enumerable.Range(0, n).Select(i => i % 9 == 0 ? Raw(P - 1) : Fr.Random(rng)).ToArray();
-                var b = Enumerable.Range(0, n).Select(i => i % 7 == 0 ? Fr.Zero : Fr.Random(rng)).ToArray();
-                var r = new Fr[n];
-                FrBatch.Mul(a, b, r);
-                Assert.Equal(a.Zip(b, (x, y) => x * y).ToArray(), r);
-                FrBatch.Mul(a, b, a); // in place
-                Assert.Equal(r, a);
-            }
-            Assert.Throws<ArgumentException>(() => FrBatch.Mul(new Fr[8], new Fr[8], new Fr[7]));
+            body();
         }
         finally { FrBatch.Kernel = before; }
     }
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void Vector_conversion_of_integers_matches_Fr_FromInt64(string name)
+    public void Span_products_through_the_switch_match_Fr_Mul_for_every_length(string name) => WithKernel(name, () =>
     {
-        var kernel = Enum.Parse<FrBatch.Mul8Kernel>(name);
-        if (!FrBatch.IsSupported(kernel)) return;
-        var rng = new Random(29);
-        var before = FrBatch.Kernel;
-        try
+        var rng = new Random(28);
+        for (int n = 0; n <= 70; n++)
         {
-            FrBatch.Kernel = kernel;
-            long[] edges = [0, 1, -1, 2, -2, 255, -256, int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, long.MinValue + 1, long.MaxValue - 1, 1L << 62, -(1L << 62)];
-            // every length 0…40 (a tail after the blocks of eight), and one long enough for the thread pool's chunks
-            foreach (int n in Enumerable.Range(0, 41).Append((1 << 16) + 13))
-            {
-                var v = Enumerable.Range(0, n).Select(i => i < edges.Length ? edges[i] : i % 3 == 0 ? rng.NextInt64(long.MinValue, long.MaxValue) : rng.Next(-300, 300)).ToArray();
-                var r = FrVector.FromInt64(v);
-                Assert.Equal(n, r.Length);
-                for (int i = 0; i < n; i++)
-                    if (r[i] != Fr.FromInt64(v[i])) Assert.Fail($"n = {n}, entry {i} = {v[i]}: {r[i]} against {Fr.FromInt64(v[i])}");
-            }
-            Assert.Throws<ArgumentNullException>(() => FrVector.FromInt64(null!));
+            var a = Enumerable.Range(0, n).Select(i => i % 9 == 0 ? Raw(P - 1) : Fr.Random(rng)).ToArray();
+            var b = Enumerable.Range(0, n).Select(i => i % 7 == 0 ? Fr.Zero : Fr.Random(rng)).ToArray();
+            var r = new Fr[n];
+            FrBatch.Mul(a, b, r);
+            Assert.Equal(a.Zip(b, (x, y) => x * y).ToArray(), r);
+            FrBatch.Mul(a, b, a); // in place
+            Assert.Equal(r, a);
         }
-        finally { FrBatch.Kernel = before; }
-    }
+        Assert.Throws<ArgumentException>(() => FrBatch.Mul(new Fr[8], new Fr[8], new Fr[7]));
+    });
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Vector_conversion_of_integers_matches_Fr_FromInt64(string name) => WithKernel(name, () =>
+    {
+        var rng = new Random(29);
+        long[] edges = [0, 1, -1, 2, -2, 255, -256, int.MaxValue, int.MinValue, long.MaxValue, long.MinValue, long.MinValue + 1, long.MaxValue - 1, 1L << 62, -(1L << 62)];
+        // every length 0…40 (a tail after the blocks of eight), and one long enough for the thread pool's chunks
+        foreach (int n in Enumerable.Range(0, 41).Append((1 << 16) + 13))
+        {
+            var v = Enumerable.Range(0, n).Select(i => i < edges.Length ? edges[i] : i % 3 == 0 ? rng.NextInt64(long.MinValue, long.MaxValue) : rng.Next(-300, 300)).ToArray();
+            var r = FrVector.FromInt64(v);
+            Assert.Equal(n, r.Length);
+            for (int i = 0; i < n; i++)
+                if (r[i] != Fr.FromInt64(v[i])) Assert.Fail($"n = {n}, entry {i} = {v[i]}: {r[i]} against {Fr.FromInt64(v[i])}");
+        }
+        Assert.Throws<ArgumentNullException>(() => FrVector.FromInt64(null!));
+    });
 }
