@@ -6,7 +6,7 @@ namespace ZkMl.Inference;
 /// <summary>
 /// Transparent huge pages for the prover's heap (Linux). A B = 1024 proof writes ≈ 500 MB of freshly allocated arrays (the opening
 /// tables, the joint vector, HyperKZG's levels and quotients), and with 4 KiB pages every first touch is a page fault: ≈ 125,000
-/// faults per proof, 12–18 % of its samples in the kernel's fault path on the 2-core VMs we measure on. When
+/// faults per proof, 11–18 % of its samples in the kernel's fault path on the 2-core VMs we measure on. When
 /// <see cref="HugePages"/> is on, each proof starts by asking the kernel (<c>madvise(MADV_HUGEPAGE)</c>) to back the managed heap's
 /// address range with 2 MiB pages where it can: the arrays' contents and the allocations are unchanged, only the page size behind
 /// them. The advice is renewed before every proof because the runtime's garbage collector returns freed regions by mapping them

@@ -66,8 +66,9 @@ public static partial class FrVector
     /// <summary>
     /// The field elements of signed 64-bit integers, r[i] = <see cref="Fr.FromInt64"/>(values[i]): the magnitudes' Montgomery
     /// forms eight at a time through <see cref="FrBatch"/>'s product with R² (the scalar conversion is one product each), the
-    /// negative ones negated, over chunks of the thread pool for long vectors (the prover's W1 and X′ at B = 1024: 2^20 entries,
-    /// 70–100 ms through <c>Select(Fr.FromInt64)</c> on one thread). The result is not zeroed before it is written.
+    /// negative ones negated, over chunks of the thread pool for long vectors (the prover's W1 and X′ at B = 1024, 2^20 entries
+    /// each: 4.6 % of a ZK proof's perf samples through <c>Select(Fr.FromInt64)</c> on one thread). The result is not zeroed before
+    /// it is written.
     /// </summary>
     public static Fr[] FromInt64(long[] values)
     {
