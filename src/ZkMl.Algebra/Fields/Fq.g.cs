@@ -112,9 +112,25 @@ public readonly partial struct Fq : IEquatable<Fq>, IComparable<Fq>, IPrimeField
         ReduceOnce(s0, s1, s2, s3, out r);
     }
 
-    /// <summary>r = a · b mod p (Montgomery product a·b·R⁻¹ of the representations).</summary>
+    /// <summary>
+    /// r = a · b mod p (Montgomery product a·b·R⁻¹ of the representations): the machine-code product of
+    /// <see cref="MontgomeryX64"/> where it is available (Linux x64 with BMI2 and ADX), else <see cref="MulManaged"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Mul(in Fq a, in Fq b, out Fq r)
+    public static unsafe void Mul(in Fq a, in Fq b, out Fq r)
+    {
+        if (MontgomeryX64.FqMul != null)
+        {
+            Unsafe.SkipInit(out r);
+            fixed (Fq* pa = &a, pb = &b, pr = &r) MontgomeryX64.FqMul((ulong*)pr, (ulong*)pa, (ulong*)pb);
+            return;
+        }
+        MulManaged(a, b, out r);
+    }
+
+    /// <summary>The C# Montgomery product (CIOS, "no-carry"): the portable path and the twin of <see cref="MontgomeryX64"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MulManaged(in Fq a, in Fq b, out Fq r)
     {
         ulong x0 = a.L0, x1 = a.L1, x2 = a.L2, x3 = a.L3;
         ulong t0, t1, t2, t3, c, d, m;

@@ -112,9 +112,25 @@ public readonly partial struct Fr : IEquatable<Fr>, IComparable<Fr>, IPrimeField
         ReduceOnce(s0, s1, s2, s3, out r);
     }
 
-    /// <summary>r = a · b mod p (Montgomery product a·b·R⁻¹ of the representations).</summary>
+    /// <summary>
+    /// r = a · b mod p (Montgomery product a·b·R⁻¹ of the representations): the machine-code product of
+    /// <see cref="MontgomeryX64"/> where it is available (Linux x64 with BMI2 and ADX), else <see cref="MulManaged"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Mul(in Fr a, in Fr b, out Fr r)
+    public static unsafe void Mul(in Fr a, in Fr b, out Fr r)
+    {
+        if (MontgomeryX64.FrMul != null)
+        {
+            Unsafe.SkipInit(out r);
+            fixed (Fr* pa = &a, pb = &b, pr = &r) MontgomeryX64.FrMul((ulong*)pr, (ulong*)pa, (ulong*)pb);
+            return;
+        }
+        MulManaged(a, b, out r);
+    }
+
+    /// <summary>The C# Montgomery product (CIOS, "no-carry"): the portable path and the twin of <see cref="MontgomeryX64"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void MulManaged(in Fr a, in Fr b, out Fr r)
     {
         ulong x0 = a.L0, x1 = a.L1, x2 = a.L2, x3 = a.L3;
         ulong t0, t1, t2, t3, c, d, m;
