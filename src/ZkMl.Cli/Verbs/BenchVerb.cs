@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using ZkMl.Algebra;
 using ZkMl.Compiler.Model;
 using ZkMl.Compiler.Quantization;
 using ZkMl.Inference;
@@ -212,6 +213,7 @@ internal static class BenchVerb
             obj["vkBytes"] = vkBytes;
             obj["peakWorkingSetBytes"] = peak;
             obj["jit"] = new JsonObject { ["methods"] = jitMethods, ["seconds"] = Math.Round(jitTime.TotalSeconds, 3) };
+            obj["fieldProduct"] = FieldProduct.Description;
             obj["plot"] = plotPath is null ? null : Path.GetFullPath(plotPath);
             obj["verified"] = true;
             ctx.WriteJson(obj);
@@ -260,6 +262,7 @@ internal static class BenchVerb
         Shared("proving key / verifying key", $"{CliFiles.Size(pkBytes)} / {vkBytes:N0} B");
         Shared("peak working set (this process)", CliFiles.Size(peak));
         Shared("JIT-compiled methods (this process)", $"{jitMethods:N0} in {F3(jitTime.TotalSeconds)} s");
+        Shared("field product", FieldProduct.Description);
         o.Write(s);
         if (plotPath is not null) o.MarkupLine($"wrote [green]{Markup.Escape(plotPath)}[/] (stages per batch size, prove time against batch size)");
         return 0;

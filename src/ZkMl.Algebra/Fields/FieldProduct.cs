@@ -1,0 +1,11 @@
+namespace ZkMl.Algebra;
+
+/// <summary>Which Montgomery product <see cref="Fr"/> and <see cref="Fq"/> use in this process (for reports and benchmarks).</summary>
+public static class FieldProduct
+{
+    /// <summary>True where <c>Fr.Mul</c> and <c>Fq.Mul</c> run the machine code (Linux x64 with BMI2 and ADX, unless <c>ZKML_NATIVE_FIELD=0</c>).</summary>
+    public static bool IsMachineCode => MontgomeryX64.Unavailable == null;
+
+    /// <summary>"machine code (mulx, adcx/adox)", or "C#" with the reason the machine code is not in use.</summary>
+    public static string Description => MontgomeryX64.Unavailable is { } why ? $"C# ({why})" : "machine code (mulx, adcx/adox)";
+}
