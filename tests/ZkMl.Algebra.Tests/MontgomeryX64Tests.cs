@@ -149,5 +149,6 @@ public unsafe class MontgomeryX64Tests
         Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([1, 0, 0], 1));
         var code = MontgomeryX64.Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fr.Inv);
         Assert.InRange(code.Length, 200, 1024); // fits the 1 KiB slot of its page
+        Assert.Equal(new byte[] { 0xF3, 0x0F, 0x1E, 0xFA }, code[..4]); // endbr64 first
     }
 }

@@ -107,6 +107,7 @@ internal static unsafe class MontgomeryX64
         var e = new Emitter();
         // rdi = r, rsi = a, rcx = b (rdx is mulx's implicit operand), rax/r8 = low/high word of a product, r9 = 0,
         // t0…t4 in five registers that rotate by one each round (the reduced low word is 0 and becomes the next top word).
+        e.Endbr64(); // a landing pad for indirect calls where indirect-branch tracking is enforced; a NOP elsewhere
         e.Push(Rbx); e.Push(Rbp); e.Push(R12);
         e.MovRR(Rcx, Rdx);
         int[] t = [R10, R11, Rbx, Rbp, R12];
@@ -215,6 +216,7 @@ internal static unsafe class MontgomeryX64
         public void Push(int r) { if (r >= 8) B(0x41); B(0x50 + (r & 7)); }
         public void Pop(int r) { if (r >= 8) B(0x41); B(0x58 + (r & 7)); }
         public void Ret() => B(0xC3);
+        public void Endbr64() { B(0xF3); B(0x0F); B(0x1E); B(0xFA); }
         public void MovRR(int dst, int src) => RexOp(src, Reg(dst), 0x89);
         public void MovRM(int dst, int baseRegister, int disp) => RexOp(dst, Mem(baseRegister, disp), 0x8B);
         public void MovMR(int baseRegister, int disp, int src) => RexOp(src, Mem(baseRegister, disp), 0x89);
