@@ -20,25 +20,28 @@ namespace ZkMl.Algebra;
 /// </remarks>
 internal static unsafe class MontgomeryX64
 {
+    // Field initializers only (no static constructor), so the class is beforefieldinit and precompiled callers need no
+    // initialization check per product.
+    private static readonly (nint Page, string? Why) Code = Create();
+
     /// <summary>r = a·b·2^-256 mod p for the scalar field, or null where the machine code is not available.</summary>
-    public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FrMul;
+    public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FrMul =
+        (delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void>)Code.Page;
 
     /// <summary>The same for the base field.</summary>
-    public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FqMul;
+    public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FqMul =
+        Code.Page == 0 ? null : (delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void>)(Code.Page + CodeSlot);
 
     /// <summary>Why the machine code is not in use (null when it is).</summary>
-    public static readonly string? Unavailable;
+    public static readonly string? Unavailable = Code.Why;
 
-    static MontgomeryX64()
+    private static (nint Page, string? Why) Create()
     {
-        Unavailable = Reason();
-        if (Unavailable != null) return;
+        if (Reason() is { } why) return (0, why);
         byte[] fr = Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fr.Inv);
         byte[] fq = Emit([Fq.P0, Fq.P1, Fq.P2, Fq.P3], Fq.Inv);
-        nint page = MapExecutable(fr, fq, out Unavailable);
-        if (page == 0) return;
-        FrMul = (delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void>)page;
-        FqMul = (delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void>)(page + CodeSlot);
+        nint page = MapExecutable(fr, fq, out string? error);
+        return (page, page == 0 ? error : null);
     }
 
     private const int CodeSlot = 1024;
