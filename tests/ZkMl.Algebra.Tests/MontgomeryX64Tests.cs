@@ -103,7 +103,7 @@ public unsafe class MontgomeryX64Tests
     [MemberData(nameof(Fields))]
     public void The_machine_code_agrees_with_its_twin_on_random_reduced_inputs(string field)
     {
-        if (MontgomeryX64.FrMul == null) return;
+        if (MontgomeryX64.FrMul == null) { Assert.False(MachineAllows); return; }
         var c = Case(field);
         var gen = Gen.Select(Gen.ULong.Array[4], Gen.ULong.Array[4], (a, b) =>
             (Limbs(Big(a[0], a[1], a[2], a[3]) % c.P), Limbs(Big(b[0], b[1], b[2], b[3]) % c.P)));
@@ -113,6 +113,7 @@ public unsafe class MontgomeryX64Tests
     [Fact]
     public void The_result_may_alias_either_input()
     {
+        Assert.Equal(MachineAllows, MontgomeryX64.FrMul != null); // else this compares the C# product with itself
         var rng = new Random(7);
         for (int i = 0; i < 200; i++)
         {
@@ -134,6 +135,7 @@ public unsafe class MontgomeryX64Tests
     public void The_products_of_array_elements_match_the_twin()
     {
         // Inputs and results inside managed arrays (the machine code gets pinned pointers into the heap).
+        Assert.Equal(MachineAllows, MontgomeryX64.FrMul != null);
         var rng = new Random(8);
         var a = Enumerable.Range(0, 4096).Select(_ => Fr.Random(rng)).ToArray();
         var b = Enumerable.Range(0, 4096).Select(_ => Fr.Random(rng)).ToArray();
@@ -143,10 +145,29 @@ public unsafe class MontgomeryX64Tests
     }
 
     [Fact]
-    public void The_emitter_refuses_a_modulus_without_two_spare_bits()
+    public void The_result_is_written_to_its_32_bytes_and_nowhere_else()
     {
-        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([1, 0, 0, 1UL << 62], 1));
-        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([1, 0, 0], 1));
+        if (MontgomeryX64.FrMul == null) { Assert.False(MachineAllows); return; }
+        var rng = new Random(9);
+        for (int i = 0; i < 100; i++)
+        {
+            Fr a = Fr.Random(rng), b = Fr.Random(rng);
+            Fr.MulManaged(a, b, out var e);
+            var buffer = new ulong[12];
+            Array.Fill(buffer, 0xA5A5A5A5A5A5A5A5UL);
+            fixed (ulong* r = buffer) MontgomeryX64.FrMul(r + 4, (ulong*)&a, (ulong*)&b);
+            Assert.Equal(new[] { e.L0, e.L1, e.L2, e.L3 }, buffer[4..8]);
+            Assert.All(buffer[..4].Concat(buffer[8..]), w => Assert.Equal(0xA5A5A5A5A5A5A5A5UL, w));
+        }
+    }
+
+    [Fact]
+    public void The_emitter_refuses_a_modulus_without_two_spare_bits_or_a_wrong_inverse()
+    {
+        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([1, 0, 0, 1UL << 62], ulong.MaxValue));
+        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([1, 0, 0], ulong.MaxValue));
+        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([Fr.P0 + 1, Fr.P1, Fr.P2, Fr.P3], Fr.Inv)); // even
+        Assert.Throws<ArgumentException>(() => MontgomeryX64.Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fq.Inv));     // not −p⁻¹
         var code = MontgomeryX64.Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fr.Inv);
         Assert.InRange(code.Length, 200, 1024); // fits the 1 KiB slot of its page
         Assert.Equal(new byte[] { 0xF3, 0x0F, 0x1E, 0xFA }, code[..4]); // endbr64 first

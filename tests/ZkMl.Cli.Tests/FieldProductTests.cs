@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using ZkMl.Algebra;
+using ZkMl.Inference;
 
 namespace ZkMl.Cli.Tests;
 
@@ -32,9 +35,15 @@ public class FieldProductTests
         Assert.True(code == 0, $"zkml {string.Join(' ', args)} exited {code}:\n{stdout}\n{stderr}");
     }
 
+    private static bool MachineAllows =>
+        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Bmi2.X64.IsSupported
+        && (X86Base.CpuId(7, 0).Ebx & (1 << 19)) != 0 && Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") != "0";
+
     [Fact]
     public void Keys_and_proofs_are_the_same_bytes_with_either_product()
     {
+        // Where the machine allows it, this process runs the machine code (else the comparison below would be C# with C#).
+        Assert.Equal(MachineAllows, FieldProduct.IsMachineCode);
         string dir = Directory.CreateTempSubdirectory("zkml-field-product-").FullName;
         try
         {
@@ -50,11 +59,26 @@ public class FieldProductTests
             // Each side verifies the other's proof.
             Zkml.Ok("verify", "--vk", Path.Combine(csharp, "vk.bin"), "--proof", Path.Combine(csharp, "proof.bin"));
             OkWithCSharpProduct("verify", "--vk", Path.Combine(here, "vk.bin"), "--proof", Path.Combine(here, "proof.bin"));
-            // A tampered proof is rejected by the C# product too.
-            var bad = File.ReadAllBytes(Path.Combine(here, "proof.bin"));
-            bad[bad.Length / 2] ^= 1;
-            File.WriteAllBytes(Path.Combine(dir, "bad.bin"), bad);
-            Assert.NotEqual(0, RunWithCSharpProduct("verify", "--vk", Path.Combine(here, "vk.bin"), "--proof", Path.Combine(dir, "bad.bin")).ExitCode);
+            // Tampered proofs with a valid file digest (so the verifier's arithmetic, not the decoder, refuses them) are
+            // rejected under the C# product too: a changed evaluation, and a changed output logit.
+            var p = InferenceProof.Load(Path.Combine(here, "proof.bin"));
+            var body = p.ProofBytes.ToArray();
+            body[64 * 2 + 31] ^= 1;
+            string bad = Path.Combine(dir, "bad.bin");
+            File.WriteAllBytes(bad, InferenceProof.FromParts(p.VkDigest, p.PublicInputs, body, p.Flags).ToFileBytes());
+            var vk = VerifyingKey.Load(Path.Combine(here, "vk.bin"));
+            var io = p.DecodePublicIO(vk);
+            var y = io.Outputs.ToArray();
+            y[0] += 1;
+            string lie = Path.Combine(dir, "lie.bin");
+            File.WriteAllBytes(lie, InferenceProof.FromParts(p.VkDigest, PublicIO.Create(vk, io.BatchSize, io.Inputs, y).Words, p.ProofBytes, p.Flags).ToFileBytes());
+            foreach (var forged in new[] { bad, lie })
+            {
+                var (exit, _, why) = RunWithCSharpProduct("verify", "--vk", Path.Combine(here, "vk.bin"), "--proof", forged);
+                Assert.Equal(1, exit);
+                Assert.Contains("not verified", why);
+                Assert.DoesNotContain("corrupt", why);
+            }
 
             var (code, json, err) = RunWithCSharpProduct("bench", zkc, "--batch", "2", "--runs", "1", "--json");
             Assert.True(code == 0, err);
@@ -62,7 +86,7 @@ public class FieldProductTests
             Assert.Equal("C# (turned off by ZKML_NATIVE_FIELD=0)", doc.RootElement.GetProperty("fieldProduct").GetString());
             Assert.True(doc.RootElement.GetProperty("verified").GetBoolean());
             var mine = JsonDocument.Parse(Zkml.Ok("bench", zkc, "--batch", "2", "--runs", "1", "--json").Out);
-            Assert.Equal(FieldProduct.Description, mine.RootElement.GetProperty("fieldProduct").GetString());
+            Assert.Equal(MachineAllows ? "machine code (mulx, adcx/adox)" : FieldProduct.Description, mine.RootElement.GetProperty("fieldProduct").GetString());
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

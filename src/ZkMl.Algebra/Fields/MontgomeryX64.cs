@@ -17,6 +17,8 @@ namespace ZkMl.Algebra;
 /// tests compare this code with. The routine is CIOS with the "no-carry" bound: for inputs below p &lt; 2^254 every
 /// round leaves t &lt; 2p, so five words hold t + a_i·b and t + m·p and the result needs one conditional subtraction.
 /// Signature (System V): <c>void mul(ulong* r, ulong* a, ulong* b)</c>; r may alias a or b (all reads come first).
+/// Inputs must be fully reduced (below p), as every <see cref="Fr"/> and <see cref="Fq"/> is: for limbs ≥ p the machine code
+/// and the C# product may return different (unreduced) limbs.
 /// </remarks>
 internal static unsafe class MontgomeryX64
 {
@@ -50,7 +52,7 @@ internal static unsafe class MontgomeryX64
     {
         if (Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") == "0") return "turned off by ZKML_NATIVE_FIELD=0";
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64) return "not Linux x64";
-        if (!Bmi2.X64.IsSupported) return "no BMI2";
+        if (!Bmi2.X64.IsSupported) return "no BMI2 (or the runtime's hardware intrinsics are turned off)";
         if ((X86Base.CpuId(7, 0).Ebx & (1 << 19)) == 0) return "no ADX";
         return null;
     }
@@ -107,6 +109,7 @@ internal static unsafe class MontgomeryX64
     internal static byte[] Emit(ulong[] p, ulong inv)
     {
         if (p.Length != 4 || p[3] >= 1UL << 62) throw new ArgumentException("a 4-limb modulus below 2^254 is expected", nameof(p));
+        if ((p[0] & 1) == 0 || p[0] * inv != ulong.MaxValue) throw new ArgumentException("an odd modulus and inv = −p⁻¹ mod 2^64 are expected", nameof(inv));
         var e = new Emitter();
         // rdi = r, rsi = a, rcx = b (rdx is mulx's implicit operand), rax/r8 = low/high word of a product, r9 = 0,
         // t0…t4 in five registers that rotate by one each round (the reduced low word is 0 and becomes the next top word).
