@@ -16,7 +16,8 @@ public unsafe class MontgomeryX64Tests
 
     private static bool MachineAllows =>
         OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Bmi2.X64.IsSupported
-        && (X86Base.CpuId(7, 0).Ebx & (1 << 19)) != 0 && Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") != "0";
+        && (X86Base.CpuId(7, 0).Ebx & (1 << 19)) != 0 && Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") != "0"
+        && !MontgomeryX64.RefusedBySystem; // a kernel policy against executable pages is the system's choice, not a bug
 
     private static ulong[] Limbs(BigInteger v)
     {

@@ -26,6 +26,12 @@ internal static unsafe class MontgomeryX64
     // initialization check per product.
     private static readonly (nint Page, string? Why) Code = Create();
 
+    /// <summary>
+    /// True when the CPU and the switch allowed the machine code but the system did not give an executable page
+    /// (no libc mmap, or mmap / mprotect refused, as under a policy against writable-then-executable memory).
+    /// </summary>
+    internal static bool RefusedBySystem { get; private set; }
+
     /// <summary>r = a·b·2^-256 mod p for the scalar field, or null where the machine code is not available.</summary>
     public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FrMul =
         (delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void>)Code.Page;
@@ -42,7 +48,8 @@ internal static unsafe class MontgomeryX64
         if (Reason() is { } why) return (0, why);
         byte[] fr = Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fr.Inv);
         byte[] fq = Emit([Fq.P0, Fq.P1, Fq.P2, Fq.P3], Fq.Inv);
-        nint page = MapExecutable(fr, fq, out string? error);
+        nint page = MapExecutable(fr, fq, out string? error, out bool refused);
+        RefusedBySystem = refused;
         return (page, page == 0 ? error : null);
     }
 
@@ -57,12 +64,13 @@ internal static unsafe class MontgomeryX64
         return null;
     }
 
-    private static nint MapExecutable(byte[] first, byte[] second, out string? error)
+    private static nint MapExecutable(byte[] first, byte[] second, out string? error, out bool refused)
     {
+        refused = true;
         const int ProtRead = 1, ProtWrite = 2, ProtExec = 4, MapPrivate = 2, MapAnonymous = 0x20;
         const nuint Length = 4096;
         error = null;
-        if (first.Length > CodeSlot || second.Length > CodeSlot) { error = "routine longer than its slot"; return 0; }
+        if (first.Length > CodeSlot || second.Length > CodeSlot) { error = "routine longer than its slot"; refused = false; return 0; }
         nint page;
         try
         {
@@ -82,6 +90,7 @@ internal static unsafe class MontgomeryX64
             Munmap(page, Length);
             return 0;
         }
+        refused = false;
         return page;
     }
 
