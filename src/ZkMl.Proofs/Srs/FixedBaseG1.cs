@@ -4,7 +4,8 @@ namespace ZkMl.Proofs;
 
 /// <summary>
 /// Many multiples k_i·G of the G1 generator (used to build a development SRS): a table of
-/// j·2^(8w)·G for the 32 byte positions w and j &lt; 256, then 32 mixed additions per scalar.
+/// j·2^(8w)·G for the 32 byte positions w and j &lt; 256, then one addition of a table entry per byte of each scalar
+/// (32 batch-affine rounds).
 /// </summary>
 internal static class FixedBaseG1
 {
