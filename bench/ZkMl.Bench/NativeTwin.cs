@@ -62,7 +62,7 @@ internal static class NativeTwin
         {
             impl = "zkml",
             frMulChain = new { chains, length = chainLength, minNs = Math.Round(perProduct.Min(), 3), medianNs = Math.Round(Median(perProduct), 3) },
-            product = MontgomeryX64.Unavailable == null ? "machine code (MontgomeryX64)" : "C# (" + MontgomeryX64.Unavailable + ")",
+            product = FieldProduct.Description,
             frMulChainManaged = new { minNs = Math.Round(perManaged.Min(), 3), medianNs = Math.Round(Median(perManaged), 3) },
             msm = new
             {

@@ -1,7 +1,6 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using CsCheck;
+using ZkMl.TestKit;
 
 namespace ZkMl.Algebra.Tests;
 
@@ -14,10 +13,7 @@ public unsafe class MontgomeryX64Tests
 {
     private static readonly BigInteger R = BigInteger.One << 256;
 
-    private static bool MachineAllows =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Bmi2.X64.IsSupported
-        && (X86Base.CpuId(7, 0).Ebx & (1 << 19)) != 0 && Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") != "0"
-        && !MontgomeryX64.RefusedBySystem; // a kernel policy against executable pages is the system's choice, not a bug
+    private static bool MachineAllows => MachineCodeProduct.Expected;
 
     private static ulong[] Limbs(BigInteger v)
     {

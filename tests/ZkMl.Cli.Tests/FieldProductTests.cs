@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using ZkMl.Algebra;
 using ZkMl.Inference;
@@ -35,10 +33,7 @@ public class FieldProductTests
         Assert.True(code == 0, $"zkml {string.Join(' ', args)} exited {code}:\n{stdout}\n{stderr}");
     }
 
-    private static bool MachineAllows =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Bmi2.X64.IsSupported
-        && (X86Base.CpuId(7, 0).Ebx & (1 << 19)) != 0 && Environment.GetEnvironmentVariable("ZKML_NATIVE_FIELD") != "0"
-        && !FieldProduct.RefusedBySystem; // a kernel policy against executable pages is the system's choice, not a bug
+    private static bool MachineAllows => MachineCodeProduct.Expected;
 
     [Fact]
     public void Keys_and_proofs_are_the_same_bytes_with_either_product()

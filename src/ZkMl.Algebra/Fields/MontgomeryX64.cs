@@ -24,13 +24,13 @@ internal static unsafe class MontgomeryX64
 {
     // Field initializers only (no static constructor), so the class is beforefieldinit and precompiled callers need no
     // initialization check per product.
-    private static readonly (nint Page, string? Why) Code = Create();
+    private static readonly (nint Page, string? Why, bool Refused) Code = Create();
 
     /// <summary>
     /// True when the CPU and the switch allowed the machine code but the system did not give an executable page
     /// (no libc mmap, or mmap / mprotect refused, as under a policy against writable-then-executable memory).
     /// </summary>
-    internal static bool RefusedBySystem { get; private set; }
+    internal static bool RefusedBySystem => Code.Refused;
 
     /// <summary>r = a·b·2^-256 mod p for the scalar field, or null where the machine code is not available.</summary>
     public static readonly delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, ulong*, void> FrMul =
@@ -43,14 +43,13 @@ internal static unsafe class MontgomeryX64
     /// <summary>Why the machine code is not in use (null when it is).</summary>
     public static readonly string? Unavailable = Code.Why;
 
-    private static (nint Page, string? Why) Create()
+    private static (nint Page, string? Why, bool Refused) Create()
     {
-        if (Reason() is { } why) return (0, why);
+        if (Reason() is { } why) return (0, why, false);
         byte[] fr = Emit([Fr.P0, Fr.P1, Fr.P2, Fr.P3], Fr.Inv);
         byte[] fq = Emit([Fq.P0, Fq.P1, Fq.P2, Fq.P3], Fq.Inv);
         nint page = MapExecutable(fr, fq, out string? error, out bool refused);
-        RefusedBySystem = refused;
-        return (page, page == 0 ? error : null);
+        return (page, page == 0 ? error : null, refused);
     }
 
     private const int CodeSlot = 1024;

@@ -57,8 +57,8 @@ public static partial class FrVector
         for (int i = 0; i < a.Length; i++) Fr.Mul(a[i], b[i], out r[i]);
     }
 
-    /// <summary>R² mod r as stored limbs: the Montgomery product of a raw value v &lt; r with it is v's stored form v·R.</summary>
-    private static readonly Fr MontgomeryR2 = Fr.FromBigInteger(System.Numerics.BigInteger.One << 256);
+    /// <summary>R² mod r as stored limbs (the field's own constants): the Montgomery product of a raw value v &lt; r with it is v's stored form v·R.</summary>
+    private static readonly Fr MontgomeryR2 = new(Fr.R2_0, Fr.R2_1, Fr.R2_2, Fr.R2_3);
 
     /// <summary>Entries per thread below which <see cref="FromInt64(long[])"/> stays on the caller's thread.</summary>
     private const int FromInt64Chunk = 1 << 15;
